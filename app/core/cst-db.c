@@ -1,0 +1,284 @@
+/* cst-db.c — parameterized libpq calls with GError reporting
+ *
+ * Every statement with data goes through PQexecParams: values never become
+ * part of SQL text.  Server errors are mapped from their SQLSTATE onto
+ * CstError so callers and the UI can react to the kind of failure.
+ */
+#define G_LOG_DOMAIN "cst-db"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "custodian/cst-db.h"
+#include "custodian/cst-error.h"
+
+static CstError
+error_code_for_sqlstate (const char *sqlstate)
+{
+  if (sqlstate == NULL)
+    return CST_ERROR_CONNECTION;
+
+  /* Our own codes, raised by the triggers in resources/sql. */
+  if (g_str_equal (sqlstate, "CS001"))
+    return CST_ERROR_INVALID_TRANSITION;
+  if (g_str_equal (sqlstate, "CS002"))
+    return CST_ERROR_CLOSED;
+  if (g_str_equal (sqlstate, "CS003"))
+    return CST_ERROR_EXTENSION;
+  if (g_str_equal (sqlstate, "CS004"))
+    return CST_ERROR_INVALID_INPUT;
+  if (g_str_equal (sqlstate, "CS005"))
+    return CST_ERROR_APPEND_ONLY;
+  if (g_str_equal (sqlstate, "CS006"))
+    return CST_ERROR_CONFLICT;
+
+  if (g_str_equal (sqlstate, "42501"))
+    return CST_ERROR_PERMISSION_DENIED;
+  /* Class 23: integrity constraint violations; class 22: data exceptions. */
+  if (g_str_has_prefix (sqlstate, "23") || g_str_has_prefix (sqlstate, "22"))
+    return CST_ERROR_INVALID_INPUT;
+  /* Class 08: connection exceptions; 57P0x: the server is shutting down. */
+  if (g_str_has_prefix (sqlstate, "08") || g_str_has_prefix (sqlstate, "57P"))
+    return CST_ERROR_CONNECTION;
+  /* Class 28: invalid authorization (wrong password, unknown role). */
+  if (g_str_has_prefix (sqlstate, "28"))
+    return CST_ERROR_CONNECTION;
+  return CST_ERROR_DATABASE;
+}
+
+void
+cst_db_set_error_from_result (GError        **error,
+                              const PGresult *res,
+                              PGconn         *conn)
+{
+  const char *sqlstate = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+  const char *primary = res ? PQresultErrorField (res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+  g_autofree char *message = NULL;
+
+  if (primary == NULL)
+    primary = conn ? PQerrorMessage (conn) : _("no answer from the database server");
+  message = g_strstrip (g_strdup (primary));
+
+  if (sqlstate == NULL && conn != NULL && PQstatus (conn) == CONNECTION_BAD)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_CONNECTION,
+                   _("The connection to the database server was lost: %s"), message);
+      return;
+    }
+  g_set_error_literal (error, CST_ERROR, error_code_for_sqlstate (sqlstate), message);
+}
+
+/* Server notices ("relation already exists, skipping") are for debugging,
+ * not for a user's terminal. */
+static void
+route_notice (void       *user_data,
+              const char *message)
+{
+  g_debug ("Server notice: %s", message);
+}
+
+static gboolean
+prepare_session (PGconn  *conn,
+                 GError **error)
+{
+  /* Dates and times are parsed from text: fix their format for every session. */
+  return cst_db_exec_command (conn, "SET datestyle = 'ISO, YMD'", 0, NULL, error) &&
+         cst_db_exec_command (conn, "SET timezone = 'UTC'", 0, NULL, error) &&
+         cst_db_exec_command (conn, "SET intervalstyle = 'iso_8601'", 0, NULL, error);
+}
+
+PGconn *
+cst_db_connect (const char  *conninfo,
+                GError     **error)
+{
+  /* Defaults first: the caller's connection string and then the PG*
+   * environment override them.  A bounded connect timeout turns an
+   * unreachable server into an error instead of a hang. */
+  const char *timeout = g_getenv ("PGCONNECT_TIMEOUT");
+  const char *const keywords[] = { "connect_timeout", "application_name", "dbname", NULL };
+  const char *const values[] = { timeout ? timeout : "10", "custodian",
+                                 conninfo ? conninfo : "", NULL };
+  g_autoptr(PGconn) conn = PQconnectdbParams (keywords, values, 1);
+
+  if (conn == NULL)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_CONNECTION,
+                           _("Out of memory while connecting to the database"));
+      return NULL;
+    }
+  if (PQstatus (conn) != CONNECTION_OK)
+    {
+      g_autofree char *detail = g_strstrip (g_strdup (PQerrorMessage (conn)));
+      g_set_error (error, CST_ERROR, CST_ERROR_CONNECTION,
+                   _("Could not connect to the database server: %s"), detail);
+      return NULL;
+    }
+  PQsetNoticeProcessor (conn, route_notice, NULL);
+  if (!prepare_session (conn, error))
+    return NULL;
+  return g_steal_pointer (&conn);
+}
+
+PGresult *
+cst_db_exec (PGconn      *conn,
+             const char  *sql,
+             int          n_params,
+             const char **params,
+             GError     **error)
+{
+  g_autoptr(PGresult) res = NULL;
+  ExecStatusType status;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (sql != NULL, NULL);
+
+  res = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  status = PQresultStatus (res);
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+    {
+      cst_db_set_error_from_result (error, res, conn);
+      return NULL;
+    }
+  return g_steal_pointer (&res);
+}
+
+gboolean
+cst_db_exec_command (PGconn      *conn,
+                     const char  *sql,
+                     int          n_params,
+                     const char **params,
+                     GError     **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, n_params, params, error);
+
+  return res != NULL;
+}
+
+/* For migration scripts shipped in our own resources only: PQexec runs
+ * several statements, which PQexecParams refuses. */
+gboolean
+cst_db_exec_script (PGconn      *conn,
+                    const char  *script,
+                    GError     **error)
+{
+  g_autoptr(PGresult) res = PQexec (conn, script);
+  ExecStatusType status = PQresultStatus (res);
+
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+    {
+      cst_db_set_error_from_result (error, res, conn);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cst_db_begin (PGconn  *conn,
+              GError **error)
+{
+  return cst_db_exec_command (conn, "BEGIN", 0, NULL, error);
+}
+
+gboolean
+cst_db_commit (PGconn  *conn,
+               GError **error)
+{
+  return cst_db_exec_command (conn, "COMMIT", 0, NULL, error);
+}
+
+void
+cst_db_rollback (PGconn *conn)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  if (PQstatus (conn) != CONNECTION_OK)
+    return;
+  if (PQtransactionStatus (conn) == PQTRANS_IDLE)
+    return;
+  res = PQexec (conn, "ROLLBACK");
+}
+
+/* Human-readable "database on host as user", without the password. */
+char *
+cst_db_describe_connection (PGconn *conn)
+{
+  const char *host = PQhost (conn);
+
+  if (host == NULL || host[0] == '/' || host[0] == '\0')
+    host = _("this computer");
+  return g_strdup_printf (_("database “%s” on %s as %s"),
+                          PQdb (conn), host, PQuser (conn));
+}
+
+const char *
+cst_db_value (const PGresult *res,
+              int             row,
+              int             col)
+{
+  if (PQgetisnull (res, row, col))
+    return NULL;
+  return PQgetvalue (res, row, col);
+}
+
+gint64
+cst_db_int64 (const PGresult *res,
+              int             row,
+              int             col)
+{
+  const char *text = cst_db_value (res, row, col);
+
+  return text ? g_ascii_strtoll (text, NULL, 10) : 0;
+}
+
+gboolean
+cst_db_bool (const PGresult *res,
+             int             row,
+             int             col)
+{
+  const char *text = cst_db_value (res, row, col);
+
+  return text != NULL && text[0] == 't';
+}
+
+/* Dates travel as ISO 8601 text; sessions are set to DateStyle ISO. */
+GDate *
+cst_db_date (const PGresult *res,
+             int             row,
+             int             col)
+{
+  const char *text = cst_db_value (res, row, col);
+  unsigned year, month, day;
+
+  if (text == NULL || sscanf (text, "%4u-%2u-%2u", &year, &month, &day) != 3)
+    return NULL;
+  if (!g_date_valid_dmy (day, month, year))
+    return NULL;
+  return g_date_new_dmy (day, month, year);
+}
+
+GDateTime *
+cst_db_timestamp (const PGresult *res,
+                  int             row,
+                  int             col)
+{
+  const char *text = cst_db_value (res, row, col);
+  g_autofree char *iso = NULL;
+  g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+
+  if (text == NULL)
+    return NULL;
+  /* "2026-11-23 10:03:04.123+00" → ISO 8601 with a T separator. */
+  iso = g_strdup (text);
+  if (strlen (iso) > 10 && iso[10] == ' ')
+    iso[10] = 'T';
+  if (g_str_has_suffix (iso, "+00"))
+    {
+      g_autofree char *tmp = g_steal_pointer (&iso);
+      iso = g_strconcat (tmp, ":00", NULL);
+    }
+  return g_date_time_new_from_iso8601 (iso, utc);
+}

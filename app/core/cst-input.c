@@ -1,0 +1,134 @@
+/* cst-input.c — parsing and checking what people type
+ *
+ * The database refuses the same bad values; checking here first lets the
+ * window say what is wrong beside the field before anything is sent.
+ */
+#define G_LOG_DOMAIN "cst-input"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+
+/* US states, DC and the territories; the jurisdictions table of the first
+ * migration lists the same codes (tests/test-input.c checks). */
+static const char *const jurisdictions[] = {
+  "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI",
+  "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN",
+  "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH",
+  "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT", "VA", "WA",
+  "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP", NULL
+};
+
+gboolean
+cst_input_is_blank (const char *text)
+{
+  if (text == NULL)
+    return TRUE;
+  for (; *text; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Accepts exactly YYYY-MM-DD: an unambiguous form in every locale. */
+gboolean
+cst_input_parse_date (const char  *text,
+                      GDate       *date,
+                      GError     **error)
+{
+  guint year = 0, month = 0, day = 0;
+  g_autofree char *trimmed = g_strstrip (g_strdup (text ? text : ""));
+
+  if (strlen (trimmed) != 10 || trimmed[4] != '-' || trimmed[7] != '-')
+    goto malformed;
+  for (guint i = 0; i < 10; i++)
+    if (i != 4 && i != 7 && !g_ascii_isdigit (trimmed[i]))
+      goto malformed;
+  year = (guint) g_ascii_strtoull (trimmed, NULL, 10);
+  month = (guint) g_ascii_strtoull (trimmed + 5, NULL, 10);
+  day = (guint) g_ascii_strtoull (trimmed + 8, NULL, 10);
+  if (!g_date_valid_dmy (day, month, year) || year < 1850)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("“%s” is not a real calendar date."), trimmed);
+      return FALSE;
+    }
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, day, month, year);
+  return TRUE;
+
+malformed:
+  g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+               _("“%s” is not a date; write it as YYYY-MM-DD, for example 2026-03-31."),
+               trimmed);
+  return FALSE;
+}
+
+char *
+cst_input_format_date (const GDate *date)
+{
+  if (date == NULL || !g_date_valid (date))
+    return g_strdup ("");
+  return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
+                          g_date_get_month (date), g_date_get_day (date));
+}
+
+void
+cst_input_today (GDate *date)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, g_date_time_get_day_of_month (now),
+                  g_date_time_get_month (now), g_date_time_get_year (now));
+}
+
+gboolean
+cst_input_check_received_date (const GDate  *received,
+                               GError      **error)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  if (received == NULL || !g_date_valid (received))
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("The date the request was received is required."));
+      return FALSE;
+    }
+  if (g_date_compare (received, &today) > 0)
+    {
+      g_autofree char *text = cst_input_format_date (received);
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("The received date %s is in the future."), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+cst_input_is_jurisdiction (const char *code)
+{
+  return code != NULL && g_strv_contains (jurisdictions, code);
+}
+
+gboolean
+cst_input_check_jurisdiction (const char  *code,
+                              GError     **error)
+{
+  if (cst_input_is_jurisdiction (code))
+    return TRUE;
+  g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+               _("“%s” is not a US state or territory code; use two capital letters such as NY or TX."),
+               code ? code : "");
+  return FALSE;
+}
+
+const char *const *
+cst_input_list_jurisdictions (void)
+{
+  return jurisdictions;
+}

@@ -1,0 +1,542 @@
+/* cst-request-repo.c — requests in PostgreSQL
+ *
+ * Every change carries the version the clerk read (optimistic locking): an
+ * UPDATE that matches no row means someone else saved first, and the
+ * caller gets CST_ERROR_CONFLICT naming who, never a silent overwrite.
+ * The triggers of the first migration enforce the workflow, the due date
+ * and the audit log; these functions only ask.
+ */
+#define G_LOG_DOMAIN "cst-request-repo"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "custodian/cst-db.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-request-repo.h"
+
+/* Record types travel as one text joined by the ASCII unit separator,
+ * which cannot be typed, instead of a hand-escaped array literal. */
+#define LIST_SEPARATOR "\x1f"
+
+#define SUMMARY_COLUMNS \
+  "r.id, r.reference, r.version, r.status, r.received_date, r.due_date, " \
+  "r.extended_on, r.jurisdiction, p.id, p.mrn, p.family_name, p.given_name, " \
+  "q.id, q.name, q.kind, r.updated_by"
+#define N_SUMMARY_COLUMNS 16
+#define DETAIL_COLUMNS \
+  SUMMARY_COLUMNS ", p.birth_date, q.organization, q.address, q.email, q.phone, " \
+  "r.purpose, array_to_string(r.record_types, E'\\x1f'), r.records_from, r.records_to, " \
+  "r.format, r.delivery, r.authorization_on_file, r.authorization_signed, " \
+  "r.authorization_expires, r.authorization_notes, r.page_count, r.status_reason, " \
+  "r.extension_reason, r.assignee, r.updated_at"
+#define FROM_REQUESTS \
+  " FROM roi_requests r JOIN patients p ON p.id = r.patient_id" \
+  " JOIN requesters q ON q.id = r.requester_id"
+
+static int
+enum_value (GType       type,
+            const char *nick)
+{
+  int value = 0;
+
+  if (!cst_enum_from_nick (type, nick, &value))
+    g_warning ("Unknown %s value from the database", g_type_name (type));
+  return value;
+}
+
+static void
+set_date_column (CstRequest     *request,
+                 const char     *property,
+                 const PGresult *res,
+                 int             row,
+                 int             col)
+{
+  g_autoptr(GDate) date = cst_db_date (res, row, col);
+
+  g_object_set (request, property, date, NULL);
+}
+
+static CstRequest *
+request_from_row (const PGresult *res,
+                  int             row)
+{
+  CstRequest *request = cst_request_new ();
+  gboolean detailed = PQnfields (res) > N_SUMMARY_COLUMNS;
+
+  g_object_set (request,
+                "id", cst_db_int64 (res, row, 0),
+                "reference", cst_db_value (res, row, 1),
+                "version", (int) cst_db_int64 (res, row, 2),
+                "status", enum_value (CST_TYPE_REQUEST_STATUS, cst_db_value (res, row, 3)),
+                "jurisdiction", cst_db_value (res, row, 7),
+                "patient-id", cst_db_int64 (res, row, 8),
+                "patient-mrn", cst_db_value (res, row, 9),
+                "patient-family-name", cst_db_value (res, row, 10),
+                "patient-given-name", cst_db_value (res, row, 11),
+                "requester-id", cst_db_int64 (res, row, 12),
+                "requester-name", cst_db_value (res, row, 13),
+                "requester-kind", enum_value (CST_TYPE_REQUESTER_KIND, cst_db_value (res, row, 14)),
+                "updated-by", cst_db_value (res, row, 15),
+                NULL);
+  set_date_column (request, "received-date", res, row, 4);
+  set_date_column (request, "due-date", res, row, 5);
+  set_date_column (request, "extended-on", res, row, 6);
+  if (!detailed)
+    return request;
+
+  {
+    const char *types = cst_db_value (res, row, 22);
+    g_auto(GStrv) record_types = types && *types ? g_strsplit (types, LIST_SEPARATOR, -1)
+                                                 : g_new0 (char *, 1);
+    g_autoptr(GDateTime) updated_at = cst_db_timestamp (res, row, 35);
+    const char *pages = cst_db_value (res, row, 31);
+
+    g_object_set (request,
+                  "requester-organization", cst_db_value (res, row, 17),
+                  "requester-address", cst_db_value (res, row, 18),
+                  "requester-email", cst_db_value (res, row, 19),
+                  "requester-phone", cst_db_value (res, row, 20),
+                  "purpose", cst_db_value (res, row, 21),
+                  "record-types", record_types,
+                  "format", enum_value (CST_TYPE_RECORD_FORMAT, cst_db_value (res, row, 25)),
+                  "delivery", enum_value (CST_TYPE_DELIVERY_METHOD, cst_db_value (res, row, 26)),
+                  "authorization-on-file", cst_db_bool (res, row, 27),
+                  "authorization-notes", cst_db_value (res, row, 30),
+                  "page-count", pages ? (int) g_ascii_strtoll (pages, NULL, 10) : -1,
+                  "status-reason", cst_db_value (res, row, 32),
+                  "extension-reason", cst_db_value (res, row, 33),
+                  "assignee", cst_db_value (res, row, 34),
+                  "updated-at", updated_at,
+                  NULL);
+  }
+  set_date_column (request, "patient-birth-date", res, row, 16);
+  set_date_column (request, "records-from", res, row, 23);
+  set_date_column (request, "records-to", res, row, 24);
+  set_date_column (request, "authorization-signed", res, row, 28);
+  set_date_column (request, "authorization-expires", res, row, 29);
+  cst_request_set_details_loaded (request, TRUE);
+  return request;
+}
+
+CstRequest *
+cst_request_repo_get (PGconn  *conn,
+                      gint64   id,
+                      GError **error)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *params[] = { id_text };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT " DETAIL_COLUMNS FROM_REQUESTS " WHERE r.id = $1", 1, params, error);
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                           _("The request no longer exists."));
+      return NULL;
+    }
+  return request_from_row (res, 0);
+}
+
+CstRequest *
+cst_request_repo_find (PGconn      *conn,
+                       const char  *reference,
+                       GError     **error)
+{
+  const char *params[] = { reference };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT " DETAIL_COLUMNS FROM_REQUESTS " WHERE r.reference = $1", 1, params, error);
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                   _("There is no request with the reference “%s”."), reference);
+      return NULL;
+    }
+  return request_from_row (res, 0);
+}
+
+/**
+ * cst_request_repo_list:
+ *
+ * Returns: (transfer full): every request, summary fields only, newest
+ *   received first
+ */
+GPtrArray *
+cst_request_repo_list (PGconn  *conn,
+                       GError **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT " SUMMARY_COLUMNS FROM_REQUESTS " ORDER BY r.received_date DESC, r.id DESC",
+    0, NULL, error);
+  GPtrArray *list;
+  int n;
+
+  if (res == NULL)
+    return NULL;
+  n = PQntuples (res);
+  list = g_ptr_array_new_full (n, g_object_unref);
+  for (int row = 0; row < n; row++)
+    g_ptr_array_add (list, request_from_row (res, row));
+  return list;
+}
+
+gint64
+cst_request_repo_count (PGconn  *conn,
+                        GError **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT count(*) FROM roi_requests",
+                                         0, NULL, error);
+
+  return res ? cst_db_int64 (res, 0, 0) : -1;
+}
+
+static char *
+dup_date_param (CstRequest *request,
+                const char *property)
+{
+  g_autoptr(GDate) date = NULL;
+
+  g_object_get (request, property, &date, NULL);
+  return date ? cst_input_format_date (date) : NULL;
+}
+
+static char *
+dup_text_param (CstRequest *request,
+                const char *property)
+{
+  char *text = NULL;
+
+  g_object_get (request, property, &text, NULL);
+  return text;
+}
+
+/* Finds the patient by MRN, or registers a new one.  An MRN that already
+ * names someone else is refused: records must never be filed under the
+ * wrong person. */
+static gint64
+ensure_patient (PGconn      *conn,
+                CstRequest  *draft,
+                GError     **error)
+{
+  g_autofree char *mrn = g_strstrip (dup_text_param (draft, "patient-mrn"));
+  g_autofree char *family = g_strstrip (dup_text_param (draft, "patient-family-name"));
+  g_autofree char *given = g_strstrip (dup_text_param (draft, "patient-given-name"));
+  g_autofree char *birth = dup_date_param (draft, "patient-birth-date");
+  const char *params[] = { mrn, family, given, birth };
+  g_autoptr(PGresult) inserted = NULL;
+  g_autoptr(PGresult) existing = NULL;
+
+  inserted = cst_db_exec (conn,
+    "INSERT INTO patients (mrn, family_name, given_name, birth_date) VALUES ($1, $2, $3, $4) "
+    "ON CONFLICT (mrn) DO NOTHING RETURNING id", 4, params, error);
+  if (inserted == NULL)
+    return 0;
+  if (PQntuples (inserted) == 1)
+    return cst_db_int64 (inserted, 0, 0);
+
+  existing = cst_db_exec (conn,
+    "SELECT id FROM patients WHERE mrn = $1 AND lower(family_name) = lower($2) "
+    "AND lower(given_name) = lower($3) AND birth_date = $4", 4, params, error);
+  if (existing == NULL)
+    return 0;
+  if (PQntuples (existing) == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("The MRN %s belongs to a patient with a different name or date of birth. "
+                     "Check the MRN against the master patient index."), mrn);
+      return 0;
+    }
+  return cst_db_int64 (existing, 0, 0);
+}
+
+static gint64
+insert_requester (PGconn      *conn,
+                  CstRequest  *draft,
+                  GError     **error)
+{
+  g_autofree char *name = g_strstrip (dup_text_param (draft, "requester-name"));
+  g_autofree char *organization = dup_text_param (draft, "requester-organization");
+  g_autofree char *address = dup_text_param (draft, "requester-address");
+  g_autofree char *email = dup_text_param (draft, "requester-email");
+  g_autofree char *phone = dup_text_param (draft, "requester-phone");
+  const char *kind = cst_enum_to_nick (CST_TYPE_REQUESTER_KIND,
+                                       cst_request_get_requester_kind (draft));
+  const char *params[] = {
+    kind, name,
+    cst_input_is_blank (organization) ? NULL : organization,
+    cst_input_is_blank (address) ? NULL : address,
+    cst_input_is_blank (email) ? NULL : g_strstrip (email),
+    cst_input_is_blank (phone) ? NULL : phone,
+  };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "INSERT INTO requesters (kind, name, organization, address, email, phone) "
+    "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", 6, params, error);
+
+  return res ? cst_db_int64 (res, 0, 0) : 0;
+}
+
+static char *
+dup_record_types_param (CstRequest *request)
+{
+  g_auto(GStrv) types = NULL;
+  g_autoptr(GStrvBuilder) clean = g_strv_builder_new ();
+  g_auto(GStrv) cleaned = NULL;
+
+  g_object_get (request, "record-types", &types, NULL);
+  for (guint i = 0; types && types[i]; i++)
+    {
+      g_autofree char *item = g_strstrip (g_strdelimit (g_strdup (types[i]), LIST_SEPARATOR, ' '));
+      if (*item)
+        g_strv_builder_add (clean, item);
+    }
+  cleaned = g_strv_builder_end (clean);
+  return g_strjoinv (LIST_SEPARATOR, cleaned);
+}
+
+/* The editable fields of a request, in the order of $3… in the SQL below. */
+#define EDITABLE_ASSIGNMENTS \
+  "received_date = $3, jurisdiction = $4, purpose = $5, " \
+  "record_types = CASE WHEN $6 = '' THEN '{}'::text[] ELSE string_to_array($6, E'\\x1f') END, " \
+  "records_from = $7, records_to = $8, format = $9::record_format, " \
+  "delivery = $10::delivery_method, authorization_on_file = $11, authorization_signed = $12, " \
+  "authorization_expires = $13, authorization_notes = $14, page_count = $15, assignee = $16"
+#define N_EDITABLE 14
+
+typedef struct
+{
+  char *texts[N_EDITABLE];
+  const char *values[N_EDITABLE];
+} EditableParams;
+
+static void
+editable_params_clear (EditableParams *p)
+{
+  for (guint i = 0; i < N_EDITABLE; i++)
+    g_free (p->texts[i]);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (EditableParams, editable_params_clear)
+
+static void
+editable_params_fill (EditableParams *p,
+                      CstRequest     *request)
+{
+  int format = 0, delivery = 0, pages = -1;
+  gboolean on_file = FALSE;
+
+  g_object_get (request, "format", &format, "delivery", &delivery, "page-count", &pages,
+                "authorization-on-file", &on_file, NULL);
+  p->texts[0] = dup_date_param (request, "received-date");
+  p->texts[1] = dup_text_param (request, "jurisdiction");
+  p->texts[2] = dup_text_param (request, "purpose");
+  p->texts[3] = dup_record_types_param (request);
+  p->texts[4] = dup_date_param (request, "records-from");
+  p->texts[5] = dup_date_param (request, "records-to");
+  p->texts[6] = g_strdup (cst_enum_to_nick (CST_TYPE_RECORD_FORMAT, format));
+  p->texts[7] = g_strdup (cst_enum_to_nick (CST_TYPE_DELIVERY_METHOD, delivery));
+  p->texts[8] = g_strdup (on_file ? "true" : "false");
+  p->texts[9] = dup_date_param (request, "authorization-signed");
+  p->texts[10] = dup_date_param (request, "authorization-expires");
+  p->texts[11] = dup_text_param (request, "authorization-notes");
+  p->texts[12] = pages >= 0 ? g_strdup_printf ("%d", pages) : NULL;
+  p->texts[13] = dup_text_param (request, "assignee");
+  if (p->texts[2] == NULL)
+    p->texts[2] = g_strdup ("");
+  if (p->texts[11] == NULL)
+    p->texts[11] = g_strdup ("");
+  if (cst_input_is_blank (p->texts[13]))
+    g_clear_pointer (&p->texts[13], g_free);
+  for (guint i = 0; i < N_EDITABLE; i++)
+    p->values[i] = p->texts[i];
+}
+
+CstRequest *
+cst_request_repo_create (PGconn      *conn,
+                         CstRequest  *draft,
+                         GError     **error)
+{
+  g_auto(EditableParams) editable = { 0 };
+  g_autofree char *patient_id = NULL;
+  g_autofree char *requester_id = NULL;
+  g_autoptr(PGresult) res = NULL;
+  const char *params[2 + N_EDITABLE];
+  gint64 pid, rid, id;
+
+  g_return_val_if_fail (CST_IS_REQUEST (draft), NULL);
+
+  if (!cst_request_validate (draft, error))
+    return NULL;
+  if (!cst_db_begin (conn, error))
+    return NULL;
+
+  pid = ensure_patient (conn, draft, error);
+  rid = pid ? insert_requester (conn, draft, error) : 0;
+  if (rid == 0)
+    {
+      cst_db_rollback (conn);
+      return NULL;
+    }
+  patient_id = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
+  requester_id = g_strdup_printf ("%" G_GINT64_FORMAT, rid);
+  editable_params_fill (&editable, draft);
+  params[0] = patient_id;
+  params[1] = requester_id;
+  memcpy (params + 2, editable.values, sizeof editable.values);
+
+  res = cst_db_exec (conn,
+    "INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, purpose, "
+    "record_types, records_from, records_to, format, delivery, authorization_on_file, "
+    "authorization_signed, authorization_expires, authorization_notes, page_count, assignee, "
+    "due_date) VALUES ($1, $2, $3, $4, $5, "
+    "CASE WHEN $6 = '' THEN '{}'::text[] ELSE string_to_array($6, E'\\x1f') END, "
+    "$7, $8, $9::record_format, $10::delivery_method, $11, $12, $13, $14, $15, $16, $3) "
+    "RETURNING id", 2 + N_EDITABLE, params, error);
+  if (res == NULL || !cst_db_commit (conn, error))
+    {
+      cst_db_rollback (conn);
+      return NULL;
+    }
+  id = cst_db_int64 (res, 0, 0);
+  return cst_request_repo_get (conn, id, error);
+}
+
+/* An UPDATE guarded by the version matched nothing: say why. */
+static void
+explain_missed_update (PGconn      *conn,
+                       CstRequest  *request,
+                       GError     **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT updated_by, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"') "
+    "FROM roi_requests WHERE id = $1", 1, params, error);
+
+  if (res == NULL)
+    return;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                           _("The request no longer exists."));
+      return;
+    }
+  g_set_error (error, CST_ERROR, CST_ERROR_CONFLICT,
+               _("%s changed this request at %s, after you opened it. "
+                 "Your changes were not saved; reload to combine them with theirs."),
+               cst_db_value (res, 0, 0), cst_db_value (res, 0, 1));
+}
+
+/* Runs an UPDATE whose $1 is the id and $2 the version read, then returns
+ * the request as stored. */
+static CstRequest *
+update_versioned (PGconn       *conn,
+                  CstRequest   *request,
+                  const char   *sql,
+                  int           n_params,
+                  const char  **params,
+                  GError      **error)
+{
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  g_autofree char *version = g_strdup_printf ("%d", cst_request_get_version (request));
+
+  params[0] = id;
+  params[1] = version;
+  res = cst_db_exec (conn, sql, n_params, params, error);
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      explain_missed_update (conn, request, error);
+      return NULL;
+    }
+  return cst_request_repo_get (conn, cst_request_get_id (request), error);
+}
+
+CstRequest *
+cst_request_repo_save (PGconn      *conn,
+                       CstRequest  *edited,
+                       GError     **error)
+{
+  g_auto(EditableParams) editable = { 0 };
+  const char *params[2 + N_EDITABLE];
+
+  g_return_val_if_fail (CST_IS_REQUEST (edited), NULL);
+
+  if (!cst_request_validate (edited, error))
+    return NULL;
+  editable_params_fill (&editable, edited);
+  memcpy (params + 2, editable.values, sizeof editable.values);
+  return update_versioned (conn, edited,
+                           "UPDATE roi_requests SET " EDITABLE_ASSIGNMENTS
+                           " WHERE id = $1 AND version = $2 RETURNING version",
+                           2 + N_EDITABLE, params, error);
+}
+
+CstRequest *
+cst_request_repo_move (PGconn            *conn,
+                       CstRequest        *request,
+                       CstRequestStatus   to,
+                       const char        *reason,
+                       GError           **error)
+{
+  const char *params[4];
+
+  g_return_val_if_fail (CST_IS_REQUEST (request), NULL);
+
+  if (!cst_request_status_check_move (cst_request_get_status (request), to, reason, error))
+    return NULL;
+  params[2] = cst_enum_to_nick (CST_TYPE_REQUEST_STATUS, to);
+  params[3] = cst_input_is_blank (reason) ? NULL : reason;
+  return update_versioned (conn, request,
+                           "UPDATE roi_requests SET status = $3::roi_status, "
+                           "status_reason = COALESCE($4, status_reason) "
+                           "WHERE id = $1 AND version = $2 RETURNING version",
+                           4, params, error);
+}
+
+CstRequest *
+cst_request_repo_extend (PGconn       *conn,
+                         CstRequest   *request,
+                         const GDate  *on,
+                         const char   *reason,
+                         GError      **error)
+{
+  g_autofree char *on_text = NULL;
+  const char *params[4];
+
+  g_return_val_if_fail (CST_IS_REQUEST (request), NULL);
+
+  if (cst_request_is_extended (request))
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_EXTENSION,
+                           _("This request was already extended once; HIPAA allows one extension."));
+      return NULL;
+    }
+  if (cst_request_status_is_closed (cst_request_get_status (request)))
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_CLOSED,
+                           _("A closed request cannot be extended."));
+      return NULL;
+    }
+  if (cst_input_is_blank (reason))
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("An extension needs a reason; the requester must be told it in writing."));
+      return NULL;
+    }
+  on_text = cst_input_format_date (on);
+  params[2] = on_text;
+  params[3] = reason;
+  return update_versioned (conn, request,
+                           "UPDATE roi_requests SET extended_on = $3, extension_reason = $4 "
+                           "WHERE id = $1 AND version = $2 RETURNING version",
+                           4, params, error);
+}

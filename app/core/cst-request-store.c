@@ -1,0 +1,538 @@
+/* cst-request-store.c — the live list of requests the window shows
+ *
+ * A GListModel of CstRequest.  Each request appears once, as one object:
+ * saving, moving or a change announced by another client updates that
+ * object in place, so rows and the detail pane bound to it refresh
+ * without the list being rebuilt.  All database work goes through the
+ * CstConnection worker; this object lives on the main thread only.
+ */
+#define G_LOG_DOMAIN "cst-request-store"
+
+#include "config.h"
+
+#include "custodian/cst-error.h"
+#include "custodian/cst-listener.h"
+#include "custodian/cst-request-repo.h"
+#include "custodian/cst-request-store.h"
+
+#define NOTIFY_CHANNEL "custodian_requests"
+
+struct _CstRequestStore
+{
+  GObject        parent_instance;
+
+  CstConnection *connection;
+  CstListener   *listener;
+  GPtrArray     *items;   /* of CstRequest */
+  GHashTable    *by_id;   /* gint64 id → CstRequest (borrowed from items) */
+  guint          loading;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CstRequestStore, cst_request_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  PROP_N_ITEMS,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef enum
+{
+  OP_FETCH,
+  OP_CREATE,
+  OP_SAVE,
+  OP_MOVE,
+  OP_EXTEND,
+} OpKind;
+
+typedef struct
+{
+  OpKind            kind;
+  gint64            id;
+  CstRequest       *request;  /* a private copy: never shared with the main thread */
+  CstRequestStatus  to;
+  char             *reason;
+  GDate             date;
+} Op;
+
+static void
+op_free (Op *op)
+{
+  g_clear_object (&op->request);
+  g_free (op->reason);
+  g_free (op);
+}
+
+static Op *
+op_new (OpKind      kind,
+        CstRequest *request)
+{
+  Op *op = g_new0 (Op, 1);
+
+  op->kind = kind;
+  op->request = request ? cst_request_copy (request) : NULL;
+  op->id = request ? cst_request_get_id (request) : 0;
+  g_date_clear (&op->date, 1);
+  return op;
+}
+
+static gpointer
+run_op (PGconn   *conn,
+        gpointer  data,
+        GError  **error)
+{
+  Op *op = data;
+
+  switch (op->kind)
+    {
+    case OP_FETCH:
+      return cst_request_repo_get (conn, op->id, error);
+    case OP_CREATE:
+      return cst_request_repo_create (conn, op->request, error);
+    case OP_SAVE:
+      return cst_request_repo_save (conn, op->request, error);
+    case OP_MOVE:
+      return cst_request_repo_move (conn, op->request, op->to, op->reason, error);
+    case OP_EXTEND:
+      return cst_request_repo_extend (conn, op->request, &op->date, op->reason, error);
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static gint64 *
+dup_id (gint64 id)
+{
+  return g_memdup2 (&id, sizeof id);
+}
+
+static void
+set_items (CstRequestStore *self,
+           GPtrArray       *items)
+{
+  guint removed = self->items->len;
+
+  g_hash_table_remove_all (self->by_id);
+  g_ptr_array_unref (self->items);
+  self->items = items;
+  for (guint i = 0; i < items->len; i++)
+    {
+      CstRequest *request = g_ptr_array_index (items, i);
+      g_hash_table_insert (self->by_id, dup_id (cst_request_get_id (request)), request);
+    }
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, items->len);
+  if (removed != items->len)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/* Merges a request fresh from the database into the list, returning the
+ * one live object that represents it. */
+static CstRequest *
+absorb (CstRequestStore *self,
+        CstRequest      *fresh)
+{
+  CstRequest *existing = cst_request_store_lookup (self, cst_request_get_id (fresh));
+
+  if (existing != NULL)
+    {
+      /* Never step back to an older version than we already show. */
+      if (cst_request_get_version (fresh) >= cst_request_get_version (existing))
+        cst_request_update_from (existing, fresh);
+      return g_object_ref (existing);
+    }
+  g_ptr_array_insert (self->items, 0, g_object_ref (fresh));
+  g_hash_table_insert (self->by_id, dup_id (cst_request_get_id (fresh)), fresh);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, 1);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  return g_object_ref (fresh);
+}
+
+static void
+forget (CstRequestStore *self,
+        gint64           id)
+{
+  CstRequest *existing = cst_request_store_lookup (self, id);
+  guint position;
+
+  if (existing == NULL || !g_ptr_array_find (self->items, existing, &position))
+    return;
+  g_hash_table_remove (self->by_id, &id);
+  g_ptr_array_remove_index (self->items, position);
+  g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static void
+set_loading (CstRequestStore *self,
+             gboolean         loading)
+{
+  gboolean was = self->loading > 0;
+
+  self->loading += loading ? 1 : -1;
+  if (was != (self->loading > 0))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static void
+change_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CstRequestStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) fresh = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  if (fresh == NULL)
+    {
+      /* The row is gone: take it out of the list too. */
+      if (g_error_matches (error, CST_ERROR, CST_ERROR_NOT_FOUND))
+        forget (self, GPOINTER_TO_SIZE (g_task_get_task_data (task)));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, absorb (self, fresh), g_object_unref);
+}
+
+static void
+run_change (CstRequestStore     *self,
+            Op                  *op,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, GSIZE_TO_POINTER ((gsize) op->id), NULL);
+  cst_connection_run_async (self->connection, run_op, op, (GDestroyNotify) op_free,
+                            g_object_unref, cancellable, change_done_cb, task);
+}
+
+/* "update:42:7" → apply the change to request 42 unless we have version 7. */
+static void
+notification_cb (CstRequestStore *self,
+                 const char      *payload)
+{
+  g_auto(GStrv) parts = g_strsplit (payload, ":", 3);
+  CstRequest *existing;
+  gint64 id;
+  int version;
+
+  if (g_strv_length (parts) != 3)
+    return;
+  id = g_ascii_strtoll (parts[1], NULL, 10);
+  version = (int) g_ascii_strtoll (parts[2], NULL, 10);
+  if (g_str_equal (parts[0], "delete"))
+    {
+      forget (self, id);
+      return;
+    }
+  existing = cst_request_store_lookup (self, id);
+  if (existing != NULL && cst_request_get_version (existing) >= version)
+    return;
+  cst_request_store_fetch_async (self, id, NULL, NULL, NULL);
+}
+
+static void
+resumed_cb (CstRequestStore *self)
+{
+  /* Changes announced while we were offline were lost: read everything. */
+  cst_request_store_load_async (self, NULL, NULL, NULL);
+}
+
+static GType
+list_model_get_item_type (GListModel *model)
+{
+  return CST_TYPE_REQUEST;
+}
+
+static guint
+list_model_get_n_items (GListModel *model)
+{
+  return CST_REQUEST_STORE (model)->items->len;
+}
+
+static gpointer
+list_model_get_item (GListModel *model,
+                     guint       position)
+{
+  CstRequestStore *self = CST_REQUEST_STORE (model);
+
+  if (position >= self->items->len)
+    return NULL;
+  return g_object_ref (g_ptr_array_index (self->items, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = list_model_get_item_type;
+  iface->get_n_items = list_model_get_n_items;
+  iface->get_item = list_model_get_item;
+}
+
+static void
+cst_request_store_dispose (GObject *object)
+{
+  CstRequestStore *self = CST_REQUEST_STORE (object);
+
+  g_clear_object (&self->listener);
+  G_OBJECT_CLASS (cst_request_store_parent_class)->dispose (object);
+}
+
+static void
+cst_request_store_finalize (GObject *object)
+{
+  CstRequestStore *self = CST_REQUEST_STORE (object);
+
+  g_clear_object (&self->connection);
+  g_hash_table_unref (self->by_id);
+  g_ptr_array_unref (self->items);
+  G_OBJECT_CLASS (cst_request_store_parent_class)->finalize (object);
+}
+
+static void
+cst_request_store_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  CstRequestStore *self = CST_REQUEST_STORE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading > 0);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->items->len);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cst_request_store_class_init (CstRequestStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cst_request_store_dispose;
+  object_class->finalize = cst_request_store_finalize;
+  object_class->get_property = cst_request_store_get_property;
+
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cst_request_store_init (CstRequestStore *self)
+{
+  self->items = g_ptr_array_new_with_free_func (g_object_unref);
+  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+}
+
+CstRequestStore *
+cst_request_store_new (CstConnection *connection)
+{
+  CstRequestStore *self;
+
+  g_return_val_if_fail (CST_IS_CONNECTION (connection), NULL);
+
+  self = g_object_new (CST_TYPE_REQUEST_STORE, NULL);
+  self->connection = g_object_ref (connection);
+  return self;
+}
+
+CstConnection *
+cst_request_store_get_connection (CstRequestStore *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), NULL);
+  return self->connection;
+}
+
+/**
+ * cst_request_store_watch:
+ *
+ * Starts listening for changes made by other clients.
+ */
+void
+cst_request_store_watch (CstRequestStore *self)
+{
+  g_return_if_fail (CST_IS_REQUEST_STORE (self));
+
+  if (self->listener != NULL)
+    return;
+  self->listener = cst_listener_new (cst_connection_get_conninfo (self->connection),
+                                     NOTIFY_CHANNEL);
+  g_signal_connect_object (self->listener, "notification",
+                           G_CALLBACK (notification_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->listener, "resumed",
+                           G_CALLBACK (resumed_cb), self, G_CONNECT_SWAPPED);
+  cst_listener_start (self->listener);
+}
+
+gboolean
+cst_request_store_get_loading (CstRequestStore *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), FALSE);
+  return self->loading > 0;
+}
+
+CstRequest *
+cst_request_store_lookup (CstRequestStore *self,
+                          gint64           id)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), NULL);
+  return g_hash_table_lookup (self->by_id, &id);
+}
+
+static gpointer
+list_all (PGconn   *conn,
+          gpointer  data,
+          GError  **error)
+{
+  return cst_request_repo_list (conn, error);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CstRequestStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  set_loading (self, FALSE);
+  if (items == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  set_items (self, items);
+  g_task_return_boolean (task, TRUE);
+}
+
+void
+cst_request_store_load_async (CstRequestStore     *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (CST_IS_REQUEST_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cst_request_store_load_async);
+  set_loading (self, TRUE);
+  cst_connection_run_async (self->connection, list_all, NULL, NULL,
+                            (GDestroyNotify) g_ptr_array_unref, cancellable, loaded_cb, task);
+}
+
+gboolean
+cst_request_store_load_finish (CstRequestStore  *self,
+                               GAsyncResult     *result,
+                               GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+cst_request_store_fetch_async (CstRequestStore     *self,
+                               gint64               id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  Op *op = op_new (OP_FETCH, NULL);
+
+  op->id = id;
+  run_change (self, op, cst_request_store_fetch_async, cancellable, callback, user_data);
+}
+
+void
+cst_request_store_create_async (CstRequestStore     *self,
+                                CstRequest          *draft,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  run_change (self, op_new (OP_CREATE, draft), cst_request_store_create_async,
+              cancellable, callback, user_data);
+}
+
+void
+cst_request_store_save_async (CstRequestStore     *self,
+                              CstRequest          *edited,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  run_change (self, op_new (OP_SAVE, edited), cst_request_store_save_async,
+              cancellable, callback, user_data);
+}
+
+void
+cst_request_store_move_async (CstRequestStore     *self,
+                              CstRequest          *request,
+                              CstRequestStatus     to,
+                              const char          *reason,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  Op *op = op_new (OP_MOVE, request);
+
+  op->to = to;
+  op->reason = g_strdup (reason);
+  run_change (self, op, cst_request_store_move_async, cancellable, callback, user_data);
+}
+
+void
+cst_request_store_extend_async (CstRequestStore     *self,
+                                CstRequest          *request,
+                                const GDate         *on,
+                                const char          *reason,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  Op *op = op_new (OP_EXTEND, request);
+
+  op->date = *on;
+  op->reason = g_strdup (reason);
+  run_change (self, op, cst_request_store_extend_async, cancellable, callback, user_data);
+}
+
+/**
+ * cst_request_store_change_finish:
+ *
+ * Finishes any of the fetch, create, save, move and extend calls.
+ *
+ * Returns: (transfer full): the live request object as now stored
+ */
+CstRequest *
+cst_request_store_change_finish (CstRequestStore  *self,
+                                 GAsyncResult     *result,
+                                 GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

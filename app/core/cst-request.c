@@ -1,0 +1,592 @@
+/* cst-request.c — one release-of-information request
+ *
+ * Text and date fields are kept in arrays indexed by property, so that
+ * copying, comparing and merging a request is one loop over its
+ * properties instead of a hand-written line per field.
+ */
+#define G_LOG_DOMAIN "cst-request"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-request.h"
+
+enum {
+  TEXT_REFERENCE,
+  TEXT_PATIENT_MRN,
+  TEXT_PATIENT_FAMILY_NAME,
+  TEXT_PATIENT_GIVEN_NAME,
+  TEXT_REQUESTER_NAME,
+  TEXT_REQUESTER_ORGANIZATION,
+  TEXT_REQUESTER_ADDRESS,
+  TEXT_REQUESTER_EMAIL,
+  TEXT_REQUESTER_PHONE,
+  TEXT_JURISDICTION,
+  TEXT_PURPOSE,
+  TEXT_AUTHORIZATION_NOTES,
+  TEXT_STATUS_REASON,
+  TEXT_EXTENSION_REASON,
+  TEXT_ASSIGNEE,
+  TEXT_UPDATED_BY,
+  N_TEXTS
+};
+
+static const char *const text_names[N_TEXTS] = {
+  "reference", "patient-mrn", "patient-family-name", "patient-given-name",
+  "requester-name", "requester-organization", "requester-address",
+  "requester-email", "requester-phone", "jurisdiction", "purpose",
+  "authorization-notes", "status-reason", "extension-reason", "assignee",
+  "updated-by",
+};
+
+enum {
+  DATE_RECEIVED,
+  DATE_PATIENT_BIRTH,
+  DATE_RECORDS_FROM,
+  DATE_RECORDS_TO,
+  DATE_AUTHORIZATION_SIGNED,
+  DATE_AUTHORIZATION_EXPIRES,
+  DATE_DUE,
+  DATE_EXTENDED_ON,
+  N_DATES
+};
+
+static const char *const date_names[N_DATES] = {
+  "received-date", "patient-birth-date", "records-from", "records-to",
+  "authorization-signed", "authorization-expires", "due-date", "extended-on",
+};
+
+struct _CstRequest
+{
+  GObject           parent_instance;
+
+  gint64            id;
+  gint64            patient_id;
+  gint64            requester_id;
+  int               version;
+  int               page_count;
+  CstRequestStatus  status;
+  CstRequesterKind  requester_kind;
+  CstRecordFormat   format;
+  CstDeliveryMethod delivery;
+  gboolean          authorization_on_file;
+  gboolean          details_loaded;
+  GStrv             record_types;
+  GDateTime        *updated_at;
+  char             *texts[N_TEXTS];
+  GDate             dates[N_DATES];
+};
+
+G_DEFINE_FINAL_TYPE (CstRequest, cst_request, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_PATIENT_ID,
+  PROP_REQUESTER_ID,
+  PROP_VERSION,
+  PROP_PAGE_COUNT,
+  PROP_STATUS,
+  PROP_REQUESTER_KIND,
+  PROP_FORMAT,
+  PROP_DELIVERY,
+  PROP_AUTHORIZATION_ON_FILE,
+  PROP_RECORD_TYPES,
+  PROP_UPDATED_AT,
+  /* Derived, read-only. */
+  PROP_PATIENT_NAME,
+  PROP_DUE_STATE,
+  PROP_RECEIVED_ISO,
+  PROP_DUE_ISO,
+  PROP_TEXT_FIRST,
+  PROP_DATE_FIRST = PROP_TEXT_FIRST + N_TEXTS,
+  N_PROPS = PROP_DATE_FIRST + N_DATES
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Properties that describe the request itself and take part in copies and
+ * merges; derived ones are recomputed. */
+static gboolean
+is_stored_property (guint prop_id)
+{
+  return (prop_id > PROP_0 && prop_id < PROP_PATIENT_NAME) || prop_id >= PROP_TEXT_FIRST;
+}
+
+static void
+notify_derived (CstRequest *self,
+                guint       prop_id)
+{
+  if (prop_id == PROP_TEXT_FIRST + TEXT_PATIENT_FAMILY_NAME ||
+      prop_id == PROP_TEXT_FIRST + TEXT_PATIENT_GIVEN_NAME)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATIENT_NAME]);
+  if (prop_id == PROP_DATE_FIRST + DATE_RECEIVED)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVED_ISO]);
+  if (prop_id == PROP_DATE_FIRST + DATE_DUE)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DUE_ISO]);
+  if (prop_id == PROP_DATE_FIRST + DATE_DUE || prop_id == PROP_STATUS)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DUE_STATE]);
+}
+
+static gboolean
+set_text (CstRequest *self,
+          guint       index,
+          const char *value)
+{
+  if (g_strcmp0 (self->texts[index], value) == 0)
+    return FALSE;
+  g_free (self->texts[index]);
+  self->texts[index] = g_strdup (value);
+  return TRUE;
+}
+
+static gboolean
+set_date (CstRequest  *self,
+          guint        index,
+          const GDate *value)
+{
+  GDate *slot = &self->dates[index];
+  gboolean had = g_date_valid (slot);
+  gboolean has = value != NULL && g_date_valid (value);
+
+  if (had == has && (!has || g_date_compare (slot, value) == 0))
+    return FALSE;
+  g_date_clear (slot, 1);
+  if (has)
+    *slot = *value;
+  return TRUE;
+}
+
+static const GDate *
+get_date (CstRequest *self,
+          guint       index)
+{
+  return g_date_valid (&self->dates[index]) ? &self->dates[index] : NULL;
+}
+
+#define SET_IF_CHANGED(field, value) \
+  G_STMT_START { if ((field) == (value)) return; (field) = (value); } G_STMT_END
+
+static void
+cst_request_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  CstRequest *self = CST_REQUEST (object);
+
+  if (prop_id >= PROP_DATE_FIRST && prop_id < N_PROPS)
+    {
+      if (!set_date (self, prop_id - PROP_DATE_FIRST, g_value_get_boxed (value)))
+        return;
+    }
+  else if (prop_id >= PROP_TEXT_FIRST)
+    {
+      if (!set_text (self, prop_id - PROP_TEXT_FIRST, g_value_get_string (value)))
+        return;
+    }
+  else switch (prop_id)
+    {
+    case PROP_ID: SET_IF_CHANGED (self->id, g_value_get_int64 (value)); break;
+    case PROP_PATIENT_ID: SET_IF_CHANGED (self->patient_id, g_value_get_int64 (value)); break;
+    case PROP_REQUESTER_ID: SET_IF_CHANGED (self->requester_id, g_value_get_int64 (value)); break;
+    case PROP_VERSION: SET_IF_CHANGED (self->version, g_value_get_int (value)); break;
+    case PROP_PAGE_COUNT: SET_IF_CHANGED (self->page_count, g_value_get_int (value)); break;
+    case PROP_STATUS: SET_IF_CHANGED (self->status, (CstRequestStatus) g_value_get_enum (value)); break;
+    case PROP_REQUESTER_KIND: SET_IF_CHANGED (self->requester_kind, (CstRequesterKind) g_value_get_enum (value)); break;
+    case PROP_FORMAT: SET_IF_CHANGED (self->format, (CstRecordFormat) g_value_get_enum (value)); break;
+    case PROP_DELIVERY: SET_IF_CHANGED (self->delivery, (CstDeliveryMethod) g_value_get_enum (value)); break;
+    case PROP_AUTHORIZATION_ON_FILE:
+      SET_IF_CHANGED (self->authorization_on_file, g_value_get_boolean (value));
+      break;
+    case PROP_RECORD_TYPES:
+      {
+        const char *const *types = g_value_get_boxed (value);
+        if (types && self->record_types && g_strv_equal (types, (const char *const *) self->record_types))
+          return;
+        g_strfreev (self->record_types);
+        self->record_types = g_strdupv ((GStrv) types);
+      }
+      break;
+    case PROP_UPDATED_AT:
+      {
+        GDateTime *at = g_value_get_boxed (value);
+        if (at == self->updated_at || (at && self->updated_at && g_date_time_equal (at, self->updated_at)))
+          return;
+        g_clear_pointer (&self->updated_at, g_date_time_unref);
+        self->updated_at = at ? g_date_time_ref (at) : NULL;
+      }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      return;
+    }
+  g_object_notify_by_pspec (object, pspec);
+  notify_derived (self, prop_id);
+}
+
+static void
+cst_request_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  CstRequest *self = CST_REQUEST (object);
+
+  if (prop_id >= PROP_DATE_FIRST && prop_id < N_PROPS)
+    g_value_set_boxed (value, get_date (self, prop_id - PROP_DATE_FIRST));
+  else if (prop_id >= PROP_TEXT_FIRST)
+    g_value_set_string (value, self->texts[prop_id - PROP_TEXT_FIRST]);
+  else switch (prop_id)
+    {
+    case PROP_ID: g_value_set_int64 (value, self->id); break;
+    case PROP_PATIENT_ID: g_value_set_int64 (value, self->patient_id); break;
+    case PROP_REQUESTER_ID: g_value_set_int64 (value, self->requester_id); break;
+    case PROP_VERSION: g_value_set_int (value, self->version); break;
+    case PROP_PAGE_COUNT: g_value_set_int (value, self->page_count); break;
+    case PROP_STATUS: g_value_set_enum (value, self->status); break;
+    case PROP_REQUESTER_KIND: g_value_set_enum (value, self->requester_kind); break;
+    case PROP_FORMAT: g_value_set_enum (value, self->format); break;
+    case PROP_DELIVERY: g_value_set_enum (value, self->delivery); break;
+    case PROP_AUTHORIZATION_ON_FILE: g_value_set_boolean (value, self->authorization_on_file); break;
+    case PROP_RECORD_TYPES: g_value_set_boxed (value, self->record_types); break;
+    case PROP_UPDATED_AT: g_value_set_boxed (value, self->updated_at); break;
+    case PROP_PATIENT_NAME: g_value_take_string (value, cst_request_dup_patient_name (self)); break;
+    case PROP_DUE_STATE: g_value_set_enum (value, cst_request_get_due_state (self)); break;
+    case PROP_RECEIVED_ISO: g_value_take_string (value, cst_input_format_date (get_date (self, DATE_RECEIVED))); break;
+    case PROP_DUE_ISO: g_value_take_string (value, cst_input_format_date (get_date (self, DATE_DUE))); break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cst_request_finalize (GObject *object)
+{
+  CstRequest *self = CST_REQUEST (object);
+
+  for (guint i = 0; i < N_TEXTS; i++)
+    g_free (self->texts[i]);
+  g_strfreev (self->record_types);
+  g_clear_pointer (&self->updated_at, g_date_time_unref);
+  G_OBJECT_CLASS (cst_request_parent_class)->finalize (object);
+}
+
+#define RW (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY)
+#define RO (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)
+
+static void
+cst_request_class_init (CstRequestClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = cst_request_finalize;
+  object_class->get_property = cst_request_get_property;
+  object_class->set_property = cst_request_set_property;
+
+  properties[PROP_ID] = g_param_spec_int64 ("id", NULL, NULL, 0, G_MAXINT64, 0, RW);
+  properties[PROP_PATIENT_ID] = g_param_spec_int64 ("patient-id", NULL, NULL, 0, G_MAXINT64, 0, RW);
+  properties[PROP_REQUESTER_ID] = g_param_spec_int64 ("requester-id", NULL, NULL, 0, G_MAXINT64, 0, RW);
+  properties[PROP_VERSION] = g_param_spec_int ("version", NULL, NULL, 0, G_MAXINT, 0, RW);
+  /* -1: not counted yet. */
+  properties[PROP_PAGE_COUNT] = g_param_spec_int ("page-count", NULL, NULL, -1, 1000000, -1, RW);
+  properties[PROP_STATUS] = g_param_spec_enum ("status", NULL, NULL, CST_TYPE_REQUEST_STATUS,
+                                               CST_STATUS_RECEIVED, RW);
+  properties[PROP_REQUESTER_KIND] = g_param_spec_enum ("requester-kind", NULL, NULL,
+                                                       CST_TYPE_REQUESTER_KIND,
+                                                       CST_REQUESTER_PATIENT, RW);
+  properties[PROP_FORMAT] = g_param_spec_enum ("format", NULL, NULL, CST_TYPE_RECORD_FORMAT,
+                                               CST_FORMAT_ELECTRONIC, RW);
+  properties[PROP_DELIVERY] = g_param_spec_enum ("delivery", NULL, NULL, CST_TYPE_DELIVERY_METHOD,
+                                                 CST_DELIVERY_PORTAL, RW);
+  properties[PROP_AUTHORIZATION_ON_FILE] = g_param_spec_boolean ("authorization-on-file", NULL, NULL,
+                                                                 FALSE, RW);
+  properties[PROP_RECORD_TYPES] = g_param_spec_boxed ("record-types", NULL, NULL, G_TYPE_STRV, RW);
+  properties[PROP_UPDATED_AT] = g_param_spec_boxed ("updated-at", NULL, NULL, G_TYPE_DATE_TIME, RW);
+  properties[PROP_PATIENT_NAME] = g_param_spec_string ("patient-name", NULL, NULL, NULL, RO);
+  properties[PROP_DUE_STATE] = g_param_spec_enum ("due-state", NULL, NULL, CST_TYPE_DUE_STATE,
+                                                  CST_DUE_CLOSED, RO);
+  properties[PROP_RECEIVED_ISO] = g_param_spec_string ("received-iso", NULL, NULL, NULL, RO);
+  properties[PROP_DUE_ISO] = g_param_spec_string ("due-iso", NULL, NULL, NULL, RO);
+  for (guint i = 0; i < N_TEXTS; i++)
+    properties[PROP_TEXT_FIRST + i] = g_param_spec_string (text_names[i], NULL, NULL, NULL, RW);
+  for (guint i = 0; i < N_DATES; i++)
+    properties[PROP_DATE_FIRST + i] = g_param_spec_boxed (date_names[i], NULL, NULL, G_TYPE_DATE, RW);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+cst_request_init (CstRequest *self)
+{
+  self->page_count = -1;
+  self->format = CST_FORMAT_ELECTRONIC;
+  self->delivery = CST_DELIVERY_PORTAL;
+  for (guint i = 0; i < N_DATES; i++)
+    g_date_clear (&self->dates[i], 1);
+}
+
+CstRequest *
+cst_request_new (void)
+{
+  return g_object_new (CST_TYPE_REQUEST, NULL);
+}
+
+/**
+ * cst_request_update_from:
+ *
+ * Copies every stored field of @source into @self, notifying only what
+ * changed, so list rows bound to @self redraw just the cells that moved.
+ */
+void
+cst_request_update_from (CstRequest *self,
+                         CstRequest *source)
+{
+  g_return_if_fail (CST_IS_REQUEST (self));
+  g_return_if_fail (CST_IS_REQUEST (source));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+
+      if (!is_stored_property (prop_id))
+        continue;
+      g_value_init (&value, properties[prop_id]->value_type);
+      g_object_get_property (G_OBJECT (source), properties[prop_id]->name, &value);
+      g_object_set_property (G_OBJECT (self), properties[prop_id]->name, &value);
+    }
+  if (source->details_loaded)
+    self->details_loaded = TRUE;
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+CstRequest *
+cst_request_copy (CstRequest *self)
+{
+  CstRequest *copy = cst_request_new ();
+
+  cst_request_update_from (copy, self);
+  copy->details_loaded = self->details_loaded;
+  return copy;
+}
+
+static int
+compare_property (CstRequest *a,
+                  CstRequest *b,
+                  guint       prop_id)
+{
+  g_auto(GValue) va = G_VALUE_INIT;
+  g_auto(GValue) vb = G_VALUE_INIT;
+  GParamSpec *pspec = properties[prop_id];
+
+  g_value_init (&va, pspec->value_type);
+  g_value_init (&vb, pspec->value_type);
+  g_object_get_property (G_OBJECT (a), pspec->name, &va);
+  g_object_get_property (G_OBJECT (b), pspec->name, &vb);
+  if (pspec->value_type == G_TYPE_DATE)
+    {
+      const GDate *da = g_value_get_boxed (&va), *db = g_value_get_boxed (&vb);
+      if (da == NULL || db == NULL)
+        return (da != NULL) - (db != NULL);
+      return g_date_compare (da, db);
+    }
+  if (pspec->value_type == G_TYPE_STRV)
+    {
+      const char *const *sa = g_value_get_boxed (&va), *const *sb = g_value_get_boxed (&vb);
+      if (sa == NULL || sb == NULL)
+        return (sa != NULL && sa[0]) - (sb != NULL && sb[0]);
+      return !g_strv_equal (sa, sb);
+    }
+  if (pspec->value_type == G_TYPE_DATE_TIME)
+    {
+      GDateTime *ta = g_value_get_boxed (&va), *tb = g_value_get_boxed (&vb);
+      if (ta == NULL || tb == NULL)
+        return (ta != NULL) - (tb != NULL);
+      return g_date_time_compare (ta, tb);
+    }
+  return g_param_values_cmp (pspec, &va, &vb);
+}
+
+/* Fields the database maintains: never part of what a clerk edits. */
+static gboolean
+is_bookkeeping_property (guint prop_id)
+{
+  return prop_id == PROP_ID || prop_id == PROP_VERSION || prop_id == PROP_UPDATED_AT ||
+         prop_id == PROP_TEXT_FIRST + TEXT_UPDATED_BY ||
+         prop_id == PROP_TEXT_FIRST + TEXT_REFERENCE ||
+         prop_id == PROP_DATE_FIRST + DATE_DUE;
+}
+
+/**
+ * cst_request_merge_edits:
+ * @base: the request as the clerk first loaded it
+ * @mine: the clerk's edited copy, refused because of a conflict
+ * @theirs: the request as it is now in the database
+ * @both_changed: (out) (optional): names of properties that both sides
+ *   changed to different values; the clerk's value was kept for them
+ *
+ * A three-way merge after an optimistic-lock conflict: the result is
+ * @theirs with the clerk's own edits re-applied, so nothing the clerk typed
+ * is lost and nothing the other clerk saved is silently overwritten.
+ *
+ * Returns: (transfer full): the merged request, carrying @theirs' version
+ */
+CstRequest *
+cst_request_merge_edits (CstRequest *base,
+                         CstRequest *mine,
+                         CstRequest *theirs,
+                         GStrv      *both_changed)
+{
+  g_autoptr(CstRequest) merged = cst_request_copy (theirs);
+  g_autoptr(GStrvBuilder) conflicts = g_strv_builder_new ();
+
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    {
+      g_auto(GValue) value = G_VALUE_INIT;
+      GParamSpec *pspec = properties[prop_id];
+
+      if (!is_stored_property (prop_id) || is_bookkeeping_property (prop_id))
+        continue;
+      if (compare_property (base, mine, prop_id) == 0)
+        continue;
+      if (compare_property (base, theirs, prop_id) != 0 &&
+          compare_property (mine, theirs, prop_id) != 0)
+        g_strv_builder_add (conflicts, pspec->name);
+      g_value_init (&value, pspec->value_type);
+      g_object_get_property (G_OBJECT (mine), pspec->name, &value);
+      g_object_set_property (G_OBJECT (merged), pspec->name, &value);
+    }
+  if (both_changed)
+    *both_changed = g_strv_builder_end (conflicts);
+  return g_steal_pointer (&merged);
+}
+
+static gboolean
+fail_field (GError    **error,
+            const char *message)
+{
+  g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT, message);
+  return FALSE;
+}
+
+/**
+ * cst_request_validate:
+ *
+ * Checks what a clerk must supply before a request is stored.  The
+ * database checks the same rules; this gives the message first.
+ */
+gboolean
+cst_request_validate (CstRequest  *self,
+                      GError     **error)
+{
+  const GDate *from = get_date (self, DATE_RECORDS_FROM);
+  const GDate *to = get_date (self, DATE_RECORDS_TO);
+  const GDate *birth = get_date (self, DATE_PATIENT_BIRTH);
+
+  g_return_val_if_fail (CST_IS_REQUEST (self), FALSE);
+
+  if (self->patient_id == 0)
+    {
+      if (cst_input_is_blank (self->texts[TEXT_PATIENT_MRN]))
+        return fail_field (error, _("The patient’s medical record number (MRN) is required."));
+      if (cst_input_is_blank (self->texts[TEXT_PATIENT_FAMILY_NAME]) ||
+          cst_input_is_blank (self->texts[TEXT_PATIENT_GIVEN_NAME]))
+        return fail_field (error, _("The patient’s given and family names are required."));
+      if (birth == NULL)
+        return fail_field (error, _("The patient’s date of birth is required."));
+    }
+  if (self->requester_id == 0 && cst_input_is_blank (self->texts[TEXT_REQUESTER_NAME]))
+    return fail_field (error, _("The requester’s name is required."));
+  if (!cst_input_check_received_date (get_date (self, DATE_RECEIVED), error))
+    return FALSE;
+  if (birth != NULL && g_date_compare (birth, get_date (self, DATE_RECEIVED)) > 0)
+    return fail_field (error, _("The date of birth is after the date the request was received."));
+  if (!cst_input_check_jurisdiction (self->texts[TEXT_JURISDICTION], error))
+    return FALSE;
+  if (from != NULL && to != NULL && g_date_compare (from, to) > 0)
+    return fail_field (error, _("The records’ date range ends before it starts."));
+  if (self->texts[TEXT_REQUESTER_EMAIL] && !cst_input_is_blank (self->texts[TEXT_REQUESTER_EMAIL]) &&
+      !g_regex_match_simple ("^[^@\\s]+@[^@\\s]+$", self->texts[TEXT_REQUESTER_EMAIL], 0, 0))
+    return fail_field (error, _("The requester’s email address is not valid."));
+  return TRUE;
+}
+
+gint64 cst_request_get_id (CstRequest *self) { return self->id; }
+int cst_request_get_version (CstRequest *self) { return self->version; }
+const char *cst_request_get_reference (CstRequest *self) { return self->texts[TEXT_REFERENCE]; }
+const char *cst_request_get_patient_mrn (CstRequest *self) { return self->texts[TEXT_PATIENT_MRN]; }
+const char *cst_request_get_requester_name (CstRequest *self) { return self->texts[TEXT_REQUESTER_NAME]; }
+CstRequesterKind cst_request_get_requester_kind (CstRequest *self) { return self->requester_kind; }
+CstRequestStatus cst_request_get_status (CstRequest *self) { return self->status; }
+const char *cst_request_get_status_reason (CstRequest *self) { return self->texts[TEXT_STATUS_REASON]; }
+const char *cst_request_get_jurisdiction (CstRequest *self) { return self->texts[TEXT_JURISDICTION]; }
+const char *cst_request_get_updated_by (CstRequest *self) { return self->texts[TEXT_UPDATED_BY]; }
+const GDate *cst_request_get_received_date (CstRequest *self) { return get_date (self, DATE_RECEIVED); }
+const GDate *cst_request_get_due_date (CstRequest *self) { return get_date (self, DATE_DUE); }
+const GDate *cst_request_get_extended_on (CstRequest *self) { return get_date (self, DATE_EXTENDED_ON); }
+gboolean cst_request_is_extended (CstRequest *self) { return get_date (self, DATE_EXTENDED_ON) != NULL; }
+gboolean cst_request_get_details_loaded (CstRequest *self) { return self->details_loaded; }
+void cst_request_set_details_loaded (CstRequest *self, gboolean loaded) { self->details_loaded = loaded; }
+
+/* "Family, Given": how HIM departments file and search patients. */
+char *
+cst_request_dup_patient_name (CstRequest *self)
+{
+  const char *family = self->texts[TEXT_PATIENT_FAMILY_NAME];
+  const char *given = self->texts[TEXT_PATIENT_GIVEN_NAME];
+
+  if (family == NULL && given == NULL)
+    return NULL;
+  if (given == NULL || *given == '\0')
+    return g_strdup (family);
+  /* TRANSLATORS: a patient's name as filed: family name, given name */
+  return g_strdup_printf (_("%s, %s"), family ? family : "", given);
+}
+
+void
+cst_request_compute_due_date (const GDate *received,
+                              guint        deadline_days,
+                              gboolean     extended,
+                              GDate       *due)
+{
+  *due = *received;
+  g_date_add_days (due, deadline_days + (extended ? CST_HIPAA_EXTENSION_DAYS : 0));
+}
+
+int
+cst_request_days_left_on (CstRequest  *self,
+                          const GDate *today)
+{
+  const GDate *due = get_date (self, DATE_DUE);
+
+  return due ? g_date_days_between (today, due) : G_MAXINT;
+}
+
+CstDueState
+cst_request_due_state_on (CstRequest  *self,
+                          const GDate *today)
+{
+  int days_left;
+
+  if (cst_request_status_is_closed (self->status) || get_date (self, DATE_DUE) == NULL)
+    return CST_DUE_CLOSED;
+  days_left = cst_request_days_left_on (self, today);
+  if (days_left < 0)
+    return CST_DUE_OVERDUE;
+  if (days_left <= CST_DUE_SOON_DAYS)
+    return CST_DUE_SOON;
+  return CST_DUE_ON_TRACK;
+}
+
+CstDueState
+cst_request_get_due_state (CstRequest *self)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  return cst_request_due_state_on (self, &today);
+}

@@ -1,0 +1,242 @@
+/* cst-cli.c — main() of custodian-cli, the headless tool
+ *
+ * Links the model library only.  Exit status: 0 on success, 1 when the
+ * work failed, 2 for a command line that could not be understood.
+ */
+#define G_LOG_DOMAIN "custodian-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <stdlib.h>
+
+#include "custodian/custodian.h"
+
+#define EXIT_USAGE 2
+
+static char *opt_database = NULL;
+
+typedef int (*CommandFunc) (int argc, char **argv);
+
+typedef struct
+{
+  const char  *group;
+  const char  *name;
+  CommandFunc  run;
+  const char  *summary;
+} Command;
+
+static int
+fail (GError *error)
+{
+  g_printerr ("custodian-cli: %s\n", error->message);
+  return EXIT_FAILURE;
+}
+
+static int
+usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("custodian-cli: %s\n\n%s", message, help);
+  return EXIT_USAGE;
+}
+
+static gboolean
+parse_options (GOptionContext  *context,
+               int             *argc,
+               char          ***argv,
+               int             *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = usage_error (context, error->message);
+      return FALSE;
+    }
+  if (*argc > 1)
+    {
+      g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”"), (*argv)[1]);
+      *status = usage_error (context, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Opens the configured database; for the embedded default this starts the
+ * private server, which stops again when the target is freed. */
+static CstDatabaseTarget *
+open_target (GError **error)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autofree char *configured = settings ? g_settings_get_string (settings, "database") : NULL;
+
+  return cst_database_target_open (opt_database, configured, error);
+}
+
+static int
+run_db_migrate (int    argc,
+                char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— apply pending schema migrations"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  guint applied = 0;
+  int status;
+
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (!(target = open_target (&error)) ||
+      !(conn = cst_db_connect (target->owner_conninfo, &error)) ||
+      !cst_migrations_apply (conn, &applied, &error))
+    return fail (error);
+  if (applied == 0)
+    g_print (_("The database schema is up to date.\n"));
+  else
+    g_print (g_dngettext (NULL, "Applied %u migration.\n", "Applied %u migrations.\n", applied),
+             applied);
+  return EXIT_SUCCESS;
+}
+
+static int
+run_db_status (int    argc,
+               char **argv)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list schema migrations and whether they are applied"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GPtrArray) migrations = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *where = NULL;
+  guint pending = 0;
+  int status;
+
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (!(target = open_target (&error)) ||
+      !(conn = cst_db_connect (target->conninfo, &error)) ||
+      !(migrations = cst_migrations_status (conn, &error)))
+    return fail (error);
+
+  where = cst_db_describe_connection (conn);
+  g_print (_("Database: %s (%s)\n"), where, cst_database_target_describe (target));
+  for (guint i = 0; i < migrations->len; i++)
+    {
+      CstMigrationStatus *m = g_ptr_array_index (migrations, i);
+      g_print ("  %04u  %-32s  %s\n", m->version, m->name,
+               m->applied ? m->applied_at : _("pending"));
+      pending += m->applied ? 0 : 1;
+    }
+  if (pending > 0)
+    g_print (g_dngettext (NULL, "%u migration is pending; run “custodian-cli db migrate”.\n",
+                          "%u migrations are pending; run “custodian-cli db migrate”.\n", pending),
+             pending);
+  else
+    g_print (_("The database schema is up to date.\n"));
+  return EXIT_SUCCESS;
+}
+
+static int
+run_db_seed_demo (int    argc,
+                  char **argv)
+{
+  int requests = 120;
+  gboolean if_empty = FALSE;
+  const GOptionEntry entries[] = {
+    { "requests", 'n', 0, G_OPTION_ARG_INT, &requests,
+      N_("How many demo requests to add (default 120)"), N_("N") },
+    { "if-empty", 0, 0, G_OPTION_ARG_NONE, &if_empty,
+      N_("Add nothing when the database already holds requests"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— add obviously synthetic demo data"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 existing;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!parse_options (context, &argc, &argv, &status))
+    return status;
+  if (requests < 0 || requests > 10000000)
+    return usage_error (context, _("--requests must be between 0 and 10000000"));
+  if (!(target = open_target (&error)) ||
+      !(conn = cst_db_connect (target->conninfo, &error)) ||
+      (existing = cst_request_repo_count (conn, &error)) < 0)
+    return fail (error);
+  if (if_empty && existing > 0)
+    {
+      g_print (_("The database already holds requests; no demo data added.\n"));
+      return EXIT_SUCCESS;
+    }
+  if (!cst_demo_seed (conn, (guint) requests, &error))
+    return fail (error);
+  g_print (g_dngettext (NULL, "Added %d demo request.\n", "Added %d demo requests.\n", requests),
+           requests);
+  return EXIT_SUCCESS;
+}
+
+static const Command commands[] = {
+  { "db", "migrate", run_db_migrate, N_("Apply pending schema migrations") },
+  { "db", "status", run_db_status, N_("Show which migrations are applied") },
+  { "db", "seed-demo", run_db_seed_demo, N_("Add synthetic demo data") },
+};
+
+static char *
+describe_commands (void)
+{
+  GString *text = g_string_new (_("Commands:"));
+
+  g_string_append_c (text, '\n');
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (text, "  %s %-12s %s\n", commands[i].group, commands[i].name,
+                            _(commands[i].summary));
+  return g_string_free (text, FALSE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_STRING, &opt_database,
+      N_("PostgreSQL connection string (default: settings, then PG* variables, "
+         "then the private database)"), N_("CONNINFO") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("COMMAND [OPTIONS…]"));
+  g_autofree char *command_help = describe_commands ();
+  g_autoptr(GError) error = NULL;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (context, command_help);
+  /* Options after the command belong to the command. */
+  g_option_context_set_strict_posix (context, TRUE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (context, error->message);
+  if (argc < 3)
+    return usage_error (context, _("no command given"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (g_str_equal (argv[1], commands[i].group) && g_str_equal (argv[2], commands[i].name))
+      {
+        g_autofree char *prgname = g_strdup_printf ("custodian-cli %s %s", argv[1], argv[2]);
+        g_set_prgname (prgname);
+        /* The command parses argv from its own name on. */
+        return commands[i].run (argc - 2, argv + 2);
+      }
+  {
+    g_autofree char *message = g_strdup_printf (_("unknown command “%s %s”"), argv[1], argv[2]);
+    return usage_error (context, message);
+  }
+}

@@ -1,0 +1,54 @@
+/* cst-db.h — thin, parameterized access to PostgreSQL through libpq */
+#pragma once
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGconn, PQfinish)
+
+PGconn   *cst_db_connect          (const char   *conninfo,
+                                   GError      **error);
+PGresult *cst_db_exec             (PGconn       *conn,
+                                   const char   *sql,
+                                   int           n_params,
+                                   const char  **params,
+                                   GError      **error);
+gboolean  cst_db_exec_command     (PGconn       *conn,
+                                   const char   *sql,
+                                   int           n_params,
+                                   const char  **params,
+                                   GError      **error);
+gboolean  cst_db_exec_script      (PGconn       *conn,
+                                   const char   *script,
+                                   GError      **error);
+gboolean  cst_db_begin            (PGconn       *conn,
+                                   GError      **error);
+gboolean  cst_db_commit           (PGconn       *conn,
+                                   GError      **error);
+void      cst_db_rollback         (PGconn       *conn);
+void      cst_db_set_error_from_result (GError        **error,
+                                        const PGresult *res,
+                                        PGconn         *conn);
+char     *cst_db_describe_connection   (PGconn *conn);
+
+/* Text values of a row, NULL for SQL NULL. */
+const char *cst_db_value          (const PGresult *res,
+                                   int             row,
+                                   int             col);
+gint64      cst_db_int64          (const PGresult *res,
+                                   int             row,
+                                   int             col);
+gboolean    cst_db_bool           (const PGresult *res,
+                                   int             row,
+                                   int             col);
+GDate      *cst_db_date           (const PGresult *res,
+                                   int             row,
+                                   int             col);
+GDateTime  *cst_db_timestamp      (const PGresult *res,
+                                   int             row,
+                                   int             col);
+
+G_END_DECLS

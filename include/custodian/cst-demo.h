@@ -1,0 +1,13 @@
+/* cst-demo.h — obviously synthetic demonstration data */
+#pragma once
+
+#include <libpq-fe.h>
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean cst_demo_seed (PGconn   *conn,
+                        guint     n_requests,
+                        GError  **error);
+
+G_END_DECLS

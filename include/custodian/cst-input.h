@@ -1,0 +1,21 @@
+/* cst-input.h — parsing and checking what people type */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+gboolean  cst_input_is_blank           (const char   *text);
+gboolean  cst_input_parse_date         (const char   *text,
+                                        GDate        *date,
+                                        GError      **error);
+char     *cst_input_format_date        (const GDate  *date);
+void      cst_input_today              (GDate        *date);
+gboolean  cst_input_check_received_date (const GDate *received,
+                                         GError     **error);
+gboolean  cst_input_is_jurisdiction    (const char   *code);
+gboolean  cst_input_check_jurisdiction (const char   *code,
+                                        GError      **error);
+const char *const *cst_input_list_jurisdictions (void);
+
+G_END_DECLS

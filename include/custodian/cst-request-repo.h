@@ -1,0 +1,41 @@
+/* cst-request-repo.h — requests in PostgreSQL (blocking calls)
+ *
+ * These run on whatever thread owns @conn: the command line calls them
+ * directly, the window through CstRequestStore's worker thread.
+ */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "custodian/cst-request.h"
+
+G_BEGIN_DECLS
+
+CstRequest *cst_request_repo_create     (PGconn            *conn,
+                                         CstRequest        *draft,
+                                         GError           **error);
+CstRequest *cst_request_repo_get        (PGconn            *conn,
+                                         gint64             id,
+                                         GError           **error);
+CstRequest *cst_request_repo_find       (PGconn            *conn,
+                                         const char        *reference,
+                                         GError           **error);
+GPtrArray  *cst_request_repo_list       (PGconn            *conn,
+                                         GError           **error);
+CstRequest *cst_request_repo_save       (PGconn            *conn,
+                                         CstRequest        *edited,
+                                         GError           **error);
+CstRequest *cst_request_repo_move       (PGconn            *conn,
+                                         CstRequest        *request,
+                                         CstRequestStatus   to,
+                                         const char        *reason,
+                                         GError           **error);
+CstRequest *cst_request_repo_extend     (PGconn            *conn,
+                                         CstRequest        *request,
+                                         const GDate       *on,
+                                         const char        *reason,
+                                         GError           **error);
+gint64      cst_request_repo_count      (PGconn            *conn,
+                                         GError           **error);
+
+G_END_DECLS
