@@ -11,31 +11,27 @@
 #include <locale.h>
 #include <stdlib.h>
 
-#include "custodian/custodian.h"
-
-#define EXIT_USAGE 2
+#include "cst-cli.h"
 
 static char *opt_database = NULL;
-
-typedef int (*CommandFunc) (int argc, char **argv);
 
 typedef struct
 {
   const char  *group;
   const char  *name;
-  CommandFunc  run;
+  CstCliCommandFunc run;
   const char  *summary;
 } Command;
 
-static int
-fail (GError *error)
+int
+cst_cli_fail (GError *error)
 {
   g_printerr ("custodian-cli: %s\n", error->message);
   return EXIT_FAILURE;
 }
 
-static int
-usage_error (GOptionContext *context,
+int
+cst_cli_usage_error (GOptionContext *context,
              const char     *message)
 {
   g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
@@ -44,8 +40,8 @@ usage_error (GOptionContext *context,
   return EXIT_USAGE;
 }
 
-static gboolean
-parse_options (GOptionContext  *context,
+gboolean
+cst_cli_parse_options (GOptionContext  *context,
                int             *argc,
                char          ***argv,
                int             *status)
@@ -54,13 +50,13 @@ parse_options (GOptionContext  *context,
 
   if (!g_option_context_parse (context, argc, argv, &error))
     {
-      *status = usage_error (context, error->message);
+      *status = cst_cli_usage_error (context, error->message);
       return FALSE;
     }
   if (*argc > 1)
     {
       g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”"), (*argv)[1]);
-      *status = usage_error (context, message);
+      *status = cst_cli_usage_error (context, message);
       return FALSE;
     }
   return TRUE;
@@ -68,8 +64,8 @@ parse_options (GOptionContext  *context,
 
 /* Opens the configured database; for the embedded default this starts the
  * private server, which stops again when the target is freed. */
-static CstDatabaseTarget *
-open_target (GError **error)
+CstDatabaseTarget *
+cst_cli_open_target (GError **error)
 {
   g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
   g_autofree char *configured = settings ? g_settings_get_string (settings, "database") : NULL;
@@ -88,12 +84,12 @@ run_db_migrate (int    argc,
   guint applied = 0;
   int status;
 
-  if (!parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_options (context, &argc, &argv, &status))
     return status;
-  if (!(target = open_target (&error)) ||
+  if (!(target = cst_cli_open_target (&error)) ||
       !(conn = cst_db_connect (target->owner_conninfo, &error)) ||
       !cst_migrations_apply (conn, &applied, &error))
-    return fail (error);
+    return cst_cli_fail (error);
   if (applied == 0)
     g_print (_("The database schema is up to date.\n"));
   else
@@ -115,12 +111,12 @@ run_db_status (int    argc,
   guint pending = 0;
   int status;
 
-  if (!parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_options (context, &argc, &argv, &status))
     return status;
-  if (!(target = open_target (&error)) ||
+  if (!(target = cst_cli_open_target (&error)) ||
       !(conn = cst_db_connect (target->conninfo, &error)) ||
       !(migrations = cst_migrations_status (conn, &error)))
-    return fail (error);
+    return cst_cli_fail (error);
 
   where = cst_db_describe_connection (conn);
   g_print (_("Database: %s (%s)\n"), where, cst_database_target_describe (target));
@@ -161,26 +157,27 @@ run_db_seed_demo (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_options (context, &argc, &argv, &status))
     return status;
   if (requests < 0 || requests > 10000000)
-    return usage_error (context, _("--requests must be between 0 and 10000000"));
-  if (!(target = open_target (&error)) ||
+    return cst_cli_usage_error (context, _("--requests must be between 0 and 10000000"));
+  if (!(target = cst_cli_open_target (&error)) ||
       !(conn = cst_db_connect (target->conninfo, &error)) ||
       (existing = cst_request_repo_count (conn, &error)) < 0)
-    return fail (error);
+    return cst_cli_fail (error);
   if (if_empty && existing > 0)
     {
       g_print (_("The database already holds requests; no demo data added.\n"));
       return EXIT_SUCCESS;
     }
   if (!cst_demo_seed (conn, (guint) requests, &error))
-    return fail (error);
+    return cst_cli_fail (error);
   g_print (g_dngettext (NULL, "Added %d demo request.\n", "Added %d demo requests.\n", requests),
            requests);
   return EXIT_SUCCESS;
 }
 
+/* One line per command; each feature's commands live in cst-cli-<feature>.c. */
 static const Command commands[] = {
   { "db", "migrate", run_db_migrate, N_("Apply pending schema migrations") },
   { "db", "status", run_db_status, N_("Show which migrations are applied") },
@@ -223,9 +220,9 @@ main (int    argc,
   /* Options after the command belong to the command. */
   g_option_context_set_strict_posix (context, TRUE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
-    return usage_error (context, error->message);
+    return cst_cli_usage_error (context, error->message);
   if (argc < 3)
-    return usage_error (context, _("no command given"));
+    return cst_cli_usage_error (context, _("no command given"));
 
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     if (g_str_equal (argv[1], commands[i].group) && g_str_equal (argv[2], commands[i].name))
@@ -237,6 +234,6 @@ main (int    argc,
       }
   {
     g_autofree char *message = g_strdup_printf (_("unknown command “%s %s”"), argv[1], argv[2]);
-    return usage_error (context, message);
+    return cst_cli_usage_error (context, message);
   }
 }

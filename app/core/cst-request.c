@@ -205,7 +205,12 @@ cst_request_set_property (GObject      *object,
     case PROP_RECORD_TYPES:
       {
         const char *const *types = g_value_get_boxed (value);
-        if (types && self->record_types && g_strv_equal (types, (const char *const *) self->record_types))
+        gboolean now_empty = types == NULL || types[0] == NULL;
+        gboolean was_empty = self->record_types == NULL || self->record_types[0] == NULL;
+        if (now_empty && was_empty)
+          return;
+        if (!now_empty && !was_empty &&
+            g_strv_equal (types, (const char *const *) self->record_types))
           return;
         g_strfreev (self->record_types);
         self->record_types = g_strdupv ((GStrv) types);

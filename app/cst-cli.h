@@ -1,0 +1,27 @@
+/* cst-cli.h — shared pieces of custodian-cli's commands */
+#pragma once
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+
+#include "custodian/custodian.h"
+
+G_BEGIN_DECLS
+
+/* Exit status for a command line that could not be understood. */
+#define EXIT_USAGE 2
+
+/* A command gets argv from its own name on (argv[0] is e.g. "migrate")
+ * and returns the process exit status. */
+typedef int (*CstCliCommandFunc) (int argc, char **argv);
+
+int                cst_cli_fail          (GError          *error);
+int                cst_cli_usage_error   (GOptionContext  *context,
+                                          const char      *message);
+gboolean           cst_cli_parse_options (GOptionContext  *context,
+                                          int             *argc,
+                                          char          ***argv,
+                                          int             *status);
+CstDatabaseTarget *cst_cli_open_target   (GError         **error);
+
+G_END_DECLS

@@ -1,0 +1,29 @@
+/* cst-test-db.h — a fresh, migrated database for each test program
+ *
+ * The test script starts a throwaway PostgreSQL server and exports PGHOST
+ * and friends; each test program creates its own database there, so test
+ * programs run in parallel without seeing each other's rows.
+ */
+#pragma once
+
+#include <custodian/custodian.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *name;      /* the database's name */
+  char *conninfo;  /* connects as the superuser that owns it */
+} CstTestDb;
+
+CstTestDb *cst_test_db_new         (void);
+void       cst_test_db_free        (CstTestDb  *db);
+PGconn    *cst_test_db_connect     (CstTestDb  *db);
+char      *cst_test_db_create_login (CstTestDb  *db,
+                                     const char *group_role);
+CstRequest *cst_test_db_add_request (PGconn     *conn,
+                                     const char *mrn);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstTestDb, cst_test_db_free)
+
+G_END_DECLS

@@ -1,0 +1,88 @@
+/* test-input.c — parsing what people type */
+#include "config.h"
+
+#include <custodian/custodian.h>
+
+static void
+test_parse_date_valid (void)
+{
+  g_autoptr(GError) error = NULL;
+  GDate date;
+
+  g_assert_true (cst_input_parse_date (" 2024-02-29 ", &date, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_date_get_year (&date), ==, 2024);
+  g_assert_cmpuint (g_date_get_month (&date), ==, 2);
+  g_assert_cmpuint (g_date_get_day (&date), ==, 29);
+  {
+    g_autofree char *text = cst_input_format_date (&date);
+    g_assert_cmpstr (text, ==, "2024-02-29");
+  }
+}
+
+static void
+test_parse_date_malformed (void)
+{
+  const char *bad[] = { "", "2023-02-29", "2024-13-01", "24-01-01", "2024/01/01",
+                        "01-02-2024", "2024-1-1", "tomorrow", "2024-01-01x", "1700-01-01" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      GDate date;
+
+      g_assert_false (cst_input_parse_date (bad[i], &date, &error));
+      g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+      g_assert_nonnull (error->message);
+    }
+}
+
+static void
+test_received_date_not_future (void)
+{
+  g_autoptr(GError) error = NULL;
+  GDate date;
+
+  cst_input_today (&date);
+  g_assert_true (cst_input_check_received_date (&date, NULL));
+  g_date_add_days (&date, 1);
+  g_assert_false (cst_input_check_received_date (&date, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "future"));
+}
+
+static void
+test_jurisdiction (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_input_check_jurisdiction ("NY", NULL));
+  g_assert_true (cst_input_check_jurisdiction ("PR", NULL));
+  g_assert_false (cst_input_is_jurisdiction ("ny"));
+  g_assert_false (cst_input_is_jurisdiction ("ZZ"));
+  g_assert_false (cst_input_is_jurisdiction (NULL));
+  g_assert_false (cst_input_check_jurisdiction ("XX", &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "XX"));
+  g_assert_cmpuint (g_strv_length ((GStrv) cst_input_list_jurisdictions ()), ==, 56);
+}
+
+static void
+test_blank (void)
+{
+  g_assert_true (cst_input_is_blank (NULL));
+  g_assert_true (cst_input_is_blank (" \t\n\u00a0"));
+  g_assert_false (cst_input_is_blank (" x "));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/input/date/valid", test_parse_date_valid);
+  g_test_add_func ("/input/date/malformed", test_parse_date_malformed);
+  g_test_add_func ("/input/date/not-future", test_received_date_not_future);
+  g_test_add_func ("/input/jurisdiction", test_jurisdiction);
+  g_test_add_func ("/input/blank", test_blank);
+  return g_test_run ();
+}

@@ -1,0 +1,123 @@
+/* test-migrations.c — from empty, re-run, concurrent, status */
+#include "config.h"
+
+#include <unistd.h>
+
+#include "cst-test-db.h"
+
+/* A database with nothing in it, not even the migrations. */
+static char *
+create_empty_database (void)
+{
+  static guint counter;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) admin = cst_db_connect ("dbname=postgres", &error);
+  g_autofree char *name = g_strdup_printf ("cst_mig_%d_%u", (int) getpid (), counter++);
+  g_autofree char *sql = g_strdup_printf ("CREATE DATABASE %s", name);
+
+  g_assert_no_error (error);
+  g_assert_true (cst_db_exec_command (admin, sql, 0, NULL, &error));
+  return g_strdup_printf ("dbname=%s", name);
+}
+
+static void
+test_from_empty_and_rerun (void)
+{
+  g_autofree char *conninfo = create_empty_database ();
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, NULL);
+  g_autoptr(GPtrArray) available = cst_migrations_list_available (NULL);
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  guint applied = 0;
+
+  g_assert_nonnull (available);
+  g_assert_cmpuint (available->len, >=, 2);
+
+  before = cst_migrations_status (conn, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < before->len; i++)
+    g_assert_false (((CstMigrationStatus *) g_ptr_array_index (before, i))->applied);
+
+  g_assert_true (cst_migrations_apply (conn, &applied, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (applied, ==, available->len);
+
+  g_assert_true (cst_migrations_apply (conn, &applied, &error));
+  g_assert_cmpuint (applied, ==, 0);
+
+  after = cst_migrations_status (conn, &error);
+  for (guint i = 0; i < after->len; i++)
+    {
+      CstMigrationStatus *m = g_ptr_array_index (after, i);
+      g_assert_true (m->applied);
+      g_assert_nonnull (m->applied_at);
+    }
+  /* The schema is really there. */
+  {
+    g_autoptr(PGresult) res = cst_db_exec (conn,
+      "SELECT count(*) FROM jurisdictions", 0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (cst_db_int64 (res, 0, 0), ==, 56);
+  }
+}
+
+/* The C list of jurisdictions and the table agree. */
+static void
+test_jurisdictions_agree (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT code FROM jurisdictions", 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, g_strv_length ((GStrv) cst_input_list_jurisdictions ()));
+  for (int i = 0; i < PQntuples (res); i++)
+    g_assert_true (cst_input_is_jurisdiction (PQgetvalue (res, i, 0)));
+}
+
+typedef struct
+{
+  const char *conninfo;
+  guint       applied;
+  GError     *error;
+} Runner;
+
+static gpointer
+run_migrations (gpointer data)
+{
+  Runner *runner = data;
+  g_autoptr(PGconn) conn = cst_db_connect (runner->conninfo, &runner->error);
+
+  if (conn != NULL)
+    cst_migrations_apply (conn, &runner->applied, &runner->error);
+  return NULL;
+}
+
+/* Two app instances starting at once: each migration runs exactly once. */
+static void
+test_concurrent (void)
+{
+  g_autofree char *conninfo = create_empty_database ();
+  g_autoptr(GPtrArray) available = cst_migrations_list_available (NULL);
+  Runner a = { conninfo, 0, NULL }, b = { conninfo, 0, NULL };
+  GThread *ta = g_thread_new ("a", run_migrations, &a);
+  GThread *tb = g_thread_new ("b", run_migrations, &b);
+
+  g_thread_join (ta);
+  g_thread_join (tb);
+  g_assert_no_error (a.error);
+  g_assert_no_error (b.error);
+  g_assert_cmpuint (a.applied + b.applied, ==, available->len);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/migrations/from-empty-and-rerun", test_from_empty_and_rerun);
+  g_test_add_func ("/migrations/jurisdictions-agree", test_jurisdictions_agree);
+  g_test_add_func ("/migrations/concurrent", test_concurrent);
+  return g_test_run ();
+}

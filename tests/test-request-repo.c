@@ -1,0 +1,238 @@
+/* test-request-repo.c — storing requests: create, save, optimistic
+ * locking with two real connections, the single extension, bad input */
+#include "config.h"
+
+#include "cst-test-db.h"
+
+static CstTestDb *db;
+
+static void
+test_create_and_find (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) created = cst_test_db_add_request (conn, "REPO-1");
+  g_autoptr(CstRequest) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = NULL;
+  GDate expected_due;
+  const char *reference = cst_request_get_reference (created);
+
+  g_assert_true (g_regex_match_simple ("^ROI-[0-9]{4}-[0-9]{6}$", reference, 0, 0));
+  g_assert_cmpint (cst_request_get_status (created), ==, CST_STATUS_RECEIVED);
+  g_assert_cmpint (cst_request_get_version (created), ==, 1);
+  cst_request_compute_due_date (cst_request_get_received_date (created), 30, FALSE, &expected_due);
+  g_assert_cmpint (g_date_compare (cst_request_get_due_date (created), &expected_due), ==, 0);
+
+  found = cst_request_repo_find (conn, reference, &error);
+  g_assert_no_error (error);
+  name = cst_request_dup_patient_name (found);
+  g_assert_cmpstr (name, ==, "Núñez, José");
+  g_assert_cmpstr (cst_request_get_requester_name (found), ==, "Zoë Ångström");
+  g_assert_true (cst_request_get_details_loaded (found));
+
+  g_clear_object (&found);
+  found = cst_request_repo_find (conn, "ROI-1900-000000", &error);
+  g_assert_null (found);
+  g_assert_error (error, CST_ERROR, CST_ERROR_NOT_FOUND);
+}
+
+static void
+test_save_roundtrip (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) created = cst_test_db_add_request (conn, "REPO-2");
+  g_autoptr(CstRequest) edited = cst_request_copy (created);
+  g_autoptr(CstRequest) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *types[] = { "Discharge summary", "Imaging; CT \"head\"", NULL };
+  g_auto(GStrv) read_types = NULL;
+  g_autofree char *purpose = NULL;
+  int pages = 0, format = 0;
+
+  g_object_set (edited, "purpose", "Robert'); DROP TABLE roi_requests;--",
+                "record-types", types, "page-count", 42, "format", CST_FORMAT_PAPER, NULL);
+  saved = cst_request_repo_save (conn, edited, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_version (saved), ==, 2);
+  g_object_get (saved, "purpose", &purpose, "record-types", &read_types,
+                "page-count", &pages, "format", &format, NULL);
+  g_assert_cmpstr (purpose, ==, "Robert'); DROP TABLE roi_requests;--");
+  g_assert_cmpstrv (read_types, types);
+  g_assert_cmpint (pages, ==, 42);
+  g_assert_cmpint (format, ==, CST_FORMAT_PAPER);
+}
+
+/* Two clerks, two connections, one request: the second save is refused
+ * and says who saved first. */
+static void
+test_optimistic_conflict (void)
+{
+  g_autofree char *clerk_a = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *clerk_b = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn_a = cst_db_connect (clerk_a, NULL);
+  g_autoptr(PGconn) conn_b = cst_db_connect (clerk_b, NULL);
+  g_autoptr(CstRequest) original = cst_test_db_add_request (conn_a, "REPO-3");
+  g_autoptr(CstRequest) read_by_b = cst_request_repo_get (conn_b, cst_request_get_id (original), NULL);
+  g_autoptr(CstRequest) edit_a = cst_request_copy (original);
+  g_autoptr(CstRequest) saved_a = NULL;
+  g_autoptr(CstRequest) saved_b = NULL;
+  g_autoptr(CstRequest) merged = NULL;
+  g_autoptr(CstRequest) theirs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) both = NULL;
+  g_autofree char *purpose = NULL, *notes = NULL;
+  const char *login_a = strstr (clerk_a, "user=") + 5;
+
+  g_object_set (edit_a, "purpose", "Continuing care", NULL);
+  saved_a = cst_request_repo_save (conn_a, edit_a, &error);
+  g_assert_no_error (error);
+
+  g_object_set (read_by_b, "authorization-notes", "Checked by B", NULL);
+  saved_b = cst_request_repo_save (conn_b, read_by_b, &error);
+  g_assert_null (saved_b);
+  g_assert_error (error, CST_ERROR, CST_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, login_a));
+
+  /* B reloads: the merge keeps B's notes and A's purpose, and saves. */
+  theirs = cst_request_repo_get (conn_b, cst_request_get_id (original), NULL);
+  merged = cst_request_merge_edits (original, read_by_b, theirs, &both);
+  g_assert_cmpuint (g_strv_length (both), ==, 0);
+  g_clear_error (&error);
+  saved_b = cst_request_repo_save (conn_b, merged, &error);
+  g_assert_no_error (error);
+  g_object_get (saved_b, "purpose", &purpose, "authorization-notes", &notes, NULL);
+  g_assert_cmpstr (purpose, ==, "Continuing care");
+  g_assert_cmpstr (notes, ==, "Checked by B");
+  g_assert_cmpint (cst_request_get_version (saved_b), ==, 3);
+}
+
+static void
+test_single_extension (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "REPO-4");
+  g_autoptr(CstRequest) extended = NULL;
+  g_autoptr(CstRequest) again = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) db_error = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  GDate today, expected_due;
+
+  cst_input_today (&today);
+  extended = cst_request_repo_extend (conn, request, &today, "", &error);
+  g_assert_null (extended);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  extended = cst_request_repo_extend (conn, request, &today, "Records stored off site", &error);
+  g_assert_no_error (error);
+  g_assert_true (cst_request_is_extended (extended));
+  cst_request_compute_due_date (cst_request_get_received_date (extended), 30, TRUE, &expected_due);
+  g_assert_cmpint (g_date_compare (cst_request_get_due_date (extended), &expected_due), ==, 0);
+
+  again = cst_request_repo_extend (conn, extended, &today, "Another reason", &error);
+  g_assert_null (again);
+  g_assert_error (error, CST_ERROR, CST_ERROR_EXTENSION);
+  /* The database refuses it too, asked directly. */
+  g_assert_false (cst_db_exec_command (conn,
+    "UPDATE roi_requests SET extended_on = current_date - 1, extension_reason = 'x' WHERE id = $1",
+    1, params, &db_error));
+  g_assert_error (db_error, CST_ERROR, CST_ERROR_EXTENSION);
+}
+
+static void
+test_bad_input_changes_nothing (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) draft = cst_request_new ();
+  g_autoptr(CstRequest) created = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) db_error = NULL;
+  gint64 before = cst_request_repo_count (conn, NULL);
+  GDate future, birth;
+
+  cst_input_today (&future);
+  g_date_add_days (&future, 3);
+  g_date_clear (&birth, 1);
+  g_date_set_dmy (&birth, 1, 1, 1990);
+  g_object_set (draft, "patient-mrn", "BAD-1", "patient-family-name", "Bad",
+                "patient-given-name", "Input", "patient-birth-date", &birth,
+                "requester-name", "Someone", "received-date", &future,
+                "jurisdiction", "NY", NULL);
+  created = cst_request_repo_create (conn, draft, &error);
+  g_assert_null (created);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  cst_input_today (&future);
+  g_object_set (draft, "received-date", &future, "jurisdiction", "ZZ", NULL);
+  created = cst_request_repo_create (conn, draft, &error);
+  g_assert_null (created);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_cmpint (cst_request_repo_count (conn, NULL), ==, before);
+
+  /* The database refuses a future date even when asked directly. */
+  {
+    g_autoptr(CstRequest) ok = cst_test_db_add_request (conn, "BAD-2");
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (ok));
+    const char *params[] = { id };
+    g_assert_false (cst_db_exec_command (conn,
+      "UPDATE roi_requests SET received_date = current_date + 1 WHERE id = $1",
+      1, params, &db_error));
+    g_assert_error (db_error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  }
+}
+
+static void
+test_mrn_belongs_to_someone_else (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) first = cst_test_db_add_request (conn, "SAME-MRN");
+  g_autoptr(CstRequest) draft = cst_request_copy (first);
+  g_autoptr(CstRequest) created = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (draft, "patient-id", (gint64) 0, "patient-given-name", "Someone Else", NULL);
+  created = cst_request_repo_create (conn, draft, &error);
+  g_assert_null (created);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "SAME-MRN"));
+}
+
+static void
+test_unreachable_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = cst_db_connect ("host=/nonexistent-custodian-socket-dir connect_timeout=2",
+                                           &error);
+
+  g_assert_null (conn);
+  g_assert_error (error, CST_ERROR, CST_ERROR_CONNECTION);
+  g_assert_nonnull (strstr (error->message, "Could not connect"));
+
+  g_clear_error (&error);
+  conn = cst_db_connect ("user=no_such_custodian_role", &error);
+  g_assert_null (conn);
+  g_assert_error (error, CST_ERROR, CST_ERROR_CONNECTION);
+  g_assert_nonnull (strstr (error->message, "no_such_custodian_role"));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  g_test_add_func ("/repo/create-and-find", test_create_and_find);
+  g_test_add_func ("/repo/save-roundtrip", test_save_roundtrip);
+  g_test_add_func ("/repo/optimistic-conflict", test_optimistic_conflict);
+  g_test_add_func ("/repo/single-extension", test_single_extension);
+  g_test_add_func ("/repo/bad-input", test_bad_input_changes_nothing);
+  g_test_add_func ("/repo/mrn-conflict", test_mrn_belongs_to_someone_else);
+  g_test_add_func ("/repo/unreachable", test_unreachable_server);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}

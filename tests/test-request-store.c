@@ -1,0 +1,174 @@
+/* test-request-store.c — the live list: async load and changes, and
+ * LISTEN/NOTIFY bringing another client's change within a second */
+#include "config.h"
+
+#include "cst-test-db.h"
+
+static CstTestDb *db;
+
+typedef struct
+{
+  GAsyncResult *result;
+} Waiter;
+
+static void
+store_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  Waiter *waiter = user_data;
+  waiter->result = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (Waiter *waiter)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (waiter->result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (waiter->result);
+  return waiter->result;
+}
+
+static gboolean
+iterate_until (gboolean (*done) (gpointer), gpointer data, gint64 timeout_usec)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_usec;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  return done (data);
+}
+
+static CstRequestStore *
+new_loaded_store (void)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  CstRequestStore *store = cst_request_store_new (connection);
+  Waiter waiter = { NULL };
+  g_autoptr(GError) error = NULL;
+
+  cst_request_store_load_async (store, NULL, store_result_cb, &waiter);
+  g_assert_true (cst_request_store_get_loading (store));
+  g_assert_true (cst_request_store_load_finish (store, wait_for (&waiter), &error));
+  g_assert_no_error (error);
+  g_assert_false (cst_request_store_get_loading (store));
+  g_object_unref (waiter.result);
+  return store;
+}
+
+static void
+test_load_and_create (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) seeded = cst_test_db_add_request (conn, "STORE-1");
+  g_autoptr(CstRequestStore) store = new_loaded_store ();
+  g_autoptr(CstRequest) draft = cst_request_copy (seeded);
+  g_autoptr(CstRequest) created = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_before = g_list_model_get_n_items (G_LIST_MODEL (store));
+  Waiter waiter = { NULL };
+
+  g_assert_cmpuint (n_before, >=, 1);
+  g_assert_nonnull (cst_request_store_lookup (store, cst_request_get_id (seeded)));
+
+  g_object_set (draft, "id", (gint64) 0, "purpose", "Second request", NULL);
+  cst_request_store_create_async (store, draft, NULL, store_result_cb, &waiter);
+  created = cst_request_store_change_finish (store, wait_for (&waiter), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n_before + 1);
+  g_assert_true (cst_request_store_lookup (store, cst_request_get_id (created)) == created);
+  g_clear_object (&waiter.result);
+
+  /* A refused change reports the error and leaves the object as it was. */
+  {
+    g_autoptr(CstRequest) refused = NULL;
+    cst_request_store_move_async (store, created, CST_STATUS_RELEASED, NULL, NULL,
+                                  store_result_cb, &waiter);
+    refused = cst_request_store_change_finish (store, wait_for (&waiter), &error);
+    g_assert_null (refused);
+    g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
+    g_assert_cmpint (cst_request_get_status (created), ==, CST_STATUS_RECEIVED);
+    g_clear_object (&waiter.result);
+  }
+}
+
+typedef struct
+{
+  CstRequest *request;
+  int         version;
+} VersionWait;
+
+static gboolean
+version_reached (gpointer data)
+{
+  VersionWait *w = data;
+  return cst_request_get_version (w->request) >= w->version;
+}
+
+typedef struct
+{
+  CstRequestStore *store;
+  gint64           id;
+} PresenceWait;
+
+static gboolean
+request_present (gpointer data)
+{
+  PresenceWait *w = data;
+  return cst_request_store_lookup (w->store, w->id) != NULL;
+}
+
+/* Another client (a second connection) changes a request and adds one:
+ * both show up in this store within a second, the change in the same
+ * object, without reloading the list. */
+static void
+test_live_updates (void)
+{
+  g_autoptr(PGconn) other = cst_test_db_connect (db);
+  g_autoptr(CstRequest) seeded = cst_test_db_add_request (other, "STORE-2");
+  g_autoptr(CstRequestStore) store = new_loaded_store ();
+  CstRequest *shown = cst_request_store_lookup (store, cst_request_get_id (seeded));
+  g_autoptr(CstRequest) moved = NULL;
+  g_autoptr(CstRequest) added = NULL;
+  g_autoptr(GError) error = NULL;
+  VersionWait vw;
+  PresenceWait pw;
+  gint64 start;
+
+  g_assert_nonnull (shown);
+  cst_request_store_watch (store);
+  /* Let the listener connect before the change is made. */
+  g_usleep (300 * 1000);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_usleep (200 * 1000);
+  while (g_main_context_iteration (NULL, FALSE));
+
+  start = g_get_monotonic_time ();
+  moved = cst_request_repo_move (other, seeded, CST_STATUS_AUTHORIZATION_VERIFIED, NULL, &error);
+  g_assert_no_error (error);
+  vw.request = shown;
+  vw.version = cst_request_get_version (moved);
+  g_assert_true (iterate_until (version_reached, &vw, G_USEC_PER_SEC));
+  g_assert_cmpint (cst_request_get_status (shown), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
+  g_test_message ("Change arrived after %" G_GINT64_FORMAT " ms",
+                  (g_get_monotonic_time () - start) / 1000);
+
+  added = cst_test_db_add_request (other, "STORE-3");
+  pw.store = store;
+  pw.id = cst_request_get_id (added);
+  g_assert_true (iterate_until (request_present, &pw, G_USEC_PER_SEC));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  g_test_add_func ("/store/load-and-create", test_load_and_create);
+  g_test_add_func ("/store/live-updates", test_live_updates);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}

@@ -1,0 +1,174 @@
+/* test-request.c — the request object: due dates, due state, merging */
+#include "config.h"
+
+#include <custodian/custodian.h>
+
+static void
+set_dmy (GDate *date, guint d, guint m, guint y)
+{
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, d, m, y);
+}
+
+static void
+test_due_date (void)
+{
+  GDate received, due;
+
+  set_dmy (&received, 15, 1, 2026);
+  cst_request_compute_due_date (&received, CST_HIPAA_ACCESS_DAYS, FALSE, &due);
+  g_assert_cmpuint (g_date_get_day (&due), ==, 14);
+  g_assert_cmpuint (g_date_get_month (&due), ==, 2);
+  cst_request_compute_due_date (&received, CST_HIPAA_ACCESS_DAYS, TRUE, &due);
+  g_assert_cmpuint (g_date_get_day (&due), ==, 16);
+  g_assert_cmpuint (g_date_get_month (&due), ==, 3);
+  /* A leap year: 2028-02-01 + 30 = 2028-03-02. */
+  set_dmy (&received, 1, 2, 2028);
+  cst_request_compute_due_date (&received, 30, FALSE, &due);
+  g_assert_cmpuint (g_date_get_day (&due), ==, 2);
+  g_assert_cmpuint (g_date_get_month (&due), ==, 3);
+}
+
+static void
+test_due_state (void)
+{
+  g_autoptr(CstRequest) request = cst_request_new ();
+  GDate due, today;
+
+  set_dmy (&due, 20, 3, 2026);
+  g_object_set (request, "due-date", &due, "status", CST_STATUS_IN_PROGRESS, NULL);
+
+  set_dmy (&today, 1, 3, 2026);
+  g_assert_cmpint (cst_request_due_state_on (request, &today), ==, CST_DUE_ON_TRACK);
+  set_dmy (&today, 14, 3, 2026);
+  g_assert_cmpint (cst_request_due_state_on (request, &today), ==, CST_DUE_ON_TRACK);
+  set_dmy (&today, 15, 3, 2026);
+  g_assert_cmpint (cst_request_due_state_on (request, &today), ==, CST_DUE_SOON);
+  set_dmy (&today, 20, 3, 2026);
+  g_assert_cmpint (cst_request_due_state_on (request, &today), ==, CST_DUE_SOON);
+  g_assert_cmpint (cst_request_days_left_on (request, &today), ==, 0);
+  set_dmy (&today, 21, 3, 2026);
+  g_assert_cmpint (cst_request_due_state_on (request, &today), ==, CST_DUE_OVERDUE);
+  g_assert_cmpint (cst_request_days_left_on (request, &today), ==, -1);
+
+  g_object_set (request, "status", CST_STATUS_RELEASED, NULL);
+  g_assert_cmpint (cst_request_due_state_on (request, &today), ==, CST_DUE_CLOSED);
+}
+
+static void
+count_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  GPtrArray *names = user_data;
+  g_ptr_array_add (names, g_strdup (pspec->name));
+}
+
+/* update_from notifies what changed and nothing else. */
+static void
+test_update_from_notifies_changes (void)
+{
+  g_autoptr(CstRequest) shown = cst_request_new ();
+  g_autoptr(CstRequest) fresh = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  GDate due;
+
+  set_dmy (&due, 20, 3, 2026);
+  g_object_set (shown, "id", (gint64) 7, "reference", "ROI-2026-000007", "version", 1,
+                "patient-family-name", "Núñez", "patient-given-name", "José",
+                "due-date", &due, NULL);
+  fresh = cst_request_copy (shown);
+  g_object_set (fresh, "version", 2, "purpose", "Continuing care", NULL);
+
+  g_signal_connect (shown, "notify", G_CALLBACK (count_notify), names);
+  cst_request_update_from (shown, fresh);
+  g_assert_cmpuint (names->len, ==, 2);
+  g_assert_true (g_ptr_array_find_with_equal_func (names, "version", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (names, "purpose", g_str_equal, NULL));
+  g_assert_cmpint (cst_request_get_version (shown), ==, 2);
+  {
+    g_autofree char *name = cst_request_dup_patient_name (shown);
+    g_assert_cmpstr (name, ==, "Núñez, José");
+  }
+}
+
+static void
+test_merge_edits (void)
+{
+  g_autoptr(CstRequest) base = cst_request_new ();
+  g_autoptr(CstRequest) mine = NULL;
+  g_autoptr(CstRequest) theirs = NULL;
+  g_autoptr(CstRequest) merged = NULL;
+  g_auto(GStrv) both = NULL;
+  g_autofree char *purpose = NULL, *notes = NULL, *assignee = NULL;
+  int pages = 0;
+
+  g_object_set (base, "id", (gint64) 1, "version", 3, "purpose", "Personal use",
+                "authorization-notes", "", "page-count", 10, NULL);
+  mine = cst_request_copy (base);
+  theirs = cst_request_copy (base);
+  /* I changed the purpose and the pages; they changed the pages and notes. */
+  g_object_set (mine, "purpose", "Continuing care", "page-count", 12, NULL);
+  g_object_set (theirs, "version", 4, "page-count", 15, "authorization-notes", "Signed copy on file",
+                "assignee", "dana", NULL);
+
+  merged = cst_request_merge_edits (base, mine, theirs, &both);
+  g_object_get (merged, "purpose", &purpose, "authorization-notes", &notes,
+                "assignee", &assignee, "page-count", &pages, NULL);
+  g_assert_cmpstr (purpose, ==, "Continuing care");
+  g_assert_cmpstr (notes, ==, "Signed copy on file");
+  g_assert_cmpstr (assignee, ==, "dana");
+  g_assert_cmpint (pages, ==, 12);
+  g_assert_cmpint (cst_request_get_version (merged), ==, 4);
+  g_assert_cmpuint (g_strv_length (both), ==, 1);
+  g_assert_cmpstr (both[0], ==, "page-count");
+}
+
+static void
+test_validate (void)
+{
+  g_autoptr(CstRequest) request = cst_request_new ();
+  g_autoptr(GError) error = NULL;
+  GDate received, birth, from, to;
+
+  set_dmy (&received, 2, 1, 2026);
+  set_dmy (&birth, 2, 1, 1980);
+  g_object_set (request, "patient-mrn", "A1", "patient-family-name", "Doe",
+                "patient-given-name", "Jan", "patient-birth-date", &birth,
+                "requester-name", "Jan Doe", "received-date", &received,
+                "jurisdiction", "TX", NULL);
+  g_assert_true (cst_request_validate (request, &error));
+  g_assert_no_error (error);
+
+  g_object_set (request, "jurisdiction", "QQ", NULL);
+  g_assert_false (cst_request_validate (request, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_object_set (request, "jurisdiction", "TX", NULL);
+  set_dmy (&from, 1, 6, 2025);
+  set_dmy (&to, 1, 1, 2025);
+  g_object_set (request, "records-from", &from, "records-to", &to, NULL);
+  g_assert_false (cst_request_validate (request, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_object_set (request, "records-from", NULL, "requester-email", "not an email", NULL);
+  g_assert_false (cst_request_validate (request, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_object_set (request, "requester-email", NULL, "patient-mrn", " ", NULL);
+  g_assert_false (cst_request_validate (request, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/request/due-date", test_due_date);
+  g_test_add_func ("/request/due-state", test_due_state);
+  g_test_add_func ("/request/update-from", test_update_from_notifies_changes);
+  g_test_add_func ("/request/merge-edits", test_merge_edits);
+  g_test_add_func ("/request/validate", test_validate);
+  return g_test_run ();
+}

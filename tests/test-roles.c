@@ -1,0 +1,98 @@
+/* test-roles.c — what each Custodian role may do, enforced by the server */
+#include "config.h"
+
+#include "cst-test-db.h"
+
+static CstTestDb *db;
+static gint64 request_id;
+
+typedef struct
+{
+  const char *sql;
+  gboolean    clerk, billing, auditor, admin;
+} Case;
+
+/* $1, where present, is a request id seeded in main(). */
+static const Case matrix[] = {
+  { "SELECT count(*) FROM roi_requests WHERE id = $1", TRUE, TRUE, TRUE, TRUE },
+  { "SELECT count(*) FROM patients WHERE id > $1::bigint - $1::bigint", TRUE, TRUE, TRUE, TRUE },
+  { "UPDATE roi_requests SET purpose = 'x' WHERE id = $1", TRUE, FALSE, FALSE, TRUE },
+  { "UPDATE patients SET given_name = given_name WHERE id = (SELECT patient_id FROM roi_requests WHERE id = $1)",
+    TRUE, FALSE, FALSE, TRUE },
+  { "DELETE FROM roi_requests WHERE id = $1 AND false", FALSE, FALSE, FALSE, FALSE },
+  { "DELETE FROM patients WHERE id = $1 AND false", FALSE, FALSE, FALSE, FALSE },
+  { "UPDATE jurisdictions SET access_deadline_days = 30 WHERE code = 'NY' AND $1 > 0",
+    FALSE, FALSE, FALSE, TRUE },
+  { "UPDATE jurisdictions SET name = name WHERE code = 'NY' AND $1 > 0", FALSE, FALSE, FALSE, FALSE },
+  { "INSERT INTO requesters (kind, name) SELECT 'other', 'Role test' WHERE $1 > 0",
+    TRUE, FALSE, FALSE, TRUE },
+  { "DELETE FROM schema_migrations WHERE version = $1 AND false", FALSE, FALSE, FALSE, FALSE },
+  { "CREATE TABLE role_test_table (id int)", FALSE, FALSE, FALSE, FALSE },
+};
+
+static void
+check_role (const char *role,
+            gsize       offset)
+{
+  g_autofree char *login = cst_test_db_create_login (db, role);
+  g_autoptr(PGconn) conn = cst_db_connect (login, NULL);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  const char *params[] = { id };
+
+  g_assert_nonnull (conn);
+  for (guint i = 0; i < G_N_ELEMENTS (matrix); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gboolean expected = G_STRUCT_MEMBER (gboolean, &matrix[i], offset);
+      gboolean ok = cst_db_exec_command (conn, matrix[i].sql,
+                                         strstr (matrix[i].sql, "$1") ? 1 : 0,
+                                         params, &error);
+      if (ok != expected)
+        g_error ("%s: “%s” was %s", role, matrix[i].sql, ok ? "allowed" : error->message);
+      if (!expected)
+        g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+    }
+}
+
+static void test_clerk (void) { check_role ("custodian_clerk", G_STRUCT_OFFSET (Case, clerk)); }
+static void test_billing (void) { check_role ("custodian_billing", G_STRUCT_OFFSET (Case, billing)); }
+static void test_auditor (void) { check_role ("custodian_auditor", G_STRUCT_OFFSET (Case, auditor)); }
+static void test_admin (void) { check_role ("custodian_admin", G_STRUCT_OFFSET (Case, admin)); }
+
+/* A login with no Custodian role sees nothing. */
+static void
+test_outsider (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *sql = g_strdup_printf ("CREATE ROLE %s_outsider LOGIN", db->name);
+  g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=%s_outsider", db->name, db->name);
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_db_exec_command (owner, sql, 0, NULL, NULL));
+  conn = cst_db_connect (conninfo, NULL);
+  g_assert_false (cst_db_exec_command (conn, "SELECT count(*) FROM patients", 0, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "ROLES-1");
+    request_id = cst_request_get_id (request);
+  }
+  g_test_add_func ("/roles/clerk", test_clerk);
+  g_test_add_func ("/roles/billing", test_billing);
+  g_test_add_func ("/roles/auditor", test_auditor);
+  g_test_add_func ("/roles/admin", test_admin);
+  g_test_add_func ("/roles/outsider", test_outsider);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
