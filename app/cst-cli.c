@@ -182,6 +182,7 @@ static const Command commands[] = {
   { "db", "migrate", run_db_migrate, N_("Apply pending schema migrations") },
   { "db", "status", run_db_status, N_("Show which migrations are applied") },
   { "db", "seed-demo", run_db_seed_demo, N_("Add synthetic demo data") },
+  { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
 };
 
 static char *

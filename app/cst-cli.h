@@ -24,4 +24,7 @@ gboolean           cst_cli_parse_options (GOptionContext  *context,
                                           int             *status);
 CstDatabaseTarget *cst_cli_open_target   (GError         **error);
 
+/* Commands, one file per feature. */
+int cst_cli_audit_verify (int argc, char **argv);
+
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* custodian.h — the model library's public API in one include */
 #pragma once
 
+#include "custodian/cst-audit-chain.h"
 #include "custodian/cst-connection.h"
 #include "custodian/cst-database-target.h"
 #include "custodian/cst-db.h"

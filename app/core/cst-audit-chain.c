@@ -1,0 +1,347 @@
+/* cst-audit-chain.c — verify the audit log's hash chain, record events
+ *
+ * The verifier recomputes every row's SHA-256 here, with GChecksum, from
+ * the stored columns, following the canonical serialization documented in
+ * resources/sql/0003-audit-chain.sql.  It never asks the database to hash:
+ * someone who can rewrite rows can also replace SQL functions, but not this
+ * program.  The walk is streamed in pages by chain position inside one
+ * read-only REPEATABLE READ transaction, so a long log never sits in memory
+ * and rows committed meanwhile cannot make a consistent chain look broken.
+ */
+#define G_LOG_DOMAIN "cst-audit-chain"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "custodian/cst-audit-chain.h"
+#include "custodian/cst-db.h"
+#include "custodian/cst-error.h"
+
+#define PAGE_SIZE "1000"
+#define UNIT_SEPARATOR "\x1f"
+
+/* Columns 0–9 are the serialized fields, in payload order. */
+#define N_PAYLOAD_FIELDS 10
+#define COL_SEQ 0
+#define COL_ID 1
+#define COL_PREV_HASH 10
+#define COL_ROW_HASH 11
+
+static const char page_sql[] =
+  "SELECT chain_seq, id, "
+  "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
+  "actor, table_name, row_id, action, old_row::text, new_row::text, txid, "
+  "encode(prev_hash, 'hex'), encode(row_hash, 'hex') "
+  "FROM audit_log WHERE chain_seq > $1 ORDER BY chain_seq LIMIT " PAGE_SIZE;
+
+typedef struct
+{
+  CstAuditChainReport *report;
+  gint64               anchor_seq;
+  const char          *anchor_hash;
+  gboolean             anchor_seen;
+  gint64               expected_seq;
+  gint64               last_id;
+  guint8               prev[CST_AUDIT_CHAIN_HASH_LEN];
+  char                *prev_hex;
+} Walk;
+
+void
+cst_audit_chain_report_free (CstAuditChainReport *report)
+{
+  if (report == NULL)
+    return;
+  g_free (report->head_hash);
+  g_free (report->problem);
+  g_free (report);
+}
+
+static void
+append_field (GString    *payload,
+              const char *value)
+{
+  if (value == NULL)
+    g_string_append (payload, "-\n");
+  else
+    g_string_append_printf (payload, "%" G_GSIZE_FORMAT ":%s\n", strlen (value), value);
+}
+
+/* row_hash = SHA-256(prev_hash || payload); leaves the digest in @out and
+ * returns it as hex. */
+static char *
+compute_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
+                  const PGresult *res,
+                  int             row,
+                  guint8          out[CST_AUDIT_CHAIN_HASH_LEN])
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GString) payload = g_string_new ("custodian-audit-v1\n");
+  gsize len = CST_AUDIT_CHAIN_HASH_LEN;
+
+  for (int col = 0; col < N_PAYLOAD_FIELDS; col++)
+    append_field (payload, cst_db_value (res, row, col));
+  g_checksum_update (sum, prev, CST_AUDIT_CHAIN_HASH_LEN);
+  g_checksum_update (sum, (const guchar *) payload->str, payload->len);
+  g_checksum_get_digest (sum, out, &len);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static void
+mark_broken (Walk       *walk,
+             gint64      id,
+             gint64      seq,
+             char       *problem)
+{
+  walk->report->intact = FALSE;
+  walk->report->broken_id = id;
+  walk->report->broken_seq = seq;
+  walk->report->problem = problem;
+}
+
+/* Checks one row against the chain so far; FALSE once it breaks. */
+static gboolean
+walk_row (Walk           *walk,
+          const PGresult *res,
+          int             row)
+{
+  gint64 seq = cst_db_int64 (res, row, COL_SEQ);
+  gint64 id = cst_db_int64 (res, row, COL_ID);
+  const char *stored_prev = cst_db_value (res, row, COL_PREV_HASH);
+  const char *stored_hash = cst_db_value (res, row, COL_ROW_HASH);
+  guint8 digest[CST_AUDIT_CHAIN_HASH_LEN];
+  g_autofree char *hash = NULL;
+
+  if (seq != walk->expected_seq)
+    {
+      mark_broken (walk, id, seq,
+                   g_strdup_printf (_("Chain positions %lld to %lld are missing before this row: "
+                                      "rows were removed."),
+                                    (long long) walk->expected_seq, (long long) seq - 1));
+      return FALSE;
+    }
+  if (g_strcmp0 (stored_prev, walk->prev_hex) != 0)
+    {
+      mark_broken (walk, id, seq,
+                   walk->last_id
+                   ? g_strdup_printf (_("This row does not follow audit row %lld: one of the two "
+                                        "was changed or replaced."),
+                                      (long long) walk->last_id)
+                   : g_strdup (_("The first row of the chain does not start from the genesis hash.")));
+      return FALSE;
+    }
+  hash = compute_row_hash (walk->prev, res, row, digest);
+  if (g_strcmp0 (stored_hash, hash) != 0)
+    {
+      mark_broken (walk, id, seq,
+                   g_strdup (_("The row’s content does not match its hash: it was changed after "
+                               "it was written.")));
+      return FALSE;
+    }
+  if (seq == walk->anchor_seq)
+    {
+      walk->anchor_seen = TRUE;
+      if (g_ascii_strcasecmp (hash, walk->anchor_hash) != 0)
+        {
+          mark_broken (walk, id, seq,
+                       g_strdup (_("The chain differs from the anchor recorded earlier: the log "
+                                   "was rewritten up to this row.")));
+          return FALSE;
+        }
+    }
+  memcpy (walk->prev, digest, sizeof digest);
+  g_free (walk->prev_hex);
+  walk->prev_hex = g_steal_pointer (&hash);
+  walk->expected_seq = seq + 1;
+  walk->last_id = id;
+  walk->report->rows_checked++;
+  return TRUE;
+}
+
+static gboolean
+walk_pages (PGconn  *conn,
+            Walk    *walk,
+            GError **error)
+{
+  for (;;)
+    {
+      g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, walk->expected_seq - 1);
+      const char *params[] = { after };
+      g_autoptr(PGresult) page = cst_db_exec (conn, page_sql, 1, params, error);
+      int n;
+
+      if (page == NULL)
+        return FALSE;
+      n = PQntuples (page);
+      for (int row = 0; row < n; row++)
+        if (!walk_row (walk, page, row))
+          return TRUE;
+      if (n == 0)
+        return TRUE;
+    }
+}
+
+/* After the walk: the head, the anchor and rows that were never linked. */
+static gboolean
+check_ends (PGconn  *conn,
+            Walk    *walk,
+            GError **error)
+{
+  g_autoptr(PGresult) head = NULL;
+  g_autoptr(PGresult) unlinked = NULL;
+  gint64 last_seq = walk->expected_seq - 1;
+
+  head = cst_db_exec (conn, "SELECT seq, encode(hash, 'hex') FROM audit_chain_head", 0, NULL, error);
+  if (head == NULL)
+    return FALSE;
+  if (PQntuples (head) != 1 || cst_db_int64 (head, 0, 0) != last_seq ||
+      g_strcmp0 (cst_db_value (head, 0, 1), walk->prev_hex) != 0)
+    {
+      mark_broken (walk, walk->last_id, last_seq,
+                   g_strdup_printf (_("The chain ends at position %lld but its recorded head is "
+                                      "elsewhere: rows at the end were removed or the head "
+                                      "was changed."), (long long) last_seq));
+      return TRUE;
+    }
+  if (walk->anchor_seq > 0 && !walk->anchor_seen)
+    {
+      mark_broken (walk, walk->last_id, last_seq,
+                   g_strdup_printf (_("The anchor names position %lld but the chain ends at %lld: "
+                                      "rows were removed."),
+                                    (long long) walk->anchor_seq, (long long) last_seq));
+      return TRUE;
+    }
+  unlinked = cst_db_exec (conn,
+    "SELECT id FROM audit_log WHERE chain_seq IS NULL ORDER BY id LIMIT 1", 0, NULL, error);
+  if (unlinked == NULL)
+    return FALSE;
+  if (PQntuples (unlinked) == 1)
+    mark_broken (walk, cst_db_int64 (unlinked, 0, 0), 0,
+                 g_strdup (_("This row was never linked into the chain: it was written with "
+                             "the audit triggers switched off.")));
+  return TRUE;
+}
+
+/**
+ * cst_audit_chain_verify:
+ * @anchor_seq: a chain position recorded earlier, or 0
+ * @anchor_hash: (nullable): the hash recorded for it, 64 hex digits
+ *
+ * Walks the whole chain.  A broken chain is not an error: the report
+ * says where it breaks.  @error is set only when the walk itself fails.
+ *
+ * Returns: (transfer full) (nullable): the report
+ */
+CstAuditChainReport *
+cst_audit_chain_verify (PGconn      *conn,
+                        gint64       anchor_seq,
+                        const char  *anchor_hash,
+                        GError     **error)
+{
+  g_autoptr(CstAuditChainReport) report = g_new0 (CstAuditChainReport, 1);
+  g_autofree char *encoding = NULL;
+  Walk walk = { 0 };
+  gboolean ok;
+
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (anchor_seq <= 0 || anchor_hash != NULL, NULL);
+
+  report->intact = TRUE;
+  walk.report = report;
+  walk.anchor_seq = anchor_seq;
+  walk.anchor_hash = anchor_hash;
+  walk.expected_seq = 1;
+  walk.prev_hex = g_strnfill (2 * CST_AUDIT_CHAIN_HASH_LEN, '0');
+
+  /* The payload is defined over UTF-8: a PGCLIENTENCODING in the
+   * environment must not change the bytes we hash. */
+  encoding = g_strdup (pg_encoding_to_char (PQclientEncoding (conn)));
+  PQsetClientEncoding (conn, "UTF8");
+  ok = cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                            0, NULL, error) &&
+       walk_pages (conn, &walk, error) &&
+       (!report->intact || check_ends (conn, &walk, error));
+  cst_db_rollback (conn);
+  PQsetClientEncoding (conn, encoding);
+
+  report->head_seq = walk.expected_seq - 1;
+  report->head_hash = g_steal_pointer (&walk.prev_hex);
+  return ok ? g_steal_pointer (&report) : NULL;
+}
+
+/**
+ * cst_audit_chain_parse_anchor:
+ * @text: "SEQ:HASH", as custodian-cli audit verify prints it
+ */
+gboolean
+cst_audit_chain_parse_anchor (const char  *text,
+                              gint64      *seq,
+                              char       **hash,
+                              GError     **error)
+{
+  const char *colon = text ? strchr (text, ':') : NULL;
+  g_autofree char *position_text = colon ? g_strndup (text, colon - text) : NULL;
+  guint64 position = 0;
+  gsize hex_len = 0;
+
+  if (position_text != NULL &&
+      g_ascii_string_to_unsigned (position_text, 10, 1, G_MAXINT64, &position, NULL))
+    hex_len = strspn (colon + 1, "0123456789abcdefABCDEF");
+  if (position == 0 || hex_len != 2 * CST_AUDIT_CHAIN_HASH_LEN || colon[1 + hex_len] != '\0')
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("“%s” is not an anchor; write it as POSITION:HASH, as “audit verify” prints it."),
+                   text ? text : "");
+      return FALSE;
+    }
+  *seq = (gint64) position;
+  *hash = g_ascii_strdown (colon + 1, -1);
+  return TRUE;
+}
+
+/**
+ * cst_audit_log_event:
+ * @kind: a dotted code such as "report.exported"
+ * @details: (nullable) (array zero-terminated=1): key, value, key, value…
+ *
+ * Records an application event in the audit log as the current login.
+ * Details are for identifiers (a request reference, a file format), never
+ * for patient data.
+ *
+ * Returns: the new audit row's id, or 0 on error
+ */
+gint64
+cst_audit_log_event (PGconn             *conn,
+                     const char         *kind,
+                     const char * const *details,
+                     GError            **error)
+{
+  g_autofree char *joined = NULL;
+  const char *params[2];
+  g_autoptr(PGresult) res = NULL;
+  guint n = details ? g_strv_length ((char **) details) : 0;
+
+  g_return_val_if_fail (conn != NULL, 0);
+
+  for (guint i = 0; i < n; i++)
+    if (strchr (details[i], UNIT_SEPARATOR[0]) != NULL)
+      {
+        g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                             _("Audit event details cannot contain control character 0x1F."));
+        return 0;
+      }
+  if (n % 2 != 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("Audit event details must come in key and value pairs."));
+      return 0;
+    }
+  joined = n > 0 ? g_strjoinv (UNIT_SEPARATOR, (char **) details) : NULL;
+  params[0] = kind;
+  params[1] = joined;
+  res = cst_db_exec (conn,
+    "SELECT audit_event($1, CASE WHEN $2::text IS NULL THEN '{}'::jsonb "
+    "ELSE jsonb_object(string_to_array($2::text, E'\\x1f')) END)", 2, params, error);
+  return res ? cst_db_int64 (res, 0, 0) : 0;
+}

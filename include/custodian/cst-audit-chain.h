@@ -1,0 +1,56 @@
+/* cst-audit-chain.h — the tamper-evident audit log
+ *
+ * resources/sql/0003-audit-chain.sql links every audit_log row into a
+ * SHA-256 hash chain and defines its canonical serialization; this side
+ * recomputes the chain independently of any SQL function, and records
+ * application events ("report.exported") in the log.
+ */
+#pragma once
+
+#include <glib.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+#define CST_AUDIT_CHAIN_HASH_LEN 32
+
+/**
+ * CstAuditChainReport:
+ * @intact: whether every row is linked and every link holds
+ * @rows_checked: rows walked
+ * @head_seq: the last chain position walked
+ * @head_hash: its hash, 64 lower-case hex digits; record it somewhere
+ *   outside the database and pass it back as an anchor later
+ * @broken_id: audit_log.id of the first row where the chain breaks, or 0
+ * @broken_seq: that row's chain position, 0 when it is not linked at all
+ * @problem: what is wrong there (translated), NULL when intact
+ */
+typedef struct
+{
+  gboolean  intact;
+  gint64    rows_checked;
+  gint64    head_seq;
+  char     *head_hash;
+  gint64    broken_id;
+  gint64    broken_seq;
+  char     *problem;
+} CstAuditChainReport;
+
+void                 cst_audit_chain_report_free (CstAuditChainReport *report);
+CstAuditChainReport *cst_audit_chain_verify      (PGconn              *conn,
+                                                  gint64               anchor_seq,
+                                                  const char          *anchor_hash,
+                                                  GError             **error);
+gboolean             cst_audit_chain_parse_anchor (const char         *text,
+                                                   gint64             *seq,
+                                                   char              **hash,
+                                                   GError            **error);
+
+gint64               cst_audit_log_event         (PGconn              *conn,
+                                                  const char          *kind,
+                                                  const char * const  *details,
+                                                  GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstAuditChainReport, cst_audit_chain_report_free)
+
+G_END_DECLS
