@@ -161,6 +161,28 @@ test_validate (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
 }
 
+static void
+test_matches (void)
+{
+  g_autoptr(CstRequest) request = cst_request_new ();
+  g_autofree char *q1 = g_utf8_casefold ("núñez roi-2026", -1);
+  g_autofree char *q2 = g_utf8_casefold ("NÚÑEZ  law", -1);
+  g_autofree char *q3 = g_utf8_casefold ("MRN-77", -1);
+
+  g_object_set (request, "reference", "ROI-2026-000123", "patient-mrn", "MRN-77",
+                "patient-family-name", "Núñez", "patient-given-name", "José",
+                "requester-name", "Demo Law Group", NULL);
+  g_assert_true (cst_request_matches (request, q1));
+  g_assert_true (cst_request_matches (request, q2));
+  g_assert_true (cst_request_matches (request, q3));
+  g_assert_true (cst_request_matches (request, ""));
+  g_assert_false (cst_request_matches (request, "smith"));
+  /* The cached key follows edits. */
+  g_object_set (request, "patient-family-name", "Smith", NULL);
+  g_assert_true (cst_request_matches (request, "smith"));
+  g_assert_false (cst_request_matches (request, q1));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -170,5 +192,6 @@ main (int argc, char **argv)
   g_test_add_func ("/request/update-from", test_update_from_notifies_changes);
   g_test_add_func ("/request/merge-edits", test_merge_edits);
   g_test_add_func ("/request/validate", test_validate);
+  g_test_add_func ("/request/matches", test_matches);
   return g_test_run ();
 }

@@ -141,8 +141,14 @@ absorb (CstRequestStore *self,
 
   if (existing != NULL)
     {
-      /* Never step back to an older version than we already show. */
-      if (cst_request_get_version (fresh) >= cst_request_get_version (existing))
+      int fresh_version = cst_request_get_version (fresh);
+      int shown_version = cst_request_get_version (existing);
+
+      /* Never step back to an older version than we already show; the
+       * same version still brings the details a list row lacks. */
+      if (fresh_version > shown_version ||
+          (fresh_version == shown_version && cst_request_get_details_loaded (fresh) &&
+           !cst_request_get_details_loaded (existing)))
         cst_request_update_from (existing, fresh);
       return g_object_ref (existing);
     }

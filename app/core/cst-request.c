@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
@@ -76,6 +77,7 @@ struct _CstRequest
   gboolean          details_loaded;
   GStrv             record_types;
   GDateTime        *updated_at;
+  char             *search_key;   /* built on first search, dropped on change */
   char             *texts[N_TEXTS];
   GDate             dates[N_DATES];
 };
@@ -101,6 +103,8 @@ enum {
   PROP_DUE_STATE,
   PROP_RECEIVED_ISO,
   PROP_DUE_ISO,
+  PROP_STATUS_LABEL,
+  PROP_REQUESTER_KIND_LABEL,
   PROP_TEXT_FIRST,
   PROP_DATE_FIRST = PROP_TEXT_FIRST + N_TEXTS,
   N_PROPS = PROP_DATE_FIRST + N_DATES
@@ -129,6 +133,12 @@ notify_derived (CstRequest *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DUE_ISO]);
   if (prop_id == PROP_DATE_FIRST + DATE_DUE || prop_id == PROP_STATUS)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DUE_STATE]);
+  if (prop_id == PROP_STATUS)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS_LABEL]);
+  if (prop_id == PROP_REQUESTER_KIND)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUESTER_KIND_LABEL]);
+  if (prop_id >= PROP_TEXT_FIRST && prop_id < PROP_DATE_FIRST)
+    g_clear_pointer (&self->search_key, g_free);
 }
 
 static gboolean
@@ -263,6 +273,10 @@ cst_request_get_property (GObject    *object,
     case PROP_DUE_STATE: g_value_set_enum (value, cst_request_get_due_state (self)); break;
     case PROP_RECEIVED_ISO: g_value_take_string (value, cst_input_format_date (get_date (self, DATE_RECEIVED))); break;
     case PROP_DUE_ISO: g_value_take_string (value, cst_input_format_date (get_date (self, DATE_DUE))); break;
+    case PROP_STATUS_LABEL: g_value_set_string (value, cst_request_status_get_label (self->status)); break;
+    case PROP_REQUESTER_KIND_LABEL:
+      g_value_set_string (value, cst_requester_kind_get_label (self->requester_kind));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -276,6 +290,7 @@ cst_request_finalize (GObject *object)
   for (guint i = 0; i < N_TEXTS; i++)
     g_free (self->texts[i]);
   g_strfreev (self->record_types);
+  g_free (self->search_key);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
   G_OBJECT_CLASS (cst_request_parent_class)->finalize (object);
 }
@@ -316,6 +331,9 @@ cst_request_class_init (CstRequestClass *klass)
                                                   CST_DUE_CLOSED, RO);
   properties[PROP_RECEIVED_ISO] = g_param_spec_string ("received-iso", NULL, NULL, NULL, RO);
   properties[PROP_DUE_ISO] = g_param_spec_string ("due-iso", NULL, NULL, NULL, RO);
+  properties[PROP_STATUS_LABEL] = g_param_spec_string ("status-label", NULL, NULL, NULL, RO);
+  properties[PROP_REQUESTER_KIND_LABEL] = g_param_spec_string ("requester-kind-label", NULL, NULL,
+                                                               NULL, RO);
   for (guint i = 0; i < N_TEXTS; i++)
     properties[PROP_TEXT_FIRST + i] = g_param_spec_string (text_names[i], NULL, NULL, NULL, RW);
   for (guint i = 0; i < N_DATES; i++)
@@ -471,53 +489,81 @@ cst_request_merge_edits (CstRequest *base,
 }
 
 static gboolean
-fail_field (GError    **error,
-            const char *message)
+fail_field (const char **bad_property,
+            const char  *property,
+            GError     **error,
+            const char  *message)
 {
+  if (bad_property)
+    *bad_property = property;
   g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT, message);
   return FALSE;
 }
 
 /**
- * cst_request_validate:
+ * cst_request_check:
+ * @bad_property: (out) (optional): the property at fault, so a form can
+ *   mark the field beside which to show the message
  *
  * Checks what a clerk must supply before a request is stored.  The
  * database checks the same rules; this gives the message first.
  */
 gboolean
-cst_request_validate (CstRequest  *self,
-                      GError     **error)
+cst_request_check (CstRequest  *self,
+                   const char **bad_property,
+                   GError     **error)
 {
   const GDate *from = get_date (self, DATE_RECORDS_FROM);
   const GDate *to = get_date (self, DATE_RECORDS_TO);
   const GDate *birth = get_date (self, DATE_PATIENT_BIRTH);
+  const GDate *received = get_date (self, DATE_RECEIVED);
+  const char *email = self->texts[TEXT_REQUESTER_EMAIL];
+  const char **bad = bad_property;
 
   g_return_val_if_fail (CST_IS_REQUEST (self), FALSE);
 
   if (self->patient_id == 0)
     {
       if (cst_input_is_blank (self->texts[TEXT_PATIENT_MRN]))
-        return fail_field (error, _("The patient’s medical record number (MRN) is required."));
-      if (cst_input_is_blank (self->texts[TEXT_PATIENT_FAMILY_NAME]) ||
-          cst_input_is_blank (self->texts[TEXT_PATIENT_GIVEN_NAME]))
-        return fail_field (error, _("The patient’s given and family names are required."));
+        return fail_field (bad, "patient-mrn", error,
+                           _("The patient’s medical record number (MRN) is required."));
+      if (cst_input_is_blank (self->texts[TEXT_PATIENT_FAMILY_NAME]))
+        return fail_field (bad, "patient-family-name", error, _("The patient’s family name is required."));
+      if (cst_input_is_blank (self->texts[TEXT_PATIENT_GIVEN_NAME]))
+        return fail_field (bad, "patient-given-name", error, _("The patient’s given name is required."));
       if (birth == NULL)
-        return fail_field (error, _("The patient’s date of birth is required."));
+        return fail_field (bad, "patient-birth-date", error, _("The patient’s date of birth is required."));
     }
   if (self->requester_id == 0 && cst_input_is_blank (self->texts[TEXT_REQUESTER_NAME]))
-    return fail_field (error, _("The requester’s name is required."));
-  if (!cst_input_check_received_date (get_date (self, DATE_RECEIVED), error))
-    return FALSE;
-  if (birth != NULL && g_date_compare (birth, get_date (self, DATE_RECEIVED)) > 0)
-    return fail_field (error, _("The date of birth is after the date the request was received."));
+    return fail_field (bad, "requester-name", error, _("The requester’s name is required."));
+  if (email && !cst_input_is_blank (email) &&
+      !g_regex_match_simple ("^\\s*[^@\\s]+@[^@\\s]+\\s*$", email, 0, 0))
+    return fail_field (bad, "requester-email", error, _("The requester’s email address is not valid."));
+  if (!cst_input_check_received_date (received, error))
+    {
+      if (bad)
+        *bad = "received-date";
+      return FALSE;
+    }
+  if (birth != NULL && g_date_compare (birth, received) > 0)
+    return fail_field (bad, "patient-birth-date", error,
+                       _("The date of birth is after the date the request was received."));
   if (!cst_input_check_jurisdiction (self->texts[TEXT_JURISDICTION], error))
-    return FALSE;
+    {
+      if (bad)
+        *bad = "jurisdiction";
+      return FALSE;
+    }
   if (from != NULL && to != NULL && g_date_compare (from, to) > 0)
-    return fail_field (error, _("The records’ date range ends before it starts."));
-  if (self->texts[TEXT_REQUESTER_EMAIL] && !cst_input_is_blank (self->texts[TEXT_REQUESTER_EMAIL]) &&
-      !g_regex_match_simple ("^[^@\\s]+@[^@\\s]+$", self->texts[TEXT_REQUESTER_EMAIL], 0, 0))
-    return fail_field (error, _("The requester’s email address is not valid."));
+    return fail_field (bad, "records-to", error, _("The records’ date range ends before it starts."));
   return TRUE;
+}
+
+gboolean
+cst_request_validate (CstRequest  *self,
+                      GError     **error)
+{
+  return cst_request_check (self, NULL, error);
 }
 
 gint64 cst_request_get_id (CstRequest *self) { return self->id; }
@@ -594,4 +640,62 @@ cst_request_get_due_state (CstRequest *self)
 
   cst_input_today (&today);
   return cst_request_due_state_on (self, &today);
+}
+
+/**
+ * cst_request_get_search_key:
+ *
+ * Returns: the reference, MRN, patient and requester names, case-folded
+ *   into one string, so a search keystroke over many thousands of
+ *   requests is one strstr() each
+ */
+const char *
+cst_request_get_search_key (CstRequest *self)
+{
+  if (self->search_key == NULL)
+    {
+      g_autofree char *joined = g_strjoin ("\x1f",
+                                           self->texts[TEXT_REFERENCE] ? self->texts[TEXT_REFERENCE] : "",
+                                           self->texts[TEXT_PATIENT_MRN] ? self->texts[TEXT_PATIENT_MRN] : "",
+                                           self->texts[TEXT_PATIENT_FAMILY_NAME] ? self->texts[TEXT_PATIENT_FAMILY_NAME] : "",
+                                           self->texts[TEXT_PATIENT_GIVEN_NAME] ? self->texts[TEXT_PATIENT_GIVEN_NAME] : "",
+                                           self->texts[TEXT_REQUESTER_NAME] ? self->texts[TEXT_REQUESTER_NAME] : "",
+                                           self->texts[TEXT_REQUESTER_ORGANIZATION] ? self->texts[TEXT_REQUESTER_ORGANIZATION] : "",
+                                           NULL);
+      self->search_key = g_utf8_casefold (joined, -1);
+    }
+  return self->search_key;
+}
+
+/**
+ * cst_request_matches:
+ * @folded_query: the query, already passed through g_utf8_casefold()
+ *
+ * Every whitespace-separated word of the query must appear.
+ */
+gboolean
+cst_request_matches (CstRequest *self,
+                     const char *folded_query)
+{
+  const char *key = cst_request_get_search_key (self);
+  const char *word = folded_query;
+
+  while (*word)
+    {
+      const char *end;
+      char *hit;
+
+      while (*word == ' ')
+        word++;
+      if (*word == '\0')
+        break;
+      end = strchr (word, ' ');
+      if (end == NULL)
+        return strstr (key, word) != NULL;
+      hit = memmem (key, strlen (key), word, end - word);
+      if (hit == NULL)
+        return FALSE;
+      word = end;
+    }
+  return TRUE;
 }

@@ -22,6 +22,9 @@ void              cst_request_update_from         (CstRequest       *self,
                                                    CstRequest       *source);
 gboolean          cst_request_validate            (CstRequest       *self,
                                                    GError          **error);
+gboolean          cst_request_check               (CstRequest       *self,
+                                                   const char      **bad_property,
+                                                   GError          **error);
 CstRequest       *cst_request_merge_edits         (CstRequest       *base,
                                                    CstRequest       *mine,
                                                    CstRequest       *theirs,
@@ -45,6 +48,10 @@ gboolean          cst_request_is_extended         (CstRequest       *self);
 gboolean          cst_request_get_details_loaded  (CstRequest       *self);
 void              cst_request_set_details_loaded  (CstRequest       *self,
                                                    gboolean          loaded);
+
+const char       *cst_request_get_search_key      (CstRequest       *self);
+gboolean          cst_request_matches             (CstRequest       *self,
+                                                   const char       *folded_query);
 
 CstDueState       cst_request_due_state_on        (CstRequest       *self,
                                                    const GDate      *today);

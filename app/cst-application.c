@@ -1,0 +1,251 @@
+/* cst-application.c — the GtkApplication
+ *
+ * Opens the database off the main loop (creating and starting the private
+ * server can take seconds on a first run), then hands the window a store.
+ * The private server is stopped when the application shuts down.
+ */
+#define G_LOG_DOMAIN "cst-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-application.h"
+#include "cst-window.h"
+
+struct _CstApplication
+{
+  AdwApplication     parent_instance;
+
+  char              *database;     /* --database, if given */
+  CstDatabaseTarget *target;
+  CstWindow         *window;       /* borrowed */
+  gboolean           opening;
+};
+
+G_DEFINE_FINAL_TYPE (CstApplication, cst_application, ADW_TYPE_APPLICATION)
+
+static void
+open_in_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  const char *command_line = task_data;
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autofree char *configured = settings ? g_settings_get_string (settings, "database") : NULL;
+  g_autoptr(GError) error = NULL;
+  CstDatabaseTarget *target = cst_database_target_open (command_line, configured, &error);
+
+  if (target == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, target, (GDestroyNotify) cst_database_target_free);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CstApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CstRequestStore *store = CST_REQUEST_STORE (object);
+
+  self->opening = FALSE;
+  if (self->window == NULL)
+    return;
+  if (!cst_request_store_load_finish (store, result, &error))
+    {
+      cst_window_show_error (self->window, _("Could Not Read the Requests"), error->message);
+      return;
+    }
+  cst_window_set_store (self->window, store);
+  cst_request_store_watch (store);
+}
+
+static void
+opened_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  CstApplication *self = CST_APPLICATION (object);
+  g_autoptr(GError) error = NULL;
+  CstDatabaseTarget *target = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(CstConnection) connection = NULL;
+  g_autoptr(CstRequestStore) store = NULL;
+
+  if (target == NULL)
+    {
+      self->opening = FALSE;
+      if (self->window)
+        cst_window_show_error (self->window, _("Could Not Open the Database"), error->message);
+      return;
+    }
+  g_clear_pointer (&self->target, cst_database_target_free);
+  self->target = target;
+  connection = cst_connection_new (target->conninfo);
+  store = cst_request_store_new (connection);
+  cst_request_store_load_async (store, NULL, loaded_cb, g_object_ref (self));
+}
+
+static void
+open_database (CstApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (self->opening)
+    return;
+  self->opening = TRUE;
+  cst_window_show_loading (self->window, _("Starting the database and reading the requests…"));
+  task = g_task_new (self, NULL, opened_cb, NULL);
+  g_task_set_source_tag (task, open_database);
+  g_task_set_task_data (task, g_strdup (self->database), g_free);
+  g_task_run_in_thread (task, open_in_thread);
+}
+
+static void
+reconnect_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  open_database (CST_APPLICATION (user_data));
+}
+
+static void
+about_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  CstApplication *self = CST_APPLICATION (user_data);
+  const char *developers[] = { "The Custodian developers", NULL };
+  AdwAboutWindow *about = ADW_ABOUT_WINDOW (adw_about_window_new ());
+
+  gtk_window_set_transient_for (GTK_WINDOW (about), gtk_application_get_active_window (GTK_APPLICATION (self)));
+  adw_about_window_set_application_name (about, _("Custodian"));
+  adw_about_window_set_application_icon (about, APP_ID);
+  adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_developers (about, developers);
+  adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_comments (about, _("Release of information and patient statements for hospital "
+                                          "Health Information Management"));
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_actions[] = {
+  { "reconnect", reconnect_action },
+  { "about", about_action },
+  { "quit", quit_action },
+};
+
+static void
+set_accels (GtkApplication *app)
+{
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.new-request", { "<Control>n", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.refresh", { "F5", "<Control>r", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.advance", { "<Control>Return", NULL } },
+    { "win.deny", { "<Control><Shift>d", NULL } },
+    { "win.extend", { "<Control><Shift>e", NULL } },
+    { "win.show-help-overlay", { "<Control>question", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+}
+
+static void
+cst_application_startup (GApplication *application)
+{
+  G_APPLICATION_CLASS (cst_application_parent_class)->startup (application);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
+                                   G_N_ELEMENTS (app_actions), application);
+  set_accels (GTK_APPLICATION (application));
+}
+
+static void
+cst_application_activate (GApplication *application)
+{
+  CstApplication *self = CST_APPLICATION (application);
+
+  if (self->window == NULL)
+    {
+      self->window = cst_window_new (GTK_APPLICATION (application));
+      g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+      open_database (self);
+    }
+  gtk_window_present (GTK_WINDOW (self->window));
+}
+
+static void
+cst_application_shutdown (GApplication *application)
+{
+  CstApplication *self = CST_APPLICATION (application);
+
+  /* Windows are gone by now; stopping the private server is last. */
+  g_clear_pointer (&self->target, cst_database_target_free);
+  G_APPLICATION_CLASS (cst_application_parent_class)->shutdown (application);
+}
+
+static int
+cst_application_handle_local_options (GApplication *application,
+                                      GVariantDict *options)
+{
+  CstApplication *self = CST_APPLICATION (application);
+
+  g_variant_dict_lookup (options, "database", "s", &self->database);
+  return -1;
+}
+
+static void
+cst_application_finalize (GObject *object)
+{
+  CstApplication *self = CST_APPLICATION (object);
+
+  g_free (self->database);
+  g_clear_pointer (&self->target, cst_database_target_free);
+  G_OBJECT_CLASS (cst_application_parent_class)->finalize (object);
+}
+
+static void
+cst_application_class_init (CstApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = cst_application_finalize;
+  app_class->startup = cst_application_startup;
+  app_class->activate = cst_application_activate;
+  app_class->shutdown = cst_application_shutdown;
+  app_class->handle_local_options = cst_application_handle_local_options;
+}
+
+static void
+cst_application_init (CstApplication *self)
+{
+  const GOptionEntry entries[] = {
+    { "database", 'd', 0, G_OPTION_ARG_STRING, NULL,
+      N_("PostgreSQL connection string (default: settings, then PG* variables, then the private "
+         "database on this computer)"), N_("CONNINFO") },
+    { NULL }
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
+}
+
+CstApplication *
+cst_application_new (void)
+{
+  /* Each instance opens its own database connection: no D-Bus uniqueness,
+   * so a clerk can run a second window against another server. */
+  return g_object_new (CST_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "resource-base-path", RESOURCE_BASE,
+                       NULL);
+}

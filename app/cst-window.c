@@ -1,0 +1,309 @@
+/* cst-window.c — the main window: the request list beside the detail pane
+ *
+ * The window never waits on the database: the store loads and saves
+ * through its worker connection and the window reacts to what it reports
+ * (loading, offline, counts).  Window actions (win.*) carry the
+ * keyboard shortcuts and forward to the page that does the work.
+ */
+#define G_LOG_DOMAIN "cst-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-new-request-dialog.h"
+#include "cst-request-detail.h"
+#include "cst-request-list-page.h"
+#include "cst-window.h"
+
+struct _CstWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay     *toast_overlay;
+  AdwWindowTitle      *window_title;
+  GtkStack            *main_stack;
+  AdwStatusPage       *loading_page;
+  AdwStatusPage       *error_page;
+  GtkRevealer         *offline_revealer;
+  CstRequestListPage  *list_page;
+  CstRequestDetail    *detail;
+
+  CstRequestStore     *store;
+  GSettings           *settings;
+  guint                counts_idle_id;
+};
+
+G_DEFINE_FINAL_TYPE (CstWindow, cst_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void
+update_counts (CstWindow *self)
+{
+  guint overdue = cst_request_list_page_count_scope (self->list_page, CST_LIST_SCOPE_OVERDUE);
+  guint soon = cst_request_list_page_count_scope (self->list_page, CST_LIST_SCOPE_DUE_SOON);
+  g_autofree char *overdue_text = g_strdup_printf (g_dngettext (NULL, "%u overdue", "%u overdue", overdue),
+                                                   overdue);
+  g_autofree char *soon_text = g_strdup_printf (g_dngettext (NULL, "%u due soon", "%u due soon", soon),
+                                                soon);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", overdue_text, soon_text);
+
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+}
+
+static gboolean
+update_counts_idle (gpointer user_data)
+{
+  CstWindow *self = user_data;
+
+  self->counts_idle_id = 0;
+  update_counts (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (CstWindow *self)
+{
+  /* Counting walks the whole store: once per burst of changes is enough. */
+  if (self->counts_idle_id == 0)
+    self->counts_idle_id = g_timeout_add (250, update_counts_idle, self);
+}
+
+static void
+online_changed_cb (CstWindow *self)
+{
+  CstConnection *connection = cst_request_store_get_connection (self->store);
+
+  gtk_revealer_set_reveal_child (self->offline_revealer, !cst_connection_get_online (connection));
+}
+
+static void
+selected_changed_cb (CstWindow *self)
+{
+  cst_request_detail_set_request (self->detail, cst_request_list_page_get_selected (self->list_page));
+}
+
+static void
+request_created_cb (CstWindow  *self,
+                    CstRequest *request)
+{
+  g_autofree char *message = g_strdup_printf (_("Request %s logged"),
+                                              cst_request_get_reference (request));
+
+  cst_request_list_page_select (self->list_page, request);
+  cst_window_toast (self, message);
+}
+
+GtkWindow *
+cst_window_open_new_request (CstWindow *self)
+{
+  g_autofree char *state = self->settings ? g_settings_get_string (self->settings,
+                                                                   "default-jurisdiction")
+                                          : g_strdup ("NY");
+  CstNewRequestDialog *dialog;
+
+  if (self->store == NULL)
+    return NULL;
+  dialog = cst_new_request_dialog_new (GTK_WINDOW (self), self->store, state);
+  g_signal_connect_object (dialog, "created", G_CALLBACK (request_created_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+new_request_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cst_window_open_new_request (CST_WINDOW (widget));
+}
+
+static void
+search_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cst_request_list_page_focus_search (CST_WINDOW (widget)->list_page);
+}
+
+static void
+reloaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CstWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cst_request_store_load_finish (CST_REQUEST_STORE (object), result, &error))
+    cst_window_toast (self, error->message);
+}
+
+static void
+refresh_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstWindow *self = CST_WINDOW (widget);
+
+  if (self->store != NULL)
+    cst_request_store_load_async (self->store, NULL, reloaded_cb, g_object_ref (self));
+}
+
+static void
+toast_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cst_window_toast (CST_WINDOW (widget), g_variant_get_string (param, NULL));
+}
+
+/* win.save, win.advance, … forward to the detail pane's own actions. */
+static void
+forward_to_detail (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstWindow *self = CST_WINDOW (widget);
+  g_autofree char *target = g_strconcat ("detail.", name + strlen ("win."), NULL);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->detail), target, NULL);
+}
+
+static void
+save_window_state (CstWindow *self)
+{
+  int width, height;
+
+  if (self->settings == NULL)
+    return;
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_set_int (self->settings, "window-width", width);
+  g_settings_set_int (self->settings, "window-height", height);
+  g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+}
+
+static gboolean
+cst_window_close_request (GtkWindow *window)
+{
+  save_window_state (CST_WINDOW (window));
+  return GTK_WINDOW_CLASS (cst_window_parent_class)->close_request (window);
+}
+
+static void
+cst_window_dispose (GObject *object)
+{
+  CstWindow *self = CST_WINDOW (object);
+
+  g_clear_handle_id (&self->counts_idle_id, g_source_remove);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_WINDOW);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (cst_window_parent_class)->dispose (object);
+}
+
+static void
+cst_window_class_init (CstWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+  static const char *const forwarded[] = { "win.save", "win.advance", "win.deny", "win.extend",
+                                           "win.cancel-request" };
+
+  object_class->dispose = cst_window_dispose;
+  window_class->close_request = cst_window_close_request;
+
+  g_type_ensure (CST_TYPE_REQUEST_LIST_PAGE);
+  g_type_ensure (CST_TYPE_REQUEST_DETAIL);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, error_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, offline_revealer);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, list_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, detail);
+  gtk_widget_class_bind_template_callback (widget_class, selected_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.new-request", NULL, new_request_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)
+    gtk_widget_class_install_action (widget_class, forwarded[i], NULL, forward_to_detail);
+}
+
+static void
+cst_window_init (CstWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = cst_settings_new_if_installed ();
+  if (self->settings != NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+      if (g_settings_get_boolean (self->settings, "window-maximized"))
+        gtk_window_maximize (GTK_WINDOW (self));
+    }
+}
+
+CstWindow *
+cst_window_new (GtkApplication *application)
+{
+  return g_object_new (CST_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+cst_window_set_store (CstWindow       *self,
+                      CstRequestStore *store)
+{
+  g_return_if_fail (CST_IS_WINDOW (self));
+
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  cst_request_list_page_set_store (self->list_page, store);
+  cst_request_detail_set_store (self->detail, store);
+  if (store == NULL)
+    return;
+  g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);
+  g_signal_connect_object (cst_request_store_get_connection (store), "notify::online",
+                           G_CALLBACK (online_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_stack_set_visible_child_name (self->main_stack, "requests");
+  update_counts (self);
+}
+
+CstRequestStore *
+cst_window_get_store (CstWindow *self)
+{
+  return self->store;
+}
+
+void
+cst_window_show_loading (CstWindow  *self,
+                         const char *message)
+{
+  adw_status_page_set_description (self->loading_page, message);
+  gtk_stack_set_visible_child_name (self->main_stack, "loading");
+}
+
+void
+cst_window_show_error (CstWindow  *self,
+                       const char *title,
+                       const char *message)
+{
+  adw_status_page_set_title (self->error_page, title);
+  adw_status_page_set_description (self->error_page, message);
+  gtk_stack_set_visible_child_name (self->main_stack, "error");
+}
+
+void
+cst_window_toast (CstWindow  *self,
+                  const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+GtkWidget *
+cst_window_get_list_page (CstWindow *self)
+{
+  return GTK_WIDGET (self->list_page);
+}
+
+GtkWidget *
+cst_window_get_detail (CstWindow *self)
+{
+  return GTK_WIDGET (self->detail);
+}

@@ -1,0 +1,198 @@
+/* cst-due-badge.c — how close a request is to its legal deadline
+ *
+ * The state is said in words and with an icon, never by colour alone:
+ * "Overdue by 3 days", "Due in 2 days", "Due 2026-12-01".
+ */
+#define G_LOG_DOMAIN "cst-due-badge"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-due-badge.h"
+
+struct _CstDueBadge
+{
+  GtkWidget   parent_instance;
+
+  GtkImage   *icon;
+  GtkLabel   *label;
+
+  CstRequest *request;
+  gulong      notify_id;
+};
+
+G_DEFINE_FINAL_TYPE (CstDueBadge, cst_due_badge, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_REQUEST,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *const state_classes[] = { "due-closed", "due-on-track", "due-soon", "due-overdue" };
+
+/**
+ * cst_due_badge_describe:
+ *
+ * Returns: the badge's words for @request as of @today
+ */
+char *
+cst_due_badge_describe (CstRequest  *request,
+                        const GDate *today)
+{
+  const GDate *due = cst_request_get_due_date (request);
+  g_autofree char *due_text = cst_input_format_date (due);
+  int days = cst_request_days_left_on (request, today);
+
+  switch (cst_request_due_state_on (request, today))
+    {
+    case CST_DUE_CLOSED:
+      return g_strdup (cst_request_status_get_label (cst_request_get_status (request)));
+    case CST_DUE_OVERDUE:
+      return g_strdup_printf (g_dngettext (NULL, "Overdue by %d day", "Overdue by %d days", -days),
+                              -days);
+    case CST_DUE_SOON:
+      if (days == 0)
+        return g_strdup (_("Due today"));
+      return g_strdup_printf (g_dngettext (NULL, "Due in %d day", "Due in %d days", days), days);
+    case CST_DUE_ON_TRACK:
+    default:
+      /* TRANSLATORS: %s is a date */
+      return g_strdup_printf (_("Due %s"), due_text);
+    }
+}
+
+static void
+update (CstDueBadge *self)
+{
+  GDate today;
+  CstDueState state = CST_DUE_CLOSED;
+  g_autofree char *text = NULL;
+  const char *icon = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
+    gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
+  if (self->request == NULL)
+    {
+      gtk_label_set_label (self->label, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
+      return;
+    }
+  cst_input_today (&today);
+  state = cst_request_due_state_on (self->request, &today);
+  text = cst_due_badge_describe (self->request, &today);
+  gtk_label_set_label (self->label, text);
+  gtk_widget_add_css_class (GTK_WIDGET (self), state_classes[state]);
+  if (state == CST_DUE_OVERDUE)
+    icon = "dialog-warning-symbolic";
+  else if (state == CST_DUE_SOON)
+    icon = "alarm-symbolic";
+  gtk_image_set_from_icon_name (self->icon, icon);
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), icon != NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
+static void
+request_changed_cb (CstDueBadge *self)
+{
+  update (self);
+}
+
+static void
+cst_due_badge_dispose (GObject *object)
+{
+  CstDueBadge *self = CST_DUE_BADGE (object);
+
+  cst_due_badge_set_request (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_DUE_BADGE);
+  G_OBJECT_CLASS (cst_due_badge_parent_class)->dispose (object);
+}
+
+static void
+cst_due_badge_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CstDueBadge *self = CST_DUE_BADGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_REQUEST: g_value_set_object (value, self->request); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cst_due_badge_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  CstDueBadge *self = CST_DUE_BADGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_REQUEST: cst_due_badge_set_request (self, g_value_get_object (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cst_due_badge_class_init (CstDueBadgeClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cst_due_badge_dispose;
+  object_class->get_property = cst_due_badge_get_property;
+  object_class->set_property = cst_due_badge_set_property;
+
+  properties[PROP_REQUEST] =
+    g_param_spec_object ("request", NULL, NULL, CST_TYPE_REQUEST,
+                         G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-due-badge.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstDueBadge, icon);
+  gtk_widget_class_bind_template_child (widget_class, CstDueBadge, label);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "duebadge");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_STATUS);
+}
+
+static void
+cst_due_badge_init (CstDueBadge *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 4);
+}
+
+GtkWidget *
+cst_due_badge_new (void)
+{
+  return g_object_new (CST_TYPE_DUE_BADGE, NULL);
+}
+
+CstRequest *
+cst_due_badge_get_request (CstDueBadge *self)
+{
+  return self->request;
+}
+
+void
+cst_due_badge_set_request (CstDueBadge *self,
+                           CstRequest  *request)
+{
+  g_return_if_fail (CST_IS_DUE_BADGE (self));
+
+  if (self->request == request)
+    return;
+  if (self->request != NULL)
+    g_clear_signal_handler (&self->notify_id, self->request);
+  g_set_object (&self->request, request);
+  if (request != NULL)
+    self->notify_id = g_signal_connect_object (request, "notify::due-state",
+                                               G_CALLBACK (request_changed_cb), self,
+                                               G_CONNECT_SWAPPED);
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUEST]);
+}

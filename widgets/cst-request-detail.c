@@ -1,0 +1,706 @@
+/* cst-request-detail.c — view and edit one request, and move it along
+ *
+ * The form edits a private copy; nothing reaches the shared request object
+ * until the database has accepted the change.  When another clerk saved
+ * first, the form keeps what this clerk typed, says who changed the
+ * request, and offers to reload: a three-way merge (cst_request_merge_edits)
+ * puts their changes and ours together, naming fields both changed.
+ */
+#define G_LOG_DOMAIN "cst-request-detail"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-due-badge.h"
+#include "cst-request-detail.h"
+
+typedef struct
+{
+  const char  *property;
+  gboolean     is_date;
+  AdwEntryRow *row;
+} TextField;
+
+enum {
+  FIELD_RECEIVED, FIELD_JURISDICTION, FIELD_PURPOSE, FIELD_RECORDS_FROM, FIELD_RECORDS_TO,
+  FIELD_ASSIGNEE, FIELD_AUTH_SIGNED, FIELD_AUTH_EXPIRES, FIELD_AUTH_NOTES,
+  N_FIELDS
+};
+
+struct _CstRequestDetail
+{
+  GtkWidget        parent_instance;
+
+  GtkStack        *stack;
+  GtkLabel        *title_label;
+  GtkLabel        *patient_label;
+  GtkLabel        *status_label;
+  GtkLabel        *extension_label;
+  CstDueBadge     *due_badge;
+  GtkRevealer     *conflict_revealer;
+  GtkLabel        *conflict_label;
+  GtkLabel        *error_label;
+  AdwEntryRow     *received_row;
+  AdwEntryRow     *jurisdiction_row;
+  AdwEntryRow     *purpose_row;
+  AdwEntryRow     *record_types_row;
+  AdwEntryRow     *records_from_row;
+  AdwEntryRow     *records_to_row;
+  AdwEntryRow     *assignee_row;
+  AdwEntryRow     *auth_signed_row;
+  AdwEntryRow     *auth_expires_row;
+  AdwEntryRow     *auth_notes_row;
+  AdwComboRow     *format_row;
+  AdwComboRow     *delivery_row;
+  GtkSpinButton   *pages_spin;
+  GtkSwitch       *auth_switch;
+  AdwActionRow    *requester_row;
+  AdwActionRow    *contact_row;
+  GtkButton       *advance_button;
+
+  CstRequestStore *store;
+  CstRequest      *request;   /* the live, shared object */
+  CstRequest      *base;      /* the request as the form was filled from it */
+  GCancellable    *cancellable;
+  TextField        fields[N_FIELDS];
+  gboolean         dirty;
+  gboolean         filling;
+  gboolean         busy;
+};
+
+G_DEFINE_FINAL_TYPE (CstRequestDetail, cst_request_detail, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_DIRTY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* The main path's next step, and the words on its button. */
+static gboolean
+next_step (CstRequestStatus  status,
+           CstRequestStatus *next,
+           const char      **label)
+{
+  switch (status)
+    {
+    case CST_STATUS_RECEIVED:
+      *next = CST_STATUS_AUTHORIZATION_VERIFIED; *label = _("_Verify Authorization"); return TRUE;
+    case CST_STATUS_AUTHORIZATION_VERIFIED:
+      *next = CST_STATUS_IN_PROGRESS; *label = _("_Start Work"); return TRUE;
+    case CST_STATUS_IN_PROGRESS:
+      *next = CST_STATUS_QUALITY_CHECK; *label = _("Send to _Quality Check"); return TRUE;
+    case CST_STATUS_QUALITY_CHECK:
+      *next = CST_STATUS_READY; *label = _("Mark _Ready"); return TRUE;
+    case CST_STATUS_READY:
+      *next = CST_STATUS_RELEASED; *label = _("_Release"); return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+set_dirty (CstRequestDetail *self,
+           gboolean          dirty)
+{
+  if (self->dirty == dirty)
+    return;
+  self->dirty = dirty;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save", dirty && !self->busy);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
+}
+
+static void
+update_actions (CstRequestDetail *self)
+{
+  CstRequestStatus status = self->request ? cst_request_get_status (self->request) : CST_STATUS_CANCELLED;
+  gboolean open = self->request != NULL && !cst_request_status_is_closed (status) && !self->busy;
+  CstRequestStatus next;
+  const char *label = NULL;
+  gboolean has_next = open && next_step (status, &next, &label);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.advance", has_next);
+  gtk_widget_set_visible (GTK_WIDGET (self->advance_button), has_next);
+  if (has_next)
+    gtk_button_set_label (self->advance_button, label);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.deny",
+                                 open && cst_request_status_can_move (status, CST_STATUS_DENIED));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.cancel-request",
+                                 open && cst_request_status_can_move (status, CST_STATUS_CANCELLED));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.extend",
+                                 open && !cst_request_is_extended (self->request));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save", self->dirty && !self->busy);
+}
+
+static void
+show_error (CstRequestDetail *self,
+            const char       *message)
+{
+  gtk_label_set_label (self->error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+}
+
+static void
+fill_header (CstRequestDetail *self)
+{
+  CstRequest *r = self->request;
+  g_autofree char *name = cst_request_dup_patient_name (r);
+  g_autofree char *patient = g_strdup_printf (_("%s · MRN %s"), name ? name : "",
+                                              cst_request_get_patient_mrn (r));
+  g_autofree char *status = g_strdup_printf (_("Status: %s"),
+                                             cst_request_status_get_label (cst_request_get_status (r)));
+  const char *reason = cst_request_get_status_reason (r);
+
+  gtk_label_set_label (self->title_label, cst_request_get_reference (r));
+  gtk_label_set_label (self->patient_label, patient);
+  if (reason != NULL && *reason)
+    {
+      g_autofree char *with_reason = g_strdup_printf (_("%s — %s"), status, reason);
+      gtk_label_set_label (self->status_label, with_reason);
+    }
+  else
+    gtk_label_set_label (self->status_label, status);
+  if (cst_request_is_extended (r))
+    {
+      g_autofree char *on = cst_input_format_date (cst_request_get_extended_on (r));
+      g_autofree char *reason_text = NULL;
+      g_autofree char *text = NULL;
+      g_object_get (r, "extension-reason", &reason_text, NULL);
+      text = g_strdup_printf (_("Extended on %s: %s"), on, reason_text ? reason_text : "");
+      gtk_label_set_label (self->extension_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->extension_label), cst_request_is_extended (r));
+  cst_due_badge_set_request (self->due_badge, r);
+}
+
+static void
+fill_form (CstRequestDetail *self,
+           CstRequest       *values)
+{
+  g_auto(GStrv) types = NULL;
+  g_autofree char *joined = NULL;
+  g_autofree char *requester = NULL, *organization = NULL, *email = NULL, *phone = NULL;
+  int format = 0, delivery = 0, pages = -1;
+  gboolean on_file = FALSE;
+
+  self->filling = TRUE;
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      TextField *f = &self->fields[i];
+      g_autofree char *text = NULL;
+
+      if (f->is_date)
+        {
+          g_autoptr(GDate) date = NULL;
+          g_object_get (values, f->property, &date, NULL);
+          text = cst_input_format_date (date);
+        }
+      else
+        g_object_get (values, f->property, &text, NULL);
+      gtk_editable_set_text (GTK_EDITABLE (f->row), text ? text : "");
+      gtk_widget_remove_css_class (GTK_WIDGET (f->row), "error");
+    }
+  g_object_get (values, "record-types", &types, "format", &format, "delivery", &delivery,
+                "page-count", &pages, "authorization-on-file", &on_file,
+                "requester-name", &requester, "requester-organization", &organization,
+                "requester-email", &email, "requester-phone", &phone, NULL);
+  joined = types ? g_strjoinv (", ", types) : g_strdup ("");
+  gtk_editable_set_text (GTK_EDITABLE (self->record_types_row), joined);
+  adw_combo_row_set_selected (self->format_row, format);
+  adw_combo_row_set_selected (self->delivery_row, delivery);
+  gtk_spin_button_set_value (self->pages_spin, pages);
+  gtk_switch_set_active (self->auth_switch, on_file);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->requester_row), requester ? requester : "");
+  adw_action_row_set_subtitle (self->requester_row,
+                               cst_requester_kind_get_label (cst_request_get_requester_kind (values)));
+  {
+    g_autofree char *contact = g_strjoin (" · ", organization ? organization : "",
+                                          email ? email : "", phone ? phone : "", NULL);
+    adw_action_row_set_subtitle (self->contact_row, contact);
+  }
+  self->filling = FALSE;
+}
+
+/* The clerk's edits as a request: the base plus what the form says.
+ * Returns NULL, with the offending row marked, when a date is malformed. */
+static CstRequest *
+read_form (CstRequestDetail  *self,
+           GError           **error)
+{
+  g_autoptr(CstRequest) mine = cst_request_copy (self->base);
+  g_auto(GStrv) types = NULL;
+  int pages = gtk_spin_button_get_value_as_int (self->pages_spin);
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    {
+      TextField *f = &self->fields[i];
+      const char *text = gtk_editable_get_text (GTK_EDITABLE (f->row));
+
+      gtk_widget_remove_css_class (GTK_WIDGET (f->row), "error");
+      if (!f->is_date)
+        {
+          g_object_set (mine, f->property, text, NULL);
+          continue;
+        }
+      if (cst_input_is_blank (text))
+        g_object_set (mine, f->property, NULL, NULL);
+      else
+        {
+          GDate date;
+          if (!cst_input_parse_date (text, &date, error))
+            {
+              gtk_widget_add_css_class (GTK_WIDGET (f->row), "error");
+              g_prefix_error (error, "%s: ", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (f->row)));
+              return NULL;
+            }
+          g_object_set (mine, f->property, &date, NULL);
+        }
+    }
+  types = g_strsplit (gtk_editable_get_text (GTK_EDITABLE (self->record_types_row)), ",", -1);
+  for (guint i = 0; types[i]; i++)
+    g_strstrip (types[i]);
+  g_object_set (mine, "record-types", types,
+                "format", (int) adw_combo_row_get_selected (self->format_row),
+                "delivery", (int) adw_combo_row_get_selected (self->delivery_row),
+                "page-count", pages,
+                "authorization-on-file", gtk_switch_get_active (self->auth_switch),
+                NULL);
+  return g_steal_pointer (&mine);
+}
+
+static void
+load_from_request (CstRequestDetail *self)
+{
+  g_clear_object (&self->base);
+  self->base = cst_request_copy (self->request);
+  fill_header (self);
+  fill_form (self, self->request);
+  set_dirty (self, FALSE);
+  update_actions (self);
+}
+
+static void
+set_busy (CstRequestDetail *self,
+          gboolean          busy)
+{
+  self->busy = busy;
+  update_actions (self);
+}
+
+static void
+request_notify_cb (CstRequestDetail *self)
+{
+  /* Another clerk's change arrived: show it, unless this clerk is typing,
+   * in which case saving will detect the conflict and merge. */
+  fill_header (self);
+  if (!self->dirty && !self->busy && cst_request_get_details_loaded (self->request))
+    load_from_request (self);
+  update_actions (self);
+}
+
+static void
+field_changed_cb (CstRequestDetail *self)
+{
+  if (!self->filling && self->request != NULL)
+    set_dirty (self, TRUE);
+}
+
+static void
+details_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CstRequestDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) request = cst_request_store_change_finish (CST_REQUEST_STORE (object),
+                                                                   result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (request == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  if (request == self->request)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "form");
+      load_from_request (self);
+    }
+}
+
+static void
+change_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CstRequestDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) request = cst_request_store_change_finish (CST_REQUEST_STORE (object),
+                                                                   result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (request == NULL)
+    {
+      if (g_error_matches (error, CST_ERROR, CST_ERROR_CONFLICT))
+        {
+          gtk_label_set_label (self->conflict_label, error->message);
+          gtk_revealer_set_reveal_child (self->conflict_revealer, TRUE);
+        }
+      else
+        show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
+  if (request == self->request)
+    load_from_request (self);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Saved"));
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CstRequestDetail *self = CST_REQUEST_DETAIL (widget);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) mine = read_form (self, &error);
+
+  if (mine == NULL || !cst_request_validate (mine, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  show_error (self, NULL);
+  set_busy (self, TRUE);
+  cst_request_store_save_async (self->store, mine, self->cancellable, change_done_cb,
+                                g_object_ref (self));
+}
+
+static void
+move (CstRequestDetail *self,
+      CstRequestStatus  to,
+      const char       *reason)
+{
+  set_busy (self, TRUE);
+  cst_request_store_move_async (self->store, self->request, to, reason, self->cancellable,
+                                change_done_cb, g_object_ref (self));
+}
+
+static void
+advance_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CstRequestDetail *self = CST_REQUEST_DETAIL (widget);
+  CstRequestStatus next;
+  const char *label;
+
+  if (self->dirty)
+    {
+      show_error (self, _("Save or undo your changes before moving the request on."));
+      return;
+    }
+  if (next_step (cst_request_get_status (self->request), &next, &label))
+    move (self, next, NULL);
+}
+
+typedef void (*ReasonFunc) (CstRequestDetail *self, const char *reason);
+
+static void
+reason_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    CstRequestDetail *self)
+{
+  ReasonFunc func = g_object_get_data (G_OBJECT (dialog), "func");
+  GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_str_equal (response, "confirm"))
+    func (self, gtk_editable_get_text (entry));
+}
+
+static void
+reason_text_changed_cb (GtkEditable      *entry,
+                        AdwMessageDialog *dialog)
+{
+  adw_message_dialog_set_response_enabled (dialog, "confirm",
+                                           !cst_input_is_blank (gtk_editable_get_text (entry)));
+}
+
+/* Asks for the reason a step needs (denial, cancellation, extension). */
+static void
+ask_reason (CstRequestDetail *self,
+            const char       *heading,
+            const char       *body,
+            const char       *confirm,
+            ReasonFunc        func)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                              heading, body);
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Reason"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Back"), "confirm", confirm, NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "confirm",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "confirm", FALSE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "confirm");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "func", func);
+  g_signal_connect (entry, "changed", G_CALLBACK (reason_text_changed_cb), dialog);
+  g_signal_connect (dialog, "response", G_CALLBACK (reason_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+deny_with_reason (CstRequestDetail *self, const char *reason)
+{
+  move (self, CST_STATUS_DENIED, reason);
+}
+
+static void
+cancel_with_reason (CstRequestDetail *self, const char *reason)
+{
+  move (self, CST_STATUS_CANCELLED, reason);
+}
+
+static void
+extend_with_reason (CstRequestDetail *self, const char *reason)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  set_busy (self, TRUE);
+  cst_request_store_extend_async (self->store, self->request, &today, reason, self->cancellable,
+                                  change_done_cb, g_object_ref (self));
+}
+
+static void
+deny_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ask_reason (CST_REQUEST_DETAIL (widget), _("Deny This Request?"),
+              _("The requester will be sent the reason, their right to have the denial reviewed "
+                "where it applies, and how to complain to the Secretary of HHS."),
+              _("_Deny"), deny_with_reason);
+}
+
+static void
+cancel_request_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ask_reason (CST_REQUEST_DETAIL (widget), _("Cancel This Request?"),
+              _("Cancel only when the requester withdrew the request. Say why."),
+              _("Cancel _Request"), cancel_with_reason);
+}
+
+static void
+extend_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  ask_reason (CST_REQUEST_DETAIL (widget), _("Extend the Deadline by 30 Days?"),
+              _("HIPAA allows one extension, with a written notice to the requester, sent "
+                "before the first 30 days run out, stating the reason and the new date."),
+              _("_Extend"), extend_with_reason);
+}
+
+static void
+merged_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CstRequestDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) theirs = cst_request_store_change_finish (CST_REQUEST_STORE (object),
+                                                                  result, &error);
+  g_autoptr(CstRequest) mine = NULL;
+  g_autoptr(CstRequest) merged = NULL;
+  g_auto(GStrv) both = NULL;
+
+  set_busy (self, FALSE);
+  if (theirs == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  mine = read_form (self, NULL);
+  if (mine == NULL)
+    mine = cst_request_copy (self->base);
+  merged = cst_request_merge_edits (self->base, mine, theirs, &both);
+  g_clear_object (&self->base);
+  self->base = cst_request_copy (theirs);
+  fill_header (self);
+  fill_form (self, merged);
+  set_dirty (self, TRUE);
+  gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
+  if (both != NULL && both[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", both);
+      g_autofree char *text = g_strdup_printf (_("Reloaded. You and the other clerk both changed: %s. "
+                                                 "Your values are shown; check them, then save."), list);
+      show_error (self, text);
+    }
+  else
+    show_error (self, _("Reloaded with the other clerk’s changes; your edits are kept. Save when ready."));
+}
+
+static void
+reload_merge_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CstRequestDetail *self = CST_REQUEST_DETAIL (widget);
+
+  set_busy (self, TRUE);
+  cst_request_store_fetch_async (self->store, cst_request_get_id (self->request),
+                                 self->cancellable, merged_cb, g_object_ref (self));
+}
+
+static void
+cst_request_detail_dispose (GObject *object)
+{
+  CstRequestDetail *self = CST_REQUEST_DETAIL (object);
+
+  g_cancellable_cancel (self->cancellable);
+  cst_request_detail_set_request (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_DETAIL);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (cst_request_detail_parent_class)->dispose (object);
+}
+
+static void
+cst_request_detail_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CstRequestDetail *self = CST_REQUEST_DETAIL (object);
+
+  switch (prop_id)
+    {
+    case PROP_DIRTY: g_value_set_boolean (value, self->dirty); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cst_request_detail_class_init (CstRequestDetailClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cst_request_detail_dispose;
+  object_class->get_property = cst_request_detail_get_property;
+
+  properties[PROP_DIRTY] =
+    g_param_spec_boolean ("dirty", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CST_TYPE_DUE_BADGE);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
+  BIND (stack); BIND (title_label); BIND (patient_label); BIND (status_label);
+  BIND (extension_label); BIND (due_badge); BIND (conflict_revealer); BIND (conflict_label);
+  BIND (error_label); BIND (received_row); BIND (jurisdiction_row); BIND (purpose_row);
+  BIND (record_types_row); BIND (records_from_row); BIND (records_to_row); BIND (assignee_row);
+  BIND (auth_signed_row); BIND (auth_expires_row); BIND (auth_notes_row); BIND (format_row);
+  BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
+  BIND (contact_row); BIND (advance_button);
+#undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "detail.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "detail.advance", NULL, advance_action);
+  gtk_widget_class_install_action (widget_class, "detail.deny", NULL, deny_action);
+  gtk_widget_class_install_action (widget_class, "detail.cancel-request", NULL, cancel_request_action);
+  gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
+  gtk_widget_class_install_action (widget_class, "detail.reload-merge", NULL, reload_merge_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+cst_request_detail_init (CstRequestDetail *self)
+{
+  const TextField fields[N_FIELDS] = {
+    [FIELD_RECEIVED] = { "received-date", TRUE, NULL },
+    [FIELD_JURISDICTION] = { "jurisdiction", FALSE, NULL },
+    [FIELD_PURPOSE] = { "purpose", FALSE, NULL },
+    [FIELD_RECORDS_FROM] = { "records-from", TRUE, NULL },
+    [FIELD_RECORDS_TO] = { "records-to", TRUE, NULL },
+    [FIELD_ASSIGNEE] = { "assignee", FALSE, NULL },
+    [FIELD_AUTH_SIGNED] = { "authorization-signed", TRUE, NULL },
+    [FIELD_AUTH_EXPIRES] = { "authorization-expires", TRUE, NULL },
+    [FIELD_AUTH_NOTES] = { "authorization-notes", FALSE, NULL },
+  };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  memcpy (self->fields, fields, sizeof fields);
+  self->fields[FIELD_RECEIVED].row = self->received_row;
+  self->fields[FIELD_JURISDICTION].row = self->jurisdiction_row;
+  self->fields[FIELD_PURPOSE].row = self->purpose_row;
+  self->fields[FIELD_RECORDS_FROM].row = self->records_from_row;
+  self->fields[FIELD_RECORDS_TO].row = self->records_to_row;
+  self->fields[FIELD_ASSIGNEE].row = self->assignee_row;
+  self->fields[FIELD_AUTH_SIGNED].row = self->auth_signed_row;
+  self->fields[FIELD_AUTH_EXPIRES].row = self->auth_expires_row;
+  self->fields[FIELD_AUTH_NOTES].row = self->auth_notes_row;
+  update_actions (self);
+}
+
+void
+cst_request_detail_set_store (CstRequestDetail *self,
+                              CstRequestStore  *store)
+{
+  g_set_object (&self->store, store);
+}
+
+CstRequest *
+cst_request_detail_get_request (CstRequestDetail *self)
+{
+  return self->request;
+}
+
+gboolean
+cst_request_detail_get_dirty (CstRequestDetail *self)
+{
+  return self->dirty;
+}
+
+void
+cst_request_detail_set_request (CstRequestDetail *self,
+                                CstRequest       *request)
+{
+  g_return_if_fail (CST_IS_REQUEST_DETAIL (self));
+
+  if (self->request == request)
+    return;
+  if (self->request != NULL)
+    g_signal_handlers_disconnect_by_data (self->request, self);
+  g_set_object (&self->request, request);
+  g_clear_object (&self->base);
+  set_dirty (self, FALSE);
+  show_error (self, NULL);
+  gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
+  if (request == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      update_actions (self);
+      return;
+    }
+  g_signal_connect_swapped (request, "notify::version", G_CALLBACK (request_notify_cb), self);
+  if (cst_request_get_details_loaded (request))
+    {
+      gtk_stack_set_visible_child_name (self->stack, "form");
+      load_from_request (self);
+      return;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  update_actions (self);
+  cst_request_store_fetch_async (self->store, cst_request_get_id (request), self->cancellable,
+                                 details_loaded_cb, g_object_ref (self));
+}

@@ -1,0 +1,19 @@
+/* cst-request-detail.h — view and edit one request, and move it along */
+#pragma once
+
+#include <adwaita.h>
+#include <custodian/custodian.h>
+
+G_BEGIN_DECLS
+
+#define CST_TYPE_REQUEST_DETAIL (cst_request_detail_get_type ())
+G_DECLARE_FINAL_TYPE (CstRequestDetail, cst_request_detail, CST, REQUEST_DETAIL, GtkWidget)
+
+void        cst_request_detail_set_store    (CstRequestDetail *self,
+                                             CstRequestStore  *store);
+void        cst_request_detail_set_request  (CstRequestDetail *self,
+                                             CstRequest       *request);
+CstRequest *cst_request_detail_get_request  (CstRequestDetail *self);
+gboolean    cst_request_detail_get_dirty    (CstRequestDetail *self);
+
+G_END_DECLS

@@ -1,0 +1,440 @@
+/* cst-request-list-page.c — the searchable, filterable list of requests
+ *
+ * store → filter (scope and search words) → sort (the column view's
+ * sorter) → single selection → GtkColumnView.  Filtering is incremental,
+ * so a keystroke over 200,000 requests never blocks the main loop; each
+ * request keeps a case-folded search key, so a match is one strstr().
+ */
+#define G_LOG_DOMAIN "cst-request-list-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-due-badge.h"
+#include "cst-request-list-page.h"
+
+struct _CstRequestListPage
+{
+  GtkWidget           parent_instance;
+
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *scope_dropdown;
+  GtkColumnView      *column_view;
+  GtkLabel           *count_label;
+  GtkStack           *list_stack;
+
+  CstRequestStore    *store;
+  GtkCustomFilter    *filter;
+  GtkFilterListModel *filtered;
+  GtkSortListModel   *sorted;
+  GtkSingleSelection *selection;
+  char               *folded_query;
+  CstListScope        scope;
+};
+
+G_DEFINE_FINAL_TYPE (CstRequestListPage, cst_request_list_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_SELECTED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+in_scope (CstRequest   *request,
+          CstListScope  scope,
+          const GDate  *today)
+{
+  CstDueState state = cst_request_due_state_on (request, today);
+
+  switch (scope)
+    {
+    case CST_LIST_SCOPE_OPEN: return state != CST_DUE_CLOSED;
+    case CST_LIST_SCOPE_DUE_SOON: return state == CST_DUE_SOON;
+    case CST_LIST_SCOPE_OVERDUE: return state == CST_DUE_OVERDUE;
+    case CST_LIST_SCOPE_CLOSED: return state == CST_DUE_CLOSED;
+    case CST_LIST_SCOPE_ALL:
+    default: return TRUE;
+    }
+}
+
+static gboolean
+filter_func (gpointer item,
+             gpointer user_data)
+{
+  CstRequestListPage *self = user_data;
+  CstRequest *request = item;
+  GDate today;
+
+  cst_input_today (&today);
+  if (!in_scope (request, self->scope, &today))
+    return FALSE;
+  return self->folded_query == NULL || cst_request_matches (request, self->folded_query);
+}
+
+static void
+update_count (CstRequestListPage *self)
+{
+  guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  guint total = self->store ? g_list_model_get_n_items (G_LIST_MODEL (self->store)) : 0;
+  g_autofree char *text = NULL;
+
+  if (gtk_filter_list_model_get_pending (self->filtered) > 0)
+    text = g_strdup (_("Filtering…"));
+  else
+    text = g_strdup_printf (g_dngettext (NULL, "%u of %u request", "%u of %u requests", total),
+                            shown, total);
+  gtk_label_set_label (self->count_label, text);
+  gtk_stack_set_visible_child_name (self->list_stack,
+                                    shown > 0 || gtk_filter_list_model_get_pending (self->filtered) > 0
+                                    ? "list" : "empty");
+}
+
+static void
+search_changed_cb (CstRequestListPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *previous = g_steal_pointer (&self->folded_query);
+  GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
+
+  if (*stripped)
+    self->folded_query = g_utf8_casefold (stripped, -1);
+  /* Typing more only narrows the list: let the filter re-check just the
+   * rows still shown. */
+  if (previous && self->folded_query && strstr (self->folded_query, previous))
+    change = GTK_FILTER_CHANGE_MORE_STRICT;
+  else if (previous && self->folded_query == NULL)
+    change = GTK_FILTER_CHANGE_LESS_STRICT;
+  gtk_filter_changed (GTK_FILTER (self->filter), change);
+}
+
+static void
+scope_changed_cb (CstRequestListPage *self)
+{
+  self->scope = gtk_drop_down_get_selected (self->scope_dropdown);
+  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+}
+
+static void
+selection_changed_cb (CstRequestListPage *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+static void
+row_activated_cb (CstRequestListPage *self,
+                  guint               position)
+{
+  g_autoptr(CstRequest) request = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (request != NULL)
+    g_signal_emit (self, signals[ACTIVATED], 0, request);
+}
+
+/* Text columns: a label bound to one property of the row's request. */
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_label_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  const char *property = g_object_get_data (G_OBJECT (factory), "property");
+  GBinding *binding = g_object_bind_property (gtk_list_item_get_item (item), property,
+                                              gtk_list_item_get_child (item), "label",
+                                              G_BINDING_SYNC_CREATE);
+  g_object_set_data (G_OBJECT (item), "binding", binding);
+}
+
+static void
+unbind_label_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  GBinding *binding = g_object_get_data (G_OBJECT (item), "binding");
+
+  if (binding != NULL)
+    g_binding_unbind (binding);
+  g_object_set_data (G_OBJECT (item), "binding", NULL);
+}
+
+static void
+setup_badge_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  gtk_list_item_set_child (item, cst_due_badge_new ());
+}
+
+static void
+bind_badge_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *item)
+{
+  cst_due_badge_set_request (CST_DUE_BADGE (gtk_list_item_get_child (item)),
+                             gtk_list_item_get_item (item));
+}
+
+static void
+unbind_badge_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item)
+{
+  cst_due_badge_set_request (CST_DUE_BADGE (gtk_list_item_get_child (item)), NULL);
+}
+
+static int
+compare_enum_property (gconstpointer a,
+                       gconstpointer b,
+                       gpointer      property)
+{
+  int va = 0, vb = 0;
+
+  g_object_get ((gpointer) a, property, &va, NULL);
+  g_object_get ((gpointer) b, property, &vb, NULL);
+  return (va > vb) - (va < vb);
+}
+
+/* Strings sort by collation; enumerations (status, kind) in their
+ * declared order, which for the status is the workflow's order. */
+static GtkSorter *
+sorter_for (const char *property,
+            GType       type)
+{
+  if (type == G_TYPE_STRING)
+    return GTK_SORTER (gtk_string_sorter_new (gtk_property_expression_new (CST_TYPE_REQUEST,
+                                                                           NULL, property)));
+  return GTK_SORTER (gtk_custom_sorter_new (compare_enum_property, (gpointer) property, NULL));
+}
+
+/* @width: a fixed width in pixels, or 0 to share the rest of the row. */
+static void
+add_column (CstRequestListPage *self,
+            const char         *title,
+            const char         *property,
+            GtkSorter          *sorter,
+            int                 width)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkColumnViewColumn) column = NULL;
+
+  if (property != NULL)
+    {
+      g_object_set_data (G_OBJECT (factory), "property", (gpointer) property);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_label_cb), NULL);
+    }
+  else
+    {
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_badge_cb), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_badge_cb), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_badge_cb), NULL);
+    }
+  column = gtk_column_view_column_new (title, g_object_ref (factory));
+  gtk_column_view_column_set_resizable (column, TRUE);
+  gtk_column_view_column_set_expand (column, width == 0);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (column, width);
+  if (sorter != NULL)
+    gtk_column_view_column_set_sorter (column, sorter);
+  g_clear_object (&sorter);
+  gtk_column_view_append_column (self->column_view, column);
+}
+
+static void
+build_columns (CstRequestListPage *self)
+{
+  add_column (self, _("Reference"), "reference", sorter_for ("reference", G_TYPE_STRING), 150);
+  add_column (self, _("Patient"), "patient-name", sorter_for ("patient-name", G_TYPE_STRING), 0);
+  add_column (self, _("MRN"), "patient-mrn", sorter_for ("patient-mrn", G_TYPE_STRING), 120);
+  add_column (self, _("Requester"), "requester-name", sorter_for ("requester-name", G_TYPE_STRING), 0);
+  add_column (self, _("Kind"), "requester-kind-label", sorter_for ("requester-kind", G_TYPE_ENUM), 110);
+  add_column (self, _("Received"), "received-iso", sorter_for ("received-iso", G_TYPE_STRING), 100);
+  add_column (self, _("Due"), NULL, sorter_for ("due-iso", G_TYPE_STRING), 150);
+  add_column (self, _("Status"), "status-label", sorter_for ("status", G_TYPE_ENUM), 120);
+}
+
+static void
+cst_request_list_page_dispose (GObject *object)
+{
+  CstRequestListPage *self = CST_REQUEST_LIST_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->folded_query, g_free);
+  G_OBJECT_CLASS (cst_request_list_page_parent_class)->dispose (object);
+}
+
+static void
+cst_request_list_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CstRequestListPage *self = CST_REQUEST_LIST_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_SELECTED: g_value_set_object (value, cst_request_list_page_get_selected (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cst_request_list_page_class_init (CstRequestListPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cst_request_list_page_dispose;
+  object_class->get_property = cst_request_list_page_get_property;
+
+  properties[PROP_SELECTED] =
+    g_param_spec_object ("selected", NULL, NULL, CST_TYPE_REQUEST,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CstRequestListPage::activated:
+   * @request: the request whose row was activated (Enter or double click)
+   */
+  signals[ACTIVATED] = g_signal_new ("activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, CST_TYPE_REQUEST);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/cst-request-list-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstRequestListPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CstRequestListPage, scope_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CstRequestListPage, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CstRequestListPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, CstRequestListPage, list_stack);
+  gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, scope_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+cst_request_list_page_init (CstRequestListPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
+  gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
+                                          g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  gtk_single_selection_set_autoselect (self->selection, FALSE);
+  gtk_single_selection_set_can_unselect (self->selection, TRUE);
+  gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
+  g_signal_connect_swapped (self->selection, "notify::selected-item",
+                            G_CALLBACK (selection_changed_cb), self);
+  g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_count), self);
+  g_signal_connect_swapped (self->filtered, "notify::pending", G_CALLBACK (update_count), self);
+
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+  build_columns (self);
+  update_count (self);
+}
+
+void
+cst_request_list_page_set_store (CstRequestListPage *self,
+                                 CstRequestStore    *store)
+{
+  g_return_if_fail (CST_IS_REQUEST_LIST_PAGE (self));
+
+  if (!g_set_object (&self->store, store))
+    return;
+  gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (store));
+  update_count (self);
+}
+
+CstRequest *
+cst_request_list_page_get_selected (CstRequestListPage *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_LIST_PAGE (self), NULL);
+  return gtk_single_selection_get_selected_item (self->selection);
+}
+
+void
+cst_request_list_page_select (CstRequestListPage *self,
+                              CstRequest         *request)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CstRequest) item = g_list_model_get_item (model, i);
+      if (item == request)
+        {
+          gtk_single_selection_set_selected (self->selection, i);
+          return;
+        }
+    }
+}
+
+void
+cst_request_list_page_set_search (CstRequestListPage *self,
+                                  const char         *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  /* The entry reports changes after a short delay; apply now. */
+  search_changed_cb (self);
+}
+
+void
+cst_request_list_page_set_scope (CstRequestListPage *self,
+                                 CstListScope        scope)
+{
+  gtk_drop_down_set_selected (self->scope_dropdown, scope);
+}
+
+void
+cst_request_list_page_focus_search (CstRequestListPage *self)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* The rows as shown, after filtering and sorting. */
+GListModel *
+cst_request_list_page_get_visible (CstRequestListPage *self)
+{
+  return G_LIST_MODEL (self->sorted);
+}
+
+/* How many requests of the whole store fall in @scope (for the header's
+ * overdue and due-soon counts). */
+guint
+cst_request_list_page_count_scope (CstRequestListPage *self,
+                                   CstListScope        scope)
+{
+  guint n, count = 0;
+  GDate today;
+
+  if (self->store == NULL)
+    return 0;
+  cst_input_today (&today);
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CstRequest) request = g_list_model_get_item (G_LIST_MODEL (self->store), i);
+      count += in_scope (request, scope, &today);
+    }
+  return count;
+}

@@ -1,0 +1,35 @@
+/* cst-request-list-page.h — the searchable, filterable list of requests */
+#pragma once
+
+#include <gtk/gtk.h>
+#include <custodian/custodian.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CST_LIST_SCOPE_OPEN,
+  CST_LIST_SCOPE_DUE_SOON,
+  CST_LIST_SCOPE_OVERDUE,
+  CST_LIST_SCOPE_CLOSED,
+  CST_LIST_SCOPE_ALL,
+} CstListScope;
+
+#define CST_TYPE_REQUEST_LIST_PAGE (cst_request_list_page_get_type ())
+G_DECLARE_FINAL_TYPE (CstRequestListPage, cst_request_list_page, CST, REQUEST_LIST_PAGE, GtkWidget)
+
+void        cst_request_list_page_set_store     (CstRequestListPage *self,
+                                                 CstRequestStore    *store);
+CstRequest *cst_request_list_page_get_selected  (CstRequestListPage *self);
+void        cst_request_list_page_select        (CstRequestListPage *self,
+                                                 CstRequest         *request);
+void        cst_request_list_page_set_search    (CstRequestListPage *self,
+                                                 const char         *text);
+void        cst_request_list_page_set_scope     (CstRequestListPage *self,
+                                                 CstListScope        scope);
+void        cst_request_list_page_focus_search  (CstRequestListPage *self);
+GListModel *cst_request_list_page_get_visible   (CstRequestListPage *self);
+guint       cst_request_list_page_count_scope   (CstRequestListPage *self,
+                                                 CstListScope        scope);
+
+G_END_DECLS
