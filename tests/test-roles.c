@@ -59,6 +59,92 @@ static void test_billing (void) { check_role ("custodian_billing", G_STRUCT_OFFS
 static void test_auditor (void) { check_role ("custodian_auditor", G_STRUCT_OFFSET (Case, auditor)); }
 static void test_admin (void) { check_role ("custodian_admin", G_STRUCT_OFFSET (Case, admin)); }
 
+/* Row-level security: a closed request is not a candidate for a clerk's
+ * UPDATE at all, while open ones are; the owner bypasses the policy and
+ * meets the status trigger instead. */
+static void
+test_closed_requests_are_read_only (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstRequest) open = cst_test_db_add_request (owner, "ROLES-OPEN");
+  g_autoptr(CstRequest) request = cst_test_db_add_request (owner, "ROLES-CLOSED");
+  g_autoptr(CstRequest) closed = cst_request_repo_move (owner, request, CST_STATUS_CANCELLED,
+                                                        NULL, NULL);
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autofree char *closed_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (closed));
+  g_autofree char *open_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (open));
+  const char *closed_params[] = { closed_id }, *open_params[] = { open_id };
+  const char *update = "UPDATE roi_requests SET purpose = 'rewritten' WHERE id = $1 RETURNING id";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(CstRequest) saved = NULL;
+
+  g_assert_nonnull (closed);
+  /* Visible, but neither updatable nor lockable. */
+  res = cst_db_exec (conn, "SELECT purpose FROM roi_requests WHERE id = $1", 1, closed_params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, 1);
+  g_clear_pointer (&res, PQclear);
+  res = cst_db_exec (conn, update, 1, closed_params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, 0);
+  g_clear_pointer (&res, PQclear);
+  res = cst_db_exec (conn, "SELECT id FROM roi_requests WHERE id = $1 FOR UPDATE",
+                     1, closed_params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, 0);
+  g_clear_pointer (&res, PQclear);
+  res = cst_db_exec (conn, update, 1, open_params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, 1);
+
+  /* Through the model the clerk gets a clear error, not a false conflict. */
+  g_object_set (closed, "purpose", "rewritten", NULL);
+  saved = cst_request_repo_save (conn, closed, &error);
+  g_assert_null (saved);
+  g_assert_error (error, CST_ERROR, CST_ERROR_CLOSED);
+  g_clear_error (&error);
+
+  /* The owner is not filtered: its UPDATE reaches the status trigger. */
+  g_assert_false (cst_db_exec_command (owner, update, 1, closed_params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_clear_pointer (&res, PQclear);
+  res = cst_db_exec (owner,
+    "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = 'roi_requests'::regclass",
+    0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (cst_db_bool (res, 0, 0));
+  g_assert_false (cst_db_bool (res, 0, 1));
+}
+
+/* No role can insert a request that skips the start of the workflow, even
+ * if the trigger that normally refuses it were gone. */
+static void
+test_new_requests_start_received (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) template = cst_test_db_add_request (owner, "ROLES-INSERT");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (template));
+  const char *params[] = { id };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_db_exec_command (owner,
+    "ALTER TABLE roi_requests DISABLE TRIGGER roi_requests_before_insert", 0, NULL, &error));
+  g_assert_false (cst_db_exec_command (conn,
+    "INSERT INTO roi_requests (reference, patient_id, requester_id, received_date, jurisdiction, "
+    "status, due_date) SELECT reference || '-X', patient_id, requester_id, received_date, "
+    "jurisdiction, 'released', due_date FROM roi_requests WHERE id = $1", 1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_true (cst_db_exec_command (owner,
+    "ALTER TABLE roi_requests ENABLE TRIGGER roi_requests_before_insert", 0, NULL, &error));
+  g_assert_no_error (error);
+}
+
 /* A login with no Custodian role sees nothing. */
 static void
 test_outsider (void)
@@ -92,6 +178,8 @@ main (int argc, char **argv)
   g_test_add_func ("/roles/auditor", test_auditor);
   g_test_add_func ("/roles/admin", test_admin);
   g_test_add_func ("/roles/outsider", test_outsider);
+  g_test_add_func ("/roles/closed-requests-read-only", test_closed_requests_are_read_only);
+  g_test_add_func ("/roles/new-requests-start-received", test_new_requests_start_received);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -407,7 +407,9 @@ cst_request_repo_create (PGconn      *conn,
   return cst_request_repo_get (conn, id, error);
 }
 
-/* An UPDATE guarded by the version matched nothing: say why. */
+/* An UPDATE guarded by the version matched nothing: say why.  With the
+ * version unchanged, nobody else saved: the row-security policy of
+ * 0004-row-security.sql hid the row from this role's UPDATE. */
 static void
 explain_missed_update (PGconn      *conn,
                        CstRequest  *request,
@@ -416,7 +418,8 @@ explain_missed_update (PGconn      *conn,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT updated_by, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"') "
+    "SELECT updated_by, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"'), "
+    "version, status IN ('released', 'denied', 'cancelled') "
     "FROM roi_requests WHERE id = $1", 1, params, error);
 
   if (res == NULL)
@@ -425,6 +428,16 @@ explain_missed_update (PGconn      *conn,
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
                            _("The request no longer exists."));
+      return;
+    }
+  if (cst_db_int64 (res, 0, 2) == cst_request_get_version (request))
+    {
+      if (cst_db_bool (res, 0, 3))
+        g_set_error_literal (error, CST_ERROR, CST_ERROR_CLOSED,
+                             _("This request is closed and can no longer change."));
+      else
+        g_set_error_literal (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED,
+                             _("Your role may not change this request."));
       return;
     }
   g_set_error (error, CST_ERROR, CST_ERROR_CONFLICT,
