@@ -109,6 +109,9 @@ cst_due_badge_dispose (GObject *object)
 
   cst_due_badge_set_request (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_DUE_BADGE);
+  /* GTK 4.8 leaves unnamed template children in place. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (cst_due_badge_parent_class)->dispose (object);
 }
 

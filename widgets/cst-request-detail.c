@@ -569,6 +569,9 @@ cst_request_detail_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   cst_request_detail_set_request (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_DETAIL);
+  /* GTK 4.8 leaves unnamed template children in place. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (cst_request_detail_parent_class)->dispose (object);

@@ -276,6 +276,9 @@ cst_request_list_page_dispose (GObject *object)
   CstRequestListPage *self = CST_REQUEST_LIST_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
+  /* GTK 4.8 leaves unnamed template children in place. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
   g_clear_object (&self->selection);
   g_clear_object (&self->store);
   g_clear_pointer (&self->folded_query, g_free);
@@ -437,4 +440,11 @@ cst_request_list_page_count_scope (CstRequestListPage *self,
       count += in_scope (request, scope, &today);
     }
   return count;
+}
+
+/* Whether the incremental filter still has rows to look at. */
+gboolean
+cst_request_list_page_is_filtering (CstRequestListPage *self)
+{
+  return gtk_filter_list_model_get_pending (self->filtered) > 0;
 }

@@ -29,6 +29,7 @@ void        cst_request_list_page_set_scope     (CstRequestListPage *self,
                                                  CstListScope        scope);
 void        cst_request_list_page_focus_search  (CstRequestListPage *self);
 GListModel *cst_request_list_page_get_visible   (CstRequestListPage *self);
+gboolean    cst_request_list_page_is_filtering  (CstRequestListPage *self);
 guint       cst_request_list_page_count_scope   (CstRequestListPage *self,
                                                  CstListScope        scope);
 

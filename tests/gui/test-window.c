@@ -1,0 +1,224 @@
+/* test-window.c — the main window under a headless X server: it lists
+ * the seeded requests, a search narrows the rows, and the new-request
+ * dialog stores a request and shows a validation error for a bad one */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-new-request-dialog.h"
+#include "cst-request-detail.h"
+#include "cst-request-list-page.h"
+#include "cst-test-db.h"
+#include "cst-window.h"
+
+static CstTestDb *db;
+
+typedef struct
+{
+  CstRequestStore *store;
+  CstWindow       *window;
+} Fixture;
+
+static gboolean
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  return done (data);
+}
+
+static gboolean
+store_loaded (gpointer data)
+{
+  return !cst_request_store_get_loading (data);
+}
+
+static gboolean
+window_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+filter_settled (gpointer data)
+{
+  return !cst_request_list_page_is_filtering (data);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+
+  f->store = cst_request_store_new (connection);
+  cst_request_store_load_async (f->store, NULL, NULL, NULL);
+  g_assert_true (wait_until (store_loaded, f->store));
+  f->window = cst_window_new (NULL);
+  cst_window_set_store (f->window, f->store);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_until (window_shown, f->window));
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->store);
+}
+
+static guint
+visible_rows (Fixture *f)
+{
+  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
+
+  g_assert_true (wait_until (filter_settled, page));
+  return g_list_model_get_n_items (cst_request_list_page_get_visible (page));
+}
+
+static void
+test_lists_and_searches (Fixture *f, gconstpointer data)
+{
+  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
+  guint total = g_list_model_get_n_items (G_LIST_MODEL (f->store));
+  guint open = cst_request_list_page_count_scope (page, CST_LIST_SCOPE_OPEN);
+  g_autoptr(CstRequest) first = g_list_model_get_item (G_LIST_MODEL (f->store), 0);
+  g_autoptr(CstRequest) shown = NULL;
+
+  g_assert_cmpuint (total, ==, 40);
+  g_assert_cmpuint (open, >, 0);
+  g_assert_cmpuint (open, <, total);
+  /* The window opens on the open requests. */
+  g_assert_cmpuint (visible_rows (f), ==, open);
+
+  cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
+  g_assert_cmpuint (visible_rows (f), ==, total);
+
+  /* A reference is unique: searching for it leaves one row. */
+  cst_request_list_page_set_search (page, cst_request_get_reference (first));
+  g_assert_cmpuint (visible_rows (f), ==, 1);
+  shown = g_list_model_get_item (cst_request_list_page_get_visible (page), 0);
+  g_assert_true (shown == first);
+
+  /* Case and accents are folded; nothing matches gibberish. */
+  cst_request_list_page_set_search (page, "zzzz-no-such-patient");
+  g_assert_cmpuint (visible_rows (f), ==, 0);
+  cst_request_list_page_set_search (page, "");
+  g_assert_cmpuint (visible_rows (f), ==, total);
+}
+
+static gboolean
+details_shown (gpointer data)
+{
+  CstRequest *request = cst_request_detail_get_request (data);
+  return request != NULL && cst_request_get_details_loaded (request);
+}
+
+static void
+test_selection_opens_detail (Fixture *f, gconstpointer data)
+{
+  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
+  CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  g_autoptr(CstRequest) first = NULL;
+
+  cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
+  visible_rows (f);
+  first = g_list_model_get_item (cst_request_list_page_get_visible (page), 0);
+  cst_request_list_page_select (page, first);
+  g_assert_true (cst_request_detail_get_request (detail) == first);
+  g_assert_true (wait_until (details_shown, detail));
+  g_assert_false (cst_request_detail_get_dirty (detail));
+}
+
+typedef struct
+{
+  CstRequestStore *store;
+  guint            expected;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *w = data;
+  return g_list_model_get_n_items (G_LIST_MODEL (w->store)) >= w->expected;
+}
+
+static gboolean
+window_gone (gpointer data)
+{
+  return *(GtkWindow **) data == NULL;
+}
+
+static void
+test_new_request_dialog (Fixture *f, gconstpointer data)
+{
+  guint before = g_list_model_get_n_items (G_LIST_MODEL (f->store));
+  GtkWindow *dialog = cst_window_open_new_request (f->window);
+  CstNewRequestDialog *d = CST_NEW_REQUEST_DIALOG (dialog);
+  CountWait count = { f->store, before + 1 };
+
+  g_assert_nonnull (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  cst_new_request_dialog_set_field (d, "patient-mrn", "GUI-0001");
+  cst_new_request_dialog_set_field (d, "patient-family-name", "Ångström");
+  cst_new_request_dialog_set_field (d, "patient-given-name", "Zoë");
+  cst_new_request_dialog_set_field (d, "patient-birth-date", "1980-02-30");
+  cst_new_request_dialog_set_field (d, "requester-name", "Zoë Ångström");
+
+  /* A malformed date: the field is marked, nothing is stored. */
+  gtk_widget_activate_action (GTK_WIDGET (d), "dialog.create", NULL);
+  g_assert_true (cst_new_request_dialog_field_has_error (d, "patient-birth-date"));
+  g_assert_nonnull (strstr (cst_new_request_dialog_get_error (d), "1980-02-30"));
+
+  /* An unknown state code. */
+  cst_new_request_dialog_set_field (d, "patient-birth-date", "1980-02-28");
+  cst_new_request_dialog_set_field (d, "jurisdiction", "QQ");
+  gtk_widget_activate_action (GTK_WIDGET (d), "dialog.create", NULL);
+  g_assert_false (cst_new_request_dialog_field_has_error (d, "patient-birth-date"));
+  g_assert_true (cst_new_request_dialog_field_has_error (d, "jurisdiction"));
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, before);
+
+  /* Corrected: stored, listed, and the dialog closes. */
+  cst_new_request_dialog_set_field (d, "jurisdiction", "TX");
+  gtk_widget_activate_action (GTK_WIDGET (d), "dialog.create", NULL);
+  g_assert_true (wait_until (count_reached, &count));
+  g_assert_true (wait_until (window_gone, &dialog));
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    const char *params[] = { "GUI-0001" };
+    g_autoptr(PGresult) res = cst_db_exec (conn,
+      "SELECT r.jurisdiction, p.family_name FROM roi_requests r JOIN patients p "
+      "ON p.id = r.patient_id WHERE p.mrn = $1", 1, params, NULL);
+    g_assert_cmpint (PQntuples (res), ==, 1);
+    g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "TX");
+    g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "Ångström");
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  db = cst_test_db_new ();
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autoptr(GError) error = NULL;
+    g_assert_true (cst_demo_seed (conn, 40, &error));
+    g_assert_no_error (error);
+  }
+  g_test_add ("/window/lists-and-searches", Fixture, NULL, fixture_setup,
+              test_lists_and_searches, fixture_teardown);
+  g_test_add ("/window/selection-opens-detail", Fixture, NULL, fixture_setup,
+              test_selection_opens_detail, fixture_teardown);
+  g_test_add ("/window/new-request-dialog", Fixture, NULL, fixture_setup,
+              test_new_request_dialog, fixture_teardown);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
