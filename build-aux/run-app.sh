@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# The README's run command: installs what is needed, builds, and starts
+# Custodian on the private database in your data folder, with demo data
+# the first time.  Extra arguments go to custodian (e.g. --database=…).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. build-aux/packages.sh
+custodian_install_packages "${CUSTODIAN_PACKAGES[@]}"
+
+export LANG="${LANG:-C.UTF-8}"
+[ -d build ] || meson setup build >/dev/null
+ninja -C build
+export GSETTINGS_SCHEMA_DIR="$PWD/build/resources/data"
+# A bare container has no session bus for the accessibility bridge.
+if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then export GTK_A11Y="${GTK_A11Y:-none}"; fi
+
+# Starts (and on first use creates) the private database, adds 120
+# synthetic requests if it is empty, then stops it again for the app.
+if [ "$#" -eq 0 ]; then
+  ./build/app/custodian-cli db seed-demo --if-empty --requests 120
+fi
+exec ./build/app/custodian "$@"

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The README's test command: installs what is needed, builds, starts a
+# throwaway PostgreSQL server and a headless X server, runs every test
+# (meson test), then the model tests again under AddressSanitizer and
+# UBSan, and stops the servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. build-aux/packages.sh
+. build-aux/test-server.sh
+
+custodian_install_packages "${CUSTODIAN_PACKAGES[@]}" "${CUSTODIAN_TEST_PACKAGES[@]}"
+
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+export GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory GDK_BACKEND=x11
+export GSK_RENDERER="${GSK_RENDERER:-cairo}"
+unset PGHOST PGPORT PGUSER PGDATABASE PGSERVICE PGPASSWORD
+
+trap custodian_test_server_stop EXIT INT TERM
+custodian_test_server_start
+
+status=0
+meson setup build --wipe >/dev/null 2>&1 || meson setup build >/dev/null
+ninja -C build
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  meson test -C build --print-errorlogs --num-processes 2 || status=1
+
+# The model tests again, instrumented.  GUI tests are left out: GTK and
+# Mesa are not built with the sanitizers.
+meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 \
+  || meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+ninja -C build-sanitize
+meson test -C build-sanitize --setup sanitizers --suite model --print-errorlogs --num-processes 2 \
+  || status=1
+
+# One plain closing line over both runs, for readers that look for it.
+passed=0 failed=0
+for log in build/meson-logs/testlog.txt build-sanitize/meson-logs/testlog-sanitizers.txt; do
+  [ -f "$log" ] || continue
+  ok=$(awk '/^Ok:/ {print $2}' "$log" | tail -n 1)
+  bad=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $NF} END {print s + 0}' "$log")
+  passed=$((passed + ${ok:-0})); failed=$((failed + bad))
+done
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+echo "$passed passed, $failed failed"
+exit $status
