@@ -12,6 +12,7 @@
 #include "custodian/cst-input.h"
 #include "custodian/cst-listener.h"
 #include "custodian/cst-migrations.h"
+#include "custodian/cst-pdf.h"
 #include "custodian/cst-request.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-request-store.h"

@@ -1,0 +1,126 @@
+/* cst-pdf-private.h — what the PDF toolkit's files share */
+#pragma once
+
+#include "custodian/cst-pdf.h"
+
+G_BEGIN_DECLS
+
+/* The two fonts of every document.  The Latin font is drawn with a
+ * single-byte Windows-1252 encoding from a pre-made subset: libharu
+ * re-parses and re-compresses the whole font file for each document, so a
+ * small subset is what makes hundreds of documents per second possible.
+ * The Unicode font (full file, UTF-8 encoding, much slower) is loaded only
+ * by documents that need a character outside Windows-1252. */
+typedef struct
+{
+  char    *latin_path;      /* the file libharu loads: the subset, or the original */
+  char    *latin_source;    /* the font file found on the system */
+  gboolean latin_has[256];  /* Windows-1252 byte → the font draws it */
+  char    *unicode_path;    /* NULL when no fallback font was found */
+  GBytes  *unicode_data;    /* for coverage lookups */
+} CstPdfFonts;
+
+const CstPdfFonts *cst_pdf_fonts_get          (GError      **error);
+int                cst_pdf_cp1252_from_unichar (gunichar     c);
+gboolean           cst_pdf_unicode_font_has   (const CstPdfFonts *fonts,
+                                               gunichar           c);
+
+/* TrueType helpers, exported for tests only. */
+guint16            cst_ttf_lookup_glyph       (GBytes      *font,
+                                               gunichar     c);
+GBytes            *cst_ttf_subset             (GBytes      *font,
+                                               const gunichar *codepoints,
+                                               guint        n_codepoints,
+                                               GError     **error);
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+enum
+{
+  CST_PDF_GLYPH_LATIN,
+  CST_PDF_GLYPH_UNICODE,
+  CST_PDF_GLYPH_NEWLINE,
+};
+
+/* One character as drawn: its bytes in its font's encoding and its width
+ * in thousandths of the font size. */
+typedef struct
+{
+  guint8   font;
+  guint8   len;
+  gboolean space;
+  char     bytes[4];
+  float    width;
+} CstPdfGlyph;
+
+typedef struct
+{
+  guint    start;      /* glyph indices, end exclusive, trailing spaces left out */
+  guint    end;
+  double   width;      /* points */
+  guint    n_spaces;
+  gboolean last;       /* ends a paragraph: never justified */
+  gboolean ellipsis;   /* the text went on; draw "…" after it */
+} CstPdfLine;
+
+struct _CstPdf
+{
+  HPDF_Doc           doc;
+  const CstPdfFonts *fonts;
+  HPDF_Font          latin;
+  HPDF_Font          unicode;
+  gboolean           unicode_tried;
+  float              latin_widths[256];
+  float              ellipsis_width;
+  double             page_width;
+  double             page_height;
+  HPDF_PageSizes     page_size;
+  CstPdfMargins      margins;
+  double             body_size;
+  GPtrArray         *pages;
+  HPDF_Page          page;
+  double             y;
+  char              *footer;
+  char              *page_format;
+  gboolean           failed;
+  gboolean           probing;
+  HPDF_STATUS        error_status;
+  HPDF_STATUS        error_detail;
+  gboolean           finished;
+  GString           *run;
+};
+
+#define CST_PDF_FOOTER_HEIGHT 26.0
+#define CST_PDF_LEADING 1.25
+
+GArray  *cst_pdf_shape        (CstPdf            *self,
+                               const char        *text);
+GArray  *cst_pdf_wrap         (CstPdf            *self,
+                               GArray            *glyphs,
+                               double             size,
+                               double             max_width,
+                               guint              max_lines);
+void     cst_pdf_draw_line    (CstPdf            *self,
+                               GArray            *glyphs,
+                               const CstPdfLine  *line,
+                               double             x,
+                               double             baseline,
+                               double             size,
+                               gboolean           bold,
+                               double             extra_per_space);
+void     cst_pdf_draw_lines   (CstPdf            *self,
+                               GArray            *glyphs,
+                               GArray            *lines,
+                               double             x,
+                               double             top,
+                               double             width,
+                               const CstPdfStyle *style);
+double   cst_pdf_bottom       (CstPdf            *self);
+double   cst_pdf_top          (CstPdf            *self);
+void     cst_pdf_new_page     (CstPdf            *self);
+double   cst_pdf_style_size   (CstPdf            *self,
+                               const CstPdfStyle *style);
+
+G_END_DECLS

@@ -1,0 +1,940 @@
+/* cst-pdf.c — pages, text flow and output of the PDF toolkit
+ *
+ * Text is turned into glyphs once (cst_pdf_shape): each character gets its
+ * font and encoded bytes, so wrapping, ellipsizing and drawing never see
+ * UTF-8 again and a character no font has is already a visible
+ * replacement mark.  libharu errors are recorded, not fatal: after the
+ * first one, drawing stops and cst_pdf_finish() reports it.
+ */
+#define G_LOG_DOMAIN "cst-pdf"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "cst-pdf-private.h"
+
+#define BOLD_STROKE 0.03     /* of the font size: a fake bold, see set_bold() */
+#define REPLACEMENT_MARK 0xFFFD
+
+G_DEFINE_QUARK (cst-pdf-error-quark, cst_pdf_error)
+
+static void
+on_libharu_error (HPDF_STATUS  status,
+                  HPDF_STATUS  detail,
+                  void        *data)
+{
+  CstPdf *self = data;
+
+  if (self->probing || self->failed)
+    return;
+  self->failed = TRUE;
+  self->error_status = status;
+  self->error_detail = detail;
+}
+
+static void
+compute_latin_widths (CstPdf *self)
+{
+  for (guint b = 0x20; b < 256; b++)
+    if (self->fonts->latin_has[b])
+      {
+        HPDF_BYTE byte = (HPDF_BYTE) b;
+        self->latin_widths[b] = (float) HPDF_Font_TextWidth (self->latin, &byte, 1).width;
+      }
+  self->ellipsis_width = self->fonts->latin_has[0x85] ? self->latin_widths[0x85]
+                                                      : 3 * self->latin_widths['.'];
+}
+
+CstPdf *
+cst_pdf_new (CstPdfPaper   paper,
+             GError      **error)
+{
+  g_autoptr(CstPdf) self = g_new0 (CstPdf, 1);
+  const char *name;
+
+  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL)
+    return NULL;
+  self->doc = HPDF_New (on_libharu_error, self);
+  if (self->doc == NULL)
+    {
+      g_set_error_literal (error, CST_PDF_ERROR, CST_PDF_ERROR_LIBHARU,
+                           _("The PDF library could not start."));
+      return NULL;
+    }
+  HPDF_SetCompressionMode (self->doc, HPDF_COMP_ALL);
+  HPDF_SetInfoAttr (self->doc, HPDF_INFO_CREATOR, "Custodian");
+  name = HPDF_LoadTTFontFromFile (self->doc, self->fonts->latin_path, HPDF_TRUE);
+  self->latin = name ? HPDF_GetFont (self->doc, name, "CP1252") : NULL;
+  if (self->latin == NULL)
+    {
+      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_FONT,
+                   _("The font %s could not be loaded (libharu error %04X)."),
+                   self->fonts->latin_source, (guint) self->error_status);
+      return NULL;
+    }
+  compute_latin_widths (self);
+  self->page_size = paper == CST_PDF_PAPER_A4 ? HPDF_PAGE_SIZE_A4 : HPDF_PAGE_SIZE_LETTER;
+  self->margins = (CstPdfMargins) { 54, 54, 48, 54 };
+  self->body_size = 10;
+  self->pages = g_ptr_array_new ();
+  self->run = g_string_sized_new (256);
+  self->page_format = g_strdup (_("Page {page} of {pages}"));
+  cst_pdf_new_page (self);
+  return g_steal_pointer (&self);
+}
+
+void
+cst_pdf_free (CstPdf *self)
+{
+  if (self == NULL)
+    return;
+  if (self->doc != NULL)
+    HPDF_Free (self->doc);
+  if (self->pages != NULL)
+    g_ptr_array_unref (self->pages);
+  if (self->run != NULL)
+    g_string_free (self->run, TRUE);
+  g_free (self->footer);
+  g_free (self->page_format);
+  g_free (self);
+}
+
+void
+cst_pdf_set_margins (CstPdf              *self,
+                     const CstPdfMargins *margins)
+{
+  gboolean at_top = self->y >= cst_pdf_top (self);
+
+  self->margins = *margins;
+  if (at_top)
+    self->y = cst_pdf_top (self);
+}
+
+/* The title goes into the PDF's Info dictionary, which any file manager
+ * shows: callers pass the kind of document, never a patient's name.
+ * libharu writes Info strings as bytes, read as PDFDocEncoding, which
+ * matches Latin-1 for the letters Spanish and English titles need. */
+void
+cst_pdf_set_title (CstPdf     *self,
+                   const char *title)
+{
+  g_autofree char *latin1 = g_convert_with_fallback (title, -1, "ISO-8859-1", "UTF-8", "?",
+                                                     NULL, NULL, NULL);
+
+  if (latin1 != NULL)
+    HPDF_SetInfoAttr (self->doc, HPDF_INFO_TITLE, latin1);
+}
+
+void
+cst_pdf_set_footer (CstPdf     *self,
+                    const char *text)
+{
+  g_free (self->footer);
+  self->footer = g_strdup (text);
+}
+
+/* @format holds {page} and {pages}, e.g. "Página {page} de {pages}". */
+void
+cst_pdf_set_page_format (CstPdf     *self,
+                         const char *format)
+{
+  g_free (self->page_format);
+  self->page_format = g_strdup (format ? format : "");
+}
+
+void
+cst_pdf_set_body_size (CstPdf *self,
+                       double  size)
+{
+  self->body_size = CLAMP (size, 4.0, 72.0);
+}
+
+double
+cst_pdf_top (CstPdf *self)
+{
+  return self->page_height - self->margins.top;
+}
+
+double
+cst_pdf_bottom (CstPdf *self)
+{
+  return self->margins.bottom + CST_PDF_FOOTER_HEIGHT;
+}
+
+void
+cst_pdf_new_page (CstPdf *self)
+{
+  if (self->failed || self->finished)
+    return;
+  self->page = HPDF_AddPage (self->doc);
+  if (self->page == NULL)
+    return;
+  HPDF_Page_SetSize (self->page, self->page_size, HPDF_PAGE_PORTRAIT);
+  self->page_width = HPDF_Page_GetWidth (self->page);
+  self->page_height = HPDF_Page_GetHeight (self->page);
+  g_ptr_array_add (self->pages, self->page);
+  self->y = cst_pdf_top (self);
+}
+
+void
+cst_pdf_page_break (CstPdf *self)
+{
+  cst_pdf_new_page (self);
+}
+
+/* Starts a new page unless @height still fits; a block taller than a
+ * whole page is drawn from the top of a fresh page and clipped by the
+ * caller's line-by-line flow. */
+static void
+ensure_space (CstPdf *self,
+              double  height)
+{
+  if (self->y - height < cst_pdf_bottom (self) && self->y < cst_pdf_top (self))
+    cst_pdf_new_page (self);
+}
+
+double
+cst_pdf_style_size (CstPdf            *self,
+                    const CstPdfStyle *style)
+{
+  return style && style->size > 0 ? style->size : self->body_size;
+}
+
+/* --- glyphs --- */
+
+static gboolean
+ensure_unicode_font (CstPdf *self)
+{
+  const char *name;
+
+  if (self->unicode_tried)
+    return self->unicode != NULL;
+  self->unicode_tried = TRUE;
+  if (self->fonts->unicode_path == NULL)
+    return FALSE;
+  /* A broken fallback font must not spoil the document: probe quietly. */
+  self->probing = TRUE;
+  HPDF_UseUTFEncodings (self->doc);
+  name = HPDF_LoadTTFontFromFile (self->doc, self->fonts->unicode_path, HPDF_TRUE);
+  self->unicode = name ? HPDF_GetFont (self->doc, name, "UTF-8") : NULL;
+  HPDF_ResetError (self->doc);
+  self->probing = FALSE;
+  return self->unicode != NULL;
+}
+
+static void
+add_unicode_glyph (CstPdf   *self,
+                   GArray   *glyphs,
+                   gunichar  c)
+{
+  CstPdfGlyph g = { CST_PDF_GLYPH_UNICODE, 0, FALSE, { 0 }, 0 };
+
+  g.len = (guint8) g_unichar_to_utf8 (c, g.bytes);
+  g.width = (float) HPDF_Font_TextWidth (self->unicode, (const HPDF_BYTE *) g.bytes, g.len).width;
+  g_array_append_val (glyphs, g);
+}
+
+static void
+add_latin_glyph (CstPdf  *self,
+                 GArray  *glyphs,
+                 guint    byte)
+{
+  CstPdfGlyph g = { CST_PDF_GLYPH_LATIN, 1, byte == ' ', { (char) byte }, 0 };
+
+  g.width = self->latin_widths[byte];
+  g_array_append_val (glyphs, g);
+}
+
+static void
+add_glyph (CstPdf   *self,
+           GArray   *glyphs,
+           gunichar  c)
+{
+  int byte;
+
+  if (c == '\n')
+    {
+      CstPdfGlyph g = { CST_PDF_GLYPH_NEWLINE, 0, FALSE, { 0 }, 0 };
+      g_array_append_val (glyphs, g);
+      return;
+    }
+  if (c == '\t' || c == 0xA0 || g_unichar_type (c) == G_UNICODE_SPACE_SEPARATOR)
+    c = ' ';
+  /* Control and format characters (bidi marks, zero-width joiners) have
+   * no glyph of their own. */
+  if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
+    return;
+  byte = cst_pdf_cp1252_from_unichar (c);
+  if (byte >= 0 && self->fonts->latin_has[byte])
+    add_latin_glyph (self, glyphs, (guint) byte);
+  else if (c <= 0xFFFF && cst_pdf_unicode_font_has (self->fonts, c) && ensure_unicode_font (self))
+    add_unicode_glyph (self, glyphs, c);
+  else if (cst_pdf_unicode_font_has (self->fonts, REPLACEMENT_MARK) && ensure_unicode_font (self))
+    add_unicode_glyph (self, glyphs, REPLACEMENT_MARK);
+  else
+    add_latin_glyph (self, glyphs, '?');
+}
+
+/**
+ * cst_pdf_shape:
+ *
+ * Returns: (element-type CstPdfGlyph): @text as glyphs; invalid UTF-8 is
+ *   repaired, decomposed accents are composed first
+ */
+GArray *
+cst_pdf_shape (CstPdf     *self,
+               const char *text)
+{
+  g_autofree char *valid = NULL;
+  g_autofree char *composed = NULL;
+  GArray *glyphs;
+  const char *p;
+
+  text = text ? text : "";
+  glyphs = g_array_sized_new (FALSE, FALSE, sizeof (CstPdfGlyph), (guint) strlen (text));
+  for (p = text; *p; p++)
+    if ((guchar) *p >= 0x80)
+      break;
+  if (*p)
+    {
+      if (!g_utf8_validate (text, -1, NULL))
+        text = valid = g_utf8_make_valid (text, -1);
+      text = composed = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+    }
+  for (p = text; p && *p; p = g_utf8_next_char (p))
+    add_glyph (self, glyphs, g_utf8_get_char (p));
+  return glyphs;
+}
+
+/* --- wrapping --- */
+
+static double
+glyph_width (const CstPdfGlyph *g,
+             double             size)
+{
+  return g->width * size / 1000.0;
+}
+
+static void
+finish_line (GArray     *glyphs,
+             GArray     *lines,
+             CstPdfLine *line,
+             double      size)
+{
+  line->n_spaces = 0;
+  while (line->end > line->start &&
+         g_array_index (glyphs, CstPdfGlyph, line->end - 1).space)
+    {
+      line->end--;
+      line->width -= glyph_width (&g_array_index (glyphs, CstPdfGlyph, line->end), size);
+    }
+  for (guint i = line->start; i < line->end; i++)
+    line->n_spaces += g_array_index (glyphs, CstPdfGlyph, i).space;
+  g_array_append_val (lines, *line);
+}
+
+/* Shortens the last line until "…" fits after it. */
+static void
+ellipsize_line (CstPdf     *self,
+                GArray     *glyphs,
+                CstPdfLine *line,
+                double      size,
+                double      max_width)
+{
+  double mark = self->ellipsis_width * size / 1000.0;
+
+  while (line->end > line->start && line->width + mark > max_width)
+    {
+      line->end--;
+      line->width -= glyph_width (&g_array_index (glyphs, CstPdfGlyph, line->end), size);
+    }
+  line->ellipsis = TRUE;
+  line->last = TRUE;
+}
+
+/**
+ * cst_pdf_wrap:
+ * @max_lines: 0 for no limit
+ *
+ * Greedy line breaking at spaces; a word wider than the line is broken
+ * between characters, so nothing ever runs off the page.
+ *
+ * Returns: (element-type CstPdfLine): at least one line
+ */
+GArray *
+cst_pdf_wrap (CstPdf *self,
+              GArray *glyphs,
+              double  size,
+              double  max_width,
+              guint   max_lines)
+{
+  GArray *lines = g_array_new (FALSE, FALSE, sizeof (CstPdfLine));
+  guint i = 0, n = glyphs->len;
+
+  do
+    {
+      CstPdfLine line = { i, n, 0, 0, TRUE, FALSE };
+      guint space_at = G_MAXUINT;
+      double width_at_space = 0;
+
+      for (; i < n; i++)
+        {
+          const CstPdfGlyph *g = &g_array_index (glyphs, CstPdfGlyph, i);
+          double w = glyph_width (g, size);
+
+          if (g->font == CST_PDF_GLYPH_NEWLINE)
+            {
+              line.end = i++;
+              break;
+            }
+          if (g->space)
+            {
+              space_at = i;
+              width_at_space = line.width;
+            }
+          else if (line.width + w > max_width && i > line.start)
+            {
+              line.last = FALSE;
+              if (space_at != G_MAXUINT && space_at > line.start)
+                {
+                  line.end = space_at;
+                  line.width = width_at_space;
+                  i = space_at + 1;
+                }
+              else
+                line.end = i;
+              while (i < n && g_array_index (glyphs, CstPdfGlyph, i).space)
+                i++;
+              break;
+            }
+          line.width += w;
+        }
+      finish_line (glyphs, lines, &line, size);
+      if (max_lines > 0 && lines->len == max_lines && i < n)
+        {
+          ellipsize_line (self, glyphs, &g_array_index (lines, CstPdfLine, lines->len - 1),
+                          size, max_width);
+          break;
+        }
+    }
+  while (i < n);
+  return lines;
+}
+
+/* --- drawing --- */
+
+/* One embedded font per document keeps documents small and fast; bold is
+ * the regular outline filled and stroked with a thin pen. */
+static void
+set_bold (CstPdf   *self,
+          gboolean  bold,
+          double    size)
+{
+  if (bold)
+    {
+      HPDF_Page_SetTextRenderingMode (self->page, HPDF_FILL_THEN_STROKE);
+      HPDF_Page_SetLineWidth (self->page, (HPDF_REAL) (size * BOLD_STROKE));
+    }
+  else
+    HPDF_Page_SetTextRenderingMode (self->page, HPDF_FILL);
+}
+
+static void
+flush_run (CstPdf *self,
+           guint   font,
+           double *x,
+           double  y,
+           double  size,
+           double  run_width)
+{
+  if (self->run->len == 0)
+    return;
+  HPDF_Page_SetFontAndSize (self->page, font == CST_PDF_GLYPH_LATIN ? self->latin : self->unicode,
+                            (HPDF_REAL) size);
+  HPDF_Page_TextOut (self->page, (HPDF_REAL) *x, (HPDF_REAL) y, self->run->str);
+  *x += run_width;
+  g_string_truncate (self->run, 0);
+}
+
+void
+cst_pdf_draw_line (CstPdf           *self,
+                   GArray           *glyphs,
+                   const CstPdfLine *line,
+                   double            x,
+                   double            baseline,
+                   double            size,
+                   gboolean          bold,
+                   double            extra_per_space)
+{
+  guint font = CST_PDF_GLYPH_LATIN;
+  double run_width = 0;
+
+  if (self->failed || self->page == NULL)
+    return;
+  HPDF_Page_BeginText (self->page);
+  set_bold (self, bold, size);
+  for (guint i = line->start; i < line->end; i++)
+    {
+      const CstPdfGlyph *g = &g_array_index (glyphs, CstPdfGlyph, i);
+
+      if (g->font != font || (g->space && extra_per_space > 0))
+        {
+          flush_run (self, font, &x, baseline, size, run_width);
+          run_width = 0;
+          font = g->font;
+        }
+      if (g->space && extra_per_space > 0)
+        {
+          x += glyph_width (g, size) + extra_per_space;
+          continue;
+        }
+      g_string_append_len (self->run, g->bytes, g->len);
+      run_width += glyph_width (g, size);
+    }
+  flush_run (self, font, &x, baseline, size, run_width);
+  if (line->ellipsis)
+    {
+      g_string_assign (self->run, self->fonts->latin_has[0x85] ? "\x85" : "...");
+      flush_run (self, CST_PDF_GLYPH_LATIN, &x, baseline, size, 0);
+    }
+  set_bold (self, FALSE, size);
+  HPDF_Page_EndText (self->page);
+}
+
+static double
+line_x (const CstPdfLine *line,
+        double            x,
+        double            width,
+        CstPdfAlign       align,
+        double            ellipsis)
+{
+  double used = line->width + (line->ellipsis ? ellipsis : 0);
+
+  switch (align)
+    {
+    case CST_PDF_ALIGN_RIGHT:
+      return x + width - used;
+    case CST_PDF_ALIGN_CENTER:
+      return x + (width - used) / 2;
+    case CST_PDF_ALIGN_LEFT:
+    case CST_PDF_ALIGN_JUSTIFY:
+    default:
+      return x;
+    }
+}
+
+/* Draws @lines from @top down inside [x, x + width], breaking pages in the
+ * flow (self->y) as needed.  Used by paragraphs; tables place their own. */
+void
+cst_pdf_draw_lines (CstPdf            *self,
+                    GArray            *glyphs,
+                    GArray            *lines,
+                    double             x,
+                    double             top,
+                    double             width,
+                    const CstPdfStyle *style)
+{
+  double size = cst_pdf_style_size (self, style);
+  double leading = size * CST_PDF_LEADING;
+  CstPdfAlign align = style ? style->align : CST_PDF_ALIGN_LEFT;
+  double ellipsis = self->ellipsis_width * size / 1000.0;
+
+  self->y = top;
+  HPDF_Page_SetGrayFill (self->page, (HPDF_REAL) (style ? style->grey : 0));
+  HPDF_Page_SetGrayStroke (self->page, (HPDF_REAL) (style ? style->grey : 0));
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const CstPdfLine *line = &g_array_index (lines, CstPdfLine, i);
+      double extra = 0;
+
+      if (self->y - leading < cst_pdf_bottom (self) && self->y < cst_pdf_top (self))
+        {
+          cst_pdf_new_page (self);
+          HPDF_Page_SetGrayFill (self->page, (HPDF_REAL) (style ? style->grey : 0));
+          HPDF_Page_SetGrayStroke (self->page, (HPDF_REAL) (style ? style->grey : 0));
+        }
+      if (align == CST_PDF_ALIGN_JUSTIFY && !line->last && line->n_spaces > 0)
+        extra = (width - line->width) / line->n_spaces;
+      cst_pdf_draw_line (self, glyphs, line, line_x (line, x, width, align, ellipsis),
+                         self->y - size * 0.9, size, style && style->bold, extra);
+      self->y -= leading;
+    }
+  HPDF_Page_SetGrayFill (self->page, 0);
+  HPDF_Page_SetGrayStroke (self->page, 0);
+}
+
+void
+cst_pdf_text (CstPdf            *self,
+              const char        *text,
+              const CstPdfStyle *style)
+{
+  static const CstPdfStyle plain = { 0 };
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  double size, width, indent;
+
+  if (self->failed || self->finished)
+    return;
+  style = style ? style : &plain;
+  size = cst_pdf_style_size (self, style);
+  indent = CLAMP (style->indent, 0, (self->page_width - self->margins.left - self->margins.right) / 2);
+  width = self->page_width - self->margins.left - self->margins.right - indent;
+  glyphs = cst_pdf_shape (self, text);
+  lines = cst_pdf_wrap (self, glyphs, size, width, style->max_lines);
+  if (self->y < cst_pdf_top (self))
+    self->y -= style->space_before;
+  /* Keep a short paragraph together, and never strand a heading. */
+  ensure_space (self, size * CST_PDF_LEADING * MIN (lines->len + (style->bold ? 2 : 0), 4u));
+  cst_pdf_draw_lines (self, glyphs, lines, self->margins.left + indent, self->y, width, style);
+  self->y -= style->space_after;
+}
+
+void
+cst_pdf_heading (CstPdf     *self,
+                 const char *text)
+{
+  CstPdfStyle style = { self->body_size * 1.35, TRUE, 0, CST_PDF_ALIGN_LEFT, 8, 4, 0, 3 };
+
+  cst_pdf_text (self, text, &style);
+}
+
+void
+cst_pdf_paragraph (CstPdf     *self,
+                   const char *text)
+{
+  CstPdfStyle style = { 0, FALSE, 0, CST_PDF_ALIGN_JUSTIFY, 0, self->body_size * 0.6, 0, 0 };
+
+  cst_pdf_text (self, text, &style);
+}
+
+void
+cst_pdf_small_text (CstPdf     *self,
+                    const char *text)
+{
+  CstPdfStyle style = { self->body_size * 0.8, FALSE, 0.35, CST_PDF_ALIGN_LEFT, 0, 4, 0, 0 };
+
+  cst_pdf_text (self, text, &style);
+}
+
+/* A paragraph on a light grey panel, for what the reader must act on. */
+void
+cst_pdf_boxed_text (CstPdf            *self,
+                    const char        *text,
+                    const CstPdfStyle *style)
+{
+  static const CstPdfStyle plain = { 0 };
+  const double pad = 8;
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  double size, width, height, left;
+
+  if (self->failed || self->finished)
+    return;
+  style = style ? style : &plain;
+  size = cst_pdf_style_size (self, style);
+  left = self->margins.left;
+  width = self->page_width - self->margins.left - self->margins.right;
+  glyphs = cst_pdf_shape (self, text);
+  lines = cst_pdf_wrap (self, glyphs, size, width - 2 * pad, style->max_lines);
+  height = lines->len * size * CST_PDF_LEADING + 2 * pad;
+  if (self->y < cst_pdf_top (self))
+    self->y -= style->space_before;
+  if (height > cst_pdf_top (self) - cst_pdf_bottom (self))
+    {
+      /* Taller than a page: no panel, just the text. */
+      cst_pdf_draw_lines (self, glyphs, lines, left, self->y, width, style);
+      self->y -= style->space_after;
+      return;
+    }
+  ensure_space (self, height);
+  HPDF_Page_SetGrayFill (self->page, 0.94f);
+  HPDF_Page_SetGrayStroke (self->page, 0.75f);
+  HPDF_Page_SetLineWidth (self->page, 0.6f);
+  HPDF_Page_Rectangle (self->page, (HPDF_REAL) left, (HPDF_REAL) (self->y - height),
+                       (HPDF_REAL) width, (HPDF_REAL) height);
+  HPDF_Page_FillStroke (self->page);
+  cst_pdf_draw_lines (self, glyphs, lines, left + pad, self->y - pad, width - 2 * pad, style);
+  self->y -= pad + style->space_after;
+}
+
+void
+cst_pdf_space (CstPdf *self,
+               double  points)
+{
+  if (self->y - points < cst_pdf_bottom (self))
+    cst_pdf_new_page (self);
+  else
+    self->y -= points;
+}
+
+void
+cst_pdf_rule (CstPdf *self)
+{
+  if (self->failed || self->finished)
+    return;
+  ensure_space (self, 8);
+  self->y -= 4;
+  HPDF_Page_SetGrayStroke (self->page, 0.6f);
+  HPDF_Page_SetLineWidth (self->page, 0.5f);
+  HPDF_Page_MoveTo (self->page, (HPDF_REAL) self->margins.left, (HPDF_REAL) self->y);
+  HPDF_Page_LineTo (self->page, (HPDF_REAL) (self->page_width - self->margins.right),
+                    (HPDF_REAL) self->y);
+  HPDF_Page_Stroke (self->page);
+  HPDF_Page_SetGrayStroke (self->page, 0);
+  self->y -= 4;
+}
+
+/* --- letterhead --- */
+
+static double
+draw_logo (CstPdf     *self,
+           const char *path,
+           double      max_height)
+{
+  HPDF_Image image;
+  double w, h, scale;
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return 0;
+  self->probing = TRUE;
+  image = HPDF_LoadPngImageFromFile (self->doc, path);
+  HPDF_ResetError (self->doc);
+  self->probing = FALSE;
+  if (image == NULL)
+    {
+      g_debug ("The letterhead logo is not a PNG libharu can read; left out");
+      return 0;
+    }
+  w = HPDF_Image_GetWidth (image);
+  h = HPDF_Image_GetHeight (image);
+  if (w <= 0 || h <= 0)
+    return 0;
+  scale = MIN (max_height / h, 2.5 * max_height / w);
+  HPDF_Page_DrawImage (self->page, image, (HPDF_REAL) self->margins.left,
+                       (HPDF_REAL) (self->y - h * scale), (HPDF_REAL) (w * scale),
+                       (HPDF_REAL) (h * scale));
+  return w * scale;
+}
+
+void
+cst_pdf_letterhead (CstPdf                 *self,
+                    const CstPdfLetterhead *letterhead)
+{
+  const double logo_height = 44;
+  double top = self->y, logo_width, size = self->body_size;
+  CstPdfStyle name = { size * 1.5, TRUE, 0, CST_PDF_ALIGN_LEFT, 0, 2, 0, 2 };
+  CstPdfStyle detail = { size * 0.85, FALSE, 0.3, CST_PDF_ALIGN_LEFT, 0, 0, 0, 4 };
+
+  if (self->failed || self->finished || letterhead == NULL)
+    return;
+  logo_width = draw_logo (self, letterhead->logo_path, logo_height);
+  name.indent = detail.indent = logo_width > 0 ? logo_width + 12 : 0;
+  cst_pdf_text (self, letterhead->name ? letterhead->name : "", &name);
+  if (letterhead->address && *letterhead->address)
+    cst_pdf_text (self, letterhead->address, &detail);
+  detail.max_lines = 1;
+  if (letterhead->phone && *letterhead->phone)
+    cst_pdf_text (self, letterhead->phone, &detail);
+  if (logo_width > 0)
+    self->y = MIN (self->y, top - logo_height);
+  cst_pdf_rule (self);
+  self->y -= 6;
+}
+
+/* --- free drawing --- */
+
+gboolean
+cst_pdf_reserve (CstPdf     *self,
+                 double      height,
+                 CstPdfRect *area)
+{
+  if (self->failed || self->finished || height > cst_pdf_top (self) - cst_pdf_bottom (self))
+    return FALSE;
+  ensure_space (self, height);
+  area->x = self->margins.left;
+  area->width = self->page_width - self->margins.left - self->margins.right;
+  area->height = height;
+  area->y = self->y - height;
+  self->y -= height;
+  return TRUE;
+}
+
+HPDF_Page
+cst_pdf_get_page (CstPdf *self)
+{
+  return self->page;
+}
+
+void
+cst_pdf_get_content_area (CstPdf     *self,
+                          CstPdfRect *area)
+{
+  area->x = self->margins.left;
+  area->y = cst_pdf_bottom (self);
+  area->width = self->page_width - self->margins.left - self->margins.right;
+  area->height = self->y - area->y;
+}
+
+guint
+cst_pdf_get_n_pages (CstPdf *self)
+{
+  return self->pages->len;
+}
+
+double
+cst_pdf_measure_text (CstPdf     *self,
+                      const char *text,
+                      double      size)
+{
+  g_autoptr(GArray) glyphs = cst_pdf_shape (self, text);
+  double width = 0;
+
+  for (guint i = 0; i < glyphs->len; i++)
+    width += glyph_width (&g_array_index (glyphs, CstPdfGlyph, i), size);
+  return width;
+}
+
+/* One line at a baseline; @style's alignment is relative to @x. */
+void
+cst_pdf_draw_text (CstPdf            *self,
+                   double             x,
+                   double             y,
+                   const char        *text,
+                   const CstPdfStyle *style)
+{
+  double size = cst_pdf_style_size (self, style);
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  const CstPdfLine *line;
+  double max = self->page_width;
+
+  if (self->failed || self->finished)
+    return;
+  glyphs = cst_pdf_shape (self, text);
+  lines = cst_pdf_wrap (self, glyphs, size, max, 1);
+  line = &g_array_index (lines, CstPdfLine, 0);
+  if (style && style->align == CST_PDF_ALIGN_RIGHT)
+    x -= line->width;
+  else if (style && style->align == CST_PDF_ALIGN_CENTER)
+    x -= line->width / 2;
+  HPDF_Page_SetGrayFill (self->page, (HPDF_REAL) (style ? style->grey : 0));
+  HPDF_Page_SetGrayStroke (self->page, (HPDF_REAL) (style ? style->grey : 0));
+  cst_pdf_draw_line (self, glyphs, line, x, y, size, style && style->bold, 0);
+  HPDF_Page_SetGrayFill (self->page, 0);
+  HPDF_Page_SetGrayStroke (self->page, 0);
+}
+
+/* --- output --- */
+
+static char *
+page_label (CstPdf *self,
+            guint   page,
+            guint   pages)
+{
+  g_autofree char *page_text = g_strdup_printf ("%u", page);
+  g_autofree char *pages_text = g_strdup_printf ("%u", pages);
+  GString *label = g_string_new (self->page_format);
+
+  g_string_replace (label, "{page}", page_text, 0);
+  g_string_replace (label, "{pages}", pages_text, 0);
+  return g_string_free (label, FALSE);
+}
+
+/* Footers need the page count, so they are drawn last, on every page. */
+static void
+draw_footers (CstPdf *self)
+{
+  CstPdfStyle style = { self->body_size * 0.75, FALSE, 0.4, CST_PDF_ALIGN_LEFT, 0, 0, 0, 1 };
+  double width = self->page_width - self->margins.left - self->margins.right;
+  double baseline = self->margins.bottom + 4;
+
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      g_autofree char *label = page_label (self, i + 1, self->pages->len);
+      double label_width = cst_pdf_measure_text (self, label, style.size);
+
+      self->page = g_ptr_array_index (self->pages, i);
+      style.align = CST_PDF_ALIGN_RIGHT;
+      cst_pdf_draw_text (self, self->margins.left + width, baseline, label, &style);
+      if (self->footer && *self->footer)
+        {
+          g_autoptr(GArray) glyphs = cst_pdf_shape (self, self->footer);
+          g_autoptr(GArray) lines = cst_pdf_wrap (self, glyphs, style.size,
+                                                  MAX (width - label_width - 18, 36), 1);
+          HPDF_Page_SetGrayFill (self->page, (HPDF_REAL) style.grey);
+          cst_pdf_draw_line (self, glyphs, &g_array_index (lines, CstPdfLine, 0),
+                             self->margins.left, baseline, style.size, FALSE, 0);
+          HPDF_Page_SetGrayFill (self->page, 0);
+        }
+    }
+}
+
+static GBytes *
+read_stream (CstPdf *self)
+{
+  HPDF_UINT32 size = HPDF_GetStreamSize (self->doc);
+  guint8 *data = g_malloc (MAX (size, 1));
+  HPDF_UINT32 done = 0;
+
+  while (done < size)
+    {
+      HPDF_UINT32 chunk = size - done;
+      HPDF_STATUS status = HPDF_ReadFromStream (self->doc, data + done, &chunk);
+      done += chunk;
+      if (chunk == 0 || (status != HPDF_OK && status != HPDF_STREAM_EOF))
+        break;
+    }
+  return g_bytes_new_take (data, done);
+}
+
+/**
+ * cst_pdf_finish:
+ *
+ * Draws the footers and writes the document.  Nothing can be added after.
+ *
+ * Returns: (transfer full): the PDF file's bytes
+ */
+GBytes *
+cst_pdf_finish (CstPdf  *self,
+                GError **error)
+{
+  if (!self->finished && !self->failed)
+    {
+      draw_footers (self);
+      self->finished = TRUE;
+      if (!self->failed)
+        HPDF_SaveToStream (self->doc);
+    }
+  self->finished = TRUE;
+  if (self->failed)
+    {
+      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_LIBHARU,
+                   _("The PDF could not be made (libharu error %04X, detail %u)."),
+                   (guint) self->error_status, (guint) self->error_detail);
+      return NULL;
+    }
+  return read_stream (self);
+}
+
+gboolean
+cst_pdf_save (CstPdf      *self,
+              const char  *path,
+              GError     **error)
+{
+  g_autoptr(GBytes) bytes = cst_pdf_finish (self, error);
+  gsize len;
+  const char *data;
+  g_autoptr(GError) local = NULL;
+
+  if (bytes == NULL)
+    return FALSE;
+  data = g_bytes_get_data (bytes, &len);
+  if (!g_file_set_contents (path, data, (gssize) len, &local))
+    {
+      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, "%s", local->message);
+      return FALSE;
+    }
+  return TRUE;
+}

@@ -1,0 +1,126 @@
+/* cst-test-pdf.c — reading generated PDFs back in tests
+ *
+ * Poppler reads the bytes directly (no file URI needed); qpdf gets a
+ * temporary file because it only takes paths.
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cst-test-pdf.h"
+
+PopplerDocument *
+cst_test_pdf_open (GBytes *pdf)
+{
+  g_autoptr(GError) error = NULL;
+  PopplerDocument *doc = poppler_document_new_from_bytes (pdf, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (doc);
+  return doc;
+}
+
+char *
+cst_test_pdf_page_text (PopplerDocument *doc,
+                        int              page)
+{
+  g_autoptr(PopplerPage) p = poppler_document_get_page (doc, page);
+
+  g_assert_nonnull (p);
+  return poppler_page_get_text (p);
+}
+
+char *
+cst_test_pdf_text (PopplerDocument *doc)
+{
+  GString *all = g_string_new ("");
+
+  for (int i = 0; i < poppler_document_get_n_pages (doc); i++)
+    {
+      g_autofree char *text = cst_test_pdf_page_text (doc, i);
+      g_string_append (all, text);
+      g_string_append_c (all, '\n');
+    }
+  return g_string_free (all, FALSE);
+}
+
+/* Text extraction splits lines where the layout wrapped them; comparing
+ * without whitespace checks the words, not the line breaks. */
+char *
+cst_test_pdf_squash (const char *text)
+{
+  GString *out = g_string_new ("");
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    if (!g_unichar_isspace (g_utf8_get_char (p)))
+      g_string_append_unichar (out, g_utf8_get_char (p));
+  return g_string_free (out, FALSE);
+}
+
+void
+cst_test_pdf_assert_qpdf_clean (GBytes *pdf)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *qpdf = g_find_program_in_path ("qpdf");
+  g_autofree char *path = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int fd, status = -1;
+  const char *argv[] = { NULL, "--check", NULL, NULL };
+
+  if (qpdf == NULL)
+    {
+      g_test_message ("qpdf is not installed; structure check skipped");
+      return;
+    }
+  fd = g_file_open_tmp ("cst-test-XXXXXX.pdf", &path, &error);
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (path, g_bytes_get_data (pdf, NULL),
+                                      (gssize) g_bytes_get_size (pdf), &error));
+  argv[0] = qpdf;
+  argv[2] = path;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  g_unlink (path);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("qpdf --check failed:\n%s%s", out, err);
+  g_assert_nonnull (strstr (out, "No syntax or stream encoding errors"));
+}
+
+static void
+assert_free_of (const char        *field,
+                const char        *value,
+                const char *const *forbidden)
+{
+  for (guint i = 0; value && forbidden && forbidden[i]; i++)
+    if (strstr (value, forbidden[i]) != NULL)
+      g_error ("PDF metadata %s holds “%s”", field, forbidden[i]);
+}
+
+/* Author, subject and keywords stay empty; title and creator name no
+ * patient. */
+void
+cst_test_pdf_assert_clean_metadata (PopplerDocument   *doc,
+                                    const char *const *forbidden)
+{
+  g_autofree char *title = poppler_document_get_title (doc);
+  g_autofree char *author = poppler_document_get_author (doc);
+  g_autofree char *subject = poppler_document_get_subject (doc);
+  g_autofree char *keywords = poppler_document_get_keywords (doc);
+  g_autofree char *creator = poppler_document_get_creator (doc);
+  g_autofree char *producer = poppler_document_get_producer (doc);
+
+  g_assert_nonnull (title);
+  g_assert_cmpstr (creator, ==, "Custodian");
+  g_assert_true (author == NULL || *author == '\0');
+  g_assert_true (subject == NULL || *subject == '\0');
+  g_assert_true (keywords == NULL || *keywords == '\0');
+  assert_free_of ("title", title, forbidden);
+  assert_free_of ("creator", creator, forbidden);
+  assert_free_of ("producer", producer, forbidden);
+}

@@ -1,0 +1,21 @@
+/* cst-test-pdf.h — reading generated PDFs back in tests */
+#pragma once
+
+#include <poppler.h>
+
+G_BEGIN_DECLS
+
+/* poppler-glib 22.12 (Debian 12) declares no autoptr cleanups. */
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
+
+PopplerDocument *cst_test_pdf_open             (GBytes             *pdf);
+char            *cst_test_pdf_page_text        (PopplerDocument    *doc,
+                                                int                 page);
+char            *cst_test_pdf_text             (PopplerDocument    *doc);
+void             cst_test_pdf_assert_qpdf_clean (GBytes            *pdf);
+void             cst_test_pdf_assert_clean_metadata (PopplerDocument *doc,
+                                                     const char *const *forbidden);
+char            *cst_test_pdf_squash           (const char         *text);
+
+G_END_DECLS
