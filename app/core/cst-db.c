@@ -15,6 +15,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
 
 static CstError
 error_code_for_sqlstate (const char *sqlstate)
@@ -135,6 +136,13 @@ cst_db_exec (PGconn      *conn,
 
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (sql != NULL, NULL);
+
+  /* Whatever the database's encoding would let through, a parameter that
+   * is not UTF-8 (an overlong NUL, a stray Latin-1 byte) is refused here,
+   * before the server sees it. */
+  for (int i = 0; i < n_params; i++)
+    if (params[i] != NULL && !cst_input_check_text (params[i], -1, error))
+      return NULL;
 
   res = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
   status = PQresultStatus (res);

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
@@ -30,6 +31,42 @@ cst_input_is_blank (const char *text)
   for (; *text; text = g_utf8_next_char (text))
     if (!g_unichar_isspace (g_utf8_get_char (text)))
       return FALSE;
+  return TRUE;
+}
+
+/**
+ * cst_input_check_text:
+ * @text: (array length=length): text from outside, e.g. a file
+ * @length: its length in bytes, or -1 when NUL-terminated
+ *
+ * PostgreSQL text cannot hold a NUL character, and libpq ends a parameter
+ * at the first one: a value with a NUL inside would be stored cut short
+ * without anyone noticing.  Refuse it, and text that is not UTF-8
+ * (including the "overlong" two-byte NUL some encoders write), instead.
+ */
+gboolean
+cst_input_check_text (const char  *text,
+                      gssize       length,
+                      GError     **error)
+{
+  const char *end = NULL;
+
+  if (text == NULL)
+    return TRUE;
+  if (length >= 0 && memchr (text, '\0', (gsize) length) != NULL)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("The text contains a NUL character at byte %u; it cannot be stored."),
+                   (guint) ((const char *) memchr (text, '\0', (gsize) length) - text));
+      return FALSE;
+    }
+  if (!g_utf8_validate (text, length, &end))
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("The text is not valid UTF-8 from byte %u on; it cannot be stored."),
+                   (guint) (end - text));
+      return FALSE;
+    }
   return TRUE;
 }
 

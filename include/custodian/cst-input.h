@@ -6,6 +6,9 @@
 G_BEGIN_DECLS
 
 gboolean  cst_input_is_blank           (const char   *text);
+gboolean  cst_input_check_text         (const char   *text,
+                                        gssize        length,
+                                        GError      **error);
 gboolean  cst_input_parse_date         (const char   *text,
                                         GDate        *date,
                                         GError      **error);
