@@ -17,3 +17,5 @@
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-request-store.h"
 #include "custodian/cst-settings.h"
+#include "custodian/cst-bill.h"
+#include "custodian/cst-statement.h"

@@ -1,0 +1,615 @@
+/* cst-bill-import.c — itemized bills from CSV
+ *
+ * The parser works on a buffer and a length so it can be fuzzed and fed
+ * from any source.  It accepts RFC 4180 CSV in UTF-8, with or without a
+ * byte-order mark, CRLF or LF line ends, and quoted fields holding commas,
+ * doubled quotes and line breaks.  The whole file is checked before
+ * anything is returned: every defect is collected with its line and
+ * column, and a file with any defect imports nothing, so staff fix the
+ * export once instead of discovering problems one at a time.
+ */
+#define G_LOG_DOMAIN "cst-bill-import"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "custodian/cst-bill.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+
+/* Amounts above a billion dollars a line are typos, and the bound keeps
+ * every sum of up to MAX_LINES lines far from gint64 overflow. */
+#define MAX_LINE_CENTS G_GINT64_CONSTANT (100000000000)
+#define MAX_UNITS      1000000
+#define MAX_LINES      1000000
+
+typedef enum
+{
+  COL_SERVICE_DATE,
+  COL_REVENUE_CODE,
+  COL_CPT_HCPCS,
+  COL_DESCRIPTION,
+  COL_UNITS,
+  COL_CHARGE,
+  COL_INSURER_PAID,
+  COL_ADJUSTMENT,
+  COL_PATIENT_RESP,
+  N_COLUMNS
+} Column;
+
+static const char *const column_names[N_COLUMNS] = {
+  "service_date", "revenue_code", "cpt_hcpcs", "description", "units",
+  "charge_cents", "insurer_paid_cents", "adjustment_cents", "patient_resp_cents",
+};
+
+typedef struct
+{
+  char  *text;
+  guint  line;
+  gboolean quoted;
+} Field;
+
+typedef struct
+{
+  const char *data;
+  gsize       length;
+  gsize       pos;
+  guint       line;
+  /* Where each required column sits in the file, -1 when missing. */
+  int         index[N_COLUMNS];
+  guint       n_header;
+  char      **header;
+  CstBillImportFlags flags;
+  GPtrArray  *problems;
+  guint       n_problems;
+} Parser;
+
+void
+cst_bill_problem_free (CstBillProblem *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->column_name);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+char *
+cst_bill_problem_format (const CstBillProblem *problem)
+{
+  if (problem->column == 0)
+    return g_strdup_printf (_("line %u: %s"), problem->line, problem->message);
+  if (problem->column_name != NULL)
+    return g_strdup_printf (_("line %u, column %u (%s): %s"), problem->line, problem->column,
+                            problem->column_name, problem->message);
+  return g_strdup_printf (_("line %u, column %u: %s"), problem->line, problem->column,
+                          problem->message);
+}
+
+static void add_problem (Parser     *p,
+                         guint       line,
+                         int         column_index,
+                         const char *format,
+                         ...) G_GNUC_PRINTF (4, 5);
+
+/* column_index is the 0-based field position, or -1 for the whole line. */
+static void
+add_problem (Parser     *p,
+             guint       line,
+             int         column_index,
+             const char *format,
+             ...)
+{
+  CstBillProblem *problem;
+  va_list args;
+
+  p->n_problems++;
+  if (p->problems->len >= CST_BILL_IMPORT_MAX_PROBLEMS)
+    return;
+  problem = g_new0 (CstBillProblem, 1);
+  problem->line = line;
+  problem->column = column_index < 0 ? 0 : (guint) column_index + 1;
+  if (column_index >= 0 && p->header != NULL && (guint) column_index < p->n_header)
+    problem->column_name = g_strdup (p->header[column_index]);
+  va_start (args, format);
+  problem->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (p->problems, problem);
+}
+
+static void
+field_clear (gpointer data)
+{
+  Field *field = data;
+
+  g_free (field->text);
+}
+
+static gboolean
+at_line_end (Parser *p)
+{
+  return p->pos >= p->length || p->data[p->pos] == '\n' || p->data[p->pos] == '\r';
+}
+
+static void
+skip_line_end (Parser *p)
+{
+  if (p->pos < p->length && p->data[p->pos] == '\r')
+    p->pos++;
+  if (p->pos < p->length && p->data[p->pos] == '\n')
+    p->pos++;
+  p->line++;
+}
+
+/* A quoted field: "" is one quote; line breaks inside are kept as \n. */
+static void
+read_quoted (Parser  *p,
+             GString *text,
+             guint    column)
+{
+  guint opened_on = p->line;
+
+  p->pos++;
+  for (;;)
+    {
+      char c;
+
+      if (p->pos >= p->length)
+        {
+          add_problem (p, opened_on, (int) column,
+                       _("the quote that opens this field is never closed"));
+          return;
+        }
+      c = p->data[p->pos];
+      if (c == '"' && p->pos + 1 < p->length && p->data[p->pos + 1] == '"')
+        {
+          g_string_append_c (text, '"');
+          p->pos += 2;
+        }
+      else if (c == '"')
+        {
+          p->pos++;
+          break;
+        }
+      else if (c == '\r' || c == '\n')
+        {
+          skip_line_end (p);
+          g_string_append_c (text, '\n');
+        }
+      else
+        {
+          g_string_append_c (text, c);
+          p->pos++;
+        }
+    }
+  if (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
+    {
+      add_problem (p, p->line, (int) column,
+                   _("there is text after the closing quote; put the whole field in quotes"));
+      while (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
+        p->pos++;
+    }
+}
+
+static void
+read_unquoted (Parser  *p,
+               GString *text,
+               guint    column)
+{
+  gboolean reported = FALSE;
+
+  while (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
+    {
+      if (p->data[p->pos] == '"' && !reported)
+        {
+          add_problem (p, p->line, (int) column,
+                       _("a quote inside a field that does not start with a quote; "
+                         "quote the whole field and double the inner quote"));
+          reported = TRUE;
+        }
+      g_string_append_c (text, p->data[p->pos]);
+      p->pos++;
+    }
+}
+
+/* Reads one record into @fields; FALSE at the end of the data. */
+static gboolean
+read_record (Parser *p,
+             GArray *fields,
+             guint  *record_line)
+{
+  g_array_set_size (fields, 0);
+  if (p->pos >= p->length)
+    return FALSE;
+  *record_line = p->line;
+  for (;;)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      Field field = { NULL, p->line, FALSE };
+
+      if (p->pos < p->length && p->data[p->pos] == '"')
+        {
+          field.quoted = TRUE;
+          read_quoted (p, text, fields->len);
+        }
+      else
+        read_unquoted (p, text, fields->len);
+      field.text = g_string_free (g_steal_pointer (&text), FALSE);
+      g_array_append_val (fields, field);
+      if (p->pos < p->length && p->data[p->pos] == ',')
+        {
+          p->pos++;
+          continue;
+        }
+      skip_line_end (p);
+      return TRUE;
+    }
+}
+
+static gboolean
+record_is_blank (GArray *fields)
+{
+  const Field *first = &g_array_index (fields, Field, 0);
+
+  return fields->len == 1 && !first->quoted && cst_input_is_blank (first->text);
+}
+
+static gboolean
+read_header (Parser *p,
+             GArray *fields)
+{
+  guint line = 1;
+
+  while (read_record (p, fields, &line))
+    if (!record_is_blank (fields))
+      break;
+  if (fields->len == 0 || record_is_blank (fields))
+    {
+      add_problem (p, 1, -1, _("the file is empty; the first line must name the columns"));
+      return FALSE;
+    }
+
+  p->n_header = fields->len;
+  p->header = g_new0 (char *, fields->len + 1);
+  for (guint i = 0; i < fields->len; i++)
+    p->header[i] = g_ascii_strdown (g_strstrip (g_array_index (fields, Field, i).text), -1);
+
+  for (guint c = 0; c < N_COLUMNS; c++)
+    {
+      p->index[c] = -1;
+      for (guint i = 0; i < p->n_header; i++)
+        {
+          if (!g_str_equal (p->header[i], column_names[c]))
+            continue;
+          if (p->index[c] >= 0)
+            add_problem (p, line, (int) i, _("the column “%s” appears twice"), column_names[c]);
+          else
+            p->index[c] = (int) i;
+        }
+      if (p->index[c] < 0)
+        add_problem (p, line, -1, _("the header has no “%s” column"), column_names[c]);
+    }
+  return p->n_problems == 0;
+}
+
+/* Integer cents: an optional minus sign and digits, nothing else. */
+static gboolean
+parse_integer (Parser     *p,
+               const Field *field,
+               int         column,
+               gint64      limit,
+               gint64     *value)
+{
+  g_autofree char *text = g_strstrip (g_strdup (field->text));
+  const char *digits = text[0] == '-' ? text + 1 : text;
+  gsize n = strlen (digits);
+
+  if (*text == '\0')
+    {
+      add_problem (p, field->line, column, _("the value is missing"));
+      return FALSE;
+    }
+  if (n == 0)
+    {
+      add_problem (p, field->line, column, _("“%s” is not a whole number"), text);
+      return FALSE;
+    }
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (digits[i]))
+      {
+        if (strchr (digits, '.') != NULL && column != p->index[COL_UNITS])
+          add_problem (p, field->line, column,
+                       _("“%s” is not a whole number of cents; amounts are in cents, "
+                         "so $12.50 is written 1250"), text);
+        else
+          add_problem (p, field->line, column, _("“%s” is not a whole number"), text);
+        return FALSE;
+      }
+  if (n > 15 || g_ascii_strtoll (digits, NULL, 10) > limit)
+    {
+      add_problem (p, field->line, column, _("“%s” is too large"), text);
+      return FALSE;
+    }
+  *value = g_ascii_strtoll (text, NULL, 10);
+  return TRUE;
+}
+
+static const Field *
+field_for (Parser *p,
+           GArray *fields,
+           Column  c)
+{
+  return &g_array_index (fields, Field, p->index[c]);
+}
+
+static gboolean
+parse_date_field (Parser      *p,
+                  const Field *field,
+                  int          column,
+                  GDate       *date)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (cst_input_parse_date (field->text, date, &error))
+    return TRUE;
+  add_problem (p, field->line, column, "%s", error->message);
+  return FALSE;
+}
+
+static gboolean
+parse_revenue_code (Parser      *p,
+                    const Field *field,
+                    int          column,
+                    CstBillLine *line)
+{
+  g_autofree char *code = g_strstrip (g_strdup (field->text));
+  gboolean ok = strlen (code) == 4;
+
+  for (guint i = 0; ok && i < 4; i++)
+    ok = g_ascii_isdigit (code[i]);
+  if (!ok)
+    {
+      add_problem (p, field->line, column,
+                   _("“%s” is not a revenue code; it must be four digits with the leading "
+                     "zero, such as 0450"), code);
+      return FALSE;
+    }
+  memcpy (line->revenue_code, code, 5);
+  return TRUE;
+}
+
+static gboolean
+parse_hcpcs (Parser      *p,
+             const Field *field,
+             int          column,
+             CstBillLine *line)
+{
+  g_autofree char *code = g_ascii_strup (g_strstrip (g_strdup (field->text)), -1);
+  gsize n = strlen (code);
+  gboolean ok = n == 0 || n == 5;
+
+  for (gsize i = 0; ok && i < n; i++)
+    ok = g_ascii_isalnum (code[i]);
+  if (!ok)
+    {
+      add_problem (p, field->line, column,
+                   _("“%s” is not a CPT or HCPCS code; it must be five letters or digits, "
+                     "or empty"), code);
+      return FALSE;
+    }
+  memcpy (line->cpt_hcpcs, code, n + 1);
+  return TRUE;
+}
+
+static gboolean
+parse_amounts (Parser      *p,
+               GArray      *fields,
+               CstBillLine *line)
+{
+  gint64 *targets[] = { &line->charge_cents, &line->insurer_paid_cents,
+                        &line->adjustment_cents, &line->patient_resp_cents };
+  gboolean claim_level = (p->flags & CST_BILL_IMPORT_CLAIM_LEVEL) != 0;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
+    {
+      const Field *field = field_for (p, fields, COL_CHARGE + i);
+
+      /* Claim-level bills carry no line payments: empty means zero. */
+      if (claim_level && i > 0 && cst_input_is_blank (field->text))
+        continue;
+      ok &= parse_integer (p, field, p->index[COL_CHARGE + i], MAX_LINE_CENTS, targets[i]);
+    }
+  if (!ok)
+    return FALSE;
+
+  if (claim_level)
+    {
+      if (line->insurer_paid_cents == 0 && line->adjustment_cents == 0 &&
+          line->patient_resp_cents == 0)
+        return TRUE;
+      add_problem (p, field_for (p, fields, COL_INSURER_PAID)->line, p->index[COL_INSURER_PAID],
+                   _("this bill is paid at claim level, so its lines carry no insurance "
+                     "payment, adjustment or patient amount; leave them empty or 0"));
+      return FALSE;
+    }
+  if (line->charge_cents == line->insurer_paid_cents + line->adjustment_cents +
+                            line->patient_resp_cents)
+    return TRUE;
+  add_problem (p, field_for (p, fields, COL_CHARGE)->line, p->index[COL_CHARGE],
+               _("the charge %" G_GINT64_FORMAT " is not insurer paid %" G_GINT64_FORMAT
+                 " + adjustment %" G_GINT64_FORMAT " + patient amount %" G_GINT64_FORMAT
+                 " (they add up to %" G_GINT64_FORMAT ")"),
+               line->charge_cents, line->insurer_paid_cents, line->adjustment_cents,
+               line->patient_resp_cents,
+               line->insurer_paid_cents + line->adjustment_cents + line->patient_resp_cents);
+  return FALSE;
+}
+
+static CstBillLine *
+parse_line (Parser *p,
+            GArray *fields,
+            guint   record_line)
+{
+  g_autoptr(CstBillLine) line = cst_bill_line_new ();
+  const Field *description = field_for (p, fields, COL_DESCRIPTION);
+  gboolean ok = TRUE;
+
+  line->source_line = record_line;
+  ok &= parse_date_field (p, field_for (p, fields, COL_SERVICE_DATE),
+                          p->index[COL_SERVICE_DATE], &line->service_date);
+  ok &= parse_revenue_code (p, field_for (p, fields, COL_REVENUE_CODE),
+                            p->index[COL_REVENUE_CODE], line);
+  ok &= parse_hcpcs (p, field_for (p, fields, COL_CPT_HCPCS), p->index[COL_CPT_HCPCS], line);
+  if (cst_input_is_blank (description->text))
+    {
+      add_problem (p, description->line, p->index[COL_DESCRIPTION], _("the description is empty"));
+      ok = FALSE;
+    }
+  line->description = g_strstrip (g_strdup (description->text));
+  ok &= parse_integer (p, field_for (p, fields, COL_UNITS), p->index[COL_UNITS], MAX_UNITS,
+                       &line->units);
+  ok &= parse_amounts (p, fields, line);
+  return ok ? g_steal_pointer (&line) : NULL;
+}
+
+static void
+read_lines (Parser  *p,
+            GArray  *fields,
+            CstBill *bill)
+{
+  guint record_line = 0;
+
+  while (read_record (p, fields, &record_line))
+    {
+      CstBillLine *line;
+
+      if (record_is_blank (fields))
+        continue;
+      if (fields->len < p->n_header)
+        {
+          add_problem (p, record_line, (int) fields->len,
+                       g_dngettext (GETTEXT_PACKAGE, "the line has %u field but the header has %u; "
+                                    "the column “%s” is missing",
+                                    "the line has %u fields but the header has %u; "
+                                    "the column “%s” is missing", fields->len),
+                       fields->len, p->n_header, p->header[fields->len]);
+          continue;
+        }
+      if (fields->len > p->n_header)
+        {
+          add_problem (p, record_line, (int) p->n_header,
+                       _("the line has %u fields but the header has only %u; "
+                         "is a comma missing its quotes?"), fields->len, p->n_header);
+          continue;
+        }
+      if (bill->lines->len >= MAX_LINES)
+        {
+          add_problem (p, record_line, -1, _("the bill has more than %u lines"), MAX_LINES);
+          return;
+        }
+      line = parse_line (p, fields, record_line);
+      if (line != NULL)
+        g_ptr_array_add (bill->lines, line);
+    }
+}
+
+/* A byte that is not UTF-8 is reported where it is, line and byte column. */
+static gboolean
+check_encoding (Parser *p)
+{
+  const char *end = NULL;
+  guint line = 1;
+  const char *line_start = p->data;
+
+  if (g_utf8_validate_len (p->data, p->length, &end))
+    return TRUE;
+  for (const char *c = p->data; c < end; c++)
+    if (*c == '\n')
+      {
+        line++;
+        line_start = c + 1;
+      }
+  add_problem (p, line, -1, _("byte %u of this line is not UTF-8 text; save the file as UTF-8"),
+               (guint) (end - line_start) + 1);
+  return FALSE;
+}
+
+static void
+set_error_from_problems (Parser  *p,
+                         GError **error)
+{
+  g_autofree char *first = cst_bill_problem_format (g_ptr_array_index (p->problems, 0));
+
+  g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+               g_dngettext (GETTEXT_PACKAGE,
+                            "The bill has %u problem and was not imported: %s",
+                            "The bill has %u problems and was not imported. The first: %s",
+                            p->n_problems),
+               p->n_problems, first);
+}
+
+/**
+ * cst_bill_import_csv:
+ * @data: the file's bytes (need not be NUL-terminated)
+ * @length: their number
+ * @problems: (out) (optional): every defect found, as CstBillProblem;
+ *   empty when the import succeeded
+ *
+ * Returns: (transfer full): the bill with its lines and no account fields
+ *   set, or NULL when the file has any defect
+ */
+CstBill *
+cst_bill_import_csv (const char          *data,
+                     gsize                length,
+                     CstBillImportFlags   flags,
+                     GPtrArray          **problems,
+                     GError             **error)
+{
+  g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
+  g_autoptr(CstBill) bill = cst_bill_new ();
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_bill_problem_free);
+  Parser p = { data, length, 0, 1, { 0 }, 0, NULL, flags, found, 0 };
+
+  g_array_set_clear_func (fields, field_clear);
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    p.pos = 3;
+  /* An embedded NUL would cut the text short: refuse it like bad UTF-8. */
+  if (length > 0 && memchr (data, '\0', length) != NULL)
+    add_problem (&p, 1, -1, _("the file contains a NUL byte; it is not a text file"));
+  else if (check_encoding (&p) && read_header (&p, fields))
+    {
+      read_lines (&p, fields, bill);
+      if (p.n_problems == 0 && bill->lines->len == 0)
+        add_problem (&p, 1, -1, _("the file has a header but no charge lines"));
+    }
+  bill->claim_level_payment = (flags & CST_BILL_IMPORT_CLAIM_LEVEL) != 0;
+  g_strfreev (p.header);
+
+  if (problems != NULL)
+    *problems = g_ptr_array_ref (found);
+  if (p.n_problems > 0)
+    {
+      set_error_from_problems (&p, error);
+      return NULL;
+    }
+  return g_steal_pointer (&bill);
+}
+
+CstBill *
+cst_bill_import_file (const char          *path,
+                      CstBillImportFlags   flags,
+                      GPtrArray          **problems,
+                      GError             **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (problems != NULL)
+    *problems = NULL;
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return cst_bill_import_csv (contents, length, flags, problems, error);
+}

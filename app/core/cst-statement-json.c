@@ -1,0 +1,318 @@
+/* cst-statement-json.c — the statement summary as JSON
+ *
+ * A minimal writer (json-glib is not a dependency): objects, arrays,
+ * strings escaped per RFC 8259, integers and finite numbers.  The summary
+ * holds totals, category subtotals, readability and flags; it names no
+ * patient and no account, so it can be attached to a ticket or a log.
+ */
+#define G_LOG_DOMAIN "cst-statement-json"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "custodian/cst-input.h"
+#include "custodian/cst-statement.h"
+
+typedef struct
+{
+  GString  *out;
+  gboolean  first[32];   /* per nesting level: no comma before the first member */
+  guint     depth;
+} Json;
+
+static void
+separate (Json *j)
+{
+  if (!j->first[j->depth])
+    g_string_append_c (j->out, ',');
+  j->first[j->depth] = FALSE;
+}
+
+static void
+open_scope (Json *j,
+            char  bracket)
+{
+  g_string_append_c (j->out, bracket);
+  g_assert (j->depth + 1 < G_N_ELEMENTS (j->first));
+  j->first[++j->depth] = TRUE;
+}
+
+static void
+close_scope (Json *j,
+             char  bracket)
+{
+  g_string_append_c (j->out, bracket);
+  j->depth--;
+}
+
+static void
+string_value (Json       *j,
+              const char *text)
+{
+  g_string_append_c (j->out, '"');
+  for (const char *p = text ? text : ""; *p; p++)
+    {
+      guchar c = (guchar) *p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (j->out, "\\%c", c);
+      else if (c == '\n')
+        g_string_append (j->out, "\\n");
+      else if (c == '\r')
+        g_string_append (j->out, "\\r");
+      else if (c == '\t')
+        g_string_append (j->out, "\\t");
+      else if (c < 0x20 || c == 0x7f)
+        g_string_append_printf (j->out, "\\u%04x", c);
+      else
+        g_string_append_c (j->out, (char) c);
+    }
+  g_string_append_c (j->out, '"');
+}
+
+static void
+key (Json       *j,
+     const char *name)
+{
+  separate (j);
+  string_value (j, name);
+  g_string_append_c (j->out, ':');
+}
+
+static void
+member_string (Json       *j,
+               const char *name,
+               const char *value)
+{
+  key (j, name);
+  if (value == NULL)
+    g_string_append (j->out, "null");
+  else
+    string_value (j, value);
+}
+
+static void
+member_int (Json       *j,
+            const char *name,
+            gint64      value)
+{
+  key (j, name);
+  g_string_append_printf (j->out, "%" G_GINT64_FORMAT, value);
+}
+
+static void
+member_bool (Json       *j,
+             const char *name,
+             gboolean    value)
+{
+  key (j, name);
+  g_string_append (j->out, value ? "true" : "false");
+}
+
+static void
+member_number (Json       *j,
+               const char *name,
+               double      value,
+               gboolean    present)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  key (j, name);
+  if (!present || !isfinite (value))
+    g_string_append (j->out, "null");
+  else
+    g_string_append (j->out, g_ascii_formatd (buffer, sizeof buffer, "%.2f", value));
+}
+
+static void
+member_date (Json        *j,
+             const char  *name,
+             const GDate *date)
+{
+  g_autofree char *text = cst_input_format_date (date);
+
+  member_string (j, name, *text ? text : NULL);
+}
+
+/* Lines are reported as CSV line numbers, which staff can find in the file. */
+static void
+member_lines (Json         *j,
+              CstStatement *st,
+              GArray       *lines)
+{
+  key (j, "lines");
+  open_scope (j, '[');
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const CstBillLine *line = g_ptr_array_index (st->bill->lines, g_array_index (lines, guint, i));
+      separate (j);
+      g_string_append_printf (j->out, "%u", line->source_line);
+    }
+  close_scope (j, ']');
+}
+
+static void
+write_totals (Json         *j,
+              CstStatement *st)
+{
+  key (j, "totals");
+  open_scope (j, '{');
+  member_int (j, "charges_cents", st->total_charges_cents);
+  member_int (j, "insurer_paid_cents", st->total_insurer_paid_cents);
+  member_int (j, "adjustment_cents", st->total_adjustment_cents);
+  member_int (j, "contract_adjustment_cents", st->total_contract_adjustment_cents);
+  member_int (j, "fap_adjustment_cents", st->total_fap_adjustment_cents);
+  member_int (j, "patient_resp_cents", st->total_patient_resp_cents);
+  member_int (j, "patient_payments_cents", st->patient_payments_cents);
+  member_int (j, "other_credits_cents", st->other_credits_cents);
+  member_int (j, "balance_cents", st->balance_cents);
+  member_int (j, "amount_due_cents", st->amount_due_cents);
+  member_int (j, "credit_cents", st->credit_cents);
+  member_int (j, "detail_total_cents", st->detail_total_cents);
+  close_scope (j, '}');
+}
+
+static void
+write_categories (Json         *j,
+                  CstStatement *st)
+{
+  key (j, "categories");
+  open_scope (j, '[');
+  for (guint i = 0; i < st->categories->len; i++)
+    {
+      CstStatementCategory *c = g_ptr_array_index (st->categories, i);
+
+      separate (j);
+      open_scope (j, '{');
+      member_string (j, "key", c->key);
+      member_string (j, "label", c->label);
+      member_int (j, "charges_cents", c->charges_cents);
+      /* Claim-level bills have no true per-category split: say so. */
+      if (st->claim_level)
+        {
+          member_string (j, "insurer_paid_cents", NULL);
+          member_string (j, "adjustment_cents", NULL);
+          member_string (j, "patient_resp_cents", NULL);
+        }
+      else
+        {
+          member_int (j, "insurer_paid_cents", c->insurer_paid_cents);
+          member_int (j, "adjustment_cents", c->adjustment_cents);
+          member_int (j, "patient_resp_cents", c->patient_resp_cents);
+        }
+      member_lines (j, st, c->lines);
+      close_scope (j, '}');
+    }
+  close_scope (j, ']');
+}
+
+static void
+write_waterfall_and_plans (Json         *j,
+                           CstStatement *st)
+{
+  key (j, "waterfall");
+  open_scope (j, '[');
+  for (guint i = 0; i < st->waterfall->len; i++)
+    {
+      CstWaterfallRow *row = g_ptr_array_index (st->waterfall, i);
+      separate (j);
+      open_scope (j, '{');
+      member_string (j, "key", row->key);
+      member_string (j, "label", row->label);
+      member_int (j, "amount_cents", row->amount_cents);
+      member_int (j, "sign", row->sign);
+      close_scope (j, '}');
+    }
+  close_scope (j, ']');
+
+  key (j, "payment_plans");
+  open_scope (j, '[');
+  for (guint i = 0; i < st->plans->len; i++)
+    {
+      CstPaymentPlan *plan = g_ptr_array_index (st->plans, i);
+      separate (j);
+      open_scope (j, '{');
+      member_int (j, "months", plan->months);
+      member_int (j, "monthly_cents", plan->monthly_cents);
+      member_int (j, "last_cents", plan->last_cents);
+      member_int (j, "total_cents", plan->total_cents);
+      member_int (j, "apr_basis_points", plan->apr_basis_points);
+      close_scope (j, '}');
+    }
+  close_scope (j, ']');
+}
+
+static void
+write_readability (Json         *j,
+                   CstStatement *st)
+{
+  const CstReadability *r = &st->readability;
+
+  key (j, "readability");
+  open_scope (j, '{');
+  member_bool (j, "scored", r->scored);
+  member_number (j, "flesch_kincaid_grade", r->grade, r->scored);
+  member_number (j, "flesch_reading_ease", r->reading_ease, r->scored);
+  member_number (j, "smog", r->smog, r->scored);
+  member_int (j, "words", r->words);
+  member_int (j, "sentences", r->sentences);
+  member_int (j, "syllables", r->syllables);
+  member_int (j, "long_sentences", r->long_sentences);
+  member_int (j, "target_grade", 8);
+  member_bool (j, "meets_target", r->scored && r->grade <= 8.0);
+  /* Below about 100 words the score is unstable (statement-spec 5). */
+  member_bool (j, "short_text", r->words < 100);
+  close_scope (j, '}');
+}
+
+static void
+write_flags (Json         *j,
+             CstStatement *st)
+{
+  key (j, "flags");
+  open_scope (j, '[');
+  for (guint i = 0; i < st->flags->len; i++)
+    {
+      CstStatementFlag *flag = g_ptr_array_index (st->flags, i);
+      separate (j);
+      open_scope (j, '{');
+      member_string (j, "kind", cst_statement_flag_kind_to_nick (flag->kind));
+      member_string (j, "message", flag->message);
+      member_lines (j, st, flag->lines);
+      close_scope (j, '}');
+    }
+  close_scope (j, ']');
+}
+
+/**
+ * cst_statement_to_json:
+ *
+ * Returns: (transfer full): the summary as one line of JSON
+ */
+char *
+cst_statement_to_json (CstStatement *st)
+{
+  Json j = { g_string_new (NULL), { TRUE }, 0 };
+
+  open_scope (&j, '{');
+  member_string (&j, "format", "custodian-statement-summary/1");
+  member_string (&j, "template", cst_statement_template_get_name (st->template));
+  member_int (&j, "template_version", cst_statement_template_get_version (st->template));
+  member_string (&j, "language", st->language);
+  member_string (&j, "status", cst_statement_status_to_nick (st->status));
+  member_bool (&j, "claim_level_payment", st->claim_level);
+  member_date (&j, "statement_date", &st->bill->statement_date);
+  member_date (&j, "due_date", &st->bill->due_date);
+  member_bool (&j, "reconciled", st->reconciled);
+  member_int (&j, "lines_before", st->bill->lines->len);
+  member_int (&j, "lines_after", st->items->len);
+  write_totals (&j, st);
+  write_categories (&j, st);
+  write_waterfall_and_plans (&j, st);
+  write_readability (&j, st);
+  write_flags (&j, st);
+  close_scope (&j, '}');
+  g_string_append_c (j.out, '\n');
+  return g_string_free (j.out, FALSE);
+}

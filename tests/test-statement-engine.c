@@ -1,0 +1,590 @@
+/* test-statement-engine.c — the simplification engine against the
+ * statement-spec's worked numbers, plus credit balances, claim-level
+ * payments, reversals, duplicates, plans, readability by hand, Spanish,
+ * templates and the JSON summary */
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <custodian/custodian.h>
+
+#define HEADER "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents," \
+               "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+
+static CstStatementRules *rules;
+
+static void
+set_date (GDate *date,
+          guint  year,
+          guint  month,
+          guint  day)
+{
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
+}
+
+static CstBill *
+bill_from_text (const char         *text,
+                gsize               length,
+                CstBillImportFlags  flags)
+{
+  g_autoptr(GError) error = NULL;
+  CstBill *bill = cst_bill_import_csv (text, length, flags, NULL, &error);
+
+  g_assert_no_error (error);
+  cst_bill_set_text (&bill->patient_name, "José Núñez");
+  cst_bill_set_text (&bill->account_number, "A-1001");
+  cst_bill_set_text (&bill->payer_name, "Acme PPO");
+  cst_bill_set_text (&bill->claim_number, "CLM-77");
+  set_date (&bill->statement_date, 2025, 3, 31);
+  set_date (&bill->due_date, 2025, 4, 30);
+  cst_bill_fill_defaults (bill, NULL);
+  return bill;
+}
+
+static CstBill *
+sample_bill (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  return bill_from_text (data, length, 0);
+}
+
+static CstStatement *
+simplify (CstBill    *bill,
+          const char *language)
+{
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", language, NULL);
+  g_autoptr(GError) error = NULL;
+  CstStatement *st;
+
+  g_assert_nonnull (tpl);
+  st = cst_statement_new (bill, rules, tpl, &error);
+  g_assert_no_error (error);
+  return st;
+}
+
+static gboolean
+prose_contains (CstStatement *st,
+                const char   *fragment)
+{
+  for (guint i = 0; i < st->prose->len; i++)
+    if (strstr (g_ptr_array_index (st->prose, i), fragment))
+      return TRUE;
+  return FALSE;
+}
+
+/* statement-spec 7.5: the worked table, row by row, in this order. */
+static void
+test_sample_worked_numbers (void)
+{
+  static const struct
+  {
+    const char *key, *label;
+    gint64 charges, paid, discounts, owe;
+  } expected[] = {
+    { "imaging", "X-rays and scans", 743200, 96091, 623086, 24023 },
+    { "emergency", "Emergency room", 284500, 11040, 170700, 102760 },
+    { "medicines", "Medicines and IV fluids", 153200, 26312, 120310, 6578 },
+    { "lab", "Lab tests", 113900, 11242, 99848, 2810 },
+    { "heart-lung-nerve", "Heart, lung and nerve tests", 28500, 5700, 21375, 1425 },
+    { "supplies", "Medical supplies", 13100, 0, 13100, 0 },
+  };
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatement) st = simplify (bill, "en");
+  g_autoptr(GArray) lines = NULL;
+
+  g_assert_cmpuint (st->categories->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      const CstStatementCategory *c = g_ptr_array_index (st->categories, i);
+
+      g_assert_cmpstr (c->key, ==, expected[i].key);
+      g_assert_cmpstr (c->label, ==, expected[i].label);
+      g_assert_cmpint (c->charges_cents, ==, expected[i].charges);
+      g_assert_cmpint (c->insurer_paid_cents, ==, expected[i].paid);
+      g_assert_cmpint (c->adjustment_cents, ==, expected[i].discounts);
+      g_assert_cmpint (c->patient_resp_cents, ==, expected[i].owe);
+    }
+  g_assert_cmpint (st->total_charges_cents, ==, 1336400);
+  g_assert_cmpint (st->total_insurer_paid_cents, ==, 150385);
+  g_assert_cmpint (st->total_adjustment_cents, ==, 1048419);
+  g_assert_cmpint (st->total_patient_resp_cents, ==, 137596);
+  g_assert_cmpint (st->amount_due_cents, ==, 137596);
+  g_assert_cmpint (st->detail_total_cents, ==, 1336400);
+  g_assert_true (st->reconciled);
+  g_assert_cmpint (st->status, ==, CST_STATUS_NEW_BILL);
+  g_assert_cmpuint (st->items->len, ==, 27);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_POSSIBLE_DUPLICATE), ==, 0);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_UNKNOWN_REVENUE_CODE), ==, 0);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_NOT_RECONCILED), ==, 0);
+
+  /* The ER category's source lines: just the first CSV row. */
+  lines = cst_statement_lines_for_category (st, "emergency");
+  g_assert_cmpuint (lines->len, ==, 1);
+  g_assert_cmpuint (g_array_index (lines, guint, 0), ==, 0);
+
+  /* Waterfall: charges − insurance − discount = you owe. */
+  g_assert_cmpuint (st->waterfall->len, ==, 4);
+  g_assert_cmpint (((CstWaterfallRow *) g_ptr_array_index (st->waterfall, 3))->amount_cents, ==, 137596);
+  g_assert_cmpstr (((CstWaterfallRow *) g_ptr_array_index (st->waterfall, 0))->label, ==,
+                   "Hospital charges");
+  g_assert_true (prose_contains (st, "Please pay by April 30, 2025."));
+
+  /* 12 months: 11 × $114.66 and a last payment of $114.70. */
+  g_assert_cmpuint (st->plans->len, ==, 3);
+  {
+    const CstPaymentPlan *plan = g_ptr_array_index (st->plans, 2);
+    g_assert_cmpuint (plan->months, ==, 12);
+    g_assert_cmpint (plan->monthly_cents, ==, 11466);
+    g_assert_cmpint (plan->last_cents, ==, 11470);
+  }
+}
+
+static void
+test_plain_descriptions (void)
+{
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatement) st = simplify (bill, "en");
+  CstBillLine ct = { .revenue_code = "0350", .description = (char *) "HC CT ABD&PELV W/CONTRAST" };
+  CstBillLine rb = { .revenue_code = "0120", .description = (char *) "HC R&B SEMI-PVT MED/SURG" };
+  CstBillLine addl = { .revenue_code = "0360", .description = (char *) "HC OR TIME LVL 3 EA ADDL 15MIN" };
+  g_autofree char *a = cst_statement_rules_plain_description (rules, &ct, "en");
+  g_autofree char *b = cst_statement_rules_plain_description (rules, &rb, "en");
+  g_autofree char *c = cst_statement_rules_plain_description (rules, &addl, "en");
+  g_autofree char *d = cst_statement_rules_plain_description (rules, &ct, "es");
+  gboolean found_ct = FALSE, found_famotidine = FALSE;
+
+  g_assert_cmpstr (a, ==, "CT scan belly (abdomen) and pelvis with contrast");
+  g_assert_cmpstr (b, ==, "Room and board semi-private medical/surgical unit");
+  g_assert_cmpstr (c, ==, "Or time level 3 each additional 15min");
+  g_assert_cmpstr (d, ==, "Tomografía abdomen y pelvis con contrast");
+  for (guint i = 0; i < st->items->len; i++)
+    {
+      CstStatementItem *item = g_ptr_array_index (st->items, i);
+      found_ct |= g_str_equal (item->description, "CT scan of belly and pelvis, with contrast dye") &&
+                  g_str_equal (item->original, "HC CT ABD&PELV W/CONTRAST");
+      found_famotidine |= g_str_equal (item->description, "Famotidine 20mg tablet");
+    }
+  g_assert_true (found_ct);
+  g_assert_true (found_famotidine);
+}
+
+static void
+test_credit_balance (void)
+{
+  const char *text = HEADER
+    "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,80000,30000,10000\n";
+  g_autoptr(CstBill) bill = bill_from_text (text, strlen (text), 0);
+  g_autoptr(CstStatement) st = NULL;
+  const CstWaterfallRow *last;
+
+  bill->patient_payments_cents = 25000;   /* a $250 copay, more than owed */
+  st = simplify (bill, "en");
+  g_assert_cmpint (st->balance_cents, ==, -15000);
+  g_assert_cmpint (st->credit_cents, ==, 15000);
+  g_assert_cmpint (st->amount_due_cents, ==, 0);
+  g_assert_cmpint (st->status, ==, CST_STATUS_CREDIT);
+  g_assert_cmpuint (st->plans->len, ==, 0);
+  g_assert_true (st->reconciled);
+  last = g_ptr_array_index (st->waterfall, st->waterfall->len - 1);
+  g_assert_cmpstr (last->key, ==, "how-credit");
+  g_assert_cmpint (last->amount_cents, ==, 15000);
+  g_assert_true (prose_contains (st, "We owe you $150.00."));
+}
+
+static void
+test_claim_level_payment (void)
+{
+  const char *text = HEADER
+    "2025-06-09,0120,,HC R&B SEMI-PVT MED/SURG,3,900000,,,\n"
+    "2025-06-09,0250,,HC FAMOTIDINE 20MG TAB,2,2400,,,\n"
+    "2025-06-10,0360,,HC OR TIME LVL 3 1ST 30MIN,1,450000,,,\n";
+  g_autoptr(CstBill) bill = bill_from_text (text, strlen (text), CST_BILL_IMPORT_CLAIM_LEVEL);
+  g_autoptr(CstStatement) st = NULL;
+  g_autofree char *json = NULL;
+
+  bill->visit_type = CST_VISIT_INPATIENT;
+  bill->claim_insurer_paid_cents = 1000000;
+  bill->claim_adjustment_cents = 252400;
+  st = simplify (bill, "en");
+  g_assert_true (st->claim_level);
+  g_assert_cmpint (st->total_charges_cents, ==, 1352400);
+  g_assert_cmpint (st->total_insurer_paid_cents, ==, 1000000);
+  g_assert_cmpint (st->total_adjustment_cents, ==, 252400);
+  g_assert_cmpint (st->total_patient_resp_cents, ==, 100000);
+  g_assert_cmpint (st->amount_due_cents, ==, 100000);
+  g_assert_true (st->reconciled);
+  /* No invented per-category split: charges only. */
+  for (guint i = 0; i < st->categories->len; i++)
+    {
+      CstStatementCategory *c = g_ptr_array_index (st->categories, i);
+      g_assert_cmpint (c->insurer_paid_cents, ==, 0);
+      g_assert_cmpint (c->patient_resp_cents, ==, 0);
+    }
+  g_assert_true (prose_contains (st, "as a whole, not line by line"));
+  json = cst_statement_to_json (st);
+  g_assert_nonnull (strstr (json, "\"claim_level_payment\":true"));
+  g_assert_nonnull (strstr (json, "\"insurer_paid_cents\":null"));
+}
+
+static void
+test_reversal_netting (void)
+{
+  const char *text = HEADER
+    "2025-03-14,0636,J2405,HC ONDANSETRON HCL INJ 1MG,4,7500,600,6750,150\n"
+    "2025-03-14,0636,J2405,HC ONDANSETRON HCL INJ 1MG,-4,-7500,-600,-6750,-150\n"
+    "2025-03-14,0636,J2405,HC ONDANSETRON HCL INJ 1MG,2,3750,300,3375,75\n"
+    "2025-03-14,0301,80053,HC COMPRE METABOLIC PANEL,3,93600,8985,82368,2247\n"
+    "2025-03-14,0301,80053,HC COMPRE METABOLIC PANEL,-1,-31200,-2995,-27456,-749\n"
+    "2025-03-15,0730,93005,HC EKG TRACING ONLY,-1,-28500,-5700,-21375,-1425\n";
+  g_autoptr(CstBill) bill = bill_from_text (text, strlen (text), 0);
+  g_autoptr(CstStatement) st = simplify (bill, "en");
+  CstStatementItem *panel = NULL, *ondansetron = NULL;
+
+  g_assert_true (st->reconciled);
+  /* The cancelled ondansetron line disappears; rebill, panel and the
+   * unmatched EKG credit remain. */
+  g_assert_cmpuint (st->items->len, ==, 3);
+  for (guint i = 0; i < st->items->len; i++)
+    {
+      CstStatementItem *item = g_ptr_array_index (st->items, i);
+      if (g_str_equal (item->cpt_hcpcs, "80053"))
+        panel = item;
+      if (g_str_equal (item->cpt_hcpcs, "J2405"))
+        ondansetron = item;
+    }
+  g_assert_nonnull (panel);
+  g_assert_cmpint (panel->charge_cents, ==, 62400);
+  g_assert_cmpint (panel->units, ==, 2);
+  g_assert_cmpuint (panel->lines->len, ==, 2);
+  g_assert_cmpint (ondansetron->charge_cents, ==, 3750);
+  g_assert_cmpuint (ondansetron->lines->len, ==, 1);
+  g_assert_cmpint (st->total_charges_cents, ==, 3750 + 62400 - 28500);
+  g_assert_cmpint (st->detail_total_cents, ==, st->total_charges_cents);
+  /* Both original lines stay in the category's source lines. */
+  g_assert_cmpuint (cst_statement_find_category (st, "medicines")->lines->len, ==, 3);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_UNMATCHED_REVERSAL), ==, 1);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_POSSIBLE_DUPLICATE), ==, 0);
+}
+
+static void
+test_duplicates_flagged_not_dropped (void)
+{
+  const char *text = HEADER
+    "2025-03-14,0250,,\"HC \"\"SPECIAL\"\" \\ KIT\",1,900,0,900,0\n"
+    "2025-03-14,0300,36415,HC VENIPUNCTURE ROUTINE,1,4800,768,3840,192\n"
+    "2025-03-14,0250,,\"HC \"\"SPECIAL\"\" \\ KIT\",1,900,0,900,0\n"
+    "2025-03-15,0300,36415,HC VENIPUNCTURE ROUTINE,1,4800,768,3840,192\n"
+    "2025-03-14,0999,,HC GUEST TRAY,1,1500,0,0,1500\n"
+    "2025-03-14,0559,,HC MYSTERY,1,1000,0,0,1000\n";
+  g_autoptr(CstBill) bill = bill_from_text (text, strlen (text), 0);
+  g_autoptr(CstStatement) st = simplify (bill, "en");
+  g_autofree char *json = NULL;
+  CstStatementFlag *flag = NULL;
+
+  g_assert_cmpuint (st->items->len, ==, 6);
+  g_assert_cmpint (st->total_charges_cents, ==, 900 * 2 + 4800 * 2 + 1500 + 1000);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_POSSIBLE_DUPLICATE), ==, 1);
+  for (guint i = 0; i < st->flags->len; i++)
+    if (((CstStatementFlag *) g_ptr_array_index (st->flags, i))->kind == CST_FLAG_POSSIBLE_DUPLICATE)
+      flag = g_ptr_array_index (st->flags, i);
+  g_assert_cmpuint (flag->lines->len, ==, 2);
+  g_assert_cmpuint (g_array_index (flag->lines, guint, 0), ==, 0);
+  g_assert_cmpuint (g_array_index (flag->lines, guint, 1), ==, 2);
+  /* 0559 (055x) is not in the table: it goes to Other and is flagged. */
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_UNKNOWN_REVENUE_CODE), ==, 1);
+  g_assert_nonnull (cst_statement_find_category (st, "other"));
+  g_assert_nonnull (cst_statement_find_category (st, "comfort"));
+  /* The JSON names the CSV lines and escapes the quotes and backslash. */
+  json = cst_statement_to_json (st);
+  g_assert_nonnull (strstr (json, "\"kind\":\"possible-duplicate\""));
+  g_assert_nonnull (strstr (json, "\"lines\":[2,4]"));
+  g_assert_nonnull (strstr (json, "HC \\\"SPECIAL\\\" \\\\ KIT"));
+  g_assert_null (strstr (json, "Núñez"));
+}
+
+static void
+test_total_line_cross_check (void)
+{
+  const char *good = HEADER
+    "2025-03-14,0450,99284,HC ED VISIT LVL 4,1,284500,11040,170700,102760\n"
+    "2025-03-14,0001,,TOTAL CHARGES,0,284500,11040,170700,102760\n";
+  const char *bad = HEADER
+    "2025-03-14,0450,99284,HC ED VISIT LVL 4,1,284500,11040,170700,102760\n"
+    "2025-03-14,0001,,TOTAL CHARGES,0,284400,11040,170600,102760\n";
+  g_autoptr(CstBill) good_bill = bill_from_text (good, strlen (good), 0);
+  g_autoptr(CstBill) bad_bill = bill_from_text (bad, strlen (bad), 0);
+  g_autoptr(CstStatement) ok = simplify (good_bill, "en");
+  g_autoptr(CstStatement) differs = simplify (bad_bill, "en");
+
+  g_assert_true (ok->reconciled);
+  g_assert_cmpint (ok->total_charges_cents, ==, 284500);
+  g_assert_cmpuint (ok->items->len, ==, 1);
+  g_assert_false (differs->reconciled);
+  g_assert_cmpuint (cst_statement_count_flags (differs, CST_FLAG_NOT_RECONCILED), ==, 1);
+}
+
+static void
+test_financial_help_and_pending (void)
+{
+  const char *text = HEADER
+    "2025-03-14,0450,99284,HC ED VISIT LVL 4,1,284500,11040,170700,102760\n";
+  g_autoptr(CstBill) bill = bill_from_text (text, strlen (text), 0);
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(CstStatement) pending = NULL;
+
+  bill->fap_adjustment_cents = 70700;
+  bill->patient_payments_cents = 2760;
+  st = simplify (bill, "en");
+  g_assert_cmpint (st->total_contract_adjustment_cents, ==, 100000);
+  g_assert_cmpint (st->total_fap_adjustment_cents, ==, 70700);
+  g_assert_cmpint (st->amount_due_cents, ==, 100000);
+  g_assert_cmpuint (st->waterfall->len, ==, 6);
+  g_assert_true (st->reconciled);
+  g_assert_true (prose_contains (st, "Financial help: money we take off"));
+
+  bill->claim_status = CST_CLAIM_PENDING;
+  pending = simplify (bill, "en");
+  g_assert_cmpint (pending->status, ==, CST_STATUS_WAITING_FOR_INSURANCE);
+  g_assert_cmpint (pending->amount_due_cents, ==, 0);
+  g_assert_true (prose_contains (pending, "Do not pay yet."));
+}
+
+static void
+test_payment_plans (void)
+{
+  CstPaymentPlan plan;
+
+  /* No interest: ⌊1000 / 3⌋ = 333, last 333 + 1. */
+  g_assert_true (cst_payment_plan_compute (1000, 3, 0, &plan));
+  g_assert_cmpint (plan.monthly_cents, ==, 333);
+  g_assert_cmpint (plan.last_cents, ==, 334);
+  g_assert_cmpint (plan.total_cents, ==, 1000);
+  g_assert_false (cst_payment_plan_compute (0, 3, 0, &plan));
+  g_assert_false (cst_payment_plan_compute (2, 3, 0, &plan));
+
+  /* 12% a year (1% a month) on $1,200.00 over 12 months: the textbook
+   * annuity is 120000 × 0.01 / (1 − 1.01^−12) = 10661.85, so the smallest
+   * whole-cent payment that clears it is 10662 and the last is smaller. */
+  g_assert_true (cst_payment_plan_compute (120000, 12, 1200, &plan));
+  g_assert_cmpint (plan.monthly_cents, ==, 10662);
+  g_assert_cmpint (plan.last_cents, <=, 10662);
+  g_assert_cmpint (plan.total_cents, ==, 10662 * 11 + plan.last_cents);
+  g_assert_cmpint (plan.total_cents, >, 120000);
+}
+
+static void
+assert_close (double value,
+              double expected)
+{
+  g_assert_cmpfloat (fabs (value - expected), <, 0.0001);
+}
+
+/* Readability on fixed texts, counted by hand with the spec's rules:
+ *
+ * (a) "The cat sat on the mat."  W = 6, S = 1, Syl = 6 ("the": one vowel
+ *     group, final e is silent → 0 → at least 1).
+ *     FKGL = 0.39·6 + 11.8·1 − 15.59 = 2.34 + 11.8 − 15.59 = −1.45
+ *     FRE  = 206.835 − 1.015·6 − 84.6·1 = 116.145  (the wooorm vector)
+ *
+ * (b) "Your insurance paid part of this bill. You owe the rest."
+ *     your 1, insurance 3 (exception list), paid 1, part 1, of 1, this 1,
+ *     bill 1 | you 1, owe 1 (o·e, silent e), the 1, rest 1
+ *     W = 11, S = 2, Syl = 13;  W/S = 5.5, Syl/W = 1.181818…
+ *     FKGL = 2.145 + 13.945454… − 15.59 = 0.500454…
+ *     FRE  = 206.835 − 5.5825 − 99.981818… = 101.270681…
+ *
+ * (c) "Dr. Smith says you owe $1,375.96 today."  "Dr." does not end the
+ *     sentence; "$1,375.96" is one word of one syllable; dr 1 (no vowel →
+ *     at least 1), smith 1, says 1 (ay), you 1, owe 1, amount 1, today 2
+ *     W = 7, S = 1, Syl = 8
+ *     FKGL = 0.39·7 + 11.8·8/7 − 15.59 = 2.73 + 13.485714… − 15.59 = 0.625714…
+ *     FRE  = 206.835 − 7.105 − 96.685714… = 103.044285…
+ *
+ * (d) "Comprehensive reimbursement documentation necessitates considerable
+ *     administrative deliberation."  comprehensive 5 groups − silent e = 4,
+ *     reimbursement 4 (ei·u·e·e), documentation 5 (o·u·e·a·io),
+ *     necessitates 5, considerable 5 − 1 + 1 (-ble) = 5, administrative
+ *     6 − 1 = 5, deliberation 5.   W = 7, S = 1, Syl = 33, polysyllables 7
+ *     FKGL = 2.73 + 11.8·33/7 − 15.59 = 2.73 + 55.628571… − 15.59 = 42.768571…
+ *     FRE  = 206.835 − 7.105 − 84.6·33/7 = 206.835 − 7.105 − 398.828571… = −199.098571…
+ *     SMOG = 1.043·√(7·30/1) + 3.1291 = 1.043·14.491377… + 3.1291 = 18.243606…
+ */
+static void
+test_readability_by_hand (void)
+{
+  CstReadability r;
+
+  cst_readability_score_text ("The cat sat on the mat.", "en", &r);
+  g_assert_cmpuint (r.words, ==, 6);
+  g_assert_cmpuint (r.syllables, ==, 6);
+  assert_close (r.grade, -1.45);
+  assert_close (r.reading_ease, 116.145);
+
+  cst_readability_score_text ("Your insurance paid part of this bill. You owe the rest.", "en", &r);
+  g_assert_cmpuint (r.words, ==, 11);
+  g_assert_cmpuint (r.sentences, ==, 2);
+  g_assert_cmpuint (r.syllables, ==, 13);
+  assert_close (r.grade, 0.39 * 5.5 + 11.8 * 13.0 / 11.0 - 15.59);
+  assert_close (r.grade, 0.500454);
+  assert_close (r.reading_ease, 101.270682);
+
+  cst_readability_score_text ("Dr. Smith says you owe $1,375.96 today.", "en", &r);
+  g_assert_cmpuint (r.words, ==, 7);
+  g_assert_cmpuint (r.sentences, ==, 1);
+  g_assert_cmpuint (r.syllables, ==, 8);
+  assert_close (r.grade, 0.625714);
+  assert_close (r.reading_ease, 103.044286);
+
+  cst_readability_score_text ("Comprehensive reimbursement documentation necessitates "
+                              "considerable administrative deliberation.", "en", &r);
+  g_assert_cmpuint (r.syllables, ==, 33);
+  g_assert_cmpuint (r.polysyllables, ==, 7);
+  assert_close (r.grade, 42.768571);
+  assert_close (r.reading_ease, -199.098571);
+  assert_close (r.smog, 18.243606);
+
+  /* The spec's test vector: 13 words, 26 syllables, 1 sentence. */
+  cst_readability_from_counts (13, 1, 26, &r);
+  assert_close (r.grade, 13.08);
+  assert_close (r.reading_ease, 24.44);
+
+  /* Line breaks end bullet items. */
+  cst_readability_score_text ("Pay online\nPay by phone", "en", &r);
+  g_assert_cmpuint (r.sentences, ==, 2);
+  g_assert_cmpuint (r.words, ==, 5);
+
+  /* Flesch is English only. */
+  cst_readability_score_text ("Usted no debe nada por ahora.", "es", &r);
+  g_assert_false (r.scored);
+  g_assert_cmpuint (r.words, ==, 6);
+}
+
+static void
+test_statement_readability (void)
+{
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatement) st = simplify (bill, "en");
+
+  g_assert_true (st->readability.scored);
+  g_assert_cmpuint (st->readability.words, >, 100);
+  g_test_message ("sample statement: grade %.2f, ease %.2f, %u words",
+                  st->readability.grade, st->readability.reading_ease, st->readability.words);
+  /* The shipped template must pass its own gate (statement-spec 5). */
+  g_assert_cmpfloat (st->readability.grade, <=, 8.0);
+  g_assert_cmpfloat (st->readability.reading_ease, >=, 60.0);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_READABILITY), ==, 0);
+}
+
+static void
+test_spanish_statement (void)
+{
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatement) st = simplify (bill, "es");
+  const CstStatementCategory *first = g_ptr_array_index (st->categories, 0);
+  gboolean found = FALSE;
+
+  g_assert_cmpstr (st->language, ==, "es");
+  g_assert_cmpstr (first->label, ==, "Radiografías y estudios de imagen");
+  g_assert_cmpint (first->charges_cents, ==, 743200);
+  g_assert_cmpint (st->amount_due_cents, ==, 137596);
+  g_assert_cmpstr (((CstWaterfallRow *) g_ptr_array_index (st->waterfall, 0))->label, ==,
+                   "Cargos del hospital");
+  g_assert_true (prose_contains (st, "Por favor pague antes del 30 de abril de 2025."));
+  for (guint i = 0; i < st->items->len; i++)
+    found |= g_str_equal (((CstStatementItem *) g_ptr_array_index (st->items, i))->description,
+                          "Tomografía del abdomen y la pelvis, con contraste");
+  g_assert_true (found);
+  g_assert_false (st->readability.scored);
+}
+
+/* The Spanish seed must say everything the English one says. */
+static void
+test_templates_complete (void)
+{
+  static const char *const groups[] = { "template", "facility", "wording", "notices" };
+  g_autoptr(CstStatementTemplate) en = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatementTemplate) es = cst_statement_template_new_builtin ("standard", "es", NULL);
+  gsize length = 0;
+  g_autofree char *data = cst_statement_template_to_data (en, &length);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+
+  g_assert_true (g_key_file_load_from_data (file, data, length, 0, NULL));
+  for (guint g = 0; g < G_N_ELEMENTS (groups); g++)
+    {
+      g_auto(GStrv) keys = g_key_file_get_keys (file, groups[g], NULL, NULL);
+      for (guint k = 0; keys[k]; k++)
+        {
+          const char *value = g_str_equal (groups[g], "wording")
+                              ? cst_statement_template_get_text (es, keys[k])
+                              : g_str_equal (groups[g], "notices")
+                              ? cst_statement_template_get_notice (es, keys[k])
+                              : "present";
+          if (*cst_statement_template_get_text (en, keys[k]) != '\0' ||
+              g_str_equal (groups[g], "notices"))
+            g_assert_cmpstr (value, !=, "");
+        }
+    }
+  g_assert_null (cst_statement_template_new_builtin ("fancy", "en", NULL));
+}
+
+static void
+test_template_editing (void)
+{
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatementTemplate) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  const CstStatementSection without_help[] = { CST_SECTION_AMOUNT_DUE, CST_SECTION_DETAILS };
+  const CstStatementSection short_one[] = { CST_SECTION_AMOUNT_DUE, CST_SECTION_HELP_PAYING };
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatement) st = NULL;
+  guint n = 0;
+
+  g_assert_false (cst_statement_template_set_sections (tpl, without_help, 2, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_true (cst_statement_template_set_sections (tpl, short_one, 2, NULL));
+  cst_statement_template_get_sections (tpl, &n);
+  g_assert_cmpuint (n, ==, 2);
+  cst_statement_template_set_string (tpl, "wording", "pay-by", "Pay us by {due_date}, please.");
+  g_assert_cmpuint (cst_statement_template_get_color (tpl, "accent"), ==, 0x1D5C8C);
+
+  copy = cst_statement_template_copy (tpl);
+  st = cst_statement_new (bill, rules, copy, NULL);
+  g_assert_true (prose_contains (st, "Pay us by April 30, 2025, please."));
+  /* Only the two sections' prose is scored now. */
+  g_assert_cmpuint (st->prose->len, ==, 2);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  rules = cst_statement_rules_new_default (&error);
+  g_assert_no_error (error);
+  g_test_add_func ("/statement/sample-worked-numbers", test_sample_worked_numbers);
+  g_test_add_func ("/statement/plain-descriptions", test_plain_descriptions);
+  g_test_add_func ("/statement/credit-balance", test_credit_balance);
+  g_test_add_func ("/statement/claim-level-payment", test_claim_level_payment);
+  g_test_add_func ("/statement/reversal-netting", test_reversal_netting);
+  g_test_add_func ("/statement/duplicates-flagged", test_duplicates_flagged_not_dropped);
+  g_test_add_func ("/statement/total-line", test_total_line_cross_check);
+  g_test_add_func ("/statement/financial-help-and-pending", test_financial_help_and_pending);
+  g_test_add_func ("/statement/payment-plans", test_payment_plans);
+  g_test_add_func ("/statement/readability-by-hand", test_readability_by_hand);
+  g_test_add_func ("/statement/readability-of-statement", test_statement_readability);
+  g_test_add_func ("/statement/spanish", test_spanish_statement);
+  g_test_add_func ("/statement/templates-complete", test_templates_complete);
+  g_test_add_func ("/statement/template-editing", test_template_editing);
+  status = g_test_run ();
+  cst_statement_rules_unref (rules);
+  return status;
+}
