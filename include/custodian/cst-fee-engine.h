@@ -1,0 +1,54 @@
+/* cst-fee-engine.h — what a release-of-information request may cost
+ *
+ * Pure arithmetic on a CstFeeScheduleSet: no I/O, no allocation beyond the
+ * returned quote, safe to call from any thread.  Nonsense (negative or
+ * absurd page counts, an unknown state, a format or date no schedule
+ * covers) is refused with CST_ERROR_INVALID_INPUT or CST_ERROR_NOT_FOUND,
+ * never quoted as zero.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "custodian/cst-fee-quote.h"
+#include "custodian/cst-fee-schedule.h"
+
+G_BEGIN_DECLS
+
+/* Integer fields set to CST_FEE_UNSET were not given. */
+#define CST_FEE_UNSET G_GINT64_CONSTANT (-1)
+
+typedef struct
+{
+  char            jurisdiction[3];   /* "PA" */
+  CstFeeProvider  provider;
+  CstFeeRequester requester;
+  CstFeePurpose   purpose;
+  CstFeeFormat    format;
+  gboolean        maintained_electronically;
+  gint64          pages;             /* pages, or page-equivalents for electronic copies */
+  gint64          years;             /* years of records spanned, 0 if not asked */
+  gboolean        certified;
+  CstFeeDelivery  delivery;
+  gint64          postage_cents;     /* actual postage or shipping, or CST_FEE_UNSET */
+  GDate           received;          /* picks the schedules in effect */
+  CstFeeMethod    method;            /* for the individual's own request */
+  gint64          labor_minutes;     /* actual method: copying labor (also state clerical time) */
+  gint64          hourly_rate_cents;
+  gint64          supplies_cents;
+  gint64          search_minutes;    /* recorded as not chargeable for the individual */
+  gint64          summary_minutes;   /* explanation or summary of the PHI */
+  gboolean        summary_agreed;    /* the individual agreed to it and its fee in advance */
+  gboolean        inspection_only;   /* inspects, or copies with own device */
+  gboolean        indigent;          /* medically indigent (e.g. Michigan) */
+} CstFeeRequest;
+
+void          cst_fee_request_init   (CstFeeRequest       *request);
+gboolean      cst_fee_request_set_jurisdiction (CstFeeRequest *request,
+                                                const char    *code,
+                                                GError       **error);
+CstFeeQuote  *cst_fee_engine_quote   (CstFeeScheduleSet   *set,
+                                      const CstFeeRequest *request,
+                                      GError             **error);
+
+G_END_DECLS
