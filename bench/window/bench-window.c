@@ -1,0 +1,127 @@
+/* bench-window.c — the main window with 200,000 requests in the database
+ *
+ * Measures, against a real PostgreSQL server and a real window:
+ *  - load: from asking the store for the list to the window showing rows;
+ *  - keystroke: from a search keystroke to the filtered list being final;
+ *  - the resident memory of the process with the list loaded.
+ *
+ * Run (a throwaway server and Xvfb as in build-aux/run-tests.sh):
+ *   meson test -C build --benchmark --suite window -v
+ * Size: CUSTODIAN_BENCH_REQUESTS (default 200000).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <stdio.h>
+
+#include "cst-request-list-page.h"
+#include "cst-test-db.h"
+#include "cst-window.h"
+
+static gboolean
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 300 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  return done (data);
+}
+
+static gboolean store_loaded (gpointer store) { return !cst_request_store_get_loading (store); }
+static gboolean filter_done (gpointer page) { return !cst_request_list_page_is_filtering (page); }
+
+static long
+resident_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  line = strstr (status, "VmRSS:");
+  return line ? strtol (line + 6, NULL, 10) : -1;
+}
+
+static double
+ms_since (gint64 start)
+{
+  return (g_get_monotonic_time () - start) / 1000.0;
+}
+
+static double
+time_search (CstRequestListPage *page,
+             const char         *text,
+             guint              *rows)
+{
+  gint64 start = g_get_monotonic_time ();
+
+  cst_request_list_page_set_search (page, text);
+  wait_until (filter_done, page);
+  *rows = g_list_model_get_n_items (cst_request_list_page_get_visible (page));
+  return ms_since (start);
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *size_env = g_getenv ("CUSTODIAN_BENCH_REQUESTS");
+  guint n_requests = size_env ? (guint) g_ascii_strtoull (size_env, NULL, 10) : 200000;
+  g_autoptr(CstTestDb) db = NULL;
+  g_autoptr(CstConnection) connection = NULL;
+  g_autoptr(CstRequestStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  CstWindow *window;
+  CstRequestListPage *page;
+  gint64 start;
+  double seed_ms, load_ms, shown_ms;
+  guint rows = 0;
+
+  gtk_init ();
+  adw_init ();
+  db = cst_test_db_new ();
+  start = g_get_monotonic_time ();
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    if (!cst_demo_seed (conn, n_requests, &error))
+      g_error ("%s", error->message);
+  }
+  seed_ms = ms_since (start);
+
+  window = cst_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  connection = cst_connection_new (db->conninfo);
+  store = cst_request_store_new (connection);
+
+  start = g_get_monotonic_time ();
+  cst_request_store_load_async (store, NULL, NULL, NULL);
+  wait_until (store_loaded, store);
+  load_ms = ms_since (start);
+  cst_window_set_store (window, store);
+  page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
+  wait_until (filter_done, page);
+  /* Let a frame draw the rows. */
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  shown_ms = ms_since (start);
+
+  printf ("requests: %u (seeded in %.0f ms)\n", g_list_model_get_n_items (G_LIST_MODEL (store)), seed_ms);
+  printf ("load: list read from the database in %.0f ms; window showing rows after %.0f ms\n",
+          load_ms, shown_ms);
+  printf ("resident memory with the list loaded: %ld MiB\n", resident_kib () / 1024);
+
+  cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
+  wait_until (filter_done, page);
+  printf ("keystroke 'd' (first letter, matches most): %.1f ms, %u rows\n",
+          time_search (page, "d", &rows), rows);
+  printf ("keystroke 'de': %.1f ms, %u rows\n", time_search (page, "de", &rows), rows);
+  printf ("keystroke 'demo-' : %.1f ms, %u rows\n", time_search (page, "demo-", &rows), rows);
+  printf ("keystroke 'núñez jos' (two words, accents): %.1f ms, %u rows\n",
+          time_search (page, "núñez jos", &rows), rows);
+  printf ("keystroke 'roi-2026-000123' (one reference): %.1f ms, %u rows\n",
+          time_search (page, "ROI-2026-000123", &rows), rows);
+  printf ("clear search: %.1f ms, %u rows\n", time_search (page, "", &rows), rows);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  return 0;
+}

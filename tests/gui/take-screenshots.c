@@ -1,0 +1,92 @@
+/* take-screenshots.c — screenshots of the main pages with demo data, for
+ * the README and the AppStream metainfo
+ *
+ *   build-aux/take-screenshots.sh    (starts the throwaway server and Xvfb)
+ *
+ * Renders each window through GTK's own renderer into a PNG, so the
+ * picture is exactly what GTK drew, independent of the X server.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-request-list-page.h"
+#include "cst-request-detail.h"
+#include "cst-test-db.h"
+#include "cst-window.h"
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+static void
+save_window (GtkWidget  *window,
+             const char *path)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (!gdk_texture_save_to_png (texture, path))
+    g_error ("Could not write %s", path);
+  g_print ("%s\n", path);
+}
+
+int
+main (int argc, char **argv)
+{
+  const char *out_dir = argc > 1 ? argv[1] : ".";
+  g_autoptr(CstTestDb) db = NULL;
+  g_autoptr(CstConnection) connection = NULL;
+  g_autoptr(CstRequestStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *main_path = g_build_filename (out_dir, "main-window.png", NULL);
+  g_autofree char *dialog_path = g_build_filename (out_dir, "new-request.png", NULL);
+  CstWindow *window;
+  CstRequestListPage *page;
+  GtkWindow *dialog;
+
+  gtk_init ();
+  adw_init ();
+  db = cst_test_db_new ();
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    if (!cst_demo_seed (conn, 120, &error))
+      g_error ("%s", error->message);
+  }
+  connection = cst_connection_new (db->conninfo);
+  store = cst_request_store_new (connection);
+  cst_request_store_load_async (store, NULL, NULL, NULL);
+  while (cst_request_store_get_loading (store))
+    g_main_context_iteration (NULL, TRUE);
+
+  window = cst_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1360, 800);
+  cst_window_set_store (window, store);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_for (800);
+  page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
+  {
+    g_autoptr(CstRequest) first = g_list_model_get_item (cst_request_list_page_get_visible (page), 2);
+    cst_request_list_page_select (page, first);
+  }
+  iterate_for (1500);
+  save_window (GTK_WIDGET (window), main_path);
+
+  dialog = cst_window_open_new_request (window);
+  iterate_for (800);
+  save_window (GTK_WIDGET (dialog), dialog_path);
+  return 0;
+}
