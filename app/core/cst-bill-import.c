@@ -468,6 +468,14 @@ parse_line (Parser *p,
       add_problem (p, description->line, p->index[COL_DESCRIPTION], _("the description is empty"));
       ok = FALSE;
     }
+  for (const char *c = description->text; *c; c++)
+    if ((guchar) *c < 0x20 && *c != '\n' && *c != '\t')
+      {
+        add_problem (p, description->line, p->index[COL_DESCRIPTION],
+                     _("the description holds an invisible control character"));
+        ok = FALSE;
+        break;
+      }
   line->description = g_strstrip (g_strdup (description->text));
   ok &= parse_integer (p, field_for (p, fields, COL_UNITS), p->index[COL_UNITS], MAX_UNITS,
                        &line->units);

@@ -23,3 +23,4 @@
 #include "custodian/cst-settings.h"
 #include "custodian/cst-bill.h"
 #include "custodian/cst-statement.h"
+#include "custodian/cst-bill-store.h"

@@ -1,0 +1,41 @@
+/* cst-bill-store.h — bills and statement templates in PostgreSQL
+ *
+ * Blocking calls on whatever thread owns @conn, like cst-request-repo.h:
+ * the command line calls them directly, a window from a worker thread.
+ */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "custodian/cst-bill.h"
+#include "custodian/cst-statement.h"
+
+G_BEGIN_DECLS
+
+gint64                cst_bill_store_insert           (PGconn               *conn,
+                                                       CstBill              *bill,
+                                                       GError              **error);
+CstBill              *cst_bill_store_get              (PGconn               *conn,
+                                                       gint64                id,
+                                                       GError              **error);
+gint64                cst_bill_store_record_statement (PGconn               *conn,
+                                                       CstStatement         *statement,
+                                                       GError              **error);
+
+CstStatementTemplate *cst_statement_template_store_load (PGconn             *conn,
+                                                         const char         *name,
+                                                         const char         *language,
+                                                         int                 version,
+                                                         GError            **error);
+CstStatementTemplate *cst_statement_template_store_load_version_id (PGconn  *conn,
+                                                                    gint64   version_id,
+                                                                    GError **error);
+gboolean              cst_statement_template_store_save (PGconn               *conn,
+                                                         CstStatementTemplate *tpl,
+                                                         const char           *note,
+                                                         GError              **error);
+gboolean              cst_statement_template_store_seed (PGconn  *conn,
+                                                         guint   *n_added,
+                                                         GError **error);
+
+G_END_DECLS

@@ -1,0 +1,252 @@
+/* test-bill-store.c — bills and statement templates against the real
+ * database: round trip with accents, template versioning, the record of
+ * which version a statement used, append-only versions, roles, audit */
+#include "config.h"
+
+#include <string.h>
+
+#include "cst-test-db.h"
+
+static CstTestDb *db;
+static CstStatementRules *rules;
+
+static CstBill *
+sample_bill (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(GError) error = NULL;
+  CstBill *bill = cst_bill_import_file (path, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  cst_bill_set_text (&bill->patient_name, "José Núñez");
+  cst_bill_set_text (&bill->guarantor_name, "Zoë Ångström");
+  cst_bill_set_text (&bill->account_number, "ACC-2025-0042");
+  cst_bill_set_text (&bill->payer_name, "Acme PPO");
+  cst_bill_set_text (&bill->claim_number, "CLM-77");
+  g_date_set_dmy (&bill->statement_date, 31, 3, 2025);
+  g_date_set_dmy (&bill->due_date, 30, 4, 2025);
+  bill->patient_payments_cents = 5000;
+  cst_bill_fill_defaults (bill, NULL);
+  return bill;
+}
+
+static PGconn *
+login (const char *group)
+{
+  g_autofree char *conninfo = cst_test_db_create_login (db, group);
+  g_autoptr(GError) error = NULL;
+  PGconn *conn = cst_db_connect (conninfo, &error);
+
+  g_assert_no_error (error);
+  return conn;
+}
+
+static void
+test_bill_roundtrip (void)
+{
+  g_autoptr(PGconn) conn = login ("custodian_billing");
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstBill) loaded = NULL;
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatement) before = NULL;
+  g_autoptr(CstStatement) after = NULL;
+  g_autoptr(GError) error = NULL;
+  CstBillLine *extra = cst_bill_line_new ();
+  gint64 id;
+
+  /* A line with accents, quotes and an apostrophe, to go through SQL. */
+  *extra = *(CstBillLine *) g_ptr_array_index (bill->lines, 20);
+  extra->description = g_strdup ("HC MEDICINA ORAL \"NIÑO\" O'BRIEN; DROP TABLE bills;--");
+  extra->charge_cents = extra->adjustment_cents = 0;
+  g_ptr_array_add (bill->lines, extra);
+
+  id = cst_bill_store_insert (conn, bill, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (bill->id, ==, id);
+
+  loaded = cst_bill_store_get (conn, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (loaded->patient_name, ==, "José Núñez");
+  g_assert_cmpstr (loaded->guarantor_name, ==, "Zoë Ångström");
+  g_assert_cmpstr (loaded->account_number, ==, "ACC-2025-0042");
+  g_assert_cmpint (loaded->visit_type, ==, CST_VISIT_EMERGENCY);
+  g_assert_cmpint (g_date_compare (&loaded->admit_date, &bill->admit_date), ==, 0);
+  g_assert_cmpint (g_date_get_day (&loaded->discharge_date), ==, 15);
+  g_assert_cmpint (g_date_compare (&loaded->due_date, &bill->due_date), ==, 0);
+  g_assert_cmpint (loaded->patient_payments_cents, ==, 5000);
+  g_assert_cmpuint (loaded->lines->len, ==, 28);
+  for (guint i = 0; i < loaded->lines->len; i++)
+    {
+      const CstBillLine *a = g_ptr_array_index (bill->lines, i);
+      const CstBillLine *b = g_ptr_array_index (loaded->lines, i);
+
+      g_assert_cmpstr (a->description, ==, b->description);
+      g_assert_cmpstr (a->revenue_code, ==, b->revenue_code);
+      g_assert_cmpstr (a->cpt_hcpcs, ==, b->cpt_hcpcs);
+      g_assert_cmpint (a->charge_cents, ==, b->charge_cents);
+      g_assert_cmpint (a->patient_resp_cents, ==, b->patient_resp_cents);
+      g_assert_cmpint (a->units, ==, b->units);
+      g_assert_cmpuint (a->source_line, ==, b->source_line);
+      g_assert_cmpint (g_date_compare (&a->service_date, &b->service_date), ==, 0);
+    }
+
+  before = cst_statement_new (bill, rules, tpl, NULL);
+  after = cst_statement_new (loaded, rules, tpl, NULL);
+  g_assert_cmpint (after->amount_due_cents, ==, 137596 - 5000);
+  g_assert_cmpint (after->amount_due_cents, ==, before->amount_due_cents);
+  g_assert_cmpint (after->total_charges_cents, ==, 1336400);
+}
+
+static void
+test_template_versions (void)
+{
+  g_autoptr(PGconn) conn = login ("custodian_billing");
+  g_autoptr(CstStatementTemplate) v1 = NULL;
+  g_autoptr(CstStatementTemplate) v2 = NULL;
+  g_autoptr(CstStatementTemplate) again = NULL;
+  g_autoptr(CstStatementTemplate) current = NULL;
+  g_autoptr(CstStatementTemplate) sent = NULL;
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(CstStatement) reproduced = NULL;
+  g_autoptr(GError) error = NULL;
+  guint added = 0;
+  gint64 record;
+
+  g_assert_true (cst_statement_template_store_seed (conn, &added, &error));
+  g_assert_no_error (error);
+  g_assert_true (cst_statement_template_store_seed (conn, &added, &error));
+  g_assert_cmpuint (added, ==, 0);
+
+  v1 = cst_statement_template_store_load (conn, "standard", "en", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_statement_template_get_version (v1), ==, 1);
+
+  /* Staff edit the wording; it becomes version 2. */
+  v2 = cst_statement_template_copy (v1);
+  cst_statement_template_set_string (v2, "wording", "pay-by", "Pay by {due_date}. Thank you!");
+  g_assert_true (cst_statement_template_store_save (conn, v2, "shorter", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_statement_template_get_version (v2), ==, 2);
+
+  current = cst_statement_template_store_load (conn, "standard", "en", 0, &error);
+  g_assert_cmpint (cst_statement_template_get_version (current), ==, 2);
+  g_assert_cmpstr (cst_statement_template_get_text (current, "pay-by"), ==,
+                   "Pay by {due_date}. Thank you!");
+  again = cst_statement_template_store_load (conn, "standard", "en", 1, &error);
+  g_assert_cmpstr (cst_statement_template_get_text (again, "pay-by"), ==,
+                   "Please pay by {due_date}.");
+
+  /* A statement made from version 1 is recorded with that version and
+   * can be made again exactly, after version 2 exists. */
+  g_assert_cmpint (cst_bill_store_insert (conn, bill, &error), >, 0);
+  st = cst_statement_new (bill, rules, again, &error);
+  record = cst_bill_store_record_statement (conn, st, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (record, >, 0);
+  sent = cst_statement_template_store_load_version_id (
+    conn, cst_statement_template_get_version_id (again), &error);
+  g_assert_no_error (error);
+  reproduced = cst_statement_new (bill, rules, sent, &error);
+  g_assert_cmpuint (reproduced->prose->len, ==, st->prose->len);
+  for (guint i = 0; i < st->prose->len; i++)
+    g_assert_cmpstr (g_ptr_array_index (st->prose, i), ==, g_ptr_array_index (reproduced->prose, i));
+
+  /* Spanish is its own template. */
+  g_clear_pointer (&current, cst_statement_template_unref);
+  current = cst_statement_template_store_load (conn, "standard", "es", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cst_statement_template_get_language (current), ==, "es");
+}
+
+static void
+test_versions_append_only (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_statement_template_store_seed (conn, NULL, &error));
+  g_assert_false (cst_db_exec_command (conn, "UPDATE statement_template_versions SET body = 'x'",
+                                       0, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_APPEND_ONLY);
+  g_clear_error (&error);
+  g_assert_false (cst_db_exec_command (conn, "DELETE FROM statement_template_versions",
+                                       0, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_APPEND_ONLY);
+}
+
+static void
+test_roles_and_audit (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = login ("custodian_clerk");
+  g_autoptr(PGconn) auditor = login ("custodian_auditor");
+  g_autoptr(PGconn) admin = login ("custodian_admin");
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstBill) read_back = NULL;
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "es", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) audit = NULL;
+  gint64 id;
+
+  id = cst_bill_store_insert (owner, bill, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (cst_bill_store_get (clerk, id, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  read_back = cst_bill_store_get (auditor, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (read_back->patient_name, ==, "José Núñez");
+  read_back->id = 0;
+  g_assert_cmpint (cst_bill_store_insert (auditor, read_back, &error), ==, 0);
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  /* Admins manage templates but do not read bills. */
+  g_assert_true (cst_statement_template_store_save (admin, tpl, "admin edit", &error));
+  g_assert_no_error (error);
+  g_assert_null (cst_bill_store_get (admin, id, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  audit = cst_db_exec (owner, "SELECT count(*) FROM audit_log WHERE table_name IN "
+                       "('bills', 'bill_lines', 'statement_template_versions')", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_db_int64 (audit, 0, 0), >=, 1 + 27 + 1);
+}
+
+static void
+test_refused_bills (void)
+{
+  g_autoptr(PGconn) conn = login ("custodian_billing");
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(GError) error = NULL;
+
+  cst_bill_set_text (&bill->account_number, NULL);
+  g_assert_cmpint (cst_bill_store_insert (conn, bill, &error), ==, 0);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_null (cst_bill_store_get (conn, 999999, NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  rules = cst_statement_rules_new_default (NULL);
+  g_test_add_func ("/bill-store/roundtrip", test_bill_roundtrip);
+  g_test_add_func ("/bill-store/template-versions", test_template_versions);
+  g_test_add_func ("/bill-store/versions-append-only", test_versions_append_only);
+  g_test_add_func ("/bill-store/roles-and-audit", test_roles_and_audit);
+  g_test_add_func ("/bill-store/refused", test_refused_bills);
+  status = g_test_run ();
+  cst_statement_rules_unref (rules);
+  cst_test_db_free (db);
+  return status;
+}
