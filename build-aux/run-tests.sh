@@ -32,9 +32,14 @@ ninja -C build-sanitize
 meson test -C build-sanitize --setup sanitizers --suite model --print-errorlogs --num-processes 2 \
   || status=1
 
-# One plain closing line over both runs, for readers that look for it.
+# And under valgrind's memcheck, leaks included (tests/valgrind.supp lists
+# the few suppressions, each with its reason).  About 2¼ minutes here.
+meson test -C build --setup valgrind --suite model --print-errorlogs --num-processes 2 || status=1
+
+# One plain closing line over all runs, for readers that look for it.
 passed=0 failed=0
-for log in build/meson-logs/testlog.txt build-sanitize/meson-logs/testlog-sanitizers.txt; do
+for log in build/meson-logs/testlog.txt build-sanitize/meson-logs/testlog-sanitizers.txt \
+           build/meson-logs/testlog-valgrind.txt; do
   [ -f "$log" ] || continue
   ok=$(awk '/^Ok:/ {print $2}' "$log" | tail -n 1)
   bad=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $NF} END {print s + 0}' "$log")
