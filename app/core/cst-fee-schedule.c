@@ -665,22 +665,23 @@ cst_fee_schedule_new_from_keyfile (GKeyFile    *keyfile,
                                    const char  *group,
                                    GError     **error)
 {
-  g_auto(GStrv) keys = g_key_file_get_keys (keyfile, group, NULL, error);
+  g_autoptr(GError) local = NULL;
+  g_auto(GStrv) keys = g_key_file_get_keys (keyfile, group, NULL, &local);
   char *values[N_FIELDS] = { NULL };
   CstFeeSchedule *s = NULL;
   gboolean ok = TRUE;
 
   if (keys == NULL)
-    return NULL;
+    return fail (error, group, "%s", local->message), NULL;
   for (guint i = 0; keys[i] && ok; i++)
     {
       int f = field_index (keys[i]);
 
       if (f < 0)
         ok = fail (error, group, _("unknown key “%s”."), keys[i]);
-      else if (values[f] == NULL)
-        values[f] = g_key_file_get_string (keyfile, group, keys[i], error);
-      ok = ok && values[f] != NULL;
+      else if (values[f] == NULL &&
+               (values[f] = g_key_file_get_string (keyfile, group, keys[i], &local)) == NULL)
+        ok = fail (error, group, _("%s: %s"), keys[i], local->message);
     }
   if (ok)
     s = schedule_from_values (group, (const char *const *) values, error);
