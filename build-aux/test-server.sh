@@ -26,6 +26,10 @@ custodian_test_server_start () {
   [ "$(id -u)" -eq 0 ] && chown postgres: "$CUSTODIAN_PGTEST_DIR"
   custodian_as_server_user "$PGBIN/initdb" -D "$CUSTODIAN_PGTEST_DIR/data" -U postgres \
     -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$CUSTODIAN_PGTEST_DIR/initdb.log"
+  # One role must give a password, so a test can see a wrong one refused.
+  custodian_as_server_user sh -c "printf 'local all custodian_password_test scram-sha-256\n' |
+    cat - '$CUSTODIAN_PGTEST_DIR/data/pg_hba.conf' > '$CUSTODIAN_PGTEST_DIR/data/pg_hba.new' &&
+    mv '$CUSTODIAN_PGTEST_DIR/data/pg_hba.new' '$CUSTODIAN_PGTEST_DIR/data/pg_hba.conf'"
   custodian_as_server_user "$PGBIN/pg_ctl" -D "$CUSTODIAN_PGTEST_DIR/data" \
     -l "$CUSTODIAN_PGTEST_DIR/server.log" -w -t 60 \
     -o "-c listen_addresses='' -k $CUSTODIAN_PGTEST_DIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \

@@ -218,6 +218,31 @@ test_unreachable_server (void)
   g_assert_nonnull (strstr (error->message, "no_such_custodian_role"));
 }
 
+/* The test server asks this one role for a password (build-aux/test-server.sh). */
+static void
+test_wrong_password (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *right = g_strdup_printf ("dbname=%s user=custodian_password_test password=right-one",
+                                            db->name);
+  g_autofree char *wrong = g_strdup_printf ("dbname=%s user=custodian_password_test password=wrong-one",
+                                            db->name);
+
+  /* Roles are cluster-wide: another test program may have made it. */
+  cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
+                       0, NULL, NULL);
+  conn = cst_db_connect (wrong, &error);
+  g_assert_null (conn);
+  g_assert_error (error, CST_ERROR, CST_ERROR_CONNECTION);
+  g_assert_nonnull (strstr (error->message, "password authentication failed"));
+  g_clear_error (&error);
+  conn = cst_db_connect (right, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (conn);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -232,6 +257,7 @@ main (int argc, char **argv)
   g_test_add_func ("/repo/bad-input", test_bad_input_changes_nothing);
   g_test_add_func ("/repo/mrn-conflict", test_mrn_belongs_to_someone_else);
   g_test_add_func ("/repo/unreachable", test_unreachable_server);
+  g_test_add_func ("/repo/wrong-password", test_wrong_password);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
