@@ -6,6 +6,8 @@
 #include "custodian/cst-database-target.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-demo.h"
+#include "custodian/cst-document.h"
+#include "custodian/cst-document-store.h"
 #include "custodian/cst-embedded-server.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"

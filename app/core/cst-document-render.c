@@ -1,0 +1,500 @@
+/* cst-document-render.c — letters, invoices and the accounting of
+ * disclosures as PDFs
+ *
+ * Every visible word comes from the template; this file only decides the
+ * layout and fills the placeholders.  The PDF title is expanded with no
+ * values at all, so whatever an administrator writes there, no patient
+ * detail can reach the file's metadata.
+ */
+#define G_LOG_DOMAIN "cst-document"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "custodian/cst-document.h"
+#include "custodian/cst-enums.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+
+typedef struct
+{
+  const CstDocumentTemplate *tpl;
+  GHashTable                *values;
+  CstPdf                    *pdf;
+  const char                *language;
+} Doc;
+
+static void
+doc_clear (Doc *doc)
+{
+  g_clear_pointer (&doc->values, g_hash_table_unref);
+  g_clear_pointer (&doc->pdf, cst_pdf_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Doc, doc_clear)
+
+static char *
+expand (Doc        *doc,
+        const char *key)
+{
+  return cst_document_template_expand (doc->tpl, key, doc->values);
+}
+
+static void
+put (GHashTable *values,
+     const char *name,
+     char       *text)
+{
+  g_hash_table_replace (values, (gpointer) name, text ? text : g_strdup (""));
+}
+
+static char *
+request_date (CstRequest  *request,
+              const char  *property,
+              const char  *language)
+{
+  g_autoptr(GDate) date = NULL;
+
+  g_object_get (request, property, &date, NULL);
+  return cst_pdf_format_date (date, language);
+}
+
+static char *
+patient_name (CstRequest *request)
+{
+  g_autofree char *given = NULL;
+  g_autofree char *family = NULL;
+
+  g_object_get (request, "patient-given-name", &given, "patient-family-name", &family, NULL);
+  return g_strjoin (" ", given ? given : "", family ? family : "", NULL);
+}
+
+static void
+put_request_values (GHashTable  *values,
+                    CstRequest  *request,
+                    const char  *language)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *extension = NULL;
+  g_auto(GStrv) types = NULL;
+  int format = 0, delivery = 0, pages = -1;
+
+  g_object_get (request, "requester-address", &address, "status-reason", &reason,
+                "extension-reason", &extension, "record-types", &types, "format", &format,
+                "delivery", &delivery, "page-count", &pages, NULL);
+  put (values, "patient_name", patient_name (request));
+  put (values, "reference", g_strdup (cst_request_get_reference (request)));
+  put (values, "requester_name", g_strdup (cst_request_get_requester_name (request)));
+  put (values, "requester_address", g_strdup (address));
+  put (values, "received_date", request_date (request, "received-date", language));
+  put (values, "due_date", request_date (request, "due-date", language));
+  put (values, "new_due_date", request_date (request, "due-date", language));
+  put (values, "records_from", request_date (request, "records-from", language));
+  put (values, "records_to", request_date (request, "records-to", language));
+  put (values, "denial_reason", g_strdup (reason));
+  put (values, "extension_reason", g_strdup (extension));
+  put (values, "records", types && types[0] ? g_strjoinv (", ", types) : g_strdup ("—"));
+  put (values, "format", g_strdup (cst_record_format_get_label (format)));
+  put (values, "delivery", g_strdup (cst_delivery_method_get_label (delivery)));
+  put (values, "page_count", pages >= 0 ? g_strdup_printf ("%d", pages) : NULL);
+}
+
+static gboolean
+doc_begin (Doc                       *doc,
+           const CstDocumentTemplate *tpl,
+           CstRequest                *request,
+           const CstDocumentOptions  *options,
+           GError                   **error)
+{
+  const CstPdfLetterhead *facility = &options->facility;
+  g_autofree char *title = NULL;
+  g_autofree char *footer = NULL;
+  g_autofree char *page = NULL;
+  GDate today;
+  CstPdfStyle date_style = { 0, FALSE, 0, CST_PDF_ALIGN_RIGHT, 0, 6, 0, 1 };
+
+  doc->tpl = tpl;
+  doc->language = cst_document_template_get_language (tpl);
+  doc->values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  if (options->today != NULL)
+    today = *options->today;
+  else
+    cst_input_today (&today);
+  put (doc->values, "date", cst_pdf_format_date (&today, doc->language));
+  put (doc->values, "facility_name", g_strdup (facility->name));
+  put (doc->values, "facility_address", g_strdup (facility->address));
+  put (doc->values, "facility_phone", g_strdup (facility->phone));
+  put (doc->values, "period_from", cst_pdf_format_date (options->period_from, doc->language));
+  put (doc->values, "period_to", cst_pdf_format_date (options->period_to, doc->language));
+  if (request != NULL)
+    put_request_values (doc->values, request, doc->language);
+
+  if ((doc->pdf = cst_pdf_new (options->paper, error)) == NULL)
+    return FALSE;
+  title = cst_document_template_expand (tpl, "title", NULL);
+  footer = expand (doc, "footer");
+  page = cst_document_template_expand (tpl, "page", NULL);
+  cst_pdf_set_title (doc->pdf, title);
+  cst_pdf_set_footer (doc->pdf, footer);
+  if (*page)
+    cst_pdf_set_page_format (doc->pdf, page);
+  cst_pdf_letterhead (doc->pdf, facility);
+  cst_pdf_text (doc->pdf, g_hash_table_lookup (doc->values, "date"), &date_style);
+  return TRUE;
+}
+
+static GBytes *
+doc_end (Doc     *doc,
+         guint   *n_pages,
+         GError **error)
+{
+  GBytes *bytes = cst_pdf_finish (doc->pdf, error);
+
+  if (n_pages != NULL)
+    *n_pages = cst_pdf_get_n_pages (doc->pdf);
+
+  doc_clear (doc);
+  return bytes;
+}
+
+/* A template key as a paragraph; skipped when the wording is empty. */
+static void
+paragraph (Doc        *doc,
+           const char *key)
+{
+  g_autofree char *text = expand (doc, key);
+
+  if (*text)
+    cst_pdf_paragraph (doc->pdf, text);
+}
+
+static void
+heading (Doc        *doc,
+         const char *key)
+{
+  g_autofree char *text = expand (doc, key);
+
+  if (*text)
+    cst_pdf_heading (doc->pdf, text);
+}
+
+static void
+section (Doc        *doc,
+         const char *heading_key,
+         const char *body_key)
+{
+  g_autofree char *body = expand (doc, body_key);
+
+  if (!*body)
+    return;
+  heading (doc, heading_key);
+  cst_pdf_paragraph (doc->pdf, body);
+}
+
+/* The addressee: the requester's name and address, as on an envelope. */
+static void
+address_block (Doc *doc)
+{
+  CstPdfStyle style = { 0, FALSE, 0, CST_PDF_ALIGN_LEFT, 0, 0, 0, 2 };
+  const char *address = g_hash_table_lookup (doc->values, "requester_address");
+
+  cst_pdf_text (doc->pdf, g_hash_table_lookup (doc->values, "requester_name"), &style);
+  style.max_lines = 5;
+  style.space_after = 8;
+  cst_pdf_text (doc->pdf, address && *address ? address : " ", &style);
+}
+
+typedef struct
+{
+  const char *label_key;
+  const char *value;   /* a placeholder name, or a template key if it starts with '=' */
+} Field;
+
+static void
+fields (Doc         *doc,
+        const Field *list,
+        guint        n)
+{
+  const CstPdfColumn columns[] = {
+    { NULL, 0.32, CST_PDF_ALIGN_LEFT },
+    { NULL, 0, CST_PDF_ALIGN_LEFT },
+  };
+  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *label = expand (doc, list[i].label_key);
+      g_autofree char *from_key = list[i].value[0] == '=' ? expand (doc, list[i].value + 1) : NULL;
+      const char *value = from_key ? from_key : g_hash_table_lookup (doc->values, list[i].value);
+      const char *cells[] = { label, value ? value : "" };
+
+      if (*label)
+        cst_pdf_table_row_styled (table, cells, CST_PDF_ROW_NORMAL);
+    }
+  cst_pdf_table_end (table);
+}
+
+/* --- letters --- */
+
+static void
+cover_letter (Doc        *doc,
+              CstRequest *request)
+{
+  g_autoptr(GDate) from = NULL;
+  g_autoptr(GDate) to = NULL;
+  int pages = -1;
+  Field list[] = {
+    { "released_label", "records" },
+    { "date_range_label", "=date_range" },
+    { "format_label", "format" },
+    { "delivery_label", "delivery" },
+    { "pages_label", "page_count" },
+  };
+
+  g_object_get (request, "records-from", &from, "records-to", &to, "page-count", &pages, NULL);
+  if (from == NULL || to == NULL)
+    list[1].value = "=date_range_all";
+  paragraph (doc, "greeting");
+  paragraph (doc, "body");
+  fields (doc, list, pages >= 0 ? G_N_ELEMENTS (list) : G_N_ELEMENTS (list) - 1);
+  paragraph (doc, "closing");
+}
+
+static void
+denial_letter (Doc *doc)
+{
+  paragraph (doc, "greeting");
+  paragraph (doc, "body");
+  section (doc, "reason_heading", "reason");
+  section (doc, "review_heading", "review");
+  section (doc, "complaint_heading", "complaint");
+}
+
+static void
+extension_notice (Doc *doc)
+{
+  paragraph (doc, "greeting");
+  paragraph (doc, "body");
+  section (doc, "reason_heading", "reason");
+  section (doc, "new_date_heading", "new_date");
+  paragraph (doc, "closing");
+}
+
+/**
+ * cst_document_render_letter:
+ * @tpl: a cover-letter, denial-letter or extension-notice template
+ *
+ * Returns: (transfer full): the PDF
+ */
+GBytes *
+cst_document_render_letter (const CstDocumentTemplate *tpl,
+                            CstRequest                *request,
+                            const CstDocumentOptions  *options,
+                            guint                     *n_pages,
+                            GError                   **error)
+{
+  g_auto(Doc) doc = { 0 };
+  CstDocumentKind kind = cst_document_template_get_kind (tpl);
+
+  if (!doc_begin (&doc, tpl, request, options, error))
+    return NULL;
+  address_block (&doc);
+  heading (&doc, "heading");
+  if (kind == CST_DOCUMENT_COVER_LETTER)
+    cover_letter (&doc, request);
+  else if (kind == CST_DOCUMENT_DENIAL_LETTER)
+    denial_letter (&doc);
+  else if (kind == CST_DOCUMENT_EXTENSION_NOTICE)
+    extension_notice (&doc);
+  else
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("A %s is not a letter."), cst_document_kind_to_string (kind));
+      return NULL;
+    }
+  cst_pdf_space (doc.pdf, 12);
+  paragraph (&doc, "signature");
+  return doc_end (&doc, n_pages, error);
+}
+
+/* --- invoice --- */
+
+static char *
+quantity_text (gint64 quantity)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, quantity);
+}
+
+static void
+invoice_lines (Doc              *doc,
+               const CstInvoice *invoice,
+               gint64            total)
+{
+  g_autofree char *description = expand (doc, "col_description");
+  g_autofree char *quantity = expand (doc, "col_quantity");
+  g_autofree char *unit = expand (doc, "col_unit");
+  g_autofree char *amount = expand (doc, "col_amount");
+  g_autofree char *total_label = expand (doc, "total_label");
+  g_autofree char *total_text = cst_pdf_format_money (total);
+  const CstPdfColumn columns[] = {
+    { description, 0.52, CST_PDF_ALIGN_LEFT },
+    { quantity, 0.1, CST_PDF_ALIGN_RIGHT },
+    { unit, 0.18, CST_PDF_ALIGN_RIGHT },
+    { amount, 0, CST_PDF_ALIGN_RIGHT },
+  };
+  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+  const char *total_row[] = { total_label, "", "", total_text };
+
+  for (guint i = 0; i < invoice->lines->len; i++)
+    {
+      const CstInvoiceLine *line = g_ptr_array_index (invoice->lines, i);
+      g_autofree char *qty = quantity_text (line->quantity);
+      g_autofree char *unit_text = cst_pdf_format_money (line->unit_cents);
+      g_autofree char *amount_text = cst_pdf_format_money (line->amount_cents);
+      g_autofree char *basis = g_strjoin (" — ", line->rule && *line->rule ? line->rule : "",
+                                          line->citation ? line->citation : "", NULL);
+      const char *row[] = { line->description, qty, unit_text, amount_text };
+      const char *citation[] = { g_strstrip (basis), "", "", "" };
+
+      if (line->rule == NULL || !*line->rule)
+        citation[0] = line->citation;
+      cst_pdf_table_row_styled (table, row, CST_PDF_ROW_BOLD);
+      if (citation[0] && *citation[0])
+        cst_pdf_table_row_styled (table, citation, CST_PDF_ROW_SUBTLE);
+    }
+  cst_pdf_table_row_styled (table, total_row, CST_PDF_ROW_TOTAL);
+  cst_pdf_table_end (table);
+}
+
+/**
+ * cst_document_render_invoice:
+ *
+ * Returns: (transfer full): the PDF, or %NULL if the lines' sum overflows
+ */
+GBytes *
+cst_document_render_invoice (const CstDocumentTemplate *tpl,
+                             CstRequest                *request,
+                             const CstInvoice          *invoice,
+                             const CstDocumentOptions  *options,
+                             guint                     *n_pages,
+                             GError                   **error)
+{
+  g_auto(Doc) doc = { 0 };
+  gint64 total = 0;
+  const Field list[] = {
+    { "reference_label", "reference" },
+    { "date_label", "date" },
+    { "patient_label", "patient_name" },
+    { "due_label", "due_date" },
+  };
+  CstPdfStyle label = { 0, TRUE, 0.3, CST_PDF_ALIGN_LEFT, 0, 2, 0, 1 };
+
+  if (!cst_invoice_get_total (invoice, &total))
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("The invoice lines add up to more than can be printed."));
+      return NULL;
+    }
+  if (!doc_begin (&doc, tpl, request, options, error))
+    return NULL;
+  put (doc.values, "total", cst_pdf_format_money (total));
+  if (g_date_valid (&invoice->due_on))
+    put (doc.values, "due_date", cst_pdf_format_date (&invoice->due_on, doc.language));
+  {
+    g_autofree char *bill_to = expand (&doc, "bill_to_label");
+    cst_pdf_text (doc.pdf, bill_to, &label);
+  }
+  address_block (&doc);
+  heading (&doc, "heading");
+  fields (&doc, list, G_N_ELEMENTS (list));
+  paragraph (&doc, "intro");
+  if (invoice->lines->len > 0)
+    invoice_lines (&doc, invoice, total);
+  else
+    paragraph (&doc, "no_charge");
+  if (total > 0)
+    {
+      g_autofree char *how = expand (&doc, "how_to_pay");
+      heading (&doc, "how_to_pay_heading");
+      cst_pdf_boxed_text (doc.pdf, how, NULL);
+    }
+  {
+    g_autofree char *closing = expand (&doc, "closing");
+    cst_pdf_small_text (doc.pdf, closing);
+  }
+  return doc_end (&doc, n_pages, error);
+}
+
+/* --- accounting of disclosures --- */
+
+static void
+disclosure_table (Doc       *doc,
+                  GPtrArray *disclosures)
+{
+  g_autofree char *date = expand (doc, "col_date");
+  g_autofree char *recipient = expand (doc, "col_recipient");
+  g_autofree char *description = expand (doc, "col_description");
+  g_autofree char *purpose = expand (doc, "col_purpose");
+  const CstPdfColumn columns[] = {
+    { date, 0.17, CST_PDF_ALIGN_LEFT },
+    { recipient, 0.28, CST_PDF_ALIGN_LEFT },
+    { description, 0.30, CST_PDF_ALIGN_LEFT },
+    { purpose, 0, CST_PDF_ALIGN_LEFT },
+  };
+  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+
+  for (guint i = 0; i < disclosures->len; i++)
+    {
+      const CstDisclosure *d = g_ptr_array_index (disclosures, i);
+      g_autofree char *on = cst_pdf_format_date (&d->disclosed_on, doc->language);
+      g_autofree char *who = d->recipient_address && *d->recipient_address
+                               ? g_strconcat (d->recipient_name, "\n", d->recipient_address, NULL)
+                               : g_strdup (d->recipient_name);
+      const char *row[] = { on, who, d->phi_description, d->purpose };
+
+      cst_pdf_table_row (table, row);
+    }
+  cst_pdf_table_end (table);
+}
+
+/**
+ * cst_document_render_accounting:
+ * @disclosures: (element-type CstDisclosure): the accountable disclosures
+ *   of the period, oldest first
+ *
+ * Returns: (transfer full): the PDF
+ */
+GBytes *
+cst_document_render_accounting (const CstDocumentTemplate *tpl,
+                                CstRequest                *request,
+                                GPtrArray                 *disclosures,
+                                const CstDocumentOptions  *options,
+                                guint                     *n_pages,
+                                GError                   **error)
+{
+  g_auto(Doc) doc = { 0 };
+  const Field list[] = {
+    { "patient_label", "patient_name" },
+    { "reference_label", "reference" },
+    { "period_label", "=period" },
+  };
+
+  if (!doc_begin (&doc, tpl, request, options, error))
+    return NULL;
+  if (request != NULL)
+    address_block (&doc);
+  heading (&doc, "heading");
+  fields (&doc, list, G_N_ELEMENTS (list));
+  paragraph (&doc, "intro");
+  if (disclosures != NULL && disclosures->len > 0)
+    disclosure_table (&doc, disclosures);
+  else
+    paragraph (&doc, "empty");
+  {
+    g_autofree char *closing = expand (&doc, "closing");
+    cst_pdf_small_text (doc.pdf, closing);
+  }
+  return doc_end (&doc, n_pages, error);
+}

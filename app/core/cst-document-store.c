@@ -1,0 +1,347 @@
+/* cst-document-store.c — disclosures, templates and rendered documents in
+ * PostgreSQL
+ *
+ * Blocking calls on the caller's connection, parameters only ever through
+ * cst_db_exec().  Templates are never updated in place: saving inserts the
+ * next version, and loading a (kind, language) nobody has written yet
+ * installs the shipped wording as version 1 first (through a SECURITY
+ * DEFINER function that cannot overwrite anything).
+ */
+#define G_LOG_DOMAIN "cst-document"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "custodian/cst-db.h"
+#include "custodian/cst-document-store.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+
+static char *
+id_text (gint64 id)
+{
+  return id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, id) : NULL;
+}
+
+static char *
+date_text (const GDate *date)
+{
+  return date && g_date_valid (date) ? cst_input_format_date (date) : NULL;
+}
+
+/**
+ * cst_document_store_record_disclosure:
+ *
+ * Records one disclosure.  When @disclosure has no patient_id, the
+ * patient of its request is used.
+ *
+ * Returns: the new row's id, or 0 on error
+ */
+gint64
+cst_document_store_record_disclosure (PGconn               *conn,
+                                      const CstDisclosure  *disclosure,
+                                      GError              **error)
+{
+  g_autofree char *patient = id_text (disclosure->patient_id);
+  g_autofree char *request = id_text (disclosure->request_id);
+  g_autofree char *on = date_text (&disclosure->disclosed_on);
+  const char *params[] = {
+    patient, request, on, disclosure->recipient_name, disclosure->recipient_address,
+    disclosure->phi_description, disclosure->purpose,
+    disclosure->accountable ? "true" : "false", disclosure->legal_basis,
+  };
+  g_autoptr(PGresult) res = NULL;
+
+  if (patient == NULL && request == NULL)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("A disclosure needs a patient or a request."));
+      return 0;
+    }
+  res = cst_db_exec (conn,
+    "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+    " recipient_address, phi_description, purpose_statement, accountable, legal_basis)"
+    " VALUES (COALESCE($1::bigint, (SELECT patient_id FROM roi_requests WHERE id = $2::bigint)),"
+    " $2::bigint, $3::date, $4, NULLIF(btrim($5), ''), $6, $7, $8::boolean, $9)"
+    " RETURNING id", G_N_ELEMENTS (params), params, error);
+  return res ? cst_db_int64 (res, 0, 0) : 0;
+}
+
+static CstDisclosure *
+disclosure_from_row (const PGresult *res,
+                     int             row)
+{
+  CstDisclosure *d = cst_disclosure_new ();
+  g_autoptr(GDate) on = cst_db_date (res, row, 4);
+
+  d->id = cst_db_int64 (res, row, 0);
+  d->patient_id = cst_db_int64 (res, row, 1);
+  d->request_id = cst_db_value (res, row, 2) ? cst_db_int64 (res, row, 2) : 0;
+  d->request_reference = g_strdup (cst_db_value (res, row, 3));
+  if (on != NULL)
+    d->disclosed_on = *on;
+  d->recipient_name = g_strdup (cst_db_value (res, row, 5));
+  d->recipient_address = g_strdup (cst_db_value (res, row, 6));
+  d->phi_description = g_strdup (cst_db_value (res, row, 7));
+  d->purpose = g_strdup (cst_db_value (res, row, 8));
+  d->accountable = cst_db_bool (res, row, 9);
+  d->legal_basis = g_strdup (cst_db_value (res, row, 10));
+  return d;
+}
+
+/**
+ * cst_document_store_list_disclosures:
+ * @from: (nullable): first day, inclusive
+ * @to: (nullable): last day, inclusive
+ *
+ * Returns: (transfer full) (element-type CstDisclosure): oldest first
+ */
+GPtrArray *
+cst_document_store_list_disclosures (PGconn       *conn,
+                                     gint64        patient_id,
+                                     const GDate  *from,
+                                     const GDate  *to,
+                                     gboolean      accountable_only,
+                                     GError      **error)
+{
+  g_autofree char *patient = g_strdup_printf ("%" G_GINT64_FORMAT, patient_id);
+  g_autofree char *from_text = date_text (from);
+  g_autofree char *to_text = date_text (to);
+  const char *params[] = { patient, from_text, to_text, accountable_only ? "true" : "false" };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT d.id, d.patient_id, d.request_id, r.reference, d.disclosed_on, d.recipient_name,"
+    " d.recipient_address, d.phi_description, d.purpose_statement, d.accountable, d.legal_basis"
+    " FROM disclosures d LEFT JOIN roi_requests r ON r.id = d.request_id"
+    " WHERE d.patient_id = $1::bigint"
+    " AND ($2::date IS NULL OR d.disclosed_on >= $2::date)"
+    " AND ($3::date IS NULL OR d.disclosed_on <= $3::date)"
+    " AND (NOT $4::boolean OR d.accountable)"
+    " ORDER BY d.disclosed_on, d.id", G_N_ELEMENTS (params), params, error);
+  GPtrArray *list;
+
+  if (res == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_disclosure_free);
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (list, disclosure_from_row (res, row));
+  return list;
+}
+
+static PGresult *
+select_current (PGconn      *conn,
+                const char  *kind,
+                const char  *language,
+                GError     **error)
+{
+  const char *params[] = { kind, language };
+
+  return cst_db_exec (conn,
+    "SELECT id, version, body FROM document_templates WHERE kind = $1 AND language = $2"
+    " ORDER BY version DESC LIMIT 1", 2, params, error);
+}
+
+/**
+ * cst_document_store_load_template:
+ *
+ * Returns: (transfer full): the newest version for (@kind, @language)
+ */
+CstDocumentTemplate *
+cst_document_store_load_template (PGconn           *conn,
+                                  CstDocumentKind   kind,
+                                  const char       *language,
+                                  GError          **error)
+{
+  const char *name = cst_document_kind_to_string (kind);
+  g_autoptr(PGresult) res = select_current (conn, name, language, error);
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_autofree char *body = cst_document_template_dup_default_body (kind, language, error);
+      const char *params[] = { name, language, body };
+      g_autoptr(PGresult) installed = NULL;
+
+      if (body == NULL ||
+          (installed = cst_db_exec (conn, "SELECT document_template_install_default($1, $2, $3)",
+                                    3, params, error)) == NULL)
+        return NULL;
+      g_clear_pointer (&res, PQclear);
+      if ((res = select_current (conn, name, language, error)) == NULL)
+        return NULL;
+    }
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                   _("There is no %s template in the language “%s”."), name, language);
+      return NULL;
+    }
+  return cst_document_template_new (kind, language, cst_db_int64 (res, 0, 0),
+                                    (int) cst_db_int64 (res, 0, 1), cst_db_value (res, 0, 2),
+                                    error);
+}
+
+/**
+ * cst_document_store_save_template:
+ *
+ * Saves @body as the next version; the old versions stay, so documents
+ * already made still name the wording they used.  Administrators only.
+ *
+ * Returns: (transfer full): the new version
+ */
+CstDocumentTemplate *
+cst_document_store_save_template (PGconn           *conn,
+                                  CstDocumentKind   kind,
+                                  const char       *language,
+                                  const char       *body,
+                                  GError          **error)
+{
+  const char *name = cst_document_kind_to_string (kind);
+  g_autoptr(CstDocumentTemplate) check = cst_document_template_new (kind, language, 0, 0, body,
+                                                                   error);
+  const char *params[] = { name, language, body };
+  g_autoptr(PGresult) res = NULL;
+
+  if (check == NULL)
+    return NULL;
+  res = cst_db_exec (conn,
+    "INSERT INTO document_templates (kind, language, version, body)"
+    " SELECT $1, $2, COALESCE(max(version), 0) + 1, $3 FROM document_templates"
+    " WHERE kind = $1 AND language = $2 RETURNING id, version", 3, params, error);
+  if (res == NULL)
+    return NULL;
+  return cst_document_template_new (kind, language, cst_db_int64 (res, 0, 0),
+                                    (int) cst_db_int64 (res, 0, 1), body, error);
+}
+
+/**
+ * cst_document_store_record_rendering:
+ * @request_id: 0 when the document belongs to no request
+ *
+ * Records that a document was made from @tpl, with a SHA-256 of the file
+ * (never the file or any patient data).
+ *
+ * Returns: the new row's id, or 0 on error
+ */
+gint64
+cst_document_store_record_rendering (PGconn                    *conn,
+                                     gint64                     request_id,
+                                     const CstDocumentTemplate *tpl,
+                                     GBytes                    *pdf,
+                                     guint                      page_count,
+                                     GError                   **error)
+{
+  g_autofree char *request = id_text (request_id);
+  g_autofree char *template_id = id_text (cst_document_template_get_id (tpl));
+  g_autofree char *pages = g_strdup_printf ("%u", page_count);
+  g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+  const char *params[] = { request, template_id, pages, digest };
+  g_autoptr(PGresult) res = NULL;
+
+  if (template_id == NULL)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("Only documents made from a stored template can be recorded."));
+      return 0;
+    }
+  res = cst_db_exec (conn,
+    "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
+    " VALUES ($1::bigint, $2::bigint, $3::integer, $4) RETURNING id",
+    G_N_ELEMENTS (params), params, error);
+  return res ? cst_db_int64 (res, 0, 0) : 0;
+}
+
+/**
+ * cst_document_store_load_invoice:
+ *
+ * The invoice issued for @request.  Invoices are issued by the fee engine;
+ * until its tables exist, every request has none and the error says so.
+ *
+ * Returns: (transfer full): the invoice, or %NULL with CST_ERROR_NOT_FOUND
+ */
+CstInvoice *
+cst_document_store_load_invoice (PGconn      *conn,
+                                 CstRequest  *request,
+                                 GError     **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT to_regclass('public.invoices') IS NOT NULL",
+                                         0, NULL, error);
+
+  if (res == NULL)
+    return NULL;
+  g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+               cst_db_bool (res, 0, 0)
+                 ? _("No invoice in a form Custodian can print has been issued for request %s.")
+                 : _("No invoice has been issued for request %s."),
+               cst_request_get_reference (request));
+  return NULL;
+}
+
+static GBytes *
+render_kind (PGconn                    *conn,
+             const CstDocumentTemplate *tpl,
+             CstRequest                *request,
+             const CstInvoice          *invoice,
+             const CstDocumentOptions  *options,
+             guint                     *n_pages,
+             GError                   **error)
+{
+  g_autoptr(CstInvoice) loaded = NULL;
+  g_autoptr(GPtrArray) disclosures = NULL;
+  gint64 patient_id = 0;
+
+  switch (cst_document_template_get_kind (tpl))
+    {
+    case CST_DOCUMENT_INVOICE:
+      if (invoice == NULL && (invoice = loaded = cst_document_store_load_invoice (conn, request, error)) == NULL)
+        return NULL;
+      return cst_document_render_invoice (tpl, request, invoice, options, n_pages, error);
+    case CST_DOCUMENT_ACCOUNTING:
+      g_object_get (request, "patient-id", &patient_id, NULL);
+      disclosures = cst_document_store_list_disclosures (conn, patient_id, options->period_from,
+                                                         options->period_to, TRUE, error);
+      if (disclosures == NULL)
+        return NULL;
+      return cst_document_render_accounting (tpl, request, disclosures, options, n_pages, error);
+    case CST_DOCUMENT_COVER_LETTER:
+    case CST_DOCUMENT_DENIAL_LETTER:
+    case CST_DOCUMENT_EXTENSION_NOTICE:
+    default:
+      return cst_document_render_letter (tpl, request, options, n_pages, error);
+    }
+}
+
+/**
+ * cst_document_store_render:
+ * @invoice: (nullable): the lines for an invoice; %NULL loads the issued one
+ * @n_pages: (out) (optional): the page count
+ *
+ * Makes one document for @request with the current template for
+ * (@kind, @language) and records which template version it used.
+ *
+ * Returns: (transfer full): the PDF
+ */
+GBytes *
+cst_document_store_render (PGconn                    *conn,
+                           CstDocumentKind            kind,
+                           CstRequest                *request,
+                           const char                *language,
+                           const CstInvoice          *invoice,
+                           const CstDocumentOptions  *options,
+                           guint                     *n_pages,
+                           GError                   **error)
+{
+  g_autoptr(CstDocumentTemplate) tpl = cst_document_store_load_template (conn, kind, language, error);
+  g_autoptr(GBytes) pdf = NULL;
+  guint pages = 0;
+
+  if (tpl == NULL ||
+      (pdf = render_kind (conn, tpl, request, invoice, options, &pages, error)) == NULL ||
+      cst_document_store_record_rendering (conn, cst_request_get_id (request), tpl, pdf, pages,
+                                           error) == 0)
+    return NULL;
+  if (n_pages != NULL)
+    *n_pages = pages;
+  return g_steal_pointer (&pdf);
+}

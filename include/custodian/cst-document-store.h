@@ -1,0 +1,48 @@
+/* cst-document-store.h — disclosures, document templates and the record
+ * of rendered documents in PostgreSQL (blocking calls, like
+ * cst-request-repo.h) */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "custodian/cst-document.h"
+
+G_BEGIN_DECLS
+
+gint64               cst_document_store_record_disclosure (PGconn               *conn,
+                                                           const CstDisclosure  *disclosure,
+                                                           GError              **error);
+GPtrArray           *cst_document_store_list_disclosures  (PGconn               *conn,
+                                                           gint64                patient_id,
+                                                           const GDate          *from,
+                                                           const GDate          *to,
+                                                           gboolean              accountable_only,
+                                                           GError              **error);
+CstDocumentTemplate *cst_document_store_load_template     (PGconn               *conn,
+                                                           CstDocumentKind       kind,
+                                                           const char           *language,
+                                                           GError              **error);
+CstDocumentTemplate *cst_document_store_save_template     (PGconn               *conn,
+                                                           CstDocumentKind       kind,
+                                                           const char           *language,
+                                                           const char           *body,
+                                                           GError              **error);
+gint64               cst_document_store_record_rendering  (PGconn               *conn,
+                                                           gint64                request_id,
+                                                           const CstDocumentTemplate *tpl,
+                                                           GBytes               *pdf,
+                                                           guint                 page_count,
+                                                           GError              **error);
+CstInvoice          *cst_document_store_load_invoice      (PGconn               *conn,
+                                                           CstRequest           *request,
+                                                           GError              **error);
+GBytes              *cst_document_store_render            (PGconn               *conn,
+                                                           CstDocumentKind       kind,
+                                                           CstRequest           *request,
+                                                           const char           *language,
+                                                           const CstInvoice     *invoice,
+                                                           const CstDocumentOptions *options,
+                                                           guint                *n_pages,
+                                                           GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,143 @@
+/* cst-document.h — the documents of a release of information
+ *
+ * Each document is drawn with the PDF toolkit from a CstRequest, a
+ * wording template (stored in the database, versioned, one per kind and
+ * language) and, for invoices, a list of fee lines.  The functions here
+ * touch no database: cst-document-store.h loads what they need.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "custodian/cst-pdf.h"
+#include "custodian/cst-request.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CST_DOCUMENT_INVOICE,
+  CST_DOCUMENT_COVER_LETTER,
+  CST_DOCUMENT_DENIAL_LETTER,
+  CST_DOCUMENT_EXTENSION_NOTICE,
+  CST_DOCUMENT_ACCOUNTING,
+} CstDocumentKind;
+
+#define CST_DOCUMENT_N_KINDS (CST_DOCUMENT_ACCOUNTING + 1)
+
+const char *cst_document_kind_to_string   (CstDocumentKind   kind);
+gboolean    cst_document_kind_from_string (const char       *text,
+                                           CstDocumentKind  *kind);
+
+/* --- wording --- */
+
+typedef struct _CstDocumentTemplate CstDocumentTemplate;
+
+CstDocumentTemplate *cst_document_template_new       (CstDocumentKind       kind,
+                                                      const char           *language,
+                                                      gint64                id,
+                                                      int                   version,
+                                                      const char           *body,
+                                                      GError              **error);
+CstDocumentTemplate *cst_document_template_new_default (CstDocumentKind     kind,
+                                                        const char         *language,
+                                                        GError            **error);
+char                *cst_document_template_dup_default_body (CstDocumentKind  kind,
+                                                             const char      *language,
+                                                             GError         **error);
+void                 cst_document_template_free      (CstDocumentTemplate  *self);
+CstDocumentKind      cst_document_template_get_kind  (const CstDocumentTemplate *self);
+const char          *cst_document_template_get_language (const CstDocumentTemplate *self);
+gint64               cst_document_template_get_id    (const CstDocumentTemplate *self);
+int                  cst_document_template_get_version (const CstDocumentTemplate *self);
+const char          *cst_document_template_get_body  (const CstDocumentTemplate *self);
+char                *cst_document_template_expand    (const CstDocumentTemplate *self,
+                                                      const char           *key,
+                                                      GHashTable           *values);
+
+/* --- invoice lines: the fee engine's quote converts to these --- */
+
+typedef struct
+{
+  char   *description;
+  gint64  quantity;
+  gint64  unit_cents;
+  gint64  amount_cents;
+  char   *rule;
+  char   *citation;
+} CstInvoiceLine;
+
+typedef struct
+{
+  char      *number;       /* the invoice's own number, or NULL */
+  GPtrArray *lines;        /* CstInvoiceLine */
+  GDate      issued_on;
+  GDate      due_on;
+} CstInvoice;
+
+CstInvoice *cst_invoice_new          (void);
+void        cst_invoice_free         (CstInvoice  *self);
+void        cst_invoice_add_line     (CstInvoice  *self,
+                                      const char  *description,
+                                      gint64       quantity,
+                                      gint64       unit_cents,
+                                      gint64       amount_cents,
+                                      const char  *rule,
+                                      const char  *citation);
+gboolean    cst_invoice_get_total    (const CstInvoice *self,
+                                      gint64      *total_cents);
+
+/* --- disclosures (45 CFR 164.528) --- */
+
+typedef struct
+{
+  gint64    id;
+  gint64    patient_id;
+  gint64    request_id;            /* 0 when not tied to a request */
+  char     *request_reference;
+  GDate     disclosed_on;
+  char     *recipient_name;
+  char     *recipient_address;     /* NULL when not known */
+  char     *phi_description;
+  char     *purpose;
+  gboolean  accountable;
+  char     *legal_basis;
+} CstDisclosure;
+
+CstDisclosure *cst_disclosure_new  (void);
+void           cst_disclosure_free (CstDisclosure *self);
+
+/* --- rendering --- */
+
+typedef struct
+{
+  CstPdfPaper        paper;
+  CstPdfLetterhead   facility;
+  const GDate       *today;          /* NULL: today */
+  const GDate       *period_from;    /* accounting only */
+  const GDate       *period_to;
+} CstDocumentOptions;
+
+GBytes *cst_document_render_invoice          (const CstDocumentTemplate *tpl,
+                                              CstRequest                *request,
+                                              const CstInvoice          *invoice,
+                                              const CstDocumentOptions  *options,
+                                              guint                     *n_pages,
+                                              GError                   **error);
+GBytes *cst_document_render_letter           (const CstDocumentTemplate *tpl,
+                                              CstRequest                *request,
+                                              const CstDocumentOptions  *options,
+                                              guint                     *n_pages,
+                                              GError                   **error);
+GBytes *cst_document_render_accounting       (const CstDocumentTemplate *tpl,
+                                              CstRequest                *request,
+                                              GPtrArray                 *disclosures,
+                                              const CstDocumentOptions  *options,
+                                              guint                     *n_pages,
+                                              GError                   **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstDocumentTemplate, cst_document_template_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstInvoice, cst_invoice_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstDisclosure, cst_disclosure_free)
+
+G_END_DECLS

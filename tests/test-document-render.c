@@ -1,0 +1,358 @@
+/* test-document-render.c — each document for a seeded request, read back
+ * with Poppler; templates and disclosures in the database */
+#include "config.h"
+
+#include <locale.h>
+
+#include "cst-test-db.h"
+#include "cst-test-pdf.h"
+
+static CstTestDb *db;
+
+static const char *const patient_data[] = { "José", "Núñez", "Zoë", "Ångström", "ROI-", NULL };
+
+static CstDocumentOptions
+options (void)
+{
+  CstDocumentOptions o = { CST_PDF_PAPER_LETTER,
+                           { "Saint Zoë Hospital", "1 Main Street\nSpringfield, NY 10001",
+                             "(555) 010-0100", NULL },
+                           NULL, NULL, NULL };
+  return o;
+}
+
+static CstInvoice *
+sample_invoice (void)
+{
+  CstInvoice *invoice = cst_invoice_new ();
+
+  cst_invoice_add_line (invoice, "Search and retrieval", 1, 1500, 1500, "NY-BASE",
+                        "N.Y. Pub. Health Law § 18(2)(e)");
+  cst_invoice_add_line (invoice, "Paper copies", 40, 75, 3000, "NY-PAGE",
+                        "N.Y. Pub. Health Law § 18(2)(e)");
+  cst_invoice_add_line (invoice, "Postage", 1, 389, 389, NULL, NULL);
+  return invoice;
+}
+
+static PopplerDocument *
+check_pdf (GBytes     *pdf,
+           const char *reference,
+           char      **text_out)
+{
+  PopplerDocument *doc = cst_test_pdf_open (pdf);
+  g_autofree char *text = cst_test_pdf_text (doc);
+  g_autofree char *squashed = cst_test_pdf_squash (text);
+
+  cst_test_pdf_assert_qpdf_clean (pdf);
+  cst_test_pdf_assert_clean_metadata (doc, patient_data);
+  g_assert_nonnull (strstr (squashed, reference));
+  g_assert_nonnull (strstr (squashed, "JoséNúñez"));
+  *text_out = g_steal_pointer (&squashed);
+  return doc;
+}
+
+static void
+test_invoice (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-1");
+  g_autoptr(CstInvoice) invoice = sample_invoice ();
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  guint pages = 0;
+
+  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o,
+                                   &pages, &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &text);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), ==, 1);
+  g_assert_cmpuint (pages, ==, 1);
+  g_assert_nonnull (strstr (text, "Searchandretrieval"));
+  /* Poppler reads a table column by column, so check each cell. */
+  g_assert_nonnull (strstr (text, "Papercopies"));
+  g_assert_nonnull (strstr (text, "40$0.75$30.00"));
+  g_assert_nonnull (strstr (text, "Postage"));
+  g_assert_nonnull (strstr (text, "$3.89$3.89"));
+  g_assert_nonnull (strstr (text, "$15.00"));
+  g_assert_nonnull (strstr (text, "N.Y.Pub.HealthLaw§18(2)(e)"));
+  g_assert_nonnull (strstr (text, "Totaldue$48.89"));
+  g_assert_nonnull (strstr (text, "Page1of1"));
+  {
+    g_autofree char *title = poppler_document_get_title (doc);
+    g_assert_cmpstr (title, ==, "Invoice");
+  }
+}
+
+static void
+test_invoice_spanish (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-2");
+  g_autoptr(CstInvoice) invoice = sample_invoice ();
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+
+  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "es", invoice, &o,
+                                   NULL, &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &text);
+  g_assert_nonnull (strstr (text, "Totalapagar$48.89"));
+  g_assert_nonnull (strstr (text, "Página1de1"));
+  g_assert_nonnull (strstr (text, "Cómopagar"));
+}
+
+/* 500 lines: the header row on every page, the total only on the last. */
+static void
+test_long_invoice (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-3");
+  g_autoptr(CstInvoice) invoice = cst_invoice_new ();
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *all = NULL;
+  int n;
+
+  for (guint i = 0; i < 500; i++)
+    {
+      g_autofree char *desc = g_strdup_printf ("Page batch %u", i + 1);
+      cst_invoice_add_line (invoice, desc, 1, 100, 100, "R", "Citation");
+    }
+  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o,
+                                   NULL, &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &all);
+  n = poppler_document_get_n_pages (doc);
+  g_assert_cmpint (n, >, 10);
+  for (int i = 0; i < n; i++)
+    {
+      g_autofree char *page = cst_test_pdf_page_text (doc, i);
+      g_assert_nonnull (strstr (page, "Description"));
+      g_assert_true ((strstr (page, "Total due") != NULL) == (i == n - 1));
+    }
+  g_assert_nonnull (strstr (all, "Pagebatch500"));
+  g_assert_nonnull (strstr (all, "Totaldue$500.00"));
+}
+
+static void
+render_letter (CstDocumentKind  kind,
+               CstRequest      *request,
+               char           **text)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+
+  pdf = cst_document_store_render (conn, kind, request, "en", NULL, &o, NULL, &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), text);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), >=, 1);
+}
+
+static void
+test_letters (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-4");
+  g_autofree char *cover = NULL;
+  g_autofree char *denial = NULL;
+  g_autofree char *extension = NULL;
+  const char *types[] = { "Discharge summary", "Lab results", NULL };
+  g_autoptr(GDate) from = g_date_new_dmy (1, 1, 2024);
+  g_autoptr(GDate) to = g_date_new_dmy (31, 12, 2024);
+
+  g_object_set (request, "record-types", types, "records-from", from, "records-to", to,
+                "status-reason", "The records were compiled for a lawsuit.",
+                "extension-reason", "The records are stored off site.", NULL);
+  render_letter (CST_DOCUMENT_COVER_LETTER, request, &cover);
+  g_assert_nonnull (strstr (cover, "Dischargesummary,Labresults"));
+  g_assert_nonnull (strstr (cover, "January1,2024toDecember31,2024"));
+  render_letter (CST_DOCUMENT_DENIAL_LETTER, request, &denial);
+  g_assert_nonnull (strstr (denial, "compiledforalawsuit"));
+  g_assert_nonnull (strstr (denial, "SecretaryoftheU.S.DepartmentofHealthandHumanServices"));
+  g_assert_nonnull (strstr (denial, "reviewed"));
+  render_letter (CST_DOCUMENT_EXTENSION_NOTICE, request, &extension);
+  g_assert_nonnull (strstr (extension, "storedoffsite"));
+  g_assert_nonnull (strstr (extension, "Wewillactonyourrequestby"));
+}
+
+static void
+test_accounting (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-5");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDate) from = g_date_new_dmy (1, 1, 2025);
+  g_autoptr(GDate) to = g_date_new_dmy (31, 12, 2025);
+  g_autoptr(GPtrArray) listed = NULL;
+  CstDocumentOptions o = options ();
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  const struct { int day, month; const char *who; gboolean accountable; } rows[] = {
+    { 3, 2, "County Health Department", TRUE },
+    { 9, 6, "Court of Claims (subpoena)", TRUE },
+    { 10, 6, "Attorney with authorization", FALSE },
+    { 2, 1, "Outside the period", TRUE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autoptr(CstDisclosure) d = cst_disclosure_new ();
+      d->request_id = cst_request_get_id (request);
+      g_date_set_dmy (&d->disclosed_on, rows[i].day, rows[i].month, i == 3 ? 2023 : 2025);
+      d->recipient_name = g_strdup (rows[i].who);
+      d->recipient_address = g_strdup ("12 Court Street, Albany, NY");
+      d->phi_description = g_strdup ("Immunization records");
+      d->purpose = g_strdup ("Public health reporting");
+      d->accountable = rows[i].accountable;
+      g_assert_cmpint (cst_document_store_record_disclosure (conn, d, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  {
+    gint64 patient_id = 0;
+    g_object_get (request, "patient-id", &patient_id, NULL);
+    listed = cst_document_store_list_disclosures (conn, patient_id, from, to, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (listed->len, ==, 2);
+  }
+  o.period_from = from;
+  o.period_to = to;
+  pdf = cst_document_store_render (conn, CST_DOCUMENT_ACCOUNTING, request, "en", NULL, &o, NULL,
+                                   &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &text);
+  g_assert_nonnull (strstr (text, "CountyHealthDepartment"));
+  g_assert_nonnull (strstr (text, "February3,2025"));
+  g_assert_nonnull (strstr (text, "Courtof"));
+  g_assert_null (strstr (text, "Attorneywithauthorization"));
+  g_assert_null (strstr (text, "Outsidetheperiod"));
+  g_assert_nonnull (strstr (text, "Immunizationrecords"));
+}
+
+/* An edit is a new version; rendering records the version it used. */
+static void
+test_template_versions (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-6");
+  g_autoptr(CstDocumentTemplate) first = NULL;
+  g_autoptr(CstDocumentTemplate) second = NULL;
+  g_autoptr(CstDocumentTemplate) current = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) admin_conn = cst_db_connect (admin, NULL);
+  g_autoptr(PGconn) clerk_conn = cst_db_connect (clerk, NULL);
+  CstDocumentOptions o = options ();
+  g_autoptr(PGresult) res = NULL;
+
+  first = cst_document_store_load_template (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, "en", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_document_template_get_version (first), ==, 1);
+
+  body = g_strdup_printf ("%s\nbody=Edited wording for {{patient_name}} ({{reference}}), {{unknown}}.\n",
+                          cst_document_template_get_body (first));
+  g_assert_null (cst_document_store_save_template (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, "en",
+                                                   body, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_null (cst_document_store_save_template (admin_conn, CST_DOCUMENT_DENIAL_LETTER, "en",
+                                                   "not [a key file", &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  second = cst_document_store_save_template (admin_conn, CST_DOCUMENT_DENIAL_LETTER, "en", body,
+                                             &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_document_template_get_version (second), ==, 2);
+  current = cst_document_store_load_template (conn, CST_DOCUMENT_DENIAL_LETTER, "en", &error);
+  g_assert_cmpint (cst_document_template_get_version (current), ==, 2);
+
+  g_object_set (request, "status-reason", "Psychotherapy notes", NULL);
+  pdf = cst_document_store_render (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, request, "en", NULL,
+                                   &o, NULL, &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &text);
+  g_assert_nonnull (strstr (text, "EditedwordingforJoséNúñez("));
+  g_assert_nonnull (strstr (text, "),{{unknown}}."));
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+    const char *params[] = { id };
+    res = cst_db_exec (conn, "SELECT t.version, d.page_count, length(d.sha256)"
+                             " FROM rendered_documents d JOIN document_templates t ON t.id = d.template_id"
+                             " WHERE d.request_id = $1::bigint", 1, params, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (PQntuples (res), ==, 1);
+    g_assert_cmpstr (cst_db_value (res, 0, 0), ==, "2");
+    g_assert_cmpstr (cst_db_value (res, 0, 2), ==, "64");
+  }
+}
+
+static void
+test_no_invoice_issued (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-7");
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_null (cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o,
+                                            NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "No invoice"));
+}
+
+/* A requester named like a placeholder is printed as typed. */
+static void
+test_expansion_is_one_pass (void)
+{
+  g_autoptr(CstDocumentTemplate) tpl = NULL;
+  g_autoptr(GHashTable) values = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  tpl = cst_document_template_new (CST_DOCUMENT_INVOICE, "en", 0, 0,
+                                   "[invoice]\nintro=Dear {{ requester_name }}, {{total}} {{open\n",
+                                   &error);
+  g_assert_no_error (error);
+  g_hash_table_insert (values, "requester_name", "{{total}}");
+  g_hash_table_insert (values, "total", "$1.00");
+  text = cst_document_template_expand (tpl, "intro", values);
+  g_assert_cmpstr (text, ==, "Dear {{total}}, $1.00 {{open");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  g_test_add_func ("/document/invoice", test_invoice);
+  g_test_add_func ("/document/invoice-spanish", test_invoice_spanish);
+  g_test_add_func ("/document/long-invoice", test_long_invoice);
+  g_test_add_func ("/document/letters", test_letters);
+  g_test_add_func ("/document/accounting", test_accounting);
+  g_test_add_func ("/document/template-versions", test_template_versions);
+  g_test_add_func ("/document/no-invoice-issued", test_no_invoice_issued);
+  g_test_add_func ("/document/expansion-is-one-pass", test_expansion_is_one_pass);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
