@@ -183,6 +183,7 @@ static const Command commands[] = {
   { "db", "status", run_db_status, N_("Show which migrations are applied") },
   { "db", "seed-demo", run_db_seed_demo, N_("Add synthetic demo data") },
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
+  { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
 };
 
 static char *

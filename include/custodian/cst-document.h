@@ -9,6 +9,7 @@
 
 #include <glib.h>
 
+#include "custodian/cst-fee-quote.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-request.h"
 
@@ -86,6 +87,7 @@ void        cst_invoice_add_line     (CstInvoice  *self,
                                       const char  *citation);
 gboolean    cst_invoice_get_total    (const CstInvoice *self,
                                       gint64      *total_cents);
+CstInvoice *cst_invoice_new_from_fee_quote (const CstFeeQuote *quote);
 
 /* --- disclosures (45 CFR 164.528) --- */
 
