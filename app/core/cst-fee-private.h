@@ -233,5 +233,10 @@ typedef struct
 } CstFeeField;
 
 const CstFeeField *cst_fee_schedule_fields (guint *n_fields);
+CstFeeSchedule    *cst_fee_schedule_new_from_values (const char        *key,
+                                                     const char *const *values,
+                                                     GError           **error);
+char              *cst_fee_schedule_field_to_string (const CstFeeSchedule *schedule,
+                                                     guint                 field);
 
 G_END_DECLS

@@ -453,8 +453,8 @@ cst_fee_quote_get_notes (CstFeeQuote *quote)
   return quote->note_texts;
 }
 
-static const char *
-method_output_nick (CstFeeMethod method)
+const char *
+cst_fee_method_to_output_nick (CstFeeMethod method)
 {
   switch (method)
     {
@@ -543,7 +543,7 @@ cst_fee_quote_to_json (CstFeeQuote *quote)
   cst_json_writer_key (&w, "total_cents");
   cst_json_writer_int (&w, quote->total_cents);
   cst_json_writer_key (&w, "method");
-  cst_json_writer_string (&w, method_output_nick (quote->method));
+  cst_json_writer_string (&w, cst_fee_method_to_output_nick (quote->method));
   cst_json_writer_key (&w, "jurisdiction");
   cst_json_writer_string (&w, quote->jurisdiction);
   cst_json_writer_key (&w, "schedule_version");
@@ -581,7 +581,7 @@ cst_fee_quote_to_text (CstFeeQuote *quote)
   g_autofree char *total = cst_fee_format_money (quote->total_cents);
 
   g_string_append_printf (out, _("Total: %s (%s, %s, schedule %s)%s\n"), total,
-                          method_output_nick (quote->method), quote->jurisdiction,
+                          cst_fee_method_to_output_nick (quote->method), quote->jurisdiction,
                           cst_fee_quote_get_schedule_version (quote),
                           quote->unconfirmed ? _(" — includes UNCONFIRMED amounts") : "");
   for (int i = 0; i < quote->n_lines; i++)

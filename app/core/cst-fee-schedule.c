@@ -799,6 +799,22 @@ field_to_string (const CstFeeSchedule *s,
     }
 }
 
+CstFeeSchedule *
+cst_fee_schedule_new_from_values (const char        *key,
+                                  const char *const *values,
+                                  GError           **error)
+{
+  return schedule_from_values (key, values, error);
+}
+
+char *
+cst_fee_schedule_field_to_string (const CstFeeSchedule *schedule,
+                                  guint                 field)
+{
+  g_return_val_if_fail (field < N_FIELDS, NULL);
+  return field_to_string (schedule, (int) field);
+}
+
 void
 cst_fee_schedule_to_keyfile (const CstFeeSchedule *schedule,
                              GKeyFile             *keyfile)

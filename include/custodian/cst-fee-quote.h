@@ -74,6 +74,7 @@ gboolean          cst_fee_line_is_chargeable     (const CstFeeLine *line);
 gboolean          cst_fee_line_is_unconfirmed    (const CstFeeLine *line);
 
 char             *cst_fee_format_money           (gint64 cents);
+const char       *cst_fee_method_to_output_nick  (CstFeeMethod method);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeQuote, cst_fee_quote_unref)
 

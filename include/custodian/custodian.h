@@ -11,6 +11,7 @@
 #include "custodian/cst-embedded-server.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-fee-store.h"
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-schedule.h"

@@ -1,0 +1,591 @@
+/* cst-fee-store.c — fee schedules and invoices in PostgreSQL
+ *
+ * A schedule row holds the same keys as the seed file, so loading builds
+ * the key/value pairs and hands them to the one parser and validator of
+ * cst-fee-schedule.c.  Saving validates the whole set with the edit in
+ * place before the new version is inserted.  Invoices freeze a quote as
+ * jsonb; the triggers of 0011-invoices.sql refuse any later change.
+ */
+#define G_LOG_DOMAIN "cst-fee-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "custodian/cst-db.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-store.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-json-writer.h"
+#include "cst-fee-private.h"
+
+/* Schedule edits are serialised: validating the set and inserting the
+ * version happen under one transaction-scoped advisory lock ("FEES"). */
+#define SCHEDULE_LOCK_KEY "1178945875"
+
+void
+cst_fee_invoice_free (CstFeeInvoice *invoice)
+{
+  if (invoice == NULL)
+    return;
+  g_free (invoice->number);
+  g_free (invoice->method);
+  g_free (invoice->jurisdiction);
+  g_free (invoice->schedule_version);
+  g_free (invoice->override_reason);
+  g_free (invoice->lines_json);
+  g_free (invoice->justification_json);
+  g_free (invoice->issued_by);
+  g_clear_pointer (&invoice->issued_at, g_date_time_unref);
+  g_free (invoice);
+}
+
+/* ---------------------------------------------------------------- schedules */
+
+/* The column list is built from the constant field table only: no value
+ * ever becomes SQL text. */
+static const char *
+schedule_select_list (void)
+{
+  static char *list;
+
+  if (g_once_init_enter (&list))
+    {
+      guint n;
+      const CstFeeField *fields = cst_fee_schedule_fields (&n);
+      GString *sql = g_string_new ("schedule_key");
+
+      for (guint i = 0; i < n; i++)
+        {
+          if (fields[i].type == CST_FEE_FIELD_LIST)
+            g_string_append_printf (sql, ", array_to_string(%s, ';')", fields[i].column);
+          else
+            g_string_append_printf (sql, ", %s::text", fields[i].column);
+        }
+      g_once_init_leave (&list, g_string_free (sql, FALSE));
+    }
+  return list;
+}
+
+static const char *
+schedule_insert_sql (void)
+{
+  static char *sql;
+
+  if (g_once_init_enter (&sql))
+    {
+      guint n;
+      const CstFeeField *fields = cst_fee_schedule_fields (&n);
+      GString *columns = g_string_new ("schedule_key");
+      GString *values = g_string_new ("$1");
+
+      for (guint i = 0; i < n; i++)
+        {
+          g_string_append_printf (columns, ", %s", fields[i].column);
+          switch (fields[i].type)
+            {
+            case CST_FEE_FIELD_INT:
+              g_string_append_printf (values, ", $%u::bigint", i + 2);
+              break;
+            case CST_FEE_FIELD_DATE:
+              g_string_append_printf (values, ", $%u::date", i + 2);
+              break;
+            case CST_FEE_FIELD_LIST:
+              g_string_append_printf (values, ", string_to_array($%u, ';')", i + 2);
+              break;
+            case CST_FEE_FIELD_BOOL:
+              g_string_append_printf (values, ", $%u::boolean", i + 2);
+              break;
+            case CST_FEE_FIELD_TEXT:
+            default:
+              g_string_append_printf (values, ", $%u", i + 2);
+            }
+        }
+      g_once_init_leave (&sql, g_strdup_printf (
+        "INSERT INTO fee_schedules (%s) SELECT %s WHERE NOT EXISTS "
+        "(SELECT 1 FROM fee_schedules WHERE schedule_key = $1 AND version = $2::integer)",
+        columns->str, values->str));
+      g_string_free (columns, TRUE);
+      g_string_free (values, TRUE);
+    }
+  return sql;
+}
+
+static GPtrArray *
+schedules_from_result (const PGresult *res,
+                       GError        **error)
+{
+  guint n;
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_fee_schedule_unref);
+
+  cst_fee_schedule_fields (&n);
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      g_autofree const char **values = g_new0 (const char *, n);
+      CstFeeSchedule *s;
+
+      for (guint i = 0; i < n; i++)
+        values[i] = cst_db_value (res, row, (int) i + 1);
+      s = cst_fee_schedule_new_from_values (cst_db_value (res, row, 0), values, error);
+      if (s == NULL)
+        {
+          g_prefix_error (error, _("A stored fee schedule is invalid: "));
+          return NULL;
+        }
+      g_ptr_array_add (list, s);
+    }
+  return g_steal_pointer (&list);
+}
+
+static GPtrArray *
+load_current (PGconn  *conn,
+              GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT DISTINCT ON (schedule_key) %s FROM fee_schedules ORDER BY schedule_key, version DESC",
+    schedule_select_list ());
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 0, NULL, error);
+
+  return res ? schedules_from_result (res, error) : NULL;
+}
+
+/**
+ * cst_fee_store_load_schedules:
+ *
+ * Returns: (transfer full): the newest version of every stored schedule,
+ *   validated as a set; CST_ERROR_NOT_FOUND when none is stored
+ */
+CstFeeScheduleSet *
+cst_fee_store_load_schedules (PGconn  *conn,
+                              GError **error)
+{
+  g_autoptr(GPtrArray) current = load_current (conn, error);
+
+  if (current == NULL)
+    return NULL;
+  if (current->len == 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                           _("No fee schedules are stored in this database yet."));
+      return NULL;
+    }
+  return cst_fee_schedule_set_new (current, error);
+}
+
+static gboolean
+insert_schedule (PGconn               *conn,
+                 const CstFeeSchedule *s,
+                 gboolean             *inserted,
+                 GError              **error)
+{
+  guint n;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+  g_autofree const char **params = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  cst_fee_schedule_fields (&n);
+  params = g_new0 (const char *, n + 1);
+  params[0] = cst_fee_schedule_get_key (s);
+  for (guint i = 0; i < n; i++)
+    {
+      char *text = cst_fee_schedule_field_to_string (s, i);
+      g_ptr_array_add (texts, text);
+      params[i + 1] = text;
+    }
+  res = cst_db_exec (conn, schedule_insert_sql (), (int) n + 1, params, error);
+  if (res == NULL)
+    return FALSE;
+  *inserted = g_str_equal (PQcmdTuples (res), "1");
+  return TRUE;
+}
+
+/**
+ * cst_fee_store_install_seed:
+ * @n_added: (out) (optional): how many schedule versions were inserted
+ *
+ * Inserts the schedules shipped in resources/seed whose key and version
+ * are not stored yet.  Idempotent; run by the database owner or an
+ * administrator after the migrations.
+ */
+gboolean
+cst_fee_store_install_seed (PGconn  *conn,
+                            guint   *n_added,
+                            GError **error)
+{
+  g_autoptr(CstFeeScheduleSet) seed = cst_fee_schedule_set_new_from_seed (error);
+  GPtrArray *all;
+  guint added = 0;
+
+  if (seed == NULL)
+    return FALSE;
+  all = cst_fee_schedule_set_get_schedules (seed);
+  if (!cst_db_begin (conn, error))
+    return FALSE;
+  for (guint i = 0; i < all->len; i++)
+    {
+      gboolean inserted = FALSE;
+
+      if (!insert_schedule (conn, g_ptr_array_index (all, i), &inserted, error))
+        {
+          cst_db_rollback (conn);
+          return FALSE;
+        }
+      added += inserted ? 1 : 0;
+    }
+  if (!cst_db_commit (conn, error))
+    {
+      cst_db_rollback (conn);
+      return FALSE;
+    }
+  if (n_added)
+    *n_added = added;
+  return TRUE;
+}
+
+static CstFeeSchedule *
+with_version (const CstFeeSchedule *s,
+              int                   version,
+              GError              **error)
+{
+  guint n;
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_with_free_func (g_free);
+
+  cst_fee_schedule_fields (&n);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (texts, i == 0 ? g_strdup_printf ("%d", version)
+                                   : cst_fee_schedule_field_to_string (s, i));
+  return cst_fee_schedule_new_from_values (cst_fee_schedule_get_key (s),
+                                           (const char *const *) texts->pdata, error);
+}
+
+/* The set as it would be with @edited in place of its key's current
+ * version: refuses an edit that would overlap another schedule. */
+static gboolean
+validate_with (GPtrArray            *current,
+               const CstFeeSchedule *edited,
+               GError              **error)
+{
+  g_autoptr(GPtrArray) next = g_ptr_array_new ();
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+
+  for (guint i = 0; i < current->len; i++)
+    {
+      CstFeeSchedule *s = g_ptr_array_index (current, i);
+      if (!g_str_equal (cst_fee_schedule_get_key (s), cst_fee_schedule_get_key (edited)))
+        g_ptr_array_add (next, s);
+    }
+  g_ptr_array_add (next, (gpointer) edited);
+  set = cst_fee_schedule_set_new (next, error);
+  return set != NULL;
+}
+
+/**
+ * cst_fee_store_save_version:
+ * @edited: a schedule; its version number is ignored
+ *
+ * Saves @edited as the next version of its key (version 1 for a new key),
+ * after checking the whole set with it in place.  Administrators only.
+ *
+ * Returns: (transfer full): the schedule as saved, with its version
+ */
+CstFeeSchedule *
+cst_fee_store_save_version (PGconn                *conn,
+                            const CstFeeSchedule  *edited,
+                            GError               **error)
+{
+  const char *key_param[] = { cst_fee_schedule_get_key (edited) };
+  g_autoptr(GPtrArray) current = NULL;
+  g_autoptr(PGresult) next = NULL;
+  g_autoptr(CstFeeSchedule) saved = NULL;
+  gboolean inserted = FALSE;
+
+  if (!cst_db_begin (conn, error))
+    return NULL;
+  if (!cst_db_exec_command (conn, "SELECT pg_advisory_xact_lock(" SCHEDULE_LOCK_KEY ")", 0, NULL, error) ||
+      !(current = load_current (conn, error)) ||
+      !validate_with (current, edited, error) ||
+      !(next = cst_db_exec (conn, "SELECT COALESCE(max(version), 0) + 1 FROM fee_schedules "
+                                  "WHERE schedule_key = $1", 1, key_param, error)) ||
+      !(saved = with_version (edited, (int) cst_db_int64 (next, 0, 0), error)) ||
+      !insert_schedule (conn, saved, &inserted, error) ||
+      !cst_db_commit (conn, error))
+    {
+      cst_db_rollback (conn);
+      return NULL;
+    }
+  return g_steal_pointer (&saved);
+}
+
+/**
+ * cst_fee_store_list_versions:
+ *
+ * Returns: (transfer full) (element-type CstFeeSchedule): every version of
+ *   @key, newest first, for comparing them
+ */
+GPtrArray *
+cst_fee_store_list_versions (PGconn      *conn,
+                             const char  *key,
+                             GError     **error)
+{
+  const char *params[] = { key };
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT %s FROM fee_schedules WHERE schedule_key = $1 ORDER BY version DESC",
+    schedule_select_list ());
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 1, params, error);
+
+  return res ? schedules_from_result (res, error) : NULL;
+}
+
+/* ---------------------------------------------------------------- invoices */
+
+#define INVOICE_COLUMNS \
+  "id, number, request_id, adjusts_invoice_id, method, jurisdiction, schedule_version, " \
+  "quoted_cents, total_cents, unconfirmed, override_reason, lines::text, " \
+  "justification::text, issued_by, issued_at"
+
+static CstFeeInvoice *
+invoice_from_row (const PGresult *res,
+                  int             row)
+{
+  CstFeeInvoice *invoice = g_new0 (CstFeeInvoice, 1);
+
+  invoice->id = cst_db_int64 (res, row, 0);
+  invoice->number = g_strdup (cst_db_value (res, row, 1));
+  invoice->request_id = cst_db_int64 (res, row, 2);
+  invoice->adjusts_invoice_id = cst_db_int64 (res, row, 3);
+  invoice->method = g_strdup (cst_db_value (res, row, 4));
+  invoice->jurisdiction = g_strdup (cst_db_value (res, row, 5));
+  invoice->schedule_version = g_strdup (cst_db_value (res, row, 6));
+  invoice->quoted_cents = cst_db_int64 (res, row, 7);
+  invoice->total_cents = cst_db_int64 (res, row, 8);
+  invoice->unconfirmed = cst_db_bool (res, row, 9);
+  invoice->override_reason = g_strdup (cst_db_value (res, row, 10));
+  invoice->lines_json = g_strdup (cst_db_value (res, row, 11));
+  invoice->justification_json = g_strdup (cst_db_value (res, row, 12));
+  invoice->issued_by = g_strdup (cst_db_value (res, row, 13));
+  invoice->issued_at = cst_db_timestamp (res, row, 14);
+  return invoice;
+}
+
+/**
+ * cst_fee_store_issue_invoice:
+ * @charged_cents: what is charged, or %CST_FEE_UNSET for the quoted total
+ * @override_reason: required when @charged_cents differs from the quote
+ *
+ * Freezes @quote as an invoice for the request.  The reason for an
+ * override is stored with the row and so lands in the audit log.
+ */
+CstFeeInvoice *
+cst_fee_store_issue_invoice (PGconn       *conn,
+                             gint64        request_id,
+                             CstFeeQuote  *quote,
+                             gint64        charged_cents,
+                             const char   *override_reason,
+                             GError      **error)
+{
+  g_autofree char *request = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  g_autofree char *quoted = g_strdup_printf ("%" G_GINT64_FORMAT, cst_fee_quote_get_total_cents (quote));
+  g_autofree char *charged = NULL;
+  g_autofree char *received = NULL;
+  g_autofree char *lines = cst_fee_quote_lines_to_json (quote);
+  g_autofree char *justification = cst_fee_quote_to_json (quote);
+  g_autoptr(PGresult) res = NULL;
+  const char *params[11];
+  GDate date;
+
+  g_return_val_if_fail (quote != NULL, NULL);
+
+  if (charged_cents == CST_FEE_UNSET)
+    charged_cents = cst_fee_quote_get_total_cents (quote);
+  if (charged_cents < 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("An invoice cannot charge a negative amount; issue an adjustment to credit."));
+      return NULL;
+    }
+  if (charged_cents != cst_fee_quote_get_total_cents (quote) && cst_input_is_blank (override_reason))
+    {
+      g_autofree char *money = cst_fee_format_money (cst_fee_quote_get_total_cents (quote));
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("Charging other than the quoted %s needs a reason; it is kept in the audit log."),
+                   money);
+      return NULL;
+    }
+  charged = g_strdup_printf ("%" G_GINT64_FORMAT, charged_cents);
+  cst_fee_quote_get_date (quote, &date);
+  received = cst_input_format_date (&date);
+  params[0] = request;
+  params[1] = cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote));
+  params[2] = cst_fee_quote_get_jurisdiction (quote);
+  params[3] = cst_fee_quote_get_schedule_version (quote);
+  params[4] = received;
+  params[5] = quoted;
+  params[6] = charged;
+  params[7] = cst_fee_quote_is_unconfirmed (quote) ? "true" : "false";
+  params[8] = lines;
+  params[9] = justification;
+  params[10] = cst_input_is_blank (override_reason) ? NULL : override_reason;
+  res = cst_db_exec (conn,
+    "INSERT INTO invoices (request_id, method, jurisdiction, schedule_version, received_date, "
+    "quoted_cents, total_cents, unconfirmed, lines, justification, override_reason) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11) RETURNING " INVOICE_COLUMNS,
+    11, params, error);
+  return res ? invoice_from_row (res, 0) : NULL;
+}
+
+static char *
+adjustment_lines (const char *number,
+                  gint64      delta,
+                  const char *reason)
+{
+  GString *out = g_string_new (NULL);
+  g_autofree char *description = g_strdup_printf (_("Adjustment of %s: %s"), number, reason);
+  CstJsonWriter w;
+
+  cst_json_writer_init (&w, out);
+  cst_json_writer_begin_array (&w);
+  cst_json_writer_begin_object (&w);
+  cst_json_writer_key (&w, "description");
+  cst_json_writer_string (&w, description);
+  cst_json_writer_key (&w, "quantity");
+  cst_json_writer_int (&w, 1);
+  cst_json_writer_key (&w, "unit_cents");
+  cst_json_writer_int (&w, delta);
+  cst_json_writer_key (&w, "amount_cents");
+  cst_json_writer_int (&w, delta);
+  cst_json_writer_key (&w, "rule");
+  cst_json_writer_string (&w, "adjustment");
+  cst_json_writer_key (&w, "adjusts");
+  cst_json_writer_string (&w, number);
+  cst_json_writer_end_object (&w);
+  cst_json_writer_end_array (&w);
+  return g_string_free (out, FALSE);
+}
+
+/**
+ * cst_fee_store_issue_adjustment:
+ * @delta_cents: the correction: negative credits, positive charges more
+ * @reason: why; required
+ *
+ * Corrects an issued invoice with a new one; the original never changes.
+ * The invoice and its adjustments may not net below zero.
+ */
+CstFeeInvoice *
+cst_fee_store_issue_adjustment (PGconn      *conn,
+                                gint64       invoice_id,
+                                gint64       delta_cents,
+                                const char  *reason,
+                                GError     **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, invoice_id);
+  g_autofree char *delta = g_strdup_printf ("%" G_GINT64_FORMAT, delta_cents);
+  const char *id_param[] = { id };
+  g_autoptr(PGresult) original = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autofree char *lines = NULL;
+  g_autofree char *justification = NULL;
+  const char *params[8];
+  gint64 net;
+
+  if (cst_input_is_blank (reason))
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("An adjustment needs a reason; it is kept in the audit log."));
+      return NULL;
+    }
+  if (delta_cents == 0 || delta_cents < -CST_FEE_MAX_AMOUNT_CENTS || delta_cents > CST_FEE_MAX_AMOUNT_CENTS)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("An adjustment must change the amount, by at most $100,000."));
+      return NULL;
+    }
+  if (!cst_db_begin (conn, error))
+    return NULL;
+  /* One adjustment at a time per invoice, so the net check holds. */
+  if (!cst_db_exec_command (conn, "SELECT pg_advisory_xact_lock(" SCHEDULE_LOCK_KEY ", $1::bigint::integer)",
+                            1, id_param, error) ||
+      !(original = cst_db_exec (conn,
+          "SELECT i.request_id, i.number, i.jurisdiction, i.received_date, "
+          "(SELECT sum(total_cents) FROM invoices a WHERE a.id = i.id OR a.adjusts_invoice_id = i.id) "
+          "FROM invoices i WHERE i.id = $1 AND i.adjusts_invoice_id IS NULL", 1, id_param, error)))
+    goto failed;
+  if (PQntuples (original) == 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                           _("There is no such invoice to adjust (adjust the original invoice, "
+                             "not an adjustment)."));
+      goto failed;
+    }
+  net = cst_db_int64 (original, 0, 4);
+  if (net + delta_cents < 0)
+    {
+      g_autofree char *money = cst_fee_format_money (net);
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("The invoice stands at %s; it cannot be credited below zero."), money);
+      goto failed;
+    }
+  lines = adjustment_lines (cst_db_value (original, 0, 1), delta_cents, reason);
+  {
+    GString *out = g_string_new (NULL);
+    CstJsonWriter w;
+
+    cst_json_writer_init (&w, out);
+    cst_json_writer_begin_object (&w);
+    cst_json_writer_key (&w, "adjusts");
+    cst_json_writer_string (&w, cst_db_value (original, 0, 1));
+    cst_json_writer_key (&w, "amount_cents");
+    cst_json_writer_int (&w, delta_cents);
+    cst_json_writer_key (&w, "reason");
+    cst_json_writer_string (&w, reason);
+    cst_json_writer_end_object (&w);
+    justification = g_string_free (out, FALSE);
+  }
+  params[0] = cst_db_value (original, 0, 0);
+  params[1] = id;
+  params[2] = cst_db_value (original, 0, 2);
+  params[3] = cst_db_value (original, 0, 3);
+  params[4] = delta;
+  params[5] = lines;
+  params[6] = justification;
+  params[7] = reason;
+  res = cst_db_exec (conn,
+    "INSERT INTO invoices (request_id, adjusts_invoice_id, method, jurisdiction, received_date, "
+    "quoted_cents, total_cents, lines, justification, override_reason) "
+    "VALUES ($1, $2, 'adjustment', $3, $4, 0, $5, $6::jsonb, $7::jsonb, $8) RETURNING " INVOICE_COLUMNS,
+    8, params, error);
+  if (res == NULL || !cst_db_commit (conn, error))
+    goto failed;
+  return invoice_from_row (res, 0);
+
+failed:
+  cst_db_rollback (conn);
+  return NULL;
+}
+
+/**
+ * cst_fee_store_list_invoices:
+ * @request_id: a request, or 0 for all
+ *
+ * Returns: (transfer full) (element-type CstFeeInvoice): oldest first
+ */
+GPtrArray *
+cst_fee_store_list_invoices (PGconn  *conn,
+                             gint64   request_id,
+                             GError **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT " INVOICE_COLUMNS " FROM invoices WHERE $1::bigint = 0 OR request_id = $1::bigint "
+    "ORDER BY issued_at, id", 1, params, error);
+  GPtrArray *list;
+
+  if (res == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_fee_invoice_free);
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (list, invoice_from_row (res, row));
+  return list;
+}

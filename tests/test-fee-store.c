@@ -1,0 +1,245 @@
+/* test-fee-store.c — schedules and invoices in the real database: seed
+ * loading, versioned edits by an administrator only, immutable invoices,
+ * overrides that need a reason and land in the audit log, adjustments */
+#include "config.h"
+
+#include "cst-test-db.h"
+
+static CstTestDb *db;
+
+static CstFeeQuote *
+quote_pa_attorney (CstFeeScheduleSet *set)
+{
+  g_autoptr(GError) error = NULL;
+  CstFeeRequest r;
+  CstFeeQuote *quote;
+
+  cst_fee_request_init (&r);
+  g_assert_true (cst_fee_request_set_jurisdiction (&r, "PA", NULL));
+  g_assert_true (cst_input_parse_date ("2025-06-02", &r.received, NULL));
+  r.requester = CST_FEE_REQUESTER_ATTORNEY;
+  r.purpose = CST_FEE_PURPOSE_PERSONAL_INJURY;
+  r.pages = 100;
+  r.delivery = CST_FEE_DELIVERY_MAIL;
+  r.postage_cents = 400;
+  quote = cst_fee_engine_quote (set, &r, &error);
+  g_assert_no_error (error);
+  return quote;
+}
+
+static void
+test_seed_and_load (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) clerk = cst_db_connect (clerk_info, NULL);
+  g_autoptr(CstFeeScheduleSet) seed = cst_fee_schedule_set_new_from_seed (NULL);
+  g_autoptr(CstFeeScheduleSet) stored = NULL;
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(GError) error = NULL;
+  guint added = 0;
+
+  g_assert_true (cst_fee_store_install_seed (owner, &added, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, cst_fee_schedule_set_get_schedules (seed)->len);
+  g_assert_true (cst_fee_store_install_seed (owner, &added, &error));
+  g_assert_cmpuint (added, ==, 0);
+
+  /* A clerk reads the schedules and quotes from them... */
+  stored = cst_fee_store_load_schedules (clerk, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_fee_schedule_set_get_schedules (stored)->len, ==,
+                    cst_fee_schedule_set_get_schedules (seed)->len);
+  quote = quote_pa_attorney (stored);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, 14914);
+  g_assert_true (cst_fee_schedule_is_unconfirmed (cst_fee_schedule_set_lookup (stored, "TX-hospital")));
+
+  /* ...but cannot install or edit them. */
+  g_assert_false (cst_fee_store_install_seed (clerk, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+}
+
+static void
+test_admin_versions (void)
+{
+  g_autofree char *admin_info = cst_test_db_create_login (db, "custodian_admin");
+  g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) admin = cst_db_connect (admin_info, NULL);
+  g_autoptr(PGconn) clerk = cst_db_connect (clerk_info, NULL);
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (admin, NULL);
+  CstFeeSchedule *pa = cst_fee_schedule_set_lookup (set, "PA-2025");
+  g_autofree char *text = cst_fee_schedule_to_text (pa);
+  g_auto(GStrv) parts = g_strsplit (text, "request-fee-cents=2874", 2);
+  g_autofree char *edited_text = g_strjoinv ("request-fee-cents=2900", parts);
+  g_auto(GStrv) date_parts = g_strsplit (text, "effective-from=2025-01-01", 2);
+  g_autofree char *overlapping_text = g_strjoinv ("effective-from=2023-06-01", date_parts);
+  g_autoptr(CstFeeSchedule) edited = cst_fee_schedule_new_from_text (edited_text, NULL);
+  g_autoptr(CstFeeSchedule) overlapping = cst_fee_schedule_new_from_text (overlapping_text, NULL);
+  g_autoptr(CstFeeSchedule) saved = NULL;
+  g_autoptr(CstFeeSchedule) refused = NULL;
+  g_autoptr(CstFeeScheduleSet) after = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (edited);
+  g_assert_nonnull (overlapping);
+
+  /* Clerks and auditors may not edit schedules. */
+  refused = cst_fee_store_save_version (clerk, edited, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  refused = cst_fee_store_save_version (auditor, edited, &error);
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  /* An edit that would overlap PA-2023 is refused before it is saved. */
+  refused = cst_fee_store_save_version (admin, overlapping, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "overlap"));
+  g_clear_error (&error);
+
+  saved = cst_fee_store_save_version (admin, edited, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cst_fee_schedule_get_version_label (saved), ==, "PA-2025@2");
+  after = cst_fee_store_load_schedules (clerk, &error);
+  g_assert_no_error (error);
+  quote = quote_pa_attorney (after);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, 14914 + 26);
+  g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "PA-2025@2");
+  versions = cst_fee_store_list_versions (auditor, "PA-2025", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, 2);
+
+  /* A saved version is history, even for the owner. */
+  g_assert_false (cst_db_exec_command (owner, "UPDATE fee_schedules SET citation = 'x'", 0, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_APPEND_ONLY);
+}
+
+static void
+test_invoices (void)
+{
+  g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) clerk = cst_db_connect (clerk_info, NULL);
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (clerk, "FEE-1");
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (clerk, NULL);
+  g_autoptr(CstFeeQuote) quote = quote_pa_attorney (set);
+  g_autoptr(CstFeeInvoice) invoice = NULL;
+  g_autoptr(CstFeeInvoice) waived = NULL;
+  g_autoptr(CstFeeInvoice) refused = NULL;
+  g_autoptr(CstFeeInvoice) adjustment = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(PGresult) audit = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id_text = NULL;
+  gint64 request_id = cst_request_get_id (request);
+  g_autofree char *request_text = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  g_autofree char *waived_text = NULL;
+  const char *params[1];
+
+  invoice = cst_fee_store_issue_invoice (clerk, request_id, quote, CST_FEE_UNSET, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_regex_match_simple ("^INV-[0-9]{4}-[0-9]{6}$", invoice->number, 0, 0));
+  /* 14914 at PA-2025@1, more after the admin test's edit. */
+  g_assert_cmpint (invoice->total_cents, ==, cst_fee_quote_get_total_cents (quote));
+  g_assert_cmpint (invoice->quoted_cents, ==, cst_fee_quote_get_total_cents (quote));
+  g_assert_cmpstr (invoice->method, ==, "state-schedule");
+  g_assert_nonnull (strstr (invoice->lines_json, "\"rule\": \"request-fee\""));
+  g_assert_nonnull (strstr (invoice->justification_json, "\"schedule_version\": \"PA-2025@"));
+
+  /* Issued means frozen: clerks hold no UPDATE grant, and the trigger
+   * refuses even the owner. */
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, invoice->id);
+  params[0] = id_text;
+  g_assert_false (cst_db_exec_command (clerk, "UPDATE invoices SET total_cents = 0 WHERE id = $1",
+                                       1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (cst_db_exec_command (owner, "UPDATE invoices SET total_cents = 0 WHERE id = $1",
+                                       1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_APPEND_ONLY);
+  g_clear_error (&error);
+  g_assert_false (cst_db_exec_command (owner, "DELETE FROM invoices WHERE id = $1", 1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_APPEND_ONLY);
+  g_clear_error (&error);
+
+  /* An override needs a reason — in the library, and in the database. */
+  refused = cst_fee_store_issue_invoice (clerk, request_id, quote, 0, "  ", &error);
+  g_assert_null (refused);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (cst_db_exec_command (clerk,
+    "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents, total_cents, "
+    "lines, justification) VALUES ($1, 'state-schedule', 'PA', '2025-06-02', 0, 100, '[]', '{}')",
+    1, (const char *[]) { request_text }, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  /* Lines that do not add up to the quote are refused by the trigger. */
+  g_assert_false (cst_db_exec_command (clerk,
+    "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents, total_cents, "
+    "lines, justification) VALUES ($1, 'state-schedule', 'PA', '2025-06-02', 100, 100, "
+    "'[{\"amount_cents\": 99}]', '{}')",
+    1, (const char *[]) { request_text }, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  waived = cst_fee_store_issue_invoice (clerk, request_id, quote, 0, "Waived: patient hardship (policy 4.2)", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (waived->total_cents, ==, 0);
+  waived_text = g_strdup_printf ("%" G_GINT64_FORMAT, waived->id);
+  audit = cst_db_exec (auditor,
+    "SELECT new_row->>'override_reason', actor FROM audit_log WHERE table_name = 'invoices' "
+    "AND row_id = $1::bigint", 1, (const char *[]) { waived_text },
+    &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (audit), ==, 1);
+  g_assert_cmpstr (cst_db_value (audit, 0, 0), ==, "Waived: patient hardship (policy 4.2)");
+
+  /* Corrections are new invoices. */
+  adjustment = cst_fee_store_issue_adjustment (clerk, invoice->id, -400, NULL, &error);
+  g_assert_null (adjustment);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  adjustment = cst_fee_store_issue_adjustment (clerk, invoice->id, -20000, "Refund", &error);
+  g_assert_null (adjustment);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  adjustment = cst_fee_store_issue_adjustment (clerk, invoice->id, -400, "Postage was not used: picked up", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (adjustment->total_cents, ==, -400);
+  g_assert_cmpint (adjustment->adjusts_invoice_id, ==, invoice->id);
+  g_assert_cmpstr (adjustment->method, ==, "adjustment");
+
+  list = cst_fee_store_list_invoices (auditor, request_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 3);
+
+  /* Auditors read, never issue. */
+  refused = cst_fee_store_issue_invoice (auditor, request_id, quote, CST_FEE_UNSET, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  g_test_add_func ("/fee/store/seed-and-load", test_seed_and_load);
+  g_test_add_func ("/fee/store/admin-versions", test_admin_versions);
+  g_test_add_func ("/fee/store/invoices", test_invoices);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
