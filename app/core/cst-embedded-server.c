@@ -19,6 +19,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "custodian/cst-db.h"
@@ -162,10 +163,49 @@ hand_to_service_account (const char  *path,
   return TRUE;
 }
 
+/* As root, the server account must be able to walk down to its folder:
+ * folders we create on the way get 0711 (enter, not list), and an existing
+ * one it cannot enter is reported rather than silently opened up. */
+static gboolean
+ensure_reachable_parents (const char  *path,
+                          GError     **error)
+{
+  g_autofree char *parent = g_path_get_dirname (path);
+  struct passwd *pw = getpwnam (SERVICE_ACCOUNT);
+  GStatBuf st;
+
+  if (!running_as_root () || pw == NULL || g_str_equal (parent, path))
+    return TRUE;
+  if (g_stat (parent, &st) != 0)
+    {
+      if (!ensure_reachable_parents (parent, error))
+        return FALSE;
+      if (g_mkdir (parent, 0711) != 0 && errno != EEXIST)
+        {
+          int saved = errno;
+          g_set_error (error, CST_ERROR, CST_ERROR_SERVER_SETUP,
+                       _("Could not create the folder %s: %s"), parent, g_strerror (saved));
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if ((st.st_mode & S_IXOTH) == 0 && st.st_uid != pw->pw_uid)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_SERVER_SETUP,
+                   _("The account “%s” that runs the private database cannot enter %s. "
+                     "Choose another folder with CUSTODIAN_EMBEDDED_DIR."),
+                   SERVICE_ACCOUNT, parent);
+      return FALSE;
+    }
+  return ensure_reachable_parents (parent, error);
+}
+
 static gboolean
 make_private_dir (const char  *path,
                   GError     **error)
 {
+  if (!ensure_reachable_parents (path, error))
+    return FALSE;
   if (g_mkdir_with_parents (path, 0700) != 0)
     {
       int saved = errno;
