@@ -15,13 +15,7 @@
 
 static char *opt_database = NULL;
 
-typedef struct
-{
-  const char  *group;
-  const char  *name;
-  CstCliCommandFunc run;
-  const char  *summary;
-} Command;
+typedef CstCliCommand Command;
 
 int
 cst_cli_fail (GError *error)
@@ -211,6 +205,7 @@ main (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("COMMAND [OPTIONS…]"));
   g_autofree char *command_help = describe_commands ();
   g_autoptr(GError) error = NULL;
+  const Command *command = NULL;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
@@ -219,23 +214,14 @@ main (int    argc,
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (context, command_help);
-  /* Options after the command belong to the command. */
-  g_option_context_set_strict_posix (context, TRUE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
+  if (!cst_cli_find_command (context, commands, G_N_ELEMENTS (commands), &argc, &argv,
+                             &command, &error))
     return cst_cli_usage_error (context, error->message);
-  if (argc < 3)
-    return cst_cli_usage_error (context, _("no command given"));
 
-  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (argv[1], commands[i].group) && g_str_equal (argv[2], commands[i].name))
-      {
-        g_autofree char *prgname = g_strdup_printf ("custodian-cli %s %s", argv[1], argv[2]);
-        g_set_prgname (prgname);
-        /* The command parses argv from its own name on. */
-        return commands[i].run (argc - 2, argv + 2);
-      }
   {
-    g_autofree char *message = g_strdup_printf (_("unknown command “%s %s”"), argv[1], argv[2]);
-    return cst_cli_usage_error (context, message);
+    g_autofree char *prgname = g_strdup_printf ("custodian-cli %s %s", argv[1], argv[2]);
+    g_set_prgname (prgname);
   }
+  /* The command parses argv from its own name on. */
+  return command->run (argc - 2, argv + 2);
 }

@@ -15,6 +15,22 @@ G_BEGIN_DECLS
  * and returns the process exit status. */
 typedef int (*CstCliCommandFunc) (int argc, char **argv);
 
+typedef struct
+{
+  const char        *group;
+  const char        *name;
+  CstCliCommandFunc  run;
+  const char        *summary;
+} CstCliCommand;
+
+gboolean           cst_cli_find_command  (GOptionContext       *context,
+                                          const CstCliCommand  *commands,
+                                          guint                 n_commands,
+                                          int                  *argc,
+                                          char               ***argv,
+                                          const CstCliCommand **found,
+                                          GError              **error);
+
 int                cst_cli_fail          (GError          *error);
 int                cst_cli_usage_error   (GOptionContext  *context,
                                           const char      *message);

@@ -15,6 +15,8 @@
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-request-store.h"
 
+#include "cst-request-store-private.h"
+
 #define NOTIFY_CHANNEL "custodian_requests"
 
 struct _CstRequestStore
@@ -227,24 +229,23 @@ static void
 notification_cb (CstRequestStore *self,
                  const char      *payload)
 {
-  g_auto(GStrv) parts = g_strsplit (payload, ":", 3);
+  CstRequestChange change;
   CstRequest *existing;
-  gint64 id;
-  int version;
 
-  if (g_strv_length (parts) != 3)
-    return;
-  id = g_ascii_strtoll (parts[1], NULL, 10);
-  version = (int) g_ascii_strtoll (parts[2], NULL, 10);
-  if (g_str_equal (parts[0], "delete"))
+  if (!cst_request_change_parse (payload, &change))
     {
-      forget (self, id);
+      g_debug ("Ignoring a malformed change notification");
       return;
     }
-  existing = cst_request_store_lookup (self, id);
-  if (existing != NULL && cst_request_get_version (existing) >= version)
+  if (change.kind == CST_REQUEST_CHANGE_DELETE)
+    {
+      forget (self, change.id);
+      return;
+    }
+  existing = cst_request_store_lookup (self, change.id);
+  if (existing != NULL && cst_request_get_version (existing) >= change.version)
     return;
-  cst_request_store_fetch_async (self, id, NULL, NULL, NULL);
+  cst_request_store_fetch_async (self, change.id, NULL, NULL, NULL);
 }
 
 static void

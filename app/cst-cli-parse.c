@@ -1,0 +1,52 @@
+/* cst-cli-parse.c — custodian-cli's top-level command line
+ *
+ * Options before the command belong to custodian-cli, everything from the
+ * command's name on to the command.  Kept apart from main() so that the
+ * fuzz target in tests/fuzz/ drives exactly this code.
+ */
+#define G_LOG_DOMAIN "custodian-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-cli.h"
+
+/**
+ * cst_cli_find_command:
+ * @context: the top-level options, already set up
+ * @argc: (inout): on success, counts from the group word on
+ * @argv: (inout): on success, argv[1] is the group and argv[2] the name
+ * @found: (out): the command
+ *
+ * Returns: %FALSE with @error set when the command line cannot be
+ *   understood; the caller prints it with the usage
+ */
+gboolean
+cst_cli_find_command (GOptionContext       *context,
+                      const CstCliCommand  *commands,
+                      guint                 n_commands,
+                      int                  *argc,
+                      char               ***argv,
+                      const CstCliCommand **found,
+                      GError              **error)
+{
+  /* Options after the command belong to the command. */
+  g_option_context_set_strict_posix (context, TRUE);
+  if (!g_option_context_parse (context, argc, argv, error))
+    return FALSE;
+  if (*argc < 3)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("no command given"));
+      return FALSE;
+    }
+  for (guint i = 0; i < n_commands; i++)
+    if (g_str_equal ((*argv)[1], commands[i].group) && g_str_equal ((*argv)[2], commands[i].name))
+      {
+        *found = &commands[i];
+        return TRUE;
+      }
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("unknown command “%s %s”"),
+               (*argv)[1], (*argv)[2]);
+  return FALSE;
+}
