@@ -128,15 +128,37 @@ add_ways_to_pay (CstStatement *st)
   add (st, "plan-missed");
 }
 
+/**
+ * cst_statement_glossary_keys:
+ * @keys: (out caller-allocates): room for 3 wording keys
+ *
+ * Only the terms that appear on this statement (statement-spec 7.3 §10).
+ *
+ * Returns: how many keys were stored
+ */
+guint
+cst_statement_glossary_keys (CstStatement  *st,
+                             const char   **keys)
+{
+  guint n = 0;
+
+  if (st->total_contract_adjustment_cents != 0)
+    keys[n++] = "glossary-insurance-discount";
+  if (st->total_fap_adjustment_cents != 0)
+    keys[n++] = "glossary-financial-help";
+  if (cst_statement_find_category (st, "observation") != NULL)
+    keys[n++] = "glossary-observation";
+  return n;
+}
+
 static void
 add_glossary (CstStatement *st)
 {
-  if (st->total_contract_adjustment_cents != 0)
-    add (st, "glossary-insurance-discount");
-  if (st->total_fap_adjustment_cents != 0)
-    add (st, "glossary-financial-help");
-  if (cst_statement_find_category (st, "observation") != NULL)
-    add (st, "glossary-observation");
+  const char *keys[3];
+  guint n = cst_statement_glossary_keys (st, keys);
+
+  for (guint i = 0; i < n; i++)
+    add (st, keys[i]);
 }
 
 /* Which glossary terms appear is decided here once, for the PDF too. */

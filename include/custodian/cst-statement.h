@@ -270,6 +270,8 @@ char         *cst_statement_dup_text       (CstStatement         *statement,
 const char   *cst_statement_status_to_nick (CstStatementStatus    status);
 const char   *cst_statement_flag_kind_to_nick (CstStatementFlagKind kind);
 char         *cst_statement_to_json        (CstStatement         *statement);
+guint         cst_statement_glossary_keys  (CstStatement         *statement,
+                                            const char          **keys);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstStatement, cst_statement_unref)
 

@@ -27,3 +27,4 @@
 #include "custodian/cst-bill.h"
 #include "custodian/cst-statement.h"
 #include "custodian/cst-bill-store.h"
+#include "custodian/cst-statement-pdf.h"

@@ -1,0 +1,472 @@
+/* cst-statement-pdf.c — the patient statement, drawn with the PDF toolkit
+ *
+ * Layout follows statement-spec 7.3: each section in the template's
+ * order, a coloured bar plus a text heading (meaning never rests on colour
+ * alone), the amount-due box in the largest type, the category table,
+ * the remittance stub, and detail pages with the original codes in small
+ * grey type and the reconciliation line.  Only two things are drawn here
+ * directly with libharu, both on blocks reserved from cst-pdf: the
+ * coloured fills (the toolkit draws in grey only) and the text in them.
+ */
+#define G_LOG_DOMAIN "cst-statement-pdf"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "custodian/cst-pdf.h"
+#include "custodian/cst-statement-pdf.h"
+
+typedef struct
+{
+  CstStatement         *st;
+  CstStatementTemplate *tpl;
+  CstPdf               *pdf;
+  double                body;
+} Render;
+
+static const char *
+text (Render     *r,
+      const char *key)
+{
+  return cst_statement_template_get_text (r->tpl, key);
+}
+
+/* Template text with {placeholders} filled; freed with the statement run. */
+static char *
+filled (Render     *r,
+        const char *key)
+{
+  return cst_statement_dup_text (r->st, key);
+}
+
+static void
+set_fill (HPDF_Page page,
+          guint32   rgb)
+{
+  HPDF_Page_SetRGBFill (page, ((rgb >> 16) & 0xff) / 255.0f, ((rgb >> 8) & 0xff) / 255.0f,
+                        (rgb & 0xff) / 255.0f);
+}
+
+/* A filled rectangle on the current page: a general helper the toolkit lacks. */
+static void
+fill_rect (CstPdf  *pdf,
+           double   x,
+           double   y,
+           double   width,
+           double   height,
+           guint32  rgb)
+{
+  HPDF_Page page = cst_pdf_get_page (pdf);
+
+  HPDF_Page_GSave (page);
+  set_fill (page, rgb);
+  HPDF_Page_Rectangle (page, (HPDF_REAL) x, (HPDF_REAL) y, (HPDF_REAL) width, (HPDF_REAL) height);
+  HPDF_Page_Fill (page);
+  HPDF_Page_GRestore (page);
+}
+
+static void
+section_heading (Render     *r,
+                 const char *title)
+{
+  CstPdfRect area;
+  const CstPdfStyle style = { .size = r->body + 3, .bold = TRUE };
+
+  cst_pdf_space (r->pdf, 8);
+  if (!cst_pdf_reserve (r->pdf, r->body + 12, &area))
+    return;
+  fill_rect (r->pdf, area.x, area.y + 2, 4, area.height - 4,
+             cst_statement_template_get_color (r->tpl, "accent"));
+  cst_pdf_draw_text (r->pdf, area.x + 10, area.y + 6, title, &style);
+}
+
+static void
+paragraph_key (Render     *r,
+               const char *key)
+{
+  g_autofree char *value = filled (r, key);
+
+  if (*value)
+    cst_pdf_paragraph (r->pdf, value);
+}
+
+static char *
+visit_text (Render *r)
+{
+  static const char *const keys[] = { "visit-emergency", "visit-outpatient", "visit-inpatient",
+                                      "visit-observation" };
+  CstBill *bill = r->st->bill;
+  g_autofree char *from = cst_statement_template_format_date (r->tpl, &bill->admit_date);
+  g_autofree char *to = cst_statement_template_format_date (r->tpl, &bill->discharge_date);
+
+  if (g_date_compare (&bill->admit_date, &bill->discharge_date) == 0)
+    return g_strdup_printf ("%s, %s", text (r, keys[bill->visit_type]), from);
+  return g_strdup_printf ("%s, %s – %s", text (r, keys[bill->visit_type]), from, to);
+}
+
+static void
+render_header (Render *r)
+{
+  CstBill *bill = r->st->bill;
+  const CstPdfLetterhead letterhead = {
+    cst_statement_template_get_facility (r->tpl, "name"),
+    cst_statement_template_get_facility (r->tpl, "address"),
+    cst_statement_template_get_facility (r->tpl, "phone-billing"),
+    *cst_statement_template_get_facility (r->tpl, "logo")
+      ? cst_statement_template_get_facility (r->tpl, "logo") : NULL,
+  };
+  const CstPdfColumn columns[] = { { NULL, 0.3, CST_PDF_ALIGN_LEFT }, { NULL, 0.7, CST_PDF_ALIGN_LEFT } };
+  g_autofree char *date = cst_statement_template_format_date (r->tpl, &bill->statement_date);
+  g_autofree char *visit = visit_text (r);
+  const CstPdfStyle title = { .size = r->body + 7, .bold = TRUE, .space_after = 4 };
+  CstPdfTable *table;
+
+  cst_pdf_letterhead (r->pdf, &letterhead);
+  cst_pdf_text (r->pdf, text (r, "title"), &title);
+  table = cst_pdf_table_begin (r->pdf, columns, 2);
+  cst_pdf_table_row (table, (const char *[]) { text (r, "statement-date"), date });
+  cst_pdf_table_row (table, (const char *[]) { text (r, "account-number"),
+                                               bill->account_number ? bill->account_number : "" });
+  cst_pdf_table_row (table, (const char *[]) { text (r, "patient"),
+                                               bill->patient_name ? bill->patient_name : "" });
+  if (bill->guarantor_name && g_strcmp0 (bill->guarantor_name, bill->patient_name) != 0)
+    cst_pdf_table_row (table, (const char *[]) { text (r, "guarantor"), bill->guarantor_name });
+  cst_pdf_table_row (table, (const char *[]) { text (r, "visit"), visit });
+  cst_pdf_table_end (table);
+}
+
+static const char *
+status_key (CstStatementStatus status)
+{
+  static const char *const keys[] = { "status-new", "status-reminder", "status-past-due",
+                                      "status-paid", "status-credit", "status-pending" };
+  return keys[status];
+}
+
+/* The largest type on the page, in one colour block (statement-spec 7.3 §2). */
+static void
+render_amount_due (Render *r)
+{
+  CstStatement *st = r->st;
+  CstPdfRect area;
+  const CstPdfStyle label = { .size = r->body + 2, .bold = TRUE };
+  const CstPdfStyle big = { .size = 26, .bold = TRUE };
+  const CstPdfStyle line = { .size = r->body + 1 };
+  const CstPdfStyle badge = { .size = r->body, .bold = TRUE, .align = CST_PDF_ALIGN_RIGHT };
+  g_autofree char *amount = cst_money_format (st->credit_cents > 0 ? st->credit_cents
+                                                                   : st->amount_due_cents);
+  g_autofree char *sentence = NULL;
+  const char *heading = st->credit_cents > 0 ? text (r, "how-credit") : text (r, "you-owe");
+
+  if (st->status == CST_STATUS_WAITING_FOR_INSURANCE)
+    sentence = filled (r, "pending");
+  else if (st->credit_cents > 0)
+    sentence = filled (r, "credit");
+  else if (st->amount_due_cents == 0)
+    sentence = filled (r, "owe-nothing");
+  else
+    sentence = filled (r, "pay-by");
+
+  cst_pdf_space (r->pdf, 10);
+  if (!cst_pdf_reserve (r->pdf, 84, &area))
+    return;
+  fill_rect (r->pdf, area.x, area.y, area.width, area.height,
+             cst_statement_template_get_color (r->tpl, "box"));
+  fill_rect (r->pdf, area.x, area.y, 6, area.height,
+             cst_statement_template_get_color (r->tpl, "accent"));
+  cst_pdf_draw_text (r->pdf, area.x + 18, area.y + area.height - 20, heading, &label);
+  cst_pdf_draw_text (r->pdf, area.x + 18, area.y + area.height - 50, amount, &big);
+  cst_pdf_draw_text (r->pdf, area.x + 18, area.y + 12, sentence, &line);
+  cst_pdf_draw_text (r->pdf, area.x + area.width - 14, area.y + area.height - 20,
+                     text (r, status_key (st->status)), &badge);
+}
+
+static void
+render_waterfall (Render *r)
+{
+  const CstPdfColumn columns[] = { { NULL, 0.7, CST_PDF_ALIGN_LEFT }, { NULL, 0.3, CST_PDF_ALIGN_RIGHT } };
+  CstPdfTable *table;
+
+  section_heading (r, text (r, "how-heading"));
+  table = cst_pdf_table_begin (r->pdf, columns, 2);
+  for (guint i = 0; i < r->st->waterfall->len; i++)
+    {
+      CstWaterfallRow *row = g_ptr_array_index (r->st->waterfall, i);
+      g_autofree char *money = cst_money_format (row->amount_cents);
+      g_autofree char *shown = row->sign < 0 ? g_strconcat ("− ", money, NULL) : g_strdup (money);
+
+      cst_pdf_table_row_styled (table, (const char *[]) { row->label, shown },
+                                row->sign == 0 ? CST_PDF_ROW_TOTAL : CST_PDF_ROW_NORMAL);
+    }
+  cst_pdf_table_end (table);
+}
+
+static void
+render_categories (Render *r)
+{
+  CstStatement *st = r->st;
+  const CstPdfColumn full[] = {
+    { text (r, "col-category"), 0.36, CST_PDF_ALIGN_LEFT },
+    { text (r, "col-charges"), 0.16, CST_PDF_ALIGN_RIGHT },
+    { text (r, "col-insurance"), 0.16, CST_PDF_ALIGN_RIGHT },
+    { text (r, "col-discounts"), 0.16, CST_PDF_ALIGN_RIGHT },
+    { text (r, "col-owe"), 0.16, CST_PDF_ALIGN_RIGHT },
+  };
+  const CstPdfColumn charges_only[] = {
+    { text (r, "col-category"), 0.75, CST_PDF_ALIGN_LEFT },
+    { text (r, "col-charges"), 0.25, CST_PDF_ALIGN_RIGHT },
+  };
+  guint n = st->claim_level ? 2 : 5;
+  CstPdfTable *table;
+
+  section_heading (r, text (r, "categories-heading"));
+  table = cst_pdf_table_begin (r->pdf, st->claim_level ? charges_only : full, n);
+  for (guint i = 0; i < st->categories->len; i++)
+    {
+      CstStatementCategory *c = g_ptr_array_index (st->categories, i);
+      g_autofree char *a = cst_money_format (c->charges_cents);
+      g_autofree char *b = cst_money_format (c->insurer_paid_cents);
+      g_autofree char *d = cst_money_format (c->adjustment_cents);
+      g_autofree char *e = cst_money_format (c->patient_resp_cents);
+
+      cst_pdf_table_row (table, (const char *[]) { c->label, a, b, d, e });
+      cst_pdf_table_row_styled (table, (const char *[]) { c->explanation, "", "", "", "" },
+                                CST_PDF_ROW_SUBTLE);
+    }
+  {
+    g_autofree char *a = cst_money_format (st->total_charges_cents);
+    g_autofree char *b = cst_money_format (st->total_insurer_paid_cents);
+    g_autofree char *d = cst_money_format (st->total_adjustment_cents);
+    g_autofree char *e = cst_money_format (st->total_patient_resp_cents);
+    cst_pdf_table_row_styled (table, (const char *[]) { text (r, "col-total"), a, b, d, e },
+                              CST_PDF_ROW_TOTAL);
+  }
+  cst_pdf_table_end (table);
+  if (st->claim_level)
+    paragraph_key (r, "claim-level");
+}
+
+static void
+render_insurance (Render *r)
+{
+  section_heading (r, text (r, "insurance-heading"));
+  if (r->st->bill->payer_name == NULL)
+    {
+      paragraph_key (r, "insurance-none");
+      return;
+    }
+  paragraph_key (r, "insurance-line");
+  paragraph_key (r, "eob");
+}
+
+static void
+render_ways_to_pay (Render *r)
+{
+  CstStatement *st = r->st;
+
+  section_heading (r, text (r, "pay-heading"));
+  paragraph_key (r, "pay-online");
+  paragraph_key (r, "pay-phone");
+  paragraph_key (r, "pay-mail");
+  if (st->plans->len == 0)
+    return;
+  paragraph_key (r, cst_statement_template_get_plan_apr (r->tpl) ? "plan-intro-apr" : "plan-intro");
+  for (guint i = 0; i < st->plans->len; i++)
+    {
+      CstPaymentPlan *plan = g_ptr_array_index (st->plans, i);
+      g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+      g_autofree char *line = NULL;
+      g_autofree char *bullet = NULL;
+      const CstPdfStyle style = { .indent = 12 };
+
+      g_hash_table_insert (values, "months", g_strdup_printf ("%u", plan->months));
+      g_hash_table_insert (values, "monthly", cst_money_format (plan->monthly_cents));
+      line = cst_format_placeholders (text (r, "plan-option"), values);
+      bullet = g_strconcat ("• ", line, NULL);
+      cst_pdf_text (r->pdf, bullet, &style);
+    }
+  paragraph_key (r, "plan-last");
+  paragraph_key (r, "plan-missed");
+}
+
+static void
+render_help (Render *r)
+{
+  g_autofree char *notice = filled (r, "financial-assistance");
+  const CstPdfStyle style = { .bold = TRUE };
+
+  section_heading (r, text (r, "help-heading"));
+  cst_pdf_boxed_text (r->pdf, notice, &style);
+}
+
+static void
+render_questions (Render *r)
+{
+  section_heading (r, text (r, "questions-heading"));
+  paragraph_key (r, "questions");
+  paragraph_key (r, "other-doctors");
+  paragraph_key (r, "thanks");
+}
+
+static void
+render_rights (Render *r)
+{
+  section_heading (r, text (r, "rights-heading"));
+  paragraph_key (r, "rights");
+}
+
+static void
+render_glossary (Render *r)
+{
+  const char *keys[3];
+  guint n = cst_statement_glossary_keys (r->st, keys);
+
+  if (n == 0)
+    return;
+  section_heading (r, text (r, "glossary-heading"));
+  for (guint i = 0; i < n; i++)
+    paragraph_key (r, keys[i]);
+}
+
+static void
+render_remittance (Render *r)
+{
+  CstBill *bill = r->st->bill;
+  const CstPdfColumn columns[] = { { NULL, 0.4, CST_PDF_ALIGN_LEFT }, { NULL, 0.6, CST_PDF_ALIGN_LEFT } };
+  const CstPdfStyle cut = { .size = r->body - 2, .grey = 0.4, .align = CST_PDF_ALIGN_CENTER };
+  g_autofree char *amount = cst_money_format (r->st->amount_due_cents);
+  g_autofree char *due = cst_statement_template_format_date (r->tpl, &bill->due_date);
+  g_autofree char *remit_to = g_strdup (cst_statement_template_get_facility (r->tpl, "remit-address"));
+  g_autofree char *changed = g_strconcat ("☐ ", text (r, "remit-changed"), NULL);
+  CstPdfTable *table;
+
+  cst_pdf_space (r->pdf, 12);
+  cst_pdf_rule (r->pdf);
+  cst_pdf_text (r->pdf, text (r, "remit-heading"), &cut);
+  table = cst_pdf_table_begin (r->pdf, columns, 2);
+  cst_pdf_table_row (table, (const char *[]) { text (r, "account-number"),
+                                               bill->account_number ? bill->account_number : "" });
+  cst_pdf_table_row (table, (const char *[]) { text (r, "patient"),
+                                               bill->patient_name ? bill->patient_name : "" });
+  cst_pdf_table_row_styled (table, (const char *[]) { text (r, "remit-amount-due"), amount },
+                            CST_PDF_ROW_BOLD);
+  cst_pdf_table_row_styled (table, (const char *[]) { text (r, "remit-due-date"), due },
+                            CST_PDF_ROW_BOLD);
+  cst_pdf_table_row (table, (const char *[]) { text (r, "remit-enclosed"), "$ ______________" });
+  cst_pdf_table_row (table, (const char *[]) { text (r, "remit-to"), remit_to });
+  cst_pdf_table_end (table);
+  cst_pdf_small_text (r->pdf, changed);
+}
+
+static char *
+codes_text (const CstStatementItem *item)
+{
+  return item->cpt_hcpcs[0]
+         ? g_strdup_printf ("%s · %s · %s", item->revenue_code, item->cpt_hcpcs, item->original)
+         : g_strdup_printf ("%s · %s", item->revenue_code, item->original);
+}
+
+static void
+render_details (Render *r)
+{
+  CstStatement *st = r->st;
+  const CstPdfColumn columns[] = {
+    { text (r, "details-date"), 0.2, CST_PDF_ALIGN_LEFT },
+    { text (r, "details-description"), 0.56, CST_PDF_ALIGN_LEFT },
+    { text (r, "details-quantity"), 0.08, CST_PDF_ALIGN_RIGHT },
+    { text (r, "details-charge"), 0.16, CST_PDF_ALIGN_RIGHT },
+  };
+  g_autofree char *total = filled (r, "details-total");
+  CstPdfTable *table;
+
+  cst_pdf_page_break (r->pdf);
+  section_heading (r, text (r, "details-heading"));
+  table = cst_pdf_table_begin (r->pdf, columns, G_N_ELEMENTS (columns));
+  for (guint i = 0; i < st->items->len; i++)
+    {
+      CstStatementItem *item = g_ptr_array_index (st->items, i);
+      g_autofree char *date = cst_statement_template_format_date (r->tpl, &item->service_date);
+      g_autofree char *units = g_strdup_printf ("%" G_GINT64_FORMAT, item->units);
+      g_autofree char *charge = cst_money_format (item->charge_cents);
+      g_autofree char *codes = codes_text (item);
+
+      cst_pdf_table_row (table, (const char *[]) { date, item->description, units, charge });
+      /* The original chargemaster text and codes, for traceability. */
+      cst_pdf_table_row_styled (table, (const char *[]) { "", codes, "", "" }, CST_PDF_ROW_SUBTLE);
+    }
+  {
+    g_autofree char *sum = cst_money_format (st->detail_total_cents);
+    cst_pdf_table_row_styled (table, (const char *[]) { "", total, "", sum }, CST_PDF_ROW_TOTAL);
+  }
+  cst_pdf_table_end (table);
+}
+
+static void
+render_section (Render              *r,
+                CstStatementSection  section)
+{
+  switch (section)
+    {
+    case CST_SECTION_HEADER: render_header (r); break;
+    case CST_SECTION_AMOUNT_DUE: render_amount_due (r); break;
+    case CST_SECTION_HOW_WE_GOT_THIS: render_waterfall (r); break;
+    case CST_SECTION_CATEGORIES: render_categories (r); break;
+    case CST_SECTION_INSURANCE: render_insurance (r); break;
+    case CST_SECTION_WAYS_TO_PAY: render_ways_to_pay (r); break;
+    case CST_SECTION_HELP_PAYING: render_help (r); break;
+    case CST_SECTION_QUESTIONS: render_questions (r); break;
+    case CST_SECTION_RIGHTS: render_rights (r); break;
+    case CST_SECTION_GLOSSARY: render_glossary (r); break;
+    case CST_SECTION_REMITTANCE: render_remittance (r); break;
+    case CST_SECTION_DETAILS: render_details (r); break;
+    case CST_N_SECTIONS:
+    default: g_assert_not_reached ();
+    }
+}
+
+static CstPdf *
+render (CstStatement  *st,
+        GError       **error)
+{
+  g_autoptr(CstPdf) pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, error);
+  Render r = { st, st->template, NULL, cst_statement_template_get_font_size (st->template) };
+  const CstStatementSection *sections;
+  guint n = 0;
+
+  if (pdf == NULL)
+    return NULL;
+  r.pdf = pdf;
+  /* Metadata: the document kind only, never who it is for. */
+  cst_pdf_set_title (pdf, text (&r, "title"));
+  cst_pdf_set_page_format (pdf, text (&r, "page"));
+  cst_pdf_set_body_size (pdf, r.body);
+  sections = cst_statement_template_get_sections (st->template, &n);
+  for (guint i = 0; i < n; i++)
+    render_section (&r, sections[i]);
+  return g_steal_pointer (&pdf);
+}
+
+/**
+ * cst_statement_render_pdf:
+ *
+ * Returns: (transfer full): the PDF file's bytes
+ */
+GBytes *
+cst_statement_render_pdf (CstStatement  *statement,
+                          GError       **error)
+{
+  g_autoptr(CstPdf) pdf = render (statement, error);
+
+  return pdf ? cst_pdf_finish (pdf, error) : NULL;
+}
+
+gboolean
+cst_statement_render_pdf_to_file (CstStatement  *statement,
+                                  const char    *path,
+                                  GError       **error)
+{
+  g_autoptr(CstPdf) pdf = render (statement, error);
+
+  return pdf != NULL && cst_pdf_save (pdf, path, error);
+}

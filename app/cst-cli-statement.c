@@ -1,0 +1,229 @@
+/* cst-cli-statement.c — custodian-cli statement render
+ *
+ *   custodian-cli statement render BILL.csv --template NAME --output OUT.pdf
+ *                 [--json SUMMARY.json] [--language en|es] [account options]
+ *
+ * The template comes from the database when it can be reached, else from
+ * the template shipped with Custodian (the command stays usable headless
+ * and offline).  Account fields not in the CSV are options; visit dates
+ * default to the span of the service dates, the statement date to today
+ * and the due date to 30 days later.
+ */
+#define G_LOG_DOMAIN "custodian-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdlib.h>
+
+#include "cst-cli.h"
+
+typedef struct
+{
+  char     *template_name;
+  char     *output;
+  char     *json;
+  char     *language;
+  char     *patient;
+  char     *guarantor;
+  char     *account;
+  char     *payer;
+  char     *claim;
+  char     *visit;
+  char     *statement_date;
+  char     *due_date;
+  gint64    paid;
+  gint64    claim_paid;
+  gint64    claim_adjustment;
+  gint64    fap;
+  int       sequence;
+  gboolean  claim_level;
+  gboolean  pending;
+  gboolean  offline;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->template_name);
+  g_free (o->output);
+  g_free (o->json);
+  g_free (o->language);
+  g_free (o->patient);
+  g_free (o->guarantor);
+  g_free (o->account);
+  g_free (o->payer);
+  g_free (o->claim);
+  g_free (o->visit);
+  g_free (o->statement_date);
+  g_free (o->due_date);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+/* The database's template, else the shipped one; says which on stderr. */
+static CstStatementTemplate *
+load_template (const Options  *o,
+               GError        **error)
+{
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) db_error = NULL;
+  CstStatementTemplate *tpl = NULL;
+
+  if (!o->offline && (target = cst_cli_open_target (&db_error)) != NULL &&
+      (conn = cst_db_connect (target->conninfo, &db_error)) != NULL)
+    {
+      tpl = cst_statement_template_store_load (conn, o->template_name, o->language, 0, &db_error);
+      if (tpl != NULL)
+        {
+          g_printerr (_("Using template “%s” (%s) version %d from the database.\n"),
+                      o->template_name, o->language, cst_statement_template_get_version (tpl));
+          return tpl;
+        }
+    }
+  if (db_error != NULL)
+    g_printerr (_("Template not taken from the database (%s); using the shipped one.\n"),
+                db_error->message);
+  return cst_statement_template_new_builtin (o->template_name, o->language, error);
+}
+
+static gboolean
+parse_date_option (const char  *text,
+                   GDate       *date,
+                   GError     **error)
+{
+  if (text == NULL)
+    return TRUE;
+  return cst_input_parse_date (text, date, error);
+}
+
+static gboolean
+apply_account (CstBill        *bill,
+               const Options  *o,
+               GError        **error)
+{
+  GDate today;
+
+  cst_bill_set_text (&bill->patient_name, o->patient);
+  cst_bill_set_text (&bill->guarantor_name, o->guarantor);
+  cst_bill_set_text (&bill->account_number, o->account);
+  cst_bill_set_text (&bill->payer_name, o->payer);
+  cst_bill_set_text (&bill->claim_number, o->claim);
+  if (o->visit && !cst_visit_type_from_nick (o->visit, &bill->visit_type))
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("--visit must be emergency, outpatient, inpatient or observation"));
+      return FALSE;
+    }
+  if (!parse_date_option (o->statement_date, &bill->statement_date, error) ||
+      !parse_date_option (o->due_date, &bill->due_date, error))
+    return FALSE;
+  bill->patient_payments_cents = o->paid;
+  bill->fap_adjustment_cents = o->fap;
+  bill->claim_insurer_paid_cents = o->claim_paid;
+  bill->claim_adjustment_cents = o->claim_adjustment;
+  bill->claim_status = o->pending ? CST_CLAIM_PENDING : CST_CLAIM_PROCESSED;
+  bill->statement_sequence = (guint) MAX (o->sequence, 1);
+  cst_input_today (&today);
+  cst_bill_fill_defaults (bill, &today);
+  return TRUE;
+}
+
+static int
+report_import_problems (GPtrArray *problems,
+                        GError    *error)
+{
+  for (guint i = 0; problems && i < problems->len; i++)
+    {
+      g_autofree char *line = cst_bill_problem_format (g_ptr_array_index (problems, i));
+      g_printerr ("  %s\n", line);
+    }
+  return cst_cli_fail (error);
+}
+
+static void
+print_summary (CstStatement *st)
+{
+  g_autofree char *due = cst_money_format (st->amount_due_cents);
+  g_autofree char *charges = cst_money_format (st->total_charges_cents);
+
+  g_print (_("Statement: %u lines in %u categories; charges %s; amount due %s; %s.\n"),
+           st->bill->lines->len, st->categories->len, charges, due,
+           st->reconciled ? _("totals reconcile") : _("TOTALS DO NOT RECONCILE"));
+  if (st->readability.scored)
+    g_print (_("Readability: grade %.1f, reading ease %.1f (%u words).\n"),
+             st->readability.grade, st->readability.reading_ease, st->readability.words);
+  for (guint i = 0; i < st->flags->len; i++)
+    g_print (_("Review: %s\n"), ((CstStatementFlag *) g_ptr_array_index (st->flags, i))->message);
+}
+
+int
+cst_cli_statement_render (int    argc,
+                          char **argv)
+{
+  g_auto(Options) o = { 0 };
+  const GOptionEntry entries[] = {
+    { "template", 't', 0, G_OPTION_ARG_STRING, &o.template_name, N_("Statement template (default “standard”)"), N_("NAME") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Write the PDF here"), N_("OUT.pdf") },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &o.json, N_("Also write a JSON summary here"), N_("SUMMARY.json") },
+    { "language", 'l', 0, G_OPTION_ARG_STRING, &o.language, N_("Statement language: en or es"), N_("LANG") },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &o.offline, N_("Do not try the database; use the shipped template"), NULL },
+    { "patient", 0, 0, G_OPTION_ARG_STRING, &o.patient, N_("Patient name"), N_("NAME") },
+    { "guarantor", 0, 0, G_OPTION_ARG_STRING, &o.guarantor, N_("Guarantor, when not the patient"), N_("NAME") },
+    { "account", 0, 0, G_OPTION_ARG_STRING, &o.account, N_("Account number"), N_("NUMBER") },
+    { "payer", 0, 0, G_OPTION_ARG_STRING, &o.payer, N_("Insurance plan name"), N_("NAME") },
+    { "claim", 0, 0, G_OPTION_ARG_STRING, &o.claim, N_("Claim number"), N_("NUMBER") },
+    { "visit", 0, 0, G_OPTION_ARG_STRING, &o.visit, N_("emergency, outpatient, inpatient or observation"), N_("TYPE") },
+    { "statement-date", 0, 0, G_OPTION_ARG_STRING, &o.statement_date, N_("Statement date (default today)"), N_("YYYY-MM-DD") },
+    { "due-date", 0, 0, G_OPTION_ARG_STRING, &o.due_date, N_("Due date (default 30 days later)"), N_("YYYY-MM-DD") },
+    { "paid", 0, 0, G_OPTION_ARG_INT64, &o.paid, N_("Payments the patient already made, in cents"), N_("CENTS") },
+    { "financial-help", 0, 0, G_OPTION_ARG_INT64, &o.fap, N_("Financial-assistance part of the adjustments, in cents"), N_("CENTS") },
+    { "claim-level", 0, 0, G_OPTION_ARG_NONE, &o.claim_level, N_("The payer paid the claim as a whole (lines carry charges only)"), NULL },
+    { "claim-paid", 0, 0, G_OPTION_ARG_INT64, &o.claim_paid, N_("Claim-level insurance payment, in cents"), N_("CENTS") },
+    { "claim-adjustment", 0, 0, G_OPTION_ARG_INT64, &o.claim_adjustment, N_("Claim-level adjustment, in cents"), N_("CENTS") },
+    { "pending", 0, 0, G_OPTION_ARG_NONE, &o.pending, N_("The claim is still with the insurer"), NULL },
+    { "sequence", 0, 0, G_OPTION_ARG_INT, &o.sequence, N_("Statement number: 1 new, 2 reminder, 3+ past due"), N_("N") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("BILL.csv — turn an itemized bill into a patient statement PDF"));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(CstBill) bill = NULL;
+  g_autoptr(CstStatementRules) rules = NULL;
+  g_autoptr(CstStatementTemplate) tpl = NULL;
+  g_autoptr(CstStatement) st = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return cst_cli_usage_error (context, error->message);
+  if (argc != 2)
+    return cst_cli_usage_error (context, _("give exactly one bill CSV file"));
+  if (o.output == NULL)
+    return cst_cli_usage_error (context, _("--output is required"));
+  if (o.template_name == NULL)
+    o.template_name = g_strdup ("standard");
+  if (o.language == NULL)
+    o.language = g_strdup ("en");
+  if (!g_str_equal (o.language, "en") && !g_str_equal (o.language, "es"))
+    return cst_cli_usage_error (context, _("--language must be en or es"));
+
+  bill = cst_bill_import_file (argv[1], o.claim_level ? CST_BILL_IMPORT_CLAIM_LEVEL : 0,
+                               &problems, &error);
+  if (bill == NULL)
+    return report_import_problems (problems, error);
+  if (!apply_account (bill, &o, &error) ||
+      !(rules = cst_statement_rules_new_default (&error)) ||
+      !(tpl = load_template (&o, &error)) ||
+      !(st = cst_statement_new (bill, rules, tpl, &error)) ||
+      !cst_statement_render_pdf_to_file (st, o.output, &error))
+    return cst_cli_fail (error);
+  if (o.json != NULL)
+    {
+      g_autofree char *json = cst_statement_to_json (st);
+      if (!g_file_set_contents (o.json, json, -1, &error))
+        return cst_cli_fail (error);
+    }
+  print_summary (st);
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,174 @@
+/* test-statement-pdf.c — the statement PDF read back with Poppler: amount
+ * due, due date, every category heading, page count and footers, the
+ * original codes on the detail pages, Spanish, metadata free of patient
+ * data, and qpdf --check clean */
+#include "config.h"
+
+#include <string.h>
+
+#include <custodian/custodian.h>
+
+#include "cst-test-pdf.h"
+
+static CstStatementRules *rules;
+
+static CstStatement *
+sample_statement (const char *language)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", language, NULL);
+  g_autoptr(GError) error = NULL;
+  CstStatement *st;
+
+  g_assert_nonnull (bill);
+  cst_bill_set_text (&bill->patient_name, "José Núñez");
+  cst_bill_set_text (&bill->account_number, "ACC-0042");
+  cst_bill_set_text (&bill->payer_name, "Acme PPO");
+  cst_bill_set_text (&bill->claim_number, "CLM-77");
+  g_date_set_dmy (&bill->statement_date, 31, 3, 2025);
+  g_date_set_dmy (&bill->due_date, 30, 4, 2025);
+  cst_bill_fill_defaults (bill, NULL);
+  st = cst_statement_new (bill, rules, tpl, &error);
+  g_assert_no_error (error);
+  return st;
+}
+
+static gboolean
+contains (const char *haystack,
+          const char *needle)
+{
+  g_autofree char *a = cst_test_pdf_squash (haystack);
+  g_autofree char *b = cst_test_pdf_squash (needle);
+
+  return strstr (a, b) != NULL;
+}
+
+static void
+assert_contains (const char *haystack,
+                 const char *needle)
+{
+  if (!contains (haystack, needle))
+    g_error ("“%s” not found in the PDF text", needle);
+}
+
+static void
+check_statement_pdf (const char *language,
+                     const char *due_date,
+                     const char *page_one)
+{
+  g_autoptr(CstStatement) st = sample_statement (language);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf (st, &error);
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *footer = NULL;
+  const char *const forbidden[] = { "José", "Núñez", "ACC-0042", "CLM-77", NULL };
+  int pages;
+
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  pages = poppler_document_get_n_pages (doc);
+  g_assert_cmpint (pages, >=, 2);
+  g_assert_cmpint (pages, <=, 6);
+  first = cst_test_pdf_page_text (doc, 0);
+  all = cst_test_pdf_text (doc);
+
+  /* Page 1: amount due, due date, the patient's identity for the stub. */
+  assert_contains (first, "$1,375.96");
+  assert_contains (first, due_date);
+  assert_contains (first, "José Núñez");
+  footer = g_strdup_printf (page_one, pages);
+  assert_contains (first, footer);
+  for (guint i = 0; i < st->categories->len; i++)
+    assert_contains (all, ((CstStatementCategory *) g_ptr_array_index (st->categories, i))->label);
+
+  /* The detail pages: original codes in small type and the reconciliation. */
+  last = cst_test_pdf_page_text (doc, pages - 1);
+  assert_contains (all, "0350 · 74177 · HC CT ABD&PELV W/CONTRAST");
+  assert_contains (last, "$13,364.00");
+  cst_test_pdf_assert_clean_metadata (doc, forbidden);
+  cst_test_pdf_assert_qpdf_clean (pdf);
+}
+
+static void
+test_english (void)
+{
+  check_statement_pdf ("en", "Please pay by April 30, 2025.", "Page 1 of %d");
+}
+
+static void
+test_spanish (void)
+{
+  check_statement_pdf ("es", "Por favor pague antes del 30 de abril de 2025.", "Página 1 de %d");
+}
+
+/* A template edit changes the next rendering: sections dropped, wording. */
+static void
+test_template_edit (void)
+{
+  g_autoptr(CstStatement) base = sample_statement ("en");
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_copy (base->template);
+  const CstStatementSection sections[] = { CST_SECTION_HEADER, CST_SECTION_AMOUNT_DUE,
+                                           CST_SECTION_HELP_PAYING, CST_SECTION_REMITTANCE };
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *all = NULL;
+
+  g_assert_true (cst_statement_template_set_sections (tpl, sections, G_N_ELEMENTS (sections), NULL));
+  cst_statement_template_set_string (tpl, "wording", "you-owe", "Amount you owe");
+  st = cst_statement_new (base->bill, rules, tpl, NULL);
+  pdf = cst_statement_render_pdf (st, NULL);
+  doc = cst_test_pdf_open (pdf);
+  all = cst_test_pdf_text (doc);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), ==, 1);
+  assert_contains (all, "Amount you owe");
+  g_assert_false (contains (all, "What your visit included"));
+  g_assert_false (contains (all, "Details of your charges"));
+}
+
+/* Credit and claim-level variants render the right words. */
+static void
+test_credit_statement (void)
+{
+  const char *csv = "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
+                    "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+                    "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,80000,30000,10000\n";
+  g_autoptr(CstBill) bill = cst_bill_import_csv (csv, strlen (csv), 0, NULL, NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *first = NULL;
+  GDate today;
+
+  bill->patient_payments_cents = 25000;
+  g_date_set_dmy (&today, 10, 5, 2025);
+  cst_bill_fill_defaults (bill, &today);
+  st = cst_statement_new (bill, rules, tpl, NULL);
+  pdf = cst_statement_render_pdf (st, NULL);
+  doc = cst_test_pdf_open (pdf);
+  first = cst_test_pdf_page_text (doc, 0);
+  assert_contains (first, "We owe you $150.00. We will send you a refund.");
+  g_assert_false (contains (first, "-$"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  rules = cst_statement_rules_new_default (NULL);
+  g_test_add_func ("/statement-pdf/english", test_english);
+  g_test_add_func ("/statement-pdf/spanish", test_spanish);
+  g_test_add_func ("/statement-pdf/template-edit", test_template_edit);
+  g_test_add_func ("/statement-pdf/credit", test_credit_statement);
+  status = g_test_run ();
+  cst_statement_rules_unref (rules);
+  return status;
+}
