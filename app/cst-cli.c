@@ -178,6 +178,7 @@ static const Command commands[] = {
   { "db", "seed-demo", run_db_seed_demo, N_("Add synthetic demo data") },
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
+  { "fee", "quote", cst_cli_fee_quote, N_("Quote the fee for a hypothetical request, rule by rule") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
 };
 

@@ -477,6 +477,15 @@ refuse_no_schedule (CstFeeScheduleSet   *set,
 
 /* ---------------------------------------------------------------- quoting */
 
+/* Unconfirmed for this request: the schedule, or the format it prices. */
+static gboolean
+unconfirmed_for (const CstFeeSchedule *s,
+                 CstFeeFormat          format)
+{
+  return s->confidence == CST_FEE_CONFIDENCE_UNCONFIRMED ||
+         s->formats[format].confidence == CST_FEE_CONFIDENCE_UNCONFIRMED;
+}
+
 static CstFeeQuote *
 quote_no_charge (CstFeeQuote          *q,
                  const CstFeeSchedule *s)
@@ -520,7 +529,7 @@ quote_individual (CstFeeScheduleSet    *set,
   q->schedule = hipaa;
   hipaa_total = lines_subtotal (q);
   q->hipaa_cents = hipaa_total;
-  if (cst_fee_schedule_is_unconfirmed (hipaa) && method == CST_FEE_METHOD_HIPAA_AVERAGE)
+  if (unconfirmed_for (hipaa, r->format) && method == CST_FEE_METHOD_HIPAA_AVERAGE)
     cst_fee_quote_add_note (q, CST_FEE_NOTE_UNCONFIRMED, 0, hipaa, NULL);
 
   if (state == NULL || state->kind != CST_FEE_SCHEDULE_FEE)
@@ -553,7 +562,7 @@ quote_individual (CstFeeScheduleSet    *set,
       q->method = CST_FEE_METHOD_STATE_SCHEDULE;
       q->schedule = state;
       cst_fee_quote_add_note (q, CST_FEE_NOTE_HIPAA_HIGHER, hipaa_total, NULL, NULL);
-      if (cst_fee_schedule_is_unconfirmed (state))
+      if (unconfirmed_for (state, r->format))
         cst_fee_quote_add_note (q, CST_FEE_NOTE_UNCONFIRMED, 0, state, NULL);
     }
   else if (state_total > hipaa_total)
@@ -614,7 +623,7 @@ quote_third_party (CstFeeScheduleSet    *set,
           q->unconfirmed = TRUE;
         }
     }
-  if (cst_fee_schedule_is_unconfirmed (state))
+  if (unconfirmed_for (state, r->format))
     cst_fee_quote_add_note (q, CST_FEE_NOTE_UNCONFIRMED, 0, state, NULL);
   if (state->note && state->confidence != CST_FEE_CONFIDENCE_UNCONFIRMED)
     cst_fee_quote_add_note (q, CST_FEE_NOTE_TEXT, 0, state, state->note);

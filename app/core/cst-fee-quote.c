@@ -587,7 +587,10 @@ cst_fee_quote_to_text (CstFeeQuote *quote)
   for (int i = 0; i < quote->n_lines; i++)
     {
       const CstFeeLine *l = &quote->lines[i];
-      g_autofree char *unit = cst_fee_format_money (cst_fee_exact_floor (l->unit));
+      g_autofree char *exact_unit = cst_fee_exact_format (l->unit);
+      g_autofree char *unit = cst_fee_exact_is_whole (l->unit)
+        ? cst_fee_format_money (cst_fee_exact_floor (l->unit))
+        : g_strdup_printf ("%s¢", exact_unit);
       g_autofree char *amount = cst_fee_format_money (l->amount_cents);
       g_autofree char *exact = cst_fee_exact_is_whole (l->exact) ? NULL : cst_fee_exact_format (l->exact);
 

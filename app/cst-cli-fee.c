@@ -1,0 +1,197 @@
+/* cst-cli-fee.c — `custodian-cli fee quote`: the fee for a hypothetical request
+ *
+ * Auditors and scripts check fees with this command, so its options and
+ * its --json output are stable: add, never rename.  Schedules come from
+ * the database when one is reachable and holds them, else from the seed
+ * file shipped inside the program (said on stderr, never on stdout).
+ * Exit status: 0 quoted, 1 refused by the engine (the message says why),
+ * 2 for arguments that cannot be understood (the message names them).
+ */
+#define G_LOG_DOMAIN "custodian-cli"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "cst-cli.h"
+
+typedef struct
+{
+  char    *state, *provider, *requester, *purpose, *format, *delivery, *date, *method;
+  char    *pages, *years, *postage, *labor, *rate, *supplies;
+  gboolean certified, json, seed_only;
+} FeeOptions;
+
+static void
+fee_options_clear (FeeOptions *o)
+{
+  g_free (o->state); g_free (o->provider); g_free (o->requester); g_free (o->purpose);
+  g_free (o->format); g_free (o->delivery); g_free (o->date); g_free (o->method);
+  g_free (o->pages); g_free (o->years); g_free (o->postage); g_free (o->labor);
+  g_free (o->rate); g_free (o->supplies);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FeeOptions, fee_options_clear)
+
+/* Whole numbers only: "12", not "12.5", "1e3" or "-3". */
+static gboolean
+parse_count (GOptionContext *context,
+             const char     *name,
+             const char     *text,
+             gint64          max,
+             gint64         *out,
+             int            *status)
+{
+  guint64 value;
+
+  if (text == NULL)
+    return TRUE;
+  if (!g_ascii_string_to_unsigned (text, 10, 0, (guint64) max, &value, NULL))
+    {
+      g_autofree char *message = g_strdup_printf (_("%s must be a whole number from 0 to %" G_GINT64_FORMAT
+                                                    ", not “%s”"), name, max, text);
+      *status = cst_cli_usage_error (context, message);
+      return FALSE;
+    }
+  *out = (gint64) value;
+  return TRUE;
+}
+
+static gboolean
+bad_choice (GOptionContext *context,
+            const char     *name,
+            const char     *value,
+            const char     *choices,
+            int            *status)
+{
+  g_autofree char *message = g_strdup_printf (_("%s must be one of %s, not “%s”"), name, choices, value);
+
+  *status = cst_cli_usage_error (context, message);
+  return FALSE;
+}
+
+static gboolean
+build_request (GOptionContext *context,
+               FeeOptions     *o,
+               CstFeeRequest  *r,
+               int            *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  cst_fee_request_init (r);
+  if (o->state == NULL)
+    return bad_choice (context, "--state", "", _("a two-letter state code such as PA"), status);
+  if (!cst_fee_request_set_jurisdiction (r, o->state, &error))
+    {
+      g_autofree char *message = g_strdup_printf ("--state: %s", error->message);
+      *status = cst_cli_usage_error (context, message);
+      return FALSE;
+    }
+  if (o->provider && !cst_fee_provider_from_nick (o->provider, &r->provider))
+    return bad_choice (context, "--provider", o->provider, "hospital, physician", status);
+  if (o->requester == NULL)
+    return bad_choice (context, "--requester", "", "patient, personal-representative, patient-directive, "
+                       "attorney, insurer, provider, government, other", status);
+  if (!cst_fee_requester_from_nick (o->requester, &r->requester))
+    return bad_choice (context, "--requester", o->requester, "patient, personal-representative, "
+                       "patient-directive, attorney, insurer, provider, government, other", status);
+  if (o->purpose && !cst_fee_purpose_from_nick (o->purpose, &r->purpose))
+    return bad_choice (context, "--purpose", o->purpose,
+                       "benefits-claim, personal-injury, continuing-care, subpoena, other", status);
+  if (o->format && !cst_fee_format_from_nick (o->format, &r->format))
+    return bad_choice (context, "--format", o->format, "paper, electronic, media, microform", status);
+  if (o->delivery && !cst_fee_delivery_from_nick (o->delivery, &r->delivery))
+    return bad_choice (context, "--delivery", o->delivery, "pickup, mail, email, portal, fax", status);
+  if (o->method && (!cst_fee_method_from_nick (o->method, &r->method) ||
+                    r->method < CST_FEE_METHOD_HIPAA_ACTUAL || r->method > CST_FEE_METHOD_HIPAA_FLAT))
+    return bad_choice (context, "--method", o->method, "actual, average, flat", status);
+  if (o->date && !cst_input_parse_date (o->date, &r->received, NULL))
+    return bad_choice (context, "--date", o->date, _("a real date written YYYY-MM-DD"), status);
+  if (o->pages == NULL)
+    return bad_choice (context, "--pages", "", _("a page count"), status);
+  if (!parse_count (context, "--pages", o->pages, 1000000, &r->pages, status) ||
+      !parse_count (context, "--years", o->years, 200, &r->years, status) ||
+      !parse_count (context, "--postage-cents", o->postage, 10000000, &r->postage_cents, status) ||
+      !parse_count (context, "--labor-minutes", o->labor, 100000, &r->labor_minutes, status) ||
+      !parse_count (context, "--hourly-rate-cents", o->rate, 10000000, &r->hourly_rate_cents, status) ||
+      !parse_count (context, "--supplies-cents", o->supplies, 10000000, &r->supplies_cents, status))
+    return FALSE;
+  r->certified = o->certified;
+  return TRUE;
+}
+
+/* The database's schedules if one is reachable and holds them. */
+static CstFeeScheduleSet *
+load_schedules (gboolean seed_only)
+{
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) seed_error = NULL;
+  CstFeeScheduleSet *set = NULL;
+
+  if (!seed_only &&
+      (target = cst_cli_open_target (&error)) != NULL &&
+      (conn = cst_db_connect (target->conninfo, &error)) != NULL &&
+      (set = cst_fee_store_load_schedules (conn, &error)) != NULL)
+    return set;
+  if (error != NULL)
+    g_printerr (_("custodian-cli: using the fee schedules shipped with Custodian (%s)\n"), error->message);
+  set = cst_fee_schedule_set_new_from_seed (&seed_error);
+  if (set == NULL)
+    g_printerr ("custodian-cli: %s\n", seed_error->message);
+  return set;
+}
+
+int
+cst_cli_fee_quote (int    argc,
+                   char **argv)
+{
+  g_auto(FeeOptions) o = { 0 };
+  const GOptionEntry entries[] = {
+    { "state", 0, 0, G_OPTION_ARG_STRING, &o.state, N_("US state code of the request"), "XX" },
+    { "provider", 0, 0, G_OPTION_ARG_STRING, &o.provider, N_("hospital (default) or physician"), N_("TYPE") },
+    { "requester", 0, 0, G_OPTION_ARG_STRING, &o.requester,
+      N_("patient, personal-representative, patient-directive, attorney, insurer, provider, government, other"),
+      N_("CLASS") },
+    { "purpose", 0, 0, G_OPTION_ARG_STRING, &o.purpose,
+      N_("benefits-claim, personal-injury, continuing-care, subpoena, other (default)"), N_("PURPOSE") },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("paper (default), electronic, media, microform"),
+      N_("FORMAT") },
+    { "pages", 0, 0, G_OPTION_ARG_STRING, &o.pages, N_("Pages or page-equivalents"), "N" },
+    { "years", 0, 0, G_OPTION_ARG_STRING, &o.years, N_("Years of records spanned"), "N" },
+    { "certified", 0, 0, G_OPTION_ARG_NONE, &o.certified, N_("Certification requested"), NULL },
+    { "delivery", 0, 0, G_OPTION_ARG_STRING, &o.delivery, N_("pickup (default), mail, email, portal, fax"),
+      N_("HOW") },
+    { "postage-cents", 0, 0, G_OPTION_ARG_STRING, &o.postage, N_("Actual postage or shipping"), "N" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &o.date, N_("Received date (default today)"), "YYYY-MM-DD" },
+    { "method", 0, 0, G_OPTION_ARG_STRING, &o.method,
+      N_("HIPAA method for the individual's request: actual, average, flat"), N_("METHOD") },
+    { "labor-minutes", 0, 0, G_OPTION_ARG_STRING, &o.labor,
+      N_("Copying labor (actual method), or clerical time where a state bills it"), "N" },
+    { "hourly-rate-cents", 0, 0, G_OPTION_ARG_STRING, &o.rate, N_("Labor rate per hour (actual method)"), "N" },
+    { "supplies-cents", 0, 0, G_OPTION_ARG_STRING, &o.supplies, N_("Supplies (actual method)"), "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print one JSON object"), NULL },
+    { "seed-only", 0, 0, G_OPTION_ARG_NONE, &o.seed_only,
+      N_("Use the schedules shipped with Custodian; do not connect to a database"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— quote the fee for a hypothetical request"));
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  CstFeeRequest request;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_options (context, &argc, &argv, &status) ||
+      !build_request (context, &o, &request, &status))
+    return status;
+  if ((set = load_schedules (o.seed_only)) == NULL)
+    return EXIT_FAILURE;
+  if ((quote = cst_fee_engine_quote (set, &request, &error)) == NULL)
+    return cst_cli_fail (error);
+  output = o.json ? cst_fee_quote_to_json (quote) : cst_fee_quote_to_text (quote);
+  g_print ("%s%s", output, o.json ? "\n" : "");
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,170 @@
+/* test-fee-cli.c — `custodian-cli fee quote`: exit codes, messages naming
+ * the bad argument, the stable --json keys, database or seed schedules */
+#include "config.h"
+
+#include <sys/wait.h>
+
+#include "cst-test-db.h"
+
+static char *cli;
+
+static int
+run (char      **out,
+     char      **err,
+     const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, cli);
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+static void
+test_json (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", "IL", "--requester", "attorney",
+                "--format", "electronic", "--pages", "60", "--date", "2024-05-01", "--json", NULL);
+
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_true (g_str_has_prefix (out, "{\"total_cents\":6399,\"method\":\"state-schedule\","
+                                        "\"jurisdiction\":\"IL\",\"schedule_version\":\"IL-2024@1\""));
+  g_assert_true (g_str_has_suffix (out, "}\n"));
+  for (const char *const *key = (const char *const[]) { "\"lines\":[", "\"description\":", "\"quantity\":",
+                                                        "\"unit_cents\":", "\"amount_cents\":", "\"rule\":",
+                                                        "\"citation\":", "\"notes\":[", NULL }; *key; key++)
+    g_assert_nonnull (strstr (out, *key));
+}
+
+static void
+test_text_and_refusals (void)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  int rc;
+
+  rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", "GA", "--requester", "attorney",
+            "--pages", "150", "--certified", "--delivery", "mail", "--postage-cents", "500",
+            "--date", "2024-09-10", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "Total: $159.38"));
+
+  /* A date no schedule covers: refused by the engine, exit 1. */
+  rc = run (&out2, &err2, "fee", "quote", "--seed-only", "--state", "PA", "--requester", "attorney",
+            "--pages", "10", "--date", "2024-06-03", NULL);
+  g_assert_cmpint (rc, ==, 1);
+  g_assert_nonnull (strstr (err2, "never quoted from another year"));
+  g_assert_cmpstr (out2, ==, "");
+
+  /* HIPAA flat fee for a patient's electronic copy. */
+  rc = run (&out3, &err3, "fee", "quote", "--seed-only", "--state", "NY", "--requester", "patient",
+            "--format", "electronic", "--pages", "40", "--method", "flat", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_true (g_str_has_prefix (out3, "{\"total_cents\":650,\"method\":\"hipaa-flat\""));
+}
+
+static void
+test_bad_arguments (void)
+{
+  const char *const cases[][4] = {
+    { "--pages", "-3", "--pages", NULL },
+    { "--pages", "12.5", "--pages", NULL },
+    { "--pages", "9999999", "--pages", NULL },
+    { "--requester", "lawyer", "--requester", NULL },
+    { "--state", "ZZ", "--state", NULL },
+    { "--format", "fax", "--format", NULL },
+    { "--delivery", "pigeon", "--delivery", NULL },
+    { "--date", "2025-02-30", "--date", NULL },
+    { "--method", "state-schedule", "--method", NULL },
+    { "--postage-cents", "lots", "--postage-cents", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      const char *state = g_str_equal (cases[i][0], "--state") ? cases[i][1] : "PA";
+      const char *requester = g_str_equal (cases[i][0], "--requester") ? cases[i][1] : "attorney";
+      int rc;
+
+      if (g_str_equal (cases[i][0], "--state") || g_str_equal (cases[i][0], "--requester"))
+        rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", state, "--requester", requester,
+                  "--pages", "10", NULL);
+      else
+        rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", state, "--requester", requester,
+                  "--pages", "10", cases[i][0], cases[i][1], NULL);
+      if (g_str_equal (cases[i][0], "--pages"))
+        {
+          g_free (out); g_free (err);
+          rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", "PA", "--requester", "attorney",
+                    "--pages", cases[i][1], NULL);
+        }
+      g_assert_cmpint (rc, ==, 2);
+      if (!strstr (err, cases[i][2]))
+        g_error ("message does not name %s: %s", cases[i][2], err);
+    }
+}
+
+/* With a reachable database holding schedules, its versions are used. */
+static void
+test_database_schedules (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(CstFeeSchedule) edited = NULL;
+  g_autoptr(CstFeeSchedule) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *edited_text = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_auto(GStrv) parts = NULL;
+  int rc;
+
+  g_assert_true (cst_fee_store_install_seed (owner, NULL, &error));
+  set = cst_fee_store_load_schedules (owner, &error);
+  g_assert_no_error (error);
+  text = cst_fee_schedule_to_text (cst_fee_schedule_set_lookup (set, "WA-2020"));
+  parts = g_strsplit (text, "request-fee-cents=2800", 2);
+  edited_text = g_strjoinv ("request-fee-cents=2500", parts);
+  edited = cst_fee_schedule_new_from_text (edited_text, &error);
+  g_assert_no_error (error);
+  saved = cst_fee_store_save_version (owner, edited, &error);
+  g_assert_no_error (error);
+
+  rc = run (&out, &err, "--database", db->conninfo, "fee", "quote", "--state", "WA", "--requester",
+            "attorney", "--pages", "50", "--date", "2024-01-15", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_true (g_str_has_prefix (out, "{\"total_cents\":8100,\"method\":\"state-schedule\","
+                                        "\"jurisdiction\":\"WA\",\"schedule_version\":\"WA-2020@2\""));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
+  g_test_add_func ("/fee/cli/json", test_json);
+  g_test_add_func ("/fee/cli/text-and-refusals", test_text_and_refusals);
+  g_test_add_func ("/fee/cli/bad-arguments", test_bad_arguments);
+  g_test_add_func ("/fee/cli/database-schedules", test_database_schedules);
+  status = g_test_run ();
+  g_free (cli);
+  return status;
+}
