@@ -74,6 +74,10 @@ load_template (const Options  *o,
   if (!o->offline && (target = cst_cli_open_target (&db_error)) != NULL &&
       (conn = cst_db_connect (target->conninfo, &db_error)) != NULL)
     {
+      /* The shipped templates become version 1 the first time they are
+       * needed; a login that may not add them just reads. */
+      if (cst_statement_template_store_seed (conn, NULL, NULL))
+        g_debug ("Shipped statement templates are in the database");
       tpl = cst_statement_template_store_load (conn, o->template_name, o->language, 0, &db_error);
       if (tpl != NULL)
         {

@@ -358,9 +358,13 @@ cst_statement_template_store_load (PGconn      *conn,
     return NULL;
   if (PQntuples (res) == 0)
     {
-      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
-                   _("There is no statement template “%s” (%s) version %d."), name, language,
-                   version);
+      if (version == 0)
+        g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                     _("There is no statement template “%s” (%s)."), name, language);
+      else
+        g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                     _("There is no statement template “%s” (%s) version %d."), name, language,
+                     version);
       return NULL;
     }
   return template_from_row (res, error);
