@@ -386,12 +386,15 @@ parse_hcpcs (Parser      *p,
              int          column,
              CstBillLine *line)
 {
-  g_autofree char *code = g_ascii_strup (g_strstrip (g_strdup (field->text)), -1);
+  g_autofree char *code = g_strstrip (g_strdup (field->text));
   gsize n = strlen (code);
   gboolean ok = n == 0 || n == 5;
 
   for (gsize i = 0; ok && i < n; i++)
-    ok = g_ascii_isalnum (code[i]);
+    {
+      ok = g_ascii_isalnum (code[i]);
+      code[i] = g_ascii_toupper (code[i]);
+    }
   if (!ok)
     {
       add_problem (p, field->line, column,
