@@ -100,12 +100,15 @@ check_amount (const char *what,
 }
 
 static gboolean
-check_request (const CstFeeRequest *r,
+check_request (CstFeeScheduleSet   *set,
+               const CstFeeRequest *r,
                GError             **error)
 {
   gboolean needs_pages = !r->inspection_only && r->summary_minutes <= 0;
 
-  if (!cst_input_check_jurisdiction (r->jurisdiction, error))
+  /* Codes with schedules are valid ones; only others need the full check. */
+  if (!(cst_fee_schedule_set_has_jurisdiction (set, r->jurisdiction) && strcmp (r->jurisdiction, "US") != 0) &&
+      !cst_input_check_jurisdiction (r->jurisdiction, error))
     return FALSE;
   if ((guint) r->provider >= CST_FEE_N_PROVIDERS || (guint) r->requester >= CST_FEE_N_REQUESTERS ||
       (guint) r->purpose >= CST_FEE_N_PURPOSES || (guint) r->format >= CST_FEE_N_FORMATS ||
@@ -210,6 +213,47 @@ rates_for (const CstFeeSchedule *s,
   return rates;
 }
 
+/* "pages.paper.21-60": built by hand, as snprintf would dominate the
+ * engine's time. */
+static char *
+append_int (char   *p,
+            gint64  value)
+{
+  char digits[24];
+  int n = 0;
+
+  do
+    digits[n++] = (char) ('0' + value % 10);
+  while ((value /= 10) > 0 && n < (int) sizeof digits);
+  while (n > 0)
+    *p++ = digits[--n];
+  return p;
+}
+
+static void
+tier_rule (char             *rule,
+           const char       *prefix,
+           CstFeeFormat      format,
+           const CstFeeTier *t)
+{
+  const char *nick = cst_fee_format_to_nick (format);
+  gsize lp = strlen (prefix), ln = strlen (nick);
+  char *p = rule;
+
+  g_assert (lp + ln + 2 * 8 + 4 < 48);
+  memcpy (p, prefix, lp);
+  p += lp;
+  *p++ = '.';
+  memcpy (p, nick, ln);
+  p += ln;
+  *p++ = '.';
+  p = append_int (p, t->first);
+  *p++ = '-';
+  if (t->last)
+    p = append_int (p, t->last);
+  *p = '\0';
+}
+
 /* Marginal tiers: page 21 is charged at the 21–60 rate however many pages
  * the request has (fees.md b, conventions). */
 static void
@@ -234,12 +278,7 @@ add_tier_lines (CstFeeQuote          *q,
 
       if (n <= 0)
         break;
-      if (t->last)
-        g_snprintf (rule, sizeof rule, "%s.%s.%" G_GINT64_FORMAT "-%" G_GINT64_FORMAT, rule_prefix,
-                    cst_fee_format_to_nick (format), t->first, t->last);
-      else
-        g_snprintf (rule, sizeof rule, "%s.%s.%" G_GINT64_FORMAT "-", rule_prefix,
-                    cst_fee_format_to_nick (format), t->first);
+      tier_rule (rule, rule_prefix, format, t);
       if (t->flat)
         line = cst_fee_quote_add_line (q, kind, s, rule, 1,
                                        cst_fee_exact_make (t->cents * percent, 100),
@@ -651,7 +690,7 @@ cst_fee_engine_quote (CstFeeScheduleSet   *set,
   g_return_val_if_fail (set != NULL, NULL);
   g_return_val_if_fail (r != NULL, NULL);
 
-  if (!check_request (r, error))
+  if (!check_request (set, r, error))
     return NULL;
   q = cst_fee_quote_new_internal (set);
   memcpy (q->jurisdiction, r->jurisdiction, 3);

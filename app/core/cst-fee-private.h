@@ -150,7 +150,7 @@ struct _CstFeeLine
   gint64                rate_cents;
   gboolean              chargeable;
   gboolean              unconfirmed;
-  char                  rule[32];
+  char                  rule[48];
   const CstFeeSchedule *schedule;
   char                 *description;    /* built on first use */
 };
