@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-due-badge.h"
+#include "cst-fee-quote-panel.h"
 #include "cst-request-detail.h"
 
 typedef struct
@@ -58,6 +59,7 @@ struct _CstRequestDetail
   AdwActionRow    *requester_row;
   AdwActionRow    *contact_row;
   GtkButton       *advance_button;
+  CstFeeQuotePanel *fee_panel;
 
   CstRequestStore *store;
   CstRequest      *request;   /* the live, shared object */
@@ -67,6 +69,7 @@ struct _CstRequestDetail
   gboolean         dirty;
   gboolean         filling;
   gboolean         busy;
+  guint            quote_idle_id;
 };
 
 G_DEFINE_FINAL_TYPE (CstRequestDetail, cst_request_detail, GTK_TYPE_WIDGET)
@@ -271,6 +274,29 @@ read_form (CstRequestDetail  *self,
   return g_steal_pointer (&mine);
 }
 
+/* The live quote follows the form, not the stored request. */
+static gboolean
+update_quote (gpointer user_data)
+{
+  CstRequestDetail *self = user_data;
+  g_autoptr(CstRequest) values = NULL;
+
+  self->quote_idle_id = 0;
+  if (self->base != NULL)
+    values = read_form (self, NULL);
+  if (values == NULL && self->base != NULL)
+    values = g_object_ref (self->base);
+  cst_fee_quote_panel_set_request (self->fee_panel, values);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_quote_update (CstRequestDetail *self)
+{
+  if (self->quote_idle_id == 0)
+    self->quote_idle_id = g_timeout_add (100, update_quote, self);
+}
+
 static void
 load_from_request (CstRequestDetail *self)
 {
@@ -280,6 +306,7 @@ load_from_request (CstRequestDetail *self)
   fill_form (self, self->request);
   set_dirty (self, FALSE);
   update_actions (self);
+  update_quote (self);
 }
 
 static void
@@ -305,7 +332,10 @@ static void
 field_changed_cb (CstRequestDetail *self)
 {
   if (!self->filling && self->request != NULL)
-    set_dirty (self, TRUE);
+    {
+      set_dirty (self, TRUE);
+      queue_quote_update (self);
+    }
 }
 
 static void
@@ -567,6 +597,7 @@ cst_request_detail_dispose (GObject *object)
   CstRequestDetail *self = CST_REQUEST_DETAIL (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->quote_idle_id, g_source_remove);
   cst_request_detail_set_request (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_DETAIL);
   /* GTK 4.8 leaves unnamed template children in place. */
@@ -604,6 +635,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CST_TYPE_DUE_BADGE);
+  g_type_ensure (CST_TYPE_FEE_QUOTE_PANEL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
   BIND (stack); BIND (title_label); BIND (patient_label); BIND (status_label);
@@ -612,7 +644,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   BIND (record_types_row); BIND (records_from_row); BIND (records_to_row); BIND (assignee_row);
   BIND (auth_signed_row); BIND (auth_expires_row); BIND (auth_notes_row); BIND (format_row);
   BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
-  BIND (contact_row); BIND (advance_button);
+  BIND (contact_row); BIND (advance_button); BIND (fee_panel);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
 
@@ -660,6 +692,22 @@ cst_request_detail_set_store (CstRequestDetail *self,
                               CstRequestStore  *store)
 {
   g_set_object (&self->store, store);
+  cst_fee_quote_panel_set_connection (self->fee_panel,
+                                      store ? cst_request_store_get_connection (store) : NULL);
+}
+
+GtkWidget *
+cst_request_detail_get_fee_panel (CstRequestDetail *self)
+{
+  return GTK_WIDGET (self->fee_panel);
+}
+
+/* For tests and scripted use: sets the page count as if typed. */
+void
+cst_request_detail_set_page_count (CstRequestDetail *self,
+                                   int               pages)
+{
+  gtk_spin_button_set_value (self->pages_spin, pages);
 }
 
 CstRequest *
@@ -693,6 +741,7 @@ cst_request_detail_set_request (CstRequestDetail *self,
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       update_actions (self);
+      cst_fee_quote_panel_set_request (self->fee_panel, NULL);
       return;
     }
   g_signal_connect_swapped (request, "notify::version", G_CALLBACK (request_notify_cb), self);

@@ -15,5 +15,8 @@ void        cst_request_detail_set_request  (CstRequestDetail *self,
                                              CstRequest       *request);
 CstRequest *cst_request_detail_get_request  (CstRequestDetail *self);
 gboolean    cst_request_detail_get_dirty    (CstRequestDetail *self);
+GtkWidget  *cst_request_detail_get_fee_panel (CstRequestDetail *self);
+void        cst_request_detail_set_page_count (CstRequestDetail *self,
+                                               int               pages);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "cst-fee-quote-panel.h"
 #include "cst-new-request-dialog.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
@@ -198,6 +199,106 @@ test_new_request_dialog (Fixture *f, gconstpointer data)
   }
 }
 
+static gboolean
+panel_ready (gpointer data)
+{
+  return cst_fee_quote_panel_is_ready (data) && cst_fee_quote_panel_get_quote (data) != NULL;
+}
+
+typedef struct
+{
+  CstFeeQuotePanel *panel;
+  gint64            total;
+} TotalWait;
+
+static gboolean
+total_changed (gpointer data)
+{
+  TotalWait *w = data;
+  CstFeeQuote *quote = cst_fee_quote_panel_get_quote (w->panel);
+  return quote != NULL && cst_fee_quote_get_total_cents (quote) != w->total;
+}
+
+static gboolean
+invoice_issued (gpointer data)
+{
+  return cst_fee_quote_panel_get_invoice_total (data) >= 0;
+}
+
+/* The request view's live quote follows the page count; issuing the
+ * invoice freezes it, and later changes leave the invoice as issued. */
+static void
+test_fee_quote (Fixture *f, gconstpointer data)
+{
+  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
+  CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  CstFeeQuotePanel *panel = CST_FEE_QUOTE_PANEL (cst_request_detail_get_fee_panel (detail));
+  g_autoptr(CstRequest) attorney = NULL;
+  TotalWait wait = { panel, 0 };
+  gint64 invoiced;
+  GListModel *visible;
+
+  /* An attorney's request. */
+  cst_request_list_page_set_scope (page, CST_LIST_SCOPE_OPEN);
+  visible_rows (f);
+  visible = cst_request_list_page_get_visible (page);
+  for (guint i = 0; attorney == NULL && i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr(CstRequest) r = g_list_model_get_item (visible, i);
+      if (cst_request_get_requester_kind (r) == CST_REQUESTER_ATTORNEY)
+        attorney = g_steal_pointer (&r);
+    }
+  g_assert_nonnull (attorney);
+  {
+    /* Paper records in Texas: a state schedule with per-page tiers.  The
+     * detail pane reads the request fresh when it is selected. */
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (attorney));
+    const char *params[] = { id };
+    g_assert_true (cst_db_exec_command (conn,
+      "UPDATE roi_requests SET format = 'paper', jurisdiction = 'TX' WHERE id = $1", 1, params, NULL));
+  }
+  cst_request_list_page_select (page, attorney);
+  g_assert_true (wait_until (details_shown, detail));
+
+  cst_request_detail_set_page_count (detail, 10);
+  if (!wait_until (panel_ready, panel))
+    g_error ("No quote: %s", cst_fee_quote_panel_get_message (panel));
+  wait.total = cst_fee_quote_get_total_cents (cst_fee_quote_panel_get_quote (panel));
+  g_assert_cmpint (wait.total, >, 0);
+  g_assert_cmpint (cst_fee_quote_get_n_lines (cst_fee_quote_panel_get_quote (panel)), >, 0);
+
+  cst_request_detail_set_page_count (detail, 60);
+  g_assert_true (wait_until (total_changed, &wait));
+  wait.total = cst_fee_quote_get_total_cents (cst_fee_quote_panel_get_quote (panel));
+
+  gtk_widget_activate_action (GTK_WIDGET (detail), "detail.save", NULL);
+  g_assert_cmpint (cst_fee_quote_panel_get_invoice_total (panel), <, 0);
+  g_assert_true (cst_fee_quote_panel_issue_invoice (panel));
+  g_assert_true (wait_until (invoice_issued, panel));
+  invoiced = cst_fee_quote_panel_get_invoice_total (panel);
+  g_assert_cmpint (invoiced, ==, wait.total);
+
+  /* A later change requotes, but the issued invoice stays as it was. */
+  cst_request_detail_set_page_count (detail, 5);
+  g_assert_true (wait_until (total_changed, &wait));
+  g_assert_cmpint (cst_fee_quote_panel_get_invoice_total (panel), ==, invoiced);
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (attorney));
+    const char *params[] = { id };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PGresult) res = cst_db_exec (conn,
+      "SELECT total_cents FROM invoices WHERE request_id = $1", 1, params, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (PQntuples (res), ==, 1);
+    g_assert_cmpint (cst_db_int64 (res, 0, 0), ==, invoiced);
+    /* The database itself refuses to change an issued invoice. */
+    g_assert_false (cst_db_exec_command (conn,
+      "UPDATE invoices SET total_cents = total_cents + 1 WHERE request_id = $1", 1, params, &error));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -218,6 +319,8 @@ main (int argc, char **argv)
               test_selection_opens_detail, fixture_teardown);
   g_test_add ("/window/new-request-dialog", Fixture, NULL, fixture_setup,
               test_new_request_dialog, fixture_teardown);
+  g_test_add ("/window/fee-quote", Fixture, NULL, fixture_setup,
+              test_fee_quote, fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -1,0 +1,14 @@
+/* cst-request-fee.h — the fee engine's view of a release-of-information request */
+#pragma once
+
+#include "custodian/cst-fee-engine.h"
+#include "custodian/cst-request.h"
+
+G_BEGIN_DECLS
+
+gboolean cst_request_fee_fill (CstRequest     *request,
+                               CstFeeMethod    method,
+                               CstFeeRequest  *fee_request,
+                               GError        **error);
+
+G_END_DECLS

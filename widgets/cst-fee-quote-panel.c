@@ -1,0 +1,408 @@
+/* cst-fee-quote-panel.c — the live fee quote of a request, and its invoice
+ *
+ * The quote is pure arithmetic on cached schedules, so it is recomputed on
+ * the main thread as the clerk edits pages, format or delivery.  For the
+ * individual's own request the three HIPAA methods are shown side by side
+ * so the clerk can pick the lowest.  "Issue Invoice" freezes the quote in
+ * the database; an issued invoice never changes (corrections are
+ * adjustment invoices), so the button goes away once one exists.
+ */
+#define G_LOG_DOMAIN "cst-fee-quote-panel"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-fee-quote-panel.h"
+
+struct _CstFeeQuotePanel
+{
+  GtkWidget          parent_instance;
+
+  AdwPreferencesGroup *group;
+  GtkDropDown       *method_dropdown;
+  GtkBox            *methods_box;
+  GtkListBox        *lines_box;
+  GtkLabel          *total_label;
+  GtkLabel          *notes_label;
+  GtkLabel          *invoice_label;
+  GtkButton         *issue_button;
+
+  CstConnection     *connection;
+  CstFeeScheduleSet *schedules;
+  CstRequest        *values;
+  CstFeeQuote       *quote;
+  gint64             request_id;
+  gint64             invoice_total;  /* -1: no invoice issued */
+  GCancellable      *cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (CstFeeQuotePanel, cst_fee_quote_panel, GTK_TYPE_WIDGET)
+
+/* The dropdown's order. */
+static const CstFeeMethod methods[] = {
+  CST_FEE_METHOD_DEFAULT, CST_FEE_METHOD_HIPAA_ACTUAL, CST_FEE_METHOD_HIPAA_AVERAGE,
+  CST_FEE_METHOD_HIPAA_FLAT,
+};
+
+static void
+clear_box (GtkWidget *box)
+{
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (box));)
+    {
+      if (GTK_IS_LIST_BOX (box))
+        gtk_list_box_remove (GTK_LIST_BOX (box), child);
+      else
+        gtk_box_remove (GTK_BOX (box), child);
+    }
+}
+
+static GtkWidget *
+line_row (const CstFeeLine *line)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *amount = cst_fee_format_money (cst_fee_line_get_amount_cents (line));
+  g_autofree char *unit = cst_fee_format_money (cst_fee_line_get_unit_cents (line));
+  g_autofree char *subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " × %s · %s · %s"),
+                                               cst_fee_line_get_quantity (line), unit,
+                                               cst_fee_line_get_rule (line),
+                                               cst_fee_line_get_citation (line));
+  GtkWidget *label = gtk_label_new (amount);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cst_fee_line_get_description (line));
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  gtk_widget_add_css_class (label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  if (cst_fee_line_is_unconfirmed (line))
+    {
+      GtkWidget *flag = gtk_label_new (_("Unconfirmed amount"));
+      gtk_widget_add_css_class (flag, "warning");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), flag);
+    }
+  return row;
+}
+
+static CstFeeQuote *
+quote_with (CstFeeQuotePanel *self,
+            CstFeeMethod      method,
+            GError          **error)
+{
+  CstFeeRequest request;
+
+  if (!cst_request_fee_fill (self->values, method, &request, error))
+    return NULL;
+  return cst_fee_engine_quote (self->schedules, &request, error);
+}
+
+/* For the individual's own request: each HIPAA method's total, so the
+ * clerk can pick the lowest. */
+static void
+show_method_comparison (CstFeeQuotePanel *self)
+{
+  gboolean individual = self->values &&
+    (cst_request_get_requester_kind (self->values) == CST_REQUESTER_PATIENT ||
+     cst_request_get_requester_kind (self->values) == CST_REQUESTER_PERSONAL_REPRESENTATIVE);
+
+  clear_box (GTK_WIDGET (self->methods_box));
+  gtk_widget_set_visible (GTK_WIDGET (self->method_dropdown), individual);
+  gtk_widget_set_visible (GTK_WIDGET (self->methods_box), individual);
+  if (!individual)
+    return;
+  for (guint i = 1; i < G_N_ELEMENTS (methods); i++)
+    {
+      g_autoptr(CstFeeQuote) quote = quote_with (self, methods[i], NULL);
+      g_autofree char *money = quote ? cst_fee_format_money (cst_fee_quote_get_total_cents (quote))
+                                     : g_strdup (_("n/a"));
+      g_autofree char *text = g_strdup_printf ("%s: %s", cst_fee_method_to_nick (methods[i]), money);
+      GtkWidget *label = gtk_label_new (text);
+
+      gtk_widget_add_css_class (label, "caption");
+      gtk_box_append (self->methods_box, label);
+    }
+}
+
+static void
+recompute (CstFeeQuotePanel *self)
+{
+  g_autoptr(GError) error = NULL;
+  CstFeeMethod method = methods[MIN (gtk_drop_down_get_selected (self->method_dropdown),
+                                     G_N_ELEMENTS (methods) - 1)];
+  GPtrArray *notes;
+
+  g_clear_pointer (&self->quote, cst_fee_quote_unref);
+  clear_box (GTK_WIDGET (self->lines_box));
+  if (self->values == NULL || self->schedules == NULL)
+    {
+      gtk_label_set_label (self->total_label, "");
+      gtk_label_set_label (self->notes_label, self->schedules ? "" : _("Loading fee schedules…"));
+      gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), FALSE);
+      return;
+    }
+  self->quote = quote_with (self, method, &error);
+  show_method_comparison (self);
+  if (self->quote == NULL)
+    {
+      gtk_label_set_label (self->total_label, "");
+      gtk_label_set_label (self->notes_label, error->message);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), FALSE);
+      return;
+    }
+  for (guint i = 0; i < cst_fee_quote_get_n_lines (self->quote); i++)
+    gtk_list_box_append (self->lines_box, line_row (cst_fee_quote_get_line (self->quote, i)));
+  {
+    g_autofree char *total = cst_fee_format_money (cst_fee_quote_get_total_cents (self->quote));
+    g_autofree char *text = g_strdup_printf (_("Total %s (%s, schedule %s)"), total,
+                                             cst_fee_method_to_nick (cst_fee_quote_get_method (self->quote)),
+                                             cst_fee_quote_get_schedule_version (self->quote));
+    gtk_label_set_label (self->total_label, text);
+  }
+  notes = cst_fee_quote_get_notes (self->quote);
+  {
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    for (guint i = 0; notes != NULL && i < notes->len; i++)
+      g_string_append_printf (text, "%s%s", i ? "\n" : "", (const char *) g_ptr_array_index (notes, i));
+    gtk_label_set_label (self->notes_label, text->str);
+  }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), self->invoice_total < 0);
+}
+
+static void
+show_invoice (CstFeeQuotePanel *self,
+              CstFeeInvoice    *invoice)
+{
+  g_autofree char *total = NULL;
+  g_autofree char *text = NULL;
+
+  if (invoice == NULL)
+    {
+      self->invoice_total = -1;
+      gtk_widget_set_visible (GTK_WIDGET (self->invoice_label), FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->issue_button), TRUE);
+      return;
+    }
+  self->invoice_total = invoice->total_cents;
+  total = cst_fee_format_money (invoice->total_cents);
+  text = g_strdup_printf (_("Invoice %s issued for %s. An issued invoice never changes; "
+                            "a correction is a new adjustment invoice."), invoice->number, total);
+  gtk_label_set_label (self->invoice_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->invoice_label), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->issue_button), FALSE);
+}
+
+typedef struct
+{
+  gint64       request_id;
+  CstFeeQuote *quote;   /* NULL: only list */
+} InvoiceJob;
+
+static void
+invoice_job_free (InvoiceJob *job)
+{
+  g_clear_pointer (&job->quote, cst_fee_quote_unref);
+  g_free (job);
+}
+
+/* Issues (when asked) and returns the request's newest invoice, or none. */
+static gpointer
+invoice_in_thread (PGconn   *conn,
+                   gpointer  data,
+                   GError  **error)
+{
+  InvoiceJob *job = data;
+  g_autoptr(GPtrArray) invoices = NULL;
+
+  if (job->quote != NULL)
+    return cst_fee_store_issue_invoice (conn, job->request_id, job->quote,
+                                        cst_fee_quote_get_total_cents (job->quote), NULL, error);
+  invoices = cst_fee_store_list_invoices (conn, job->request_id, error);
+  if (invoices == NULL || invoices->len == 0)
+    return NULL;
+  return g_steal_pointer (&g_ptr_array_index (invoices, invoices->len - 1));
+}
+
+static void
+invoice_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CstFeeQuotePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeInvoice) invoice = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    {
+      gtk_label_set_label (self->notes_label, error->message);
+      return;
+    }
+  show_invoice (self, invoice);
+  recompute (self);
+}
+
+static void
+run_invoice_job (CstFeeQuotePanel *self,
+                 CstFeeQuote      *quote)
+{
+  InvoiceJob *job = g_new0 (InvoiceJob, 1);
+
+  job->request_id = self->request_id;
+  job->quote = quote ? cst_fee_quote_ref (quote) : NULL;
+  cst_connection_run_async (self->connection, invoice_in_thread, job,
+                            (GDestroyNotify) invoice_job_free,
+                            (GDestroyNotify) cst_fee_invoice_free, self->cancellable,
+                            invoice_done_cb, g_object_ref (self));
+}
+
+/* What "Issue Invoice" does; FALSE when there is nothing to issue. */
+gboolean
+cst_fee_quote_panel_issue_invoice (CstFeeQuotePanel *self)
+{
+  if (self->quote == NULL || self->invoice_total >= 0 || self->request_id == 0)
+    return FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), FALSE);
+  run_invoice_job (self, self->quote);
+  return TRUE;
+}
+
+static void
+issue_clicked_cb (CstFeeQuotePanel *self)
+{
+  cst_fee_quote_panel_issue_invoice (self);
+}
+
+static void
+method_changed_cb (CstFeeQuotePanel *self)
+{
+  recompute (self);
+}
+
+static gpointer
+load_schedules_in_thread (PGconn *conn, gpointer data, GError **error)
+{
+  return cst_fee_store_load_schedules (conn, error);
+}
+
+static void
+schedules_loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CstFeeQuotePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CstFeeScheduleSet *set = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  if (set == NULL || cst_fee_schedule_set_get_schedules (set)->len == 0)
+    {
+      /* No schedules in the database yet: quote from the shipped ones. */
+      g_clear_pointer (&set, cst_fee_schedule_set_unref);
+      set = cst_fee_schedule_set_new_from_seed (NULL);
+    }
+  g_clear_pointer (&self->schedules, cst_fee_schedule_set_unref);
+  self->schedules = set;
+  recompute (self);
+}
+
+static void
+cst_fee_quote_panel_dispose (GObject *object)
+{
+  CstFeeQuotePanel *self = CST_FEE_QUOTE_PANEL (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_FEE_QUOTE_PANEL);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->values);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->quote, cst_fee_quote_unref);
+  g_clear_pointer (&self->schedules, cst_fee_schedule_set_unref);
+  G_OBJECT_CLASS (cst_fee_quote_panel_parent_class)->dispose (object);
+}
+
+static void
+cst_fee_quote_panel_class_init (CstFeeQuotePanelClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = cst_fee_quote_panel_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-fee-quote-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, group);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, method_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, methods_box);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, lines_box);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, total_label);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, notes_label);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, invoice_label);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, issue_button);
+  gtk_widget_class_bind_template_callback (widget_class, issue_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, method_changed_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+cst_fee_quote_panel_init (CstFeeQuotePanel *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->invoice_total = -1;
+}
+
+void
+cst_fee_quote_panel_set_connection (CstFeeQuotePanel *self,
+                                    CstConnection    *connection)
+{
+  if (!g_set_object (&self->connection, connection) || connection == NULL)
+    return;
+  cst_connection_run_async (connection, load_schedules_in_thread, NULL, NULL,
+                            (GDestroyNotify) cst_fee_schedule_set_unref, self->cancellable,
+                            schedules_loaded_cb, g_object_ref (self));
+}
+
+/**
+ * cst_fee_quote_panel_set_request:
+ * @values: the request as the form currently says (not yet saved)
+ */
+void
+cst_fee_quote_panel_set_request (CstFeeQuotePanel *self,
+                                 CstRequest       *values)
+{
+  gint64 id = values ? cst_request_get_id (values) : 0;
+
+  g_set_object (&self->values, values);
+  if (id != self->request_id)
+    {
+      self->request_id = id;
+      show_invoice (self, NULL);
+      if (id != 0 && self->connection != NULL)
+        run_invoice_job (self, NULL);
+    }
+  recompute (self);
+}
+
+CstFeeQuote *
+cst_fee_quote_panel_get_quote (CstFeeQuotePanel *self)
+{
+  return self->quote;
+}
+
+gint64
+cst_fee_quote_panel_get_invoice_total (CstFeeQuotePanel *self)
+{
+  return self->invoice_total;
+}
+
+/* Schedules loaded and the invoice state known: what tests wait for. */
+gboolean
+cst_fee_quote_panel_is_ready (CstFeeQuotePanel *self)
+{
+  return self->schedules != NULL;
+}
+
+/* The note under the lines: why there is no quote, or the quote's notes. */
+const char *
+cst_fee_quote_panel_get_message (CstFeeQuotePanel *self)
+{
+  return gtk_label_get_label (self->notes_label);
+}

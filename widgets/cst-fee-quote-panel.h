@@ -1,0 +1,22 @@
+/* cst-fee-quote-panel.h — the live fee quote of a request, and its invoice */
+#pragma once
+
+#include <adwaita.h>
+#include <custodian/custodian.h>
+
+G_BEGIN_DECLS
+
+#define CST_TYPE_FEE_QUOTE_PANEL (cst_fee_quote_panel_get_type ())
+G_DECLARE_FINAL_TYPE (CstFeeQuotePanel, cst_fee_quote_panel, CST, FEE_QUOTE_PANEL, GtkWidget)
+
+void         cst_fee_quote_panel_set_connection (CstFeeQuotePanel *self,
+                                                 CstConnection    *connection);
+void         cst_fee_quote_panel_set_request    (CstFeeQuotePanel *self,
+                                                 CstRequest       *values);
+CstFeeQuote *cst_fee_quote_panel_get_quote      (CstFeeQuotePanel *self);
+gint64       cst_fee_quote_panel_get_invoice_total (CstFeeQuotePanel *self);
+gboolean     cst_fee_quote_panel_issue_invoice  (CstFeeQuotePanel *self);
+const char  *cst_fee_quote_panel_get_message    (CstFeeQuotePanel *self);
+gboolean     cst_fee_quote_panel_is_ready       (CstFeeQuotePanel *self);
+
+G_END_DECLS
