@@ -1,7 +1,7 @@
 /* cst-statement-json.c — the statement summary as JSON
  *
- * A minimal writer (json-glib is not a dependency): objects, arrays,
- * strings escaped per RFC 8259, integers and finite numbers.  The summary
+ * Written with the shared CstJsonWriter (json-glib is not a dependency).
+ * The summary
  * holds totals, category subtotals, readability and flags; it names no
  * patient and no account, so it can be attached to a ticket or a log.
  */
@@ -10,74 +10,40 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "custodian/cst-input.h"
+#include "custodian/cst-json-writer.h"
 #include "custodian/cst-statement.h"
 
-typedef struct
-{
-  GString  *out;
-  gboolean  first[32];   /* per nesting level: no comma before the first member */
-  guint     depth;
-} Json;
+/* Thin helpers over the shared writer: one key and its value. */
+typedef CstJsonWriter Json;
 
 static void
-separate (Json *j)
+key (Json       *j,
+     const char *name)
 {
-  if (!j->first[j->depth])
-    g_string_append_c (j->out, ',');
-  j->first[j->depth] = FALSE;
+  cst_json_writer_key (j, name);
 }
 
 static void
 open_scope (Json *j,
             char  bracket)
 {
-  g_string_append_c (j->out, bracket);
-  g_assert (j->depth + 1 < G_N_ELEMENTS (j->first));
-  j->first[++j->depth] = TRUE;
+  if (bracket == '{')
+    cst_json_writer_begin_object (j);
+  else
+    cst_json_writer_begin_array (j);
 }
 
 static void
 close_scope (Json *j,
              char  bracket)
 {
-  g_string_append_c (j->out, bracket);
-  j->depth--;
-}
-
-static void
-string_value (Json       *j,
-              const char *text)
-{
-  g_string_append_c (j->out, '"');
-  for (const char *p = text ? text : ""; *p; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (j->out, "\\%c", c);
-      else if (c == '\n')
-        g_string_append (j->out, "\\n");
-      else if (c == '\r')
-        g_string_append (j->out, "\\r");
-      else if (c == '\t')
-        g_string_append (j->out, "\\t");
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (j->out, "\\u%04x", c);
-      else
-        g_string_append_c (j->out, (char) c);
-    }
-  g_string_append_c (j->out, '"');
-}
-
-static void
-key (Json       *j,
-     const char *name)
-{
-  separate (j);
-  string_value (j, name);
-  g_string_append_c (j->out, ':');
+  if (bracket == '}')
+    cst_json_writer_end_object (j);
+  else
+    cst_json_writer_end_array (j);
 }
 
 static void
@@ -86,10 +52,7 @@ member_string (Json       *j,
                const char *value)
 {
   key (j, name);
-  if (value == NULL)
-    g_string_append (j->out, "null");
-  else
-    string_value (j, value);
+  cst_json_writer_string (j, value);
 }
 
 static void
@@ -98,7 +61,7 @@ member_int (Json       *j,
             gint64      value)
 {
   key (j, name);
-  g_string_append_printf (j->out, "%" G_GINT64_FORMAT, value);
+  cst_json_writer_int (j, value);
 }
 
 static void
@@ -107,7 +70,7 @@ member_bool (Json       *j,
              gboolean    value)
 {
   key (j, name);
-  g_string_append (j->out, value ? "true" : "false");
+  cst_json_writer_bool (j, value);
 }
 
 static void
@@ -119,10 +82,14 @@ member_number (Json       *j,
   char buffer[G_ASCII_DTOSTR_BUF_SIZE];
 
   key (j, name);
-  if (!present || !isfinite (value))
-    g_string_append (j->out, "null");
-  else
-    g_string_append (j->out, g_ascii_formatd (buffer, sizeof buffer, "%.2f", value));
+  /* The shared writer has no number type: let it place a null (and its
+   * comma bookkeeping), then put the number where the null stands. */
+  cst_json_writer_null (j);
+  if (present && isfinite (value))
+    {
+      g_string_truncate (j->out, j->out->len - strlen ("null"));
+      g_string_append (j->out, g_ascii_formatd (buffer, sizeof buffer, "%.2f", value));
+    }
 }
 
 static void
@@ -146,8 +113,7 @@ member_lines (Json         *j,
   for (guint i = 0; i < lines->len; i++)
     {
       const CstBillLine *line = g_ptr_array_index (st->bill->lines, g_array_index (lines, guint, i));
-      separate (j);
-      g_string_append_printf (j->out, "%u", line->source_line);
+      cst_json_writer_int (j, line->source_line);
     }
   close_scope (j, ']');
 }
@@ -183,7 +149,6 @@ write_categories (Json         *j,
     {
       CstStatementCategory *c = g_ptr_array_index (st->categories, i);
 
-      separate (j);
       open_scope (j, '{');
       member_string (j, "key", c->key);
       member_string (j, "label", c->label);
@@ -216,7 +181,6 @@ write_waterfall_and_plans (Json         *j,
   for (guint i = 0; i < st->waterfall->len; i++)
     {
       CstWaterfallRow *row = g_ptr_array_index (st->waterfall, i);
-      separate (j);
       open_scope (j, '{');
       member_string (j, "key", row->key);
       member_string (j, "label", row->label);
@@ -231,7 +195,6 @@ write_waterfall_and_plans (Json         *j,
   for (guint i = 0; i < st->plans->len; i++)
     {
       CstPaymentPlan *plan = g_ptr_array_index (st->plans, i);
-      separate (j);
       open_scope (j, '{');
       member_int (j, "months", plan->months);
       member_int (j, "monthly_cents", plan->monthly_cents);
@@ -275,7 +238,6 @@ write_flags (Json         *j,
   for (guint i = 0; i < st->flags->len; i++)
     {
       CstStatementFlag *flag = g_ptr_array_index (st->flags, i);
-      separate (j);
       open_scope (j, '{');
       member_string (j, "kind", cst_statement_flag_kind_to_nick (flag->kind));
       member_string (j, "message", flag->message);
@@ -293,7 +255,10 @@ write_flags (Json         *j,
 char *
 cst_statement_to_json (CstStatement *st)
 {
-  Json j = { g_string_new (NULL), { TRUE }, 0 };
+  GString *out = g_string_new (NULL);
+  Json j;
+
+  cst_json_writer_init (&j, out);
 
   open_scope (&j, '{');
   member_string (&j, "format", "custodian-statement-summary/1");
@@ -313,6 +278,6 @@ cst_statement_to_json (CstStatement *st)
   write_readability (&j, st);
   write_flags (&j, st);
   close_scope (&j, '}');
-  g_string_append_c (j.out, '\n');
-  return g_string_free (j.out, FALSE);
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
 }
