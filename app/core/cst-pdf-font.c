@@ -186,6 +186,29 @@ cst_ttf_lookup_glyph (GBytes   *font,
   return lookup_glyph (&f, find_cmap4 (&f), c);
 }
 
+/* Advance width in thousandths of an em, read from hmtx.  Measuring
+ * through libharu instead would mark every measured glyph as used and
+ * embed it. */
+float
+cst_ttf_advance (GBytes   *font,
+                 gunichar  c)
+{
+  Font f = { NULL, 0 };
+  Table head, hhea, hmtx;
+  guint gid, n_metrics, units;
+
+  f.data = g_bytes_get_data (font, &f.size);
+  if (!find_table (&f, "head", &head) || !find_table (&f, "hhea", &hhea) ||
+      !find_table (&f, "hmtx", &hmtx))
+    return 0;
+  gid = lookup_glyph (&f, find_cmap4 (&f), c);
+  n_metrics = MAX (1u, u16 (&f, hhea.offset + 34));
+  units = u16 (&f, head.offset + 18);
+  if (units == 0)
+    return 0;
+  return (float) u16 (&f, hmtx.offset + 4 * (gsize) MIN (gid, n_metrics - 1)) * 1000.0f / units;
+}
+
 /* --- the subset --- */
 
 typedef struct
@@ -317,14 +340,37 @@ mark_glyphs (const Source *src,
   return TRUE;
 }
 
+/* A format 4 cmap with one segment per run of consecutive codes that map
+ * to consecutive glyphs: for Windows-1252 about thirty segments. */
 static GBytes *
 build_cmap (const gunichar *codes,
             const guint16  *glyphs,
             guint           n)
 {
+  g_autoptr(GArray) starts = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) deltas = g_array_new (FALSE, FALSE, sizeof (guint));
   GByteArray *out = g_byte_array_new ();
-  guint segs = n + 1, search = 1, selector = 0;
+  guint segs, search = 1, selector = 0, last = 0xFFFF, one = 1;
 
+  for (guint i = 0; i < n; i++)
+    {
+      guint delta = (glyphs[i] - codes[i]) & 0xFFFF;
+
+      if (ends->len > 0 && codes[i] == g_array_index (ends, guint, ends->len - 1) + 1 &&
+          delta == g_array_index (deltas, guint, deltas->len - 1))
+        {
+          g_array_index (ends, guint, ends->len - 1) = codes[i];
+          continue;
+        }
+      g_array_append_val (starts, codes[i]);
+      g_array_append_val (ends, codes[i]);
+      g_array_append_val (deltas, delta);
+    }
+  g_array_append_val (starts, last);
+  g_array_append_val (ends, last);
+  g_array_append_val (deltas, one);
+  segs = starts->len;
   while (search * 2 <= segs)
     {
       search *= 2;
@@ -342,18 +388,62 @@ build_cmap (const gunichar *codes,
   put16 (out, 2 * search);
   put16 (out, selector);
   put16 (out, 2 * segs - 2 * search);
-  for (guint i = 0; i < n; i++)
-    put16 (out, codes[i]);
-  put16 (out, 0xFFFF);
+  for (guint i = 0; i < segs; i++)
+    put16 (out, g_array_index (ends, guint, i));
   put16 (out, 0);
-  for (guint i = 0; i < n; i++)
-    put16 (out, codes[i]);
-  put16 (out, 0xFFFF);
-  for (guint i = 0; i < n; i++)
-    put16 (out, (glyphs[i] - codes[i]) & 0xFFFF);
-  put16 (out, 1);
+  for (guint i = 0; i < segs; i++)
+    put16 (out, g_array_index (starts, guint, i));
+  for (guint i = 0; i < segs; i++)
+    put16 (out, g_array_index (deltas, guint, i));
   for (guint i = 0; i < segs; i++)
     put16 (out, 0);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The name table cut to the family, style and PostScript names (IDs 1–6)
+ * that libharu and PDF viewers read; copyright and licence texts stay in
+ * the installed font. */
+static GBytes *
+build_name (const Font *f)
+{
+  Table t;
+  GByteArray *records = g_byte_array_new ();
+  GByteArray *strings = g_byte_array_new ();
+  GByteArray *out = g_byte_array_new ();
+  guint count, storage, kept = 0;
+
+  if (!find_table (f, "name", &t) || t.length < 6)
+    {
+      g_byte_array_unref (records);
+      g_byte_array_unref (strings);
+      g_byte_array_unref (out);
+      return NULL;
+    }
+  count = u16 (f, t.offset + 2);
+  storage = u16 (f, t.offset + 4);
+  for (guint i = 0; i < count; i++)
+    {
+      gsize rec = t.offset + 6 + 12 * (gsize) i;
+      guint platform = u16 (f, rec), name_id = u16 (f, rec + 6);
+      guint len = u16 (f, rec + 8), offset = u16 (f, rec + 10);
+      gsize at = t.offset + storage + offset;
+
+      if (rec + 12 > t.offset + t.length || (platform != 1 && platform != 3) ||
+          name_id < 1 || name_id > 6 || at + len > f->size)
+        continue;
+      g_byte_array_append (records, f->data + rec, 8);
+      put16 (records, len);
+      put16 (records, strings->len);
+      g_byte_array_append (strings, f->data + at, len);
+      kept++;
+    }
+  put16 (out, 0);
+  put16 (out, kept);
+  put16 (out, 6 + 12 * kept);
+  g_byte_array_append (out, records->data, records->len);
+  g_byte_array_append (out, strings->data, strings->len);
+  g_byte_array_unref (records);
+  g_byte_array_unref (strings);
   return g_byte_array_free_to_bytes (out);
 }
 
@@ -468,6 +558,61 @@ copy_table (const Font *f,
   return find_table (f, tag, &t) ? g_bytes_new (f->data + t.offset, t.length) : NULL;
 }
 
+/* Appends one glyph without its TrueType hinting instructions: a PDF
+ * viewer scales outlines itself, and the instructions (with the fpgm,
+ * prep and cvt tables they need) were a third of what libharu copied and
+ * compressed for every document. */
+static void
+append_unhinted (GByteArray   *glyf,
+                 const guint8 *glyph,
+                 gsize         len)
+{
+  gint16 contours = len >= 10 ? (gint16) (glyph[0] << 8 | glyph[1]) : 0;
+  static const guint8 no_instructions[2] = { 0, 0 };
+
+  if (len < 10)
+    {
+      g_byte_array_append (glyf, glyph, (guint) len);
+      return;
+    }
+  if (contours >= 0)
+    {
+      gsize at = 10 + 2 * (gsize) contours;
+      gsize n_instructions = at + 2 <= len ? (gsize) (glyph[at] << 8 | glyph[at + 1]) : 0;
+
+      if (at + 2 + n_instructions > len)
+        {
+          g_byte_array_append (glyf, glyph, (guint) len);
+          return;
+        }
+      g_byte_array_append (glyf, glyph, (guint) at);
+      g_byte_array_append (glyf, no_instructions, 2);
+      g_byte_array_append (glyf, glyph + at + 2 + n_instructions, (guint) (len - at - 2 - n_instructions));
+      return;
+    }
+  {
+    gsize p = 10, start = glyf->len;
+
+    g_byte_array_append (glyf, glyph, (guint) len);
+    while (p + 4 <= len)
+      {
+        guint flags = (guint) (glyph[p] << 8 | glyph[p + 1]);
+        gsize next = p + 4 + ((flags & 0x0001) ? 4 : 2);
+
+        next += (flags & 0x0008) ? 2 : (flags & 0x0040) ? 4 : (flags & 0x0080) ? 8 : 0;
+        /* Clear WE_HAVE_INSTRUCTIONS; the instructions follow the last
+         * component and are cut off below. */
+        glyf->data[start + p] = (guint8) ((flags & ~0x0100u) >> 8);
+        if (!(flags & 0x0020) || next > len)
+          {
+            g_byte_array_set_size (glyf, (guint) (start + MIN (next, len)));
+            return;
+          }
+        p = next;
+      }
+  }
+}
+
 /* The glyphs, loca (long) and hmtx of the kept glyphs, renumbered. */
 static void
 write_glyphs (const Source  *src,
@@ -486,17 +631,17 @@ write_glyphs (const Source  *src,
   n_metrics = MAX (1u, u16 (&src->f, hhea.offset + 34));
   for (guint gid = 0; gid < src->n_glyphs; gid++)
     {
-      gsize start = 0, end = 0, metric;
+      gsize start = 0, end = 0, metric, at = glyf->len;
       static const guint8 zeros[4] = { 0 };
 
       if (!keep[gid])
         continue;
       glyph_range (src, gid, &start, &end);
+
       put32 (loca, glyf->len);
-      g_byte_array_append (glyf, src->f.data + src->glyf.offset + start, (guint) (end - start));
-      each_component (glyf->data + glyf->len - (end - start), end - start,
-                      renumber_component, (gpointer) new_ids);
-      g_byte_array_append (glyf, zeros, (guint) ((4 - (end - start) % 4) % 4));
+      append_unhinted (glyf, src->f.data + src->glyf.offset + start, end - start);
+      each_component (glyf->data + at, glyf->len - at, renumber_component, (gpointer) new_ids);
+      g_byte_array_append (glyf, zeros, (guint) ((4 - (glyf->len - at) % 4) % 4));
       metric = hmtx_in.offset + 4 * (gsize) MIN (gid, n_metrics - 1);
       put16 (hmtx, u16 (&src->f, metric));
       put16 (hmtx, gid < n_metrics ? u16 (&src->f, metric + 2)
@@ -567,7 +712,7 @@ cst_ttf_subset (GBytes         *font,
   GBytes *piece;
   gsize cmap;
   guint n_codes = 0, n_kept = 0;
-  const char *const copied[] = { "OS/2", "cvt ", "fpgm", "name", "prep" };
+  const char *const copied[] = { "OS/2" };
 
   g_array_set_clear_func (tables, clear_table);
   src.f.data = g_bytes_get_data (font, &src.f.size);
@@ -621,6 +766,9 @@ cst_ttf_subset (GBytes         *font,
   if ((piece = patched_table (&src.f, "hhea", 36, 34, n_kept)) == NULL)
     goto unsupported;
   add_table (tables, "hhea", piece);
+  if ((piece = build_name (&src.f)) == NULL)
+    goto unsupported;
+  add_table (tables, "name", piece);
   for (guint i = 0; i < G_N_ELEMENTS (copied); i++)
     if ((piece = copy_table (&src.f, copied[i])) != NULL)
       add_table (tables, copied[i], piece);
@@ -739,6 +887,9 @@ prepare_latin (CstPdfFonts *fonts,
     fonts->latin_path = store_in_memory_file (subset);
   if (fonts->latin_path == NULL)
     fonts->latin_path = g_strdup (fonts->latin_source);
+  for (guint b = 0x20; b < 256; b++)
+    if (fonts->latin_has[b])
+      fonts->latin_widths[b] = cst_ttf_advance (source, cp1252_to_unichar (b));
 }
 
 static GBytes *

@@ -16,6 +16,7 @@ typedef struct
   char    *latin_path;      /* the file libharu loads: the subset, or the original */
   char    *latin_source;    /* the font file found on the system */
   gboolean latin_has[256];  /* Windows-1252 byte → the font draws it */
+  float    latin_widths[256]; /* advance widths, thousandths of an em */
   char    *unicode_path;    /* NULL when no fallback font was found */
   GBytes  *unicode_data;    /* for coverage lookups */
 } CstPdfFonts;
@@ -27,6 +28,8 @@ gboolean           cst_pdf_unicode_font_has   (const CstPdfFonts *fonts,
 
 /* TrueType helpers, exported for tests only. */
 guint16            cst_ttf_lookup_glyph       (GBytes      *font,
+                                               gunichar     c);
+float              cst_ttf_advance            (GBytes      *font,
                                                gunichar     c);
 GBytes            *cst_ttf_subset             (GBytes      *font,
                                                const gunichar *codepoints,
@@ -90,6 +93,12 @@ struct _CstPdf
   HPDF_STATUS        error_detail;
   gboolean           finished;
   GString           *run;
+  /* Text state already set on state_page, so repeated lines do not
+   * repeat Tf and Tr operators (a third of the content stream). */
+  HPDF_Page          state_page;
+  HPDF_Font          state_font;
+  double             state_size;
+  gboolean           state_bold;
 };
 
 #define CST_PDF_FOOTER_HEIGHT 26.0
