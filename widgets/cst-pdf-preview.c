@@ -1,0 +1,428 @@
+/* cst-pdf-preview.c — a PDF shown page by page, rendered with Poppler
+ *
+ * Loading and rendering run on a worker thread; the main loop only swaps
+ * in the finished texture.  A newer request (another page, another zoom,
+ * another document) supersedes older ones: each job carries a generation
+ * number and stale results are dropped, so typing never waits on a render.
+ * Printing renders the same PDF pages, so paper matches the preview.
+ */
+#define G_LOG_DOMAIN "cst-pdf-preview"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <poppler.h>
+
+#include "cst-pdf-preview.h"
+
+#define MIN_ZOOM 0.25
+#define MAX_ZOOM 4.0
+
+struct _CstPdfPreview
+{
+  GtkWidget        parent_instance;
+
+  GtkPicture      *picture;
+  GtkLabel        *page_label;
+  GtkButton       *prev_button;
+  GtkButton       *next_button;
+  GtkStack        *stack;
+  GtkLabel        *error_label;
+
+  GBytes          *pdf;
+  PopplerDocument *document;   /* used by one thread at a time: see render_in_thread */
+  GMutex           lock;
+  int              page;
+  int              n_pages;
+  double           zoom;
+  guint            generation;
+  guint            pending;
+  int              rendered_width;
+};
+
+G_DEFINE_FINAL_TYPE (CstPdfPreview, cst_pdf_preview, GTK_TYPE_WIDGET)
+
+typedef struct
+{
+  guint            generation;
+  GBytes          *pdf;        /* set when the document must be (re)loaded */
+  int              page;
+  double           scale;      /* pixels per point */
+  /* results */
+  PopplerDocument *document;
+  int              n_pages;
+  GdkTexture      *texture;
+} RenderJob;
+
+static void
+render_job_free (RenderJob *job)
+{
+  g_clear_pointer (&job->pdf, g_bytes_unref);
+  g_clear_object (&job->document);
+  g_clear_object (&job->texture);
+  g_free (job);
+}
+
+static GdkTexture *
+render_page (PopplerPage *page,
+             double       scale)
+{
+  double width_pt, height_pt;
+  int width, height;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  GdkTexture *texture;
+  g_autoptr(GBytes) bytes = NULL;
+
+  poppler_page_get_size (page, &width_pt, &height_pt);
+  width = MAX (1, (int) (width_pt * scale));
+  height = MAX (1, (int) (height_pt * scale));
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  /* Poppler leaves the background transparent: paper is white. */
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  poppler_page_render (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
+                                    cairo_image_surface_get_stride (surface));
+  return texture;
+}
+
+static void
+render_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  CstPdfPreview *self = source_object;
+  RenderJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  PopplerPage *page;
+  PopplerDocument *document;
+
+  g_mutex_lock (&self->lock);
+  if (job->pdf != NULL)
+    {
+      job->document = poppler_document_new_from_bytes (job->pdf, NULL, &error);
+      if (job->document == NULL)
+        {
+          g_mutex_unlock (&self->lock);
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+    }
+  document = job->document ? job->document : self->document;
+  if (document == NULL)
+    {
+      g_mutex_unlock (&self->lock);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No document to show."));
+      return;
+    }
+  job->n_pages = poppler_document_get_n_pages (document);
+  job->page = CLAMP (job->page, 0, MAX (0, job->n_pages - 1));
+  page = poppler_document_get_page (document, job->page);
+  if (page != NULL)
+    {
+      job->texture = render_page (page, job->scale);
+      g_object_unref (page);
+    }
+  g_mutex_unlock (&self->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+update_controls (CstPdfPreview *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->n_pages > 0)
+    /* TRANSLATORS: page 2 of 5, at 100 % zoom */
+    text = g_strdup_printf (_("Page %d of %d · %d %%"), self->page + 1, self->n_pages,
+                            (int) (self->zoom * 100 + 0.5));
+  gtk_label_set_label (self->page_label, text ? text : "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->prev_button), self->page > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->page + 1 < self->n_pages);
+}
+
+static void
+rendered_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  CstPdfPreview *self = CST_PDF_PREVIEW (object);
+  RenderJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->pending--;
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (job->generation == self->generation)
+        {
+          gtk_label_set_label (self->error_label, error->message);
+          gtk_stack_set_visible_child_name (self->stack, "error");
+        }
+      return;
+    }
+  if (job->document != NULL)
+    {
+      /* A new document replaces the old one even if its first render is
+       * already stale. */
+      g_mutex_lock (&self->lock);
+      g_set_object (&self->document, job->document);
+      g_mutex_unlock (&self->lock);
+    }
+  if (job->generation != self->generation)
+    return;
+  self->n_pages = job->n_pages;
+  self->page = job->page;
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (job->texture));
+  self->rendered_width = job->texture ? gdk_texture_get_width (job->texture) : 0;
+  gtk_stack_set_visible_child_name (self->stack, "page");
+  update_controls (self);
+}
+
+static void
+queue_render (CstPdfPreview *self,
+              GBytes        *pdf)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, rendered_cb, NULL);
+  RenderJob *job = g_new0 (RenderJob, 1);
+
+  job->generation = ++self->generation;
+  job->pdf = pdf ? g_bytes_ref (pdf) : NULL;
+  job->page = self->page;
+  /* 96 pixels per inch on screen at 100 %. */
+  job->scale = self->zoom * 96.0 / 72.0 * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  self->pending++;
+  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
+  g_task_set_source_tag (task, queue_render);
+  g_task_run_in_thread (task, render_in_thread);
+  update_controls (self);
+}
+
+static void
+prev_clicked_cb (CstPdfPreview *self)
+{
+  cst_pdf_preview_set_page (self, self->page - 1);
+}
+
+static void
+next_clicked_cb (CstPdfPreview *self)
+{
+  cst_pdf_preview_set_page (self, self->page + 1);
+}
+
+static void
+zoom_in_cb (CstPdfPreview *self)
+{
+  cst_pdf_preview_set_zoom (self, self->zoom * 1.25);
+}
+
+static void
+zoom_out_cb (CstPdfPreview *self)
+{
+  cst_pdf_preview_set_zoom (self, self->zoom / 1.25);
+}
+
+static void
+preview_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  CstPdfPreview *self = CST_PDF_PREVIEW (widget);
+
+  if (g_str_equal (action_name, "preview.next-page"))
+    next_clicked_cb (self);
+  else if (g_str_equal (action_name, "preview.previous-page"))
+    prev_clicked_cb (self);
+  else if (g_str_equal (action_name, "preview.zoom-in"))
+    zoom_in_cb (self);
+  else if (g_str_equal (action_name, "preview.zoom-out"))
+    zoom_out_cb (self);
+  else if (g_str_equal (action_name, "preview.zoom-reset"))
+    cst_pdf_preview_set_zoom (self, 1.0);
+}
+
+static void
+cst_pdf_preview_dispose (GObject *object)
+{
+  CstPdfPreview *self = CST_PDF_PREVIEW (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_PDF_PREVIEW);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (cst_pdf_preview_parent_class)->dispose (object);
+}
+
+static void
+cst_pdf_preview_finalize (GObject *object)
+{
+  CstPdfPreview *self = CST_PDF_PREVIEW (object);
+
+  /* Render tasks hold a reference, so none is running now. */
+  g_clear_object (&self->document);
+  g_clear_pointer (&self->pdf, g_bytes_unref);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (cst_pdf_preview_parent_class)->finalize (object);
+}
+
+static void
+cst_pdf_preview_class_init (CstPdfPreviewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char *const actions[] = { "preview.next-page", "preview.previous-page",
+                                         "preview.zoom-in", "preview.zoom-out", "preview.zoom-reset" };
+
+  object_class->dispose = cst_pdf_preview_dispose;
+  object_class->finalize = cst_pdf_preview_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-pdf-preview.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, picture);
+  gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, page_label);
+  gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, prev_button);
+  gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, next_button);
+  gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, stack);
+  gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, error_label);
+  gtk_widget_class_bind_template_callback (widget_class, prev_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, zoom_in_cb);
+  gtk_widget_class_bind_template_callback (widget_class, zoom_out_cb);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    gtk_widget_class_install_action (widget_class, actions[i], NULL, preview_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Down, 0, "preview.next-page", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Page_Up, 0, "preview.previous-page", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "preview.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "preview.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "preview.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "preview.zoom-reset", NULL);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+cst_pdf_preview_init (CstPdfPreview *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_mutex_init (&self->lock);
+  self->zoom = 1.0;
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  update_controls (self);
+}
+
+GtkWidget *
+cst_pdf_preview_new (void)
+{
+  return g_object_new (CST_TYPE_PDF_PREVIEW, NULL);
+}
+
+void
+cst_pdf_preview_load_bytes (CstPdfPreview *self,
+                            GBytes        *pdf)
+{
+  g_return_if_fail (CST_IS_PDF_PREVIEW (self));
+  g_return_if_fail (pdf != NULL);
+
+  g_clear_pointer (&self->pdf, g_bytes_unref);
+  self->pdf = g_bytes_ref (pdf);
+  self->page = 0;
+  queue_render (self, pdf);
+}
+
+GBytes *
+cst_pdf_preview_get_bytes (CstPdfPreview *self)
+{
+  return self->pdf;
+}
+
+int cst_pdf_preview_get_n_pages (CstPdfPreview *self) { return self->n_pages; }
+int cst_pdf_preview_get_page (CstPdfPreview *self) { return self->page; }
+double cst_pdf_preview_get_zoom (CstPdfPreview *self) { return self->zoom; }
+gboolean cst_pdf_preview_is_rendering (CstPdfPreview *self) { return self->pending > 0; }
+int cst_pdf_preview_get_rendered_width (CstPdfPreview *self) { return self->rendered_width; }
+
+void
+cst_pdf_preview_set_page (CstPdfPreview *self,
+                          int            page)
+{
+  if (self->n_pages == 0)
+    return;
+  page = CLAMP (page, 0, self->n_pages - 1);
+  if (page == self->page)
+    return;
+  self->page = page;
+  queue_render (self, NULL);
+}
+
+void
+cst_pdf_preview_set_zoom (CstPdfPreview *self,
+                          double         zoom)
+{
+  zoom = CLAMP (zoom, MIN_ZOOM, MAX_ZOOM);
+  if (G_APPROX_VALUE (zoom, self->zoom, 0.001))
+    return;
+  self->zoom = zoom;
+  if (self->pdf != NULL)
+    queue_render (self, NULL);
+  else
+    update_controls (self);
+}
+
+static void
+print_begin_cb (GtkPrintOperation *operation,
+                GtkPrintContext   *context,
+                CstPdfPreview     *self)
+{
+  gtk_print_operation_set_n_pages (operation, MAX (1, self->n_pages));
+}
+
+static void
+print_page_cb (GtkPrintOperation *operation,
+               GtkPrintContext   *context,
+               int                page_nr,
+               CstPdfPreview     *self)
+{
+  PopplerPage *page;
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  double width_pt, height_pt;
+
+  g_mutex_lock (&self->lock);
+  page = self->document ? poppler_document_get_page (self->document, page_nr) : NULL;
+  if (page != NULL)
+    {
+      poppler_page_get_size (page, &width_pt, &height_pt);
+      /* Fit the PDF page to the printable area, keeping its proportions. */
+      cairo_scale (cr, MIN (gtk_print_context_get_width (context) / width_pt,
+                            gtk_print_context_get_height (context) / height_pt),
+                   MIN (gtk_print_context_get_width (context) / width_pt,
+                        gtk_print_context_get_height (context) / height_pt));
+      poppler_page_render_for_printing (page, cr);
+      g_object_unref (page);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+void
+cst_pdf_preview_print (CstPdfPreview *self,
+                       GtkWindow     *parent)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (self->document == NULL)
+    return;
+  gtk_print_operation_set_use_full_page (operation, FALSE);
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  g_signal_connect (operation, "begin-print", G_CALLBACK (print_begin_cb), self);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (print_page_cb), self);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG, parent,
+                               &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    g_warning ("Printing failed: %s", error->message);
+}

@@ -1,0 +1,27 @@
+/* cst-pdf-preview.h — a PDF shown page by page, rendered with Poppler */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define CST_TYPE_PDF_PREVIEW (cst_pdf_preview_get_type ())
+G_DECLARE_FINAL_TYPE (CstPdfPreview, cst_pdf_preview, CST, PDF_PREVIEW, GtkWidget)
+
+GtkWidget *cst_pdf_preview_new          (void);
+void       cst_pdf_preview_load_bytes   (CstPdfPreview *self,
+                                         GBytes        *pdf);
+GBytes    *cst_pdf_preview_get_bytes    (CstPdfPreview *self);
+int        cst_pdf_preview_get_n_pages  (CstPdfPreview *self);
+int        cst_pdf_preview_get_page     (CstPdfPreview *self);
+void       cst_pdf_preview_set_page     (CstPdfPreview *self,
+                                         int            page);
+double     cst_pdf_preview_get_zoom     (CstPdfPreview *self);
+void       cst_pdf_preview_set_zoom     (CstPdfPreview *self,
+                                         double         zoom);
+gboolean   cst_pdf_preview_is_rendering (CstPdfPreview *self);
+int        cst_pdf_preview_get_rendered_width (CstPdfPreview *self);
+void       cst_pdf_preview_print        (CstPdfPreview *self,
+                                         GtkWindow     *parent);
+
+G_END_DECLS
