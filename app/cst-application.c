@@ -152,6 +152,7 @@ set_accels (GtkApplication *app)
     { "win.advance", { "<Control>Return", NULL } },
     { "win.deny", { "<Control><Shift>d", NULL } },
     { "win.extend", { "<Control><Shift>e", NULL } },
+    { "win.documents", { "<Control>p", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 

@@ -198,7 +198,7 @@ cst_window_class_init (CstWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
   static const char *const forwarded[] = { "win.save", "win.advance", "win.deny", "win.extend",
-                                           "win.cancel-request" };
+                                           "win.cancel-request", "win.documents" };
 
   object_class->dispose = cst_window_dispose;
   window_class->close_request = cst_window_close_request;

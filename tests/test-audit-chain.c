@@ -293,6 +293,8 @@ test_concurrent_writers_keep_chain (void)
   Writer writers[8];
   GThread *threads[G_N_ELEMENTS (writers)];
   char *logins[G_N_ELEMENTS (writers)];
+  /* Migrating logged the shipped reference data already. */
+  gint64 before = query_int (conn, "SELECT count(*) FROM audit_log");
 
   for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
     {
@@ -311,7 +313,7 @@ test_concurrent_writers_keep_chain (void)
   report = verify (conn, 0, NULL);
   g_assert_true (report->intact);
   /* patient + requester + request + update, for every request. */
-  g_assert_cmpint (report->rows_checked, ==, 8 * 15 * 4);
+  g_assert_cmpint (report->rows_checked, ==, before + 8 * 15 * 4);
   g_assert_cmpint (report->rows_checked, ==, query_int (conn, "SELECT count(*) FROM audit_log"));
 }
 

@@ -39,10 +39,10 @@ test_seed_and_load (void)
   g_autoptr(GError) error = NULL;
   guint added = 0;
 
+  /* Migrating installed the shipped schedules; installing again adds
+   * nothing. */
   g_assert_true (cst_fee_store_install_seed (owner, &added, &error));
   g_assert_no_error (error);
-  g_assert_cmpuint (added, ==, cst_fee_schedule_set_get_schedules (seed)->len);
-  g_assert_true (cst_fee_store_install_seed (owner, &added, &error));
   g_assert_cmpuint (added, ==, 0);
 
   /* A clerk reads the schedules and quotes from them... */

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-documents-dialog.h"
 #include "cst-due-badge.h"
 #include "cst-fee-quote-panel.h"
 #include "cst-request-detail.h"
@@ -136,6 +137,7 @@ update_actions (CstRequestDetail *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.extend",
                                  open && !cst_request_is_extended (self->request));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save", self->dirty && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.documents", self->request != NULL);
 }
 
 static void
@@ -592,6 +594,20 @@ reload_merge_action (GtkWidget *widget, const char *action_name, GVariant *param
 }
 
 static void
+documents_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CstRequestDetail *self = CST_REQUEST_DETAIL (widget);
+  CstDocumentsDialog *dialog;
+
+  if (self->request == NULL || self->store == NULL)
+    return;
+  dialog = cst_documents_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                     cst_request_store_get_connection (self->store),
+                                     self->request);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 cst_request_detail_dispose (GObject *object)
 {
   CstRequestDetail *self = CST_REQUEST_DETAIL (object);
@@ -654,6 +670,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "detail.cancel-request", NULL, cancel_request_action);
   gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
   gtk_widget_class_install_action (widget_class, "detail.reload-merge", NULL, reload_merge_action);
+  gtk_widget_class_install_action (widget_class, "detail.documents", NULL, documents_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -5,7 +5,11 @@
 
 #include <adwaita.h>
 
+#include <poppler.h>
+
+#include "cst-documents-dialog.h"
 #include "cst-fee-quote-panel.h"
+#include "cst-pdf-preview.h"
 #include "cst-new-request-dialog.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
@@ -299,6 +303,60 @@ test_fee_quote (Fixture *f, gconstpointer data)
   }
 }
 
+static gboolean
+preview_done (gpointer data)
+{
+  CstPdfPreview *preview = data;
+  return !cst_pdf_preview_is_rendering (preview) && cst_pdf_preview_get_n_pages (preview) > 0;
+}
+
+/* From the request: Ctrl+P opens its documents; the cover letter is made
+ * from the template and previewed, and names the request. */
+static void
+test_documents (Fixture *f, gconstpointer data)
+{
+  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
+  CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  g_autoptr(CstRequest) first = NULL;
+  CstDocumentsDialog *dialog = NULL;
+  GList *toplevels;
+  CstPdfPreview *preview;
+
+  visible_rows (f);
+  first = g_list_model_get_item (cst_request_list_page_get_visible (page), 0);
+  cst_request_list_page_select (page, first);
+  g_assert_true (wait_until (details_shown, detail));
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.documents", NULL);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l; l = l->next)
+    if (CST_IS_DOCUMENTS_DIALOG (l->data))
+      dialog = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (dialog);
+
+  cst_documents_dialog_show_kind (dialog, CST_DOCUMENT_COVER_LETTER);
+  preview = CST_PDF_PREVIEW (cst_documents_dialog_get_preview (dialog));
+  if (!wait_until (preview_done, preview))
+    g_error ("No preview: %s", cst_documents_dialog_get_message (dialog));
+  g_assert_null (cst_documents_dialog_get_message (dialog));
+  {
+    g_autoptr(GError) error = NULL;
+    PopplerDocument *pdf = poppler_document_new_from_bytes (cst_pdf_preview_get_bytes (preview),
+                                                            NULL, &error);
+    PopplerPage *first_page;
+    g_autofree char *text = NULL;
+
+    g_assert_no_error (error);
+    first_page = poppler_document_get_page (pdf, 0);
+    text = poppler_page_get_text (first_page);
+    g_object_unref (first_page);
+    g_object_unref (pdf);
+    g_assert_nonnull (strstr (text, cst_request_get_reference (first)));
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -321,6 +379,8 @@ main (int argc, char **argv)
               test_new_request_dialog, fixture_teardown);
   g_test_add ("/window/fee-quote", Fixture, NULL, fixture_setup,
               test_fee_quote, fixture_teardown);
+  g_test_add ("/window/documents", Fixture, NULL, fixture_setup,
+              test_documents, fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -1,0 +1,304 @@
+/* cst-documents-dialog.c — preview, save and print a request's documents
+ *
+ * Each document is made by the model layer from the hospital's current
+ * template (cst_document_store_render) on the connection's worker thread,
+ * then shown with the same preview widget that statements and reports use.
+ * Save and Print use exactly the previewed PDF.
+ */
+#define G_LOG_DOMAIN "cst-documents-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-documents-dialog.h"
+#include "cst-pdf-preview.h"
+
+struct _CstDocumentsDialog
+{
+  AdwWindow       parent_instance;
+
+  GtkDropDown    *kind_dropdown;
+  GtkDropDown    *language_dropdown;
+  CstPdfPreview  *preview;
+  GtkLabel       *message_label;
+  AdwToastOverlay *toasts;
+
+  CstConnection  *connection;
+  CstRequest     *request;
+  GCancellable   *cancellable;
+  CstDocumentKind kind;
+  guint           generation;
+};
+
+G_DEFINE_FINAL_TYPE (CstDocumentsDialog, cst_documents_dialog, ADW_TYPE_WINDOW)
+
+/* The dropdown's order. */
+static const CstDocumentKind kinds[] = {
+  CST_DOCUMENT_INVOICE, CST_DOCUMENT_COVER_LETTER, CST_DOCUMENT_DENIAL_LETTER,
+  CST_DOCUMENT_EXTENSION_NOTICE,
+};
+static const char *const languages[] = { "en", "es" };
+
+typedef struct
+{
+  CstDocumentKind kind;
+  char           *language;
+  CstRequest     *request;   /* a private copy */
+  char           *facility_name;
+  char           *facility_address;
+  char           *facility_phone;
+  guint           generation;
+} RenderJob;
+
+static void
+render_job_free (RenderJob *job)
+{
+  g_free (job->language);
+  g_clear_object (&job->request);
+  g_free (job->facility_name);
+  g_free (job->facility_address);
+  g_free (job->facility_phone);
+  g_free (job);
+}
+
+static gpointer
+render_in_thread (PGconn   *conn,
+                  gpointer  data,
+                  GError  **error)
+{
+  RenderJob *job = data;
+  CstDocumentOptions options = { 0 };
+
+  options.paper = CST_PDF_PAPER_LETTER;
+  options.facility.name = job->facility_name;
+  options.facility.address = job->facility_address;
+  options.facility.phone = job->facility_phone;
+  return cst_document_store_render (conn, job->kind, job->request, job->language, NULL,
+                                    &options, NULL, error);
+}
+
+static void
+show_message (CstDocumentsDialog *self,
+              const char         *message)
+{
+  gtk_label_set_label (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+rendered_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CstDocumentsDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (pdf == NULL)
+    {
+      show_message (self, error->message);
+      return;
+    }
+  show_message (self, NULL);
+  cst_pdf_preview_load_bytes (self->preview, pdf);
+}
+
+static char *
+dup_setting (const char *key)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autoptr(GSettingsSchema) schema = NULL;
+
+  if (settings == NULL)
+    return NULL;
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  if (!g_settings_schema_has_key (schema, key))
+    return NULL;
+  return g_settings_get_string (settings, key);
+}
+
+static void
+render (CstDocumentsDialog *self)
+{
+  RenderJob *job = g_new0 (RenderJob, 1);
+  guint language = gtk_drop_down_get_selected (self->language_dropdown);
+
+  job->kind = self->kind;
+  job->language = g_strdup (languages[MIN (language, G_N_ELEMENTS (languages) - 1)]);
+  job->request = cst_request_copy (self->request);
+  job->facility_name = dup_setting ("facility-name");
+  job->facility_address = dup_setting ("facility-address");
+  job->facility_phone = dup_setting ("facility-phone");
+  show_message (self, _("Making the document…"));
+  cst_connection_run_async (self->connection, render_in_thread, job,
+                            (GDestroyNotify) render_job_free, (GDestroyNotify) g_bytes_unref,
+                            self->cancellable, rendered_cb, g_object_ref (self));
+}
+
+static void
+choice_changed_cb (CstDocumentsDialog *self)
+{
+  guint selected = gtk_drop_down_get_selected (self->kind_dropdown);
+
+  self->kind = kinds[MIN (selected, G_N_ELEMENTS (kinds) - 1)];
+  if (self->request != NULL)
+    render (self);
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CstDocumentsDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+    show_message (self, error->message);
+  else
+    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Document saved")));
+}
+
+static void
+save_response_cb (GtkNativeDialog    *chooser,
+                  int                 response,
+                  CstDocumentsDialog *self)
+{
+  g_autoptr(GFile) file = NULL;
+  GBytes *pdf = cst_pdf_preview_get_bytes (self->preview);
+
+  if (response == GTK_RESPONSE_ACCEPT && pdf != NULL)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_file_replace_contents_bytes_async (file, pdf, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
+                                           self->cancellable, saved_cb, g_object_ref (self));
+    }
+  g_object_unref (chooser);
+}
+
+static void
+save_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstDocumentsDialog *self = CST_DOCUMENTS_DIALOG (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *suggested = NULL;
+
+  if (cst_pdf_preview_get_bytes (self->preview) == NULL)
+    return;
+  chooser = gtk_file_chooser_native_new (_("Save Document"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  suggested = g_strdup_printf ("%s-%s.pdf", cst_request_get_reference (self->request),
+                               cst_document_kind_to_string (self->kind));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
+  g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+print_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstDocumentsDialog *self = CST_DOCUMENTS_DIALOG (widget);
+
+  cst_pdf_preview_print (self->preview, GTK_WINDOW (self));
+}
+
+static void
+cst_documents_dialog_dispose (GObject *object)
+{
+  CstDocumentsDialog *self = CST_DOCUMENTS_DIALOG (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_DOCUMENTS_DIALOG);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->request);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (cst_documents_dialog_parent_class)->dispose (object);
+}
+
+static void
+cst_documents_dialog_class_init (CstDocumentsDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = cst_documents_dialog_dispose;
+  g_type_ensure (CST_TYPE_PDF_PREVIEW);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-documents-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstDocumentsDialog, kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CstDocumentsDialog, language_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CstDocumentsDialog, preview);
+  gtk_widget_class_bind_template_child (widget_class, CstDocumentsDialog, message_label);
+  gtk_widget_class_bind_template_child (widget_class, CstDocumentsDialog, toasts);
+  gtk_widget_class_bind_template_callback (widget_class, choice_changed_cb);
+  gtk_widget_class_install_action (widget_class, "documents.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "documents.print", NULL, print_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "documents.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "documents.save", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "documents.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+cst_documents_dialog_init (CstDocumentsDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+CstDocumentsDialog *
+cst_documents_dialog_new (GtkWindow     *parent,
+                          CstConnection *connection,
+                          CstRequest    *request)
+{
+  CstDocumentsDialog *self = g_object_new (CST_TYPE_DOCUMENTS_DIALOG,
+                                           "transient-for", parent, "modal", FALSE, NULL);
+  g_autofree char *title = g_strdup_printf (_("Documents for %s"), cst_request_get_reference (request));
+
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  self->connection = g_object_ref (connection);
+  self->request = g_object_ref (request);
+  /* Open on the document the request's status calls for. */
+  switch (cst_request_get_status (request))
+    {
+    case CST_STATUS_DENIED:
+      cst_documents_dialog_show_kind (self, CST_DOCUMENT_DENIAL_LETTER);
+      break;
+    case CST_STATUS_RELEASED:
+      cst_documents_dialog_show_kind (self, CST_DOCUMENT_COVER_LETTER);
+      break;
+    default:
+      cst_documents_dialog_show_kind (self, cst_request_is_extended (request)
+                                            ? CST_DOCUMENT_EXTENSION_NOTICE : CST_DOCUMENT_INVOICE);
+    }
+  return self;
+}
+
+void
+cst_documents_dialog_show_kind (CstDocumentsDialog *self,
+                                CstDocumentKind     kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (kinds[i] == kind)
+      {
+        if (gtk_drop_down_get_selected (self->kind_dropdown) == i)
+          choice_changed_cb (self);
+        else
+          gtk_drop_down_set_selected (self->kind_dropdown, i);
+        return;
+      }
+}
+
+GtkWidget *
+cst_documents_dialog_get_preview (CstDocumentsDialog *self)
+{
+  return GTK_WIDGET (self->preview);
+}
+
+const char *
+cst_documents_dialog_get_message (CstDocumentsDialog *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
+         ? gtk_label_get_label (self->message_label) : NULL;
+}
