@@ -221,10 +221,23 @@ test_accounting (void)
     }
   {
     gint64 patient_id = 0;
+    g_autoptr(GPtrArray) all = NULL;
+    g_autoptr(GDate) today = g_date_new ();
+
     g_object_get (request, "patient-id", &patient_id, NULL);
     listed = cst_document_store_list_disclosures (conn, patient_id, from, to, TRUE, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (listed->len, ==, 2);
+    /* A release to the patient is logged, not accountable. */
+    cst_input_today (today);
+    g_assert_cmpint (cst_document_store_record_release (conn, request, NULL, &error), >, 0);
+    g_assert_no_error (error);
+    all = cst_document_store_list_disclosures (conn, patient_id, today, today, FALSE, &error);
+    g_assert_cmpuint (all->len, ==, 1);
+    g_assert_false (((CstDisclosure *) all->pdata[0])->accountable);
+    g_assert_cmpstr (((CstDisclosure *) all->pdata[0])->recipient_name, ==, "Zoë Ångström");
+    g_assert_cmpstr (((CstDisclosure *) all->pdata[0])->request_reference, ==,
+                     cst_request_get_reference (request));
   }
   o.period_from = from;
   o.period_to = to;
@@ -316,6 +329,40 @@ test_no_invoice_issued (void)
   g_assert_nonnull (strstr (error->message, "No invoice"));
 }
 
+/* An invoice issued by the fee engine is printed from its frozen lines. */
+static void
+test_issued_invoice (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-8");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (cst_db_exec_command (conn,
+    "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents,"
+    " total_cents, lines, justification) VALUES ($1::bigint, 'state-schedule', 'NY',"
+    " current_date, 4500, 4500, '[{\"description\": \"Paper copies\", \"quantity\": 60,"
+    " \"unit_cents\": 75, \"amount_cents\": 4500, \"rule\": \"NY-PAGE\","
+    " \"citation\": \"N.Y. Pub. Health Law § 18\", \"chargeable\": true},"
+    " {\"description\": \"Search time\", \"quantity\": 1, \"unit_cents\": 0,"
+    " \"amount_cents\": 0, \"chargeable\": false}]', '{}')", 1, params, &error));
+  g_assert_no_error (error);
+  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o, NULL,
+                                   &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &text);
+  g_assert_nonnull (strstr (text, "Papercopies"));
+  g_assert_nonnull (strstr (text, "60$0.75$45.00"));
+  g_assert_null (strstr (text, "Searchtime"));
+  g_assert_nonnull (strstr (text, "InvoicenumberINV-"));
+  g_assert_nonnull (strstr (text, "Totaldue$45.00"));
+}
+
 /* A requester named like a placeholder is printed as typed. */
 static void
 test_expansion_is_one_pass (void)
@@ -351,6 +398,7 @@ main (int    argc,
   g_test_add_func ("/document/accounting", test_accounting);
   g_test_add_func ("/document/template-versions", test_template_versions);
   g_test_add_func ("/document/no-invoice-issued", test_no_invoice_issued);
+  g_test_add_func ("/document/issued-invoice", test_issued_invoice);
   g_test_add_func ("/document/expansion-is-one-pass", test_expansion_is_one_pass);
   status = g_test_run ();
   cst_test_db_free (db);

@@ -388,6 +388,7 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
     { "date_label", "date" },
     { "patient_label", "patient_name" },
     { "due_label", "due_date" },
+    { "number_label", "invoice_number" },
   };
   CstPdfStyle label = { 0, TRUE, 0.3, CST_PDF_ALIGN_LEFT, 0, 2, 0, 1 };
 
@@ -408,7 +409,8 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
   }
   address_block (&doc);
   heading (&doc, "heading");
-  fields (&doc, list, G_N_ELEMENTS (list));
+  put (doc.values, "invoice_number", g_strdup (invoice->number));
+  fields (&doc, list, invoice->number ? G_N_ELEMENTS (list) : G_N_ELEMENTS (list) - 1);
   paragraph (&doc, "intro");
   if (invoice->lines->len > 0)
     invoice_lines (&doc, invoice, total);

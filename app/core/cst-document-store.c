@@ -255,8 +255,8 @@ cst_document_store_record_rendering (PGconn                    *conn,
 /**
  * cst_document_store_load_invoice:
  *
- * The invoice issued for @request.  Invoices are issued by the fee engine;
- * until its tables exist, every request has none and the error says so.
+ * The newest invoice issued for @request (adjustment invoices are not
+ * printed here), with the lines frozen in it that may be charged.
  *
  * Returns: (transfer full): the invoice, or %NULL with CST_ERROR_NOT_FOUND
  */
@@ -265,17 +265,41 @@ cst_document_store_load_invoice (PGconn      *conn,
                                  CstRequest  *request,
                                  GError     **error)
 {
-  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT to_regclass('public.invoices') IS NOT NULL",
-                                         0, NULL, error);
+  g_autofree char *request_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { request_id };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT i.number, i.issued_at::date, l->>'description', (l->>'quantity')::bigint,"
+    " (l->>'unit_cents')::bigint, (l->>'amount_cents')::bigint, l->>'rule', l->>'citation'"
+    " FROM (SELECT number, issued_at, lines FROM invoices"
+    "       WHERE request_id = $1::bigint AND adjusts_invoice_id IS NULL"
+    "       ORDER BY issued_at DESC, id DESC LIMIT 1) i"
+    " LEFT JOIN LATERAL jsonb_array_elements(i.lines) WITH ORDINALITY AS e(l, n)"
+    "   ON COALESCE((e.l->>'chargeable')::boolean, true)"
+    " ORDER BY e.n", 1, params, error);
+  CstInvoice *invoice;
 
   if (res == NULL)
     return NULL;
-  g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
-               cst_db_bool (res, 0, 0)
-                 ? _("No invoice in a form Custodian can print has been issued for request %s.")
-                 : _("No invoice has been issued for request %s."),
-               cst_request_get_reference (request));
-  return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                   _("No invoice has been issued for request %s."),
+                   cst_request_get_reference (request));
+      return NULL;
+    }
+  invoice = cst_invoice_new ();
+  invoice->number = g_strdup (cst_db_value (res, 0, 0));
+  {
+    g_autoptr(GDate) issued = cst_db_date (res, 0, 1);
+    if (issued != NULL)
+      invoice->issued_on = *issued;
+  }
+  for (int row = 0; row < PQntuples (res); row++)
+    if (cst_db_value (res, row, 2) != NULL)
+      cst_invoice_add_line (invoice, cst_db_value (res, row, 2), cst_db_int64 (res, row, 3),
+                            cst_db_int64 (res, row, 4), cst_db_int64 (res, row, 5),
+                            cst_db_value (res, row, 6), cst_db_value (res, row, 7));
+  return invoice;
 }
 
 static GBytes *
@@ -344,4 +368,51 @@ cst_document_store_render (PGconn                    *conn,
   if (n_pages != NULL)
     *n_pages = pages;
   return g_steal_pointer (&pdf);
+}
+
+/**
+ * cst_document_store_record_release:
+ * @on: (nullable): the day the records went out; %NULL for today
+ *
+ * Records the disclosure a release makes: to the requester, of the
+ * record types asked for, for the stated purpose.  Releases to the
+ * patient or their personal representative, or under a signed
+ * authorization, are logged but not accountable (45 CFR 164.528(a)(1)(ii)
+ * and (iv)); everything else, such as a subpoena, is.
+ *
+ * Returns: the disclosure's id, or 0 on error
+ */
+gint64
+cst_document_store_record_release (PGconn       *conn,
+                                   CstRequest   *request,
+                                   const GDate  *on,
+                                   GError      **error)
+{
+  g_autoptr(CstDisclosure) d = cst_disclosure_new ();
+  g_auto(GStrv) types = NULL;
+  g_autofree char *organization = NULL;
+  g_autofree char *address = NULL;
+  g_autofree char *purpose = NULL;
+  gboolean authorized = FALSE;
+  CstRequesterKind kind = cst_request_get_requester_kind (request);
+  gboolean individual = kind == CST_REQUESTER_PATIENT || kind == CST_REQUESTER_PERSONAL_REPRESENTATIVE;
+
+  g_object_get (request, "record-types", &types, "requester-organization", &organization,
+                "requester-address", &address, "purpose", &purpose,
+                "authorization-on-file", &authorized, NULL);
+  d->request_id = cst_request_get_id (request);
+  if (on != NULL)
+    d->disclosed_on = *on;
+  else
+    cst_input_today (&d->disclosed_on);
+  d->recipient_name = organization && *organization
+                        ? g_strdup_printf ("%s, %s", cst_request_get_requester_name (request), organization)
+                        : g_strdup (cst_request_get_requester_name (request));
+  d->recipient_address = g_strdup (address);
+  d->phi_description = types && types[0] ? g_strjoinv (", ", types)
+                                         : g_strdup (_("Health records as requested"));
+  d->purpose = g_strdup (purpose && *purpose ? purpose : _("At the requester's request"));
+  d->accountable = !individual && !authorized;
+  d->legal_basis = g_strdup (individual ? "164.524" : authorized ? "164.508" : "164.512");
+  return cst_document_store_record_disclosure (conn, d, error);
 }

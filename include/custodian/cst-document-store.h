@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 gint64               cst_document_store_record_disclosure (PGconn               *conn,
                                                            const CstDisclosure  *disclosure,
                                                            GError              **error);
+gint64               cst_document_store_record_release    (PGconn               *conn,
+                                                           CstRequest           *request,
+                                                           const GDate          *on,
+                                                           GError              **error);
 GPtrArray           *cst_document_store_list_disclosures  (PGconn               *conn,
                                                            gint64                patient_id,
                                                            const GDate          *from,
