@@ -96,6 +96,24 @@ test_bill_roundtrip (void)
   g_assert_cmpint (after->amount_due_cents, ==, 137596 - 5000);
   g_assert_cmpint (after->amount_due_cents, ==, before->amount_due_cents);
   g_assert_cmpint (after->total_charges_cents, ==, 1336400);
+
+  {
+    g_autoptr(GPtrArray) bills = cst_bill_store_list (conn, &error);
+    gboolean found = FALSE;
+
+    g_assert_no_error (error);
+    for (guint i = 0; i < bills->len; i++)
+      {
+        CstBill *listed = g_ptr_array_index (bills, i);
+        if (listed->id == id)
+          {
+            found = TRUE;
+            g_assert_cmpstr (listed->patient_name, ==, "José Núñez");
+            g_assert_cmpuint (listed->lines->len, ==, 0);
+          }
+      }
+    g_assert_true (found);
+  }
 }
 
 static void
@@ -149,6 +167,11 @@ test_template_versions (void)
     conn, cst_statement_template_get_version_id (again), &error);
   g_assert_no_error (error);
   reproduced = cst_statement_new (bill, rules, sent, &error);
+  g_clear_pointer (&reproduced, cst_statement_unref);
+  reproduced = cst_bill_store_reproduce_statement (conn, record, rules, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_statement_template_get_version (reproduced->template), ==, 1);
+  g_assert_cmpint (reproduced->amount_due_cents, ==, st->amount_due_cents);
   g_assert_cmpuint (reproduced->prose->len, ==, st->prose->len);
   for (guint i = 0; i < st->prose->len; i++)
     g_assert_cmpstr (g_ptr_array_index (st->prose, i), ==, g_ptr_array_index (reproduced->prose, i));

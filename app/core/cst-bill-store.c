@@ -206,30 +206,31 @@ set_date (GDate          *date,
 }
 
 static CstBill *
-bill_from_row (const PGresult *res)
+bill_from_row (const PGresult *res,
+               int             row)
 {
   CstBill *bill = cst_bill_new ();
 
-  bill->id = cst_db_int64 (res, 0, 0);
-  cst_bill_set_text (&bill->account_number, cst_db_value (res, 0, 1));
-  cst_bill_set_text (&bill->patient_name, cst_db_value (res, 0, 2));
-  cst_bill_set_text (&bill->guarantor_name, cst_db_value (res, 0, 3));
-  cst_visit_type_from_nick (cst_db_value (res, 0, 4), &bill->visit_type);
-  set_date (&bill->admit_date, res, 0, 5);
-  set_date (&bill->discharge_date, res, 0, 6);
-  cst_bill_set_text (&bill->payer_name, cst_db_value (res, 0, 7));
-  cst_bill_set_text (&bill->claim_number, cst_db_value (res, 0, 8));
-  cst_claim_status_from_nick (cst_db_value (res, 0, 9), &bill->claim_status);
-  set_date (&bill->claim_processed_date, res, 0, 10);
-  bill->claim_level_payment = cst_db_bool (res, 0, 11);
-  bill->claim_insurer_paid_cents = cst_db_int64 (res, 0, 12);
-  bill->claim_adjustment_cents = cst_db_int64 (res, 0, 13);
-  bill->fap_adjustment_cents = cst_db_int64 (res, 0, 14);
-  bill->patient_payments_cents = cst_db_int64 (res, 0, 15);
-  bill->other_credits_cents = cst_db_int64 (res, 0, 16);
-  set_date (&bill->statement_date, res, 0, 17);
-  set_date (&bill->due_date, res, 0, 18);
-  bill->statement_sequence = (guint) cst_db_int64 (res, 0, 19);
+  bill->id = cst_db_int64 (res, row, 0);
+  cst_bill_set_text (&bill->account_number, cst_db_value (res, row, 1));
+  cst_bill_set_text (&bill->patient_name, cst_db_value (res, row, 2));
+  cst_bill_set_text (&bill->guarantor_name, cst_db_value (res, row, 3));
+  cst_visit_type_from_nick (cst_db_value (res, row, 4), &bill->visit_type);
+  set_date (&bill->admit_date, res, row, 5);
+  set_date (&bill->discharge_date, res, row, 6);
+  cst_bill_set_text (&bill->payer_name, cst_db_value (res, row, 7));
+  cst_bill_set_text (&bill->claim_number, cst_db_value (res, row, 8));
+  cst_claim_status_from_nick (cst_db_value (res, row, 9), &bill->claim_status);
+  set_date (&bill->claim_processed_date, res, row, 10);
+  bill->claim_level_payment = cst_db_bool (res, row, 11);
+  bill->claim_insurer_paid_cents = cst_db_int64 (res, row, 12);
+  bill->claim_adjustment_cents = cst_db_int64 (res, row, 13);
+  bill->fap_adjustment_cents = cst_db_int64 (res, row, 14);
+  bill->patient_payments_cents = cst_db_int64 (res, row, 15);
+  bill->other_credits_cents = cst_db_int64 (res, row, 16);
+  set_date (&bill->statement_date, res, row, 17);
+  set_date (&bill->due_date, res, row, 18);
+  bill->statement_sequence = (guint) cst_db_int64 (res, row, 19);
   return bill;
 }
 
@@ -281,9 +282,31 @@ cst_bill_store_get (PGconn   *conn,
     "FROM bill_lines WHERE bill_id = $1 ORDER BY position", 1, params, error);
   if (lines == NULL)
     return NULL;
-  bill = bill_from_row (res);
+  bill = bill_from_row (res, 0);
   add_lines_from (bill, lines);
   return bill;
+}
+
+/**
+ * cst_bill_store_list:
+ *
+ * Returns: (transfer full): every bill, newest statement first, with its
+ *   account fields but without lines (use cst_bill_store_get for those)
+ */
+GPtrArray *
+cst_bill_store_list (PGconn  *conn,
+                     GError **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT " BILL_COLUMNS " FROM bills ORDER BY statement_date DESC, id DESC", 0, NULL, error);
+  GPtrArray *bills;
+
+  if (res == NULL)
+    return NULL;
+  bills = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_bill_unref);
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (bills, bill_from_row (res, row));
+  return bills;
 }
 
 /**
@@ -504,4 +527,40 @@ cst_statement_template_store_seed (PGconn  *conn,
   if (n_added != NULL)
     *n_added = count;
   return TRUE;
+}
+
+/**
+ * cst_bill_store_reproduce_statement:
+ * @statement_id: a row of bill_statements
+ *
+ * Makes the statement again from the stored bill and the exact template
+ * version it was sent with, whatever the template says today.
+ *
+ * Returns: (transfer full): the statement as it was sent
+ */
+CstStatement *
+cst_bill_store_reproduce_statement (PGconn             *conn,
+                                    gint64              statement_id,
+                                    CstStatementRules  *rules,
+                                    GError            **error)
+{
+  g_autofree char *id = int_text (statement_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT bill_id, template_version_id FROM bill_statements WHERE id = $1", 1, params, error);
+  g_autoptr(CstBill) bill = NULL;
+  g_autoptr(CstStatementTemplate) tpl = NULL;
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                           _("That statement was never recorded."));
+      return NULL;
+    }
+  if (!(bill = cst_bill_store_get (conn, cst_db_int64 (res, 0, 0), error)) ||
+      !(tpl = cst_statement_template_store_load_version_id (conn, cst_db_int64 (res, 0, 1), error)))
+    return NULL;
+  return cst_statement_new (bill, rules, tpl, error);
 }

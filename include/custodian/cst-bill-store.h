@@ -18,9 +18,15 @@ gint64                cst_bill_store_insert           (PGconn               *con
 CstBill              *cst_bill_store_get              (PGconn               *conn,
                                                        gint64                id,
                                                        GError              **error);
+GPtrArray            *cst_bill_store_list             (PGconn               *conn,
+                                                       GError              **error);
 gint64                cst_bill_store_record_statement (PGconn               *conn,
                                                        CstStatement         *statement,
                                                        GError              **error);
+CstStatement         *cst_bill_store_reproduce_statement (PGconn            *conn,
+                                                          gint64             statement_id,
+                                                          CstStatementRules *rules,
+                                                          GError           **error);
 
 CstStatementTemplate *cst_statement_template_store_load (PGconn             *conn,
                                                          const char         *name,
