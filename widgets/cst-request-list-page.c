@@ -31,6 +31,7 @@ struct _CstRequestListPage
   GtkSingleSelection *selection;
   char               *folded_query;
   CstListScope        scope;
+  GDate               today;   /* read once per filter pass, not per row */
 };
 
 G_DEFINE_FINAL_TYPE (CstRequestListPage, cst_request_list_page, GTK_TYPE_WIDGET)
@@ -74,10 +75,8 @@ filter_func (gpointer item,
 {
   CstRequestListPage *self = user_data;
   CstRequest *request = item;
-  GDate today;
 
-  cst_input_today (&today);
-  if (!in_scope (request, self->scope, &today))
+  if (!in_scope (request, self->scope, &self->today))
     return FALSE;
   return self->folded_query == NULL || cst_request_matches (request, self->folded_query);
 }
@@ -116,6 +115,7 @@ search_changed_cb (CstRequestListPage *self)
     change = GTK_FILTER_CHANGE_MORE_STRICT;
   else if (previous && self->folded_query == NULL)
     change = GTK_FILTER_CHANGE_LESS_STRICT;
+  cst_input_today (&self->today);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
 }
 
@@ -123,6 +123,7 @@ static void
 scope_changed_cb (CstRequestListPage *self)
 {
   self->scope = gtk_drop_down_get_selected (self->scope_dropdown);
+  cst_input_today (&self->today);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
 }
 
@@ -335,6 +336,7 @@ static void
 cst_request_list_page_init (CstRequestListPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cst_input_today (&self->today);
 
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
@@ -363,6 +365,7 @@ cst_request_list_page_set_store (CstRequestListPage *self,
 
   if (!g_set_object (&self->store, store))
     return;
+  cst_input_today (&self->today);
   gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (store));
   update_count (self);
 }

@@ -17,6 +17,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-request-repo.h"
+#include "cst-request-private.h"
 
 /* Record types travel as one text joined by the ASCII unit separator,
  * which cannot be typed, instead of a hand-escaped array literal. */
@@ -64,27 +65,30 @@ static CstRequest *
 request_from_row (const PGresult *res,
                   int             row)
 {
-  CstRequest *request = cst_request_new ();
+  g_autoptr(GDate) received = cst_db_date (res, row, 4);
+  g_autoptr(GDate) due = cst_db_date (res, row, 5);
+  g_autoptr(GDate) extended_on = cst_db_date (res, row, 6);
+  const CstRequestSummary summary = {
+    .id = cst_db_int64 (res, row, 0),
+    .reference = cst_db_value (res, row, 1),
+    .version = (int) cst_db_int64 (res, row, 2),
+    .status = enum_value (CST_TYPE_REQUEST_STATUS, cst_db_value (res, row, 3)),
+    .received = received,
+    .due = due,
+    .extended_on = extended_on,
+    .jurisdiction = cst_db_value (res, row, 7),
+    .patient_id = cst_db_int64 (res, row, 8),
+    .patient_mrn = cst_db_value (res, row, 9),
+    .patient_family_name = cst_db_value (res, row, 10),
+    .patient_given_name = cst_db_value (res, row, 11),
+    .requester_id = cst_db_int64 (res, row, 12),
+    .requester_name = cst_db_value (res, row, 13),
+    .requester_kind = enum_value (CST_TYPE_REQUESTER_KIND, cst_db_value (res, row, 14)),
+    .updated_by = cst_db_value (res, row, 15),
+  };
+  CstRequest *request = _cst_request_new_from_summary (&summary);
   gboolean detailed = PQnfields (res) > N_SUMMARY_COLUMNS;
 
-  g_object_set (request,
-                "id", cst_db_int64 (res, row, 0),
-                "reference", cst_db_value (res, row, 1),
-                "version", (int) cst_db_int64 (res, row, 2),
-                "status", enum_value (CST_TYPE_REQUEST_STATUS, cst_db_value (res, row, 3)),
-                "jurisdiction", cst_db_value (res, row, 7),
-                "patient-id", cst_db_int64 (res, row, 8),
-                "patient-mrn", cst_db_value (res, row, 9),
-                "patient-family-name", cst_db_value (res, row, 10),
-                "patient-given-name", cst_db_value (res, row, 11),
-                "requester-id", cst_db_int64 (res, row, 12),
-                "requester-name", cst_db_value (res, row, 13),
-                "requester-kind", enum_value (CST_TYPE_REQUESTER_KIND, cst_db_value (res, row, 14)),
-                "updated-by", cst_db_value (res, row, 15),
-                NULL);
-  set_date_column (request, "received-date", res, row, 4);
-  set_date_column (request, "due-date", res, row, 5);
-  set_date_column (request, "extended-on", res, row, 6);
   if (!detailed)
     return request;
 

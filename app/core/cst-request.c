@@ -14,6 +14,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-request.h"
+#include "cst-request-private.h"
 
 enum {
   TEXT_REFERENCE,
@@ -698,4 +699,42 @@ cst_request_matches (CstRequest *self,
       word = end;
     }
   return TRUE;
+}
+
+static void
+init_date (GDate       *slot,
+           const GDate *value)
+{
+  if (value != NULL && g_date_valid (value))
+    *slot = *value;
+}
+
+/**
+ * _cst_request_new_from_summary:
+ *
+ * Builds a list row's request directly: listing 200,000 requests through
+ * g_object_set() spent most of its time looking up property names.
+ */
+CstRequest *
+_cst_request_new_from_summary (const CstRequestSummary *summary)
+{
+  CstRequest *self = cst_request_new ();
+
+  self->id = summary->id;
+  self->patient_id = summary->patient_id;
+  self->requester_id = summary->requester_id;
+  self->version = summary->version;
+  self->status = summary->status;
+  self->requester_kind = summary->requester_kind;
+  self->texts[TEXT_REFERENCE] = g_strdup (summary->reference);
+  self->texts[TEXT_JURISDICTION] = g_strdup (summary->jurisdiction);
+  self->texts[TEXT_PATIENT_MRN] = g_strdup (summary->patient_mrn);
+  self->texts[TEXT_PATIENT_FAMILY_NAME] = g_strdup (summary->patient_family_name);
+  self->texts[TEXT_PATIENT_GIVEN_NAME] = g_strdup (summary->patient_given_name);
+  self->texts[TEXT_REQUESTER_NAME] = g_strdup (summary->requester_name);
+  self->texts[TEXT_UPDATED_BY] = g_strdup (summary->updated_by);
+  init_date (&self->dates[DATE_RECEIVED], summary->received);
+  init_date (&self->dates[DATE_DUE], summary->due);
+  init_date (&self->dates[DATE_EXTENDED_ON], summary->extended_on);
+  return self;
 }
