@@ -329,6 +329,35 @@ render_glossary (Render *r)
     paragraph_key (r, keys[i]);
 }
 
+/* An upper bound of the stub's height: cut line, six rows (the address
+ * row as tall as its lines), the check-box line. */
+static double
+remittance_height (Render     *r,
+                   const char *remit_to)
+{
+  guint address_lines = 1;
+  double line = r->body * 1.25;
+
+  for (const char *c = remit_to; *c; c++)
+    address_lines += *c == '\n';
+  return 36 + (line + 6) * 6 + line * (address_lines - 1) + line * 2;
+}
+
+/* The stub is torn off, so it goes to the bottom of the page it is on;
+ * when it does not fit there, to the top of the next one. */
+static void
+push_to_page_bottom (Render *r,
+                     double  height)
+{
+  CstPdfRect free_area;
+
+  cst_pdf_get_content_area (r->pdf, &free_area);
+  if (free_area.height >= height)
+    cst_pdf_space (r->pdf, free_area.height - height);
+  else
+    cst_pdf_page_break (r->pdf);
+}
+
 static void
 render_remittance (Render *r)
 {
@@ -341,7 +370,7 @@ render_remittance (Render *r)
   g_autofree char *changed = g_strconcat ("☐ ", text (r, "remit-changed"), NULL);
   CstPdfTable *table;
 
-  cst_pdf_space (r->pdf, 12);
+  push_to_page_bottom (r, remittance_height (r, remit_to));
   cst_pdf_rule (r->pdf);
   cst_pdf_text (r->pdf, text (r, "remit-heading"), &cut);
   table = cst_pdf_table_begin (r->pdf, columns, 2);

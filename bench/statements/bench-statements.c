@@ -255,7 +255,7 @@ main (int    argc,
     const CstStatementSection two_pages[] = {
       CST_SECTION_HEADER, CST_SECTION_AMOUNT_DUE, CST_SECTION_HOW_WE_GOT_THIS,
       CST_SECTION_CATEGORIES, CST_SECTION_WAYS_TO_PAY, CST_SECTION_HELP_PAYING,
-      CST_SECTION_QUESTIONS, CST_SECTION_REMITTANCE,
+      CST_SECTION_REMITTANCE,
     };
     guint n_all = 0;
     const CstStatementSection *all = cst_statement_template_get_sections (tpl, &n_all);
