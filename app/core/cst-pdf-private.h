@@ -47,12 +47,20 @@ enum
   CST_PDF_GLYPH_NEWLINE,
 };
 
+enum
+{
+  CST_PDF_NEUTRAL,
+  CST_PDF_LTR,
+  CST_PDF_RTL,
+};
+
 /* One character as drawn: its bytes in its font's encoding and its width
  * in thousandths of the font size. */
 typedef struct
 {
   guint8   font;
   guint8   len;
+  guint8   direction;   /* CST_PDF_NEUTRAL, _LTR or _RTL: for reordering */
   gboolean space;
   char     bytes[4];
   float    width;

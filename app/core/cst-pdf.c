@@ -230,7 +230,7 @@ add_unicode_glyph (CstPdf   *self,
                    GArray   *glyphs,
                    gunichar  c)
 {
-  CstPdfGlyph g = { CST_PDF_GLYPH_UNICODE, 0, FALSE, { 0 }, 0 };
+  CstPdfGlyph g = { CST_PDF_GLYPH_UNICODE, 0, CST_PDF_NEUTRAL, FALSE, { 0 }, 0 };
 
   g.len = (guint8) g_unichar_to_utf8 (c, g.bytes);
   g.width = (float) HPDF_Font_TextWidth (self->unicode, (const HPDF_BYTE *) g.bytes, g.len).width;
@@ -242,10 +242,26 @@ add_latin_glyph (CstPdf  *self,
                  GArray  *glyphs,
                  guint    byte)
 {
-  CstPdfGlyph g = { CST_PDF_GLYPH_LATIN, 1, byte == ' ', { (char) byte }, 0 };
+  CstPdfGlyph g = { CST_PDF_GLYPH_LATIN, 1, CST_PDF_NEUTRAL, byte == ' ', { (char) byte }, 0 };
 
   g.width = self->latin_widths[byte];
   g_array_append_val (glyphs, g);
+}
+
+static guint8
+direction_of (gunichar c)
+{
+  switch (g_unichar_get_script (c))
+    {
+    case G_UNICODE_SCRIPT_HEBREW:
+    case G_UNICODE_SCRIPT_ARABIC:
+    case G_UNICODE_SCRIPT_SYRIAC:
+    case G_UNICODE_SCRIPT_THAANA:
+    case G_UNICODE_SCRIPT_NKO:
+      return g_unichar_isalnum (c) ? CST_PDF_RTL : CST_PDF_NEUTRAL;
+    default:
+      return g_unichar_isalpha (c) ? CST_PDF_LTR : CST_PDF_NEUTRAL;
+    }
 }
 
 static void
@@ -254,10 +270,11 @@ add_glyph (CstPdf   *self,
            gunichar  c)
 {
   int byte;
+  guint before = glyphs->len;
 
   if (c == '\n')
     {
-      CstPdfGlyph g = { CST_PDF_GLYPH_NEWLINE, 0, FALSE, { 0 }, 0 };
+      CstPdfGlyph g = { CST_PDF_GLYPH_NEWLINE, 0, CST_PDF_NEUTRAL, FALSE, { 0 }, 0 };
       g_array_append_val (glyphs, g);
       return;
     }
@@ -276,6 +293,8 @@ add_glyph (CstPdf   *self,
     add_unicode_glyph (self, glyphs, REPLACEMENT_MARK);
   else
     add_latin_glyph (self, glyphs, '?');
+  if (glyphs->len > before)
+    g_array_index (glyphs, CstPdfGlyph, before).direction = direction_of (c);
 }
 
 /**
@@ -477,6 +496,57 @@ flush_run (CstPdf *self,
   g_string_truncate (self->run, 0);
 }
 
+/* The order to draw a line's glyphs in, or %NULL for logical order (no
+ * right-to-left text: the common case, without an allocation).
+ * Documents run left to right;
+ * a run of right-to-left words (Hebrew, Arabic) is reversed so it reads
+ * correctly — a small part of the Unicode bidi algorithm, without
+ * mirroring or Arabic shaping, which libharu cannot do. */
+static guint *
+visual_order (GArray           *glyphs,
+              const CstPdfLine *line)
+{
+  guint n = line->end - line->start;
+  guint *order;
+  gboolean any_rtl = FALSE;
+
+  for (guint i = 0; i < n && !any_rtl; i++)
+    any_rtl = g_array_index (glyphs, CstPdfGlyph, line->start + i).direction == CST_PDF_RTL;
+  if (!any_rtl)
+    return NULL;
+  order = g_new (guint, n);
+  for (guint i = 0; i < n; i++)
+    order[i] = line->start + i;
+  for (guint i = 0; i < n;)
+    {
+      guint run_end = i, k;
+
+      if (g_array_index (glyphs, CstPdfGlyph, order[i]).direction != CST_PDF_RTL)
+        {
+          i++;
+          continue;
+        }
+      /* Extend over neutrals up to the last right-to-left glyph before
+       * the next left-to-right one. */
+      for (k = i; k < n; k++)
+        {
+          guint8 d = g_array_index (glyphs, CstPdfGlyph, line->start + k).direction;
+          if (d == CST_PDF_LTR)
+            break;
+          if (d == CST_PDF_RTL)
+            run_end = k;
+        }
+      for (guint a = i, b = run_end; a < b; a++, b--)
+        {
+          guint t = order[a];
+          order[a] = order[b];
+          order[b] = t;
+        }
+      i = run_end + 1;
+    }
+  return order;
+}
+
 void
 cst_pdf_draw_line (CstPdf           *self,
                    GArray           *glyphs,
@@ -489,14 +559,17 @@ cst_pdf_draw_line (CstPdf           *self,
 {
   guint font = CST_PDF_GLYPH_LATIN;
   double run_width = 0;
+  g_autofree guint *order = NULL;
 
   if (self->failed || self->page == NULL)
     return;
+  order = visual_order (glyphs, line);
   HPDF_Page_BeginText (self->page);
   set_bold (self, bold, size);
-  for (guint i = line->start; i < line->end; i++)
+  for (guint i = 0; i < line->end - line->start; i++)
     {
-      const CstPdfGlyph *g = &g_array_index (glyphs, CstPdfGlyph, i);
+      const CstPdfGlyph *g = &g_array_index (glyphs, CstPdfGlyph,
+                                             order ? order[i] : line->start + i);
 
       if (g->font != font || (g->space && extra_per_space > 0))
         {
