@@ -14,6 +14,7 @@
 #include "cst-new-request-dialog.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
+#include "cst-statement-workbench.h"
 #include "cst-window.h"
 
 struct _CstWindow
@@ -114,6 +115,12 @@ static void
 new_request_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   cst_window_open_new_request (CST_WINDOW (widget));
+}
+
+static void
+statements_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  gtk_window_present (GTK_WINDOW (cst_statement_workbench_new (GTK_WINDOW (widget))));
 }
 
 static void
@@ -218,6 +225,7 @@ cst_window_class_init (CstWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.new-request", NULL, new_request_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.statements", NULL, statements_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)

@@ -1,0 +1,27 @@
+/* cst-statement-workbench.h — design a plain-language statement from an itemized bill */
+#pragma once
+
+#include <adwaita.h>
+#include <custodian/custodian.h>
+
+G_BEGIN_DECLS
+
+#define CST_TYPE_STATEMENT_WORKBENCH (cst_statement_workbench_get_type ())
+G_DECLARE_FINAL_TYPE (CstStatementWorkbench, cst_statement_workbench, CST, STATEMENT_WORKBENCH, AdwWindow)
+
+CstStatementWorkbench *cst_statement_workbench_new          (GtkWindow             *parent);
+gboolean               cst_statement_workbench_import_file  (CstStatementWorkbench *self,
+                                                             GFile                 *file,
+                                                             GError               **error);
+void                   cst_statement_workbench_set_section  (CstStatementWorkbench *self,
+                                                             CstStatementSection    section,
+                                                             gboolean               shown);
+CstStatement          *cst_statement_workbench_get_statement (CstStatementWorkbench *self);
+GtkWidget             *cst_statement_workbench_get_preview  (CstStatementWorkbench *self);
+guint                  cst_statement_workbench_get_renders  (CstStatementWorkbench *self);
+gboolean               cst_statement_workbench_is_rendering (CstStatementWorkbench *self);
+void                   cst_statement_workbench_select_category (CstStatementWorkbench *self,
+                                                                guint                  index);
+guint                  cst_statement_workbench_count_highlighted (CstStatementWorkbench *self);
+
+G_END_DECLS
