@@ -1,0 +1,125 @@
+/* test-document-cli.c — `custodian-cli document render`: each kind writes
+ * a PDF, bad arguments exit 2 naming the problem, a missing invoice says
+ * so and exits 1 */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+#include "cst-test-db.h"
+#include "cst-test-pdf.h"
+
+static char *cli;
+static CstTestDb *db;
+
+static int
+run (char      **out,
+     char      **err,
+     const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, cli);
+  g_ptr_array_add (args, "--database");
+  g_ptr_array_add (args, db->conninfo);
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+static void
+test_each_kind (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "CLI-1");
+  const char *reference = cst_request_get_reference (request);
+  g_autofree char *dir = g_dir_make_tmp ("cst-doc-cli-XXXXXX", NULL);
+  const char *kinds[] = { "cover-letter", "denial-letter", "extension-notice", "accounting" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *path = g_build_filename (dir, kinds[i], NULL);
+      g_autofree char *out = NULL, *err = NULL;
+      g_autofree char *data = NULL;
+      gsize len = 0;
+      g_autoptr(GBytes) bytes = NULL;
+      g_autoptr(PopplerDocument) doc = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *squashed = NULL;
+      int rc = run (&out, &err, "document", "render", kinds[i], "--request", reference,
+                    "--output", path, "--language", "es", NULL);
+
+      g_assert_cmpstr (err, ==, "");
+      g_assert_cmpint (rc, ==, 0);
+      g_assert_nonnull (strstr (out, path));
+      g_assert_null (strstr (out, "Núñez"));
+      g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+      bytes = g_bytes_new_take (g_steal_pointer (&data), len);
+      doc = cst_test_pdf_open (bytes);
+      text = cst_test_pdf_text (doc);
+      squashed = cst_test_pdf_squash (text);
+      g_assert_nonnull (strstr (squashed, reference));
+      g_assert_nonnull (strstr (squashed, "JoséNúñez"));
+      g_assert_nonnull (strstr (squashed, "Página1de1"));
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_refusals (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "CLI-2");
+  const char *reference = cst_request_get_reference (request);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autofree char *out5 = NULL, *err5 = NULL;
+
+  g_assert_cmpint (run (&out, &err, "document", "render", "poem", "--request", reference,
+                        "--output", "/tmp/x.pdf", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "unknown document “poem”"));
+  g_assert_cmpint (run (&out2, &err2, "document", "render", "invoice", "--request", reference,
+                        "--output", "/tmp/x.pdf", "--language", "fr", NULL), ==, 2);
+  g_assert_nonnull (strstr (err2, "--language must be en or es"));
+  g_assert_cmpint (run (&out3, &err3, "document", "render", "accounting", "--request", reference,
+                        "--output", "/tmp/x.pdf", "--from", "2026-13-01", NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "2026-13-01"));
+  g_assert_cmpint (run (&out4, &err4, "document", "render", "invoice", "--request", reference,
+                        "--output", "/tmp/cst-never-written.pdf", NULL), ==, 1);
+  g_assert_nonnull (strstr (err4, "No invoice has been issued"));
+  g_assert_false (g_file_test ("/tmp/cst-never-written.pdf", G_FILE_TEST_EXISTS));
+  g_assert_cmpint (run (&out5, &err5, "document", "render", "invoice", "--request", "ROI-1900-000000",
+                        "--output", "/tmp/x.pdf", NULL), ==, 1);
+  g_assert_nonnull (strstr (err5, "ROI-1900-000000"));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
+  db = cst_test_db_new ();
+  g_test_add_func ("/document-cli/each-kind", test_each_kind);
+  g_test_add_func ("/document-cli/refusals", test_refusals);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  g_free (cli);
+  return status;
+}
