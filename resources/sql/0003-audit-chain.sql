@@ -98,8 +98,7 @@ BEGIN
     USING ERRCODE = 'CS005';
 END $$;
 
--- Links one row at the end of the chain.  Owner only: reached through the
--- trigger below and the back-fill at the end of this file.
+-- Finds one transaction's unlinked rows at commit without scanning the log.
 CREATE INDEX audit_log_unlinked_idx ON audit_log (txid) WHERE chain_seq IS NULL;
 
 -- Links unlinked rows, in id order, after the current chain head: the rows
@@ -152,11 +151,15 @@ CREATE FUNCTION audit_chain_link(audit_id bigint) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = public, pg_temp AS $$
 DECLARE
-  row_txid bigint;
+  r record;
 BEGIN
-  SELECT txid INTO row_txid FROM audit_log WHERE id = audit_id AND chain_seq IS NULL;
-  IF FOUND THEN
-    PERFORM audit_chain_link_rows(row_txid);
+  -- By primary key alone.  With "AND chain_seq IS NULL" in the query the
+  -- planner takes the partial index, whose entries for the rows this
+  -- transaction already linked stay until vacuum: every call scanned them
+  -- all, and linking 20,000 rows took two minutes instead of a second.
+  SELECT txid, chain_seq INTO r FROM audit_log WHERE id = audit_id;
+  IF FOUND AND r.chain_seq IS NULL THEN
+    PERFORM audit_chain_link_rows(r.txid);
   END IF;
 END $$;
 REVOKE EXECUTE ON FUNCTION audit_chain_link(bigint) FROM PUBLIC;
