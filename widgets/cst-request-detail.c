@@ -425,6 +425,42 @@ move (CstRequestDetail *self,
                                 change_done_cb, g_object_ref (self));
 }
 
+/* The dialog opens on the document the request's status calls for. */
+static void
+open_documents (CstRequestDetail *self)
+{
+  CstDocumentsDialog *dialog = cst_documents_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                         cst_request_store_get_connection (self->store),
+                                                         self->request);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+released_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CstRequestDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) request = cst_request_store_change_finish (CST_REQUEST_STORE (object),
+                                                                   result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (request == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+  if (request == self->request)
+    load_from_request (self);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s",
+                              _("Released: the cover letter and invoice are made and the "
+                                "disclosure is recorded"));
+  open_documents (self);
+}
+
 static void
 advance_action (GtkWidget  *widget,
                 const char *action_name,
@@ -439,8 +475,16 @@ advance_action (GtkWidget  *widget,
       show_error (self, _("Save or undo your changes before moving the request on."));
       return;
     }
-  if (next_step (cst_request_get_status (self->request), &next, &label))
-    move (self, next, NULL);
+  if (!next_step (cst_request_get_status (self->request), &next, &label))
+    return;
+  if (next != CST_STATUS_RELEASED)
+    {
+      move (self, next, NULL);
+      return;
+    }
+  set_busy (self, TRUE);
+  cst_request_store_release_async (self->store, self->request, "en", self->cancellable,
+                                   released_cb, g_object_ref (self));
 }
 
 typedef void (*ReasonFunc) (CstRequestDetail *self, const char *reason);
@@ -597,14 +641,10 @@ static void
 documents_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CstRequestDetail *self = CST_REQUEST_DETAIL (widget);
-  CstDocumentsDialog *dialog;
 
   if (self->request == NULL || self->store == NULL)
     return;
-  dialog = cst_documents_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                     cst_request_store_get_connection (self->store),
-                                     self->request);
-  gtk_window_present (GTK_WINDOW (dialog));
+  open_documents (self);
 }
 
 static void

@@ -204,7 +204,7 @@ current_template (CstStatementWorkbench *self)
     if (self->sections[base[i]])
       order[n++] = base[i];
   cst_statement_template_set_sections (tpl, order, n, NULL);
-  cst_statement_template_set_string (tpl, "template", "body-font-size", size);
+  cst_statement_template_set_string (tpl, "template", "body-font-size", size, NULL);
   return tpl;
 }
 

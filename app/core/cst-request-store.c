@@ -12,6 +12,8 @@
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-listener.h"
+#include "custodian/cst-release.h"
+#include "custodian/cst-settings.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-request-store.h"
 
@@ -51,6 +53,7 @@ typedef enum
   OP_SAVE,
   OP_MOVE,
   OP_EXTEND,
+  OP_RELEASE,
 } OpKind;
 
 typedef struct
@@ -84,6 +87,22 @@ op_new (OpKind      kind,
   return op;
 }
 
+/* The facility's letterhead comes from the settings, when installed. */
+static CstRequest *
+release (PGconn   *conn,
+         Op       *op,
+         GError  **error)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autofree char *facility = settings ? g_settings_get_string (settings, "facility-name") : NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  g_autoptr(CstRelease) done = NULL;
+
+  options.facility.name = facility;
+  done = cst_release_run (conn, op->request, op->reason ? op->reason : "en", &options, error);
+  return done ? g_object_ref (done->request) : NULL;
+}
+
 static gpointer
 run_op (PGconn   *conn,
         gpointer  data,
@@ -103,6 +122,8 @@ run_op (PGconn   *conn,
       return cst_request_repo_move (conn, op->request, op->to, op->reason, error);
     case OP_EXTEND:
       return cst_request_repo_extend (conn, op->request, &op->date, op->reason, error);
+    case OP_RELEASE:
+      return release (conn, op, error);
     default:
       g_assert_not_reached ();
     }
@@ -529,9 +550,32 @@ cst_request_store_extend_async (CstRequestStore     *self,
 }
 
 /**
+ * cst_request_store_release_async:
+ * @language: of the cover letter and invoice ("en", "es")
+ *
+ * Releases the request in one transaction: status, the disclosure in the
+ * accounting of disclosures, the cover letter and the invoice (see
+ * cst_release_run()).
+ */
+void
+cst_request_store_release_async (CstRequestStore     *self,
+                                 CstRequest          *request,
+                                 const char          *language,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  Op *op = op_new (OP_RELEASE, request);
+
+  /* The language travels in the reason slot, which a release has no use for. */
+  op->reason = g_strdup (language);
+  run_change (self, op, cst_request_store_release_async, cancellable, callback, user_data);
+}
+
+/**
  * cst_request_store_change_finish:
  *
- * Finishes any of the fetch, create, save, move and extend calls.
+ * Finishes any of the fetch, create, save, move, extend and release calls.
  *
  * Returns: (transfer full): the live request object as now stored
  */

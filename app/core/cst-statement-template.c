@@ -403,28 +403,29 @@ cst_statement_template_get_notice (CstStatementTemplate *tpl,
  * cst_statement_template_set_string:
  * @group: "template", "facility", "wording" or "notices"
  *
- * Changes one value.  A change that would make the template invalid (a bad
- * colour, an unknown section) is refused and logged as a critical: check
- * values with the typed setters or by loading first.
+ * Changes one value.  A change that would make the template invalid (a
+ * bad colour, an unknown section, a font size out of range) is refused
+ * with CST_ERROR_INVALID_INPUT and the template keeps its old value, so
+ * an editor can call this on every keystroke and show the message.
  */
-void
-cst_statement_template_set_string (CstStatementTemplate *tpl,
-                                   const char           *group,
-                                   const char           *key,
-                                   const char           *value)
+gboolean
+cst_statement_template_set_string (CstStatementTemplate  *tpl,
+                                   const char            *group,
+                                   const char            *key,
+                                   const char            *value,
+                                   GError               **error)
 {
   g_autofree char *old = g_key_file_get_string (tpl->file, group, key, NULL);
-  g_autoptr(GError) error = NULL;
 
   g_key_file_set_string (tpl->file, group, key, value ? value : "");
-  if (reparse (tpl, &error))
-    return;
-  g_critical ("Template change refused: %s", error->message);
+  if (reparse (tpl, error))
+    return TRUE;
   if (old != NULL)
     g_key_file_set_string (tpl->file, group, key, old);
   else
     g_key_file_remove_key (tpl->file, group, key, NULL);
   reparse (tpl, NULL);
+  return FALSE;
 }
 
 const CstStatementSection *

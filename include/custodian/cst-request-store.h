@@ -55,6 +55,12 @@ void             cst_request_store_extend_async    (CstRequestStore     *self,
                                                     GCancellable        *cancellable,
                                                     GAsyncReadyCallback  callback,
                                                     gpointer             user_data);
+void             cst_request_store_release_async   (CstRequestStore     *self,
+                                                    CstRequest          *request,
+                                                    const char          *language,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
 CstRequest      *cst_request_store_change_finish   (CstRequestStore     *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);

@@ -98,10 +98,11 @@ const char           *cst_statement_template_get_facility  (CstStatementTemplate
                                                             const char           *key);
 const char           *cst_statement_template_get_notice    (CstStatementTemplate *tpl,
                                                             const char           *key);
-void                  cst_statement_template_set_string    (CstStatementTemplate *tpl,
+gboolean              cst_statement_template_set_string    (CstStatementTemplate *tpl,
                                                             const char           *group,
                                                             const char           *key,
-                                                            const char           *value);
+                                                            const char           *value,
+                                                            GError              **error);
 const CstStatementSection *cst_statement_template_get_sections (CstStatementTemplate *tpl,
                                                                 guint                *n_sections);
 gboolean              cst_statement_template_set_sections  (CstStatementTemplate      *tpl,

@@ -22,6 +22,7 @@
 #include "custodian/cst-listener.h"
 #include "custodian/cst-migrations.h"
 #include "custodian/cst-pdf.h"
+#include "custodian/cst-release.h"
 #include "custodian/cst-request.h"
 #include "custodian/cst-request-fee.h"
 #include "custodian/cst-request-repo.h"

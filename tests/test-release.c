@@ -1,0 +1,131 @@
+/* test-release.c — releasing is one transaction: status, disclosure,
+ * cover letter and invoice all exist afterwards, or none of them does */
+#include "config.h"
+
+#include "cst-test-db.h"
+
+static CstTestDb *db;
+
+static CstRequest *
+ready_request (PGconn     *conn,
+               const char *mrn)
+{
+  static const CstRequestStatus path[] = {
+    CST_STATUS_AUTHORIZATION_VERIFIED, CST_STATUS_IN_PROGRESS, CST_STATUS_QUALITY_CHECK,
+    CST_STATUS_READY,
+  };
+  CstRequest *request = cst_test_db_add_request (conn, mrn);
+
+  for (guint i = 0; i < G_N_ELEMENTS (path); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      CstRequest *moved = cst_request_repo_move (conn, request, path[i], NULL, &error);
+      g_assert_no_error (error);
+      g_object_unref (request);
+      request = moved;
+    }
+  return request;
+}
+
+static gint64
+count_for (PGconn     *conn,
+           const char *sql,
+           CstRequest *request)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 1, params, &error);
+
+  g_assert_no_error (error);
+  return cst_db_int64 (res, 0, 0);
+}
+
+static void
+issue_invoice (PGconn     *conn,
+               CstRequest *request)
+{
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(CstFeeInvoice) invoice = NULL;
+  g_autoptr(GError) error = NULL;
+  CstFeeRequest fee;
+
+  /* The test patient asks for her own records: the HIPAA flat fee. */
+  g_object_set (request, "page-count", 12, NULL);
+  g_assert_true (cst_request_fee_fill (request, CST_FEE_METHOD_HIPAA_FLAT, &fee, &error));
+  quote = cst_fee_engine_quote (set, &fee, &error);
+  g_assert_no_error (error);
+  invoice = cst_fee_store_issue_invoice (conn, cst_request_get_id (request), quote,
+                                         cst_fee_quote_get_total_cents (quote), NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_release_makes_everything (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = ready_request (conn, "REL-1");
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+
+  issue_invoice (conn, request);
+  release = cst_release_run (conn, request, "en", &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (release->request), ==, CST_STATUS_RELEASED);
+  g_assert_cmpint (release->disclosure_id, >, 0);
+  g_assert_nonnull (release->cover_letter);
+  g_assert_nonnull (release->invoice);
+  g_assert_true (g_str_has_prefix (g_bytes_get_data (release->cover_letter, NULL), "%PDF"));
+  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 1);
+  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1", request), ==, 2);
+}
+
+/* A step that fails leaves nothing behind: not the status, not the
+ * disclosure, not a half-made document record. */
+static void
+test_failed_release_changes_nothing (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = ready_request (conn, "REL-2");
+  g_autoptr(CstRequest) stale = cst_request_copy (request);
+  g_autoptr(CstRequest) after = NULL;
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+
+  /* No template in this language: the cover letter cannot be made. */
+  release = cst_release_run (conn, request, "xx", &options, &error);
+  g_assert_null (release);
+  g_assert_nonnull (error);
+  after = cst_request_repo_get (conn, cst_request_get_id (request), NULL);
+  g_assert_cmpint (cst_request_get_status (after), ==, CST_STATUS_READY);
+  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 0);
+  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1", request), ==, 0);
+
+  /* Another clerk saved first: the release is refused as a conflict. */
+  g_clear_object (&after);
+  g_object_set (request, "purpose", "Changed by someone else", NULL);
+  after = cst_request_repo_save (conn, request, NULL);
+  g_clear_error (&error);
+  release = cst_release_run (conn, stale, "en", &options, &error);
+  g_assert_null (release);
+  g_assert_error (error, CST_ERROR, CST_ERROR_CONFLICT);
+  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  g_test_add_func ("/release/makes-everything", test_release_makes_everything);
+  g_test_add_func ("/release/failed-changes-nothing", test_failed_release_changes_nothing);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
