@@ -91,7 +91,9 @@ int
 cst_cli_document_render (int    argc,
                          char **argv)
 {
-  g_auto(RenderOptions) o = { NULL, NULL, g_strdup ("en"), NULL, NULL, g_strdup ("letter") };
+  /* Defaults are filled in after parsing: GOption would drop (and leak) a
+   * string default when the option is given. */
+  g_auto(RenderOptions) o = { NULL, NULL, NULL, NULL, NULL, NULL };
   const GOptionEntry entries[] = {
     { "request", 'r', 0, G_OPTION_ARG_STRING, &o.reference, N_("The request's reference"), N_("REF") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Where to write the PDF"), N_("FILE") },
@@ -119,6 +121,10 @@ cst_cli_document_render (int    argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return cst_cli_usage_error (context, error->message);
+  if (o.language == NULL)
+    o.language = g_strdup ("en");
+  if (o.paper == NULL)
+    o.paper = g_strdup ("letter");
   if ((status = check_options (context, argc, argv, &o, &kind)) != EXIT_SUCCESS)
     return status;
   if (!parse_period (&o, &from, &to, &error))
