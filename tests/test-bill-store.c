@@ -143,7 +143,7 @@ test_template_versions (void)
 
   /* Staff edit the wording; it becomes version 2. */
   v2 = cst_statement_template_copy (v1);
-  cst_statement_template_set_string (v2, "wording", "pay-by", "Pay by {due_date}. Thank you!");
+  cst_statement_template_set_string (v2, "wording", "pay-by", "Pay by {due_date}. Thank you!", NULL);
   g_assert_true (cst_statement_template_store_save (conn, v2, "shorter", &error));
   g_assert_no_error (error);
   g_assert_cmpint (cst_statement_template_get_version (v2), ==, 2);

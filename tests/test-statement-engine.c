@@ -547,11 +547,19 @@ test_template_editing (void)
 
   g_assert_false (cst_statement_template_set_sections (tpl, without_help, 2, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
   g_assert_true (cst_statement_template_set_sections (tpl, short_one, 2, NULL));
   cst_statement_template_get_sections (tpl, &n);
   g_assert_cmpuint (n, ==, 2);
-  cst_statement_template_set_string (tpl, "wording", "pay-by", "Pay us by {due_date}, please.");
+  cst_statement_template_set_string (tpl, "wording", "pay-by", "Pay us by {due_date}, please.", NULL);
   g_assert_cmpuint (cst_statement_template_get_color (tpl, "accent"), ==, 0x1D5C8C);
+  /* A bad value is refused with a message; the old one stays. */
+  g_assert_false (cst_statement_template_set_string (tpl, "template", "color-accent", "blue", &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpuint (cst_statement_template_get_color (tpl, "accent"), ==, 0x1D5C8C);
+  g_assert_false (cst_statement_template_set_string (tpl, "template", "body-font-size", "40", NULL));
+  g_assert_cmpfloat (cst_statement_template_get_font_size (tpl), ==, 11.0);
 
   copy = cst_statement_template_copy (tpl);
   st = cst_statement_new (bill, rules, copy, NULL);

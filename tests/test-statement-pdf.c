@@ -119,7 +119,7 @@ test_template_edit (void)
   g_autofree char *all = NULL;
 
   g_assert_true (cst_statement_template_set_sections (tpl, sections, G_N_ELEMENTS (sections), NULL));
-  cst_statement_template_set_string (tpl, "wording", "you-owe", "Amount you owe");
+  cst_statement_template_set_string (tpl, "wording", "you-owe", "Amount you owe", NULL);
   st = cst_statement_new (base->bill, rules, tpl, NULL);
   pdf = cst_statement_render_pdf (st, NULL);
   doc = cst_test_pdf_open (pdf);

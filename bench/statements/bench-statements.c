@@ -212,7 +212,7 @@ bench_preview (const char                *sample,
 
       /* What an edit costs: the workbench changes its template, hands a
        * copy to the render thread, which simplifies, renders and draws. */
-      cst_statement_template_set_string (edited, "wording", "pay-by", wording);
+      cst_statement_template_set_string (edited, "wording", "pay-by", wording, NULL);
       snapshot = cst_statement_template_copy (edited);
       st = simplify (bill, rules, snapshot);
       t1 = now_ms ();
