@@ -51,18 +51,14 @@ cp1252_to_unichar (guint byte)
   return byte;
 }
 
+/* The Windows-1252 byte for @c, or -1. */
 int
 cst_pdf_cp1252_from_unichar (gunichar c)
 {
-  if (c >= 0x20 && c < 0x7F)
+  if ((c >= 0x20 && c < 0x7F) || (c >= 0xA0 && c <= 0xFF))
     return (int) c;
-  if (c >= 0xA0 && c <= 0xFF)
-    return (int) c;
-  if (c < 0x2000 && c != 0x0152 && c != 0x0153 && c != 0x0160 && c != 0x0161 &&
-      c != 0x0178 && c != 0x017D && c != 0x017E && c != 0x0192 && c != 0x02C6 && c != 0x02DC)
-    return -1;
   for (guint i = 0; i < G_N_ELEMENTS (cp1252_high); i++)
-    if (cp1252_high[i] == c)
+    if (cp1252_high[i] == c && c != 0)
       return (int) (0x80 + i);
   return -1;
 }
