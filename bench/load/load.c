@@ -1,0 +1,578 @@
+/* load.c — 50 clerks on one server for a minute, then proof that nothing
+ * they were told was saved got lost
+ *
+ * Each simulated clerk is a thread with its own connection, logged in as
+ * its own member of custodian_clerk, doing a realistic desk mix through
+ * the model library: search, open, edit (optimistic lock), move along the
+ * workflow, release, register a new request.  A fifth of the picks go to
+ * a small "hot" set of requests so that clerks really do collide.
+ *
+ * Afterwards, on the owner's connection:
+ *   1. every acknowledged change (request id, the version the server
+ *      returned, what was written) is in audit_log at exactly that version;
+ *   2. every request's versions 1…current each appear exactly once in the
+ *      log: no update was applied on top of a version nobody read;
+ *   3. where a clerk's acknowledged write is the latest version, the row
+ *      holds what the clerk wrote;
+ *   4. the audit hash chain verifies (cst_audit_chain_verify).
+ *
+ * Needs the throwaway server of build-aux/test-server.sh (PG* variables).
+ * Usage: bench-load [--clerks 50] [--seconds 60] [--requests 5000] [--think-ms 200]
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "cst-test-db.h"
+
+typedef enum
+{
+  OP_SEARCH,
+  OP_OPEN,
+  OP_EDIT,
+  OP_MOVE,
+  OP_RELEASE,
+  OP_CREATE,
+  N_OPS
+} OpKind;
+
+static const char *const op_names[N_OPS] = {
+  "search", "open", "edit", "move", "release", "create",
+};
+/* Out of 100: mostly reading, as at a real ROI desk. */
+static const guint op_weights[N_OPS] = { 30, 30, 20, 12, 4, 4 };
+
+#define HOT_SET 100
+
+typedef struct
+{
+  gint64 id;
+  int    version;
+  char   field;      /* 'p': purpose, 's': status */
+  char  *expected;
+} Ack;
+
+typedef struct
+{
+  guint       index;
+  char       *conninfo;
+  gint64      n_requests;
+  gint64      deadline;
+  int         think_ms;
+  GRand      *rand;
+  GArray     *latency[N_OPS];   /* µs, acknowledged operations only */
+  guint       conflicts[N_OPS];
+  guint       refused[N_OPS];
+  guint       failures;
+  GArray     *acks;
+  GArray     *ready;            /* ids this clerk moved to "ready" */
+  guint       serial;
+} Clerk;
+
+static void
+ack_clear (Ack *ack)
+{
+  g_free (ack->expected);
+}
+
+static gint64
+pick_request (Clerk *clerk)
+{
+  if (g_rand_int_range (clerk->rand, 0, 5) == 0)
+    return g_rand_int_range (clerk->rand, 1, MIN (HOT_SET, clerk->n_requests) + 1);
+  return g_rand_int_range (clerk->rand, 1, (gint32) clerk->n_requests + 1);
+}
+
+static void
+record_ack (Clerk      *clerk,
+            CstRequest *stored,
+            char        field,
+            const char *expected)
+{
+  Ack ack = { cst_request_get_id (stored), cst_request_get_version (stored), field,
+              g_strdup (expected) };
+
+  g_array_append_val (clerk->acks, ack);
+}
+
+/* Sorts out an error: a lost race is part of the job, anything else not. */
+static void
+count_error (Clerk   *clerk,
+             OpKind   op,
+             GError  *error)
+{
+  if (g_error_matches (error, CST_ERROR, CST_ERROR_CONFLICT))
+    clerk->conflicts[op]++;
+  else if (g_error_matches (error, CST_ERROR, CST_ERROR_CLOSED) ||
+           g_error_matches (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION))
+    clerk->refused[op]++;
+  else
+    {
+      clerk->failures++;
+      g_printerr ("clerk %u, %s: %s\n", clerk->index, op_names[op], error->message);
+    }
+}
+
+static gboolean
+do_search (Clerk   *clerk,
+           PGconn  *conn,
+           GError **error)
+{
+  /* Type-to-search as the window's list sends it to the server: MRN,
+   * reference or family-name prefix, first 50 rows. */
+  g_autofree char *prefix = g_strdup_printf ("%u", g_rand_int_range (clerk->rand, 10, 99));
+  const char *params[] = { prefix };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT r.id, r.reference, r.status, p.mrn, p.family_name FROM roi_requests r "
+    "JOIN patients p ON p.id = r.patient_id "
+    "WHERE p.mrn LIKE '%' || $1 || '%' OR r.reference LIKE '%' || $1 "
+    "ORDER BY r.received_date DESC LIMIT 50", 1, params, error);
+
+  return res != NULL;
+}
+
+/* The do_ functions set *op to what was actually done: a clerk who opens
+ * a closed request to edit it only looked at it. */
+static gboolean
+do_edit (Clerk       *clerk,
+         PGconn      *conn,
+         CstRequest  *request,
+         OpKind      *op,
+         GError     **error)
+{
+  g_autofree char *token = g_strdup_printf ("load %u-%u", clerk->index, ++clerk->serial);
+  g_autoptr(CstRequest) saved = NULL;
+
+  if (cst_request_status_is_closed (cst_request_get_status (request)))
+    {
+      *op = OP_OPEN;
+      return TRUE;
+    }
+  g_object_set (request, "purpose", token, NULL);
+  saved = cst_request_repo_save (conn, request, error);
+  if (saved == NULL)
+    return FALSE;
+  record_ack (clerk, saved, 'p', token);
+  return TRUE;
+}
+
+static gboolean
+do_move (Clerk       *clerk,
+         PGconn      *conn,
+         CstRequest  *request,
+         OpKind      *op,
+         GError     **error)
+{
+  CstRequestStatus status = cst_request_get_status (request);
+  g_autoptr(CstRequest) moved = NULL;
+
+  /* Ready requests wait for their own clerk's release. */
+  if (status >= CST_STATUS_READY)
+    {
+      *op = OP_OPEN;
+      return TRUE;
+    }
+  moved = cst_request_repo_move (conn, request, status + 1, NULL, error);
+  if (moved == NULL)
+    return FALSE;
+  record_ack (clerk, moved, 's', cst_enum_to_nick (CST_TYPE_REQUEST_STATUS, status + 1));
+  if (status + 1 == CST_STATUS_READY)
+    {
+      gint64 id = cst_request_get_id (moved);
+      g_array_append_val (clerk->ready, id);
+    }
+  return TRUE;
+}
+
+static gboolean
+do_release (Clerk   *clerk,
+            PGconn  *conn,
+            gint64   id,
+            OpKind  *op,
+            GError **error)
+{
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstRequest) released = NULL;
+
+  request = cst_request_repo_get (conn, id, error);
+  if (request == NULL)
+    return FALSE;
+  if (cst_request_get_status (request) != CST_STATUS_READY)
+    {
+      *op = OP_OPEN;
+      return TRUE;
+    }
+  released = cst_request_repo_move (conn, request, CST_STATUS_RELEASED, NULL, error);
+  if (released == NULL)
+    return FALSE;
+  record_ack (clerk, released, 's', "released");
+  return TRUE;
+}
+
+static gboolean
+do_create (Clerk   *clerk,
+           PGconn  *conn,
+           GError **error)
+{
+  g_autoptr(CstRequest) draft = cst_request_new ();
+  g_autoptr(CstRequest) created = NULL;
+  g_autofree char *mrn = g_strdup_printf ("LOAD-%u-%u", clerk->index, ++clerk->serial);
+  g_autofree char *token = g_strdup_printf ("load new %s", mrn);
+  GDate today, birth;
+
+  cst_input_today (&today);
+  g_date_clear (&birth, 1);
+  g_date_set_dmy (&birth, 1 + clerk->serial % 28, 1 + clerk->index % 12, 1950 + clerk->serial % 50);
+  g_object_set (draft,
+                "patient-mrn", mrn,
+                "patient-family-name", "Loadtest",
+                "patient-given-name", "Synthetic",
+                "patient-birth-date", &birth,
+                "requester-name", "Synthetic Requester",
+                "requester-kind", CST_REQUESTER_ATTORNEY,
+                "received-date", &today,
+                "jurisdiction", "NY",
+                "purpose", token,
+                NULL);
+  created = cst_request_repo_create (conn, draft, error);
+  if (created == NULL)
+    return FALSE;
+  record_ack (clerk, created, 'p', token);
+  return TRUE;
+}
+
+static OpKind
+pick_op (Clerk *clerk)
+{
+  guint roll = (guint) g_rand_int_range (clerk->rand, 0, 100);
+
+  for (guint op = 0; op < N_OPS; op++)
+    {
+      if (roll < op_weights[op])
+        return op;
+      roll -= op_weights[op];
+    }
+  return OP_OPEN;
+}
+
+static gboolean
+run_op (Clerk   *clerk,
+        PGconn  *conn,
+        OpKind  *op,
+        GError **error)
+{
+  g_autoptr(CstRequest) request = NULL;
+
+  /* With nothing of one's own ready, work the next request instead. */
+  if (*op == OP_RELEASE && clerk->ready->len == 0)
+    *op = OP_MOVE;
+  switch (*op)
+    {
+    case OP_SEARCH:
+      return do_search (clerk, conn, error);
+    case OP_RELEASE:
+      {
+        gint64 id = g_array_index (clerk->ready, gint64, clerk->ready->len - 1);
+        g_array_remove_index (clerk->ready, clerk->ready->len - 1);
+        return do_release (clerk, conn, id, op, error);
+      }
+    case OP_CREATE:
+      return do_create (clerk, conn, error);
+    case OP_OPEN:
+    case OP_EDIT:
+    case OP_MOVE:
+    case N_OPS:
+    default:
+      break;
+    }
+  request = cst_request_repo_get (conn, pick_request (clerk), error);
+  if (request == NULL)
+    return FALSE;
+  if (*op == OP_EDIT)
+    return do_edit (clerk, conn, request, op, error);
+  if (*op == OP_MOVE)
+    return do_move (clerk, conn, request, op, error);
+  return TRUE;
+}
+
+static gpointer
+clerk_thread (gpointer data)
+{
+  Clerk *clerk = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = cst_db_connect (clerk->conninfo, &error);
+
+  g_assert_no_error (error);
+  while (g_get_monotonic_time () < clerk->deadline)
+    {
+      OpKind op = pick_op (clerk);
+      gint64 start;
+      gint64 elapsed;
+
+      /* Think time, exponentially distributed around the mean: people
+       * read the screen between clicks.  0 turns the clerks into a
+       * closed loop that saturates the machine. */
+      if (clerk->think_ms > 0)
+        g_usleep ((gulong) (-log (1.0 - g_rand_double (clerk->rand)) * clerk->think_ms * 1000));
+      start = g_get_monotonic_time ();
+
+      g_clear_error (&error);
+      if (!run_op (clerk, conn, &op, &error))
+        {
+          count_error (clerk, op, error);
+          continue;
+        }
+      elapsed = g_get_monotonic_time () - start;
+      g_array_append_val (clerk->latency[op], elapsed);
+    }
+  return NULL;
+}
+
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+static double
+percentile_ms (GArray *sorted,
+               double  p)
+{
+  guint rank;
+
+  if (sorted->len == 0)
+    return 0;
+  rank = (guint) (p * sorted->len + 0.999999);
+  rank = CLAMP (rank, 1, sorted->len);
+  return g_array_index (sorted, gint64, rank - 1) / 1000.0;
+}
+
+/* The machine is shared: say how busy it was, so figures can be read. */
+static void
+print_load_average (const char *when)
+{
+  g_autofree char *text = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    g_print ("Load average %s: %s", when, text);
+}
+
+static guint
+report (Clerk  *clerks,
+        guint   n_clerks,
+        double  seconds)
+{
+  guint total = 0, conflicts = 0, failures = 0;
+
+  g_print ("| operation | count | ops/s | p50 ms | p99 ms | max ms | conflicts | refused |\n");
+  g_print ("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+  for (guint op = 0; op < N_OPS; op++)
+    {
+      g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (gint64));
+      guint op_conflicts = 0, op_refused = 0;
+
+      for (guint c = 0; c < n_clerks; c++)
+        {
+          g_array_append_vals (all, clerks[c].latency[op]->data, clerks[c].latency[op]->len);
+          op_conflicts += clerks[c].conflicts[op];
+          op_refused += clerks[c].refused[op];
+        }
+      g_array_sort (all, compare_gint64);
+      g_print ("| %s | %u | %.1f | %.2f | %.2f | %.2f | %u | %u |\n", op_names[op], all->len,
+               all->len / seconds, percentile_ms (all, 0.50), percentile_ms (all, 0.99),
+               all->len ? g_array_index (all, gint64, all->len - 1) / 1000.0 : 0.0,
+               op_conflicts, op_refused);
+      total += all->len;
+      conflicts += op_conflicts;
+    }
+  for (guint c = 0; c < n_clerks; c++)
+    failures += clerks[c].failures;
+  g_print ("\nTotal: %u acknowledged operations, %.1f ops/s; %u optimistic-lock conflicts; "
+           "%u unexpected failures\n", total, total / seconds, conflicts, failures);
+  return failures;
+}
+
+/* Check 1 and 3 for a batch of acknowledgements: ids and versions are
+ * integers, the expected texts contain no unit separator. */
+static gint64
+count_missing_acks (PGconn *conn,
+                    Ack    *acks,
+                    guint   n)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+  g_autoptr(GString) versions = g_string_new (NULL);
+  g_autoptr(GString) fields = g_string_new (NULL);
+  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  const char *params[4];
+
+  for (guint i = 0; i < n; i++)
+    {
+      const char *sep = i ? "," : "";
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, sep, acks[i].id);
+      g_string_append_printf (versions, "%s%d", sep, acks[i].version);
+      g_string_append_printf (fields, "%s%c", sep, acks[i].field);
+      if (i)
+        g_string_append_c (expected, '\x1f');
+      g_string_append (expected, acks[i].expected);
+    }
+  params[0] = ids->str;
+  params[1] = versions->str;
+  params[2] = fields->str;
+  params[3] = expected->str;
+  res = cst_db_exec (conn,
+    "SELECT count(*) FROM unnest(string_to_array($1, ',')::bigint[], "
+    "  string_to_array($2, ',')::int[], string_to_array($3, ','), "
+    "  string_to_array($4, E'\\x1f')) AS a(id, version, field, expected) "
+    "WHERE (SELECT count(*) FROM audit_log l WHERE l.table_name = 'roi_requests' "
+    "        AND l.row_id = a.id AND l.action IN ('INSERT', 'UPDATE') "
+    "        AND (l.new_row->>'version')::int = a.version "
+    "        AND CASE a.field WHEN 'p' THEN l.new_row->>'purpose' ELSE l.new_row->>'status' END"
+    "            = a.expected) <> 1 "
+    "   OR NOT EXISTS (SELECT 1 FROM roi_requests r WHERE r.id = a.id AND r.version >= a.version)"
+    "   OR EXISTS (SELECT 1 FROM roi_requests r WHERE r.id = a.id AND r.version = a.version "
+    "        AND CASE a.field WHEN 'p' THEN r.purpose ELSE r.status::text END <> a.expected)",
+    4, params, &error);
+  g_assert_no_error (error);
+  return cst_db_int64 (res, 0, 0);
+}
+
+static gboolean
+verify (PGconn *conn,
+        Clerk  *clerks,
+        guint   n_clerks)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) gaps = NULL;
+  g_autoptr(CstAuditChainReport) chain = NULL;
+  gint64 missing = 0, acks = 0;
+  gint64 start = g_get_monotonic_time ();
+
+  for (guint c = 0; c < n_clerks; c++)
+    for (guint i = 0; i < clerks[c].acks->len; i += 1000)
+      {
+        guint n = MIN (1000, clerks[c].acks->len - i);
+        missing += count_missing_acks (conn, &g_array_index (clerks[c].acks, Ack, i), n);
+        acks += n;
+      }
+  gaps = cst_db_exec (conn,
+    "SELECT count(*) FROM roi_requests r LEFT JOIN ("
+    "  SELECT row_id, count(*) AS n, count(DISTINCT new_row->>'version') AS distinct_versions, "
+    "         max((new_row->>'version')::int) AS top FROM audit_log "
+    "   WHERE table_name = 'roi_requests' AND action IN ('INSERT', 'UPDATE') GROUP BY row_id) l "
+    "  ON l.row_id = r.id "
+    "WHERE l.row_id IS NULL OR l.n <> r.version OR l.distinct_versions <> l.n OR l.top <> r.version",
+    0, NULL, &error);
+  g_assert_no_error (error);
+  chain = cst_audit_chain_verify (conn, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  g_print ("\nAcknowledged changes checked: %" G_GINT64_FORMAT ", missing or different: %"
+           G_GINT64_FORMAT "\n", acks, missing);
+  g_print ("Requests whose version history has a gap or a duplicate: %" G_GINT64_FORMAT "\n",
+           cst_db_int64 (gaps, 0, 0));
+  g_print ("Audit chain: %s, %" G_GINT64_FORMAT " rows%s%s\n",
+           chain->intact ? "intact" : "BROKEN", chain->rows_checked,
+           chain->problem ? ": " : "", chain->problem ? chain->problem : "");
+  g_print ("Verification took %.1f s\n", (g_get_monotonic_time () - start) / 1e6);
+  return missing == 0 && cst_db_int64 (gaps, 0, 0) == 0 && chain->intact;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int n_clerks = 50, seconds = 60, n_requests = 5000, think_ms = 200;
+  gboolean no_chain = FALSE;
+  const GOptionEntry entries[] = {
+    { "clerks", 'c', 0, G_OPTION_ARG_INT, &n_clerks, "Simulated clerks (default 50)", "N" },
+    { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "How long (default 60)", "S" },
+    { "requests", 'r', 0, G_OPTION_ARG_INT, &n_requests, "Requests seeded first (default 5000)", "N" },
+    { "think-ms", 't', 0, G_OPTION_ARG_INT, &think_ms,
+      "Mean pause between one clerk's operations (default 200; 0: no pause)", "MS" },
+    { "no-chain", 0, 0, G_OPTION_ARG_NONE, &no_chain,
+      "For comparison only: switch the audit hash chain off (verification then fails)", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— the 50-clerk load test");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstTestDb) db = NULL;
+  g_autoptr(PGconn) owner = NULL;
+  g_autofree Clerk *clerks = NULL;
+  g_autofree GThread **threads = NULL;
+  gint64 started, finished;
+  guint failures;
+  gboolean intact;
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error) ||
+      n_clerks < 1 || n_clerks > 150 || seconds < 1 || n_requests < HOT_SET || think_ms < 0)
+    {
+      g_printerr ("bench-load: %s\n", error ? error->message : "bad option value");
+      return 2;
+    }
+
+  db = cst_test_db_new ();
+  owner = cst_test_db_connect (db);
+  g_assert_true (cst_demo_seed (owner, (guint) n_requests, &error));
+  g_assert_no_error (error);
+  n_requests = (int) cst_request_repo_count (owner, NULL);
+  if (no_chain)
+    g_assert_true (cst_db_exec_command (owner,
+      "ALTER TABLE audit_log DISABLE TRIGGER audit_log_link", 0, NULL, NULL));
+
+  clerks = g_new0 (Clerk, n_clerks);
+  threads = g_new0 (GThread *, n_clerks);
+  for (int c = 0; c < n_clerks; c++)
+    {
+      clerks[c].index = (guint) c;
+      clerks[c].conninfo = cst_test_db_create_login (db, "custodian_clerk");
+      clerks[c].n_requests = n_requests;
+      clerks[c].think_ms = think_ms;
+      clerks[c].rand = g_rand_new_with_seed (0x5eed + (guint32) c);
+      for (guint op = 0; op < N_OPS; op++)
+        clerks[c].latency[op] = g_array_new (FALSE, FALSE, sizeof (gint64));
+      clerks[c].acks = g_array_new (FALSE, FALSE, sizeof (Ack));
+      g_array_set_clear_func (clerks[c].acks, (GDestroyNotify) ack_clear);
+      clerks[c].ready = g_array_new (FALSE, FALSE, sizeof (gint64));
+    }
+
+  g_print ("Custodian load test: %d clerks, %d s, mean think time %d ms, %d requests seeded, "
+           "PostgreSQL %d%s\n\n", n_clerks, seconds, think_ms, n_requests,
+           PQserverVersion (owner), no_chain ? ", AUDIT CHAIN OFF" : "");
+  print_load_average ("before");
+  started = g_get_monotonic_time ();
+  for (int c = 0; c < n_clerks; c++)
+    {
+      clerks[c].deadline = started + (gint64) seconds * G_USEC_PER_SEC;
+      threads[c] = g_thread_new ("clerk", clerk_thread, &clerks[c]);
+    }
+  for (int c = 0; c < n_clerks; c++)
+    g_thread_join (threads[c]);
+  finished = g_get_monotonic_time ();
+  print_load_average ("after");
+  g_print ("\n");
+
+  failures = report (clerks, (guint) n_clerks, (finished - started) / 1e6);
+  intact = verify (owner, clerks, (guint) n_clerks);
+
+  for (int c = 0; c < n_clerks; c++)
+    {
+      for (guint op = 0; op < N_OPS; op++)
+        g_array_unref (clerks[c].latency[op]);
+      g_array_unref (clerks[c].acks);
+      g_array_unref (clerks[c].ready);
+      g_rand_free (clerks[c].rand);
+      g_free (clerks[c].conninfo);
+    }
+  g_print ("\n%s\n", intact && failures == 0 ? "PASS: no acknowledged update was lost"
+                                             : "FAIL");
+  return intact && failures == 0 ? 0 : 1;
+}
