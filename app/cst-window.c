@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-fee-schedules-window.h"
 #include "cst-new-request-dialog.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
@@ -124,6 +125,16 @@ statements_action (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
+fee_schedules_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstWindow *self = CST_WINDOW (widget);
+
+  if (self->store != NULL)
+    gtk_window_present (GTK_WINDOW (cst_fee_schedules_window_new (
+      GTK_WINDOW (self), cst_request_store_get_connection (self->store))));
+}
+
+static void
 search_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   cst_request_list_page_focus_search (CST_WINDOW (widget)->list_page);
@@ -226,6 +237,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.new-request", NULL, new_request_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.statements", NULL, statements_action);
+  gtk_widget_class_install_action (widget_class, "win.fee-schedules", NULL, fee_schedules_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)

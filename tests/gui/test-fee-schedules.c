@@ -1,0 +1,103 @@
+/* test-fee-schedules.c — the fee schedules window: an administrator's edit
+ * is checked and saved as a new version; a bad edit is refused with a
+ * clear message; a clerk cannot save */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-fee-schedules-window.h"
+#include "cst-test-db.h"
+
+static CstTestDb *db;
+
+static void
+wait_idle (CstFeeSchedulesWindow *window)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  do
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  while (cst_fee_schedules_window_is_busy (window) && g_get_monotonic_time () < deadline);
+  g_assert_false (cst_fee_schedules_window_is_busy (window));
+}
+
+static CstFeeSchedulesWindow *
+open_as (const char *role)
+{
+  g_autofree char *login = cst_test_db_create_login (db, role);
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
+  CstFeeSchedulesWindow *window = cst_fee_schedules_window_new (NULL, connection);
+
+  gtk_window_present (GTK_WINDOW (window));
+  wait_idle (window);
+  g_assert_cmpuint (cst_fee_schedules_window_get_n_schedules (window), >, 30);
+  cst_fee_schedules_window_select (window, "TX-hospital");
+  wait_idle (window);
+  g_assert_cmpint (cst_fee_schedules_window_get_version (window), >=, 1);
+  return window;
+}
+
+static char *
+tx_text_with (const char *old_line,
+              const char *new_line)
+{
+  g_autoptr(CstFeeScheduleSet) seed = cst_fee_schedule_set_new_from_seed (NULL);
+  g_autofree char *text = cst_fee_schedule_to_text (cst_fee_schedule_set_lookup (seed, "TX-hospital"));
+  g_autoptr(GString) edited = g_string_new (text);
+
+  g_assert_nonnull (strstr (text, old_line));
+  g_string_replace (edited, old_line, new_line, 1);
+  return g_string_free (g_steal_pointer (&edited), FALSE);
+}
+
+static void
+test_admin_edits (void)
+{
+  CstFeeSchedulesWindow *window = open_as ("custodian_admin");
+  g_autofree char *negative = tx_text_with ("11-60:100", "11-60:-100");
+  g_autofree char *cheaper = tx_text_with ("11-60:100", "11-60:90");
+
+  g_assert_cmpint (cst_fee_schedules_window_get_version (window), ==, 1);
+  cst_fee_schedules_window_set_text (window, negative);
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
+  wait_idle (window);
+  g_assert_nonnull (cst_fee_schedules_window_get_message (window));
+  g_assert_cmpint (cst_fee_schedules_window_get_version (window), ==, 1);
+
+  cst_fee_schedules_window_set_text (window, cheaper);
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
+  wait_idle (window);
+  g_assert_null (cst_fee_schedules_window_get_message (window));
+  g_assert_cmpint (cst_fee_schedules_window_get_version (window), ==, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_clerk_cannot_save (void)
+{
+  CstFeeSchedulesWindow *window = open_as ("custodian_clerk");
+  g_autofree char *cheaper = tx_text_with ("61-400:50", "61-400:40");
+  int version = cst_fee_schedules_window_get_version (window);
+
+  cst_fee_schedules_window_set_text (window, cheaper);
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
+  wait_idle (window);
+  g_assert_nonnull (cst_fee_schedules_window_get_message (window));
+  g_assert_cmpint (cst_fee_schedules_window_get_version (window), ==, version);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  db = cst_test_db_new ();
+  g_test_add_func ("/fee-schedules/admin-edits", test_admin_edits);
+  g_test_add_func ("/fee-schedules/clerk-cannot-save", test_clerk_cannot_save);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
