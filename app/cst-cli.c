@@ -189,8 +189,10 @@ describe_commands (void)
 
   g_string_append_c (text, '\n');
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %s %-12s %s\n", commands[i].group, commands[i].name,
-                            _(commands[i].summary));
+    {
+      g_autofree char *name = g_strdup_printf ("%s %s", commands[i].group, commands[i].name);
+      g_string_append_printf (text, "  %-20s %s\n", name, _(commands[i].summary));
+    }
   return g_string_free (text, FALSE);
 }
 
