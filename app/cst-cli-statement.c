@@ -149,8 +149,8 @@ report_import_problems (GPtrArray *problems,
 static void
 print_summary (CstStatement *st)
 {
-  g_autofree char *due = cst_money_format (st->amount_due_cents);
-  g_autofree char *charges = cst_money_format (st->total_charges_cents);
+  g_autofree char *due = cst_pdf_format_money (st->amount_due_cents);
+  g_autofree char *charges = cst_pdf_format_money (st->total_charges_cents);
 
   g_print (_("Statement: %u lines in %u categories; charges %s; amount due %s; %s.\n"),
            st->bill->lines->len, st->categories->len, charges, due,

@@ -155,17 +155,27 @@ cst_visit_type_to_nick (CstVisitType type)
   return visit_nicks[type];
 }
 
+/* The position of @nick in @nicks, or -1. */
+static int
+nick_index (const char *const *nicks,
+            guint              n_nicks,
+            const char        *nick)
+{
+  for (guint i = 0; nick && i < n_nicks; i++)
+    if (g_str_equal (nick, nicks[i]))
+      return (int) i;
+  return -1;
+}
+
 gboolean
 cst_visit_type_from_nick (const char   *nick,
                           CstVisitType *type)
 {
-  for (guint i = 0; nick && i < G_N_ELEMENTS (visit_nicks); i++)
-    if (g_str_equal (nick, visit_nicks[i]))
-      {
-        *type = (CstVisitType) i;
-        return TRUE;
-      }
-  return FALSE;
+  int i = nick_index (visit_nicks, G_N_ELEMENTS (visit_nicks), nick);
+
+  if (i >= 0)
+    *type = (CstVisitType) i;
+  return i >= 0;
 }
 
 const char *
@@ -179,11 +189,9 @@ gboolean
 cst_claim_status_from_nick (const char     *nick,
                             CstClaimStatus *status)
 {
-  for (guint i = 0; nick && i < G_N_ELEMENTS (claim_nicks); i++)
-    if (g_str_equal (nick, claim_nicks[i]))
-      {
-        *status = (CstClaimStatus) i;
-        return TRUE;
-      }
-  return FALSE;
+  int i = nick_index (claim_nicks, G_N_ELEMENTS (claim_nicks), nick);
+
+  if (i >= 0)
+    *status = (CstClaimStatus) i;
+  return i >= 0;
 }

@@ -1,4 +1,4 @@
-/* cst-statement-readability.c — Flesch scores, payment plans and money text
+/* cst-statement-readability.c — Flesch scores and payment plans
  *
  * Readability follows statement-spec section 5:
  *   Flesch-Kincaid grade = 0.39 W/S + 11.8 Syl/W − 15.59
@@ -202,29 +202,6 @@ cst_readability_score_text (const char     *text,
   if (language != NULL && !g_str_equal (language, "en"))
     return;
   cst_readability_from_counts (r->words, r->sentences, r->syllables, r);
-}
-
-/* ---- Money -------------------------------------------------------------- */
-
-/* "$1,375.96"; a negative amount gets a leading minus. */
-char *
-cst_money_format (gint64 cents)
-{
-  guint64 magnitude = cents < 0 ? (guint64) -(cents + 1) + 1 : (guint64) cents;
-  char digits[32];
-  GString *out = g_string_new (cents < 0 ? "-$" : "$");
-  int n, lead;
-
-  n = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, magnitude / 100);
-  lead = n % 3 == 0 ? 3 : n % 3;
-  g_string_append_len (out, digits, lead);
-  for (int i = lead; i < n; i += 3)
-    {
-      g_string_append_c (out, ',');
-      g_string_append_len (out, digits + i, 3);
-    }
-  g_string_append_printf (out, ".%02u", (guint) (magnitude % 100));
-  return g_string_free (out, FALSE);
 }
 
 /* ---- Payment plans -------------------------------------------------------- */

@@ -276,9 +276,9 @@ guint         cst_statement_glossary_keys  (CstStatement         *statement,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstStatement, cst_statement_unref)
 
-/* ---- Money and readability helpers -------------------------------------- */
+/* ---- Readability and payment-plan helpers -------------------------------- *
+ * Money is written with cst_pdf_format_money() (custodian/cst-pdf.h).      */
 
-char     *cst_money_format              (gint64          cents);
 gboolean  cst_payment_plan_compute      (gint64          amount_cents,
                                          guint           months,
                                          guint           apr_basis_points,
