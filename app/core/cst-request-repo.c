@@ -188,7 +188,14 @@ cst_request_repo_list (PGconn  *conn,
   n = PQntuples (res);
   list = g_ptr_array_new_full (n, g_object_unref);
   for (int row = 0; row < n; row++)
-    g_ptr_array_add (list, request_from_row (res, row));
+    {
+      CstRequest *request = request_from_row (res, row);
+
+      /* Build the search key here, on the listing thread, so the first
+       * keystroke in the window does not fold 200,000 names. */
+      cst_request_get_search_key (request);
+      g_ptr_array_add (list, request);
+    }
   return list;
 }
 

@@ -20,6 +20,51 @@
 #include "cst-test-db.h"
 #include "cst-window.h"
 
+/* The benchmark measures the window, not seeding: rows go in with the
+ * triggers off (session_replication_role, superuser only), so the audit
+ * log and its hash chain are not written for them.  Seeding through the
+ * triggers (custodian-cli db seed-demo) is measured separately. */
+static const char *const fast_seed[] = {
+  "SET session_replication_role = replica",
+  "INSERT INTO patients (mrn, family_name, given_name, birth_date) "
+  "SELECT 'BENCH-' || lpad(g::text, 7, '0'), "
+  "  (ARRAY['Demoson','Sampleton','Fictivo','Placeholder','Testwell','Mockridge',"
+  "         'Núñez-Ejemplo','Óskarsdóttir-Demo','Zoë-Test','Lee-Sample'])[1 + g % 10], "
+  "  (ARRAY['Avery','Jordan','Riley','Casey','Morgan','Quinn','José','Zoë','Ana','Kai','Noor'])[1 + (g / 10) % 11], "
+  "  DATE '1940-01-01' + (g * 37 % 29000) FROM generate_series(1, $1::int / 3 + 1) g",
+  "INSERT INTO requesters (kind, name, email) "
+  "SELECT (ARRAY['patient','personal_representative','attorney','insurer','provider',"
+  "  'government_agency','other'])[1 + g % 7]::requester_kind, "
+  "  (ARRAY['Sample Requester','Demo Law Group','Example Mutual Insurance','Placeholder Clinic',"
+  "  'Demo Disability Office','Test Family Member','Mock Records Service'])[1 + g % 7], "
+  "  'bench' || g || '@example.org' FROM generate_series(1, $1::int) g",
+  "INSERT INTO roi_requests (reference, patient_id, requester_id, received_date, jurisdiction, "
+  "  purpose, status, status_reason, due_date) "
+  "SELECT format('ROI-%s-%s', to_char(current_date - (g % 75), 'YYYY'), lpad(g::text, 7, '0')), "
+  "  (SELECT min(id) FROM patients) + g % ($1::int / 3 + 1), (SELECT min(id) FROM requesters) + g - 1, "
+  "  current_date - (g % 75), (ARRAY['NY','TX','CA','FL','IL','PA','OH','GA','NC','MI'])[1 + g % 10], "
+  "  'Benchmark', (ARRAY['received','authorization_verified','in_progress','quality_check','ready',"
+  "  'released','denied','cancelled'])[1 + g % 8]::roi_status, "
+  "  CASE WHEN g % 8 = 6 THEN 'Benchmark' END, current_date - (g % 75) + 30 "
+  "FROM generate_series(1, $1::int) g",
+  "SET session_replication_role = DEFAULT",
+};
+
+static void
+seed_fast (PGconn *conn,
+           guint   n_requests)
+{
+  g_autofree char *count = g_strdup_printf ("%u", n_requests);
+  const char *params[] = { count };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fast_seed); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!cst_db_exec_command (conn, fast_seed[i], strstr (fast_seed[i], "$1") ? 1 : 0, params, &error))
+        g_error ("Seeding: %s", error->message);
+    }
+}
+
 static gboolean
 wait_until (gboolean (*done) (gpointer), gpointer data)
 {
@@ -59,8 +104,6 @@ time_search (CstRequestListPage *page,
   gint64 start = g_get_monotonic_time ();
 
   cst_request_list_page_set_search (page, text);
-  /* The incremental filter starts from an idle callback: let it begin. */
-  g_main_context_iteration (NULL, FALSE);
   wait_until (filter_done, page);
   *rows = g_list_model_get_n_items (cst_request_list_page_get_visible (page));
   return ms_since (start);
@@ -94,8 +137,7 @@ main (int argc, char **argv)
 
       db = cst_test_db_new ();
       conn = cst_test_db_connect (db);
-      if (!cst_demo_seed (conn, n_requests, &error))
-        g_error ("%s", error->message);
+      seed_fast (conn, n_requests);
       conninfo = g_strdup (db->conninfo);
     }
   seed_ms = ms_since (start);
@@ -117,22 +159,26 @@ main (int argc, char **argv)
     g_main_context_iteration (NULL, FALSE);
   shown_ms = ms_since (start);
 
-  printf ("requests: %u (seeded in %.0f ms)\n", g_list_model_get_n_items (G_LIST_MODEL (store)), seed_ms);
+  printf ("requests: %u (seeded, triggers off, in %.0f ms)\n", g_list_model_get_n_items (G_LIST_MODEL (store)), seed_ms);
   printf ("load: list read from the database in %.0f ms; window showing rows after %.0f ms\n",
           load_ms, shown_ms);
   printf ("resident memory with the list loaded: %ld MiB\n", resident_kib () / 1024);
 
+  /* Time each keystroke's whole filtering work in one go (the window
+   * itself filters incrementally, in the background). */
+  cst_request_list_page_set_incremental (page, FALSE);
   cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
   wait_until (filter_done, page);
-  printf ("keystroke 'd' (first letter, matches most): %.1f ms, %u rows\n",
-          time_search (page, "d", &rows), rows);
-  printf ("keystroke 'de': %.1f ms, %u rows\n", time_search (page, "de", &rows), rows);
-  printf ("keystroke 'demo-' : %.1f ms, %u rows\n", time_search (page, "demo-", &rows), rows);
-  printf ("keystroke 'núñez jos' (two words, accents): %.1f ms, %u rows\n",
-          time_search (page, "núñez jos", &rows), rows);
-  printf ("keystroke 'roi-2026-000123' (one reference): %.1f ms, %u rows\n",
-          time_search (page, "ROI-2026-000123", &rows), rows);
-  printf ("clear search: %.1f ms, %u rows\n", time_search (page, "", &rows), rows);
+  {
+    /* Typing a search, one keystroke at a time, then clearing it. */
+    static const char *const keystrokes[] = { "d", "de", "demo", "núñez jos", "ROI-2026-0001234", "" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keystrokes); i++)
+      {
+        double ms = time_search (page, keystrokes[i], &rows);
+        printf ("keystroke → “%s”: %.1f ms, %u rows shown\n", keystrokes[i], ms, rows);
+      }
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
