@@ -122,6 +122,7 @@ test_sample_worked_numbers (void)
   g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_POSSIBLE_DUPLICATE), ==, 0);
   g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_UNKNOWN_REVENUE_CODE), ==, 0);
   g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_NOT_RECONCILED), ==, 0);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_OFTEN_NOT_COVERED), ==, 0);
 
   /* The ER category's source lines: just the first CSV row. */
   lines = cst_statement_lines_for_category (st, "emergency");
@@ -162,6 +163,10 @@ test_plain_descriptions (void)
   g_assert_cmpstr (a, ==, "CT scan belly (abdomen) and pelvis with contrast");
   g_assert_cmpstr (b, ==, "Room and board semi-private medical/surgical unit");
   g_assert_cmpstr (c, ==, "Or time level 3 each additional 15min");
+  g_assert_nonnull (cst_statement_rules_review_note (rules, "0637"));
+  g_assert_nonnull (cst_statement_rules_review_note (rules, "0990"));
+  g_assert_null (cst_statement_rules_review_note (rules, "0636"));
+  g_assert_cmpuint (cst_statement_rules_category_rank (rules, "review"), ==, G_MAXUINT);
   g_assert_cmpstr (d, ==, "Tomografía abdomen y pelvis con contrast");
   for (guint i = 0; i < st->items->len; i++)
     {
@@ -300,6 +305,8 @@ test_duplicates_flagged_not_dropped (void)
   g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_UNKNOWN_REVENUE_CODE), ==, 1);
   g_assert_nonnull (cst_statement_find_category (st, "other"));
   g_assert_nonnull (cst_statement_find_category (st, "comfort"));
+  /* The guest tray (099x) is flagged from the category's review note. */
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_OFTEN_NOT_COVERED), ==, 1);
   /* The JSON names the CSV lines and escapes the quotes and backslash. */
   json = cst_statement_to_json (st);
   g_assert_nonnull (strstr (json, "\"kind\":\"possible-duplicate\""));

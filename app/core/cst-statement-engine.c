@@ -170,6 +170,33 @@ flag_unknown_codes (CstStatement *st,
                              unknown->len, codes->str));
 }
 
+/* One flag per note, listing its lines, for staff only (data: [review]). */
+static void
+flag_review_notes (CstStatement *st)
+{
+  g_autoptr(GHashTable) by_note = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                         (GDestroyNotify) g_array_unref);
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+
+  for (guint i = 0; i < st->bill->lines->len; i++)
+    {
+      const char *note = cst_statement_rules_review_note (st->rules, line_at (st, i)->revenue_code);
+      GArray *lines;
+
+      if (note == NULL)
+        continue;
+      if (!(lines = g_hash_table_lookup (by_note, note)))
+        {
+          g_hash_table_insert (by_note, (gpointer) note, (lines = index_array_new ()));
+          g_ptr_array_add (order, (gpointer) note);
+        }
+      g_array_append_val (lines, i);
+    }
+  for (guint n = 0; n < order->len; n++)
+    add_flag (st, CST_FLAG_OFTEN_NOT_COVERED, g_hash_table_lookup (by_note, order->pdata[n]),
+              g_strdup (order->pdata[n]));
+}
+
 static void
 compute_categories (CstStatement *st,
                     gint64       *total_line_cents,
@@ -213,6 +240,7 @@ compute_categories (CstStatement *st,
     }
   g_ptr_array_sort_with_data (st->categories, compare_categories, st->rules);
   flag_unknown_codes (st, unknown);
+  flag_review_notes (st);
 }
 
 static void
@@ -755,7 +783,8 @@ const char *
 cst_statement_flag_kind_to_nick (CstStatementFlagKind kind)
 {
   static const char *const nicks[] = { "not-reconciled", "unknown-revenue-code",
-                                       "possible-duplicate", "unmatched-reversal", "readability" };
+                                       "possible-duplicate", "unmatched-reversal", "readability",
+                                       "often-not-covered" };
 
   g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (nicks), NULL);
   return nicks[kind];

@@ -143,11 +143,19 @@ load_categories (CstStatementRules *rules,
 
   for (guint i = 0; groups[i]; i++)
     {
-      gboolean total = g_key_file_get_boolean (file, groups[i], "total", NULL);
+      gboolean total;
       g_autofree char *codes = g_key_file_get_string (file, groups[i], "codes", NULL);
       g_auto(GStrv) list = g_strsplit (codes ? codes : "", ";", -1);
-      const char *key = g_strdup (groups[i]);
+      const char *key;
 
+      /* [review] holds notes keyed by revenue code, not a category. */
+      if (g_str_equal (groups[i], "review"))
+        {
+          store_texts (rules, file, groups[i]);
+          continue;
+        }
+      total = g_key_file_get_boolean (file, groups[i], "total", NULL);
+      key = g_strdup (groups[i]);
       g_ptr_array_add (rules->keys, (gpointer) key);
       have_other |= g_str_equal (key, CST_STATEMENT_CATEGORY_OTHER);
       for (guint j = 0; list[j]; j++)
@@ -343,6 +351,24 @@ cst_statement_rules_category_explanation (CstStatementRules *rules,
   const char *text = lookup_text (rules, key, "explanation", language);
 
   return text ? text : "";
+}
+
+/**
+ * cst_statement_rules_review_note:
+ *
+ * Returns: (nullable): why lines with this revenue code deserve a look
+ *   before sending (the code's own note, else its category's), or NULL
+ */
+const char *
+cst_statement_rules_review_note (CstStatementRules *rules,
+                                 const char        *revenue_code)
+{
+  const char *note = lookup_text (rules, "review", revenue_code, NULL);
+
+  if (note == NULL)
+    note = lookup_text (rules, cst_statement_rules_category_for_code (rules, revenue_code, NULL),
+                        "review", NULL);
+  return note && *note ? note : NULL;
 }
 
 guint

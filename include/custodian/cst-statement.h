@@ -47,6 +47,8 @@ const char        *cst_statement_rules_category_explanation (CstStatementRules *
                                                              const char        *language);
 guint              cst_statement_rules_category_rank    (CstStatementRules  *rules,
                                                          const char         *key);
+const char        *cst_statement_rules_review_note      (CstStatementRules  *rules,
+                                                         const char         *revenue_code);
 char              *cst_statement_rules_plain_description (CstStatementRules *rules,
                                                           const CstBillLine *line,
                                                           const char        *language);
@@ -145,6 +147,7 @@ typedef enum
   CST_FLAG_POSSIBLE_DUPLICATE,
   CST_FLAG_UNMATCHED_REVERSAL,
   CST_FLAG_READABILITY,
+  CST_FLAG_OFTEN_NOT_COVERED,
 } CstStatementFlagKind;
 
 /* Something staff should review.  lines are indexes into bill->lines. */
