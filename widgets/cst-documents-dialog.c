@@ -36,8 +36,12 @@ G_DEFINE_FINAL_TYPE (CstDocumentsDialog, cst_documents_dialog, ADW_TYPE_WINDOW)
 /* The dropdown's order. */
 static const CstDocumentKind kinds[] = {
   CST_DOCUMENT_INVOICE, CST_DOCUMENT_COVER_LETTER, CST_DOCUMENT_DENIAL_LETTER,
-  CST_DOCUMENT_EXTENSION_NOTICE,
+  CST_DOCUMENT_EXTENSION_NOTICE, CST_DOCUMENT_ACCOUNTING,
 };
+
+/* An individual may ask for an accounting of the six years before the
+ * request (45 CFR 164.528(a)(3)). */
+#define ACCOUNTING_YEARS 6
 static const char *const languages[] = { "en", "es" };
 
 typedef struct
@@ -48,6 +52,7 @@ typedef struct
   char           *facility_name;
   char           *facility_address;
   char           *facility_phone;
+  char           *facility_logo;
   guint           generation;
 } RenderJob;
 
@@ -59,6 +64,7 @@ render_job_free (RenderJob *job)
   g_free (job->facility_name);
   g_free (job->facility_address);
   g_free (job->facility_phone);
+  g_free (job->facility_logo);
   g_free (job);
 }
 
@@ -69,11 +75,18 @@ render_in_thread (PGconn   *conn,
 {
   RenderJob *job = data;
   CstDocumentOptions options = { 0 };
+  GDate from, to;
 
   options.paper = CST_PDF_PAPER_LETTER;
   options.facility.name = job->facility_name;
   options.facility.address = job->facility_address;
   options.facility.phone = job->facility_phone;
+  options.facility.logo_path = job->facility_logo && *job->facility_logo ? job->facility_logo : NULL;
+  cst_input_today (&to);
+  from = to;
+  g_date_subtract_years (&from, ACCOUNTING_YEARS);
+  options.period_from = &from;
+  options.period_to = &to;
   return cst_document_store_render (conn, job->kind, job->request, job->language, NULL,
                                     &options, NULL, error);
 }
@@ -132,6 +145,7 @@ render (CstDocumentsDialog *self)
   job->facility_name = dup_setting ("facility-name");
   job->facility_address = dup_setting ("facility-address");
   job->facility_phone = dup_setting ("facility-phone");
+  job->facility_logo = dup_setting ("facility-logo");
   show_message (self, _("Making the document…"));
   cst_connection_run_async (self->connection, render_in_thread, job,
                             (GDestroyNotify) render_job_free, (GDestroyNotify) g_bytes_unref,

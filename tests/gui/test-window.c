@@ -310,6 +310,14 @@ preview_done (gpointer data)
   return !cst_pdf_preview_is_rendering (preview) && cst_pdf_preview_get_n_pages (preview) > 0;
 }
 
+static gboolean
+dialog_idle (gpointer data)
+{
+  CstDocumentsDialog *dialog = data;
+  return cst_documents_dialog_get_message (dialog) == NULL &&
+         preview_done (cst_documents_dialog_get_preview (dialog));
+}
+
 /* From the request: Ctrl+P opens its documents; the cover letter is made
  * from the template and previewed, and names the request. */
 static void
@@ -337,9 +345,8 @@ test_documents (Fixture *f, gconstpointer data)
 
   cst_documents_dialog_show_kind (dialog, CST_DOCUMENT_COVER_LETTER);
   preview = CST_PDF_PREVIEW (cst_documents_dialog_get_preview (dialog));
-  if (!wait_until (preview_done, preview))
+  if (!wait_until (dialog_idle, dialog))
     g_error ("No preview: %s", cst_documents_dialog_get_message (dialog));
-  g_assert_null (cst_documents_dialog_get_message (dialog));
   {
     g_autoptr(GError) error = NULL;
     PopplerDocument *pdf = poppler_document_new_from_bytes (cst_pdf_preview_get_bytes (preview),
@@ -353,6 +360,34 @@ test_documents (Fixture *f, gconstpointer data)
     g_object_unref (first_page);
     g_object_unref (pdf);
     g_assert_nonnull (strstr (text, cst_request_get_reference (first)));
+  }
+
+  /* The patient's accounting of disclosures, long enough for a second
+   * page: Page Down and zoom, as a clerk would. */
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (first));
+    const char *params[] = { id };
+    int width;
+
+    g_assert_true (cst_db_exec_command (conn,
+      "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name, "
+      "  phi_description, purpose_statement) "
+      "SELECT patient_id, id, current_date - g, 'Demo Law Group ' || g, 'Discharge summary', "
+      "  'Legal matter' FROM roi_requests, generate_series(1, 80) g WHERE id = $1",
+      1, params, NULL));
+    cst_documents_dialog_show_kind (dialog, CST_DOCUMENT_ACCOUNTING);
+    if (!wait_until (dialog_idle, dialog))
+      g_error ("No accounting: %s", cst_documents_dialog_get_message (dialog));
+    g_assert_cmpint (cst_pdf_preview_get_n_pages (preview), >=, 2);
+
+    gtk_widget_activate_action (GTK_WIDGET (preview), "preview.next-page", NULL);
+    g_assert_true (wait_until (preview_done, preview));
+    g_assert_cmpint (cst_pdf_preview_get_page (preview), ==, 1);
+    width = cst_pdf_preview_get_rendered_width (preview);
+    gtk_widget_activate_action (GTK_WIDGET (preview), "preview.zoom-in", NULL);
+    g_assert_true (wait_until (preview_done, preview));
+    g_assert_cmpint (cst_pdf_preview_get_rendered_width (preview), >, width);
   }
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
