@@ -281,14 +281,19 @@ cst_audit_chain_parse_anchor (const char  *text,
                               GError     **error)
 {
   const char *colon = text ? strchr (text, ':') : NULL;
-  g_autofree char *position_text = colon ? g_strndup (text, colon - text) : NULL;
+  g_autofree char *position_text = NULL;
+  const char *hex = NULL;
   guint64 position = 0;
-  gsize hex_len = 0;
 
-  if (position_text != NULL &&
-      g_ascii_string_to_unsigned (position_text, 10, 1, G_MAXINT64, &position, NULL))
-    hex_len = strspn (colon + 1, "0123456789abcdefABCDEF");
-  if (position == 0 || hex_len != 2 * CST_AUDIT_CHAIN_HASH_LEN || colon[1 + hex_len] != '\0')
+  if (colon != NULL)
+    {
+      position_text = g_strndup (text, colon - text);
+      hex = colon + 1;
+    }
+  if (hex == NULL ||
+      !g_ascii_string_to_unsigned (position_text, 10, 1, G_MAXINT64, &position, NULL) ||
+      strlen (hex) != 2 * CST_AUDIT_CHAIN_HASH_LEN ||
+      strspn (hex, "0123456789abcdefABCDEF") != 2 * CST_AUDIT_CHAIN_HASH_LEN)
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("“%s” is not an anchor; write it as POSITION:HASH, as “audit verify” prints it."),
@@ -296,7 +301,7 @@ cst_audit_chain_parse_anchor (const char  *text,
       return FALSE;
     }
   *seq = (gint64) position;
-  *hash = g_ascii_strdown (colon + 1, -1);
+  *hash = g_ascii_strdown (hex, -1);
   return TRUE;
 }
 
