@@ -37,7 +37,7 @@ meson test -C build-sanitize --setup sanitizers --suite model --print-errorlogs 
 meson test -C build --setup valgrind --suite model --print-errorlogs --num-processes 2 || status=1
 
 # Each libFuzzer target for 20 seconds, built with clang in build-fuzz
-# (tests/fuzz/README.md).  About 1½ minutes with the build.
+# (tests/fuzz/README.md).  About 2½ minutes with the build.
 build-aux/fuzz.sh 20 || status=1
 
 # One plain closing line over all runs, for readers that look for it.

@@ -30,14 +30,20 @@
 --   last position and hash, so removing rows from the end is noticed too.
 --
 -- CONCURRENCY
---   The chain must be extended one row at a time, in commit order.  Rows are
---   inserted unlinked (chain_seq NULL) and linked by a DEFERRED constraint
---   trigger, that is at COMMIT, when the transaction takes no other lock:
---   the single row of audit_chain_head, locked FOR UPDATE, serialises the
---   linkers.  Because it is the last lock a transaction takes and is held
---   only for the few statements of linking, it cannot be part of a deadlock
---   and does not serialise the clerks' transactions themselves.  A rolled
---   back transaction never took a position, so the chain has no gaps.
+--   The chain must be extended in commit order.  Rows are inserted unlinked
+--   (chain_seq NULL) and linked by a DEFERRED constraint trigger, that is at
+--   COMMIT, after the transaction's own work: the first call links all of
+--   the transaction's rows in one pass (audit_chain_link_rows), holding the
+--   single row of audit_chain_head FOR UPDATE until the commit completes.
+--   That row serialises committing writers, not their transactions: the
+--   lock is taken after every lock of the transaction's own work (only
+--   PostgreSQL's NOTIFY queue lock comes later, for everyone in the same
+--   order), so it cannot close a deadlock cycle, and an open transaction
+--   does not hold up other clerks (tests/test-audit-chain.c checks both).
+--   The price: audited commits pass one at a time, through the WAL flush
+--   when synchronous_commit is on (bench/load/README.md has figures).  A
+--   rolled back transaction never took a position, so the chain has no
+--   gaps.
 --   Writers should use READ COMMITTED (the default); a REPEATABLE READ or
 --   SERIALIZABLE writer that commits while another linked rows after its
 --   snapshot gets a serialization failure (40001) and must retry.
