@@ -28,6 +28,13 @@ static const Case matrix[] = {
     TRUE, FALSE, FALSE, TRUE },
   { "DELETE FROM schema_migrations WHERE version = $1 AND false", FALSE, FALSE, FALSE, FALSE },
   { "CREATE TABLE role_test_table (id int)", FALSE, FALSE, FALSE, FALSE },
+  /* The audit chain (0003): everyone may log an event and read the head;
+   * nobody may move the head or call the owner's linker. */
+  { "SELECT audit_event('report.exported', jsonb_build_object('request', $1::text))",
+    TRUE, TRUE, TRUE, TRUE },
+  { "SELECT seq FROM audit_chain_head WHERE $1 > 0", TRUE, TRUE, TRUE, TRUE },
+  { "UPDATE audit_chain_head SET seq = seq WHERE $1 > 0", FALSE, FALSE, FALSE, FALSE },
+  { "SELECT audit_chain_link_rows(NULL) WHERE $1 > 0", FALSE, FALSE, FALSE, FALSE },
 };
 
 static void
