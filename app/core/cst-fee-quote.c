@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "custodian/cst-json-writer.h"
+#include "custodian/cst-pdf.h"
 #include "cst-fee-private.h"
 
 /* ---------------------------------------------------------------- exact amounts */
@@ -89,10 +90,8 @@ cst_fee_exact_format (CstFeeExact exact)
 char *
 cst_fee_format_money (gint64 cents)
 {
-  gint64 a = cents < 0 ? -cents : cents;
-
-  return g_strdup_printf ("%s$%" G_GINT64_FORMAT ".%02d", cents < 0 ? "-" : "",
-                          a / 100, (int) (a % 100));
+  /* One money format everywhere: the documents' ("$1,234.56"). */
+  return cst_pdf_format_money (cents);
 }
 
 char *
