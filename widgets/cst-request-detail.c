@@ -364,18 +364,21 @@ details_loaded_cb (GObject      *object,
     }
 }
 
-static void
-change_done_cb (GObject      *object,
-                GAsyncResult *result,
-                gpointer      user_data)
+/* Finishes a change made through the store: a conflict opens the merge
+ * banner, another error is shown, success refreshes the form.
+ *
+ * Returns: (transfer full) (nullable): the stored request on success */
+static CstRequest *
+finish_change (CstRequestDetail *self,
+               GObject          *store,
+               GAsyncResult     *result)
 {
-  g_autoptr(CstRequestDetail) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstRequest) request = cst_request_store_change_finish (CST_REQUEST_STORE (object),
+  g_autoptr(CstRequest) request = cst_request_store_change_finish (CST_REQUEST_STORE (store),
                                                                    result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+    return NULL;
   set_busy (self, FALSE);
   if (request == NULL)
     {
@@ -386,13 +389,25 @@ change_done_cb (GObject      *object,
         }
       else
         show_error (self, error->message);
-      return;
+      return NULL;
     }
   show_error (self, NULL);
   gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
   if (request == self->request)
     load_from_request (self);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Saved"));
+  return g_steal_pointer (&request);
+}
+
+static void
+change_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(CstRequestDetail) self = user_data;
+  g_autoptr(CstRequest) request = finish_change (self, object, result);
+
+  if (request != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", _("Saved"));
 }
 
 static void
@@ -441,20 +456,10 @@ released_cb (GObject      *object,
              gpointer      user_data)
 {
   g_autoptr(CstRequestDetail) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CstRequest) request = cst_request_store_change_finish (CST_REQUEST_STORE (object),
-                                                                   result, &error);
+  g_autoptr(CstRequest) request = finish_change (self, object, result);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  set_busy (self, FALSE);
   if (request == NULL)
-    {
-      show_error (self, error->message);
-      return;
-    }
-  if (request == self->request)
-    load_from_request (self);
+    return;
   gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s",
                               _("Released: the cover letter and invoice are made and the "
                                 "disclosure is recorded"));
