@@ -59,6 +59,10 @@ static const char *const insert_batch =
 /* Walk part of the batch through the workflow, older requests further;
  * the triggers check every step. */
 static const char *const workflow_steps[] = {
+  /* Third parties' demo authorizations are complete (migration 0040). */
+  "INSERT INTO authorization_checks (request_id, element_code, finding) "
+  "SELECT b.request_id, c.code, 'present' FROM demo_batch b, "
+  "  LATERAL roi_authorization_checklist(b.request_id) c WHERE b.n % 10 >= 3",
   "UPDATE roi_requests SET status = 'authorization_verified' "
   "WHERE id IN (SELECT request_id FROM demo_batch WHERE n % 10 >= 3)",
   "UPDATE roi_requests SET status = 'in_progress' "

@@ -2,11 +2,13 @@
 #pragma once
 
 #include "custodian/cst-audit-chain.h"
+#include "custodian/cst-authorization.h"
 #include "custodian/cst-bill.h"
 #include "custodian/cst-bill-store.h"
 #include "custodian/cst-connection.h"
 #include "custodian/cst-database-target.h"
 #include "custodian/cst-db.h"
+#include "custodian/cst-deficiency-letter.h"
 #include "custodian/cst-demo.h"
 #include "custodian/cst-document.h"
 #include "custodian/cst-document-store.h"

@@ -1,0 +1,192 @@
+/* cst-authorization.c — the HIPAA authorization checklist of a request
+ *
+ * The elements are data (authorization_elements, migration 0040) so that a
+ * state add-on or a new sensitive category is a row, not a release.  The
+ * database is the authority: it stamps who checked and when, and refuses
+ * the move to "authorization verified" while an element is missing; the
+ * model checks first only to name the gaps in the clerk's language.
+ */
+#define G_LOG_DOMAIN "cst-authorization"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "custodian/cst-authorization.h"
+#include "custodian/cst-db.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-request-repo.h"
+
+static const char *const finding_nicks[] = {
+  [CST_AUTHORIZATION_PRESENT] = "present",
+  [CST_AUTHORIZATION_MISSING] = "missing",
+  [CST_AUTHORIZATION_NOT_APPLICABLE] = "not_applicable",
+};
+
+void
+cst_authorization_item_free (CstAuthorizationItem *item)
+{
+  if (item == NULL)
+    return;
+  g_free (item->code);
+  g_free (item->label);
+  g_free (item->citation);
+  g_free (item->category);
+  g_free (item->note);
+  g_free (item->checked_by);
+  g_clear_pointer (&item->checked_at, g_date_time_unref);
+  g_free (item);
+}
+
+/* The individual's own access (164.524), directly or through a personal
+ * representative (164.502(g)), needs no authorization; any other
+ * requester does (164.508(a)(1)). */
+gboolean
+cst_authorization_is_required (CstRequesterKind kind)
+{
+  return kind != CST_REQUESTER_PATIENT && kind != CST_REQUESTER_PERSONAL_REPRESENTATIVE;
+}
+
+static CstAuthorizationFinding
+finding_from_nick (const char *nick)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (finding_nicks); i++)
+    if (finding_nicks[i] != NULL && g_strcmp0 (nick, finding_nicks[i]) == 0)
+      return i;
+  return CST_AUTHORIZATION_UNCHECKED;
+}
+
+static CstAuthorizationItem *
+item_from_row (const PGresult *res,
+               int             row)
+{
+  CstAuthorizationItem *item = g_new0 (CstAuthorizationItem, 1);
+
+  item->code = g_strdup (cst_db_value (res, row, 0));
+  item->label = g_strdup (cst_db_value (res, row, 1));
+  item->citation = g_strdup (cst_db_value (res, row, 2));
+  item->category = g_strdup (cst_db_value (res, row, 3));
+  item->finding = finding_from_nick (cst_db_value (res, row, 4));
+  item->note = g_strdup (cst_db_value (res, row, 5));
+  item->checked_by = g_strdup (cst_db_value (res, row, 6));
+  item->checked_at = cst_db_timestamp (res, row, 7);
+  return item;
+}
+
+GPtrArray *
+cst_authorization_load (PGconn      *conn,
+                        CstRequest  *request,
+                        GError     **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = NULL;
+  GPtrArray *items;
+
+  res = cst_db_exec (conn,
+                     "SELECT code, label, citation, category, finding, note, checked_by, checked_at "
+                     "FROM roi_authorization_checklist($1::bigint)",
+                     1, params, error);
+  if (res == NULL)
+    return NULL;
+  items = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_authorization_item_free);
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (items, item_from_row (res, row));
+  return items;
+}
+
+gboolean
+cst_authorization_record (PGconn                   *conn,
+                          CstRequest               *request,
+                          const char               *code,
+                          CstAuthorizationFinding   finding,
+                          const char               *note,
+                          GError                  **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[4];
+
+  if (finding == CST_AUTHORIZATION_UNCHECKED || finding >= G_N_ELEMENTS (finding_nicks))
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("An element is recorded as present, missing or not applicable."));
+      return FALSE;
+    }
+  params[0] = id;
+  params[1] = code;
+  params[2] = finding_nicks[finding];
+  params[3] = note != NULL ? note : "";
+  return cst_db_exec_command (conn,
+    "INSERT INTO authorization_checks (request_id, element_code, finding, note) "
+    "VALUES ($1::bigint, $2, $3::authorization_finding, $4) "
+    "ON CONFLICT (request_id, element_code) DO UPDATE "
+    "SET finding = EXCLUDED.finding, note = EXCLUDED.note",
+    4, params, error);
+}
+
+GPtrArray *
+cst_authorization_gaps (GPtrArray *checklist)
+{
+  GPtrArray *gaps = g_ptr_array_new ();
+
+  for (guint i = 0; i < checklist->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (checklist, i);
+      if (item->finding == CST_AUTHORIZATION_UNCHECKED ||
+          item->finding == CST_AUTHORIZATION_MISSING)
+        g_ptr_array_add (gaps, item);
+    }
+  return gaps;
+}
+
+static void
+set_gaps_error (GError    **error,
+                GPtrArray  *gaps)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+
+  for (guint i = 0; i < gaps->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (gaps, i);
+      g_string_append_printf (names, "%s%s", i > 0 ? "; " : "", item->label);
+    }
+  g_set_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION,
+               _("The authorization cannot be verified until every element is checked "
+                 "and none is missing: %s"), names->str);
+}
+
+CstRequest *
+cst_authorization_verify (PGconn      *conn,
+                          CstRequest  *request,
+                          GError     **error)
+{
+  if (cst_authorization_is_required (cst_request_get_requester_kind (request)))
+    {
+      g_autoptr(GPtrArray) checklist = cst_authorization_load (conn, request, error);
+      g_autoptr(GPtrArray) gaps = NULL;
+
+      if (checklist == NULL)
+        return NULL;
+      gaps = cst_authorization_gaps (checklist);
+      if (gaps->len > 0)
+        {
+          set_gaps_error (error, gaps);
+          return NULL;
+        }
+    }
+  return cst_request_repo_move (conn, request, CST_STATUS_AUTHORIZATION_VERIFIED, NULL, error);
+}
+
+/* An authorization is valid through its expiration date; the day after, a
+ * disclosure under it is not permitted (164.508(b)(2)(i)). */
+gboolean
+cst_authorization_is_expired (CstRequest  *request,
+                              const GDate *on)
+{
+  g_autoptr(GDate) expires = NULL;
+
+  if (!cst_authorization_is_required (cst_request_get_requester_kind (request)))
+    return FALSE;
+  g_object_get (request, "authorization-expires", &expires, NULL);
+  return expires != NULL && g_date_valid (expires) && g_date_compare (expires, on) < 0;
+}

@@ -1,0 +1,370 @@
+/* test-authorization.c — the HIPAA authorization checklist (45 CFR
+ * 164.508(c)): elements as data, findings stamped by the server, the
+ * transition to "authorization verified" refused while one is missing (in
+ * the model and in the database), the deficiency letter naming exactly the
+ * missing ones, and an expired authorization blocking release. */
+#include "config.h"
+
+#include "cst-test-db.h"
+#include "cst-test-pdf.h"
+
+static CstTestDb *db;
+
+static CstRequest *
+third_party_request (PGconn     *conn,
+                     const char *mrn,
+                     const char *jurisdiction)
+{
+  g_autoptr(CstRequest) draft = cst_request_new ();
+  g_autoptr(GError) error = NULL;
+  GDate today, birth;
+  CstRequest *request;
+
+  cst_input_today (&today);
+  g_date_clear (&birth, 1);
+  g_date_set_dmy (&birth, 3, 9, 1958);
+  g_object_set (draft,
+                "patient-mrn", mrn,
+                "patient-family-name", "Sample",
+                "patient-given-name", "Avery",
+                "patient-birth-date", &birth,
+                "requester-name", "Demo Law Group",
+                "requester-kind", CST_REQUESTER_ATTORNEY,
+                "received-date", &today,
+                "jurisdiction", jurisdiction,
+                "purpose", "Legal matter",
+                NULL);
+  request = cst_request_repo_create (conn, draft, &error);
+  g_assert_no_error (error);
+  return request;
+}
+
+/* Records every applicable element as present except @missing (which may
+ * be NULL) and @skip (left unchecked, may be NULL). */
+static void
+record_all (PGconn     *conn,
+            CstRequest *request,
+            const char *missing,
+            const char *skip)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = cst_authorization_load (conn, request, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (items, i);
+      CstAuthorizationFinding finding = CST_AUTHORIZATION_PRESENT;
+
+      if (g_strcmp0 (item->code, skip) == 0)
+        continue;
+      if (g_strcmp0 (item->code, missing) == 0)
+        finding = CST_AUTHORIZATION_MISSING;
+      else if (g_str_equal (item->category, "sensitive"))
+        finding = CST_AUTHORIZATION_NOT_APPLICABLE;
+      g_assert_true (cst_authorization_record (conn, request, item->code, finding, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* Asks the database directly, so the model cannot refuse first. */
+static void
+assert_database_refuses_verify (PGconn     *conn,
+                                CstRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+
+  g_assert_false (cst_db_exec_command (conn,
+    "UPDATE roi_requests SET status = 'authorization_verified' WHERE id = $1::bigint",
+    1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
+}
+
+static gboolean
+has_code (GPtrArray  *items,
+          const char *code)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (g_str_equal (((CstAuthorizationItem *) g_ptr_array_index (items, i))->code, code))
+      return TRUE;
+  return FALSE;
+}
+
+/* The core elements of 164.508(c), the sensitive categories, and only the
+ * add-ons of the request's own state. */
+static void
+test_checklist_is_data (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-1", "NY");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = cst_authorization_load (conn, request, &error);
+  g_autoptr(GPtrArray) gaps = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 11 + 2 + 1);
+  g_assert_true (has_code (items, "right_to_revoke"));
+  g_assert_true (has_code (items, "part2_consent"));
+  g_assert_true (has_code (items, "psychotherapy_notes"));
+  g_assert_true (has_code (items, "ny_hiv"));
+  g_assert_false (has_code (items, "ca_mental_health"));
+  gaps = cst_authorization_gaps (items);
+  g_assert_cmpuint (gaps->len, ==, items->len);
+  g_assert_true (cst_authorization_is_required (CST_REQUESTER_ATTORNEY));
+  g_assert_false (cst_authorization_is_required (CST_REQUESTER_PATIENT));
+  g_assert_false (cst_authorization_is_required (CST_REQUESTER_PERSONAL_REPRESENTATIVE));
+}
+
+/* Who checked and when come from the server, whatever the client sends. */
+static void
+test_findings_are_stamped (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-2", "NY");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) me = cst_db_exec (conn, "SELECT session_user", 0, NULL, &error);
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (cst_db_exec_command (conn,
+    "INSERT INTO authorization_checks (request_id, element_code, finding, checked_by, checked_at) "
+    "VALUES ($1::bigint, 'signature', 'present', 'somebody_else', now() - interval '3 days')",
+    1, params, &error));
+  g_assert_no_error (error);
+  items = cst_authorization_load (conn, request, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (items, i);
+      if (!g_str_equal (item->code, "signature"))
+        {
+          g_assert_cmpint (item->finding, ==, CST_AUTHORIZATION_UNCHECKED);
+          g_assert_null (item->checked_by);
+          continue;
+        }
+      g_assert_cmpint (item->finding, ==, CST_AUTHORIZATION_PRESENT);
+      g_assert_cmpstr (item->checked_by, ==, PQgetvalue (me, 0, 0));
+      g_assert_nonnull (item->checked_at);
+      g_assert_cmpint (g_date_time_to_unix (item->checked_at), >,
+                       g_get_real_time () / G_USEC_PER_SEC - 3600);
+    }
+  /* A re-check is recorded in the audit log. */
+  g_assert_true (cst_authorization_record (conn, request, "signature",
+                                           CST_AUTHORIZATION_MISSING, "Unsigned", &error));
+  g_assert_no_error (error);
+  res = cst_db_exec (conn, "SELECT count(*) FROM audit_log WHERE table_name = 'authorization_checks' "
+                     "AND (new_row->>'request_id')::bigint = $1::bigint", 1, params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "2");
+}
+
+/* A missing element: the model and the database refuse, and the letter
+ * names exactly the missing element. */
+static void
+test_missing_element_blocks (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-3", "NY");
+  g_autoptr(CstRequest) verified = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) letter = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *squashed = NULL;
+
+  record_all (conn, request, "right_to_revoke", NULL);
+  verified = cst_authorization_verify (conn, request, &error);
+  g_assert_null (verified);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
+  g_assert_nonnull (strstr (error->message, "right to revoke"));
+  g_clear_error (&error);
+  assert_database_refuses_verify (conn, request);
+
+  letter = cst_deficiency_letter_render (conn, request, "en", &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (letter);
+  text = cst_test_pdf_text (doc);
+  squashed = cst_test_pdf_squash (text);
+  g_assert_nonnull (strstr (squashed, "Astatementoftherighttorevoke"));
+  g_assert_nonnull (strstr (squashed, "45CFR164.508(c)(2)(i)"));
+  g_assert_nonnull (strstr (squashed, cst_request_get_reference (request)));
+  /* Exactly the missing one: no present element is listed. */
+  g_assert_null (strstr (squashed, "plainlanguage"));
+  g_assert_null (strstr (squashed, "expirationevent"));
+  g_assert_null (strstr (squashed, "Psychotherapy"));
+
+  /* Corrected: present now, and the move goes through. */
+  g_assert_true (cst_authorization_record (conn, request, "right_to_revoke",
+                                           CST_AUTHORIZATION_PRESENT, NULL, &error));
+  g_assert_no_error (error);
+  verified = cst_authorization_verify (conn, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (verified), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
+}
+
+/* An unchecked element blocks as a missing one does; the letter lists it. */
+static void
+test_unchecked_element_blocks (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-4", "CA");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) letter = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *squashed = NULL;
+  g_autoptr(GBytes) none = NULL;
+
+  record_all (conn, request, NULL, "ca_mental_health");
+  g_assert_null (cst_authorization_verify (conn, request, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+  assert_database_refuses_verify (conn, request);
+  letter = cst_deficiency_letter_render (conn, request, "en", &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (letter);
+  text = cst_test_pdf_text (doc);
+  squashed = cst_test_pdf_squash (text);
+  g_assert_nonnull (strstr (squashed, "California"));
+  g_assert_null (strstr (squashed, "righttorevoke"));
+
+  /* Not applicable counts as checked. */
+  g_assert_true (cst_authorization_record (conn, request, "ca_mental_health",
+                                           CST_AUTHORIZATION_NOT_APPLICABLE, NULL, &error));
+  g_assert_no_error (error);
+  none = cst_deficiency_letter_render (conn, request, "en", &error);
+  g_assert_null (none);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+}
+
+/* The patient's own access needs no authorization (164.524). */
+static void
+test_patient_access_needs_none (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "AUTH-5");
+  g_autoptr(CstRequest) verified = NULL;
+  g_autoptr(GError) error = NULL;
+
+  verified = cst_authorization_verify (conn, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (verified), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
+}
+
+static CstRequest *
+walk_to_ready (PGconn     *conn,
+               CstRequest *verified)
+{
+  static const CstRequestStatus path[] = {
+    CST_STATUS_IN_PROGRESS, CST_STATUS_QUALITY_CHECK, CST_STATUS_READY,
+  };
+  CstRequest *request = g_object_ref (verified);
+
+  for (guint i = 0; i < G_N_ELEMENTS (path); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      CstRequest *moved = cst_request_repo_move (conn, request, path[i], NULL, &error);
+      g_assert_no_error (error);
+      g_object_unref (request);
+      request = moved;
+    }
+  return request;
+}
+
+/* Expired by the release date: detected at release, not only at intake. */
+static void
+test_expired_blocks_release (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-6", "NY");
+  g_autoptr(CstRequest) verified = NULL;
+  g_autoptr(CstRequest) ready = NULL;
+  g_autoptr(CstRequest) released = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(GError) error = NULL;
+  GDate today;
+
+  cst_input_today (&today);
+  record_all (conn, request, NULL, NULL);
+  verified = cst_authorization_verify (conn, request, &error);
+  g_assert_no_error (error);
+  /* Valid at intake, expired since: yesterday was its last day. */
+  g_assert_true (cst_db_exec_command (owner,
+    "UPDATE roi_requests SET authorization_expires = current_date - 1 WHERE id = $1::bigint",
+    1, params, &error));
+  g_assert_no_error (error);
+  g_clear_object (&verified);
+  verified = cst_request_repo_get (conn, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  ready = walk_to_ready (conn, verified);
+  g_assert_true (cst_authorization_is_expired (ready, &today));
+
+  released = cst_request_repo_move (conn, ready, CST_STATUS_RELEASED, NULL, &error);
+  g_assert_null (released);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
+  g_clear_error (&error);
+
+  /* Valid through today: the release goes through. */
+  g_assert_true (cst_db_exec_command (owner,
+    "UPDATE roi_requests SET authorization_expires = current_date WHERE id = $1::bigint",
+    1, params, &error));
+  g_assert_no_error (error);
+  g_clear_object (&ready);
+  ready = cst_request_repo_get (conn, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_false (cst_authorization_is_expired (ready, &today));
+  released = cst_request_repo_move (conn, ready, CST_STATUS_RELEASED, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (released), ==, CST_STATUS_RELEASED);
+}
+
+/* Billing and auditors read the checklist; only clerks and admins record. */
+static void
+test_roles (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(PGconn) audit = cst_db_connect (auditor, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-7", "NY");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = cst_authorization_load (audit, request, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, >, 0);
+  g_assert_false (cst_authorization_record (audit, request, "signature",
+                                            CST_AUTHORIZATION_PRESENT, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  g_test_add_func ("/authorization/checklist-is-data", test_checklist_is_data);
+  g_test_add_func ("/authorization/findings-are-stamped", test_findings_are_stamped);
+  g_test_add_func ("/authorization/missing-element-blocks", test_missing_element_blocks);
+  g_test_add_func ("/authorization/unchecked-element-blocks", test_unchecked_element_blocks);
+  g_test_add_func ("/authorization/patient-access-needs-none", test_patient_access_needs_none);
+  g_test_add_func ("/authorization/expired-blocks-release", test_expired_blocks_release);
+  g_test_add_func ("/authorization/roles", test_roles);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
