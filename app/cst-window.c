@@ -30,11 +30,22 @@ struct _CstWindow
   GtkRevealer         *offline_revealer;
   CstRequestListPage  *list_page;
   CstRequestDetail    *detail;
+  GtkPasswordEntry    *unlock_entry;
+  GtkLabel            *unlock_error;
 
   CstRequestStore     *store;
   GSettings           *settings;
   guint                counts_idle_id;
+  guint                lock_check_id;
+  gint64               last_activity;
+  gboolean             locked;
+  char                *page_before_lock;
+  GPtrArray           *hidden_windows;  /* dialogs hidden while locked */
+  GCancellable        *cancellable;
 };
+
+/* How often the idle time is looked at; the lock comes at most this late. */
+#define LOCK_CHECK_SECONDS 15
 
 G_DEFINE_FINAL_TYPE (CstWindow, cst_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -175,6 +186,202 @@ forward_to_detail (GtkWidget *widget, const char *name, GVariant *param)
   gtk_widget_activate_action (GTK_WIDGET (self->detail), target, NULL);
 }
 
+/* ---- automatic lock (45 CFR 164.312(a)(2)(iii)) ------------------------ */
+
+static const char *const lockable_actions[] = {
+  "win.new-request", "win.search", "win.refresh", "win.save", "win.advance", "win.deny",
+  "win.extend", "win.cancel-request", "win.documents", "win.statements", "win.fee-schedules",
+};
+
+static void
+set_actions_enabled (CstWindow *self,
+                     gboolean   enabled)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (lockable_actions); i++)
+    gtk_widget_action_set_enabled (GTK_WIDGET (self), lockable_actions[i], enabled);
+}
+
+static void
+note_activity (CstWindow *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CstWindow             *self)
+{
+  note_activity (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+static int
+lock_after_minutes (CstWindow *self)
+{
+  return self->settings ? g_settings_get_int (self->settings, "lock-after-minutes") : 10;
+}
+
+static gboolean
+check_idle_cb (gpointer user_data)
+{
+  CstWindow *self = user_data;
+  int minutes = lock_after_minutes (self);
+
+  if (!self->locked && self->store != NULL && minutes > 0 &&
+      g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
+    cst_window_lock (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * cst_window_lock:
+ *
+ * Hides every view of patient data (this window's pages and the dialogs
+ * it opened) until the user signs in again.  Unsaved edits stay in their
+ * forms, just out of sight.
+ */
+void
+cst_window_lock (CstWindow *self)
+{
+  g_autoptr(GList) toplevels = NULL;
+
+  if (self->locked)
+    return;
+  self->locked = TRUE;
+  g_free (self->page_before_lock);
+  self->page_before_lock = g_strdup (gtk_stack_get_visible_child_name (self->main_stack));
+  gtk_stack_set_visible_child_name (self->main_stack, "locked");
+  set_actions_enabled (self, FALSE);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l; l = l->next)
+    if (gtk_window_get_transient_for (l->data) == GTK_WINDOW (self) && gtk_widget_get_visible (l->data))
+      {
+        gtk_widget_set_visible (l->data, FALSE);
+        g_ptr_array_add (self->hidden_windows, g_object_ref (l->data));
+      }
+  gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+}
+
+gboolean
+cst_window_is_locked (CstWindow *self)
+{
+  return self->locked;
+}
+
+static void
+unlock (CstWindow *self)
+{
+  self->locked = FALSE;
+  note_activity (self);
+  gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
+  gtk_stack_set_visible_child_name (self->main_stack,
+                                    self->page_before_lock ? self->page_before_lock : "requests");
+  set_actions_enabled (self, TRUE);
+  for (guint i = 0; i < self->hidden_windows->len; i++)
+    gtk_window_present (g_ptr_array_index (self->hidden_windows, i));
+  g_ptr_array_set_size (self->hidden_windows, 0);
+}
+
+/* Signing in again is connecting again with the password given; a login
+ * the server trusts without one (the private database on this computer)
+ * needs none. */
+static void
+check_password_in_thread (GTask        *task,
+                          gpointer      source_object,
+                          gpointer      task_data,
+                          GCancellable *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = cst_db_connect (task_data, &error);
+
+  if (conn == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+password_checked_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  CstWindow *self = CST_WINDOW (object);
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unlock", TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      gtk_label_set_label (self->unlock_error, _("That password was not accepted. Try again."));
+      gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), TRUE);
+      return;
+    }
+  unlock (self);
+}
+
+static char *
+conninfo_with_password (const char *conninfo,
+                        const char *password)
+{
+  GString *s = g_string_new (conninfo);
+
+  /* Quote per libpq's rules: backslash-escape quotes and backslashes. */
+  g_string_append (s, " password='");
+  for (const char *p = password; *p; p++)
+    {
+      if (*p == '\'' || *p == '\\')
+        g_string_append_c (s, '\\');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '\'');
+  return g_string_free (s, FALSE);
+}
+
+static void
+unlock_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstWindow *self = CST_WINDOW (widget);
+  g_autoptr(GTask) task = NULL;
+  const char *password = gtk_editable_get_text (GTK_EDITABLE (self->unlock_entry));
+
+  if (!self->locked || self->store == NULL)
+    return;
+  gtk_widget_action_set_enabled (widget, "win.unlock", FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), FALSE);
+  task = g_task_new (self, self->cancellable, password_checked_cb, NULL);
+  g_task_set_task_data (task, conninfo_with_password (cst_connection_get_conninfo (
+                                cst_request_store_get_connection (self->store)), password), g_free);
+  g_task_run_in_thread (task, check_password_in_thread);
+}
+
+/* What typing the password and pressing Unlock does. */
+void
+cst_window_unlock (CstWindow  *self,
+                   const char *password)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), password);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.unlock", NULL);
+}
+
+/* The message under the password field, or NULL. */
+const char *
+cst_window_get_unlock_error (CstWindow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->unlock_error))
+         ? gtk_label_get_label (self->unlock_error) : NULL;
+}
+
+static void
+unlock_activated_cb (CstWindow *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.unlock", NULL);
+}
+
 static void
 save_window_state (CstWindow *self)
 {
@@ -201,6 +408,11 @@ cst_window_dispose (GObject *object)
   CstWindow *self = CST_WINDOW (object);
 
   g_clear_handle_id (&self->counts_idle_id, g_source_remove);
+  g_clear_handle_id (&self->lock_check_id, g_source_remove);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->hidden_windows, g_ptr_array_unref);
+  g_clear_pointer (&self->page_before_lock, g_free);
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_WINDOW);
@@ -232,7 +444,11 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, detail);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, unlock_entry);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, unlock_error);
   gtk_widget_class_bind_template_callback (widget_class, selected_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, unlock_activated_cb);
+  gtk_widget_class_install_action (widget_class, "win.unlock", NULL, unlock_action);
 
   gtk_widget_class_install_action (widget_class, "win.new-request", NULL, new_request_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
@@ -247,7 +463,22 @@ cst_window_class_init (CstWindowClass *klass)
 static void
 cst_window_init (CstWindow *self)
 {
+  GtkEventController *keys = gtk_event_controller_key_new ();
+  GtkEventController *motion = gtk_event_controller_motion_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->cancellable = g_cancellable_new ();
+  /* Any key or pointer movement counts as use; captured before the
+   * widgets see it, never consumed. */
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (motion, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  g_signal_connect_swapped (motion, "motion", G_CALLBACK (note_activity), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_widget_add_controller (GTK_WIDGET (self), motion);
+  note_activity (self);
+  self->lock_check_id = g_timeout_add_seconds (LOCK_CHECK_SECONDS, check_idle_cb, self);
   self->settings = cst_settings_new_if_installed ();
   if (self->settings != NULL)
     {

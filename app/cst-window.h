@@ -23,5 +23,10 @@ void       cst_window_toast         (CstWindow       *self,
 GtkWidget *cst_window_get_list_page (CstWindow       *self);
 GtkWidget *cst_window_get_detail    (CstWindow       *self);
 GtkWindow *cst_window_open_new_request (CstWindow    *self);
+void       cst_window_lock          (CstWindow       *self);
+gboolean   cst_window_is_locked     (CstWindow       *self);
+void       cst_window_unlock        (CstWindow       *self,
+                                     const char      *password);
+const char *cst_window_get_unlock_error (CstWindow   *self);
 
 G_END_DECLS

@@ -392,6 +392,67 @@ test_documents (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
+static gboolean
+unlocked (gpointer data)
+{
+  return !cst_window_is_locked (data);
+}
+
+static gboolean
+unlock_refused (gpointer data)
+{
+  return cst_window_get_unlock_error (data) != NULL;
+}
+
+/* After the idle time the window hides patient data until the user signs
+ * in again; a wrong password keeps it locked. */
+static void
+test_lock (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=custodian_password_test "
+                                               "password=right-one", db->name);
+  g_autoptr(CstConnection) connection = NULL;
+  g_autoptr(CstRequestStore) store = NULL;
+  CstWindow *window;
+  GtkWidget *list_page;
+
+  /* The test server asks this role for a password (build-aux/test-server.sh);
+   * another test program may have created it already. */
+  cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
+                       0, NULL, NULL);
+  g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
+                                      0, NULL, NULL));
+  connection = cst_connection_new (conninfo);
+  store = cst_request_store_new (connection);
+  cst_request_store_load_async (store, NULL, NULL, NULL);
+  g_assert_true (wait_until (store_loaded, store));
+  window = cst_window_new (NULL);
+  cst_window_set_store (window, store);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (window_shown, window));
+  list_page = cst_window_get_list_page (window);
+  g_assert_true (gtk_widget_get_mapped (list_page));
+
+  cst_window_lock (window);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (cst_window_is_locked (window));
+  g_assert_false (gtk_widget_get_mapped (list_page));
+
+  cst_window_unlock (window, "wrong-one");
+  g_assert_true (wait_until (unlock_refused, window));
+  g_assert_true (cst_window_is_locked (window));
+  g_assert_false (gtk_widget_get_mapped (list_page));
+
+  cst_window_unlock (window, "right-one");
+  g_assert_true (wait_until (unlocked, window));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (gtk_widget_get_mapped (list_page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -416,6 +477,7 @@ main (int argc, char **argv)
               test_fee_quote, fixture_teardown);
   g_test_add ("/window/documents", Fixture, NULL, fixture_setup,
               test_documents, fixture_teardown);
+  g_test_add_func ("/window/lock", test_lock);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
