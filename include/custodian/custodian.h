@@ -19,6 +19,7 @@
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-schedule.h"
 #include "custodian/cst-fee-store.h"
+#include "custodian/cst-fee-report.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-listener.h"

@@ -1,0 +1,415 @@
+/* cst-fee-report-export.c — the fee report as CSV and as PDF
+ *
+ * CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, a
+ * quote or a line break, quotes doubled; UTF-8 without BOM) has one row
+ * per fee line, and one row with empty line fields for an invoiced
+ * request without lines.  The columns, in this order, are a stable
+ * interface: see cst_fee_report_csv_columns.  Money is integer cents.
+ *
+ * The PDF has a summary page (totals, flags, buckets, turnaround and a
+ * vector bar chart of fees by month) and then the per-request detail.
+ * The summary comes first but needs the whole period, so the report is
+ * run twice inside one repeatable-read transaction: both passes see the
+ * same data, and neither holds the rows.
+ */
+#define G_LOG_DOMAIN "cst-fee-report"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "custodian/cst-db.h"
+#include "custodian/cst-fee-report.h"
+#include "custodian/cst-pdf.h"
+
+const char *const cst_fee_report_csv_columns[] = {
+  "reference", "received_date", "due_date", "released_date", "jurisdiction",
+  "requester_class", "method", "invoice", "rule", "citation", "description",
+  "quantity", "amount_cents", "request_total_cents", "legal_maximum_cents",
+  "flat_option_cents", "flags", "override_reason", "override_by", NULL
+};
+
+/* ---------------------------------------------------------------- CSV */
+
+static void
+csv_field (GString    *out,
+           const char *value,
+           gboolean    first)
+{
+  if (!first)
+    g_string_append_c (out, ',');
+  if (value == NULL)
+    return;
+  if (strpbrk (value, ",\"\r\n") == NULL)
+    {
+      g_string_append (out, value);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+csv_int (GString *out,
+         gint64   value,
+         gboolean blank_if_negative)
+{
+  g_string_append_c (out, ',');
+  if (!(blank_if_negative && value < 0))
+    g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+}
+
+static char *
+iso_date (const GDate *date)
+{
+  char text[16] = "";
+
+  if (g_date_valid (date))
+    g_date_strftime (text, sizeof text, "%Y-%m-%d", date);
+  return g_strdup (text);
+}
+
+typedef struct
+{
+  GOutputStream *out;
+  GString       *buffer;
+} CsvState;
+
+static void
+csv_row (GString               *out,
+         const CstFeeReportRow *row,
+         const CstFeeReportLine *line)
+{
+  g_autofree char *received = iso_date (&row->received);
+  g_autofree char *due = iso_date (&row->due);
+  g_autofree char *released = iso_date (&row->released);
+  g_autofree char *flags = cst_fee_report_flags_to_string (row->flags);
+  const char *fields[] = { row->reference, received, due, released, row->jurisdiction,
+                           row->requester, row->method };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    csv_field (out, fields[i], i == 0);
+  csv_field (out, line ? line->invoice : NULL, FALSE);
+  csv_field (out, line ? line->rule : NULL, FALSE);
+  csv_field (out, line ? line->citation : NULL, FALSE);
+  csv_field (out, line ? line->description : NULL, FALSE);
+  if (line != NULL)
+    {
+      csv_int (out, line->quantity, FALSE);
+      csv_int (out, line->amount_cents, FALSE);
+    }
+  else
+    g_string_append (out, ",,");
+  csv_int (out, row->total_cents, FALSE);
+  csv_int (out, row->maximum_cents, TRUE);
+  csv_int (out, row->flat_cents, TRUE);
+  csv_field (out, flags, FALSE);
+  csv_field (out, row->override_reason, FALSE);
+  csv_field (out, row->override_by, FALSE);
+  g_string_append (out, "\r\n");
+}
+
+static gboolean
+csv_write_request (const CstFeeReportRow *row,
+                   gpointer               user_data,
+                   GError               **error)
+{
+  CsvState *state = user_data;
+
+  g_string_truncate (state->buffer, 0);
+  if (row->n_lines == 0)
+    csv_row (state->buffer, row, NULL);
+  for (guint i = 0; i < row->n_lines; i++)
+    csv_row (state->buffer, row, &row->lines[i]);
+  return g_output_stream_write_all (state->out, state->buffer->str, state->buffer->len,
+                                    NULL, NULL, error);
+}
+
+/**
+ * cst_fee_report_write_csv:
+ * @out: where the CSV goes; it is not closed
+ */
+gboolean
+cst_fee_report_write_csv (PGconn                    *conn,
+                          const CstFeeReportFilter  *filter,
+                          GOutputStream             *out,
+                          CstFeeReportSummary      **summary,
+                          GError                   **error)
+{
+  g_autoptr(GString) buffer = g_string_new (NULL);
+  CsvState state = { out, buffer };
+
+  for (guint i = 0; cst_fee_report_csv_columns[i] != NULL; i++)
+    csv_field (buffer, cst_fee_report_csv_columns[i], i == 0);
+  g_string_append (buffer, "\r\n");
+  if (!g_output_stream_write_all (out, buffer->str, buffer->len, NULL, NULL, error))
+    return FALSE;
+  return cst_fee_report_run (conn, filter, csv_write_request, &state, summary, error);
+}
+
+/* ---------------------------------------------------------------- PDF */
+
+static void
+pdf_bucket_table (CstPdf                    *pdf,
+                  const CstFeeReportSummary *summary,
+                  const char                *by,
+                  const char                *title)
+{
+  static const CstPdfColumn columns[] = {
+    { NULL, 0.5, CST_PDF_ALIGN_LEFT },
+    { NULL, 0.2, CST_PDF_ALIGN_RIGHT },
+    { NULL, 0.3, CST_PDF_ALIGN_RIGHT },
+  };
+  CstPdfColumn titled[3];
+  GPtrArray *buckets = cst_fee_report_summary_get_buckets (summary, by);
+  CstPdfTable *table;
+
+  memcpy (titled, columns, sizeof columns);
+  titled[0].title = title;
+  titled[1].title = _("Requests");
+  titled[2].title = _("Fees");
+  table = cst_pdf_table_begin (pdf, titled, G_N_ELEMENTS (titled));
+  for (guint i = 0; i < buckets->len; i++)
+    {
+      const CstFeeReportBucket *b = g_ptr_array_index (buckets, i);
+      g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, b->n_requests);
+      g_autofree char *money = cst_pdf_format_money (b->cents);
+      const char *cells[] = { b->key, n, money };
+
+      cst_pdf_table_row (table, cells);
+    }
+  cst_pdf_table_end (table);
+}
+
+/* A vector bar chart of fees by month, scaled to the largest month. */
+static void
+pdf_month_chart (CstPdf                    *pdf,
+                 const CstFeeReportSummary *summary)
+{
+  GPtrArray *months = cst_fee_report_summary_get_buckets (summary, "month");
+  CstPdfStyle label = { .size = 7, .align = CST_PDF_ALIGN_CENTER };
+  gint64 largest = 1;
+  CstPdfRect area;
+  HPDF_Page page;
+  double slot, base;
+
+  if (months->len == 0 || !cst_pdf_reserve (pdf, 150, &area))
+    return;
+  for (guint i = 0; i < months->len; i++)
+    largest = MAX (largest, ((CstFeeReportBucket *) g_ptr_array_index (months, i))->cents);
+  page = cst_pdf_get_page (pdf);
+  base = area.y + 20;
+  slot = area.width / months->len;
+  HPDF_Page_SetGrayStroke (page, 0.2);
+  HPDF_Page_MoveTo (page, (HPDF_REAL) area.x, (HPDF_REAL) base);
+  HPDF_Page_LineTo (page, (HPDF_REAL) (area.x + area.width), (HPDF_REAL) base);
+  HPDF_Page_Stroke (page);
+  for (guint i = 0; i < months->len; i++)
+    {
+      const CstFeeReportBucket *b = g_ptr_array_index (months, i);
+      double height = (area.height - 40) * (double) b->cents / (double) largest;
+      double x = area.x + i * slot + slot * 0.15;
+      g_autofree char *money = cst_pdf_format_money (b->cents);
+
+      HPDF_Page_SetRGBFill (page, 0.2f, 0.4f, 0.7f);
+      HPDF_Page_Rectangle (page, (HPDF_REAL) x, (HPDF_REAL) base,
+                           (HPDF_REAL) (slot * 0.7), (HPDF_REAL) MAX (height, 0.5));
+      HPDF_Page_Fill (page);
+      HPDF_Page_SetGrayFill (page, 0);
+      cst_pdf_draw_text (pdf, x + slot * 0.35, base - 10, b->key, &label);
+      if (months->len <= 12)
+        cst_pdf_draw_text (pdf, x + slot * 0.35, base + height + 3, money, &label);
+    }
+}
+
+static void
+pdf_flags_table (CstPdf                    *pdf,
+                 const CstFeeReportSummary *summary)
+{
+  CstPdfColumn columns[] = {
+    { _("Compliance flag"), 0.8, CST_PDF_ALIGN_LEFT },
+    { _("Requests"), 0.2, CST_PDF_ALIGN_RIGHT },
+  };
+  CstPdfTable *table = cst_pdf_table_begin (pdf, columns, G_N_ELEMENTS (columns));
+
+  for (guint i = 0; i < CST_FEE_REPORT_N_FLAGS; i++)
+    {
+      CstFeeReportFlag flag = 1u << i;
+      g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                            cst_fee_report_summary_get_flag_count (summary, flag));
+      const char *cells[] = { cst_fee_report_flag_describe (flag), n };
+
+      cst_pdf_table_row (table, cells);
+    }
+  cst_pdf_table_end (table);
+}
+
+static void
+pdf_turnaround (CstPdf                    *pdf,
+                const CstFeeReportSummary *summary)
+{
+  g_autofree char *text = NULL;
+  gint64 n = cst_fee_report_summary_get_n_released (summary);
+  gint64 w15 = cst_fee_report_summary_get_within_permille (summary, 15);
+  gint64 w30 = cst_fee_report_summary_get_within_permille (summary, 30);
+
+  if (n == 0)
+    {
+      cst_pdf_paragraph (pdf, _("No request of the period has been released yet."));
+      return;
+    }
+  text = g_strdup_printf (_("Released: %lld. Median turnaround %lld days, 90th percentile %lld days; "
+                            "%lld.%lld%% within 15 days, %lld.%lld%% within 30 days."),
+                          (long long) n,
+                          (long long) cst_fee_report_summary_get_median_days (summary),
+                          (long long) cst_fee_report_summary_get_p90_days (summary),
+                          (long long) (w15 / 10), (long long) (w15 % 10),
+                          (long long) (w30 / 10), (long long) (w30 % 10));
+  cst_pdf_paragraph (pdf, text);
+}
+
+static char *
+describe_period (const CstFeeReportFilter *filter)
+{
+  g_autofree char *from = iso_date (&filter->from);
+  g_autofree char *to = iso_date (&filter->to);
+
+  return g_strdup_printf (_("Requests received %s to %s; jurisdiction: %s; requester class: %s."),
+                          from, to, filter->jurisdiction ? filter->jurisdiction : _("all"),
+                          filter->requester ? filter->requester : _("all"));
+}
+
+static void
+pdf_summary (CstPdf                    *pdf,
+             const CstFeeReportFilter  *filter,
+             const CstFeeReportSummary *summary)
+{
+  g_autofree char *period = describe_period (filter);
+  g_autofree char *total = cst_pdf_format_money (cst_fee_report_summary_get_total_cents (summary));
+  g_autofree char *totals = g_strdup_printf (_("Invoiced requests: %lld. Fee lines: %lld. Total charged: %s."),
+                                             (long long) cst_fee_report_summary_get_n_requests (summary),
+                                             (long long) cst_fee_report_summary_get_n_lines (summary),
+                                             total);
+
+  cst_pdf_heading (pdf, _("Fee justification report"));
+  cst_pdf_paragraph (pdf, period);
+  cst_pdf_paragraph (pdf, totals);
+  pdf_flags_table (pdf, summary);
+  cst_pdf_heading (pdf, _("Turnaround"));
+  pdf_turnaround (pdf, summary);
+  cst_pdf_heading (pdf, _("Fees by month"));
+  pdf_month_chart (pdf, summary);
+  pdf_bucket_table (pdf, summary, "month", _("Month"));
+  pdf_bucket_table (pdf, summary, "jurisdiction", _("Jurisdiction"));
+  pdf_bucket_table (pdf, summary, "requester", _("Requester class"));
+  pdf_bucket_table (pdf, summary, "method", _("Method"));
+}
+
+/* Five columns: the request on a bold row, then its lines (description
+ * and rule, citation, amount), then its flags and any override. */
+static gboolean
+pdf_detail_row (const CstFeeReportRow *row,
+                gpointer               user_data,
+                GError               **error)
+{
+  CstPdfTable *table = user_data;
+  g_autofree char *received = iso_date (&row->received);
+  g_autofree char *due = iso_date (&row->due);
+  g_autofree char *released = g_date_valid (&row->released) ? iso_date (&row->released) : g_strdup ("—");
+  g_autofree char *dates = g_strdup_printf ("%s / %s / %s", received, due, released);
+  g_autofree char *who = g_strdup_printf ("%s, %s", row->requester, row->method);
+  g_autofree char *total = cst_pdf_format_money (row->total_cents);
+  g_autofree char *maximum = row->maximum_cents >= 0 ? cst_pdf_format_money (row->maximum_cents)
+                                                     : g_strdup ("—");
+  const char *cells[] = { row->reference, dates, who, total, maximum };
+
+  cst_pdf_table_row_styled (table, cells, CST_PDF_ROW_BOLD);
+  for (guint i = 0; i < row->n_lines; i++)
+    {
+      const CstFeeReportLine *line = &row->lines[i];
+      g_autofree char *amount = cst_pdf_format_money (line->amount_cents);
+      g_autofree char *text = g_strdup_printf ("%s (%s)", line->description ? line->description : "",
+                                               line->rule ? line->rule : "");
+      const char *line_cells[] = { text, line->citation ? line->citation : "", line->invoice, amount, "" };
+
+      cst_pdf_table_row_styled (table, line_cells, CST_PDF_ROW_SUBTLE);
+    }
+  if (row->flags != 0)
+    {
+      g_autofree char *flags = cst_fee_report_flags_to_string (row->flags);
+      g_autofree char *why = g_strdup_printf (_("Flags: %s"), flags);
+      g_autofree char *override = row->override_reason
+        ? g_strdup_printf (_("Override by %s: %s"), row->override_by, row->override_reason)
+        : g_strdup ("");
+      const char *flag_cells[] = { why, override, "", "", "" };
+
+      cst_pdf_table_row_styled (table, flag_cells, CST_PDF_ROW_NORMAL);
+    }
+  return TRUE;
+}
+
+static gboolean
+pdf_detail (CstPdf                    *pdf,
+            PGconn                    *conn,
+            const CstFeeReportFilter  *filter,
+            CstFeeReportSummary      **summary,
+            GError                   **error)
+{
+  CstPdfColumn columns[] = {
+    { _("Request / fee line (rule)"), 0.34, CST_PDF_ALIGN_LEFT },
+    { _("Received / due / released; citation"), 0.30, CST_PDF_ALIGN_LEFT },
+    { _("Class, method; invoice"), 0.16, CST_PDF_ALIGN_LEFT },
+    { _("Total"), 0.10, CST_PDF_ALIGN_RIGHT },
+    { _("Maximum"), 0.10, CST_PDF_ALIGN_RIGHT },
+  };
+  CstPdfTable *table;
+  gboolean ok;
+
+  cst_pdf_page_break (pdf);
+  cst_pdf_heading (pdf, _("Requests"));
+  table = cst_pdf_table_begin (pdf, columns, G_N_ELEMENTS (columns));
+  ok = cst_fee_report_run (conn, filter, pdf_detail_row, table, summary, error);
+  cst_pdf_table_end (table);
+  return ok;
+}
+
+/**
+ * cst_fee_report_write_pdf:
+ * @summary: (out) (optional): the totals the PDF shows
+ */
+gboolean
+cst_fee_report_write_pdf (PGconn                    *conn,
+                          const CstFeeReportFilter  *filter,
+                          const char                *path,
+                          CstFeeReportSummary      **summary,
+                          GError                   **error)
+{
+  g_autoptr(CstFeeReportSummary) first = NULL;
+  g_autoptr(CstPdf) pdf = NULL;
+  gboolean ok;
+
+  if (!cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, error))
+    return FALSE;
+  ok = cst_fee_report_run (conn, filter, NULL, NULL, &first, error) &&
+       (pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, error)) != NULL;
+  if (ok)
+    {
+      cst_pdf_set_title (pdf, _("Fee justification report"));
+      cst_pdf_set_footer (pdf, _("Fee justification report"));
+      pdf_summary (pdf, filter, first);
+      ok = pdf_detail (pdf, conn, filter, summary, error) && cst_pdf_save (pdf, path, error);
+    }
+  if (!ok)
+    {
+      cst_db_rollback (conn);
+      return FALSE;
+    }
+  return cst_db_commit (conn, error);
+}

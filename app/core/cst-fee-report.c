@@ -1,0 +1,644 @@
+/* cst-fee-report.c — the auditor's fee justification report for a period
+ *
+ * Requests are read in keyset pages (id > last id, LIMIT n) so that a
+ * year of a large hospital never sits in memory at once; for each page a
+ * second query brings the invoice lines of just those requests.  Each row
+ * is handed to a callback and folded into a summary made of a few small
+ * buckets and a turnaround histogram (one counter per day), which is
+ * enough for exact medians and percentiles without keeping the rows.
+ *
+ * The period selects requests by their received date: the invoice's
+ * issue time is set by the server and says nothing about which
+ * schedule applied.
+ */
+#define G_LOG_DOMAIN "cst-fee-report"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "custodian/cst-db.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-report.h"
+#include "custodian/cst-fee-store.h"
+
+#define PAGE_SIZE 500
+/* Turnarounds beyond this many days share the last histogram slot. */
+#define MAX_TURNAROUND_DAYS 3660
+
+struct _CstFeeReportSummary
+{
+  gint64      n_requests;
+  gint64      n_lines;
+  gint64      total_cents;
+  gint64      flag_counts[CST_FEE_REPORT_N_FLAGS];
+  GHashTable *buckets[4];       /* key → CstFeeReportBucket */
+  GPtrArray  *sorted[4];        /* built on demand */
+  gint64      n_released;
+  gint64      histogram[MAX_TURNAROUND_DAYS + 1];
+};
+
+static const char *const bucket_names[] = { "month", "jurisdiction", "requester", "method" };
+
+static const char *const flag_nicks[] = {
+  "above-maximum", "search-on-patient", "above-flat",
+  "released-late", "extension-without-notice", "overridden",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
+
+static const char *requests_sql =
+  "SELECT r.id, r.reference, r.received_date::text, r.due_date::text,"
+  "       r.extended_on IS NOT NULL, q.kind::text, r.jurisdiction::text,"
+  "       r.format::text, r.delivery::text, COALESCE (r.page_count, 0),"
+  "       COALESCE ((SELECT min (d.disclosed_on) FROM disclosures d WHERE d.request_id = r.id),"
+  "                 CASE WHEN r.status = 'released' THEN r.updated_at::date END)::text,"
+  "       EXISTS (SELECT 1 FROM rendered_documents rd"
+  "                 JOIN document_templates t ON t.id = rd.template_id"
+  "                WHERE rd.request_id = r.id AND t.kind = 'extension-notice')"
+  "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
+  " WHERE r.received_date BETWEEN $1::date AND $2::date"
+  "   AND ($3::text IS NULL OR r.jurisdiction = $3::text)"
+  "   AND ($4::text IS NULL OR q.kind::text = $4::text)"
+  "   AND r.id > $5::bigint"
+  "   AND EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id)"
+  " ORDER BY r.id LIMIT $6::int";
+
+static const char *lines_sql =
+  "SELECT i.request_id, i.number, i.method, i.total_cents, i.override_reason, i.issued_by,"
+  "       l.value->>'rule', l.value->>'citation', l.value->>'description',"
+  "       COALESCE ((l.value->>'quantity')::bigint, 0),"
+  "       COALESCE ((l.value->>'amount_cents')::bigint, 0), l.value IS NOT NULL"
+  "  FROM invoices i"
+  "  LEFT JOIN LATERAL jsonb_array_elements (i.lines) WITH ORDINALITY AS l (value, ord) ON true"
+  " WHERE i.request_id = ANY ($1::bigint[])"
+  " ORDER BY i.request_id, i.id, l.ord";
+
+enum { R_ID, R_REFERENCE, R_RECEIVED, R_DUE, R_EXTENDED, R_KIND, R_JURISDICTION,
+       R_FORMAT, R_DELIVERY, R_PAGES, R_RELEASED, R_NOTICE };
+enum { L_REQUEST, L_NUMBER, L_METHOD, L_TOTAL, L_OVERRIDE, L_BY, L_RULE, L_CITATION,
+       L_DESCRIPTION, L_QUANTITY, L_AMOUNT, L_HAS_LINE };
+
+/* ---------------------------------------------------------------- flags */
+
+static guint
+flag_index (CstFeeReportFlag flag)
+{
+  return (guint) g_bit_nth_lsf ((gulong) flag, -1);
+}
+
+const char *
+cst_fee_report_flag_to_nick (CstFeeReportFlag flag)
+{
+  guint i = flag_index (flag);
+
+  return i < CST_FEE_REPORT_N_FLAGS ? flag_nicks[i] : NULL;
+}
+
+const char *
+cst_fee_report_flag_describe (CstFeeReportFlag flag)
+{
+  switch (flag)
+    {
+    case CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM: return _("Fee above the legal maximum");
+    case CST_FEE_REPORT_FLAG_SEARCH_ON_PATIENT: return _("Search/retrieval or handling fee charged to the individual");
+    case CST_FEE_REPORT_FLAG_ABOVE_FLAT: return _("Individual charged more than the $6.50 flat option");
+    case CST_FEE_REPORT_FLAG_RELEASED_LATE: return _("Released after the due date");
+    case CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE: return _("Extension taken without a notice");
+    case CST_FEE_REPORT_FLAG_OVERRIDDEN: return _("Invoice overridden by a clerk");
+    default: return "";
+    }
+}
+
+/* Nicks joined by ";", stable for CSV consumers. */
+char *
+cst_fee_report_flags_to_string (guint flags)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < CST_FEE_REPORT_N_FLAGS; i++)
+    if (flags & (1u << i))
+      {
+        if (s->len > 0)
+          g_string_append_c (s, ';');
+        g_string_append (s, flag_nicks[i]);
+      }
+  return g_string_free (s, FALSE);
+}
+
+/* ---------------------------------------------------------------- summary */
+
+static void
+bucket_free (gpointer data)
+{
+  CstFeeReportBucket *bucket = data;
+
+  g_free (bucket->key);
+  g_free (bucket);
+}
+
+static CstFeeReportSummary *
+summary_new (void)
+{
+  CstFeeReportSummary *summary = g_new0 (CstFeeReportSummary, 1);
+
+  for (guint i = 0; i < G_N_ELEMENTS (summary->buckets); i++)
+    summary->buckets[i] = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, bucket_free);
+  return summary;
+}
+
+void
+cst_fee_report_summary_free (CstFeeReportSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (summary->buckets); i++)
+    {
+      g_clear_pointer (&summary->sorted[i], g_ptr_array_unref);
+      g_hash_table_unref (summary->buckets[i]);
+    }
+  g_free (summary);
+}
+
+static void
+summary_add_bucket (CstFeeReportSummary *summary,
+                    guint                which,
+                    const char          *key,
+                    gint64               cents)
+{
+  CstFeeReportBucket *bucket = g_hash_table_lookup (summary->buckets[which], key);
+
+  if (bucket == NULL)
+    {
+      bucket = g_new0 (CstFeeReportBucket, 1);
+      bucket->key = g_strdup (key);
+      g_hash_table_insert (summary->buckets[which], bucket->key, bucket);
+    }
+  bucket->n_requests++;
+  bucket->cents += cents;
+}
+
+static void
+summary_add_row (CstFeeReportSummary   *summary,
+                 const CstFeeReportRow *row)
+{
+  char month[8];
+
+  summary->n_requests++;
+  summary->n_lines += row->n_lines;
+  summary->total_cents += row->total_cents;
+  for (guint i = 0; i < CST_FEE_REPORT_N_FLAGS; i++)
+    if (row->flags & (1u << i))
+      summary->flag_counts[i]++;
+  g_snprintf (month, sizeof month, "%04u-%02u",
+              g_date_get_year (&row->received), (guint) g_date_get_month (&row->received));
+  summary_add_bucket (summary, 0, month, row->total_cents);
+  summary_add_bucket (summary, 1, row->jurisdiction, row->total_cents);
+  summary_add_bucket (summary, 2, row->requester, row->total_cents);
+  summary_add_bucket (summary, 3, row->method, row->total_cents);
+  if (g_date_valid (&row->released))
+    {
+      gint days = g_date_days_between (&row->received, &row->released);
+
+      summary->n_released++;
+      summary->histogram[CLAMP (days, 0, MAX_TURNAROUND_DAYS)]++;
+    }
+}
+
+gint64 cst_fee_report_summary_get_n_requests (const CstFeeReportSummary *s) { return s->n_requests; }
+gint64 cst_fee_report_summary_get_n_lines (const CstFeeReportSummary *s) { return s->n_lines; }
+gint64 cst_fee_report_summary_get_total_cents (const CstFeeReportSummary *s) { return s->total_cents; }
+gint64 cst_fee_report_summary_get_n_released (const CstFeeReportSummary *s) { return s->n_released; }
+
+gint64
+cst_fee_report_summary_get_flag_count (const CstFeeReportSummary *summary,
+                                       CstFeeReportFlag           flag)
+{
+  guint i = flag_index (flag);
+
+  g_return_val_if_fail (i < CST_FEE_REPORT_N_FLAGS, 0);
+  return summary->flag_counts[i];
+}
+
+static gint
+bucket_compare (gconstpointer a,
+                gconstpointer b)
+{
+  const CstFeeReportBucket *x = *(CstFeeReportBucket *const *) a;
+  const CstFeeReportBucket *y = *(CstFeeReportBucket *const *) b;
+
+  return strcmp (x->key, y->key);
+}
+
+/**
+ * cst_fee_report_summary_get_buckets:
+ *
+ * Returns: (transfer none) (element-type CstFeeReportBucket): sorted by key
+ */
+GPtrArray *
+cst_fee_report_summary_get_buckets (const CstFeeReportSummary *summary,
+                                    const char                *by)
+{
+  CstFeeReportSummary *s = (CstFeeReportSummary *) summary;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bucket_names); i++)
+    if (g_strcmp0 (by, bucket_names[i]) == 0)
+      {
+        if (s->sorted[i] == NULL)
+          {
+            GHashTableIter iter;
+            gpointer value;
+
+            s->sorted[i] = g_ptr_array_new ();
+            g_hash_table_iter_init (&iter, s->buckets[i]);
+            while (g_hash_table_iter_next (&iter, NULL, &value))
+              g_ptr_array_add (s->sorted[i], value);
+            g_ptr_array_sort (s->sorted[i], bucket_compare);
+          }
+        return s->sorted[i];
+      }
+  g_return_val_if_reached (NULL);
+}
+
+/* Nearest-rank percentile over the day histogram; -1 with no release. */
+static gint64
+percentile_days (const CstFeeReportSummary *summary,
+                 guint                      percent)
+{
+  gint64 rank, seen = 0;
+
+  if (summary->n_released == 0)
+    return -1;
+  rank = (summary->n_released * percent + 99) / 100;
+  for (gint64 d = 0; d <= MAX_TURNAROUND_DAYS; d++)
+    {
+      seen += summary->histogram[d];
+      if (seen >= MAX (rank, 1))
+        return d;
+    }
+  return MAX_TURNAROUND_DAYS;
+}
+
+gint64 cst_fee_report_summary_get_median_days (const CstFeeReportSummary *s) { return percentile_days (s, 50); }
+gint64 cst_fee_report_summary_get_p90_days (const CstFeeReportSummary *s) { return percentile_days (s, 90); }
+
+gint64
+cst_fee_report_summary_get_within_permille (const CstFeeReportSummary *summary,
+                                            guint                      days)
+{
+  gint64 within = 0;
+
+  if (summary->n_released == 0)
+    return 0;
+  for (guint d = 0; d <= MIN (days, MAX_TURNAROUND_DAYS); d++)
+    within += summary->histogram[d];
+  return within * 1000 / summary->n_released;
+}
+
+/* ---------------------------------------------------------------- requote */
+
+typedef struct
+{
+  const char      *db_nick;
+  CstFeeRequester  fee;
+} RequesterMap;
+
+static const RequesterMap requesters[] = {
+  { "patient", CST_FEE_REQUESTER_PATIENT },
+  { "personal_representative", CST_FEE_REQUESTER_PERSONAL_REPRESENTATIVE },
+  { "attorney", CST_FEE_REQUESTER_ATTORNEY },
+  { "insurer", CST_FEE_REQUESTER_INSURER },
+  { "provider", CST_FEE_REQUESTER_PROVIDER },
+  { "government_agency", CST_FEE_REQUESTER_GOVERNMENT },
+};
+
+static CstFeeRequester
+fee_requester (const char *kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (requesters); i++)
+    if (g_strcmp0 (kind, requesters[i].db_nick) == 0)
+      return requesters[i].fee;
+  return CST_FEE_REQUESTER_OTHER;
+}
+
+static CstFeeFormat
+fee_format (const char *format)
+{
+  if (g_strcmp0 (format, "paper") == 0)
+    return CST_FEE_FORMAT_PAPER;
+  if (g_strcmp0 (format, "portable_media") == 0)
+    return CST_FEE_FORMAT_MEDIA;
+  return CST_FEE_FORMAT_ELECTRONIC;
+}
+
+static CstFeeDelivery
+fee_delivery (const char *delivery)
+{
+  static const char *const db[] = { "pickup", "mail", "secure_email", "portal", "fax" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (db); i++)
+    if (g_strcmp0 (delivery, db[i]) == 0)
+      return (CstFeeDelivery) i;
+  return CST_FEE_DELIVERY_PORTAL;
+}
+
+/* The invoice's method as the engine's request method; FALSE when the
+ * maximum cannot be recomputed (actual cost depends on labor that is not
+ * stored).  The state schedule and no-charge are not asked for: the
+ * engine picks them from the requester, as it did when quoting. */
+static gboolean
+fee_method (const char   *invoice_method,
+            CstFeeMethod *method)
+{
+  static const struct { const char *nick; CstFeeMethod method; } map[] = {
+    { "hipaa-average", CST_FEE_METHOD_HIPAA_AVERAGE },
+    { "hipaa-flat", CST_FEE_METHOD_HIPAA_FLAT },
+    { "state-schedule", CST_FEE_METHOD_DEFAULT },
+    { "no-charge", CST_FEE_METHOD_DEFAULT },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
+    if (g_strcmp0 (invoice_method, map[i].nick) == 0)
+      {
+        *method = map[i].method;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+typedef struct
+{
+  const char *kind;
+  const char *format;
+  const char *delivery;
+  gint64      pages;
+  gint64      postage_cents;
+} RequestFacts;
+
+/* -1 when the engine cannot quote (no schedule for the date, say). */
+static gint64
+requote (CstFeeScheduleSet     *set,
+         const CstFeeReportRow *row,
+         const RequestFacts    *facts,
+         CstFeeMethod           method)
+{
+  g_autoptr(CstFeeQuote) quote = NULL;
+  CstFeeRequest r;
+
+  cst_fee_request_init (&r);
+  if (!cst_fee_request_set_jurisdiction (&r, row->jurisdiction, NULL))
+    return -1;
+  r.requester = fee_requester (facts->kind);
+  r.format = fee_format (facts->format);
+  r.maintained_electronically = r.format != CST_FEE_FORMAT_PAPER;
+  r.delivery = fee_delivery (facts->delivery);
+  r.pages = facts->pages;
+  r.postage_cents = facts->postage_cents > 0 ? facts->postage_cents : CST_FEE_UNSET;
+  r.received = row->received;
+  r.method = method;
+  quote = cst_fee_engine_quote (set, &r, NULL);
+  return quote != NULL ? cst_fee_quote_get_total_cents (quote) : -1;
+}
+
+/* ---------------------------------------------------------------- rows */
+
+static gboolean
+rule_is_search_or_handling (const char *rule)
+{
+  return rule != NULL &&
+         (g_str_has_suffix (rule, "request-fee") || strstr (rule, "search") != NULL ||
+          strstr (rule, "retrieval") != NULL || strstr (rule, "handling") != NULL);
+}
+
+static void
+compute_flags (CstFeeScheduleSet *set,
+               CstFeeReportRow   *row,
+               RequestFacts      *facts,
+               gboolean           notice)
+{
+  CstFeeRequester requester = fee_requester (facts->kind);
+  gboolean individual = cst_fee_requester_is_individual (requester);
+  CstFeeMethod method;
+
+  for (guint i = 0; i < row->n_lines; i++)
+    {
+      const CstFeeReportLine *line = &row->lines[i];
+
+      if (g_str_has_suffix (line->rule ? line->rule : "", "postage"))
+        facts->postage_cents += line->amount_cents;
+      if (individual && line->amount_cents > 0 && rule_is_search_or_handling (line->rule))
+        row->flags |= CST_FEE_REPORT_FLAG_SEARCH_ON_PATIENT;
+    }
+  row->maximum_cents = fee_method (row->method, &method) ? requote (set, row, facts, method) : -1;
+  if (row->maximum_cents >= 0 && row->total_cents > row->maximum_cents)
+    row->flags |= CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM;
+  row->flat_cents = -1;
+  if (individual && fee_format (facts->format) == CST_FEE_FORMAT_ELECTRONIC)
+    {
+      RequestFacts electronic = *facts;
+
+      electronic.postage_cents = 0;
+      row->flat_cents = requote (set, row, &electronic, CST_FEE_METHOD_HIPAA_FLAT);
+      if (row->flat_cents >= 0 && row->total_cents > row->flat_cents)
+        row->flags |= CST_FEE_REPORT_FLAG_ABOVE_FLAT;
+    }
+  if (g_date_valid (&row->released) && g_date_compare (&row->released, &row->due) > 0)
+    row->flags |= CST_FEE_REPORT_FLAG_RELEASED_LATE;
+  if (row->extended && !notice)
+    row->flags |= CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE;
+  if (row->override_reason != NULL)
+    row->flags |= CST_FEE_REPORT_FLAG_OVERRIDDEN;
+}
+
+static void
+parse_date (const char *text,
+            GDate      *date)
+{
+  g_date_clear (date, 1);
+  if (text != NULL)
+    g_date_set_parse (date, text);
+}
+
+/* Collects the lines of request @id from the page's line result, starting
+ * at *cursor (both results are ordered by request id). */
+static GArray *
+collect_lines (const PGresult  *lines,
+               int             *cursor,
+               CstFeeReportRow *row)
+{
+  GArray *out = g_array_new (FALSE, TRUE, sizeof (CstFeeReportLine));
+  const char *last_invoice = NULL;
+  int n = PQntuples (lines);
+
+  for (; *cursor < n && cst_db_int64 (lines, *cursor, L_REQUEST) == row->request_id; (*cursor)++)
+    {
+      int i = *cursor;
+      const char *number = cst_db_value (lines, i, L_NUMBER);
+
+      if (g_strcmp0 (number, last_invoice) != 0)
+        {
+          /* Each invoice is counted once, whatever its number of lines. */
+          row->total_cents += cst_db_int64 (lines, i, L_TOTAL);
+          if (row->method == NULL)
+            row->method = cst_db_value (lines, i, L_METHOD);
+          if (row->override_reason == NULL && cst_db_value (lines, i, L_OVERRIDE) != NULL)
+            {
+              row->override_reason = cst_db_value (lines, i, L_OVERRIDE);
+              row->override_by = cst_db_value (lines, i, L_BY);
+            }
+          last_invoice = number;
+        }
+      if (cst_db_bool (lines, i, L_HAS_LINE))
+        {
+          CstFeeReportLine line = {
+            number, cst_db_value (lines, i, L_RULE), cst_db_value (lines, i, L_CITATION),
+            cst_db_value (lines, i, L_DESCRIPTION), cst_db_int64 (lines, i, L_QUANTITY),
+            cst_db_int64 (lines, i, L_AMOUNT),
+          };
+          g_array_append_val (out, line);
+        }
+    }
+  return out;
+}
+
+static gboolean
+emit_row (CstFeeScheduleSet   *set,
+          const PGresult      *requests,
+          int                  r,
+          const PGresult      *lines,
+          int                 *cursor,
+          CstFeeReportSummary *summary,
+          CstFeeReportRowFunc  func,
+          gpointer             user_data,
+          GError             **error)
+{
+  g_autoptr(GArray) row_lines = NULL;
+  CstFeeReportRow row = { 0 };
+  RequestFacts facts = {
+    cst_db_value (requests, r, R_KIND), cst_db_value (requests, r, R_FORMAT),
+    cst_db_value (requests, r, R_DELIVERY), cst_db_int64 (requests, r, R_PAGES), 0,
+  };
+
+  row.request_id = cst_db_int64 (requests, r, R_ID);
+  row.reference = cst_db_value (requests, r, R_REFERENCE);
+  parse_date (cst_db_value (requests, r, R_RECEIVED), &row.received);
+  parse_date (cst_db_value (requests, r, R_DUE), &row.due);
+  parse_date (cst_db_value (requests, r, R_RELEASED), &row.released);
+  row.extended = cst_db_bool (requests, r, R_EXTENDED);
+  row.jurisdiction = cst_db_value (requests, r, R_JURISDICTION);
+  row.requester = facts.kind;
+  row_lines = collect_lines (lines, cursor, &row);
+  row.lines = (const CstFeeReportLine *) row_lines->data;
+  row.n_lines = row_lines->len;
+  if (row.method == NULL)
+    row.method = "";
+  compute_flags (set, &row, &facts, cst_db_bool (requests, r, R_NOTICE));
+  summary_add_row (summary, &row);
+  return func == NULL || func (&row, user_data, error);
+}
+
+static char *
+page_ids (const PGresult *requests)
+{
+  GString *ids = g_string_new ("{");
+
+  for (int r = 0; r < PQntuples (requests); r++)
+    g_string_append_printf (ids, "%s%s", r ? "," : "", cst_db_value (requests, r, R_ID));
+  g_string_append_c (ids, '}');
+  return g_string_free (ids, FALSE);
+}
+
+static PGresult *
+fetch_page (PGconn                   *conn,
+            const CstFeeReportFilter *filter,
+            gint64                    after_id,
+            GError                  **error)
+{
+  char from[16], to[16], after[24], limit[16];
+  const char *params[6] = { from, to, filter->jurisdiction, filter->requester, after, limit };
+
+  g_date_strftime (from, sizeof from, "%Y-%m-%d", &filter->from);
+  g_date_strftime (to, sizeof to, "%Y-%m-%d", &filter->to);
+  g_snprintf (after, sizeof after, "%" G_GINT64_FORMAT, after_id);
+  g_snprintf (limit, sizeof limit, "%d", PAGE_SIZE);
+  return cst_db_exec (conn, requests_sql, 6, params, error);
+}
+
+static gboolean
+check_filter (const CstFeeReportFilter *filter,
+              GError                  **error)
+{
+  if (!g_date_valid (&filter->from) || !g_date_valid (&filter->to) ||
+      g_date_compare (&filter->from, &filter->to) > 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("The report period needs a start date on or before its end date."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * cst_fee_report_run:
+ * @func: (nullable): called for each invoiced request, in request order
+ * @summary: (out) (optional): the totals, flags and turnaround statistics
+ *
+ * Runs the report in one read-only, repeatable-read transaction so that
+ * the pages and the summary describe the same moment.
+ */
+gboolean
+cst_fee_report_run (PGconn                    *conn,
+                    const CstFeeReportFilter  *filter,
+                    CstFeeReportRowFunc        func,
+                    gpointer                   user_data,
+                    CstFeeReportSummary      **summary,
+                    GError                   **error)
+{
+  g_autoptr(CstFeeReportSummary) acc = NULL;
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  /* A caller that runs several passes (the PDF) holds the transaction. */
+  gboolean own = PQtransactionStatus (conn) == PQTRANS_IDLE;
+  gint64 after_id = 0;
+  gboolean more = TRUE;
+
+  if (!check_filter (filter, error) ||
+      !(set = cst_fee_store_load_schedules (conn, error)) ||
+      (own && !cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                                    0, NULL, error)))
+    return FALSE;
+  acc = summary_new ();
+  while (more)
+    {
+      g_autoptr(PGresult) requests = fetch_page (conn, filter, after_id, error);
+      g_autoptr(PGresult) lines = NULL;
+      g_autofree char *ids = NULL;
+      int cursor = 0, n;
+
+      if (requests == NULL)
+        goto fail;
+      n = PQntuples (requests);
+      if (n == 0)
+        break;
+      ids = page_ids (requests);
+      if (!(lines = cst_db_exec (conn, lines_sql, 1, (const char *[]) { ids }, error)))
+        goto fail;
+      for (int r = 0; r < n; r++)
+        if (!emit_row (set, requests, r, lines, &cursor, acc, func, user_data, error))
+          goto fail;
+      after_id = cst_db_int64 (requests, n - 1, R_ID);
+      more = n == PAGE_SIZE;
+      if (filter->progress != NULL)
+        filter->progress (acc->n_requests, filter->progress_data);
+    }
+  if (own && !cst_db_commit (conn, error))
+    return FALSE;
+  if (summary != NULL)
+    *summary = g_steal_pointer (&acc);
+  return TRUE;
+
+fail:
+  if (own)
+    cst_db_rollback (conn);
+  return FALSE;
+}

@@ -1,0 +1,129 @@
+/* cst-fee-report.h — the auditor's fee justification report for a period
+ *
+ * For each invoiced request received in the period: its dates, requester
+ * class, method, every fee line with its rule and citation, the total and
+ * the legal maximum the engine gives today under the schedules in effect
+ * on the received date.  Compliance flags are computed from the data,
+ * never typed in.  Rows are streamed from the database in keyset pages;
+ * only the summary (small buckets and a turnaround histogram) is kept.
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libpq-fe.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM     = 1 << 0,  /* charged more than the legal maximum */
+  CST_FEE_REPORT_FLAG_SEARCH_ON_PATIENT = 1 << 1,  /* search/retrieval or handling charged to the individual */
+  CST_FEE_REPORT_FLAG_ABOVE_FLAT        = 1 << 2,  /* individual charged more than the $6.50 flat option */
+  CST_FEE_REPORT_FLAG_RELEASED_LATE     = 1 << 3,  /* released after the due date */
+  CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE = 1 << 4, /* extended, but no extension notice rendered */
+  CST_FEE_REPORT_FLAG_OVERRIDDEN        = 1 << 5,  /* charged other than quoted, or adjusted */
+} CstFeeReportFlag;
+
+#define CST_FEE_REPORT_N_FLAGS 6
+
+typedef void (*CstFeeReportProgress) (gint64   n_done,
+                                      gpointer user_data);
+
+typedef struct
+{
+  GDate                from;            /* received date, inclusive */
+  GDate                to;              /* received date, inclusive */
+  const char          *jurisdiction;    /* "PA", or NULL for all */
+  const char          *requester;       /* requester_kind nick, or NULL for all */
+  CstFeeReportProgress progress;        /* nullable; called every page */
+  gpointer             progress_data;
+} CstFeeReportFilter;
+
+typedef struct
+{
+  const char *invoice;       /* invoice number */
+  const char *rule;
+  const char *citation;
+  const char *description;
+  gint64      quantity;
+  gint64      amount_cents;
+} CstFeeReportLine;
+
+typedef struct
+{
+  gint64            request_id;
+  const char       *reference;
+  GDate             received;
+  GDate             due;
+  GDate             released;          /* invalid (cleared) when not released */
+  gboolean          extended;
+  const char       *jurisdiction;
+  const char       *requester;         /* requester_kind nick */
+  const char       *method;            /* method of the first invoice */
+  const CstFeeReportLine *lines;
+  guint             n_lines;
+  gint64            total_cents;       /* charged, adjustments included */
+  gint64            maximum_cents;     /* legal maximum, -1 when it cannot be recomputed */
+  gint64            flat_cents;        /* the flat option, -1 unless it applies */
+  guint             flags;             /* CstFeeReportFlag */
+  const char       *override_reason;   /* the first override's reason, or NULL */
+  const char       *override_by;       /* who issued it */
+} CstFeeReportRow;
+
+typedef gboolean (*CstFeeReportRowFunc) (const CstFeeReportRow *row,
+                                         gpointer               user_data,
+                                         GError               **error);
+
+typedef struct
+{
+  char   *key;           /* "2025-06", "PA", "attorney", "state-schedule" */
+  gint64  n_requests;
+  gint64  cents;
+} CstFeeReportBucket;
+
+typedef struct _CstFeeReportSummary CstFeeReportSummary;
+
+gboolean             cst_fee_report_run            (PGconn                    *conn,
+                                                    const CstFeeReportFilter  *filter,
+                                                    CstFeeReportRowFunc        func,
+                                                    gpointer                   user_data,
+                                                    CstFeeReportSummary      **summary,
+                                                    GError                   **error);
+
+void                 cst_fee_report_summary_free   (CstFeeReportSummary *summary);
+gint64               cst_fee_report_summary_get_n_requests (const CstFeeReportSummary *summary);
+gint64               cst_fee_report_summary_get_n_lines    (const CstFeeReportSummary *summary);
+gint64               cst_fee_report_summary_get_total_cents (const CstFeeReportSummary *summary);
+gint64               cst_fee_report_summary_get_flag_count (const CstFeeReportSummary *summary,
+                                                            CstFeeReportFlag           flag);
+/* by: "month", "jurisdiction", "requester" or "method"; sorted by key */
+GPtrArray           *cst_fee_report_summary_get_buckets    (const CstFeeReportSummary *summary,
+                                                            const char                *by);
+gint64               cst_fee_report_summary_get_n_released (const CstFeeReportSummary *summary);
+gint64               cst_fee_report_summary_get_median_days (const CstFeeReportSummary *summary);
+gint64               cst_fee_report_summary_get_p90_days    (const CstFeeReportSummary *summary);
+/* Per mille of released requests released within @days of receipt. */
+gint64               cst_fee_report_summary_get_within_permille (const CstFeeReportSummary *summary,
+                                                                 guint                      days);
+
+const char          *cst_fee_report_flag_to_nick   (CstFeeReportFlag flag);
+const char          *cst_fee_report_flag_describe  (CstFeeReportFlag flag);
+char                *cst_fee_report_flags_to_string (guint flags);
+
+/* Exports (cst-fee-report-export.c). */
+extern const char *const cst_fee_report_csv_columns[];
+
+gboolean             cst_fee_report_write_csv      (PGconn                    *conn,
+                                                    const CstFeeReportFilter  *filter,
+                                                    GOutputStream             *out,
+                                                    CstFeeReportSummary      **summary,
+                                                    GError                   **error);
+gboolean             cst_fee_report_write_pdf      (PGconn                    *conn,
+                                                    const CstFeeReportFilter  *filter,
+                                                    const char                *path,
+                                                    CstFeeReportSummary      **summary,
+                                                    GError                   **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeReportSummary, cst_fee_report_summary_free)
+
+G_END_DECLS

@@ -1,0 +1,528 @@
+/* test-fee-report.c — the fee justification report on a seeded period:
+ * each planted violation is flagged where planted and nowhere else, the
+ * totals and turnaround statistics match a hand computation, the CSV
+ * round-trips through a CSV parser, the PDF carries the totals, and the
+ * auditor runs it all while being unable to change anything */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "cst-test-db.h"
+#include "cst-test-pdf.h"
+
+static CstTestDb *db;
+
+typedef struct
+{
+  const char *name;
+  gint64      id;
+  guint       flags;      /* planted */
+  gint64      charged;
+} Seeded;
+
+/* Filled by seed (): the requests of the period and beyond. */
+enum { CLEAN, OVERRIDE, ABOVE_MAX, LATE, PATIENT_SEARCH, NO_NOTICE, WITH_NOTICE,
+       OUTSIDE, NOT_INVOICED, N_SEEDED };
+static Seeded seeded[N_SEEDED] = {
+  { "clean", 0, 0, 0 },
+  { "override", 0, CST_FEE_REPORT_FLAG_OVERRIDDEN, 0 },
+  { "above-max", 0, CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM, 0 },
+  { "late", 0, CST_FEE_REPORT_FLAG_RELEASED_LATE, 0 },
+  { "patient-search", 0, CST_FEE_REPORT_FLAG_SEARCH_ON_PATIENT | CST_FEE_REPORT_FLAG_ABOVE_FLAT |
+                          CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM, 0 },
+  { "no-notice", 0, CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE, 0 },
+  { "with-notice", 0, 0, 0 },
+  { "outside", 0, CST_FEE_REPORT_FLAG_OVERRIDDEN, 0 },
+  { "not-invoiced", 0, 0, 0 },
+};
+
+static char *
+sql_value (PGconn     *conn,
+           const char *sql,
+           int         n,
+           const char **params)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, n, params, &error);
+
+  g_assert_no_error (error);
+  return g_strdup (cst_db_value (res, 0, 0));
+}
+
+static void
+sql_ok (PGconn      *conn,
+        const char  *sql,
+        int          n,
+        const char **params)
+{
+  g_autoptr(GError) error = NULL;
+
+  cst_db_exec_command (conn, sql, n, params, &error);
+  g_assert_no_error (error);
+}
+
+static gint64
+add_request (PGconn     *owner,
+             const char *kind,
+             const char *received,
+             const char *format)
+{
+  g_autofree char *requester = sql_value (owner,
+    "INSERT INTO requesters (kind, name) VALUES ($1::requester_kind, 'Requester') RETURNING id",
+    1, (const char *[]) { kind });
+  g_autofree char *patient = sql_value (owner, "SELECT id FROM patients LIMIT 1", 0, NULL);
+  g_autofree char *id = sql_value (owner,
+    "INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, format,"
+    "                          delivery, page_count)"
+    " VALUES ($1, $2, $3, 'PA', $4::record_format, 'pickup', 100) RETURNING id",
+    4, (const char *[]) { patient, requester, received, format });
+
+  return g_ascii_strtoll (id, NULL, 10);
+}
+
+static CstFeeQuote *
+quote (CstFeeScheduleSet *set,
+       CstFeeRequester    requester,
+       const char        *received,
+       CstFeeFormat       format,
+       CstFeeMethod       method)
+{
+  g_autoptr(GError) error = NULL;
+  CstFeeRequest r;
+  CstFeeQuote *q;
+
+  cst_fee_request_init (&r);
+  g_assert_true (cst_fee_request_set_jurisdiction (&r, "PA", NULL));
+  g_assert_true (cst_input_parse_date (received, &r.received, NULL));
+  r.requester = requester;
+  r.format = format;
+  r.maintained_electronically = format != CST_FEE_FORMAT_PAPER;
+  r.pages = 100;
+  r.delivery = CST_FEE_DELIVERY_PICKUP;
+  r.method = method;
+  q = cst_fee_engine_quote (set, &r, &error);
+  g_assert_no_error (error);
+  return q;
+}
+
+static void
+issue (PGconn      *clerk,
+       Seeded      *s,
+       CstFeeQuote *q,
+       gint64       charged,
+       const char  *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeInvoice) invoice = cst_fee_store_issue_invoice (clerk, s->id, q, charged, reason, &error);
+
+  g_assert_no_error (error);
+  s->charged += invoice->total_cents;
+}
+
+/* An invoice no clerk could issue, written as the owner: @extra_rule for
+ * @extra_cents on top of the quote's lines. */
+static void
+insert_invoice (PGconn      *owner,
+                Seeded      *s,
+                CstFeeQuote *q,
+                const char  *received,
+                const char  *extra_rule,
+                gint64       extra_cents)
+{
+  g_autofree char *lines = cst_fee_quote_lines_to_json (q);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
+  g_autofree char *extra = g_strdup_printf ("%" G_GINT64_FORMAT, extra_cents);
+  g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                            cst_fee_quote_get_total_cents (q) + extra_cents);
+  const char *params[] = { id, cst_fee_method_to_output_nick (cst_fee_quote_get_method (q)),
+                           received, total, lines, extra_rule, extra };
+
+  sql_ok (owner,
+          "INSERT INTO invoices (request_id, method, jurisdiction, schedule_version, received_date,"
+          "                      quoted_cents, total_cents, lines, justification)"
+          " VALUES ($1, $2, 'PA', 'PA-2025@1', $3, $4, $4,"
+          "         $5::jsonb || jsonb_build_array (jsonb_build_object ('rule', $6::text,"
+          "           'citation', 'none', 'description', 'Planted', 'quantity', 1,"
+          "           'amount_cents', $7::bigint)), '{}')",
+          G_N_ELEMENTS (params), params);
+  s->charged += cst_fee_quote_get_total_cents (q) + extra_cents;
+}
+
+static void
+disclose (PGconn     *owner,
+          Seeded     *s,
+          const char *on)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
+
+  sql_ok (owner,
+          "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+          "                         phi_description, purpose_statement)"
+          " SELECT patient_id, id, $2, 'Recipient', 'Records', 'Request' FROM roi_requests WHERE id = $1",
+          2, (const char *[]) { id, on });
+}
+
+static void
+extend (PGconn     *owner,
+        Seeded     *s,
+        const char *on)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
+
+  sql_ok (owner, "UPDATE roi_requests SET extended_on = $2, extension_reason = 'Records off site'"
+                 " WHERE id = $1", 2, (const char *[]) { id, on });
+}
+
+static void
+seed (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) clerk = cst_db_connect (clerk_info, NULL);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (owner, NULL);
+  g_autoptr(CstFeeQuote) attorney = quote (set, CST_FEE_REQUESTER_ATTORNEY, "2025-06-02",
+                                           CST_FEE_FORMAT_PAPER, CST_FEE_METHOD_DEFAULT);
+  g_autoptr(CstFeeQuote) flat = quote (set, CST_FEE_REQUESTER_PATIENT, "2025-06-02",
+                                       CST_FEE_FORMAT_ELECTRONIC, CST_FEE_METHOD_HIPAA_FLAT);
+  g_autofree char *template_id = NULL;
+  g_autofree char *no_notice_id = NULL;
+
+  g_object_unref (cst_test_db_add_request (owner, "REPORT-1"));
+  for (guint i = 0; i < N_SEEDED; i++)
+    {
+      gboolean patient = i == LATE || i == PATIENT_SEARCH;
+      const char *received = i == OUTSIDE ? "2025-08-15" : i >= ABOVE_MAX ? "2025-07-01" : "2025-06-02";
+
+      seeded[i].id = add_request (owner, patient ? "patient" : "attorney", received,
+                                  patient ? "electronic" : "paper");
+    }
+  issue (clerk, &seeded[CLEAN], attorney, CST_FEE_UNSET, NULL);
+  issue (clerk, &seeded[OVERRIDE], attorney, cst_fee_quote_get_total_cents (attorney) - 1000,
+         "Courtesy discount, policy 4.2");
+  issue (clerk, &seeded[NO_NOTICE], attorney, CST_FEE_UNSET, NULL);
+  issue (clerk, &seeded[WITH_NOTICE], attorney, CST_FEE_UNSET, NULL);
+  issue (clerk, &seeded[OUTSIDE], attorney, 0, "Waived");
+  issue (clerk, &seeded[LATE], flat, CST_FEE_UNSET, NULL);
+  insert_invoice (owner, &seeded[ABOVE_MAX], attorney, "2025-07-01", "courier-surcharge", 5000);
+  insert_invoice (owner, &seeded[PATIENT_SEARCH], flat, "2025-07-01", "request-fee", 2874);
+
+  disclose (owner, &seeded[CLEAN], "2025-06-10");      /* 8 days */
+  disclose (owner, &seeded[OVERRIDE], "2025-06-17");   /* 15 days */
+  disclose (owner, &seeded[LATE], "2025-08-30");       /* 60 days, due 30 days at most */
+  extend (owner, &seeded[NO_NOTICE], "2025-07-10");
+  extend (owner, &seeded[WITH_NOTICE], "2025-07-10");
+  sql_ok (owner, "SELECT document_template_install_default ('extension-notice', 'en', 'Notice')", 0, NULL);
+  template_id = sql_value (owner, "SELECT id FROM document_templates WHERE kind = 'extension-notice' LIMIT 1",
+                           0, NULL);
+  no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[WITH_NOTICE].id);
+  sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
+                 " VALUES ($1, $2, 1, repeat ('a', 64))", 2, (const char *[]) { no_notice_id, template_id });
+  /* A rendered document of another kind is no extension notice. */
+  g_clear_pointer (&no_notice_id, g_free);
+  no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[NO_NOTICE].id);
+  sql_ok (owner, "SELECT document_template_install_default ('cover-letter', 'en', 'Letter')", 0, NULL);
+  sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
+                 " SELECT $1, id, 1, repeat ('b', 64) FROM document_templates WHERE kind = 'cover-letter'",
+          1, (const char *[]) { no_notice_id });
+}
+
+static void
+period (CstFeeReportFilter *filter)
+{
+  memset (filter, 0, sizeof *filter);
+  g_assert_true (cst_input_parse_date ("2025-06-01", &filter->from, NULL));
+  g_assert_true (cst_input_parse_date ("2025-07-31", &filter->to, NULL));
+}
+
+static Seeded *
+find_seeded (gint64 id)
+{
+  for (guint i = 0; i < N_SEEDED; i++)
+    if (seeded[i].id == id)
+      return &seeded[i];
+  return NULL;
+}
+
+typedef struct
+{
+  guint seen;           /* bit per seeded index */
+  gint64 n_rows;
+} Seen;
+
+static gboolean
+check_row (const CstFeeReportRow *row,
+           gpointer               user_data,
+           GError               **error)
+{
+  Seen *seen = user_data;
+  Seeded *s = find_seeded (row->request_id);
+
+  g_assert_nonnull (s);
+  if (row->flags != s->flags)
+    g_error ("request “%s”: flags %s, planted %s", s->name,
+             cst_fee_report_flags_to_string (row->flags), cst_fee_report_flags_to_string (s->flags));
+  g_assert_cmpint (row->total_cents, ==, s->charged);
+  g_assert_cmpuint (row->n_lines, >, 0);
+  if (row->flags & CST_FEE_REPORT_FLAG_OVERRIDDEN)
+    g_assert_cmpstr (row->override_reason, ==, "Courtesy discount, policy 4.2");
+  seen->seen |= 1u << (s - seeded);
+  seen->n_rows++;
+  return TRUE;
+}
+
+static void
+assert_summary (const CstFeeReportSummary *summary)
+{
+  gint64 expected = 0;
+
+  for (guint i = 0; i < N_SEEDED; i++)
+    if (i != OUTSIDE && i != NOT_INVOICED)
+      expected += seeded[i].charged;
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (summary), ==, 7);
+  g_assert_cmpint (cst_fee_report_summary_get_total_cents (summary), ==, expected);
+  g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM), ==, 2);
+  g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_OVERRIDDEN), ==, 1);
+  g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_RELEASED_LATE), ==, 1);
+  /* Turnarounds 8, 15 and 60 days: nearest-rank median 15, p90 60. */
+  g_assert_cmpint (cst_fee_report_summary_get_n_released (summary), ==, 3);
+  g_assert_cmpint (cst_fee_report_summary_get_median_days (summary), ==, 15);
+  g_assert_cmpint (cst_fee_report_summary_get_p90_days (summary), ==, 60);
+  g_assert_cmpint (cst_fee_report_summary_get_within_permille (summary, 15), ==, 666);
+  g_assert_cmpint (cst_fee_report_summary_get_within_permille (summary, 30), ==, 666);
+  g_assert_cmpuint (cst_fee_report_summary_get_buckets (summary, "month")->len, ==, 2);
+  g_assert_cmpuint (cst_fee_report_summary_get_buckets (summary, "requester")->len, ==, 2);
+}
+
+static void
+test_flags_and_totals (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(CstFeeReportSummary) summary = NULL;
+  g_autoptr(CstFeeReportSummary) patients = NULL;
+  g_autoptr(GError) error = NULL;
+  CstFeeReportFilter filter;
+  Seen seen = { 0 };
+  guint expected_seen = 0;
+
+  period (&filter);
+  g_assert_true (cst_fee_report_run (auditor, &filter, check_row, &seen, &summary, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < N_SEEDED; i++)
+    if (i != OUTSIDE && i != NOT_INVOICED)
+      expected_seen |= 1u << i;
+  g_assert_cmpuint (seen.seen, ==, expected_seen);
+  assert_summary (summary);
+
+  /* Filters: the two patient requests; nothing in New York. */
+  filter.requester = "patient";
+  g_assert_true (cst_fee_report_run (auditor, &filter, NULL, NULL, &patients, &error));
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (patients), ==, 2);
+  g_clear_pointer (&patients, cst_fee_report_summary_free);
+  filter.requester = NULL;
+  filter.jurisdiction = "NY";
+  g_assert_true (cst_fee_report_run (auditor, &filter, NULL, NULL, &patients, &error));
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (patients), ==, 0);
+
+  /* A reversed period is refused. */
+  g_clear_pointer (&patients, cst_fee_report_summary_free);
+  g_assert_true (cst_input_parse_date ("2025-05-01", &filter.to, NULL));
+  g_assert_false (cst_fee_report_run (auditor, &filter, NULL, NULL, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+}
+
+/* RFC 4180: fields split on commas outside quotes, "" inside quotes is a
+ * quote, records end with CRLF. */
+static GPtrArray *
+parse_csv (const char *text)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  GPtrArray *fields = g_ptr_array_new ();
+  GString *field = g_string_new (NULL);
+  gboolean quoted = FALSE;
+
+  for (const char *p = text; *p; p++)
+    {
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (field, *p++);
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            g_string_append_c (field, *p);
+        }
+      else if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',')
+        g_ptr_array_add (fields, g_strdup (field->str)), g_string_truncate (field, 0);
+      else if (*p == '\r' && p[1] == '\n')
+        {
+          g_ptr_array_add (fields, g_strdup (field->str));
+          g_string_truncate (field, 0);
+          g_ptr_array_add (fields, NULL);
+          g_ptr_array_add (records, g_ptr_array_free (fields, FALSE));
+          fields = g_ptr_array_new ();
+          p++;
+        }
+      else
+        g_string_append_c (field, *p);
+    }
+  g_assert_false (quoted);
+  g_assert_cmpuint (fields->len, ==, 0);
+  g_ptr_array_free (fields, TRUE);
+  g_string_free (field, TRUE);
+  return records;
+}
+
+static int
+column (const char *name)
+{
+  for (int i = 0; cst_fee_report_csv_columns[i]; i++)
+    if (strcmp (cst_fee_report_csv_columns[i], name) == 0)
+      return i;
+  g_assert_not_reached ();
+}
+
+static void
+test_csv (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstFeeReportSummary) summary = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GHashTable) totals = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CstFeeReportFilter filter;
+  gint64 line_sum = 0, flagged_override = 0;
+  guint n_columns = g_strv_length ((char **) cst_fee_report_csv_columns);
+
+  period (&filter);
+  g_assert_true (cst_fee_report_write_csv (auditor, &filter, out, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL));
+  g_output_stream_close (out, NULL, NULL);
+  text = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  records = parse_csv (text);
+  g_assert_cmpuint (records->len, ==, 1 + cst_fee_report_summary_get_n_lines (summary));
+  g_assert_cmpstrv ((const char *const *) g_ptr_array_index (records, 0), cst_fee_report_csv_columns);
+  for (guint r = 1; r < records->len; r++)
+    {
+      char **f = g_ptr_array_index (records, r);
+
+      g_assert_cmpuint (g_strv_length (f), ==, n_columns);
+      line_sum += g_ascii_strtoll (f[column ("amount_cents")], NULL, 10);
+      g_hash_table_insert (totals, f[column ("reference")], f[column ("request_total_cents")]);
+      if (strcmp (f[column ("override_reason")], "Courtesy discount, policy 4.2") == 0)
+        {
+          g_assert_cmpstr (f[column ("flags")], ==, "overridden");
+          flagged_override++;
+        }
+      if (strstr (f[column ("flags")], "search-on-patient") != NULL)
+        g_assert_cmpstr (f[column ("flags")], ==, "above-maximum;search-on-patient;above-flat");
+    }
+  /* The quoted field with a comma came back whole; the lines add up to the
+   * charged totals except for the override's discount. */
+  g_assert_cmpint (flagged_override, >, 0);
+  g_assert_cmpuint (g_hash_table_size (totals), ==, 7);
+  g_assert_cmpint (line_sum, ==, cst_fee_report_summary_get_total_cents (summary) + 1000);
+}
+
+static void
+test_pdf (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(CstFeeReportSummary) summary = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *summary_page = NULL;
+  g_autofree char *squashed = NULL;
+  g_autofree char *total = NULL;
+  gsize length;
+  CstFeeReportFilter filter;
+
+  period (&filter);
+  g_assert_true (cst_fee_report_write_pdf (auditor, &filter, path, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), >=, 2);
+  summary_page = cst_test_pdf_page_text (doc, 0);
+  text = cst_test_pdf_text (doc);
+  squashed = cst_test_pdf_squash (text);
+  total = cst_pdf_format_money (cst_fee_report_summary_get_total_cents (summary));
+  g_assert_nonnull (strstr (summary_page, total));
+  g_assert_nonnull (strstr (summary_page, "Invoiced requests: 7"));
+  g_assert_nonnull (strstr (summary_page, "2025-06"));
+  g_assert_nonnull (strstr (squashed, "Courtesydiscount"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* The auditor reads everything the report needs and changes nothing:
+ * every table in the schema refuses its UPDATE, DELETE and TRUNCATE. */
+static void
+test_auditor_changes_nothing (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGresult) tables = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tables = cst_db_exec (owner,
+                        "SELECT DISTINCT ON (c.relname) quote_ident (c.relname), quote_ident (a.attname)"
+                        "  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                        "  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0"
+                        "   AND NOT a.attisdropped AND a.attidentity = '' AND a.attgenerated = ''"
+                        " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')"
+                        " ORDER BY c.relname, a.attnum", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (tables), >=, 10);
+  for (int i = 0; i < PQntuples (tables); i++)
+    {
+      const char *table = cst_db_value (tables, i, 0);
+      const char *col = cst_db_value (tables, i, 1);
+      g_autofree char *update = g_strdup_printf ("UPDATE %s SET %s = %s", table, col, col);
+      g_autofree char *delete = g_strdup_printf ("DELETE FROM %s", table);
+      g_autofree char *truncate = g_strdup_printf ("TRUNCATE %s", table);
+      const char *statements[] = { update, delete, truncate };
+
+      for (guint s = 0; s < G_N_ELEMENTS (statements); s++)
+        {
+          if (cst_db_exec_command (auditor, statements[s], 0, NULL, &error))
+            g_error ("the auditor could run: %s", statements[s]);
+          g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+          g_clear_error (&error);
+        }
+    }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  db = cst_test_db_new ();
+  seed ();
+  g_test_add_func ("/fee/report/flags-and-totals", test_flags_and_totals);
+  g_test_add_func ("/fee/report/csv", test_csv);
+  g_test_add_func ("/fee/report/pdf", test_pdf);
+  g_test_add_func ("/fee/report/auditor-changes-nothing", test_auditor_changes_nothing);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
