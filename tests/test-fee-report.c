@@ -7,11 +7,13 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 
 static CstTestDb *db;
+static char *cli;
 
 typedef struct
 {
@@ -509,6 +511,101 @@ test_auditor_changes_nothing (void)
     }
 }
 
+static int
+run_cli (char      **err,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, cli);
+  g_ptr_array_add (args, (char *) "--database");
+  g_ptr_array_add (args, db->conninfo);
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               NULL, err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  return WEXITSTATUS (wait_status);
+}
+
+/* The headless export: bad arguments exit 2 naming the argument; a good
+ * run writes the file and one report.exported audit row with the period,
+ * filters and format. */
+static void
+test_cli (void)
+{
+  static const char *const bad[][2] = {
+    { "--from", "2025-02-30" }, { "--to", "yesterday" }, { "--state", "Pennsylvania" },
+    { "--requester", "lawyer" }, { "--format", "xlsx" },
+  };
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-cli-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.csv", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGresult) audit = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      const char *from = strcmp (bad[i][0], "--from") == 0 ? bad[i][1] : "2025-06-01";
+      const char *to = strcmp (bad[i][0], "--to") == 0 ? bad[i][1] : "2025-07-31";
+      const char *state = strcmp (bad[i][0], "--state") == 0 ? bad[i][1] : "PA";
+      const char *requester = strcmp (bad[i][0], "--requester") == 0 ? bad[i][1] : "patient";
+      const char *format = strcmp (bad[i][0], "--format") == 0 ? bad[i][1] : "csv";
+
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (run_cli (&err, "report", "fees", "--from", from, "--to", to, "--state", state,
+                                "--requester", requester, "--format", format, "--output", path, NULL), ==, 2);
+      g_assert_nonnull (strstr (err, bad[i][0]));
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+                            "--format", "csv", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--output"));
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+                            "--state", "PA", "--requester", "patient", "--format", "csv",
+                            "--output", path, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  records = parse_csv (csv);
+  g_assert_cmpuint (records->len, >, 1);
+  for (guint r = 1; r < records->len; r++)
+    g_assert_cmpstr (((char **) g_ptr_array_index (records, r))[column ("requester_class")], ==, "patient");
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+                            "--format", "pdf", "--output", pdf, NULL), ==, 0);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+
+  audit = cst_db_exec (owner, "SELECT d->>'from', d->>'to', d->>'state', d->>'requester', d->>'format'"
+                              "  FROM (SELECT id, new_row->'details' AS d FROM audit_log"
+                              "         WHERE action = 'EVENT' AND new_row->>'kind' = 'report.exported') e"
+                              " ORDER BY id", 0, NULL, NULL);
+  g_assert_nonnull (audit);
+  g_assert_cmpint (PQntuples (audit), ==, 2);
+  g_assert_cmpstr (cst_db_value (audit, 0, 0), ==, "2025-06-01");
+  g_assert_cmpstr (cst_db_value (audit, 0, 1), ==, "2025-07-31");
+  g_assert_cmpstr (cst_db_value (audit, 0, 2), ==, "PA");
+  g_assert_cmpstr (cst_db_value (audit, 0, 3), ==, "patient");
+  g_assert_cmpstr (cst_db_value (audit, 0, 4), ==, "csv");
+  g_assert_cmpstr (cst_db_value (audit, 1, 4), ==, "pdf");
+  g_assert_null (cst_db_value (audit, 1, 2));
+  g_unlink (path);
+  g_unlink (pdf);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -522,7 +619,10 @@ main (int    argc,
   g_test_add_func ("/fee/report/csv", test_csv);
   g_test_add_func ("/fee/report/pdf", test_pdf);
   g_test_add_func ("/fee/report/auditor-changes-nothing", test_auditor_changes_nothing);
+  g_test_add_func ("/fee/report/cli", test_cli);
+  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
   status = g_test_run ();
   cst_test_db_free (db);
+  g_free (cli);
   return status;
 }
