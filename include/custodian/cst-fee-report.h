@@ -110,7 +110,21 @@ const char          *cst_fee_report_flag_to_nick   (CstFeeReportFlag flag);
 const char          *cst_fee_report_flag_describe  (CstFeeReportFlag flag);
 char                *cst_fee_report_flags_to_string (guint flags);
 
-/* Exports (cst-fee-report-export.c). */
+/* Exports (cst-fee-report-export.c).
+ *
+ * CSV: RFC 4180 (CRLF, quoted when needed), UTF-8 without BOM, one row per
+ * fee line (a request without lines gets one row with the line fields
+ * empty).  The columns are a stable interface; new ones are only added at
+ * the end:
+ *   reference, received_date, due_date, released_date (YYYY-MM-DD, empty
+ *   if not released), jurisdiction, requester_class (requester_kind),
+ *   method (of the first invoice), invoice (number), rule, citation,
+ *   description, quantity, amount_cents (the line), request_total_cents
+ *   (charged, adjustments included; repeated on each line), legal_maximum_cents
+ *   and flat_option_cents (empty when not computed), flags (nicks joined
+ *   by ";": above-maximum, search-on-patient, above-flat, released-late,
+ *   extension-without-notice, overridden), override_reason, override_by.
+ */
 extern const char *const cst_fee_report_csv_columns[];
 
 gboolean             cst_fee_report_write_csv      (PGconn                    *conn,

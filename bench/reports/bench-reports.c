@@ -1,0 +1,169 @@
+/* bench-reports.c — the fee justification report for N invoiced requests
+ *
+ * Seeds N requests received over 2025 in Pennsylvania, each with a
+ * state-schedule invoice (the engine's lines for 100 paper pages) and a
+ * disclosure for two in three, with set-based SQL as the owner; then times
+ * the CSV export and the PDF export of the whole year and prints the peak
+ * resident set size after each (getrusage: the process's high-water mark,
+ * so the PDF figure includes the CSV run before it).
+ *
+ * Needs the throwaway server of build-aux/test-server.sh (PG* variables).
+ * Usage: bench-reports [--requests 100000] [--skip-pdf] [--keep]
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <stdio.h>
+#include <sys/resource.h>
+
+#include "cst-test-db.h"
+
+static long
+peak_rss_kib (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+static void
+seed (PGconn *owner,
+      gint64  n)
+{
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (owner, NULL);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lines = NULL;
+  g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  g_autofree char *total = NULL;
+  CstFeeRequest r;
+
+  cst_fee_request_init (&r);
+  cst_fee_request_set_jurisdiction (&r, "PA", NULL);
+  cst_input_parse_date ("2025-06-02", &r.received, NULL);
+  r.requester = CST_FEE_REQUESTER_ATTORNEY;
+  r.pages = 100;
+  r.delivery = CST_FEE_DELIVERY_PICKUP;
+  quote = cst_fee_engine_quote (set, &r, &error);
+  g_assert_no_error (error);
+  lines = cst_fee_quote_lines_to_json (quote);
+  total = g_strdup_printf ("%" G_GINT64_FORMAT, cst_fee_quote_get_total_cents (quote));
+
+  g_object_unref (cst_test_db_add_request (owner, "BENCH-1"));
+  cst_db_exec_command (owner, "INSERT INTO requesters (kind, name) VALUES ('attorney', 'Counsel')",
+                       0, NULL, &error);
+  g_assert_no_error (error);
+  cst_db_exec_command (owner,
+    "INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, format,"
+    "                          delivery, page_count)"
+    " SELECT (SELECT min (id) FROM patients), (SELECT max (id) FROM requesters),"
+    "        DATE '2025-01-01' + (g % 365), 'PA', 'paper', 'pickup', 100"
+    "   FROM generate_series (1, $1::int) g",
+    1, (const char *[]) { count }, &error);
+  g_assert_no_error (error);
+  cst_db_exec_command (owner,
+    "INSERT INTO invoices (request_id, method, jurisdiction, schedule_version, received_date,"
+    "                      quoted_cents, total_cents, lines, justification)"
+    " SELECT id, 'state-schedule', 'PA', 'PA-2025@1', received_date, $1::bigint, $1::bigint,"
+    "        $2::jsonb, '{}' FROM roi_requests WHERE jurisdiction = 'PA'",
+    2, (const char *[]) { total, lines }, &error);
+  g_assert_no_error (error);
+  cst_db_exec_command (owner,
+    "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+    "                         phi_description, purpose_statement)"
+    " SELECT patient_id, id, received_date + (id % 45)::int, 'Counsel', 'Records', 'Litigation'"
+    "   FROM roi_requests WHERE jurisdiction = 'PA' AND id % 3 <> 0",
+    0, NULL, &error);
+  g_assert_no_error (error);
+  cst_db_exec_command (owner, "ANALYZE", 0, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+progress (gint64   n_done,
+          gpointer user_data)
+{
+  if (n_done % 20000 == 0)
+    g_printerr ("  %" G_GINT64_FORMAT " requests…\n", n_done);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  gint64 n = 100000;
+  gboolean skip_pdf = FALSE, keep = FALSE;
+  const GOptionEntry entries[] = {
+    { "requests", 0, 0, G_OPTION_ARG_INT64, &n, "Invoiced requests to seed", "N" },
+    { "skip-pdf", 0, 0, G_OPTION_ARG_NONE, &skip_pdf, "Only the CSV export", NULL },
+    { "keep", 0, 0, G_OPTION_ARG_NONE, &keep, "Keep the files to look at", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("— fee report benchmark");
+  g_autoptr(CstTestDb) db = NULL;
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("bench-reports-XXXXXX", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "report.csv", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "report.pdf", NULL);
+  g_autoptr(GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autoptr(GFileOutputStream) out = NULL;
+  g_autoptr(CstFeeReportSummary) summary = NULL;
+  g_autoptr(GTimer) timer = g_timer_new ();
+  CstFeeReportFilter filter = { 0 };
+  GStatBuf st;
+  long rss_seeded;
+
+  setlocale (LC_ALL, "");
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+  db = cst_test_db_new ();
+  owner = cst_test_db_connect (db);
+  seed (owner, n);
+  printf ("seeded %" G_GINT64_FORMAT " invoiced requests in %.1f s\n", n, g_timer_elapsed (timer, NULL));
+  rss_seeded = peak_rss_kib ();
+  printf ("peak RSS before the report: %ld KiB\n", rss_seeded);
+
+  cst_input_parse_date ("2025-01-01", &filter.from, NULL);
+  cst_input_parse_date ("2025-12-31", &filter.to, NULL);
+  filter.progress = progress;
+
+  out = g_file_replace (csv_file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_timer_start (timer);
+  if (!cst_fee_report_write_csv (owner, &filter, G_OUTPUT_STREAM (out), &summary, &error) ||
+      !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error))
+    g_error ("CSV: %s", error->message);
+  g_stat (csv_path, &st);
+  printf ("CSV: %" G_GINT64_FORMAT " requests, %" G_GINT64_FORMAT " lines, %.1f MB in %.2f s;"
+          " peak RSS %ld KiB\n",
+          cst_fee_report_summary_get_n_requests (summary), cst_fee_report_summary_get_n_lines (summary),
+          st.st_size / 1e6, g_timer_elapsed (timer, NULL), peak_rss_kib ());
+  g_clear_pointer (&summary, cst_fee_report_summary_free);
+
+  if (!skip_pdf)
+    {
+      g_timer_start (timer);
+      if (!cst_fee_report_write_pdf (owner, &filter, pdf_path, &summary, &error))
+        g_error ("PDF: %s", error->message);
+      g_stat (pdf_path, &st);
+      printf ("PDF: %" G_GINT64_FORMAT " requests, %.1f MB in %.2f s; peak RSS %ld KiB\n",
+              cst_fee_report_summary_get_n_requests (summary), st.st_size / 1e6,
+              g_timer_elapsed (timer, NULL), peak_rss_kib ());
+    }
+  if (keep)
+    {
+      printf ("kept %s\n", dir);
+      return 0;
+    }
+  g_unlink (csv_path);
+  g_unlink (pdf_path);
+  g_rmdir (dir);
+  return 0;
+}
