@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <string.h>
 
 #include "cst-cli.h"
@@ -47,7 +49,7 @@ parse_count (GOptionContext *context,
     return TRUE;
   if (!g_ascii_string_to_unsigned (text, 10, 0, (guint64) max, &value, NULL))
     {
-      g_autofree char *message = g_strdup_printf (_("%s must be a whole number from 0 to %" G_GINT64_FORMAT
+      g_autofree char *message = g_strdup_printf (_("%s must be a whole number from 0 to %" PRId64
                                                     ", not “%s”"), name, max, text);
       *status = cst_cli_usage_error (context, message);
       return FALSE;

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n.h>
 
 #include "cst-fee-quote-panel.h"
@@ -63,7 +65,7 @@ line_row (const CstFeeLine *line)
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *amount = cst_fee_format_money (cst_fee_line_get_amount_cents (line));
   g_autofree char *unit = cst_fee_format_money (cst_fee_line_get_unit_cents (line));
-  g_autofree char *subtitle = g_strdup_printf (_("%" G_GINT64_FORMAT " × %s · %s · %s"),
+  g_autofree char *subtitle = g_strdup_printf (_("%" PRId64 " × %s · %s · %s"),
                                                cst_fee_line_get_quantity (line), unit,
                                                cst_fee_line_get_rule (line),
                                                cst_fee_line_get_citation (line));

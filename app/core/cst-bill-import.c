@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -442,9 +444,9 @@ parse_amounts (Parser      *p,
                             line->patient_resp_cents)
     return TRUE;
   add_problem (p, field_for (p, fields, COL_CHARGE)->line, p->index[COL_CHARGE],
-               _("the charge %" G_GINT64_FORMAT " is not insurer paid %" G_GINT64_FORMAT
-                 " + adjustment %" G_GINT64_FORMAT " + patient amount %" G_GINT64_FORMAT
-                 " (they add up to %" G_GINT64_FORMAT ")"),
+               _("the charge %" PRId64 " is not insurer paid %" PRId64
+                 " + adjustment %" PRId64 " + patient amount %" PRId64
+                 " (they add up to %" PRId64 ")"),
                line->charge_cents, line->insurer_paid_cents, line->adjustment_cents,
                line->patient_resp_cents,
                line->insurer_paid_cents + line->adjustment_cents + line->patient_resp_cents);

@@ -17,6 +17,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -90,11 +92,11 @@ check_amount (const char *what,
   if (value == CST_FEE_UNSET)
     return TRUE;
   if (value < 0)
-    return refuse (error, CST_ERROR_INVALID_INPUT, _("%s cannot be negative (%" G_GINT64_FORMAT ")."),
+    return refuse (error, CST_ERROR_INVALID_INPUT, _("%s cannot be negative (%" PRId64 ")."),
                    what, value);
   if (value > max)
     return refuse (error, CST_ERROR_INVALID_INPUT,
-                   _("%s of %" G_GINT64_FORMAT " is not believable; the limit is %" G_GINT64_FORMAT "."),
+                   _("%s of %" PRId64 " is not believable; the limit is %" PRId64 "."),
                    what, value, max);
   return TRUE;
 }

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
@@ -290,8 +292,8 @@ static char *
 pages_range (const CstFeeLine *l)
 {
   if (l->last_page == 0)
-    return g_strdup_printf (_("pages %" G_GINT64_FORMAT " and up"), l->first_page);
-  return g_strdup_printf (_("pages %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT), l->first_page, l->last_page);
+    return g_strdup_printf (_("pages %" PRId64 " and up"), l->first_page);
+  return g_strdup_printf (_("pages %" PRId64 "–%" PRId64), l->first_page, l->last_page);
 }
 
 static char *
@@ -316,7 +318,7 @@ describe (const CstFeeLine *l)
     case CST_FEE_LINE_CERTIFICATION:
       return g_strdup (_("Certification of the records"));
     case CST_FEE_LINE_CLERICAL:
-      return g_strdup_printf (_("Clerical time, %" G_GINT64_FORMAT " min"), l->minutes);
+      return g_strdup_printf (_("Clerical time, %" PRId64 " min"), l->minutes);
     case CST_FEE_LINE_MINIMUM:
       return g_strdup (_("Minimum fee (inclusive of copying)"));
     case CST_FEE_LINE_CAP:
@@ -328,7 +330,7 @@ describe (const CstFeeLine *l)
     case CST_FEE_LINE_LABOR:
       rate = cst_fee_format_money (l->rate_cents);
       if (l->rate_cents > 0)
-        return g_strdup_printf (_("Labor for copying, %" G_GINT64_FORMAT " min at %s/hour"),
+        return g_strdup_printf (_("Labor for copying, %" PRId64 " min at %s/hour"),
                                 l->minutes, rate);
       return g_strdup (_("Labor for copying (average cost schedule)"));
     case CST_FEE_LINE_SUPPLIES:
@@ -337,10 +339,10 @@ describe (const CstFeeLine *l)
       return g_strdup (_("Portable media requested by the individual"));
     case CST_FEE_LINE_SUMMARY:
       rate = cst_fee_format_money (l->rate_cents);
-      return g_strdup_printf (_("Preparing a summary (agreed in advance), %" G_GINT64_FORMAT " min at %s/hour"),
+      return g_strdup_printf (_("Preparing a summary (agreed in advance), %" PRId64 " min at %s/hour"),
                               l->minutes, rate);
     case CST_FEE_LINE_SEARCH:
-      return g_strdup_printf (_("Search and retrieval, %" G_GINT64_FORMAT " min: not chargeable to the individual"),
+      return g_strdup_printf (_("Search and retrieval, %" PRId64 " min: not chargeable to the individual"),
                               l->minutes);
     case CST_FEE_LINE_FLAT:
       return g_strdup (_("Flat fee for an electronic copy of electronic records (inclusive of labor, supplies and postage)"));
@@ -594,7 +596,7 @@ cst_fee_quote_to_text (CstFeeQuote *quote)
       g_autofree char *exact = cst_fee_exact_is_whole (l->exact) ? NULL : cst_fee_exact_format (l->exact);
 
       g_string_append_printf (out, "  %-10s %s\n", amount, cst_fee_line_get_description (l));
-      g_string_append_printf (out, _("             %" G_GINT64_FORMAT " × %s; rule %s; %s; %s\n"),
+      g_string_append_printf (out, _("             %" PRId64 " × %s; rule %s; %s; %s\n"),
                               l->quantity, unit, l->rule, cst_fee_line_get_citation (l),
                               cst_fee_line_get_schedule_version (l));
       if (exact)

@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <inttypes.h>
+
 #include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <stdio.h>
@@ -249,10 +251,10 @@ parse_int (const char *key,
   if (!g_ascii_string_to_signed (trimmed, 10, G_MININT64, G_MAXINT64, &value, NULL))
     return fail (error, key, _("%s must be a whole number, not “%s”."), name, trimmed);
   if (value < 0)
-    return fail (error, key, _("%s is negative (%" G_GINT64_FORMAT "); amounts cannot be negative."),
+    return fail (error, key, _("%s is negative (%" PRId64 "); amounts cannot be negative."),
                  name, value);
   if (value > max)
-    return fail (error, key, _("%s is %" G_GINT64_FORMAT ", above the limit of %" G_GINT64_FORMAT "."),
+    return fail (error, key, _("%s is %" PRId64 ", above the limit of %" PRId64 "."),
                  name, value, max);
   *out = value;
   return TRUE;
@@ -543,19 +545,19 @@ validate_tiers (const CstFeeSchedule    *s,
       const CstFeeTier *t = &rates->tiers[i];
 
       if (t->first > next)
-        return fail (error, s->key, _("%s tiers leave pages %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
+        return fail (error, s->key, _("%s tiers leave pages %" PRId64 "–%" PRId64
                                       " without a rate."), name, next, t->first - 1);
       if (t->first < next)
-        return fail (error, s->key, _("%s tiers overlap at page %" G_GINT64_FORMAT "."), name, t->first);
+        return fail (error, s->key, _("%s tiers overlap at page %" PRId64 "."), name, t->first);
       if (t->last != 0 && t->last < t->first)
-        return fail (error, s->key, _("%s tier %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT
+        return fail (error, s->key, _("%s tier %" PRId64 "–%" PRId64
                                       " ends before it starts."), name, t->first, t->last);
       if (t->last == 0 && i != rates->n_tiers - 1)
         return fail (error, s->key, _("%s: only the last tier may be open-ended."), name);
       next = t->last + 1;
     }
   if (rates->tiers[rates->n_tiers - 1].last != 0)
-    return fail (error, s->key, _("%s tiers end at page %" G_GINT64_FORMAT
+    return fail (error, s->key, _("%s tiers end at page %" PRId64
                                   "; the last tier must be open-ended (FIRST-:CENTS)."),
                  name, rates->tiers[rates->n_tiers - 1].last);
   return TRUE;
@@ -588,7 +590,7 @@ schedule_validate (CstFeeSchedule *s,
     {
       s->requesters = (1u << CST_FEE_REQUESTER_PATIENT) | (1u << CST_FEE_REQUESTER_PERSONAL_REPRESENTATIVE);
       if (s->flat_cents > CST_FEE_HIPAA_FLAT_CEILING_CENTS)
-        return fail (error, s->key, _("flat-cents is %" G_GINT64_FORMAT "; OCR's flat fee may not exceed $6.50 (650)."),
+        return fail (error, s->key, _("flat-cents is %" PRId64 "; OCR's flat fee may not exceed $6.50 (650)."),
                      s->flat_cents);
     }
   for (int f = 0; f < CST_FEE_N_FORMATS; f++)
