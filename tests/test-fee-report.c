@@ -25,7 +25,7 @@ typedef struct
 
 /* Filled by seed (): the requests of the period and beyond. */
 enum { CLEAN, OVERRIDE, ABOVE_MAX, LATE, PATIENT_SEARCH, NO_NOTICE, WITH_NOTICE,
-       OUTSIDE, NOT_INVOICED, N_SEEDED };
+       LATE_NOTICE, OUTSIDE, NOT_INVOICED, N_SEEDED };
 static Seeded seeded[N_SEEDED] = {
   { "clean", 0, 0, 0 },
   { "override", 0, CST_FEE_REPORT_FLAG_OVERRIDDEN, 0 },
@@ -35,6 +35,7 @@ static Seeded seeded[N_SEEDED] = {
                           CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM, 0 },
   { "no-notice", 0, CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE, 0 },
   { "with-notice", 0, 0, 0 },
+  { "late-notice", 0, CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE, 0 },
   { "outside", 0, CST_FEE_REPORT_FLAG_OVERRIDDEN, 0 },
   { "not-invoiced", 0, 0, 0 },
 };
@@ -204,6 +205,7 @@ seed (void)
          "Courtesy discount, policy 4.2");
   issue (clerk, &seeded[NO_NOTICE], attorney, CST_FEE_UNSET, NULL);
   issue (clerk, &seeded[WITH_NOTICE], attorney, CST_FEE_UNSET, NULL);
+  issue (clerk, &seeded[LATE_NOTICE], attorney, CST_FEE_UNSET, NULL);
   issue (clerk, &seeded[OUTSIDE], attorney, 0, "Waived");
   issue (clerk, &seeded[LATE], flat, CST_FEE_UNSET, NULL);
   insert_invoice (owner, &seeded[ABOVE_MAX], attorney, "2025-07-01", "courier-surcharge", 5000);
@@ -214,12 +216,20 @@ seed (void)
   disclose (owner, &seeded[LATE], "2025-08-30");       /* 60 days, due 30 days at most */
   extend (owner, &seeded[NO_NOTICE], "2025-07-10");
   extend (owner, &seeded[WITH_NOTICE], "2025-07-10");
+  extend (owner, &seeded[LATE_NOTICE], "2025-07-10");
   sql_ok (owner, "SELECT document_template_install_default ('extension-notice', 'en', 'Notice')", 0, NULL);
   template_id = sql_value (owner, "SELECT id FROM document_templates WHERE kind = 'extension-notice' LIMIT 1",
                            0, NULL);
   no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[WITH_NOTICE].id);
-  sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
-                 " VALUES ($1, $2, 1, repeat ('a', 64))", 2, (const char *[]) { no_notice_id, template_id });
+  sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256, rendered_at)"
+                 " VALUES ($1, $2, 1, repeat ('a', 64), '2025-07-05')", 2,
+          (const char *[]) { no_notice_id, template_id });
+  /* A notice rendered after the original due date (2025-07-31) is no notice. */
+  g_clear_pointer (&no_notice_id, g_free);
+  no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[LATE_NOTICE].id);
+  sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256, rendered_at)"
+                 " VALUES ($1, $2, 1, repeat ('c', 64), '2025-08-15')", 2,
+          (const char *[]) { no_notice_id, template_id });
   /* A rendered document of another kind is no extension notice. */
   g_clear_pointer (&no_notice_id, g_free);
   no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[NO_NOTICE].id);
@@ -281,7 +291,8 @@ assert_summary (const CstFeeReportSummary *summary)
   for (guint i = 0; i < N_SEEDED; i++)
     if (i != OUTSIDE && i != NOT_INVOICED)
       expected += seeded[i].charged;
-  g_assert_cmpint (cst_fee_report_summary_get_n_requests (summary), ==, 7);
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (summary), ==, 8);
+  g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE), ==, 2);
   g_assert_cmpint (cst_fee_report_summary_get_total_cents (summary), ==, expected);
   g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM), ==, 2);
   g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_OVERRIDDEN), ==, 1);
@@ -430,7 +441,7 @@ test_csv (void)
   /* The quoted field with a comma came back whole; the lines add up to the
    * charged totals except for the override's discount. */
   g_assert_cmpint (flagged_override, >, 0);
-  g_assert_cmpuint (g_hash_table_size (totals), ==, 7);
+  g_assert_cmpuint (g_hash_table_size (totals), ==, 8);
   g_assert_cmpint (line_sum, ==, cst_fee_report_summary_get_total_cents (summary) + 1000);
 }
 
@@ -465,7 +476,7 @@ test_pdf (void)
   squashed = cst_test_pdf_squash (text);
   total = cst_pdf_format_money (cst_fee_report_summary_get_total_cents (summary));
   g_assert_nonnull (strstr (summary_page, total));
-  g_assert_nonnull (strstr (summary_page, "Invoiced requests: 7"));
+  g_assert_nonnull (strstr (summary_page, "Invoiced requests: 8"));
   g_assert_nonnull (strstr (summary_page, "2025-06"));
   g_assert_nonnull (strstr (squashed, "Courtesydiscount"));
   g_unlink (path);

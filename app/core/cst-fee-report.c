@@ -48,6 +48,9 @@ static const char *const flag_nicks[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
 
+/* An extension's notice counts only if rendered by the original due date
+ * (45 CFR 164.524(b)(2)(iii)); an extended request's due date is the
+ * original one plus 30 days. */
 static const char *requests_sql =
   "SELECT r.id, r.reference, r.received_date::text, r.due_date::text,"
   "       r.extended_on IS NOT NULL, q.kind::text, r.jurisdiction::text,"
@@ -56,7 +59,8 @@ static const char *requests_sql =
   "                 CASE WHEN r.status = 'released' THEN r.updated_at::date END)::text,"
   "       EXISTS (SELECT 1 FROM rendered_documents rd"
   "                 JOIN document_templates t ON t.id = rd.template_id"
-  "                WHERE rd.request_id = r.id AND t.kind = 'extension-notice')"
+  "                WHERE rd.request_id = r.id AND t.kind = 'extension-notice'"
+  "                  AND rd.rendered_at::date <= r.due_date - 30)"
   "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
   " WHERE r.received_date BETWEEN $1::date AND $2::date"
   "   AND ($3::text IS NULL OR r.jurisdiction = $3::text)"
