@@ -173,6 +173,7 @@ test_corpus_round_trips (void)
       g_autoptr(CstRequest) created = NULL;
       g_autoptr(CstRequest) saved = NULL;
       g_autoptr(CstRequest) extended = NULL;
+      g_autoptr(GBytes) notice = NULL;
       g_autoptr(CstRequest) denied = NULL;
       g_autoptr(CstRequest) found = NULL;
       g_autoptr(GError) error = NULL;
@@ -195,6 +196,9 @@ test_corpus_round_trips (void)
       assert_text (saved, "assignee", other);
 
       cst_input_today (&today);
+      /* The written notice comes first (164.524(b)(2)(iii), migration 0041). */
+      notice = cst_extension_render_notice (conn, saved, &today, text, "en", NULL, &error);
+      g_assert_no_error (error);
       extended = cst_request_repo_extend (conn, saved, &today, text, &error);
       g_assert_no_error (error);
       assert_text (extended, "extension-reason", text);

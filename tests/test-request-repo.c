@@ -113,6 +113,7 @@ test_single_extension (void)
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "REPO-4");
   g_autoptr(CstRequest) extended = NULL;
   g_autoptr(CstRequest) again = NULL;
+  g_autoptr(GBytes) notice = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) db_error = NULL;
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
@@ -125,6 +126,10 @@ test_single_extension (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
+  /* The written notice comes first (164.524(b)(2)(iii), migration 0041). */
+  notice = cst_extension_render_notice (conn, request, &today, "Records stored off site",
+                                        "en", NULL, &error);
+  g_assert_no_error (error);
   extended = cst_request_repo_extend (conn, request, &today, "Records stored off site", &error);
   g_assert_no_error (error);
   g_assert_true (cst_request_is_extended (extended));

@@ -12,6 +12,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-demo.h"
+#include "custodian/cst-document-store.h"
 
 /* $1: how many requests.  MRNs continue after the demo MRNs already there. */
 static const char *const insert_batch =
@@ -75,6 +76,15 @@ static const char *const workflow_steps[] = {
   "WHERE id IN (SELECT request_id FROM demo_batch WHERE n % 10 >= 8 AND n % 75 > 20)",
   "UPDATE roi_requests SET status = 'denied', status_reason = 'Demo: authorization not valid' "
   "WHERE id IN (SELECT request_id FROM demo_batch WHERE n % 10 = 2 AND n % 75 > 30)",
+  /* An extension needs its notice on file (migration 0041).  Rendering
+   * thousands of PDFs would make the benchmark data set take minutes, so
+   * the demo records synthetic renderings of the installed template. */
+  "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256, rendered_at) "
+  "SELECT b.request_id, t.id, 1, encode(sha256(convert_to('demo notice ' || b.request_id, 'UTF8')), 'hex'), "
+  "  r.received_date + 15 "
+  "FROM demo_batch b JOIN roi_requests r ON r.id = b.request_id, "
+  "  (SELECT min(id) AS id FROM document_templates WHERE kind = 'extension-notice') t "
+  "WHERE b.n % 10 = 5 AND b.n % 75 > 25",
   "UPDATE roi_requests SET extended_on = received_date + 20, "
   "  extension_reason = 'Demo: records held off site' "
   "WHERE id IN (SELECT request_id FROM demo_batch WHERE n % 10 = 5 AND n % 75 > 25)",
@@ -93,9 +103,14 @@ cst_demo_seed (PGconn   *conn,
 {
   g_autofree char *count = g_strdup_printf ("%u", n_requests);
   const char *params[] = { count };
+  g_autoptr(CstDocumentTemplate) tpl = NULL;
 
   if (n_requests == 0)
     return TRUE;
+  /* Installs the default extension-notice template the demo notices use. */
+  tpl = cst_document_store_load_template (conn, CST_DOCUMENT_EXTENSION_NOTICE, "en", error);
+  if (tpl == NULL)
+    return FALSE;
   if (!cst_db_begin (conn, error))
     return FALSE;
   if (!cst_db_exec_command (conn, "CREATE TEMP TABLE demo_batch (request_id bigint, n bigint) "

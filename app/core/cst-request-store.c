@@ -11,6 +11,7 @@
 #include "config.h"
 
 #include "custodian/cst-error.h"
+#include "custodian/cst-extension.h"
 #include "custodian/cst-listener.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-settings.h"
@@ -121,7 +122,7 @@ run_op (PGconn   *conn,
     case OP_MOVE:
       return cst_request_repo_move (conn, op->request, op->to, op->reason, error);
     case OP_EXTEND:
-      return cst_request_repo_extend (conn, op->request, &op->date, op->reason, error);
+      return cst_extension_take (conn, op->request, &op->date, op->reason, NULL, NULL, NULL, error);
     case OP_RELEASE:
       return release (conn, op, error);
     default:

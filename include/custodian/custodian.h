@@ -13,6 +13,7 @@
 #include "custodian/cst-document.h"
 #include "custodian/cst-document-store.h"
 #include "custodian/cst-embedded-server.h"
+#include "custodian/cst-extension.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-engine.h"
