@@ -25,6 +25,7 @@
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-listener.h"
 #include "custodian/cst-migrations.h"
+#include "custodian/cst-no-records.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-repeat.h"
