@@ -15,6 +15,8 @@
 #include "custodian/cst-authorization.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-representative.h"
 #include "custodian/cst-request-repo.h"
 
 static const char *const finding_nicks[] = {
@@ -171,6 +173,23 @@ cst_authorization_verify (PGconn      *conn,
       if (gaps->len > 0)
         {
           set_gaps_error (error, gaps);
+          return NULL;
+        }
+    }
+  if (cst_request_get_requester_kind (request) == CST_REQUESTER_PERSONAL_REPRESENTATIVE)
+    {
+      g_autoptr(GError) local = NULL;
+      GDate today;
+
+      cst_input_today (&today);
+      if (cst_representative_on_file (conn, request, &today, &local) == 0)
+        {
+          if (local != NULL)
+            g_propagate_error (error, g_steal_pointer (&local));
+          else
+            g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION,
+                                 _("The representative's authority and the document that "
+                                   "proves it must be on file first."));
           return NULL;
         }
     }

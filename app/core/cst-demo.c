@@ -64,6 +64,13 @@ static const char *const workflow_steps[] = {
   "INSERT INTO authorization_checks (request_id, element_code, finding) "
   "SELECT b.request_id, c.code, 'present' FROM demo_batch b, "
   "  LATERAL roi_authorization_checklist(b.request_id) c WHERE b.n % 10 >= 3",
+  /* Representatives' authority on file (migration 0044). */
+  "INSERT INTO personal_representatives (patient_id, name, authority, document) "
+  "SELECT DISTINCT r.patient_id, q.name, 'health_care_poa'::representative_authority, "
+  "  'Demo: synthetic health-care power of attorney' "
+  "FROM demo_batch b JOIN roi_requests r ON r.id = b.request_id "
+  "JOIN requesters q ON q.id = r.requester_id "
+  "WHERE q.kind = 'personal_representative' AND b.n % 10 >= 3",
   "UPDATE roi_requests SET status = 'authorization_verified' "
   "WHERE id IN (SELECT request_id FROM demo_batch WHERE n % 10 >= 3)",
   "UPDATE roi_requests SET status = 'in_progress' "

@@ -29,6 +29,7 @@
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-repeat.h"
+#include "custodian/cst-representative.h"
 #include "custodian/cst-request.h"
 #include "custodian/cst-request-fee.h"
 #include "custodian/cst-request-repo.h"
