@@ -5,6 +5,7 @@
 #include "custodian/cst-authorization.h"
 #include "custodian/cst-bill.h"
 #include "custodian/cst-bill-store.h"
+#include "custodian/cst-clocks.h"
 #include "custodian/cst-connection.h"
 #include "custodian/cst-database-target.h"
 #include "custodian/cst-db.h"

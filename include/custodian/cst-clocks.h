@@ -1,0 +1,34 @@
+/* cst-clocks.h — the legal deadline and the service target, side by side
+ * (migration 0045) */
+#pragma once
+
+#include <libpq-fe.h>
+
+#include "custodian/cst-request.h"
+
+G_BEGIN_DECLS
+
+/* Within this many days of the legal deadline a request is at risk. */
+#define CST_CLOCKS_AT_RISK_DAYS 5
+
+typedef struct
+{
+  GDate    legal_due;
+  GDate    service_due;
+  int      legal_days_left;    /* negative when past */
+  int      service_days_left;
+  gboolean at_risk;            /* open and within 5 days of, or past, the legal deadline */
+} CstClocks;
+
+void     cst_clocks_compute         (CstRequest   *request,
+                                     guint         service_days,
+                                     const GDate  *today,
+                                     CstClocks    *clocks);
+guint    cst_clocks_get_service_days (PGconn      *conn,
+                                     GError     **error);
+/* How many open requests are at risk now: the header count and the
+ * morning summary. */
+gint64   cst_clocks_count_at_risk   (PGconn       *conn,
+                                     GError      **error);
+
+G_END_DECLS
