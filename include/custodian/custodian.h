@@ -38,3 +38,4 @@
 #include "custodian/cst-settings.h"
 #include "custodian/cst-statement.h"
 #include "custodian/cst-statement-pdf.h"
+#include "custodian/cst-withholding.h"
