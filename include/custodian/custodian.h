@@ -10,6 +10,7 @@
 #include "custodian/cst-database-target.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-deficiency-letter.h"
+#include "custodian/cst-delivery.h"
 #include "custodian/cst-demo.h"
 #include "custodian/cst-document.h"
 #include "custodian/cst-document-store.h"
