@@ -73,10 +73,14 @@ cst_test_db_create_login (CstTestDb  *db,
   return conninfo_for (db->name, login);
 }
 
-/* Adds a request received today for a new demo patient. */
+/* Adds a request received today for the test patient (José Núñez,
+ * MRN @mrn) from @requester. */
 CstRequest *
-cst_test_db_add_request (PGconn     *conn,
-                         const char *mrn)
+cst_test_db_add_request_for (PGconn           *conn,
+                             const char       *mrn,
+                             const char       *requester,
+                             CstRequesterKind  kind,
+                             const char       *jurisdiction)
 {
   g_autoptr(CstRequest) draft = cst_request_new ();
   g_autoptr(GError) error = NULL;
@@ -91,15 +95,62 @@ cst_test_db_add_request (PGconn     *conn,
                 "patient-family-name", "Núñez",
                 "patient-given-name", "José",
                 "patient-birth-date", &birth,
-                "requester-name", "Zoë Ångström",
-                "requester-kind", CST_REQUESTER_PATIENT,
+                "requester-name", requester,
+                "requester-kind", kind,
                 "received-date", &today,
-                "jurisdiction", "NY",
+                "jurisdiction", jurisdiction,
                 "purpose", "Personal use",
                 NULL);
   request = cst_request_repo_create (conn, draft, &error);
   g_assert_no_error (error);
   g_assert_nonnull (request);
+  return request;
+}
+
+/* The patient's own request, in New York. */
+CstRequest *
+cst_test_db_add_request (PGconn     *conn,
+                         const char *mrn)
+{
+  return cst_test_db_add_request_for (conn, mrn, "Zoë Ångström", CST_REQUESTER_PATIENT, "NY");
+}
+
+/**
+ * cst_test_db_move_along:
+ * @request: (transfer full): a request on the main path
+ *
+ * Moves @request step by step along received → authorization verified →
+ * in progress → quality check → ready → released until it reaches @to.
+ *
+ * Returns: (transfer full): the request as stored at @to
+ */
+CstRequest *
+cst_test_db_move_along (PGconn           *conn,
+                        CstRequest       *request,
+                        CstRequestStatus  to)
+{
+  static const CstRequestStatus path[] = {
+    CST_STATUS_RECEIVED, CST_STATUS_AUTHORIZATION_VERIFIED, CST_STATUS_IN_PROGRESS,
+    CST_STATUS_QUALITY_CHECK, CST_STATUS_READY, CST_STATUS_RELEASED,
+  };
+  gboolean past_current = FALSE;
+
+  for (guint i = 0; i < G_N_ELEMENTS (path) && cst_request_get_status (request) != to; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      CstRequest *moved;
+
+      if (!past_current)
+        {
+          past_current = path[i] == cst_request_get_status (request);
+          continue;
+        }
+      moved = cst_request_repo_move (conn, request, path[i], NULL, &error);
+      g_assert_no_error (error);
+      g_object_unref (request);
+      request = moved;
+    }
+  g_assert_cmpint (cst_request_get_status (request), ==, to);
   return request;
 }
 

@@ -23,6 +23,14 @@ char      *cst_test_db_create_login (CstTestDb  *db,
                                      const char *group_role);
 CstRequest *cst_test_db_add_request (PGconn     *conn,
                                      const char *mrn);
+CstRequest *cst_test_db_add_request_for (PGconn           *conn,
+                                         const char       *mrn,
+                                         const char       *requester,
+                                         CstRequesterKind  kind,
+                                         const char       *jurisdiction);
+CstRequest *cst_test_db_move_along (PGconn           *conn,
+                                    CstRequest       *request,
+                                    CstRequestStatus  to);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstTestDb, cst_test_db_free)
 

@@ -15,28 +15,7 @@ third_party_request (PGconn     *conn,
                      const char *mrn,
                      const char *jurisdiction)
 {
-  g_autoptr(CstRequest) draft = cst_request_new ();
-  g_autoptr(GError) error = NULL;
-  GDate today, birth;
-  CstRequest *request;
-
-  cst_input_today (&today);
-  g_date_clear (&birth, 1);
-  g_date_set_dmy (&birth, 3, 9, 1958);
-  g_object_set (draft,
-                "patient-mrn", mrn,
-                "patient-family-name", "Sample",
-                "patient-given-name", "Avery",
-                "patient-birth-date", &birth,
-                "requester-name", "Demo Law Group",
-                "requester-kind", CST_REQUESTER_ATTORNEY,
-                "received-date", &today,
-                "jurisdiction", jurisdiction,
-                "purpose", "Legal matter",
-                NULL);
-  request = cst_request_repo_create (conn, draft, &error);
-  g_assert_no_error (error);
-  return request;
+  return cst_test_db_add_request_for (conn, mrn, "Demo Law Group", CST_REQUESTER_ATTORNEY, jurisdiction);
 }
 
 /* Records every applicable element as present except @missing (which may
@@ -265,20 +244,7 @@ static CstRequest *
 walk_to_ready (PGconn     *conn,
                CstRequest *verified)
 {
-  static const CstRequestStatus path[] = {
-    CST_STATUS_IN_PROGRESS, CST_STATUS_QUALITY_CHECK, CST_STATUS_READY,
-  };
-  CstRequest *request = g_object_ref (verified);
-
-  for (guint i = 0; i < G_N_ELEMENTS (path); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      CstRequest *moved = cst_request_repo_move (conn, request, path[i], NULL, &error);
-      g_assert_no_error (error);
-      g_object_unref (request);
-      request = moved;
-    }
-  return request;
+  return cst_test_db_move_along (conn, g_object_ref (verified), CST_STATUS_READY);
 }
 
 /* Expired by the release date: detected at release, not only at intake. */

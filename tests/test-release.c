@@ -10,21 +10,7 @@ static CstRequest *
 ready_request (PGconn     *conn,
                const char *mrn)
 {
-  static const CstRequestStatus path[] = {
-    CST_STATUS_AUTHORIZATION_VERIFIED, CST_STATUS_IN_PROGRESS, CST_STATUS_QUALITY_CHECK,
-    CST_STATUS_READY,
-  };
-  CstRequest *request = cst_test_db_add_request (conn, mrn);
-
-  for (guint i = 0; i < G_N_ELEMENTS (path); i++)
-    {
-      g_autoptr(GError) error = NULL;
-      CstRequest *moved = cst_request_repo_move (conn, request, path[i], NULL, &error);
-      g_assert_no_error (error);
-      g_object_unref (request);
-      request = moved;
-    }
-  return request;
+  return cst_test_db_move_along (conn, cst_test_db_add_request (conn, mrn), CST_STATUS_READY);
 }
 
 static gint64

@@ -14,23 +14,7 @@ request_from (PGconn           *conn,
               const char       *requester,
               CstRequesterKind  kind)
 {
-  g_autoptr(CstRequest) draft = cst_request_new ();
-  g_autoptr(GError) error = NULL;
-  GDate today, birth;
-  CstRequest *request;
-
-  cst_input_today (&today);
-  g_date_clear (&birth, 1);
-  g_date_set_dmy (&birth, 14, 7, 1961);
-  g_object_set (draft,
-                "patient-mrn", mrn, "patient-family-name", "Núñez",
-                "patient-given-name", "José", "patient-birth-date", &birth,
-                "requester-name", requester, "requester-kind", kind,
-                "received-date", &today, "jurisdiction", "NY", "purpose", "Test",
-                NULL);
-  request = cst_request_repo_create (conn, draft, &error);
-  g_assert_no_error (error);
-  return request;
+  return cst_test_db_add_request_for (conn, mrn, requester, kind, "NY");
 }
 
 static void

@@ -13,23 +13,7 @@ representative_request (PGconn     *conn,
                         const char *mrn,
                         const char *name)
 {
-  g_autoptr(CstRequest) draft = cst_request_new ();
-  g_autoptr(GError) error = NULL;
-  GDate today, birth;
-  CstRequest *request;
-
-  cst_input_today (&today);
-  g_date_clear (&birth, 1);
-  g_date_set_dmy (&birth, 14, 7, 1931);
-  g_object_set (draft,
-                "patient-mrn", mrn, "patient-family-name", "Núñez",
-                "patient-given-name", "José", "patient-birth-date", &birth,
-                "requester-name", name, "requester-kind", CST_REQUESTER_PERSONAL_REPRESENTATIVE,
-                "received-date", &today, "jurisdiction", "NY", "purpose", "Personal use",
-                NULL);
-  request = cst_request_repo_create (conn, draft, &error);
-  g_assert_no_error (error);
-  return request;
+  return cst_test_db_add_request_for (conn, mrn, name, CST_REQUESTER_PERSONAL_REPRESENTATIVE, "NY");
 }
 
 static void

@@ -46,10 +46,6 @@ static CstRequest *
 request_in_status (PGconn           *conn,
                    CstRequestStatus  status)
 {
-  static const CstRequestStatus path[] = {
-    CST_STATUS_AUTHORIZATION_VERIFIED, CST_STATUS_IN_PROGRESS,
-    CST_STATUS_QUALITY_CHECK, CST_STATUS_READY, CST_STATUS_RELEASED,
-  };
   static guint counter;
   g_autofree char *mrn = g_strdup_printf ("WF-%u", counter++);
   CstRequest *request = cst_test_db_add_request (conn, mrn);
@@ -60,16 +56,7 @@ request_in_status (PGconn           *conn,
       g_object_unref (request);
       return moved;
     }
-  for (guint i = 0; i < G_N_ELEMENTS (path) && cst_request_get_status (request) != status; i++)
-    {
-      g_autoptr(GError) error = NULL;
-      CstRequest *moved = cst_request_repo_move (conn, request, path[i], NULL, &error);
-      g_assert_no_error (error);
-      g_object_unref (request);
-      request = moved;
-    }
-  g_assert_cmpint (cst_request_get_status (request), ==, status);
-  return request;
+  return cst_test_db_move_along (conn, request, status);
 }
 
 /* Every (from, to) pair: the model allows or refuses it, and the database,
