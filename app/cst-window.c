@@ -23,7 +23,8 @@ struct _CstWindow
   AdwApplicationWindow parent_instance;
 
   AdwToastOverlay     *toast_overlay;
-  AdwWindowTitle      *window_title;
+  AdwViewSwitcherTitle *window_title;
+  AdwViewStack        *view_stack;
   GtkStack            *main_stack;
   AdwStatusPage       *loading_page;
   AdwStatusPage       *error_page;
@@ -60,7 +61,7 @@ update_counts (CstWindow *self)
                                                 soon);
   g_autofree char *subtitle = g_strdup_printf ("%s · %s", overdue_text, soon_text);
 
-  adw_window_title_set_subtitle (self->window_title, subtitle);
+  adw_view_switcher_title_set_subtitle (self->window_title, subtitle);
 }
 
 static gboolean
@@ -279,7 +280,7 @@ unlock (CstWindow *self)
   note_activity (self);
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
   gtk_stack_set_visible_child_name (self->main_stack,
-                                    self->page_before_lock ? self->page_before_lock : "requests");
+                                    self->page_before_lock ? self->page_before_lock : "workspace");
   set_actions_enabled (self, TRUE);
   for (guint i = 0; i < self->hidden_windows->len; i++)
     gtk_window_present (g_ptr_array_index (self->hidden_windows, i));
@@ -438,6 +439,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CstWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, loading_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, error_page);
@@ -512,7 +514,7 @@ cst_window_set_store (CstWindow       *self,
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);
   g_signal_connect_object (cst_request_store_get_connection (store), "notify::online",
                            G_CALLBACK (online_changed_cb), self, G_CONNECT_SWAPPED);
-  gtk_stack_set_visible_child_name (self->main_stack, "requests");
+  gtk_stack_set_visible_child_name (self->main_stack, "workspace");
   update_counts (self);
 }
 
@@ -557,4 +559,34 @@ GtkWidget *
 cst_window_get_detail (CstWindow *self)
 {
   return GTK_WIDGET (self->detail);
+}
+
+/* Switches the workspace to one of its pages ("requests", "dashboard",
+ * "reports"); a locked window stays locked and shows the page on unlock. */
+void
+cst_window_show_view (CstWindow  *self,
+                      const char *name)
+{
+  g_return_if_fail (CST_IS_WINDOW (self));
+
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+}
+
+/* Opens a request by its id in the Requests page, as if the clerk had picked
+ * it from the list. Returns FALSE when the store does not hold it (another
+ * role cannot see it, or it was never loaded). */
+gboolean
+cst_window_open_request (CstWindow *self,
+                         gint64     request_id)
+{
+  CstRequest *request;
+
+  g_return_val_if_fail (CST_IS_WINDOW (self), FALSE);
+
+  request = self->store ? cst_request_store_lookup (self->store, request_id) : NULL;
+  if (request == NULL)
+    return FALSE;
+  cst_window_show_view (self, "requests");
+  cst_request_list_page_select (self->list_page, request);
+  return TRUE;
 }

@@ -28,5 +28,9 @@ gboolean   cst_window_is_locked     (CstWindow       *self);
 void       cst_window_unlock        (CstWindow       *self,
                                      const char      *password);
 const char *cst_window_get_unlock_error (CstWindow   *self);
+void       cst_window_show_view     (CstWindow       *self,
+                                     const char      *name);
+gboolean   cst_window_open_request  (CstWindow       *self,
+                                     gint64           request_id);
 
 G_END_DECLS
