@@ -13,7 +13,7 @@ CUSTODIAN_PACKAGES=(
 )
 CUSTODIAN_TEST_PACKAGES=(
   xvfb xauth libgl1-mesa-dri poppler-utils qpdf valgrind clang
-  libclang-rt-14-dev python3 openssl
+  libclang-rt-14-dev python3 openssl flatpak-builder
 )
 
 custodian_install_packages () {
