@@ -155,7 +155,11 @@ print_summary (CstStatement *st)
   g_print (_("Statement: %u lines in %u categories; charges %s; amount due %s; %s.\n"),
            st->bill->lines->len, st->categories->len, charges, due,
            st->reconciled ? _("totals reconcile") : _("TOTALS DO NOT RECONCILE"));
-  if (st->readability.scored)
+  if (st->readability.scored && st->readability.formula == CST_READABILITY_INFLESZ)
+    g_print (_("Readability: Szigriszt-Pazos %.1f on the INFLESZ scale, %s (%u words).\n"),
+             st->readability.perspicuity, cst_readability_inflesz_band (st->readability.perspicuity),
+             st->readability.words);
+  else if (st->readability.scored)
     g_print (_("Readability: grade %.1f, reading ease %.1f (%u words).\n"),
              st->readability.grade, st->readability.reading_ease, st->readability.words);
   for (guint i = 0; i < st->flags->len; i++)

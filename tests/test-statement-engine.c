@@ -466,10 +466,80 @@ test_readability_by_hand (void)
   g_assert_cmpuint (r.sentences, ==, 2);
   g_assert_cmpuint (r.words, ==, 5);
 
-  /* Flesch is English only. */
-  cst_readability_score_text ("Usted no debe nada por ahora.", "es", &r);
+  /* Flesch is English only: other languages are counted, not scored. */
+  cst_readability_score_text ("Du schuldest nichts.", "de", &r);
   g_assert_false (r.scored);
+  g_assert_cmpuint (r.words, ==, 3);
+}
+
+/* Spanish syllables by the rules of Spanish, not English vowel groups:
+ * diphthongs (ciu-dad, gue-rra, pin-güi-no, muy), hiatus of two strong
+ * vowels (le-er, a-é-re-o, re-em-bol-so) or a stressed í/ú (dí-a,
+ * pa-ís), and "y" a consonant before a vowel (a-yu-da). */
+static void
+test_spanish_syllables (void)
+{
+  static const struct { const char *word; guint syllables; } cases[] = {
+    { "día", 2 }, { "país", 2 }, { "aéreo", 4 }, { "muy", 1 }, { "y", 1 }, { "hay", 1 },
+    { "ciudad", 2 }, { "guerra", 2 }, { "pingüino", 3 }, { "leer", 2 }, { "Uruguay", 3 },
+    { "ayuda", 3 }, { "reembolso", 4 }, { "seguro", 3 }, { "financiera", 4 },
+    { "que", 1 }, { "ahora", 3 }, { "Pérez", 2 }, { "factura", 3 }, { "envía", 3 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].word);
+      g_assert_cmpuint (cst_readability_count_syllables_es (cases[i].word), ==, cases[i].syllables);
+    }
+}
+
+/* Spanish readability computed by hand:
+ *   "Usted no debe nada por ahora."  us-ted no de-be na-da por a-ho-ra:
+ *     W = 6, S = 1, Syl = 2+1+2+2+1+3 = 11
+ *     Szigriszt-Pazos = 206.835 − 62.3·11/6 − 6/1 = 206.835 − 114.216667 − 6 = 86.618333
+ *     Fernández Huerta = 206.84 − 0.60·(100·11/6) − 1.02·(100·1/6) = 206.84 − 110 − 17 = 79.84
+ *   "El hospital le envía esta factura. Su seguro pagó una parte."
+ *     el hos-pi-tal le en-ví-a es-ta fac-tu-ra = 6 words, 13 syllables
+ *     su se-gu-ro pa-gó u-na par-te            = 5 words, 10 syllables
+ *     W = 11, S = 2, Syl = 23
+ *     Szigriszt-Pazos = 206.835 − 62.3·23/11 − 11/2 = 206.835 − 130.263636 − 5.5 = 71.071364
+ *     Fernández Huerta = 206.84 − 0.60·2300/11 − 1.02·200/11 = 206.84 − 1584/11 = 62.84
+ *   The English formula on the same counts would say grade 0.39·5.5 + 11.8·23/11 − 15.59
+ *   = 11.27: Spanish words are longer in syllables, which is why Flesch does not fit. */
+static void
+test_spanish_readability_by_hand (void)
+{
+  CstReadability r;
+
+  cst_readability_score_text ("Usted no debe nada por ahora.", "es", &r);
+  g_assert_true (r.scored);
+  g_assert_cmpint (r.formula, ==, CST_READABILITY_INFLESZ);
   g_assert_cmpuint (r.words, ==, 6);
+  g_assert_cmpuint (r.sentences, ==, 1);
+  g_assert_cmpuint (r.syllables, ==, 11);
+  assert_close (r.perspicuity, 86.618333);
+  assert_close (r.fernandez_huerta, 79.84);
+  g_assert_cmpstr (cst_readability_inflesz_band (r.perspicuity), ==, "very easy");
+  g_assert_true (cst_readability_meets_target (&r));
+
+  cst_readability_score_text ("El hospital le envía esta factura. Su seguro pagó una parte.", "es", &r);
+  g_assert_cmpuint (r.words, ==, 11);
+  g_assert_cmpuint (r.sentences, ==, 2);
+  g_assert_cmpuint (r.syllables, ==, 23);
+  assert_close (r.perspicuity, 71.071364);
+  assert_close (r.fernandez_huerta, 62.84);
+  g_assert_cmpstr (cst_readability_inflesz_band (r.perspicuity), ==, "quite easy");
+
+  /* Abbreviations do not end a sentence; ¿…? does. */
+  cst_readability_score_text ("La Dra. Pérez le llamará. ¿Tiene preguntas?", "es", &r);
+  g_assert_cmpuint (r.sentences, ==, 2);
+  g_assert_cmpuint (r.words, ==, 7);
+
+  /* Hard text fails the INFLESZ target of 55. */
+  cst_readability_from_counts_es (10, 1, 35, &r);
+  assert_close (r.perspicuity, 206.835 - 62.3 * 3.5 - 10.0);
+  g_assert_cmpstr (cst_readability_inflesz_band (r.perspicuity), ==, "very difficult");
+  g_assert_false (cst_readability_meets_target (&r));
 }
 
 static void
@@ -507,7 +577,13 @@ test_spanish_statement (void)
     found |= g_str_equal (((CstStatementItem *) g_ptr_array_index (st->items, i))->description,
                           "Tomografía del abdomen y la pelvis, con contraste");
   g_assert_true (found);
-  g_assert_false (st->readability.scored);
+  /* Scored with the Spanish formula, and the shipped Spanish text passes. */
+  g_assert_true (st->readability.scored);
+  g_assert_cmpint (st->readability.formula, ==, CST_READABILITY_INFLESZ);
+  g_test_message ("Spanish sample statement: Szigriszt-Pazos %.2f, Fernández Huerta %.2f, %u words",
+                  st->readability.perspicuity, st->readability.fernandez_huerta, st->readability.words);
+  g_assert_cmpfloat (st->readability.perspicuity, >=, CST_READABILITY_INFLESZ_TARGET);
+  g_assert_cmpuint (cst_statement_count_flags (st, CST_FLAG_READABILITY), ==, 0);
 }
 
 /* The Spanish seed must say everything the English one says. */
@@ -596,6 +672,8 @@ main (int    argc,
   g_test_add_func ("/statement/payment-plans", test_payment_plans);
   g_test_add_func ("/statement/readability-by-hand", test_readability_by_hand);
   g_test_add_func ("/statement/readability-of-statement", test_statement_readability);
+  g_test_add_func ("/statement/spanish-syllables", test_spanish_syllables);
+  g_test_add_func ("/statement/spanish-readability-by-hand", test_spanish_readability_by_hand);
   g_test_add_func ("/statement/spanish", test_spanish_statement);
   g_test_add_func ("/statement/templates-complete", test_templates_complete);
   g_test_add_func ("/statement/template-editing", test_template_editing);

@@ -648,7 +648,15 @@ score_prose (CstStatement *st)
   text = g_strjoinv ("\n", (char **) st->prose->pdata);
   g_ptr_array_set_size (st->prose, st->prose->len - 1);
   cst_readability_score_text (text, st->language, &st->readability);
-  if (st->readability.scored && st->readability.grade > 8.0)
+  if (!st->readability.scored || cst_readability_meets_target (&st->readability))
+    return;
+  if (st->readability.formula == CST_READABILITY_INFLESZ)
+    add_flag (st, CST_FLAG_READABILITY, NULL,
+              g_strdup_printf (_("The statement’s text scores %.0f on the INFLESZ scale (%s); "
+                                 "aim for 55 or more. Shorten long sentences and long words."),
+                               st->readability.perspicuity,
+                               cst_readability_inflesz_band (st->readability.perspicuity)));
+  else
     add_flag (st, CST_FLAG_READABILITY, NULL,
               g_strdup_printf (_("The statement’s text reads at grade %.1f; aim for grade 8 or "
                                  "lower (6 is better). Shorten long sentences and long words."),

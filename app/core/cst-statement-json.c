@@ -211,19 +211,25 @@ write_readability (Json         *j,
                    CstStatement *st)
 {
   const CstReadability *r = &st->readability;
+  gboolean flesch = r->scored && r->formula == CST_READABILITY_FLESCH;
+  gboolean inflesz = r->scored && r->formula == CST_READABILITY_INFLESZ;
 
   key (j, "readability");
   open_scope (j, '{');
   member_bool (j, "scored", r->scored);
-  member_number (j, "flesch_kincaid_grade", r->grade, r->scored);
-  member_number (j, "flesch_reading_ease", r->reading_ease, r->scored);
-  member_number (j, "smog", r->smog, r->scored);
+  member_string (j, "formula", flesch ? "flesch" : inflesz ? "szigriszt-pazos-inflesz" : "none");
+  member_number (j, "flesch_kincaid_grade", r->grade, flesch);
+  member_number (j, "flesch_reading_ease", r->reading_ease, flesch);
+  member_number (j, "smog", r->smog, flesch);
+  member_number (j, "szigriszt_pazos_perspicuity", r->perspicuity, inflesz);
+  member_number (j, "fernandez_huerta", r->fernandez_huerta, inflesz);
   member_int (j, "words", r->words);
   member_int (j, "sentences", r->sentences);
   member_int (j, "syllables", r->syllables);
   member_int (j, "long_sentences", r->long_sentences);
   member_int (j, "target_grade", 8);
-  member_bool (j, "meets_target", r->scored && r->grade <= 8.0);
+  member_number (j, "target_inflesz", CST_READABILITY_INFLESZ_TARGET, TRUE);
+  member_bool (j, "meets_target", cst_readability_meets_target (r));
   /* Below about 100 words the score is unstable (statement-spec 5). */
   member_bool (j, "short_text", r->words < 100);
   close_scope (j, '}');

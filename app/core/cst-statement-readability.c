@@ -13,12 +13,23 @@
  *   - syllables are vowel groups (a e i o u y), minus a silent final e,
  *     plus one for a final -le after a consonant, at least one, with an
  *     exception list for billing words.
- * Flesch is English only: other languages are counted but not scored.
+ * Flesch is English only.  Spanish is scored with the Szigriszt-Pazos
+ * perspicuity, read on the INFLESZ scale (Barrio-Cantalejo et al. 2008),
+ * the usual choice for Spanish patient material:
+ *   perspicuity      = 206.835 − 62.3 Syl/W − W/S
+ *   Fernández Huerta = 206.84 − 0.60 (100 Syl/W) − 1.02 (100 S/W)
+ * (Fernández Huerta is computed for information only; its published
+ * coefficients are disputed.)  Spanish syllables are counted by its own
+ * rules: a group of vowels is one syllable unless two strong vowels
+ * (a e o) meet or a stressed í/ú stands next to another vowel (hiatus:
+ * "le-er", "dí-a"); "y" is a vowel only when no vowel follows ("muy").
+ * Other languages are counted but not scored.
  */
 #define G_LOG_DOMAIN "cst-statement-readability"
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 #include <string.h>
 
@@ -34,7 +45,8 @@ static const struct
 };
 
 static const char *const abbreviations[] = {
-  "dr.", "no.", "e.g.", "i.e.", "mr.", "mrs.", "ms.", "st.", NULL
+  "dr.", "no.", "e.g.", "i.e.", "mr.", "mrs.", "ms.", "st.",
+  "sr.", "sra.", "dra.", "núm.", "ud.", "uds.", NULL
 };
 
 static gboolean
@@ -95,6 +107,69 @@ cst_readability_count_syllables (const char *word)
   return MAX (count, 1);
 }
 
+/* Spanish vowels: 0 not a vowel, 1 weak (i u ü, y), 2 strong (a e o and
+ * a stressed í ú, which always stands as its own nucleus). */
+static int
+spanish_vowel (gunichar c,
+               gunichar next)
+{
+  switch (c)
+    {
+    case 'a': case 'e': case 'o': case 0x00E1: case 0x00E9: case 0x00F3:
+      return 2;
+    case 0x00ED: case 0x00FA:
+      return 3;
+    case 'i': case 'u': case 0x00FC:
+      return 1;
+    case 'y':
+      /* "muy", "hay", "y": a vowel; "ayuda", "yo": a consonant. */
+      return next != 0 && spanish_vowel (next, 0) != 0 ? 0 : 1;
+    default:
+      return 0;
+    }
+}
+
+/* Two adjacent vowels in one syllable (a diphthong), or a hiatus? */
+static gboolean
+spanish_hiatus (int      previous,
+                int      current,
+                gunichar previous_char,
+                gunichar current_char)
+{
+  if (previous == 3 || current == 3)
+    return TRUE;                        /* dí-a, pa-ís, re-ú-ne */
+  if (previous == 2 && current == 2)
+    return TRUE;                        /* le-er, a-é-re-o */
+  return previous == 1 && current == 1 && previous_char == current_char;   /* chi-i-ta */
+}
+
+/**
+ * cst_readability_count_syllables_es:
+ *
+ * Spanish syllables of one word, at least 1.  Digraphs need no rule: the
+ * silent u of "que", "gui" joins its vowel group like a diphthong would.
+ */
+guint
+cst_readability_count_syllables_es (const char *word)
+{
+  g_autofree char *lower = g_utf8_strdown (word, -1);
+  g_autofree gunichar *chars = g_utf8_to_ucs4_fast (lower, -1, NULL);
+  guint count = 0;
+  int previous = 0;
+  gunichar previous_char = 0;
+
+  for (guint i = 0; chars[i]; i++)
+    {
+      int kind = spanish_vowel (chars[i], chars[i + 1]);
+
+      if (kind != 0 && (previous == 0 || spanish_hiatus (previous, kind, previous_char, chars[i])))
+        count++;
+      previous = kind;
+      previous_char = chars[i];
+    }
+  return MAX (count, 1);
+}
+
 /* Strips punctuation around a token; NULL when nothing word-like is left. */
 static char *
 clean_token (const char *token)
@@ -134,6 +209,7 @@ ends_sentence (const char *token)
 
 static void
 count_line (const char     *line,
+            gboolean        spanish,
             CstReadability *r,
             guint          *words_in_sentence)
 {
@@ -146,7 +222,11 @@ count_line (const char     *line,
 
       if (word == NULL)
         continue;
-      syllables = is_number_like (word) ? 1 : cst_readability_count_syllables (word);
+      if (is_number_like (word))
+        syllables = 1;
+      else
+        syllables = spanish ? cst_readability_count_syllables_es (word)
+                            : cst_readability_count_syllables (word);
       r->words++;
       r->syllables += syllables;
       r->polysyllables += syllables >= 3;
@@ -181,11 +261,35 @@ cst_readability_from_counts (guint           words,
   r->scored = words > 0 && sentences > 0;
   if (!r->scored)
     return;
+  r->formula = CST_READABILITY_FLESCH;
   per_sentence = (double) words / sentences;
   per_word = (double) syllables / words;
   r->grade = 0.39 * per_sentence + 11.8 * per_word - 15.59;
   r->reading_ease = 206.835 - 1.015 * per_sentence - 84.6 * per_word;
   r->smog = 1.043 * sqrt (r->polysyllables * 30.0 / sentences) + 3.1291;
+}
+
+/* The Spanish scores from counts; polysyllables must already be set. */
+void
+cst_readability_from_counts_es (guint           words,
+                                guint           sentences,
+                                guint           syllables,
+                                CstReadability *r)
+{
+  double syllables_per_word, words_per_sentence;
+
+  r->words = words;
+  r->sentences = sentences;
+  r->syllables = syllables;
+  r->scored = words > 0 && sentences > 0;
+  if (!r->scored)
+    return;
+  r->formula = CST_READABILITY_INFLESZ;
+  syllables_per_word = (double) syllables / words;
+  words_per_sentence = (double) words / sentences;
+  r->perspicuity = 206.835 - 62.3 * syllables_per_word - words_per_sentence;
+  r->fernandez_huerta = 206.84 - 0.60 * 100.0 * syllables_per_word
+                        - 1.02 * 100.0 * sentences / words;
 }
 
 void
@@ -194,14 +298,43 @@ cst_readability_score_text (const char     *text,
                             CstReadability *r)
 {
   g_auto(GStrv) lines = g_strsplit (text ? text : "", "\n", -1);
+  gboolean spanish = g_strcmp0 (language, "es") == 0;
   guint in_sentence = 0;
 
   memset (r, 0, sizeof *r);
   for (guint i = 0; lines[i]; i++)
-    count_line (lines[i], r, &in_sentence);
-  if (language != NULL && !g_str_equal (language, "en"))
-    return;
-  cst_readability_from_counts (r->words, r->sentences, r->syllables, r);
+    count_line (lines[i], spanish, r, &in_sentence);
+  if (spanish)
+    cst_readability_from_counts_es (r->words, r->sentences, r->syllables, r);
+  else if (language == NULL || g_str_equal (language, "en"))
+    cst_readability_from_counts (r->words, r->sentences, r->syllables, r);
+}
+
+/* Grade 8 or lower in English; "normal" (55) or easier on INFLESZ. */
+gboolean
+cst_readability_meets_target (const CstReadability *r)
+{
+  switch (r->scored ? r->formula : CST_READABILITY_NONE)
+    {
+    case CST_READABILITY_FLESCH: return r->grade <= 8.0;
+    case CST_READABILITY_INFLESZ: return r->perspicuity >= CST_READABILITY_INFLESZ_TARGET;
+    default: return FALSE;
+    }
+}
+
+/* The INFLESZ band of a Szigriszt-Pazos perspicuity. */
+const char *
+cst_readability_inflesz_band (double perspicuity)
+{
+  if (perspicuity < 40.0)
+    return _("very difficult");
+  if (perspicuity < 55.0)
+    return _("somewhat difficult");
+  if (perspicuity < 65.0)
+    return _("normal");
+  if (perspicuity < 80.0)
+    return _("quite easy");
+  return _("very easy");
 }
 
 /* ---- Payment plans -------------------------------------------------------- */

@@ -209,6 +209,19 @@ typedef struct
   guint  apr_basis_points;
 } CstPaymentPlan;
 
+/* Which formula scored the text: Flesch for English; for Spanish the
+ * Szigriszt-Pazos perspicuity read on the INFLESZ scale (Barrio-Cantalejo
+ * 2008), with Fernández Huerta alongside for information. */
+typedef enum
+{
+  CST_READABILITY_NONE,
+  CST_READABILITY_FLESCH,
+  CST_READABILITY_INFLESZ,
+} CstReadabilityFormula;
+
+/* INFLESZ: below 55 is "somewhat difficult" or worse for the public. */
+#define CST_READABILITY_INFLESZ_TARGET 55.0
+
 typedef struct
 {
   guint    words;
@@ -216,10 +229,13 @@ typedef struct
   guint    syllables;
   guint    polysyllables;
   guint    long_sentences;         /* more than 20 words */
-  gboolean scored;                 /* FALSE for languages Flesch does not fit */
-  double   grade;                  /* Flesch-Kincaid grade level */
-  double   reading_ease;           /* Flesch Reading Ease */
+  gboolean scored;                 /* TRUE when a formula fits the language */
+  double   grade;                  /* Flesch-Kincaid grade level (English) */
+  double   reading_ease;           /* Flesch Reading Ease (English) */
   double   smog;
+  CstReadabilityFormula formula;
+  double   perspicuity;            /* Szigriszt-Pazos, INFLESZ scale (Spanish) */
+  double   fernandez_huerta;       /* Fernández Huerta (Spanish) */
 } CstReadability;
 
 typedef struct
@@ -294,6 +310,13 @@ void      cst_readability_from_counts   (guint           words,
                                          guint           syllables,
                                          CstReadability *result);
 guint     cst_readability_count_syllables (const char   *word);
+guint     cst_readability_count_syllables_es (const char *word);
+void      cst_readability_from_counts_es (guint           words,
+                                          guint           sentences,
+                                          guint           syllables,
+                                          CstReadability *result);
+gboolean  cst_readability_meets_target  (const CstReadability *result);
+const char *cst_readability_inflesz_band (double        perspicuity);
 char     *cst_format_placeholders       (const char     *pattern,
                                          GHashTable     *values);
 
