@@ -3,8 +3,8 @@
  *
  * The export is recorded in the audit log (report.exported: period,
  * filters, format, number of requests) as the login that ran it; if the
- * audit row cannot be written the file is removed and the command fails,
- * so no report leaves without a trace.  Exit status: 0 written, 1 the
+ * audit row cannot be written no file is left and the command fails, so
+ * no report leaves without a trace (cst_fee_report_export_file).  Exit status: 0 written, 1 the
  * report or its file failed, 2 for arguments that cannot be understood
  * (the message names the argument).
  */
@@ -12,7 +12,6 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <string.h>
 
 #include "cst-cli.h"
@@ -22,21 +21,38 @@
 
 typedef struct
 {
-  char *from, *to, *state, *requester, *format, *output;
+  char *from, *to, *state, *requester, *clerk, *status, *format, *output;
 } ReportOptions;
 
 static void
 report_options_clear (ReportOptions *o)
 {
-  g_free (o->from); g_free (o->to); g_free (o->state);
-  g_free (o->requester); g_free (o->format); g_free (o->output);
+  g_free (o->from); g_free (o->to); g_free (o->state); g_free (o->requester);
+  g_free (o->clerk); g_free (o->status); g_free (o->format); g_free (o->output);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReportOptions, report_options_clear)
 
-static const char *const requester_classes[] = {
-  "patient", "personal_representative", "attorney", "insurer", "provider",
-  "government_agency", "other", NULL
-};
+/* The nicks of an enumeration, "a, b, c", for a message naming what is
+ * allowed. */
+static char *
+list_nicks (GType type)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < klass->n_values; i++)
+    g_string_append_printf (s, "%s%s", i ? ", " : "", klass->values[i].value_nick);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+is_nick (GType       type,
+         const char *nick)
+{
+  int value;
+
+  return cst_enum_from_nick (type, nick, &value);
+}
 
 static int
 bad_argument (GOptionContext *context,
@@ -63,16 +79,28 @@ check_options (GOptionContext     *context,
     return bad_argument (context, "--to", o->to, _("on or after --from"));
   if (o->state != NULL && !cst_input_check_jurisdiction (o->state, NULL))
     return bad_argument (context, "--state", o->state, _("a two-letter US state code such as PA"));
-  if (o->requester != NULL && !g_strv_contains (requester_classes, o->requester))
-    return bad_argument (context, "--requester", o->requester,
-                         "patient, personal_representative, attorney, insurer, provider, "
-                         "government_agency, other");
+  if (o->requester != NULL && !is_nick (CST_TYPE_REQUESTER_KIND, o->requester))
+    {
+      g_autofree char *classes = list_nicks (CST_TYPE_REQUESTER_KIND);
+
+      return bad_argument (context, "--requester", o->requester, classes);
+    }
+  if (o->status != NULL && !is_nick (CST_TYPE_REQUEST_STATUS, o->status))
+    {
+      g_autofree char *statuses = list_nicks (CST_TYPE_REQUEST_STATUS);
+
+      return bad_argument (context, "--status", o->status, statuses);
+    }
+  if (o->clerk != NULL && *o->clerk == '\0')
+    return bad_argument (context, "--clerk", o->clerk, _("a database login"));
   if (g_strcmp0 (o->format, "pdf") != 0 && g_strcmp0 (o->format, "csv") != 0)
     return bad_argument (context, "--format", o->format, "pdf, csv");
   if (o->output == NULL || *o->output == '\0')
     return bad_argument (context, "--output", o->output, _("the file to write"));
   filter->jurisdiction = o->state;
   filter->requester = o->requester;
+  filter->clerk = o->clerk;
+  filter->status = o->status;
   return EXIT_SUCCESS;
 }
 
@@ -86,63 +114,6 @@ print_progress (gint64   n_done,
     g_printerr (_("custodian-cli: %lld requests reported…\n"), (long long) n_done);
 }
 
-static gboolean
-write_csv (PGconn                    *conn,
-           const CstFeeReportFilter  *filter,
-           const char                *path,
-           CstFeeReportSummary      **summary,
-           GError                   **error)
-{
-  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
-  g_autoptr(GFileOutputStream) out = NULL;
-  g_autoptr(GError) close_error = NULL;
-  gboolean ok;
-
-  /* g_file_replace writes beside the target and renames on close, so a
-   * failed run leaves no half file behind. */
-  if (!(out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error)))
-    return FALSE;
-  ok = cst_fee_report_write_csv (conn, filter, G_OUTPUT_STREAM (out), summary, error);
-  if (!ok)
-    {
-      g_autoptr(GCancellable) cancel = g_cancellable_new ();
-
-      g_cancellable_cancel (cancel);
-      g_output_stream_close (G_OUTPUT_STREAM (out), cancel, NULL);
-      return FALSE;
-    }
-  return g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
-}
-
-static gboolean
-log_export (PGconn                    *conn,
-            const ReportOptions       *o,
-            const CstFeeReportSummary *summary,
-            GError                   **error)
-{
-  g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, cst_fee_report_summary_get_n_requests (summary));
-  const char *details[16];
-  guint i = 0;
-
-  details[i++] = "report"; details[i++] = "fees";
-  details[i++] = "from"; details[i++] = o->from;
-  details[i++] = "to"; details[i++] = o->to;
-  if (o->state)
-    {
-      details[i++] = "state";
-      details[i++] = o->state;
-    }
-  if (o->requester)
-    {
-      details[i++] = "requester";
-      details[i++] = o->requester;
-    }
-  details[i++] = "format"; details[i++] = o->format;
-  details[i++] = "requests"; details[i++] = n;
-  details[i] = NULL;
-  return cst_audit_log_event (conn, "report.exported", details, error) > 0;
-}
-
 int
 cst_cli_report_fees (int    argc,
                      char **argv)
@@ -154,6 +125,10 @@ cst_cli_report_fees (int    argc,
     { "state", 0, 0, G_OPTION_ARG_STRING, &o.state, N_("Only requests of this jurisdiction"), "XX" },
     { "requester", 0, 0, G_OPTION_ARG_STRING, &o.requester,
       N_("Only this requester class (patient, attorney, insurer…)"), N_("CLASS") },
+    { "clerk", 0, 0, G_OPTION_ARG_STRING, &o.clerk,
+      N_("Only requests with an invoice issued by this database login"), N_("LOGIN") },
+    { "status", 0, 0, G_OPTION_ARG_STRING, &o.status,
+      N_("Only requests now in this status (released, denied, in_progress…)"), N_("STATUS") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("pdf or csv"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("The file to write"), N_("FILE") },
     { NULL }
@@ -166,7 +141,6 @@ cst_cli_report_fees (int    argc,
   g_autoptr(GError) error = NULL;
   CstFeeReportFilter filter = { 0 };
   gint64 started = g_get_monotonic_time ();
-  gboolean ok;
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -179,17 +153,11 @@ cst_cli_report_fees (int    argc,
   if (!(target = cst_cli_open_target (&error)) ||
       !(conn = cst_db_connect (target->conninfo, &error)))
     return cst_cli_fail (error);
-  if (strcmp (o.format, "csv") == 0)
-    ok = write_csv (conn, &filter, o.output, &summary, &error);
-  else
-    ok = cst_fee_report_write_pdf (conn, &filter, o.output, &summary, &error);
-  if (!ok)
+  if (!cst_fee_report_export_file (conn, &filter,
+                                   strcmp (o.format, "csv") == 0 ? CST_FEE_REPORT_FORMAT_CSV
+                                                                 : CST_FEE_REPORT_FORMAT_PDF,
+                                   o.output, &summary, &error))
     return cst_cli_fail (error);
-  if (!log_export (conn, &o, summary, &error))
-    {
-      g_unlink (o.output);
-      return cst_cli_fail (error);
-    }
   g_printerr (_("custodian-cli: %lld invoiced requests written to %s\n"),
               (long long) cst_fee_report_summary_get_n_requests (summary), o.output);
   return EXIT_SUCCESS;

