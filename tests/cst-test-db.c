@@ -115,6 +115,30 @@ cst_test_db_add_request (PGconn     *conn,
   return cst_test_db_add_request_for (conn, mrn, "Zoë Ångström", CST_REQUESTER_PATIENT, "NY");
 }
 
+/* The patient's own request (NY: a 30-day legal clock), received @days_ago
+ * days before today; @conn must be allowed to change the received date
+ * (the owner). */
+CstRequest *
+cst_test_db_add_request_received (PGconn     *conn,
+                                  const char *mrn,
+                                  int         days_ago)
+{
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, mrn);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  g_autofree char *days = g_strdup_printf ("%d", days_ago);
+  const char *params[] = { id, days };
+  g_autoptr(GError) error = NULL;
+  CstRequest *moved;
+
+  g_assert_true (cst_db_exec_command (conn,
+    "UPDATE roi_requests SET received_date = current_date - $2::int WHERE id = $1::bigint",
+    2, params, &error));
+  g_assert_no_error (error);
+  moved = cst_request_repo_get (conn, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  return moved;
+}
+
 /**
  * cst_test_db_move_along:
  * @request: (transfer full): a request on the main path

@@ -28,6 +28,9 @@ CstRequest *cst_test_db_add_request_for (PGconn           *conn,
                                          const char       *requester,
                                          CstRequesterKind  kind,
                                          const char       *jurisdiction);
+CstRequest *cst_test_db_add_request_received (PGconn     *conn,
+                                              const char *mrn,
+                                              int         days_ago);
 CstRequest *cst_test_db_move_along (PGconn           *conn,
                                     CstRequest       *request,
                                     CstRequestStatus  to);

@@ -23,6 +23,7 @@
 #include "custodian/cst-fee-schedule.h"
 #include "custodian/cst-fee-store.h"
 #include "custodian/cst-fee-report.h"
+#include "custodian/cst-dashboard.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-listener.h"

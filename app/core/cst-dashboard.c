@@ -1,0 +1,263 @@
+/* cst-dashboard.c — the numbers behind the dashboard page
+ *
+ * Three aggregate queries in one repeatable-read, read-only transaction,
+ * so the counts, the turnaround buckets and the fees describe the same
+ * moment.  The database does the counting: only a few dozen numbers come
+ * back, whatever the number of requests.  Everything read here is granted
+ * to the clerk, billing and auditor roles alike.
+ */
+#define G_LOG_DOMAIN "cst-dashboard"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "custodian/cst-dashboard.h"
+#include "custodian/cst-db.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+
+/* Inclusive upper bounds, in days, of every turnaround bucket but the
+ * last. */
+static const int turnaround_upper[CST_DASHBOARD_N_TURNAROUND - 1] = { 7, 15, 30, 60 };
+
+/* Status counts; overdue and due-soon are summed over open statuses only. */
+static const char *counts_sql =
+  "SELECT r.status::text, count(*),"
+  "       count(*) FILTER (WHERE r.due_date < $1::date),"
+  "       count(*) FILTER (WHERE r.due_date >= $1::date AND r.due_date < $1::date + $2::int)"
+  "  FROM roi_requests r GROUP BY r.status";
+
+/* width_bucket over the buckets' lower bounds: 0 for the first bucket. */
+static const char *turnaround_sql =
+  "SELECT width_bucket (t.released_on - t.received_date, $3::int[]), count(*)"
+  "  FROM (SELECT r.received_date,"
+  "               COALESCE ((SELECT min (d.disclosed_on) FROM disclosures d"
+  "                           WHERE d.request_id = r.id),"
+  "                         r.updated_at::date) AS released_on"
+  "          FROM roi_requests r WHERE r.status = 'released') t"
+  " WHERE t.released_on BETWEEN $1::date AND $2::date"
+  " GROUP BY 1";
+
+/* Month index relative to the window's first month. */
+static const char *fees_sql =
+  "SELECT ((extract (year FROM i.issued_at) - extract (year FROM $1::date)) * 12"
+  "        + extract (month FROM i.issued_at) - extract (month FROM $1::date))::int,"
+  "       sum (i.total_cents)::bigint"
+  "  FROM invoices i"
+  " WHERE i.issued_at >= $1::date AND i.issued_at < $2::date + 1"
+  " GROUP BY 1";
+
+void
+cst_dashboard_free (CstDashboard *dashboard)
+{
+  g_free (dashboard);
+}
+
+const char *
+cst_dashboard_turnaround_get_label (CstDashboardTurnaround bucket)
+{
+  switch (bucket)
+    {
+    case CST_DASHBOARD_TURNAROUND_WEEK: return _("0–7 days");
+    case CST_DASHBOARD_TURNAROUND_FORTNIGHT: return _("8–15 days");
+    case CST_DASHBOARD_TURNAROUND_MONTH: return _("16–30 days");
+    case CST_DASHBOARD_TURNAROUND_TWO_MONTHS: return _("31–60 days");
+    case CST_DASHBOARD_TURNAROUND_LONGER: return _("Over 60 days");
+    default: g_return_val_if_reached ("");
+    }
+}
+
+/**
+ * cst_dashboard_get_month:
+ * @month: (out): the first day of month @index of the window
+ */
+void
+cst_dashboard_get_month (const CstDashboard *dashboard,
+                         guint               index,
+                         GDate              *month)
+{
+  g_return_if_fail (index < CST_DASHBOARD_N_MONTHS);
+
+  *month = dashboard->first_month;
+  g_date_add_months (month, index);
+}
+
+static void
+format_date (const GDate *date,
+             char         out[16])
+{
+  g_date_strftime (out, 16, "%Y-%m-%d", date);
+}
+
+static gboolean
+load_counts (PGconn        *conn,
+             CstDashboard  *dashboard,
+             GError       **error)
+{
+  char as_of[16], days[8];
+  const char *params[] = { as_of, days };
+  g_autoptr(PGresult) res = NULL;
+
+  format_date (&dashboard->as_of, as_of);
+  g_snprintf (days, sizeof days, "%d", CST_DASHBOARD_DUE_SOON_DAYS);
+  if (!(res = cst_db_exec (conn, counts_sql, G_N_ELEMENTS (params), params, error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      int status;
+      gint64 n = cst_db_int64 (res, i, 1);
+
+      dashboard->n_requests += n;
+      if (!cst_enum_from_nick (CST_TYPE_REQUEST_STATUS, cst_db_value (res, i, 0), &status) ||
+          cst_request_status_is_closed (status))
+        continue;
+      dashboard->open_by_status[status] = n;
+      dashboard->n_open += n;
+      dashboard->overdue += cst_db_int64 (res, i, 2);
+      dashboard->due_soon += cst_db_int64 (res, i, 3);
+    }
+  return TRUE;
+}
+
+static char *
+turnaround_bounds (void)
+{
+  GString *bounds = g_string_new ("{");
+
+  for (guint i = 0; i < G_N_ELEMENTS (turnaround_upper); i++)
+    g_string_append_printf (bounds, "%s%d", i ? "," : "", turnaround_upper[i] + 1);
+  g_string_append_c (bounds, '}');
+  return g_string_free (bounds, FALSE);
+}
+
+static gboolean
+load_turnaround (PGconn        *conn,
+                 CstDashboard  *dashboard,
+                 GError       **error)
+{
+  char from[16], to[16];
+  g_autofree char *bounds = turnaround_bounds ();
+  const char *params[] = { from, to, bounds };
+  g_autoptr(PGresult) res = NULL;
+
+  format_date (&dashboard->first_month, from);
+  format_date (&dashboard->as_of, to);
+  if (!(res = cst_db_exec (conn, turnaround_sql, G_N_ELEMENTS (params), params, error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      gint64 bucket = cst_db_int64 (res, i, 0);
+      gint64 n = cst_db_int64 (res, i, 1);
+
+      dashboard->turnaround[CLAMP (bucket, 0, CST_DASHBOARD_N_TURNAROUND - 1)] += n;
+      dashboard->n_released += n;
+    }
+  return TRUE;
+}
+
+static gboolean
+load_fees (PGconn        *conn,
+           CstDashboard  *dashboard,
+           GError       **error)
+{
+  char from[16], to[16];
+  const char *params[] = { from, to };
+  g_autoptr(PGresult) res = NULL;
+
+  format_date (&dashboard->first_month, from);
+  format_date (&dashboard->as_of, to);
+  if (!(res = cst_db_exec (conn, fees_sql, G_N_ELEMENTS (params), params, error)))
+    return FALSE;
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      gint64 month = cst_db_int64 (res, i, 0);
+
+      if (month >= 0 && month < CST_DASHBOARD_N_MONTHS)
+        dashboard->fees_cents[month] = cst_db_int64 (res, i, 1);
+    }
+  return TRUE;
+}
+
+/**
+ * cst_dashboard_load:
+ * @as_of: the day the figures are for (usually today)
+ *
+ * Blocking: call it from a worker (see cst_dashboard_fetch_async()).
+ *
+ * Returns: (transfer full): the snapshot, or NULL with @error set
+ */
+CstDashboard *
+cst_dashboard_load (PGconn       *conn,
+                    const GDate  *as_of,
+                    GError      **error)
+{
+  g_autoptr(CstDashboard) dashboard = NULL;
+
+  g_return_val_if_fail (as_of != NULL && g_date_valid (as_of), NULL);
+
+  dashboard = g_new0 (CstDashboard, 1);
+  dashboard->as_of = *as_of;
+  g_date_clear (&dashboard->first_month, 1);
+  g_date_set_dmy (&dashboard->first_month, 1, g_date_get_month (as_of), g_date_get_year (as_of));
+  g_date_subtract_months (&dashboard->first_month, CST_DASHBOARD_N_MONTHS - 1);
+
+  if (!cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, error))
+    return NULL;
+  if (!load_counts (conn, dashboard, error) || !load_turnaround (conn, dashboard, error) ||
+      !load_fees (conn, dashboard, error))
+    {
+      cst_db_rollback (conn);
+      return NULL;
+    }
+  if (!cst_db_commit (conn, error))
+    return NULL;
+  return g_steal_pointer (&dashboard);
+}
+
+static gpointer
+fetch_in_worker (PGconn   *conn,
+                 gpointer  data,
+                 GError  **error)
+{
+  return cst_dashboard_load (conn, data, error);
+}
+
+/**
+ * cst_dashboard_fetch_async:
+ * @as_of: (nullable): the day the figures are for; NULL for today
+ *
+ * Loads the snapshot on @connection's worker thread, behind any earlier
+ * call on it; the main loop never waits.
+ */
+void
+cst_dashboard_fetch_async (CstConnection       *connection,
+                           const GDate         *as_of,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
+{
+  GDate *day = g_date_new ();
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+
+  if (as_of != NULL)
+    *day = *as_of;
+  else
+    cst_input_today (day);
+  cst_connection_run_async (connection, fetch_in_worker, day, (GDestroyNotify) g_date_free,
+                            (GDestroyNotify) cst_dashboard_free, cancellable, callback, user_data);
+}
+
+/**
+ * cst_dashboard_fetch_finish:
+ *
+ * Returns: (transfer full): the snapshot, or NULL with @error set
+ */
+CstDashboard *
+cst_dashboard_fetch_finish (CstConnection  *connection,
+                            GAsyncResult   *result,
+                            GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}

@@ -1,0 +1,76 @@
+/* cst-dashboard.h — the numbers behind the dashboard page
+ *
+ * A plain snapshot, computed by the database in one read-only
+ * transaction: open requests by status, how many are overdue or due this
+ * week, how long released requests took, and what was invoiced month by
+ * month.  Every figure is "as of" a date the caller gives, so the same
+ * data always gives the same numbers (and the tests can say which).
+ */
+#pragma once
+
+#include <gio/gio.h>
+#include <libpq-fe.h>
+
+#include "custodian/cst-connection.h"
+#include "custodian/cst-enums.h"
+
+G_BEGIN_DECLS
+
+/* The window of the turnaround and fee charts: the as-of date's month and
+ * the 11 before it, up to and including the as-of date. */
+#define CST_DASHBOARD_N_MONTHS 12
+/* "Due this week": open, due on the as-of date or within the next 6 days. */
+#define CST_DASHBOARD_DUE_SOON_DAYS 7
+
+/* Turnaround = released date − received date, in days. */
+typedef enum
+{
+  CST_DASHBOARD_TURNAROUND_WEEK,      /* 0–7 days */
+  CST_DASHBOARD_TURNAROUND_FORTNIGHT, /* 8–15 days */
+  CST_DASHBOARD_TURNAROUND_MONTH,     /* 16–30 days */
+  CST_DASHBOARD_TURNAROUND_TWO_MONTHS,/* 31–60 days */
+  CST_DASHBOARD_TURNAROUND_LONGER,    /* more than 60 days */
+} CstDashboardTurnaround;
+
+#define CST_DASHBOARD_N_TURNAROUND (CST_DASHBOARD_TURNAROUND_LONGER + 1)
+
+typedef struct
+{
+  GDate  as_of;
+  GDate  first_month;        /* the first day of the window's first month */
+  gint64 n_requests;         /* every request ever logged, open or closed */
+  gint64 n_open;
+  /* Current status of each request; only open statuses are counted. */
+  gint64 open_by_status[CST_N_STATUSES];
+  gint64 overdue;            /* open and due before the as-of date */
+  gint64 due_soon;           /* open and due within CST_DASHBOARD_DUE_SOON_DAYS */
+  /* Requests released in the window (released date as in the fee report:
+   * the first disclosure, else the day the status became "released"). */
+  gint64 n_released;
+  gint64 turnaround[CST_DASHBOARD_N_TURNAROUND];
+  /* Net invoiced cents (adjustments included) by the month of issue;
+   * [0] is first_month, [CST_DASHBOARD_N_MONTHS - 1] the as-of month. */
+  gint64 fees_cents[CST_DASHBOARD_N_MONTHS];
+} CstDashboard;
+
+CstDashboard *cst_dashboard_load            (PGconn                 *conn,
+                                             const GDate            *as_of,
+                                             GError                **error);
+void          cst_dashboard_free            (CstDashboard           *dashboard);
+void          cst_dashboard_get_month       (const CstDashboard     *dashboard,
+                                             guint                   index,
+                                             GDate                  *month);
+const char   *cst_dashboard_turnaround_get_label (CstDashboardTurnaround bucket);
+
+void          cst_dashboard_fetch_async     (CstConnection          *connection,
+                                             const GDate            *as_of,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                user_data);
+CstDashboard *cst_dashboard_fetch_finish    (CstConnection          *connection,
+                                             GAsyncResult           *result,
+                                             GError                **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstDashboard, cst_dashboard_free)
+
+G_END_DECLS
