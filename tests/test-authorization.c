@@ -257,10 +257,11 @@ test_expired_blocks_release (void)
   g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-6", "NY");
   g_autoptr(CstRequest) verified = NULL;
   g_autoptr(CstRequest) ready = NULL;
-  g_autoptr(CstRequest) released = NULL;
+  g_autoptr(CstRelease) released = NULL;
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
   const char *params[] = { id };
   g_autoptr(GError) error = NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
   GDate today;
 
   cst_input_today (&today);
@@ -278,7 +279,7 @@ test_expired_blocks_release (void)
   ready = walk_to_ready (conn, verified);
   g_assert_true (cst_authorization_is_expired (ready, &today));
 
-  released = cst_request_repo_move (conn, ready, CST_STATUS_RELEASED, NULL, &error);
+  released = cst_release_run (conn, ready, "en", &options, &error);
   g_assert_null (released);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
   g_clear_error (&error);
@@ -292,9 +293,9 @@ test_expired_blocks_release (void)
   ready = cst_request_repo_get (conn, cst_request_get_id (request), &error);
   g_assert_no_error (error);
   g_assert_false (cst_authorization_is_expired (ready, &today));
-  released = cst_request_repo_move (conn, ready, CST_STATUS_RELEASED, NULL, &error);
+  released = cst_release_run (conn, ready, "en", &options, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (cst_request_get_status (released), ==, CST_STATUS_RELEASED);
+  g_assert_cmpint (cst_request_get_status (released->request), ==, CST_STATUS_RELEASED);
 }
 
 /* Billing and auditors read the checklist; only clerks and admins record. */

@@ -35,6 +35,13 @@ static const Case matrix[] = {
   { "SELECT seq FROM audit_chain_head WHERE $1 > 0", TRUE, TRUE, TRUE, TRUE },
   { "UPDATE audit_chain_head SET seq = seq WHERE $1 > 0", FALSE, FALSE, FALSE, FALSE },
   { "SELECT audit_chain_link_rows(NULL) WHERE $1 > 0", FALSE, FALSE, FALSE, FALSE },
+  /* Releasing (0050): nobody logs a disclosure directly; the desk calls
+   * the release function (here with a stale version, so it changes
+   * nothing), billing and auditors cannot. */
+  { "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+    " phi_description, purpose_statement) SELECT patient_id, id, current_date, 'Role test',"
+    " 'Role test', 'Role test' FROM roi_requests WHERE id = $1", FALSE, FALSE, FALSE, FALSE },
+  { "SELECT release_request($1, 0, NULL, '[]', 'x', 'x')", TRUE, FALSE, FALSE, TRUE },
 };
 
 static void
@@ -152,6 +159,114 @@ test_new_requests_start_received (void)
   g_assert_no_error (error);
 }
 
+static gint64
+count_where (PGconn     *conn,
+             const char *sql,
+             const char *id)
+{
+  const char *params[] = { id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 1, params, &error);
+
+  g_assert_no_error (error);
+  return cst_db_int64 (res, 0, 0);
+}
+
+static char *
+login_of (PGconn *conn)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT session_user", 0, NULL, NULL);
+
+  return g_strdup (cst_db_value (res, 0, 0));
+}
+
+/* A clerk can neither log a disclosure nor close a request as released by
+ * hand, but releases through release_request(), which does both at once
+ * and logs them under the clerk's own login. */
+static void
+test_release_only_through_function (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) ready = cst_test_db_move_along (conn, cst_test_db_add_request (conn, "ROLES-REL"),
+                                                        CST_STATUS_READY);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (ready));
+  g_autofree char *version = g_strdup_printf ("%d", cst_request_get_version (ready));
+  g_autofree char *who = login_of (conn);
+  const char *params[] = { id, version };
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  g_autoptr(CstRequest) moved = NULL;
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (cst_db_exec_command (conn,
+    "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+    " phi_description, purpose_statement) SELECT patient_id, id, current_date, 'Forged',"
+    " 'Forged', 'Forged' FROM roi_requests WHERE id = $1", 1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  moved = cst_request_repo_move (conn, ready, CST_STATUS_RELEASED, NULL, &error);
+  g_assert_null (moved);
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  /* The function itself refuses a release that sends no cover letter. */
+  g_assert_false (cst_db_exec_command (conn,
+    "SELECT release_request($1::bigint, $2::integer, NULL, '[]', 'x', 'x')", 2, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM roi_requests WHERE id = $1 AND status = 'ready'", id), ==, 1);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", id), ==, 0);
+
+  release = cst_release_run (conn, ready, "en", &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (release->request), ==, CST_STATUS_RELEASED);
+  /* Written by the owner's function, attributed to the clerk. */
+  {
+    const char *who_params[] = { id, who };
+    g_autoptr(PGresult) res = cst_db_exec (owner,
+      "SELECT (SELECT count(*) FROM disclosures WHERE request_id = $1::bigint AND created_by = $2),"
+      " (SELECT count(*) FROM rendered_documents WHERE request_id = $1::bigint AND rendered_by = $2),"
+      " (SELECT count(*) FROM audit_log WHERE actor = $2 AND action = 'EVENT'"
+      "   AND new_row->>'kind' = 'request.released' AND new_row->'details'->>'request' = $1::text),"
+      " (SELECT count(*) FROM audit_log WHERE actor = $2 AND table_name = 'disclosures')",
+      2, who_params, &error);
+    g_assert_no_error (error);
+    for (int column = 0; column < 4; column++)
+      g_assert_cmpint (cst_db_int64 (res, 0, column), ==, 1);
+  }
+}
+
+/* The function runs as its owner, so it pins its search_path (no object
+ * of the caller's can stand in for a table) and checks the person's role
+ * itself: a login given EXECUTE by mistake is still refused. */
+static void
+test_release_function_guards (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *billing = cst_test_db_create_login (db, "custodian_billing");
+  g_autoptr(PGconn) conn = cst_db_connect (billing, NULL);
+  g_autofree char *who = login_of (conn);
+  g_autofree char *grant = g_strdup_printf (
+    "GRANT EXECUTE ON FUNCTION release_request(bigint, integer, date, jsonb, text, text) TO %s", who);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  const char *params[] = { id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (owner,
+    "SELECT prosecdef, array_to_string(proconfig, ';') FROM pg_proc WHERE proname = 'release_request'",
+    0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, 1);
+  g_assert_true (cst_db_bool (res, 0, 0));
+  g_assert_cmpstr (cst_db_value (res, 0, 1), ==, "search_path=public, pg_temp");
+  g_assert_true (cst_db_exec_command (owner, grant, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (cst_db_exec_command (conn,
+    "SELECT release_request($1::bigint, 1, NULL, '[]', 'x', 'x')", 1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+}
+
 /* A login with no Custodian role sees nothing. */
 static void
 test_outsider (void)
@@ -187,6 +302,8 @@ main (int argc, char **argv)
   g_test_add_func ("/roles/outsider", test_outsider);
   g_test_add_func ("/roles/closed-requests-read-only", test_closed_requests_are_read_only);
   g_test_add_func ("/roles/new-requests-start-received", test_new_requests_start_received);
+  g_test_add_func ("/roles/release-only-through-function", test_release_only_through_function);
+  g_test_add_func ("/roles/release-function-guards", test_release_function_guards);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -5,17 +5,25 @@
  * letter and, when one was issued, the invoice, recording which template
  * version each used.  All of it happens in one transaction: if any step
  * fails, or the server goes away halfway, none of it exists afterwards.
+ *
+ * The application makes the PDFs; the database writes go through one
+ * SECURITY DEFINER function, release_request()
+ * (resources/sql/0050-release-function.sql), because a clerk may neither
+ * log a disclosure nor set a request to released directly.
  */
 #define G_LOG_DOMAIN "cst-release"
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "custodian/cst-db.h"
 #include "custodian/cst-document-store.h"
-#include "custodian/cst-fee-store.h"
+#include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-request-repo.h"
+#include "cst-request-private.h"
 
 void
 cst_release_free (CstRelease *release)
@@ -28,16 +36,83 @@ cst_release_free (CstRelease *release)
   g_free (release);
 }
 
-static gboolean
-has_invoice (PGconn      *conn,
-             CstRequest  *request,
-             gboolean    *found,
-             GError     **error)
+/* One document of the release: made here, recorded by release_request().
+ * Appends {"template_id", "page_count", "sha256"} to @documents. */
+static GBytes *
+render_document (PGconn                    *conn,
+                 CstDocumentKind            kind,
+                 CstRequest                *request,
+                 const CstInvoice          *invoice,
+                 const char                *language,
+                 const CstDocumentOptions  *options,
+                 GString                   *documents,
+                 GError                   **error)
 {
-  g_autoptr(GPtrArray) invoices = cst_fee_store_list_invoices (conn, cst_request_get_id (request), error);
+  g_autoptr(CstDocumentTemplate) tpl = cst_document_store_load_template (conn, kind, language, error);
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *digest = NULL;
+  guint pages = 0;
 
-  *found = invoices != NULL && invoices->len > 0;
-  return invoices != NULL;
+  if (tpl == NULL)
+    return NULL;
+  pdf = kind == CST_DOCUMENT_INVOICE
+          ? cst_document_render_invoice (tpl, request, invoice, options, &pages, error)
+          : cst_document_render_letter (tpl, request, options, &pages, error);
+  if (pdf == NULL)
+    return NULL;
+  digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
+  g_string_append_printf (documents,
+                          "%s{\"template_id\": %" G_GINT64_FORMAT ", \"page_count\": %u, \"sha256\": \"%s\"}",
+                          documents->len > 1 ? ", " : "", cst_document_template_get_id (tpl),
+                          pages, digest);
+  return g_steal_pointer (&pdf);
+}
+
+/* The invoice issued for @request, or %NULL without error when there is none. */
+static gboolean
+load_invoice (PGconn      *conn,
+              CstRequest  *request,
+              CstInvoice **invoice,
+              GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  *invoice = cst_document_store_load_invoice (conn, request, &local);
+  if (*invoice != NULL || g_error_matches (local, CST_ERROR, CST_ERROR_NOT_FOUND))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
+/* The letters are made from the request as the clerk read it; the server
+ * then checks that version is still the stored one before changing
+ * anything, so they describe exactly what was released. */
+static gint64
+call_release_function (PGconn      *conn,
+                       CstRequest  *request,
+                       const char  *documents,
+                       GError     **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  g_autofree char *version = g_strdup_printf ("%d", cst_request_get_version (request));
+  g_autofree char *today = NULL;
+  const char *params[6] = { id, version, NULL, documents,
+                            _("Health records as requested"), _("At the requester's request") };
+  g_autoptr(PGresult) res = NULL;
+  GDate date;
+
+  cst_input_today (&date);
+  params[2] = today = cst_input_format_date (&date);
+  res = cst_db_exec (conn, "SELECT release_request($1::bigint, $2::integer, $3::date, $4::jsonb, $5, $6)",
+                     G_N_ELEMENTS (params), params, error);
+  if (res == NULL)
+    return 0;
+  if (cst_db_value (res, 0, 0) == NULL)
+    {
+      _cst_request_repo_explain_missed_update (conn, request, error);
+      return 0;
+    }
+  return cst_db_int64 (res, 0, 0);
 }
 
 static CstRelease *
@@ -48,27 +123,27 @@ release_in_transaction (PGconn                   *conn,
                         GError                  **error)
 {
   g_autoptr(CstRelease) release = g_new0 (CstRelease, 1);
-  gboolean invoiced = FALSE;
-  GDate today;
+  g_autoptr(CstInvoice) invoice = NULL;
+  g_autoptr(GString) documents = g_string_new ("[");
 
-  cst_input_today (&today);
-  release->request = cst_request_repo_move (conn, request, CST_STATUS_RELEASED, NULL, error);
-  if (release->request == NULL)
+  release->cover_letter = render_document (conn, CST_DOCUMENT_COVER_LETTER, request, NULL,
+                                           language, options, documents, error);
+  if (release->cover_letter == NULL || !load_invoice (conn, request, &invoice, error))
     return NULL;
-  release->disclosure_id = cst_document_store_record_release (conn, release->request, &today, error);
-  if (release->disclosure_id <= 0)
-    return NULL;
-  release->cover_letter = cst_document_store_render (conn, CST_DOCUMENT_COVER_LETTER, release->request,
-                                                     language, NULL, options, NULL, error);
-  if (release->cover_letter == NULL || !has_invoice (conn, release->request, &invoiced, error))
-    return NULL;
-  if (invoiced)
+  if (invoice != NULL)
     {
-      release->invoice = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, release->request,
-                                                    language, NULL, options, NULL, error);
+      release->invoice = render_document (conn, CST_DOCUMENT_INVOICE, request, invoice,
+                                          language, options, documents, error);
       if (release->invoice == NULL)
         return NULL;
     }
+  g_string_append_c (documents, ']');
+  release->disclosure_id = call_release_function (conn, request, documents->str, error);
+  if (release->disclosure_id <= 0)
+    return NULL;
+  release->request = cst_request_repo_get (conn, cst_request_get_id (request), error);
+  if (release->request == NULL)
+    return NULL;
   return g_steal_pointer (&release);
 }
 
@@ -88,7 +163,9 @@ cst_release_run (PGconn                   *conn,
 {
   g_autoptr(CstRelease) release = NULL;
 
-  if (!cst_db_begin (conn, error))
+  if (!cst_request_status_check_move (cst_request_get_status (request), CST_STATUS_RELEASED,
+                                      NULL, error) ||
+      !cst_db_begin (conn, error))
     return NULL;
   release = release_in_transaction (conn, request, language, options, error);
   if (release == NULL || !cst_db_commit (conn, error))

@@ -1,6 +1,8 @@
 /* cst-request-private.h — filling a new CstRequest without notifications */
 #pragma once
 
+#include <libpq-fe.h>
+
 #include "custodian/cst-request.h"
 
 G_BEGIN_DECLS
@@ -27,5 +29,11 @@ typedef struct
 } CstRequestSummary;
 
 CstRequest *_cst_request_new_from_summary (const CstRequestSummary *summary);
+
+/* A versioned change of @request matched no row: sets @error to why
+ * (gone, closed, not this role's, or someone else's newer version). */
+void        _cst_request_repo_explain_missed_update (PGconn      *conn,
+                                                     CstRequest  *request,
+                                                     GError     **error);
 
 G_END_DECLS

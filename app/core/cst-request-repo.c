@@ -421,10 +421,10 @@ cst_request_repo_create (PGconn      *conn,
 /* An UPDATE guarded by the version matched nothing: say why.  With the
  * version unchanged, nobody else saved: the row-security policy of
  * 0004-row-security.sql hid the row from this role's UPDATE. */
-static void
-explain_missed_update (PGconn      *conn,
-                       CstRequest  *request,
-                       GError     **error)
+void
+_cst_request_repo_explain_missed_update (PGconn      *conn,
+                                         CstRequest  *request,
+                                         GError     **error)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
   const char *params[] = { id };
@@ -478,7 +478,7 @@ update_versioned (PGconn       *conn,
     return NULL;
   if (PQntuples (res) == 0)
     {
-      explain_missed_update (conn, request, error);
+      _cst_request_repo_explain_missed_update (conn, request, error);
       return NULL;
     }
   return cst_request_repo_get (conn, cst_request_get_id (request), error);

@@ -194,7 +194,8 @@ do_release (Clerk   *clerk,
             GError **error)
 {
   g_autoptr(CstRequest) request = NULL;
-  g_autoptr(CstRequest) released = NULL;
+  g_autoptr(CstRelease) released = NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
 
   request = cst_request_repo_get (conn, id, error);
   if (request == NULL)
@@ -204,10 +205,12 @@ do_release (Clerk   *clerk,
       *op = OP_OPEN;
       return TRUE;
     }
-  released = cst_request_repo_move (conn, request, CST_STATUS_RELEASED, NULL, error);
+  /* As the desk does: the cover letter, the disclosure and the status in
+   * one call of the release function (0050-release-function.sql). */
+  released = cst_release_run (conn, request, "en", &options, error);
   if (released == NULL)
     return FALSE;
-  record_ack (clerk, released, 's', "released");
+  record_ack (clerk, released->request, 's', "released");
   return TRUE;
 }
 
