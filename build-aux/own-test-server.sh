@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# A private PostgreSQL cluster for one test program that stops, crashes and
+# restarts its own server (tests/cst-test-cluster.c), so the shared server
+# of test-server.sh is never taken away from the other tests.
+#
+#   own-test-server.sh start DIR    # the first time initdb, later the same cluster again
+#   own-test-server.sh stop DIR     # pg_ctl stop -m fast; the data stays
+#   own-test-server.sh crash DIR    # SIGKILL to the postmaster and every child: the
+#                                   # data stays, the next start runs crash recovery
+#   own-test-server.sh destroy DIR  # stop at once and remove the cluster
+#
+# Unix socket in DIR only.  Unlike test-server.sh, synchronous_commit stays
+# on: a test that crashes the server checks that what was acknowledged
+# before survives, and fsync=off is harmless when only processes die, not
+# the machine.  As root the server runs as "postgres".
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/test-server.sh"
+
+action=$1 dir=$2
+bindir=$(custodian_pg_bindir)
+data=$dir/data
+
+start () {
+  if [ ! -d "$data" ]; then
+    if [ "$(id -u)" -eq 0 ]; then
+      id postgres >/dev/null 2>&1 ||
+        useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin postgres
+      chown postgres: "$dir"
+    fi
+    custodian_as_server_user "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 \
+      --locale=C.UTF-8 --no-sync >"$dir/initdb.log"
+  fi
+  custodian_as_server_user "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
+    -o "-c listen_addresses='' -k $dir -c fsync=off -c full_page_writes=off -c max_connections=40" \
+    start >/dev/null
+}
+
+postmaster_pid () {
+  head -n 1 "$data/postmaster.pid" 2>/dev/null || true
+}
+
+crash () {
+  local pid children
+  pid=$(postmaster_pid)
+  [ -n "$pid" ] || { echo "own-test-server.sh: no server running in $dir" >&2; exit 1; }
+  children=$(ps -o pid= --ppid "$pid" || true)
+  kill -KILL "$pid" $children 2>/dev/null || true
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" $children 2>/dev/null || return 0
+    sleep 0.1
+  done
+  echo "own-test-server.sh: the server in $dir did not die" >&2
+  exit 1
+}
+
+case $action in
+  start) start ;;
+  stop) custodian_as_server_user "$bindir/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null ;;
+  crash) crash ;;
+  destroy)
+    custodian_as_server_user "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$data" "$dir/server.log" "$dir/initdb.log" ;;
+  *) echo "usage: $0 start|stop|crash|destroy DIR" >&2; exit 2 ;;
+esac

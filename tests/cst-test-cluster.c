@@ -1,0 +1,80 @@
+/* cst-test-cluster.c — a PostgreSQL server of a test program's own
+ *
+ * The shared throwaway server (build-aux/test-server.sh) serves every test
+ * at once, so a test that stops or kills its server starts this one
+ * instead.  cst_test_cluster_new() points the PG* variables at it, so
+ * cst_test_db_new() and every connection string without a host use it.
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "cst-test-cluster.h"
+
+static void
+run_script (CstTestCluster *cluster,
+            const char     *action)
+{
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "build-aux",
+                                                   "own-test-server.sh", NULL);
+  char *argv[] = { script, (char *) action, cluster->dir, NULL };
+  g_autofree char *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err,
+                     &wait_status, &error) ||
+      !g_spawn_check_wait_status (wait_status, &error))
+    g_error ("own-test-server.sh %s: %s\n%s", action, error->message, err ? err : "");
+}
+
+/* Started, with PGHOST, PGUSER and PGDATABASE naming it. */
+CstTestCluster *
+cst_test_cluster_new (void)
+{
+  CstTestCluster *cluster = g_new0 (CstTestCluster, 1);
+  g_autoptr(GError) error = NULL;
+
+  cluster->dir = g_dir_make_tmp ("custodian-own-pg.XXXXXX", &error);
+  g_assert_no_error (error);
+  g_chmod (cluster->dir, 0755);
+  cst_test_cluster_start (cluster);
+  g_setenv ("PGHOST", cluster->dir, TRUE);
+  g_setenv ("PGUSER", "postgres", TRUE);
+  g_setenv ("PGDATABASE", "postgres", TRUE);
+  g_unsetenv ("PGPORT");
+  g_unsetenv ("PGSERVICE");
+  return cluster;
+}
+
+void
+cst_test_cluster_start (CstTestCluster *cluster)
+{
+  run_script (cluster, "start");
+}
+
+/* pg_ctl stop -m fast: sessions are ended, the data stays. */
+void
+cst_test_cluster_stop (CstTestCluster *cluster)
+{
+  run_script (cluster, "stop");
+}
+
+/* SIGKILL to every server process, as the kernel's OOM killer or a power
+ * cut would leave it; the next start runs crash recovery. */
+void
+cst_test_cluster_crash (CstTestCluster *cluster)
+{
+  run_script (cluster, "crash");
+}
+
+void
+cst_test_cluster_free (CstTestCluster *cluster)
+{
+  if (cluster == NULL)
+    return;
+  run_script (cluster, "destroy");
+  g_rmdir (cluster->dir);
+  g_free (cluster->dir);
+  g_free (cluster);
+}
