@@ -17,6 +17,8 @@
  * @context: the top-level options, already set up
  * @argc: (inout): on success, counts from the group word on
  * @argv: (inout): on success, argv[1] is the group and argv[2] the name
+ *   (for a one-word command, whose name is %NULL, argv[2] is its first
+ *   option)
  * @found: (out): the command
  *
  * Returns: %FALSE with @error set when the command line cannot be
@@ -35,13 +37,26 @@ cst_cli_find_command (GOptionContext       *context,
   g_option_context_set_strict_posix (context, TRUE);
   if (!g_option_context_parse (context, argc, argv, error))
     return FALSE;
+  if (*argc < 2)
+    {
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("no command given"));
+      return FALSE;
+    }
+  /* A one-word command (name NULL) takes its options right after it. */
+  for (guint i = 0; i < n_commands; i++)
+    if (commands[i].name == NULL && g_str_equal ((*argv)[1], commands[i].group))
+      {
+        *found = &commands[i];
+        return TRUE;
+      }
   if (*argc < 3)
     {
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("no command given"));
       return FALSE;
     }
   for (guint i = 0; i < n_commands; i++)
-    if (g_str_equal ((*argv)[1], commands[i].group) && g_str_equal ((*argv)[2], commands[i].name))
+    if (commands[i].name != NULL && g_str_equal ((*argv)[1], commands[i].group) &&
+        g_str_equal ((*argv)[2], commands[i].name))
       {
         *found = &commands[i];
         return TRUE;

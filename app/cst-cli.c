@@ -178,6 +178,7 @@ static const Command commands[] = {
   { "db", "seed-demo", run_db_seed_demo, N_("Add synthetic demo data") },
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
+  { "evidence", NULL, cst_cli_evidence, N_("Write a request's right-of-access evidence pack as PDF and JSON") },
   { "fee", "quote", cst_cli_fee_quote, N_("Quote the fee for a hypothetical request, rule by rule") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
@@ -191,7 +192,7 @@ describe_commands (void)
   g_string_append_c (text, '\n');
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     {
-      g_autofree char *name = g_strdup_printf ("%s %s", commands[i].group, commands[i].name);
+      g_autofree char *name = g_strjoin (" ", commands[i].group, commands[i].name, NULL);
       g_string_append_printf (text, "  %-20s %s\n", name, _(commands[i].summary));
     }
   return g_string_free (text, FALSE);
@@ -224,9 +225,11 @@ main (int    argc,
     return cst_cli_usage_error (context, error->message);
 
   {
-    g_autofree char *prgname = g_strdup_printf ("custodian-cli %s %s", argv[1], argv[2]);
+    g_autofree char *prgname = g_strjoin (" ", "custodian-cli", command->group, command->name, NULL);
     g_set_prgname (prgname);
   }
   /* The command parses argv from its own name on. */
+  if (command->name == NULL)
+    return command->run (argc - 1, argv + 1);
   return command->run (argc - 2, argv + 2);
 }

@@ -161,3 +161,13 @@ cst_json_writer_null (CstJsonWriter *writer)
   separate (writer);
   g_string_append (writer->out, "null");
 }
+
+/* A value that is already JSON, such as a jsonb column as PostgreSQL
+ * prints it; the caller vouches for it. */
+void
+cst_json_writer_raw (CstJsonWriter *writer,
+                     const char    *json)
+{
+  separate (writer);
+  g_string_append (writer->out, json);
+}

@@ -48,6 +48,19 @@ cst_withheld_reason_get_label (CstWithheldReason reason)
 }
 
 gboolean
+cst_withheld_reason_from_nick (const char        *nick,
+                               CstWithheldReason *reason)
+{
+  for (guint i = 0; nick != NULL && i < G_N_ELEMENTS (reason_nicks); i++)
+    if (g_str_equal (nick, reason_nicks[i]))
+      {
+        *reason = (CstWithheldReason) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
 cst_withholding_record (PGconn             *conn,
                         CstRequest         *request,
                         CstWithheldReason   reason,
@@ -91,9 +104,7 @@ cst_withholding_list (PGconn      *conn,
     {
       CstWithholding *w = g_new0 (CstWithholding, 1);
 
-      for (guint i = 0; i < G_N_ELEMENTS (reason_nicks); i++)
-        if (g_str_equal (cst_db_value (res, row, 0), reason_nicks[i]))
-          w->reason = i;
+      cst_withheld_reason_from_nick (cst_db_value (res, row, 0), &w->reason);
       w->description = g_strdup (cst_db_value (res, row, 1));
       w->recorded_by = g_strdup (cst_db_value (res, row, 2));
       g_ptr_array_add (list, w);

@@ -31,6 +31,8 @@ void   cst_json_writer_int          (CstJsonWriter *writer,
 void   cst_json_writer_bool         (CstJsonWriter *writer,
                                      gboolean       value);
 void   cst_json_writer_null         (CstJsonWriter *writer);
+void   cst_json_writer_raw          (CstJsonWriter *writer,
+                                     const char    *json);
 void   cst_json_escape_append       (GString       *out,
                                      const char    *value);
 

@@ -1,0 +1,455 @@
+/* test-evidence-pack.c — the OCR evidence pack of a request walked through
+ * the whole workflow (authorization checklist, extension with its notice,
+ * invoice, a withheld part, release, delivery proof): the JSON lists every
+ * status change in the audit log's order, and the PDF, read back, shows
+ * them in the same order with the fee total; no patient in the metadata;
+ * a representative's authority; an unknown reference; the command line. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+#include "custodian/cst-evidence-pack.h"
+
+#include "cst-test-db.h"
+#include "cst-test-pdf.h"
+
+static CstTestDb *db;
+static char *cli;
+
+static const char *const path_statuses[] = {
+  "received", "authorization_verified", "in_progress", "quality_check", "ready", "released",
+};
+
+static CstRequest *
+save (PGconn     *conn,
+      CstRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  CstRequest *saved = cst_request_repo_save (conn, request, &error);
+
+  g_assert_no_error (error);
+  g_object_unref (request);
+  return saved;
+}
+
+/* Every element of the attorney's authorization present (the sensitive
+ * categories not applicable), then verified. */
+static CstRequest *
+check_authorization (PGconn     *conn,
+                     CstRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) checklist = cst_authorization_load (conn, request, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < checklist->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (checklist, i);
+      gboolean core = g_str_equal (item->category, "core");
+
+      g_assert_true (cst_authorization_record (conn, request, item->code,
+                                               core ? CST_AUTHORIZATION_PRESENT
+                                                    : CST_AUTHORIZATION_NOT_APPLICABLE,
+                                               core ? "" : "No such records requested", &error));
+      g_assert_no_error (error);
+    }
+  return cst_test_db_move_along (conn, request, CST_STATUS_AUTHORIZATION_VERIFIED);
+}
+
+static gint64
+issue_invoice (PGconn     *conn,
+               CstRequest *request)
+{
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(CstFeeInvoice) invoice = NULL;
+  g_autoptr(GError) error = NULL;
+  CstFeeRequest fee;
+
+  g_assert_true (cst_request_fee_fill (request, CST_FEE_METHOD_DEFAULT, &fee, &error));
+  g_assert_no_error (error);
+  quote = cst_fee_engine_quote (set, &fee, &error);
+  g_assert_no_error (error);
+  invoice = cst_fee_store_issue_invoice (conn, cst_request_get_id (request), quote,
+                                         cst_fee_quote_get_total_cents (quote), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (invoice->total_cents, >, 0);
+  return invoice->total_cents;
+}
+
+/* An attorney's request, walked from receipt to delivery.  Returns the
+ * request as released; *total the fee charged. */
+static CstRequest *
+walk_request (PGconn     *conn,
+              const char *mrn,
+              gint64     *total)
+{
+  g_autoptr(GError) error = NULL;
+  CstRequest *request = cst_test_db_add_request_for (conn, mrn, "Dana Whitlock, Esq.",
+                                                     CST_REQUESTER_ATTORNEY, "FL");
+  CstRequest *extended;
+  g_autoptr(CstRelease) release = NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  CstDelivery proof = { .produced_format = CST_FORMAT_PORTABLE_MEDIA, .format_name = "PDF/A on USB",
+                        .delivery = CST_DELIVERY_MAIL,
+                        .tracking_number = "9400 1000 0000 0000 1234 56" };
+  GDate today;
+
+  g_object_set (request, "format", CST_FORMAT_PORTABLE_MEDIA, "delivery", CST_DELIVERY_MAIL,
+                "page-count", 12, NULL);
+  request = save (conn, request);
+  request = check_authorization (conn, request);
+  cst_input_today (&today);
+  extended = cst_extension_take (conn, request, &today, "The records are archived off site",
+                                 "en", &options, NULL, &error);
+  g_assert_no_error (error);
+  g_object_unref (request);
+  request = cst_test_db_move_along (conn, extended, CST_STATUS_IN_PROGRESS);
+  *total = issue_invoice (conn, request);
+  g_assert_true (cst_withholding_record (conn, request, CST_WITHHELD_PSYCHOTHERAPY_NOTES,
+                                         "Psychotherapy notes of the 2024 sessions", &error));
+  g_assert_no_error (error);
+  request = cst_test_db_move_along (conn, request, CST_STATUS_READY);
+  release = cst_release_run (conn, request, "en", &options, &error);
+  g_assert_no_error (error);
+  g_object_unref (request);
+  request = g_object_ref (release->request);
+  g_assert_true (cst_delivery_record (conn, request, &proof, &error));
+  g_assert_no_error (error);
+  return request;
+}
+
+/* The JSON is parsed by PostgreSQL: no parser of our own to trust. */
+static PGresult *
+query_json (PGconn     *conn,
+            const char *sql,
+            const char *json)
+{
+  const char *params[] = { json };
+  g_autoptr(GError) error = NULL;
+  PGresult *res = cst_db_exec (conn, sql, 1, params, &error);
+
+  g_assert_no_error (error);
+  return res;
+}
+
+static void
+assert_json_status_changes (PGconn     *conn,
+                            const char *json,
+                            const char *clerk)
+{
+  g_autoptr(PGresult) res = query_json (conn,
+    "SELECT e->>'to', e->>'from', e->>'by', (e->>'position')::int, e->>'at',"
+    " lag(e->>'at') OVER (ORDER BY n) <= e->>'at'"
+    " FROM jsonb_array_elements($1::jsonb->'status_changes') WITH ORDINALITY AS t(e, n) ORDER BY n",
+    json);
+
+  g_assert_cmpint (PQntuples (res), ==, G_N_ELEMENTS (path_statuses));
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      g_assert_cmpstr (PQgetvalue (res, i, 0), ==, path_statuses[i]);
+      if (i == 0)
+        g_assert_true (PQgetisnull (res, i, 1));
+      else
+        g_assert_cmpstr (PQgetvalue (res, i, 1), ==, path_statuses[i - 1]);
+      g_assert_cmpstr (PQgetvalue (res, i, 2), ==, clerk);
+      g_assert_cmpint (atoi (PQgetvalue (res, i, 3)), ==, i + 1);
+      g_assert_true (g_str_has_suffix (PQgetvalue (res, i, 4), "Z"));
+      if (i > 0)
+        g_assert_cmpstr (PQgetvalue (res, i, 5), ==, "t");
+    }
+}
+
+static void
+assert_json_sections (PGconn      *conn,
+                      const char  *json,
+                      CstRequest  *request,
+                      gint64       total)
+{
+  g_autofree char *total_text = g_strdup_printf ("%" G_GINT64_FORMAT, total);
+  g_autoptr(PGresult) res = query_json (conn,
+    "SELECT j->>'format', j->'request'->>'reference', j->'request'->>'patient_name',"
+    " j->'clocks'->>'extended_on' IS NOT NULL, j->'clocks'->>'extension_notice_on_file',"
+    " j->'clocks'->>'legal_deadline_met', j->'fee'->>'total_cents',"
+    " j->'withheld'->0->>'reason', j->'withheld'->0->>'description',"
+    " j->'delivery'->>'tracking_number', j->'delivery'->>'produced_format',"
+    " jsonb_array_length(j->'released'), j->'representative' = 'null'::jsonb,"
+    " (SELECT count(*) FROM jsonb_array_elements(j->'authorization_checklist') c"
+    "   WHERE c->>'finding' IN ('present', 'not_applicable')),"
+    " jsonb_array_length(j->'authorization_checklist'),"
+    " (SELECT count(*) FROM jsonb_array_elements(j->'checks') c"
+    "   WHERE c->>'check' = 'authorization_element'),"
+    " (SELECT string_agg(l->>'kind', ',' ORDER BY n)"
+    "   FROM jsonb_array_elements(j->'letters') WITH ORDINALITY AS t(l, n)),"
+    " jsonb_array_length(j->'fee_lines') > 0 AND NOT EXISTS (SELECT 1 FROM"
+    "   jsonb_array_elements(j->'fee_lines') l WHERE btrim(COALESCE(l->>'citation', '')) = ''),"
+    " j->'invoices'->0->'justification'->>'total_cents',"
+    " length(j->'export'->>'audit_chain_hash')"
+    " FROM (SELECT $1::jsonb AS j) s", json);
+
+  g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, CST_EVIDENCE_PACK_FORMAT);
+  g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, cst_request_get_reference (request));
+  g_assert_cmpstr (PQgetvalue (res, 0, 2), ==, "José Núñez");
+  g_assert_cmpstr (PQgetvalue (res, 0, 3), ==, "t");
+  g_assert_cmpstr (PQgetvalue (res, 0, 4), ==, "true");
+  g_assert_cmpstr (PQgetvalue (res, 0, 5), ==, "true");
+  g_assert_cmpstr (PQgetvalue (res, 0, 6), ==, total_text);
+  g_assert_cmpstr (PQgetvalue (res, 0, 7), ==, "psychotherapy_notes");
+  g_assert_cmpstr (PQgetvalue (res, 0, 8), ==, "Psychotherapy notes of the 2024 sessions");
+  g_assert_cmpstr (PQgetvalue (res, 0, 9), ==, "9400 1000 0000 0000 1234 56");
+  g_assert_cmpstr (PQgetvalue (res, 0, 10), ==, "portable_media");
+  g_assert_cmpstr (PQgetvalue (res, 0, 11), ==, "1");
+  g_assert_cmpstr (PQgetvalue (res, 0, 12), ==, "t");
+  /* Every element that applies was checked, each check with its row. */
+  g_assert_cmpstr (PQgetvalue (res, 0, 13), ==, PQgetvalue (res, 0, 14));
+  g_assert_cmpstr (PQgetvalue (res, 0, 15), ==, PQgetvalue (res, 0, 14));
+  g_assert_cmpstr (PQgetvalue (res, 0, 16), ==, "extension-notice,cover-letter,invoice");
+  g_assert_cmpstr (PQgetvalue (res, 0, 17), ==, "t");
+  g_assert_cmpstr (PQgetvalue (res, 0, 18), ==, total_text);
+  g_assert_cmpstr (PQgetvalue (res, 0, 19), ==, "64");
+}
+
+/* Each of @needles in @haystack, in order, from @from on. */
+static void
+assert_in_order (const char        *haystack,
+                 const char        *from,
+                 const char *const *needles,
+                 guint              n)
+{
+  const char *at = strstr (haystack, from);
+
+  g_assert_nonnull (at);
+  for (guint i = 0; i < n; i++)
+    {
+      const char *found = strstr (at, needles[i]);
+
+      if (found == NULL)
+        g_error ("“%s” is not in the PDF after “%s”", needles[i], i ? needles[i - 1] : from);
+      at = found + strlen (needles[i]);
+    }
+}
+
+static void
+assert_pdf (GBytes     *pdf,
+            CstRequest *request,
+            gint64      total)
+{
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+  g_autofree char *text = cst_test_pdf_text (doc);
+  g_autofree char *squashed = cst_test_pdf_squash (text);
+  g_autofree char *money = cst_pdf_format_money (total);
+  g_autofree char *money_squashed = cst_test_pdf_squash (money);
+  g_autofree char *reference = cst_test_pdf_squash (cst_request_get_reference (request));
+  const char *forbidden[] = { "Núñez", "José", "EVP", cst_request_get_reference (request), NULL };
+  const char *statuses[] = {
+    "Received", "Authorizationverified", "Inprogress", "Qualitycheck", "Ready", "Released",
+  };
+  const char *sections[] = {
+    "Statuschanges", "Checks", "Authorizationchecklist", "Theclocks", "Lettersanddocumentssent",
+    "Thefee", "Whatwasreleased", "Whatwaswithheld", "Formatanddeliveryproof",
+  };
+
+  cst_test_pdf_assert_qpdf_clean (pdf);
+  cst_test_pdf_assert_clean_metadata (doc, forbidden);
+  assert_in_order (squashed, "Statuschanges", statuses, G_N_ELEMENTS (statuses));
+  assert_in_order (squashed, reference, sections, G_N_ELEMENTS (sections));
+  g_assert_nonnull (strstr (squashed, "JoséNúñez"));
+  g_assert_nonnull (strstr (strstr (squashed, "Totalcharged"), money_squashed));
+  g_assert_nonnull (strstr (squashed, "Psychotherapynotesofthe2024sessions"));
+  g_assert_nonnull (strstr (squashed, "9400100000000000123456"));
+  g_assert_nonnull (strstr (squashed, "Extensionnotice"));
+  g_assert_nonnull (strstr (squashed, "Therecordsarearchivedoffsite"));
+}
+
+static void
+test_walked_request (void)
+{
+  g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (info, NULL);
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstEvidencePack) pack = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) who = NULL;
+  g_autofree char *json = NULL;
+  CstPdfLetterhead facility = { "Mercy General Hospital", NULL, NULL, NULL };
+  gint64 total = 0;
+  guint pages = 0;
+
+  request = walk_request (conn, "EVP-1", &total);
+  who = cst_db_exec (conn, "SELECT session_user", 0, NULL, &error);
+  g_assert_no_error (error);
+  pack = cst_evidence_pack_load (conn, cst_request_get_reference (request), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_evidence_pack_get_n_status_changes (pack), ==, G_N_ELEMENTS (path_statuses));
+  json = cst_evidence_pack_to_json (pack);
+  assert_json_status_changes (conn, json, PQgetvalue (who, 0, 0));
+  assert_json_sections (conn, json, request, total);
+  pdf = cst_evidence_pack_to_pdf (pack, &facility, &pages, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (pages, >=, 2);
+  assert_pdf (pdf, request, total);
+}
+
+/* A representative's request shows the authority on file, and who
+ * checked it; the pack of an unfinished request has no answer yet. */
+static void
+test_representative (void)
+{
+  g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (info, NULL);
+  g_autoptr(CstRequest) request = cst_test_db_add_request_for (conn, "EVP-2", "Ana Núñez",
+                                                               CST_REQUESTER_PERSONAL_REPRESENTATIVE,
+                                                               "NY");
+  g_autoptr(CstEvidencePack) pack = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+
+  g_assert_cmpint (cst_representative_record (conn, request, CST_AUTHORITY_HEALTH_CARE_POA,
+                                              "Durable power of attorney for health care",
+                                              NULL, &error), >, 0);
+  g_assert_no_error (error);
+  pack = cst_evidence_pack_load (conn, cst_request_get_reference (request), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_evidence_pack_get_n_status_changes (pack), ==, 1);
+  json = cst_evidence_pack_to_json (pack);
+  res = query_json (conn,
+    "SELECT j->'representative'->>'authority', j->'representative'->>'document',"
+    " j->'representative'->>'verified_by' = session_user, j->'checks'->0->>'check',"
+    " j->'clocks'->>'answered_on', j->'clocks'->>'legal_days_left', j->'delivery' = 'null'::jsonb,"
+    " j->'request'->>'authorization_required'"
+    " FROM (SELECT $1::jsonb AS j) s", json);
+  g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "health_care_poa");
+  g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "Durable power of attorney for health care");
+  g_assert_cmpstr (PQgetvalue (res, 0, 2), ==, "t");
+  g_assert_cmpstr (PQgetvalue (res, 0, 3), ==, "representative_authority");
+  g_assert_true (PQgetisnull (res, 0, 4));
+  g_assert_cmpstr (PQgetvalue (res, 0, 5), ==, "30");
+  g_assert_cmpstr (PQgetvalue (res, 0, 6), ==, "t");
+  g_assert_cmpstr (PQgetvalue (res, 0, 7), ==, "false");
+}
+
+static void
+test_unknown_reference (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstEvidencePack) pack = cst_evidence_pack_load (conn, "ROI-1900-000000", &error);
+
+  g_assert_null (pack);
+  g_assert_error (error, CST_ERROR, CST_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "ROI-1900-000000"));
+  /* The read-only snapshot was closed: the connection is usable. */
+  g_assert_cmpint (PQtransactionStatus (conn), ==, PQTRANS_IDLE);
+}
+
+static int
+run (char      **out,
+     char      **err,
+     const char *first,
+     ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+  va_list ap;
+
+  g_ptr_array_add (args, cli);
+  g_ptr_array_add (args, "--database");
+  g_ptr_array_add (args, db->conninfo);
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (args, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  g_test_message ("custodian-cli said: %s", *err);
+  return WEXITSTATUS (wait_status);
+}
+
+static gint64
+count_exports (PGconn     *conn,
+               const char *reference)
+{
+  const char *params[] = { reference };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT count(*) FROM audit_log WHERE table_name = 'event'"
+    " AND new_row->>'kind' = 'evidence.exported' AND new_row->'details'->>'request' = $1",
+    1, params, &error);
+
+  g_assert_no_error (error);
+  return cst_db_int64 (res, 0, 0);
+}
+
+static void
+test_cli (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  gint64 total = 0;
+  g_autoptr(CstRequest) request = walk_request (conn, "EVP-3", &total);
+  const char *reference = cst_request_get_reference (request);
+  g_autofree char *dir = g_dir_make_tmp ("cst-evidence-XXXXXX", NULL);
+  g_autofree char *pdf_path = g_build_filename (dir, "evidence.pdf", NULL);
+  g_autofree char *json_path = g_build_filename (dir, "evidence.json", NULL);
+  g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL, *out3 = NULL, *err3 = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(PGresult) who = NULL;
+  gsize len = 0;
+
+  g_assert_cmpint (run (&out, &err, "evidence", "--request", reference, "--output", pdf_path,
+                        "--json", json_path, NULL), ==, 0);
+  g_assert_null (strstr (err, "custodian-cli:"));
+  g_assert_nonnull (strstr (out, pdf_path));
+  g_assert_nonnull (strstr (out, json_path));
+  g_assert_nonnull (strstr (out, "6 status changes"));
+  g_assert_null (strstr (out, "Núñez"));
+  g_assert_true (g_file_get_contents (pdf_path, &data, &len, NULL));
+  pdf = g_bytes_new_take (g_steal_pointer (&data), len);
+  assert_pdf (pdf, request, total);
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  who = cst_db_exec (conn, "SELECT session_user", 0, NULL, NULL);
+  assert_json_status_changes (conn, json, PQgetvalue (who, 0, 0));
+  res = query_json (conn, "SELECT $1::jsonb->'request'->>'reference'", json);
+  g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, reference);
+  g_assert_cmpint (count_exports (conn, reference), ==, 1);
+
+  /* An unknown reference: exit 1, named; nothing written. */
+  g_unlink (pdf_path);
+  g_assert_cmpint (run (&out2, &err2, "evidence", "--request", "ROI-1900-000000",
+                        "--output", pdf_path, NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "ROI-1900-000000"));
+  g_assert_false (g_file_test (pdf_path, G_FILE_TEST_EXISTS));
+  /* No --output: a usage error. */
+  g_assert_cmpint (run (&out3, &err3, "evidence", "--request", reference, NULL), ==, 2);
+  g_assert_nonnull (strstr (err3, "--output"));
+  g_unlink (json_path);
+  g_rmdir (dir);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
+  db = cst_test_db_new ();
+  g_test_add_func ("/evidence-pack/walked-request", test_walked_request);
+  g_test_add_func ("/evidence-pack/representative", test_representative);
+  g_test_add_func ("/evidence-pack/unknown-reference", test_unknown_reference);
+  g_test_add_func ("/evidence-pack/cli", test_cli);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  g_free (cli);
+  return status;
+}
