@@ -611,6 +611,100 @@ test_json_escaping (void)
                    "{\"a\\\"b\":\"line\\nbreak\\\\ \\u0001 tab\\t é \\ufffd end\",\"list\":[-5,true,null,{}]}");
 }
 
+/* ------------------------------------------------------------ facility */
+
+/* The seed plus the hospital's own third-party amounts for North Carolina. */
+static CstFeeScheduleSet *
+seed_with_facility (const char *paper,
+                    GError    **error)
+{
+  g_autoptr(GBytes) bytes = cst_fee_schedule_seed_bytes (error);
+  g_autoptr(GString) data = NULL;
+
+  g_assert_nonnull (bytes);
+  data = g_string_new_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_string_append_printf (data, "\n[NC-facility]\nkind=facility\njurisdiction=NC\nrequesters=attorney;insurer\n"
+                                "effective-from=2024-01-01\nconfidence=C\n"
+                                "citation=Hospital policy HIM-12 (board-approved)\npaper=%s\n", paper);
+  return cst_fee_schedule_set_new_from_data (data->str, data->len, error);
+}
+
+static CstFeeQuote *
+quote_with (CstFeeScheduleSet   *set,
+            const CstFeeRequest *r)
+{
+  g_autoptr(GError) error = NULL;
+  CstFeeQuote *quote = cst_fee_engine_quote (set, r, &error);
+
+  g_assert_no_error (error);
+  return quote;
+}
+
+static void
+test_facility_lower (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) set = seed_with_facility ("1-:25", &error);
+  g_autoptr(CstFeeQuote) lower = NULL;
+  g_autoptr(CstFeeQuote) patient = NULL;
+  g_autoptr(CstFeeQuote) seeded = NULL;
+  CstFeeRequest r;
+
+  g_assert_no_error (error);
+  /* Case 19 costs $68.75 at the state maximum; the hospital asks 25¢ a page. */
+  request_init (&r, "NC", "2024-09-10", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 150);
+  r.purpose = CST_FEE_PURPOSE_PERSONAL_INJURY;
+  lower = quote_with (set, &r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (lower), ==, 150 * 25);
+  g_assert_cmpint (cst_fee_quote_get_state_ceiling_cents (lower), ==, 6875);
+  g_assert_cmpstr (cst_fee_quote_get_schedule_version (lower), ==, "NC-facility@1");
+  g_assert_true (notes_mention (lower, "$68.75"));
+  g_assert_true (notes_mention (lower, "NC-facility@1"));
+  /* The same request without the hospital's schedule: the maximum. */
+  seeded = quote_ok (&r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (seeded), ==, 6875);
+
+  /* Patients are priced by HIPAA, not by the hospital's third-party list. */
+  request_init (&r, "NC", "2024-09-10", CST_FEE_REQUESTER_PATIENT, CST_FEE_FORMAT_PAPER, 150);
+  patient = quote_with (set, &r);
+  g_assert_false (notes_mention (patient, "NC-facility"));
+}
+
+static void
+test_facility_never_higher (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) set = seed_with_facility ("1-:100", &error);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  CstFeeRequest r;
+
+  g_assert_no_error (error);
+  request_init (&r, "NC", "2024-09-10", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 150);
+  r.purpose = CST_FEE_PURPOSE_PERSONAL_INJURY;
+  quote = quote_with (set, &r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, 6875);
+  g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "NC-90-411@1");
+  g_assert_true (notes_mention (quote, "state maximum applies"));
+}
+
+static void
+test_facility_overlap_refused (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = cst_fee_schedule_seed_bytes (&error);
+  g_autoptr(GString) data = g_string_new_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+
+  for (int i = 0; i < 2; i++)
+    g_string_append_printf (data, "\n[NC-facility-%d]\nkind=facility\njurisdiction=NC\nrequesters=attorney\n"
+                                  "effective-from=202%d-01-01\nconfidence=C\ncitation=Policy\npaper=1-:25\n",
+                            i, 4 + i);
+  set = cst_fee_schedule_set_new_from_data (data->str, data->len, &error);
+  g_assert_null (set);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "NC-facility-0"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -639,6 +733,9 @@ main (int    argc,
   g_test_add_func ("/fee/patient-state-expired", test_patient_state_expired);
   g_test_add_func ("/fee/json", test_json);
   g_test_add_func ("/fee/json-escaping", test_json_escaping);
+  g_test_add_func ("/fee/facility/lower", test_facility_lower);
+  g_test_add_func ("/fee/facility/never-higher", test_facility_never_higher);
+  g_test_add_func ("/fee/facility/overlap-refused", test_facility_overlap_refused);
   status = g_test_run ();
   cst_fee_schedule_set_unref (seed);
   return status;

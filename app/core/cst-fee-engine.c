@@ -614,6 +614,36 @@ quote_individual (CstFeeScheduleSet    *set,
   return q;
 }
 
+/* The state amounts are ceilings: a hospital may charge third parties less
+ * (a kind=facility schedule), never more.  The state maximum stays in the
+ * quote as the ceiling auditors compare against. */
+static void
+apply_facility_amounts (CstFeeScheduleSet   *set,
+                        CstFeeQuote         *q,
+                        const CstFeeRequest *r)
+{
+  const CstFeeSchedule *facility = cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_FACILITY, r->jurisdiction,
+                                                              r->provider, r->requester, r->purpose,
+                                                              q->date, r->indigent);
+  gint64 state_total = lines_subtotal (q);
+  CstFeeQuote fq;
+  int percent;
+
+  if (facility == NULL || rates_for (facility, r->format, &percent) == NULL)
+    return;
+  memset (&fq, 0, G_STRUCT_OFFSET (CstFeeQuote, lines));
+  add_state_lines (&fq, q, facility, r, FALSE);
+  if (lines_subtotal (&fq) >= state_total)
+    {
+      cst_fee_quote_add_note (q, CST_FEE_NOTE_FACILITY_NOT_LOWER, state_total, facility, NULL);
+      return;
+    }
+  memcpy (q->lines, fq.lines, sizeof fq.lines[0] * fq.n_lines);
+  q->n_lines = fq.n_lines;
+  q->schedule = facility;
+  cst_fee_quote_add_note (q, CST_FEE_NOTE_FACILITY_LOWER, state_total, facility, NULL);
+}
+
 static CstFeeQuote *
 quote_third_party (CstFeeScheduleSet    *set,
                    CstFeeQuote          *q,
@@ -647,6 +677,7 @@ quote_third_party (CstFeeScheduleSet    *set,
   q->method = CST_FEE_METHOD_STATE_SCHEDULE;
   q->schedule = state;
   q->state_ceiling_cents = lines_subtotal (q);
+  apply_facility_amounts (set, q, r);
   if (r->requester == CST_FEE_REQUESTER_PATIENT_DIRECTIVE)
     {
       const CstFeeLine *fee = cst_fee_quote_find_line (q, "request-fee");

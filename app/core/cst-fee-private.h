@@ -126,6 +126,8 @@ typedef enum
   CST_FEE_NOTE_HITECH,
   CST_FEE_NOTE_NO_CERTIFICATION_FEE,
   CST_FEE_NOTE_UNCONFIRMED,
+  CST_FEE_NOTE_FACILITY_LOWER,       /* state maximum would have been @amount */
+  CST_FEE_NOTE_FACILITY_NOT_LOWER,   /* hospital's amount not below @amount */
 } CstFeeNoteKind;
 
 typedef struct

@@ -429,6 +429,13 @@ note_text (const CstFeeQuote *q,
       return g_strdup_printf (_("UNCONFIRMED amounts from schedule %s: review before relying on them as law%s%s"),
                               n->schedule->version_label, n->schedule->note ? ". " : ".",
                               n->schedule->note ? n->schedule->note : "");
+    case CST_FEE_NOTE_FACILITY_LOWER:
+      return g_strdup_printf (_("The state maximum would have been %s; the hospital's own lower amounts "
+                                "(schedule %s) apply."), money, n->schedule->version_label);
+    case CST_FEE_NOTE_FACILITY_NOT_LOWER:
+      return g_strdup_printf (_("The hospital's own amounts (schedule %s) would not come to less than the "
+                                "state maximum, %s; the state maximum applies."),
+                              n->schedule->version_label, money);
     default:
       g_return_val_if_reached (g_strdup (""));
     }

@@ -39,7 +39,7 @@ static const char *const delivery_nicks[] = { "pickup", "mail", "email", "portal
 static const char *const method_nicks[] = {
   "default", "actual", "average", "flat", "state-schedule", "no-charge"
 };
-static const char *const kind_nicks[] = { "fee", "exemption", "exclusion", "hipaa" };
+static const char *const kind_nicks[] = { "fee", "exemption", "exclusion", "hipaa", "facility" };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (provider_nicks) == CST_FEE_N_PROVIDERS);
 G_STATIC_ASSERT (G_N_ELEMENTS (requester_nicks) == CST_FEE_N_REQUESTERS);
@@ -425,7 +425,7 @@ apply_field (CstFeeSchedule *s,
       return TRUE;
     case F_KIND:
       if (!nick_lookup (kind_nicks, G_N_ELEMENTS (kind_nicks), value, &v))
-        return fail (error, k, _("kind must be fee, exemption, exclusion or hipaa, not “%s”."), value);
+        return fail (error, k, _("kind must be fee, exemption, exclusion, hipaa or facility, not “%s”."), value);
       s->kind = (CstFeeScheduleKind) v;
       return TRUE;
     case F_JURISDICTION:
@@ -607,7 +607,7 @@ schedule_validate (CstFeeSchedule *s,
       if (!validate_tiers (s, fields[F_PAPER + f].key, rates, error))
         return FALSE;
     }
-  if (s->kind == CST_FEE_SCHEDULE_FEE && !any_format)
+  if ((s->kind == CST_FEE_SCHEDULE_FEE || s->kind == CST_FEE_SCHEDULE_FACILITY) && !any_format)
     return fail (error, s->key, _("a fee schedule needs rates for at least one format (paper, electronic, media, microform)."));
   if (s->clerical_rate_cents > 0 && s->clerical_per_minutes == 0)
     return fail (error, s->key, _("clerical-per-minutes must be at least 1."));
@@ -1016,6 +1016,12 @@ check_overlap (const CstFeeSchedule *a,
                    a->key, b->key, from);
       return FALSE;
     }
+  /* A facility schedule stands beside the state's: only two of the
+   * hospital's own could disagree about one request. */
+  if ((a->kind == CST_FEE_SCHEDULE_FACILITY) != (b->kind == CST_FEE_SCHEDULE_FACILITY))
+    return TRUE;
+  if (a->kind == CST_FEE_SCHEDULE_FACILITY)
+    a_prices = b_prices = TRUE;
   if (!a_prices || !b_prices || !(a->providers & b->providers) || !requesters || !purposes)
     return TRUE;
   from = date_to_string (MAX (a->from, b->from));

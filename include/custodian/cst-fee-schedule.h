@@ -83,6 +83,9 @@ typedef enum
  *   requests, and the law read sets no other amount: refuse to quote
  * @CST_FEE_SCHEDULE_HIPAA: the federal patient-access methods (flat fee,
  *   the hospital's average-cost schedule)
+ * @CST_FEE_SCHEDULE_FACILITY: the hospital's own amounts for third-party
+ *   requests, charged instead of the state maximum when they come to less
+ *   (never more: the state amounts are ceilings)
  */
 typedef enum
 {
@@ -90,6 +93,7 @@ typedef enum
   CST_FEE_SCHEDULE_EXEMPTION,
   CST_FEE_SCHEDULE_EXCLUSION,
   CST_FEE_SCHEDULE_HIPAA,
+  CST_FEE_SCHEDULE_FACILITY,
 } CstFeeScheduleKind;
 
 /* How sure the data is, after the reference's marks: C confirmed in the
