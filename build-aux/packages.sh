@@ -9,11 +9,11 @@ CUSTODIAN_PACKAGES=(
   libglib2.0-dev libgtk-4-dev libgtk-4-bin libadwaita-1-dev libcairo2-dev
   libpoppler-glib-dev libhpdf-dev libpq-dev postgresql
   libxml2-utils fonts-dejavu-core fonts-liberation2 desktop-file-utils
-  appstream appstream-util
+  appstream appstream-util libsecret-1-dev
 )
 CUSTODIAN_TEST_PACKAGES=(
   xvfb xauth libgl1-mesa-dri poppler-utils qpdf valgrind clang
-  libclang-rt-14-dev python3 openssl flatpak-builder
+  libclang-rt-14-dev python3 openssl flatpak-builder gnome-keyring dbus
 )
 
 custodian_install_packages () {

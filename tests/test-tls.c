@@ -145,6 +145,34 @@ test_plain_connection_is_refused (void)
   assert_refused (info);
 }
 
+/* What the set-up screens tell a clerk: a wrong CA, a wrong name and a
+ * clear-text attempt are all a TLS problem, in plain words. */
+static void
+test_plain_words (void)
+{
+  g_autofree char *wrong_ca = NULL;
+  g_autofree char *wrong_name = NULL;
+  g_autofree char *plain = NULL;
+
+  if (!need_server ())
+    return;
+  wrong_ca = g_strdup_printf ("host=localhost hostaddr=127.0.0.1 port=%u dbname=postgres user=postgres "
+                              "sslmode=verify-full sslrootcert=%s/wrong-ca.crt", port, dir);
+  wrong_name = g_strdup_printf ("host=127.0.0.1 port=%u dbname=postgres user=postgres "
+                                "sslmode=verify-full sslrootcert=%s/ca.crt", port, dir);
+  plain = g_strdup_printf ("host=127.0.0.1 port=%u dbname=postgres user=postgres sslmode=disable", port);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *const infos[] = { wrong_ca, wrong_name, plain };
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CstLoginCheck) check = cst_server_login_check (infos[i], NULL, &error);
+
+      g_assert_null (check);
+      g_assert_error (error, CST_CONNECTION_PROBLEM, CST_CONNECTION_PROBLEM_TLS);
+      g_assert_cmpstr (error->message, ==, cst_connection_problem_explain (CST_CONNECTION_PROBLEM_TLS));
+    }
+}
+
 /* A login authenticated by its client certificate: with it, in; without
  * it, out. */
 static void
@@ -195,6 +223,7 @@ main (int argc, char **argv)
   g_test_add_func ("/tls/wrong-name", test_wrong_name_is_refused);
   g_test_add_func ("/tls/plain-refused", test_plain_connection_is_refused);
   g_test_add_func ("/tls/client-certificate", test_client_certificate);
+  g_test_add_func ("/tls/plain-words", test_plain_words);
 
   dir = g_dir_make_tmp ("custodian-tls-XXXXXX", &error);
   g_assert_no_error (error);

@@ -16,6 +16,7 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-password-store.h"
 
 static CstError
 error_code_for_sqlstate (const char *sqlstate)
@@ -105,6 +106,22 @@ cst_db_connect (const char  *conninfo,
                                  conninfo ? conninfo : "", NULL };
   g_autoptr(PGconn) conn = PQconnectdbParams (keywords, values, 1);
 
+  /* libpq read its password file itself; a password the user asked us to
+   * remember in the desktop keyring is tried once more here. */
+  if (conn != NULL && PQconnectionNeedsPassword (conn))
+    {
+      g_autofree char *password = cst_password_store_lookup (conninfo, NULL);
+      const char *const with_keywords[] = { "connect_timeout", "application_name", "dbname",
+                                            "password", NULL };
+      const char *const with_values[] = { values[0], values[1], values[2], password, NULL };
+
+      if (password != NULL)
+        {
+          g_clear_pointer (&conn, PQfinish);
+          conn = PQconnectdbParams (with_keywords, with_values, 1);
+          explicit_bzero (password, strlen (password));
+        }
+    }
   if (conn == NULL)
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_CONNECTION,
