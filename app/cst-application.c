@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-application.h"
+#include "cst-morning-summary.h"
 #include "cst-window.h"
 
 struct _CstApplication
@@ -43,6 +44,21 @@ open_in_thread (GTask        *task,
     g_task_return_pointer (task, target, (GDestroyNotify) cst_database_target_free);
 }
 
+/* The first opening of the day lists the requests at risk of missing their
+ * legal deadline. */
+static void
+show_morning_summary (CstApplication  *self,
+                      CstRequestStore *store)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  GDate today;
+
+  cst_input_today (&today);
+  cst_morning_summary_maybe_present (GTK_WINDOW (self->window),
+                                     CST_REQUEST_LIST_PAGE (cst_window_get_list_page (self->window)),
+                                     G_LIST_MODEL (store), settings, &today);
+}
+
 static void
 loaded_cb (GObject      *object,
            GAsyncResult *result,
@@ -62,6 +78,7 @@ loaded_cb (GObject      *object,
     }
   cst_window_set_store (self->window, store);
   cst_request_store_watch (store);
+  show_morning_summary (self, store);
 }
 
 static void

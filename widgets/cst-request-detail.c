@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-authorization-checklist.h"
 #include "cst-documents-dialog.h"
 #include "cst-due-badge.h"
 #include "cst-fee-quote-panel.h"
@@ -60,7 +61,9 @@ struct _CstRequestDetail
   AdwActionRow    *requester_row;
   AdwActionRow    *contact_row;
   GtkButton       *advance_button;
+  GtkLabel        *advance_hint_label;
   CstFeeQuotePanel *fee_panel;
+  CstAuthorizationChecklist *auth_checklist;
 
   CstRequestStore *store;
   CstRequest      *request;   /* the live, shared object */
@@ -117,6 +120,31 @@ set_dirty (CstRequestDetail *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
 }
 
+/* Why the next step is not offered yet, or NULL: the authorization
+ * checklist is incomplete (164.508(c)), or the authorization expired
+ * before release (164.508(b)(2)(i)).  The database refuses both anyway. */
+static char *
+dup_blocked_reason (CstRequestDetail *self,
+                    CstRequestStatus  next)
+{
+  GDate today;
+
+  if (next == CST_STATUS_AUTHORIZATION_VERIFIED)
+    return cst_authorization_checklist_dup_blocking_text (self->auth_checklist);
+  cst_input_today (&today);
+  if (next == CST_STATUS_RELEASED && cst_authorization_is_expired (self->request, &today))
+    {
+      g_autoptr(GDate) expires = NULL;
+      g_autofree char *date = NULL;
+
+      g_object_get (self->request, "authorization-expires", &expires, NULL);
+      date = cst_input_format_date (expires);
+      return g_strdup_printf (_("The authorization expired on %s: nothing may be released under it. "
+                                "Ask the requester for a new authorization."), date);
+    }
+  return NULL;
+}
+
 static void
 update_actions (CstRequestDetail *self)
 {
@@ -125,11 +153,14 @@ update_actions (CstRequestDetail *self)
   CstRequestStatus next;
   const char *label = NULL;
   gboolean has_next = open && next_step (status, &next, &label);
+  g_autofree char *blocked = has_next ? dup_blocked_reason (self, next) : NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.advance", has_next);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.advance", has_next && blocked == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->advance_button), has_next);
   if (has_next)
     gtk_button_set_label (self->advance_button, label);
+  gtk_label_set_label (self->advance_hint_label, blocked ? blocked : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->advance_hint_label), blocked != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.deny",
                                  open && cst_request_status_can_move (status, CST_STATUS_DENIED));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.cancel-request",
@@ -327,6 +358,7 @@ request_notify_cb (CstRequestDetail *self)
   fill_header (self);
   if (!self->dirty && !self->busy && cst_request_get_details_loaded (self->request))
     load_from_request (self);
+  cst_authorization_checklist_reload (self->auth_checklist);
   update_actions (self);
 }
 
@@ -697,6 +729,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
 
   g_type_ensure (CST_TYPE_DUE_BADGE);
   g_type_ensure (CST_TYPE_FEE_QUOTE_PANEL);
+  g_type_ensure (CST_TYPE_AUTHORIZATION_CHECKLIST);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
   BIND (stack); BIND (title_label); BIND (patient_label); BIND (status_label);
@@ -706,6 +739,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   BIND (auth_signed_row); BIND (auth_expires_row); BIND (auth_notes_row); BIND (format_row);
   BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
   BIND (contact_row); BIND (advance_button); BIND (fee_panel);
+  BIND (advance_hint_label); BIND (auth_checklist);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
 
@@ -746,6 +780,7 @@ cst_request_detail_init (CstRequestDetail *self)
   self->fields[FIELD_AUTH_SIGNED].row = self->auth_signed_row;
   self->fields[FIELD_AUTH_EXPIRES].row = self->auth_expires_row;
   self->fields[FIELD_AUTH_NOTES].row = self->auth_notes_row;
+  g_signal_connect_swapped (self->auth_checklist, "changed", G_CALLBACK (update_actions), self);
   update_actions (self);
 }
 
@@ -756,6 +791,22 @@ cst_request_detail_set_store (CstRequestDetail *self,
   g_set_object (&self->store, store);
   cst_fee_quote_panel_set_connection (self->fee_panel,
                                       store ? cst_request_store_get_connection (store) : NULL);
+  cst_authorization_checklist_set_connection (self->auth_checklist,
+                                              store ? cst_request_store_get_connection (store) : NULL);
+}
+
+GtkWidget *
+cst_request_detail_get_checklist (CstRequestDetail *self)
+{
+  return GTK_WIDGET (self->auth_checklist);
+}
+
+/* Why the next step is unavailable, or NULL when it is offered. */
+const char *
+cst_request_detail_get_advance_hint (CstRequestDetail *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->advance_hint_label))
+         ? gtk_label_get_label (self->advance_hint_label) : NULL;
 }
 
 GtkWidget *
@@ -796,6 +847,7 @@ cst_request_detail_set_request (CstRequestDetail *self,
     g_signal_handlers_disconnect_by_data (self->request, self);
   g_set_object (&self->request, request);
   g_clear_object (&self->base);
+  cst_authorization_checklist_set_request (self->auth_checklist, request);
   set_dirty (self, FALSE);
   show_error (self, NULL);
   gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);

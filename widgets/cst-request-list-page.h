@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   CST_LIST_SCOPE_OPEN,
+  CST_LIST_SCOPE_AT_RISK,   /* due soon or overdue: within 5 days of the legal deadline, or past it */
   CST_LIST_SCOPE_DUE_SOON,
   CST_LIST_SCOPE_OVERDUE,
   CST_LIST_SCOPE_CLOSED,

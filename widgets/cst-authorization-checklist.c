@@ -1,0 +1,564 @@
+/* cst-authorization-checklist.c — a request's HIPAA authorization, element
+ * by element
+ *
+ * Each required element (45 CFR 164.508(c), the state's add-ons and the
+ * sensitive categories, as rows of authorization_elements) is marked
+ * present, missing or not applicable with three toggle buttons.  A click
+ * is saved on the connection's worker thread and the whole checklist read
+ * back, so who checked and when are the server's stamps, never the
+ * clerk's clock.  The request view asks is_complete() to decide whether
+ * "Verify" may be offered; the database refuses the move anyway.
+ */
+#define G_LOG_DOMAIN "cst-authorization-checklist"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-authorization-checklist.h"
+#include "cst-documents-dialog.h"
+
+struct _CstAuthorizationChecklist
+{
+  GtkWidget      parent_instance;
+
+  GtkListBox    *items_box;
+  GtkLabel      *status_label;
+  GtkButton     *letter_button;
+
+  CstConnection *connection;
+  CstRequest    *request;
+  GPtrArray     *items;       /* CstAuthorizationItem as the server last said */
+  char          *message;     /* the last failure, or NULL */
+  GCancellable  *cancellable;
+  guint          epoch;       /* bumped when the request changes */
+  guint          generation;  /* bumped by each job */
+  guint          pending;     /* jobs not yet answered */
+  gboolean       filling;
+};
+
+G_DEFINE_FINAL_TYPE (CstAuthorizationChecklist, cst_authorization_checklist, GTK_TYPE_WIDGET)
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* The toggle buttons' order in each row. */
+static const CstAuthorizationFinding choices[] = {
+  CST_AUTHORIZATION_PRESENT, CST_AUTHORIZATION_MISSING, CST_AUTHORIZATION_NOT_APPLICABLE,
+};
+
+static const char *
+finding_label (CstAuthorizationFinding finding)
+{
+  switch (finding)
+    {
+    case CST_AUTHORIZATION_PRESENT: return _("Present");
+    case CST_AUTHORIZATION_MISSING: return _("Missing");
+    case CST_AUTHORIZATION_NOT_APPLICABLE: return _("Not applicable");
+    case CST_AUTHORIZATION_UNCHECKED:
+    default: return _("Not checked yet");
+    }
+}
+
+static const char *
+category_heading (const char *category)
+{
+  if (g_strcmp0 (category, "state") == 0)
+    return _("State law add-ons");
+  if (g_strcmp0 (category, "sensitive") == 0)
+    return _("Sensitive records that need their own consent");
+  return _("Required elements (45 CFR 164.508(c))");
+}
+
+/* "Missing · checked by jdoe on 2026-11-23 14:02 · 45 CFR 164.508(c)(1)(v)" */
+static char *
+describe_item (const CstAuthorizationItem *item)
+{
+  g_autofree char *when = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (item->checked_by == NULL || item->checked_at == NULL)
+    return g_strdup_printf (_("%s · %s"), finding_label (item->finding), item->citation);
+  local = g_date_time_to_local (item->checked_at);
+  when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  /* TRANSLATORS: finding · checked by LOGIN on DATE TIME · legal citation */
+  return g_strdup_printf (_("%s · checked by %s on %s · %s"), finding_label (item->finding),
+                          item->checked_by, when, item->citation);
+}
+
+static gboolean
+is_required (CstAuthorizationChecklist *self)
+{
+  return self->request != NULL &&
+         cst_authorization_is_required (cst_request_get_requester_kind (self->request));
+}
+
+static guint
+count_gaps (CstAuthorizationChecklist *self,
+            GString                   *names)
+{
+  g_autoptr(GPtrArray) gaps = NULL;
+
+  if (self->items == NULL)
+    return 0;
+  gaps = cst_authorization_gaps (self->items);
+  for (guint i = 0; names != NULL && i < gaps->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (gaps, i);
+      g_string_append_printf (names, "%s%s", i > 0 ? "; " : "", item->label);
+    }
+  return gaps->len;
+}
+
+static void
+update_status (CstAuthorizationChecklist *self)
+{
+  g_autofree char *text = cst_authorization_checklist_dup_blocking_text (self);
+  guint gaps = count_gaps (self, NULL);
+
+  if (self->message != NULL)
+    gtk_label_set_label (self->status_label, self->message);
+  else if (self->items == NULL)
+    gtk_label_set_label (self->status_label, _("Reading the checklist…"));
+  else if (text != NULL)
+    gtk_label_set_label (self->status_label, text);
+  else
+    gtk_label_set_label (self->status_label,
+                         _("Every element is present or not applicable: the authorization can be verified."));
+  if (self->message != NULL || text != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "warning");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->letter_button),
+                            self->items != NULL && gaps > 0 && self->pending == 0);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+static void save_finding (CstAuthorizationChecklist *self,
+                          const char                *code,
+                          CstAuthorizationFinding    finding);
+
+static void
+toggle_cb (GtkToggleButton           *button,
+           CstAuthorizationChecklist *self)
+{
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), ADW_TYPE_ACTION_ROW);
+
+  if (self->filling || !gtk_toggle_button_get_active (button) || row == NULL)
+    return;
+  save_finding (self, g_object_get_data (G_OBJECT (row), "code"),
+                GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "finding")));
+}
+
+static GtkWidget *
+finding_buttons (CstAuthorizationChecklist  *self,
+                 const CstAuthorizationItem *item)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  GtkToggleButton *first = NULL;
+
+  gtk_widget_add_css_class (box, "linked");
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
+    {
+      GtkWidget *button = gtk_toggle_button_new_with_label (finding_label (choices[i]));
+      g_autofree char *description = g_strdup_printf (_("%s: %s"), finding_label (choices[i]),
+                                                      item->label);
+
+      g_object_set_data (G_OBJECT (button), "finding", GINT_TO_POINTER (choices[i]));
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                      description, -1);
+      if (first == NULL)
+        first = GTK_TOGGLE_BUTTON (button);
+      else
+        gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), first);
+      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), item->finding == choices[i]);
+      g_signal_connect (button, "toggled", G_CALLBACK (toggle_cb), self);
+      gtk_box_append (GTK_BOX (box), button);
+    }
+  return box;
+}
+
+static GtkWidget *
+item_row (CstAuthorizationChecklist  *self,
+          const CstAuthorizationItem *item)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *buttons;
+  g_autofree char *subtitle = describe_item (item);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->label);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  g_object_set_data_full (G_OBJECT (row), "code", g_strdup (item->code), g_free);
+  g_object_set_data_full (G_OBJECT (row), "category", g_strdup (item->category), g_free);
+  if (item->finding == CST_AUTHORIZATION_MISSING || item->finding == CST_AUTHORIZATION_UNCHECKED)
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                               gtk_image_new_from_icon_name (item->finding == CST_AUTHORIZATION_MISSING
+                                                             ? "dialog-warning-symbolic"
+                                                             : "dialog-question-symbolic"));
+  buttons = finding_buttons (self, item);
+  g_object_set_data (G_OBJECT (row), "buttons", buttons);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), buttons);
+  return row;
+}
+
+/* A heading where the category changes: core, state, sensitive. */
+static void
+header_func (GtkListBoxRow *row,
+             GtkListBoxRow *before,
+             gpointer       user_data)
+{
+  const char *category = g_object_get_data (G_OBJECT (row), "category");
+  GtkWidget *label;
+
+  if (before != NULL && g_strcmp0 (category, g_object_get_data (G_OBJECT (before), "category")) == 0)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  label = gtk_label_new (category_heading (category));
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_margin_start (label, 12);
+  gtk_widget_set_margin_top (label, 6);
+  gtk_widget_set_margin_bottom (label, 6);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_list_box_row_set_header (row, label);
+}
+
+static void
+fill_rows (CstAuthorizationChecklist *self)
+{
+  self->filling = TRUE;
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self->items_box)));)
+    gtk_list_box_remove (self->items_box, child);
+  for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+    gtk_list_box_append (self->items_box, item_row (self, g_ptr_array_index (self->items, i)));
+  self->filling = FALSE;
+}
+
+/* ---- loading and saving off the main loop ----------------------------- */
+
+typedef struct
+{
+  CstRequest              *request;   /* a private copy */
+  char                    *code;      /* NULL: only read */
+  CstAuthorizationFinding  finding;
+} CheckJob;
+
+static void
+check_job_free (CheckJob *job)
+{
+  g_clear_object (&job->request);
+  g_free (job->code);
+  g_free (job);
+}
+
+static gpointer
+check_in_thread (PGconn   *conn,
+                 gpointer  data,
+                 GError  **error)
+{
+  CheckJob *job = data;
+
+  if (job->code != NULL &&
+      !cst_authorization_record (conn, job->request, job->code, job->finding, NULL, error))
+    return NULL;
+  return cst_authorization_load (conn, job->request, error);
+}
+
+typedef struct
+{
+  CstAuthorizationChecklist *self;
+  guint                      epoch;
+  guint                      generation;
+} CallData;
+
+static void
+checked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  CallData *call = user_data;
+  g_autoptr(CstAuthorizationChecklist) self = call->self;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  gboolean latest = call->generation == self->generation;
+
+  if (call->epoch != self->epoch)
+    {
+      g_clear_pointer (&items, g_ptr_array_unref);
+      g_free (call);
+      return;
+    }
+  g_free (call);
+  self->pending--;
+  g_clear_pointer (&self->message, g_free);
+  if (items == NULL)
+    {
+      /* The toggles may show a choice the server refused: show its word. */
+      self->message = g_strdup (error->message);
+      fill_rows (self);
+    }
+  else if (latest)
+    {
+      g_clear_pointer (&self->items, g_ptr_array_unref);
+      self->items = items;
+      fill_rows (self);
+    }
+  else
+    g_ptr_array_unref (items);
+  update_status (self);
+}
+
+static void
+run_job (CstAuthorizationChecklist *self,
+         const char                *code,
+         CstAuthorizationFinding    finding)
+{
+  CheckJob *job = g_new0 (CheckJob, 1);
+  CallData *call = g_new0 (CallData, 1);
+
+  job->request = cst_request_copy (self->request);
+  job->code = g_strdup (code);
+  job->finding = finding;
+  call->self = g_object_ref (self);
+  call->epoch = self->epoch;
+  call->generation = ++self->generation;
+  self->pending++;
+  cst_connection_run_async (self->connection, check_in_thread, job,
+                            (GDestroyNotify) check_job_free, (GDestroyNotify) g_ptr_array_unref,
+                            self->cancellable, checked_cb, call);
+  update_status (self);
+}
+
+static void
+save_finding (CstAuthorizationChecklist *self,
+              const char                *code,
+              CstAuthorizationFinding    finding)
+{
+  if (self->connection == NULL || self->request == NULL || code == NULL)
+    return;
+  run_job (self, code, finding);
+}
+
+void
+cst_authorization_checklist_reload (CstAuthorizationChecklist *self)
+{
+  g_return_if_fail (CST_IS_AUTHORIZATION_CHECKLIST (self));
+
+  if (self->connection != NULL && is_required (self))
+    run_job (self, NULL, CST_AUTHORIZATION_UNCHECKED);
+}
+
+/* ---- the deficiency letter ---------------------------------------------- */
+
+static void
+letter_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CstAuthorizationChecklist *self = CST_AUTHORIZATION_CHECKLIST (widget);
+  CstDocumentsDialog *dialog;
+
+  if (self->connection == NULL || self->request == NULL)
+    return;
+  dialog = cst_documents_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->connection,
+                                     self->request);
+  cst_documents_dialog_show_deficiency_letter (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- the object ----------------------------------------------------------- */
+
+static void
+cst_authorization_checklist_dispose (GObject *object)
+{
+  CstAuthorizationChecklist *self = CST_AUTHORIZATION_CHECKLIST (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_AUTHORIZATION_CHECKLIST);
+  /* GTK 4.8 leaves unnamed template children in place. */
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->request);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->message, g_free);
+  G_OBJECT_CLASS (cst_authorization_checklist_parent_class)->dispose (object);
+}
+
+static void
+cst_authorization_checklist_class_init (CstAuthorizationChecklistClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = cst_authorization_checklist_dispose;
+
+  /**
+   * CstAuthorizationChecklist::changed:
+   *
+   * The checklist was read, saved, or failed: whether the authorization
+   * can be verified may have changed.
+   */
+  signals[CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               RESOURCE_BASE "/ui/cst-authorization-checklist.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstAuthorizationChecklist, items_box);
+  gtk_widget_class_bind_template_child (widget_class, CstAuthorizationChecklist, status_label);
+  gtk_widget_class_bind_template_child (widget_class, CstAuthorizationChecklist, letter_button);
+  gtk_widget_class_install_action (widget_class, "checklist.deficiency-letter", NULL, letter_action);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+cst_authorization_checklist_init (CstAuthorizationChecklist *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  gtk_list_box_set_header_func (self->items_box, header_func, NULL, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+}
+
+void
+cst_authorization_checklist_set_connection (CstAuthorizationChecklist *self,
+                                            CstConnection             *connection)
+{
+  g_return_if_fail (CST_IS_AUTHORIZATION_CHECKLIST (self));
+
+  g_set_object (&self->connection, connection);
+}
+
+/* Shows @request's checklist, read afresh; hidden for the individual's own
+ * access, which needs no authorization (164.524). */
+void
+cst_authorization_checklist_set_request (CstAuthorizationChecklist *self,
+                                         CstRequest                *request)
+{
+  g_return_if_fail (CST_IS_AUTHORIZATION_CHECKLIST (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->epoch++;
+  self->pending = 0;
+  g_set_object (&self->request, request);
+  g_clear_pointer (&self->items, g_ptr_array_unref);
+  g_clear_pointer (&self->message, g_free);
+  fill_rows (self);
+  gtk_widget_set_visible (GTK_WIDGET (self), is_required (self));
+  update_status (self);
+  cst_authorization_checklist_reload (self);
+}
+
+gboolean
+cst_authorization_checklist_is_required (CstAuthorizationChecklist *self)
+{
+  return is_required (self);
+}
+
+gboolean
+cst_authorization_checklist_is_loaded (CstAuthorizationChecklist *self)
+{
+  return self->items != NULL;
+}
+
+gboolean
+cst_authorization_checklist_is_busy (CstAuthorizationChecklist *self)
+{
+  return self->pending > 0;
+}
+
+/* Whether "Verify" may be offered: not needed, or read with every element
+ * present or not applicable and no save still on its way. */
+gboolean
+cst_authorization_checklist_is_complete (CstAuthorizationChecklist *self)
+{
+  g_return_val_if_fail (CST_IS_AUTHORIZATION_CHECKLIST (self), FALSE);
+
+  if (!is_required (self))
+    return TRUE;
+  return self->items != NULL && self->pending == 0 && self->message == NULL &&
+         count_gaps (self, NULL) == 0;
+}
+
+/* Why "Verify" is unavailable, in the clerk's words; NULL when it is not
+ * blocked by the checklist. */
+char *
+cst_authorization_checklist_dup_blocking_text (CstAuthorizationChecklist *self)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  guint gaps;
+
+  if (!is_required (self))
+    return NULL;
+  if (self->items == NULL)
+    return g_strdup (_("Verify waits until the authorization checklist is read."));
+  if (self->pending > 0)
+    return g_strdup (_("Verify waits until the checklist is saved."));
+  gaps = count_gaps (self, names);
+  if (gaps == 0)
+    return NULL;
+  return g_strdup_printf (g_dngettext (NULL,
+                                       "Verify is unavailable until every element is present or not "
+                                       "applicable. %u element is missing or not checked: %s",
+                                       "Verify is unavailable until every element is present or not "
+                                       "applicable. %u elements are missing or not checked: %s",
+                                       gaps),
+                          gaps, names->str);
+}
+
+const char *
+cst_authorization_checklist_get_message (CstAuthorizationChecklist *self)
+{
+  return self->message;
+}
+
+guint
+cst_authorization_checklist_get_n_items (CstAuthorizationChecklist *self)
+{
+  return self->items != NULL ? self->items->len : 0;
+}
+
+const CstAuthorizationItem *
+cst_authorization_checklist_get_item (CstAuthorizationChecklist *self,
+                                      guint                      index)
+{
+  g_return_val_if_fail (self->items != NULL && index < self->items->len, NULL);
+  return g_ptr_array_index (self->items, index);
+}
+
+/* What clicking @finding's button in @code's row does. */
+void
+cst_authorization_checklist_set_finding (CstAuthorizationChecklist *self,
+                                         const char                *code,
+                                         CstAuthorizationFinding    finding)
+{
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->items_box)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = g_object_get_data (G_OBJECT (row), "buttons");
+
+      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "code"), code) != 0 || box == NULL)
+        continue;
+      for (GtkWidget *button = gtk_widget_get_first_child (box); button != NULL;
+           button = gtk_widget_get_next_sibling (button))
+        if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "finding")) == (int) finding)
+          {
+            gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+            return;
+          }
+    }
+  g_warning ("No checklist row %s", code);
+}
