@@ -705,6 +705,65 @@ test_facility_overlap_refused (void)
   g_assert_nonnull (strstr (error->message, "NC-facility-0"));
 }
 
+/* ------------------------------------------------------------ in passing */
+
+/* fees.md b.13, hand-computed for an attorney's 100 paper pages. */
+static void
+test_states_in_passing (void)
+{
+  static const struct { const char *state; gint64 cents; } expected[] = {
+    { "SC", 2500 + 30 * 65 + 70 * 50 },
+    { "TN", 1800 + 45 * 85 + 50 * 60 },
+    { "MT", 1500 + 100 * 50 },
+    { "AR", 1500 + 25 * 50 + 75 * 25 },
+    { "OK", 1000 + 100 * 50 },
+  };
+  CstFeeRequest r;
+
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_autoptr(CstFeeQuote) quote = NULL;
+
+      request_init (&r, expected[i].state, "2026-11-23", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 100);
+      quote = quote_ok (&r);
+      g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, expected[i].cents);
+    }
+}
+
+/* South Carolina caps electronic copies lower than paper ones. */
+static void
+test_south_carolina_caps (void)
+{
+  g_autoptr(CstFeeQuote) paper = NULL;
+  g_autoptr(CstFeeQuote) electronic = NULL;
+  g_autoptr(CstFeeQuote) patient = NULL;
+  g_autoptr(CstFeeQuote) indigent = NULL;
+  CstFeeRequest r;
+
+  request_init (&r, "SC", "2026-11-23", CST_FEE_REQUESTER_INSURER, CST_FEE_FORMAT_PAPER, 400);
+  paper = quote_ok (&r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (paper), ==, 20000);
+  assert_line (paper, "cap", 20000 - (2500 + 30 * 65 + 370 * 50));
+  request_init (&r, "SC", "2026-11-23", CST_FEE_REQUESTER_INSURER, CST_FEE_FORMAT_ELECTRONIC, 400);
+  electronic = quote_ok (&r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (electronic), ==, 15000);
+  g_assert_true (cst_fee_quote_is_unconfirmed (electronic));
+
+  /* The patient's own copy: no handling fee, whatever the state allows. */
+  request_init (&r, "SC", "2026-11-23", CST_FEE_REQUESTER_PATIENT, CST_FEE_FORMAT_PAPER, 10);
+  patient = quote_ok (&r);
+  assert_no_line (patient, "request-fee");
+
+  /* West Virginia: an indigent Social Security claimant pays nothing. */
+  request_init (&r, "WV", "2026-11-23", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 10);
+  r.purpose = CST_FEE_PURPOSE_BENEFITS_CLAIM;
+  r.indigent = TRUE;
+  indigent = quote_ok (&r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (indigent), ==, 0);
+  r.indigent = FALSE;
+  assert_refused (&r, CST_ERROR_NOT_FOUND, "WV");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -733,6 +792,8 @@ main (int    argc,
   g_test_add_func ("/fee/patient-state-expired", test_patient_state_expired);
   g_test_add_func ("/fee/json", test_json);
   g_test_add_func ("/fee/json-escaping", test_json_escaping);
+  g_test_add_func ("/fee/state/in-passing", test_states_in_passing);
+  g_test_add_func ("/fee/state/south-carolina-caps", test_south_carolina_caps);
   g_test_add_func ("/fee/facility/lower", test_facility_lower);
   g_test_add_func ("/fee/facility/never-higher", test_facility_never_higher);
   g_test_add_func ("/fee/facility/overlap-refused", test_facility_overlap_refused);

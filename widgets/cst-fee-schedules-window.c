@@ -33,6 +33,7 @@ struct _CstFeeSchedulesWindow
   GPtrArray         *schedules;   /* of CstFeeSchedule, the current versions */
   GPtrArray         *versions;    /* of CstFeeSchedule, of the selected key */
   CstFeeSchedule    *selected;
+  gboolean           creating;    /* the text is a new schedule, not an edit */
   guint              busy;
 };
 
@@ -94,11 +95,18 @@ schedule_row (CstFeeSchedule *schedule)
 }
 
 static void
+update_save_button (CstFeeSchedulesWindow *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button),
+                            self->busy == 0 && (self->selected || self->creating));
+}
+
+static void
 set_busy (CstFeeSchedulesWindow *self,
           gboolean               busy)
 {
   self->busy += busy ? 1 : -1;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), self->busy == 0 && self->selected);
+  update_save_button (self);
 }
 
 /* ---- versions of one schedule ------------------------------------------ */
@@ -171,6 +179,8 @@ static void
 row_selected_cb (CstFeeSchedulesWindow *self,
                  GtkListBoxRow         *row)
 {
+  if (row != NULL)
+    self->creating = FALSE;
   if (row != NULL && self->schedules != NULL)
     show_schedule (self, g_ptr_array_index (self->schedules, gtk_list_box_row_get_index (row)));
 }
@@ -241,7 +251,71 @@ saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
   g_clear_pointer (&self->selected, cst_fee_schedule_unref);
   self->selected = g_steal_pointer (&saved);
+  self->creating = FALSE;
   load (self);
+}
+
+static gboolean
+key_exists (CstFeeSchedulesWindow *self,
+            const char            *key)
+{
+  for (guint i = 0; self->schedules && i < self->schedules->len; i++)
+    if (g_str_equal (cst_fee_schedule_get_key (g_ptr_array_index (self->schedules, i)), key))
+      return TRUE;
+  return FALSE;
+}
+
+/* The edited text as the schedule to save: the next version of the selected
+ * one, or a new schedule whose name must not be taken already. */
+static CstFeeSchedule *
+schedule_to_save (CstFeeSchedulesWindow *self,
+                  const char            *text,
+                  GError               **error)
+{
+  g_autoptr(CstFeeSchedule) created = NULL;
+
+  if (!self->creating)
+    return cst_fee_schedule_new_version (self->selected, text, error);
+  created = cst_fee_schedule_new_from_text (text, error);
+  if (created != NULL && key_exists (self, cst_fee_schedule_get_key (created)))
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("A schedule named “%s” exists already; give the new one another name, or "
+                     "select the existing one to edit it."), cst_fee_schedule_get_key (created));
+      return NULL;
+    }
+  return g_steal_pointer (&created);
+}
+
+/* Starts a schedule of the hospital's own third-party amounts: the engine
+ * charges them where they come to less than the state maximum. */
+static void
+new_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstFeeSchedulesWindow *self = CST_FEE_SCHEDULES_WINDOW (widget);
+  const char *state = self->selected ? cst_fee_schedule_get_jurisdiction (self->selected) : "NY";
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *text = NULL;
+
+  if (g_str_equal (state, "US"))
+    state = "NY";
+  /* The keys stay in the data file's English; only the comment is the
+   * clerk's language. */
+  text = g_strdup_printf ("# %s\n[%s-facility]\nkind=facility\njurisdiction=%s\n"
+                          "requesters=attorney;insurer;other\neffective-from=%s\nconfidence=C\n"
+                          "citation=%s\npaper=1-:25\nelectronic=1-:10\n",
+                          _("The hospital's own amounts: charged instead of the state maximum where they come to less."),
+                          state, state, today, _("Hospital fee policy"));
+  g_clear_pointer (&self->selected, cst_fee_schedule_unref);
+  gtk_list_box_unselect_all (self->schedules_box);
+  self->creating = TRUE;
+  gtk_label_set_label (self->title_label, _("New Hospital Schedule"));
+  set_text (self->text_view, text);
+  set_text (self->compare_view, "");
+  show_message (self, NULL);
+  update_save_button (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
 }
 
 static void
@@ -252,10 +326,10 @@ save_action (GtkWidget *widget, const char *name, GVariant *param)
   g_autoptr(GError) error = NULL;
   CstFeeSchedule *edited;
 
-  if (self->selected == NULL || self->busy > 0)
+  if ((self->selected == NULL && !self->creating) || self->busy > 0)
     return;
   /* Checked here first, so a typo is reported before anything is sent. */
-  edited = cst_fee_schedule_new_version (self->selected, text, &error);
+  edited = schedule_to_save (self, text, &error);
   if (edited == NULL)
     {
       show_message (self, error->message);
@@ -299,6 +373,8 @@ cst_fee_schedules_window_class_init (CstFeeSchedulesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, version_chosen_cb);
   gtk_widget_class_install_action (widget_class, "schedules.save", NULL, save_action);
+  gtk_widget_class_install_action (widget_class, "schedules.new", NULL, new_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "schedules.new", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "schedules.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

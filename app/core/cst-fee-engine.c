@@ -321,7 +321,7 @@ add_state_lines (CstFeeQuote          *lines,
                  const CstFeeRequest  *r,
                  gboolean              individual)
 {
-  gint64 subtotal;
+  gint64 subtotal, cap;
 
   if (s->request_fee_cents > 0)
     {
@@ -369,8 +369,11 @@ add_state_lines (CstFeeQuote          *lines,
   if (s->minimum_cents > 0 && subtotal < s->minimum_cents)
     add_whole_line (lines, CST_FEE_LINE_MINIMUM, s, "minimum", 1, s->minimum_cents - subtotal);
   subtotal = lines_subtotal (lines);
-  if (s->cap_cents > 0 && subtotal > s->cap_cents)
-    add_whole_line (lines, CST_FEE_LINE_CAP, s, "cap", 1, s->cap_cents - subtotal);
+  cap = s->cap_cents;
+  if (s->electronic_cap_cents > 0 && (r->format == CST_FEE_FORMAT_ELECTRONIC || r->format == CST_FEE_FORMAT_MEDIA))
+    cap = s->electronic_cap_cents;
+  if (cap > 0 && subtotal > cap)
+    add_whole_line (lines, CST_FEE_LINE_CAP, s, "cap", 1, cap - subtotal);
   subtotal = lines_subtotal (lines);
   if (!individual && s->tax_basis_points > 0 && subtotal > 0)
     cst_fee_quote_add_line (lines, CST_FEE_LINE_TAX, s, "tax", 1,

@@ -75,6 +75,7 @@ struct _CstFeeSchedule
   gint64             certification_cents;
   gint64             minimum_cents;
   gint64             cap_cents;
+  gint64             electronic_cap_cents;  /* electronic and media copies; 0: cap_cents */
   CstFeePostage      postage;
   gint64             tax_basis_points;
   gint64             clerical_rate_cents;

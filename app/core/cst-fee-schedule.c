@@ -106,7 +106,7 @@ enum
   F_VERSION, F_KIND, F_JURISDICTION, F_PROVIDERS, F_REQUESTERS, F_PURPOSES,
   F_EFFECTIVE_FROM, F_EFFECTIVE_TO, F_CONFIDENCE, F_CITATION, F_SOURCE, F_NOTE,
   F_CONDITION, F_REQUEST_FEE_CENTS, F_REQUEST_FEE_LABEL, F_PER_YEAR_CENTS,
-  F_CERTIFICATION_CENTS, F_MINIMUM_CENTS, F_CAP_CENTS, F_POSTAGE, F_TAX_BASIS_POINTS,
+  F_CERTIFICATION_CENTS, F_MINIMUM_CENTS, F_CAP_CENTS, F_ELECTRONIC_CAP_CENTS, F_POSTAGE, F_TAX_BASIS_POINTS,
   F_CLERICAL_RATE_CENTS, F_CLERICAL_PER_MINUTES, F_CLERICAL_ROUND_UP,
   F_PAPER, F_ELECTRONIC, F_MEDIA, F_MICROFORM,
   F_PAPER_CONFIDENCE, F_ELECTRONIC_CONFIDENCE, F_MEDIA_CONFIDENCE, F_MICROFORM_CONFIDENCE,
@@ -134,6 +134,7 @@ static const CstFeeField fields[N_FIELDS] = {
   { "certification-cents", "certification_cents", CST_FEE_FIELD_INT },
   { "minimum-cents", "minimum_cents", CST_FEE_FIELD_INT },
   { "cap-cents", "cap_cents", CST_FEE_FIELD_INT },
+  { "electronic-cap-cents", "electronic_cap_cents", CST_FEE_FIELD_INT },
   { "postage", "postage", CST_FEE_FIELD_TEXT },
   { "tax-basis-points", "tax_basis_points", CST_FEE_FIELD_INT },
   { "clerical-rate-cents", "clerical_rate_cents", CST_FEE_FIELD_INT },
@@ -476,6 +477,8 @@ apply_field (CstFeeSchedule *s,
       return parse_int (k, name, value, CST_FEE_MAX_AMOUNT_CENTS, &s->minimum_cents, error);
     case F_CAP_CENTS:
       return parse_int (k, name, value, CST_FEE_MAX_AMOUNT_CENTS, &s->cap_cents, error);
+    case F_ELECTRONIC_CAP_CENTS:
+      return parse_int (k, name, value, CST_FEE_MAX_AMOUNT_CENTS, &s->electronic_cap_cents, error);
     case F_POSTAGE:
       if (g_str_equal (value, "actual"))
         s->postage = CST_FEE_POSTAGE_ACTUAL;
@@ -781,6 +784,7 @@ field_to_string (const CstFeeSchedule *s,
     case F_CERTIFICATION_CENTS: return int_or_null (s->certification_cents);
     case F_MINIMUM_CENTS: return int_or_null (s->minimum_cents);
     case F_CAP_CENTS: return int_or_null (s->cap_cents);
+    case F_ELECTRONIC_CAP_CENTS: return int_or_null (s->electronic_cap_cents);
     case F_POSTAGE: return g_strdup (s->postage == CST_FEE_POSTAGE_INCLUDED ? "included" : "actual");
     case F_TAX_BASIS_POINTS: return int_or_null (s->tax_basis_points);
     case F_CLERICAL_RATE_CENTS: return int_or_null (s->clerical_rate_cents);

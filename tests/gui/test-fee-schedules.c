@@ -87,6 +87,49 @@ test_clerk_cannot_save (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A hospital's own, lower amounts: a new schedule of kind facility, which
+ * the engine then charges instead of the state maximum. */
+static void
+test_admin_adds_hospital_schedule (void)
+{
+  CstFeeSchedulesWindow *window = open_as ("custodian_admin");
+  guint before = cst_fee_schedules_window_get_n_schedules (window);
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(CstFeeQuote) quote = NULL;
+  CstFeeRequest r;
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.new", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
+  wait_idle (window);
+  g_assert_null (cst_fee_schedules_window_get_message (window));
+  g_assert_cmpuint (cst_fee_schedules_window_get_n_schedules (window), ==, before + 1);
+  g_assert_cmpint (cst_fee_schedules_window_get_version (window), ==, 1);
+
+  /* The same name twice is refused before anything is sent. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.new", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
+  wait_idle (window);
+  g_assert_nonnull (strstr (cst_fee_schedules_window_get_message (window), "TX-facility"));
+  g_assert_cmpuint (cst_fee_schedules_window_get_n_schedules (window), ==, before + 1);
+
+  set = cst_fee_store_load_schedules (conn, &error);
+  g_assert_no_error (error);
+  cst_fee_request_init (&r);
+  g_assert_true (cst_fee_request_set_jurisdiction (&r, "TX", NULL));
+  g_date_set_time_t (&r.received, time (NULL));
+  r.requester = CST_FEE_REQUESTER_ATTORNEY;
+  r.format = CST_FEE_FORMAT_PAPER;
+  r.pages = 100;
+  quote = cst_fee_engine_quote (set, &r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, 100 * 25);
+  g_assert_cmpint (cst_fee_quote_get_state_ceiling_cents (quote), >, 100 * 25);
+  g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "TX-facility@1");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -97,6 +140,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add_func ("/fee-schedules/admin-edits", test_admin_edits);
   g_test_add_func ("/fee-schedules/clerk-cannot-save", test_clerk_cannot_save);
+  g_test_add_func ("/fee-schedules/admin-adds-hospital-schedule", test_admin_adds_hospital_schedule);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
