@@ -83,6 +83,8 @@ refuse (GError    **error,
   return FALSE;
 }
 
+/* @what is untranslated (N_): translating costs more than a whole quote, so
+ * it is done only when the value is refused. */
 static gboolean
 check_amount (const char *what,
               gint64      value,
@@ -93,11 +95,11 @@ check_amount (const char *what,
     return TRUE;
   if (value < 0)
     return refuse (error, CST_ERROR_INVALID_INPUT, _("%s cannot be negative (%" PRId64 ")."),
-                   what, value);
+                   _(what), value);
   if (value > max)
     return refuse (error, CST_ERROR_INVALID_INPUT,
                    _("%s of %" PRId64 " is not believable; the limit is %" PRId64 "."),
-                   what, value, max);
+                   _(what), value, max);
   return TRUE;
 }
 
@@ -119,14 +121,14 @@ check_request (CstFeeScheduleSet   *set,
                                                      "purpose, format, delivery or method."));
   if (!g_date_valid (&r->received))
     return refuse (error, CST_ERROR_INVALID_INPUT, _("The request has no valid received date."));
-  if (!check_amount (_("The page count"), r->pages, CST_FEE_MAX_PAGES, error) ||
-      !check_amount (_("The years of records"), r->years, CST_FEE_MAX_YEARS, error) ||
-      !check_amount (_("Postage"), r->postage_cents, CST_FEE_MAX_AMOUNT_CENTS, error) ||
-      !check_amount (_("Labor minutes"), r->labor_minutes, CST_FEE_MAX_MINUTES, error) ||
-      !check_amount (_("The hourly rate"), r->hourly_rate_cents, CST_FEE_MAX_AMOUNT_CENTS, error) ||
-      !check_amount (_("Supplies"), r->supplies_cents, CST_FEE_MAX_AMOUNT_CENTS, error) ||
-      !check_amount (_("Search minutes"), r->search_minutes, CST_FEE_MAX_MINUTES, error) ||
-      !check_amount (_("Summary minutes"), r->summary_minutes, CST_FEE_MAX_MINUTES, error))
+  if (!check_amount (N_("The page count"), r->pages, CST_FEE_MAX_PAGES, error) ||
+      !check_amount (N_("The years of records"), r->years, CST_FEE_MAX_YEARS, error) ||
+      !check_amount (N_("Postage"), r->postage_cents, CST_FEE_MAX_AMOUNT_CENTS, error) ||
+      !check_amount (N_("Labor minutes"), r->labor_minutes, CST_FEE_MAX_MINUTES, error) ||
+      !check_amount (N_("The hourly rate"), r->hourly_rate_cents, CST_FEE_MAX_AMOUNT_CENTS, error) ||
+      !check_amount (N_("Supplies"), r->supplies_cents, CST_FEE_MAX_AMOUNT_CENTS, error) ||
+      !check_amount (N_("Search minutes"), r->search_minutes, CST_FEE_MAX_MINUTES, error) ||
+      !check_amount (N_("Summary minutes"), r->summary_minutes, CST_FEE_MAX_MINUTES, error))
     return FALSE;
   if (needs_pages && r->pages == CST_FEE_UNSET)
     return refuse (error, CST_ERROR_INVALID_INPUT, _("The page count is missing; a fee cannot be quoted without it."));
@@ -275,7 +277,7 @@ add_tier_lines (CstFeeQuote          *q,
       const CstFeeTier *t = &rates->tiers[i];
       gint64 last = t->last ? MIN (t->last, pages) : pages;
       gint64 n = last - t->first + 1;
-      char rule[32];
+      char rule[48];
       CstFeeLine *line;
 
       if (n <= 0)

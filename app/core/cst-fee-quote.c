@@ -136,7 +136,9 @@ cst_fee_quote_add_line (CstFeeQuote          *quote,
   memset (line, 0, sizeof *line);
   line->kind = kind;
   line->schedule = schedule;
-  g_strlcpy (line->rule, rule, sizeof line->rule);
+  /* Not g_strlcpy: it walks the whole source and copies byte by byte, a
+   * sixth of a quote's time. */
+  memcpy (line->rule, rule, strnlen (rule, sizeof line->rule - 1));
   line->quantity = quantity;
   line->unit = unit;
   line->exact = exact;
