@@ -16,10 +16,13 @@
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-withholding.h"
 
 typedef struct
 {
   const CstDocumentTemplate *tpl;
+  CstDocumentTemplate       *shipped;   /* the shipped wording, loaded on first need */
+  gboolean                   no_shipped;
   GHashTable                *values;
   CstPdf                    *pdf;
   const char                *language;
@@ -30,6 +33,7 @@ doc_clear (Doc *doc)
 {
   g_clear_pointer (&doc->values, g_hash_table_unref);
   g_clear_pointer (&doc->pdf, cst_pdf_free);
+  g_clear_pointer (&doc->shipped, cst_document_template_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Doc, doc_clear)
@@ -47,6 +51,47 @@ put (GHashTable *values,
      char       *text)
 {
   g_hash_table_replace (values, (gpointer) name, text ? text : g_strdup (""));
+}
+
+/* Wording this version of Custodian added after a hospital saved its
+ * template (labels, the withheld section) comes from the shipped
+ * template of the same kind and language, so the letter stays in one
+ * language and never silently drops a section the law requires. */
+static char *
+expand_or_shipped (Doc        *doc,
+                   const char *key)
+{
+  char *text = cst_document_template_expand (doc->tpl, key, doc->values);
+
+  if (*text || cst_document_template_get_id (doc->tpl) == 0)
+    return text;
+  if (doc->shipped == NULL && !doc->no_shipped)
+    {
+      doc->shipped = cst_document_template_new_default (cst_document_template_get_kind (doc->tpl),
+                                                        doc->language, NULL);
+      doc->no_shipped = doc->shipped == NULL;
+    }
+  if (doc->shipped == NULL)
+    return text;
+  g_free (text);
+  return cst_document_template_expand (doc->shipped, key, doc->values);
+}
+
+/* The template's word for a database code (key "PREFIX_NICK"), or the
+ * program's translation when the template has none. */
+static char *
+code_label (Doc        *doc,
+            const char *prefix,
+            const char *nick,
+            const char *fallback)
+{
+  g_autofree char *key = g_strconcat (prefix, "_", nick ? nick : "", NULL);
+  char *text = expand_or_shipped (doc, key);
+
+  if (*text)
+    return text;
+  g_free (text);
+  return g_strdup (fallback);
 }
 
 static char *
@@ -71,10 +116,11 @@ patient_name (CstRequest *request)
 }
 
 static void
-put_request_values (GHashTable  *values,
-                    CstRequest  *request,
-                    const char  *language)
+put_request_values (Doc         *doc,
+                    CstRequest  *request)
 {
+  GHashTable *values = doc->values;
+  const char *language = doc->language;
   g_autofree char *address = NULL;
   g_autofree char *reason = NULL;
   g_autofree char *extension = NULL;
@@ -96,8 +142,11 @@ put_request_values (GHashTable  *values,
   put (values, "denial_reason", g_strdup (reason));
   put (values, "extension_reason", g_strdup (extension));
   put (values, "records", types && types[0] ? g_strjoinv (", ", types) : g_strdup ("—"));
-  put (values, "format", g_strdup (cst_record_format_get_label (format)));
-  put (values, "delivery", g_strdup (cst_delivery_method_get_label (delivery)));
+  put (values, "format", code_label (doc, "format", cst_enum_to_nick (CST_TYPE_RECORD_FORMAT, format),
+                                     cst_record_format_get_label (format)));
+  put (values, "delivery", code_label (doc, "delivery",
+                                       cst_enum_to_nick (CST_TYPE_DELIVERY_METHOD, delivery),
+                                       cst_delivery_method_get_label (delivery)));
   put (values, "page_count", pages >= 0 ? g_strdup_printf ("%d", pages) : NULL);
 }
 
@@ -129,7 +178,7 @@ doc_begin (Doc                       *doc,
   put (doc->values, "period_from", cst_pdf_format_date (options->period_from, doc->language));
   put (doc->values, "period_to", cst_pdf_format_date (options->period_to, doc->language));
   if (request != NULL)
-    put_request_values (doc->values, request, doc->language);
+    put_request_values (doc, request);
 
   if ((doc->pdf = cst_pdf_new (options->paper, error)) == NULL)
     return FALSE;
@@ -238,9 +287,45 @@ fields (Doc         *doc,
 
 /* --- letters --- */
 
+/* What a partial release left out, each part with its category's
+ * wording and the clerk's description (45 CFR 164.524(d)(2)). */
+static void
+withheld_section (Doc       *doc,
+                  GPtrArray *withheld)
+{
+  g_autofree char *heading_text = expand_or_shipped (doc, "withheld_heading");
+  g_autofree char *intro = expand_or_shipped (doc, "withheld_intro");
+  g_autofree char *reason_title = expand_or_shipped (doc, "withheld_col_reason");
+  g_autofree char *description_title = expand_or_shipped (doc, "withheld_col_description");
+  g_autofree char *review = expand_or_shipped (doc, "withheld_review");
+  const CstPdfColumn columns[] = {
+    { reason_title, 0.45, CST_PDF_ALIGN_LEFT },
+    { description_title, 0, CST_PDF_ALIGN_LEFT },
+  };
+  CstPdfTable *table;
+
+  cst_pdf_heading (doc->pdf, *heading_text ? heading_text : _("What was not released, and why"));
+  if (*intro)
+    cst_pdf_paragraph (doc->pdf, intro);
+  table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+  for (guint i = 0; i < withheld->len; i++)
+    {
+      const CstWithholding *w = g_ptr_array_index (withheld, i);
+      g_autofree char *reason = code_label (doc, "withheld", cst_withheld_reason_to_nick (w->reason),
+                                            cst_withheld_reason_get_label (w->reason));
+      const char *cells[] = { reason, w->description };
+
+      cst_pdf_table_row (table, cells);
+    }
+  cst_pdf_table_end (table);
+  if (*review)
+    cst_pdf_paragraph (doc->pdf, review);
+}
+
 static void
 cover_letter (Doc        *doc,
-              CstRequest *request)
+              CstRequest *request,
+              GPtrArray  *withheld)
 {
   g_autoptr(GDate) from = NULL;
   g_autoptr(GDate) to = NULL;
@@ -259,6 +344,8 @@ cover_letter (Doc        *doc,
   paragraph (doc, "greeting");
   paragraph (doc, "body");
   fields (doc, list, pages >= 0 ? G_N_ELEMENTS (list) : G_N_ELEMENTS (list) - 1);
+  if (withheld != NULL && withheld->len > 0)
+    withheld_section (doc, withheld);
   paragraph (doc, "closing");
 }
 
@@ -282,18 +369,13 @@ extension_notice (Doc *doc)
   paragraph (doc, "closing");
 }
 
-/**
- * cst_document_render_letter:
- * @tpl: a cover-letter, denial-letter or extension-notice template
- *
- * Returns: (transfer full): the PDF
- */
-GBytes *
-cst_document_render_letter (const CstDocumentTemplate *tpl,
-                            CstRequest                *request,
-                            const CstDocumentOptions  *options,
-                            guint                     *n_pages,
-                            GError                   **error)
+static GBytes *
+render_letter (const CstDocumentTemplate *tpl,
+               CstRequest                *request,
+               GPtrArray                 *withheld,
+               const CstDocumentOptions  *options,
+               guint                     *n_pages,
+               GError                   **error)
 {
   g_auto(Doc) doc = { 0 };
   CstDocumentKind kind = cst_document_template_get_kind (tpl);
@@ -303,7 +385,7 @@ cst_document_render_letter (const CstDocumentTemplate *tpl,
   address_block (&doc);
   heading (&doc, "heading");
   if (kind == CST_DOCUMENT_COVER_LETTER)
-    cover_letter (&doc, request);
+    cover_letter (&doc, request, withheld);
   else if (kind == CST_DOCUMENT_DENIAL_LETTER)
     denial_letter (&doc);
   else if (kind == CST_DOCUMENT_EXTENSION_NOTICE)
@@ -317,6 +399,40 @@ cst_document_render_letter (const CstDocumentTemplate *tpl,
   cst_pdf_space (doc.pdf, 12);
   paragraph (&doc, "signature");
   return doc_end (&doc, n_pages, error);
+}
+
+/**
+ * cst_document_render_letter:
+ * @tpl: a cover-letter, denial-letter or extension-notice template
+ *
+ * Returns: (transfer full): the PDF
+ */
+GBytes *
+cst_document_render_letter (const CstDocumentTemplate *tpl,
+                            CstRequest                *request,
+                            const CstDocumentOptions  *options,
+                            guint                     *n_pages,
+                            GError                   **error)
+{
+  return render_letter (tpl, request, NULL, options, n_pages, error);
+}
+
+/**
+ * cst_document_render_cover_letter:
+ * @withheld: (nullable) (element-type CstWithholding): what the release
+ *   left out, in the order recorded
+ *
+ * Returns: (transfer full): the PDF
+ */
+GBytes *
+cst_document_render_cover_letter (const CstDocumentTemplate *tpl,
+                                  CstRequest                *request,
+                                  GPtrArray                 *withheld,
+                                  const CstDocumentOptions  *options,
+                                  guint                     *n_pages,
+                                  GError                   **error)
+{
+  return render_letter (tpl, request, withheld, options, n_pages, error);
 }
 
 /* --- invoice --- */

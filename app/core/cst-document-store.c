@@ -17,6 +17,7 @@
 #include "custodian/cst-document-store.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-withholding.h"
 
 static char *
 id_text (gint64 id)
@@ -313,6 +314,7 @@ render_kind (PGconn                    *conn,
 {
   g_autoptr(CstInvoice) loaded = NULL;
   g_autoptr(GPtrArray) disclosures = NULL;
+  g_autoptr(GPtrArray) withheld = NULL;
   gint64 patient_id = 0;
 
   switch (cst_document_template_get_kind (tpl))
@@ -329,6 +331,11 @@ render_kind (PGconn                    *conn,
         return NULL;
       return cst_document_render_accounting (tpl, request, disclosures, options, n_pages, error);
     case CST_DOCUMENT_COVER_LETTER:
+      /* The letter says what was withheld and why, from the recorded rows. */
+      withheld = cst_withholding_list (conn, request, error);
+      if (withheld == NULL)
+        return NULL;
+      return cst_document_render_cover_letter (tpl, request, withheld, options, n_pages, error);
     case CST_DOCUMENT_DENIAL_LETTER:
     case CST_DOCUMENT_EXTENSION_NOTICE:
     default:

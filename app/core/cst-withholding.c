@@ -47,6 +47,12 @@ cst_withheld_reason_get_label (CstWithheldReason reason)
     }
 }
 
+const char *
+cst_withheld_reason_to_nick (CstWithheldReason reason)
+{
+  return (guint) reason < G_N_ELEMENTS (reason_nicks) ? reason_nicks[reason] : NULL;
+}
+
 gboolean
 cst_withheld_reason_from_nick (const char        *nick,
                                CstWithheldReason *reason)

@@ -131,6 +131,14 @@ GBytes *cst_document_render_letter           (const CstDocumentTemplate *tpl,
                                               const CstDocumentOptions  *options,
                                               guint                     *n_pages,
                                               GError                   **error);
+/* A cover letter that also lists what was withheld and why: @withheld
+ * holds CstWithholding (cst-withholding.h); NULL or empty, nothing was. */
+GBytes *cst_document_render_cover_letter     (const CstDocumentTemplate *tpl,
+                                              CstRequest                *request,
+                                              GPtrArray                 *withheld,
+                                              const CstDocumentOptions  *options,
+                                              guint                     *n_pages,
+                                              GError                   **error);
 GBytes *cst_document_render_accounting       (const CstDocumentTemplate *tpl,
                                               CstRequest                *request,
                                               GPtrArray                 *disclosures,

@@ -26,7 +26,8 @@ typedef struct
 
 void        cst_withholding_free   (CstWithholding     *withholding);
 const char *cst_withheld_reason_get_label (CstWithheldReason reason);
-/* The database's name of a reason (withholding_reason), back to the enum. */
+/* The database's name of a reason (withholding_reason), and back. */
+const char *cst_withheld_reason_to_nick   (CstWithheldReason  reason);
 gboolean    cst_withheld_reason_from_nick (const char        *nick,
                                            CstWithheldReason *reason);
 gboolean    cst_withholding_record (PGconn             *conn,
