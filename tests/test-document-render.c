@@ -363,6 +363,50 @@ test_issued_invoice (void)
   g_assert_nonnull (strstr (text, "Totaldue$45.00"));
 }
 
+/* A correction is a new adjustment invoice; the printed invoice lists it
+ * after the original lines and totals what is owed now. */
+static void
+test_adjusted_invoice (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-9");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(CstFeeInvoice) adjustment = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  const char *credit, *postage;
+
+  res = cst_db_exec (conn,
+    "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents,"
+    " total_cents, lines, justification) VALUES ($1::bigint, 'state-schedule', 'NY',"
+    " current_date, 4889, 4889, '[{\"description\": \"Paper copies\", \"quantity\": 60,"
+    " \"unit_cents\": 75, \"amount_cents\": 4500, \"rule\": \"NY-PAGE\","
+    " \"citation\": \"N.Y. Pub. Health Law § 18\", \"chargeable\": true},"
+    " {\"description\": \"Postage\", \"quantity\": 1, \"unit_cents\": 389,"
+    " \"amount_cents\": 389, \"rule\": \"postage\", \"chargeable\": true}]', '{}') RETURNING id",
+    1, params, &error);
+  g_assert_no_error (error);
+  adjustment = cst_fee_store_issue_adjustment (conn, cst_db_int64 (res, 0, 0), -389,
+                                               "Picked up in person, no postage", &error);
+  g_assert_no_error (error);
+  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o, NULL,
+                                   &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &text);
+  postage = strstr (text, "Postage");
+  credit = strstr (text, "Pickedupinperson,nopostage");
+  g_assert_nonnull (postage);
+  g_assert_nonnull (credit);
+  g_assert_true (credit > postage);
+  g_assert_nonnull (strstr (text, "-$3.89"));
+  g_assert_nonnull (strstr (text, "Totaldue$45.00"));
+}
+
 /* A requester named like a placeholder is printed as typed. */
 static void
 test_expansion_is_one_pass (void)
@@ -399,6 +443,7 @@ main (int    argc,
   g_test_add_func ("/document/template-versions", test_template_versions);
   g_test_add_func ("/document/no-invoice-issued", test_no_invoice_issued);
   g_test_add_func ("/document/issued-invoice", test_issued_invoice);
+  g_test_add_func ("/document/adjusted-invoice", test_adjusted_invoice);
   g_test_add_func ("/document/expansion-is-one-pass", test_expansion_is_one_pass);
   status = g_test_run ();
   cst_test_db_free (db);

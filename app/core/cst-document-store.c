@@ -256,8 +256,9 @@ cst_document_store_record_rendering (PGconn                    *conn,
 /**
  * cst_document_store_load_invoice:
  *
- * The newest invoice issued for @request (adjustment invoices are not
- * printed here), with the lines frozen in it that may be charged.
+ * The newest invoice issued for @request, with the lines frozen in it that
+ * may be charged, followed by the lines of its adjustment invoices in the
+ * order they were issued, so the total printed is what is owed now.
  *
  * Returns: (transfer full): the invoice, or %NULL with CST_ERROR_NOT_FOUND
  */
@@ -269,14 +270,17 @@ cst_document_store_load_invoice (PGconn      *conn,
   g_autofree char *request_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
   const char *params[] = { request_id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT i.number, i.issued_at::date, l->>'description', (l->>'quantity')::bigint,"
+    "WITH i AS (SELECT id, number, issued_at FROM invoices"
+    "           WHERE request_id = $1::bigint AND adjusts_invoice_id IS NULL"
+    "           ORDER BY issued_at DESC, id DESC LIMIT 1),"
+    " d AS (SELECT v.id, v.issued_at, v.lines, v.adjusts_invoice_id IS NOT NULL AS adjustment"
+    "       FROM invoices v JOIN i ON v.id = i.id OR v.adjusts_invoice_id = i.id)"
+    " SELECT i.number, i.issued_at::date, l->>'description', (l->>'quantity')::bigint,"
     " (l->>'unit_cents')::bigint, (l->>'amount_cents')::bigint, l->>'rule', l->>'citation'"
-    " FROM (SELECT number, issued_at, lines FROM invoices"
-    "       WHERE request_id = $1::bigint AND adjusts_invoice_id IS NULL"
-    "       ORDER BY issued_at DESC, id DESC LIMIT 1) i"
-    " LEFT JOIN LATERAL jsonb_array_elements(i.lines) WITH ORDINALITY AS e(l, n)"
+    " FROM i LEFT JOIN d ON true"
+    " LEFT JOIN LATERAL jsonb_array_elements(d.lines) WITH ORDINALITY AS e(l, n)"
     "   ON COALESCE((e.l->>'chargeable')::boolean, true)"
-    " ORDER BY e.n", 1, params, error);
+    " ORDER BY d.adjustment, d.issued_at, d.id, e.n", 1, params, error);
   CstInvoice *invoice;
 
   if (res == NULL)
