@@ -74,6 +74,8 @@ struct _CstRequestDetail
   gboolean         filling;
   gboolean         busy;
   guint            quote_idle_id;
+  gboolean         edited_while_saving;
+  gboolean         waiting_for_server;
 };
 
 G_DEFINE_FINAL_TYPE (CstRequestDetail, cst_request_detail, GTK_TYPE_WIDGET)
@@ -369,6 +371,7 @@ field_changed_cb (CstRequestDetail *self)
     {
       set_dirty (self, TRUE);
       queue_quote_update (self);
+      self->edited_while_saving |= self->busy;
     }
 }
 
@@ -425,7 +428,14 @@ finish_change (CstRequestDetail *self,
     }
   show_error (self, NULL);
   gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
-  if (request == self->request)
+  /* Typed on while the save waited for the server: keep the form, and
+   * let the next save build on the version just stored. */
+  if (request == self->request && self->edited_while_saving)
+    {
+      g_clear_object (&self->base);
+      self->base = cst_request_copy (request);
+    }
+  else if (request == self->request)
     load_from_request (self);
   return g_steal_pointer (&request);
 }
@@ -458,8 +468,25 @@ save_action (GtkWidget  *widget,
     }
   show_error (self, NULL);
   set_busy (self, TRUE);
+  self->edited_while_saving = FALSE;
   cst_request_store_save_async (self->store, mine, self->cancellable, change_done_cb,
                                 g_object_ref (self));
+}
+
+/* A save that could not reach the server waits in the store and goes
+ * out when it is back (CstRequestStore:n-pending-saves); say so. */
+static void
+pending_saves_cb (CstRequestDetail *self)
+{
+  gboolean waiting = self->request != NULL &&
+                     cst_request_store_has_pending_save (self->store, cst_request_get_id (self->request));
+
+  if (waiting)
+    show_error (self, _("The server cannot be reached. Your changes are kept here and will be "
+                        "saved when the server is back."));
+  else if (self->waiting_for_server)
+    show_error (self, NULL);
+  self->waiting_for_server = waiting;
 }
 
 static void
@@ -789,6 +816,9 @@ cst_request_detail_set_store (CstRequestDetail *self,
                               CstRequestStore  *store)
 {
   g_set_object (&self->store, store);
+  if (store != NULL)
+    g_signal_connect_object (store, "notify::n-pending-saves", G_CALLBACK (pending_saves_cb), self,
+                             G_CONNECT_SWAPPED);
   cst_fee_quote_panel_set_connection (self->fee_panel,
                                       store ? cst_request_store_get_connection (store) : NULL);
   cst_authorization_checklist_set_connection (self->auth_checklist,

@@ -5,6 +5,14 @@
  * object in place, so rows and the detail pane bound to it refresh
  * without the list being rebuilt.  All database work goes through the
  * CstConnection worker; this object lives on the main thread only.
+ *
+ * A save that fails because the server cannot be reached is not lost: it
+ * waits in a queue, with the version the clerk's edit was based on, and is
+ * sent again when the connection is back (retried with backoff, and at
+ * once when any other call or the change listener finds the server up).
+ * Its caller's callback runs only then, with the stored request or, when
+ * another clerk saved in between, the usual conflict, so the optimistic
+ * lock and the form's merge work exactly as for an online save.
  */
 #define G_LOG_DOMAIN "cst-request-store"
 
@@ -21,6 +29,7 @@
 #include "cst-request-store-private.h"
 
 #define NOTIFY_CHANNEL "custodian_requests"
+#define MAX_SAVE_RETRY_SECONDS 10
 
 struct _CstRequestStore
 {
@@ -31,6 +40,9 @@ struct _CstRequestStore
   GPtrArray     *items;   /* of CstRequest */
   GHashTable    *by_id;   /* gint64 id → CstRequest (borrowed from items) */
   guint          loading;
+  GQueue         pending_saves;  /* of PendingSave, oldest first */
+  guint          retry_id;
+  guint          retry_backoff;  /* seconds; 0 after a save got through */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -42,6 +54,7 @@ enum {
   PROP_0,
   PROP_LOADING,
   PROP_N_ITEMS,
+  PROP_N_PENDING_SAVES,
   N_PROPS
 };
 
@@ -86,6 +99,18 @@ op_new (OpKind      kind,
   op->id = request ? cst_request_get_id (request) : 0;
   g_date_clear (&op->date, 1);
   return op;
+}
+
+static Op *
+op_copy (const Op *op)
+{
+  Op *copy = op_new (op->kind, op->request);
+
+  copy->id = op->id;
+  copy->to = op->to;
+  copy->reason = g_strdup (op->reason);
+  copy->date = op->date;
+  return copy;
 }
 
 /* The facility's letterhead comes from the settings, when installed. */
@@ -246,6 +271,117 @@ run_change (CstRequestStore     *self,
                             g_object_unref, cancellable, change_done_cb, task);
 }
 
+typedef struct
+{
+  GTask    *task;     /* the caller's, finished when the save gets through */
+  Op       *op;       /* the edit, with the version it was based on */
+  gboolean  sending;  /* on its way to the server right now */
+} PendingSave;
+
+static void
+pending_save_free (PendingSave *pending)
+{
+  g_clear_object (&pending->task);
+  g_clear_pointer (&pending->op, op_free);
+  g_free (pending);
+}
+
+static void send_save (CstRequestStore *self,
+                       PendingSave     *pending);
+
+/* Sends every waiting save again, in the order they were made; the
+ * connection runs them one by one. */
+static void
+retry_pending_saves (CstRequestStore *self)
+{
+  g_clear_handle_id (&self->retry_id, g_source_remove);
+  for (GList *l = self->pending_saves.head; l != NULL; l = l->next)
+    {
+      PendingSave *pending = l->data;
+
+      if (!pending->sending)
+        send_save (self, pending);
+    }
+}
+
+static gboolean
+retry_cb (gpointer user_data)
+{
+  CstRequestStore *self = user_data;
+
+  self->retry_id = 0;
+  retry_pending_saves (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The save could not reach the server: it waits, and all waiting saves are
+ * tried again after 1, 2, 4 … seconds, or as soon as the server answers. */
+static void
+keep_waiting (CstRequestStore *self,
+              PendingSave     *pending)
+{
+  if (g_queue_find (&self->pending_saves, pending) == NULL)
+    {
+      g_queue_push_tail (&self->pending_saves, pending);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING_SAVES]);
+    }
+  if (self->retry_id != 0)
+    return;
+  self->retry_backoff = self->retry_backoff ? MIN (self->retry_backoff * 2, MAX_SAVE_RETRY_SECONDS) : 1;
+  g_debug ("Server unreachable; retrying %u pending save(s) in %u s",
+           g_queue_get_length (&self->pending_saves), self->retry_backoff);
+  self->retry_id = g_timeout_add_seconds (self->retry_backoff, retry_cb, self);
+}
+
+static void
+save_done_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  PendingSave *pending = user_data;
+  CstRequestStore *self = g_task_get_source_object (pending->task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) fresh = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  pending->sending = FALSE;
+  if (fresh == NULL && g_error_matches (error, CST_ERROR, CST_ERROR_CONNECTION))
+    {
+      keep_waiting (self, pending);
+      return;
+    }
+  self->retry_backoff = 0;
+  if (g_queue_remove (&self->pending_saves, pending))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_PENDING_SAVES]);
+  if (fresh == NULL)
+    {
+      if (g_error_matches (error, CST_ERROR, CST_ERROR_NOT_FOUND))
+        forget (self, pending->op->id);
+      g_task_return_error (pending->task, g_steal_pointer (&error));
+    }
+  else
+    g_task_return_pointer (pending->task, absorb (self, fresh), g_object_unref);
+  pending_save_free (pending);
+  /* The server answered: whatever waited for it can go now. */
+  retry_pending_saves (self);
+}
+
+/* Not cancellable: the clerk may leave the form, the edit is still saved. */
+static void
+send_save (CstRequestStore *self,
+           PendingSave     *pending)
+{
+  pending->sending = TRUE;
+  cst_connection_run_async (self->connection, run_op, op_copy (pending->op), (GDestroyNotify) op_free,
+                            g_object_unref, NULL, save_done_cb, pending);
+}
+
+static void
+online_cb (CstRequestStore *self)
+{
+  if (cst_connection_get_online (self->connection))
+    retry_pending_saves (self);
+}
+
 /* "update:42:7" → apply the change to request 42 unless we have version 7. */
 static void
 notification_cb (CstRequestStore *self,
@@ -275,6 +411,7 @@ resumed_cb (CstRequestStore *self)
 {
   /* Changes announced while we were offline were lost: read everything. */
   cst_request_store_load_async (self, NULL, NULL, NULL);
+  retry_pending_saves (self);
 }
 
 static GType
@@ -314,6 +451,9 @@ cst_request_store_dispose (GObject *object)
   CstRequestStore *self = CST_REQUEST_STORE (object);
 
   g_clear_object (&self->listener);
+  /* Each pending save holds a reference through its task, so none is left
+   * by now; only the timer may be. */
+  g_clear_handle_id (&self->retry_id, g_source_remove);
   G_OBJECT_CLASS (cst_request_store_parent_class)->dispose (object);
 }
 
@@ -344,6 +484,9 @@ cst_request_store_get_property (GObject    *object,
     case PROP_N_ITEMS:
       g_value_set_uint (value, self->items->len);
       break;
+    case PROP_N_PENDING_SAVES:
+      g_value_set_uint (value, g_queue_get_length (&self->pending_saves));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -364,6 +507,14 @@ cst_request_store_class_init (CstRequestStoreClass *klass)
   properties[PROP_N_ITEMS] =
     g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /**
+   * CstRequestStore:n-pending-saves:
+   *
+   * Saves that could not reach the server and wait to be sent again.
+   */
+  properties[PROP_N_PENDING_SAVES] =
+    g_param_spec_uint ("n-pending-saves", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -372,6 +523,7 @@ cst_request_store_init (CstRequestStore *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
   self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_queue_init (&self->pending_saves);
 }
 
 CstRequestStore *
@@ -383,7 +535,32 @@ cst_request_store_new (CstConnection *connection)
 
   self = g_object_new (CST_TYPE_REQUEST_STORE, NULL);
   self->connection = g_object_ref (connection);
+  g_signal_connect_object (connection, "notify::online", G_CALLBACK (online_cb), self,
+                           G_CONNECT_SWAPPED);
   return self;
+}
+
+guint
+cst_request_store_get_n_pending_saves (CstRequestStore *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), 0);
+  return g_queue_get_length (&self->pending_saves);
+}
+
+/**
+ * cst_request_store_has_pending_save:
+ *
+ * Whether an edit of request @id waits for the server to be back.
+ */
+gboolean
+cst_request_store_has_pending_save (CstRequestStore *self,
+                                    gint64           id)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), FALSE);
+  for (GList *l = self->pending_saves.head; l != NULL; l = l->next)
+    if (((PendingSave *) l->data)->op->id == id)
+      return TRUE;
+  return FALSE;
 }
 
 CstConnection *
@@ -507,6 +684,14 @@ cst_request_store_create_async (CstRequestStore     *self,
               cancellable, callback, user_data);
 }
 
+/**
+ * cst_request_store_save_async:
+ * @edited: the clerk's copy, carrying the version the edit was based on
+ *
+ * Saves @edited.  When the server cannot be reached the save waits (see
+ * #CstRequestStore:n-pending-saves) and @callback runs once it got
+ * through, or was refused, after the connection came back.
+ */
 void
 cst_request_store_save_async (CstRequestStore     *self,
                               CstRequest          *edited,
@@ -514,8 +699,14 @@ cst_request_store_save_async (CstRequestStore     *self,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
 {
-  run_change (self, op_new (OP_SAVE, edited), cst_request_store_save_async,
-              cancellable, callback, user_data);
+  PendingSave *pending = g_new0 (PendingSave, 1);
+
+  g_return_if_fail (CST_IS_REQUEST_STORE (self));
+
+  pending->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (pending->task, cst_request_store_save_async);
+  pending->op = op_new (OP_SAVE, edited);
+  send_save (self, pending);
 }
 
 void
