@@ -75,6 +75,36 @@ test_blank (void)
   g_assert_false (cst_input_is_blank (" x "));
 }
 
+static void
+test_parse_money (void)
+{
+  static const struct { const char *text; gint64 cents; } good[] = {
+    { "12", 1200 }, { "-3.89", -389 }, { "$1,250.00", 125000 }, { " +0.5 ", 50 },
+    { "\xe2\x88\x92" "4,50", -450 }, { "1,234", 123400 }, { "1,234,567.8", 123456780 },
+  };
+  static const char *const bad[] = { "", "-", "$", "abc", "1.234", "1..2", "12$", "1e3", "--1",
+                                     ".5", "99999999999999999999" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 cents = 0;
+
+      g_assert_true (cst_input_parse_money (good[i].text, &cents, &error));
+      g_assert_no_error (error);
+      g_assert_cmpint (cents, ==, good[i].cents);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      gint64 cents = 0;
+
+      if (cst_input_parse_money (bad[i], &cents, &error))
+        g_error ("“%s” was read as %" G_GINT64_FORMAT " cents", bad[i], cents);
+      g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -84,5 +114,6 @@ main (int argc, char **argv)
   g_test_add_func ("/input/date/not-future", test_received_date_not_future);
   g_test_add_func ("/input/jurisdiction", test_jurisdiction);
   g_test_add_func ("/input/blank", test_blank);
+  g_test_add_func ("/input/money", test_parse_money);
   return g_test_run ();
 }

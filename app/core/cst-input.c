@@ -104,6 +104,56 @@ malformed:
   return FALSE;
 }
 
+/* An amount as a clerk types it: "12", "-3.89", "$1,250.00", "−4,50".
+ * A comma followed by exactly one or two final digits is a decimal comma;
+ * otherwise commas group thousands.  Never floating point. */
+gboolean
+cst_input_parse_money (const char *text,
+                       gint64     *cents,
+                       GError    **error)
+{
+  g_autofree char *trimmed = g_strstrip (g_strdup (text ? text : ""));
+  const char *p = trimmed;
+  gboolean negative = FALSE;
+  gint64 whole = 0, fraction = 0;
+  int n_digits = 0, n_fraction = -1;
+
+  if (g_str_has_prefix (p, "\xe2\x88\x92"))  /* U+2212 MINUS SIGN */
+    negative = TRUE, p += 3;
+  else if (*p == '-' || *p == '+')
+    negative = *p++ == '-';
+  if (*p == '$')
+    p++;
+  for (; *p; p++)
+    {
+      gboolean separator = *p == '.' || *p == ',';
+      size_t rest = strlen (p + 1);
+
+      if (separator && n_fraction < 0 && n_digits > 0 && (rest == 1 || rest == 2) &&
+          g_ascii_isdigit (p[1]) && (rest == 1 || g_ascii_isdigit (p[2])))
+        n_fraction = 0;
+      else if (*p == ',' && n_fraction < 0 && n_digits > 0)
+        continue;
+      else if (!g_ascii_isdigit (*p) || (n_fraction < 0 && n_digits >= 15))  /* no overflow */
+        goto malformed;
+      else if (n_fraction >= 0)
+        fraction = fraction * 10 + (*p - '0'), n_fraction++;
+      else
+        whole = whole * 10 + (*p - '0'), n_digits++;
+    }
+  if (n_digits == 0)
+    goto malformed;
+  if (n_fraction == 1)
+    fraction *= 10;
+  *cents = (whole * 100 + fraction) * (negative ? -1 : 1);
+  return TRUE;
+
+malformed:
+  g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+               _("“%s” is not an amount of money; write it like 12.50 or -3.89."), trimmed);
+  return FALSE;
+}
+
 char *
 cst_input_format_date (const GDate *date)
 {

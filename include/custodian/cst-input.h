@@ -13,6 +13,9 @@ gboolean  cst_input_parse_date         (const char   *text,
                                         GDate        *date,
                                         GError      **error);
 char     *cst_input_format_date        (const GDate  *date);
+gboolean  cst_input_parse_money        (const char   *text,
+                                        gint64       *cents,
+                                        GError      **error);
 void      cst_input_today              (GDate        *date);
 gboolean  cst_input_check_received_date (const GDate *received,
                                          GError     **error);
