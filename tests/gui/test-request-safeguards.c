@@ -1,0 +1,306 @@
+/* test-request-safeguards.c — the request view's two clocks side by side
+ * (legal deadline with its extension, the department's target), the
+ * repeat-request link and supervisor flag, and the personal
+ * representative's authority: Verify is withheld until the authority is
+ * recorded, by this clerk, and then moves the request on. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-request-detail.h"
+#include "cst-request-list-page.h"
+#include "cst-request-safeguards.h"
+#include "cst-test-db.h"
+#include "cst-window.h"
+
+static CstTestDb *db;
+
+typedef struct
+{
+  char                 *clerk;
+  CstRequestStore      *store;
+  CstWindow            *window;
+  CstRequestDetail     *detail;
+  CstRequestSafeguards *safeguards;
+} Fixture;
+
+static gboolean
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  return done (data);
+}
+
+static gboolean
+store_loaded (gpointer data)
+{
+  return !cst_request_store_get_loading (data);
+}
+
+static gboolean
+window_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+filter_settled (gpointer data)
+{
+  return !cst_request_list_page_is_filtering (data);
+}
+
+static gboolean
+details_shown (gpointer data)
+{
+  CstRequest *request = cst_request_detail_get_request (data);
+  return request != NULL && cst_request_get_details_loaded (request);
+}
+
+static gboolean
+safeguards_loaded (gpointer data)
+{
+  return cst_request_safeguards_is_loaded (data);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->clerk = cst_test_db_create_login (db, "custodian_clerk");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->store);
+  g_free (f->clerk);
+}
+
+/* The window, opened once the test's requests exist. */
+static void
+start_window (Fixture *f)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new (f->clerk);
+
+  f->store = cst_request_store_new (connection);
+  cst_request_store_load_async (f->store, NULL, NULL, NULL);
+  g_assert_true (wait_until (store_loaded, f->store));
+  f->window = cst_window_new (NULL);
+  cst_window_set_store (f->window, f->store);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_until (window_shown, f->window));
+  f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  f->safeguards = CST_REQUEST_SAFEGUARDS (cst_request_detail_get_safeguards (f->detail));
+}
+
+static void
+open_request (Fixture    *f,
+              CstRequest *request)
+{
+  g_assert_true (wait_until (filter_settled, cst_window_get_list_page (f->window)));
+  g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
+  g_assert_true (wait_until (details_shown, f->detail));
+  if (!wait_until (safeguards_loaded, f->safeguards))
+    g_error ("Safeguards not loaded: %s", cst_request_safeguards_get_message (f->safeguards));
+}
+
+static void
+set_received (PGconn     *conn,
+              CstRequest *request,
+              int         days_ago)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  g_autofree char *days = g_strdup_printf ("%d", days_ago);
+  const char *params[] = { id, days };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_db_exec_command (conn,
+    "UPDATE roi_requests SET received_date = current_date - $2::int WHERE id = $1::bigint",
+    2, params, &error));
+  g_assert_no_error (error);
+}
+
+static char *
+date_in (int days)
+{
+  GDate date;
+
+  cst_input_today (&date);
+  if (days >= 0)
+    g_date_add_days (&date, days);
+  else
+    g_date_subtract_days (&date, -days);
+  return cst_input_format_date (&date);
+}
+
+/* Legal deadline and service target side by side, each with its date and
+ * what is left; the extension moves only the legal one. */
+static void
+test_two_clocks (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) plain = NULL;
+  g_autoptr(CstRequest) extended = NULL;
+  g_autofree char *legal_due = date_in (3);
+  g_autofree char *service_due = date_in (-17);
+  g_autofree char *extended_due = date_in (20);
+  g_autofree char *today = date_in (0);
+  const char *legal, *service;
+
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autoptr(CstRequest) fresh = NULL;
+    g_autoptr(GError) error = NULL;
+    GDate now;
+
+    plain = cst_test_db_add_request (conn, "CLOCK-1");
+    set_received (conn, plain, 27);
+    fresh = cst_test_db_add_request (conn, "CLOCK-2");
+    cst_input_today (&now);
+    extended = cst_extension_take (conn, fresh, &now, "Records stored off site", "en", NULL, NULL, &error);
+    g_assert_no_error (error);
+    set_received (conn, extended, 40);
+  }
+  start_window (f);
+
+  open_request (f, plain);
+  legal = cst_request_safeguards_get_legal_text (f->safeguards);
+  service = cst_request_safeguards_get_service_text (f->safeguards);
+  g_assert_nonnull (strstr (legal, legal_due));
+  g_assert_nonnull (strstr (legal, "3 days left"));
+  g_assert_null (strstr (legal, "extended"));
+  /* The department's 10-day target, from the same received date. */
+  g_assert_nonnull (strstr (service, service_due));
+  g_assert_nonnull (strstr (service, "missed by 17 days"));
+
+  open_request (f, extended);
+  legal = cst_request_safeguards_get_legal_text (f->safeguards);
+  g_assert_nonnull (strstr (legal, extended_due));
+  g_assert_nonnull (strstr (legal, "20 days left"));
+  g_assert_nonnull (strstr (legal, "extended on"));
+  g_assert_nonnull (strstr (legal, today));
+  g_assert_nonnull (strstr (cst_request_safeguards_get_service_text (f->safeguards), "missed by 30 days"));
+}
+
+/* A second request for the same patient's own access while the first is
+ * open: linked both ways and flagged, never merged away. */
+static void
+test_repeat_escalates (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) first = NULL;
+  g_autoptr(CstRequest) again = NULL;
+  g_autoptr(CstRequest) other = NULL;
+  const char *text;
+
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+
+    first = cst_test_db_add_request (conn, "REPEAT-1");
+    again = cst_test_db_add_request (conn, "REPEAT-1");
+    other = cst_test_db_add_request (conn, "REPEAT-2");
+  }
+  start_window (f);
+
+  open_request (f, again);
+  text = cst_request_safeguards_get_repeat_text (f->safeguards);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, cst_request_get_reference (first)));
+  g_assert_nonnull (strstr (text, "supervisor"));
+
+  open_request (f, first);
+  text = cst_request_safeguards_get_repeat_text (f->safeguards);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, cst_request_get_reference (again)));
+
+  open_request (f, other);
+  g_assert_null (cst_request_safeguards_get_repeat_text (f->safeguards));
+}
+
+static gboolean
+can_advance (Fixture *f)
+{
+  return cst_request_detail_get_advance_hint (f->detail) == NULL;
+}
+
+static gboolean
+verified (gpointer data)
+{
+  return cst_request_get_status (data) == CST_STATUS_AUTHORIZATION_VERIFIED;
+}
+
+/* A son with a health-care power of attorney: Verify waits for his
+ * authority to be recorded, then treats him as the patient. */
+static void
+test_representative_authority (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = NULL;
+  g_autofree char *id = NULL;
+
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    request = cst_test_db_add_request_for (conn, "REP-1", "Mateo Núñez",
+                                           CST_REQUESTER_PERSONAL_REPRESENTATIVE, "NY");
+  }
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  start_window (f);
+  open_request (f, request);
+
+  g_assert_nonnull (strstr (cst_request_safeguards_get_representative_text (f->safeguards), "Not on file"));
+  g_assert_false (can_advance (f));
+  g_assert_nonnull (strstr (cst_request_detail_get_advance_hint (f->detail), "representative"));
+  gtk_widget_activate_action (GTK_WIDGET (f->detail), "detail.advance", NULL);
+  for (int i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (cst_request_get_status (cst_request_detail_get_request (f->detail)), ==,
+                   CST_STATUS_RECEIVED);
+
+  /* No document named: refused before anything is stored. */
+  cst_request_safeguards_record_representative (f->safeguards, CST_AUTHORITY_HEALTH_CARE_POA, "  ", NULL);
+  g_assert_nonnull (cst_request_safeguards_get_message (f->safeguards));
+
+  cst_request_safeguards_record_representative (f->safeguards, CST_AUTHORITY_HEALTH_CARE_POA,
+                                                "Durable power of attorney for health care, 2024-03-01",
+                                                NULL);
+  if (!wait_until (safeguards_loaded, f->safeguards))
+    g_error ("Not recorded: %s", cst_request_safeguards_get_message (f->safeguards));
+  g_assert_null (cst_request_safeguards_get_message (f->safeguards));
+  g_assert_nonnull (strstr (cst_request_safeguards_get_representative_text (f->safeguards), "On file"));
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autoptr(PGconn) clerk = cst_db_connect (f->clerk, NULL);
+    g_autoptr(PGresult) who = cst_db_exec (clerk, "SELECT session_user", 0, NULL, NULL);
+    const char *params[] = { id };
+    g_autoptr(PGresult) res = cst_db_exec (conn,
+      "SELECT p.authority, p.verified_by FROM personal_representatives p "
+      "JOIN roi_requests r ON r.patient_id = p.patient_id WHERE r.id = $1::bigint", 1, params, NULL);
+
+    g_assert_cmpint (PQntuples (res), ==, 1);
+    g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "health_care_poa");
+    g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, PQgetvalue (who, 0, 0));
+  }
+
+  g_assert_true (can_advance (f));
+  gtk_widget_activate_action (GTK_WIDGET (f->detail), "detail.advance", NULL);
+  g_assert_true (wait_until (verified, cst_request_detail_get_request (f->detail)));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  db = cst_test_db_new ();
+  g_test_add ("/safeguards/two-clocks", Fixture, NULL, fixture_setup, test_two_clocks, fixture_teardown);
+  g_test_add ("/safeguards/repeat-escalates", Fixture, NULL, fixture_setup, test_repeat_escalates,
+              fixture_teardown);
+  g_test_add ("/safeguards/representative-authority", Fixture, NULL, fixture_setup,
+              test_representative_authority, fixture_teardown);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
