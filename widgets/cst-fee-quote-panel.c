@@ -4,8 +4,9 @@
  * the main thread as the clerk edits pages, format or delivery.  For the
  * individual's own request the three HIPAA methods are shown side by side
  * so the clerk can pick the lowest.  "Issue Invoice" freezes the quote in
- * the database; an issued invoice never changes (corrections are
- * adjustment invoices), so the button goes away once one exists.
+ * the database; an issued invoice never changes, so the button goes away
+ * once one exists and a correction is issued as an adjustment invoice with
+ * its reason (the amount shown is then what is owed after adjustments).
  */
 #define G_LOG_DOMAIN "cst-fee-quote-panel"
 
@@ -29,6 +30,9 @@ struct _CstFeeQuotePanel
   GtkLabel          *notes_label;
   GtkLabel          *invoice_label;
   GtkButton         *issue_button;
+  GtkWidget         *adjust_box;
+  GtkEntry          *adjust_amount;
+  GtkEntry          *adjust_reason;
 
   CstConnection     *connection;
   CstFeeScheduleSet *schedules;
@@ -63,8 +67,8 @@ static GtkWidget *
 line_row (const CstFeeLine *line)
 {
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *amount = cst_fee_format_money (cst_fee_line_get_amount_cents (line));
-  g_autofree char *unit = cst_fee_format_money (cst_fee_line_get_unit_cents (line));
+  g_autofree char *amount = cst_locale_format_money (cst_fee_line_get_amount_cents (line));
+  g_autofree char *unit = cst_locale_format_money (cst_fee_line_get_unit_cents (line));
   g_autofree char *subtitle = g_strdup_printf (_("%" PRId64 " × %s · %s · %s"),
                                                cst_fee_line_get_quantity (line), unit,
                                                cst_fee_line_get_rule (line),
@@ -115,7 +119,7 @@ show_method_comparison (CstFeeQuotePanel *self)
   for (guint i = 1; i < G_N_ELEMENTS (methods); i++)
     {
       g_autoptr(CstFeeQuote) quote = quote_with (self, methods[i], NULL);
-      g_autofree char *money = quote ? cst_fee_format_money (cst_fee_quote_get_total_cents (quote))
+      g_autofree char *money = quote ? cst_locale_format_money (cst_fee_quote_get_total_cents (quote))
                                      : g_strdup (_("n/a"));
       g_autofree char *text = g_strdup_printf ("%s: %s", cst_fee_method_to_nick (methods[i]), money);
       GtkWidget *label = gtk_label_new (text);
@@ -154,7 +158,7 @@ recompute (CstFeeQuotePanel *self)
   for (guint i = 0; i < cst_fee_quote_get_n_lines (self->quote); i++)
     gtk_list_box_append (self->lines_box, line_row (cst_fee_quote_get_line (self->quote, i)));
   {
-    g_autofree char *total = cst_fee_format_money (cst_fee_quote_get_total_cents (self->quote));
+    g_autofree char *total = cst_locale_format_money (cst_fee_quote_get_total_cents (self->quote));
     g_autofree char *text = g_strdup_printf (_("Total %s (%s, schedule %s)"), total,
                                              cst_fee_method_to_nick (cst_fee_quote_get_method (self->quote)),
                                              cst_fee_quote_get_schedule_version (self->quote));
@@ -171,58 +175,120 @@ recompute (CstFeeQuotePanel *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), self->invoice_total < 0);
 }
 
+/* The request's newest invoice and what its adjustments make of it. */
+typedef struct
+{
+  CstFeeInvoice *invoice;
+  gint64         owed_cents;
+  guint          n_adjustments;
+} InvoiceState;
+
 static void
-show_invoice (CstFeeQuotePanel *self,
-              CstFeeInvoice    *invoice)
+invoice_state_free (InvoiceState *state)
+{
+  g_clear_pointer (&state->invoice, cst_fee_invoice_free);
+  g_free (state);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvoiceState, invoice_state_free)
+
+static void
+show_invoice (CstFeeQuotePanel   *self,
+              const InvoiceState *state)
 {
   g_autofree char *total = NULL;
+  g_autofree char *owed = NULL;
   g_autofree char *text = NULL;
 
-  if (invoice == NULL)
+  gtk_widget_set_visible (GTK_WIDGET (self->invoice_label), state != NULL);
+  gtk_widget_set_visible (self->adjust_box, state != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->issue_button), state == NULL);
+  if (state == NULL)
     {
       self->invoice_total = -1;
-      gtk_widget_set_visible (GTK_WIDGET (self->invoice_label), FALSE);
-      gtk_widget_set_visible (GTK_WIDGET (self->issue_button), TRUE);
       return;
     }
-  self->invoice_total = invoice->total_cents;
-  total = cst_fee_format_money (invoice->total_cents);
-  text = g_strdup_printf (_("Invoice %s issued for %s. An issued invoice never changes; "
-                            "a correction is a new adjustment invoice."), invoice->number, total);
+  self->invoice_total = state->owed_cents;
+  total = cst_locale_format_money (state->invoice->total_cents);
+  owed = cst_locale_format_money (state->owed_cents);
+  if (state->n_adjustments == 0)
+    text = g_strdup_printf (_("Invoice %s issued for %s. An issued invoice never changes; "
+                              "a correction is a new adjustment invoice."), state->invoice->number, total);
+  else
+    text = g_strdup_printf (g_dngettext (NULL, "Invoice %s issued for %s, with %u adjustment: %s is owed now.",
+                                         "Invoice %s issued for %s, with %u adjustments: %s is owed now.",
+                                         state->n_adjustments),
+                            state->invoice->number, total, state->n_adjustments, owed);
   gtk_label_set_label (self->invoice_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->invoice_label), TRUE);
-  gtk_widget_set_visible (GTK_WIDGET (self->issue_button), FALSE);
 }
 
 typedef struct
 {
   gint64       request_id;
-  CstFeeQuote *quote;   /* NULL: only list */
+  CstFeeQuote *quote;          /* issue this quote, or */
+  char        *adjust_reason;  /* issue an adjustment of adjust_cents, or only look */
+  gint64       adjust_cents;
 } InvoiceJob;
 
 static void
 invoice_job_free (InvoiceJob *job)
 {
   g_clear_pointer (&job->quote, cst_fee_quote_unref);
+  g_free (job->adjust_reason);
   g_free (job);
 }
 
-/* Issues (when asked) and returns the request's newest invoice, or none. */
+/* The newest original invoice of the request, with its adjustments summed. */
+static InvoiceState *
+load_invoice_state (PGconn  *conn,
+                    gint64   request_id,
+                    GError **error)
+{
+  g_autoptr(GPtrArray) invoices = cst_fee_store_list_invoices (conn, request_id, error);
+  InvoiceState *state;
+  guint original = G_MAXUINT;
+
+  for (guint i = 0; invoices && i < invoices->len; i++)
+    if (((CstFeeInvoice *) g_ptr_array_index (invoices, i))->adjusts_invoice_id == 0)
+      original = i;
+  if (original == G_MAXUINT)
+    return NULL;
+  state = g_new0 (InvoiceState, 1);
+  state->invoice = g_steal_pointer (&g_ptr_array_index (invoices, original));
+  state->owed_cents = state->invoice->total_cents;
+  for (guint i = 0; i < invoices->len; i++)
+    {
+      CstFeeInvoice *adjustment = g_ptr_array_index (invoices, i);
+
+      if (adjustment && adjustment->adjusts_invoice_id == state->invoice->id)
+        state->owed_cents += adjustment->total_cents, state->n_adjustments++;
+    }
+  return state;
+}
+
+/* Issues what the job asks for, then reads the request's invoice state. */
 static gpointer
 invoice_in_thread (PGconn   *conn,
                    gpointer  data,
                    GError  **error)
 {
   InvoiceJob *job = data;
-  g_autoptr(GPtrArray) invoices = NULL;
+  g_autoptr(CstFeeInvoice) issued = NULL;
+  g_autoptr(InvoiceState) before = NULL;
 
-  if (job->quote != NULL)
-    return cst_fee_store_issue_invoice (conn, job->request_id, job->quote,
-                                        cst_fee_quote_get_total_cents (job->quote), NULL, error);
-  invoices = cst_fee_store_list_invoices (conn, job->request_id, error);
-  if (invoices == NULL || invoices->len == 0)
+  if (job->quote != NULL &&
+      !(issued = cst_fee_store_issue_invoice (conn, job->request_id, job->quote,
+                                              cst_fee_quote_get_total_cents (job->quote), NULL, error)))
     return NULL;
-  return g_steal_pointer (&g_ptr_array_index (invoices, invoices->len - 1));
+  if (job->adjust_reason != NULL)
+    {
+      if (!(before = load_invoice_state (conn, job->request_id, error)))
+        return NULL;
+      if (!(issued = cst_fee_store_issue_adjustment (conn, before->invoice->id, job->adjust_cents,
+                                                     job->adjust_reason, error)))
+        return NULL;
+    }
+  return load_invoice_state (conn, job->request_id, error);
 }
 
 static void
@@ -232,17 +298,29 @@ invoice_done_cb (GObject      *object,
 {
   g_autoptr(CstFeeQuotePanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeInvoice) invoice = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(InvoiceState) state = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  gtk_widget_set_sensitive (self->adjust_box, TRUE);
   if (error != NULL)
     {
       gtk_label_set_label (self->notes_label, error->message);
       return;
     }
-  show_invoice (self, invoice);
+  show_invoice (self, state);
   recompute (self);
+}
+
+static void
+start_invoice_job (CstFeeQuotePanel *self,
+                   InvoiceJob       *job)
+{
+  job->request_id = self->request_id;
+  cst_connection_run_async (self->connection, invoice_in_thread, job,
+                            (GDestroyNotify) invoice_job_free,
+                            (GDestroyNotify) invoice_state_free, self->cancellable,
+                            invoice_done_cb, g_object_ref (self));
 }
 
 static void
@@ -251,12 +329,56 @@ run_invoice_job (CstFeeQuotePanel *self,
 {
   InvoiceJob *job = g_new0 (InvoiceJob, 1);
 
-  job->request_id = self->request_id;
   job->quote = quote ? cst_fee_quote_ref (quote) : NULL;
-  cst_connection_run_async (self->connection, invoice_in_thread, job,
-                            (GDestroyNotify) invoice_job_free,
-                            (GDestroyNotify) cst_fee_invoice_free, self->cancellable,
-                            invoice_done_cb, g_object_ref (self));
+  start_invoice_job (self, job);
+}
+
+/**
+ * cst_fee_quote_panel_adjust_invoice:
+ * @amount: what the clerk typed: negative credits, positive charges more
+ * @reason: why, kept with the adjustment and in the audit log
+ *
+ * Issues an adjustment invoice off the main loop.  Returns FALSE, with the
+ * reason shown under the lines, when the input is refused before sending.
+ */
+gboolean
+cst_fee_quote_panel_adjust_invoice (CstFeeQuotePanel *self,
+                                    const char       *amount,
+                                    const char       *reason)
+{
+  g_autoptr(GError) error = NULL;
+  InvoiceJob *job;
+  gint64 cents;
+
+  if (self->invoice_total < 0 || self->request_id == 0)
+    return FALSE;
+  if (!cst_input_parse_money (amount, &cents, &error))
+    {
+      gtk_label_set_label (self->notes_label, error->message);
+      return FALSE;
+    }
+  if (cst_input_is_blank (reason))
+    {
+      gtk_label_set_label (self->notes_label, _("An adjustment needs a reason; it is kept in the audit log."));
+      return FALSE;
+    }
+  job = g_new0 (InvoiceJob, 1);
+  job->adjust_cents = cents;
+  job->adjust_reason = g_strstrip (g_strdup (reason));
+  gtk_widget_set_sensitive (self->adjust_box, FALSE);
+  start_invoice_job (self, job);
+  return TRUE;
+}
+
+static void
+adjust_clicked_cb (CstFeeQuotePanel *self)
+{
+  if (cst_fee_quote_panel_adjust_invoice (self, gtk_editable_get_text (GTK_EDITABLE (self->adjust_amount)),
+                                          gtk_editable_get_text (GTK_EDITABLE (self->adjust_reason))))
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->adjust_amount), "");
+      gtk_editable_set_text (GTK_EDITABLE (self->adjust_reason), "");
+    }
 }
 
 /* What "Issue Invoice" does; FALSE when there is nothing to issue. */
@@ -338,7 +460,11 @@ cst_fee_quote_panel_class_init (CstFeeQuotePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, notes_label);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, invoice_label);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, issue_button);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, adjust_box);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, adjust_amount);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, adjust_reason);
   gtk_widget_class_bind_template_callback (widget_class, issue_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, adjust_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, method_changed_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }

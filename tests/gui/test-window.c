@@ -229,6 +229,13 @@ invoice_issued (gpointer data)
   return cst_fee_quote_panel_get_invoice_total (data) >= 0;
 }
 
+static gboolean
+invoice_changed (gpointer data)
+{
+  TotalWait *w = data;
+  return cst_fee_quote_panel_get_invoice_total (w->panel) != w->total;
+}
+
 /* The request view's live quote follows the page count; issuing the
  * invoice freezes it, and later changes leave the invoice as issued. */
 static void
@@ -301,6 +308,16 @@ test_fee_quote (Fixture *f, gconstpointer data)
     g_assert_false (cst_db_exec_command (conn,
       "UPDATE invoices SET total_cents = total_cents + 1 WHERE request_id = $1", 1, params, &error));
   }
+
+  /* A correction is an adjustment invoice with its reason; nonsense is
+   * refused before anything is sent. */
+  g_assert_false (cst_fee_quote_panel_adjust_invoice (panel, "a dollar", "Typo"));
+  g_assert_nonnull (strstr (cst_fee_quote_panel_get_message (panel), "a dollar"));
+  g_assert_false (cst_fee_quote_panel_adjust_invoice (panel, "-1.00", " "));
+  wait.total = invoiced;
+  g_assert_true (cst_fee_quote_panel_adjust_invoice (panel, "-1.00", "Courtesy credit"));
+  g_assert_true (wait_until (invoice_changed, &wait));
+  g_assert_cmpint (cst_fee_quote_panel_get_invoice_total (panel), ==, invoiced - 100);
 }
 
 static gboolean
