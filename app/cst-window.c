@@ -13,6 +13,7 @@
 
 #include "cst-fee-schedules-window.h"
 #include "cst-new-request-dialog.h"
+#include "cst-reports-page.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-statement-workbench.h"
@@ -31,6 +32,7 @@ struct _CstWindow
   GtkRevealer         *offline_revealer;
   CstRequestListPage  *list_page;
   CstRequestDetail    *detail;
+  CstReportsPage      *reports_page;
   GtkPasswordEntry    *unlock_entry;
   GtkLabel            *unlock_error;
 
@@ -88,6 +90,15 @@ online_changed_cb (CstWindow *self)
   CstConnection *connection = cst_request_store_get_connection (self->store);
 
   gtk_revealer_set_reveal_child (self->offline_revealer, !cst_connection_get_online (connection));
+}
+
+/* A request activated in the Reports list opens in the Requests page. */
+static void
+reports_open_request_cb (CstWindow *self,
+                         gint64     request_id)
+{
+  if (!cst_window_open_request (self, request_id))
+    cst_window_toast (self, _("That request is not in the request list; refresh the list and try again."));
 }
 
 static void
@@ -436,6 +447,7 @@ cst_window_class_init (CstWindowClass *klass)
 
   g_type_ensure (CST_TYPE_REQUEST_LIST_PAGE);
   g_type_ensure (CST_TYPE_REQUEST_DETAIL);
+  g_type_ensure (CST_TYPE_REPORTS_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CstWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, window_title);
@@ -446,9 +458,11 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, detail);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, reports_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, unlock_entry);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, unlock_error);
   gtk_widget_class_bind_template_callback (widget_class, selected_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, reports_open_request_cb);
   gtk_widget_class_bind_template_callback (widget_class, unlock_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.unlock", NULL, unlock_action);
 
@@ -509,6 +523,8 @@ cst_window_set_store (CstWindow       *self,
   g_set_object (&self->store, store);
   cst_request_list_page_set_store (self->list_page, store);
   cst_request_detail_set_store (self->detail, store);
+  cst_reports_page_set_connection (self->reports_page,
+                                   store ? cst_request_store_get_connection (store) : NULL);
   if (store == NULL)
     return;
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);
