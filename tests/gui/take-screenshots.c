@@ -54,6 +54,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autofree char *main_path = g_build_filename (out_dir, "main-window.png", NULL);
   g_autofree char *dialog_path = g_build_filename (out_dir, "new-request.png", NULL);
+  g_autofree char *dashboard_path = g_build_filename (out_dir, "dashboard.png", NULL);
   CstWindow *window;
   CstRequestListPage *page;
   GtkWindow *dialog;
@@ -84,6 +85,12 @@ main (int argc, char **argv)
   }
   iterate_for (1500);
   save_window (GTK_WIDGET (window), main_path);
+
+  cst_window_show_view (window, "dashboard");
+  iterate_for (2000);
+  save_window (GTK_WIDGET (window), dashboard_path);
+  cst_window_show_view (window, "requests");
+  iterate_for (300);
 
   dialog = cst_window_open_new_request (window);
   iterate_for (800);

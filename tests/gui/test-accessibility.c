@@ -5,6 +5,7 @@
 
 #include <adwaita.h>
 
+#include "cst-bar-chart.h"
 #include "cst-documents-dialog.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-statement-workbench.h"
@@ -65,6 +66,12 @@ check_tree (GtkWidget *widget,
     g_string_append_printf (unnamed, "\n  %s%s%s", G_OBJECT_TYPE_NAME (widget),
                             gtk_widget_get_tooltip_text (widget) ? " tooltip: " : "",
                             gtk_widget_get_tooltip_text (widget) ? gtk_widget_get_tooltip_text (widget) : "");
+  /* A chart is a picture: it needs its name and its values in words. */
+  if (CST_IS_BAR_CHART (widget) &&
+      (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) ||
+       !gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION)))
+    g_string_append_printf (unnamed, "\n  %s (a chart without its label or description)",
+                            G_OBJECT_TYPE_NAME (widget));
   if (is_opaque (widget))
     return;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
@@ -110,6 +117,10 @@ test_main_pages (void)
   first = g_list_model_get_item (G_LIST_MODEL (store), 0);
   iterate_for (300);
   assert_all_named (GTK_WIDGET (window), "main window");
+  cst_window_show_view (window, "dashboard");
+  iterate_for (1000);
+  assert_all_named (GTK_WIDGET (window), "dashboard");
+  cst_window_show_view (window, "requests");
 
   dialog = cst_window_open_new_request (window);
   iterate_for (200);

@@ -1,0 +1,233 @@
+/* test-dashboard-page.c — the dashboard page in the main window under a
+ * headless X server: the empty state with no requests; then the seeded
+ * counts as big numbers, and every chart's accessible label and
+ * description carrying the seeded values; a hidden page catches up when
+ * shown */
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "cst-dashboard-page.h"
+#include "cst-test-db.h"
+#include "cst-window.h"
+
+static CstTestDb *db;
+
+static gboolean
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  return done (data);
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+static gboolean
+store_loaded (gpointer data)
+{
+  return !cst_request_store_get_loading (data);
+}
+
+static gboolean
+page_settled (gpointer data)
+{
+  CstDashboardPage *page = data;
+
+  return !cst_dashboard_page_get_loading (page) &&
+         g_strcmp0 (cst_dashboard_page_get_state (page), "loading") != 0;
+}
+
+static const char *expected_open;
+
+static gboolean
+open_count_is (gpointer data)
+{
+  GtkLabel *label = cst_dashboard_page_get_count_label (data, CST_DASHBOARD_COUNT_OPEN);
+
+  return g_strcmp0 (gtk_label_get_text (label), expected_open) == 0;
+}
+
+static CstDashboardPage *
+find_page (GtkWidget *widget)
+{
+  if (CST_IS_DASHBOARD_PAGE (widget))
+    return CST_DASHBOARD_PAGE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      CstDashboardPage *page = find_page (child);
+
+      if (page != NULL)
+        return page;
+    }
+  return NULL;
+}
+
+static void
+reload (CstRequestStore *store)
+{
+  cst_request_store_load_async (store, NULL, NULL, NULL);
+  g_assert_true (wait_until (store_loaded, store));
+}
+
+static void
+seed (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstRequest) overdue = cst_test_db_add_request_received (owner, "DASHUI-1", 40);
+  g_autoptr(CstRequest) soon = cst_test_db_add_request_received (owner, "DASHUI-2", 27);
+  g_autoptr(CstRequest) fresh = cst_test_db_add_request_received (owner, "DASHUI-3", 0);
+  g_autoptr(CstRequest) done = cst_test_db_add_request_received (owner, "DASHUI-4", 20);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+
+  soon = cst_test_db_move_along (owner, g_steal_pointer (&soon), CST_STATUS_IN_PROGRESS);
+  fresh = cst_test_db_move_along (owner, g_steal_pointer (&fresh), CST_STATUS_AUTHORIZATION_VERIFIED);
+  done = cst_test_db_move_along (owner, g_steal_pointer (&done), CST_STATUS_RELEASED);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (done));
+  /* Released 10 days after receipt; $12.34 invoiced this month. */
+  cst_db_exec_command (owner,
+    "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+    "                         phi_description, purpose_statement)"
+    " SELECT patient_id, id, current_date - 10, 'Recipient', 'Records', 'Request'"
+    "   FROM roi_requests WHERE id = $1::bigint", 1, (const char *[]) { id }, &error);
+  g_assert_no_error (error);
+  cst_db_exec_command (owner,
+    "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents,"
+    "                      total_cents, lines, justification)"
+    " VALUES ($1::bigint, 'hipaa-flat', 'NY', current_date, 1234, 1234,"
+    "         '[{\"rule\": \"flat\", \"amount_cents\": 1234}]', '{}')",
+    1, (const char *[]) { id }, &error);
+  g_assert_no_error (error);
+}
+
+static void
+assert_chart (CstDashboardPage  *page,
+              CstDashboardChart  which,
+              const char        *title,
+              const char        *expected)
+{
+  CstBarChart *chart = cst_dashboard_page_get_chart (page, which);
+  const char *description = cst_bar_chart_get_description (chart);
+  g_autofree char *label_mismatch = NULL;
+  g_autofree char *description_mismatch = NULL;
+
+  g_test_message ("%s: %s", title, description);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (chart)));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (chart)), >, 0);
+  label_mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (chart),
+                                                       GTK_ACCESSIBLE_PROPERTY_LABEL, title);
+  g_assert_null (label_mismatch);
+  /* What the screen reader gets is what the chart draws. */
+  description_mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (chart),
+                                                             GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                             description);
+  g_assert_null (description_mismatch);
+  if (strstr (description, expected) == NULL)
+    g_error ("%s: “%s” does not say “%s”", title, description, expected);
+}
+
+static void
+assert_count (CstDashboardPage  *page,
+              CstDashboardCount  which,
+              const char        *expected)
+{
+  GtkLabel *label = cst_dashboard_page_get_count_label (page, which);
+
+  g_assert_cmpstr (gtk_label_get_text (label), ==, expected);
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (label)));
+}
+
+static void
+test_dashboard (void)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  g_autofree char *money = cst_fee_format_money (1234);
+  g_autofree char *fees = g_strdup_printf (": %s", money);
+  g_autofree char *status = NULL;
+  CstDashboardPage *page;
+  CstWindow *window;
+
+  reload (store);
+  window = cst_window_new (NULL);
+  cst_window_set_store (window, store);
+  gtk_window_present (GTK_WINDOW (window));
+  cst_window_show_view (window, "dashboard");
+  page = find_page (GTK_WIDGET (window));
+  g_assert_nonnull (page);
+  g_assert_true (wait_until (page_settled, page));
+  g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "empty");
+
+  /* The store's change refreshes the visible page, after a short pause. */
+  seed ();
+  expected_open = "3";
+  reload (store);
+  g_assert_true (wait_until (open_count_is, page));
+  g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "dashboard");
+  iterate_for (200);
+  assert_count (page, CST_DASHBOARD_COUNT_OPEN, "3");
+  assert_count (page, CST_DASHBOARD_COUNT_OVERDUE, "1");
+  assert_count (page, CST_DASHBOARD_COUNT_DUE_SOON, "1");
+  status = g_strdup_printf ("%s: 1; %s: 1; %s: 1; %s: 0; %s: 0",
+                            cst_request_status_get_label (CST_STATUS_RECEIVED),
+                            cst_request_status_get_label (CST_STATUS_AUTHORIZATION_VERIFIED),
+                            cst_request_status_get_label (CST_STATUS_IN_PROGRESS),
+                            cst_request_status_get_label (CST_STATUS_QUALITY_CHECK),
+                            cst_request_status_get_label (CST_STATUS_READY));
+  assert_chart (page, CST_DASHBOARD_CHART_STATUS, "Open requests by status", status);
+  assert_chart (page, CST_DASHBOARD_CHART_DEADLINE, "Open requests by legal deadline",
+                "Overdue: 1; Due this week: 1; Due later: 1");
+  assert_chart (page, CST_DASHBOARD_CHART_TURNAROUND, "Days from receipt to release, last 12 months",
+                "0–7 days: 0; 8–15 days: 1; 16–30 days: 0");
+  assert_chart (page, CST_DASHBOARD_CHART_FEES, "Fees invoiced by month", fees);
+  g_assert_cmpuint (cst_bar_chart_get_n_bars (cst_dashboard_page_get_chart (page, CST_DASHBOARD_CHART_FEES)),
+                    ==, CST_DASHBOARD_N_MONTHS);
+
+  /* Hidden, the page does not ask; shown again, it catches up. */
+  cst_window_show_view (window, "requests");
+  iterate_for (100);
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+    g_object_unref (cst_test_db_add_request_received (owner, "DASHUI-5", 1));
+  }
+  reload (store);
+  iterate_for (1500);
+  g_assert_false (cst_dashboard_page_get_loading (page));
+  g_assert_true (open_count_is (page));
+  cst_window_show_view (window, "dashboard");
+  expected_open = "4";
+  g_assert_true (wait_until (open_count_is, page));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  /* The test backend keeps the accessible properties we assert on. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  db = cst_test_db_new ();
+  g_test_add_func ("/dashboard-page/empty-then-seeded", test_dashboard);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}

@@ -1,0 +1,441 @@
+/* cst-dashboard-page.c — open, overdue and due-this-week counts and four
+ * charts, refreshed off the main loop
+ *
+ * The numbers come from cst_dashboard_fetch_async() on the store's
+ * connection: the database counts, the main loop only draws.  A change
+ * to the store (this clerk's or another's, through LISTEN/NOTIFY) marks
+ * the page stale; a visible page refreshes after a short pause, so a
+ * burst of changes costs one query, and a hidden page waits until it is
+ * shown.  Counts are big numbers with words, never colour alone, and each
+ * chart reads out its values to a screen reader.
+ */
+#define G_LOG_DOMAIN "cst-dashboard-page"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "cst-dashboard-page.h"
+
+/* Changes closer together than this make one refresh. */
+#define REFRESH_DELAY_MS 750
+
+struct _CstDashboardPage
+{
+  GtkWidget        parent_instance;
+
+  GtkStack        *stack;
+  AdwStatusPage   *error_page;
+  GtkLabel        *as_of_label;
+  GtkSpinner      *refresh_spinner;
+  GtkLabel        *open_count;
+  GtkLabel        *overdue_count;
+  GtkImage        *overdue_count_icon;
+  GtkLabel        *due_soon_count;
+  GtkImage        *due_soon_count_icon;
+  CstBarChart     *status_chart;
+  CstBarChart     *deadline_chart;
+  CstBarChart     *turnaround_chart;
+  CstBarChart     *fees_chart;
+
+  CstRequestStore *store;
+  GCancellable    *cancellable;
+  guint            refresh_id;
+  gboolean         loading;
+  gboolean         again;      /* a refresh was asked for while loading */
+  gboolean         stale;      /* the store changed since the last load */
+  gboolean         shown_once; /* some numbers are on screen */
+};
+
+G_DEFINE_FINAL_TYPE (CstDashboardPage, cst_dashboard_page, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_LOADING,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_loading (CstDashboardPage *self,
+             gboolean          loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_spinner), loading);
+  gtk_spinner_set_spinning (self->refresh_spinner, loading);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static char *
+count_text (gint64 n)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+}
+
+/* The number, and a warning icon beside it when it calls for action. */
+static void
+show_count (GtkLabel   *label,
+            GtkImage   *icon,
+            gint64      n,
+            const char *css_class)
+{
+  g_autofree char *text = count_text (n);
+
+  gtk_label_set_label (label, text);
+  if (css_class == NULL)
+    return;
+  if (n > 0)
+    gtk_widget_add_css_class (GTK_WIDGET (label), css_class);
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (label), css_class);
+  gtk_widget_set_visible (GTK_WIDGET (icon), n > 0);
+}
+
+static void
+show_status_chart (CstDashboardPage   *self,
+                   const CstDashboard *d)
+{
+  CstBarChartBar bars[CST_N_STATUSES];
+  guint n = 0;
+
+  for (int status = 0; status < CST_N_STATUSES; status++)
+    if (!cst_request_status_is_closed (status))
+      bars[n++] = (CstBarChartBar) { cst_request_status_get_label (status),
+                                     d->open_by_status[status], NULL };
+  cst_bar_chart_set_bars (self->status_chart, bars, n);
+}
+
+static void
+show_deadline_chart (CstDashboardPage   *self,
+                     const CstDashboard *d)
+{
+  CstBarChartBar bars[] = {
+    { _("Overdue"), d->overdue, NULL },
+    { _("Due this week"), d->due_soon, NULL },
+    { _("Due later"), d->n_open - d->overdue - d->due_soon, NULL },
+  };
+
+  cst_bar_chart_set_bars (self->deadline_chart, bars, G_N_ELEMENTS (bars));
+}
+
+static void
+show_turnaround_chart (CstDashboardPage   *self,
+                       const CstDashboard *d)
+{
+  CstBarChartBar bars[CST_DASHBOARD_N_TURNAROUND];
+
+  for (guint i = 0; i < CST_DASHBOARD_N_TURNAROUND; i++)
+    bars[i] = (CstBarChartBar) { cst_dashboard_turnaround_get_label (i), d->turnaround[i], NULL };
+  cst_bar_chart_set_bars (self->turnaround_chart, bars, G_N_ELEMENTS (bars));
+}
+
+static void
+show_fees_chart (CstDashboardPage   *self,
+                 const CstDashboard *d)
+{
+  CstBarChartBar bars[CST_DASHBOARD_N_MONTHS];
+  char months[CST_DASHBOARD_N_MONTHS][64];
+  char *money[CST_DASHBOARD_N_MONTHS];
+
+  for (guint i = 0; i < CST_DASHBOARD_N_MONTHS; i++)
+    {
+      GDate month;
+
+      cst_dashboard_get_month (d, i, &month);
+      /* Full month names: a screen reader reads them as words. */
+      if (g_date_strftime (months[i], sizeof months[i], "%B %Y", &month) == 0)
+        g_date_strftime (months[i], sizeof months[i], "%Y-%m", &month);
+      money[i] = cst_fee_format_money (d->fees_cents[i]);
+      bars[i] = (CstBarChartBar) { months[i], d->fees_cents[i], money[i] };
+    }
+  cst_bar_chart_set_bars (self->fees_chart, bars, G_N_ELEMENTS (bars));
+  for (guint i = 0; i < CST_DASHBOARD_N_MONTHS; i++)
+    g_free (money[i]);
+}
+
+static void
+show_as_of (CstDashboardPage   *self,
+            const CstDashboard *d)
+{
+  g_autofree char *as_of = cst_input_format_date (&d->as_of);
+  g_autofree char *from = cst_input_format_date (&d->first_month);
+  /* TRANSLATORS: the dates the dashboard's figures cover */
+  g_autofree char *text = g_strdup_printf (_("Figures as of %s; released requests and fees since %s."),
+                                           as_of, from);
+
+  gtk_label_set_label (self->as_of_label, text);
+}
+
+static void
+show_dashboard (CstDashboardPage   *self,
+                const CstDashboard *d)
+{
+  self->shown_once = TRUE;
+  if (d->n_requests == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  show_as_of (self, d);
+  show_count (self->open_count, NULL, d->n_open, NULL);
+  show_count (self->overdue_count, self->overdue_count_icon, d->overdue, "error");
+  show_count (self->due_soon_count, self->due_soon_count_icon, d->due_soon, "warning");
+  show_status_chart (self, d);
+  show_deadline_chart (self, d);
+  show_turnaround_chart (self, d);
+  show_fees_chart (self, d);
+  gtk_stack_set_visible_child_name (self->stack, "dashboard");
+}
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CstDashboardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstDashboard) dashboard = cst_dashboard_fetch_finish (CST_CONNECTION (object),
+                                                                  result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_loading (self, FALSE);
+  if (dashboard != NULL)
+    show_dashboard (self, dashboard);
+  else
+    {
+      /* The message names the server's complaint, never a patient. */
+      g_debug ("Dashboard not loaded: %s", error->message);
+      adw_status_page_set_description (self->error_page, error->message);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+    }
+  if (self->again)
+    {
+      self->again = FALSE;
+      cst_dashboard_page_refresh (self);
+    }
+}
+
+/**
+ * cst_dashboard_page_refresh:
+ *
+ * Loads the numbers again in the background; asked while a load is under
+ * way, it runs once more when that one is done.
+ */
+void
+cst_dashboard_page_refresh (CstDashboardPage *self)
+{
+  g_return_if_fail (CST_IS_DASHBOARD_PAGE (self));
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->store == NULL)
+    return;
+  if (self->loading)
+    {
+      self->again = TRUE;
+      return;
+    }
+  self->stale = FALSE;
+  set_loading (self, TRUE);
+  if (!self->shown_once)
+    gtk_stack_set_visible_child_name (self->stack, "loading");
+  cst_dashboard_fetch_async (cst_request_store_get_connection (self->store), NULL,
+                             self->cancellable, fetched_cb, g_object_ref (self));
+}
+
+static gboolean
+refresh_timeout_cb (gpointer user_data)
+{
+  CstDashboardPage *self = user_data;
+
+  self->refresh_id = 0;
+  cst_dashboard_page_refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+store_changed_cb (CstDashboardPage *self)
+{
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->refresh_id == 0)
+    self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_timeout_cb, self);
+}
+
+static void
+refresh_clicked_cb (CstDashboardPage *self)
+{
+  cst_dashboard_page_refresh (self);
+}
+
+/* Shown (the view switcher picked the page): bring stale numbers up to date. */
+static void
+cst_dashboard_page_map (GtkWidget *widget)
+{
+  CstDashboardPage *self = CST_DASHBOARD_PAGE (widget);
+
+  GTK_WIDGET_CLASS (cst_dashboard_page_parent_class)->map (widget);
+  if (self->stale || !self->shown_once)
+    cst_dashboard_page_refresh (self);
+}
+
+static void
+cst_dashboard_page_dispose (GObject *object)
+{
+  CstDashboardPage *self = CST_DASHBOARD_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  cst_dashboard_page_set_store (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_DASHBOARD_PAGE);
+  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
+    gtk_widget_unparent (child);
+  G_OBJECT_CLASS (cst_dashboard_page_parent_class)->dispose (object);
+}
+
+static void
+cst_dashboard_page_finalize (GObject *object)
+{
+  CstDashboardPage *self = CST_DASHBOARD_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (cst_dashboard_page_parent_class)->finalize (object);
+}
+
+static void
+cst_dashboard_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  CstDashboardPage *self = CST_DASHBOARD_PAGE (object);
+
+  switch (prop_id)
+    {
+    case PROP_LOADING: g_value_set_boolean (value, self->loading); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+cst_dashboard_page_class_init (CstDashboardPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cst_dashboard_page_dispose;
+  object_class->finalize = cst_dashboard_page_finalize;
+  object_class->get_property = cst_dashboard_page_get_property;
+  widget_class->map = cst_dashboard_page_map;
+
+  /**
+   * CstDashboardPage:loading:
+   *
+   * Whether a refresh is under way.
+   */
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (CST_TYPE_BAR_CHART);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-dashboard-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, as_of_label);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, refresh_spinner);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, open_count);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, overdue_count);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, overdue_count_icon);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, due_soon_count);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, due_soon_count_icon);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, status_chart);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, deadline_chart);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, turnaround_chart);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, fees_chart);
+  gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "dashboardpage");
+}
+
+static void
+cst_dashboard_page_init (CstDashboardPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+}
+
+GtkWidget *
+cst_dashboard_page_new (void)
+{
+  return g_object_new (CST_TYPE_DASHBOARD_PAGE, NULL);
+}
+
+/**
+ * cst_dashboard_page_set_store:
+ * @store: (nullable): whose connection to ask, and whose changes to follow
+ */
+void
+cst_dashboard_page_set_store (CstDashboardPage *self,
+                              CstRequestStore  *store)
+{
+  g_return_if_fail (CST_IS_DASHBOARD_PAGE (self));
+
+  if (self->store == store)
+    return;
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+  if (store == NULL)
+    return;
+  g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);
+  self->stale = TRUE;
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    cst_dashboard_page_refresh (self);
+}
+
+gboolean
+cst_dashboard_page_get_loading (CstDashboardPage *self)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), FALSE);
+  return self->loading;
+}
+
+/* "loading", "empty", "error" or "dashboard": what the page shows. */
+const char *
+cst_dashboard_page_get_state (CstDashboardPage *self)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+CstBarChart *
+cst_dashboard_page_get_chart (CstDashboardPage  *self,
+                              CstDashboardChart  which)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), NULL);
+
+  switch (which)
+    {
+    case CST_DASHBOARD_CHART_STATUS: return self->status_chart;
+    case CST_DASHBOARD_CHART_DEADLINE: return self->deadline_chart;
+    case CST_DASHBOARD_CHART_TURNAROUND: return self->turnaround_chart;
+    case CST_DASHBOARD_CHART_FEES: return self->fees_chart;
+    default: g_return_val_if_reached (NULL);
+    }
+}
+
+GtkLabel *
+cst_dashboard_page_get_count_label (CstDashboardPage  *self,
+                                    CstDashboardCount  which)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), NULL);
+
+  switch (which)
+    {
+    case CST_DASHBOARD_COUNT_OPEN: return self->open_count;
+    case CST_DASHBOARD_COUNT_OVERDUE: return self->overdue_count;
+    case CST_DASHBOARD_COUNT_DUE_SOON: return self->due_soon_count;
+    default: g_return_val_if_reached (NULL);
+    }
+}
