@@ -1,7 +1,9 @@
 /* test-representative.c — personal representatives (45 CFR 164.502(g)):
  * no authority on file, no verification (model and database); recorded
  * once by a named clerk, found again for the patient's later request; an
- * expired authority no longer counts. */
+ * expired authority no longer counts.  A representative's request with the
+ * authority on file is the patient's own for fees (HIPAA's rules, no
+ * search fee) and for the clock; without it, it is not quoted. */
 #include "config.h"
 
 #include "cst-test-db.h"
@@ -92,6 +94,97 @@ test_expired_authority (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
 }
 
+static CstFeeQuote *
+quote (PGconn           *conn,
+       CstFeeScheduleSet *set,
+       CstRequest       *request,
+       CstFeeMethod      method,
+       GError          **error)
+{
+  CstFeeRequest fee;
+
+  if (!cst_request_fee_fill_checked (conn, request, method, &fee, error))
+    return NULL;
+  g_assert_cmpint (fee.requester, ==, CST_FEE_REQUESTER_PATIENT);
+  fee.search_minutes = 45;
+  return cst_fee_engine_quote (set, &fee, error);
+}
+
+static CstRequest *
+counted (PGconn     *conn,
+         CstRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  CstRequest *saved;
+
+  g_object_set (request, "page-count", 40, NULL);
+  saved = cst_request_repo_save (conn, request, &error);
+  g_assert_no_error (error);
+  g_object_unref (request);
+  return saved;
+}
+
+static void
+test_treated_as_the_patient (void)
+{
+  g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (info, NULL);
+  g_autoptr(CstRequest) own = counted (conn, cst_test_db_add_request (conn, "REPR-3"));
+  g_autoptr(CstRequest) represented = counted (conn, representative_request (conn, "REPR-4",
+                                                                              "Lena Parent"));
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) days = cst_db_exec (conn, "SELECT access_deadline_days FROM jurisdictions"
+                                          " WHERE code = 'NY'", 0, NULL, NULL);
+  const CstFeeMethod methods[] = { CST_FEE_METHOD_DEFAULT, CST_FEE_METHOD_HIPAA_FLAT };
+  CstClocks own_clocks, represented_clocks;
+  GDate today, due;
+  CstFeeRequest fee;
+
+  /* No authority on file: not quoted as anyone's. */
+  g_assert_null (quote (conn, set, represented, CST_FEE_METHOD_DEFAULT, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "Lena Parent"));
+  g_clear_error (&error);
+  g_assert_cmpint (cst_representative_record (conn, represented, CST_AUTHORITY_PARENT_OF_MINOR,
+                                              "Birth certificate", NULL, &error), >, 0);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    {
+      g_autoptr(CstFeeQuote) mine = quote (conn, set, own, methods[i], &error);
+      g_autoptr(CstFeeQuote) theirs = NULL;
+      g_autofree char *mine_json = NULL;
+      g_autofree char *theirs_json = NULL;
+      const CstFeeLine *search;
+
+      g_assert_no_error (error);
+      theirs = quote (conn, set, represented, methods[i], &error);
+      g_assert_no_error (error);
+      mine_json = cst_fee_quote_to_json (mine);
+      theirs_json = cst_fee_quote_to_json (theirs);
+      g_assert_cmpstr (theirs_json, ==, mine_json);
+      g_assert_cmpint (cst_fee_quote_get_total_cents (theirs), >, 0);
+      /* HIPAA's patient-access rules: the search time is shown, not charged. */
+      search = cst_fee_quote_find_line (theirs, "hipaa.search-excluded");
+      g_assert_nonnull (search);
+      g_assert_false (cst_fee_line_is_chargeable (search));
+      g_assert_cmpint (cst_fee_line_get_amount_cents (search), ==, 0);
+    }
+  g_assert_true (cst_request_fee_fill_checked (conn, own, CST_FEE_METHOD_DEFAULT, &fee, &error));
+
+  /* The patient-access clock: the state's days from receipt, as for the patient. */
+  cst_input_today (&today);
+  cst_clocks_compute (own, 10, &today, &own_clocks);
+  cst_clocks_compute (represented, 10, &today, &represented_clocks);
+  due = *cst_request_get_received_date (represented);
+  g_date_add_days (&due, (guint) cst_db_int64 (days, 0, 0));
+  g_assert_cmpint (g_date_compare (&represented_clocks.legal_due, &due), ==, 0);
+  g_assert_cmpint (g_date_compare (&represented_clocks.legal_due, &own_clocks.legal_due), ==, 0);
+  g_assert_cmpint (represented_clocks.legal_days_left, ==, own_clocks.legal_days_left);
+  g_assert_false (cst_authorization_is_required (cst_request_get_requester_kind (represented)));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -101,6 +194,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add_func ("/representative/authority-on-file", test_authority_on_file);
   g_test_add_func ("/representative/expired-authority", test_expired_authority);
+  g_test_add_func ("/representative/treated-as-the-patient", test_treated_as_the_patient);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -3,6 +3,11 @@
  * One place maps the request's requester kind, format, delivery, pages and
  * received date onto the engine's input, so the window's live quote, the
  * invoice and the command line all quote the same request the same way.
+ *
+ * A personal representative stands in the patient's shoes (45 CFR
+ * 164.502(g)): their request for the patient's records is the patient's
+ * own access request, quoted under the same HIPAA rules (no search,
+ * retrieval or handling fee) and the same state schedules and exemptions.
  */
 #define G_LOG_DOMAIN "cst-request-fee"
 
@@ -11,6 +16,8 @@
 #include <glib/gi18n-lib.h>
 
 #include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-representative.h"
 #include "custodian/cst-request-fee.h"
 
 static CstFeeRequester
@@ -18,8 +25,8 @@ fee_requester (CstRequesterKind kind)
 {
   switch (kind)
     {
-    case CST_REQUESTER_PATIENT: return CST_FEE_REQUESTER_PATIENT;
-    case CST_REQUESTER_PERSONAL_REPRESENTATIVE: return CST_FEE_REQUESTER_PERSONAL_REPRESENTATIVE;
+    case CST_REQUESTER_PATIENT:
+    case CST_REQUESTER_PERSONAL_REPRESENTATIVE: return CST_FEE_REQUESTER_PATIENT;
     case CST_REQUESTER_ATTORNEY: return CST_FEE_REQUESTER_ATTORNEY;
     case CST_REQUESTER_INSURER: return CST_FEE_REQUESTER_INSURER;
     case CST_REQUESTER_PROVIDER: return CST_FEE_REQUESTER_PROVIDER;
@@ -97,4 +104,45 @@ cst_request_fee_fill (CstRequest     *request,
   fee_request->received = *received;
   fee_request->method = method;
   return TRUE;
+}
+
+/**
+ * cst_request_fee_fill_checked:
+ * @conn: the database holding @request
+ *
+ * Like cst_request_fee_fill(), for a stored request that is to be
+ * invoiced: a personal representative's request is quoted as the
+ * patient's own only while the representative's authority is on file
+ * (the same check that lets the request be verified).
+ *
+ * Returns: FALSE, with a message for the clerk, when the authority is not
+ *   on file or the request lacks what a quote needs
+ */
+gboolean
+cst_request_fee_fill_checked (PGconn         *conn,
+                              CstRequest     *request,
+                              CstFeeMethod    method,
+                              CstFeeRequest  *fee_request,
+                              GError        **error)
+{
+  g_autoptr(GError) local = NULL;
+  GDate today;
+
+  if (cst_request_get_requester_kind (request) == CST_REQUESTER_PERSONAL_REPRESENTATIVE)
+    {
+      cst_input_today (&today);
+      if (cst_representative_on_file (conn, request, &today, &local) == 0)
+        {
+          if (local != NULL)
+            g_propagate_error (error, g_steal_pointer (&local));
+          else
+            g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                         _("The authority of %s as the patient's personal representative is not on file; "
+                           "record it with the document that proves it, then the request is quoted as "
+                           "the patient's own."),
+                         cst_request_get_requester_name (request));
+          return FALSE;
+        }
+    }
+  return cst_request_fee_fill (request, method, fee_request, error);
 }
