@@ -348,6 +348,39 @@ render_kind (PGconn                    *conn,
 }
 
 /**
+ * cst_document_store_make:
+ * @invoice: (nullable): the lines for an invoice; %NULL loads the issued one
+ * @tpl: (out) (transfer full): the template version used
+ * @n_pages: (out): the page count
+ *
+ * Makes one document for @request with the current template for
+ * (@kind, @language) without recording it: for a caller that records it
+ * itself, such as the release function.
+ *
+ * Returns: (transfer full): the PDF
+ */
+GBytes *
+cst_document_store_make (PGconn                    *conn,
+                         CstDocumentKind            kind,
+                         CstRequest                *request,
+                         const char                *language,
+                         const CstInvoice          *invoice,
+                         const CstDocumentOptions  *options,
+                         CstDocumentTemplate      **tpl,
+                         guint                     *n_pages,
+                         GError                   **error)
+{
+  g_autoptr(CstDocumentTemplate) loaded = cst_document_store_load_template (conn, kind, language, error);
+  GBytes *pdf;
+
+  if (loaded == NULL ||
+      (pdf = render_kind (conn, loaded, request, invoice, options, n_pages, error)) == NULL)
+    return NULL;
+  *tpl = g_steal_pointer (&loaded);
+  return pdf;
+}
+
+/**
  * cst_document_store_render:
  * @invoice: (nullable): the lines for an invoice; %NULL loads the issued one
  * @n_pages: (out) (optional): the page count
@@ -367,12 +400,12 @@ cst_document_store_render (PGconn                    *conn,
                            guint                     *n_pages,
                            GError                   **error)
 {
-  g_autoptr(CstDocumentTemplate) tpl = cst_document_store_load_template (conn, kind, language, error);
+  g_autoptr(CstDocumentTemplate) tpl = NULL;
   g_autoptr(GBytes) pdf = NULL;
   guint pages = 0;
 
-  if (tpl == NULL ||
-      (pdf = render_kind (conn, tpl, request, invoice, options, &pages, error)) == NULL ||
+  if ((pdf = cst_document_store_make (conn, kind, request, language, invoice, options, &tpl,
+                                      &pages, error)) == NULL ||
       cst_document_store_record_rendering (conn, cst_request_get_id (request), tpl, pdf, pages,
                                            error) == 0)
     return NULL;

@@ -48,16 +48,12 @@ render_document (PGconn                    *conn,
                  GString                   *documents,
                  GError                   **error)
 {
-  g_autoptr(CstDocumentTemplate) tpl = cst_document_store_load_template (conn, kind, language, error);
-  g_autoptr(GBytes) pdf = NULL;
-  g_autofree char *digest = NULL;
   guint pages = 0;
+  g_autoptr(CstDocumentTemplate) tpl = NULL;
+  g_autoptr(GBytes) pdf = cst_document_store_make (conn, kind, request, language, invoice, options,
+                                                   &tpl, &pages, error);
+  g_autofree char *digest = NULL;
 
-  if (tpl == NULL)
-    return NULL;
-  pdf = kind == CST_DOCUMENT_INVOICE
-          ? cst_document_render_invoice (tpl, request, invoice, options, &pages, error)
-          : cst_document_render_letter (tpl, request, options, &pages, error);
   if (pdf == NULL)
     return NULL;
   digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);

@@ -48,5 +48,14 @@ GBytes              *cst_document_store_render            (PGconn               
                                                            const CstDocumentOptions *options,
                                                            guint                *n_pages,
                                                            GError              **error);
+GBytes              *cst_document_store_make              (PGconn               *conn,
+                                                           CstDocumentKind       kind,
+                                                           CstRequest           *request,
+                                                           const char           *language,
+                                                           const CstInvoice     *invoice,
+                                                           const CstDocumentOptions *options,
+                                                           CstDocumentTemplate **tpl,
+                                                           guint                *n_pages,
+                                                           GError              **error);
 
 G_END_DECLS
