@@ -14,6 +14,7 @@ CUSTODIAN_PACKAGES=(
 CUSTODIAN_TEST_PACKAGES=(
   xvfb xauth libgl1-mesa-dri poppler-utils qpdf valgrind clang
   libclang-rt-14-dev python3 openssl flatpak-builder gnome-keyring dbus
+  locales-all
 )
 
 custodian_install_packages () {

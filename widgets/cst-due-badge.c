@@ -44,7 +44,7 @@ cst_due_badge_describe (CstRequest  *request,
                         const GDate *today)
 {
   const GDate *due = cst_request_get_due_date (request);
-  g_autofree char *due_text = cst_input_format_date (due);
+  g_autofree char *due_text = cst_locale_format_date (due);
   int days = cst_request_days_left_on (request, today);
 
   switch (cst_request_due_state_on (request, today))

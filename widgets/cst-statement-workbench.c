@@ -97,9 +97,9 @@ static void
 show_metrics (CstStatementWorkbench *self)
 {
   CstStatement *st = self->statement;
-  g_autofree char *due = cst_pdf_format_money (st->amount_due_cents);
-  g_autofree char *detail = cst_pdf_format_money (st->detail_total_cents);
-  g_autofree char *resp = cst_pdf_format_money (st->total_patient_resp_cents);
+  g_autofree char *due = cst_locale_format_money (st->amount_due_cents);
+  g_autofree char *detail = cst_locale_format_money (st->detail_total_cents);
+  g_autofree char *resp = cst_locale_format_money (st->total_patient_resp_cents);
   g_autofree char *metrics = NULL;
   g_autofree char *totals = NULL;
   g_autoptr(GString) warnings = g_string_new (NULL);
@@ -143,7 +143,7 @@ show_categories (CstStatementWorkbench *self)
     {
       const CstStatementCategory *category = g_ptr_array_index (self->statement->categories, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *amount = cst_pdf_format_money (category->charges_cents);
+      g_autofree char *amount = cst_locale_format_money (category->charges_cents);
       GtkWidget *label = gtk_label_new (amount);
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), category->label);
@@ -279,10 +279,10 @@ bind_cell_cb (GtkSignalListItemFactory *factory,
       break;
     case 1: text = g_strdup_printf ("%s %s", line->revenue_code, line->cpt_hcpcs); break;
     case 2: text = g_strdup (line->description); break;
-    case 3: text = cst_pdf_format_money (line->charge_cents); break;
-    case 4: text = cst_pdf_format_money (line->insurer_paid_cents); break;
-    case 5: text = cst_pdf_format_money (line->adjustment_cents); break;
-    default: text = cst_pdf_format_money (line->patient_resp_cents); break;
+    case 3: text = cst_locale_format_money (line->charge_cents); break;
+    case 4: text = cst_locale_format_money (line->insurer_paid_cents); break;
+    case 5: text = cst_locale_format_money (line->adjustment_cents); break;
+    default: text = cst_locale_format_money (line->patient_resp_cents); break;
     }
   gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }

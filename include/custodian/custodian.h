@@ -26,6 +26,7 @@
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-dashboard.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-locale-format.h"
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-listener.h"
 #include "custodian/cst-migrations.h"

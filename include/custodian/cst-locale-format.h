@@ -1,0 +1,11 @@
+/* cst-locale-format.h — money and dates as the user's locale writes them */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+char *cst_locale_format_money (gint64       cents);
+char *cst_locale_format_date  (const GDate *date);
+
+G_END_DECLS
