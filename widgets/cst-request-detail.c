@@ -17,6 +17,7 @@
 #include "cst-due-badge.h"
 #include "cst-fee-quote-panel.h"
 #include "cst-request-detail.h"
+#include "cst-request-safeguards.h"
 
 typedef struct
 {
@@ -64,6 +65,7 @@ struct _CstRequestDetail
   GtkLabel        *advance_hint_label;
   CstFeeQuotePanel *fee_panel;
   CstAuthorizationChecklist *auth_checklist;
+  CstRequestSafeguards *safeguards;
 
   CstRequestStore *store;
   CstRequest      *request;   /* the live, shared object */
@@ -132,7 +134,10 @@ dup_blocked_reason (CstRequestDetail *self,
   GDate today;
 
   if (next == CST_STATUS_AUTHORIZATION_VERIFIED)
-    return cst_authorization_checklist_dup_blocking_text (self->auth_checklist);
+    {
+      char *text = cst_authorization_checklist_dup_blocking_text (self->auth_checklist);
+      return text ? text : cst_request_safeguards_dup_blocking_text (self->safeguards);
+    }
   cst_input_today (&today);
   if (next == CST_STATUS_RELEASED && cst_authorization_is_expired (self->request, &today))
     {
@@ -361,6 +366,7 @@ request_notify_cb (CstRequestDetail *self)
   if (!self->dirty && !self->busy && cst_request_get_details_loaded (self->request))
     load_from_request (self);
   cst_authorization_checklist_reload (self->auth_checklist);
+  cst_request_safeguards_reload (self->safeguards);
   update_actions (self);
 }
 
@@ -757,6 +763,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   g_type_ensure (CST_TYPE_DUE_BADGE);
   g_type_ensure (CST_TYPE_FEE_QUOTE_PANEL);
   g_type_ensure (CST_TYPE_AUTHORIZATION_CHECKLIST);
+  g_type_ensure (CST_TYPE_REQUEST_SAFEGUARDS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
   BIND (stack); BIND (title_label); BIND (patient_label); BIND (status_label);
@@ -766,7 +773,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   BIND (auth_signed_row); BIND (auth_expires_row); BIND (auth_notes_row); BIND (format_row);
   BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
   BIND (contact_row); BIND (advance_button); BIND (fee_panel);
-  BIND (advance_hint_label); BIND (auth_checklist);
+  BIND (advance_hint_label); BIND (auth_checklist); BIND (safeguards);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
 
@@ -808,6 +815,7 @@ cst_request_detail_init (CstRequestDetail *self)
   self->fields[FIELD_AUTH_EXPIRES].row = self->auth_expires_row;
   self->fields[FIELD_AUTH_NOTES].row = self->auth_notes_row;
   g_signal_connect_swapped (self->auth_checklist, "changed", G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->safeguards, "changed", G_CALLBACK (update_actions), self);
   update_actions (self);
 }
 
@@ -823,6 +831,14 @@ cst_request_detail_set_store (CstRequestDetail *self,
                                       store ? cst_request_store_get_connection (store) : NULL);
   cst_authorization_checklist_set_connection (self->auth_checklist,
                                               store ? cst_request_store_get_connection (store) : NULL);
+  cst_request_safeguards_set_connection (self->safeguards,
+                                         store ? cst_request_store_get_connection (store) : NULL);
+}
+
+GtkWidget *
+cst_request_detail_get_safeguards (CstRequestDetail *self)
+{
+  return GTK_WIDGET (self->safeguards);
 }
 
 GtkWidget *
@@ -878,6 +894,7 @@ cst_request_detail_set_request (CstRequestDetail *self,
   g_set_object (&self->request, request);
   g_clear_object (&self->base);
   cst_authorization_checklist_set_request (self->auth_checklist, request);
+  cst_request_safeguards_set_request (self->safeguards, request);
   set_dirty (self, FALSE);
   show_error (self, NULL);
   gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
