@@ -315,6 +315,37 @@ test_template_versions (void)
   }
 }
 
+/* Labels of codes (the format, the delivery) follow the letter's
+ * language, not the program's, in any kind of letter. */
+static void
+test_labels_follow_the_letter (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-10");
+  g_autoptr(CstDocumentTemplate) shipped = NULL;
+  g_autoptr(CstDocumentTemplate) edited = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *text = NULL;
+  CstDocumentOptions o = options ();
+
+  shipped = cst_document_store_load_template (conn, CST_DOCUMENT_DENIAL_LETTER, "es", &error);
+  g_assert_no_error (error);
+  body = g_strdup_printf ("%s\nbody={{patient_name}}, {{reference}}: pidió {{format}} por {{delivery}}.\n",
+                          cst_document_template_get_body (shipped));
+  edited = cst_document_store_save_template (conn, CST_DOCUMENT_DENIAL_LETTER, "es", body, &error);
+  g_assert_no_error (error);
+  g_object_set (request, "format", CST_FORMAT_PORTABLE_MEDIA, "delivery", CST_DELIVERY_MAIL,
+                "status-reason", "Notas de psicoterapia", NULL);
+  pdf = cst_document_store_render (conn, CST_DOCUMENT_DENIAL_LETTER, request, "es", NULL, &o,
+                                   NULL, &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &text);
+  g_assert_nonnull (strstr (text, "pidióMedioportátil(CD,DVDoUSB)porCorreopostal."));
+}
+
 static void
 test_no_invoice_issued (void)
 {
@@ -441,6 +472,7 @@ main (int    argc,
   g_test_add_func ("/document/letters", test_letters);
   g_test_add_func ("/document/accounting", test_accounting);
   g_test_add_func ("/document/template-versions", test_template_versions);
+  g_test_add_func ("/document/labels-follow-the-letter", test_labels_follow_the_letter);
   g_test_add_func ("/document/no-invoice-issued", test_no_invoice_issued);
   g_test_add_func ("/document/issued-invoice", test_issued_invoice);
   g_test_add_func ("/document/adjusted-invoice", test_adjusted_invoice);

@@ -23,6 +23,7 @@ typedef struct
   const CstDocumentTemplate *tpl;
   CstDocumentTemplate       *shipped;   /* the shipped wording, loaded on first need */
   gboolean                   no_shipped;
+  CstDocumentTemplate       *labels;    /* the shipped cover letter: code labels */
   GHashTable                *values;
   CstPdf                    *pdf;
   const char                *language;
@@ -34,6 +35,7 @@ doc_clear (Doc *doc)
   g_clear_pointer (&doc->values, g_hash_table_unref);
   g_clear_pointer (&doc->pdf, cst_pdf_free);
   g_clear_pointer (&doc->shipped, cst_document_template_free);
+  g_clear_pointer (&doc->labels, cst_document_template_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Doc, doc_clear)
@@ -77,8 +79,10 @@ expand_or_shipped (Doc        *doc,
   return cst_document_template_expand (doc->shipped, key, doc->values);
 }
 
-/* The template's word for a database code (key "PREFIX_NICK"), or the
- * program's translation when the template has none. */
+/* The template's word for a database code (key "PREFIX_NICK"); then the
+ * shipped cover letter's in the same language, where such labels live, so
+ * {{format}} in any letter is in that letter's language; the program's own
+ * translation only for a language Custodian ships no wording in. */
 static char *
 code_label (Doc        *doc,
             const char *prefix,
@@ -91,6 +95,15 @@ code_label (Doc        *doc,
   if (*text)
     return text;
   g_free (text);
+  if (doc->labels == NULL)
+    doc->labels = cst_document_template_new_default (CST_DOCUMENT_COVER_LETTER, doc->language, NULL);
+  if (doc->labels != NULL)
+    {
+      text = cst_document_template_expand (doc->labels, key, doc->values);
+      if (*text)
+        return text;
+      g_free (text);
+    }
   return g_strdup (fallback);
 }
 
