@@ -147,22 +147,51 @@ style_colors (GtkWidget *widget,
   track->alpha *= 0.1f;
 }
 
+/* Where to draw: positions are laid out left to right and mirrored here
+ * for right-to-left languages, so labels stay at the reading start. */
+typedef struct
+{
+  GtkWidget *widget;
+  cairo_t   *cr;
+  int        width;
+  int        row;
+  gboolean   rtl;
+} Canvas;
+
+static double
+start_x (const Canvas *canvas,
+         double        x,
+         double        extent)
+{
+  return canvas->rtl ? canvas->width - x - extent : x;
+}
+
 static void
-draw_text (GtkWidget     *widget,
-           cairo_t       *cr,
+draw_text (const Canvas  *canvas,
            const char    *text,
            double         x,
            double         y,
-           int            row,
            const GdkRGBA *color)
 {
-  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (canvas->widget, text);
   int width, height;
 
   pango_layout_get_pixel_size (layout, &width, &height);
-  gdk_cairo_set_source_rgba (cr, color);
-  cairo_move_to (cr, x, y + (row - height) / 2.0);
-  pango_cairo_show_layout (cr, layout);
+  gdk_cairo_set_source_rgba (canvas->cr, color);
+  cairo_move_to (canvas->cr, start_x (canvas, x, width), y + (canvas->row - height) / 2.0);
+  pango_cairo_show_layout (canvas->cr, layout);
+}
+
+static void
+fill_bar (const Canvas  *canvas,
+          double         x,
+          double         y,
+          double         length,
+          const GdkRGBA *color)
+{
+  gdk_cairo_set_source_rgba (canvas->cr, color);
+  cairo_rectangle (canvas->cr, start_x (canvas, x, length), y + 2, length, canvas->row - 4);
+  cairo_fill (canvas->cr);
 }
 
 static gint64
@@ -180,37 +209,34 @@ cst_bar_chart_snapshot (GtkWidget   *widget,
                         GtkSnapshot *snapshot)
 {
   CstBarChart *self = CST_BAR_CHART (widget);
-  int width = gtk_widget_get_width (widget);
-  int row = row_height (widget);
+  Canvas canvas = {
+    widget, NULL, gtk_widget_get_width (widget), row_height (widget),
+    gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL,
+  };
   int label_width, value_width, bar_x, bar_room;
   gint64 max = max_value (self);
   GdkRGBA text, bar_color, track;
-  cairo_t *cr;
 
-  if (self->bars->len == 0 || width <= 0)
+  if (self->bars->len == 0 || canvas.width <= 0)
     return;
   style_colors (widget, &text, &bar_color, &track);
   column_widths (self, &label_width, &value_width);
   bar_x = label_width + COLUMN_GAP;
-  bar_room = MAX (1, width - bar_x - COLUMN_GAP - value_width);
-  cr = gtk_snapshot_append_cairo (snapshot,
-                                  &GRAPHENE_RECT_INIT (0, 0, width, gtk_widget_get_height (widget)));
+  bar_room = MAX (1, canvas.width - bar_x - COLUMN_GAP - value_width);
+  canvas.cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, canvas.width,
+                                                                        gtk_widget_get_height (widget)));
   for (guint i = 0; i < self->bars->len; i++)
     {
       const Bar *bar = &g_array_index (self->bars, Bar, i);
-      double y = i * (double) (row + ROW_GAP);
+      double y = i * (double) (canvas.row + ROW_GAP);
       double length = max > 0 && bar->value > 0 ? MAX (2.0, (double) bar->value * bar_room / max) : 0;
 
-      draw_text (widget, cr, bar->label, 0, y, row, &text);
-      gdk_cairo_set_source_rgba (cr, &track);
-      cairo_rectangle (cr, bar_x, y + 2, bar_room, row - 4);
-      cairo_fill (cr);
-      gdk_cairo_set_source_rgba (cr, &bar_color);
-      cairo_rectangle (cr, bar_x, y + 2, length, row - 4);
-      cairo_fill (cr);
-      draw_text (widget, cr, bar->value_text, bar_x + length + COLUMN_GAP, y, row, &text);
+      draw_text (&canvas, bar->label, 0, y, &text);
+      fill_bar (&canvas, bar_x, y, bar_room, &track);
+      fill_bar (&canvas, bar_x, y, length, &bar_color);
+      draw_text (&canvas, bar->value_text, bar_x + length + COLUMN_GAP, y, &text);
     }
-  cairo_destroy (cr);
+  cairo_destroy (canvas.cr);
 }
 
 static void
