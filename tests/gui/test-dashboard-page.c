@@ -216,6 +216,24 @@ test_dashboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A server that cannot be reached: the page says so, and offers to try
+ * again, instead of showing zeros. */
+static void
+test_unreachable (void)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new ("dbname=cst_no_such_database");
+  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  CstDashboardPage *page = CST_DASHBOARD_PAGE (cst_dashboard_page_new ());
+
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  cst_dashboard_page_set_store (page, store);
+  gtk_window_present (window);
+  g_assert_true (wait_until (page_settled, page));
+  g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "error");
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -227,6 +245,7 @@ main (int argc, char **argv)
   adw_init ();
   db = cst_test_db_new ();
   g_test_add_func ("/dashboard-page/empty-then-seeded", test_dashboard);
+  g_test_add_func ("/dashboard-page/unreachable", test_unreachable);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
