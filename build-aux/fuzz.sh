@@ -4,7 +4,7 @@
 #
 #   build-aux/fuzz.sh [SECONDS] [TARGET…]      # default: 20 s, every target
 #
-# Targets: input-date notify-payload cli-args bill-import.  The working corpus grows in
+# Targets: input-date notify-payload cli-args bill-import fee-schedule.  The working corpus grows in
 # $FUZZ_BUILD_DIR/fuzz-corpus/<target> (default build-fuzz), seeded from
 # tests/fuzz/corpus/<target>.  A crash leaves its input in
 # $FUZZ_BUILD_DIR/fuzz-crashes/<target>/; copy it into the seed corpus so it
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(input-date notify-payload cli-args bill-import)
+[ ${#targets[@]} -gt 0 ] || targets=(input-date notify-payload cli-args bill-import fee-schedule)
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
 
 if [ ! -f "$dir/build.ninja" ]; then
