@@ -531,14 +531,16 @@ export_job_unref (gpointer data)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ExportJob, export_job_unref)
 
-/* Worker thread, once a page of requests: each pass counts from zero. */
+/* Worker thread, once a page of requests: each pass counts from zero, and
+ * within a pass the count only grows, so a count not above the last one
+ * starts the next pass. */
 static void
 export_progress (gint64   n_done,
                  gpointer user_data)
 {
   ExportJob *job = user_data;
 
-  if (n_done < job->pass_last)
+  if (n_done <= job->pass_last)
     job->pass_base += job->pass_last;
   job->pass_last = n_done;
   g_atomic_int_set (&job->done, (gint) MIN (job->pass_base + n_done, G_MAXINT));
