@@ -146,7 +146,13 @@ new_request_action (GtkWidget *widget, const char *name, GVariant *param)
 static void
 statements_action (GtkWidget *widget, const char *name, GVariant *param)
 {
-  gtk_window_present (GTK_WINDOW (cst_statement_workbench_new (GTK_WINDOW (widget))));
+  CstWindow *self = CST_WINDOW (widget);
+  CstStatementWorkbench *workbench = cst_statement_workbench_new (GTK_WINDOW (widget));
+
+  /* With the database, templates are its versions and edits can be saved. */
+  if (self->store != NULL)
+    cst_statement_workbench_set_connection (workbench, cst_request_store_get_connection (self->store));
+  gtk_window_present (GTK_WINDOW (workbench));
 }
 
 static void

@@ -2,21 +2,25 @@
  *
  * The original bill on the left, the statement as it will print on the
  * right: the preview is the real PDF, rendered with Poppler.  Every edit of
- * the template (sections, language, type size) makes a new statement and
- * PDF on a worker thread; a generation number drops renders that a newer
- * edit has overtaken, so typing never waits for the PDF writer.
+ * the template (sections and their order, headings and wording, colours,
+ * language, type size) makes a new statement and PDF on a worker thread;
+ * a generation number drops renders that a newer edit has overtaken, so
+ * typing never waits for the PDF writer.  Saving stores the edited
+ * template as a new version in the database; batch export writes one PDF
+ * per bill on a worker thread.
  */
 #define G_LOG_DOMAIN "cst-statement-workbench"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cst-pdf-preview.h"
 #include "cst-statement-workbench.h"
 
-#define RENDER_DELAY_MS 120
 #define TARGET_GRADE 8.0
+#define N_LANGUAGES 2
 
 struct _CstStatementWorkbench
 {
@@ -29,28 +33,74 @@ struct _CstStatementWorkbench
   GtkListBox           *categories_box;
   GtkDropDown          *language_dropdown;
   GtkSpinButton        *font_spin;
+  GtkColorButton       *accent_button;
+  GtkColorButton       *box_button;
+  AdwExpanderRow       *headings_expander;
+  GtkDropDown          *wording_dropdown;
+  AdwEntryRow          *wording_entry;
+  AdwActionRow         *template_row;
   GtkLabel             *metrics_label;
   GtkLabel             *warnings_label;
   GtkLabel             *totals_label;
+  GtkRevealer          *batch_bar;
+  GtkProgressBar       *batch_progress;
+  GtkLabel             *batch_report;
+  GtkWidget            *batch_cancel;
+  GtkWidget            *batch_close;
   CstPdfPreview        *preview;
 
+  CstConnection        *connection;     /* NULL: shipped templates, no saving */
   CstBill              *bill;
   CstStatementRules    *rules;
-  CstStatementTemplate *templates[2];   /* en, es: the builtin starting points */
+  CstStatementTemplate *templates[N_LANGUAGES];  /* en, es: as stored (or shipped) */
+  CstStatementTemplate *drafts[N_LANGUAGES];     /* the same with the designer's edits */
+  guint                 edits[N_LANGUAGES];      /* edits since the last save */
   CstStatement         *statement;      /* the one shown */
   GListStore           *line_items;     /* of GtkStringObject: row index as text */
   GtkMultiSelection    *line_selection;
-  gboolean              sections[CST_N_SECTIONS];
+  GPtrArray            *heading_rows;   /* of AdwEntryRow, in heading_keys order */
+  CstStatementSection   order[CST_N_SECTIONS];   /* every section, as listed */
+  gboolean              shown[CST_N_SECTIONS];
+  gboolean              loading_ui;     /* filling editors from a template: not an edit */
   guint                 render_id;
   guint                 generation;
   guint                 pending;
+  gboolean              rerender;       /* an edit came while a render was running */
   guint                 renders;
   char                 *file_name;
+  GCancellable         *batch_cancellable;
+  gboolean              batch_running;
+  char                 *batch_text;
 };
 
 G_DEFINE_FINAL_TYPE (CstStatementWorkbench, cst_statement_workbench, ADW_TYPE_WINDOW)
 
-static const char *const languages[] = { "en", "es" };
+static const char *const languages[N_LANGUAGES] = { "en", "es" };
+
+/* The wording keys that are section headings, with what they are for. */
+static const struct
+{
+  const char *key;
+  const char *label;
+} heading_keys[] = {
+  { "title", N_("Title") },
+  { "how-heading", N_("How we got this amount") },
+  { "categories-heading", N_("What the charges were for") },
+  { "insurance-heading", N_("What insurance did") },
+  { "pay-heading", N_("Ways to pay") },
+  { "help-heading", N_("Financial assistance") },
+  { "questions-heading", N_("Questions") },
+  { "rights-heading", N_("Your rights") },
+  { "glossary-heading", N_("Glossary") },
+  { "remit-heading", N_("Remittance stub") },
+  { "details-heading", N_("Details of your charges") },
+};
+
+static guint
+current_language (CstStatementWorkbench *self)
+{
+  return MIN (gtk_drop_down_get_selected (self->language_dropdown), N_LANGUAGES - 1);
+}
 
 /* ---- rendering off the main loop ---------------------------------------- */
 
@@ -93,6 +143,26 @@ render_in_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+/* The reading score with the name of the formula that made it. */
+static char *
+readability_text (const CstReadability *r)
+{
+  if (!r->scored)
+    return g_strdup (_("no reading-level formula fits this language"));
+  if (r->formula == CST_READABILITY_INFLESZ)
+    return g_strdup_printf (_("Szigriszt-Pazos readability %.0f on the INFLESZ scale (%s; "
+                              "target %.0f or higher): %s · Fernández Huerta %.0f"),
+                            r->perspicuity, cst_readability_inflesz_band (r->perspicuity),
+                            CST_READABILITY_INFLESZ_TARGET,
+                            cst_readability_meets_target (r) ? _("met") : _("not met"),
+                            r->fernandez_huerta);
+  return g_strdup_printf (_("Flesch-Kincaid reading grade %.1f (target %.0f or lower): %s · "
+                            "Flesch reading ease %.0f"),
+                          r->grade, TARGET_GRADE,
+                          cst_readability_meets_target (r) ? _("met") : _("not met"),
+                          r->reading_ease);
+}
+
 static void
 show_metrics (CstStatementWorkbench *self)
 {
@@ -100,24 +170,15 @@ show_metrics (CstStatementWorkbench *self)
   g_autofree char *due = cst_locale_format_money (st->amount_due_cents);
   g_autofree char *detail = cst_locale_format_money (st->detail_total_cents);
   g_autofree char *resp = cst_locale_format_money (st->total_patient_resp_cents);
+  g_autofree char *reading = readability_text (&st->readability);
   g_autofree char *metrics = NULL;
   g_autofree char *totals = NULL;
   g_autoptr(GString) warnings = g_string_new (NULL);
 
-  if (st->readability.scored)
-    metrics = g_strdup_printf (_("Lines: %u on the bill, %u on the statement, in %u categories · "
-                                 "%d pages · reading grade %.1f (target %.0f or lower): %s · "
-                                 "reading ease %.0f"),
-                               st->bill->lines->len, st->items->len, st->categories->len,
-                               cst_pdf_preview_get_n_pages (self->preview),
-                               st->readability.grade, TARGET_GRADE,
-                               st->readability.grade <= TARGET_GRADE ? _("met") : _("not met"),
-                               st->readability.reading_ease);
-  else
-    metrics = g_strdup_printf (_("Lines: %u on the bill, %u on the statement, in %u categories · "
-                                 "%d pages · no reading-grade formula fits this language"),
-                               st->bill->lines->len, st->items->len, st->categories->len,
-                               cst_pdf_preview_get_n_pages (self->preview));
+  metrics = g_strdup_printf (_("Lines: %u on the bill, %u on the statement, in %u categories · "
+                               "%d pages · %s"),
+                             st->bill->lines->len, st->items->len, st->categories->len,
+                             cst_pdf_preview_get_n_pages (self->preview), reading);
   gtk_label_set_label (self->metrics_label, metrics);
 
   for (guint i = 0; i < st->flags->len; i++)
@@ -154,6 +215,8 @@ show_categories (CstStatementWorkbench *self)
     }
 }
 
+static gboolean render_now (gpointer user_data);
+
 static void
 rendered_cb (GObject      *object,
              GAsyncResult *result,
@@ -164,6 +227,12 @@ rendered_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->pending--;
+  /* Edits made meanwhile: this result is already stale; make the newest. */
+  if (self->rerender && self->render_id == 0)
+    {
+      self->rerender = FALSE;
+      render_now (self);
+    }
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_debug ("Render %u failed: %s", job->generation, error->message);
@@ -181,26 +250,6 @@ rendered_cb (GObject      *object,
   show_metrics (self);
 }
 
-static CstStatementTemplate *
-current_template (CstStatementWorkbench *self)
-{
-  guint language = MIN (gtk_drop_down_get_selected (self->language_dropdown), G_N_ELEMENTS (languages) - 1);
-  CstStatementTemplate *tpl = cst_statement_template_copy (self->templates[language]);
-  CstStatementSection order[CST_N_SECTIONS];
-  const CstStatementSection *base;
-  guint n_base = 0, n = 0;
-  g_autofree char *size = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->font_spin));
-
-  /* Keep the template's order; leave out what the designer switched off. */
-  base = cst_statement_template_get_sections (self->templates[language], &n_base);
-  for (guint i = 0; i < n_base; i++)
-    if (self->sections[base[i]])
-      order[n++] = base[i];
-  cst_statement_template_set_sections (tpl, order, n, NULL);
-  cst_statement_template_set_string (tpl, "template", "body-font-size", size, NULL);
-  return tpl;
-}
-
 static gboolean
 render_now (gpointer user_data)
 {
@@ -215,7 +264,8 @@ render_now (gpointer user_data)
   job->generation = ++self->generation;
   job->bill = cst_bill_ref (self->bill);
   job->rules = cst_statement_rules_ref (self->rules);
-  job->template = current_template (self);
+  /* The render thread gets its own copy: the draft changes as staff type. */
+  job->template = cst_statement_template_copy (self->drafts[current_language (self)]);
   task = g_task_new (self, NULL, rendered_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
   g_task_set_source_tag (task, render_now);
@@ -224,16 +274,214 @@ render_now (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* At most one render runs; edits during it are merged into the next one,
+ * so fast typing costs one render per render time, not one per key.  With
+ * nothing running, the render starts before the next frame is drawn (no
+ * debounce delay: bench/statements measures edit → preview); edits made
+ * in the same main-loop turn (both languages, several rows) share it. */
 static void
 queue_render (CstStatementWorkbench *self)
 {
-  g_clear_handle_id (&self->render_id, g_source_remove);
-  self->render_id = g_timeout_add (RENDER_DELAY_MS, render_now, self);
+  if (self->pending > 0)
+    {
+      self->generation++;       /* whatever is running is stale now */
+      self->rerender = TRUE;
+      return;
+    }
+  if (self->render_id == 0)
+    self->render_id = g_idle_add_full (G_PRIORITY_HIGH, render_now, self, NULL);
+}
+
+/* ---- editing the template ----------------------------------------------- */
+
+static void
+show_template_state (CstStatementWorkbench *self)
+{
+  guint lang = current_language (self);
+  g_autofree char *subtitle = NULL;
+  gboolean dirty = self->edits[0] > 0 || self->edits[1] > 0;
+  int version = cst_statement_template_get_version (self->templates[lang]);
+
+  if (version == 0)
+    subtitle = g_strdup (self->connection ? _("Not stored yet") :
+                         _("Shipped with Custodian (no database: cannot be saved)"));
+  else
+    subtitle = g_strdup_printf (_("Version %d"), version);
+  if (dirty)
+    {
+      char *more = g_strdup_printf (_("%s · unsaved changes"), subtitle);
+      g_free (subtitle);
+      subtitle = more;
+    }
+  adw_action_row_set_subtitle (self->template_row, subtitle);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.save-template",
+                                 self->connection != NULL && dirty);
+}
+
+/* An edit of draft @lang: it is no longer the stored version, so a
+ * statement made from it is not attributed to one (record refuses it). */
+static void
+draft_edited (CstStatementWorkbench *self,
+              guint                  lang)
+{
+  self->edits[lang]++;
+  cst_statement_template_set_version (self->drafts[lang], 0, 0);
+}
+
+/* Layout (sections, colours, type size) is the same in both languages. */
+static void
+set_layout_value (CstStatementWorkbench *self,
+                  const char            *key,
+                  const char            *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->loading_ui)
+    return;
+  for (guint lang = 0; lang < N_LANGUAGES; lang++)
+    {
+      if (!cst_statement_template_set_string (self->drafts[lang], "template", key, value, &error))
+        {
+          adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+          return;
+        }
+      draft_edited (self, lang);
+    }
+  show_template_state (self);
+  queue_render (self);
 }
 
 static void
-template_changed_cb (CstStatementWorkbench *self)
+apply_sections (CstStatementWorkbench *self)
 {
+  CstStatementSection list[CST_N_SECTIONS];
+  guint n = 0;
+
+  for (guint i = 0; i < CST_N_SECTIONS; i++)
+    if (self->shown[self->order[i]])
+      list[n++] = self->order[i];
+  for (guint lang = 0; lang < N_LANGUAGES; lang++)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!cst_statement_template_set_sections (self->drafts[lang], list, n, &error))
+        {
+          adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+          continue;
+        }
+      draft_edited (self, lang);
+    }
+  show_template_state (self);
+  queue_render (self);
+}
+
+static void
+font_size_changed_cb (CstStatementWorkbench *self)
+{
+  g_autofree char *size = g_strdup_printf ("%d", gtk_spin_button_get_value_as_int (self->font_spin));
+
+  set_layout_value (self, "body-font-size", size);
+}
+
+static void
+color_changed_cb (CstStatementWorkbench *self,
+                  GParamSpec            *pspec,
+                  GtkColorButton        *button)
+{
+  GdkRGBA rgba;
+  g_autofree char *hex = NULL;
+
+  gtk_color_chooser_get_rgba (GTK_COLOR_CHOOSER (button), &rgba);
+  hex = g_strdup_printf ("#%02X%02X%02X", (guint) (rgba.red * 255 + 0.5),
+                         (guint) (rgba.green * 255 + 0.5), (guint) (rgba.blue * 255 + 0.5));
+  set_layout_value (self, button == self->accent_button ? "color-accent" : "color-box", hex);
+}
+
+static void
+set_wording (CstStatementWorkbench *self,
+             const char            *key,
+             const char            *text)
+{
+  guint lang = current_language (self);
+
+  if (self->loading_ui ||
+      g_strcmp0 (cst_statement_template_get_text (self->drafts[lang], key), text) == 0)
+    return;
+  cst_statement_template_set_string (self->drafts[lang], "wording", key, text, NULL);
+  draft_edited (self, lang);
+  show_template_state (self);
+  queue_render (self);
+}
+
+static void
+heading_changed_cb (GtkEditable           *entry,
+                    CstStatementWorkbench *self)
+{
+  set_wording (self, g_object_get_data (G_OBJECT (entry), "key"), gtk_editable_get_text (entry));
+}
+
+static const char *
+selected_wording_key (CstStatementWorkbench *self)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (self->wording_dropdown);
+
+  return item ? gtk_string_object_get_string (item) : NULL;
+}
+
+static void
+wording_changed_cb (CstStatementWorkbench *self)
+{
+  const char *key = selected_wording_key (self);
+
+  if (key != NULL)
+    set_wording (self, key, gtk_editable_get_text (GTK_EDITABLE (self->wording_entry)));
+}
+
+static void
+wording_key_changed_cb (CstStatementWorkbench *self)
+{
+  const char *key = selected_wording_key (self);
+  gboolean was_loading = self->loading_ui;
+
+  self->loading_ui = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->wording_entry),
+                         key ? cst_statement_template_get_text (self->drafts[current_language (self)], key)
+                             : "");
+  self->loading_ui = was_loading;
+}
+
+static void
+set_color_button (GtkColorButton *button,
+                  guint32         rgb)
+{
+  GdkRGBA rgba = { ((rgb >> 16) & 0xFF) / 255.0, ((rgb >> 8) & 0xFF) / 255.0,
+                   (rgb & 0xFF) / 255.0, 1.0 };
+
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (button), &rgba);
+}
+
+/* Fills the editors from the current draft; not counted as edits. */
+static void
+load_editors (CstStatementWorkbench *self)
+{
+  CstStatementTemplate *draft = self->drafts[current_language (self)];
+
+  self->loading_ui = TRUE;
+  gtk_spin_button_set_value (self->font_spin, cst_statement_template_get_font_size (draft));
+  set_color_button (self->accent_button, cst_statement_template_get_color (draft, "accent"));
+  set_color_button (self->box_button, cst_statement_template_get_color (draft, "box"));
+  for (guint i = 0; i < self->heading_rows->len; i++)
+    gtk_editable_set_text (g_ptr_array_index (self->heading_rows, i),
+                           cst_statement_template_get_text (draft, heading_keys[i].key));
+  self->loading_ui = FALSE;
+  wording_key_changed_cb (self);
+  show_template_state (self);
+}
+
+static void
+language_changed_cb (CstStatementWorkbench *self)
+{
+  load_editors (self);
   queue_render (self);
 }
 
@@ -422,6 +670,148 @@ print_action (GtkWidget *widget, const char *name, GVariant *param)
   cst_pdf_preview_print (self->preview, GTK_WINDOW (self));
 }
 
+/* ---- batch export -------------------------------------------------------- */
+
+static void
+batch_progress_cb (guint    done,
+                   guint    total,
+                   gpointer user_data)
+{
+  CstStatementWorkbench *self = user_data;
+  g_autofree char *text = g_strdup_printf (_("%u of %u bills"), done, total);
+
+  gtk_progress_bar_set_fraction (self->batch_progress, total ? (double) done / total : 1.0);
+  gtk_progress_bar_set_text (self->batch_progress, text);
+}
+
+static void
+show_batch_result (CstStatementWorkbench   *self,
+                   CstStatementBatchResult *result,
+                   guint                    total)
+{
+  g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *summary = NULL;
+
+  for (guint i = 0; i < result->failures->len; i++)
+    g_string_append_printf (report, "%s%s", i ? "\n" : "", (char *) g_ptr_array_index (result->failures, i));
+  if (result->cancelled)
+    summary = g_strdup_printf (_("Batch export cancelled: %u of %u statements exported"),
+                               result->written->len, total);
+  else if (result->failures->len > 0)
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                            "%u statements exported; %u bill could not be read",
+                                            "%u statements exported; %u bills could not be read",
+                                            result->failures->len),
+                               result->written->len, result->failures->len);
+  else
+    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u statement exported",
+                                            "%u statements exported", result->written->len),
+                               result->written->len);
+  g_free (self->batch_text);
+  self->batch_text = g_strdup (report->str);
+  gtk_label_set_label (self->batch_report, report->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->batch_report), report->len > 0);
+  gtk_progress_bar_set_text (self->batch_progress, summary);
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (summary));
+  /* Problems stay on screen until closed; a clean batch folds away. */
+  if (report->len == 0)
+    gtk_revealer_set_reveal_child (self->batch_bar, FALSE);
+}
+
+static void
+batch_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (object);
+  guint total = GPOINTER_TO_UINT (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstStatementBatchResult) batch = cst_statement_export_batch_finish (result, &error);
+
+  self->batch_running = FALSE;
+  g_clear_object (&self->batch_cancellable);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.cancel-batch", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.batch-export", TRUE);
+  gtk_widget_set_visible (self->batch_cancel, FALSE);
+  gtk_widget_set_visible (self->batch_close, TRUE);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  if (batch == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      return;
+    }
+  show_batch_result (self, batch, total);
+}
+
+static void
+batch_close_cb (CstStatementWorkbench *self)
+{
+  gtk_revealer_set_reveal_child (self->batch_bar, FALSE);
+}
+
+static void
+cancel_batch_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *param)
+{
+  cst_statement_workbench_cancel_batch (CST_STATEMENT_WORKBENCH (widget));
+}
+
+static void
+folder_response_cb (GtkNativeDialog       *chooser,
+                    int                    response,
+                    CstStatementWorkbench *self)
+{
+  GListModel *bills = g_object_get_data (G_OBJECT (chooser), "bills");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      cst_statement_workbench_export_batch (self, bills, folder);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+bills_response_cb (GtkNativeDialog       *chooser,
+                   int                    response,
+                   CstStatementWorkbench *self)
+{
+  GtkFileChooserNative *folder_chooser;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      folder_chooser = gtk_file_chooser_native_new (_("Folder for the Statements"), GTK_WINDOW (self),
+                                                    GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                    _("_Export Here"), _("_Cancel"));
+      g_object_set_data_full (G_OBJECT (folder_chooser), "bills",
+                              gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser)), g_object_unref);
+      g_signal_connect (folder_chooser, "response", G_CALLBACK (folder_response_cb), self);
+      gtk_native_dialog_show (GTK_NATIVE_DIALOG (folder_chooser));
+    }
+  g_object_unref (chooser);
+}
+
+static void
+batch_export_action (GtkWidget  *widget,
+                     const char *name,
+                     GVariant   *param)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (_("Bills to Export"),
+                                                               GTK_WINDOW (widget),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                               _("_Choose"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Itemized bills (CSV)"));
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (bills_response_cb), widget);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 static gboolean
 drop_cb (GtkDropTarget         *target,
          const GValue          *value,
@@ -441,7 +831,7 @@ drop_cb (GtkDropTarget         *target,
   return TRUE;
 }
 
-/* ---- sections ----------------------------------------------------------- */
+/* ---- sections: on/off and order ---------------------------------------- */
 
 static const char *
 section_label (CstStatementSection section)
@@ -464,6 +854,44 @@ section_label (CstStatementSection section)
     }
 }
 
+/* The amount due and the financial-assistance notice cannot be left out
+ * (statement-spec 3.1; the template refuses it too). */
+static gboolean
+section_required (CstStatementSection section)
+{
+  return section == CST_SECTION_AMOUNT_DUE || section == CST_SECTION_HELP_PAYING;
+}
+
+static guint
+position_of (CstStatementWorkbench *self,
+             CstStatementSection    section)
+{
+  for (guint i = 0; i < CST_N_SECTIONS; i++)
+    if (self->order[i] == section)
+      return i;
+  g_return_val_if_reached (0);
+}
+
+static GtkWidget *
+row_part (GtkWidget  *row,
+          const char *name)
+{
+  return g_object_get_data (G_OBJECT (row), name);
+}
+
+/* The first row cannot go up, the last cannot go down. */
+static void
+update_move_buttons (CstStatementWorkbench *self)
+{
+  for (guint i = 0; i < CST_N_SECTIONS; i++)
+    {
+      GtkWidget *row = GTK_WIDGET (gtk_list_box_get_row_at_index (self->sections_box, (int) i));
+
+      gtk_widget_set_sensitive (row_part (row, "up"), i > 0);
+      gtk_widget_set_sensitive (row_part (row, "down"), i + 1 < CST_N_SECTIONS);
+    }
+}
+
 static void
 section_toggled_cb (GtkSwitch             *toggle,
                     GParamSpec            *pspec,
@@ -471,30 +899,321 @@ section_toggled_cb (GtkSwitch             *toggle,
 {
   CstStatementSection section = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (toggle), "section"));
 
-  self->sections[section] = gtk_switch_get_active (toggle);
-  queue_render (self);
+  self->shown[section] = gtk_switch_get_active (toggle);
+  if (!self->loading_ui)
+    apply_sections (self);
+}
+
+static void
+move_clicked_cb (GtkButton             *button,
+                 CstStatementWorkbench *self)
+{
+  CstStatementSection section = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "section"));
+  int delta = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "delta"));
+
+  cst_statement_workbench_move_section (self, section, delta);
+}
+
+static GtkWidget *
+move_button (CstStatementSection    section,
+             int                    delta,
+             CstStatementWorkbench *self)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (delta < 0 ? "go-up-symbolic" : "go-down-symbolic");
+  g_autofree char *label = g_strdup_printf (delta < 0 ? _("Move “%s” up") : _("Move “%s” down"),
+                                            section_label (section));
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_widget_set_tooltip_text (button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  g_object_set_data (G_OBJECT (button), "section", GINT_TO_POINTER (section));
+  g_object_set_data (G_OBJECT (button), "delta", GINT_TO_POINTER (delta));
+  g_signal_connect (button, "clicked", G_CALLBACK (move_clicked_cb), self);
+  return button;
+}
+
+static GtkWidget *
+section_row (CstStatementWorkbench *self,
+             CstStatementSection    section)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+  GtkWidget *up = move_button (section, -1, self);
+  GtkWidget *down = move_button (section, +1, self);
+
+  gtk_switch_set_active (GTK_SWITCH (toggle), self->shown[section]);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  gtk_widget_set_sensitive (toggle, !section_required (section));
+  if (section_required (section))
+    gtk_widget_set_tooltip_text (toggle, _("Every statement must show this section"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  section_label (section), -1);
+  g_object_set_data (G_OBJECT (toggle), "section", GINT_TO_POINTER (section));
+  g_signal_connect (toggle, "notify::active", G_CALLBACK (section_toggled_cb), self);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), section_label (section));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  g_object_set_data (G_OBJECT (row), "section", GINT_TO_POINTER (section));
+  g_object_set_data (G_OBJECT (row), "toggle", toggle);
+  g_object_set_data (G_OBJECT (row), "up", up);
+  g_object_set_data (G_OBJECT (row), "down", down);
+  return row;
+}
+
+/* The order of a template: its sections as listed, then the ones it
+ * leaves out (switched off) in their usual place. */
+static void
+order_from_template (CstStatementWorkbench *self,
+                     CstStatementTemplate  *tpl)
+{
+  guint n_listed = 0, n = 0;
+  const CstStatementSection *listed = cst_statement_template_get_sections (tpl, &n_listed);
+
+  memset (self->shown, 0, sizeof self->shown);
+  for (guint i = 0; i < n_listed; i++)
+    {
+      self->order[n++] = listed[i];
+      self->shown[listed[i]] = TRUE;
+    }
+  for (int s = 0; s < CST_N_SECTIONS; s++)
+    if (!self->shown[s])
+      self->order[n++] = (CstStatementSection) s;
 }
 
 static void
 build_section_rows (CstStatementWorkbench *self)
 {
-  for (int s = 0; s < CST_N_SECTIONS; s++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      GtkWidget *toggle = gtk_switch_new ();
+  self->loading_ui = TRUE;
+  for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->sections_box)));)
+    gtk_list_box_remove (self->sections_box, row);
+  for (guint i = 0; i < CST_N_SECTIONS; i++)
+    gtk_list_box_append (self->sections_box, section_row (self, self->order[i]));
+  update_move_buttons (self);
+  self->loading_ui = FALSE;
+}
 
-      self->sections[s] = TRUE;
-      gtk_switch_set_active (GTK_SWITCH (toggle), TRUE);
-      gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      section_label (s), -1);
-      g_object_set_data (G_OBJECT (toggle), "section", GINT_TO_POINTER (s));
-      g_signal_connect (toggle, "notify::active", G_CALLBACK (section_toggled_cb), self);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), section_label (s));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
-      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
-      gtk_list_box_append (self->sections_box, row);
+/* Alt+Up / Alt+Down move the section whose row has the keyboard focus. */
+static gboolean
+move_focused_section (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  CstStatementWorkbench *self = user_data;
+  GtkWidget *row = gtk_widget_get_focus_child (GTK_WIDGET (self->sections_box));
+
+  if (row == NULL)
+    return FALSE;
+  cst_statement_workbench_move_section (self, GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "section")),
+                                        g_variant_get_int32 (args));
+  return TRUE;
+}
+
+static void
+add_move_shortcuts (CstStatementWorkbench *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+
+  for (int delta = -1; delta <= 1; delta += 2)
+    {
+      GtkShortcut *shortcut = gtk_shortcut_new (
+        gtk_keyval_trigger_new (delta < 0 ? GDK_KEY_Up : GDK_KEY_Down, GDK_ALT_MASK),
+        gtk_callback_action_new (move_focused_section, self, NULL));
+      gtk_shortcut_set_arguments (shortcut, g_variant_new_int32 (delta));
+      gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller), shortcut);
     }
+  gtk_widget_add_controller (GTK_WIDGET (self->sections_box), controller);
+}
+
+static void
+build_heading_rows (CstStatementWorkbench *self)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (heading_keys); i++)
+    {
+      GtkWidget *row = adw_entry_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(heading_keys[i].label));
+      g_object_set_data (G_OBJECT (row), "key", (gpointer) heading_keys[i].key);
+      g_signal_connect (row, "changed", G_CALLBACK (heading_changed_cb), self);
+      adw_expander_row_add_row (self->headings_expander, row);
+      g_ptr_array_add (self->heading_rows, row);
+    }
+}
+
+/* Every wording key of the template, for "Other wording". */
+static void
+fill_wording_keys (CstStatementWorkbench *self)
+{
+  g_autofree char *data = cst_statement_template_to_data (self->drafts[0], NULL);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_auto(GStrv) keys = NULL;
+  g_autoptr(GtkStringList) list = NULL;
+
+  g_key_file_load_from_data (file, data, -1, G_KEY_FILE_NONE, NULL);
+  keys = g_key_file_get_keys (file, "wording", NULL, NULL);
+  list = gtk_string_list_new ((const char * const *) keys);
+  gtk_drop_down_set_model (self->wording_dropdown, G_LIST_MODEL (list));
+}
+
+/* ---- templates in the database ------------------------------------------ */
+
+typedef struct
+{
+  CstStatementTemplate *templates[N_LANGUAGES];   /* NULL: not changed */
+  guint                 edits[N_LANGUAGES];       /* edit counts when saving began */
+} TemplatePair;
+
+static void
+template_pair_free (TemplatePair *pair)
+{
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    g_clear_pointer (&pair->templates[i], cst_statement_template_unref);
+  g_free (pair);
+}
+
+/* On the connection's thread: the shipped templates become version 1 when
+ * the database has none, then the current version of each language. */
+static gpointer
+load_in_thread (PGconn   *conn,
+                gpointer  data,
+                GError  **error)
+{
+  TemplatePair *pair = g_new0 (TemplatePair, 1);
+
+  if (!cst_statement_template_store_seed (conn, NULL, NULL))
+    g_debug ("Could not seed the statement templates (no permission?)");
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    if (!(pair->templates[i] = cst_statement_template_store_load (conn, "standard", languages[i], 0, error)))
+      {
+        template_pair_free (pair);
+        return NULL;
+      }
+  return pair;
+}
+
+static void
+adopt_templates (CstStatementWorkbench *self,
+                 TemplatePair          *pair)
+{
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    {
+      g_clear_pointer (&self->templates[i], cst_statement_template_unref);
+      g_clear_pointer (&self->drafts[i], cst_statement_template_unref);
+      self->templates[i] = cst_statement_template_ref (pair->templates[i]);
+      self->drafts[i] = cst_statement_template_copy (pair->templates[i]);
+      self->edits[i] = 0;
+    }
+  order_from_template (self, self->drafts[0]);
+  build_section_rows (self);
+  load_editors (self);
+  queue_render (self);
+}
+
+static void
+loaded_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(CstStatementWorkbench) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TemplatePair *pair = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  if (pair == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Using the shipped templates: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+      return;
+    }
+  /* Edits made while loading win: they are the designer's work. */
+  if (self->edits[0] == 0 && self->edits[1] == 0)
+    adopt_templates (self, pair);
+  template_pair_free (pair);
+}
+
+static gpointer
+save_in_thread (PGconn   *conn,
+                gpointer  data,
+                GError  **error)
+{
+  TemplatePair *pair = data;
+
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    if (pair->templates[i] != NULL &&
+        !cst_statement_template_store_save (conn, pair->templates[i],
+                                            "edited in the statement workbench", error))
+      {
+        template_pair_free (pair);
+        return NULL;
+      }
+  return pair;     /* the copies, now with their version numbers */
+}
+
+static void
+saved_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  g_autoptr(CstStatementWorkbench) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TemplatePair *pair = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (pair == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      show_template_state (self);
+      return;
+    }
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    {
+      CstStatementTemplate *stored = pair->templates[i];
+
+      if (stored == NULL)
+        continue;
+      g_clear_pointer (&self->templates[i], cst_statement_template_unref);
+      self->templates[i] = cst_statement_template_ref (stored);
+      /* Typed on while saving: the draft is still ahead of the store. */
+      if (self->edits[i] == pair->edits[i])
+        {
+          self->edits[i] = 0;
+          cst_statement_template_set_version (self->drafts[i],
+                                              cst_statement_template_get_version_id (stored),
+                                              cst_statement_template_get_version (stored));
+        }
+      g_string_append_printf (text, "%s%s %d", text->len ? ", " : "",
+                              i == 0 ? _("English version") : _("Spanish version"),
+                              cst_statement_template_get_version (stored));
+    }
+  template_pair_free (pair);
+  g_string_prepend (text, _("Template saved: "));
+  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text->str));
+  show_template_state (self);
+  queue_render (self);     /* the statement now names its stored version */
+}
+
+static void
+save_template_action (GtkWidget  *widget,
+                      const char *name,
+                      GVariant   *param)
+{
+  CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (widget);
+  TemplatePair *pair;
+
+  if (self->connection == NULL)
+    return;
+  pair = g_new0 (TemplatePair, 1);
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    if (self->edits[i] > 0)
+      {
+        pair->templates[i] = cst_statement_template_copy (self->drafts[i]);
+        pair->edits[i] = self->edits[i];
+      }
+  gtk_widget_action_set_enabled (widget, "workbench.save-template", FALSE);
+  /* The pair comes back as the result; the thread frees it on failure. */
+  cst_connection_run_async (self->connection, save_in_thread, pair, NULL,
+                            (GDestroyNotify) template_pair_free, NULL, saved_cb, g_object_ref (self));
 }
 
 /* ---- GObject ------------------------------------------------------------- */
@@ -505,14 +1224,23 @@ cst_statement_workbench_dispose (GObject *object)
   CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (object);
 
   g_clear_handle_id (&self->render_id, g_source_remove);
+  if (self->batch_cancellable != NULL)
+    g_cancellable_cancel (self->batch_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_STATEMENT_WORKBENCH);
   g_clear_object (&self->line_selection);
+  g_clear_pointer (&self->heading_rows, g_ptr_array_unref);
   g_clear_pointer (&self->statement, cst_statement_unref);
   g_clear_pointer (&self->bill, cst_bill_unref);
   g_clear_pointer (&self->rules, cst_statement_rules_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (self->templates); i++)
-    g_clear_pointer (&self->templates[i], cst_statement_template_unref);
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    {
+      g_clear_pointer (&self->templates[i], cst_statement_template_unref);
+      g_clear_pointer (&self->drafts[i], cst_statement_template_unref);
+    }
+  g_clear_object (&self->connection);
+  g_clear_object (&self->batch_cancellable);
   g_clear_pointer (&self->file_name, g_free);
+  g_clear_pointer (&self->batch_text, g_free);
   G_OBJECT_CLASS (cst_statement_workbench_parent_class)->dispose (object);
 }
 
@@ -527,18 +1255,45 @@ cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
                                                RESOURCE_BASE "/ui/cst-statement-workbench.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstStatementWorkbench, name)
   BIND (toasts); BIND (stack); BIND (lines_view); BIND (sections_box); BIND (categories_box);
-  BIND (language_dropdown); BIND (font_spin); BIND (metrics_label); BIND (warnings_label);
-  BIND (totals_label); BIND (preview);
+  BIND (language_dropdown); BIND (font_spin); BIND (accent_button); BIND (box_button);
+  BIND (headings_expander); BIND (wording_dropdown); BIND (wording_entry); BIND (template_row);
+  BIND (metrics_label); BIND (warnings_label); BIND (totals_label); BIND (preview);
+  BIND (batch_bar); BIND (batch_progress); BIND (batch_report); BIND (batch_cancel);
+  BIND (batch_close);
 #undef BIND
-  gtk_widget_class_bind_template_callback (widget_class, template_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, language_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, font_size_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, color_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, wording_key_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, wording_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, category_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, batch_close_cb);
   gtk_widget_class_install_action (widget_class, "workbench.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "workbench.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "workbench.batch-export", NULL, batch_export_action);
+  gtk_widget_class_install_action (widget_class, "workbench.cancel-batch", NULL, cancel_batch_action);
   gtk_widget_class_install_action (widget_class, "workbench.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "workbench.save-template", NULL, save_template_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK, "workbench.import", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "workbench.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "workbench.batch-export", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "workbench.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK,
+                                       "workbench.save-template", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+/* New statements start in the language chosen in Preferences. */
+static void
+select_default_language (CstStatementWorkbench *self)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autofree char *language = settings ? g_settings_get_string (settings, "statement-language") : NULL;
+
+  for (guint i = 0; language != NULL && i < G_N_ELEMENTS (languages); i++)
+    if (g_str_equal (language, languages[i]))
+      gtk_drop_down_set_selected (self->language_dropdown, i);
 }
 
 static void
@@ -549,25 +1304,56 @@ cst_statement_workbench_init (CstStatementWorkbench *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rules = cst_statement_rules_new_default (&error);
-  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
-    self->templates[i] = cst_statement_template_new_builtin ("standard", languages[i], &error);
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    {
+      self->templates[i] = cst_statement_template_new_builtin ("standard", languages[i], &error);
+      if (self->templates[i] == NULL)
+        g_error ("Shipped statement template is broken: %s", error->message);
+      self->drafts[i] = cst_statement_template_copy (self->templates[i]);
+    }
   if (error != NULL)
     g_critical ("Shipped statement data is broken: %s", error->message);
 
   self->line_items = g_list_store_new (GTK_TYPE_STRING_OBJECT);
   self->line_selection = gtk_multi_selection_new (G_LIST_MODEL (self->line_items));
   gtk_column_view_set_model (self->lines_view, GTK_SELECTION_MODEL (self->line_selection));
+  self->heading_rows = g_ptr_array_new ();
   build_line_columns (self);
+  order_from_template (self, self->drafts[0]);
   build_section_rows (self);
+  add_move_shortcuts (self);
+  build_heading_rows (self);
+  fill_wording_keys (self);
+  load_editors (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.cancel-batch", FALSE);
 
   g_signal_connect (drop, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  select_default_language (self);
 }
 
 CstStatementWorkbench *
 cst_statement_workbench_new (GtkWindow *parent)
 {
   return g_object_new (CST_TYPE_STATEMENT_WORKBENCH, "transient-for", parent, NULL);
+}
+
+/**
+ * cst_statement_workbench_set_connection:
+ *
+ * Templates then come from the database (its current versions, the
+ * shipped ones stored as version 1 if there are none) and Save stores
+ * each edited language as a new version.
+ */
+void
+cst_statement_workbench_set_connection (CstStatementWorkbench *self,
+                                        CstConnection         *connection)
+{
+  g_set_object (&self->connection, connection);
+  show_template_state (self);
+  if (connection != NULL)
+    cst_connection_run_async (connection, load_in_thread, NULL, NULL,
+                              (GDestroyNotify) template_pair_free, NULL, loaded_cb, g_object_ref (self));
 }
 
 /**
@@ -620,10 +1406,153 @@ cst_statement_workbench_set_section (CstStatementWorkbench *self,
                                      CstStatementSection    section,
                                      gboolean               shown)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->sections_box, section);
-  GtkWidget *toggle = adw_action_row_get_activatable_widget (ADW_ACTION_ROW (row));
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->sections_box,
+                                                      (int) position_of (self, section));
 
-  gtk_switch_set_active (GTK_SWITCH (toggle), shown);
+  gtk_switch_set_active (GTK_SWITCH (row_part (GTK_WIDGET (row), "toggle")), shown);
+}
+
+/**
+ * cst_statement_workbench_move_section:
+ * @delta: -1 up, +1 down
+ *
+ * Moves a section in the list and on the statement; the row keeps the
+ * keyboard focus so it can be moved again.
+ */
+void
+cst_statement_workbench_move_section (CstStatementWorkbench *self,
+                                      CstStatementSection    section,
+                                      int                    delta)
+{
+  guint from = position_of (self, section);
+  int to = (int) from + delta;
+  GtkListBoxRow *row;
+  gboolean had_focus;
+
+  if (to < 0 || to >= CST_N_SECTIONS)
+    return;
+  self->order[from] = self->order[to];
+  self->order[to] = section;
+  row = gtk_list_box_get_row_at_index (self->sections_box, (int) from);
+  had_focus = gtk_widget_get_focus_child (GTK_WIDGET (self->sections_box)) == GTK_WIDGET (row);
+  g_object_ref (row);
+  gtk_list_box_remove (self->sections_box, GTK_WIDGET (row));
+  gtk_list_box_insert (self->sections_box, GTK_WIDGET (row), to);
+  g_object_unref (row);
+  update_move_buttons (self);
+  if (had_focus)
+    {
+      GtkWidget *button = row_part (GTK_WIDGET (row), delta < 0 ? "up" : "down");
+      gtk_widget_grab_focus (gtk_widget_get_sensitive (button) ? button : GTK_WIDGET (row));
+    }
+  apply_sections (self);
+}
+
+/* The sections in the order they are listed (shown or not). */
+const CstStatementSection *
+cst_statement_workbench_get_section_order (CstStatementWorkbench *self)
+{
+  return self->order;
+}
+
+void
+cst_statement_workbench_set_language (CstStatementWorkbench *self,
+                                      const char            *language)
+{
+  for (guint i = 0; i < N_LANGUAGES; i++)
+    if (g_strcmp0 (language, languages[i]) == 0)
+      gtk_drop_down_set_selected (self->language_dropdown, i);
+}
+
+/* What an editor row does: heading keys go through their entry row. */
+void
+cst_statement_workbench_set_wording (CstStatementWorkbench *self,
+                                     const char            *key,
+                                     const char            *text)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (heading_keys); i++)
+    if (g_str_equal (key, heading_keys[i].key))
+      {
+        gtk_editable_set_text (g_ptr_array_index (self->heading_rows, i), text);
+        return;
+      }
+  set_wording (self, key, text);
+}
+
+CstStatementTemplate *
+cst_statement_workbench_get_template (CstStatementWorkbench *self)
+{
+  return self->drafts[current_language (self)];
+}
+
+gboolean
+cst_statement_workbench_has_unsaved_changes (CstStatementWorkbench *self)
+{
+  return self->edits[0] > 0 || self->edits[1] > 0;
+}
+
+/**
+ * cst_statement_workbench_export_batch:
+ * @bills: (element-type GFile): itemized bills (CSV)
+ * @folder: where the PDFs go, one per bill, named after it
+ *
+ * Exports on a worker thread with the template as it is now; progress
+ * and a Cancel button show at the bottom.  Bad files are listed there by
+ * name and line; the others are still exported.
+ */
+void
+cst_statement_workbench_export_batch (CstStatementWorkbench *self,
+                                      GListModel            *bills,
+                                      GFile                 *folder)
+{
+  guint n = g_list_model_get_n_items (bills);
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *out_dir = g_file_get_path (folder);
+
+  if (self->batch_running || n == 0 || out_dir == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GFile) file = g_list_model_get_item (bills, i);
+      char *path = g_file_get_path (file);
+      if (path != NULL)
+        g_ptr_array_add (paths, path);
+    }
+  g_ptr_array_add (paths, NULL);
+  self->batch_running = TRUE;
+  self->batch_cancellable = g_cancellable_new ();
+  g_clear_pointer (&self->batch_text, g_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.cancel-batch", TRUE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.batch-export", FALSE);
+  gtk_widget_set_visible (self->batch_cancel, TRUE);
+  gtk_widget_set_visible (self->batch_close, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->batch_report), FALSE);
+  batch_progress_cb (0, n, self);
+  gtk_revealer_set_reveal_child (self->batch_bar, TRUE);
+  cst_statement_export_batch_async ((const char * const *) paths->pdata, self->rules,
+                                    self->drafts[current_language (self)], out_dir,
+                                    batch_progress_cb, self, self, self->batch_cancellable,
+                                    batch_done_cb, GUINT_TO_POINTER (n));
+}
+
+void
+cst_statement_workbench_cancel_batch (CstStatementWorkbench *self)
+{
+  if (self->batch_cancellable != NULL)
+    g_cancellable_cancel (self->batch_cancellable);
+}
+
+gboolean
+cst_statement_workbench_is_exporting (CstStatementWorkbench *self)
+{
+  return self->batch_running;
+}
+
+/* The last batch's problems, one line per bad file; "" when none. */
+const char *
+cst_statement_workbench_get_batch_report (CstStatementWorkbench *self)
+{
+  return self->batch_text ? self->batch_text : "";
 }
 
 void

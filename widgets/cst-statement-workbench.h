@@ -16,6 +16,25 @@ gboolean               cst_statement_workbench_import_file  (CstStatementWorkben
 void                   cst_statement_workbench_set_section  (CstStatementWorkbench *self,
                                                              CstStatementSection    section,
                                                              gboolean               shown);
+void                   cst_statement_workbench_set_connection (CstStatementWorkbench *self,
+                                                               CstConnection         *connection);
+void                   cst_statement_workbench_move_section (CstStatementWorkbench *self,
+                                                             CstStatementSection    section,
+                                                             int                    delta);
+const CstStatementSection *cst_statement_workbench_get_section_order (CstStatementWorkbench *self);
+void                   cst_statement_workbench_set_language (CstStatementWorkbench *self,
+                                                             const char            *language);
+void                   cst_statement_workbench_set_wording  (CstStatementWorkbench *self,
+                                                             const char            *key,
+                                                             const char            *text);
+CstStatementTemplate  *cst_statement_workbench_get_template (CstStatementWorkbench *self);
+gboolean               cst_statement_workbench_has_unsaved_changes (CstStatementWorkbench *self);
+void                   cst_statement_workbench_export_batch (CstStatementWorkbench *self,
+                                                             GListModel            *bills,
+                                                             GFile                 *folder);
+void                   cst_statement_workbench_cancel_batch (CstStatementWorkbench *self);
+gboolean               cst_statement_workbench_is_exporting (CstStatementWorkbench *self);
+const char            *cst_statement_workbench_get_batch_report (CstStatementWorkbench *self);
 CstStatement          *cst_statement_workbench_get_statement (CstStatementWorkbench *self);
 GtkWidget             *cst_statement_workbench_get_preview  (CstStatementWorkbench *self);
 guint                  cst_statement_workbench_get_renders  (CstStatementWorkbench *self);

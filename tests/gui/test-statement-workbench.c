@@ -1,14 +1,20 @@
 /* test-statement-workbench.c — import the sample bill, see the statement
  * preview, toggle a section and the preview updates, select a category
- * and its source lines are highlighted; a defective file imports nothing */
+ * and its source lines are highlighted; a defective file imports nothing;
+ * template editing (order, wording, colour, language) changes the PDF
+ * read back with Poppler; saving stores a new template version; batch
+ * export of good and bad bills, and its cancel */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cst-pdf-preview.h"
 #include "cst-statement-workbench.h"
+#include "cst-test-db.h"
+#include "cst-test-pdf.h"
 
 static void
 wait_idle (CstStatementWorkbench *workbench)
@@ -83,6 +89,375 @@ test_defective_file (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+static char *
+sample_path (void)
+{
+  return g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+}
+
+static CstStatementWorkbench *
+workbench_with_sample (void)
+{
+  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  g_autofree char *path = sample_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_present (GTK_WINDOW (workbench));
+  g_assert_true (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_no_error (error);
+  wait_idle (workbench);
+  return workbench;
+}
+
+/* The preview's PDF as Poppler reads it, each run of spaces and line
+ * breaks made one space. */
+static char *
+preview_text (CstStatementWorkbench *workbench)
+{
+  CstPdfPreview *preview = CST_PDF_PREVIEW (cst_statement_workbench_get_preview (workbench));
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (cst_pdf_preview_get_bytes (preview));
+  g_autofree char *text = cst_test_pdf_text (doc);
+  GString *out = g_string_new (NULL);
+  gboolean space = FALSE;
+
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_isspace (c))
+        space = TRUE;
+      else
+        {
+          if (space && out->len > 0)
+            g_string_append_c (out, ' ');
+          space = FALSE;
+          g_string_append_unichar (out, c);
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gssize
+offset_of (const char *text,
+           const char *needle)
+{
+  const char *at = strstr (text, needle);
+
+  g_test_message ("looking for “%s”", needle);
+  g_assert_nonnull (at);
+  return at - text;
+}
+
+/* A button found by its tooltip, as a keyboard or screen-reader user
+ * finds it by its label. */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *tooltip)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
+        return child;
+      if ((found = find_button (child, tooltip)))
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_of_type (GtkWidget *root,
+              GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_of_type (child, type)))
+        return found;
+    }
+  return NULL;
+}
+
+/* Moving a section changes the order of the text in the PDF. */
+static void
+test_reorder_section (void)
+{
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  g_autofree char *before = preview_text (workbench);
+  g_autofree char *after = NULL;
+  GtkWidget *down;
+  guint renders = cst_statement_workbench_get_renders (workbench);
+
+  g_assert_cmpint (offset_of (before, "How we got this amount"), <,
+                   offset_of (before, "What your visit included"));
+  g_assert_cmpint (cst_statement_workbench_get_section_order (workbench)[2], ==, CST_SECTION_HOW_WE_GOT_THIS);
+
+  /* The row's own "move down" button, as a keyboard user would press it. */
+  down = find_button (GTK_WIDGET (workbench), "Move “How we got this amount” down");
+  g_assert_nonnull (down);
+  g_assert_true (gtk_widget_get_focusable (down) || gtk_widget_get_can_focus (down));
+  g_assert_true (gtk_widget_activate (down));
+  /* A keyboard-activated button clicks when its press animation ends. */
+  for (gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       cst_statement_workbench_get_section_order (workbench)[3] != CST_SECTION_HOW_WE_GOT_THIS &&
+       g_get_monotonic_time () < deadline;)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  wait_idle (workbench);
+  g_assert_cmpuint (cst_statement_workbench_get_renders (workbench), >, renders);
+  g_assert_cmpint (cst_statement_workbench_get_section_order (workbench)[3], ==, CST_SECTION_HOW_WE_GOT_THIS);
+  after = preview_text (workbench);
+  g_assert_cmpint (offset_of (after, "What your visit included"), <,
+                   offset_of (after, "How we got this amount"));
+  g_assert_true (cst_statement_workbench_has_unsaved_changes (workbench));
+  /* An edited template is not a stored version: nothing can claim it was sent. */
+  g_assert_cmpint (cst_statement_template_get_version_id (cst_statement_workbench_get_statement (workbench)->template), ==, 0);
+
+  /* And back up again. */
+  cst_statement_workbench_move_section (workbench, CST_SECTION_HOW_WE_GOT_THIS, -1);
+  wait_idle (workbench);
+  g_free (after);
+  after = preview_text (workbench);
+  g_assert_cmpint (offset_of (after, "How we got this amount"), <,
+                   offset_of (after, "What your visit included"));
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* Language, a heading's wording and the accent colour reach the PDF. */
+static void
+test_language_wording_colour (void)
+{
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  CstPdfPreview *preview = CST_PDF_PREVIEW (cst_statement_workbench_get_preview (workbench));
+  g_autofree char *text = NULL;
+  g_autofree char *spanish = NULL;
+  GBytes *before;
+  GdkRGBA red = { 0.8, 0.1, 0.1, 1.0 };
+  GtkWidget *accent;
+
+  cst_statement_workbench_set_wording (workbench, "how-heading", "How we worked out your bill");
+  wait_idle (workbench);
+  text = preview_text (workbench);
+  g_assert_nonnull (strstr (text, "How we worked out your bill"));
+  g_assert_null (strstr (text, "How we got this amount"));
+
+  cst_statement_workbench_set_language (workbench, "es");
+  wait_idle (workbench);
+  g_assert_cmpstr (cst_statement_workbench_get_statement (workbench)->language, ==, "es");
+  spanish = preview_text (workbench);
+  g_assert_nonnull (strstr (spanish, "Cómo llegamos a esta cantidad"));
+  g_assert_nonnull (strstr (spanish, "Qué incluyó su visita"));
+  g_assert_null (strstr (spanish, "What your visit included"));
+  /* Spanish is scored with a Spanish formula. */
+  g_assert_cmpint (cst_statement_workbench_get_statement (workbench)->readability.formula, ==,
+                   CST_READABILITY_INFLESZ);
+
+  /* The colour button changes the template and the PDF. */
+  before = g_bytes_ref (cst_pdf_preview_get_bytes (preview));
+  accent = find_of_type (GTK_WIDGET (workbench), GTK_TYPE_COLOR_BUTTON);   /* the first: accent */
+  g_assert_nonnull (accent);
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (accent), &red);
+  wait_idle (workbench);
+  g_assert_cmpuint (cst_statement_template_get_color (cst_statement_workbench_get_template (workbench), "accent"),
+                    ==, 0xCC1A1A);
+  g_assert_false (g_bytes_equal (before, cst_pdf_preview_get_bytes (preview)));
+  g_bytes_unref (before);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+static gboolean
+wait_for (gboolean (*done) (CstStatementWorkbench *), CstStatementWorkbench *workbench)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (!done (workbench) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  return done (workbench);
+}
+
+static gboolean
+template_is_stored (CstStatementWorkbench *workbench)
+{
+  return cst_statement_template_get_version (cst_statement_workbench_get_template (workbench)) > 0 &&
+         !cst_statement_workbench_has_unsaved_changes (workbench);
+}
+
+/* Saving stores a new version; the old one still says what it said. */
+static void
+test_save_template_version (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  PGconn *conn = cst_test_db_connect (db);
+  g_autoptr(CstStatementTemplate) v1 = NULL;
+  g_autoptr(CstStatementTemplate) v2 = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cst_statement_workbench_set_connection (workbench, connection);
+  g_assert_true (wait_for (template_is_stored, workbench));
+  g_assert_cmpint (cst_statement_template_get_version (cst_statement_workbench_get_template (workbench)), ==, 1);
+  wait_idle (workbench);
+
+  cst_statement_workbench_set_wording (workbench, "pay-heading", "How to pay");
+  cst_statement_workbench_move_section (workbench, CST_SECTION_WAYS_TO_PAY, -1);
+  g_assert_true (cst_statement_workbench_has_unsaved_changes (workbench));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (workbench), "workbench.save-template", NULL));
+  g_assert_true (wait_for (template_is_stored, workbench));
+  wait_idle (workbench);
+  g_assert_cmpint (cst_statement_template_get_version (cst_statement_workbench_get_template (workbench)), ==, 2);
+  /* The preview's statement now names the stored version it was made from. */
+  g_assert_cmpint (cst_statement_template_get_version_id (cst_statement_workbench_get_statement (workbench)->template),
+                   ==, cst_statement_template_get_version_id (cst_statement_workbench_get_template (workbench)));
+
+  v1 = cst_statement_template_store_load (conn, "standard", "en", 1, &error);
+  g_assert_no_error (error);
+  v2 = cst_statement_template_store_load (conn, "standard", "en", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_statement_template_get_version (v2), ==, 2);
+  g_assert_cmpstr (cst_statement_template_get_text (v2, "pay-heading"), ==, "How to pay");
+  g_assert_cmpstr (cst_statement_template_get_text (v1, "pay-heading"), ==, "Ways to pay");
+  {
+    guint n1 = 0, n2 = 0;
+    const CstStatementSection *s1 = cst_statement_template_get_sections (v1, &n1);
+    const CstStatementSection *s2 = cst_statement_template_get_sections (v2, &n2);
+    g_assert_cmpint (s1[5], ==, CST_SECTION_WAYS_TO_PAY);
+    g_assert_cmpint (s2[4], ==, CST_SECTION_WAYS_TO_PAY);
+  }
+  PQfinish (conn);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+static gboolean
+batch_done (CstStatementWorkbench *workbench)
+{
+  return !cst_statement_workbench_is_exporting (workbench);
+}
+
+static GListStore *
+bill_copies (const char *dir,
+             guint       n,
+             gboolean    with_bad_one)
+{
+  g_autofree char *sample = sample_path ();
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  GListStore *files = g_list_store_new (G_TYPE_FILE);
+
+  g_assert_true (g_file_get_contents (sample, &contents, &length, NULL));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("bill-%02u.csv", i + 1);
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      g_assert_true (g_file_set_contents (path, contents, length, NULL));
+      g_list_store_append (files, file);
+      if (with_bad_one && i == 0)
+        {
+          /* Line 3 has a date that is not one. */
+          g_autofree char *bad_path = g_build_filename (dir, "broken-bill.csv", NULL);
+          g_autoptr(GFile) bad = g_file_new_for_path (bad_path);
+          g_auto(GStrv) lines = g_strsplit (contents, "\n", 4);
+          g_autofree char *line3 = g_strdup (lines[2]);
+          g_autofree char *broken = NULL;
+
+          memcpy (line3, "2025-13-45", 10);
+          broken = g_strconcat (lines[0], "\n", lines[1], "\n", line3, "\n", lines[3], NULL);
+          g_assert_true (g_file_set_contents (bad_path, broken, -1, NULL));
+          g_list_store_append (files, bad);
+        }
+    }
+  return files;
+}
+
+static guint
+count_pdfs (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  for (const char *name; (name = g_dir_read_name (listing));)
+    n += g_str_has_suffix (name, ".pdf");
+  return n;
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+
+  for (const char *name; (name = g_dir_read_name (listing));)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+/* Two good bills and a bad one: two PDFs, the bad one named with its line. */
+static void
+test_batch_export (void)
+{
+  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cst-batch-XXXXXX", NULL);
+  g_autoptr(GListStore) files = bill_copies (dir, 2, TRUE);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+  g_autofree char *pdf_path = g_build_filename (dir, "bill-02.pdf", NULL);
+  g_autofree char *pdf = NULL;
+  gsize length = 0;
+  const char *report;
+
+  gtk_window_present (GTK_WINDOW (workbench));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (files)), ==, 3);
+  cst_statement_workbench_export_batch (workbench, G_LIST_MODEL (files), folder);
+  g_assert_true (cst_statement_workbench_is_exporting (workbench));
+  g_assert_true (wait_for (batch_done, workbench));
+  g_assert_cmpuint (count_pdfs (dir), ==, 2);
+  report = cst_statement_workbench_get_batch_report (workbench);
+  g_test_message ("batch report: %s", report);
+  g_assert_nonnull (strstr (report, "broken-bill.csv"));
+  g_assert_nonnull (strstr (report, "line 3"));
+  g_assert_null (strstr (report, "bill-01"));
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, &length, NULL));
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&pdf), length);
+    g_autoptr(PopplerDocument) doc = cst_test_pdf_open (bytes);
+    g_autofree char *text = cst_test_pdf_text (doc);
+    g_assert_nonnull (strstr (text, "$1,375.96"));
+  }
+  remove_dir (dir);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* Cancel stops between files: fewer PDFs than bills, and no half file. */
+static void
+test_batch_cancel (void)
+{
+  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cst-batch-XXXXXX", NULL);
+  g_autoptr(GListStore) files = bill_copies (dir, 40, FALSE);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+  gtk_window_present (GTK_WINDOW (workbench));
+  cst_statement_workbench_export_batch (workbench, G_LIST_MODEL (files), folder);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (workbench), "workbench.cancel-batch", NULL));
+  g_assert_true (wait_for (batch_done, workbench));
+  g_test_message ("%u of 40 exported before the cancel took effect", count_pdfs (dir));
+  g_assert_cmpuint (count_pdfs (dir), <, 40);
+  /* A new batch can start after a cancelled one. */
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (workbench)));
+  remove_dir (dir);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -90,5 +465,10 @@ main (int argc, char **argv)
   adw_init ();
   g_test_add_func ("/statement-workbench/import-and-design", test_import_and_design);
   g_test_add_func ("/statement-workbench/defective-file", test_defective_file);
+  g_test_add_func ("/statement-workbench/reorder-section", test_reorder_section);
+  g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
+  g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);
+  g_test_add_func ("/statement-workbench/batch-export", test_batch_export);
+  g_test_add_func ("/statement-workbench/batch-cancel", test_batch_cancel);
   return g_test_run ();
 }

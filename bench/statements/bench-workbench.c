@@ -1,0 +1,123 @@
+/* bench-workbench.c — preview latency in the real statement workbench
+ *
+ * From a template edit (a heading's wording changed, as one keystroke
+ * does) to the workbench showing the new statement: the debounce, the
+ * template copy, simplification and PDF on the worker thread, and
+ * Poppler drawing page 1 into the preview.  No database.
+ *
+ * Run under a display (Xvfb as in build-aux/run-tests.sh):
+ *   xvfb-run -a meson test -C build --benchmark --suite statements-workbench -v
+ * Rounds: CUSTODIAN_BENCH_ROUNDS (default 40).
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-pdf-preview.h"
+#include "cst-statement-workbench.h"
+
+static void
+wait_for_preview (CstStatementWorkbench *workbench,
+                  guint                  renders)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while ((cst_statement_workbench_get_renders (workbench) <= renders ||
+          cst_statement_workbench_is_rendering (workbench)) &&
+         g_get_monotonic_time () < deadline)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (200);
+  g_assert_false (cst_statement_workbench_is_rendering (workbench));
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+report (const char *what,
+        GArray     *ms)
+{
+  g_array_sort (ms, compare_doubles);
+  g_print ("%-52s n=%-4u median %8.2f ms   p95 %8.2f ms   min %8.2f ms\n", what, ms->len,
+           g_array_index (ms, double, ms->len / 2),
+           g_array_index (ms, double, MIN (ms->len - 1, (guint) (ms->len * 0.95))),
+           g_array_index (ms, double, 0));
+}
+
+static void
+measure_edits (CstStatementWorkbench *workbench,
+               const char            *what,
+               guint                  rounds)
+{
+  g_autoptr(GArray) ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) pdf_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *pdf_what = g_strdup_printf ("%s (PDF made)", what);
+  CstPdfPreview *preview = CST_PDF_PREVIEW (cst_statement_workbench_get_preview (workbench));
+
+  for (guint round = 0; round < rounds; round++)
+    {
+      g_autofree char *heading = g_strdup_printf ("How we got this amount (%u)", round);
+      guint renders = cst_statement_workbench_get_renders (workbench);
+      gint64 start = g_get_monotonic_time ();
+      double elapsed;
+
+      cst_statement_workbench_set_wording (workbench, "how-heading", heading);
+      while (cst_statement_workbench_get_renders (workbench) <= renders)
+        if (!g_main_context_iteration (NULL, FALSE))
+          g_usleep (200);
+      elapsed = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (pdf_ms, elapsed);
+      wait_for_preview (workbench, renders);
+      elapsed = (g_get_monotonic_time () - start) / 1000.0;
+      g_array_append_val (ms, elapsed);
+    }
+  g_print ("%s: %d pages\n", what, cst_pdf_preview_get_n_pages (preview));
+  report (pdf_what, pdf_ms);
+  report (what, ms);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  const char *rounds_env = g_getenv ("CUSTODIAN_BENCH_ROUNDS");
+  guint rounds = rounds_env ? (guint) g_ascii_strtoull (rounds_env, NULL, 10) : 40;
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  CstStatementWorkbench *workbench;
+  static const CstStatementSection two_page_off[] = {
+    CST_SECTION_INSURANCE, CST_SECTION_QUESTIONS, CST_SECTION_RIGHTS, CST_SECTION_GLOSSARY,
+    CST_SECTION_DETAILS,
+  };
+
+  g_test_init (&argc, &argv, NULL);
+  path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  gtk_init ();
+  adw_init ();
+  file = g_file_new_for_path (path);
+  workbench = cst_statement_workbench_new (NULL);
+  gtk_window_present (GTK_WINDOW (workbench));
+  if (!cst_statement_workbench_import_file (workbench, file, &error))
+    {
+      g_printerr ("bench-workbench: %s\n", error->message);
+      return 1;
+    }
+  wait_for_preview (workbench, 0);
+
+  measure_edits (workbench, "shipped template: edit -> preview shown", rounds);
+  /* The same two-page layout as bench-statements measures. */
+  for (guint i = 0; i < G_N_ELEMENTS (two_page_off); i++)
+    cst_statement_workbench_set_section (workbench, two_page_off[i], FALSE);
+  wait_for_preview (workbench, 0);      /* 0: only wait until nothing is rendering */
+  measure_edits (workbench, "two-page statement: edit -> preview shown", rounds);
+
+  gtk_window_destroy (GTK_WINDOW (workbench));
+  return 0;
+}
