@@ -224,7 +224,23 @@ sorter_for (const char *property,
   return GTK_SORTER (gtk_custom_sorter_new (compare_enum_property, (gpointer) property, NULL));
 }
 
-/* @width: a fixed width in pixels, or 0 to share the rest of the row. */
+/* Fixed column widths are for text at its normal size: with larger text
+ * (GNOME's Large Text, a text scaling factor) they grow with it, so a
+ * date or a due badge is not cut off at 200%. */
+static int
+scale_with_text (GtkWidget *widget,
+                 int        width)
+{
+  int dpi = 0;
+
+  g_object_get (gtk_widget_get_settings (widget), "gtk-xft-dpi", &dpi, NULL);
+  if (dpi <= 96 * 1024)
+    return width;
+  return (int) ((gint64) width * dpi / (96 * 1024));
+}
+
+/* @width: a fixed width in pixels at the normal text size, or 0 to share
+ * the rest of the row. */
 static void
 add_column (CstRequestListPage *self,
             const char         *title,
@@ -252,7 +268,7 @@ add_column (CstRequestListPage *self,
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_column_set_expand (column, width == 0);
   if (width > 0)
-    gtk_column_view_column_set_fixed_width (column, width);
+    gtk_column_view_column_set_fixed_width (column, scale_with_text (GTK_WIDGET (self), width));
   if (sorter != NULL)
     gtk_column_view_column_set_sorter (column, sorter);
   g_clear_object (&sorter);
