@@ -1,9 +1,9 @@
 /* cst-cli-evidence.c — custodian-cli evidence
  *
  * Writes one request's OCR evidence pack, headless: the PDF, and the same
- * content as JSON beside it when asked.  Prints the file names and counts
- * only, never patient data; the export itself is recorded in the audit
- * log.
+ * content as JSON beside it when asked.  Prints the file names and the
+ * page count only, never patient data; the export itself is recorded in
+ * the audit log.
  */
 #define G_LOG_DOMAIN "custodian-cli"
 
@@ -12,15 +12,6 @@
 #include "custodian/cst-evidence-pack.h"
 
 #include "cst-cli.h"
-
-static gboolean
-write_bytes (const char  *path,
-             const void  *data,
-             gsize        size,
-             GError     **error)
-{
-  return g_file_set_contents (path, data, (gssize) size, error);
-}
 
 int
 cst_cli_evidence (int    argc,
@@ -42,11 +33,7 @@ cst_cli_evidence (int    argc,
   g_autofree char *facility_name = settings ? g_settings_get_string (settings, "facility-name") : NULL;
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(PGconn) conn = NULL;
-  g_autoptr(CstEvidencePack) pack = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  g_autofree char *json = NULL;
   g_autoptr(GError) error = NULL;
-  CstPdfLetterhead facility = { NULL, NULL, NULL, NULL };
   guint pages = 0;
   int status;
 
@@ -55,24 +42,16 @@ cst_cli_evidence (int    argc,
     return status;
   if (reference == NULL || output == NULL)
     return cst_cli_usage_error (context, _("--request and --output are required"));
-  facility.name = facility_name && *facility_name ? facility_name : _("Health Information Management");
 
   if (!(target = cst_cli_open_target (&error)) ||
       !(conn = cst_db_connect (target->conninfo, &error)) ||
-      !(pack = cst_evidence_pack_load (conn, reference, &error)) ||
-      !(pdf = cst_evidence_pack_to_pdf (pack, &facility, &pages, &error)))
-    return cst_cli_fail (error);
-  json = cst_evidence_pack_to_json (pack);
-  if (!write_bytes (output, g_bytes_get_data (pdf, NULL), g_bytes_get_size (pdf), &error) ||
-      (json_path != NULL && !write_bytes (json_path, json, strlen (json), &error)) ||
-      !cst_evidence_pack_log_export (conn, pack, &error))
+      !(pages = cst_evidence_pack_export (conn, reference,
+                                          facility_name && *facility_name
+                                            ? facility_name : _("Health Information Management"),
+                                          output, json_path, &error)))
     return cst_cli_fail (error);
   g_print (g_dngettext (NULL, "Wrote %s (%u page).\n", "Wrote %s (%u pages).\n", pages), output, pages);
   if (json_path != NULL)
     g_print (_("Wrote %s.\n"), json_path);
-  g_print (g_dngettext (NULL, "%u status change, from the audit log.\n",
-                        "%u status changes, from the audit log.\n",
-                        cst_evidence_pack_get_n_status_changes (pack)),
-           cst_evidence_pack_get_n_status_changes (pack));
   return EXIT_SUCCESS;
 }

@@ -837,3 +837,111 @@ cst_evidence_pack_log_export (PGconn                 *conn,
     "SELECT audit_event('evidence.exported', jsonb_build_object('request', $1::text))",
     1, params, error);
 }
+
+/* --- export --- */
+
+/**
+ * cst_evidence_pack_export:
+ *
+ * Blocking: call it from a worker (see cst_evidence_pack_export_async()).
+ * Nothing is recorded when a file cannot be written.
+ *
+ * Returns: the PDF's page count, or 0 with @error set
+ */
+guint
+cst_evidence_pack_export (PGconn      *conn,
+                          const char  *reference,
+                          const char  *facility_name,
+                          const char  *pdf_path,
+                          const char  *json_path,
+                          GError     **error)
+{
+  g_autoptr(CstEvidencePack) pack = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *json = NULL;
+  CstPdfLetterhead facility = { facility_name, NULL, NULL, NULL };
+  guint pages = 0;
+
+  g_return_val_if_fail (pdf_path != NULL, 0);
+
+  if ((pack = cst_evidence_pack_load (conn, reference, error)) == NULL ||
+      (pdf = cst_evidence_pack_to_pdf (pack, facility_name ? &facility : NULL, &pages, error)) == NULL ||
+      !g_file_set_contents (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
+                            error))
+    return 0;
+  if (json_path != NULL)
+    {
+      json = cst_evidence_pack_to_json (pack);
+      if (!g_file_set_contents (json_path, json, -1, error))
+        return 0;
+    }
+  if (!cst_evidence_pack_log_export (conn, pack, error))
+    return 0;
+  return pages;
+}
+
+typedef struct
+{
+  char *reference;
+  char *facility_name;
+  char *pdf_path;
+  char *json_path;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  g_free (job->reference);
+  g_free (job->facility_name);
+  g_free (job->pdf_path);
+  g_free (job->json_path);
+  g_free (job);
+}
+
+static gpointer
+export_in_worker (PGconn   *conn,
+                  gpointer  data,
+                  GError  **error)
+{
+  ExportJob *job = data;
+
+  /* A page count is never 0, so it can travel as the result pointer. */
+  return GUINT_TO_POINTER (cst_evidence_pack_export (conn, job->reference, job->facility_name,
+                                                     job->pdf_path, job->json_path, error));
+}
+
+void
+cst_evidence_pack_export_async (CstConnection       *connection,
+                                const char          *reference,
+                                const char          *facility_name,
+                                const char          *pdf_path,
+                                const char          *json_path,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (reference != NULL && pdf_path != NULL);
+
+  job->reference = g_strdup (reference);
+  job->facility_name = g_strdup (facility_name);
+  job->pdf_path = g_strdup (pdf_path);
+  job->json_path = g_strdup (json_path);
+  cst_connection_run_async (connection, export_in_worker, job, (GDestroyNotify) export_job_free,
+                            NULL, cancellable, callback, user_data);
+}
+
+/**
+ * cst_evidence_pack_export_finish:
+ *
+ * Returns: the PDF's page count, or 0 with @error set
+ */
+guint
+cst_evidence_pack_export_finish (CstConnection  *connection,
+                                 GAsyncResult   *result,
+                                 GError        **error)
+{
+  return GPOINTER_TO_UINT (cst_connection_run_finish (connection, result, error));
+}

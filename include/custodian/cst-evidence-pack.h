@@ -13,6 +13,7 @@
 
 #include <libpq-fe.h>
 
+#include "custodian/cst-connection.h"
 #include "custodian/cst-pdf.h"
 
 G_BEGIN_DECLS
@@ -46,6 +47,29 @@ GBytes          *cst_evidence_pack_to_pdf       (const CstEvidencePack  *pack,
 gboolean         cst_evidence_pack_log_export   (PGconn                 *conn,
                                                  const CstEvidencePack  *pack,
                                                  GError                **error);
+
+/* All of it at once, blocking: loads the pack of @reference, writes the
+ * PDF to @pdf_path and, when @json_path is not NULL, the JSON, then records
+ * the export.  @facility_name (nullable) heads the PDF.  Returns the PDF's
+ * page count, 0 with @error set on failure. */
+guint            cst_evidence_pack_export       (PGconn                 *conn,
+                                                 const char             *reference,
+                                                 const char             *facility_name,
+                                                 const char             *pdf_path,
+                                                 const char             *json_path,
+                                                 GError                **error);
+/* The same on @connection's worker thread: the main loop never waits. */
+void             cst_evidence_pack_export_async (CstConnection          *connection,
+                                                 const char             *reference,
+                                                 const char             *facility_name,
+                                                 const char             *pdf_path,
+                                                 const char             *json_path,
+                                                 GCancellable           *cancellable,
+                                                 GAsyncReadyCallback     callback,
+                                                 gpointer                user_data);
+guint            cst_evidence_pack_export_finish (CstConnection         *connection,
+                                                  GAsyncResult          *result,
+                                                  GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstEvidencePack, cst_evidence_pack_free)
 
