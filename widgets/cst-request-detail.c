@@ -18,6 +18,7 @@
 #include "cst-fee-quote-panel.h"
 #include "cst-request-detail.h"
 #include "cst-request-safeguards.h"
+#include "cst-release-forms.h"
 
 typedef struct
 {
@@ -66,6 +67,7 @@ struct _CstRequestDetail
   CstFeeQuotePanel *fee_panel;
   CstAuthorizationChecklist *auth_checklist;
   CstRequestSafeguards *safeguards;
+  CstReleaseForms *release_forms;
 
   CstRequestStore *store;
   CstRequest      *request;   /* the live, shared object */
@@ -367,6 +369,7 @@ request_notify_cb (CstRequestDetail *self)
     load_from_request (self);
   cst_authorization_checklist_reload (self->auth_checklist);
   cst_request_safeguards_reload (self->safeguards);
+  cst_release_forms_set_request (self->release_forms, self->request);
   update_actions (self);
 }
 
@@ -717,6 +720,16 @@ documents_action (GtkWidget *widget, const char *action_name, GVariant *paramete
   open_documents (self);
 }
 
+/* The request changed outside the store (answered "no records found"):
+ * read it again so every view shows its new status. */
+static void
+refetch (CstRequestDetail *self)
+{
+  if (self->request != NULL && self->store != NULL)
+    cst_request_store_fetch_async (self->store, cst_request_get_id (self->request), self->cancellable,
+                                   details_loaded_cb, g_object_ref (self));
+}
+
 static void
 cst_request_detail_dispose (GObject *object)
 {
@@ -764,6 +777,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   g_type_ensure (CST_TYPE_FEE_QUOTE_PANEL);
   g_type_ensure (CST_TYPE_AUTHORIZATION_CHECKLIST);
   g_type_ensure (CST_TYPE_REQUEST_SAFEGUARDS);
+  g_type_ensure (CST_TYPE_RELEASE_FORMS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
   BIND (stack); BIND (title_label); BIND (patient_label); BIND (status_label);
@@ -774,6 +788,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
   BIND (contact_row); BIND (advance_button); BIND (fee_panel);
   BIND (advance_hint_label); BIND (auth_checklist); BIND (safeguards);
+  BIND (release_forms);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
 
@@ -816,6 +831,7 @@ cst_request_detail_init (CstRequestDetail *self)
   self->fields[FIELD_AUTH_NOTES].row = self->auth_notes_row;
   g_signal_connect_swapped (self->auth_checklist, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->safeguards, "changed", G_CALLBACK (update_actions), self);
+  g_signal_connect_swapped (self->release_forms, "request-changed", G_CALLBACK (refetch), self);
   update_actions (self);
 }
 
@@ -833,6 +849,14 @@ cst_request_detail_set_store (CstRequestDetail *self,
                                               store ? cst_request_store_get_connection (store) : NULL);
   cst_request_safeguards_set_connection (self->safeguards,
                                          store ? cst_request_store_get_connection (store) : NULL);
+  cst_release_forms_set_connection (self->release_forms,
+                                    store ? cst_request_store_get_connection (store) : NULL);
+}
+
+GtkWidget *
+cst_request_detail_get_release_forms (CstRequestDetail *self)
+{
+  return GTK_WIDGET (self->release_forms);
 }
 
 GtkWidget *
@@ -895,6 +919,7 @@ cst_request_detail_set_request (CstRequestDetail *self,
   g_clear_object (&self->base);
   cst_authorization_checklist_set_request (self->auth_checklist, request);
   cst_request_safeguards_set_request (self->safeguards, request);
+  cst_release_forms_set_request (self->release_forms, request);
   set_dirty (self, FALSE);
   show_error (self, NULL);
   gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);

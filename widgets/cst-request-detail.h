@@ -18,6 +18,7 @@ gboolean    cst_request_detail_get_dirty    (CstRequestDetail *self);
 GtkWidget  *cst_request_detail_get_fee_panel (CstRequestDetail *self);
 GtkWidget  *cst_request_detail_get_checklist (CstRequestDetail *self);
 GtkWidget  *cst_request_detail_get_safeguards (CstRequestDetail *self);
+GtkWidget  *cst_request_detail_get_release_forms (CstRequestDetail *self);
 const char *cst_request_detail_get_advance_hint (CstRequestDetail *self);
 void        cst_request_detail_set_page_count (CstRequestDetail *self,
                                                int               pages);

@@ -29,10 +29,11 @@ struct _CstRequestSafeguards
   GtkLabel      *message_label;
   GtkListBox    *rows_box;
   AdwActionRow  *repeat_row;
-  AdwExpanderRow *representative_row;
+  AdwActionRow  *representative_row;
   AdwComboRow   *authority_row;
   AdwEntryRow   *document_row;
   AdwEntryRow   *until_row;
+  AdwActionRow  *record_row;
 
   CstConnection *connection;
   CstRequest    *request;
@@ -256,13 +257,17 @@ static void
 show_representative (CstRequestSafeguards *self)
 {
   gboolean applies = is_representative (self->request);
+  /* The form to record it only while none is on file. */
+  gboolean form = applies && self->loaded && self->representative_id == 0;
+  GtkWidget *form_rows[] = { GTK_WIDGET (self->authority_row), GTK_WIDGET (self->document_row),
+                             GTK_WIDGET (self->until_row), GTK_WIDGET (self->record_row) };
 
   gtk_widget_set_visible (GTK_WIDGET (self->representative_row), applies);
-  if (!applies)
-    return;
-  adw_expander_row_set_subtitle (self->representative_row,
+  for (guint i = 0; i < G_N_ELEMENTS (form_rows); i++)
+    gtk_widget_set_visible (form_rows[i], form);
+  if (applies)
+    adw_action_row_set_subtitle (self->representative_row,
                                  cst_request_safeguards_get_representative_text (self));
-  adw_expander_row_set_expanded (self->representative_row, self->representative_id == 0);
 }
 
 static void
@@ -419,7 +424,7 @@ cst_request_safeguards_class_init (CstRequestSafeguardsClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestSafeguards, name)
   BIND (legal_icon); BIND (legal_label); BIND (service_label); BIND (message_label);
   BIND (rows_box); BIND (repeat_row); BIND (representative_row); BIND (authority_row);
-  BIND (document_row); BIND (until_row);
+  BIND (document_row); BIND (until_row); BIND (record_row);
 #undef BIND
   gtk_widget_class_install_action (widget_class, "safeguards.record-representative", NULL, record_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

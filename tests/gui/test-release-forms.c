@@ -1,0 +1,279 @@
+/* test-release-forms.c — the release-time forms in the request view:
+ * "no records found" needs a recorded search signed off by a second person
+ * (the searcher's own sign-off and an early answer are refused, another
+ * clerk's sign-off lets the answer close the request); a withholding is
+ * recorded with its category; the format and delivery proof is refused
+ * without the agreed reason when the format differs, then recorded once. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-release-forms.h"
+#include "cst-request-detail.h"
+#include "cst-request-list-page.h"
+#include "cst-test-db.h"
+#include "cst-window.h"
+
+static CstTestDb *db;
+
+typedef struct
+{
+  char             *clerk;
+  CstRequestStore  *store;
+  CstWindow        *window;
+  CstRequestDetail *detail;
+  CstReleaseForms  *forms;
+} Fixture;
+
+static gboolean
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  return done (data);
+}
+
+static gboolean
+store_loaded (gpointer data)
+{
+  return !cst_request_store_get_loading (data);
+}
+
+static gboolean
+window_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+filter_settled (gpointer data)
+{
+  return !cst_request_list_page_is_filtering (data);
+}
+
+static gboolean
+details_shown (gpointer data)
+{
+  CstRequest *request = cst_request_detail_get_request (data);
+  return request != NULL && cst_request_get_details_loaded (request);
+}
+
+static gboolean
+forms_idle (gpointer data)
+{
+  return cst_release_forms_is_idle (data);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->clerk = cst_test_db_create_login (db, "custodian_clerk");
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->store);
+  g_free (f->clerk);
+}
+
+/* A request in progress, created before the window opens. */
+static CstRequest *
+add_in_progress (const char *mrn)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+
+  return cst_test_db_move_along (conn, cst_test_db_add_request (conn, mrn), CST_STATUS_IN_PROGRESS);
+}
+
+static void
+start_window (Fixture    *f,
+              CstRequest *request)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new (f->clerk);
+
+  f->store = cst_request_store_new (connection);
+  cst_request_store_load_async (f->store, NULL, NULL, NULL);
+  g_assert_true (wait_until (store_loaded, f->store));
+  f->window = cst_window_new (NULL);
+  cst_window_set_store (f->window, f->store);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_until (window_shown, f->window));
+  f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  f->forms = CST_RELEASE_FORMS (cst_request_detail_get_release_forms (f->detail));
+  g_assert_true (wait_until (filter_settled, cst_window_get_list_page (f->window)));
+  g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
+  g_assert_true (wait_until (details_shown, f->detail));
+  g_assert_true (wait_until (forms_idle, f->forms));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->forms)));
+}
+
+/* Presses a form's button and waits for the database's answer. */
+static const char *
+press (CstReleaseForms *forms,
+       const char      *action)
+{
+  gtk_widget_activate_action (GTK_WIDGET (forms), action, NULL);
+  g_assert_true (wait_until (forms_idle, forms));
+  return cst_release_forms_get_message (forms);
+}
+
+static char *
+stored (CstRequest *request,
+        const char *sql)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 1, params, &error);
+
+  g_assert_no_error (error);
+  if (PQntuples (res) == 0)
+    return NULL;
+  return g_strdup (PQgetvalue (res, 0, 0));
+}
+
+static gboolean
+denied (gpointer data)
+{
+  return cst_request_get_status (data) == CST_STATUS_DENIED;
+}
+
+static void
+test_no_records_second_person (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = add_in_progress ("REL-1");
+  g_autofree char *other = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *status = NULL;
+  g_autofree char *no_records = NULL;
+  const char *message;
+
+  start_window (f, request);
+
+  /* A malformed date: nothing is sent. */
+  cst_release_forms_set_field (f->forms, "systems", "EHR, Document archive");
+  cst_release_forms_set_field (f->forms, "from", "2010-13-01");
+  cst_release_forms_set_field (f->forms, "to", "2026-01-01");
+  cst_release_forms_set_field (f->forms, "locations", "Main campus, Off-site storage");
+  message = press (f->forms, "release.record-search");
+  g_assert_nonnull (strstr (message, "Searched from"));
+  g_assert_null (stored (request, "SELECT id FROM no_records_searches WHERE request_id = $1::bigint"));
+
+  cst_release_forms_set_field (f->forms, "from", "2010-01-01");
+  message = press (f->forms, "release.record-search");
+  g_assert_cmpstr (message, ==, "Search recorded. A second person must sign it off.");
+  {
+    g_autofree char *systems = stored (request, "SELECT array_to_string(systems_searched, '|') "
+                                                "FROM no_records_searches WHERE request_id = $1::bigint");
+    g_assert_cmpstr (systems, ==, "EHR|Document archive");
+  }
+
+  /* The searcher cannot sign off their own search, nor answer without it. */
+  message = press (f->forms, "release.sign-off");
+  g_assert_nonnull (message);
+  g_assert_cmpstr (message, !=, "Search signed off.");
+  cst_release_forms_answer_no_records (f->forms, "Try Demo Clinic, which may hold them");
+  g_assert_true (wait_until (forms_idle, f->forms));
+  g_assert_nonnull (strstr (cst_release_forms_get_message (f->forms), "second person"));
+  status = stored (request, "SELECT status FROM roi_requests WHERE id = $1::bigint");
+  g_assert_cmpstr (status, ==, "in_progress");
+
+  /* A second clerk signs off from their own session. */
+  {
+    g_autoptr(CstConnection) connection = cst_connection_new (other);
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autoptr(CstRequest) copy = cst_request_repo_get (conn, cst_request_get_id (request), NULL);
+    GtkWidget *window = gtk_window_new ();
+    CstReleaseForms *theirs = g_object_new (CST_TYPE_RELEASE_FORMS, NULL);
+
+    gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (theirs));
+    cst_release_forms_set_connection (theirs, connection);
+    cst_release_forms_set_request (theirs, copy);
+    gtk_window_present (GTK_WINDOW (window));
+    g_assert_true (wait_until (forms_idle, theirs));
+    g_assert_cmpstr (press (theirs, "release.sign-off"), ==, "Search signed off.");
+    g_assert_nonnull (strstr (cst_release_forms_get_no_records_status (theirs), "signed off"));
+    gtk_window_destroy (GTK_WINDOW (window));
+  }
+
+  /* Now the answer closes the request, and the view shows it. */
+  cst_release_forms_answer_no_records (f->forms, "Try Demo Clinic, which may hold them");
+  if (!wait_until (denied, cst_request_detail_get_request (f->detail)))
+    g_error ("Not answered: %s", cst_release_forms_get_message (f->forms));
+  g_free (status);
+  status = stored (request, "SELECT status FROM roi_requests WHERE id = $1::bigint");
+  no_records = stored (request, "SELECT no_records FROM roi_requests WHERE id = $1::bigint");
+  g_assert_cmpstr (status, ==, "denied");
+  g_assert_cmpstr (no_records, ==, "t");
+}
+
+static void
+test_withholding_and_delivery (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = add_in_progress ("REL-2");
+  g_autoptr(PGconn) clerk = cst_db_connect (f->clerk, NULL);
+  g_autoptr(PGresult) who = cst_db_exec (clerk, "SELECT session_user", 0, NULL, NULL);
+  CstRecordFormat requested = CST_FORMAT_PAPER;
+  CstRecordFormat other_format = requested == CST_FORMAT_PAPER ? CST_FORMAT_ELECTRONIC : CST_FORMAT_PAPER;
+  const char *message;
+  int format = 0;
+
+  g_object_get (request, "format", &format, NULL);
+  requested = format;
+  other_format = requested == CST_FORMAT_PAPER ? CST_FORMAT_ELECTRONIC : CST_FORMAT_PAPER;
+  start_window (f, request);
+  g_assert_cmpuint (cst_release_forms_get_n_withheld (f->forms), ==, 0);
+
+  cst_release_forms_set_choice (f->forms, "withheld-reason", CST_WITHHELD_PSYCHOTHERAPY_NOTES);
+  cst_release_forms_set_field (f->forms, "withheld-description", "Psychotherapy notes, 2024");
+  g_assert_cmpstr (press (f->forms, "release.record-withholding"), ==, "Withholding recorded.");
+  g_assert_cmpuint (cst_release_forms_get_n_withheld (f->forms), ==, 1);
+  {
+    g_autofree char *reason = stored (request, "SELECT reason || '|' || recorded_by FROM release_withholdings "
+                                               "WHERE request_id = $1::bigint");
+    g_autofree char *expected = g_strdup_printf ("psychotherapy_notes|%s", PQgetvalue (who, 0, 0));
+    g_assert_cmpstr (reason, ==, expected);
+  }
+
+  /* Another format than asked, with no agreed reason: refused. */
+  cst_release_forms_set_choice (f->forms, "produced-format", other_format);
+  cst_release_forms_set_choice (f->forms, "delivery", CST_DELIVERY_MAIL);
+  cst_release_forms_set_field (f->forms, "tracking-number", "9400 1000 0000 0000 0000 00");
+  message = press (f->forms, "release.record-delivery");
+  g_assert_nonnull (message);
+  g_assert_cmpstr (message, !=, "Format and delivery proof recorded.");
+  g_assert_null (stored (request, "SELECT id FROM release_deliveries WHERE request_id = $1::bigint"));
+
+  cst_release_forms_set_field (f->forms, "mismatch-reason", "Requester agreed by phone");
+  g_assert_cmpstr (press (f->forms, "release.record-delivery"), ==, "Format and delivery proof recorded.");
+  {
+    g_autofree char *tracking = stored (request, "SELECT tracking_number FROM release_deliveries "
+                                                 "WHERE request_id = $1::bigint");
+    g_assert_cmpstr (tracking, ==, "9400 1000 0000 0000 0000 00");
+  }
+  /* Once only. */
+  message = press (f->forms, "release.record-delivery");
+  g_assert_cmpstr (message, !=, "Format and delivery proof recorded.");
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  db = cst_test_db_new ();
+  g_test_add ("/release-forms/no-records-second-person", Fixture, NULL, fixture_setup,
+              test_no_records_second_person, fixture_teardown);
+  g_test_add ("/release-forms/withholding-and-delivery", Fixture, NULL, fixture_setup,
+              test_withholding_and_delivery, fixture_teardown);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
