@@ -35,7 +35,7 @@ struct _CstStatementWorkbench
   GtkSpinButton        *font_spin;
   GtkColorButton       *accent_button;
   GtkColorButton       *box_button;
-  AdwExpanderRow       *headings_expander;
+  AdwPreferencesGroup  *headings_group;
   GtkDropDown          *wording_dropdown;
   AdwEntryRow          *wording_entry;
   AdwActionRow         *template_row;
@@ -1027,6 +1027,18 @@ add_move_shortcuts (CstStatementWorkbench *self)
   gtk_widget_add_controller (GTK_WIDGET (self->sections_box), controller);
 }
 
+/* A colour button is a button inside a widget: screen readers reach the
+ * inner button, so it carries the outer one's name. */
+static void
+name_color_button (GtkColorButton *button,
+                   const char     *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (button)); child;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 build_heading_rows (CstStatementWorkbench *self)
 {
@@ -1037,7 +1049,7 @@ build_heading_rows (CstStatementWorkbench *self)
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _(heading_keys[i].label));
       g_object_set_data (G_OBJECT (row), "key", (gpointer) heading_keys[i].key);
       g_signal_connect (row, "changed", G_CALLBACK (heading_changed_cb), self);
-      adw_expander_row_add_row (self->headings_expander, row);
+      adw_preferences_group_add (self->headings_group, row);
       g_ptr_array_add (self->heading_rows, row);
     }
 }
@@ -1256,7 +1268,7 @@ cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstStatementWorkbench, name)
   BIND (toasts); BIND (stack); BIND (lines_view); BIND (sections_box); BIND (categories_box);
   BIND (language_dropdown); BIND (font_spin); BIND (accent_button); BIND (box_button);
-  BIND (headings_expander); BIND (wording_dropdown); BIND (wording_entry); BIND (template_row);
+  BIND (headings_group); BIND (wording_dropdown); BIND (wording_entry); BIND (template_row);
   BIND (metrics_label); BIND (warnings_label); BIND (totals_label); BIND (preview);
   BIND (batch_bar); BIND (batch_progress); BIND (batch_report); BIND (batch_cancel);
   BIND (batch_close);
@@ -1323,6 +1335,8 @@ cst_statement_workbench_init (CstStatementWorkbench *self)
   build_section_rows (self);
   add_move_shortcuts (self);
   build_heading_rows (self);
+  name_color_button (self->accent_button, _("Accent colour of the headings"));
+  name_color_button (self->box_button, _("Background colour of the amount-due box"));
   fill_wording_keys (self);
   load_editors (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.cancel-batch", FALSE);
