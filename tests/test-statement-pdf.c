@@ -1,9 +1,10 @@
 /* test-statement-pdf.c — the statement PDF read back with Poppler: amount
  * due, due date, every category heading, page count and footers, the
  * original codes on the detail pages, Spanish, metadata free of patient
- * data, and qpdf --check clean */
+ * data, and qpdf --check clean; batch export of good and bad bills */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include <custodian/custodian.h>
@@ -156,6 +157,81 @@ test_credit_statement (void)
   g_assert_false (contains (first, "-$"));
 }
 
+typedef struct
+{
+  CstStatementBatchResult *result;
+  guint                    progress_calls;
+  guint                    last_done;
+} BatchRun;
+
+static void
+batch_progress (guint done, guint total, gpointer data)
+{
+  BatchRun *run = data;
+
+  g_assert_cmpuint (done, >, run->last_done);
+  g_assert_cmpuint (done, <=, total);
+  run->last_done = done;
+  run->progress_calls++;
+}
+
+static void
+batch_done (GObject *object, GAsyncResult *result, gpointer data)
+{
+  BatchRun *run = data;
+  g_autoptr(GError) error = NULL;
+
+  run->result = cst_statement_export_batch_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* Batch export on its worker thread: a good bill, a bad one (named, with
+ * its line) and another good one; the good ones become readable PDFs. */
+static void
+test_batch_export (void)
+{
+  g_autofree char *sample = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cst-batch-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
+  g_autofree char *out = g_build_filename (dir, "out", NULL);
+  g_autofree char *pdf_path = g_build_filename (out, "sample-bill-1.pdf", NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  const char *paths[] = { sample, bad, sample, NULL };
+  BatchRun run = { 0 };
+  g_autofree char *pdf = NULL;
+  gsize length = 0;
+
+  g_assert_cmpint (g_mkdir (out, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (bad, "service_date,revenue_code,cpt_hcpcs,description,units,"
+                                      "charge_cents,insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+                                      "2025-03-14,0450,99284,ED VISIT,1,1000,0,0,abc\n", -1, NULL));
+  cst_statement_export_batch_async (paths, rules, tpl, out, batch_progress, &run, NULL, NULL,
+                                    batch_done, &run);
+  while (run.result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_iteration (NULL, FALSE));   /* the last progress call */
+  g_assert_false (run.result->cancelled);
+  g_assert_cmpuint (run.result->written->len, ==, 2);
+  g_assert_cmpuint (run.result->failures->len, ==, 1);
+  g_test_message ("%s", (char *) g_ptr_array_index (run.result->failures, 0));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (run.result->failures, 0), "bad.csv: "));
+  g_assert_nonnull (strstr (g_ptr_array_index (run.result->failures, 0), "line 2"));
+  g_assert_cmpuint (run.progress_calls, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (run.result->written, 0), ==, pdf_path);
+  g_assert_true (g_file_get_contents (pdf_path, &pdf, &length, NULL));
+  {
+    g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&pdf), length);
+    g_autoptr(PopplerDocument) doc = cst_test_pdf_open (bytes);
+    g_autofree char *text = cst_test_pdf_text (doc);
+    g_assert_nonnull (strstr (text, "$1,375.96"));
+  }
+  cst_statement_batch_result_free (run.result);
+  g_unlink (pdf_path);
+  g_unlink (bad);
+  g_rmdir (out);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -168,6 +244,7 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/spanish", test_spanish);
   g_test_add_func ("/statement-pdf/template-edit", test_template_edit);
   g_test_add_func ("/statement-pdf/credit", test_credit_statement);
+  g_test_add_func ("/statement-pdf/batch-export", test_batch_export);
   status = g_test_run ();
   cst_statement_rules_unref (rules);
   return status;
