@@ -318,6 +318,12 @@ assert_summary (const CstFeeReportSummary *summary)
   g_assert_cmpint (cst_fee_report_summary_get_p90_days (summary), ==, 60);
   g_assert_cmpint (cst_fee_report_summary_get_within_permille (summary, 15), ==, 666);
   g_assert_cmpint (cst_fee_report_summary_get_within_permille (summary, 30), ==, 666);
+  {
+    g_autofree char *said = cst_fee_report_summary_describe_turnaround (summary);
+
+    g_assert_cmpstr (said, ==, "Released: 3. Median turnaround 15 days, 90th percentile 60 days; "
+                               "66.6% within 15 days, 66.6% within 30 days.");
+  }
   g_assert_cmpuint (cst_fee_report_summary_get_buckets (summary, "month")->len, ==, 2);
   g_assert_cmpuint (cst_fee_report_summary_get_buckets (summary, "requester")->len, ==, 2);
 }

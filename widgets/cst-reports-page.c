@@ -403,30 +403,12 @@ totals_text (const CstFeeReportSummary *summary)
   return g_strdup_printf (_("%s, %s, %s charged."), requests, fee_lines, money);
 }
 
-static char *
-turnaround_text (const CstFeeReportSummary *summary)
-{
-  gint64 n = cst_fee_report_summary_get_n_released (summary);
-  gint64 w15 = cst_fee_report_summary_get_within_permille (summary, 15);
-  gint64 w30 = cst_fee_report_summary_get_within_permille (summary, 30);
-
-  if (n == 0)
-    return g_strdup (_("No request of the period has been released yet."));
-  return g_strdup_printf (_("Released: %lld. Median turnaround %lld days, 90th percentile %lld days; "
-                            "%lld.%lld%% within 15 days, %lld.%lld%% within 30 days."),
-                          (long long) n,
-                          (long long) cst_fee_report_summary_get_median_days (summary),
-                          (long long) cst_fee_report_summary_get_p90_days (summary),
-                          (long long) (w15 / 10), (long long) (w15 % 10),
-                          (long long) (w30 / 10), (long long) (w30 % 10));
-}
-
 static void
 show_result (CstReportsPage *self,
              RunResult      *result)
 {
   g_autofree char *totals = totals_text (result->summary);
-  g_autofree char *turnaround = turnaround_text (result->summary);
+  g_autofree char *turnaround = cst_fee_report_summary_describe_turnaround (result->summary);
 
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        result->rows->pdata, result->rows->len);

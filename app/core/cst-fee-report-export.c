@@ -284,23 +284,8 @@ static void
 pdf_turnaround (CstPdf                    *pdf,
                 const CstFeeReportSummary *summary)
 {
-  g_autofree char *text = NULL;
-  gint64 n = cst_fee_report_summary_get_n_released (summary);
-  gint64 w15 = cst_fee_report_summary_get_within_permille (summary, 15);
-  gint64 w30 = cst_fee_report_summary_get_within_permille (summary, 30);
+  g_autofree char *text = cst_fee_report_summary_describe_turnaround (summary);
 
-  if (n == 0)
-    {
-      cst_pdf_paragraph (pdf, _("No request of the period has been released yet."));
-      return;
-    }
-  text = g_strdup_printf (_("Released: %lld. Median turnaround %lld days, 90th percentile %lld days; "
-                            "%lld.%lld%% within 15 days, %lld.%lld%% within 30 days."),
-                          (long long) n,
-                          (long long) cst_fee_report_summary_get_median_days (summary),
-                          (long long) cst_fee_report_summary_get_p90_days (summary),
-                          (long long) (w15 / 10), (long long) (w15 % 10),
-                          (long long) (w30 / 10), (long long) (w30 % 10));
   cst_pdf_paragraph (pdf, text);
 }
 

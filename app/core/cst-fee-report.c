@@ -303,6 +303,23 @@ cst_fee_report_summary_get_within_permille (const CstFeeReportSummary *summary,
   return within * 1000 / summary->n_released;
 }
 
+char *
+cst_fee_report_summary_describe_turnaround (const CstFeeReportSummary *summary)
+{
+  gint64 w15 = cst_fee_report_summary_get_within_permille (summary, 15);
+  gint64 w30 = cst_fee_report_summary_get_within_permille (summary, 30);
+
+  if (summary->n_released == 0)
+    return g_strdup (_("No request of the period has been released yet."));
+  return g_strdup_printf (_("Released: %lld. Median turnaround %lld days, 90th percentile %lld days; "
+                            "%lld.%lld%% within 15 days, %lld.%lld%% within 30 days."),
+                          (long long) summary->n_released,
+                          (long long) cst_fee_report_summary_get_median_days (summary),
+                          (long long) cst_fee_report_summary_get_p90_days (summary),
+                          (long long) (w15 / 10), (long long) (w15 % 10),
+                          (long long) (w30 / 10), (long long) (w30 % 10));
+}
+
 /* ---------------------------------------------------------------- requote */
 
 typedef struct

@@ -113,6 +113,8 @@ gint64               cst_fee_report_summary_get_p90_days    (const CstFeeReportS
 /* Per mille of released requests released within @days of receipt. */
 gint64               cst_fee_report_summary_get_within_permille (const CstFeeReportSummary *summary,
                                                                  guint                      days);
+/* The turnaround statistics in one translated sentence (PDF and app). */
+char                *cst_fee_report_summary_describe_turnaround (const CstFeeReportSummary *summary);
 
 const char          *cst_fee_report_flag_to_nick   (CstFeeReportFlag flag);
 const char          *cst_fee_report_flag_describe  (CstFeeReportFlag flag);
