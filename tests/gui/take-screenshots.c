@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "cst-reports-page.h"
 #include "cst-request-list-page.h"
 #include "cst-request-detail.h"
 #include "cst-test-db.h"
@@ -42,6 +43,46 @@ save_window (GtkWidget  *window,
   if (!gdk_texture_save_to_png (texture, path))
     g_error ("Could not write %s", path);
   g_print ("%s\n", path);
+}
+
+static GtkWidget *
+find_widget (GtkWidget *widget,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget (child, type);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* The fee report for the last year of demo data. */
+static void
+save_reports (CstWindow  *window,
+              const char *out_dir)
+{
+  g_autofree char *reports_path = g_build_filename (out_dir, "reports.png", NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) year_ago = g_date_time_add_years (now, -1);
+  g_autofree char *to = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *from = g_date_time_format (year_ago, "%Y-%m-%d");
+  GtkWidget *reports = find_widget (GTK_WIDGET (window), CST_TYPE_REPORTS_PAGE);
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  if (reports == NULL)
+    g_error ("The window has no reports page");
+  cst_window_show_view (window, "reports");
+  cst_reports_page_set_filters (CST_REPORTS_PAGE (reports), from, to, NULL, NULL, NULL, NULL);
+  cst_reports_page_run (CST_REPORTS_PAGE (reports));
+  while (cst_reports_page_get_busy (CST_REPORTS_PAGE (reports)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  iterate_for (1000);
+  save_window (GTK_WIDGET (window), reports_path);
 }
 
 int
@@ -89,6 +130,7 @@ main (int argc, char **argv)
   cst_window_show_view (window, "dashboard");
   iterate_for (2000);
   save_window (GTK_WIDGET (window), dashboard_path);
+  save_reports (window, out_dir);
   cst_window_show_view (window, "requests");
   iterate_for (300);
 
