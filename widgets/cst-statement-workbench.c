@@ -71,6 +71,7 @@ struct _CstStatementWorkbench
   GCancellable         *batch_cancellable;
   gboolean              batch_running;
   char                 *batch_text;
+  gboolean              disposed;       /* late callbacks find no widgets */
 };
 
 G_DEFINE_FINAL_TYPE (CstStatementWorkbench, cst_statement_workbench, ADW_TYPE_WINDOW)
@@ -227,6 +228,8 @@ rendered_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->pending--;
+  if (self->disposed)
+    return;
   /* Edits made meanwhile: this result is already stale; make the newest. */
   if (self->rerender && self->render_id == 0)
     {
@@ -730,12 +733,12 @@ batch_done_cb (GObject      *object,
 
   self->batch_running = FALSE;
   g_clear_object (&self->batch_cancellable);
+  if (self->disposed)
+    return;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.cancel-batch", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.batch-export", TRUE);
   gtk_widget_set_visible (self->batch_cancel, FALSE);
   gtk_widget_set_visible (self->batch_close, TRUE);
-  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
-    return;
   if (batch == NULL)
     {
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
@@ -1132,6 +1135,11 @@ loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   TemplatePair *pair = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
 
+  if (self->disposed)
+    {
+      g_clear_pointer (&pair, template_pair_free);
+      return;
+    }
   if (pair == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Using the shipped templates: %s"), error->message);
@@ -1172,6 +1180,11 @@ saved_cb (GObject      *object,
   TemplatePair *pair = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (self->disposed)
+    {
+      g_clear_pointer (&pair, template_pair_free);
+      return;
+    }
   if (pair == NULL)
     {
       adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
@@ -1235,6 +1248,7 @@ cst_statement_workbench_dispose (GObject *object)
 {
   CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (object);
 
+  self->disposed = TRUE;
   g_clear_handle_id (&self->render_id, g_source_remove);
   if (self->batch_cancellable != NULL)
     g_cancellable_cancel (self->batch_cancellable);
