@@ -33,6 +33,15 @@ wait_until (gboolean (*done) (gpointer), gpointer data)
   return done (data);
 }
 
+static void
+iterate_a_little (void)
+{
+  gint64 end = g_get_monotonic_time () + 200 * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+}
+
 static gboolean
 page_idle (gpointer page)
 {
@@ -324,6 +333,50 @@ store_loaded (gpointer store)
 }
 
 static gboolean
+page_hidden (gpointer page)
+{
+  return !gtk_widget_get_mapped (page);
+}
+
+/* What Ctrl+E does: the page's own shortcut, run as the window would. */
+static gboolean
+press_export_shortcut (CstReportsPage *page)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (page));
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+      g_autoptr(GtkShortcut) shortcut = NULL;
+      g_autoptr(GtkShortcutTrigger) ctrl_e = gtk_keyval_trigger_new (GDK_KEY_e, GDK_CONTROL_MASK);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      shortcut = g_list_model_get_item (G_LIST_MODEL (controller), 0);
+      g_assert_true (gtk_shortcut_trigger_equal (gtk_shortcut_get_trigger (shortcut), ctrl_e));
+      return gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), 0, GTK_WIDGET (page), NULL);
+    }
+  g_assert_not_reached ();
+}
+
+/* Closes the file chooser transient for @parent; FALSE when there is none. */
+static gboolean
+close_file_chooser (GtkWindow *parent)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (GTK_IS_FILE_CHOOSER (l->data) && gtk_window_get_transient_for (l->data) == parent &&
+        gtk_widget_get_visible (l->data))
+      {
+        gtk_dialog_response (GTK_DIALOG (l->data), GTK_RESPONSE_CANCEL);
+        iterate_a_little ();
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
 list_settled (gpointer list)
 {
   return !cst_request_list_page_is_filtering (list);
@@ -370,10 +423,18 @@ test_in_window (void)
   g_assert_cmpuint (n_rows (page), ==, N_SEEDED);
   list = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
   g_assert_true (wait_until (list_settled, list));
+  /* Ctrl+E opens the file chooser while the page is on screen. */
+  g_assert_true (wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, page));
+  g_assert_true (press_export_shortcut (page));
+  g_assert_true (close_file_chooser (GTK_WINDOW (window)));
   cst_reports_page_activate_row (page, 2);
   selected = cst_request_list_page_get_selected (list);
   g_assert_nonnull (selected);
   g_assert_cmpint (cst_request_get_id (selected), ==, seeded_ids[2]);
+  /* On the Requests page Ctrl+E is left to others. */
+  g_assert_true (wait_until (page_hidden, page));
+  g_assert_false (press_export_shortcut (page));
+  g_assert_false (close_file_chooser (GTK_WINDOW (window)));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
