@@ -11,6 +11,8 @@
 #include <glib/gi18n.h>
 
 #include "cst-application.h"
+#include "cst-first-run-assistant.h"
+#include "cst-preferences-window.h"
 #include "cst-morning-summary.h"
 #include "cst-window.h"
 
@@ -122,9 +124,49 @@ open_database (CstApplication *self)
 }
 
 static void
+first_run_finished_cb (CstApplication *self,
+                       gboolean        applied)
+{
+  if (self->window != NULL)
+    open_database (self);
+}
+
+/* A first start asks where the data lives before opening anything;
+ * closing the questions unanswered opens the private database. */
+static void
+open_database_or_set_up (CstApplication *self)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  CstFirstRunAssistant *assistant;
+
+  if (!cst_settings_needs_first_run (settings, self->database))
+    {
+      open_database (self);
+      return;
+    }
+  assistant = cst_first_run_assistant_new (GTK_WINDOW (self->window), settings);
+  g_signal_connect_object (assistant, "finished", G_CALLBACK (first_run_finished_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (assistant));
+}
+
+static void
 reconnect_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   open_database (CST_APPLICATION (user_data));
+}
+
+static void
+preferences_action (GSimpleAction *action, GVariant *param, gpointer user_data)
+{
+  CstApplication *self = CST_APPLICATION (user_data);
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+
+  /* Not from behind the lock screen; nothing to edit without the schema. */
+  if (settings == NULL || (self->window != NULL && cst_window_is_locked (self->window)))
+    return;
+  gtk_window_present (GTK_WINDOW (cst_preferences_window_new (
+    gtk_application_get_active_window (GTK_APPLICATION (self)), settings)));
 }
 
 static void
@@ -153,6 +195,7 @@ quit_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 
 static const GActionEntry app_actions[] = {
   { "reconnect", reconnect_action },
+  { "preferences", preferences_action },
   { "about", about_action },
   { "quit", quit_action },
 };
@@ -162,6 +205,7 @@ set_accels (GtkApplication *app)
 {
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "win.new-request", { "<Control>n", NULL } },
     { "win.search", { "<Control>f", NULL } },
     { "win.refresh", { "F5", "<Control>r", NULL } },
@@ -197,7 +241,7 @@ cst_application_activate (GApplication *application)
     {
       self->window = cst_window_new (GTK_APPLICATION (application));
       g_object_add_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
-      open_database (self);
+      open_database_or_set_up (self);
     }
   gtk_window_present (GTK_WINDOW (self->window));
 }

@@ -4,7 +4,22 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include <custodian/cst-settings.h>
+
 #include "cst-application.h"
+
+/* The interface language chosen in Preferences, if any: gettext reads
+ * LANGUAGE before the desktop's locale.  (Like every LANGUAGE, it has no
+ * effect under the bare "C" locale.) */
+static void
+apply_language_setting (void)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autofree char *language = settings ? g_settings_get_string (settings, "language") : NULL;
+
+  if (language != NULL && *language != '\0')
+    g_setenv ("LANGUAGE", language, TRUE);
+}
 
 int
 main (int    argc,
@@ -12,6 +27,7 @@ main (int    argc,
 {
   g_autoptr(CstApplication) app = NULL;
 
+  apply_language_setting ();
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -16,7 +16,9 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then export GTK_A11Y="${GTK_A11Y:-non
 
 # Starts (and on first use creates) the private database, adds 120
 # synthetic requests if it is empty, then stops it again for the app.
+# The demo is on the private database: skip the first-run questions.
 if [ "$#" -eq 0 ]; then
   ./build/app/custodian-cli db seed-demo --if-empty --requests 120
+  export CUSTODIAN_NO_FIRST_RUN="${CUSTODIAN_NO_FIRST_RUN:-1}"
 fi
 exec ./build/app/custodian "$@"

@@ -163,12 +163,12 @@ test_check_async (void)
   g_autofree char *right = g_strdup_printf ("dbname=%s user=custodian_password_test", db->name);
   GError *error = NULL;
 
-  cst_server_login_check_async (right, "wrong-one", NULL, checked_cb, &error);
+  cst_server_login_check_async (right, "wrong-one", TRUE, NULL, checked_cb, &error);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_error (error, CST_CONNECTION_PROBLEM, CST_CONNECTION_PROBLEM_PASSWORD);
   g_clear_error (&error);
-  cst_server_login_check_async (right, "right-one", NULL, checked_cb, &error);
+  cst_server_login_check_async (right, "right-one", FALSE, NULL, checked_cb, &error);
   while (error == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);

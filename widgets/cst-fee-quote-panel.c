@@ -469,12 +469,28 @@ cst_fee_quote_panel_class_init (CstFeeQuotePanelClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
+/* A quote starts with the HIPAA method chosen in Preferences. */
+static void
+select_default_method (CstFeeQuotePanel *self)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autofree char *nick = settings ? g_settings_get_string (settings, "default-fee-method") : NULL;
+  CstFeeMethod method;
+
+  if (nick == NULL || !cst_fee_method_from_nick (nick, &method))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (methods[i] == method)
+      gtk_drop_down_set_selected (self->method_dropdown, i);
+}
+
 static void
 cst_fee_quote_panel_init (CstFeeQuotePanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->invoice_total = -1;
+  select_default_method (self);
 }
 
 void

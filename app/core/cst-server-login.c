@@ -240,6 +240,7 @@ cst_login_check_free (CstLoginCheck *check)
     return;
   g_free (check->role);
   g_free (check->description);
+  g_free (check->remember_problem);
   g_free (check);
 }
 
@@ -333,8 +334,9 @@ cst_server_login_check (const char  *conninfo,
 
 typedef struct
 {
-  char *conninfo;
-  char *password;
+  char     *conninfo;
+  char     *password;
+  gboolean  remember;
 } CheckData;
 
 static void
@@ -358,14 +360,33 @@ check_in_thread (GTask        *task,
   CstLoginCheck *check = cst_server_login_check (data->conninfo, data->password, &error);
 
   if (check == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, check, (GDestroyNotify) cst_login_check_free);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* Only a password the server accepted is worth remembering. */
+  if (data->remember && data->password != NULL && *data->password != '\0')
+    {
+      check->remembered = cst_password_store_save (data->conninfo, data->password, &check->backend, &error);
+      if (!check->remembered)
+        {
+          check->remember_problem = g_strdup (error->message);
+          g_clear_error (&error);
+        }
+    }
+  g_task_return_pointer (task, check, (GDestroyNotify) cst_login_check_free);
 }
 
+/**
+ * cst_server_login_check_async:
+ * @remember: on success, save @password (cst_password_store_save())
+ *
+ * cst_server_login_check() in a thread.
+ */
 void
 cst_server_login_check_async (const char          *conninfo,
                               const char          *password,
+                              gboolean             remember,
                               GCancellable        *cancellable,
                               GAsyncReadyCallback  callback,
                               gpointer             user_data)
@@ -375,6 +396,7 @@ cst_server_login_check_async (const char          *conninfo,
 
   data->conninfo = g_strdup (conninfo);
   data->password = g_strdup (password);
+  data->remember = remember;
   g_task_set_source_tag (task, cst_server_login_check_async);
   g_task_set_task_data (task, data, (GDestroyNotify) check_data_free);
   g_task_run_in_thread (task, check_in_thread);

@@ -54,6 +54,31 @@ cst_settings_resolve_database (const char  *command_line,
   return CST_DATABASE_EMBEDDED;
 }
 
+/**
+ * cst_settings_needs_first_run:
+ * @settings: (nullable): the app's settings
+ * @command_line: --database, if given
+ *
+ * Whether to ask the set-up questions: not once answered, not when the
+ * command line, the "database" setting or the PG* variables already name
+ * a server (someone set this computer up), and not when
+ * CUSTODIAN_NO_FIRST_RUN is set (demos and scripts).
+ */
+gboolean
+cst_settings_needs_first_run (GSettings  *settings,
+                              const char *command_line)
+{
+  g_autofree char *configured = NULL;
+
+  if (settings == NULL || g_settings_get_boolean (settings, "first-run-done"))
+    return FALSE;
+  if (!cst_input_is_blank (g_getenv ("CUSTODIAN_NO_FIRST_RUN")))
+    return FALSE;
+  configured = g_settings_get_string (settings, "database");
+  return cst_input_is_blank (command_line) && cst_input_is_blank (configured) &&
+         !environment_names_server ();
+}
+
 /* The command line works before (or without) the schema being installed. */
 GSettings *
 cst_settings_new_if_installed (void)

@@ -5,6 +5,8 @@
 #include <gio/gio.h>
 #include <libpq-fe.h>
 
+#include "custodian/cst-password-store.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -63,11 +65,17 @@ const char          *cst_connection_problem_explain  (CstConnectionProblem   pro
  * @role: the Custodian group role the login belongs to ("custodian_clerk"…),
  *   or NULL when it belongs to none
  * @description: "database … on … as …", for a confirmation message
+ * @remembered: whether the password was saved (asked for, and given)
+ * @backend: where it was saved
+ * @remember_problem: why it could not be saved, or NULL
  */
 typedef struct
 {
-  char *role;
-  char *description;
+  char               *role;
+  char               *description;
+  gboolean            remembered;
+  CstPasswordBackend  backend;
+  char               *remember_problem;
 } CstLoginCheck;
 
 void           cst_login_check_free        (CstLoginCheck        *check);
@@ -76,6 +84,7 @@ CstLoginCheck *cst_server_login_check      (const char           *conninfo,
                                             GError              **error);
 void           cst_server_login_check_async  (const char         *conninfo,
                                               const char         *password,
+                                              gboolean            remember,
                                               GCancellable       *cancellable,
                                               GAsyncReadyCallback callback,
                                               gpointer            user_data);

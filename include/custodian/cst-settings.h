@@ -17,5 +17,7 @@ CstDatabaseSource  cst_settings_resolve_database (const char  *command_line,
                                                   const char  *settings_value,
                                                   char       **conninfo);
 GSettings         *cst_settings_new_if_installed (void);
+gboolean           cst_settings_needs_first_run  (GSettings   *settings,
+                                                  const char  *command_line);
 
 G_END_DECLS

@@ -8,6 +8,8 @@
 #include "cst-bar-chart.h"
 #include "cst-documents-dialog.h"
 #include "cst-fee-schedules-window.h"
+#include "cst-first-run-assistant.h"
+#include "cst-preferences-window.h"
 #include "cst-statement-workbench.h"
 #include "cst-test-db.h"
 #include "cst-window.h"
@@ -153,6 +155,26 @@ test_main_pages (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Preferences and the first-run assistant, every page of each (hidden
+ * pages are in the tree too). */
+static void
+test_settings_windows (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWindow *dialog = GTK_WINDOW (cst_preferences_window_new (NULL, settings));
+
+  gtk_window_present (dialog);
+  iterate_for (300);
+  assert_all_named (GTK_WIDGET (dialog), "preferences");
+  gtk_window_destroy (dialog);
+
+  dialog = GTK_WINDOW (cst_first_run_assistant_new (NULL, settings));
+  gtk_window_present (dialog);
+  iterate_for (300);
+  assert_all_named (GTK_WIDGET (dialog), "first-run assistant");
+  gtk_window_destroy (dialog);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -168,6 +190,7 @@ main (int argc, char **argv)
     g_assert_true (cst_demo_seed (conn, 20, NULL));
   }
   g_test_add_func ("/accessibility/main-pages", test_main_pages);
+  g_test_add_func ("/accessibility/settings-windows", test_settings_windows);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

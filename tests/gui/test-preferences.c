@@ -1,0 +1,289 @@
+/* test-preferences.c — the Preferences window under the headless X server:
+ * each edit reaches the settings (memory backend) and a settings change
+ * shows in the window; a hospital server is stored only after it answered
+ * with the right password, never with the password in the settings, and a
+ * wrong one is explained in plain words.  Against the throwaway server's
+ * password role (build-aux/test-server.sh); no session bus, so a
+ * remembered password goes to a real password file ($PGPASSFILE). */
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "cst-facility-form.h"
+#include "cst-fee-quote-panel.h"
+#include "cst-preferences-window.h"
+#include "cst-server-form.h"
+#include "cst-statement-workbench.h"
+#include "cst-test-db.h"
+
+static CstTestDb *db;
+static char *tmpdir;
+static char *pgpass;
+
+static gboolean
+wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  return done (data);
+}
+
+static gboolean
+window_shown (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
+test_finished (gpointer data)
+{
+  return !cst_server_form_get_testing (data);
+}
+
+static GObject *
+child (gpointer    widget,
+       GType       type,
+       const char *id)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, id);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static GSettings *
+fresh_settings (void)
+{
+  GSettings *settings = g_settings_new (APP_ID);
+  const char *const keys[] = { "database", "facility-name", "facility-address", "facility-phone",
+                               "facility-logo", "default-jurisdiction", "default-fee-method",
+                               "statement-language", "lock-after-minutes",
+                               "language", NULL };
+
+  for (guint i = 0; keys[i]; i++)
+    g_settings_reset (settings, keys[i]);
+  return settings;
+}
+
+static CstPreferencesWindow *
+open_window (GSettings *settings)
+{
+  CstPreferencesWindow *window = cst_preferences_window_new (NULL, settings);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_until (window_shown, window));
+  return window;
+}
+
+static void
+test_edits_reach_settings (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  CstPreferencesWindow *window = open_window (settings);
+  GObject *facility = child (window, CST_TYPE_PREFERENCES_WINDOW, "facility_form");
+  GtkTextView *address = GTK_TEXT_VIEW (child (facility, CST_TYPE_FACILITY_FORM, "address_view"));
+  AdwComboRow *state = ADW_COMBO_ROW (child (facility, CST_TYPE_FACILITY_FORM, "state_row"));
+  AdwActionRow *logo = ADW_ACTION_ROW (child (facility, CST_TYPE_FACILITY_FORM, "logo_row"));
+  GtkSpinButton *lock = GTK_SPIN_BUTTON (child (window, CST_TYPE_PREFERENCES_WINDOW, "lock_spin"));
+  g_autofree char *name = NULL;
+  g_autofree char *text = NULL;
+
+  gtk_editable_set_text (GTK_EDITABLE (child (facility, CST_TYPE_FACILITY_FORM, "name_row")),
+                         "Mercy General Hospital");
+  gtk_editable_set_text (GTK_EDITABLE (child (facility, CST_TYPE_FACILITY_FORM, "phone_row")),
+                         "(555) 010-0200");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (address), "1 Main Street\nSpringfield, IL 62701", -1);
+  adw_combo_row_set_selected (state, 4);                       /* CA */
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (window, CST_TYPE_PREFERENCES_WINDOW, "fee_method_row")), 2);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (window, CST_TYPE_PREFERENCES_WINDOW,
+                                                    "statement_language_row")), 1);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (window, CST_TYPE_PREFERENCES_WINDOW, "language_row")), 2);
+  gtk_spin_button_set_value (lock, 25);
+
+  name = g_settings_get_string (settings, "facility-name");
+  g_assert_cmpstr (name, ==, "Mercy General Hospital");
+  g_clear_pointer (&name, g_free);
+  name = g_settings_get_string (settings, "facility-phone");
+  g_assert_cmpstr (name, ==, "(555) 010-0200");
+  g_clear_pointer (&name, g_free);
+  name = g_settings_get_string (settings, "facility-address");
+  g_assert_cmpstr (name, ==, "1 Main Street\nSpringfield, IL 62701");
+  g_clear_pointer (&name, g_free);
+  name = g_settings_get_string (settings, "default-jurisdiction");
+  g_assert_cmpstr (name, ==, "CA");
+  g_clear_pointer (&name, g_free);
+  name = g_settings_get_string (settings, "default-fee-method");
+  g_assert_cmpstr (name, ==, "average");
+  g_clear_pointer (&name, g_free);
+  name = g_settings_get_string (settings, "statement-language");
+  g_assert_cmpstr (name, ==, "es");
+  g_clear_pointer (&name, g_free);
+  name = g_settings_get_string (settings, "language");
+  g_assert_cmpstr (name, ==, "es");
+  g_assert_cmpint (g_settings_get_int (settings, "lock-after-minutes"), ==, 25);
+
+  /* And back: the window follows the settings. */
+  g_settings_set_string (settings, "default-jurisdiction", "TX");
+  g_assert_cmpuint (adw_combo_row_get_selected (state), ==, 43);
+  g_settings_set_int (settings, "lock-after-minutes", 5);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (lock), ==, 5);
+  g_settings_set_string (settings, "facility-logo", "/srv/letterhead/mercy.png");
+  g_assert_cmpstr (adw_action_row_get_subtitle (logo), ==, "/srv/letterhead/mercy.png");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (child (facility, CST_TYPE_FACILITY_FORM,
+                                                           "logo_clear_button"))));
+  g_signal_emit_by_name (child (facility, CST_TYPE_FACILITY_FORM, "logo_clear_button"), "clicked");
+  g_clear_pointer (&name, g_free);
+  name = g_settings_get_string (settings, "facility-logo");
+  g_assert_cmpstr (name, ==, "");
+  text = g_settings_get_string (settings, "database");
+  g_assert_cmpstr (text, ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static char *
+server_conninfo (void)
+{
+  return g_strdup_printf ("host=%s dbname=%s user=custodian_password_test", g_getenv ("PGHOST"), db->name);
+}
+
+static gboolean
+has_connection_message (gpointer data)
+{
+  return cst_preferences_window_get_connection_message (data) != NULL;
+}
+
+static void
+test_server_connection (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  CstPreferencesWindow *window = open_window (settings);
+  CstServerForm *form = CST_SERVER_FORM (child (window, CST_TYPE_PREFERENCES_WINDOW, "server_form"));
+  g_autofree char *conninfo = server_conninfo ();
+  g_autofree char *stored = NULL;
+  g_autofree char *file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = NULL;
+
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (form)));
+  cst_preferences_window_use_server (window, TRUE);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (form)));
+  cst_server_form_set_conninfo (form, conninfo);
+  cst_server_form_set_password (form, "wrong-one");
+  gtk_widget_activate_action (GTK_WIDGET (window), "prefs.save-connection", NULL);
+  g_assert_true (cst_server_form_get_testing (form));
+  g_assert_true (wait_until (test_finished, form));
+  g_assert_cmpstr (cst_server_form_get_status (form), ==,
+                   cst_connection_problem_explain (CST_CONNECTION_PROBLEM_PASSWORD));
+  g_assert_null (cst_preferences_window_get_connection_message (window));
+  stored = g_settings_get_string (settings, "database");
+  g_assert_cmpstr (stored, ==, "");
+  g_assert_false (g_file_test (pgpass, G_FILE_TEST_EXISTS));
+
+  cst_server_form_set_password (form, "right-one");
+  gtk_widget_activate_action (GTK_WIDGET (window), "prefs.save-connection", NULL);
+  g_assert_true (wait_until (has_connection_message, window));
+  g_assert_true (cst_server_form_get_verified (form));
+  g_assert_nonnull (strstr (cst_server_form_get_status (form), "password file"));
+  g_clear_pointer (&stored, g_free);
+  stored = g_settings_get_string (settings, "database");
+  g_assert_cmpstr (stored, ==, conninfo);
+  g_assert_null (strstr (stored, "right-one"));
+  /* The password went to the password file, where libpq finds it. */
+  g_assert_true (g_file_get_contents (pgpass, &file, NULL, NULL));
+  g_assert_nonnull (strstr (file, ":custodian_password_test:right-one\n"));
+  conn = cst_db_connect (stored, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (conn);
+
+  /* Back to the private database: the setting empties. */
+  cst_preferences_window_use_server (window, FALSE);
+  gtk_widget_activate_action (GTK_WIDGET (window), "prefs.save-connection", NULL);
+  g_clear_pointer (&stored, g_free);
+  stored = g_settings_get_string (settings, "database");
+  g_assert_cmpstr (stored, ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (pgpass);
+}
+
+/* A stored server shows as its fields when the window opens. */
+static void
+test_shows_stored_server (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  CstPreferencesWindow *window = NULL;
+  CstServerForm *form;
+  g_autofree char *shown = NULL;
+  const char *stored = "host=db.example.org port=5433 dbname=custodian user=jdoe sslmode=verify-full "
+                       "sslrootcert=/etc/ssl/hospital-ca.pem";
+
+  g_settings_set_string (settings, "database", stored);
+  window = open_window (settings);
+  form = CST_SERVER_FORM (child (window, CST_TYPE_PREFERENCES_WINDOW, "server_form"));
+  g_assert_true (gtk_check_button_get_active (GTK_CHECK_BUTTON (child (window, CST_TYPE_PREFERENCES_WINDOW,
+                                                                       "server_check"))));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (form, CST_TYPE_SERVER_FORM, "host_row"))), ==,
+                   "db.example.org");
+  g_assert_cmpuint (adw_combo_row_get_selected (ADW_COMBO_ROW (child (form, CST_TYPE_SERVER_FORM, "tls_row"))),
+                    ==, 4);
+  shown = cst_server_form_get_conninfo (form);
+  g_assert_cmpstr (shown, ==, stored);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The defaults are where new work starts: a fee quote's method, a new
+ * statement's language. */
+static void
+test_defaults_used (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  GtkWidget *panel = NULL;
+  GtkWindow *workbench = NULL;
+
+  g_settings_set_string (settings, "default-fee-method", "average");
+  g_settings_set_string (settings, "statement-language", "es");
+  panel = g_object_ref_sink (g_object_new (CST_TYPE_FEE_QUOTE_PANEL, NULL));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (child (panel, CST_TYPE_FEE_QUOTE_PANEL,
+                                                                      "method_dropdown"))), ==, 2);
+  g_object_unref (panel);
+  workbench = GTK_WINDOW (cst_statement_workbench_new (NULL));
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (child (workbench, CST_TYPE_STATEMENT_WORKBENCH,
+                                                                      "language_dropdown"))), ==, 1);
+  gtk_window_destroy (workbench);
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  tmpdir = g_dir_make_tmp ("custodian-prefs-XXXXXX", NULL);
+  pgpass = g_build_filename (tmpdir, "pgpass", NULL);
+  g_setenv ("PGPASSFILE", pgpass, TRUE);
+  /* No session bus: the password file is where a password goes. */
+  g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
+  g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
+  db = cst_test_db_new ();
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+    /* Roles are cluster-wide: another test program may have made it. */
+    cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
+                         0, NULL, NULL);
+    g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
+                                        0, NULL, NULL));
+  }
+  g_test_add_func ("/preferences/edits-reach-settings", test_edits_reach_settings);
+  g_test_add_func ("/preferences/server-connection", test_server_connection);
+  g_test_add_func ("/preferences/shows-stored-server", test_shows_stored_server);
+  g_test_add_func ("/preferences/defaults-used", test_defaults_used);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  g_unlink (pgpass);
+  g_rmdir (tmpdir);
+  return status;
+}
