@@ -148,6 +148,7 @@ run_db_seed_demo (int    argc,
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(GError) error = NULL;
   gint64 existing;
+  gint invoiced;
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -164,10 +165,15 @@ run_db_seed_demo (int    argc,
       g_print (_("The database already holds requests; no demo data added.\n"));
       return EXIT_SUCCESS;
     }
-  if (!cst_demo_seed (conn, (guint) requests, &error))
+  /* Invoices for a few hundred released requests at most: each goes
+   * through the fee engine and its own transaction. */
+  if (!cst_demo_seed (conn, (guint) requests, &error) ||
+      (invoiced = cst_demo_invoice (conn, 500, &error)) < 0)
     return cst_cli_fail (error);
   g_print (g_dngettext (NULL, "Added %d demo request.\n", "Added %d demo requests.\n", requests),
            requests);
+  g_print (g_dngettext (NULL, "Issued %d demo invoice.\n", "Issued %d demo invoices.\n", invoiced),
+           invoiced);
   return EXIT_SUCCESS;
 }
 

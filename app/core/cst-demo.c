@@ -13,6 +13,9 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-demo.h"
 #include "custodian/cst-document-store.h"
+#include "custodian/cst-fee-store.h"
+#include "custodian/cst-request-fee.h"
+#include "custodian/cst-request-repo.h"
 
 /* $1: how many requests.  MRNs continue after the demo MRNs already there. */
 static const char *const insert_batch =
@@ -43,7 +46,9 @@ static const char *const insert_batch =
   "  INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, purpose, "
   "    record_types, records_from, records_to, format, delivery, page_count, due_date) "
   "  SELECT p.id, q.id, current_date - (q.n % 75)::int, "
-  "    (ARRAY['NY','TX','CA','FL','IL','PA','OH','GA','NC','MI'])[1 + q.n % 10], "
+  /* Not q.n % 10: the workflow below steps by n % 10, and every state
+   * should have requests at every step. */
+  "    (ARRAY['NY','TX','CA','FL','IL','PA','OH','GA','NC','MI'])[1 + (q.n / 10) % 10], "
   "    (ARRAY['Continuing care','Personal use','Legal matter','Insurance claim',"
   "           'Disability benefits'])[1 + q.n % 5], "
   "    ARRAY['Discharge summary','Laboratory results'], current_date - 800, current_date - 90, "
@@ -133,4 +138,73 @@ failed:
   cst_db_rollback (conn);
   g_prefix_error (error, "Demo data: ");
   return FALSE;
+}
+
+/* Prices one demo request with the real engine and issues its invoice.
+ * FALSE with @error only when the database fails; a request no schedule
+ * covers (a state whose amounts for today were not published) is skipped. */
+static gboolean
+invoice_one (PGconn            *conn,
+             CstFeeScheduleSet *schedules,
+             gint64             request_id,
+             gboolean          *issued,
+             GError           **error)
+{
+  g_autoptr(CstRequest) request = cst_request_repo_get (conn, request_id, error);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(CstFeeInvoice) invoice = NULL;
+  CstFeeRequest fee_request;
+
+  *issued = FALSE;
+  if (request == NULL)
+    return FALSE;
+  if (!cst_request_fee_fill_checked (conn, request, CST_FEE_METHOD_DEFAULT, &fee_request, NULL) ||
+      (quote = cst_fee_engine_quote (schedules, &fee_request, NULL)) == NULL)
+    return TRUE;
+  invoice = cst_fee_store_issue_invoice (conn, request_id, quote, cst_fee_quote_get_total_cents (quote),
+                                         NULL, error);
+  *issued = invoice != NULL;
+  return invoice != NULL;
+}
+
+/**
+ * cst_demo_invoice:
+ * @max_invoices: at most this many
+ *
+ * Issues invoices, priced by the real fee engine, for demo requests that
+ * were released without one, so the dashboard and the auditors' report
+ * have something to show.  Each invoice is its own transaction, as a clerk
+ * would issue it.
+ *
+ * Returns: how many were issued, or -1 with @error
+ */
+gint
+cst_demo_invoice (PGconn  *conn,
+                  guint    max_invoices,
+                  GError **error)
+{
+  g_autofree char *limit = g_strdup_printf ("%u", max_invoices);
+  const char *params[] = { limit };
+  g_autoptr(CstFeeScheduleSet) schedules = cst_fee_store_load_schedules (conn, error);
+  g_autoptr(PGresult) res = NULL;
+  gint n_issued = 0;
+
+  if (schedules == NULL)
+    return -1;
+  res = cst_db_exec (conn,
+    "SELECT r.id FROM roi_requests r JOIN patients p ON p.id = r.patient_id "
+    "WHERE r.status = 'released' AND p.mrn LIKE 'DEMO-%' "
+    "  AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id) "
+    "ORDER BY r.id LIMIT $1::int", 1, params, error);
+  if (res == NULL)
+    return -1;
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      gboolean issued;
+
+      if (!invoice_one (conn, schedules, cst_db_int64 (res, row, 0), &issued, error))
+        return -1;
+      n_issued += issued;
+    }
+  return n_issued;
 }

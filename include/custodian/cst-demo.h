@@ -9,5 +9,8 @@ G_BEGIN_DECLS
 gboolean cst_demo_seed (PGconn   *conn,
                         guint     n_requests,
                         GError  **error);
+gint     cst_demo_invoice (PGconn  *conn,
+                           guint    max_invoices,
+                           GError **error);
 
 G_END_DECLS
