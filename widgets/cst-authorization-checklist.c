@@ -385,6 +385,8 @@ cst_authorization_checklist_dispose (GObject *object)
   CstAuthorizationChecklist *self = CST_AUTHORIZATION_CHECKLIST (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* A job still on its way finds its widget gone and drops its answer. */
+  self->epoch++;
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_AUTHORIZATION_CHECKLIST);
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)

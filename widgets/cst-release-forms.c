@@ -446,6 +446,8 @@ cst_release_forms_dispose (GObject *object)
   CstReleaseForms *self = CST_RELEASE_FORMS (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* A job still on its way finds its widget gone and drops its answer. */
+  self->epoch++;
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_RELEASE_FORMS);
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)

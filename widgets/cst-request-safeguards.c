@@ -393,6 +393,8 @@ cst_request_safeguards_dispose (GObject *object)
   CstRequestSafeguards *self = CST_REQUEST_SAFEGUARDS (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* A job still on its way finds its widget gone and drops its answer. */
+  self->epoch++;
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_SAFEGUARDS);
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
