@@ -296,6 +296,19 @@ test_expired_blocks_release (void)
   released = cst_release_run (conn, ready, "en", &options, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_request_get_status (released->request), ==, CST_STATUS_RELEASED);
+
+  /* Released under the verified authorization: a 164.508 disclosure, not
+   * one the patient's accounting must list (164.528(a)(1)(iv)). */
+  {
+    g_autoptr(PGresult) res = cst_db_exec (owner,
+      "SELECT legal_basis, accountable::text FROM disclosures WHERE request_id = $1::bigint",
+      1, params, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (PQntuples (res), ==, 1);
+    g_assert_cmpstr (cst_db_value (res, 0, 0), ==, "164.508");
+    g_assert_cmpstr (cst_db_value (res, 0, 1), ==, "false");
+  }
 }
 
 /* Billing and auditors read the checklist; only clerks and admins record. */
