@@ -4,39 +4,12 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sys/wait.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 
-static char *cli;
 static CstTestDb *db;
-
-static int
-run (char      **out,
-     char      **err,
-     const char *first,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
-  va_list ap;
-
-  g_ptr_array_add (args, cli);
-  g_ptr_array_add (args, "--database");
-  g_ptr_array_add (args, db->conninfo);
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  return WEXITSTATUS (wait_status);
-}
 
 static void
 test_each_kind (void)
@@ -57,7 +30,7 @@ test_each_kind (void)
       g_autoptr(PopplerDocument) doc = NULL;
       g_autofree char *text = NULL;
       g_autofree char *squashed = NULL;
-      int rc = run (&out, &err, "document", "render", kinds[i], "--request", reference,
+      int rc = cst_test_cli_run (db->conninfo, &out, &err, "document", "render", kinds[i], "--request", reference,
                     "--output", path, "--language", "es", NULL);
 
       /* stderr may carry sanitizer statistics, never an error. */
@@ -90,20 +63,20 @@ test_refusals (void)
   g_autofree char *out4 = NULL, *err4 = NULL;
   g_autofree char *out5 = NULL, *err5 = NULL;
 
-  g_assert_cmpint (run (&out, &err, "document", "render", "poem", "--request", reference,
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out, &err, "document", "render", "poem", "--request", reference,
                         "--output", "/tmp/x.pdf", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "unknown document “poem”"));
-  g_assert_cmpint (run (&out2, &err2, "document", "render", "invoice", "--request", reference,
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out2, &err2, "document", "render", "invoice", "--request", reference,
                         "--output", "/tmp/x.pdf", "--language", "fr", NULL), ==, 2);
   g_assert_nonnull (strstr (err2, "--language must be en or es"));
-  g_assert_cmpint (run (&out3, &err3, "document", "render", "accounting", "--request", reference,
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out3, &err3, "document", "render", "accounting", "--request", reference,
                         "--output", "/tmp/x.pdf", "--from", "2026-13-01", NULL), ==, 2);
   g_assert_nonnull (strstr (err3, "2026-13-01"));
-  g_assert_cmpint (run (&out4, &err4, "document", "render", "invoice", "--request", reference,
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out4, &err4, "document", "render", "invoice", "--request", reference,
                         "--output", "/tmp/cst-never-written.pdf", NULL), ==, 1);
   g_assert_nonnull (strstr (err4, "No invoice has been issued"));
   g_assert_false (g_file_test ("/tmp/cst-never-written.pdf", G_FILE_TEST_EXISTS));
-  g_assert_cmpint (run (&out5, &err5, "document", "render", "invoice", "--request", "ROI-1900-000000",
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out5, &err5, "document", "render", "invoice", "--request", "ROI-1900-000000",
                         "--output", "/tmp/x.pdf", NULL), ==, 1);
   g_assert_nonnull (strstr (err5, "ROI-1900-000000"));
 }
@@ -115,12 +88,10 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
   db = cst_test_db_new ();
   g_test_add_func ("/document-cli/each-kind", test_each_kind);
   g_test_add_func ("/document-cli/refusals", test_refusals);
   status = g_test_run ();
   cst_test_db_free (db);
-  g_free (cli);
   return status;
 }

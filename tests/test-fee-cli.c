@@ -2,41 +2,15 @@
  * the bad argument, the stable --json keys, database or seed schedules */
 #include "config.h"
 
-#include <sys/wait.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
-
-static char *cli;
-
-static int
-run (char      **out,
-     char      **err,
-     const char *first,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
-  va_list ap;
-
-  g_ptr_array_add (args, cli);
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  return WEXITSTATUS (wait_status);
-}
 
 static void
 test_json (void)
 {
   g_autofree char *out = NULL, *err = NULL;
-  int rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", "IL", "--requester", "attorney",
+  int rc = cst_test_cli_run (NULL, &out, &err, "fee", "quote", "--seed-only", "--state", "IL", "--requester", "attorney",
                 "--format", "electronic", "--pages", "60", "--date", "2024-05-01", "--json", NULL);
 
   g_assert_cmpint (rc, ==, 0);
@@ -57,21 +31,21 @@ test_text_and_refusals (void)
   g_autofree char *out3 = NULL, *err3 = NULL;
   int rc;
 
-  rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", "GA", "--requester", "attorney",
+  rc = cst_test_cli_run (NULL, &out, &err, "fee", "quote", "--seed-only", "--state", "GA", "--requester", "attorney",
             "--pages", "150", "--certified", "--delivery", "mail", "--postage-cents", "500",
             "--date", "2024-09-10", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (out, "Total: $159.38"));
 
   /* A date no schedule covers: refused by the engine, exit 1. */
-  rc = run (&out2, &err2, "fee", "quote", "--seed-only", "--state", "PA", "--requester", "attorney",
+  rc = cst_test_cli_run (NULL, &out2, &err2, "fee", "quote", "--seed-only", "--state", "PA", "--requester", "attorney",
             "--pages", "10", "--date", "2024-06-03", NULL);
   g_assert_cmpint (rc, ==, 1);
   g_assert_nonnull (strstr (err2, "never quoted from another year"));
   g_assert_cmpstr (out2, ==, "");
 
   /* HIPAA flat fee for a patient's electronic copy. */
-  rc = run (&out3, &err3, "fee", "quote", "--seed-only", "--state", "NY", "--requester", "patient",
+  rc = cst_test_cli_run (NULL, &out3, &err3, "fee", "quote", "--seed-only", "--state", "NY", "--requester", "patient",
             "--format", "electronic", "--pages", "40", "--method", "flat", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_true (g_str_has_prefix (out3, "{\"total_cents\":650,\"method\":\"hipaa-flat\""));
@@ -101,15 +75,15 @@ test_bad_arguments (void)
       int rc;
 
       if (g_str_equal (cases[i][0], "--state") || g_str_equal (cases[i][0], "--requester"))
-        rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", state, "--requester", requester,
+        rc = cst_test_cli_run (NULL, &out, &err, "fee", "quote", "--seed-only", "--state", state, "--requester", requester,
                   "--pages", "10", NULL);
       else
-        rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", state, "--requester", requester,
+        rc = cst_test_cli_run (NULL, &out, &err, "fee", "quote", "--seed-only", "--state", state, "--requester", requester,
                   "--pages", "10", cases[i][0], cases[i][1], NULL);
       if (g_str_equal (cases[i][0], "--pages"))
         {
           g_free (out); g_free (err);
-          rc = run (&out, &err, "fee", "quote", "--seed-only", "--state", "PA", "--requester", "attorney",
+          rc = cst_test_cli_run (NULL, &out, &err, "fee", "quote", "--seed-only", "--state", "PA", "--requester", "attorney",
                     "--pages", cases[i][1], NULL);
         }
       g_assert_cmpint (rc, ==, 2);
@@ -145,7 +119,7 @@ test_database_schedules (void)
   saved = cst_fee_store_save_version (owner, edited, &error);
   g_assert_no_error (error);
 
-  rc = run (&out, &err, "--database", db->conninfo, "fee", "quote", "--state", "WA", "--requester",
+  rc = cst_test_cli_run (NULL, &out, &err, "--database", db->conninfo, "fee", "quote", "--state", "WA", "--requester",
             "attorney", "--pages", "50", "--date", "2024-01-15", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_true (g_str_has_prefix (out, "{\"total_cents\":8100,\"method\":\"state-schedule\","
@@ -159,12 +133,10 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
   g_test_add_func ("/fee/cli/json", test_json);
   g_test_add_func ("/fee/cli/text-and-refusals", test_text_and_refusals);
   g_test_add_func ("/fee/cli/bad-arguments", test_bad_arguments);
   g_test_add_func ("/fee/cli/database-schedules", test_database_schedules);
   status = g_test_run ();
-  g_free (cli);
   return status;
 }

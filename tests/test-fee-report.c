@@ -7,13 +7,12 @@
 
 #include <glib/gstdio.h>
 #include <string.h>
-#include <sys/wait.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 
 static CstTestDb *db;
-static char *cli;
 static char *clerk_login;   /* issued the invoices issue () wrote */
 static char *owner_login;   /* wrote the ones insert_invoice () planted */
 
@@ -791,31 +790,6 @@ test_auditor_changes_nothing (void)
     }
 }
 
-static int
-run_cli (char      **err,
-         const char *first,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
-  va_list ap;
-
-  g_ptr_array_add (args, cli);
-  g_ptr_array_add (args, (char *) "--database");
-  g_ptr_array_add (args, db->conninfo);
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               NULL, err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  return WEXITSTATUS (wait_status);
-}
-
 /* The headless export: bad arguments exit 2 naming the argument; a good
  * run writes the file and one report.exported audit row with the period,
  * filters and format. */
@@ -844,18 +818,18 @@ test_cli (void)
       const char *format = strcmp (bad[i][0], "--format") == 0 ? bad[i][1] : "csv";
 
       g_clear_pointer (&err, g_free);
-      g_assert_cmpint (run_cli (&err, "report", "fees", "--from", from, "--to", to, "--state", state,
+      g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", from, "--to", to, "--state", state,
                                 "--requester", requester, "--format", format, "--output", path, NULL), ==, 2);
       g_assert_nonnull (strstr (err, bad[i][0]));
       g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
     }
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--format", "csv", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "--output"));
   /* An unknown status is named, with the statuses there are. */
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--status", "shipped", "--format", "csv", "--output", path, NULL), ==, 2);
   g_assert_nonnull (strstr (err, "--status"));
   g_assert_nonnull (strstr (err, "shipped"));
@@ -863,7 +837,7 @@ test_cli (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--state", "PA", "--requester", "patient", "--format", "csv",
                             "--output", path, NULL), ==, 0);
   g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
@@ -872,7 +846,7 @@ test_cli (void)
   for (guint r = 1; r < records->len; r++)
     g_assert_cmpstr (((char **) g_ptr_array_index (records, r))[column ("requester_class")], ==, "patient");
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--format", "pdf", "--output", pdf, NULL), ==, 0);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
 
@@ -880,7 +854,7 @@ test_cli (void)
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&csv, g_free);
   g_clear_pointer (&records, g_ptr_array_unref);
-  g_assert_cmpint (run_cli (&err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--clerk", owner_login, "--status", "received", "--format", "csv",
                             "--output", path, NULL), ==, 0);
   g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
@@ -933,10 +907,8 @@ main (int    argc,
   g_test_add_func ("/fee/report/pdf", test_pdf);
   g_test_add_func ("/fee/report/auditor-changes-nothing", test_auditor_changes_nothing);
   g_test_add_func ("/fee/report/cli", test_cli);
-  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
   status = g_test_run ();
   cst_test_db_free (db);
-  g_free (cli);
   g_free (clerk_login);
   g_free (owner_login);
   return status;

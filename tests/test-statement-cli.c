@@ -4,36 +4,11 @@
 #include "config.h"
 
 #include <string.h>
-#include <sys/wait.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 
-static char *cli;
 static char *sample;
-
-static int
-run (char       **err,
-     const char  *first,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  int wait_status = 0;
-  va_list ap;
-
-  g_ptr_array_add (args, cli);
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  return WEXITSTATUS (wait_status);
-}
 
 static char *
 temp_path (const char *name)
@@ -52,7 +27,7 @@ test_render_offline (void)
   g_autofree char *err = NULL;
   g_autofree char *head = NULL;
   g_autofree char *json = NULL;
-  int rc = run (&err, "statement", "render", sample, "--offline", "--output", pdf, "--json", json_path,
+  int rc = cst_test_cli_run (NULL, NULL, &err, "statement", "render", sample, "--offline", "--output", pdf, "--json", json_path,
                 "--patient", "José Núñez", "--account", "ACC-1", "--statement-date", "2025-03-31",
                 "--due-date", "2025-04-30", NULL);
 
@@ -79,16 +54,16 @@ test_defects_and_usage (void)
                      "2025-02-30,0450,99284,ED,1,100,0,0,100\n";
 
   g_assert_true (g_file_set_contents (csv, text, -1, NULL));
-  g_assert_cmpint (run (&err, "statement", "render", csv, "--offline", "--output", pdf, NULL), ==, 1);
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "statement", "render", csv, "--offline", "--output", pdf, NULL), ==, 1);
   g_assert_nonnull (strstr (err, "line 3, column 1 (service_date)"));
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (&err, "statement", "render", sample, "--offline", NULL), ==, 2);
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "statement", "render", sample, "--offline", NULL), ==, 2);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (&err, "statement", "render", sample, "--output", pdf, "--language", "fr",
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "statement", "render", sample, "--output", pdf, "--language", "fr",
                         NULL), ==, 2);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run (&err, "statement", "render", "--output", pdf, NULL), ==, 2);
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "statement", "render", "--output", pdf, NULL), ==, 2);
 }
 
 static void
@@ -100,7 +75,7 @@ test_template_from_database (void)
   g_autofree char *json_path = temp_path ("db.json");
   g_autofree char *err = NULL;
   g_autofree char *json = NULL;
-  int rc = run (&err, "--database", login, "statement", "render", sample, "--output", pdf,
+  int rc = cst_test_cli_run (NULL, NULL, &err, "--database", login, "statement", "render", sample, "--output", pdf,
                 "--json", json_path, "--language", "es", NULL);
 
   g_assert_cmpint (rc, ==, 0);
@@ -115,7 +90,6 @@ main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
   sample = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
   g_test_add_func ("/statement-cli/render-offline", test_render_offline);
   g_test_add_func ("/statement-cli/defects-and-usage", test_defects_and_usage);
