@@ -149,7 +149,7 @@ show_fees_chart (CstDashboardPage   *self,
       /* Full month names: a screen reader reads them as words. */
       if (g_date_strftime (months[i], sizeof months[i], "%B %Y", &month) == 0)
         g_date_strftime (months[i], sizeof months[i], "%Y-%m", &month);
-      money[i] = cst_fee_format_money (d->fees_cents[i]);
+      money[i] = cst_locale_format_money (d->fees_cents[i]);
       bars[i] = (CstBarChartBar) { months[i], d->fees_cents[i], money[i] };
     }
   cst_bar_chart_set_bars (self->fees_chart, bars, G_N_ELEMENTS (bars));
@@ -161,8 +161,8 @@ static void
 show_as_of (CstDashboardPage   *self,
             const CstDashboard *d)
 {
-  g_autofree char *as_of = cst_input_format_date (&d->as_of);
-  g_autofree char *from = cst_input_format_date (&d->first_month);
+  g_autofree char *as_of = cst_locale_format_date (&d->as_of);
+  g_autofree char *from = cst_locale_format_date (&d->first_month);
   /* TRANSLATORS: the dates the dashboard's figures cover */
   g_autofree char *text = g_strdup_printf (_("Figures as of %s; released requests and fees since %s."),
                                            as_of, from);

@@ -139,7 +139,7 @@ report_row_new (const CstFeeReportRow *row)
                                                            : g_strdup (_("Not released"));
   self->text[COL_CLASS] = g_strdup (requester_label (row->requester));
   self->text[COL_METHOD] = g_strdup (method_label (row->method));
-  self->text[COL_TOTAL] = cst_fee_format_money (row->total_cents);
+  self->text[COL_TOTAL] = cst_locale_format_money (row->total_cents);
   self->text[COL_FLAGS] = flags_in_words (row->flags);
   return self;
 }
@@ -394,7 +394,7 @@ totals_text (const CstFeeReportSummary *summary)
 {
   gint64 n = cst_fee_report_summary_get_n_requests (summary);
   gint64 lines = cst_fee_report_summary_get_n_lines (summary);
-  g_autofree char *money = cst_fee_format_money (cst_fee_report_summary_get_total_cents (summary));
+  g_autofree char *money = cst_locale_format_money (cst_fee_report_summary_get_total_cents (summary));
   g_autofree char *requests = g_strdup_printf (g_dngettext (NULL, "%lld invoiced request",
                                                             "%lld invoiced requests", n), (long long) n);
   g_autofree char *fee_lines = g_strdup_printf (g_dngettext (NULL, "%lld fee line", "%lld fee lines", lines),
