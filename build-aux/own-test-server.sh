@@ -3,7 +3,10 @@
 # restarts its own server (tests/cst-test-cluster.c), so the shared server
 # of test-server.sh is never taken away from the other tests.
 #
-#   own-test-server.sh start DIR    # the first time initdb, later the same cluster again
+#   own-test-server.sh start DIR [PID]  # the first time initdb, later the same
+#                                   # cluster again; with PID, the cluster is
+#                                   # destroyed when that process is gone, so a
+#                                   # test that aborts leaves no server behind
 #   own-test-server.sh stop DIR     # pg_ctl stop -m fast; the data stays
 #   own-test-server.sh crash DIR    # SIGKILL to the postmaster and every child: the
 #                                   # data stays, the next start runs crash recovery
@@ -36,6 +39,17 @@ start () {
     start >/dev/null
 }
 
+# One watchdog per cluster, detached from the caller's pipes.
+watch_owner () {
+  local owner=$1
+  if [ -f "$dir/watchdog.pid" ] && kill -0 "$(cat "$dir/watchdog.pid")" 2>/dev/null; then
+    return
+  fi
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; "$2" destroy "$3"; rmdir "$3"' \
+    watchdog "$owner" "$here/own-test-server.sh" "$dir" </dev/null >/dev/null 2>&1 &
+  echo $! >"$dir/watchdog.pid"
+}
+
 postmaster_pid () {
   head -n 1 "$data/postmaster.pid" 2>/dev/null || true
 }
@@ -55,11 +69,14 @@ crash () {
 }
 
 case $action in
-  start) start ;;
+  start) start; [ -z "${3:-}" ] || watch_owner "$3" ;;
   stop) custodian_as_server_user "$bindir/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null ;;
   crash) crash ;;
   destroy)
     custodian_as_server_user "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
-    rm -rf "$data" "$dir/server.log" "$dir/initdb.log" ;;
+    if [ -f "$dir/watchdog.pid" ] && [ "$(cat "$dir/watchdog.pid")" != "$PPID" ]; then
+      kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true
+    fi
+    rm -rf "$data" "$dir/server.log" "$dir/initdb.log" "$dir/watchdog.pid" ;;
   *) echo "usage: $0 start|stop|crash|destroy DIR" >&2; exit 2 ;;
 esac

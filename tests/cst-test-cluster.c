@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "cst-test-cluster.h"
 
@@ -17,7 +18,11 @@ run_script (CstTestCluster *cluster,
 {
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "build-aux",
                                                    "own-test-server.sh", NULL);
-  char *argv[] = { script, (char *) action, cluster->dir, NULL };
+  g_autofree char *owner = g_strdup_printf ("%d", (int) getpid ());
+  /* With our pid, the script removes the cluster once we are gone, even
+   * after a failed assertion. */
+  char *argv[] = { script, (char *) action, cluster->dir,
+                   g_str_equal (action, "start") ? owner : NULL, NULL };
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
   int wait_status = 0;
