@@ -11,7 +11,7 @@
 #include "cst-due-badge.h"
 #include "cst-morning-summary.h"
 #include "cst-request-list-page.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 static CstTestDb *db;
@@ -25,34 +25,6 @@ typedef struct
   CstWindow          *window;
   CstRequestListPage *page;
 } Fixture;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
-
-static gboolean
-store_loaded (gpointer data)
-{
-  return !cst_request_store_get_loading (data);
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-filter_settled (gpointer data)
-{
-  return !cst_request_list_page_is_filtering (data);
-}
 
 static void
 set_received (PGconn     *conn,
@@ -142,11 +114,11 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   f->store = cst_request_store_new (connection);
   cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, f->store));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
   f->window = cst_window_new (NULL);
   cst_window_set_store (f->window, f->store);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_until (window_shown, f->window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
   f->page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
 }
 
@@ -206,7 +178,7 @@ test_header_and_filter (Fixture *f, gconstpointer data)
   g_assert_cmpstr (adw_view_switcher_title_get_subtitle (title), ==, "1 overdue · 2 due soon");
 
   cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_AT_RISK);
-  g_assert_true (wait_until (filter_settled, f->page));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
   g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 3);
   g_assert_true (shows (visible, overdue_ref));
   g_assert_true (shows (visible, soon_ref));
@@ -295,7 +267,7 @@ test_morning_summary (Fixture *f, gconstpointer data)
 
   cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_ALL);
   adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "show");
-  g_assert_true (wait_until (filter_settled, f->page));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
   g_assert_cmpuint (g_list_model_get_n_items (cst_request_list_page_get_visible (f->page)), ==, 3);
 
   /* Not again the same day. */

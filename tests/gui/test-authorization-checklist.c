@@ -16,7 +16,7 @@
 #include "cst-pdf-preview.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 static CstTestDb *db;
@@ -29,28 +29,6 @@ typedef struct
   CstRequestDetail *detail;
   CstAuthorizationChecklist *checklist;
 } Fixture;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
-
-static gboolean
-store_loaded (gpointer data)
-{
-  return !cst_request_store_get_loading (data);
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
 
 static gboolean
 details_shown (gpointer data)
@@ -79,11 +57,11 @@ start_window (Fixture *f)
 
   f->store = cst_request_store_new (connection);
   cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, f->store));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
   f->window = cst_window_new (NULL);
   cst_window_set_store (f->window, f->store);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_until (window_shown, f->window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   f->checklist = CST_AUTHORIZATION_CHECKLIST (cst_request_detail_get_checklist (f->detail));
 }
@@ -97,21 +75,15 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->clerk);
 }
 
-static gboolean
-filter_settled (gpointer data)
-{
-  return !cst_request_list_page_is_filtering (data);
-}
-
 /* Opens @request (created before the window) in the request view, as if
  * picked from the list once the list has been filtered. */
 static void
 open_request (Fixture    *f,
               CstRequest *request)
 {
-  g_assert_true (wait_until (filter_settled, cst_window_get_list_page (f->window)));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
   g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
-  g_assert_true (wait_until (details_shown, f->detail));
+  g_assert_true (cst_test_gui_wait_until (details_shown, f->detail));
 }
 
 static GtkWidget *
@@ -235,7 +207,7 @@ check_deficiency_letter (Fixture    *f,
       dialog = l->data;
   g_list_free (toplevels);
   g_assert_nonnull (dialog);
-  if (!wait_until (preview_done, dialog))
+  if (!cst_test_gui_wait_until (preview_done, dialog))
     g_error ("No letter: %s", cst_documents_dialog_get_message (dialog));
   text = pdf_text (cst_pdf_preview_get_bytes (CST_PDF_PREVIEW (cst_documents_dialog_get_preview (dialog))));
   /* Table cells wrap: compare with line breaks as spaces. */
@@ -259,7 +231,7 @@ test_verify_blocked_until_complete (Fixture *f, gconstpointer data)
   }
   start_window (f);
   open_request (f, request);
-  g_assert_true (wait_until (checklist_settled, f->checklist));
+  g_assert_true (cst_test_gui_wait_until (checklist_settled, f->checklist));
 
   /* Shown, with the core elements, the sensitive categories and New
    * York's add-on; nothing checked yet, so Verify is not offered. */
@@ -283,7 +255,7 @@ test_verify_blocked_until_complete (Fixture *f, gconstpointer data)
       if (g_str_equal (code, "expiration"))
         finding = CST_AUTHORIZATION_MISSING;
       cst_authorization_checklist_set_finding (f->checklist, code, finding);
-      g_assert_true (wait_until (checklist_settled, f->checklist));
+      g_assert_true (cst_test_gui_wait_until (checklist_settled, f->checklist));
       g_assert_null (cst_authorization_checklist_get_message (f->checklist));
     }
   expiration = find_item (f->checklist, "expiration");
@@ -308,7 +280,7 @@ test_verify_blocked_until_complete (Fixture *f, gconstpointer data)
 
   /* The last element found: Verify is offered and moves the request. */
   cst_authorization_checklist_set_finding (f->checklist, "expiration", CST_AUTHORIZATION_PRESENT);
-  g_assert_true (wait_until (checklist_settled, f->checklist));
+  g_assert_true (cst_test_gui_wait_until (checklist_settled, f->checklist));
   g_assert_true (cst_authorization_checklist_is_complete (f->checklist));
   g_assert_true (can_advance (f));
   g_assert_null (cst_request_detail_get_advance_hint (f->detail));

@@ -10,20 +10,10 @@
 #include <adwaita.h>
 
 #include "cst-dashboard-page.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 static CstTestDb *db;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
 
 static void
 iterate_for (guint ms)
@@ -33,12 +23,6 @@ iterate_for (guint ms)
   while (g_get_monotonic_time () < end)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (2000);
-}
-
-static gboolean
-store_loaded (gpointer data)
-{
-  return !cst_request_store_get_loading (data);
 }
 
 static gboolean
@@ -80,7 +64,7 @@ static void
 reload (CstRequestStore *store)
 {
   cst_request_store_load_async (store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, store));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, store));
 }
 
 static void
@@ -169,14 +153,14 @@ test_dashboard (void)
   cst_window_show_view (window, "dashboard");
   page = find_page (GTK_WIDGET (window));
   g_assert_nonnull (page);
-  g_assert_true (wait_until (page_settled, page));
+  g_assert_true (cst_test_gui_wait_until (page_settled, page));
   g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "empty");
 
   /* The store's change refreshes the visible page, after a short pause. */
   seed ();
   expected_open = "3";
   reload (store);
-  g_assert_true (wait_until (open_count_is, page));
+  g_assert_true (cst_test_gui_wait_until (open_count_is, page));
   g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "dashboard");
   iterate_for (200);
   assert_count (page, CST_DASHBOARD_COUNT_OPEN, "3");
@@ -211,7 +195,7 @@ test_dashboard (void)
   g_assert_true (open_count_is (page));
   cst_window_show_view (window, "dashboard");
   expected_open = "4";
-  g_assert_true (wait_until (open_count_is, page));
+  g_assert_true (cst_test_gui_wait_until (open_count_is, page));
 
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -229,7 +213,7 @@ test_unreachable (void)
   gtk_window_set_child (window, GTK_WIDGET (page));
   cst_dashboard_page_set_store (page, store);
   gtk_window_present (window);
-  g_assert_true (wait_until (page_settled, page));
+  g_assert_true (cst_test_gui_wait_until (page_settled, page));
   g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "error");
   gtk_window_destroy (window);
 }

@@ -12,20 +12,10 @@
 #include "cst-facility-form.h"
 #include "cst-first-run-assistant.h"
 #include "cst-server-form.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 
 static CstTestDb *db;
 static char *tmpdir;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
 
 static gboolean
 window_shown (gpointer data)
@@ -74,7 +64,7 @@ open_assistant (GSettings *settings,
 
   g_signal_connect (assistant, "finished", G_CALLBACK (finished_cb), outcome);
   gtk_window_present (GTK_WINDOW (assistant));
-  g_assert_true (wait_until (window_shown, assistant));
+  g_assert_true (cst_test_gui_wait_until (window_shown, assistant));
   g_assert_cmpstr (cst_first_run_assistant_get_page (assistant), ==, "where");
   return assistant;
 }
@@ -175,7 +165,7 @@ test_hospital_server (void)
   cst_server_form_set_conninfo (form, conninfo);
   cst_server_form_set_password (form, "wrong-one");
   cst_server_form_test (form);
-  g_assert_true (wait_until (test_finished, form));
+  g_assert_true (cst_test_gui_wait_until (test_finished, form));
   g_assert_cmpstr (cst_server_form_get_status (form), ==,
                    cst_connection_problem_explain (CST_CONNECTION_PROBLEM_PASSWORD));
   g_assert_false (gtk_widget_get_sensitive (next_button));
@@ -184,7 +174,7 @@ test_hospital_server (void)
 
   cst_server_form_set_password (form, "right-one");
   cst_server_form_test (form);
-  g_assert_true (wait_until (test_finished, form));
+  g_assert_true (cst_test_gui_wait_until (test_finished, form));
   g_assert_true (cst_server_form_get_verified (form));
   g_assert_true (g_str_has_prefix (cst_server_form_get_status (form), "Connected to database"));
   g_assert_true (gtk_widget_get_sensitive (next_button));

@@ -10,7 +10,7 @@
 
 #include "cst-request-detail.h"
 #include "cst-test-cluster.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 static CstTestCluster *cluster;
@@ -25,12 +25,6 @@ wait_until (gboolean (*done) (gpointer), gpointer data, int seconds)
   while (!(reached = done (data)) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
   return reached;
-}
-
-static gboolean
-store_loaded (gpointer data)
-{
-  return !cst_request_store_get_loading (data);
 }
 
 static gboolean
@@ -111,7 +105,7 @@ test_save_waits_for_the_server (void)
 
   g_clear_pointer (&owner, PQfinish);
   cst_request_store_load_async (store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, store, 15));
+  g_assert_true (wait_until (cst_test_gui_store_loaded, store, 15));
   cst_window_set_store (window, store);
   gtk_window_present (GTK_WINDOW (window));
   cst_request_detail_set_request (detail, cst_request_store_lookup (store, stored.id));

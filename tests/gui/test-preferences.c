@@ -15,21 +15,11 @@
 #include "cst-preferences-window.h"
 #include "cst-server-form.h"
 #include "cst-statement-workbench.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 
 static CstTestDb *db;
 static char *tmpdir;
 static char *pgpass;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
 
 static gboolean
 window_shown (gpointer data)
@@ -74,7 +64,7 @@ open_window (GSettings *settings)
   CstPreferencesWindow *window = cst_preferences_window_new (NULL, settings);
 
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_shown, window));
+  g_assert_true (cst_test_gui_wait_until (window_shown, window));
   return window;
 }
 
@@ -174,7 +164,7 @@ test_server_connection (void)
   cst_server_form_set_password (form, "wrong-one");
   gtk_widget_activate_action (GTK_WIDGET (window), "prefs.save-connection", NULL);
   g_assert_true (cst_server_form_get_testing (form));
-  g_assert_true (wait_until (test_finished, form));
+  g_assert_true (cst_test_gui_wait_until (test_finished, form));
   g_assert_cmpstr (cst_server_form_get_status (form), ==,
                    cst_connection_problem_explain (CST_CONNECTION_PROBLEM_PASSWORD));
   g_assert_null (cst_preferences_window_get_connection_message (window));
@@ -184,7 +174,7 @@ test_server_connection (void)
 
   cst_server_form_set_password (form, "right-one");
   gtk_widget_activate_action (GTK_WIDGET (window), "prefs.save-connection", NULL);
-  g_assert_true (wait_until (has_connection_message, window));
+  g_assert_true (cst_test_gui_wait_until (has_connection_message, window));
   g_assert_true (cst_server_form_get_verified (form));
   g_assert_nonnull (strstr (cst_server_form_get_status (form), "password file"));
   g_clear_pointer (&stored, g_free);

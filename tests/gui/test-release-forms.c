@@ -11,7 +11,7 @@
 #include "cst-release-forms.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 static CstTestDb *db;
@@ -24,34 +24,6 @@ typedef struct
   CstRequestDetail *detail;
   CstReleaseForms  *forms;
 } Fixture;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
-
-static gboolean
-store_loaded (gpointer data)
-{
-  return !cst_request_store_get_loading (data);
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-filter_settled (gpointer data)
-{
-  return !cst_request_list_page_is_filtering (data);
-}
 
 static gboolean
 details_shown (gpointer data)
@@ -98,17 +70,17 @@ start_window (Fixture    *f,
 
   f->store = cst_request_store_new (connection);
   cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, f->store));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
   f->window = cst_window_new (NULL);
   cst_window_set_store (f->window, f->store);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_until (window_shown, f->window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   f->forms = CST_RELEASE_FORMS (cst_request_detail_get_release_forms (f->detail));
-  g_assert_true (wait_until (filter_settled, cst_window_get_list_page (f->window)));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
   g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
-  g_assert_true (wait_until (details_shown, f->detail));
-  g_assert_true (wait_until (forms_idle, f->forms));
+  g_assert_true (cst_test_gui_wait_until (details_shown, f->detail));
+  g_assert_true (cst_test_gui_wait_until (forms_idle, f->forms));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->forms)));
 }
 
@@ -118,7 +90,7 @@ press (CstReleaseForms *forms,
        const char      *action)
 {
   gtk_widget_activate_action (GTK_WIDGET (forms), action, NULL);
-  g_assert_true (wait_until (forms_idle, forms));
+  g_assert_true (cst_test_gui_wait_until (forms_idle, forms));
   return cst_release_forms_get_message (forms);
 }
 
@@ -178,7 +150,7 @@ test_no_records_second_person (Fixture *f, gconstpointer data)
   g_assert_nonnull (message);
   g_assert_cmpstr (message, !=, "Search signed off.");
   cst_release_forms_answer_no_records (f->forms, "Try Demo Clinic, which may hold them");
-  g_assert_true (wait_until (forms_idle, f->forms));
+  g_assert_true (cst_test_gui_wait_until (forms_idle, f->forms));
   g_assert_nonnull (strstr (cst_release_forms_get_message (f->forms), "second person"));
   status = stored (request, "SELECT status FROM roi_requests WHERE id = $1::bigint");
   g_assert_cmpstr (status, ==, "in_progress");
@@ -195,7 +167,7 @@ test_no_records_second_person (Fixture *f, gconstpointer data)
     cst_release_forms_set_connection (theirs, connection);
     cst_release_forms_set_request (theirs, copy);
     gtk_window_present (GTK_WINDOW (window));
-    g_assert_true (wait_until (forms_idle, theirs));
+    g_assert_true (cst_test_gui_wait_until (forms_idle, theirs));
     g_assert_cmpstr (press (theirs, "release.sign-off"), ==, "Search signed off.");
     g_assert_nonnull (strstr (cst_release_forms_get_no_records_status (theirs), "signed off"));
     gtk_window_destroy (GTK_WINDOW (window));
@@ -203,7 +175,7 @@ test_no_records_second_person (Fixture *f, gconstpointer data)
 
   /* Now the answer closes the request, and the view shows it. */
   cst_release_forms_answer_no_records (f->forms, "Try Demo Clinic, which may hold them");
-  if (!wait_until (denied, cst_request_detail_get_request (f->detail)))
+  if (!cst_test_gui_wait_until (denied, cst_request_detail_get_request (f->detail)))
     g_error ("Not answered: %s", cst_release_forms_get_message (f->forms));
   g_free (status);
   status = stored (request, "SELECT status FROM roi_requests WHERE id = $1::bigint");

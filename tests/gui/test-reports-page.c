@@ -11,7 +11,7 @@
 
 #include "cst-reports-page.h"
 #include "cst-request-list-page.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 #define N_SEEDED 3
@@ -22,16 +22,6 @@ static gint64 seeded_ids[N_SEEDED];
 static char *seeded_refs[N_SEEDED];
 static gint64 seeded_total;
 static char today[16];
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
 
 static void
 iterate_a_little (void)
@@ -139,7 +129,7 @@ run (CstReportsPage *page)
 {
   gtk_widget_activate_action (GTK_WIDGET (page), "reports.run", NULL);
   g_assert_true (cst_reports_page_get_busy (page) || cst_reports_page_get_error (page));
-  g_assert_true (wait_until (page_idle, page));
+  g_assert_true (cst_test_gui_wait_until (page_idle, page));
 }
 
 static guint
@@ -259,7 +249,7 @@ test_export (void)
   run (page);
   cst_reports_page_export (page, csv, CST_FEE_REPORT_FORMAT_CSV);
   g_assert_true (cst_reports_page_get_busy (page));
-  g_assert_true (wait_until (page_idle, page));
+  g_assert_true (cst_test_gui_wait_until (page_idle, page));
   g_assert_nonnull (strstr (cst_reports_page_get_export_status (page), "Saved fees.csv (3 requests)"));
   g_assert_true (g_file_get_contents (csv_path, &text, &length, NULL));
   lines = g_strsplit (text, "\r\n", -1);
@@ -272,7 +262,7 @@ test_export (void)
   g_assert_cmpstr (lines[g_strv_length (lines) - 1], ==, "");
 
   cst_reports_page_export (page, pdf, CST_FEE_REPORT_FORMAT_PDF);
-  g_assert_true (wait_until (page_idle, page));
+  g_assert_true (cst_test_gui_wait_until (page_idle, page));
   g_assert_true (g_file_get_contents (pdf_path, &pdf_head, &length, NULL));
   g_assert_true (g_str_has_prefix (pdf_head, "%PDF-"));
   g_assert_cmpuint (count_files (dir), ==, 2);
@@ -312,14 +302,14 @@ test_cancel (void)
   g_assert_true (cst_reports_page_get_busy (page));
   gtk_widget_activate_action (GTK_WIDGET (page), "reports.cancel-export", NULL);
   g_assert_true (cst_db_exec_command (owner, "COMMIT", 0, NULL, &error));
-  g_assert_true (wait_until (page_idle, page));
+  g_assert_true (cst_test_gui_wait_until (page_idle, page));
   g_assert_nonnull (strstr (cst_reports_page_get_export_status (page), "cancelled"));
   g_assert_false (file_exists (path));
   g_assert_cmpuint (count_files (dir), ==, 0);
 
   /* The page can export again after a cancel. */
   cst_reports_page_export (page, file, CST_FEE_REPORT_FORMAT_CSV);
-  g_assert_true (wait_until (page_idle, page));
+  g_assert_true (cst_test_gui_wait_until (page_idle, page));
   g_assert_true (file_exists (path));
   g_unlink (path);
   g_rmdir (dir);
@@ -411,7 +401,7 @@ test_in_window (void)
   CstRequest *selected;
 
   cst_request_store_load_async (store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, store));
+  g_assert_true (cst_test_gui_wait_until (store_loaded, store));
   window = cst_window_new (NULL);
   cst_window_set_store (window, store);
   gtk_window_present (GTK_WINDOW (window));
@@ -422,9 +412,9 @@ test_in_window (void)
   run (page);
   g_assert_cmpuint (n_rows (page), ==, N_SEEDED);
   list = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
-  g_assert_true (wait_until (list_settled, list));
+  g_assert_true (cst_test_gui_wait_until (list_settled, list));
   /* Ctrl+E opens the file chooser while the page is on screen. */
-  g_assert_true (wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, page));
+  g_assert_true (cst_test_gui_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, page));
   g_assert_true (press_export_shortcut (page));
   g_assert_true (close_file_chooser (GTK_WINDOW (window)));
   cst_reports_page_activate_row (page, 2);
@@ -432,7 +422,7 @@ test_in_window (void)
   g_assert_nonnull (selected);
   g_assert_cmpint (cst_request_get_id (selected), ==, seeded_ids[2]);
   /* On the Requests page Ctrl+E is left to others. */
-  g_assert_true (wait_until (page_hidden, page));
+  g_assert_true (cst_test_gui_wait_until (page_hidden, page));
   g_assert_false (press_export_shortcut (page));
   g_assert_false (close_file_chooser (GTK_WINDOW (window)));
   gtk_window_destroy (GTK_WINDOW (window));

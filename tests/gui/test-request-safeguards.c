@@ -10,7 +10,7 @@
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-request-safeguards.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 static CstTestDb *db;
@@ -23,34 +23,6 @@ typedef struct
   CstRequestDetail     *detail;
   CstRequestSafeguards *safeguards;
 } Fixture;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
-
-static gboolean
-store_loaded (gpointer data)
-{
-  return !cst_request_store_get_loading (data);
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-filter_settled (gpointer data)
-{
-  return !cst_request_list_page_is_filtering (data);
-}
 
 static gboolean
 details_shown (gpointer data)
@@ -88,11 +60,11 @@ start_window (Fixture *f)
 
   f->store = cst_request_store_new (connection);
   cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, f->store));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
   f->window = cst_window_new (NULL);
   cst_window_set_store (f->window, f->store);
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_until (window_shown, f->window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   f->safeguards = CST_REQUEST_SAFEGUARDS (cst_request_detail_get_safeguards (f->detail));
 }
@@ -101,10 +73,10 @@ static void
 open_request (Fixture    *f,
               CstRequest *request)
 {
-  g_assert_true (wait_until (filter_settled, cst_window_get_list_page (f->window)));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
   g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
-  g_assert_true (wait_until (details_shown, f->detail));
-  if (!wait_until (safeguards_loaded, f->safeguards))
+  g_assert_true (cst_test_gui_wait_until (details_shown, f->detail));
+  if (!cst_test_gui_wait_until (safeguards_loaded, f->safeguards))
     g_error ("Safeguards not loaded: %s", cst_request_safeguards_get_message (f->safeguards));
 }
 
@@ -264,7 +236,7 @@ test_representative_authority (Fixture *f, gconstpointer data)
   cst_request_safeguards_record_representative (f->safeguards, CST_AUTHORITY_HEALTH_CARE_POA,
                                                 "Durable power of attorney for health care, 2024-03-01",
                                                 NULL);
-  if (!wait_until (safeguards_loaded, f->safeguards))
+  if (!cst_test_gui_wait_until (safeguards_loaded, f->safeguards))
     g_error ("Not recorded: %s", cst_request_safeguards_get_message (f->safeguards));
   g_assert_null (cst_request_safeguards_get_message (f->safeguards));
   g_assert_nonnull (strstr (cst_request_safeguards_get_representative_text (f->safeguards), "On file"));
@@ -284,7 +256,7 @@ test_representative_authority (Fixture *f, gconstpointer data)
 
   g_assert_true (can_advance (f));
   gtk_widget_activate_action (GTK_WIDGET (f->detail), "detail.advance", NULL);
-  g_assert_true (wait_until (verified, cst_request_detail_get_request (f->detail)));
+  g_assert_true (cst_test_gui_wait_until (verified, cst_request_detail_get_request (f->detail)));
 }
 
 int

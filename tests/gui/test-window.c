@@ -13,7 +13,7 @@
 #include "cst-new-request-dialog.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
-#include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 static CstTestDb *db;
@@ -24,46 +24,10 @@ typedef struct
   CstWindow       *window;
 } Fixture;
 
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
-
-static gboolean
-store_loaded (gpointer data)
-{
-  return !cst_request_store_get_loading (data);
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-filter_settled (gpointer data)
-{
-  return !cst_request_list_page_is_filtering (data);
-}
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
-
-  f->store = cst_request_store_new (connection);
-  cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, f->store));
-  f->window = cst_window_new (NULL);
-  cst_window_set_store (f->window, f->store);
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_until (window_shown, f->window));
+  f->window = cst_test_gui_open_window (db->conninfo, &f->store);
 }
 
 static void
@@ -78,7 +42,7 @@ visible_rows (Fixture *f)
 {
   CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
 
-  g_assert_true (wait_until (filter_settled, page));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, page));
   return g_list_model_get_n_items (cst_request_list_page_get_visible (page));
 }
 
@@ -132,7 +96,7 @@ test_selection_opens_detail (Fixture *f, gconstpointer data)
   first = g_list_model_get_item (cst_request_list_page_get_visible (page), 0);
   cst_request_list_page_select (page, first);
   g_assert_true (cst_request_detail_get_request (detail) == first);
-  g_assert_true (wait_until (details_shown, detail));
+  g_assert_true (cst_test_gui_wait_until (details_shown, detail));
   g_assert_false (cst_request_detail_get_dirty (detail));
 }
 
@@ -189,8 +153,8 @@ test_new_request_dialog (Fixture *f, gconstpointer data)
   /* Corrected: stored, listed, and the dialog closes. */
   cst_new_request_dialog_set_field (d, "jurisdiction", "TX");
   gtk_widget_activate_action (GTK_WIDGET (d), "dialog.create", NULL);
-  g_assert_true (wait_until (count_reached, &count));
-  g_assert_true (wait_until (window_gone, &dialog));
+  g_assert_true (cst_test_gui_wait_until (count_reached, &count));
+  g_assert_true (cst_test_gui_wait_until (window_gone, &dialog));
   {
     g_autoptr(PGconn) conn = cst_test_db_connect (db);
     const char *params[] = { "GUI-0001" };
@@ -270,29 +234,29 @@ test_fee_quote (Fixture *f, gconstpointer data)
       "UPDATE roi_requests SET format = 'paper', jurisdiction = 'TX' WHERE id = $1", 1, params, NULL));
   }
   cst_request_list_page_select (page, attorney);
-  g_assert_true (wait_until (details_shown, detail));
+  g_assert_true (cst_test_gui_wait_until (details_shown, detail));
 
   cst_request_detail_set_page_count (detail, 10);
-  if (!wait_until (panel_ready, panel))
+  if (!cst_test_gui_wait_until (panel_ready, panel))
     g_error ("No quote: %s", cst_fee_quote_panel_get_message (panel));
   wait.total = cst_fee_quote_get_total_cents (cst_fee_quote_panel_get_quote (panel));
   g_assert_cmpint (wait.total, >, 0);
   g_assert_cmpint (cst_fee_quote_get_n_lines (cst_fee_quote_panel_get_quote (panel)), >, 0);
 
   cst_request_detail_set_page_count (detail, 60);
-  g_assert_true (wait_until (total_changed, &wait));
+  g_assert_true (cst_test_gui_wait_until (total_changed, &wait));
   wait.total = cst_fee_quote_get_total_cents (cst_fee_quote_panel_get_quote (panel));
 
   gtk_widget_activate_action (GTK_WIDGET (detail), "detail.save", NULL);
   g_assert_cmpint (cst_fee_quote_panel_get_invoice_total (panel), <, 0);
   g_assert_true (cst_fee_quote_panel_issue_invoice (panel));
-  g_assert_true (wait_until (invoice_issued, panel));
+  g_assert_true (cst_test_gui_wait_until (invoice_issued, panel));
   invoiced = cst_fee_quote_panel_get_invoice_total (panel);
   g_assert_cmpint (invoiced, ==, wait.total);
 
   /* A later change requotes, but the issued invoice stays as it was. */
   cst_request_detail_set_page_count (detail, 5);
-  g_assert_true (wait_until (total_changed, &wait));
+  g_assert_true (cst_test_gui_wait_until (total_changed, &wait));
   g_assert_cmpint (cst_fee_quote_panel_get_invoice_total (panel), ==, invoiced);
   {
     g_autoptr(PGconn) conn = cst_test_db_connect (db);
@@ -316,7 +280,7 @@ test_fee_quote (Fixture *f, gconstpointer data)
   g_assert_false (cst_fee_quote_panel_adjust_invoice (panel, "-1.00", " "));
   wait.total = invoiced;
   g_assert_true (cst_fee_quote_panel_adjust_invoice (panel, "-1.00", "Courtesy credit"));
-  g_assert_true (wait_until (invoice_changed, &wait));
+  g_assert_true (cst_test_gui_wait_until (invoice_changed, &wait));
   g_assert_cmpint (cst_fee_quote_panel_get_invoice_total (panel), ==, invoiced - 100);
 }
 
@@ -350,7 +314,7 @@ test_documents (Fixture *f, gconstpointer data)
   visible_rows (f);
   first = g_list_model_get_item (cst_request_list_page_get_visible (page), 0);
   cst_request_list_page_select (page, first);
-  g_assert_true (wait_until (details_shown, detail));
+  g_assert_true (cst_test_gui_wait_until (details_shown, detail));
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.documents", NULL);
   toplevels = gtk_window_list_toplevels ();
@@ -362,7 +326,7 @@ test_documents (Fixture *f, gconstpointer data)
 
   cst_documents_dialog_show_kind (dialog, CST_DOCUMENT_COVER_LETTER);
   preview = CST_PDF_PREVIEW (cst_documents_dialog_get_preview (dialog));
-  if (!wait_until (dialog_idle, dialog))
+  if (!cst_test_gui_wait_until (dialog_idle, dialog))
     g_error ("No preview: %s", cst_documents_dialog_get_message (dialog));
   {
     g_autoptr(GError) error = NULL;
@@ -394,16 +358,16 @@ test_documents (Fixture *f, gconstpointer data)
       "  'Legal matter' FROM roi_requests, generate_series(1, 80) g WHERE id = $1",
       1, params, NULL));
     cst_documents_dialog_show_kind (dialog, CST_DOCUMENT_ACCOUNTING);
-    if (!wait_until (dialog_idle, dialog))
+    if (!cst_test_gui_wait_until (dialog_idle, dialog))
       g_error ("No accounting: %s", cst_documents_dialog_get_message (dialog));
     g_assert_cmpint (cst_pdf_preview_get_n_pages (preview), >=, 2);
 
     gtk_widget_activate_action (GTK_WIDGET (preview), "preview.next-page", NULL);
-    g_assert_true (wait_until (preview_done, preview));
+    g_assert_true (cst_test_gui_wait_until (preview_done, preview));
     g_assert_cmpint (cst_pdf_preview_get_page (preview), ==, 1);
     width = cst_pdf_preview_get_rendered_width (preview);
     gtk_widget_activate_action (GTK_WIDGET (preview), "preview.zoom-in", NULL);
-    g_assert_true (wait_until (preview_done, preview));
+    g_assert_true (cst_test_gui_wait_until (preview_done, preview));
     g_assert_cmpint (cst_pdf_preview_get_rendered_width (preview), >, width);
   }
   gtk_window_destroy (GTK_WINDOW (dialog));
@@ -443,11 +407,11 @@ test_lock (void)
   connection = cst_connection_new (conninfo);
   store = cst_request_store_new (connection);
   cst_request_store_load_async (store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, store));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, store));
   window = cst_window_new (NULL);
   cst_window_set_store (window, store);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_shown, window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, window));
   list_page = cst_window_get_list_page (window);
   g_assert_true (gtk_widget_get_mapped (list_page));
 
@@ -458,12 +422,12 @@ test_lock (void)
   g_assert_false (gtk_widget_get_mapped (list_page));
 
   cst_window_unlock (window, "wrong-one");
-  g_assert_true (wait_until (unlock_refused, window));
+  g_assert_true (cst_test_gui_wait_until (unlock_refused, window));
   g_assert_true (cst_window_is_locked (window));
   g_assert_false (gtk_widget_get_mapped (list_page));
 
   cst_window_unlock (window, "right-one");
-  g_assert_true (wait_until (unlocked, window));
+  g_assert_true (cst_test_gui_wait_until (unlocked, window));
   for (int i = 0; i < 20; i++)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (gtk_widget_get_mapped (list_page));

@@ -1,0 +1,55 @@
+/* cst-test-gui.c — what the widget tests share */
+#include "config.h"
+
+#include "cst-request-list-page.h"
+#include "cst-test-gui.h"
+
+/* Runs the main loop until @done says so, for at most 15 seconds (a slow
+ * CI machine under sanitizers); returns what @done says at the end. */
+gboolean
+cst_test_gui_wait_until (CstTestCondition done,
+                         gpointer         data)
+{
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  return done (data);
+}
+
+gboolean
+cst_test_gui_store_loaded (gpointer store)
+{
+  return !cst_request_store_get_loading (store);
+}
+
+gboolean
+cst_test_gui_window_shown (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+gboolean
+cst_test_gui_filter_settled (gpointer list_page)
+{
+  return !cst_request_list_page_is_filtering (list_page);
+}
+
+/* A main window as the app makes one: a store loaded from @conninfo,
+ * presented and mapped.  The caller owns both. */
+CstWindow *
+cst_test_gui_open_window (const char       *conninfo,
+                          CstRequestStore **store)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new (conninfo);
+  CstWindow *window;
+
+  *store = cst_request_store_new (connection);
+  cst_request_store_load_async (*store, NULL, NULL, NULL);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, *store));
+  window = cst_window_new (NULL);
+  cst_window_set_store (window, *store);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, window));
+  return window;
+}

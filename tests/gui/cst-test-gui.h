@@ -1,0 +1,20 @@
+/* cst-test-gui.h — what the widget tests share: waiting on the main loop
+ * for a condition, and a real main window over a loaded request store */
+#pragma once
+
+#include "cst-test-db.h"
+#include "cst-window.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*CstTestCondition) (gpointer data);
+
+gboolean   cst_test_gui_wait_until     (CstTestCondition  done,
+                                        gpointer          data);
+gboolean   cst_test_gui_store_loaded   (gpointer          store);
+gboolean   cst_test_gui_window_shown   (gpointer          widget);
+gboolean   cst_test_gui_filter_settled (gpointer          list_page);
+CstWindow *cst_test_gui_open_window    (const char       *conninfo,
+                                        CstRequestStore **store);
+
+G_END_DECLS
