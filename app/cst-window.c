@@ -33,8 +33,8 @@ struct _CstWindow
   GtkRevealer         *offline_revealer;
   CstRequestListPage  *list_page;
   CstRequestDetail    *detail;
-  CstDashboardPage    *dashboard_page;
   CstReportsPage      *reports_page;
+  CstDashboardPage    *dashboard_page;
   GtkPasswordEntry    *unlock_entry;
   GtkLabel            *unlock_error;
 
@@ -455,8 +455,8 @@ cst_window_class_init (CstWindowClass *klass)
 
   g_type_ensure (CST_TYPE_REQUEST_LIST_PAGE);
   g_type_ensure (CST_TYPE_REQUEST_DETAIL);
-  g_type_ensure (CST_TYPE_DASHBOARD_PAGE);
   g_type_ensure (CST_TYPE_REPORTS_PAGE);
+  g_type_ensure (CST_TYPE_DASHBOARD_PAGE);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CstWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, window_title);
@@ -467,8 +467,8 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, list_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, detail);
-  gtk_widget_class_bind_template_child (widget_class, CstWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, reports_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, dashboard_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, unlock_entry);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, unlock_error);
   gtk_widget_class_bind_template_callback (widget_class, selected_changed_cb);
@@ -533,9 +533,9 @@ cst_window_set_store (CstWindow       *self,
   g_set_object (&self->store, store);
   cst_request_list_page_set_store (self->list_page, store);
   cst_request_detail_set_store (self->detail, store);
-  cst_dashboard_page_set_store (self->dashboard_page, store);
   cst_reports_page_set_connection (self->reports_page,
                                    store ? cst_request_store_get_connection (store) : NULL);
+  cst_dashboard_page_set_store (self->dashboard_page, store);
   if (store == NULL)
     return;
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);
