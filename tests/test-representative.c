@@ -94,6 +94,52 @@ test_expired_authority (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
 }
 
+/* What is on file reads back as recorded: the kind, the document, its
+ * expiry and the clerk who checked it (the server's word). */
+static void
+test_read_back (void)
+{
+  g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (info, NULL);
+  g_autoptr(CstRequest) request = representative_request (conn, "REPR-3", "Ida Executor");
+  g_autoptr(PGresult) who = cst_db_exec (conn, "SELECT session_user", 0, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  CstRepresentativeInfo rep = { 0 };
+  GDate until;
+  gint64 id;
+
+  g_date_clear (&until, 1);
+  g_date_set_dmy (&until, 30, G_DATE_JUNE, 2031);
+  id = cst_representative_record (conn, request, CST_AUTHORITY_EXECUTOR,
+                                  "Letters testamentary, Kings County", &until, &error);
+  g_assert_no_error (error);
+  g_assert_true (cst_representative_get (conn, id, &rep, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rep.authority, ==, CST_AUTHORITY_EXECUTOR);
+  g_assert_cmpstr (rep.name, ==, "Ida Executor");
+  g_assert_cmpstr (rep.document, ==, "Letters testamentary, Kings County");
+  g_assert_nonnull (rep.valid_until);
+  g_assert_cmpint (g_date_compare (rep.valid_until, &until), ==, 0);
+  g_assert_cmpstr (rep.verified_by, ==, PQgetvalue (who, 0, 0));
+  g_assert_nonnull (rep.verified_at);
+  g_assert_cmpint (g_date_time_difference (now, rep.verified_at), <, 60 * G_TIME_SPAN_SECOND);
+  g_assert_cmpstr (cst_representative_authority_get_label (rep.authority), ==,
+                   "Executor of the estate");
+  cst_representative_info_clear (&rep);
+  g_assert_null (rep.document);
+
+  /* No end date reads back as none; an unknown id is not found. */
+  id = cst_representative_record (conn, request, CST_AUTHORITY_ADMINISTRATOR,
+                                  "Letters of administration", NULL, &error);
+  g_assert_true (cst_representative_get (conn, id, &rep, &error));
+  g_assert_cmpint (rep.authority, ==, CST_AUTHORITY_ADMINISTRATOR);
+  g_assert_null (rep.valid_until);
+  cst_representative_info_clear (&rep);
+  g_assert_false (cst_representative_get (conn, id + 1000, &rep, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_NOT_FOUND);
+}
+
 static CstFeeQuote *
 quote (PGconn           *conn,
        CstFeeScheduleSet *set,
@@ -194,6 +240,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add_func ("/representative/authority-on-file", test_authority_on_file);
   g_test_add_func ("/representative/expired-authority", test_expired_authority);
+  g_test_add_func ("/representative/read-back", test_read_back);
   g_test_add_func ("/representative/treated-as-the-patient", test_treated_as_the_patient);
   status = g_test_run ();
   cst_test_db_free (db);

@@ -42,6 +42,7 @@ struct _CstRequestSafeguards
   gboolean       loaded;
   gboolean       busy;
   gint64         representative_id;  /* 0: none on file today */
+  char          *representative_text; /* what is on file, when it is */
   char          *repeat_text;        /* NULL: no repeat either way */
 };
 
@@ -71,6 +72,7 @@ typedef struct
   CstRepeat  repeat;
   GPtrArray *repeated_by;         /* references of later repeats */
   gint64     representative_id;
+  CstRepresentativeInfo representative;  /* read when on file */
 } Facts;
 
 static void
@@ -85,6 +87,7 @@ static void
 facts_free (Facts *facts)
 {
   cst_repeat_clear (&facts->repeat);
+  cst_representative_info_clear (&facts->representative);
   g_clear_pointer (&facts->repeated_by, g_ptr_array_unref);
   g_free (facts);
 }
@@ -155,6 +158,9 @@ load_in_thread (PGconn   *conn,
           g_propagate_error (error, g_steal_pointer (&local));
           return NULL;
         }
+      if (facts->representative_id != 0 &&
+          !cst_representative_get (conn, facts->representative_id, &facts->representative, error))
+        return NULL;
     }
   return g_steal_pointer (&facts);
 }
@@ -253,6 +259,26 @@ show_repeat (CstRequestSafeguards *self,
   gtk_widget_set_visible (GTK_WIDGET (self->repeat_row), self->repeat_text != NULL);
 }
 
+/* The kind of authority, the document that proves it, its expiry and who
+ * checked it: the clerk at the desk sees what the authority covers, not
+ * only that one exists. */
+static char *
+describe_representative (const CstRepresentativeInfo *rep)
+{
+  g_autofree char *until = rep->valid_until != NULL ? cst_input_format_date (rep->valid_until)
+                                                    : g_strdup (_("no expiry"));
+  g_autofree char *when = rep->verified_at != NULL
+                          ? g_date_time_format (rep->verified_at, "%Y-%m-%d") : g_strdup ("");
+
+  /* Translators: kind of authority, the proving document, its expiry
+   * (a date or “no expiry”), the checking clerk and the day checked. */
+  return g_strdup_printf (_("On file and current: %s, proved by “%s”, valid until %s; checked by %s "
+                            "on %s. This representative is treated as the patient for fees and "
+                            "clocks"),
+                          cst_representative_authority_get_label (rep->authority), rep->document,
+                          until, rep->verified_by, when);
+}
+
 static void
 show_representative (CstRequestSafeguards *self)
 {
@@ -309,6 +335,9 @@ loaded_cb (GObject      *object,
   show_message (self, NULL);
   self->loaded = TRUE;
   self->representative_id = facts->representative_id;
+  g_clear_pointer (&self->representative_text, g_free);
+  if (facts->representative_id != 0)
+    self->representative_text = describe_representative (&facts->representative);
   show_clocks (self, facts->service_days);
   show_repeat (self, facts);
   show_representative (self);
@@ -403,6 +432,7 @@ cst_request_safeguards_dispose (GObject *object)
   g_clear_object (&self->request);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->repeat_text, g_free);
+  g_clear_pointer (&self->representative_text, g_free);
   G_OBJECT_CLASS (cst_request_safeguards_parent_class)->dispose (object);
 }
 
@@ -461,6 +491,7 @@ cst_request_safeguards_set_request (CstRequestSafeguards *self,
   self->busy = FALSE;
   self->loaded = FALSE;
   self->representative_id = 0;
+  g_clear_pointer (&self->representative_text, g_free);
   g_clear_pointer (&self->repeat_text, g_free);
   g_set_object (&self->request, request);
   gtk_label_set_label (self->legal_label, "");
@@ -521,6 +552,8 @@ cst_request_safeguards_get_representative_text (CstRequestSafeguards *self)
     return NULL;
   if (!self->loaded)
     return _("Looking up the authority on file…");
+  if (self->representative_id != 0 && self->representative_text != NULL)
+    return self->representative_text;
   return self->representative_id != 0
          ? _("On file and current: this representative is treated as the patient for fees and clocks")
          : _("Not on file: check the document that proves the authority and record it");

@@ -240,6 +240,16 @@ test_representative_authority (Fixture *f, gconstpointer data)
     g_error ("Not recorded: %s", cst_request_safeguards_get_message (f->safeguards));
   g_assert_null (cst_request_safeguards_get_message (f->safeguards));
   g_assert_nonnull (strstr (cst_request_safeguards_get_representative_text (f->safeguards), "On file"));
+  /* What is on file, not only that something is: its kind, the document
+   * and its expiry (none given here), and who checked it. */
+  {
+    const char *text = cst_request_safeguards_get_representative_text (f->safeguards);
+
+    g_assert_nonnull (strstr (text, "Health-care power of attorney"));
+    g_assert_nonnull (strstr (text, "Durable power of attorney for health care, 2024-03-01"));
+    g_assert_nonnull (strstr (text, "no expiry"));
+    g_assert_nonnull (strstr (text, "checked by "));
+  }
   {
     g_autoptr(PGconn) conn = cst_test_db_connect (db);
     g_autoptr(PGconn) clerk = cst_db_connect (f->clerk, NULL);
@@ -252,6 +262,8 @@ test_representative_authority (Fixture *f, gconstpointer data)
     g_assert_cmpint (PQntuples (res), ==, 1);
     g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "health_care_poa");
     g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, PQgetvalue (who, 0, 0));
+    g_assert_nonnull (strstr (cst_request_safeguards_get_representative_text (f->safeguards),
+                              PQgetvalue (who, 0, 0)));
   }
 
   g_assert_true (can_advance (f));
