@@ -42,6 +42,43 @@ test_format_and_proof (void)
   g_assert_no_error (error);
 }
 
+/* The proof reads back as recorded, with who recorded it; a request with
+ * none reads back nothing. */
+static void
+test_read_back (void)
+{
+  g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (info, NULL);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DLV-3");
+  g_autoptr(PGresult) who = cst_db_exec (conn, "SELECT session_user", 0, NULL, NULL);
+  g_autoptr(CstDeliveryProof) proof = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate signed_on;
+  CstDelivery pickup = { .produced_format = CST_FORMAT_PAPER, .delivery = CST_DELIVERY_PICKUP,
+                         .mismatch_reason = "Requester chose to collect paper copies at the desk",
+                         .pickup_signed_by = "Rosa Díaz", .pickup_signed_on = &signed_on };
+
+  g_date_clear (&signed_on, 1);
+  g_date_set_dmy (&signed_on, 2, G_DATE_MARCH, 2026);
+  g_assert_null (cst_delivery_get (conn, cst_request_get_id (request), &error));
+  g_assert_no_error (error);
+  g_assert_true (cst_delivery_record (conn, request, &pickup, &error));
+  g_assert_no_error (error);
+  proof = cst_delivery_get (conn, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (proof);
+  g_assert_cmpint (proof->produced_format, ==, CST_FORMAT_PAPER);
+  g_assert_cmpint (proof->delivery, ==, CST_DELIVERY_PICKUP);
+  g_assert_cmpstr (proof->format_name, ==, "");
+  g_assert_cmpstr (proof->mismatch_reason, ==, pickup.mismatch_reason);
+  g_assert_null (proof->tracking_number);
+  g_assert_null (proof->email_message_id);
+  g_assert_cmpstr (proof->pickup_signed_by, ==, "Rosa Díaz");
+  g_assert_cmpint (g_date_compare (proof->pickup_signed_on, &signed_on), ==, 0);
+  g_assert_cmpstr (proof->recorded_by, ==, PQgetvalue (who, 0, 0));
+  g_assert_nonnull (proof->recorded_at);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -50,6 +87,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   db = cst_test_db_new ();
   g_test_add_func ("/delivery/format-and-proof", test_format_and_proof);
+  g_test_add_func ("/delivery/read-back", test_read_back);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

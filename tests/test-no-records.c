@@ -97,6 +97,47 @@ test_needs_second_person (void)
   g_assert_cmpstr (PQgetvalue (res, 0, 3), ==, "2");
 }
 
+/* A reopened request shows the search as recorded: the scope, who searched
+ * and, once signed off, who signed it off. */
+static void
+test_read_back (void)
+{
+  g_autofree char *info_a = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *info_b = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) a = cst_db_connect (info_a, NULL);
+  g_autoptr(PGconn) b = cst_db_connect (info_b, NULL);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (a, "NOREC-2");
+  g_autoptr(PGresult) who_a = cst_db_exec (a, "SELECT session_user", 0, NULL, NULL);
+  g_autoptr(PGresult) who_b = cst_db_exec (b, "SELECT session_user", 0, NULL, NULL);
+  g_autoptr(CstNoRecordsSearch) search = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate from, to;
+
+  search_scope (&from, &to);
+  g_assert_null (cst_no_records_get (a, cst_request_get_id (request), &error));
+  g_assert_no_error (error);
+  g_assert_true (cst_no_records_record_search (a, request, systems, &from, &to, locations, &error));
+  search = cst_no_records_get (b, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (search);
+  g_assert_true (g_strv_equal ((const char *const *) search->systems, systems));
+  g_assert_true (g_strv_equal ((const char *const *) search->locations, locations));
+  g_assert_cmpint (g_date_compare (search->from, &from), ==, 0);
+  g_assert_cmpint (g_date_compare (search->to, &to), ==, 0);
+  g_assert_cmpstr (search->searched_by, ==, PQgetvalue (who_a, 0, 0));
+  g_assert_nonnull (search->searched_at);
+  g_assert_null (search->signed_off_by);
+  g_assert_null (search->signed_off_at);
+  g_clear_pointer (&search, cst_no_records_search_free);
+
+  g_assert_true (cst_no_records_sign_off (b, request, &error));
+  search = cst_no_records_get (a, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (search->signed_off_by, ==, PQgetvalue (who_b, 0, 0));
+  g_assert_nonnull (search->signed_off_at);
+  g_assert_cmpint (g_date_time_compare (search->searched_at, search->signed_off_at), <=, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -105,6 +146,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   db = cst_test_db_new ();
   g_test_add_func ("/no-records/needs-second-person", test_needs_second_person);
+  g_test_add_func ("/no-records/read-back", test_read_back);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

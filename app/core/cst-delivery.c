@@ -40,3 +40,59 @@ cst_delivery_record (PGconn             *conn,
     "VALUES ($1::bigint, $2::record_format, $3, $4, $5::delivery_method, $6, $7, $8, $9::date)",
     9, params, error);
 }
+
+static int
+enum_from_nick (GType       type,
+                const char *nick)
+{
+  g_autoptr(GEnumClass) klass = g_type_class_ref (type);
+  GEnumValue *value = g_enum_get_value_by_nick (klass, nick);
+
+  g_return_val_if_fail (value != NULL, 0);
+  return value->value;
+}
+
+CstDeliveryProof *
+cst_delivery_get (PGconn  *conn,
+                  gint64   request_id,
+                  GError **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT produced_format::text, format_name, mismatch_reason, delivery::text, tracking_number, "
+    "email_message_id, pickup_signed_by, pickup_signed_on, recorded_by, recorded_at "
+    "FROM release_deliveries WHERE request_id = $1::bigint", 1, params, error);
+  CstDeliveryProof *proof;
+
+  if (res == NULL || PQntuples (res) == 0)
+    return NULL;
+  proof = g_new0 (CstDeliveryProof, 1);
+  proof->produced_format = enum_from_nick (CST_TYPE_RECORD_FORMAT, cst_db_value (res, 0, 0));
+  proof->format_name = g_strdup (cst_db_value (res, 0, 1));
+  proof->mismatch_reason = g_strdup (cst_db_value (res, 0, 2));
+  proof->delivery = enum_from_nick (CST_TYPE_DELIVERY_METHOD, cst_db_value (res, 0, 3));
+  proof->tracking_number = g_strdup (cst_db_value (res, 0, 4));
+  proof->email_message_id = g_strdup (cst_db_value (res, 0, 5));
+  proof->pickup_signed_by = g_strdup (cst_db_value (res, 0, 6));
+  proof->pickup_signed_on = cst_db_date (res, 0, 7);
+  proof->recorded_by = g_strdup (cst_db_value (res, 0, 8));
+  proof->recorded_at = cst_db_timestamp (res, 0, 9);
+  return proof;
+}
+
+void
+cst_delivery_proof_free (CstDeliveryProof *proof)
+{
+  if (proof == NULL)
+    return;
+  g_free (proof->format_name);
+  g_free (proof->mismatch_reason);
+  g_free (proof->tracking_number);
+  g_free (proof->email_message_id);
+  g_free (proof->pickup_signed_by);
+  g_clear_pointer (&proof->pickup_signed_on, g_date_free);
+  g_free (proof->recorded_by);
+  g_clear_pointer (&proof->recorded_at, g_date_time_unref);
+  g_free (proof);
+}

@@ -112,6 +112,49 @@ cst_no_records_is_signed_off (PGconn      *conn,
   return res != NULL && cst_db_bool (res, 0, 0);
 }
 
+CstNoRecordsSearch *
+cst_no_records_get (PGconn  *conn,
+                    gint64   request_id,
+                    GError **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT array_to_string(systems_searched, E'\\x1f'), searched_from, searched_to, "
+    "array_to_string(locations, E'\\x1f'), searched_by, searched_at, signed_off_by, signed_off_at "
+    "FROM no_records_searches WHERE request_id = $1::bigint", 1, params, error);
+  CstNoRecordsSearch *search;
+
+  if (res == NULL || PQntuples (res) == 0)
+    return NULL;
+  search = g_new0 (CstNoRecordsSearch, 1);
+  search->systems = g_strsplit (cst_db_value (res, 0, 0), "\x1f", -1);
+  search->from = cst_db_date (res, 0, 1);
+  search->to = cst_db_date (res, 0, 2);
+  search->locations = g_strsplit (cst_db_value (res, 0, 3), "\x1f", -1);
+  search->searched_by = g_strdup (cst_db_value (res, 0, 4));
+  search->searched_at = cst_db_timestamp (res, 0, 5);
+  search->signed_off_by = g_strdup (cst_db_value (res, 0, 6));
+  search->signed_off_at = cst_db_value (res, 0, 7) != NULL ? cst_db_timestamp (res, 0, 7) : NULL;
+  return search;
+}
+
+void
+cst_no_records_search_free (CstNoRecordsSearch *search)
+{
+  if (search == NULL)
+    return;
+  g_strfreev (search->systems);
+  g_clear_pointer (&search->from, g_date_free);
+  g_clear_pointer (&search->to, g_date_free);
+  g_strfreev (search->locations);
+  g_free (search->searched_by);
+  g_clear_pointer (&search->searched_at, g_date_time_unref);
+  g_free (search->signed_off_by);
+  g_clear_pointer (&search->signed_off_at, g_date_time_unref);
+  g_free (search);
+}
+
 static CstRequest *
 answer_in_transaction (PGconn      *conn,
                        CstRequest  *request,

@@ -12,6 +12,19 @@
 
 G_BEGIN_DECLS
 
+/* A recorded search as read back, with who searched and who signed off. */
+typedef struct
+{
+  GStrv      systems;
+  GDate     *from;
+  GDate     *to;
+  GStrv      locations;
+  char      *searched_by;
+  GDateTime *searched_at;
+  char      *signed_off_by;   /* NULL until signed off */
+  GDateTime *signed_off_at;
+} CstNoRecordsSearch;
+
 gboolean    cst_no_records_record_search (PGconn             *conn,
                                           CstRequest         *request,
                                           const char *const  *systems,
@@ -27,11 +40,18 @@ gboolean    cst_no_records_sign_off      (PGconn             *conn,
 gboolean    cst_no_records_is_signed_off (PGconn             *conn,
                                           CstRequest         *request,
                                           GError            **error);
+/* The search recorded for @request_id, or NULL (error unset) when none is. */
+CstNoRecordsSearch *cst_no_records_get         (PGconn              *conn,
+                                                gint64               request_id,
+                                                GError             **error);
+void                cst_no_records_search_free (CstNoRecordsSearch  *search);
 /* Closes @request as denied, "no records found", with @reason (where to
  * direct the request, 164.524(d)(3)). */
 CstRequest *cst_no_records_answer        (PGconn             *conn,
                                           CstRequest         *request,
                                           const char         *reason,
                                           GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstNoRecordsSearch, cst_no_records_search_free)
 
 G_END_DECLS
