@@ -40,6 +40,7 @@ struct _CstReleaseForms
   AdwEntryRow   *pickup_by_row;
   AdwEntryRow   *pickup_on_row;
   GtkLabel      *message_label;
+  GtkLabel      *delivery_label;
 
   CstConnection *connection;
   CstRequest    *request;
@@ -83,7 +84,8 @@ typedef struct
 
 typedef struct
 {
-  gboolean    signed_off;
+  CstNoRecordsSearch *search;  /* NULL: none recorded */
+  CstDeliveryProof   *proof;   /* NULL: none recorded */
   GPtrArray  *withholdings;
   CstRequest *answered;
   char       *done;        /* what the operation did, in words */
@@ -108,6 +110,8 @@ static void
 form_state_free (FormState *state)
 {
   g_clear_pointer (&state->withholdings, g_ptr_array_unref);
+  g_clear_pointer (&state->search, cst_no_records_search_free);
+  g_clear_pointer (&state->proof, cst_delivery_proof_free);
   g_clear_object (&state->answered);
   g_free (state->done);
   g_free (state);
@@ -175,7 +179,10 @@ form_in_thread (PGconn   *conn,
 
   if (!run_op (conn, job, state, error))
     return NULL;
-  state->signed_off = cst_no_records_is_signed_off (conn, job->request, &local);
+  /* What is already on record, so a reopened request shows it. */
+  state->search = cst_no_records_get (conn, cst_request_get_id (job->request), &local);
+  if (local == NULL)
+    state->proof = cst_delivery_get (conn, cst_request_get_id (job->request), &local);
   if (local != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local));
@@ -224,6 +231,89 @@ show_withholdings (CstReleaseForms *self,
   gtk_widget_set_visible (GTK_WIDGET (self->withheld_box), withholdings->len > 0);
 }
 
+static char *
+format_day (const GDate *date)
+{
+  return date != NULL ? cst_input_format_date (date) : g_strdup ("");
+}
+
+static char *
+format_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
+
+  return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
+}
+
+/* The recorded search with who searched and, once given, who signed off:
+ * read-only, since the database fixes the scope once recorded. */
+static char *
+describe_search (const CstNoRecordsSearch *search)
+{
+  g_autofree char *systems = NULL, *locations = NULL, *from = NULL, *to = NULL, *at = NULL;
+  g_autofree char *scope = NULL, *signed_at = NULL, *signed_off = NULL;
+
+  if (search == NULL)
+    return g_strdup (_("Record the search, then have a second person sign it off."));
+  systems = g_strjoinv (", ", search->systems);
+  locations = g_strjoinv (", ", search->locations);
+  from = format_day (search->from);
+  to = format_day (search->to);
+  at = format_time (search->searched_at);
+  /* Translators: who searched, when, the systems, the date range and the
+   * locations searched. */
+  scope = g_strdup_printf (_("Search recorded by %s on %s: %s, from %s to %s, at %s."),
+                           search->searched_by, at, systems, from, to, locations);
+  if (search->signed_off_by == NULL)
+    return g_strdup_printf ("%s %s", scope, _("A second person must sign it off."));
+  signed_at = format_time (search->signed_off_at);
+  /* Translators: the second person and when they signed off. */
+  signed_off = g_strdup_printf (_("It was signed off by %s on %s."), search->signed_off_by, signed_at);
+  return g_strdup_printf ("%s %s", scope, signed_off);
+}
+
+/* The delivery proof as recorded, with who recorded it and when. */
+static char *
+describe_proof (const CstDeliveryProof *proof)
+{
+  g_autofree char *at = format_time (proof->recorded_at);
+  g_autofree char *format = NULL, *evidence = NULL, *reason = NULL, *text = NULL;
+
+  format = proof->format_name != NULL && proof->format_name[0] != '\0'
+           ? g_strdup_printf ("%s (%s)", cst_record_format_get_label (proof->produced_format),
+                              proof->format_name)
+           : g_strdup (cst_record_format_get_label (proof->produced_format));
+  if (proof->tracking_number != NULL)
+    evidence = g_strdup_printf (_("tracking number %s"), proof->tracking_number);
+  else if (proof->email_message_id != NULL)
+    evidence = g_strdup_printf (_("message id %s"), proof->email_message_id);
+  else if (proof->pickup_signed_by != NULL)
+    {
+      g_autofree char *day = format_day (proof->pickup_signed_on);
+      evidence = g_strdup_printf (_("picked up and signed for by %s on %s"), proof->pickup_signed_by, day);
+    }
+  else
+    evidence = g_strdup (_("no further proof needed"));
+  /* Translators: who recorded it, when, the format, the delivery method
+   * and the proof. */
+  text = g_strdup_printf (_("Delivery recorded by %s on %s: %s by %s; %s."), proof->recorded_by, at,
+                          format, cst_delivery_method_get_label (proof->delivery), evidence);
+  if (proof->mismatch_reason == NULL)
+    return g_steal_pointer (&text);
+  reason = g_strdup_printf (_("Agreed with the requester: %s."), proof->mismatch_reason);
+  return g_strdup_printf ("%s %s", text, reason);
+}
+
+static void
+show_delivery (CstReleaseForms        *self,
+               const CstDeliveryProof *proof)
+{
+  g_autofree char *text = proof != NULL ? describe_proof (proof) : NULL;
+
+  gtk_label_set_label (self->delivery_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->delivery_label), text != NULL);
+}
+
 typedef struct
 {
   CstReleaseForms *self;
@@ -251,9 +341,11 @@ form_done_cb (GObject      *object,
       return;
     }
   show_message (self, state->done, FALSE);
-  gtk_label_set_label (self->no_records_label,
-                       state->signed_off ? _("A search is recorded and signed off by a second person.")
-                                         : _("Record the search, then have a second person sign it off."));
+  {
+    g_autofree char *search = describe_search (state->search);
+    gtk_label_set_label (self->no_records_label, search);
+  }
+  show_delivery (self, state->proof);
   show_withholdings (self, state->withholdings);
   if (state->answered != NULL)
     g_signal_emit (self, signals[REQUEST_CHANGED], 0);
@@ -481,7 +573,7 @@ cst_release_forms_class_init (CstReleaseFormsClass *klass)
   BIND (withheld_box); BIND (reason_row); BIND (withheld_description_row);
   BIND (produced_format_row); BIND (format_name_row); BIND (delivery_row); BIND (mismatch_row);
   BIND (tracking_row); BIND (message_id_row); BIND (pickup_by_row); BIND (pickup_on_row);
-  BIND (message_label);
+  BIND (message_label); BIND (delivery_label);
 #undef BIND
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i], NULL, form_action);
@@ -533,6 +625,9 @@ cst_release_forms_set_request (CstReleaseForms *self,
       for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
         gtk_editable_set_text (GTK_EDITABLE (rows[i]), "");
       show_message (self, NULL, FALSE);
+      /* Not the previous request's record while this one's is read. */
+      gtk_label_set_label (self->no_records_label, "");
+      show_delivery (self, NULL);
     }
   gtk_widget_set_visible (GTK_WIDGET (self), request != NULL && !cst_request_status_is_closed (status) &&
                                              status != CST_STATUS_RECEIVED);
@@ -557,6 +652,14 @@ const char *
 cst_release_forms_get_no_records_status (CstReleaseForms *self)
 {
   return gtk_label_get_label (self->no_records_label);
+}
+
+/* The recorded delivery proof as shown, or NULL when none is. */
+const char *
+cst_release_forms_get_delivery_status (CstReleaseForms *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->delivery_label))
+         ? gtk_label_get_label (self->delivery_label) : NULL;
 }
 
 guint

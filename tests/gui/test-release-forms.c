@@ -111,6 +111,45 @@ stored (CstRequest *request,
 }
 
 static gboolean
+showing (gpointer data)
+{
+  Fixture *f = data;
+  CstRequest *shown = cst_request_detail_get_request (f->detail);
+
+  gint64 want = (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (f->detail), "want"));
+
+  return shown != NULL && cst_request_get_id (shown) == want;
+}
+
+/* Opens @away, then @back again, as a clerk returning to a request; the
+ * forms start empty and read what is recorded. */
+static void
+reselect (Fixture    *f,
+          CstRequest *away,
+          CstRequest *back)
+{
+  CstRequest *requests[] = { away, back };
+
+  for (guint i = 0; i < G_N_ELEMENTS (requests); i++)
+    {
+      g_object_set_data (G_OBJECT (f->detail), "want", GSIZE_TO_POINTER (cst_request_get_id (requests[i])));
+      g_assert_true (cst_window_open_request (f->window, cst_request_get_id (requests[i])));
+      g_assert_true (cst_test_gui_wait_until (showing, f));
+      g_assert_true (cst_test_gui_wait_until (details_shown, f->detail));
+      g_assert_true (cst_test_gui_wait_until (forms_idle, f->forms));
+    }
+}
+
+static char *
+login_name (const char *conninfo)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, NULL);
+  g_autoptr(PGresult) who = cst_db_exec (conn, "SELECT session_user", 0, NULL, NULL);
+
+  return g_strdup (PQgetvalue (who, 0, 0));
+}
+
+static gboolean
 denied (gpointer data)
 {
   return cst_request_get_status (data) == CST_STATUS_DENIED;
@@ -120,7 +159,10 @@ static void
 test_no_records_second_person (Fixture *f, gconstpointer data)
 {
   g_autoptr(CstRequest) request = add_in_progress ("REL-1");
+  g_autoptr(CstRequest) elsewhere = add_in_progress ("REL-1B");
   g_autofree char *other = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *searcher = login_name (f->clerk);
+  g_autofree char *second = login_name (other);
   g_autofree char *status = NULL;
   g_autofree char *no_records = NULL;
   const char *message;
@@ -173,6 +215,23 @@ test_no_records_second_person (Fixture *f, gconstpointer data)
     gtk_window_destroy (GTK_WINDOW (window));
   }
 
+  /* Back to the request: the recorded search shows, with its scope, who
+   * searched and who signed off; another request shows none. */
+  reselect (f, request, elsewhere);
+  g_assert_cmpstr (cst_release_forms_get_no_records_status (f->forms), ==,
+                   "Record the search, then have a second person sign it off.");
+  reselect (f, elsewhere, request);
+  {
+    const char *shown = cst_release_forms_get_no_records_status (f->forms);
+    g_autofree char *by = g_strdup_printf ("Search recorded by %s ", searcher);
+    g_autofree char *signed_by = g_strdup_printf ("signed off by %s ", second);
+
+    g_assert_nonnull (strstr (shown, by));
+    g_assert_nonnull (strstr (shown, "EHR, Document archive, from 2010-01-01 to 2026-01-01"));
+    g_assert_nonnull (strstr (shown, "Main campus, Off-site storage"));
+    g_assert_nonnull (strstr (shown, signed_by));
+  }
+
   /* Now the answer closes the request, and the view shows it. */
   cst_release_forms_answer_no_records (f->forms, "Try Demo Clinic, which may hold them");
   if (!cst_test_gui_wait_until (denied, cst_request_detail_get_request (f->detail)))
@@ -188,6 +247,7 @@ static void
 test_withholding_and_delivery (Fixture *f, gconstpointer data)
 {
   g_autoptr(CstRequest) request = add_in_progress ("REL-2");
+  g_autoptr(CstRequest) elsewhere = add_in_progress ("REL-2B");
   g_autoptr(PGconn) clerk = cst_db_connect (f->clerk, NULL);
   g_autoptr(PGresult) who = cst_db_exec (clerk, "SELECT session_user", 0, NULL, NULL);
   CstRecordFormat requested = CST_FORMAT_PAPER;
@@ -231,6 +291,22 @@ test_withholding_and_delivery (Fixture *f, gconstpointer data)
   /* Once only. */
   message = press (f->forms, "release.record-delivery");
   g_assert_cmpstr (message, !=, "Format and delivery proof recorded.");
+
+  /* Reopened: the recorded proof shows, read-only, with who and when; a
+   * request without one shows none. */
+  reselect (f, request, elsewhere);
+  g_assert_null (cst_release_forms_get_delivery_status (f->forms));
+  reselect (f, elsewhere, request);
+  {
+    const char *shown = cst_release_forms_get_delivery_status (f->forms);
+    g_autofree char *by = g_strdup_printf ("Delivery recorded by %s on ", PQgetvalue (who, 0, 0));
+
+    g_assert_nonnull (shown);
+    g_assert_nonnull (strstr (shown, by));
+    g_assert_nonnull (strstr (shown, cst_delivery_method_get_label (CST_DELIVERY_MAIL)));
+    g_assert_nonnull (strstr (shown, "tracking number 9400 1000 0000 0000 0000 00"));
+    g_assert_nonnull (strstr (shown, "Agreed with the requester: Requester agreed by phone."));
+  }
 }
 
 int
