@@ -105,7 +105,9 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   {
     g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    if (!cst_demo_seed (conn, 120, &error))
+    /* As `db seed-demo` does: released requests invoiced, so the
+     * dashboard's fees and the report have something to show. */
+    if (!cst_demo_seed (conn, 120, &error) || cst_demo_invoice (conn, 500, &error) < 0)
       g_error ("%s", error->message);
   }
   connection = cst_connection_new (db->conninfo);
