@@ -92,6 +92,16 @@ run_db_migrate (int    argc,
   return EXIT_SUCCESS;
 }
 
+static guint
+count_pending (GPtrArray *migrations)
+{
+  guint pending = 0;
+
+  for (guint i = 0; i < migrations->len; i++)
+    pending += ((CstMigrationStatus *) g_ptr_array_index (migrations, i))->applied ? 0 : 1;
+  return pending;
+}
+
 static int
 run_db_status (int    argc,
                char **argv)
@@ -119,8 +129,8 @@ run_db_status (int    argc,
       CstMigrationStatus *m = g_ptr_array_index (migrations, i);
       g_print ("  %04u  %-32s  %s\n", m->version, m->name,
                m->applied ? m->applied_at : _("pending"));
-      pending += m->applied ? 0 : 1;
     }
+  pending = count_pending (migrations);
   if (pending > 0)
     g_print (g_dngettext (NULL, "%u migration is pending; run “custodian-cli db migrate”.\n",
                           "%u migrations are pending; run “custodian-cli db migrate”.\n", pending),
@@ -146,6 +156,7 @@ run_db_seed_demo (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("— add obviously synthetic demo data"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GPtrArray) migrations = NULL;
   g_autoptr(GError) error = NULL;
   gint64 existing;
   gint invoiced;
@@ -158,7 +169,16 @@ run_db_seed_demo (int    argc,
     return cst_cli_usage_error (context, _("--requests must be between 0 and 10000000"));
   if (!(target = cst_cli_open_target (&error)) ||
       !(conn = cst_db_connect (target->conninfo, &error)) ||
-      (existing = cst_request_repo_count (conn, &error)) < 0)
+      !(migrations = cst_migrations_status (conn, &error)))
+    return cst_cli_fail (error);
+  /* Demo rows written into an older schema would miss what the app
+   * expects; the app itself migrates when it opens. */
+  if (count_pending (migrations) > 0)
+    {
+      g_printerr (_("custodian-cli: the database schema is not up to date; run “custodian-cli db migrate” first.\n"));
+      return EXIT_FAILURE;
+    }
+  if ((existing = cst_request_repo_count (conn, &error)) < 0)
     return cst_cli_fail (error);
   if (if_empty && existing > 0)
     {

@@ -18,6 +18,7 @@ if [ -z "${DBUS_SESSION_BUS_ADDRESS:-}" ]; then export GTK_A11Y="${GTK_A11Y:-non
 # synthetic requests if it is empty, then stops it again for the app.
 # The demo is on the private database: skip the first-run questions.
 if [ "$#" -eq 0 ]; then
+  ./build/app/custodian-cli db migrate
   ./build/app/custodian-cli db seed-demo --if-empty --requests 120
   export CUSTODIAN_NO_FIRST_RUN="${CUSTODIAN_NO_FIRST_RUN:-1}"
 fi
