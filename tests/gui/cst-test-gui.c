@@ -1,6 +1,7 @@
 /* cst-test-gui.c — what the widget tests share */
 #include "config.h"
 
+#include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-test-gui.h"
 
@@ -33,6 +34,14 @@ gboolean
 cst_test_gui_filter_settled (gpointer list_page)
 {
   return !cst_request_list_page_is_filtering (list_page);
+}
+
+/* The request view shows a request whose details have been read. */
+gboolean
+cst_test_gui_details_shown (gpointer detail)
+{
+  CstRequest *request = cst_request_detail_get_request (detail);
+  return request != NULL && cst_request_get_details_loaded (request);
 }
 
 /* A main window as the app makes one: a store loaded from @conninfo,

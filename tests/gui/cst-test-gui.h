@@ -14,6 +14,7 @@ gboolean   cst_test_gui_wait_until     (CstTestCondition  done,
 gboolean   cst_test_gui_store_loaded   (gpointer          store);
 gboolean   cst_test_gui_window_shown   (gpointer          widget);
 gboolean   cst_test_gui_filter_settled (gpointer          list_page);
+gboolean   cst_test_gui_details_shown  (gpointer          detail);
 CstWindow *cst_test_gui_open_window    (const char       *conninfo,
                                         CstRequestStore **store);
 

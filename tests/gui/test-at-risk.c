@@ -110,15 +110,7 @@ find_in (GListModel *model,
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
-
-  f->store = cst_request_store_new (connection);
-  cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
-  f->window = cst_window_new (NULL);
-  cst_window_set_store (f->window, f->store);
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
+  f->window = cst_test_gui_open_window (db->conninfo, &f->store);
   f->page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
 }
 

@@ -31,13 +31,6 @@ typedef struct
 } Fixture;
 
 static gboolean
-details_shown (gpointer data)
-{
-  CstRequest *request = cst_request_detail_get_request (data);
-  return request != NULL && cst_request_get_details_loaded (request);
-}
-
-static gboolean
 checklist_settled (gpointer data)
 {
   return cst_authorization_checklist_is_loaded (data) && !cst_authorization_checklist_is_busy (data);
@@ -53,15 +46,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 start_window (Fixture *f)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (f->clerk);
-
-  f->store = cst_request_store_new (connection);
-  cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
-  f->window = cst_window_new (NULL);
-  cst_window_set_store (f->window, f->store);
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
+  f->window = cst_test_gui_open_window (f->clerk, &f->store);
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   f->checklist = CST_AUTHORIZATION_CHECKLIST (cst_request_detail_get_checklist (f->detail));
 }
@@ -83,7 +68,7 @@ open_request (Fixture    *f,
 {
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
   g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
-  g_assert_true (cst_test_gui_wait_until (details_shown, f->detail));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, f->detail));
 }
 
 static GtkWidget *

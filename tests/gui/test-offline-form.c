@@ -27,13 +27,6 @@ wait_until (gboolean (*done) (gpointer), gpointer data, int seconds)
   return reached;
 }
 
-static gboolean
-details_shown (gpointer data)
-{
-  CstRequest *request = cst_request_detail_get_request (data);
-  return request != NULL && cst_request_get_details_loaded (request);
-}
-
 /* The visible label under @widget whose text contains @needle, if any. */
 static GtkLabel *
 find_label (GtkWidget  *widget,
@@ -109,7 +102,7 @@ test_save_waits_for_the_server (void)
   cst_window_set_store (window, store);
   gtk_window_present (GTK_WINDOW (window));
   cst_request_detail_set_request (detail, cst_request_store_lookup (store, stored.id));
-  g_assert_true (wait_until (details_shown, detail, 15));
+  g_assert_true (wait_until (cst_test_gui_details_shown, detail, 15));
 
   cst_request_detail_set_page_count (detail, stored.pages);
   g_assert_true (cst_request_detail_get_dirty (detail));

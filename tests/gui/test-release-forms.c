@@ -26,13 +26,6 @@ typedef struct
 } Fixture;
 
 static gboolean
-details_shown (gpointer data)
-{
-  CstRequest *request = cst_request_detail_get_request (data);
-  return request != NULL && cst_request_get_details_loaded (request);
-}
-
-static gboolean
 forms_idle (gpointer data)
 {
   return cst_release_forms_is_idle (data);
@@ -66,20 +59,12 @@ static void
 start_window (Fixture    *f,
               CstRequest *request)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (f->clerk);
-
-  f->store = cst_request_store_new (connection);
-  cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
-  f->window = cst_window_new (NULL);
-  cst_window_set_store (f->window, f->store);
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
+  f->window = cst_test_gui_open_window (f->clerk, &f->store);
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   f->forms = CST_RELEASE_FORMS (cst_request_detail_get_release_forms (f->detail));
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
   g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
-  g_assert_true (cst_test_gui_wait_until (details_shown, f->detail));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, f->detail));
   g_assert_true (cst_test_gui_wait_until (forms_idle, f->forms));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->forms)));
 }
@@ -135,7 +120,7 @@ reselect (Fixture    *f,
       g_object_set_data (G_OBJECT (f->detail), "want", GSIZE_TO_POINTER (cst_request_get_id (requests[i])));
       g_assert_true (cst_window_open_request (f->window, cst_request_get_id (requests[i])));
       g_assert_true (cst_test_gui_wait_until (showing, f));
-      g_assert_true (cst_test_gui_wait_until (details_shown, f->detail));
+      g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, f->detail));
       g_assert_true (cst_test_gui_wait_until (forms_idle, f->forms));
     }
 }

@@ -25,13 +25,6 @@ typedef struct
 } Fixture;
 
 static gboolean
-details_shown (gpointer data)
-{
-  CstRequest *request = cst_request_detail_get_request (data);
-  return request != NULL && cst_request_get_details_loaded (request);
-}
-
-static gboolean
 safeguards_loaded (gpointer data)
 {
   return cst_request_safeguards_is_loaded (data);
@@ -56,15 +49,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static void
 start_window (Fixture *f)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (f->clerk);
-
-  f->store = cst_request_store_new (connection);
-  cst_request_store_load_async (f->store, NULL, NULL, NULL);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
-  f->window = cst_window_new (NULL);
-  cst_window_set_store (f->window, f->store);
-  gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
+  f->window = cst_test_gui_open_window (f->clerk, &f->store);
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   f->safeguards = CST_REQUEST_SAFEGUARDS (cst_request_detail_get_safeguards (f->detail));
 }
@@ -75,7 +60,7 @@ open_request (Fixture    *f,
 {
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
   g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
-  g_assert_true (cst_test_gui_wait_until (details_shown, f->detail));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, f->detail));
   if (!cst_test_gui_wait_until (safeguards_loaded, f->safeguards))
     g_error ("Safeguards not loaded: %s", cst_request_safeguards_get_message (f->safeguards));
 }

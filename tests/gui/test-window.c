@@ -77,13 +77,6 @@ test_lists_and_searches (Fixture *f, gconstpointer data)
   g_assert_cmpuint (visible_rows (f), ==, total);
 }
 
-static gboolean
-details_shown (gpointer data)
-{
-  CstRequest *request = cst_request_detail_get_request (data);
-  return request != NULL && cst_request_get_details_loaded (request);
-}
-
 static void
 test_selection_opens_detail (Fixture *f, gconstpointer data)
 {
@@ -96,7 +89,7 @@ test_selection_opens_detail (Fixture *f, gconstpointer data)
   first = g_list_model_get_item (cst_request_list_page_get_visible (page), 0);
   cst_request_list_page_select (page, first);
   g_assert_true (cst_request_detail_get_request (detail) == first);
-  g_assert_true (cst_test_gui_wait_until (details_shown, detail));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
   g_assert_false (cst_request_detail_get_dirty (detail));
 }
 
@@ -234,7 +227,7 @@ test_fee_quote (Fixture *f, gconstpointer data)
       "UPDATE roi_requests SET format = 'paper', jurisdiction = 'TX' WHERE id = $1", 1, params, NULL));
   }
   cst_request_list_page_select (page, attorney);
-  g_assert_true (cst_test_gui_wait_until (details_shown, detail));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
 
   cst_request_detail_set_page_count (detail, 10);
   if (!cst_test_gui_wait_until (panel_ready, panel))
@@ -314,7 +307,7 @@ test_documents (Fixture *f, gconstpointer data)
   visible_rows (f);
   first = g_list_model_get_item (cst_request_list_page_get_visible (page), 0);
   cst_request_list_page_select (page, first);
-  g_assert_true (cst_test_gui_wait_until (details_shown, detail));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
 
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.documents", NULL);
   toplevels = gtk_window_list_toplevels ();
@@ -393,7 +386,6 @@ test_lock (void)
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=custodian_password_test "
                                                "password=right-one", db->name);
-  g_autoptr(CstConnection) connection = NULL;
   g_autoptr(CstRequestStore) store = NULL;
   CstWindow *window;
   GtkWidget *list_page;
@@ -404,14 +396,7 @@ test_lock (void)
                        0, NULL, NULL);
   g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
                                       0, NULL, NULL));
-  connection = cst_connection_new (conninfo);
-  store = cst_request_store_new (connection);
-  cst_request_store_load_async (store, NULL, NULL, NULL);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, store));
-  window = cst_window_new (NULL);
-  cst_window_set_store (window, store);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, window));
+  window = cst_test_gui_open_window (conninfo, &store);
   list_page = cst_window_get_list_page (window);
   g_assert_true (gtk_widget_get_mapped (list_page));
 
