@@ -40,6 +40,7 @@ struct _CstFeeQuotePanel
   CstFeeQuote       *quote;
   gint64             request_id;
   gint64             invoice_total;  /* -1: no invoice issued */
+  gint64             invoice_id;     /* the shown invoice, what an adjustment adjusts */
   GCancellable      *cancellable;
 };
 
@@ -206,9 +207,11 @@ show_invoice (CstFeeQuotePanel   *self,
   if (state == NULL)
     {
       self->invoice_total = -1;
+      self->invoice_id = 0;
       return;
     }
   self->invoice_total = state->owed_cents;
+  self->invoice_id = state->invoice->id;
   total = cst_locale_format_money (state->invoice->total_cents);
   owed = cst_locale_format_money (state->owed_cents);
   if (state->n_adjustments == 0)
@@ -226,7 +229,8 @@ typedef struct
 {
   gint64       request_id;
   CstFeeQuote *quote;          /* issue this quote, or */
-  char        *adjust_reason;  /* issue an adjustment of adjust_cents, or only look */
+  char        *adjust_reason;  /* issue an adjustment of adjust_cents to */
+  gint64       adjust_invoice_id; /* this invoice, or only look */
   gint64       adjust_cents;
 } InvoiceJob;
 
@@ -274,20 +278,15 @@ invoice_in_thread (PGconn   *conn,
 {
   InvoiceJob *job = data;
   g_autoptr(CstFeeInvoice) issued = NULL;
-  g_autoptr(InvoiceState) before = NULL;
 
   if (job->quote != NULL &&
       !(issued = cst_fee_store_issue_invoice (conn, job->request_id, job->quote,
                                               cst_fee_quote_get_total_cents (job->quote), NULL, error)))
     return NULL;
-  if (job->adjust_reason != NULL)
-    {
-      if (!(before = load_invoice_state (conn, job->request_id, error)))
-        return NULL;
-      if (!(issued = cst_fee_store_issue_adjustment (conn, before->invoice->id, job->adjust_cents,
-                                                     job->adjust_reason, error)))
-        return NULL;
-    }
+  if (job->adjust_reason != NULL &&
+      !(issued = cst_fee_store_issue_adjustment (conn, job->adjust_invoice_id, job->adjust_cents,
+                                                 job->adjust_reason, error)))
+    return NULL;
   return load_invoice_state (conn, job->request_id, error);
 }
 
@@ -364,6 +363,7 @@ cst_fee_quote_panel_adjust_invoice (CstFeeQuotePanel *self,
     }
   job = g_new0 (InvoiceJob, 1);
   job->adjust_cents = cents;
+  job->adjust_invoice_id = self->invoice_id;
   job->adjust_reason = g_strstrip (g_strdup (reason));
   gtk_widget_set_sensitive (self->adjust_box, FALSE);
   start_invoice_job (self, job);
