@@ -76,6 +76,58 @@ typedef struct
   gboolean ellipsis;   /* the text went on; draw "…" after it */
 } CstPdfLine;
 
+/* How text becomes glyphs for one writer: the fonts, whether Latin
+ * glyphs carry UTF-8 (cairo) or their Windows-1252 byte (libharu's
+ * single-byte Latin font), and the fallback font's readiness and widths. */
+typedef struct
+{
+  const CstPdfFonts *fonts;
+  gboolean           latin_utf8;
+  gboolean         (*unicode_ready) (gpointer data);
+  float            (*unicode_width) (gpointer    data,
+                                     const char *utf8,
+                                     guint       len,
+                                     gunichar    c);
+  gpointer           data;
+} CstPdfShaper;
+
+static inline double
+cst_pdf_glyph_width (const CstPdfGlyph *g,
+                     double             size)
+{
+  return g->width * size / 1000.0;
+}
+
+/* cst-pdf-text.c: shared by CstPdf and CstPdfStream */
+GArray  *cst_pdf_shape_text   (const CstPdfShaper *shaper,
+                               const char         *text);
+GArray  *cst_pdf_wrap_glyphs  (GArray            *glyphs,
+                               double             size,
+                               double             max_width,
+                               guint              max_lines,
+                               double             ellipsis_width);
+guint   *cst_pdf_visual_order (GArray            *glyphs,
+                               const CstPdfLine  *line);
+double   cst_pdf_line_x       (const CstPdfLine  *line,
+                               double             x,
+                               double             width,
+                               CstPdfAlign        align,
+                               double             ellipsis);
+char    *cst_pdf_page_label   (const char        *format,
+                               guint              page,
+                               guint              pages);
+void     cst_pdf_place_columns (const CstPdfColumn *columns,
+                                guint               n_columns,
+                                double              left,
+                                double              total,
+                                double             *x,
+                                double             *width);
+
+/* Table cells: padding in points, and at most this many lines a cell. */
+#define CST_PDF_CELL_PAD_X 4.0
+#define CST_PDF_CELL_PAD_Y 3.0
+#define CST_PDF_CELL_MAX_LINES 6
+
 struct _CstPdf
 {
   HPDF_Doc           doc;

@@ -12,9 +12,9 @@
 
 #include "cst-pdf-private.h"
 
-#define CELL_PAD_X 4.0
-#define CELL_PAD_Y 3.0
-#define CELL_MAX_LINES 6
+#define CELL_PAD_X CST_PDF_CELL_PAD_X
+#define CELL_PAD_Y CST_PDF_CELL_PAD_Y
+#define CELL_MAX_LINES CST_PDF_CELL_MAX_LINES
 
 struct _CstPdfTable
 {
@@ -28,33 +28,15 @@ struct _CstPdfTable
   double        size;
 };
 
-/* Widths are shares of the text width; columns without one split what
- * is left (at least a tenth each), and everything is scaled to fit. */
 static void
 place_columns (CstPdfTable        *table,
                const CstPdfColumn *columns)
 {
   CstPdf *pdf = table->pdf;
-  double total = pdf->page_width - pdf->margins.left - pdf->margins.right;
-  double given = 0, free_share = 0, sum, x = pdf->margins.left;
-  guint n_free = 0;
 
-  for (guint i = 0; i < table->n_columns; i++)
-    {
-      given += MAX (columns[i].width, 0);
-      n_free += columns[i].width <= 0;
-    }
-  if (n_free > 0)
-    free_share = MAX (1.0 - given, 0.1 * n_free) / n_free;
-  sum = given + free_share * n_free;
-  for (guint i = 0; i < table->n_columns; i++)
-    {
-      double share = columns[i].width > 0 ? columns[i].width : free_share;
-
-      table->x[i] = x;
-      table->width[i] = total * share / sum;
-      x += table->width[i];
-    }
+  cst_pdf_place_columns (columns, table->n_columns, pdf->margins.left,
+                         pdf->page_width - pdf->margins.left - pdf->margins.right,
+                         table->x, table->width);
 }
 
 typedef struct

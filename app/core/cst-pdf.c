@@ -16,7 +16,6 @@
 #include "cst-pdf-private.h"
 
 #define BOLD_STROKE 0.03     /* of the font size: a fake bold, see set_bold() */
-#define REPLACEMENT_MARK 0xFFFD
 
 G_DEFINE_QUARK (cst-pdf-error-quark, cst_pdf_error)
 
@@ -225,163 +224,47 @@ ensure_unicode_font (CstPdf *self)
   return self->unicode != NULL;
 }
 
-static void
-add_unicode_glyph (CstPdf   *self,
-                   GArray   *glyphs,
-                   gunichar  c)
+static gboolean
+unicode_ready (gpointer data)
 {
-  CstPdfGlyph g = { CST_PDF_GLYPH_UNICODE, 0, CST_PDF_NEUTRAL, FALSE, { 0 }, 0 };
-
-  g.len = (guint8) g_unichar_to_utf8 (c, g.bytes);
-  g.width = (float) HPDF_Font_TextWidth (self->unicode, (const HPDF_BYTE *) g.bytes, g.len).width;
-  g_array_append_val (glyphs, g);
+  return ensure_unicode_font (data);
 }
 
-static void
-add_latin_glyph (CstPdf  *self,
-                 GArray  *glyphs,
-                 guint    byte)
+static float
+unicode_width (gpointer    data,
+               const char *utf8,
+               guint       len,
+               gunichar    c)
 {
-  CstPdfGlyph g = { CST_PDF_GLYPH_LATIN, 1, CST_PDF_NEUTRAL, byte == ' ', { (char) byte }, 0 };
+  CstPdf *self = data;
 
-  g.width = self->latin_widths[byte];
-  g_array_append_val (glyphs, g);
-}
-
-static guint8
-direction_of (gunichar c)
-{
-  switch (g_unichar_get_script (c))
-    {
-    case G_UNICODE_SCRIPT_HEBREW:
-    case G_UNICODE_SCRIPT_ARABIC:
-    case G_UNICODE_SCRIPT_SYRIAC:
-    case G_UNICODE_SCRIPT_THAANA:
-    case G_UNICODE_SCRIPT_NKO:
-      return g_unichar_isalnum (c) ? CST_PDF_RTL : CST_PDF_NEUTRAL;
-    default:
-      return g_unichar_isalpha (c) ? CST_PDF_LTR : CST_PDF_NEUTRAL;
-    }
-}
-
-static void
-add_glyph (CstPdf   *self,
-           GArray   *glyphs,
-           gunichar  c)
-{
-  int byte;
-  guint before = glyphs->len;
-
-  if (c == '\n')
-    {
-      CstPdfGlyph g = { CST_PDF_GLYPH_NEWLINE, 0, CST_PDF_NEUTRAL, FALSE, { 0 }, 0 };
-      g_array_append_val (glyphs, g);
-      return;
-    }
-  if (c == '\t' || c == 0xA0 || g_unichar_type (c) == G_UNICODE_SPACE_SEPARATOR)
-    c = ' ';
-  /* Control and format characters (bidi marks, zero-width joiners) have
-   * no glyph of their own. */
-  if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
-    return;
-  byte = cst_pdf_cp1252_from_unichar (c);
-  if (byte >= 0 && self->fonts->latin_has[byte])
-    add_latin_glyph (self, glyphs, (guint) byte);
-  else if (c <= 0xFFFF && cst_pdf_unicode_font_has (self->fonts, c) && ensure_unicode_font (self))
-    add_unicode_glyph (self, glyphs, c);
-  else if (cst_pdf_unicode_font_has (self->fonts, REPLACEMENT_MARK) && ensure_unicode_font (self))
-    add_unicode_glyph (self, glyphs, REPLACEMENT_MARK);
-  else
-    add_latin_glyph (self, glyphs, '?');
-  if (glyphs->len > before)
-    g_array_index (glyphs, CstPdfGlyph, before).direction = direction_of (c);
+  return (float) HPDF_Font_TextWidth (self->unicode, (const HPDF_BYTE *) utf8, len).width;
 }
 
 /**
  * cst_pdf_shape:
  *
  * Returns: (element-type CstPdfGlyph): @text as glyphs; invalid UTF-8 is
- *   repaired, decomposed accents are composed first
+ *   repaired, decomposed accents are composed first.  Latin glyphs hold
+ *   their Windows-1252 byte: the encoding of libharu's Latin font.
  */
 GArray *
 cst_pdf_shape (CstPdf     *self,
                const char *text)
 {
-  g_autofree char *valid = NULL;
-  g_autofree char *composed = NULL;
-  GArray *glyphs;
-  const char *p;
+  const CstPdfShaper shaper = { self->fonts, FALSE, unicode_ready, unicode_width, self };
 
-  text = text ? text : "";
-  glyphs = g_array_sized_new (FALSE, FALSE, sizeof (CstPdfGlyph), (guint) strlen (text));
-  for (p = text; *p; p++)
-    if ((guchar) *p >= 0x80)
-      break;
-  if (*p)
-    {
-      if (!g_utf8_validate (text, -1, NULL))
-        text = valid = g_utf8_make_valid (text, -1);
-      text = composed = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
-    }
-  for (p = text; p && *p; p = g_utf8_next_char (p))
-    add_glyph (self, glyphs, g_utf8_get_char (p));
-  return glyphs;
+  return cst_pdf_shape_text (&shaper, text);
 }
 
 /* --- wrapping --- */
-
-static double
-glyph_width (const CstPdfGlyph *g,
-             double             size)
-{
-  return g->width * size / 1000.0;
-}
-
-static void
-finish_line (GArray     *glyphs,
-             GArray     *lines,
-             CstPdfLine *line,
-             double      size)
-{
-  line->n_spaces = 0;
-  while (line->end > line->start &&
-         g_array_index (glyphs, CstPdfGlyph, line->end - 1).space)
-    {
-      line->end--;
-      line->width -= glyph_width (&g_array_index (glyphs, CstPdfGlyph, line->end), size);
-    }
-  for (guint i = line->start; i < line->end; i++)
-    line->n_spaces += g_array_index (glyphs, CstPdfGlyph, i).space;
-  g_array_append_val (lines, *line);
-}
-
-/* Shortens the last line until "…" fits after it. */
-static void
-ellipsize_line (CstPdf     *self,
-                GArray     *glyphs,
-                CstPdfLine *line,
-                double      size,
-                double      max_width)
-{
-  double mark = self->ellipsis_width * size / 1000.0;
-
-  while (line->end > line->start && line->width + mark > max_width)
-    {
-      line->end--;
-      line->width -= glyph_width (&g_array_index (glyphs, CstPdfGlyph, line->end), size);
-    }
-  line->ellipsis = TRUE;
-  line->last = TRUE;
-}
 
 /**
  * cst_pdf_wrap:
  * @max_lines: 0 for no limit
  *
- * Greedy line breaking at spaces; a word wider than the line is broken
- * between characters, so nothing ever runs off the page.
- *
- * Returns: (element-type CstPdfLine): at least one line
+ * Returns: (element-type CstPdfLine): at least one line, see
+ *   cst_pdf_wrap_glyphs()
  */
 GArray *
 cst_pdf_wrap (CstPdf *self,
@@ -390,57 +273,7 @@ cst_pdf_wrap (CstPdf *self,
               double  max_width,
               guint   max_lines)
 {
-  GArray *lines = g_array_new (FALSE, FALSE, sizeof (CstPdfLine));
-  guint i = 0, n = glyphs->len;
-
-  do
-    {
-      CstPdfLine line = { i, n, 0, 0, TRUE, FALSE };
-      guint space_at = G_MAXUINT;
-      double width_at_space = 0;
-
-      for (; i < n; i++)
-        {
-          const CstPdfGlyph *g = &g_array_index (glyphs, CstPdfGlyph, i);
-          double w = glyph_width (g, size);
-
-          if (g->font == CST_PDF_GLYPH_NEWLINE)
-            {
-              line.end = i++;
-              break;
-            }
-          if (g->space)
-            {
-              space_at = i;
-              width_at_space = line.width;
-            }
-          else if (line.width + w > max_width && i > line.start)
-            {
-              line.last = FALSE;
-              if (space_at != G_MAXUINT && space_at > line.start)
-                {
-                  line.end = space_at;
-                  line.width = width_at_space;
-                  i = space_at + 1;
-                }
-              else
-                line.end = i;
-              while (i < n && g_array_index (glyphs, CstPdfGlyph, i).space)
-                i++;
-              break;
-            }
-          line.width += w;
-        }
-      finish_line (glyphs, lines, &line, size);
-      if (max_lines > 0 && lines->len == max_lines && i < n)
-        {
-          ellipsize_line (self, glyphs, &g_array_index (lines, CstPdfLine, lines->len - 1),
-                          size, max_width);
-          break;
-        }
-    }
-  while (i < n);
-  return lines;
+  return cst_pdf_wrap_glyphs (glyphs, size, max_width, max_lines, self->ellipsis_width);
 }
 
 /* --- drawing --- */
@@ -496,57 +329,6 @@ flush_run (CstPdf *self,
   g_string_truncate (self->run, 0);
 }
 
-/* The order to draw a line's glyphs in, or %NULL for logical order (no
- * right-to-left text: the common case, without an allocation).
- * Documents run left to right;
- * a run of right-to-left words (Hebrew, Arabic) is reversed so it reads
- * correctly — a small part of the Unicode bidi algorithm, without
- * mirroring or Arabic shaping, which libharu cannot do. */
-static guint *
-visual_order (GArray           *glyphs,
-              const CstPdfLine *line)
-{
-  guint n = line->end - line->start;
-  guint *order;
-  gboolean any_rtl = FALSE;
-
-  for (guint i = 0; i < n && !any_rtl; i++)
-    any_rtl = g_array_index (glyphs, CstPdfGlyph, line->start + i).direction == CST_PDF_RTL;
-  if (!any_rtl)
-    return NULL;
-  order = g_new (guint, n);
-  for (guint i = 0; i < n; i++)
-    order[i] = line->start + i;
-  for (guint i = 0; i < n;)
-    {
-      guint run_end = i, k;
-
-      if (g_array_index (glyphs, CstPdfGlyph, order[i]).direction != CST_PDF_RTL)
-        {
-          i++;
-          continue;
-        }
-      /* Extend over neutrals up to the last right-to-left glyph before
-       * the next left-to-right one. */
-      for (k = i; k < n; k++)
-        {
-          guint8 d = g_array_index (glyphs, CstPdfGlyph, line->start + k).direction;
-          if (d == CST_PDF_LTR)
-            break;
-          if (d == CST_PDF_RTL)
-            run_end = k;
-        }
-      for (guint a = i, b = run_end; a < b; a++, b--)
-        {
-          guint t = order[a];
-          order[a] = order[b];
-          order[b] = t;
-        }
-      i = run_end + 1;
-    }
-  return order;
-}
-
 void
 cst_pdf_draw_line (CstPdf           *self,
                    GArray           *glyphs,
@@ -563,7 +345,7 @@ cst_pdf_draw_line (CstPdf           *self,
 
   if (self->failed || self->page == NULL)
     return;
-  order = visual_order (glyphs, line);
+  order = cst_pdf_visual_order (glyphs, line);
   HPDF_Page_BeginText (self->page);
   set_bold (self, bold, size);
   for (guint i = 0; i < line->end - line->start; i++)
@@ -579,11 +361,11 @@ cst_pdf_draw_line (CstPdf           *self,
         }
       if (g->space && extra_per_space > 0)
         {
-          x += glyph_width (g, size) + extra_per_space;
+          x += cst_pdf_glyph_width (g, size) + extra_per_space;
           continue;
         }
       g_string_append_len (self->run, g->bytes, g->len);
-      run_width += glyph_width (g, size);
+      run_width += cst_pdf_glyph_width (g, size);
     }
   flush_run (self, font, &x, baseline, size, run_width);
   if (line->ellipsis)
@@ -592,28 +374,6 @@ cst_pdf_draw_line (CstPdf           *self,
       flush_run (self, CST_PDF_GLYPH_LATIN, &x, baseline, size, 0);
     }
   HPDF_Page_EndText (self->page);
-}
-
-static double
-line_x (const CstPdfLine *line,
-        double            x,
-        double            width,
-        CstPdfAlign       align,
-        double            ellipsis)
-{
-  double used = line->width + (line->ellipsis ? ellipsis : 0);
-
-  switch (align)
-    {
-    case CST_PDF_ALIGN_RIGHT:
-      return x + width - used;
-    case CST_PDF_ALIGN_CENTER:
-      return x + (width - used) / 2;
-    case CST_PDF_ALIGN_LEFT:
-    case CST_PDF_ALIGN_JUSTIFY:
-    default:
-      return x;
-    }
 }
 
 /* Draws @lines from @top down inside [x, x + width], breaking pages in the
@@ -648,7 +408,7 @@ cst_pdf_draw_lines (CstPdf            *self,
         }
       if (align == CST_PDF_ALIGN_JUSTIFY && !line->last && line->n_spaces > 0)
         extra = (width - line->width) / line->n_spaces;
-      cst_pdf_draw_line (self, glyphs, line, line_x (line, x, width, align, ellipsis),
+      cst_pdf_draw_line (self, glyphs, line, cst_pdf_line_x (line, x, width, align, ellipsis),
                          self->y - size * 0.9, size, style && style->bold, extra);
       self->y -= leading;
     }
@@ -883,7 +643,7 @@ cst_pdf_measure_text (CstPdf     *self,
   double width = 0;
 
   for (guint i = 0; i < glyphs->len; i++)
-    width += glyph_width (&g_array_index (glyphs, CstPdfGlyph, i), size);
+    width += cst_pdf_glyph_width (&g_array_index (glyphs, CstPdfGlyph, i), size);
   return width;
 }
 
@@ -919,20 +679,6 @@ cst_pdf_draw_text (CstPdf            *self,
 
 /* --- output --- */
 
-static char *
-page_label (CstPdf *self,
-            guint   page,
-            guint   pages)
-{
-  g_autofree char *page_text = g_strdup_printf ("%u", page);
-  g_autofree char *pages_text = g_strdup_printf ("%u", pages);
-  GString *label = g_string_new (self->page_format);
-
-  g_string_replace (label, "{page}", page_text, 0);
-  g_string_replace (label, "{pages}", pages_text, 0);
-  return g_string_free (label, FALSE);
-}
-
 /* Footers need the page count, so they are drawn last, on every page. */
 static void
 draw_footers (CstPdf *self)
@@ -943,7 +689,7 @@ draw_footers (CstPdf *self)
 
   for (guint i = 0; i < self->pages->len; i++)
     {
-      g_autofree char *label = page_label (self, i + 1, self->pages->len);
+      g_autofree char *label = cst_pdf_page_label (self->page_format, i + 1, self->pages->len);
       double label_width = cst_pdf_measure_text (self, label, style.size);
 
       self->page = g_ptr_array_index (self->pages, i);
