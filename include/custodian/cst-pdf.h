@@ -29,6 +29,7 @@ typedef enum
   CST_PDF_ERROR_FONT,     /* no usable TrueType font was found */
   CST_PDF_ERROR_LIBHARU,  /* libharu reported an error */
   CST_PDF_ERROR_WRITE,    /* the file could not be written */
+  CST_PDF_ERROR_LAYOUT,   /* a measured page count did not match the pages drawn */
 } CstPdfError;
 
 typedef enum

@@ -1,0 +1,919 @@
+/* cst-pdf-stream.c — a PDF writer that writes each page out when it is
+ * finished
+ *
+ * libharu keeps every page of a document (operators and objects) until it
+ * saves the file, so a 27,000-page report needed 468 MB.  cairo's PDF
+ * surface is paginated: it records the current page only and writes it,
+ * compressed, to the output stream at cairo_show_page().  What stays for
+ * the whole document is small: an xref offset and a page reference per
+ * page, and the glyphs used so far for the font subsets, written at the
+ * end.
+ *
+ * Layout mirrors CstPdf (cst-pdf.c, cst-pdf-table.c) and shares its rules
+ * (cst-pdf-text.c): the same two font files, the same per-character
+ * fallback, the same widths, line breaking, row styles and footer.  Every
+ * layout decision is made from those widths, never from cairo, so a
+ * writer made by cst_pdf_stream_new_measure() (no cairo at all) breaks
+ * pages exactly where the drawing one does: that is what makes "Page X of
+ * Y" possible in a document whose first page is written before the last
+ * is laid out.
+ */
+#define G_LOG_DOMAIN "cst-pdf"
+
+#include "config.h"
+
+#include <cairo-ft.h>
+#include <cairo-pdf.h>
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <glib/gi18n-lib.h>
+
+#include "cst-pdf-private.h"
+#include "cst-pdf-stream.h"
+
+#define OUTPUT_BUFFER (64 * 1024)
+
+/* The fonts as cairo faces, loaded once per process.  cairo keeps font
+ * faces alive in its own caches after a document is done, so their
+ * FreeType faces (and the library) must outlive any one document. */
+typedef struct
+{
+  FT_Library         library;
+  cairo_font_face_t *face[2][2];   /* [CST_PDF_GLYPH_LATIN/UNICODE][bold] */
+  char              *problem;      /* why the Latin font could not be loaded */
+} Faces;
+
+struct _CstPdfStream
+{
+  const CstPdfFonts *fonts;
+  const Faces       *faces;
+  CstPdfShaper       shaper;
+  GOutputStream     *out;          /* NULL while measuring */
+  GCancellable      *cancellable;
+  cairo_surface_t   *surface;
+  cairo_t           *cr;
+  GError            *error;
+  gboolean           abandoned;    /* freed unfinished: write nothing more */
+  double             page_width;
+  double             page_height;
+  CstPdfMargins      margins;
+  double             body_size;
+  double             ellipsis_width;
+  double             y;            /* from the top of the page down */
+  guint              page;         /* the page being laid out, from 1 */
+  gboolean           page_used;    /* something was laid out on it */
+  guint              n_pages_expected;
+  gboolean           finished;
+  char              *footer;
+  GString           *run;
+  /* Font and size last set on cr, so runs do not repeat them. */
+  cairo_font_face_t *state_face;
+  double             state_size;
+};
+
+struct _CstPdfStreamTable
+{
+  CstPdfStream *pdf;
+  guint         n_columns;
+  double       *x;
+  double       *width;
+  CstPdfAlign  *align;
+  char        **titles;
+  gboolean      has_header;
+  double        size;
+};
+
+/* --- fonts --- */
+
+static void
+done_face (void *ft)
+{
+  FT_Done_Face (ft);
+}
+
+static cairo_font_face_t *
+face_from (FT_Library    library,
+           const char   *path,
+           GBytes       *data,
+           gboolean      bold)
+{
+  static const cairo_user_data_key_t key;
+  cairo_font_face_t *face;
+  FT_Face ft = NULL;
+  FT_Error status;
+
+  if (data != NULL)
+    status = FT_New_Memory_Face (library, g_bytes_get_data (data, NULL),
+                                 (FT_Long) g_bytes_get_size (data), 0, &ft);
+  else
+    status = FT_New_Face (library, path, 0, &ft);
+  if (status != 0 || ft == NULL)
+    return NULL;
+  face = cairo_ft_font_face_create_for_ft_face (ft, FT_LOAD_NO_HINTING);
+  /* The FreeType face lives exactly as long as cairo's face. */
+  cairo_font_face_set_user_data (face, &key, ft, done_face);
+  /* Bold is the regular outline made heavier, as CstPdf draws it (one
+   * font file per document keeps documents small). */
+  if (bold)
+    cairo_ft_font_face_set_synthesize (face, CAIRO_FT_SYNTHESIZE_BOLD);
+  return face;
+}
+
+static gpointer
+load_faces (gpointer data)
+{
+  const CstPdfFonts *fonts = data;
+  Faces *faces = g_new0 (Faces, 1);
+
+  if (FT_Init_FreeType (&faces->library) != 0)
+    {
+      faces->problem = g_strdup ("FreeType could not start");
+      return faces;
+    }
+  for (guint bold = 0; bold < 2; bold++)
+    {
+      faces->face[CST_PDF_GLYPH_LATIN][bold] = face_from (faces->library, fonts->latin_source,
+                                                          NULL, bold);
+      if (fonts->unicode_data != NULL)
+        faces->face[CST_PDF_GLYPH_UNICODE][bold] = face_from (faces->library, NULL,
+                                                              fonts->unicode_data, bold);
+    }
+  if (faces->face[CST_PDF_GLYPH_LATIN][0] == NULL || faces->face[CST_PDF_GLYPH_LATIN][1] == NULL)
+    faces->problem = g_strdup_printf ("FreeType could not open %s", fonts->latin_source);
+  return faces;
+}
+
+static const Faces *
+faces_get (const CstPdfFonts  *fonts,
+           GError            **error)
+{
+  static GOnce once = G_ONCE_INIT;
+  const Faces *faces = g_once (&once, load_faces, (gpointer) fonts);
+
+  if (faces->problem != NULL)
+    {
+      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_FONT,
+                   _("The font %s could not be loaded (%s)."), fonts->latin_source,
+                   faces->problem);
+      return NULL;
+    }
+  return faces;
+}
+
+static gboolean
+unicode_ready (gpointer data)
+{
+  CstPdfStream *self = data;
+
+  return self->faces->face[CST_PDF_GLYPH_UNICODE][0] != NULL &&
+         self->faces->face[CST_PDF_GLYPH_UNICODE][1] != NULL;
+}
+
+/* From the font file's own metrics, as the Latin widths are, so that
+ * layout never depends on cairo (a measuring writer has none). */
+static float
+unicode_width (gpointer    data,
+               const char *utf8,
+               guint       len,
+               gunichar    c)
+{
+  CstPdfStream *self = data;
+
+  return cst_ttf_advance (self->fonts->unicode_data, c);
+}
+
+/* --- output --- */
+
+static cairo_status_t
+write_out (void                *closure,
+           const unsigned char *data,
+           unsigned int         length)
+{
+  CstPdfStream *self = closure;
+
+  if (self->abandoned || self->error != NULL)
+    return CAIRO_STATUS_WRITE_ERROR;
+  if (!g_output_stream_write_all (self->out, data, length, NULL, self->cancellable, &self->error))
+    return CAIRO_STATUS_WRITE_ERROR;
+  return CAIRO_STATUS_SUCCESS;
+}
+
+static gboolean
+failed (CstPdfStream *self)
+{
+  return self->error != NULL || self->finished ||
+         (self->cr != NULL && cairo_status (self->cr) != CAIRO_STATUS_SUCCESS);
+}
+
+static CstPdfStream *
+stream_new (CstPdfPaper   paper,
+            GError      **error)
+{
+  g_autoptr(CstPdfStream) self = g_new0 (CstPdfStream, 1);
+
+  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL ||
+      (self->faces = faces_get (self->fonts, error)) == NULL)
+    return NULL;
+  self->shaper = (CstPdfShaper) { self->fonts, TRUE, unicode_ready, unicode_width, self };
+  self->ellipsis_width = self->fonts->latin_has[0x85] ? self->fonts->latin_widths[0x85]
+                                                      : 3 * self->fonts->latin_widths['.'];
+  /* The sizes libharu gives HPDF_PAGE_SIZE_LETTER and _A4. */
+  self->page_width = paper == CST_PDF_PAPER_A4 ? 595.276 : 612;
+  self->page_height = paper == CST_PDF_PAPER_A4 ? 841.89 : 792;
+  self->margins = (CstPdfMargins) { 54, 54, 48, 54 };
+  self->body_size = 10;
+  self->page = 1;
+  self->y = self->margins.top;
+  self->run = g_string_sized_new (256);
+  return g_steal_pointer (&self);
+}
+
+/**
+ * cst_pdf_stream_new_measure:
+ *
+ * Returns: (transfer full): a writer that lays out without drawing or
+ *   writing anything, to count pages
+ */
+CstPdfStream *
+cst_pdf_stream_new_measure (CstPdfPaper   paper,
+                            GError      **error)
+{
+  return stream_new (paper, error);
+}
+
+/**
+ * cst_pdf_stream_new:
+ * @out: where the PDF goes, page by page; it is flushed by
+ *   cst_pdf_stream_finish(), not closed
+ * @cancellable: (nullable): stops the writing
+ *
+ * Returns: (transfer full): the writer, on its first page
+ */
+CstPdfStream *
+cst_pdf_stream_new (GOutputStream  *out,
+                    CstPdfPaper     paper,
+                    GCancellable   *cancellable,
+                    GError        **error)
+{
+  g_autoptr(CstPdfStream) self = stream_new (paper, error);
+  cairo_font_options_t *options;
+
+  if (self == NULL)
+    return NULL;
+  /* cairo writes a few bytes at a time. */
+  self->out = g_buffered_output_stream_new_sized (out, OUTPUT_BUFFER);
+  g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (self->out), FALSE);
+  self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  self->surface = cairo_pdf_surface_create_for_stream (write_out, self, self->page_width,
+                                                       self->page_height);
+  cairo_pdf_surface_set_metadata (self->surface, CAIRO_PDF_METADATA_CREATOR, "Custodian");
+  self->cr = cairo_create (self->surface);
+  /* Unhinted metrics: the advances cairo uses are the font file's, the
+   * ones layout used. */
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_set_font_options (self->cr, options);
+  cairo_font_options_destroy (options);
+  if (cairo_status (self->cr) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, _("The PDF could not be started: %s"),
+                   cairo_status_to_string (cairo_status (self->cr)));
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+cst_pdf_stream_free (CstPdfStream *self)
+{
+  if (self == NULL)
+    return;
+  /* Destroying an unfinished surface would write its end. */
+  self->abandoned = !self->finished;
+  g_clear_pointer (&self->cr, cairo_destroy);
+  g_clear_pointer (&self->surface, cairo_surface_destroy);
+  g_clear_object (&self->out);
+  g_clear_object (&self->cancellable);
+  g_clear_error (&self->error);
+  g_string_free (self->run, TRUE);
+  g_free (self->footer);
+  g_free (self);
+}
+
+/* The title goes into the PDF's Info dictionary, which any file manager
+ * shows: callers pass the kind of document, never a patient's name. */
+void
+cst_pdf_stream_set_title (CstPdfStream *self,
+                          const char   *title)
+{
+  if (self->surface != NULL)
+    cairo_pdf_surface_set_metadata (self->surface, CAIRO_PDF_METADATA_TITLE, title);
+}
+
+void
+cst_pdf_stream_set_footer (CstPdfStream *self,
+                           const char   *text)
+{
+  g_free (self->footer);
+  self->footer = g_strdup (text);
+}
+
+/* The page total for the footers, from a measure pass over the same
+ * content; cst_pdf_stream_finish() fails if the pages drawn differ. */
+void
+cst_pdf_stream_set_n_pages (CstPdfStream *self,
+                            guint         n_pages)
+{
+  self->n_pages_expected = n_pages;
+}
+
+guint
+cst_pdf_stream_get_n_pages (CstPdfStream *self)
+{
+  return self->page;
+}
+
+/* --- drawing text --- */
+
+static double
+content_bottom (CstPdfStream *self)
+{
+  return self->page_height - self->margins.bottom - CST_PDF_FOOTER_HEIGHT;
+}
+
+static double
+content_width (CstPdfStream *self)
+{
+  return self->page_width - self->margins.left - self->margins.right;
+}
+
+static void
+set_grey (CstPdfStream *self,
+          double        grey)
+{
+  if (self->cr != NULL)
+    cairo_set_source_rgb (self->cr, grey, grey, grey);
+}
+
+static void
+flush_run (CstPdfStream *self,
+           guint         font,
+           gboolean      bold,
+           double        x,
+           double        baseline,
+           double        size)
+{
+  cairo_font_face_t *face = self->faces->face[font][bold ? 1 : 0];
+
+  if (self->run->len == 0)
+    return;
+  if (face != self->state_face || size != self->state_size)
+    {
+      cairo_set_font_face (self->cr, face);
+      cairo_set_font_size (self->cr, size);
+      self->state_face = face;
+      self->state_size = size;
+    }
+  cairo_move_to (self->cr, x, baseline);
+  cairo_show_text (self->cr, self->run->str);
+  g_string_truncate (self->run, 0);
+}
+
+/* One line of glyphs, run by run: a run is what one font draws, placed
+ * at the x the layout computed; justified lines also break at spaces. */
+static void
+draw_line (CstPdfStream     *self,
+           GArray           *glyphs,
+           const CstPdfLine *line,
+           double            x,
+           double            baseline,
+           double            size,
+           gboolean          bold,
+           double            extra_per_space)
+{
+  g_autofree guint *order = NULL;
+  guint font = CST_PDF_GLYPH_LATIN;
+  double run_width = 0;
+
+  if (self->cr == NULL || failed (self))
+    return;
+  order = cst_pdf_visual_order (glyphs, line);
+  for (guint i = 0; i < line->end - line->start; i++)
+    {
+      const CstPdfGlyph *g = &g_array_index (glyphs, CstPdfGlyph,
+                                             order ? order[i] : line->start + i);
+
+      if (g->font != font || (g->space && extra_per_space > 0))
+        {
+          flush_run (self, font, bold, x, baseline, size);
+          x += run_width;
+          run_width = 0;
+          font = g->font;
+        }
+      if (g->space && extra_per_space > 0)
+        {
+          x += cst_pdf_glyph_width (g, size) + extra_per_space;
+          continue;
+        }
+      g_string_append_len (self->run, g->bytes, g->len);
+      run_width += cst_pdf_glyph_width (g, size);
+    }
+  flush_run (self, font, bold, x, baseline, size);
+  if (line->ellipsis)
+    {
+      g_string_assign (self->run, self->fonts->latin_has[0x85] ? "…" : "...");
+      flush_run (self, CST_PDF_GLYPH_LATIN, bold, x + run_width, baseline, size);
+    }
+}
+
+static GArray *
+shape (CstPdfStream *self,
+       const char   *text)
+{
+  return cst_pdf_shape_text (&self->shaper, text);
+}
+
+static double
+style_size (CstPdfStream      *self,
+            const CstPdfStyle *style)
+{
+  return style && style->size > 0 ? style->size : self->body_size;
+}
+
+/* --- pages --- */
+
+static void
+draw_footer (CstPdfStream *self,
+             gboolean      last)
+{
+  CstPdfStyle style = { self->body_size * 0.75, FALSE, 0.4, CST_PDF_ALIGN_RIGHT, 0, 0, 0, 1 };
+  double baseline = self->page_height - self->margins.bottom - 4;
+  double width = content_width (self);
+  g_autofree char *label = NULL;
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  double label_width = 0;
+
+  /* Without a measured total, "Page X" on every page but the last, which
+   * then knows it is the last and says "Page X of X". */
+  if (self->n_pages_expected > 0 || last)
+    label = cst_pdf_page_label (_("Page {page} of {pages}"), self->page,
+                                self->n_pages_expected > 0 ? self->n_pages_expected : self->page);
+  else
+    label = cst_pdf_page_label (_("Page {page}"), self->page, 0);
+  glyphs = shape (self, label);
+  for (guint i = 0; i < glyphs->len; i++)
+    label_width += cst_pdf_glyph_width (&g_array_index (glyphs, CstPdfGlyph, i), style.size);
+  cst_pdf_stream_draw_text (self, self->margins.left + width, baseline, label, &style);
+  if (self->footer == NULL || *self->footer == '\0')
+    return;
+  g_clear_pointer (&glyphs, g_array_unref);
+  glyphs = shape (self, self->footer);
+  lines = cst_pdf_wrap_glyphs (glyphs, style.size, MAX (width - label_width - 18, 36), 1,
+                               self->ellipsis_width);
+  set_grey (self, style.grey);
+  draw_line (self, glyphs, &g_array_index (lines, CstPdfLine, 0), self->margins.left, baseline,
+             style.size, FALSE, 0);
+}
+
+/* Ends the page: its footer, then cairo writes it out and forgets it. */
+static void
+end_page (CstPdfStream *self,
+          gboolean      last)
+{
+  if (self->cr == NULL || failed (self))
+    return;
+  draw_footer (self, last);
+  cairo_show_page (self->cr);
+}
+
+static void
+new_page (CstPdfStream *self)
+{
+  if (failed (self))
+    return;
+  end_page (self, FALSE);
+  self->page++;
+  self->page_used = FALSE;
+  self->y = self->margins.top;
+}
+
+void
+cst_pdf_stream_page_break (CstPdfStream *self)
+{
+  if (self->page_used)
+    new_page (self);
+}
+
+/* Starts a new page unless @height still fits; what is taller than a
+ * page starts at the top of the current one if it is still empty. */
+static void
+ensure_space (CstPdfStream *self,
+              double        height)
+{
+  if (self->y + height > content_bottom (self) && self->page_used)
+    new_page (self);
+  self->page_used = TRUE;
+}
+
+/* --- flowing text --- */
+
+static void
+draw_lines (CstPdfStream      *self,
+            GArray            *glyphs,
+            GArray            *lines,
+            double             x,
+            double             width,
+            const CstPdfStyle *style)
+{
+  double size = style_size (self, style);
+  double leading = size * CST_PDF_LEADING;
+  double ellipsis = self->ellipsis_width * size / 1000.0;
+
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const CstPdfLine *line = &g_array_index (lines, CstPdfLine, i);
+      double extra = 0;
+
+      ensure_space (self, leading);
+      if (style->align == CST_PDF_ALIGN_JUSTIFY && !line->last && line->n_spaces > 0)
+        extra = (width - line->width) / line->n_spaces;
+      set_grey (self, style->grey);
+      draw_line (self, glyphs, line, cst_pdf_line_x (line, x, width, style->align, ellipsis),
+                 self->y + size * 0.9, size, style->bold, extra);
+      self->y += leading;
+    }
+}
+
+void
+cst_pdf_stream_text (CstPdfStream      *self,
+                     const char        *text,
+                     const CstPdfStyle *style)
+{
+  static const CstPdfStyle plain = { 0 };
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  double size, width, indent;
+
+  if (failed (self))
+    return;
+  style = style ? style : &plain;
+  size = style_size (self, style);
+  indent = CLAMP (style->indent, 0, content_width (self) / 2);
+  width = content_width (self) - indent;
+  glyphs = shape (self, text);
+  lines = cst_pdf_wrap_glyphs (glyphs, size, width, style->max_lines, self->ellipsis_width);
+  if (self->page_used)
+    self->y += style->space_before;
+  /* Keep a short paragraph together, and never strand a heading. */
+  ensure_space (self, size * CST_PDF_LEADING * MIN (lines->len + (style->bold ? 2 : 0), 4u));
+  draw_lines (self, glyphs, lines, self->margins.left + indent, width, style);
+  self->y += style->space_after;
+}
+
+void
+cst_pdf_stream_heading (CstPdfStream *self,
+                        const char   *text)
+{
+  CstPdfStyle style = { self->body_size * 1.35, TRUE, 0, CST_PDF_ALIGN_LEFT, 8, 4, 0, 3 };
+
+  cst_pdf_stream_text (self, text, &style);
+}
+
+void
+cst_pdf_stream_paragraph (CstPdfStream *self,
+                          const char   *text)
+{
+  CstPdfStyle style = { 0, FALSE, 0, CST_PDF_ALIGN_JUSTIFY, 0, self->body_size * 0.6, 0, 0 };
+
+  cst_pdf_stream_text (self, text, &style);
+}
+
+void
+cst_pdf_stream_rule (CstPdfStream *self)
+{
+  if (failed (self))
+    return;
+  ensure_space (self, 8);
+  self->y += 4;
+  if (self->cr != NULL)
+    {
+      cairo_set_source_rgb (self->cr, 0.6, 0.6, 0.6);
+      cairo_set_line_width (self->cr, 0.5);
+      cairo_move_to (self->cr, self->margins.left, self->y);
+      cairo_line_to (self->cr, self->page_width - self->margins.right, self->y);
+      cairo_stroke (self->cr);
+    }
+  self->y += 4;
+}
+
+/* One line at a baseline; @style's alignment is relative to @x. */
+void
+cst_pdf_stream_draw_text (CstPdfStream      *self,
+                          double             x,
+                          double             baseline,
+                          const char        *text,
+                          const CstPdfStyle *style)
+{
+  double size = style_size (self, style);
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  const CstPdfLine *line;
+
+  if (self->cr == NULL || failed (self))
+    return;
+  glyphs = shape (self, text);
+  lines = cst_pdf_wrap_glyphs (glyphs, size, self->page_width, 1, self->ellipsis_width);
+  line = &g_array_index (lines, CstPdfLine, 0);
+  if (style && style->align == CST_PDF_ALIGN_RIGHT)
+    x -= line->width;
+  else if (style && style->align == CST_PDF_ALIGN_CENTER)
+    x -= line->width / 2;
+  set_grey (self, style ? style->grey : 0);
+  draw_line (self, glyphs, line, x, baseline, size, style && style->bold, 0);
+}
+
+/* --- free drawing --- */
+
+/**
+ * cst_pdf_stream_reserve:
+ * @area: (out): the block, its y at the top edge
+ *
+ * Returns: %FALSE if @height does not fit on a page
+ */
+gboolean
+cst_pdf_stream_reserve (CstPdfStream *self,
+                        double        height,
+                        CstPdfRect   *area)
+{
+  if (failed (self) || height > content_bottom (self) - self->margins.top)
+    return FALSE;
+  ensure_space (self, height);
+  area->x = self->margins.left;
+  area->y = self->y;
+  area->width = content_width (self);
+  area->height = height;
+  self->y += height;
+  /* The caller will draw with the context: forget the text state. */
+  self->state_face = NULL;
+  return TRUE;
+}
+
+/**
+ * cst_pdf_stream_get_cairo:
+ *
+ * Returns: (transfer none) (nullable): the context of the current page,
+ *   %NULL while measuring or after a failure
+ */
+cairo_t *
+cst_pdf_stream_get_cairo (CstPdfStream *self)
+{
+  return failed (self) ? NULL : self->cr;
+}
+
+/* --- tables --- */
+
+typedef struct
+{
+  GArray *glyphs;
+  GArray *lines;
+} Cell;
+
+static double
+lay_out_cells (CstPdfStreamTable *table,
+               const char *const *cells,
+               double             size,
+               Cell              *out)
+{
+  guint most = 1;
+
+  for (guint i = 0; i < table->n_columns; i++)
+    {
+      out[i].glyphs = shape (table->pdf, cells && cells[i] ? cells[i] : "");
+      out[i].lines = cst_pdf_wrap_glyphs (out[i].glyphs, size,
+                                          MAX (table->width[i] - 2 * CST_PDF_CELL_PAD_X, 1),
+                                          CST_PDF_CELL_MAX_LINES, table->pdf->ellipsis_width);
+      most = MAX (most, out[i].lines->len);
+    }
+  return most * size * CST_PDF_LEADING + 2 * CST_PDF_CELL_PAD_Y;
+}
+
+static void
+clear_cells (Cell  *cells,
+             guint  n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_clear_pointer (&cells[i].glyphs, g_array_unref);
+      g_clear_pointer (&cells[i].lines, g_array_unref);
+    }
+}
+
+static void
+draw_cells (CstPdfStreamTable *table,
+            Cell              *cells,
+            double             top,
+            double             size,
+            gboolean           bold,
+            double             grey)
+{
+  CstPdfStream *pdf = table->pdf;
+  double leading = size * CST_PDF_LEADING;
+  double ellipsis = pdf->ellipsis_width * size / 1000.0;
+
+  if (pdf->cr == NULL)
+    return;
+  set_grey (pdf, grey);
+  for (guint c = 0; c < table->n_columns; c++)
+    for (guint l = 0; l < cells[c].lines->len; l++)
+      {
+        const CstPdfLine *line = &g_array_index (cells[c].lines, CstPdfLine, l);
+        double x = cst_pdf_line_x (line, table->x[c] + CST_PDF_CELL_PAD_X,
+                                   table->width[c] - 2 * CST_PDF_CELL_PAD_X, table->align[c],
+                                   ellipsis);
+
+        draw_line (pdf, cells[c].glyphs, line, x,
+                   top + CST_PDF_CELL_PAD_Y + size * 0.9 + l * leading, size, bold, 0);
+      }
+}
+
+static void
+horizontal_rule (CstPdfStreamTable *table,
+                 double             y,
+                 double             grey,
+                 double             width)
+{
+  cairo_t *cr = table->pdf->cr;
+  double right = table->x[table->n_columns - 1] + table->width[table->n_columns - 1];
+
+  if (cr == NULL || failed (table->pdf))
+    return;
+  cairo_set_source_rgb (cr, grey, grey, grey);
+  cairo_set_line_width (cr, width);
+  cairo_move_to (cr, table->x[0], y);
+  cairo_line_to (cr, right, y);
+  cairo_stroke (cr);
+}
+
+static void
+draw_header (CstPdfStreamTable *table)
+{
+  CstPdfStream *pdf = table->pdf;
+  g_autofree Cell *cells = g_new0 (Cell, table->n_columns);
+  double height, right;
+
+  if (!table->has_header || failed (pdf))
+    return;
+  height = lay_out_cells (table, (const char *const *) table->titles, table->size, cells);
+  right = table->x[table->n_columns - 1] + table->width[table->n_columns - 1];
+  if (pdf->cr != NULL)
+    {
+      cairo_set_source_rgb (pdf->cr, 0.9, 0.9, 0.9);
+      cairo_rectangle (pdf->cr, table->x[0], pdf->y, right - table->x[0], height);
+      cairo_fill (pdf->cr);
+    }
+  draw_cells (table, cells, pdf->y, table->size, TRUE, 0);
+  pdf->y += height;
+  pdf->page_used = TRUE;
+  clear_cells (cells, table->n_columns);
+}
+
+/**
+ * cst_pdf_stream_table_begin:
+ * @columns: (array length=n_columns): titles, width shares and alignment
+ *
+ * Returns: (transfer full): the table; rows follow, each new page
+ *   repeats the header row, and cst_pdf_stream_table_end() frees it
+ */
+CstPdfStreamTable *
+cst_pdf_stream_table_begin (CstPdfStream       *self,
+                            const CstPdfColumn *columns,
+                            guint               n_columns)
+{
+  CstPdfStreamTable *table;
+
+  g_return_val_if_fail (n_columns > 0, NULL);
+  table = g_new0 (CstPdfStreamTable, 1);
+  table->pdf = self;
+  table->n_columns = n_columns;
+  table->x = g_new0 (double, n_columns);
+  table->width = g_new0 (double, n_columns);
+  table->align = g_new0 (CstPdfAlign, n_columns);
+  table->titles = g_new0 (char *, n_columns + 1);
+  table->size = self->body_size * 0.9;
+  for (guint i = 0; i < n_columns; i++)
+    {
+      table->align[i] = columns[i].align;
+      table->titles[i] = g_strdup (columns[i].title ? columns[i].title : "");
+      table->has_header |= columns[i].title != NULL;
+    }
+  cst_pdf_place_columns (columns, n_columns, self->margins.left, content_width (self),
+                         table->x, table->width);
+  /* A header alone at the foot of a page helps nobody. */
+  if (self->page_used && self->y + 4 * table->size * CST_PDF_LEADING > content_bottom (self))
+    new_page (self);
+  draw_header (table);
+  return table;
+}
+
+void
+cst_pdf_stream_table_row (CstPdfStreamTable *table,
+                          const char *const *cells,
+                          CstPdfRowStyle     style)
+{
+  CstPdfStream *pdf = table->pdf;
+  g_autofree Cell *laid = NULL;
+  double size = style == CST_PDF_ROW_SUBTLE ? pdf->body_size * 0.75 : table->size;
+  double height, above = style == CST_PDF_ROW_TOTAL ? 3 : 0;
+
+  if (failed (pdf))
+    return;
+  laid = g_new0 (Cell, table->n_columns);
+  height = lay_out_cells (table, cells, size, laid) + above;
+  if (pdf->y + height > content_bottom (pdf) && pdf->page_used)
+    {
+      new_page (pdf);
+      draw_header (table);
+    }
+  pdf->page_used = TRUE;
+  if (style == CST_PDF_ROW_TOTAL)
+    horizontal_rule (table, pdf->y + 1, 0, 0.8);
+  pdf->y += above;
+  draw_cells (table, laid, pdf->y, size,
+              style == CST_PDF_ROW_BOLD || style == CST_PDF_ROW_TOTAL,
+              style == CST_PDF_ROW_SUBTLE ? 0.4 : 0);
+  pdf->y += height - above;
+  if (style == CST_PDF_ROW_NORMAL)
+    horizontal_rule (table, pdf->y, 0.85, 0.4);
+  clear_cells (laid, table->n_columns);
+}
+
+void
+cst_pdf_stream_table_end (CstPdfStreamTable *table)
+{
+  if (table == NULL)
+    return;
+  table->pdf->y += 6;
+  g_free (table->x);
+  g_free (table->width);
+  g_free (table->align);
+  g_strfreev (table->titles);
+  g_free (table);
+}
+
+/* --- the end --- */
+
+static gboolean
+check_page_count (CstPdfStream  *self,
+                  GError       **error)
+{
+  if (self->n_pages_expected == 0 || self->n_pages_expected == self->page)
+    return TRUE;
+  g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_LAYOUT,
+               _("The PDF has %u pages, but its footers say %u."), self->page,
+               self->n_pages_expected);
+  return FALSE;
+}
+
+/**
+ * cst_pdf_stream_finish:
+ *
+ * Ends the last page, writes the fonts and the cross-reference table, and
+ * flushes the output stream.  A document whose pages do not match the
+ * total given to cst_pdf_stream_set_n_pages() is an error: its footers
+ * would be wrong.  Nothing can be added after.
+ */
+gboolean
+cst_pdf_stream_finish (CstPdfStream  *self,
+                       GError       **error)
+{
+  cairo_status_t status;
+
+  if (self->cr == NULL)
+    {
+      self->finished = TRUE;
+      return TRUE;
+    }
+  if (!failed (self))
+    {
+      end_page (self, TRUE);
+      cairo_surface_finish (self->surface);
+    }
+  self->finished = TRUE;
+  status = cairo_surface_status (self->surface);
+  if (self->error == NULL && status == CAIRO_STATUS_SUCCESS)
+    g_output_stream_flush (self->out, self->cancellable, &self->error);
+  if (self->error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&self->error));
+      return FALSE;
+    }
+  if (status != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, _("The PDF could not be made: %s"),
+                   cairo_status_to_string (status));
+      return FALSE;
+    }
+  return check_page_count (self, error);
+}

@@ -1,0 +1,81 @@
+/* cst-pdf-stream.h — a PDF writer that writes each page out when it is
+ * finished, for documents too long to hold in memory (the fee report of a
+ * year: tens of thousands of pages)
+ *
+ * It looks like CstPdf (same fonts, text styles, tables, rules, footers)
+ * but is drawn with cairo's PDF surface, which records only the current
+ * page and writes it to the output stream at cairo_show_page(): memory
+ * stays flat in the number of pages.  What it cannot do is go back to a
+ * finished page, so "Page X of Y" needs Y before the first page ends:
+ * cst_pdf_stream_set_n_pages(), from a measure-only pass
+ * (cst_pdf_stream_new_measure()) that lays out the same content without
+ * drawing it.  Without it, footers read "Page X" and the last page states
+ * the total.
+ *
+ * Coordinates are cairo's: points from the top left corner of the page,
+ * y growing downwards.  Private to the model library; no GTK.
+ */
+#pragma once
+
+#include <cairo.h>
+#include <gio/gio.h>
+
+#include "custodian/cst-pdf.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CstPdfStream CstPdfStream;
+typedef struct _CstPdfStreamTable CstPdfStreamTable;
+
+CstPdfStream      *cst_pdf_stream_new            (GOutputStream      *out,
+                                                  CstPdfPaper         paper,
+                                                  GCancellable       *cancellable,
+                                                  GError            **error);
+CstPdfStream      *cst_pdf_stream_new_measure    (CstPdfPaper         paper,
+                                                  GError            **error);
+void               cst_pdf_stream_free           (CstPdfStream       *self);
+
+void               cst_pdf_stream_set_title      (CstPdfStream       *self,
+                                                  const char         *title);
+void               cst_pdf_stream_set_footer     (CstPdfStream       *self,
+                                                  const char         *text);
+void               cst_pdf_stream_set_n_pages    (CstPdfStream       *self,
+                                                  guint               n_pages);
+
+void               cst_pdf_stream_heading        (CstPdfStream       *self,
+                                                  const char         *text);
+void               cst_pdf_stream_paragraph      (CstPdfStream       *self,
+                                                  const char         *text);
+void               cst_pdf_stream_text           (CstPdfStream       *self,
+                                                  const char         *text,
+                                                  const CstPdfStyle  *style);
+void               cst_pdf_stream_rule           (CstPdfStream       *self);
+void               cst_pdf_stream_page_break     (CstPdfStream       *self);
+
+/* Vector drawing (charts): reserve a block of the flow, then draw into
+ * @area with the cairo context, which is %NULL while measuring. */
+gboolean           cst_pdf_stream_reserve        (CstPdfStream       *self,
+                                                  double              height,
+                                                  CstPdfRect         *area);
+cairo_t           *cst_pdf_stream_get_cairo      (CstPdfStream       *self);
+void               cst_pdf_stream_draw_text      (CstPdfStream       *self,
+                                                  double              x,
+                                                  double              baseline,
+                                                  const char         *text,
+                                                  const CstPdfStyle  *style);
+
+CstPdfStreamTable *cst_pdf_stream_table_begin    (CstPdfStream       *self,
+                                                  const CstPdfColumn *columns,
+                                                  guint               n_columns);
+void               cst_pdf_stream_table_row      (CstPdfStreamTable  *table,
+                                                  const char *const  *cells,
+                                                  CstPdfRowStyle      style);
+void               cst_pdf_stream_table_end      (CstPdfStreamTable  *table);
+
+guint              cst_pdf_stream_get_n_pages    (CstPdfStream       *self);
+gboolean           cst_pdf_stream_finish         (CstPdfStream       *self,
+                                                  GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPdfStream, cst_pdf_stream_free)
+
+G_END_DECLS
