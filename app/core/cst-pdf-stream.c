@@ -33,20 +33,27 @@
 
 #define OUTPUT_BUFFER (64 * 1024)
 
-/* The fonts as cairo faces, loaded once per process.  cairo keeps font
- * faces alive in its own caches after a document is done, so their
- * FreeType faces (and the library) must outlive any one document. */
+/* Each writer opens the two font files with its own FreeType library.
+ * cairo keeps font faces in its caches after a document is done, so a
+ * FreeType face is closed when cairo drops its face, and the library when
+ * its last face is closed. */
 typedef struct
 {
-  FT_Library         library;
-  cairo_font_face_t *face[2][2];   /* [CST_PDF_GLYPH_LATIN/UNICODE][bold] */
-  char              *problem;      /* why the Latin font could not be loaded */
-} Faces;
+  FT_Library library;
+  gint       refs;
+} FontLibrary;
+
+typedef struct
+{
+  FT_Face      face;
+  FontLibrary *library;
+} FaceOwner;
 
 struct _CstPdfStream
 {
   const CstPdfFonts *fonts;
-  const Faces       *faces;
+  FontLibrary       *library;
+  cairo_font_face_t *faces[2][2];  /* [CST_PDF_GLYPH_LATIN/UNICODE][bold] */
   CstPdfShaper       shaper;
   GOutputStream     *out;          /* NULL while measuring */
   GCancellable      *cancellable;
@@ -86,32 +93,55 @@ struct _CstPdfStreamTable
 /* --- fonts --- */
 
 static void
-done_face (void *ft)
+library_unref (FontLibrary *library)
 {
-  FT_Done_Face (ft);
+  if (g_atomic_int_dec_and_test (&library->refs))
+    {
+      FT_Done_FreeType (library->library);
+      g_free (library);
+    }
+}
+
+static void
+face_owner_free (void *data)
+{
+  FaceOwner *owner = data;
+
+  FT_Done_Face (owner->face);
+  library_unref (owner->library);
+  g_free (owner);
 }
 
 static cairo_font_face_t *
-face_from (FT_Library    library,
-           const char   *path,
-           GBytes       *data,
-           gboolean      bold)
+face_from (FontLibrary *library,
+           const char  *path,
+           GBytes      *data,
+           gboolean     bold)
 {
   static const cairo_user_data_key_t key;
   cairo_font_face_t *face;
+  FaceOwner *owner;
   FT_Face ft = NULL;
   FT_Error status;
 
   if (data != NULL)
-    status = FT_New_Memory_Face (library, g_bytes_get_data (data, NULL),
+    status = FT_New_Memory_Face (library->library, g_bytes_get_data (data, NULL),
                                  (FT_Long) g_bytes_get_size (data), 0, &ft);
   else
-    status = FT_New_Face (library, path, 0, &ft);
+    status = FT_New_Face (library->library, path, 0, &ft);
   if (status != 0 || ft == NULL)
     return NULL;
   face = cairo_ft_font_face_create_for_ft_face (ft, FT_LOAD_NO_HINTING);
-  /* The FreeType face lives exactly as long as cairo's face. */
-  cairo_font_face_set_user_data (face, &key, ft, done_face);
+  owner = g_new0 (FaceOwner, 1);
+  owner->face = ft;
+  owner->library = library;
+  g_atomic_int_inc (&library->refs);
+  if (cairo_font_face_set_user_data (face, &key, owner, face_owner_free) != CAIRO_STATUS_SUCCESS)
+    {
+      face_owner_free (owner);
+      cairo_font_face_destroy (face);
+      return NULL;
+    }
   /* Bold is the regular outline made heavier, as CstPdf draws it (one
    * font file per document keeps documents small). */
   if (bold)
@@ -119,45 +149,35 @@ face_from (FT_Library    library,
   return face;
 }
 
-static gpointer
-load_faces (gpointer data)
+/* Both writers of a document (measuring and drawing) load the same faces,
+ * so both agree on whether the fallback font can be used. */
+static gboolean
+load_faces (CstPdfStream  *self,
+            GError       **error)
 {
-  const CstPdfFonts *fonts = data;
-  Faces *faces = g_new0 (Faces, 1);
-
-  if (FT_Init_FreeType (&faces->library) != 0)
+  self->library = g_new0 (FontLibrary, 1);
+  self->library->refs = 1;
+  if (FT_Init_FreeType (&self->library->library) != 0)
     {
-      faces->problem = g_strdup ("FreeType could not start");
-      return faces;
+      g_free (g_steal_pointer (&self->library));
+      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_FONT, _("The font library could not start."));
+      return FALSE;
     }
   for (guint bold = 0; bold < 2; bold++)
     {
-      faces->face[CST_PDF_GLYPH_LATIN][bold] = face_from (faces->library, fonts->latin_source,
+      self->faces[CST_PDF_GLYPH_LATIN][bold] = face_from (self->library, self->fonts->latin_source,
                                                           NULL, bold);
-      if (fonts->unicode_data != NULL)
-        faces->face[CST_PDF_GLYPH_UNICODE][bold] = face_from (faces->library, NULL,
-                                                              fonts->unicode_data, bold);
+      if (self->fonts->unicode_data != NULL)
+        self->faces[CST_PDF_GLYPH_UNICODE][bold] = face_from (self->library, NULL,
+                                                              self->fonts->unicode_data, bold);
     }
-  if (faces->face[CST_PDF_GLYPH_LATIN][0] == NULL || faces->face[CST_PDF_GLYPH_LATIN][1] == NULL)
-    faces->problem = g_strdup_printf ("FreeType could not open %s", fonts->latin_source);
-  return faces;
-}
-
-static const Faces *
-faces_get (const CstPdfFonts  *fonts,
-           GError            **error)
-{
-  static GOnce once = G_ONCE_INIT;
-  const Faces *faces = g_once (&once, load_faces, (gpointer) fonts);
-
-  if (faces->problem != NULL)
+  if (self->faces[CST_PDF_GLYPH_LATIN][0] == NULL || self->faces[CST_PDF_GLYPH_LATIN][1] == NULL)
     {
       g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_FONT,
-                   _("The font %s could not be loaded (%s)."), fonts->latin_source,
-                   faces->problem);
-      return NULL;
+                   _("The font %s could not be loaded."), self->fonts->latin_source);
+      return FALSE;
     }
-  return faces;
+  return TRUE;
 }
 
 static gboolean
@@ -165,8 +185,8 @@ unicode_ready (gpointer data)
 {
   CstPdfStream *self = data;
 
-  return self->faces->face[CST_PDF_GLYPH_UNICODE][0] != NULL &&
-         self->faces->face[CST_PDF_GLYPH_UNICODE][1] != NULL;
+  return self->faces[CST_PDF_GLYPH_UNICODE][0] != NULL &&
+         self->faces[CST_PDF_GLYPH_UNICODE][1] != NULL;
 }
 
 /* From the font file's own metrics, as the Latin widths are, so that
@@ -211,8 +231,8 @@ stream_new (CstPdfPaper   paper,
 {
   g_autoptr(CstPdfStream) self = g_new0 (CstPdfStream, 1);
 
-  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL ||
-      (self->faces = faces_get (self->fonts, error)) == NULL)
+  self->run = g_string_sized_new (256);
+  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL || !load_faces (self, error))
     return NULL;
   self->shaper = (CstPdfShaper) { self->fonts, TRUE, unicode_ready, unicode_width, self };
   self->ellipsis_width = self->fonts->latin_has[0x85] ? self->fonts->latin_widths[0x85]
@@ -224,7 +244,6 @@ stream_new (CstPdfPaper   paper,
   self->body_size = 10;
   self->page = 1;
   self->y = self->margins.top;
-  self->run = g_string_sized_new (256);
   return g_steal_pointer (&self);
 }
 
@@ -296,6 +315,10 @@ cst_pdf_stream_free (CstPdfStream *self)
   g_clear_object (&self->out);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
+  for (guint font = 0; font < 2; font++)
+    for (guint bold = 0; bold < 2; bold++)
+      g_clear_pointer (&self->faces[font][bold], cairo_font_face_destroy);
+  g_clear_pointer (&self->library, library_unref);
   g_string_free (self->run, TRUE);
   g_free (self->footer);
   g_free (self);
@@ -364,7 +387,7 @@ flush_run (CstPdfStream *self,
            double        baseline,
            double        size)
 {
-  cairo_font_face_t *face = self->faces->face[font][bold ? 1 : 0];
+  cairo_font_face_t *face = self->faces[font][bold ? 1 : 0];
 
   if (self->run->len == 0)
     return;
@@ -491,7 +514,8 @@ end_page (CstPdfStream *self,
 static void
 new_page (CstPdfStream *self)
 {
-  if (failed (self))
+  /* Output streams need not look at the cancellable; check once a page. */
+  if (failed (self) || g_cancellable_set_error_if_cancelled (self->cancellable, &self->error))
     return;
   end_page (self, FALSE);
   self->page++;
@@ -895,7 +919,7 @@ cst_pdf_stream_finish (CstPdfStream  *self,
       self->finished = TRUE;
       return TRUE;
     }
-  if (!failed (self))
+  if (!failed (self) && !g_cancellable_set_error_if_cancelled (self->cancellable, &self->error))
     {
       end_page (self, TRUE);
       cairo_surface_finish (self->surface);

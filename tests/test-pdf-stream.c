@@ -1,0 +1,386 @@
+/* test-pdf-stream.c — the streaming PDF writer on its own: text in both
+ * fonts read back with Poppler, tables across pages with their header,
+ * "Page X of Y" from a measuring pass, pages written before the document
+ * ends, cancellation and metadata */
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <cairo.h>
+
+#include "cst-pdf-private.h"
+#include "cst-pdf-stream.h"
+#include "cst-test-pdf.h"
+
+static const CstPdfColumn columns[] = {
+  { "Reference", 0.3, CST_PDF_ALIGN_LEFT },
+  { "Description", 0.5, CST_PDF_ALIGN_LEFT },
+  { "Amount", 0.2, CST_PDF_ALIGN_RIGHT },
+};
+
+static CstPdfStream *
+new_writer (GOutputStream *out,
+            GCancellable  *cancellable)
+{
+  g_autoptr(GError) error = NULL;
+  CstPdfStream *pdf = cst_pdf_stream_new (out, CST_PDF_PAPER_LETTER, cancellable, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (pdf);
+  return pdf;
+}
+
+static GBytes *
+finish (CstPdfStream  *pdf,
+        GOutputStream *out)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_pdf_stream_finish (pdf, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (out));
+}
+
+/* A heading, a paragraph and @n_rows table rows of every style, the
+ * same on a measuring and a drawing writer. */
+static void
+write_document (CstPdfStream *pdf,
+                guint         n_rows)
+{
+  CstPdfStreamTable *table;
+
+  cst_pdf_stream_set_footer (pdf, "Stream test");
+  cst_pdf_stream_heading (pdf, "Detail");
+  cst_pdf_stream_paragraph (pdf, "Every row below is numbered, so a lost or repeated row shows.");
+  table = cst_pdf_stream_table_begin (pdf, columns, G_N_ELEMENTS (columns));
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("row-%04u", i);
+      g_autofree char *money = cst_pdf_format_money (1000 + i);
+      const char *cells[] = { ref, "Paper copies, pages 1–20, a description long enough to wrap "
+                                   "onto a second line of the cell", money };
+      CstPdfRowStyle style = (CstPdfRowStyle) (i % 4);
+
+      cst_pdf_stream_table_row (table, cells, style);
+    }
+  cst_pdf_stream_table_end (table);
+}
+
+static guint
+measure (guint n_rows)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstPdfStream) pdf = cst_pdf_stream_new_measure (CST_PDF_PAPER_LETTER, &error);
+
+  g_assert_no_error (error);
+  write_document (pdf, n_rows);
+  g_assert_null (cst_pdf_stream_get_cairo (pdf));
+  g_assert_true (cst_pdf_stream_finish (pdf, &error));
+  return cst_pdf_stream_get_n_pages (pdf);
+}
+
+static GBytes *
+render (guint n_rows,
+        guint n_pages)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) pdf = new_writer (out, NULL);
+
+  cst_pdf_stream_set_n_pages (pdf, n_pages);
+  write_document (pdf, n_rows);
+  return finish (pdf, out);
+}
+
+/* Latin text in the Latin font, Cyrillic and Greek from the Unicode
+ * fallback font, a character neither has as the replacement mark; all of
+ * it comes back out of the PDF, and both font files are embedded. */
+static void
+test_text_and_fallback (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) pdf = new_writer (out, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GString) fonts = g_string_new (NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *fallback = g_path_get_basename (cst_pdf_get_fallback_font_path ());
+  g_autofree char *latin = g_path_get_basename (cst_pdf_get_font_path ());
+  PopplerFontInfo *info;
+  PopplerFontsIter *iter = NULL;
+  CstPdfStyle bold = { .bold = TRUE };
+
+  g_assert_nonnull (cst_pdf_get_fallback_font_path ());
+  cst_pdf_stream_heading (pdf, "Zoë Ångström — 1.234,56 €");
+  cst_pdf_stream_paragraph (pdf, "Patient Дмитрий Иванов, Ωμέγα; smile \xF0\x9F\x98\x80 end.");
+  cst_pdf_stream_text (pdf, "Bold Дмитрий", &bold);
+  bytes = finish (pdf, out);
+  cst_test_pdf_assert_qpdf_clean (bytes);
+  doc = cst_test_pdf_open (bytes);
+  text = cst_test_pdf_text (doc);
+  g_assert_nonnull (strstr (text, "Zoë Ångström — 1.234,56 €"));
+  g_assert_nonnull (strstr (text, "Дмитрий Иванов"));
+  g_assert_nonnull (strstr (text, "Ωμέγα"));
+  g_assert_nonnull (strstr (text, "Bold Дмитрий"));
+  /* U+1F600 is in neither font: the visible replacement mark. */
+  g_assert_nonnull (strstr (text, "smile \xEF\xBF\xBD end."));
+
+  info = poppler_font_info_new (doc);
+  while (poppler_font_info_scan (info, 1, &iter))
+    {
+      if (iter == NULL)
+        continue;
+      do
+        {
+          g_string_append_printf (fonts, "%s (%s);", poppler_fonts_iter_get_name (iter),
+                                  poppler_fonts_iter_is_embedded (iter) ? "embedded" : "not embedded");
+          g_assert_true (poppler_fonts_iter_is_embedded (iter));
+        }
+      while (poppler_fonts_iter_next (iter));
+      poppler_fonts_iter_free (iter);
+      iter = NULL;
+    }
+  g_object_unref (info);
+  g_test_message ("fonts: %s (files %s, %s)", fonts->str, latin, fallback);
+  /* The subset names carry the fonts' PostScript names: "LiberationSans"
+   * or "DejaVuSans" from the Latin file, "DejaVuSans" from the fallback. */
+  g_assert_nonnull (strstr (fonts->str, "DejaVuSans"));
+}
+
+/* 300 rows break over several pages; every page after the first starts
+ * with the header row again, and every row appears exactly once, in
+ * order. */
+static void
+test_table_across_pages (void)
+{
+  g_autoptr(GBytes) bytes = render (300, 0);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (bytes);
+  int n_pages = poppler_document_get_n_pages (doc);
+  guint next_row = 0;
+
+  g_assert_cmpint (n_pages, >=, 5);
+  for (int p = 0; p < n_pages; p++)
+    {
+      g_autofree char *text = cst_test_pdf_page_text (doc, p);
+      const char *header = strstr (text, "Reference");
+      const char *first_row = strstr (text, "row-");
+
+      g_assert_nonnull (header);
+      g_assert_nonnull (strstr (header, "Description"));
+      g_assert_nonnull (strstr (header, "Amount"));
+      g_assert_nonnull (first_row);
+      g_assert_true (header < first_row);
+      /* The header once per page. */
+      g_assert_null (strstr (header + 1, "Reference"));
+      for (const char *r = first_row; r != NULL; r = strstr (r + 1, "row-"))
+        {
+          g_autofree char *expected = g_strdup_printf ("row-%04u", next_row);
+
+          g_assert_cmpint (strncmp (r, expected, strlen (expected)), ==, 0);
+          next_row++;
+        }
+    }
+  g_assert_cmpuint (next_row, ==, 300);
+}
+
+/* @label in @text, not followed by another digit ("Page 1" is not in
+ * "Page 12"). */
+static gboolean
+has_label (const char *text,
+           const char *label)
+{
+  for (const char *p = strstr (text, label); p != NULL; p = strstr (p + 1, label))
+    if (!g_ascii_isdigit (p[strlen (label)]))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+assert_footers (PopplerDocument *doc,
+                gboolean         total_everywhere)
+{
+  int n_pages = poppler_document_get_n_pages (doc);
+
+  for (int p = 0; p < n_pages; p++)
+    {
+      g_autofree char *text = cst_test_pdf_page_text (doc, p);
+      g_autofree char *with_total = g_strdup_printf ("Page %d of %d", p + 1, n_pages);
+      g_autofree char *alone = g_strdup_printf ("Page %d", p + 1);
+
+      g_assert_nonnull (strstr (text, "Stream test"));
+      if (total_everywhere || p == n_pages - 1)
+        g_assert_true (has_label (text, with_total));
+      else
+        {
+          g_autofree char *alone_of = g_strconcat (alone, " of", NULL);
+
+          g_assert_true (has_label (text, alone));
+          g_assert_null (strstr (text, alone_of));
+        }
+    }
+}
+
+/* A measuring writer counts the pages the drawing one then makes, so
+ * every footer reads "Page X of Y"; without the count, "Page X" and the
+ * last page gives the total; a wrong count fails the document. */
+static void
+test_footers (void)
+{
+  guint n_pages = measure (300);
+  g_autoptr(GBytes) counted = render (300, n_pages);
+  g_autoptr(GBytes) open_ended = render (300, 0);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (counted);
+  g_autoptr(PopplerDocument) open_doc = cst_test_pdf_open (open_ended);
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) wrong = new_writer (out, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (n_pages, >=, 5);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), ==, (int) n_pages);
+  assert_footers (doc, TRUE);
+  g_assert_cmpint (poppler_document_get_n_pages (open_doc), ==, (int) n_pages);
+  assert_footers (open_doc, FALSE);
+
+  cst_pdf_stream_set_n_pages (wrong, n_pages + 1);
+  write_document (wrong, 300);
+  g_assert_false (cst_pdf_stream_finish (wrong, &error));
+  g_assert_error (error, CST_PDF_ERROR, CST_PDF_ERROR_LAYOUT);
+}
+
+/* The point of the writer: a finished page is written out at once.
+ * After 100 and 300 of 400 pages, before the document is finished, the
+ * output stream has received bytes in proportion (less what the 64 KB
+ * output buffer holds): after 300, more than half the file.  A writer that kept its pages until the end, as
+ * libharu does, would have written nothing yet. */
+static void
+test_pages_are_written_as_they_end (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) pdf = new_writer (out, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  CstPdfStreamTable *table;
+  gsize at_page_100 = 0, at_page_300 = 0, total;
+  guint row = 0;
+
+  table = cst_pdf_stream_table_begin (pdf, columns, G_N_ELEMENTS (columns));
+  while (cst_pdf_stream_get_n_pages (pdf) <= 400)
+    {
+      g_autofree char *ref = g_strdup_printf ("row-%06u", row++);
+      const char *cells[] = { ref, "A line of text that is about as long as a fee line", "$145.14" };
+      guint page = cst_pdf_stream_get_n_pages (pdf);
+
+      cst_pdf_stream_table_row (table, cells, CST_PDF_ROW_NORMAL);
+      /* The first row of page 101 has just ended page 100. */
+      if (page == 100 && cst_pdf_stream_get_n_pages (pdf) == 101)
+        at_page_100 = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out));
+      if (page == 300 && cst_pdf_stream_get_n_pages (pdf) == 301)
+        at_page_300 = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out));
+    }
+  cst_pdf_stream_table_end (table);
+  bytes = finish (pdf, out);
+  total = g_bytes_get_size (bytes);
+  g_test_message ("written after 100 pages: %" G_GSIZE_FORMAT " bytes, after 300: %" G_GSIZE_FORMAT
+                  ", whole file: %" G_GSIZE_FORMAT, at_page_100, at_page_300, total);
+  g_assert_cmpuint (at_page_100, >, 0);
+  g_assert_cmpuint (at_page_300, >, 2 * at_page_100);
+  /* The rest: the last 100 pages, what the buffer held, and the font
+   * subsets, written at the end once every glyph used is known. */
+  g_assert_cmpuint (at_page_300, >, total / 2);
+  doc = cst_test_pdf_open (bytes);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), ==, 401);
+}
+
+/* A cancelled writer stops with G_IO_ERROR_CANCELLED. */
+static void
+test_cancel (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(CstPdfStream) pdf = new_writer (out, cancellable);
+  g_autoptr(GError) error = NULL;
+
+  write_document (pdf, 40);
+  g_cancellable_cancel (cancellable);
+  write_document (pdf, 400);
+  g_assert_false (cst_pdf_stream_finish (pdf, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* Title and creator only; the body's names stay out of the metadata. */
+static void
+test_metadata (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) pdf = new_writer (out, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *title = NULL;
+  const char *const forbidden[] = { "Zoë", "row-", NULL };
+
+  cst_pdf_stream_set_title (pdf, "Fee justification report");
+  cst_pdf_stream_heading (pdf, "Zoë Ångström");
+  write_document (pdf, 10);
+  bytes = finish (pdf, out);
+  doc = cst_test_pdf_open (bytes);
+  title = poppler_document_get_title (doc);
+  g_assert_cmpstr (title, ==, "Fee justification report");
+  cst_test_pdf_assert_clean_metadata (doc, forbidden);
+}
+
+/* A vector block: the area is inside the page and below what came
+ * before, and what is drawn there ends up as paths, not an image. */
+static void
+test_reserve (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) pdf = new_writer (out, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(PopplerPage) page = NULL;
+  CstPdfRect area, too_tall;
+  cairo_t *cr;
+  GList *images;
+
+  cst_pdf_stream_heading (pdf, "Chart");
+  g_assert_true (cst_pdf_stream_reserve (pdf, 150, &area));
+  g_assert_cmpfloat (area.y, >, 54);
+  g_assert_cmpfloat (area.y + area.height, <, 792 - 48);
+  g_assert_false (cst_pdf_stream_reserve (pdf, 2000, &too_tall));
+  cr = cst_pdf_stream_get_cairo (pdf);
+  g_assert_nonnull (cr);
+  cairo_set_source_rgb (cr, 0.2, 0.4, 0.7);
+  cairo_rectangle (cr, area.x, area.y, area.width / 2, area.height);
+  cairo_fill (cr);
+  cst_pdf_stream_paragraph (pdf, "After the chart");
+  bytes = finish (pdf, out);
+  doc = cst_test_pdf_open (bytes);
+  g_assert_cmpint (poppler_document_get_n_pages (doc), ==, 1);
+  page = poppler_document_get_page (doc, 0);
+  images = poppler_page_get_image_mapping (page);
+  g_assert_null (images);
+  poppler_page_free_image_mapping (images);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  setlocale (LC_ALL, "");
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/pdf-stream/text-and-fallback", test_text_and_fallback);
+  g_test_add_func ("/pdf-stream/table-across-pages", test_table_across_pages);
+  g_test_add_func ("/pdf-stream/footers", test_footers);
+  g_test_add_func ("/pdf-stream/pages-are-written-as-they-end", test_pages_are_written_as_they_end);
+  g_test_add_func ("/pdf-stream/cancel", test_cancel);
+  g_test_add_func ("/pdf-stream/metadata", test_metadata);
+  g_test_add_func ("/pdf-stream/reserve", test_reserve);
+  status = g_test_run ();
+  /* cairo's font and surface caches are process-wide; emptying them lets
+   * the leak checkers see only what this program leaked. */
+  cairo_debug_reset_static_data ();
+  return status;
+}
