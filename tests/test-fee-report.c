@@ -506,6 +506,43 @@ test_cancel_and_export_file (void)
   g_rmdir (dir);
 }
 
+static void
+cancel_on_progress (gint64   n_done,
+                    gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* A PDF export cancelled once the rows are flowing (the progress of the
+ * first, measuring pass cancels it) stops with G_IO_ERROR_CANCELLED and
+ * leaves no file: pages already written went to the temporary file,
+ * which is removed. */
+static void
+test_pdf_cancelled_midway (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-cancel-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
+  g_autoptr(GDir) listing = NULL;
+  CstFeeReportFilter filter;
+
+  period (&filter);
+  filter.cancellable = cancellable;
+  filter.progress = cancel_on_progress;
+  filter.progress_data = cancellable;
+  g_assert_false (cst_fee_report_export_file (auditor, &filter, CST_FEE_REPORT_FORMAT_PDF, path,
+                                              NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (g_cancellable_is_cancelled (cancellable));
+  g_assert_cmpint (PQtransactionStatus (auditor), ==, PQTRANS_IDLE);
+  listing = g_dir_open (dir, 0, NULL);
+  g_assert_null (g_dir_read_name (listing));
+  g_rmdir (dir);
+}
+
 /* RFC 4180: fields split on commas outside quotes, "" inside quotes is a
  * quote, records end with CRLF. */
 static GPtrArray *
@@ -729,6 +766,8 @@ test_pdf (void)
   g_autofree char *summary_page = NULL;
   g_autofree char *squashed = NULL;
   g_autofree char *total = NULL;
+  const char *const forbidden[] = { "ROI-", "Courtesy", "Requester", NULL };
+  GStatBuf st;
   gsize length;
   CstFeeReportFilter filter;
 
@@ -747,6 +786,20 @@ test_pdf (void)
   g_assert_nonnull (strstr (summary_page, "Invoiced requests: 8"));
   g_assert_nonnull (strstr (summary_page, "2025-06"));
   g_assert_nonnull (strstr (squashed, "Courtesydiscount"));
+  /* Every footer has the page total, counted before page 1 was written. */
+  for (int p = 0; p < poppler_document_get_n_pages (doc); p++)
+    {
+      g_autofree char *page_text = cst_test_pdf_page_text (doc, p);
+      g_autofree char *label = g_strdup_printf ("Page %d of %d", p + 1,
+                                                poppler_document_get_n_pages (doc));
+
+      g_assert_nonnull (strstr (page_text, label));
+    }
+  /* No request data in the metadata, and the file is the owner's only. */
+  cst_test_pdf_assert_clean_metadata (doc, forbidden);
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  cst_test_pdf_assert_qpdf_clean (bytes);
   g_unlink (path);
   g_rmdir (dir);
 }
@@ -902,6 +955,7 @@ main (int    argc,
   g_test_add_func ("/fee/report/flags-and-totals", test_flags_and_totals);
   g_test_add_func ("/fee/report/filters", test_filters);
   g_test_add_func ("/fee/report/cancel-and-export-file", test_cancel_and_export_file);
+  g_test_add_func ("/fee/report/pdf-cancelled-midway", test_pdf_cancelled_midway);
   g_test_add_func ("/fee/report/csv", test_csv);
   g_test_add_func ("/fee/report/csv-injection", test_csv_injection);
   g_test_add_func ("/fee/report/pdf", test_pdf);
