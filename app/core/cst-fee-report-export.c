@@ -409,7 +409,10 @@ pdf_detail (CstPdfStream              *pdf,
  * snapshot and the layout depends only on the rows, so the drawing pass
  * breaks at the same places.  cst_pdf_stream_finish() checks the count
  * and fails the export rather than print a wrong total.  It costs the
- * layout (not the drawing) twice: about a fifth more time. */
+ * layout (not the drawing) twice: at 20,000 requests the first pass took
+ * 1.26 s instead of about 0.8 s, of a 7.6 s export.  The other way,
+ * "Page X" with the total on the last page only, is what CstPdfStream
+ * does when no total is given. */
 static gboolean
 measure_pages (PGconn                    *conn,
                const CstFeeReportFilter  *filter,
