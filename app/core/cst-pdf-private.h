@@ -116,17 +116,54 @@ double   cst_pdf_line_x       (const CstPdfLine  *line,
 char    *cst_pdf_page_label   (const char        *format,
                                guint              page,
                                guint              pages);
-void     cst_pdf_place_columns (const CstPdfColumn *columns,
-                                guint               n_columns,
-                                double              left,
-                                double              total,
-                                double             *x,
-                                double             *width);
+CstPdfStyle cst_pdf_heading_style   (double body_size);
+CstPdfStyle cst_pdf_paragraph_style (double body_size);
+CstPdfStyle cst_pdf_footer_style    (double body_size);
 
 /* Table cells: padding in points, and at most this many lines a cell. */
 #define CST_PDF_CELL_PAD_X 4.0
 #define CST_PDF_CELL_PAD_Y 3.0
 #define CST_PDF_CELL_MAX_LINES 6
+
+/* A table's columns and header, placed and laid out alike by both
+ * writers; only the drawing differs. */
+typedef struct
+{
+  guint         n_columns;
+  double       *x;
+  double       *width;
+  CstPdfAlign  *align;
+  char        **titles;
+  gboolean      has_header;
+  double        size;
+} CstPdfColumns;
+
+typedef struct
+{
+  GArray *glyphs;
+  GArray *lines;
+} CstPdfCell;
+
+void     cst_pdf_columns_init    (CstPdfColumns       *self,
+                                  const CstPdfColumn  *columns,
+                                  guint                n_columns,
+                                  double               left,
+                                  double               total,
+                                  double               size);
+void     cst_pdf_columns_clear   (CstPdfColumns       *self);
+double   cst_pdf_columns_right   (const CstPdfColumns *self);
+double   cst_pdf_columns_lay_out (const CstPdfColumns *self,
+                                  const CstPdfShaper  *shaper,
+                                  double               ellipsis_width,
+                                  const char *const   *cells,
+                                  double               size,
+                                  CstPdfCell          *out);
+double   cst_pdf_columns_line_x  (const CstPdfColumns *self,
+                                  guint                c,
+                                  const CstPdfLine    *line,
+                                  double               ellipsis);
+void     cst_pdf_cells_clear     (CstPdfCell          *cells,
+                                  guint                n_cells);
 
 struct _CstPdf
 {
@@ -166,6 +203,8 @@ struct _CstPdf
 
 GArray  *cst_pdf_shape        (CstPdf            *self,
                                const char        *text);
+void     cst_pdf_get_shaper   (CstPdf            *self,
+                               CstPdfShaper      *shaper);
 GArray  *cst_pdf_wrap         (CstPdf            *self,
                                GArray            *glyphs,
                                double             size,

@@ -80,14 +80,8 @@ struct _CstPdfStream
 
 struct _CstPdfStreamTable
 {
-  CstPdfStream *pdf;
-  guint         n_columns;
-  double       *x;
-  double       *width;
-  CstPdfAlign  *align;
-  char        **titles;
-  gboolean      has_header;
-  double        size;
+  CstPdfStream  *pdf;
+  CstPdfColumns  columns;
 };
 
 /* --- fonts --- */
@@ -470,7 +464,7 @@ static void
 draw_footer (CstPdfStream *self,
              gboolean      last)
 {
-  CstPdfStyle style = { self->body_size * 0.75, FALSE, 0.4, CST_PDF_ALIGN_RIGHT, 0, 0, 0, 1 };
+  CstPdfStyle style = cst_pdf_footer_style (self->body_size);
   double baseline = self->page_height - self->margins.bottom - 4;
   double width = content_width (self);
   g_autofree char *label = NULL;
@@ -488,6 +482,7 @@ draw_footer (CstPdfStream *self,
   glyphs = shape (self, label);
   for (guint i = 0; i < glyphs->len; i++)
     label_width += cst_pdf_glyph_width (&g_array_index (glyphs, CstPdfGlyph, i), style.size);
+  style.align = CST_PDF_ALIGN_RIGHT;
   cst_pdf_stream_draw_text (self, self->margins.left + width, baseline, label, &style);
   if (self->footer == NULL || *self->footer == '\0')
     return;
@@ -600,7 +595,7 @@ void
 cst_pdf_stream_heading (CstPdfStream *self,
                         const char   *text)
 {
-  CstPdfStyle style = { self->body_size * 1.35, TRUE, 0, CST_PDF_ALIGN_LEFT, 8, 4, 0, 3 };
+  CstPdfStyle style = cst_pdf_heading_style (self->body_size);
 
   cst_pdf_stream_text (self, text, &style);
 }
@@ -609,7 +604,7 @@ void
 cst_pdf_stream_paragraph (CstPdfStream *self,
                           const char   *text)
 {
-  CstPdfStyle style = { 0, FALSE, 0, CST_PDF_ALIGN_JUSTIFY, 0, self->body_size * 0.6, 0, 0 };
+  CstPdfStyle style = cst_pdf_paragraph_style (self->body_size);
 
   cst_pdf_stream_text (self, text, &style);
 }
@@ -698,45 +693,19 @@ cst_pdf_stream_get_cairo (CstPdfStream *self)
 
 /* --- tables --- */
 
-typedef struct
-{
-  GArray *glyphs;
-  GArray *lines;
-} Cell;
-
 static double
 lay_out_cells (CstPdfStreamTable *table,
                const char *const *cells,
                double             size,
-               Cell              *out)
+               CstPdfCell        *out)
 {
-  guint most = 1;
-
-  for (guint i = 0; i < table->n_columns; i++)
-    {
-      out[i].glyphs = shape (table->pdf, cells && cells[i] ? cells[i] : "");
-      out[i].lines = cst_pdf_wrap_glyphs (out[i].glyphs, size,
-                                          MAX (table->width[i] - 2 * CST_PDF_CELL_PAD_X, 1),
-                                          CST_PDF_CELL_MAX_LINES, table->pdf->ellipsis_width);
-      most = MAX (most, out[i].lines->len);
-    }
-  return most * size * CST_PDF_LEADING + 2 * CST_PDF_CELL_PAD_Y;
-}
-
-static void
-clear_cells (Cell  *cells,
-             guint  n)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      g_clear_pointer (&cells[i].glyphs, g_array_unref);
-      g_clear_pointer (&cells[i].lines, g_array_unref);
-    }
+  return cst_pdf_columns_lay_out (&table->columns, &table->pdf->shaper,
+                                  table->pdf->ellipsis_width, cells, size, out);
 }
 
 static void
 draw_cells (CstPdfStreamTable *table,
-            Cell              *cells,
+            CstPdfCell        *cells,
             double             top,
             double             size,
             gboolean           bold,
@@ -749,15 +718,13 @@ draw_cells (CstPdfStreamTable *table,
   if (pdf->cr == NULL)
     return;
   set_grey (pdf, grey);
-  for (guint c = 0; c < table->n_columns; c++)
+  for (guint c = 0; c < table->columns.n_columns; c++)
     for (guint l = 0; l < cells[c].lines->len; l++)
       {
         const CstPdfLine *line = &g_array_index (cells[c].lines, CstPdfLine, l);
-        double x = cst_pdf_line_x (line, table->x[c] + CST_PDF_CELL_PAD_X,
-                                   table->width[c] - 2 * CST_PDF_CELL_PAD_X, table->align[c],
-                                   ellipsis);
 
-        draw_line (pdf, cells[c].glyphs, line, x,
+        draw_line (pdf, cells[c].glyphs, line,
+                   cst_pdf_columns_line_x (&table->columns, c, line, ellipsis),
                    top + CST_PDF_CELL_PAD_Y + size * 0.9 + l * leading, size, bold, 0);
       }
 }
@@ -769,14 +736,13 @@ horizontal_rule (CstPdfStreamTable *table,
                  double             width)
 {
   cairo_t *cr = table->pdf->cr;
-  double right = table->x[table->n_columns - 1] + table->width[table->n_columns - 1];
 
   if (cr == NULL || failed (table->pdf))
     return;
   cairo_set_source_rgb (cr, grey, grey, grey);
   cairo_set_line_width (cr, width);
-  cairo_move_to (cr, table->x[0], y);
-  cairo_line_to (cr, right, y);
+  cairo_move_to (cr, table->columns.x[0], y);
+  cairo_line_to (cr, cst_pdf_columns_right (&table->columns), y);
   cairo_stroke (cr);
 }
 
@@ -784,23 +750,24 @@ static void
 draw_header (CstPdfStreamTable *table)
 {
   CstPdfStream *pdf = table->pdf;
-  g_autofree Cell *cells = g_new0 (Cell, table->n_columns);
-  double height, right;
+  CstPdfColumns *columns = &table->columns;
+  g_autofree CstPdfCell *cells = g_new0 (CstPdfCell, columns->n_columns);
+  double height;
 
-  if (!table->has_header || failed (pdf))
+  if (!columns->has_header || failed (pdf))
     return;
-  height = lay_out_cells (table, (const char *const *) table->titles, table->size, cells);
-  right = table->x[table->n_columns - 1] + table->width[table->n_columns - 1];
+  height = lay_out_cells (table, (const char *const *) columns->titles, columns->size, cells);
   if (pdf->cr != NULL)
     {
       cairo_set_source_rgb (pdf->cr, 0.9, 0.9, 0.9);
-      cairo_rectangle (pdf->cr, table->x[0], pdf->y, right - table->x[0], height);
+      cairo_rectangle (pdf->cr, columns->x[0], pdf->y,
+                       cst_pdf_columns_right (columns) - columns->x[0], height);
       cairo_fill (pdf->cr);
     }
-  draw_cells (table, cells, pdf->y, table->size, TRUE, 0);
+  draw_cells (table, cells, pdf->y, columns->size, TRUE, 0);
   pdf->y += height;
   pdf->page_used = TRUE;
-  clear_cells (cells, table->n_columns);
+  cst_pdf_cells_clear (cells, columns->n_columns);
 }
 
 /**
@@ -816,26 +783,15 @@ cst_pdf_stream_table_begin (CstPdfStream       *self,
                             guint               n_columns)
 {
   CstPdfStreamTable *table;
+  double size = self->body_size * 0.9;
 
   g_return_val_if_fail (n_columns > 0, NULL);
   table = g_new0 (CstPdfStreamTable, 1);
   table->pdf = self;
-  table->n_columns = n_columns;
-  table->x = g_new0 (double, n_columns);
-  table->width = g_new0 (double, n_columns);
-  table->align = g_new0 (CstPdfAlign, n_columns);
-  table->titles = g_new0 (char *, n_columns + 1);
-  table->size = self->body_size * 0.9;
-  for (guint i = 0; i < n_columns; i++)
-    {
-      table->align[i] = columns[i].align;
-      table->titles[i] = g_strdup (columns[i].title ? columns[i].title : "");
-      table->has_header |= columns[i].title != NULL;
-    }
-  cst_pdf_place_columns (columns, n_columns, self->margins.left, content_width (self),
-                         table->x, table->width);
+  cst_pdf_columns_init (&table->columns, columns, n_columns, self->margins.left,
+                        content_width (self), size);
   /* A header alone at the foot of a page helps nobody. */
-  if (self->page_used && self->y + 4 * table->size * CST_PDF_LEADING > content_bottom (self))
+  if (self->page_used && self->y + 4 * size * CST_PDF_LEADING > content_bottom (self))
     new_page (self);
   draw_header (table);
   return table;
@@ -847,13 +803,14 @@ cst_pdf_stream_table_row (CstPdfStreamTable *table,
                           CstPdfRowStyle     style)
 {
   CstPdfStream *pdf = table->pdf;
-  g_autofree Cell *laid = NULL;
-  double size = style == CST_PDF_ROW_SUBTLE ? pdf->body_size * 0.75 : table->size;
+  guint n_columns = table->columns.n_columns;
+  g_autofree CstPdfCell *laid = NULL;
+  double size = style == CST_PDF_ROW_SUBTLE ? pdf->body_size * 0.75 : table->columns.size;
   double height, above = style == CST_PDF_ROW_TOTAL ? 3 : 0;
 
   if (failed (pdf))
     return;
-  laid = g_new0 (Cell, table->n_columns);
+  laid = g_new0 (CstPdfCell, n_columns);
   height = lay_out_cells (table, cells, size, laid) + above;
   if (pdf->y + height > content_bottom (pdf) && pdf->page_used)
     {
@@ -870,7 +827,7 @@ cst_pdf_stream_table_row (CstPdfStreamTable *table,
   pdf->y += height - above;
   if (style == CST_PDF_ROW_NORMAL)
     horizontal_rule (table, pdf->y, 0.85, 0.4);
-  clear_cells (laid, table->n_columns);
+  cst_pdf_cells_clear (laid, n_columns);
 }
 
 void
@@ -879,10 +836,7 @@ cst_pdf_stream_table_end (CstPdfStreamTable *table)
   if (table == NULL)
     return;
   table->pdf->y += 6;
-  g_free (table->x);
-  g_free (table->width);
-  g_free (table->align);
-  g_strfreev (table->titles);
+  cst_pdf_columns_clear (&table->columns);
   g_free (table);
 }
 

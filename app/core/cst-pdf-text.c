@@ -320,17 +320,38 @@ cst_pdf_page_label (const char *format,
   return g_string_free (label, FALSE);
 }
 
+/* --- styles --- */
+
+CstPdfStyle
+cst_pdf_heading_style (double body_size)
+{
+  return (CstPdfStyle) { body_size * 1.35, TRUE, 0, CST_PDF_ALIGN_LEFT, 8, 4, 0, 3 };
+}
+
+CstPdfStyle
+cst_pdf_paragraph_style (double body_size)
+{
+  return (CstPdfStyle) { 0, FALSE, 0, CST_PDF_ALIGN_JUSTIFY, 0, body_size * 0.6, 0, 0 };
+}
+
+/* Page footers: small grey text on one line. */
+CstPdfStyle
+cst_pdf_footer_style (double body_size)
+{
+  return (CstPdfStyle) { body_size * 0.75, FALSE, 0.4, CST_PDF_ALIGN_LEFT, 0, 0, 0, 1 };
+}
+
 /* --- tables --- */
 
 /* Widths are shares of @total; columns without one split what is left
  * (at least a tenth each), and everything is scaled to fit. */
-void
-cst_pdf_place_columns (const CstPdfColumn *columns,
-                       guint               n_columns,
-                       double              left,
-                       double              total,
-                       double             *x,
-                       double             *width)
+static void
+place_columns (const CstPdfColumn *columns,
+               guint               n_columns,
+               double              left,
+               double              total,
+               double             *x,
+               double             *width)
 {
   double given = 0, free_share = 0, sum;
   guint n_free = 0;
@@ -350,5 +371,99 @@ cst_pdf_place_columns (const CstPdfColumn *columns,
       x[i] = left;
       width[i] = total * share / sum;
       left += width[i];
+    }
+}
+
+/* @columns placed across [left, left + total]; @size is the text size of
+ * the header and of normal rows. */
+void
+cst_pdf_columns_init (CstPdfColumns      *self,
+                      const CstPdfColumn *columns,
+                      guint               n_columns,
+                      double              left,
+                      double              total,
+                      double              size)
+{
+  self->n_columns = n_columns;
+  self->x = g_new0 (double, n_columns);
+  self->width = g_new0 (double, n_columns);
+  self->align = g_new0 (CstPdfAlign, n_columns);
+  self->titles = g_new0 (char *, n_columns + 1);
+  self->has_header = FALSE;
+  self->size = size;
+  for (guint i = 0; i < n_columns; i++)
+    {
+      self->align[i] = columns[i].align;
+      self->titles[i] = g_strdup (columns[i].title ? columns[i].title : "");
+      self->has_header |= columns[i].title != NULL;
+    }
+  place_columns (columns, n_columns, left, total, self->x, self->width);
+}
+
+void
+cst_pdf_columns_clear (CstPdfColumns *self)
+{
+  g_clear_pointer (&self->x, g_free);
+  g_clear_pointer (&self->width, g_free);
+  g_clear_pointer (&self->align, g_free);
+  g_clear_pointer (&self->titles, g_strfreev);
+}
+
+double
+cst_pdf_columns_right (const CstPdfColumns *self)
+{
+  return self->x[self->n_columns - 1] + self->width[self->n_columns - 1];
+}
+
+/**
+ * cst_pdf_columns_lay_out:
+ * @out: (array): n_columns cells, cleared with cst_pdf_cells_clear()
+ *
+ * A cell holds at most CST_PDF_CELL_MAX_LINES lines; longer text is
+ * ellipsized so one hostile value cannot make a row taller than a page.
+ *
+ * Returns: the row's height in points
+ */
+double
+cst_pdf_columns_lay_out (const CstPdfColumns *self,
+                         const CstPdfShaper  *shaper,
+                         double               ellipsis_width,
+                         const char *const   *cells,
+                         double               size,
+                         CstPdfCell          *out)
+{
+  guint most = 1;
+
+  for (guint i = 0; i < self->n_columns; i++)
+    {
+      out[i].glyphs = cst_pdf_shape_text (shaper, cells && cells[i] ? cells[i] : "");
+      out[i].lines = cst_pdf_wrap_glyphs (out[i].glyphs, size,
+                                          MAX (self->width[i] - 2 * CST_PDF_CELL_PAD_X, 1),
+                                          CST_PDF_CELL_MAX_LINES, ellipsis_width);
+      most = MAX (most, out[i].lines->len);
+    }
+  return most * size * CST_PDF_LEADING + 2 * CST_PDF_CELL_PAD_Y;
+}
+
+/* Where @line of column @c starts; @ellipsis is the width of "…" in
+ * points. */
+double
+cst_pdf_columns_line_x (const CstPdfColumns *self,
+                        guint                c,
+                        const CstPdfLine    *line,
+                        double               ellipsis)
+{
+  return cst_pdf_line_x (line, self->x[c] + CST_PDF_CELL_PAD_X,
+                         self->width[c] - 2 * CST_PDF_CELL_PAD_X, self->align[c], ellipsis);
+}
+
+void
+cst_pdf_cells_clear (CstPdfCell *cells,
+                     guint       n_cells)
+{
+  for (guint i = 0; i < n_cells; i++)
+    {
+      g_clear_pointer (&cells[i].glyphs, g_array_unref);
+      g_clear_pointer (&cells[i].lines, g_array_unref);
     }
 }

@@ -252,9 +252,17 @@ GArray *
 cst_pdf_shape (CstPdf     *self,
                const char *text)
 {
-  const CstPdfShaper shaper = { self->fonts, FALSE, unicode_ready, unicode_width, self };
+  CstPdfShaper shaper;
 
+  cst_pdf_get_shaper (self, &shaper);
   return cst_pdf_shape_text (&shaper, text);
+}
+
+void
+cst_pdf_get_shaper (CstPdf       *self,
+                    CstPdfShaper *shaper)
+{
+  *shaper = (CstPdfShaper) { self->fonts, FALSE, unicode_ready, unicode_width, self };
 }
 
 /* --- wrapping --- */
@@ -446,7 +454,7 @@ void
 cst_pdf_heading (CstPdf     *self,
                  const char *text)
 {
-  CstPdfStyle style = { self->body_size * 1.35, TRUE, 0, CST_PDF_ALIGN_LEFT, 8, 4, 0, 3 };
+  CstPdfStyle style = cst_pdf_heading_style (self->body_size);
 
   cst_pdf_text (self, text, &style);
 }
@@ -455,7 +463,7 @@ void
 cst_pdf_paragraph (CstPdf     *self,
                    const char *text)
 {
-  CstPdfStyle style = { 0, FALSE, 0, CST_PDF_ALIGN_JUSTIFY, 0, self->body_size * 0.6, 0, 0 };
+  CstPdfStyle style = cst_pdf_paragraph_style (self->body_size);
 
   cst_pdf_text (self, text, &style);
 }
@@ -683,7 +691,7 @@ cst_pdf_draw_text (CstPdf            *self,
 static void
 draw_footers (CstPdf *self)
 {
-  CstPdfStyle style = { self->body_size * 0.75, FALSE, 0.4, CST_PDF_ALIGN_LEFT, 0, 0, 0, 1 };
+  CstPdfStyle style = cst_pdf_footer_style (self->body_size);
   double width = self->page_width - self->margins.left - self->margins.right;
   double baseline = self->margins.bottom + 4;
 
