@@ -23,6 +23,10 @@
 
 /* How often the progress bar looks at the export's counter. */
 #define PROGRESS_POLL_MS 100
+/* The list shows at most this many requests: a year of a large hospital
+ * is 100,000 rows, which as widgets' models would take hundreds of MB and
+ * nobody scrolls through.  The totals, flags and exports cover them all. */
+#define DEFAULT_ROW_LIMIT 5000
 
 /* ---- one request of the list ------------------------------------------ */
 
@@ -150,6 +154,7 @@ typedef struct
 {
   GDate  from, to;
   char  *state, *requester, *clerk, *status;
+  guint  row_limit;   /* requests kept for the list */
 } Query;
 
 static void
@@ -207,6 +212,7 @@ struct _CstReportsPage
   GtkStack       *result_stack;
   GtkLabel       *totals_label;
   GtkLabel       *turnaround_label;
+  GtkLabel       *limit_label;
   GtkListBox     *flags_box;
   GtkColumnView  *column_view;
   GtkWidget      *progress_box;
@@ -220,6 +226,7 @@ struct _CstReportsPage
   GCancellable   *cancellable;  /* cancelled when the page goes */
   Query          *shown;        /* what the report on screen was run for */
   gint64          shown_requests;
+  guint           row_limit;
   ExportJob      *export;       /* the export being written, or NULL */
   guint           progress_id;
   gboolean        running;
@@ -359,12 +366,23 @@ run_result_free (gpointer data)
   g_free (result);
 }
 
+typedef struct
+{
+  GPtrArray *rows;
+  guint      limit;
+} Collect;
+
+/* Keeps the first rows for the list; the rest still count in the
+ * summary, which the model builds from every row. */
 static gboolean
 collect_row (const CstFeeReportRow *row,
              gpointer               user_data,
              GError               **error)
 {
-  g_ptr_array_add (user_data, report_row_new (row));
+  Collect *collect = user_data;
+
+  if (collect->rows->len < collect->limit)
+    g_ptr_array_add (collect->rows, report_row_new (row));
   return TRUE;
 }
 
@@ -376,11 +394,12 @@ run_in_thread (PGconn   *conn,
   Query *query = data;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(CstFeeReportSummary) summary = NULL;
+  Collect collect = { rows, query->row_limit };
   CstFeeReportFilter filter;
   RunResult *result;
 
   query_to_filter (query, &filter);
-  if (!cst_fee_report_run (conn, &filter, collect_row, rows, &summary, error))
+  if (!cst_fee_report_run (conn, &filter, collect_row, &collect, &summary, error))
     return NULL;
   result = g_new0 (RunResult, 1);
   result->query = query_copy (query);
@@ -403,6 +422,26 @@ totals_text (const CstFeeReportSummary *summary)
   return g_strdup_printf (_("%s, %s, %s charged."), requests, fee_lines, money);
 }
 
+/* Says when the list holds fewer requests than the report, and where
+ * the others are. */
+static void
+show_limit (CstReportsPage *self,
+            RunResult      *result)
+{
+  gint64 n = cst_fee_report_summary_get_n_requests (result->summary);
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->limit_label), n > (gint64) result->rows->len);
+  if (n <= (gint64) result->rows->len)
+    return;
+  text = g_strdup_printf (g_dngettext (NULL,
+                                       "The list shows the first %u of %lld invoiced request; the totals and flags count all of them. Export the report as PDF or CSV for every request.",
+                                       "The list shows the first %u of %lld invoiced requests; the totals and flags count all of them. Export the report as PDF or CSV for every request.",
+                                       n),
+                          result->rows->len, (long long) n);
+  gtk_label_set_label (self->limit_label, text);
+}
+
 static void
 show_result (CstReportsPage *self,
              RunResult      *result)
@@ -410,6 +449,7 @@ show_result (CstReportsPage *self,
   g_autofree char *totals = totals_text (result->summary);
   g_autofree char *turnaround = cst_fee_report_summary_describe_turnaround (result->summary);
 
+  show_limit (self, result);
   g_list_store_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
                        result->rows->pdata, result->rows->len);
   gtk_label_set_label (self->totals_label, totals);
@@ -469,6 +509,7 @@ cst_reports_page_run (CstReportsPage *self)
       return;
     }
   show_error (self, NULL);
+  query->row_limit = self->row_limit;
   self->running = TRUE;
   update_actions (self);
   cst_connection_run_async (self->connection, run_in_thread, query, query_free, run_result_free,
@@ -1002,6 +1043,25 @@ cst_reports_page_get_totals_text (CstReportsPage *self)
   return self->shown ? gtk_label_get_label (self->totals_label) : NULL;
 }
 
+/* How many requests the list keeps of a report (0: the default, 5,000);
+ * the next run uses it. */
+void
+cst_reports_page_set_row_limit (CstReportsPage *self,
+                                guint           limit)
+{
+  self->row_limit = limit > 0 ? limit : DEFAULT_ROW_LIMIT;
+}
+
+/* The note shown when the list holds fewer requests than the report, or
+ * NULL when it holds them all. */
+const char *
+cst_reports_page_get_limit_text (CstReportsPage *self)
+{
+  if (self->shown == NULL || !gtk_widget_get_visible (GTK_WIDGET (self->limit_label)))
+    return NULL;
+  return gtk_label_get_label (self->limit_label);
+}
+
 gint64
 cst_reports_page_get_flag_count (CstReportsPage   *self,
                                  CstFeeReportFlag  flag)
@@ -1096,6 +1156,7 @@ cst_reports_page_class_init (CstReportsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, result_stack);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, totals_label);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, turnaround_label);
+  gtk_widget_class_bind_template_child (widget_class, CstReportsPage, limit_label);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, flags_box);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, progress_box);
@@ -1114,6 +1175,7 @@ cst_reports_page_init (CstReportsPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->rows = g_list_store_new (CST_TYPE_REPORT_ROW);
+  self->row_limit = DEFAULT_ROW_LIMIT;
   self->cancellable = g_cancellable_new ();
   build_columns (self);
   build_flag_rows (self);

@@ -41,6 +41,12 @@ void        cst_reports_page_run            (CstReportsPage     *self);
 gboolean    cst_reports_page_get_busy       (CstReportsPage     *self);
 GListModel *cst_reports_page_get_rows       (CstReportsPage     *self);  /* of CstReportRow */
 const char *cst_reports_page_get_totals_text (CstReportsPage    *self);
+/* The list keeps the first @limit requests of a report (default 5,000;
+ * 0 restores it); totals, flags and exports cover every request.  The
+ * note saying so, or NULL when the list holds the whole report. */
+void        cst_reports_page_set_row_limit  (CstReportsPage     *self,
+                                             guint               limit);
+const char *cst_reports_page_get_limit_text (CstReportsPage     *self);
 gint64      cst_reports_page_get_flag_count (CstReportsPage     *self,
                                              CstFeeReportFlag    flag);
 /* The message under the filters, or NULL. */

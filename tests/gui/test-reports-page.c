@@ -208,6 +208,39 @@ test_run (void)
   gtk_window_destroy (window);
 }
 
+/* The list keeps the first requests of a long report and says so; the
+ * totals still count every request.  Without the limit the note goes. */
+static void
+test_row_limit (void)
+{
+  GtkWindow *window;
+  CstReportsPage *page = open_page (&window);
+  const char *note;
+
+  g_assert_null (cst_reports_page_get_limit_text (page));
+  cst_reports_page_set_row_limit (page, 2);
+  cst_reports_page_set_filters (page, "2000-01-01", today, "PA", NULL, NULL, NULL);
+  run (page);
+  g_assert_null (cst_reports_page_get_error (page));
+  g_assert_cmpuint (n_rows (page), ==, 2);
+  g_assert_nonnull (strstr (cst_reports_page_get_totals_text (page), "3 invoiced requests"));
+  note = cst_reports_page_get_limit_text (page);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "first 2 of 3 invoiced requests"));
+  g_assert_nonnull (strstr (note, "Export"));
+  {
+    g_autoptr(CstReportRow) first = g_list_model_get_item (cst_reports_page_get_rows (page), 0);
+
+    g_assert_cmpint (cst_report_row_get_request_id (first), ==, seeded_ids[0]);
+  }
+
+  cst_reports_page_set_row_limit (page, 0);
+  run (page);
+  g_assert_cmpuint (n_rows (page), ==, N_SEEDED);
+  g_assert_null (cst_reports_page_get_limit_text (page));
+  gtk_window_destroy (window);
+}
+
 static gboolean
 file_exists (gpointer path)
 {
@@ -438,6 +471,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   seed ();
   g_test_add_func ("/reports-page/run", test_run);
+  g_test_add_func ("/reports-page/row-limit", test_row_limit);
   g_test_add_func ("/reports-page/export", test_export);
   g_test_add_func ("/reports-page/cancel", test_cancel);
   g_test_add_func ("/reports-page/in-window", test_in_window);
