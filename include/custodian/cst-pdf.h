@@ -1,5 +1,10 @@
 /* cst-pdf.h — a small PDF toolkit on libharu for letters, invoices,
- * statements and reports
+ * statements and evidence packs
+ *
+ * libharu keeps the whole document in memory until it is saved; a report
+ * of thousands of pages is written with CstPdfStream instead
+ * (app/core/cst-pdf-stream.h), which writes each page out when it is
+ * finished and shares this toolkit's fonts and layout rules.
  *
  * Content flows from the top of the first page down: headings,
  * paragraphs, tables and reserved blocks break onto new pages by
