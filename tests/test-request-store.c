@@ -159,6 +159,32 @@ test_live_updates (void)
   g_assert_true (iterate_until (request_present, &pw, G_USEC_PER_SEC));
 }
 
+/* A reload (after the server came back) updates the objects already shown
+ * in place: an open form keeps the object it holds, and sees the change. */
+static void
+test_reload_keeps_shown_objects (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) seeded = cst_test_db_add_request (conn, "STORE-RELOAD");
+  g_autoptr(CstRequestStore) store = new_loaded_store ();
+  CstRequest *shown = cst_request_store_lookup (store, cst_request_get_id (seeded));
+  g_autoptr(CstRequest) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  Waiter waiter = { NULL };
+
+  g_assert_nonnull (shown);
+  saved = cst_request_repo_move (conn, seeded, CST_STATUS_CANCELLED, "Changed elsewhere", &error);
+  g_assert_no_error (error);
+
+  cst_request_store_load_async (store, NULL, store_result_cb, &waiter);
+  g_assert_true (cst_request_store_load_finish (store, wait_for (&waiter), &error));
+  g_assert_no_error (error);
+  g_object_unref (waiter.result);
+  g_assert_true (cst_request_store_lookup (store, cst_request_get_id (seeded)) == shown);
+  g_assert_cmpint (cst_request_get_version (shown), ==, cst_request_get_version (saved));
+  g_assert_cmpint (cst_request_get_status (shown), ==, CST_STATUS_CANCELLED);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -168,6 +194,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add_func ("/store/load-and-create", test_load_and_create);
   g_test_add_func ("/store/live-updates", test_live_updates);
+  g_test_add_func ("/store/reload-keeps-shown-objects", test_reload_keeps_shown_objects);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

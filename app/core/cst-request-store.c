@@ -161,12 +161,42 @@ dup_id (gint64 id)
   return g_memdup2 (&id, sizeof id);
 }
 
+/* Brings the object the window shows up to date with a copy fresh from
+ * the database, never stepping back to an older version; the same version
+ * still brings the details a list row lacks. */
+static void
+refresh_shown (CstRequest *shown,
+               CstRequest *fresh)
+{
+  int fresh_version = cst_request_get_version (fresh);
+  int shown_version = cst_request_get_version (shown);
+
+  if (fresh_version > shown_version ||
+      (fresh_version == shown_version && cst_request_get_details_loaded (fresh) &&
+       !cst_request_get_details_loaded (shown)))
+    cst_request_update_from (shown, fresh);
+}
+
+/* Replaces the whole list, keeping the live object of every request that
+ * was already in it: an open form holds that object, and a reload (after
+ * the server comes back, say) must update it in place, not orphan it. */
 static void
 set_items (CstRequestStore *self,
            GPtrArray       *items)
 {
   guint removed = self->items->len;
 
+  for (guint i = 0; i < items->len; i++)
+    {
+      CstRequest *fresh = g_ptr_array_index (items, i);
+      CstRequest *shown = cst_request_store_lookup (self, cst_request_get_id (fresh));
+
+      if (shown == NULL)
+        continue;
+      refresh_shown (shown, fresh);
+      items->pdata[i] = g_object_ref (shown);
+      g_object_unref (fresh);
+    }
   g_hash_table_remove_all (self->by_id);
   g_ptr_array_unref (self->items);
   self->items = items;
@@ -190,15 +220,7 @@ absorb (CstRequestStore *self,
 
   if (existing != NULL)
     {
-      int fresh_version = cst_request_get_version (fresh);
-      int shown_version = cst_request_get_version (existing);
-
-      /* Never step back to an older version than we already show; the
-       * same version still brings the details a list row lacks. */
-      if (fresh_version > shown_version ||
-          (fresh_version == shown_version && cst_request_get_details_loaded (fresh) &&
-           !cst_request_get_details_loaded (existing)))
-        cst_request_update_from (existing, fresh);
+      refresh_shown (existing, fresh);
       return g_object_ref (existing);
     }
   g_ptr_array_insert (self->items, 0, g_object_ref (fresh));
