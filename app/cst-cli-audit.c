@@ -24,6 +24,14 @@ print_report (const CstAuditChainReport *report)
        * every hash. */
       g_print (_("Head: %lld:%s\n"), (long long) report->head_seq, report->head_hash);
       g_print (_("Record the head elsewhere and check it later with --anchor.\n"));
+      if (report->rows_pending > 0)
+        g_print (g_dngettext (NULL,
+                              "%lld row committed during the check is not linked yet; "
+                              "run the check again to include it.\n",
+                              "%lld rows committed during the check are not linked yet; "
+                              "run the check again to include them.\n",
+                              (gulong) MIN (report->rows_pending, G_MAXLONG)),
+                 (long long) report->rows_pending);
       return;
     }
   g_print (_("The audit chain is BROKEN at audit row %lld"), (long long) report->broken_id);

@@ -476,6 +476,191 @@ test_cli_verify (void)
   g_assert_nonnull (strstr (out, expected));
 }
 
+/* Holds the chain's head on its own connection, as a linker that the
+ * scheduler has descheduled at COMMIT would. */
+static PGconn *
+hold_head (CstTestDb *db)
+{
+  PGconn *holder = cst_test_db_connect (db);
+
+  exec_ok (holder, "BEGIN; SELECT * FROM audit_chain_head FOR UPDATE;");
+  return holder;
+}
+
+/* One audited change by a clerk whose statements fail instead of waiting
+ * more than two seconds; returns the request's id. */
+static gint64
+clerk_change (CstTestDb  *db,
+              const char *mrn)
+{
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) clerk = cst_db_connect (login, &error);
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstRequest) moved = NULL;
+
+  g_assert_no_error (error);
+  exec_ok (clerk, "SET statement_timeout = '2s'");
+  request = cst_test_db_add_request (clerk, mrn);
+  moved = cst_request_repo_move (clerk, request, CST_STATUS_CANCELLED, NULL, &error);
+  g_assert_no_error (error);
+  return cst_request_get_id (moved);
+}
+
+static gint64
+count_unlinked_rows_of (PGconn *conn,
+                        gint64  request_id)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT count(*) FROM audit_log WHERE chain_seq IS NULL AND chain_pending"
+    " AND table_name = 'roi_requests' AND row_id = %" G_GINT64_FORMAT, request_id);
+
+  return query_int (conn, sql);
+}
+
+/* A clerk whose commit finds the head taken does not queue behind it
+ * (0051): the save returns, its rows wait marked pending, and the next
+ * writer's commit links them before its own. */
+static void
+test_busy_head_does_not_wait (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) holder = hold_head (db);
+  g_autoptr(CstAuditChainReport) report = NULL;
+  gint64 first, second, first_seq, second_seq;
+  g_autofree char *order_sql = NULL;
+
+  first = clerk_change (db, "BUSY-1");
+  g_assert_cmpint (count_unlinked_rows_of (owner, first), ==, 2);
+  exec_ok (holder, "ROLLBACK");
+
+  second = clerk_change (db, "BUSY-2");
+  g_assert_cmpint (count_unlinked_rows_of (owner, first), ==, 0);
+  g_assert_cmpint (count_unlinked_rows_of (owner, second), ==, 0);
+  order_sql = g_strdup_printf ("SELECT max(chain_seq) FROM audit_log WHERE table_name = "
+                               "'roi_requests' AND row_id = %" G_GINT64_FORMAT, first);
+  first_seq = query_int (owner, order_sql);
+  g_free (order_sql);
+  order_sql = g_strdup_printf ("SELECT min(chain_seq) FROM audit_log WHERE table_name = "
+                               "'roi_requests' AND row_id = %" G_GINT64_FORMAT, second);
+  second_seq = query_int (owner, order_sql);
+  g_assert_cmpint (first_seq, <, second_seq);
+
+  report = verify (owner, 0, NULL);
+  g_assert_true (report->intact);
+  g_assert_cmpint (report->rows_pending, ==, 0);
+  g_assert_cmpint (report->rows_checked, ==, query_int (owner, "SELECT count(*) FROM audit_log"));
+}
+
+/* When nobody writes after them, pending rows are linked by whoever asks:
+ * the verifier does before it walks, and says nothing was left over. */
+static void
+test_verify_links_pending_rows (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) holder = hold_head (db);
+  g_autoptr(CstAuditChainReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id = clerk_change (db, "PENDING-1");
+
+  /* Asking without waiting gives way to the holder. */
+  g_assert_cmpint (cst_audit_chain_link_pending (owner, FALSE, &error), ==, -1);
+  g_assert_no_error (error);
+  g_assert_cmpint (count_unlinked_rows_of (owner, id), ==, 2);
+  exec_ok (holder, "ROLLBACK");
+
+  report = verify (owner, 0, NULL);
+  g_assert_true (report->intact);
+  g_assert_cmpint (count_unlinked_rows_of (owner, id), ==, 0);
+  g_assert_cmpint (report->rows_checked, ==, query_int (owner, "SELECT count(*) FROM audit_log"));
+  /* Nothing is left to link now. */
+  g_assert_cmpint (cst_audit_chain_link_pending (owner, FALSE, &error), ==, 0);
+  g_assert_no_error (error);
+}
+
+/* A REPEATABLE READ writer whose snapshot predates another linker's
+ * commit used to fail with a serialization error at COMMIT (0003); it
+ * now commits and leaves its rows for the next linker. */
+static void
+test_repeatable_read_writer_commits (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) rr = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (owner, "RR-1");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(CstAuditChainReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+
+  exec_ok (rr, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM audit_chain_head;");
+  /* Another clerk links after rr's snapshot. */
+  clerk_change (db, "RR-2");
+  g_assert_true (cst_db_exec_command (rr, "UPDATE roi_requests SET purpose = 'rr' WHERE id = $1",
+                                      1, params, &error));
+  g_assert_true (cst_db_commit (rr, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_unlinked_rows_of (owner, cst_request_get_id (request)), ==, 1);
+
+  report = verify (owner, 0, NULL);
+  g_assert_true (report->intact);
+  g_assert_cmpint (count_unlinked_rows_of (owner, cst_request_get_id (request)), ==, 0);
+}
+
+static gpointer
+cancel_request_func (PGconn   *conn,
+                     gpointer  data,
+                     GError  **error)
+{
+  g_autoptr(CstRequest) request = cst_request_repo_get (conn, *(gint64 *) data, error);
+
+  return request ? cst_request_repo_move (conn, request, CST_STATUS_CANCELLED, NULL, error) : NULL;
+}
+
+static void
+store_result_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  GObject **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  g_assert_no_error (error);
+}
+
+/* The app's connection links what its own writes left pending a moment
+ * later, even when nobody writes after it. */
+static void
+test_connection_links_its_pending_rows (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (owner, "TAIL-1");
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
+  g_autoptr(PGconn) holder = hold_head (db);
+  g_autoptr(GObject) moved = NULL;
+  gint64 id = cst_request_get_id (request);
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  cst_connection_run_async (connection, cancel_request_func, &id, NULL, g_object_unref, NULL,
+                            store_result_cb, &moved);
+  while (moved == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (count_unlinked_rows_of (owner, id), ==, 1);
+  exec_ok (holder, "ROLLBACK");
+
+  while (count_unlinked_rows_of (owner, id) > 0 && g_get_monotonic_time () < deadline)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (50 * 1000);
+    }
+  g_assert_cmpint (count_unlinked_rows_of (owner, id), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -493,6 +678,10 @@ main (int argc, char **argv)
   g_test_add_func ("/audit-chain/anchor-parsing", test_anchor_parsing);
   g_test_add_func ("/audit-chain/concurrent-writers", test_concurrent_writers_keep_chain);
   g_test_add_func ("/audit-chain/open-transaction", test_open_transaction_does_not_block_others);
+  g_test_add_func ("/audit-chain/busy-head-does-not-wait", test_busy_head_does_not_wait);
+  g_test_add_func ("/audit-chain/verify-links-pending", test_verify_links_pending_rows);
+  g_test_add_func ("/audit-chain/repeatable-read-writer", test_repeatable_read_writer_commits);
+  g_test_add_func ("/audit-chain/connection-links-pending", test_connection_links_its_pending_rows);
   g_test_add_func ("/audit-chain/events", test_events_are_logged);
   g_test_add_func ("/audit-chain/bad-events", test_bad_events_are_refused);
   g_test_add_func ("/audit-chain/cli-verify", test_cli_verify);

@@ -9,9 +9,11 @@
  *     row, the record of the cover letter checks its template's row (the
  *     foreign key takes FOR KEY SHARE); a session holding that template row
  *     FOR UPDATE stops it there;
- *   - at COMMIT, after all of the release's own work, linking its audit
- *     rows takes the audit chain's head row; a session holding the head
- *     stops it there, the last moment before the commit record.
+ *   - at COMMIT, after all of the release's own work, the release links
+ *     its audit rows and any other committed row still pending
+ *     (0051-audit-chain-no-waiting.sql); with one such row left pending
+ *     and held FOR NO KEY UPDATE by a session, linking stops there, the
+ *     last moment before the commit record.
  * Then every server process gets SIGKILL, the cluster is started again,
  * and each request must be either released with its disclosure, its letter
  * and invoice records and its audit event, or ready with none of them.  A
@@ -167,12 +169,37 @@ assert_no_half_release (PGconn *conn)
   g_assert_true (report->intact);
 }
 
+/* A committed audit row left pending, as when another clerk held the
+ * chain's head at its commit: the next COMMIT that gets the head links it. */
+static void
+leave_pending_row (void)
+{
+  g_autoptr(PGconn) holder = cst_test_db_connect (db);
+  g_autoptr(PGconn) writer = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_db_exec_script (holder, "BEGIN; SELECT seq FROM audit_chain_head FOR UPDATE;",
+                                     &error));
+  g_assert_true (cst_db_exec_script (writer, "SELECT audit_event('test.pending', NULL);", &error));
+  g_assert_true (cst_db_exec_script (holder, "ROLLBACK;", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (holder, "SELECT count(*) FROM audit_log WHERE chain_pending"
+                                  " AND id > $1", 0), ==, 1);
+}
+
 /* Starts releasing @request in a thread, waits until it blocks on the lock
  * @blocker_sql takes, and kills the server under it. */
+typedef struct
+{
+  const char *name;
+  void      (*prepare) (void);   /* may be NULL */
+  const char *blocker_sql;
+  const char *blocked_query;
+} Step;
+
 static void
 crash_during_release (CstRequest *request,
-                      const char *blocker_sql,
-                      const char *blocked_query)
+                      const Step *step)
 {
   g_autoptr(PGconn) blocker = cst_test_db_connect (db);
   g_autoptr(PGconn) watcher = cst_test_db_connect (db);
@@ -180,11 +207,13 @@ crash_during_release (CstRequest *request,
   Attempt attempt = { request, NULL, FALSE };
   GThread *thread;
 
+  if (step->prepare != NULL)
+    step->prepare ();
   g_assert_true (cst_db_begin (blocker, &error));
-  g_assert_true (cst_db_exec_command (blocker, blocker_sql, 0, NULL, &error));
+  g_assert_true (cst_db_exec_command (blocker, step->blocker_sql, 0, NULL, &error));
   g_assert_no_error (error);
   thread = g_thread_new ("release", release_thread, &attempt);
-  wait_until_blocked (watcher, blocked_query);
+  wait_until_blocked (watcher, step->blocked_query);
   cst_test_cluster_crash (cluster);
   g_thread_join (thread);
   /* The clerk was told the release did not happen. */
@@ -197,10 +226,10 @@ crash_during_release (CstRequest *request,
 static void
 test_crash (gconstpointer data)
 {
-  const char *const *step = data;
+  const Step *step = data;
   g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
-  g_autofree char *mrn_done = g_strdup_printf ("CRASH-DONE-%s", step[0]);
-  g_autofree char *mrn_cut = g_strdup_printf ("CRASH-CUT-%s", step[0]);
+  g_autofree char *mrn_done = g_strdup_printf ("CRASH-DONE-%s", step->name);
+  g_autofree char *mrn_cut = g_strdup_printf ("CRASH-CUT-%s", step->name);
   g_autoptr(CstRequest) done = invoiced_ready_request (conn, mrn_done);
   g_autoptr(CstRequest) cut = invoiced_ready_request (conn, mrn_cut);
   g_autoptr(CstRelease) before = NULL;
@@ -212,7 +241,7 @@ test_crash (gconstpointer data)
   g_assert_no_error (error);
   g_clear_pointer (&conn, PQfinish);
 
-  crash_during_release (cut, step[1], step[2]);
+  crash_during_release (cut, step);
 
   conn = cst_db_connect (clerk, &error);
   g_assert_no_error (error);
@@ -227,14 +256,14 @@ test_crash (gconstpointer data)
   assert_no_half_release (conn);
 }
 
-static const char *const inside[] = {
-  "inside",
+static const Step inside = {
+  "inside", NULL,
   "SELECT id FROM document_templates WHERE kind = 'cover-letter' FOR UPDATE",
   "SELECT release_request(",
 };
-static const char *const at_commit[] = {
-  "commit",
-  "SELECT seq FROM audit_chain_head FOR UPDATE",
+static const Step at_commit = {
+  "commit", leave_pending_row,
+  "SELECT id FROM audit_log WHERE chain_pending FOR NO KEY UPDATE",
   "COMMIT",
 };
 
@@ -247,8 +276,8 @@ main (int argc, char **argv)
   cluster = cst_test_cluster_new ();
   db = cst_test_db_new ();
   clerk = cst_test_db_create_login (db, "custodian_clerk");
-  g_test_add_data_func ("/crash-release/inside-the-function", inside, test_crash);
-  g_test_add_data_func ("/crash-release/at-commit", at_commit, test_crash);
+  g_test_add_data_func ("/crash-release/inside-the-function", &inside, test_crash);
+  g_test_add_data_func ("/crash-release/at-commit", &at_commit, test_crash);
   status = g_test_run ();
   g_free (clerk);
   cst_test_db_free (db);

@@ -7,6 +7,10 @@
  * program.  The walk is streamed in pages by chain position inside one
  * read-only REPEATABLE READ transaction, so a long log never sits in memory
  * and rows committed meanwhile cannot make a consistent chain look broken.
+ *
+ * Writers link their rows at commit only when no one else holds the
+ * chain's head (resources/sql/0051-audit-chain-no-waiting.sql), so the
+ * newest rows may be pending; the verifier links them first.
  */
 #define G_LOG_DOMAIN "cst-audit-chain"
 
@@ -212,15 +216,45 @@ check_ends (PGconn  *conn,
                                     (long long) walk->anchor_seq, (long long) last_seq));
       return TRUE;
     }
+  /* Rows committed between the link and this transaction's snapshot are
+   * pending, not tampered with; a row unlinked and unmarked was written
+   * with the audit triggers off. */
   unlinked = cst_db_exec (conn,
-    "SELECT id FROM audit_log WHERE chain_seq IS NULL ORDER BY id LIMIT 1", 0, NULL, error);
+    "SELECT count(*) FILTER (WHERE chain_pending), min(id) FILTER (WHERE NOT chain_pending) "
+    "FROM audit_log WHERE chain_seq IS NULL", 0, NULL, error);
   if (unlinked == NULL)
     return FALSE;
-  if (PQntuples (unlinked) == 1)
-    mark_broken (walk, cst_db_int64 (unlinked, 0, 0), 0,
+  walk->report->rows_pending = cst_db_int64 (unlinked, 0, 0);
+  if (!PQgetisnull (unlinked, 0, 1))
+    mark_broken (walk, cst_db_int64 (unlinked, 0, 1), 0,
                  g_strdup (_("This row was never linked into the chain: it was written with "
                              "the audit triggers switched off.")));
   return TRUE;
+}
+
+/**
+ * cst_audit_chain_link_pending:
+ * @wait: whether to wait for another linker to finish
+ *
+ * Links the committed rows that are still pending.  Without @wait it gives
+ * up at once when someone else is linking (who may not see rows committed
+ * after their start: call again later).
+ *
+ * Returns: how many rows were linked, -1 when another linker held the
+ *   chain and @wait was FALSE, or -2 with @error set
+ */
+gint64
+cst_audit_chain_link_pending (PGconn    *conn,
+                              gboolean   wait,
+                              GError   **error)
+{
+  const char *params[] = { wait ? "true" : "false" };
+  g_autoptr(PGresult) res = NULL;
+
+  g_return_val_if_fail (conn != NULL, -2);
+
+  res = cst_db_exec (conn, "SELECT audit_chain_link_pending($1)", 1, params, error);
+  return res ? cst_db_int64 (res, 0, 0) : -2;
 }
 
 /**
@@ -228,8 +262,10 @@ check_ends (PGconn  *conn,
  * @anchor_seq: a chain position recorded earlier, or 0
  * @anchor_hash: (nullable): the hash recorded for it, 64 hex digits
  *
- * Walks the whole chain.  A broken chain is not an error: the report
- * says where it breaks.  @error is set only when the walk itself fails.
+ * Links the rows still pending (waiting for a linker that holds the
+ * chain), then walks the whole chain.  A broken chain is not an error: the
+ * report says where it breaks.  @error is set only when the walk itself
+ * fails.
  *
  * Returns: (transfer full) (nullable): the report
  */
@@ -258,7 +294,8 @@ cst_audit_chain_verify (PGconn      *conn,
    * environment must not change the bytes we hash. */
   encoding = g_strdup (pg_encoding_to_char (PQclientEncoding (conn)));
   PQsetClientEncoding (conn, "UTF8");
-  ok = cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+  ok = cst_audit_chain_link_pending (conn, TRUE, error) > -2 &&
+       cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
                             0, NULL, error) &&
        walk_pages (conn, &walk, error) &&
        (!report->intact || check_ends (conn, &walk, error));

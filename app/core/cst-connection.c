@@ -8,11 +8,18 @@
  * The worker connects lazily and, when it finds the connection broken,
  * connects again before the next call, so a restarted server costs one
  * failed call, not a restarted app.
+ *
+ * A couple of seconds after a burst of calls the connection also links the
+ * audit rows that are still pending: a write that committed while another
+ * clerk held the audit chain's head left them so
+ * (resources/sql/0051-audit-chain-no-waiting.sql), and when nobody writes
+ * after it nobody else would.
  */
 #define G_LOG_DOMAIN "cst-connection"
 
 #include "config.h"
 
+#include "custodian/cst-audit-chain.h"
 #include "custodian/cst-connection.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
@@ -25,7 +32,10 @@ struct _CstConnection
   GThreadPool *worker;
   PGconn      *conn;      /* touched only by the worker thread */
   gboolean     online;    /* touched only on the main context */
+  GSource     *link_source;  /* the next linking of pending audit rows */
 };
+
+#define LINK_PENDING_DELAY_MS 2000
 
 G_DEFINE_FINAL_TYPE (CstConnection, cst_connection, G_TYPE_OBJECT)
 
@@ -210,6 +220,82 @@ cst_connection_get_online (CstConnection *self)
   return self->online;
 }
 
+static void
+push_job (CstConnection       *self,
+          CstConnectionFunc    func,
+          gpointer             data,
+          GDestroyNotify       data_free,
+          GDestroyNotify       result_free,
+          GCancellable        *cancellable,
+          GAsyncReadyCallback  callback,
+          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Job *job = g_new0 (Job, 1);
+
+  job->func = func;
+  job->data = data;
+  job->data_free = data_free;
+  job->result_free = result_free;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cst_connection_run_async);
+  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
+  g_thread_pool_push (self->worker, g_steal_pointer (&task), NULL);
+}
+
+static void schedule_link_pending (CstConnection *self);
+
+static gpointer
+link_pending_func (PGconn   *conn,
+                   gpointer  data,
+                   GError  **error)
+{
+  gint64 linked = cst_audit_chain_link_pending (conn, FALSE, error);
+
+  return linked < -1 ? NULL : g_memdup2 (&linked, sizeof linked);
+}
+
+static void
+link_pending_done_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  CstConnection *self = CST_CONNECTION (object);
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *linked = cst_connection_run_finish (self, result, &error);
+
+  if (linked == NULL)
+    g_debug ("Pending audit rows were not linked: %s", error->message);
+  /* Another linker held the chain and may have started before our rows
+   * were committed: look again later. */
+  else if (*linked == -1)
+    schedule_link_pending (self);
+}
+
+static gboolean
+link_pending_cb (gpointer user_data)
+{
+  CstConnection *self = user_data;
+
+  g_clear_pointer (&self->link_source, g_source_unref);
+  if (self->online)
+    push_job (self, link_pending_func, NULL, NULL, g_free, NULL, link_pending_done_cb, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/* Once per burst: a busy connection does not keep pushing it back. */
+static void
+schedule_link_pending (CstConnection *self)
+{
+  if (self->link_source != NULL)
+    return;
+  self->link_source = g_timeout_source_new (LINK_PENDING_DELAY_MS);
+  g_source_set_static_name (self->link_source, "[custodian] link pending audit rows");
+  g_source_set_callback (self->link_source, link_pending_cb, g_object_ref (self), g_object_unref);
+  g_source_attach (self->link_source, g_main_context_get_thread_default ());
+}
+
 /**
  * cst_connection_run_async:
  * @func: the blocking work, run on the worker thread with the connection
@@ -227,22 +313,11 @@ cst_connection_run_async (CstConnection       *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
-  Job *job;
-
   g_return_if_fail (CST_IS_CONNECTION (self));
   g_return_if_fail (func != NULL);
 
-  job = g_new0 (Job, 1);
-  job->func = func;
-  job->data = data;
-  job->data_free = data_free;
-  job->result_free = result_free;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cst_connection_run_async);
-  g_task_set_task_data (task, job, (GDestroyNotify) job_free);
-  g_thread_pool_push (self->worker, g_steal_pointer (&task), NULL);
+  push_job (self, func, data, data_free, result_free, cancellable, callback, user_data);
+  schedule_link_pending (self);
 }
 
 gpointer

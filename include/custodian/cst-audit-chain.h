@@ -24,6 +24,8 @@ G_BEGIN_DECLS
  * @broken_id: audit_log.id of the first row where the chain breaks, or 0
  * @broken_seq: that row's chain position, 0 when it is not linked at all
  * @problem: what is wrong there (translated), NULL when intact
+ * @rows_pending: rows committed while the check started, not linked yet
+ *   (not a break: see 0051-audit-chain-no-waiting.sql)
  */
 typedef struct
 {
@@ -34,6 +36,7 @@ typedef struct
   gint64    broken_id;
   gint64    broken_seq;
   char     *problem;
+  gint64    rows_pending;
 } CstAuditChainReport;
 
 void                 cst_audit_chain_report_free (CstAuditChainReport *report);
@@ -41,6 +44,9 @@ CstAuditChainReport *cst_audit_chain_verify      (PGconn              *conn,
                                                   gint64               anchor_seq,
                                                   const char          *anchor_hash,
                                                   GError             **error);
+gint64               cst_audit_chain_link_pending (PGconn             *conn,
+                                                   gboolean            wait,
+                                                   GError            **error);
 gboolean             cst_audit_chain_parse_anchor (const char         *text,
                                                    gint64             *seq,
                                                    char              **hash,
