@@ -512,7 +512,8 @@ count_unlinked_rows_of (PGconn *conn,
                         gint64  request_id)
 {
   g_autofree char *sql = g_strdup_printf (
-    "SELECT count(*) FROM audit_log WHERE chain_seq IS NULL AND chain_pending"
+    "SELECT count(*) FROM audit_log a JOIN audit_chain_pending p ON p.audit_id = a.id"
+    " WHERE a.chain_seq IS NULL"
     " AND table_name = 'roi_requests' AND row_id = %" G_GINT64_FORMAT, request_id);
 
   return query_int (conn, sql);

@@ -11,8 +11,8 @@
  *     FOR UPDATE stops it there;
  *   - at COMMIT, after all of the release's own work, the release links
  *     its audit rows and any other committed row still pending
- *     (0051-audit-chain-no-waiting.sql); with one such row left pending
- *     and held FOR NO KEY UPDATE by a session, linking stops there, the
+ *     (0051-audit-chain-no-waiting.sql); with one such row left queued
+ *     and its queue entry locked by a session, linking stops there, the
  *     last moment before the commit record.
  * Then every server process gets SIGKILL, the cluster is started again,
  * and each request must be either released with its disclosure, its letter
@@ -183,8 +183,8 @@ leave_pending_row (void)
   g_assert_true (cst_db_exec_script (writer, "SELECT audit_event('test.pending', NULL);", &error));
   g_assert_true (cst_db_exec_script (holder, "ROLLBACK;", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count (holder, "SELECT count(*) FROM audit_log WHERE chain_pending"
-                                  " AND id > $1", 0), ==, 1);
+  g_assert_cmpint (count (holder, "SELECT count(*) FROM audit_chain_pending WHERE audit_id > $1",
+                          0), ==, 1);
 }
 
 /* Starts releasing @request in a thread, waits until it blocks on the lock
@@ -263,7 +263,7 @@ static const Step inside = {
 };
 static const Step at_commit = {
   "commit", leave_pending_row,
-  "SELECT id FROM audit_log WHERE chain_pending FOR NO KEY UPDATE",
+  "SELECT audit_id FROM audit_chain_pending FOR UPDATE",
   "COMMIT",
 };
 

@@ -30,13 +30,14 @@ static const Case matrix[] = {
   { "CREATE TABLE role_test_table (id int)", FALSE, FALSE, FALSE, FALSE },
   /* The audit chain (0003, 0051): everyone may log an event, read the
    * head and ask for pending rows to be linked; nobody may move the head
-   * or unmark a pending row. */
+   * or touch the queue of pending rows. */
   { "SELECT audit_event('report.exported', jsonb_build_object('request', $1::text))",
     TRUE, TRUE, TRUE, TRUE },
   { "SELECT seq FROM audit_chain_head WHERE $1 > 0", TRUE, TRUE, TRUE, TRUE },
   { "UPDATE audit_chain_head SET seq = seq WHERE $1 > 0", FALSE, FALSE, FALSE, FALSE },
   { "SELECT audit_chain_link_pending(false) WHERE $1 > 0", TRUE, TRUE, TRUE, TRUE },
-  { "UPDATE audit_log SET chain_pending = false WHERE id = $1 AND false", FALSE, FALSE, FALSE, FALSE },
+  { "DELETE FROM audit_chain_pending WHERE audit_id = $1 AND false", FALSE, FALSE, FALSE, FALSE },
+  { "INSERT INTO audit_chain_pending (audit_id) SELECT $1 WHERE false", FALSE, FALSE, FALSE, FALSE },
   /* Releasing (0050): nobody logs a disclosure directly; the desk calls
    * the release function (here with a stale version, so it changes
    * nothing), billing and auditors cannot. */

@@ -217,11 +217,13 @@ check_ends (PGconn  *conn,
       return TRUE;
     }
   /* Rows committed between the link and this transaction's snapshot are
-   * pending, not tampered with; a row unlinked and unmarked was written
+   * queued, not tampered with; a row unlinked and not queued was written
    * with the audit triggers off. */
   unlinked = cst_db_exec (conn,
-    "SELECT count(*) FILTER (WHERE chain_pending), min(id) FILTER (WHERE NOT chain_pending) "
-    "FROM audit_log WHERE chain_seq IS NULL", 0, NULL, error);
+    "SELECT count(*) FILTER (WHERE q.queued), min(a.id) FILTER (WHERE NOT q.queued) "
+    "FROM audit_log a CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM audit_chain_pending p "
+    "                                                  WHERE p.audit_id = a.id) AS queued) q "
+    "WHERE a.chain_seq IS NULL", 0, NULL, error);
   if (unlinked == NULL)
     return FALSE;
   walk->report->rows_pending = cst_db_int64 (unlinked, 0, 0);
