@@ -60,6 +60,7 @@ typedef struct
   char       *conninfo;
   gint64      n_requests;
   gint64      deadline;
+  gint64      measure_from;     /* operations started before: warm-up, not timed */
   int         think_ms;
   GRand      *rand;
   GArray     *latency[N_OPS];   /* µs, acknowledged operations only */
@@ -328,7 +329,8 @@ clerk_thread (gpointer data)
           continue;
         }
       elapsed = g_get_monotonic_time () - start;
-      g_array_append_val (clerk->latency[op], elapsed);
+      if (start >= clerk->measure_from)
+        g_array_append_val (clerk->latency[op], elapsed);
     }
   return NULL;
 }
@@ -491,7 +493,7 @@ int
 main (int    argc,
       char **argv)
 {
-  int n_clerks = 50, seconds = 60, n_requests = 5000, think_ms = 200;
+  int n_clerks = 50, seconds = 60, n_requests = 5000, think_ms = 200, warmup = 5;
   gboolean no_chain = FALSE;
   const GOptionEntry entries[] = {
     { "clerks", 'c', 0, G_OPTION_ARG_INT, &n_clerks, "Simulated clerks (default 50)", "N" },
@@ -499,6 +501,9 @@ main (int    argc,
     { "requests", 'r', 0, G_OPTION_ARG_INT, &n_requests, "Requests seeded first (default 5000)", "N" },
     { "think-ms", 't', 0, G_OPTION_ARG_INT, &think_ms,
       "Mean pause between one clerk's operations (default 200; 0: no pause)", "MS" },
+    { "warmup", 'w', 0, G_OPTION_ARG_INT, &warmup,
+      "Seconds at the start whose operations are done but not timed: each new "
+      "connection first fills its caches (default 5)", "S" },
     { "no-chain", 0, 0, G_OPTION_ARG_NONE, &no_chain,
       "For comparison only: switch the audit hash chain off (verification then fails)", NULL },
     { NULL }
@@ -516,7 +521,7 @@ main (int    argc,
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
-      n_clerks < 1 || n_clerks > 150 || seconds < 1 || n_requests < HOT_SET || think_ms < 0)
+      n_clerks < 1 || n_clerks > 150 || seconds < 1 || warmup < 0 || warmup >= seconds || n_requests < HOT_SET || think_ms < 0)
     {
       g_printerr ("bench-load: %s\n", error ? error->message : "bad option value");
       return 2;
@@ -547,14 +552,16 @@ main (int    argc,
       clerks[c].ready = g_array_new (FALSE, FALSE, sizeof (gint64));
     }
 
-  g_print ("Custodian load test: %d clerks, %d s, mean think time %d ms, %d requests seeded, "
-           "PostgreSQL %d%s\n\n", n_clerks, seconds, think_ms, n_requests,
+  g_print ("Custodian load test: %d clerks, %d s (the first %d s not timed), mean think time "
+           "%d ms, %d requests seeded, PostgreSQL %d%s\n\n", n_clerks, seconds, warmup, think_ms,
+           n_requests,
            PQserverVersion (owner), no_chain ? ", AUDIT CHAIN OFF" : "");
   print_load_average ("before");
   started = g_get_monotonic_time ();
   for (int c = 0; c < n_clerks; c++)
     {
       clerks[c].deadline = started + (gint64) seconds * G_USEC_PER_SEC;
+      clerks[c].measure_from = started + (gint64) warmup * G_USEC_PER_SEC;
       threads[c] = g_thread_new ("clerk", clerk_thread, &clerks[c]);
     }
   for (int c = 0; c < n_clerks; c++)
@@ -563,7 +570,7 @@ main (int    argc,
   print_load_average ("after");
   g_print ("\n");
 
-  failures = report (clerks, (guint) n_clerks, (finished - started) / 1e6);
+  failures = report (clerks, (guint) n_clerks, (finished - started) / 1e6 - warmup);
   intact = verify (owner, clerks, (guint) n_clerks);
 
   for (int c = 0; c < n_clerks; c++)
