@@ -505,7 +505,8 @@ main (int    argc,
       "Seconds at the start whose operations are done but not timed: each new "
       "connection first fills its caches (default 5)", "S" },
     { "no-chain", 0, 0, G_OPTION_ARG_NONE, &no_chain,
-      "For comparison only: switch the audit hash chain off (verification then fails)", NULL },
+      "For comparison only: writers do not link the audit chain at commit (the verification "
+      "links every row afterwards)", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— the 50-clerk load test");
