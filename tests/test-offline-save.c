@@ -229,6 +229,74 @@ test_waiting_save_meets_the_lock (void)
                           cst_request_get_id (seeded), "Mine, typed offline"), ==, 1);
 }
 
+/* Saves @typed into request @id as @login would, straight to the server:
+ * here, the earlier attempt of a save whose answer was lost. */
+static void
+save_directly (const char *login,
+               gint64      id,
+               const char *typed)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = cst_db_connect (login, &error);
+  g_autoptr(CstRequest) current = NULL;
+  g_autoptr(CstRequest) saved = NULL;
+
+  g_assert_no_error (error);
+  current = cst_request_repo_get (conn, id, &error);
+  g_assert_no_error (error);
+  g_object_set (current, "purpose", typed, NULL);
+  saved = cst_request_repo_save (conn, current, &error);
+  g_assert_no_error (error);
+}
+
+/* The server commits the save and goes down before the answer arrives.
+ * The retry finds the request one version on, saved by this login with
+ * exactly what was typed: that is the clerk's own save, not a conflict,
+ * and nothing is written twice.  The same values saved by someone else
+ * are still a conflict. */
+static void
+test_answer_lost_after_commit (gconstpointer data)
+{
+  gboolean by_someone_else = GPOINTER_TO_INT (data);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstRequest) seeded = cst_test_db_add_request (owner, by_someone_else ? "LOST-2" : "LOST-1");
+  gint64 id = cst_request_get_id (seeded);
+  g_autoptr(CstRequestStore) store = running_store ();
+  CstRequest *shown = open_request (store, id);
+  g_autoptr(CstRequest) edited = cst_request_copy (shown);
+  g_autoptr(CstRequest) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other = by_someone_else ? cst_test_db_create_login (db, "custodian_clerk") : NULL;
+  const char *typed = "Saved, but the answer was lost";
+  Waiter waiter = { NULL };
+
+  g_clear_pointer (&owner, PQfinish);
+  g_object_set (edited, "purpose", typed, NULL);
+  cst_test_cluster_stop (cluster);
+  cst_request_store_save_async (store, edited, NULL, store_result_cb, &waiter);
+  wait_for_pending (store, 1);
+
+  /* The main loop, which runs the retry, does not turn meanwhile. */
+  cst_test_cluster_start (cluster);
+  save_directly (by_someone_else ? other : clerk, id, typed);
+
+  saved = cst_request_store_change_finish (store, wait_for (&waiter, 40), &error);
+  g_object_unref (waiter.result);
+  owner = cst_test_db_connect (db);
+  if (by_someone_else)
+    {
+      g_assert_null (saved);
+      g_assert_error (error, CST_ERROR, CST_ERROR_CONFLICT);
+      return;
+    }
+  g_assert_no_error (error);
+  g_assert_true (saved == shown);
+  g_assert_cmpint (cst_request_get_version (saved), ==, cst_request_get_version (seeded) + 1);
+  g_assert_cmpint (count (owner, "SELECT count(*) FROM audit_log WHERE table_name = 'roi_requests'"
+                                 " AND row_id = $1 AND action = 'UPDATE' AND new_row->>'purpose' = $2",
+                          id, typed), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -240,6 +308,10 @@ main (int argc, char **argv)
   clerk = cst_test_db_create_login (db, "custodian_clerk");
   g_test_add_func ("/offline-save/lands-once", test_save_lands_once);
   g_test_add_func ("/offline-save/waiting-save-meets-the-lock", test_waiting_save_meets_the_lock);
+  g_test_add_data_func ("/offline-save/answer-lost-after-commit", GINT_TO_POINTER (FALSE),
+                        test_answer_lost_after_commit);
+  g_test_add_data_func ("/offline-save/same-values-by-someone-else", GINT_TO_POINTER (TRUE),
+                        test_answer_lost_after_commit);
   status = g_test_run ();
   g_free (clerk);
   cst_test_db_free (db);

@@ -504,6 +504,42 @@ cst_request_repo_save (PGconn      *conn,
                            2 + N_EDITABLE, params, error);
 }
 
+/**
+ * cst_request_repo_save_again:
+ * @edited: an edit whose earlier save may have committed although its
+ *   answer never arrived (the connection broke on the way back)
+ *
+ * Saves @edited like cst_request_repo_save().  When the version check
+ * then fails because the request is exactly one version further, saved by
+ * this same login with exactly these values, that version is the earlier
+ * attempt: it is returned as the save, instead of a conflict with oneself.
+ */
+CstRequest *
+cst_request_repo_save_again (PGconn      *conn,
+                             CstRequest  *edited,
+                             GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(CstRequest) current = NULL;
+  CstRequest *saved = cst_request_repo_save (conn, edited, &local);
+
+  if (saved != NULL)
+    return saved;
+  if (!g_error_matches (local, CST_ERROR, CST_ERROR_CONFLICT))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  current = cst_request_repo_get (conn, cst_request_get_id (edited), NULL);
+  if (current != NULL &&
+      cst_request_get_version (current) == cst_request_get_version (edited) + 1 &&
+      g_strcmp0 (cst_request_get_updated_by (current), PQuser (conn)) == 0 &&
+      cst_request_same_content (current, edited))
+    return g_steal_pointer (&current);
+  g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
 CstRequest *
 cst_request_repo_move (PGconn            *conn,
                        CstRequest        *request,

@@ -65,6 +65,7 @@ typedef enum
   OP_FETCH,
   OP_CREATE,
   OP_SAVE,
+  OP_SAVE_AGAIN,    /* a save whose earlier attempt lost its answer */
   OP_MOVE,
   OP_EXTEND,
   OP_RELEASE,
@@ -144,6 +145,8 @@ run_op (PGconn   *conn,
       return cst_request_repo_create (conn, op->request, error);
     case OP_SAVE:
       return cst_request_repo_save (conn, op->request, error);
+    case OP_SAVE_AGAIN:
+      return cst_request_repo_save_again (conn, op->request, error);
     case OP_MOVE:
       return cst_request_repo_move (conn, op->request, op->to, op->reason, error);
     case OP_EXTEND:
@@ -368,6 +371,9 @@ save_done_cb (GObject      *object,
   pending->sending = FALSE;
   if (fresh == NULL && g_error_matches (error, CST_ERROR, CST_ERROR_CONNECTION))
     {
+      /* The server may have committed it before the link broke: the
+       * retry recognises its own earlier success. */
+      pending->op->kind = OP_SAVE_AGAIN;
       keep_waiting (self, pending);
       return;
     }

@@ -446,6 +446,25 @@ is_bookkeeping_property (guint prop_id)
 }
 
 /**
+ * cst_request_same_content:
+ *
+ * Whether @a and @b hold the same values in every field a clerk edits,
+ * whatever their versions and who saved them last.
+ */
+gboolean
+cst_request_same_content (CstRequest *a,
+                          CstRequest *b)
+{
+  g_return_val_if_fail (CST_IS_REQUEST (a) && CST_IS_REQUEST (b), FALSE);
+
+  for (guint prop_id = 1; prop_id < N_PROPS; prop_id++)
+    if (is_stored_property (prop_id) && !is_bookkeeping_property (prop_id) &&
+        compare_property (a, b, prop_id) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+/**
  * cst_request_merge_edits:
  * @base: the request as the clerk first loaded it
  * @mine: the clerk's edited copy, refused because of a conflict

@@ -25,6 +25,9 @@ GPtrArray  *cst_request_repo_list       (PGconn            *conn,
 CstRequest *cst_request_repo_save       (PGconn            *conn,
                                          CstRequest        *edited,
                                          GError           **error);
+CstRequest *cst_request_repo_save_again (PGconn            *conn,
+                                         CstRequest        *edited,
+                                         GError           **error);
 CstRequest *cst_request_repo_move       (PGconn            *conn,
                                          CstRequest        *request,
                                          CstRequestStatus   to,

@@ -25,6 +25,8 @@ gboolean          cst_request_validate            (CstRequest       *self,
 gboolean          cst_request_check               (CstRequest       *self,
                                                    const char      **bad_property,
                                                    GError          **error);
+gboolean          cst_request_same_content        (CstRequest       *a,
+                                                   CstRequest       *b);
 CstRequest       *cst_request_merge_edits         (CstRequest       *base,
                                                    CstRequest       *mine,
                                                    CstRequest       *theirs,
