@@ -50,6 +50,7 @@ for t in "${targets[@]}"; do
   crashes=$dir/fuzz-crashes/$t
   log=$dir/fuzz-$t.log
   mkdir -p "$corpus" "$crashes"
+  start=$SECONDS
   # shellcheck disable=SC2046
   if "$dir/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
        -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$crashes/" $(target_options "$t") \
@@ -59,11 +60,11 @@ for t in "${targets[@]}"; do
     result=CRASH
     status=1
   fi
+  took=$((SECONDS - start))
   execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
   rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log")
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
-  took=$(grep -o 'Done [0-9]* runs in [0-9]* second' "$log" | tail -n 1 | cut -d' ' -f5)
-  echo "fuzz-$t: $result, ${execs:-0} execs in ${took:-$seconds} s (${rate:-0}/s), coverage ${cov:-?}," \
+  echo "fuzz-$t: $result, ${execs:-0} execs in ${took} s (${rate:-0}/s), coverage ${cov:-?}," \
     "crashes: $(ls "$crashes" | wc -l), load average $(cut -d' ' -f1-3 /proc/loadavg)"
   [ "$result" = ok ] || tail -n 40 "$log"
 done
