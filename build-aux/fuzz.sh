@@ -5,6 +5,7 @@
 #   build-aux/fuzz.sh [SECONDS] [TARGET…]      # default: 20 s, every target
 #   FUZZ_RUNS=10000000 build-aux/fuzz.sh 3600 bill-import
 #                       # stop after that many executions, or the time limit
+#   FUZZ_TIMEOUT=300    # seconds one input may take before it counts as a hang
 #
 # Targets: input-date notify-payload cli-args bill-import fee-schedule.  The working corpus grows in
 # $FUZZ_BUILD_DIR/fuzz-corpus/<target> (default build-fuzz), seeded from
@@ -21,6 +22,9 @@ targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(input-date notify-payload cli-args bill-import fee-schedule)
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
 runs=${FUZZ_RUNS:--1}
+# Seconds one input may take (wall clock): a long run on a loaded machine
+# may want more than 10, since a stalled process counts as a hang.
+timeout=${FUZZ_TIMEOUT:-10}
 
 # libFuzzer options of one target.
 target_options () {
@@ -53,7 +57,7 @@ for t in "${targets[@]}"; do
   start=$SECONDS
   # shellcheck disable=SC2046
   if "$dir/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
-       -timeout=10 -rss_limit_mb=2048 -artifact_prefix="$crashes/" $(target_options "$t") \
+       -timeout="$timeout" -rss_limit_mb=2048 -artifact_prefix="$crashes/" $(target_options "$t") \
        "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
     result=ok
   else
