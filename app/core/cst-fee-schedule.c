@@ -261,6 +261,18 @@ parse_int (const char *key,
   return TRUE;
 }
 
+/* Exactly YYYY-MM-DD in digits: sscanf alone also takes signs and spaces,
+ * and "-025-12-31" became the year 65511, which is written out as a date
+ * that does not load again (found by fuzzing). */
+static gboolean
+is_iso_date (const char *text)
+{
+  for (int i = 0; i < 10; i++)
+    if (i == 4 || i == 7 ? text[i] != '-' : !g_ascii_isdigit (text[i]))
+      return FALSE;
+  return text[10] == '\0';
+}
+
 static gboolean
 parse_date (const char *key,
             const char *name,
@@ -269,10 +281,9 @@ parse_date (const char *key,
             GError    **error)
 {
   unsigned y, m, d;
-  char tail;
   GDate date;
 
-  if (sscanf (text, "%4u-%2u-%2u%c", &y, &m, &d, &tail) != 3 || strlen (text) != 10 ||
+  if (!is_iso_date (text) || sscanf (text, "%4u-%2u-%2u", &y, &m, &d) != 3 ||
       !g_date_valid_dmy (d, m, y))
     return fail (error, key, _("%s must be a date written YYYY-MM-DD, not “%s”."), name, text);
   g_date_clear (&date, 1);
