@@ -737,7 +737,13 @@ cst_fee_engine_quote (CstFeeScheduleSet   *set,
 
   /* HHS FAQ 2035: inspecting, or copying with one's own device, is free. */
   if (r->inspection_only)
-    return quote_no_charge (g_steal_pointer (&q), cst_fee_schedule_set_find_hipaa (set, q->date));
+    {
+      /* Looked up first: the order in which a call's arguments are
+       * evaluated is unspecified, and clang stole q before reading q->date. */
+      const CstFeeSchedule *hipaa = cst_fee_schedule_set_find_hipaa (set, q->date);
+
+      return quote_no_charge (g_steal_pointer (&q), hipaa);
+    }
 
   exemption = cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_EXEMPTION, r->jurisdiction, r->provider,
                                          r->requester, r->purpose, q->date, r->indigent);
