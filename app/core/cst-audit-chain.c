@@ -220,9 +220,8 @@ check_ends (PGconn  *conn,
    * queued, not tampered with; a row unlinked and not queued was written
    * with the audit triggers off. */
   unlinked = cst_db_exec (conn,
-    "SELECT count(*) FILTER (WHERE q.queued), min(a.id) FILTER (WHERE NOT q.queued) "
-    "FROM audit_log a CROSS JOIN LATERAL (SELECT EXISTS (SELECT 1 FROM audit_chain_pending p "
-    "                                                  WHERE p.audit_id = a.id) AS queued) q "
+    "SELECT count(p.audit_id), min(a.id) FILTER (WHERE p.audit_id IS NULL) "
+    "FROM audit_log a LEFT JOIN audit_chain_pending p ON p.audit_id = a.id "
     "WHERE a.chain_seq IS NULL", 0, NULL, error);
   if (unlinked == NULL)
     return FALSE;
