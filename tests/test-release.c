@@ -102,6 +102,29 @@ test_failed_release_changes_nothing (void)
   g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 0);
 }
 
+/* Inside a caller's transaction the release is one step of it: rolled
+ * back with it, not committed on its own. */
+static void
+test_release_joins_callers_transaction (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = ready_request (conn, "REL-3");
+  g_autoptr(CstRequest) after = NULL;
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+
+  g_assert_true (cst_db_begin (conn, &error));
+  release = cst_release_run (conn, request, "en", &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQtransactionStatus (conn), ==, PQTRANS_INTRANS);
+  cst_db_rollback (conn);
+  after = cst_request_repo_get (conn, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (after), ==, CST_STATUS_READY);
+  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -111,6 +134,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add_func ("/release/makes-everything", test_release_makes_everything);
   g_test_add_func ("/release/failed-changes-nothing", test_failed_release_changes_nothing);
+  g_test_add_func ("/release/joins-callers-transaction", test_release_joins_callers_transaction);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -296,8 +296,7 @@ cst_audit_chain_verify (PGconn      *conn,
   encoding = g_strdup (pg_encoding_to_char (PQclientEncoding (conn)));
   PQsetClientEncoding (conn, "UTF8");
   ok = cst_audit_chain_link_pending (conn, TRUE, error) > -2 &&
-       cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                            0, NULL, error) &&
+       cst_db_begin_snapshot (conn, error) &&
        walk_pages (conn, &walk, error) &&
        (!report->intact || check_ends (conn, &walk, error));
   cst_db_rollback (conn);

@@ -181,13 +181,9 @@ cst_bill_store_insert (PGconn   *conn,
   g_return_val_if_fail (bill->id == 0, 0);
   if (!check_storable (bill, error) || !cst_db_begin (conn, error))
     return 0;
-  if ((id = insert_bill_row (conn, bill, error)) == 0 ||
-      !insert_lines (conn, id, bill, error) ||
-      !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return 0;
-    }
+  id = insert_bill_row (conn, bill, error);
+  if (!cst_db_end (conn, id != 0 && insert_lines (conn, id, bill, error), error))
+    return 0;
   bill->id = id;
   return id;
 }
@@ -463,14 +459,8 @@ cst_statement_template_store_save (PGconn               *conn,
                                    const char           *note,
                                    GError              **error)
 {
-  if (!cst_db_begin (conn, error))
-    return FALSE;
-  if (!save_version (conn, tpl, note, error) || !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return FALSE;
-    }
-  return TRUE;
+  return cst_db_begin (conn, error) &&
+         cst_db_end (conn, save_version (conn, tpl, note, error), error);
 }
 
 static gboolean
@@ -491,13 +481,11 @@ seed_one (PGconn     *conn,
   res = cst_db_exec (conn,
     "INSERT INTO statement_templates (name, language) VALUES ($1, $2) "
     "ON CONFLICT (name, language) DO NOTHING RETURNING id", 2, key, error);
-  if (res == NULL ||
-      (PQntuples (res) == 1 && !save_version (conn, tpl, "shipped with Custodian", error)) ||
-      !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return FALSE;
-    }
+  if (!cst_db_end (conn,
+                   res != NULL &&
+                   (PQntuples (res) == 0 || save_version (conn, tpl, "shipped with Custodian", error)),
+                   error))
+    return FALSE;
   *added = PQntuples (res) == 1;
   return TRUE;
 }

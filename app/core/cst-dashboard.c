@@ -207,20 +207,12 @@ cst_dashboard_load (PGconn       *conn,
   g_date_subtract_months (&dashboard->first_month, CST_DASHBOARD_N_MONTHS - 1);
 
   /* A few aggregates: compiling them (JIT) would cost more than running them. */
-  if (!cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, error))
-    return NULL;
-  if (!cst_db_exec_command (conn, "SET LOCAL jit = off", 0, NULL, error))
-    {
-      cst_db_rollback (conn);
-      return NULL;
-    }
-  if (!load_counts (conn, dashboard, error) || !load_turnaround (conn, dashboard, error) ||
-      !load_fees (conn, dashboard, error))
-    {
-      cst_db_rollback (conn);
-      return NULL;
-    }
-  if (!cst_db_commit (conn, error))
+  if (!cst_db_begin_snapshot (conn, error) ||
+      !cst_db_end (conn,
+                   cst_db_exec_command (conn, "SET LOCAL jit = off", 0, NULL, error) &&
+                   load_counts (conn, dashboard, error) &&
+                   load_turnaround (conn, dashboard, error) &&
+                   load_fees (conn, dashboard, error), error))
     return NULL;
   return g_steal_pointer (&dashboard);
 }

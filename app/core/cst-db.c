@@ -227,6 +227,74 @@ cst_db_rollback (PGconn *conn)
   res = PQexec (conn, "ROLLBACK");
 }
 
+/* One consistent, read-only view of the database for a report or an
+ * export that reads several tables. */
+gboolean
+cst_db_begin_snapshot (PGconn  *conn,
+                       GError **error)
+{
+  return cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                              0, NULL, error);
+}
+
+/**
+ * cst_db_end:
+ * @ok: whether the work in the transaction succeeded (@error is then unset)
+ *
+ * Commits the transaction if @ok, rolls it back otherwise.
+ *
+ * Returns: %TRUE if the work succeeded and is committed
+ */
+gboolean
+cst_db_end (PGconn  *conn,
+            gboolean ok,
+            GError **error)
+{
+  if (ok && cst_db_commit (conn, error))
+    return TRUE;
+  cst_db_rollback (conn);
+  return FALSE;
+}
+
+/**
+ * cst_db_join:
+ * @own: (out): set to whether this call began the transaction
+ *
+ * Begins a transaction of @kind unless the connection is already in one,
+ * whose isolation then holds.  Pair with cst_db_leave().
+ */
+gboolean
+cst_db_join (PGconn           *conn,
+             CstDbTransaction  kind,
+             gboolean         *own,
+             GError          **error)
+{
+  *own = PQtransactionStatus (conn) == PQTRANS_IDLE;
+  if (!*own)
+    return TRUE;
+  return kind == CST_DB_SNAPSHOT ? cst_db_begin_snapshot (conn, error)
+                                 : cst_db_begin (conn, error);
+}
+
+/**
+ * cst_db_leave:
+ * @own: what cst_db_join() said
+ * @ok: whether the work succeeded
+ *
+ * Ends the transaction cst_db_join() began, as cst_db_end() does; a
+ * caller's transaction is left for the caller to end.
+ *
+ * Returns: %TRUE if the work succeeded (and, if it was ours, committed)
+ */
+gboolean
+cst_db_leave (PGconn  *conn,
+              gboolean own,
+              gboolean ok,
+              GError **error)
+{
+  return own ? cst_db_end (conn, ok, error) : ok;
+}
+
 /* Human-readable "database on host as user", without the password. */
 char *
 cst_db_describe_connection (PGconn *conn)

@@ -560,25 +560,16 @@ cst_evidence_pack_load (PGconn      *conn,
 {
   g_autoptr(CstEvidencePack) pack = g_new0 (CstEvidencePack, 1);
   g_autoptr(CstRequest) request = NULL;
-  gboolean own_transaction = PQtransactionStatus (conn) == PQTRANS_IDLE;
-  gboolean ok;
+  gboolean own, ok;
 
   g_return_val_if_fail (reference != NULL, NULL);
   pack->reference = g_strdup (reference);
   pack->results = g_new0 (PGresult *, G_N_ELEMENTS (sections));
-  if (own_transaction &&
-      !cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, error))
+  if (!cst_db_join (conn, CST_DB_SNAPSHOT, &own, error))
     return NULL;
   request = cst_request_repo_find (conn, reference, error);
   ok = request != NULL && load_sections (conn, pack, cst_request_get_id (request), error);
-  if (own_transaction)
-    {
-      if (ok)
-        ok = cst_db_commit (conn, error);
-      else
-        cst_db_rollback (conn);
-    }
-  return ok ? g_steal_pointer (&pack) : NULL;
+  return cst_db_leave (conn, own, ok, error) ? g_steal_pointer (&pack) : NULL;
 }
 
 const char *

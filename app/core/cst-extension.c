@@ -89,17 +89,15 @@ cst_extension_take (PGconn                   *conn,
 {
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(CstRequest) extended = NULL;
+  gboolean own;
 
-  if (!cst_db_begin (conn, error))
+  if (!cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
     return NULL;
   pdf = cst_extension_render_notice (conn, request, on, reason, language, options, error);
   if (pdf != NULL)
     extended = cst_request_repo_extend (conn, request, on, reason, error);
-  if (extended == NULL || !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return NULL;
-    }
+  if (!cst_db_leave (conn, own, extended != NULL, error))
+    return NULL;
   if (notice != NULL)
     *notice = g_steal_pointer (&pdf);
   return g_steal_pointer (&extended);

@@ -444,7 +444,7 @@ write_pdf_stream (PGconn                    *conn,
   guint n_pages = 0;
   gboolean ok;
 
-  if (!cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, error))
+  if (!cst_db_begin_snapshot (conn, error))
     return FALSE;
   ok = measure_pages (conn, filter, &first, &n_pages, error) &&
        (pdf = cst_pdf_stream_new (out, CST_PDF_PAPER_LETTER, filter->cancellable, error)) != NULL;
@@ -457,12 +457,7 @@ write_pdf_stream (PGconn                    *conn,
       pdf_summary (pdf, filter, first);
       ok = pdf_detail (pdf, conn, filter, summary, error) && cst_pdf_stream_finish (pdf, error);
     }
-  if (!ok)
-    {
-      cst_db_rollback (conn);
-      return FALSE;
-    }
-  return cst_db_commit (conn, error);
+  return cst_db_end (conn, ok, error);
 }
 
 static gboolean

@@ -620,6 +620,47 @@ check_filter (const CstFeeReportFilter *filter,
   return TRUE;
 }
 
+/* Emits every request of the filter, a page of requests and their fee
+ * lines at a time, into @acc and @func. */
+static gboolean
+run_pages (PGconn                   *conn,
+           const CstFeeReportFilter *filter,
+           CstFeeScheduleSet        *set,
+           CstFeeReportSummary      *acc,
+           CstFeeReportRowFunc       func,
+           gpointer                  user_data,
+           GError                  **error)
+{
+  gint64 after_id = 0;
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr(PGresult) requests = fetch_page (conn, filter, after_id, error);
+      g_autoptr(PGresult) lines = NULL;
+      g_autofree char *ids = NULL;
+      int cursor = 0, n;
+
+      if (requests == NULL)
+        return FALSE;
+      n = PQntuples (requests);
+      if (n == 0)
+        break;
+      ids = page_ids (requests);
+      if (!(lines = cst_db_exec (conn, lines_sql, 1, (const char *[]) { ids }, error)))
+        return FALSE;
+      for (int r = 0; r < n; r++)
+        if (g_cancellable_set_error_if_cancelled (filter->cancellable, error) ||
+            !emit_row (set, requests, r, lines, &cursor, acc, func, user_data, error))
+          return FALSE;
+      after_id = cst_db_int64 (requests, n - 1, R_ID);
+      more = n == PAGE_SIZE;
+      if (filter->progress != NULL)
+        filter->progress (acc->n_requests, filter->progress_data);
+    }
+  return TRUE;
+}
+
 /**
  * cst_fee_report_run:
  * @func: (nullable): called for each invoiced request, in request order
@@ -636,51 +677,17 @@ cst_fee_report_run (PGconn                    *conn,
                     CstFeeReportSummary      **summary,
                     GError                   **error)
 {
-  g_autoptr(CstFeeReportSummary) acc = NULL;
+  g_autoptr(CstFeeReportSummary) acc = summary_new ();
   g_autoptr(CstFeeScheduleSet) set = NULL;
-  /* A caller that runs several passes (the PDF) holds the transaction. */
-  gboolean own = PQtransactionStatus (conn) == PQTRANS_IDLE;
-  gint64 after_id = 0;
-  gboolean more = TRUE;
+  gboolean own;
 
+  /* A caller that runs several passes (the PDF) holds the transaction. */
   if (!check_filter (filter, error) ||
       !(set = cst_fee_store_load_schedules (conn, error)) ||
-      (own && !cst_db_exec_command (conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                                    0, NULL, error)))
-    return FALSE;
-  acc = summary_new ();
-  while (more)
-    {
-      g_autoptr(PGresult) requests = fetch_page (conn, filter, after_id, error);
-      g_autoptr(PGresult) lines = NULL;
-      g_autofree char *ids = NULL;
-      int cursor = 0, n;
-
-      if (requests == NULL)
-        goto fail;
-      n = PQntuples (requests);
-      if (n == 0)
-        break;
-      ids = page_ids (requests);
-      if (!(lines = cst_db_exec (conn, lines_sql, 1, (const char *[]) { ids }, error)))
-        goto fail;
-      for (int r = 0; r < n; r++)
-        if (g_cancellable_set_error_if_cancelled (filter->cancellable, error) ||
-            !emit_row (set, requests, r, lines, &cursor, acc, func, user_data, error))
-          goto fail;
-      after_id = cst_db_int64 (requests, n - 1, R_ID);
-      more = n == PAGE_SIZE;
-      if (filter->progress != NULL)
-        filter->progress (acc->n_requests, filter->progress_data);
-    }
-  if (own && !cst_db_commit (conn, error))
+      !cst_db_join (conn, CST_DB_SNAPSHOT, &own, error) ||
+      !cst_db_leave (conn, own, run_pages (conn, filter, set, acc, func, user_data, error), error))
     return FALSE;
   if (summary != NULL)
     *summary = g_steal_pointer (&acc);
   return TRUE;
-
-fail:
-  if (own)
-    cst_db_rollback (conn);
-  return FALSE;
 }

@@ -217,28 +217,22 @@ cst_fee_store_install_seed (PGconn  *conn,
   g_autoptr(CstFeeScheduleSet) seed = cst_fee_schedule_set_new_from_seed (error);
   GPtrArray *all;
   guint added = 0;
+  gboolean ok = TRUE;
 
   if (seed == NULL)
     return FALSE;
   all = cst_fee_schedule_set_get_schedules (seed);
   if (!cst_db_begin (conn, error))
     return FALSE;
-  for (guint i = 0; i < all->len; i++)
+  for (guint i = 0; ok && i < all->len; i++)
     {
       gboolean inserted = FALSE;
 
-      if (!insert_schedule (conn, g_ptr_array_index (all, i), &inserted, error))
-        {
-          cst_db_rollback (conn);
-          return FALSE;
-        }
+      ok = insert_schedule (conn, g_ptr_array_index (all, i), &inserted, error);
       added += inserted ? 1 : 0;
     }
-  if (!cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return FALSE;
-    }
+  if (!cst_db_end (conn, ok, error))
+    return FALSE;
   if (n_added)
     *n_added = added;
   return TRUE;
@@ -299,23 +293,18 @@ cst_fee_store_save_version (PGconn                *conn,
   g_autoptr(GPtrArray) current = NULL;
   g_autoptr(PGresult) next = NULL;
   g_autoptr(CstFeeSchedule) saved = NULL;
-  gboolean inserted = FALSE;
+  gboolean inserted = FALSE, ok;
 
   if (!cst_db_begin (conn, error))
     return NULL;
-  if (!cst_db_exec_command (conn, "SELECT pg_advisory_xact_lock(" SCHEDULE_LOCK_KEY ")", 0, NULL, error) ||
-      !(current = load_current (conn, error)) ||
-      !validate_with (current, edited, error) ||
-      !(next = cst_db_exec (conn, "SELECT COALESCE(max(version), 0) + 1 FROM fee_schedules "
-                                  "WHERE schedule_key = $1", 1, key_param, error)) ||
-      !(saved = with_version (edited, (int) cst_db_int64 (next, 0, 0), error)) ||
-      !insert_schedule (conn, saved, &inserted, error) ||
-      !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return NULL;
-    }
-  return g_steal_pointer (&saved);
+  ok = cst_db_exec_command (conn, "SELECT pg_advisory_xact_lock(" SCHEDULE_LOCK_KEY ")", 0, NULL, error) &&
+       (current = load_current (conn, error)) &&
+       validate_with (current, edited, error) &&
+       (next = cst_db_exec (conn, "SELECT COALESCE(max(version), 0) + 1 FROM fee_schedules "
+                                  "WHERE schedule_key = $1", 1, key_param, error)) &&
+       (saved = with_version (edited, (int) cst_db_int64 (next, 0, 0), error)) &&
+       insert_schedule (conn, saved, &inserted, error);
+  return cst_db_end (conn, ok, error) ? g_steal_pointer (&saved) : NULL;
 }
 
 /**

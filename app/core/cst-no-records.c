@@ -190,7 +190,8 @@ cst_no_records_answer (PGconn      *conn,
                        GError     **error)
 {
   g_autoptr(GError) local = NULL;
-  CstRequest *answered;
+  g_autoptr(CstRequest) answered = NULL;
+  gboolean own;
 
   if (!cst_no_records_is_signed_off (conn, request, &local))
     {
@@ -202,14 +203,8 @@ cst_no_records_answer (PGconn      *conn,
                                "second person."));
       return NULL;
     }
-  if (!cst_db_begin (conn, error))
+  if (!cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
     return NULL;
   answered = answer_in_transaction (conn, request, reason, error);
-  if (answered == NULL || !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      g_clear_object (&answered);
-      return NULL;
-    }
-  return answered;
+  return cst_db_leave (conn, own, answered != NULL, error) ? g_steal_pointer (&answered) : NULL;
 }

@@ -158,16 +158,12 @@ cst_release_run (PGconn                   *conn,
                  GError                  **error)
 {
   g_autoptr(CstRelease) release = NULL;
+  gboolean own;
 
   if (!cst_request_status_check_move (cst_request_get_status (request), CST_STATUS_RELEASED,
                                       NULL, error) ||
-      !cst_db_begin (conn, error))
+      !cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
     return NULL;
   release = release_in_transaction (conn, request, language, options, error);
-  if (release == NULL || !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return NULL;
-    }
-  return g_steal_pointer (&release);
+  return cst_db_leave (conn, own, release != NULL, error) ? g_steal_pointer (&release) : NULL;
 }

@@ -368,33 +368,25 @@ editable_params_fill (EditableParams *p,
     p->values[i] = p->texts[i];
 }
 
-CstRequest *
-cst_request_repo_create (PGconn      *conn,
-                         CstRequest  *draft,
-                         GError     **error)
+/* The patient (found or added), the requester and the request, read
+ * back before COMMIT, so what is returned is version 1 as created, even if
+ * another clerk changes the request the moment it exists. */
+static CstRequest *
+insert_request (PGconn      *conn,
+                CstRequest  *draft,
+                GError     **error)
 {
   g_auto(EditableParams) editable = { 0 };
   g_autofree char *patient_id = NULL;
   g_autofree char *requester_id = NULL;
   g_autoptr(PGresult) res = NULL;
   const char *params[2 + N_EDITABLE];
-  g_autoptr(CstRequest) created = NULL;
-  gint64 pid, rid, id;
-
-  g_return_val_if_fail (CST_IS_REQUEST (draft), NULL);
-
-  if (!cst_request_validate (draft, error))
-    return NULL;
-  if (!cst_db_begin (conn, error))
-    return NULL;
+  gint64 pid, rid;
 
   pid = ensure_patient (conn, draft, error);
   rid = pid ? insert_requester (conn, draft, error) : 0;
   if (rid == 0)
-    {
-      cst_db_rollback (conn);
-      return NULL;
-    }
+    return NULL;
   patient_id = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
   requester_id = g_strdup_printf ("%" G_GINT64_FORMAT, rid);
   editable_params_fill (&editable, draft);
@@ -410,19 +402,26 @@ cst_request_repo_create (PGconn      *conn,
     "CASE WHEN $6 = '' THEN '{}'::text[] ELSE string_to_array($6, E'\\x1f') END, "
     "$7, $8, $9::record_format, $10::delivery_method, $11, $12, $13, $14, $15, $16, $3) "
     "RETURNING id", 2 + N_EDITABLE, params, error);
-  /* Read back before COMMIT, so what is returned is version 1 as created,
-   * even if another clerk changes the request the moment it exists. */
-  if (res != NULL)
-    {
-      id = cst_db_int64 (res, 0, 0);
-      created = cst_request_repo_get (conn, id, error);
-    }
-  if (created == NULL || !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return NULL;
-    }
-  return g_steal_pointer (&created);
+  if (res == NULL)
+    return NULL;
+  return cst_request_repo_get (conn, cst_db_int64 (res, 0, 0), error);
+}
+
+CstRequest *
+cst_request_repo_create (PGconn      *conn,
+                         CstRequest  *draft,
+                         GError     **error)
+{
+  g_autoptr(CstRequest) created = NULL;
+  gboolean own;
+
+  g_return_val_if_fail (CST_IS_REQUEST (draft), NULL);
+
+  if (!cst_request_validate (draft, error) ||
+      !cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
+    return NULL;
+  created = insert_request (conn, draft, error);
+  return cst_db_leave (conn, own, created != NULL, error) ? g_steal_pointer (&created) : NULL;
 }
 
 /* An UPDATE guarded by the version matched nothing: say why.  With the
@@ -504,18 +503,12 @@ update_versioned (PGconn       *conn,
                   GError      **error)
 {
   g_autoptr(CstRequest) stored = NULL;
+  gboolean own;
 
-  if (PQtransactionStatus (conn) != PQTRANS_IDLE)
-    return update_then_read (conn, request, sql, n_params, params, error);
-  if (!cst_db_begin (conn, error))
+  if (!cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
     return NULL;
   stored = update_then_read (conn, request, sql, n_params, params, error);
-  if (stored == NULL || !cst_db_commit (conn, error))
-    {
-      cst_db_rollback (conn);
-      return NULL;
-    }
-  return g_steal_pointer (&stored);
+  return cst_db_leave (conn, own, stored != NULL, error) ? g_steal_pointer (&stored) : NULL;
 }
 
 CstRequest *

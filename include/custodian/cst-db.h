@@ -29,6 +29,27 @@ gboolean  cst_db_begin            (PGconn       *conn,
 gboolean  cst_db_commit           (PGconn       *conn,
                                    GError      **error);
 void      cst_db_rollback         (PGconn       *conn);
+gboolean  cst_db_begin_snapshot   (PGconn       *conn,
+                                   GError      **error);
+gboolean  cst_db_end              (PGconn       *conn,
+                                   gboolean      ok,
+                                   GError      **error);
+
+/* A step that runs in its own transaction when called alone, and as part
+ * of its caller's when the caller holds one. */
+typedef enum {
+  CST_DB_READ_WRITE,
+  CST_DB_SNAPSHOT,      /* REPEATABLE READ READ ONLY: one consistent view */
+} CstDbTransaction;
+
+gboolean  cst_db_join             (PGconn           *conn,
+                                   CstDbTransaction  kind,
+                                   gboolean         *own,
+                                   GError          **error);
+gboolean  cst_db_leave            (PGconn           *conn,
+                                   gboolean          own,
+                                   gboolean          ok,
+                                   GError          **error);
 void      cst_db_set_error_from_result (GError        **error,
                                         const PGresult *res,
                                         PGconn         *conn);
