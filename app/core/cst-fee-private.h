@@ -182,7 +182,6 @@ CstFeeExact     cst_fee_exact_make       (gint64 num,
                                           gint64 den);
 gboolean        cst_fee_exact_is_whole   (CstFeeExact exact);
 char           *cst_fee_exact_format     (CstFeeExact exact);
-char           *cst_fee_format_cents     (gint64 cents);
 
 CstFeeQuote    *cst_fee_quote_new_internal (CstFeeScheduleSet *set);
 CstFeeLine     *cst_fee_quote_add_line   (CstFeeQuote          *quote,

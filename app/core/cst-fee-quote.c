@@ -96,12 +96,6 @@ cst_fee_format_money (gint64 cents)
   return cst_pdf_format_money (cents);
 }
 
-char *
-cst_fee_format_cents (gint64 cents)
-{
-  return cst_fee_format_money (cents);
-}
-
 /* ---------------------------------------------------------------- building */
 
 CstFeeQuote *
