@@ -49,6 +49,22 @@ cst_test_db_connect (CstTestDb *db)
   return conn;
 }
 
+/* A connection in an open transaction that holds the audit chain's head,
+ * as a linker the scheduler has descheduled at COMMIT would: writers then
+ * commit and leave their rows in audit_chain_pending (0051).  Rolling it
+ * back, or closing it, lets the head go. */
+PGconn *
+cst_test_db_hold_audit_head (CstTestDb *db)
+{
+  g_autoptr(GError) error = NULL;
+  PGconn *holder = cst_test_db_connect (db);
+
+  g_assert_true (cst_db_exec_script (holder, "BEGIN; SELECT seq FROM audit_chain_head FOR UPDATE;",
+                                     &error));
+  g_assert_no_error (error);
+  return holder;
+}
+
 /**
  * cst_test_db_create_login:
  * @group_role: e.g. "custodian_clerk"

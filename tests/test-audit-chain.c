@@ -476,17 +476,6 @@ test_cli_verify (void)
   g_assert_nonnull (strstr (out, expected));
 }
 
-/* Holds the chain's head on its own connection, as a linker that the
- * scheduler has descheduled at COMMIT would. */
-static PGconn *
-hold_head (CstTestDb *db)
-{
-  PGconn *holder = cst_test_db_connect (db);
-
-  exec_ok (holder, "BEGIN; SELECT * FROM audit_chain_head FOR UPDATE;");
-  return holder;
-}
-
 /* One audited change by a clerk whose statements fail instead of waiting
  * more than two seconds; returns the request's id. */
 static gint64
@@ -527,7 +516,7 @@ test_busy_head_does_not_wait (void)
 {
   g_autoptr(CstTestDb) db = cst_test_db_new ();
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autoptr(PGconn) holder = hold_head (db);
+  g_autoptr(PGconn) holder = cst_test_db_hold_audit_head (db);
   g_autoptr(CstAuditChainReport) report = NULL;
   gint64 first, second, first_seq, second_seq;
   g_autofree char *order_sql = NULL;
@@ -561,7 +550,7 @@ test_verify_links_pending_rows (void)
 {
   g_autoptr(CstTestDb) db = cst_test_db_new ();
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autoptr(PGconn) holder = hold_head (db);
+  g_autoptr(PGconn) holder = cst_test_db_hold_audit_head (db);
   g_autoptr(CstAuditChainReport) report = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id = clerk_change (db, "PENDING-1");
@@ -642,7 +631,7 @@ test_connection_links_its_pending_rows (void)
   g_autoptr(CstRequest) request = cst_test_db_add_request (owner, "TAIL-1");
   g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
   g_autoptr(CstConnection) connection = cst_connection_new (login);
-  g_autoptr(PGconn) holder = hold_head (db);
+  g_autoptr(PGconn) holder = cst_test_db_hold_audit_head (db);
   g_autoptr(GObject) moved = NULL;
   gint64 id = cst_request_get_id (request);
   gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
