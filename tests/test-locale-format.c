@@ -37,6 +37,18 @@ check_date (guint       day,
   g_assert_cmpstr (text, ==, expected);
 }
 
+/* @hour:@minute on 23 November 2026, in local time. */
+static void
+check_date_time (int         hour,
+                 int         minute,
+                 const char *expected)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_local (2026, 11, 23, hour, minute, 30);
+  g_autofree char *text = cst_locale_format_date_time (time);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
 static void
 test_spanish (void)
 {
@@ -47,6 +59,8 @@ test_spanish (void)
   check_money (-500, "-5,00 $");
   check_date (23, 11, 2026, "23/11/2026");
   check_date (1, 2, 1987, "01/02/1987");
+  check_date_time (14, 5, "23/11/2026 14:05");
+  check_date_time (9, 0, "23/11/2026 09:00");
   setlocale (LC_ALL, "C");
 }
 
@@ -58,6 +72,8 @@ test_us_english (void)
   check_money (-500, "-$5.00");
   check_money (99, "$0.99");
   check_date (23, 11, 2026, "11/23/2026");
+  check_date_time (14, 5, "11/23/2026 2:05 PM");
+  check_date_time (9, 0, "11/23/2026 9:00 AM");
   setlocale (LC_ALL, "C");
 }
 
@@ -67,6 +83,7 @@ test_german (void)
   use_locale ("de_DE.UTF-8");
   check_money (123456789, "1.234.567,89 $");
   check_date (3, 4, 2025, "03.04.2025");
+  check_date_time (14, 5, "23.11.2026 14:05");
   setlocale (LC_ALL, "C");
 }
 
@@ -79,9 +96,12 @@ test_c_locale (void)
   check_money (123456, "$1,234.56");
   check_money (G_MININT64, "-$92,233,720,368,547,758.08");
   check_date (23, 11, 2026, "2026-11-23");
+  check_date_time (14, 5, "2026-11-23 14:05");
   {
     g_autofree char *none = cst_locale_format_date (NULL);
+    g_autofree char *no_time = cst_locale_format_date_time (NULL);
     g_assert_cmpstr (none, ==, "");
+    g_assert_cmpstr (no_time, ==, "");
   }
 }
 

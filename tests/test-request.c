@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <custodian/custodian.h>
+#include <locale.h>
 
 static void
 set_dmy (GDate *date, guint d, guint m, guint y)
@@ -183,6 +184,35 @@ test_matches (void)
   g_assert_false (cst_request_matches (request, q1));
 }
 
+static void
+count_label_notify (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  (*(int *) user_data)++;
+}
+
+/* The list shows the received date as the locale writes it and sorts by
+ * the ISO form; both follow an edit. */
+static void
+test_received_label (void)
+{
+  g_autoptr(CstRequest) request = cst_request_new ();
+  g_autofree char *iso = NULL, *c_label = NULL, *us_label = NULL;
+  int notified = 0;
+  GDate received;
+
+  g_signal_connect (request, "notify::received-label", G_CALLBACK (count_label_notify), &notified);
+  set_dmy (&received, 23, 11, 2026);
+  g_object_set (request, "received-date", &received, NULL);
+  g_assert_cmpint (notified, ==, 1);
+  g_object_get (request, "received-iso", &iso, "received-label", &c_label, NULL);
+  g_assert_cmpstr (iso, ==, "2026-11-23");
+  g_assert_cmpstr (c_label, ==, "2026-11-23");
+  g_assert_nonnull (setlocale (LC_TIME, "en_US.UTF-8"));
+  g_object_get (request, "received-label", &us_label, NULL);
+  setlocale (LC_TIME, "C");
+  g_assert_cmpstr (us_label, ==, "11/23/2026");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -193,5 +223,6 @@ main (int argc, char **argv)
   g_test_add_func ("/request/merge-edits", test_merge_edits);
   g_test_add_func ("/request/validate", test_validate);
   g_test_add_func ("/request/matches", test_matches);
+  g_test_add_func ("/request/received-label", test_received_label);
   return g_test_run ();
 }

@@ -79,12 +79,10 @@ static char *
 describe_item (const CstAuthorizationItem *item)
 {
   g_autofree char *when = NULL;
-  g_autoptr(GDateTime) local = NULL;
 
   if (item->checked_by == NULL || item->checked_at == NULL)
     return g_strdup_printf (_("%s · %s"), finding_label (item->finding), item->citation);
-  local = g_date_time_to_local (item->checked_at);
-  when = g_date_time_format (local, "%Y-%m-%d %H:%M");
+  when = cst_locale_format_date_time (item->checked_at);
   /* TRANSLATORS: finding · checked by LOGIN on DATE TIME · legal citation */
   return g_strdup_printf (_("%s · checked by %s on %s · %s"), finding_label (item->finding),
                           item->checked_by, when, item->citation);

@@ -88,15 +88,6 @@ cst_morning_summary_describe (GPtrArray   *at_risk,
   return g_string_free (text, FALSE);
 }
 
-static char *
-iso_date (const GDate *date)
-{
-  char buffer[16];
-
-  g_date_strftime (buffer, sizeof buffer, "%Y-%m-%d", date);
-  return g_strdup (buffer);
-}
-
 /* Whether the summary has not been shown yet on @today. */
 gboolean
 cst_morning_summary_is_due (GSettings   *settings,
@@ -104,7 +95,7 @@ cst_morning_summary_is_due (GSettings   *settings,
 {
   g_autoptr(GSettingsSchema) schema = NULL;
   g_autofree char *shown = NULL;
-  g_autofree char *day = iso_date (today);
+  g_autofree char *day = cst_input_format_date (today);
 
   /* An older installed schema may lack the key. */
   g_object_get (settings, "settings-schema", &schema, NULL);
@@ -162,7 +153,7 @@ cst_morning_summary_maybe_present (GtkWindow          *parent,
 
   if (settings == NULL || requests == NULL || !cst_morning_summary_is_due (settings, today))
     return NULL;
-  day = iso_date (today);
+  day = cst_input_format_date (today);
   g_settings_set_string (settings, CST_MORNING_SUMMARY_KEY, day);
   at_risk = cst_morning_summary_collect (requests, today);
   if (at_risk->len == 0)

@@ -231,20 +231,6 @@ show_withholdings (CstReleaseForms *self,
   gtk_widget_set_visible (GTK_WIDGET (self->withheld_box), withholdings->len > 0);
 }
 
-static char *
-format_day (const GDate *date)
-{
-  return date != NULL ? cst_input_format_date (date) : g_strdup ("");
-}
-
-static char *
-format_time (GDateTime *time)
-{
-  g_autoptr(GDateTime) local = time != NULL ? g_date_time_to_local (time) : NULL;
-
-  return local != NULL ? g_date_time_format (local, "%Y-%m-%d %H:%M") : g_strdup ("");
-}
-
 /* The recorded search with who searched and, once given, who signed off:
  * read-only, since the database fixes the scope once recorded. */
 static char *
@@ -257,16 +243,16 @@ describe_search (const CstNoRecordsSearch *search)
     return g_strdup (_("Record the search, then have a second person sign it off."));
   systems = g_strjoinv (", ", search->systems);
   locations = g_strjoinv (", ", search->locations);
-  from = format_day (search->from);
-  to = format_day (search->to);
-  at = format_time (search->searched_at);
+  from = cst_locale_format_date (search->from);
+  to = cst_locale_format_date (search->to);
+  at = cst_locale_format_date_time (search->searched_at);
   /* Translators: who searched, when, the systems, the date range and the
    * locations searched. */
   scope = g_strdup_printf (_("Search recorded by %s on %s: %s, from %s to %s, at %s."),
                            search->searched_by, at, systems, from, to, locations);
   if (search->signed_off_by == NULL)
     return g_strdup_printf ("%s %s", scope, _("A second person must sign it off."));
-  signed_at = format_time (search->signed_off_at);
+  signed_at = cst_locale_format_date_time (search->signed_off_at);
   /* Translators: the second person and when they signed off. */
   signed_off = g_strdup_printf (_("It was signed off by %s on %s."), search->signed_off_by, signed_at);
   return g_strdup_printf ("%s %s", scope, signed_off);
@@ -276,7 +262,7 @@ describe_search (const CstNoRecordsSearch *search)
 static char *
 describe_proof (const CstDeliveryProof *proof)
 {
-  g_autofree char *at = format_time (proof->recorded_at);
+  g_autofree char *at = cst_locale_format_date_time (proof->recorded_at);
   g_autofree char *format = NULL, *evidence = NULL, *reason = NULL, *text = NULL;
 
   format = proof->format_name != NULL && proof->format_name[0] != '\0'
@@ -289,7 +275,7 @@ describe_proof (const CstDeliveryProof *proof)
     evidence = g_strdup_printf (_("message id %s"), proof->email_message_id);
   else if (proof->pickup_signed_by != NULL)
     {
-      g_autofree char *day = format_day (proof->pickup_signed_on);
+      g_autofree char *day = cst_locale_format_date (proof->pickup_signed_on);
       evidence = g_strdup_printf (_("picked up and signed for by %s on %s"), proof->pickup_signed_by, day);
     }
   else

@@ -138,8 +138,8 @@ report_row_new (const CstFeeReportRow *row)
   self->total_cents = row->total_cents;
   self->flags = row->flags;
   self->text[COL_REFERENCE] = g_strdup (row->reference);
-  self->text[COL_RECEIVED] = cst_input_format_date (&row->received);
-  self->text[COL_RELEASED] = g_date_valid (&row->released) ? cst_input_format_date (&row->released)
+  self->text[COL_RECEIVED] = cst_locale_format_date (&row->received);
+  self->text[COL_RELEASED] = g_date_valid (&row->released) ? cst_locale_format_date (&row->released)
                                                            : g_strdup (_("Not released"));
   self->text[COL_CLASS] = g_strdup (requester_label (row->requester));
   self->text[COL_METHOD] = g_strdup (method_label (row->method));

@@ -283,7 +283,7 @@ build_columns (CstRequestListPage *self)
   add_column (self, _("MRN"), "patient-mrn", sorter_for ("patient-mrn", G_TYPE_STRING), 120);
   add_column (self, _("Requester"), "requester-name", sorter_for ("requester-name", G_TYPE_STRING), 0);
   add_column (self, _("Kind"), "requester-kind-label", sorter_for ("requester-kind", G_TYPE_ENUM), 110);
-  add_column (self, _("Received"), "received-iso", sorter_for ("received-iso", G_TYPE_STRING), 100);
+  add_column (self, _("Received"), "received-label", sorter_for ("received-iso", G_TYPE_STRING), 100);
   add_column (self, _("Due"), NULL, sorter_for ("due-iso", G_TYPE_STRING), 150);
   add_column (self, _("Status"), "status-label", sorter_for ("status", G_TYPE_ENUM), 120);
 }

@@ -199,13 +199,13 @@ show_clocks (CstRequestSafeguards *self,
 
   cst_input_today (&today);
   cst_clocks_compute (r, service_days, &today, &clocks);
-  legal_date = cst_input_format_date (&clocks.legal_due);
-  service_date = cst_input_format_date (&clocks.service_due);
+  legal_date = cst_locale_format_date (&clocks.legal_due);
+  service_date = cst_locale_format_date (&clocks.service_due);
   legal_days = closed ? g_strdup (cst_request_status_get_label (cst_request_get_status (r)))
                       : describe_days (clocks.legal_days_left);
   if (cst_request_is_extended (r))
     {
-      g_autofree char *on = cst_input_format_date (cst_request_get_extended_on (r));
+      g_autofree char *on = cst_locale_format_date (cst_request_get_extended_on (r));
       /* TRANSLATORS: due date · days left · date the extension was taken */
       legal = g_strdup_printf (_("%s · %s · extended on %s with its notice"), legal_date, legal_days, on);
     }
@@ -265,10 +265,9 @@ show_repeat (CstRequestSafeguards *self,
 static char *
 describe_representative (const CstRepresentativeInfo *rep)
 {
-  g_autofree char *until = rep->valid_until != NULL ? cst_input_format_date (rep->valid_until)
+  g_autofree char *until = rep->valid_until != NULL ? cst_locale_format_date (rep->valid_until)
                                                     : g_strdup (_("no expiry"));
-  g_autofree char *when = rep->verified_at != NULL
-                          ? g_date_time_format (rep->verified_at, "%Y-%m-%d") : g_strdup ("");
+  g_autofree char *when = cst_locale_format_date_time (rep->verified_at);
 
   /* Translators: kind of authority, the proving document, its expiry
    * (a date or “no expiry”), the checking clerk and the day checked. */

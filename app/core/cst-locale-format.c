@@ -158,3 +158,44 @@ cst_locale_format_date (const GDate *date)
     return cst_input_format_date (date);
   return g_strdup (buffer);
 }
+
+/* Hours and minutes as the locale's clock reads them: 12-hour where its
+ * time format is ("2:05 PM", en_US), 24-hour elsewhere ("14:05"). */
+static const char *
+clock_format (void)
+{
+  const char *t_fmt = nl_langinfo (T_FMT);
+  gboolean twelve_hour = (strstr (t_fmt, "%r") || strstr (t_fmt, "%I") || strstr (t_fmt, "%l")) &&
+                         nl_langinfo (AM_STR)[0] != '\0';
+
+  return twelve_hour ? "%-l:%M %p" : "%H:%M";
+}
+
+/**
+ * cst_locale_format_date_time:
+ * @time: (nullable): a moment, shown in local time
+ *
+ * Returns: the short date of cst_locale_format_date() and the time to the
+ *   minute: "11/23/2026 2:05 PM" (en_US), "23/11/2026 14:05" (es_ES),
+ *   "2026-11-23 14:05" in the C locale; "" for no time
+ */
+char *
+cst_locale_format_date_time (GDateTime *time)
+{
+  g_autoptr(GDateTime) local = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *clock = NULL;
+  GDate day;
+
+  if (time == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (time);
+  g_date_clear (&day, 1);
+  g_date_set_dmy (&day, (GDateDay) g_date_time_get_day_of_month (local),
+                  (GDateMonth) g_date_time_get_month (local),
+                  (GDateYear) g_date_time_get_year (local));
+  date = cst_locale_format_date (&day);
+  clock = g_date_time_format (local, is_c_locale (setlocale (LC_TIME, NULL)) ? "%H:%M"
+                                                                             : clock_format ());
+  return g_strdup_printf ("%s %s", date, clock);
+}

@@ -13,6 +13,7 @@
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-locale-format.h"
 #include "custodian/cst-request.h"
 #include "cst-request-private.h"
 
@@ -104,6 +105,7 @@ enum {
   PROP_DUE_STATE,
   PROP_RECEIVED_ISO,
   PROP_DUE_ISO,
+  PROP_RECEIVED_LABEL,
   PROP_STATUS_LABEL,
   PROP_REQUESTER_KIND_LABEL,
   PROP_TEXT_FIRST,
@@ -129,7 +131,10 @@ notify_derived (CstRequest *self,
       prop_id == PROP_TEXT_FIRST + TEXT_PATIENT_GIVEN_NAME)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PATIENT_NAME]);
   if (prop_id == PROP_DATE_FIRST + DATE_RECEIVED)
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVED_ISO]);
+    {
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVED_ISO]);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECEIVED_LABEL]);
+    }
   if (prop_id == PROP_DATE_FIRST + DATE_DUE)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DUE_ISO]);
   if (prop_id == PROP_DATE_FIRST + DATE_DUE || prop_id == PROP_STATUS)
@@ -274,6 +279,7 @@ cst_request_get_property (GObject    *object,
     case PROP_DUE_STATE: g_value_set_enum (value, cst_request_get_due_state (self)); break;
     case PROP_RECEIVED_ISO: g_value_take_string (value, cst_input_format_date (get_date (self, DATE_RECEIVED))); break;
     case PROP_DUE_ISO: g_value_take_string (value, cst_input_format_date (get_date (self, DATE_DUE))); break;
+    case PROP_RECEIVED_LABEL: g_value_take_string (value, cst_locale_format_date (get_date (self, DATE_RECEIVED))); break;
     case PROP_STATUS_LABEL: g_value_set_string (value, cst_request_status_get_label (self->status)); break;
     case PROP_REQUESTER_KIND_LABEL:
       g_value_set_string (value, cst_requester_kind_get_label (self->requester_kind));
@@ -332,6 +338,8 @@ cst_request_class_init (CstRequestClass *klass)
                                                   CST_DUE_CLOSED, RO);
   properties[PROP_RECEIVED_ISO] = g_param_spec_string ("received-iso", NULL, NULL, NULL, RO);
   properties[PROP_DUE_ISO] = g_param_spec_string ("due-iso", NULL, NULL, NULL, RO);
+  /* As the user's locale writes a date, for display; sort by received-iso. */
+  properties[PROP_RECEIVED_LABEL] = g_param_spec_string ("received-label", NULL, NULL, NULL, RO);
   properties[PROP_STATUS_LABEL] = g_param_spec_string ("status-label", NULL, NULL, NULL, RO);
   properties[PROP_REQUESTER_KIND_LABEL] = g_param_spec_string ("requester-kind-label", NULL, NULL,
                                                                NULL, RO);

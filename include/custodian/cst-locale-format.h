@@ -7,5 +7,6 @@ G_BEGIN_DECLS
 
 char *cst_locale_format_money (gint64       cents);
 char *cst_locale_format_date  (const GDate *date);
+char *cst_locale_format_date_time (GDateTime *time);
 
 G_END_DECLS

@@ -91,7 +91,10 @@ date_in (int days)
     g_date_add_days (&date, days);
   else
     g_date_subtract_days (&date, -days);
-  return cst_input_format_date (&date);
+  /* gtk_test_init() runs the tests in en_US.UTF-8, where the window
+   * writes dates MM/DD/YYYY. */
+  return g_strdup_printf ("%02u/%02u/%04u", g_date_get_month (&date), g_date_get_day (&date),
+                          g_date_get_year (&date));
 }
 
 /* Legal deadline and service target side by side, each with its date and
