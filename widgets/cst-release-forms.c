@@ -39,6 +39,7 @@ struct _CstReleaseForms
   AdwEntryRow   *message_id_row;
   AdwEntryRow   *pickup_by_row;
   AdwEntryRow   *pickup_on_row;
+  AdwActionRow  *record_delivery_row;
   GtkLabel      *message_label;
   GtkLabel      *delivery_label;
 
@@ -296,8 +297,19 @@ show_delivery (CstReleaseForms        *self,
 {
   g_autofree char *text = proof != NULL ? describe_proof (proof) : NULL;
 
+  GtkWidget *inputs[] = { GTK_WIDGET (self->produced_format_row), GTK_WIDGET (self->format_name_row),
+                          GTK_WIDGET (self->delivery_row), GTK_WIDGET (self->mismatch_row),
+                          GTK_WIDGET (self->tracking_row), GTK_WIDGET (self->message_id_row),
+                          GTK_WIDGET (self->pickup_by_row), GTK_WIDGET (self->pickup_on_row),
+                          GTK_WIDGET (self->record_delivery_row) };
+
   gtk_label_set_label (self->delivery_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->delivery_label), text != NULL);
+  /* The proof is recorded once (one row per request): once it is, the
+   * form gives way to what was recorded instead of inviting a second. */
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    gtk_widget_set_visible (inputs[i], proof == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "release.record-delivery", proof == NULL);
 }
 
 typedef struct
@@ -560,6 +572,7 @@ cst_release_forms_class_init (CstReleaseFormsClass *klass)
   BIND (produced_format_row); BIND (format_name_row); BIND (delivery_row); BIND (mismatch_row);
   BIND (tracking_row); BIND (message_id_row); BIND (pickup_by_row); BIND (pickup_on_row);
   BIND (message_label); BIND (delivery_label);
+  BIND (record_delivery_row);
 #undef BIND
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i], NULL, form_action);
@@ -638,6 +651,13 @@ const char *
 cst_release_forms_get_no_records_status (CstReleaseForms *self)
 {
   return gtk_label_get_label (self->no_records_label);
+}
+
+/* Whether the delivery form is offered (no proof recorded yet). */
+gboolean
+cst_release_forms_can_record_delivery (CstReleaseForms *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->record_delivery_row));
 }
 
 /* The recorded delivery proof as shown, or NULL when none is. */

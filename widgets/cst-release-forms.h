@@ -19,6 +19,7 @@ gboolean    cst_release_forms_is_idle        (CstReleaseForms *self);
 const char *cst_release_forms_get_message    (CstReleaseForms *self);
 const char *cst_release_forms_get_no_records_status (CstReleaseForms *self);
 const char *cst_release_forms_get_delivery_status   (CstReleaseForms *self);
+gboolean    cst_release_forms_can_record_delivery   (CstReleaseForms *self);
 guint       cst_release_forms_get_n_withheld (CstReleaseForms *self);
 /* As if typed into the row titled by @field ("systems", "from", "to",
  * "locations", "withheld-description", "format-name", "mismatch-reason",
