@@ -65,7 +65,7 @@ check_options (GOptionContext      *context,
 {
   if (argc < 2)
     return cst_cli_usage_error (context, _("which document? invoice, cover-letter, denial-letter, "
-                                           "extension-notice or accounting"));
+                                           "extension-notice, accounting or deficiency-letter"));
   if (!cst_document_kind_from_string (argv[1], kind))
     {
       g_autofree char *message = g_strdup_printf (_("unknown document “%s”"), argv[1]);
@@ -104,7 +104,8 @@ cst_cli_document_render (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
-    _("KIND — make a document for a request: invoice, cover-letter, denial-letter, extension-notice, accounting"));
+    _("KIND — make a document for a request: invoice, cover-letter, denial-letter, "
+      "extension-notice, accounting, deficiency-letter"));
   g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
   g_autofree char *facility = settings ? g_settings_get_string (settings, "facility-name") : NULL;
   g_autoptr(CstDatabaseTarget) target = NULL;

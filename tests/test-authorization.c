@@ -144,6 +144,30 @@ test_findings_are_stamped (void)
   g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "2");
 }
 
+/* The deficiency letter as the documents dialog makes it, recorded with
+ * its template version. */
+static GBytes *
+deficiency_letter (PGconn      *conn,
+                   CstRequest  *request,
+                   const char  *language,
+                   GError     **error)
+{
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+
+  options.facility.name = "Custodian General Hospital";
+  return cst_document_store_render (conn, CST_DOCUMENT_DEFICIENCY_LETTER, request, language,
+                                    NULL, &options, NULL, error);
+}
+
+static char *
+letter_text (GBytes *letter)
+{
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (letter);
+  g_autofree char *text = cst_test_pdf_text (doc);
+
+  return cst_test_pdf_squash (text);
+}
+
 /* A missing element: the model and the database refuse, and the letter
  * names exactly the missing element. */
 static void
@@ -155,8 +179,6 @@ test_missing_element_blocks (void)
   g_autoptr(CstRequest) verified = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) letter = NULL;
-  g_autoptr(PopplerDocument) doc = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *squashed = NULL;
 
   record_all (conn, request, "right_to_revoke", NULL);
@@ -167,11 +189,9 @@ test_missing_element_blocks (void)
   g_clear_error (&error);
   assert_database_refuses_verify (conn, request);
 
-  letter = cst_deficiency_letter_render (conn, request, "en", &error);
+  letter = deficiency_letter (conn, request, "en", &error);
   g_assert_no_error (error);
-  doc = cst_test_pdf_open (letter);
-  text = cst_test_pdf_text (doc);
-  squashed = cst_test_pdf_squash (text);
+  squashed = letter_text (letter);
   g_assert_nonnull (strstr (squashed, "Astatementoftherighttorevoke"));
   g_assert_nonnull (strstr (squashed, "45CFR164.508(c)(2)(i)"));
   g_assert_nonnull (strstr (squashed, cst_request_get_reference (request)));
@@ -198,8 +218,6 @@ test_unchecked_element_blocks (void)
   g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-4", "CA");
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) letter = NULL;
-  g_autoptr(PopplerDocument) doc = NULL;
-  g_autofree char *text = NULL;
   g_autofree char *squashed = NULL;
   g_autoptr(GBytes) none = NULL;
 
@@ -208,11 +226,9 @@ test_unchecked_element_blocks (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
   g_clear_error (&error);
   assert_database_refuses_verify (conn, request);
-  letter = cst_deficiency_letter_render (conn, request, "en", &error);
+  letter = deficiency_letter (conn, request, "en", &error);
   g_assert_no_error (error);
-  doc = cst_test_pdf_open (letter);
-  text = cst_test_pdf_text (doc);
-  squashed = cst_test_pdf_squash (text);
+  squashed = letter_text (letter);
   g_assert_nonnull (strstr (squashed, "California"));
   g_assert_null (strstr (squashed, "righttorevoke"));
 
@@ -220,7 +236,7 @@ test_unchecked_element_blocks (void)
   g_assert_true (cst_authorization_record (conn, request, "ca_mental_health",
                                            CST_AUTHORIZATION_NOT_APPLICABLE, NULL, &error));
   g_assert_no_error (error);
-  none = cst_deficiency_letter_render (conn, request, "en", &error);
+  none = deficiency_letter (conn, request, "en", &error);
   g_assert_null (none);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
 }
@@ -312,6 +328,40 @@ test_expired_blocks_release (void)
 }
 
 /* Billing and auditors read the checklist; only clerks and admins record. */
+/* Asked for in Spanish, the letter is Spanish throughout, the missing
+ * element's name included, and recorded like every other letter. */
+static void
+test_letter_in_spanish (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-8", "NY");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) letter = NULL;
+  g_autoptr(PGresult) recorded = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autofree char *squashed = NULL;
+
+  record_all (conn, request, "right_to_revoke", NULL);
+  letter = deficiency_letter (conn, request, "es", &error);
+  g_assert_no_error (error);
+  squashed = letter_text (letter);
+  g_assert_nonnull (strstr (squashed, "Todavíanopodemosaceptarsuautorización"));
+  g_assert_nonnull (strstr (squashed, "Unadeclaracióndelderechoarevocarlaautorización"));
+  g_assert_nonnull (strstr (squashed, "45CFR164.508(c)(2)(i)"));
+  g_assert_nonnull (strstr (squashed, "CustodianGeneralHospital"));
+  g_assert_null (strstr (squashed, "righttorevoke"));
+  g_assert_null (strstr (squashed, "Missingelement"));
+  recorded = cst_db_exec (conn, "SELECT t.kind, t.language FROM rendered_documents d "
+                          "JOIN document_templates t ON t.id = d.template_id "
+                          "WHERE d.request_id = $1::bigint", 1, params, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (recorded), ==, 1);
+  g_assert_cmpstr (PQgetvalue (recorded, 0, 0), ==, "deficiency-letter");
+  g_assert_cmpstr (PQgetvalue (recorded, 0, 1), ==, "es");
+}
+
 static void
 test_roles (void)
 {
@@ -341,6 +391,7 @@ main (int argc, char **argv)
   g_test_add_func ("/authorization/findings-are-stamped", test_findings_are_stamped);
   g_test_add_func ("/authorization/missing-element-blocks", test_missing_element_blocks);
   g_test_add_func ("/authorization/unchecked-element-blocks", test_unchecked_element_blocks);
+  g_test_add_func ("/authorization/letter-in-spanish", test_letter_in_spanish);
   g_test_add_func ("/authorization/patient-access-needs-none", test_patient_access_needs_none);
   g_test_add_func ("/authorization/expired-blocks-release", test_expired_blocks_release);
   g_test_add_func ("/authorization/roles", test_roles);

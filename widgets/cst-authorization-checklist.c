@@ -371,7 +371,7 @@ letter_action (GtkWidget  *widget,
     return;
   dialog = cst_documents_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->connection,
                                      self->request);
-  cst_documents_dialog_show_deficiency_letter (dialog);
+  cst_documents_dialog_show_kind (dialog, CST_DOCUMENT_DEFICIENCY_LETTER);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

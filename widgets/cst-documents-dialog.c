@@ -33,14 +33,10 @@ struct _CstDocumentsDialog
 
 G_DEFINE_FINAL_TYPE (CstDocumentsDialog, cst_documents_dialog, ADW_TYPE_WINDOW)
 
-/* Not a template document: the letter naming what an authorization lacks
- * (cst_deficiency_letter_render). */
-#define KIND_DEFICIENCY_LETTER ((CstDocumentKind) CST_DOCUMENT_N_KINDS)
-
 /* The dropdown's order. */
 static const CstDocumentKind kinds[] = {
   CST_DOCUMENT_INVOICE, CST_DOCUMENT_COVER_LETTER, CST_DOCUMENT_DENIAL_LETTER,
-  CST_DOCUMENT_EXTENSION_NOTICE, CST_DOCUMENT_ACCOUNTING, KIND_DEFICIENCY_LETTER,
+  CST_DOCUMENT_EXTENSION_NOTICE, CST_DOCUMENT_ACCOUNTING, CST_DOCUMENT_DEFICIENCY_LETTER,
 };
 
 /* An individual may ask for an accounting of the six years before the
@@ -81,8 +77,6 @@ render_in_thread (PGconn   *conn,
   CstDocumentOptions options = { 0 };
   GDate from, to;
 
-  if (job->kind == KIND_DEFICIENCY_LETTER)
-    return cst_deficiency_letter_render (conn, job->request, job->language, error);
   options.paper = CST_PDF_PAPER_LETTER;
   options.facility.name = job->facility_name;
   options.facility.address = job->facility_address;
@@ -211,8 +205,7 @@ save_action (GtkWidget *widget, const char *name, GVariant *param)
   chooser = gtk_file_chooser_native_new (_("Save Document"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   suggested = g_strdup_printf ("%s-%s.pdf", cst_request_get_reference (self->request),
-                               self->kind == KIND_DEFICIENCY_LETTER
-                               ? "deficiency-letter" : cst_document_kind_to_string (self->kind));
+                               cst_document_kind_to_string (self->kind));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), suggested);
   g_signal_connect (chooser, "response", G_CALLBACK (save_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
@@ -309,12 +302,6 @@ cst_documents_dialog_show_kind (CstDocumentsDialog *self,
           gtk_drop_down_set_selected (self->kind_dropdown, i);
         return;
       }
-}
-
-void
-cst_documents_dialog_show_deficiency_letter (CstDocumentsDialog *self)
-{
-  cst_documents_dialog_show_kind (self, KIND_DEFICIENCY_LETTER);
 }
 
 GtkWidget *

@@ -14,7 +14,6 @@ CstDocumentsDialog *cst_documents_dialog_new      (GtkWindow          *parent,
                                                    CstRequest         *request);
 void                cst_documents_dialog_show_kind (CstDocumentsDialog *self,
                                                     CstDocumentKind     kind);
-void                cst_documents_dialog_show_deficiency_letter (CstDocumentsDialog *self);
 GtkWidget          *cst_documents_dialog_get_preview (CstDocumentsDialog *self);
 const char         *cst_documents_dialog_get_message (CstDocumentsDialog *self);
 

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "custodian/cst-authorization.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-document-store.h"
 #include "custodian/cst-error.h"
@@ -319,6 +320,8 @@ render_kind (PGconn                    *conn,
   g_autoptr(CstInvoice) loaded = NULL;
   g_autoptr(GPtrArray) disclosures = NULL;
   g_autoptr(GPtrArray) withheld = NULL;
+  g_autoptr(GPtrArray) checklist = NULL;
+  g_autoptr(GPtrArray) gaps = NULL;
   gint64 patient_id = 0;
 
   switch (cst_document_template_get_kind (tpl))
@@ -340,6 +343,13 @@ render_kind (PGconn                    *conn,
       if (withheld == NULL)
         return NULL;
       return cst_document_render_cover_letter (tpl, request, withheld, options, n_pages, error);
+    case CST_DOCUMENT_DEFICIENCY_LETTER:
+      /* Names exactly the elements recorded missing or not yet checked. */
+      checklist = cst_authorization_load (conn, request, error);
+      if (checklist == NULL)
+        return NULL;
+      gaps = cst_authorization_gaps (checklist);
+      return cst_document_render_deficiency_letter (tpl, request, gaps, options, n_pages, error);
     case CST_DOCUMENT_DENIAL_LETTER:
     case CST_DOCUMENT_EXTENSION_NOTICE:
     default:

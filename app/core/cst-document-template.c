@@ -21,6 +21,7 @@
 
 static const char *const kind_names[CST_DOCUMENT_N_KINDS] = {
   "invoice", "cover-letter", "denial-letter", "extension-notice", "accounting",
+  "deficiency-letter",
 };
 
 struct _CstDocumentTemplate

@@ -875,7 +875,7 @@ cst_fee_schedule_new_from_text (const char  *text,
   if (n != 1)
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                   _("Expected exactly one schedule ([name] group), found %" G_GSIZE_FORMAT "."), n);
+                   _("Expected exactly one schedule ([name] group), found %u."), (guint) n);
       return NULL;
     }
   return cst_fee_schedule_new_from_keyfile (keyfile, groups[0], error);

@@ -22,9 +22,10 @@ typedef enum
   CST_DOCUMENT_DENIAL_LETTER,
   CST_DOCUMENT_EXTENSION_NOTICE,
   CST_DOCUMENT_ACCOUNTING,
+  CST_DOCUMENT_DEFICIENCY_LETTER,   /* what an authorization lacks */
 } CstDocumentKind;
 
-#define CST_DOCUMENT_N_KINDS (CST_DOCUMENT_ACCOUNTING + 1)
+#define CST_DOCUMENT_N_KINDS (CST_DOCUMENT_DEFICIENCY_LETTER + 1)
 
 const char *cst_document_kind_to_string   (CstDocumentKind   kind);
 gboolean    cst_document_kind_from_string (const char       *text,
@@ -145,6 +146,15 @@ GBytes *cst_document_render_accounting       (const CstDocumentTemplate *tpl,
                                               const CstDocumentOptions  *options,
                                               guint                     *n_pages,
                                               GError                   **error);
+
+/* The letter asking for a corrected authorization: @missing holds the
+ * CstAuthorizationItem (cst-authorization.h) that block it, in order. */
+GBytes *cst_document_render_deficiency_letter (const CstDocumentTemplate *tpl,
+                                               CstRequest                *request,
+                                               GPtrArray                 *missing,
+                                               const CstDocumentOptions  *options,
+                                               guint                     *n_pages,
+                                               GError                   **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstDocumentTemplate, cst_document_template_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstInvoice, cst_invoice_free)

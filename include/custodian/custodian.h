@@ -9,7 +9,6 @@
 #include "custodian/cst-connection.h"
 #include "custodian/cst-database-target.h"
 #include "custodian/cst-db.h"
-#include "custodian/cst-deficiency-letter.h"
 #include "custodian/cst-delivery.h"
 #include "custodian/cst-demo.h"
 #include "custodian/cst-document.h"
