@@ -155,6 +155,77 @@ test_round_trip_and_versions (void)
   }
 }
 
+static void
+assert_period (const CstFeeSchedule *s,
+               const char           *from,
+               const char           *to)
+{
+  GDate f, t;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+
+  cst_fee_schedule_get_effective (s, &f, &t);
+  from_text = cst_input_format_date (&f);
+  to_text = cst_input_format_date (&t);
+  g_assert_cmpstr (from_text, ==, from);
+  g_assert_cmpstr (to_text, ==, to);
+}
+
+static CstFeeSchedule *
+next_of (CstFeeScheduleSet *set,
+         const char        *key)
+{
+  g_autoptr(GError) error = NULL;
+  CstFeeSchedule *next = cst_fee_schedule_dup_next_period (cst_fee_schedule_set_lookup (set, key),
+                                                           &error);
+
+  g_assert_no_error (error);
+  return next;
+}
+
+/* A state's amounts for the next year start as a copy of this year's: a
+ * new name and period, the same rules, unconfirmed until entered. */
+static void
+test_next_period (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_schedule_set_new_from_seed (&error);
+  g_autoptr(CstFeeSchedule) il = next_of (set, "IL-2024");
+  g_autoptr(CstFeeSchedule) ga = next_of (set, "GA-2024");
+  g_autoptr(CstFeeSchedule) pa = next_of (set, "PA-2023");
+  g_autoptr(CstFeeSchedule) oh = next_of (set, "OH-2009-patient");
+  g_autoptr(CstFeeSchedule) open_ended = NULL;
+  g_autoptr(GPtrArray) with_next = g_ptr_array_new ();
+  g_autoptr(CstFeeScheduleSet) extended = NULL;
+  g_autofree char *text = cst_fee_schedule_to_text (il);
+  GPtrArray *all = cst_fee_schedule_set_get_schedules (set);
+
+  g_assert_cmpstr (cst_fee_schedule_get_key (il), ==, "IL-2025");
+  assert_period (il, "2025-01-01", "2025-12-31");
+  g_assert_true (cst_fee_schedule_is_unconfirmed (il));
+  g_assert_nonnull (strstr (cst_fee_schedule_get_note (il), "IL-2024"));
+  g_assert_nonnull (strstr (text, "paper=1-25:130;26-50:87;51-:43"));
+  g_assert_nonnull (strstr (text, "request-fee-cents=3472"));
+  /* A July-to-June year stays one; a leap year keeps its last day. */
+  g_assert_cmpstr (cst_fee_schedule_get_key (ga), ==, "GA-2025");
+  assert_period (ga, "2025-07-01", "2026-06-30");
+  g_assert_cmpstr (cst_fee_schedule_get_key (pa), ==, "PA-2024");
+  assert_period (pa, "2024-01-01", "2024-12-31");
+  g_assert_cmpstr (cst_fee_schedule_get_key (oh), ==, "OH-2009-patient-2010");
+
+  /* It fits after the old one: the set with it added is valid. */
+  for (guint i = 0; i < all->len; i++)
+    g_ptr_array_add (with_next, g_ptr_array_index (all, i));
+  g_ptr_array_add (with_next, il);
+  extended = cst_fee_schedule_set_new (with_next, &error);
+  g_assert_no_error (error);
+
+  open_ended = cst_fee_schedule_dup_next_period (cst_fee_schedule_set_lookup (set, "OH-ssa-free"),
+                                                 &error);
+  g_assert_null (open_ended);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+}
+
 /* Mangled schedule text is refused, never crashes, never half-loads. */
 static void
 test_fuzz_parser (void)
@@ -191,6 +262,7 @@ main (int    argc,
   g_test_add_func ("/fee/schedule/validation", test_validation);
   g_test_add_func ("/fee/schedule/disjoint-is-valid", test_disjoint_is_valid);
   g_test_add_func ("/fee/schedule/round-trip-and-versions", test_round_trip_and_versions);
+  g_test_add_func ("/fee/schedule/next-period", test_next_period);
   g_test_add_func ("/fee/schedule/fuzz-parser", test_fuzz_parser);
   return g_test_run ();
 }

@@ -163,8 +163,12 @@ show_schedule (CstFeeSchedulesWindow *self,
   g_autofree char *title = g_strdup_printf (_("%s — %s"), cst_fee_schedule_get_key (schedule),
                                             cst_fee_schedule_get_citation (schedule));
 
+  GDate from, to;
+
   g_clear_pointer (&self->selected, cst_fee_schedule_unref);
   self->selected = cst_fee_schedule_ref (schedule);
+  cst_fee_schedule_get_effective (schedule, &from, &to);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "schedules.next-period", g_date_valid (&to));
   gtk_label_set_label (self->title_label, title);
   set_text (self->text_view, text);
   show_message (self, NULL);
@@ -287,6 +291,24 @@ schedule_to_save (CstFeeSchedulesWindow *self,
   return g_steal_pointer (&created);
 }
 
+/* Puts a new schedule's text in the editor; saving creates it. */
+static void
+start_creating (CstFeeSchedulesWindow *self,
+                const char            *title,
+                const char            *text)
+{
+  g_clear_pointer (&self->selected, cst_fee_schedule_unref);
+  gtk_list_box_unselect_all (self->schedules_box);
+  self->creating = TRUE;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "schedules.next-period", FALSE);
+  gtk_label_set_label (self->title_label, title);
+  set_text (self->text_view, text);
+  set_text (self->compare_view, "");
+  show_message (self, NULL);
+  update_save_button (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+}
+
 /* Starts a schedule of the hospital's own third-party amounts: the engine
  * charges them where they come to less than the state maximum. */
 static void
@@ -307,15 +329,36 @@ new_action (GtkWidget *widget, const char *name, GVariant *param)
                           "citation=%s\npaper=1-:25\nelectronic=1-:10\n",
                           _("The hospital's own amounts: charged instead of the state maximum where they come to less."),
                           state, state, today, _("Hospital fee policy"));
-  g_clear_pointer (&self->selected, cst_fee_schedule_unref);
-  gtk_list_box_unselect_all (self->schedules_box);
-  self->creating = TRUE;
-  gtk_label_set_label (self->title_label, _("New Hospital Schedule"));
-  set_text (self->text_view, text);
-  set_text (self->compare_view, "");
-  show_message (self, NULL);
-  update_save_button (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self->text_view));
+  start_creating (self, _("New Hospital Schedule"), text);
+}
+
+/* Starts the schedule for the period after the selected one's, for the
+ * amounts a state publishes each year: a copy, dated on and unconfirmed,
+ * whose amounts the administrator replaces before saving. */
+static void
+next_period_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstFeeSchedulesWindow *self = CST_FEE_SCHEDULES_WINDOW (widget);
+  g_autoptr(CstFeeSchedule) next = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *title = NULL;
+
+  if (self->selected == NULL)
+    return;
+  next = cst_fee_schedule_dup_next_period (self->selected, &error);
+  if (next == NULL)
+    {
+      show_message (self, error->message);
+      return;
+    }
+  text = cst_fee_schedule_to_text (next);
+  /* Translators: the new schedule's name and the one it continues. */
+  title = g_strdup_printf (_("%s, Continuing %s"), cst_fee_schedule_get_key (next),
+                           cst_fee_schedule_get_key (self->selected));
+  start_creating (self, title, text);
+  show_message (self, _("Replace the copied amounts with the ones published for this period "
+                        "and set confidence=C, then save."));
 }
 
 static void
@@ -374,7 +417,10 @@ cst_fee_schedules_window_class_init (CstFeeSchedulesWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, version_chosen_cb);
   gtk_widget_class_install_action (widget_class, "schedules.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "schedules.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "schedules.next-period", NULL, next_period_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "schedules.new", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_N, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "schedules.next-period", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "schedules.save", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

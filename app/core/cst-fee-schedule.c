@@ -905,6 +905,106 @@ cst_fee_schedule_new_version (const CstFeeSchedule *schedule,
   return g_steal_pointer (&edited);
 }
 
+/* The period after [from, to] (Julian days, inclusive): from the next day,
+ * as many whole months as the old one ran when it did (a calendar year, a
+ * July-to-June year), otherwise as many days. */
+static void
+next_period (guint32  from,
+             guint32  to,
+             GDate   *next_from,
+             GDate   *next_to)
+{
+  GDate start;
+
+  g_date_clear (&start, 1);
+  g_date_set_julian (&start, from);
+  g_date_clear (next_from, 1);
+  g_date_set_julian (next_from, to + 1);
+  *next_to = *next_from;
+  if (g_date_get_day (&start) == g_date_get_day (next_from))
+    {
+      int months = ((int) g_date_get_year (next_from) - (int) g_date_get_year (&start)) * 12 +
+                   ((int) g_date_get_month (next_from) - (int) g_date_get_month (&start));
+
+      g_date_add_months (next_to, (guint) months);
+    }
+  else
+    g_date_add_days (next_to, to - from + 1);
+  g_date_subtract_days (next_to, 1);
+}
+
+/* "IL-2024" → "IL-2025": the year the old period began, at the end of the
+ * name, becomes the new one's; any other name gets the new year added. */
+static char *
+next_period_key (const char  *key,
+                 guint32      from,
+                 const GDate *next_from)
+{
+  GDate start;
+  g_autofree char *old_year = NULL;
+  g_autofree char *stem = NULL;
+
+  g_date_clear (&start, 1);
+  g_date_set_julian (&start, from);
+  old_year = g_strdup_printf ("-%04u", g_date_get_year (&start));
+  stem = g_str_has_suffix (key, old_year) ? g_strndup (key, strlen (key) - strlen (old_year))
+                                          : g_strdup (key);
+  return g_strdup_printf ("%s-%04u", stem, g_date_get_year (next_from));
+}
+
+/**
+ * cst_fee_schedule_dup_next_period:
+ *
+ * Starts the schedule for the period after @schedule's, for the amounts a
+ * state publishes each year: the same rules and amounts under a new name,
+ * dated from the day after @schedule ends for as long as it ran, and
+ * marked unconfirmed (every quote from it says so) until an administrator
+ * enters the published amounts and confirms them.
+ *
+ * Returns: (transfer full): the new schedule, not stored yet, or %NULL
+ *   with @error set if @schedule has no end date
+ */
+CstFeeSchedule *
+cst_fee_schedule_dup_next_period (const CstFeeSchedule *schedule,
+                                  GError              **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_auto(GStrv) keys = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *note = NULL;
+  char from_text[16], to_text[16];
+  GDate from, to;
+
+  if (schedule->to == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("“%s” has no end date: it stays in effect until replaced, so there is no "
+                     "next period to start."), schedule->key);
+      return NULL;
+    }
+  next_period (schedule->from, schedule->to, &from, &to);
+  key = next_period_key (schedule->key, schedule->from, &from);
+  cst_fee_schedule_to_keyfile (schedule, keyfile);
+  keys = g_key_file_get_keys (keyfile, schedule->key, NULL, NULL);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autofree char *value = g_key_file_get_value (keyfile, schedule->key, keys[i], NULL);
+      g_key_file_set_value (keyfile, key, keys[i], value);
+    }
+  g_key_file_remove_group (keyfile, schedule->key, NULL);
+  g_date_strftime (from_text, sizeof from_text, "%Y-%m-%d", &from);
+  g_date_strftime (to_text, sizeof to_text, "%Y-%m-%d", &to);
+  g_key_file_set_string (keyfile, key, "effective-from", from_text);
+  g_key_file_set_string (keyfile, key, "effective-to", to_text);
+  g_key_file_set_string (keyfile, key, "confidence", "U");
+  note = g_strdup_printf (_("Amounts copied from %s. Replace them with the amounts published for "
+                            "this period, then set confidence=C."), schedule->key);
+  g_key_file_set_string (keyfile, key, "note", note);
+  text = g_key_file_to_data (keyfile, NULL, NULL);
+  return cst_fee_schedule_new_from_text (text, error);
+}
+
 /* ---------------------------------------------------------------- getters */
 
 const char *cst_fee_schedule_get_key (const CstFeeSchedule *s) { return s->key; }

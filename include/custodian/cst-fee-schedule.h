@@ -139,6 +139,8 @@ void              cst_fee_schedule_to_keyfile      (const CstFeeSchedule *schedu
 char             *cst_fee_schedule_to_text         (const CstFeeSchedule *schedule);
 CstFeeSchedule   *cst_fee_schedule_new_from_text   (const char   *text,
                                                     GError      **error);
+CstFeeSchedule   *cst_fee_schedule_dup_next_period (const CstFeeSchedule *schedule,
+                                                    GError              **error);
 CstFeeSchedule   *cst_fee_schedule_new_version     (const CstFeeSchedule *schedule,
                                                     const char           *edited_text,
                                                     GError              **error);

@@ -130,6 +130,49 @@ test_admin_adds_hospital_schedule (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The state published next year's amounts: the administrator starts the
+ * next period from this one's schedule and saves it; quotes for that
+ * period then come from it, flagged unconfirmed until the amounts are
+ * entered and confirmed. */
+static void
+test_admin_starts_next_period (void)
+{
+  CstFeeSchedulesWindow *window = open_as ("custodian_admin");
+  guint before = cst_fee_schedules_window_get_n_schedules (window);
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(CstFeeQuote) quote = NULL;
+  CstFeeSchedule *next;
+  CstFeeRequest r;
+
+  cst_fee_schedules_window_select (window, "IL-2024");
+  wait_idle (window);
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.next-period", NULL);
+  g_assert_nonnull (strstr (cst_fee_schedules_window_get_message (window), "published"));
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
+  wait_idle (window);
+  g_assert_null (cst_fee_schedules_window_get_message (window));
+  g_assert_cmpuint (cst_fee_schedules_window_get_n_schedules (window), ==, before + 1);
+
+  set = cst_fee_store_load_schedules (conn, &error);
+  g_assert_no_error (error);
+  next = cst_fee_schedule_set_lookup (set, "IL-2025");
+  g_assert_nonnull (next);
+  g_assert_true (cst_fee_schedule_is_unconfirmed (next));
+  cst_fee_request_init (&r);
+  g_assert_true (cst_fee_request_set_jurisdiction (&r, "IL", NULL));
+  g_date_set_dmy (&r.received, 2, G_DATE_JUNE, 2025);
+  r.requester = CST_FEE_REQUESTER_ATTORNEY;
+  r.format = CST_FEE_FORMAT_PAPER;
+  r.pages = 10;
+  quote = cst_fee_engine_quote (set, &r, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "IL-2025@1");
+  g_assert_true (cst_fee_quote_is_unconfirmed (quote));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -141,6 +184,7 @@ main (int argc, char **argv)
   g_test_add_func ("/fee-schedules/admin-edits", test_admin_edits);
   g_test_add_func ("/fee-schedules/clerk-cannot-save", test_clerk_cannot_save);
   g_test_add_func ("/fee-schedules/admin-adds-hospital-schedule", test_admin_adds_hospital_schedule);
+  g_test_add_func ("/fee-schedules/admin-starts-next-period", test_admin_starts_next_period);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
