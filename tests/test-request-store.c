@@ -190,6 +190,75 @@ test_reload_keeps_shown_objects (void)
   g_assert_cmpint (cst_request_get_status (shown), ==, CST_STATUS_CANCELLED);
 }
 
+static gssize
+search_closed (CstRequestStore *store,
+               const char      *text)
+{
+  Waiter waiter = { NULL };
+  g_autoptr(GError) error = NULL;
+  gssize found;
+
+  cst_request_store_search_closed_async (store, text, NULL, store_result_cb, &waiter);
+  found = cst_request_store_search_closed_finish (store, wait_for (&waiter), &error);
+  g_assert_no_error (error);
+  g_object_unref (waiter.result);
+  return found;
+}
+
+static CstRequest *
+closed_request (PGconn     *conn,
+                const char *mrn,
+                int         days_ago)
+{
+  g_autoptr(CstRequest) request = cst_test_db_add_request_received (conn, mrn, days_ago);
+  g_autoptr(GError) error = NULL;
+  CstRequest *closed = cst_request_repo_move (conn, request, CST_STATUS_CANCELLED, "Withdrawn",
+                                              &error);
+
+  g_assert_no_error (error);
+  return closed;
+}
+
+/* A list of open requests and recent closed ones: older closed ones are
+ * found on the server by the words searched for, and join the list. */
+static void
+test_closed_history (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) old_closed = closed_request (conn, "HIST-OLD-CLOSED", 400);
+  g_autoptr(CstRequest) new_closed = closed_request (conn, "HIST-NEW-CLOSED", 10);
+  g_autoptr(CstRequest) old_open = cst_test_db_add_request_received (conn, "HIST-OLD-OPEN", 400);
+  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  g_autoptr(CstRequestStore) everything = new_loaded_store ();
+  GDate cutoff;
+
+  g_assert_false (cst_request_store_get_closed_cutoff (everything, &cutoff));
+  g_assert_nonnull (cst_request_store_lookup (everything, cst_request_get_id (old_closed)));
+  g_assert_cmpint (search_closed (everything, "HIST-OLD-CLOSED"), ==, 0);
+
+  cst_request_store_set_closed_days (store, 180);
+  g_assert_true (cst_request_store_get_closed_cutoff (store, &cutoff));
+  load (store);
+  g_assert_null (cst_request_store_lookup (store, cst_request_get_id (old_closed)));
+  g_assert_nonnull (cst_request_store_lookup (store, cst_request_get_id (new_closed)));
+  g_assert_nonnull (cst_request_store_lookup (store, cst_request_get_id (old_open)));
+
+  /* LIKE's wildcards are taken literally, not as "anything". */
+  g_assert_cmpint (search_closed (store, "%"), ==, 0);
+  g_assert_cmpint (search_closed (store, "HIST_OLD"), ==, 0);
+  g_assert_cmpint (search_closed (store, "   "), ==, 0);
+  /* Every word must match; case does not matter. */
+  g_assert_cmpint (search_closed (store, "hist-old closed nobody-has-this"), ==, 0);
+  g_assert_null (cst_request_store_lookup (store, cst_request_get_id (old_closed)));
+  g_assert_cmpint (search_closed (store, "hist-old closed"), ==, 1);
+  g_assert_nonnull (cst_request_store_lookup (store, cst_request_get_id (old_closed)));
+  /* Found again: still one object in the list. */
+  g_assert_cmpint (search_closed (store, cst_request_get_reference (old_closed)), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==,
+                    g_list_model_get_n_items (G_LIST_MODEL (everything)));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -200,6 +269,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/load-and-create", test_load_and_create);
   g_test_add_func ("/store/live-updates", test_live_updates);
   g_test_add_func ("/store/reload-keeps-shown-objects", test_reload_keeps_shown_objects);
+  g_test_add_func ("/store/closed-history", test_closed_history);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -167,26 +167,13 @@ cst_request_repo_find (PGconn      *conn,
   return request_from_row (res, 0);
 }
 
-/**
- * cst_request_repo_list:
- *
- * Returns: (transfer full): every request, summary fields only, newest
- *   received first
- */
-GPtrArray *
-cst_request_repo_list (PGconn  *conn,
-                       GError **error)
+/* The rows of a summary query as requests, each with its search key. */
+static GPtrArray *
+summaries_from (PGresult *res)
 {
-  g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT " SUMMARY_COLUMNS FROM_REQUESTS " ORDER BY r.received_date DESC, r.id DESC",
-    0, NULL, error);
-  GPtrArray *list;
-  int n;
+  int n = PQntuples (res);
+  GPtrArray *list = g_ptr_array_new_full (n, g_object_unref);
 
-  if (res == NULL)
-    return NULL;
-  n = PQntuples (res);
-  list = g_ptr_array_new_full (n, g_object_unref);
   for (int row = 0; row < n; row++)
     {
       CstRequest *request = request_from_row (res, row);
@@ -197,6 +184,71 @@ cst_request_repo_list (PGconn  *conn,
       g_ptr_array_add (list, request);
     }
   return list;
+}
+
+/**
+ * cst_request_repo_list:
+ * @closed_since: (nullable): leave out closed requests (released, denied,
+ *   cancelled) received before this day; %NULL lists every request
+ *
+ * Returns: (transfer full): every open request and the closed ones asked
+ *   for, summary fields only, newest received first
+ */
+GPtrArray *
+cst_request_repo_list (PGconn       *conn,
+                       const GDate  *closed_since,
+                       GError      **error)
+{
+  g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
+  const char *params[] = { since };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT " SUMMARY_COLUMNS FROM_REQUESTS
+    " WHERE $1::date IS NULL OR r.received_date >= $1::date"
+    "    OR r.status NOT IN ('released', 'denied', 'cancelled')"
+    " ORDER BY r.received_date DESC, r.id DESC", 1, params, error);
+
+  return res ? summaries_from (res) : NULL;
+}
+
+/**
+ * cst_request_repo_search_closed:
+ * @text: words, each of which must appear (case aside) in the reference,
+ *   the MRN, the patient's names or the requester's name
+ * @before: closed requests received before this day are searched
+ * @limit: at most this many, newest first
+ *
+ * Finds the closed requests a shortened list leaves out
+ * (cst_request_repo_list() with @closed_since), on the server.
+ *
+ * Returns: (transfer full): the matches, summary fields only
+ */
+GPtrArray *
+cst_request_repo_search_closed (PGconn       *conn,
+                                const char   *text,
+                                const GDate  *before,
+                                guint         limit,
+                                GError      **error)
+{
+  g_autofree char *until = cst_input_format_date (before);
+  g_autofree char *max = g_strdup_printf ("%u", limit);
+  const char *params[] = { text, until, max };
+  g_autoptr(PGresult) res = NULL;
+
+  if (cst_input_is_blank (text))
+    return g_ptr_array_new_with_free_func (g_object_unref);
+  /* Each word is taken literally: LIKE's \, % and _ are escaped. */
+  res = cst_db_exec (conn,
+    "WITH words AS MATERIALIZED ("
+    "  SELECT '%' || replace(replace(replace(w, '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'"
+    "         AS pattern"
+    "  FROM regexp_split_to_table(btrim($1::text), '\\s+') w WHERE w <> '')"
+    "SELECT " SUMMARY_COLUMNS FROM_REQUESTS
+    " WHERE r.received_date < $2::date AND r.status IN ('released', 'denied', 'cancelled')"
+    "   AND NOT EXISTS (SELECT 1 FROM words WHERE NOT ("
+    "     r.reference ILIKE pattern OR p.mrn ILIKE pattern OR p.family_name ILIKE pattern"
+    "     OR p.given_name ILIKE pattern OR q.name ILIKE pattern))"
+    " ORDER BY r.received_date DESC, r.id DESC LIMIT $3::int", 3, params, error);
+  return res ? summaries_from (res) : NULL;
 }
 
 gint64

@@ -20,6 +20,7 @@
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-extension.h"
+#include "custodian/cst-input.h"
 #include "custodian/cst-listener.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-settings.h"
@@ -43,6 +44,7 @@ struct _CstRequestStore
   GQueue         pending_saves;  /* of PendingSave, oldest first */
   guint          retry_id;
   guint          retry_backoff;  /* seconds; 0 after a save got through */
+  guint          closed_days;    /* closed requests older than this are left out; 0: none are */
 };
 
 static void list_model_iface_init (GListModelInterface *iface);
@@ -634,12 +636,48 @@ cst_request_store_lookup (CstRequestStore *self,
   return g_hash_table_lookup (self->by_id, &id);
 }
 
+/**
+ * cst_request_store_set_closed_days:
+ * @days: how many days back closed requests (released, denied, cancelled)
+ *   are listed, by the day they were received; 0 lists every request
+ *
+ * Open requests are always listed.  Older closed ones are found on the
+ * server with cst_request_store_search_closed_async(), so a hospital with
+ * years of requests does not read them all at every start.  Takes effect
+ * at the next load.
+ */
+void
+cst_request_store_set_closed_days (CstRequestStore *self,
+                                   guint            days)
+{
+  g_return_if_fail (CST_IS_REQUEST_STORE (self));
+  self->closed_days = days;
+}
+
+/**
+ * cst_request_store_get_closed_cutoff:
+ * @cutoff: (out): set to the first day whose closed requests are listed
+ *
+ * Returns: whether closed requests received before @cutoff are left out
+ */
+gboolean
+cst_request_store_get_closed_cutoff (CstRequestStore *self,
+                                     GDate           *cutoff)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), FALSE);
+  if (self->closed_days == 0)
+    return FALSE;
+  cst_input_today (cutoff);
+  g_date_subtract_days (cutoff, self->closed_days);
+  return TRUE;
+}
+
 static gpointer
 list_all (PGconn   *conn,
           gpointer  data,
           GError  **error)
 {
-  return cst_request_repo_list (conn, error);
+  return cst_request_repo_list (conn, data, error);
 }
 
 static void
@@ -669,13 +707,18 @@ cst_request_store_load_async (CstRequestStore     *self,
                               gpointer             user_data)
 {
   GTask *task;
+  GDate cutoff;
+  GDate *closed_since = NULL;
 
   g_return_if_fail (CST_IS_REQUEST_STORE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cst_request_store_load_async);
   set_loading (self, TRUE);
-  cst_connection_run_async (self->connection, list_all, NULL, NULL,
+  if (cst_request_store_get_closed_cutoff (self, &cutoff))
+    closed_since = g_date_copy (&cutoff);
+  cst_connection_run_async (self->connection, list_all, closed_since,
+                            closed_since ? (GDestroyNotify) g_date_free : NULL,
                             (GDestroyNotify) g_ptr_array_unref, cancellable, loaded_cb, task);
 }
 
@@ -686,6 +729,103 @@ cst_request_store_load_finish (CstRequestStore  *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+#define CLOSED_SEARCH_LIMIT 200
+
+typedef struct
+{
+  char  *text;
+  GDate  before;
+} ClosedSearch;
+
+static void
+closed_search_free (ClosedSearch *search)
+{
+  g_free (search->text);
+  g_free (search);
+}
+
+static gpointer
+search_closed (PGconn   *conn,
+               gpointer  data,
+               GError  **error)
+{
+  ClosedSearch *search = data;
+
+  return cst_request_repo_search_closed (conn, search->text, &search->before,
+                                         CLOSED_SEARCH_LIMIT, error);
+}
+
+static void
+searched_closed_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CstRequestStore *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  if (found == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  for (guint i = 0; i < found->len; i++)
+    g_object_unref (absorb (self, g_ptr_array_index (found, i)));
+  g_task_return_int (task, found->len);
+}
+
+/**
+ * cst_request_store_search_closed_async:
+ * @text: the words the clerk searches for
+ *
+ * Looks on the server for the closed requests the list leaves out (see
+ * cst_request_store_set_closed_days()) that match @text, and adds them to
+ * the list, where the window's own filter shows them.  At most 200.
+ */
+void
+cst_request_store_search_closed_async (CstRequestStore     *self,
+                                       const char          *text,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  GTask *task;
+  ClosedSearch *search;
+
+  g_return_if_fail (CST_IS_REQUEST_STORE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, cst_request_store_search_closed_async);
+  search = g_new0 (ClosedSearch, 1);
+  if (!cst_request_store_get_closed_cutoff (self, &search->before))
+    {
+      closed_search_free (search);
+      g_task_return_int (task, 0);
+      g_object_unref (task);
+      return;
+    }
+  search->text = g_strdup (text);
+  cst_connection_run_async (self->connection, search_closed, search,
+                            (GDestroyNotify) closed_search_free,
+                            (GDestroyNotify) g_ptr_array_unref, cancellable, searched_closed_cb,
+                            task);
+}
+
+/**
+ * cst_request_store_search_closed_finish:
+ *
+ * Returns: how many closed requests were found, or -1 with @error set
+ */
+gssize
+cst_request_store_search_closed_finish (CstRequestStore  *self,
+                                        GAsyncResult     *result,
+                                        GError          **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 void

@@ -21,7 +21,13 @@ CstRequest *cst_request_repo_find       (PGconn            *conn,
                                          const char        *reference,
                                          GError           **error);
 GPtrArray  *cst_request_repo_list       (PGconn            *conn,
+                                         const GDate       *closed_since,
                                          GError           **error);
+GPtrArray  *cst_request_repo_search_closed (PGconn         *conn,
+                                            const char     *text,
+                                            const GDate    *before,
+                                            guint           limit,
+                                            GError        **error);
 CstRequest *cst_request_repo_save       (PGconn            *conn,
                                          CstRequest        *edited,
                                          GError           **error);

@@ -20,6 +20,10 @@ gboolean         cst_request_store_has_pending_save    (CstRequestStore *self,
                                                         gint64           id);
 CstRequest      *cst_request_store_lookup          (CstRequestStore     *self,
                                                     gint64               id);
+void             cst_request_store_set_closed_days (CstRequestStore     *self,
+                                                    guint                days);
+gboolean         cst_request_store_get_closed_cutoff (CstRequestStore   *self,
+                                                      GDate             *cutoff);
 
 void             cst_request_store_load_async      (CstRequestStore     *self,
                                                     GCancellable        *cancellable,
@@ -28,6 +32,15 @@ void             cst_request_store_load_async      (CstRequestStore     *self,
 gboolean         cst_request_store_load_finish     (CstRequestStore     *self,
                                                     GAsyncResult        *result,
                                                     GError             **error);
+
+void             cst_request_store_search_closed_async  (CstRequestStore     *self,
+                                                         const char          *text,
+                                                         GCancellable        *cancellable,
+                                                         GAsyncReadyCallback  callback,
+                                                         gpointer             user_data);
+gssize           cst_request_store_search_closed_finish (CstRequestStore     *self,
+                                                         GAsyncResult        *result,
+                                                         GError             **error);
 
 void             cst_request_store_fetch_async     (CstRequestStore     *self,
                                                     gint64               id,
