@@ -93,6 +93,7 @@ opened_cb (GObject      *object,
   CstDatabaseTarget *target = g_task_propagate_pointer (G_TASK (result), &error);
   g_autoptr(CstConnection) connection = NULL;
   g_autoptr(CstRequestStore) store = NULL;
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
 
   if (target == NULL)
     {
@@ -105,6 +106,8 @@ opened_cb (GObject      *object,
   self->target = target;
   connection = cst_connection_new (target->conninfo);
   store = cst_request_store_new (connection);
+  if (settings != NULL)
+    cst_request_store_set_closed_days (store, g_settings_get_uint (settings, "list-closed-days"));
   cst_request_store_load_async (store, NULL, loaded_cb, g_object_ref (self));
 }
 

@@ -32,7 +32,15 @@ struct _CstRequestListPage
   char               *folded_query;
   CstListScope        scope;
   GDate               today;   /* read once per filter pass, not per row */
+  guint               closed_search_id;   /* the server search's delay */
+  GCancellable       *closed_search;
+  gboolean            searching_closed;
 };
+
+/* Older closed requests are looked up on the server once typing pauses,
+ * for a search long enough to be specific. */
+#define CLOSED_SEARCH_DELAY_MS 400
+#define CLOSED_SEARCH_MIN_CHARS 3
 
 G_DEFINE_FINAL_TYPE (CstRequestListPage, cst_request_list_page, GTK_TYPE_WIDGET)
 
@@ -82,6 +90,39 @@ filter_func (gpointer item,
   return self->folded_query == NULL || cst_request_matches (request, self->folded_query);
 }
 
+static gboolean
+scope_shows_closed (CstListScope scope)
+{
+  return scope == CST_LIST_SCOPE_ALL || scope == CST_LIST_SCOPE_CLOSED;
+}
+
+/* "12 of 340 requests", and where the list leaves older closed requests to
+ * a search, says so. */
+static char *
+count_text (CstRequestListPage *self,
+            guint               shown,
+            guint               total)
+{
+  g_autofree char *count = g_strdup_printf (g_dngettext (NULL, "%u of %u request",
+                                                         "%u of %u requests", total),
+                                            shown, total);
+  GDate cutoff;
+
+  if (self->searching_closed)
+    return g_strdup_printf (_("%s · searching older closed requests…"), count);
+  if (self->store != NULL && scope_shows_closed (self->scope) &&
+      cst_request_store_get_closed_cutoff (self->store, &cutoff))
+    {
+      g_autofree char *day = cst_locale_format_date (&cutoff);
+
+      /* Translators: the count, then the first day whose closed requests
+       * the list holds. */
+      return g_strdup_printf (_("%s · closed requests received before %s: search to find them"),
+                              count, day);
+    }
+  return g_steal_pointer (&count);
+}
+
 static void
 update_count (CstRequestListPage *self)
 {
@@ -92,12 +133,64 @@ update_count (CstRequestListPage *self)
   if (gtk_filter_list_model_get_pending (self->filtered) > 0)
     text = g_strdup (_("Filtering…"));
   else
-    text = g_strdup_printf (g_dngettext (NULL, "%u of %u request", "%u of %u requests", total),
-                            shown, total);
+    text = count_text (self, shown, total);
   gtk_label_set_label (self->count_label, text);
   gtk_stack_set_visible_child_name (self->list_stack,
                                     shown > 0 || gtk_filter_list_model_get_pending (self->filtered) > 0
                                     ? "list" : "empty");
+}
+
+static void
+closed_found_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(CstRequestListPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize found = cst_request_store_search_closed_finish (CST_REQUEST_STORE (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->searching_closed = FALSE;
+  /* The rows found join the store, where the filter shows them.  No
+   * search words in the log: they are patient data. */
+  if (found < 0)
+    g_debug ("Searching older closed requests failed");
+  update_count (self);
+}
+
+static gboolean
+search_closed_cb (gpointer user_data)
+{
+  CstRequestListPage *self = user_data;
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+
+  self->closed_search_id = 0;
+  self->searching_closed = TRUE;
+  cst_request_store_search_closed_async (self->store, text, self->closed_search, closed_found_cb,
+                                         g_object_ref (self));
+  update_count (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Looks for older closed requests on the server once typing pauses, when
+ * the list leaves them out and the scope would show them. */
+static void
+schedule_closed_search (CstRequestListPage *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  GDate cutoff;
+
+  g_clear_handle_id (&self->closed_search_id, g_source_remove);
+  g_cancellable_cancel (self->closed_search);
+  g_clear_object (&self->closed_search);
+  self->searching_closed = FALSE;
+  if (self->store == NULL || !scope_shows_closed (self->scope) ||
+      !cst_request_store_get_closed_cutoff (self->store, &cutoff) ||
+      g_utf8_strlen (text, -1) < CLOSED_SEARCH_MIN_CHARS)
+    return;
+  self->closed_search = g_cancellable_new ();
+  self->closed_search_id = g_timeout_add (CLOSED_SEARCH_DELAY_MS, search_closed_cb, self);
 }
 
 static void
@@ -118,6 +211,7 @@ search_changed_cb (CstRequestListPage *self)
     change = GTK_FILTER_CHANGE_LESS_STRICT;
   cst_input_today (&self->today);
   gtk_filter_changed (GTK_FILTER (self->filter), change);
+  schedule_closed_search (self);
 }
 
 static void
@@ -126,6 +220,8 @@ scope_changed_cb (CstRequestListPage *self)
   self->scope = gtk_drop_down_get_selected (self->scope_dropdown);
   cst_input_today (&self->today);
   gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
+  schedule_closed_search (self);
+  update_count (self);
 }
 
 static void
@@ -293,6 +389,9 @@ cst_request_list_page_dispose (GObject *object)
 {
   CstRequestListPage *self = CST_REQUEST_LIST_PAGE (object);
 
+  g_clear_handle_id (&self->closed_search_id, g_source_remove);
+  g_cancellable_cancel (self->closed_search);
+  g_clear_object (&self->closed_search);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)

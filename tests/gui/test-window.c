@@ -419,6 +419,63 @@ test_lock (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static guint
+visible_in (CstRequestListPage *page)
+{
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, page));
+  return g_list_model_get_n_items (cst_request_list_page_get_visible (page));
+}
+
+static gboolean
+one_row_visible (gpointer page)
+{
+  return !cst_request_list_page_is_filtering (page) &&
+         g_list_model_get_n_items (cst_request_list_page_get_visible (page)) == 1;
+}
+
+/* With a list of recent requests only, a search finds an older closed one
+ * on the server and shows it; the scope "Open" does not look. */
+static void
+test_finds_older_closed (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) old = cst_test_db_add_request_received (conn, "OLD-CLOSED-1", 500);
+  g_autoptr(CstRequest) closed = NULL;
+  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  g_autoptr(GError) error = NULL;
+  CstRequestListPage *page;
+  CstWindow *window;
+
+  closed = cst_request_repo_move (conn, old, CST_STATUS_CANCELLED, "Withdrawn", &error);
+  g_assert_no_error (error);
+  cst_request_store_set_closed_days (store, 365);
+  cst_request_store_load_async (store, NULL, NULL, NULL);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, store));
+  g_assert_null (cst_request_store_lookup (store, cst_request_get_id (closed)));
+  window = cst_window_new (NULL);
+  cst_window_set_store (window, store);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, window));
+  page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
+
+  cst_request_list_page_set_search (page, "old-closed-1");
+  g_assert_cmpuint (visible_in (page), ==, 0);
+  {
+    /* Past the search's delay: nothing was looked up for "Open". */
+    gint64 end = g_get_monotonic_time () + 800 * 1000;
+
+    while (g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  }
+  g_assert_null (cst_request_store_lookup (store, cst_request_get_id (closed)));
+
+  cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
+  g_assert_true (cst_test_gui_wait_until (one_row_visible, page));
+  g_assert_nonnull (cst_request_store_lookup (store, cst_request_get_id (closed)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -444,6 +501,8 @@ main (int argc, char **argv)
   g_test_add ("/window/documents", Fixture, NULL, fixture_setup,
               test_documents, fixture_teardown);
   g_test_add_func ("/window/lock", test_lock);
+  /* Last: it adds a request the counts above do not expect. */
+  g_test_add_func ("/window/finds-older-closed", test_finds_older_closed);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
