@@ -248,6 +248,19 @@ test_wrong_password (void)
   g_assert_nonnull (conn);
 }
 
+/* A statement the server stops for running too long is told apart from
+ * other database errors (the search for older requests relies on it). */
+static void
+test_statement_timeout (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_db_exec_command (conn, "SET statement_timeout = '20ms'", 0, NULL, &error));
+  g_assert_false (cst_db_exec_command (conn, "SELECT pg_sleep(2)", 0, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_TIMEOUT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -263,6 +276,7 @@ main (int argc, char **argv)
   g_test_add_func ("/repo/mrn-conflict", test_mrn_belongs_to_someone_else);
   g_test_add_func ("/repo/unreachable", test_unreachable_server);
   g_test_add_func ("/repo/wrong-password", test_wrong_password);
+  g_test_add_func ("/repo/statement-timeout", test_statement_timeout);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

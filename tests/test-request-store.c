@@ -248,6 +248,7 @@ test_closed_history (void)
   g_assert_cmpint (search_closed (store, "%"), ==, 0);
   g_assert_cmpint (search_closed (store, "HIST_OLD"), ==, 0);
   g_assert_cmpint (search_closed (store, "   "), ==, 0);
+  g_assert_cmpint (search_closed (store, "HIST\\OLD"), ==, 0);
   /* Every word must match; case does not matter. */
   g_assert_cmpint (search_closed (store, "hist-old closed nobody-has-this"), ==, 0);
   g_assert_null (cst_request_store_lookup (store, cst_request_get_id (old_closed)));
@@ -257,6 +258,16 @@ test_closed_history (void)
   g_assert_cmpint (search_closed (store, cst_request_get_reference (old_closed)), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==,
                     g_list_model_get_n_items (G_LIST_MODEL (everything)));
+
+  /* The server the tests start has pg_trgm: the search has its indexes. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT count(*) FROM pg_indexes "
+                                           "WHERE indexname LIKE '%\\_trgm'", 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (cst_db_int64 (res, 0, 0), ==, 3);
+  }
 }
 
 int

@@ -35,6 +35,7 @@ struct _CstRequestListPage
   guint               closed_search_id;   /* the server search's delay */
   GCancellable       *closed_search;
   gboolean            searching_closed;
+  char               *closed_search_error;   /* why the last one failed, or NULL */
 };
 
 /* Older closed requests are looked up on the server once typing pauses,
@@ -110,6 +111,8 @@ count_text (CstRequestListPage *self,
 
   if (self->searching_closed)
     return g_strdup_printf (_("%s · searching older closed requests…"), count);
+  if (self->closed_search_error != NULL)
+    return g_strdup_printf (_("%s · %s"), count, self->closed_search_error);
   if (self->store != NULL && scope_shows_closed (self->scope) &&
       cst_request_store_get_closed_cutoff (self->store, &cutoff))
     {
@@ -152,10 +155,10 @@ closed_found_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->searching_closed = FALSE;
-  /* The rows found join the store, where the filter shows them.  No
-   * search words in the log: they are patient data. */
+  /* The rows found join the store, where the filter shows them.  The
+   * message never holds the search words (patient data). */
   if (found < 0)
-    g_debug ("Searching older closed requests failed");
+    self->closed_search_error = g_strdup (error->message);
   update_count (self);
 }
 
@@ -185,6 +188,7 @@ schedule_closed_search (CstRequestListPage *self)
   g_cancellable_cancel (self->closed_search);
   g_clear_object (&self->closed_search);
   self->searching_closed = FALSE;
+  g_clear_pointer (&self->closed_search_error, g_free);
   if (self->store == NULL || !scope_shows_closed (self->scope) ||
       !cst_request_store_get_closed_cutoff (self->store, &cutoff) ||
       g_utf8_strlen (text, -1) < CLOSED_SEARCH_MIN_CHARS)
@@ -399,6 +403,7 @@ cst_request_list_page_dispose (GObject *object)
   g_clear_object (&self->selection);
   g_clear_object (&self->store);
   g_clear_pointer (&self->folded_query, g_free);
+  g_clear_pointer (&self->closed_search_error, g_free);
   G_OBJECT_CLASS (cst_request_list_page_parent_class)->dispose (object);
 }
 

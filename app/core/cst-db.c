@@ -40,6 +40,9 @@ error_code_for_sqlstate (const char *sqlstate)
 
   if (g_str_equal (sqlstate, "42501"))
     return CST_ERROR_PERMISSION_DENIED;
+  /* query_canceled: statement_timeout, or a cancel request. */
+  if (g_str_equal (sqlstate, "57014"))
+    return CST_ERROR_TIMEOUT;
   /* Class 23: integrity constraint violations; class 22: data exceptions. */
   if (g_str_has_prefix (sqlstate, "23") || g_str_has_prefix (sqlstate, "22"))
     return CST_ERROR_INVALID_INPUT;

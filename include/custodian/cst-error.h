@@ -20,6 +20,7 @@ G_BEGIN_DECLS
  * @CST_ERROR_DATABASE: any other error reported by the server
  * @CST_ERROR_SERVER_SETUP: the private database could not be created or started
  * @CST_ERROR_APPEND_ONLY: an attempt to rewrite the audit log
+ * @CST_ERROR_TIMEOUT: the server gave up on a statement that ran too long
  */
 typedef enum
 {
@@ -34,6 +35,7 @@ typedef enum
   CST_ERROR_DATABASE,
   CST_ERROR_SERVER_SETUP,
   CST_ERROR_APPEND_ONLY,
+  CST_ERROR_TIMEOUT,
 } CstError;
 
 GQuark cst_error_quark (void);
