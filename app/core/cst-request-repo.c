@@ -262,8 +262,9 @@ exec_with_timeout (PGconn     *conn,
 
   if (!cst_db_join (conn, CST_DB_SNAPSHOT, &own, error))
     return NULL;
-  if (cst_db_exec_command (conn, "SET LOCAL statement_timeout = '" SEARCH_TIMEOUT "'", 0, NULL,
-                           &local))
+  /* Compiling the plan (JIT) would cost more than the search itself. */
+  if (cst_db_exec_command (conn, "SELECT set_config('statement_timeout', '" SEARCH_TIMEOUT "', true), "
+                           "set_config('jit', 'off', true)", 0, NULL, &local))
     res = cst_db_exec (conn, sql, (int) params->len, (const char **) params->pdata, &local);
   if (!cst_db_leave (conn, own, res != NULL, res ? &local : NULL))
     {
