@@ -256,6 +256,13 @@ test_closed_history (void)
   g_assert_nonnull (cst_request_store_lookup (store, cst_request_get_id (old_closed)));
   /* Found again: still one object in the list. */
   g_assert_cmpint (search_closed (store, cst_request_get_reference (old_closed)), ==, 1);
+  /* A reload (the server came back) keeps what a search found. */
+  {
+    CstRequest *found = cst_request_store_lookup (store, cst_request_get_id (old_closed));
+
+    load (store);
+    g_assert_true (cst_request_store_lookup (store, cst_request_get_id (old_closed)) == found);
+  }
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==,
                     g_list_model_get_n_items (G_LIST_MODEL (everything)));
 

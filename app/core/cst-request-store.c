@@ -182,14 +182,29 @@ refresh_shown (CstRequest *shown,
     cst_request_update_from (shown, fresh);
 }
 
+/* Whether @request is one the list leaves to a search (closed, received
+ * before the cutoff): a reload does not bring it, so it keeps it. */
+static gboolean
+found_by_search (CstRequestStore *self,
+                 CstRequest      *request)
+{
+  GDate cutoff;
+
+  return cst_request_store_get_closed_cutoff (self, &cutoff) &&
+         cst_request_status_is_closed (cst_request_get_status (request)) &&
+         g_date_compare (cst_request_get_received_date (request), &cutoff) < 0;
+}
+
 /* Replaces the whole list, keeping the live object of every request that
  * was already in it: an open form holds that object, and a reload (after
- * the server comes back, say) must update it in place, not orphan it. */
+ * the server comes back, say) must update it in place, not orphan it.
+ * Older closed requests a search found stay too. */
 static void
 set_items (CstRequestStore *self,
            GPtrArray       *items)
 {
   guint removed = self->items->len;
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -201,6 +216,16 @@ set_items (CstRequestStore *self,
       refresh_shown (shown, fresh);
       items->pdata[i] = g_object_ref (shown);
       g_object_unref (fresh);
+    }
+  for (guint i = 0; i < items->len; i++)
+    g_hash_table_add (listed, dup_id (cst_request_get_id (g_ptr_array_index (items, i))));
+  for (guint i = 0; i < self->items->len; i++)
+    {
+      CstRequest *old = g_ptr_array_index (self->items, i);
+      gint64 id = cst_request_get_id (old);
+
+      if (found_by_search (self, old) && !g_hash_table_contains (listed, &id))
+        g_ptr_array_add (items, g_object_ref (old));
     }
   g_hash_table_remove_all (self->by_id);
   g_ptr_array_unref (self->items);
