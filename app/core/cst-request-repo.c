@@ -34,6 +34,8 @@
   "r.format, r.delivery, r.authorization_on_file, r.authorization_signed, " \
   "r.authorization_expires, r.authorization_notes, r.page_count, r.status_reason, " \
   "r.extension_reason, r.assignee, r.updated_at"
+/* The closed statuses, as cst_request_status_is_closed() has them. */
+#define CLOSED_STATUSES "('released', 'denied', 'cancelled')"
 #define FROM_REQUESTS \
   " FROM roi_requests r JOIN patients p ON p.id = r.patient_id" \
   " JOIN requesters q ON q.id = r.requester_id"
@@ -204,7 +206,7 @@ cst_request_repo_list (PGconn       *conn,
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT " SUMMARY_COLUMNS FROM_REQUESTS
     " WHERE $1::date IS NULL OR r.received_date >= $1::date"
-    "    OR r.status NOT IN ('released', 'denied', 'cancelled')"
+    "    OR r.status NOT IN " CLOSED_STATUSES
     " ORDER BY r.received_date DESC, r.id DESC", 1, params, error);
 
   return res ? summaries_from (res) : NULL;
@@ -257,7 +259,7 @@ exec_with_timeout (PGconn     *conn,
                    GError    **error)
 {
   g_autoptr(GError) local = NULL;
-  PGresult *res = NULL;
+  g_autoptr(PGresult) res = NULL;
   gboolean own;
 
   if (!cst_db_join (conn, CST_DB_SNAPSHOT, &own, error))
@@ -266,17 +268,15 @@ exec_with_timeout (PGconn     *conn,
   if (cst_db_exec_command (conn, "SELECT set_config('statement_timeout', '" SEARCH_TIMEOUT "', true), "
                            "set_config('jit', 'off', true)", 0, NULL, &local))
     res = cst_db_exec (conn, sql, (int) params->len, (const char **) params->pdata, &local);
-  if (!cst_db_leave (conn, own, res != NULL, res ? &local : NULL))
-    {
-      g_clear_pointer (&res, PQclear);
-      if (g_error_matches (local, CST_ERROR, CST_ERROR_TIMEOUT))
-        g_set_error_literal (error, CST_ERROR, CST_ERROR_TIMEOUT,
-                             _("The search for older requests matched too many to finish in time; "
-                               "add a word, or search by reference or MRN."));
-      else
-        g_propagate_error (error, g_steal_pointer (&local));
-    }
-  return res;
+  if (cst_db_leave (conn, own, res != NULL, &local))
+    return g_steal_pointer (&res);
+  if (g_error_matches (local, CST_ERROR, CST_ERROR_TIMEOUT))
+    g_set_error_literal (error, CST_ERROR, CST_ERROR_TIMEOUT,
+                         _("The search for older requests matched too many to finish in time; "
+                           "add a word, or search by reference or MRN."));
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
 }
 
 /**
@@ -302,7 +302,7 @@ cst_request_repo_search_closed (PGconn       *conn,
   g_auto(GStrv) words = g_strsplit_set (text ? text : "", " \t\n", -1);
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) sql = g_string_new ("SELECT " SUMMARY_COLUMNS FROM_REQUESTS
-    " WHERE r.received_date < $1::date AND r.status IN ('released', 'denied', 'cancelled')");
+    " WHERE r.received_date < $1::date AND r.status IN " CLOSED_STATUSES);
   g_autoptr(PGresult) res = NULL;
 
   g_ptr_array_add (params, cst_input_format_date (before));
@@ -557,7 +557,7 @@ _cst_request_repo_explain_missed_update (PGconn      *conn,
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT updated_by, to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI \"UTC\"'), "
-    "version, status IN ('released', 'denied', 'cancelled') "
+    "version, status IN " CLOSED_STATUSES " "
     "FROM roi_requests WHERE id = $1", 1, params, error);
 
   if (res == NULL)
