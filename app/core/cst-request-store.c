@@ -182,17 +182,29 @@ refresh_shown (CstRequest *shown,
     cst_request_update_from (shown, fresh);
 }
 
-/* Whether @request is one the list leaves to a search (closed, received
- * before the cutoff): a reload does not bring it, so it keeps it. */
-static gboolean
-found_by_search (CstRequestStore *self,
-                 CstRequest      *request)
+/* The older closed requests a search found (closed, received before the
+ * cutoff) among @old that the new list does not hold: a reload does not
+ * bring them, so they stay. */
+static void
+keep_found_by_search (CstRequestStore *self,
+                      GPtrArray       *old)
 {
   GDate cutoff;
 
-  return cst_request_store_get_closed_cutoff (self, &cutoff) &&
-         cst_request_status_is_closed (cst_request_get_status (request)) &&
-         g_date_compare (cst_request_get_received_date (request), &cutoff) < 0;
+  if (!cst_request_store_get_closed_cutoff (self, &cutoff))
+    return;
+  for (guint i = 0; i < old->len; i++)
+    {
+      CstRequest *request = g_ptr_array_index (old, i);
+
+      if (cst_request_status_is_closed (cst_request_get_status (request)) &&
+          g_date_compare (cst_request_get_received_date (request), &cutoff) < 0 &&
+          cst_request_store_lookup (self, cst_request_get_id (request)) == NULL)
+        {
+          g_ptr_array_add (self->items, g_object_ref (request));
+          g_hash_table_insert (self->by_id, dup_id (cst_request_get_id (request)), request);
+        }
+    }
 }
 
 /* Replaces the whole list, keeping the live object of every request that
@@ -203,8 +215,8 @@ static void
 set_items (CstRequestStore *self,
            GPtrArray       *items)
 {
-  guint removed = self->items->len;
-  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GPtrArray) old = self->items;
+  guint removed = old->len;
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -217,24 +229,14 @@ set_items (CstRequestStore *self,
       items->pdata[i] = g_object_ref (shown);
       g_object_unref (fresh);
     }
-  for (guint i = 0; i < items->len; i++)
-    g_hash_table_add (listed, dup_id (cst_request_get_id (g_ptr_array_index (items, i))));
-  for (guint i = 0; i < self->items->len; i++)
-    {
-      CstRequest *old = g_ptr_array_index (self->items, i);
-      gint64 id = cst_request_get_id (old);
-
-      if (found_by_search (self, old) && !g_hash_table_contains (listed, &id))
-        g_ptr_array_add (items, g_object_ref (old));
-    }
   g_hash_table_remove_all (self->by_id);
-  g_ptr_array_unref (self->items);
   self->items = items;
   for (guint i = 0; i < items->len; i++)
     {
       CstRequest *request = g_ptr_array_index (items, i);
       g_hash_table_insert (self->by_id, dup_id (cst_request_get_id (request)), request);
     }
+  keep_found_by_search (self, old);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, items->len);
   if (removed != items->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
@@ -819,20 +821,22 @@ cst_request_store_search_closed_async (CstRequestStore     *self,
 {
   GTask *task;
   ClosedSearch *search;
+  GDate before;
 
   g_return_if_fail (CST_IS_REQUEST_STORE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cst_request_store_search_closed_async);
-  search = g_new0 (ClosedSearch, 1);
-  if (!cst_request_store_get_closed_cutoff (self, &search->before))
+  if (!cst_request_store_get_closed_cutoff (self, &before))
     {
-      closed_search_free (search);
+      /* Every request is listed: there is nothing older to find. */
       g_task_return_int (task, 0);
       g_object_unref (task);
       return;
     }
+  search = g_new0 (ClosedSearch, 1);
   search->text = g_strdup (text);
+  search->before = before;
   cst_connection_run_async (self->connection, search_closed, search,
                             (GDestroyNotify) closed_search_free,
                             (GDestroyNotify) g_ptr_array_unref, cancellable, searched_closed_cb,
