@@ -33,8 +33,7 @@ struct _CstRequestListPage
   CstListScope        scope;
   GDate               today;   /* read once per filter pass, not per row */
   guint               closed_search_id;   /* the server search's delay */
-  GCancellable       *closed_search;
-  gboolean            searching_closed;
+  GCancellable       *closed_search;      /* from scheduling until the answer */
   char               *closed_search_error;   /* why the last one failed, or NULL */
 };
 
@@ -91,6 +90,20 @@ filter_func (gpointer item,
   return self->folded_query == NULL || cst_request_matches (request, self->folded_query);
 }
 
+/* What the clerk typed, without surrounding blanks. */
+static char *
+dup_search_text (CstRequestListPage *self)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+}
+
+/* A server search was sent and has not answered yet. */
+static gboolean
+searching_closed (CstRequestListPage *self)
+{
+  return self->closed_search != NULL && self->closed_search_id == 0;
+}
+
 static gboolean
 scope_shows_closed (CstListScope scope)
 {
@@ -109,7 +122,7 @@ count_text (CstRequestListPage *self,
                                             shown, total);
   GDate cutoff;
 
-  if (self->searching_closed)
+  if (searching_closed (self))
     return g_strdup_printf (_("%s · searching older closed requests…"), count);
   if (self->closed_search_error != NULL)
     return g_strdup_printf (_("%s · %s"), count, self->closed_search_error);
@@ -154,7 +167,7 @@ closed_found_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->searching_closed = FALSE;
+  g_clear_object (&self->closed_search);
   /* The rows found join the store, where the filter shows them.  The
    * message never holds the search words (patient data). */
   if (found < 0)
@@ -166,10 +179,9 @@ static gboolean
 search_closed_cb (gpointer user_data)
 {
   CstRequestListPage *self = user_data;
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  g_autofree char *text = dup_search_text (self);
 
   self->closed_search_id = 0;
-  self->searching_closed = TRUE;
   cst_request_store_search_closed_async (self->store, text, self->closed_search, closed_found_cb,
                                          g_object_ref (self));
   update_count (self);
@@ -181,13 +193,12 @@ search_closed_cb (gpointer user_data)
 static void
 schedule_closed_search (CstRequestListPage *self)
 {
-  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->search_entry))));
+  g_autofree char *text = dup_search_text (self);
   GDate cutoff;
 
   g_clear_handle_id (&self->closed_search_id, g_source_remove);
   g_cancellable_cancel (self->closed_search);
   g_clear_object (&self->closed_search);
-  self->searching_closed = FALSE;
   g_clear_pointer (&self->closed_search_error, g_free);
   if (self->store == NULL || !scope_shows_closed (self->scope) ||
       !cst_request_store_get_closed_cutoff (self->store, &cutoff) ||
@@ -200,8 +211,7 @@ schedule_closed_search (CstRequestListPage *self)
 static void
 search_changed_cb (CstRequestListPage *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  g_autofree char *stripped = g_strstrip (g_strdup (text));
+  g_autofree char *stripped = dup_search_text (self);
   g_autofree char *previous = g_steal_pointer (&self->folded_query);
   GtkFilterChange change = GTK_FILTER_CHANGE_DIFFERENT;
 
