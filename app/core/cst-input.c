@@ -163,14 +163,22 @@ cst_input_format_date (const GDate *date)
                           g_date_get_month (date), g_date_get_day (date));
 }
 
+/* The calendar day of @time, in @time's own time zone. */
+void
+cst_input_date_of (GDateTime *time,
+                   GDate     *date)
+{
+  g_date_clear (date, 1);
+  g_date_set_dmy (date, g_date_time_get_day_of_month (time),
+                  g_date_time_get_month (time), g_date_time_get_year (time));
+}
+
 void
 cst_input_today (GDate *date)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
-  g_date_clear (date, 1);
-  g_date_set_dmy (date, g_date_time_get_day_of_month (now),
-                  g_date_time_get_month (now), g_date_time_get_year (now));
+  cst_input_date_of (now, date);
 }
 
 gboolean

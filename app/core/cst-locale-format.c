@@ -190,10 +190,7 @@ cst_locale_format_date_time (GDateTime *time)
   if (time == NULL)
     return g_strdup ("");
   local = g_date_time_to_local (time);
-  g_date_clear (&day, 1);
-  g_date_set_dmy (&day, (GDateDay) g_date_time_get_day_of_month (local),
-                  (GDateMonth) g_date_time_get_month (local),
-                  (GDateYear) g_date_time_get_year (local));
+  cst_input_date_of (local, &day);
   date = cst_locale_format_date (&day);
   clock = g_date_time_format (local, is_c_locale (setlocale (LC_TIME, NULL)) ? "%H:%M"
                                                                              : clock_format ());

@@ -17,6 +17,8 @@ gboolean  cst_input_parse_money        (const char   *text,
                                         gint64       *cents,
                                         GError      **error);
 void      cst_input_today              (GDate        *date);
+void      cst_input_date_of            (GDateTime    *time,
+                                        GDate        *date);
 gboolean  cst_input_check_received_date (const GDate *received,
                                          GError     **error);
 gboolean  cst_input_is_jurisdiction    (const char   *code);
