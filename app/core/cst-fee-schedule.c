@@ -905,31 +905,27 @@ cst_fee_schedule_new_version (const CstFeeSchedule *schedule,
   return g_steal_pointer (&edited);
 }
 
-/* The period after [from, to] (Julian days, inclusive): from the next day,
- * as many whole months as the old one ran when it did (a calendar year, a
- * July-to-June year), otherwise as many days. */
+/* The period after [start, end]: from the next day, as many whole months
+ * as the old one ran when it did (a calendar year, a July-to-June year),
+ * otherwise as many days. */
 static void
-next_period (guint32  from,
-             guint32  to,
-             GDate   *next_from,
-             GDate   *next_to)
+next_period (const GDate *start,
+             const GDate *end,
+             GDate       *next_from,
+             GDate       *next_to)
 {
-  GDate start;
-
-  g_date_clear (&start, 1);
-  g_date_set_julian (&start, from);
-  g_date_clear (next_from, 1);
-  g_date_set_julian (next_from, to + 1);
+  *next_from = *end;
+  g_date_add_days (next_from, 1);
   *next_to = *next_from;
-  if (g_date_get_day (&start) == g_date_get_day (next_from))
+  if (g_date_get_day (start) == g_date_get_day (next_from))
     {
-      int months = ((int) g_date_get_year (next_from) - (int) g_date_get_year (&start)) * 12 +
-                   ((int) g_date_get_month (next_from) - (int) g_date_get_month (&start));
+      int months = ((int) g_date_get_year (next_from) - (int) g_date_get_year (start)) * 12 +
+                   ((int) g_date_get_month (next_from) - (int) g_date_get_month (start));
 
       g_date_add_months (next_to, (guint) months);
     }
   else
-    g_date_add_days (next_to, to - from + 1);
+    g_date_add_days (next_to, (guint) g_date_days_between (start, next_from));
   g_date_subtract_days (next_to, 1);
 }
 
@@ -937,18 +933,13 @@ next_period (guint32  from,
  * name, becomes the new one's; any other name gets the new year added. */
 static char *
 next_period_key (const char  *key,
-                 guint32      from,
+                 const GDate *start,
                  const GDate *next_from)
 {
-  GDate start;
-  g_autofree char *old_year = NULL;
-  g_autofree char *stem = NULL;
+  g_autofree char *old_year = g_strdup_printf ("-%04u", g_date_get_year (start));
+  g_autofree char *stem = g_str_has_suffix (key, old_year)
+                          ? g_strndup (key, strlen (key) - strlen (old_year)) : g_strdup (key);
 
-  g_date_clear (&start, 1);
-  g_date_set_julian (&start, from);
-  old_year = g_strdup_printf ("-%04u", g_date_get_year (&start));
-  stem = g_str_has_suffix (key, old_year) ? g_strndup (key, strlen (key) - strlen (old_year))
-                                          : g_strdup (key);
   return g_strdup_printf ("%s-%04u", stem, g_date_get_year (next_from));
 }
 
@@ -973,8 +964,9 @@ cst_fee_schedule_dup_next_period (const CstFeeSchedule *schedule,
   g_autofree char *key = NULL;
   g_autofree char *text = NULL;
   g_autofree char *note = NULL;
-  char from_text[16], to_text[16];
-  GDate from, to;
+  g_autofree char *from_text = NULL;
+  g_autofree char *to_text = NULL;
+  GDate start, end, from, to;
 
   if (schedule->to == 0)
     {
@@ -983,8 +975,9 @@ cst_fee_schedule_dup_next_period (const CstFeeSchedule *schedule,
                      "next period to start."), schedule->key);
       return NULL;
     }
-  next_period (schedule->from, schedule->to, &from, &to);
-  key = next_period_key (schedule->key, schedule->from, &from);
+  cst_fee_schedule_get_effective (schedule, &start, &end);
+  next_period (&start, &end, &from, &to);
+  key = next_period_key (schedule->key, &start, &from);
   cst_fee_schedule_to_keyfile (schedule, keyfile);
   keys = g_key_file_get_keys (keyfile, schedule->key, NULL, NULL);
   for (guint i = 0; keys[i] != NULL; i++)
@@ -993,8 +986,8 @@ cst_fee_schedule_dup_next_period (const CstFeeSchedule *schedule,
       g_key_file_set_value (keyfile, key, keys[i], value);
     }
   g_key_file_remove_group (keyfile, schedule->key, NULL);
-  g_date_strftime (from_text, sizeof from_text, "%Y-%m-%d", &from);
-  g_date_strftime (to_text, sizeof to_text, "%Y-%m-%d", &to);
+  from_text = cst_input_format_date (&from);
+  to_text = cst_input_format_date (&to);
   g_key_file_set_string (keyfile, key, "effective-from", from_text);
   g_key_file_set_string (keyfile, key, "effective-to", to_text);
   g_key_file_set_string (keyfile, key, "confidence", "U");
