@@ -327,7 +327,6 @@ test_expired_blocks_release (void)
   }
 }
 
-/* Billing and auditors read the checklist; only clerks and admins record. */
 /* Asked for in Spanish, the letter is Spanish throughout, the missing
  * element's name included, and recorded like every other letter. */
 static void
@@ -362,6 +361,7 @@ test_letter_in_spanish (void)
   g_assert_cmpstr (PQgetvalue (recorded, 0, 1), ==, "es");
 }
 
+/* Billing and auditors read the checklist; only clerks and admins record. */
 static void
 test_roles (void)
 {

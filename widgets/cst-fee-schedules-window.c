@@ -162,7 +162,6 @@ show_schedule (CstFeeSchedulesWindow *self,
   g_autofree char *text = cst_fee_schedule_to_text (schedule);
   g_autofree char *title = g_strdup_printf (_("%s — %s"), cst_fee_schedule_get_key (schedule),
                                             cst_fee_schedule_get_citation (schedule));
-
   GDate from, to;
 
   g_clear_pointer (&self->selected, cst_fee_schedule_unref);

@@ -87,6 +87,31 @@ test_clerk_cannot_save (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* An attorney's paper request of @pages pages in @state received on
+ * @received, quoted from the schedules stored now. */
+static CstFeeQuote *
+quote_attorney_paper (PGconn      *conn,
+                      const char  *state,
+                      const GDate *received,
+                      int          pages)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, &error);
+  CstFeeQuote *quote;
+  CstFeeRequest r;
+
+  g_assert_no_error (error);
+  cst_fee_request_init (&r);
+  g_assert_true (cst_fee_request_set_jurisdiction (&r, state, NULL));
+  r.received = *received;
+  r.requester = CST_FEE_REQUESTER_ATTORNEY;
+  r.format = CST_FEE_FORMAT_PAPER;
+  r.pages = pages;
+  quote = cst_fee_engine_quote (set, &r, &error);
+  g_assert_no_error (error);
+  return quote;
+}
+
 /* A hospital's own, lower amounts: a new schedule of kind facility, which
  * the engine then charges instead of the state maximum. */
 static void
@@ -95,10 +120,8 @@ test_admin_adds_hospital_schedule (void)
   CstFeeSchedulesWindow *window = open_as ("custodian_admin");
   guint before = cst_fee_schedules_window_get_n_schedules (window);
   g_autoptr(PGconn) conn = cst_test_db_connect (db);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeScheduleSet) set = NULL;
   g_autoptr(CstFeeQuote) quote = NULL;
-  CstFeeRequest r;
+  GDate today;
 
   gtk_widget_activate_action (GTK_WIDGET (window), "schedules.new", NULL);
   gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
@@ -114,16 +137,8 @@ test_admin_adds_hospital_schedule (void)
   g_assert_nonnull (strstr (cst_fee_schedules_window_get_message (window), "TX-facility"));
   g_assert_cmpuint (cst_fee_schedules_window_get_n_schedules (window), ==, before + 1);
 
-  set = cst_fee_store_load_schedules (conn, &error);
-  g_assert_no_error (error);
-  cst_fee_request_init (&r);
-  g_assert_true (cst_fee_request_set_jurisdiction (&r, "TX", NULL));
-  g_date_set_time_t (&r.received, time (NULL));
-  r.requester = CST_FEE_REQUESTER_ATTORNEY;
-  r.format = CST_FEE_FORMAT_PAPER;
-  r.pages = 100;
-  quote = cst_fee_engine_quote (set, &r, &error);
-  g_assert_no_error (error);
+  cst_input_today (&today);
+  quote = quote_attorney_paper (conn, "TX", &today, 100);
   g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, 100 * 25);
   g_assert_cmpint (cst_fee_quote_get_state_ceiling_cents (quote), >, 100 * 25);
   g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "TX-facility@1");
@@ -144,7 +159,7 @@ test_admin_starts_next_period (void)
   g_autoptr(CstFeeScheduleSet) set = NULL;
   g_autoptr(CstFeeQuote) quote = NULL;
   CstFeeSchedule *next;
-  CstFeeRequest r;
+  GDate received;
 
   cst_fee_schedules_window_select (window, "IL-2024");
   wait_idle (window);
@@ -160,14 +175,9 @@ test_admin_starts_next_period (void)
   next = cst_fee_schedule_set_lookup (set, "IL-2025");
   g_assert_nonnull (next);
   g_assert_true (cst_fee_schedule_is_unconfirmed (next));
-  cst_fee_request_init (&r);
-  g_assert_true (cst_fee_request_set_jurisdiction (&r, "IL", NULL));
-  g_date_set_dmy (&r.received, 2, G_DATE_JUNE, 2025);
-  r.requester = CST_FEE_REQUESTER_ATTORNEY;
-  r.format = CST_FEE_FORMAT_PAPER;
-  r.pages = 10;
-  quote = cst_fee_engine_quote (set, &r, &error);
-  g_assert_no_error (error);
+  g_date_clear (&received, 1);
+  g_date_set_dmy (&received, 2, G_DATE_JUNE, 2025);
+  quote = quote_attorney_paper (conn, "IL", &received, 10);
   g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "IL-2025@1");
   g_assert_true (cst_fee_quote_is_unconfirmed (quote));
   gtk_window_destroy (GTK_WINDOW (window));
