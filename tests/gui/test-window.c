@@ -37,13 +37,18 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->store);
 }
 
+/* The rows @page shows once its filter has settled. */
+static guint
+visible_in (CstRequestListPage *page)
+{
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, page));
+  return g_list_model_get_n_items (cst_request_list_page_get_visible (page));
+}
+
 static guint
 visible_rows (Fixture *f)
 {
-  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
-
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, page));
-  return g_list_model_get_n_items (cst_request_list_page_get_visible (page));
+  return visible_in (CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window)));
 }
 
 static void
@@ -417,13 +422,6 @@ test_lock (void)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (gtk_widget_get_mapped (list_page));
   gtk_window_destroy (GTK_WINDOW (window));
-}
-
-static guint
-visible_in (CstRequestListPage *page)
-{
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, page));
-  return g_list_model_get_n_items (cst_request_list_page_get_visible (page));
 }
 
 static gboolean
