@@ -383,10 +383,50 @@ extension_notice (Doc *doc)
   paragraph (doc, "closing");
 }
 
+static void
+missing_elements (Doc       *doc,
+                  GPtrArray *missing)
+{
+  g_autofree char *element = expand_or_shipped (doc, "col_element");
+  g_autofree char *requirement = expand_or_shipped (doc, "col_requirement");
+  const CstPdfColumn columns[] = {
+    { element, 0.7, CST_PDF_ALIGN_LEFT },
+    { requirement, 0, CST_PDF_ALIGN_LEFT },
+  };
+  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+
+  for (guint i = 0; i < missing->len; i++)
+    {
+      const CstAuthorizationItem *item = g_ptr_array_index (missing, i);
+      /* The element's name in the letter's language; the checklist's own
+       * label for an element this wording does not know. */
+      g_autofree char *name = code_label (doc, "element", item->code, item->label);
+      const char *cells[] = { name, item->citation };
+
+      cst_pdf_table_row (table, cells);
+    }
+  cst_pdf_table_end (table);
+}
+
+/* Asks for a corrected authorization, naming each element it lacks. */
+static void
+deficiency_letter (Doc       *doc,
+                   GPtrArray *missing)
+{
+  paragraph (doc, "greeting");
+  paragraph (doc, "body");
+  missing_elements (doc, missing);
+  section (doc, "next_heading", "next");
+  paragraph (doc, "closing");
+}
+
+/* @rows: the letter's table, for the kinds that have one: what was
+ * withheld (cover letter), what the authorization lacks (deficiency
+ * letter). */
 static GBytes *
 render_letter (const CstDocumentTemplate *tpl,
                CstRequest                *request,
-               GPtrArray                 *withheld,
+               GPtrArray                 *rows,
                const CstDocumentOptions  *options,
                guint                     *n_pages,
                GError                   **error)
@@ -394,12 +434,21 @@ render_letter (const CstDocumentTemplate *tpl,
   g_auto(Doc) doc = { 0 };
   CstDocumentKind kind = cst_document_template_get_kind (tpl);
 
+  if (kind == CST_DOCUMENT_DEFICIENCY_LETTER && (rows == NULL || rows->len == 0))
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("The authorization has every element it needs: there is nothing to "
+                             "ask the requester for."));
+      return NULL;
+    }
   if (!doc_begin (&doc, tpl, request, options, error))
     return NULL;
   address_block (&doc);
   heading (&doc, "heading");
   if (kind == CST_DOCUMENT_COVER_LETTER)
-    cover_letter (&doc, request, withheld);
+    cover_letter (&doc, request, rows);
+  else if (kind == CST_DOCUMENT_DEFICIENCY_LETTER)
+    deficiency_letter (&doc, rows);
   else if (kind == CST_DOCUMENT_DENIAL_LETTER)
     denial_letter (&doc);
   else if (kind == CST_DOCUMENT_EXTENSION_NOTICE)
@@ -449,33 +498,13 @@ cst_document_render_cover_letter (const CstDocumentTemplate *tpl,
   return render_letter (tpl, request, withheld, options, n_pages, error);
 }
 
-/* --- authorization deficiency letter --- */
-
-static void
-missing_elements (Doc       *doc,
-                  GPtrArray *missing)
-{
-  g_autofree char *element = expand_or_shipped (doc, "col_element");
-  g_autofree char *requirement = expand_or_shipped (doc, "col_requirement");
-  const CstPdfColumn columns[] = {
-    { element, 0.7, CST_PDF_ALIGN_LEFT },
-    { requirement, 0, CST_PDF_ALIGN_LEFT },
-  };
-  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
-
-  for (guint i = 0; i < missing->len; i++)
-    {
-      const CstAuthorizationItem *item = g_ptr_array_index (missing, i);
-      /* The element's name in the letter's language; the checklist's own
-       * label for an element this wording does not know. */
-      g_autofree char *name = code_label (doc, "element", item->code, item->label);
-      const char *cells[] = { name, item->citation };
-
-      cst_pdf_table_row (table, cells);
-    }
-  cst_pdf_table_end (table);
-}
-
+/**
+ * cst_document_render_deficiency_letter:
+ * @missing: (element-type CstAuthorizationItem): what blocks the
+ *   authorization, in the checklist's order; empty is refused
+ *
+ * Returns: (transfer full): the PDF
+ */
 GBytes *
 cst_document_render_deficiency_letter (const CstDocumentTemplate *tpl,
                                        CstRequest                *request,
@@ -484,27 +513,7 @@ cst_document_render_deficiency_letter (const CstDocumentTemplate *tpl,
                                        guint                     *n_pages,
                                        GError                   **error)
 {
-  g_auto(Doc) doc = { 0 };
-
-  if (missing == NULL || missing->len == 0)
-    {
-      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                           _("The authorization has every element it needs: there is nothing to "
-                             "ask the requester for."));
-      return NULL;
-    }
-  if (!doc_begin (&doc, tpl, request, options, error))
-    return NULL;
-  address_block (&doc);
-  heading (&doc, "heading");
-  paragraph (&doc, "greeting");
-  paragraph (&doc, "body");
-  missing_elements (&doc, missing);
-  section (&doc, "next_heading", "next");
-  paragraph (&doc, "closing");
-  cst_pdf_space (doc.pdf, 12);
-  paragraph (&doc, "signature");
-  return doc_end (&doc, n_pages, error);
+  return render_letter (tpl, request, missing, options, n_pages, error);
 }
 
 /* --- invoice --- */
