@@ -167,8 +167,13 @@ run_db_seed_demo (int    argc,
     return status;
   if (requests < 0 || requests > 10000000)
     return cst_cli_usage_error (context, _("--requests must be between 0 and 10000000"));
+  /* Demo data is set-up data, written as the owner like the migrations:
+   * it walks requests to "released" directly, which since 0050 only the
+   * owner may do (an application login releases through release_request).
+   * On the private database the app's own login is a member of every
+   * Custodian role but not the owner. */
   if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->conninfo, &error)) ||
+      !(conn = cst_db_connect (target->owner_conninfo, &error)) ||
       !(migrations = cst_migrations_status (conn, &error)))
     return cst_cli_fail (error);
   /* Demo rows written into an older schema would miss what the app
