@@ -13,6 +13,7 @@
 #include "cst-application.h"
 #include "cst-first-run-assistant.h"
 #include "cst-preferences-window.h"
+#include "cst-smoke.h"
 #include "cst-morning-summary.h"
 #include "cst-window.h"
 
@@ -76,9 +77,13 @@ loaded_cb (GObject      *object,
   if (!cst_request_store_load_finish (store, result, &error))
     {
       cst_window_show_error (self->window, _("Could Not Read the Requests"), error->message);
+      cst_smoke_fail ("reading the requests", error->message);
       return;
     }
   cst_window_set_store (self->window, store);
+  cst_smoke_watch (GTK_WIDGET (self->window),
+                   cst_request_list_page_get_visible (
+                     CST_REQUEST_LIST_PAGE (cst_window_get_list_page (self->window))));
   cst_request_store_watch (store);
   show_morning_summary (self, store);
 }
@@ -100,6 +105,7 @@ opened_cb (GObject      *object,
       self->opening = FALSE;
       if (self->window)
         cst_window_show_error (self->window, _("Could Not Open the Database"), error->message);
+      cst_smoke_fail ("opening the database", error->message);
       return;
     }
   g_clear_pointer (&self->target, cst_database_target_free);
@@ -233,6 +239,7 @@ cst_application_startup (GApplication *application)
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   set_accels (GTK_APPLICATION (application));
+  cst_smoke_start (application);
 }
 
 static void

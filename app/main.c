@@ -7,6 +7,7 @@
 #include <custodian/cst-settings.h>
 
 #include "cst-application.h"
+#include "cst-smoke.h"
 
 /* The interface language chosen in Preferences, if any: gettext reads
  * LANGUAGE before the desktop's locale.  (Like every LANGUAGE, it has no
@@ -26,6 +27,7 @@ main (int    argc,
       char **argv)
 {
   g_autoptr(CstApplication) app = NULL;
+  int status;
 
   apply_language_setting ();
   setlocale (LC_ALL, "");
@@ -34,5 +36,9 @@ main (int    argc,
   textdomain (GETTEXT_PACKAGE);
 
   app = cst_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  status = g_application_run (G_APPLICATION (app), argc, argv);
+  /* A smoke run passes only when its window listed requests. */
+  if (status == 0 && cst_smoke_requested ())
+    status = cst_smoke_status ();
+  return status;
 }

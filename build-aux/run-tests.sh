@@ -24,6 +24,10 @@ ninja -C build
 xvfb-run -a -s "-screen 0 1280x800x24" \
   meson test -C build --print-errorlogs --num-processes 2 || status=1
 
+# The README's first command itself, as root and as an ordinary user, on
+# fresh private databases (build-aux/check-first-command.sh).
+build-aux/check-first-command.sh | tee build/first-command.txt || status=1
+
 # The model tests again, instrumented.  GUI tests are left out: GTK and
 # Mesa are not built with the sanitizers.
 meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 \
@@ -49,6 +53,8 @@ for log in build/meson-logs/testlog.txt build-sanitize/meson-logs/testlog-saniti
   bad=$(awk '/^(Fail|Unexpected Pass|Timeout):/ {s += $NF} END {print s + 0}' "$log")
   passed=$((passed + ${ok:-0})); failed=$((failed + bad))
 done
+passed=$((passed + $(grep -c '^ok ' build/first-command.txt || true)))
+failed=$((failed + $(grep -c '^not ok ' build/first-command.txt || true)))
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "$passed passed, $failed failed"
 exit $status
