@@ -13,6 +13,7 @@
 #include "cst-reports-page.h"
 #include "cst-request-list-page.h"
 #include "cst-request-detail.h"
+#include "cst-smoke.h"
 #include "cst-test-db.h"
 #include "cst-window.h"
 
@@ -30,18 +31,10 @@ static void
 save_window (GtkWidget  *window,
              const char *path)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  int width = gtk_widget_get_width (window), height = gtk_widget_get_height (window);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  g_autoptr(GError) error = NULL;
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  if (!gdk_texture_save_to_png (texture, path))
-    g_error ("Could not write %s", path);
+  if (!cst_widget_save_png (window, path, &error))
+    g_error ("%s", error->message);
   g_print ("%s\n", path);
 }
 
