@@ -141,6 +141,20 @@ cst_authorization_gaps (GPtrArray *checklist)
   return gaps;
 }
 
+GPtrArray *
+cst_authorization_missing (GPtrArray *checklist)
+{
+  GPtrArray *missing = g_ptr_array_new ();
+
+  for (guint i = 0; i < checklist->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (checklist, i);
+      if (item->finding == CST_AUTHORIZATION_MISSING)
+        g_ptr_array_add (missing, item);
+    }
+  return missing;
+}
+
 static void
 set_gaps_error (GError    **error,
                 GPtrArray  *gaps)

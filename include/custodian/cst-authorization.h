@@ -53,6 +53,9 @@ gboolean    cst_authorization_record         (PGconn                   *conn,
 /* The items of @checklist that block verification (missing or unchecked);
  * the array does not own them. */
 GPtrArray  *cst_authorization_gaps           (GPtrArray                *checklist);
+/* The items of @checklist recorded missing: what a deficiency letter asks
+ * for.  The array does not own them. */
+GPtrArray  *cst_authorization_missing        (GPtrArray                *checklist);
 /* Moves @request to "authorization verified" when its checklist allows. */
 CstRequest *cst_authorization_verify         (PGconn                   *conn,
                                               CstRequest               *request,
