@@ -137,16 +137,19 @@ count_missing (CstAuthorizationChecklist *self)
 
 /* ---- keeping the clerk's place ------------------------------------------ */
 
-/* The content the scrolled view around the checklist moves, or NULL. */
+/* The content the scrolled view around the checklist moves, or NULL;
+ * @scrolled: (out) (optional): that view. */
 static GtkWidget *
-scrolled_content (CstAuthorizationChecklist *self)
+scrolled_content (CstAuthorizationChecklist  *self,
+                  GtkScrolledWindow         **scrolled)
 {
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
-  GtkWidget *content = scrolled != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (scrolled))
-                                        : NULL;
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = view != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (view)) : NULL;
 
   if (GTK_IS_VIEWPORT (content))
     content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  if (scrolled != NULL)
+    *scrolled = GTK_SCROLLED_WINDOW (view);
   return content;
 }
 
@@ -165,14 +168,14 @@ release_place (CstAuthorizationChecklist *self)
 static void
 restore_place (CstAuthorizationChecklist *self)
 {
-  GtkWidget *content = scrolled_content (self);
-  GtkWidget *scrolled = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkScrolledWindow *scrolled;
+  GtkWidget *content = scrolled_content (self, &scrolled);
   double x, y;
 
   if (content != NULL && self->anchor != NULL &&
       gtk_widget_translate_coordinates (self->anchor, content, 0, 0, &x, &y) && y != self->anchor_y)
     {
-      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scrolled));
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
 
       gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - self->anchor_y);
     }
@@ -191,7 +194,7 @@ hold_place (CstAuthorizationChecklist *self)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  GtkWidget *content = scrolled_content (self);
+  GtkWidget *content = scrolled_content (self, NULL);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   double x;
 

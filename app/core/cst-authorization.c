@@ -151,33 +151,34 @@ cst_authorization_record (PGconn                   *conn,
     4, params, error);
 }
 
-GPtrArray *
-cst_authorization_gaps (GPtrArray *checklist)
+/* The items of @checklist recorded missing and, with @unchecked_too, those
+ * not checked yet; the array does not own them. */
+static GPtrArray *
+open_items (GPtrArray *checklist,
+            gboolean   unchecked_too)
 {
-  GPtrArray *gaps = g_ptr_array_new ();
+  GPtrArray *found = g_ptr_array_new ();
 
   for (guint i = 0; i < checklist->len; i++)
     {
       CstAuthorizationItem *item = g_ptr_array_index (checklist, i);
-      if (item->finding == CST_AUTHORIZATION_UNCHECKED ||
-          item->finding == CST_AUTHORIZATION_MISSING)
-        g_ptr_array_add (gaps, item);
+      if (item->finding == CST_AUTHORIZATION_MISSING ||
+          (unchecked_too && item->finding == CST_AUTHORIZATION_UNCHECKED))
+        g_ptr_array_add (found, item);
     }
-  return gaps;
+  return found;
+}
+
+GPtrArray *
+cst_authorization_gaps (GPtrArray *checklist)
+{
+  return open_items (checklist, TRUE);
 }
 
 GPtrArray *
 cst_authorization_missing (GPtrArray *checklist)
 {
-  GPtrArray *missing = g_ptr_array_new ();
-
-  for (guint i = 0; i < checklist->len; i++)
-    {
-      CstAuthorizationItem *item = g_ptr_array_index (checklist, i);
-      if (item->finding == CST_AUTHORIZATION_MISSING)
-        g_ptr_array_add (missing, item);
-    }
-  return missing;
+  return open_items (checklist, FALSE);
 }
 
 static void
