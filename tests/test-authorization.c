@@ -1,8 +1,10 @@
 /* test-authorization.c — the HIPAA authorization checklist (45 CFR
  * 164.508(c)): elements as data, findings stamped by the server, the
  * transition to "authorization verified" refused while one is missing (in
- * the model and in the database), the deficiency letter naming exactly the
- * missing ones, and an expired authorization blocking release. */
+ * the model and in the database), "not applicable" only where the element
+ * allows it (never the signature), the deficiency letter naming exactly the
+ * elements recorded missing, and an expired authorization blocking
+ * release. */
 #include "config.h"
 
 #include "cst-test-db.h"
@@ -209,7 +211,9 @@ test_missing_element_blocks (void)
   g_assert_cmpint (cst_request_get_status (verified), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
 }
 
-/* An unchecked element blocks as a missing one does; the letter lists it. */
+/* An unchecked element blocks as a missing one does, but the letter does
+ * not ask for it: it may well be on the form.  With nothing recorded
+ * missing there is no letter to send, and the clerk is told so. */
 static void
 test_unchecked_element_blocks (void)
 {
@@ -218,7 +222,6 @@ test_unchecked_element_blocks (void)
   g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-4", "CA");
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) letter = NULL;
-  g_autofree char *squashed = NULL;
   g_autoptr(GBytes) none = NULL;
 
   record_all (conn, request, NULL, "ca_mental_health");
@@ -227,18 +230,139 @@ test_unchecked_element_blocks (void)
   g_clear_error (&error);
   assert_database_refuses_verify (conn, request);
   letter = deficiency_letter (conn, request, "en", &error);
-  g_assert_no_error (error);
-  squashed = letter_text (letter);
-  g_assert_nonnull (strstr (squashed, "California"));
-  g_assert_null (strstr (squashed, "righttorevoke"));
+  g_assert_null (letter);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "missing"));
+  g_clear_error (&error);
 
-  /* Not applicable counts as checked. */
+  /* Not applicable counts as checked; still nothing to ask for. */
   g_assert_true (cst_authorization_record (conn, request, "ca_mental_health",
                                            CST_AUTHORIZATION_NOT_APPLICABLE, NULL, &error));
   g_assert_no_error (error);
   none = deficiency_letter (conn, request, "en", &error);
   g_assert_null (none);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+}
+
+/* One element recorded missing and the rest not yet checked: the letter
+ * lists the missing one only, and the model's list agrees. */
+static void
+test_letter_lists_only_missing (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-9", "NY");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) letter = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
+  g_autofree char *squashed = NULL;
+
+  g_assert_true (cst_authorization_record (conn, request, "expiration",
+                                           CST_AUTHORIZATION_MISSING, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cst_authorization_record (conn, request, "description",
+                                           CST_AUTHORIZATION_PRESENT, NULL, &error));
+  g_assert_no_error (error);
+  items = cst_authorization_load (conn, request, &error);
+  g_assert_no_error (error);
+  missing = cst_authorization_missing (items);
+  g_assert_cmpuint (missing->len, ==, 1);
+  g_assert_cmpstr (((CstAuthorizationItem *) g_ptr_array_index (missing, 0))->code, ==, "expiration");
+
+  letter = deficiency_letter (conn, request, "en", &error);
+  g_assert_no_error (error);
+  squashed = letter_text (letter);
+  g_assert_nonnull (strstr (squashed, "Anexpirationdateorexpirationevent"));
+  g_assert_nonnull (strstr (squashed, "45CFR164.508(c)(1)(v)"));
+  /* Unchecked: not asked for. */
+  g_assert_null (strstr (squashed, "signatureoftheindividual"));
+  g_assert_null (strstr (squashed, "righttorevoke"));
+  g_assert_null (strstr (squashed, "Psychotherapy"));
+  g_assert_null (strstr (squashed, "HIV"));
+  g_assert_null (strstr (squashed, "(c)(1)(vi)"));
+  /* Present: not asked for either. */
+  g_assert_null (strstr (squashed, "meaningfuldescription"));
+}
+
+/* Which findings each element allows is data (0055): the signature and
+ * date never "not applicable" (164.508(c)(1)(vi)), nor any other core
+ * element but the representative's authority; the sensitive categories
+ * and state add-ons may be. */
+static void
+test_not_applicable_is_data (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-10", "NY");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = cst_authorization_load (conn, request, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (items, i);
+      gboolean expected = !g_str_equal (item->category, "core") ||
+                          g_str_equal (item->code, "representative_authority");
+
+      g_assert_cmpint (item->allows_not_applicable, ==, expected);
+      g_assert_cmpint (cst_authorization_item_allows (item, CST_AUTHORIZATION_NOT_APPLICABLE), ==,
+                       expected);
+      g_assert_true (cst_authorization_item_allows (item, CST_AUTHORIZATION_PRESENT));
+      g_assert_true (cst_authorization_item_allows (item, CST_AUTHORIZATION_MISSING));
+      g_assert_false (cst_authorization_item_allows (item, CST_AUTHORIZATION_UNCHECKED));
+    }
+}
+
+/* The ordinary clerk's login cannot record the signature as not
+ * applicable, through the model or by writing the row itself, neither as a
+ * new finding nor by changing one; an element that allows it is
+ * recorded. */
+static void
+test_signature_never_not_applicable (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = third_party_request (conn, "AUTH-11", "NY");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+
+  g_assert_false (cst_authorization_record (conn, request, "signature",
+                                            CST_AUTHORIZATION_NOT_APPLICABLE, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "164.508(c)(1)(vi)"));
+  g_clear_error (&error);
+
+  g_assert_false (cst_db_exec_command (conn,
+    "INSERT INTO authorization_checks (request_id, element_code, finding) "
+    "VALUES ($1::bigint, 'signature', 'not_applicable')", 1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_assert_true (cst_authorization_record (conn, request, "signature",
+                                           CST_AUTHORIZATION_MISSING, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (cst_db_exec_command (conn,
+    "UPDATE authorization_checks SET finding = 'not_applicable' "
+    "WHERE request_id = $1::bigint AND element_code = 'signature'", 1, params, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+
+  g_assert_true (cst_authorization_record (conn, request, "psychotherapy_notes",
+                                           CST_AUTHORIZATION_NOT_APPLICABLE, NULL, &error));
+  g_assert_no_error (error);
+  items = cst_authorization_load (conn, request, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < items->len; i++)
+    {
+      CstAuthorizationItem *item = g_ptr_array_index (items, i);
+      if (g_str_equal (item->code, "signature"))
+        g_assert_cmpint (item->finding, ==, CST_AUTHORIZATION_MISSING);
+      else if (g_str_equal (item->code, "psychotherapy_notes"))
+        g_assert_cmpint (item->finding, ==, CST_AUTHORIZATION_NOT_APPLICABLE);
+    }
 }
 
 /* The patient's own access needs no authorization (164.524). */
@@ -391,6 +515,10 @@ main (int argc, char **argv)
   g_test_add_func ("/authorization/findings-are-stamped", test_findings_are_stamped);
   g_test_add_func ("/authorization/missing-element-blocks", test_missing_element_blocks);
   g_test_add_func ("/authorization/unchecked-element-blocks", test_unchecked_element_blocks);
+  g_test_add_func ("/authorization/letter-lists-only-missing", test_letter_lists_only_missing);
+  g_test_add_func ("/authorization/not-applicable-is-data", test_not_applicable_is_data);
+  g_test_add_func ("/authorization/signature-never-not-applicable",
+                   test_signature_never_not_applicable);
   g_test_add_func ("/authorization/letter-in-spanish", test_letter_in_spanish);
   g_test_add_func ("/authorization/patient-access-needs-none", test_patient_access_needs_none);
   g_test_add_func ("/authorization/expired-blocks-release", test_expired_blocks_release);

@@ -3,11 +3,14 @@
  *
  * Each required element (45 CFR 164.508(c), the state's add-ons and the
  * sensitive categories, as rows of authorization_elements) is marked
- * present, missing or not applicable with three toggle buttons.  A click
- * is saved on the connection's worker thread and the whole checklist read
- * back, so who checked and when are the server's stamps, never the
- * clerk's clock.  The request view asks is_complete() to decide whether
- * "Verify" may be offered; the database refuses the move anyway.
+ * present, missing or not applicable with toggle buttons; "not applicable"
+ * is offered only where the element allows it (never the signature and
+ * date).  A click is saved on the connection's worker thread and the whole
+ * checklist read back, so who checked and when are the server's stamps,
+ * never the clerk's clock.  The answer updates the rows in place: the
+ * clerk's place in the list and the keyboard focus stay where they were.
+ * The request view asks is_complete() to decide whether "Verify" may be
+ * offered; the database refuses the move anyway.
  */
 #define G_LOG_DOMAIN "cst-authorization-checklist"
 
@@ -35,6 +38,14 @@ struct _CstAuthorizationChecklist
   guint          generation;  /* bumped by each job */
   guint          pending;     /* jobs not yet answered */
   gboolean       filling;
+
+  /* Keeping the clerk's place (hold_place): the focused answer button,
+   * where it was in the scrolled content, and the frame clock whose next
+   * layout puts it back there. */
+  GtkWidget     *anchor;
+  double         anchor_y;
+  GdkFrameClock *anchor_clock;
+  gulong         anchor_handler;
 };
 
 G_DEFINE_FINAL_TYPE (CstAuthorizationChecklist, cst_authorization_checklist, GTK_TYPE_WIDGET)
@@ -46,7 +57,8 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* The toggle buttons' order in each row. */
+/* The toggle buttons' order in each row; a row offers those its element
+ * allows (cst_authorization_item_allows). */
 static const CstAuthorizationFinding choices[] = {
   CST_AUTHORIZATION_PRESENT, CST_AUTHORIZATION_MISSING, CST_AUTHORIZATION_NOT_APPLICABLE,
 };
@@ -112,12 +124,101 @@ count_gaps (CstAuthorizationChecklist *self,
   return gaps->len;
 }
 
+static guint
+count_missing (CstAuthorizationChecklist *self)
+{
+  g_autoptr(GPtrArray) missing = NULL;
+
+  if (self->items == NULL)
+    return 0;
+  missing = cst_authorization_missing (self->items);
+  return missing->len;
+}
+
+/* ---- keeping the clerk's place ------------------------------------------ */
+
+/* The content the scrolled view around the checklist moves, or NULL;
+ * @scrolled: (out) (optional): that view. */
+static GtkWidget *
+scrolled_content (CstAuthorizationChecklist  *self,
+                  GtkScrolledWindow         **scrolled)
+{
+  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
+  GtkWidget *content = view != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (view)) : NULL;
+
+  if (GTK_IS_VIEWPORT (content))
+    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+  if (scrolled != NULL)
+    *scrolled = GTK_SCROLLED_WINDOW (view);
+  return content;
+}
+
+static void
+release_place (CstAuthorizationChecklist *self)
+{
+  if (self->anchor_clock != NULL)
+    g_clear_signal_handler (&self->anchor_handler, self->anchor_clock);
+  g_clear_object (&self->anchor_clock);
+  g_clear_weak_pointer (&self->anchor);
+}
+
+/* After the layout: the content above the anchor grew or shrank by the
+ * difference, so the view scrolls by as much.  Only the content's own
+ * movement is undone, never the clerk's scrolling. */
+static void
+restore_place (CstAuthorizationChecklist *self)
+{
+  GtkScrolledWindow *scrolled;
+  GtkWidget *content = scrolled_content (self, &scrolled);
+  double x, y;
+
+  if (content != NULL && self->anchor != NULL &&
+      gtk_widget_translate_coordinates (self->anchor, content, 0, 0, &x, &y) && y != self->anchor_y)
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - self->anchor_y);
+    }
+  release_place (self);
+}
+
+/* Called before the checklist changes what it shows.  Saving an answer
+ * changes texts above the answered element (the status line and the
+ * request's Verify hint list what is still open, and say "saving" in
+ * between), so the element would move under the clerk's pointer by a line
+ * or more at each answer; the scrolled view follows it instead.  The
+ * frame clock lays out again in the same frame when the view moves, so
+ * nothing is drawn in the wrong place. */
+static void
+hold_place (CstAuthorizationChecklist *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *content = scrolled_content (self, NULL);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  double x;
+
+  /* Already held until the next layout, from where it was before. */
+  if (self->anchor_clock != NULL)
+    return;
+  if (focus == NULL || content == NULL || clock == NULL ||
+      !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->items_box)) ||
+      !gtk_widget_translate_coordinates (focus, content, 0, 0, &x, &self->anchor_y))
+    return;
+  g_set_weak_pointer (&self->anchor, focus);
+  self->anchor_clock = g_object_ref (clock);
+  /* After GTK's own layout handler: the widgets are where they go. */
+  self->anchor_handler = g_signal_connect_data (clock, "layout", G_CALLBACK (restore_place), self,
+                                                NULL, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
 static void
 update_status (CstAuthorizationChecklist *self)
 {
-  g_autofree char *text = cst_authorization_checklist_dup_blocking_text (self);
-  guint gaps = count_gaps (self, NULL);
+  g_autofree char *text = NULL;
 
+  hold_place (self);
+  text = cst_authorization_checklist_dup_blocking_text (self);
   if (self->message != NULL)
     gtk_label_set_label (self->status_label, self->message);
   else if (self->items == NULL)
@@ -131,8 +232,10 @@ update_status (CstAuthorizationChecklist *self)
     gtk_widget_add_css_class (GTK_WIDGET (self->status_label), "warning");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->status_label), "warning");
+  /* The letter asks for what is missing; an unchecked element may well be
+   * on the form. */
   gtk_widget_set_sensitive (GTK_WIDGET (self->letter_button),
-                            self->items != NULL && gaps > 0 && self->pending == 0);
+                            self->items != NULL && count_missing (self) > 0 && self->pending == 0);
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
@@ -165,10 +268,13 @@ finding_buttons (CstAuthorizationChecklist  *self,
   gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
   for (guint i = 0; i < G_N_ELEMENTS (choices); i++)
     {
-      GtkWidget *button = gtk_toggle_button_new_with_label (finding_label (choices[i]));
-      g_autofree char *description = g_strdup_printf (_("%s: %s"), finding_label (choices[i]),
-                                                      item->label);
+      GtkWidget *button;
+      g_autofree char *description = NULL;
 
+      if (!cst_authorization_item_allows (item, choices[i]))
+        continue;
+      button = gtk_toggle_button_new_with_label (finding_label (choices[i]));
+      description = g_strdup_printf (_("%s: %s"), finding_label (choices[i]), item->label);
       g_object_set_data (G_OBJECT (button), "finding", GINT_TO_POINTER (choices[i]));
       gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
                                       description, -1);
@@ -176,11 +282,36 @@ finding_buttons (CstAuthorizationChecklist  *self,
         first = GTK_TOGGLE_BUTTON (button);
       else
         gtk_toggle_button_set_group (GTK_TOGGLE_BUTTON (button), first);
-      gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), item->finding == choices[i]);
       g_signal_connect (button, "toggled", G_CALLBACK (toggle_cb), self);
       gtk_box_append (GTK_BOX (box), button);
     }
   return box;
+}
+
+/* Shows @item's finding in @row, built for the same element: its
+ * subtitle, its icon and which button is down.  Called while filling, so
+ * setting a button does not save it again. */
+static void
+show_item (GtkWidget                  *row,
+           const CstAuthorizationItem *item)
+{
+  GtkWidget *icon = g_object_get_data (G_OBJECT (row), "status-icon");
+  GtkWidget *buttons = g_object_get_data (G_OBJECT (row), "buttons");
+  g_autofree char *subtitle = describe_item (item);
+
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_image_set_from_icon_name (GTK_IMAGE (icon), item->finding == CST_AUTHORIZATION_MISSING
+                                                  ? "dialog-warning-symbolic"
+                                                  : "dialog-question-symbolic");
+  gtk_widget_set_visible (icon, item->finding == CST_AUTHORIZATION_MISSING ||
+                                item->finding == CST_AUTHORIZATION_UNCHECKED);
+  /* An unchecked element (or a finding its element no longer allows)
+   * leaves every button up. */
+  for (GtkWidget *button = gtk_widget_get_first_child (buttons); button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button),
+                                  GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "finding"))
+                                  == (int) item->finding);
 }
 
 static GtkWidget *
@@ -188,25 +319,45 @@ item_row (CstAuthorizationChecklist  *self,
           const CstAuthorizationItem *item)
 {
   GtkWidget *row = adw_action_row_new ();
-  GtkWidget *buttons;
-  g_autofree char *subtitle = describe_item (item);
+  GtkWidget *icon = gtk_image_new ();
+  GtkWidget *buttons = finding_buttons (self, item);
 
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), item->label);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   g_object_set_data_full (G_OBJECT (row), "code", g_strdup (item->code), g_free);
   g_object_set_data_full (G_OBJECT (row), "category", g_strdup (item->category), g_free);
-  if (item->finding == CST_AUTHORIZATION_MISSING || item->finding == CST_AUTHORIZATION_UNCHECKED)
-    adw_action_row_add_prefix (ADW_ACTION_ROW (row),
-                               gtk_image_new_from_icon_name (item->finding == CST_AUTHORIZATION_MISSING
-                                                             ? "dialog-warning-symbolic"
-                                                             : "dialog-question-symbolic"));
-  buttons = finding_buttons (self, item);
+  g_object_set_data (G_OBJECT (row), "allows-not-applicable",
+                     GINT_TO_POINTER (item->allows_not_applicable));
+  g_object_set_data (G_OBJECT (row), "status-icon", icon);
   g_object_set_data (G_OBJECT (row), "buttons", buttons);
+  adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), buttons);
+  show_item (row, item);
   return row;
+}
+
+/* Whether the rows were built for the same elements, in the same order and
+ * offering the same buttons, as @items: then an answer only changes what
+ * they show. */
+static gboolean
+rows_fit (CstAuthorizationChecklist *self,
+          GPtrArray                 *items)
+{
+  guint i;
+
+  for (i = 0; items != NULL && i < items->len; i++)
+    {
+      const CstAuthorizationItem *item = g_ptr_array_index (items, i);
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->items_box, i);
+
+      if (row == NULL || g_strcmp0 (g_object_get_data (G_OBJECT (row), "code"), item->code) != 0 ||
+          GPOINTER_TO_INT (g_object_get_data (G_OBJECT (row), "allows-not-applicable"))
+          != item->allows_not_applicable)
+        return FALSE;
+    }
+  return gtk_list_box_get_row_at_index (self->items_box, i) == NULL;
 }
 
 /* A heading where the category changes: core, state, sensitive. */
@@ -232,14 +383,32 @@ header_func (GtkListBoxRow *row,
   gtk_list_box_row_set_header (row, label);
 }
 
+/* Shows the checklist as the server last said.  After an answer the rows
+ * are the same elements, so they are updated where they are: rebuilding
+ * them destroyed the button the clerk had just pressed, the focus fell
+ * back to the list and the view scrolled to its top, under the clerk's
+ * next click.  The focus stays on the button just pressed rather than
+ * moving to the next unanswered element: the clerk reads the form in
+ * their own order, may correct a slip at once, and a focus that moves by
+ * itself scrolls the view just as surprisingly; Tab goes on from there. */
 static void
 fill_rows (CstAuthorizationChecklist *self)
 {
+  hold_place (self);
   self->filling = TRUE;
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self->items_box)));)
-    gtk_list_box_remove (self->items_box, child);
-  for (guint i = 0; self->items != NULL && i < self->items->len; i++)
-    gtk_list_box_append (self->items_box, item_row (self, g_ptr_array_index (self->items, i)));
+  if (rows_fit (self, self->items))
+    {
+      for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+        show_item (GTK_WIDGET (gtk_list_box_get_row_at_index (self->items_box, i)),
+                   g_ptr_array_index (self->items, i));
+    }
+  else
+    {
+      for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self->items_box)));)
+        gtk_list_box_remove (self->items_box, child);
+      for (guint i = 0; self->items != NULL && i < self->items->len; i++)
+        gtk_list_box_append (self->items_box, item_row (self, g_ptr_array_index (self->items, i)));
+    }
   self->filling = FALSE;
 }
 
@@ -389,6 +558,7 @@ cst_authorization_checklist_dispose (GObject *object)
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
+  release_place (self);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
   g_clear_object (&self->cancellable);
@@ -539,26 +709,40 @@ cst_authorization_checklist_get_item (CstAuthorizationChecklist *self,
   return g_ptr_array_index (self->items, index);
 }
 
+/**
+ * cst_authorization_checklist_get_row:
+ *
+ * Returns: (transfer none) (nullable): the row of the element @code
+ */
+GtkWidget *
+cst_authorization_checklist_get_row (CstAuthorizationChecklist *self,
+                                     const char                *code)
+{
+  GtkListBoxRow *row;
+
+  g_return_val_if_fail (CST_IS_AUTHORIZATION_CHECKLIST (self), NULL);
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (self->items_box, i)) != NULL; i++)
+    if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "code"), code) == 0)
+      return GTK_WIDGET (row);
+  return NULL;
+}
+
 /* What clicking @finding's button in @code's row does. */
 void
 cst_authorization_checklist_set_finding (CstAuthorizationChecklist *self,
                                          const char                *code,
                                          CstAuthorizationFinding    finding)
 {
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->items_box)); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    {
-      GtkWidget *box = g_object_get_data (G_OBJECT (row), "buttons");
+  GtkWidget *row = cst_authorization_checklist_get_row (self, code);
+  GtkWidget *box = row != NULL ? g_object_get_data (G_OBJECT (row), "buttons") : NULL;
 
-      if (g_strcmp0 (g_object_get_data (G_OBJECT (row), "code"), code) != 0 || box == NULL)
-        continue;
-      for (GtkWidget *button = gtk_widget_get_first_child (box); button != NULL;
-           button = gtk_widget_get_next_sibling (button))
-        if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "finding")) == (int) finding)
-          {
-            gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
-            return;
-          }
-    }
-  g_warning ("No checklist row %s", code);
+  for (GtkWidget *button = box != NULL ? gtk_widget_get_first_child (box) : NULL; button != NULL;
+       button = gtk_widget_get_next_sibling (button))
+    if (GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "finding")) == (int) finding)
+      {
+        gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (button), TRUE);
+        return;
+      }
+  g_warning ("No checklist row %s offering finding %d", code, finding);
 }

@@ -26,6 +26,8 @@ guint       cst_authorization_checklist_get_n_items    (CstAuthorizationChecklis
 const CstAuthorizationItem *
             cst_authorization_checklist_get_item       (CstAuthorizationChecklist *self,
                                                         guint                      index);
+GtkWidget  *cst_authorization_checklist_get_row        (CstAuthorizationChecklist *self,
+                                                        const char                *code);
 void        cst_authorization_checklist_set_finding    (CstAuthorizationChecklist *self,
                                                         const char                *code,
                                                         CstAuthorizationFinding    finding);

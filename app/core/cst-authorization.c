@@ -1,7 +1,8 @@
 /* cst-authorization.c — the HIPAA authorization checklist of a request
  *
  * The elements are data (authorization_elements, migration 0040) so that a
- * state add-on or a new sensitive category is a row, not a release.  The
+ * state add-on or a new sensitive category is a row, not a release; so is
+ * whether an element may be "not applicable" (0055).  The
  * database is the authority: it stamps who checked and when, and refuses
  * the move to "authorization verified" while an element is missing; the
  * model checks first only to name the gaps in the clerk's language.
@@ -49,6 +50,26 @@ cst_authorization_is_required (CstRequesterKind kind)
   return kind != CST_REQUESTER_PATIENT && kind != CST_REQUESTER_PERSONAL_REPRESENTATIVE;
 }
 
+/* Any element is present or missing on a form; "not applicable" only where
+ * the element depends on who signed or what is asked for (0055): never the
+ * signature and date (164.508(c)(1)(vi)). */
+gboolean
+cst_authorization_item_allows (const CstAuthorizationItem *item,
+                               CstAuthorizationFinding     finding)
+{
+  switch (finding)
+    {
+    case CST_AUTHORIZATION_PRESENT:
+    case CST_AUTHORIZATION_MISSING:
+      return TRUE;
+    case CST_AUTHORIZATION_NOT_APPLICABLE:
+      return item->allows_not_applicable;
+    case CST_AUTHORIZATION_UNCHECKED:
+    default:
+      return FALSE;
+    }
+}
+
 static CstAuthorizationFinding
 finding_from_nick (const char *nick)
 {
@@ -72,6 +93,7 @@ item_from_row (const PGresult *res,
   item->note = g_strdup (cst_db_value (res, row, 5));
   item->checked_by = g_strdup (cst_db_value (res, row, 6));
   item->checked_at = cst_db_timestamp (res, row, 7);
+  item->allows_not_applicable = cst_db_bool (res, row, 8);
   return item;
 }
 
@@ -86,8 +108,11 @@ cst_authorization_load (PGconn      *conn,
   GPtrArray *items;
 
   res = cst_db_exec (conn,
-                     "SELECT code, label, citation, category, finding, note, checked_by, checked_at "
-                     "FROM roi_authorization_checklist($1::bigint)",
+                     "SELECT c.code, c.label, c.citation, c.category, c.finding, c.note, "
+                     "c.checked_by, c.checked_at, e.allows_not_applicable "
+                     "FROM roi_authorization_checklist($1::bigint) c "
+                     "JOIN authorization_elements e ON e.code = c.code "
+                     "ORDER BY e.position, e.code",
                      1, params, error);
   if (res == NULL)
     return NULL;
@@ -126,19 +151,34 @@ cst_authorization_record (PGconn                   *conn,
     4, params, error);
 }
 
-GPtrArray *
-cst_authorization_gaps (GPtrArray *checklist)
+/* The items of @checklist recorded missing and, with @unchecked_too, those
+ * not checked yet; the array does not own them. */
+static GPtrArray *
+open_items (GPtrArray *checklist,
+            gboolean   unchecked_too)
 {
-  GPtrArray *gaps = g_ptr_array_new ();
+  GPtrArray *found = g_ptr_array_new ();
 
   for (guint i = 0; i < checklist->len; i++)
     {
       CstAuthorizationItem *item = g_ptr_array_index (checklist, i);
-      if (item->finding == CST_AUTHORIZATION_UNCHECKED ||
-          item->finding == CST_AUTHORIZATION_MISSING)
-        g_ptr_array_add (gaps, item);
+      if (item->finding == CST_AUTHORIZATION_MISSING ||
+          (unchecked_too && item->finding == CST_AUTHORIZATION_UNCHECKED))
+        g_ptr_array_add (found, item);
     }
-  return gaps;
+  return found;
+}
+
+GPtrArray *
+cst_authorization_gaps (GPtrArray *checklist)
+{
+  return open_items (checklist, TRUE);
+}
+
+GPtrArray *
+cst_authorization_missing (GPtrArray *checklist)
+{
+  return open_items (checklist, FALSE);
 }
 
 static void

@@ -437,8 +437,8 @@ render_letter (const CstDocumentTemplate *tpl,
   if (kind == CST_DOCUMENT_DEFICIENCY_LETTER && (rows == NULL || rows->len == 0))
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                           _("The authorization has every element it needs: there is nothing to "
-                             "ask the requester for."));
+                           _("No element of the authorization is recorded as missing: there "
+                             "is nothing to ask the requester for."));
       return NULL;
     }
   if (!doc_begin (&doc, tpl, request, options, error))
@@ -500,8 +500,9 @@ cst_document_render_cover_letter (const CstDocumentTemplate *tpl,
 
 /**
  * cst_document_render_deficiency_letter:
- * @missing: (element-type CstAuthorizationItem): what blocks the
- *   authorization, in the checklist's order; empty is refused
+ * @missing: (element-type CstAuthorizationItem): the elements recorded
+ *   missing (never the unchecked ones), in the checklist's order; empty is
+ *   refused
  *
  * Returns: (transfer full): the PDF
  */

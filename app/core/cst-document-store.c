@@ -321,7 +321,7 @@ render_kind (PGconn                    *conn,
   g_autoptr(GPtrArray) disclosures = NULL;
   g_autoptr(GPtrArray) withheld = NULL;
   g_autoptr(GPtrArray) checklist = NULL;
-  g_autoptr(GPtrArray) gaps = NULL;
+  g_autoptr(GPtrArray) missing = NULL;
   gint64 patient_id = 0;
 
   switch (cst_document_template_get_kind (tpl))
@@ -344,12 +344,14 @@ render_kind (PGconn                    *conn,
         return NULL;
       return cst_document_render_cover_letter (tpl, request, withheld, options, n_pages, error);
     case CST_DOCUMENT_DEFICIENCY_LETTER:
-      /* Names exactly the elements recorded missing or not yet checked. */
+      /* Names exactly the elements recorded missing: one not yet checked
+       * may well be on the form, and asking the requester for it would be
+       * asking for what they already sent. */
       checklist = cst_authorization_load (conn, request, error);
       if (checklist == NULL)
         return NULL;
-      gaps = cst_authorization_gaps (checklist);
-      return cst_document_render_deficiency_letter (tpl, request, gaps, options, n_pages, error);
+      missing = cst_authorization_missing (checklist);
+      return cst_document_render_deficiency_letter (tpl, request, missing, options, n_pages, error);
     case CST_DOCUMENT_DENIAL_LETTER:
     case CST_DOCUMENT_EXTENSION_NOTICE:
     default:

@@ -3,9 +3,10 @@
  * A third party's request needs a valid authorization (45 CFR 164.508);
  * its required elements (164.508(c)), state add-ons and sensitive
  * categories are rows of the authorization_elements table, and each is
- * recorded per request as present, missing or not applicable by a named
- * clerk.  The database refuses "authorization verified" while one is
- * missing or unchecked; these functions say so first, in the clerk's words.
+ * recorded per request as present, missing or (where the element allows
+ * it) not applicable by a named clerk.  The database refuses
+ * "authorization verified" while one is missing or unchecked; these
+ * functions say so first, in the clerk's words.
  */
 #pragma once
 
@@ -29,6 +30,7 @@ typedef struct
   char                    *label;
   char                    *citation;
   char                    *category;    /* "core", "state" or "sensitive" */
+  gboolean                 allows_not_applicable;
   CstAuthorizationFinding  finding;
   char                    *note;
   char                    *checked_by;  /* NULL while unchecked */
@@ -38,6 +40,8 @@ typedef struct
 void        cst_authorization_item_free      (CstAuthorizationItem     *item);
 
 gboolean    cst_authorization_is_required    (CstRequesterKind          kind);
+gboolean    cst_authorization_item_allows    (const CstAuthorizationItem *item,
+                                              CstAuthorizationFinding   finding);
 
 /* The elements that apply to @request, in order: a GPtrArray of
  * CstAuthorizationItem. */
@@ -53,6 +57,9 @@ gboolean    cst_authorization_record         (PGconn                   *conn,
 /* The items of @checklist that block verification (missing or unchecked);
  * the array does not own them. */
 GPtrArray  *cst_authorization_gaps           (GPtrArray                *checklist);
+/* The items of @checklist recorded missing: what a deficiency letter asks
+ * for.  The array does not own them. */
+GPtrArray  *cst_authorization_missing        (GPtrArray                *checklist);
 /* Moves @request to "authorization verified" when its checklist allows. */
 CstRequest *cst_authorization_verify         (PGconn                   *conn,
                                               CstRequest               *request,

@@ -3,8 +3,10 @@
  * "Verify" is unavailable (and the database refuses it) while an element
  * is missing, the deficiency letter names that element, each finding is
  * saved with the clerk's login, and once every element is present or not
- * applicable Verify moves the request on.  The individual's own request
- * shows no checklist; an authorization that expired blocks release. */
+ * applicable Verify moves the request on.  Answering an element far down
+ * keeps the view and the focus where they were; the signature offers no
+ * "not applicable".  The individual's own request shows no checklist; an
+ * authorization that expired blocks release. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -228,6 +230,9 @@ test_verify_blocked_until_complete (Fixture *f, gconstpointer data)
   g_assert_false (cst_authorization_checklist_is_complete (f->checklist));
   g_assert_false (can_advance (f));
   g_assert_nonnull (cst_request_detail_get_advance_hint (f->detail));
+  /* Nothing is recorded missing: no letter to send yet. */
+  g_assert_false (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (f->checklist),
+                                                               "checklist.deficiency-letter")));
 
   /* Every element present (sensitive ones not applicable) but one missing. */
   for (guint i = 0; i < n; i++)
@@ -261,6 +266,8 @@ test_verify_blocked_until_complete (Fixture *f, gconstpointer data)
   g_assert_cmpint (stored_status (request), ==, CST_STATUS_RECEIVED);
   assert_database_refuses_verify (request);
 
+  g_assert_true (gtk_widget_is_sensitive (find_action_button (GTK_WIDGET (f->checklist),
+                                                              "checklist.deficiency-letter")));
   check_deficiency_letter (f, expiration->label);
 
   /* The last element found: Verify is offered and moves the request. */
@@ -280,6 +287,182 @@ test_verify_blocked_until_complete (Fixture *f, gconstpointer data)
     g_assert_cmpint (cst_request_get_status (live), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
   }
   g_assert_cmpint (stored_status (request), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
+}
+
+/* The toggle button labelled @label in @row, or NULL when the row does not
+ * offer it. */
+static GtkWidget *
+row_button (GtkWidget  *row,
+            const char *label)
+{
+  if (GTK_IS_TOGGLE_BUTTON (row) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (row)), label) == 0)
+    return row;
+  for (GtkWidget *child = gtk_widget_get_first_child (row); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = row_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+answer_button (Fixture    *f,
+               const char *code,
+               const char *label)
+{
+  GtkWidget *row = cst_authorization_checklist_get_row (f->checklist, code);
+
+  g_assert_nonnull (row);
+  return row_button (row, label);
+}
+
+/* Lets layout, scrolling and focus changes run for a while. */
+static void
+settle_frames (void)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+}
+
+/* Where the button labelled @label of @code's row is in the visible part of
+ * @scrolled: what the clerk's pointer is over. */
+static double
+on_screen_y (Fixture           *f,
+             GtkScrolledWindow *scrolled,
+             const char        *code,
+             const char        *label)
+{
+  double x, y;
+
+  g_assert_true (gtk_widget_translate_coordinates (answer_button (f, code, label), GTK_WIDGET (scrolled),
+                                                   0, 0, &x, &y));
+  return y;
+}
+
+/* Scrolls @scrolled so that @button is in the middle of the view, and
+ * focuses it, as a clerk who scrolled down to it and tabbed onto it. */
+static void
+scroll_to_and_focus (GtkScrolledWindow *scrolled,
+                     GtkWidget         *button)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  GtkWidget *content = gtk_viewport_get_child (GTK_VIEWPORT (gtk_scrolled_window_get_child (scrolled)));
+  double x, y;
+
+  g_assert_true (gtk_widget_translate_coordinates (button, content, 0, 0, &x, &y));
+  gtk_adjustment_set_value (adjustment, y - gtk_adjustment_get_page_size (adjustment) / 2);
+  /* Laid out at the new place before the focus moves, as a person's
+   * scrolling would be. */
+  settle_frames ();
+  gtk_widget_grab_focus (button);
+  settle_frames ();
+  g_assert_true (gtk_root_get_focus (gtk_widget_get_root (button)) == button);
+}
+
+/* Waits for the answer to be saved and read back, checking at every turn
+ * of the main loop, and for a while after, that the element's button has
+ * not moved on the screen (@at). */
+static void
+wait_saved_in_place (Fixture           *f,
+                     GtkScrolledWindow *scrolled,
+                     const char        *code,
+                     const char        *label,
+                     double             at)
+{
+  gint64 until = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  gint64 settled_at = 0;
+
+  while (g_get_monotonic_time () < until &&
+         (settled_at == 0 || g_get_monotonic_time () < settled_at + G_USEC_PER_SEC / 3))
+    {
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+      g_assert_cmpfloat_with_epsilon (on_screen_y (f, scrolled, code, label), at, 1.0);
+      if (settled_at == 0 && checklist_settled (f->checklist))
+        settled_at = g_get_monotonic_time ();
+    }
+  g_assert_true (checklist_settled (f->checklist));
+  g_assert_null (cst_authorization_checklist_get_message (f->checklist));
+}
+
+/* A clerk scrolled down to an element and answers it from the keyboard,
+ * then the next with the mouse: the element stays where it was on the
+ * screen and the focus on the button pressed, so the next answer lands
+ * where the clerk aims. */
+static void
+test_answer_keeps_place (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = NULL;
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+  GtkWidget *button;
+  double before, at;
+
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    request = cst_test_db_add_request_for (conn, "GUI-AUTH-4", "Demo Law Group",
+                                           CST_REQUESTER_ATTORNEY, "NY");
+  }
+  start_window (f);
+  open_request (f, request);
+  g_assert_true (cst_test_gui_wait_until (checklist_settled, f->checklist));
+  settle_frames ();
+  scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->checklist),
+                                                           GTK_TYPE_SCROLLED_WINDOW));
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+
+  /* Space on the focused "Present" button. */
+  button = answer_button (f, "plain_language", "Present");
+  scroll_to_and_focus (scrolled, button);
+  before = gtk_adjustment_get_value (adjustment);
+  g_assert_cmpfloat (before, >, 100);
+  at = on_screen_y (f, scrolled, "plain_language", "Present");
+  gtk_widget_activate (button);
+  wait_saved_in_place (f, scrolled, "plain_language", "Present", at);
+  g_assert_cmpint (find_item (f->checklist, "plain_language")->finding, ==, CST_AUTHORIZATION_PRESENT);
+  button = answer_button (f, "plain_language", "Present");
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (button)));
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == button);
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 100);
+
+  /* A click on "Missing" a few elements up. */
+  button = answer_button (f, "right_to_revoke", "Missing");
+  scroll_to_and_focus (scrolled, button);
+  at = on_screen_y (f, scrolled, "right_to_revoke", "Missing");
+  g_signal_emit_by_name (button, "clicked");
+  wait_saved_in_place (f, scrolled, "right_to_revoke", "Missing", at);
+  g_assert_cmpint (find_item (f->checklist, "right_to_revoke")->finding, ==, CST_AUTHORIZATION_MISSING);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) ==
+                 answer_button (f, "right_to_revoke", "Missing"));
+}
+
+/* The signature and its date are never "not applicable" (164.508(c)(1)(vi)):
+ * the row does not offer it, while an element that depends on what is
+ * asked for does. */
+static void
+test_signature_offers_no_not_applicable (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = NULL;
+
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    request = cst_test_db_add_request_for (conn, "GUI-AUTH-5", "Demo Law Group",
+                                           CST_REQUESTER_ATTORNEY, "NY");
+  }
+  start_window (f);
+  open_request (f, request);
+  g_assert_true (cst_test_gui_wait_until (checklist_settled, f->checklist));
+
+  g_assert_nonnull (answer_button (f, "signature", "Present"));
+  g_assert_nonnull (answer_button (f, "signature", "Missing"));
+  g_assert_null (answer_button (f, "signature", "Not applicable"));
+  g_assert_null (answer_button (f, "purpose", "Not applicable"));
+  g_assert_nonnull (answer_button (f, "representative_authority", "Not applicable"));
+  g_assert_nonnull (answer_button (f, "psychotherapy_notes", "Not applicable"));
+  g_assert_nonnull (answer_button (f, "ny_hiv", "Not applicable"));
 }
 
 /* The individual's own access needs no authorization (164.524). */
@@ -352,6 +535,10 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add ("/authorization-checklist/verify-blocked-until-complete", Fixture, NULL,
               fixture_setup, test_verify_blocked_until_complete, fixture_teardown);
+  g_test_add ("/authorization-checklist/answer-keeps-place", Fixture, NULL,
+              fixture_setup, test_answer_keeps_place, fixture_teardown);
+  g_test_add ("/authorization-checklist/signature-offers-no-not-applicable", Fixture, NULL,
+              fixture_setup, test_signature_offers_no_not_applicable, fixture_teardown);
   g_test_add ("/authorization-checklist/patient-needs-none", Fixture, NULL,
               fixture_setup, test_patient_needs_no_checklist, fixture_teardown);
   g_test_add ("/authorization-checklist/expired-blocks-release", Fixture, NULL,
