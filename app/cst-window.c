@@ -14,6 +14,7 @@
 #include "cst-dashboard-page.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-new-request-dialog.h"
+#include "cst-plain-text.h"
 #include "cst-reports-page.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
@@ -555,7 +556,7 @@ void
 cst_window_show_loading (CstWindow  *self,
                          const char *message)
 {
-  adw_status_page_set_description (self->loading_page, message);
+  cst_status_page_set_plain_description (self->loading_page, message);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
 }
 
@@ -565,7 +566,7 @@ cst_window_show_error (CstWindow  *self,
                        const char *message)
 {
   adw_status_page_set_title (self->error_page, title);
-  adw_status_page_set_description (self->error_page, message);
+  cst_status_page_set_plain_description (self->error_page, message);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
 }
 
@@ -573,7 +574,7 @@ void
 cst_window_toast (CstWindow  *self,
                   const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, cst_toast_new_plain (message));
 }
 
 GtkWidget *
