@@ -211,7 +211,8 @@ forward_to_detail (GtkWidget *widget, const char *name, GVariant *param)
 
 static const char *const lockable_actions[] = {
   "win.new-request", "win.search", "win.refresh", "win.save", "win.advance", "win.deny",
-  "win.extend", "win.cancel-request", "win.documents", "win.statements", "win.fee-schedules",
+  "win.extend", "win.cancel-request", "win.documents", "win.evidence", "win.statements",
+  "win.fee-schedules",
 };
 
 static void
@@ -449,7 +450,7 @@ cst_window_class_init (CstWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
   static const char *const forwarded[] = { "win.save", "win.advance", "win.deny", "win.extend",
-                                           "win.cancel-request", "win.documents" };
+                                           "win.cancel-request", "win.documents", "win.evidence" };
 
   object_class->dispose = cst_window_dispose;
   window_class->close_request = cst_window_close_request;
