@@ -385,6 +385,20 @@ test_request_history (void)
     g_assert_cmpstr (cst_history_event_get_detail (event), ==, "The records are archived off site");
   }
 
+  /* Billing, auditors and administrators read the same history. */
+  {
+    const char *roles[] = { "custodian_billing", "custodian_auditor", "custodian_admin" };
+    for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+      {
+        g_autofree char *role_info = cst_test_db_create_login (db, roles[i]);
+        g_autoptr(PGconn) role_conn = cst_db_connect (role_info, NULL);
+        g_autoptr(GListModel) seen = cst_request_history_load (role_conn, cst_request_get_id (request),
+                                                               cst_request_get_reference (request), &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (g_list_model_get_n_items (seen), ==, g_list_model_get_n_items (history));
+      }
+  }
+
   /* Another request's history is its own. */
   g_clear_object (&history);
   history = cst_request_history_load (conn, cst_request_get_id (other),
