@@ -178,6 +178,19 @@ dup_blocked_reason (CstRequestDetail *self,
   return NULL;
 }
 
+/* Read-only rows keep their text selectable and in the focus chain (a
+ * screen reader reads them); style.css hides their pencil. */
+static void
+set_row_editable (AdwEntryRow *row,
+                  gboolean     editable)
+{
+  gtk_editable_set_editable (GTK_EDITABLE (row), editable);
+  if (editable)
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "read-only");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (row), "read-only");
+}
+
 /* A closed request's fields show what was recorded and cannot be typed
  * in; Save goes away and a line says why. */
 static void
@@ -186,8 +199,8 @@ update_read_only (CstRequestDetail *self)
   gboolean closed = is_closed (self);
 
   for (guint i = 0; i < N_FIELDS; i++)
-    gtk_editable_set_editable (GTK_EDITABLE (self->fields[i].row), !closed);
-  gtk_editable_set_editable (GTK_EDITABLE (self->record_types_row), !closed);
+    set_row_editable (self->fields[i].row, !closed);
+  set_row_editable (self->record_types_row, !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->format_row), !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->delivery_row), !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->pages_spin), !closed);

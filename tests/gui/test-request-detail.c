@@ -257,6 +257,8 @@ assert_editable (CstRequestDetail *detail,
       if (ADW_IS_ENTRY_ROW (field))
         {
           g_assert_cmpint (gtk_editable_get_editable (GTK_EDITABLE (field)), ==, editable);
+          /* No pencil promising an edit (style.css). */
+          g_assert_cmpint (gtk_widget_has_css_class (field, "read-only"), ==, !editable);
           n_entries++;
         }
       else if (GTK_IS_BUTTON (field))
