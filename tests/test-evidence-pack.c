@@ -507,15 +507,6 @@ export_async (CstConnection  *connection,
 
 /* The window's way: on the connection's worker, the main loop free. */
 static void
-assert_private (const char *path)
-{
-  GStatBuf st;
-
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-}
-
-static void
 test_export_async (void)
 {
   g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
@@ -534,8 +525,8 @@ test_export_async (void)
   g_assert_no_error (error);
   g_assert_true (g_file_test (pdf_path, G_FILE_TEST_IS_REGULAR));
   /* Both name a patient: the owner's alone, whatever the umask. */
-  assert_private (pdf_path);
-  assert_private (json_path);
+  cst_test_pdf_assert_owner_only (pdf_path);
+  cst_test_pdf_assert_owner_only (json_path);
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
   res = query_json (conn, "SELECT jsonb_array_length($1::jsonb->'status_changes'),"
                           " $1::jsonb->'status_changes'->0->>'to'", json);

@@ -381,15 +381,6 @@ export_done (gpointer detail)
   return !cst_request_detail_get_exporting (detail) && cst_request_detail_get_evidence_message (detail);
 }
 
-static void
-assert_private (const char *path)
-{
-  GStatBuf st;
-
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-}
-
 /* The evidence action (Ctrl+Shift+P) asks where to save, suggesting a
  * name made of the reference (never the patient's); the pack is written
  * off the main loop, PDF and JSON beside it, 0600, and the view says where. */
@@ -433,8 +424,8 @@ test_evidence_pack (Fixture *f, gconstpointer data)
   g_assert_true (cst_test_gui_wait_until (export_done, f->detail));
   g_assert_nonnull (strstr (cst_request_detail_get_evidence_message (f->detail), pdf_path));
 
-  assert_private (pdf_path);
-  assert_private (json_full);
+  cst_test_pdf_assert_owner_only (pdf_path);
+  cst_test_pdf_assert_owner_only (json_full);
   g_assert_true (g_file_get_contents (pdf_path, &contents, &length, NULL));
   pdf = g_bytes_new_take (contents, length);
   doc = cst_test_pdf_open (pdf);
