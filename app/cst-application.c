@@ -223,6 +223,7 @@ set_accels (GtkApplication *app)
     { "win.deny", { "<Control><Shift>d", NULL } },
     { "win.extend", { "<Control><Shift>e", NULL } },
     { "win.documents", { "<Control>p", NULL } },
+    { "win.evidence", { "<Control><Shift>p", NULL } },
     { "win.statements", { "<Control><Shift>s", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };

@@ -14,6 +14,7 @@
 #include "cst-dashboard-page.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-new-request-dialog.h"
+#include "cst-plain-text.h"
 #include "cst-reports-page.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
@@ -210,7 +211,8 @@ forward_to_detail (GtkWidget *widget, const char *name, GVariant *param)
 
 static const char *const lockable_actions[] = {
   "win.new-request", "win.search", "win.refresh", "win.save", "win.advance", "win.deny",
-  "win.extend", "win.cancel-request", "win.documents", "win.statements", "win.fee-schedules",
+  "win.extend", "win.cancel-request", "win.documents", "win.evidence", "win.statements",
+  "win.fee-schedules",
 };
 
 static void
@@ -448,7 +450,7 @@ cst_window_class_init (CstWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
   static const char *const forwarded[] = { "win.save", "win.advance", "win.deny", "win.extend",
-                                           "win.cancel-request", "win.documents" };
+                                           "win.cancel-request", "win.documents", "win.evidence" };
 
   object_class->dispose = cst_window_dispose;
   window_class->close_request = cst_window_close_request;
@@ -555,7 +557,7 @@ void
 cst_window_show_loading (CstWindow  *self,
                          const char *message)
 {
-  adw_status_page_set_description (self->loading_page, message);
+  cst_status_page_set_plain_description (self->loading_page, message);
   gtk_stack_set_visible_child_name (self->main_stack, "loading");
 }
 
@@ -565,7 +567,7 @@ cst_window_show_error (CstWindow  *self,
                        const char *message)
 {
   adw_status_page_set_title (self->error_page, title);
-  adw_status_page_set_description (self->error_page, message);
+  cst_status_page_set_plain_description (self->error_page, message);
   gtk_stack_set_visible_child_name (self->main_stack, "error");
 }
 
@@ -573,7 +575,7 @@ void
 cst_window_toast (CstWindow  *self,
                   const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toast_overlay, cst_toast_new_plain (message));
 }
 
 GtkWidget *

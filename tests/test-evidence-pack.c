@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "custodian/cst-evidence-pack.h"
+#include "custodian/cst-request-history.h"
 
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
@@ -292,6 +293,121 @@ test_walked_request (void)
   assert_pdf (pdf, request, total);
 }
 
+/* The position of the first event of @kind from @from on, or -1. */
+static int
+find_event (GListModel *history,
+            const char *kind,
+            int         from)
+{
+  for (guint i = MAX (from, 0); i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(CstHistoryEvent) event = g_list_model_get_item (history, i);
+      if (g_str_equal (cst_history_event_get_kind (event), kind))
+        return (int) i;
+    }
+  return -1;
+}
+
+static char *
+dup_title (GListModel *history,
+           int         position)
+{
+  g_autoptr(CstHistoryEvent) event = g_list_model_get_item (history, position);
+  return g_strdup (cst_history_event_get_title (event));
+}
+
+/* The request's history as an ordinary clerk reads it for the request
+ * view: one query on the audit log, every step of the walk with who and
+ * when, in the chain's order, in words (no database codes). */
+static void
+test_request_history (void)
+{
+  g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (info, NULL);
+  g_autoptr(PGresult) who = NULL;
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstRequest) other = NULL;
+  g_autoptr(GListModel) history = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *money = NULL, *invoice = NULL, *withheld = NULL, *released = NULL;
+  gint64 total = 0;
+  int created, verified, extended, in_progress, ready, done;
+
+  request = walk_request (conn, "EVP-6", &total);
+  other = cst_test_db_add_request (conn, "EVP-7");
+  who = cst_db_exec (conn, "SELECT session_user", 0, NULL, &error);
+  g_assert_no_error (error);
+  history = cst_request_history_load (conn, cst_request_get_id (request),
+                                      cst_request_get_reference (request), &error);
+  g_assert_no_error (error);
+
+  /* In the order it happened. */
+  created = find_event (history, "created", 0);
+  g_assert_cmpint (created, ==, 0);
+  g_assert_cmpint (find_event (history, "edited", created), >, created);
+  g_assert_cmpint (find_event (history, "check", created), >, created);
+  verified = find_event (history, "status", created);
+  g_assert_cmpint (verified, >, find_event (history, "check", created));
+  extended = find_event (history, "extended", verified);
+  g_assert_cmpint (extended, >, verified);
+  in_progress = find_event (history, "status", verified + 1);
+  g_assert_cmpint (in_progress, >, extended);
+  g_assert_cmpint (find_event (history, "invoice", in_progress), >, in_progress);
+  g_assert_cmpint (find_event (history, "withheld", in_progress), >, in_progress);
+  ready = find_event (history, "status", find_event (history, "status", in_progress + 1) + 1);
+  g_assert_cmpint (ready, >, in_progress);
+  done = find_event (history, "status", ready + 1);
+  g_assert_cmpint (done, >, ready);
+  g_assert_cmpint (find_event (history, "disclosure", ready), >, ready);
+  g_assert_cmpint (find_event (history, "document", ready), >, ready);
+  g_assert_cmpint (find_event (history, "delivery", done), >, done);
+  g_assert_cmpint (find_event (history, "status", done + 1), ==, -1);
+
+  /* In words, with who and when. */
+  released = dup_title (history, done);
+  g_assert_nonnull (strstr (released, cst_request_status_get_label (CST_STATUS_RELEASED)));
+  g_assert_null (strstr (released, "released"));
+  money = cst_locale_format_money (total);
+  invoice = dup_title (history, find_event (history, "invoice", 0));
+  g_assert_nonnull (strstr (invoice, money));
+  withheld = dup_title (history, find_event (history, "withheld", 0));
+  g_assert_nonnull (strstr (withheld, cst_withheld_reason_get_label (CST_WITHHELD_PSYCHOTHERAPY_NOTES)));
+  for (guint i = 0; i < g_list_model_get_n_items (history); i++)
+    {
+      g_autoptr(CstHistoryEvent) event = g_list_model_get_item (history, i);
+      g_assert_cmpstr (cst_history_event_get_actor (event), ==, PQgetvalue (who, 0, 0));
+      g_assert_nonnull (cst_history_event_get_time (event));
+      g_assert_null (strstr (cst_history_event_get_title (event), "authorization_verified"));
+      g_assert_null (strstr (cst_history_event_get_title (event), "in_progress"));
+    }
+  {
+    g_autoptr(CstHistoryEvent) event = g_list_model_get_item (history, extended);
+    g_assert_cmpstr (cst_history_event_get_detail (event), ==, "The records are archived off site");
+  }
+
+  /* Billing, auditors and administrators read the same history. */
+  {
+    const char *roles[] = { "custodian_billing", "custodian_auditor", "custodian_admin" };
+    for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
+      {
+        g_autofree char *role_info = cst_test_db_create_login (db, roles[i]);
+        g_autoptr(PGconn) role_conn = cst_db_connect (role_info, NULL);
+        g_autoptr(GListModel) seen = cst_request_history_load (role_conn, cst_request_get_id (request),
+                                                               cst_request_get_reference (request), &error);
+        g_assert_no_error (error);
+        g_assert_cmpuint (g_list_model_get_n_items (seen), ==, g_list_model_get_n_items (history));
+      }
+  }
+
+  /* Another request's history is its own. */
+  g_clear_object (&history);
+  history = cst_request_history_load (conn, cst_request_get_id (other),
+                                      cst_request_get_reference (other), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (history), ==, 1);
+  g_assert_cmpint (find_event (history, "created", 0), ==, 0);
+}
+
 /* A representative's request shows the authority on file, and who
  * checked it; the pack of an unfinished request has no answer yet. */
 static void
@@ -408,6 +524,9 @@ test_export_async (void)
                                   json_path, &error), >=, 1);
   g_assert_no_error (error);
   g_assert_true (g_file_test (pdf_path, G_FILE_TEST_IS_REGULAR));
+  /* Both name a patient: the owner's alone, whatever the umask. */
+  cst_test_pdf_assert_owner_only (pdf_path);
+  cst_test_pdf_assert_owner_only (json_path);
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
   res = query_json (conn, "SELECT jsonb_array_length($1::jsonb->'status_changes'),"
                           " $1::jsonb->'status_changes'->0->>'to'", json);
@@ -507,6 +626,7 @@ main (int    argc,
   db = cst_test_db_new ();
   g_test_add_func ("/evidence-pack/walked-request", test_walked_request);
   g_test_add_func ("/evidence-pack/representative", test_representative);
+  g_test_add_func ("/evidence-pack/request-history", test_request_history);
   g_test_add_func ("/evidence-pack/unknown-reference", test_unknown_reference);
   g_test_add_func ("/evidence-pack/export-async", test_export_async);
   g_test_add_func ("/evidence-pack/cli", test_cli);

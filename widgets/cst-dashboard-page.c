@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-dashboard-page.h"
+#include "cst-plain-text.h"
 
 /* Changes closer together than this make one refresh. */
 #define REFRESH_DELAY_MS 750
@@ -210,7 +211,7 @@ fetched_cb (GObject      *object,
     {
       /* The message names the server's complaint, never a patient. */
       g_debug ("Dashboard not loaded: %s", error->message);
-      adw_status_page_set_description (self->error_page, error->message);
+      cst_status_page_set_plain_description (self->error_page, error->message);
       gtk_stack_set_visible_child_name (self->stack, "error");
     }
   if (self->again)

@@ -13,6 +13,7 @@
 
 #include "cst-documents-dialog.h"
 #include "cst-pdf-preview.h"
+#include "cst-plain-text.h"
 
 struct _CstDocumentsDialog
 {
@@ -173,7 +174,7 @@ saved_cb (GObject      *object,
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
     show_message (self, error->message);
   else
-    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Document saved")));
+    adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (_("Document saved")));
 }
 
 static void

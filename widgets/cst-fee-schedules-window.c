@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-fee-schedules-window.h"
+#include "cst-plain-text.h"
 
 struct _CstFeeSchedulesWindow
 {
@@ -251,7 +252,7 @@ saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   message = g_strdup_printf (_("Saved %s as version %d"), cst_fee_schedule_get_key (saved),
                              cst_fee_schedule_get_version (saved));
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (message));
+  adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (message));
   g_clear_pointer (&self->selected, cst_fee_schedule_unref);
   self->selected = g_steal_pointer (&saved);
   self->creating = FALSE;

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-new-request-dialog.h"
+#include "cst-plain-text.h"
 
 typedef struct
 {
@@ -105,7 +106,7 @@ show_error (CstNewRequestDialog *self,
       return;
     }
   gtk_widget_add_css_class (GTK_WIDGET (field->row), "error");
-  adw_preferences_group_set_description (field->group, message);
+  cst_preferences_group_set_plain_description (field->group, message);
   gtk_widget_grab_focus (GTK_WIDGET (field->row));
 }
 

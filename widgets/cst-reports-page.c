@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cst-plain-text.h"
 #include "cst-reports-page.h"
 
 /* How often the progress bar looks at the export's counter. */
@@ -285,7 +286,7 @@ toast (CstReportsPage *self,
   GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
 
   if (overlay != NULL)
-    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), cst_toast_new_plain (message));
 }
 
 /* ---- reading the filters ------------------------------------------------- */

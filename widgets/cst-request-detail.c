@@ -38,7 +38,9 @@ struct _CstRequestDetail
   GtkWidget        parent_instance;
 
   GtkStack        *stack;
+  GtkScrolledWindow *form_scroller;
   GtkLabel        *title_label;
+  GtkLabel        *closed_label;
   GtkLabel        *patient_label;
   GtkLabel        *status_label;
   GtkLabel        *extension_label;
@@ -63,11 +65,14 @@ struct _CstRequestDetail
   AdwActionRow    *requester_row;
   AdwActionRow    *contact_row;
   GtkButton       *advance_button;
+  GtkButton       *save_button;
   GtkLabel        *advance_hint_label;
   CstFeeQuotePanel *fee_panel;
   CstAuthorizationChecklist *auth_checklist;
   CstRequestSafeguards *safeguards;
   CstReleaseForms *release_forms;
+  GtkLabel        *history_status_label;
+  GtkListBox      *history_list;
 
   CstRequestStore *store;
   CstRequest      *request;   /* the live, shared object */
@@ -80,6 +85,11 @@ struct _CstRequestDetail
   guint            quote_idle_id;
   gboolean         edited_while_saving;
   gboolean         waiting_for_server;
+  GCancellable    *history_cancellable;  /* the history being read, replaced per request */
+  GListModel      *history;              /* NULL until read */
+  GtkFileChooserNative *evidence_chooser;
+  char            *evidence_path;        /* the evidence pack being written, or NULL */
+  char            *evidence_message;     /* what the last export said */
 };
 
 G_DEFINE_FINAL_TYPE (CstRequestDetail, cst_request_detail, GTK_TYPE_WIDGET)
@@ -115,6 +125,20 @@ next_step (CstRequestStatus  status,
     }
 }
 
+/* Released, denied and cancelled requests are history: shown, never
+ * edited (the database refuses any change to them). */
+static gboolean
+is_closed (CstRequestDetail *self)
+{
+  return self->request != NULL && cst_request_status_is_closed (cst_request_get_status (self->request));
+}
+
+static gboolean
+can_save (CstRequestDetail *self)
+{
+  return self->dirty && !self->busy && !is_closed (self);
+}
+
 static void
 set_dirty (CstRequestDetail *self,
            gboolean          dirty)
@@ -122,7 +146,7 @@ set_dirty (CstRequestDetail *self,
   if (self->dirty == dirty)
     return;
   self->dirty = dirty;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save", dirty && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save", can_save (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DIRTY]);
 }
 
@@ -154,6 +178,44 @@ dup_blocked_reason (CstRequestDetail *self,
   return NULL;
 }
 
+/* Read-only rows keep their text selectable and in the focus chain (a
+ * screen reader reads them); style.css hides their pencil. */
+static void
+set_row_editable (AdwEntryRow *row,
+                  gboolean     editable)
+{
+  gtk_editable_set_editable (GTK_EDITABLE (row), editable);
+  if (editable)
+    gtk_widget_remove_css_class (GTK_WIDGET (row), "read-only");
+  else
+    gtk_widget_add_css_class (GTK_WIDGET (row), "read-only");
+}
+
+/* A closed request's fields show what was recorded and cannot be typed
+ * in; Save goes away and a line says why. */
+static void
+update_read_only (CstRequestDetail *self)
+{
+  gboolean closed = is_closed (self);
+
+  for (guint i = 0; i < N_FIELDS; i++)
+    set_row_editable (self->fields[i].row, !closed);
+  set_row_editable (self->record_types_row, !closed);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->format_row), !closed);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->delivery_row), !closed);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pages_spin), !closed);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->auth_switch), !closed);
+  gtk_widget_set_visible (GTK_WIDGET (self->save_button), !closed);
+  gtk_widget_set_visible (GTK_WIDGET (self->closed_label), closed);
+  if (closed)
+    {
+      const char *status = cst_request_status_get_label (cst_request_get_status (self->request));
+      g_autofree char *text = g_strdup_printf (_("This request is closed (%s). It is shown as it was "
+                                                 "and can no longer be changed."), status);
+      gtk_label_set_label (self->closed_label, text);
+    }
+}
+
 static void
 update_actions (CstRequestDetail *self)
 {
@@ -176,8 +238,11 @@ update_actions (CstRequestDetail *self)
                                  open && cst_request_status_can_move (status, CST_STATUS_CANCELLED));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.extend",
                                  open && !cst_request_is_extended (self->request));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save", self->dirty && !self->busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save", can_save (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.documents", self->request != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.evidence",
+                                 self->request != NULL && self->evidence_path == NULL);
+  update_read_only (self);
 }
 
 static void
@@ -221,13 +286,34 @@ fill_header (CstRequestDetail *self)
   cst_due_badge_set_request (self->due_badge, r);
 }
 
+/* The requester's contact details that are on file, joined; never
+ * "Contact ·  · " with empty parts. */
+static char *
+dup_contact_text (const char *organization,
+                  const char *address,
+                  const char *email,
+                  const char *phone)
+{
+  const char *parts[] = { organization, address, email, phone };
+  g_autoptr(GPtrArray) present = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (!cst_input_is_blank (parts[i]))
+      g_ptr_array_add (present, (gpointer) parts[i]);
+  if (present->len == 0)
+    return g_strdup (_("No contact details on file"));
+  g_ptr_array_add (present, NULL);
+  return g_strjoinv (" · ", (char **) present->pdata);
+}
+
 static void
 fill_form (CstRequestDetail *self,
            CstRequest       *values)
 {
   g_auto(GStrv) types = NULL;
   g_autofree char *joined = NULL;
-  g_autofree char *requester = NULL, *organization = NULL, *email = NULL, *phone = NULL;
+  g_autofree char *requester = NULL, *organization = NULL, *address = NULL;
+  g_autofree char *email = NULL, *phone = NULL;
   int format = 0, delivery = 0, pages = -1;
   gboolean on_file = FALSE;
 
@@ -251,7 +337,7 @@ fill_form (CstRequestDetail *self,
   g_object_get (values, "record-types", &types, "format", &format, "delivery", &delivery,
                 "page-count", &pages, "authorization-on-file", &on_file,
                 "requester-name", &requester, "requester-organization", &organization,
-                "requester-email", &email, "requester-phone", &phone, NULL);
+                "requester-address", &address, "requester-email", &email, "requester-phone", &phone, NULL);
   joined = types ? g_strjoinv (", ", types) : g_strdup ("");
   gtk_editable_set_text (GTK_EDITABLE (self->record_types_row), joined);
   adw_combo_row_set_selected (self->format_row, format);
@@ -262,8 +348,7 @@ fill_form (CstRequestDetail *self,
   adw_action_row_set_subtitle (self->requester_row,
                                cst_requester_kind_get_label (cst_request_get_requester_kind (values)));
   {
-    g_autofree char *contact = g_strjoin (" · ", organization ? organization : "",
-                                          email ? email : "", phone ? phone : "", NULL);
+    g_autofree char *contact = dup_contact_text (organization, address, email, phone);
     adw_action_row_set_subtitle (self->contact_row, contact);
   }
   self->filling = FALSE;
@@ -339,6 +424,89 @@ queue_quote_update (CstRequestDetail *self)
     self->quote_idle_id = g_timeout_add (100, update_quote, self);
 }
 
+/* ---- history (from the audit log) ---------------------------------- */
+
+static GtkWidget *
+create_history_row (gpointer item,
+                    gpointer user_data)
+{
+  CstHistoryEvent *event = item;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *when = cst_locale_format_date_time (cst_history_event_get_time (event));
+  const char *detail = cst_history_event_get_detail (event);
+  g_autofree char *subtitle = NULL;
+
+  /* Names and reasons are typed by people: not markup. */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cst_history_event_get_title (event));
+  /* TRANSLATORS: a history entry's time and who did it, e.g. "11/23/2026 2:05 PM · jdoe" */
+  subtitle = g_strdup_printf (_("%s · %s"), when, cst_history_event_get_actor (event));
+  if (detail != NULL)
+    {
+      g_autofree char *with_detail = g_strdup_printf ("%s\n%s", subtitle, detail);
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_detail);
+    }
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  return row;
+}
+
+static void
+show_history (CstRequestDetail *self,
+              GListModel       *history,
+              const char       *status)
+{
+  g_set_object (&self->history, history);
+  gtk_list_box_bind_model (self->history_list, history, create_history_row, NULL, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->history_list), history != NULL &&
+                                                          g_list_model_get_n_items (history) > 0);
+  gtk_label_set_label (self->history_status_label, status ? status : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->history_status_label), status != NULL);
+}
+
+static void
+history_loaded_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CstRequestDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) history = cst_request_history_load_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (history == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The history could not be read: %s"), error->message);
+      show_history (self, NULL, text);
+      return;
+    }
+  show_history (self, history,
+                g_list_model_get_n_items (history) == 0 ? _("Nothing has been recorded yet.") : NULL);
+}
+
+/* Reads the request's history again (it grows with every change); the
+ * list on screen stays until the new one arrives, unless the request
+ * itself changed. */
+static void
+reload_history (CstRequestDetail *self)
+{
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  if (self->request == NULL || self->store == NULL)
+    {
+      show_history (self, NULL, NULL);
+      return;
+    }
+  self->history_cancellable = g_cancellable_new ();
+  cst_request_history_load_async (cst_request_store_get_connection (self->store),
+                                  cst_request_get_id (self->request),
+                                  cst_request_get_reference (self->request),
+                                  self->history_cancellable, history_loaded_cb, g_object_ref (self));
+}
+
 static void
 load_from_request (CstRequestDetail *self)
 {
@@ -371,12 +539,13 @@ request_notify_cb (CstRequestDetail *self)
   cst_request_safeguards_reload (self->safeguards);
   cst_release_forms_set_request (self->release_forms, self->request);
   update_actions (self);
+  reload_history (self);
 }
 
 static void
 field_changed_cb (CstRequestDetail *self)
 {
-  if (!self->filling && self->request != NULL)
+  if (!self->filling && self->request != NULL && !is_closed (self))
     {
       set_dirty (self, TRUE);
       queue_quote_update (self);
@@ -710,6 +879,108 @@ reload_merge_action (GtkWidget *widget, const char *action_name, GVariant *param
                                  self->cancellable, merged_cb, g_object_ref (self));
 }
 
+/* ---- the evidence pack ---------------------------------------------- */
+
+static void
+evidence_done_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(CstRequestDetail) self = user_data;
+  g_autoptr(GError) error = NULL;
+  guint pages = cst_evidence_pack_export_finish (CST_CONNECTION (object), result, &error);
+  g_autofree char *path = g_steal_pointer (&self->evidence_path);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_free (self->evidence_message);
+  if (pages == 0)
+    self->evidence_message = g_strdup_printf (_("The evidence pack could not be saved: %s"), error->message);
+  else
+    self->evidence_message = g_strdup_printf (g_dngettext (NULL, "Evidence pack saved to %s (%u page), "
+                                                                 "with its JSON beside it",
+                                                           "Evidence pack saved to %s (%u pages), "
+                                                           "with its JSON beside it", pages),
+                                              path, pages);
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", self->evidence_message);
+  update_actions (self);
+  reload_history (self);
+}
+
+/* The JSON goes beside the PDF: "ROI-1.pdf" and "ROI-1.json". */
+static char *
+dup_json_path (const char *pdf_path)
+{
+  g_autofree char *stem = g_str_has_suffix (pdf_path, ".pdf")
+                          ? g_strndup (pdf_path, strlen (pdf_path) - strlen (".pdf"))
+                          : g_strdup (pdf_path);
+
+  return g_strconcat (stem, ".json", NULL);
+}
+
+/**
+ * cst_request_detail_export_evidence:
+ * @pdf: where the PDF goes; the JSON is written beside it
+ *
+ * Builds the request's evidence pack on the connection's worker thread
+ * (cst_evidence_pack_export_async), writes both files with mode 0600, and
+ * says where they went.
+ */
+void
+cst_request_detail_export_evidence (CstRequestDetail *self,
+                                    GFile            *pdf)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autofree char *facility = settings ? g_settings_get_string (settings, "facility-name") : NULL;
+  g_autofree char *json = NULL;
+
+  g_return_if_fail (CST_IS_REQUEST_DETAIL (self));
+  g_return_if_fail (self->request != NULL && self->evidence_path == NULL);
+
+  self->evidence_path = g_file_get_path (pdf);
+  json = dup_json_path (self->evidence_path);
+  g_clear_pointer (&self->evidence_message, g_free);
+  update_actions (self);
+  cst_evidence_pack_export_async (cst_request_store_get_connection (self->store),
+                                  cst_request_get_reference (self->request),
+                                  facility && *facility ? facility : _("Health Information Management"),
+                                  self->evidence_path, json, self->cancellable,
+                                  evidence_done_cb, g_object_ref (self));
+}
+
+static void
+evidence_chooser_response_cb (GtkNativeDialog  *dialog,
+                              int               response,
+                              CstRequestDetail *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT && self->request != NULL && self->evidence_path == NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      cst_request_detail_export_evidence (self, file);
+    }
+  g_clear_object (&self->evidence_chooser);
+}
+
+static void
+evidence_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CstRequestDetail *self = CST_REQUEST_DETAIL (widget);
+  g_autofree char *name = NULL;
+
+  if (self->request == NULL || self->store == NULL || self->evidence_chooser != NULL)
+    return;
+  /* The reference only: a file name must not name the patient. */
+  name = g_strdup_printf ("%s-evidence.pdf", cst_request_get_reference (self->request));
+  g_strdelimit (name, G_DIR_SEPARATOR_S "\\", '-');
+  self->evidence_chooser = gtk_file_chooser_native_new (_("Save the Evidence Pack"),
+                                                        GTK_WINDOW (gtk_widget_get_root (widget)),
+                                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->evidence_chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->evidence_chooser), name);
+  g_signal_connect (self->evidence_chooser, "response", G_CALLBACK (evidence_chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->evidence_chooser));
+}
+
 static void
 documents_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -736,7 +1007,11 @@ cst_request_detail_dispose (GObject *object)
   CstRequestDetail *self = CST_REQUEST_DETAIL (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->history_cancellable);
   g_clear_handle_id (&self->quote_idle_id, g_source_remove);
+  if (self->evidence_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->evidence_chooser));
+  g_clear_object (&self->evidence_chooser);
   cst_request_detail_set_request (self, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_DETAIL);
   /* GTK 4.8 leaves unnamed template children in place. */
@@ -744,6 +1019,10 @@ cst_request_detail_dispose (GObject *object)
     gtk_widget_unparent (child);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->history_cancellable);
+  g_clear_object (&self->history);
+  g_clear_pointer (&self->evidence_path, g_free);
+  g_clear_pointer (&self->evidence_message, g_free);
   G_OBJECT_CLASS (cst_request_detail_parent_class)->dispose (object);
 }
 
@@ -780,7 +1059,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   g_type_ensure (CST_TYPE_RELEASE_FORMS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
-  BIND (stack); BIND (title_label); BIND (patient_label); BIND (status_label);
+  BIND (stack); BIND (form_scroller); BIND (closed_label); BIND (save_button); BIND (title_label); BIND (patient_label); BIND (status_label);
   BIND (extension_label); BIND (due_badge); BIND (conflict_revealer); BIND (conflict_label);
   BIND (error_label); BIND (received_row); BIND (jurisdiction_row); BIND (purpose_row);
   BIND (record_types_row); BIND (records_from_row); BIND (records_to_row); BIND (assignee_row);
@@ -788,7 +1067,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
   BIND (contact_row); BIND (advance_button); BIND (fee_panel);
   BIND (advance_hint_label); BIND (auth_checklist); BIND (safeguards);
-  BIND (release_forms);
+  BIND (release_forms); BIND (history_status_label); BIND (history_list);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
 
@@ -799,6 +1078,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   gtk_widget_class_install_action (widget_class, "detail.extend", NULL, extend_action);
   gtk_widget_class_install_action (widget_class, "detail.reload-merge", NULL, reload_merge_action);
   gtk_widget_class_install_action (widget_class, "detail.documents", NULL, documents_action);
+  gtk_widget_class_install_action (widget_class, "detail.evidence", NULL, evidence_action);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -893,6 +1173,34 @@ cst_request_detail_set_page_count (CstRequestDetail *self,
   gtk_spin_button_set_value (self->pages_spin, pages);
 }
 
+/* The request's history as last read (CstHistoryEvent), or NULL. */
+GListModel *
+cst_request_detail_get_history (CstRequestDetail *self)
+{
+  return self->history;
+}
+
+/* TRUE while an evidence pack is being written. */
+gboolean
+cst_request_detail_get_exporting (CstRequestDetail *self)
+{
+  return self->evidence_path != NULL;
+}
+
+/* What the last evidence export said (where it went, or why it failed). */
+const char *
+cst_request_detail_get_evidence_message (CstRequestDetail *self)
+{
+  return self->evidence_message;
+}
+
+/* The form's vertical scroll position. */
+GtkAdjustment *
+cst_request_detail_get_vadjustment (CstRequestDetail *self)
+{
+  return gtk_scrolled_window_get_vadjustment (self->form_scroller);
+}
+
 CstRequest *
 cst_request_detail_get_request (CstRequestDetail *self)
 {
@@ -923,14 +1231,20 @@ cst_request_detail_set_request (CstRequestDetail *self,
   set_dirty (self, FALSE);
   show_error (self, NULL);
   gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
+  /* Another request starts at its top, not where the last one was left. */
+  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroller), 0);
   if (request == NULL)
     {
+      reload_history (self);
       gtk_stack_set_visible_child_name (self->stack, "empty");
       update_actions (self);
       cst_fee_quote_panel_set_request (self->fee_panel, NULL);
       return;
     }
   g_signal_connect_swapped (request, "notify::version", G_CALLBACK (request_notify_cb), self);
+  /* Not the previous request's history, even for a moment. */
+  show_history (self, NULL, _("Reading the history…"));
+  reload_history (self);
   if (cst_request_get_details_loaded (request))
     {
       gtk_stack_set_visible_child_name (self->stack, "form");

@@ -20,6 +20,12 @@ GtkWidget  *cst_request_detail_get_checklist (CstRequestDetail *self);
 GtkWidget  *cst_request_detail_get_safeguards (CstRequestDetail *self);
 GtkWidget  *cst_request_detail_get_release_forms (CstRequestDetail *self);
 const char *cst_request_detail_get_advance_hint (CstRequestDetail *self);
+GListModel *cst_request_detail_get_history (CstRequestDetail *self);
+GtkAdjustment *cst_request_detail_get_vadjustment (CstRequestDetail *self);
+void        cst_request_detail_export_evidence (CstRequestDetail *self,
+                                                GFile            *pdf);
+gboolean    cst_request_detail_get_exporting (CstRequestDetail *self);
+const char *cst_request_detail_get_evidence_message (CstRequestDetail *self);
 void        cst_request_detail_set_page_count (CstRequestDetail *self,
                                                int               pages);
 

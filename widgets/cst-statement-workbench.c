@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cst-pdf-preview.h"
+#include "cst-plain-text.h"
 #include "cst-statement-workbench.h"
 
 #define TARGET_GRADE 8.0
@@ -240,7 +241,7 @@ rendered_cb (GObject      *object,
     {
       g_debug ("Render %u failed: %s", job->generation, error->message);
       if (job->generation == self->generation)
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+        adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       return;
     }
   if (job->generation != self->generation)
@@ -345,7 +346,7 @@ set_layout_value (CstStatementWorkbench *self,
     {
       if (!cst_statement_template_set_string (self->drafts[lang], "template", key, value, &error))
         {
-          adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+          adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
           return;
         }
       draft_edited (self, lang);
@@ -369,7 +370,7 @@ apply_sections (CstStatementWorkbench *self)
 
       if (!cst_statement_template_set_sections (self->drafts[lang], list, n, &error))
         {
-          adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+          adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
           continue;
         }
       draft_edited (self, lang);
@@ -601,7 +602,7 @@ open_response_cb (GtkNativeDialog       *chooser,
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       if (!cst_statement_workbench_import_file (self, file, &error))
-        adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+        adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
     }
   g_object_unref (chooser);
 }
@@ -629,9 +630,9 @@ exported_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(GError) error = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+    adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
   else
-    adw_toast_overlay_add_toast (self->toasts, adw_toast_new (_("Statement exported")));
+    adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (_("Statement exported")));
 }
 
 static void
@@ -715,7 +716,7 @@ show_batch_result (CstStatementWorkbench   *self,
   gtk_label_set_label (self->batch_report, report->str);
   gtk_widget_set_visible (GTK_WIDGET (self->batch_report), report->len > 0);
   gtk_progress_bar_set_text (self->batch_progress, summary);
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (summary));
+  adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (summary));
   /* Problems stay on screen until closed; a clean batch folds away. */
   if (report->len == 0)
     gtk_revealer_set_reveal_child (self->batch_bar, FALSE);
@@ -741,7 +742,7 @@ batch_done_cb (GObject      *object,
   gtk_widget_set_visible (self->batch_close, TRUE);
   if (batch == NULL)
     {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       return;
     }
   show_batch_result (self, batch, total);
@@ -828,7 +829,7 @@ drop_cb (GtkDropTarget         *target,
     return FALSE;
   if (!cst_statement_workbench_import_file (self, g_value_get_object (value), &error))
     {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       return FALSE;
     }
   return TRUE;
@@ -1143,7 +1144,7 @@ loaded_cb (GObject      *object,
   if (pair == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Using the shipped templates: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text));
+      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (text));
       return;
     }
   /* Edits made while loading win: they are the designer's work. */
@@ -1187,7 +1188,7 @@ saved_cb (GObject      *object,
     }
   if (pair == NULL)
     {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       show_template_state (self);
       return;
     }
@@ -1213,7 +1214,7 @@ saved_cb (GObject      *object,
     }
   template_pair_free (pair);
   g_string_prepend (text, _("Template saved: "));
-  adw_toast_overlay_add_toast (self->toasts, adw_toast_new (text->str));
+  adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (text->str));
   show_template_state (self);
   queue_render (self);     /* the statement now names its stored version */
 }

@@ -27,14 +27,8 @@
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-withholding.h"
 
-#define TS(x) "to_char((" x ") AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-#define DAY(x) "to_char(" x ", 'YYYY-MM-DD')"
+#include "cst-evidence-private.h"
 
-/* Audit rows of the request itself, in the order the chain linked them. */
-#define REQUEST_AUDIT "audit_log a WHERE a.table_name = 'roi_requests' AND a.row_id = $1::bigint"
-#define IS_STATUS_CHANGE "(a.action = 'INSERT' OR (a.action = 'UPDATE' AND " \
-  "a.old_row->>'status' IS DISTINCT FROM a.new_row->>'status'))"
-#define CHAIN_ORDER "a.chain_seq NULLS LAST, a.id"
 
 /* The representative whose authority covers the request: valid now, or
  * at least on the day the request came in. */
@@ -83,8 +77,8 @@ struct _CstEvidencePack
 
 /* A database nick of one of the model's enumerations, as its label; an
  * unknown nick is shown as it is. */
-static const char *
-status_label (const char *nick)
+const char *
+cst_evidence_status_label (const char *nick)
 {
   int value = 0;
 
@@ -92,8 +86,8 @@ status_label (const char *nick)
            ? cst_request_status_get_label (value) : nick;
 }
 
-static const char *
-requester_label (const char *nick)
+const char *
+cst_evidence_requester_label (const char *nick)
 {
   int value = 0;
 
@@ -101,8 +95,8 @@ requester_label (const char *nick)
            ? cst_requester_kind_get_label (value) : nick;
 }
 
-static const char *
-format_label (const char *nick)
+const char *
+cst_evidence_format_label (const char *nick)
 {
   int value = 0;
 
@@ -110,8 +104,8 @@ format_label (const char *nick)
            ? cst_record_format_get_label (value) : nick;
 }
 
-static const char *
-delivery_label (const char *nick)
+const char *
+cst_evidence_delivery_label (const char *nick)
 {
   int value = 0;
 
@@ -119,8 +113,8 @@ delivery_label (const char *nick)
            ? cst_delivery_method_get_label (value) : nick;
 }
 
-static const char *
-withheld_label (const char *nick)
+const char *
+cst_evidence_withheld_label (const char *nick)
 {
   CstWithheldReason reason;
 
@@ -145,8 +139,8 @@ table_label (const NickLabel *table,
 }
 
 /* Findings, kinds of check and authorities: the database's words. */
-static const char *
-finding_label (const char *nick)
+const char *
+cst_evidence_finding_label (const char *nick)
 {
   static const NickLabel table[] = {
     { "present", N_("Present") },
@@ -160,8 +154,8 @@ finding_label (const char *nick)
   return table_label (table, G_N_ELEMENTS (table), nick);
 }
 
-static const char *
-check_label (const char *nick)
+const char *
+cst_evidence_check_label (const char *nick)
 {
   static const NickLabel table[] = {
     { "authorization_element", N_("Authorization element") },
@@ -173,8 +167,8 @@ check_label (const char *nick)
   return table_label (table, G_N_ELEMENTS (table), nick);
 }
 
-static const char *
-authority_label (const char *nick)
+const char *
+cst_evidence_authority_label (const char *nick)
 {
   static const NickLabel table[] = {
     { "parent_of_minor", N_("Parent of a minor") },
@@ -187,8 +181,8 @@ authority_label (const char *nick)
   return table_label (table, G_N_ELEMENTS (table), nick);
 }
 
-static const char *
-letter_label (const char *nick)
+const char *
+cst_evidence_letter_label (const char *nick)
 {
   static const NickLabel table[] = {
     { "invoice", N_("Invoice") },
@@ -217,17 +211,17 @@ static const Column request_columns[] = {
   { "jurisdiction", N_("State"), COLUMN_TEXT, 0, NULL },
   { "patient_name", N_("Patient"), COLUMN_TEXT, 0, NULL },
   { "patient_mrn", N_("Medical record number"), COLUMN_TEXT, 0, NULL },
-  { "requester_kind", N_("Requester"), COLUMN_LABEL, 0, requester_label },
+  { "requester_kind", N_("Requester"), COLUMN_LABEL, 0, cst_evidence_requester_label },
   { "requester_name", N_("Requester's name"), COLUMN_TEXT, 0, NULL },
   { "requester_organization", N_("Organization"), COLUMN_TEXT, 0, NULL },
   { "purpose", N_("Purpose"), COLUMN_TEXT, 0, NULL },
   { "records_requested", N_("Records requested"), COLUMN_TEXT, 0, NULL },
   { "records_from", N_("Records from"), COLUMN_TEXT, 0, NULL },
   { "records_to", N_("Records to"), COLUMN_TEXT, 0, NULL },
-  { "requested_format", N_("Requested format"), COLUMN_LABEL, 0, format_label },
-  { "requested_delivery", N_("Requested delivery"), COLUMN_LABEL, 0, delivery_label },
+  { "requested_format", N_("Requested format"), COLUMN_LABEL, 0, cst_evidence_format_label },
+  { "requested_delivery", N_("Requested delivery"), COLUMN_LABEL, 0, cst_evidence_delivery_label },
   { "authorization_required", N_("Authorization required"), COLUMN_FLAG, 0, NULL },
-  { "status", N_("Status now"), COLUMN_LABEL, 0, status_label },
+  { "status", N_("Status now"), COLUMN_LABEL, 0, cst_evidence_status_label },
   { "status_reason", N_("Reason given"), COLUMN_TEXT, 0, NULL },
   { "no_records", N_("Answered “no records”"), COLUMN_FLAG, 0, NULL },
   { "repeat_of", N_("Repeats request"), COLUMN_TEXT, 0, NULL },
@@ -241,8 +235,8 @@ static const Column status_columns[] = {
   { "position", N_("#"), COLUMN_NUMBER, 0.05, NULL },
   { "at", N_("When (UTC)"), COLUMN_TEXT, 0.22, NULL },
   { "by", N_("Who"), COLUMN_TEXT, 0.2, NULL },
-  { "from", N_("From"), COLUMN_LABEL, 0.16, status_label },
-  { "to", N_("To"), COLUMN_LABEL, 0.16, status_label },
+  { "from", N_("From"), COLUMN_LABEL, 0.16, cst_evidence_status_label },
+  { "to", N_("To"), COLUMN_LABEL, 0.16, cst_evidence_status_label },
   { "reason", N_("Reason"), COLUMN_TEXT, 0, NULL },
   { "audit_id", NULL, COLUMN_NUMBER, 0, NULL },
   { "audit_chain_seq", NULL, COLUMN_NUMBER, 0, NULL },
@@ -251,9 +245,9 @@ static const Column status_columns[] = {
 static const Column check_columns[] = {
   { "at", N_("When (UTC)"), COLUMN_TEXT, 0.2, NULL },
   { "by", N_("Who"), COLUMN_TEXT, 0.18, NULL },
-  { "check", N_("Check"), COLUMN_LABEL, 0.2, check_label },
+  { "check", N_("Check"), COLUMN_LABEL, 0.2, cst_evidence_check_label },
   { "subject", N_("Of"), COLUMN_TEXT, 0.18, NULL },
-  { "result", N_("Result"), COLUMN_LABEL, 0.12, finding_label },
+  { "result", N_("Result"), COLUMN_LABEL, 0.12, cst_evidence_finding_label },
   { "note", N_("Note"), COLUMN_TEXT, 0, NULL },
   { "audit_id", NULL, COLUMN_NUMBER, 0, NULL },
 };
@@ -263,7 +257,7 @@ static const Column checklist_columns[] = {
   { "element", N_("Element"), COLUMN_TEXT, 0.4, NULL },
   { "citation", N_("Citation"), COLUMN_TEXT, 0.16, NULL },
   { "category", NULL, COLUMN_TEXT, 0, NULL },
-  { "finding", N_("Finding"), COLUMN_LABEL, 0.11, finding_label },
+  { "finding", N_("Finding"), COLUMN_LABEL, 0.11, cst_evidence_finding_label },
   { "note", NULL, COLUMN_TEXT, 0, NULL },
   { "checked_by", N_("Checked by"), COLUMN_TEXT, 0.14, NULL },
   { "checked_at", N_("When (UTC)"), COLUMN_TEXT, 0, NULL },
@@ -271,7 +265,7 @@ static const Column checklist_columns[] = {
 
 static const Column representative_columns[] = {
   { "name", N_("Name"), COLUMN_TEXT, 0, NULL },
-  { "authority", N_("Authority"), COLUMN_LABEL, 0, authority_label },
+  { "authority", N_("Authority"), COLUMN_LABEL, 0, cst_evidence_authority_label },
   { "document", N_("Proved by"), COLUMN_TEXT, 0, NULL },
   { "valid_until", N_("Valid until"), COLUMN_TEXT, 0, NULL },
   { "verified_by", N_("Checked by"), COLUMN_TEXT, 0, NULL },
@@ -298,7 +292,7 @@ static const Column clock_columns[] = {
 static const Column letter_columns[] = {
   { "at", N_("When (UTC)"), COLUMN_TEXT, 0.2, NULL },
   { "by", N_("Who"), COLUMN_TEXT, 0.17, NULL },
-  { "kind", N_("Document"), COLUMN_LABEL, 0.24, letter_label },
+  { "kind", N_("Document"), COLUMN_LABEL, 0.24, cst_evidence_letter_label },
   { "language", N_("Language"), COLUMN_TEXT, 0.09, NULL },
   { "template_version", N_("Wording version"), COLUMN_NUMBER, 0.09, NULL },
   { "pages", N_("Pages"), COLUMN_NUMBER, 0.07, NULL },
@@ -355,18 +349,18 @@ static const Column released_columns[] = {
 };
 
 static const Column withheld_columns[] = {
-  { "reason", N_("Why"), COLUMN_LABEL, 0.3, withheld_label },
+  { "reason", N_("Why"), COLUMN_LABEL, 0.3, cst_evidence_withheld_label },
   { "description", N_("What"), COLUMN_TEXT, 0.34, NULL },
   { "recorded_by", N_("Recorded by"), COLUMN_TEXT, 0.16, NULL },
   { "recorded_at", N_("When (UTC)"), COLUMN_TEXT, 0, NULL },
 };
 
 static const Column delivery_columns[] = {
-  { "requested_format", N_("Requested format"), COLUMN_LABEL, 0, format_label },
-  { "produced_format", N_("Produced format"), COLUMN_LABEL, 0, format_label },
+  { "requested_format", N_("Requested format"), COLUMN_LABEL, 0, cst_evidence_format_label },
+  { "produced_format", N_("Produced format"), COLUMN_LABEL, 0, cst_evidence_format_label },
   { "format_name", N_("Format name"), COLUMN_TEXT, 0, NULL },
-  { "requested_delivery", N_("Requested delivery"), COLUMN_LABEL, 0, delivery_label },
-  { "delivery", N_("Delivered by"), COLUMN_LABEL, 0, delivery_label },
+  { "requested_delivery", N_("Requested delivery"), COLUMN_LABEL, 0, cst_evidence_delivery_label },
+  { "delivery", N_("Delivered by"), COLUMN_LABEL, 0, cst_evidence_delivery_label },
   { "mismatch_reason", N_("Agreed reason for a difference"), COLUMN_TEXT, 0, NULL },
   { "tracking_number", N_("Tracking number"), COLUMN_TEXT, 0, NULL },
   { "email_message_id", N_("Email message id"), COLUMN_TEXT, 0, NULL },
@@ -831,6 +825,19 @@ cst_evidence_pack_log_export (PGconn                 *conn,
 
 /* --- export --- */
 
+/* The pack names a patient: only its owner may read the file (0600),
+ * and a reader never sees it half written. */
+static gboolean
+write_private (const char  *path,
+               const char  *contents,
+               gssize       length,
+               GError     **error)
+{
+  return g_file_set_contents_full (path, contents, length,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
+                                   0600, error);
+}
+
 /**
  * cst_evidence_pack_export:
  *
@@ -857,13 +864,12 @@ cst_evidence_pack_export (PGconn      *conn,
 
   if ((pack = cst_evidence_pack_load (conn, reference, error)) == NULL ||
       (pdf = cst_evidence_pack_to_pdf (pack, facility_name ? &facility : NULL, &pages, error)) == NULL ||
-      !g_file_set_contents (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
-                            error))
+      !write_private (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), error))
     return 0;
   if (json_path != NULL)
     {
       json = cst_evidence_pack_to_json (pack);
-      if (!g_file_set_contents (json_path, json, -1, error))
+      if (!write_private (json_path, json, -1, error))
         return 0;
     }
   if (!cst_evidence_pack_log_export (conn, pack, error))

@@ -37,6 +37,7 @@
 #include "custodian/cst-representative.h"
 #include "custodian/cst-request.h"
 #include "custodian/cst-request-fee.h"
+#include "custodian/cst-request-history.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-request-store.h"
 #include "custodian/cst-server-login.h"
