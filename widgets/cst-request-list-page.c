@@ -35,6 +35,10 @@ struct _CstRequestListPage
   guint               closed_search_id;   /* the server search's delay */
   GCancellable       *closed_search;      /* from scheduling until the answer */
   char               *closed_search_error;   /* why the last one failed, or NULL */
+  CstRequest         *chosen;             /* the request the clerk is on */
+  gboolean            model_changing;     /* the rows are being replaced */
+  gboolean            revealing;          /* the filter is making way for it */
+  guint               restore_id;         /* once the filter has finished */
 };
 
 /* Older closed requests are looked up on the server once typing pauses,
@@ -239,9 +243,90 @@ scope_changed_cb (CstRequestListPage *self)
 }
 
 static void
+set_chosen (CstRequestListPage *self,
+            CstRequest         *request)
+{
+  if (g_set_object (&self->chosen, request))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/* Where @request is among the rows shown, or GTK_INVALID_LIST_POSITION. */
+static guint
+visible_position (CstRequestListPage *self,
+                  CstRequest         *request)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CstRequest) item = g_list_model_get_item (model, i);
+      if (item == request)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* A reload (F5, the server coming back) or a refilter replaces the rows,
+ * and the selection model forgets the selected one meanwhile: select it
+ * again once it is back, and let it go only when it is really gone (no
+ * longer in the store, or no longer matching the search and scope). */
+static void
+restore_chosen (CstRequestListPage *self)
+{
+  guint position;
+
+  if (self->chosen == NULL ||
+      gtk_single_selection_get_selected_item (self->selection) == (gpointer) self->chosen)
+    return;
+  position = visible_position (self, self->chosen);
+  if (position != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, position);
+  else if (!self->revealing && gtk_filter_list_model_get_pending (self->filtered) == 0)
+    set_chosen (self, NULL);
+}
+
+static gboolean
+restore_chosen_idle (gpointer user_data)
+{
+  CstRequestListPage *self = user_data;
+
+  self->restore_id = 0;
+  restore_chosen (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The filter says it is done before it hands over its last rows: look
+ * once they are there. */
+static void
+pending_changed_cb (CstRequestListPage *self)
+{
+  if (gtk_filter_list_model_get_pending (self->filtered) == 0 && self->restore_id == 0)
+    self->restore_id = g_idle_add (restore_chosen_idle, self);
+}
+
+static void
+rows_changing_cb (CstRequestListPage *self)
+{
+  self->model_changing = TRUE;
+}
+
+static void
+rows_changed_cb (CstRequestListPage *self)
+{
+  self->model_changing = FALSE;
+  restore_chosen (self);
+}
+
+static void
 selection_changed_cb (CstRequestListPage *self)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+  CstRequest *selected = gtk_single_selection_get_selected_item (self->selection);
+
+  /* Unselected because the rows changed, not by the clerk: keep it. */
+  if (selected == NULL && self->model_changing)
+    return;
+  set_chosen (self, selected);
 }
 
 static void
@@ -404,6 +489,7 @@ cst_request_list_page_dispose (GObject *object)
   CstRequestListPage *self = CST_REQUEST_LIST_PAGE (object);
 
   g_clear_handle_id (&self->closed_search_id, g_source_remove);
+  g_clear_handle_id (&self->restore_id, g_source_remove);
   g_cancellable_cancel (self->closed_search);
   g_clear_object (&self->closed_search);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
@@ -411,6 +497,7 @@ cst_request_list_page_dispose (GObject *object)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->chosen);
   g_clear_object (&self->store);
   g_clear_pointer (&self->folded_query, g_free);
   g_clear_pointer (&self->closed_search_error, g_free);
@@ -474,7 +561,12 @@ cst_request_list_page_init (CstRequestListPage *self)
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
                                           g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  /* Before and after the selection model sees the rows change. */
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (rows_changing_cb), self,
+                           G_CONNECT_SWAPPED);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (rows_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -482,6 +574,7 @@ cst_request_list_page_init (CstRequestListPage *self)
                             G_CALLBACK (selection_changed_cb), self);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_count), self);
   g_signal_connect_swapped (self->filtered, "notify::pending", G_CALLBACK (update_count), self);
+  g_signal_connect_swapped (self->filtered, "notify::pending", G_CALLBACK (pending_changed_cb), self);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
   build_columns (self);
@@ -501,29 +594,53 @@ cst_request_list_page_set_store (CstRequestListPage *self,
   update_count (self);
 }
 
+/* The request the clerk is on: the selected row, also while a reload
+ * or a refilter briefly takes the row away. */
 CstRequest *
 cst_request_list_page_get_selected (CstRequestListPage *self)
 {
   g_return_val_if_fail (CST_IS_REQUEST_LIST_PAGE (self), NULL);
-  return gtk_single_selection_get_selected_item (self->selection);
+  return self->chosen;
 }
 
+/* Makes the list show @request: the search is cleared when it hides it,
+ * and the scope widened to all requests when that does. */
+static void
+reveal (CstRequestListPage *self,
+        CstRequest         *request)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  if (self->folded_query != NULL && !cst_request_matches (request, self->folded_query))
+    cst_request_list_page_set_search (self, "");
+  if (!in_scope (request, self->scope, &today))
+    cst_request_list_page_set_scope (self, CST_LIST_SCOPE_ALL);
+}
+
+/**
+ * cst_request_list_page_select:
+ *
+ * Selects @request, a request of the store, and shows it at once, even
+ * when the search or the scope hid it (they make way) or the filter has
+ * not reached it yet (a request just created): its row is selected as
+ * soon as the list has it.
+ */
 void
 cst_request_list_page_select (CstRequestListPage *self,
                               CstRequest         *request)
 {
-  GListModel *model = G_LIST_MODEL (self->selection);
-  guint n = g_list_model_get_n_items (model);
+  g_return_if_fail (CST_IS_REQUEST_LIST_PAGE (self));
+  g_return_if_fail (CST_IS_REQUEST (request));
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CstRequest) item = g_list_model_get_item (model, i);
-      if (item == request)
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          return;
-        }
-    }
+  if (self->store == NULL ||
+      cst_request_store_lookup (self->store, cst_request_get_id (request)) != request)
+    return;
+  set_chosen (self, request);
+  self->revealing = TRUE;
+  reveal (self, request);
+  self->revealing = FALSE;
+  restore_chosen (self);
 }
 
 void
