@@ -339,16 +339,48 @@ row_activated_cb (CstRequestListPage *self,
     g_signal_emit (self, signals[ACTIVATED], 0, request);
 }
 
-/* Text columns: a label bound to one property of the row's request. */
-static void
-setup_label_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item)
+/* Text columns: a label bound to one property of the row's request and,
+ * in a two-line cell, a smaller one under it bound to another (the
+ * patient's MRN under the name, the requester's kind under theirs). */
+static GtkWidget *
+cell_label (const char *css_class)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  if (css_class != NULL)
+    {
+      gtk_widget_add_css_class (label, css_class);
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+  return label;
+}
+
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkWidget *box;
+
+  if (g_object_get_data (G_OBJECT (factory), "secondary") == NULL)
+    {
+      gtk_list_item_set_child (item, cell_label (NULL));
+      return;
+    }
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), cell_label (NULL));
+  gtk_box_append (GTK_BOX (box), cell_label ("caption"));
+  gtk_list_item_set_child (item, box);
+}
+
+static GBinding *
+bind_one (GtkListItem *item,
+          const char  *property,
+          GtkWidget   *label)
+{
+  return g_object_bind_property (gtk_list_item_get_item (item), property, label, "label",
+                                 G_BINDING_SYNC_CREATE);
 }
 
 static void
@@ -356,21 +388,34 @@ bind_label_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
 {
   const char *property = g_object_get_data (G_OBJECT (factory), "property");
-  GBinding *binding = g_object_bind_property (gtk_list_item_get_item (item), property,
-                                              gtk_list_item_get_child (item), "label",
-                                              G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (item), "binding", binding);
+  const char *secondary = g_object_get_data (G_OBJECT (factory), "secondary");
+  GtkWidget *child = gtk_list_item_get_child (item);
+
+  if (secondary == NULL)
+    {
+      g_object_set_data (G_OBJECT (item), "binding", bind_one (item, property, child));
+      return;
+    }
+  g_object_set_data (G_OBJECT (item), "binding",
+                     bind_one (item, property, gtk_widget_get_first_child (child)));
+  g_object_set_data (G_OBJECT (item), "secondary-binding",
+                     bind_one (item, secondary, gtk_widget_get_last_child (child)));
 }
 
 static void
 unbind_label_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item)
 {
-  GBinding *binding = g_object_get_data (G_OBJECT (item), "binding");
+  const char *const keys[] = { "binding", "secondary-binding" };
 
-  if (binding != NULL)
-    g_binding_unbind (binding);
-  g_object_set_data (G_OBJECT (item), "binding", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GBinding *binding = g_object_get_data (G_OBJECT (item), keys[i]);
+
+      if (binding != NULL)
+        g_binding_unbind (binding);
+      g_object_set_data (G_OBJECT (item), keys[i], NULL);
+    }
 }
 
 static void
@@ -419,27 +464,75 @@ sorter_for (const char *property,
   return GTK_SORTER (gtk_custom_sorter_new (compare_enum_property, (gpointer) property, NULL));
 }
 
-/* Fixed column widths are for text at its normal size: with larger text
- * (GNOME's Large Text, a text scaling factor) they grow with it, so a
- * date or a due badge is not cut off at 200%. */
-static int
-scale_with_text (GtkWidget *widget,
-                 int        width)
-{
-  int dpi = 0;
+/* Room a cell takes beside its text (the data table's padding). */
+#define CELL_PADDING 16
+/* The due badge's icon and the space after it. */
+#define BADGE_ICON 20
 
-  g_object_get (gtk_widget_get_settings (widget), "gtk-xft-dpi", &dpi, NULL);
-  if (dpi <= 96 * 1024)
-    return width;
-  return (int) ((gint64) width * dpi / (96 * 1024));
+/* How wide @text is in @widget's font, as the widget would draw it: at
+ * the current text size (Large Text, a text scaling factor) and in the
+ * translation in use. */
+static int
+text_width (GtkWidget  *widget,
+            const char *text)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  int width = 0;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
 }
 
-/* @width: a fixed width in pixels at the normal text size, or 0 to share
- * the rest of the row. */
+static int
+widest_status (GtkWidget *widget)
+{
+  int widest = 0;
+
+  for (CstRequestStatus s = CST_STATUS_RECEIVED; s <= CST_STATUS_CANCELLED; s++)
+    widest = MAX (widest, text_width (widget, cst_request_status_get_label (s)));
+  return widest;
+}
+
+/* The longest words the due badge writes in the list: overdue by three
+ * digits of days, or a date. */
+static int
+widest_due (GtkWidget *widget)
+{
+  g_autofree char *overdue = g_strdup_printf (g_dngettext (NULL, "Overdue by %d day",
+                                                           "Overdue by %d days", 888), 888);
+  g_autofree char *soon = g_strdup_printf (g_dngettext (NULL, "Due in %d day", "Due in %d days", 5), 5);
+  GDate sample;
+  g_autofree char *date = NULL, *on = NULL;
+
+  g_date_set_dmy (&sample, 28, G_DATE_DECEMBER, 2088);
+  date = cst_locale_format_date (&sample);
+  /* TRANSLATORS: %s is a date */
+  on = g_strdup_printf (_("Due %s"), date);
+  return MAX (MAX (text_width (widget, overdue), text_width (widget, soon)) + BADGE_ICON,
+              text_width (widget, on));
+}
+
+/* A patient name of 26 characters, more than most, fits; a longer one is
+ * cut at its end. */
+static int
+name_width (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+  int width = 26 * pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE;
+
+  pango_font_metrics_unref (metrics);
+  return width;
+}
+
+/* @width: the column's width in pixels, or 0 to share the rest of the
+ * row (the requester's column, whose end may be cut); the columns that
+ * decide what to work on next are as wide as their longest text. */
 static void
 add_column (CstRequestListPage *self,
             const char         *title,
             const char         *property,
+            const char         *secondary,
             GtkSorter          *sorter,
             int                 width)
 {
@@ -449,6 +542,7 @@ add_column (CstRequestListPage *self,
   if (property != NULL)
     {
       g_object_set_data (G_OBJECT (factory), "property", (gpointer) property);
+      g_object_set_data (G_OBJECT (factory), "secondary", (gpointer) secondary);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), NULL);
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_label_cb), NULL);
@@ -463,24 +557,37 @@ add_column (CstRequestListPage *self,
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_column_set_expand (column, width == 0);
   if (width > 0)
-    gtk_column_view_column_set_fixed_width (column, scale_with_text (GTK_WIDGET (self), width));
+    gtk_column_view_column_set_fixed_width (column, width + CELL_PADDING);
   if (sorter != NULL)
     gtk_column_view_column_set_sorter (column, sorter);
   g_clear_object (&sorter);
   gtk_column_view_append_column (self->column_view, column);
 }
 
+/* Sized so that on a 1280-pixel screen, beside the request view, the
+ * reference, the patient's name, the due text and the status show whole
+ * (tests/gui/test-list-layout.c); the MRN and the requester's kind go
+ * under the names rather than in columns of their own. */
 static void
 build_columns (CstRequestListPage *self)
 {
-  add_column (self, _("Reference"), "reference", sorter_for ("reference", G_TYPE_STRING), 150);
-  add_column (self, _("Patient"), "patient-name", sorter_for ("patient-name", G_TYPE_STRING), 0);
-  add_column (self, _("MRN"), "patient-mrn", sorter_for ("patient-mrn", G_TYPE_STRING), 120);
-  add_column (self, _("Requester"), "requester-name", sorter_for ("requester-name", G_TYPE_STRING), 0);
-  add_column (self, _("Kind"), "requester-kind-label", sorter_for ("requester-kind", G_TYPE_ENUM), 110);
-  add_column (self, _("Received"), "received-label", sorter_for ("received-iso", G_TYPE_STRING), 100);
-  add_column (self, _("Due"), NULL, sorter_for ("due-iso", G_TYPE_STRING), 150);
-  add_column (self, _("Status"), "status-label", sorter_for ("status", G_TYPE_ENUM), 120);
+  GtkWidget *widget = GTK_WIDGET (self);
+  GDate sample;
+  g_autofree char *date = NULL;
+
+  g_date_set_dmy (&sample, 28, G_DATE_DECEMBER, 2088);
+  date = cst_locale_format_date (&sample);
+  add_column (self, _("Reference"), "reference", NULL, sorter_for ("reference", G_TYPE_STRING),
+              text_width (widget, "ROI-8888-888888"));
+  add_column (self, _("Patient"), "patient-name", "patient-mrn",
+              sorter_for ("patient-name", G_TYPE_STRING), name_width (widget));
+  add_column (self, _("Requester"), "requester-name", "requester-kind-label",
+              sorter_for ("requester-name", G_TYPE_STRING), 0);
+  add_column (self, _("Received"), "received-label", NULL, sorter_for ("received-iso", G_TYPE_STRING),
+              text_width (widget, date));
+  add_column (self, _("Due"), NULL, NULL, sorter_for ("due-iso", G_TYPE_STRING), widest_due (widget));
+  add_column (self, _("Status"), "status-label", NULL, sorter_for ("status", G_TYPE_ENUM),
+              widest_status (widget));
 }
 
 static void
