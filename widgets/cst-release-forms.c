@@ -674,6 +674,8 @@ cst_release_forms_confirm_release (CstReleaseForms *self)
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 480);
+  /* Wider than a plain question: the forms' titles and choices are long. */
+  gtk_widget_set_size_request (scroller, 480, -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->release_box);
   adw_message_dialog_set_extra_child (self->release_dialog, scroller);
   adw_message_dialog_add_responses (self->release_dialog, "cancel", _("_Cancel"),
