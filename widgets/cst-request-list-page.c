@@ -493,6 +493,16 @@ widest_status (GtkWidget *widget)
   return widest;
 }
 
+/* A date as wide as the locale writes any: two-digit day and month. */
+static char *
+dup_widest_date (void)
+{
+  GDate sample;
+
+  g_date_set_dmy (&sample, 28, G_DATE_DECEMBER, 2088);
+  return cst_locale_format_date (&sample);
+}
+
 /* The longest words the due badge writes in the list: overdue by three
  * digits of days, or a date. */
 static int
@@ -501,13 +511,9 @@ widest_due (GtkWidget *widget)
   g_autofree char *overdue = g_strdup_printf (g_dngettext (NULL, "Overdue by %d day",
                                                            "Overdue by %d days", 888), 888);
   g_autofree char *soon = g_strdup_printf (g_dngettext (NULL, "Due in %d day", "Due in %d days", 5), 5);
-  GDate sample;
-  g_autofree char *date = NULL, *on = NULL;
-
-  g_date_set_dmy (&sample, 28, G_DATE_DECEMBER, 2088);
-  date = cst_locale_format_date (&sample);
+  g_autofree char *date = dup_widest_date ();
   /* TRANSLATORS: %s is a date */
-  on = g_strdup_printf (_("Due %s"), date);
+  g_autofree char *on = g_strdup_printf (_("Due %s"), date);
   return MAX (MAX (text_width (widget, overdue), text_width (widget, soon)) + BADGE_ICON,
               text_width (widget, on));
 }
@@ -572,11 +578,8 @@ static void
 build_columns (CstRequestListPage *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
-  GDate sample;
-  g_autofree char *date = NULL;
+  g_autofree char *date = dup_widest_date ();
 
-  g_date_set_dmy (&sample, 28, G_DATE_DECEMBER, 2088);
-  date = cst_locale_format_date (&sample);
   add_column (self, _("Reference"), "reference", NULL, sorter_for ("reference", G_TYPE_STRING),
               text_width (widget, "ROI-8888-888888"));
   add_column (self, _("Patient"), "patient-name", "patient-mrn",

@@ -54,21 +54,6 @@ iterate_for (guint ms)
     g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The rows of the column view on screen: its row widgets, whose children
  * are the cells in column order. */
 static void
@@ -107,7 +92,7 @@ check_cell (GtkWidget  *cell,
             const char *column,
             GString    *problems)
 {
-  GtkWidget *label = GTK_IS_LABEL (cell) ? cell : find_descendant (cell, GTK_TYPE_LABEL);
+  GtkWidget *label = cst_test_gui_find_descendant (cell, GTK_TYPE_LABEL);
   int natural = 0;
 
   g_assert_nonnull (label);
@@ -125,7 +110,7 @@ check_cell (GtkWidget  *cell,
 static void
 test_nothing_cut (Fixture *f, gconstpointer data)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
+  GtkColumnView *view = GTK_COLUMN_VIEW (cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
   GListModel *columns = gtk_column_view_get_columns (view);
   const char *checked[] = { "Patient", "Due", "Status" };
   const CstListScope scopes[] = { CST_LIST_SCOPE_OPEN, CST_LIST_SCOPE_OVERDUE, CST_LIST_SCOPE_ALL };

@@ -39,27 +39,12 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->store);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The request whose row the list's selection model has selected: what
  * the clerk sees highlighted, not only what the page reports. */
 static CstRequest *
 highlighted (Fixture *f)
 {
-  GtkColumnView *view = GTK_COLUMN_VIEW (find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
+  GtkColumnView *view = GTK_COLUMN_VIEW (cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
 
   return gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (gtk_column_view_get_model (view)));
 }
@@ -109,7 +94,7 @@ test_report_row_while_searching (Fixture *f, gconstpointer data)
 {
   g_autoptr(CstRequest) before = open_request (f, 0);
   g_autoptr(CstRequest) wanted = NULL;
-  CstReportsPage *reports = CST_REPORTS_PAGE (find_descendant (GTK_WIDGET (f->window), CST_TYPE_REPORTS_PAGE));
+  CstReportsPage *reports = CST_REPORTS_PAGE (cst_test_gui_find_descendant (GTK_WIDGET (f->window), CST_TYPE_REPORTS_PAGE));
   guint n = g_list_model_get_n_items (G_LIST_MODEL (f->store));
 
   /* A closed request, which the "Open" scope leaves out as well. */
