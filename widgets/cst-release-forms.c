@@ -59,22 +59,8 @@ struct _CstReleaseForms
   guint          pending;
   guint          n_withheld;
   GPtrArray     *recorded;     /* of CstWithholding, as last read */
-  GPtrArray     *to_withhold;  /* of Withheld: added, not yet recorded */
+  GPtrArray     *to_withhold;  /* of CstWithholding: added, not yet recorded */
 };
-
-/* A withholding the clerk added in the release dialog. */
-typedef struct
-{
-  CstWithheldReason  reason;
-  char              *description;
-} Withheld;
-
-static void
-withheld_free (Withheld *withheld)
-{
-  g_free (withheld->description);
-  g_free (withheld);
-}
 
 G_DEFINE_FINAL_TYPE (CstReleaseForms, cst_release_forms, GTK_TYPE_WIDGET)
 
@@ -102,7 +88,7 @@ typedef struct
   GStrv              systems, locations;
   GDate              from, to, pickup_on;
   char              *text;      /* the no-records reason */
-  GPtrArray         *withheld;  /* of Withheld */
+  GPtrArray         *withheld;  /* of CstWithholding */
   gboolean           record_delivery;
   CstRecordFormat    produced_format;
   CstDeliveryMethod  delivery;
@@ -160,29 +146,19 @@ record_for_release (PGconn   *conn,
                     FormJob  *job,
                     GError  **error)
 {
-  CstDelivery delivery = { 0 };
-  gboolean ok = TRUE;
+  CstDelivery delivery = {
+    .produced_format = job->produced_format,
+    .format_name = nonblank (job->format_name),
+    .mismatch_reason = nonblank (job->mismatch),
+    .delivery = job->delivery,
+    .tracking_number = nonblank (job->tracking),
+    .email_message_id = nonblank (job->message_id),
+    .pickup_signed_by = nonblank (job->pickup_by),
+    .pickup_signed_on = g_date_valid (&job->pickup_on) ? &job->pickup_on : NULL,
+  };
 
-  if (!cst_db_begin (conn, error))
-    return FALSE;
-  for (guint i = 0; ok && i < job->withheld->len; i++)
-    {
-      Withheld *withheld = g_ptr_array_index (job->withheld, i);
-      ok = cst_withholding_record (conn, job->request, withheld->reason, withheld->description, error);
-    }
-  if (ok && job->record_delivery)
-    {
-      delivery.produced_format = job->produced_format;
-      delivery.format_name = nonblank (job->format_name);
-      delivery.mismatch_reason = nonblank (job->mismatch);
-      delivery.delivery = job->delivery;
-      delivery.tracking_number = nonblank (job->tracking);
-      delivery.email_message_id = nonblank (job->message_id);
-      delivery.pickup_signed_by = nonblank (job->pickup_by);
-      delivery.pickup_signed_on = g_date_valid (&job->pickup_on) ? &job->pickup_on : NULL;
-      ok = cst_delivery_record (conn, job->request, &delivery, error);
-    }
-  return cst_db_end (conn, ok, error);
+  return cst_release_record_particulars (conn, job->request, job->withheld,
+                                         job->record_delivery ? &delivery : NULL, error);
 }
 
 static gboolean
@@ -286,7 +262,7 @@ show_withholdings (CstReleaseForms *self)
     }
   for (guint i = 0; i < self->to_withhold->len; i++)
     {
-      Withheld *w = g_ptr_array_index (self->to_withhold, i);
+      CstWithholding *w = g_ptr_array_index (self->to_withhold, i);
       g_autofree char *subtitle = g_strdup_printf (_("%s · recorded when you release"), w->description);
 
       gtk_list_box_append (self->withheld_box, withholding_row (w->reason, subtitle));
@@ -572,11 +548,11 @@ update_release_response (CstReleaseForms *self)
 static gboolean
 queue_withholding (CstReleaseForms *self)
 {
-  Withheld *withheld;
+  CstWithholding *withheld;
 
   if (!row_filled (self->withheld_description_row))
     return FALSE;
-  withheld = g_new0 (Withheld, 1);
+  withheld = g_new0 (CstWithholding, 1);
   withheld->reason = adw_combo_row_get_selected (self->reason_row);
   withheld->description = entry_text (self->withheld_description_row);
   g_ptr_array_add (self->to_withhold, withheld);
@@ -609,11 +585,12 @@ record_for_release_and_confirm (CstReleaseForms *self)
       form_job_free (job);
       return;
     }
-  job->withheld = g_ptr_array_new_with_free_func ((GDestroyNotify) withheld_free);
+  /* The job owns a copy: the list stays for another try if refused. */
+  job->withheld = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_withholding_free);
   for (guint i = 0; i < self->to_withhold->len; i++)
     {
-      Withheld *pending = g_ptr_array_index (self->to_withhold, i);
-      Withheld *copy = g_new0 (Withheld, 1);
+      CstWithholding *pending = g_ptr_array_index (self->to_withhold, i);
+      CstWithholding *copy = g_new0 (CstWithholding, 1);
 
       copy->reason = pending->reason;
       copy->description = g_strdup (pending->description);
@@ -822,7 +799,7 @@ cst_release_forms_init (CstReleaseForms *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->to_withhold = g_ptr_array_new_with_free_func ((GDestroyNotify) withheld_free);
+  self->to_withhold = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_withholding_free);
   /* Release is offered once the delivery proof is complete. */
   delivery_entries[0] = self->mismatch_row;
   delivery_entries[1] = self->tracking_row;
