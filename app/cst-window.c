@@ -27,6 +27,7 @@ struct _CstWindow
 
   AdwToastOverlay     *toast_overlay;
   AdwViewSwitcherTitle *window_title;
+  GtkLabel            *counts_label;
   AdwViewStack        *view_stack;
   GtkStack            *main_stack;
   AdwStatusPage       *loading_page;
@@ -42,6 +43,8 @@ struct _CstWindow
   CstRequestStore     *store;
   GSettings           *settings;
   guint                counts_idle_id;
+  guint                focus_detail_id;
+  guint                focus_detail_tries;
   guint                lock_check_id;
   gint64               last_activity;
   gboolean             locked;
@@ -55,6 +58,9 @@ struct _CstWindow
 
 G_DEFINE_FINAL_TYPE (CstWindow, cst_window, ADW_TYPE_APPLICATION_WINDOW)
 
+/* The header says how many open requests are overdue and due soon, in
+ * words, beside the view switcher (a switcher title's subtitle would only
+ * show in a narrow window). */
 static void
 update_counts (CstWindow *self)
 {
@@ -64,9 +70,9 @@ update_counts (CstWindow *self)
                                                    overdue);
   g_autofree char *soon_text = g_strdup_printf (g_dngettext (NULL, "%u due soon", "%u due soon", soon),
                                                 soon);
-  g_autofree char *subtitle = g_strdup_printf ("%s · %s", overdue_text, soon_text);
+  g_autofree char *counts = g_strdup_printf ("%s · %s", overdue_text, soon_text);
 
-  adw_view_switcher_title_set_subtitle (self->window_title, subtitle);
+  gtk_label_set_label (self->counts_label, counts);
 }
 
 static gboolean
@@ -108,6 +114,34 @@ static void
 selected_changed_cb (CstWindow *self)
 {
   cst_request_detail_set_request (self->detail, cst_request_list_page_get_selected (self->list_page));
+}
+
+/* Gives the request's form the keyboard once it shows (its details may
+ * still be on their way from the server), for at most three seconds. */
+static gboolean
+focus_detail_cb (gpointer user_data)
+{
+  CstWindow *self = user_data;
+
+  if (gtk_widget_child_focus (GTK_WIDGET (self->detail), GTK_DIR_TAB_FORWARD) ||
+      ++self->focus_detail_tries >= 60)
+    {
+      self->focus_detail_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Enter (or a double click) on a row opens the request: it is selected
+ * and the keyboard goes on into its form. */
+static void
+list_activated_cb (CstWindow  *self,
+                   CstRequest *request)
+{
+  cst_request_list_page_select (self->list_page, request);
+  self->focus_detail_tries = 0;
+  if (self->focus_detail_id == 0 && focus_detail_cb (self))
+    self->focus_detail_id = g_timeout_add (50, focus_detail_cb, self);
 }
 
 static void
@@ -430,6 +464,7 @@ cst_window_dispose (GObject *object)
   CstWindow *self = CST_WINDOW (object);
 
   g_clear_handle_id (&self->counts_idle_id, g_source_remove);
+  g_clear_handle_id (&self->focus_detail_id, g_source_remove);
   g_clear_handle_id (&self->lock_check_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
@@ -462,6 +497,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CstWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, counts_label);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, loading_page);
@@ -474,6 +510,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstWindow, unlock_entry);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, unlock_error);
   gtk_widget_class_bind_template_callback (widget_class, selected_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, list_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, reports_open_request_cb);
   gtk_widget_class_bind_template_callback (widget_class, unlock_activated_cb);
   gtk_widget_class_install_action (widget_class, "win.unlock", NULL, unlock_action);
@@ -582,6 +619,13 @@ GtkWidget *
 cst_window_get_list_page (CstWindow *self)
 {
   return GTK_WIDGET (self->list_page);
+}
+
+/* The header's count of overdue and due-soon requests. */
+GtkWidget *
+cst_window_get_counts_label (CstWindow *self)
+{
+  return GTK_WIDGET (self->counts_label);
 }
 
 GtkWidget *

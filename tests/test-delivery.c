@@ -1,5 +1,6 @@
 /* test-delivery.c — the produced format must match the requested one or
- * carry the agreed reason; each delivery carries its proof. */
+ * carry the agreed reason; each delivery carries its proof; a release's
+ * withholdings and proof are recorded all or nothing. */
 #include "config.h"
 
 #include "cst-test-db.h"
@@ -79,6 +80,52 @@ test_read_back (void)
   g_assert_nonnull (proof->recorded_at);
 }
 
+static guint
+n_withheld (PGconn     *conn,
+            CstRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) withheld = cst_withholding_list (conn, request, &error);
+
+  g_assert_no_error (error);
+  return withheld->len;
+}
+
+/* What a release records besides the disclosure goes in together: a
+ * delivery proof the database refuses takes the withholdings with it. */
+static void
+test_release_particulars (void)
+{
+  g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (info, NULL);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DLV-4");
+  g_autoptr(GPtrArray) withheld = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_withholding_free);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstDeliveryProof) proof = NULL;
+  CstWithholding notes = { CST_WITHHELD_PSYCHOTHERAPY_NOTES, g_strdup ("Psychotherapy notes"), NULL };
+  /* Paper where electronic was asked, and no agreed reason: refused. */
+  CstDelivery paper = { .produced_format = CST_FORMAT_PAPER, .delivery = CST_DELIVERY_PORTAL };
+
+  g_ptr_array_add (withheld, g_memdup2 (&notes, sizeof notes));
+  g_assert_false (cst_release_record_particulars (conn, request, withheld, &paper, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpuint (n_withheld (conn, request), ==, 0);
+  g_assert_null (cst_delivery_get (conn, cst_request_get_id (request), &error));
+  g_assert_no_error (error);
+
+  paper.mismatch_reason = "Requester asked for paper at the desk";
+  g_assert_true (cst_release_record_particulars (conn, request, withheld, &paper, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_withheld (conn, request), ==, 1);
+  proof = cst_delivery_get (conn, cst_request_get_id (request), &error);
+  g_assert_nonnull (proof);
+  /* With the proof on record, only withholdings. */
+  g_assert_true (cst_release_record_particulars (conn, request, withheld, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_withheld (conn, request), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -88,6 +135,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add_func ("/delivery/format-and-proof", test_format_and_proof);
   g_test_add_func ("/delivery/read-back", test_read_back);
+  g_test_add_func ("/delivery/release-particulars", test_release_particulars);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -178,6 +178,19 @@ test_matches (void)
   g_assert_true (cst_request_matches (request, q3));
   g_assert_true (cst_request_matches (request, ""));
   g_assert_false (cst_request_matches (request, "smith"));
+  /* The name as the list writes it ("Family, Given"), or given first. */
+  {
+    g_autofree char *listed = cst_request_dup_patient_name (request);
+    g_autofree char *folded = g_utf8_casefold (listed, -1);
+    g_autofree char *given_first = g_utf8_casefold ("José Núñez", -1);
+    g_autofree char *wrong = g_utf8_casefold ("Núñez, Maria", -1);
+
+    g_assert_cmpstr (listed, ==, "Núñez, José");
+    g_assert_true (cst_request_matches (request, folded));
+    g_assert_true (cst_request_matches (request, given_first));
+    g_assert_false (cst_request_matches (request, wrong));
+    g_assert_true (cst_request_matches (request, " , "));
+  }
   /* The cached key follows edits. */
   g_object_set (request, "patient-family-name", "Smith", NULL);
   g_assert_true (cst_request_matches (request, "smith"));

@@ -381,7 +381,8 @@ adjust_clicked_cb (CstFeeQuotePanel *self)
     }
 }
 
-/* What "Issue Invoice" does; FALSE when there is nothing to issue. */
+/* Issues the invoice at once (what "Issue Invoice" does once confirmed);
+ * FALSE when there is nothing to issue. */
 gboolean
 cst_fee_quote_panel_issue_invoice (CstFeeQuotePanel *self)
 {
@@ -393,9 +394,52 @@ cst_fee_quote_panel_issue_invoice (CstFeeQuotePanel *self)
 }
 
 static void
+issue_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   CstFeeQuotePanel *self)
+{
+  if (g_str_equal (response, "issue"))
+    cst_fee_quote_panel_issue_invoice (self);
+}
+
+/**
+ * cst_fee_quote_panel_ask_issue_invoice:
+ *
+ * What the Issue Invoice button does: an issued invoice never changes, so
+ * it asks first, with the amount; Cancel leaves everything as it was.
+ *
+ * Returns: (transfer none) (nullable): the presented dialog, or NULL when
+ *   there is nothing to issue
+ */
+GtkWindow *
+cst_fee_quote_panel_ask_issue_invoice (CstFeeQuotePanel *self)
+{
+  g_autofree char *total = NULL, *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->quote == NULL || self->invoice_total >= 0 || self->request_id == 0)
+    return NULL;
+  total = cst_locale_format_money (cst_fee_quote_get_total_cents (self->quote));
+  /* Translators: %s is the invoice's total. */
+  body = g_strdup_printf (_("The invoice will be for %s, line by line as quoted. An issued invoice "
+                            "never changes: a later correction is a separate adjustment invoice "
+                            "with its reason."), total);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Issue the Invoice?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "issue", _("_Issue Invoice"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "issue", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (issue_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
 issue_clicked_cb (CstFeeQuotePanel *self)
 {
-  cst_fee_quote_panel_issue_invoice (self);
+  cst_fee_quote_panel_ask_issue_invoice (self);
 }
 
 static void

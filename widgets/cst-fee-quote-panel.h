@@ -16,6 +16,7 @@ void         cst_fee_quote_panel_set_request    (CstFeeQuotePanel *self,
 CstFeeQuote *cst_fee_quote_panel_get_quote      (CstFeeQuotePanel *self);
 gint64       cst_fee_quote_panel_get_invoice_total (CstFeeQuotePanel *self);
 gboolean     cst_fee_quote_panel_issue_invoice  (CstFeeQuotePanel *self);
+GtkWindow   *cst_fee_quote_panel_ask_issue_invoice (CstFeeQuotePanel *self);
 gboolean     cst_fee_quote_panel_adjust_invoice (CstFeeQuotePanel *self,
                                                  const char       *amount,
                                                  const char       *reason);

@@ -10,6 +10,13 @@
  * The database enforces each rule (migrations 0043, 0046, 0047); the forms
  * send the clerk's entries on the connection's worker thread and show the
  * database's answer.
+ *
+ * Releasing cannot be undone (a disclosure is recorded and the request
+ * closes), so Release asks first, in one dialog that also gathers what the
+ * release records: what was withheld, and the format and delivery proof.
+ * Confirmed, they are stored in one transaction and then
+ * ::release-confirmed lets the request view release; cancelled, nothing is
+ * sent.
  */
 #define G_LOG_DOMAIN "cst-release-forms"
 
@@ -39,9 +46,11 @@ struct _CstReleaseForms
   AdwEntryRow   *message_id_row;
   AdwEntryRow   *pickup_by_row;
   AdwEntryRow   *pickup_on_row;
-  AdwActionRow  *record_delivery_row;
   GtkLabel      *message_label;
   GtkLabel      *delivery_label;
+  GtkWidget     *release_box;
+  GtkLabel      *release_message_label;
+  AdwMessageDialog *release_dialog;   /* while Release is being confirmed */
 
   CstConnection *connection;
   CstRequest    *request;
@@ -49,12 +58,15 @@ struct _CstReleaseForms
   guint          epoch;
   guint          pending;
   guint          n_withheld;
+  GPtrArray     *recorded;     /* of CstWithholding, as last read */
+  GPtrArray     *to_withhold;  /* of CstWithholding: added, not yet recorded */
 };
 
 G_DEFINE_FINAL_TYPE (CstReleaseForms, cst_release_forms, GTK_TYPE_WIDGET)
 
 enum {
   REQUEST_CHANGED,
+  RELEASE_CONFIRMED,
   N_SIGNALS
 };
 
@@ -66,8 +78,7 @@ typedef enum
   OP_SEARCH,
   OP_SIGN_OFF,
   OP_ANSWER,
-  OP_WITHHOLD,
-  OP_DELIVERY,
+  OP_RELEASE_RECORDS,   /* the release dialog's withholdings and delivery proof */
 } Op;
 
 typedef struct
@@ -76,8 +87,9 @@ typedef struct
   CstRequest        *request;   /* a private copy */
   GStrv              systems, locations;
   GDate              from, to, pickup_on;
-  CstWithheldReason  reason;
-  char              *text;      /* withholding description, or the no-records reason */
+  char              *text;      /* the no-records reason */
+  GPtrArray         *withheld;  /* of CstWithholding */
+  gboolean           record_delivery;
   CstRecordFormat    produced_format;
   CstDeliveryMethod  delivery;
   char              *format_name, *mismatch, *tracking, *message_id, *pickup_by;
@@ -90,6 +102,7 @@ typedef struct
   GPtrArray  *withholdings;
   CstRequest *answered;
   char       *done;        /* what the operation did, in words */
+  gboolean    released_records;  /* OP_RELEASE_RECORDS succeeded */
 } FormState;
 
 static void
@@ -99,6 +112,7 @@ form_job_free (FormJob *job)
   g_strfreev (job->systems);
   g_strfreev (job->locations);
   g_free (job->text);
+  g_clear_pointer (&job->withheld, g_ptr_array_unref);
   g_free (job->format_name);
   g_free (job->mismatch);
   g_free (job->tracking);
@@ -126,14 +140,33 @@ nonblank (const char *text)
   return cst_input_is_blank (text) ? NULL : text;
 }
 
+/* What the release dialog gathered, all or nothing. */
+static gboolean
+record_for_release (PGconn   *conn,
+                    FormJob  *job,
+                    GError  **error)
+{
+  CstDelivery delivery = {
+    .produced_format = job->produced_format,
+    .format_name = nonblank (job->format_name),
+    .mismatch_reason = nonblank (job->mismatch),
+    .delivery = job->delivery,
+    .tracking_number = nonblank (job->tracking),
+    .email_message_id = nonblank (job->message_id),
+    .pickup_signed_by = nonblank (job->pickup_by),
+    .pickup_signed_on = g_date_valid (&job->pickup_on) ? &job->pickup_on : NULL,
+  };
+
+  return cst_release_record_particulars (conn, job->request, job->withheld,
+                                         job->record_delivery ? &delivery : NULL, error);
+}
+
 static gboolean
 run_op (PGconn     *conn,
         FormJob    *job,
         FormState  *state,
         GError    **error)
 {
-  CstDelivery delivery = { 0 };
-
   switch (job->op)
     {
     case OP_SEARCH:
@@ -149,20 +182,9 @@ run_op (PGconn     *conn,
       state->done = g_strdup (_("Answered: no records found."));
       state->answered = cst_no_records_answer (conn, job->request, job->text, error);
       return state->answered != NULL;
-    case OP_WITHHOLD:
-      state->done = g_strdup (_("Withholding recorded."));
-      return cst_withholding_record (conn, job->request, job->reason, job->text, error);
-    case OP_DELIVERY:
-      state->done = g_strdup (_("Format and delivery proof recorded."));
-      delivery.produced_format = job->produced_format;
-      delivery.format_name = nonblank (job->format_name);
-      delivery.mismatch_reason = nonblank (job->mismatch);
-      delivery.delivery = job->delivery;
-      delivery.tracking_number = nonblank (job->tracking);
-      delivery.email_message_id = nonblank (job->message_id);
-      delivery.pickup_signed_by = nonblank (job->pickup_by);
-      delivery.pickup_signed_on = g_date_valid (&job->pickup_on) ? &job->pickup_on : NULL;
-      return cst_delivery_record (conn, job->request, &delivery, error);
+    case OP_RELEASE_RECORDS:
+      state->released_records = record_for_release (conn, job, error);
+      return state->released_records;
     case OP_LOAD:
     default:
       return TRUE;
@@ -210,26 +232,43 @@ show_message (CstReleaseForms *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self->message_label), "error");
 }
 
-static void
-show_withholdings (CstReleaseForms *self,
-                   GPtrArray       *withholdings)
+static GtkWidget *
+withholding_row (CstWithheldReason  reason,
+                 const char        *subtitle)
 {
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cst_withheld_reason_get_label (reason));
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+/* What is on record, then what the clerk added for this release. */
+static void
+show_withholdings (CstReleaseForms *self)
+{
+  guint n_recorded = self->recorded ? self->recorded->len : 0;
+
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self->withheld_box)));)
     gtk_list_box_remove (self->withheld_box, child);
-  for (guint i = 0; i < withholdings->len; i++)
+  for (guint i = 0; i < n_recorded; i++)
     {
-      CstWithholding *w = g_ptr_array_index (withholdings, i);
-      GtkWidget *row = adw_action_row_new ();
+      CstWithholding *w = g_ptr_array_index (self->recorded, i);
       g_autofree char *subtitle = g_strdup_printf (_("%s · recorded by %s"), w->description,
                                                    w->recorded_by);
 
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cst_withheld_reason_get_label (w->reason));
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      gtk_list_box_append (self->withheld_box, row);
+      gtk_list_box_append (self->withheld_box, withholding_row (w->reason, subtitle));
     }
-  self->n_withheld = withholdings->len;
-  gtk_widget_set_visible (GTK_WIDGET (self->withheld_box), withholdings->len > 0);
+  for (guint i = 0; i < self->to_withhold->len; i++)
+    {
+      CstWithholding *w = g_ptr_array_index (self->to_withhold, i);
+      g_autofree char *subtitle = g_strdup_printf (_("%s · recorded when you release"), w->description);
+
+      gtk_list_box_append (self->withheld_box, withholding_row (w->reason, subtitle));
+    }
+  self->n_withheld = n_recorded;
+  gtk_widget_set_visible (GTK_WIDGET (self->withheld_box), n_recorded + self->to_withhold->len > 0);
 }
 
 /* The recorded search with who searched and, once given, who signed off:
@@ -300,8 +339,7 @@ show_delivery (CstReleaseForms        *self,
   GtkWidget *inputs[] = { GTK_WIDGET (self->produced_format_row), GTK_WIDGET (self->format_name_row),
                           GTK_WIDGET (self->delivery_row), GTK_WIDGET (self->mismatch_row),
                           GTK_WIDGET (self->tracking_row), GTK_WIDGET (self->message_id_row),
-                          GTK_WIDGET (self->pickup_by_row), GTK_WIDGET (self->pickup_on_row),
-                          GTK_WIDGET (self->record_delivery_row) };
+                          GTK_WIDGET (self->pickup_by_row), GTK_WIDGET (self->pickup_on_row) };
 
   gtk_label_set_label (self->delivery_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->delivery_label), text != NULL);
@@ -309,13 +347,13 @@ show_delivery (CstReleaseForms        *self,
    * form gives way to what was recorded instead of inviting a second. */
   for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
     gtk_widget_set_visible (inputs[i], proof == NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "release.record-delivery", proof == NULL);
 }
 
 typedef struct
 {
   CstReleaseForms *self;
   guint            epoch;
+  Op               op;
 } CallData;
 
 static void
@@ -328,6 +366,7 @@ form_done_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(FormState) state = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
   gboolean current = call->epoch == self->epoch;
+  Op op = call->op;
 
   g_free (call);
   if (!current)
@@ -336,17 +375,30 @@ form_done_cb (GObject      *object,
   if (state == NULL)
     {
       show_message (self, error->message, TRUE);
+      /* Said again in the dialog when the clerk presses Release again. */
+      if (op == OP_RELEASE_RECORDS)
+        {
+          gtk_label_set_label (self->release_message_label, error->message);
+          gtk_widget_set_visible (GTK_WIDGET (self->release_message_label), TRUE);
+        }
       return;
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->release_message_label), FALSE);
   show_message (self, state->done, FALSE);
   {
     g_autofree char *search = describe_search (state->search);
     gtk_label_set_label (self->no_records_label, search);
   }
   show_delivery (self, state->proof);
-  show_withholdings (self, state->withholdings);
+  g_clear_pointer (&self->recorded, g_ptr_array_unref);
+  self->recorded = g_ptr_array_ref (state->withholdings);
+  if (state->released_records)
+    g_ptr_array_set_size (self->to_withhold, 0);
+  show_withholdings (self);
   if (state->answered != NULL)
     g_signal_emit (self, signals[REQUEST_CHANGED], 0);
+  if (state->released_records)
+    g_signal_emit (self, signals[RELEASE_CONFIRMED], 0);
 }
 
 static void
@@ -358,6 +410,7 @@ run_job (CstReleaseForms *self,
   job->request = cst_request_copy (self->request);
   call->self = g_object_ref (self);
   call->epoch = self->epoch;
+  call->op = job->op;
   self->pending++;
   cst_connection_run_async (self->connection, form_in_thread, job, (GDestroyNotify) form_job_free,
                             (GDestroyNotify) form_state_free, self->cancellable, form_done_cb, call);
@@ -434,33 +487,114 @@ form_action (GtkWidget  *widget,
       run_job (self, new_job (OP_SIGN_OFF));
       return;
     }
-  if (g_str_equal (action_name, "release.record-withholding"))
-    {
-      job = new_job (OP_WITHHOLD);
-      job->reason = adw_combo_row_get_selected (self->reason_row);
-      job->text = entry_text (self->withheld_description_row);
-      run_job (self, job);
-      return;
-    }
-  if (g_str_equal (action_name, "release.record-search"))
-    {
-      job = new_job (OP_SEARCH);
-      if (!read_date (self, self->from_row, &job->from) || !read_date (self, self->to_row, &job->to))
-        {
-          form_job_free (job);
-          return;
-        }
-      job->systems = split_list (self->systems_row);
-      job->locations = split_list (self->locations_row);
-      run_job (self, job);
-      return;
-    }
-  /* release.record-delivery */
-  job = new_job (OP_DELIVERY);
-  if (!read_date (self, self->pickup_on_row, &job->pickup_on))
+  /* release.record-search */
+  job = new_job (OP_SEARCH);
+  if (!read_date (self, self->from_row, &job->from) || !read_date (self, self->to_row, &job->to))
     {
       form_job_free (job);
       return;
+    }
+  job->systems = split_list (self->systems_row);
+  job->locations = split_list (self->locations_row);
+  run_job (self, job);
+}
+
+/* ---- the release dialog --------------------------------------------------- */
+
+static gboolean
+delivery_offered (CstReleaseForms *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->produced_format_row));
+}
+
+static gboolean
+row_filled (AdwEntryRow *row)
+{
+  return !cst_input_is_blank (gtk_editable_get_text (GTK_EDITABLE (row)));
+}
+
+/* Whether the delivery proof has what its method needs and, for another
+ * format or delivery than the one asked for, the reason agreed: the
+ * database's rules (0047), so Release is offered only when they hold. */
+static gboolean
+delivery_complete (CstReleaseForms *self)
+{
+  CstRecordFormat format = adw_combo_row_get_selected (self->produced_format_row);
+  CstDeliveryMethod method = adw_combo_row_get_selected (self->delivery_row);
+  int asked_format = 0, asked_delivery = 0;
+
+  if (!delivery_offered (self))
+    return TRUE;
+  g_object_get (self->request, "format", &asked_format, "delivery", &asked_delivery, NULL);
+  if ((format != (CstRecordFormat) asked_format || method != (CstDeliveryMethod) asked_delivery) &&
+      !row_filled (self->mismatch_row))
+    return FALSE;
+  switch (method)
+    {
+    case CST_DELIVERY_MAIL: return row_filled (self->tracking_row);
+    case CST_DELIVERY_SECURE_EMAIL: return row_filled (self->message_id_row);
+    case CST_DELIVERY_PICKUP: return row_filled (self->pickup_by_row) && row_filled (self->pickup_on_row);
+    default: return TRUE;
+    }
+}
+
+static void
+update_release_response (CstReleaseForms *self)
+{
+  if (self->release_dialog != NULL)
+    adw_message_dialog_set_response_enabled (self->release_dialog, "release", delivery_complete (self));
+}
+
+static gboolean
+queue_withholding (CstReleaseForms *self)
+{
+  CstWithholding *withheld;
+
+  if (!row_filled (self->withheld_description_row))
+    return FALSE;
+  withheld = g_new0 (CstWithholding, 1);
+  withheld->reason = adw_combo_row_get_selected (self->reason_row);
+  withheld->description = entry_text (self->withheld_description_row);
+  g_ptr_array_add (self->to_withhold, withheld);
+  gtk_editable_set_text (GTK_EDITABLE (self->withheld_description_row), "");
+  return TRUE;
+}
+
+static void
+add_withholding_cb (CstReleaseForms *self)
+{
+  if (queue_withholding (self))
+    show_withholdings (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->withheld_description_row));
+}
+
+/* Stores what the dialog gathered; ::release-confirmed follows once the
+ * database has it. */
+static void
+record_for_release_and_confirm (CstReleaseForms *self)
+{
+  FormJob *job = new_job (OP_RELEASE_RECORDS);
+
+  queue_withholding (self);
+  show_withholdings (self);
+  job->record_delivery = delivery_offered (self);
+  if (job->record_delivery && !read_date (self, self->pickup_on_row, &job->pickup_on))
+    {
+      gtk_label_set_label (self->release_message_label, cst_release_forms_get_message (self));
+      gtk_widget_set_visible (GTK_WIDGET (self->release_message_label), TRUE);
+      form_job_free (job);
+      return;
+    }
+  /* The job owns a copy: the list stays for another try if refused. */
+  job->withheld = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_withholding_free);
+  for (guint i = 0; i < self->to_withhold->len; i++)
+    {
+      CstWithholding *pending = g_ptr_array_index (self->to_withhold, i);
+      CstWithholding *copy = g_new0 (CstWithholding, 1);
+
+      copy->reason = pending->reason;
+      copy->description = g_strdup (pending->description);
+      g_ptr_array_add (job->withheld, copy);
     }
   job->produced_format = adw_combo_row_get_selected (self->produced_format_row);
   job->delivery = adw_combo_row_get_selected (self->delivery_row);
@@ -470,6 +604,67 @@ form_action (GtkWidget  *widget,
   job->message_id = entry_text (self->message_id_row);
   job->pickup_by = entry_text (self->pickup_by_row);
   run_job (self, job);
+}
+
+static void
+release_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CstReleaseForms  *self)
+{
+  GtkWidget *scroller = adw_message_dialog_get_extra_child (dialog);
+
+  /* The forms outlive the dialog: what was typed stays for next time. */
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), NULL);
+  self->release_dialog = NULL;
+  if (g_str_equal (response, "release") && self->request != NULL && self->connection != NULL)
+    record_for_release_and_confirm (self);
+}
+
+/**
+ * cst_release_forms_confirm_release:
+ *
+ * What Release does: asks whether to release the request, saying what
+ * cannot be undone, and gathers what the release records (withholdings,
+ * format and delivery proof).  Cancel changes nothing; Release stores them
+ * and emits ::release-confirmed.
+ *
+ * Returns: (transfer none) (nullable): the dialog, presented
+ */
+GtkWindow *
+cst_release_forms_confirm_release (CstReleaseForms *self)
+{
+  GtkWidget *scroller;
+  g_autofree char *heading = NULL;
+
+  g_return_val_if_fail (CST_IS_RELEASE_FORMS (self), NULL);
+
+  if (self->request == NULL || self->connection == NULL || self->release_dialog != NULL)
+    return self->release_dialog ? GTK_WINDOW (self->release_dialog) : NULL;
+  /* Translators: %s is the request's reference. */
+  heading = g_strdup_printf (_("Release %s?"), cst_request_get_reference (self->request));
+  self->release_dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (
+    GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), heading,
+    _("Releasing records a disclosure in the patient's accounting of disclosures, makes the cover "
+      "letter and the invoice, and closes the request. It cannot be undone: check what is withheld "
+      "and how the records go out.")));
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 480);
+  /* Wider than a plain question: the forms' titles and choices are long. */
+  gtk_widget_set_size_request (scroller, 480, -1);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->release_box);
+  adw_message_dialog_set_extra_child (self->release_dialog, scroller);
+  adw_message_dialog_add_responses (self->release_dialog, "cancel", _("_Cancel"),
+                                    "release", _("_Release"), NULL);
+  adw_message_dialog_set_response_appearance (self->release_dialog, "release", ADW_RESPONSE_DESTRUCTIVE);
+  /* Enter does not release by accident. */
+  adw_message_dialog_set_default_response (self->release_dialog, "cancel");
+  adw_message_dialog_set_close_response (self->release_dialog, "cancel");
+  g_signal_connect (self->release_dialog, "response", G_CALLBACK (release_response_cb), self);
+  update_release_response (self);
+  gtk_window_present (GTK_WINDOW (self->release_dialog));
+  return GTK_WINDOW (self->release_dialog);
 }
 
 void
@@ -538,6 +733,12 @@ cst_release_forms_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   /* A job still on its way finds its widget gone and drops its answer. */
   self->epoch++;
+  if (self->release_dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->release_dialog, self);
+      gtk_window_destroy (GTK_WINDOW (self->release_dialog));
+      self->release_dialog = NULL;
+    }
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_RELEASE_FORMS);
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
@@ -545,6 +746,8 @@ cst_release_forms_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->recorded, g_ptr_array_unref);
+  g_clear_pointer (&self->to_withhold, g_ptr_array_unref);
   G_OBJECT_CLASS (cst_release_forms_parent_class)->dispose (object);
 }
 
@@ -552,8 +755,7 @@ static void
 cst_release_forms_class_init (CstReleaseFormsClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char *const actions[] = { "release.record-search", "release.sign-off",
-                                         "release.record-withholding", "release.record-delivery" };
+  static const char *const actions[] = { "release.record-search", "release.sign-off" };
 
   G_OBJECT_CLASS (klass)->dispose = cst_release_forms_dispose;
 
@@ -564,6 +766,13 @@ cst_release_forms_class_init (CstReleaseFormsClass *klass)
    */
   signals[REQUEST_CHANGED] = g_signal_new ("request-changed", G_TYPE_FROM_CLASS (klass),
                                            G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * CstReleaseForms::release-confirmed:
+   *
+   * The clerk confirmed Release and what it records is stored: release.
+   */
+  signals[RELEASE_CONFIRMED] = g_signal_new ("release-confirmed", G_TYPE_FROM_CLASS (klass),
+                                             G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-release-forms.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstReleaseForms, name)
@@ -572,8 +781,9 @@ cst_release_forms_class_init (CstReleaseFormsClass *klass)
   BIND (produced_format_row); BIND (format_name_row); BIND (delivery_row); BIND (mismatch_row);
   BIND (tracking_row); BIND (message_id_row); BIND (pickup_by_row); BIND (pickup_on_row);
   BIND (message_label); BIND (delivery_label);
-  BIND (record_delivery_row);
+  BIND (release_box); BIND (release_message_label);
 #undef BIND
+  gtk_widget_class_bind_template_callback (widget_class, add_withholding_cb);
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     gtk_widget_class_install_action (widget_class, actions[i], NULL, form_action);
   gtk_widget_class_install_action (widget_class, "release.answer-no-records", NULL, answer_action);
@@ -585,8 +795,23 @@ cst_release_forms_init (CstReleaseForms *self)
 {
   g_autoptr(GtkStringList) reasons = gtk_string_list_new (NULL);
 
+  AdwEntryRow *delivery_entries[5];
+
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->to_withhold = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_withholding_free);
+  /* Release is offered once the delivery proof is complete. */
+  delivery_entries[0] = self->mismatch_row;
+  delivery_entries[1] = self->tracking_row;
+  delivery_entries[2] = self->message_id_row;
+  delivery_entries[3] = self->pickup_by_row;
+  delivery_entries[4] = self->pickup_on_row;
+  for (guint i = 0; i < G_N_ELEMENTS (delivery_entries); i++)
+    g_signal_connect_swapped (delivery_entries[i], "changed", G_CALLBACK (update_release_response), self);
+  g_signal_connect_swapped (self->produced_format_row, "notify::selected",
+                            G_CALLBACK (update_release_response), self);
+  g_signal_connect_swapped (self->delivery_row, "notify::selected",
+                            G_CALLBACK (update_release_response), self);
   for (CstWithheldReason r = CST_WITHHELD_PART2; r <= CST_WITHHELD_NOT_HELD; r++)
     gtk_string_list_append (reasons, cst_withheld_reason_get_label (r));
   adw_combo_row_set_model (self->reason_row, G_LIST_MODEL (reasons));
@@ -597,6 +822,20 @@ cst_release_forms_set_connection (CstReleaseForms *self,
                                   CstConnection   *connection)
 {
   g_set_object (&self->connection, connection);
+}
+
+/* The delivery form starts at the format and delivery the requester
+ * asked for, which need no agreed reason. */
+static void
+start_from_what_was_asked (CstReleaseForms *self)
+{
+  int format = 0, delivery = 0;
+
+  if (self->request == NULL)
+    return;
+  g_object_get (self->request, "format", &format, "delivery", &delivery, NULL);
+  adw_combo_row_set_selected (self->produced_format_row, format);
+  adw_combo_row_set_selected (self->delivery_row, delivery);
 }
 
 /* Shown for open requests past intake; the forms start empty and the
@@ -624,9 +863,14 @@ cst_release_forms_set_request (CstReleaseForms *self,
       for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
         gtk_editable_set_text (GTK_EDITABLE (rows[i]), "");
       show_message (self, NULL, FALSE);
+      gtk_widget_set_visible (GTK_WIDGET (self->release_message_label), FALSE);
       /* Not the previous request's record while this one's is read. */
       gtk_label_set_label (self->no_records_label, "");
       show_delivery (self, NULL);
+      g_ptr_array_set_size (self->to_withhold, 0);
+      g_clear_pointer (&self->recorded, g_ptr_array_unref);
+      show_withholdings (self);
+      start_from_what_was_asked (self);
     }
   gtk_widget_set_visible (GTK_WIDGET (self), request != NULL && !cst_request_status_is_closed (status) &&
                                              status != CST_STATUS_RECEIVED);
@@ -657,7 +901,7 @@ cst_release_forms_get_no_records_status (CstReleaseForms *self)
 gboolean
 cst_release_forms_can_record_delivery (CstReleaseForms *self)
 {
-  return gtk_widget_get_visible (GTK_WIDGET (self->record_delivery_row));
+  return delivery_offered (self);
 }
 
 /* The recorded delivery proof as shown, or NULL when none is. */

@@ -1,6 +1,7 @@
 /* cst-release-forms.h — what release needs on record: a "no records"
- * search and its second person's sign-off, what was withheld and why, and
- * the format and delivery proof */
+ * search and its second person's sign-off, and, asked for in Release's
+ * confirmation, what was withheld and why and the format and delivery
+ * proof */
 #pragma once
 
 #include <adwaita.h>
@@ -32,5 +33,6 @@ void        cst_release_forms_set_choice     (CstReleaseForms *self,
                                               guint            index);
 void        cst_release_forms_answer_no_records (CstReleaseForms *self,
                                                  const char      *reason);
+GtkWindow  *cst_release_forms_confirm_release   (CstReleaseForms *self);
 
 G_END_DECLS

@@ -724,6 +724,15 @@ advance_action (GtkWidget  *widget,
       move (self, next, NULL);
       return;
     }
+  /* Cannot be undone: the release forms ask first (::release-confirmed). */
+  cst_release_forms_confirm_release (self->release_forms);
+}
+
+static void
+release_confirmed_cb (CstRequestDetail *self)
+{
+  if (self->request == NULL)
+    return;
   set_busy (self, TRUE);
   cst_request_store_release_async (self->store, self->request, "en", self->cancellable,
                                    released_cb, g_object_ref (self));
@@ -1112,6 +1121,7 @@ cst_request_detail_init (CstRequestDetail *self)
   g_signal_connect_swapped (self->auth_checklist, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->safeguards, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->release_forms, "request-changed", G_CALLBACK (refetch), self);
+  g_signal_connect_swapped (self->release_forms, "release-confirmed", G_CALLBACK (release_confirmed_cb), self);
   update_actions (self);
 }
 

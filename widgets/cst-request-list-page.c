@@ -35,6 +35,10 @@ struct _CstRequestListPage
   guint               closed_search_id;   /* the server search's delay */
   GCancellable       *closed_search;      /* from scheduling until the answer */
   char               *closed_search_error;   /* why the last one failed, or NULL */
+  CstRequest         *chosen;             /* the request the clerk is on */
+  gboolean            model_changing;     /* the rows are being replaced */
+  gboolean            revealing;          /* the filter is making way for it */
+  guint               restore_id;         /* once the filter has finished */
 };
 
 /* Older closed requests are looked up on the server once typing pauses,
@@ -239,9 +243,90 @@ scope_changed_cb (CstRequestListPage *self)
 }
 
 static void
+set_chosen (CstRequestListPage *self,
+            CstRequest         *request)
+{
+  if (g_set_object (&self->chosen, request))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+}
+
+/* Where @request is among the rows shown, or GTK_INVALID_LIST_POSITION. */
+static guint
+visible_position (CstRequestListPage *self,
+                  CstRequest         *request)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  guint n = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CstRequest) item = g_list_model_get_item (model, i);
+      if (item == request)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+/* A reload (F5, the server coming back) or a refilter replaces the rows,
+ * and the selection model forgets the selected one meanwhile: select it
+ * again once it is back, and let it go only when it is really gone (no
+ * longer in the store, or no longer matching the search and scope). */
+static void
+restore_chosen (CstRequestListPage *self)
+{
+  guint position;
+
+  if (self->chosen == NULL ||
+      gtk_single_selection_get_selected_item (self->selection) == (gpointer) self->chosen)
+    return;
+  position = visible_position (self, self->chosen);
+  if (position != GTK_INVALID_LIST_POSITION)
+    gtk_single_selection_set_selected (self->selection, position);
+  else if (!self->revealing && gtk_filter_list_model_get_pending (self->filtered) == 0)
+    set_chosen (self, NULL);
+}
+
+static gboolean
+restore_chosen_idle (gpointer user_data)
+{
+  CstRequestListPage *self = user_data;
+
+  self->restore_id = 0;
+  restore_chosen (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The filter says it is done before it hands over its last rows: look
+ * once they are there. */
+static void
+pending_changed_cb (CstRequestListPage *self)
+{
+  if (gtk_filter_list_model_get_pending (self->filtered) == 0 && self->restore_id == 0)
+    self->restore_id = g_idle_add (restore_chosen_idle, self);
+}
+
+static void
+rows_changing_cb (CstRequestListPage *self)
+{
+  self->model_changing = TRUE;
+}
+
+static void
+rows_changed_cb (CstRequestListPage *self)
+{
+  self->model_changing = FALSE;
+  restore_chosen (self);
+}
+
+static void
 selection_changed_cb (CstRequestListPage *self)
 {
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED]);
+  CstRequest *selected = gtk_single_selection_get_selected_item (self->selection);
+
+  /* Unselected because the rows changed, not by the clerk: keep it. */
+  if (selected == NULL && self->model_changing)
+    return;
+  set_chosen (self, selected);
 }
 
 static void
@@ -254,16 +339,48 @@ row_activated_cb (CstRequestListPage *self,
     g_signal_emit (self, signals[ACTIVATED], 0, request);
 }
 
-/* Text columns: a label bound to one property of the row's request. */
-static void
-setup_label_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item)
+/* Text columns: a label bound to one property of the row's request and,
+ * in a two-line cell, a smaller one under it bound to another (the
+ * patient's MRN under the name, the requester's kind under theirs). */
+static GtkWidget *
+cell_label (const char *css_class)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+  if (css_class != NULL)
+    {
+      gtk_widget_add_css_class (label, css_class);
+      gtk_widget_add_css_class (label, "dim-label");
+    }
+  return label;
+}
+
+static void
+setup_label_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
+  GtkWidget *box;
+
+  if (g_object_get_data (G_OBJECT (factory), "secondary") == NULL)
+    {
+      gtk_list_item_set_child (item, cell_label (NULL));
+      return;
+    }
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  gtk_box_append (GTK_BOX (box), cell_label (NULL));
+  gtk_box_append (GTK_BOX (box), cell_label ("caption"));
+  gtk_list_item_set_child (item, box);
+}
+
+static GBinding *
+bind_one (GtkListItem *item,
+          const char  *property,
+          GtkWidget   *label)
+{
+  return g_object_bind_property (gtk_list_item_get_item (item), property, label, "label",
+                                 G_BINDING_SYNC_CREATE);
 }
 
 static void
@@ -271,21 +388,34 @@ bind_label_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
 {
   const char *property = g_object_get_data (G_OBJECT (factory), "property");
-  GBinding *binding = g_object_bind_property (gtk_list_item_get_item (item), property,
-                                              gtk_list_item_get_child (item), "label",
-                                              G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (item), "binding", binding);
+  const char *secondary = g_object_get_data (G_OBJECT (factory), "secondary");
+  GtkWidget *child = gtk_list_item_get_child (item);
+
+  if (secondary == NULL)
+    {
+      g_object_set_data (G_OBJECT (item), "binding", bind_one (item, property, child));
+      return;
+    }
+  g_object_set_data (G_OBJECT (item), "binding",
+                     bind_one (item, property, gtk_widget_get_first_child (child)));
+  g_object_set_data (G_OBJECT (item), "secondary-binding",
+                     bind_one (item, secondary, gtk_widget_get_last_child (child)));
 }
 
 static void
 unbind_label_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item)
 {
-  GBinding *binding = g_object_get_data (G_OBJECT (item), "binding");
+  const char *const keys[] = { "binding", "secondary-binding" };
 
-  if (binding != NULL)
-    g_binding_unbind (binding);
-  g_object_set_data (G_OBJECT (item), "binding", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      GBinding *binding = g_object_get_data (G_OBJECT (item), keys[i]);
+
+      if (binding != NULL)
+        g_binding_unbind (binding);
+      g_object_set_data (G_OBJECT (item), keys[i], NULL);
+    }
 }
 
 static void
@@ -334,27 +464,81 @@ sorter_for (const char *property,
   return GTK_SORTER (gtk_custom_sorter_new (compare_enum_property, (gpointer) property, NULL));
 }
 
-/* Fixed column widths are for text at its normal size: with larger text
- * (GNOME's Large Text, a text scaling factor) they grow with it, so a
- * date or a due badge is not cut off at 200%. */
-static int
-scale_with_text (GtkWidget *widget,
-                 int        width)
-{
-  int dpi = 0;
+/* Room a cell takes beside its text (the data table's padding). */
+#define CELL_PADDING 16
+/* The due badge's icon and the space after it. */
+#define BADGE_ICON 20
 
-  g_object_get (gtk_widget_get_settings (widget), "gtk-xft-dpi", &dpi, NULL);
-  if (dpi <= 96 * 1024)
-    return width;
-  return (int) ((gint64) width * dpi / (96 * 1024));
+/* How wide @text is in @widget's font, as the widget would draw it: at
+ * the current text size (Large Text, a text scaling factor) and in the
+ * translation in use. */
+static int
+text_width (GtkWidget  *widget,
+            const char *text)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  int width = 0;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
 }
 
-/* @width: a fixed width in pixels at the normal text size, or 0 to share
- * the rest of the row. */
+static int
+widest_status (GtkWidget *widget)
+{
+  int widest = 0;
+
+  for (CstRequestStatus s = CST_STATUS_RECEIVED; s <= CST_STATUS_CANCELLED; s++)
+    widest = MAX (widest, text_width (widget, cst_request_status_get_label (s)));
+  return widest;
+}
+
+/* A date as wide as the locale writes any: two-digit day and month. */
+static char *
+dup_widest_date (void)
+{
+  GDate sample;
+
+  g_date_set_dmy (&sample, 28, G_DATE_DECEMBER, 2088);
+  return cst_locale_format_date (&sample);
+}
+
+/* The longest words the due badge writes in the list: overdue by three
+ * digits of days, or a date. */
+static int
+widest_due (GtkWidget *widget)
+{
+  g_autofree char *overdue = g_strdup_printf (g_dngettext (NULL, "Overdue by %d day",
+                                                           "Overdue by %d days", 888), 888);
+  g_autofree char *soon = g_strdup_printf (g_dngettext (NULL, "Due in %d day", "Due in %d days", 5), 5);
+  g_autofree char *date = dup_widest_date ();
+  /* TRANSLATORS: %s is a date */
+  g_autofree char *on = g_strdup_printf (_("Due %s"), date);
+  return MAX (MAX (text_width (widget, overdue), text_width (widget, soon)) + BADGE_ICON,
+              text_width (widget, on));
+}
+
+/* A patient name of 26 characters, more than most, fits; a longer one is
+ * cut at its end. */
+static int
+name_width (GtkWidget *widget)
+{
+  PangoContext *context = gtk_widget_get_pango_context (widget);
+  PangoFontMetrics *metrics = pango_context_get_metrics (context, NULL, NULL);
+  int width = 26 * pango_font_metrics_get_approximate_char_width (metrics) / PANGO_SCALE;
+
+  pango_font_metrics_unref (metrics);
+  return width;
+}
+
+/* @width: the column's width in pixels, or 0 to share the rest of the
+ * row (the requester's column, whose end may be cut); the columns that
+ * decide what to work on next are as wide as their longest text. */
 static void
 add_column (CstRequestListPage *self,
             const char         *title,
             const char         *property,
+            const char         *secondary,
             GtkSorter          *sorter,
             int                 width)
 {
@@ -364,6 +548,7 @@ add_column (CstRequestListPage *self,
   if (property != NULL)
     {
       g_object_set_data (G_OBJECT (factory), "property", (gpointer) property);
+      g_object_set_data (G_OBJECT (factory), "secondary", (gpointer) secondary);
       g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
       g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), NULL);
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_label_cb), NULL);
@@ -378,24 +563,34 @@ add_column (CstRequestListPage *self,
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_column_set_expand (column, width == 0);
   if (width > 0)
-    gtk_column_view_column_set_fixed_width (column, scale_with_text (GTK_WIDGET (self), width));
+    gtk_column_view_column_set_fixed_width (column, width + CELL_PADDING);
   if (sorter != NULL)
     gtk_column_view_column_set_sorter (column, sorter);
   g_clear_object (&sorter);
   gtk_column_view_append_column (self->column_view, column);
 }
 
+/* Sized so that on a 1280-pixel screen, beside the request view, the
+ * reference, the patient's name, the due text and the status show whole
+ * (tests/gui/test-list-layout.c); the MRN and the requester's kind go
+ * under the names rather than in columns of their own. */
 static void
 build_columns (CstRequestListPage *self)
 {
-  add_column (self, _("Reference"), "reference", sorter_for ("reference", G_TYPE_STRING), 150);
-  add_column (self, _("Patient"), "patient-name", sorter_for ("patient-name", G_TYPE_STRING), 0);
-  add_column (self, _("MRN"), "patient-mrn", sorter_for ("patient-mrn", G_TYPE_STRING), 120);
-  add_column (self, _("Requester"), "requester-name", sorter_for ("requester-name", G_TYPE_STRING), 0);
-  add_column (self, _("Kind"), "requester-kind-label", sorter_for ("requester-kind", G_TYPE_ENUM), 110);
-  add_column (self, _("Received"), "received-label", sorter_for ("received-iso", G_TYPE_STRING), 100);
-  add_column (self, _("Due"), NULL, sorter_for ("due-iso", G_TYPE_STRING), 150);
-  add_column (self, _("Status"), "status-label", sorter_for ("status", G_TYPE_ENUM), 120);
+  GtkWidget *widget = GTK_WIDGET (self);
+  g_autofree char *date = dup_widest_date ();
+
+  add_column (self, _("Reference"), "reference", NULL, sorter_for ("reference", G_TYPE_STRING),
+              text_width (widget, "ROI-8888-888888"));
+  add_column (self, _("Patient"), "patient-name", "patient-mrn",
+              sorter_for ("patient-name", G_TYPE_STRING), name_width (widget));
+  add_column (self, _("Requester"), "requester-name", "requester-kind-label",
+              sorter_for ("requester-name", G_TYPE_STRING), 0);
+  add_column (self, _("Received"), "received-label", NULL, sorter_for ("received-iso", G_TYPE_STRING),
+              text_width (widget, date));
+  add_column (self, _("Due"), NULL, NULL, sorter_for ("due-iso", G_TYPE_STRING), widest_due (widget));
+  add_column (self, _("Status"), "status-label", NULL, sorter_for ("status", G_TYPE_ENUM),
+              widest_status (widget));
 }
 
 static void
@@ -404,6 +599,7 @@ cst_request_list_page_dispose (GObject *object)
   CstRequestListPage *self = CST_REQUEST_LIST_PAGE (object);
 
   g_clear_handle_id (&self->closed_search_id, g_source_remove);
+  g_clear_handle_id (&self->restore_id, g_source_remove);
   g_cancellable_cancel (self->closed_search);
   g_clear_object (&self->closed_search);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
@@ -411,6 +607,7 @@ cst_request_list_page_dispose (GObject *object)
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
   g_clear_object (&self->selection);
+  g_clear_object (&self->chosen);
   g_clear_object (&self->store);
   g_clear_pointer (&self->folded_query, g_free);
   g_clear_pointer (&self->closed_search_error, g_free);
@@ -474,7 +671,12 @@ cst_request_list_page_init (CstRequestListPage *self)
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
                                           g_object_ref (gtk_column_view_get_sorter (self->column_view)));
+  /* Before and after the selection model sees the rows change. */
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (rows_changing_cb), self,
+                           G_CONNECT_SWAPPED);
   self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (rows_changed_cb), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
   gtk_single_selection_set_can_unselect (self->selection, TRUE);
   gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (self->selection));
@@ -482,6 +684,7 @@ cst_request_list_page_init (CstRequestListPage *self)
                             G_CALLBACK (selection_changed_cb), self);
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_count), self);
   g_signal_connect_swapped (self->filtered, "notify::pending", G_CALLBACK (update_count), self);
+  g_signal_connect_swapped (self->filtered, "notify::pending", G_CALLBACK (pending_changed_cb), self);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
   build_columns (self);
@@ -501,29 +704,53 @@ cst_request_list_page_set_store (CstRequestListPage *self,
   update_count (self);
 }
 
+/* The request the clerk is on: the selected row, also while a reload
+ * or a refilter briefly takes the row away. */
 CstRequest *
 cst_request_list_page_get_selected (CstRequestListPage *self)
 {
   g_return_val_if_fail (CST_IS_REQUEST_LIST_PAGE (self), NULL);
-  return gtk_single_selection_get_selected_item (self->selection);
+  return self->chosen;
 }
 
+/* Makes the list show @request: the search is cleared when it hides it,
+ * and the scope widened to all requests when that does. */
+static void
+reveal (CstRequestListPage *self,
+        CstRequest         *request)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  if (self->folded_query != NULL && !cst_request_matches (request, self->folded_query))
+    cst_request_list_page_set_search (self, "");
+  if (!in_scope (request, self->scope, &today))
+    cst_request_list_page_set_scope (self, CST_LIST_SCOPE_ALL);
+}
+
+/**
+ * cst_request_list_page_select:
+ *
+ * Selects @request, a request of the store, and shows it at once, even
+ * when the search or the scope hid it (they make way) or the filter has
+ * not reached it yet (a request just created): its row is selected as
+ * soon as the list has it.
+ */
 void
 cst_request_list_page_select (CstRequestListPage *self,
                               CstRequest         *request)
 {
-  GListModel *model = G_LIST_MODEL (self->selection);
-  guint n = g_list_model_get_n_items (model);
+  g_return_if_fail (CST_IS_REQUEST_LIST_PAGE (self));
+  g_return_if_fail (CST_IS_REQUEST (request));
 
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CstRequest) item = g_list_model_get_item (model, i);
-      if (item == request)
-        {
-          gtk_single_selection_set_selected (self->selection, i);
-          return;
-        }
-    }
+  if (self->store == NULL ||
+      cst_request_store_lookup (self->store, cst_request_get_id (request)) != request)
+    return;
+  set_chosen (self, request);
+  self->revealing = TRUE;
+  reveal (self, request);
+  self->revealing = FALSE;
+  restore_chosen (self);
 }
 
 void

@@ -23,6 +23,7 @@
 #include "custodian/cst-input.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-request-repo.h"
+#include "custodian/cst-withholding.h"
 #include "cst-request-private.h"
 
 void
@@ -166,4 +167,36 @@ cst_release_run (PGconn                   *conn,
     return NULL;
   release = release_in_transaction (conn, request, language, options, error);
   return cst_db_leave (conn, own, release != NULL, error) ? g_steal_pointer (&release) : NULL;
+}
+
+/**
+ * cst_release_record_particulars:
+ * @withheld: (element-type CstWithholding): what the release leaves out,
+ *   each with its reason and description (who recorded it is the login)
+ * @delivery: (nullable): the format and delivery proof, or NULL when it is
+ *   on record already
+ *
+ * Records what the clerk gathered for a release, before releasing it
+ * (cst_release_run()): the withholdings and the delivery proof, all of
+ * them or, when the database refuses one, none.
+ */
+gboolean
+cst_release_record_particulars (PGconn            *conn,
+                                CstRequest        *request,
+                                GPtrArray         *withheld,
+                                const CstDelivery *delivery,
+                                GError           **error)
+{
+  gboolean ok = TRUE;
+
+  if (!cst_db_begin (conn, error))
+    return FALSE;
+  for (guint i = 0; ok && withheld != NULL && i < withheld->len; i++)
+    {
+      CstWithholding *w = g_ptr_array_index (withheld, i);
+      ok = cst_withholding_record (conn, request, w->reason, w->description, error);
+    }
+  if (ok && delivery != NULL)
+    ok = cst_delivery_record (conn, request, delivery, error);
+  return cst_db_end (conn, ok, error);
 }

@@ -281,8 +281,9 @@ exec_with_timeout (PGconn     *conn,
 
 /**
  * cst_request_repo_search_closed:
- * @text: words, each of which must appear (case aside) in the reference,
- *   the MRN, the patient's names or the requester's name
+ * @text: words (separated by blanks or commas), each of which must appear
+ *   (case aside) in the reference, the MRN, the patient's names or the
+ *   requester's name
  * @before: closed requests received before this day are searched
  * @limit: at most this many, newest first
  *
@@ -299,7 +300,7 @@ cst_request_repo_search_closed (PGconn       *conn,
                                 guint         limit,
                                 GError      **error)
 {
-  g_auto(GStrv) words = g_strsplit_set (text ? text : "", " \t\n", -1);
+  g_auto(GStrv) words = g_strsplit_set (text ? text : "", " \t\n,", -1);
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GString) sql = g_string_new ("SELECT " SUMMARY_COLUMNS FROM_REQUESTS
     " WHERE r.received_date < $1::date AND r.status IN " CLOSED_STATUSES);

@@ -695,37 +695,38 @@ cst_request_get_search_key (CstRequest *self)
   return self->search_key;
 }
 
+/* What separates the words of a search: blanks, and the comma of a name
+ * written as the list shows it ("Family, Given"). */
+#define SEARCH_SEPARATORS " ,"
+
 /**
  * cst_request_matches:
  * @folded_query: the query, already passed through g_utf8_casefold()
  *
- * Every whitespace-separated word of the query must appear.
+ * Every word of the query must appear, in any order; words are separated
+ * by blanks or commas, so a name typed as the list writes it ("Family,
+ * Given") or the other way round ("Given Family") finds the request.
  */
 gboolean
 cst_request_matches (CstRequest *self,
                      const char *folded_query)
 {
   const char *key = cst_request_get_search_key (self);
+  gsize key_length = strlen (key);
   const char *word = folded_query;
 
-  while (*word)
+  for (;;)
     {
-      const char *end;
-      char *hit;
+      gsize length;
 
-      while (*word == ' ')
-        word++;
+      word += strspn (word, SEARCH_SEPARATORS);
       if (*word == '\0')
-        break;
-      end = strchr (word, ' ');
-      if (end == NULL)
-        return strstr (key, word) != NULL;
-      hit = memmem (key, strlen (key), word, end - word);
-      if (hit == NULL)
+        return TRUE;
+      length = strcspn (word, SEARCH_SEPARATORS);
+      if (memmem (key, key_length, word, length) == NULL)
         return FALSE;
-      word = end;
+      word += length;
     }
-  return TRUE;
 }
 
 static void

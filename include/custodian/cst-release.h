@@ -3,6 +3,7 @@
 
 #include <libpq-fe.h>
 
+#include "custodian/cst-delivery.h"
 #include "custodian/cst-document.h"
 #include "custodian/cst-request.h"
 
@@ -22,6 +23,12 @@ CstRelease *cst_release_run  (PGconn                   *conn,
                               const char               *language,
                               const CstDocumentOptions *options,
                               GError                  **error);
+
+gboolean    cst_release_record_particulars (PGconn            *conn,
+                                            CstRequest        *request,
+                                            GPtrArray         *withheld,
+                                            const CstDelivery *delivery,
+                                            GError           **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstRelease, cst_release_free)
 

@@ -62,3 +62,20 @@ cst_test_gui_open_window (const char       *conninfo,
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, window));
   return window;
 }
+
+/* @widget or the first widget of @type under it, depth first; or NULL. */
+GtkWidget *
+cst_test_gui_find_descendant (GtkWidget *widget,
+                              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = cst_test_gui_find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

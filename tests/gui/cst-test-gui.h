@@ -17,5 +17,7 @@ gboolean   cst_test_gui_filter_settled (gpointer          list_page);
 gboolean   cst_test_gui_details_shown  (gpointer          detail);
 CstWindow *cst_test_gui_open_window    (const char       *conninfo,
                                         CstRequestStore **store);
+GtkWidget *cst_test_gui_find_descendant (GtkWidget       *widget,
+                                         GType            type);
 
 G_END_DECLS

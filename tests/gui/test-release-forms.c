@@ -1,13 +1,16 @@
 /* test-release-forms.c — the release-time forms in the request view:
  * "no records found" needs a recorded search signed off by a second person
  * (the searcher's own sign-off and an early answer are refused, another
- * clerk's sign-off lets the answer close the request); a withholding is
- * recorded with its category; the format and delivery proof is refused
- * without the agreed reason when the format differs, then recorded once. */
+ * clerk's sign-off lets the answer close the request).  Release asks for
+ * confirmation in one dialog that gathers the withholdings (each recorded
+ * with its category) and the format and delivery proof (offered only with
+ * the agreed reason when the format differs), recorded with the release;
+ * Cancel there, or in Issue Invoice's confirmation, changes nothing. */
 #include "config.h"
 
 #include <adwaita.h>
 
+#include "cst-fee-quote-panel.h"
 #include "cst-release-forms.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
@@ -229,72 +232,231 @@ test_no_records_second_person (Fixture *f, gconstpointer data)
   g_assert_cmpstr (no_records, ==, "t");
 }
 
-static void
-test_withholding_and_delivery (Fixture *f, gconstpointer data)
+/* A request ready for release, created before the window opens. */
+static CstRequest *
+add_ready (const char *mrn)
 {
-  g_autoptr(CstRequest) request = add_in_progress ("REL-2");
-  g_autoptr(CstRequest) elsewhere = add_in_progress ("REL-2B");
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+
+  return cst_test_db_move_along (conn, cst_test_db_add_request (conn, mrn), CST_STATUS_READY);
+}
+
+/* The confirmation dialog the window shows now, or NULL. */
+static AdwMessageDialog *
+message_dialog (Fixture *f)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+        gtk_window_get_transient_for (l->data) == GTK_WINDOW (f->window))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+no_dialog (gpointer data)
+{
+  return message_dialog (data) == NULL;
+}
+
+/* Presses Release in the request view: its confirmation opens. */
+static AdwMessageDialog *
+press_release (Fixture *f)
+{
+  AdwMessageDialog *dialog;
+
+  g_assert_null (message_dialog (f));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.advance", NULL);
+  dialog = message_dialog (f);
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+static GtkWidget *
+button_labelled (GtkWidget  *widget,
+                 const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = button_labelled (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Clicks the dialog's response button labelled @label, as a clerk does
+ * (which also closes the dialog). */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *label)
+{
+  GtkWidget *button = button_labelled (GTK_WIDGET (dialog), label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+static gboolean
+released (gpointer data)
+{
+  return cst_request_get_status (data) == CST_STATUS_RELEASED;
+}
+
+static char *
+count_of (CstRequest *request,
+          const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s WHERE request_id = $1::bigint", table);
+  return stored (request, sql);
+}
+
+/* Release asks first, saying what cannot be undone, and gathers in the
+ * same dialog what was withheld and the format and delivery proof: Release
+ * is offered once the proof is complete (another format than asked needs
+ * the agreed reason), and records them with the release. */
+static void
+test_release_dialog (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = add_ready ("REL-2");
   g_autoptr(PGconn) clerk = cst_db_connect (f->clerk, NULL);
   g_autoptr(PGresult) who = cst_db_exec (clerk, "SELECT session_user", 0, NULL, NULL);
-  CstRecordFormat requested = CST_FORMAT_PAPER;
-  CstRecordFormat other_format = requested == CST_FORMAT_PAPER ? CST_FORMAT_ELECTRONIC : CST_FORMAT_PAPER;
-  const char *message;
+  AdwMessageDialog *dialog;
   int format = 0;
+  CstRecordFormat other_format;
 
   g_object_get (request, "format", &format, NULL);
-  requested = format;
-  other_format = requested == CST_FORMAT_PAPER ? CST_FORMAT_ELECTRONIC : CST_FORMAT_PAPER;
+  other_format = format == CST_FORMAT_PAPER ? CST_FORMAT_ELECTRONIC : CST_FORMAT_PAPER;
   start_window (f, request);
   g_assert_cmpuint (cst_release_forms_get_n_withheld (f->forms), ==, 0);
 
+  dialog = press_release (f);
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), cst_request_get_reference (request)));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "cannot be undone"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "disclosure"));
+  g_assert_true (cst_release_forms_can_record_delivery (f->forms));
+
+  /* Two withholdings: one added, one still typed when Release is pressed. */
   cst_release_forms_set_choice (f->forms, "withheld-reason", CST_WITHHELD_PSYCHOTHERAPY_NOTES);
   cst_release_forms_set_field (f->forms, "withheld-description", "Psychotherapy notes, 2024");
-  g_assert_cmpstr (press (f->forms, "release.record-withholding"), ==, "Withholding recorded.");
-  g_assert_cmpuint (cst_release_forms_get_n_withheld (f->forms), ==, 1);
-  {
-    g_autofree char *reason = stored (request, "SELECT reason || '|' || recorded_by FROM release_withholdings "
-                                               "WHERE request_id = $1::bigint");
-    g_autofree char *expected = g_strdup_printf ("psychotherapy_notes|%s", PQgetvalue (who, 0, 0));
-    g_assert_cmpstr (reason, ==, expected);
-  }
+  g_signal_emit_by_name (button_labelled (GTK_WIDGET (dialog), "_Add Another"), "clicked");
+  cst_release_forms_set_choice (f->forms, "withheld-reason", CST_WITHHELD_PART2);
+  cst_release_forms_set_field (f->forms, "withheld-description", "Substance use treatment records");
 
-  /* Another format than asked, with no agreed reason: refused. */
+  /* Another format than asked, by mail: the tracking number and the
+   * agreed reason are needed before Release is offered. */
   cst_release_forms_set_choice (f->forms, "produced-format", other_format);
   cst_release_forms_set_choice (f->forms, "delivery", CST_DELIVERY_MAIL);
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "release"));
   cst_release_forms_set_field (f->forms, "tracking-number", "9400 1000 0000 0000 0000 00");
-  message = press (f->forms, "release.record-delivery");
-  g_assert_nonnull (message);
-  g_assert_cmpstr (message, !=, "Format and delivery proof recorded.");
-  g_assert_null (stored (request, "SELECT id FROM release_deliveries WHERE request_id = $1::bigint"));
-
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "release"));
   cst_release_forms_set_field (f->forms, "mismatch-reason", "Requester agreed by phone");
-  g_assert_cmpstr (press (f->forms, "release.record-delivery"), ==, "Format and delivery proof recorded.");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "release"));
+
+  respond (dialog, "_Release");
+  if (!cst_test_gui_wait_until (released, cst_request_detail_get_request (f->detail)))
+    g_error ("Not released: %s", cst_release_forms_get_message (f->forms));
+  g_assert_true (cst_test_gui_wait_until (no_dialog, f));
   {
-    g_autofree char *tracking = stored (request, "SELECT tracking_number FROM release_deliveries "
-                                                 "WHERE request_id = $1::bigint");
-    g_assert_cmpstr (tracking, ==, "9400 1000 0000 0000 0000 00");
+    g_autofree char *status = stored (request, "SELECT status FROM roi_requests WHERE id = $1::bigint");
+    g_autofree char *withheld = stored (request,
+      "SELECT string_agg(reason || '|' || recorded_by, ',' ORDER BY id) FROM release_withholdings "
+      "WHERE request_id = $1::bigint");
+    g_autofree char *expected = g_strdup_printf ("psychotherapy_notes|%s,part2|%s", PQgetvalue (who, 0, 0),
+                                                 PQgetvalue (who, 0, 0));
+    g_autofree char *tracking = stored (request, "SELECT tracking_number || '|' || mismatch_reason "
+                                                 "FROM release_deliveries WHERE request_id = $1::bigint");
+    g_autofree char *disclosures = count_of (request, "disclosures");
+
+    g_assert_cmpstr (status, ==, "released");
+    g_assert_cmpstr (withheld, ==, expected);
+    g_assert_cmpstr (tracking, ==, "9400 1000 0000 0000 0000 00|Requester agreed by phone");
+    g_assert_cmpstr (disclosures, ==, "1");
   }
-  /* Once only: the form gives way to the recorded proof (the database
-   * refuses a second one too, test-delivery). */
-  g_assert_false (cst_release_forms_can_record_delivery (f->forms));
-  g_assert_nonnull (cst_release_forms_get_delivery_status (f->forms));
+}
 
-  /* Reopened: the recorded proof shows, read-only, with who and when; a
-   * request without one shows none. */
-  reselect (f, request, elsewhere);
-  g_assert_null (cst_release_forms_get_delivery_status (f->forms));
-  g_assert_true (cst_release_forms_can_record_delivery (f->forms));
-  reselect (f, elsewhere, request);
-  g_assert_false (cst_release_forms_can_record_delivery (f->forms));
+static gboolean
+panel_ready (gpointer data)
+{
+  return cst_fee_quote_panel_is_ready (data) && cst_fee_quote_panel_get_quote (data) != NULL;
+}
+
+static gboolean
+invoice_issued (gpointer data)
+{
+  return cst_fee_quote_panel_get_invoice_total (data) >= 0;
+}
+
+static gboolean
+saved (gpointer data)
+{
+  return !cst_request_detail_get_dirty (data);
+}
+
+/* Cancel in either confirmation changes nothing: Release records no
+ * withholding, delivery or disclosure and the request stays ready; Issue
+ * Invoice issues none.  Confirmed, the invoice is issued. */
+static void
+test_cancel_changes_nothing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = add_ready ("REL-3");
+  CstFeeQuotePanel *panel;
+  AdwMessageDialog *dialog;
+  const char *const tables[] = { "release_withholdings", "release_deliveries", "disclosures",
+                                 "rendered_documents", "invoices" };
+
+  start_window (f, request);
+  dialog = press_release (f);
+  cst_release_forms_set_choice (f->forms, "withheld-reason", CST_WITHHELD_NOT_HELD);
+  cst_release_forms_set_field (f->forms, "withheld-description", "Imaging held by the clinic");
+  cst_release_forms_set_choice (f->forms, "delivery", CST_DELIVERY_PORTAL);
+  cst_release_forms_set_field (f->forms, "mismatch-reason", "Requester asked for the portal");
+  respond (dialog, "_Cancel");
+  g_assert_true (cst_test_gui_wait_until (no_dialog, f));
+  for (int i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (cst_test_gui_wait_until (forms_idle, f->forms));
+  g_assert_cmpint (cst_request_get_status (cst_request_detail_get_request (f->detail)), ==, CST_STATUS_READY);
   {
-    const char *shown = cst_release_forms_get_delivery_status (f->forms);
-    g_autofree char *by = g_strdup_printf ("Delivery recorded by %s on ", PQgetvalue (who, 0, 0));
+    g_autofree char *status = stored (request, "SELECT status FROM roi_requests WHERE id = $1::bigint");
+    g_assert_cmpstr (status, ==, "ready");
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *n = count_of (request, tables[i]);
+      g_assert_cmpstr (n, ==, "0");
+    }
 
-    g_assert_nonnull (shown);
-    g_assert_nonnull (strstr (shown, by));
-    g_assert_nonnull (strstr (shown, cst_delivery_method_get_label (CST_DELIVERY_MAIL)));
-    g_assert_nonnull (strstr (shown, "tracking number 9400 1000 0000 0000 0000 00"));
-    g_assert_nonnull (strstr (shown, "Agreed with the requester: Requester agreed by phone."));
+  /* Issue Invoice asks too; Cancel issues nothing. */
+  panel = CST_FEE_QUOTE_PANEL (cst_request_detail_get_fee_panel (f->detail));
+  cst_request_detail_set_page_count (f->detail, 12);
+  if (!cst_test_gui_wait_until (panel_ready, panel))
+    g_error ("No quote: %s", cst_fee_quote_panel_get_message (panel));
+  gtk_widget_activate_action (GTK_WIDGET (f->detail), "detail.save", NULL);
+  g_assert_true (cst_test_gui_wait_until (saved, f->detail));
+  dialog = ADW_MESSAGE_DIALOG (cst_fee_quote_panel_ask_issue_invoice (panel));
+  g_assert_nonnull (dialog);
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "never changes"));
+  respond (dialog, "_Cancel");
+  g_assert_true (cst_test_gui_wait_until (no_dialog, f));
+  for (int i = 0; i < 100; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpint (cst_fee_quote_panel_get_invoice_total (panel), <, 0);
+  {
+    g_autofree char *n = count_of (request, "invoices");
+    g_assert_cmpstr (n, ==, "0");
+  }
+
+  dialog = ADW_MESSAGE_DIALOG (cst_fee_quote_panel_ask_issue_invoice (panel));
+  respond (dialog, "_Issue Invoice");
+  g_assert_true (cst_test_gui_wait_until (invoice_issued, panel));
+  {
+    g_autofree char *n = count_of (request, "invoices");
+    g_assert_cmpstr (n, ==, "1");
   }
 }
 
@@ -308,8 +470,10 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add ("/release-forms/no-records-second-person", Fixture, NULL, fixture_setup,
               test_no_records_second_person, fixture_teardown);
-  g_test_add ("/release-forms/withholding-and-delivery", Fixture, NULL, fixture_setup,
-              test_withholding_and_delivery, fixture_teardown);
+  g_test_add ("/release-forms/release-dialog", Fixture, NULL, fixture_setup,
+              test_release_dialog, fixture_teardown);
+  g_test_add ("/release-forms/cancel-changes-nothing", Fixture, NULL, fixture_setup,
+              test_cancel_changes_nothing, fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

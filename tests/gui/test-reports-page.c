@@ -407,22 +407,6 @@ list_settled (gpointer list)
   return !cst_request_list_page_is_filtering (list);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* In the main window: the Reports page is there, and a request activated
  * in its list is selected in the Requests page. */
 static void
@@ -441,7 +425,7 @@ test_in_window (void)
   cst_window_set_store (window, store);
   gtk_window_present (GTK_WINDOW (window));
   cst_window_show_view (window, "reports");
-  page = CST_REPORTS_PAGE (find_descendant (GTK_WIDGET (window), CST_TYPE_REPORTS_PAGE));
+  page = CST_REPORTS_PAGE (cst_test_gui_find_descendant (GTK_WIDGET (window), CST_TYPE_REPORTS_PAGE));
   g_assert_nonnull (page);
   cst_reports_page_set_filters (page, "2000-01-01", today, "PA", NULL, NULL, NULL);
   run (page);

@@ -1,0 +1,209 @@
+/* test-list-layout.c — the request list on a 1280×800 screen: no patient
+ * name, due text ("Overdue by N days") or status is cut off, and the
+ * header shows how many open requests are overdue and due soon */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-request-list-page.h"
+#include "cst-test-gui.h"
+#include "cst-window.h"
+
+#define SCREEN_WIDTH 1280
+#define SCREEN_HEIGHT 800
+
+static CstTestDb *db;
+
+typedef struct
+{
+  CstRequestStore    *store;
+  CstWindow          *window;
+  CstRequestListPage *page;
+} Fixture;
+
+/* The window filling the screen, as a maximized one does. */
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+
+  f->store = cst_request_store_new (connection);
+  cst_request_store_load_async (f->store, NULL, NULL, NULL);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
+  f->window = cst_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), SCREEN_WIDTH, SCREEN_HEIGHT);
+  cst_window_set_store (f->window, f->store);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, f->window));
+  f->page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_object (&f->store);
+}
+
+static void
+iterate_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+}
+
+/* The rows of the column view on screen: its row widgets, whose children
+ * are the cells in column order. */
+static void
+collect_rows (GtkWidget *widget,
+              guint      n_columns,
+              GPtrArray *rows)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      guint n_children = 0;
+
+      for (GtkWidget *c = gtk_widget_get_first_child (child); c; c = gtk_widget_get_next_sibling (c))
+        n_children++;
+      if (gtk_widget_get_mapped (child) && gtk_widget_get_focusable (child) && n_children == n_columns &&
+          g_str_equal (G_OBJECT_TYPE_NAME (child), "GtkListItemWidget"))
+        g_ptr_array_add (rows, child);
+      else
+        collect_rows (child, n_columns, rows);
+    }
+}
+
+static GtkWidget *
+nth_child (GtkWidget *widget,
+           guint      n)
+{
+  GtkWidget *child = gtk_widget_get_first_child (widget);
+
+  while (n-- > 0 && child != NULL)
+    child = gtk_widget_get_next_sibling (child);
+  return child;
+}
+
+/* Every label in @cell gets at least the width its text needs. */
+static guint
+check_cell (GtkWidget  *cell,
+            const char *column,
+            GString    *problems)
+{
+  GtkWidget *label = cst_test_gui_find_descendant (cell, GTK_TYPE_LABEL);
+  int natural = 0;
+
+  g_assert_nonnull (label);
+  if (gtk_label_get_label (GTK_LABEL (label))[0] == '\0')
+    return 0;
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  if (gtk_widget_get_width (label) < natural)
+    g_string_append_printf (problems, "%s: \"%s\" has %d px of the %d it needs\n", column,
+                            gtk_label_get_label (GTK_LABEL (label)), gtk_widget_get_width (label), natural);
+  return 1;
+}
+
+/* On a 1280×800 screen, every patient name, due text and status on
+ * screen shows whole, in each scope a clerk works in. */
+static void
+test_nothing_cut (Fixture *f, gconstpointer data)
+{
+  GtkColumnView *view = GTK_COLUMN_VIEW (cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
+  GListModel *columns = gtk_column_view_get_columns (view);
+  const char *checked[] = { "Patient", "Due", "Status" };
+  const CstListScope scopes[] = { CST_LIST_SCOPE_OPEN, CST_LIST_SCOPE_OVERDUE, CST_LIST_SCOPE_ALL };
+  g_autoptr(GString) problems = g_string_new (NULL);
+  guint n_checked = 0;
+
+  /* The screen less the window's frame (client-side decorations). */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, SCREEN_WIDTH);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), >=, SCREEN_WIDTH - 20);
+  for (guint s = 0; s < G_N_ELEMENTS (scopes); s++)
+    {
+      g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+      cst_request_list_page_set_scope (f->page, scopes[s]);
+      g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
+      iterate_for (300);
+      collect_rows (GTK_WIDGET (view), g_list_model_get_n_items (columns), rows);
+      g_assert_cmpuint (rows->len, >, 5);
+      for (guint c = 0; c < g_list_model_get_n_items (columns); c++)
+        {
+          g_autoptr(GtkColumnViewColumn) column = g_list_model_get_item (columns, c);
+          const char *title = gtk_column_view_column_get_title (column);
+
+          if (!g_strv_contains (checked, title))
+            continue;
+          for (guint r = 0; r < rows->len; r++)
+            n_checked += check_cell (nth_child (rows->pdata[r], c), title, problems);
+        }
+    }
+  g_assert_cmpuint (n_checked, >, 30);
+  if (problems->len > 0)
+    g_error ("Cut off at %d×%d:\n%s", SCREEN_WIDTH, SCREEN_HEIGHT, problems->str);
+}
+
+/* The header says how many open requests are overdue and due soon,
+ * counted here from the due dates, and is on screen to be read. */
+static void
+test_header_counts (Fixture *f, gconstpointer data)
+{
+  GtkWidget *counts = cst_window_get_counts_label (f->window);
+  guint overdue = 0, soon = 0;
+  g_autofree char *expected = NULL;
+  GDate today;
+  graphene_rect_t bounds;
+
+  cst_input_today (&today);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (f->store)); i++)
+    {
+      g_autoptr(CstRequest) request = g_list_model_get_item (G_LIST_MODEL (f->store), i);
+      const GDate *due = cst_request_get_due_date (request);
+      int days;
+
+      if (cst_request_status_is_closed (cst_request_get_status (request)) || due == NULL)
+        continue;
+      days = g_date_days_between (&today, due);
+      overdue += days < 0;
+      soon += days >= 0 && days <= 5;
+    }
+  g_assert_cmpuint (overdue, >, 0);
+  g_assert_cmpuint (soon, >, 0);
+  expected = g_strdup_printf ("%u overdue · %u due soon", overdue, soon);
+  iterate_for (300);
+  g_assert_true (gtk_widget_get_mapped (counts));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (counts)), ==, expected);
+  g_assert_true (gtk_widget_compute_bounds (counts, GTK_WIDGET (f->window), &bounds));
+  g_assert_cmpfloat (bounds.size.width, >, 0);
+  g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, SCREEN_WIDTH);
+  {
+    int natural = 0;
+    /* The measure counts the margins; the width does not. */
+    gtk_widget_measure (counts, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+    g_assert_cmpint (gtk_widget_get_width (counts) + gtk_widget_get_margin_start (counts) +
+                     gtk_widget_get_margin_end (counts), >=, natural);
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  db = cst_test_db_new ();
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autoptr(GError) error = NULL;
+    g_assert_true (cst_demo_seed (conn, 120, &error));
+    g_assert_no_error (error);
+  }
+  g_test_add ("/list-layout/nothing-cut", Fixture, NULL, fixture_setup, test_nothing_cut, fixture_teardown);
+  g_test_add ("/list-layout/header-counts", Fixture, NULL, fixture_setup, test_header_counts, fixture_teardown);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
