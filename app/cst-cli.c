@@ -210,6 +210,8 @@ static const Command commands[] = {
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
   { "evidence", NULL, cst_cli_evidence, N_("Write a request's right-of-access evidence pack as PDF and JSON") },
+  { "facility", "show", cst_cli_facility_show, N_("Show the facility's details printed on documents") },
+  { "facility", "set", cst_cli_facility_set, N_("Change the facility's details (administrators)") },
   { "fee", "quote", cst_cli_fee_quote, N_("Quote the fee for a hypothetical request, rule by rule") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
