@@ -183,7 +183,9 @@ run_db_seed_demo (int    argc,
       g_printerr (_("custodian-cli: the database schema is not up to date; run “custodian-cli db migrate” first.\n"));
       return EXIT_FAILURE;
     }
-  if ((existing = cst_request_repo_count (conn, &error)) < 0)
+  /* Even when no requests are added, the demo's letters need a facility. */
+  if (!cst_demo_fill_facility (conn, &error) ||
+      (existing = cst_request_repo_count (conn, &error)) < 0)
     return cst_cli_fail (error);
   if (if_empty && existing > 0)
     {

@@ -170,6 +170,35 @@ test_validate (void)
   g_assert_nonnull (strstr (error->message, "name"));
 }
 
+/* seed-demo gives a blank facility fictional details, so the demo's
+ * letters can be made, and never overwrites what someone filled in. */
+static void
+test_demo_fills_only_blank (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstFacility) blank = cst_facility_new ();
+  g_autoptr(CstFacility) filled = NULL;
+  g_autoptr(CstFacility) kept = NULL;
+  g_autoptr(GError) error = NULL;
+  static const CstFacilityDetail letter_needs[] = {
+    CST_FACILITY_NAME, CST_FACILITY_ADDRESS, CST_FACILITY_PHONE, CST_FACILITY_PAY_TEXT,
+  };
+
+  cst_facility_set (blank, CST_FACILITY_DEFAULT_STATE, "NY");
+  g_assert_true (cst_facility_save (owner, blank, &error));
+  g_assert_true (cst_demo_fill_facility (owner, &error));
+  g_assert_no_error (error);
+  filled = cst_facility_load (owner, &error);
+  g_assert_nonnull (strstr (filled->name, "fictional"));
+  g_assert_true (cst_facility_require (filled, letter_needs, G_N_ELEMENTS (letter_needs), &error));
+  g_assert_no_error (error);
+
+  cst_test_db_fill_facility (owner);
+  g_assert_true (cst_demo_fill_facility (owner, &error));
+  kept = cst_facility_load (owner, &error);
+  g_assert_cmpstr (kept->name, ==, "Custodian General Hospital");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -182,6 +211,7 @@ main (int argc, char **argv)
   g_test_add_func ("/facility/admin-only-updates", test_admin_only_updates);
   g_test_add_func ("/facility/async", test_async);
   g_test_add_func ("/facility/validate", test_validate);
+  g_test_add_func ("/facility/demo-fills-only-blank", test_demo_fills_only_blank);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
