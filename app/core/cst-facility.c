@@ -252,6 +252,49 @@ cst_facility_save (PGconn             *conn,
   return TRUE;
 }
 
+/**
+ * cst_facility_adopt:
+ * @proposed: details typed before the database could be reached (the
+ *   first-run assistant), or kept in this computer's settings by an
+ *   older Custodian
+ * @adopted: (out) (optional): whether @proposed was stored
+ *
+ * Stores @proposed only while the database's facility is blank, so
+ * neither a first start on a second computer nor one user's old settings
+ * ever overwrite what an administrator filled in.
+ *
+ * Returns: FALSE with @error set when the database refused (another role
+ *   than the administrator's, for one)
+ */
+gboolean
+cst_facility_adopt (PGconn             *conn,
+                    const CstFacility  *proposed,
+                    gboolean           *adopted,
+                    GError            **error)
+{
+  g_autoptr(CstFacility) stored = NULL;
+  gboolean own = FALSE;
+  gboolean ok;
+
+  if (adopted != NULL)
+    *adopted = FALSE;
+  if (cst_facility_is_blank (proposed))
+    return TRUE;
+  if (!cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
+    return FALSE;
+  /* Two first starts at once: the second waits and finds the first's. */
+  ok = cst_db_exec_command (conn, "SELECT pg_advisory_xact_lock(hashtext('facilities:adopt'))",
+                            0, NULL, error) &&
+       (stored = cst_facility_load (conn, error)) != NULL;
+  if (ok && cst_facility_is_blank (stored))
+    {
+      ok = cst_facility_save (conn, proposed, error);
+      if (ok && adopted != NULL)
+        *adopted = TRUE;
+    }
+  return cst_db_leave (conn, own, ok, error);
+}
+
 /* --- on the connection's worker thread --- */
 
 static gpointer
@@ -311,4 +354,48 @@ cst_facility_save_finish (CstConnection  *connection,
                           GError        **error)
 {
   return cst_connection_run_finish (connection, result, error) != NULL;
+}
+
+static gpointer
+adopt_in_worker (PGconn   *conn,
+                 gpointer  data,
+                 GError  **error)
+{
+  gboolean adopted = FALSE;
+
+  if (!cst_facility_adopt (conn, data, &adopted, error))
+    return NULL;
+  /* Two distinct non-NULL results: stored, or kept the database's. */
+  return GINT_TO_POINTER (adopted ? 2 : 1);
+}
+
+void
+cst_facility_adopt_async (CstConnection       *connection,
+                          const CstFacility   *proposed,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (proposed != NULL);
+  cst_connection_run_async (connection, adopt_in_worker, cst_facility_copy (proposed),
+                            (GDestroyNotify) cst_facility_free, NULL, cancellable, callback,
+                            user_data);
+}
+
+/**
+ * cst_facility_adopt_finish:
+ * @adopted: (out) (optional): whether the proposed details were stored
+ */
+gboolean
+cst_facility_adopt_finish (CstConnection  *connection,
+                           GAsyncResult   *result,
+                           gboolean       *adopted,
+                           GError        **error)
+{
+  gpointer outcome = cst_connection_run_finish (connection, result, error);
+
+  if (adopted != NULL)
+    *adopted = GPOINTER_TO_INT (outcome) == 2;
+  return outcome != NULL;
 }

@@ -70,6 +70,10 @@ CstFacility *cst_facility_load          (PGconn             *conn,
 gboolean     cst_facility_save          (PGconn             *conn,
                                          const CstFacility  *facility,
                                          GError            **error);
+gboolean     cst_facility_adopt         (PGconn             *conn,
+                                         const CstFacility  *proposed,
+                                         gboolean           *adopted,
+                                         GError            **error);
 
 /* The same on @connection's worker thread: the main loop never waits. */
 void         cst_facility_load_async    (CstConnection       *connection,
@@ -86,6 +90,15 @@ void         cst_facility_save_async    (CstConnection       *connection,
                                          gpointer             user_data);
 gboolean     cst_facility_save_finish   (CstConnection       *connection,
                                          GAsyncResult        *result,
+                                         GError             **error);
+void         cst_facility_adopt_async   (CstConnection       *connection,
+                                         const CstFacility   *proposed,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+gboolean     cst_facility_adopt_finish  (CstConnection       *connection,
+                                         GAsyncResult        *result,
+                                         gboolean            *adopted,
                                          GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFacility, cst_facility_free)
