@@ -199,6 +199,52 @@ test_demo_fills_only_blank (void)
   g_assert_cmpstr (kept->name, ==, "Custodian General Hospital");
 }
 
+/* One user's old settings (or the first-run answers) fill a blank
+ * facility once, and never overwrite one an administrator filled in. */
+static void
+test_adopt_legacy_settings (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autoptr(PGconn) conn = cst_db_connect (admin, NULL);
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autoptr(CstFacility) legacy = NULL;
+  g_autoptr(CstFacility) blank = cst_facility_new ();
+  g_autoptr(CstFacility) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean adopted = TRUE;
+
+  g_assert_nonnull (settings);
+  g_assert_null (cst_settings_dup_legacy_facility (settings));
+  g_settings_set_string (settings, "facility-name", "Old Settings Hospital");
+  g_settings_set_string (settings, "facility-phone", "(555) 010-0404");
+  g_settings_set_string (settings, "default-jurisdiction", "TX");
+  legacy = cst_settings_dup_legacy_facility (settings);
+  g_assert_nonnull (legacy);
+
+  /* A filled-in facility is kept. */
+  g_assert_true (cst_facility_adopt (conn, legacy, &adopted, &error));
+  g_assert_no_error (error);
+  g_assert_false (adopted);
+  stored = cst_facility_load (conn, NULL);
+  g_assert_cmpstr (stored->name, ==, "Custodian General Hospital");
+  g_clear_pointer (&stored, cst_facility_free);
+
+  /* A blank one takes the old settings, which are then forgotten. */
+  cst_facility_set (blank, CST_FACILITY_DEFAULT_STATE, "NY");
+  g_assert_true (cst_facility_save (owner, blank, &error));
+  g_assert_true (cst_facility_adopt (conn, legacy, &adopted, &error));
+  g_assert_no_error (error);
+  g_assert_true (adopted);
+  stored = cst_facility_load (conn, NULL);
+  g_assert_cmpstr (stored->name, ==, "Old Settings Hospital");
+  g_assert_cmpstr (stored->phone, ==, "(555) 010-0404");
+  g_assert_cmpstr (stored->default_state, ==, "TX");
+  cst_settings_forget_legacy_facility (settings);
+  g_assert_null (cst_settings_dup_legacy_facility (settings));
+  cst_test_db_fill_facility (owner);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -212,6 +258,7 @@ main (int argc, char **argv)
   g_test_add_func ("/facility/async", test_async);
   g_test_add_func ("/facility/validate", test_validate);
   g_test_add_func ("/facility/demo-fills-only-blank", test_demo_fills_only_blank);
+  g_test_add_func ("/facility/adopt-legacy-settings", test_adopt_legacy_settings);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
