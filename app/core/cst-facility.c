@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
@@ -293,6 +294,81 @@ cst_facility_adopt (PGconn             *conn,
         *adopted = TRUE;
     }
   return cst_db_leave (conn, own, ok, error);
+}
+
+/* --- statements --- */
+
+static void
+set_statement_facility (CstStatementTemplate *tpl,
+                        const char           *key,
+                        const char           *value)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!cst_statement_template_set_string (tpl, "facility", key, value, &error))
+    g_warning ("The statement's %s was not set: %s", key, error->message);
+}
+
+/**
+ * cst_facility_apply_to_statement:
+ *
+ * Puts the facility's details in @tpl's [facility] group, where the
+ * statement's letterhead, phone lines, payment link and remittance stub
+ * read them.  The Spanish and financial-help lines keep a number of
+ * their own when the template has one, else the facility's phone.
+ */
+void
+cst_facility_apply_to_statement (const CstFacility    *facility,
+                                 CstStatementTemplate *tpl)
+{
+  g_autofree char *remit_to = NULL;
+  const char *const own_lines[] = { "phone-spanish", "phone-assistance" };
+
+  set_statement_facility (tpl, "name", facility->name);
+  set_statement_facility (tpl, "address", facility->address);
+  set_statement_facility (tpl, "phone-billing", facility->phone);
+  set_statement_facility (tpl, "url-pay", facility->pay_link);
+  remit_to = cst_input_is_blank (facility->address)
+               ? g_strdup (facility->name)
+               : g_strconcat (facility->name, "\n", facility->address, NULL);
+  set_statement_facility (tpl, "remit-address", remit_to);
+  for (guint i = 0; i < G_N_ELEMENTS (own_lines); i++)
+    if (cst_input_is_blank (cst_statement_template_get_facility (tpl, own_lines[i])))
+      set_statement_facility (tpl, own_lines[i], facility->phone);
+}
+
+/**
+ * cst_facility_check_statement:
+ *
+ * Returns: FALSE naming the first detail the statement prints that is
+ *   blank: the name, address and phone always, the payment link when the
+ *   "ways to pay" section shows it
+ */
+gboolean
+cst_facility_check_statement (CstStatementTemplate  *tpl,
+                              GError               **error)
+{
+  const struct { const char *key; CstFacilityDetail detail; } needed[] = {
+    { "name", CST_FACILITY_NAME },
+    { "address", CST_FACILITY_ADDRESS },
+    { "phone-billing", CST_FACILITY_PHONE },
+  };
+  const char *online = cst_statement_template_get_text (tpl, "pay-online");
+
+  for (guint i = 0; i < G_N_ELEMENTS (needed); i++)
+    if (cst_input_is_blank (cst_statement_template_get_facility (tpl, needed[i].key)))
+      {
+        cst_facility_set_missing_error (error, needed[i].detail);
+        return FALSE;
+      }
+  if (cst_statement_template_has_section (tpl, CST_SECTION_WAYS_TO_PAY) &&
+      strstr (online, "{url_pay}") != NULL &&
+      cst_input_is_blank (cst_statement_template_get_facility (tpl, "url-pay")))
+    {
+      cst_facility_set_missing_error (error, CST_FACILITY_PAY_LINK);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* --- on the connection's worker thread --- */

@@ -13,6 +13,7 @@
 #include <libpq-fe.h>
 
 #include "custodian/cst-connection.h"
+#include "custodian/cst-statement.h"
 
 G_BEGIN_DECLS
 
@@ -100,6 +101,15 @@ gboolean     cst_facility_adopt_finish  (CstConnection       *connection,
                                          GAsyncResult        *result,
                                          gboolean            *adopted,
                                          GError             **error);
+
+/* Statements: the template's [facility] group takes the facility's
+ * details (its own, shipped blank, are only a fallback for the Spanish
+ * and financial-help phone lines); a statement refuses to be drawn while
+ * one it prints is blank (cst_statement_render_pdf). */
+void         cst_facility_apply_to_statement (const CstFacility    *facility,
+                                              CstStatementTemplate *tpl);
+gboolean     cst_facility_check_statement    (CstStatementTemplate *tpl,
+                                              GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFacility, cst_facility_free)
 
