@@ -176,10 +176,11 @@ check_facility (const CstDocumentOptions  *options,
     { CST_FACILITY_NAME, options->facility.name },
     { CST_FACILITY_ADDRESS, options->facility.address },
     { CST_FACILITY_PHONE, options->facility.phone },
-    { CST_FACILITY_PAY_TEXT, asks_for_money ? options->pay_text : "-" },
+    { CST_FACILITY_PAY_TEXT, options->pay_text },   /* last: only when asking for money */
   };
+  guint n = asks_for_money ? G_N_ELEMENTS (details) : G_N_ELEMENTS (details) - 1;
 
-  for (guint i = 0; i < G_N_ELEMENTS (details); i++)
+  for (guint i = 0; i < n; i++)
     if (cst_input_is_blank (details[i].value))
       {
         cst_facility_set_missing_error (error, details[i].detail);
