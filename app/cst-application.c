@@ -25,6 +25,7 @@ struct _CstApplication
   CstDatabaseTarget *target;
   CstWindow         *window;       /* borrowed */
   gboolean           opening;
+  CstFacility       *first_run_facility;  /* typed before the database was open */
 };
 
 G_DEFINE_FINAL_TYPE (CstApplication, cst_application, ADW_TYPE_APPLICATION)
@@ -89,6 +90,47 @@ loaded_cb (GObject      *object,
 }
 
 static void
+facility_adopted_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GSettings) settings = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean adopted = FALSE;
+
+  if (!cst_facility_adopt_finish (CST_CONNECTION (object), result, &adopted, &error))
+    {
+      /* Another role than the administrator's: an administrator fills
+       * them in, and the documents say so until then. */
+      g_message ("The facility's details were not stored: %s", error->message);
+      return;
+    }
+  g_debug ("Facility details %s", adopted ? "stored" : "already in the database");
+  if (settings != NULL)
+    cst_settings_forget_legacy_facility (settings);
+}
+
+/* The facility's details belong in the database (0056).  What the
+ * first-run assistant asked for, or, once after upgrading, what this
+ * user's settings held before, fills a database whose facility is still
+ * blank; a filled-in one is never overwritten. */
+static void
+adopt_facility (CstApplication *self,
+                CstConnection  *connection)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autoptr(CstFacility) legacy = cst_settings_dup_legacy_facility (settings);
+  g_autoptr(CstFacility) typed = g_steal_pointer (&self->first_run_facility);
+  const CstFacility *proposed = typed ? typed : legacy;
+
+  if (proposed == NULL)
+    return;
+  /* The old keys are forgotten only when they were what was proposed. */
+  cst_facility_adopt_async (connection, proposed, NULL, facility_adopted_cb,
+                            typed == NULL ? g_steal_pointer (&settings) : NULL);
+}
+
+static void
 opened_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
@@ -111,6 +153,7 @@ opened_cb (GObject      *object,
   g_clear_pointer (&self->target, cst_database_target_free);
   self->target = target;
   connection = cst_connection_new (target->conninfo);
+  adopt_facility (self, connection);
   store = cst_request_store_new (connection);
   if (settings != NULL)
     cst_request_store_set_closed_days (store, g_settings_get_uint (settings, "list-closed-days"));
@@ -133,9 +176,12 @@ open_database (CstApplication *self)
 }
 
 static void
-first_run_finished_cb (CstApplication *self,
-                       gboolean        applied)
+first_run_finished_cb (CstApplication       *self,
+                       gboolean              applied,
+                       CstFirstRunAssistant *assistant)
 {
+  g_clear_pointer (&self->first_run_facility, cst_facility_free);
+  self->first_run_facility = cst_first_run_assistant_get_facility (assistant);
   if (self->window != NULL)
     open_database (self);
 }
@@ -170,12 +216,18 @@ preferences_action (GSimpleAction *action, GVariant *param, gpointer user_data)
 {
   CstApplication *self = CST_APPLICATION (user_data);
   g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  CstPreferencesWindow *preferences;
+  CstRequestStore *store;
 
   /* Not from behind the lock screen; nothing to edit without the schema. */
   if (settings == NULL || (self->window != NULL && cst_window_is_locked (self->window)))
     return;
-  gtk_window_present (GTK_WINDOW (cst_preferences_window_new (
-    gtk_application_get_active_window (GTK_APPLICATION (self)), settings)));
+  preferences = cst_preferences_window_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                            settings);
+  store = self->window != NULL ? cst_window_get_store (self->window) : NULL;
+  if (store != NULL)
+    cst_preferences_window_set_connection (preferences, cst_request_store_get_connection (store));
+  gtk_window_present (GTK_WINDOW (preferences));
 }
 
 static void
@@ -283,6 +335,7 @@ cst_application_finalize (GObject *object)
   CstApplication *self = CST_APPLICATION (object);
 
   g_free (self->database);
+  g_clear_pointer (&self->first_run_facility, cst_facility_free);
   g_clear_pointer (&self->target, cst_database_target_free);
   G_OBJECT_CLASS (cst_application_parent_class)->finalize (object);
 }

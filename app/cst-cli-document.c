@@ -106,8 +106,6 @@ cst_cli_document_render (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (
     _("KIND — make a document for a request: invoice, cover-letter, denial-letter, "
       "extension-notice, accounting, deficiency-letter"));
-  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
-  g_autofree char *facility = settings ? g_settings_get_string (settings, "facility-name") : NULL;
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstRequest) request = NULL;
@@ -132,7 +130,6 @@ cst_cli_document_render (int    argc,
     return cst_cli_usage_error (context, error->message);
 
   options.paper = g_str_equal (o.paper, "a4") ? CST_PDF_PAPER_A4 : CST_PDF_PAPER_LETTER;
-  options.facility.name = facility && *facility ? facility : _("Health Information Management");
   options.period_from = &from;
   options.period_to = &to;
   if (!(target = cst_cli_open_target (&error)) ||

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include "custodian/cst-evidence-pack.h"
+#include "custodian/cst-facility.h"
 
 #include "cst-cli.h"
 
@@ -29,8 +30,7 @@ cst_cli_evidence (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
     _("— one request's right-of-access evidence pack, as PDF (and JSON)"));
-  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
-  g_autofree char *facility_name = settings ? g_settings_get_string (settings, "facility-name") : NULL;
+  g_autoptr(CstFacility) facility = NULL;
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(GError) error = NULL;
@@ -45,9 +45,10 @@ cst_cli_evidence (int    argc,
 
   if (!(target = cst_cli_open_target (&error)) ||
       !(conn = cst_db_connect (target->conninfo, &error)) ||
+      !(facility = cst_facility_load (conn, &error)) ||
       !(pages = cst_evidence_pack_export (conn, reference,
-                                          facility_name && *facility_name
-                                            ? facility_name : _("Health Information Management"),
+                                          !cst_input_is_blank (facility->name)
+                                            ? facility->name : _("Health Information Management"),
                                           output, json_path, &error)))
     return cst_cli_fail (error);
   g_print (g_dngettext (NULL, "Wrote %s (%u page).\n", "Wrote %s (%u pages).\n", pages), output, pages);

@@ -4,8 +4,9 @@
  *                 [--json SUMMARY.json] [--language en|es] [account options]
  *
  * The template comes from the database when it can be reached, else from
- * the template shipped with Custodian (the command stays usable headless
- * and offline).  Account fields not in the CSV are options; visit dates
+ * the template shipped with Custodian.  The hospital's name, address,
+ * phone and payment link are the facility's, from the database; a
+ * statement is refused while one of them is blank.  Account fields not in the CSV are options; visit dates
  * default to the span of the service dates, the statement date to today
  * and the due date to 30 days later.
  */
@@ -61,7 +62,10 @@ options_clear (Options *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
-/* The database's template, else the shipped one; says which on stderr. */
+/* The database's template, else the shipped one; says which on stderr.
+ * Either way the hospital's details are the facility's, from the
+ * database: without them the statement is refused, naming what is
+ * missing, rather than printed with blanks. */
 static CstStatementTemplate *
 load_template (const Options  *o,
                GError        **error)
@@ -69,27 +73,35 @@ load_template (const Options  *o,
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(GError) db_error = NULL;
+  g_autoptr(GError) template_error = NULL;
+  g_autoptr(CstFacility) facility = NULL;
   CstStatementTemplate *tpl = NULL;
 
-  if (!o->offline && (target = cst_cli_open_target (&db_error)) != NULL &&
+  if ((target = cst_cli_open_target (&db_error)) != NULL &&
       (conn = cst_db_connect (target->conninfo, &db_error)) != NULL)
+    facility = cst_facility_load (conn, &db_error);
+  if (!o->offline && conn != NULL)
     {
       /* The shipped templates become version 1 the first time they are
        * needed; a login that may not add them just reads. */
       if (cst_statement_template_store_seed (conn, NULL, NULL))
         g_debug ("Shipped statement templates are in the database");
-      tpl = cst_statement_template_store_load (conn, o->template_name, o->language, 0, &db_error);
+      tpl = cst_statement_template_store_load (conn, o->template_name, o->language, 0, &template_error);
       if (tpl != NULL)
-        {
-          g_printerr (_("Using template “%s” (%s) version %d from the database.\n"),
-                      o->template_name, o->language, cst_statement_template_get_version (tpl));
-          return tpl;
-        }
+        g_printerr (_("Using template “%s” (%s) version %d from the database.\n"),
+                    o->template_name, o->language, cst_statement_template_get_version (tpl));
     }
-  if (db_error != NULL)
+  if (!o->offline && (template_error != NULL || db_error != NULL) && tpl == NULL)
     g_printerr (_("Template not taken from the database (%s); using the shipped one.\n"),
+                (template_error ? template_error : db_error)->message);
+  if (tpl == NULL && (tpl = cst_statement_template_new_builtin (o->template_name, o->language, error)) == NULL)
+    return NULL;
+  if (facility != NULL)
+    cst_facility_apply_to_statement (facility, tpl);
+  else
+    g_printerr (_("The facility's details could not be read from the database (%s).\n"),
                 db_error->message);
-  return cst_statement_template_new_builtin (o->template_name, o->language, error);
+  return tpl;
 }
 
 static gboolean
@@ -176,7 +188,7 @@ cst_cli_statement_render (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Write the PDF here"), N_("OUT.pdf") },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &o.json, N_("Also write a JSON summary here"), N_("SUMMARY.json") },
     { "language", 'l', 0, G_OPTION_ARG_STRING, &o.language, N_("Statement language: en or es"), N_("LANG") },
-    { "offline", 0, 0, G_OPTION_ARG_NONE, &o.offline, N_("Do not try the database; use the shipped template"), NULL },
+    { "offline", 0, 0, G_OPTION_ARG_NONE, &o.offline, N_("Use the shipped template, not the database's (the facility's details still come from the database)"), NULL },
     { "patient", 0, 0, G_OPTION_ARG_STRING, &o.patient, N_("Patient name"), N_("NAME") },
     { "guarantor", 0, 0, G_OPTION_ARG_STRING, &o.guarantor, N_("Guarantor, when not the patient"), N_("NAME") },
     { "account", 0, 0, G_OPTION_ARG_STRING, &o.account, N_("Account number"), N_("NUMBER") },

@@ -183,7 +183,9 @@ run_db_seed_demo (int    argc,
       g_printerr (_("custodian-cli: the database schema is not up to date; run “custodian-cli db migrate” first.\n"));
       return EXIT_FAILURE;
     }
-  if ((existing = cst_request_repo_count (conn, &error)) < 0)
+  /* Even when no requests are added, the demo's letters need a facility. */
+  if (!cst_demo_fill_facility (conn, &error) ||
+      (existing = cst_request_repo_count (conn, &error)) < 0)
     return cst_cli_fail (error);
   if (if_empty && existing > 0)
     {
@@ -210,6 +212,8 @@ static const Command commands[] = {
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
   { "evidence", NULL, cst_cli_evidence, N_("Write a request's right-of-access evidence pack as PDF and JSON") },
+  { "facility", "show", cst_cli_facility_show, N_("Show the facility's details printed on documents") },
+  { "facility", "set", cst_cli_facility_set, N_("Change the facility's details (administrators)") },
   { "fee", "quote", cst_cli_fee_quote, N_("Quote the fee for a hypothetical request, rule by rule") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },

@@ -44,6 +44,8 @@ CstDatabaseTarget *cst_cli_open_target   (GError         **error);
 int cst_cli_audit_verify (int argc, char **argv);
 int cst_cli_document_render (int argc, char **argv);
 int cst_cli_evidence (int argc, char **argv);
+int cst_cli_facility_set (int argc, char **argv);
+int cst_cli_facility_show (int argc, char **argv);
 int cst_cli_fee_quote (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);

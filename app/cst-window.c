@@ -51,6 +51,7 @@ struct _CstWindow
   char                *page_before_lock;
   GPtrArray           *hidden_windows;  /* dialogs hidden while locked */
   GCancellable        *cancellable;
+  char                *default_state;   /* the facility's, from the database */
 };
 
 /* How often the idle time is looked at; the lock comes at most this late. */
@@ -155,17 +156,45 @@ request_created_cb (CstWindow  *self,
   cst_window_toast (self, message);
 }
 
+static void
+facility_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CstWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFacility) facility = cst_facility_load_finish (CST_CONNECTION (object), result, &error);
+
+  if (facility == NULL)
+    {
+      g_debug ("The facility's default state was not read: %s", error->message);
+      return;
+    }
+  g_free (self->default_state);
+  self->default_state = g_strdup (facility->default_state);
+}
+
+/* The state new requests start in is the facility's (an administrator
+ * changes it in Preferences): read now, and again after each use so a
+ * change reaches the next request. */
+static void
+load_default_state (CstWindow *self)
+{
+  if (self->store != NULL)
+    cst_facility_load_async (cst_request_store_get_connection (self->store), self->cancellable,
+                             facility_loaded_cb, g_object_ref (self));
+}
+
 GtkWindow *
 cst_window_open_new_request (CstWindow *self)
 {
-  g_autofree char *state = self->settings ? g_settings_get_string (self->settings,
-                                                                   "default-jurisdiction")
-                                          : g_strdup ("NY");
   CstNewRequestDialog *dialog;
 
   if (self->store == NULL)
     return NULL;
-  dialog = cst_new_request_dialog_new (GTK_WINDOW (self), self->store, state);
+  dialog = cst_new_request_dialog_new (GTK_WINDOW (self), self->store,
+                                       self->default_state ? self->default_state : "NY");
+  load_default_state (self);
   g_signal_connect_object (dialog, "created", G_CALLBACK (request_created_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -468,6 +497,7 @@ cst_window_dispose (GObject *object)
   g_clear_handle_id (&self->lock_check_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->default_state, g_free);
   g_clear_pointer (&self->hidden_windows, g_ptr_array_unref);
   g_clear_pointer (&self->page_before_lock, g_free);
   if (self->store != NULL)
@@ -582,6 +612,7 @@ cst_window_set_store (CstWindow       *self,
                            G_CALLBACK (online_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");
   update_counts (self);
+  load_default_state (self);
 }
 
 CstRequestStore *

@@ -36,7 +36,50 @@ cst_test_db_new (void)
   conn = cst_test_db_connect (db);
   g_assert_true (cst_migrations_apply (conn, NULL, &error));
   g_assert_no_error (error);
+  cst_test_db_fill_facility (conn);
   return db;
+}
+
+/* The details every document needs, as an administrator would have filled
+ * them in: tests of documents then test the documents.  A test of what
+ * happens without them blanks one (cst_facility_save as the owner). */
+CstFacility *
+cst_test_facility_new (void)
+{
+  CstFacility *facility = cst_facility_new ();
+
+  cst_facility_set (facility, CST_FACILITY_NAME, "Custodian General Hospital");
+  cst_facility_set (facility, CST_FACILITY_ADDRESS, "1 Test Plaza\nAlbany, NY 12207");
+  cst_facility_set (facility, CST_FACILITY_PHONE, "(555) 010-0100");
+  cst_facility_set (facility, CST_FACILITY_PAY_TEXT,
+                    "Send a check payable to Custodian General Hospital, or call us to pay by card.");
+  cst_facility_set (facility, CST_FACILITY_PAY_LINK, "pay.custodian-general.example");
+  cst_facility_set (facility, CST_FACILITY_DEFAULT_STATE, "NY");
+  return facility;
+}
+
+void
+cst_test_db_fill_facility (PGconn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFacility) facility = cst_test_facility_new ();
+
+  g_assert_true (cst_facility_save (conn, facility, &error));
+  g_assert_no_error (error);
+}
+
+/* A statement template with the test facility's details, as the app and
+ * the CLI give it the database's. */
+CstStatementTemplate *
+cst_test_statement_template (const char *language)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFacility) facility = cst_test_facility_new ();
+  CstStatementTemplate *tpl = cst_statement_template_new_builtin ("standard", language, &error);
+
+  g_assert_no_error (error);
+  cst_facility_apply_to_statement (facility, tpl);
+  return tpl;
 }
 
 PGconn *

@@ -19,6 +19,9 @@ typedef struct
 CstTestDb *cst_test_db_new         (void);
 void       cst_test_db_free        (CstTestDb  *db);
 PGconn    *cst_test_db_connect     (CstTestDb  *db);
+void       cst_test_db_fill_facility (PGconn    *conn);
+CstFacility *cst_test_facility_new   (void);
+CstStatementTemplate *cst_test_statement_template (const char *language);
 PGconn    *cst_test_db_hold_audit_head (CstTestDb *db);
 char      *cst_test_db_create_login (CstTestDb  *db,
                                      const char *group_role);

@@ -81,6 +81,57 @@ test_refusals (void)
   g_assert_nonnull (strstr (err5, "ROI-1900-000000"));
 }
 
+/* Headless set-up: an administrator fills the details with `facility
+ * set`; another role is refused; a letter made while one is blank says
+ * which and how to fill it, and writes nothing. */
+static void
+test_facility_commands (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "CLI-FAC");
+  const char *reference = cst_request_get_reference (request);
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autofree char *out5 = NULL, *err5 = NULL;
+  g_autofree char *out6 = NULL, *err6 = NULL;
+  g_autoptr(CstFacility) facility = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("cst-facility-cli-XXXXXX", NULL);
+  g_autofree char *never = g_build_filename (dir, "no-phone.pdf", NULL);
+
+  g_assert_cmpint (cst_test_cli_run (admin, &out, &err, "facility", "set", "--phone", "",
+                                     NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "(not filled in)"));
+  g_assert_cmpint (cst_test_cli_run (clerk, &out2, &err2, "document", "render", "cover-letter",
+                                     "--request", reference, "--output", never,
+                                     NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "phone number is not filled in"));
+  g_assert_nonnull (strstr (err2, "custodian-cli facility set --phone"));
+  g_assert_false (g_file_test (never, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+
+  g_assert_cmpint (cst_test_cli_run (clerk, &out3, &err3, "facility", "set", "--phone",
+                                     "(555) 010-0303", NULL), ==, 1);
+  g_assert_nonnull (strstr (err3, "Only an administrator"));
+  g_assert_cmpint (cst_test_cli_run (admin, &out4, &err4, "facility", "set", "--phone",
+                                     "(555) 010-0303", "--address", "9 Shell Road\\nUtica, NY 13501",
+                                     "--state", "PA", NULL), ==, 0);
+  g_assert_cmpint (cst_test_cli_run (clerk, &out5, &err5, "facility", "show", NULL), ==, 0);
+  g_assert_nonnull (strstr (out5, "(555) 010-0303"));
+  g_assert_nonnull (strstr (out5, "Custodian General Hospital"));
+  g_assert_nonnull (strstr (out5, "PA"));
+  g_assert_null (strstr (out5, "not filled in"));
+  facility = cst_facility_load (conn, NULL);
+  g_assert_cmpstr (facility->address, ==, "9 Shell Road\nUtica, NY 13501");
+  g_assert_cmpint (cst_test_cli_run (admin, &out6, &err6, "facility", "set", "--state", "XX",
+                                     NULL), ==, 1);
+  g_assert_nonnull (strstr (err6, "XX"));
+  cst_test_db_fill_facility (conn);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -91,6 +142,7 @@ main (int    argc,
   db = cst_test_db_new ();
   g_test_add_func ("/document-cli/each-kind", test_each_kind);
   g_test_add_func ("/document-cli/refusals", test_refusals);
+  g_test_add_func ("/document-cli/facility-commands", test_facility_commands);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

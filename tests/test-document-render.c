@@ -11,13 +11,14 @@ static CstTestDb *db;
 
 static const char *const patient_data[] = { "José", "Núñez", "Zoë", "Ångström", "ROI-", NULL };
 
+/* The facility's details come from the database (cst_test_db_new fills
+ * them in), whatever a caller passes. */
 static CstDocumentOptions
 options (void)
 {
   CstDocumentOptions o = { CST_PDF_PAPER_LETTER,
-                           { "Saint Zoë Hospital", "1 Main Street\nSpringfield, NY 10001",
-                             "(555) 010-0100", NULL },
-                           NULL, NULL, NULL };
+                           { "Not The Database's Hospital", NULL, NULL, NULL },
+                           NULL, NULL, NULL, NULL, NULL };
   return o;
 }
 
@@ -184,6 +185,120 @@ test_letters (void)
   render_letter (CST_DOCUMENT_EXTENSION_NOTICE, request, &extension);
   g_assert_nonnull (strstr (extension, "storedoffsite"));
   g_assert_nonnull (strstr (extension, "Wewillactonyourrequestby"));
+}
+
+/* With the details filled in, every letter and the invoice print them,
+ * from the database, and no sentence has a hole where one should be. */
+static void
+test_facility_details_printed (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-FAC-1");
+  g_autoptr(CstInvoice) invoice = sample_invoice ();
+  const CstDocumentKind kinds[] = {
+    CST_DOCUMENT_INVOICE, CST_DOCUMENT_COVER_LETTER, CST_DOCUMENT_DENIAL_LETTER,
+    CST_DOCUMENT_EXTENSION_NOTICE,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      CstDocumentOptions o = options ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) pdf = cst_document_store_render (conn, kinds[i], request, "en",
+                                                         kinds[i] == CST_DOCUMENT_INVOICE ? invoice : NULL,
+                                                         &o, NULL, &error);
+      g_autoptr(PopplerDocument) doc = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *squashed = NULL;
+
+      g_assert_no_error (error);
+      doc = cst_test_pdf_open (pdf);
+      text = cst_test_pdf_text (doc);
+      squashed = cst_test_pdf_squash (text);
+      g_assert_nonnull (strstr (squashed, "CustodianGeneralHospital"));
+      g_assert_nonnull (strstr (squashed, "1TestPlaza"));
+      g_assert_nonnull (strstr (squashed, "Albany,NY12207"));
+      g_assert_nonnull (strstr (squashed, "(555)010-0100"));
+      g_assert_null (strstr (squashed, "NotTheDatabase"));
+      /* The holes of issue 15: "to , ." and "call us at  and". */
+      g_assert_null (strstr (squashed, ",,"));
+      g_assert_null (strstr (squashed, ",."));
+      g_assert_null (strstr (squashed, "at,"));
+      g_assert_null (strstr (squashed, "atand"));
+      g_assert_null (strstr (squashed, "Callandgive"));
+      g_assert_null (strstr (squashed, "{{"));
+      if (kinds[i] == CST_DOCUMENT_INVOICE)
+        {
+          g_assert_nonnull (strstr (squashed, "Sendacheckpayable"));
+          g_assert_nonnull (strstr (squashed, "payonlineatpay.custodian-general.example"));
+        }
+    }
+}
+
+/* A document that needs a detail nobody filled in is refused, naming
+ * the detail and where to fill it; the invoice also needs how to pay. */
+static void
+test_facility_detail_missing (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-FAC-2");
+  g_autoptr(CstInvoice) invoice = sample_invoice ();
+  const struct {
+    CstFacilityDetail detail;
+    CstDocumentKind   kind;
+    const char       *named;
+  } cases[] = {
+    { CST_FACILITY_NAME, CST_DOCUMENT_COVER_LETTER, "facility's name" },
+    { CST_FACILITY_ADDRESS, CST_DOCUMENT_DENIAL_LETTER, "facility's address" },
+    { CST_FACILITY_PHONE, CST_DOCUMENT_EXTENSION_NOTICE, "facility's phone number" },
+    { CST_FACILITY_PHONE, CST_DOCUMENT_INVOICE, "facility's phone number" },
+    { CST_FACILITY_PAY_TEXT, CST_DOCUMENT_INVOICE, "facility's payment instructions" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(CstFacility) facility = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GBytes) pdf = NULL;
+      CstDocumentOptions o = options ();
+      const char *option = cst_facility_detail_option (cases[i].detail);
+
+      facility = cst_facility_load (conn, &error);
+      g_assert_no_error (error);
+      cst_facility_set (facility, cases[i].detail, "  ");
+      g_assert_true (cst_facility_save (conn, facility, &error));
+      g_assert_no_error (error);
+
+      pdf = cst_document_store_render (conn, cases[i].kind, request, "en",
+                                       cases[i].kind == CST_DOCUMENT_INVOICE ? invoice : NULL,
+                                       &o, NULL, &error);
+      g_assert_null (pdf);
+      g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+      g_assert_nonnull (strstr (error->message, cases[i].named));
+      g_assert_nonnull (strstr (error->message, "Preferences → Facility"));
+      g_assert_nonnull (strstr (error->message, option));
+      cst_test_db_fill_facility (conn);
+    }
+
+  /* Where to pay online is optional: the invoice is made without it. */
+  {
+    g_autoptr(CstFacility) facility = cst_facility_load (conn, NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) pdf = NULL;
+    g_autoptr(PopplerDocument) doc = NULL;
+    g_autofree char *text = NULL;
+    CstDocumentOptions o = options ();
+
+    cst_facility_set (facility, CST_FACILITY_PAY_LINK, "");
+    g_assert_true (cst_facility_save (conn, facility, &error));
+    pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o, NULL,
+                                     &error);
+    g_assert_no_error (error);
+    doc = cst_test_pdf_open (pdf);
+    text = cst_test_pdf_text (doc);
+    g_assert_null (strstr (text, "online"));
+    cst_test_db_fill_facility (conn);
+  }
 }
 
 static void
@@ -470,6 +585,8 @@ main (int    argc,
   g_test_add_func ("/document/invoice-spanish", test_invoice_spanish);
   g_test_add_func ("/document/long-invoice", test_long_invoice);
   g_test_add_func ("/document/letters", test_letters);
+  g_test_add_func ("/document/facility-details-printed", test_facility_details_printed);
+  g_test_add_func ("/document/facility-detail-missing", test_facility_detail_missing);
   g_test_add_func ("/document/accounting", test_accounting);
   g_test_add_func ("/document/template-versions", test_template_versions);
   g_test_add_func ("/document/labels-follow-the-letter", test_labels_follow_the_letter);

@@ -19,19 +19,25 @@ temp_path (const char *name)
   return g_build_filename (dir, name, NULL);
 }
 
+/* --offline: the shipped template; the hospital's details are still the
+ * facility's, from the database. */
 static void
 test_render_offline (void)
 {
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
   g_autofree char *pdf = temp_path ("out.pdf");
   g_autofree char *json_path = temp_path ("summary.json");
   g_autofree char *err = NULL;
   g_autofree char *head = NULL;
   g_autofree char *json = NULL;
-  int rc = cst_test_cli_run (NULL, NULL, &err, "statement", "render", sample, "--offline", "--output", pdf, "--json", json_path,
+  int rc = cst_test_cli_run (NULL, NULL, &err, "--database", login, "statement", "render", sample, "--offline",
+                "--output", pdf, "--json", json_path,
                 "--patient", "José Núñez", "--account", "ACC-1", "--statement-date", "2025-03-31",
                 "--due-date", "2025-04-30", NULL);
 
   g_assert_cmpint (rc, ==, 0);
+  g_assert_null (strstr (err, "from the database"));
   g_assert_true (g_file_get_contents (pdf, &head, NULL, NULL));
   g_assert_true (g_str_has_prefix (head, "%PDF-"));
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
@@ -66,6 +72,25 @@ test_defects_and_usage (void)
   g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "statement", "render", "--output", pdf, NULL), ==, 2);
 }
 
+/* No facility details to be had: no statement, and the reason. */
+static void
+test_facility_needed (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstFacility) blank = cst_facility_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *pdf = temp_path ("never.pdf");
+  g_autofree char *err = NULL;
+
+  cst_facility_set (blank, CST_FACILITY_DEFAULT_STATE, "NY");
+  g_assert_true (cst_facility_save (owner, blank, NULL));
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "--database", login, "statement", "render", sample,
+                                     "--output", pdf, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "facility's name is not filled in"));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_template_from_database (void)
 {
@@ -94,5 +119,6 @@ main (int    argc,
   g_test_add_func ("/statement-cli/render-offline", test_render_offline);
   g_test_add_func ("/statement-cli/defects-and-usage", test_defects_and_usage);
   g_test_add_func ("/statement-cli/template-from-database", test_template_from_database);
+  g_test_add_func ("/statement-cli/facility-needed", test_facility_needed);
   return g_test_run ();
 }

@@ -9,6 +9,7 @@
 
 #include <custodian/custodian.h>
 
+#include "cst-test-db.h"
 #include "cst-test-pdf.h"
 
 static CstStatementRules *rules;
@@ -18,7 +19,7 @@ sample_statement (const char *language)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
   g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
-  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", language, NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template (language);
   g_autoptr(GError) error = NULL;
   CstStatement *st;
 
@@ -139,7 +140,7 @@ test_credit_statement (void)
                     "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
                     "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,80000,30000,10000\n";
   g_autoptr(CstBill) bill = cst_bill_import_csv (csv, strlen (csv), 0, NULL, NULL);
-  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template ("en");
   g_autoptr(CstStatement) st = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(PopplerDocument) doc = NULL;
@@ -195,7 +196,7 @@ test_batch_export (void)
   g_autofree char *bad = g_build_filename (dir, "bad.csv", NULL);
   g_autofree char *out = g_build_filename (dir, "out", NULL);
   g_autofree char *pdf_path = g_build_filename (out, "sample-bill-1.pdf", NULL);
-  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template ("en");
   const char *paths[] = { sample, bad, sample, NULL };
   BatchRun run = { 0 };
   g_autofree char *pdf = NULL;
@@ -232,6 +233,56 @@ test_batch_export (void)
   g_rmdir (dir);
 }
 
+/* The hospital on a statement is the facility's (the shipped template
+ * has none): its name, address, phone and payment link are printed, the
+ * old sample hospital nowhere; without them nothing is drawn, and the
+ * message names the detail and where to fill it. */
+static void
+test_facility_details (void)
+{
+  g_autoptr(CstStatement) st = sample_statement ("en");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf (st, &error);
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *squashed = NULL;
+  g_autoptr(CstStatementTemplate) shipped = cst_statement_template_new_builtin ("standard", "es", NULL);
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
+  g_autoptr(CstStatementRules) rules = cst_statement_rules_new_default (NULL);
+  g_autoptr(CstStatement) bare = NULL;
+  g_autoptr(CstFacility) facility = cst_test_facility_new ();
+  GDate today;
+
+  g_assert_no_error (error);
+  cst_input_today (&today);
+  cst_bill_fill_defaults (bill, &today);
+  doc = cst_test_pdf_open (pdf);
+  text = cst_test_pdf_text (doc);
+  squashed = cst_test_pdf_squash (text);
+  g_assert_nonnull (strstr (squashed, "CustodianGeneralHospital"));
+  g_assert_nonnull (strstr (squashed, "1TestPlaza"));
+  g_assert_nonnull (strstr (squashed, "(555)010-0100"));
+  g_assert_nonnull (strstr (squashed, "pay.custodian-general.example"));
+  g_assert_null (strstr (squashed, "Riverside"));
+
+  bare = cst_statement_new (bill, rules, shipped, &error);
+  g_assert_no_error (error);
+  g_assert_null (cst_statement_render_pdf (bare, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "facility's name"));
+  g_assert_nonnull (strstr (error->message, "custodian-cli facility set --name"));
+  g_clear_error (&error);
+
+  /* The payment link, printed under "Ways to pay", is needed too. */
+  cst_facility_set (facility, CST_FACILITY_PAY_LINK, "");
+  cst_facility_apply_to_statement (facility, shipped);
+  g_clear_pointer (&bare, cst_statement_unref);
+  bare = cst_statement_new (bill, rules, shipped, &error);
+  g_assert_null (cst_statement_render_pdf (bare, &error));
+  g_assert_nonnull (strstr (error->message, "online payment link"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -245,6 +296,7 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/template-edit", test_template_edit);
   g_test_add_func ("/statement-pdf/credit", test_credit_statement);
   g_test_add_func ("/statement-pdf/batch-export", test_batch_export);
+  g_test_add_func ("/statement-pdf/facility-details", test_facility_details);
   status = g_test_run ();
   cst_statement_rules_unref (rules);
   return status;

@@ -50,10 +50,7 @@ typedef struct
   CstDocumentKind kind;
   char           *language;
   CstRequest     *request;   /* a private copy */
-  char           *facility_name;
-  char           *facility_address;
-  char           *facility_phone;
-  char           *facility_logo;
+  char           *facility_logo;   /* a file on this computer: the rest is the database's */
   guint           generation;
 } RenderJob;
 
@@ -62,9 +59,6 @@ render_job_free (RenderJob *job)
 {
   g_free (job->language);
   g_clear_object (&job->request);
-  g_free (job->facility_name);
-  g_free (job->facility_address);
-  g_free (job->facility_phone);
   g_free (job->facility_logo);
   g_free (job);
 }
@@ -79,9 +73,6 @@ render_in_thread (PGconn   *conn,
   GDate from, to;
 
   options.paper = CST_PDF_PAPER_LETTER;
-  options.facility.name = job->facility_name;
-  options.facility.address = job->facility_address;
-  options.facility.phone = job->facility_phone;
   options.facility.logo_path = job->facility_logo && *job->facility_logo ? job->facility_logo : NULL;
   cst_input_today (&to);
   from = to;
@@ -143,9 +134,6 @@ render (CstDocumentsDialog *self)
   job->kind = self->kind;
   job->language = g_strdup (languages[MIN (language, G_N_ELEMENTS (languages) - 1)]);
   job->request = cst_request_copy (self->request);
-  job->facility_name = dup_setting ("facility-name");
-  job->facility_address = dup_setting ("facility-address");
-  job->facility_phone = dup_setting ("facility-phone");
   job->facility_logo = dup_setting ("facility-logo");
   show_message (self, _("Making the document…"));
   cst_connection_run_async (self->connection, render_in_thread, job,

@@ -1,7 +1,8 @@
-/* cst-facility-form.h — the facility's letterhead and default state, bound to settings */
+/* cst-facility-form.h — the facility's details on every document (the database's) */
 #pragma once
 
 #include <adwaita.h>
+#include <custodian/cst-facility.h>
 
 G_BEGIN_DECLS
 
@@ -11,5 +12,11 @@ G_DECLARE_FINAL_TYPE (CstFacilityForm, cst_facility_form, CST, FACILITY_FORM, Ad
 GtkWidget *cst_facility_form_new  (void);
 void       cst_facility_form_bind (CstFacilityForm *self,
                                    GSettings       *settings);
+void       cst_facility_form_set_connection (CstFacilityForm   *self,
+                                             CstConnection     *connection);
+void       cst_facility_form_set_facility   (CstFacilityForm   *self,
+                                             const CstFacility *facility);
+CstFacility *cst_facility_form_get_facility (CstFacilityForm   *self);
+const char *cst_facility_form_get_message   (CstFacilityForm   *self);
 
 G_END_DECLS

@@ -2,10 +2,13 @@
  *
  * Four short pages: where the data lives (the private database, the
  * default, or a hospital server, which must answer a test connection
- * before Next), the facility's letterhead and default state, and what the
+ * before Next), the facility's details and default state, and what the
  * user does.  The answers go to a delayed copy of the settings and are
  * applied together on Finish, with "first-run-done"; closing the window
- * instead changes nothing, and the assistant comes back next time.
+ * instead changes nothing, and the assistant comes back next time.  The
+ * facility's details belong in the database, which is not open yet: the
+ * application reads them with cst_first_run_assistant_get_facility() and
+ * stores them once the database is open, if its facility is still blank.
  *
  * The role is informative: it arranges nothing the database would not
  * allow, and a tested server login's real role is chosen for the user.
@@ -179,6 +182,23 @@ GtkWidget *
 cst_first_run_assistant_get_server_form (CstFirstRunAssistant *self)
 {
   return GTK_WIDGET (self->server_form);
+}
+
+/**
+ * cst_first_run_assistant_get_facility:
+ *
+ * Returns: (transfer full) (nullable): the facility's details as typed
+ *   on Finish, or NULL when the assistant was closed or left them blank
+ */
+CstFacility *
+cst_first_run_assistant_get_facility (CstFirstRunAssistant *self)
+{
+  g_autoptr(CstFacility) facility = NULL;
+
+  if (!self->applied)
+    return NULL;
+  facility = cst_facility_form_get_facility (self->facility_form);
+  return cst_facility_is_blank (facility) ? NULL : g_steal_pointer (&facility);
 }
 
 /* The chosen answer, as the "user-role" setting stores it. */

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <custodian/cst-facility.h>
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,6 @@ void                  cst_first_run_assistant_use_server (CstFirstRunAssistant *
                                                           gboolean              server);
 GtkWidget            *cst_first_run_assistant_get_server_form (CstFirstRunAssistant *self);
 const char           *cst_first_run_assistant_get_role  (CstFirstRunAssistant *self);
+CstFacility          *cst_first_run_assistant_get_facility (CstFirstRunAssistant *self);
 
 G_END_DECLS

@@ -1,7 +1,9 @@
 /* cst-preferences-window.c — where the data lives, the letterhead, defaults
  *
- * Everything but the connection is bound to the settings and stored as it
- * is edited.  The connection is stored only when it has connected: "Save
+ * The facility's details are the database's (cst_preferences_window_set_connection
+ * loads them; an administrator saves them with one button).  Everything
+ * else but the connection is bound to the settings and stored as it is
+ * edited.  The connection is stored only when it has connected: "Save
  * Connection" tests a hospital server first (off the main loop, failures
  * in plain words) and writes the "database" setting, never the password,
  * which goes to the keyring.  The running window keeps its connection;
@@ -248,5 +250,18 @@ cst_preferences_window_new (GtkWindow *parent,
 
   self->settings = g_object_ref (settings);
   bind_settings (self);
+  cst_facility_form_set_connection (self->facility_form, NULL);
   return self;
+}
+
+/**
+ * cst_preferences_window_set_connection:
+ *
+ * The database whose facility details the Facility page shows and saves.
+ */
+void
+cst_preferences_window_set_connection (CstPreferencesWindow *self,
+                                       CstConnection        *connection)
+{
+  cst_facility_form_set_connection (self->facility_form, connection);
 }

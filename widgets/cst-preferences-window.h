@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <custodian/cst-connection.h>
 
 G_BEGIN_DECLS
 
@@ -14,5 +15,7 @@ CstPreferencesWindow *cst_preferences_window_new       (GtkWindow            *pa
 void                  cst_preferences_window_use_server (CstPreferencesWindow *self,
                                                          gboolean              server);
 const char           *cst_preferences_window_get_connection_message (CstPreferencesWindow *self);
+void                  cst_preferences_window_set_connection (CstPreferencesWindow *self,
+                                                             CstConnection        *connection);
 
 G_END_DECLS

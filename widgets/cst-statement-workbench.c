@@ -51,6 +51,7 @@ struct _CstStatementWorkbench
   CstPdfPreview        *preview;
 
   CstConnection        *connection;     /* NULL: shipped templates, no saving */
+  CstFacility          *facility;       /* the hospital's details (the database's); NULL: none yet */
   CstBill              *bill;
   CstStatementRules    *rules;
   CstStatementTemplate *templates[N_LANGUAGES];  /* en, es: as stored (or shipped) */
@@ -219,6 +220,18 @@ show_categories (CstStatementWorkbench *self)
 
 static gboolean render_now (gpointer user_data);
 
+/* The draft as it prints: with the facility's details, which are the
+ * database's and never part of a saved template version. */
+static CstStatementTemplate *
+printable_template (CstStatementWorkbench *self)
+{
+  CstStatementTemplate *tpl = cst_statement_template_copy (self->drafts[current_language (self)]);
+
+  if (self->facility != NULL)
+    cst_facility_apply_to_statement (self->facility, tpl);
+  return tpl;
+}
+
 static void
 rendered_cb (GObject      *object,
              GAsyncResult *result,
@@ -269,7 +282,7 @@ render_now (gpointer user_data)
   job->bill = cst_bill_ref (self->bill);
   job->rules = cst_statement_rules_ref (self->rules);
   /* The render thread gets its own copy: the draft changes as staff type. */
-  job->template = cst_statement_template_copy (self->drafts[current_language (self)]);
+  job->template = printable_template (self);
   task = g_task_new (self, NULL, rendered_cb, NULL);
   g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
   g_task_set_source_tag (task, render_now);
@@ -1265,6 +1278,7 @@ cst_statement_workbench_dispose (GObject *object)
       g_clear_pointer (&self->drafts[i], cst_statement_template_unref);
     }
   g_clear_object (&self->connection);
+  g_clear_pointer (&self->facility, cst_facility_free);
   g_clear_object (&self->batch_cancellable);
   g_clear_pointer (&self->file_name, g_free);
   g_clear_pointer (&self->batch_text, g_free);
@@ -1367,6 +1381,25 @@ cst_statement_workbench_new (GtkWindow *parent)
   return g_object_new (CST_TYPE_STATEMENT_WORKBENCH, "transient-for", parent, NULL);
 }
 
+static void
+facility_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CstStatementWorkbench) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFacility) facility = cst_facility_load_finish (CST_CONNECTION (object), result, &error);
+
+  if (self->disposed)
+    return;
+  if (facility == NULL)
+    {
+      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      return;
+    }
+  cst_statement_workbench_set_facility (self, facility);
+}
+
 /**
  * cst_statement_workbench_set_connection:
  *
@@ -1380,9 +1413,28 @@ cst_statement_workbench_set_connection (CstStatementWorkbench *self,
 {
   g_set_object (&self->connection, connection);
   show_template_state (self);
-  if (connection != NULL)
-    cst_connection_run_async (connection, load_in_thread, NULL, NULL,
-                              (GDestroyNotify) template_pair_free, NULL, loaded_cb, g_object_ref (self));
+  if (connection == NULL)
+    return;
+  cst_connection_run_async (connection, load_in_thread, NULL, NULL,
+                            (GDestroyNotify) template_pair_free, NULL, loaded_cb, g_object_ref (self));
+  cst_facility_load_async (connection, NULL, facility_loaded_cb, g_object_ref (self));
+}
+
+/**
+ * cst_statement_workbench_set_facility:
+ * @facility: (nullable): the hospital's details the statements print
+ *
+ * Set from the database by cst_statement_workbench_set_connection();
+ * without them the preview and the export say which detail is missing.
+ */
+void
+cst_statement_workbench_set_facility (CstStatementWorkbench *self,
+                                      const CstFacility     *facility)
+{
+  g_clear_pointer (&self->facility, cst_facility_free);
+  if (facility != NULL)
+    self->facility = cst_facility_copy (facility);
+  queue_render (self);
 }
 
 /**
@@ -1537,6 +1589,7 @@ cst_statement_workbench_export_batch (CstStatementWorkbench *self,
   guint n = g_list_model_get_n_items (bills);
   g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *out_dir = g_file_get_path (folder);
+  g_autoptr(CstStatementTemplate) printable = NULL;
 
   if (self->batch_running || n == 0 || out_dir == NULL)
     return;
@@ -1558,8 +1611,9 @@ cst_statement_workbench_export_batch (CstStatementWorkbench *self,
   gtk_widget_set_visible (GTK_WIDGET (self->batch_report), FALSE);
   batch_progress_cb (0, n, self);
   gtk_revealer_set_reveal_child (self->batch_bar, TRUE);
+  printable = printable_template (self);
   cst_statement_export_batch_async ((const char * const *) paths->pdata, self->rules,
-                                    self->drafts[current_language (self)], out_dir,
+                                    printable, out_dir,
                                     batch_progress_cb, self, self, self->batch_cancellable,
                                     batch_done_cb, GUINT_TO_POINTER (n));
 }

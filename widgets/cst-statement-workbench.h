@@ -18,6 +18,8 @@ void                   cst_statement_workbench_set_section  (CstStatementWorkben
                                                              gboolean               shown);
 void                   cst_statement_workbench_set_connection (CstStatementWorkbench *self,
                                                                CstConnection         *connection);
+void                   cst_statement_workbench_set_facility (CstStatementWorkbench *self,
+                                                             const CstFacility     *facility);
 void                   cst_statement_workbench_move_section (CstStatementWorkbench *self,
                                                              CstStatementSection    section,
                                                              int                    delta);

@@ -13,6 +13,7 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-demo.h"
 #include "custodian/cst-document-store.h"
+#include "custodian/cst-facility.h"
 #include "custodian/cst-fee-store.h"
 #include "custodian/cst-request-fee.h"
 #include "custodian/cst-request-repo.h"
@@ -103,6 +104,36 @@ static const char *const workflow_steps[] = {
 };
 
 /**
+ * cst_demo_fill_facility:
+ *
+ * Gives a database whose facility nobody filled in obviously fictional
+ * details (a "(555) 010-" number, ".example" addresses), so the demo's
+ * letters and invoices can be made; details someone filled in are kept.
+ * Needs the owner's or an administrator's login.
+ *
+ * Returns: FALSE with @error set when the database fails
+ */
+gboolean
+cst_demo_fill_facility (PGconn   *conn,
+                        GError  **error)
+{
+  g_autoptr(CstFacility) facility = cst_facility_load (conn, error);
+
+  if (facility == NULL)
+    return FALSE;
+  if (!cst_facility_is_blank (facility))
+    return TRUE;
+  cst_facility_set (facility, CST_FACILITY_NAME, "Demo General Hospital (fictional)");
+  cst_facility_set (facility, CST_FACILITY_ADDRESS, "100 Example Street\nDemoville, NY 00000");
+  cst_facility_set (facility, CST_FACILITY_PHONE, "(555) 010-0100");
+  cst_facility_set (facility, CST_FACILITY_PAY_TEXT,
+                    "Send a check or money order payable to Demo General Hospital, or call "
+                    "(555) 010-0100 to pay by card.");
+  cst_facility_set (facility, CST_FACILITY_PAY_LINK, "https://pay.demo-hospital.example");
+  return cst_facility_save (conn, facility, error);
+}
+
+/**
  * cst_demo_seed:
  * @n_requests: how many requests to add, with their patients and requesters
  *
@@ -117,6 +148,8 @@ cst_demo_seed (PGconn   *conn,
   const char *params[] = { count };
   g_autoptr(CstDocumentTemplate) tpl = NULL;
 
+  if (!cst_demo_fill_facility (conn, error))
+    return FALSE;
   if (n_requests == 0)
     return TRUE;
   /* Installs the default extension-notice template the demo notices use. */

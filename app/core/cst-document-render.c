@@ -16,6 +16,7 @@
 #include "custodian/cst-document.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-withholding.h"
 
@@ -164,6 +165,30 @@ put_request_values (Doc         *doc,
   put (values, "page_count", pages >= 0 ? g_strdup_printf ("%d", pages) : NULL);
 }
 
+/* The letterhead's details, and the payment instructions when the
+ * document asks for money: a letter never says "call us at  and". */
+static gboolean
+check_facility (const CstDocumentOptions  *options,
+                gboolean                   asks_for_money,
+                GError                   **error)
+{
+  const struct { CstFacilityDetail detail; const char *value; } details[] = {
+    { CST_FACILITY_NAME, options->facility.name },
+    { CST_FACILITY_ADDRESS, options->facility.address },
+    { CST_FACILITY_PHONE, options->facility.phone },
+    { CST_FACILITY_PAY_TEXT, options->pay_text },   /* last: only when asking for money */
+  };
+  guint n = asks_for_money ? G_N_ELEMENTS (details) : G_N_ELEMENTS (details) - 1;
+
+  for (guint i = 0; i < n; i++)
+    if (cst_input_is_blank (details[i].value))
+      {
+        cst_facility_set_missing_error (error, details[i].detail);
+        return FALSE;
+      }
+  return TRUE;
+}
+
 static gboolean
 doc_begin (Doc                       *doc,
            const CstDocumentTemplate *tpl,
@@ -189,6 +214,8 @@ doc_begin (Doc                       *doc,
   put (doc->values, "facility_name", g_strdup (facility->name));
   put (doc->values, "facility_address", g_strdup (facility->address));
   put (doc->values, "facility_phone", g_strdup (facility->phone));
+  put (doc->values, "facility_pay_text", g_strdup (options->pay_text));
+  put (doc->values, "facility_pay_link", g_strdup (options->pay_link));
   put (doc->values, "period_from", cst_pdf_format_date (options->period_from, doc->language));
   put (doc->values, "period_to", cst_pdf_format_date (options->period_to, doc->language));
   if (request != NULL)
@@ -441,7 +468,7 @@ render_letter (const CstDocumentTemplate *tpl,
                              "is nothing to ask the requester for."));
       return NULL;
     }
-  if (!doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
     return NULL;
   address_block (&doc);
   heading (&doc, "heading");
@@ -596,7 +623,7 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
                            _("The invoice lines add up to more than can be printed."));
       return NULL;
     }
-  if (!doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, total > 0, error) || !doc_begin (&doc, tpl, request, options, error))
     return NULL;
   put (doc.values, "total", cst_pdf_format_money (total));
   if (g_date_valid (&invoice->due_on))
@@ -617,8 +644,18 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
   if (total > 0)
     {
       g_autofree char *how = expand (&doc, "how_to_pay");
+      g_autofree char *online = NULL;
+
+      /* Where to pay online is optional: its sentence only when there
+       * is a link (from the shipped wording for an older template). */
+      if (!cst_input_is_blank (options->pay_link))
+        {
+          g_autofree char *sentence = expand_or_shipped (&doc, "how_to_pay_online");
+          if (*sentence)
+            online = g_strconcat (how, "\n", sentence, NULL);
+        }
       heading (&doc, "how_to_pay_heading");
-      cst_pdf_boxed_text (doc.pdf, how, NULL);
+      cst_pdf_boxed_text (doc.pdf, online ? online : how, NULL);
     }
   {
     g_autofree char *closing = expand (&doc, "closing");
@@ -681,7 +718,7 @@ cst_document_render_accounting (const CstDocumentTemplate *tpl,
     { "period_label", "=period" },
   };
 
-  if (!doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
     return NULL;
   if (request != NULL)
     address_block (&doc);

@@ -17,6 +17,7 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-document-store.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-withholding.h"
 
@@ -382,11 +383,22 @@ cst_document_store_make (PGconn                    *conn,
                          guint                     *n_pages,
                          GError                   **error)
 {
-  g_autoptr(CstDocumentTemplate) loaded = cst_document_store_load_template (conn, kind, language, error);
+  g_autoptr(CstDocumentTemplate) loaded = NULL;
+  g_autoptr(CstFacility) facility = NULL;
+  CstDocumentOptions with_facility = *options;
   GBytes *pdf;
 
-  if (loaded == NULL ||
-      (pdf = render_kind (conn, loaded, request, invoice, options, n_pages, error)) == NULL)
+  /* The hospital's details come from the database, the same for every
+   * user; only the logo, a file on this computer, is the caller's. */
+  if ((facility = cst_facility_load (conn, error)) == NULL)
+    return NULL;
+  with_facility.facility.name = facility->name;
+  with_facility.facility.address = facility->address;
+  with_facility.facility.phone = facility->phone;
+  with_facility.pay_text = facility->pay_text;
+  with_facility.pay_link = facility->pay_link;
+  if ((loaded = cst_document_store_load_template (conn, kind, language, error)) == NULL ||
+      (pdf = render_kind (conn, loaded, request, invoice, &with_facility, n_pages, error)) == NULL)
     return NULL;
   *tpl = g_steal_pointer (&loaded);
   return pdf;

@@ -116,18 +116,15 @@ op_copy (const Op *op)
   return copy;
 }
 
-/* The facility's letterhead comes from the settings, when installed. */
+/* The facility's letterhead comes from the database (cst-facility.h). */
 static CstRequest *
 release (PGconn   *conn,
          Op       *op,
          GError  **error)
 {
-  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
-  g_autofree char *facility = settings ? g_settings_get_string (settings, "facility-name") : NULL;
   CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
   g_autoptr(CstRelease) done = NULL;
 
-  options.facility.name = facility;
   done = cst_release_run (conn, op->request, op->reason ? op->reason : "en", &options, error);
   return done ? g_object_ref (done->request) : NULL;
 }

@@ -14,6 +14,7 @@
 
 #include <string.h>
 
+#include "custodian/cst-facility.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-statement-pdf.h"
 
@@ -458,12 +459,15 @@ static CstPdf *
 render (CstStatement  *st,
         GError       **error)
 {
-  g_autoptr(CstPdf) pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, error);
+  g_autoptr(CstPdf) pdf = NULL;
   Render r = { st, st->template, NULL, cst_statement_template_get_font_size (st->template) };
   const CstStatementSection *sections;
   guint n = 0;
 
-  if (pdf == NULL)
+  /* The hospital's details come from the facility (cst_facility_apply_to_statement);
+   * never a statement with a blank where one belongs. */
+  if (!cst_facility_check_statement (st->template, error) ||
+      (pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, error)) == NULL)
     return NULL;
   r.pdf = pdf;
   /* Metadata: the document kind only, never who it is for. */

@@ -103,6 +103,16 @@ main (int    argc,
   adw_init ();
   file = g_file_new_for_path (path);
   workbench = cst_statement_workbench_new (NULL);
+  {
+    /* The hospital's details, as the window gives the database's. */
+    g_autoptr(CstFacility) facility = cst_facility_new ();
+
+    cst_facility_set (facility, CST_FACILITY_NAME, "Bench General Hospital");
+    cst_facility_set (facility, CST_FACILITY_ADDRESS, "1 Bench Road\nAnytown, NY 00000");
+    cst_facility_set (facility, CST_FACILITY_PHONE, "(555) 010-0100");
+    cst_facility_set (facility, CST_FACILITY_PAY_LINK, "pay.bench.example");
+    cst_statement_workbench_set_facility (workbench, facility);
+  }
   gtk_window_present (GTK_WINDOW (workbench));
   if (!cst_statement_workbench_import_file (workbench, file, &error))
     {

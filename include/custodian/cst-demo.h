@@ -6,6 +6,8 @@
 
 G_BEGIN_DECLS
 
+gboolean cst_demo_fill_facility (PGconn   *conn,
+                                 GError  **error);
 gboolean cst_demo_seed (PGconn   *conn,
                         guint     n_requests,
                         GError  **error);

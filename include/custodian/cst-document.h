@@ -119,7 +119,13 @@ typedef struct
   const GDate       *today;          /* NULL: today */
   const GDate       *period_from;    /* accounting only */
   const GDate       *period_to;
+  const char        *pay_text;       /* invoices: how to pay, in the facility's words */
+  const char        *pay_link;       /* invoices: where to pay online; optional */
 } CstDocumentOptions;
+
+/* Every document refuses to be made while the facility's name, address
+ * or phone (and, on an invoice that asks for money, its payment
+ * instructions) is blank, naming the detail (cst-facility.h). */
 
 GBytes *cst_document_render_invoice          (const CstDocumentTemplate *tpl,
                                               CstRequest                *request,

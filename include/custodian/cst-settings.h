@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "custodian/cst-facility.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -17,7 +19,11 @@ CstDatabaseSource  cst_settings_resolve_database (const char  *command_line,
                                                   const char  *settings_value,
                                                   char       **conninfo);
 GSettings         *cst_settings_new_if_installed (void);
+GSettingsBackend  *cst_settings_get_backend      (void);
 gboolean           cst_settings_needs_first_run  (GSettings   *settings,
                                                   const char  *command_line);
+
+CstFacility       *cst_settings_dup_legacy_facility    (GSettings *settings);
+void               cst_settings_forget_legacy_facility (GSettings *settings);
 
 G_END_DECLS

@@ -43,8 +43,9 @@ fresh_settings (void)
 
 typedef struct
 {
-  gboolean finished;
-  gboolean applied;
+  gboolean     finished;
+  gboolean     applied;
+  CstFacility *facility;   /* as the application takes it on "finished" */
 } Outcome;
 
 static void
@@ -54,6 +55,7 @@ finished_cb (CstFirstRunAssistant *assistant,
 {
   outcome->finished = TRUE;
   outcome->applied = applied;
+  outcome->facility = cst_first_run_assistant_get_facility (assistant);
 }
 
 static CstFirstRunAssistant *
@@ -89,19 +91,20 @@ static void
 test_private_database (void)
 {
   g_autoptr(GSettings) settings = fresh_settings ();
-  Outcome outcome = { FALSE, FALSE };
+  Outcome outcome = { FALSE, FALSE, NULL };
   CstFirstRunAssistant *assistant = open_assistant (settings, &outcome);
   g_autofree char *value = NULL;
+  g_autoptr(CstFacility) facility = NULL;
 
   g_settings_set_string (settings, "database", "host=stale.example.org");
   next (assistant);
   /* The private database needs no server page. */
   g_assert_cmpstr (cst_first_run_assistant_get_page (assistant), ==, "facility");
   gtk_editable_set_text (GTK_EDITABLE (facility_child (assistant, "name_row")), "St. Testwell Clinic");
+  gtk_editable_set_text (GTK_EDITABLE (facility_child (assistant, "phone_row")), "(555) 010-0700");
   adw_combo_row_set_selected (ADW_COMBO_ROW (facility_child (assistant, "state_row")), 0);   /* AL */
-  /* Nothing is stored before Finish. */
-  value = g_settings_get_string (settings, "facility-name");
-  g_assert_cmpstr (value, ==, "");
+  /* Nothing is handed on before Finish. */
+  g_assert_null (cst_first_run_assistant_get_facility (assistant));
   next (assistant);
   g_assert_cmpstr (cst_first_run_assistant_get_page (assistant), ==, "role");
   gtk_check_button_set_active (GTK_CHECK_BUTTON (gtk_widget_get_template_child (
@@ -111,12 +114,15 @@ test_private_database (void)
   g_assert_true (outcome.finished);
   g_assert_true (outcome.applied);
   g_assert_true (g_settings_get_boolean (settings, "first-run-done"));
-  g_clear_pointer (&value, g_free);
+  /* The facility's details are the database's, not this user's settings:
+   * the application stores them once the database is open. */
+  facility = g_steal_pointer (&outcome.facility);
+  g_assert_nonnull (facility);
+  g_assert_cmpstr (facility->name, ==, "St. Testwell Clinic");
+  g_assert_cmpstr (facility->phone, ==, "(555) 010-0700");
+  g_assert_cmpstr (facility->default_state, ==, "AL");
   value = g_settings_get_string (settings, "facility-name");
-  g_assert_cmpstr (value, ==, "St. Testwell Clinic");
-  g_clear_pointer (&value, g_free);
-  value = g_settings_get_string (settings, "default-jurisdiction");
-  g_assert_cmpstr (value, ==, "AL");
+  g_assert_cmpstr (value, ==, "");
   g_clear_pointer (&value, g_free);
   value = g_settings_get_string (settings, "user-role");
   g_assert_cmpstr (value, ==, "billing");
@@ -129,7 +135,7 @@ static void
 test_close_stores_nothing (void)
 {
   g_autoptr(GSettings) settings = fresh_settings ();
-  Outcome outcome = { FALSE, TRUE };
+  Outcome outcome = { FALSE, TRUE, NULL };
   CstFirstRunAssistant *assistant = open_assistant (settings, &outcome);
   g_autofree char *value = NULL;
 
@@ -139,6 +145,7 @@ test_close_stores_nothing (void)
   g_assert_true (outcome.finished);
   g_assert_false (outcome.applied);
   g_assert_false (g_settings_get_boolean (settings, "first-run-done"));
+  g_assert_null (outcome.facility);
   value = g_settings_get_string (settings, "facility-name");
   g_assert_cmpstr (value, ==, "");
 }
@@ -147,7 +154,7 @@ static void
 test_hospital_server (void)
 {
   g_autoptr(GSettings) settings = fresh_settings ();
-  Outcome outcome = { FALSE, FALSE };
+  Outcome outcome = { FALSE, FALSE, NULL };
   CstFirstRunAssistant *assistant = open_assistant (settings, &outcome);
   CstServerForm *form = CST_SERVER_FORM (cst_first_run_assistant_get_server_form (assistant));
   GtkWidget *next_button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (assistant),

@@ -1,6 +1,7 @@
 /* test-preferences.c — the Preferences window under the headless X server:
  * each edit reaches the settings (memory backend) and a settings change
- * shows in the window; a hospital server is stored only after it answered
+ * shows in the window; the facility's details are the database's, saved
+ * by an administrator and refused to a clerk; a hospital server is stored only after it answered
  * with the right password, never with the password in the settings, and a
  * wrong one is explained in plain words.  Against the throwaway server's
  * password role (build-aux/test-server.sh); no session bus, so a
@@ -74,37 +75,17 @@ test_edits_reach_settings (void)
   g_autoptr(GSettings) settings = fresh_settings ();
   CstPreferencesWindow *window = open_window (settings);
   GObject *facility = child (window, CST_TYPE_PREFERENCES_WINDOW, "facility_form");
-  GtkTextView *address = GTK_TEXT_VIEW (child (facility, CST_TYPE_FACILITY_FORM, "address_view"));
-  AdwComboRow *state = ADW_COMBO_ROW (child (facility, CST_TYPE_FACILITY_FORM, "state_row"));
   AdwActionRow *logo = ADW_ACTION_ROW (child (facility, CST_TYPE_FACILITY_FORM, "logo_row"));
   GtkSpinButton *lock = GTK_SPIN_BUTTON (child (window, CST_TYPE_PREFERENCES_WINDOW, "lock_spin"));
   g_autofree char *name = NULL;
   g_autofree char *text = NULL;
 
-  gtk_editable_set_text (GTK_EDITABLE (child (facility, CST_TYPE_FACILITY_FORM, "name_row")),
-                         "Mercy General Hospital");
-  gtk_editable_set_text (GTK_EDITABLE (child (facility, CST_TYPE_FACILITY_FORM, "phone_row")),
-                         "(555) 010-0200");
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (address), "1 Main Street\nSpringfield, IL 62701", -1);
-  adw_combo_row_set_selected (state, 4);                       /* CA */
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (window, CST_TYPE_PREFERENCES_WINDOW, "fee_method_row")), 2);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (window, CST_TYPE_PREFERENCES_WINDOW,
                                                     "statement_language_row")), 1);
   adw_combo_row_set_selected (ADW_COMBO_ROW (child (window, CST_TYPE_PREFERENCES_WINDOW, "language_row")), 2);
   gtk_spin_button_set_value (lock, 25);
 
-  name = g_settings_get_string (settings, "facility-name");
-  g_assert_cmpstr (name, ==, "Mercy General Hospital");
-  g_clear_pointer (&name, g_free);
-  name = g_settings_get_string (settings, "facility-phone");
-  g_assert_cmpstr (name, ==, "(555) 010-0200");
-  g_clear_pointer (&name, g_free);
-  name = g_settings_get_string (settings, "facility-address");
-  g_assert_cmpstr (name, ==, "1 Main Street\nSpringfield, IL 62701");
-  g_clear_pointer (&name, g_free);
-  name = g_settings_get_string (settings, "default-jurisdiction");
-  g_assert_cmpstr (name, ==, "CA");
-  g_clear_pointer (&name, g_free);
   name = g_settings_get_string (settings, "default-fee-method");
   g_assert_cmpstr (name, ==, "average");
   g_clear_pointer (&name, g_free);
@@ -116,8 +97,6 @@ test_edits_reach_settings (void)
   g_assert_cmpint (g_settings_get_int (settings, "lock-after-minutes"), ==, 25);
 
   /* And back: the window follows the settings. */
-  g_settings_set_string (settings, "default-jurisdiction", "TX");
-  g_assert_cmpuint (adw_combo_row_get_selected (state), ==, 43);
   g_settings_set_int (settings, "lock-after-minutes", 5);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (lock), ==, 5);
   g_settings_set_string (settings, "facility-logo", "/srv/letterhead/mercy.png");
@@ -131,6 +110,102 @@ test_edits_reach_settings (void)
   text = g_settings_get_string (settings, "database");
   g_assert_cmpstr (text, ==, "");
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static gboolean
+facility_settled (gpointer data)
+{
+  const char *message = cst_facility_form_get_message (data);
+
+  return gtk_widget_get_sensitive (data) &&
+         (message == NULL || !g_str_has_suffix (message, "…"));
+}
+
+static CstFacilityForm *
+open_facility_as (GSettings            *settings,
+                  const char           *group_role,
+                  CstConnection       **connection,
+                  CstPreferencesWindow **window)
+{
+  g_autofree char *login = cst_test_db_create_login (db, group_role);
+  CstFacilityForm *form;
+
+  *window = open_window (settings);
+  form = CST_FACILITY_FORM (child (*window, CST_TYPE_PREFERENCES_WINDOW, "facility_form"));
+  *connection = cst_connection_new (login);
+  cst_preferences_window_set_connection (*window, *connection);
+  g_assert_true (cst_test_gui_wait_until (facility_settled, form));
+  g_assert_null (cst_facility_form_get_message (form));
+  return form;
+}
+
+static void
+save_facility (CstFacilityForm *form)
+{
+  gtk_widget_activate_action (GTK_WIDGET (form), "facility.save", NULL);
+  g_assert_true (cst_test_gui_wait_until (facility_settled, form));
+}
+
+/* The Facility page shows the database's details and an administrator's
+ * Save stores them there, for every user; a clerk's Save is refused in
+ * words, and changes nothing; with no database there is nothing to edit. */
+static void
+test_facility_in_database (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  g_autoptr(CstConnection) admin = NULL;
+  g_autoptr(CstConnection) clerk = NULL;
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstFacility) stored = NULL;
+  g_autofree char *legacy = NULL;
+  CstPreferencesWindow *window = NULL;
+  CstFacilityForm *form = open_facility_as (settings, "custodian_admin", &admin, &window);
+  GtkTextView *pay_text = GTK_TEXT_VIEW (child (form, CST_TYPE_FACILITY_FORM, "pay_text_view"));
+
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (form, CST_TYPE_FACILITY_FORM, "name_row"))),
+                   ==, "Custodian General Hospital");
+  gtk_editable_set_text (GTK_EDITABLE (child (form, CST_TYPE_FACILITY_FORM, "name_row")),
+                         "Mercy General Hospital");
+  gtk_editable_set_text (GTK_EDITABLE (child (form, CST_TYPE_FACILITY_FORM, "phone_row")),
+                         "(555) 010-0200");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (child (form, CST_TYPE_FACILITY_FORM,
+                                                                           "address_view"))),
+                            "1 Main Street\nSpringfield, IL 62701", -1);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (pay_text), "Checks to Mercy General.", -1);
+  gtk_editable_set_text (GTK_EDITABLE (child (form, CST_TYPE_FACILITY_FORM, "pay_link_row")),
+                         "https://pay.mercy.example");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (form, CST_TYPE_FACILITY_FORM, "state_row")), 4); /* CA */
+  save_facility (form);
+  g_assert_nonnull (strstr (cst_facility_form_get_message (form), "Saved"));
+  stored = cst_facility_load (owner, NULL);
+  g_assert_cmpstr (stored->name, ==, "Mercy General Hospital");
+  g_assert_cmpstr (stored->phone, ==, "(555) 010-0200");
+  g_assert_cmpstr (stored->address, ==, "1 Main Street\nSpringfield, IL 62701");
+  g_assert_cmpstr (stored->pay_text, ==, "Checks to Mercy General.");
+  g_assert_cmpstr (stored->pay_link, ==, "https://pay.mercy.example");
+  g_assert_cmpstr (stored->default_state, ==, "CA");
+  /* Not one user's settings any more. */
+  legacy = g_settings_get_string (settings, "facility-name");
+  g_assert_cmpstr (legacy, ==, "");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  form = open_facility_as (settings, "custodian_clerk", &clerk, &window);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (form, CST_TYPE_FACILITY_FORM, "name_row"))),
+                   ==, "Mercy General Hospital");
+  gtk_editable_set_text (GTK_EDITABLE (child (form, CST_TYPE_FACILITY_FORM, "name_row")), "A Clerk's Name");
+  save_facility (form);
+  g_assert_nonnull (strstr (cst_facility_form_get_message (form), "Only an administrator"));
+  g_clear_pointer (&stored, cst_facility_free);
+  stored = cst_facility_load (owner, NULL);
+  g_assert_cmpstr (stored->name, ==, "Mercy General Hospital");
+  gtk_window_destroy (GTK_WINDOW (window));
+
+  window = open_window (settings);
+  form = CST_FACILITY_FORM (child (window, CST_TYPE_PREFERENCES_WINDOW, "facility_form"));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (form)));
+  g_assert_nonnull (strstr (cst_facility_form_get_message (form), "kept in the database"));
+  gtk_window_destroy (GTK_WINDOW (window));
+  cst_test_db_fill_facility (owner);
 }
 
 static char *
@@ -268,6 +343,7 @@ main (int argc, char **argv)
                                         0, NULL, NULL));
   }
   g_test_add_func ("/preferences/edits-reach-settings", test_edits_reach_settings);
+  g_test_add_func ("/preferences/facility-in-database", test_facility_in_database);
   g_test_add_func ("/preferences/server-connection", test_server_connection);
   g_test_add_func ("/preferences/shows-stored-server", test_shows_stored_server);
   g_test_add_func ("/preferences/defaults-used", test_defaults_used);

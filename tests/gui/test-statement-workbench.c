@@ -16,6 +16,18 @@
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 
+/* A workbench with the facility's details, as the window gives it the
+ * database's (the shipped templates name no hospital). */
+static CstStatementWorkbench *
+new_workbench (void)
+{
+  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  g_autoptr(CstFacility) facility = cst_test_facility_new ();
+
+  cst_statement_workbench_set_facility (workbench, facility);
+  return workbench;
+}
+
 static void
 wait_idle (CstStatementWorkbench *workbench)
 {
@@ -30,7 +42,7 @@ wait_idle (CstStatementWorkbench *workbench)
 static void
 test_import_and_design (void)
 {
-  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  CstStatementWorkbench *workbench = new_workbench ();
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -72,7 +84,7 @@ test_import_and_design (void)
 static void
 test_defective_file (void)
 {
-  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  CstStatementWorkbench *workbench = new_workbench ();
   g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
@@ -98,7 +110,7 @@ sample_path (void)
 static CstStatementWorkbench *
 workbench_with_sample (void)
 {
-  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  CstStatementWorkbench *workbench = new_workbench ();
   g_autofree char *path = sample_path ();
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
@@ -406,7 +418,7 @@ remove_dir (const char *dir)
 static void
 test_batch_export (void)
 {
-  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  CstStatementWorkbench *workbench = new_workbench ();
   g_autofree char *dir = g_dir_make_tmp ("cst-batch-XXXXXX", NULL);
   g_autoptr(GListStore) files = bill_copies (dir, 2, TRUE);
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
@@ -441,7 +453,7 @@ test_batch_export (void)
 static void
 test_batch_cancel (void)
 {
-  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  CstStatementWorkbench *workbench = new_workbench ();
   g_autofree char *dir = g_dir_make_tmp ("cst-batch-XXXXXX", NULL);
   g_autoptr(GListStore) files = bill_copies (dir, 40, FALSE);
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
