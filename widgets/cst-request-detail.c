@@ -1227,10 +1227,14 @@ void
 cst_request_detail_set_request (CstRequestDetail *self,
                                 CstRequest       *request)
 {
+  gboolean same_id;
+
   g_return_if_fail (CST_IS_REQUEST_DETAIL (self));
 
   if (self->request == request)
     return;
+  same_id = self->request != NULL && request != NULL &&
+            cst_request_get_id (self->request) == cst_request_get_id (request);
   if (self->request != NULL)
     g_signal_handlers_disconnect_by_data (self->request, self);
   g_set_object (&self->request, request);
@@ -1241,8 +1245,10 @@ cst_request_detail_set_request (CstRequestDetail *self,
   set_dirty (self, FALSE);
   show_error (self, NULL);
   gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
-  /* Another request starts at its top, not where the last one was left. */
-  gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroller), 0);
+  /* Another request starts at its top, not where the last one was left;
+   * the same request stored anew (after an answer or a save) stays put. */
+  if (!same_id)
+    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroller), 0);
   if (request == NULL)
     {
       reload_history (self);
