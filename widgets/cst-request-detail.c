@@ -87,6 +87,7 @@ struct _CstRequestDetail
   gboolean         waiting_for_server;
   GCancellable    *history_cancellable;  /* the history being read, replaced per request */
   GListModel      *history;              /* NULL until read */
+  gint64           scrolled_for;         /* the request the form's scroll position is of */
   GtkFileChooserNative *evidence_chooser;
   char            *evidence_path;        /* the evidence pack being written, or NULL */
   char            *evidence_message;     /* what the last export said */
@@ -1227,14 +1228,10 @@ void
 cst_request_detail_set_request (CstRequestDetail *self,
                                 CstRequest       *request)
 {
-  gboolean same_id;
-
   g_return_if_fail (CST_IS_REQUEST_DETAIL (self));
 
   if (self->request == request)
     return;
-  same_id = self->request != NULL && request != NULL &&
-            cst_request_get_id (self->request) == cst_request_get_id (request);
   if (self->request != NULL)
     g_signal_handlers_disconnect_by_data (self->request, self);
   g_set_object (&self->request, request);
@@ -1246,9 +1243,13 @@ cst_request_detail_set_request (CstRequestDetail *self,
   show_error (self, NULL);
   gtk_revealer_set_reveal_child (self->conflict_revealer, FALSE);
   /* Another request starts at its top, not where the last one was left;
-   * the same request stored anew (after an answer or a save) stays put. */
-  if (!same_id)
-    gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroller), 0);
+   * the same request stored anew (after an answer or a save, which the
+   * list may pass through "nothing selected" to show) stays put. */
+  if (request != NULL && cst_request_get_id (request) != self->scrolled_for)
+    {
+      gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroller), 0);
+      self->scrolled_for = cst_request_get_id (request);
+    }
   if (request == NULL)
     {
       reload_history (self);
