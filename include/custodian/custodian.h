@@ -40,6 +40,7 @@
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-request-store.h"
 #include "custodian/cst-server-login.h"
+#include "custodian/cst-session-lock.h"
 #include "custodian/cst-settings.h"
 #include "custodian/cst-statement.h"
 #include "custodian/cst-statement-pdf.h"
