@@ -7,6 +7,7 @@
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 
 static char *sample;
 
@@ -32,6 +33,8 @@ test_render_offline (void)
                 "--due-date", "2025-04-30", NULL);
 
   g_assert_cmpint (rc, ==, 0);
+  cst_test_file_assert_private (pdf);
+  cst_test_file_assert_private (json_path);
   g_assert_true (g_file_get_contents (pdf, &head, NULL, NULL));
   g_assert_true (g_str_has_prefix (head, "%PDF-"));
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));

@@ -24,6 +24,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-evidence-pack.h"
 #include "custodian/cst-json-writer.h"
+#include "custodian/cst-private-file.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-withholding.h"
 
@@ -857,13 +858,13 @@ cst_evidence_pack_export (PGconn      *conn,
 
   if ((pack = cst_evidence_pack_load (conn, reference, error)) == NULL ||
       (pdf = cst_evidence_pack_to_pdf (pack, facility_name ? &facility : NULL, &pages, error)) == NULL ||
-      !g_file_set_contents (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
-                            error))
+      !cst_private_file_write (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
+                               error))
     return 0;
   if (json_path != NULL)
     {
       json = cst_evidence_pack_to_json (pack);
-      if (!g_file_set_contents (json_path, json, -1, error))
+      if (!cst_private_file_write (json_path, json, -1, error))
         return 0;
     }
   if (!cst_evidence_pack_log_export (conn, pack, error))

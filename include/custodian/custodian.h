@@ -32,6 +32,7 @@
 #include "custodian/cst-no-records.h"
 #include "custodian/cst-password-store.h"
 #include "custodian/cst-pdf.h"
+#include "custodian/cst-private-file.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-repeat.h"
 #include "custodian/cst-representative.h"
