@@ -14,12 +14,25 @@ if [ "$(id -u)" -eq 0 ]; then
 else
   as_root () { sudo -n -E "$@"; }
 fi
+# Two of these may run at once, and useradd gives up at once when another
+# holds the lock on /etc/passwd: try again for a while.
+retry () {
+  tries=0
+  until "$@"; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 20 ] || return 1
+    sleep 0.5
+  done
+}
 account="cst-lock-$$"
 password="$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-as_root useradd --create-home --shell /bin/sh "$account"
-trap 'as_root userdel --force --remove "$account" >/dev/null 2>&1 || true' EXIT
+retry as_root useradd --create-home --shell /bin/sh "$account"
+trap 'retry as_root userdel --force --remove "$account" >/dev/null 2>&1 || true' EXIT
 trap 'exit 1' INT TERM
-printf '%s:%s\n' "$account" "$password" | as_root chpasswd
+set_password () {
+  printf '%s:%s\n' "$account" "$password" | as_root chpasswd
+}
+retry set_password
 home=$(getent passwd "$account" | cut -d: -f6)
 if [ -n "${XAUTHORITY:-}" ] && [ -r "$XAUTHORITY" ]; then
   as_root install -o "$account" -m 600 "$XAUTHORITY" "$home/.Xauthority"
