@@ -18,6 +18,11 @@
 #include "cst-morning-summary.h"
 #include "cst-window.h"
 
+/* Logging out (SIGTERM), Ctrl+C in a terminal (SIGINT), the terminal
+ * closing (SIGHUP): quit as from the menu, so shutdown stops the private
+ * server instead of leaving it running without us. */
+static const int quit_signals[] = { SIGTERM, SIGINT, SIGHUP };
+
 struct _CstApplication
 {
   AdwApplication     parent_instance;
@@ -26,13 +31,8 @@ struct _CstApplication
   CstDatabaseTarget *target;
   CstWindow         *window;       /* borrowed */
   gboolean           opening;
-  guint              signal_ids[3];
+  guint              signal_ids[G_N_ELEMENTS (quit_signals)];
 };
-
-/* Logging out (SIGTERM), Ctrl+C in a terminal (SIGINT), the terminal
- * closing (SIGHUP): quit as from the menu, so shutdown stops the private
- * server instead of leaving it running without us. */
-static const int quit_signals[] = { SIGTERM, SIGINT, SIGHUP };
 
 G_DEFINE_FINAL_TYPE (CstApplication, cst_application, ADW_TYPE_APPLICATION)
 

@@ -23,10 +23,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <signal.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -215,6 +215,28 @@ test_signal_stops_server (Folder *f, gconstpointer data)
     }
 }
 
+/* Ended while it is still opening the database (the server just started,
+ * the schema not yet there): the opening finishes and the server stops. */
+static void
+test_signal_while_opening (Folder *f, gconstpointer data)
+{
+  g_autoptr(GSubprocess) app = start_app (f);
+  GPid server = 0;
+
+  for (int tries = 0; tries < 1200 && server == 0; tries++)
+    {
+      g_assert_false (app_ended (app));
+      g_usleep (10 * 1000);
+      server = server_pid (f);
+    }
+  g_assert_cmpint (server, >, 0);
+  g_subprocess_send_signal (app, SIGTERM);
+  wait_until_ended (app);
+  g_assert_true (g_subprocess_get_if_exited (app));
+  g_assert_false (process_alive (server));
+  g_assert_null (server_lines (f));
+}
+
 /* SIGKILL leaves the server running; the next start takes it over
  * without asking, reads from it, and stops it when it quits. */
 static void
@@ -245,6 +267,8 @@ main (int argc, char **argv)
   app_path = argv[1];
   g_test_add ("/app-lifecycle/signal-stops-server", Folder, NULL, folder_setup,
               test_signal_stops_server, folder_teardown);
+  g_test_add ("/app-lifecycle/signal-while-opening", Folder, NULL, folder_setup,
+              test_signal_while_opening, folder_teardown);
   g_test_add ("/app-lifecycle/start-after-kill", Folder, NULL, folder_setup,
               test_start_after_kill, folder_teardown);
   return g_test_run ();
