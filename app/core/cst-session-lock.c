@@ -18,13 +18,28 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <security/pam_appl.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef HAVE_PAM
+#include <security/pam_appl.h>
+#endif
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-server-login.h"
 #include "custodian/cst-session-lock.h"
+
+static gboolean
+refuse_empty (const char  *password,
+              GError     **error)
+{
+  if (password != NULL && *password != '\0')
+    return FALSE;
+  g_set_error_literal (error, CST_CONNECTION_PROBLEM, CST_CONNECTION_PROBLEM_PASSWORD,
+                       _("That password was not accepted. Try again."));
+  return TRUE;
+}
+
+#ifdef HAVE_PAM
 
 static void
 free_replies (struct pam_response *replies,
@@ -66,17 +81,6 @@ answer_with_password (int                        n,
     }
   *responses = replies;
   return PAM_SUCCESS;
-}
-
-static gboolean
-refuse_empty (const char  *password,
-              GError     **error)
-{
-  if (password != NULL && *password != '\0')
-    return FALSE;
-  g_set_error_literal (error, CST_CONNECTION_PROBLEM, CST_CONNECTION_PROBLEM_PASSWORD,
-                       _("That password was not accepted. Try again."));
-  return TRUE;
 }
 
 static gboolean
@@ -123,6 +127,22 @@ cst_session_lock_check_account (const char  *password,
     pam_end (pam, status);
   return FALSE;
 }
+
+#else /* !HAVE_PAM */
+
+gboolean
+cst_session_lock_check_account (const char  *password,
+                                GError     **error)
+{
+  if (refuse_empty (password, error))
+    return FALSE;
+  g_set_error_literal (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED,
+                       _("This copy of Custodian cannot check the password of this computer "
+                         "account. Quit Custodian and start it again."));
+  return FALSE;
+}
+
+#endif /* HAVE_PAM */
 
 /**
  * cst_session_lock_check:
