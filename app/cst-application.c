@@ -2,12 +2,14 @@
  *
  * Opens the database off the main loop (creating and starting the private
  * server can take seconds on a first run), then hands the window a store.
- * The private server is stopped when the application shuts down.
+ * The private server is stopped when the application shuts down, also
+ * when it is asked to end by a signal (logging out sends SIGTERM).
  */
 #define G_LOG_DOMAIN "cst-application"
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "cst-application.h"
@@ -16,6 +18,11 @@
 #include "cst-smoke.h"
 #include "cst-morning-summary.h"
 #include "cst-window.h"
+
+/* Logging out (SIGTERM), Ctrl+C in a terminal (SIGINT), the terminal
+ * closing (SIGHUP): quit as from the menu, so shutdown stops the private
+ * server instead of leaving it running without us. */
+static const int quit_signals[] = { SIGTERM, SIGINT, SIGHUP };
 
 struct _CstApplication
 {
@@ -26,6 +33,7 @@ struct _CstApplication
   CstWindow         *window;       /* borrowed */
   gboolean           opening;
   CstFacility       *first_run_facility;  /* typed before the database was open */
+  guint              signal_ids[G_N_ELEMENTS (quit_signals)];
 };
 
 G_DEFINE_FINAL_TYPE (CstApplication, cst_application, ADW_TYPE_APPLICATION)
@@ -284,10 +292,23 @@ set_accels (GtkApplication *app)
     gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
 }
 
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_debug ("Quitting on a signal");
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 cst_application_startup (GApplication *application)
 {
+  CstApplication *self = CST_APPLICATION (application);
+
   G_APPLICATION_CLASS (cst_application_parent_class)->startup (application);
+
+  for (guint i = 0; i < G_N_ELEMENTS (quit_signals); i++)
+    self->signal_ids[i] = g_unix_signal_add (quit_signals[i], quit_on_signal, application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
@@ -314,6 +335,13 @@ cst_application_shutdown (GApplication *application)
 {
   CstApplication *self = CST_APPLICATION (application);
 
+  for (guint i = 0; i < G_N_ELEMENTS (self->signal_ids); i++)
+    g_clear_handle_id (&self->signal_ids[i], g_source_remove);
+  /* Quitting while the database is still being opened: let the opening
+   * finish, so the private server it may have started is stopped below
+   * rather than left behind. */
+  while (self->opening)
+    g_main_context_iteration (NULL, TRUE);
   /* Windows are gone by now; stopping the private server is last. */
   g_clear_pointer (&self->target, cst_database_target_free);
   G_APPLICATION_CLASS (cst_application_parent_class)->shutdown (application);

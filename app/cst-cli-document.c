@@ -137,8 +137,8 @@ cst_cli_document_render (int    argc,
       !(request = cst_request_repo_find (conn, o.reference, &error)) ||
       !(pdf = cst_document_store_render (conn, kind, request, o.language, NULL, &options, &pages,
                                          &error)) ||
-      !g_file_set_contents (o.output, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
-                            &error))
+      !cst_private_file_write (o.output, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
+                               &error))
     return cst_cli_fail (error);
   g_print (g_dngettext (NULL, "Wrote %s (%u page).\n", "Wrote %s (%u pages).\n", pages),
            o.output, pages);

@@ -241,7 +241,7 @@ cst_cli_statement_render (int    argc,
   if (o.json != NULL)
     {
       g_autofree char *json = cst_statement_to_json (st);
-      if (!g_file_set_contents (o.json, json, -1, &error))
+      if (!cst_private_file_write (o.json, json, -1, &error))
         return cst_cli_fail (error);
     }
   print_summary (st);

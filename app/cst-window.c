@@ -371,77 +371,45 @@ unlock (CstWindow *self)
   g_ptr_array_set_size (self->hidden_windows, 0);
 }
 
-/* Signing in again is connecting again with the password given; a login
- * the server trusts without one (the private database on this computer)
- * needs none. */
-static void
-check_password_in_thread (GTask        *task,
-                          gpointer      source_object,
-                          gpointer      task_data,
-                          GCancellable *cancellable)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGconn) conn = cst_db_connect (task_data, &error);
-
-  if (conn == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
 static void
 password_checked_cb (GObject      *object,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  CstWindow *self = CST_WINDOW (object);
+  g_autoptr(CstWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unlock", TRUE);
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!cst_session_lock_check_finish (result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      gtk_label_set_label (self->unlock_error, _("That password was not accepted. Try again."));
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unlock", TRUE);
+      /* A refused password gets the same words whichever password was
+       * asked for; anything else (no server) says what went wrong. */
+      gtk_label_set_label (self->unlock_error,
+                           g_error_matches (error, CST_CONNECTION_PROBLEM, CST_CONNECTION_PROBLEM_PASSWORD)
+                           ? _("That password was not accepted. Try again.") : error->message);
       gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), TRUE);
       return;
     }
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.unlock", TRUE);
   unlock (self);
 }
 
-static char *
-conninfo_with_password (const char *conninfo,
-                        const char *password)
-{
-  GString *s = g_string_new (conninfo);
-
-  /* Quote per libpq's rules: backslash-escape quotes and backslashes. */
-  g_string_append (s, " password='");
-  for (const char *p = password; *p; p++)
-    {
-      if (*p == '\'' || *p == '\\')
-        g_string_append_c (s, '\\');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '\'');
-  return g_string_free (s, FALSE);
-}
-
+/* The database password, or the computer account's where the database
+ * asks for none (the private database): never an open door. */
 static void
 unlock_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   CstWindow *self = CST_WINDOW (widget);
-  g_autoptr(GTask) task = NULL;
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->unlock_entry));
 
   if (!self->locked || self->store == NULL)
     return;
   gtk_widget_action_set_enabled (widget, "win.unlock", FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->unlock_error), FALSE);
-  task = g_task_new (self, self->cancellable, password_checked_cb, NULL);
-  g_task_set_task_data (task, conninfo_with_password (cst_connection_get_conninfo (
-                                cst_request_store_get_connection (self->store)), password), g_free);
-  g_task_run_in_thread (task, check_password_in_thread);
+  cst_session_lock_check_async (cst_connection_get_conninfo (cst_request_store_get_connection (self->store)),
+                                password, self->cancellable, password_checked_cb, g_object_ref (self));
 }
 
 /* What typing the password and pressing Unlock does. */

@@ -9,7 +9,7 @@ CUSTODIAN_PACKAGES=(
   libglib2.0-dev libgtk-4-dev libgtk-4-bin libadwaita-1-dev libcairo2-dev
   libpoppler-glib-dev libhpdf-dev libpq-dev postgresql
   libxml2-utils fonts-dejavu-core fonts-liberation2 desktop-file-utils
-  appstream appstream-util libsecret-1-dev
+  appstream appstream-util libsecret-1-dev libpam0g-dev
 )
 CUSTODIAN_TEST_PACKAGES=(
   xvfb xauth libgl1-mesa-dri poppler-utils qpdf valgrind clang

@@ -124,14 +124,3 @@ cst_test_pdf_assert_clean_metadata (PopplerDocument   *doc,
   assert_free_of ("creator", creator, forbidden);
   assert_free_of ("producer", producer, forbidden);
 }
-
-/* An exported file that names a patient is its owner's alone (0600),
- * whatever the umask. */
-void
-cst_test_pdf_assert_owner_only (const char *path)
-{
-  GStatBuf st;
-
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-}

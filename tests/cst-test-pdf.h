@@ -17,6 +17,5 @@ void             cst_test_pdf_assert_qpdf_clean (GBytes            *pdf);
 void             cst_test_pdf_assert_clean_metadata (PopplerDocument *doc,
                                                      const char *const *forbidden);
 char            *cst_test_pdf_squash           (const char         *text);
-void             cst_test_pdf_assert_owner_only (const char        *path);
 
 G_END_DECLS

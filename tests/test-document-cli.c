@@ -7,6 +7,7 @@
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 
 static CstTestDb *db;
@@ -30,14 +31,18 @@ test_each_kind (void)
       g_autoptr(PopplerDocument) doc = NULL;
       g_autofree char *text = NULL;
       g_autofree char *squashed = NULL;
-      int rc = cst_test_cli_run (db->conninfo, &out, &err, "document", "render", kinds[i], "--request", reference,
-                    "--output", path, "--language", "es", NULL);
+      int rc;
+
+      cst_test_file_make_public (path);
+      rc = cst_test_cli_run (db->conninfo, &out, &err, "document", "render", kinds[i], "--request", reference,
+                             "--output", path, "--language", "es", NULL);
 
       /* stderr may carry sanitizer statistics, never an error. */
       g_assert_null (strstr (err, "custodian-cli:"));
       g_assert_cmpint (rc, ==, 0);
       g_assert_nonnull (strstr (out, path));
       g_assert_null (strstr (out, "Núñez"));
+      cst_test_file_assert_private (path);
       g_assert_true (g_file_get_contents (path, &data, &len, NULL));
       bytes = g_bytes_new_take (g_steal_pointer (&data), len);
       doc = cst_test_pdf_open (bytes);

@@ -1,6 +1,6 @@
 /* test-embedded-server.c — the private default: create, start, connect
  * as the user's own login, stop, start again; a damaged folder is refused
- * with a clear message */
+ * with a clear message; a server whose socket is gone is restarted */
 #include "config.h"
 
 #include <glib/gstdio.h>
@@ -90,11 +90,65 @@ test_damaged_folder (void)
   g_rmdir (pgdata);
 }
 
+static void
+remove_dir_and_files (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (listing != NULL && (name = g_dir_read_name (listing)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* The server runs but its socket folder is gone (a cleaned /tmp): the
+ * next start cannot join it, so it restarts it instead of failing. */
+static void
+test_restarts_without_socket (void)
+{
+  g_autofree char *root = make_temp_dir ();
+  g_autofree char *data_dir = g_build_filename (root, "db", NULL);
+  g_autoptr(CstEmbeddedServer) first = cst_embedded_server_new (data_dir);
+  g_autoptr(CstEmbeddedServer) second = cst_embedded_server_new (data_dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *first_conninfo = NULL;
+  g_autofree char *conninfo = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGconn) stale = NULL;
+
+  g_assert_true (cst_embedded_server_start (first, &error));
+  g_assert_true (cst_embedded_server_prepare (first, &error));
+  g_assert_no_error (error);
+  first_conninfo = cst_embedded_server_get_conninfo (first);
+  {
+    /* host='…' is the socket folder. */
+    g_autofree char *dir = g_strndup (first_conninfo + strlen ("host='"),
+                                      strcspn (first_conninfo + strlen ("host='"), "'"));
+    remove_dir_and_files (dir);
+  }
+  stale = cst_db_connect (first_conninfo, NULL);
+  g_assert_null (stale);
+
+  g_assert_true (cst_embedded_server_start (second, &error));
+  g_assert_no_error (error);
+  conninfo = cst_embedded_server_get_conninfo (second);
+  conn = cst_db_connect (conninfo, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_repo_count (conn, &error), ==, 0);
+  g_clear_pointer (&conn, PQfinish);
+  g_assert_true (cst_embedded_server_stop (second, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/embedded/lifecycle", test_lifecycle);
   g_test_add_func ("/embedded/damaged-folder", test_damaged_folder);
+  g_test_add_func ("/embedded/restarts-without-socket", test_restarts_without_socket);
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "custodian/cst-request-history.h"
 
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 
 static CstTestDb *db;
@@ -523,10 +524,8 @@ test_export_async (void)
   g_assert_cmpuint (export_async (connection, cst_request_get_reference (request), pdf_path,
                                   json_path, &error), >=, 1);
   g_assert_no_error (error);
-  g_assert_true (g_file_test (pdf_path, G_FILE_TEST_IS_REGULAR));
-  /* Both name a patient: the owner's alone, whatever the umask. */
-  cst_test_pdf_assert_owner_only (pdf_path);
-  cst_test_pdf_assert_owner_only (json_path);
+  cst_test_file_assert_private (pdf_path);
+  cst_test_file_assert_private (json_path);
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
   res = query_json (conn, "SELECT jsonb_array_length($1::jsonb->'status_changes'),"
                           " $1::jsonb->'status_changes'->0->>'to'", json);
@@ -586,8 +585,11 @@ test_cli (void)
   g_autoptr(PGresult) who = NULL;
   gsize len = 0;
 
+  cst_test_file_make_public (pdf_path);
   g_assert_cmpint (run (&out, &err, "evidence", "--request", reference, "--output", pdf_path,
                         "--json", json_path, NULL), ==, 0);
+  cst_test_file_assert_private (pdf_path);
+  cst_test_file_assert_private (json_path);
   g_assert_null (strstr (err, "custodian-cli:"));
   g_assert_nonnull (strstr (out, pdf_path));
   g_assert_nonnull (strstr (out, json_path));

@@ -10,6 +10,7 @@
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 
 static CstTestDb *db;
@@ -484,9 +485,11 @@ test_cancel_and_export_file (void)
     }
 
   filter.cancellable = NULL;
+  cst_test_file_make_public (path);
   g_assert_true (cst_fee_report_export_file (auditor, &filter, CST_FEE_REPORT_FORMAT_CSV, path,
                                              &summary, &error));
   g_assert_no_error (error);
+  cst_test_file_assert_private (path);
   g_assert_cmpint (cst_fee_report_summary_get_n_requests (summary), ==, 8);
   /* Only the export that was written is in the audit log, under the
    * auditor's login. */
@@ -767,11 +770,11 @@ test_pdf (void)
   g_autofree char *squashed = NULL;
   g_autofree char *total = NULL;
   const char *const forbidden[] = { "ROI-", "Courtesy", "Requester", NULL };
-  GStatBuf st;
   gsize length;
   CstFeeReportFilter filter;
 
   period (&filter);
+  cst_test_file_make_public (path);
   g_assert_true (cst_fee_report_write_pdf (auditor, &filter, path, &summary, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
@@ -797,8 +800,7 @@ test_pdf (void)
     }
   /* No request data in the metadata, and the file is the owner's only. */
   cst_test_pdf_assert_clean_metadata (doc, forbidden);
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  cst_test_file_assert_private (path);
   cst_test_pdf_assert_qpdf_clean (bytes);
   g_unlink (path);
   g_rmdir (dir);

@@ -7,6 +7,7 @@
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 
 static char *sample;
 
@@ -38,6 +39,8 @@ test_render_offline (void)
 
   g_assert_cmpint (rc, ==, 0);
   g_assert_null (strstr (err, "from the database"));
+  cst_test_file_assert_private (pdf);
+  cst_test_file_assert_private (json_path);
   g_assert_true (g_file_get_contents (pdf, &head, NULL, NULL));
   g_assert_true (g_str_has_prefix (head, "%PDF-"));
   g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));

@@ -10,6 +10,7 @@
 #include <custodian/custodian.h>
 
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 
 static CstStatementRules *rules;
@@ -219,6 +220,7 @@ test_batch_export (void)
   g_assert_nonnull (strstr (g_ptr_array_index (run.result->failures, 0), "line 2"));
   g_assert_cmpuint (run.progress_calls, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (run.result->written, 0), ==, pdf_path);
+  cst_test_file_assert_private (pdf_path);
   g_assert_true (g_file_get_contents (pdf_path, &pdf, &length, NULL));
   {
     g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&pdf), length);

@@ -159,10 +159,29 @@ saved_cb (GObject      *object,
   g_autoptr(CstDocumentsDialog) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
-    show_message (self, error->message);
+  if (!cst_private_file_write_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message);
+    }
   else
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (_("Document saved")));
+}
+
+/**
+ * cst_documents_dialog_save_to:
+ *
+ * Saves the document shown to @file, readable by its owner only (it
+ * names the patient); what choosing a file in Save does.
+ */
+void
+cst_documents_dialog_save_to (CstDocumentsDialog *self,
+                              GFile              *file)
+{
+  GBytes *pdf = cst_pdf_preview_get_bytes (self->preview);
+
+  if (pdf != NULL)
+    cst_private_file_write_async (file, pdf, self->cancellable, saved_cb, g_object_ref (self));
 }
 
 static void
@@ -171,13 +190,11 @@ save_response_cb (GtkNativeDialog    *chooser,
                   CstDocumentsDialog *self)
 {
   g_autoptr(GFile) file = NULL;
-  GBytes *pdf = cst_pdf_preview_get_bytes (self->preview);
 
-  if (response == GTK_RESPONSE_ACCEPT && pdf != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_file_replace_contents_bytes_async (file, pdf, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                           self->cancellable, saved_cb, g_object_ref (self));
+      cst_documents_dialog_save_to (self, file);
     }
   g_object_unref (chooser);
 }

@@ -642,10 +642,26 @@ exported_cb (GObject *object, GAsyncResult *result, gpointer user_data)
   g_autoptr(CstStatementWorkbench) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!g_file_replace_contents_finish (G_FILE (object), result, NULL, &error))
+  if (!cst_private_file_write_finish (result, &error))
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
   else
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (_("Statement exported")));
+}
+
+/**
+ * cst_statement_workbench_export_to:
+ *
+ * Writes the statement shown to @file, readable by its owner only (it
+ * names the patient); what choosing a file in Export does.
+ */
+void
+cst_statement_workbench_export_to (CstStatementWorkbench *self,
+                                   GFile                 *file)
+{
+  GBytes *pdf = cst_pdf_preview_get_bytes (self->preview);
+
+  if (pdf != NULL)
+    cst_private_file_write_async (file, pdf, NULL, exported_cb, g_object_ref (self));
 }
 
 static void
@@ -653,13 +669,10 @@ export_response_cb (GtkNativeDialog       *chooser,
                     int                    response,
                     CstStatementWorkbench *self)
 {
-  GBytes *pdf = cst_pdf_preview_get_bytes (self->preview);
-
-  if (response == GTK_RESPONSE_ACCEPT && pdf != NULL)
+  if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_file_replace_contents_bytes_async (file, pdf, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                           NULL, exported_cb, g_object_ref (self));
+      cst_statement_workbench_export_to (self, file);
     }
   g_object_unref (chooser);
 }
@@ -1394,7 +1407,7 @@ facility_loaded_cb (GObject      *object,
     return;
   if (facility == NULL)
     {
-      adw_toast_overlay_add_toast (self->toasts, adw_toast_new (error->message));
+      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       return;
     }
   cst_statement_workbench_set_facility (self, facility);

@@ -35,6 +35,8 @@ void                   cst_statement_workbench_export_batch (CstStatementWorkben
                                                              GListModel            *bills,
                                                              GFile                 *folder);
 void                   cst_statement_workbench_cancel_batch (CstStatementWorkbench *self);
+void                   cst_statement_workbench_export_to    (CstStatementWorkbench *self,
+                                                             GFile                 *file);
 gboolean               cst_statement_workbench_is_exporting (CstStatementWorkbench *self);
 const char            *cst_statement_workbench_get_batch_report (CstStatementWorkbench *self);
 CstStatement          *cst_statement_workbench_get_statement (CstStatementWorkbench *self);

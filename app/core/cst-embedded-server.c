@@ -10,6 +10,13 @@
  * A cluster is created in "pgdata.new" and renamed into place once initdb
  * has finished, so an interrupted first start never leaves a half-made
  * cluster behind that later starts would trip over.
+ *
+ * The Custodian process that starts the server writes its process id to
+ * "custodian.pid" beside the cluster and stops the server when it quits.
+ * A later start that finds the server running joins it while that process
+ * lives (a second window), and takes it over when it does not (the app was
+ * killed): it will stop it in turn.  A running server whose socket folder
+ * has gone (a cleaned /tmp) cannot be reached, and is restarted.
  */
 #define G_LOG_DOMAIN "cst-embedded"
 
@@ -19,6 +26,7 @@
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -30,6 +38,7 @@
 #define OWNER_ROLE "custodian_owner"
 #define DATABASE_NAME "custodian"
 #define SERVICE_ACCOUNT "postgres"
+#define OWNER_FILE "custodian.pid"
 
 struct _CstEmbeddedServer
 {
@@ -289,12 +298,15 @@ check_cluster (CstEmbeddedServer  *self,
   return TRUE;
 }
 
-/* The postmaster.pid of a running server names its socket folder (line 5). */
+/* The postmaster.pid of a running server names its port (line 4) and
+ * socket folder (line 5); *socket_path is the socket itself. */
 static char *
-running_server_socket_dir (CstEmbeddedServer *self)
+running_server_socket_dir (CstEmbeddedServer  *self,
+                           char              **socket_path)
 {
   g_autofree char *pidfile = g_build_filename (self->pgdata, "postmaster.pid", NULL);
   g_autofree char *contents = NULL;
+  g_autofree char *socket_name = NULL;
   g_auto(GStrv) lines = NULL;
   const char *args[] = { "status", "-D", self->pgdata, NULL };
 
@@ -305,7 +317,56 @@ running_server_socket_dir (CstEmbeddedServer *self)
   lines = g_strsplit (contents, "\n", 0);
   if (g_strv_length (lines) < 5 || lines[4][0] == '\0')
     return NULL;
+  socket_name = g_strdup_printf (".s.PGSQL.%s", g_strstrip (lines[3]));
+  *socket_path = g_build_filename (lines[4], socket_name, NULL);
   return g_strdup (lines[4]);
+}
+
+static char *
+owner_file (CstEmbeddedServer *self)
+{
+  return g_build_filename (self->data_dir, OWNER_FILE, NULL);
+}
+
+/* This process will stop the server when it quits. */
+static void
+record_owner (CstEmbeddedServer *self)
+{
+  g_autofree char *path = owner_file (self);
+  g_autofree char *pid = g_strdup_printf ("%d\n", (int) getpid ());
+  g_autoptr(GError) error = NULL;
+
+  self->started_by_us = TRUE;
+  if (!g_file_set_contents (path, pid, -1, &error))
+    g_warning ("Could not record which process runs the private server: %s", error->message);
+}
+
+static void
+forget_owner (CstEmbeddedServer *self)
+{
+  g_autofree char *path = owner_file (self);
+
+  g_unlink (path);
+}
+
+/* Whether the Custodian process that started the running server is still
+ * there (another window of the same user) to stop it. */
+static gboolean
+owner_is_alive (CstEmbeddedServer *self)
+{
+  g_autofree char *path = owner_file (self);
+  g_autofree char *contents = NULL;
+  gint64 pid;
+
+  if (!g_file_get_contents (path, &contents, NULL, NULL))
+    return FALSE;
+  pid = g_ascii_strtoll (contents, NULL, 10);
+  if (pid <= 0 || pid > G_MAXINT)
+    return FALSE;
+  /* This process: another server object here owns it already. */
+  if (pid == getpid ())
+    return TRUE;
+  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
 }
 
 static gboolean
@@ -343,7 +404,51 @@ launch (CstEmbeddedServer  *self,
       g_clear_pointer (&self->socket_dir, g_free);
       return FALSE;
     }
-  self->started_by_us = TRUE;
+  record_owner (self);
+  return TRUE;
+}
+
+static gboolean
+stop_server (CstEmbeddedServer  *self,
+             GError            **error)
+{
+  const char *args[] = { "stop", "-D", self->pgdata, "-m", "fast", "-w", "-t", "60", NULL };
+
+  return run_program (self, "pg_ctl", args, NULL, error);
+}
+
+/* A server already running: joined, or taken over, or stopped when its
+ * socket cannot be reached (*running stays FALSE: start one). */
+static gboolean
+use_running_server (CstEmbeddedServer  *self,
+                    gboolean           *running,
+                    GError            **error)
+{
+  g_autofree char *socket_path = NULL;
+  g_autofree char *socket_dir = running_server_socket_dir (self, &socket_path);
+
+  *running = FALSE;
+  if (socket_dir == NULL)
+    return TRUE;
+  if (!g_file_test (socket_path, G_FILE_TEST_EXISTS))
+    {
+      g_debug ("The private server runs without its socket; restarting it");
+      if (!stop_server (self, error))
+        return FALSE;
+      g_rmdir (socket_dir);
+      return TRUE;
+    }
+  *running = TRUE;
+  self->socket_dir = g_steal_pointer (&socket_dir);
+  if (owner_is_alive (self))
+    {
+      g_debug ("Joining the private server already running in %s", self->data_dir);
+      return TRUE;
+    }
+  /* Left running by a Custodian that was killed or crashed: nothing to
+   * ask, it is ours now and stops when we quit. */
+  g_debug ("Taking over the private server a previous run left in %s", self->data_dir);
+  record_owner (self);
   return TRUE;
 }
 
@@ -415,12 +520,15 @@ cst_embedded_server_is_running (CstEmbeddedServer *self)
  *
  * Creates the cluster on first use and starts it.  When another Custodian
  * window already runs the same cluster, joins it instead (and leaves it
- * running on stop).
+ * running on stop); a server left running by a Custodian that is gone
+ * (killed, crashed) is taken over and stopped on stop.
  */
 gboolean
 cst_embedded_server_start (CstEmbeddedServer  *self,
                            GError            **error)
 {
+  gboolean running;
+
   g_return_val_if_fail (CST_IS_EMBEDDED_SERVER (self), FALSE);
 
   if (self->socket_dir != NULL)
@@ -432,29 +540,27 @@ cst_embedded_server_start (CstEmbeddedServer  *self,
   if (!check_cluster (self, error))
     return FALSE;
 
-  self->socket_dir = running_server_socket_dir (self);
-  if (self->socket_dir != NULL)
-    {
-      g_debug ("Joining the private server already running in %s", self->data_dir);
-      return TRUE;
-    }
-  return launch (self, error);
+  if (!use_running_server (self, &running, error))
+    return FALSE;
+  return running || launch (self, error);
 }
 
 gboolean
 cst_embedded_server_stop (CstEmbeddedServer  *self,
                           GError            **error)
 {
-  const char *args[] = { "stop", "-D", self->pgdata, "-m", "fast", "-w", "-t", "60", NULL };
   gboolean ok = TRUE;
 
   g_return_val_if_fail (CST_IS_EMBEDDED_SERVER (self), FALSE);
 
   if (self->started_by_us)
     {
-      ok = run_program (self, "pg_ctl", args, NULL, error);
+      ok = stop_server (self, error);
       if (ok)
-        g_rmdir (self->socket_dir);
+        {
+          g_rmdir (self->socket_dir);
+          forget_owner (self);
+        }
       self->started_by_us = FALSE;
     }
   g_clear_pointer (&self->socket_dir, g_free);

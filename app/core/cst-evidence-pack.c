@@ -24,6 +24,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-evidence-pack.h"
 #include "custodian/cst-json-writer.h"
+#include "custodian/cst-private-file.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-withholding.h"
 
@@ -825,19 +826,6 @@ cst_evidence_pack_log_export (PGconn                 *conn,
 
 /* --- export --- */
 
-/* The pack names a patient: only its owner may read the file (0600),
- * and a reader never sees it half written. */
-static gboolean
-write_private (const char  *path,
-               const char  *contents,
-               gssize       length,
-               GError     **error)
-{
-  return g_file_set_contents_full (path, contents, length,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
-                                   0600, error);
-}
-
 /**
  * cst_evidence_pack_export:
  *
@@ -864,12 +852,13 @@ cst_evidence_pack_export (PGconn      *conn,
 
   if ((pack = cst_evidence_pack_load (conn, reference, error)) == NULL ||
       (pdf = cst_evidence_pack_to_pdf (pack, facility_name ? &facility : NULL, &pages, error)) == NULL ||
-      !write_private (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf), error))
+      !cst_private_file_write (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
+                               error))
     return 0;
   if (json_path != NULL)
     {
       json = cst_evidence_pack_to_json (pack);
-      if (!write_private (json_path, json, -1, error))
+      if (!cst_private_file_write (json_path, json, -1, error))
         return 0;
     }
   if (!cst_evidence_pack_log_export (conn, pack, error))

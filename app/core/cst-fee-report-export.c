@@ -23,18 +23,16 @@
 
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <gio/gunixoutputstream.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-pdf.h"
+#include "custodian/cst-private-file.h"
 
 #include "cst-pdf-stream.h"
 
@@ -188,17 +186,6 @@ cst_fee_report_write_csv (PGconn                    *conn,
 }
 
 /* ---------------------------------------------------------------- PDF */
-
-static gboolean
-set_io_error (const char *path,
-              int         saved_errno,
-              GError    **error)
-{
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               _("Could not write %s: %s"), path, g_strerror (saved_errno));
-  return FALSE;
-}
-
 
 static void
 pdf_bucket_table (CstPdfStream              *pdf,
@@ -481,8 +468,10 @@ write_pdf_fd (PGconn                    *conn,
  * cst_fee_report_write_pdf:
  * @summary: (out) (optional): the totals the PDF shows
  *
- * Pages are written to @path as they are finished, so memory does not
- * grow with the period; a failed or cancelled report removes @path.
+ * Pages are written as they are finished, so memory does not grow with
+ * the period, to a 0600 file put in place at the end
+ * (cst_private_file_create_temp()); a failed or cancelled report leaves
+ * nothing at @path.
  */
 gboolean
 cst_fee_report_write_pdf (PGconn                    *conn,
@@ -491,16 +480,17 @@ cst_fee_report_write_pdf (PGconn                    *conn,
                           CstFeeReportSummary      **summary,
                           GError                   **error)
 {
-  int fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  g_autofree char *tmp = NULL;
+  int fd = cst_private_file_create_temp (path, &tmp, error);
 
   if (fd < 0)
-    return set_io_error (path, errno, error);
+    return FALSE;
   if (!write_pdf_fd (conn, filter, fd, summary, error))
     {
-      g_unlink (path);
+      g_unlink (tmp);
       return FALSE;
     }
-  return TRUE;
+  return cst_private_file_commit (tmp, path, error);
 }
 
 /* ---------------------------------------------------------------- to a file */
@@ -560,8 +550,9 @@ log_export (PGconn                    *conn,
  * cst_fee_report_export_file:
  * @summary: (out) (optional): the totals of what was written
  *
- * The temporary file is created readable by its owner only (the report
- * names requests); it keeps that mode when renamed into place.
+ * The file is readable by its owner only (the report names requests):
+ * written as a 0600 temporary file and renamed into place
+ * (cst_private_file_create_temp()).
  */
 gboolean
 cst_fee_report_export_file (PGconn                    *conn,
@@ -572,24 +563,23 @@ cst_fee_report_export_file (PGconn                    *conn,
                             GError                   **error)
 {
   g_autoptr(CstFeeReportSummary) written = NULL;
-  g_autofree char *tmp = g_strconcat (path, ".XXXXXX", NULL);
-  int fd = g_mkstemp_full (tmp, O_RDWR | O_CLOEXEC, 0600);
+  g_autofree char *tmp = NULL;
+  int fd = cst_private_file_create_temp (path, &tmp, error);
   gboolean ok;
 
   if (fd < 0)
-    return set_io_error (path, errno, error);
+    return FALSE;
   if (format == CST_FEE_REPORT_FORMAT_CSV)
     ok = write_csv_fd (conn, filter, fd, &written, error);
   else
     ok = write_pdf_fd (conn, filter, fd, &written, error);
-  ok = ok && log_export (conn, filter, format, written, error);
-  if (ok && g_rename (tmp, path) != 0)
-    ok = set_io_error (path, errno, error);
-  if (!ok)
+  if (!(ok && log_export (conn, filter, format, written, error)))
     {
       g_unlink (tmp);
       return FALSE;
     }
+  if (!cst_private_file_commit (tmp, path, error))
+    return FALSE;
   if (summary != NULL)
     *summary = g_steal_pointer (&written);
   return TRUE;

@@ -13,6 +13,8 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "custodian/cst-private-file.h"
+
 #include "cst-pdf-private.h"
 
 #define BOLD_STROKE 0.03     /* of the font size: a fake bold, see set_bold() */
@@ -776,7 +778,8 @@ cst_pdf_save (CstPdf      *self,
   if (bytes == NULL)
     return FALSE;
   data = g_bytes_get_data (bytes, &len);
-  if (!g_file_set_contents (path, data, (gssize) len, &local))
+  /* Every PDF saved names a patient: the owner's only. */
+  if (!cst_private_file_write (path, data, (gssize) len, &local))
     {
       g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, "%s", local->message);
       return FALSE;

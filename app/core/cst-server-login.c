@@ -329,6 +329,7 @@ cst_server_login_check (const char  *conninfo,
   check = g_new0 (CstLoginCheck, 1);
   check->role = g_strdup (cst_db_value (res, 0, 1));
   check->description = cst_db_describe_connection (conn);
+  check->password_used = PQconnectionUsedPassword (conn);
   return check;
 }
 

@@ -68,11 +68,15 @@ const char          *cst_connection_problem_explain  (CstConnectionProblem   pro
  * @remembered: whether the password was saved (asked for, and given)
  * @backend: where it was saved
  * @remember_problem: why it could not be saved, or NULL
+ * @password_used: whether the server asked for the password and took it;
+ *   FALSE when it let the login in without one (trust, peer, a client
+ *   certificate), so the password proved nothing
  */
 typedef struct
 {
   char               *role;
   char               *description;
+  gboolean            password_used;
   gboolean            remembered;
   CstPasswordBackend  backend;
   char               *remember_problem;

@@ -14,6 +14,7 @@
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-request-safeguards.h"
+#include "cst-test-file.h"
 #include "cst-test-gui.h"
 #include "cst-test-pdf.h"
 
@@ -424,8 +425,8 @@ test_evidence_pack (Fixture *f, gconstpointer data)
   g_assert_true (cst_test_gui_wait_until (export_done, f->detail));
   g_assert_nonnull (strstr (cst_request_detail_get_evidence_message (f->detail), pdf_path));
 
-  cst_test_pdf_assert_owner_only (pdf_path);
-  cst_test_pdf_assert_owner_only (json_full);
+  cst_test_file_assert_private (pdf_path);
+  cst_test_file_assert_private (json_full);
   g_assert_true (g_file_get_contents (pdf_path, &contents, &length, NULL));
   pdf = g_bytes_new_take (contents, length);
   doc = cst_test_pdf_open (pdf);

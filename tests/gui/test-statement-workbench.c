@@ -14,6 +14,7 @@
 #include "cst-pdf-preview.h"
 #include "cst-statement-workbench.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 
 /* A workbench with the facility's details, as the window gives it the
@@ -78,6 +79,32 @@ test_import_and_design (void)
     g_assert_cmpuint (cst_statement_workbench_count_highlighted (workbench), ==, category->lines->len);
     g_assert_cmpuint (category->lines->len, >, 0);
   }
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* Export writes the statement shown, readable by its owner only, also
+ * over an older file that everyone could read. */
+static void
+test_export_private (void)
+{
+  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  g_autofree char *bill = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (bill);
+  g_autofree char *dir = g_dir_make_tmp ("cst-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "statement.pdf", NULL);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  gtk_window_present (GTK_WINDOW (workbench));
+  g_assert_true (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_no_error (error);
+  wait_idle (workbench);
+  cst_test_file_make_public (path);
+  cst_statement_workbench_export_to (workbench, target);
+  cst_test_file_wait_for_pdf (path);
+  cst_test_file_assert_private (path);
+  g_unlink (path);
+  g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
@@ -438,6 +465,7 @@ test_batch_export (void)
   g_assert_nonnull (strstr (report, "broken-bill.csv"));
   g_assert_nonnull (strstr (report, "line 3"));
   g_assert_null (strstr (report, "bill-01"));
+  cst_test_file_assert_private (pdf_path);
   g_assert_true (g_file_get_contents (pdf_path, &pdf, &length, NULL));
   {
     g_autoptr(GBytes) bytes = g_bytes_new_take (g_steal_pointer (&pdf), length);
@@ -484,6 +512,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   g_test_add_func ("/statement-workbench/import-and-design", test_import_and_design);
+  g_test_add_func ("/statement-workbench/export-private", test_export_private);
   g_test_add_func ("/statement-workbench/defective-file", test_defective_file);
   g_test_add_func ("/statement-workbench/reorder-section", test_reorder_section);
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 
 #include <poppler.h>
 
@@ -13,6 +14,7 @@
 #include "cst-new-request-dialog.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
+#include "cst-test-file.h"
 #include "cst-test-gui.h"
 #include "cst-window.h"
 
@@ -339,6 +341,21 @@ test_documents (Fixture *f, gconstpointer data)
     g_object_unref (first_page);
     g_object_unref (pdf);
     g_assert_nonnull (strstr (text, cst_request_get_reference (first)));
+  }
+
+  /* Saved, it is readable by its owner only, also over an older file
+   * that everyone could read. */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("cst-documents-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "letter.pdf", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (path);
+
+    cst_test_file_make_public (path);
+    cst_documents_dialog_save_to (dialog, file);
+    cst_test_file_wait_for_pdf (path);
+    cst_test_file_assert_private (path);
+    g_unlink (path);
+    g_rmdir (dir);
   }
 
   /* The patient's accounting of disclosures, long enough for a second

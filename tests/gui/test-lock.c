@@ -1,0 +1,121 @@
+/* test-lock.c — the idle lock on a database that asks no password (as
+ * the private database does): an empty or wrong password leaves the
+ * window locked, the computer account's own password opens it
+ *
+ * Runs as a computer account made for it (tests/run-as-new-account.sh),
+ * which tells it the account's password.
+ */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-test-gui.h"
+#include "cst-window.h"
+
+static CstTestDb *db;
+static const char *account_password;
+
+static gboolean
+unlocked (gpointer data)
+{
+  return !cst_window_is_locked (data);
+}
+
+static gboolean
+unlock_refused (gpointer data)
+{
+  return cst_window_get_unlock_error (data) != NULL;
+}
+
+/* Types @password, presses Unlock, and waits for the refusal. */
+static void
+assert_refused (CstWindow  *window,
+                GtkWidget  *list_page,
+                const char *password)
+{
+  cst_window_unlock (window, password);
+  g_assert_true (cst_test_gui_wait_until (unlock_refused, window));
+  g_assert_true (cst_window_is_locked (window));
+  g_assert_false (gtk_widget_get_mapped (list_page));
+}
+
+static void
+lock (CstWindow *window)
+{
+  cst_window_lock (window);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (cst_window_is_locked (window));
+}
+
+static void
+test_trusted_login (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstRequestStore) store = NULL;
+  g_autofree char *wrong = g_strconcat (account_password, "x", NULL);
+  CstWindow *window = cst_test_gui_open_window (clerk, &store);
+  GtkWidget *list_page = cst_window_get_list_page (window);
+
+  g_assert_true (gtk_widget_get_mapped (list_page));
+  lock (window);
+  g_assert_false (gtk_widget_get_mapped (list_page));
+
+  assert_refused (window, list_page, "");
+  assert_refused (window, list_page, wrong);
+  assert_refused (window, list_page, "anything");
+
+  cst_window_unlock (window, account_password);
+  g_assert_true (cst_test_gui_wait_until (unlocked, window));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (gtk_widget_get_mapped (list_page));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A database that asks a password: an empty one is refused too (libpq
+ * would take an empty one as none given and look for a remembered one). */
+static void
+test_password_login (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=custodian_password_test "
+                                               "password=right-one", db->name);
+  g_autoptr(CstRequestStore) store = NULL;
+  CstWindow *window;
+  GtkWidget *list_page;
+
+  /* build-aux/test-server.sh asks this role for a password; another test
+   * program may have created it already. */
+  cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
+                       0, NULL, NULL);
+  g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
+                                      0, NULL, NULL));
+  window = cst_test_gui_open_window (conninfo, &store);
+  list_page = cst_window_get_list_page (window);
+  lock (window);
+  assert_refused (window, list_page, "");
+  assert_refused (window, list_page, account_password);
+  cst_window_unlock (window, "right-one");
+  g_assert_true (cst_test_gui_wait_until (unlocked, window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char **argv)
+{
+  int status;
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  account_password = g_getenv ("CUSTODIAN_TEST_ACCOUNT_PASSWORD");
+  if (account_password == NULL)
+    g_error ("Run this test through tests/run-as-new-account.sh: it needs an account whose "
+             "password it knows");
+  db = cst_test_db_new ();
+  g_test_add_func ("/lock/trusted-login", test_trusted_login);
+  g_test_add_func ("/lock/password-login", test_password_login);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  return status;
+}
