@@ -157,6 +157,87 @@ test_credit_statement (void)
   g_assert_false (contains (first, "-$"));
 }
 
+/* No line of @text is @label alone: a label with nothing beside it. */
+static void
+assert_no_bare_label (const char *text,
+                      const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_equal (g_strstrip (lines[i]), label))
+      g_error ("“%s” stands alone on a line of the PDF", label);
+}
+
+/* The shared sample bill as a CSV gives it: no patient, account or payer
+ * named, but insurance paid on its lines.  The statement says what the
+ * bill says (insurance paid), leaves out what it does not know, and its
+ * page count is the one its footers print. */
+static void
+check_bill_as_imported (const char *language,
+                        const char *no_insurance,
+                        const char *paid,
+                        const char *const *labels,
+                        const char *footer_format)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", language, NULL);
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *footer = NULL;
+  guint n_pages = 0;
+
+  GDate today;
+
+  g_assert_nonnull (bill);
+  g_date_set_dmy (&today, 20, 4, 2025);
+  cst_bill_fill_defaults (bill, &today);
+  st = cst_statement_new (bill, rules, tpl, &error);
+  g_assert_no_error (error);
+  g_assert_true (st->insured);
+  pdf = cst_statement_render_pdf_counted (st, &n_pages, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  all = cst_test_pdf_text (doc);
+  g_assert_false (contains (all, no_insurance));
+  assert_contains (all, paid);
+  for (guint i = 0; labels[i]; i++)
+    assert_no_bare_label (all, labels[i]);
+  g_assert_cmpuint (n_pages, ==, poppler_document_get_n_pages (doc));
+  footer = g_strdup_printf (footer_format, n_pages);
+  assert_contains (all, footer);
+}
+
+static void
+test_bill_as_imported (void)
+{
+  const char *const en[] = { "Account number", "Patient", NULL };
+  const char *const es[] = { "Número de cuenta", "Paciente", NULL };
+
+  check_bill_as_imported ("en", "We have no insurance on file",
+                          "It paid $1,503.85", en, "Page 1 of %u");
+  check_bill_as_imported ("es", "No tenemos un seguro registrado",
+                          "Pagó $1,503.85", es, "Página 1 de %u");
+}
+
+/* With the payer named, the insurance section names it and its claim. */
+static void
+test_named_payer (void)
+{
+  g_autoptr(CstStatement) st = sample_statement ("en");
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf (st, NULL);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+  g_autofree char *all = cst_test_pdf_text (doc);
+
+  assert_contains (all, "Claim CLM-77 with Acme PPO: billed $13,364.00, paid $1,503.85");
+  assert_contains (all, "Explanation of Benefits from Acme PPO");
+  assert_contains (all, "ACC-0042");
+}
+
 typedef struct
 {
   CstStatementBatchResult *result;
@@ -243,6 +324,8 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/english", test_english);
   g_test_add_func ("/statement-pdf/spanish", test_spanish);
   g_test_add_func ("/statement-pdf/template-edit", test_template_edit);
+  g_test_add_func ("/statement-pdf/bill-as-imported", test_bill_as_imported);
+  g_test_add_func ("/statement-pdf/named-payer", test_named_payer);
   g_test_add_func ("/statement-pdf/credit", test_credit_statement);
   g_test_add_func ("/statement-pdf/batch-export", test_batch_export);
   status = g_test_run ();

@@ -179,7 +179,7 @@ cst_statement_build_prose (CstStatement *st)
         add_categories (st);
         break;
       case CST_SECTION_INSURANCE:
-        add (st, st->bill->payer_name ? "eob" : "insurance-none");
+        add (st, !st->insured ? "insurance-none" : st->bill->payer_name ? "eob" : "eob-unnamed");
         break;
       case CST_SECTION_WAYS_TO_PAY:
         add_ways_to_pay (st);

@@ -262,6 +262,7 @@ typedef struct
   gint64                credit_cents;        /* what we owe, >= 0 */
   gint64                detail_total_cents;  /* sum of the detail items */
   gboolean              reconciled;
+  gboolean              insured;             /* a payer on file, or insurance paid */
   GPtrArray            *categories;          /* of CstStatementCategory, shown order */
   GPtrArray            *items;               /* of CstStatementItem, by date then category */
   GPtrArray            *waterfall;           /* of CstWaterfallRow */
