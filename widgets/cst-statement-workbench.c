@@ -56,6 +56,7 @@ struct _CstStatementWorkbench
   CstStatementTemplate *drafts[N_LANGUAGES];     /* the same with the designer's edits */
   guint                 edits[N_LANGUAGES];      /* edits since the last save */
   CstStatement         *statement;      /* the one shown */
+  guint                 n_pages;        /* of its PDF, as rendered */
   GListStore           *line_items;     /* of GtkStringObject: row index as text */
   GtkMultiSelection    *line_selection;
   GPtrArray            *heading_rows;   /* of AdwEntryRow, in heading_keys order */
@@ -113,6 +114,7 @@ typedef struct
   CstStatementTemplate *template;
   CstStatement         *statement;   /* out */
   GBytes               *pdf;         /* out */
+  guint                 n_pages;     /* out */
 } RenderJob;
 
 static void
@@ -137,7 +139,7 @@ render_in_thread (GTask        *task,
 
   job->statement = cst_statement_new (job->bill, job->rules, job->template, &error);
   if (job->statement != NULL)
-    job->pdf = cst_statement_render_pdf (job->statement, &error);
+    job->pdf = cst_statement_render_pdf_counted (job->statement, &job->n_pages, &error);
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -174,12 +176,19 @@ show_metrics (CstStatementWorkbench *self)
   g_autofree char *reading = readability_text (&st->readability);
   g_autofree char *metrics = NULL;
   g_autofree char *totals = NULL;
+  g_autofree char *bill_lines = NULL, *items = NULL, *categories = NULL, *pages = NULL;
   g_autoptr(GString) warnings = g_string_new (NULL);
 
-  metrics = g_strdup_printf (_("Lines: %u on the bill, %u on the statement, in %u categories · "
-                               "%d pages · %s"),
-                             st->bill->lines->len, st->items->len, st->categories->len,
-                             cst_pdf_preview_get_n_pages (self->preview), reading);
+  /* The page count is the rendering's own, known with the PDF: the
+   * preview counts pages only once it has opened the file. */
+  bill_lines = g_strdup_printf (ngettext ("%u line on the bill", "%u lines on the bill",
+                                          st->bill->lines->len), st->bill->lines->len);
+  items = g_strdup_printf (ngettext ("%u line on the statement", "%u lines on the statement",
+                                     st->items->len), st->items->len);
+  categories = g_strdup_printf (ngettext ("%u category", "%u categories", st->categories->len),
+                                st->categories->len);
+  pages = g_strdup_printf (ngettext ("%u page", "%u pages", self->n_pages), self->n_pages);
+  metrics = g_strdup_printf ("%s · %s · %s · %s · %s", bill_lines, items, categories, pages, reading);
   gtk_label_set_label (self->metrics_label, metrics);
 
   for (guint i = 0; i < st->flags->len; i++)
@@ -247,6 +256,7 @@ rendered_cb (GObject      *object,
     return;
   g_clear_pointer (&self->statement, cst_statement_unref);
   self->statement = g_steal_pointer (&job->statement);
+  self->n_pages = job->n_pages;
   self->renders++;
   cst_pdf_preview_load_bytes (self->preview, job->pdf);
   show_categories (self);
@@ -681,7 +691,7 @@ batch_progress_cb (guint    done,
                    gpointer user_data)
 {
   CstStatementWorkbench *self = user_data;
-  g_autofree char *text = g_strdup_printf (_("%u of %u bills"), done, total);
+  g_autofree char *text = g_strdup_printf (ngettext ("%u of %u bill", "%u of %u bills", total), done, total);
 
   gtk_progress_bar_set_fraction (self->batch_progress, total ? (double) done / total : 1.0);
   gtk_progress_bar_set_text (self->batch_progress, text);
@@ -693,23 +703,24 @@ show_batch_result (CstStatementWorkbench   *self,
                    guint                    total)
 {
   g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *exported = NULL;
   g_autofree char *summary = NULL;
 
   for (guint i = 0; i < result->failures->len; i++)
     g_string_append_printf (report, "%s%s", i ? "\n" : "", (char *) g_ptr_array_index (result->failures, i));
+  /* Each count with its own plural: "1 statement exported; 2 bills …". */
+  exported = g_strdup_printf (ngettext ("%u statement exported", "%u statements exported",
+                                        result->written->len), result->written->len);
   if (result->cancelled)
-    summary = g_strdup_printf (_("Batch export cancelled: %u of %u statements exported"),
+    summary = g_strdup_printf (ngettext ("Batch export cancelled: %u of %u statement exported",
+                                         "Batch export cancelled: %u of %u statements exported", total),
                                result->written->len, total);
   else if (result->failures->len > 0)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%u statements exported; %u bill could not be read",
-                                            "%u statements exported; %u bills could not be read",
-                                            result->failures->len),
-                               result->written->len, result->failures->len);
+    summary = g_strdup_printf (ngettext ("%s; %u bill could not be read",
+                                         "%s; %u bills could not be read", result->failures->len),
+                               exported, result->failures->len);
   else
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u statement exported",
-                                            "%u statements exported", result->written->len),
-                               result->written->len);
+    summary = g_steal_pointer (&exported);
   g_free (self->batch_text);
   self->batch_text = g_strdup (report->str);
   gtk_label_set_label (self->batch_report, report->str);
@@ -1581,6 +1592,22 @@ const char *
 cst_statement_workbench_get_batch_report (CstStatementWorkbench *self)
 {
   return self->batch_text ? self->batch_text : "";
+}
+
+/* The line under the preview: counts, pages and the reading score. */
+const char *
+cst_statement_workbench_get_metrics_text (CstStatementWorkbench *self)
+{
+  return gtk_label_get_label (self->metrics_label);
+}
+
+/* What the last batch did, as its progress bar and toast say it. */
+const char *
+cst_statement_workbench_get_batch_summary (CstStatementWorkbench *self)
+{
+  const char *text = gtk_progress_bar_get_text (self->batch_progress);
+
+  return text ? text : "";
 }
 
 void

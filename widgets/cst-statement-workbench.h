@@ -35,6 +35,8 @@ void                   cst_statement_workbench_export_batch (CstStatementWorkben
 void                   cst_statement_workbench_cancel_batch (CstStatementWorkbench *self);
 gboolean               cst_statement_workbench_is_exporting (CstStatementWorkbench *self);
 const char            *cst_statement_workbench_get_batch_report (CstStatementWorkbench *self);
+const char            *cst_statement_workbench_get_batch_summary (CstStatementWorkbench *self);
+const char            *cst_statement_workbench_get_metrics_text (CstStatementWorkbench *self);
 CstStatement          *cst_statement_workbench_get_statement (CstStatementWorkbench *self);
 GtkWidget             *cst_statement_workbench_get_preview  (CstStatementWorkbench *self);
 guint                  cst_statement_workbench_get_renders  (CstStatementWorkbench *self);

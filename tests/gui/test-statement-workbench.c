@@ -48,6 +48,19 @@ test_import_and_design (void)
   g_assert_true (statement->reconciled);
   g_assert_cmpuint (statement->categories->len, >, 1);
   g_assert_cmpint (cst_pdf_preview_get_n_pages (preview), >=, 1);
+  /* The metrics line counts the pages the PDF has, never "0 pages" while
+   * the preview is still opening it. */
+  {
+    g_autoptr(PopplerDocument) doc = cst_test_pdf_open (cst_pdf_preview_get_bytes (preview));
+    int n = poppler_document_get_n_pages (doc);
+    g_autofree char *pages = g_strdup_printf (" %d pages ", n);
+    const char *metrics = cst_statement_workbench_get_metrics_text (workbench);
+
+    g_test_message ("metrics: %s", metrics);
+    g_assert_cmpint (n, >, 1);
+    g_assert_nonnull (strstr (metrics, pages));
+    g_assert_nonnull (strstr (metrics, "27 lines on the bill"));
+  }
   first_pdf = g_bytes_ref (cst_pdf_preview_get_bytes (preview));
   renders = cst_statement_workbench_get_renders (workbench);
 
@@ -437,6 +450,25 @@ test_batch_export (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+/* One good bill and a bad one: each count in the summary has its own
+ * plural ("1 statement exported", not "1 statements exported"). */
+static void
+test_batch_summary_plurals (void)
+{
+  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cst-batch-XXXXXX", NULL);
+  g_autoptr(GListStore) files = bill_copies (dir, 1, TRUE);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+  gtk_window_present (GTK_WINDOW (workbench));
+  cst_statement_workbench_export_batch (workbench, G_LIST_MODEL (files), folder);
+  g_assert_true (wait_for (batch_done, workbench));
+  g_assert_cmpstr (cst_statement_workbench_get_batch_summary (workbench), ==,
+                   "1 statement exported; 1 bill could not be read");
+  remove_dir (dir);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 /* Cancel stops between files: fewer PDFs than bills, and no half file. */
 static void
 test_batch_cancel (void)
@@ -477,6 +509,7 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
   g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);
   g_test_add_func ("/statement-workbench/batch-export", test_batch_export);
+  g_test_add_func ("/statement-workbench/batch-summary-plurals", test_batch_summary_plurals);
   g_test_add_func ("/statement-workbench/batch-cancel", test_batch_cancel);
   return g_test_run ();
 }
