@@ -86,37 +86,25 @@ struct _CstEvidencePack
 static const char *
 status_label (const char *nick)
 {
-  int value = 0;
-
-  return cst_enum_from_nick (CST_TYPE_REQUEST_STATUS, nick, &value)
-           ? cst_request_status_get_label (value) : nick;
+  return cst_enum_get_label_for_nick (CST_TYPE_REQUEST_STATUS, nick);
 }
 
 static const char *
 requester_label (const char *nick)
 {
-  int value = 0;
-
-  return cst_enum_from_nick (CST_TYPE_REQUESTER_KIND, nick, &value)
-           ? cst_requester_kind_get_label (value) : nick;
+  return cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, nick);
 }
 
 static const char *
 format_label (const char *nick)
 {
-  int value = 0;
-
-  return cst_enum_from_nick (CST_TYPE_RECORD_FORMAT, nick, &value)
-           ? cst_record_format_get_label (value) : nick;
+  return cst_enum_get_label_for_nick (CST_TYPE_RECORD_FORMAT, nick);
 }
 
 static const char *
 delivery_label (const char *nick)
 {
-  int value = 0;
-
-  return cst_enum_from_nick (CST_TYPE_DELIVERY_METHOD, nick, &value)
-           ? cst_delivery_method_get_label (value) : nick;
+  return cst_enum_get_label_for_nick (CST_TYPE_DELIVERY_METHOD, nick);
 }
 
 static const char *

@@ -118,6 +118,22 @@ cst_fee_report_flag_describe (CstFeeReportFlag flag)
     }
 }
 
+/* The flags in words for people ("; " between them), never a colour or a
+ * code; "None" for no flag. */
+char *
+cst_fee_report_flags_describe (guint flags)
+{
+  GString *words = g_string_new (NULL);
+
+  for (guint i = 0; i < CST_FEE_REPORT_N_FLAGS; i++)
+    if (flags & (1u << i))
+      g_string_append_printf (words, "%s%s", words->len ? "; " : "",
+                              cst_fee_report_flag_describe (1u << i));
+  if (words->len == 0)
+    g_string_append (words, _("None"));
+  return g_string_free (words, FALSE);
+}
+
 /* Nicks joined by ";", stable for CSV consumers. */
 char *
 cst_fee_report_flags_to_string (guint flags)
