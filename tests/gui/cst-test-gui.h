@@ -17,5 +17,6 @@ gboolean   cst_test_gui_filter_settled (gpointer          list_page);
 gboolean   cst_test_gui_details_shown  (gpointer          detail);
 CstWindow *cst_test_gui_open_window    (const char       *conninfo,
                                         CstRequestStore **store);
+char      *cst_test_gui_collect_text   (GtkWidget        *root);
 
 G_END_DECLS
