@@ -238,6 +238,45 @@ test_named_payer (void)
   assert_contains (all, "ACC-0042");
 }
 
+/* Every section and every [wording] key of the shipped templates has a
+ * label for the designers, in both languages; a new key without one fails. */
+static void
+test_labels (void)
+{
+  const char *const languages[] = { "en", "es" };
+
+  for (CstStatementSection section = 0; section < CST_N_SECTIONS; section++)
+    {
+      const char *label = cst_statement_section_get_label (section);
+
+      g_assert_cmpstr (label, !=, "");
+      g_assert_cmpstr (label, !=, cst_statement_section_to_nick (section));
+    }
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", languages[l], NULL);
+      g_autofree char *data = cst_statement_template_to_data (tpl, NULL);
+      g_autoptr(GKeyFile) file = g_key_file_new ();
+      g_auto(GStrv) keys = NULL;
+      gsize n = 0;
+
+      g_assert_true (g_key_file_load_from_data (file, data, -1, G_KEY_FILE_NONE, NULL));
+      keys = g_key_file_get_keys (file, "wording", &n, NULL);
+      g_assert_cmpuint (n, >, 50);
+      for (guint i = 0; i < n; i++)
+        {
+          const char *label = cst_statement_wording_get_label (keys[i]);
+
+          if (label == NULL)
+            g_error ("The wording “%s” has no label", keys[i]);
+          g_assert_cmpstr (label, !=, keys[i]);
+          if (strchr (keys[i], '-') != NULL)
+            g_assert_null (strstr (label, keys[i]));
+        }
+    }
+  g_assert_null (cst_statement_wording_get_label ("no-such-wording"));
+}
+
 typedef struct
 {
   CstStatementBatchResult *result;
@@ -326,6 +365,7 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/template-edit", test_template_edit);
   g_test_add_func ("/statement-pdf/bill-as-imported", test_bill_as_imported);
   g_test_add_func ("/statement-pdf/named-payer", test_named_payer);
+  g_test_add_func ("/statement-pdf/labels", test_labels);
   g_test_add_func ("/statement-pdf/credit", test_credit_statement);
   g_test_add_func ("/statement-pdf/batch-export", test_batch_export);
   status = g_test_run ();

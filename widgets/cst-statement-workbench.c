@@ -60,6 +60,7 @@ struct _CstStatementWorkbench
   GListStore           *line_items;     /* of GtkStringObject: row index as text */
   GtkMultiSelection    *line_selection;
   GPtrArray            *heading_rows;   /* of AdwEntryRow, in heading_keys order */
+  GStrv                 wording_keys;   /* "Other wording": the key of each dropdown item */
   CstStatementSection   order[CST_N_SECTIONS];   /* every section, as listed */
   gboolean              shown[CST_N_SECTIONS];
   gboolean              loading_ui;     /* filling editors from a template: not an edit */
@@ -433,12 +434,15 @@ heading_changed_cb (GtkEditable           *entry,
   set_wording (self, g_object_get_data (G_OBJECT (entry), "key"), gtk_editable_get_text (entry));
 }
 
+/* The dropdown shows what each wording is for; the key stays behind it. */
 static const char *
 selected_wording_key (CstStatementWorkbench *self)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (self->wording_dropdown);
+  guint selected = gtk_drop_down_get_selected (self->wording_dropdown);
 
-  return item ? gtk_string_object_get_string (item) : NULL;
+  if (self->wording_keys == NULL || selected >= g_strv_length (self->wording_keys))
+    return NULL;
+  return self->wording_keys[selected];
 }
 
 static void
@@ -847,27 +851,6 @@ drop_cb (GtkDropTarget         *target,
 
 /* ---- sections: on/off and order ---------------------------------------- */
 
-static const char *
-section_label (CstStatementSection section)
-{
-  switch (section)
-    {
-    case CST_SECTION_HEADER: return _("Header and account");
-    case CST_SECTION_AMOUNT_DUE: return _("Amount due box");
-    case CST_SECTION_HOW_WE_GOT_THIS: return _("How we got this amount");
-    case CST_SECTION_CATEGORIES: return _("What the charges were for");
-    case CST_SECTION_INSURANCE: return _("What insurance did");
-    case CST_SECTION_WAYS_TO_PAY: return _("Ways to pay and payment plans");
-    case CST_SECTION_HELP_PAYING: return _("Financial assistance");
-    case CST_SECTION_QUESTIONS: return _("Questions");
-    case CST_SECTION_RIGHTS: return _("Your rights");
-    case CST_SECTION_GLOSSARY: return _("Glossary");
-    case CST_SECTION_REMITTANCE: return _("Remittance stub");
-    case CST_SECTION_DETAILS: return _("Details of your charges");
-    default: g_return_val_if_reached ("");
-    }
-}
-
 /* The amount due and the financial-assistance notice cannot be left out
  * (statement-spec 3.1; the template refuses it too). */
 static gboolean
@@ -935,7 +918,7 @@ move_button (CstStatementSection    section,
 {
   GtkWidget *button = gtk_button_new_from_icon_name (delta < 0 ? "go-up-symbolic" : "go-down-symbolic");
   g_autofree char *label = g_strdup_printf (delta < 0 ? _("Move “%s” up") : _("Move “%s” down"),
-                                            section_label (section));
+                                            cst_statement_section_get_label (section));
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
@@ -962,10 +945,10 @@ section_row (CstStatementWorkbench *self,
   if (section_required (section))
     gtk_widget_set_tooltip_text (toggle, _("Every statement must show this section"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  section_label (section), -1);
+                                  cst_statement_section_get_label (section), -1);
   g_object_set_data (G_OBJECT (toggle), "section", GINT_TO_POINTER (section));
   g_signal_connect (toggle, "notify::active", G_CALLBACK (section_toggled_cb), self);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), section_label (section));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cst_statement_section_get_label (section));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
@@ -1068,18 +1051,31 @@ build_heading_rows (CstStatementWorkbench *self)
     }
 }
 
-/* Every wording key of the template, for "Other wording". */
+/* Every wording of the template, for "Other wording", by what it is for
+ * (cst_statement_wording_get_label); a key this version does not know is
+ * not printed anywhere, so it is not offered. */
 static void
 fill_wording_keys (CstStatementWorkbench *self)
 {
   g_autofree char *data = cst_statement_template_to_data (self->drafts[0], NULL);
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_auto(GStrv) keys = NULL;
-  g_autoptr(GtkStringList) list = NULL;
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) known = g_strv_builder_new ();
 
   g_key_file_load_from_data (file, data, -1, G_KEY_FILE_NONE, NULL);
   keys = g_key_file_get_keys (file, "wording", NULL, NULL);
-  list = gtk_string_list_new ((const char * const *) keys);
+  for (guint i = 0; keys && keys[i]; i++)
+    {
+      const char *label = cst_statement_wording_get_label (keys[i]);
+
+      if (label == NULL)
+        continue;
+      gtk_string_list_append (list, label);
+      g_strv_builder_add (known, keys[i]);
+    }
+  g_strfreev (self->wording_keys);
+  self->wording_keys = g_strv_builder_end (known);
   gtk_drop_down_set_model (self->wording_dropdown, G_LIST_MODEL (list));
 }
 
@@ -1266,6 +1262,7 @@ cst_statement_workbench_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_STATEMENT_WORKBENCH);
   g_clear_object (&self->line_selection);
   g_clear_pointer (&self->heading_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->wording_keys, g_strfreev);
   g_clear_pointer (&self->statement, cst_statement_unref);
   g_clear_pointer (&self->bill, cst_bill_unref);
   g_clear_pointer (&self->rules, cst_statement_rules_unref);
@@ -1592,6 +1589,13 @@ const char *
 cst_statement_workbench_get_batch_report (CstStatementWorkbench *self)
 {
   return self->batch_text ? self->batch_text : "";
+}
+
+/* What "Other wording" offers, as people read it (GtkStringObject items). */
+GListModel *
+cst_statement_workbench_get_wording_choices (CstStatementWorkbench *self)
+{
+  return gtk_drop_down_get_model (self->wording_dropdown);
 }
 
 /* The line under the preview: counts, pages and the reading score. */

@@ -123,6 +123,8 @@ gint64                cst_statement_template_get_plan_minimum (CstStatementTempl
 char                 *cst_statement_template_format_date   (CstStatementTemplate *tpl,
                                                             const GDate          *date);
 const char           *cst_statement_section_to_nick        (CstStatementSection   section);
+const char           *cst_statement_section_get_label      (CstStatementSection   section);
+const char           *cst_statement_wording_get_label      (const char           *key);
 gboolean              cst_statement_section_from_nick      (const char           *nick,
                                                             CstStatementSection  *section);
 

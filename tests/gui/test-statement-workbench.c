@@ -450,6 +450,33 @@ test_batch_export (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+/* "Other wording" lists what each wording is for, never its key; each
+ * choice edits the wording it names. */
+static void
+test_wording_choices_in_words (void)
+{
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  GListModel *choices = cst_statement_workbench_get_wording_choices (workbench);
+  CstStatementTemplate *tpl = cst_statement_workbench_get_template (workbench);
+  g_autofree char *data = cst_statement_template_to_data (tpl, NULL);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_auto(GStrv) keys = NULL;
+  gsize n_keys = 0;
+
+  g_assert_true (g_key_file_load_from_data (file, data, -1, G_KEY_FILE_NONE, NULL));
+  keys = g_key_file_get_keys (file, "wording", &n_keys, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (choices), ==, n_keys);
+  for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (choices, i);
+      const char *text = gtk_string_object_get_string (item);
+
+      g_assert_false (g_strv_contains ((const char * const *) keys, text));
+      g_assert_cmpstr (text, ==, cst_statement_wording_get_label (keys[i]));
+    }
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 /* One good bill and a bad one: each count in the summary has its own
  * plural ("1 statement exported", not "1 statements exported"). */
 static void
@@ -509,6 +536,7 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
   g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);
   g_test_add_func ("/statement-workbench/batch-export", test_batch_export);
+  g_test_add_func ("/statement-workbench/wording-choices-in-words", test_wording_choices_in_words);
   g_test_add_func ("/statement-workbench/batch-summary-plurals", test_batch_summary_plurals);
   g_test_add_func ("/statement-workbench/batch-cancel", test_batch_cancel);
   return g_test_run ();
