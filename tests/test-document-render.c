@@ -175,6 +175,31 @@ test_engine_invoice_words (void)
                         CST_FEE_METHOD_DEFAULT);
 }
 
+/* Every kind of document has a name for people, and a refusal uses it
+ * ("This document (Invoice) is not a letter", not "A invoice …"). */
+static void
+test_kind_labels (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-K1");
+  g_autoptr(CstDocumentTemplate) tpl = cst_document_template_new_default (CST_DOCUMENT_INVOICE, "en", NULL);
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions o = options ();
+
+  for (CstDocumentKind kind = 0; kind < CST_DOCUMENT_N_KINDS; kind++)
+    {
+      const char *label = cst_document_kind_get_label (kind);
+
+      g_assert_cmpstr (label, !=, "");
+      g_assert_cmpstr (label, !=, cst_document_kind_to_string (kind));
+      g_assert_true (g_ascii_isupper (label[0]));
+    }
+  g_assert_nonnull (tpl);
+  g_assert_null (cst_document_render_letter (tpl, request, &o, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "This document (Invoice) is not a letter.");
+}
+
 /* 500 lines: the header row on every page, the total only on the last. */
 static void
 test_long_invoice (void)
@@ -538,6 +563,7 @@ main (int    argc,
   g_test_add_func ("/document/invoice-spanish", test_invoice_spanish);
   g_test_add_func ("/document/long-invoice", test_long_invoice);
   g_test_add_func ("/document/engine-invoice-words", test_engine_invoice_words);
+  g_test_add_func ("/document/kind-labels", test_kind_labels);
   g_test_add_func ("/document/letters", test_letters);
   g_test_add_func ("/document/accounting", test_accounting);
   g_test_add_func ("/document/template-versions", test_template_versions);

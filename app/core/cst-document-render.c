@@ -456,7 +456,7 @@ render_letter (const CstDocumentTemplate *tpl,
   else
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                   _("A %s is not a letter."), cst_document_kind_to_string (kind));
+                   _("This document (%s) is not a letter."), cst_document_kind_get_label (kind));
       return NULL;
     }
   cst_pdf_space (doc.pdf, 12);

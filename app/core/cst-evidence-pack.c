@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "custodian/cst-db.h"
+#include "custodian/cst-document.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-evidence-pack.h"
@@ -178,16 +179,9 @@ authority_label (const char *nick)
 static const char *
 letter_label (const char *nick)
 {
-  static const NickLabel table[] = {
-    { "invoice", N_("Invoice") },
-    { "cover-letter", N_("Release cover letter") },
-    { "denial-letter", N_("Denial letter") },
-    { "extension-notice", N_("Extension notice") },
-    { "accounting", N_("Accounting of disclosures") },
-    { "deficiency-letter", N_("Authorization deficiency letter") },
-  };
+  CstDocumentKind kind;
 
-  return table_label (table, G_N_ELEMENTS (table), nick);
+  return cst_document_kind_from_string (nick, &kind) ? cst_document_kind_get_label (kind) : nick;
 }
 
 /* --- the sections --- */
