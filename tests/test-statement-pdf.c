@@ -224,6 +224,32 @@ test_bill_as_imported (void)
                           "Pagó $1,503.85", es, "Página 1 de %u");
 }
 
+/* A self-pay bill with a discount on its lines: no insurance, said so. */
+static void
+test_self_pay (void)
+{
+  const char *csv = "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
+                    "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+                    "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,0,40000,80000\n";
+  g_autoptr(CstBill) bill = cst_bill_import_csv (csv, strlen (csv), 0, NULL, NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *all = NULL;
+  GDate today;
+
+  g_date_set_dmy (&today, 10, 5, 2025);
+  cst_bill_fill_defaults (bill, &today);
+  st = cst_statement_new (bill, rules, tpl, NULL);
+  g_assert_false (st->insured);
+  pdf = cst_statement_render_pdf (st, NULL);
+  doc = cst_test_pdf_open (pdf);
+  all = cst_test_pdf_text (doc);
+  assert_contains (all, "We have no insurance on file for this visit.");
+  g_assert_false (contains (all, "Your insurance was billed"));
+}
+
 /* With the payer named, the insurance section names it and its claim. */
 static void
 test_named_payer (void)
@@ -365,6 +391,7 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/template-edit", test_template_edit);
   g_test_add_func ("/statement-pdf/bill-as-imported", test_bill_as_imported);
   g_test_add_func ("/statement-pdf/named-payer", test_named_payer);
+  g_test_add_func ("/statement-pdf/self-pay", test_self_pay);
   g_test_add_func ("/statement-pdf/labels", test_labels);
   g_test_add_func ("/statement-pdf/credit", test_credit_statement);
   g_test_add_func ("/statement-pdf/batch-export", test_batch_export);

@@ -263,9 +263,9 @@ compute_totals (CstStatement *st)
                       st->other_credits_cents;
   st->credit_cents = st->balance_cents < 0 ? -st->balance_cents : 0;
   /* An itemized bill (a CSV) names no payer, yet its lines say insurance
-   * paid: the statement must not then say there is no insurance. */
-  st->insured = bill->payer_name != NULL || st->total_insurer_paid_cents != 0 ||
-                st->total_contract_adjustment_cents != 0;
+   * paid: the statement must not then say there is no insurance.  An
+   * adjustment alone proves nothing (a self-pay discount is one too). */
+  st->insured = bill->payer_name != NULL || st->total_insurer_paid_cents != 0;
   /* While the claim is pending nothing is due yet (statement-spec 7.2). */
   st->amount_due_cents = bill->claim_status == CST_CLAIM_PENDING ? 0 : MAX (st->balance_cents, 0);
 
