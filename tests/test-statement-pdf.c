@@ -262,6 +262,23 @@ test_named_payer (void)
   assert_contains (all, "Claim CLM-77 with Acme PPO: billed $13,364.00, paid $1,503.85");
   assert_contains (all, "Explanation of Benefits from Acme PPO");
   assert_contains (all, "ACC-0042");
+
+  /* No claim number on the bill: no "Claim  with" and a blank. */
+  {
+    g_autoptr(CstBill) bill = cst_bill_ref (st->bill);
+    g_autoptr(CstStatement) no_claim = NULL;
+    g_autoptr(GBytes) no_claim_pdf = NULL;
+    g_autoptr(PopplerDocument) no_claim_doc = NULL;
+    g_autofree char *text = NULL;
+
+    cst_bill_set_text (&bill->claim_number, NULL);
+    no_claim = cst_statement_new (bill, rules, st->template, NULL);
+    no_claim_pdf = cst_statement_render_pdf (no_claim, NULL);
+    no_claim_doc = cst_test_pdf_open (no_claim_pdf);
+    text = cst_test_pdf_text (no_claim_doc);
+    g_assert_false (contains (text, "Claim with"));
+    assert_contains (text, "Your plan, Acme PPO, was billed $13,364.00. It paid $1,503.85");
+  }
 }
 
 /* Every section and every [wording] key of the shipped templates has a

@@ -271,7 +271,8 @@ render_insurance (Render *r)
     }
   else
     {
-      paragraph_key (r, "insurance-line");
+      /* The claim's number only where the bill has one. */
+      paragraph_key (r, r->st->bill->claim_number ? "insurance-line" : "insurance-line-no-claim");
       paragraph_key (r, "eob");
     }
 }

@@ -121,6 +121,7 @@ static const struct
   { "claim-level", N_("Charges by category: claim paid as a whole") },
   { "insurance-heading", N_("Insurance: heading") },
   { "insurance-line", N_("Insurance: the claim, plan named") },
+  { "insurance-line-no-claim", N_("Insurance: the claim, plan named, no claim number") },
   { "insurance-line-unnamed", N_("Insurance: the claim, plan not named") },
   { "insurance-none", N_("Insurance: none on file") },
   { "eob", N_("Insurance: Explanation of Benefits, plan named") },
