@@ -224,6 +224,55 @@ test_bill_as_imported (void)
                           "Pagó $1,503.85", es, "Página 1 de %u");
 }
 
+/* The sample bill's statement text with @tpl. */
+static char *
+imported_sample_text (CstStatementTemplate *tpl)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  GDate today;
+
+  g_date_set_dmy (&today, 20, 4, 2025);
+  cst_bill_fill_defaults (bill, &today);
+  st = cst_statement_new (bill, rules, tpl, NULL);
+  pdf = cst_statement_render_pdf (st, NULL);
+  doc = cst_test_pdf_open (pdf);
+  return cst_test_pdf_text (doc);
+}
+
+/* A template a hospital saved before the sentences for a plan not named
+ * existed gets them from the shipped wording; a sentence it blanked on
+ * purpose stays blank. */
+static void
+test_wording_added_later (void)
+{
+  g_autoptr(CstStatementTemplate) shipped = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autofree char *data = cst_statement_template_to_data (shipped, NULL);
+  g_auto(GStrv) lines = g_strsplit (data, "\n", -1);
+  g_autoptr(GString) older = g_string_new (NULL);
+  g_autoptr(CstStatementTemplate) tpl = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *blanked_text = NULL;
+
+  for (guint i = 0; lines[i]; i++)
+    if (!g_str_has_prefix (lines[i], "insurance-line-unnamed=") && !g_str_has_prefix (lines[i], "eob-unnamed="))
+      g_string_append_printf (older, "%s\n", lines[i]);
+  tpl = cst_statement_template_new_from_data (older->str, older->len, NULL);
+  g_assert_nonnull (tpl);
+  g_assert_false (cst_statement_template_has_text (tpl, "eob-unnamed"));
+  text = imported_sample_text (tpl);
+  assert_contains (text, "Your insurance was billed $13,364.00. It paid $1,503.85");
+  assert_contains (text, "Explanation of Benefits from your insurance plan");
+
+  g_assert_true (cst_statement_template_set_string (tpl, "wording", "eob-unnamed", "", NULL));
+  blanked_text = imported_sample_text (tpl);
+  assert_contains (blanked_text, "It paid $1,503.85");
+  g_assert_false (contains (blanked_text, "Explanation of Benefits"));
+}
+
 /* A self-pay bill with a discount on its lines: no insurance, said so. */
 static void
 test_self_pay (void)
@@ -409,6 +458,7 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/bill-as-imported", test_bill_as_imported);
   g_test_add_func ("/statement-pdf/named-payer", test_named_payer);
   g_test_add_func ("/statement-pdf/self-pay", test_self_pay);
+  g_test_add_func ("/statement-pdf/wording-added-later", test_wording_added_later);
   g_test_add_func ("/statement-pdf/labels", test_labels);
   g_test_add_func ("/statement-pdf/credit", test_credit_statement);
   g_test_add_func ("/statement-pdf/batch-export", test_batch_export);

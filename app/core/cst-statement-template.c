@@ -511,6 +511,19 @@ cst_statement_template_get_text (CstStatementTemplate *tpl,
   return get_value (tpl, "wording", key);
 }
 
+/* Whether the template has @key in [wording] at all: a hospital may blank
+ * a sentence on purpose, which is not the same as a template saved before
+ * Custodian had that sentence. */
+gboolean
+cst_statement_template_has_text (CstStatementTemplate *tpl,
+                                 const char           *key)
+{
+  char buffer[256];
+
+  g_snprintf (buffer, sizeof buffer, "wording\x1f%s", key);
+  return g_hash_table_contains (tpl->values, buffer);
+}
+
 const char *
 cst_statement_template_get_facility (CstStatementTemplate *tpl,
                                      const char           *key)

@@ -94,6 +94,8 @@ int                   cst_statement_template_get_version   (CstStatementTemplate
 void                  cst_statement_template_set_version   (CstStatementTemplate *tpl,
                                                             gint64                version_id,
                                                             int                   version);
+gboolean              cst_statement_template_has_text      (CstStatementTemplate *tpl,
+                                                            const char           *key);
 const char           *cst_statement_template_get_text      (CstStatementTemplate *tpl,
                                                             const char           *key);
 const char           *cst_statement_template_get_facility  (CstStatementTemplate *tpl,
@@ -274,6 +276,7 @@ typedef struct
   CstReadability        readability;
   /*< private >*/
   GHashTable           *values;              /* placeholder → text */
+  CstStatementTemplate *shipped;             /* loaded on first need, see cst_statement_dup_text */
 } CstStatement;
 
 CstStatement *cst_statement_new            (CstBill              *bill,
