@@ -830,6 +830,29 @@ collect_codes (const CstFeeReportRow *row,
   return TRUE;
 }
 
+/* The report for @filter written as PDF and read back as text. */
+static char *
+pdf_report_text (PGconn                   *conn,
+                 const CstFeeReportFilter *filter)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  gsize length;
+
+  g_assert_true (cst_fee_report_write_pdf (conn, filter, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_unlink (path);
+  g_rmdir (dir);
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  return cst_test_pdf_text (doc);
+}
+
 /* The PDF is for people: requester classes, methods, flags and the filter
  * in words; the rules' codes stay in the CSV.  Codes with a capital or a
  * space could be words, so only the ones that look like codes are sought
@@ -841,29 +864,17 @@ test_pdf_in_words (void)
   g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
   g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("fee-report-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
-  g_autofree char *filtered_path = g_build_filename (dir, "filtered.pdf", NULL);
-  g_autofree char *contents = NULL;
+  g_autofree char *raw = NULL;
   g_autofree char *text = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(PopplerDocument) doc = NULL;
-  gsize length;
+  g_autofree char *filtered = NULL;
   CstFeeReportFilter filter;
 
   period (&filter);
   g_assert_true (cst_fee_report_run (auditor, &filter, collect_codes, codes, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (codes->len, >, 8);
-  g_assert_true (cst_fee_report_write_pdf (auditor, &filter, path, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  doc = cst_test_pdf_open (bytes);
-  {
-    g_autofree char *raw = cst_test_pdf_text (doc);
-    text = cst_test_pdf_squash (raw);
-  }
+  raw = pdf_report_text (auditor, &filter);
+  text = cst_test_pdf_squash (raw);
   for (guint i = 0; i < codes->len; i += 2)
     {
       g_autofree char *code = cst_test_pdf_squash (g_ptr_array_index (codes, i));
@@ -881,24 +892,13 @@ test_pdf_in_words (void)
   g_assert_nonnull (strstr (text, "Stateschedule"));
 
   /* The filter line names the requester class and the status in words. */
-  g_clear_pointer (&doc, g_object_unref);
-  g_clear_pointer (&bytes, g_bytes_unref);
-  g_clear_pointer (&text, g_free);
   filter.requester = "personal_representative";
   filter.status = "in_progress";
-  g_assert_true (cst_fee_report_write_pdf (auditor, &filter, filtered_path, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_file_get_contents (filtered_path, &contents, &length, NULL));
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
-  doc = cst_test_pdf_open (bytes);
-  text = cst_test_pdf_text (doc);
-  g_assert_null (strstr (text, "personal_representative"));
-  g_assert_null (strstr (text, "in_progress"));
-  g_assert_nonnull (strstr (text, "requester class: Personal representative"));
-  g_assert_nonnull (strstr (text, "status: In progress"));
-  g_unlink (path);
-  g_unlink (filtered_path);
-  g_rmdir (dir);
+  filtered = pdf_report_text (auditor, &filter);
+  g_assert_null (strstr (filtered, "personal_representative"));
+  g_assert_null (strstr (filtered, "in_progress"));
+  g_assert_nonnull (strstr (filtered, "requester class: Personal representative"));
+  g_assert_nonnull (strstr (filtered, "status: In progress"));
 }
 
 /* The auditor reads everything the report needs and changes nothing:

@@ -169,6 +169,25 @@ assert_no_bare_label (const char *text,
       g_error ("“%s” stands alone on a line of the PDF", label);
 }
 
+/* The shared sample bill as the CSV gives it (no patient, account or
+ * payer named), dated 2025-04-20, as a statement with @tpl. */
+static CstStatement *
+imported_sample (CstStatementTemplate *tpl)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  CstStatement *st;
+  GDate today;
+
+  g_assert_nonnull (bill);
+  g_date_set_dmy (&today, 20, 4, 2025);
+  cst_bill_fill_defaults (bill, &today);
+  st = cst_statement_new (bill, rules, tpl, &error);
+  g_assert_no_error (error);
+  return st;
+}
+
 /* The shared sample bill as a CSV gives it: no patient, account or payer
  * named, but insurance paid on its lines.  The statement says what the
  * bill says (insurance paid), leaves out what it does not know, and its
@@ -180,10 +199,8 @@ check_bill_as_imported (const char *language,
                         const char *const *labels,
                         const char *footer_format)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
-  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
   g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", language, NULL);
-  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(CstStatement) st = imported_sample (tpl);
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(PopplerDocument) doc = NULL;
   g_autoptr(GError) error = NULL;
@@ -191,13 +208,6 @@ check_bill_as_imported (const char *language,
   g_autofree char *footer = NULL;
   guint n_pages = 0;
 
-  GDate today;
-
-  g_assert_nonnull (bill);
-  g_date_set_dmy (&today, 20, 4, 2025);
-  cst_bill_fill_defaults (bill, &today);
-  st = cst_statement_new (bill, rules, tpl, &error);
-  g_assert_no_error (error);
   g_assert_true (st->insured);
   pdf = cst_statement_render_pdf_counted (st, &n_pages, &error);
   g_assert_no_error (error);
@@ -224,22 +234,14 @@ test_bill_as_imported (void)
                           "Pagó $1,503.85", es, "Página 1 de %u");
 }
 
-/* The sample bill's statement text with @tpl. */
+/* The imported sample bill's statement text with @tpl. */
 static char *
 imported_sample_text (CstStatementTemplate *tpl)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
-  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
-  g_autoptr(CstStatement) st = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  g_autoptr(PopplerDocument) doc = NULL;
-  GDate today;
+  g_autoptr(CstStatement) st = imported_sample (tpl);
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf (st, NULL);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
 
-  g_date_set_dmy (&today, 20, 4, 2025);
-  cst_bill_fill_defaults (bill, &today);
-  st = cst_statement_new (bill, rules, tpl, NULL);
-  pdf = cst_statement_render_pdf (st, NULL);
-  doc = cst_test_pdf_open (pdf);
   return cst_test_pdf_text (doc);
 }
 

@@ -225,37 +225,51 @@ assert_quote_in_words (CstFeeQuotePanel *panel)
   }
 }
 
-/* A patient's own request: the HIPAA methods side by side, by name, and
- * one that cannot quote yet says so instead of "n/a". */
-static void
-test_fee_methods_in_words (Fixture *f, gconstpointer data)
+/* Selects an open request of @kind, made a Texas request for paper
+ * records first (a state schedule with per-page tiers; the detail pane
+ * reads the request fresh when it is selected), and waits for its
+ * details. */
+static CstRequest *
+select_paper_tx_request (Fixture          *f,
+                         CstRequesterKind  kind)
 {
   CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
   CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
-  CstFeeQuotePanel *panel = CST_FEE_QUOTE_PANEL (cst_request_detail_get_fee_panel (detail));
-  g_autoptr(CstRequest) patient = NULL;
-  g_autofree char *text = NULL;
+  CstRequest *found = NULL;
   GListModel *visible;
 
   cst_request_list_page_set_scope (page, CST_LIST_SCOPE_OPEN);
   visible_rows (f);
   visible = cst_request_list_page_get_visible (page);
-  for (guint i = 0; patient == NULL && i < g_list_model_get_n_items (visible); i++)
+  for (guint i = 0; found == NULL && i < g_list_model_get_n_items (visible); i++)
     {
       g_autoptr(CstRequest) r = g_list_model_get_item (visible, i);
-      if (cst_request_get_requester_kind (r) == CST_REQUESTER_PATIENT)
-        patient = g_steal_pointer (&r);
+      if (cst_request_get_requester_kind (r) == kind)
+        found = g_steal_pointer (&r);
     }
-  g_assert_nonnull (patient);
+  g_assert_nonnull (found);
   {
     g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (patient));
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (found));
     const char *params[] = { id };
     g_assert_true (cst_db_exec_command (conn,
       "UPDATE roi_requests SET format = 'paper', jurisdiction = 'TX' WHERE id = $1", 1, params, NULL));
   }
-  cst_request_list_page_select (page, patient);
+  cst_request_list_page_select (page, found);
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
+  return found;
+}
+
+/* A patient's own request: the HIPAA methods side by side, by name, and
+ * one that cannot quote yet says so instead of "n/a". */
+static void
+test_fee_methods_in_words (Fixture *f, gconstpointer data)
+{
+  CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  CstFeeQuotePanel *panel = CST_FEE_QUOTE_PANEL (cst_request_detail_get_fee_panel (detail));
+  g_autoptr(CstRequest) patient = select_paper_tx_request (f, CST_REQUESTER_PATIENT);
+  g_autofree char *text = NULL;
+
   cst_request_detail_set_page_count (detail, 10);
   if (!cst_test_gui_wait_until (panel_ready, panel))
     g_error ("No quote: %s", cst_fee_quote_panel_get_message (panel));
@@ -280,36 +294,12 @@ test_fee_methods_in_words (Fixture *f, gconstpointer data)
 static void
 test_fee_quote (Fixture *f, gconstpointer data)
 {
-  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
   CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   CstFeeQuotePanel *panel = CST_FEE_QUOTE_PANEL (cst_request_detail_get_fee_panel (detail));
-  g_autoptr(CstRequest) attorney = NULL;
+  /* An attorney's request. */
+  g_autoptr(CstRequest) attorney = select_paper_tx_request (f, CST_REQUESTER_ATTORNEY);
   TotalWait wait = { panel, 0 };
   gint64 invoiced;
-  GListModel *visible;
-
-  /* An attorney's request. */
-  cst_request_list_page_set_scope (page, CST_LIST_SCOPE_OPEN);
-  visible_rows (f);
-  visible = cst_request_list_page_get_visible (page);
-  for (guint i = 0; attorney == NULL && i < g_list_model_get_n_items (visible); i++)
-    {
-      g_autoptr(CstRequest) r = g_list_model_get_item (visible, i);
-      if (cst_request_get_requester_kind (r) == CST_REQUESTER_ATTORNEY)
-        attorney = g_steal_pointer (&r);
-    }
-  g_assert_nonnull (attorney);
-  {
-    /* Paper records in Texas: a state schedule with per-page tiers.  The
-     * detail pane reads the request fresh when it is selected. */
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (attorney));
-    const char *params[] = { id };
-    g_assert_true (cst_db_exec_command (conn,
-      "UPDATE roi_requests SET format = 'paper', jurisdiction = 'TX' WHERE id = $1", 1, params, NULL));
-  }
-  cst_request_list_page_select (page, attorney);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
 
   /* Pages not counted yet: the field says so in words, not "−1". */
   cst_request_detail_set_page_count (detail, -1);
