@@ -131,28 +131,44 @@ test_template_edit (void)
   g_assert_false (contains (all, "Details of your charges"));
 }
 
+/* An English statement, dated 2025-05-10, of a one-line bill: an ED
+ * visit of $1,200.00 with @amounts (insurer paid, adjustment, patient
+ * responsibility, in cents) and @payments already made. */
+static CstStatement *
+one_line_statement (const char *amounts,
+                    gint64      payments)
+{
+  g_autofree char *csv = g_strconcat ("service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
+                                      "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+                                      "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,", amounts, "\n", NULL);
+  g_autoptr(CstBill) bill = cst_bill_import_csv (csv, strlen (csv), 0, NULL, NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  GDate today;
+
+  g_assert_nonnull (bill);
+  bill->patient_payments_cents = payments;
+  g_date_set_dmy (&today, 10, 5, 2025);
+  cst_bill_fill_defaults (bill, &today);
+  return cst_statement_new (bill, rules, tpl, NULL);
+}
+
+/* The first page of @st's PDF as text. */
+static char *
+first_page_text (CstStatement *st)
+{
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf (st, NULL);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+
+  return cst_test_pdf_page_text (doc, 0);
+}
+
 /* Credit and claim-level variants render the right words. */
 static void
 test_credit_statement (void)
 {
-  const char *csv = "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
-                    "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
-                    "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,80000,30000,10000\n";
-  g_autoptr(CstBill) bill = cst_bill_import_csv (csv, strlen (csv), 0, NULL, NULL);
-  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
-  g_autoptr(CstStatement) st = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  g_autoptr(PopplerDocument) doc = NULL;
-  g_autofree char *first = NULL;
-  GDate today;
+  g_autoptr(CstStatement) st = one_line_statement ("80000,30000,10000", 25000);
+  g_autofree char *first = first_page_text (st);
 
-  bill->patient_payments_cents = 25000;
-  g_date_set_dmy (&today, 10, 5, 2025);
-  cst_bill_fill_defaults (bill, &today);
-  st = cst_statement_new (bill, rules, tpl, NULL);
-  pdf = cst_statement_render_pdf (st, NULL);
-  doc = cst_test_pdf_open (pdf);
-  first = cst_test_pdf_page_text (doc, 0);
   assert_contains (first, "We owe you $150.00. We will send you a refund.");
   g_assert_false (contains (first, "-$"));
 }
@@ -279,26 +295,13 @@ test_wording_added_later (void)
 static void
 test_self_pay (void)
 {
-  const char *csv = "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
-                    "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
-                    "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,0,40000,80000\n";
-  g_autoptr(CstBill) bill = cst_bill_import_csv (csv, strlen (csv), 0, NULL, NULL);
-  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
-  g_autoptr(CstStatement) st = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  g_autoptr(PopplerDocument) doc = NULL;
-  g_autofree char *all = NULL;
-  GDate today;
+  g_autoptr(CstStatement) st = one_line_statement ("0,40000,80000", 0);
+  g_autofree char *first = NULL;
 
-  g_date_set_dmy (&today, 10, 5, 2025);
-  cst_bill_fill_defaults (bill, &today);
-  st = cst_statement_new (bill, rules, tpl, NULL);
   g_assert_false (st->insured);
-  pdf = cst_statement_render_pdf (st, NULL);
-  doc = cst_test_pdf_open (pdf);
-  all = cst_test_pdf_text (doc);
-  assert_contains (all, "We have no insurance on file for this visit.");
-  g_assert_false (contains (all, "Your insurance was billed"));
+  first = first_page_text (st);
+  assert_contains (first, "We have no insurance on file for this visit.");
+  g_assert_false (contains (first, "Your insurance was billed"));
 }
 
 /* With the payer named, the insurance section names it and its claim. */
