@@ -111,7 +111,8 @@ print_progress (gint64   n_done,
   gint64 *started = user_data;
 
   if (g_get_monotonic_time () - *started >= PROGRESS_AFTER_USEC)
-    g_printerr (_("custodian-cli: %lld requests reported…\n"), (long long) n_done);
+    g_printerr (ngettext ("custodian-cli: %lld request reported…\n", "custodian-cli: %lld requests reported…\n",
+                          (gulong) n_done), (long long) n_done);
 }
 
 int
@@ -158,7 +159,9 @@ cst_cli_report_fees (int    argc,
                                                                  : CST_FEE_REPORT_FORMAT_PDF,
                                    o.output, &summary, &error))
     return cst_cli_fail (error);
-  g_printerr (_("custodian-cli: %lld invoiced requests written to %s\n"),
+  g_printerr (ngettext ("custodian-cli: %lld invoiced request written to %s\n",
+                        "custodian-cli: %lld invoiced requests written to %s\n",
+                        (gulong) cst_fee_report_summary_get_n_requests (summary)),
               (long long) cst_fee_report_summary_get_n_requests (summary), o.output);
   return EXIT_SUCCESS;
 }

@@ -163,9 +163,13 @@ print_summary (CstStatement *st)
 {
   g_autofree char *due = cst_pdf_format_money (st->amount_due_cents);
   g_autofree char *charges = cst_pdf_format_money (st->total_charges_cents);
+  g_autofree char *lines = g_strdup_printf (ngettext ("%u line", "%u lines", st->bill->lines->len),
+                                            st->bill->lines->len);
+  g_autofree char *categories = g_strdup_printf (ngettext ("%u category", "%u categories",
+                                                           st->categories->len),
+                                                 st->categories->len);
 
-  g_print (_("Statement: %u lines in %u categories; charges %s; amount due %s; %s.\n"),
-           st->bill->lines->len, st->categories->len, charges, due,
+  g_print (_("Statement: %s in %s; charges %s; amount due %s; %s.\n"), lines, categories, charges, due,
            st->reconciled ? _("totals reconcile") : _("TOTALS DO NOT RECONCILE"));
   if (st->readability.scored && st->readability.formula == CST_READABILITY_INFLESZ)
     g_print (_("Readability: Szigriszt-Pazos %.1f on the INFLESZ scale, %s (%u words).\n"),

@@ -504,6 +504,21 @@ test_roles (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
 }
 
+/* Every finding has a label, and no two the same. */
+static void
+test_finding_labels (void)
+{
+  for (int f = 0; f < CST_AUTHORIZATION_N_FINDINGS; f++)
+    {
+      const char *label = cst_authorization_finding_get_label (f);
+
+      g_assert_cmpstr (label, !=, "");
+      g_assert_null (strchr (label, '_'));
+      for (int g = 0; g < f; g++)
+        g_assert_cmpstr (label, !=, cst_authorization_finding_get_label (g));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -511,6 +526,7 @@ main (int argc, char **argv)
 
   g_test_init (&argc, &argv, NULL);
   db = cst_test_db_new ();
+  g_test_add_func ("/authorization/finding-labels", test_finding_labels);
   g_test_add_func ("/authorization/checklist-is-data", test_checklist_is_data);
   g_test_add_func ("/authorization/findings-are-stamped", test_findings_are_stamped);
   g_test_add_func ("/authorization/missing-element-blocks", test_missing_element_blocks);

@@ -108,6 +108,99 @@ test_invoice_spanish (void)
   g_assert_nonnull (strstr (text, "Cómopagar"));
 }
 
+/* An invoice from the fee engine's own quote (a patient's electronic copy
+ * at the hospital's average cost, a Texas attorney's paper copy): each
+ * line in words with its citation, never the rule's code. */
+static void
+check_engine_invoice (PGconn          *conn,
+                      const char      *reference,
+                      const char      *state,
+                      CstFeeRequester  requester,
+                      CstFeeFormat     format,
+                      CstFeeMethod     method)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) seed = cst_fee_schedule_set_new_from_seed (&error);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, reference);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(CstInvoice) invoice = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  CstDocumentOptions o = options ();
+  CstFeeRequest r;
+
+  g_assert_no_error (error);
+  cst_fee_request_init (&r);
+  g_assert_true (cst_fee_request_set_jurisdiction (&r, state, NULL));
+  g_date_set_dmy (&r.received, 2, 6, 2025);
+  r.requester = requester;
+  r.format = format;
+  r.method = method;
+  r.pages = 80;
+  r.maintained_electronically = TRUE;
+  quote = cst_fee_engine_quote (seed, &r, &error);
+  g_assert_no_error (error);
+  invoice = cst_invoice_new_from_fee_quote (quote);
+  g_assert_cmpuint (invoice->lines->len, >, 0);
+  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o, NULL, &error);
+  g_assert_no_error (error);
+  doc = check_pdf (pdf, cst_request_get_reference (request), &text);
+  for (guint i = 0; i < cst_fee_quote_get_n_lines (quote); i++)
+    {
+      const CstFeeLine *line = cst_fee_quote_get_line (quote, i);
+      g_autofree char *rule = cst_test_pdf_squash (cst_fee_line_get_rule (line));
+      g_autofree char *description = cst_test_pdf_squash (cst_fee_line_get_description (line));
+      g_autofree char *citation = cst_test_pdf_squash (cst_fee_line_get_citation (line));
+
+      if (!cst_fee_line_is_chargeable (line))
+        continue;
+      g_test_message ("rule %s: %s", cst_fee_line_get_rule (line), cst_fee_line_get_description (line));
+      if (strstr (text, rule) != NULL)
+        g_error ("The invoice shows the rule code “%s”", cst_fee_line_get_rule (line));
+      /* A long description wraps; its first words are on one line. */
+      description[MIN (strlen (description), 20)] = '\0';
+      g_assert_nonnull (strstr (text, description));
+      g_assert_nonnull (strstr (text, citation));
+    }
+}
+
+static void
+test_engine_invoice_words (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+
+  check_engine_invoice (conn, "DOC-E1", "IL", CST_FEE_REQUESTER_PATIENT, CST_FEE_FORMAT_ELECTRONIC,
+                        CST_FEE_METHOD_HIPAA_AVERAGE);
+  check_engine_invoice (conn, "DOC-E2", "TX", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER,
+                        CST_FEE_METHOD_DEFAULT);
+}
+
+/* Every kind of document has a name for people, and a refusal uses it
+ * ("This document (Invoice) is not a letter", not "A invoice …"). */
+static void
+test_kind_labels (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-K1");
+  g_autoptr(CstDocumentTemplate) tpl = cst_document_template_new_default (CST_DOCUMENT_INVOICE, "en", NULL);
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions o = options ();
+
+  for (CstDocumentKind kind = 0; kind < CST_DOCUMENT_N_KINDS; kind++)
+    {
+      const char *label = cst_document_kind_get_label (kind);
+
+      g_assert_cmpstr (label, !=, "");
+      g_assert_cmpstr (label, !=, cst_document_kind_to_string (kind));
+      g_assert_true (g_ascii_isupper (label[0]));
+    }
+  g_assert_nonnull (tpl);
+  g_assert_null (cst_document_render_letter (tpl, request, &o, NULL, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_cmpstr (error->message, ==, "This document (Invoice) is not a letter.");
+}
+
 /* 500 lines: the header row on every page, the total only on the last. */
 static void
 test_long_invoice (void)
@@ -584,6 +677,8 @@ main (int    argc,
   g_test_add_func ("/document/invoice", test_invoice);
   g_test_add_func ("/document/invoice-spanish", test_invoice_spanish);
   g_test_add_func ("/document/long-invoice", test_long_invoice);
+  g_test_add_func ("/document/engine-invoice-words", test_engine_invoice_words);
+  g_test_add_func ("/document/kind-labels", test_kind_labels);
   g_test_add_func ("/document/letters", test_letters);
   g_test_add_func ("/document/facility-details-printed", test_facility_details_printed);
   g_test_add_func ("/document/facility-detail-missing", test_facility_detail_missing);

@@ -483,6 +483,83 @@ test_free_and_historical (void)
   assert_no_line (c40p, "request-fee");
 }
 
+/* ------------------------------------------------------------ labels */
+
+/* A label is words: not empty, not the nick, no code punctuation, and
+ * different from the other labels of its kind. */
+static void
+assert_labels (const char *(*label) (int),
+               const char *(*nick) (int),
+               int          n)
+{
+  for (int i = 0; i < n; i++)
+    {
+      const char *text = label (i);
+
+      g_test_message ("%s → %s", nick (i), text);
+      g_assert_nonnull (text);
+      g_assert_cmpstr (text, !=, "");
+      g_assert_cmpstr (text, !=, nick (i));
+      g_assert_null (strpbrk (text, "_.-"));
+      g_assert_true (g_ascii_isupper (text[0]));
+      for (int j = 0; j < i; j++)
+        g_assert_cmpstr (text, !=, label (j));
+    }
+}
+
+/* Every value of every fee enumeration has a label: a new value without
+ * one fails here (the label tables are also sized by static asserts). */
+static void
+test_labels (void)
+{
+  assert_labels ((const char *(*) (int)) cst_fee_provider_get_label,
+                 (const char *(*) (int)) cst_fee_provider_to_nick, CST_FEE_N_PROVIDERS);
+  assert_labels ((const char *(*) (int)) cst_fee_requester_get_label,
+                 (const char *(*) (int)) cst_fee_requester_to_nick, CST_FEE_N_REQUESTERS);
+  assert_labels ((const char *(*) (int)) cst_fee_purpose_get_label,
+                 (const char *(*) (int)) cst_fee_purpose_to_nick, CST_FEE_N_PURPOSES);
+  assert_labels ((const char *(*) (int)) cst_fee_format_get_label,
+                 (const char *(*) (int)) cst_fee_format_to_nick, CST_FEE_N_FORMATS);
+  assert_labels ((const char *(*) (int)) cst_fee_delivery_get_label,
+                 (const char *(*) (int)) cst_fee_delivery_to_nick, CST_FEE_N_DELIVERIES);
+  assert_labels ((const char *(*) (int)) cst_fee_method_get_label,
+                 (const char *(*) (int)) cst_fee_method_to_nick, CST_FEE_N_METHODS);
+
+  /* An invoice's stored method, "adjustment" included. */
+  for (CstFeeMethod m = CST_FEE_METHOD_HIPAA_ACTUAL; m < CST_FEE_N_METHODS; m++)
+    g_assert_cmpstr (cst_fee_invoice_method_get_label (cst_fee_method_to_output_nick (m)), ==,
+                     cst_fee_method_get_label (m));
+  g_assert_cmpstr (cst_fee_invoice_method_get_label ("adjustment"), ==, "Adjustment");
+}
+
+/* Refusals name the requester in words, in sentences that need no "a" or
+ * "an" before it ("a attorney request"). */
+static void
+test_refusals_in_words (void)
+{
+  for (int i = 0; i < CST_FEE_N_REQUESTERS; i++)
+    {
+      const char *label = cst_fee_requester_get_label (i);
+      CstFeeRequest r;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CstFeeQuote) quote = NULL;
+      g_autofree char *a_label = g_strdup_printf (" a %s", label);
+      g_autofree char *a_lower = g_ascii_strdown (a_label, -1);
+
+      /* A Pennsylvania date before any schedule: the requester is named. */
+      request_init (&r, "PA", "2024-06-03", i, CST_FEE_FORMAT_PAPER, 10);
+      quote = cst_fee_engine_quote (seed, &r, &error);
+      if (quote != NULL)
+        continue;
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, label));
+      if (strchr (cst_fee_requester_to_nick (i), '-'))
+        g_assert_null (strstr (error->message, cst_fee_requester_to_nick (i)));
+      g_assert_null (strstr (error->message, a_label));
+      g_assert_null (strstr (error->message, a_lower));
+    }
+}
+
 /* ------------------------------------------------------------ refusals */
 
 static void
@@ -509,7 +586,7 @@ test_refusals (void)
 
   /* A format the schedule does not cover. */
   request_init (&r, "GA", "2024-09-10", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_MICROFORM, 10);
-  assert_refused (&r, CST_ERROR_INVALID_INPUT, "microform");
+  assert_refused (&r, CST_ERROR_INVALID_INPUT, "(Microform)");
 
   /* A date no schedule covers: never quoted from another year. */
   request_init (&r, "PA", "2024-06-03", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 10);
@@ -538,7 +615,7 @@ test_refusals (void)
   /* Postage without mail; actual method without its inputs. */
   request_init (&r, "PA", "2025-06-02", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 10);
   r.postage_cents = 100;
-  assert_refused (&r, CST_ERROR_INVALID_INPUT, "pickup");
+  assert_refused (&r, CST_ERROR_INVALID_INPUT, "“Pickup”");
   request_init (&r, "PA", "2025-06-02", CST_FEE_REQUESTER_PATIENT, CST_FEE_FORMAT_PAPER, 10);
   r.method = CST_FEE_METHOD_HIPAA_ACTUAL;
   assert_refused (&r, CST_ERROR_INVALID_INPUT, "labor");
@@ -789,6 +866,8 @@ main (int    argc,
   g_test_add_func ("/fee/state/wa-fl-tx", test_washington_florida_texas);
   g_test_add_func ("/fee/state/free-and-historical", test_free_and_historical);
   g_test_add_func ("/fee/refusals", test_refusals);
+  g_test_add_func ("/fee/labels", test_labels);
+  g_test_add_func ("/fee/refusals-in-words", test_refusals_in_words);
   g_test_add_func ("/fee/patient-state-expired", test_patient_state_expired);
   g_test_add_func ("/fee/json", test_json);
   g_test_add_func ("/fee/json-escaping", test_json_escaping);

@@ -806,6 +806,103 @@ test_pdf (void)
   g_rmdir (dir);
 }
 
+/* What the PDF must show in words, gathered from the report's own rows. */
+static gboolean
+collect_codes (const CstFeeReportRow *row,
+               gpointer               user_data,
+               GError               **error)
+{
+  GPtrArray *codes = user_data;  /* pairs: a code, then its label (or NULL) */
+
+  g_ptr_array_add (codes, g_strdup (row->method));
+  g_ptr_array_add (codes, g_strdup (cst_fee_invoice_method_get_label (row->method)));
+  g_ptr_array_add (codes, g_strdup (row->requester));
+  g_ptr_array_add (codes, g_strdup (cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, row->requester)));
+  for (guint i = 0; i < row->n_lines; i++)
+    if (row->lines[i].rule != NULL)
+      {
+        g_ptr_array_add (codes, g_strdup (row->lines[i].rule));
+        g_ptr_array_add (codes, NULL);
+      }
+  if (row->flags != 0)
+    {
+      g_ptr_array_add (codes, cst_fee_report_flags_to_string (row->flags));
+      g_ptr_array_add (codes, NULL);
+    }
+  return TRUE;
+}
+
+/* The report for @filter written as PDF and read back as text. */
+static char *
+pdf_report_text (PGconn                   *conn,
+                 const CstFeeReportFilter *filter)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  gsize length;
+
+  g_assert_true (cst_fee_report_write_pdf (conn, filter, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_unlink (path);
+  g_rmdir (dir);
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  return cst_test_pdf_text (doc);
+}
+
+/* The PDF is for people: requester classes, methods, flags and the filter
+ * in words; the rules' codes stay in the CSV.  Codes with a capital or a
+ * space could be words, so only the ones that look like codes are sought
+ * ("attorney" is also the start of "Attorney"). */
+static void
+test_pdf_in_words (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *filtered = NULL;
+  CstFeeReportFilter filter;
+
+  period (&filter);
+  g_assert_true (cst_fee_report_run (auditor, &filter, collect_codes, codes, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (codes->len, >, 8);
+  raw = pdf_report_text (auditor, &filter);
+  text = cst_test_pdf_squash (raw);
+  for (guint i = 0; i < codes->len; i += 2)
+    {
+      g_autofree char *code = cst_test_pdf_squash (g_ptr_array_index (codes, i));
+      const char *label = g_ptr_array_index (codes, i + 1);
+
+      if (strpbrk (code, "-_.;") != NULL && strstr (text, code) != NULL)
+        g_error ("The report PDF shows the code “%s”", code);
+      if (label != NULL)
+        {
+          g_autofree char *words = cst_test_pdf_squash (label);
+          g_assert_nonnull (strstr (text, words));
+        }
+    }
+  g_assert_nonnull (strstr (text, "Flatfee"));
+  g_assert_nonnull (strstr (text, "Stateschedule"));
+
+  /* The filter line names the requester class and the status in words. */
+  filter.requester = "personal_representative";
+  filter.status = "in_progress";
+  filtered = pdf_report_text (auditor, &filter);
+  g_assert_null (strstr (filtered, "personal_representative"));
+  g_assert_null (strstr (filtered, "in_progress"));
+  g_assert_nonnull (strstr (filtered, "requester class: Personal representative"));
+  g_assert_nonnull (strstr (filtered, "status: In progress"));
+}
+
 /* The auditor reads everything the report needs and changes nothing:
  * every table in the schema refuses its UPDATE, DELETE and TRUNCATE. */
 static void
@@ -961,6 +1058,7 @@ main (int    argc,
   g_test_add_func ("/fee/report/csv", test_csv);
   g_test_add_func ("/fee/report/csv-injection", test_csv_injection);
   g_test_add_func ("/fee/report/pdf", test_pdf);
+  g_test_add_func ("/fee/report/pdf-in-words", test_pdf_in_words);
   g_test_add_func ("/fee/report/auditor-changes-nothing", test_auditor_changes_nothing);
   g_test_add_func ("/fee/report/cli", test_cli);
   status = g_test_run ();

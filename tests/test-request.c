@@ -226,10 +226,42 @@ test_received_label (void)
   g_assert_cmpstr (us_label, ==, "11/23/2026");
 }
 
+/* Every value of every model enumeration has a label, found from its
+ * nick too; looping over the GEnumClass makes a new value without a label
+ * fail here. */
+static void
+test_enum_labels (void)
+{
+  const GType types[] = { CST_TYPE_REQUEST_STATUS, CST_TYPE_REQUESTER_KIND, CST_TYPE_RECORD_FORMAT,
+                          CST_TYPE_DELIVERY_METHOD, CST_TYPE_DUE_STATE };
+
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++)
+    {
+      g_autoptr(GEnumClass) klass = g_type_class_ref (types[t]);
+
+      for (guint i = 0; i < klass->n_values; i++)
+        {
+          const GEnumValue *v = &klass->values[i];
+          const char *label = cst_enum_get_label (types[t], v->value);
+
+          g_test_message ("%s %s → %s", g_type_name (types[t]), v->value_nick, label);
+          g_assert_nonnull (label);
+          g_assert_cmpstr (label, !=, "");
+          g_assert_cmpstr (label, !=, v->value_nick);
+          g_assert_null (strchr (label, '_'));
+          g_assert_cmpstr (cst_enum_get_label_for_nick (types[t], v->value_nick), ==, label);
+        }
+    }
+  /* An unknown nick is shown as it is, rather than hidden. */
+  g_assert_cmpstr (cst_enum_get_label_for_nick (CST_TYPE_REQUEST_STATUS, "archived"), ==, "archived");
+  g_assert_cmpstr (cst_enum_get_label_for_nick (CST_TYPE_REQUEST_STATUS, NULL), ==, "");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/request/enum-labels", test_enum_labels);
   g_test_add_func ("/request/due-date", test_due_date);
   g_test_add_func ("/request/due-state", test_due_state);
   g_test_add_func ("/request/update-from", test_update_from_notifies_changes);

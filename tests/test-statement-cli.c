@@ -51,6 +51,30 @@ test_render_offline (void)
   g_assert_null (strstr (json, "Núñez"));
 }
 
+/* The summary counts in words with their own plurals: a one-line bill
+ * is "1 line in 1 category", the sample "27 lines in 6 categories". */
+static void
+test_summary_plurals (void)
+{
+  g_autofree char *csv = temp_path ("one-line.csv");
+  g_autofree char *pdf = temp_path ("one-line.pdf");
+  g_autofree char *sample_pdf = temp_path ("sample.pdf");
+  g_autofree char *out = NULL;
+  g_autofree char *sample_out = NULL;
+  const char *text = "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
+                     "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+                     "2025-03-14,0450,99284,ED,1,100,0,0,100\n";
+
+  g_assert_true (g_file_set_contents (csv, text, -1, NULL));
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "statement", "render", csv, "--offline",
+                                     "--output", pdf, NULL), ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "Statement: 1 line in 1 category;"));
+  g_assert_cmpint (cst_test_cli_run (NULL, &sample_out, NULL, "statement", "render", sample, "--offline",
+                                     "--output", sample_pdf, NULL), ==, 0);
+  g_assert_nonnull (strstr (sample_out, "Statement: 27 lines in 6 categories;"));
+}
+
 static void
 test_defects_and_usage (void)
 {
@@ -120,6 +144,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   sample = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
   g_test_add_func ("/statement-cli/render-offline", test_render_offline);
+  g_test_add_func ("/statement-cli/summary-plurals", test_summary_plurals);
   g_test_add_func ("/statement-cli/defects-and-usage", test_defects_and_usage);
   g_test_add_func ("/statement-cli/template-from-database", test_template_from_database);
   g_test_add_func ("/statement-cli/facility-needed", test_facility_needed);

@@ -133,30 +133,252 @@ test_template_edit (void)
   g_assert_false (contains (all, "Details of your charges"));
 }
 
+/* An English statement, dated 2025-05-10, of a one-line bill: an ED
+ * visit of $1,200.00 with @amounts (insurer paid, adjustment, patient
+ * responsibility, in cents) and @payments already made. */
+static CstStatement *
+one_line_statement (const char *amounts,
+                    gint64      payments)
+{
+  g_autofree char *csv = g_strconcat ("service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
+                                      "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+                                      "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,", amounts, "\n", NULL);
+  g_autoptr(CstBill) bill = cst_bill_import_csv (csv, strlen (csv), 0, NULL, NULL);
+  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template ("en");
+  GDate today;
+
+  g_assert_nonnull (bill);
+  bill->patient_payments_cents = payments;
+  g_date_set_dmy (&today, 10, 5, 2025);
+  cst_bill_fill_defaults (bill, &today);
+  return cst_statement_new (bill, rules, tpl, NULL);
+}
+
+/* The first page of @st's PDF as text. */
+static char *
+first_page_text (CstStatement *st)
+{
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf (st, NULL);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+
+  return cst_test_pdf_page_text (doc, 0);
+}
+
 /* Credit and claim-level variants render the right words. */
 static void
 test_credit_statement (void)
 {
-  const char *csv = "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
-                    "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
-                    "2025-05-02,0450,99283,HC ED VISIT LVL 3,1,120000,80000,30000,10000\n";
-  g_autoptr(CstBill) bill = cst_bill_import_csv (csv, strlen (csv), 0, NULL, NULL);
-  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template ("en");
-  g_autoptr(CstStatement) st = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  g_autoptr(PopplerDocument) doc = NULL;
-  g_autofree char *first = NULL;
-  GDate today;
+  g_autoptr(CstStatement) st = one_line_statement ("80000,30000,10000", 25000);
+  g_autofree char *first = first_page_text (st);
 
-  bill->patient_payments_cents = 25000;
-  g_date_set_dmy (&today, 10, 5, 2025);
-  cst_bill_fill_defaults (bill, &today);
-  st = cst_statement_new (bill, rules, tpl, NULL);
-  pdf = cst_statement_render_pdf (st, NULL);
-  doc = cst_test_pdf_open (pdf);
-  first = cst_test_pdf_page_text (doc, 0);
   assert_contains (first, "We owe you $150.00. We will send you a refund.");
   g_assert_false (contains (first, "-$"));
+}
+
+/* No line of @text is @label alone: a label with nothing beside it. */
+static void
+assert_no_bare_label (const char *text,
+                      const char *label)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_equal (g_strstrip (lines[i]), label))
+      g_error ("“%s” stands alone on a line of the PDF", label);
+}
+
+/* The shared sample bill as the CSV gives it (no patient, account or
+ * payer named), dated 2025-04-20, as a statement with @tpl. */
+static CstStatement *
+imported_sample (CstStatementTemplate *tpl)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  CstStatement *st;
+  GDate today;
+
+  g_assert_nonnull (bill);
+  g_date_set_dmy (&today, 20, 4, 2025);
+  cst_bill_fill_defaults (bill, &today);
+  st = cst_statement_new (bill, rules, tpl, &error);
+  g_assert_no_error (error);
+  return st;
+}
+
+/* The shared sample bill as a CSV gives it: no patient, account or payer
+ * named, but insurance paid on its lines.  The statement says what the
+ * bill says (insurance paid), leaves out what it does not know, and its
+ * page count is the one its footers print. */
+static void
+check_bill_as_imported (const char *language,
+                        const char *no_insurance,
+                        const char *paid,
+                        const char *const *labels,
+                        const char *footer_format)
+{
+  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template (language);
+  g_autoptr(CstStatement) st = imported_sample (tpl);
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *footer = NULL;
+  guint n_pages = 0;
+
+  g_assert_true (st->insured);
+  pdf = cst_statement_render_pdf_counted (st, &n_pages, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  all = cst_test_pdf_text (doc);
+  g_assert_false (contains (all, no_insurance));
+  assert_contains (all, paid);
+  for (guint i = 0; labels[i]; i++)
+    assert_no_bare_label (all, labels[i]);
+  g_assert_cmpuint (n_pages, ==, poppler_document_get_n_pages (doc));
+  footer = g_strdup_printf (footer_format, n_pages);
+  assert_contains (all, footer);
+}
+
+static void
+test_bill_as_imported (void)
+{
+  const char *const en[] = { "Account number", "Patient", NULL };
+  const char *const es[] = { "Número de cuenta", "Paciente", NULL };
+
+  check_bill_as_imported ("en", "We have no insurance on file",
+                          "It paid $1,503.85", en, "Page 1 of %u");
+  check_bill_as_imported ("es", "No tenemos un seguro registrado",
+                          "Pagó $1,503.85", es, "Página 1 de %u");
+}
+
+/* The imported sample bill's statement text with @tpl. */
+static char *
+imported_sample_text (CstStatementTemplate *tpl)
+{
+  g_autoptr(CstStatement) st = imported_sample (tpl);
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf (st, NULL);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+
+  return cst_test_pdf_text (doc);
+}
+
+/* A template a hospital saved before the sentences for a plan not named
+ * existed gets them from the shipped wording; a sentence it blanked on
+ * purpose stays blank. */
+static void
+test_wording_added_later (void)
+{
+  g_autoptr(CstStatementTemplate) shipped = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autofree char *data = cst_statement_template_to_data (shipped, NULL);
+  g_auto(GStrv) lines = g_strsplit (data, "\n", -1);
+  g_autoptr(GString) older = g_string_new (NULL);
+  g_autoptr(CstStatementTemplate) tpl = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *blanked_text = NULL;
+
+  for (guint i = 0; lines[i]; i++)
+    if (!g_str_has_prefix (lines[i], "insurance-line-unnamed=") && !g_str_has_prefix (lines[i], "eob-unnamed="))
+      g_string_append_printf (older, "%s\n", lines[i]);
+  tpl = cst_statement_template_new_from_data (older->str, older->len, NULL);
+  g_assert_nonnull (tpl);
+  {
+    g_autoptr(CstFacility) facility = cst_test_facility_new ();
+
+    cst_facility_apply_to_statement (facility, tpl);
+  }
+  g_assert_false (cst_statement_template_has_text (tpl, "eob-unnamed"));
+  text = imported_sample_text (tpl);
+  assert_contains (text, "Your insurance was billed $13,364.00. It paid $1,503.85");
+  assert_contains (text, "Explanation of Benefits from your insurance plan");
+
+  g_assert_true (cst_statement_template_set_string (tpl, "wording", "eob-unnamed", "", NULL));
+  blanked_text = imported_sample_text (tpl);
+  assert_contains (blanked_text, "It paid $1,503.85");
+  g_assert_false (contains (blanked_text, "Explanation of Benefits"));
+}
+
+/* A self-pay bill with a discount on its lines: no insurance, said so. */
+static void
+test_self_pay (void)
+{
+  g_autoptr(CstStatement) st = one_line_statement ("0,40000,80000", 0);
+  g_autofree char *first = NULL;
+
+  g_assert_false (st->insured);
+  first = first_page_text (st);
+  assert_contains (first, "We have no insurance on file for this visit.");
+  g_assert_false (contains (first, "Your insurance was billed"));
+}
+
+/* With the payer named, the insurance section names it and its claim. */
+static void
+test_named_payer (void)
+{
+  g_autoptr(CstStatement) st = sample_statement ("en");
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf (st, NULL);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+  g_autofree char *all = cst_test_pdf_text (doc);
+
+  assert_contains (all, "Claim CLM-77 with Acme PPO: billed $13,364.00, paid $1,503.85");
+  assert_contains (all, "Explanation of Benefits from Acme PPO");
+  assert_contains (all, "ACC-0042");
+
+  /* No claim number on the bill: no "Claim  with" and a blank. */
+  {
+    g_autoptr(CstBill) bill = cst_bill_ref (st->bill);
+    g_autoptr(CstStatement) no_claim = NULL;
+    g_autoptr(GBytes) no_claim_pdf = NULL;
+    g_autoptr(PopplerDocument) no_claim_doc = NULL;
+    g_autofree char *text = NULL;
+
+    cst_bill_set_text (&bill->claim_number, NULL);
+    no_claim = cst_statement_new (bill, rules, st->template, NULL);
+    no_claim_pdf = cst_statement_render_pdf (no_claim, NULL);
+    no_claim_doc = cst_test_pdf_open (no_claim_pdf);
+    text = cst_test_pdf_text (no_claim_doc);
+    g_assert_false (contains (text, "Claim with"));
+    assert_contains (text, "Your plan, Acme PPO, was billed $13,364.00. It paid $1,503.85");
+  }
+}
+
+/* Every section and every [wording] key of the shipped templates has a
+ * label for the designers, in both languages; a new key without one fails. */
+static void
+test_labels (void)
+{
+  const char *const languages[] = { "en", "es" };
+
+  for (CstStatementSection section = 0; section < CST_N_SECTIONS; section++)
+    {
+      const char *label = cst_statement_section_get_label (section);
+
+      g_assert_cmpstr (label, !=, "");
+      g_assert_cmpstr (label, !=, cst_statement_section_to_nick (section));
+    }
+  for (guint l = 0; l < G_N_ELEMENTS (languages); l++)
+    {
+      g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", languages[l], NULL);
+      g_autofree char *data = cst_statement_template_to_data (tpl, NULL);
+      g_autoptr(GKeyFile) file = g_key_file_new ();
+      g_auto(GStrv) keys = NULL;
+      gsize n = 0;
+
+      g_assert_true (g_key_file_load_from_data (file, data, -1, G_KEY_FILE_NONE, NULL));
+      keys = g_key_file_get_keys (file, "wording", &n, NULL);
+      g_assert_cmpuint (n, >, 50);
+      for (guint i = 0; i < n; i++)
+        {
+          const char *label = cst_statement_wording_get_label (keys[i]);
+
+          if (label == NULL)
+            g_error ("The wording “%s” has no label", keys[i]);
+          g_assert_cmpstr (label, !=, keys[i]);
+          if (strchr (keys[i], '-') != NULL)
+            g_assert_null (strstr (label, keys[i]));
+        }
+    }
+  g_assert_null (cst_statement_wording_get_label ("no-such-wording"));
 }
 
 typedef struct
@@ -296,6 +518,11 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/english", test_english);
   g_test_add_func ("/statement-pdf/spanish", test_spanish);
   g_test_add_func ("/statement-pdf/template-edit", test_template_edit);
+  g_test_add_func ("/statement-pdf/bill-as-imported", test_bill_as_imported);
+  g_test_add_func ("/statement-pdf/named-payer", test_named_payer);
+  g_test_add_func ("/statement-pdf/self-pay", test_self_pay);
+  g_test_add_func ("/statement-pdf/wording-added-later", test_wording_added_later);
+  g_test_add_func ("/statement-pdf/labels", test_labels);
   g_test_add_func ("/statement-pdf/credit", test_credit_statement);
   g_test_add_func ("/statement-pdf/batch-export", test_batch_export);
   g_test_add_func ("/statement-pdf/facility-details", test_facility_details);

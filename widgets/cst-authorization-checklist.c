@@ -66,14 +66,7 @@ static const CstAuthorizationFinding choices[] = {
 static const char *
 finding_label (CstAuthorizationFinding finding)
 {
-  switch (finding)
-    {
-    case CST_AUTHORIZATION_PRESENT: return _("Present");
-    case CST_AUTHORIZATION_MISSING: return _("Missing");
-    case CST_AUTHORIZATION_NOT_APPLICABLE: return _("Not applicable");
-    case CST_AUTHORIZATION_UNCHECKED:
-    default: return _("Not checked yet");
-    }
+  return cst_authorization_finding_get_label (finding);
 }
 
 static const char *

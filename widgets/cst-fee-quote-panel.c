@@ -70,9 +70,10 @@ line_row (const CstFeeLine *line)
   GtkWidget *row = adw_action_row_new ();
   g_autofree char *amount = cst_locale_format_money (cst_fee_line_get_amount_cents (line));
   g_autofree char *unit = cst_locale_format_money (cst_fee_line_get_unit_cents (line));
-  g_autofree char *subtitle = g_strdup_printf (_("%" PRId64 " × %s · %s · %s"),
+  /* The rule's code is for the justification's JSON; the title says it
+   * in words, and the citation is the law behind it. */
+  g_autofree char *subtitle = g_strdup_printf (_("%" PRId64 " × %s · %s"),
                                                cst_fee_line_get_quantity (line), unit,
-                                               cst_fee_line_get_rule (line),
                                                cst_fee_line_get_citation (line));
   GtkWidget *label = gtk_label_new (amount);
 
@@ -119,12 +120,17 @@ show_method_comparison (CstFeeQuotePanel *self)
     return;
   for (guint i = 1; i < G_N_ELEMENTS (methods); i++)
     {
-      g_autoptr(CstFeeQuote) quote = quote_with (self, methods[i], NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CstFeeQuote) quote = quote_with (self, methods[i], &error);
+      /* A method that cannot quote this request says so, and why on hover
+       * (the flat fee is for electronic copies only, say). */
       g_autofree char *money = quote ? cst_locale_format_money (cst_fee_quote_get_total_cents (quote))
-                                     : g_strdup (_("n/a"));
-      g_autofree char *text = g_strdup_printf ("%s: %s", cst_fee_method_to_nick (methods[i]), money);
+                                     : g_strdup (_("cannot be quoted yet"));
+      g_autofree char *text = g_strdup_printf (_("%s: %s"), cst_fee_method_get_label (methods[i]), money);
       GtkWidget *label = gtk_label_new (text);
 
+      if (error != NULL)
+        gtk_widget_set_tooltip_text (label, error->message);
       gtk_widget_add_css_class (label, "caption");
       gtk_box_append (self->methods_box, label);
     }
@@ -161,7 +167,7 @@ recompute (CstFeeQuotePanel *self)
   {
     g_autofree char *total = cst_locale_format_money (cst_fee_quote_get_total_cents (self->quote));
     g_autofree char *text = g_strdup_printf (_("Total %s (%s, schedule %s)"), total,
-                                             cst_fee_method_to_nick (cst_fee_quote_get_method (self->quote)),
+                                             cst_fee_method_get_label (cst_fee_quote_get_method (self->quote)),
                                              cst_fee_quote_get_schedule_version (self->quote));
     gtk_label_set_label (self->total_label, text);
   }

@@ -85,49 +85,6 @@ cst_report_row_get_text (CstReportRow *self,
   g_return_val_if_reached (NULL);
 }
 
-/* The invoice methods in words (the nicks are the database's). */
-static const char *
-method_label (const char *method)
-{
-  static const struct { const char *nick; const char *label; } labels[] = {
-    { "hipaa-actual", N_("Actual cost") },
-    { "hipaa-average", N_("Average cost") },
-    { "hipaa-flat", N_("Flat fee") },
-    { "state-schedule", N_("State schedule") },
-    { "no-charge", N_("No charge") },
-    { "adjustment", N_("Adjustment") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    if (g_strcmp0 (method, labels[i].nick) == 0)
-      return _(labels[i].label);
-  return method;
-}
-
-static const char *
-requester_label (const char *nick)
-{
-  int kind;
-
-  return cst_enum_from_nick (CST_TYPE_REQUESTER_KIND, nick, &kind)
-         ? cst_requester_kind_get_label (kind) : nick;
-}
-
-/* The flags in words, never a colour or a code. */
-static char *
-flags_in_words (guint flags)
-{
-  GString *words = g_string_new (NULL);
-
-  for (guint i = 0; i < CST_FEE_REPORT_N_FLAGS; i++)
-    if (flags & (1u << i))
-      g_string_append_printf (words, "%s%s", words->len ? "; " : "",
-                              cst_fee_report_flag_describe (1u << i));
-  if (words->len == 0)
-    g_string_append (words, _("None"));
-  return g_string_free (words, FALSE);
-}
-
 /* Runs on the worker thread: the report's row is only valid during the
  * callback, so everything shown is copied. */
 static CstReportRow *
@@ -142,10 +99,10 @@ report_row_new (const CstFeeReportRow *row)
   self->text[COL_RECEIVED] = cst_locale_format_date (&row->received);
   self->text[COL_RELEASED] = g_date_valid (&row->released) ? cst_locale_format_date (&row->released)
                                                            : g_strdup (_("Not released"));
-  self->text[COL_CLASS] = g_strdup (requester_label (row->requester));
-  self->text[COL_METHOD] = g_strdup (method_label (row->method));
+  self->text[COL_CLASS] = g_strdup (cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, row->requester));
+  self->text[COL_METHOD] = g_strdup (cst_fee_invoice_method_get_label (row->method));
   self->text[COL_TOTAL] = cst_locale_format_money (row->total_cents);
-  self->text[COL_FLAGS] = flags_in_words (row->flags);
+  self->text[COL_FLAGS] = cst_fee_report_flags_describe (row->flags);
   return self;
 }
 

@@ -543,6 +543,30 @@ request_notify_cb (CstRequestDetail *self)
   reload_history (self);
 }
 
+/* The page count is -1 until someone counts the pages: the field says
+ * "Not counted" instead of showing the number. */
+static gboolean
+pages_output_cb (GtkSpinButton *spin)
+{
+  if (gtk_spin_button_get_value (spin) >= 0)
+    return FALSE;
+  gtk_editable_set_text (GTK_EDITABLE (spin), _("Not counted"));
+  return TRUE;
+}
+
+/* Typing "Not counted" back (or clearing the field) means not counted. */
+static int
+pages_input_cb (GtkSpinButton *spin,
+                double        *value)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
+
+  if (*text != '\0' && g_strcmp0 (text, _("Not counted")) != 0)
+    return FALSE;
+  *value = -1;
+  return TRUE;
+}
+
 static void
 field_changed_cb (CstRequestDetail *self)
 {
@@ -1080,6 +1104,8 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   BIND (release_forms); BIND (history_status_label); BIND (history_list);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pages_output_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pages_input_cb);
 
   gtk_widget_class_install_action (widget_class, "detail.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "detail.advance", NULL, advance_action);

@@ -58,9 +58,11 @@ struct _CstStatementWorkbench
   CstStatementTemplate *drafts[N_LANGUAGES];     /* the same with the designer's edits */
   guint                 edits[N_LANGUAGES];      /* edits since the last save */
   CstStatement         *statement;      /* the one shown */
+  guint                 n_pages;        /* of its PDF, as rendered */
   GListStore           *line_items;     /* of GtkStringObject: row index as text */
   GtkMultiSelection    *line_selection;
   GPtrArray            *heading_rows;   /* of AdwEntryRow, in heading_keys order */
+  GStrv                 wording_keys;   /* "Other wording": the key of each dropdown item */
   CstStatementSection   order[CST_N_SECTIONS];   /* every section, as listed */
   gboolean              shown[CST_N_SECTIONS];
   gboolean              loading_ui;     /* filling editors from a template: not an edit */
@@ -115,6 +117,7 @@ typedef struct
   CstStatementTemplate *template;
   CstStatement         *statement;   /* out */
   GBytes               *pdf;         /* out */
+  guint                 n_pages;     /* out */
 } RenderJob;
 
 static void
@@ -139,7 +142,7 @@ render_in_thread (GTask        *task,
 
   job->statement = cst_statement_new (job->bill, job->rules, job->template, &error);
   if (job->statement != NULL)
-    job->pdf = cst_statement_render_pdf (job->statement, &error);
+    job->pdf = cst_statement_render_pdf_counted (job->statement, &job->n_pages, &error);
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -176,12 +179,19 @@ show_metrics (CstStatementWorkbench *self)
   g_autofree char *reading = readability_text (&st->readability);
   g_autofree char *metrics = NULL;
   g_autofree char *totals = NULL;
+  g_autofree char *bill_lines = NULL, *items = NULL, *categories = NULL, *pages = NULL;
   g_autoptr(GString) warnings = g_string_new (NULL);
 
-  metrics = g_strdup_printf (_("Lines: %u on the bill, %u on the statement, in %u categories · "
-                               "%d pages · %s"),
-                             st->bill->lines->len, st->items->len, st->categories->len,
-                             cst_pdf_preview_get_n_pages (self->preview), reading);
+  /* The page count is the rendering's own, known with the PDF: the
+   * preview counts pages only once it has opened the file. */
+  bill_lines = g_strdup_printf (ngettext ("%u line on the bill", "%u lines on the bill",
+                                          st->bill->lines->len), st->bill->lines->len);
+  items = g_strdup_printf (ngettext ("%u line on the statement", "%u lines on the statement",
+                                     st->items->len), st->items->len);
+  categories = g_strdup_printf (ngettext ("%u category", "%u categories", st->categories->len),
+                                st->categories->len);
+  pages = g_strdup_printf (ngettext ("%u page", "%u pages", self->n_pages), self->n_pages);
+  metrics = g_strdup_printf ("%s · %s · %s · %s · %s", bill_lines, items, categories, pages, reading);
   gtk_label_set_label (self->metrics_label, metrics);
 
   for (guint i = 0; i < st->flags->len; i++)
@@ -261,6 +271,7 @@ rendered_cb (GObject      *object,
     return;
   g_clear_pointer (&self->statement, cst_statement_unref);
   self->statement = g_steal_pointer (&job->statement);
+  self->n_pages = job->n_pages;
   self->renders++;
   cst_pdf_preview_load_bytes (self->preview, job->pdf);
   show_categories (self);
@@ -437,12 +448,15 @@ heading_changed_cb (GtkEditable           *entry,
   set_wording (self, g_object_get_data (G_OBJECT (entry), "key"), gtk_editable_get_text (entry));
 }
 
+/* The dropdown shows what each wording is for; the key stays behind it. */
 static const char *
 selected_wording_key (CstStatementWorkbench *self)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (self->wording_dropdown);
+  guint selected = gtk_drop_down_get_selected (self->wording_dropdown);
 
-  return item ? gtk_string_object_get_string (item) : NULL;
+  if (self->wording_keys == NULL || selected >= g_strv_length (self->wording_keys))
+    return NULL;
+  return self->wording_keys[selected];
 }
 
 static void
@@ -708,7 +722,7 @@ batch_progress_cb (guint    done,
                    gpointer user_data)
 {
   CstStatementWorkbench *self = user_data;
-  g_autofree char *text = g_strdup_printf (_("%u of %u bills"), done, total);
+  g_autofree char *text = g_strdup_printf (ngettext ("%u of %u bill", "%u of %u bills", total), done, total);
 
   gtk_progress_bar_set_fraction (self->batch_progress, total ? (double) done / total : 1.0);
   gtk_progress_bar_set_text (self->batch_progress, text);
@@ -720,23 +734,24 @@ show_batch_result (CstStatementWorkbench   *self,
                    guint                    total)
 {
   g_autoptr(GString) report = g_string_new (NULL);
+  g_autofree char *exported = NULL;
   g_autofree char *summary = NULL;
 
   for (guint i = 0; i < result->failures->len; i++)
     g_string_append_printf (report, "%s%s", i ? "\n" : "", (char *) g_ptr_array_index (result->failures, i));
+  /* Each count with its own plural: "1 statement exported; 2 bills …". */
+  exported = g_strdup_printf (ngettext ("%u statement exported", "%u statements exported",
+                                        result->written->len), result->written->len);
   if (result->cancelled)
-    summary = g_strdup_printf (_("Batch export cancelled: %u of %u statements exported"),
+    summary = g_strdup_printf (ngettext ("Batch export cancelled: %u of %u statement exported",
+                                         "Batch export cancelled: %u of %u statements exported", total),
                                result->written->len, total);
   else if (result->failures->len > 0)
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                            "%u statements exported; %u bill could not be read",
-                                            "%u statements exported; %u bills could not be read",
-                                            result->failures->len),
-                               result->written->len, result->failures->len);
+    summary = g_strdup_printf (ngettext ("%s; %u bill could not be read",
+                                         "%s; %u bills could not be read", result->failures->len),
+                               exported, result->failures->len);
   else
-    summary = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u statement exported",
-                                            "%u statements exported", result->written->len),
-                               result->written->len);
+    summary = g_steal_pointer (&exported);
   g_free (self->batch_text);
   self->batch_text = g_strdup (report->str);
   gtk_label_set_label (self->batch_report, report->str);
@@ -863,27 +878,6 @@ drop_cb (GtkDropTarget         *target,
 
 /* ---- sections: on/off and order ---------------------------------------- */
 
-static const char *
-section_label (CstStatementSection section)
-{
-  switch (section)
-    {
-    case CST_SECTION_HEADER: return _("Header and account");
-    case CST_SECTION_AMOUNT_DUE: return _("Amount due box");
-    case CST_SECTION_HOW_WE_GOT_THIS: return _("How we got this amount");
-    case CST_SECTION_CATEGORIES: return _("What the charges were for");
-    case CST_SECTION_INSURANCE: return _("What insurance did");
-    case CST_SECTION_WAYS_TO_PAY: return _("Ways to pay and payment plans");
-    case CST_SECTION_HELP_PAYING: return _("Financial assistance");
-    case CST_SECTION_QUESTIONS: return _("Questions");
-    case CST_SECTION_RIGHTS: return _("Your rights");
-    case CST_SECTION_GLOSSARY: return _("Glossary");
-    case CST_SECTION_REMITTANCE: return _("Remittance stub");
-    case CST_SECTION_DETAILS: return _("Details of your charges");
-    default: g_return_val_if_reached ("");
-    }
-}
-
 /* The amount due and the financial-assistance notice cannot be left out
  * (statement-spec 3.1; the template refuses it too). */
 static gboolean
@@ -951,7 +945,7 @@ move_button (CstStatementSection    section,
 {
   GtkWidget *button = gtk_button_new_from_icon_name (delta < 0 ? "go-up-symbolic" : "go-down-symbolic");
   g_autofree char *label = g_strdup_printf (delta < 0 ? _("Move “%s” up") : _("Move “%s” down"),
-                                            section_label (section));
+                                            cst_statement_section_get_label (section));
 
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
@@ -978,10 +972,10 @@ section_row (CstStatementWorkbench *self,
   if (section_required (section))
     gtk_widget_set_tooltip_text (toggle, _("Every statement must show this section"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (toggle), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  section_label (section), -1);
+                                  cst_statement_section_get_label (section), -1);
   g_object_set_data (G_OBJECT (toggle), "section", GINT_TO_POINTER (section));
   g_signal_connect (toggle, "notify::active", G_CALLBACK (section_toggled_cb), self);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), section_label (section));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), cst_statement_section_get_label (section));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), up);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), down);
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
@@ -1084,18 +1078,31 @@ build_heading_rows (CstStatementWorkbench *self)
     }
 }
 
-/* Every wording key of the template, for "Other wording". */
+/* Every wording of the template, for "Other wording", by what it is for
+ * (cst_statement_wording_get_label); a key this version does not know is
+ * not printed anywhere, so it is not offered. */
 static void
 fill_wording_keys (CstStatementWorkbench *self)
 {
   g_autofree char *data = cst_statement_template_to_data (self->drafts[0], NULL);
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_auto(GStrv) keys = NULL;
-  g_autoptr(GtkStringList) list = NULL;
+  g_autoptr(GtkStringList) list = gtk_string_list_new (NULL);
+  g_autoptr(GStrvBuilder) known = g_strv_builder_new ();
 
   g_key_file_load_from_data (file, data, -1, G_KEY_FILE_NONE, NULL);
   keys = g_key_file_get_keys (file, "wording", NULL, NULL);
-  list = gtk_string_list_new ((const char * const *) keys);
+  for (guint i = 0; keys && keys[i]; i++)
+    {
+      const char *label = cst_statement_wording_get_label (keys[i]);
+
+      if (label == NULL)
+        continue;
+      gtk_string_list_append (list, label);
+      g_strv_builder_add (known, keys[i]);
+    }
+  g_strfreev (self->wording_keys);
+  self->wording_keys = g_strv_builder_end (known);
   gtk_drop_down_set_model (self->wording_dropdown, G_LIST_MODEL (list));
 }
 
@@ -1282,6 +1289,7 @@ cst_statement_workbench_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_STATEMENT_WORKBENCH);
   g_clear_object (&self->line_selection);
   g_clear_pointer (&self->heading_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->wording_keys, g_strfreev);
   g_clear_pointer (&self->statement, cst_statement_unref);
   g_clear_pointer (&self->bill, cst_bill_unref);
   g_clear_pointer (&self->rules, cst_statement_rules_unref);
@@ -1649,6 +1657,29 @@ const char *
 cst_statement_workbench_get_batch_report (CstStatementWorkbench *self)
 {
   return self->batch_text ? self->batch_text : "";
+}
+
+/* What "Other wording" offers, as people read it (GtkStringObject items). */
+GListModel *
+cst_statement_workbench_get_wording_choices (CstStatementWorkbench *self)
+{
+  return gtk_drop_down_get_model (self->wording_dropdown);
+}
+
+/* The line under the preview: counts, pages and the reading score. */
+const char *
+cst_statement_workbench_get_metrics_text (CstStatementWorkbench *self)
+{
+  return gtk_label_get_label (self->metrics_label);
+}
+
+/* What the last batch did, as its progress bar and toast say it. */
+const char *
+cst_statement_workbench_get_batch_summary (CstStatementWorkbench *self)
+{
+  const char *text = gtk_progress_bar_get_text (self->batch_progress);
+
+  return text ? text : "";
 }
 
 void

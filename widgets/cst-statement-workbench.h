@@ -39,6 +39,9 @@ void                   cst_statement_workbench_export_to    (CstStatementWorkben
                                                              GFile                 *file);
 gboolean               cst_statement_workbench_is_exporting (CstStatementWorkbench *self);
 const char            *cst_statement_workbench_get_batch_report (CstStatementWorkbench *self);
+const char            *cst_statement_workbench_get_batch_summary (CstStatementWorkbench *self);
+const char            *cst_statement_workbench_get_metrics_text (CstStatementWorkbench *self);
+GListModel            *cst_statement_workbench_get_wording_choices (CstStatementWorkbench *self);
 CstStatement          *cst_statement_workbench_get_statement (CstStatementWorkbench *self);
 GtkWidget             *cst_statement_workbench_get_preview  (CstStatementWorkbench *self);
 guint                  cst_statement_workbench_get_renders  (CstStatementWorkbench *self);

@@ -26,6 +26,24 @@ static const char *const finding_nicks[] = {
   [CST_AUTHORIZATION_NOT_APPLICABLE] = "not_applicable",
 };
 
+/**
+ * cst_authorization_finding_get_label:
+ *
+ * Returns: what the clerk found, in words
+ */
+const char *
+cst_authorization_finding_get_label (CstAuthorizationFinding finding)
+{
+  switch (finding)
+    {
+    case CST_AUTHORIZATION_PRESENT: return _("Present");
+    case CST_AUTHORIZATION_MISSING: return _("Missing");
+    case CST_AUTHORIZATION_NOT_APPLICABLE: return _("Not applicable");
+    case CST_AUTHORIZATION_UNCHECKED: return _("Not checked yet");
+    default: g_return_val_if_reached ("");
+    }
+}
+
 void
 cst_authorization_item_free (CstAuthorizationItem *item)
 {

@@ -483,7 +483,7 @@ render_letter (const CstDocumentTemplate *tpl,
   else
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                   _("A %s is not a letter."), cst_document_kind_to_string (kind));
+                   _("This document (%s) is not a letter."), cst_document_kind_get_label (kind));
       return NULL;
     }
   cst_pdf_space (doc.pdf, 12);
@@ -578,13 +578,12 @@ invoice_lines (Doc              *doc,
       g_autofree char *qty = quantity_text (line->quantity);
       g_autofree char *unit_text = cst_pdf_format_money (line->unit_cents);
       g_autofree char *amount_text = cst_pdf_format_money (line->amount_cents);
-      g_autofree char *basis = g_strjoin (" — ", line->rule && *line->rule ? line->rule : "",
-                                          line->citation ? line->citation : "", NULL);
       const char *row[] = { line->description, qty, unit_text, amount_text };
-      const char *citation[] = { g_strstrip (basis), "", "", "" };
+      /* The law behind the line, under it.  The rule's code (such as
+       * "pages.paper.21-60") is for the justification report's CSV, not
+       * for the requester: the description already says it in words. */
+      const char *citation[] = { line->citation, "", "", "" };
 
-      if (line->rule == NULL || !*line->rule)
-        citation[0] = line->citation;
       cst_pdf_table_row_styled (table, row, CST_PDF_ROW_BOLD);
       if (citation[0] && *citation[0])
         cst_pdf_table_row_styled (table, citation, CST_PDF_ROW_SUBTLE);

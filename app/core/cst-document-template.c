@@ -41,6 +41,23 @@ cst_document_kind_to_string (CstDocumentKind kind)
   return kind_names[kind];
 }
 
+/**
+ * cst_document_kind_get_label:
+ *
+ * Returns: the document's name as people call it ("Release cover letter")
+ */
+const char *
+cst_document_kind_get_label (CstDocumentKind kind)
+{
+  static const char *const labels[CST_DOCUMENT_N_KINDS] = {
+    N_("Invoice"), N_("Release cover letter"), N_("Denial letter"), N_("Extension notice"),
+    N_("Accounting of disclosures"), N_("Authorization deficiency letter"),
+  };
+
+  g_return_val_if_fail ((guint) kind < CST_DOCUMENT_N_KINDS, "");
+  return _(labels[kind]);
+}
+
 gboolean
 cst_document_kind_from_string (const char      *text,
                                CstDocumentKind *kind)

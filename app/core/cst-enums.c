@@ -108,6 +108,48 @@ cst_due_state_get_label (CstDueState state)
     }
 }
 
+/**
+ * cst_enum_get_label:
+ * @enum_type: one of the model's enumerations (CST_TYPE_REQUEST_STATUS…)
+ *
+ * Returns: @value's label, as its own _get_label function gives it
+ */
+const char *
+cst_enum_get_label (GType enum_type,
+                    int   value)
+{
+  if (enum_type == CST_TYPE_REQUEST_STATUS)
+    return cst_request_status_get_label (value);
+  if (enum_type == CST_TYPE_REQUESTER_KIND)
+    return cst_requester_kind_get_label (value);
+  if (enum_type == CST_TYPE_RECORD_FORMAT)
+    return cst_record_format_get_label (value);
+  if (enum_type == CST_TYPE_DELIVERY_METHOD)
+    return cst_delivery_method_get_label (value);
+  if (enum_type == CST_TYPE_DUE_STATE)
+    return cst_due_state_get_label (value);
+  g_return_val_if_reached (NULL);
+}
+
+/**
+ * cst_enum_get_label_for_nick:
+ * @nick: (nullable): a database name, as a query returns it
+ *
+ * For text made from query results (reports, the evidence pack).
+ *
+ * Returns: the label of @nick; an unknown nick as it is, %NULL as ""
+ */
+const char *
+cst_enum_get_label_for_nick (GType       enum_type,
+                             const char *nick)
+{
+  int value;
+
+  if (nick == NULL)
+    return "";
+  return cst_enum_from_nick (enum_type, nick, &value) ? cst_enum_get_label (enum_type, value) : nick;
+}
+
 gboolean
 cst_request_status_is_closed (CstRequestStatus status)
 {

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "custodian/cst-db.h"
+#include "custodian/cst-document.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-evidence-pack.h"
@@ -81,37 +82,25 @@ struct _CstEvidencePack
 const char *
 cst_evidence_status_label (const char *nick)
 {
-  int value = 0;
-
-  return cst_enum_from_nick (CST_TYPE_REQUEST_STATUS, nick, &value)
-           ? cst_request_status_get_label (value) : nick;
+  return cst_enum_get_label_for_nick (CST_TYPE_REQUEST_STATUS, nick);
 }
 
 const char *
 cst_evidence_requester_label (const char *nick)
 {
-  int value = 0;
-
-  return cst_enum_from_nick (CST_TYPE_REQUESTER_KIND, nick, &value)
-           ? cst_requester_kind_get_label (value) : nick;
+  return cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, nick);
 }
 
 const char *
 cst_evidence_format_label (const char *nick)
 {
-  int value = 0;
-
-  return cst_enum_from_nick (CST_TYPE_RECORD_FORMAT, nick, &value)
-           ? cst_record_format_get_label (value) : nick;
+  return cst_enum_get_label_for_nick (CST_TYPE_RECORD_FORMAT, nick);
 }
 
 const char *
 cst_evidence_delivery_label (const char *nick)
 {
-  int value = 0;
-
-  return cst_enum_from_nick (CST_TYPE_DELIVERY_METHOD, nick, &value)
-           ? cst_delivery_method_get_label (value) : nick;
+  return cst_enum_get_label_for_nick (CST_TYPE_DELIVERY_METHOD, nick);
 }
 
 const char *
@@ -185,16 +174,9 @@ cst_evidence_authority_label (const char *nick)
 const char *
 cst_evidence_letter_label (const char *nick)
 {
-  static const NickLabel table[] = {
-    { "invoice", N_("Invoice") },
-    { "cover-letter", N_("Release cover letter") },
-    { "denial-letter", N_("Denial letter") },
-    { "extension-notice", N_("Extension notice") },
-    { "accounting", N_("Accounting of disclosures") },
-    { "deficiency-letter", N_("Authorization deficiency letter") },
-  };
+  CstDocumentKind kind;
 
-  return table_label (table, G_N_ELEMENTS (table), nick);
+  return cst_document_kind_from_string (nick, &kind) ? cst_document_kind_get_label (kind) : nick;
 }
 
 /* --- the sections --- */

@@ -137,11 +137,11 @@ check_request (CstFeeScheduleSet   *set,
   if (r->postage_cents != CST_FEE_UNSET && r->delivery != CST_FEE_DELIVERY_MAIL)
     return refuse (error, CST_ERROR_INVALID_INPUT,
                    _("Postage was given, but the delivery is “%s”; postage applies only to mail."),
-                   cst_fee_delivery_to_nick (r->delivery));
+                   cst_fee_delivery_get_label (r->delivery));
   if (r->method != CST_FEE_METHOD_DEFAULT && !cst_fee_requester_is_individual (r->requester))
     return refuse (error, CST_ERROR_INVALID_INPUT,
-                   _("The HIPAA methods (actual, average, flat) apply only to the individual's own request, "
-                     "not to a “%s” request."), cst_fee_requester_to_nick (r->requester));
+                   _("The HIPAA methods (actual, average, flat) apply only to the individual's own request. "
+                     "Requester: %s."), cst_fee_requester_get_label (r->requester));
   /* OCR: a summary may be charged only if the individual agreed to it and
    * to its fee in advance; otherwise it is not quoted at all (case 5). */
   if (r->summary_minutes > 0 && !r->summary_agreed)
@@ -150,8 +150,8 @@ check_request (CstFeeScheduleSet   *set,
                      "in advance (45 CFR 164.524(c)(4)(iv)); record the agreement first."));
   if (r->inspection_only && !cst_fee_requester_is_individual (r->requester))
     return refuse (error, CST_ERROR_INVALID_INPUT,
-                   _("Free inspection is the individual's right; a “%s” request is a copy request."),
-                   cst_fee_requester_to_nick (r->requester));
+                   _("Free inspection is the individual's right; for this requester (%s) it is a copy request."),
+                   cst_fee_requester_get_label (r->requester));
   return TRUE;
 }
 
@@ -431,8 +431,8 @@ add_hipaa_lines (CstFeeQuote          *q,
       if (!electronic || !r->maintained_electronically)
         return refuse (error, CST_ERROR_INVALID_INPUT,
                        _("The flat fee is only for electronic copies of records maintained electronically "
-                         "(HHS FAQ 2030); use the actual or average method for %s copies."),
-                       cst_fee_format_to_nick (r->format));
+                         "(HHS FAQ 2030); use the actual or average method for this format (%s)."),
+                       cst_fee_format_get_label (r->format));
       add_whole_line (q, CST_FEE_LINE_FLAT, hipaa, "hipaa.flat", 1, hipaa->flat_cents);
       add_note_once (q, CST_FEE_NOTE_FLAT_INCLUSIVE, 0, hipaa, NULL);
       add_search_line (q, hipaa, r);
@@ -459,8 +459,8 @@ add_hipaa_lines (CstFeeQuote          *q,
 
       if (pages > 0 && rates_for (hipaa, r->format, &percent) == NULL)
         return refuse (error, CST_ERROR_INVALID_INPUT,
-                       _("The hospital's average-cost schedule (%s) sets no labor amount for %s copies; "
-                         "use the actual method."), hipaa->version_label, cst_fee_format_to_nick (r->format));
+                       _("The hospital's average-cost schedule (%s) sets no labor amount for this format (%s); "
+                         "use the actual method."), hipaa->version_label, cst_fee_format_get_label (r->format));
       add_tier_lines (q, hipaa, CST_FEE_LINE_LABOR, "hipaa.average", r->format, pages);
       if (r->format == CST_FEE_FORMAT_PAPER && hipaa->supplies_per_page_cents > 0 && pages > 0)
         add_whole_line (q, CST_FEE_LINE_SUPPLIES, hipaa, "hipaa.average.supplies", pages,
@@ -498,7 +498,7 @@ refuse_no_schedule (CstFeeScheduleSet   *set,
   const CstFeeSchedule *latest = cst_fee_schedule_set_latest_for (set, r->jurisdiction, r->provider,
                                                                   r->requester, r->purpose);
   g_autofree char *date = cst_input_format_date (&r->received);
-  const char *who = cst_fee_requester_to_nick (r->requester);
+  const char *who = cst_fee_requester_get_label (r->requester);
 
   if (latest != NULL)
     {
@@ -506,19 +506,19 @@ refuse_no_schedule (CstFeeScheduleSet   *set,
       g_autofree char *to = date_text (latest->to);
 
       return refuse (error, CST_ERROR_NOT_FOUND,
-                     _("No %s fee schedule for %s requests is in effect on %s. The latest, %s, covers "
-                       "%s to %s. Enter the amounts in effect on that date; a fee is never quoted "
-                       "from another year's schedule."), r->jurisdiction, who, date,
+                     _("No %s fee schedule for this requester (%s) is in effect on %s. The latest, %s, "
+                       "covers %s to %s. Enter the amounts in effect on that date; a fee is never "
+                       "quoted from another year's schedule."), r->jurisdiction, who, date,
                      latest->version_label, from, to);
     }
   if (!cst_fee_schedule_set_has_jurisdiction (set, r->jurisdiction))
     return refuse (error, CST_ERROR_NOT_FOUND,
-                   _("Custodian has no fee schedules for %s; a %s request cannot be quoted until the "
-                     "state's amounts are entered."), r->jurisdiction, who);
+                   _("Custodian has no fee schedules for %s; requests there cannot be quoted until the "
+                     "state's amounts are entered."), r->jurisdiction);
   return refuse (error, CST_ERROR_NOT_FOUND,
-                 _("No %s fee schedule covers a %s request for %s from a %s on %s; state law as read "
-                   "sets no amount for it."), r->jurisdiction, who,
-                 cst_fee_purpose_to_nick (r->purpose), cst_fee_provider_to_nick (r->provider), date);
+                 _("No %s fee schedule covers this request on %s (requester: %s; purpose: %s; records "
+                   "kept by: %s); state law as read sets no amount for it."), r->jurisdiction, date, who,
+                 cst_fee_purpose_get_label (r->purpose), cst_fee_provider_get_label (r->provider));
 }
 
 /* ---------------------------------------------------------------- quoting */
@@ -674,8 +674,8 @@ quote_third_party (CstFeeScheduleSet    *set,
   if (rates_for (state, r->format, &percent) == NULL)
     {
       refuse (error, CST_ERROR_INVALID_INPUT,
-              _("Fee schedule %s sets no amount for %s copies; choose a format it covers."),
-              state->version_label, cst_fee_format_to_nick (r->format));
+              _("Fee schedule %s sets no amount for this format (%s); choose a format it covers."),
+              state->version_label, cst_fee_format_get_label (r->format));
       return NULL;
     }
   add_state_lines (q, q, state, r, FALSE);

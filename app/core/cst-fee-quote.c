@@ -472,6 +472,24 @@ cst_fee_method_to_output_nick (CstFeeMethod method)
     }
 }
 
+/**
+ * cst_fee_invoice_method_get_label:
+ * @nick: an invoice's method as stored: a cst_fee_method_to_output_nick()
+ *   nick, or "adjustment" for an adjustment invoice
+ *
+ * Returns: the method in words; an unknown nick as it is
+ */
+const char *
+cst_fee_invoice_method_get_label (const char *nick)
+{
+  for (CstFeeMethod m = CST_FEE_METHOD_HIPAA_ACTUAL; m < CST_FEE_N_METHODS; m++)
+    if (g_strcmp0 (nick, cst_fee_method_to_output_nick (m)) == 0)
+      return cst_fee_method_get_label (m);
+  if (g_strcmp0 (nick, "adjustment") == 0)
+    return _("Adjustment");
+  return nick ? nick : "";
+}
+
 static void
 write_lines (CstJsonWriter *w,
              CstFeeQuote   *quote)

@@ -30,6 +30,8 @@
 
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-db.h"
+#include "custodian/cst-enums.h"
+#include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-private-file.h"
@@ -187,6 +189,19 @@ cst_fee_report_write_csv (PGconn                    *conn,
 
 /* ---------------------------------------------------------------- PDF */
 
+/* A bucket's key as people read it: the requester class and the method
+ * are database nicks, the month and the state are already words. */
+static const char *
+bucket_label (const char *by,
+              const char *key)
+{
+  if (g_str_equal (by, "requester"))
+    return cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, key);
+  if (g_str_equal (by, "method"))
+    return cst_fee_invoice_method_get_label (key);
+  return key;
+}
+
 static void
 pdf_bucket_table (CstPdfStream              *pdf,
                   const CstFeeReportSummary *summary,
@@ -206,7 +221,7 @@ pdf_bucket_table (CstPdfStream              *pdf,
       const CstFeeReportBucket *b = g_ptr_array_index (buckets, i);
       g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, b->n_requests);
       g_autofree char *money = cst_pdf_format_money (b->cents);
-      const char *cells[] = { b->key, n, money };
+      const char *cells[] = { bucket_label (by, b->key), n, money };
 
       cst_pdf_stream_table_row (table, cells, CST_PDF_ROW_NORMAL);
     }
@@ -286,9 +301,13 @@ describe_period (const CstFeeReportFilter *filter)
   return g_strdup_printf (_("Requests received %s to %s; jurisdiction: %s; requester class: %s; "
                             "invoiced by: %s; status: %s."),
                           from, to, filter->jurisdiction ? filter->jurisdiction : _("all"),
-                          filter->requester ? filter->requester : _("all"),
+                          filter->requester
+                            ? cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, filter->requester)
+                            : _("all"),
                           filter->clerk ? filter->clerk : _("anyone"),
-                          filter->status ? filter->status : _("any"));
+                          filter->status
+                            ? cst_enum_get_label_for_nick (CST_TYPE_REQUEST_STATUS, filter->status)
+                            : _("any"));
 }
 
 static void
@@ -319,7 +338,7 @@ pdf_summary (CstPdfStream              *pdf,
 }
 
 /* Five columns: the request on a bold row, then its lines (description
- * and rule, citation, amount), then its flags and any override. */
+ * in words, citation, amount), then its flags in words and any override. */
 static gboolean
 pdf_detail_row (const CstFeeReportRow *row,
                 gpointer               user_data,
@@ -330,7 +349,9 @@ pdf_detail_row (const CstFeeReportRow *row,
   g_autofree char *due = iso_date (&row->due);
   g_autofree char *released = g_date_valid (&row->released) ? iso_date (&row->released) : g_strdup ("—");
   g_autofree char *dates = g_strdup_printf ("%s / %s / %s", received, due, released);
-  g_autofree char *who = g_strdup_printf ("%s, %s", row->requester, row->method);
+  g_autofree char *who = g_strdup_printf ("%s, %s",
+                                          cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, row->requester),
+                                          cst_fee_invoice_method_get_label (row->method));
   g_autofree char *total = cst_pdf_format_money (row->total_cents);
   g_autofree char *maximum = row->maximum_cents >= 0 ? cst_pdf_format_money (row->maximum_cents)
                                                      : g_strdup ("—");
@@ -341,15 +362,16 @@ pdf_detail_row (const CstFeeReportRow *row,
     {
       const CstFeeReportLine *line = &row->lines[i];
       g_autofree char *amount = cst_pdf_format_money (line->amount_cents);
-      g_autofree char *text = g_strdup_printf ("%s (%s)", line->description ? line->description : "",
-                                               line->rule ? line->rule : "");
-      const char *line_cells[] = { text, line->citation ? line->citation : "", line->invoice, amount, "" };
+      /* The rule's code stays in the CSV, for machines; the description
+       * says the same in words. */
+      const char *line_cells[] = { line->description ? line->description : "",
+                                   line->citation ? line->citation : "", line->invoice, amount, "" };
 
       cst_pdf_stream_table_row (table, line_cells, CST_PDF_ROW_SUBTLE);
     }
   if (row->flags != 0)
     {
-      g_autofree char *flags = cst_fee_report_flags_to_string (row->flags);
+      g_autofree char *flags = cst_fee_report_flags_describe (row->flags);
       g_autofree char *why = g_strdup_printf (_("Flags: %s"), flags);
       g_autofree char *override = row->override_reason
         ? g_strdup_printf (_("Override by %s: %s"), row->override_by, row->override_reason)
@@ -371,7 +393,7 @@ pdf_detail (CstPdfStream              *pdf,
             GError                   **error)
 {
   CstPdfColumn columns[] = {
-    { _("Request / fee line (rule)"), 0.34, CST_PDF_ALIGN_LEFT },
+    { _("Request / fee line"), 0.34, CST_PDF_ALIGN_LEFT },
     { _("Received / due / released; citation"), 0.30, CST_PDF_ALIGN_LEFT },
     { _("Class, method; invoice"), 0.16, CST_PDF_ALIGN_LEFT },
     { _("Total"), 0.10, CST_PDF_ALIGN_RIGHT },

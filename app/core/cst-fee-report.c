@@ -118,6 +118,22 @@ cst_fee_report_flag_describe (CstFeeReportFlag flag)
     }
 }
 
+/* The flags in words for people ("; " between them), never a colour or a
+ * code; "None" for no flag. */
+char *
+cst_fee_report_flags_describe (guint flags)
+{
+  GString *words = g_string_new (NULL);
+
+  for (guint i = 0; i < CST_FEE_REPORT_N_FLAGS; i++)
+    if (flags & (1u << i))
+      g_string_append_printf (words, "%s%s", words->len ? "; " : "",
+                              cst_fee_report_flag_describe (1u << i));
+  if (words->len == 0)
+    g_string_append (words, _("None"));
+  return g_string_free (words, FALSE);
+}
+
 /* Nicks joined by ";", stable for CSV consumers. */
 char *
 cst_fee_report_flags_to_string (guint flags)
@@ -308,14 +324,21 @@ cst_fee_report_summary_describe_turnaround (const CstFeeReportSummary *summary)
 {
   gint64 w15 = cst_fee_report_summary_get_within_permille (summary, 15);
   gint64 w30 = cst_fee_report_summary_get_within_permille (summary, 30);
+  gint64 median = cst_fee_report_summary_get_median_days (summary);
+  gint64 p90 = cst_fee_report_summary_get_p90_days (summary);
+  g_autofree char *median_text = NULL;
+  g_autofree char *p90_text = NULL;
 
   if (summary->n_released == 0)
     return g_strdup (_("No request of the period has been released yet."));
-  return g_strdup_printf (_("Released: %lld. Median turnaround %lld days, 90th percentile %lld days; "
+  /* Each count with its own plural: "1 day", "15 days". */
+  median_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld day", "%lld days", (gulong) median),
+                                 (long long) median);
+  p90_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld day", "%lld days", (gulong) p90),
+                              (long long) p90);
+  return g_strdup_printf (_("Released: %lld. Median turnaround %s, 90th percentile %s; "
                             "%lld.%lld%% within 15 days, %lld.%lld%% within 30 days."),
-                          (long long) summary->n_released,
-                          (long long) cst_fee_report_summary_get_median_days (summary),
-                          (long long) cst_fee_report_summary_get_p90_days (summary),
+                          (long long) summary->n_released, median_text, p90_text,
                           (long long) (w15 / 10), (long long) (w15 % 10),
                           (long long) (w30 / 10), (long long) (w30 % 10));
 }

@@ -89,6 +89,50 @@ DEFINE_NICKS (Format, format, CstFeeFormat, format_nicks)
 DEFINE_NICKS (Delivery, delivery, CstFeeDelivery, delivery_nicks)
 DEFINE_NICKS (Method, method, CstFeeMethod, method_nicks)
 
+/* The labels, in enum order like the nicks. */
+static const char *const provider_labels[] = { N_("Hospital"), N_("Physician's office") };
+static const char *const requester_labels[] = {
+  N_("Patient"), N_("Personal representative"), N_("Third party named by the patient"),
+  N_("Attorney"), N_("Insurer"), N_("Provider"), N_("Government agency"), N_("Other"),
+};
+static const char *const purpose_labels[] = {
+  N_("Benefits claim"), N_("Personal injury"), N_("Continuing care"), N_("Subpoena"),
+  N_("Other purpose"),
+};
+static const char *const format_labels[] = {
+  N_("Paper"), N_("Electronic"), N_("Portable media"), N_("Microform"),
+};
+static const char *const delivery_labels[] = {
+  N_("Pickup"), N_("Mail"), N_("Secure email"), N_("Patient portal"), N_("Fax"),
+};
+static const char *const method_labels[] = {
+  N_("The hospital's HIPAA method"), N_("Actual cost"), N_("Average cost"), N_("Flat fee"),
+  N_("State schedule"), N_("No charge"),
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (provider_labels) == CST_FEE_N_PROVIDERS);
+G_STATIC_ASSERT (G_N_ELEMENTS (requester_labels) == CST_FEE_N_REQUESTERS);
+G_STATIC_ASSERT (G_N_ELEMENTS (purpose_labels) == CST_FEE_N_PURPOSES);
+G_STATIC_ASSERT (G_N_ELEMENTS (format_labels) == CST_FEE_N_FORMATS);
+G_STATIC_ASSERT (G_N_ELEMENTS (delivery_labels) == CST_FEE_N_DELIVERIES);
+G_STATIC_ASSERT (G_N_ELEMENTS (method_labels) == CST_FEE_N_METHODS);
+G_STATIC_ASSERT (G_N_ELEMENTS (method_nicks) == CST_FEE_N_METHODS);
+
+#define DEFINE_LABEL(name, Type, table)                                      \
+  const char *                                                              \
+  cst_fee_##name##_get_label (Type value)                                   \
+  {                                                                         \
+    g_return_val_if_fail ((guint) value < G_N_ELEMENTS (table), "");        \
+    return _(table[value]);                                                 \
+  }
+
+DEFINE_LABEL (provider, CstFeeProvider, provider_labels)
+DEFINE_LABEL (requester, CstFeeRequester, requester_labels)
+DEFINE_LABEL (purpose, CstFeePurpose, purpose_labels)
+DEFINE_LABEL (format, CstFeeFormat, format_labels)
+DEFINE_LABEL (delivery, CstFeeDelivery, delivery_labels)
+DEFINE_LABEL (method, CstFeeMethod, method_labels)
+
 /* The individual or a personal representative asking for their own
  * records: the HIPAA right of access (45 CFR 164.524; a personal
  * representative stands in the individual's shoes, 164.502(g)). */

@@ -262,6 +262,10 @@ compute_totals (CstStatement *st)
   st->balance_cents = st->total_patient_resp_cents - st->patient_payments_cents -
                       st->other_credits_cents;
   st->credit_cents = st->balance_cents < 0 ? -st->balance_cents : 0;
+  /* An itemized bill (a CSV) names no payer, yet its lines say insurance
+   * paid: the statement must not then say there is no insurance.  An
+   * adjustment alone proves nothing (a self-pay discount is one too). */
+  st->insured = bill->payer_name != NULL || st->total_insurer_paid_cents != 0;
   /* While the claim is pending nothing is due yet (statement-spec 7.2). */
   st->amount_due_cents = bill->claim_status == CST_CLAIM_PENDING ? 0 : MAX (st->balance_cents, 0);
 
@@ -734,6 +738,7 @@ cst_statement_unref (CstStatement *st)
   g_clear_pointer (&st->bill, cst_bill_unref);
   g_clear_pointer (&st->rules, cst_statement_rules_unref);
   g_clear_pointer (&st->template, cst_statement_template_unref);
+  g_clear_pointer (&st->shipped, cst_statement_template_unref);
   g_free (st->language);
   g_free (st);
 }

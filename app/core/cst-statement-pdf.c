@@ -92,6 +92,18 @@ paragraph_key (Render     *r,
     cst_pdf_paragraph (r->pdf, value);
 }
 
+/* A labelled row for what the bill says; none for what it does not (an
+ * itemized bill from a CSV names no patient or account), so a label never
+ * stands beside an empty space. */
+static void
+fact_row (CstPdfTable *table,
+          const char  *label,
+          const char  *value)
+{
+  if (value != NULL && *value)
+    cst_pdf_table_row (table, (const char *[]) { label, value });
+}
+
 static char *
 visit_text (Render *r)
 {
@@ -127,10 +139,8 @@ render_header (Render *r)
   cst_pdf_text (r->pdf, text (r, "title"), &title);
   table = cst_pdf_table_begin (r->pdf, columns, 2);
   cst_pdf_table_row (table, (const char *[]) { text (r, "statement-date"), date });
-  cst_pdf_table_row (table, (const char *[]) { text (r, "account-number"),
-                                               bill->account_number ? bill->account_number : "" });
-  cst_pdf_table_row (table, (const char *[]) { text (r, "patient"),
-                                               bill->patient_name ? bill->patient_name : "" });
+  fact_row (table, text (r, "account-number"), bill->account_number);
+  fact_row (table, text (r, "patient"), bill->patient_name);
   if (bill->guarantor_name && g_strcmp0 (bill->guarantor_name, bill->patient_name) != 0)
     cst_pdf_table_row (table, (const char *[]) { text (r, "guarantor"), bill->guarantor_name });
   cst_pdf_table_row (table, (const char *[]) { text (r, "visit"), visit });
@@ -252,13 +262,20 @@ static void
 render_insurance (Render *r)
 {
   section_heading (r, text (r, "insurance-heading"));
-  if (r->st->bill->payer_name == NULL)
+  if (!r->st->insured)
+    paragraph_key (r, "insurance-none");
+  else if (r->st->bill->payer_name == NULL)
     {
-      paragraph_key (r, "insurance-none");
-      return;
+      /* Insurance paid, but the bill does not say which plan. */
+      paragraph_key (r, "insurance-line-unnamed");
+      paragraph_key (r, "eob-unnamed");
     }
-  paragraph_key (r, "insurance-line");
-  paragraph_key (r, "eob");
+  else
+    {
+      /* The claim's number only where the bill has one. */
+      paragraph_key (r, r->st->bill->claim_number ? "insurance-line" : "insurance-line-no-claim");
+      paragraph_key (r, "eob");
+    }
 }
 
 static void
@@ -375,10 +392,8 @@ render_remittance (Render *r)
   cst_pdf_rule (r->pdf);
   cst_pdf_text (r->pdf, text (r, "remit-heading"), &cut);
   table = cst_pdf_table_begin (r->pdf, columns, 2);
-  cst_pdf_table_row (table, (const char *[]) { text (r, "account-number"),
-                                               bill->account_number ? bill->account_number : "" });
-  cst_pdf_table_row (table, (const char *[]) { text (r, "patient"),
-                                               bill->patient_name ? bill->patient_name : "" });
+  fact_row (table, text (r, "account-number"), bill->account_number);
+  fact_row (table, text (r, "patient"), bill->patient_name);
   cst_pdf_table_row_styled (table, (const char *[]) { text (r, "remit-amount-due"), amount },
                             CST_PDF_ROW_BOLD);
   cst_pdf_table_row_styled (table, (const char *[]) { text (r, "remit-due-date"), due },
@@ -489,9 +504,30 @@ GBytes *
 cst_statement_render_pdf (CstStatement  *statement,
                           GError       **error)
 {
+  return cst_statement_render_pdf_counted (statement, NULL, error);
+}
+
+/**
+ * cst_statement_render_pdf_counted:
+ * @n_pages: (out) (optional): how many pages the PDF has, as its footers say
+ *
+ * The page count comes with the PDF, so a view can state it before any
+ * preview has opened the file.
+ *
+ * Returns: (transfer full): the PDF file's bytes
+ */
+GBytes *
+cst_statement_render_pdf_counted (CstStatement  *statement,
+                                  guint         *n_pages,
+                                  GError       **error)
+{
   g_autoptr(CstPdf) pdf = render (statement, error);
 
-  return pdf ? cst_pdf_finish (pdf, error) : NULL;
+  if (pdf == NULL)
+    return NULL;
+  if (n_pages != NULL)
+    *n_pages = cst_pdf_get_n_pages (pdf);
+  return cst_pdf_finish (pdf, error);
 }
 
 gboolean

@@ -51,6 +51,132 @@ cst_statement_section_to_nick (CstStatementSection section)
   return section_nicks[section];
 }
 
+/**
+ * cst_statement_section_get_label:
+ *
+ * Returns: what @section is, for the people who design the template
+ */
+const char *
+cst_statement_section_get_label (CstStatementSection section)
+{
+  static const char *const labels[] = {
+    N_("Header and account"), N_("Amount due box"), N_("How we got this amount"),
+    N_("What the charges were for"), N_("What insurance did"), N_("Ways to pay and payment plans"),
+    N_("Financial assistance"), N_("Questions"), N_("Your rights"), N_("Glossary"),
+    N_("Remittance stub"), N_("Details of your charges"),
+  };
+  G_STATIC_ASSERT (G_N_ELEMENTS (labels) == CST_N_SECTIONS);
+
+  g_return_val_if_fail ((guint) section < CST_N_SECTIONS, "");
+  return _(labels[section]);
+}
+
+/* What each [wording] key is for, named by where it appears on the
+ * statement, so the template's designers never see the keys. */
+static const struct
+{
+  const char *key;
+  const char *label;
+} wording_labels[] = {
+  { "months", N_("Dates: month names") },
+  { "date-format", N_("Dates: how a date is written") },
+  { "title", N_("Title") },
+  { "statement-date", N_("Header: statement date") },
+  { "account-number", N_("Header and stub: account number") },
+  { "patient", N_("Header and stub: patient") },
+  { "guarantor", N_("Header: guarantor") },
+  { "visit", N_("Header: visit") },
+  { "visit-emergency", N_("Kind of visit: emergency room") },
+  { "visit-outpatient", N_("Kind of visit: outpatient") },
+  { "visit-inpatient", N_("Kind of visit: hospital stay") },
+  { "visit-observation", N_("Kind of visit: observation stay") },
+  { "page", N_("Page footer") },
+  { "you-owe", N_("Amount due box: heading") },
+  { "pay-by", N_("Amount due box: pay by") },
+  { "owe-nothing", N_("Amount due box: nothing owed") },
+  { "credit", N_("Amount due box: we owe you") },
+  { "pending", N_("Amount due box: waiting for insurance") },
+  { "status-new", N_("Bill status: new bill") },
+  { "status-reminder", N_("Bill status: reminder") },
+  { "status-past-due", N_("Bill status: past due") },
+  { "status-paid", N_("Bill status: paid in full") },
+  { "status-credit", N_("Bill status: credit") },
+  { "status-pending", N_("Bill status: waiting for insurance") },
+  { "how-heading", N_("How we got this amount: heading") },
+  { "how-charges", N_("How we got this amount: hospital charges") },
+  { "how-insurance", N_("How we got this amount: insurance paid") },
+  { "how-discount", N_("How we got this amount: insurance discount") },
+  { "how-fap", N_("How we got this amount: financial help") },
+  { "how-paid", N_("How we got this amount: already paid") },
+  { "how-credits", N_("How we got this amount: other credits") },
+  { "how-owe", N_("How we got this amount: you owe") },
+  { "how-credit", N_("How we got this amount: we owe you") },
+  { "categories-heading", N_("Charges by category: heading") },
+  { "col-category", N_("Charges by category: category column") },
+  { "col-charges", N_("Charges by category: charges column") },
+  { "col-insurance", N_("Charges by category: insurance paid column") },
+  { "col-discounts", N_("Charges by category: discounts column") },
+  { "col-owe", N_("Charges by category: you owe column") },
+  { "col-total", N_("Charges by category: total row") },
+  { "claim-level", N_("Charges by category: claim paid as a whole") },
+  { "insurance-heading", N_("Insurance: heading") },
+  { "insurance-line", N_("Insurance: the claim, plan named") },
+  { "insurance-line-no-claim", N_("Insurance: the claim, plan named, no claim number") },
+  { "insurance-line-unnamed", N_("Insurance: the claim, plan not named") },
+  { "insurance-none", N_("Insurance: none on file") },
+  { "eob", N_("Insurance: Explanation of Benefits, plan named") },
+  { "eob-unnamed", N_("Insurance: Explanation of Benefits, plan not named") },
+  { "pay-heading", N_("Ways to pay: heading") },
+  { "pay-online", N_("Ways to pay: online") },
+  { "pay-phone", N_("Ways to pay: by phone") },
+  { "pay-mail", N_("Ways to pay: by mail") },
+  { "plan-intro", N_("Payment plans: introduction") },
+  { "plan-intro-apr", N_("Payment plans: introduction, with interest") },
+  { "plan-option", N_("Payment plans: one choice") },
+  { "plan-last", N_("Payment plans: the last payment") },
+  { "plan-missed", N_("Payment plans: a missed payment") },
+  { "help-heading", N_("Financial assistance: heading") },
+  { "questions-heading", N_("Questions: heading") },
+  { "questions", N_("Questions: how to reach us") },
+  { "other-doctors", N_("Questions: bills from doctors") },
+  { "thanks", N_("Questions: thank you") },
+  { "rights-heading", N_("Your rights: heading") },
+  { "glossary-heading", N_("Glossary: heading") },
+  { "glossary-insurance-discount", N_("Glossary: insurance discount") },
+  { "glossary-financial-help", N_("Glossary: financial help") },
+  { "glossary-observation", N_("Glossary: observation care") },
+  { "glossary-coinsurance", N_("Glossary: coinsurance") },
+  { "remit-heading", N_("Remittance stub: tear-off line") },
+  { "remit-amount-due", N_("Remittance stub: amount due") },
+  { "remit-due-date", N_("Remittance stub: due date") },
+  { "remit-enclosed", N_("Remittance stub: amount enclosed") },
+  { "remit-changed", N_("Remittance stub: address or insurance changed") },
+  { "remit-to", N_("Remittance stub: send to") },
+  { "details-heading", N_("Details: heading") },
+  { "details-date", N_("Details: date column") },
+  { "details-description", N_("Details: service column") },
+  { "details-quantity", N_("Details: quantity column") },
+  { "details-charge", N_("Details: charge column") },
+  { "details-total", N_("Details: total line") },
+  { "details-codes", N_("Details: code column") },
+};
+
+/**
+ * cst_statement_wording_get_label:
+ * @key: a [wording] key of a statement template
+ *
+ * Returns: (nullable): where the wording appears, in words; %NULL for a
+ *   key this version of Custodian does not know
+ */
+const char *
+cst_statement_wording_get_label (const char *key)
+{
+  for (guint i = 0; key && i < G_N_ELEMENTS (wording_labels); i++)
+    if (g_str_equal (key, wording_labels[i].key))
+      return _(wording_labels[i].label);
+  return NULL;
+}
+
 gboolean
 cst_statement_section_from_nick (const char          *nick,
                                  CstStatementSection *section)
@@ -383,6 +509,19 @@ cst_statement_template_get_text (CstStatementTemplate *tpl,
                                  const char           *key)
 {
   return get_value (tpl, "wording", key);
+}
+
+/* Whether the template has @key in [wording] at all: a hospital may blank
+ * a sentence on purpose, which is not the same as a template saved before
+ * Custodian had that sentence. */
+gboolean
+cst_statement_template_has_text (CstStatementTemplate *tpl,
+                                 const char           *key)
+{
+  char buffer[256];
+
+  g_snprintf (buffer, sizeof buffer, "wording\x1f%s", key);
+  return g_hash_table_contains (tpl->values, buffer);
 }
 
 const char *

@@ -75,6 +75,18 @@ cst_statement_dup_text (CstStatement *st,
 
   if (*pattern == '\0')
     pattern = cst_statement_template_get_notice (st->template, key);
+  /* Wording this version added after the hospital saved its template
+   * (the insurance sentences for a plan not named, say) comes from the
+   * shipped template in the same language, rather than leaving a section
+   * with nothing under its heading.  A statement is used by one thread at
+   * a time, so loading it here is safe. */
+  if (*pattern == '\0' && !cst_statement_template_has_text (st->template, key))
+    {
+      if (st->shipped == NULL)
+        st->shipped = cst_statement_template_new_builtin ("standard", st->language, NULL);
+      if (st->shipped != NULL)
+        pattern = cst_statement_template_get_text (st->shipped, key);
+    }
   return cst_format_placeholders (pattern, st->values);
 }
 
@@ -179,7 +191,7 @@ cst_statement_build_prose (CstStatement *st)
         add_categories (st);
         break;
       case CST_SECTION_INSURANCE:
-        add (st, st->bill->payer_name ? "eob" : "insurance-none");
+        add (st, !st->insured ? "insurance-none" : st->bill->payer_name ? "eob" : "eob-unnamed");
         break;
       case CST_SECTION_WAYS_TO_PAY:
         add_ways_to_pay (st);

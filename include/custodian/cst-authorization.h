@@ -37,6 +37,9 @@ typedef struct
   GDateTime               *checked_at;  /* NULL while unchecked */
 } CstAuthorizationItem;
 
+#define CST_AUTHORIZATION_N_FINDINGS (CST_AUTHORIZATION_NOT_APPLICABLE + 1)
+
+const char *cst_authorization_finding_get_label (CstAuthorizationFinding finding);
 void        cst_authorization_item_free      (CstAuthorizationItem     *item);
 
 gboolean    cst_authorization_is_required    (CstRequesterKind          kind);

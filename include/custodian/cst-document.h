@@ -28,6 +28,7 @@ typedef enum
 #define CST_DOCUMENT_N_KINDS (CST_DOCUMENT_DEFICIENCY_LETTER + 1)
 
 const char *cst_document_kind_to_string   (CstDocumentKind   kind);
+const char *cst_document_kind_get_label   (CstDocumentKind   kind);
 gboolean    cst_document_kind_from_string (const char       *text,
                                            CstDocumentKind  *kind);
 

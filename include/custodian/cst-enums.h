@@ -13,6 +13,10 @@ const char *cst_enum_to_nick      (GType        enum_type,
 gboolean    cst_enum_from_nick    (GType        enum_type,
                                    const char  *nick,
                                    int         *value);
+const char *cst_enum_get_label    (GType        enum_type,
+                                   int          value);
+const char *cst_enum_get_label_for_nick (GType       enum_type,
+                                         const char *nick);
 
 const char *cst_request_status_get_label     (CstRequestStatus  status);
 const char *cst_requester_kind_get_label     (CstRequesterKind  kind);

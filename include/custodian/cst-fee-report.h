@@ -119,6 +119,7 @@ char                *cst_fee_report_summary_describe_turnaround (const CstFeeRep
 const char          *cst_fee_report_flag_to_nick   (CstFeeReportFlag flag);
 const char          *cst_fee_report_flag_describe  (CstFeeReportFlag flag);
 char                *cst_fee_report_flags_to_string (guint flags);
+char                *cst_fee_report_flags_describe (guint flags);
 
 /* Exports (cst-fee-report-export.c).
  *

@@ -74,6 +74,7 @@ typedef enum
   CST_FEE_METHOD_STATE_SCHEDULE,
   CST_FEE_METHOD_NO_CHARGE,
 } CstFeeMethod;
+#define CST_FEE_N_METHODS 6
 
 /**
  * CstFeeScheduleKind:
@@ -125,6 +126,15 @@ gboolean    cst_fee_delivery_from_nick (const char      *nick,
 const char *cst_fee_method_to_nick     (CstFeeMethod     method);
 gboolean    cst_fee_method_from_nick   (const char      *nick,
                                         CstFeeMethod    *method);
+
+/* Labels are what people read (screens, letters, reports, messages);
+ * nicks stay for files, the command line and the database. */
+const char *cst_fee_provider_get_label  (CstFeeProvider   provider);
+const char *cst_fee_requester_get_label (CstFeeRequester  requester);
+const char *cst_fee_purpose_get_label   (CstFeePurpose    purpose);
+const char *cst_fee_format_get_label    (CstFeeFormat     format);
+const char *cst_fee_delivery_get_label  (CstFeeDelivery   delivery);
+const char *cst_fee_method_get_label    (CstFeeMethod     method);
 
 typedef struct _CstFeeSchedule CstFeeSchedule;
 typedef struct _CstFeeScheduleSet CstFeeScheduleSet;

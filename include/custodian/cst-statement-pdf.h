@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 GBytes   *cst_statement_render_pdf         (CstStatement  *statement,
                                             GError       **error);
+GBytes   *cst_statement_render_pdf_counted (CstStatement  *statement,
+                                            guint         *n_pages,
+                                            GError       **error);
 gboolean  cst_statement_render_pdf_to_file (CstStatement  *statement,
                                             const char    *path,
                                             GError       **error);

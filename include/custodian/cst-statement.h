@@ -94,6 +94,8 @@ int                   cst_statement_template_get_version   (CstStatementTemplate
 void                  cst_statement_template_set_version   (CstStatementTemplate *tpl,
                                                             gint64                version_id,
                                                             int                   version);
+gboolean              cst_statement_template_has_text      (CstStatementTemplate *tpl,
+                                                            const char           *key);
 const char           *cst_statement_template_get_text      (CstStatementTemplate *tpl,
                                                             const char           *key);
 const char           *cst_statement_template_get_facility  (CstStatementTemplate *tpl,
@@ -123,6 +125,8 @@ gint64                cst_statement_template_get_plan_minimum (CstStatementTempl
 char                 *cst_statement_template_format_date   (CstStatementTemplate *tpl,
                                                             const GDate          *date);
 const char           *cst_statement_section_to_nick        (CstStatementSection   section);
+const char           *cst_statement_section_get_label      (CstStatementSection   section);
+const char           *cst_statement_wording_get_label      (const char           *key);
 gboolean              cst_statement_section_from_nick      (const char           *nick,
                                                             CstStatementSection  *section);
 
@@ -262,6 +266,7 @@ typedef struct
   gint64                credit_cents;        /* what we owe, >= 0 */
   gint64                detail_total_cents;  /* sum of the detail items */
   gboolean              reconciled;
+  gboolean              insured;             /* a payer on file, or insurance paid */
   GPtrArray            *categories;          /* of CstStatementCategory, shown order */
   GPtrArray            *items;               /* of CstStatementItem, by date then category */
   GPtrArray            *waterfall;           /* of CstWaterfallRow */
@@ -271,6 +276,7 @@ typedef struct
   CstReadability        readability;
   /*< private >*/
   GHashTable           *values;              /* placeholder → text */
+  CstStatementTemplate *shipped;             /* loaded on first need, see cst_statement_dup_text */
 } CstStatement;
 
 CstStatement *cst_statement_new            (CstBill              *bill,

@@ -79,3 +79,36 @@ cst_test_gui_find_descendant (GtkWidget *widget,
     }
   return NULL;
 }
+
+/* Every piece of text a person can read under @root: labels, entries,
+ * row titles and subtitles, tooltips, one per line.  For checks that no
+ * code reaches the screen. */
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (widget);
+
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+  else if (GTK_IS_EDITABLE (widget) && !GTK_IS_TEXT (widget))
+    g_string_append_printf (out, "%s\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    g_string_append_printf (out, "%s\n", adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)));
+  if (ADW_IS_ACTION_ROW (widget) && adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)))
+    g_string_append_printf (out, "%s\n", adw_action_row_get_subtitle (ADW_ACTION_ROW (widget)));
+  if (tooltip != NULL)
+    g_string_append_printf (out, "%s\n", tooltip);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+char *
+cst_test_gui_collect_text (GtkWidget *root)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_text (root, out);
+  return g_string_free (out, FALSE);
+}

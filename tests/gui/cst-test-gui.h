@@ -19,5 +19,6 @@ CstWindow *cst_test_gui_open_window    (const char       *conninfo,
                                         CstRequestStore **store);
 GtkWidget *cst_test_gui_find_descendant (GtkWidget       *widget,
                                          GType            type);
+char      *cst_test_gui_collect_text   (GtkWidget        *root);
 
 G_END_DECLS

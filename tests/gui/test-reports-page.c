@@ -161,6 +161,8 @@ test_run (void)
       g_assert_cmpint (cst_report_row_get_request_id (row), ==, seeded_ids[i]);
       g_assert_cmpstr (cst_report_row_get_reference (row), ==, seeded_refs[i]);
       g_assert_cmpstr (cst_report_row_get_text (row, "class"), ==, "Attorney");
+      /* The method in words, as the model labels it, never its code. */
+      g_assert_cmpstr (cst_report_row_get_text (row, "method"), ==, "State schedule");
       g_assert_cmpstr (cst_report_row_get_text (row, "released"), ==, "Not released");
       g_assert_cmpstr (cst_report_row_get_text (row, "received"), ==, today_shown);
       /* Flags in words: the override's, and no other. */

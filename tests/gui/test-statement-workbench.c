@@ -61,6 +61,19 @@ test_import_and_design (void)
   g_assert_true (statement->reconciled);
   g_assert_cmpuint (statement->categories->len, >, 1);
   g_assert_cmpint (cst_pdf_preview_get_n_pages (preview), >=, 1);
+  /* The metrics line counts the pages the PDF has, never "0 pages" while
+   * the preview is still opening it. */
+  {
+    g_autoptr(PopplerDocument) doc = cst_test_pdf_open (cst_pdf_preview_get_bytes (preview));
+    int n = poppler_document_get_n_pages (doc);
+    g_autofree char *pages = g_strdup_printf (" %d pages ", n);
+    const char *metrics = cst_statement_workbench_get_metrics_text (workbench);
+
+    g_test_message ("metrics: %s", metrics);
+    g_assert_cmpint (n, >, 1);
+    g_assert_nonnull (strstr (metrics, pages));
+    g_assert_nonnull (strstr (metrics, "27 lines on the bill"));
+  }
   first_pdf = g_bytes_ref (cst_pdf_preview_get_bytes (preview));
   renders = cst_statement_workbench_get_renders (workbench);
 
@@ -477,6 +490,52 @@ test_batch_export (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+/* "Other wording" lists what each wording is for, never its key; each
+ * choice edits the wording it names. */
+static void
+test_wording_choices_in_words (void)
+{
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  GListModel *choices = cst_statement_workbench_get_wording_choices (workbench);
+  CstStatementTemplate *tpl = cst_statement_workbench_get_template (workbench);
+  g_autofree char *data = cst_statement_template_to_data (tpl, NULL);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_auto(GStrv) keys = NULL;
+  gsize n_keys = 0;
+
+  g_assert_true (g_key_file_load_from_data (file, data, -1, G_KEY_FILE_NONE, NULL));
+  keys = g_key_file_get_keys (file, "wording", &n_keys, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (choices), ==, n_keys);
+  for (guint i = 0; i < g_list_model_get_n_items (choices); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (choices, i);
+      const char *text = gtk_string_object_get_string (item);
+
+      g_assert_false (g_strv_contains ((const char * const *) keys, text));
+      g_assert_cmpstr (text, ==, cst_statement_wording_get_label (keys[i]));
+    }
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* One good bill and a bad one: each count in the summary has its own
+ * plural ("1 statement exported", not "1 statements exported"). */
+static void
+test_batch_summary_plurals (void)
+{
+  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cst-batch-XXXXXX", NULL);
+  g_autoptr(GListStore) files = bill_copies (dir, 1, TRUE);
+  g_autoptr(GFile) folder = g_file_new_for_path (dir);
+
+  gtk_window_present (GTK_WINDOW (workbench));
+  cst_statement_workbench_export_batch (workbench, G_LIST_MODEL (files), folder);
+  g_assert_true (wait_for (batch_done, workbench));
+  g_assert_cmpstr (cst_statement_workbench_get_batch_summary (workbench), ==,
+                   "1 statement exported; 1 bill could not be read");
+  remove_dir (dir);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 /* Cancel stops between files: fewer PDFs than bills, and no half file. */
 static void
 test_batch_cancel (void)
@@ -518,6 +577,8 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
   g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);
   g_test_add_func ("/statement-workbench/batch-export", test_batch_export);
+  g_test_add_func ("/statement-workbench/wording-choices-in-words", test_wording_choices_in_words);
+  g_test_add_func ("/statement-workbench/batch-summary-plurals", test_batch_summary_plurals);
   g_test_add_func ("/statement-workbench/batch-cancel", test_batch_cancel);
   return g_test_run ();
 }

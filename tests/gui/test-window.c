@@ -200,41 +200,118 @@ invoice_changed (gpointer data)
   return cst_fee_quote_panel_get_invoice_total (w->panel) != w->total;
 }
 
+/* The quote on screen: each line in words with its citation, no rule
+ * code ("pages.paper.21-60"), the method by its name. */
+static void
+assert_quote_in_words (CstFeeQuotePanel *panel)
+{
+  CstFeeQuote *quote = cst_fee_quote_panel_get_quote (panel);
+  g_autofree char *text = cst_test_gui_collect_text (GTK_WIDGET (panel));
+
+  g_test_message ("%s", text);
+  for (guint i = 0; i < cst_fee_quote_get_n_lines (quote); i++)
+    {
+      const CstFeeLine *line = cst_fee_quote_get_line (quote, i);
+
+      g_assert_null (strstr (text, cst_fee_line_get_rule (line)));
+      g_assert_nonnull (strstr (text, cst_fee_line_get_description (line)));
+      g_assert_nonnull (strstr (text, cst_fee_line_get_citation (line)));
+    }
+  {
+    CstFeeMethod method = cst_fee_quote_get_method (quote);
+    g_autofree char *label = g_strdup_printf ("(%s, schedule", cst_fee_method_get_label (method));
+    g_autofree char *nick = g_strdup_printf ("(%s, schedule", cst_fee_method_to_nick (method));
+
+    g_assert_nonnull (strstr (text, label));
+    g_assert_null (strstr (text, nick));
+  }
+}
+
+/* Selects an open request of @kind, made a Texas request for paper
+ * records first (a state schedule with per-page tiers; the detail pane
+ * reads the request fresh when it is selected), and waits for its
+ * details. */
+static CstRequest *
+select_paper_tx_request (Fixture          *f,
+                         CstRequesterKind  kind)
+{
+  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
+  CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  CstRequest *found = NULL;
+  GListModel *visible;
+
+  cst_request_list_page_set_scope (page, CST_LIST_SCOPE_OPEN);
+  visible_rows (f);
+  visible = cst_request_list_page_get_visible (page);
+  for (guint i = 0; found == NULL && i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr(CstRequest) r = g_list_model_get_item (visible, i);
+      if (cst_request_get_requester_kind (r) == kind)
+        found = g_steal_pointer (&r);
+    }
+  g_assert_nonnull (found);
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (found));
+    const char *params[] = { id };
+    g_assert_true (cst_db_exec_command (conn,
+      "UPDATE roi_requests SET format = 'paper', jurisdiction = 'TX' WHERE id = $1", 1, params, NULL));
+  }
+  cst_request_list_page_select (page, found);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
+  return found;
+}
+
+/* A patient's own request: the HIPAA methods side by side, by name, and
+ * one that cannot quote yet says so instead of "n/a". */
+static void
+test_fee_methods_in_words (Fixture *f, gconstpointer data)
+{
+  CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  CstFeeQuotePanel *panel = CST_FEE_QUOTE_PANEL (cst_request_detail_get_fee_panel (detail));
+  g_autoptr(CstRequest) patient = select_paper_tx_request (f, CST_REQUESTER_PATIENT);
+  g_autofree char *text = NULL;
+
+  cst_request_detail_set_page_count (detail, 10);
+  if (!cst_test_gui_wait_until (panel_ready, panel))
+    g_error ("No quote: %s", cst_fee_quote_panel_get_message (panel));
+  assert_quote_in_words (panel);
+  text = cst_test_gui_collect_text (GTK_WIDGET (panel));
+  for (CstFeeMethod m = CST_FEE_METHOD_HIPAA_ACTUAL; m <= CST_FEE_METHOD_HIPAA_FLAT; m++)
+    {
+      g_autofree char *label = g_strdup_printf ("%s: ", cst_fee_method_get_label (m));
+      g_autofree char *nick = g_strdup_printf ("%s: ", cst_fee_method_to_nick (m));
+
+      g_assert_nonnull (strstr (text, label));
+      g_assert_null (strstr (text, nick));
+    }
+  g_assert_null (strstr (text, "n/a"));
+  /* Paper copies have no flat fee: said in words, the reason on hover. */
+  g_assert_nonnull (strstr (text, "Flat fee: cannot be quoted yet"));
+  g_assert_nonnull (strstr (text, "HHS FAQ 2030"));
+}
+
 /* The request view's live quote follows the page count; issuing the
  * invoice freezes it, and later changes leave the invoice as issued. */
 static void
 test_fee_quote (Fixture *f, gconstpointer data)
 {
-  CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
   CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   CstFeeQuotePanel *panel = CST_FEE_QUOTE_PANEL (cst_request_detail_get_fee_panel (detail));
-  g_autoptr(CstRequest) attorney = NULL;
+  /* An attorney's request. */
+  g_autoptr(CstRequest) attorney = select_paper_tx_request (f, CST_REQUESTER_ATTORNEY);
   TotalWait wait = { panel, 0 };
   gint64 invoiced;
-  GListModel *visible;
 
-  /* An attorney's request. */
-  cst_request_list_page_set_scope (page, CST_LIST_SCOPE_OPEN);
-  visible_rows (f);
-  visible = cst_request_list_page_get_visible (page);
-  for (guint i = 0; attorney == NULL && i < g_list_model_get_n_items (visible); i++)
-    {
-      g_autoptr(CstRequest) r = g_list_model_get_item (visible, i);
-      if (cst_request_get_requester_kind (r) == CST_REQUESTER_ATTORNEY)
-        attorney = g_steal_pointer (&r);
-    }
-  g_assert_nonnull (attorney);
+  /* Pages not counted yet: the field says so in words, not "−1". */
+  cst_request_detail_set_page_count (detail, -1);
   {
-    /* Paper records in Texas: a state schedule with per-page tiers.  The
-     * detail pane reads the request fresh when it is selected. */
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (attorney));
-    const char *params[] = { id };
-    g_assert_true (cst_db_exec_command (conn,
-      "UPDATE roi_requests SET format = 'paper', jurisdiction = 'TX' WHERE id = $1", 1, params, NULL));
+    g_autofree char *text = cst_test_gui_collect_text (GTK_WIDGET (detail));
+
+    g_assert_nonnull (strstr (text, "Not counted"));
+    g_assert_null (strstr (text, "−1"));
+    g_assert_null (strstr (text, "\n-1\n"));
   }
-  cst_request_list_page_select (page, attorney);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
 
   cst_request_detail_set_page_count (detail, 10);
   if (!cst_test_gui_wait_until (panel_ready, panel))
@@ -242,6 +319,7 @@ test_fee_quote (Fixture *f, gconstpointer data)
   wait.total = cst_fee_quote_get_total_cents (cst_fee_quote_panel_get_quote (panel));
   g_assert_cmpint (wait.total, >, 0);
   g_assert_cmpint (cst_fee_quote_get_n_lines (cst_fee_quote_panel_get_quote (panel)), >, 0);
+  assert_quote_in_words (panel);
 
   cst_request_detail_set_page_count (detail, 60);
   g_assert_true (cst_test_gui_wait_until (total_changed, &wait));
@@ -511,6 +589,8 @@ main (int argc, char **argv)
               test_selection_opens_detail, fixture_teardown);
   g_test_add ("/window/new-request-dialog", Fixture, NULL, fixture_setup,
               test_new_request_dialog, fixture_teardown);
+  g_test_add ("/window/fee-methods-in-words", Fixture, NULL, fixture_setup,
+              test_fee_methods_in_words, fixture_teardown);
   g_test_add ("/window/fee-quote", Fixture, NULL, fixture_setup,
               test_fee_quote, fixture_teardown);
   g_test_add ("/window/documents", Fixture, NULL, fixture_setup,
