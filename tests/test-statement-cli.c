@@ -56,6 +56,8 @@ test_render_offline (void)
 static void
 test_summary_plurals (void)
 {
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
   g_autofree char *csv = temp_path ("one-line.csv");
   g_autofree char *pdf = temp_path ("one-line.pdf");
   g_autofree char *sample_pdf = temp_path ("sample.pdf");
@@ -66,12 +68,12 @@ test_summary_plurals (void)
                      "2025-03-14,0450,99284,ED,1,100,0,0,100\n";
 
   g_assert_true (g_file_set_contents (csv, text, -1, NULL));
-  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "statement", "render", csv, "--offline",
-                                     "--output", pdf, NULL), ==, 0);
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "--database", login, "statement", "render", csv,
+                                     "--offline", "--output", pdf, NULL), ==, 0);
   g_test_message ("%s", out);
   g_assert_nonnull (strstr (out, "Statement: 1 line in 1 category;"));
-  g_assert_cmpint (cst_test_cli_run (NULL, &sample_out, NULL, "statement", "render", sample, "--offline",
-                                     "--output", sample_pdf, NULL), ==, 0);
+  g_assert_cmpint (cst_test_cli_run (NULL, &sample_out, NULL, "--database", login, "statement", "render",
+                                     sample, "--offline", "--output", sample_pdf, NULL), ==, 0);
   g_assert_nonnull (strstr (sample_out, "Statement: 27 lines in 6 categories;"));
 }
 

@@ -468,6 +468,14 @@ render_letter (const CstDocumentTemplate *tpl,
                              "is nothing to ask the requester for."));
       return NULL;
     }
+  /* What the document is comes before what it needs. */
+  if (kind != CST_DOCUMENT_COVER_LETTER && kind != CST_DOCUMENT_DEFICIENCY_LETTER &&
+      kind != CST_DOCUMENT_DENIAL_LETTER && kind != CST_DOCUMENT_EXTENSION_NOTICE)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("This document (%s) is not a letter."), cst_document_kind_get_label (kind));
+      return NULL;
+    }
   if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
     return NULL;
   address_block (&doc);
@@ -478,14 +486,8 @@ render_letter (const CstDocumentTemplate *tpl,
     deficiency_letter (&doc, rows);
   else if (kind == CST_DOCUMENT_DENIAL_LETTER)
     denial_letter (&doc);
-  else if (kind == CST_DOCUMENT_EXTENSION_NOTICE)
-    extension_notice (&doc);
   else
-    {
-      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                   _("This document (%s) is not a letter."), cst_document_kind_get_label (kind));
-      return NULL;
-    }
+    extension_notice (&doc);
   cst_pdf_space (doc.pdf, 12);
   paragraph (&doc, "signature");
   return doc_end (&doc, n_pages, error);

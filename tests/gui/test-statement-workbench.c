@@ -100,7 +100,7 @@ test_import_and_design (void)
 static void
 test_export_private (void)
 {
-  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  CstStatementWorkbench *workbench = new_workbench ();
   g_autofree char *bill = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (bill);
   g_autofree char *dir = g_dir_make_tmp ("cst-export-XXXXXX", NULL);
@@ -522,7 +522,7 @@ test_wording_choices_in_words (void)
 static void
 test_batch_summary_plurals (void)
 {
-  CstStatementWorkbench *workbench = cst_statement_workbench_new (NULL);
+  CstStatementWorkbench *workbench = new_workbench ();
   g_autofree char *dir = g_dir_make_tmp ("cst-batch-XXXXXX", NULL);
   g_autoptr(GListStore) files = bill_copies (dir, 1, TRUE);
   g_autoptr(GFile) folder = g_file_new_for_path (dir);
