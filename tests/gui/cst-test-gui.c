@@ -112,3 +112,46 @@ cst_test_gui_collect_text (GtkWidget *root)
   collect_text (root, out);
   return g_string_free (out, FALSE);
 }
+
+/* The button under @widget whose label is @label (mnemonic included). */
+GtkWidget *
+cst_test_gui_find_button (GtkWidget  *widget,
+                          const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = cst_test_gui_find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The confirmation dialog @parent shows now, or NULL. */
+AdwMessageDialog *
+cst_test_gui_message_dialog (GtkWindow *parent)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+        gtk_window_get_transient_for (l->data) == parent)
+      return l->data;
+  return NULL;
+}
+
+/* Clicks the dialog's response button labelled @label, as a clerk does
+ * (which also closes the dialog). */
+void
+cst_test_gui_respond (AdwMessageDialog *dialog,
+                      const char       *label)
+{
+  GtkWidget *button = cst_test_gui_find_button (GTK_WIDGET (dialog), label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}

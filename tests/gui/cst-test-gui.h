@@ -3,6 +3,8 @@
 #pragma once
 
 #include "cst-test-db.h"
+#include <adwaita.h>
+
 #include "cst-window.h"
 
 G_BEGIN_DECLS
@@ -20,5 +22,10 @@ CstWindow *cst_test_gui_open_window    (const char       *conninfo,
 GtkWidget *cst_test_gui_find_descendant (GtkWidget       *widget,
                                          GType            type);
 char      *cst_test_gui_collect_text   (GtkWidget        *root);
+GtkWidget        *cst_test_gui_find_button    (GtkWidget        *widget,
+                                               const char       *label);
+AdwMessageDialog *cst_test_gui_message_dialog (GtkWindow        *parent);
+void              cst_test_gui_respond        (AdwMessageDialog *dialog,
+                                               const char       *label);
 
 G_END_DECLS

@@ -241,23 +241,12 @@ add_ready (const char *mrn)
   return cst_test_db_move_along (conn, cst_test_db_add_request (conn, mrn), CST_STATUS_READY);
 }
 
-/* The confirmation dialog the window shows now, or NULL. */
-static AdwMessageDialog *
-message_dialog (Fixture *f)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
-        gtk_window_get_transient_for (l->data) == GTK_WINDOW (f->window))
-      return l->data;
-  return NULL;
-}
-
 static gboolean
 no_dialog (gpointer data)
 {
-  return message_dialog (data) == NULL;
+  Fixture *f = data;
+
+  return cst_test_gui_message_dialog (GTK_WINDOW (f->window)) == NULL;
 }
 
 /* Presses Release in the request view: its confirmation opens. */
@@ -266,39 +255,11 @@ press_release (Fixture *f)
 {
   AdwMessageDialog *dialog;
 
-  g_assert_null (message_dialog (f));
+  g_assert_null (cst_test_gui_message_dialog (GTK_WINDOW (f->window)));
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.advance", NULL);
-  dialog = message_dialog (f);
+  dialog = cst_test_gui_message_dialog (GTK_WINDOW (f->window));
   g_assert_nonnull (dialog);
   return dialog;
-}
-
-static GtkWidget *
-button_labelled (GtkWidget  *widget,
-                 const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = button_labelled (child, label);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Clicks the dialog's response button labelled @label, as a clerk does
- * (which also closes the dialog). */
-static void
-respond (AdwMessageDialog *dialog,
-         const char       *label)
-{
-  GtkWidget *button = button_labelled (GTK_WIDGET (dialog), label);
-
-  g_assert_nonnull (button);
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
 }
 
 static gboolean
@@ -343,7 +304,7 @@ test_release_dialog (Fixture *f, gconstpointer data)
   /* Two withholdings: one added, one still typed when Release is pressed. */
   cst_release_forms_set_choice (f->forms, "withheld-reason", CST_WITHHELD_PSYCHOTHERAPY_NOTES);
   cst_release_forms_set_field (f->forms, "withheld-description", "Psychotherapy notes, 2024");
-  g_signal_emit_by_name (button_labelled (GTK_WIDGET (dialog), "_Add Another"), "clicked");
+  g_signal_emit_by_name (cst_test_gui_find_button (GTK_WIDGET (dialog), "_Add Another"), "clicked");
   cst_release_forms_set_choice (f->forms, "withheld-reason", CST_WITHHELD_PART2);
   cst_release_forms_set_field (f->forms, "withheld-description", "Substance use treatment records");
 
@@ -357,7 +318,7 @@ test_release_dialog (Fixture *f, gconstpointer data)
   cst_release_forms_set_field (f->forms, "mismatch-reason", "Requester agreed by phone");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "release"));
 
-  respond (dialog, "_Release");
+  cst_test_gui_respond (dialog, "_Release");
   if (!cst_test_gui_wait_until (released, cst_request_detail_get_request (f->detail)))
     g_error ("Not released: %s", cst_release_forms_get_message (f->forms));
   g_assert_true (cst_test_gui_wait_until (no_dialog, f));
@@ -415,7 +376,7 @@ test_cancel_changes_nothing (Fixture *f, gconstpointer data)
   cst_release_forms_set_field (f->forms, "withheld-description", "Imaging held by the clinic");
   cst_release_forms_set_choice (f->forms, "delivery", CST_DELIVERY_PORTAL);
   cst_release_forms_set_field (f->forms, "mismatch-reason", "Requester asked for the portal");
-  respond (dialog, "_Cancel");
+  cst_test_gui_respond (dialog, "_Cancel");
   g_assert_true (cst_test_gui_wait_until (no_dialog, f));
   for (int i = 0; i < 100; i++)
     g_main_context_iteration (NULL, FALSE);
@@ -441,7 +402,7 @@ test_cancel_changes_nothing (Fixture *f, gconstpointer data)
   dialog = ADW_MESSAGE_DIALOG (cst_fee_quote_panel_ask_issue_invoice (panel));
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "never changes"));
-  respond (dialog, "_Cancel");
+  cst_test_gui_respond (dialog, "_Cancel");
   g_assert_true (cst_test_gui_wait_until (no_dialog, f));
   for (int i = 0; i < 100; i++)
     g_main_context_iteration (NULL, FALSE);
@@ -452,7 +413,7 @@ test_cancel_changes_nothing (Fixture *f, gconstpointer data)
   }
 
   dialog = ADW_MESSAGE_DIALOG (cst_fee_quote_panel_ask_issue_invoice (panel));
-  respond (dialog, "_Issue Invoice");
+  cst_test_gui_respond (dialog, "_Issue Invoice");
   g_assert_true (cst_test_gui_wait_until (invoice_issued, panel));
   {
     g_autofree char *n = count_of (request, "invoices");
