@@ -592,11 +592,14 @@ cst_authorization_checklist_dup_blocking_text (CstAuthorizationChecklist *self)
     return NULL;
   if (self->items == NULL)
     return g_strdup (_("Verify waits until the authorization checklist is read."));
-  if (self->pending > 0)
-    return g_strdup (_("Verify waits until the checklist is saved."));
+  /* While an answer is saved and the checklist read back, the elements
+   * still open as last read stay listed: this text is shown twice above
+   * the elements (the status line and the request's hint), and shrinking
+   * it to one line and growing it back moved the whole form at every
+   * answer. */
   gaps = count_gaps (self, names);
   if (gaps == 0)
-    return NULL;
+    return self->pending > 0 ? g_strdup (_("Verify waits until the checklist is saved.")) : NULL;
   return g_strdup_printf (g_dngettext (NULL,
                                        "Verify is unavailable until every element is present or not "
                                        "applicable. %u element is missing or not checked: %s",

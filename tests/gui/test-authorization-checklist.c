@@ -470,7 +470,7 @@ test_answer_at_end_keeps_place (Fixture *f, gconstpointer data)
   GtkScrolledWindow *scrolled;
   GtkAdjustment *adjustment;
   g_autofree char *code = NULL;
-  double at, end;
+  double at, end, upper;
 
   request = cst_test_db_add_request_for (owner, "GUI-AUTH-7", "Demo Law Group",
                                          CST_REQUESTER_ATTORNEY, "NY");
@@ -501,9 +501,14 @@ test_answer_at_end_keeps_place (Fixture *f, gconstpointer data)
   g_assert_true (cst_db_exec_command (owner, "LOCK TABLE authorization_checks IN EXCLUSIVE MODE",
                                       0, NULL, &error));
   g_assert_no_error (error);
+  upper = gtk_adjustment_get_upper (adjustment);
   gtk_widget_activate (answer_button (f, code, "Present"));
   assert_stays_in_place (f, scrolled, code, "Present", at);
   g_assert_true (cst_authorization_checklist_is_busy (f->checklist));
+  /* What is still open stays listed meanwhile: the form does not shrink
+   * to grow back a moment later. */
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (adjustment), upper, 1.0);
+  g_assert_false (can_advance (f));
   g_assert_true (cst_db_exec_command (owner, "COMMIT", 0, NULL, &error));
   wait_saved_in_place (f, scrolled, code, "Present", at);
   g_assert_cmpint (find_item (f->checklist, code)->finding, ==, CST_AUTHORIZATION_PRESENT);
