@@ -38,7 +38,9 @@ typedef struct
 static void
 held_place_free (HeldPlace *held)
 {
-  g_clear_signal_handler (&held->handler, held->clock);
+  /* A clock disposed with its window has dropped its handlers already. */
+  if (g_signal_handler_is_connected (held->clock, held->handler))
+    g_signal_handler_disconnect (held->clock, held->handler);
   g_clear_object (&held->clock);
   g_clear_weak_pointer (&held->anchor);
   g_free (held);
