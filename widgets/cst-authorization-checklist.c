@@ -20,6 +20,7 @@
 
 #include "cst-authorization-checklist.h"
 #include "cst-documents-dialog.h"
+#include "cst-keep-place.h"
 
 struct _CstAuthorizationChecklist
 {
@@ -38,14 +39,6 @@ struct _CstAuthorizationChecklist
   guint          generation;  /* bumped by each job */
   guint          pending;     /* jobs not yet answered */
   gboolean       filling;
-
-  /* Keeping the clerk's place (hold_place): the focused answer button,
-   * where it was in the scrolled content, and the frame clock whose next
-   * layout puts it back there. */
-  GtkWidget     *anchor;
-  double         anchor_y;
-  GdkFrameClock *anchor_clock;
-  gulong         anchor_handler;
 };
 
 G_DEFINE_FINAL_TYPE (CstAuthorizationChecklist, cst_authorization_checklist, GTK_TYPE_WIDGET)
@@ -128,89 +121,14 @@ count_missing (CstAuthorizationChecklist *self)
   return missing->len;
 }
 
-/* ---- keeping the clerk's place ------------------------------------------ */
-
-/* The content the scrolled view around the checklist moves, or NULL;
- * @scrolled: (out) (optional): that view. */
-static GtkWidget *
-scrolled_content (CstAuthorizationChecklist  *self,
-                  GtkScrolledWindow         **scrolled)
-{
-  GtkWidget *view = gtk_widget_get_ancestor (GTK_WIDGET (self), GTK_TYPE_SCROLLED_WINDOW);
-  GtkWidget *content = view != NULL ? gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (view)) : NULL;
-
-  if (GTK_IS_VIEWPORT (content))
-    content = gtk_viewport_get_child (GTK_VIEWPORT (content));
-  if (scrolled != NULL)
-    *scrolled = GTK_SCROLLED_WINDOW (view);
-  return content;
-}
-
-static void
-release_place (CstAuthorizationChecklist *self)
-{
-  if (self->anchor_clock != NULL)
-    g_clear_signal_handler (&self->anchor_handler, self->anchor_clock);
-  g_clear_object (&self->anchor_clock);
-  g_clear_weak_pointer (&self->anchor);
-}
-
-/* After the layout: the content above the anchor grew or shrank by the
- * difference, so the view scrolls by as much.  Only the content's own
- * movement is undone, never the clerk's scrolling. */
-static void
-restore_place (CstAuthorizationChecklist *self)
-{
-  GtkScrolledWindow *scrolled;
-  GtkWidget *content = scrolled_content (self, &scrolled);
-  double x, y;
-
-  if (content != NULL && self->anchor != NULL &&
-      gtk_widget_translate_coordinates (self->anchor, content, 0, 0, &x, &y) && y != self->anchor_y)
-    {
-      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
-
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - self->anchor_y);
-    }
-  release_place (self);
-}
-
-/* Called before the checklist changes what it shows.  Saving an answer
- * changes texts above the answered element (the status line and the
- * request's Verify hint list what is still open, and say "saving" in
- * between), so the element would move under the clerk's pointer by a line
- * or more at each answer; the scrolled view follows it instead.  The
- * frame clock lays out again in the same frame when the view moves, so
- * nothing is drawn in the wrong place. */
-static void
-hold_place (CstAuthorizationChecklist *self)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-  GtkWidget *content = scrolled_content (self, NULL);
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
-  double x;
-
-  /* Already held until the next layout, from where it was before. */
-  if (self->anchor_clock != NULL)
-    return;
-  if (focus == NULL || content == NULL || clock == NULL ||
-      !gtk_widget_is_ancestor (focus, GTK_WIDGET (self->items_box)) ||
-      !gtk_widget_translate_coordinates (focus, content, 0, 0, &x, &self->anchor_y))
-    return;
-  g_set_weak_pointer (&self->anchor, focus);
-  self->anchor_clock = g_object_ref (clock);
-  /* After GTK's own layout handler: the widgets are where they go. */
-  self->anchor_handler = g_signal_connect_data (clock, "layout", G_CALLBACK (restore_place), self,
-                                                NULL, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
-}
-
 static void
 update_status (CstAuthorizationChecklist *self)
 {
   g_autofree char *text = NULL;
 
-  hold_place (self);
+  /* The status line (and the request's Verify hint, on "changed") is
+   * above the elements: the one the clerk answered stays put. */
+  cst_keep_place (GTK_WIDGET (self));
   text = cst_authorization_checklist_dup_blocking_text (self);
   if (self->message != NULL)
     gtk_label_set_label (self->status_label, self->message);
@@ -387,7 +305,7 @@ header_func (GtkListBoxRow *row,
 static void
 fill_rows (CstAuthorizationChecklist *self)
 {
-  hold_place (self);
+  cst_keep_place (GTK_WIDGET (self));
   self->filling = TRUE;
   if (rows_fit (self, self->items))
     {
@@ -551,7 +469,6 @@ cst_authorization_checklist_dispose (GObject *object)
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
-  release_place (self);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
   g_clear_object (&self->cancellable);
@@ -668,11 +585,14 @@ cst_authorization_checklist_dup_blocking_text (CstAuthorizationChecklist *self)
     return NULL;
   if (self->items == NULL)
     return g_strdup (_("Verify waits until the authorization checklist is read."));
-  if (self->pending > 0)
-    return g_strdup (_("Verify waits until the checklist is saved."));
+  /* While an answer is saved and the checklist read back, the elements
+   * still open as last read stay listed: this text is shown twice above
+   * the elements (the status line and the request's hint), and shrinking
+   * it to one line and growing it back moved the whole form at every
+   * answer. */
   gaps = count_gaps (self, names);
   if (gaps == 0)
-    return NULL;
+    return self->pending > 0 ? g_strdup (_("Verify waits until the checklist is saved.")) : NULL;
   return g_strdup_printf (g_dngettext (NULL,
                                        "Verify is unavailable until every element is present or not "
                                        "applicable. %u element is missing or not checked: %s",

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-authorization-checklist.h"
+#include "cst-keep-place.h"
 #include "cst-documents-dialog.h"
 #include "cst-due-badge.h"
 #include "cst-fee-quote-panel.h"
@@ -227,6 +228,8 @@ update_actions (CstRequestDetail *self)
   gboolean has_next = open && next_step (status, &next, &label);
   g_autofree char *blocked = has_next ? dup_blocked_reason (self, next) : NULL;
 
+  /* The hint and the buttons are above most of the form. */
+  cst_keep_place (GTK_WIDGET (self->form_scroller));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.advance", has_next && blocked == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->advance_button), has_next);
   if (has_next)
@@ -532,7 +535,10 @@ static void
 request_notify_cb (CstRequestDetail *self)
 {
   /* Another clerk's change arrived: show it, unless this clerk is typing,
-   * in which case saving will detect the conflict and merge. */
+   * in which case saving will detect the conflict and merge.  An answer
+   * in the checklist arrives here too: what the clerk is on stays put
+   * while the header, the hint and the groups above it are refilled. */
+  cst_keep_place (GTK_WIDGET (self->form_scroller));
   fill_header (self);
   if (!self->dirty && !self->busy && cst_request_get_details_loaded (self->request))
     load_from_request (self);
@@ -1273,6 +1279,7 @@ cst_request_detail_set_request (CstRequestDetail *self,
    * list may pass through "nothing selected" to show) stays put. */
   if (request != NULL && cst_request_get_id (request) != self->scrolled_for)
     {
+      cst_keep_place_release (GTK_WIDGET (self->form_scroller));
       gtk_adjustment_set_value (gtk_scrolled_window_get_vadjustment (self->form_scroller), 0);
       self->scrolled_for = cst_request_get_id (request);
     }

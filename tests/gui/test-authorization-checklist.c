@@ -439,6 +439,81 @@ test_answer_keeps_place (Fixture *f, gconstpointer data)
                  answer_button (f, "right_to_revoke", "Missing"));
 }
 
+/* Turns the main loop for a third of a second, checking at every turn
+ * that @code's @label button stays at @at on the screen. */
+static void
+assert_stays_in_place (Fixture           *f,
+                       GtkScrolledWindow *scrolled,
+                       const char        *code,
+                       const char        *label,
+                       double             at)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
+
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+      g_assert_cmpfloat_with_epsilon (on_screen_y (f, scrolled, code, label), at, 1.0);
+    }
+}
+
+/* A clerk scrolled to the end of the request answers the last element
+ * while the database is slow: the form stays put while the answer is on
+ * its way and once it is saved, although GTK scrolls a view at its end
+ * by itself whenever the form gets shorter. */
+static void
+test_answer_at_end_keeps_place (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+  GtkScrolledWindow *scrolled;
+  GtkAdjustment *adjustment;
+  g_autofree char *code = NULL;
+  double at, end, upper;
+
+  request = cst_test_db_add_request_for (owner, "GUI-AUTH-7", "Demo Law Group",
+                                         CST_REQUESTER_ATTORNEY, "NY");
+  start_window (f);
+  open_request (f, request);
+  g_assert_true (cst_test_gui_wait_until (checklist_settled, f->checklist));
+  settle_frames ();
+  scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (f->checklist),
+                                                           GTK_TYPE_SCROLLED_WINDOW));
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  code = g_strdup (cst_authorization_checklist_get_item (f->checklist,
+                                                         cst_authorization_checklist_get_n_items (f->checklist) - 1)->code);
+
+  /* Scrolled to the very end, on the last element's "Present". */
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  settle_frames ();
+  gtk_widget_grab_focus (answer_button (f, code, "Present"));
+  settle_frames ();
+  end = gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment);
+  g_assert_cmpfloat (end, >, 100);
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_value (adjustment), end, 1.0);
+  at = on_screen_y (f, scrolled, code, "Present");
+  g_assert_cmpfloat (at, >, 0);
+  g_assert_cmpfloat (at, <, gtk_adjustment_get_page_size (adjustment));
+
+  /* The answer waits for the database meanwhile. */
+  g_assert_true (cst_db_exec_command (owner, "BEGIN", 0, NULL, &error));
+  g_assert_true (cst_db_exec_command (owner, "LOCK TABLE authorization_checks IN EXCLUSIVE MODE",
+                                      0, NULL, &error));
+  g_assert_no_error (error);
+  upper = gtk_adjustment_get_upper (adjustment);
+  gtk_widget_activate (answer_button (f, code, "Present"));
+  assert_stays_in_place (f, scrolled, code, "Present", at);
+  g_assert_true (cst_authorization_checklist_is_busy (f->checklist));
+  /* What is still open stays listed meanwhile: the form does not shrink
+   * to grow back a moment later. */
+  g_assert_cmpfloat_with_epsilon (gtk_adjustment_get_upper (adjustment), upper, 1.0);
+  g_assert_false (can_advance (f));
+  g_assert_true (cst_db_exec_command (owner, "COMMIT", 0, NULL, &error));
+  wait_saved_in_place (f, scrolled, code, "Present", at);
+  g_assert_cmpint (find_item (f->checklist, code)->finding, ==, CST_AUTHORIZATION_PRESENT);
+}
+
 /* The signature and its date are never "not applicable" (164.508(c)(1)(vi)):
  * the row does not offer it, while an element that depends on what is
  * asked for does. */
@@ -537,6 +612,8 @@ main (int argc, char **argv)
               fixture_setup, test_verify_blocked_until_complete, fixture_teardown);
   g_test_add ("/authorization-checklist/answer-keeps-place", Fixture, NULL,
               fixture_setup, test_answer_keeps_place, fixture_teardown);
+  g_test_add ("/authorization-checklist/answer-at-end-keeps-place", Fixture, NULL,
+              fixture_setup, test_answer_at_end_keeps_place, fixture_teardown);
   g_test_add ("/authorization-checklist/signature-offers-no-not-applicable", Fixture, NULL,
               fixture_setup, test_signature_offers_no_not_applicable, fixture_teardown);
   g_test_add ("/authorization-checklist/patient-needs-none", Fixture, NULL,

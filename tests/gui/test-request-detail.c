@@ -1,7 +1,8 @@
 /* test-request-detail.c — the request view as a clerk moves between
  * requests: markup characters in every field are shown as typed and no
  * value of the previous request survives; the contact line joins only
- * what is on file; each request starts at the top; a closed request is
+ * what is on file; each request starts at the top and keeps the clerk's
+ * place when a change to it arrives; a closed request is
  * read-only; the history lists who did what; the evidence pack is saved
  * from the view. */
 #include "config.h"
@@ -21,8 +22,8 @@
 static CstTestDb *db;
 
 /* Request A: plain words; B: markup characters in every field; C: no
- * contact details; D: denied. */
-static CstRequest *request_a, *request_b, *request_c, *request_d;
+ * contact details; D: denied; E: denied while shown. */
+static CstRequest *request_a, *request_b, *request_c, *request_d, *request_e;
 
 static const char *const a_values[] = {
   "Firstfamily", "Alicegiven", "MRN-FIRST-1", "Alpha Requester", "First Org LLC", "1 First Street",
@@ -241,6 +242,83 @@ collect_own_fields (GtkWidget *widget,
     g_ptr_array_add (fields, widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     collect_own_fields (child, fields);
+}
+
+/* A third of a second of the main loop: laid out and drawn. */
+static void
+settle_frames (void)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+}
+
+/* Where @widget is in the visible part of @scrolled. */
+static double
+on_screen_y (GtkWidget         *widget,
+             GtkScrolledWindow *scrolled)
+{
+  double x, y;
+
+  g_assert_true (gtk_widget_translate_coordinates (widget, GTK_WIDGET (scrolled), 0, 0, &x, &y));
+  return y;
+}
+
+static gboolean
+shows_denial (gpointer data)
+{
+  Fixture *f = data;
+  g_autofree char *shown = dup_shown (GTK_WIDGET (f->detail));
+
+  return strstr (shown, "Duplicate of an earlier request") != NULL;
+}
+
+/* A clerk is on a field far down when another clerk's change to the
+ * request arrives and the header above grows (denied: a line says it is
+ * closed):
+ * the field stays where it is on the screen, at every turn. */
+static void
+test_change_keeps_place (Fixture *f, gconstpointer data)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(CstRequest) denied = NULL;
+  g_autoptr(GPtrArray) fields = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  GtkAdjustment *adjustment = cst_request_detail_get_vadjustment (f->detail);
+  GtkScrolledWindow *scrolled;
+  GtkWidget *field;
+  CstRequest *shown;
+  double at;
+  gint64 until;
+
+  shown = show (f, request_e);
+  g_assert_true (cst_test_gui_wait_until (scrollable, adjustment));
+  collect_own_fields (GTK_WIDGET (f->detail), fields);
+  /* A field near the end of the form, in the middle of the view. */
+  field = g_ptr_array_index (fields, fields->len - 2);
+  scrolled = GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (field, GTK_TYPE_SCROLLED_WINDOW));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) +
+                                        on_screen_y (field, scrolled) -
+                                        gtk_adjustment_get_page_size (adjustment) / 2);
+  settle_frames ();
+  g_assert_true (gtk_widget_grab_focus (field));
+  settle_frames ();
+  g_assert_cmpfloat (gtk_adjustment_get_value (adjustment), >, 100);
+  at = on_screen_y (field, scrolled);
+
+  /* As the store brings another clerk's change in. */
+  denied = cst_request_repo_move (conn, request_e, CST_STATUS_DENIED, "Duplicate of an earlier request",
+                                  &error);
+  g_assert_no_error (error);
+  cst_request_update_from (shown, denied);
+  until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    {
+      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+      g_assert_cmpfloat_with_epsilon (on_screen_y (field, scrolled), at, 1.0);
+    }
+  g_assert_true (shows_denial (f));
 }
 
 static void
@@ -464,12 +542,17 @@ main (int argc, char **argv)
       "Fourthfamily", "Dora", "MRN-FOURTH-4", "Dora Requester", "Fourth Org", NULL, NULL, NULL,
       "Fourth purpose", "", "", "fourth-type",
     };
+    const char *const e_values[] = {
+      "Fifthfamily", "Eve", "MRN-FIFTH-5", "Eve Requester", NULL, NULL, NULL, NULL,
+      "Fifth purpose", "", "", "fifth-type",
+    };
     CstRequest *moved;
 
     request_a = add_request (conn, a_values, CST_REQUESTER_PATIENT);
     request_b = add_request (conn, b_values, CST_REQUESTER_ATTORNEY);
     request_c = add_request (conn, c_values, CST_REQUESTER_PATIENT);
     request_d = add_request (conn, d_values, CST_REQUESTER_PATIENT);
+    request_e = add_request (conn, e_values, CST_REQUESTER_PATIENT);
     moved = cst_request_repo_move (conn, request_d, CST_STATUS_DENIED, "No & <records> found", &error);
     g_assert_no_error (error);
     g_object_unref (request_d);
@@ -479,6 +562,8 @@ main (int argc, char **argv)
               test_markup_and_previous_values, fixture_teardown);
   g_test_add ("/request-detail/scrolls-to-top", Fixture, NULL, fixture_setup,
               test_scrolls_to_top, fixture_teardown);
+  g_test_add ("/request-detail/change-keeps-place", Fixture, NULL, fixture_setup,
+              test_change_keeps_place, fixture_teardown);
   g_test_add ("/request-detail/closed-is-read-only", Fixture, NULL, fixture_setup,
               test_closed_is_read_only, fixture_teardown);
   g_test_add ("/request-detail/history", Fixture, NULL, fixture_setup,
@@ -490,6 +575,7 @@ main (int argc, char **argv)
   g_clear_object (&request_b);
   g_clear_object (&request_c);
   g_clear_object (&request_d);
+  g_clear_object (&request_e);
   cst_test_db_free (db);
   return status;
 }
