@@ -86,13 +86,17 @@ nth_child (GtkWidget *widget,
   return child;
 }
 
-/* Every label in @cell gets at least the width its text needs. */
+/* Every label in @cell gets at least the width its text needs, and lies
+ * inside the part of the list that is on screen (a column pushed past the
+ * pane's edge is as cut off as an ellipsized one). */
 static guint
 check_cell (GtkWidget  *cell,
             const char *column,
             GString    *problems)
 {
   GtkWidget *label = cst_test_gui_find_descendant (cell, GTK_TYPE_LABEL);
+  GtkWidget *scroller = gtk_widget_get_ancestor (cell, GTK_TYPE_SCROLLED_WINDOW);
+  graphene_rect_t bounds;
   int natural = 0;
 
   g_assert_nonnull (label);
@@ -102,6 +106,11 @@ check_cell (GtkWidget  *cell,
   if (gtk_widget_get_width (label) < natural)
     g_string_append_printf (problems, "%s: \"%s\" has %d px of the %d it needs\n", column,
                             gtk_label_get_label (GTK_LABEL (label)), gtk_widget_get_width (label), natural);
+  g_assert_true (gtk_widget_compute_bounds (label, scroller, &bounds));
+  if (bounds.origin.x < 0 || bounds.origin.x + bounds.size.width > gtk_widget_get_width (scroller) + 0.5)
+    g_string_append_printf (problems, "%s: \"%s\" lies at %.0f–%.0f px, outside the list's %d px on screen\n",
+                            column, gtk_label_get_label (GTK_LABEL (label)), bounds.origin.x,
+                            bounds.origin.x + bounds.size.width, gtk_widget_get_width (scroller));
   return 1;
 }
 
@@ -120,6 +129,13 @@ test_nothing_cut (Fixture *f, gconstpointer data)
   /* The screen less the window's frame (client-side decorations). */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), <=, SCREEN_WIDTH);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->window)), >=, SCREEN_WIDTH - 20);
+  /* As a clerk works: a request open beside the list. */
+  {
+    g_autoptr(CstRequest) first = g_list_model_get_item (G_LIST_MODEL (f->store), 0);
+
+    g_assert_true (cst_window_open_request (f->window, cst_request_get_id (first)));
+    g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, cst_window_get_detail (f->window)));
+  }
   for (guint s = 0; s < G_N_ELEMENTS (scopes); s++)
     {
       g_autoptr(GPtrArray) rows = g_ptr_array_new ();
