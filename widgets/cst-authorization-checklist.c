@@ -172,7 +172,11 @@ static GtkWidget *
 finding_buttons (CstAuthorizationChecklist  *self,
                  const CstAuthorizationItem *item)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  /* Stacked, so the element's wording keeps most of the row's width in a
+   * request view narrow enough for the list beside it to show whole
+   * (side by side, the buttons left the wording a few words a line and
+   * made a row 900 pixels tall). */
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkToggleButton *first = NULL;
 
   gtk_widget_add_css_class (box, "linked");

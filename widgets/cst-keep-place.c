@@ -17,6 +17,12 @@
  * because GTK itself scrolls the view when the content shrinks below a
  * view scrolled to (near) its end, and that scrolling is part of what is
  * undone.
+ *
+ * A change often reaches the screen over several frames (a status line
+ * set now, the same list read back from the server a moment later), so a
+ * place is held for HOLD_MS after the last change, not one layout.  Only
+ * a layout in which the content's height changed is undone: a movement
+ * with the same height is the clerk scrolling, and ends the hold.
  */
 #define G_LOG_DOMAIN "cst-keep-place"
 
@@ -25,14 +31,17 @@
 #include "cst-keep-place.h"
 
 #define HELD_KEY "cst-keep-place"
+#define HOLD_MS 600
 
 typedef struct
 {
   GtkScrolledWindow *scrolled;  /* owns this, as object data */
   GtkWidget         *anchor;    /* weak: the focused widget */
   double             screen_y;  /* where it was, from the view's top */
+  double             upper;     /* the content's height then */
   GdkFrameClock     *clock;
   gulong             handler;
+  guint              timeout;   /* lets go HOLD_MS after the last change */
 } HeldPlace;
 
 static void
@@ -41,30 +50,84 @@ held_place_free (HeldPlace *held)
   /* A clock disposed with its window has dropped its handlers already. */
   if (g_signal_handler_is_connected (held->clock, held->handler))
     g_signal_handler_disconnect (held->clock, held->handler);
+  g_clear_handle_id (&held->timeout, g_source_remove);
   g_clear_object (&held->clock);
   g_clear_weak_pointer (&held->anchor);
   g_free (held);
 }
 
-/* After GTK's layout: the focused widget moved on the screen by what
- * changed above it (and by any scrolling GTK did meanwhile); the view
- * scrolls by as much. */
+/* Where @anchor is from the top of @scrolled's view: its place in the
+ * content less the view's scroll value.  Read from the content's own
+ * layout because the view moves its content a frame after GTK changes the
+ * scroll value itself (when the content shrinks below a view at its end). */
+static gboolean
+view_y (GtkScrolledWindow *scrolled,
+        GtkWidget         *anchor,
+        double            *y)
+{
+  GtkWidget *child = gtk_scrolled_window_get_child (scrolled);
+  GtkWidget *content = GTK_IS_VIEWPORT (child) ? gtk_viewport_get_child (GTK_VIEWPORT (child)) : NULL;
+  double x;
+
+  if (content == NULL)
+    return gtk_widget_translate_coordinates (anchor, GTK_WIDGET (scrolled), 0, 0, &x, y);
+  if (!gtk_widget_translate_coordinates (anchor, content, 0, 0, &x, y))
+    return FALSE;
+  *y -= gtk_adjustment_get_value (gtk_scrolled_window_get_vadjustment (scrolled));
+  return TRUE;
+}
+
+static void
+let_go (HeldPlace *held)
+{
+  /* Frees @held. */
+  g_object_set_data (G_OBJECT (held->scrolled), HELD_KEY, NULL);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  HeldPlace *held = data;
+
+  held->timeout = 0;
+  let_go (held);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+prolong (HeldPlace *held)
+{
+  g_clear_handle_id (&held->timeout, g_source_remove);
+  held->timeout = g_timeout_add (HOLD_MS, timeout_cb, held);
+}
+
+/* After GTK's layout: where the content's height changed, the focused
+ * widget moved on the screen by what changed above it (and by any
+ * scrolling GTK did meanwhile), and the view scrolls by as much. */
 static void
 restore_place (HeldPlace *held)
 {
   GtkScrolledWindow *scrolled = held->scrolled;
-  double x, y;
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  double upper = gtk_adjustment_get_upper (adjustment);
+  double y;
 
-  if (held->anchor != NULL &&
-      gtk_widget_translate_coordinates (held->anchor, GTK_WIDGET (scrolled), 0, 0, &x, &y) &&
-      y != held->screen_y)
+  if (held->anchor == NULL || !view_y (scrolled, held->anchor, &y))
+    return;
+  if (y == held->screen_y)
     {
-      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
-
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - held->screen_y);
+      held->upper = upper;
+      return;
     }
-  /* Frees @held. */
-  g_object_set_data (G_OBJECT (scrolled), HELD_KEY, NULL);
+  /* The same height: the clerk scrolled, and the place is theirs again. */
+  if (upper == held->upper)
+    {
+      let_go (held);
+      return;
+    }
+  held->upper = upper;
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) + y - held->screen_y);
+  prolong (held);
 }
 
 /* Holds @scrolled's place, @anchor at @screen_y from its top, until the
@@ -79,12 +142,14 @@ hold (GtkWidget     *scrolled,
 
   held->scrolled = GTK_SCROLLED_WINDOW (scrolled);
   held->screen_y = screen_y;
+  held->upper = gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (held->scrolled));
   g_set_weak_pointer (&held->anchor, anchor);
   held->clock = g_object_ref (clock);
   /* After GTK's own layout handler: the widgets are where they go. */
   held->handler = g_signal_connect_data (clock, "layout", G_CALLBACK (restore_place), held,
                                          NULL, G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   g_object_set_data_full (G_OBJECT (scrolled), HELD_KEY, held, (GDestroyNotify) held_place_free);
+  prolong (held);
 }
 
 /**
@@ -104,12 +169,18 @@ cst_keep_place (GtkWidget *changing)
   GtkRoot *root = gtk_widget_get_root (changing);
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   GdkFrameClock *clock = gtk_widget_get_frame_clock (changing);
-  double x, y;
+  HeldPlace *held = scrolled != NULL ? g_object_get_data (G_OBJECT (scrolled), HELD_KEY) : NULL;
+  double y;
 
+  /* Held already: the first place counts, for longer. */
+  if (held != NULL)
+    {
+      prolong (held);
+      return;
+    }
   if (scrolled == NULL || focus == NULL || clock == NULL || !gtk_widget_get_mapped (scrolled) ||
-      g_object_get_data (G_OBJECT (scrolled), HELD_KEY) != NULL ||
       !gtk_widget_is_ancestor (focus, scrolled) ||
-      !gtk_widget_translate_coordinates (focus, scrolled, 0, 0, &x, &y))
+      !view_y (GTK_SCROLLED_WINDOW (scrolled), focus, &y))
     return;
   hold (scrolled, clock, focus, y);
 }
