@@ -26,7 +26,7 @@
 --
 --   custodian-cli audit verify recomputes all of this in C (GChecksum) from
 --   the stored columns, so replacing the SQL functions below does not help a
---   tamperer; see app/core/cst-audit-chain.c.  audit_chain_head holds the
+--   tamperer; see app/core/db/cst-audit-chain.c.  audit_chain_head holds the
 --   last position and hash, so removing rows from the end is noticed too.
 --
 -- CONCURRENCY
