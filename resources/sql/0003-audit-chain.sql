@@ -39,7 +39,7 @@
 --   lock is taken after every lock of the transaction's own work (only
 --   PostgreSQL's NOTIFY queue lock comes later, for everyone in the same
 --   order), so it cannot close a deadlock cycle, and an open transaction
---   does not hold up other clerks (tests/test-audit-chain.c checks both).
+--   does not hold up other clerks (tests/db/test-audit-chain.c checks both).
 --   The price: audited commits pass one at a time, through the WAL flush
 --   when synchronous_commit is on (bench/load/README.md has figures).  A
 --   rolled back transaction never took a position, so the chain has no
