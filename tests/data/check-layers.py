@@ -21,6 +21,9 @@ folder of its source (cst-foo.h to cst-foo.c, or to the cst-foo-*.c files).
                                             violations in a copy, expect each
                                             to be caught, and the clean copy
                                             to pass
+  check-layers.py --graph SOURCE_ROOT       print which folder includes which
+                                            (how many includes), to place a
+                                            new file or find a cycle
 """
 import os
 import re
@@ -100,8 +103,10 @@ def public_header_owner(name, sources):
     return owners.pop()
 
 
-def check(root):
-    """The list of problems in the tree at root (empty when it keeps its shape)."""
+def check(root, edges=None):
+    """The list of problems in the tree at root (empty when it keeps its shape).
+
+    With edges (a dict), also counts the includes from folder to folder."""
     layers = read_layers(root)
     rank = {folder: i for i, folder in enumerate(layers)}
     sources = list(source_files(root))
@@ -149,6 +154,8 @@ def check(root):
                 continue
             if owner not in rank:
                 continue  # reported above for the header's own file
+            if edges is not None and owner != folder:
+                edges[(folder, owner)] = edges.get((folder, owner), 0) + 1
             if rank[owner] > rank[folder] and (path, target) not in ALLOWED_CLIMBS:
                 problems.append(f'{path} ({folder}) includes "{target}" from {owner}, '
                                 'a layer above its own')
@@ -226,6 +233,13 @@ def self_test(root):
 def main(argv):
     if len(argv) == 3 and argv[1] == '--self-test':
         return 0 if self_test(argv[2]) else 1
+    if len(argv) == 3 and argv[1] == '--graph':
+        edges = {}
+        check(argv[2], edges)
+        rank = {folder: i for i, folder in enumerate(read_layers(argv[2]))}
+        for (src, dst), n in sorted(edges.items(), key=lambda e: (rank[e[0][0]], rank[e[0][1]])):
+            print(f'{src} -> {dst} ({n}){"  CLIMBS" if rank[dst] > rank[src] else ""}')
+        return 0
     if len(argv) != 2:
         print(__doc__, file=sys.stderr)
         return 2
