@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # A private PostgreSQL cluster for one test program that stops, crashes and
-# restarts its own server (tests/cst-test-cluster.c), so the shared server
+# restarts its own server (tests/support/cst-test-cluster.c), so the shared server
 # of test-server.sh is never taken away from the other tests.
 #
 #   own-test-server.sh start DIR [PID]  # the first time initdb, later the same

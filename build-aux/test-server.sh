@@ -25,7 +25,7 @@ custodian_test_server_start () {
   CUSTODIAN_PGTEST_DIR=$(mktemp -d /tmp/custodian-pgtest.XXXXXX)
   [ "$(id -u)" -eq 0 ] && chown postgres: "$CUSTODIAN_PGTEST_DIR"
   # Other accounts may reach the socket (not list the folder): the idle-lock
-  # tests run as an account of their own (tests/run-as-new-account.sh).
+  # tests run as an account of their own (tests/support/run-as-new-account.sh).
   chmod 711 "$CUSTODIAN_PGTEST_DIR"
   custodian_as_server_user "$PGBIN/initdb" -D "$CUSTODIAN_PGTEST_DIR/data" -U postgres \
     -A trust -E UTF8 --locale=C.UTF-8 --no-sync >"$CUSTODIAN_PGTEST_DIR/initdb.log"

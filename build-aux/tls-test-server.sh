@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL server that only speaks TLS, for tests/test-tls.c.
+# A throwaway PostgreSQL server that only speaks TLS, for tests/db/test-tls.c.
 #
 #   tls-test-server.sh start DIR PORT   # DIR: an empty directory of the caller's
 #   tls-test-server.sh stop DIR

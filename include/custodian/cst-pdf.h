@@ -3,7 +3,7 @@
  *
  * libharu keeps the whole document in memory until it is saved; a report
  * of thousands of pages is written with CstPdfStream instead
- * (app/core/cst-pdf-stream.h), which writes each page out when it is
+ * (app/core/pdf/cst-pdf-stream-private.h), which writes each page out when it is
  * finished and shares this toolkit's fonts and layout rules.
  *
  * Content flows from the top of the first page down: headings,

@@ -26,7 +26,7 @@
 --
 --   custodian-cli audit verify recomputes all of this in C (GChecksum) from
 --   the stored columns, so replacing the SQL functions below does not help a
---   tamperer; see app/core/cst-audit-chain.c.  audit_chain_head holds the
+--   tamperer; see app/core/db/cst-audit-chain.c.  audit_chain_head holds the
 --   last position and hash, so removing rows from the end is noticed too.
 --
 -- CONCURRENCY
@@ -39,7 +39,7 @@
 --   lock is taken after every lock of the transaction's own work (only
 --   PostgreSQL's NOTIFY queue lock comes later, for everyone in the same
 --   order), so it cannot close a deadlock cycle, and an open transaction
---   does not hold up other clerks (tests/test-audit-chain.c checks both).
+--   does not hold up other clerks (tests/db/test-audit-chain.c checks both).
 --   The price: audited commits pass one at a time, through the WAL flush
 --   when synchronous_commit is on (bench/load/README.md has figures).  A
 --   rolled back transaction never took a position, so the chain has no

@@ -1,5 +1,5 @@
 /* fuzz-fee-schedule.c — the fee-schedule loader
- * (cst_fee_schedule_set_new_from_data, app/core/cst-fee-schedule.c): the
+ * (cst_fee_schedule_set_new_from_data, app/core/fees/cst-fee-schedule.c): the
  * .ini format of resources/seed/fee-schedules.ini, which the hospital's
  * administrators edit and import
  *

@@ -2,7 +2,7 @@
  * the private database does): an empty or wrong password leaves the
  * window locked, the computer account's own password opens it
  *
- * Runs as a computer account made for it (tests/run-as-new-account.sh),
+ * Runs as a computer account made for it (tests/support/run-as-new-account.sh),
  * which tells it the account's password.
  */
 #include "config.h"
@@ -110,7 +110,7 @@ main (int argc, char **argv)
   adw_init ();
   account_password = g_getenv ("CUSTODIAN_TEST_ACCOUNT_PASSWORD");
   if (account_password == NULL)
-    g_error ("Run this test through tests/run-as-new-account.sh: it needs an account whose "
+    g_error ("Run this test through tests/support/run-as-new-account.sh: it needs an account whose "
              "password it knows");
   db = cst_test_db_new ();
   g_test_add_func ("/lock/trusted-login", test_trusted_login);

@@ -36,7 +36,7 @@
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-private-file.h"
 
-#include "cst-pdf-stream.h"
+#include "cst-pdf-stream-private.h"
 
 const char *const cst_fee_report_csv_columns[] = {
   "reference", "received_date", "due_date", "released_date", "jurisdiction",

@@ -29,7 +29,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "cst-pdf-private.h"
-#include "cst-pdf-stream.h"
+#include "cst-pdf-stream-private.h"
 
 #define OUTPUT_BUFFER (64 * 1024)
 

@@ -159,7 +159,7 @@ cst_request_status_is_closed (CstRequestStatus status)
 }
 
 /* The workflow.  resources/sql/0001-foundation.sql holds the same table for
- * the database's own check; tests/test-workflow.c asserts they agree. */
+ * the database's own check; tests/db/test-workflow.c asserts they agree. */
 static const struct { CstRequestStatus from, to; } transitions[] = {
   { CST_STATUS_RECEIVED, CST_STATUS_AUTHORIZATION_VERIFIED },
   { CST_STATUS_RECEIVED, CST_STATUS_DENIED },

@@ -10,7 +10,7 @@
 #include <cairo.h>
 
 #include "cst-pdf-private.h"
-#include "cst-pdf-stream.h"
+#include "cst-pdf-stream-private.h"
 #include "cst-test-pdf.h"
 
 static const CstPdfColumn columns[] = {

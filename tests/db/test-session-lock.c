@@ -3,7 +3,7 @@
  * account's own password is checked, and a wrong or empty one is refused
  *
  * Runs as a computer account made for it, with a password it is told
- * (tests/run-as-new-account.sh), so the check goes through PAM exactly as
+ * (tests/support/run-as-new-account.sh), so the check goes through PAM exactly as
  * it does for a clerk.
  */
 #include "config.h"
@@ -105,7 +105,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   account_password = g_getenv ("CUSTODIAN_TEST_ACCOUNT_PASSWORD");
   if (account_password == NULL)
-    g_error ("Run this test through tests/run-as-new-account.sh: it needs an account whose "
+    g_error ("Run this test through tests/support/run-as-new-account.sh: it needs an account whose "
              "password it knows");
   db = cst_test_db_new ();
   g_test_add_func ("/session-lock/account", test_account);

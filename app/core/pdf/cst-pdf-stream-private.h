@@ -1,4 +1,4 @@
-/* cst-pdf-stream.h — a PDF writer that writes each page out when it is
+/* cst-pdf-stream-private.h — a PDF writer that writes each page out when it is
  * finished, for documents too long to hold in memory (the fee report of a
  * year: tens of thousands of pages)
  *

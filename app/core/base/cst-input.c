@@ -14,7 +14,7 @@
 #include "custodian/cst-input.h"
 
 /* US states, DC and the territories; the jurisdictions table of the first
- * migration lists the same codes (tests/test-input.c checks). */
+ * migration lists the same codes (tests/unit/test-input.c checks). */
 static const char *const jurisdictions[] = {
   "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI",
   "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN",
