@@ -12,6 +12,7 @@
 
 #include <libpq-fe.h>
 
+#include "custodian/cst-connection.h"
 #include "custodian/cst-request.h"
 
 G_BEGIN_DECLS
@@ -56,6 +57,18 @@ gboolean    cst_authorization_record         (PGconn                   *conn,
                                               const char               *code,
                                               CstAuthorizationFinding   finding,
                                               const char               *note,
+                                              GError                  **error);
+/* The same off the main loop, on @connection's worker: the checklist as
+ * the server has it, after saving @code's finding when @code is set. */
+void        cst_authorization_check_async    (CstConnection            *connection,
+                                              CstRequest               *request,
+                                              const char               *code,
+                                              CstAuthorizationFinding   finding,
+                                              GCancellable             *cancellable,
+                                              GAsyncReadyCallback       callback,
+                                              gpointer                  user_data);
+GPtrArray  *cst_authorization_check_finish   (CstConnection            *connection,
+                                              GAsyncResult             *result,
                                               GError                  **error);
 /* The items of @checklist that block verification (missing or unchecked);
  * the array does not own them. */

@@ -5,6 +5,7 @@
 
 #include <libpq-fe.h>
 
+#include "custodian/cst-connection.h"
 #include "custodian/cst-document.h"
 
 G_BEGIN_DECLS
@@ -56,6 +57,18 @@ GBytes              *cst_document_store_make              (PGconn               
                                                            const CstDocumentOptions *options,
                                                            CstDocumentTemplate **tpl,
                                                            guint                *n_pages,
+                                                           GError              **error);
+
+void                 cst_document_store_preview_async     (CstConnection        *connection,
+                                                           CstDocumentKind       kind,
+                                                           CstRequest           *request,
+                                                           const char           *language,
+                                                           const char           *logo_path,
+                                                           GCancellable         *cancellable,
+                                                           GAsyncReadyCallback   callback,
+                                                           gpointer              user_data);
+GBytes              *cst_document_store_preview_finish    (CstConnection        *connection,
+                                                           GAsyncResult         *result,
                                                            GError              **error);
 
 G_END_DECLS

@@ -1,7 +1,7 @@
 /* cst-documents-dialog.c — preview, save and print a request's documents
  *
  * Each document is made by the model layer from the hospital's current
- * template (cst_document_store_render) on the connection's worker thread,
+ * template (cst_document_store_preview_async, on the connection's worker),
  * then shown with the same preview widget that statements and reports use.
  * Save and Print use exactly the previewed PDF.
  */
@@ -29,7 +29,7 @@ struct _CstDocumentsDialog
   CstRequest     *request;
   GCancellable   *cancellable;
   CstDocumentKind kind;
-  guint           generation;
+  guint           generation;   /* bumped by each render: a newer choice supersedes */
 };
 
 G_DEFINE_FINAL_TYPE (CstDocumentsDialog, cst_documents_dialog, ADW_TYPE_WINDOW)
@@ -40,48 +40,7 @@ static const CstDocumentKind kinds[] = {
   CST_DOCUMENT_EXTENSION_NOTICE, CST_DOCUMENT_ACCOUNTING, CST_DOCUMENT_DEFICIENCY_LETTER,
 };
 
-/* An individual may ask for an accounting of the six years before the
- * request (45 CFR 164.528(a)(3)). */
-#define ACCOUNTING_YEARS 6
 static const char *const languages[] = { "en", "es" };
-
-typedef struct
-{
-  CstDocumentKind kind;
-  char           *language;
-  CstRequest     *request;   /* a private copy */
-  char           *facility_logo;   /* a file on this computer: the rest is the database's */
-  guint           generation;
-} RenderJob;
-
-static void
-render_job_free (RenderJob *job)
-{
-  g_free (job->language);
-  g_clear_object (&job->request);
-  g_free (job->facility_logo);
-  g_free (job);
-}
-
-static gpointer
-render_in_thread (PGconn   *conn,
-                  gpointer  data,
-                  GError  **error)
-{
-  RenderJob *job = data;
-  CstDocumentOptions options = { 0 };
-  GDate from, to;
-
-  options.paper = CST_PDF_PAPER_LETTER;
-  options.facility.logo_path = job->facility_logo && *job->facility_logo ? job->facility_logo : NULL;
-  cst_input_today (&to);
-  from = to;
-  g_date_subtract_years (&from, ACCOUNTING_YEARS);
-  options.period_from = &from;
-  options.period_to = &to;
-  return cst_document_store_render (conn, job->kind, job->request, job->language, NULL,
-                                    &options, NULL, error);
-}
 
 static void
 show_message (CstDocumentsDialog *self,
@@ -91,16 +50,25 @@ show_message (CstDocumentsDialog *self,
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
 }
 
+/* The render's generation rides in the callback's data. */
+typedef struct
+{
+  CstDocumentsDialog *self;
+  guint               generation;
+} RenderCall;
+
 static void
 rendered_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  g_autoptr(CstDocumentsDialog) self = user_data;
+  g_autofree RenderCall *call = user_data;
+  g_autoptr(CstDocumentsDialog) self = call->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) pdf = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(GBytes) pdf = cst_document_store_preview_finish (CST_CONNECTION (object), result, &error);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      call->generation != self->generation)
     return;
   if (pdf == NULL)
     {
@@ -128,17 +96,16 @@ dup_setting (const char *key)
 static void
 render (CstDocumentsDialog *self)
 {
-  RenderJob *job = g_new0 (RenderJob, 1);
+  RenderCall *call = g_new0 (RenderCall, 1);
   guint language = gtk_drop_down_get_selected (self->language_dropdown);
+  g_autofree char *logo = dup_setting ("facility-logo");
 
-  job->kind = self->kind;
-  job->language = g_strdup (languages[MIN (language, G_N_ELEMENTS (languages) - 1)]);
-  job->request = cst_request_copy (self->request);
-  job->facility_logo = dup_setting ("facility-logo");
+  call->self = g_object_ref (self);
+  call->generation = ++self->generation;
   show_message (self, _("Making the document…"));
-  cst_connection_run_async (self->connection, render_in_thread, job,
-                            (GDestroyNotify) render_job_free, (GDestroyNotify) g_bytes_unref,
-                            self->cancellable, rendered_cb, g_object_ref (self));
+  cst_document_store_preview_async (self->connection, self->kind, self->request,
+                                    languages[MIN (language, G_N_ELEMENTS (languages) - 1)],
+                                    logo, self->cancellable, rendered_cb, call);
 }
 
 static void

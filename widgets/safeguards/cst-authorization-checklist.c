@@ -34,9 +34,8 @@ struct _CstAuthorizationChecklist
   CstRequest    *request;
   GPtrArray     *items;       /* CstAuthorizationItem as the server last said */
   char          *message;     /* the last failure, or NULL */
-  GCancellable  *cancellable;
-  guint          epoch;       /* bumped when the request changes */
-  guint          generation;  /* bumped by each job */
+  GCancellable  *cancellable; /* replaced when the request changes */
+  guint          generation;  /* bumped by each job: the newest answer wins */
   guint          pending;     /* jobs not yet answered */
   gboolean       filling;
 };
@@ -331,36 +330,7 @@ fill_rows (CstAuthorizationChecklist *self)
 
 typedef struct
 {
-  CstRequest              *request;   /* a private copy */
-  char                    *code;      /* NULL: only read */
-  CstAuthorizationFinding  finding;
-} CheckJob;
-
-static void
-check_job_free (CheckJob *job)
-{
-  g_clear_object (&job->request);
-  g_free (job->code);
-  g_free (job);
-}
-
-static gpointer
-check_in_thread (PGconn   *conn,
-                 gpointer  data,
-                 GError  **error)
-{
-  CheckJob *job = data;
-
-  if (job->code != NULL &&
-      !cst_authorization_record (conn, job->request, job->code, job->finding, NULL, error))
-    return NULL;
-  return cst_authorization_load (conn, job->request, error);
-}
-
-typedef struct
-{
   CstAuthorizationChecklist *self;
-  guint                      epoch;
   guint                      generation;
 } CallData;
 
@@ -372,16 +342,14 @@ checked_cb (GObject      *object,
   CallData *call = user_data;
   g_autoptr(CstAuthorizationChecklist) self = call->self;
   g_autoptr(GError) error = NULL;
-  GPtrArray *items = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  GPtrArray *items = cst_authorization_check_finish (CST_CONNECTION (object), result, &error);
   gboolean latest = call->generation == self->generation;
 
-  if (call->epoch != self->epoch)
-    {
-      g_clear_pointer (&items, g_ptr_array_unref);
-      g_free (call);
-      return;
-    }
   g_free (call);
+  /* Another request, or the widget is gone: set_request() or dispose()
+   * cancelled the job. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   self->pending--;
   g_clear_pointer (&self->message, g_free);
   if (items == NULL)
@@ -406,19 +374,13 @@ run_job (CstAuthorizationChecklist *self,
          const char                *code,
          CstAuthorizationFinding    finding)
 {
-  CheckJob *job = g_new0 (CheckJob, 1);
   CallData *call = g_new0 (CallData, 1);
 
-  job->request = cst_request_copy (self->request);
-  job->code = g_strdup (code);
-  job->finding = finding;
   call->self = g_object_ref (self);
-  call->epoch = self->epoch;
   call->generation = ++self->generation;
   self->pending++;
-  cst_connection_run_async (self->connection, check_in_thread, job,
-                            (GDestroyNotify) check_job_free, (GDestroyNotify) g_ptr_array_unref,
-                            self->cancellable, checked_cb, call);
+  cst_authorization_check_async (self->connection, self->request, code, finding,
+                                 self->cancellable, checked_cb, call);
   update_status (self);
 }
 
@@ -466,9 +428,8 @@ cst_authorization_checklist_dispose (GObject *object)
 {
   CstAuthorizationChecklist *self = CST_AUTHORIZATION_CHECKLIST (object);
 
+  /* A job still on its way finds itself cancelled and drops its answer. */
   g_cancellable_cancel (self->cancellable);
-  /* A job still on its way finds its widget gone and drops its answer. */
-  self->epoch++;
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_AUTHORIZATION_CHECKLIST);
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
@@ -535,7 +496,6 @@ cst_authorization_checklist_set_request (CstAuthorizationChecklist *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->epoch++;
   self->pending = 0;
   g_set_object (&self->request, request);
   g_clear_pointer (&self->items, g_ptr_array_unref);

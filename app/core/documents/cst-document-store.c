@@ -484,3 +484,92 @@ cst_document_store_record_release (PGconn       *conn,
   d->legal_basis = g_strdup (individual ? "164.524" : authorized ? "164.508" : "164.512");
   return cst_document_store_record_disclosure (conn, d, error);
 }
+
+/* An individual may ask for an accounting of the six years before the
+ * request (45 CFR 164.528(a)(3)). */
+#define ACCOUNTING_YEARS 6
+
+typedef struct
+{
+  CstDocumentKind kind;
+  CstRequest     *request;     /* a private copy: the caller's may change meanwhile */
+  char           *language;
+  char           *logo_path;
+} PreviewJob;
+
+static void
+preview_job_free (PreviewJob *job)
+{
+  g_clear_object (&job->request);
+  g_free (job->language);
+  g_free (job->logo_path);
+  g_free (job);
+}
+
+static gpointer
+preview_in_worker (PGconn   *conn,
+                   gpointer  data,
+                   GError  **error)
+{
+  PreviewJob *job = data;
+  CstDocumentOptions options = { 0 };
+  GDate from, to;
+
+  options.paper = CST_PDF_PAPER_LETTER;
+  options.facility.logo_path = job->logo_path;
+  cst_input_today (&to);
+  from = to;
+  g_date_subtract_years (&from, ACCOUNTING_YEARS);
+  options.period_from = &from;
+  options.period_to = &to;
+  return cst_document_store_render (conn, job->kind, job->request, job->language, NULL,
+                                    &options, NULL, error);
+}
+
+/**
+ * cst_document_store_preview_async:
+ * @language: "en" or "es"
+ * @logo_path: (nullable): the facility's logo, a file on this computer;
+ *   %NULL or "" for none
+ *
+ * Renders (@kind, @language) for @request as the documents dialog shows
+ * it: letter paper, an accounting of the six years up to today, the
+ * issued invoice.  Runs on @connection's worker thread, which records
+ * the rendering like cst_document_store_render() does.
+ */
+void
+cst_document_store_preview_async (CstConnection       *connection,
+                                  CstDocumentKind      kind,
+                                  CstRequest          *request,
+                                  const char          *language,
+                                  const char          *logo_path,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  PreviewJob *job;
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (CST_IS_REQUEST (request));
+
+  job = g_new0 (PreviewJob, 1);
+  job->kind = kind;
+  job->request = cst_request_copy (request);
+  job->language = g_strdup (language);
+  job->logo_path = logo_path && *logo_path ? g_strdup (logo_path) : NULL;
+  cst_connection_run_async (connection, preview_in_worker, job, (GDestroyNotify) preview_job_free,
+                            (GDestroyNotify) g_bytes_unref, cancellable, callback, user_data);
+}
+
+/**
+ * cst_document_store_preview_finish:
+ *
+ * Returns: (transfer full): the PDF, or %NULL with @error set
+ */
+GBytes *
+cst_document_store_preview_finish (CstConnection  *connection,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}

@@ -267,3 +267,76 @@ cst_authorization_is_expired (CstRequest  *request,
   g_object_get (request, "authorization-expires", &expires, NULL);
   return expires != NULL && g_date_valid (expires) && g_date_compare (expires, on) < 0;
 }
+
+typedef struct
+{
+  CstRequest              *request;   /* a private copy */
+  char                    *code;      /* NULL: only read */
+  CstAuthorizationFinding  finding;
+} CheckJob;
+
+static void
+check_job_free (CheckJob *job)
+{
+  g_clear_object (&job->request);
+  g_free (job->code);
+  g_free (job);
+}
+
+static gpointer
+check_in_worker (PGconn   *conn,
+                 gpointer  data,
+                 GError  **error)
+{
+  CheckJob *job = data;
+
+  if (job->code != NULL &&
+      !cst_authorization_record (conn, job->request, job->code, job->finding, NULL, error))
+    return NULL;
+  return cst_authorization_load (conn, job->request, error);
+}
+
+/**
+ * cst_authorization_check_async:
+ * @code: (nullable): the element to record; %NULL only reads
+ * @finding: what the clerk found for @code
+ *
+ * Records @finding for @code (when given) and reads the whole checklist
+ * back, on @connection's worker thread: who checked and when are the
+ * server's stamps, never the caller's clock.
+ */
+void
+cst_authorization_check_async (CstConnection           *connection,
+                               CstRequest              *request,
+                               const char              *code,
+                               CstAuthorizationFinding  finding,
+                               GCancellable            *cancellable,
+                               GAsyncReadyCallback      callback,
+                               gpointer                 user_data)
+{
+  CheckJob *job;
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (CST_IS_REQUEST (request));
+
+  job = g_new0 (CheckJob, 1);
+  job->request = cst_request_copy (request);
+  job->code = g_strdup (code);
+  job->finding = finding;
+  cst_connection_run_async (connection, check_in_worker, job, (GDestroyNotify) check_job_free,
+                            (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * cst_authorization_check_finish:
+ *
+ * Returns: (transfer container): the checklist, a GPtrArray of
+ *   CstAuthorizationItem, or %NULL with @error set
+ */
+GPtrArray *
+cst_authorization_check_finish (CstConnection  *connection,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
