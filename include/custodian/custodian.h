@@ -42,6 +42,7 @@
 #include "custodian/cst-request-history.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-request-store.h"
+#include "custodian/cst-safeguards.h"
 #include "custodian/cst-server-login.h"
 #include "custodian/cst-session-lock.h"
 #include "custodian/cst-settings.h"

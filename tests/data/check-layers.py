@@ -45,7 +45,6 @@ PGCONN_ALLOWED = {
     'widgets/fees/cst-fee-quote-panel.c',
     'widgets/fees/cst-fee-schedules-window.c',
     'widgets/reports/cst-reports-page.c',
-    'widgets/safeguards/cst-request-safeguards.c',
     'widgets/statements/cst-statement-workbench.c',
 }
 

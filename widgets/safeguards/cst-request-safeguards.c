@@ -8,8 +8,8 @@
  * the database, migration 0042) or was repeated by a later one, and, for
  * a personal representative, whether the authority that makes them the
  * patient (164.502(g)) is on file; if not, it is recorded here by the
- * clerk who checked the document.  Everything is read and written on the
- * connection's worker thread.
+ * clerk who checked the document.  Everything is read and written by the
+ * model on the connection's worker thread (cst-safeguards.h).
  */
 #define G_LOG_DOMAIN "cst-request-safeguards"
 
@@ -37,8 +37,7 @@ struct _CstRequestSafeguards
 
   CstConnection *connection;
   CstRequest    *request;
-  GCancellable  *cancellable;
-  guint          epoch;
+  GCancellable  *cancellable;       /* replaced when the request changes */
   gboolean       loaded;
   gboolean       busy;
   gint64         representative_id;  /* 0: none on file today */
@@ -55,114 +54,11 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-/* ---- what the worker reads -------------------------------------------- */
-
-typedef struct
-{
-  CstRequest                 *request;   /* a private copy */
-  gboolean                    record;    /* record the representative first */
-  CstRepresentativeAuthority  authority;
-  char                       *document;
-  GDate                       valid_until;
-} SafeguardsJob;
-
-typedef struct
-{
-  guint      service_days;
-  CstRepeat  repeat;
-  GPtrArray *repeated_by;         /* references of later repeats */
-  gint64     representative_id;
-  CstRepresentativeInfo representative;  /* read when on file */
-} Facts;
-
-static void
-job_free (SafeguardsJob *job)
-{
-  g_clear_object (&job->request);
-  g_free (job->document);
-  g_free (job);
-}
-
-static void
-facts_free (Facts *facts)
-{
-  cst_repeat_clear (&facts->repeat);
-  cst_representative_info_clear (&facts->representative);
-  g_clear_pointer (&facts->repeated_by, g_ptr_array_unref);
-  g_free (facts);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Facts, facts_free)
-
 static gboolean
 is_representative (CstRequest *request)
 {
   return request != NULL &&
          cst_request_get_requester_kind (request) == CST_REQUESTER_PERSONAL_REPRESENTATIVE;
-}
-
-static GPtrArray *
-load_repeated_by (PGconn      *conn,
-                  CstRequest  *request,
-                  GError     **error)
-{
-  g_autoptr(GArray) ids = cst_repeat_list_repeats (conn, request, error);
-  g_autoptr(GPtrArray) references = NULL;
-
-  if (ids == NULL)
-    return NULL;
-  references = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; i < ids->len; i++)
-    {
-      g_autoptr(CstRequest) later = cst_request_repo_get (conn, g_array_index (ids, gint64, i), error);
-
-      if (later == NULL)
-        return NULL;
-      g_ptr_array_add (references, g_strdup (cst_request_get_reference (later)));
-    }
-  return g_steal_pointer (&references);
-}
-
-static gpointer
-load_in_thread (PGconn   *conn,
-                gpointer  data,
-                GError  **error)
-{
-  SafeguardsJob *job = data;
-  g_autoptr(Facts) facts = g_new0 (Facts, 1);
-  g_autoptr(GError) local = NULL;
-  GDate today;
-
-  if (job->record &&
-      cst_representative_record (conn, job->request, job->authority, job->document,
-                                 g_date_valid (&job->valid_until) ? &job->valid_until : NULL,
-                                 error) == 0)
-    return NULL;
-  facts->service_days = cst_clocks_get_service_days (conn, &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  if (!cst_repeat_load (conn, job->request, &facts->repeat, error))
-    return NULL;
-  facts->repeated_by = load_repeated_by (conn, job->request, error);
-  if (facts->repeated_by == NULL)
-    return NULL;
-  if (is_representative (job->request))
-    {
-      cst_input_today (&today);
-      facts->representative_id = cst_representative_on_file (conn, job->request, &today, &local);
-      if (local != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
-        }
-      if (facts->representative_id != 0 &&
-          !cst_representative_get (conn, facts->representative_id, &facts->representative, error))
-        return NULL;
-    }
-  return g_steal_pointer (&facts);
 }
 
 /* ---- showing it ----------------------------------------------------------- */
@@ -232,7 +128,7 @@ show_clocks (CstRequestSafeguards *self,
 
 static void
 show_repeat (CstRequestSafeguards *self,
-             const Facts          *facts)
+             const CstSafeguards  *facts)
 {
   g_autoptr(GString) text = g_string_new (NULL);
 
@@ -303,28 +199,30 @@ update_rows_box (CstRequestSafeguards *self)
                           gtk_widget_get_visible (GTK_WIDGET (self->representative_row)));
 }
 
-typedef struct
+/* A job is on its way: the form waits for its answer. */
+static void
+set_busy (CstRequestSafeguards *self,
+          gboolean              busy)
 {
-  CstRequestSafeguards *self;
-  guint                 epoch;
-} CallData;
+  self->busy = busy;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "safeguards.record-representative", !busy);
+}
 
 static void
 loaded_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  CallData *call = user_data;
-  g_autoptr(CstRequestSafeguards) self = call->self;
+  g_autoptr(CstRequestSafeguards) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(Facts) facts = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
-  gboolean current = call->epoch == self->epoch;
+  /* Both jobs finish the same way: the safeguards as read last. */
+  g_autoptr(CstSafeguards) facts = cst_safeguards_load_finish (CST_CONNECTION (object), result, &error);
 
-  g_free (call);
-  if (!current)
+  /* Another request, or the widget is gone: set_request() or dispose()
+   * cancelled the job. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  self->busy = FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "safeguards.record-representative", TRUE);
+  set_busy (self, FALSE);
   if (facts == NULL)
     {
       show_message (self, error->message);
@@ -344,28 +242,16 @@ loaded_cb (GObject      *object,
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
-static void
-run_job (CstRequestSafeguards *self,
-         SafeguardsJob        *job)
-{
-  CallData *call = g_new0 (CallData, 1);
-
-  job->request = cst_request_copy (self->request);
-  call->self = g_object_ref (self);
-  call->epoch = self->epoch;
-  self->busy = TRUE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "safeguards.record-representative", FALSE);
-  cst_connection_run_async (self->connection, load_in_thread, job, (GDestroyNotify) job_free,
-                            (GDestroyNotify) facts_free, self->cancellable, loaded_cb, call);
-}
-
 void
 cst_request_safeguards_reload (CstRequestSafeguards *self)
 {
   g_return_if_fail (CST_IS_REQUEST_SAFEGUARDS (self));
 
-  if (self->connection != NULL && self->request != NULL && !self->busy)
-    run_job (self, g_new0 (SafeguardsJob, 1));
+  if (self->connection == NULL || self->request == NULL || self->busy)
+    return;
+  set_busy (self, TRUE);
+  cst_safeguards_load_async (self->connection, self->request, self->cancellable, loaded_cb,
+                             g_object_ref (self));
 }
 
 void
@@ -375,7 +261,7 @@ cst_request_safeguards_record_representative (CstRequestSafeguards       *self,
                                               const char                 *valid_until)
 {
   g_autoptr(GError) error = NULL;
-  SafeguardsJob *job;
+  g_autofree char *proof = NULL;
   GDate until;
 
   g_date_clear (&until, 1);
@@ -392,12 +278,11 @@ cst_request_safeguards_record_representative (CstRequestSafeguards       *self,
       show_message (self, text);
       return;
     }
-  job = g_new0 (SafeguardsJob, 1);
-  job->record = TRUE;
-  job->authority = authority;
-  job->document = g_strstrip (g_strdup (document));
-  job->valid_until = until;
-  run_job (self, job);
+  proof = g_strstrip (g_strdup (document));
+  set_busy (self, TRUE);
+  cst_safeguards_record_representative_async (self->connection, self->request, authority, proof,
+                                              g_date_valid (&until) ? &until : NULL,
+                                              self->cancellable, loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -420,9 +305,8 @@ cst_request_safeguards_dispose (GObject *object)
 {
   CstRequestSafeguards *self = CST_REQUEST_SAFEGUARDS (object);
 
+  /* A job still on its way finds itself cancelled and drops its answer. */
   g_cancellable_cancel (self->cancellable);
-  /* A job still on its way finds its widget gone and drops its answer. */
-  self->epoch++;
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_SAFEGUARDS);
   /* GTK 4.8 leaves unnamed template children in place. */
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
@@ -486,7 +370,6 @@ cst_request_safeguards_set_request (CstRequestSafeguards *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->epoch++;
   self->busy = FALSE;
   self->loaded = FALSE;
   self->representative_id = 0;
