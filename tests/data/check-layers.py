@@ -41,7 +41,6 @@ ALLOWED_CLIMBS = {
 # Views that still hold a database connection or include libpq.
 # phase 2 of issue 16 moves these into the model
 PGCONN_ALLOWED = {
-    'widgets/documents/cst-release-forms.c',
     'widgets/fees/cst-fee-quote-panel.c',
     'widgets/fees/cst-fee-schedules-window.c',
     'widgets/reports/cst-reports-page.c',

@@ -8,8 +8,8 @@
  * and the delivery proof are recorded once; a format or delivery other than
  * the one asked for needs the reason agreed with the requester (Korunda).
  * The database enforces each rule (migrations 0043, 0046, 0047); the forms
- * send the clerk's entries on the connection's worker thread and show the
- * database's answer.
+ * send the clerk's entries through the model (cst_release_on_file_*_async,
+ * on the connection's worker thread) and show the database's answer.
  *
  * Releasing cannot be undone (a disclosure is recorded and the request
  * closes), so Release asks first, in one dialog that also gathers what the
@@ -54,8 +54,7 @@ struct _CstReleaseForms
 
   CstConnection *connection;
   CstRequest    *request;
-  GCancellable  *cancellable;
-  guint          epoch;
+  GCancellable  *cancellable;  /* replaced when the request changes */
   guint          pending;
   guint          n_withheld;
   GPtrArray     *recorded;     /* of CstWithholding, as last read */
@@ -81,140 +80,10 @@ typedef enum
   OP_RELEASE_RECORDS,   /* the release dialog's withholdings and delivery proof */
 } Op;
 
-typedef struct
-{
-  Op                 op;
-  CstRequest        *request;   /* a private copy */
-  GStrv              systems, locations;
-  GDate              from, to, pickup_on;
-  char              *text;      /* the no-records reason */
-  GPtrArray         *withheld;  /* of CstWithholding */
-  gboolean           record_delivery;
-  CstRecordFormat    produced_format;
-  CstDeliveryMethod  delivery;
-  char              *format_name, *mismatch, *tracking, *message_id, *pickup_by;
-} FormJob;
-
-typedef struct
-{
-  CstNoRecordsSearch *search;  /* NULL: none recorded */
-  CstDeliveryProof   *proof;   /* NULL: none recorded */
-  GPtrArray  *withholdings;
-  CstRequest *answered;
-  char       *done;        /* what the operation did, in words */
-  gboolean    released_records;  /* OP_RELEASE_RECORDS succeeded */
-} FormState;
-
-static void
-form_job_free (FormJob *job)
-{
-  g_clear_object (&job->request);
-  g_strfreev (job->systems);
-  g_strfreev (job->locations);
-  g_free (job->text);
-  g_clear_pointer (&job->withheld, g_ptr_array_unref);
-  g_free (job->format_name);
-  g_free (job->mismatch);
-  g_free (job->tracking);
-  g_free (job->message_id);
-  g_free (job->pickup_by);
-  g_free (job);
-}
-
-static void
-form_state_free (FormState *state)
-{
-  g_clear_pointer (&state->withholdings, g_ptr_array_unref);
-  g_clear_pointer (&state->search, cst_no_records_search_free);
-  g_clear_pointer (&state->proof, cst_delivery_proof_free);
-  g_clear_object (&state->answered);
-  g_free (state->done);
-  g_free (state);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FormState, form_state_free)
-
 static const char *
 nonblank (const char *text)
 {
   return cst_input_is_blank (text) ? NULL : text;
-}
-
-/* What the release dialog gathered, all or nothing. */
-static gboolean
-record_for_release (PGconn   *conn,
-                    FormJob  *job,
-                    GError  **error)
-{
-  CstDelivery delivery = {
-    .produced_format = job->produced_format,
-    .format_name = nonblank (job->format_name),
-    .mismatch_reason = nonblank (job->mismatch),
-    .delivery = job->delivery,
-    .tracking_number = nonblank (job->tracking),
-    .email_message_id = nonblank (job->message_id),
-    .pickup_signed_by = nonblank (job->pickup_by),
-    .pickup_signed_on = g_date_valid (&job->pickup_on) ? &job->pickup_on : NULL,
-  };
-
-  return cst_release_record_particulars (conn, job->request, job->withheld,
-                                         job->record_delivery ? &delivery : NULL, error);
-}
-
-static gboolean
-run_op (PGconn     *conn,
-        FormJob    *job,
-        FormState  *state,
-        GError    **error)
-{
-  switch (job->op)
-    {
-    case OP_SEARCH:
-      state->done = g_strdup (_("Search recorded. A second person must sign it off."));
-      return cst_no_records_record_search (conn, job->request, (const char *const *) job->systems,
-                                           g_date_valid (&job->from) ? &job->from : NULL,
-                                           g_date_valid (&job->to) ? &job->to : NULL,
-                                           (const char *const *) job->locations, error);
-    case OP_SIGN_OFF:
-      state->done = g_strdup (_("Search signed off."));
-      return cst_no_records_sign_off (conn, job->request, error);
-    case OP_ANSWER:
-      state->done = g_strdup (_("Answered: no records found."));
-      state->answered = cst_no_records_answer (conn, job->request, job->text, error);
-      return state->answered != NULL;
-    case OP_RELEASE_RECORDS:
-      state->released_records = record_for_release (conn, job, error);
-      return state->released_records;
-    case OP_LOAD:
-    default:
-      return TRUE;
-    }
-}
-
-static gpointer
-form_in_thread (PGconn   *conn,
-                gpointer  data,
-                GError  **error)
-{
-  FormJob *job = data;
-  g_autoptr(FormState) state = g_new0 (FormState, 1);
-  g_autoptr(GError) local = NULL;
-
-  if (!run_op (conn, job, state, error))
-    return NULL;
-  /* What is already on record, so a reopened request shows it. */
-  state->search = cst_no_records_get (conn, cst_request_get_id (job->request), &local);
-  if (local == NULL)
-    state->proof = cst_delivery_get (conn, cst_request_get_id (job->request), &local);
-  if (local != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  state->withholdings = cst_withholding_list (conn, job->request, error);
-  if (state->withholdings == NULL)
-    return NULL;
-  return g_steal_pointer (&state);
 }
 
 /* ---- showing the state ---------------------------------------------------- */
@@ -349,10 +218,24 @@ show_delivery (CstReleaseForms        *self,
     gtk_widget_set_visible (inputs[i], proof == NULL);
 }
 
+/* What the answer is to, for its words. */
+static const char *
+done_text (Op op)
+{
+  switch (op)
+    {
+    case OP_SEARCH: return _("Search recorded. A second person must sign it off.");
+    case OP_SIGN_OFF: return _("Search signed off.");
+    case OP_ANSWER: return _("Answered: no records found.");
+    case OP_LOAD:
+    case OP_RELEASE_RECORDS:
+    default: return NULL;
+    }
+}
+
 typedef struct
 {
   CstReleaseForms *self;
-  guint            epoch;
   Op               op;
 } CallData;
 
@@ -361,15 +244,15 @@ form_done_cb (GObject      *object,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  CallData *call = user_data;
+  g_autofree CallData *call = user_data;
   g_autoptr(CstReleaseForms) self = call->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(FormState) state = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
-  gboolean current = call->epoch == self->epoch;
+  g_autoptr(CstReleaseOnFile) state = cst_release_on_file_finish (CST_CONNECTION (object), result, &error);
   Op op = call->op;
 
-  g_free (call);
-  if (!current)
+  /* Another request, or the forms are gone: set_request() or dispose()
+   * cancelled the job. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   self->pending--;
   if (state == NULL)
@@ -384,7 +267,7 @@ form_done_cb (GObject      *object,
       return;
     }
   gtk_widget_set_visible (GTK_WIDGET (self->release_message_label), FALSE);
-  show_message (self, state->done, FALSE);
+  show_message (self, done_text (op), FALSE);
   {
     g_autofree char *search = describe_search (state->search);
     gtk_label_set_label (self->no_records_label, search);
@@ -392,40 +275,26 @@ form_done_cb (GObject      *object,
   show_delivery (self, state->proof);
   g_clear_pointer (&self->recorded, g_ptr_array_unref);
   self->recorded = g_ptr_array_ref (state->withholdings);
-  if (state->released_records)
+  if (op == OP_RELEASE_RECORDS)
     g_ptr_array_set_size (self->to_withhold, 0);
   show_withholdings (self);
   if (state->answered != NULL)
     g_signal_emit (self, signals[REQUEST_CHANGED], 0);
-  if (state->released_records)
+  if (op == OP_RELEASE_RECORDS)
     g_signal_emit (self, signals[RELEASE_CONFIRMED], 0);
 }
 
-static void
-run_job (CstReleaseForms *self,
-         FormJob         *job)
+/* The callback's data for a job of @op; counts the job as pending. */
+static CallData *
+new_call (CstReleaseForms *self,
+          Op               op)
 {
   CallData *call = g_new0 (CallData, 1);
 
-  job->request = cst_request_copy (self->request);
   call->self = g_object_ref (self);
-  call->epoch = self->epoch;
-  call->op = job->op;
+  call->op = op;
   self->pending++;
-  cst_connection_run_async (self->connection, form_in_thread, job, (GDestroyNotify) form_job_free,
-                            (GDestroyNotify) form_state_free, self->cancellable, form_done_cb, call);
-}
-
-static FormJob *
-new_job (Op op)
-{
-  FormJob *job = g_new0 (FormJob, 1);
-
-  job->op = op;
-  g_date_clear (&job->from, 1);
-  g_date_clear (&job->to, 1);
-  g_date_clear (&job->pickup_on, 1);
-  return job;
+  return call;
 }
 
 /* ---- reading the forms ---------------------------------------------------- */
@@ -478,25 +347,31 @@ form_action (GtkWidget  *widget,
              GVariant   *parameter)
 {
   CstReleaseForms *self = CST_RELEASE_FORMS (widget);
-  FormJob *job;
+  g_auto(GStrv) systems = NULL;
+  g_auto(GStrv) locations = NULL;
+  GDate from, to;
 
   if (self->connection == NULL || self->request == NULL)
     return;
   if (g_str_equal (action_name, "release.sign-off"))
     {
-      run_job (self, new_job (OP_SIGN_OFF));
+      cst_release_on_file_sign_off_async (self->connection, self->request, self->cancellable,
+                                          form_done_cb, new_call (self, OP_SIGN_OFF));
       return;
     }
   /* release.record-search */
-  job = new_job (OP_SEARCH);
-  if (!read_date (self, self->from_row, &job->from) || !read_date (self, self->to_row, &job->to))
-    {
-      form_job_free (job);
-      return;
-    }
-  job->systems = split_list (self->systems_row);
-  job->locations = split_list (self->locations_row);
-  run_job (self, job);
+  g_date_clear (&from, 1);
+  g_date_clear (&to, 1);
+  if (!read_date (self, self->from_row, &from) || !read_date (self, self->to_row, &to))
+    return;
+  systems = split_list (self->systems_row);
+  locations = split_list (self->locations_row);
+  cst_release_on_file_record_search_async (self->connection, self->request,
+                                           (const char *const *) systems,
+                                           g_date_valid (&from) ? &from : NULL,
+                                           g_date_valid (&to) ? &to : NULL,
+                                           (const char *const *) locations, self->cancellable,
+                                           form_done_cb, new_call (self, OP_SEARCH));
 }
 
 /* ---- the release dialog --------------------------------------------------- */
@@ -573,37 +448,38 @@ add_withholding_cb (CstReleaseForms *self)
 static void
 record_for_release_and_confirm (CstReleaseForms *self)
 {
-  FormJob *job = new_job (OP_RELEASE_RECORDS);
+  g_autofree char *format_name = entry_text (self->format_name_row);
+  g_autofree char *mismatch = entry_text (self->mismatch_row);
+  g_autofree char *tracking = entry_text (self->tracking_row);
+  g_autofree char *message_id = entry_text (self->message_id_row);
+  g_autofree char *pickup_by = entry_text (self->pickup_by_row);
+  GDate pickup_on;
+  CstDelivery delivery = {
+    .produced_format = adw_combo_row_get_selected (self->produced_format_row),
+    .format_name = nonblank (format_name),
+    .mismatch_reason = nonblank (mismatch),
+    .delivery = adw_combo_row_get_selected (self->delivery_row),
+    .tracking_number = nonblank (tracking),
+    .email_message_id = nonblank (message_id),
+    .pickup_signed_by = nonblank (pickup_by),
+  };
+  gboolean record_delivery = delivery_offered (self);
 
   queue_withholding (self);
   show_withholdings (self);
-  job->record_delivery = delivery_offered (self);
-  if (job->record_delivery && !read_date (self, self->pickup_on_row, &job->pickup_on))
+  g_date_clear (&pickup_on, 1);
+  if (record_delivery && !read_date (self, self->pickup_on_row, &pickup_on))
     {
       gtk_label_set_label (self->release_message_label, cst_release_forms_get_message (self));
       gtk_widget_set_visible (GTK_WIDGET (self->release_message_label), TRUE);
-      form_job_free (job);
       return;
     }
-  /* The job owns a copy: the list stays for another try if refused. */
-  job->withheld = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_withholding_free);
-  for (guint i = 0; i < self->to_withhold->len; i++)
-    {
-      CstWithholding *pending = g_ptr_array_index (self->to_withhold, i);
-      CstWithholding *copy = g_new0 (CstWithholding, 1);
-
-      copy->reason = pending->reason;
-      copy->description = g_strdup (pending->description);
-      g_ptr_array_add (job->withheld, copy);
-    }
-  job->produced_format = adw_combo_row_get_selected (self->produced_format_row);
-  job->delivery = adw_combo_row_get_selected (self->delivery_row);
-  job->format_name = entry_text (self->format_name_row);
-  job->mismatch = entry_text (self->mismatch_row);
-  job->tracking = entry_text (self->tracking_row);
-  job->message_id = entry_text (self->message_id_row);
-  job->pickup_by = entry_text (self->pickup_by_row);
-  run_job (self, job);
+  delivery.pickup_signed_on = g_date_valid (&pickup_on) ? &pickup_on : NULL;
+  /* The model copies the list: it stays here for another try if refused. */
+  cst_release_on_file_record_particulars_async (self->connection, self->request, self->to_withhold,
+                                                record_delivery ? &delivery : NULL,
+                                                self->cancellable, form_done_cb,
+                                                new_call (self, OP_RELEASE_RECORDS));
 }
 
 static void
@@ -671,13 +547,11 @@ void
 cst_release_forms_answer_no_records (CstReleaseForms *self,
                                      const char      *reason)
 {
-  FormJob *job;
-
   if (self->connection == NULL || self->request == NULL)
     return;
-  job = new_job (OP_ANSWER);
-  job->text = g_strdup (reason);
-  run_job (self, job);
+  cst_release_on_file_answer_no_records_async (self->connection, self->request, reason,
+                                               self->cancellable, form_done_cb,
+                                               new_call (self, OP_ANSWER));
 }
 
 static void
@@ -730,9 +604,8 @@ cst_release_forms_dispose (GObject *object)
 {
   CstReleaseForms *self = CST_RELEASE_FORMS (object);
 
+  /* A job still on its way finds itself cancelled and drops its answer. */
   g_cancellable_cancel (self->cancellable);
-  /* A job still on its way finds its widget gone and drops its answer. */
-  self->epoch++;
   if (self->release_dialog != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->release_dialog, self);
@@ -855,7 +728,6 @@ cst_release_forms_set_request (CstReleaseForms *self,
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  self->epoch++;
   self->pending = 0;
   g_set_object (&self->request, request);
   if (!same)
@@ -875,7 +747,8 @@ cst_release_forms_set_request (CstReleaseForms *self,
   gtk_widget_set_visible (GTK_WIDGET (self), request != NULL && !cst_request_status_is_closed (status) &&
                                              status != CST_STATUS_RECEIVED);
   if (request != NULL && self->connection != NULL)
-    run_job (self, new_job (OP_LOAD));
+    cst_release_on_file_load_async (self->connection, self->request, self->cancellable,
+                                    form_done_cb, new_call (self, OP_LOAD));
 }
 
 gboolean
