@@ -1,6 +1,7 @@
 /* cst-document-store.h — disclosures, document templates and the record
  * of rendered documents in PostgreSQL (blocking calls, like
- * cst-request-repo.h) */
+ * cst-request-repo.h; the documents dialog's preview also as an _async on
+ * a CstConnection) */
 #pragma once
 
 #include <libpq-fe.h>
