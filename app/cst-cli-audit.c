@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "custodian/cst-audit-chain.h"
+
 #include "cst-cli.h"
 
 static void

@@ -8,6 +8,11 @@
 
 #include "config.h"
 
+#include "custodian/cst-document-store.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-private-file.h"
+
 #include "cst-cli.h"
 
 typedef struct

@@ -8,6 +8,9 @@
 
 #include "config.h"
 
+#include "custodian/cst-facility.h"
+#include "custodian/cst-input.h"
+
 #include "cst-cli.h"
 
 /* The detail's heading in `facility show`, in the order of the enum. */

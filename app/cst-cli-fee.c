@@ -15,6 +15,10 @@
 
 #include <string.h>
 
+#include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-store.h"
+#include "custodian/cst-input.h"
+
 #include "cst-cli.h"
 
 typedef struct

@@ -14,6 +14,10 @@
 
 #include <string.h>
 
+#include "custodian/cst-enums.h"
+#include "custodian/cst-fee-report.h"
+#include "custodian/cst-input.h"
+
 #include "cst-cli.h"
 
 /* Long runs report progress after this long, then every page. */

@@ -17,6 +17,15 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "custodian/cst-bill.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-facility.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-pdf.h"
+#include "custodian/cst-private-file.h"
+#include "custodian/cst-statement-pdf.h"
+#include "custodian/cst-statement.h"
+
 #include "cst-cli.h"
 
 typedef struct

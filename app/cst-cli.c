@@ -11,6 +11,9 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "custodian/cst-demo.h"
+#include "custodian/cst-migrations.h"
+
 #include "cst-cli.h"
 
 static char *opt_database = NULL;
