@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include "custodian/cst-audit-chain.h"
+
 #include "cst-cli.h"
 
 static void
@@ -57,7 +59,6 @@ cst_cli_audit_verify (int    argc,
   g_autoptr(GOptionContext) context =
     g_option_context_new (_("— check that the audit log was not altered"));
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstAuditChainReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *anchor_hash = NULL;
@@ -70,8 +71,7 @@ cst_cli_audit_verify (int    argc,
   if (anchor != NULL && !cst_audit_chain_parse_anchor (anchor, &anchor_seq, &anchor_hash, &error))
     return cst_cli_usage_error (context, error->message);
   if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->conninfo, &error)) ||
-      !(report = cst_audit_chain_verify (conn, anchor_seq, anchor_hash, &error)))
+      !(report = cst_audit_chain_verify_at (target->conninfo, anchor_seq, anchor_hash, &error)))
     return cst_cli_fail (error);
   print_report (report);
   return report->intact ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -8,6 +8,11 @@
 
 #include "config.h"
 
+#include "custodian/cst-document-store.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-private-file.h"
+
 #include "cst-cli.h"
 
 typedef struct
@@ -107,8 +112,6 @@ cst_cli_document_render (int    argc,
     _("KIND — make a document for a request: invoice, cover-letter, denial-letter, "
       "extension-notice, accounting, deficiency-letter"));
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
-  g_autoptr(CstRequest) request = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(GError) error = NULL;
   CstDocumentOptions options = { CST_PDF_PAPER_LETTER, { NULL, NULL, NULL, NULL }, NULL, NULL, NULL };
@@ -133,10 +136,8 @@ cst_cli_document_render (int    argc,
   options.period_from = &from;
   options.period_to = &to;
   if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->conninfo, &error)) ||
-      !(request = cst_request_repo_find (conn, o.reference, &error)) ||
-      !(pdf = cst_document_store_render (conn, kind, request, o.language, NULL, &options, &pages,
-                                         &error)) ||
+      !(pdf = cst_document_store_render_at (target->conninfo, kind, o.reference, o.language,
+                                            &options, &pages, &error)) ||
       !cst_private_file_write (o.output, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
                                &error))
     return cst_cli_fail (error);

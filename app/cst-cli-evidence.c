@@ -10,7 +10,6 @@
 #include "config.h"
 
 #include "custodian/cst-evidence-pack.h"
-#include "custodian/cst-facility.h"
 
 #include "cst-cli.h"
 
@@ -30,9 +29,7 @@ cst_cli_evidence (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
     _("— one request's right-of-access evidence pack, as PDF (and JSON)"));
-  g_autoptr(CstFacility) facility = NULL;
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
   g_autoptr(GError) error = NULL;
   guint pages = 0;
   int status;
@@ -44,12 +41,9 @@ cst_cli_evidence (int    argc,
     return cst_cli_usage_error (context, _("--request and --output are required"));
 
   if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->conninfo, &error)) ||
-      !(facility = cst_facility_load (conn, &error)) ||
-      !(pages = cst_evidence_pack_export (conn, reference,
-                                          !cst_input_is_blank (facility->name)
-                                            ? facility->name : _("Health Information Management"),
-                                          output, json_path, &error)))
+      !(pages = cst_evidence_pack_export_at (target->conninfo, reference,
+                                             _("Health Information Management"),
+                                             output, json_path, &error)))
     return cst_cli_fail (error);
   g_print (g_dngettext (NULL, "Wrote %s (%u page).\n", "Wrote %s (%u pages).\n", pages), output, pages);
   if (json_path != NULL)

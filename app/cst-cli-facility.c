@@ -8,6 +8,9 @@
 
 #include "config.h"
 
+#include "custodian/cst-facility.h"
+#include "custodian/cst-input.h"
+
 #include "cst-cli.h"
 
 /* The detail's heading in `facility show`, in the order of the enum. */
@@ -56,7 +59,6 @@ cst_cli_facility_show (int    argc,
   g_autoptr(GOptionContext) context =
     g_option_context_new (_("— the facility's details printed on letters, invoices and statements"));
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstFacility) facility = NULL;
   g_autoptr(GError) error = NULL;
   int status;
@@ -64,8 +66,7 @@ cst_cli_facility_show (int    argc,
   if (!cst_cli_parse_options (context, &argc, &argv, &status))
     return status;
   if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->conninfo, &error)) ||
-      !(facility = cst_facility_load (conn, &error)))
+      !(facility = cst_facility_load_at (target->conninfo, &error)))
     return cst_cli_fail (error);
   print_facility (facility);
   return EXIT_SUCCESS;
@@ -94,7 +95,7 @@ cst_cli_facility_set (int    argc,
   g_autoptr(GOptionContext) context =
     g_option_context_new (_("— change the facility's details (an administrator's login)"));
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
+  char *details[CST_FACILITY_N_DETAILS] = { NULL };
   g_autoptr(CstFacility) facility = NULL;
   g_autoptr(GError) error = NULL;
   gboolean any = FALSE;
@@ -110,21 +111,12 @@ cst_cli_facility_set (int    argc,
       status = cst_cli_usage_error (context, _("give at least one detail to change"));
       goto out;
     }
-  if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->conninfo, &error)) ||
-      !(facility = cst_facility_load (conn, &error)))
-    {
-      status = cst_cli_fail (error);
-      goto out;
-    }
+  /* A shell makes typing a newline awkward: "\n" stands for one. */
   for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
     if (given[i] != NULL)
-      {
-        /* A shell makes typing a newline awkward: "\n" stands for one. */
-        g_autofree char *text = g_strcompress (g_strstrip (given[i]));
-        cst_facility_set (facility, i, text);
-      }
-  if (!cst_facility_save (conn, facility, &error))
+      details[i] = g_strcompress (g_strstrip (given[i]));
+  if (!(target = cst_cli_open_target (&error)) ||
+      !(facility = cst_facility_change_at (target->conninfo, (const char * const *) details, &error)))
     {
       status = cst_cli_fail (error);
       goto out;
@@ -133,6 +125,9 @@ cst_cli_facility_set (int    argc,
   status = EXIT_SUCCESS;
 out:
   for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
-    g_free (given[i]);
+    {
+      g_free (given[i]);
+      g_free (details[i]);
+    }
   return status;
 }

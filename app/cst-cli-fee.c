@@ -15,6 +15,10 @@
 
 #include <string.h>
 
+#include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-store.h"
+#include "custodian/cst-input.h"
+
 #include "cst-cli.h"
 
 typedef struct
@@ -126,15 +130,13 @@ static CstFeeScheduleSet *
 load_schedules (gboolean seed_only)
 {
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) seed_error = NULL;
   CstFeeScheduleSet *set = NULL;
 
   if (!seed_only &&
       (target = cst_cli_open_target (&error)) != NULL &&
-      (conn = cst_db_connect (target->conninfo, &error)) != NULL &&
-      (set = cst_fee_store_load_schedules (conn, &error)) != NULL)
+      (set = cst_fee_store_load_schedules_at (target->conninfo, &error)) != NULL)
     return set;
   if (error != NULL)
     g_printerr (_("custodian-cli: using the fee schedules shipped with Custodian (%s)\n"), error->message);

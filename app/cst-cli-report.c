@@ -14,6 +14,10 @@
 
 #include <string.h>
 
+#include "custodian/cst-enums.h"
+#include "custodian/cst-fee-report.h"
+#include "custodian/cst-input.h"
+
 #include "cst-cli.h"
 
 /* Long runs report progress after this long, then every page. */
@@ -137,7 +141,6 @@ cst_cli_report_fees (int    argc,
   g_autoptr(GOptionContext) context =
     g_option_context_new (_("— the fee justification report for a period"));
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstFeeReportSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
   CstFeeReportFilter filter = { 0 };
@@ -151,13 +154,12 @@ cst_cli_report_fees (int    argc,
     return status;
   filter.progress = print_progress;
   filter.progress_data = &started;
-  if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->conninfo, &error)))
+  if (!(target = cst_cli_open_target (&error)))
     return cst_cli_fail (error);
-  if (!cst_fee_report_export_file (conn, &filter,
-                                   strcmp (o.format, "csv") == 0 ? CST_FEE_REPORT_FORMAT_CSV
-                                                                 : CST_FEE_REPORT_FORMAT_PDF,
-                                   o.output, &summary, &error))
+  if (!cst_fee_report_export_file_at (target->conninfo, &filter,
+                                      strcmp (o.format, "csv") == 0 ? CST_FEE_REPORT_FORMAT_CSV
+                                                                    : CST_FEE_REPORT_FORMAT_PDF,
+                                      o.output, &summary, &error))
     return cst_cli_fail (error);
   g_printerr (ngettext ("custodian-cli: %lld invoiced request written to %s\n",
                         "custodian-cli: %lld invoiced requests written to %s\n",

@@ -17,6 +17,15 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
+#include "custodian/cst-bill.h"
+#include "custodian/cst-error.h"
+#include "custodian/cst-facility.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-pdf.h"
+#include "custodian/cst-private-file.h"
+#include "custodian/cst-statement-pdf.h"
+#include "custodian/cst-statement.h"
+
 #include "cst-cli.h"
 
 typedef struct
@@ -71,26 +80,17 @@ load_template (const Options  *o,
                GError        **error)
 {
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
   g_autoptr(GError) db_error = NULL;
   g_autoptr(GError) template_error = NULL;
   g_autoptr(CstFacility) facility = NULL;
   CstStatementTemplate *tpl = NULL;
 
-  if ((target = cst_cli_open_target (&db_error)) != NULL &&
-      (conn = cst_db_connect (target->conninfo, &db_error)) != NULL)
-    facility = cst_facility_load (conn, &db_error);
-  if (!o->offline && conn != NULL)
-    {
-      /* The shipped templates become version 1 the first time they are
-       * needed; a login that may not add them just reads. */
-      if (cst_statement_template_store_seed (conn, NULL, NULL))
-        g_debug ("Shipped statement templates are in the database");
-      tpl = cst_statement_template_store_load (conn, o->template_name, o->language, 0, &template_error);
-      if (tpl != NULL)
-        g_printerr (_("Using template “%s” (%s) version %d from the database.\n"),
-                    o->template_name, o->language, cst_statement_template_get_version (tpl));
-    }
+  if ((target = cst_cli_open_target (&db_error)) != NULL)
+    cst_facility_load_for_statement_at (target->conninfo, o->offline ? NULL : o->template_name,
+                                        o->language, &facility, &db_error, &tpl, &template_error);
+  if (tpl != NULL)
+    g_printerr (_("Using template “%s” (%s) version %d from the database.\n"),
+                o->template_name, o->language, cst_statement_template_get_version (tpl));
   if (!o->offline && (template_error != NULL || db_error != NULL) && tpl == NULL)
     g_printerr (_("Template not taken from the database (%s); using the shipped one.\n"),
                 (template_error ? template_error : db_error)->message);

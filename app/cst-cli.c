@@ -11,6 +11,9 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "custodian/cst-demo.h"
+#include "custodian/cst-migrations.h"
+
 #include "cst-cli.h"
 
 static char *opt_database = NULL;
@@ -73,7 +76,6 @@ run_db_migrate (int    argc,
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("— apply pending schema migrations"));
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
   g_autoptr(GError) error = NULL;
   guint applied = 0;
   int status;
@@ -81,8 +83,7 @@ run_db_migrate (int    argc,
   if (!cst_cli_parse_options (context, &argc, &argv, &status))
     return status;
   if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->owner_conninfo, &error)) ||
-      !cst_migrations_apply (conn, &applied, &error))
+      !cst_migrations_apply_at (target->owner_conninfo, &applied, &error))
     return cst_cli_fail (error);
   if (applied == 0)
     g_print (_("The database schema is up to date.\n"));
@@ -92,23 +93,12 @@ run_db_migrate (int    argc,
   return EXIT_SUCCESS;
 }
 
-static guint
-count_pending (GPtrArray *migrations)
-{
-  guint pending = 0;
-
-  for (guint i = 0; i < migrations->len; i++)
-    pending += ((CstMigrationStatus *) g_ptr_array_index (migrations, i))->applied ? 0 : 1;
-  return pending;
-}
-
 static int
 run_db_status (int    argc,
                char **argv)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (_("— list schema migrations and whether they are applied"));
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
   g_autoptr(GPtrArray) migrations = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *where = NULL;
@@ -118,11 +108,9 @@ run_db_status (int    argc,
   if (!cst_cli_parse_options (context, &argc, &argv, &status))
     return status;
   if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->conninfo, &error)) ||
-      !(migrations = cst_migrations_status (conn, &error)))
+      !(migrations = cst_migrations_status_at (target->conninfo, &where, &error)))
     return cst_cli_fail (error);
 
-  where = cst_db_describe_connection (conn);
   g_print (_("Database: %s (%s)\n"), where, cst_database_target_describe (target));
   for (guint i = 0; i < migrations->len; i++)
     {
@@ -130,7 +118,7 @@ run_db_status (int    argc,
       g_print ("  %04u  %-32s  %s\n", m->version, m->name,
                m->applied ? m->applied_at : _("pending"));
     }
-  pending = count_pending (migrations);
+  pending = cst_migrations_count_pending (migrations);
   if (pending > 0)
     g_print (g_dngettext (NULL, "%u migration is pending; run “custodian-cli db migrate”.\n",
                           "%u migrations are pending; run “custodian-cli db migrate”.\n", pending),
@@ -155,11 +143,8 @@ run_db_seed_demo (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("— add obviously synthetic demo data"));
   g_autoptr(CstDatabaseTarget) target = NULL;
-  g_autoptr(PGconn) conn = NULL;
-  g_autoptr(GPtrArray) migrations = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 existing;
-  gint invoiced;
+  CstDemoSeedResult seeded;
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -171,36 +156,26 @@ run_db_seed_demo (int    argc,
    * it walks requests to "released" directly, which since 0050 only the
    * owner may do (an application login releases through release_request).
    * On the private database the app's own login is a member of every
-   * Custodian role but not the owner. */
+   * Custodian role but not the owner.  Invoices for a few hundred
+   * released requests at most: each goes through the fee engine and its
+   * own transaction. */
   if (!(target = cst_cli_open_target (&error)) ||
-      !(conn = cst_db_connect (target->owner_conninfo, &error)) ||
-      !(migrations = cst_migrations_status (conn, &error)))
+      !cst_demo_seed_at (target->owner_conninfo, (guint) requests, if_empty, 500, &seeded, &error))
     return cst_cli_fail (error);
-  /* Demo rows written into an older schema would miss what the app
-   * expects; the app itself migrates when it opens. */
-  if (count_pending (migrations) > 0)
+  if (seeded.pending_migrations > 0)
     {
       g_printerr (_("custodian-cli: the database schema is not up to date; run “custodian-cli db migrate” first.\n"));
       return EXIT_FAILURE;
     }
-  /* Even when no requests are added, the demo's letters need a facility. */
-  if (!cst_demo_fill_facility (conn, &error) ||
-      (existing = cst_request_repo_count (conn, &error)) < 0)
-    return cst_cli_fail (error);
-  if (if_empty && existing > 0)
+  if (!seeded.seeded)
     {
       g_print (_("The database already holds requests; no demo data added.\n"));
       return EXIT_SUCCESS;
     }
-  /* Invoices for a few hundred released requests at most: each goes
-   * through the fee engine and its own transaction. */
-  if (!cst_demo_seed (conn, (guint) requests, &error) ||
-      (invoiced = cst_demo_invoice (conn, 500, &error)) < 0)
-    return cst_cli_fail (error);
   g_print (g_dngettext (NULL, "Added %d demo request.\n", "Added %d demo requests.\n", requests),
            requests);
-  g_print (g_dngettext (NULL, "Issued %d demo invoice.\n", "Issued %d demo invoices.\n", invoiced),
-           invoiced);
+  g_print (g_dngettext (NULL, "Issued %d demo invoice.\n", "Issued %d demo invoices.\n", seeded.invoiced),
+           seeded.invoiced);
   return EXIT_SUCCESS;
 }
 

@@ -4,7 +4,7 @@
 #include <glib/gi18n.h>
 #include <stdlib.h>
 
-#include "custodian/custodian.h"
+#include "custodian/cst-database-target.h"
 
 G_BEGIN_DECLS
 

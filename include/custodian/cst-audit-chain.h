@@ -44,6 +44,12 @@ CstAuditChainReport *cst_audit_chain_verify      (PGconn              *conn,
                                                   gint64               anchor_seq,
                                                   const char          *anchor_hash,
                                                   GError             **error);
+/* The same on a connection of its own to @conninfo, opened and closed
+ * here: for a front end that holds none (custodian-cli). */
+CstAuditChainReport *cst_audit_chain_verify_at   (const char          *conninfo,
+                                                  gint64               anchor_seq,
+                                                  const char          *anchor_hash,
+                                                  GError             **error);
 gint64               cst_audit_chain_link_pending (PGconn             *conn,
                                                    gboolean            wait,
                                                    GError            **error);

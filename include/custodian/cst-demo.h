@@ -15,4 +15,25 @@ gint     cst_demo_invoice (PGconn  *conn,
                            guint    max_invoices,
                            GError **error);
 
+/* What cst_demo_seed_at did. */
+typedef struct
+{
+  guint    pending_migrations;  /* > 0: the schema is behind; nothing was done */
+  gint64   existing_requests;   /* requests the database held before */
+  gboolean seeded;              /* FALSE when asked only if empty and it was not */
+  gint     invoiced;            /* demo invoices issued */
+} CstDemoSeedResult;
+
+/* All of the demo on a connection of its own to @owner_conninfo (demo data
+ * is set-up data, written as the owner like the migrations): refuses a
+ * schema with migrations pending, fills the facility in, and unless
+ * @only_if_empty finds requests, adds @n_requests and invoices up to
+ * @max_invoices of the released ones.  For custodian-cli. */
+gboolean cst_demo_seed_at (const char         *owner_conninfo,
+                           guint               n_requests,
+                           gboolean            only_if_empty,
+                           guint               max_invoices,
+                           CstDemoSeedResult  *result,
+                           GError            **error);
+
 G_END_DECLS

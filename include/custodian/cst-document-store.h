@@ -50,6 +50,15 @@ GBytes              *cst_document_store_render            (PGconn               
                                                            const CstDocumentOptions *options,
                                                            guint                *n_pages,
                                                            GError              **error);
+/* The same for the request of @reference, on a connection of its own to
+ * @conninfo, opened and closed here (custodian-cli). */
+GBytes              *cst_document_store_render_at         (const char           *conninfo,
+                                                           CstDocumentKind       kind,
+                                                           const char           *reference,
+                                                           const char           *language,
+                                                           const CstDocumentOptions *options,
+                                                           guint                *n_pages,
+                                                           GError              **error);
 GBytes              *cst_document_store_make              (PGconn               *conn,
                                                            CstDocumentKind       kind,
                                                            CstRequest           *request,

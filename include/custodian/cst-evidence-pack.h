@@ -58,6 +58,15 @@ guint            cst_evidence_pack_export       (PGconn                 *conn,
                                                  const char             *pdf_path,
                                                  const char             *json_path,
                                                  GError                **error);
+/* The same on a connection of its own to @conninfo, opened and closed
+ * here (custodian-cli), headed by the facility's name, or by
+ * @fallback_name while the facility has none. */
+guint            cst_evidence_pack_export_at    (const char             *conninfo,
+                                                 const char             *reference,
+                                                 const char             *fallback_name,
+                                                 const char             *pdf_path,
+                                                 const char             *json_path,
+                                                 GError                **error);
 /* The same on @connection's worker thread: the main loop never waits. */
 void             cst_evidence_pack_export_async (CstConnection          *connection,
                                                  const char             *reference,

@@ -76,6 +76,29 @@ gboolean     cst_facility_adopt         (PGconn             *conn,
                                          gboolean           *adopted,
                                          GError            **error);
 
+/* On a connection of their own to @conninfo, opened and closed here, for
+ * a front end that holds none (custodian-cli).  cst_facility_change_at
+ * sets each detail whose @details entry (CST_FACILITY_N_DETAILS of them)
+ * is not NULL, saves, and returns the details as saved. */
+CstFacility *cst_facility_load_at       (const char         *conninfo,
+                                         GError            **error);
+CstFacility *cst_facility_change_at     (const char         *conninfo,
+                                         const char * const *details,
+                                         GError            **error);
+/* What a statement needs from the database, on one connection to
+ * @conninfo opened and closed here (custodian-cli): the facility's
+ * details and, when @template_name is not NULL, that template of the
+ * database (the shipped ones become version 1 first, when the login may
+ * add them).  Each may fail alone, with its own error; when the
+ * connection fails, only @facility_error is set. */
+void         cst_facility_load_for_statement_at (const char            *conninfo,
+                                                 const char            *template_name,
+                                                 const char            *language,
+                                                 CstFacility          **facility,
+                                                 GError               **facility_error,
+                                                 CstStatementTemplate **tpl,
+                                                 GError               **template_error);
+
 /* The same on @connection's worker thread: the main loop never waits. */
 void         cst_facility_load_async    (CstConnection       *connection,
                                          GCancellable        *cancellable,

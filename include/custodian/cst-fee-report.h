@@ -178,6 +178,14 @@ gboolean             cst_fee_report_export_file    (PGconn                    *c
                                                     const char                *path,
                                                     CstFeeReportSummary      **summary,
                                                     GError                   **error);
+/* The same on a connection of its own to @conninfo, opened and closed
+ * here (custodian-cli). */
+gboolean             cst_fee_report_export_file_at (const char                *conninfo,
+                                                    const CstFeeReportFilter  *filter,
+                                                    CstFeeReportFormat         format,
+                                                    const char                *path,
+                                                    CstFeeReportSummary      **summary,
+                                                    GError                   **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeReportSummary, cst_fee_report_summary_free)
 

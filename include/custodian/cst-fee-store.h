@@ -34,6 +34,10 @@ void               cst_fee_invoice_free            (CstFeeInvoice *invoice);
 
 CstFeeScheduleSet *cst_fee_store_load_schedules    (PGconn                *conn,
                                                     GError               **error);
+/* The same on a connection of its own to @conninfo, opened and closed
+ * here (custodian-cli). */
+CstFeeScheduleSet *cst_fee_store_load_schedules_at (const char            *conninfo,
+                                                    GError               **error);
 gboolean           cst_fee_store_install_seed      (PGconn                *conn,
                                                     guint                 *n_added,
                                                     GError               **error);

@@ -24,4 +24,16 @@ gboolean   cst_migrations_apply          (PGconn   *conn,
 GPtrArray *cst_migrations_status         (PGconn   *conn,
                                           GError  **error);
 
+/* The same on a connection of their own to @conninfo, opened and closed
+ * here, for a front end that holds none (custodian-cli).  @where (nullable)
+ * gets the server and database the status was read from. */
+gboolean   cst_migrations_apply_at       (const char  *conninfo,
+                                          guint       *n_applied,
+                                          GError     **error);
+GPtrArray *cst_migrations_status_at      (const char  *conninfo,
+                                          char       **where,
+                                          GError     **error);
+/* How many of @migrations (a status list) are not applied yet. */
+guint      cst_migrations_count_pending  (GPtrArray   *migrations);
+
 G_END_DECLS

@@ -8,8 +8,11 @@ and fails on
     its own folder and of the folders BELOW it, never of a folder above;
   - a source or header outside the folders of the order (a new folder must
     be placed in the order first);
-  - a view (widgets/) that includes libpq-fe.h or names PGconn, apart from
-    the files allow-listed below, and an allow-listed file that no longer
+  - a file above the model (widgets/, and app/ outside app/core/: the
+    views, the window, custodian-cli) that includes libpq-fe.h, names
+    PGconn, calls libpq (PQexec…) or holds SQL text (a string that starts
+    a statement: SELECT, INSERT INTO, UPDATE … SET, BEGIN…), apart from
+    the views allow-listed below, and an allow-listed file that no longer
     does (so the list only shrinks).
 
 The order is read from ONE place: the fenced ```layers block of DESIGN.md,
@@ -56,7 +59,17 @@ HEADER_OWNERS = {
 
 SCANNED = ('app', 'widgets')
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
-PGCONN_RE = re.compile(r'\bPGconn\b|libpq-fe\.h')
+PGCONN_RE = re.compile(r'\bPGconn\b|libpq-fe\.h|\bPQ[a-z]\w*\s*\(')
+# A C string that starts an SQL statement (the model's queries all do).
+SQL_RE = re.compile(r'"\s*(SELECT|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|'
+                    r'WITH\s+\w+\s+AS|BEGIN|COMMIT|ROLLBACK|LISTEN|NOTIFY|CALL|'
+                    r'SET\s+(ROLE|LOCAL|SESSION))\b')
+
+
+def above_the_model(path):
+    """The views, the window and custodian-cli: they ask the model."""
+    return path.startswith('widgets/') or (path.startswith('app/')
+                                           and not path.startswith('app/core/'))
 
 
 def read_layers(root):
@@ -130,11 +143,15 @@ def check(root, edges=None):
             problems.append(f'{path}: folder {folder} is not in the layer order of DESIGN.md')
             continue
         text = open(os.path.join(root, path), encoding='utf-8').read()
-        if path.startswith('widgets/'):
+        if above_the_model(path):
             offends = bool(PGCONN_RE.search(text))
             if offends and path not in PGCONN_ALLOWED:
-                problems.append(f'{path}: a view includes libpq-fe.h or names PGconn '
-                                '(database work belongs in the model, as an _async)')
+                problems.append(f'{path}: above the model, includes libpq-fe.h, names PGconn '
+                                'or calls libpq (database work belongs in the model: an _async for a view, '
+                                'an _at function for custodian-cli)')
+            if SQL_RE.search(text) and path not in PGCONN_ALLOWED:
+                problems.append(f'{path}: above the model, holds SQL text '
+                                '(queries belong in the model)')
             if not offends and path in PGCONN_ALLOWED:
                 problems.append(f'{path}: no longer names PGconn; take it off PGCONN_ALLOWED')
         for bracket, target in INCLUDE_RE.findall(text):
@@ -186,6 +203,17 @@ def self_test(root):
          'widgets/requests/cst-request-list-page.c', '#include <libpq-fe.h>\n', 'PGconn'),
         ('a view naming PGconn',
          'widgets/common/cst-due-badge.h', 'typedef struct pg_conn PGconn;\n', 'PGconn'),
+        ('custodian-cli including libpq',
+         'app/cst-cli-audit.c', '#include <libpq-fe.h>\n', 'PGconn'),
+        ('the window naming PGconn',
+         'app/cst-window.c', 'static PGconn *planted;\n', 'PGconn'),
+        ('the application calling libpq',
+         'app/cst-application.c', 'static void planted (void *c) { PQfinish (c); }\n', 'PGconn'),
+        ('custodian-cli holding SQL text',
+         'app/cst-cli.c', 'static const char *planted = "SELECT count(*) FROM requests";\n', 'SQL'),
+        ('a view holding SQL text',
+         'widgets/requests/cst-request-list-page.c',
+         'static const char *planted = "UPDATE requests SET status = $1";\n', 'SQL'),
         ('a model file in a folder the order does not name',
          'app/core/stray/cst-stray.c', '#include "custodian/cst-error.h"\n', 'not in the layer order'),
     ]

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 
 /* A database with nothing in it, not even the migrations. */
@@ -112,6 +113,62 @@ test_concurrent (void)
   g_assert_cmpuint (a.applied + b.applied, ==, available->len);
 }
 
+/* Runs `custodian-cli db COMMAND [ARG1 [ARG2]]`, dropping the previous
+ * output. */
+static int
+db_command (const char  *conninfo,
+            char       **out,
+            char       **err,
+            const char  *command,
+            const char  *arg1,
+            const char  *arg2)
+{
+  g_clear_pointer (out, g_free);
+  g_clear_pointer (err, g_free);
+  return cst_test_cli_run (conninfo, out, err, "db", command, arg1, arg2, NULL);
+}
+
+/* custodian-cli's db commands on a database that starts empty: what each
+ * prints and its exit status, from pending to migrated to demo data. */
+static void
+test_cli (void)
+{
+  g_autofree char *conninfo = create_empty_database ();
+  g_autoptr(GPtrArray) available = cst_migrations_list_available (NULL);
+  g_autofree char *pending_line = g_strdup_printf ("%u migrations are pending; run “custodian-cli db migrate”.\n",
+                                                   available->len);
+  g_autofree char *applied_line = g_strdup_printf ("Applied %u migrations.\n", available->len);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (db_command (conninfo, &out, &err, "status", NULL, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Database: "));
+  g_assert_nonnull (strstr (out, "  0001  "));
+  g_assert_true (g_str_has_suffix (out, pending_line));
+
+  /* Demo rows are refused until the schema is current. */
+  g_assert_cmpint (db_command (conninfo, &out, &err, "seed-demo", "-n", "3"), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_cmpstr (err, ==, "custodian-cli: the database schema is not up to date; "
+                            "run “custodian-cli db migrate” first.\n");
+
+  g_assert_cmpint (db_command (conninfo, &out, &err, "migrate", NULL, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, applied_line);
+  g_assert_cmpint (db_command (conninfo, &out, &err, "migrate", NULL, NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "The database schema is up to date.\n");
+  g_assert_cmpint (db_command (conninfo, &out, &err, "status", NULL, NULL), ==, 0);
+  g_assert_true (g_str_has_suffix (out, "The database schema is up to date.\n"));
+  g_assert_null (strstr (out, "pending"));
+
+  g_assert_cmpint (db_command (conninfo, &out, &err, "seed-demo", "-n", "3"), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Added 3 demo requests.\nIssued "));
+  g_assert_cmpint (db_command (conninfo, &out, &err, "seed-demo", "--if-empty", NULL), ==, 0);
+  g_assert_cmpstr (out, ==, "The database already holds requests; no demo data added.\n");
+
+  /* A database that cannot be reached: exit 1, the reason on stderr. */
+  g_assert_cmpint (db_command ("dbname=cst_no_such_database", &out, &err, "status", NULL, NULL), ==, 1);
+  g_assert_true (g_str_has_prefix (err, "custodian-cli: "));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -119,5 +176,6 @@ main (int argc, char **argv)
   g_test_add_func ("/migrations/from-empty-and-rerun", test_from_empty_and_rerun);
   g_test_add_func ("/migrations/jurisdictions-agree", test_jurisdictions_agree);
   g_test_add_func ("/migrations/concurrent", test_concurrent);
+  g_test_add_func ("/migrations/cli", test_cli);
   return g_test_run ();
 }

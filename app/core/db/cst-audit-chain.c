@@ -307,6 +307,17 @@ cst_audit_chain_verify (PGconn      *conn,
   return ok ? g_steal_pointer (&report) : NULL;
 }
 
+CstAuditChainReport *
+cst_audit_chain_verify_at (const char  *conninfo,
+                           gint64       anchor_seq,
+                           const char  *anchor_hash,
+                           GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+
+  return conn ? cst_audit_chain_verify (conn, anchor_seq, anchor_hash, error) : NULL;
+}
+
 /**
  * cst_audit_chain_parse_anchor:
  * @text: "SEQ:HASH", as custodian-cli audit verify prints it

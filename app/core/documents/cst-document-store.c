@@ -19,6 +19,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-request-repo.h"
 #include "custodian/cst-withholding.h"
 
 static char *
@@ -436,6 +437,24 @@ cst_document_store_render (PGconn                    *conn,
   if (n_pages != NULL)
     *n_pages = pages;
   return g_steal_pointer (&pdf);
+}
+
+GBytes *
+cst_document_store_render_at (const char                *conninfo,
+                              CstDocumentKind            kind,
+                              const char                *reference,
+                              const char                *language,
+                              const CstDocumentOptions  *options,
+                              guint                     *n_pages,
+                              GError                   **error)
+{
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(CstRequest) request = NULL;
+
+  if (!(conn = cst_db_connect (conninfo, error)) ||
+      !(request = cst_request_repo_find (conn, reference, error)))
+    return NULL;
+  return cst_document_store_render (conn, kind, request, language, NULL, options, n_pages, error);
 }
 
 /**

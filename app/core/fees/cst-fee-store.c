@@ -174,6 +174,15 @@ cst_fee_store_load_schedules (PGconn  *conn,
   return cst_fee_schedule_set_new (current, error);
 }
 
+CstFeeScheduleSet *
+cst_fee_store_load_schedules_at (const char  *conninfo,
+                                 GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+
+  return conn ? cst_fee_store_load_schedules (conn, error) : NULL;
+}
+
 static gboolean
 insert_schedule (PGconn               *conn,
                  const CstFeeSchedule *s,

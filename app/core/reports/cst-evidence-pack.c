@@ -24,6 +24,8 @@
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-evidence-pack.h"
+#include "custodian/cst-facility.h"
+#include "custodian/cst-input.h"
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-request-repo.h"
@@ -846,6 +848,25 @@ cst_evidence_pack_export (PGconn      *conn,
   if (!cst_evidence_pack_log_export (conn, pack, error))
     return 0;
   return pages;
+}
+
+guint
+cst_evidence_pack_export_at (const char  *conninfo,
+                             const char  *reference,
+                             const char  *fallback_name,
+                             const char  *pdf_path,
+                             const char  *json_path,
+                             GError     **error)
+{
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(CstFacility) facility = NULL;
+
+  if (!(conn = cst_db_connect (conninfo, error)) ||
+      !(facility = cst_facility_load (conn, error)))
+    return 0;
+  return cst_evidence_pack_export (conn, reference,
+                                   !cst_input_is_blank (facility->name) ? facility->name : fallback_name,
+                                   pdf_path, json_path, error);
 }
 
 typedef struct

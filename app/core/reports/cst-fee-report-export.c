@@ -606,3 +606,16 @@ cst_fee_report_export_file (PGconn                    *conn,
     *summary = g_steal_pointer (&written);
   return TRUE;
 }
+
+gboolean
+cst_fee_report_export_file_at (const char                *conninfo,
+                               const CstFeeReportFilter  *filter,
+                               CstFeeReportFormat         format,
+                               const char                *path,
+                               CstFeeReportSummary      **summary,
+                               GError                   **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+
+  return conn != NULL && cst_fee_report_export_file (conn, filter, format, path, summary, error);
+}

@@ -237,3 +237,36 @@ cst_migrations_status (PGconn  *conn,
     }
   return g_steal_pointer (&available);
 }
+
+gboolean
+cst_migrations_apply_at (const char  *conninfo,
+                         guint       *n_applied,
+                         GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+
+  return conn != NULL && cst_migrations_apply (conn, n_applied, error);
+}
+
+GPtrArray *
+cst_migrations_status_at (const char  *conninfo,
+                          char       **where,
+                          GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+  GPtrArray *migrations = conn ? cst_migrations_status (conn, error) : NULL;
+
+  if (migrations != NULL && where != NULL)
+    *where = cst_db_describe_connection (conn);
+  return migrations;
+}
+
+guint
+cst_migrations_count_pending (GPtrArray *migrations)
+{
+  guint pending = 0;
+
+  for (guint i = 0; i < migrations->len; i++)
+    pending += ((CstMigrationStatus *) g_ptr_array_index (migrations, i))->applied ? 0 : 1;
+  return pending;
+}

@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "custodian/cst-bill-store.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
@@ -251,6 +252,59 @@ cst_facility_save (PGconn             *conn,
       return FALSE;
     }
   return TRUE;
+}
+
+CstFacility *
+cst_facility_load_at (const char  *conninfo,
+                      GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+
+  return conn ? cst_facility_load (conn, error) : NULL;
+}
+
+CstFacility *
+cst_facility_change_at (const char         *conninfo,
+                        const char * const *details,
+                        GError            **error)
+{
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(CstFacility) facility = NULL;
+
+  if (!(conn = cst_db_connect (conninfo, error)) ||
+      !(facility = cst_facility_load (conn, error)))
+    return NULL;
+  for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
+    if (details[i] != NULL)
+      cst_facility_set (facility, i, details[i]);
+  if (!cst_facility_save (conn, facility, error))
+    return NULL;
+  return g_steal_pointer (&facility);
+}
+
+void
+cst_facility_load_for_statement_at (const char            *conninfo,
+                                    const char            *template_name,
+                                    const char            *language,
+                                    CstFacility          **facility,
+                                    GError               **facility_error,
+                                    CstStatementTemplate **tpl,
+                                    GError               **template_error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, facility_error);
+
+  *facility = NULL;
+  *tpl = NULL;
+  if (conn == NULL)
+    return;
+  *facility = cst_facility_load (conn, facility_error);
+  if (template_name == NULL)
+    return;
+  /* The shipped templates become version 1 the first time they are
+   * needed; a login that may not add them just reads. */
+  if (cst_statement_template_store_seed (conn, NULL, NULL))
+    g_debug ("Shipped statement templates are in the database");
+  *tpl = cst_statement_template_store_load (conn, template_name, language, 0, template_error);
 }
 
 /**

@@ -15,6 +15,7 @@
 #include "custodian/cst-document-store.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-fee-store.h"
+#include "custodian/cst-migrations.h"
 #include "custodian/cst-request-fee.h"
 #include "custodian/cst-request-repo.h"
 
@@ -240,4 +241,36 @@ cst_demo_invoice (PGconn  *conn,
       n_issued += issued;
     }
   return n_issued;
+}
+
+gboolean
+cst_demo_seed_at (const char         *owner_conninfo,
+                  guint               n_requests,
+                  gboolean            only_if_empty,
+                  guint               max_invoices,
+                  CstDemoSeedResult  *result,
+                  GError            **error)
+{
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(GPtrArray) migrations = NULL;
+
+  *result = (CstDemoSeedResult) { 0 };
+  if (!(conn = cst_db_connect (owner_conninfo, error)) ||
+      !(migrations = cst_migrations_status (conn, error)))
+    return FALSE;
+  /* Demo rows written into an older schema would miss what the app
+   * expects; the app itself migrates when it opens. */
+  if ((result->pending_migrations = cst_migrations_count_pending (migrations)) > 0)
+    return TRUE;
+  /* Even when no requests are added, the demo's letters need a facility. */
+  if (!cst_demo_fill_facility (conn, error) ||
+      (result->existing_requests = cst_request_repo_count (conn, error)) < 0)
+    return FALSE;
+  if (only_if_empty && result->existing_requests > 0)
+    return TRUE;
+  if (!cst_demo_seed (conn, n_requests, error) ||
+      (result->invoiced = cst_demo_invoice (conn, max_invoices, error)) < 0)
+    return FALSE;
+  result->seeded = TRUE;
+  return TRUE;
 }
