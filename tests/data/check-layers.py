@@ -43,9 +43,6 @@ ALLOWED_CLIMBS = {
 PGCONN_ALLOWED = {
     'widgets/documents/cst-documents-dialog.c',
     'widgets/documents/cst-release-forms.c',
-    'widgets/fees/cst-fee-quote-panel.c',
-    'widgets/fees/cst-fee-schedules-window.c',
-    'widgets/reports/cst-reports-page.c',
     'widgets/safeguards/cst-authorization-checklist.c',
     'widgets/safeguards/cst-request-safeguards.c',
     'widgets/statements/cst-statement-workbench.c',
