@@ -45,7 +45,6 @@ PGCONN_ALLOWED = {
     'widgets/documents/cst-release-forms.c',
     'widgets/safeguards/cst-authorization-checklist.c',
     'widgets/safeguards/cst-request-safeguards.c',
-    'widgets/statements/cst-statement-workbench.c',
 }
 
 # Headers that no source of the same name explains.

@@ -14,6 +14,7 @@
 #include "cst-pdf-preview.h"
 #include "cst-statement-workbench.h"
 #include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-test-file.h"
 #include "cst-test-pdf.h"
 
@@ -40,6 +41,18 @@ wait_idle (CstStatementWorkbench *workbench)
   g_assert_false (cst_statement_workbench_is_rendering (workbench));
 }
 
+/* The import as the window runs it, off the main loop, waited for. */
+static gboolean
+import_bill (CstStatementWorkbench *workbench,
+             GFile                 *file,
+             GError               **error)
+{
+  g_autoptr(GAsyncResult) imported = NULL;
+
+  cst_statement_workbench_import_file_async (workbench, file, NULL, cst_test_gui_keep_result, &imported);
+  return cst_statement_workbench_import_file_finish (workbench, cst_test_gui_wait_result (&imported), error);
+}
+
 static void
 test_import_and_design (void)
 {
@@ -53,7 +66,7 @@ test_import_and_design (void)
   guint renders;
 
   gtk_window_present (GTK_WINDOW (workbench));
-  g_assert_true (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_true (import_bill (workbench, file, &error));
   g_assert_no_error (error);
   wait_idle (workbench);
   statement = cst_statement_workbench_get_statement (workbench);
@@ -109,7 +122,7 @@ test_export_private (void)
   g_autoptr(GError) error = NULL;
 
   gtk_window_present (GTK_WINDOW (workbench));
-  g_assert_true (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_true (import_bill (workbench, file, &error));
   g_assert_no_error (error);
   wait_idle (workbench);
   cst_test_file_make_public (path);
@@ -134,7 +147,7 @@ test_defective_file (void)
   close (fd);
   g_assert_true (g_file_set_contents (path, "service_date,revenue_code\nnot-a-date,0450\n", -1, NULL));
   file = g_file_new_for_path (path);
-  g_assert_false (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_false (import_bill (workbench, file, &error));
   g_assert_nonnull (error);
   g_assert_null (cst_statement_workbench_get_statement (workbench));
   g_unlink (path);
@@ -156,7 +169,7 @@ workbench_with_sample (void)
   g_autoptr(GError) error = NULL;
 
   gtk_window_present (GTK_WINDOW (workbench));
-  g_assert_true (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_true (import_bill (workbench, file, &error));
   g_assert_no_error (error);
   wait_idle (workbench);
   return workbench;
