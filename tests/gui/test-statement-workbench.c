@@ -154,6 +154,40 @@ test_defective_file (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+/* Two imports in a row: the later one is what the clerk asked for, so
+ * the earlier one (here a defective file) ends as cancelled and shows
+ * nothing, whichever worker finishes first. */
+static void
+test_newer_import_wins (void)
+{
+  CstStatementWorkbench *workbench = new_workbench ();
+  g_autofree char *good_path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(GFile) good = g_file_new_for_path (good_path);
+  g_autofree char *bad_path = NULL;
+  g_autoptr(GFile) bad = NULL;
+  g_autoptr(GAsyncResult) first = NULL, second = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd = g_file_open_tmp ("bad-bill-XXXXXX.csv", &bad_path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (bad_path, "service_date,revenue_code\nnot-a-date,0450\n", -1, NULL));
+  bad = g_file_new_for_path (bad_path);
+  gtk_window_present (GTK_WINDOW (workbench));
+  cst_statement_workbench_import_file_async (workbench, bad, NULL, cst_test_gui_keep_result, &first);
+  cst_statement_workbench_import_file_async (workbench, good, NULL, cst_test_gui_keep_result, &second);
+  g_assert_true (cst_statement_workbench_import_file_finish (workbench, cst_test_gui_wait_result (&second),
+                                                             &error));
+  g_assert_no_error (error);
+  g_assert_false (cst_statement_workbench_import_file_finish (workbench, cst_test_gui_wait_result (&first),
+                                                              &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  wait_idle (workbench);
+  g_assert_nonnull (cst_statement_workbench_get_statement (workbench));
+  g_unlink (bad_path);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 static char *
 sample_path (void)
 {
@@ -586,6 +620,7 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/import-and-design", test_import_and_design);
   g_test_add_func ("/statement-workbench/export-private", test_export_private);
   g_test_add_func ("/statement-workbench/defective-file", test_defective_file);
+  g_test_add_func ("/statement-workbench/newer-import-wins", test_newer_import_wins);
   g_test_add_func ("/statement-workbench/reorder-section", test_reorder_section);
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
   g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);

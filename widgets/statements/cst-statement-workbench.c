@@ -1466,16 +1466,17 @@ bill_imported_cb (GObject      *object,
   g_autoptr(CstBill) bill = cst_bill_import_file_finish (result, &problems, &error);
   GDate today;
 
+  /* The window went, or a newer import overtook this one: its bill, or
+   * its defects, are no longer what the clerk asked for. */
+  if (g_cancellable_is_cancelled (self->cancellable) || job->generation != self->import_generation)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Import superseded"));
+      return;
+    }
   if (bill == NULL)
     {
       add_problems (error, problems);
       g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  /* The window went, or a newer import overtook this one. */
-  if (g_cancellable_is_cancelled (self->cancellable) || job->generation != self->import_generation)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Import superseded"));
       return;
     }
   /* A bill without statement and due dates gets today's and the usual
