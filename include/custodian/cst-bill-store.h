@@ -1,7 +1,8 @@
 /* cst-bill-store.h — bills and statement templates in PostgreSQL
  *
  * Blocking calls on whatever thread owns @conn, like cst-request-repo.h:
- * the command line calls them directly, a window from a worker thread.
+ * the command line calls them directly; a window uses the _async ones,
+ * which run them on a CstConnection's worker thread.
  */
 #pragma once
 

@@ -1,6 +1,8 @@
-/* cst-fee-store.h — fee schedules and invoices in PostgreSQL (blocking)
+/* cst-fee-store.h — fee schedules and invoices in PostgreSQL
  *
- * These run on whatever thread owns @conn, like cst-request-repo.h.
+ * The blocking functions run on whatever thread owns @conn, like
+ * cst-request-repo.h; the views use the _async ones at the end, which run
+ * them on a CstConnection's worker thread.
  */
 #pragma once
 
