@@ -82,6 +82,14 @@ measure_edits (CstStatementWorkbench *workbench,
   report (what, ms);
 }
 
+static void
+keep_result (GObject      *source,
+             GAsyncResult *result,
+             gpointer      slot)
+{
+  *(GAsyncResult **) slot = g_object_ref (result);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -91,6 +99,7 @@ main (int    argc,
   g_autofree char *path = NULL;
   g_autoptr(GFile) file = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) imported = NULL;
   CstStatementWorkbench *workbench;
   static const CstStatementSection two_page_off[] = {
     CST_SECTION_INSURANCE, CST_SECTION_QUESTIONS, CST_SECTION_RIGHTS, CST_SECTION_GLOSSARY,
@@ -114,7 +123,10 @@ main (int    argc,
     cst_statement_workbench_set_facility (workbench, facility);
   }
   gtk_window_present (GTK_WINDOW (workbench));
-  if (!cst_statement_workbench_import_file (workbench, file, &error))
+  cst_statement_workbench_import_file_async (workbench, file, NULL, keep_result, &imported);
+  while (imported == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  if (!cst_statement_workbench_import_file_finish (workbench, imported, &error))
     {
       g_printerr ("bench-workbench: %s\n", error->message);
       return 1;

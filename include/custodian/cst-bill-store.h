@@ -1,13 +1,15 @@
 /* cst-bill-store.h — bills and statement templates in PostgreSQL
  *
  * Blocking calls on whatever thread owns @conn, like cst-request-repo.h:
- * the command line calls them directly, a window from a worker thread.
+ * the command line calls them directly; a window uses the _async ones,
+ * which run them on a CstConnection's worker thread.
  */
 #pragma once
 
 #include <libpq-fe.h>
 
 #include "custodian/cst-bill.h"
+#include "custodian/cst-connection.h"
 #include "custodian/cst-statement.h"
 
 G_BEGIN_DECLS
@@ -43,5 +45,25 @@ gboolean              cst_statement_template_store_save (PGconn               *c
 gboolean              cst_statement_template_store_seed (PGconn  *conn,
                                                          guint   *n_added,
                                                          GError **error);
+
+/* On a CstConnection's worker thread, for the views. */
+void                  cst_statement_template_store_load_current_async  (CstConnection        *connection,
+                                                                        const char           *name,
+                                                                        const char * const   *languages,
+                                                                        GCancellable         *cancellable,
+                                                                        GAsyncReadyCallback   callback,
+                                                                        gpointer              user_data);
+GPtrArray            *cst_statement_template_store_load_current_finish (CstConnection        *connection,
+                                                                        GAsyncResult         *result,
+                                                                        GError              **error);
+void                  cst_statement_template_store_save_async          (CstConnection        *connection,
+                                                                        GPtrArray            *templates,
+                                                                        const char           *note,
+                                                                        GCancellable         *cancellable,
+                                                                        GAsyncReadyCallback   callback,
+                                                                        gpointer              user_data);
+GPtrArray            *cst_statement_template_store_save_finish         (CstConnection        *connection,
+                                                                        GAsyncResult         *result,
+                                                                        GError              **error);
 
 G_END_DECLS

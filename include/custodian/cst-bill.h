@@ -7,7 +7,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -130,5 +130,14 @@ CstBill  *cst_bill_import_file  (const char          *path,
                                  CstBillImportFlags   flags,
                                  GPtrArray          **problems,
                                  GError             **error);
+/* The same, reading and parsing on a worker thread. */
+void      cst_bill_import_file_async  (GFile               *file,
+                                       CstBillImportFlags   flags,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+CstBill  *cst_bill_import_file_finish (GAsyncResult        *result,
+                                       GPtrArray          **problems,
+                                       GError             **error);
 
 G_END_DECLS

@@ -189,4 +189,41 @@ gboolean             cst_fee_report_export_file_at (const char                *c
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeReportSummary, cst_fee_report_summary_free)
 
+/* On a CstConnection's worker thread, for the views
+ * (cst-fee-report-async.c). */
+typedef struct _CstConnection CstConnection;
+typedef struct _CstFeeReportResult CstFeeReportResult;
+
+/* Makes what a list keeps of @row (valid only during the call). */
+typedef gpointer (*CstFeeReportRowCopyFunc) (const CstFeeReportRow *row);
+
+void                 cst_fee_report_result_free        (CstFeeReportResult        *result);
+void                 cst_fee_report_run_async          (CstConnection             *connection,
+                                                        const CstFeeReportFilter  *filter,
+                                                        guint                      row_limit,
+                                                        CstFeeReportRowCopyFunc    copy,
+                                                        GDestroyNotify             item_free,
+                                                        GCancellable              *cancellable,
+                                                        GAsyncReadyCallback        callback,
+                                                        gpointer                   user_data);
+gboolean             cst_fee_report_run_finish         (CstConnection             *connection,
+                                                        GAsyncResult              *result,
+                                                        GPtrArray                **items,
+                                                        CstFeeReportSummary      **summary,
+                                                        GError                   **error);
+void                 cst_fee_report_export_file_async  (CstConnection             *connection,
+                                                        const CstFeeReportFilter  *filter,
+                                                        GDestroyNotify             progress_data_free,
+                                                        CstFeeReportFormat         format,
+                                                        GFile                     *file,
+                                                        GCancellable              *cancellable,
+                                                        GAsyncReadyCallback        callback,
+                                                        gpointer                   user_data);
+gboolean             cst_fee_report_export_file_finish (CstConnection             *connection,
+                                                        GAsyncResult              *result,
+                                                        gint64                    *n_written,
+                                                        GError                   **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeReportResult, cst_fee_report_result_free)
+
 G_END_DECLS

@@ -1,11 +1,14 @@
-/* cst-fee-store.h — fee schedules and invoices in PostgreSQL (blocking)
+/* cst-fee-store.h — fee schedules and invoices in PostgreSQL
  *
- * These run on whatever thread owns @conn, like cst-request-repo.h.
+ * The blocking functions run on whatever thread owns @conn, like
+ * cst-request-repo.h; the views use the _async ones at the end, which run
+ * them on a CstConnection's worker thread.
  */
 #pragma once
 
 #include <libpq-fe.h>
 
+#include "custodian/cst-connection.h"
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-schedule.h"
 
@@ -63,5 +66,67 @@ GPtrArray         *cst_fee_store_list_invoices     (PGconn                *conn,
                                                     GError               **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeInvoice, cst_fee_invoice_free)
+
+/* A request's newest original invoice, with its adjustments summed. */
+typedef struct
+{
+  CstFeeInvoice *invoice;
+  gint64         owed_cents;     /* the total after adjustments */
+  guint          n_adjustments;
+} CstFeeInvoiceState;
+
+void                cst_fee_invoice_state_free (CstFeeInvoiceState *state);
+CstFeeInvoiceState *cst_fee_store_load_invoice_state (PGconn   *conn,
+                                                      gint64    request_id,
+                                                      GError  **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeInvoiceState, cst_fee_invoice_state_free)
+
+/* The same work on a CstConnection's worker thread, for the views. */
+void                cst_fee_store_load_schedules_async     (CstConnection         *connection,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+CstFeeScheduleSet  *cst_fee_store_load_schedules_finish    (CstConnection         *connection,
+                                                            GAsyncResult          *result,
+                                                            GError               **error);
+void                cst_fee_store_list_versions_async      (CstConnection         *connection,
+                                                            const char            *key,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+GPtrArray          *cst_fee_store_list_versions_finish     (CstConnection         *connection,
+                                                            GAsyncResult          *result,
+                                                            GError               **error);
+void                cst_fee_store_save_version_async       (CstConnection         *connection,
+                                                            CstFeeSchedule        *edited,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+CstFeeSchedule     *cst_fee_store_save_version_finish      (CstConnection         *connection,
+                                                            GAsyncResult          *result,
+                                                            GError               **error);
+void                cst_fee_store_invoice_state_async      (CstConnection         *connection,
+                                                            gint64                 request_id,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+void                cst_fee_store_issue_invoice_async      (CstConnection         *connection,
+                                                            gint64                 request_id,
+                                                            CstFeeQuote           *quote,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+void                cst_fee_store_issue_adjustment_async   (CstConnection         *connection,
+                                                            gint64                 request_id,
+                                                            gint64                 invoice_id,
+                                                            gint64                 delta_cents,
+                                                            const char            *reason,
+                                                            GCancellable          *cancellable,
+                                                            GAsyncReadyCallback    callback,
+                                                            gpointer               user_data);
+CstFeeInvoiceState *cst_fee_store_invoice_state_finish     (CstConnection         *connection,
+                                                            GAsyncResult          *result,
+                                                            GError               **error);
 
 G_END_DECLS

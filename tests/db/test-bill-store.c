@@ -254,6 +254,83 @@ test_refused_bills (void)
   g_assert_null (cst_bill_store_get (conn, 999999, NULL));
 }
 
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (*result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*result);
+  return *result;
+}
+
+/* The workbench's way: the current templates of both languages, and a
+ * save of one of them, on a connection's worker thread. */
+static void
+test_template_async (void)
+{
+  g_autofree char *billing_info = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(CstConnection) billing = cst_connection_new (billing_info);
+  g_autoptr(CstConnection) auditor = cst_connection_new (auditor_info);
+  const char *const languages[] = { "en", "es", NULL };
+  g_autoptr(GAsyncResult) loaded = NULL, saved = NULL, refused = NULL, reloaded = NULL;
+  g_autoptr(GPtrArray) current = NULL;
+  g_autoptr(GPtrArray) edited = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_statement_template_unref);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+  CstStatementTemplate *es;
+  int es_version;
+
+  cst_statement_template_store_load_current_async (billing, "standard", languages, NULL, done_cb, &loaded);
+  current = cst_statement_template_store_load_current_finish (billing, wait_for (&loaded), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (current->len, ==, 2);
+  g_assert_cmpstr (cst_statement_template_get_language (g_ptr_array_index (current, 0)), ==, "en");
+  g_assert_cmpstr (cst_statement_template_get_language (g_ptr_array_index (current, 1)), ==, "es");
+  es = g_ptr_array_index (current, 1);
+  es_version = cst_statement_template_get_version (es);
+  g_assert_cmpint (es_version, >=, 1);
+
+  /* Only the Spanish one is edited: only it gets a new version. */
+  g_ptr_array_add (edited, NULL);
+  g_ptr_array_add (edited, cst_statement_template_copy (es));
+  g_assert_true (cst_statement_template_set_string (g_ptr_array_index (edited, 1), "wording", "title",
+                                                    "Su estado de cuenta", &error));
+  g_assert_no_error (error);
+
+  /* An auditor may read but not store templates. */
+  cst_statement_template_store_save_async (auditor, edited, "test", NULL, done_cb, &refused);
+  g_assert_null (cst_statement_template_store_save_finish (auditor, wait_for (&refused), &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  cst_statement_template_store_save_async (billing, edited, "edited in a test", NULL, done_cb, &saved);
+  stored = cst_statement_template_store_save_finish (billing, wait_for (&saved), &error);
+  g_assert_no_error (error);
+  g_assert_null (g_ptr_array_index (stored, 0));
+  g_assert_cmpint (cst_statement_template_get_version (g_ptr_array_index (stored, 1)), ==, es_version + 1);
+
+  cst_statement_template_store_load_current_async (auditor, "standard", languages, NULL, done_cb, &reloaded);
+  after = cst_statement_template_store_load_current_finish (auditor, wait_for (&reloaded), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_statement_template_get_version (g_ptr_array_index (after, 0)), ==,
+                   cst_statement_template_get_version (g_ptr_array_index (current, 0)));
+  g_assert_cmpint (cst_statement_template_get_version (g_ptr_array_index (after, 1)), ==, es_version + 1);
+  g_assert_cmpstr (cst_statement_template_get_text (g_ptr_array_index (after, 1), "title"), ==,
+                   "Su estado de cuenta");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -268,6 +345,7 @@ main (int    argc,
   g_test_add_func ("/bill-store/versions-append-only", test_versions_append_only);
   g_test_add_func ("/bill-store/roles-and-audit", test_roles_and_audit);
   g_test_add_func ("/bill-store/refused", test_refused_bills);
+  g_test_add_func ("/bill-store/template-async", test_template_async);
   status = g_test_run ();
   cst_statement_rules_unref (rules);
   cst_test_db_free (db);

@@ -1042,6 +1042,123 @@ test_cli (void)
   g_rmdir (dir);
 }
 
+/* The reports page's way: the run and the export on a connection's
+ * worker thread. */
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*result);
+  return *result;
+}
+
+static gpointer
+copy_request_id (const CstFeeReportRow *row)
+{
+  return g_memdup2 (&row->request_id, sizeof row->request_id);
+}
+
+typedef struct
+{
+  gint     calls;   /* atomic: progress calls, on the worker thread */
+  gint     freed;   /* atomic */
+} Progress;
+
+static void
+count_progress (gint64   n_done,
+                gpointer user_data)
+{
+  g_atomic_int_inc (&((Progress *) user_data)->calls);
+}
+
+static void
+progress_free (gpointer data)
+{
+  g_atomic_int_set (&((Progress *) data)->freed, TRUE);
+}
+
+static void
+test_async (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(CstConnection) auditor = cst_connection_new (auditor_info);
+  g_autoptr(GAsyncResult) ran = NULL, patients = NULL, exported = NULL, cancelled = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) patient_items = NULL;
+  g_autoptr(CstFeeReportSummary) summary = NULL;
+  g_autoptr(CstFeeReportSummary) patient_summary = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-async-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  char requester[] = "patient";
+  Progress progress = { 0 };
+  CstFeeReportFilter filter;
+  gint64 n_written = 0;
+
+  /* The list keeps the first rows; the summary counts every one. */
+  period (&filter);
+  cst_fee_report_run_async (auditor, &filter, 3, copy_request_id, g_free, NULL, done_cb, &ran);
+  g_assert_true (cst_fee_report_run_finish (auditor, wait_for (&ran), &items, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 3);
+  for (guint i = 0; i < items->len; i++)
+    g_assert_nonnull (find_seeded (*(gint64 *) g_ptr_array_index (items, i)));
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (summary), ==, 8);
+
+  /* The filter is copied: changing it after the call changes nothing. */
+  filter.requester = requester;
+  cst_fee_report_run_async (auditor, &filter, 100, copy_request_id, g_free, NULL, done_cb, &patients);
+  requester[0] = 'x';
+  g_assert_true (cst_fee_report_run_finish (auditor, wait_for (&patients), &patient_items,
+                                            &patient_summary, &error));
+  g_assert_cmpuint (patient_items->len, ==, 2);
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (patient_summary), ==, 2);
+
+  /* Cancelled before it starts: no file. */
+  period (&filter);
+  g_cancellable_cancel (cancellable);
+  cst_fee_report_export_file_async (auditor, &filter, NULL, CST_FEE_REPORT_FORMAT_CSV, file, cancellable,
+                                    done_cb, &cancelled);
+  g_assert_false (cst_fee_report_export_file_finish (auditor, wait_for (&cancelled), NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  filter.progress = count_progress;
+  filter.progress_data = &progress;
+  cst_fee_report_export_file_async (auditor, &filter, progress_free, CST_FEE_REPORT_FORMAT_CSV, file,
+                                    NULL, done_cb, &exported);
+  g_assert_true (cst_fee_report_export_file_finish (auditor, wait_for (&exported), &n_written, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (n_written, ==, 8);
+  g_assert_cmpint (g_atomic_int_get (&progress.calls), >, 0);
+  /* The progress data is freed with the job, once the task is let go
+   * (on whichever thread lets go last). */
+  g_clear_object (&exported);
+  for (gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       !g_atomic_int_get (&progress.freed) && g_get_monotonic_time () < deadline;)
+    g_usleep (1000);
+  g_assert_true (g_atomic_int_get (&progress.freed));
+  cst_test_file_assert_private (path);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1061,6 +1178,7 @@ main (int    argc,
   g_test_add_func ("/fee/report/pdf-in-words", test_pdf_in_words);
   g_test_add_func ("/fee/report/auditor-changes-nothing", test_auditor_changes_nothing);
   g_test_add_func ("/fee/report/cli", test_cli);
+  g_test_add_func ("/fee/report/async", test_async);
   status = g_test_run ();
   cst_test_db_free (db);
   g_free (clerk_login);

@@ -228,6 +228,139 @@ test_invoices (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
 }
 
+/* The views' way: each job on a connection's worker thread. */
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (*result == NULL && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*result);
+  return *result;
+}
+
+/* The invoice state a clerk's window reads, issues and adjusts. */
+static void
+test_async_invoices (void)
+{
+  g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) clerk_conn = cst_db_connect (clerk_info, NULL);
+  g_autoptr(CstConnection) clerk = cst_connection_new (clerk_info);
+  g_autoptr(CstConnection) auditor = cst_connection_new (auditor_info);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (clerk_conn, "FEE-ASYNC");
+  gint64 request_id = cst_request_get_id (request);
+  g_autoptr(GAsyncResult) loaded = NULL, none = NULL, issued = NULL, adjusted = NULL, refused = NULL,
+                          cancelled = NULL, read = NULL;
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(CstFeeInvoiceState) state = NULL;
+  g_autoptr(CstFeeInvoiceState) after = NULL;
+  g_autoptr(CstFeeInvoiceState) seen = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+
+  cst_fee_store_load_schedules_async (clerk, NULL, done_cb, &loaded);
+  set = cst_fee_store_load_schedules_finish (clerk, wait_for (&loaded), &error);
+  g_assert_no_error (error);
+  quote = quote_pa_attorney (set);
+
+  /* No invoice yet: no state and no error. */
+  cst_fee_store_invoice_state_async (clerk, request_id, NULL, done_cb, &none);
+  g_assert_null (cst_fee_store_invoice_state_finish (clerk, wait_for (&none), &error));
+  g_assert_no_error (error);
+
+  cst_fee_store_issue_invoice_async (clerk, request_id, quote, NULL, done_cb, &issued);
+  state = cst_fee_store_invoice_state_finish (clerk, wait_for (&issued), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (state);
+  g_assert_cmpint (state->invoice->total_cents, ==, cst_fee_quote_get_total_cents (quote));
+  g_assert_cmpint (state->owed_cents, ==, state->invoice->total_cents);
+  g_assert_cmpuint (state->n_adjustments, ==, 0);
+
+  /* An adjustment is summed into what is owed; the original stays. */
+  cst_fee_store_issue_adjustment_async (clerk, request_id, state->invoice->id, -400, "Picked up",
+                                        NULL, done_cb, &adjusted);
+  after = cst_fee_store_invoice_state_finish (clerk, wait_for (&adjusted), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->invoice->id, ==, state->invoice->id);
+  g_assert_cmpint (after->owed_cents, ==, state->invoice->total_cents - 400);
+  g_assert_cmpuint (after->n_adjustments, ==, 1);
+
+  /* The auditor reads the same state but may not adjust. */
+  cst_fee_store_invoice_state_async (auditor, request_id, NULL, done_cb, &read);
+  seen = cst_fee_store_invoice_state_finish (auditor, wait_for (&read), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seen->owed_cents, ==, after->owed_cents);
+  cst_fee_store_issue_adjustment_async (auditor, request_id, state->invoice->id, -100, "No",
+                                        NULL, done_cb, &refused);
+  g_assert_null (cst_fee_store_invoice_state_finish (auditor, wait_for (&refused), &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  /* A view that has moved on cancels: the answer says so. */
+  g_cancellable_cancel (cancellable);
+  cst_fee_store_invoice_state_async (clerk, request_id, cancellable, done_cb, &cancelled);
+  g_assert_null (cst_fee_store_invoice_state_finish (clerk, wait_for (&cancelled), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+/* The schedules window's jobs: versions listed, and saved by an
+ * administrator only. */
+static void
+test_async_versions (void)
+{
+  g_autofree char *admin_info = cst_test_db_create_login (db, "custodian_admin");
+  g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) admin = cst_connection_new (admin_info);
+  g_autoptr(CstConnection) clerk = cst_connection_new (clerk_info);
+  g_autoptr(GAsyncResult) loaded = NULL, listed = NULL, saved = NULL, refused = NULL, relisted = NULL;
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(CstFeeSchedule) edited = NULL;
+  g_autoptr(CstFeeSchedule) version = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  cst_fee_store_load_schedules_async (admin, NULL, done_cb, &loaded);
+  set = cst_fee_store_load_schedules_finish (admin, wait_for (&loaded), &error);
+  g_assert_no_error (error);
+  cst_fee_store_list_versions_async (clerk, "TX-hospital", NULL, done_cb, &listed);
+  before = cst_fee_store_list_versions_finish (clerk, wait_for (&listed), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (before->len, >=, 1);
+
+  text = cst_fee_schedule_to_text (cst_fee_schedule_set_lookup (set, "TX-hospital"));
+  edited = cst_fee_schedule_new_from_text (text, &error);
+  g_assert_no_error (error);
+  cst_fee_store_save_version_async (clerk, edited, NULL, done_cb, &refused);
+  g_assert_null (cst_fee_store_save_version_finish (clerk, wait_for (&refused), &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  cst_fee_store_save_version_async (admin, edited, NULL, done_cb, &saved);
+  version = cst_fee_store_save_version_finish (admin, wait_for (&saved), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_fee_schedule_get_version (version), ==,
+                   cst_fee_schedule_get_version (g_ptr_array_index (before, 0)) + 1);
+  cst_fee_store_list_versions_async (clerk, "TX-hospital", NULL, done_cb, &relisted);
+  versions = cst_fee_store_list_versions_finish (clerk, wait_for (&relisted), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (versions->len, ==, before->len + 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -239,6 +372,8 @@ main (int    argc,
   g_test_add_func ("/fee/store/seed-and-load", test_seed_and_load);
   g_test_add_func ("/fee/store/admin-versions", test_admin_versions);
   g_test_add_func ("/fee/store/invoices", test_invoices);
+  g_test_add_func ("/fee/store/async-invoices", test_async_invoices);
+  g_test_add_func ("/fee/store/async-versions", test_async_versions);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

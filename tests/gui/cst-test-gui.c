@@ -18,6 +18,29 @@ cst_test_gui_wait_until (CstTestCondition done,
   return done (data);
 }
 
+/* A GAsyncReadyCallback that keeps the result in *@slot (a GAsyncResult *). */
+void
+cst_test_gui_keep_result (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      slot)
+{
+  *(GAsyncResult **) slot = g_object_ref (result);
+}
+
+static gboolean
+result_kept (gpointer slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
+/* Runs the main loop until cst_test_gui_keep_result() has filled @slot. */
+GAsyncResult *
+cst_test_gui_wait_result (GAsyncResult **slot)
+{
+  g_assert_true (cst_test_gui_wait_until (result_kept, slot));
+  return *slot;
+}
+
 gboolean
 cst_test_gui_store_loaded (gpointer store)
 {

@@ -13,6 +13,10 @@ typedef gboolean (*CstTestCondition) (gpointer data);
 
 gboolean   cst_test_gui_wait_until     (CstTestCondition  done,
                                         gpointer          data);
+void          cst_test_gui_keep_result (GObject      *source,
+                                        GAsyncResult *result,
+                                        gpointer      slot);
+GAsyncResult *cst_test_gui_wait_result (GAsyncResult **slot);
 gboolean   cst_test_gui_store_loaded   (gpointer          store);
 gboolean   cst_test_gui_window_shown   (gpointer          widget);
 gboolean   cst_test_gui_filter_settled (gpointer          list_page);

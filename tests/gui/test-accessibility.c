@@ -12,6 +12,7 @@
 #include "cst-preferences-window.h"
 #include "cst-statement-workbench.h"
 #include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 static CstTestDb *db;
@@ -140,7 +141,12 @@ test_main_pages (void)
   {
     g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
     g_autoptr(GFile) file = g_file_new_for_path (path);
-    g_assert_true (cst_statement_workbench_import_file (CST_STATEMENT_WORKBENCH (dialog), file, NULL));
+    g_autoptr(GAsyncResult) imported = NULL;
+
+    cst_statement_workbench_import_file_async (CST_STATEMENT_WORKBENCH (dialog), file, NULL,
+                                               cst_test_gui_keep_result, &imported);
+    g_assert_true (cst_statement_workbench_import_file_finish (CST_STATEMENT_WORKBENCH (dialog),
+                                                               cst_test_gui_wait_result (&imported), NULL));
   }
   iterate_for (1000);
   assert_all_named (GTK_WIDGET (dialog), "statement workbench");

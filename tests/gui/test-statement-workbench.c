@@ -14,6 +14,7 @@
 #include "cst-pdf-preview.h"
 #include "cst-statement-workbench.h"
 #include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-test-file.h"
 #include "cst-test-pdf.h"
 
@@ -40,6 +41,18 @@ wait_idle (CstStatementWorkbench *workbench)
   g_assert_false (cst_statement_workbench_is_rendering (workbench));
 }
 
+/* The import as the window runs it, off the main loop, waited for. */
+static gboolean
+import_bill (CstStatementWorkbench *workbench,
+             GFile                 *file,
+             GError               **error)
+{
+  g_autoptr(GAsyncResult) imported = NULL;
+
+  cst_statement_workbench_import_file_async (workbench, file, NULL, cst_test_gui_keep_result, &imported);
+  return cst_statement_workbench_import_file_finish (workbench, cst_test_gui_wait_result (&imported), error);
+}
+
 static void
 test_import_and_design (void)
 {
@@ -53,7 +66,7 @@ test_import_and_design (void)
   guint renders;
 
   gtk_window_present (GTK_WINDOW (workbench));
-  g_assert_true (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_true (import_bill (workbench, file, &error));
   g_assert_no_error (error);
   wait_idle (workbench);
   statement = cst_statement_workbench_get_statement (workbench);
@@ -109,7 +122,7 @@ test_export_private (void)
   g_autoptr(GError) error = NULL;
 
   gtk_window_present (GTK_WINDOW (workbench));
-  g_assert_true (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_true (import_bill (workbench, file, &error));
   g_assert_no_error (error);
   wait_idle (workbench);
   cst_test_file_make_public (path);
@@ -134,10 +147,44 @@ test_defective_file (void)
   close (fd);
   g_assert_true (g_file_set_contents (path, "service_date,revenue_code\nnot-a-date,0450\n", -1, NULL));
   file = g_file_new_for_path (path);
-  g_assert_false (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_false (import_bill (workbench, file, &error));
   g_assert_nonnull (error);
   g_assert_null (cst_statement_workbench_get_statement (workbench));
   g_unlink (path);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* Two imports in a row: the later one is what the clerk asked for, so
+ * the earlier one (here a defective file) ends as cancelled and shows
+ * nothing, whichever worker finishes first. */
+static void
+test_newer_import_wins (void)
+{
+  CstStatementWorkbench *workbench = new_workbench ();
+  g_autofree char *good_path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(GFile) good = g_file_new_for_path (good_path);
+  g_autofree char *bad_path = NULL;
+  g_autoptr(GFile) bad = NULL;
+  g_autoptr(GAsyncResult) first = NULL, second = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd = g_file_open_tmp ("bad-bill-XXXXXX.csv", &bad_path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  g_assert_true (g_file_set_contents (bad_path, "service_date,revenue_code\nnot-a-date,0450\n", -1, NULL));
+  bad = g_file_new_for_path (bad_path);
+  gtk_window_present (GTK_WINDOW (workbench));
+  cst_statement_workbench_import_file_async (workbench, bad, NULL, cst_test_gui_keep_result, &first);
+  cst_statement_workbench_import_file_async (workbench, good, NULL, cst_test_gui_keep_result, &second);
+  g_assert_true (cst_statement_workbench_import_file_finish (workbench, cst_test_gui_wait_result (&second),
+                                                             &error));
+  g_assert_no_error (error);
+  g_assert_false (cst_statement_workbench_import_file_finish (workbench, cst_test_gui_wait_result (&first),
+                                                              &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  wait_idle (workbench);
+  g_assert_nonnull (cst_statement_workbench_get_statement (workbench));
+  g_unlink (bad_path);
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
@@ -156,7 +203,7 @@ workbench_with_sample (void)
   g_autoptr(GError) error = NULL;
 
   gtk_window_present (GTK_WINDOW (workbench));
-  g_assert_true (cst_statement_workbench_import_file (workbench, file, &error));
+  g_assert_true (import_bill (workbench, file, &error));
   g_assert_no_error (error);
   wait_idle (workbench);
   return workbench;
@@ -573,6 +620,7 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/import-and-design", test_import_and_design);
   g_test_add_func ("/statement-workbench/export-private", test_export_private);
   g_test_add_func ("/statement-workbench/defective-file", test_defective_file);
+  g_test_add_func ("/statement-workbench/newer-import-wins", test_newer_import_wins);
   g_test_add_func ("/statement-workbench/reorder-section", test_reorder_section);
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
   g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);

@@ -3,7 +3,9 @@
  * mutation fuzz of the parser */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <custodian/custodian.h>
 
@@ -302,6 +304,68 @@ test_fuzz_mutations (void)
   g_rand_free (rand);
 }
 
+static void
+done_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+/* The workbench's way: read and parse on a worker thread, the defects
+ * given back even when they refuse the file. */
+static void
+test_file_async (void)
+{
+  g_autofree char *sample = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (sample);
+  g_autofree char *bad_path = NULL;
+  g_autoptr(GFile) bad = NULL;
+  g_autoptr(GFile) missing = g_file_new_for_path ("/nonexistent/bill.csv");
+  g_autoptr(GAsyncResult) read = NULL, refused = NULL, absent = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GPtrArray) bad_problems = NULL;
+  g_autoptr(GPtrArray) no_problems = NULL;
+  g_autoptr(CstBill) bill = NULL;
+  g_autoptr(CstBill) sync_bill = NULL;
+  g_autoptr(GError) error = NULL;
+  int fd = g_file_open_tmp ("bad-bill-XXXXXX.csv", &bad_path, &error);
+
+  g_assert_no_error (error);
+  close (fd);
+  cst_bill_import_file_async (file, CST_BILL_IMPORT_NONE, NULL, done_cb, &read);
+  bill = cst_bill_import_file_finish (wait_for (&read), &problems, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (bill);
+  g_assert_cmpuint (problems->len, ==, 0);
+  sync_bill = cst_bill_import_file (sample, CST_BILL_IMPORT_NONE, NULL, &error);
+  g_assert_cmpuint (bill->lines->len, ==, sync_bill->lines->len);
+  g_assert_cmpstr (bill->patient_name, ==, sync_bill->patient_name);
+
+  g_assert_true (g_file_set_contents (bad_path, HEADER "\nnot-a-date,0450,,x,1,100,0,0,100\n", -1, NULL));
+  bad = g_file_new_for_path (bad_path);
+  cst_bill_import_file_async (bad, CST_BILL_IMPORT_NONE, NULL, done_cb, &refused);
+  g_assert_null (cst_bill_import_file_finish (wait_for (&refused), &bad_problems, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpuint (bad_problems->len, >=, 1);
+  g_assert_cmpuint (((CstBillProblem *) g_ptr_array_index (bad_problems, 0))->line, ==, 2);
+
+  cst_bill_import_file_async (missing, CST_BILL_IMPORT_NONE, NULL, done_cb, &absent);
+  g_assert_null (cst_bill_import_file_finish (wait_for (&absent), &no_problems, &error));
+  g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+  g_assert_null (no_problems);
+  g_unlink (bad_path);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -317,5 +381,6 @@ main (int    argc,
   g_test_add_func ("/bill-import/not-utf8", test_not_utf8);
   g_test_add_func ("/bill-import/claim-level", test_claim_level);
   g_test_add_func ("/bill-import/fuzz-mutations", test_fuzz_mutations);
+  g_test_add_func ("/bill-import/file-async", test_file_async);
   return g_test_run ();
 }

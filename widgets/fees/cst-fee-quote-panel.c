@@ -41,7 +41,10 @@ struct _CstFeeQuotePanel
   gint64             request_id;
   gint64             invoice_total;  /* -1: no invoice issued */
   gint64             invoice_id;     /* the shown invoice, what an adjustment adjusts */
-  GCancellable      *cancellable;
+  GCancellable      *cancellable;          /* the panel's life */
+  GCancellable      *invoice_cancellable;  /* the shown request's invoice jobs: cancelled
+                                            * when another request is shown, so a late
+                                            * answer never lands on the wrong one */
 };
 
 G_DEFINE_FINAL_TYPE (CstFeeQuotePanel, cst_fee_quote_panel, GTK_TYPE_WIDGET)
@@ -182,26 +185,9 @@ recompute (CstFeeQuotePanel *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), self->invoice_total < 0);
 }
 
-/* The request's newest invoice and what its adjustments make of it. */
-typedef struct
-{
-  CstFeeInvoice *invoice;
-  gint64         owed_cents;
-  guint          n_adjustments;
-} InvoiceState;
-
 static void
-invoice_state_free (InvoiceState *state)
-{
-  g_clear_pointer (&state->invoice, cst_fee_invoice_free);
-  g_free (state);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (InvoiceState, invoice_state_free)
-
-static void
-show_invoice (CstFeeQuotePanel   *self,
-              const InvoiceState *state)
+show_invoice (CstFeeQuotePanel         *self,
+              const CstFeeInvoiceState *state)
 {
   g_autofree char *total = NULL;
   g_autofree char *owed = NULL;
@@ -231,71 +217,6 @@ show_invoice (CstFeeQuotePanel   *self,
   gtk_label_set_label (self->invoice_label, text);
 }
 
-typedef struct
-{
-  gint64       request_id;
-  CstFeeQuote *quote;          /* issue this quote, or */
-  char        *adjust_reason;  /* issue an adjustment of adjust_cents to */
-  gint64       adjust_invoice_id; /* this invoice, or only look */
-  gint64       adjust_cents;
-} InvoiceJob;
-
-static void
-invoice_job_free (InvoiceJob *job)
-{
-  g_clear_pointer (&job->quote, cst_fee_quote_unref);
-  g_free (job->adjust_reason);
-  g_free (job);
-}
-
-/* The newest original invoice of the request, with its adjustments summed. */
-static InvoiceState *
-load_invoice_state (PGconn  *conn,
-                    gint64   request_id,
-                    GError **error)
-{
-  g_autoptr(GPtrArray) invoices = cst_fee_store_list_invoices (conn, request_id, error);
-  InvoiceState *state;
-  guint original = G_MAXUINT;
-
-  for (guint i = 0; invoices && i < invoices->len; i++)
-    if (((CstFeeInvoice *) g_ptr_array_index (invoices, i))->adjusts_invoice_id == 0)
-      original = i;
-  if (original == G_MAXUINT)
-    return NULL;
-  state = g_new0 (InvoiceState, 1);
-  state->invoice = g_steal_pointer (&g_ptr_array_index (invoices, original));
-  state->owed_cents = state->invoice->total_cents;
-  for (guint i = 0; i < invoices->len; i++)
-    {
-      CstFeeInvoice *adjustment = g_ptr_array_index (invoices, i);
-
-      if (adjustment && adjustment->adjusts_invoice_id == state->invoice->id)
-        state->owed_cents += adjustment->total_cents, state->n_adjustments++;
-    }
-  return state;
-}
-
-/* Issues what the job asks for, then reads the request's invoice state. */
-static gpointer
-invoice_in_thread (PGconn   *conn,
-                   gpointer  data,
-                   GError  **error)
-{
-  InvoiceJob *job = data;
-  g_autoptr(CstFeeInvoice) issued = NULL;
-
-  if (job->quote != NULL &&
-      !(issued = cst_fee_store_issue_invoice (conn, job->request_id, job->quote,
-                                              cst_fee_quote_get_total_cents (job->quote), NULL, error)))
-    return NULL;
-  if (job->adjust_reason != NULL &&
-      !(issued = cst_fee_store_issue_adjustment (conn, job->adjust_invoice_id, job->adjust_cents,
-                                                 job->adjust_reason, error)))
-    return NULL;
-  return load_invoice_state (conn, job->request_id, error);
-}
-
 static void
 invoice_done_cb (GObject      *object,
                  GAsyncResult *result,
@@ -303,7 +224,8 @@ invoice_done_cb (GObject      *object,
 {
   g_autoptr(CstFeeQuotePanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(InvoiceState) state = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(CstFeeInvoiceState) state = cst_fee_store_invoice_state_finish (CST_CONNECTION (object),
+                                                                            result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -318,24 +240,10 @@ invoice_done_cb (GObject      *object,
 }
 
 static void
-start_invoice_job (CstFeeQuotePanel *self,
-                   InvoiceJob       *job)
+look_up_invoice (CstFeeQuotePanel *self)
 {
-  job->request_id = self->request_id;
-  cst_connection_run_async (self->connection, invoice_in_thread, job,
-                            (GDestroyNotify) invoice_job_free,
-                            (GDestroyNotify) invoice_state_free, self->cancellable,
-                            invoice_done_cb, g_object_ref (self));
-}
-
-static void
-run_invoice_job (CstFeeQuotePanel *self,
-                 CstFeeQuote      *quote)
-{
-  InvoiceJob *job = g_new0 (InvoiceJob, 1);
-
-  job->quote = quote ? cst_fee_quote_ref (quote) : NULL;
-  start_invoice_job (self, job);
+  cst_fee_store_invoice_state_async (self->connection, self->request_id, self->invoice_cancellable,
+                                     invoice_done_cb, g_object_ref (self));
 }
 
 /**
@@ -352,7 +260,7 @@ cst_fee_quote_panel_adjust_invoice (CstFeeQuotePanel *self,
                                     const char       *reason)
 {
   g_autoptr(GError) error = NULL;
-  InvoiceJob *job;
+  g_autofree char *why = NULL;
   gint64 cents;
 
   if (self->invoice_total < 0 || self->request_id == 0)
@@ -367,12 +275,10 @@ cst_fee_quote_panel_adjust_invoice (CstFeeQuotePanel *self,
       gtk_label_set_label (self->notes_label, _("An adjustment needs a reason; it is kept in the audit log."));
       return FALSE;
     }
-  job = g_new0 (InvoiceJob, 1);
-  job->adjust_cents = cents;
-  job->adjust_invoice_id = self->invoice_id;
-  job->adjust_reason = g_strstrip (g_strdup (reason));
+  why = g_strstrip (g_strdup (reason));
   gtk_widget_set_sensitive (self->adjust_box, FALSE);
-  start_invoice_job (self, job);
+  cst_fee_store_issue_adjustment_async (self->connection, self->request_id, self->invoice_id, cents, why,
+                                        self->invoice_cancellable, invoice_done_cb, g_object_ref (self));
   return TRUE;
 }
 
@@ -395,7 +301,8 @@ cst_fee_quote_panel_issue_invoice (CstFeeQuotePanel *self)
   if (self->quote == NULL || self->invoice_total >= 0 || self->request_id == 0)
     return FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), FALSE);
-  run_invoice_job (self, self->quote);
+  cst_fee_store_issue_invoice_async (self->connection, self->request_id, self->quote,
+                                     self->invoice_cancellable, invoice_done_cb, g_object_ref (self));
   return TRUE;
 }
 
@@ -454,18 +361,15 @@ method_changed_cb (CstFeeQuotePanel *self)
   recompute (self);
 }
 
-static gpointer
-load_schedules_in_thread (PGconn *conn, gpointer data, GError **error)
-{
-  return cst_fee_store_load_schedules (conn, error);
-}
-
 static void
 schedules_loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeQuotePanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  CstFeeScheduleSet *set = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  CstFeeScheduleSet *set = cst_fee_store_load_schedules_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
 
   if (set == NULL || cst_fee_schedule_set_get_schedules (set)->len == 0)
     {
@@ -484,12 +388,14 @@ cst_fee_quote_panel_dispose (GObject *object)
   CstFeeQuotePanel *self = CST_FEE_QUOTE_PANEL (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->invoice_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_FEE_QUOTE_PANEL);
   for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
     gtk_widget_unparent (child);
   g_clear_object (&self->connection);
   g_clear_object (&self->values);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->invoice_cancellable);
   g_clear_pointer (&self->quote, cst_fee_quote_unref);
   g_clear_pointer (&self->schedules, cst_fee_schedule_set_unref);
   G_OBJECT_CLASS (cst_fee_quote_panel_parent_class)->dispose (object);
@@ -539,6 +445,7 @@ cst_fee_quote_panel_init (CstFeeQuotePanel *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->invoice_cancellable = g_cancellable_new ();
   self->invoice_total = -1;
   select_default_method (self);
 }
@@ -549,9 +456,8 @@ cst_fee_quote_panel_set_connection (CstFeeQuotePanel *self,
 {
   if (!g_set_object (&self->connection, connection) || connection == NULL)
     return;
-  cst_connection_run_async (connection, load_schedules_in_thread, NULL, NULL,
-                            (GDestroyNotify) cst_fee_schedule_set_unref, self->cancellable,
-                            schedules_loaded_cb, g_object_ref (self));
+  cst_fee_store_load_schedules_async (connection, self->cancellable, schedules_loaded_cb,
+                                      g_object_ref (self));
 }
 
 /**
@@ -568,9 +474,14 @@ cst_fee_quote_panel_set_request (CstFeeQuotePanel *self,
   if (id != self->request_id)
     {
       self->request_id = id;
+      /* What was asked about the previous request no longer applies. */
+      g_cancellable_cancel (self->invoice_cancellable);
+      g_object_unref (self->invoice_cancellable);
+      self->invoice_cancellable = g_cancellable_new ();
+      gtk_widget_set_sensitive (self->adjust_box, TRUE);
       show_invoice (self, NULL);
       if (id != 0 && self->connection != NULL)
-        run_invoice_job (self, NULL);
+        look_up_invoice (self);
     }
   recompute (self);
 }

@@ -30,7 +30,9 @@ struct _CstFeeSchedulesWindow
   GtkButton         *save_button;
 
   CstConnection     *connection;
-  GCancellable      *cancellable;
+  GCancellable      *cancellable;           /* the window's life */
+  GCancellable      *versions_cancellable;  /* the selected schedule's versions */
+  gboolean           versions_pending;      /* counted once in busy */
   GPtrArray         *schedules;   /* of CstFeeSchedule, the current versions */
   GPtrArray         *versions;    /* of CstFeeSchedule, of the selected key */
   CstFeeSchedule    *selected;
@@ -112,12 +114,6 @@ set_busy (CstFeeSchedulesWindow *self,
 
 /* ---- versions of one schedule ------------------------------------------ */
 
-static gpointer
-list_versions_in_thread (PGconn *conn, gpointer data, GError **error)
-{
-  return cst_fee_store_list_versions (conn, data, error);
-}
-
 static void
 version_chosen_cb (CstFeeSchedulesWindow *self)
 {
@@ -138,9 +134,12 @@ versions_loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeSchedulesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GPtrArray *versions = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  GPtrArray *versions = cst_fee_store_list_versions_finish (CST_CONNECTION (object), result, &error);
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->versions_pending = FALSE;
   set_busy (self, FALSE);
   g_clear_pointer (&self->versions, g_ptr_array_unref);
   self->versions = versions;
@@ -172,11 +171,16 @@ show_schedule (CstFeeSchedulesWindow *self,
   gtk_label_set_label (self->title_label, title);
   set_text (self->text_view, text);
   show_message (self, NULL);
-  set_busy (self, TRUE);
-  cst_connection_run_async (self->connection, list_versions_in_thread,
-                            g_strdup (cst_fee_schedule_get_key (schedule)), g_free,
-                            (GDestroyNotify) g_ptr_array_unref, self->cancellable,
-                            versions_loaded_cb, g_object_ref (self));
+  /* The versions of the schedule selected before no longer apply: that
+   * job is dropped, and the window is busy with this one instead. */
+  g_cancellable_cancel (self->versions_cancellable);
+  g_object_unref (self->versions_cancellable);
+  self->versions_cancellable = g_cancellable_new ();
+  if (!self->versions_pending)
+    set_busy (self, TRUE);
+  self->versions_pending = TRUE;
+  cst_fee_store_list_versions_async (self->connection, cst_fee_schedule_get_key (schedule),
+                                     self->versions_cancellable, versions_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -191,20 +195,18 @@ row_selected_cb (CstFeeSchedulesWindow *self,
 
 /* ---- loading and saving ----------------------------------------------- */
 
-static gpointer
-load_in_thread (PGconn *conn, gpointer data, GError **error)
-{
-  return cst_fee_store_load_schedules (conn, error);
-}
-
 static void
 loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeSchedulesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeScheduleSet) set = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
-  g_autofree char *keep = self->selected ? g_strdup (cst_fee_schedule_get_key (self->selected)) : NULL;
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules_finish (CST_CONNECTION (object),
+                                                                          result, &error);
+  g_autofree char *keep = NULL;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  keep = self->selected ? g_strdup (cst_fee_schedule_get_key (self->selected)) : NULL;
   set_busy (self, FALSE);
   if (set == NULL)
     {
@@ -225,15 +227,7 @@ static void
 load (CstFeeSchedulesWindow *self)
 {
   set_busy (self, TRUE);
-  cst_connection_run_async (self->connection, load_in_thread, NULL, NULL,
-                            (GDestroyNotify) cst_fee_schedule_set_unref, self->cancellable,
-                            loaded_cb, g_object_ref (self));
-}
-
-static gpointer
-save_in_thread (PGconn *conn, gpointer data, GError **error)
-{
-  return cst_fee_store_save_version (conn, data, error);
+  cst_fee_store_load_schedules_async (self->connection, self->cancellable, loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -241,9 +235,11 @@ saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeSchedulesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeSchedule) saved = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(CstFeeSchedule) saved = cst_fee_store_save_version_finish (CST_CONNECTION (object), result, &error);
   g_autofree char *message = NULL;
 
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   set_busy (self, FALSE);
   if (saved == NULL)
     {
@@ -367,7 +363,7 @@ save_action (GtkWidget *widget, const char *name, GVariant *param)
   CstFeeSchedulesWindow *self = CST_FEE_SCHEDULES_WINDOW (widget);
   g_autofree char *text = dup_text (self->text_view);
   g_autoptr(GError) error = NULL;
-  CstFeeSchedule *edited;
+  g_autoptr(CstFeeSchedule) edited = NULL;
 
   if ((self->selected == NULL && !self->creating) || self->busy > 0)
     return;
@@ -380,10 +376,8 @@ save_action (GtkWidget *widget, const char *name, GVariant *param)
     }
   show_message (self, NULL);
   set_busy (self, TRUE);
-  cst_connection_run_async (self->connection, save_in_thread, edited,
-                            (GDestroyNotify) cst_fee_schedule_unref,
-                            (GDestroyNotify) cst_fee_schedule_unref, self->cancellable,
-                            saved_cb, g_object_ref (self));
+  cst_fee_store_save_version_async (self->connection, edited, self->cancellable, saved_cb,
+                                    g_object_ref (self));
 }
 
 static void
@@ -392,9 +386,11 @@ cst_fee_schedules_window_dispose (GObject *object)
   CstFeeSchedulesWindow *self = CST_FEE_SCHEDULES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->versions_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_FEE_SCHEDULES_WINDOW);
   g_clear_object (&self->connection);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->versions_cancellable);
   g_clear_pointer (&self->schedules, g_ptr_array_unref);
   g_clear_pointer (&self->versions, g_ptr_array_unref);
   g_clear_pointer (&self->selected, cst_fee_schedule_unref);
@@ -430,6 +426,7 @@ cst_fee_schedules_window_init (CstFeeSchedulesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->versions_cancellable = g_cancellable_new ();
 }
 
 CstFeeSchedulesWindow *

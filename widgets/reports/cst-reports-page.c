@@ -86,8 +86,8 @@ cst_report_row_get_text (CstReportRow *self,
 }
 
 /* Runs on the worker thread: the report's row is only valid during the
- * callback, so everything shown is copied. */
-static CstReportRow *
+ * callback, so everything shown is copied.  Returns a new CstReportRow. */
+static gpointer
 report_row_new (const CstFeeReportRow *row)
 {
   CstReportRow *self = g_object_new (CST_TYPE_REPORT_ROW, NULL);
@@ -183,12 +183,12 @@ struct _CstReportsPage
   CstConnection  *connection;   /* the page's own */
   GCancellable   *cancellable;  /* cancelled when the page goes */
   Query          *shown;        /* what the report on screen was run for */
+  Query          *running_query; /* what the run under way is for */
   gint64          shown_requests;
   guint           row_limit;
   ExportJob      *export;       /* the export being written, or NULL */
   guint           progress_id;
   gboolean        running;
-  gboolean        disposed;
   GtkFileChooserNative *chooser;
 };
 
@@ -306,65 +306,13 @@ read_query (CstReportsPage  *self,
 
 /* ---- running the report -------------------------------------------------- */
 
+/* What a run gives the page: the query it ran, the first rows, the summary. */
 typedef struct
 {
   Query               *query;
   GPtrArray           *rows;     /* of CstReportRow */
   CstFeeReportSummary *summary;
 } RunResult;
-
-static void
-run_result_free (gpointer data)
-{
-  RunResult *result = data;
-
-  query_free (result->query);
-  g_ptr_array_unref (result->rows);
-  cst_fee_report_summary_free (result->summary);
-  g_free (result);
-}
-
-typedef struct
-{
-  GPtrArray *rows;
-  guint      limit;
-} Collect;
-
-/* Keeps the first rows for the list; the rest still count in the
- * summary, which the model builds from every row. */
-static gboolean
-collect_row (const CstFeeReportRow *row,
-             gpointer               user_data,
-             GError               **error)
-{
-  Collect *collect = user_data;
-
-  if (collect->rows->len < collect->limit)
-    g_ptr_array_add (collect->rows, report_row_new (row));
-  return TRUE;
-}
-
-static gpointer
-run_in_thread (PGconn   *conn,
-               gpointer  data,
-               GError  **error)
-{
-  Query *query = data;
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(CstFeeReportSummary) summary = NULL;
-  Collect collect = { rows, query->row_limit };
-  CstFeeReportFilter filter;
-  RunResult *result;
-
-  query_to_filter (query, &filter);
-  if (!cst_fee_report_run (conn, &filter, collect_row, &collect, &summary, error))
-    return NULL;
-  result = g_new0 (RunResult, 1);
-  result->query = query_copy (query);
-  result->rows = g_steal_pointer (&rows);
-  result->summary = g_steal_pointer (&summary);
-  return result;
-}
 
 static char *
 totals_text (const CstFeeReportSummary *summary)
@@ -433,20 +381,21 @@ run_done_cb (GObject      *object,
 {
   g_autoptr(CstReportsPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  RunResult *result = cst_connection_run_finish (CST_CONNECTION (object), res, &error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(CstFeeReportSummary) summary = NULL;
+  RunResult result;
 
-  if (self->disposed)
-    {
-      g_clear_pointer (&result, run_result_free);
-      return;
-    }
+  if (!cst_fee_report_run_finish (CST_CONNECTION (object), res, &rows, &summary, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
   self->running = FALSE;
-  if (result == NULL)
+  if (error != NULL)
     show_error (self, error->message);
   else
     {
-      show_result (self, result);
-      run_result_free (result);
+      result = (RunResult) { g_steal_pointer (&self->running_query), rows, summary };
+      show_result (self, &result);
+      query_free (result.query);
     }
   update_actions (self);
 }
@@ -455,6 +404,7 @@ void
 cst_reports_page_run (CstReportsPage *self)
 {
   g_autoptr(GError) error = NULL;
+  CstFeeReportFilter filter;
   Query *query;
 
   g_return_if_fail (CST_IS_REPORTS_PAGE (self));
@@ -468,10 +418,14 @@ cst_reports_page_run (CstReportsPage *self)
     }
   show_error (self, NULL);
   query->row_limit = self->row_limit;
+  query_to_filter (query, &filter);
   self->running = TRUE;
   update_actions (self);
-  cst_connection_run_async (self->connection, run_in_thread, query, query_free, run_result_free,
-                            self->cancellable, run_done_cb, g_object_ref (self));
+  cst_fee_report_run_async (self->connection, &filter, query->row_limit,
+                            report_row_new, g_object_unref, self->cancellable,
+                            run_done_cb, g_object_ref (self));
+  query_free (self->running_query);
+  self->running_query = query;
 }
 
 /* ---- exporting ----------------------------------------------------------- */
@@ -485,8 +439,6 @@ struct _ExportJob
   GCancellable       *cancellable;
   gint64              expected;    /* progress calls to expect, in requests */
   gint                done;        /* atomic: requests through so far */
-  gint                written;     /* atomic: the file is in place */
-  gint64              n_written;   /* set before written */
   gint64              pass_base;   /* worker only: the PDF runs the report twice */
   gint64              pass_last;
 };
@@ -527,33 +479,6 @@ export_progress (gint64   n_done,
   g_atomic_int_set (&job->done, (gint) MIN (job->pass_base + n_done, G_MAXINT));
 }
 
-static gpointer
-export_in_thread (PGconn   *conn,
-                  gpointer  data,
-                  GError  **error)
-{
-  ExportJob *job = data;
-  g_autoptr(CstFeeReportSummary) summary = NULL;
-  g_autofree char *path = g_file_get_path (job->file);
-  CstFeeReportFilter filter;
-
-  if (path == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("Reports can only be saved to a folder on this computer."));
-      return NULL;
-    }
-  query_to_filter (job->query, &filter);
-  filter.progress = export_progress;
-  filter.progress_data = job;
-  filter.cancellable = job->cancellable;
-  if (!cst_fee_report_export_file (conn, &filter, job->format, path, &summary, error))
-    return NULL;
-  job->n_written = cst_fee_report_summary_get_n_requests (summary);
-  g_atomic_int_set (&job->written, TRUE);
-  return GINT_TO_POINTER (TRUE);
-}
-
 static gboolean
 poll_progress_cb (gpointer user_data)
 {
@@ -591,17 +516,19 @@ export_done_cb (GObject      *object,
   g_autofree char *name = NULL;
   g_autofree char *message = NULL;
 
+  gint64 n_written = 0;
   /* The file may be in place even when Cancel came a moment too late. */
-  cst_connection_run_finish (CST_CONNECTION (object), res, &error);
-  if (self->disposed)
-    return;
+  gboolean written = cst_fee_report_export_file_finish (CST_CONNECTION (object), res, &n_written, &error);
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;  /* the page is gone */
   g_clear_handle_id (&self->progress_id, g_source_remove);
   gtk_widget_set_visible (self->progress_box, FALSE);
   name = g_file_get_basename (job->file);
-  if (g_atomic_int_get (&job->written))
+  if (written)
     message = g_strdup_printf (g_dngettext (NULL, "Saved %s (%lld request).", "Saved %s (%lld requests).",
-                                            job->n_written),
-                               name, (long long) job->n_written);
+                                            n_written),
+                               name, (long long) n_written);
   else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     message = g_strdup_printf (_("Export cancelled; %s was not written."), name);
   else
@@ -615,6 +542,7 @@ cst_reports_page_export (CstReportsPage     *self,
                          GFile              *file,
                          CstFeeReportFormat  format)
 {
+  CstFeeReportFilter filter;
   ExportJob *job;
 
   g_return_if_fail (CST_IS_REPORTS_PAGE (self));
@@ -636,8 +564,11 @@ cst_reports_page_export (CstReportsPage     *self,
   gtk_widget_set_visible (self->progress_box, TRUE);
   self->progress_id = g_timeout_add (PROGRESS_POLL_MS, poll_progress_cb, self);
   update_actions (self);
-  cst_connection_run_async (self->connection, export_in_thread, export_job_ref (job), export_job_unref,
-                            NULL, job->cancellable, export_done_cb, g_object_ref (self));
+  query_to_filter (job->query, &filter);
+  filter.progress = export_progress;
+  filter.progress_data = export_job_ref (job);
+  cst_fee_report_export_file_async (self->connection, &filter, export_job_unref, format, file,
+                                    job->cancellable, export_done_cb, g_object_ref (self));
 }
 
 void
@@ -1051,7 +982,6 @@ cst_reports_page_dispose (GObject *object)
 {
   CstReportsPage *self = CST_REPORTS_PAGE (object);
 
-  self->disposed = TRUE;
   g_cancellable_cancel (self->cancellable);
   if (self->export != NULL)
     g_cancellable_cancel (self->export->cancellable);
@@ -1063,9 +993,20 @@ cst_reports_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REPORTS_PAGE);
   g_clear_object (&self->rows);
   g_clear_object (&self->connection);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->shown, query_free);
+  g_clear_pointer (&self->running_query, query_free);
   G_OBJECT_CLASS (cst_reports_page_parent_class)->dispose (object);
+}
+
+/* The cancellable outlives dispose: a job that ends later asks it whether
+ * the page is gone. */
+static void
+cst_reports_page_finalize (GObject *object)
+{
+  CstReportsPage *self = CST_REPORTS_PAGE (object);
+
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (cst_reports_page_parent_class)->finalize (object);
 }
 
 static void
@@ -1087,6 +1028,7 @@ cst_reports_page_class_init (CstReportsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cst_reports_page_dispose;
+  object_class->finalize = cst_reports_page_finalize;
   object_class->get_property = cst_reports_page_get_property;
 
   properties[PROP_BUSY] =

@@ -75,12 +75,15 @@ struct _CstStatementWorkbench
   GCancellable         *batch_cancellable;
   gboolean              batch_running;
   char                 *batch_text;
-  gboolean              disposed;       /* late callbacks find no widgets */
+  guint                 saving_edits[N_LANGUAGES];  /* edit counts when saving began */
+  guint                 import_generation;  /* a newer import drops an older one */
+  GCancellable         *cancellable;    /* cancelled when the window goes; kept until
+                                         * finalize, so late callbacks can ask it */
 };
 
 G_DEFINE_FINAL_TYPE (CstStatementWorkbench, cst_statement_workbench, ADW_TYPE_WINDOW)
 
-static const char *const languages[N_LANGUAGES] = { "en", "es" };
+static const char *const languages[N_LANGUAGES + 1] = { "en", "es", NULL };
 
 /* The wording keys that are section headings, with what they are for. */
 static const struct
@@ -252,7 +255,7 @@ rendered_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   self->pending--;
-  if (self->disposed)
+  if (g_cancellable_is_cancelled (self->cancellable))
     return;
   /* Edits made meanwhile: this result is already stale; make the newest. */
   if (self->rerender && self->render_id == 0)
@@ -617,19 +620,31 @@ set_bill (CstStatementWorkbench *self,
   render_now (self);
 }
 
+/* What the clerk's own import shows when it fails. */
+static void
+import_done_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (object);
+  g_autoptr(GError) error = NULL;
+
+  if (!cst_statement_workbench_import_file_finish (self, result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
+}
+
 static void
 open_response_cb (GtkNativeDialog       *chooser,
                   int                    response,
                   CstStatementWorkbench *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      if (!cst_statement_workbench_import_file (self, file, &error))
-        adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
+      cst_statement_workbench_import_file_async (self, file, NULL, import_done_cb, NULL);
     }
   g_object_unref (chooser);
 }
@@ -775,7 +790,7 @@ batch_done_cb (GObject      *object,
 
   self->batch_running = FALSE;
   g_clear_object (&self->batch_cancellable);
-  if (self->disposed)
+  if (g_cancellable_is_cancelled (self->cancellable))
     return;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.cancel-batch", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "workbench.batch-export", TRUE);
@@ -864,15 +879,10 @@ drop_cb (GtkDropTarget         *target,
          double                 y,
          CstStatementWorkbench *self)
 {
-  g_autoptr(GError) error = NULL;
-
   if (!G_VALUE_HOLDS (value, G_TYPE_FILE))
     return FALSE;
-  if (!cst_statement_workbench_import_file (self, g_value_get_object (value), &error))
-    {
-      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
-      return FALSE;
-    }
+  /* Read off the main loop; a defective file is reported when known. */
+  cst_statement_workbench_import_file_async (self, g_value_get_object (value), NULL, import_done_cb, NULL);
   return TRUE;
 }
 
@@ -1108,50 +1118,17 @@ fill_wording_keys (CstStatementWorkbench *self)
 
 /* ---- templates in the database ------------------------------------------ */
 
-typedef struct
-{
-  CstStatementTemplate *templates[N_LANGUAGES];   /* NULL: not changed */
-  guint                 edits[N_LANGUAGES];       /* edit counts when saving began */
-} TemplatePair;
-
-static void
-template_pair_free (TemplatePair *pair)
-{
-  for (guint i = 0; i < N_LANGUAGES; i++)
-    g_clear_pointer (&pair->templates[i], cst_statement_template_unref);
-  g_free (pair);
-}
-
-/* On the connection's thread: the shipped templates become version 1 when
- * the database has none, then the current version of each language. */
-static gpointer
-load_in_thread (PGconn   *conn,
-                gpointer  data,
-                GError  **error)
-{
-  TemplatePair *pair = g_new0 (TemplatePair, 1);
-
-  if (!cst_statement_template_store_seed (conn, NULL, NULL))
-    g_debug ("Could not seed the statement templates (no permission?)");
-  for (guint i = 0; i < N_LANGUAGES; i++)
-    if (!(pair->templates[i] = cst_statement_template_store_load (conn, "standard", languages[i], 0, error)))
-      {
-        template_pair_free (pair);
-        return NULL;
-      }
-  return pair;
-}
-
+/* @templates: one per language, in the order of languages[] */
 static void
 adopt_templates (CstStatementWorkbench *self,
-                 TemplatePair          *pair)
+                 GPtrArray             *templates)
 {
   for (guint i = 0; i < N_LANGUAGES; i++)
     {
       g_clear_pointer (&self->templates[i], cst_statement_template_unref);
       g_clear_pointer (&self->drafts[i], cst_statement_template_unref);
-      self->templates[i] = cst_statement_template_ref (pair->templates[i]);
-      self->drafts[i] = cst_statement_template_copy (pair->templates[i]);
+      self->templates[i] = cst_statement_template_ref (g_ptr_array_index (templates, i));
+      self->drafts[i] = cst_statement_template_copy (g_ptr_array_index (templates, i));
       self->edits[i] = 0;
     }
   order_from_template (self, self->drafts[0]);
@@ -1167,14 +1144,12 @@ loaded_cb (GObject      *object,
 {
   g_autoptr(CstStatementWorkbench) self = user_data;
   g_autoptr(GError) error = NULL;
-  TemplatePair *pair = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(GPtrArray) templates = cst_statement_template_store_load_current_finish (CST_CONNECTION (object),
+                                                                                    result, &error);
 
-  if (self->disposed)
-    {
-      g_clear_pointer (&pair, template_pair_free);
-      return;
-    }
-  if (pair == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (templates == NULL)
     {
       g_autofree char *text = g_strdup_printf (_("Using the shipped templates: %s"), error->message);
       adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (text));
@@ -1182,26 +1157,7 @@ loaded_cb (GObject      *object,
     }
   /* Edits made while loading win: they are the designer's work. */
   if (self->edits[0] == 0 && self->edits[1] == 0)
-    adopt_templates (self, pair);
-  template_pair_free (pair);
-}
-
-static gpointer
-save_in_thread (PGconn   *conn,
-                gpointer  data,
-                GError  **error)
-{
-  TemplatePair *pair = data;
-
-  for (guint i = 0; i < N_LANGUAGES; i++)
-    if (pair->templates[i] != NULL &&
-        !cst_statement_template_store_save (conn, pair->templates[i],
-                                            "edited in the statement workbench", error))
-      {
-        template_pair_free (pair);
-        return NULL;
-      }
-  return pair;     /* the copies, now with their version numbers */
+    adopt_templates (self, templates);
 }
 
 static void
@@ -1211,15 +1167,13 @@ saved_cb (GObject      *object,
 {
   g_autoptr(CstStatementWorkbench) self = user_data;
   g_autoptr(GError) error = NULL;
-  TemplatePair *pair = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(GPtrArray) saved = cst_statement_template_store_save_finish (CST_CONNECTION (object), result,
+                                                                         &error);
   g_autoptr(GString) text = g_string_new (NULL);
 
-  if (self->disposed)
-    {
-      g_clear_pointer (&pair, template_pair_free);
-      return;
-    }
-  if (pair == NULL)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (saved == NULL)
     {
       adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       show_template_state (self);
@@ -1227,14 +1181,14 @@ saved_cb (GObject      *object,
     }
   for (guint i = 0; i < N_LANGUAGES; i++)
     {
-      CstStatementTemplate *stored = pair->templates[i];
+      CstStatementTemplate *stored = g_ptr_array_index (saved, i);
 
       if (stored == NULL)
         continue;
       g_clear_pointer (&self->templates[i], cst_statement_template_unref);
       self->templates[i] = cst_statement_template_ref (stored);
       /* Typed on while saving: the draft is still ahead of the store. */
-      if (self->edits[i] == pair->edits[i])
+      if (self->edits[i] == self->saving_edits[i])
         {
           self->edits[i] = 0;
           cst_statement_template_set_version (self->drafts[i],
@@ -1245,7 +1199,6 @@ saved_cb (GObject      *object,
                               i == 0 ? _("English version") : _("Spanish version"),
                               cst_statement_template_get_version (stored));
     }
-  template_pair_free (pair);
   g_string_prepend (text, _("Template saved: "));
   adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (text->str));
   show_template_state (self);
@@ -1258,21 +1211,20 @@ save_template_action (GtkWidget  *widget,
                       GVariant   *param)
 {
   CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (widget);
-  TemplatePair *pair;
+  g_autoptr(GPtrArray) edited = NULL;
 
   if (self->connection == NULL)
     return;
-  pair = g_new0 (TemplatePair, 1);
+  edited = g_ptr_array_new ();
   for (guint i = 0; i < N_LANGUAGES; i++)
-    if (self->edits[i] > 0)
-      {
-        pair->templates[i] = cst_statement_template_copy (self->drafts[i]);
-        pair->edits[i] = self->edits[i];
-      }
+    {
+      /* Only the edited languages get a new version. */
+      g_ptr_array_add (edited, self->edits[i] > 0 ? self->drafts[i] : NULL);
+      self->saving_edits[i] = self->edits[i];
+    }
   gtk_widget_action_set_enabled (widget, "workbench.save-template", FALSE);
-  /* The pair comes back as the result; the thread frees it on failure. */
-  cst_connection_run_async (self->connection, save_in_thread, pair, NULL,
-                            (GDestroyNotify) template_pair_free, NULL, saved_cb, g_object_ref (self));
+  cst_statement_template_store_save_async (self->connection, edited, "edited in the statement workbench",
+                                           self->cancellable, saved_cb, g_object_ref (self));
 }
 
 /* ---- GObject ------------------------------------------------------------- */
@@ -1282,7 +1234,7 @@ cst_statement_workbench_dispose (GObject *object)
 {
   CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (object);
 
-  self->disposed = TRUE;
+  g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->render_id, g_source_remove);
   if (self->batch_cancellable != NULL)
     g_cancellable_cancel (self->batch_cancellable);
@@ -1307,11 +1259,21 @@ cst_statement_workbench_dispose (GObject *object)
 }
 
 static void
+cst_statement_workbench_finalize (GObject *object)
+{
+  CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (object);
+
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (cst_statement_workbench_parent_class)->finalize (object);
+}
+
+static void
 cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = cst_statement_workbench_dispose;
+  G_OBJECT_CLASS (klass)->finalize = cst_statement_workbench_finalize;
   g_type_ensure (CST_TYPE_PDF_PREVIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/cst-statement-workbench.ui");
@@ -1353,7 +1315,7 @@ select_default_language (CstStatementWorkbench *self)
   g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
   g_autofree char *language = settings ? g_settings_get_string (settings, "statement-language") : NULL;
 
-  for (guint i = 0; language != NULL && i < G_N_ELEMENTS (languages); i++)
+  for (guint i = 0; language != NULL && i < N_LANGUAGES; i++)
     if (g_str_equal (language, languages[i]))
       gtk_drop_down_set_selected (self->language_dropdown, i);
 }
@@ -1365,6 +1327,7 @@ cst_statement_workbench_init (CstStatementWorkbench *self)
   GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
   self->rules = cst_statement_rules_new_default (&error);
   for (guint i = 0; i < N_LANGUAGES; i++)
     {
@@ -1411,7 +1374,7 @@ facility_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(CstFacility) facility = cst_facility_load_finish (CST_CONNECTION (object), result, &error);
 
-  if (self->disposed)
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (facility == NULL)
     {
@@ -1436,9 +1399,9 @@ cst_statement_workbench_set_connection (CstStatementWorkbench *self,
   show_template_state (self);
   if (connection == NULL)
     return;
-  cst_connection_run_async (connection, load_in_thread, NULL, NULL,
-                            (GDestroyNotify) template_pair_free, NULL, loaded_cb, g_object_ref (self));
-  cst_facility_load_async (connection, NULL, facility_loaded_cb, g_object_ref (self));
+  cst_statement_template_store_load_current_async (connection, "standard", languages, self->cancellable,
+                                                   loaded_cb, g_object_ref (self));
+  cst_facility_load_async (connection, self->cancellable, facility_loaded_cb, g_object_ref (self));
 }
 
 /**
@@ -1458,49 +1421,105 @@ cst_statement_workbench_set_facility (CstStatementWorkbench *self,
   queue_render (self);
 }
 
-/**
- * cst_statement_workbench_import_file:
- *
- * Reads an itemized bill.  A file with defects imports nothing; the error
- * lists each defect with its line and column.
- */
-gboolean
-cst_statement_workbench_import_file (CstStatementWorkbench  *self,
-                                     GFile                  *file,
-                                     GError                **error)
+typedef struct
 {
-  g_autofree char *path = g_file_get_path (file);
-  g_autofree char *name = g_file_get_basename (file);
-  g_autoptr(GPtrArray) problems = NULL;
-  g_autoptr(CstBill) bill = NULL;
+  char  *name;         /* the file's, shown with the bill */
+  guint  generation;
+} ImportJob;
 
-  bill = cst_bill_import_file (path, CST_BILL_IMPORT_NONE, &problems, error);
-  if (bill != NULL)
+static void
+import_job_free (ImportJob *job)
+{
+  g_free (job->name);
+  g_free (job);
+}
+
+/* The error of a defective file, with its first defects line by line. */
+static void
+add_problems (GError    *error,
+              GPtrArray *problems)
+{
+  g_autoptr(GString) text = NULL;
+
+  if (problems == NULL || problems->len == 0)
+    return;
+  text = g_string_new (error->message);
+  for (guint i = 0; i < MIN (problems->len, 5); i++)
     {
-      GDate today;
+      g_autofree char *problem = cst_bill_problem_format (g_ptr_array_index (problems, i));
+      g_string_append_printf (text, "\n%s", problem);
+    }
+  g_free (error->message);
+  error->message = g_string_free (g_steal_pointer (&text), FALSE);
+}
 
-      /* A bill without statement and due dates gets today's and the
-       * usual grace period, as the command line does. */
-      cst_input_today (&today);
-      cst_bill_fill_defaults (bill, &today);
+static void
+bill_imported_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CstStatementWorkbench *self = g_task_get_source_object (task);
+  ImportJob *job = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstBill) bill = cst_bill_import_file_finish (result, &problems, &error);
+  GDate today;
+
+  /* The window went, or a newer import overtook this one: its bill, or
+   * its defects, are no longer what the clerk asked for. */
+  if (g_cancellable_is_cancelled (self->cancellable) || job->generation != self->import_generation)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "%s", _("Import superseded"));
+      return;
     }
   if (bill == NULL)
     {
-      if (error && *error && problems != NULL && problems->len > 0)
-        {
-          g_autoptr(GString) text = g_string_new ((*error)->message);
-          for (guint i = 0; i < MIN (problems->len, 5); i++)
-            {
-              g_autofree char *problem = cst_bill_problem_format (g_ptr_array_index (problems, i));
-              g_string_append_printf (text, "\n%s", problem);
-            }
-          g_free ((*error)->message);
-          (*error)->message = g_string_free (g_steal_pointer (&text), FALSE);
-        }
-      return FALSE;
+      add_problems (error, problems);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
     }
-  set_bill (self, bill, name);
-  return TRUE;
+  /* A bill without statement and due dates gets today's and the usual
+   * grace period, as the command line does. */
+  cst_input_today (&today);
+  cst_bill_fill_defaults (bill, &today);
+  set_bill (self, bill, job->name);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * cst_statement_workbench_import_file_async:
+ *
+ * Reads an itemized bill on a worker thread and shows it.  A file with
+ * defects imports nothing; cst_statement_workbench_import_file_finish()
+ * then lists each defect with its line and column.  An import started
+ * later wins: an earlier one still running finishes with
+ * %G_IO_ERROR_CANCELLED.
+ */
+void
+cst_statement_workbench_import_file_async (CstStatementWorkbench *self,
+                                           GFile                 *file,
+                                           GCancellable          *cancellable,
+                                           GAsyncReadyCallback    callback,
+                                           gpointer               user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  ImportJob *job = g_new0 (ImportJob, 1);
+
+  job->name = g_file_get_basename (file);
+  job->generation = ++self->import_generation;
+  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
+  g_task_set_source_tag (task, cst_statement_workbench_import_file_async);
+  cst_bill_import_file_async (file, CST_BILL_IMPORT_NONE, self->cancellable, bill_imported_cb, task);
+}
+
+gboolean
+cst_statement_workbench_import_file_finish (CstStatementWorkbench  *self,
+                                            GAsyncResult           *result,
+                                            GError                **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 void

@@ -10,9 +10,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CstStatementWorkbench, cst_statement_workbench, CST, STATEMENT_WORKBENCH, AdwWindow)
 
 CstStatementWorkbench *cst_statement_workbench_new          (GtkWindow             *parent);
-gboolean               cst_statement_workbench_import_file  (CstStatementWorkbench *self,
-                                                             GFile                 *file,
-                                                             GError               **error);
+void                   cst_statement_workbench_import_file_async  (CstStatementWorkbench *self,
+                                                                   GFile                 *file,
+                                                                   GCancellable          *cancellable,
+                                                                   GAsyncReadyCallback    callback,
+                                                                   gpointer               user_data);
+gboolean               cst_statement_workbench_import_file_finish (CstStatementWorkbench *self,
+                                                                   GAsyncResult          *result,
+                                                                   GError               **error);
 void                   cst_statement_workbench_set_section  (CstStatementWorkbench *self,
                                                              CstStatementSection    section,
                                                              gboolean               shown);

@@ -587,3 +587,275 @@ cst_fee_store_list_invoices (PGconn  *conn,
     g_ptr_array_add (list, invoice_from_row (res, row));
   return list;
 }
+
+/* ---- a request's invoice state ------------------------------------------ */
+
+void
+cst_fee_invoice_state_free (CstFeeInvoiceState *state)
+{
+  if (state == NULL)
+    return;
+  cst_fee_invoice_free (state->invoice);
+  g_free (state);
+}
+
+/**
+ * cst_fee_store_load_invoice_state:
+ *
+ * The request's newest original invoice, with what its adjustments add or
+ * credit summed into @owed_cents.
+ *
+ * Returns: (transfer full) (nullable): the state, or NULL: with @error set
+ *   on failure, without when the request has no invoice
+ */
+CstFeeInvoiceState *
+cst_fee_store_load_invoice_state (PGconn  *conn,
+                                  gint64   request_id,
+                                  GError **error)
+{
+  g_autoptr(GPtrArray) invoices = cst_fee_store_list_invoices (conn, request_id, error);
+  CstFeeInvoiceState *state;
+  guint original = G_MAXUINT;
+
+  if (invoices == NULL)
+    return NULL;
+  for (guint i = 0; i < invoices->len; i++)
+    if (((CstFeeInvoice *) g_ptr_array_index (invoices, i))->adjusts_invoice_id == 0)
+      original = i;
+  if (original == G_MAXUINT)
+    return NULL;
+  state = g_new0 (CstFeeInvoiceState, 1);
+  state->invoice = g_steal_pointer (&g_ptr_array_index (invoices, original));
+  state->owed_cents = state->invoice->total_cents;
+  for (guint i = 0; i < invoices->len; i++)
+    {
+      CstFeeInvoice *adjustment = g_ptr_array_index (invoices, i);
+
+      if (adjustment && adjustment->adjusts_invoice_id == state->invoice->id)
+        state->owed_cents += adjustment->total_cents, state->n_adjustments++;
+    }
+  return state;
+}
+
+/* ---- the same on a connection's worker thread ---------------------------- */
+
+static gpointer
+load_schedules_in_worker (PGconn   *conn,
+                          gpointer  data,
+                          GError  **error)
+{
+  return cst_fee_store_load_schedules (conn, error);
+}
+
+void
+cst_fee_store_load_schedules_async (CstConnection       *connection,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  cst_connection_run_async (connection, load_schedules_in_worker, NULL, NULL,
+                            (GDestroyNotify) cst_fee_schedule_set_unref, cancellable,
+                            callback, user_data);
+}
+
+/* Returns: (transfer full): the current schedules, or NULL with @error set */
+CstFeeScheduleSet *
+cst_fee_store_load_schedules_finish (CstConnection  *connection,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
+
+static gpointer
+list_versions_in_worker (PGconn   *conn,
+                         gpointer  data,
+                         GError  **error)
+{
+  return cst_fee_store_list_versions (conn, data, error);
+}
+
+void
+cst_fee_store_list_versions_async (CstConnection       *connection,
+                                   const char          *key,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (key != NULL);
+  cst_connection_run_async (connection, list_versions_in_worker, g_strdup (key), g_free,
+                            (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/* Returns: (transfer full) (element-type CstFeeSchedule): every version of
+ *   the schedule, newest first, or NULL with @error set */
+GPtrArray *
+cst_fee_store_list_versions_finish (CstConnection  *connection,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
+
+static gpointer
+save_version_in_worker (PGconn   *conn,
+                        gpointer  data,
+                        GError  **error)
+{
+  return cst_fee_store_save_version (conn, data, error);
+}
+
+void
+cst_fee_store_save_version_async (CstConnection       *connection,
+                                  CstFeeSchedule      *edited,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (edited != NULL);
+  cst_connection_run_async (connection, save_version_in_worker, cst_fee_schedule_ref (edited),
+                            (GDestroyNotify) cst_fee_schedule_unref,
+                            (GDestroyNotify) cst_fee_schedule_unref, cancellable, callback, user_data);
+}
+
+/* Returns: (transfer full): the saved version, or NULL with @error set */
+CstFeeSchedule *
+cst_fee_store_save_version_finish (CstConnection  *connection,
+                                   GAsyncResult   *result,
+                                   GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
+
+/* What an invoice job does before it reads the state: nothing, issue the
+ * quote, or issue an adjustment of one invoice. */
+typedef struct
+{
+  gint64       request_id;
+  CstFeeQuote *quote;
+  gint64       adjust_invoice_id;
+  gint64       adjust_cents;
+  char        *adjust_reason;
+} InvoiceJob;
+
+static void
+invoice_job_free (InvoiceJob *job)
+{
+  g_clear_pointer (&job->quote, cst_fee_quote_unref);
+  g_free (job->adjust_reason);
+  g_free (job);
+}
+
+static gpointer
+invoice_in_worker (PGconn   *conn,
+                   gpointer  data,
+                   GError  **error)
+{
+  InvoiceJob *job = data;
+  g_autoptr(CstFeeInvoice) issued = NULL;
+
+  if (job->quote != NULL &&
+      !(issued = cst_fee_store_issue_invoice (conn, job->request_id, job->quote,
+                                              cst_fee_quote_get_total_cents (job->quote), NULL, error)))
+    return NULL;
+  if (job->adjust_reason != NULL &&
+      !(issued = cst_fee_store_issue_adjustment (conn, job->adjust_invoice_id, job->adjust_cents,
+                                                 job->adjust_reason, error)))
+    return NULL;
+  return cst_fee_store_load_invoice_state (conn, job->request_id, error);
+}
+
+static void
+run_invoice_job (CstConnection       *connection,
+                 InvoiceJob          *job,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  cst_connection_run_async (connection, invoice_in_worker, job, (GDestroyNotify) invoice_job_free,
+                            (GDestroyNotify) cst_fee_invoice_state_free, cancellable, callback,
+                            user_data);
+}
+
+/* Reads the request's invoice state; cst_fee_store_invoice_state_finish()
+ * gives it. */
+void
+cst_fee_store_invoice_state_async (CstConnection       *connection,
+                                   gint64               request_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  InvoiceJob *job;
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  job = g_new0 (InvoiceJob, 1);
+  job->request_id = request_id;
+  run_invoice_job (connection, job, cancellable, callback, user_data);
+}
+
+/* Issues @quote as the request's invoice, charging its total, then reads
+ * the invoice state; cst_fee_store_invoice_state_finish() gives it. */
+void
+cst_fee_store_issue_invoice_async (CstConnection       *connection,
+                                   gint64               request_id,
+                                   CstFeeQuote         *quote,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  InvoiceJob *job;
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (quote != NULL);
+  job = g_new0 (InvoiceJob, 1);
+  job->request_id = request_id;
+  job->quote = cst_fee_quote_ref (quote);
+  run_invoice_job (connection, job, cancellable, callback, user_data);
+}
+
+/* Issues an adjustment of @delta_cents to @invoice_id with its @reason,
+ * then reads the state of @request_id (the invoice's request);
+ * cst_fee_store_invoice_state_finish() gives it. */
+void
+cst_fee_store_issue_adjustment_async (CstConnection       *connection,
+                                      gint64               request_id,
+                                      gint64               invoice_id,
+                                      gint64               delta_cents,
+                                      const char          *reason,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  InvoiceJob *job;
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (reason != NULL);
+  job = g_new0 (InvoiceJob, 1);
+  job->request_id = request_id;
+  job->adjust_invoice_id = invoice_id;
+  job->adjust_cents = delta_cents;
+  job->adjust_reason = g_strdup (reason);
+  run_invoice_job (connection, job, cancellable, callback, user_data);
+}
+
+/**
+ * cst_fee_store_invoice_state_finish:
+ *
+ * Finishes cst_fee_store_invoice_state_async(),
+ * cst_fee_store_issue_invoice_async() or
+ * cst_fee_store_issue_adjustment_async().
+ *
+ * Returns: (transfer full) (nullable): the invoice state; NULL with @error
+ *   set on failure, without when the request has no invoice
+ */
+CstFeeInvoiceState *
+cst_fee_store_invoice_state_finish (CstConnection  *connection,
+                                    GAsyncResult   *result,
+                                    GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}

@@ -626,3 +626,91 @@ cst_bill_import_file (const char          *path,
     return NULL;
   return cst_bill_import_csv (contents, length, flags, problems, error);
 }
+
+/* ---- off the main loop ---------------------------------------------------- */
+
+typedef struct
+{
+  GFile              *file;
+  CstBillImportFlags  flags;
+  GPtrArray          *problems;   /* out, also on failure */
+} ImportJob;
+
+static void
+import_job_free (ImportJob *job)
+{
+  g_object_unref (job->file);
+  g_clear_pointer (&job->problems, g_ptr_array_unref);
+  g_free (job);
+}
+
+static void
+import_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  ImportJob *job = task_data;
+  g_autofree char *path = g_file_get_path (job->file);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  GError *error = NULL;
+  CstBill *bill = NULL;
+
+  /* A local file the way the command line reads it; anything else through
+   * GIO. */
+  if (path != NULL)
+    bill = cst_bill_import_file (path, job->flags, &job->problems, &error);
+  else if (g_file_load_contents (job->file, cancellable, &contents, &length, NULL, &error))
+    bill = cst_bill_import_csv (contents, length, job->flags, &job->problems, &error);
+  if (bill == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bill, (GDestroyNotify) cst_bill_unref);
+}
+
+/**
+ * cst_bill_import_file_async:
+ *
+ * cst_bill_import_file() on a worker thread: a bill of many thousand
+ * lines takes long enough to read and check that a window would freeze.
+ */
+void
+cst_bill_import_file_async (GFile               *file,
+                            CstBillImportFlags   flags,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  ImportJob *job = g_new0 (ImportJob, 1);
+
+  g_return_if_fail (G_IS_FILE (file));
+  job->file = g_object_ref (file);
+  job->flags = flags;
+  g_task_set_task_data (task, job, (GDestroyNotify) import_job_free);
+  g_task_set_source_tag (task, cst_bill_import_file_async);
+  g_task_run_in_thread (task, import_in_thread);
+}
+
+/**
+ * cst_bill_import_file_finish:
+ * @problems: (out) (optional) (transfer full): the defects found, also
+ *   when the import failed because of them; NULL when the file could not
+ *   be read
+ *
+ * Returns: (transfer full): the bill, or NULL with @error set
+ */
+CstBill *
+cst_bill_import_file_finish (GAsyncResult  *result,
+                             GPtrArray    **problems,
+                             GError       **error)
+{
+  ImportJob *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  job = g_task_get_task_data (G_TASK (result));
+  if (problems != NULL)
+    *problems = job->problems ? g_ptr_array_ref (job->problems) : NULL;
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

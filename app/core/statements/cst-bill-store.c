@@ -552,3 +552,152 @@ cst_bill_store_reproduce_statement (PGconn             *conn,
     return NULL;
   return cst_statement_new (bill, rules, tpl, error);
 }
+
+/* ---- statement templates on a connection's worker thread ------------------ */
+
+typedef struct
+{
+  char      *name;
+  GStrv      languages;
+  GPtrArray *templates;   /* to save: copies, NULL where nothing is saved */
+  char      *note;
+} TemplateJob;
+
+static void
+template_job_free (TemplateJob *job)
+{
+  g_free (job->name);
+  g_strfreev (job->languages);
+  g_clear_pointer (&job->templates, g_ptr_array_unref);
+  g_free (job->note);
+  g_free (job);
+}
+
+static void
+template_unref_nullable (gpointer tpl)
+{
+  if (tpl != NULL)
+    cst_statement_template_unref (tpl);
+}
+
+static gpointer
+load_current_in_worker (PGconn   *conn,
+                        gpointer  data,
+                        GError  **error)
+{
+  TemplateJob *job = data;
+  g_autoptr(GPtrArray) templates = g_ptr_array_new_with_free_func (template_unref_nullable);
+
+  /* A login that may not seed still reads what is there. */
+  if (!cst_statement_template_store_seed (conn, NULL, NULL))
+    g_debug ("Could not seed the statement templates (no permission?)");
+  for (guint i = 0; job->languages[i] != NULL; i++)
+    {
+      CstStatementTemplate *tpl = cst_statement_template_store_load (conn, job->name, job->languages[i],
+                                                                     0, error);
+      if (tpl == NULL)
+        return NULL;
+      g_ptr_array_add (templates, tpl);
+    }
+  return g_steal_pointer (&templates);
+}
+
+/**
+ * cst_statement_template_store_load_current_async:
+ * @name: the template's name ("standard")
+ * @languages: the languages to load, NULL-terminated
+ *
+ * Loads the current version of the template in each language, first
+ * storing the shipped templates as version 1 when the database has none
+ * (when the login may).  cst_statement_template_store_load_current_finish()
+ * gives them in the order of @languages.
+ */
+void
+cst_statement_template_store_load_current_async (CstConnection       *connection,
+                                                 const char          *name,
+                                                 const char * const  *languages,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data)
+{
+  TemplateJob *job;
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (name != NULL && languages != NULL);
+  job = g_new0 (TemplateJob, 1);
+  job->name = g_strdup (name);
+  job->languages = g_strdupv ((char **) languages);
+  cst_connection_run_async (connection, load_current_in_worker, job, (GDestroyNotify) template_job_free,
+                            (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/* Returns: (transfer full) (element-type CstStatementTemplate): one
+ *   template per language, or NULL with @error set */
+GPtrArray *
+cst_statement_template_store_load_current_finish (CstConnection  *connection,
+                                                  GAsyncResult   *result,
+                                                  GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
+
+static gpointer
+save_in_worker (PGconn   *conn,
+                gpointer  data,
+                GError  **error)
+{
+  TemplateJob *job = data;
+
+  for (guint i = 0; i < job->templates->len; i++)
+    {
+      CstStatementTemplate *tpl = g_ptr_array_index (job->templates, i);
+
+      if (tpl != NULL && !cst_statement_template_store_save (conn, tpl, job->note, error))
+        return NULL;
+    }
+  return g_steal_pointer (&job->templates);   /* the copies, now with their version numbers */
+}
+
+/**
+ * cst_statement_template_store_save_async:
+ * @templates: (element-type CstStatementTemplate): the templates to store
+ *   as new versions; a NULL entry is skipped
+ * @note: why, kept with each version
+ *
+ * Saves copies of @templates; cst_statement_template_store_save_finish()
+ * gives the copies, in the same places, with their new version numbers.
+ */
+void
+cst_statement_template_store_save_async (CstConnection       *connection,
+                                         GPtrArray           *templates,
+                                         const char          *note,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  TemplateJob *job;
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (templates != NULL);
+  job = g_new0 (TemplateJob, 1);
+  job->note = g_strdup (note);
+  job->templates = g_ptr_array_new_with_free_func (template_unref_nullable);
+  for (guint i = 0; i < templates->len; i++)
+    {
+      CstStatementTemplate *tpl = g_ptr_array_index (templates, i);
+
+      g_ptr_array_add (job->templates, tpl ? cst_statement_template_copy (tpl) : NULL);
+    }
+  cst_connection_run_async (connection, save_in_worker, job, (GDestroyNotify) template_job_free,
+                            (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/* Returns: (transfer full): the saved copies (NULL where none was given),
+ *   or NULL with @error set */
+GPtrArray *
+cst_statement_template_store_save_finish (CstConnection  *connection,
+                                          GAsyncResult   *result,
+                                          GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
