@@ -3,7 +3,7 @@
  * cst-request-repo.h) */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-document.h"
 

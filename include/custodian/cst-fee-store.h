@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-schedule.h"
