@@ -37,17 +37,20 @@ cst_test_wait_result (GAsyncResult **result,
 }
 
 /* Runs the main loop until @done says so, for at most @seconds; returns
- * what @done says at the end. */
+ * what @done said last.  @done is asked once a turn and its answer kept:
+ * a condition may look only now and then (one that connects to the
+ * database) and say FALSE to a second question asked at once. */
 gboolean
 cst_test_wait_until (CstTestCondition done,
                      gpointer         data,
                      int              seconds)
 {
   gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  gboolean reached;
 
-  while (!done (data) && g_get_monotonic_time () < deadline)
+  while (!(reached = done (data)) && g_get_monotonic_time () < deadline)
     iterate_or_nap ();
-  return done (data);
+  return reached;
 }
 
 /* Runs the main loop once (so work an action queued gets going), then
@@ -58,11 +61,12 @@ cst_test_wait_while (CstTestCondition busy,
                      int              seconds)
 {
   gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  gboolean still_busy;
 
   do
     iterate_or_nap ();
-  while (busy (data) && g_get_monotonic_time () < deadline);
-  return !busy (data);
+  while ((still_busy = busy (data)) && g_get_monotonic_time () < deadline);
+  return !still_busy;
 }
 
 /* Runs the main loop for @ms milliseconds, whatever happens (animations,
