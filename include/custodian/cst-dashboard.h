@@ -9,7 +9,7 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-connection.h"
 #include "custodian/cst-enums.h"

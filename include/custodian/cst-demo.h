@@ -1,7 +1,7 @@
 /* cst-demo.h — obviously synthetic demonstration data */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 #include <glib.h>
 
 G_BEGIN_DECLS

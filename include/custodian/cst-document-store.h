@@ -4,7 +4,7 @@
  * a CstConnection) */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-connection.h"
 #include "custodian/cst-document.h"

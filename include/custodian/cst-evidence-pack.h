@@ -11,7 +11,7 @@
  */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-connection.h"
 #include "custodian/cst-pdf.h"

@@ -10,7 +10,7 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 G_BEGIN_DECLS
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <glib.h>
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 G_BEGIN_DECLS
 

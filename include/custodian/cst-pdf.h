@@ -20,12 +20,8 @@
 #pragma once
 
 #include <glib.h>
-#include <hpdf.h>
-#include <hpdf_doc.h>
 
 G_BEGIN_DECLS
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (HPDF_Doc_Rec, HPDF_Free)
 
 #define CST_PDF_ERROR (cst_pdf_error_quark ())
 
@@ -144,11 +140,11 @@ void         cst_pdf_rule                (CstPdf                  *self);
 void         cst_pdf_page_break          (CstPdf                  *self);
 
 /* Vector drawing (charts, boxes): reserve a block of the flow, then draw
- * into it with libharu's path API on cst_pdf_get_page(). */
+ * into it with libharu's path API on cst_pdf_get_page() (in
+ * "custodian/cst-pdf-libharu.h", so that only what draws sees libharu). */
 gboolean     cst_pdf_reserve             (CstPdf                  *self,
                                           double                   height,
                                           CstPdfRect              *area);
-HPDF_Page    cst_pdf_get_page            (CstPdf                  *self);
 void         cst_pdf_draw_text           (CstPdf                  *self,
                                           double                   x,
                                           double                   y,

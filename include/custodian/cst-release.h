@@ -1,7 +1,7 @@
 /* cst-release.h — releasing a request: status, disclosure and documents at once */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-connection.h"
 #include "custodian/cst-delivery.h"

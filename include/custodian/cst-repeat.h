@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-request.h"
 

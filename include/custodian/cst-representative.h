@@ -2,7 +2,7 @@
  * 164.502(g)), migration 0044 */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-request.h"
 

@@ -1,7 +1,7 @@
 /* cst-request-fee.h — the fee engine's view of a release-of-information request */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-request.h"

@@ -3,7 +3,7 @@
  * file, read in one go on a connection's worker */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-connection.h"
 #include "custodian/cst-repeat.h"

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <gio/gio.h>
-#include <libpq-fe.h>
 
 #include "custodian/cst-password-store.h"
 

@@ -2,7 +2,7 @@
  * (migration 0046) */
 #pragma once
 
-#include <libpq-fe.h>
+#include "custodian/cst-db-types.h"
 
 #include "custodian/cst-request.h"
 

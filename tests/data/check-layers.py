@@ -13,7 +13,10 @@ and fails on
     PGconn, calls libpq (PQexec…) or holds SQL text (a string that starts
     a statement: SELECT, INSERT INTO, UPDATE … SET, BEGIN…), apart from
     the views allow-listed below, and an allow-listed file that no longer
-    does (so the list only shrinks).
+    does (so the list only shrinks);
+  - a header a view includes, directly or through other headers, that
+    includes libpq or libharu (a header that only passes a PGconn along
+    includes custodian/cst-db-types.h instead).
 
 The order is read from ONE place: the fenced ```layers block of DESIGN.md,
 lowest layer first.  A public header in include/custodian/ belongs to the
@@ -50,7 +53,12 @@ HEADER_OWNERS = {
     'custodian.h': 'app/core/workflow',        # the umbrella: the whole model
     'cst-enum-types.h': 'app/core/base',       # generated from cst-enums-types.h
     'cst-enums-types.h': 'app/core/base',
+    'cst-db-types.h': 'app/core/db',           # libpq's types, declared only
+    'cst-pdf-libharu.h': 'app/core/pdf',       # the toolkit's libharu side
 }
+
+# What a view must not see through the headers it includes.
+HIDDEN_LIBRARY_RE = re.compile(r'^\s*#\s*include\s*<(libpq-fe\.h|hpdf[\w]*\.h)>', re.M)
 
 SCANNED = ('app', 'widgets')
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
@@ -168,10 +176,53 @@ def check(root, edges=None):
                 problems.append(f'{path} ({folder}) includes "{target}" from {owner}, '
                                 'a layer above its own')
 
+    problems += hidden_libraries(root, sources, local)
+
     for path, target in sorted(ALLOWED_CLIMBS):
         full = os.path.join(root, path)
         if not os.path.exists(full) or f'"{target}"' not in open(full, encoding='utf-8').read():
             problems.append(f'{path}: no longer includes {target}; take it off ALLOWED_CLIMBS')
+    return problems
+
+
+def hidden_libraries(root, sources, local):
+    """Each view that reaches a header including libpq or libharu.
+
+    Follows the includes of every file under widgets/ through the headers
+    of the tree (public ones and those beside the sources).  A view still on
+    PGCONN_ALLOWED may see libpq (it holds a connection), never libharu."""
+    def resolve(target):
+        if target.startswith('custodian/'):
+            return os.path.join('include', target)
+        folder = local.get(os.path.basename(target))
+        return os.path.join(folder, os.path.basename(target)) if folder else None
+
+    texts = {}
+    def text_of(path):
+        if path not in texts:
+            full = os.path.join(root, path)
+            texts[path] = open(full, encoding='utf-8').read() if os.path.exists(full) else ''
+        return texts[path]
+
+    problems = []
+    for view in (p for p in sources if p.startswith('widgets/')):
+        seen, todo = {view}, [view]
+        while todo:
+            path = todo.pop()
+            if path != view:
+                for library in HIDDEN_LIBRARY_RE.findall(text_of(path)):
+                    if library == 'libpq-fe.h' and view in PGCONN_ALLOWED:
+                        continue
+                    remedy = ('include custodian/cst-db-types.h instead' if library == 'libpq-fe.h'
+                              else 'libharu belongs in custodian/cst-pdf-libharu.h')
+                    problems.append(f'{view}: sees <{library}> through {path} ({remedy})')
+            for bracket, target in INCLUDE_RE.findall(text_of(path)):
+                if bracket == '<' and not target.startswith('custodian/'):
+                    continue
+                header = resolve(target)
+                if header and header not in seen:
+                    seen.add(header)
+                    todo.append(header)
     return problems
 
 
@@ -209,6 +260,10 @@ def self_test(root):
         ('a view holding SQL text',
          'widgets/requests/cst-request-list-page.c',
          'static const char *planted = "UPDATE requests SET status = $1";\n', 'SQL'),
+        ('a public header a view sees including libpq',
+         'include/custodian/cst-request.h', '#include <libpq-fe.h>\n', 'sees <libpq-fe.h>'),
+        ('a public header a view sees including libharu',
+         'include/custodian/cst-request.h', '#include <hpdf.h>\n', 'sees <hpdf.h>'),
         ('a model file in a folder the order does not name',
          'app/core/stray/cst-stray.c', '#include "custodian/cst-error.h"\n', 'not in the layer order'),
     ]

@@ -36,17 +36,6 @@ exec_ok (PGconn     *conn,
   g_assert_no_error (error);
 }
 
-static gint64
-query_int (PGconn     *conn,
-           const char *sql)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 0, NULL, &error);
-
-  g_assert_no_error (error);
-  return cst_db_int64 (res, 0, 0);
-}
-
 /* A database with a few requests, moves and events: a dozen chain rows. */
 static CstTestDb *
 populated_db (PGconn **conn_out)
@@ -79,13 +68,13 @@ test_untouched_chain_verifies (void)
   g_assert_true (report->intact);
   g_assert_null (report->problem);
   g_assert_cmpint (report->broken_id, ==, 0);
-  g_assert_cmpint (report->rows_checked, ==, query_int (conn, "SELECT count(*) FROM audit_log"));
+  g_assert_cmpint (report->rows_checked, ==, cst_test_db_int (conn, "SELECT count(*) FROM audit_log", 0, NULL));
   g_assert_cmpint (report->rows_checked, >=, 12);
   g_assert_cmpint (report->head_seq, ==, cst_db_int64 (head, 0, 0));
   g_assert_cmpstr (report->head_hash, ==, cst_db_value (head, 0, 1));
   /* Positions are 1…n with no gaps, in id order for one writer. */
-  g_assert_cmpint (query_int (conn, "SELECT count(*) FROM audit_log WHERE chain_seq IS NULL"), ==, 0);
-  g_assert_cmpint (query_int (conn, "SELECT max(chain_seq) - count(*) FROM audit_log"), ==, 0);
+  g_assert_cmpint (cst_test_db_int (conn, "SELECT count(*) FROM audit_log WHERE chain_seq IS NULL", 0, NULL), ==, 0);
+  g_assert_cmpint (cst_test_db_int (conn, "SELECT max(chain_seq) - count(*) FROM audit_log", 0, NULL), ==, 0);
 
   /* Its own head is a valid anchor. */
   {
@@ -100,7 +89,7 @@ test_edited_row_is_found (void)
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstTestDb) db = populated_db (&conn);
   g_autoptr(CstAuditChainReport) report = NULL;
-  gint64 victim = query_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 5");
+  gint64 victim = cst_test_db_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 5", 0, NULL);
 
   exec_ok (conn,
     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
@@ -122,7 +111,7 @@ test_rehashed_row_breaks_next_link (void)
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstTestDb) db = populated_db (&conn);
   g_autoptr(CstAuditChainReport) report = NULL;
-  gint64 next = query_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 4");
+  gint64 next = cst_test_db_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 4", 0, NULL);
 
   exec_ok (conn,
     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
@@ -172,7 +161,7 @@ test_deleted_row_is_found (void)
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstTestDb) db = populated_db (&conn);
   g_autoptr(CstAuditChainReport) report = NULL;
-  gint64 after = query_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 7");
+  gint64 after = cst_test_db_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 7", 0, NULL);
 
   exec_ok (conn,
     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
@@ -226,7 +215,7 @@ test_unlinked_row_is_found (void)
     "SET session_replication_role = replica;"
     "INSERT INTO audit_log (table_name, action) VALUES ('patients', 'DELETE');"
     "SET session_replication_role = origin;");
-  forged = query_int (conn, "SELECT max(id) FROM audit_log");
+  forged = cst_test_db_int (conn, "SELECT max(id) FROM audit_log", 0, NULL);
   report = verify (conn, 0, NULL);
   g_assert_false (report->intact);
   g_assert_cmpint (report->broken_id, ==, forged);
@@ -294,7 +283,7 @@ test_concurrent_writers_keep_chain (void)
   GThread *threads[G_N_ELEMENTS (writers)];
   char *logins[G_N_ELEMENTS (writers)];
   /* Migrating logged the shipped reference data already. */
-  gint64 before = query_int (conn, "SELECT count(*) FROM audit_log");
+  gint64 before = cst_test_db_int (conn, "SELECT count(*) FROM audit_log", 0, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (writers); i++)
     {
@@ -314,7 +303,7 @@ test_concurrent_writers_keep_chain (void)
   g_assert_true (report->intact);
   /* patient + requester + request + update, for every request. */
   g_assert_cmpint (report->rows_checked, ==, before + 8 * 15 * 4);
-  g_assert_cmpint (report->rows_checked, ==, query_int (conn, "SELECT count(*) FROM audit_log"));
+  g_assert_cmpint (report->rows_checked, ==, cst_test_db_int (conn, "SELECT count(*) FROM audit_log", 0, NULL));
 }
 
 /* The chain's lock is taken at commit, not at the first audited change:
@@ -455,7 +444,7 @@ test_cli_verify (void)
   g_autofree char *expected = NULL;
   g_autoptr(GError) error = NULL;
   int wait_status = 0;
-  gint64 victim = query_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 2");
+  gint64 victim = cst_test_db_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 2", 0, NULL);
 
   g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
                                &out, NULL, &wait_status, &error));
@@ -505,7 +494,7 @@ count_unlinked_rows_of (PGconn *conn,
     " WHERE a.chain_seq IS NULL"
     " AND table_name = 'roi_requests' AND row_id = %" G_GINT64_FORMAT, request_id);
 
-  return query_int (conn, sql);
+  return cst_test_db_int (conn, sql, 0, NULL);
 }
 
 /* A clerk whose commit finds the head taken does not queue behind it
@@ -530,17 +519,17 @@ test_busy_head_does_not_wait (void)
   g_assert_cmpint (count_unlinked_rows_of (owner, second), ==, 0);
   order_sql = g_strdup_printf ("SELECT max(chain_seq) FROM audit_log WHERE table_name = "
                                "'roi_requests' AND row_id = %" G_GINT64_FORMAT, first);
-  first_seq = query_int (owner, order_sql);
+  first_seq = cst_test_db_int (owner, order_sql, 0, NULL);
   g_free (order_sql);
   order_sql = g_strdup_printf ("SELECT min(chain_seq) FROM audit_log WHERE table_name = "
                                "'roi_requests' AND row_id = %" G_GINT64_FORMAT, second);
-  second_seq = query_int (owner, order_sql);
+  second_seq = cst_test_db_int (owner, order_sql, 0, NULL);
   g_assert_cmpint (first_seq, <, second_seq);
 
   report = verify (owner, 0, NULL);
   g_assert_true (report->intact);
   g_assert_cmpint (report->rows_pending, ==, 0);
-  g_assert_cmpint (report->rows_checked, ==, query_int (owner, "SELECT count(*) FROM audit_log"));
+  g_assert_cmpint (report->rows_checked, ==, cst_test_db_int (owner, "SELECT count(*) FROM audit_log", 0, NULL));
 }
 
 /* When nobody writes after them, pending rows are linked by whoever asks:
@@ -564,7 +553,7 @@ test_verify_links_pending_rows (void)
   report = verify (owner, 0, NULL);
   g_assert_true (report->intact);
   g_assert_cmpint (count_unlinked_rows_of (owner, id), ==, 0);
-  g_assert_cmpint (report->rows_checked, ==, query_int (owner, "SELECT count(*) FROM audit_log"));
+  g_assert_cmpint (report->rows_checked, ==, cst_test_db_int (owner, "SELECT count(*) FROM audit_log", 0, NULL));
   /* Nothing is left to link now. */
   g_assert_cmpint (cst_audit_chain_link_pending (owner, FALSE, &error), ==, 0);
   g_assert_no_error (error);

@@ -6,38 +6,16 @@
 
 static CstTestDb *db;
 
-/* A request received @days_ago days ago (NY: 30-day legal clock). */
-static CstRequest *
-received_days_ago (PGconn     *owner,
-                   const char *mrn,
-                   int         days_ago)
-{
-  g_autoptr(CstRequest) request = cst_test_db_add_request (owner, mrn);
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
-  g_autofree char *days = g_strdup_printf ("%d", days_ago);
-  const char *params[] = { id, days };
-  g_autoptr(GError) error = NULL;
-  CstRequest *moved;
-
-  g_assert_true (cst_db_exec_command (owner,
-    "UPDATE roi_requests SET received_date = current_date - $2::int WHERE id = $1::bigint",
-    2, params, &error));
-  g_assert_no_error (error);
-  moved = cst_request_repo_get (owner, cst_request_get_id (request), &error);
-  g_assert_no_error (error);
-  return moved;
-}
-
 static void
 test_two_clocks (void)
 {
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autofree char *info = cst_test_db_create_login (db, "custodian_auditor");
   g_autoptr(PGconn) auditor = cst_db_connect (info, NULL);
-  g_autoptr(CstRequest) fresh = received_days_ago (owner, "CLK-1", 0);
-  g_autoptr(CstRequest) near = received_days_ago (owner, "CLK-2", 26);
-  g_autoptr(CstRequest) late = received_days_ago (owner, "CLK-3", 40);
-  g_autoptr(CstRequest) old = received_days_ago (owner, "CLK-4", 40);
+  g_autoptr(CstRequest) fresh = cst_test_db_add_request_received (owner, "CLK-1", 0);
+  g_autoptr(CstRequest) near = cst_test_db_add_request_received (owner, "CLK-2", 26);
+  g_autoptr(CstRequest) late = cst_test_db_add_request_received (owner, "CLK-3", 40);
+  g_autoptr(CstRequest) old = cst_test_db_add_request_received (owner, "CLK-4", 40);
   g_autoptr(CstRequest) closed = NULL;
   g_autoptr(GError) error = NULL;
   guint service_days = cst_clocks_get_service_days (auditor, &error);

@@ -28,25 +28,6 @@ static CstTestCluster *cluster;
 static CstTestDb *db;
 static char *clerk;
 
-static void
-issue_invoice (PGconn     *conn,
-               CstRequest *request)
-{
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
-  g_autoptr(CstFeeQuote) quote = NULL;
-  g_autoptr(CstFeeInvoice) invoice = NULL;
-  g_autoptr(GError) error = NULL;
-  CstFeeRequest fee;
-
-  g_object_set (request, "page-count", 12, NULL);
-  g_assert_true (cst_request_fee_fill (request, CST_FEE_METHOD_HIPAA_FLAT, &fee, &error));
-  quote = cst_fee_engine_quote (set, &fee, &error);
-  g_assert_no_error (error);
-  invoice = cst_fee_store_issue_invoice (conn, cst_request_get_id (request), quote,
-                                         cst_fee_quote_get_total_cents (quote), NULL, &error);
-  g_assert_no_error (error);
-}
-
 /* Ready for release, with an invoice, as the clerk has it on screen. */
 static CstRequest *
 invoiced_ready_request (PGconn     *conn,
@@ -55,7 +36,9 @@ invoiced_ready_request (PGconn     *conn,
   g_autoptr(CstRequest) ready = cst_test_db_move_along (conn, cst_test_db_add_request (conn, mrn),
                                                         CST_STATUS_READY);
 
-  issue_invoice (conn, ready);
+  /* The test patient asks for her own records: the HIPAA flat fee. */
+  g_object_set (ready, "page-count", 12, NULL);
+  cst_test_db_issue_invoice (conn, ready, CST_FEE_METHOD_HIPAA_FLAT);
   return cst_request_repo_get (conn, cst_request_get_id (ready), NULL);
 }
 
@@ -87,20 +70,6 @@ release_thread (gpointer data)
     done = release (conn, attempt->request, &attempt->error);
   attempt->released = done != NULL;
   return NULL;
-}
-
-static gint64
-count (PGconn     *conn,
-       const char *sql,
-       gint64      request_id)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
-  const char *params[] = { id };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 1, params, &error);
-
-  g_assert_no_error (error);
-  return cst_db_int64 (res, 0, 0);
 }
 
 /* Waits until the release's session waits for a lock at @step ("release":
@@ -136,17 +105,17 @@ assert_whole (PGconn  *conn,
               gint64   request_id,
               gboolean released)
 {
-  g_assert_cmpint (count (conn, "SELECT count(*) FROM roi_requests WHERE id = $1 AND status = 'released'",
-                          request_id), ==, released);
-  g_assert_cmpint (count (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1",
-                          request_id), ==, released);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM roi_requests WHERE id = $1 AND status = 'released'",
+                                           request_id), ==, released);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1",
+                                           request_id), ==, released);
   /* The cover letter and the invoice. */
-  g_assert_cmpint (count (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
-                          request_id), ==, released ? 2 : 0);
-  g_assert_cmpint (count (conn, "SELECT count(*) FROM audit_log WHERE action = 'EVENT'"
-                                " AND new_row->>'kind' = 'request.released'"
-                                " AND new_row->'details'->>'request' = $1::bigint::text",
-                          request_id), ==, released);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
+                                           request_id), ==, released ? 2 : 0);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM audit_log WHERE action = 'EVENT'"
+                                                 " AND new_row->>'kind' = 'request.released'"
+                                                 " AND new_row->'details'->>'request' = $1::bigint::text",
+                                           request_id), ==, released);
 }
 
 /* No request anywhere in the database is half released, either way. */
@@ -181,8 +150,8 @@ leave_pending_row (void)
   g_assert_true (cst_db_exec_script (writer, "SELECT audit_event('test.pending', NULL);", &error));
   g_assert_true (cst_db_exec_script (holder, "ROLLBACK;", &error));
   g_assert_no_error (error);
-  g_assert_cmpint (count (holder, "SELECT count(*) FROM audit_chain_pending WHERE audit_id > $1",
-                          0), ==, 1);
+  g_assert_cmpint (cst_test_db_int_for_id (holder, "SELECT count(*) FROM audit_chain_pending WHERE audit_id > $1",
+                                           0), ==, 1);
 }
 
 /* Starts releasing @request in a thread, waits until it blocks on the lock

@@ -5,36 +5,12 @@
  * main loop through a CstConnection */
 #include "config.h"
 
+#include "cst-test-async.h"
 #include "cst-test-db.h"
 
 static CstTestDb *db;
 static GDate today;          /* the server's current_date */
 static gint64 invoice_request;
-
-static void
-sql_ok (PGconn      *conn,
-        const char  *sql,
-        int          n,
-        const char **params)
-{
-  g_autoptr(GError) error = NULL;
-
-  cst_db_exec_command (conn, sql, n, params, &error);
-  g_assert_no_error (error);
-}
-
-static gint64
-sql_int (PGconn      *conn,
-         const char  *sql,
-         int          n,
-         const char **params)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) res = cst_db_exec (conn, sql, n, params, &error);
-
-  g_assert_no_error (error);
-  return cst_db_int64 (res, 0, 0);
-}
 
 static gint64
 open_request (PGconn           *owner,
@@ -70,12 +46,12 @@ disclose (PGconn *owner,
   g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
   g_autofree char *days = g_strdup_printf ("%d", days_ago);
 
-  sql_ok (owner,
-          "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
-          "                         phi_description, purpose_statement)"
-          " SELECT patient_id, id, current_date - $2::int, 'Recipient', 'Records', 'Request'"
-          "   FROM roi_requests WHERE id = $1::bigint",
-          2, (const char *[]) { id_text, days });
+  cst_test_db_exec_ok (owner,
+                       "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+                       "                         phi_description, purpose_statement)"
+                       " SELECT patient_id, id, current_date - $2::int, 'Recipient', 'Records', 'Request'"
+                       "   FROM roi_requests WHERE id = $1::bigint",
+                       2, (const char *[]) { id_text, days });
 }
 
 /* Released @turnaround days after receipt, disclosed @days_ago days ago
@@ -107,7 +83,7 @@ invoice (PGconn     *owner,
   g_autofree char *id = NULL;
   gint64 invoice_id;
 
-  invoice_id = sql_int (owner,
+  invoice_id = cst_test_db_int (owner,
     "INSERT INTO invoices (request_id, adjusts_invoice_id, method, jurisdiction, received_date,"
     "                      quoted_cents, total_cents, lines, justification, override_reason)"
     " VALUES ($1::bigint, $3::bigint, CASE WHEN $3::bigint IS NULL THEN 'hipaa-flat' ELSE 'adjustment' END,"
@@ -118,10 +94,10 @@ invoice (PGconn     *owner,
   if (issued_at == NULL)
     return invoice_id;
   id = g_strdup_printf ("%" G_GINT64_FORMAT, invoice_id);
-  sql_ok (owner, "ALTER TABLE invoices DISABLE TRIGGER invoices_immutable", 0, NULL);
-  sql_ok (owner, "UPDATE invoices SET issued_at = $2::timestamptz WHERE id = $1::bigint",
-          2, (const char *[]) { id, issued_at });
-  sql_ok (owner, "ALTER TABLE invoices ENABLE TRIGGER invoices_immutable", 0, NULL);
+  cst_test_db_exec_ok (owner, "ALTER TABLE invoices DISABLE TRIGGER invoices_immutable", 0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE invoices SET issued_at = $2::timestamptz WHERE id = $1::bigint",
+                       2, (const char *[]) { id, issued_at });
+  cst_test_db_exec_ok (owner, "ALTER TABLE invoices ENABLE TRIGGER invoices_immutable", 0, NULL);
   return invoice_id;
 }
 
@@ -297,16 +273,6 @@ test_as_of_another_day (void)
 }
 
 static void
-fetched_cb (GObject      *object,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
 test_fetch_async (void)
 {
   g_autofree char *info = cst_test_db_create_login (db, "custodian_clerk");
@@ -315,23 +281,17 @@ test_fetch_async (void)
   g_autoptr(CstDashboard) dashboard = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-  cst_dashboard_fetch_async (connection, NULL, NULL, fetched_cb, &result);
-  while (result == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (result);
-  dashboard = cst_dashboard_fetch_finish (connection, result, &error);
+  cst_dashboard_fetch_async (connection, NULL, NULL, cst_test_result_cb, &result);
+  dashboard = cst_dashboard_fetch_finish (connection, cst_test_wait_result (&result, 10), &error);
   g_assert_no_error (error);
   assert_seeded (dashboard);
 
   /* A refresh given up before it runs reports that, not numbers. */
   g_clear_object (&result);
   g_cancellable_cancel (cancelled);
-  cst_dashboard_fetch_async (connection, &today, cancelled, fetched_cb, &result);
-  while (result == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_null (cst_dashboard_fetch_finish (connection, result, &error));
+  cst_dashboard_fetch_async (connection, &today, cancelled, cst_test_result_cb, &result);
+  g_assert_null (cst_dashboard_fetch_finish (connection, cst_test_wait_result (&result, 10), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 

@@ -59,27 +59,6 @@ check_authorization (PGconn     *conn,
   return cst_test_db_move_along (conn, request, CST_STATUS_AUTHORIZATION_VERIFIED);
 }
 
-static gint64
-issue_invoice (PGconn     *conn,
-               CstRequest *request)
-{
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
-  g_autoptr(CstFeeQuote) quote = NULL;
-  g_autoptr(CstFeeInvoice) invoice = NULL;
-  g_autoptr(GError) error = NULL;
-  CstFeeRequest fee;
-
-  g_assert_true (cst_request_fee_fill (request, CST_FEE_METHOD_DEFAULT, &fee, &error));
-  g_assert_no_error (error);
-  quote = cst_fee_engine_quote (set, &fee, &error);
-  g_assert_no_error (error);
-  invoice = cst_fee_store_issue_invoice (conn, cst_request_get_id (request), quote,
-                                         cst_fee_quote_get_total_cents (quote), NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpint (invoice->total_cents, >, 0);
-  return invoice->total_cents;
-}
-
 /* An attorney's request, walked from receipt to delivery.  Returns the
  * request as released; *total the fee charged. */
 static CstRequest *
@@ -108,7 +87,8 @@ walk_request (PGconn     *conn,
   g_assert_no_error (error);
   g_object_unref (request);
   request = cst_test_db_move_along (conn, extended, CST_STATUS_IN_PROGRESS);
-  *total = issue_invoice (conn, request);
+  *total = cst_test_db_issue_invoice (conn, request, CST_FEE_METHOD_DEFAULT);
+  g_assert_cmpint (*total, >, 0);
   g_assert_true (cst_withholding_record (conn, request, CST_WITHHELD_PSYCHOTHERAPY_NOTES,
                                          "Psychotherapy notes of the 2024 sessions", &error));
   g_assert_no_error (error);

@@ -5,6 +5,7 @@
 
 #include <locale.h>
 
+#include "cst-test-async.h"
 #include "cst-test-db.h"
 
 static CstTestDb *db;
@@ -101,27 +102,6 @@ test_admin_only_updates (void)
     }
 }
 
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (*result == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*result);
-  return *result;
-}
-
 /* The windows' way: save and load on the connection's thread. */
 static void
 test_async (void)
@@ -138,11 +118,11 @@ test_async (void)
   cst_facility_set (facility, CST_FACILITY_NAME, "Async Memorial");
   cst_facility_set (facility, CST_FACILITY_ADDRESS, "2 Thread Way\nTroy, NY 12180");
   cst_facility_set (facility, CST_FACILITY_DEFAULT_STATE, "NY");
-  cst_facility_save_async (connection, facility, NULL, done_cb, &saved);
-  g_assert_true (cst_facility_save_finish (connection, wait_for (&saved), &error));
+  cst_facility_save_async (connection, facility, NULL, cst_test_result_cb, &saved);
+  g_assert_true (cst_facility_save_finish (connection, cst_test_wait_result (&saved, 10), &error));
   g_assert_no_error (error);
-  cst_facility_load_async (connection, NULL, done_cb, &loaded);
-  back = cst_facility_load_finish (connection, wait_for (&loaded), &error);
+  cst_facility_load_async (connection, NULL, cst_test_result_cb, &loaded);
+  back = cst_facility_load_finish (connection, cst_test_wait_result (&loaded, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (back->name, ==, "Async Memorial");
   g_assert_cmpstr (back->address, ==, "2 Thread Way\nTroy, NY 12180");

@@ -55,18 +55,6 @@ sql_value (PGconn     *conn,
   return g_strdup (cst_db_value (res, 0, 0));
 }
 
-static void
-sql_ok (PGconn      *conn,
-        const char  *sql,
-        int          n,
-        const char **params)
-{
-  g_autoptr(GError) error = NULL;
-
-  cst_db_exec_command (conn, sql, n, params, &error);
-  g_assert_no_error (error);
-}
-
 static gint64
 add_request (PGconn     *owner,
              const char *kind,
@@ -143,14 +131,14 @@ insert_invoice (PGconn      *owner,
   const char *params[] = { id, cst_fee_method_to_output_nick (cst_fee_quote_get_method (q)),
                            received, total, lines, extra_rule, extra };
 
-  sql_ok (owner,
-          "INSERT INTO invoices (request_id, method, jurisdiction, schedule_version, received_date,"
-          "                      quoted_cents, total_cents, lines, justification)"
-          " VALUES ($1, $2, 'PA', 'PA-2025@1', $3, $4, $4,"
-          "         $5::jsonb || jsonb_build_array (jsonb_build_object ('rule', $6::text,"
-          "           'citation', 'none', 'description', 'Planted', 'quantity', 1,"
-          "           'amount_cents', $7::bigint)), '{}')",
-          G_N_ELEMENTS (params), params);
+  cst_test_db_exec_ok (owner,
+                       "INSERT INTO invoices (request_id, method, jurisdiction, schedule_version, received_date,"
+                       "                      quoted_cents, total_cents, lines, justification)"
+                       " VALUES ($1, $2, 'PA', 'PA-2025@1', $3, $4, $4,"
+                       "         $5::jsonb || jsonb_build_array (jsonb_build_object ('rule', $6::text,"
+                       "           'citation', 'none', 'description', 'Planted', 'quantity', 1,"
+                       "           'amount_cents', $7::bigint)), '{}')",
+                       G_N_ELEMENTS (params), params);
   s->charged += cst_fee_quote_get_total_cents (q) + extra_cents;
 }
 
@@ -161,11 +149,11 @@ disclose (PGconn     *owner,
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
 
-  sql_ok (owner,
-          "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
-          "                         phi_description, purpose_statement)"
-          " SELECT patient_id, id, $2, 'Recipient', 'Records', 'Request' FROM roi_requests WHERE id = $1",
-          2, (const char *[]) { id, on });
+  cst_test_db_exec_ok (owner,
+                       "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+                       "                         phi_description, purpose_statement)"
+                       " SELECT patient_id, id, $2, 'Recipient', 'Records', 'Request' FROM roi_requests WHERE id = $1",
+                       2, (const char *[]) { id, on });
 }
 
 static void
@@ -177,12 +165,12 @@ extend (PGconn     *owner,
 
   /* History from before migration 0041, which now refuses an extension
    * without its notice: the report must still flag such a row. */
-  sql_ok (owner, "ALTER TABLE roi_requests DISABLE TRIGGER roi_requests_check_extension_notice",
-          0, NULL);
-  sql_ok (owner, "UPDATE roi_requests SET extended_on = $2, extension_reason = 'Records off site'"
+  cst_test_db_exec_ok (owner, "ALTER TABLE roi_requests DISABLE TRIGGER roi_requests_check_extension_notice",
+                       0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE roi_requests SET extended_on = $2, extension_reason = 'Records off site'"
                  " WHERE id = $1", 2, (const char *[]) { id, on });
-  sql_ok (owner, "ALTER TABLE roi_requests ENABLE TRIGGER roi_requests_check_extension_notice",
-          0, NULL);
+  cst_test_db_exec_ok (owner, "ALTER TABLE roi_requests ENABLE TRIGGER roi_requests_check_extension_notice",
+                       0, NULL);
 }
 
 static void
@@ -227,31 +215,31 @@ seed (void)
   extend (owner, &seeded[NO_NOTICE], "2025-07-10");
   extend (owner, &seeded[WITH_NOTICE], "2025-07-10");
   extend (owner, &seeded[LATE_NOTICE], "2025-07-10");
-  sql_ok (owner, "SELECT document_template_install_default ('extension-notice', 'en', 'Notice')", 0, NULL);
+  cst_test_db_exec_ok (owner, "SELECT document_template_install_default ('extension-notice', 'en', 'Notice')", 0, NULL);
   template_id = sql_value (owner, "SELECT id FROM document_templates WHERE kind = 'extension-notice' LIMIT 1",
                            0, NULL);
   no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[WITH_NOTICE].id);
-  sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256, rendered_at)"
+  cst_test_db_exec_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256, rendered_at)"
                  " VALUES ($1, $2, 1, repeat ('a', 64), '2025-07-05')", 2,
           (const char *[]) { no_notice_id, template_id });
   /* A notice rendered after the original due date (2025-07-31) is no notice. */
   g_clear_pointer (&no_notice_id, g_free);
   no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[LATE_NOTICE].id);
-  sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256, rendered_at)"
+  cst_test_db_exec_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256, rendered_at)"
                  " VALUES ($1, $2, 1, repeat ('c', 64), '2025-08-15')", 2,
           (const char *[]) { no_notice_id, template_id });
   /* A rendered document of another kind is no extension notice. */
   g_clear_pointer (&no_notice_id, g_free);
   no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[NO_NOTICE].id);
-  sql_ok (owner, "SELECT document_template_install_default ('cover-letter', 'en', 'Letter')", 0, NULL);
-  sql_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
+  cst_test_db_exec_ok (owner, "SELECT document_template_install_default ('cover-letter', 'en', 'Letter')", 0, NULL);
+  cst_test_db_exec_ok (owner, "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
                  " SELECT $1, id, 1, repeat ('b', 64) FROM document_templates WHERE kind = 'cover-letter'",
           1, (const char *[]) { no_notice_id });
   /* One request of the period in another status, for the status filter. */
   g_clear_pointer (&no_notice_id, g_free);
   no_notice_id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[WITH_NOTICE].id);
-  sql_ok (owner, "UPDATE roi_requests SET status = 'cancelled' WHERE id = $1", 1,
-          (const char *[]) { no_notice_id });
+  cst_test_db_exec_ok (owner, "UPDATE roi_requests SET status = 'cancelled' WHERE id = $1", 1,
+                       (const char *[]) { no_notice_id });
 }
 
 static void
@@ -671,13 +659,13 @@ seed_injection (void)
     "           'amount_cents', 700)), '{}', '=HYPERLINK(\"http://evil.example/\",\"Why\")')"
     " RETURNING id", 1, (const char *[]) { id });
 
-  sql_ok (owner,
-          "INSERT INTO invoices (request_id, adjusts_invoice_id, method, jurisdiction, received_date,"
-          "                      quoted_cents, total_cents, lines, justification, override_reason)"
-          " VALUES ($1, $2, 'adjustment', 'PA', '2024-03-04', 0, -500,"
-          "         '[{\"rule\": \"adjustment\", \"citation\": \"\", \"description\": \"Refund\","
-          "           \"quantity\": 1, \"amount_cents\": -500}]', '{}', '-500 refunded')",
-          2, (const char *[]) { id, invoice });
+  cst_test_db_exec_ok (owner,
+                       "INSERT INTO invoices (request_id, adjusts_invoice_id, method, jurisdiction, received_date,"
+                       "                      quoted_cents, total_cents, lines, justification, override_reason)"
+                       " VALUES ($1, $2, 'adjustment', 'PA', '2024-03-04', 0, -500,"
+                       "         '[{\"rule\": \"adjustment\", \"citation\": \"\", \"description\": \"Refund\","
+                       "           \"quantity\": 1, \"amount_cents\": -500}]', '{}', '-500 refunded')",
+                       2, (const char *[]) { id, invoice });
   return g_ascii_strtoll (id, NULL, 10);
 }
 

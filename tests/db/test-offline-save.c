@@ -8,46 +8,12 @@
 #include "config.h"
 
 #include "cst-test-cluster.h"
+#include "cst-test-async.h"
 #include "cst-test-db.h"
 
 static CstTestCluster *cluster;
 static CstTestDb *db;
 static char *clerk;
-
-typedef struct
-{
-  GAsyncResult *result;
-} Waiter;
-
-static void
-store_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *waiter = user_data;
-  waiter->result = g_object_ref (result);
-}
-
-static void
-iterate_for (gint64 usec)
-{
-  gint64 deadline = g_get_monotonic_time () + usec;
-
-  while (g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (10 * 1000);
-}
-
-static GAsyncResult *
-wait_for (Waiter *waiter,
-          int     seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-
-  while (waiter->result == NULL && g_get_monotonic_time () < deadline)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (10 * 1000);
-  g_assert_nonnull (waiter->result);
-  return waiter->result;
-}
 
 static void
 wait_for_pending (CstRequestStore *store,
@@ -67,15 +33,15 @@ running_store (void)
 {
   g_autoptr(CstConnection) connection = cst_connection_new (clerk);
   CstRequestStore *store = cst_request_store_new (connection);
-  Waiter waiter = { NULL };
+  GAsyncResult *result = NULL;
   g_autoptr(GError) error = NULL;
 
-  cst_request_store_load_async (store, NULL, store_result_cb, &waiter);
-  g_assert_true (cst_request_store_load_finish (store, wait_for (&waiter, 10), &error));
+  cst_request_store_load_async (store, NULL, cst_test_result_cb, &result);
+  g_assert_true (cst_request_store_load_finish (store, cst_test_wait_result (&result, 10), &error));
   g_assert_no_error (error);
-  g_object_unref (waiter.result);
+  g_object_unref (result);
   cst_request_store_watch (store);
-  iterate_for (300 * 1000);
+  cst_test_iterate_for (300);
   return store;
 }
 
@@ -84,15 +50,15 @@ static CstRequest *
 open_request (CstRequestStore *store,
               gint64           id)
 {
-  Waiter waiter = { NULL };
+  GAsyncResult *result = NULL;
   g_autoptr(GError) error = NULL;
   CstRequest *shown;
 
-  cst_request_store_fetch_async (store, id, NULL, store_result_cb, &waiter);
-  shown = cst_request_store_change_finish (store, wait_for (&waiter, 10), &error);
+  cst_request_store_fetch_async (store, id, NULL, cst_test_result_cb, &result);
+  shown = cst_request_store_change_finish (store, cst_test_wait_result (&result, 10), &error);
   g_assert_no_error (error);
   g_assert_true (cst_request_get_details_loaded (shown));
-  g_object_unref (waiter.result);
+  g_object_unref (result);
   /* The store keeps it alive. */
   g_object_unref (shown);
   return shown;
@@ -127,30 +93,30 @@ test_save_lands_once (void)
   g_autoptr(CstRequest) edited = cst_request_copy (shown);
   g_autoptr(CstRequest) saved = NULL;
   g_autoptr(GError) error = NULL;
-  Waiter waiter = { NULL };
+  GAsyncResult *result = NULL;
 
   g_clear_pointer (&owner, PQfinish);
   g_object_set (edited, "purpose", typed, NULL);
   cst_test_cluster_stop (cluster);
 
-  cst_request_store_save_async (store, edited, NULL, store_result_cb, &waiter);
+  cst_request_store_save_async (store, edited, NULL, cst_test_result_cb, &result);
   wait_for_pending (store, 1);
   g_assert_true (cst_request_store_has_pending_save (store, cst_request_get_id (seeded)));
   /* It keeps waiting through failed retries; the shown object is untouched. */
-  iterate_for (2500 * 1000);
+  cst_test_iterate_for (2500);
   g_assert_false (cst_connection_get_online (cst_request_store_get_connection (store)));
-  g_assert_null (waiter.result);
+  g_assert_null (result);
   g_assert_cmpuint (cst_request_store_get_n_pending_saves (store), ==, 1);
   g_assert_cmpint (cst_request_get_version (shown), ==, version);
 
   cst_test_cluster_start (cluster);
-  saved = cst_request_store_change_finish (store, wait_for (&waiter, 40), &error);
+  saved = cst_request_store_change_finish (store, cst_test_wait_result (&result, 40), &error);
   g_assert_no_error (error);
   g_assert_true (saved == shown);
   g_assert_cmpint (cst_request_get_version (saved), ==, version + 1);
   g_assert_cmpuint (cst_request_store_get_n_pending_saves (store), ==, 0);
   g_assert_false (cst_request_store_has_pending_save (store, cst_request_get_id (seeded)));
-  g_object_unref (waiter.result);
+  g_object_unref (result);
 
   owner = cst_test_db_connect (db);
   g_assert_cmpint (count (owner, "SELECT count(*) FROM roi_requests WHERE id = $1 AND purpose = $2",
@@ -182,12 +148,12 @@ test_waiting_save_meets_the_lock (void)
   g_autoptr(CstRequest) saved = NULL;
   g_auto(GStrv) both = NULL;
   g_autoptr(GError) error = NULL;
-  Waiter waiter = { NULL };
+  GAsyncResult *result = NULL;
 
   g_clear_pointer (&owner, PQfinish);
   g_object_set (mine, "purpose", "Mine, typed offline", NULL);
   cst_test_cluster_stop (cluster);
-  cst_request_store_save_async (store, mine, NULL, store_result_cb, &waiter);
+  cst_request_store_save_async (store, mine, NULL, cst_test_result_cb, &result);
   wait_for_pending (store, 1);
 
   /* Back up, and another clerk is quicker than our retry: the main loop,
@@ -204,11 +170,11 @@ test_waiting_save_meets_the_lock (void)
     g_assert_no_error (error);
   }
 
-  refused = cst_request_store_change_finish (store, wait_for (&waiter, 40), &error);
+  refused = cst_request_store_change_finish (store, cst_test_wait_result (&result, 40), &error);
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_CONFLICT);
   g_clear_error (&error);
-  g_clear_object (&waiter.result);
+  g_clear_object (&result);
   g_assert_cmpuint (cst_request_store_get_n_pending_saves (store), ==, 0);
 
   owner = cst_test_db_connect (db);
@@ -220,10 +186,10 @@ test_waiting_save_meets_the_lock (void)
   /* The form's merge: their page count, our purpose, no field changed by both. */
   merged = cst_request_merge_edits (base, mine, theirs, &both);
   g_assert_cmpuint (g_strv_length (both), ==, 0);
-  cst_request_store_save_async (store, merged, NULL, store_result_cb, &waiter);
-  saved = cst_request_store_change_finish (store, wait_for (&waiter, 10), &error);
+  cst_request_store_save_async (store, merged, NULL, cst_test_result_cb, &result);
+  saved = cst_request_store_change_finish (store, cst_test_wait_result (&result, 10), &error);
   g_assert_no_error (error);
-  g_object_unref (waiter.result);
+  g_object_unref (result);
   g_assert_cmpint (count (owner, "SELECT count(*) FROM roi_requests WHERE id = $1 AND version = 3"
                                  " AND page_count = 7 AND purpose = $2",
                           cst_request_get_id (seeded), "Mine, typed offline"), ==, 1);
@@ -268,20 +234,20 @@ test_answer_lost_after_commit (gconstpointer data)
   g_autoptr(GError) error = NULL;
   g_autofree char *other = by_someone_else ? cst_test_db_create_login (db, "custodian_clerk") : NULL;
   const char *typed = "Saved, but the answer was lost";
-  Waiter waiter = { NULL };
+  GAsyncResult *result = NULL;
 
   g_clear_pointer (&owner, PQfinish);
   g_object_set (edited, "purpose", typed, NULL);
   cst_test_cluster_stop (cluster);
-  cst_request_store_save_async (store, edited, NULL, store_result_cb, &waiter);
+  cst_request_store_save_async (store, edited, NULL, cst_test_result_cb, &result);
   wait_for_pending (store, 1);
 
   /* The main loop, which runs the retry, does not turn meanwhile. */
   cst_test_cluster_start (cluster);
   save_directly (by_someone_else ? other : clerk, id, typed);
 
-  saved = cst_request_store_change_finish (store, wait_for (&waiter, 40), &error);
-  g_object_unref (waiter.result);
+  saved = cst_request_store_change_finish (store, cst_test_wait_result (&result, 40), &error);
+  g_object_unref (result);
   owner = cst_test_db_connect (db);
   if (by_someone_else)
     {

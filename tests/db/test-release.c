@@ -13,40 +13,6 @@ ready_request (PGconn     *conn,
   return cst_test_db_move_along (conn, cst_test_db_add_request (conn, mrn), CST_STATUS_READY);
 }
 
-static gint64
-count_for (PGconn     *conn,
-           const char *sql,
-           CstRequest *request)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
-  const char *params[] = { id };
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 1, params, &error);
-
-  g_assert_no_error (error);
-  return cst_db_int64 (res, 0, 0);
-}
-
-static void
-issue_invoice (PGconn     *conn,
-               CstRequest *request)
-{
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
-  g_autoptr(CstFeeQuote) quote = NULL;
-  g_autoptr(CstFeeInvoice) invoice = NULL;
-  g_autoptr(GError) error = NULL;
-  CstFeeRequest fee;
-
-  /* The test patient asks for her own records: the HIPAA flat fee. */
-  g_object_set (request, "page-count", 12, NULL);
-  g_assert_true (cst_request_fee_fill (request, CST_FEE_METHOD_HIPAA_FLAT, &fee, &error));
-  quote = cst_fee_engine_quote (set, &fee, &error);
-  g_assert_no_error (error);
-  invoice = cst_fee_store_issue_invoice (conn, cst_request_get_id (request), quote,
-                                         cst_fee_quote_get_total_cents (quote), NULL, &error);
-  g_assert_no_error (error);
-}
-
 static void
 test_release_makes_everything (void)
 {
@@ -57,7 +23,9 @@ test_release_makes_everything (void)
   g_autoptr(GError) error = NULL;
   CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
 
-  issue_invoice (conn, request);
+  /* The test patient asks for her own records: the HIPAA flat fee. */
+  g_object_set (request, "page-count", 12, NULL);
+  cst_test_db_issue_invoice (conn, request, CST_FEE_METHOD_HIPAA_FLAT);
   release = cst_release_run (conn, request, "en", &options, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_request_get_status (release->request), ==, CST_STATUS_RELEASED);
@@ -65,8 +33,8 @@ test_release_makes_everything (void)
   g_assert_nonnull (release->cover_letter);
   g_assert_nonnull (release->invoice);
   g_assert_true (g_str_has_prefix (g_bytes_get_data (release->cover_letter, NULL), "%PDF"));
-  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 1);
-  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1", request), ==, 2);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", cst_request_get_id (request)), ==, 1);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1", cst_request_get_id (request)), ==, 2);
 }
 
 /* A step that fails leaves nothing behind: not the status, not the
@@ -88,8 +56,8 @@ test_failed_release_changes_nothing (void)
   g_assert_nonnull (error);
   after = cst_request_repo_get (conn, cst_request_get_id (request), NULL);
   g_assert_cmpint (cst_request_get_status (after), ==, CST_STATUS_READY);
-  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 0);
-  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1", request), ==, 0);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", cst_request_get_id (request)), ==, 0);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1", cst_request_get_id (request)), ==, 0);
 
   /* Another clerk saved first: the release is refused as a conflict. */
   g_clear_object (&after);
@@ -99,7 +67,7 @@ test_failed_release_changes_nothing (void)
   release = cst_release_run (conn, stale, "en", &options, &error);
   g_assert_null (release);
   g_assert_error (error, CST_ERROR, CST_ERROR_CONFLICT);
-  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 0);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", cst_request_get_id (request)), ==, 0);
 }
 
 /* Inside a caller's transaction the release is one step of it: rolled
@@ -122,7 +90,7 @@ test_release_joins_callers_transaction (void)
   after = cst_request_repo_get (conn, cst_request_get_id (request), &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_request_get_status (after), ==, CST_STATUS_READY);
-  g_assert_cmpint (count_for (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", request), ==, 0);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", cst_request_get_id (request)), ==, 0);
 }
 
 int

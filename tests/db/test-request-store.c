@@ -2,57 +2,25 @@
  * LISTEN/NOTIFY bringing another client's change within a second */
 #include "config.h"
 
+#include "cst-test-async.h"
 #include "cst-test-db.h"
 
 static CstTestDb *db;
-
-typedef struct
-{
-  GAsyncResult *result;
-} Waiter;
-
-static void
-store_result_cb (GObject *object, GAsyncResult *result, gpointer user_data)
-{
-  Waiter *waiter = user_data;
-  waiter->result = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (Waiter *waiter)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (waiter->result == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (waiter->result);
-  return waiter->result;
-}
-
-static gboolean
-iterate_until (gboolean (*done) (gpointer), gpointer data, gint64 timeout_usec)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_usec;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
-  return done (data);
-}
 
 /* Reads the whole list into @store, as the window does at start and after
  * the server comes back. */
 static void
 load (CstRequestStore *store)
 {
-  Waiter waiter = { NULL };
+  GAsyncResult *result = NULL;
   g_autoptr(GError) error = NULL;
 
-  cst_request_store_load_async (store, NULL, store_result_cb, &waiter);
+  cst_request_store_load_async (store, NULL, cst_test_result_cb, &result);
   g_assert_true (cst_request_store_get_loading (store));
-  g_assert_true (cst_request_store_load_finish (store, wait_for (&waiter), &error));
+  g_assert_true (cst_request_store_load_finish (store, cst_test_wait_result (&result, 10), &error));
   g_assert_no_error (error);
   g_assert_false (cst_request_store_get_loading (store));
-  g_object_unref (waiter.result);
+  g_object_unref (result);
 }
 
 static CstRequestStore *
@@ -75,29 +43,29 @@ test_load_and_create (void)
   g_autoptr(CstRequest) created = NULL;
   g_autoptr(GError) error = NULL;
   guint n_before = g_list_model_get_n_items (G_LIST_MODEL (store));
-  Waiter waiter = { NULL };
+  GAsyncResult *result = NULL;
 
   g_assert_cmpuint (n_before, >=, 1);
   g_assert_nonnull (cst_request_store_lookup (store, cst_request_get_id (seeded)));
 
   g_object_set (draft, "id", (gint64) 0, "purpose", "Second request", NULL);
-  cst_request_store_create_async (store, draft, NULL, store_result_cb, &waiter);
-  created = cst_request_store_change_finish (store, wait_for (&waiter), &error);
+  cst_request_store_create_async (store, draft, NULL, cst_test_result_cb, &result);
+  created = cst_request_store_change_finish (store, cst_test_wait_result (&result, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n_before + 1);
   g_assert_true (cst_request_store_lookup (store, cst_request_get_id (created)) == created);
-  g_clear_object (&waiter.result);
+  g_clear_object (&result);
 
   /* A refused change reports the error and leaves the object as it was. */
   {
     g_autoptr(CstRequest) refused = NULL;
     cst_request_store_move_async (store, created, CST_STATUS_RELEASED, NULL, NULL,
-                                  store_result_cb, &waiter);
-    refused = cst_request_store_change_finish (store, wait_for (&waiter), &error);
+                                  cst_test_result_cb, &result);
+    refused = cst_request_store_change_finish (store, cst_test_wait_result (&result, 10), &error);
     g_assert_null (refused);
     g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
     g_assert_cmpint (cst_request_get_status (created), ==, CST_STATUS_RECEIVED);
-    g_clear_object (&waiter.result);
+    g_clear_object (&result);
   }
 }
 
@@ -157,7 +125,7 @@ test_live_updates (void)
   g_assert_no_error (error);
   vw.request = shown;
   vw.version = cst_request_get_version (moved);
-  g_assert_true (iterate_until (version_reached, &vw, G_USEC_PER_SEC));
+  g_assert_true (cst_test_wait_until (version_reached, &vw, 1));
   g_assert_cmpint (cst_request_get_status (shown), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
   g_test_message ("Change arrived after %" G_GINT64_FORMAT " ms",
                   (g_get_monotonic_time () - start) / 1000);
@@ -165,7 +133,7 @@ test_live_updates (void)
   added = cst_test_db_add_request (other, "STORE-3");
   pw.store = store;
   pw.id = cst_request_get_id (added);
-  g_assert_true (iterate_until (request_present, &pw, G_USEC_PER_SEC));
+  g_assert_true (cst_test_wait_until (request_present, &pw, 1));
 }
 
 /* A reload (after the server came back) updates the objects already shown
@@ -194,14 +162,14 @@ static gssize
 search_closed (CstRequestStore *store,
                const char      *text)
 {
-  Waiter waiter = { NULL };
+  GAsyncResult *result = NULL;
   g_autoptr(GError) error = NULL;
   gssize found;
 
-  cst_request_store_search_closed_async (store, text, NULL, store_result_cb, &waiter);
-  found = cst_request_store_search_closed_finish (store, wait_for (&waiter), &error);
+  cst_request_store_search_closed_async (store, text, NULL, cst_test_result_cb, &result);
+  found = cst_request_store_search_closed_finish (store, cst_test_wait_result (&result, 10), &error);
   g_assert_no_error (error);
-  g_object_unref (waiter.result);
+  g_object_unref (result);
   return found;
 }
 

@@ -5,17 +5,13 @@
 #include "cst-request-list-page.h"
 #include "cst-test-gui.h"
 
-/* Runs the main loop until @done says so, for at most 15 seconds (a slow
- * CI machine under sanitizers); returns what @done says at the end. */
+/* cst_test_wait_until() for 15 seconds (a slow CI machine under
+ * sanitizers). */
 gboolean
 cst_test_gui_wait_until (CstTestCondition done,
                          gpointer         data)
 {
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
+  return cst_test_wait_until (done, data, 15);
 }
 
 /* A GAsyncReadyCallback that keeps the result in *@slot (a GAsyncResult *). */
@@ -84,6 +80,53 @@ cst_test_gui_open_window (const char       *conninfo,
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_window_shown, window));
   return window;
+}
+
+/* A main window over the login custodian_password_test, which the test
+ * server asks a password of (cst_test_db_ensure_password_login()). */
+CstWindow *
+cst_test_gui_open_password_window (CstTestDb        *db,
+                                   CstRequestStore **store)
+{
+  g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=custodian_password_test "
+                                               "password=right-one", db->name);
+
+  cst_test_db_ensure_password_login (db);
+  return cst_test_gui_open_window (conninfo, store);
+}
+
+gboolean
+cst_test_gui_unlocked (gpointer window)
+{
+  return !cst_window_is_locked (window);
+}
+
+gboolean
+cst_test_gui_unlock_refused (gpointer window)
+{
+  return cst_window_get_unlock_error (window) != NULL;
+}
+
+/* Locks @window as the idle time does, and lets it hide what it shows. */
+void
+cst_test_gui_lock (CstWindow *window)
+{
+  cst_window_lock (window);
+  cst_test_iterate (20);
+  g_assert_true (cst_window_is_locked (window));
+}
+
+/* Types @password, presses Unlock, and waits for the refusal: the window
+ * stays locked and @list_page hidden. */
+void
+cst_test_gui_assert_refused (CstWindow  *window,
+                             GtkWidget  *list_page,
+                             const char *password)
+{
+  cst_window_unlock (window, password);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_unlock_refused, window));
+  g_assert_true (cst_window_is_locked (window));
+  g_assert_false (gtk_widget_get_mapped (list_page));
 }
 
 /* @widget or the first widget of @type under it, depth first; or NULL. */

@@ -2,14 +2,13 @@
  * for a condition, and a real main window over a loaded request store */
 #pragma once
 
+#include "cst-test-async.h"
 #include "cst-test-db.h"
 #include <adwaita.h>
 
 #include "cst-window.h"
 
 G_BEGIN_DECLS
-
-typedef gboolean (*CstTestCondition) (gpointer data);
 
 gboolean   cst_test_gui_wait_until     (CstTestCondition  done,
                                         gpointer          data);
@@ -23,6 +22,14 @@ gboolean   cst_test_gui_filter_settled (gpointer          list_page);
 gboolean   cst_test_gui_details_shown  (gpointer          detail);
 CstWindow *cst_test_gui_open_window    (const char       *conninfo,
                                         CstRequestStore **store);
+CstWindow *cst_test_gui_open_password_window (CstTestDb        *db,
+                                              CstRequestStore **store);
+gboolean   cst_test_gui_unlocked       (gpointer          window);
+gboolean   cst_test_gui_unlock_refused (gpointer          window);
+void       cst_test_gui_lock           (CstWindow        *window);
+void       cst_test_gui_assert_refused (CstWindow        *window,
+                                        GtkWidget        *list_page,
+                                        const char       *password);
 GtkWidget *cst_test_gui_find_descendant (GtkWidget       *widget,
                                          GType            type);
 char      *cst_test_gui_collect_text   (GtkWidget        *root);

@@ -15,17 +15,8 @@
 #include "cst-request-detail.h"
 #include "cst-smoke.h"
 #include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
-
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
 
 static void
 save_window (GtkWidget  *window,
@@ -65,16 +56,14 @@ save_reports (CstWindow  *window,
   g_autofree char *to = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *from = g_date_time_format (year_ago, "%Y-%m-%d");
   GtkWidget *reports = find_widget (GTK_WIDGET (window), CST_TYPE_REPORTS_PAGE);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   if (reports == NULL)
     g_error ("The window has no reports page");
   cst_window_show_view (window, "reports");
   cst_reports_page_set_filters (CST_REPORTS_PAGE (reports), from, to, NULL, NULL, NULL, NULL);
   cst_reports_page_run (CST_REPORTS_PAGE (reports));
-  while (cst_reports_page_get_busy (CST_REPORTS_PAGE (reports)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  iterate_for (1000);
+  cst_test_wait_while ((CstTestCondition) cst_reports_page_get_busy, reports, 30);
+  cst_test_iterate_for (1000);
   save_window (GTK_WIDGET (window), reports_path);
 }
 
@@ -113,24 +102,24 @@ main (int argc, char **argv)
   gtk_window_set_default_size (GTK_WINDOW (window), 1360, 800);
   cst_window_set_store (window, store);
   gtk_window_present (GTK_WINDOW (window));
-  iterate_for (800);
+  cst_test_iterate_for (800);
   page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
   {
     g_autoptr(CstRequest) first = g_list_model_get_item (cst_request_list_page_get_visible (page), 2);
     cst_request_list_page_select (page, first);
   }
-  iterate_for (1500);
+  cst_test_iterate_for (1500);
   save_window (GTK_WIDGET (window), main_path);
 
   cst_window_show_view (window, "dashboard");
-  iterate_for (2000);
+  cst_test_iterate_for (2000);
   save_window (GTK_WIDGET (window), dashboard_path);
   save_reports (window, out_dir);
   cst_window_show_view (window, "requests");
-  iterate_for (300);
+  cst_test_iterate_for (300);
 
   dialog = cst_window_open_new_request (window);
-  iterate_for (800);
+  cst_test_iterate_for (800);
   save_window (GTK_WIDGET (dialog), dialog_path);
   return 0;
 }

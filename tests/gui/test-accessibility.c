@@ -93,16 +93,6 @@ assert_all_named (GtkWidget  *root,
 }
 
 static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
-static void
 test_main_pages (void)
 {
   g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
@@ -118,21 +108,21 @@ test_main_pages (void)
   cst_window_set_store (window, store);
   gtk_window_present (GTK_WINDOW (window));
   first = g_list_model_get_item (G_LIST_MODEL (store), 0);
-  iterate_for (300);
+  cst_test_iterate_for (300);
   assert_all_named (GTK_WIDGET (window), "main window");
   cst_window_show_view (window, "dashboard");
-  iterate_for (1000);
+  cst_test_iterate_for (1000);
   assert_all_named (GTK_WIDGET (window), "dashboard");
   cst_window_show_view (window, "requests");
 
   dialog = cst_window_open_new_request (window);
-  iterate_for (200);
+  cst_test_iterate_for (200);
   assert_all_named (GTK_WIDGET (dialog), "new request dialog");
   gtk_window_destroy (dialog);
 
   dialog = GTK_WINDOW (cst_documents_dialog_new (GTK_WINDOW (window), connection, first));
   gtk_window_present (dialog);
-  iterate_for (500);
+  cst_test_iterate_for (500);
   assert_all_named (GTK_WIDGET (dialog), "documents dialog");
   gtk_window_destroy (dialog);
 
@@ -148,13 +138,13 @@ test_main_pages (void)
     g_assert_true (cst_statement_workbench_import_file_finish (CST_STATEMENT_WORKBENCH (dialog),
                                                                cst_test_gui_wait_result (&imported), NULL));
   }
-  iterate_for (1000);
+  cst_test_iterate_for (1000);
   assert_all_named (GTK_WIDGET (dialog), "statement workbench");
   gtk_window_destroy (dialog);
 
   dialog = GTK_WINDOW (cst_fee_schedules_window_new (GTK_WINDOW (window), connection));
   gtk_window_present (dialog);
-  iterate_for (500);
+  cst_test_iterate_for (500);
   assert_all_named (GTK_WIDGET (dialog), "fee schedules");
   gtk_window_destroy (dialog);
 
@@ -170,13 +160,13 @@ test_settings_windows (void)
   GtkWindow *dialog = GTK_WINDOW (cst_preferences_window_new (NULL, settings));
 
   gtk_window_present (dialog);
-  iterate_for (300);
+  cst_test_iterate_for (300);
   assert_all_named (GTK_WIDGET (dialog), "preferences");
   gtk_window_destroy (dialog);
 
   dialog = GTK_WINDOW (cst_first_run_assistant_new (NULL, settings));
   gtk_window_present (dialog);
-  iterate_for (300);
+  cst_test_iterate_for (300);
   assert_all_named (GTK_WIDGET (dialog), "first-run assistant");
   gtk_window_destroy (dialog);
 }
@@ -191,10 +181,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   db = cst_test_db_new ();
-  {
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_assert_true (cst_demo_seed (conn, 20, NULL));
-  }
+  cst_test_db_seed_demo (db, 20);
   g_test_add_func ("/accessibility/main-pages", test_main_pages);
   g_test_add_func ("/accessibility/settings-windows", test_settings_windows);
   status = g_test_run ();

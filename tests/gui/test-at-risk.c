@@ -26,22 +26,6 @@ typedef struct
   CstRequestListPage *page;
 } Fixture;
 
-static void
-set_received (PGconn     *conn,
-              CstRequest *request,
-              int         days_ago)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
-  g_autofree char *days = g_strdup_printf ("%d", days_ago);
-  const char *params[] = { id, days };
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cst_db_exec_command (conn,
-    "UPDATE roi_requests SET received_date = current_date - $2::int WHERE id = $1::bigint",
-    2, params, &error));
-  g_assert_no_error (error);
-}
-
 /* The patient's own request in New York (a 30-day legal clock), received
  * @days_ago; returns its reference. */
 static char *
@@ -51,7 +35,7 @@ add_received (PGconn     *conn,
 {
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, mrn);
 
-  set_received (conn, request, days_ago);
+  cst_test_db_set_received (conn, request, days_ago);
   return g_strdup (cst_request_get_reference (request));
 }
 
@@ -77,12 +61,12 @@ seed (void)
   taken = cst_extension_take (conn, extended, &today, "Records stored off site", "en", NULL, NULL,
                               &error);
   g_assert_no_error (error);
-  set_received (conn, taken, 40);
+  cst_test_db_set_received (conn, taken, 40);
   extended_ref = g_strdup (cst_request_get_reference (taken));
 
   /* Late but closed: nothing left to do. */
   cancelled = cst_test_db_add_request (conn, "RISK-6");
-  set_received (conn, cancelled, 45);
+  cst_test_db_set_received (conn, cancelled, 45);
   {
     g_autoptr(CstRequest) fresh = cst_request_repo_get (conn, cst_request_get_id (cancelled), &error);
 

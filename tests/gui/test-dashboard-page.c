@@ -15,16 +15,6 @@
 
 static CstTestDb *db;
 
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
-}
-
 static gboolean
 page_settled (gpointer data)
 {
@@ -162,7 +152,7 @@ test_dashboard (void)
   reload (store);
   g_assert_true (cst_test_gui_wait_until (open_count_is, page));
   g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "dashboard");
-  iterate_for (200);
+  cst_test_iterate_for (200);
   assert_count (page, CST_DASHBOARD_COUNT_OPEN, "3");
   assert_count (page, CST_DASHBOARD_COUNT_OVERDUE, "1");
   assert_count (page, CST_DASHBOARD_COUNT_DUE_SOON, "1");
@@ -183,14 +173,14 @@ test_dashboard (void)
 
   /* Hidden, the page does not ask; shown again, it catches up. */
   cst_window_show_view (window, "requests");
-  iterate_for (100);
+  cst_test_iterate_for (100);
   {
     g_autoptr(PGconn) owner = cst_test_db_connect (db);
 
     g_object_unref (cst_test_db_add_request_received (owner, "DASHUI-5", 1));
   }
   reload (store);
-  iterate_for (1500);
+  cst_test_iterate_for (1500);
   g_assert_false (cst_dashboard_page_get_loading (page));
   g_assert_true (open_count_is (page));
   cst_window_show_view (window, "dashboard");

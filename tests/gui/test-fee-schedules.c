@@ -7,18 +7,15 @@
 
 #include "cst-fee-schedules-window.h"
 #include "cst-test-db.h"
+#include "cst-test-gui.h"
 
 static CstTestDb *db;
 
 static void
 wait_idle (CstFeeSchedulesWindow *window)
 {
-  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
-
-  do
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  while (cst_fee_schedules_window_is_busy (window) && g_get_monotonic_time () < deadline);
-  g_assert_false (cst_fee_schedules_window_is_busy (window));
+  g_assert_true (cst_test_wait_while ((CstTestCondition) cst_fee_schedules_window_is_busy,
+                                          window, 15));
 }
 
 static CstFeeSchedulesWindow *

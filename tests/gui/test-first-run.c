@@ -248,15 +248,7 @@ main (int argc, char **argv)
   g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
   g_unsetenv ("CUSTODIAN_NO_FIRST_RUN");
   db = cst_test_db_new ();
-  {
-    g_autoptr(PGconn) owner = cst_test_db_connect (db);
-
-    /* Roles are cluster-wide: another test program may have made it. */
-    cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
-                         0, NULL, NULL);
-    g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
-                                        0, NULL, NULL));
-  }
+  cst_test_db_ensure_password_login (db);
   g_test_add_func ("/first-run/private-database", test_private_database);
   g_test_add_func ("/first-run/close-stores-nothing", test_close_stores_nothing);
   g_test_add_func ("/first-run/hospital-server", test_hospital_server);

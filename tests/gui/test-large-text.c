@@ -17,49 +17,13 @@
 
 #include "cst-request-list-page.h"
 #include "cst-test-db.h"
+#include "cst-test-gui.h"
 #include "cst-window.h"
 
 #define SCREEN_WIDTH 1400
 #define SCREEN_HEIGHT 900
 
 static CstTestDb *db;
-
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (data);
-}
-
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-}
-
-static gboolean
-store_loaded (gpointer data)
-{
-  return !cst_request_store_get_loading (data);
-}
-
-static gboolean
-window_shown (gpointer data)
-{
-  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
-}
-
-static gboolean
-filter_settled (gpointer data)
-{
-  return !cst_request_list_page_is_filtering (data);
-}
 
 /* Large text and high contrast, before any widget exists. */
 static void
@@ -83,7 +47,7 @@ use_large_text_and_high_contrast (void)
       g_settings_set_boolean (a11y, "high-contrast", TRUE);
     }
   g_object_set (settings, "gtk-theme-name", "HighContrast", NULL);
-  iterate_for (200);
+  cst_test_iterate_for (200);
 }
 
 static GString *problems;
@@ -234,8 +198,7 @@ find_view_stack (GtkWidget *widget)
 static void
 test_large_text_high_contrast (void)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
-  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  g_autoptr(CstRequestStore) store = NULL;
   g_autoptr(GtkSelectionModel) pages = NULL;
   AdwStyleManager *style = adw_style_manager_get_default ();
   CstWindow *window;
@@ -245,12 +208,7 @@ test_large_text_high_contrast (void)
 
   g_assert_true (adw_style_manager_get_high_contrast (style));
 
-  cst_request_store_load_async (store, NULL, NULL, NULL);
-  g_assert_true (wait_until (store_loaded, store));
-  window = cst_window_new (NULL);
-  cst_window_set_store (window, store);
-  gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_until (window_shown, window));
+  window = cst_test_gui_open_window (db->conninfo, &store);
 
   /* The largest it can be made to need, over the pages. */
   stack = find_view_stack (GTK_WIDGET (window));
@@ -276,12 +234,12 @@ test_large_text_high_contrast (void)
 
           /* Every request, and one open in the detail pane. */
           cst_request_list_page_set_scope (list, CST_LIST_SCOPE_ALL);
-          g_assert_true (wait_until (filter_settled, list));
+          g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, list));
           first = g_list_model_get_item (cst_request_list_page_get_visible (list), 0);
           g_assert_nonnull (first);
           cst_request_list_page_select (list, first);
         }
-      iterate_for (1500);
+      cst_test_iterate_for (1500);
 
       gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, &min_width, NULL, NULL, NULL);
       gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, min_width, &min_height, NULL, NULL, NULL);
@@ -311,12 +269,7 @@ main (int argc, char **argv)
   adw_init ();
   use_large_text_and_high_contrast ();
   db = cst_test_db_new ();
-  {
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_autoptr(GError) error = NULL;
-    g_assert_true (cst_demo_seed (conn, 40, &error));
-    g_assert_no_error (error);
-  }
+  cst_test_db_seed_demo (db, 40);
   g_test_add_func ("/large-text/high-contrast", test_large_text_high_contrast);
   status = g_test_run ();
   cst_test_db_free (db);

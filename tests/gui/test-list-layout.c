@@ -45,15 +45,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_object (&f->store);
 }
 
-static void
-iterate_for (guint ms)
-{
-  gint64 end = g_get_monotonic_time () + ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-}
-
 /* The rows of the column view on screen: its row widgets, whose children
  * are the cells in column order. */
 static void
@@ -142,7 +133,7 @@ test_nothing_cut (Fixture *f, gconstpointer data)
 
       cst_request_list_page_set_scope (f->page, scopes[s]);
       g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
-      iterate_for (300);
+      cst_test_iterate_for (300);
       collect_rows (GTK_WIDGET (view), g_list_model_get_n_items (columns), rows);
       g_assert_cmpuint (rows->len, >, 5);
       for (guint c = 0; c < g_list_model_get_n_items (columns); c++)
@@ -188,7 +179,7 @@ test_header_counts (Fixture *f, gconstpointer data)
   g_assert_cmpuint (overdue, >, 0);
   g_assert_cmpuint (soon, >, 0);
   expected = g_strdup_printf ("%u overdue · %u due soon", overdue, soon);
-  iterate_for (300);
+  cst_test_iterate_for (300);
   g_assert_true (gtk_widget_get_mapped (counts));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (counts)), ==, expected);
   g_assert_true (gtk_widget_compute_bounds (counts, GTK_WIDGET (f->window), &bounds));
@@ -211,12 +202,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   db = cst_test_db_new ();
-  {
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_autoptr(GError) error = NULL;
-    g_assert_true (cst_demo_seed (conn, 120, &error));
-    g_assert_no_error (error);
-  }
+  cst_test_db_seed_demo (db, 120);
   g_test_add ("/list-layout/nothing-cut", Fixture, NULL, fixture_setup, test_nothing_cut, fixture_teardown);
   g_test_add ("/list-layout/header-counts", Fixture, NULL, fixture_setup, test_header_counts, fixture_teardown);
   status = g_test_run ();

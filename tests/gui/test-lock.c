@@ -15,39 +15,6 @@
 static CstTestDb *db;
 static const char *account_password;
 
-static gboolean
-unlocked (gpointer data)
-{
-  return !cst_window_is_locked (data);
-}
-
-static gboolean
-unlock_refused (gpointer data)
-{
-  return cst_window_get_unlock_error (data) != NULL;
-}
-
-/* Types @password, presses Unlock, and waits for the refusal. */
-static void
-assert_refused (CstWindow  *window,
-                GtkWidget  *list_page,
-                const char *password)
-{
-  cst_window_unlock (window, password);
-  g_assert_true (cst_test_gui_wait_until (unlock_refused, window));
-  g_assert_true (cst_window_is_locked (window));
-  g_assert_false (gtk_widget_get_mapped (list_page));
-}
-
-static void
-lock (CstWindow *window)
-{
-  cst_window_lock (window);
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_true (cst_window_is_locked (window));
-}
-
 static void
 test_trusted_login (void)
 {
@@ -58,17 +25,16 @@ test_trusted_login (void)
   GtkWidget *list_page = cst_window_get_list_page (window);
 
   g_assert_true (gtk_widget_get_mapped (list_page));
-  lock (window);
+  cst_test_gui_lock (window);
   g_assert_false (gtk_widget_get_mapped (list_page));
 
-  assert_refused (window, list_page, "");
-  assert_refused (window, list_page, wrong);
-  assert_refused (window, list_page, "anything");
+  cst_test_gui_assert_refused (window, list_page, "");
+  cst_test_gui_assert_refused (window, list_page, wrong);
+  cst_test_gui_assert_refused (window, list_page, "anything");
 
   cst_window_unlock (window, account_password);
-  g_assert_true (cst_test_gui_wait_until (unlocked, window));
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_unlocked, window));
+  cst_test_iterate (20);
   g_assert_true (gtk_widget_get_mapped (list_page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -78,26 +44,15 @@ test_trusted_login (void)
 static void
 test_password_login (void)
 {
-  g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=custodian_password_test "
-                                               "password=right-one", db->name);
   g_autoptr(CstRequestStore) store = NULL;
-  CstWindow *window;
-  GtkWidget *list_page;
+  CstWindow *window = cst_test_gui_open_password_window (db, &store);
+  GtkWidget *list_page = cst_window_get_list_page (window);
 
-  /* build-aux/test-server.sh asks this role for a password; another test
-   * program may have created it already. */
-  cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
-                       0, NULL, NULL);
-  g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
-                                      0, NULL, NULL));
-  window = cst_test_gui_open_window (conninfo, &store);
-  list_page = cst_window_get_list_page (window);
-  lock (window);
-  assert_refused (window, list_page, "");
-  assert_refused (window, list_page, account_password);
+  cst_test_gui_lock (window);
+  cst_test_gui_assert_refused (window, list_page, "");
+  cst_test_gui_assert_refused (window, list_page, account_password);
   cst_window_unlock (window, "right-one");
-  g_assert_true (cst_test_gui_wait_until (unlocked, window));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_unlocked, window));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

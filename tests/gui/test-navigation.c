@@ -80,13 +80,6 @@ is_highlighted (gpointer data)
   return highlighted (f) != NULL && highlighted (f) == cst_request_list_page_get_selected (f->page);
 }
 
-static void
-settle (guint iterations)
-{
-  for (guint i = 0; i < iterations; i++)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* A report row opens its request even while the list's search (and its
  * scope) hide it, instead of leaving the previous request on screen. */
 static void
@@ -188,7 +181,7 @@ test_enter_opens_row (Fixture *f, gconstpointer data)
 
   n_visible (f);
   third = g_list_model_get_item (cst_request_list_page_get_visible (f->page), 2);
-  settle (20);
+  cst_test_iterate (20);
   cell = cell_showing (GTK_WIDGET (f->page), cst_request_get_reference (third));
   g_assert_nonnull (cell);
   g_assert_null (cst_request_list_page_get_selected (f->page));
@@ -273,7 +266,7 @@ test_refresh_keeps_selection (Fixture *f, gconstpointer data)
   g_assert_true (cst_request_store_get_loading (f->store));
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
   n_visible (f);
-  settle (50);
+  cst_test_iterate (50);
 
   g_assert_true (cst_request_list_page_get_selected (f->page) == chosen);
   g_assert_true (highlighted (f) == chosen);
@@ -290,12 +283,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   db = cst_test_db_new ();
-  {
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_autoptr(GError) error = NULL;
-    g_assert_true (cst_demo_seed (conn, 40, &error));
-    g_assert_no_error (error);
-  }
+  cst_test_db_seed_demo (db, 40);
   g_test_add ("/navigation/report-row-while-searching", Fixture, NULL, fixture_setup,
               test_report_row_while_searching, fixture_teardown);
   g_test_add ("/navigation/enter-opens-row", Fixture, NULL, fixture_setup,

@@ -16,17 +16,6 @@
 static CstTestCluster *cluster;
 static CstTestDb *db;
 
-static gboolean
-wait_until (gboolean (*done) (gpointer), gpointer data, int seconds)
-{
-  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  gboolean reached;
-
-  while (!(reached = done (data)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return reached;
-}
-
 /* The visible label under @widget whose text contains @needle, if any. */
 static GtkLabel *
 find_label (GtkWidget  *widget,
@@ -98,24 +87,24 @@ test_save_waits_for_the_server (void)
 
   g_clear_pointer (&owner, PQfinish);
   cst_request_store_load_async (store, NULL, NULL, NULL);
-  g_assert_true (wait_until (cst_test_gui_store_loaded, store, 15));
+  g_assert_true (cst_test_wait_until (cst_test_gui_store_loaded, store, 15));
   cst_window_set_store (window, store);
   gtk_window_present (GTK_WINDOW (window));
   cst_request_detail_set_request (detail, cst_request_store_lookup (store, stored.id));
-  g_assert_true (wait_until (cst_test_gui_details_shown, detail, 15));
+  g_assert_true (cst_test_wait_until (cst_test_gui_details_shown, detail, 15));
 
   cst_request_detail_set_page_count (detail, stored.pages);
   g_assert_true (cst_request_detail_get_dirty (detail));
   cst_test_cluster_stop (cluster);
   gtk_widget_activate_action (GTK_WIDGET (detail), "detail.save", NULL);
-  g_assert_true (wait_until (notice_shown, detail, 20));
+  g_assert_true (cst_test_wait_until (notice_shown, detail, 20));
   /* The typed value is still in the form, not thrown away. */
   g_assert_true (cst_request_detail_get_dirty (detail));
   g_assert_cmpuint (cst_request_store_get_n_pending_saves (store), ==, 1);
 
   cst_test_cluster_start (cluster);
-  g_assert_true (wait_until (pages_stored, &stored, 40));
-  g_assert_true (wait_until (notice_gone, detail, 10));
+  g_assert_true (cst_test_wait_until (pages_stored, &stored, 40));
+  g_assert_true (cst_test_wait_until (notice_gone, detail, 10));
   g_assert_cmpuint (cst_request_store_get_n_pending_saves (store), ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
 }

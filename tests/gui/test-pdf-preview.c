@@ -6,6 +6,7 @@
 #include <cairo-pdf.h>
 
 #include "cst-pdf-preview.h"
+#include "cst-test-gui.h"
 
 static cairo_status_t
 append_bytes (void *closure, const unsigned char *data, unsigned int length)
@@ -36,15 +37,16 @@ make_pdf (void)
   return g_byte_array_free_to_bytes (buffer);
 }
 
+static gboolean
+rendering_or_empty (gpointer preview)
+{
+  return cst_pdf_preview_is_rendering (preview) || cst_pdf_preview_get_n_pages (preview) == 0;
+}
+
 static void
 wait_for_render (CstPdfPreview *preview)
 {
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  do
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-  while ((cst_pdf_preview_is_rendering (preview) || cst_pdf_preview_get_n_pages (preview) == 0) &&
-         g_get_monotonic_time () < deadline);
+  cst_test_wait_while (rendering_or_empty, preview, 10);
   g_assert_false (cst_pdf_preview_is_rendering (preview));
 }
 

@@ -333,15 +333,7 @@ main (int argc, char **argv)
   g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
   g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
   db = cst_test_db_new ();
-  {
-    g_autoptr(PGconn) owner = cst_test_db_connect (db);
-
-    /* Roles are cluster-wide: another test program may have made it. */
-    cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
-                         0, NULL, NULL);
-    g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
-                                        0, NULL, NULL));
-  }
+  cst_test_db_ensure_password_login (db);
   g_test_add_func ("/preferences/edits-reach-settings", test_edits_reach_settings);
   g_test_add_func ("/preferences/facility-in-database", test_facility_in_database);
   g_test_add_func ("/preferences/server-connection", test_server_connection);

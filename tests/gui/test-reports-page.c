@@ -24,15 +24,6 @@ static gint64 seeded_total;
 static char today[16];
 static char today_shown[16];   /* en_US, which gtk_test_init() sets */
 
-static void
-iterate_a_little (void)
-{
-  gint64 end = g_get_monotonic_time () + 200 * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-}
-
 static gboolean
 page_idle (gpointer page)
 {
@@ -397,7 +388,7 @@ close_file_chooser (GtkWindow *parent)
         gtk_widget_get_visible (l->data))
       {
         gtk_dialog_response (GTK_DIALOG (l->data), GTK_RESPONSE_CANCEL);
-        iterate_a_little ();
+        cst_test_iterate_for (200);
         return TRUE;
       }
   return FALSE;

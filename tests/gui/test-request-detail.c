@@ -248,10 +248,7 @@ collect_own_fields (GtkWidget *widget,
 static void
 settle_frames (void)
 {
-  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
-
-  while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  cst_test_iterate_for (1000 / 3);
 }
 
 /* Where @widget is in the visible part of @scrolled. */

@@ -65,22 +65,6 @@ open_request (Fixture    *f,
     g_error ("Safeguards not loaded: %s", cst_request_safeguards_get_message (f->safeguards));
 }
 
-static void
-set_received (PGconn     *conn,
-              CstRequest *request,
-              int         days_ago)
-{
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
-  g_autofree char *days = g_strdup_printf ("%d", days_ago);
-  const char *params[] = { id, days };
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (cst_db_exec_command (conn,
-    "UPDATE roi_requests SET received_date = current_date - $2::int WHERE id = $1::bigint",
-    2, params, &error));
-  g_assert_no_error (error);
-}
-
 static char *
 date_in (int days)
 {
@@ -117,12 +101,12 @@ test_two_clocks (Fixture *f, gconstpointer data)
     GDate now;
 
     plain = cst_test_db_add_request (conn, "CLOCK-1");
-    set_received (conn, plain, 27);
+    cst_test_db_set_received (conn, plain, 27);
     fresh = cst_test_db_add_request (conn, "CLOCK-2");
     cst_input_today (&now);
     extended = cst_extension_take (conn, fresh, &now, "Records stored off site", "en", NULL, NULL, &error);
     g_assert_no_error (error);
-    set_received (conn, extended, 40);
+    cst_test_db_set_received (conn, extended, 40);
   }
   start_window (f);
 

@@ -276,12 +276,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   db = cst_test_db_new ();
-  {
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_autoptr(GError) error = NULL;
-    g_assert_true (cst_demo_seed (conn, 5, &error));
-    g_assert_no_error (error);
-  }
+  cst_test_db_seed_demo (db, 5);
   g_test_add_func ("/shortcuts/every-shortcut-listed", test_every_shortcut_listed);
   status = g_test_run ();
   cst_test_db_free (db);

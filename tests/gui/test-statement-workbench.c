@@ -16,6 +16,7 @@
 #include "cst-test-db.h"
 #include "cst-test-gui.h"
 #include "cst-test-file.h"
+#include "cst-test-gui.h"
 #include "cst-test-pdf.h"
 
 /* A workbench with the facility's details, as the window gives it the
@@ -33,12 +34,8 @@ new_workbench (void)
 static void
 wait_idle (CstStatementWorkbench *workbench)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  do
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  while (cst_statement_workbench_is_rendering (workbench) && g_get_monotonic_time () < deadline);
-  g_assert_false (cst_statement_workbench_is_rendering (workbench));
+  g_assert_true (cst_test_wait_while ((CstTestCondition) cst_statement_workbench_is_rendering,
+                                          workbench, 30));
 }
 
 /* The import as the window runs it, off the main loop, waited for. */
@@ -371,16 +368,6 @@ test_language_wording_colour (void)
 }
 
 static gboolean
-wait_for (gboolean (*done) (CstStatementWorkbench *), CstStatementWorkbench *workbench)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (workbench) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  return done (workbench);
-}
-
-static gboolean
 template_is_stored (CstStatementWorkbench *workbench)
 {
   return cst_statement_template_get_version (cst_statement_workbench_get_template (workbench)) > 0 &&
@@ -401,7 +388,7 @@ test_save_template_version (void)
   g_autoptr(GError) error = NULL;
 
   cst_statement_workbench_set_connection (workbench, connection);
-  g_assert_true (wait_for (template_is_stored, workbench));
+  g_assert_true (cst_test_wait_until ((CstTestCondition) template_is_stored, workbench, 60));
   g_assert_cmpint (cst_statement_template_get_version (cst_statement_workbench_get_template (workbench)), ==, 1);
   wait_idle (workbench);
 
@@ -409,7 +396,7 @@ test_save_template_version (void)
   cst_statement_workbench_move_section (workbench, CST_SECTION_WAYS_TO_PAY, -1);
   g_assert_true (cst_statement_workbench_has_unsaved_changes (workbench));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (workbench), "workbench.save-template", NULL));
-  g_assert_true (wait_for (template_is_stored, workbench));
+  g_assert_true (cst_test_wait_until ((CstTestCondition) template_is_stored, workbench, 60));
   wait_idle (workbench);
   g_assert_cmpint (cst_statement_template_get_version (cst_statement_workbench_get_template (workbench)), ==, 2);
   /* The preview's statement now names the stored version it was made from. */
@@ -518,7 +505,7 @@ test_batch_export (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (files)), ==, 3);
   cst_statement_workbench_export_batch (workbench, G_LIST_MODEL (files), folder);
   g_assert_true (cst_statement_workbench_is_exporting (workbench));
-  g_assert_true (wait_for (batch_done, workbench));
+  g_assert_true (cst_test_wait_until ((CstTestCondition) batch_done, workbench, 60));
   g_assert_cmpuint (count_pdfs (dir), ==, 2);
   report = cst_statement_workbench_get_batch_report (workbench);
   g_test_message ("batch report: %s", report);
@@ -576,7 +563,7 @@ test_batch_summary_plurals (void)
 
   gtk_window_present (GTK_WINDOW (workbench));
   cst_statement_workbench_export_batch (workbench, G_LIST_MODEL (files), folder);
-  g_assert_true (wait_for (batch_done, workbench));
+  g_assert_true (cst_test_wait_until ((CstTestCondition) batch_done, workbench, 60));
   g_assert_cmpstr (cst_statement_workbench_get_batch_summary (workbench), ==,
                    "1 statement exported; 1 bill could not be read");
   remove_dir (dir);
@@ -595,7 +582,7 @@ test_batch_cancel (void)
   gtk_window_present (GTK_WINDOW (workbench));
   cst_statement_workbench_export_batch (workbench, G_LIST_MODEL (files), folder);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (workbench), "workbench.cancel-batch", NULL));
-  g_assert_true (wait_for (batch_done, workbench));
+  g_assert_true (cst_test_wait_until ((CstTestCondition) batch_done, workbench, 60));
   g_test_message ("%u of 40 exported before the cancel took effect", count_pdfs (dir));
   g_assert_cmpuint (count_pdfs (dir), <, 40);
 

@@ -146,8 +146,7 @@ test_new_request_dialog (Fixture *f, gconstpointer data)
   gtk_widget_activate_action (GTK_WIDGET (d), "dialog.create", NULL);
   g_assert_false (cst_new_request_dialog_field_has_error (d, "patient-birth-date"));
   g_assert_true (cst_new_request_dialog_field_has_error (d, "jurisdiction"));
-  for (int i = 0; i < 50; i++)
-    g_main_context_iteration (NULL, FALSE);
+  cst_test_iterate (50);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (f->store)), ==, before);
 
   /* Corrected: stored, listed, and the dialog closes. */
@@ -466,55 +465,24 @@ test_documents (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
-static gboolean
-unlocked (gpointer data)
-{
-  return !cst_window_is_locked (data);
-}
-
-static gboolean
-unlock_refused (gpointer data)
-{
-  return cst_window_get_unlock_error (data) != NULL;
-}
-
 /* After the idle time the window hides patient data until the user signs
  * in again; a wrong password keeps it locked. */
 static void
 test_lock (void)
 {
-  g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=custodian_password_test "
-                                               "password=right-one", db->name);
   g_autoptr(CstRequestStore) store = NULL;
-  CstWindow *window;
-  GtkWidget *list_page;
+  CstWindow *window = cst_test_gui_open_password_window (db, &store);
+  GtkWidget *list_page = cst_window_get_list_page (window);
 
-  /* The test server asks this role for a password (build-aux/test-server.sh);
-   * another test program may have created it already. */
-  cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
-                       0, NULL, NULL);
-  g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
-                                      0, NULL, NULL));
-  window = cst_test_gui_open_window (conninfo, &store);
-  list_page = cst_window_get_list_page (window);
   g_assert_true (gtk_widget_get_mapped (list_page));
-
-  cst_window_lock (window);
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
-  g_assert_true (cst_window_is_locked (window));
+  cst_test_gui_lock (window);
   g_assert_false (gtk_widget_get_mapped (list_page));
 
-  cst_window_unlock (window, "wrong-one");
-  g_assert_true (cst_test_gui_wait_until (unlock_refused, window));
-  g_assert_true (cst_window_is_locked (window));
-  g_assert_false (gtk_widget_get_mapped (list_page));
+  cst_test_gui_assert_refused (window, list_page, "wrong-one");
 
   cst_window_unlock (window, "right-one");
-  g_assert_true (cst_test_gui_wait_until (unlocked, window));
-  for (int i = 0; i < 20; i++)
-    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_unlocked, window));
+  cst_test_iterate (20);
   g_assert_true (gtk_widget_get_mapped (list_page));
   gtk_window_destroy (GTK_WINDOW (window));
 }
@@ -554,13 +522,8 @@ test_finds_older_closed (void)
 
   cst_request_list_page_set_search (page, "old-closed-1");
   g_assert_cmpuint (visible_in (page), ==, 0);
-  {
-    /* Past the search's delay: nothing was looked up for "Open". */
-    gint64 end = g_get_monotonic_time () + 800 * 1000;
-
-    while (g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
-  }
+  /* Past the search's delay: nothing was looked up for "Open". */
+  cst_test_iterate_for (800);
   g_assert_null (cst_request_store_lookup (store, cst_request_get_id (closed)));
 
   cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
@@ -577,12 +540,7 @@ main (int argc, char **argv)
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   db = cst_test_db_new ();
-  {
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
-    g_autoptr(GError) error = NULL;
-    g_assert_true (cst_demo_seed (conn, 40, &error));
-    g_assert_no_error (error);
-  }
+  cst_test_db_seed_demo (db, 40);
   g_test_add ("/window/lists-and-searches", Fixture, NULL, fixture_setup,
               test_lists_and_searches, fixture_teardown);
   g_test_add ("/window/selection-opens-detail", Fixture, NULL, fixture_setup,

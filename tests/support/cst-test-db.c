@@ -174,6 +174,24 @@ cst_test_db_add_request (PGconn     *conn,
   return cst_test_db_add_request_for (conn, mrn, "Zoë Ångström", CST_REQUESTER_PATIENT, "NY");
 }
 
+/* Sets @request's received date to @days_ago days before today; @conn must
+ * be allowed to change it (the owner).  The request object is not updated. */
+void
+cst_test_db_set_received (PGconn     *conn,
+                          CstRequest *request,
+                          int         days_ago)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  g_autofree char *days = g_strdup_printf ("%d", days_ago);
+  const char *params[] = { id, days };
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_db_exec_command (conn,
+    "UPDATE roi_requests SET received_date = current_date - $2::int WHERE id = $1::bigint",
+    2, params, &error));
+  g_assert_no_error (error);
+}
+
 /* The patient's own request (NY: a 30-day legal clock), received @days_ago
  * days before today; @conn must be allowed to change the received date
  * (the owner). */
@@ -183,19 +201,102 @@ cst_test_db_add_request_received (PGconn     *conn,
                                   int         days_ago)
 {
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, mrn);
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
-  g_autofree char *days = g_strdup_printf ("%d", days_ago);
-  const char *params[] = { id, days };
   g_autoptr(GError) error = NULL;
   CstRequest *moved;
 
-  g_assert_true (cst_db_exec_command (conn,
-    "UPDATE roi_requests SET received_date = current_date - $2::int WHERE id = $1::bigint",
-    2, params, &error));
-  g_assert_no_error (error);
+  cst_test_db_set_received (conn, request, days_ago);
   moved = cst_request_repo_get (conn, cst_request_get_id (request), &error);
   g_assert_no_error (error);
   return moved;
+}
+
+/* Issues @request's invoice as quoted by @method from the stored
+ * schedules, charging the quote's total; returns the invoice's total. */
+gint64
+cst_test_db_issue_invoice (PGconn       *conn,
+                           CstRequest   *request,
+                           CstFeeMethod  method)
+{
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(CstFeeInvoice) invoice = NULL;
+  g_autoptr(GError) error = NULL;
+  CstFeeRequest fee;
+
+  g_assert_true (cst_request_fee_fill (request, method, &fee, &error));
+  g_assert_no_error (error);
+  quote = cst_fee_engine_quote (set, &fee, &error);
+  g_assert_no_error (error);
+  invoice = cst_fee_store_issue_invoice (conn, cst_request_get_id (request), quote,
+                                         cst_fee_quote_get_total_cents (quote), NULL, &error);
+  g_assert_no_error (error);
+  return invoice->total_cents;
+}
+
+/* Runs a statement that returns nothing; it must succeed. */
+void
+cst_test_db_exec_ok (PGconn      *conn,
+                     const char  *sql,
+                     int          n_params,
+                     const char **params)
+{
+  g_autoptr(GError) error = NULL;
+
+  cst_db_exec_command (conn, sql, n_params, params, &error);
+  g_assert_no_error (error);
+}
+
+/* The first column of the first row of a query that must succeed, as an
+ * integer (a count, an id). */
+gint64
+cst_test_db_int (PGconn      *conn,
+                 const char  *sql,
+                 int          n_params,
+                 const char **params)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, n_params, params, &error);
+
+  g_assert_no_error (error);
+  return cst_db_int64 (res, 0, 0);
+}
+
+/* cst_test_db_int() of a query whose one parameter, $1, is @id. */
+gint64
+cst_test_db_int_for_id (PGconn     *conn,
+                        const char *sql,
+                        gint64      id)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *params[] = { id_text };
+
+  return cst_test_db_int (conn, sql, 1, params);
+}
+
+/* Makes the login custodian_password_test (password "right-one", a clerk)
+ * that build-aux/test-server.sh asks a password of.  Roles are
+ * cluster-wide: another test program may have made it already. */
+void
+cst_test_db_ensure_password_login (CstTestDb *db)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+  cst_db_exec_command (owner, "CREATE ROLE custodian_password_test LOGIN PASSWORD 'right-one'",
+                       0, NULL, NULL);
+  g_assert_true (cst_db_exec_command (owner, "GRANT custodian_clerk TO custodian_password_test",
+                                      0, NULL, NULL));
+}
+
+/* Fills the database with @n_requests demo requests (cst_demo_seed). */
+void
+cst_test_db_seed_demo (CstTestDb *db,
+                       int        n_requests)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (cst_demo_seed (conn, n_requests, &error));
+  g_assert_no_error (error);
 }
 
 /**

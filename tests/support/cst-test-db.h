@@ -35,6 +35,26 @@ CstRequest *cst_test_db_add_request_for (PGconn           *conn,
 CstRequest *cst_test_db_add_request_received (PGconn     *conn,
                                               const char *mrn,
                                               int         days_ago);
+void        cst_test_db_set_received (PGconn     *conn,
+                                      CstRequest *request,
+                                      int         days_ago);
+gint64      cst_test_db_issue_invoice (PGconn       *conn,
+                                       CstRequest   *request,
+                                       CstFeeMethod  method);
+void        cst_test_db_exec_ok      (PGconn      *conn,
+                                      const char  *sql,
+                                      int          n_params,
+                                      const char **params);
+gint64      cst_test_db_int          (PGconn      *conn,
+                                      const char  *sql,
+                                      int          n_params,
+                                      const char **params);
+gint64      cst_test_db_int_for_id   (PGconn     *conn,
+                                      const char *sql,
+                                      gint64      id);
+void        cst_test_db_ensure_password_login (CstTestDb *db);
+void        cst_test_db_seed_demo    (CstTestDb  *db,
+                                      int         n_requests);
 CstRequest *cst_test_db_move_along (PGconn           *conn,
                                     CstRequest       *request,
                                     CstRequestStatus  to);

@@ -11,6 +11,9 @@
 
 #include "cst-due-badge.h"
 
+#include <custodian/cst-input.h>
+#include <custodian/cst-locale-format.h>
+
 struct _CstDueBadge
 {
   GtkWidget   parent_instance;

@@ -2,7 +2,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
-#include <custodian/custodian.h>
+#include <custodian/cst-request.h>
 
 G_BEGIN_DECLS
 

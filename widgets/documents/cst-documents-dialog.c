@@ -15,6 +15,11 @@
 #include "cst-pdf-preview.h"
 #include "cst-plain-text.h"
 
+#include <custodian/cst-document-store.h>
+#include <custodian/cst-input.h>
+#include <custodian/cst-private-file.h>
+#include <custodian/cst-settings.h>
+
 struct _CstDocumentsDialog
 {
   AdwWindow       parent_instance;

@@ -26,6 +26,13 @@
 
 #include "cst-release-forms.h"
 
+#include <custodian/cst-delivery.h>
+#include <custodian/cst-input.h>
+#include <custodian/cst-locale-format.h>
+#include <custodian/cst-no-records.h>
+#include <custodian/cst-release.h>
+#include <custodian/cst-withholding.h>
+
 struct _CstReleaseForms
 {
   GtkWidget      parent_instance;

@@ -18,6 +18,13 @@
 
 #include "cst-fee-quote-panel.h"
 
+#include <custodian/cst-fee-engine.h>
+#include <custodian/cst-fee-store.h>
+#include <custodian/cst-input.h>
+#include <custodian/cst-locale-format.h>
+#include <custodian/cst-request-fee.h>
+#include <custodian/cst-settings.h>
+
 struct _CstFeeQuotePanel
 {
   GtkWidget          parent_instance;

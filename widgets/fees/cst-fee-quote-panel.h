@@ -2,7 +2,9 @@
 #pragma once
 
 #include <adwaita.h>
-#include <custodian/custodian.h>
+#include <custodian/cst-connection.h>
+#include <custodian/cst-fee-quote.h>
+#include <custodian/cst-request.h>
 
 G_BEGIN_DECLS
 

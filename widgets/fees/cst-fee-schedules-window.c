@@ -16,6 +16,11 @@
 #include "cst-fee-schedules-window.h"
 #include "cst-plain-text.h"
 
+#include <custodian/cst-error.h>
+#include <custodian/cst-fee-schedule.h>
+#include <custodian/cst-fee-store.h>
+#include <custodian/cst-input.h>
+
 struct _CstFeeSchedulesWindow
 {
   AdwWindow          parent_instance;

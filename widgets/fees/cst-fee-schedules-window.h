@@ -2,7 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
-#include <custodian/custodian.h>
+#include <custodian/cst-connection.h>
 
 G_BEGIN_DECLS
 

@@ -19,6 +19,9 @@
 #include "cst-dashboard-page.h"
 #include "cst-plain-text.h"
 
+#include <custodian/cst-dashboard.h>
+#include <custodian/cst-locale-format.h>
+
 /* Changes closer together than this make one refresh. */
 #define REFRESH_DELAY_MS 750
 

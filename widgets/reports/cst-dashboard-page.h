@@ -3,7 +3,7 @@
 #pragma once
 
 #include <gtk/gtk.h>
-#include <custodian/custodian.h>
+#include <custodian/cst-request-store.h>
 
 #include "cst-bar-chart.h"
 

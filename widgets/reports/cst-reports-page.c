@@ -22,6 +22,12 @@
 #include "cst-plain-text.h"
 #include "cst-reports-page.h"
 
+#include <custodian/cst-enums.h>
+#include <custodian/cst-error.h>
+#include <custodian/cst-fee-quote.h>
+#include <custodian/cst-input.h>
+#include <custodian/cst-locale-format.h>
+
 /* How often the progress bar looks at the export's counter. */
 #define PROGRESS_POLL_MS 100
 /* The list shows at most this many requests: a year of a large hospital

@@ -4,7 +4,8 @@
 #pragma once
 
 #include <adwaita.h>
-#include <custodian/custodian.h>
+#include <custodian/cst-connection.h>
+#include <custodian/cst-fee-report.h>
 
 G_BEGIN_DECLS
 

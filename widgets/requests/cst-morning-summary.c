@@ -19,6 +19,9 @@
 #include "cst-due-badge.h"
 #include "cst-morning-summary.h"
 
+#include <custodian/cst-clocks.h>
+#include <custodian/cst-input.h>
+
 /* The dialog names at most this many references; the filter shows all. */
 #define MAX_LISTED 15
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <adwaita.h>
-#include <custodian/custodian.h>
 
 #include "cst-request-list-page.h"
 

@@ -13,6 +13,8 @@
 #include "cst-new-request-dialog.h"
 #include "cst-plain-text.h"
 
+#include <custodian/cst-input.h>
+
 typedef struct
 {
   const char          *property;

@@ -21,6 +21,13 @@
 #include "cst-request-safeguards.h"
 #include "cst-release-forms.h"
 
+#include <custodian/cst-error.h>
+#include <custodian/cst-evidence-pack.h>
+#include <custodian/cst-input.h>
+#include <custodian/cst-locale-format.h>
+#include <custodian/cst-request-history.h>
+#include <custodian/cst-settings.h>
+
 typedef struct
 {
   const char  *property;

@@ -2,7 +2,8 @@
 #pragma once
 
 #include <adwaita.h>
-#include <custodian/custodian.h>
+#include <custodian/cst-request-store.h>
+#include <custodian/cst-request.h>
 
 G_BEGIN_DECLS
 

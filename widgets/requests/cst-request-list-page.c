@@ -14,6 +14,9 @@
 #include "cst-due-badge.h"
 #include "cst-request-list-page.h"
 
+#include <custodian/cst-input.h>
+#include <custodian/cst-locale-format.h>
+
 struct _CstRequestListPage
 {
   GtkWidget           parent_instance;

@@ -2,7 +2,8 @@
 #pragma once
 
 #include <gtk/gtk.h>
-#include <custodian/custodian.h>
+#include <custodian/cst-request-store.h>
+#include <custodian/cst-request.h>
 
 G_BEGIN_DECLS
 

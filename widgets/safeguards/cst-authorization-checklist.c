@@ -22,6 +22,8 @@
 #include "cst-documents-dialog.h"
 #include "cst-keep-place.h"
 
+#include <custodian/cst-locale-format.h>
+
 struct _CstAuthorizationChecklist
 {
   GtkWidget      parent_instance;

@@ -19,6 +19,13 @@
 
 #include "cst-request-safeguards.h"
 
+#include <custodian/cst-clocks.h>
+#include <custodian/cst-input.h>
+#include <custodian/cst-locale-format.h>
+#include <custodian/cst-repeat.h>
+#include <custodian/cst-request-repo.h>
+#include <custodian/cst-safeguards.h>
+
 struct _CstRequestSafeguards
 {
   GtkWidget      parent_instance;

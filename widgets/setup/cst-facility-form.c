@@ -17,7 +17,8 @@
 
 #include "cst-facility-form.h"
 
-#include <custodian/custodian.h>
+#include <custodian/cst-connection.h>
+#include <custodian/cst-facility.h>
 
 struct _CstFacilityForm
 {

@@ -16,6 +16,9 @@
 
 #include "cst-server-form.h"
 
+#include <custodian/cst-password-store.h>
+#include <custodian/cst-server-login.h>
+
 struct _CstServerForm
 {
   AdwBin          parent_instance;

@@ -2,7 +2,6 @@
 #pragma once
 
 #include <adwaita.h>
-#include <custodian/custodian.h>
 
 G_BEGIN_DECLS
 

@@ -20,6 +20,13 @@
 #include "cst-plain-text.h"
 #include "cst-statement-workbench.h"
 
+#include <custodian/cst-bill-store.h>
+#include <custodian/cst-input.h>
+#include <custodian/cst-locale-format.h>
+#include <custodian/cst-private-file.h>
+#include <custodian/cst-settings.h>
+#include <custodian/cst-statement-pdf.h>
+
 #define TARGET_GRADE 8.0
 #define N_LANGUAGES 2
 

@@ -1,7 +1,7 @@
 /* cst-pdf-private.h — what the PDF toolkit's files share */
 #pragma once
 
-#include "custodian/cst-pdf.h"
+#include "custodian/cst-pdf-libharu.h"
 
 G_BEGIN_DECLS
 

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "custodian/cst-facility.h"
-#include "custodian/cst-pdf.h"
+#include "custodian/cst-pdf-libharu.h"
 #include "custodian/cst-statement-pdf.h"
 
 typedef struct
