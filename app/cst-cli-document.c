@@ -8,7 +8,7 @@
 
 #include "config.h"
 
-#include "custodian/cst-document-store.h"
+#include "custodian/cst-document-repo.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-private-file.h"
@@ -136,7 +136,7 @@ cst_cli_document_render (int    argc,
   options.period_from = &from;
   options.period_to = &to;
   if (!(target = cst_cli_open_target (&error)) ||
-      !(pdf = cst_document_store_render_at (target->conninfo, kind, o.reference, o.language,
+      !(pdf = cst_document_repo_render_at (target->conninfo, kind, o.reference, o.language,
                                             &options, &pages, &error)) ||
       !cst_private_file_write (o.output, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
                                &error))

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "custodian/cst-fee-engine.h"
-#include "custodian/cst-fee-store.h"
+#include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
 
 #include "cst-cli.h"
@@ -136,7 +136,7 @@ load_schedules (gboolean seed_only)
 
   if (!seed_only &&
       (target = cst_cli_open_target (&error)) != NULL &&
-      (set = cst_fee_store_load_schedules_at (target->conninfo, &error)) != NULL)
+      (set = cst_fee_repo_load_schedules_at (target->conninfo, &error)) != NULL)
     return set;
   if (error != NULL)
     g_printerr (_("custodian-cli: using the fee schedules shipped with Custodian (%s)\n"), error->message);

@@ -101,7 +101,7 @@ bench_invoices (void)
   g_autoptr(GError) error = NULL;
   gint64 start, loaded, done;
 
-  g_assert_true (cst_fee_store_install_seed (conn, NULL, &error));
+  g_assert_true (cst_fee_repo_install_seed (conn, NULL, &error));
   g_assert_true (cst_demo_seed (conn, N_INVOICES, &error));
   g_assert_no_error (error);
   ids = cst_db_exec (conn, "SELECT id FROM roi_requests ORDER BY id LIMIT 10000", 0, NULL, &error);
@@ -109,7 +109,7 @@ bench_invoices (void)
   g_assert (PQntuples (ids) == N_INVOICES);
 
   start = g_get_monotonic_time ();
-  set = cst_fee_store_load_schedules (conn, &error);
+  set = cst_fee_repo_load_schedules (conn, &error);
   g_assert_no_error (error);
   loaded = g_get_monotonic_time ();
   for (int row = 0; row < N_INVOICES; row++)
@@ -121,7 +121,7 @@ bench_invoices (void)
       mix_request ((guint) row, &r);
       q = cst_fee_engine_quote (set, &r, &error);
       g_assert_no_error (error);
-      invoice = cst_fee_store_issue_invoice (conn, cst_db_int64 (ids, row, 0), q, CST_FEE_UNSET, NULL, &error);
+      invoice = cst_fee_repo_issue_invoice (conn, cst_db_int64 (ids, row, 0), q, CST_FEE_UNSET, NULL, &error);
       g_assert_no_error (error);
     }
   done = g_get_monotonic_time ();

@@ -32,7 +32,7 @@ static void
 seed (PGconn *owner,
       gint64  n)
 {
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (owner, NULL);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (owner, NULL);
   g_autoptr(CstFeeQuote) quote = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *lines = NULL;

@@ -3,7 +3,7 @@
  * Each document is drawn with the PDF toolkit from a CstRequest, a
  * wording template (stored in the database, versioned, one per kind and
  * language) and, for invoices, a list of fee lines.  The functions here
- * touch no database: cst-document-store.h loads what they need.
+ * touch no database: cst-document-repo.h loads what they need.
  */
 #pragma once
 

@@ -244,7 +244,7 @@ def self_test(root):
         ('a shared widget including a feature view',
          'widgets/common/cst-plain-text.c', '#include "cst-request-detail.h"\n', 'a layer above'),
         ('a public header including one above its own layer',
-         'include/custodian/cst-input.h', '#include "custodian/cst-fee-store.h"\n', 'a layer above'),
+         'include/custodian/cst-input.h', '#include "custodian/cst-fee-repo.h"\n', 'a layer above'),
         ('a view including libpq',
          'widgets/requests/cst-request-list-page.c', '#include <libpq-fe.h>\n', 'PGconn'),
         ('a view naming PGconn',

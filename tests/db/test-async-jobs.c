@@ -57,8 +57,8 @@ preview_text (CstConnection   *connection,
   g_autoptr(PopplerDocument) doc = NULL;
   g_autofree char *text = NULL;
 
-  cst_document_store_preview_async (connection, kind, request, language, "", NULL, done_cb, &result);
-  pdf = cst_document_store_preview_finish (connection, wait_for (&result), &error);
+  cst_document_repo_preview_async (connection, kind, request, language, "", NULL, done_cb, &result);
+  pdf = cst_document_repo_preview_finish (connection, wait_for (&result), &error);
   g_assert_no_error (error);
   doc = cst_test_pdf_open (pdf);
   text = cst_test_pdf_text (doc);
@@ -84,9 +84,9 @@ test_document_preview (void)
   g_assert_nonnull (strstr (accounting, "JoséNúñez"));
 
   g_cancellable_cancel (cancelled);
-  cst_document_store_preview_async (connection, CST_DOCUMENT_INVOICE, request, "en", NULL,
+  cst_document_repo_preview_async (connection, CST_DOCUMENT_INVOICE, request, "en", NULL,
                                     cancelled, done_cb, &result);
-  g_assert_null (cst_document_store_preview_finish (connection, wait_for (&result), &error));
+  g_assert_null (cst_document_repo_preview_finish (connection, wait_for (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 

@@ -157,7 +157,7 @@ deficiency_letter (PGconn      *conn,
   CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
 
   options.facility.name = "Custodian General Hospital";
-  return cst_document_store_render (conn, CST_DOCUMENT_DEFICIENCY_LETTER, request, language,
+  return cst_document_repo_render (conn, CST_DOCUMENT_DEFICIENCY_LETTER, request, language,
                                     NULL, &options, NULL, error);
 }
 

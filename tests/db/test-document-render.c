@@ -65,7 +65,7 @@ test_invoice (void)
   g_autofree char *text = NULL;
   guint pages = 0;
 
-  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o,
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o,
                                    &pages, &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &text);
@@ -99,7 +99,7 @@ test_invoice_spanish (void)
   g_autoptr(PopplerDocument) doc = NULL;
   g_autofree char *text = NULL;
 
-  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "es", invoice, &o,
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "es", invoice, &o,
                                    NULL, &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &text);
@@ -143,7 +143,7 @@ check_engine_invoice (PGconn          *conn,
   g_assert_no_error (error);
   invoice = cst_invoice_new_from_fee_quote (quote);
   g_assert_cmpuint (invoice->lines->len, >, 0);
-  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o, NULL, &error);
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o, NULL, &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &text);
   for (guint i = 0; i < cst_fee_quote_get_n_lines (quote); i++)
@@ -220,7 +220,7 @@ test_long_invoice (void)
       g_autofree char *desc = g_strdup_printf ("Page batch %u", i + 1);
       cst_invoice_add_line (invoice, desc, 1, 100, 100, "R", "Citation");
     }
-  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o,
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o,
                                    NULL, &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &all);
@@ -247,7 +247,7 @@ render_letter (CstDocumentKind  kind,
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(PopplerDocument) doc = NULL;
 
-  pdf = cst_document_store_render (conn, kind, request, "en", NULL, &o, NULL, &error);
+  pdf = cst_document_repo_render (conn, kind, request, "en", NULL, &o, NULL, &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), text);
   g_assert_cmpint (poppler_document_get_n_pages (doc), >=, 1);
@@ -297,7 +297,7 @@ test_facility_details_printed (void)
     {
       CstDocumentOptions o = options ();
       g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) pdf = cst_document_store_render (conn, kinds[i], request, "en",
+      g_autoptr(GBytes) pdf = cst_document_repo_render (conn, kinds[i], request, "en",
                                                          kinds[i] == CST_DOCUMENT_INVOICE ? invoice : NULL,
                                                          &o, NULL, &error);
       g_autoptr(PopplerDocument) doc = NULL;
@@ -362,7 +362,7 @@ test_facility_detail_missing (void)
       g_assert_true (cst_facility_save (conn, facility, &error));
       g_assert_no_error (error);
 
-      pdf = cst_document_store_render (conn, cases[i].kind, request, "en",
+      pdf = cst_document_repo_render (conn, cases[i].kind, request, "en",
                                        cases[i].kind == CST_DOCUMENT_INVOICE ? invoice : NULL,
                                        &o, NULL, &error);
       g_assert_null (pdf);
@@ -384,7 +384,7 @@ test_facility_detail_missing (void)
 
     cst_facility_set (facility, CST_FACILITY_PAY_LINK, "");
     g_assert_true (cst_facility_save (conn, facility, &error));
-    pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o, NULL,
+    pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o, NULL,
                                      &error);
     g_assert_no_error (error);
     doc = cst_test_pdf_open (pdf);
@@ -424,7 +424,7 @@ test_accounting (void)
       d->phi_description = g_strdup ("Immunization records");
       d->purpose = g_strdup ("Public health reporting");
       d->accountable = rows[i].accountable;
-      g_assert_cmpint (cst_document_store_record_disclosure (conn, d, &error), >, 0);
+      g_assert_cmpint (cst_document_repo_record_disclosure (conn, d, &error), >, 0);
       g_assert_no_error (error);
     }
   {
@@ -433,14 +433,14 @@ test_accounting (void)
     g_autoptr(GDate) today = g_date_new ();
 
     g_object_get (request, "patient-id", &patient_id, NULL);
-    listed = cst_document_store_list_disclosures (conn, patient_id, from, to, TRUE, &error);
+    listed = cst_document_repo_list_disclosures (conn, patient_id, from, to, TRUE, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (listed->len, ==, 2);
     /* A release to the patient is logged, not accountable. */
     cst_input_today (today);
-    g_assert_cmpint (cst_document_store_record_release (conn, request, NULL, &error), >, 0);
+    g_assert_cmpint (cst_document_repo_record_release (conn, request, NULL, &error), >, 0);
     g_assert_no_error (error);
-    all = cst_document_store_list_disclosures (conn, patient_id, today, today, FALSE, &error);
+    all = cst_document_repo_list_disclosures (conn, patient_id, today, today, FALSE, &error);
     g_assert_cmpuint (all->len, ==, 1);
     g_assert_false (((CstDisclosure *) all->pdata[0])->accountable);
     g_assert_cmpstr (((CstDisclosure *) all->pdata[0])->recipient_name, ==, "Zoë Ångström");
@@ -449,7 +449,7 @@ test_accounting (void)
   }
   o.period_from = from;
   o.period_to = to;
-  pdf = cst_document_store_render (conn, CST_DOCUMENT_ACCOUNTING, request, "en", NULL, &o, NULL,
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_ACCOUNTING, request, "en", NULL, &o, NULL,
                                    &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &text);
@@ -482,29 +482,29 @@ test_template_versions (void)
   CstDocumentOptions o = options ();
   g_autoptr(PGresult) res = NULL;
 
-  first = cst_document_store_load_template (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, "en", &error);
+  first = cst_document_repo_load_template (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, "en", &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_document_template_get_version (first), ==, 1);
 
   body = g_strdup_printf ("%s\nbody=Edited wording for {{patient_name}} ({{reference}}), {{unknown}}.\n",
                           cst_document_template_get_body (first));
-  g_assert_null (cst_document_store_save_template (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, "en",
+  g_assert_null (cst_document_repo_save_template (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, "en",
                                                    body, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
-  g_assert_null (cst_document_store_save_template (admin_conn, CST_DOCUMENT_DENIAL_LETTER, "en",
+  g_assert_null (cst_document_repo_save_template (admin_conn, CST_DOCUMENT_DENIAL_LETTER, "en",
                                                    "not [a key file", &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  second = cst_document_store_save_template (admin_conn, CST_DOCUMENT_DENIAL_LETTER, "en", body,
+  second = cst_document_repo_save_template (admin_conn, CST_DOCUMENT_DENIAL_LETTER, "en", body,
                                              &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_document_template_get_version (second), ==, 2);
-  current = cst_document_store_load_template (conn, CST_DOCUMENT_DENIAL_LETTER, "en", &error);
+  current = cst_document_repo_load_template (conn, CST_DOCUMENT_DENIAL_LETTER, "en", &error);
   g_assert_cmpint (cst_document_template_get_version (current), ==, 2);
 
   g_object_set (request, "status-reason", "Psychotherapy notes", NULL);
-  pdf = cst_document_store_render (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, request, "en", NULL,
+  pdf = cst_document_repo_render (clerk_conn, CST_DOCUMENT_DENIAL_LETTER, request, "en", NULL,
                                    &o, NULL, &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &text);
@@ -539,15 +539,15 @@ test_labels_follow_the_letter (void)
   g_autofree char *text = NULL;
   CstDocumentOptions o = options ();
 
-  shipped = cst_document_store_load_template (conn, CST_DOCUMENT_DENIAL_LETTER, "es", &error);
+  shipped = cst_document_repo_load_template (conn, CST_DOCUMENT_DENIAL_LETTER, "es", &error);
   g_assert_no_error (error);
   body = g_strdup_printf ("%s\nbody={{patient_name}}, {{reference}}: pidió {{format}} por {{delivery}}.\n",
                           cst_document_template_get_body (shipped));
-  edited = cst_document_store_save_template (conn, CST_DOCUMENT_DENIAL_LETTER, "es", body, &error);
+  edited = cst_document_repo_save_template (conn, CST_DOCUMENT_DENIAL_LETTER, "es", body, &error);
   g_assert_no_error (error);
   g_object_set (request, "format", CST_FORMAT_PORTABLE_MEDIA, "delivery", CST_DELIVERY_MAIL,
                 "status-reason", "Notas de psicoterapia", NULL);
-  pdf = cst_document_store_render (conn, CST_DOCUMENT_DENIAL_LETTER, request, "es", NULL, &o,
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_DENIAL_LETTER, request, "es", NULL, &o,
                                    NULL, &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &text);
@@ -562,7 +562,7 @@ test_no_invoice_issued (void)
   CstDocumentOptions o = options ();
   g_autoptr(GError) error = NULL;
 
-  g_assert_null (cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o,
+  g_assert_null (cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o,
                                             NULL, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "No invoice"));
@@ -591,7 +591,7 @@ test_issued_invoice (void)
     " {\"description\": \"Search time\", \"quantity\": 1, \"unit_cents\": 0,"
     " \"amount_cents\": 0, \"chargeable\": false}]', '{}')", 1, params, &error));
   g_assert_no_error (error);
-  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o, NULL,
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o, NULL,
                                    &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &text);
@@ -630,10 +630,10 @@ test_adjusted_invoice (void)
     " \"amount_cents\": 389, \"rule\": \"postage\", \"chargeable\": true}]', '{}') RETURNING id",
     1, params, &error);
   g_assert_no_error (error);
-  adjustment = cst_fee_store_issue_adjustment (conn, cst_db_int64 (res, 0, 0), -389,
+  adjustment = cst_fee_repo_issue_adjustment (conn, cst_db_int64 (res, 0, 0), -389,
                                                "Picked up in person, no postage", &error);
   g_assert_no_error (error);
-  pdf = cst_document_store_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o, NULL,
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o, NULL,
                                    &error);
   g_assert_no_error (error);
   doc = check_pdf (pdf, cst_request_get_reference (request), &text);

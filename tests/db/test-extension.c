@@ -35,7 +35,7 @@ test_refused_without_notice (void)
   g_clear_error (&error);
 
   /* Another kind of document is not a notice. */
-  notice = cst_document_store_render (conn, CST_DOCUMENT_COVER_LETTER, request, "en", NULL,
+  notice = cst_document_repo_render (conn, CST_DOCUMENT_COVER_LETTER, request, "en", NULL,
                                       &(CstDocumentOptions) { .paper = CST_PDF_PAPER_LETTER },
                                       NULL, &error);
   g_assert_no_error (error);

@@ -108,15 +108,15 @@ test_database_schedules (void)
   g_auto(GStrv) parts = NULL;
   int rc;
 
-  g_assert_true (cst_fee_store_install_seed (owner, NULL, &error));
-  set = cst_fee_store_load_schedules (owner, &error);
+  g_assert_true (cst_fee_repo_install_seed (owner, NULL, &error));
+  set = cst_fee_repo_load_schedules (owner, &error);
   g_assert_no_error (error);
   text = cst_fee_schedule_to_text (cst_fee_schedule_set_lookup (set, "WA-2020"));
   parts = g_strsplit (text, "request-fee-cents=2800", 2);
   edited_text = g_strjoinv ("request-fee-cents=2500", parts);
   edited = cst_fee_schedule_new_from_text (edited_text, &error);
   g_assert_no_error (error);
-  saved = cst_fee_store_save_version (owner, edited, &error);
+  saved = cst_fee_repo_save_version (owner, edited, &error);
   g_assert_no_error (error);
 
   rc = cst_test_cli_run (NULL, &out, &err, "--database", db->conninfo, "fee", "quote", "--state", "WA", "--requester",

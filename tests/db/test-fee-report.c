@@ -107,7 +107,7 @@ issue (PGconn      *clerk,
        const char  *reason)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeInvoice) invoice = cst_fee_store_issue_invoice (clerk, s->id, q, charged, reason, &error);
+  g_autoptr(CstFeeInvoice) invoice = cst_fee_repo_issue_invoice (clerk, s->id, q, charged, reason, &error);
 
   g_assert_no_error (error);
   s->charged += invoice->total_cents;
@@ -179,7 +179,7 @@ seed (void)
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
   g_autoptr(PGconn) clerk = cst_db_connect (clerk_info, NULL);
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (owner, NULL);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (owner, NULL);
   g_autoptr(CstFeeQuote) attorney = quote (set, CST_FEE_REQUESTER_ATTORNEY, "2025-06-02",
                                            CST_FEE_FORMAT_PAPER, CST_FEE_METHOD_DEFAULT);
   g_autoptr(CstFeeQuote) flat = quote (set, CST_FEE_REQUESTER_PATIENT, "2025-06-02",

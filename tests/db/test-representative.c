@@ -178,7 +178,7 @@ test_treated_as_the_patient (void)
   g_autoptr(CstRequest) own = counted (conn, cst_test_db_add_request (conn, "REPR-3"));
   g_autoptr(CstRequest) represented = counted (conn, representative_request (conn, "REPR-4",
                                                                               "Lena Parent"));
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (conn, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(PGresult) days = cst_db_exec (conn, "SELECT access_deadline_days FROM jurisdictions"
                                           " WHERE code = 'NY'", 0, NULL, NULL);

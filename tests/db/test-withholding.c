@@ -57,7 +57,7 @@ cover_letter_text (PGconn     *conn,
 {
   CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) pdf = cst_document_store_render (conn, CST_DOCUMENT_COVER_LETTER, request,
+  g_autoptr(GBytes) pdf = cst_document_repo_render (conn, CST_DOCUMENT_COVER_LETTER, request,
                                                      language, NULL, &options, NULL, &error);
   g_autoptr(PopplerDocument) doc = NULL;
   g_autofree char *text = NULL;
@@ -147,7 +147,7 @@ test_older_template_still_says_why (void)
     if (!g_str_has_prefix (lines[i], "withheld_") && !g_str_has_prefix (lines[i], "format_") &&
         !g_str_has_prefix (lines[i], "delivery_"))
       g_string_append_printf (older, "%s\n", lines[i]);
-  saved = cst_document_store_save_template (owner, CST_DOCUMENT_COVER_LETTER, "en", older->str, &error);
+  saved = cst_document_repo_save_template (owner, CST_DOCUMENT_COVER_LETTER, "en", older->str, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_document_template_get_version (saved), >=, 2);
   text = cover_letter_text (owner, partial, "en");

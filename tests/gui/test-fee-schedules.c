@@ -93,7 +93,7 @@ quote_attorney_paper (PGconn      *conn,
                       int          pages)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, &error);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (conn, &error);
   CstFeeQuote *quote;
   CstFeeRequest r;
 
@@ -167,7 +167,7 @@ test_admin_starts_next_period (void)
   g_assert_null (cst_fee_schedules_window_get_message (window));
   g_assert_cmpuint (cst_fee_schedules_window_get_n_schedules (window), ==, before + 1);
 
-  set = cst_fee_store_load_schedules (conn, &error);
+  set = cst_fee_repo_load_schedules (conn, &error);
   g_assert_no_error (error);
   next = cst_fee_schedule_set_lookup (set, "IL-2025");
   g_assert_nonnull (next);

@@ -34,7 +34,7 @@ static CstFeeQuote *
 attorney_quote (PGconn *conn)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, &error);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (conn, &error);
   CstFeeQuote *quote;
   CstFeeRequest r;
 
@@ -82,7 +82,7 @@ seed (void)
         break;   /* the uninvoiced one */
       seeded_ids[i] = cst_request_get_id (request);
       seeded_refs[i] = g_strdup (cst_request_get_reference (request));
-      invoice = cst_fee_store_issue_invoice (clerk, seeded_ids[i], quote,
+      invoice = cst_fee_repo_issue_invoice (clerk, seeded_ids[i], quote,
                                              override ? cst_fee_quote_get_total_cents (quote) - 500
                                                       : CST_FEE_UNSET,
                                              override ? "Hardship, policy 4.2" : NULL, &error);

@@ -217,7 +217,7 @@ cst_test_db_issue_invoice (PGconn       *conn,
                            CstRequest   *request,
                            CstFeeMethod  method)
 {
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (conn, NULL);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (conn, NULL);
   g_autoptr(CstFeeQuote) quote = NULL;
   g_autoptr(CstFeeInvoice) invoice = NULL;
   g_autoptr(GError) error = NULL;
@@ -227,7 +227,7 @@ cst_test_db_issue_invoice (PGconn       *conn,
   g_assert_no_error (error);
   quote = cst_fee_engine_quote (set, &fee, &error);
   g_assert_no_error (error);
-  invoice = cst_fee_store_issue_invoice (conn, cst_request_get_id (request), quote,
+  invoice = cst_fee_repo_issue_invoice (conn, cst_request_get_id (request), quote,
                                          cst_fee_quote_get_total_cents (quote), NULL, &error);
   g_assert_no_error (error);
   return invoice->total_cents;

@@ -1,7 +1,7 @@
 /* cst-documents-dialog.c — preview, save and print a request's documents
  *
  * Each document is made by the model layer from the hospital's current
- * template (cst_document_store_preview_async, on the connection's worker),
+ * template (cst_document_repo_preview_async, on the connection's worker),
  * then shown with the same preview widget that statements and reports use.
  * Save and Print use exactly the previewed PDF.
  */
@@ -15,7 +15,7 @@
 #include "cst-pdf-preview.h"
 #include "cst-plain-text.h"
 
-#include <custodian/cst-document-store.h>
+#include <custodian/cst-document-repo.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-private-file.h>
 #include <custodian/cst-settings.h>
@@ -70,7 +70,7 @@ rendered_cb (GObject      *object,
   g_autofree RenderCall *call = user_data;
   g_autoptr(CstDocumentsDialog) self = call->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) pdf = cst_document_store_preview_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(GBytes) pdf = cst_document_repo_preview_finish (CST_CONNECTION (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       call->generation != self->generation)
@@ -108,7 +108,7 @@ render (CstDocumentsDialog *self)
   call->self = g_object_ref (self);
   call->generation = ++self->generation;
   show_message (self, _("Making the document…"));
-  cst_document_store_preview_async (self->connection, self->kind, self->request,
+  cst_document_repo_preview_async (self->connection, self->kind, self->request,
                                     languages[MIN (language, G_N_ELEMENTS (languages) - 1)],
                                     logo, self->cancellable, rendered_cb, call);
 }

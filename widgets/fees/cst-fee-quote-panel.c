@@ -19,7 +19,7 @@
 #include "cst-fee-quote-panel.h"
 
 #include <custodian/cst-fee-engine.h>
-#include <custodian/cst-fee-store.h>
+#include <custodian/cst-fee-repo.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-request-fee.h>
@@ -231,7 +231,7 @@ invoice_done_cb (GObject      *object,
 {
   g_autoptr(CstFeeQuotePanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeInvoiceState) state = cst_fee_store_invoice_state_finish (CST_CONNECTION (object),
+  g_autoptr(CstFeeInvoiceState) state = cst_fee_repo_invoice_state_finish (CST_CONNECTION (object),
                                                                             result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -249,7 +249,7 @@ invoice_done_cb (GObject      *object,
 static void
 look_up_invoice (CstFeeQuotePanel *self)
 {
-  cst_fee_store_invoice_state_async (self->connection, self->request_id, self->invoice_cancellable,
+  cst_fee_repo_invoice_state_async (self->connection, self->request_id, self->invoice_cancellable,
                                      invoice_done_cb, g_object_ref (self));
 }
 
@@ -284,7 +284,7 @@ cst_fee_quote_panel_adjust_invoice (CstFeeQuotePanel *self,
     }
   why = g_strstrip (g_strdup (reason));
   gtk_widget_set_sensitive (self->adjust_box, FALSE);
-  cst_fee_store_issue_adjustment_async (self->connection, self->request_id, self->invoice_id, cents, why,
+  cst_fee_repo_issue_adjustment_async (self->connection, self->request_id, self->invoice_id, cents, why,
                                         self->invoice_cancellable, invoice_done_cb, g_object_ref (self));
   return TRUE;
 }
@@ -308,7 +308,7 @@ cst_fee_quote_panel_issue_invoice (CstFeeQuotePanel *self)
   if (self->quote == NULL || self->invoice_total >= 0 || self->request_id == 0)
     return FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), FALSE);
-  cst_fee_store_issue_invoice_async (self->connection, self->request_id, self->quote,
+  cst_fee_repo_issue_invoice_async (self->connection, self->request_id, self->quote,
                                      self->invoice_cancellable, invoice_done_cb, g_object_ref (self));
   return TRUE;
 }
@@ -373,7 +373,7 @@ schedules_loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeQuotePanel) self = user_data;
   g_autoptr(GError) error = NULL;
-  CstFeeScheduleSet *set = cst_fee_store_load_schedules_finish (CST_CONNECTION (object), result, &error);
+  CstFeeScheduleSet *set = cst_fee_repo_load_schedules_finish (CST_CONNECTION (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -463,7 +463,7 @@ cst_fee_quote_panel_set_connection (CstFeeQuotePanel *self,
 {
   if (!g_set_object (&self->connection, connection) || connection == NULL)
     return;
-  cst_fee_store_load_schedules_async (connection, self->cancellable, schedules_loaded_cb,
+  cst_fee_repo_load_schedules_async (connection, self->cancellable, schedules_loaded_cb,
                                       g_object_ref (self));
 }
 

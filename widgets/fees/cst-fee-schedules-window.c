@@ -18,7 +18,7 @@
 
 #include <custodian/cst-error.h>
 #include <custodian/cst-fee-schedule.h>
-#include <custodian/cst-fee-store.h>
+#include <custodian/cst-fee-repo.h>
 #include <custodian/cst-input.h>
 
 struct _CstFeeSchedulesWindow
@@ -139,7 +139,7 @@ versions_loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeSchedulesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  GPtrArray *versions = cst_fee_store_list_versions_finish (CST_CONNECTION (object), result, &error);
+  GPtrArray *versions = cst_fee_repo_list_versions_finish (CST_CONNECTION (object), result, &error);
   g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -184,7 +184,7 @@ show_schedule (CstFeeSchedulesWindow *self,
   if (!self->versions_pending)
     set_busy (self, TRUE);
   self->versions_pending = TRUE;
-  cst_fee_store_list_versions_async (self->connection, cst_fee_schedule_get_key (schedule),
+  cst_fee_repo_list_versions_async (self->connection, cst_fee_schedule_get_key (schedule),
                                      self->versions_cancellable, versions_loaded_cb, g_object_ref (self));
 }
 
@@ -205,7 +205,7 @@ loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeSchedulesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules_finish (CST_CONNECTION (object),
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules_finish (CST_CONNECTION (object),
                                                                           result, &error);
   g_autofree char *keep = NULL;
 
@@ -232,7 +232,7 @@ static void
 load (CstFeeSchedulesWindow *self)
 {
   set_busy (self, TRUE);
-  cst_fee_store_load_schedules_async (self->connection, self->cancellable, loaded_cb, g_object_ref (self));
+  cst_fee_repo_load_schedules_async (self->connection, self->cancellable, loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -240,7 +240,7 @@ saved_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeSchedulesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeSchedule) saved = cst_fee_store_save_version_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(CstFeeSchedule) saved = cst_fee_repo_save_version_finish (CST_CONNECTION (object), result, &error);
   g_autofree char *message = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -381,7 +381,7 @@ save_action (GtkWidget *widget, const char *name, GVariant *param)
     }
   show_message (self, NULL);
   set_busy (self, TRUE);
-  cst_fee_store_save_version_async (self->connection, edited, self->cancellable, saved_cb,
+  cst_fee_repo_save_version_async (self->connection, edited, self->cancellable, saved_cb,
                                     g_object_ref (self));
 }
 

@@ -20,7 +20,7 @@
 #include "cst-plain-text.h"
 #include "cst-statement-workbench.h"
 
-#include <custodian/cst-bill-store.h>
+#include <custodian/cst-bill-repo.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-private-file.h>

@@ -23,7 +23,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-report.h"
-#include "custodian/cst-fee-store.h"
+#include "custodian/cst-fee-repo.h"
 
 #define PAGE_SIZE 500
 /* Turnarounds beyond this many days share the last histogram slot. */
@@ -706,7 +706,7 @@ cst_fee_report_run (PGconn                    *conn,
 
   /* A caller that runs several passes (the PDF) holds the transaction. */
   if (!check_filter (filter, error) ||
-      !(set = cst_fee_store_load_schedules (conn, error)) ||
+      !(set = cst_fee_repo_load_schedules (conn, error)) ||
       !cst_db_join (conn, CST_DB_SNAPSHOT, &own, error) ||
       !cst_db_leave (conn, own, run_pages (conn, filter, set, acc, func, user_data, error), error))
     return FALSE;

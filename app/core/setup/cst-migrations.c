@@ -15,8 +15,8 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
-#include "custodian/cst-bill-store.h"
-#include "custodian/cst-fee-store.h"
+#include "custodian/cst-bill-repo.h"
+#include "custodian/cst-fee-repo.h"
 #include "custodian/cst-migrations.h"
 
 #define MIGRATIONS_PATH RESOURCE_BASE "/sql/"
@@ -197,7 +197,7 @@ cst_migrations_apply (PGconn  *conn,
    * the seeders skip what the database already holds, and never touch an
    * administrator's newer versions (fee schedules, statement templates). */
   if (ok)
-    ok = cst_fee_store_install_seed (conn, NULL, error) &&
+    ok = cst_fee_repo_install_seed (conn, NULL, error) &&
          cst_statement_template_store_seed (conn, NULL, error);
   /* The unlock must run even after a failed migration (already rolled back). */
   cst_db_exec_command (conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")",

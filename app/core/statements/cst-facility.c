@@ -10,7 +10,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "custodian/cst-bill-store.h"
+#include "custodian/cst-bill-repo.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"

@@ -12,9 +12,9 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-demo.h"
-#include "custodian/cst-document-store.h"
+#include "custodian/cst-document-repo.h"
 #include "custodian/cst-facility.h"
-#include "custodian/cst-fee-store.h"
+#include "custodian/cst-fee-repo.h"
 #include "custodian/cst-migrations.h"
 #include "custodian/cst-request-fee.h"
 #include "custodian/cst-request-repo.h"
@@ -154,7 +154,7 @@ cst_demo_seed (PGconn   *conn,
   if (n_requests == 0)
     return TRUE;
   /* Installs the default extension-notice template the demo notices use. */
-  tpl = cst_document_store_load_template (conn, CST_DOCUMENT_EXTENSION_NOTICE, "en", error);
+  tpl = cst_document_repo_load_template (conn, CST_DOCUMENT_EXTENSION_NOTICE, "en", error);
   if (tpl == NULL)
     return FALSE;
   if (!cst_db_begin (conn, error))
@@ -195,7 +195,7 @@ invoice_one (PGconn            *conn,
   if (!cst_request_fee_fill_checked (conn, request, CST_FEE_METHOD_DEFAULT, &fee_request, NULL) ||
       (quote = cst_fee_engine_quote (schedules, &fee_request, NULL)) == NULL)
     return TRUE;
-  invoice = cst_fee_store_issue_invoice (conn, request_id, quote, cst_fee_quote_get_total_cents (quote),
+  invoice = cst_fee_repo_issue_invoice (conn, request_id, quote, cst_fee_quote_get_total_cents (quote),
                                          NULL, error);
   *issued = invoice != NULL;
   return invoice != NULL;
@@ -219,7 +219,7 @@ cst_demo_invoice (PGconn  *conn,
 {
   g_autofree char *limit = g_strdup_printf ("%u", max_invoices);
   const char *params[] = { limit };
-  g_autoptr(CstFeeScheduleSet) schedules = cst_fee_store_load_schedules (conn, error);
+  g_autoptr(CstFeeScheduleSet) schedules = cst_fee_repo_load_schedules (conn, error);
   g_autoptr(PGresult) res = NULL;
   gint n_issued = 0;
 

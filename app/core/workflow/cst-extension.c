@@ -12,7 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "custodian/cst-db.h"
-#include "custodian/cst-document-store.h"
+#include "custodian/cst-document-repo.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-extension.h"
 #include "custodian/cst-input.h"
@@ -58,7 +58,7 @@ cst_extension_render_notice (PGconn                   *conn,
       return NULL;
     }
   extended = as_extended (request, on, reason);
-  return cst_document_store_render (conn, CST_DOCUMENT_EXTENSION_NOTICE, extended,
+  return cst_document_repo_render (conn, CST_DOCUMENT_EXTENSION_NOTICE, extended,
                                     language != NULL ? language : "en", NULL,
                                     options != NULL ? options : &plain, NULL, error);
 }

@@ -18,7 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "custodian/cst-db.h"
-#include "custodian/cst-document-store.h"
+#include "custodian/cst-document-repo.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-release.h"
@@ -51,7 +51,7 @@ render_document (PGconn                    *conn,
 {
   guint pages = 0;
   g_autoptr(CstDocumentTemplate) tpl = NULL;
-  g_autoptr(GBytes) pdf = cst_document_store_make (conn, kind, request, language, invoice, options,
+  g_autoptr(GBytes) pdf = cst_document_repo_make (conn, kind, request, language, invoice, options,
                                                    &tpl, &pages, error);
   g_autofree char *digest = NULL;
 
@@ -74,7 +74,7 @@ load_invoice (PGconn      *conn,
 {
   g_autoptr(GError) local = NULL;
 
-  *invoice = cst_document_store_load_invoice (conn, request, &local);
+  *invoice = cst_document_repo_load_invoice (conn, request, &local);
   if (*invoice != NULL || g_error_matches (local, CST_ERROR, CST_ERROR_NOT_FOUND))
     return TRUE;
   g_propagate_error (error, g_steal_pointer (&local));

@@ -1,4 +1,4 @@
-/* cst-bill-store.h — bills and statement templates in PostgreSQL
+/* cst-bill-repo.h — bills and statement templates in PostgreSQL
  *
  * Blocking calls on whatever thread owns @conn, like cst-request-repo.h:
  * the command line calls them directly; a window uses the _async ones,
@@ -14,18 +14,18 @@
 
 G_BEGIN_DECLS
 
-gint64                cst_bill_store_insert           (PGconn               *conn,
+gint64                cst_bill_repo_insert           (PGconn               *conn,
                                                        CstBill              *bill,
                                                        GError              **error);
-CstBill              *cst_bill_store_get              (PGconn               *conn,
+CstBill              *cst_bill_repo_get              (PGconn               *conn,
                                                        gint64                id,
                                                        GError              **error);
-GPtrArray            *cst_bill_store_list             (PGconn               *conn,
+GPtrArray            *cst_bill_repo_list             (PGconn               *conn,
                                                        GError              **error);
-gint64                cst_bill_store_record_statement (PGconn               *conn,
+gint64                cst_bill_repo_record_statement (PGconn               *conn,
                                                        CstStatement         *statement,
                                                        GError              **error);
-CstStatement         *cst_bill_store_reproduce_statement (PGconn            *conn,
+CstStatement         *cst_bill_repo_reproduce_statement (PGconn            *conn,
                                                           gint64             statement_id,
                                                           CstStatementRules *rules,
                                                           GError           **error);

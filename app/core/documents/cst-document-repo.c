@@ -1,4 +1,4 @@
-/* cst-document-store.c — disclosures, templates and rendered documents in
+/* cst-document-repo.c — disclosures, templates and rendered documents in
  * PostgreSQL
  *
  * Blocking calls on the caller's connection, parameters only ever through
@@ -15,7 +15,7 @@
 
 #include "custodian/cst-authorization.h"
 #include "custodian/cst-db.h"
-#include "custodian/cst-document-store.h"
+#include "custodian/cst-document-repo.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
@@ -35,7 +35,7 @@ date_text (const GDate *date)
 }
 
 /**
- * cst_document_store_record_disclosure:
+ * cst_document_repo_record_disclosure:
  *
  * Records one disclosure.  When @disclosure has no patient_id, the
  * patient of its request is used.
@@ -43,7 +43,7 @@ date_text (const GDate *date)
  * Returns: the new row's id, or 0 on error
  */
 gint64
-cst_document_store_record_disclosure (PGconn               *conn,
+cst_document_repo_record_disclosure (PGconn               *conn,
                                       const CstDisclosure  *disclosure,
                                       GError              **error)
 {
@@ -95,14 +95,14 @@ disclosure_from_row (const PGresult *res,
 }
 
 /**
- * cst_document_store_list_disclosures:
+ * cst_document_repo_list_disclosures:
  * @from: (nullable): first day, inclusive
  * @to: (nullable): last day, inclusive
  *
  * Returns: (transfer full) (element-type CstDisclosure): oldest first
  */
 GPtrArray *
-cst_document_store_list_disclosures (PGconn       *conn,
+cst_document_repo_list_disclosures (PGconn       *conn,
                                      gint64        patient_id,
                                      const GDate  *from,
                                      const GDate  *to,
@@ -146,12 +146,12 @@ select_current (PGconn      *conn,
 }
 
 /**
- * cst_document_store_load_template:
+ * cst_document_repo_load_template:
  *
  * Returns: (transfer full): the newest version for (@kind, @language)
  */
 CstDocumentTemplate *
-cst_document_store_load_template (PGconn           *conn,
+cst_document_repo_load_template (PGconn           *conn,
                                   CstDocumentKind   kind,
                                   const char       *language,
                                   GError          **error)
@@ -187,7 +187,7 @@ cst_document_store_load_template (PGconn           *conn,
 }
 
 /**
- * cst_document_store_save_template:
+ * cst_document_repo_save_template:
  *
  * Saves @body as the next version; the old versions stay, so documents
  * already made still name the wording they used.  Administrators only.
@@ -195,7 +195,7 @@ cst_document_store_load_template (PGconn           *conn,
  * Returns: (transfer full): the new version
  */
 CstDocumentTemplate *
-cst_document_store_save_template (PGconn           *conn,
+cst_document_repo_save_template (PGconn           *conn,
                                   CstDocumentKind   kind,
                                   const char       *language,
                                   const char       *body,
@@ -220,7 +220,7 @@ cst_document_store_save_template (PGconn           *conn,
 }
 
 /**
- * cst_document_store_record_rendering:
+ * cst_document_repo_record_rendering:
  * @request_id: 0 when the document belongs to no request
  *
  * Records that a document was made from @tpl, with a SHA-256 of the file
@@ -229,7 +229,7 @@ cst_document_store_save_template (PGconn           *conn,
  * Returns: the new row's id, or 0 on error
  */
 gint64
-cst_document_store_record_rendering (PGconn                    *conn,
+cst_document_repo_record_rendering (PGconn                    *conn,
                                      gint64                     request_id,
                                      const CstDocumentTemplate *tpl,
                                      GBytes                    *pdf,
@@ -257,7 +257,7 @@ cst_document_store_record_rendering (PGconn                    *conn,
 }
 
 /**
- * cst_document_store_load_invoice:
+ * cst_document_repo_load_invoice:
  *
  * The newest invoice issued for @request, with the lines frozen in it that
  * may be charged, followed by the lines of its adjustment invoices in the
@@ -266,7 +266,7 @@ cst_document_store_record_rendering (PGconn                    *conn,
  * Returns: (transfer full): the invoice, or %NULL with CST_ERROR_NOT_FOUND
  */
 CstInvoice *
-cst_document_store_load_invoice (PGconn      *conn,
+cst_document_repo_load_invoice (PGconn      *conn,
                                  CstRequest  *request,
                                  GError     **error)
 {
@@ -329,12 +329,12 @@ render_kind (PGconn                    *conn,
   switch (cst_document_template_get_kind (tpl))
     {
     case CST_DOCUMENT_INVOICE:
-      if (invoice == NULL && (invoice = loaded = cst_document_store_load_invoice (conn, request, error)) == NULL)
+      if (invoice == NULL && (invoice = loaded = cst_document_repo_load_invoice (conn, request, error)) == NULL)
         return NULL;
       return cst_document_render_invoice (tpl, request, invoice, options, n_pages, error);
     case CST_DOCUMENT_ACCOUNTING:
       g_object_get (request, "patient-id", &patient_id, NULL);
-      disclosures = cst_document_store_list_disclosures (conn, patient_id, options->period_from,
+      disclosures = cst_document_repo_list_disclosures (conn, patient_id, options->period_from,
                                                          options->period_to, TRUE, error);
       if (disclosures == NULL)
         return NULL;
@@ -362,7 +362,7 @@ render_kind (PGconn                    *conn,
 }
 
 /**
- * cst_document_store_make:
+ * cst_document_repo_make:
  * @invoice: (nullable): the lines for an invoice; %NULL loads the issued one
  * @tpl: (out) (transfer full): the template version used
  * @n_pages: (out): the page count
@@ -374,7 +374,7 @@ render_kind (PGconn                    *conn,
  * Returns: (transfer full): the PDF
  */
 GBytes *
-cst_document_store_make (PGconn                    *conn,
+cst_document_repo_make (PGconn                    *conn,
                          CstDocumentKind            kind,
                          CstRequest                *request,
                          const char                *language,
@@ -398,7 +398,7 @@ cst_document_store_make (PGconn                    *conn,
   with_facility.facility.phone = facility->phone;
   with_facility.pay_text = facility->pay_text;
   with_facility.pay_link = facility->pay_link;
-  if ((loaded = cst_document_store_load_template (conn, kind, language, error)) == NULL ||
+  if ((loaded = cst_document_repo_load_template (conn, kind, language, error)) == NULL ||
       (pdf = render_kind (conn, loaded, request, invoice, &with_facility, n_pages, error)) == NULL)
     return NULL;
   *tpl = g_steal_pointer (&loaded);
@@ -406,7 +406,7 @@ cst_document_store_make (PGconn                    *conn,
 }
 
 /**
- * cst_document_store_render:
+ * cst_document_repo_render:
  * @invoice: (nullable): the lines for an invoice; %NULL loads the issued one
  * @n_pages: (out) (optional): the page count
  *
@@ -416,7 +416,7 @@ cst_document_store_make (PGconn                    *conn,
  * Returns: (transfer full): the PDF
  */
 GBytes *
-cst_document_store_render (PGconn                    *conn,
+cst_document_repo_render (PGconn                    *conn,
                            CstDocumentKind            kind,
                            CstRequest                *request,
                            const char                *language,
@@ -429,9 +429,9 @@ cst_document_store_render (PGconn                    *conn,
   g_autoptr(GBytes) pdf = NULL;
   guint pages = 0;
 
-  if ((pdf = cst_document_store_make (conn, kind, request, language, invoice, options, &tpl,
+  if ((pdf = cst_document_repo_make (conn, kind, request, language, invoice, options, &tpl,
                                       &pages, error)) == NULL ||
-      cst_document_store_record_rendering (conn, cst_request_get_id (request), tpl, pdf, pages,
+      cst_document_repo_record_rendering (conn, cst_request_get_id (request), tpl, pdf, pages,
                                            error) == 0)
     return NULL;
   if (n_pages != NULL)
@@ -440,7 +440,7 @@ cst_document_store_render (PGconn                    *conn,
 }
 
 GBytes *
-cst_document_store_render_at (const char                *conninfo,
+cst_document_repo_render_at (const char                *conninfo,
                               CstDocumentKind            kind,
                               const char                *reference,
                               const char                *language,
@@ -454,11 +454,11 @@ cst_document_store_render_at (const char                *conninfo,
   if (!(conn = cst_db_connect (conninfo, error)) ||
       !(request = cst_request_repo_find (conn, reference, error)))
     return NULL;
-  return cst_document_store_render (conn, kind, request, language, NULL, options, n_pages, error);
+  return cst_document_repo_render (conn, kind, request, language, NULL, options, n_pages, error);
 }
 
 /**
- * cst_document_store_record_release:
+ * cst_document_repo_record_release:
  * @on: (nullable): the day the records went out; %NULL for today
  *
  * Records the disclosure a release makes: to the requester, of the
@@ -470,7 +470,7 @@ cst_document_store_render_at (const char                *conninfo,
  * Returns: the disclosure's id, or 0 on error
  */
 gint64
-cst_document_store_record_release (PGconn       *conn,
+cst_document_repo_record_release (PGconn       *conn,
                                    CstRequest   *request,
                                    const GDate  *on,
                                    GError      **error)
@@ -501,7 +501,7 @@ cst_document_store_record_release (PGconn       *conn,
   d->purpose = g_strdup (purpose && *purpose ? purpose : _("At the requester's request"));
   d->accountable = !individual && !authorized;
   d->legal_basis = g_strdup (individual ? "164.524" : authorized ? "164.508" : "164.512");
-  return cst_document_store_record_disclosure (conn, d, error);
+  return cst_document_repo_record_disclosure (conn, d, error);
 }
 
 /* An individual may ask for an accounting of the six years before the
@@ -541,12 +541,12 @@ preview_in_worker (PGconn   *conn,
   g_date_subtract_years (&from, ACCOUNTING_YEARS);
   options.period_from = &from;
   options.period_to = &to;
-  return cst_document_store_render (conn, job->kind, job->request, job->language, NULL,
+  return cst_document_repo_render (conn, job->kind, job->request, job->language, NULL,
                                     &options, NULL, error);
 }
 
 /**
- * cst_document_store_preview_async:
+ * cst_document_repo_preview_async:
  * @language: "en" or "es"
  * @logo_path: (nullable): the facility's logo, a file on this computer;
  *   %NULL or "" for none
@@ -554,10 +554,10 @@ preview_in_worker (PGconn   *conn,
  * Renders (@kind, @language) for @request as the documents dialog shows
  * it: letter paper, an accounting of the six years up to today, the
  * issued invoice.  Runs on @connection's worker thread, which records
- * the rendering like cst_document_store_render() does.
+ * the rendering like cst_document_repo_render() does.
  */
 void
-cst_document_store_preview_async (CstConnection       *connection,
+cst_document_repo_preview_async (CstConnection       *connection,
                                   CstDocumentKind      kind,
                                   CstRequest          *request,
                                   const char          *language,
@@ -581,12 +581,12 @@ cst_document_store_preview_async (CstConnection       *connection,
 }
 
 /**
- * cst_document_store_preview_finish:
+ * cst_document_repo_preview_finish:
  *
  * Returns: (transfer full): the PDF, or %NULL with @error set
  */
 GBytes *
-cst_document_store_preview_finish (CstConnection  *connection,
+cst_document_repo_preview_finish (CstConnection  *connection,
                                    GAsyncResult   *result,
                                    GError        **error)
 {

@@ -1,4 +1,4 @@
-/* cst-fee-store.c — fee schedules and invoices in PostgreSQL
+/* cst-fee-repo.c — fee schedules and invoices in PostgreSQL
  *
  * A schedule row holds the same keys as the seed file, so loading builds
  * the key/value pairs and hands them to the one parser and validator of
@@ -6,7 +6,7 @@
  * place before the new version is inserted.  Invoices freeze a quote as
  * jsonb; the triggers of 0011-invoices.sql refuse any later change.
  */
-#define G_LOG_DOMAIN "cst-fee-store"
+#define G_LOG_DOMAIN "cst-fee-repo"
 
 #include "config.h"
 
@@ -16,7 +16,7 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-engine.h"
-#include "custodian/cst-fee-store.h"
+#include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-json-writer.h"
 #include "cst-fee-private.h"
@@ -152,13 +152,13 @@ load_current (PGconn  *conn,
 }
 
 /**
- * cst_fee_store_load_schedules:
+ * cst_fee_repo_load_schedules:
  *
  * Returns: (transfer full): the newest version of every stored schedule,
  *   validated as a set; CST_ERROR_NOT_FOUND when none is stored
  */
 CstFeeScheduleSet *
-cst_fee_store_load_schedules (PGconn  *conn,
+cst_fee_repo_load_schedules (PGconn  *conn,
                               GError **error)
 {
   g_autoptr(GPtrArray) current = load_current (conn, error);
@@ -175,12 +175,12 @@ cst_fee_store_load_schedules (PGconn  *conn,
 }
 
 CstFeeScheduleSet *
-cst_fee_store_load_schedules_at (const char  *conninfo,
+cst_fee_repo_load_schedules_at (const char  *conninfo,
                                  GError     **error)
 {
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
 
-  return conn ? cst_fee_store_load_schedules (conn, error) : NULL;
+  return conn ? cst_fee_repo_load_schedules (conn, error) : NULL;
 }
 
 static gboolean
@@ -211,7 +211,7 @@ insert_schedule (PGconn               *conn,
 }
 
 /**
- * cst_fee_store_install_seed:
+ * cst_fee_repo_install_seed:
  * @n_added: (out) (optional): how many schedule versions were inserted
  *
  * Inserts the schedules shipped in resources/seed whose key and version
@@ -219,7 +219,7 @@ insert_schedule (PGconn               *conn,
  * administrator after the migrations.
  */
 gboolean
-cst_fee_store_install_seed (PGconn  *conn,
+cst_fee_repo_install_seed (PGconn  *conn,
                             guint   *n_added,
                             GError **error)
 {
@@ -285,7 +285,7 @@ validate_with (GPtrArray            *current,
 }
 
 /**
- * cst_fee_store_save_version:
+ * cst_fee_repo_save_version:
  * @edited: a schedule; its version number is ignored
  *
  * Saves @edited as the next version of its key (version 1 for a new key),
@@ -294,7 +294,7 @@ validate_with (GPtrArray            *current,
  * Returns: (transfer full): the schedule as saved, with its version
  */
 CstFeeSchedule *
-cst_fee_store_save_version (PGconn                *conn,
+cst_fee_repo_save_version (PGconn                *conn,
                             const CstFeeSchedule  *edited,
                             GError               **error)
 {
@@ -317,13 +317,13 @@ cst_fee_store_save_version (PGconn                *conn,
 }
 
 /**
- * cst_fee_store_list_versions:
+ * cst_fee_repo_list_versions:
  *
  * Returns: (transfer full) (element-type CstFeeSchedule): every version of
  *   @key, newest first, for comparing them
  */
 GPtrArray *
-cst_fee_store_list_versions (PGconn      *conn,
+cst_fee_repo_list_versions (PGconn      *conn,
                              const char  *key,
                              GError     **error)
 {
@@ -368,7 +368,7 @@ invoice_from_row (const PGresult *res,
 }
 
 /**
- * cst_fee_store_issue_invoice:
+ * cst_fee_repo_issue_invoice:
  * @charged_cents: what is charged, or %CST_FEE_UNSET for the quoted total
  * @override_reason: required when @charged_cents differs from the quote
  *
@@ -376,7 +376,7 @@ invoice_from_row (const PGresult *res,
  * override is stored with the row and so lands in the audit log.
  */
 CstFeeInvoice *
-cst_fee_store_issue_invoice (PGconn       *conn,
+cst_fee_repo_issue_invoice (PGconn       *conn,
                              gint64        request_id,
                              CstFeeQuote  *quote,
                              gint64        charged_cents,
@@ -463,7 +463,7 @@ adjustment_lines (const char *number,
 }
 
 /**
- * cst_fee_store_issue_adjustment:
+ * cst_fee_repo_issue_adjustment:
  * @delta_cents: the correction: negative credits, positive charges more
  * @reason: why; required
  *
@@ -471,7 +471,7 @@ adjustment_lines (const char *number,
  * The invoice and its adjustments may not net below zero.
  */
 CstFeeInvoice *
-cst_fee_store_issue_adjustment (PGconn      *conn,
+cst_fee_repo_issue_adjustment (PGconn      *conn,
                                 gint64       invoice_id,
                                 gint64       delta_cents,
                                 const char  *reason,
@@ -563,13 +563,13 @@ failed:
 }
 
 /**
- * cst_fee_store_list_invoices:
+ * cst_fee_repo_list_invoices:
  * @request_id: a request, or 0 for all
  *
  * Returns: (transfer full) (element-type CstFeeInvoice): oldest first
  */
 GPtrArray *
-cst_fee_store_list_invoices (PGconn  *conn,
+cst_fee_repo_list_invoices (PGconn  *conn,
                              gint64   request_id,
                              GError **error)
 {
@@ -600,7 +600,7 @@ cst_fee_invoice_state_free (CstFeeInvoiceState *state)
 }
 
 /**
- * cst_fee_store_load_invoice_state:
+ * cst_fee_repo_load_invoice_state:
  *
  * The request's newest original invoice, with what its adjustments add or
  * credit summed into @owed_cents.
@@ -609,11 +609,11 @@ cst_fee_invoice_state_free (CstFeeInvoiceState *state)
  *   on failure, without when the request has no invoice
  */
 CstFeeInvoiceState *
-cst_fee_store_load_invoice_state (PGconn  *conn,
+cst_fee_repo_load_invoice_state (PGconn  *conn,
                                   gint64   request_id,
                                   GError **error)
 {
-  g_autoptr(GPtrArray) invoices = cst_fee_store_list_invoices (conn, request_id, error);
+  g_autoptr(GPtrArray) invoices = cst_fee_repo_list_invoices (conn, request_id, error);
   CstFeeInvoiceState *state;
   guint original = G_MAXUINT;
 
@@ -644,11 +644,11 @@ load_schedules_in_worker (PGconn   *conn,
                           gpointer  data,
                           GError  **error)
 {
-  return cst_fee_store_load_schedules (conn, error);
+  return cst_fee_repo_load_schedules (conn, error);
 }
 
 void
-cst_fee_store_load_schedules_async (CstConnection       *connection,
+cst_fee_repo_load_schedules_async (CstConnection       *connection,
                                     GCancellable        *cancellable,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
@@ -661,7 +661,7 @@ cst_fee_store_load_schedules_async (CstConnection       *connection,
 
 /* Returns: (transfer full): the current schedules, or NULL with @error set */
 CstFeeScheduleSet *
-cst_fee_store_load_schedules_finish (CstConnection  *connection,
+cst_fee_repo_load_schedules_finish (CstConnection  *connection,
                                      GAsyncResult   *result,
                                      GError        **error)
 {
@@ -673,11 +673,11 @@ list_versions_in_worker (PGconn   *conn,
                          gpointer  data,
                          GError  **error)
 {
-  return cst_fee_store_list_versions (conn, data, error);
+  return cst_fee_repo_list_versions (conn, data, error);
 }
 
 void
-cst_fee_store_list_versions_async (CstConnection       *connection,
+cst_fee_repo_list_versions_async (CstConnection       *connection,
                                    const char          *key,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
@@ -692,7 +692,7 @@ cst_fee_store_list_versions_async (CstConnection       *connection,
 /* Returns: (transfer full) (element-type CstFeeSchedule): every version of
  *   the schedule, newest first, or NULL with @error set */
 GPtrArray *
-cst_fee_store_list_versions_finish (CstConnection  *connection,
+cst_fee_repo_list_versions_finish (CstConnection  *connection,
                                     GAsyncResult   *result,
                                     GError        **error)
 {
@@ -704,11 +704,11 @@ save_version_in_worker (PGconn   *conn,
                         gpointer  data,
                         GError  **error)
 {
-  return cst_fee_store_save_version (conn, data, error);
+  return cst_fee_repo_save_version (conn, data, error);
 }
 
 void
-cst_fee_store_save_version_async (CstConnection       *connection,
+cst_fee_repo_save_version_async (CstConnection       *connection,
                                   CstFeeSchedule      *edited,
                                   GCancellable        *cancellable,
                                   GAsyncReadyCallback  callback,
@@ -723,7 +723,7 @@ cst_fee_store_save_version_async (CstConnection       *connection,
 
 /* Returns: (transfer full): the saved version, or NULL with @error set */
 CstFeeSchedule *
-cst_fee_store_save_version_finish (CstConnection  *connection,
+cst_fee_repo_save_version_finish (CstConnection  *connection,
                                    GAsyncResult   *result,
                                    GError        **error)
 {
@@ -758,14 +758,14 @@ invoice_in_worker (PGconn   *conn,
   g_autoptr(CstFeeInvoice) issued = NULL;
 
   if (job->quote != NULL &&
-      !(issued = cst_fee_store_issue_invoice (conn, job->request_id, job->quote,
+      !(issued = cst_fee_repo_issue_invoice (conn, job->request_id, job->quote,
                                               cst_fee_quote_get_total_cents (job->quote), NULL, error)))
     return NULL;
   if (job->adjust_reason != NULL &&
-      !(issued = cst_fee_store_issue_adjustment (conn, job->adjust_invoice_id, job->adjust_cents,
+      !(issued = cst_fee_repo_issue_adjustment (conn, job->adjust_invoice_id, job->adjust_cents,
                                                  job->adjust_reason, error)))
     return NULL;
-  return cst_fee_store_load_invoice_state (conn, job->request_id, error);
+  return cst_fee_repo_load_invoice_state (conn, job->request_id, error);
 }
 
 static void
@@ -780,10 +780,10 @@ run_invoice_job (CstConnection       *connection,
                             user_data);
 }
 
-/* Reads the request's invoice state; cst_fee_store_invoice_state_finish()
+/* Reads the request's invoice state; cst_fee_repo_invoice_state_finish()
  * gives it. */
 void
-cst_fee_store_invoice_state_async (CstConnection       *connection,
+cst_fee_repo_invoice_state_async (CstConnection       *connection,
                                    gint64               request_id,
                                    GCancellable        *cancellable,
                                    GAsyncReadyCallback  callback,
@@ -798,9 +798,9 @@ cst_fee_store_invoice_state_async (CstConnection       *connection,
 }
 
 /* Issues @quote as the request's invoice, charging its total, then reads
- * the invoice state; cst_fee_store_invoice_state_finish() gives it. */
+ * the invoice state; cst_fee_repo_invoice_state_finish() gives it. */
 void
-cst_fee_store_issue_invoice_async (CstConnection       *connection,
+cst_fee_repo_issue_invoice_async (CstConnection       *connection,
                                    gint64               request_id,
                                    CstFeeQuote         *quote,
                                    GCancellable        *cancellable,
@@ -819,9 +819,9 @@ cst_fee_store_issue_invoice_async (CstConnection       *connection,
 
 /* Issues an adjustment of @delta_cents to @invoice_id with its @reason,
  * then reads the state of @request_id (the invoice's request);
- * cst_fee_store_invoice_state_finish() gives it. */
+ * cst_fee_repo_invoice_state_finish() gives it. */
 void
-cst_fee_store_issue_adjustment_async (CstConnection       *connection,
+cst_fee_repo_issue_adjustment_async (CstConnection       *connection,
                                       gint64               request_id,
                                       gint64               invoice_id,
                                       gint64               delta_cents,
@@ -843,17 +843,17 @@ cst_fee_store_issue_adjustment_async (CstConnection       *connection,
 }
 
 /**
- * cst_fee_store_invoice_state_finish:
+ * cst_fee_repo_invoice_state_finish:
  *
- * Finishes cst_fee_store_invoice_state_async(),
- * cst_fee_store_issue_invoice_async() or
- * cst_fee_store_issue_adjustment_async().
+ * Finishes cst_fee_repo_invoice_state_async(),
+ * cst_fee_repo_issue_invoice_async() or
+ * cst_fee_repo_issue_adjustment_async().
  *
  * Returns: (transfer full) (nullable): the invoice state; NULL with @error
  *   set on failure, without when the request has no invoice
  */
 CstFeeInvoiceState *
-cst_fee_store_invoice_state_finish (CstConnection  *connection,
+cst_fee_repo_invoice_state_finish (CstConnection  *connection,
                                     GAsyncResult   *result,
                                     GError        **error)
 {

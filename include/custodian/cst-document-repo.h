@@ -1,4 +1,4 @@
-/* cst-document-store.h — disclosures, document templates and the record
+/* cst-document-repo.h — disclosures, document templates and the record
  * of rendered documents in PostgreSQL (blocking calls, like
  * cst-request-repo.h; the documents dialog's preview also as an _async on
  * a CstConnection) */
@@ -11,38 +11,38 @@
 
 G_BEGIN_DECLS
 
-gint64               cst_document_store_record_disclosure (PGconn               *conn,
+gint64               cst_document_repo_record_disclosure (PGconn               *conn,
                                                            const CstDisclosure  *disclosure,
                                                            GError              **error);
-gint64               cst_document_store_record_release    (PGconn               *conn,
+gint64               cst_document_repo_record_release    (PGconn               *conn,
                                                            CstRequest           *request,
                                                            const GDate          *on,
                                                            GError              **error);
-GPtrArray           *cst_document_store_list_disclosures  (PGconn               *conn,
+GPtrArray           *cst_document_repo_list_disclosures  (PGconn               *conn,
                                                            gint64                patient_id,
                                                            const GDate          *from,
                                                            const GDate          *to,
                                                            gboolean              accountable_only,
                                                            GError              **error);
-CstDocumentTemplate *cst_document_store_load_template     (PGconn               *conn,
+CstDocumentTemplate *cst_document_repo_load_template     (PGconn               *conn,
                                                            CstDocumentKind       kind,
                                                            const char           *language,
                                                            GError              **error);
-CstDocumentTemplate *cst_document_store_save_template     (PGconn               *conn,
+CstDocumentTemplate *cst_document_repo_save_template     (PGconn               *conn,
                                                            CstDocumentKind       kind,
                                                            const char           *language,
                                                            const char           *body,
                                                            GError              **error);
-gint64               cst_document_store_record_rendering  (PGconn               *conn,
+gint64               cst_document_repo_record_rendering  (PGconn               *conn,
                                                            gint64                request_id,
                                                            const CstDocumentTemplate *tpl,
                                                            GBytes               *pdf,
                                                            guint                 page_count,
                                                            GError              **error);
-CstInvoice          *cst_document_store_load_invoice      (PGconn               *conn,
+CstInvoice          *cst_document_repo_load_invoice      (PGconn               *conn,
                                                            CstRequest           *request,
                                                            GError              **error);
-GBytes              *cst_document_store_render            (PGconn               *conn,
+GBytes              *cst_document_repo_render            (PGconn               *conn,
                                                            CstDocumentKind       kind,
                                                            CstRequest           *request,
                                                            const char           *language,
@@ -52,14 +52,14 @@ GBytes              *cst_document_store_render            (PGconn               
                                                            GError              **error);
 /* The same for the request of @reference, on a connection of its own to
  * @conninfo, opened and closed here (custodian-cli). */
-GBytes              *cst_document_store_render_at         (const char           *conninfo,
+GBytes              *cst_document_repo_render_at         (const char           *conninfo,
                                                            CstDocumentKind       kind,
                                                            const char           *reference,
                                                            const char           *language,
                                                            const CstDocumentOptions *options,
                                                            guint                *n_pages,
                                                            GError              **error);
-GBytes              *cst_document_store_make              (PGconn               *conn,
+GBytes              *cst_document_repo_make              (PGconn               *conn,
                                                            CstDocumentKind       kind,
                                                            CstRequest           *request,
                                                            const char           *language,
@@ -69,7 +69,7 @@ GBytes              *cst_document_store_make              (PGconn               
                                                            guint                *n_pages,
                                                            GError              **error);
 
-void                 cst_document_store_preview_async     (CstConnection        *connection,
+void                 cst_document_repo_preview_async     (CstConnection        *connection,
                                                            CstDocumentKind       kind,
                                                            CstRequest           *request,
                                                            const char           *language,
@@ -77,7 +77,7 @@ void                 cst_document_store_preview_async     (CstConnection        
                                                            GCancellable         *cancellable,
                                                            GAsyncReadyCallback   callback,
                                                            gpointer              user_data);
-GBytes              *cst_document_store_preview_finish    (CstConnection        *connection,
+GBytes              *cst_document_repo_preview_finish    (CstConnection        *connection,
                                                            GAsyncResult         *result,
                                                            GError              **error);
 

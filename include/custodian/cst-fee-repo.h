@@ -1,4 +1,4 @@
-/* cst-fee-store.h — fee schedules and invoices in PostgreSQL
+/* cst-fee-repo.h — fee schedules and invoices in PostgreSQL
  *
  * The blocking functions run on whatever thread owns @conn, like
  * cst-request-repo.h; the views use the _async ones at the end, which run
@@ -35,33 +35,33 @@ typedef struct
 
 void               cst_fee_invoice_free            (CstFeeInvoice *invoice);
 
-CstFeeScheduleSet *cst_fee_store_load_schedules    (PGconn                *conn,
+CstFeeScheduleSet *cst_fee_repo_load_schedules    (PGconn                *conn,
                                                     GError               **error);
 /* The same on a connection of its own to @conninfo, opened and closed
  * here (custodian-cli). */
-CstFeeScheduleSet *cst_fee_store_load_schedules_at (const char            *conninfo,
+CstFeeScheduleSet *cst_fee_repo_load_schedules_at (const char            *conninfo,
                                                     GError               **error);
-gboolean           cst_fee_store_install_seed      (PGconn                *conn,
+gboolean           cst_fee_repo_install_seed      (PGconn                *conn,
                                                     guint                 *n_added,
                                                     GError               **error);
-CstFeeSchedule    *cst_fee_store_save_version      (PGconn                *conn,
+CstFeeSchedule    *cst_fee_repo_save_version      (PGconn                *conn,
                                                     const CstFeeSchedule  *edited,
                                                     GError               **error);
-GPtrArray         *cst_fee_store_list_versions     (PGconn                *conn,
+GPtrArray         *cst_fee_repo_list_versions     (PGconn                *conn,
                                                     const char            *key,
                                                     GError               **error);
-CstFeeInvoice     *cst_fee_store_issue_invoice     (PGconn                *conn,
+CstFeeInvoice     *cst_fee_repo_issue_invoice     (PGconn                *conn,
                                                     gint64                 request_id,
                                                     CstFeeQuote           *quote,
                                                     gint64                 charged_cents,
                                                     const char            *override_reason,
                                                     GError               **error);
-CstFeeInvoice     *cst_fee_store_issue_adjustment  (PGconn                *conn,
+CstFeeInvoice     *cst_fee_repo_issue_adjustment  (PGconn                *conn,
                                                     gint64                 invoice_id,
                                                     gint64                 delta_cents,
                                                     const char            *reason,
                                                     GError               **error);
-GPtrArray         *cst_fee_store_list_invoices     (PGconn                *conn,
+GPtrArray         *cst_fee_repo_list_invoices     (PGconn                *conn,
                                                     gint64                 request_id,
                                                     GError               **error);
 
@@ -76,48 +76,48 @@ typedef struct
 } CstFeeInvoiceState;
 
 void                cst_fee_invoice_state_free (CstFeeInvoiceState *state);
-CstFeeInvoiceState *cst_fee_store_load_invoice_state (PGconn   *conn,
+CstFeeInvoiceState *cst_fee_repo_load_invoice_state (PGconn   *conn,
                                                       gint64    request_id,
                                                       GError  **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeInvoiceState, cst_fee_invoice_state_free)
 
 /* The same work on a CstConnection's worker thread, for the views. */
-void                cst_fee_store_load_schedules_async     (CstConnection         *connection,
+void                cst_fee_repo_load_schedules_async     (CstConnection         *connection,
                                                             GCancellable          *cancellable,
                                                             GAsyncReadyCallback    callback,
                                                             gpointer               user_data);
-CstFeeScheduleSet  *cst_fee_store_load_schedules_finish    (CstConnection         *connection,
+CstFeeScheduleSet  *cst_fee_repo_load_schedules_finish    (CstConnection         *connection,
                                                             GAsyncResult          *result,
                                                             GError               **error);
-void                cst_fee_store_list_versions_async      (CstConnection         *connection,
+void                cst_fee_repo_list_versions_async      (CstConnection         *connection,
                                                             const char            *key,
                                                             GCancellable          *cancellable,
                                                             GAsyncReadyCallback    callback,
                                                             gpointer               user_data);
-GPtrArray          *cst_fee_store_list_versions_finish     (CstConnection         *connection,
+GPtrArray          *cst_fee_repo_list_versions_finish     (CstConnection         *connection,
                                                             GAsyncResult          *result,
                                                             GError               **error);
-void                cst_fee_store_save_version_async       (CstConnection         *connection,
+void                cst_fee_repo_save_version_async       (CstConnection         *connection,
                                                             CstFeeSchedule        *edited,
                                                             GCancellable          *cancellable,
                                                             GAsyncReadyCallback    callback,
                                                             gpointer               user_data);
-CstFeeSchedule     *cst_fee_store_save_version_finish      (CstConnection         *connection,
+CstFeeSchedule     *cst_fee_repo_save_version_finish      (CstConnection         *connection,
                                                             GAsyncResult          *result,
                                                             GError               **error);
-void                cst_fee_store_invoice_state_async      (CstConnection         *connection,
+void                cst_fee_repo_invoice_state_async      (CstConnection         *connection,
                                                             gint64                 request_id,
                                                             GCancellable          *cancellable,
                                                             GAsyncReadyCallback    callback,
                                                             gpointer               user_data);
-void                cst_fee_store_issue_invoice_async      (CstConnection         *connection,
+void                cst_fee_repo_issue_invoice_async      (CstConnection         *connection,
                                                             gint64                 request_id,
                                                             CstFeeQuote           *quote,
                                                             GCancellable          *cancellable,
                                                             GAsyncReadyCallback    callback,
                                                             gpointer               user_data);
-void                cst_fee_store_issue_adjustment_async   (CstConnection         *connection,
+void                cst_fee_repo_issue_adjustment_async   (CstConnection         *connection,
                                                             gint64                 request_id,
                                                             gint64                 invoice_id,
                                                             gint64                 delta_cents,
@@ -125,7 +125,7 @@ void                cst_fee_store_issue_adjustment_async   (CstConnection       
                                                             GCancellable          *cancellable,
                                                             GAsyncReadyCallback    callback,
                                                             gpointer               user_data);
-CstFeeInvoiceState *cst_fee_store_invoice_state_finish     (CstConnection         *connection,
+CstFeeInvoiceState *cst_fee_repo_invoice_state_finish     (CstConnection         *connection,
                                                             GAsyncResult          *result,
                                                             GError               **error);
 

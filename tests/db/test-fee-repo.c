@@ -1,4 +1,4 @@
-/* test-fee-store.c — schedules and invoices in the real database: seed
+/* test-fee-repo.c — schedules and invoices in the real database: seed
  * loading, versioned edits by an administrator only, immutable invoices,
  * overrides that need a reason and land in the audit log, adjustments */
 #include "config.h"
@@ -41,12 +41,12 @@ test_seed_and_load (void)
 
   /* Migrating installed the shipped schedules; installing again adds
    * nothing. */
-  g_assert_true (cst_fee_store_install_seed (owner, &added, &error));
+  g_assert_true (cst_fee_repo_install_seed (owner, &added, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (added, ==, 0);
 
   /* A clerk reads the schedules and quotes from them... */
-  stored = cst_fee_store_load_schedules (clerk, &error);
+  stored = cst_fee_repo_load_schedules (clerk, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (cst_fee_schedule_set_get_schedules (stored)->len, ==,
                     cst_fee_schedule_set_get_schedules (seed)->len);
@@ -55,7 +55,7 @@ test_seed_and_load (void)
   g_assert_true (cst_fee_schedule_is_unconfirmed (cst_fee_schedule_set_lookup (stored, "TX-hospital")));
 
   /* ...but cannot install or edit them. */
-  g_assert_false (cst_fee_store_install_seed (clerk, NULL, &error));
+  g_assert_false (cst_fee_repo_install_seed (clerk, NULL, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
 }
 
@@ -69,7 +69,7 @@ test_admin_versions (void)
   g_autoptr(PGconn) clerk = cst_db_connect (clerk_info, NULL);
   g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (admin, NULL);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (admin, NULL);
   CstFeeSchedule *pa = cst_fee_schedule_set_lookup (set, "PA-2025");
   g_autofree char *text = cst_fee_schedule_to_text (pa);
   g_auto(GStrv) parts = g_strsplit (text, "request-fee-cents=2874", 2);
@@ -89,30 +89,30 @@ test_admin_versions (void)
   g_assert_nonnull (overlapping);
 
   /* Clerks and auditors may not edit schedules. */
-  refused = cst_fee_store_save_version (clerk, edited, &error);
+  refused = cst_fee_repo_save_version (clerk, edited, &error);
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
-  refused = cst_fee_store_save_version (auditor, edited, &error);
+  refused = cst_fee_repo_save_version (auditor, edited, &error);
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
   /* An edit that would overlap PA-2023 is refused before it is saved. */
-  refused = cst_fee_store_save_version (admin, overlapping, &error);
+  refused = cst_fee_repo_save_version (admin, overlapping, &error);
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_assert_nonnull (strstr (error->message, "overlap"));
   g_clear_error (&error);
 
-  saved = cst_fee_store_save_version (admin, edited, &error);
+  saved = cst_fee_repo_save_version (admin, edited, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (cst_fee_schedule_get_version_label (saved), ==, "PA-2025@2");
-  after = cst_fee_store_load_schedules (clerk, &error);
+  after = cst_fee_repo_load_schedules (clerk, &error);
   g_assert_no_error (error);
   quote = quote_pa_attorney (after);
   g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, 14914 + 26);
   g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "PA-2025@2");
-  versions = cst_fee_store_list_versions (auditor, "PA-2025", &error);
+  versions = cst_fee_repo_list_versions (auditor, "PA-2025", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (versions->len, ==, 2);
 
@@ -130,7 +130,7 @@ test_invoices (void)
   g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(CstRequest) request = cst_test_db_add_request (clerk, "FEE-1");
-  g_autoptr(CstFeeScheduleSet) set = cst_fee_store_load_schedules (clerk, NULL);
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (clerk, NULL);
   g_autoptr(CstFeeQuote) quote = quote_pa_attorney (set);
   g_autoptr(CstFeeInvoice) invoice = NULL;
   g_autoptr(CstFeeInvoice) waived = NULL;
@@ -145,7 +145,7 @@ test_invoices (void)
   g_autofree char *waived_text = NULL;
   const char *params[1];
 
-  invoice = cst_fee_store_issue_invoice (clerk, request_id, quote, CST_FEE_UNSET, NULL, &error);
+  invoice = cst_fee_repo_issue_invoice (clerk, request_id, quote, CST_FEE_UNSET, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_regex_match_simple ("^INV-[0-9]{4}-[0-9]{6}$", invoice->number, 0, 0));
   /* 14914 at PA-2025@1, more after the admin test's edit. */
@@ -172,7 +172,7 @@ test_invoices (void)
   g_clear_error (&error);
 
   /* An override needs a reason — in the library, and in the database. */
-  refused = cst_fee_store_issue_invoice (clerk, request_id, quote, 0, "  ", &error);
+  refused = cst_fee_repo_issue_invoice (clerk, request_id, quote, 0, "  ", &error);
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
@@ -191,7 +191,7 @@ test_invoices (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
 
-  waived = cst_fee_store_issue_invoice (clerk, request_id, quote, 0, "Waived: patient hardship (policy 4.2)", &error);
+  waived = cst_fee_repo_issue_invoice (clerk, request_id, quote, 0, "Waived: patient hardship (policy 4.2)", &error);
   g_assert_no_error (error);
   g_assert_cmpint (waived->total_cents, ==, 0);
   waived_text = g_strdup_printf ("%" G_GINT64_FORMAT, waived->id);
@@ -204,26 +204,26 @@ test_invoices (void)
   g_assert_cmpstr (cst_db_value (audit, 0, 0), ==, "Waived: patient hardship (policy 4.2)");
 
   /* Corrections are new invoices. */
-  adjustment = cst_fee_store_issue_adjustment (clerk, invoice->id, -400, NULL, &error);
+  adjustment = cst_fee_repo_issue_adjustment (clerk, invoice->id, -400, NULL, &error);
   g_assert_null (adjustment);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  adjustment = cst_fee_store_issue_adjustment (clerk, invoice->id, -20000, "Refund", &error);
+  adjustment = cst_fee_repo_issue_adjustment (clerk, invoice->id, -20000, "Refund", &error);
   g_assert_null (adjustment);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  adjustment = cst_fee_store_issue_adjustment (clerk, invoice->id, -400, "Postage was not used: picked up", &error);
+  adjustment = cst_fee_repo_issue_adjustment (clerk, invoice->id, -400, "Postage was not used: picked up", &error);
   g_assert_no_error (error);
   g_assert_cmpint (adjustment->total_cents, ==, -400);
   g_assert_cmpint (adjustment->adjusts_invoice_id, ==, invoice->id);
   g_assert_cmpstr (adjustment->method, ==, "adjustment");
 
-  list = cst_fee_store_list_invoices (auditor, request_id, &error);
+  list = cst_fee_repo_list_invoices (auditor, request_id, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 3);
 
   /* Auditors read, never issue. */
-  refused = cst_fee_store_issue_invoice (auditor, request_id, quote, CST_FEE_UNSET, NULL, &error);
+  refused = cst_fee_repo_issue_invoice (auditor, request_id, quote, CST_FEE_UNSET, NULL, &error);
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
 }
@@ -271,18 +271,18 @@ test_async_invoices (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
 
-  cst_fee_store_load_schedules_async (clerk, NULL, done_cb, &loaded);
-  set = cst_fee_store_load_schedules_finish (clerk, wait_for (&loaded), &error);
+  cst_fee_repo_load_schedules_async (clerk, NULL, done_cb, &loaded);
+  set = cst_fee_repo_load_schedules_finish (clerk, wait_for (&loaded), &error);
   g_assert_no_error (error);
   quote = quote_pa_attorney (set);
 
   /* No invoice yet: no state and no error. */
-  cst_fee_store_invoice_state_async (clerk, request_id, NULL, done_cb, &none);
-  g_assert_null (cst_fee_store_invoice_state_finish (clerk, wait_for (&none), &error));
+  cst_fee_repo_invoice_state_async (clerk, request_id, NULL, done_cb, &none);
+  g_assert_null (cst_fee_repo_invoice_state_finish (clerk, wait_for (&none), &error));
   g_assert_no_error (error);
 
-  cst_fee_store_issue_invoice_async (clerk, request_id, quote, NULL, done_cb, &issued);
-  state = cst_fee_store_invoice_state_finish (clerk, wait_for (&issued), &error);
+  cst_fee_repo_issue_invoice_async (clerk, request_id, quote, NULL, done_cb, &issued);
+  state = cst_fee_repo_invoice_state_finish (clerk, wait_for (&issued), &error);
   g_assert_no_error (error);
   g_assert_nonnull (state);
   g_assert_cmpint (state->invoice->total_cents, ==, cst_fee_quote_get_total_cents (quote));
@@ -290,29 +290,29 @@ test_async_invoices (void)
   g_assert_cmpuint (state->n_adjustments, ==, 0);
 
   /* An adjustment is summed into what is owed; the original stays. */
-  cst_fee_store_issue_adjustment_async (clerk, request_id, state->invoice->id, -400, "Picked up",
+  cst_fee_repo_issue_adjustment_async (clerk, request_id, state->invoice->id, -400, "Picked up",
                                         NULL, done_cb, &adjusted);
-  after = cst_fee_store_invoice_state_finish (clerk, wait_for (&adjusted), &error);
+  after = cst_fee_repo_invoice_state_finish (clerk, wait_for (&adjusted), &error);
   g_assert_no_error (error);
   g_assert_cmpint (after->invoice->id, ==, state->invoice->id);
   g_assert_cmpint (after->owed_cents, ==, state->invoice->total_cents - 400);
   g_assert_cmpuint (after->n_adjustments, ==, 1);
 
   /* The auditor reads the same state but may not adjust. */
-  cst_fee_store_invoice_state_async (auditor, request_id, NULL, done_cb, &read);
-  seen = cst_fee_store_invoice_state_finish (auditor, wait_for (&read), &error);
+  cst_fee_repo_invoice_state_async (auditor, request_id, NULL, done_cb, &read);
+  seen = cst_fee_repo_invoice_state_finish (auditor, wait_for (&read), &error);
   g_assert_no_error (error);
   g_assert_cmpint (seen->owed_cents, ==, after->owed_cents);
-  cst_fee_store_issue_adjustment_async (auditor, request_id, state->invoice->id, -100, "No",
+  cst_fee_repo_issue_adjustment_async (auditor, request_id, state->invoice->id, -100, "No",
                                         NULL, done_cb, &refused);
-  g_assert_null (cst_fee_store_invoice_state_finish (auditor, wait_for (&refused), &error));
+  g_assert_null (cst_fee_repo_invoice_state_finish (auditor, wait_for (&refused), &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
   /* A view that has moved on cancels: the answer says so. */
   g_cancellable_cancel (cancellable);
-  cst_fee_store_invoice_state_async (clerk, request_id, cancellable, done_cb, &cancelled);
-  g_assert_null (cst_fee_store_invoice_state_finish (clerk, wait_for (&cancelled), &error));
+  cst_fee_repo_invoice_state_async (clerk, request_id, cancellable, done_cb, &cancelled);
+  g_assert_null (cst_fee_repo_invoice_state_finish (clerk, wait_for (&cancelled), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
@@ -334,29 +334,29 @@ test_async_versions (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  cst_fee_store_load_schedules_async (admin, NULL, done_cb, &loaded);
-  set = cst_fee_store_load_schedules_finish (admin, wait_for (&loaded), &error);
+  cst_fee_repo_load_schedules_async (admin, NULL, done_cb, &loaded);
+  set = cst_fee_repo_load_schedules_finish (admin, wait_for (&loaded), &error);
   g_assert_no_error (error);
-  cst_fee_store_list_versions_async (clerk, "TX-hospital", NULL, done_cb, &listed);
-  before = cst_fee_store_list_versions_finish (clerk, wait_for (&listed), &error);
+  cst_fee_repo_list_versions_async (clerk, "TX-hospital", NULL, done_cb, &listed);
+  before = cst_fee_repo_list_versions_finish (clerk, wait_for (&listed), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (before->len, >=, 1);
 
   text = cst_fee_schedule_to_text (cst_fee_schedule_set_lookup (set, "TX-hospital"));
   edited = cst_fee_schedule_new_from_text (text, &error);
   g_assert_no_error (error);
-  cst_fee_store_save_version_async (clerk, edited, NULL, done_cb, &refused);
-  g_assert_null (cst_fee_store_save_version_finish (clerk, wait_for (&refused), &error));
+  cst_fee_repo_save_version_async (clerk, edited, NULL, done_cb, &refused);
+  g_assert_null (cst_fee_repo_save_version_finish (clerk, wait_for (&refused), &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  cst_fee_store_save_version_async (admin, edited, NULL, done_cb, &saved);
-  version = cst_fee_store_save_version_finish (admin, wait_for (&saved), &error);
+  cst_fee_repo_save_version_async (admin, edited, NULL, done_cb, &saved);
+  version = cst_fee_repo_save_version_finish (admin, wait_for (&saved), &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_fee_schedule_get_version (version), ==,
                    cst_fee_schedule_get_version (g_ptr_array_index (before, 0)) + 1);
-  cst_fee_store_list_versions_async (clerk, "TX-hospital", NULL, done_cb, &relisted);
-  versions = cst_fee_store_list_versions_finish (clerk, wait_for (&relisted), &error);
+  cst_fee_repo_list_versions_async (clerk, "TX-hospital", NULL, done_cb, &relisted);
+  versions = cst_fee_repo_list_versions_finish (clerk, wait_for (&relisted), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (versions->len, ==, before->len + 1);
 }

@@ -1,4 +1,4 @@
-/* cst-bill-store.c — bills and statement templates in PostgreSQL
+/* cst-bill-repo.c — bills and statement templates in PostgreSQL
  *
  * A bill and all its lines are written in one transaction; the lines go
  * in one statement (column texts joined by the ASCII unit separator and
@@ -6,14 +6,14 @@
  * still only parameters, never spliced SQL.  Template text is stored
  * whole, one row per version; versions are never changed afterwards.
  */
-#define G_LOG_DOMAIN "cst-bill-store"
+#define G_LOG_DOMAIN "cst-bill-repo"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "custodian/cst-bill-store.h"
+#include "custodian/cst-bill-repo.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
@@ -165,14 +165,14 @@ check_storable (CstBill  *bill,
 }
 
 /**
- * cst_bill_store_insert:
+ * cst_bill_repo_insert:
  *
  * Saves a new bill and its lines; sets bill->id.
  *
  * Returns: the new id, 0 on error
  */
 gint64
-cst_bill_store_insert (PGconn   *conn,
+cst_bill_repo_insert (PGconn   *conn,
                        CstBill  *bill,
                        GError  **error)
 {
@@ -254,7 +254,7 @@ add_lines_from (CstBill        *bill,
 }
 
 CstBill *
-cst_bill_store_get (PGconn   *conn,
+cst_bill_repo_get (PGconn   *conn,
                     gint64    id,
                     GError  **error)
 {
@@ -284,13 +284,13 @@ cst_bill_store_get (PGconn   *conn,
 }
 
 /**
- * cst_bill_store_list:
+ * cst_bill_repo_list:
  *
  * Returns: (transfer full): every bill, newest statement first, with its
- *   account fields but without lines (use cst_bill_store_get for those)
+ *   account fields but without lines (use cst_bill_repo_get for those)
  */
 GPtrArray *
-cst_bill_store_list (PGconn  *conn,
+cst_bill_repo_list (PGconn  *conn,
                      GError **error)
 {
   g_autoptr(PGresult) res = cst_db_exec (conn,
@@ -306,7 +306,7 @@ cst_bill_store_list (PGconn  *conn,
 }
 
 /**
- * cst_bill_store_record_statement:
+ * cst_bill_repo_record_statement:
  *
  * Records that @statement was produced, with the template version it was
  * made from.  The bill and the template must both be stored.
@@ -314,7 +314,7 @@ cst_bill_store_list (PGconn  *conn,
  * Returns: the new row's id, 0 on error
  */
 gint64
-cst_bill_store_record_statement (PGconn        *conn,
+cst_bill_repo_record_statement (PGconn        *conn,
                                  CstStatement  *statement,
                                  GError       **error)
 {
@@ -518,7 +518,7 @@ cst_statement_template_store_seed (PGconn  *conn,
 }
 
 /**
- * cst_bill_store_reproduce_statement:
+ * cst_bill_repo_reproduce_statement:
  * @statement_id: a row of bill_statements
  *
  * Makes the statement again from the stored bill and the exact template
@@ -527,7 +527,7 @@ cst_statement_template_store_seed (PGconn  *conn,
  * Returns: (transfer full): the statement as it was sent
  */
 CstStatement *
-cst_bill_store_reproduce_statement (PGconn             *conn,
+cst_bill_repo_reproduce_statement (PGconn             *conn,
                                     gint64              statement_id,
                                     CstStatementRules  *rules,
                                     GError            **error)
@@ -547,7 +547,7 @@ cst_bill_store_reproduce_statement (PGconn             *conn,
                            _("That statement was never recorded."));
       return NULL;
     }
-  if (!(bill = cst_bill_store_get (conn, cst_db_int64 (res, 0, 0), error)) ||
+  if (!(bill = cst_bill_repo_get (conn, cst_db_int64 (res, 0, 0), error)) ||
       !(tpl = cst_statement_template_store_load_version_id (conn, cst_db_int64 (res, 0, 1), error)))
     return NULL;
   return cst_statement_new (bill, rules, tpl, error);

@@ -1,4 +1,4 @@
-/* test-bill-store.c — bills and statement templates against the real
+/* test-bill-repo.c — bills and statement templates against the real
  * database: round trip with accents, template versioning, the record of
  * which version a statement used, append-only versions, roles, audit */
 #include "config.h"
@@ -60,12 +60,12 @@ test_bill_roundtrip (void)
   extra->charge_cents = extra->adjustment_cents = 0;
   g_ptr_array_add (bill->lines, extra);
 
-  id = cst_bill_store_insert (conn, bill, &error);
+  id = cst_bill_repo_insert (conn, bill, &error);
   g_assert_no_error (error);
   g_assert_cmpint (id, >, 0);
   g_assert_cmpint (bill->id, ==, id);
 
-  loaded = cst_bill_store_get (conn, id, &error);
+  loaded = cst_bill_repo_get (conn, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (loaded->patient_name, ==, "José Núñez");
   g_assert_cmpstr (loaded->guarantor_name, ==, "Zoë Ångström");
@@ -98,7 +98,7 @@ test_bill_roundtrip (void)
   g_assert_cmpint (after->total_charges_cents, ==, 1336400);
 
   {
-    g_autoptr(GPtrArray) bills = cst_bill_store_list (conn, &error);
+    g_autoptr(GPtrArray) bills = cst_bill_repo_list (conn, &error);
     gboolean found = FALSE;
 
     g_assert_no_error (error);
@@ -158,9 +158,9 @@ test_template_versions (void)
 
   /* A statement made from version 1 is recorded with that version and
    * can be made again exactly, after version 2 exists. */
-  g_assert_cmpint (cst_bill_store_insert (conn, bill, &error), >, 0);
+  g_assert_cmpint (cst_bill_repo_insert (conn, bill, &error), >, 0);
   st = cst_statement_new (bill, rules, again, &error);
-  record = cst_bill_store_record_statement (conn, st, &error);
+  record = cst_bill_repo_record_statement (conn, st, &error);
   g_assert_no_error (error);
   g_assert_cmpint (record, >, 0);
   sent = cst_statement_template_store_load_version_id (
@@ -168,7 +168,7 @@ test_template_versions (void)
   g_assert_no_error (error);
   reproduced = cst_statement_new (bill, rules, sent, &error);
   g_clear_pointer (&reproduced, cst_statement_unref);
-  reproduced = cst_bill_store_reproduce_statement (conn, record, rules, &error);
+  reproduced = cst_bill_repo_reproduce_statement (conn, record, rules, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_statement_template_get_version (reproduced->template), ==, 1);
   g_assert_cmpint (reproduced->amount_due_cents, ==, st->amount_due_cents);
@@ -213,25 +213,25 @@ test_roles_and_audit (void)
   g_autoptr(PGresult) audit = NULL;
   gint64 id;
 
-  id = cst_bill_store_insert (owner, bill, &error);
+  id = cst_bill_repo_insert (owner, bill, &error);
   g_assert_no_error (error);
 
-  g_assert_null (cst_bill_store_get (clerk, id, &error));
+  g_assert_null (cst_bill_repo_get (clerk, id, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  read_back = cst_bill_store_get (auditor, id, &error);
+  read_back = cst_bill_repo_get (auditor, id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (read_back->patient_name, ==, "José Núñez");
   read_back->id = 0;
-  g_assert_cmpint (cst_bill_store_insert (auditor, read_back, &error), ==, 0);
+  g_assert_cmpint (cst_bill_repo_insert (auditor, read_back, &error), ==, 0);
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
   /* Admins manage templates but do not read bills. */
   g_assert_true (cst_statement_template_store_save (admin, tpl, "admin edit", &error));
   g_assert_no_error (error);
-  g_assert_null (cst_bill_store_get (admin, id, &error));
+  g_assert_null (cst_bill_repo_get (admin, id, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
@@ -249,9 +249,9 @@ test_refused_bills (void)
   g_autoptr(GError) error = NULL;
 
   cst_bill_set_text (&bill->account_number, NULL);
-  g_assert_cmpint (cst_bill_store_insert (conn, bill, &error), ==, 0);
+  g_assert_cmpint (cst_bill_repo_insert (conn, bill, &error), ==, 0);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
-  g_assert_null (cst_bill_store_get (conn, 999999, NULL));
+  g_assert_null (cst_bill_repo_get (conn, 999999, NULL));
 }
 
 static void
@@ -340,12 +340,12 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   db = cst_test_db_new ();
   rules = cst_statement_rules_new_default (NULL);
-  g_test_add_func ("/bill-store/roundtrip", test_bill_roundtrip);
-  g_test_add_func ("/bill-store/template-versions", test_template_versions);
-  g_test_add_func ("/bill-store/versions-append-only", test_versions_append_only);
-  g_test_add_func ("/bill-store/roles-and-audit", test_roles_and_audit);
-  g_test_add_func ("/bill-store/refused", test_refused_bills);
-  g_test_add_func ("/bill-store/template-async", test_template_async);
+  g_test_add_func ("/bill-repo/roundtrip", test_bill_roundtrip);
+  g_test_add_func ("/bill-repo/template-versions", test_template_versions);
+  g_test_add_func ("/bill-repo/versions-append-only", test_versions_append_only);
+  g_test_add_func ("/bill-repo/roles-and-audit", test_roles_and_audit);
+  g_test_add_func ("/bill-repo/refused", test_refused_bills);
+  g_test_add_func ("/bill-repo/template-async", test_template_async);
   status = g_test_run ();
   cst_statement_rules_unref (rules);
   cst_test_db_free (db);
