@@ -1,15 +1,14 @@
-/* cst-bill-repo.h — bills and statement templates in PostgreSQL
+/* cst-bill-repo.h — bills and the statements sent from them in PostgreSQL
  *
- * Blocking calls on whatever thread owns @conn, like cst-request-repo.h:
- * the command line calls them directly; a window uses the _async ones,
- * which run them on a CstConnection's worker thread.
+ * Blocking calls on whatever thread owns @conn, like cst-request-repo.h.
+ * The statement templates the statements are made from are kept by
+ * cst-statement-template-repo.h.
  */
 #pragma once
 
 #include "custodian/cst-db-types.h"
 
 #include "custodian/cst-bill.h"
-#include "custodian/cst-connection.h"
 #include "custodian/cst-statement.h"
 
 G_BEGIN_DECLS
@@ -29,41 +28,5 @@ CstStatement         *cst_bill_repo_reproduce_statement (PGconn            *conn
                                                           gint64             statement_id,
                                                           CstStatementRules *rules,
                                                           GError           **error);
-
-CstStatementTemplate *cst_statement_template_store_load (PGconn             *conn,
-                                                         const char         *name,
-                                                         const char         *language,
-                                                         int                 version,
-                                                         GError            **error);
-CstStatementTemplate *cst_statement_template_store_load_version_id (PGconn  *conn,
-                                                                    gint64   version_id,
-                                                                    GError **error);
-gboolean              cst_statement_template_store_save (PGconn               *conn,
-                                                         CstStatementTemplate *tpl,
-                                                         const char           *note,
-                                                         GError              **error);
-gboolean              cst_statement_template_store_seed (PGconn  *conn,
-                                                         guint   *n_added,
-                                                         GError **error);
-
-/* On a CstConnection's worker thread, for the views. */
-void                  cst_statement_template_store_load_current_async  (CstConnection        *connection,
-                                                                        const char           *name,
-                                                                        const char * const   *languages,
-                                                                        GCancellable         *cancellable,
-                                                                        GAsyncReadyCallback   callback,
-                                                                        gpointer              user_data);
-GPtrArray            *cst_statement_template_store_load_current_finish (CstConnection        *connection,
-                                                                        GAsyncResult         *result,
-                                                                        GError              **error);
-void                  cst_statement_template_store_save_async          (CstConnection        *connection,
-                                                                        GPtrArray            *templates,
-                                                                        const char           *note,
-                                                                        GCancellable         *cancellable,
-                                                                        GAsyncReadyCallback   callback,
-                                                                        gpointer              user_data);
-GPtrArray            *cst_statement_template_store_save_finish         (CstConnection        *connection,
-                                                                        GAsyncResult         *result,
-                                                                        GError              **error);
 
 G_END_DECLS

@@ -50,4 +50,5 @@
 #include "custodian/cst-settings.h"
 #include "custodian/cst-statement.h"
 #include "custodian/cst-statement-pdf.h"
+#include "custodian/cst-statement-template-repo.h"
 #include "custodian/cst-withholding.h"

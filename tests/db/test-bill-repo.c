@@ -132,27 +132,27 @@ test_template_versions (void)
   guint added = 0;
   gint64 record;
 
-  g_assert_true (cst_statement_template_store_seed (conn, &added, &error));
+  g_assert_true (cst_statement_template_repo_seed (conn, &added, &error));
   g_assert_no_error (error);
-  g_assert_true (cst_statement_template_store_seed (conn, &added, &error));
+  g_assert_true (cst_statement_template_repo_seed (conn, &added, &error));
   g_assert_cmpuint (added, ==, 0);
 
-  v1 = cst_statement_template_store_load (conn, "standard", "en", 0, &error);
+  v1 = cst_statement_template_repo_load (conn, "standard", "en", 0, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_statement_template_get_version (v1), ==, 1);
 
   /* Staff edit the wording; it becomes version 2. */
   v2 = cst_statement_template_copy (v1);
   cst_statement_template_set_string (v2, "wording", "pay-by", "Pay by {due_date}. Thank you!", NULL);
-  g_assert_true (cst_statement_template_store_save (conn, v2, "shorter", &error));
+  g_assert_true (cst_statement_template_repo_save (conn, v2, "shorter", &error));
   g_assert_no_error (error);
   g_assert_cmpint (cst_statement_template_get_version (v2), ==, 2);
 
-  current = cst_statement_template_store_load (conn, "standard", "en", 0, &error);
+  current = cst_statement_template_repo_load (conn, "standard", "en", 0, &error);
   g_assert_cmpint (cst_statement_template_get_version (current), ==, 2);
   g_assert_cmpstr (cst_statement_template_get_text (current, "pay-by"), ==,
                    "Pay by {due_date}. Thank you!");
-  again = cst_statement_template_store_load (conn, "standard", "en", 1, &error);
+  again = cst_statement_template_repo_load (conn, "standard", "en", 1, &error);
   g_assert_cmpstr (cst_statement_template_get_text (again, "pay-by"), ==,
                    "Please pay by {due_date}.");
 
@@ -163,7 +163,7 @@ test_template_versions (void)
   record = cst_bill_repo_record_statement (conn, st, &error);
   g_assert_no_error (error);
   g_assert_cmpint (record, >, 0);
-  sent = cst_statement_template_store_load_version_id (
+  sent = cst_statement_template_repo_load_version_id (
     conn, cst_statement_template_get_version_id (again), &error);
   g_assert_no_error (error);
   reproduced = cst_statement_new (bill, rules, sent, &error);
@@ -178,7 +178,7 @@ test_template_versions (void)
 
   /* Spanish is its own template. */
   g_clear_pointer (&current, cst_statement_template_unref);
-  current = cst_statement_template_store_load (conn, "standard", "es", 0, &error);
+  current = cst_statement_template_repo_load (conn, "standard", "es", 0, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (cst_statement_template_get_language (current), ==, "es");
 }
@@ -189,7 +189,7 @@ test_versions_append_only (void)
   g_autoptr(PGconn) conn = cst_test_db_connect (db);
   g_autoptr(GError) error = NULL;
 
-  g_assert_true (cst_statement_template_store_seed (conn, NULL, &error));
+  g_assert_true (cst_statement_template_repo_seed (conn, NULL, &error));
   g_assert_false (cst_db_exec_command (conn, "UPDATE statement_template_versions SET body = 'x'",
                                        0, NULL, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_APPEND_ONLY);
@@ -229,7 +229,7 @@ test_roles_and_audit (void)
   g_clear_error (&error);
 
   /* Admins manage templates but do not read bills. */
-  g_assert_true (cst_statement_template_store_save (admin, tpl, "admin edit", &error));
+  g_assert_true (cst_statement_template_repo_save (admin, tpl, "admin edit", &error));
   g_assert_no_error (error);
   g_assert_null (cst_bill_repo_get (admin, id, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
@@ -292,8 +292,8 @@ test_template_async (void)
   CstStatementTemplate *es;
   int es_version;
 
-  cst_statement_template_store_load_current_async (billing, "standard", languages, NULL, done_cb, &loaded);
-  current = cst_statement_template_store_load_current_finish (billing, wait_for (&loaded), &error);
+  cst_statement_template_repo_load_current_async (billing, "standard", languages, NULL, done_cb, &loaded);
+  current = cst_statement_template_repo_load_current_finish (billing, wait_for (&loaded), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (current->len, ==, 2);
   g_assert_cmpstr (cst_statement_template_get_language (g_ptr_array_index (current, 0)), ==, "en");
@@ -310,19 +310,19 @@ test_template_async (void)
   g_assert_no_error (error);
 
   /* An auditor may read but not store templates. */
-  cst_statement_template_store_save_async (auditor, edited, "test", NULL, done_cb, &refused);
-  g_assert_null (cst_statement_template_store_save_finish (auditor, wait_for (&refused), &error));
+  cst_statement_template_repo_save_async (auditor, edited, "test", NULL, done_cb, &refused);
+  g_assert_null (cst_statement_template_repo_save_finish (auditor, wait_for (&refused), &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  cst_statement_template_store_save_async (billing, edited, "edited in a test", NULL, done_cb, &saved);
-  stored = cst_statement_template_store_save_finish (billing, wait_for (&saved), &error);
+  cst_statement_template_repo_save_async (billing, edited, "edited in a test", NULL, done_cb, &saved);
+  stored = cst_statement_template_repo_save_finish (billing, wait_for (&saved), &error);
   g_assert_no_error (error);
   g_assert_null (g_ptr_array_index (stored, 0));
   g_assert_cmpint (cst_statement_template_get_version (g_ptr_array_index (stored, 1)), ==, es_version + 1);
 
-  cst_statement_template_store_load_current_async (auditor, "standard", languages, NULL, done_cb, &reloaded);
-  after = cst_statement_template_store_load_current_finish (auditor, wait_for (&reloaded), &error);
+  cst_statement_template_repo_load_current_async (auditor, "standard", languages, NULL, done_cb, &reloaded);
+  after = cst_statement_template_repo_load_current_finish (auditor, wait_for (&reloaded), &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_statement_template_get_version (g_ptr_array_index (after, 0)), ==,
                    cst_statement_template_get_version (g_ptr_array_index (current, 0)));

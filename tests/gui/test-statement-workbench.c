@@ -403,9 +403,9 @@ test_save_template_version (void)
   g_assert_cmpint (cst_statement_template_get_version_id (cst_statement_workbench_get_statement (workbench)->template),
                    ==, cst_statement_template_get_version_id (cst_statement_workbench_get_template (workbench)));
 
-  v1 = cst_statement_template_store_load (conn, "standard", "en", 1, &error);
+  v1 = cst_statement_template_repo_load (conn, "standard", "en", 1, &error);
   g_assert_no_error (error);
-  v2 = cst_statement_template_store_load (conn, "standard", "en", 0, &error);
+  v2 = cst_statement_template_repo_load (conn, "standard", "en", 0, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_statement_template_get_version (v2), ==, 2);
   g_assert_cmpstr (cst_statement_template_get_text (v2, "pay-heading"), ==, "How to pay");

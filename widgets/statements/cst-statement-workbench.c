@@ -20,12 +20,13 @@
 #include "cst-plain-text.h"
 #include "cst-statement-workbench.h"
 
-#include <custodian/cst-bill-repo.h>
+#include <custodian/cst-bill.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-private-file.h>
 #include <custodian/cst-settings.h>
 #include <custodian/cst-statement-pdf.h>
+#include <custodian/cst-statement-template-repo.h>
 
 #define TARGET_GRADE 8.0
 #define N_LANGUAGES 2
@@ -1151,7 +1152,7 @@ loaded_cb (GObject      *object,
 {
   g_autoptr(CstStatementWorkbench) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) templates = cst_statement_template_store_load_current_finish (CST_CONNECTION (object),
+  g_autoptr(GPtrArray) templates = cst_statement_template_repo_load_current_finish (CST_CONNECTION (object),
                                                                                     result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -1174,7 +1175,7 @@ saved_cb (GObject      *object,
 {
   g_autoptr(CstStatementWorkbench) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) saved = cst_statement_template_store_save_finish (CST_CONNECTION (object), result,
+  g_autoptr(GPtrArray) saved = cst_statement_template_repo_save_finish (CST_CONNECTION (object), result,
                                                                          &error);
   g_autoptr(GString) text = g_string_new (NULL);
 
@@ -1230,7 +1231,7 @@ save_template_action (GtkWidget  *widget,
       self->saving_edits[i] = self->edits[i];
     }
   gtk_widget_action_set_enabled (widget, "workbench.save-template", FALSE);
-  cst_statement_template_store_save_async (self->connection, edited, "edited in the statement workbench",
+  cst_statement_template_repo_save_async (self->connection, edited, "edited in the statement workbench",
                                            self->cancellable, saved_cb, g_object_ref (self));
 }
 
@@ -1406,7 +1407,7 @@ cst_statement_workbench_set_connection (CstStatementWorkbench *self,
   show_template_state (self);
   if (connection == NULL)
     return;
-  cst_statement_template_store_load_current_async (connection, "standard", languages, self->cancellable,
+  cst_statement_template_repo_load_current_async (connection, "standard", languages, self->cancellable,
                                                    loaded_cb, g_object_ref (self));
   cst_facility_load_async (connection, self->cancellable, facility_loaded_cb, g_object_ref (self));
 }

@@ -10,11 +10,11 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-#include "custodian/cst-bill-repo.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-statement-template-repo.h"
 
 G_DEFINE_BOXED_TYPE (CstFacility, cst_facility, cst_facility_copy, cst_facility_free)
 
@@ -302,9 +302,9 @@ cst_facility_load_for_statement_at (const char            *conninfo,
     return;
   /* The shipped templates become version 1 the first time they are
    * needed; a login that may not add them just reads. */
-  if (cst_statement_template_store_seed (conn, NULL, NULL))
+  if (cst_statement_template_repo_seed (conn, NULL, NULL))
     g_debug ("Shipped statement templates are in the database");
-  *tpl = cst_statement_template_store_load (conn, template_name, language, 0, template_error);
+  *tpl = cst_statement_template_repo_load (conn, template_name, language, 0, template_error);
 }
 
 /**

@@ -480,7 +480,7 @@ cst_statement_template_get_version (CstStatementTemplate *tpl)
   return tpl->version;
 }
 
-/* Set by the store: which stored version this text is (0 = not stored). */
+/* Set by the repo: which stored version this text is (0 = not stored). */
 void
 cst_statement_template_set_version (CstStatementTemplate *tpl,
                                     gint64                version_id,
