@@ -4,7 +4,7 @@
 
 #include <gio/gio.h>
 
-#include "custodian/cst-password-store.h"
+#include "custodian/cst-keyring.h"
 
 G_BEGIN_DECLS
 
@@ -13,7 +13,7 @@ G_BEGIN_DECLS
  *
  * The parts of a connection string the set-up screens show as fields.
  * NULL or empty means libpq's default.  Never a password: that goes to
- * cst_password_store_save().
+ * cst_keyring_save().
  */
 typedef struct
 {

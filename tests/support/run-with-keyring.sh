@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs a test program in a private D-Bus session with a real, unlocked
 # gnome-keyring as the Secret Service, in a throwaway home folder, so the
-# keyring path of the password store is tested end to end without a
+# keyring path of cst-keyring.c is tested end to end without a
 # desktop.  The keyring's own password only unlocks this throwaway one.
 set -eu
 home=$(mktemp -d /tmp/custodian-keyring.XXXXXX)

@@ -16,7 +16,7 @@
 
 #include "cst-server-form.h"
 
-#include <custodian/cst-password-store.h>
+#include <custodian/cst-keyring.h>
 #include <custodian/cst-server-login.h>
 
 struct _CstServerForm

@@ -16,7 +16,7 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
-#include "custodian/cst-password-store.h"
+#include "custodian/cst-keyring.h"
 
 static CstError
 error_code_for_sqlstate (const char *sqlstate)
@@ -113,7 +113,7 @@ cst_db_connect (const char  *conninfo,
    * remember in the desktop keyring is tried once more here. */
   if (conn != NULL && PQconnectionNeedsPassword (conn))
     {
-      g_autofree char *password = cst_password_store_lookup (conninfo, NULL);
+      g_autofree char *password = cst_keyring_lookup (conninfo, NULL);
       const char *const with_keywords[] = { "connect_timeout", "application_name", "dbname",
                                             "password", NULL };
       const char *const with_values[] = { values[0], values[1], values[2], password, NULL };

@@ -16,7 +16,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
-#include "custodian/cst-password-store.h"
+#include "custodian/cst-keyring.h"
 #include "custodian/cst-server-login.h"
 
 G_DEFINE_QUARK (cst-connection-problem-quark, cst_connection_problem)
@@ -305,7 +305,7 @@ cst_server_login_check (const char  *conninfo,
                         const char  *password,
                         GError     **error)
 {
-  g_autofree char *remembered = password ? NULL : cst_password_store_lookup (conninfo, NULL);
+  g_autofree char *remembered = password ? NULL : cst_keyring_lookup (conninfo, NULL);
   g_autoptr(PGconn) conn = connect_for_check (conninfo, password ? password : remembered, error);
   g_autoptr(PGresult) res = NULL;
   g_autoptr(GError) query_error = NULL;
@@ -368,7 +368,7 @@ check_in_thread (GTask        *task,
   /* Only a password the server accepted is worth remembering. */
   if (data->remember && data->password != NULL && *data->password != '\0')
     {
-      check->remembered = cst_password_store_save (data->conninfo, data->password, &check->backend, &error);
+      check->remembered = cst_keyring_save (data->conninfo, data->password, &check->backend, &error);
       if (!check->remembered)
         {
           check->remember_problem = g_strdup (error->message);
@@ -380,7 +380,7 @@ check_in_thread (GTask        *task,
 
 /**
  * cst_server_login_check_async:
- * @remember: on success, save @password (cst_password_store_save())
+ * @remember: on success, save @password (cst_keyring_save())
  *
  * cst_server_login_check() in a thread.
  */

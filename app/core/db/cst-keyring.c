@@ -1,4 +1,4 @@
-/* cst-password-store.c — the password of a server login, kept out of the settings
+/* cst-keyring.c — the password of a server login, kept out of the settings
  *
  * A password the user asks Custodian to remember goes to the desktop
  * keyring (the Secret Service, through libsecret).  A computer without one
@@ -11,7 +11,7 @@
  * database and user after libpq's defaults, so an entry written here is
  * the one libpq would find.
  */
-#define G_LOG_DOMAIN "cst-password-store"
+#define G_LOG_DOMAIN "cst-keyring"
 
 #include "config.h"
 
@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "custodian/cst-error.h"
-#include "custodian/cst-password-store.h"
+#include "custodian/cst-keyring.h"
 
 static const SecretSchema *
 login_schema (void)
@@ -133,13 +133,13 @@ cst_login_key_new_for_conninfo (const char  *conninfo,
 /* ---- libpq's password file --------------------------------------------- */
 
 /**
- * cst_password_store_get_pgpass_path:
+ * cst_keyring_get_pgpass_path:
  *
  * Returns: (transfer full): the file libpq reads: $PGPASSFILE, else
  *   ~/.pgpass
  */
 char *
-cst_password_store_get_pgpass_path (void)
+cst_keyring_get_pgpass_path (void)
 {
   const char *file = g_getenv ("PGPASSFILE");
 
@@ -228,7 +228,7 @@ line_is_for (const char        *line,
 static char *
 pgpass_lookup (const CstLoginKey *key)
 {
-  g_autofree char *path = cst_password_store_get_pgpass_path ();
+  g_autofree char *path = cst_keyring_get_pgpass_path ();
   g_autofree char *contents = NULL;
   g_auto(GStrv) lines = NULL;
 
@@ -256,7 +256,7 @@ pgpass_replace (const CstLoginKey  *key,
                 const char         *password,
                 GError            **error)
 {
-  g_autofree char *path = cst_password_store_get_pgpass_path ();
+  g_autofree char *path = cst_keyring_get_pgpass_path ();
   g_autofree char *contents = NULL;
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GError) read_error = NULL;
@@ -298,14 +298,14 @@ pgpass_replace (const CstLoginKey  *key,
 /* ---- the desktop keyring ----------------------------------------------- */
 
 /**
- * cst_password_store_has_keyring:
+ * cst_keyring_is_available:
  *
  * Whether a session bus is there to ask for the Secret Service.  Without
  * one, GDBus would try to start a bus of its own through X11, which in a
  * bare session or a test only waits and fails.
  */
 gboolean
-cst_password_store_has_keyring (void)
+cst_keyring_is_available (void)
 {
   const char *address = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
   g_autofree char *socket = NULL;
@@ -347,7 +347,7 @@ keyring_store (const CstLoginKey  *key,
   g_autoptr(GError) local_error = NULL;
   g_autofree char *label = keyring_label (key);
 
-  if (!cst_password_store_has_keyring ())
+  if (!cst_keyring_is_available ())
     return FALSE;
   if (secret_password_store_sync (login_schema (), SECRET_COLLECTION_DEFAULT, label, password,
                                   NULL, &local_error, KEY_ATTRIBUTES (key)))
@@ -371,7 +371,7 @@ keyring_lookup (const CstLoginKey  *key,
   g_autoptr(GError) local_error = NULL;
   char *password;
 
-  if (!cst_password_store_has_keyring ())
+  if (!cst_keyring_is_available ())
     return NULL;
   password = secret_password_lookup_sync (login_schema (), NULL, &local_error, KEY_ATTRIBUTES (key));
   if (local_error != NULL && !is_keyring_missing (local_error))
@@ -385,7 +385,7 @@ keyring_clear (const CstLoginKey  *key,
 {
   g_autoptr(GError) local_error = NULL;
 
-  if (!cst_password_store_has_keyring ())
+  if (!cst_keyring_is_available ())
     return TRUE;
   secret_password_clear_sync (login_schema (), NULL, &local_error, KEY_ATTRIBUTES (key));
   if (local_error != NULL && !is_keyring_missing (local_error))
@@ -399,7 +399,7 @@ keyring_clear (const CstLoginKey  *key,
 /* ---- the public calls (blocking: call them off the main loop) ---------- */
 
 /**
- * cst_password_store_save:
+ * cst_keyring_save:
  * @conninfo: the login's connection string (any password in it is ignored)
  * @used: (out) (optional): where the password went
  *
@@ -408,10 +408,10 @@ keyring_clear (const CstLoginKey  *key,
  * which libpq would otherwise try first), else in the password file.
  */
 gboolean
-cst_password_store_save (const char          *conninfo,
-                         const char          *password,
-                         CstPasswordBackend  *used,
-                         GError             **error)
+cst_keyring_save (const char          *conninfo,
+                  const char          *password,
+                  CstPasswordBackend  *used,
+                  GError             **error)
 {
   g_autoptr(CstLoginKey) key = cst_login_key_new_for_conninfo (conninfo, error);
   g_autoptr(GError) keyring_error = NULL;
@@ -442,15 +442,15 @@ cst_password_store_save (const char          *conninfo,
 }
 
 /**
- * cst_password_store_lookup:
+ * cst_keyring_lookup:
  *
  * Returns: (transfer full) (nullable): the remembered password of the
  *   login @conninfo names, from the keyring, else the password file; NULL
  *   (without @error) when neither has one
  */
 char *
-cst_password_store_lookup (const char  *conninfo,
-                           GError     **error)
+cst_keyring_lookup (const char  *conninfo,
+                    GError     **error)
 {
   g_autoptr(CstLoginKey) key = cst_login_key_new_for_conninfo (conninfo, error);
   g_autoptr(GError) local_error = NULL;
@@ -468,13 +468,13 @@ cst_password_store_lookup (const char  *conninfo,
 }
 
 /**
- * cst_password_store_forget:
+ * cst_keyring_forget:
  *
  * Removes the login's password from the keyring and the password file.
  */
 gboolean
-cst_password_store_forget (const char  *conninfo,
-                           GError     **error)
+cst_keyring_forget (const char  *conninfo,
+                    GError     **error)
 {
   g_autoptr(CstLoginKey) key = cst_login_key_new_for_conninfo (conninfo, error);
 

@@ -1,4 +1,5 @@
-/* cst-password-store.h — the password of a server login, kept out of the settings */
+/* cst-keyring.h — the password of a server login, kept out of the settings:
+ * in the desktop keyring, or libpq's password file where none runs */
 #pragma once
 
 #include <gio/gio.h>
@@ -35,16 +36,16 @@ CstLoginKey *cst_login_key_new_for_conninfo (const char          *conninfo,
                                              GError             **error);
 void         cst_login_key_free             (CstLoginKey         *key);
 
-gboolean     cst_password_store_save        (const char          *conninfo,
+gboolean     cst_keyring_save               (const char          *conninfo,
                                              const char          *password,
                                              CstPasswordBackend  *used,
                                              GError             **error);
-char        *cst_password_store_lookup      (const char          *conninfo,
+char        *cst_keyring_lookup             (const char          *conninfo,
                                              GError             **error);
-gboolean     cst_password_store_forget      (const char          *conninfo,
+gboolean     cst_keyring_forget             (const char          *conninfo,
                                              GError             **error);
-gboolean     cst_password_store_has_keyring (void);
-char        *cst_password_store_get_pgpass_path (void);
+gboolean     cst_keyring_is_available       (void);
+char        *cst_keyring_get_pgpass_path    (void);
 
 char        *cst_pgpass_escape              (const char          *field);
 char       **cst_pgpass_split_line          (const char          *line);

@@ -1,4 +1,4 @@
-/* test-password-store.c — a remembered server password, never in the settings
+/* test-keyring.c — a remembered server password, never in the settings
  *
  * Against the throwaway server's custodian_password_test role, the one
  * login it asks for a password (build-aux/test-server.sh):
@@ -111,7 +111,7 @@ test_remember_and_forget (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_CONNECTION);
   g_clear_error (&error);
 
-  g_assert_true (cst_password_store_save (conninfo, PASSWORD, &used, &error));
+  g_assert_true (cst_keyring_save (conninfo, PASSWORD, &used, &error));
   g_assert_no_error (error);
   g_assert_cmpint (used, ==, with_keyring ? CST_PASSWORD_BACKEND_KEYRING : CST_PASSWORD_BACKEND_PGPASS);
   contents = read_pgpass ();
@@ -132,21 +132,21 @@ test_remember_and_forget (void)
   g_assert_false (strstr (conninfo, PASSWORD));
   g_assert_true (can_connect (conninfo, &error));
   g_assert_no_error (error);
-  found = cst_password_store_lookup (conninfo, &error);
+  found = cst_keyring_lookup (conninfo, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, PASSWORD);
 
   /* Saving again replaces; a wrong password is then what is tried. */
-  g_assert_true (cst_password_store_save (conninfo, "wrong-one", NULL, &error));
+  g_assert_true (cst_keyring_save (conninfo, "wrong-one", NULL, &error));
   g_assert_no_error (error);
   g_assert_false (can_connect (conninfo, &error));
   g_assert_nonnull (strstr (error->message, "password authentication failed"));
   g_clear_error (&error);
 
-  g_assert_true (cst_password_store_forget (conninfo, &error));
+  g_assert_true (cst_keyring_forget (conninfo, &error));
   g_assert_no_error (error);
   g_clear_pointer (&found, g_free);
-  found = cst_password_store_lookup (conninfo, &error);
+  found = cst_keyring_lookup (conninfo, &error);
   g_assert_no_error (error);
   g_assert_null (found);
   g_clear_pointer (&contents, g_free);
@@ -166,12 +166,12 @@ test_wildcard_lookup (void)
 
   g_assert_true (g_file_set_contents_full (pgpass, "*:*:*:custodian_password_test:" PASSWORD "\n", -1,
                                            G_FILE_SET_CONTENTS_CONSISTENT, 0600, NULL));
-  found = cst_password_store_lookup (conninfo, &error);
+  found = cst_keyring_lookup (conninfo, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (found, ==, PASSWORD);
   g_assert_true (can_connect (conninfo, &error));
   /* Forgetting this login leaves the user's wildcard alone. */
-  g_assert_true (cst_password_store_forget (conninfo, &error));
+  g_assert_true (cst_keyring_forget (conninfo, &error));
   g_assert_no_error (error);
   g_clear_pointer (&found, g_free);
   found = read_pgpass ();
@@ -189,13 +189,13 @@ test_line_break_refused (void)
 
   if (with_keyring)
     {
-      g_assert_true (cst_password_store_save (conninfo, "two\nlines", NULL, &error));
+      g_assert_true (cst_keyring_save (conninfo, "two\nlines", NULL, &error));
       g_assert_no_error (error);
-      g_assert_true (cst_password_store_forget (conninfo, &error));
+      g_assert_true (cst_keyring_forget (conninfo, &error));
       g_assert_no_error (error);
       return;
     }
-  g_assert_false (cst_password_store_save (conninfo, "two\nlines", NULL, &error));
+  g_assert_false (cst_keyring_save (conninfo, "two\nlines", NULL, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_assert_false (g_file_test (pgpass, G_FILE_TEST_EXISTS));
 }
@@ -241,15 +241,15 @@ main (int argc, char **argv)
       g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
       g_setenv ("XDG_RUNTIME_DIR", tmpdir, TRUE);
     }
-  g_assert_cmpint (cst_password_store_has_keyring (), ==, with_keyring);
+  g_assert_cmpint (cst_keyring_is_available (), ==, with_keyring);
   db = cst_test_db_new ();
   setup_role_and_database ();
 
-  g_test_add_func ("/password-store/escape", test_escape);
-  g_test_add_func ("/password-store/login-key", test_login_key);
-  g_test_add_func ("/password-store/remember-and-forget", test_remember_and_forget);
-  g_test_add_func ("/password-store/wildcard-lookup", test_wildcard_lookup);
-  g_test_add_func ("/password-store/line-break", test_line_break_refused);
+  g_test_add_func ("/keyring/escape", test_escape);
+  g_test_add_func ("/keyring/login-key", test_login_key);
+  g_test_add_func ("/keyring/remember-and-forget", test_remember_and_forget);
+  g_test_add_func ("/keyring/wildcard-lookup", test_wildcard_lookup);
+  g_test_add_func ("/keyring/line-break", test_line_break_refused);
   status = g_test_run ();
 
   drop_odd_database ();
