@@ -132,7 +132,7 @@ main (int    argc,
           printf ("requests %" G_GINT64_FORMAT ", open %" G_GINT64_FORMAT ", overdue %" G_GINT64_FORMAT
                   ", due this week %" G_GINT64_FORMAT ", released in 12 months %" G_GINT64_FORMAT "\n",
                   dashboard->n_requests, dashboard->n_open, dashboard->overdue,
-                  dashboard->due_soon, dashboard->n_released);
+                  dashboard->due_this_week, dashboard->n_released);
         }
       else
         g_array_append_val (times, seconds);

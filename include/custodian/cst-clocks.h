@@ -8,16 +8,13 @@
 
 G_BEGIN_DECLS
 
-/* Within this many days of the legal deadline a request is at risk. */
-#define CST_CLOCKS_AT_RISK_DAYS 5
-
 typedef struct
 {
   GDate    legal_due;
   GDate    service_due;
   int      legal_days_left;    /* negative when past */
   int      service_days_left;
-  gboolean at_risk;            /* open and within 5 days of, or past, the legal deadline */
+  gboolean at_risk;            /* open and within CST_AT_RISK_DAYS of, or past, the legal deadline */
 } CstClocks;
 
 void     cst_clocks_compute         (CstRequest   *request,

@@ -20,7 +20,7 @@ G_BEGIN_DECLS
  * the 11 before it, up to and including the as-of date. */
 #define CST_DASHBOARD_N_MONTHS 12
 /* "Due this week": open, due on the as-of date or within the next 6 days. */
-#define CST_DASHBOARD_DUE_SOON_DAYS 7
+#define CST_DASHBOARD_DUE_THIS_WEEK_DAYS 7
 
 /* Turnaround = released date − received date, in days. */
 typedef enum
@@ -43,7 +43,7 @@ typedef struct
   /* Current status of each request; only open statuses are counted. */
   gint64 open_by_status[CST_N_STATUSES];
   gint64 overdue;            /* open and due before the as-of date */
-  gint64 due_soon;           /* open and due within CST_DASHBOARD_DUE_SOON_DAYS */
+  gint64 due_this_week;      /* open and due within CST_DASHBOARD_DUE_THIS_WEEK_DAYS */
   /* Requests released in the window (released date as in the fee report:
    * the first disclosure, else the day the status became "released"). */
   gint64 n_released;

@@ -23,6 +23,7 @@ const char *cst_requester_kind_get_label     (CstRequesterKind  kind);
 const char *cst_record_format_get_label      (CstRecordFormat   format);
 const char *cst_delivery_method_get_label    (CstDeliveryMethod delivery);
 const char *cst_due_state_get_label          (CstDueState       state);
+gboolean    cst_due_state_is_at_risk         (CstDueState       state);
 
 gboolean    cst_request_status_is_closed     (CstRequestStatus  status);
 gboolean    cst_request_status_can_move      (CstRequestStatus  from,

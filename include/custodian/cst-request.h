@@ -10,8 +10,9 @@ G_BEGIN_DECLS
 #define CST_TYPE_REQUEST (cst_request_get_type ())
 G_DECLARE_FINAL_TYPE (CstRequest, cst_request, CST, REQUEST, GObject)
 
-/* Days before the legal deadline at which a request counts as "due soon". */
-#define CST_DUE_SOON_DAYS 5
+/* An open request this many days or fewer from its legal deadline, or
+ * past it, is "at risk" (its due state CST_DUE_SOON, then CST_DUE_OVERDUE). */
+#define CST_AT_RISK_DAYS 5
 /* HIPAA's clock and its one extension, 45 CFR 164.524(b)(2). */
 #define CST_HIPAA_ACCESS_DAYS 30
 #define CST_HIPAA_EXTENSION_DAYS 30

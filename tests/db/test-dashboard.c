@@ -181,7 +181,7 @@ assert_seeded (const CstDashboard *d)
   g_assert_cmpint (d->open_by_status[CST_STATUS_DENIED], ==, 0);
   g_assert_cmpint (d->open_by_status[CST_STATUS_CANCELLED], ==, 0);
   g_assert_cmpint (d->overdue, ==, 3);
-  g_assert_cmpint (d->due_soon, ==, 2);
+  g_assert_cmpint (d->due_this_week, ==, 2);
 
   /* 0, 7 and today's 3 | 8, 15 | 16, 30 | 31, 60 | 61, 100; 80 is outside. */
   g_assert_cmpint (d->n_released, ==, 11);
@@ -265,7 +265,7 @@ test_as_of_another_day (void)
   g_assert_cmpint (dashboard->n_open, ==, 7);
   /* Due 10 days ago | due yesterday, today and 5 days ago. */
   g_assert_cmpint (dashboard->overdue, ==, 1);
-  g_assert_cmpint (dashboard->due_soon, ==, 3);
+  g_assert_cmpint (dashboard->due_this_week, ==, 3);
   /* Today's release and today's invoices are after the as-of date. */
   g_assert_cmpint (dashboard->n_released, ==, 10);
   g_assert_cmpint (dashboard->turnaround[CST_DASHBOARD_TURNAROUND_WEEK], ==, 2);

@@ -155,7 +155,7 @@ test_dashboard (void)
   cst_test_iterate_for (200);
   assert_count (page, CST_DASHBOARD_COUNT_OPEN, "3");
   assert_count (page, CST_DASHBOARD_COUNT_OVERDUE, "1");
-  assert_count (page, CST_DASHBOARD_COUNT_DUE_SOON, "1");
+  assert_count (page, CST_DASHBOARD_COUNT_DUE_THIS_WEEK, "1");
   status = g_strdup_printf ("%s: 1; %s: 1; %s: 1; %s: 0; %s: 0",
                             cst_request_status_get_label (CST_STATUS_RECEIVED),
                             cst_request_status_get_label (CST_STATUS_AUTHORIZATION_VERIFIED),

@@ -36,8 +36,8 @@ struct _CstDashboardPage
   GtkLabel        *open_count;
   GtkLabel        *overdue_count;
   GtkImage        *overdue_count_icon;
-  GtkLabel        *due_soon_count;
-  GtkImage        *due_soon_count_icon;
+  GtkLabel        *due_this_week_count;
+  GtkImage        *due_this_week_count_icon;
   CstBarChart     *status_chart;
   CstBarChart     *deadline_chart;
   CstBarChart     *turnaround_chart;
@@ -119,8 +119,8 @@ show_deadline_chart (CstDashboardPage   *self,
 {
   CstBarChartBar bars[] = {
     { _("Overdue"), d->overdue, NULL },
-    { _("Due this week"), d->due_soon, NULL },
-    { _("Due later"), d->n_open - d->overdue - d->due_soon, NULL },
+    { _("Due this week"), d->due_this_week, NULL },
+    { _("Due later"), d->n_open - d->overdue - d->due_this_week, NULL },
   };
 
   cst_bar_chart_set_bars (self->deadline_chart, bars, G_N_ELEMENTS (bars));
@@ -187,7 +187,7 @@ show_dashboard (CstDashboardPage   *self,
   show_as_of (self, d);
   show_count (self->open_count, NULL, d->n_open, NULL);
   show_count (self->overdue_count, self->overdue_count_icon, d->overdue, "error");
-  show_count (self->due_soon_count, self->due_soon_count_icon, d->due_soon, "warning");
+  show_count (self->due_this_week_count, self->due_this_week_count_icon, d->due_this_week, "warning");
   show_status_chart (self, d);
   show_deadline_chart (self, d);
   show_turnaround_chart (self, d);
@@ -351,8 +351,8 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, open_count);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, overdue_count);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, overdue_count_icon);
-  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, due_soon_count);
-  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, due_soon_count_icon);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, due_this_week_count);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, due_this_week_count_icon);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, status_chart);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, deadline_chart);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, turnaround_chart);
@@ -439,7 +439,7 @@ cst_dashboard_page_get_count_label (CstDashboardPage  *self,
     {
     case CST_DASHBOARD_COUNT_OPEN: return self->open_count;
     case CST_DASHBOARD_COUNT_OVERDUE: return self->overdue_count;
-    case CST_DASHBOARD_COUNT_DUE_SOON: return self->due_soon_count;
+    case CST_DASHBOARD_COUNT_DUE_THIS_WEEK: return self->due_this_week_count;
     default: g_return_val_if_reached (NULL);
     }
 }

@@ -24,7 +24,7 @@ typedef enum
 {
   CST_DASHBOARD_COUNT_OPEN,
   CST_DASHBOARD_COUNT_OVERDUE,
-  CST_DASHBOARD_COUNT_DUE_SOON,
+  CST_DASHBOARD_COUNT_DUE_THIS_WEEK,
 } CstDashboardCount;
 
 GtkWidget   *cst_dashboard_page_new             (void);

@@ -2,7 +2,7 @@
  * legal deadline
  *
  * The first time Custodian opens on a given day it lists, in a dialog,
- * every open request within CST_CLOCKS_AT_RISK_DAYS of its legal deadline
+ * every open request within CST_AT_RISK_DAYS of its legal deadline
  * or past it (most urgent first), with a button that filters the list to
  * them.  Late requests were the heart of OCR's Right of Access cases; a
  * count in the header is easy to stop seeing, a dialog each morning is
@@ -19,13 +19,12 @@
 #include "cst-due-badge.h"
 #include "cst-morning-summary.h"
 
-#include <custodian/cst-clocks.h>
+#include <custodian/cst-enums.h>
 #include <custodian/cst-input.h>
+#include <custodian/cst-request.h>
 
 /* The dialog names at most this many references; the filter shows all. */
 #define MAX_LISTED 15
-
-G_STATIC_ASSERT (CST_DUE_SOON_DAYS == CST_CLOCKS_AT_RISK_DAYS);
 
 static int
 compare_days_left (gconstpointer a,
@@ -54,9 +53,7 @@ cst_morning_summary_collect (GListModel  *requests,
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CstRequest) request = g_list_model_get_item (requests, i);
-      CstDueState state = cst_request_due_state_on (request, today);
-
-      if (state == CST_DUE_SOON || state == CST_DUE_OVERDUE)
+      if (cst_due_state_is_at_risk (cst_request_due_state_on (request, today)))
         g_ptr_array_add (at_risk, g_steal_pointer (&request));
     }
   g_ptr_array_sort_with_data (at_risk, compare_days_left, (gpointer) today);
@@ -77,7 +74,7 @@ cst_morning_summary_describe (GPtrArray   *at_risk,
                                        "%u request is within %d days of its legal deadline or past it:",
                                        "%u requests are within %d days of their legal deadline or past it:",
                                        at_risk->len),
-                          at_risk->len, CST_CLOCKS_AT_RISK_DAYS);
+                          at_risk->len, CST_AT_RISK_DAYS);
   for (guint i = 0; i < at_risk->len && i < MAX_LISTED; i++)
     {
       CstRequest *request = g_ptr_array_index (at_risk, i);

@@ -76,7 +76,7 @@ in_scope (CstRequest   *request,
   switch (scope)
     {
     case CST_LIST_SCOPE_OPEN: return state != CST_DUE_CLOSED;
-    case CST_LIST_SCOPE_AT_RISK: return state == CST_DUE_SOON || state == CST_DUE_OVERDUE;
+    case CST_LIST_SCOPE_AT_RISK: return cst_due_state_is_at_risk (state);
     case CST_LIST_SCOPE_DUE_SOON: return state == CST_DUE_SOON;
     case CST_LIST_SCOPE_OVERDUE: return state == CST_DUE_OVERDUE;
     case CST_LIST_SCOPE_CLOSED: return state == CST_DUE_CLOSED;

@@ -108,6 +108,15 @@ cst_due_state_get_label (CstDueState state)
     }
 }
 
+/* "At risk" is one idea with one test: due soon or overdue, the list's
+ * filter and the morning summary alike (cst-clocks.c counts the same in
+ * SQL). */
+gboolean
+cst_due_state_is_at_risk (CstDueState state)
+{
+  return state == CST_DUE_SOON || state == CST_DUE_OVERDUE;
+}
+
 /**
  * cst_enum_get_label:
  * @enum_type: one of the model's enumerations (CST_TYPE_REQUEST_STATUS…)

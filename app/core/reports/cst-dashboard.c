@@ -21,7 +21,7 @@
  * last. */
 static const int turnaround_upper[CST_DASHBOARD_N_TURNAROUND - 1] = { 7, 15, 30, 60 };
 
-/* Status counts; overdue and due-soon are summed over open statuses only. */
+/* Status counts; overdue and due this week are summed over open statuses only. */
 static const char *counts_sql =
   "SELECT r.status::text, count(*),"
   "       count(*) FILTER (WHERE r.due_date < $1::date),"
@@ -99,7 +99,7 @@ load_counts (PGconn        *conn,
   g_autoptr(PGresult) res = NULL;
 
   format_date (&dashboard->as_of, as_of);
-  g_snprintf (days, sizeof days, "%d", CST_DASHBOARD_DUE_SOON_DAYS);
+  g_snprintf (days, sizeof days, "%d", CST_DASHBOARD_DUE_THIS_WEEK_DAYS);
   if (!(res = cst_db_exec (conn, counts_sql, G_N_ELEMENTS (params), params, error)))
     return FALSE;
   for (int i = 0; i < PQntuples (res); i++)
@@ -114,7 +114,7 @@ load_counts (PGconn        *conn,
       dashboard->open_by_status[status] = n;
       dashboard->n_open += n;
       dashboard->overdue += cst_db_int64 (res, i, 2);
-      dashboard->due_soon += cst_db_int64 (res, i, 3);
+      dashboard->due_this_week += cst_db_int64 (res, i, 3);
     }
   return TRUE;
 }

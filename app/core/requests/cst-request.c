@@ -656,7 +656,7 @@ cst_request_due_state_on (CstRequest  *self,
   days_left = cst_request_days_left_on (self, today);
   if (days_left < 0)
     return CST_DUE_OVERDUE;
-  if (days_left <= CST_DUE_SOON_DAYS)
+  if (days_left <= CST_AT_RISK_DAYS)
     return CST_DUE_SOON;
   return CST_DUE_ON_TRACK;
 }

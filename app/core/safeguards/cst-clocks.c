@@ -26,7 +26,7 @@ cst_clocks_compute (CstRequest  *request,
   clocks->legal_days_left = g_date_days_between (today, &clocks->legal_due);
   clocks->service_days_left = g_date_days_between (today, &clocks->service_due);
   clocks->at_risk = !cst_request_status_is_closed (cst_request_get_status (request)) &&
-                    clocks->legal_days_left <= CST_CLOCKS_AT_RISK_DAYS;
+                    clocks->legal_days_left <= CST_AT_RISK_DAYS;
 }
 
 guint
