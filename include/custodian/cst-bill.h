@@ -2,7 +2,7 @@
  *
  * Money is always integer cents (gint64); nothing here uses floating point.
  * A CstBill is a reference-counted plain struct: the fields are public so
- * the model, the store and the window can read them directly; treat a bill
+ * the model, the repo and the window can read them directly; treat a bill
  * that has been handed to cst_statement_new() as read-only.
  */
 #pragma once
