@@ -8,30 +8,9 @@
 
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
+#include "cst-test-async.h"
 
 static CstTestDb *db;
-
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-/* Runs the main loop until the job's callback hands its result over. */
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (*result == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*result);
-  return *result;
-}
 
 static CstConnection *
 clerk_connection (PGconn **conn)
@@ -57,8 +36,8 @@ preview_text (CstConnection   *connection,
   g_autoptr(PopplerDocument) doc = NULL;
   g_autofree char *text = NULL;
 
-  cst_document_repo_preview_async (connection, kind, request, language, "", NULL, done_cb, &result);
-  pdf = cst_document_repo_preview_finish (connection, wait_for (&result), &error);
+  cst_document_repo_preview_async (connection, kind, request, language, "", NULL, cst_test_result_cb, &result);
+  pdf = cst_document_repo_preview_finish (connection, cst_test_wait_result (&result, 20), &error);
   g_assert_no_error (error);
   doc = cst_test_pdf_open (pdf);
   text = cst_test_pdf_text (doc);
@@ -85,8 +64,8 @@ test_document_preview (void)
 
   g_cancellable_cancel (cancelled);
   cst_document_repo_preview_async (connection, CST_DOCUMENT_INVOICE, request, "en", NULL,
-                                    cancelled, done_cb, &result);
-  g_assert_null (cst_document_repo_preview_finish (connection, wait_for (&result), &error));
+                                    cancelled, cst_test_result_cb, &result);
+  g_assert_null (cst_document_repo_preview_finish (connection, cst_test_wait_result (&result, 20), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
@@ -115,8 +94,8 @@ check (CstConnection            *connection,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  cst_authorization_check_async (connection, request, code, finding, NULL, done_cb, &result);
-  return cst_authorization_check_finish (connection, wait_for (&result), error);
+  cst_authorization_check_async (connection, request, code, finding, NULL, cst_test_result_cb, &result);
+  return cst_authorization_check_finish (connection, cst_test_wait_result (&result, 20), error);
 }
 
 static void
@@ -162,8 +141,8 @@ load_safeguards (CstConnection *connection,
   g_autoptr(GError) error = NULL;
   CstSafeguards *safeguards;
 
-  cst_safeguards_load_async (connection, request, NULL, done_cb, &result);
-  safeguards = cst_safeguards_load_finish (connection, wait_for (&result), &error);
+  cst_safeguards_load_async (connection, request, NULL, cst_test_result_cb, &result);
+  safeguards = cst_safeguards_load_finish (connection, cst_test_wait_result (&result, 20), &error);
   g_assert_no_error (error);
   return safeguards;
 }
@@ -201,8 +180,8 @@ record_representative (CstConnection  *connection,
   g_autoptr(GDate) until = g_date_new_dmy (31, 12, 2099);
 
   cst_safeguards_record_representative_async (connection, request, CST_AUTHORITY_GUARDIAN, document,
-                                              until, NULL, done_cb, &result);
-  return cst_safeguards_record_representative_finish (connection, wait_for (&result), error);
+                                              until, NULL, cst_test_result_cb, &result);
+  return cst_safeguards_record_representative_finish (connection, cst_test_wait_result (&result, 20), error);
 }
 
 static void
@@ -244,7 +223,7 @@ on_file_finish (CstConnection  *connection,
                 GAsyncResult  **result,
                 GError        **error)
 {
-  return cst_release_on_file_finish (connection, wait_for (result), error);
+  return cst_release_on_file_finish (connection, cst_test_wait_result (result, 20), error);
 }
 
 static void
@@ -262,7 +241,7 @@ test_release_no_records (void)
   g_autoptr(CstReleaseOnFile) empty = NULL, searched = NULL, own = NULL, signed_off = NULL, answered = NULL;
   g_autoptr(GError) error = NULL;
 
-  cst_release_on_file_load_async (searcher, request, NULL, done_cb, &r1);
+  cst_release_on_file_load_async (searcher, request, NULL, cst_test_result_cb, &r1);
   empty = on_file_finish (searcher, &r1, &error);
   g_assert_no_error (error);
   g_assert_null (empty->search);
@@ -270,7 +249,7 @@ test_release_no_records (void)
   g_assert_cmpuint (empty->withholdings->len, ==, 0);
 
   cst_release_on_file_record_search_async (searcher, request, systems, from, to, locations, NULL,
-                                           done_cb, &r2);
+                                           cst_test_result_cb, &r2);
   searched = on_file_finish (searcher, &r2, &error);
   g_assert_no_error (error);
   g_assert_nonnull (searched->search);
@@ -278,20 +257,20 @@ test_release_no_records (void)
   g_assert_null (searched->search->signed_off_by);
 
   /* Not by the one who searched. */
-  cst_release_on_file_sign_off_async (searcher, request, NULL, done_cb, &r3);
+  cst_release_on_file_sign_off_async (searcher, request, NULL, cst_test_result_cb, &r3);
   own = on_file_finish (searcher, &r3, &error);
   g_assert_null (own);
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  cst_release_on_file_sign_off_async (second, request, NULL, done_cb, &r4);
+  cst_release_on_file_sign_off_async (second, request, NULL, cst_test_result_cb, &r4);
   signed_off = on_file_finish (second, &r4, &error);
   g_assert_no_error (error);
   g_assert_nonnull (signed_off->search->signed_off_by);
   g_assert_cmpstr (signed_off->search->signed_off_by, !=, signed_off->search->searched_by);
   g_assert_null (signed_off->answered);
 
-  cst_release_on_file_answer_no_records_async (searcher, request, "Ask Clinic X", NULL, done_cb, &r5);
+  cst_release_on_file_answer_no_records_async (searcher, request, "Ask Clinic X", NULL, cst_test_result_cb, &r5);
   answered = on_file_finish (searcher, &r5, &error);
   g_assert_no_error (error);
   g_assert_nonnull (answered->answered);
@@ -315,13 +294,13 @@ test_release_particulars (void)
 
   g_ptr_array_add (withheld, g_memdup2 (&notes, sizeof notes));
   cst_release_on_file_record_particulars_async (connection, request, withheld, &paper, NULL,
-                                                done_cb, &r1);
+                                                cst_test_result_cb, &r1);
   refused = on_file_finish (connection, &r1, &error);
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   /* All or nothing: the withholding did not go in either. */
-  cst_release_on_file_load_async (connection, request, NULL, done_cb, &r2);
+  cst_release_on_file_load_async (connection, request, NULL, cst_test_result_cb, &r2);
   nothing = on_file_finish (connection, &r2, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (nothing->withholdings->len, ==, 0);
@@ -329,7 +308,7 @@ test_release_particulars (void)
 
   paper.mismatch_reason = "Requester asked for paper at the desk";
   cst_release_on_file_record_particulars_async (connection, request, withheld, &paper, NULL,
-                                                done_cb, &r3);
+                                                cst_test_result_cb, &r3);
   /* The job holds copies: the caller's may go at once. */
   g_ptr_array_set_size (withheld, 0);
   recorded = on_file_finish (connection, &r3, &error);

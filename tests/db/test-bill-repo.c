@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cst-test-db.h"
+#include "cst-test-async.h"
 
 static CstTestDb *db;
 static CstStatementRules *rules;
@@ -254,25 +255,6 @@ test_refused_bills (void)
   g_assert_null (cst_bill_repo_get (conn, 999999, NULL));
 }
 
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (*result == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*result);
-  return *result;
-}
-
 /* The workbench's way: the current templates of both languages, and a
  * save of one of them, on a connection's worker thread. */
 static void
@@ -292,8 +274,8 @@ test_template_async (void)
   CstStatementTemplate *es;
   int es_version;
 
-  cst_statement_template_repo_load_current_async (billing, "standard", languages, NULL, done_cb, &loaded);
-  current = cst_statement_template_repo_load_current_finish (billing, wait_for (&loaded), &error);
+  cst_statement_template_repo_load_current_async (billing, "standard", languages, NULL, cst_test_result_cb, &loaded);
+  current = cst_statement_template_repo_load_current_finish (billing, cst_test_wait_result (&loaded, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (current->len, ==, 2);
   g_assert_cmpstr (cst_statement_template_get_language (g_ptr_array_index (current, 0)), ==, "en");
@@ -310,19 +292,19 @@ test_template_async (void)
   g_assert_no_error (error);
 
   /* An auditor may read but not store templates. */
-  cst_statement_template_repo_save_async (auditor, edited, "test", NULL, done_cb, &refused);
-  g_assert_null (cst_statement_template_repo_save_finish (auditor, wait_for (&refused), &error));
+  cst_statement_template_repo_save_async (auditor, edited, "test", NULL, cst_test_result_cb, &refused);
+  g_assert_null (cst_statement_template_repo_save_finish (auditor, cst_test_wait_result (&refused, 10), &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  cst_statement_template_repo_save_async (billing, edited, "edited in a test", NULL, done_cb, &saved);
-  stored = cst_statement_template_repo_save_finish (billing, wait_for (&saved), &error);
+  cst_statement_template_repo_save_async (billing, edited, "edited in a test", NULL, cst_test_result_cb, &saved);
+  stored = cst_statement_template_repo_save_finish (billing, cst_test_wait_result (&saved, 10), &error);
   g_assert_no_error (error);
   g_assert_null (g_ptr_array_index (stored, 0));
   g_assert_cmpint (cst_statement_template_get_version (g_ptr_array_index (stored, 1)), ==, es_version + 1);
 
-  cst_statement_template_repo_load_current_async (auditor, "standard", languages, NULL, done_cb, &reloaded);
-  after = cst_statement_template_repo_load_current_finish (auditor, wait_for (&reloaded), &error);
+  cst_statement_template_repo_load_current_async (auditor, "standard", languages, NULL, cst_test_result_cb, &reloaded);
+  after = cst_statement_template_repo_load_current_finish (auditor, cst_test_wait_result (&reloaded, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_statement_template_get_version (g_ptr_array_index (after, 0)), ==,
                    cst_statement_template_get_version (g_ptr_array_index (current, 0)));

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "cst-test-db.h"
+#include "cst-test-async.h"
 
 static CstTestDb *db;
 
@@ -228,28 +229,6 @@ test_invoices (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
 }
 
-/* The views' way: each job on a connection's worker thread. */
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (*result == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*result);
-  return *result;
-}
-
 /* The invoice state a clerk's window reads, issues and adjusts. */
 static void
 test_async_invoices (void)
@@ -271,18 +250,18 @@ test_async_invoices (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
 
-  cst_fee_repo_load_schedules_async (clerk, NULL, done_cb, &loaded);
-  set = cst_fee_repo_load_schedules_finish (clerk, wait_for (&loaded), &error);
+  cst_fee_repo_load_schedules_async (clerk, NULL, cst_test_result_cb, &loaded);
+  set = cst_fee_repo_load_schedules_finish (clerk, cst_test_wait_result (&loaded, 10), &error);
   g_assert_no_error (error);
   quote = quote_pa_attorney (set);
 
   /* No invoice yet: no state and no error. */
-  cst_fee_repo_invoice_state_async (clerk, request_id, NULL, done_cb, &none);
-  g_assert_null (cst_fee_repo_invoice_state_finish (clerk, wait_for (&none), &error));
+  cst_fee_repo_invoice_state_async (clerk, request_id, NULL, cst_test_result_cb, &none);
+  g_assert_null (cst_fee_repo_invoice_state_finish (clerk, cst_test_wait_result (&none, 10), &error));
   g_assert_no_error (error);
 
-  cst_fee_repo_issue_invoice_async (clerk, request_id, quote, NULL, done_cb, &issued);
-  state = cst_fee_repo_invoice_state_finish (clerk, wait_for (&issued), &error);
+  cst_fee_repo_issue_invoice_async (clerk, request_id, quote, NULL, cst_test_result_cb, &issued);
+  state = cst_fee_repo_invoice_state_finish (clerk, cst_test_wait_result (&issued, 10), &error);
   g_assert_no_error (error);
   g_assert_nonnull (state);
   g_assert_cmpint (state->invoice->total_cents, ==, cst_fee_quote_get_total_cents (quote));
@@ -291,28 +270,28 @@ test_async_invoices (void)
 
   /* An adjustment is summed into what is owed; the original stays. */
   cst_fee_repo_issue_adjustment_async (clerk, request_id, state->invoice->id, -400, "Picked up",
-                                        NULL, done_cb, &adjusted);
-  after = cst_fee_repo_invoice_state_finish (clerk, wait_for (&adjusted), &error);
+                                        NULL, cst_test_result_cb, &adjusted);
+  after = cst_fee_repo_invoice_state_finish (clerk, cst_test_wait_result (&adjusted, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpint (after->invoice->id, ==, state->invoice->id);
   g_assert_cmpint (after->owed_cents, ==, state->invoice->total_cents - 400);
   g_assert_cmpuint (after->n_adjustments, ==, 1);
 
   /* The auditor reads the same state but may not adjust. */
-  cst_fee_repo_invoice_state_async (auditor, request_id, NULL, done_cb, &read);
-  seen = cst_fee_repo_invoice_state_finish (auditor, wait_for (&read), &error);
+  cst_fee_repo_invoice_state_async (auditor, request_id, NULL, cst_test_result_cb, &read);
+  seen = cst_fee_repo_invoice_state_finish (auditor, cst_test_wait_result (&read, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpint (seen->owed_cents, ==, after->owed_cents);
   cst_fee_repo_issue_adjustment_async (auditor, request_id, state->invoice->id, -100, "No",
-                                        NULL, done_cb, &refused);
-  g_assert_null (cst_fee_repo_invoice_state_finish (auditor, wait_for (&refused), &error));
+                                        NULL, cst_test_result_cb, &refused);
+  g_assert_null (cst_fee_repo_invoice_state_finish (auditor, cst_test_wait_result (&refused, 10), &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
   /* A view that has moved on cancels: the answer says so. */
   g_cancellable_cancel (cancellable);
-  cst_fee_repo_invoice_state_async (clerk, request_id, cancellable, done_cb, &cancelled);
-  g_assert_null (cst_fee_repo_invoice_state_finish (clerk, wait_for (&cancelled), &error));
+  cst_fee_repo_invoice_state_async (clerk, request_id, cancellable, cst_test_result_cb, &cancelled);
+  g_assert_null (cst_fee_repo_invoice_state_finish (clerk, cst_test_wait_result (&cancelled, 10), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
@@ -334,29 +313,29 @@ test_async_versions (void)
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
 
-  cst_fee_repo_load_schedules_async (admin, NULL, done_cb, &loaded);
-  set = cst_fee_repo_load_schedules_finish (admin, wait_for (&loaded), &error);
+  cst_fee_repo_load_schedules_async (admin, NULL, cst_test_result_cb, &loaded);
+  set = cst_fee_repo_load_schedules_finish (admin, cst_test_wait_result (&loaded, 10), &error);
   g_assert_no_error (error);
-  cst_fee_repo_list_versions_async (clerk, "TX-hospital", NULL, done_cb, &listed);
-  before = cst_fee_repo_list_versions_finish (clerk, wait_for (&listed), &error);
+  cst_fee_repo_list_versions_async (clerk, "TX-hospital", NULL, cst_test_result_cb, &listed);
+  before = cst_fee_repo_list_versions_finish (clerk, cst_test_wait_result (&listed, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (before->len, >=, 1);
 
   text = cst_fee_schedule_to_text (cst_fee_schedule_set_lookup (set, "TX-hospital"));
   edited = cst_fee_schedule_new_from_text (text, &error);
   g_assert_no_error (error);
-  cst_fee_repo_save_version_async (clerk, edited, NULL, done_cb, &refused);
-  g_assert_null (cst_fee_repo_save_version_finish (clerk, wait_for (&refused), &error));
+  cst_fee_repo_save_version_async (clerk, edited, NULL, cst_test_result_cb, &refused);
+  g_assert_null (cst_fee_repo_save_version_finish (clerk, cst_test_wait_result (&refused, 10), &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
   g_clear_error (&error);
 
-  cst_fee_repo_save_version_async (admin, edited, NULL, done_cb, &saved);
-  version = cst_fee_repo_save_version_finish (admin, wait_for (&saved), &error);
+  cst_fee_repo_save_version_async (admin, edited, NULL, cst_test_result_cb, &saved);
+  version = cst_fee_repo_save_version_finish (admin, cst_test_wait_result (&saved, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_fee_schedule_get_version (version), ==,
                    cst_fee_schedule_get_version (g_ptr_array_index (before, 0)) + 1);
-  cst_fee_repo_list_versions_async (clerk, "TX-hospital", NULL, done_cb, &relisted);
-  versions = cst_fee_repo_list_versions_finish (clerk, wait_for (&relisted), &error);
+  cst_fee_repo_list_versions_async (clerk, "TX-hospital", NULL, cst_test_result_cb, &relisted);
+  versions = cst_fee_repo_list_versions_finish (clerk, cst_test_wait_result (&relisted, 10), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (versions->len, ==, before->len + 1);
 }

@@ -12,6 +12,7 @@
 #include "cst-test-db.h"
 #include "cst-test-file.h"
 #include "cst-test-pdf.h"
+#include "cst-test-async.h"
 
 static CstTestDb *db;
 static char *clerk_login;   /* issued the invoices issue () wrote */
@@ -1030,29 +1031,6 @@ test_cli (void)
   g_rmdir (dir);
 }
 
-/* The reports page's way: the run and the export on a connection's
- * worker thread. */
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (*result == NULL && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_nonnull (*result);
-  return *result;
-}
-
 static gpointer
 copy_request_id (const CstFeeReportRow *row)
 {
@@ -1100,8 +1078,8 @@ test_async (void)
 
   /* The list keeps the first rows; the summary counts every one. */
   period (&filter);
-  cst_fee_report_run_async (auditor, &filter, 3, copy_request_id, g_free, NULL, done_cb, &ran);
-  g_assert_true (cst_fee_report_run_finish (auditor, wait_for (&ran), &items, &summary, &error));
+  cst_fee_report_run_async (auditor, &filter, 3, copy_request_id, g_free, NULL, cst_test_result_cb, &ran);
+  g_assert_true (cst_fee_report_run_finish (auditor, cst_test_wait_result (&ran, 30), &items, &summary, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (items->len, ==, 3);
   for (guint i = 0; i < items->len; i++)
@@ -1110,9 +1088,9 @@ test_async (void)
 
   /* The filter is copied: changing it after the call changes nothing. */
   filter.requester = requester;
-  cst_fee_report_run_async (auditor, &filter, 100, copy_request_id, g_free, NULL, done_cb, &patients);
+  cst_fee_report_run_async (auditor, &filter, 100, copy_request_id, g_free, NULL, cst_test_result_cb, &patients);
   requester[0] = 'x';
-  g_assert_true (cst_fee_report_run_finish (auditor, wait_for (&patients), &patient_items,
+  g_assert_true (cst_fee_report_run_finish (auditor, cst_test_wait_result (&patients, 30), &patient_items,
                                             &patient_summary, &error));
   g_assert_cmpuint (patient_items->len, ==, 2);
   g_assert_cmpint (cst_fee_report_summary_get_n_requests (patient_summary), ==, 2);
@@ -1121,8 +1099,8 @@ test_async (void)
   period (&filter);
   g_cancellable_cancel (cancellable);
   cst_fee_report_export_file_async (auditor, &filter, NULL, CST_FEE_REPORT_FORMAT_CSV, file, cancellable,
-                                    done_cb, &cancelled);
-  g_assert_false (cst_fee_report_export_file_finish (auditor, wait_for (&cancelled), NULL, &error));
+                                    cst_test_result_cb, &cancelled);
+  g_assert_false (cst_fee_report_export_file_finish (auditor, cst_test_wait_result (&cancelled, 30), NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
@@ -1130,8 +1108,8 @@ test_async (void)
   filter.progress = count_progress;
   filter.progress_data = &progress;
   cst_fee_report_export_file_async (auditor, &filter, progress_free, CST_FEE_REPORT_FORMAT_CSV, file,
-                                    NULL, done_cb, &exported);
-  g_assert_true (cst_fee_report_export_file_finish (auditor, wait_for (&exported), &n_written, &error));
+                                    NULL, cst_test_result_cb, &exported);
+  g_assert_true (cst_fee_report_export_file_finish (auditor, cst_test_wait_result (&exported, 30), &n_written, &error));
   g_assert_no_error (error);
   g_assert_cmpint (n_written, ==, 8);
   g_assert_cmpint (g_atomic_int_get (&progress.calls), >, 0);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <custodian/custodian.h>
+#include "cst-test-async.h"
 
 #define HEADER "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents," \
                "insurer_paid_cents,adjustment_cents,patient_resp_cents"
@@ -304,22 +305,6 @@ test_fuzz_mutations (void)
   g_rand_free (rand);
 }
 
-static void
-done_cb (GObject      *object,
-         GAsyncResult *result,
-         gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **result)
-{
-  while (*result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *result;
-}
-
 /* The workbench's way: read and parse on a worker thread, the defects
  * given back even when they refuse the file. */
 static void
@@ -341,8 +326,8 @@ test_file_async (void)
 
   g_assert_no_error (error);
   close (fd);
-  cst_bill_import_file_async (file, CST_BILL_IMPORT_NONE, NULL, done_cb, &read);
-  bill = cst_bill_import_file_finish (wait_for (&read), &problems, &error);
+  cst_bill_import_file_async (file, CST_BILL_IMPORT_NONE, NULL, cst_test_result_cb, &read);
+  bill = cst_bill_import_file_finish (cst_test_wait_result (&read, 10), &problems, &error);
   g_assert_no_error (error);
   g_assert_nonnull (bill);
   g_assert_cmpuint (problems->len, ==, 0);
@@ -352,15 +337,15 @@ test_file_async (void)
 
   g_assert_true (g_file_set_contents (bad_path, HEADER "\nnot-a-date,0450,,x,1,100,0,0,100\n", -1, NULL));
   bad = g_file_new_for_path (bad_path);
-  cst_bill_import_file_async (bad, CST_BILL_IMPORT_NONE, NULL, done_cb, &refused);
-  g_assert_null (cst_bill_import_file_finish (wait_for (&refused), &bad_problems, &error));
+  cst_bill_import_file_async (bad, CST_BILL_IMPORT_NONE, NULL, cst_test_result_cb, &refused);
+  g_assert_null (cst_bill_import_file_finish (cst_test_wait_result (&refused, 10), &bad_problems, &error));
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_assert_cmpuint (bad_problems->len, >=, 1);
   g_assert_cmpuint (((CstBillProblem *) g_ptr_array_index (bad_problems, 0))->line, ==, 2);
 
-  cst_bill_import_file_async (missing, CST_BILL_IMPORT_NONE, NULL, done_cb, &absent);
-  g_assert_null (cst_bill_import_file_finish (wait_for (&absent), &no_problems, &error));
+  cst_bill_import_file_async (missing, CST_BILL_IMPORT_NONE, NULL, cst_test_result_cb, &absent);
+  g_assert_null (cst_bill_import_file_finish (cst_test_wait_result (&absent, 10), &no_problems, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
   g_assert_null (no_problems);
   g_unlink (bad_path);
