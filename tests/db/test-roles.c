@@ -10,42 +10,78 @@ typedef struct
 {
   const char *sql;
   gboolean    clerk, billing, auditor, admin;
+  /* Where allowed: the first column of the rows it returns, one a line,
+   * "$1" for the seeded request's id and NULL for SQL NULL.  A statement
+   * that changes rows returns what it changed (RETURNING), so this is what
+   * the role saw or changed, not just that the SQL ran. */
+  const char *rows;
 } Case;
 
 /* $1, where present, is a request id seeded in main(). */
 static const Case matrix[] = {
-  { "SELECT count(*) FROM roi_requests WHERE id = $1", TRUE, TRUE, TRUE, TRUE },
-  { "SELECT count(*) FROM patients WHERE id > $1::bigint - $1::bigint", TRUE, TRUE, TRUE, TRUE },
-  { "UPDATE roi_requests SET purpose = 'x' WHERE id = $1", TRUE, FALSE, FALSE, TRUE },
-  { "UPDATE patients SET given_name = given_name WHERE id = (SELECT patient_id FROM roi_requests WHERE id = $1)",
-    TRUE, FALSE, FALSE, TRUE },
+  { "SELECT id FROM roi_requests WHERE id = $1", TRUE, TRUE, TRUE, TRUE, "$1" },
+  { "SELECT r.id FROM patients p JOIN roi_requests r ON r.patient_id = p.id"
+    " WHERE r.id = $1 AND p.mrn = 'ROLES-1'", TRUE, TRUE, TRUE, TRUE, "$1" },
+  { "UPDATE roi_requests SET purpose = 'x' WHERE id = $1 RETURNING id", TRUE, FALSE, FALSE, TRUE, "$1" },
+  { "UPDATE patients SET given_name = given_name WHERE id = (SELECT patient_id FROM roi_requests WHERE id = $1)"
+    " RETURNING mrn", TRUE, FALSE, FALSE, TRUE, "ROLES-1" },
   { "DELETE FROM roi_requests WHERE id = $1 AND false", FALSE, FALSE, FALSE, FALSE },
   { "DELETE FROM patients WHERE id = $1 AND false", FALSE, FALSE, FALSE, FALSE },
-  { "UPDATE jurisdictions SET access_deadline_days = 30 WHERE code = 'NY' AND $1 > 0",
-    FALSE, FALSE, FALSE, TRUE },
+  { "UPDATE jurisdictions SET access_deadline_days = 30 WHERE code = 'NY' AND $1 > 0 RETURNING code",
+    FALSE, FALSE, FALSE, TRUE, "NY" },
   { "UPDATE jurisdictions SET name = name WHERE code = 'NY' AND $1 > 0", FALSE, FALSE, FALSE, FALSE },
-  { "INSERT INTO requesters (kind, name) SELECT 'other', 'Role test' WHERE $1 > 0",
-    TRUE, FALSE, FALSE, TRUE },
+  { "INSERT INTO requesters (kind, name) SELECT 'other', 'Role test' WHERE $1 > 0 RETURNING name",
+    TRUE, FALSE, FALSE, TRUE, "Role test" },
   { "DELETE FROM schema_migrations WHERE version = $1 AND false", FALSE, FALSE, FALSE, FALSE },
   { "CREATE TABLE role_test_table (id int)", FALSE, FALSE, FALSE, FALSE },
+  /* Bills and statements are billing's; auditors read them. */
+  { "SELECT account_number FROM bills WHERE account_number = 'ROLES-ACCT-SEED' AND $1 > 0",
+    FALSE, TRUE, TRUE, FALSE, "ROLES-ACCT-SEED" },
+  { "INSERT INTO bills (account_number, patient_name, visit_type, admit_date, discharge_date,"
+    " statement_date, due_date) SELECT 'ROLES-ACCT-' || $1, 'Role test', 'emergency', current_date,"
+    " current_date, current_date, current_date RETURNING account_number",
+    FALSE, TRUE, FALSE, FALSE, "ROLES-ACCT-$1" },
+  /* Everyone reads the history of the seeded request: its creation, by
+   * the owner that seeded it. */
+  { "SELECT row_id FROM audit_log WHERE table_name = 'roi_requests' AND row_id = $1"
+    " AND action = 'INSERT'", TRUE, TRUE, TRUE, TRUE, "$1" },
   /* The audit chain (0003, 0051): everyone may log an event, read the
    * head and ask for pending rows to be linked; nobody may move the head
    * or touch the queue of pending rows. */
-  { "SELECT audit_event('report.exported', jsonb_build_object('request', $1::text))",
-    TRUE, TRUE, TRUE, TRUE },
-  { "SELECT seq FROM audit_chain_head WHERE $1 > 0", TRUE, TRUE, TRUE, TRUE },
+  { "SELECT audit_event('report.exported', jsonb_build_object('request', $1::text)) > 0",
+    TRUE, TRUE, TRUE, TRUE, "t" },
+  { "SELECT actor = session_user FROM audit_log WHERE action = 'EVENT'"
+    " AND new_row->'details'->>'request' = $1::text ORDER BY id DESC LIMIT 1",
+    TRUE, TRUE, TRUE, TRUE, "t" },
+  { "SELECT seq >= 0 FROM audit_chain_head WHERE $1 > 0", TRUE, TRUE, TRUE, TRUE, "t" },
   { "UPDATE audit_chain_head SET seq = seq WHERE $1 > 0", FALSE, FALSE, FALSE, FALSE },
-  { "SELECT audit_chain_link_pending(false) WHERE $1 > 0", TRUE, TRUE, TRUE, TRUE },
+  { "SELECT audit_chain_link_pending(false) >= 0 WHERE $1 > 0", TRUE, TRUE, TRUE, TRUE, "t" },
   { "DELETE FROM audit_chain_pending WHERE audit_id = $1 AND false", FALSE, FALSE, FALSE, FALSE },
   { "INSERT INTO audit_chain_pending (audit_id) SELECT $1 WHERE false", FALSE, FALSE, FALSE, FALSE },
+  /* Nobody has disclosed anything of the seeded request. */
+  { "SELECT count(*) FROM disclosures WHERE request_id = $1", TRUE, TRUE, TRUE, TRUE, "0" },
   /* Releasing (0050): nobody logs a disclosure directly; the desk calls
    * the release function (here with a stale version, so it changes
-   * nothing), billing and auditors cannot. */
+   * nothing and says so with NULL), billing and auditors cannot. */
   { "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
     " phi_description, purpose_statement) SELECT patient_id, id, current_date, 'Role test',"
     " 'Role test', 'Role test' FROM roi_requests WHERE id = $1", FALSE, FALSE, FALSE, FALSE },
-  { "SELECT release_request($1, 0, NULL, '[]', 'x', 'x')", TRUE, FALSE, FALSE, TRUE },
+  { "SELECT release_request($1, 0, NULL, '[]', 'x', 'x')", TRUE, FALSE, FALSE, TRUE, "NULL" },
+  { "SELECT count(*) FROM roi_requests WHERE id = $1 AND status = 'received'",
+    TRUE, TRUE, TRUE, TRUE, "1" },
 };
+
+/* The first column of @res, one value a line, NULL for SQL NULL. */
+static char *
+first_column (PGresult *res)
+{
+  GString *out = g_string_new (NULL);
+
+  for (int row = 0; row < PQntuples (res); row++)
+    g_string_append_printf (out, "%s%s", row ? "\n" : "",
+                            PQgetisnull (res, row, 0) ? "NULL" : PQgetvalue (res, row, 0));
+  return g_string_free (out, FALSE);
+}
 
 static void
 check_role (const char *role,
@@ -61,13 +97,23 @@ check_role (const char *role,
     {
       g_autoptr(GError) error = NULL;
       gboolean expected = G_STRUCT_MEMBER (gboolean, &matrix[i], offset);
-      gboolean ok = cst_db_exec_command (conn, matrix[i].sql,
-                                         strstr (matrix[i].sql, "$1") ? 1 : 0,
-                                         params, &error);
-      if (ok != expected)
-        g_error ("%s: “%s” was %s", role, matrix[i].sql, ok ? "allowed" : error->message);
+      g_autoptr(PGresult) res = cst_db_exec (conn, matrix[i].sql,
+                                             strstr (matrix[i].sql, "$1") ? 1 : 0,
+                                             params, &error);
+      if ((res != NULL) != expected)
+        g_error ("%s: “%s” was %s", role, matrix[i].sql, res ? "allowed" : error->message);
       if (!expected)
         g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+      else
+        {
+          g_autoptr(GString) rows = g_string_new (matrix[i].rows);
+          g_autofree char *seen = first_column (res);
+
+          g_assert_nonnull (matrix[i].rows);
+          g_string_replace (rows, "$1", id, 0);
+          if (!g_str_equal (seen, rows->str))
+            g_error ("%s: “%s” returned “%s”, not “%s”", role, matrix[i].sql, seen, rows->str);
+        }
     }
 }
 
@@ -297,6 +343,10 @@ main (int argc, char **argv)
     g_autoptr(PGconn) conn = cst_test_db_connect (db);
     g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "ROLES-1");
     request_id = cst_request_get_id (request);
+    cst_test_db_exec_ok (conn,
+      "INSERT INTO bills (account_number, patient_name, visit_type, admit_date, discharge_date,"
+      " statement_date, due_date) VALUES ('ROLES-ACCT-SEED', 'Role test', 'emergency', current_date,"
+      " current_date, current_date, current_date)", 0, NULL);
   }
   g_test_add_func ("/roles/clerk", test_clerk);
   g_test_add_func ("/roles/billing", test_billing);
