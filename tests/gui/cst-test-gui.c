@@ -82,6 +82,19 @@ cst_test_gui_open_window (const char       *conninfo,
   return window;
 }
 
+/* cst_test_gui_open_window() as a new ordinary login of @group_role
+ * (e.g. "custodian_clerk"): what that person sees, row-level security and
+ * grants included, which the owner's connection would hide. */
+CstWindow *
+cst_test_gui_open_window_as (CstTestDb        *db,
+                             const char       *group_role,
+                             CstRequestStore **store)
+{
+  g_autofree char *login = cst_test_db_create_login (db, group_role);
+
+  return cst_test_gui_open_window (login, store);
+}
+
 /* A main window over the login custodian_password_test, which the test
  * server asks a password of (cst_test_db_ensure_password_login()). */
 CstWindow *

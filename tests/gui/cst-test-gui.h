@@ -22,6 +22,9 @@ gboolean   cst_test_gui_filter_settled (gpointer          list_page);
 gboolean   cst_test_gui_details_shown  (gpointer          detail);
 CstWindow *cst_test_gui_open_window    (const char       *conninfo,
                                         CstRequestStore **store);
+CstWindow *cst_test_gui_open_window_as (CstTestDb        *db,
+                                        const char       *group_role,
+                                        CstRequestStore **store);
 CstWindow *cst_test_gui_open_password_window (CstTestDb        *db,
                                               CstRequestStore **store);
 gboolean   cst_test_gui_unlocked       (gpointer          window);

@@ -95,7 +95,8 @@ assert_all_named (GtkWidget  *root,
 static void
 test_main_pages (void)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
   CstWindow *window;
   GtkWindow *dialog;

@@ -94,7 +94,7 @@ find_in (GListModel *model,
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->window = cst_test_gui_open_window (db->conninfo, &f->store);
+  f->window = cst_test_gui_open_window_as (db, "custodian_clerk", &f->store);
   f->page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
 }
 

@@ -128,7 +128,8 @@ assert_count (CstDashboardPage  *page,
 static void
 test_dashboard (void)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
   g_autofree char *money = cst_fee_format_money (1234);
   g_autofree char *fees = g_strdup_printf (": %s", money);

@@ -208,7 +208,7 @@ test_large_text_high_contrast (void)
 
   g_assert_true (adw_style_manager_get_high_contrast (style));
 
-  window = cst_test_gui_open_window (db->conninfo, &store);
+  window = cst_test_gui_open_window_as (db, "custodian_clerk", &store);
 
   /* The largest it can be made to need, over the pages. */
   stack = find_view_stack (GTK_WIDGET (window));

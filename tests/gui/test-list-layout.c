@@ -25,7 +25,8 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
 
   f->store = cst_request_store_new (connection);
   cst_request_store_load_async (f->store, NULL, NULL, NULL);

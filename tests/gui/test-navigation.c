@@ -26,7 +26,7 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->window = cst_test_gui_open_window (db->conninfo, &f->store);
+  f->window = cst_test_gui_open_window_as (db, "custodian_clerk", &f->store);
   f->page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));

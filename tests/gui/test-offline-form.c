@@ -79,7 +79,8 @@ test_save_waits_for_the_server (void)
 {
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(CstRequest) seeded = cst_test_db_add_request (owner, "OFFLINE-FORM-1");
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
   CstWindow *window = cst_window_new (NULL);
   CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (window));

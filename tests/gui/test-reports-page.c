@@ -405,7 +405,8 @@ list_settled (gpointer list)
 static void
 test_in_window (void)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
   CstWindow *window;
   CstReportsPage *page;

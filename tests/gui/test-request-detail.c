@@ -77,7 +77,7 @@ typedef struct
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->window = cst_test_gui_open_window (db->conninfo, &f->store);
+  f->window = cst_test_gui_open_window_as (db, "custodian_clerk", &f->store);
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   cst_request_list_page_set_scope (CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window)),
                                    CST_LIST_SCOPE_ALL);

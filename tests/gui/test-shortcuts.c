@@ -228,7 +228,7 @@ test_every_shortcut_listed (void)
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
 
-  window = cst_test_gui_open_window (db->conninfo, &store);
+  window = cst_test_gui_open_window_as (db, "custodian_clerk", &store);
   gtk_application_add_window (GTK_APPLICATION (app), GTK_WINDOW (window));
   overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
   g_assert_nonnull (overlay);
