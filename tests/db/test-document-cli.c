@@ -11,6 +11,7 @@
 #include "cst-test-pdf.h"
 
 static CstTestDb *db;
+static char *desk;   /* a clerk's login: the desk makes the documents */
 
 static void
 test_each_kind (void)
@@ -34,7 +35,7 @@ test_each_kind (void)
       int rc;
 
       cst_test_file_make_public (path);
-      rc = cst_test_cli_run (db->conninfo, &out, &err, "document", "render", kinds[i], "--request", reference,
+      rc = cst_test_cli_run (desk, &out, &err, "document", "render", kinds[i], "--request", reference,
                              "--output", path, "--language", "es", NULL);
 
       /* stderr may carry sanitizer statistics, never an error. */
@@ -68,20 +69,20 @@ test_refusals (void)
   g_autofree char *out4 = NULL, *err4 = NULL;
   g_autofree char *out5 = NULL, *err5 = NULL;
 
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out, &err, "document", "render", "poem", "--request", reference,
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "document", "render", "poem", "--request", reference,
                         "--output", "/tmp/x.pdf", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "unknown document “poem”"));
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out2, &err2, "document", "render", "invoice", "--request", reference,
+  g_assert_cmpint (cst_test_cli_run (desk, &out2, &err2, "document", "render", "invoice", "--request", reference,
                         "--output", "/tmp/x.pdf", "--language", "fr", NULL), ==, 2);
   g_assert_nonnull (strstr (err2, "--language must be en or es"));
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out3, &err3, "document", "render", "accounting", "--request", reference,
+  g_assert_cmpint (cst_test_cli_run (desk, &out3, &err3, "document", "render", "accounting", "--request", reference,
                         "--output", "/tmp/x.pdf", "--from", "2026-13-01", NULL), ==, 2);
   g_assert_nonnull (strstr (err3, "2026-13-01"));
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out4, &err4, "document", "render", "invoice", "--request", reference,
+  g_assert_cmpint (cst_test_cli_run (desk, &out4, &err4, "document", "render", "invoice", "--request", reference,
                         "--output", "/tmp/cst-never-written.pdf", NULL), ==, 1);
   g_assert_nonnull (strstr (err4, "No invoice has been issued"));
   g_assert_false (g_file_test ("/tmp/cst-never-written.pdf", G_FILE_TEST_EXISTS));
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, &out5, &err5, "document", "render", "invoice", "--request", "ROI-1900-000000",
+  g_assert_cmpint (cst_test_cli_run (desk, &out5, &err5, "document", "render", "invoice", "--request", "ROI-1900-000000",
                         "--output", "/tmp/x.pdf", NULL), ==, 1);
   g_assert_nonnull (strstr (err5, "ROI-1900-000000"));
 }
@@ -145,10 +146,12 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   db = cst_test_db_new ();
+  desk = cst_test_db_create_login (db, "custodian_clerk");
   g_test_add_func ("/document-cli/each-kind", test_each_kind);
   g_test_add_func ("/document-cli/refusals", test_refusals);
   g_test_add_func ("/document-cli/facility-commands", test_facility_commands);
   status = g_test_run ();
+  g_free (desk);
   cst_test_db_free (db);
   return status;
 }

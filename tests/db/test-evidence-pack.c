@@ -7,17 +7,16 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <sys/wait.h>
 
 #include "custodian/cst-evidence-pack.h"
 #include "custodian/cst-request-history.h"
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-file.h"
 #include "cst-test-pdf.h"
 
 static CstTestDb *db;
-static char *cli;
 
 static const char *const path_statuses[] = {
   "received", "authorization_verified", "in_progress", "quality_check", "ready", "released",
@@ -520,37 +519,11 @@ test_export_async (void)
   g_rmdir (dir);
 }
 
-static int
-run (char      **out,
-     char      **err,
-     const char *first,
-     ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
-  va_list ap;
-
-  g_ptr_array_add (args, cli);
-  g_ptr_array_add (args, "--database");
-  g_ptr_array_add (args, db->conninfo);
-  va_start (ap, first);
-  for (const char *a = first; a; a = va_arg (ap, const char *))
-    g_ptr_array_add (args, (char *) a);
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               out, err, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (WIFEXITED (wait_status));
-  g_test_message ("custodian-cli said: %s", *err);
-  return WEXITSTATUS (wait_status);
-}
-
 static void
 test_cli (void)
 {
   g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
   gint64 total = 0;
   g_autoptr(CstRequest) request = walk_request (conn, "EVP-3", &total);
   const char *reference = cst_request_get_reference (request);
@@ -566,7 +539,7 @@ test_cli (void)
   gsize len = 0;
 
   cst_test_file_make_public (pdf_path);
-  g_assert_cmpint (run (&out, &err, "evidence", "--request", reference, "--output", pdf_path,
+  g_assert_cmpint (cst_test_cli_run (clerk, &out, &err, "evidence", "--request", reference, "--output", pdf_path,
                         "--json", json_path, NULL), ==, 0);
   cst_test_file_assert_private (pdf_path);
   cst_test_file_assert_private (json_path);
@@ -586,12 +559,12 @@ test_cli (void)
 
   /* An unknown reference: exit 1, named; nothing written. */
   g_unlink (pdf_path);
-  g_assert_cmpint (run (&out2, &err2, "evidence", "--request", "ROI-1900-000000",
+  g_assert_cmpint (cst_test_cli_run (clerk, &out2, &err2, "evidence", "--request", "ROI-1900-000000",
                         "--output", pdf_path, NULL), ==, 1);
   g_assert_nonnull (strstr (err2, "ROI-1900-000000"));
   g_assert_false (g_file_test (pdf_path, G_FILE_TEST_EXISTS));
   /* No --output: a usage error. */
-  g_assert_cmpint (run (&out3, &err3, "evidence", "--request", reference, NULL), ==, 2);
+  g_assert_cmpint (cst_test_cli_run (clerk, &out3, &err3, "evidence", "--request", reference, NULL), ==, 2);
   g_assert_nonnull (strstr (err3, "--output"));
   g_unlink (json_path);
   g_rmdir (dir);
@@ -604,7 +577,6 @@ main (int    argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
-  cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
   db = cst_test_db_new ();
   g_test_add_func ("/evidence-pack/walked-request", test_walked_request);
   g_test_add_func ("/evidence-pack/representative", test_representative);
@@ -614,6 +586,5 @@ main (int    argc,
   g_test_add_func ("/evidence-pack/cli", test_cli);
   status = g_test_run ();
   cst_test_db_free (db);
-  g_free (cli);
   return status;
 }

@@ -947,6 +947,9 @@ test_cli (void)
   g_autofree char *csv = NULL;
   g_autofree char *err = NULL;
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autofree char *auditor_login = sql_value (auditor, "SELECT session_user", 0, NULL);
   g_autoptr(PGresult) audit = NULL;
   g_autoptr(GPtrArray) records = NULL;
 
@@ -959,18 +962,18 @@ test_cli (void)
       const char *format = strcmp (bad[i][0], "--format") == 0 ? bad[i][1] : "csv";
 
       g_clear_pointer (&err, g_free);
-      g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", from, "--to", to, "--state", state,
+      g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, &err, "report", "fees", "--from", from, "--to", to, "--state", state,
                                 "--requester", requester, "--format", format, "--output", path, NULL), ==, 2);
       g_assert_nonnull (strstr (err, bad[i][0]));
       g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
     }
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--format", "csv", NULL), ==, 2);
   g_assert_nonnull (strstr (err, "--output"));
   /* An unknown status is named, with the statuses there are. */
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--status", "shipped", "--format", "csv", "--output", path, NULL), ==, 2);
   g_assert_nonnull (strstr (err, "--status"));
   g_assert_nonnull (strstr (err, "shipped"));
@@ -978,7 +981,7 @@ test_cli (void)
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--state", "PA", "--requester", "patient", "--format", "csv",
                             "--output", path, NULL), ==, 0);
   g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
@@ -987,7 +990,7 @@ test_cli (void)
   for (guint r = 1; r < records->len; r++)
     g_assert_cmpstr (((char **) g_ptr_array_index (records, r))[column ("requester_class")], ==, "patient");
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--format", "pdf", "--output", pdf, NULL), ==, 0);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
 
@@ -995,7 +998,7 @@ test_cli (void)
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&csv, g_free);
   g_clear_pointer (&records, g_ptr_array_unref);
-  g_assert_cmpint (cst_test_cli_run (db->conninfo, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
+  g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, &err, "report", "fees", "--from", "2025-06-01", "--to", "2025-07-31",
                             "--clerk", owner_login, "--status", "received", "--format", "csv",
                             "--output", path, NULL), ==, 0);
   g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
@@ -1013,7 +1016,7 @@ test_cli (void)
                               "  FROM (SELECT id, new_row->'details' AS d FROM audit_log"
                               "         WHERE action = 'EVENT' AND new_row->>'kind' = 'report.exported'"
                               "           AND actor = $1) e"
-                              " ORDER BY id", 1, (const char *[]) { owner_login }, NULL);
+                              " ORDER BY id", 1, (const char *[]) { auditor_login }, NULL);
   g_assert_nonnull (audit);
   g_assert_cmpint (PQntuples (audit), ==, 3);
   g_assert_cmpstr (cst_db_value (audit, 2, 5), ==, owner_login);
