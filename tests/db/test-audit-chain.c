@@ -7,19 +7,25 @@
  */
 #include "config.h"
 
-#include <sys/wait.h>
-
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 
 static CstTestDb *shared_db;
 
+/* Checks @db's chain as an auditor does: an ordinary login of that role,
+ * not the owner who set up (and tampered with) the rows. */
 static CstAuditChainReport *
-verify (PGconn     *conn,
+verify (CstTestDb  *db,
         gint64      anchor_seq,
         const char *anchor_hash)
 {
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_auditor");
   g_autoptr(GError) error = NULL;
-  CstAuditChainReport *report = cst_audit_chain_verify (conn, anchor_seq, anchor_hash, &error);
+  g_autoptr(PGconn) conn = cst_db_connect (login, &error);
+  CstAuditChainReport *report = NULL;
+
+  g_assert_no_error (error);
+  report = cst_audit_chain_verify (conn, anchor_seq, anchor_hash, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (report);
@@ -36,13 +42,16 @@ exec_ok (PGconn     *conn,
   g_assert_no_error (error);
 }
 
-/* A database with a few requests, moves and events: a dozen chain rows. */
+/* A database with a few requests and moves, made by a clerk: a dozen chain
+ * rows.  *@conn_out is the owner's connection, for tampering. */
 static CstTestDb *
 populated_db (PGconn **conn_out)
 {
   CstTestDb *db = cst_test_db_new ();
-  PGconn *conn = cst_test_db_connect (db);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (login, NULL);
 
+  g_assert_nonnull (conn);
   for (guint i = 0; i < 3; i++)
     {
       g_autofree char *mrn = g_strdup_printf ("CHAIN-%u", i);
@@ -52,7 +61,7 @@ populated_db (PGconn **conn_out)
                                                            NULL, NULL);
       g_assert_nonnull (moved);
     }
-  *conn_out = conn;
+  *conn_out = cst_test_db_connect (db);
   return db;
 }
 
@@ -61,7 +70,7 @@ test_untouched_chain_verifies (void)
 {
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstTestDb) db = populated_db (&conn);
-  g_autoptr(CstAuditChainReport) report = verify (conn, 0, NULL);
+  g_autoptr(CstAuditChainReport) report = verify (db, 0, NULL);
   g_autoptr(PGresult) head = cst_db_exec (conn,
     "SELECT seq, encode(hash, 'hex') FROM audit_chain_head", 0, NULL, NULL);
 
@@ -78,7 +87,7 @@ test_untouched_chain_verifies (void)
 
   /* Its own head is a valid anchor. */
   {
-    g_autoptr(CstAuditChainReport) anchored = verify (conn, report->head_seq, report->head_hash);
+    g_autoptr(CstAuditChainReport) anchored = verify (db, report->head_seq, report->head_hash);
     g_assert_true (anchored->intact);
   }
 }
@@ -95,7 +104,7 @@ test_edited_row_is_found (void)
     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
     "UPDATE audit_log SET actor = 'someone_else' WHERE chain_seq = 5;"
     "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;");
-  report = verify (conn, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_false (report->intact);
   g_assert_cmpint (report->broken_id, ==, victim);
   g_assert_cmpint (report->broken_seq, ==, 5);
@@ -120,7 +129,7 @@ test_rehashed_row_breaks_next_link (void)
     "UPDATE audit_log a SET row_hash = sha256(a.prev_hash || audit_chain_payload(3, a)) "
     " WHERE chain_seq = 3;"
     "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;");
-  report = verify (conn, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_false (report->intact);
   g_assert_cmpint (report->broken_id, ==, next);
   g_assert_cmpint (report->broken_seq, ==, 4);
@@ -150,7 +159,7 @@ test_replaced_sql_function_does_not_help (void)
     "  UPDATE audit_chain_head SET hash = prev;"
     "END $$;"
     "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;");
-  report = verify (conn, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_false (report->intact);
   g_assert_cmpint (report->broken_seq, ==, 1);
 }
@@ -167,7 +176,7 @@ test_deleted_row_is_found (void)
     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
     "DELETE FROM audit_log WHERE chain_seq = 6;"
     "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;");
-  report = verify (conn, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_false (report->intact);
   g_assert_cmpint (report->broken_id, ==, after);
   g_assert_cmpint (report->rows_checked, ==, 5);
@@ -180,7 +189,7 @@ test_truncated_tail_is_found (void)
 {
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstTestDb) db = populated_db (&conn);
-  g_autoptr(CstAuditChainReport) before = verify (conn, 0, NULL);
+  g_autoptr(CstAuditChainReport) before = verify (db, 0, NULL);
   g_autoptr(CstAuditChainReport) cut = NULL;
   g_autoptr(CstAuditChainReport) rewound = NULL;
   g_autoptr(CstAuditChainReport) anchored = NULL;
@@ -189,16 +198,16 @@ test_truncated_tail_is_found (void)
     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
     "DELETE FROM audit_log WHERE chain_seq = (SELECT max(chain_seq) FROM audit_log);"
     "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;");
-  cut = verify (conn, 0, NULL);
+  cut = verify (db, 0, NULL);
   g_assert_false (cut->intact);
   g_assert_cmpint (cut->broken_seq, ==, before->head_seq - 1);
 
   exec_ok (conn,
     "UPDATE audit_chain_head h SET seq = a.chain_seq, hash = a.row_hash FROM audit_log a "
     " WHERE a.chain_seq = (SELECT max(chain_seq) FROM audit_log)");
-  rewound = verify (conn, 0, NULL);
+  rewound = verify (db, 0, NULL);
   g_assert_true (rewound->intact);
-  anchored = verify (conn, before->head_seq, before->head_hash);
+  anchored = verify (db, before->head_seq, before->head_hash);
   g_assert_false (anchored->intact);
 }
 
@@ -216,7 +225,7 @@ test_unlinked_row_is_found (void)
     "INSERT INTO audit_log (table_name, action) VALUES ('patients', 'DELETE');"
     "SET session_replication_role = origin;");
   forged = cst_test_db_int (conn, "SELECT max(id) FROM audit_log", 0, NULL);
-  report = verify (conn, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_false (report->intact);
   g_assert_cmpint (report->broken_id, ==, forged);
   g_assert_cmpint (report->broken_seq, ==, 0);
@@ -299,7 +308,7 @@ test_concurrent_writers_keep_chain (void)
       g_free (logins[i]);
     }
 
-  report = verify (conn, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_true (report->intact);
   /* patient + requester + request + update, for every request. */
   g_assert_cmpint (report->rows_checked, ==, before + 8 * 15 * 4);
@@ -320,8 +329,10 @@ test_open_transaction_does_not_block_others (void)
   g_autofree char *id2 = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (r2));
   const char *p1[] = { id1 }, *p2[] = { id2 };
   const char *update = "UPDATE roi_requests SET purpose = purpose || '.' WHERE id = $1";
-  g_autoptr(PGconn) a = cst_test_db_connect (db);
-  g_autoptr(PGconn) b = cst_test_db_connect (db);
+  g_autofree char *clerk_a = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *clerk_b = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) a = cst_db_connect (clerk_a, NULL);
+  g_autoptr(PGconn) b = cst_db_connect (clerk_b, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(CstAuditChainReport) report = NULL;
   PGresult *res;
@@ -344,7 +355,7 @@ test_open_transaction_does_not_block_others (void)
   g_assert_true (cst_db_commit (a, &error));
   g_assert_no_error (error);
 
-  report = verify (owner, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_true (report->intact);
 }
 
@@ -383,8 +394,7 @@ test_events_are_logged (void)
       g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
     }
   {
-    g_autoptr(PGconn) conn = cst_test_db_connect (shared_db);
-    g_autoptr(CstAuditChainReport) report = verify (conn, 0, NULL);
+    g_autoptr(CstAuditChainReport) report = verify (shared_db, 0, NULL);
     g_assert_true (report->intact);
   }
 }
@@ -438,31 +448,22 @@ test_cli_verify (void)
 {
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(CstTestDb) db = populated_db (&conn);
-  g_autofree char *cli = g_test_build_filename (G_TEST_BUILT, "..", "app", "custodian-cli", NULL);
-  char *argv[] = { cli, (char *) "--database", db->conninfo, (char *) "audit", (char *) "verify", NULL };
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
   g_autofree char *out = NULL;
+  g_autofree char *out2 = NULL;
   g_autofree char *expected = NULL;
-  g_autoptr(GError) error = NULL;
-  int wait_status = 0;
   gint64 victim = cst_test_db_int (conn, "SELECT id FROM audit_log WHERE chain_seq = 2", 0, NULL);
 
-  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, &wait_status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (wait_status, NULL));
+  g_assert_cmpint (cst_test_cli_run (auditor, &out, NULL, "audit", "verify", NULL), ==, 0);
   g_assert_nonnull (strstr (out, "intact"));
-  g_clear_pointer (&out, g_free);
 
   exec_ok (conn,
     "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only;"
     "UPDATE audit_log SET occurred_at = occurred_at - interval '1 day' WHERE chain_seq = 2;"
     "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only;");
-  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-                               &out, NULL, &wait_status, &error));
-  g_assert_true (WIFEXITED (wait_status));
-  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 1);
+  g_assert_cmpint (cst_test_cli_run (auditor, &out2, NULL, "audit", "verify", NULL), ==, 1);
   expected = g_strdup_printf ("audit row %" G_GINT64_FORMAT " ", victim);
-  g_assert_nonnull (strstr (out, expected));
+  g_assert_nonnull (strstr (out2, expected));
 }
 
 /* One audited change by a clerk whose statements fail instead of waiting
@@ -526,7 +527,7 @@ test_busy_head_does_not_wait (void)
   second_seq = cst_test_db_int (owner, order_sql, 0, NULL);
   g_assert_cmpint (first_seq, <, second_seq);
 
-  report = verify (owner, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_true (report->intact);
   g_assert_cmpint (report->rows_pending, ==, 0);
   g_assert_cmpint (report->rows_checked, ==, cst_test_db_int (owner, "SELECT count(*) FROM audit_log", 0, NULL));
@@ -550,7 +551,7 @@ test_verify_links_pending_rows (void)
   g_assert_cmpint (count_unlinked_rows_of (owner, id), ==, 2);
   exec_ok (holder, "ROLLBACK");
 
-  report = verify (owner, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_true (report->intact);
   g_assert_cmpint (count_unlinked_rows_of (owner, id), ==, 0);
   g_assert_cmpint (report->rows_checked, ==, cst_test_db_int (owner, "SELECT count(*) FROM audit_log", 0, NULL));
@@ -583,7 +584,7 @@ test_repeatable_read_writer_commits (void)
   g_assert_no_error (error);
   g_assert_cmpint (count_unlinked_rows_of (owner, cst_request_get_id (request)), ==, 1);
 
-  report = verify (owner, 0, NULL);
+  report = verify (db, 0, NULL);
   g_assert_true (report->intact);
   g_assert_cmpint (count_unlinked_rows_of (owner, cst_request_get_id (request)), ==, 0);
 }
