@@ -105,6 +105,7 @@ test_database_schedules (void)
   g_autofree char *text = NULL;
   g_autofree char *edited_text = NULL;
   g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *auditor = NULL;   /* auditors check fees with the command */
   g_auto(GStrv) parts = NULL;
   int rc;
 
@@ -119,7 +120,8 @@ test_database_schedules (void)
   saved = cst_fee_repo_save_version (owner, edited, &error);
   g_assert_no_error (error);
 
-  rc = cst_test_cli_run (NULL, &out, &err, "--database", db->conninfo, "fee", "quote", "--state", "WA", "--requester",
+  auditor = cst_test_db_create_login (db, "custodian_auditor");
+  rc = cst_test_cli_run (auditor, &out, &err, "fee", "quote", "--state", "WA", "--requester",
             "attorney", "--pages", "50", "--date", "2024-01-15", "--json", NULL);
   g_assert_cmpint (rc, ==, 0);
   g_assert_true (g_str_has_prefix (out, "{\"total_cents\":8100,\"method\":\"state-schedule\","
