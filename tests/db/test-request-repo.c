@@ -9,7 +9,7 @@ static CstTestDb *db;
 static void
 test_create_and_find (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) created = cst_test_db_add_request (conn, "REPO-1");
   g_autoptr(CstRequest) found = NULL;
   g_autoptr(GError) error = NULL;
@@ -39,7 +39,7 @@ test_create_and_find (void)
 static void
 test_save_roundtrip (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) created = cst_test_db_add_request (conn, "REPO-2");
   g_autoptr(CstRequest) edited = cst_request_copy (created);
   g_autoptr(CstRequest) saved = NULL;
@@ -109,7 +109,7 @@ test_optimistic_conflict (void)
 static void
 test_single_extension (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "REPO-4");
   g_autoptr(CstRequest) extended = NULL;
   g_autoptr(CstRequest) again = NULL;
@@ -149,7 +149,7 @@ test_single_extension (void)
 static void
 test_bad_input_changes_nothing (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) draft = cst_request_new ();
   g_autoptr(CstRequest) created = NULL;
   g_autoptr(GError) error = NULL;
@@ -192,7 +192,7 @@ test_bad_input_changes_nothing (void)
 static void
 test_mrn_belongs_to_someone_else (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) first = cst_test_db_add_request (conn, "SAME-MRN");
   g_autoptr(CstRequest) draft = cst_request_copy (first);
   g_autoptr(CstRequest) created = NULL;
@@ -253,7 +253,7 @@ test_wrong_password (void)
 static void
 test_statement_timeout (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(GError) error = NULL;
 
   g_assert_true (cst_db_exec_command (conn, "SET statement_timeout = '20ms'", 0, NULL, &error));

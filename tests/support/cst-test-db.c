@@ -132,6 +132,21 @@ cst_test_db_create_login (CstTestDb  *db,
   return conninfo_for (db->name, login);
 }
 
+/* A connection as a new ordinary login of @group_role (e.g.
+ * "custodian_clerk"): the person who does the work, whom row-level
+ * security and the grants see, unlike the owner. */
+PGconn *
+cst_test_db_connect_as (CstTestDb  *db,
+                        const char *group_role)
+{
+  g_autofree char *login = cst_test_db_create_login (db, group_role);
+  g_autoptr(GError) error = NULL;
+  PGconn *conn = cst_db_connect (login, &error);
+
+  g_assert_no_error (error);
+  return conn;
+}
+
 /* Adds a request received today for the test patient (José Núñez,
  * MRN @mrn) from @requester. */
 CstRequest *

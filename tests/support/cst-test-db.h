@@ -25,6 +25,8 @@ CstStatementTemplate *cst_test_statement_template (const char *language);
 PGconn    *cst_test_db_hold_audit_head (CstTestDb *db);
 char      *cst_test_db_create_login (CstTestDb  *db,
                                      const char *group_role);
+PGconn    *cst_test_db_connect_as (CstTestDb  *db,
+                                   const char *group_role);
 CstRequest *cst_test_db_add_request (PGconn     *conn,
                                      const char *mrn);
 CstRequest *cst_test_db_add_request_for (PGconn           *conn,
