@@ -162,7 +162,7 @@ assert_tables_intact (PGconn *conn)
 static void
 test_corpus_round_trips (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   gint64 before = cst_request_repo_count (conn, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (corpus); i++)
@@ -219,7 +219,7 @@ test_corpus_round_trips (void)
 static void
 test_refused_values_leave_nothing (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   gint64 before = cst_request_repo_count (conn, NULL);
   g_autofree char *long_mrn = g_strnfill (65, '\'');
   const struct { const char *property; const char *value; } cases[] = {
@@ -279,7 +279,7 @@ test_nul_is_refused_not_truncated (void)
   /* The database layer refuses non-UTF-8 parameters before sending them,
    * even in a plain query. */
   {
-    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+    g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
     const char *params[] = { "\xc0\x80" };
     g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT $1::text", 1, params, &error);
     g_assert_null (res);
@@ -290,7 +290,7 @@ test_nul_is_refused_not_truncated (void)
 static void
 test_very_long_values (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(GString) big = g_string_sized_new (1 << 20);
   g_autoptr(CstRequest) draft = NULL;
   g_autoptr(CstRequest) created = NULL;

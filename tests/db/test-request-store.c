@@ -26,7 +26,8 @@ load (CstRequestStore *store)
 static CstRequestStore *
 new_loaded_store (void)
 {
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
   CstRequestStore *store = cst_request_store_new (connection);
 
   load (store);
@@ -101,7 +102,7 @@ request_present (gpointer data)
 static void
 test_live_updates (void)
 {
-  g_autoptr(PGconn) other = cst_test_db_connect (db);
+  g_autoptr(PGconn) other = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) seeded = cst_test_db_add_request (other, "STORE-2");
   g_autoptr(CstRequestStore) store = new_loaded_store ();
   CstRequest *shown = cst_request_store_lookup (store, cst_request_get_id (seeded));
@@ -141,7 +142,7 @@ test_live_updates (void)
 static void
 test_reload_keeps_shown_objects (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) seeded = cst_test_db_add_request (conn, "STORE-RELOAD");
   g_autoptr(CstRequestStore) store = new_loaded_store ();
   CstRequest *shown = cst_request_store_lookup (store, cst_request_get_id (seeded));
@@ -196,7 +197,8 @@ test_closed_history (void)
   g_autoptr(CstRequest) old_closed = closed_request (conn, "HIST-OLD-CLOSED", 400);
   g_autoptr(CstRequest) new_closed = closed_request (conn, "HIST-NEW-CLOSED", 10);
   g_autoptr(CstRequest) old_open = cst_test_db_add_request_received (conn, "HIST-OLD-OPEN", 400);
-  g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
   g_autoptr(CstRequestStore) everything = new_loaded_store ();
   GDate cutoff;
