@@ -55,7 +55,7 @@ check_pdf (GBytes     *pdf,
 static void
 test_invoice (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-1");
   g_autoptr(CstInvoice) invoice = sample_invoice ();
   CstDocumentOptions o = options ();
@@ -90,7 +90,7 @@ test_invoice (void)
 static void
 test_invoice_spanish (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-2");
   g_autoptr(CstInvoice) invoice = sample_invoice ();
   CstDocumentOptions o = options ();
@@ -168,7 +168,7 @@ check_engine_invoice (PGconn          *conn,
 static void
 test_engine_invoice_words (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
 
   check_engine_invoice (conn, "DOC-E1", "IL", CST_FEE_REQUESTER_PATIENT, CST_FEE_FORMAT_ELECTRONIC,
                         CST_FEE_METHOD_HIPAA_AVERAGE);
@@ -181,7 +181,7 @@ test_engine_invoice_words (void)
 static void
 test_kind_labels (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-K1");
   g_autoptr(CstDocumentTemplate) tpl = cst_document_template_new_default (CST_DOCUMENT_INVOICE, "en", NULL);
   g_autoptr(GError) error = NULL;
@@ -205,7 +205,7 @@ test_kind_labels (void)
 static void
 test_long_invoice (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-3");
   g_autoptr(CstInvoice) invoice = cst_invoice_new ();
   CstDocumentOptions o = options ();
@@ -241,7 +241,7 @@ render_letter (CstDocumentKind  kind,
                CstRequest      *request,
                char           **text)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   CstDocumentOptions o = options ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) pdf = NULL;
@@ -256,7 +256,7 @@ render_letter (CstDocumentKind  kind,
 static void
 test_letters (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-4");
   g_autofree char *cover = NULL;
   g_autofree char *denial = NULL;
@@ -285,7 +285,7 @@ test_letters (void)
 static void
 test_facility_details_printed (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-FAC-1");
   g_autoptr(CstInvoice) invoice = sample_invoice ();
   const CstDocumentKind kinds[] = {
@@ -333,7 +333,8 @@ test_facility_details_printed (void)
 static void
 test_facility_detail_missing (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);   /* blanks the details */
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-FAC-2");
   g_autoptr(CstInvoice) invoice = sample_invoice ();
   const struct {
@@ -359,7 +360,7 @@ test_facility_detail_missing (void)
       facility = cst_facility_load (conn, &error);
       g_assert_no_error (error);
       cst_facility_set (facility, cases[i].detail, "  ");
-      g_assert_true (cst_facility_save (conn, facility, &error));
+      g_assert_true (cst_facility_save (owner, facility, &error));
       g_assert_no_error (error);
 
       pdf = cst_document_repo_render (conn, cases[i].kind, request, "en",
@@ -370,7 +371,7 @@ test_facility_detail_missing (void)
       g_assert_nonnull (strstr (error->message, cases[i].named));
       g_assert_nonnull (strstr (error->message, "Preferences → Facility"));
       g_assert_nonnull (strstr (error->message, option));
-      cst_test_db_fill_facility (conn);
+      cst_test_db_fill_facility (owner);
     }
 
   /* Where to pay online is optional: the invoice is made without it. */
@@ -383,21 +384,24 @@ test_facility_detail_missing (void)
     CstDocumentOptions o = options ();
 
     cst_facility_set (facility, CST_FACILITY_PAY_LINK, "");
-    g_assert_true (cst_facility_save (conn, facility, &error));
+    g_assert_true (cst_facility_save (owner, facility, &error));
     pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o, NULL,
                                      &error);
     g_assert_no_error (error);
     doc = cst_test_pdf_open (pdf);
     text = cst_test_pdf_text (doc);
     g_assert_null (strstr (text, "online"));
-    cst_test_db_fill_facility (conn);
+    cst_test_db_fill_facility (owner);
   }
 }
 
 static void
 test_accounting (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  /* Records the disclosures: since 0050 nobody else may insert them
+   * directly (a release records its own through release_request()). */
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-5");
   g_autoptr(GError) error = NULL;
   g_autoptr(GDate) from = g_date_new_dmy (1, 1, 2025);
@@ -424,7 +428,7 @@ test_accounting (void)
       d->phi_description = g_strdup ("Immunization records");
       d->purpose = g_strdup ("Public health reporting");
       d->accountable = rows[i].accountable;
-      g_assert_cmpint (cst_document_repo_record_disclosure (conn, d, &error), >, 0);
+      g_assert_cmpint (cst_document_repo_record_disclosure (owner, d, &error), >, 0);
       g_assert_no_error (error);
     }
   {
@@ -438,7 +442,7 @@ test_accounting (void)
     g_assert_cmpuint (listed->len, ==, 2);
     /* A release to the patient is logged, not accountable. */
     cst_input_today (today);
-    g_assert_cmpint (cst_document_repo_record_release (conn, request, NULL, &error), >, 0);
+    g_assert_cmpint (cst_document_repo_record_release (owner, request, NULL, &error), >, 0);
     g_assert_no_error (error);
     all = cst_document_repo_list_disclosures (conn, patient_id, today, today, FALSE, &error);
     g_assert_cmpuint (all->len, ==, 1);
@@ -465,7 +469,7 @@ test_accounting (void)
 static void
 test_template_versions (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-6");
   g_autoptr(CstDocumentTemplate) first = NULL;
   g_autoptr(CstDocumentTemplate) second = NULL;
@@ -528,7 +532,8 @@ test_template_versions (void)
 static void
 test_labels_follow_the_letter (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) admin = cst_test_db_connect_as (db, "custodian_admin");   /* edits the letter */
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-10");
   g_autoptr(CstDocumentTemplate) shipped = NULL;
   g_autoptr(CstDocumentTemplate) edited = NULL;
@@ -543,7 +548,7 @@ test_labels_follow_the_letter (void)
   g_assert_no_error (error);
   body = g_strdup_printf ("%s\nbody={{patient_name}}, {{reference}}: pidió {{format}} por {{delivery}}.\n",
                           cst_document_template_get_body (shipped));
-  edited = cst_document_repo_save_template (conn, CST_DOCUMENT_DENIAL_LETTER, "es", body, &error);
+  edited = cst_document_repo_save_template (admin, CST_DOCUMENT_DENIAL_LETTER, "es", body, &error);
   g_assert_no_error (error);
   g_object_set (request, "format", CST_FORMAT_PORTABLE_MEDIA, "delivery", CST_DELIVERY_MAIL,
                 "status-reason", "Notas de psicoterapia", NULL);
@@ -557,7 +562,7 @@ test_labels_follow_the_letter (void)
 static void
 test_no_invoice_issued (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-7");
   CstDocumentOptions o = options ();
   g_autoptr(GError) error = NULL;
@@ -572,7 +577,8 @@ test_no_invoice_issued (void)
 static void
 test_issued_invoice (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);   /* plants the invoice's frozen lines */
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-8");
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
   const char *params[] = { id };
@@ -582,7 +588,7 @@ test_issued_invoice (void)
   g_autoptr(PopplerDocument) doc = NULL;
   g_autofree char *text = NULL;
 
-  g_assert_true (cst_db_exec_command (conn,
+  g_assert_true (cst_db_exec_command (owner,
     "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents,"
     " total_cents, lines, justification) VALUES ($1::bigint, 'state-schedule', 'NY',"
     " current_date, 4500, 4500, '[{\"description\": \"Paper copies\", \"quantity\": 60,"
@@ -607,7 +613,9 @@ test_issued_invoice (void)
 static void
 test_adjusted_invoice (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);   /* plants the invoice's frozen lines */
+  g_autoptr(PGconn) billing = cst_test_db_connect_as (db, "custodian_billing");   /* corrects it */
   g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-9");
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
   const char *params[] = { id };
@@ -620,7 +628,7 @@ test_adjusted_invoice (void)
   g_autofree char *text = NULL;
   const char *credit, *postage;
 
-  res = cst_db_exec (conn,
+  res = cst_db_exec (owner,
     "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents,"
     " total_cents, lines, justification) VALUES ($1::bigint, 'state-schedule', 'NY',"
     " current_date, 4889, 4889, '[{\"description\": \"Paper copies\", \"quantity\": 60,"
@@ -630,7 +638,7 @@ test_adjusted_invoice (void)
     " \"amount_cents\": 389, \"rule\": \"postage\", \"chargeable\": true}]', '{}') RETURNING id",
     1, params, &error);
   g_assert_no_error (error);
-  adjustment = cst_fee_repo_issue_adjustment (conn, cst_db_int64 (res, 0, 0), -389,
+  adjustment = cst_fee_repo_issue_adjustment (billing, cst_db_int64 (res, 0, 0), -389,
                                                "Picked up in person, no postage", &error);
   g_assert_no_error (error);
   pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", NULL, &o, NULL,
