@@ -31,21 +31,10 @@ sample_bill (void)
   return bill;
 }
 
-static PGconn *
-login (const char *group)
-{
-  g_autofree char *conninfo = cst_test_db_create_login (db, group);
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = cst_db_connect (conninfo, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
 static void
 test_bill_roundtrip (void)
 {
-  g_autoptr(PGconn) conn = login ("custodian_billing");
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_billing");
   g_autoptr(CstBill) bill = sample_bill ();
   g_autoptr(CstBill) loaded = NULL;
   g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
@@ -120,7 +109,7 @@ test_bill_roundtrip (void)
 static void
 test_template_versions (void)
 {
-  g_autoptr(PGconn) conn = login ("custodian_billing");
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_billing");
   g_autoptr(CstStatementTemplate) v1 = NULL;
   g_autoptr(CstStatementTemplate) v2 = NULL;
   g_autoptr(CstStatementTemplate) again = NULL;
@@ -198,15 +187,30 @@ test_versions_append_only (void)
   g_assert_false (cst_db_exec_command (conn, "DELETE FROM statement_template_versions",
                                        0, NULL, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_APPEND_ONLY);
+  g_clear_error (&error);
+
+  /* Billing, who writes the versions, is refused before the trigger. */
+  {
+    g_autoptr(PGconn) billing = cst_test_db_connect_as (db, "custodian_billing");
+
+    g_assert_cmpint (cst_test_db_int (billing, "SELECT count(*) FROM statement_template_versions", 0, NULL), >, 0);
+    g_assert_false (cst_db_exec_command (billing, "UPDATE statement_template_versions SET body = 'x'",
+                                         0, NULL, &error));
+    g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+    g_clear_error (&error);
+    g_assert_false (cst_db_exec_command (billing, "DELETE FROM statement_template_versions",
+                                         0, NULL, &error));
+    g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  }
 }
 
 static void
 test_roles_and_audit (void)
 {
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autoptr(PGconn) clerk = login ("custodian_clerk");
-  g_autoptr(PGconn) auditor = login ("custodian_auditor");
-  g_autoptr(PGconn) admin = login ("custodian_admin");
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) auditor = cst_test_db_connect_as (db, "custodian_auditor");
+  g_autoptr(PGconn) admin = cst_test_db_connect_as (db, "custodian_admin");
   g_autoptr(CstBill) bill = sample_bill ();
   g_autoptr(CstBill) read_back = NULL;
   g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "es", NULL);
@@ -245,7 +249,7 @@ test_roles_and_audit (void)
 static void
 test_refused_bills (void)
 {
-  g_autoptr(PGconn) conn = login ("custodian_billing");
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_billing");
   g_autoptr(CstBill) bill = sample_bill ();
   g_autoptr(GError) error = NULL;
 

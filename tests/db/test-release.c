@@ -75,7 +75,7 @@ test_failed_release_changes_nothing (void)
 static void
 test_release_joins_callers_transaction (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(CstRequest) request = ready_request (conn, "REL-3");
   g_autoptr(CstRequest) after = NULL;
   g_autoptr(CstRelease) release = NULL;
