@@ -430,7 +430,7 @@ test_representative (void)
 static void
 test_unknown_reference (void)
 {
-  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
   g_autoptr(GError) error = NULL;
   g_autoptr(CstEvidencePack) pack = cst_evidence_pack_load (conn, "ROI-1900-000000", &error);
 
