@@ -334,19 +334,14 @@ BEGIN
                WHEN req.authorization_on_file THEN '164.508' ELSE '164.512' END)
   RETURNING id INTO disclosure;
 
-  -- The server's own event, written here rather than through audit_event()
-  -- (which records what the application reports).
   details := jsonb_build_object('request', req.id, 'disclosure', disclosure,
                                 'documents', to_jsonb(p_documents), 'disclosed_on', disclosed);
   IF p_backdate_to IS NOT NULL THEN
     details := details || jsonb_build_object('recorded_on', current_date,
                                              'reason', btrim(p_backdate_reason));
   END IF;
-  INSERT INTO audit_log (actor, table_name, action, new_row)
-  VALUES (session_user, 'event', 'EVENT',
-          jsonb_build_object('kind', CASE WHEN p_backdate_to IS NULL THEN 'request.released'
-                                          ELSE 'request.released_backdated' END,
-                             'details', details));
+  PERFORM audit_event(CASE WHEN p_backdate_to IS NULL THEN 'request.released'
+                           ELSE 'request.released_backdated' END, details);
   RETURN disclosure;
 END $$;
 REVOKE EXECUTE ON FUNCTION release_request(bigint, integer, text, bigint[], text, text, date, text)

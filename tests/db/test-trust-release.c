@@ -470,6 +470,24 @@ test_rendered_documents_only_through_functions (void)
                                                     " WHERE request_id = $1", closed[c]), ==, 0);
   g_assert_cmpint (count_for (owner, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
                               open), ==, 0);
+  /* A closed request's letters are still made, as copies the server does
+   * not record: the denial letter, a cover letter printed again. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) again = cst_document_repo_render (releaser, CST_DOCUMENT_COVER_LETTER,
+                                                        release->request, "en", NULL, &options,
+                                                        NULL, &error);
+    g_autoptr(GBytes) denial = NULL;
+
+    g_assert_no_error (error);
+    g_assert_nonnull (again);
+    denial = cst_document_repo_render (releaser, CST_DOCUMENT_DENIAL_LETTER, denied, "en", NULL,
+                                       &options, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (denial);
+  }
+  g_assert_cmpint (count_for (owner, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
+                              denied), ==, 0);
   /* The release's own two, and nothing after it. */
   g_assert_cmpint (count_for (owner, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
                               ready), ==, 2);
