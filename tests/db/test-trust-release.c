@@ -522,8 +522,20 @@ test_owner_rights_functions_guarded (void)
   const char *record[] = { id, FAKE_PDF };
   const char *install[] = { "accounting", "it", "[accounting]\ntitle=x\n" };
 
+  g_autoptr(PGresult) unchecked = NULL;
+
   g_assert_no_error (error);
   g_assert_cmpstr (cst_db_value (open, 0, 0), ==, NULL);
+  /* Each one a person can call checks the caller's roles inside; trigger
+   * functions cannot be called, only fired.  audit_event is 0058's to
+   * reshape (it then runs with the caller's rights). */
+  unchecked = cst_db_exec (owner,
+    "SELECT string_agg(p.oid::regprocedure::text, ', ') FROM pg_proc p"
+    " WHERE p.pronamespace = 'public'::regnamespace AND p.prosecdef"
+    " AND p.prorettype <> 'trigger'::regtype AND p.prosrc !~ '(caller_is_one_of|pg_has_role)\\('"
+    " AND p.oid <> 'audit_event(text, jsonb)'::regprocedure", 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cst_db_value (unchecked, 0, 0), ==, NULL);
 
   cst_test_db_exec_ok (owner, grants, 0, NULL);
   g_free (refused (auditor,
