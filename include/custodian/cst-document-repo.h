@@ -28,6 +28,8 @@ CstDocumentTemplate *cst_document_repo_load_template     (PGconn               *
                                                            CstDocumentKind       kind,
                                                            const char           *language,
                                                            GError              **error);
+gboolean             cst_document_repo_install_shipped   (PGconn               *conn,
+                                                           GError              **error);
 CstDocumentTemplate *cst_document_repo_save_template     (PGconn               *conn,
                                                            CstDocumentKind       kind,
                                                            const char           *language,

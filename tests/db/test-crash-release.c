@@ -5,10 +5,10 @@
  * it kills it.  To stop a release at a known point inside its transaction
  * without a test-only hook in the product, a second session holds a row
  * lock the release needs next:
- *   - inside release_request(), after the status change and the disclosure
- *     row, the record of the cover letter checks its template's row (the
- *     foreign key takes FOR KEY SHARE); a session holding that template row
- *     FOR UPDATE stops it there;
+ *   - inside release_request(), after the documents were recorded and the
+ *     status changed, the disclosure row checks its patient's row (the
+ *     foreign key takes FOR KEY SHARE); a session holding the patients'
+ *     rows FOR UPDATE stops it there;
  *   - at COMMIT, after all of the release's own work, the release links
  *     its audit rows and any other committed row still pending
  *     (0051-audit-chain-no-waiting.sql); with one such row left queued
@@ -225,7 +225,7 @@ test_crash (gconstpointer data)
 
 static const Step inside = {
   "inside", NULL,
-  "SELECT id FROM document_templates WHERE kind = 'cover-letter' FOR UPDATE",
+  "SELECT id FROM patients FOR UPDATE",
   "SELECT release_request(",
 };
 static const Step at_commit = {

@@ -66,7 +66,7 @@ static const Case matrix[] = {
   { "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
     " phi_description, purpose_statement) SELECT patient_id, id, current_date, 'Role test',"
     " 'Role test', 'Role test' FROM roi_requests WHERE id = $1", FALSE, FALSE, FALSE, FALSE },
-  { "SELECT release_request($1, 0, NULL, '[]', 'x', 'x')", TRUE, FALSE, FALSE, TRUE, "NULL" },
+  { "SELECT release_request($1, 0, 'en', '{}', 'x', 'x')", TRUE, FALSE, FALSE, TRUE, "NULL" },
   { "SELECT count(*) FROM roi_requests WHERE id = $1 AND status = 'received'",
     TRUE, TRUE, TRUE, TRUE, "1" },
 };
@@ -261,7 +261,7 @@ test_release_only_through_function (void)
   g_clear_error (&error);
   /* The function itself refuses a release that sends no cover letter. */
   g_assert_false (cst_db_exec_command (conn,
-    "SELECT release_request($1::bigint, $2::integer, NULL, '[]', 'x', 'x')", 2, params, &error));
+    "SELECT release_request($1::bigint, $2::integer, 'en', '{}', 'x', 'x')", 2, params, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   g_assert_cmpint (count_where (conn, "SELECT count(*) FROM roi_requests WHERE id = $1 AND status = 'ready'", id), ==, 1);
@@ -297,7 +297,8 @@ test_release_function_guards (void)
   g_autoptr(PGconn) conn = cst_db_connect (billing, NULL);
   g_autofree char *who = login_of (conn);
   g_autofree char *grant = g_strdup_printf (
-    "GRANT EXECUTE ON FUNCTION release_request(bigint, integer, date, jsonb, text, text) TO %s", who);
+    "GRANT EXECUTE ON FUNCTION release_request(bigint, integer, text, bigint[], text, text, date, text)"
+    " TO %s", who);
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
   const char *params[] = { id };
   g_autoptr(GError) error = NULL;
@@ -308,11 +309,11 @@ test_release_function_guards (void)
   g_assert_no_error (error);
   g_assert_cmpint (PQntuples (res), ==, 1);
   g_assert_true (cst_db_bool (res, 0, 0));
-  g_assert_cmpstr (cst_db_value (res, 0, 1), ==, "search_path=public, pg_temp");
+  g_assert_cmpstr (cst_db_value (res, 0, 1), ==, "search_path=public, pg_temp;TimeZone=UTC");
   g_assert_true (cst_db_exec_command (owner, grant, 0, NULL, &error));
   g_assert_no_error (error);
   g_assert_false (cst_db_exec_command (conn,
-    "SELECT release_request($1::bigint, 1, NULL, '[]', 'x', 'x')", 1, params, &error));
+    "SELECT release_request($1::bigint, 1, 'en', '{}', 'x', 'x')", 1, params, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
 }
 

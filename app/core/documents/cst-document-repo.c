@@ -3,15 +3,18 @@
  *
  * Blocking calls on the caller's connection, parameters only ever through
  * cst_db_exec().  Templates are never updated in place: saving inserts the
- * next version, and loading a (kind, language) nobody has written yet
- * installs the shipped wording as version 1 first (through a SECURITY
- * DEFINER function that cannot overwrite anything).
+ * next version.  The shipped wording of every kind and language is version
+ * 1, installed by `db migrate` (cst_document_repo_install_shipped()), never
+ * by whoever first makes a document.  Documents are recorded through the
+ * owner-rights function document_record(), which hashes the PDF itself
+ * (resources/sql/0057-release-the-server-decides.sql).
  */
 #define G_LOG_DOMAIN "cst-document"
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "custodian/cst-authorization.h"
 #include "custodian/cst-db.h"
@@ -163,20 +166,6 @@ cst_document_repo_load_template (PGconn           *conn,
     return NULL;
   if (PQntuples (res) == 0)
     {
-      g_autofree char *body = cst_document_template_dup_default_body (kind, language, error);
-      const char *params[] = { name, language, body };
-      g_autoptr(PGresult) installed = NULL;
-
-      if (body == NULL ||
-          (installed = cst_db_exec (conn, "SELECT document_template_install_default($1, $2, $3)",
-                                    3, params, error)) == NULL)
-        return NULL;
-      g_clear_pointer (&res, PQclear);
-      if ((res = select_current (conn, name, language, error)) == NULL)
-        return NULL;
-    }
-  if (PQntuples (res) == 0)
-    {
       g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
                    _("There is no %s template in the language “%s”."), name, language);
       return NULL;
@@ -184,6 +173,62 @@ cst_document_repo_load_template (PGconn           *conn,
   return cst_document_template_new (kind, language, cst_db_int64 (res, 0, 0),
                                     (int) cst_db_int64 (res, 0, 1), cst_db_value (res, 0, 2),
                                     error);
+}
+
+#define SEED_FOLDER RESOURCE_BASE "/seed/"
+#define SEED_PREFIX "document-templates-"
+#define SEED_SUFFIX ".ini"
+
+/* The languages Custodian ships wording in: one seed file each. */
+static GPtrArray *
+shipped_languages (GError **error)
+{
+  g_auto(GStrv) names = g_resources_enumerate_children (SEED_FOLDER, 0, error);
+  GPtrArray *languages;
+
+  if (names == NULL)
+    return NULL;
+  languages = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; names[i] != NULL; i++)
+    if (g_str_has_prefix (names[i], SEED_PREFIX) && g_str_has_suffix (names[i], SEED_SUFFIX))
+      g_ptr_array_add (languages, g_strndup (names[i] + strlen (SEED_PREFIX),
+                                             strlen (names[i]) - strlen (SEED_PREFIX)
+                                             - strlen (SEED_SUFFIX)));
+  return languages;
+}
+
+/**
+ * cst_document_repo_install_shipped:
+ *
+ * Installs Custodian's own wording of every kind of document, in every
+ * language it ships, as version 1 where the database has no version of
+ * that kind and language yet; never replaces what the hospital wrote.
+ * `db migrate` runs it as the owner after the migrations; only the owner
+ * and administrators may.
+ */
+gboolean
+cst_document_repo_install_shipped (PGconn  *conn,
+                                    GError **error)
+{
+  g_autoptr(GPtrArray) languages = shipped_languages (error);
+  gboolean ok = TRUE;
+
+  if (languages == NULL || !cst_db_begin (conn, error))
+    return FALSE;
+  for (guint i = 0; ok && i < languages->len; i++)
+    for (int kind = 0; ok && kind < CST_DOCUMENT_N_KINDS; kind++)
+      {
+        const char *language = g_ptr_array_index (languages, i);
+        g_autofree char *body = cst_document_template_dup_default_body ((CstDocumentKind) kind,
+                                                                         language, error);
+        const char *params[] = { cst_document_kind_to_string ((CstDocumentKind) kind), language,
+                                 body };
+
+        ok = body != NULL &&
+             cst_db_exec_command (conn, "SELECT document_template_install_default($1, $2, $3)",
+                                  3, params, error);
+      }
+  return cst_db_end (conn, ok, error);
 }
 
 /**
@@ -221,10 +266,11 @@ cst_document_repo_save_template (PGconn           *conn,
 
 /**
  * cst_document_repo_record_rendering:
- * @request_id: 0 when the document belongs to no request
+ * @request_id: the open request the document was made for
  *
- * Records that a document was made from @tpl, with a SHA-256 of the file
- * (never the file or any patient data).
+ * Records that a document was made from @tpl, the current version of its
+ * template.  The server computes the SHA-256 and size of @pdf itself
+ * (document_record()); it keeps neither the file nor any patient data.
  *
  * Returns: the new row's id, or 0 on error
  */
@@ -239,19 +285,20 @@ cst_document_repo_record_rendering (PGconn                    *conn,
   g_autofree char *request = id_text (request_id);
   g_autofree char *template_id = id_text (cst_document_template_get_id (tpl));
   g_autofree char *pages = g_strdup_printf ("%u", page_count);
-  g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
-  const char *params[] = { request, template_id, pages, digest };
+  gsize size = 0;
+  const guchar *data = g_bytes_get_data (pdf, &size);
+  g_autofree char *encoded = g_base64_encode (data, size);
+  const char *params[] = { request, template_id, pages, encoded };
   g_autoptr(PGresult) res = NULL;
 
-  if (template_id == NULL)
+  if (template_id == NULL || request == NULL)
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                           _("Only documents made from a stored template can be recorded."));
+                           _("Only documents made for a request from a stored template can be recorded."));
       return 0;
     }
   res = cst_db_exec (conn,
-    "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
-    " VALUES ($1::bigint, $2::bigint, $3::integer, $4) RETURNING id",
+    "SELECT document_record($1::bigint, $2::bigint, $3::integer, decode($4, 'base64'))",
     G_N_ELEMENTS (params), params, error);
   return res ? cst_db_int64 (res, 0, 0) : 0;
 }
@@ -411,7 +458,8 @@ cst_document_repo_make (PGconn                    *conn,
  * @n_pages: (out) (optional): the page count
  *
  * Makes one document for @request with the current template for
- * (@kind, @language) and records which template version it used.
+ * (@kind, @language) and, while the request is open, records which
+ * template version it used.
  *
  * Returns: (transfer full): the PDF
  */
@@ -430,7 +478,11 @@ cst_document_repo_render (PGconn                    *conn,
   guint pages = 0;
 
   if ((pdf = cst_document_repo_make (conn, kind, request, language, invoice, options, &tpl,
-                                      &pages, error)) == NULL ||
+                                      &pages, error)) == NULL)
+    return NULL;
+  /* A closed request's documents went out when it closed; one made now is
+   * a copy, and the server records nothing for a closed request. */
+  if (!cst_request_status_is_closed (cst_request_get_status (request)) &&
       cst_document_repo_record_rendering (conn, cst_request_get_id (request), tpl, pdf, pages,
                                            error) == 0)
     return NULL;

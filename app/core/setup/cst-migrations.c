@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "custodian/cst-db.h"
+#include "custodian/cst-document-repo.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-migrations.h"
@@ -195,10 +196,12 @@ cst_migrations_apply (PGconn  *conn,
   ok = apply_pending (conn, &count, error);
   /* Reference data shipped with this version, added once:
    * the seeders skip what the database already holds, and never touch an
-   * administrator's newer versions (fee schedules, statement templates). */
+   * administrator's newer versions (fee schedules, statement templates,
+   * document templates). */
   if (ok)
     ok = cst_fee_repo_install_seed (conn, NULL, error) &&
-         cst_statement_template_repo_seed (conn, NULL, error);
+         cst_statement_template_repo_seed (conn, NULL, error) &&
+         cst_document_repo_install_shipped (conn, error);
   /* The unlock must run even after a failed migration (already rolled back). */
   cst_db_exec_command (conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")",
                        0, NULL, NULL);

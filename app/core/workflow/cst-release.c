@@ -6,10 +6,13 @@
  * version each used.  All of it happens in one transaction: if any step
  * fails, or the server goes away halfway, none of it exists afterwards.
  *
- * The application makes the PDFs; the database writes go through one
- * SECURITY DEFINER function, release_request()
- * (resources/sql/0050-release-function.sql), because a clerk may neither
- * log a disclosure nor set a request to released directly.
+ * The application makes the PDFs and has the server record each one
+ * (document_record(), which hashes the bytes itself); the release itself
+ * is one SECURITY DEFINER function, release_request()
+ * (resources/sql/0057-release-the-server-decides.sql), because a clerk may
+ * neither log a disclosure nor set a request to released directly.  It
+ * cites the documents recorded in this transaction by their ids and dates
+ * the disclosure with the server's today, never the client's.
  */
 #define G_LOG_DOMAIN "cst-release"
 
@@ -20,7 +23,6 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-document-repo.h"
 #include "custodian/cst-error.h"
-#include "custodian/cst-input.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-withholding.h"
@@ -37,8 +39,8 @@ cst_release_free (CstRelease *release)
   g_free (release);
 }
 
-/* One document of the release: made here, recorded by release_request().
- * Appends {"template_id", "page_count", "sha256"} to @documents. */
+/* One document of the release: made here and recorded by the server in
+ * the release's transaction.  Appends the record's id to @documents. */
 static GBytes *
 render_document (PGconn                    *conn,
                  CstDocumentKind            kind,
@@ -53,15 +55,14 @@ render_document (PGconn                    *conn,
   g_autoptr(CstDocumentTemplate) tpl = NULL;
   g_autoptr(GBytes) pdf = cst_document_repo_make (conn, kind, request, language, invoice, options,
                                                    &tpl, &pages, error);
-  g_autofree char *digest = NULL;
+  gint64 recorded;
 
-  if (pdf == NULL)
+  if (pdf == NULL ||
+      (recorded = cst_document_repo_record_rendering (conn, cst_request_get_id (request), tpl, pdf,
+                                                       pages, error)) == 0)
     return NULL;
-  digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
-  g_string_append_printf (documents,
-                          "%s{\"template_id\": %" G_GINT64_FORMAT ", \"page_count\": %u, \"sha256\": \"%s\"}",
-                          documents->len > 1 ? ", " : "", cst_document_template_get_id (tpl),
-                          pages, digest);
+  g_string_append_printf (documents, "%s%" G_GINT64_FORMAT, documents->len > 1 ? "," : "",
+                          recorded);
   return g_steal_pointer (&pdf);
 }
 
@@ -83,25 +84,24 @@ load_invoice (PGconn      *conn,
 
 /* The letters are made from the request as the clerk read it; the server
  * then checks that version is still the stored one before changing
- * anything, so they describe exactly what was released. */
+ * anything, so they describe exactly what was released.  The server
+ * dates the disclosure. */
 static gint64
 call_release_function (PGconn      *conn,
                        CstRequest  *request,
+                       const char  *language,
                        const char  *documents,
                        GError     **error)
 {
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
   g_autofree char *version = g_strdup_printf ("%d", cst_request_get_version (request));
-  g_autofree char *today = NULL;
-  const char *params[6] = { id, version, NULL, documents,
-                            _("Health records as requested"), _("At the requester's request") };
+  const char *params[] = { id, version, language, documents,
+                           _("Health records as requested"), _("At the requester's request") };
   g_autoptr(PGresult) res = NULL;
-  GDate date;
 
-  cst_input_today (&date);
-  params[2] = today = cst_input_format_date (&date);
-  res = cst_db_exec (conn, "SELECT release_request($1::bigint, $2::integer, $3::date, $4::jsonb, $5, $6)",
-                     G_N_ELEMENTS (params), params, error);
+  res = cst_db_exec (conn,
+    "SELECT release_request($1::bigint, $2::integer, $3, $4::bigint[], $5, $6)",
+    G_N_ELEMENTS (params), params, error);
   if (res == NULL)
     return 0;
   if (cst_db_value (res, 0, 0) == NULL)
@@ -121,7 +121,7 @@ release_in_transaction (PGconn                   *conn,
 {
   g_autoptr(CstRelease) release = g_new0 (CstRelease, 1);
   g_autoptr(CstInvoice) invoice = NULL;
-  g_autoptr(GString) documents = g_string_new ("[");
+  g_autoptr(GString) documents = g_string_new ("{");
 
   release->cover_letter = render_document (conn, CST_DOCUMENT_COVER_LETTER, request, NULL,
                                            language, options, documents, error);
@@ -134,8 +134,8 @@ release_in_transaction (PGconn                   *conn,
       if (release->invoice == NULL)
         return NULL;
     }
-  g_string_append_c (documents, ']');
-  release->disclosure_id = call_release_function (conn, request, documents->str, error);
+  g_string_append_c (documents, '}');
+  release->disclosure_id = call_release_function (conn, request, language, documents->str, error);
   if (release->disclosure_id <= 0)
     return NULL;
   release->request = cst_request_repo_get (conn, cst_request_get_id (request), error);
