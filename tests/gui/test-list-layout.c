@@ -78,6 +78,26 @@ nth_child (GtkWidget *widget,
   return child;
 }
 
+/* Every row on screen of the column view @data has been given its size:
+ * a scope change rebuilds rows, and under load their first allocation can
+ * come later than a fixed wait. */
+static gboolean
+rows_laid_out (gpointer data)
+{
+  GtkWidget *view = data;
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+
+  collect_rows (view, g_list_model_get_n_items (columns), rows);
+  if (rows->len <= 5)
+    return FALSE;
+  for (guint r = 0; r < rows->len; r++)
+    for (GtkWidget *cell = gtk_widget_get_first_child (rows->pdata[r]); cell; cell = gtk_widget_get_next_sibling (cell))
+      if (gtk_widget_get_width (cell) == 0)
+        return FALSE;
+  return TRUE;
+}
+
 /* Every label in @cell gets at least the width its text needs, and lies
  * inside the part of the list that is on screen (a column pushed past the
  * pane's edge is as cut off as an ellipsized one). */
@@ -135,6 +155,7 @@ test_nothing_cut (Fixture *f, gconstpointer data)
       cst_request_list_page_set_scope (f->page, scopes[s]);
       g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
       cst_test_iterate_for (300);
+      g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
       collect_rows (GTK_WIDGET (view), g_list_model_get_n_items (columns), rows);
       g_assert_cmpuint (rows->len, >, 5);
       for (guint c = 0; c < g_list_model_get_n_items (columns); c++)
