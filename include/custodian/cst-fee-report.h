@@ -22,9 +22,11 @@ typedef enum
   CST_FEE_REPORT_FLAG_RELEASED_LATE     = 1 << 3,  /* released after the due date */
   CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE = 1 << 4, /* extended, but no extension notice rendered */
   CST_FEE_REPORT_FLAG_OVERRIDDEN        = 1 << 5,  /* charged other than quoted, or adjusted */
+  CST_FEE_REPORT_FLAG_NOT_AS_QUOTED     = 1 << 6,  /* an invoice is not what the engine quotes for it,
+                                                    * and no override reason says why */
 } CstFeeReportFlag;
 
-#define CST_FEE_REPORT_N_FLAGS 6
+#define CST_FEE_REPORT_N_FLAGS 7
 
 typedef void (*CstFeeReportProgress) (gint64   n_done,
                                       gpointer user_data);
@@ -140,7 +142,8 @@ char                *cst_fee_report_flags_describe (guint flags);
  *   (charged, adjustments included; repeated on each line), legal_maximum_cents
  *   and flat_option_cents (empty when not computed), flags (nicks joined
  *   by ";": above-maximum, search-on-patient, above-flat, released-late,
- *   extension-without-notice, overridden), override_reason, override_by.
+ *   extension-without-notice, overridden, not-as-quoted), override_reason,
+ *   override_by.
  */
 extern const char *const cst_fee_report_csv_columns[];
 
