@@ -127,9 +127,11 @@ char                *cst_fee_report_flags_describe (guint flags);
  *
  * CSV: RFC 4180 (CRLF, quoted when needed), UTF-8 without BOM, one row per
  * fee line (a request without lines gets one row with the line fields
- * empty).  Text cells that begin with "=", "+", "-", "@", a tab or a
- * carriage return get a leading "'" (OWASP CSV injection) so that a
- * spreadsheet shows them instead of running them as formulas; a reader
+ * empty).  Text cells that begin with "=", "+", "-", "@", "|" (after
+ * any white space, and in their fullwidth forms such as "＝"), a tab or a
+ * carriage return get a leading "'" (OWASP CSV injection,
+ * cst_input_starts_formula()) so that a spreadsheet shows them instead
+ * of running them as formulas; a reader
  * that wants the stored text back removes one leading "'" from such a
  * cell.  The money and quantity columns are never prefixed: they are
  * written by the report as plain integers (an adjustment's negative
