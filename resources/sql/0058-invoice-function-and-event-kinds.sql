@@ -27,9 +27,9 @@
 --   auditor could add "request.released" or "audit.verified" rows.  Now
 --   each role may record only the kinds listed for it in
 --   audit_event_kinds (data, beside the grants), and every event row says
---   where it came from: "source": "application" when a person's login
---   reported it, "database" when an owner-rights function of these
---   migrations recorded it (release_request's "request.released").  Events
+--   where it came from: "source": "database" when an owner-rights
+--   function of these migrations recorded it (release_request's
+--   "request.released"), "application" when a login reported it.  Events
 --   written before this migration have no source; anyone could have
 --   written them, so readers treat them as reported by the application.
 
@@ -312,15 +312,20 @@ GRANT EXECUTE ON FUNCTION audit_application_event(text, jsonb)
 
 -- audit_event keeps its name and grants (the application and
 -- release_request call it) but now runs with the caller's rights, so it
--- can tell who calls: inside an owner-rights function current_user is the
--- owner, who may write the log, and the event is the database's own; a
--- person's login may not, and goes through its role's list of kinds.
+-- can tell who calls.  Inside an owner-rights function current_user is
+-- the owner, who may write the log, while session_user is still the
+-- person: the event is the database's own.  The owner or a superuser
+-- calling in person (set-up, the demo data) may record any kind, but it
+-- is their word, as an application's is.  Anyone else goes through the
+-- list of kinds of their role.
 CREATE OR REPLACE FUNCTION audit_event(kind text, details jsonb) RETURNS bigint
 LANGUAGE plpgsql SECURITY INVOKER
 SET search_path = public, pg_temp AS $$
 BEGIN
   IF has_table_privilege(current_user, 'audit_log', 'INSERT') THEN
-    RETURN audit_event_insert(kind, details, 'database');
+    RETURN audit_event_insert(kind, details,
+                              CASE WHEN current_user <> session_user THEN 'database'
+                                   ELSE 'application' END);
   END IF;
   RETURN audit_application_event(kind, details);
 END $$;

@@ -457,6 +457,16 @@ test_events_by_role (void)
                                            " AND new_row->>'kind' IN ('request.released', 'audit.verified',"
                                            " 'invoice.issued') AND new_row->'details'->>'request' = 'UNTRUSTED'",
                                     0, NULL), ==, 0);
+  /* The owner in person may record any kind (set-up), but it is still
+   * someone's word, not the database's own record. */
+  {
+    g_autoptr(GError) error = NULL;
+    gint64 id = event_as (owner, "request.released", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (cst_test_db_int_for_id (owner, "SELECT count(*) FROM audit_log WHERE id = $1"
+                                                    " AND new_row->>'source' = 'application'", id), ==, 1);
+  }
 }
 
 /* What the database recorded itself (the release) and what a login
