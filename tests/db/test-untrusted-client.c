@@ -7,9 +7,12 @@
  * vouches for. */
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-pdf.h"
 
 static CstTestDb *db;
 
@@ -399,6 +402,40 @@ test_report_catches_a_lying_client (void)
     g_output_stream_close (out, NULL, NULL);
     csv = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
     g_assert_nonnull (strstr (csv, "not-as-quoted"));
+  }
+  /* And custodian-cli report fees, run by the auditor, in its PDF. */
+  {
+    g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+    g_autofree char *dir = g_dir_make_tmp ("untrusted-report-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "fees.pdf", NULL);
+    g_autofree char *from = cst_input_format_date (&filter.from);
+    g_autofree char *to = cst_input_format_date (&filter.to);
+    g_autofree char *contents = NULL;
+    g_autofree char *raw = NULL;
+    g_autofree char *text = NULL;
+    g_autoptr(GBytes) pdf = NULL;
+    g_autoptr(PopplerDocument) doc = NULL;
+    gsize length = 0;
+
+    g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, NULL, "report", "fees", "--from", from, "--to", to,
+                                       "--format", "pdf", "--output", path, NULL), ==, 0);
+    g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+    pdf = g_bytes_new_take (g_steal_pointer (&contents), length);
+    doc = cst_test_pdf_open (pdf);
+    raw = cst_test_pdf_text (doc);
+    text = cst_test_pdf_squash (raw);
+    /* Once in the summary's table of flags, and once for each of the
+     * three lying invoices' requests. */
+    {
+      g_autofree char *flag = cst_test_pdf_squash (cst_fee_report_flag_describe (CST_FEE_REPORT_FLAG_NOT_AS_QUOTED));
+      guint n = 0;
+
+      for (const char *p = strstr (text, flag); p != NULL; p = strstr (p + 1, flag))
+        n++;
+      g_assert_cmpuint (n, >=, 4);
+    }
+    g_unlink (path);
+    g_rmdir (dir);
   }
 }
 
