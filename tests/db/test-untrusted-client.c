@@ -245,6 +245,34 @@ test_request_facts_are_the_servers (void)
   g_assert_cmpstr (PQgetvalue (row, 0, 6), ==, "t");
 }
 
+/* The server's requester class of each requester kind is the one the
+ * application quotes with (cst_request_fee_fill), or every honest
+ * invoice of that kind would be refused. */
+static void
+test_requester_class_agrees (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(GEnumClass) kinds = g_type_class_ref (CST_TYPE_REQUESTER_KIND);
+
+  for (guint i = 0; i < kinds->n_values; i++)
+    {
+      g_autoptr(CstRequest) request = cst_request_new ();
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PGresult) res = NULL;
+      CstFeeRequest fee;
+      GDate today;
+
+      cst_input_today (&today);
+      g_object_set (request, "requester-kind", kinds->values[i].value, "jurisdiction", "NY",
+                    "received-date", &today, "page-count", 1, NULL);
+      g_assert_true (cst_request_fee_fill (request, CST_FEE_METHOD_DEFAULT, &fee, &error));
+      res = cst_db_exec (owner, "SELECT invoice_requester_class($1::requester_kind)", 1,
+                         (const char *[]) { kinds->values[i].value_nick }, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (cst_db_value (res, 0, 0), ==, cst_fee_requester_to_nick (fee.requester));
+    }
+}
+
 /* Adjustments go through adjust_invoice(): billing may credit a released
  * request's invoice, never below zero, and an auditor may not. */
 static void
@@ -591,6 +619,7 @@ main (int argc, char **argv)
   g_test_add_func ("/untrusted/invoice/direct-insert", test_direct_insert_refused);
   g_test_add_func ("/untrusted/invoice/closed-request", test_closed_request_refused);
   g_test_add_func ("/untrusted/invoice/request-facts", test_request_facts_are_the_servers);
+  g_test_add_func ("/untrusted/invoice/requester-class", test_requester_class_agrees);
   g_test_add_func ("/untrusted/invoice/adjustments", test_adjustments);
   g_test_add_func ("/untrusted/invoice/report-catches-a-lie", test_report_catches_a_lying_client);
   g_test_add_func ("/untrusted/events/by-role", test_events_by_role);
