@@ -467,6 +467,63 @@ test_report_catches_a_lying_client (void)
   }
 }
 
+/* An honest invoice stays unflagged after an administrator saves a new
+ * version of the schedule it was quoted from: the report quotes it again
+ * with the schedules of its day, which the server recorded. */
+static void
+test_report_uses_the_schedules_of_the_day (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = login ("custodian_clerk");
+  g_autoptr(PGconn) admin = login ("custodian_admin");
+  g_autoptr(PGconn) auditor = login ("custodian_auditor");
+  g_autoptr(CstRequest) stored = cst_test_db_add_request_for (owner, "UNTRUSTED-VERSION", "Counsel",
+                                                              CST_REQUESTER_ATTORNEY, "PA");
+  g_autofree char *id = id_text (cst_request_get_id (stored));
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(CstFeeQuote) later = NULL;
+  g_autoptr(CstFeeInvoice) invoice = NULL;
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(CstFeeSchedule) edited = NULL;
+  g_autoptr(CstFeeSchedule) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *edited_text = NULL;
+  g_auto(GStrv) parts = NULL;
+  CstFeeReportFilter filter = { 0 };
+  Flags flags = { { cst_request_get_id (stored) } };
+
+  /* The PA schedules shipped cover 2025. */
+  cst_test_db_exec_ok (owner, "UPDATE roi_requests SET received_date = '2025-06-02', page_count = 100"
+                              " WHERE id = $1", 1, (const char *[]) { id });
+  request = cst_request_repo_get (owner, cst_request_get_id (stored), &error);
+  g_assert_no_error (error);
+  quote = quote_for (clerk, request);
+  invoice = cst_fee_repo_issue_invoice (clerk, cst_request_get_id (request), quote, CST_FEE_UNSET, NULL, &error);
+  g_assert_no_error (error);
+
+  set = cst_fee_repo_load_schedules (admin, &error);
+  g_assert_no_error (error);
+  text = cst_fee_schedule_to_text (cst_fee_schedule_set_lookup (set, "PA-2025"));
+  parts = g_strsplit (text, "request-fee-cents=2874", 2);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  edited_text = g_strjoinv ("request-fee-cents=2900", parts);
+  edited = cst_fee_schedule_new_from_text (edited_text, &error);
+  g_assert_no_error (error);
+  saved = cst_fee_repo_save_version (admin, edited, &error);
+  g_assert_no_error (error);
+  later = quote_for (clerk, request);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (later), !=, cst_fee_quote_get_total_cents (quote));
+
+  g_assert_true (cst_input_parse_date ("2025-06-02", &filter.from, NULL));
+  filter.to = filter.from;
+  g_assert_true (cst_fee_report_run (auditor, &filter, collect_flags, &flags, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (flags.seen & 1, ==, 1);
+  g_assert_cmpuint (flags.flags[0] & CST_FEE_REPORT_FLAG_NOT_AS_QUOTED, ==, 0);
+}
+
 static gint64
 event_as (PGconn     *conn,
           const char *kind,
@@ -622,6 +679,7 @@ main (int argc, char **argv)
   g_test_add_func ("/untrusted/invoice/requester-class", test_requester_class_agrees);
   g_test_add_func ("/untrusted/invoice/adjustments", test_adjustments);
   g_test_add_func ("/untrusted/invoice/report-catches-a-lie", test_report_catches_a_lying_client);
+  g_test_add_func ("/untrusted/invoice/report-schedules-of-the-day", test_report_uses_the_schedules_of_the_day);
   g_test_add_func ("/untrusted/events/by-role", test_events_by_role);
   g_test_add_func ("/untrusted/events/reported-marked", test_reported_events_are_marked);
   status = g_test_run ();

@@ -18,7 +18,6 @@
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
-#include "custodian/cst-json-writer.h"
 #include "cst-fee-private.h"
 
 /* Schedule edits are serialised: validating the set and inserting the
