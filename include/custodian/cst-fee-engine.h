@@ -50,5 +50,16 @@ gboolean      cst_fee_request_set_jurisdiction (CstFeeRequest *request,
 CstFeeQuote  *cst_fee_engine_quote   (CstFeeScheduleSet   *set,
                                       const CstFeeRequest *request,
                                       GError             **error);
+/* What @quote was asked: a copy of the request given to the engine. */
+const CstFeeRequest *cst_fee_quote_get_request (const CstFeeQuote *quote);
+
+/* The request as an invoice records it (cst-fee-engine-inputs.c): one flat
+ * JSON object with these keys, read back one key at a time. */
+const char *const *cst_fee_request_input_keys (void);
+char         *cst_fee_request_to_json   (const CstFeeRequest *request);
+gboolean      cst_fee_request_set_input (CstFeeRequest       *request,
+                                         const char          *key,
+                                         const char          *value,
+                                         GError             **error);
 
 G_END_DECLS

@@ -37,6 +37,9 @@ void               cst_fee_invoice_free            (CstFeeInvoice *invoice);
 
 CstFeeScheduleSet *cst_fee_repo_load_schedules    (PGconn                *conn,
                                                     GError               **error);
+CstFeeScheduleSet *cst_fee_repo_load_schedules_through (PGconn         *conn,
+                                                        gint64          last_id,
+                                                        GError        **error);
 /* The same on a connection of its own to @conninfo, opened and closed
  * here (custodian-cli). */
 CstFeeScheduleSet *cst_fee_repo_load_schedules_at (const char            *conninfo,
@@ -55,6 +58,11 @@ CstFeeInvoice     *cst_fee_repo_issue_invoice     (PGconn                *conn,
                                                     CstFeeQuote           *quote,
                                                     gint64                 charged_cents,
                                                     const char            *override_reason,
+                                                    GError               **error);
+/* Owner only: an invoice of a request that may be closed (demo data). */
+CstFeeInvoice     *cst_fee_repo_record_invoice    (PGconn                *conn,
+                                                    gint64                 request_id,
+                                                    CstFeeQuote           *quote,
                                                     GError               **error);
 CstFeeInvoice     *cst_fee_repo_issue_adjustment  (PGconn                *conn,
                                                     gint64                 invoice_id,

@@ -22,9 +22,11 @@ typedef enum
   CST_FEE_REPORT_FLAG_RELEASED_LATE     = 1 << 3,  /* released after the due date */
   CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE = 1 << 4, /* extended, but no extension notice rendered */
   CST_FEE_REPORT_FLAG_OVERRIDDEN        = 1 << 5,  /* charged other than quoted, or adjusted */
+  CST_FEE_REPORT_FLAG_NOT_AS_QUOTED     = 1 << 6,  /* an invoice is not what the engine quotes for it,
+                                                    * and no override reason says why */
 } CstFeeReportFlag;
 
-#define CST_FEE_REPORT_N_FLAGS 6
+#define CST_FEE_REPORT_N_FLAGS 7
 
 typedef void (*CstFeeReportProgress) (gint64   n_done,
                                       gpointer user_data);
@@ -125,9 +127,11 @@ char                *cst_fee_report_flags_describe (guint flags);
  *
  * CSV: RFC 4180 (CRLF, quoted when needed), UTF-8 without BOM, one row per
  * fee line (a request without lines gets one row with the line fields
- * empty).  Text cells that begin with "=", "+", "-", "@", a tab or a
- * carriage return get a leading "'" (OWASP CSV injection) so that a
- * spreadsheet shows them instead of running them as formulas; a reader
+ * empty).  Text cells that begin with "=", "+", "-", "@", "|" (after
+ * any white space, and in their fullwidth forms such as "＝"), a tab or a
+ * carriage return get a leading "'" (OWASP CSV injection,
+ * cst_input_starts_formula()) so that a spreadsheet shows them instead
+ * of running them as formulas; a reader
  * that wants the stored text back removes one leading "'" from such a
  * cell.  The money and quantity columns are never prefixed: they are
  * written by the report as plain integers (an adjustment's negative
@@ -140,7 +144,8 @@ char                *cst_fee_report_flags_describe (guint flags);
  *   (charged, adjustments included; repeated on each line), legal_maximum_cents
  *   and flat_option_cents (empty when not computed), flags (nicks joined
  *   by ";": above-maximum, search-on-patient, above-flat, released-late,
- *   extension-without-notice, overridden), override_reason, override_by.
+ *   extension-without-notice, overridden, not-as-quoted), override_reason,
+ *   override_by.
  */
 extern const char *const cst_fee_report_csv_columns[];
 

@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 gboolean  cst_input_is_blank           (const char   *text);
+gboolean  cst_input_starts_formula     (const char   *text);
 gboolean  cst_input_check_text         (const char   *text,
                                         gssize        length,
                                         GError      **error);

@@ -31,6 +31,10 @@ const char *cst_history_event_get_kind   (CstHistoryEvent *self);
 const char *cst_history_event_get_title  (CstHistoryEvent *self);
 /* More about it (a reason, a finding), or NULL. */
 const char *cst_history_event_get_detail (CstHistoryEvent *self);
+/* TRUE for an event the application reported (an export, an old
+ * deficiency letter), which a login could have written at will; FALSE for
+ * a change the database recorded itself. */
+gboolean    cst_history_event_is_reported (CstHistoryEvent *self);
 
 /* Blocking, in one query: the history of the request with @request_id
  * (@reference names it in application events).  Any Custodian role that

@@ -28,6 +28,21 @@ quote_pa_attorney (CstFeeScheduleSet *set)
   return quote;
 }
 
+/* A personal-injury attorney's request in Pennsylvania received on
+ * 2025-06-02, which quote_pa_attorney() quotes; @owner dates it. */
+static CstRequest *
+add_pa_attorney_request (PGconn     *conn,
+                         PGconn     *owner,
+                         const char *mrn)
+{
+  g_autoptr(CstRequest) request = cst_test_db_add_request_for (conn, mrn, "Counsel", CST_REQUESTER_ATTORNEY, "PA");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+
+  cst_test_db_exec_ok (owner, "UPDATE roi_requests SET received_date = '2025-06-02' WHERE id = $1", 1,
+                       (const char *[]) { id });
+  return g_steal_pointer (&request);
+}
+
 static void
 test_seed_and_load (void)
 {
@@ -130,7 +145,7 @@ test_invoices (void)
   g_autoptr(PGconn) clerk = cst_db_connect (clerk_info, NULL);
   g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autoptr(CstRequest) request = cst_test_db_add_request (clerk, "FEE-1");
+  g_autoptr(CstRequest) request = add_pa_attorney_request (clerk, owner, "FEE-1");
   g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (clerk, NULL);
   g_autoptr(CstFeeQuote) quote = quote_pa_attorney (set);
   g_autoptr(CstFeeInvoice) invoice = NULL;
@@ -172,19 +187,20 @@ test_invoices (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_APPEND_ONLY);
   g_clear_error (&error);
 
-  /* An override needs a reason — in the library, and in the database. */
+  /* An override needs a reason — in the library, and in the database
+   * (tests/db/test-invoice-trust.c tries the function itself). */
   refused = cst_fee_repo_issue_invoice (clerk, request_id, quote, 0, "  ", &error);
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
-  g_assert_false (cst_db_exec_command (clerk,
+  g_assert_false (cst_db_exec_command (owner,
     "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents, total_cents, "
     "lines, justification) VALUES ($1, 'state-schedule', 'PA', '2025-06-02', 0, 100, '[]', '{}')",
     1, (const char *[]) { request_text }, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
   /* Lines that do not add up to the quote are refused by the trigger. */
-  g_assert_false (cst_db_exec_command (clerk,
+  g_assert_false (cst_db_exec_command (owner,
     "INSERT INTO invoices (request_id, method, jurisdiction, received_date, quoted_cents, total_cents, "
     "lines, justification) VALUES ($1, 'state-schedule', 'PA', '2025-06-02', 100, 100, "
     "'[{\"amount_cents\": 99}]', '{}')",
@@ -236,9 +252,10 @@ test_async_invoices (void)
   g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
   g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
   g_autoptr(PGconn) clerk_conn = cst_db_connect (clerk_info, NULL);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(CstConnection) clerk = cst_connection_new (clerk_info);
   g_autoptr(CstConnection) auditor = cst_connection_new (auditor_info);
-  g_autoptr(CstRequest) request = cst_test_db_add_request (clerk_conn, "FEE-ASYNC");
+  g_autoptr(CstRequest) request = add_pa_attorney_request (clerk_conn, owner, "FEE-ASYNC");
   gint64 request_id = cst_request_get_id (request);
   g_autoptr(GAsyncResult) loaded = NULL, none = NULL, issued = NULL, adjusted = NULL, refused = NULL,
                           cancelled = NULL, read = NULL;

@@ -32,10 +32,12 @@ enum { CLEAN, OVERRIDE, ABOVE_MAX, LATE, PATIENT_SEARCH, NO_NOTICE, WITH_NOTICE,
 static Seeded seeded[N_SEEDED] = {
   { "clean", 0, 0, 0 },
   { "override", 0, CST_FEE_REPORT_FLAG_OVERRIDDEN, 0 },
-  { "above-max", 0, CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM, 0 },
+  /* Planted by the owner as a lying client would have before 0058: more
+   * than the quote, "as quoted". */
+  { "above-max", 0, CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM | CST_FEE_REPORT_FLAG_NOT_AS_QUOTED, 0 },
   { "late", 0, CST_FEE_REPORT_FLAG_RELEASED_LATE, 0 },
   { "patient-search", 0, CST_FEE_REPORT_FLAG_SEARCH_ON_PATIENT | CST_FEE_REPORT_FLAG_ABOVE_FLAT |
-                          CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM, 0 },
+                          CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM | CST_FEE_REPORT_FLAG_NOT_AS_QUOTED, 0 },
   { "no-notice", 0, CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE, 0 },
   { "with-notice", 0, 0, 0 },
   { "late-notice", 0, CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE, 0 },
@@ -185,6 +187,14 @@ seed (void)
                                            CST_FEE_FORMAT_PAPER, CST_FEE_METHOD_DEFAULT);
   g_autoptr(CstFeeQuote) flat = quote (set, CST_FEE_REQUESTER_PATIENT, "2025-06-02",
                                        CST_FEE_FORMAT_ELECTRONIC, CST_FEE_METHOD_HIPAA_FLAT);
+  /* The server invoices a request only as quoted for its own received
+   * date (0058). */
+  g_autoptr(CstFeeQuote) attorney_july = quote (set, CST_FEE_REQUESTER_ATTORNEY, "2025-07-01",
+                                                CST_FEE_FORMAT_PAPER, CST_FEE_METHOD_DEFAULT);
+  g_autoptr(CstFeeQuote) attorney_august = quote (set, CST_FEE_REQUESTER_ATTORNEY, "2025-08-15",
+                                                  CST_FEE_FORMAT_PAPER, CST_FEE_METHOD_DEFAULT);
+  g_autoptr(CstFeeQuote) flat_july = quote (set, CST_FEE_REQUESTER_PATIENT, "2025-07-01",
+                                            CST_FEE_FORMAT_ELECTRONIC, CST_FEE_METHOD_HIPAA_FLAT);
   g_autofree char *template_id = NULL;
   g_autofree char *no_notice_id = NULL;
 
@@ -202,11 +212,11 @@ seed (void)
   issue (clerk, &seeded[CLEAN], attorney, CST_FEE_UNSET, NULL);
   issue (clerk, &seeded[OVERRIDE], attorney, cst_fee_quote_get_total_cents (attorney) - 1000,
          "Courtesy discount, policy 4.2");
-  issue (clerk, &seeded[NO_NOTICE], attorney, CST_FEE_UNSET, NULL);
-  issue (clerk, &seeded[WITH_NOTICE], attorney, CST_FEE_UNSET, NULL);
-  issue (clerk, &seeded[LATE_NOTICE], attorney, CST_FEE_UNSET, NULL);
-  issue (clerk, &seeded[OUTSIDE], attorney, 0, "Waived");
-  issue (clerk, &seeded[LATE], flat, CST_FEE_UNSET, NULL);
+  issue (clerk, &seeded[NO_NOTICE], attorney_july, CST_FEE_UNSET, NULL);
+  issue (clerk, &seeded[WITH_NOTICE], attorney_july, CST_FEE_UNSET, NULL);
+  issue (clerk, &seeded[LATE_NOTICE], attorney_july, CST_FEE_UNSET, NULL);
+  issue (clerk, &seeded[OUTSIDE], attorney_august, 0, "Waived");
+  issue (clerk, &seeded[LATE], flat_july, CST_FEE_UNSET, NULL);
   insert_invoice (owner, &seeded[ABOVE_MAX], attorney, "2025-07-01", "courier-surcharge", 5000);
   insert_invoice (owner, &seeded[PATIENT_SEARCH], flat, "2025-07-01", "request-fee", 2874);
 
@@ -301,6 +311,7 @@ assert_summary (const CstFeeReportSummary *summary)
   g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM), ==, 2);
   g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_OVERRIDDEN), ==, 1);
   g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_RELEASED_LATE), ==, 1);
+  g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_NOT_AS_QUOTED), ==, 2);
   /* Turnarounds 8, 15 and 60 days: nearest-rank median 15, p90 60. */
   g_assert_cmpint (cst_fee_report_summary_get_n_released (summary), ==, 3);
   g_assert_cmpint (cst_fee_report_summary_get_median_days (summary), ==, 15);
@@ -626,7 +637,7 @@ test_csv (void)
           flagged_override++;
         }
       if (strstr (f[column ("flags")], "search-on-patient") != NULL)
-        g_assert_cmpstr (f[column ("flags")], ==, "above-maximum;search-on-patient;above-flat");
+        g_assert_cmpstr (f[column ("flags")], ==, "above-maximum;search-on-patient;above-flat;not-as-quoted");
     }
   /* The quoted field with a comma came back whole; the lines add up to the
    * charged totals except for the override's discount. */

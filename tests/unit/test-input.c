@@ -105,6 +105,37 @@ test_parse_money (void)
     }
 }
 
+/* The CSV guard (OWASP "CSV Injection"): what a spreadsheet could run,
+ * after white space and in fullwidth forms too (issue 25), and what it
+ * shows as text. */
+static void
+test_starts_formula (void)
+{
+  static const char *const formulas[] = {
+    "=1+1", "+1", "-2", "@SUM(A1)", "\tx", "\rx", "|calc",
+    " =HYPERLINK(\"http://evil.example\")", "  +1", "\n-2", "\t @x", " |calc",
+    "\xc2\xa0=1+1",                       /* no-break space, then = */
+    "\xe3\x80\x80=1+1",                  /* ideographic space, then = */
+    "\xef\xbc\x9d" "1+1",                 /* ＝ */
+    "\xef\xbc\x8b" "1", "\xef\xbc\x8d" "1", "\xef\xbc\xa0" "SUM(A1)", /* ＋ － ＠ */
+    "\xef\xbd\x9c" "calc",                /* ｜ */
+    " \xef\xbc\x9d" "1+1",                /* space, then ＝ */
+    "\xef\xb9\xa6" "1+1",                 /* ﹦ */
+  };
+  static const char *const text[] = {
+    "", "   ", "Refund", "1 Pa. Code 1", "Courtesy discount, policy 4.2", " plain", "a=b", "x|y",
+    "'=1+1", "\xe2\x80\x94 dash", "100", "\xef\xbc\x91",   /* — dash; fullwidth digit one */
+  };
+
+  g_assert_false (cst_input_starts_formula (NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (formulas); i++)
+    if (!cst_input_starts_formula (formulas[i]))
+      g_error ("“%s” was not taken for a formula", formulas[i]);
+  for (guint i = 0; i < G_N_ELEMENTS (text); i++)
+    if (cst_input_starts_formula (text[i]))
+      g_error ("“%s” was taken for a formula", text[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -115,5 +146,6 @@ main (int argc, char **argv)
   g_test_add_func ("/input/jurisdiction", test_jurisdiction);
   g_test_add_func ("/input/blank", test_blank);
   g_test_add_func ("/input/money", test_parse_money);
+  g_test_add_func ("/input/starts-formula", test_starts_formula);
   return g_test_run ();
 }

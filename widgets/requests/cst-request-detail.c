@@ -458,6 +458,13 @@ create_history_row (gpointer item,
       g_free (subtitle);
       subtitle = g_steal_pointer (&with_detail);
     }
+  /* Any login could have written such an event: say whose word it is. */
+  if (cst_history_event_is_reported (event))
+    {
+      g_autofree char *with_source = g_strdup_printf ("%s\n%s", subtitle, _("Reported by the application"));
+      g_free (subtitle);
+      subtitle = g_steal_pointer (&with_source);
+    }
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);

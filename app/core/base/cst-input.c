@@ -34,6 +34,50 @@ cst_input_is_blank (const char *text)
   return TRUE;
 }
 
+/* What makes a spreadsheet take a cell for a formula or a DDE call
+ * (OWASP "CSV Injection"): = + - @ and |, in ASCII or as the fullwidth
+ * and small forms that spreadsheets fold to ASCII (＝ ＋ － ＠ ｜, ﹦ ﹢ ﹣ ﹫). */
+static gboolean
+is_formula_start (gunichar c)
+{
+  static const gunichar starts[] = {
+    '=', '+', '-', '@', '|', 0xFF1D, 0xFF0B, 0xFF0D, 0xFF20, 0xFF5C, 0xFE66, 0xFE62, 0xFE63, 0xFE6B,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (starts); i++)
+    if (c == starts[i])
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * cst_input_starts_formula:
+ * @text: (nullable): a cell's text, UTF-8
+ *
+ * Whether a spreadsheet could run @text as a formula: it begins with a
+ * tab or a carriage return, or, after any white space (spreadsheets skip
+ * it), with one of = + - @ | or their fullwidth or small forms.  A CSV
+ * writer puts "'" before such a cell.
+ */
+gboolean
+cst_input_starts_formula (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  if (text[0] == '\t' || text[0] == '\r')
+    return TRUE;
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        return FALSE;
+      if (!g_unichar_isspace (c))
+        return is_formula_start (c);
+    }
+  return FALSE;
+}
+
 /**
  * cst_input_check_text:
  * @text: (array length=length): text from outside, e.g. a file

@@ -731,6 +731,7 @@ cst_fee_engine_quote (CstFeeScheduleSet   *set,
   if (!check_request (set, r, error))
     return NULL;
   q = cst_fee_quote_new_internal (set);
+  q->request = *r;
   memcpy (q->jurisdiction, r->jurisdiction, 3);
   q->date = g_date_get_julian (&r->received);
   individual = cst_fee_requester_is_individual (r->requester);

@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-schedule.h"
 
@@ -170,6 +171,7 @@ struct _CstFeeQuote
   gint64                 state_ceiling_cents;  /* -1: not computed */
   gint64                 hipaa_cents;          /* -1: not computed */
   gboolean               unconfirmed;
+  CstFeeRequest          request;       /* what the engine was asked */
   int                    n_lines;
   CstFeeLine             lines[CST_FEE_MAX_LINES];
   int                    n_notes;

@@ -191,6 +191,7 @@ cst_fee_quote_unref (CstFeeQuote *quote)
 /* ---------------------------------------------------------------- getters */
 
 gint64 cst_fee_quote_get_total_cents (const CstFeeQuote *q) { return q->total_cents; }
+const CstFeeRequest *cst_fee_quote_get_request (const CstFeeQuote *q) { return &q->request; }
 CstFeeMethod cst_fee_quote_get_method (const CstFeeQuote *q) { return q->method; }
 const char *cst_fee_quote_get_jurisdiction (const CstFeeQuote *q) { return q->jurisdiction; }
 gboolean cst_fee_quote_is_unconfirmed (const CstFeeQuote *q) { return q->unconfirmed; }

@@ -18,7 +18,6 @@
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
-#include "custodian/cst-json-writer.h"
 #include "cst-fee-private.h"
 
 /* Schedule edits are serialised: validating the set and inserting the
@@ -139,16 +138,27 @@ schedules_from_result (const PGresult *res,
   return g_steal_pointer (&list);
 }
 
+/* The newest version of each schedule among the rows up to @last_id, or
+ * among all rows when @last_id is 0. */
+static GPtrArray *
+load_through (PGconn  *conn,
+              gint64   last_id,
+              GError **error)
+{
+  g_autofree char *sql = g_strdup_printf (
+    "SELECT DISTINCT ON (schedule_key) %s FROM fee_schedules WHERE $1::bigint = 0 OR id <= $1::bigint "
+    "ORDER BY schedule_key, version DESC", schedule_select_list ());
+  g_autofree char *bound = g_strdup_printf ("%" G_GINT64_FORMAT, last_id);
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 1, (const char *[]) { bound }, error);
+
+  return res ? schedules_from_result (res, error) : NULL;
+}
+
 static GPtrArray *
 load_current (PGconn  *conn,
               GError **error)
 {
-  g_autofree char *sql = g_strdup_printf (
-    "SELECT DISTINCT ON (schedule_key) %s FROM fee_schedules ORDER BY schedule_key, version DESC",
-    schedule_select_list ());
-  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 0, NULL, error);
-
-  return res ? schedules_from_result (res, error) : NULL;
+  return load_through (conn, 0, error);
 }
 
 /**
@@ -172,6 +182,32 @@ cst_fee_repo_load_schedules (PGconn  *conn,
       return NULL;
     }
   return cst_fee_schedule_set_new (current, error);
+}
+
+/**
+ * cst_fee_repo_load_schedules_through:
+ * @last_id: a fee_schedules id (an invoice's schedules_through)
+ *
+ * Returns: (transfer full): the schedules as they stood when @last_id was
+ *   the newest row: the newest version of each among the rows up to it
+ */
+CstFeeScheduleSet *
+cst_fee_repo_load_schedules_through (PGconn  *conn,
+                                      gint64   last_id,
+                                      GError **error)
+{
+  g_autoptr(GPtrArray) then = NULL;
+
+  g_return_val_if_fail (last_id > 0, NULL);
+  if (!(then = load_through (conn, last_id, error)))
+    return NULL;
+  if (then->len == 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                           _("No fee schedules are stored in this database yet."));
+      return NULL;
+    }
+  return cst_fee_schedule_set_new (then, error);
 }
 
 CstFeeScheduleSet *
@@ -367,31 +403,29 @@ invoice_from_row (const PGresult *res,
   return invoice;
 }
 
-/**
- * cst_fee_repo_issue_invoice:
- * @charged_cents: what is charged, or %CST_FEE_UNSET for the quoted total
- * @override_reason: required when @charged_cents differs from the quote
- *
- * Freezes @quote as an invoice for the request.  The reason for an
- * override is stored with the row and so lands in the audit log.
- */
-CstFeeInvoice *
-cst_fee_repo_issue_invoice (PGconn       *conn,
-                             gint64        request_id,
-                             CstFeeQuote  *quote,
-                             gint64        charged_cents,
-                             const char   *override_reason,
-                             GError      **error)
+/* The functions of 0058 that write an invoice: issue_invoice() for people
+ * (open requests only), invoice_record() for the owner. */
+#define ISSUE_INVOICE_SQL(function) \
+  "SELECT " INVOICE_COLUMNS " FROM " function "($1, $2::jsonb, $3, $4, $5, $6, $7, " \
+  "$8::jsonb, $9::jsonb, $10)"
+
+static CstFeeInvoice *
+write_invoice (PGconn       *conn,
+               const char   *sql,
+               gint64        request_id,
+               CstFeeQuote  *quote,
+               gint64        charged_cents,
+               const char   *override_reason,
+               GError      **error)
 {
   g_autofree char *request = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  g_autofree char *inputs = NULL;
   g_autofree char *quoted = g_strdup_printf ("%" G_GINT64_FORMAT, cst_fee_quote_get_total_cents (quote));
   g_autofree char *charged = NULL;
-  g_autofree char *received = NULL;
   g_autofree char *lines = cst_fee_quote_lines_to_json (quote);
   g_autofree char *justification = cst_fee_quote_to_json (quote);
   g_autoptr(PGresult) res = NULL;
-  const char *params[11];
-  GDate date;
+  const char *params[10];
 
   g_return_val_if_fail (quote != NULL, NULL);
 
@@ -412,54 +446,60 @@ cst_fee_repo_issue_invoice (PGconn       *conn,
       return NULL;
     }
   charged = g_strdup_printf ("%" G_GINT64_FORMAT, charged_cents);
-  cst_fee_quote_get_date (quote, &date);
-  received = cst_input_format_date (&date);
+  /* The server takes the state, received date and requester class from
+   * the stored request and refuses a quote made for others. */
+  inputs = cst_fee_request_to_json (cst_fee_quote_get_request (quote));
   params[0] = request;
-  params[1] = cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote));
-  params[2] = cst_fee_quote_get_jurisdiction (quote);
+  params[1] = inputs;
+  params[2] = cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote));
   params[3] = cst_fee_quote_get_schedule_version (quote);
-  params[4] = received;
-  params[5] = quoted;
-  params[6] = charged;
-  params[7] = cst_fee_quote_is_unconfirmed (quote) ? "true" : "false";
-  params[8] = lines;
-  params[9] = justification;
-  params[10] = cst_input_is_blank (override_reason) ? NULL : override_reason;
-  res = cst_db_exec (conn,
-    "INSERT INTO invoices (request_id, method, jurisdiction, schedule_version, received_date, "
-    "quoted_cents, total_cents, unconfirmed, lines, justification, override_reason) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11) RETURNING " INVOICE_COLUMNS,
-    11, params, error);
+  params[4] = quoted;
+  params[5] = charged;
+  params[6] = cst_fee_quote_is_unconfirmed (quote) ? "true" : "false";
+  params[7] = lines;
+  params[8] = justification;
+  params[9] = cst_input_is_blank (override_reason) ? NULL : override_reason;
+  res = cst_db_exec (conn, sql, G_N_ELEMENTS (params), params, error);
   return res ? invoice_from_row (res, 0) : NULL;
 }
 
-static char *
-adjustment_lines (const char *number,
-                  gint64      delta,
-                  const char *reason)
+/**
+ * cst_fee_repo_issue_invoice:
+ * @charged_cents: what is charged, or %CST_FEE_UNSET for the quoted total
+ * @override_reason: required when @charged_cents differs from the quote
+ *
+ * Freezes @quote as an invoice for the request, through issue_invoice()
+ * (0058): the request must be open and the quote made for its state,
+ * received date and requester.  The reason for an override is stored with
+ * the row and so lands in the audit log.
+ */
+CstFeeInvoice *
+cst_fee_repo_issue_invoice (PGconn       *conn,
+                             gint64        request_id,
+                             CstFeeQuote  *quote,
+                             gint64        charged_cents,
+                             const char   *override_reason,
+                             GError      **error)
 {
-  GString *out = g_string_new (NULL);
-  g_autofree char *description = g_strdup_printf (_("Adjustment of %s: %s"), number, reason);
-  CstJsonWriter w;
+  return write_invoice (conn, ISSUE_INVOICE_SQL ("issue_invoice"), request_id, quote,
+                        charged_cents, override_reason, error);
+}
 
-  cst_json_writer_init (&w, out);
-  cst_json_writer_begin_array (&w);
-  cst_json_writer_begin_object (&w);
-  cst_json_writer_key (&w, "description");
-  cst_json_writer_string (&w, description);
-  cst_json_writer_key (&w, "quantity");
-  cst_json_writer_int (&w, 1);
-  cst_json_writer_key (&w, "unit_cents");
-  cst_json_writer_int (&w, delta);
-  cst_json_writer_key (&w, "amount_cents");
-  cst_json_writer_int (&w, delta);
-  cst_json_writer_key (&w, "rule");
-  cst_json_writer_string (&w, "adjustment");
-  cst_json_writer_key (&w, "adjusts");
-  cst_json_writer_string (&w, number);
-  cst_json_writer_end_object (&w);
-  cst_json_writer_end_array (&w);
-  return g_string_free (out, FALSE);
+/**
+ * cst_fee_repo_record_invoice:
+ *
+ * Like cst_fee_repo_issue_invoice(), for history written after the fact
+ * (the demo data invoices requests it released): also on a closed
+ * request.  Only the database owner may.
+ */
+CstFeeInvoice *
+cst_fee_repo_record_invoice (PGconn       *conn,
+                              gint64        request_id,
+                              CstFeeQuote  *quote,
+                              GError      **error)
+{
+  return write_invoice (conn, ISSUE_INVOICE_SQL ("invoice_record"), request_id, quote,
+                        CST_FEE_UNSET, NULL, error);
 }
 
 /**
@@ -467,8 +507,10 @@ adjustment_lines (const char *number,
  * @delta_cents: the correction: negative credits, positive charges more
  * @reason: why; required
  *
- * Corrects an issued invoice with a new one; the original never changes.
- * The invoice and its adjustments may not net below zero.
+ * Corrects an issued invoice with a new one through adjust_invoice()
+ * (0058); the original never changes.  The invoice and its adjustments
+ * may not net below zero.  The checks here only give the clerk a message
+ * in their language: the server makes them again, under a lock.
  */
 CstFeeInvoice *
 cst_fee_repo_issue_adjustment (PGconn      *conn,
@@ -482,9 +524,7 @@ cst_fee_repo_issue_adjustment (PGconn      *conn,
   const char *id_param[] = { id };
   g_autoptr(PGresult) original = NULL;
   g_autoptr(PGresult) res = NULL;
-  g_autofree char *lines = NULL;
-  g_autofree char *justification = NULL;
-  const char *params[8];
+  g_autofree char *description = NULL;
   gint64 net;
 
   if (cst_input_is_blank (reason))
@@ -499,67 +539,30 @@ cst_fee_repo_issue_adjustment (PGconn      *conn,
                            _("An adjustment must change the amount, by at most $100,000."));
       return NULL;
     }
-  if (!cst_db_begin (conn, error))
+  original = cst_db_exec (conn,
+    "SELECT i.number, (SELECT sum(total_cents) FROM invoices a WHERE a.id = i.id OR a.adjusts_invoice_id = i.id) "
+    "FROM invoices i WHERE i.id = $1 AND i.adjusts_invoice_id IS NULL", 1, id_param, error);
+  if (original == NULL)
     return NULL;
-  /* One adjustment at a time per invoice, so the net check holds. */
-  if (!cst_db_exec_command (conn, "SELECT pg_advisory_xact_lock(" SCHEDULE_LOCK_KEY ", $1::bigint::integer)",
-                            1, id_param, error) ||
-      !(original = cst_db_exec (conn,
-          "SELECT i.request_id, i.number, i.jurisdiction, i.received_date, "
-          "(SELECT sum(total_cents) FROM invoices a WHERE a.id = i.id OR a.adjusts_invoice_id = i.id) "
-          "FROM invoices i WHERE i.id = $1 AND i.adjusts_invoice_id IS NULL", 1, id_param, error)))
-    goto failed;
   if (PQntuples (original) == 0)
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
                            _("There is no such invoice to adjust (adjust the original invoice, "
                              "not an adjustment)."));
-      goto failed;
+      return NULL;
     }
-  net = cst_db_int64 (original, 0, 4);
+  net = cst_db_int64 (original, 0, 1);
   if (net + delta_cents < 0)
     {
       g_autofree char *money = cst_fee_format_money (net);
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("The invoice stands at %s; it cannot be credited below zero."), money);
-      goto failed;
+      return NULL;
     }
-  lines = adjustment_lines (cst_db_value (original, 0, 1), delta_cents, reason);
-  {
-    GString *out = g_string_new (NULL);
-    CstJsonWriter w;
-
-    cst_json_writer_init (&w, out);
-    cst_json_writer_begin_object (&w);
-    cst_json_writer_key (&w, "adjusts");
-    cst_json_writer_string (&w, cst_db_value (original, 0, 1));
-    cst_json_writer_key (&w, "amount_cents");
-    cst_json_writer_int (&w, delta_cents);
-    cst_json_writer_key (&w, "reason");
-    cst_json_writer_string (&w, reason);
-    cst_json_writer_end_object (&w);
-    justification = g_string_free (out, FALSE);
-  }
-  params[0] = cst_db_value (original, 0, 0);
-  params[1] = id;
-  params[2] = cst_db_value (original, 0, 2);
-  params[3] = cst_db_value (original, 0, 3);
-  params[4] = delta;
-  params[5] = lines;
-  params[6] = justification;
-  params[7] = reason;
-  res = cst_db_exec (conn,
-    "INSERT INTO invoices (request_id, adjusts_invoice_id, method, jurisdiction, received_date, "
-    "quoted_cents, total_cents, lines, justification, override_reason) "
-    "VALUES ($1, $2, 'adjustment', $3, $4, 0, $5, $6::jsonb, $7::jsonb, $8) RETURNING " INVOICE_COLUMNS,
-    8, params, error);
-  if (res == NULL || !cst_db_commit (conn, error))
-    goto failed;
-  return invoice_from_row (res, 0);
-
-failed:
-  cst_db_rollback (conn);
-  return NULL;
+  description = g_strdup_printf (_("Adjustment of %s: %s"), cst_db_value (original, 0, 0), reason);
+  res = cst_db_exec (conn, "SELECT " INVOICE_COLUMNS " FROM adjust_invoice($1, $2, $3, $4)", 4,
+                     (const char *[]) { id, delta, reason, description }, error);
+  return res ? invoice_from_row (res, 0) : NULL;
 }
 
 /**

@@ -282,6 +282,7 @@ static const Column letter_columns[] = {
   { "template_version", N_("Wording version"), COLUMN_NUMBER, 0.09, NULL },
   { "pages", N_("Pages"), COLUMN_NUMBER, 0.07, NULL },
   { "sha256", NULL, COLUMN_TEXT, 0, NULL },
+  { "reported_by_application", N_("Reported by the application"), COLUMN_FLAG, 0, NULL },
 };
 
 static const Column fee_columns[] = {
@@ -427,13 +428,15 @@ static const Section sections[] = {
     " WHERE r.id = $1::bigint" },
   { "letters", N_("Letters and documents sent"), N_("No document has been made for this request."),
     FALSE, COLUMNS (letter_columns),
-    "SELECT " TS ("l.at") ", l.actor, l.kind, l.language, l.version, l.pages, l.sha256 FROM ("
+    "SELECT " TS ("l.at") ", l.actor, l.kind, l.language, l.version, l.pages, l.sha256,"
+    " l.reported FROM ("
     "  SELECT d.rendered_at AS at, d.rendered_by AS actor, t.kind, t.language, t.version,"
-    "   d.page_count AS pages, d.sha256, d.id AS ord"
+    "   d.page_count AS pages, d.sha256, d.id AS ord, false AS reported"
     "  FROM rendered_documents d JOIN document_templates t ON t.id = d.template_id"
     "  WHERE d.request_id = $1::bigint"
     " UNION ALL"
-    "  SELECT a.occurred_at, a.actor, 'deficiency-letter', NULL, NULL, NULL, NULL, a.id"
+    "  SELECT a.occurred_at, a.actor, 'deficiency-letter', NULL, NULL, NULL, NULL, a.id,"
+    "   " IS_REPORTED
     "  FROM audit_log a WHERE a.table_name = 'event'"
     "   AND a.new_row->>'kind' = 'authorization.deficiency_letter'"
     "   AND a.new_row->'details'->>'request' = $2"

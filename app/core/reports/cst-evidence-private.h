@@ -15,6 +15,11 @@ G_BEGIN_DECLS
 #define IS_STATUS_CHANGE "(a.action = 'INSERT' OR (a.action = 'UPDATE' AND " \
   "a.old_row->>'status' IS DISTINCT FROM a.new_row->>'status'))"
 #define CHAIN_ORDER "a.chain_seq NULLS LAST, a.id"
+/* An audit row the application reported (an event from a person's login)
+ * rather than the database recorded: events marked so since 0058, and all
+ * events from before, when any login could add any kind. */
+#define IS_REPORTED "(a.table_name = 'event' AND " \
+  "COALESCE(a.new_row->>'source', 'application') = 'application')"
 
 /* A database code as its label; an unknown code is returned as it is. */
 const char *cst_evidence_status_label    (const char *nick);

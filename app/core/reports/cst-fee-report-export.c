@@ -33,6 +33,7 @@
 #include "custodian/cst-enums.h"
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-report.h"
+#include "custodian/cst-input.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-private-file.h"
 
@@ -47,12 +48,12 @@ const char *const cst_fee_report_csv_columns[] = {
 
 /* ---------------------------------------------------------------- CSV */
 
-/* The first characters that make a spreadsheet cell a formula or a DDE
- * call (OWASP "CSV Injection"), tab and carriage return included. */
+/* A cell a spreadsheet could run as a formula or a DDE call (OWASP "CSV
+ * Injection"): see cst_input_starts_formula(). */
 static gboolean
 csv_needs_neutralising (const char *value)
 {
-  return value[0] != '\0' && strchr ("=+-@\t\r", value[0]) != NULL;
+  return cst_input_starts_formula (value);
 }
 
 /* A text cell: "'" first if it could run as a formula, then quoted as

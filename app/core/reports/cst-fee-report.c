@@ -10,6 +10,17 @@
  * The period selects requests by their received date: the invoice's
  * issue time is set by the server and says nothing about which
  * schedule applied.
+ *
+ * Every original invoice is quoted again with the engine, under the
+ * schedules that stood when it was issued, from what its quote was asked
+ * (invoices.quote_inputs) and the request's own state, received date and
+ * requester class that the server recorded with it (0058).  An invoice
+ * whose recorded quote (amount or method) is not the engine's, or whose
+ * charge differs from it without an override reason, is flagged: the
+ * server cannot run the engine, so a client that lies about the quote is
+ * caught here.  Invoices from before 0058 have no recorded inputs; they
+ * are quoted from the request as it is stored now, and left unflagged
+ * when that cannot be done (actual cost, whose labor was not stored).
  */
 #define G_LOG_DOMAIN "cst-fee-report"
 
@@ -24,6 +35,7 @@
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-fee-repo.h"
+#include "custodian/cst-input.h"
 
 #define PAGE_SIZE 500
 /* Turnarounds beyond this many days share the last histogram slot. */
@@ -45,7 +57,7 @@ static const char *const bucket_names[] = { "month", "jurisdiction", "requester"
 
 static const char *const flag_nicks[] = {
   "above-maximum", "search-on-patient", "above-flat",
-  "released-late", "extension-without-notice", "overridden",
+  "released-late", "extension-without-notice", "overridden", "not-as-quoted",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
 
@@ -72,6 +84,35 @@ static const char *requests_sql =
   "                 AND ($8::text IS NULL OR i.issued_by = $8::text))"
   " ORDER BY r.id LIMIT $6::int";
 
+/* One row per original invoice of a page's requests: what the engine
+ * needs to quote it again (I_INPUTS on: the keys of
+ * cst_fee_request_input_keys(), in order). */
+static const char *
+invoices_sql (void)
+{
+  static char *sql;
+
+  if (g_once_init_enter (&sql))
+    {
+      GString *text = g_string_new (
+        "SELECT i.request_id, i.method, i.quoted_cents, i.total_cents,"
+        "       i.override_reason IS NOT NULL, i.jurisdiction::text,"
+        "       to_char (i.received_date, 'YYYY-MM-DD'), i.requester_class,"
+        "       COALESCE (i.schedules_through,"
+        "                 (SELECT max (s.id) FROM fee_schedules s WHERE s.created_at <= i.issued_at)),"
+        "       i.quote_inputs IS NOT NULL");
+
+      /* The keys are the engine's constants, never a stored value. */
+      for (const char *const *key = cst_fee_request_input_keys (); *key; key++)
+        g_string_append_printf (text, ", i.quote_inputs->>'%s'", *key);
+      g_string_append (text, " FROM invoices i"
+                             " WHERE i.request_id = ANY ($1::bigint[]) AND i.adjusts_invoice_id IS NULL"
+                             " ORDER BY i.request_id, i.id");
+      g_once_init_leave (&sql, g_string_free (text, FALSE));
+    }
+  return sql;
+}
+
 static const char *lines_sql =
   "SELECT i.request_id, i.number, i.method, i.total_cents, i.override_reason, i.issued_by,"
   "       l.value->>'rule', l.value->>'citation', l.value->>'description',"
@@ -86,6 +127,8 @@ enum { R_ID, R_REFERENCE, R_RECEIVED, R_DUE, R_EXTENDED, R_KIND, R_JURISDICTION,
        R_FORMAT, R_DELIVERY, R_PAGES, R_RELEASED, R_NOTICE };
 enum { L_REQUEST, L_NUMBER, L_METHOD, L_TOTAL, L_OVERRIDE, L_BY, L_RULE, L_CITATION,
        L_DESCRIPTION, L_QUANTITY, L_AMOUNT, L_HAS_LINE };
+enum { I_REQUEST, I_METHOD, I_QUOTED, I_TOTAL, I_OVERRIDDEN, I_JURISDICTION, I_RECEIVED, I_CLASS,
+       I_THROUGH, I_HAS_INPUTS, I_INPUTS };
 
 /* ---------------------------------------------------------------- flags */
 
@@ -114,6 +157,8 @@ cst_fee_report_flag_describe (CstFeeReportFlag flag)
     case CST_FEE_REPORT_FLAG_RELEASED_LATE: return _("Released after the due date");
     case CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE: return _("Extension taken without a notice");
     case CST_FEE_REPORT_FLAG_OVERRIDDEN: return _("Invoice overridden by a clerk");
+    case CST_FEE_REPORT_FLAG_NOT_AS_QUOTED:
+      return _("Invoice differs from the fee engine's quote, with no override recorded");
     default: return "";
     }
 }
@@ -423,6 +468,27 @@ typedef struct
   gint64      postage_cents;
 } RequestFacts;
 
+/* The engine's request for the request as it is stored now. */
+static gboolean
+fill_from_facts (const CstFeeReportRow *row,
+                 const RequestFacts    *facts,
+                 CstFeeMethod           method,
+                 CstFeeRequest         *r)
+{
+  cst_fee_request_init (r);
+  if (!cst_fee_request_set_jurisdiction (r, row->jurisdiction, NULL))
+    return FALSE;
+  r->requester = fee_requester (facts->kind);
+  r->format = fee_format (facts->format);
+  r->maintained_electronically = r->format != CST_FEE_FORMAT_PAPER;
+  r->delivery = fee_delivery (facts->delivery);
+  r->pages = facts->pages;
+  r->postage_cents = facts->postage_cents > 0 ? facts->postage_cents : CST_FEE_UNSET;
+  r->received = row->received;
+  r->method = method;
+  return TRUE;
+}
+
 /* -1 when the engine cannot quote (no schedule for the date, say). */
 static gint64
 requote (CstFeeScheduleSet     *set,
@@ -433,19 +499,121 @@ requote (CstFeeScheduleSet     *set,
   g_autoptr(CstFeeQuote) quote = NULL;
   CstFeeRequest r;
 
-  cst_fee_request_init (&r);
-  if (!cst_fee_request_set_jurisdiction (&r, row->jurisdiction, NULL))
+  if (!fill_from_facts (row, facts, method, &r))
     return -1;
-  r.requester = fee_requester (facts->kind);
-  r.format = fee_format (facts->format);
-  r.maintained_electronically = r.format != CST_FEE_FORMAT_PAPER;
-  r.delivery = fee_delivery (facts->delivery);
-  r.pages = facts->pages;
-  r.postage_cents = facts->postage_cents > 0 ? facts->postage_cents : CST_FEE_UNSET;
-  r.received = row->received;
-  r.method = method;
   quote = cst_fee_engine_quote (set, &r, NULL);
   return quote != NULL ? cst_fee_quote_get_total_cents (quote) : -1;
+}
+
+/* ---------------------------------------------------------------- invoices */
+
+/* The schedules of each invoice's day, loaded once per distinct
+ * schedules_through. */
+typedef struct
+{
+  PGconn     *conn;
+  GHashTable *sets;      /* gint64 * → CstFeeScheduleSet */
+} Requoter;
+
+static void
+requoter_clear (Requoter *rq)
+{
+  g_clear_pointer (&rq->sets, g_hash_table_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Requoter, requoter_clear)
+
+static CstFeeScheduleSet *
+schedules_through (Requoter *rq,
+                   gint64    through,
+                   GError  **error)
+{
+  CstFeeScheduleSet *set = g_hash_table_lookup (rq->sets, &through);
+
+  if (set == NULL && (set = cst_fee_repo_load_schedules_through (rq->conn, through, error)) != NULL)
+    g_hash_table_insert (rq->sets, g_memdup2 (&through, sizeof through), set);
+  return set;
+}
+
+/* The engine's request as the invoice recorded it, with the state,
+ * received date and requester class the server took from the request. */
+static gboolean
+fill_from_invoice (const PGresult *invoices,
+                   int             i,
+                   CstFeeRequest  *r)
+{
+  const char *const *keys = cst_fee_request_input_keys ();
+
+  cst_fee_request_init (r);
+  for (guint k = 0; keys[k] != NULL; k++)
+    if (!cst_fee_request_set_input (r, keys[k], cst_db_value (invoices, i, I_INPUTS + (int) k), NULL))
+      return FALSE;
+  return cst_fee_request_set_jurisdiction (r, cst_db_value (invoices, i, I_JURISDICTION), NULL) &&
+         cst_input_parse_date (cst_db_value (invoices, i, I_RECEIVED), &r->received, NULL) &&
+         cst_fee_requester_from_nick (cst_db_value (invoices, i, I_CLASS), &r->requester);
+}
+
+/* Whether the original invoice at row @i differs from the engine's quote
+ * for it (see the top of the file).  FALSE only when the schedules
+ * cannot be read. */
+static gboolean
+invoice_differs (Requoter              *rq,
+                 const PGresult        *invoices,
+                 int                    i,
+                 const CstFeeReportRow *row,
+                 const RequestFacts    *facts,
+                 gboolean              *differs,
+                 GError               **error)
+{
+  gboolean recorded = cst_db_bool (invoices, i, I_HAS_INPUTS);
+  gint64 through = cst_db_int64 (invoices, i, I_THROUGH);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  CstFeeScheduleSet *set;
+  CstFeeMethod method;
+  CstFeeRequest r;
+  gint64 requoted;
+
+  /* Recorded inputs that do not quote are themselves a finding; an older
+   * invoice that cannot be quoted again is not. */
+  *differs = recorded;
+  if (through <= 0)
+    return TRUE;
+  if (!(set = schedules_through (rq, through, error)))
+    return FALSE;
+  if (recorded ? !fill_from_invoice (invoices, i, &r)
+               : !(fee_method (cst_db_value (invoices, i, I_METHOD), &method) &&
+                   fill_from_facts (row, facts, method, &r)))
+    return TRUE;
+  if (!(quote = cst_fee_engine_quote (set, &r, NULL)))
+    return TRUE;
+  requoted = cst_fee_quote_get_total_cents (quote);
+  *differs = requoted != cst_db_int64 (invoices, i, I_QUOTED) ||
+             g_strcmp0 (cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote)),
+                        cst_db_value (invoices, i, I_METHOD)) != 0 ||
+             (requoted != cst_db_int64 (invoices, i, I_TOTAL) && !cst_db_bool (invoices, i, I_OVERRIDDEN));
+  return TRUE;
+}
+
+/* Flags the request when one of its original invoices, from *cursor on
+ * in @invoices (ordered by request id like the page), is not as quoted. */
+static gboolean
+check_invoices (Requoter           *rq,
+                const PGresult     *invoices,
+                int                *cursor,
+                CstFeeReportRow    *row,
+                const RequestFacts *facts,
+                GError            **error)
+{
+  for (; *cursor < PQntuples (invoices) && cst_db_int64 (invoices, *cursor, I_REQUEST) == row->request_id;
+       (*cursor)++)
+    {
+      gboolean differs = FALSE;
+
+      if (!invoice_differs (rq, invoices, *cursor, row, facts, &differs, error))
+        return FALSE;
+      if (differs)
+        row->flags |= CST_FEE_REPORT_FLAG_NOT_AS_QUOTED;
+    }
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------- rows */
@@ -551,10 +719,13 @@ collect_lines (const PGresult  *lines,
 
 static gboolean
 emit_row (CstFeeScheduleSet   *set,
+          Requoter            *rq,
           const PGresult      *requests,
           int                  r,
           const PGresult      *lines,
           int                 *cursor,
+          const PGresult      *invoices,
+          int                 *invoice_cursor,
           CstFeeReportSummary *summary,
           CstFeeReportRowFunc  func,
           gpointer             user_data,
@@ -581,6 +752,8 @@ emit_row (CstFeeScheduleSet   *set,
   if (row.method == NULL)
     row.method = "";
   compute_flags (set, &row, &facts, cst_db_bool (requests, r, R_NOTICE));
+  if (!check_invoices (rq, invoices, invoice_cursor, &row, &facts, error))
+    return FALSE;
   summary_add_row (summary, &row);
   return func == NULL || func (&row, user_data, error);
 }
@@ -654,6 +827,10 @@ run_pages (PGconn                   *conn,
            gpointer                  user_data,
            GError                  **error)
 {
+  g_auto(Requoter) rq = {
+    conn, g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                 (GDestroyNotify) cst_fee_schedule_set_unref),
+  };
   gint64 after_id = 0;
   gboolean more = TRUE;
 
@@ -661,8 +838,9 @@ run_pages (PGconn                   *conn,
     {
       g_autoptr(PGresult) requests = fetch_page (conn, filter, after_id, error);
       g_autoptr(PGresult) lines = NULL;
+      g_autoptr(PGresult) invoices = NULL;
       g_autofree char *ids = NULL;
-      int cursor = 0, n;
+      int cursor = 0, invoice_cursor = 0, n;
 
       if (requests == NULL)
         return FALSE;
@@ -670,11 +848,13 @@ run_pages (PGconn                   *conn,
       if (n == 0)
         break;
       ids = page_ids (requests);
-      if (!(lines = cst_db_exec (conn, lines_sql, 1, (const char *[]) { ids }, error)))
+      if (!(lines = cst_db_exec (conn, lines_sql, 1, (const char *[]) { ids }, error)) ||
+          !(invoices = cst_db_exec (conn, invoices_sql (), 1, (const char *[]) { ids }, error)))
         return FALSE;
       for (int r = 0; r < n; r++)
         if (g_cancellable_set_error_if_cancelled (filter->cancellable, error) ||
-            !emit_row (set, requests, r, lines, &cursor, acc, func, user_data, error))
+            !emit_row (set, &rq, requests, r, lines, &cursor, invoices, &invoice_cursor, acc, func,
+                       user_data, error))
           return FALSE;
       after_id = cst_db_int64 (requests, n - 1, R_ID);
       more = n == PAGE_SIZE;

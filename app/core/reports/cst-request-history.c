@@ -30,6 +30,7 @@ struct _CstHistoryEvent
   char      *kind;
   char      *title;
   char      *detail;
+  gboolean   reported;
 };
 
 G_DEFINE_FINAL_TYPE (CstHistoryEvent, cst_history_event, G_TYPE_OBJECT)
@@ -88,6 +89,12 @@ cst_history_event_get_detail (CstHistoryEvent *self)
   return self->detail;
 }
 
+gboolean
+cst_history_event_is_reported (CstHistoryEvent *self)
+{
+  return self->reported;
+}
+
 /* --- the query --- */
 
 /* The rows that belong to the request, by table: their audit rows are
@@ -117,7 +124,8 @@ static const char history_sql[] =
   "  SELECT a.* FROM audit_log a WHERE a.table_name = 'event'"
   "   AND a.new_row->>'kind' IN ('authorization.deficiency_letter', 'evidence.exported')"
   "   AND a.new_row->'details'->>'request' = $2)"
-  " SELECT " TS ("a.occurred_at") ", a.actor, e.kind, e.subject, e.value, e.note FROM rows a"
+  " SELECT " TS ("a.occurred_at") ", a.actor, e.kind, e.subject, e.value, e.note,"
+  "  " IS_REPORTED " FROM rows a"
   " CROSS JOIN LATERAL (SELECT CASE"
   "   WHEN " IS_TABLE ("roi_requests") " AND a.action = 'INSERT' THEN 'created'"
   "   WHEN " IS_TABLE ("roi_requests") " AND " IS_STATUS_CHANGE " THEN 'status'"
@@ -160,7 +168,7 @@ static const char history_sql[] =
   " WHERE e.kind IS NOT NULL"
   " ORDER BY " CHAIN_ORDER;
 
-enum { COL_AT, COL_ACTOR, COL_KIND, COL_SUBJECT, COL_VALUE, COL_NOTE };
+enum { COL_AT, COL_ACTOR, COL_KIND, COL_SUBJECT, COL_VALUE, COL_NOTE, COL_REPORTED };
 
 /* --- in words --- */
 
@@ -216,6 +224,7 @@ event_from_row (const PGresult *res,
   event->title = dup_title (event->kind, cst_db_value (res, row, COL_SUBJECT),
                             cst_db_value (res, row, COL_VALUE));
   event->detail = note != NULL && *note ? g_strdup (note) : NULL;
+  event->reported = cst_db_bool (res, row, COL_REPORTED);
   return event;
 }
 

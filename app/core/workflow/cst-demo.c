@@ -195,8 +195,9 @@ invoice_one (PGconn            *conn,
   if (!cst_request_fee_fill_checked (conn, request, CST_FEE_METHOD_DEFAULT, &fee_request, NULL) ||
       (quote = cst_fee_engine_quote (schedules, &fee_request, NULL)) == NULL)
     return TRUE;
-  invoice = cst_fee_repo_issue_invoice (conn, request_id, quote, cst_fee_quote_get_total_cents (quote),
-                                         NULL, error);
+  /* Demo requests are released before they are invoiced, which only the
+   * owner may record (cst_fee_repo_record_invoice). */
+  invoice = cst_fee_repo_record_invoice (conn, request_id, quote, error);
   *issued = invoice != NULL;
   return invoice != NULL;
 }
