@@ -15,6 +15,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-deadline-repo.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-migrations.h"
 #include "custodian/cst-statement-template-repo.h"
@@ -198,6 +199,7 @@ cst_migrations_apply (PGconn  *conn,
    * administrator's newer versions (fee schedules, statement templates). */
   if (ok)
     ok = cst_fee_repo_install_seed (conn, NULL, error) &&
+         cst_deadline_repo_install_seed (conn, NULL, error) &&
          cst_statement_template_repo_seed (conn, NULL, error);
   /* The unlock must run even after a failed migration (already rolled back). */
   cst_db_exec_command (conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")",
