@@ -185,6 +185,7 @@ static const Command commands[] = {
   { "db", "status", run_db_status, N_("Show which migrations are applied") },
   { "db", "seed-demo", run_db_seed_demo, N_("Add synthetic demo data") },
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
+  { "deadline", NULL, cst_cli_deadline, N_("Show the legal deadline of a hypothetical request, its rule and citation") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
   { "evidence", NULL, cst_cli_evidence, N_("Write a request's right-of-access evidence pack as PDF and JSON") },
   { "facility", "show", cst_cli_facility_show, N_("Show the facility's details printed on documents") },

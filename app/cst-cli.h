@@ -42,6 +42,7 @@ CstDatabaseTarget *cst_cli_open_target   (GError         **error);
 
 /* Commands, one file per feature. */
 int cst_cli_audit_verify (int argc, char **argv);
+int cst_cli_deadline (int argc, char **argv);
 int cst_cli_document_render (int argc, char **argv);
 int cst_cli_evidence (int argc, char **argv);
 int cst_cli_facility_set (int argc, char **argv);

@@ -14,6 +14,7 @@
 #include <glib.h>
 
 #include "custodian/cst-fee-schedule.h"
+#include "custodian/cst-request.h"
 
 G_BEGIN_DECLS
 
@@ -107,6 +108,7 @@ gboolean            cst_deadline_rule_set_govern     (CstDeadlineRuleSet *set,
                                                       CstDeadline        *deadline);
 /* Which rule governs and why, in one translated sentence. */
 char               *cst_deadline_describe            (const CstDeadline  *deadline);
+char               *cst_deadline_describe_request    (CstRequest         *request);
 char               *cst_deadline_to_json             (const CstDeadline  *deadline);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstDeadlineRuleSet, cst_deadline_rule_set_unref)

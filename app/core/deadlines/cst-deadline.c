@@ -616,61 +616,87 @@ cst_deadline_rule_set_govern (CstDeadlineRuleSet *set,
 /* ------------------------------------------------------------- in words */
 
 static char *
-describe_count (const CstDeadlineRule *rule)
+describe_count (int      days,
+                gboolean business)
 {
-  if (rule->business)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d business day", "%d business days", rule->days),
-                            rule->days);
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", rule->days), rule->days);
+  if (business)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d business day", "%d business days", days), days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d day", "%d days", days), days);
+}
+
+/* The facts of a deadline in words: which rule governs, and why. */
+static char *
+describe_facts (const CstRequestDeadline *facts)
+{
+  GString *text = g_string_new (NULL);
+
+  if (facts->citation == NULL)
+    return g_string_free (g_string_append (text,
+      _("No deadline rule applies: no legal deadline, only the department's own target.")), FALSE);
+  if (facts->days < 0)
+    g_string_append_printf (text, _("No legal deadline (%s): only the department's own target applies."),
+                            facts->citation);
+  else
+    {
+      g_autofree char *count = describe_count (facts->days, facts->business);
+
+      if (facts->compared_citation != NULL && facts->compared_days > 0)
+        {
+          g_autofree char *other = describe_count (facts->compared_days, facts->compared_business);
+
+          /* TRANSLATORS: "Cal. Health & Safety Code 123110(b) applies: 15 days,
+           * sooner than 45 CFR 164.524(b)(2) (30 days)." */
+          g_string_append_printf (text, _("%s applies: %s, sooner than %s (%s)."),
+                                  facts->citation, count, facts->compared_citation, other);
+        }
+      else
+        g_string_append_printf (text, _("%s applies: %s."), facts->citation, count);
+      g_string_append_c (text, ' ');
+      if (facts->extension_days > 0)
+        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                   "One extension of %d more day, with written notice.",
+                                                   "One extension of %d more days, with written notice.",
+                                                   facts->extension_days),
+                                facts->extension_days);
+      else
+        g_string_append (text, _("No extension allowed."));
+    }
+  if (facts->confidence == CST_FEE_CONFIDENCE_UNCONFIRMED)
+    g_string_append_printf (text, " %s", _("UNCONFIRMED reading of the law: review it before relying on it."));
+  return g_string_free (text, FALSE);
 }
 
 /**
  * cst_deadline_describe:
  *
  * Returns: which rule governs and why ("Cal. Health & Safety Code 123110(b)
- *   applies: 15 days, before 45 CFR 164.524(b)(2) (30 days)."), whether
- *   it allows an extension, and whether its reading is unconfirmed
+ *   applies: 15 days, sooner than 45 CFR 164.524(b)(2) (30 days)."),
+ *   whether it allows an extension, and whether its reading is unconfirmed
  */
 char *
 cst_deadline_describe (const CstDeadline *deadline)
 {
   const CstDeadlineRule *rule = deadline->rule;
-  GString *text = g_string_new (NULL);
+  const CstDeadlineRule *compared = deadline->compared;
+  CstRequestDeadline facts = {
+    .citation = rule ? rule->citation : NULL,
+    .days = rule ? rule->days : -1,
+    .business = rule && rule->business,
+    .extension_days = rule ? rule->extension_days : 0,
+    .confidence = rule ? (char) rule->confidence : 0,
+    .compared_citation = compared ? compared->citation : NULL,
+    .compared_days = compared ? compared->days : -1,
+    .compared_business = compared && compared->business,
+  };
 
-  if (rule == NULL)
-    return g_string_free (g_string_append (text,
-      _("No deadline rule applies: no legal deadline, only the department's own target.")), FALSE);
-  if (rule->days < 0)
-    g_string_append_printf (text, _("No legal deadline (%s): only the department's own target applies."),
-                            rule->citation);
-  else
-    {
-      g_autofree char *count = describe_count (rule);
+  return describe_facts (&facts);
+}
 
-      if (deadline->compared != NULL)
-        {
-          g_autofree char *other = describe_count (deadline->compared);
-
-          /* TRANSLATORS: "Cal. Health & Safety Code 123110(b) applies: 15 days,
-           * sooner than 45 CFR 164.524(b)(2) (30 days)." */
-          g_string_append_printf (text, _("%s applies: %s, sooner than %s (%s)."),
-                                  rule->citation, count, deadline->compared->citation, other);
-        }
-      else
-        g_string_append_printf (text, _("%s applies: %s."), rule->citation, count);
-      g_string_append_c (text, ' ');
-      if (rule->extension_days > 0)
-        g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                                   "One extension of %d more day, with written notice.",
-                                                   "One extension of %d more days, with written notice.",
-                                                   rule->extension_days),
-                                rule->extension_days);
-      else
-        g_string_append (text, _("No extension allowed."));
-    }
-  if (rule->confidence == CST_FEE_CONFIDENCE_UNCONFIRMED)
-    g_string_append_printf (text, " %s", _("UNCONFIRMED reading of the law: review it before relying on it."));
-  return g_string_free (text, FALSE);
+/* The same sentence for a request, from the rule it was timed by. */
+char *
+cst_deadline_describe_request (CstRequest *request)
+{
+  return describe_facts (cst_request_get_deadline (request));
 }
 
 char *
