@@ -123,25 +123,24 @@ LANGUAGE sql IMMUTABLE STRICT AS $$
   UNION ALL SELECT roi_deadline_observed(make_date(y + 1, 1, 1))
 $$;
 
-CREATE FUNCTION roi_deadline_is_business_day(d date, calendar text) RETURNS boolean
-LANGUAGE sql IMMUTABLE STRICT AS $$
-  SELECT extract(isodow FROM d) < 6
-     AND d NOT IN (SELECT roi_deadline_holidays(extract(year FROM d)::integer, calendar))
-$$;
-
 -- The day @days calendar or business days after @start (not counted).
+-- The holidays of the years the count can reach are computed once.
 CREATE FUNCTION roi_deadline_add_days(start date, days integer, business boolean, calendar text)
 RETURNS date LANGUAGE plpgsql IMMUTABLE STRICT AS $$
 DECLARE
   d date := start;
   counted integer := 0;
+  first_year integer := extract(year FROM start)::integer;
+  off date[];
 BEGIN
   IF NOT business THEN
     RETURN start + days;
   END IF;
+  off := ARRAY(SELECT roi_deadline_holidays(y, calendar)
+                 FROM generate_series(first_year, first_year + 1 + days / 200) y);
   WHILE counted < days LOOP
     d := d + 1;
-    IF roi_deadline_is_business_day(d, calendar) THEN
+    IF extract(isodow FROM d) < 6 AND d <> ALL (off) THEN
       counted := counted + 1;
     END IF;
   END LOOP;
