@@ -1212,6 +1212,13 @@ cst_request_detail_set_store (CstRequestDetail *self,
 }
 
 GtkWidget *
+cst_request_detail_get_extend_button (CstRequestDetail *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_DETAIL (self), NULL);
+  return GTK_WIDGET (self->extend_button);
+}
+
+GtkWidget *
 cst_request_detail_get_release_forms (CstRequestDetail *self)
 {
   return GTK_WIDGET (self->release_forms);

@@ -430,6 +430,13 @@ cst_request_safeguards_get_legal_text (CstRequestSafeguards *self)
   return gtk_label_get_label (self->legal_label);
 }
 
+/* Which rule set the legal deadline, and why (issue 23). */
+const char *
+cst_request_safeguards_get_legal_rule_text (CstRequestSafeguards *self)
+{
+  return gtk_label_get_label (self->legal_rule_label);
+}
+
 const char *
 cst_request_safeguards_get_service_text (CstRequestSafeguards *self)
 {
