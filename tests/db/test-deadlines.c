@@ -317,6 +317,39 @@ test_sql_agrees_with_model (void)
     }
 }
 
+/* Requests opened before migration 0059 (all on HIPAA's 30 days, no rule):
+ * applying the migrations times the open ones by their received date; a
+ * closed one keeps the due date it was closed with. */
+static void
+test_open_requests_timed_by_migration (void)
+{
+  g_autoptr(PGconn) clerk = cst_db_connect (clerk_info, NULL);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstRequest) open = add (clerk, "DL-OLD-1", CST_REQUESTER_PATIENT, "CA", CST_FORMAT_PAPER, "2026-11-02");
+  g_autoptr(CstRequest) closed = add (clerk, "DL-OLD-2", CST_REQUESTER_PATIENT, "CA", CST_FORMAT_PAPER, "2026-11-02");
+  g_autoptr(CstRequest) reloaded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *open_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (open));
+  g_autofree char *closed_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (closed));
+
+  cst_test_db_exec_ok (owner, "ALTER TABLE roi_requests DISABLE TRIGGER roi_requests_before_update", 0, NULL);
+  cst_test_db_exec_ok (owner,
+    "UPDATE roi_requests SET deadline_rule_id = NULL, deadline_compared_rule_id = NULL,"
+    " original_due_date = NULL, due_date = received_date + 30,"
+    " status = CASE WHEN id = $2 THEN 'cancelled'::roi_status ELSE status END,"
+    " status_reason = CASE WHEN id = $2 THEN 'Withdrawn' END"
+    " WHERE id IN ($1, $2)", 2, (const char *[]) { open_id, closed_id });
+  cst_test_db_exec_ok (owner, "ALTER TABLE roi_requests ENABLE TRIGGER roi_requests_before_update", 0, NULL);
+
+  g_assert_true (cst_migrations_apply (owner, NULL, &error));
+  g_assert_no_error (error);
+  reloaded = cst_request_repo_get (clerk, cst_request_get_id (open), &error);
+  assert_due (reloaded, "CA-patient@1", "2026-11-17");
+  g_clear_object (&reloaded);
+  reloaded = cst_request_repo_get (clerk, cst_request_get_id (closed), &error);
+  assert_due (reloaded, NULL, "2026-12-02");
+}
+
 /* The stored rules are the shipped ones, and a saved version never changes. */
 static void
 test_rules_stored (void)
@@ -348,6 +381,7 @@ main (int argc, char **argv)
   g_test_add_func ("/deadlines/illinois-extension", test_illinois_extension);
   g_test_add_func ("/deadlines/sql-agrees-with-model", test_sql_agrees_with_model);
   g_test_add_func ("/deadlines/rules-stored", test_rules_stored);
+  g_test_add_func ("/deadlines/open-requests-timed-by-migration", test_open_requests_timed_by_migration);
   status = g_test_run ();
   g_free (clerk_info);
   g_free (auditor_info);
