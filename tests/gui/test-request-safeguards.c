@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "cst-due-badge.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-request-safeguards.h"
@@ -153,6 +154,14 @@ test_rule_by_state (Fixture *f, gconstpointer data)
   }
   start_window (f);
   extend = cst_request_detail_get_extend_button (f->detail);
+  /* The list's badge names the rule in its tooltip. */
+  {
+    g_autofree char *ca_tip = cst_due_badge_describe_rule (california);
+    g_autofree char *attorney_tip = cst_due_badge_describe_rule (attorney);
+
+    g_assert_cmpstr (ca_tip, ==, "Legal deadline under Cal. Health & Safety Code 123110(b)");
+    g_assert_cmpstr (attorney_tip, ==, "No law sets a deadline (45 CFR 164.508): only the department's target applies");
+  }
 
   open_request (f, california);
   legal = cst_request_safeguards_get_legal_text (f->safeguards);
