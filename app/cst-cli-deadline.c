@@ -36,17 +36,6 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (DeadlineOptions, deadline_options_clear)
 
 #define REQUESTERS "patient, personal-representative, patient-directive, attorney, insurer, provider, government, other"
 
-static int
-bad_choice (GOptionContext *context,
-            const char     *name,
-            const char     *value,
-            const char     *choices)
-{
-  g_autofree char *message = g_strdup_printf (_("%s must be one of %s, not “%s”"), name, choices, value);
-
-  return cst_cli_usage_error (context, message);
-}
-
 typedef struct
 {
   CstDeadlineClass klass;
@@ -66,16 +55,16 @@ parse_question (GOptionContext  *context,
   q->format = CST_FEE_FORMAT_PAPER;
   cst_input_today (&q->received);
   if (o->state == NULL || !cst_input_is_jurisdiction (o->state))
-    *status = bad_choice (context, "--state", o->state ? o->state : "", _("a two-letter state code such as CA"));
+    *status = cst_cli_bad_choice (context, "--state", o->state ? o->state : "", _("a two-letter state code such as CA"));
   else if (o->requester == NULL || !cst_fee_requester_from_nick (o->requester, &requester))
-    *status = bad_choice (context, "--requester", o->requester ? o->requester : "", REQUESTERS);
+    *status = cst_cli_bad_choice (context, "--requester", o->requester ? o->requester : "", REQUESTERS);
   else if (o->purpose && !cst_fee_purpose_from_nick (o->purpose, &purpose))
-    *status = bad_choice (context, "--purpose", o->purpose,
+    *status = cst_cli_bad_choice (context, "--purpose", o->purpose,
                           "benefits-claim, personal-injury, continuing-care, subpoena, other");
   else if (o->format && !cst_fee_format_from_nick (o->format, &q->format))
-    *status = bad_choice (context, "--format", o->format, "paper, electronic, media, microform");
+    *status = cst_cli_bad_choice (context, "--format", o->format, "paper, electronic, media, microform");
   else if (o->received && !cst_input_parse_date (o->received, &q->received, NULL))
-    *status = bad_choice (context, "--received", o->received, _("a real date written YYYY-MM-DD"));
+    *status = cst_cli_bad_choice (context, "--received", o->received, _("a real date written YYYY-MM-DD"));
   else
     {
       q->klass = cst_deadline_class_for (requester, purpose);

@@ -37,6 +37,18 @@ cst_cli_usage_error (GOptionContext *context,
   return EXIT_USAGE;
 }
 
+/* "--format must be one of paper, electronic…, not “fax”", with the usage. */
+int
+cst_cli_bad_choice (GOptionContext *context,
+                    const char     *name,
+                    const char     *value,
+                    const char     *choices)
+{
+  g_autofree char *message = g_strdup_printf (_("%s must be one of %s, not “%s”"), name, choices, value);
+
+  return cst_cli_usage_error (context, message);
+}
+
 gboolean
 cst_cli_parse_options (GOptionContext  *context,
                int             *argc,

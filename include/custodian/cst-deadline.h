@@ -89,6 +89,7 @@ CstDeadlineRuleSet *cst_deadline_rule_set_new_from_data (const char  *data,
                                                          gssize       length,
                                                          GError     **error);
 CstDeadlineRuleSet *cst_deadline_rule_set_new_from_seed (GError **error);
+GBytes             *cst_deadline_rule_seed_bytes      (GError **error);
 /* (element-type CstDeadlineRule) */
 GPtrArray          *cst_deadline_rule_set_get_rules  (CstDeadlineRuleSet *set);
 

@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include <gio/gio.h>
-
 #include "custodian/cst-db.h"
 #include "custodian/cst-deadline-repo.h"
 
@@ -99,8 +97,7 @@ cst_deadline_repo_install_seed (PGconn  *conn,
                                 guint   *n_added,
                                 GError **error)
 {
-  g_autoptr(GBytes) bytes = g_resources_lookup_data ("/org/custodian/Custodian/seed/deadline-rules.ini",
-                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  g_autoptr(GBytes) bytes = cst_deadline_rule_seed_bytes (error);
   g_autoptr(GKeyFile) keyfile = g_key_file_new ();
   g_autoptr(CstDeadlineRuleSet) checked = NULL;
   g_auto(GStrv) groups = NULL;

@@ -490,10 +490,17 @@ cst_deadline_rule_set_new_from_data (const char  *data,
   return cst_deadline_rule_set_new_from_keyfile (keyfile, error);
 }
 
+/* The rules shipped inside the program. */
+GBytes *
+cst_deadline_rule_seed_bytes (GError **error)
+{
+  return g_resources_lookup_data (SEED_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+}
+
 CstDeadlineRuleSet *
 cst_deadline_rule_set_new_from_seed (GError **error)
 {
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (SEED_PATH, G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  g_autoptr(GBytes) bytes = cst_deadline_rule_seed_bytes (error);
   gsize size = 0;
   const char *data;
 
