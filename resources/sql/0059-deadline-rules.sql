@@ -75,6 +75,31 @@ CREATE TRIGGER deadline_rules_audit AFTER INSERT OR UPDATE OR DELETE ON deadline
 CREATE VIEW deadline_rules_current WITH (security_invoker = true) AS
   SELECT DISTINCT ON (rule_key) * FROM deadline_rules ORDER BY rule_key, version DESC;
 
+-- Two rules of one jurisdiction for the same requesters, format and day
+-- would leave the deadline to the order of their keys: a version that
+-- overlaps another rule's newest version is refused, as the model refuses
+-- overlapping fee schedules (cst-deadline.c checks the shipped file alike).
+CREATE FUNCTION deadline_rules_refuse_overlap() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  other text;
+BEGIN
+  SELECT r.rule_key INTO other FROM deadline_rules_current r
+   WHERE r.rule_key <> NEW.rule_key AND r.jurisdiction = NEW.jurisdiction
+     AND r.classes && NEW.classes AND r.formats && NEW.formats
+     AND r.effective_from <= COALESCE(NEW.effective_to, 'infinity')
+     AND NEW.effective_from <= COALESCE(r.effective_to, 'infinity')
+   LIMIT 1;
+  IF other IS NOT NULL THEN
+    RAISE EXCEPTION 'deadline rules % and % cover the same requesters on the same days',
+                    NEW.rule_key, other
+      USING ERRCODE = 'CS004';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER deadline_rules_no_overlap BEFORE INSERT ON deadline_rules
+  FOR EACH ROW EXECUTE FUNCTION deadline_rules_refuse_overlap();
+
 GRANT SELECT ON deadline_rules, deadline_rules_current
   TO custodian_clerk, custodian_billing, custodian_auditor, custodian_admin;
 GRANT INSERT ON deadline_rules TO custodian_admin;

@@ -363,6 +363,21 @@ test_rules_stored (void)
   g_assert_cmpuint (cst_deadline_rule_set_get_rules (stored)->len, ==, cst_deadline_rule_set_get_rules (seed)->len);
   g_assert_false (cst_db_exec_command (conn, "UPDATE deadline_rules SET days = 30", 0, NULL, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+
+  /* An administrator may save a new version, never one that overlaps
+   * another rule for the same requesters. */
+  {
+    g_autofree char *admin_info = cst_test_db_create_login (db, "custodian_admin");
+    g_autoptr(PGconn) admin = cst_db_connect (admin_info, NULL);
+
+    g_assert_false (cst_db_exec_command (admin,
+      "INSERT INTO deadline_rules (rule_key, version, jurisdiction, classes, formats, effective_from,"
+      " days, confidence, citation) VALUES ('CA-other', 1, 'CA', '{individual}', '{paper}', '2026-01-01',"
+      " 10, 'U', 'Overlapping reading')", 0, NULL, &error));
+    g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+    g_assert_nonnull (strstr (error->message, "CA-patient"));
+  }
 }
 
 int
