@@ -69,9 +69,7 @@ bad_choice (GOptionContext *context,
             const char     *choices,
             int            *status)
 {
-  g_autofree char *message = g_strdup_printf (_("%s must be one of %s, not “%s”"), name, choices, value);
-
-  *status = cst_cli_usage_error (context, message);
+  *status = cst_cli_bad_choice (context, name, value, choices);
   return FALSE;
 }
 

@@ -37,6 +37,18 @@ cst_cli_usage_error (GOptionContext *context,
   return EXIT_USAGE;
 }
 
+/* "--format must be one of paper, electronic…, not “fax”", with the usage. */
+int
+cst_cli_bad_choice (GOptionContext *context,
+                    const char     *name,
+                    const char     *value,
+                    const char     *choices)
+{
+  g_autofree char *message = g_strdup_printf (_("%s must be one of %s, not “%s”"), name, choices, value);
+
+  return cst_cli_usage_error (context, message);
+}
+
 gboolean
 cst_cli_parse_options (GOptionContext  *context,
                int             *argc,
@@ -185,6 +197,7 @@ static const Command commands[] = {
   { "db", "status", run_db_status, N_("Show which migrations are applied") },
   { "db", "seed-demo", run_db_seed_demo, N_("Add synthetic demo data") },
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
+  { "deadline", NULL, cst_cli_deadline, N_("Show the legal deadline of a hypothetical request, its rule and citation") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
   { "evidence", NULL, cst_cli_evidence, N_("Write a request's right-of-access evidence pack as PDF and JSON") },
   { "facility", "show", cst_cli_facility_show, N_("Show the facility's details printed on documents") },

@@ -34,6 +34,10 @@ gboolean           cst_cli_find_command  (GOptionContext       *context,
 int                cst_cli_fail          (GError          *error);
 int                cst_cli_usage_error   (GOptionContext  *context,
                                           const char      *message);
+int                cst_cli_bad_choice    (GOptionContext  *context,
+                                          const char      *name,
+                                          const char      *value,
+                                          const char      *choices);
 gboolean           cst_cli_parse_options (GOptionContext  *context,
                                           int             *argc,
                                           char          ***argv,
@@ -42,6 +46,7 @@ CstDatabaseTarget *cst_cli_open_target   (GError         **error);
 
 /* Commands, one file per feature. */
 int cst_cli_audit_verify (int argc, char **argv);
+int cst_cli_deadline (int argc, char **argv);
 int cst_cli_document_render (int argc, char **argv);
 int cst_cli_evidence (int argc, char **argv);
 int cst_cli_facility_set (int argc, char **argv);

@@ -10,9 +10,10 @@ G_BEGIN_DECLS
 
 typedef struct
 {
+  gboolean has_legal_deadline; /* FALSE: no law sets one (legal_due invalid) */
   GDate    legal_due;
   GDate    service_due;
-  int      legal_days_left;    /* negative when past */
+  int      legal_days_left;    /* negative when past; G_MAXINT with no legal deadline */
   int      service_days_left;
   gboolean at_risk;            /* open and within CST_AT_RISK_DAYS of, or past, the legal deadline */
 } CstClocks;

@@ -57,6 +57,7 @@ typedef enum /*< prefix=CST_DUE >*/
   CST_DUE_ON_TRACK, /*< nick=on_track >*/
   CST_DUE_SOON,     /*< nick=due_soon >*/
   CST_DUE_OVERDUE,  /*< nick=overdue >*/
+  CST_DUE_NO_DEADLINE, /*< nick=no_deadline >*/ /* open, and no law sets a deadline */
 } CstDueState;
 
 G_END_DECLS

@@ -78,6 +78,7 @@ typedef struct
   guint             flags;             /* CstFeeReportFlag */
   const char       *override_reason;   /* the first override's reason, or NULL */
   const char       *override_by;       /* who issued it */
+  const char       *deadline_citation; /* the rule that set the legal deadline (0059), or NULL */
 } CstFeeReportRow;
 
 typedef gboolean (*CstFeeReportRowFunc) (const CstFeeReportRow *row,

@@ -17,6 +17,24 @@ G_DECLARE_FINAL_TYPE (CstRequest, cst_request, CST, REQUEST, GObject)
 #define CST_HIPAA_ACCESS_DAYS 30
 #define CST_HIPAA_EXTENSION_DAYS 30
 
+/* The rule that set a request's legal deadline, as the database timed it
+ * when the request was opened (migration 0059): kept with the request, as
+ * an invoice keeps its fee schedule version. */
+typedef struct
+{
+  char     *rule;               /* "CA-patient@1"; NULL: not timed yet */
+  char     *citation;
+  char     *compared_citation;  /* the rule whose later deadline lost, or NULL */
+  int       days;               /* -1: the law sets no deadline */
+  int       compared_days;
+  int       extension_days;     /* 0: the rule allows no extension */
+  gboolean  business;
+  gboolean  compared_business;
+  char      confidence;         /* 'C', 'S', 'U'; 0 when not timed */
+  GDate     original_due;       /* before any extension; invalid: none */
+  GDate     extension_due;      /* where the extension would move it; invalid: none allowed, or taken */
+} CstRequestDeadline;
+
 CstRequest       *cst_request_new                 (void);
 CstRequest       *cst_request_copy                (CstRequest       *self);
 void              cst_request_update_from         (CstRequest       *self,
@@ -48,6 +66,14 @@ const GDate      *cst_request_get_received_date   (CstRequest       *self);
 const GDate      *cst_request_get_due_date        (CstRequest       *self);
 const GDate      *cst_request_get_extended_on     (CstRequest       *self);
 gboolean          cst_request_is_extended         (CstRequest       *self);
+const CstRequestDeadline *cst_request_get_deadline (CstRequest      *self);
+void              cst_request_set_deadline        (CstRequest       *self,
+                                                   const CstRequestDeadline *deadline);
+/* FALSE when no law sets a deadline: only the department's target. */
+gboolean          cst_request_has_legal_deadline  (CstRequest       *self);
+/* Whether the one extension may still be taken; if not, @why_not says why. */
+gboolean          cst_request_can_extend          (CstRequest       *self,
+                                                   char            **why_not);
 gboolean          cst_request_get_details_loaded  (CstRequest       *self);
 void              cst_request_set_details_loaded  (CstRequest       *self,
                                                    gboolean          loaded);

@@ -24,6 +24,8 @@
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-schedule.h"
 #include "custodian/cst-fee-repo.h"
+#include "custodian/cst-deadline.h"
+#include "custodian/cst-deadline-repo.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-dashboard.h"
 #include "custodian/cst-input.h"

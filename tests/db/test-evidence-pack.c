@@ -58,6 +58,22 @@ check_authorization (PGconn     *conn,
   return cst_test_db_move_along (conn, request, CST_STATUS_AUTHORIZATION_VERIFIED);
 }
 
+/* The walked attorney's request takes the one extension, which no shipped
+ * rule gives a third party (migration 0059): set up as a hospital would,
+ * with a reviewed new version of Florida's rule, 30 days and one 30-day
+ * extension for third parties.  test-deadlines covers the shipped rules. */
+static void
+allow_third_party_extension (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+  cst_test_db_exec_ok (owner,
+    "INSERT INTO deadline_rules (rule_key, version, jurisdiction, classes, formats, effective_from,"
+    "                            days, extension_days, confidence, citation)"
+    " VALUES ('FL-none', 2, 'FL', '{third-party}', roi_deadline_all_formats(), '2013-03-26', 30, 30,"
+    "         'U', 'Test reading of Fla. Stat. 395.3025')", 0, NULL);
+}
+
 /* An attorney's request, walked from receipt to delivery.  Returns the
  * request as released; *total the fee charged. */
 static CstRequest *
@@ -415,7 +431,8 @@ test_representative (void)
     "SELECT j->'representative'->>'authority', j->'representative'->>'document',"
     " j->'representative'->>'verified_by' = session_user, j->'checks'->0->>'check',"
     " j->'clocks'->>'answered_on', j->'clocks'->>'legal_days_left', j->'delivery' = 'null'::jsonb,"
-    " j->'request'->>'authorization_required'"
+    " j->'request'->>'authorization_required', j->'clocks'->>'deadline_rule',"
+    " j->'clocks'->>'deadline_citation'"
     " FROM (SELECT $1::jsonb AS j) s", json);
   g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "health_care_poa");
   g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "Durable power of attorney for health care");
@@ -425,6 +442,9 @@ test_representative (void)
   g_assert_cmpstr (PQgetvalue (res, 0, 5), ==, "30");
   g_assert_cmpstr (PQgetvalue (res, 0, 6), ==, "t");
   g_assert_cmpstr (PQgetvalue (res, 0, 7), ==, "false");
+  /* The clock names the rule that set it (migration 0059). */
+  g_assert_cmpstr (PQgetvalue (res, 0, 8), ==, "US-HIPAA-access@1");
+  g_assert_cmpstr (PQgetvalue (res, 0, 9), ==, "45 CFR 164.524(b)(2)");
 }
 
 static void
@@ -578,6 +598,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   db = cst_test_db_new ();
+  allow_third_party_extension ();
   g_test_add_func ("/evidence-pack/walked-request", test_walked_request);
   g_test_add_func ("/evidence-pack/representative", test_representative);
   g_test_add_func ("/evidence-pack/request-history", test_request_history);

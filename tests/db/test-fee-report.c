@@ -167,11 +167,16 @@ extend (PGconn     *owner,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, s->id);
 
   /* History from before migration 0041, which now refuses an extension
-   * without its notice: the report must still flag such a row. */
+   * without its notice, and from before 0059, when an attorney's request
+   * had HIPAA's 30 days and their extension (0059 refuses it: a third
+   * party's request has none): the report must still flag such a row. */
   cst_test_db_exec_ok (owner, "ALTER TABLE roi_requests DISABLE TRIGGER roi_requests_check_extension_notice",
                        0, NULL);
-  cst_test_db_exec_ok (owner, "UPDATE roi_requests SET extended_on = $2, extension_reason = 'Records off site'"
+  cst_test_db_exec_ok (owner, "ALTER TABLE roi_requests DISABLE TRIGGER roi_requests_before_update", 0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE roi_requests SET extended_on = $2, extension_reason = 'Records off site',"
+                 " original_due_date = received_date + 30, due_date = received_date + 60"
                  " WHERE id = $1", 2, (const char *[]) { id, on });
+  cst_test_db_exec_ok (owner, "ALTER TABLE roi_requests ENABLE TRIGGER roi_requests_before_update", 0, NULL);
   cst_test_db_exec_ok (owner, "ALTER TABLE roi_requests ENABLE TRIGGER roi_requests_check_extension_notice",
                        0, NULL);
 }

@@ -81,7 +81,9 @@ draft_with (const char *text,
                 "patient-birth-date", &birth,
                 "received-date", &today,
                 "jurisdiction", "NY",
-                "requester-kind", CST_REQUESTER_ATTORNEY,
+                /* The patient's own: its deadline has the extension the
+                 * round trip takes (an attorney's has none, migration 0059). */
+                "requester-kind", CST_REQUESTER_PATIENT,
                 "requester-email", emails[index % G_N_ELEMENTS (emails)],
                 "record-types", types,
                 NULL);

@@ -355,6 +355,17 @@ test_catalog_matches (void)
   assert_no_problems (problems);
 }
 
+/* Whether PostgreSQL refused to write through a view that cannot be
+ * written (joins, aggregates): a refusal for every role, which it reports
+ * before looking at privileges, so it is no more an allowance than 42501. */
+static gboolean
+view_not_writable (const GError *error)
+{
+  return g_str_has_prefix (error->message, "cannot delete from view") ||
+         g_str_has_prefix (error->message, "cannot insert into view") ||
+         g_str_has_prefix (error->message, "cannot update view");
+}
+
 /* Runs @sql in a transaction that is rolled back.  Returns whether it got
  * past the privilege checks: it worked, or failed for another reason. */
 static gboolean
@@ -367,7 +378,7 @@ try_statement (PGconn      *conn,
   g_assert_true (cst_db_exec_command (conn, "BEGIN", 0, NULL, NULL));
   ok = cst_db_exec_command (conn, sql, 0, NULL, error);
   cst_db_rollback (conn);
-  return ok || !g_error_matches (*error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  return ok || !(g_error_matches (*error, CST_ERROR, CST_ERROR_PERMISSION_DENIED) || view_not_writable (*error));
 }
 
 /* A column of @table that @verb ("INSERT INTO %s (%s) …", "UPDATE %s SET

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 
+#include "cst-due-badge.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-request-safeguards.h"
@@ -127,6 +128,63 @@ test_two_clocks (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (legal, "extended on"));
   g_assert_nonnull (strstr (legal, today));
   g_assert_nonnull (strstr (cst_request_safeguards_get_service_text (f->safeguards), "missed by 30 days"));
+}
+
+/* The clock by state and by who asks (issue 23): California's 15 days,
+ * sooner than HIPAA's and said so, with no extension to offer; an
+ * attorney's request, no legal deadline at all; a New York patient's,
+ * HIPAA's 30 days and the extension offered. */
+static void
+test_rule_by_state (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) california = NULL;
+  g_autoptr(CstRequest) attorney = NULL;
+  g_autoptr(CstRequest) new_york = NULL;
+  g_autofree char *due = date_in (12);
+  GtkWidget *extend;
+  const char *legal, *rule;
+
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect (db);
+
+    california = cst_test_db_add_request_for (conn, "RULE-1", "Lucía Ortega", CST_REQUESTER_PATIENT, "CA");
+    cst_test_db_set_received (conn, california, 3);
+    attorney = cst_test_db_add_request_for (conn, "RULE-2", "Dana Whitlock, Esq.", CST_REQUESTER_ATTORNEY, "NY");
+    new_york = cst_test_db_add_request (conn, "RULE-3");
+  }
+  start_window (f);
+  extend = cst_request_detail_get_extend_button (f->detail);
+  /* The list's badge names the rule in its tooltip. */
+  {
+    g_autofree char *ca_tip = cst_due_badge_describe_rule (california);
+    g_autofree char *attorney_tip = cst_due_badge_describe_rule (attorney);
+
+    g_assert_cmpstr (ca_tip, ==, "Legal deadline under Cal. Health & Safety Code 123110(b)");
+    g_assert_cmpstr (attorney_tip, ==, "No law sets a deadline (45 CFR 164.508): only the department's target applies");
+  }
+
+  open_request (f, california);
+  legal = cst_request_safeguards_get_legal_text (f->safeguards);
+  rule = cst_request_safeguards_get_legal_rule_text (f->safeguards);
+  g_assert_nonnull (strstr (legal, due));
+  g_assert_nonnull (strstr (legal, "12 days left"));
+  g_assert_nonnull (strstr (rule, "Cal. Health & Safety Code 123110(b) applies: 15 days, "
+                                  "sooner than 45 CFR 164.524(b)(2) (30 days)."));
+  g_assert_false (gtk_widget_get_sensitive (extend));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (extend), "allows no extension"));
+
+  open_request (f, attorney);
+  legal = cst_request_safeguards_get_legal_text (f->safeguards);
+  rule = cst_request_safeguards_get_legal_rule_text (f->safeguards);
+  g_assert_cmpstr (legal, ==, "None: only the department's target applies");
+  g_assert_nonnull (strstr (rule, "No legal deadline (45 CFR 164.508)"));
+  g_assert_false (gtk_widget_get_sensitive (extend));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (extend), "nothing to extend"));
+
+  open_request (f, new_york);
+  g_assert_nonnull (strstr (cst_request_safeguards_get_legal_rule_text (f->safeguards),
+                            "One extension of 30 more days"));
+  g_assert_true (gtk_widget_get_sensitive (extend));
 }
 
 /* A second request for the same patient's own access while the first is
@@ -252,6 +310,7 @@ main (int argc, char **argv)
   adw_init ();
   db = cst_test_db_new ();
   g_test_add ("/safeguards/two-clocks", Fixture, NULL, fixture_setup, test_two_clocks, fixture_teardown);
+  g_test_add ("/safeguards/rule-by-state", Fixture, NULL, fixture_setup, test_rule_by_state, fixture_teardown);
   g_test_add ("/safeguards/repeat-escalates", Fixture, NULL, fixture_setup, test_repeat_escalates,
               fixture_teardown);
   g_test_add ("/safeguards/representative-authority", Fixture, NULL, fixture_setup,

@@ -35,7 +35,28 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *const state_classes[] = { "due-closed", "due-on-track", "due-soon", "due-overdue" };
+static const char *const state_classes[] = { "due-closed", "due-on-track", "due-soon", "due-overdue",
+                                             "due-none" };
+
+/**
+ * cst_due_badge_describe_rule:
+ *
+ * Returns: (nullable): the rule behind the badge, with its citation, for
+ *   the tooltip and screen readers; NULL for a request not timed by a rule
+ */
+char *
+cst_due_badge_describe_rule (CstRequest *request)
+{
+  const CstRequestDeadline *deadline = cst_request_get_deadline (request);
+
+  if (deadline->citation == NULL)
+    return NULL;
+  if (!cst_request_has_legal_deadline (request))
+    return g_strdup_printf (_("No law sets a deadline (%s): only the department's target applies"),
+                            deadline->citation);
+  /* TRANSLATORS: %s is a legal citation, e.g. "Cal. Health & Safety Code 123110(b)" */
+  return g_strdup_printf (_("Legal deadline under %s"), deadline->citation);
+}
 
 /**
  * cst_due_badge_describe:
@@ -61,6 +82,8 @@ cst_due_badge_describe (CstRequest  *request,
       if (days == 0)
         return g_strdup (_("Due today"));
       return g_strdup_printf (g_dngettext (NULL, "Due in %d day", "Due in %d days", days), days);
+    case CST_DUE_NO_DEADLINE:
+      return g_strdup (_("No legal deadline"));
     case CST_DUE_ON_TRACK:
     default:
       /* TRANSLATORS: %s is a date */
@@ -74,6 +97,7 @@ update (CstDueBadge *self)
   GDate today;
   CstDueState state = CST_DUE_CLOSED;
   g_autofree char *text = NULL;
+  g_autofree char *rule = NULL;
   const char *icon = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
@@ -82,6 +106,7 @@ update (CstDueBadge *self)
     {
       gtk_label_set_label (self->label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
       return;
     }
   cst_input_today (&today);
@@ -97,6 +122,10 @@ update (CstDueBadge *self)
   gtk_widget_set_visible (GTK_WIDGET (self->icon), icon != NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  rule = cst_due_badge_describe_rule (self->request);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), rule);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, rule ? rule : "", -1);
 }
 
 static void

@@ -15,5 +15,6 @@ void        cst_due_badge_set_request (CstDueBadge *self,
 CstRequest *cst_due_badge_get_request (CstDueBadge *self);
 char       *cst_due_badge_describe    (CstRequest  *request,
                                        const GDate *today);
+char       *cst_due_badge_describe_rule (CstRequest *request);
 
 G_END_DECLS

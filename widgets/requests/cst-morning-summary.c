@@ -79,8 +79,13 @@ cst_morning_summary_describe (GPtrArray   *at_risk,
     {
       CstRequest *request = g_ptr_array_index (at_risk, i);
       g_autofree char *state = cst_due_badge_describe (request, today);
+      const char *citation = cst_request_get_deadline (request)->citation;
 
       g_string_append_printf (text, "\n%s — %s", cst_request_get_reference (request), state);
+      /* The rule that set the deadline, so a short state clock is not
+       * mistaken for HIPAA's. */
+      if (citation != NULL)
+        g_string_append_printf (text, " (%s)", citation);
     }
   if (at_risk->len > MAX_LISTED)
     g_string_append_printf (text, "\n%s",

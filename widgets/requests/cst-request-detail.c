@@ -52,6 +52,7 @@ struct _CstRequestDetail
   GtkLabel        *patient_label;
   GtkLabel        *status_label;
   GtkLabel        *extension_label;
+  GtkButton       *extend_button;
   CstDueBadge     *due_badge;
   GtkRevealer     *conflict_revealer;
   GtkLabel        *conflict_label;
@@ -225,6 +226,22 @@ update_read_only (CstRequestDetail *self)
     }
 }
 
+/* The one extension is offered only where the governing rule allows it;
+ * where it does not, the button stays in place, disabled, and says why. */
+static void
+update_extend (CstRequestDetail *self)
+{
+  g_autofree char *why_not = NULL;
+  gboolean can = self->request != NULL && cst_request_can_extend (self->request, &why_not);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.extend", can);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->extend_button),
+                               can ? _("Take the one extension the governing rule allows (Ctrl+Shift+E)")
+                                   : why_not);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->extend_button),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, can ? "" : why_not, -1);
+}
+
 static void
 update_actions (CstRequestDetail *self)
 {
@@ -247,8 +264,7 @@ update_actions (CstRequestDetail *self)
                                  open && cst_request_status_can_move (status, CST_STATUS_DENIED));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.cancel-request",
                                  open && cst_request_status_can_move (status, CST_STATUS_CANCELLED));
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.extend",
-                                 open && !cst_request_is_extended (self->request));
+  update_extend (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.save", can_save (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.documents", self->request != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "detail.evidence",
@@ -877,10 +893,22 @@ cancel_request_action (GtkWidget *widget, const char *action_name, GVariant *par
 static void
 extend_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
-  ask_reason (CST_REQUEST_DETAIL (widget), _("Extend the Deadline by 30 Days?"),
-              _("HIPAA allows one extension, with a written notice to the requester, sent "
-                "before the first 30 days run out, stating the reason and the new date."),
-              _("_Extend"), extend_with_reason);
+  CstRequestDetail *self = CST_REQUEST_DETAIL (widget);
+  const CstRequestDeadline *deadline;
+  g_autofree char *heading = NULL, *body = NULL, *new_due = NULL;
+
+  if (self->request == NULL || !cst_request_can_extend (self->request, NULL))
+    return;
+  deadline = cst_request_get_deadline (self->request);
+  new_due = cst_locale_format_date (&deadline->extension_due);
+  heading = g_strdup_printf (g_dngettext (NULL, "Extend the Deadline by %d Day?",
+                                          "Extend the Deadline by %d Days?", deadline->extension_days),
+                             deadline->extension_days);
+  /* TRANSLATORS: %s a legal citation, then the new due date */
+  body = g_strdup_printf (_("%s allows one extension, with a written notice to the requester, sent "
+                            "before the deadline runs out, stating the reason and the new date (%s)."),
+                          deadline->citation, new_due);
+  ask_reason (self, heading, body, _("_Extend"), extend_with_reason);
 }
 
 static void
@@ -1114,7 +1142,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
   BIND (stack); BIND (form_scroller); BIND (closed_label); BIND (save_button); BIND (title_label); BIND (patient_label); BIND (status_label);
-  BIND (extension_label); BIND (due_badge); BIND (conflict_revealer); BIND (conflict_label);
+  BIND (extension_label); BIND (extend_button); BIND (due_badge); BIND (conflict_revealer); BIND (conflict_label);
   BIND (error_label); BIND (received_row); BIND (jurisdiction_row); BIND (purpose_row);
   BIND (record_types_row); BIND (records_from_row); BIND (records_to_row); BIND (assignee_row);
   BIND (auth_signed_row); BIND (auth_expires_row); BIND (auth_notes_row); BIND (format_row);
@@ -1188,6 +1216,13 @@ cst_request_detail_set_store (CstRequestDetail *self,
                                          store ? cst_request_store_get_connection (store) : NULL);
   cst_release_forms_set_connection (self->release_forms,
                                     store ? cst_request_store_get_connection (store) : NULL);
+}
+
+GtkWidget *
+cst_request_detail_get_extend_button (CstRequestDetail *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_DETAIL (self), NULL);
+  return GTK_WIDGET (self->extend_button);
 }
 
 GtkWidget *

@@ -20,6 +20,7 @@ GtkWidget  *cst_request_detail_get_fee_panel (CstRequestDetail *self);
 GtkWidget  *cst_request_detail_get_checklist (CstRequestDetail *self);
 GtkWidget  *cst_request_detail_get_safeguards (CstRequestDetail *self);
 GtkWidget  *cst_request_detail_get_release_forms (CstRequestDetail *self);
+GtkWidget  *cst_request_detail_get_extend_button (CstRequestDetail *self);
 const char *cst_request_detail_get_advance_hint (CstRequestDetail *self);
 GListModel *cst_request_detail_get_history (CstRequestDetail *self);
 GtkAdjustment *cst_request_detail_get_vadjustment (CstRequestDetail *self);

@@ -20,6 +20,7 @@
 #include "cst-request-safeguards.h"
 
 #include <custodian/cst-clocks.h>
+#include <custodian/cst-deadline.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-repeat.h>
@@ -32,6 +33,7 @@ struct _CstRequestSafeguards
 
   GtkImage      *legal_icon;
   GtkLabel      *legal_label;
+  GtkLabel      *legal_rule_label;
   GtkLabel      *service_label;
   GtkLabel      *message_label;
   GtkListBox    *rows_box;
@@ -97,16 +99,21 @@ show_clocks (CstRequestSafeguards *self,
   gboolean closed = cst_request_status_is_closed (cst_request_get_status (r));
   g_autofree char *legal_date = NULL, *service_date = NULL, *legal_days = NULL;
   g_autofree char *legal = NULL, *service = NULL;
+  g_autofree char *rule = cst_deadline_describe_request (r);
   CstClocks clocks;
   GDate today;
 
   cst_input_today (&today);
   cst_clocks_compute (r, service_days, &today, &clocks);
+  gtk_label_set_label (self->legal_rule_label, rule);
   legal_date = cst_locale_format_date (&clocks.legal_due);
   service_date = cst_locale_format_date (&clocks.service_due);
   legal_days = closed ? g_strdup (cst_request_status_get_label (cst_request_get_status (r)))
                       : describe_days (clocks.legal_days_left);
-  if (cst_request_is_extended (r))
+  if (!clocks.has_legal_deadline)
+    /* Said in words, so the department's target is not read as the law's. */
+    legal = g_strdup (_("None: only the department's target applies"));
+  else if (cst_request_is_extended (r))
     {
       g_autofree char *on = cst_locale_format_date (cst_request_get_extended_on (r));
       /* TRANSLATORS: due date · days left · date the extension was taken */
@@ -344,7 +351,7 @@ cst_request_safeguards_class_init (CstRequestSafeguardsClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-safeguards.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestSafeguards, name)
-  BIND (legal_icon); BIND (legal_label); BIND (service_label); BIND (message_label);
+  BIND (legal_icon); BIND (legal_label); BIND (legal_rule_label); BIND (service_label); BIND (message_label);
   BIND (rows_box); BIND (repeat_row); BIND (representative_row); BIND (authority_row);
   BIND (document_row); BIND (until_row); BIND (record_row);
 #undef BIND
@@ -384,6 +391,7 @@ cst_request_safeguards_set_request (CstRequestSafeguards *self,
   g_clear_pointer (&self->repeat_text, g_free);
   g_set_object (&self->request, request);
   gtk_label_set_label (self->legal_label, "");
+  gtk_label_set_label (self->legal_rule_label, "");
   gtk_label_set_label (self->service_label, "");
   gtk_widget_set_visible (GTK_WIDGET (self->legal_icon), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->repeat_row), FALSE);
@@ -420,6 +428,13 @@ const char *
 cst_request_safeguards_get_legal_text (CstRequestSafeguards *self)
 {
   return gtk_label_get_label (self->legal_label);
+}
+
+/* Which rule set the legal deadline, and why (issue 23). */
+const char *
+cst_request_safeguards_get_legal_rule_text (CstRequestSafeguards *self)
+{
+  return gtk_label_get_label (self->legal_rule_label);
 }
 
 const char *

@@ -20,6 +20,7 @@ void        cst_request_safeguards_reload         (CstRequestSafeguards *self);
 gboolean    cst_request_safeguards_is_loaded      (CstRequestSafeguards *self);
 char       *cst_request_safeguards_dup_blocking_text (CstRequestSafeguards *self);
 const char *cst_request_safeguards_get_legal_text   (CstRequestSafeguards *self);
+const char *cst_request_safeguards_get_legal_rule_text (CstRequestSafeguards *self);
 const char *cst_request_safeguards_get_service_text (CstRequestSafeguards *self);
 const char *cst_request_safeguards_get_repeat_text  (CstRequestSafeguards *self);
 const char *cst_request_safeguards_get_representative_text (CstRequestSafeguards *self);

@@ -104,6 +104,7 @@ cst_due_state_get_label (CstDueState state)
     case CST_DUE_ON_TRACK: return _("On track");
     case CST_DUE_SOON: return _("Due soon");
     case CST_DUE_OVERDUE: return _("Overdue");
+    case CST_DUE_NO_DEADLINE: return _("No legal deadline");
     default: g_return_val_if_reached (NULL);
     }
 }

@@ -152,6 +152,13 @@ put_request_values (Doc         *doc,
   put (values, "received_date", request_date (request, "received-date", language));
   put (values, "due_date", request_date (request, "due-date", language));
   put (values, "new_due_date", request_date (request, "due-date", language));
+  /* The rule behind the dates (migration 0059), for wording that names it. */
+  put (values, "deadline_citation", g_strdup (cst_request_get_deadline (request)->citation));
+  put (values, "extension_days", g_strdup_printf ("%d", cst_request_get_deadline (request)->extension_days));
+  put (values, "original_due_date",
+       g_date_valid (&cst_request_get_deadline (request)->original_due)
+       ? cst_pdf_format_date (&cst_request_get_deadline (request)->original_due, language)
+       : request_date (request, "due-date", language));
   put (values, "records_from", request_date (request, "records-from", language));
   put (values, "records_to", request_date (request, "records-to", language));
   put (values, "denial_reason", g_strdup (reason));

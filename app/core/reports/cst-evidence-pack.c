@@ -257,9 +257,18 @@ static const Column representative_columns[] = {
   { "verified_at", N_("Checked (UTC)"), COLUMN_TEXT, 0, NULL },
 };
 
+/* The legal deadline before any extension: kept since migration 0059; the
+ * old 30-day computation for a request closed before it. */
+#define ORIGINAL_DUE \
+  "COALESCE(r.original_due_date, CASE WHEN r.deadline_rule_id IS NULL" \
+  " THEN roi_compute_due_date(r.received_date, r.jurisdiction, false) END)"
+
 static const Column clock_columns[] = {
   { "received_date", N_("Received"), COLUMN_TEXT, 0, NULL },
   { "legal_days", N_("Days the law allows"), COLUMN_NUMBER, 0, NULL },
+  { "deadline_rule", N_("Deadline rule"), COLUMN_TEXT, 0, NULL },
+  { "deadline_citation", N_("Deadline citation"), COLUMN_TEXT, 0, NULL },
+  { "business_days", N_("Counted in business days"), COLUMN_FLAG, 0, NULL },
   { "original_legal_due_date", N_("Original legal deadline"), COLUMN_TEXT, 0, NULL },
   { "extended_on", N_("Extended on"), COLUMN_TEXT, 0, NULL },
   { "extension_reason", N_("Reason for the extension"), COLUMN_TEXT, 0, NULL },
@@ -409,14 +418,17 @@ static const Section sections[] = {
     "SELECT p.name, p.authority, p.document, " DAY ("p.valid_until") ", p.verified_by,"
     " " TS ("p.verified_at") " FROM personal_representatives p WHERE p.id = " REPRESENTATIVE_ID },
   { "clocks", N_("The clocks"), NULL, TRUE, COLUMNS (clock_columns),
-    "SELECT " DAY ("r.received_date") ", j.access_deadline_days,"
-    " " DAY ("roi_compute_due_date(r.received_date, r.jurisdiction, false)") ","
+    "SELECT " DAY ("r.received_date") ","
+    " CASE WHEN dr.id IS NULL THEN j.access_deadline_days ELSE dr.days END,"
+    " dr.rule_key || '@' || dr.version, dr.citation, dr.count = 'business',"
+    " " DAY (ORIGINAL_DUE) ","
     " " DAY ("r.extended_on") ", r.extension_reason, x.actor,"
-    " roi_extension_notice_on_file(r.id, roi_compute_due_date(r.received_date, r.jurisdiction, false)),"
+    " roi_extension_notice_on_file(r.id, " ORIGINAL_DUE "),"
     " " DAY ("c.legal_due_date") ", (SELECT days FROM service_target), " DAY ("c.service_due_date") ","
     " " DAY ("z.answered_on") ", z.answered_on <= c.legal_due_date, z.answered_on <= c.service_due_date,"
     " CASE WHEN z.answered_on IS NULL THEN c.legal_days_left END"
     " FROM roi_requests r JOIN jurisdictions j ON j.code = r.jurisdiction"
+    " LEFT JOIN deadline_rules dr ON dr.id = r.deadline_rule_id"
     " JOIN roi_request_clocks c ON c.id = r.id"
     " LEFT JOIN LATERAL (SELECT a.actor FROM " REQUEST_AUDIT " AND a.action = 'UPDATE'"
     "   AND a.old_row->>'extended_on' IS NULL AND a.new_row->>'extended_on' IS NOT NULL"

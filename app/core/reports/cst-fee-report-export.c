@@ -43,7 +43,7 @@ const char *const cst_fee_report_csv_columns[] = {
   "reference", "received_date", "due_date", "released_date", "jurisdiction",
   "requester_class", "method", "invoice", "rule", "citation", "description",
   "quantity", "amount_cents", "request_total_cents", "legal_maximum_cents",
-  "flat_option_cents", "flags", "override_reason", "override_by", NULL
+  "flat_option_cents", "flags", "override_reason", "override_by", "deadline_citation", NULL
 };
 
 /* ---------------------------------------------------------------- CSV */
@@ -147,6 +147,7 @@ csv_row (GString               *out,
   csv_field (out, flags, FALSE);
   csv_field (out, row->override_reason, FALSE);
   csv_field (out, row->override_by, FALSE);
+  csv_field (out, row->deadline_citation, FALSE);
   g_string_append (out, "\r\n");
 }
 
@@ -347,9 +348,12 @@ pdf_detail_row (const CstFeeReportRow *row,
 {
   CstPdfStreamTable *table = user_data;
   g_autofree char *received = iso_date (&row->received);
-  g_autofree char *due = iso_date (&row->due);
+  g_autofree char *due = g_date_valid (&row->due) ? iso_date (&row->due) : g_strdup (_("no legal deadline"));
   g_autofree char *released = g_date_valid (&row->released) ? iso_date (&row->released) : g_strdup ("—");
-  g_autofree char *dates = g_strdup_printf ("%s / %s / %s", received, due, released);
+  /* The deadline names the rule that set it. */
+  g_autofree char *dates = row->deadline_citation
+                           ? g_strdup_printf ("%s / %s (%s) / %s", received, due, row->deadline_citation, released)
+                           : g_strdup_printf ("%s / %s / %s", received, due, released);
   g_autofree char *who = g_strdup_printf ("%s, %s",
                                           cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, row->requester),
                                           cst_fee_invoice_method_get_label (row->method));

@@ -62,8 +62,9 @@ static const char *const flag_nicks[] = {
 G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
 
 /* An extension's notice counts only if rendered by the original due date
- * (45 CFR 164.524(b)(2)(iii)); an extended request's due date is the
- * original one plus 30 days. */
+ * (45 CFR 164.524(b)(2)(iii)): original_due_date since migration 0059,
+ * before it the extended due date less HIPAA's 30 days.  due_date is NULL
+ * where no law sets a deadline: such a request is never late. */
 static const char *requests_sql =
   "SELECT r.id, r.reference, r.received_date::text, r.due_date::text,"
   "       r.extended_on IS NOT NULL, q.kind::text, r.jurisdiction::text,"
@@ -73,7 +74,8 @@ static const char *requests_sql =
   "       EXISTS (SELECT 1 FROM rendered_documents rd"
   "                 JOIN document_templates t ON t.id = rd.template_id"
   "                WHERE rd.request_id = r.id AND t.kind = 'extension-notice'"
-  "                  AND rd.rendered_at::date <= r.due_date - 30)"
+  "                  AND rd.rendered_at::date <= COALESCE (r.original_due_date, r.due_date - 30)),"
+  "       (SELECT d.citation FROM deadline_rules d WHERE d.id = r.deadline_rule_id)"
   "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
   " WHERE r.received_date BETWEEN $1::date AND $2::date"
   "   AND ($3::text IS NULL OR r.jurisdiction = $3::text)"
@@ -124,7 +126,7 @@ static const char *lines_sql =
   " ORDER BY i.request_id, i.id, l.ord";
 
 enum { R_ID, R_REFERENCE, R_RECEIVED, R_DUE, R_EXTENDED, R_KIND, R_JURISDICTION,
-       R_FORMAT, R_DELIVERY, R_PAGES, R_RELEASED, R_NOTICE };
+       R_FORMAT, R_DELIVERY, R_PAGES, R_RELEASED, R_NOTICE, R_DEADLINE_CITATION };
 enum { L_REQUEST, L_NUMBER, L_METHOD, L_TOTAL, L_OVERRIDE, L_BY, L_RULE, L_CITATION,
        L_DESCRIPTION, L_QUANTITY, L_AMOUNT, L_HAS_LINE };
 enum { I_REQUEST, I_METHOD, I_QUOTED, I_TOTAL, I_OVERRIDDEN, I_JURISDICTION, I_RECEIVED, I_CLASS,
@@ -154,7 +156,7 @@ cst_fee_report_flag_describe (CstFeeReportFlag flag)
     case CST_FEE_REPORT_FLAG_ABOVE_MAXIMUM: return _("Fee above the legal maximum");
     case CST_FEE_REPORT_FLAG_SEARCH_ON_PATIENT: return _("Search/retrieval or handling fee charged to the individual");
     case CST_FEE_REPORT_FLAG_ABOVE_FLAT: return _("Individual charged more than the $6.50 flat option");
-    case CST_FEE_REPORT_FLAG_RELEASED_LATE: return _("Released after the due date");
+    case CST_FEE_REPORT_FLAG_RELEASED_LATE: return _("Released after the legal deadline");
     case CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE: return _("Extension taken without a notice");
     case CST_FEE_REPORT_FLAG_OVERRIDDEN: return _("Invoice overridden by a clerk");
     case CST_FEE_REPORT_FLAG_NOT_AS_QUOTED:
@@ -658,7 +660,8 @@ compute_flags (CstFeeScheduleSet *set,
       if (row->flat_cents >= 0 && row->total_cents > row->flat_cents)
         row->flags |= CST_FEE_REPORT_FLAG_ABOVE_FLAT;
     }
-  if (g_date_valid (&row->released) && g_date_compare (&row->released, &row->due) > 0)
+  if (g_date_valid (&row->released) && g_date_valid (&row->due) &&
+      g_date_compare (&row->released, &row->due) > 0)
     row->flags |= CST_FEE_REPORT_FLAG_RELEASED_LATE;
   if (row->extended && !notice)
     row->flags |= CST_FEE_REPORT_FLAG_EXTENSION_NO_NOTICE;
@@ -745,6 +748,7 @@ emit_row (CstFeeScheduleSet   *set,
   parse_date (cst_db_value (requests, r, R_RELEASED), &row.released);
   row.extended = cst_db_bool (requests, r, R_EXTENDED);
   row.jurisdiction = cst_db_value (requests, r, R_JURISDICTION);
+  row.deadline_citation = cst_db_value (requests, r, R_DEADLINE_CITATION);
   row.requester = facts.kind;
   row_lines = collect_lines (lines, cursor, &row);
   row.lines = (const CstFeeReportLine *) row_lines->data;

@@ -23,22 +23,35 @@
  * which cannot be typed, instead of a hand-escaped array literal. */
 #define LIST_SEPARATOR "\x1f"
 
-#define SUMMARY_COLUMNS \
+#define BASE_COLUMNS \
   "r.id, r.reference, r.version, r.status, r.received_date, r.due_date, " \
   "r.extended_on, r.jurisdiction, p.id, p.mrn, p.family_name, p.given_name, " \
   "q.id, q.name, q.kind, r.updated_by"
-#define N_SUMMARY_COLUMNS 16
+/* The rule that timed the request and the one it was compared with
+ * (migration 0059), last in both column lists. */
+#define DEADLINE_COLUMNS \
+  "dr.rule_key || '@' || dr.version, dr.citation, dr.days, dr.count = 'business', " \
+  "dr.extension_days, dr.confidence, dc.citation, dc.days, dc.count = 'business', " \
+  "r.original_due_date"
+#define N_DEADLINE_COLUMNS 10
+#define SUMMARY_COLUMNS BASE_COLUMNS ", " DEADLINE_COLUMNS
+#define N_SUMMARY_COLUMNS (16 + N_DEADLINE_COLUMNS)
+/* The detail adds where the one extension would move the deadline: a
+ * business-day count per row, too slow for the whole list. */
 #define DETAIL_COLUMNS \
-  SUMMARY_COLUMNS ", p.birth_date, q.organization, q.address, q.email, q.phone, " \
+  BASE_COLUMNS ", p.birth_date, q.organization, q.address, q.email, q.phone, " \
   "r.purpose, array_to_string(r.record_types, E'\\x1f'), r.records_from, r.records_to, " \
   "r.format, r.delivery, r.authorization_on_file, r.authorization_signed, " \
   "r.authorization_expires, r.authorization_notes, r.page_count, r.status_reason, " \
-  "r.extension_reason, r.assignee, r.updated_at"
+  "r.extension_reason, r.assignee, r.updated_at, " DEADLINE_COLUMNS ", " \
+  "CASE WHEN r.extended_on IS NULL THEN roi_deadline_extended(r.deadline_rule_id, r.original_due_date) END"
 /* The closed statuses, as cst_request_status_is_closed() has them. */
 #define CLOSED_STATUSES "('released', 'denied', 'cancelled')"
 #define FROM_REQUESTS \
   " FROM roi_requests r JOIN patients p ON p.id = r.patient_id" \
-  " JOIN requesters q ON q.id = r.requester_id"
+  " JOIN requesters q ON q.id = r.requester_id" \
+  " LEFT JOIN deadline_rules dr ON dr.id = r.deadline_rule_id" \
+  " LEFT JOIN deadline_rules dc ON dc.id = r.deadline_compared_rule_id"
 
 static int
 enum_value (GType       type,
@@ -61,6 +74,46 @@ set_date_column (CstRequest     *request,
   g_autoptr(GDate) date = cst_db_date (res, row, col);
 
   g_object_set (request, property, date, NULL);
+}
+
+static int
+int_or (const PGresult *res,
+        int             row,
+        int             col,
+        int             none)
+{
+  return cst_db_value (res, row, col) ? (int) cst_db_int64 (res, row, col) : none;
+}
+
+static void
+set_deadline_columns (CstRequest     *request,
+                      const PGresult *res,
+                      int             row,
+                      int             first,
+                      int             extension_col)
+{
+  g_autoptr(GDate) original = cst_db_date (res, row, first + 9);
+  g_autoptr(GDate) extension = extension_col >= 0 ? cst_db_date (res, row, extension_col) : NULL;
+  const char *confidence = cst_db_value (res, row, first + 5);
+  CstRequestDeadline deadline = {
+    .rule = (char *) cst_db_value (res, row, first),
+    .citation = (char *) cst_db_value (res, row, first + 1),
+    .days = int_or (res, row, first + 2, -1),
+    .business = cst_db_value (res, row, first + 3) && cst_db_bool (res, row, first + 3),
+    .extension_days = int_or (res, row, first + 4, 0),
+    .confidence = confidence ? confidence[0] : 0,
+    .compared_citation = (char *) cst_db_value (res, row, first + 6),
+    .compared_days = int_or (res, row, first + 7, -1),
+    .compared_business = cst_db_value (res, row, first + 8) && cst_db_bool (res, row, first + 8),
+  };
+
+  g_date_clear (&deadline.original_due, 1);
+  g_date_clear (&deadline.extension_due, 1);
+  if (original)
+    deadline.original_due = *original;
+  if (extension)
+    deadline.extension_due = *extension;
+  cst_request_set_deadline (request, &deadline);
 }
 
 static CstRequest *
@@ -92,7 +145,11 @@ request_from_row (const PGresult *res,
   gboolean detailed = PQnfields (res) > N_SUMMARY_COLUMNS;
 
   if (!detailed)
-    return request;
+    {
+      set_deadline_columns (request, res, row, 16, -1);
+      return request;
+    }
+  set_deadline_columns (request, res, row, 36, 36 + N_DEADLINE_COLUMNS);
 
   {
     const char *types = cst_db_value (res, row, 22);

@@ -82,6 +82,7 @@ struct _CstRequest
   char             *search_key;   /* built on first search, dropped on change */
   char             *texts[N_TEXTS];
   GDate             dates[N_DATES];
+  CstRequestDeadline deadline;
 };
 
 G_DEFINE_FINAL_TYPE (CstRequest, cst_request, G_TYPE_OBJECT)
@@ -181,6 +182,17 @@ get_date (CstRequest *self,
           guint       index)
 {
   return g_date_valid (&self->dates[index]) ? &self->dates[index] : NULL;
+}
+
+static void
+deadline_clear (CstRequestDeadline *deadline)
+{
+  g_free (deadline->rule);
+  g_free (deadline->citation);
+  g_free (deadline->compared_citation);
+  memset (deadline, 0, sizeof *deadline);
+  g_date_clear (&deadline->original_due, 1);
+  g_date_clear (&deadline->extension_due, 1);
 }
 
 #define SET_IF_CHANGED(field, value) \
@@ -298,6 +310,7 @@ cst_request_finalize (GObject *object)
     g_free (self->texts[i]);
   g_strfreev (self->record_types);
   g_free (self->search_key);
+  deadline_clear (&self->deadline);
   g_clear_pointer (&self->updated_at, g_date_time_unref);
   G_OBJECT_CLASS (cst_request_parent_class)->finalize (object);
 }
@@ -359,6 +372,7 @@ cst_request_init (CstRequest *self)
   self->delivery = CST_DELIVERY_PORTAL;
   for (guint i = 0; i < N_DATES; i++)
     g_date_clear (&self->dates[i], 1);
+  deadline_clear (&self->deadline);
 }
 
 CstRequest *
@@ -393,6 +407,8 @@ cst_request_update_from (CstRequest *self,
     }
   if (source->details_loaded)
     self->details_loaded = TRUE;
+  if (source->deadline.rule != NULL || self->deadline.rule == NULL)
+    cst_request_set_deadline (self, &source->deadline);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -626,6 +642,57 @@ cst_request_dup_patient_name (CstRequest *self)
   return g_strdup_printf (_("%s, %s"), family ? family : "", given);
 }
 
+const CstRequestDeadline *
+cst_request_get_deadline (CstRequest *self)
+{
+  return &self->deadline;
+}
+
+/* Set before the properties it explains, so that a view woken by
+ * notify::due-date reads the rule that goes with the new date. */
+void
+cst_request_set_deadline (CstRequest               *self,
+                          const CstRequestDeadline *deadline)
+{
+  CstRequestDeadline copy = *deadline;
+
+  copy.rule = g_strdup (deadline->rule);
+  copy.citation = g_strdup (deadline->citation);
+  copy.compared_citation = g_strdup (deadline->compared_citation);
+  deadline_clear (&self->deadline);
+  self->deadline = copy;
+}
+
+/* A request not timed by a rule (a draft, or one from before migration
+ * 0059 that the seed has not reached yet) shows its due date as it is. */
+gboolean
+cst_request_has_legal_deadline (CstRequest *self)
+{
+  return get_date (self, DATE_DUE) != NULL;
+}
+
+gboolean
+cst_request_can_extend (CstRequest  *self,
+                        char       **why_not)
+{
+  const char *reason = NULL;
+  g_autofree char *owned = NULL;
+
+  if (cst_request_status_is_closed (self->status))
+    reason = _("The request is closed.");
+  else if (cst_request_is_extended (self))
+    reason = _("This request was already extended once; the law allows one extension.");
+  else if (!cst_request_has_legal_deadline (self))
+    reason = owned = g_strdup_printf (_("No law sets a deadline for this request (%s): there is nothing to extend."),
+                                      self->deadline.citation ? self->deadline.citation : "");
+  else if (self->deadline.rule != NULL && self->deadline.extension_days <= 0)
+    reason = owned = g_strdup_printf (_("The governing rule (%s) allows no extension."),
+                                      self->deadline.citation);
+  if (why_not != NULL)
+    *why_not = g_strdup (reason);
+  return reason == NULL;
+}
+
 void
 cst_request_compute_due_date (const GDate *received,
                               guint        deadline_days,
@@ -651,8 +718,10 @@ cst_request_due_state_on (CstRequest  *self,
 {
   int days_left;
 
-  if (cst_request_status_is_closed (self->status) || get_date (self, DATE_DUE) == NULL)
+  if (cst_request_status_is_closed (self->status))
     return CST_DUE_CLOSED;
+  if (get_date (self, DATE_DUE) == NULL)
+    return CST_DUE_NO_DEADLINE;
   days_left = cst_request_days_left_on (self, today);
   if (days_left < 0)
     return CST_DUE_OVERDUE;

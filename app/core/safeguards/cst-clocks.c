@@ -1,7 +1,8 @@
 /* cst-clocks.c — the legal deadline and the service target, side by side
  *
- * The legal clock (164.524(b)(2)) is the request's due date, which the
- * database computes; the service target is the department's own, shorter
+ * The legal clock is the request's due date, which the database computes
+ * from the rule that governs it (migration 0059: HIPAA's 164.524(b)(2), a
+ * shorter state clock, or none for a third party's authorization); the service target is the department's own, shorter
  * promise.  Late requests were the core of OCR's Right of Access cases, so
  * "at risk" (open, 5 days or fewer left, or past) is counted by the
  * database for the header and the morning summary.
@@ -20,13 +21,18 @@ cst_clocks_compute (CstRequest  *request,
                     const GDate *today,
                     CstClocks   *clocks)
 {
-  clocks->legal_due = *cst_request_get_due_date (request);
+  const GDate *legal_due = cst_request_get_due_date (request);
+
+  clocks->has_legal_deadline = legal_due != NULL;
+  g_date_clear (&clocks->legal_due, 1);
+  if (legal_due != NULL)
+    clocks->legal_due = *legal_due;
   clocks->service_due = *cst_request_get_received_date (request);
   g_date_add_days (&clocks->service_due, service_days);
-  clocks->legal_days_left = g_date_days_between (today, &clocks->legal_due);
+  clocks->legal_days_left = legal_due ? g_date_days_between (today, legal_due) : G_MAXINT;
   clocks->service_days_left = g_date_days_between (today, &clocks->service_due);
   clocks->at_risk = !cst_request_status_is_closed (cst_request_get_status (request)) &&
-                    clocks->legal_days_left <= CST_AT_RISK_DAYS;
+                    clocks->has_legal_deadline && clocks->legal_days_left <= CST_AT_RISK_DAYS;
 }
 
 guint

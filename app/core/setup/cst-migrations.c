@@ -16,6 +16,7 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-document-repo.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-deadline-repo.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-migrations.h"
 #include "custodian/cst-statement-template-repo.h"
@@ -200,6 +201,7 @@ cst_migrations_apply (PGconn  *conn,
    * document templates). */
   if (ok)
     ok = cst_fee_repo_install_seed (conn, NULL, error) &&
+         cst_deadline_repo_install_seed (conn, NULL, error) &&
          cst_statement_template_repo_seed (conn, NULL, error) &&
          cst_document_repo_install_shipped (conn, error);
   /* The unlock must run even after a failed migration (already rolled back). */

@@ -64,9 +64,22 @@ static const char *const insert_batch =
   "INSERT INTO demo_batch SELECT r.id, q.n FROM new_requests r "
   "JOIN numbered_requesters q ON q.id = r.requester_id";
 
+/* Only where the governing rule allows an extension (migration 0059: not a
+ * third party's request, not California's 15 days) and the deadline is
+ * still ahead on the demo's day 20. */
+#define DEMO_EXTENDABLE(r) \
+  " AND roi_deadline_extended(" r ".deadline_rule_id, " r ".original_due_date) IS NOT NULL" \
+  " AND " r ".original_due_date >= " r ".received_date + 20"
+
 /* Walk part of the batch through the workflow, older requests further;
  * the triggers check every step. */
 static const char *const workflow_steps[] = {
+  /* A few individuals' requests received 27 days ago, so the demo shows
+   * requests due soon under HIPAA's 30 days (and overdue under a shorter
+   * state clock): third parties' requests have no legal deadline (0059).
+   * Patients and representatives are the requesters n % 7 = 0 and 1. */
+  "UPDATE roi_requests SET received_date = current_date - 27 "
+  "WHERE id IN (SELECT request_id FROM demo_batch WHERE n % 7 IN (0, 1) AND n % 5 = 2)",
   /* Third parties' demo authorizations are complete (migration 0040). */
   "INSERT INTO authorization_checks (request_id, element_code, finding) "
   "SELECT b.request_id, c.code, 'present' FROM demo_batch b, "
@@ -98,10 +111,11 @@ static const char *const workflow_steps[] = {
   "  r.received_date + 15 "
   "FROM demo_batch b JOIN roi_requests r ON r.id = b.request_id, "
   "  (SELECT min(id) AS id FROM document_templates WHERE kind = 'extension-notice') t "
-  "WHERE b.n % 10 = 5 AND b.n % 75 > 25",
-  "UPDATE roi_requests SET extended_on = received_date + 20, "
+  "WHERE b.n % 10 = 5 AND b.n % 75 > 25" DEMO_EXTENDABLE ("r"),
+  "UPDATE roi_requests r SET extended_on = received_date + 20, "
   "  extension_reason = 'Demo: records held off site' "
-  "WHERE id IN (SELECT request_id FROM demo_batch WHERE n % 10 = 5 AND n % 75 > 25)",
+  "WHERE id IN (SELECT request_id FROM demo_batch WHERE n % 10 = 5 AND n % 75 > 25)"
+  DEMO_EXTENDABLE ("r"),
 };
 
 /**

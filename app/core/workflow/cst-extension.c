@@ -18,19 +18,52 @@
 #include "custodian/cst-input.h"
 #include "custodian/cst-request-repo.h"
 
-/* What the request will look like once extended: one 30-day extension
- * (164.524(b)(2)(ii)) on top of the current due date. */
+/* What the request will look like once extended: the governing rule's
+ * one extension (HIPAA's 30 days, 164.524(b)(2)(ii), or a state's own),
+ * where the database computed it would move the deadline. */
 static CstRequest *
 as_extended (CstRequest  *request,
              const GDate *on,
-             const char  *reason)
+             const char  *reason,
+             const GDate *new_due)
 {
   CstRequest *copy = cst_request_copy (request);
-  GDate due = *cst_request_get_due_date (request);
 
-  g_date_add_days (&due, 30);
-  g_object_set (copy, "extended-on", on, "extension-reason", reason, "due-date", &due, NULL);
+  g_object_set (copy, "extended-on", on, "extension-reason", reason, "due-date", new_due, NULL);
   return copy;
+}
+
+/* Business days and holidays are counted by the database, as for the
+ * deadline itself; a list row does not carry the date. */
+static gboolean
+extended_due (PGconn      *conn,
+              CstRequest  *request,
+              GDate       *due,
+              GError     **error)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GDate) date = NULL;
+
+  if (g_date_valid (&cst_request_get_deadline (request)->extension_due))
+    {
+      *due = cst_request_get_deadline (request)->extension_due;
+      return TRUE;
+    }
+  res = cst_db_exec (conn, "SELECT roi_deadline_extended(deadline_rule_id, original_due_date)"
+                           " FROM roi_requests WHERE id = $1::bigint", 1, params, error);
+  if (res == NULL)
+    return FALSE;
+  date = PQntuples (res) == 1 ? cst_db_date (res, 0, 0) : NULL;
+  if (date == NULL)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_EXTENSION,
+                           _("The governing rule allows no extension for this request."));
+      return FALSE;
+    }
+  *due = *date;
+  return TRUE;
 }
 
 GBytes *
@@ -44,11 +77,14 @@ cst_extension_render_notice (PGconn                   *conn,
 {
   CstDocumentOptions plain = { .paper = CST_PDF_PAPER_LETTER };
   g_autoptr(CstRequest) extended = NULL;
+  g_autofree char *why_not = NULL;
+  GDate new_due;
 
-  if (cst_request_is_extended (request))
+  /* Only where the governing rule allows one: CA's 15 days or a third
+   * party's request have none to take. */
+  if (!cst_request_can_extend (request, &why_not))
     {
-      g_set_error_literal (error, CST_ERROR, CST_ERROR_EXTENSION,
-                           _("This request was already extended once; HIPAA allows one extension."));
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_EXTENSION, why_not);
       return NULL;
     }
   if (cst_input_is_blank (reason))
@@ -57,7 +93,9 @@ cst_extension_render_notice (PGconn                   *conn,
                            _("An extension needs a reason; the requester must be told it in writing."));
       return NULL;
     }
-  extended = as_extended (request, on, reason);
+  if (!extended_due (conn, request, &new_due, error))
+    return NULL;
+  extended = as_extended (request, on, reason, &new_due);
   return cst_document_repo_render (conn, CST_DOCUMENT_EXTENSION_NOTICE, extended,
                                     language != NULL ? language : "en", NULL,
                                     options != NULL ? options : &plain, NULL, error);
