@@ -773,7 +773,7 @@ test_pdf (void)
   summary_page = cst_test_pdf_page_text (doc, 0);
   text = cst_test_pdf_text (doc);
   squashed = cst_test_pdf_squash (text);
-  total = cst_pdf_format_money (cst_fee_report_summary_get_total_cents (summary));
+  total = cst_money_format (cst_fee_report_summary_get_total_cents (summary));
   g_assert_nonnull (strstr (summary_page, total));
   g_assert_nonnull (strstr (summary_page, "Invoiced requests: 8"));
   g_assert_nonnull (strstr (summary_page, "2025-06"));

@@ -130,7 +130,7 @@ test_dashboard (void)
 {
   g_autoptr(CstConnection) connection = cst_connection_new (db->conninfo);
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
-  g_autofree char *money = cst_fee_format_money (1234);
+  g_autofree char *money = cst_money_format (1234);
   g_autofree char *fees = g_strdup_printf (": %s", money);
   g_autofree char *status = NULL;
   CstDashboardPage *page;

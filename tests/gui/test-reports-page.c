@@ -137,7 +137,7 @@ test_run (void)
   GtkWindow *window;
   CstReportsPage *page = open_page (&window);
   GListModel *rows = cst_reports_page_get_rows (page);
-  g_autofree char *money = cst_fee_format_money (seeded_total);
+  g_autofree char *money = cst_money_format (seeded_total);
   const char *totals;
 
   cst_reports_page_set_filters (page, "2000-01-01", today, "PA", NULL, NULL, NULL);

@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "custodian/cst-json-writer.h"
-#include "custodian/cst-pdf.h"
+#include "custodian/cst-money.h"
 #include "cst-fee-private.h"
 
 /* ---------------------------------------------------------------- exact amounts */
@@ -86,14 +86,6 @@ cst_fee_exact_format (CstFeeExact exact)
   if (rest != 0)
     g_string_append (out, "…");
   return g_string_free (out, FALSE);
-}
-
-/* "$1,234.56" would need a locale; reports use plain "$1234.56". */
-char *
-cst_fee_format_money (gint64 cents)
-{
-  /* One money format everywhere: the documents' ("$1,234.56"). */
-  return cst_pdf_format_money (cents);
 }
 
 /* ---------------------------------------------------------------- building */
@@ -324,7 +316,7 @@ describe (const CstFeeLine *l)
     case CST_FEE_LINE_TAX:
       return g_strdup (_("Sales tax"));
     case CST_FEE_LINE_LABOR:
-      rate = cst_fee_format_money (l->rate_cents);
+      rate = cst_money_format (l->rate_cents);
       if (l->rate_cents > 0)
         return g_strdup_printf (_("Labor for copying, %" PRId64 " min at %s/hour"),
                                 l->minutes, rate);
@@ -334,7 +326,7 @@ describe (const CstFeeLine *l)
     case CST_FEE_LINE_MEDIA:
       return g_strdup (_("Portable media requested by the individual"));
     case CST_FEE_LINE_SUMMARY:
-      rate = cst_fee_format_money (l->rate_cents);
+      rate = cst_money_format (l->rate_cents);
       return g_strdup_printf (_("Preparing a summary (agreed in advance), %" PRId64 " min at %s/hour"),
                               l->minutes, rate);
     case CST_FEE_LINE_SEARCH:
@@ -371,7 +363,7 @@ static char *
 note_text (const CstFeeQuote *q,
            const CstFeeNote  *n)
 {
-  g_autofree char *money = cst_fee_format_money (n->amount);
+  g_autofree char *money = cst_money_format (n->amount);
   const char *label = n->schedule && n->schedule->request_fee_label ? n->schedule->request_fee_label
                                                                      : _("search and retrieval fee");
 
@@ -600,7 +592,7 @@ cst_fee_quote_to_text (CstFeeQuote *quote)
 {
   GString *out = g_string_new (NULL);
   GPtrArray *notes = cst_fee_quote_get_notes (quote);
-  g_autofree char *total = cst_fee_format_money (quote->total_cents);
+  g_autofree char *total = cst_money_format (quote->total_cents);
 
   g_string_append_printf (out, _("Total: %s (%s, %s, schedule %s)%s\n"), total,
                           cst_fee_method_to_output_nick (quote->method), quote->jurisdiction,
@@ -611,9 +603,9 @@ cst_fee_quote_to_text (CstFeeQuote *quote)
       const CstFeeLine *l = &quote->lines[i];
       g_autofree char *exact_unit = cst_fee_exact_format (l->unit);
       g_autofree char *unit = cst_fee_exact_is_whole (l->unit)
-        ? cst_fee_format_money (cst_fee_exact_floor (l->unit))
+        ? cst_money_format (cst_fee_exact_floor (l->unit))
         : g_strdup_printf ("%s¢", exact_unit);
-      g_autofree char *amount = cst_fee_format_money (l->amount_cents);
+      g_autofree char *amount = cst_money_format (l->amount_cents);
       g_autofree char *exact = cst_fee_exact_is_whole (l->exact) ? NULL : cst_fee_exact_format (l->exact);
 
       g_string_append_printf (out, "  %-10s %s\n", amount, cst_fee_line_get_description (l));

@@ -19,6 +19,7 @@
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-json-writer.h"
+#include "custodian/cst-money.h"
 #include "cst-fee-private.h"
 
 /* Schedule edits are serialised: validating the set and inserting the
@@ -405,7 +406,7 @@ cst_fee_repo_issue_invoice (PGconn       *conn,
     }
   if (charged_cents != cst_fee_quote_get_total_cents (quote) && cst_input_is_blank (override_reason))
     {
-      g_autofree char *money = cst_fee_format_money (cst_fee_quote_get_total_cents (quote));
+      g_autofree char *money = cst_money_format (cst_fee_quote_get_total_cents (quote));
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("Charging other than the quoted %s needs a reason; it is kept in the audit log."),
                    money);
@@ -519,7 +520,7 @@ cst_fee_repo_issue_adjustment (PGconn      *conn,
   net = cst_db_int64 (original, 0, 4);
   if (net + delta_cents < 0)
     {
-      g_autofree char *money = cst_fee_format_money (net);
+      g_autofree char *money = cst_money_format (net);
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("The invoice stands at %s; it cannot be credited below zero."), money);
       goto failed;
