@@ -129,7 +129,7 @@ insert_invoice (PGconn      *owner,
   g_autofree char *extra = g_strdup_printf ("%" G_GINT64_FORMAT, extra_cents);
   g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT,
                                             cst_fee_quote_get_total_cents (q) + extra_cents);
-  const char *params[] = { id, cst_fee_method_to_output_nick (cst_fee_quote_get_method (q)),
+  const char *params[] = { id, cst_fee_method_to_nick (cst_fee_quote_get_method (q)),
                            received, total, lines, extra_rule, extra };
 
   cst_test_db_exec_ok (owner,

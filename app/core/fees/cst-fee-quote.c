@@ -449,39 +449,6 @@ cst_fee_quote_get_notes (CstFeeQuote *quote)
   return quote->note_texts;
 }
 
-const char *
-cst_fee_method_to_output_nick (CstFeeMethod method)
-{
-  switch (method)
-    {
-    case CST_FEE_METHOD_HIPAA_ACTUAL: return "hipaa-actual";
-    case CST_FEE_METHOD_HIPAA_AVERAGE: return "hipaa-average";
-    case CST_FEE_METHOD_HIPAA_FLAT: return "hipaa-flat";
-    case CST_FEE_METHOD_STATE_SCHEDULE: return "state-schedule";
-    case CST_FEE_METHOD_NO_CHARGE: return "no-charge";
-    case CST_FEE_METHOD_DEFAULT:
-    default: g_return_val_if_reached ("unknown");
-    }
-}
-
-/**
- * cst_fee_invoice_method_get_label:
- * @nick: an invoice's method as stored: a cst_fee_method_to_output_nick()
- *   nick, or "adjustment" for an adjustment invoice
- *
- * Returns: the method in words; an unknown nick as it is
- */
-const char *
-cst_fee_invoice_method_get_label (const char *nick)
-{
-  for (CstFeeMethod m = CST_FEE_METHOD_HIPAA_ACTUAL; m < CST_FEE_N_METHODS; m++)
-    if (g_strcmp0 (nick, cst_fee_method_to_output_nick (m)) == 0)
-      return cst_fee_method_get_label (m);
-  if (g_strcmp0 (nick, "adjustment") == 0)
-    return _("Adjustment");
-  return nick ? nick : "";
-}
-
 static void
 write_lines (CstJsonWriter *w,
              CstFeeQuote   *quote)
@@ -557,7 +524,7 @@ cst_fee_quote_to_json (CstFeeQuote *quote)
   cst_json_writer_key (&w, "total_cents");
   cst_json_writer_int (&w, quote->total_cents);
   cst_json_writer_key (&w, "method");
-  cst_json_writer_string (&w, cst_fee_method_to_output_nick (quote->method));
+  cst_json_writer_string (&w, cst_fee_method_to_nick (quote->method));
   cst_json_writer_key (&w, "jurisdiction");
   cst_json_writer_string (&w, quote->jurisdiction);
   cst_json_writer_key (&w, "schedule_version");
@@ -595,7 +562,7 @@ cst_fee_quote_to_text (CstFeeQuote *quote)
   g_autofree char *total = cst_money_format (quote->total_cents);
 
   g_string_append_printf (out, _("Total: %s (%s, %s, schedule %s)%s\n"), total,
-                          cst_fee_method_to_output_nick (quote->method), quote->jurisdiction,
+                          cst_fee_method_to_nick (quote->method), quote->jurisdiction,
                           cst_fee_quote_get_schedule_version (quote),
                           quote->unconfirmed ? _(" — includes UNCONFIRMED amounts") : "");
   for (int i = 0; i < quote->n_lines; i++)

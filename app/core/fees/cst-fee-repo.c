@@ -416,7 +416,7 @@ cst_fee_repo_issue_invoice (PGconn       *conn,
   cst_fee_quote_get_date (quote, &date);
   received = cst_input_format_date (&date);
   params[0] = request;
-  params[1] = cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote));
+  params[1] = cst_fee_method_to_nick (cst_fee_quote_get_method (quote));
   params[2] = cst_fee_quote_get_jurisdiction (quote);
   params[3] = cst_fee_quote_get_schedule_version (quote);
   params[4] = received;
