@@ -3,8 +3,8 @@
  * The original bill on the left, the statement as it will print on the
  * right: the preview is the real PDF, rendered with Poppler.  Every edit of
  * the template (sections and their order, headings and wording, colours,
- * language, type size) makes a new statement and PDF on a worker thread;
- * a generation number drops renders that a newer edit has overtaken, so
+ * language, type size) makes a new statement and PDF off the main loop
+ * (cst_statement_render_async); a generation number drops renders that a newer edit has overtaken, so
  * typing never waits for the PDF writer.  Saving stores the edited
  * template as a new version in the database; batch export writes one PDF
  * per bill on a worker thread.
@@ -120,45 +120,12 @@ current_language (CstStatementWorkbench *self)
 
 /* ---- rendering off the main loop ---------------------------------------- */
 
+/* The render's generation rides in the callback's data. */
 typedef struct
 {
-  guint                 generation;
-  CstBill              *bill;
-  CstStatementRules    *rules;
-  CstStatementTemplate *template;
-  CstStatement         *statement;   /* out */
-  GBytes               *pdf;         /* out */
-  guint                 n_pages;     /* out */
-} RenderJob;
-
-static void
-render_job_free (RenderJob *job)
-{
-  g_clear_pointer (&job->bill, cst_bill_unref);
-  g_clear_pointer (&job->rules, cst_statement_rules_unref);
-  g_clear_pointer (&job->template, cst_statement_template_unref);
-  g_clear_pointer (&job->statement, cst_statement_unref);
-  g_clear_pointer (&job->pdf, g_bytes_unref);
-  g_free (job);
-}
-
-static void
-render_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  RenderJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-
-  job->statement = cst_statement_new (job->bill, job->rules, job->template, &error);
-  if (job->statement != NULL)
-    job->pdf = cst_statement_render_pdf_counted (job->statement, &job->n_pages, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
+  CstStatementWorkbench *self;
+  guint                  generation;
+} RenderCall;
 
 /* The reading score with the name of the formula that made it. */
 static char *
@@ -258,12 +225,15 @@ rendered_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (object);
-  RenderJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree RenderCall *call = user_data;
+  g_autoptr(CstStatementWorkbench) self = call->self;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  guint n_pages = 0;
+  g_autoptr(CstStatement) statement = cst_statement_render_finish (result, &pdf, &n_pages, &error);
 
   self->pending--;
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   /* Edits made meanwhile: this result is already stale; make the newest. */
   if (self->rerender && self->render_id == 0)
@@ -271,20 +241,20 @@ rendered_cb (GObject      *object,
       self->rerender = FALSE;
       render_now (self);
     }
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (statement == NULL)
     {
-      g_debug ("Render %u failed: %s", job->generation, error->message);
-      if (job->generation == self->generation)
+      g_debug ("Render %u failed: %s", call->generation, error->message);
+      if (call->generation == self->generation)
         adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       return;
     }
-  if (job->generation != self->generation)
+  if (call->generation != self->generation)
     return;
   g_clear_pointer (&self->statement, cst_statement_unref);
-  self->statement = g_steal_pointer (&job->statement);
-  self->n_pages = job->n_pages;
+  self->statement = g_steal_pointer (&statement);
+  self->n_pages = n_pages;
   self->renders++;
-  cst_pdf_preview_load_bytes (self->preview, job->pdf);
+  cst_pdf_preview_load_bytes (self->preview, pdf);
   show_categories (self);
   show_metrics (self);
 }
@@ -293,23 +263,19 @@ static gboolean
 render_now (gpointer user_data)
 {
   CstStatementWorkbench *self = user_data;
-  g_autoptr(GTask) task = NULL;
-  RenderJob *job;
+  g_autoptr(CstStatementTemplate) printable = NULL;
+  RenderCall *call;
 
   self->render_id = 0;
   if (self->bill == NULL)
     return G_SOURCE_REMOVE;
-  job = g_new0 (RenderJob, 1);
-  job->generation = ++self->generation;
-  job->bill = cst_bill_ref (self->bill);
-  job->rules = cst_statement_rules_ref (self->rules);
-  /* The render thread gets its own copy: the draft changes as staff type. */
-  job->template = printable_template (self);
-  task = g_task_new (self, NULL, rendered_cb, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
-  g_task_set_source_tag (task, render_now);
+  call = g_new0 (RenderCall, 1);
+  call->self = g_object_ref (self);
+  call->generation = ++self->generation;
+  printable = printable_template (self);
   self->pending++;
-  g_task_run_in_thread (task, render_in_thread);
+  cst_statement_render_async (self->bill, self->rules, printable, self->cancellable,
+                              rendered_cb, call);
   return G_SOURCE_REMOVE;
 }
 
