@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-plain-text.h"
 
@@ -390,12 +391,10 @@ cst_fee_schedules_window_dispose (GObject *object)
 {
   CstFeeSchedulesWindow *self = CST_FEE_SCHEDULES_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->versions_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_FEE_SCHEDULES_WINDOW);
+  cst_dispose_cancel (&self->cancellable);
+  cst_dispose_cancel (&self->versions_cancellable);
   g_clear_object (&self->connection);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->versions_cancellable);
   g_clear_pointer (&self->schedules, g_ptr_array_unref);
   g_clear_pointer (&self->versions, g_ptr_array_unref);
   g_clear_pointer (&self->selected, cst_fee_schedule_unref);

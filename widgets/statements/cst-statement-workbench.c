@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cst-cell.h"
 #include "cst-pdf-preview.h"
 #include "cst-plain-text.h"
 #include "cst-statement-workbench.h"
@@ -505,42 +506,27 @@ line_at (CstStatementWorkbench *self,
   return self->bill && i < self->bill->lines->len ? g_ptr_array_index (self->bill->lines, i) : NULL;
 }
 
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item)
+static char *
+line_text (GtkListItem *item,
+           guint        column,
+           gpointer     user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              CstStatementWorkbench    *self)
-{
-  int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
-  CstBillLine *line = line_at (self, item);
-  g_autofree char *text = NULL;
+  CstBillLine *line = line_at (user_data, item);
 
   if (line == NULL)
-    return;
+    return NULL;
   switch (column)
     {
     case 0:
-      text = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&line->service_date),
+      return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&line->service_date),
                               g_date_get_month (&line->service_date), g_date_get_day (&line->service_date));
-      break;
-    case 1: text = g_strdup_printf ("%s %s", line->revenue_code, line->cpt_hcpcs); break;
-    case 2: text = g_strdup (line->description); break;
-    case 3: text = cst_locale_format_money (line->charge_cents); break;
-    case 4: text = cst_locale_format_money (line->insurer_paid_cents); break;
-    case 5: text = cst_locale_format_money (line->adjustment_cents); break;
-    default: text = cst_locale_format_money (line->patient_resp_cents); break;
+    case 1: return g_strdup_printf ("%s %s", line->revenue_code, line->cpt_hcpcs);
+    case 2: return g_strdup (line->description);
+    case 3: return cst_locale_format_money (line->charge_cents);
+    case 4: return cst_locale_format_money (line->insurer_paid_cents);
+    case 5: return cst_locale_format_money (line->adjustment_cents);
+    default: return cst_locale_format_money (line->patient_resp_cents);
     }
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
 static void
@@ -551,12 +537,9 @@ build_line_columns (CstStatementWorkbench *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkListItemFactory *factory = cst_cell_factory_new (i, 0, FALSE, line_text, self);
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
-      g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (i));
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), self);
       column = gtk_column_view_column_new (_(titles[i]), factory);
       gtk_column_view_column_set_expand (column, i == 2);
       gtk_column_view_column_set_resizable (column, TRUE);
@@ -644,8 +627,13 @@ exported_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstStatementWorkbench) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean written = cst_private_file_write_finish (result, &error);
 
-  if (!cst_private_file_write_finish (result, &error))
+  /* The file the clerk asked for is written even when the window went
+   * meanwhile (so the write is not cancelled); only the toast is not. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (!written)
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
   else
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (_("Statement exported")));

@@ -1,0 +1,12 @@
+/* cst-dispose.h — what every view does when it goes away */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void cst_dispose_cancel   (GCancellable **cancellable);
+void cst_dispose_template (GtkWidget     *widget,
+                           GType          widget_type);
+
+G_END_DECLS
