@@ -579,14 +579,11 @@ cst_fee_repo_list_invoices (PGconn  *conn,
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT " INVOICE_COLUMNS " FROM invoices WHERE $1::bigint = 0 OR request_id = $1::bigint "
     "ORDER BY issued_at, id", 1, params, error);
-  GPtrArray *list;
 
   if (res == NULL)
     return NULL;
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_fee_invoice_free);
-  for (int row = 0; row < PQntuples (res); row++)
-    g_ptr_array_add (list, invoice_from_row (res, row));
-  return list;
+  return cst_db_collect_rows (res, (CstDbRowFunc) invoice_from_row,
+                              (GDestroyNotify) cst_fee_invoice_free);
 }
 
 /* ---- a request's invoice state ------------------------------------------ */
