@@ -141,14 +141,9 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/document-cli/each-kind", test_each_kind);
   g_test_add_func ("/document-cli/refusals", test_refusals);
   g_test_add_func ("/document-cli/facility-commands", test_facility_commands);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

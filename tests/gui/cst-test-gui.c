@@ -7,6 +7,16 @@
 
 /* cst_test_wait_until() for 15 seconds (a slow CI machine under
  * sanitizers). */
+/* What a widget test's main() starts with: GTK in test mode, and
+ * libadwaita's styles and types. */
+void
+cst_test_gui_init (int    *argc,
+                   char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
 gboolean
 cst_test_gui_wait_until (CstTestCondition done,
                          gpointer         data)

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+void       cst_test_gui_init           (int              *argc,
+                                        char           ***argv);
+
 gboolean   cst_test_gui_wait_until     (CstTestCondition  done,
                                         gpointer          data);
 void          cst_test_gui_keep_result (GObject      *source,

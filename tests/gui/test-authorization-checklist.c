@@ -603,11 +603,7 @@ test_expired_authorization_blocks_release (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/authorization-checklist/verify-blocked-until-complete", Fixture, NULL,
               fixture_setup, test_verify_blocked_until_complete, fixture_teardown);
   g_test_add ("/authorization-checklist/answer-keeps-place", Fixture, NULL,
@@ -620,7 +616,5 @@ main (int argc, char **argv)
               fixture_setup, test_patient_needs_no_checklist, fixture_teardown);
   g_test_add ("/authorization-checklist/expired-blocks-release", Fixture, NULL,
               fixture_setup, test_expired_authorization_blocks_release, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -211,16 +211,10 @@ test_unreachable (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   /* The test backend keeps the accessible properties we assert on. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/dashboard-page/empty-then-seeded", test_dashboard);
   g_test_add_func ("/dashboard-page/unreachable", test_unreachable);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

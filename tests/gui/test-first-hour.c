@@ -311,8 +311,7 @@ main (int argc, char **argv)
   g_autofree char *root = NULL;
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   root = g_dir_make_tmp ("custodian-first-hour-db-XXXXXX", &error);
   g_assert_no_error (error);
   /* As root, the private server runs as "postgres", which must reach it. */

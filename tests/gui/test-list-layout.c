@@ -197,15 +197,8 @@ test_header_counts (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
-  cst_test_db_seed_demo (db, 120);
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/list-layout/nothing-cut", Fixture, NULL, fixture_setup, test_nothing_cut, fixture_teardown);
   g_test_add ("/list-layout/header-counts", Fixture, NULL, fixture_setup, test_header_counts, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run_with_demo (&db, 120);
 }

@@ -278,12 +278,7 @@ test_refresh_keeps_selection (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
-  cst_test_db_seed_demo (db, 40);
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/navigation/report-row-while-searching", Fixture, NULL, fixture_setup,
               test_report_row_while_searching, fixture_teardown);
   g_test_add ("/navigation/enter-opens-row", Fixture, NULL, fixture_setup,
@@ -295,7 +290,5 @@ main (int argc, char **argv)
   /* Last: it adds a request. */
   g_test_add ("/navigation/new-request-selected", Fixture, NULL, fixture_setup,
               test_new_request_selected, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run_with_demo (&db, 40);
 }

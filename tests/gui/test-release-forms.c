@@ -424,18 +424,12 @@ test_cancel_changes_nothing (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/release-forms/no-records-second-person", Fixture, NULL, fixture_setup,
               test_no_records_second_person, fixture_teardown);
   g_test_add ("/release-forms/release-dialog", Fixture, NULL, fixture_setup,
               test_release_dialog, fixture_teardown);
   g_test_add ("/release-forms/cancel-changes-nothing", Fixture, NULL, fixture_setup,
               test_cancel_changes_nothing, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

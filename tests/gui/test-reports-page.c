@@ -445,8 +445,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   db = cst_test_db_new ();
   seed ();
   g_test_add_func ("/reports-page/run", test_run);

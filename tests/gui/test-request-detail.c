@@ -525,8 +525,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   db = cst_test_db_new ();
   {
     g_autoptr(PGconn) conn = cst_test_db_connect (db);

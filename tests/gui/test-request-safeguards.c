@@ -246,17 +246,11 @@ test_representative_authority (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/safeguards/two-clocks", Fixture, NULL, fixture_setup, test_two_clocks, fixture_teardown);
   g_test_add ("/safeguards/repeat-escalates", Fixture, NULL, fixture_setup, test_repeat_escalates,
               fixture_teardown);
   g_test_add ("/safeguards/representative-authority", Fixture, NULL, fixture_setup,
               test_representative_authority, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

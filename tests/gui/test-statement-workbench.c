@@ -631,8 +631,7 @@ test_batch_cancel (void)
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/statement-workbench/import-and-design", test_import_and_design);
   g_test_add_func ("/statement-workbench/export-private", test_export_private);
   g_test_add_func ("/statement-workbench/export-then-close", test_export_then_close);

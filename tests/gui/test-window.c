@@ -535,12 +535,7 @@ test_finds_older_closed (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
-  cst_test_db_seed_demo (db, 40);
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/window/lists-and-searches", Fixture, NULL, fixture_setup,
               test_lists_and_searches, fixture_teardown);
   g_test_add ("/window/selection-opens-detail", Fixture, NULL, fixture_setup,
@@ -556,7 +551,5 @@ main (int argc, char **argv)
   g_test_add_func ("/window/lock", test_lock);
   /* Last: it adds a request the counts above do not expect. */
   g_test_add_func ("/window/finds-older-closed", test_finds_older_closed);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run_with_demo (&db, 40);
 }
