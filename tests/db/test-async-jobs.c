@@ -1,5 +1,5 @@
-/* test-async-jobs.c — the model's _async jobs the views call (phase 2 of
- * issue 16), as the clerk's ordinary login: each stores or reads on the
+/* test-async-jobs.c — the model's _async jobs the views call (issue 16),
+ * as the clerk's ordinary login: each stores or reads on the
  * connection's worker thread what the blocking call it wraps would, and a
  * cancelled call ends in G_IO_ERROR_CANCELLED. */
 #include "config.h"
