@@ -231,3 +231,15 @@ cst_test_gui_respond (AdwMessageDialog *dialog,
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
 }
+
+/* Closes the window cst_test_gui_open_window() opened, if it did, and
+ * drops its store: a fixture's teardown. */
+void
+cst_test_gui_close_window (CstWindow       **window,
+                           CstRequestStore **store)
+{
+  if (*window != NULL)
+    gtk_window_destroy (GTK_WINDOW (*window));
+  *window = NULL;
+  g_clear_object (store);
+}

@@ -25,6 +25,8 @@ gboolean   cst_test_gui_filter_settled (gpointer          list_page);
 gboolean   cst_test_gui_details_shown  (gpointer          detail);
 CstWindow *cst_test_gui_open_window    (const char       *conninfo,
                                         CstRequestStore **store);
+void       cst_test_gui_close_window   (CstWindow       **window,
+                                        CstRequestStore **store);
 CstWindow *cst_test_gui_open_password_window (CstTestDb        *db,
                                               CstRequestStore **store);
 gboolean   cst_test_gui_unlocked       (gpointer          window);

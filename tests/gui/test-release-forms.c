@@ -43,9 +43,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
   g_free (f->clerk);
 }
 
