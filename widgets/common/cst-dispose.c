@@ -1,8 +1,10 @@
-/* cst-dispose.c — what every view does when it goes away
+/* cst-dispose.c — what every view does when it goes away, or its subject
+ * changes
  *
  * A view that goes away cancels what it asked the model for (DESIGN.md,
  * "Stale results": the callbacks then return on G_IO_ERROR_CANCELLED)
- * and lets go of its template's widgets.
+ * and lets go of its template's widgets; a view shown another request
+ * cancels what it asked about the one before.
  */
 #define G_LOG_DOMAIN "cst-dispose"
 
@@ -24,6 +26,20 @@ cst_dispose_cancel (GCancellable **cancellable)
   if (*cancellable != NULL)
     g_cancellable_cancel (*cancellable);
   g_clear_object (cancellable);
+}
+
+/**
+ * cst_dispose_renew:
+ * @cancellable: (inout): the cancellable of what the view asked so far
+ *
+ * Cancels what the view asked about its former subject and gives it a new
+ * cancellable for the next: the answers still on their way are dropped.
+ */
+void
+cst_dispose_renew (GCancellable **cancellable)
+{
+  cst_dispose_cancel (cancellable);
+  *cancellable = g_cancellable_new ();
 }
 
 /**

@@ -1,4 +1,4 @@
-/* cst-dispose.h — what every view does when it goes away */
+/* cst-dispose.h — what every view does when it goes away, or its subject changes */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -6,6 +6,7 @@
 G_BEGIN_DECLS
 
 void cst_dispose_cancel   (GCancellable **cancellable);
+void cst_dispose_renew    (GCancellable **cancellable);
 void cst_dispose_template (GtkWidget     *widget,
                            GType          widget_type);
 

@@ -729,9 +729,7 @@ cst_release_forms_set_request (CstReleaseForms *self,
   gboolean same = request != NULL && self->request != NULL &&
                   cst_request_get_id (request) == cst_request_get_id (self->request);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->cancellable);
   self->pending = 0;
   g_set_object (&self->request, request);
   if (!same)

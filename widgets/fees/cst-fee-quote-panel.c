@@ -479,9 +479,7 @@ cst_fee_quote_panel_set_request (CstFeeQuotePanel *self,
     {
       self->request_id = id;
       /* What was asked about the previous request no longer applies. */
-      g_cancellable_cancel (self->invoice_cancellable);
-      g_object_unref (self->invoice_cancellable);
-      self->invoice_cancellable = g_cancellable_new ();
+      cst_dispose_renew (&self->invoice_cancellable);
       gtk_widget_set_sensitive (self->adjust_box, TRUE);
       show_invoice (self, NULL);
       if (id != 0 && self->connection != NULL)

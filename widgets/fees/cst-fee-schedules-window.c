@@ -179,9 +179,7 @@ show_schedule (CstFeeSchedulesWindow *self,
   show_message (self, NULL);
   /* The versions of the schedule selected before no longer apply: that
    * job is dropped, and the window is busy with this one instead. */
-  g_cancellable_cancel (self->versions_cancellable);
-  g_object_unref (self->versions_cancellable);
-  self->versions_cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->versions_cancellable);
   if (!self->versions_pending)
     set_busy (self, TRUE);
   self->versions_pending = TRUE;

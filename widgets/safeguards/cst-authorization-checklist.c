@@ -492,9 +492,7 @@ cst_authorization_checklist_set_request (CstAuthorizationChecklist *self,
 {
   g_return_if_fail (CST_IS_AUTHORIZATION_CHECKLIST (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->cancellable);
   self->pending = 0;
   g_set_object (&self->request, request);
   g_clear_pointer (&self->items, g_ptr_array_unref);

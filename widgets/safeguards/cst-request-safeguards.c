@@ -371,9 +371,7 @@ cst_request_safeguards_set_request (CstRequestSafeguards *self,
 {
   g_return_if_fail (CST_IS_REQUEST_SAFEGUARDS (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->cancellable);
   self->busy = FALSE;
   self->loaded = FALSE;
   self->representative_id = 0;
