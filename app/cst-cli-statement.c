@@ -21,7 +21,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
-#include "custodian/cst-pdf.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-statement-pdf.h"
 #include "custodian/cst-statement.h"
@@ -161,8 +161,8 @@ report_import_problems (GPtrArray *problems,
 static void
 print_summary (CstStatement *st)
 {
-  g_autofree char *due = cst_pdf_format_money (st->amount_due_cents);
-  g_autofree char *charges = cst_pdf_format_money (st->total_charges_cents);
+  g_autofree char *due = cst_money_format (st->amount_due_cents);
+  g_autofree char *charges = cst_money_format (st->total_charges_cents);
   g_autofree char *lines = g_strdup_printf (ngettext ("%u line", "%u lines", st->bill->lines->len),
                                             st->bill->lines->len);
   g_autofree char *categories = g_strdup_printf (ngettext ("%u category", "%u categories",

@@ -12,6 +12,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-dashboard-page.h"
+#include "cst-dispose.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-new-request-dialog.h"
 #include "cst-plain-text.h"
@@ -463,8 +464,7 @@ cst_window_dispose (GObject *object)
   g_clear_handle_id (&self->counts_idle_id, g_source_remove);
   g_clear_handle_id (&self->focus_detail_id, g_source_remove);
   g_clear_handle_id (&self->lock_check_id, g_source_remove);
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
+  cst_dispose_cancel (&self->cancellable);
   g_clear_pointer (&self->default_state, g_free);
   g_clear_pointer (&self->hidden_windows, g_ptr_array_unref);
   g_clear_pointer (&self->page_before_lock, g_free);

@@ -55,6 +55,16 @@ void      cst_db_set_error_from_result (GError        **error,
                                         PGconn         *conn);
 char     *cst_db_describe_connection   (PGconn *conn);
 
+/* A bigint parameter as the text libpq sends. */
+char       *cst_db_int_param      (gint64          value);
+
+/* Each row of @res made into one element, in order. */
+typedef gpointer (*CstDbRowFunc) (const PGresult *res,
+                                  int             row);
+GPtrArray  *cst_db_collect_rows   (const PGresult *res,
+                                   CstDbRowFunc    from_row,
+                                   GDestroyNotify  free_func);
+
 /* Text values of a row, NULL for SQL NULL. */
 const char *cst_db_value          (const PGresult *res,
                                    int             row,

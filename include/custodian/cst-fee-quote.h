@@ -73,9 +73,6 @@ const char       *cst_fee_line_get_schedule_version (const CstFeeLine *line);
 gboolean          cst_fee_line_is_chargeable     (const CstFeeLine *line);
 gboolean          cst_fee_line_is_unconfirmed    (const CstFeeLine *line);
 
-char             *cst_fee_format_money           (gint64 cents);
-const char       *cst_fee_method_to_output_nick  (CstFeeMethod method);
-const char       *cst_fee_invoice_method_get_label (const char *nick);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeQuote, cst_fee_quote_unref)
 

@@ -135,6 +135,7 @@ const char *cst_fee_purpose_get_label   (CstFeePurpose    purpose);
 const char *cst_fee_format_get_label    (CstFeeFormat     format);
 const char *cst_fee_delivery_get_label  (CstFeeDelivery   delivery);
 const char *cst_fee_method_get_label    (CstFeeMethod     method);
+const char *cst_fee_invoice_method_get_label (const char *nick);
 
 typedef struct _CstFeeSchedule CstFeeSchedule;
 typedef struct _CstFeeScheduleSet CstFeeScheduleSet;

@@ -173,8 +173,7 @@ gboolean     cst_pdf_save                (CstPdf                  *self,
                                           const char              *path,
                                           GError                 **error);
 
-/* Formatting: money only ever from integer cents. */
-char        *cst_pdf_format_money        (gint64                   cents);
+/* Formatting (money: cst_money_format(), custodian/cst-money.h). */
 char        *cst_pdf_format_date         (const GDate             *date,
                                           const char              *language);
 

@@ -22,6 +22,19 @@ gboolean  cst_statement_render_pdf_to_file (CstStatement  *statement,
                                             const char    *path,
                                             GError       **error);
 
+/* ---- A preview: one statement and its PDF on a worker thread ------------ */
+
+void          cst_statement_render_async  (CstBill               *bill,
+                                           CstStatementRules     *rules,
+                                           CstStatementTemplate  *tpl,
+                                           GCancellable          *cancellable,
+                                           GAsyncReadyCallback    callback,
+                                           gpointer               user_data);
+CstStatement *cst_statement_render_finish (GAsyncResult          *result,
+                                           GBytes               **pdf,
+                                           guint                 *n_pages,
+                                           GError               **error);
+
 /* ---- Export: one bill file, or many on a worker thread ------------------ */
 
 typedef struct

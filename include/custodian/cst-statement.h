@@ -302,7 +302,7 @@ guint         cst_statement_glossary_keys  (CstStatement         *statement,
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstStatement, cst_statement_unref)
 
 /* ---- Readability and payment-plan helpers -------------------------------- *
- * Money is written with cst_pdf_format_money() (custodian/cst-pdf.h).      */
+ * Money is written with cst_money_format() (custodian/cst-money.h).          */
 
 gboolean  cst_payment_plan_compute      (gint64          amount_cents,
                                          guint           months,

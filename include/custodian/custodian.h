@@ -33,6 +33,7 @@
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-listener.h"
 #include "custodian/cst-migrations.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-no-records.h"
 #include "custodian/cst-keyring.h"
 #include "custodian/cst-pdf.h"

@@ -1,5 +1,5 @@
-/* test-async-jobs.c — the model's _async jobs the views call (phase 2 of
- * issue 16), as the clerk's ordinary login: each stores or reads on the
+/* test-async-jobs.c — the model's _async jobs the views call (issue 16),
+ * as the clerk's ordinary login: each stores or reads on the
  * connection's worker thread what the blocking call it wraps would, and a
  * cancelled call ends in G_IO_ERROR_CANCELLED. */
 #include "config.h"
@@ -325,18 +325,13 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/async-jobs/document-preview", test_document_preview);
   g_test_add_func ("/async-jobs/authorization-check", test_authorization_check);
   g_test_add_func ("/async-jobs/safeguards-repeats", test_safeguards_repeats);
   g_test_add_func ("/async-jobs/safeguards-representative", test_safeguards_representative);
   g_test_add_func ("/async-jobs/release-no-records", test_release_no_records);
   g_test_add_func ("/async-jobs/release-particulars", test_release_particulars);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

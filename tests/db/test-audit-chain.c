@@ -644,10 +644,7 @@ test_connection_links_its_pending_rows (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  shared_db = cst_test_db_new ();
   g_test_add_func ("/audit-chain/untouched-verifies", test_untouched_chain_verifies);
   g_test_add_func ("/audit-chain/edited-row", test_edited_row_is_found);
   g_test_add_func ("/audit-chain/rehashed-row", test_rehashed_row_breaks_next_link);
@@ -665,7 +662,5 @@ main (int argc, char **argv)
   g_test_add_func ("/audit-chain/events", test_events_are_logged);
   g_test_add_func ("/audit-chain/bad-events", test_bad_events_are_refused);
   g_test_add_func ("/audit-chain/cli-verify", test_cli_verify);
-  status = g_test_run ();
-  cst_test_db_free (shared_db);
-  return status;
+  return cst_test_db_run (&shared_db);
 }

@@ -108,14 +108,9 @@ test_owner_cannot_rewrite (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/audit-log/changes-logged", test_changes_are_logged);
   g_test_add_func ("/audit-log/app-role-cannot-rewrite", test_app_role_cannot_rewrite);
   g_test_add_func ("/audit-log/owner-cannot-rewrite", test_owner_cannot_rewrite);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -522,10 +522,7 @@ test_finding_labels (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/authorization/finding-labels", test_finding_labels);
   g_test_add_func ("/authorization/checklist-is-data", test_checklist_is_data);
   g_test_add_func ("/authorization/findings-are-stamped", test_findings_are_stamped);
@@ -539,7 +536,5 @@ main (int argc, char **argv)
   g_test_add_func ("/authorization/patient-access-needs-none", test_patient_access_needs_none);
   g_test_add_func ("/authorization/expired-blocks-release", test_expired_blocks_release);
   g_test_add_func ("/authorization/roles", test_roles);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

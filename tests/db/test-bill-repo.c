@@ -31,6 +31,42 @@ sample_bill (void)
   return bill;
 }
 
+static gpointer
+row_text (const PGresult *res,
+          int             row)
+{
+  return g_strdup_printf ("%s:%s", cst_db_value (res, row, 0), cst_db_value (res, row, 1));
+}
+
+/* The repos' two shared steps: a bigint parameter as text, and every row
+ * of a result made into an element, in order (none for no rows). */
+static void
+test_collect_rows (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_billing");
+  g_autofree char *base = cst_db_int_param (G_GINT64_CONSTANT (-9007199254740993));
+  const char *params[] = { base };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT g, $1::bigint + g FROM generate_series (1, 3) g "
+                                         "ORDER BY g", 1, params, &error);
+  g_autoptr(PGresult) none = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) no_rows = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (base, ==, "-9007199254740993");
+  rows = cst_db_collect_rows (res, row_text, g_free);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (rows, 0), ==, "1:-9007199254740992");
+  g_assert_cmpstr (g_ptr_array_index (rows, 2), ==, "3:-9007199254740990");
+
+  none = cst_db_exec (conn, "SELECT 1, 2 WHERE false", 0, NULL, &error);
+  g_assert_no_error (error);
+  no_rows = cst_db_collect_rows (none, row_text, g_free);
+  g_assert_nonnull (no_rows);
+  g_assert_cmpuint (no_rows->len, ==, 0);
+}
+
 static void
 test_bill_roundtrip (void)
 {
@@ -326,6 +362,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   db = cst_test_db_new ();
   rules = cst_statement_rules_new_default (NULL);
+  g_test_add_func ("/bill-repo/collect-rows", test_collect_rows);
   g_test_add_func ("/bill-repo/roundtrip", test_bill_roundtrip);
   g_test_add_func ("/bill-repo/template-versions", test_template_versions);
   g_test_add_func ("/bill-repo/versions-append-only", test_versions_append_only);

@@ -129,14 +129,9 @@ test_release_particulars (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/delivery/format-and-proof", test_format_and_proof);
   g_test_add_func ("/delivery/read-back", test_read_back);
   g_test_add_func ("/delivery/release-particulars", test_release_particulars);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

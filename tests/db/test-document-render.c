@@ -677,11 +677,8 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/document/invoice", test_invoice);
   g_test_add_func ("/document/invoice-spanish", test_invoice_spanish);
   g_test_add_func ("/document/long-invoice", test_long_invoice);
@@ -697,7 +694,5 @@ main (int    argc,
   g_test_add_func ("/document/issued-invoice", test_issued_invoice);
   g_test_add_func ("/document/adjusted-invoice", test_adjusted_invoice);
   g_test_add_func ("/document/expansion-is-one-pass", test_expansion_is_one_pass);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -9,6 +9,7 @@
 #include <glib/gstdio.h>
 
 #include "custodian/cst-evidence-pack.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-request-history.h"
 
 #include "cst-test-cli.h"
@@ -235,7 +236,7 @@ assert_pdf (GBytes     *pdf,
   g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
   g_autofree char *text = cst_test_pdf_text (doc);
   g_autofree char *squashed = cst_test_pdf_squash (text);
-  g_autofree char *money = cst_pdf_format_money (total);
+  g_autofree char *money = cst_money_format (total);
   g_autofree char *money_squashed = cst_test_pdf_squash (money);
   g_autofree char *reference = cst_test_pdf_squash (cst_request_get_reference (request));
   const char *forbidden[] = { "Núñez", "José", "EVP", cst_request_get_reference (request), NULL };

@@ -98,13 +98,8 @@ test_take_with_notice (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/extension/refused-without-notice", test_refused_without_notice);
   g_test_add_func ("/extension/take-with-notice", test_take_with_notice);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -228,18 +228,13 @@ test_adopt_legacy_settings (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   setlocale (LC_ALL, "");
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/facility/roles", test_roles);
   g_test_add_func ("/facility/admin-only-updates", test_admin_only_updates);
   g_test_add_func ("/facility/async", test_async);
   g_test_add_func ("/facility/validate", test_validate);
   g_test_add_func ("/facility/demo-fills-only-blank", test_demo_fills_only_blank);
   g_test_add_func ("/facility/adopt-legacy-settings", test_adopt_legacy_settings);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -361,16 +361,11 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/fee/store/seed-and-load", test_seed_and_load);
   g_test_add_func ("/fee/store/admin-versions", test_admin_versions);
   g_test_add_func ("/fee/store/invoices", test_invoices);
   g_test_add_func ("/fee/store/async-invoices", test_async_invoices);
   g_test_add_func ("/fee/store/async-versions", test_async_versions);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

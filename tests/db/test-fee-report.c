@@ -131,7 +131,7 @@ insert_invoice (PGconn      *owner,
   g_autofree char *extra = g_strdup_printf ("%" G_GINT64_FORMAT, extra_cents);
   g_autofree char *total = g_strdup_printf ("%" G_GINT64_FORMAT,
                                             cst_fee_quote_get_total_cents (q) + extra_cents);
-  const char *params[] = { id, cst_fee_method_to_output_nick (cst_fee_quote_get_method (q)),
+  const char *params[] = { id, cst_fee_method_to_nick (cst_fee_quote_get_method (q)),
                            received, total, lines, extra_rule, extra };
 
   cst_test_db_exec_ok (owner,
@@ -789,7 +789,7 @@ test_pdf (void)
   summary_page = cst_test_pdf_page_text (doc, 0);
   text = cst_test_pdf_text (doc);
   squashed = cst_test_pdf_squash (text);
-  total = cst_pdf_format_money (cst_fee_report_summary_get_total_cents (summary));
+  total = cst_money_format (cst_fee_report_summary_get_total_cents (summary));
   g_assert_nonnull (strstr (summary_page, total));
   g_assert_nonnull (strstr (summary_page, "Invoiced requests: 8"));
   g_assert_nonnull (strstr (summary_page, "2025-06"));

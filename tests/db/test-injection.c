@@ -318,15 +318,10 @@ test_very_long_values (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/injection/corpus-round-trips", test_corpus_round_trips);
   g_test_add_func ("/injection/refused-values", test_refused_values_leave_nothing);
   g_test_add_func ("/injection/nul", test_nul_is_refused_not_truncated);
   g_test_add_func ("/injection/very-long", test_very_long_values);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

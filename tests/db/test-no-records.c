@@ -141,13 +141,8 @@ test_read_back (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/no-records/needs-second-person", test_needs_second_person);
   g_test_add_func ("/no-records/read-back", test_read_back);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -96,14 +96,9 @@ test_release_joins_callers_transaction (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/release/makes-everything", test_release_makes_everything);
   g_test_add_func ("/release/failed-changes-nothing", test_failed_release_changes_nothing);
   g_test_add_func ("/release/joins-callers-transaction", test_release_joins_callers_transaction);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

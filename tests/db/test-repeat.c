@@ -129,15 +129,10 @@ test_link_cannot_be_undone (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/repeat/patient-access", test_patient_access_repeats);
   g_test_add_func ("/repeat/same-requester", test_same_requester_repeats);
   g_test_add_func ("/repeat/closed-is-not-repeated", test_closed_is_not_repeated);
   g_test_add_func ("/repeat/link-cannot-be-undone", test_link_cannot_be_undone);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

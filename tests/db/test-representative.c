@@ -234,15 +234,10 @@ test_treated_as_the_patient (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/representative/authority-on-file", test_authority_on_file);
   g_test_add_func ("/representative/expired-authority", test_expired_authority);
   g_test_add_func ("/representative/read-back", test_read_back);
   g_test_add_func ("/representative/treated-as-the-patient", test_treated_as_the_patient);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -264,10 +264,7 @@ test_statement_timeout (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/repo/create-and-find", test_create_and_find);
   g_test_add_func ("/repo/save-roundtrip", test_save_roundtrip);
   g_test_add_func ("/repo/optimistic-conflict", test_optimistic_conflict);
@@ -277,7 +274,5 @@ main (int argc, char **argv)
   g_test_add_func ("/repo/unreachable", test_unreachable_server);
   g_test_add_func ("/repo/wrong-password", test_wrong_password);
   g_test_add_func ("/repo/statement-timeout", test_statement_timeout);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -250,15 +250,10 @@ test_closed_history (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/store/load-and-create", test_load_and_create);
   g_test_add_func ("/store/live-updates", test_live_updates);
   g_test_add_func ("/store/reload-keeps-shown-objects", test_reload_keeps_shown_objects);
   g_test_add_func ("/store/closed-history", test_closed_history);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -178,19 +178,14 @@ test_check_async (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
   /* No remembered password may stand in for the ones the test gives. */
   g_setenv ("PGPASSFILE", "/nonexistent/pgpass", TRUE);
   g_unsetenv ("DBUS_SESSION_BUS_ADDRESS");
   g_setenv ("XDG_RUNTIME_DIR", "/nonexistent", TRUE);
-  db = cst_test_db_new ();
   g_test_add_func ("/server-login/fields", test_fields_round_trip);
   g_test_add_func ("/server-login/classify", test_classify);
   g_test_add_func ("/server-login/check", test_check_real_server);
   g_test_add_func ("/server-login/check-async", test_check_async);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -100,19 +100,14 @@ test_async (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
   account_password = g_getenv ("CUSTODIAN_TEST_ACCOUNT_PASSWORD");
   if (account_password == NULL)
     g_error ("Run this test through tests/support/run-as-new-account.sh: it needs an account whose "
              "password it knows");
-  db = cst_test_db_new ();
   g_test_add_func ("/session-lock/account", test_account);
   g_test_add_func ("/session-lock/trusted-login", test_trusted_login);
   g_test_add_func ("/session-lock/password-login", test_password_login);
   g_test_add_func ("/session-lock/async", test_async);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

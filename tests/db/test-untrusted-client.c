@@ -145,7 +145,7 @@ test_closed_request_refused (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_CLOSED);
   g_clear_error (&error);
   g_assert_false (issue_raw (billing, cst_request_get_id (request), inputs,
-                             cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote)),
+                             cst_fee_method_to_nick (cst_fee_quote_get_method (quote)),
                              LIE_CENTS, LIE_CENTS, NULL, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_CLOSED);
   g_clear_error (&error);
@@ -189,7 +189,7 @@ test_request_facts_are_the_servers (void)
   g_autoptr(CstFeeQuote) quote = quote_for (clerk, request);
   g_autofree char *inputs = cst_fee_request_to_json (cst_fee_quote_get_request (quote));
   g_autofree char *quoted = g_strdup_printf ("%" G_GINT64_FORMAT, cst_fee_quote_get_total_cents (quote));
-  const char *method = cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote));
+  const char *method = cst_fee_method_to_nick (cst_fee_quote_get_method (quote));
   g_autoptr(CstFeeInvoice) invoice = NULL;
   g_autoptr(PGresult) row = NULL;
   g_autoptr(GError) error = NULL;
@@ -371,7 +371,7 @@ test_report_catches_a_lying_client (void)
       g_autofree char *inputs = cst_fee_request_to_json (cst_fee_quote_get_request (quote));
       g_autofree char *quoted = g_strdup_printf ("%" G_GINT64_FORMAT, cst_fee_quote_get_total_cents (quote));
       g_autofree char *id = id_text (cst_request_get_id (request));
-      const char *method = cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote));
+      const char *method = cst_fee_method_to_nick (cst_fee_quote_get_method (quote));
 
       g_assert_cmpint (cst_fee_quote_get_total_cents (quote), >, 0);
       flags.ids[i] = cst_request_get_id (request);

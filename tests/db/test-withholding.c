@@ -159,14 +159,9 @@ test_older_template_still_says_why (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/withholding/by-category", test_withheld_by_category);
   g_test_add_func ("/withholding/cover-letter-says-why", test_cover_letter_says_why);
   g_test_add_func ("/withholding/older-template-still-says-why", test_older_template_still_says_why);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -187,16 +187,11 @@ test_denial_needs_reason (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/workflow/tables-agree", test_tables_agree);
   g_test_add_func ("/workflow/terminal", test_closed_statuses_are_terminal);
   g_test_add_func ("/workflow/every-transition", test_every_transition);
   g_test_add_func ("/workflow/every-transition-as-clerk", test_every_transition_as_clerk);
   g_test_add_func ("/workflow/denial-reason", test_denial_needs_reason);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -7,6 +7,16 @@
 
 /* cst_test_wait_until() for 15 seconds (a slow CI machine under
  * sanitizers). */
+/* What a widget test's main() starts with: GTK in test mode, and
+ * libadwaita's styles and types. */
+void
+cst_test_gui_init (int    *argc,
+                   char ***argv)
+{
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+}
+
 gboolean
 cst_test_gui_wait_until (CstTestCondition done,
                          gpointer         data)
@@ -233,4 +243,16 @@ cst_test_gui_respond (AdwMessageDialog *dialog,
   g_assert_nonnull (button);
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
+}
+
+/* Closes the window cst_test_gui_open_window() opened, if it did, and
+ * drops its store: a fixture's teardown. */
+void
+cst_test_gui_close_window (CstWindow       **window,
+                           CstRequestStore **store)
+{
+  if (*window != NULL)
+    gtk_window_destroy (GTK_WINDOW (*window));
+  *window = NULL;
+  g_clear_object (store);
 }

@@ -10,6 +10,9 @@
 
 G_BEGIN_DECLS
 
+void       cst_test_gui_init           (int              *argc,
+                                        char           ***argv);
+
 gboolean   cst_test_gui_wait_until     (CstTestCondition  done,
                                         gpointer          data);
 void          cst_test_gui_keep_result (GObject      *source,
@@ -24,6 +27,8 @@ CstWindow *cst_test_gui_open_window    (const char       *conninfo,
                                         CstRequestStore **store);
 CstWindow *cst_test_gui_open_window_as (CstTestDb        *db,
                                         const char       *group_role,
+                                        CstRequestStore **store);
+void       cst_test_gui_close_window   (CstWindow       **window,
                                         CstRequestStore **store);
 CstWindow *cst_test_gui_open_password_window (CstTestDb        *db,
                                               CstRequestStore **store);

@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "cst-application.h"
+#include "cst-test-gui.h"
 
 static AdwAboutWindow *
 find_about_window (void)
@@ -51,8 +52,7 @@ test_about_icon (void)
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/about/icon", test_about_icon);
   return g_test_run ();
 }

@@ -175,17 +175,10 @@ test_settings_windows (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   /* The test backend keeps the accessible properties we assert on. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
-  cst_test_db_seed_demo (db, 20);
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/accessibility/main-pages", test_main_pages);
   g_test_add_func ("/accessibility/settings-windows", test_settings_windows);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run_with_demo (&db, 20);
 }

@@ -101,8 +101,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
 }
 
 static gboolean
@@ -264,8 +263,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   db = cst_test_db_new ();
   seed ();
   g_test_add ("/at-risk/header-and-filter", Fixture, NULL, fixture_setup, test_header_and_filter,

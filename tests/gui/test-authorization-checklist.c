@@ -56,9 +56,7 @@ start_window (Fixture *f)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
   g_free (f->clerk);
 }
 
@@ -603,11 +601,7 @@ test_expired_authorization_blocks_release (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/authorization-checklist/verify-blocked-until-complete", Fixture, NULL,
               fixture_setup, test_verify_blocked_until_complete, fixture_teardown);
   g_test_add ("/authorization-checklist/answer-keeps-place", Fixture, NULL,
@@ -620,7 +614,5 @@ main (int argc, char **argv)
               fixture_setup, test_patient_needs_no_checklist, fixture_teardown);
   g_test_add ("/authorization-checklist/expired-blocks-release", Fixture, NULL,
               fixture_setup, test_expired_authorization_blocks_release, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

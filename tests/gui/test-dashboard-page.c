@@ -131,7 +131,7 @@ test_dashboard (void)
   g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
   g_autoptr(CstConnection) connection = cst_connection_new (login);
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
-  g_autofree char *money = cst_fee_format_money (1234);
+  g_autofree char *money = cst_money_format (1234);
   g_autofree char *fees = g_strdup_printf (": %s", money);
   g_autofree char *status = NULL;
   CstDashboardPage *page;
@@ -212,16 +212,10 @@ test_unreachable (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
   /* The test backend keeps the accessible properties we assert on. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/dashboard-page/empty-then-seeded", test_dashboard);
   g_test_add_func ("/dashboard-page/unreachable", test_unreachable);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

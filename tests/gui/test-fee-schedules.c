@@ -183,16 +183,10 @@ test_admin_starts_next_period (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/fee-schedules/admin-edits", test_admin_edits);
   g_test_add_func ("/fee-schedules/clerk-cannot-save", test_clerk_cannot_save);
   g_test_add_func ("/fee-schedules/admin-adds-hospital-schedule", test_admin_adds_hospital_schedule);
   g_test_add_func ("/fee-schedules/admin-starts-next-period", test_admin_starts_next_period);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

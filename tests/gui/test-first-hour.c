@@ -43,8 +43,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
 }
 
 static PGconn *
@@ -311,8 +310,7 @@ main (int argc, char **argv)
   g_autofree char *root = NULL;
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   root = g_dir_make_tmp ("custodian-first-hour-db-XXXXXX", &error);
   g_assert_no_error (error);
   /* As root, the private server runs as "postgres", which must reach it. */

@@ -235,8 +235,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   /* A remembered password goes to a throwaway password file. */
   tmpdir = g_dir_make_tmp ("custodian-first-run-XXXXXX", NULL);
   {

@@ -263,15 +263,8 @@ test_large_text_high_contrast (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   use_large_text_and_high_contrast ();
-  db = cst_test_db_new ();
-  cst_test_db_seed_demo (db, 40);
   g_test_add_func ("/large-text/high-contrast", test_large_text_high_contrast);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run_with_demo (&db, 40);
 }

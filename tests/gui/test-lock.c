@@ -59,18 +59,12 @@ test_password_login (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   account_password = g_getenv ("CUSTODIAN_TEST_ACCOUNT_PASSWORD");
   if (account_password == NULL)
     g_error ("Run this test through tests/support/run-as-new-account.sh: it needs an account whose "
              "password it knows");
-  db = cst_test_db_new ();
   g_test_add_func ("/lock/trusted-login", test_trusted_login);
   g_test_add_func ("/lock/password-login", test_password_login);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

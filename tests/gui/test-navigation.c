@@ -35,8 +35,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
 }
 
 /* The request whose row the list's selection model has selected: what
@@ -278,12 +277,7 @@ test_refresh_keeps_selection (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
-  cst_test_db_seed_demo (db, 40);
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/navigation/report-row-while-searching", Fixture, NULL, fixture_setup,
               test_report_row_while_searching, fixture_teardown);
   g_test_add ("/navigation/enter-opens-row", Fixture, NULL, fixture_setup,
@@ -295,7 +289,5 @@ main (int argc, char **argv)
   /* Last: it adds a request. */
   g_test_add ("/navigation/new-request-selected", Fixture, NULL, fixture_setup,
               test_new_request_selected, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run_with_demo (&db, 40);
 }

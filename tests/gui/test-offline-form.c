@@ -115,8 +115,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   cluster = cst_test_cluster_new ();
   db = cst_test_db_new ();
   g_test_add_func ("/offline-form/save-waits-for-the-server", test_save_waits_for_the_server);

@@ -98,8 +98,7 @@ test_pages_and_zoom (void)
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/pdf-preview/pages-and-zoom", test_pages_and_zoom);
   return g_test_run ();
 }

@@ -324,8 +324,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   tmpdir = g_dir_make_tmp ("custodian-prefs-XXXXXX", NULL);
   pgpass = g_build_filename (tmpdir, "pgpass", NULL);
   g_setenv ("PGPASSFILE", pgpass, TRUE);

@@ -43,9 +43,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
   g_free (f->clerk);
 }
 
@@ -424,18 +422,12 @@ test_cancel_changes_nothing (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/release-forms/no-records-second-person", Fixture, NULL, fixture_setup,
               test_no_records_second_person, fixture_teardown);
   g_test_add ("/release-forms/release-dialog", Fixture, NULL, fixture_setup,
               test_release_dialog, fixture_teardown);
   g_test_add ("/release-forms/cancel-changes-nothing", Fixture, NULL, fixture_setup,
               test_cancel_changes_nothing, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

@@ -142,7 +142,7 @@ test_run (void)
   GtkWindow *window;
   CstReportsPage *page = open_page (&window);
   GListModel *rows = cst_reports_page_get_rows (page);
-  g_autofree char *money = cst_fee_format_money (seeded_total);
+  g_autofree char *money = cst_money_format (seeded_total);
   const char *totals;
 
   cst_reports_page_set_filters (page, "2000-01-01", today, "PA", NULL, NULL, NULL);
@@ -452,8 +452,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   db = cst_test_db_new ();
   seed ();
   g_test_add_func ("/reports-page/run", test_run);

@@ -86,8 +86,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
 }
 
 /* Selects the store's copy of @request in the list and waits for its details. */
@@ -528,8 +527,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   db = cst_test_db_new ();
   {
     g_autoptr(PGconn) conn = cst_test_db_connect (db);

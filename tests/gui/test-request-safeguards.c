@@ -40,9 +40,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  if (f->window != NULL)
-    gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
   g_free (f->clerk);
 }
 
@@ -304,18 +302,12 @@ test_representative_authority (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add ("/safeguards/two-clocks", Fixture, NULL, fixture_setup, test_two_clocks, fixture_teardown);
   g_test_add ("/safeguards/rule-by-state", Fixture, NULL, fixture_setup, test_rule_by_state, fixture_teardown);
   g_test_add ("/safeguards/repeat-escalates", Fixture, NULL, fixture_setup, test_repeat_escalates,
               fixture_teardown);
   g_test_add ("/safeguards/representative-authority", Fixture, NULL, fixture_setup,
               test_representative_authority, fixture_teardown);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run (&db);
 }

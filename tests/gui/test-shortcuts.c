@@ -271,14 +271,7 @@ test_every_shortcut_listed (void)
 int
 main (int argc, char **argv)
 {
-  int status;
-
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  db = cst_test_db_new ();
-  cst_test_db_seed_demo (db, 5);
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/shortcuts/every-shortcut-listed", test_every_shortcut_listed);
-  status = g_test_run ();
-  cst_test_db_free (db);
-  return status;
+  return cst_test_db_run_with_demo (&db, 5);
 }

@@ -105,23 +105,32 @@ test_import_and_design (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
-/* Export writes the statement shown, readable by its owner only, also
- * over an older file that everyone could read. */
-static void
-test_export_private (void)
+/* A workbench shown with the sample bill imported and its preview made. */
+static CstStatementWorkbench *
+new_workbench_with_sample_bill (void)
 {
   CstStatementWorkbench *workbench = new_workbench ();
   g_autofree char *bill = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (bill);
-  g_autofree char *dir = g_dir_make_tmp ("cst-export-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "statement.pdf", NULL);
-  g_autoptr(GFile) target = g_file_new_for_path (path);
   g_autoptr(GError) error = NULL;
 
   gtk_window_present (GTK_WINDOW (workbench));
   g_assert_true (import_bill (workbench, file, &error));
   g_assert_no_error (error);
   wait_idle (workbench);
+  return workbench;
+}
+
+/* Export writes the statement shown, readable by its owner only, also
+ * over an older file that everyone could read. */
+static void
+test_export_private (void)
+{
+  CstStatementWorkbench *workbench = new_workbench_with_sample_bill ();
+  g_autofree char *dir = g_dir_make_tmp ("cst-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "statement.pdf", NULL);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+
   cst_test_file_make_public (path);
   cst_statement_workbench_export_to (workbench, target);
   cst_test_file_wait_for_pdf (path);
@@ -129,6 +138,26 @@ test_export_private (void)
   g_unlink (path);
   g_rmdir (dir);
   gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* The window closed while its export is being written: the file the
+ * clerk asked for is still written (the write is not cancelled), and the
+ * answer that comes after is dropped. */
+static void
+test_export_then_close (void)
+{
+  CstStatementWorkbench *workbench = new_workbench_with_sample_bill ();
+  g_autofree char *dir = g_dir_make_tmp ("cst-export-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "statement.pdf", NULL);
+  g_autoptr(GFile) target = g_file_new_for_path (path);
+
+  cst_statement_workbench_export_to (workbench, target);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+  cst_test_file_wait_for_pdf (path);
+  cst_test_iterate_for (300);
+  cst_test_file_assert_private (path);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void
@@ -602,10 +631,10 @@ test_batch_cancel (void)
 int
 main (int argc, char **argv)
 {
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/statement-workbench/import-and-design", test_import_and_design);
   g_test_add_func ("/statement-workbench/export-private", test_export_private);
+  g_test_add_func ("/statement-workbench/export-then-close", test_export_then_close);
   g_test_add_func ("/statement-workbench/defective-file", test_defective_file);
   g_test_add_func ("/statement-workbench/newer-import-wins", test_newer_import_wins);
   g_test_add_func ("/statement-workbench/reorder-section", test_reorder_section);

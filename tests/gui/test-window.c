@@ -36,8 +36,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_clear_object (&f->store);
+  cst_test_gui_close_window (&f->window, &f->store);
 }
 
 /* The rows @page shows once its filter has settled. */
@@ -538,8 +537,7 @@ main (int argc, char **argv)
 {
   int status;
 
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  cst_test_gui_init (&argc, &argv);
   db = cst_test_db_new ();
   cst_test_db_seed_demo (db, 40);
   clerk = cst_test_db_create_login (db, "custodian_clerk");

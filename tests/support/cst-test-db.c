@@ -353,6 +353,41 @@ cst_test_db_move_along (PGconn           *conn,
   return request;
 }
 
+/**
+ * cst_test_db_run:
+ * @db: (out): where the tests find their database
+ *
+ * What a database test's main() does after g_test_init() and adding its
+ * tests: makes the program's database, runs the tests, drops it.
+ *
+ * Returns: g_test_run()'s status
+ */
+int
+cst_test_db_run (CstTestDb **db)
+{
+  return cst_test_db_run_with_demo (db, 0);
+}
+
+/**
+ * cst_test_db_run_with_demo:
+ * @n_requests: demo requests to seed first (cst_test_db_seed_demo()), or 0
+ *
+ * cst_test_db_run() over a database with the demo data in it.
+ */
+int
+cst_test_db_run_with_demo (CstTestDb **db,
+                           int         n_requests)
+{
+  int status;
+
+  *db = cst_test_db_new ();
+  if (n_requests > 0)
+    cst_test_db_seed_demo (*db, n_requests);
+  status = g_test_run ();
+  g_clear_pointer (db, cst_test_db_free);
+  return status;
+}
+
 void
 cst_test_db_free (CstTestDb *db)
 {

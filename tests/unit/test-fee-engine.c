@@ -527,9 +527,41 @@ test_labels (void)
 
   /* An invoice's stored method, "adjustment" included. */
   for (CstFeeMethod m = CST_FEE_METHOD_HIPAA_ACTUAL; m < CST_FEE_N_METHODS; m++)
-    g_assert_cmpstr (cst_fee_invoice_method_get_label (cst_fee_method_to_output_nick (m)), ==,
+    g_assert_cmpstr (cst_fee_invoice_method_get_label (cst_fee_method_to_nick (m)), ==,
                      cst_fee_method_get_label (m));
   g_assert_cmpstr (cst_fee_invoice_method_get_label ("adjustment"), ==, "Adjustment");
+}
+
+/* The fee method has one vocabulary: the codes an invoice stores are the
+ * codes the model reads, writes and labels; a HIPAA method may be written
+ * without "hipaa-", as schedules, the setting and custodian-cli do. */
+static void
+test_method_codes (void)
+{
+  static const struct { const char *text; CstFeeMethod method; } typed[] = {
+    { "actual", CST_FEE_METHOD_HIPAA_ACTUAL }, { "average", CST_FEE_METHOD_HIPAA_AVERAGE },
+    { "flat", CST_FEE_METHOD_HIPAA_FLAT }, { "default", CST_FEE_METHOD_DEFAULT },
+  };
+  CstFeeMethod method;
+
+  g_assert_cmpstr (cst_fee_method_to_nick (CST_FEE_METHOD_HIPAA_ACTUAL), ==, "hipaa-actual");
+  g_assert_cmpstr (cst_fee_method_to_nick (CST_FEE_METHOD_HIPAA_FLAT), ==, "hipaa-flat");
+  g_assert_cmpstr (cst_fee_method_to_nick (CST_FEE_METHOD_NO_CHARGE), ==, "no-charge");
+  for (CstFeeMethod m = CST_FEE_METHOD_DEFAULT; m < CST_FEE_N_METHODS; m++)
+    {
+      g_assert_true (cst_fee_method_from_nick (cst_fee_method_to_nick (m), &method));
+      g_assert_cmpint (method, ==, m);
+      g_assert_cmpstr (cst_fee_invoice_method_get_label (cst_fee_method_to_nick (m)), ==,
+                       cst_fee_method_get_label (m));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (typed); i++)
+    {
+      g_assert_true (cst_fee_method_from_nick (typed[i].text, &method));
+      g_assert_cmpint (method, ==, typed[i].method);
+    }
+  g_assert_false (cst_fee_method_from_nick ("schedule", &method));
+  g_assert_false (cst_fee_method_from_nick ("charge", &method));
+  g_assert_false (cst_fee_method_from_nick ("hipaa-", &method));
 }
 
 /* Refusals name the requester in words, in sentences that need no "a" or
@@ -867,6 +899,7 @@ main (int    argc,
   g_test_add_func ("/fee/state/free-and-historical", test_free_and_historical);
   g_test_add_func ("/fee/refusals", test_refusals);
   g_test_add_func ("/fee/labels", test_labels);
+  g_test_add_func ("/fee/method-codes", test_method_codes);
   g_test_add_func ("/fee/refusals-in-words", test_refusals_in_words);
   g_test_add_func ("/fee/patient-state-expired", test_patient_state_expired);
   g_test_add_func ("/fee/json", test_json);

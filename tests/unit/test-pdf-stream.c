@@ -12,6 +12,7 @@
 #include "cst-pdf-private.h"
 #include "cst-pdf-stream-private.h"
 #include "cst-test-pdf.h"
+#include "custodian/cst-money.h"
 
 static const CstPdfColumn columns[] = {
   { "Reference", 0.3, CST_PDF_ALIGN_LEFT },
@@ -58,7 +59,7 @@ write_document (CstPdfStream *pdf,
   for (guint i = 0; i < n_rows; i++)
     {
       g_autofree char *ref = g_strdup_printf ("row-%04u", i);
-      g_autofree char *money = cst_pdf_format_money (1000 + i);
+      g_autofree char *money = cst_money_format (1000 + i);
       const char *cells[] = { ref, "Paper copies, pages 1–20, a description long enough to wrap "
                                    "onto a second line of the cell", money };
       CstPdfRowStyle style = (CstPdfRowStyle) (i % 4);

@@ -21,7 +21,7 @@ test_money (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *text = cst_pdf_format_money (cases[i].cents);
+      g_autofree char *text = cst_money_format (cases[i].cents);
       g_assert_cmpstr (text, ==, cases[i].text);
     }
 }
@@ -148,7 +148,7 @@ test_long_table (void)
   for (guint i = 0; i < 500; i++)
     {
       g_autofree char *desc = g_strdup_printf ("Line %u", i + 1);
-      g_autofree char *amount = cst_pdf_format_money ((gint64) i * 101);
+      g_autofree char *amount = cst_money_format ((gint64) i * 101);
       const char *cells[] = { desc, "1", amount };
       cst_pdf_table_row (table, cells);
     }

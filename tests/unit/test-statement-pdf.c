@@ -9,6 +9,7 @@
 
 #include <custodian/custodian.h>
 
+#include "cst-test-async.h"
 #include "cst-test-db.h"
 #include "cst-test-file.h"
 #include "cst-test-pdf.h"
@@ -409,6 +410,50 @@ batch_done (GObject *object, GAsyncResult *result, gpointer data)
   g_assert_no_error (error);
 }
 
+/* The workbench's preview: the statement and its PDF made off the main
+ * loop, the same as made here; a cancelled render reports it. */
+static void
+test_render_async (void)
+{
+  g_autoptr(CstStatement) expected = sample_statement ("en");
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_copy (expected->template);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GAsyncResult) cancelled_result = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(CstStatement) none = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GBytes) no_pdf = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n_pages = 0;
+
+  cst_statement_render_async (expected->bill, rules, tpl, NULL, cst_test_result_cb, &result);
+  st = cst_statement_render_finish (cst_test_wait_result (&result, 30), &pdf, &n_pages, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (st);
+  g_assert_cmpint (st->amount_due_cents, ==, expected->amount_due_cents);
+  g_assert_cmpuint (st->items->len, ==, expected->items->len);
+  g_assert_nonnull (pdf);
+  g_assert_cmpuint (n_pages, >=, 1);
+  {
+    g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+    g_autofree char *text = cst_test_pdf_text (doc);
+    g_autofree char *due = cst_money_format (expected->amount_due_cents);
+
+    g_assert_cmpuint (poppler_document_get_n_pages (doc), ==, n_pages);
+    assert_contains (text, due);
+  }
+
+  g_cancellable_cancel (cancellable);
+  cst_statement_render_async (expected->bill, rules, tpl, cancellable, cst_test_result_cb,
+                              &cancelled_result);
+  none = cst_statement_render_finish (cst_test_wait_result (&cancelled_result, 30), &no_pdf, NULL,
+                                      &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (none);
+  g_assert_null (no_pdf);
+}
+
 /* Batch export on its worker thread: a good bill, a bad one (named, with
  * its line) and another good one; the good ones become readable PDFs. */
 static void
@@ -525,6 +570,7 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/labels", test_labels);
   g_test_add_func ("/statement-pdf/credit", test_credit_statement);
   g_test_add_func ("/statement-pdf/batch-export", test_batch_export);
+  g_test_add_func ("/statement-pdf/render-async", test_render_async);
   g_test_add_func ("/statement-pdf/facility-details", test_facility_details);
   status = g_test_run ();
   cst_statement_rules_unref (rules);

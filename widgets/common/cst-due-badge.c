@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-due-badge.h"
 
 #include <custodian/cst-input.h>
@@ -140,10 +141,7 @@ cst_due_badge_dispose (GObject *object)
   CstDueBadge *self = CST_DUE_BADGE (object);
 
   cst_due_badge_set_request (self, NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_DUE_BADGE);
-  /* GTK 4.8 leaves unnamed template children in place. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_DUE_BADGE);
   G_OBJECT_CLASS (cst_due_badge_parent_class)->dispose (object);
 }
 

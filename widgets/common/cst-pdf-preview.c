@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 #include <poppler.h>
 
+#include "cst-dispose.h"
 #include "cst-pdf-preview.h"
 
 #define MIN_ZOOM 0.25
@@ -254,9 +255,7 @@ cst_pdf_preview_dispose (GObject *object)
 {
   CstPdfPreview *self = CST_PDF_PREVIEW (object);
 
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_PDF_PREVIEW);
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_PDF_PREVIEW);
   G_OBJECT_CLASS (cst_pdf_preview_parent_class)->dispose (object);
 }
 

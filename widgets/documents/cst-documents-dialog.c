@@ -11,6 +11,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-documents-dialog.h"
 #include "cst-pdf-preview.h"
 #include "cst-plain-text.h"
@@ -202,11 +203,10 @@ cst_documents_dialog_dispose (GObject *object)
 {
   CstDocumentsDialog *self = CST_DOCUMENTS_DIALOG (object);
 
-  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_DOCUMENTS_DIALOG);
+  cst_dispose_cancel (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (cst_documents_dialog_parent_class)->dispose (object);
 }
 

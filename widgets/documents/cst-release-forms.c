@@ -24,6 +24,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-release-forms.h"
 
 #include <custodian/cst-delivery.h>
@@ -611,21 +612,17 @@ cst_release_forms_dispose (GObject *object)
 {
   CstReleaseForms *self = CST_RELEASE_FORMS (object);
 
-  /* A job still on its way finds itself cancelled and drops its answer. */
-  g_cancellable_cancel (self->cancellable);
   if (self->release_dialog != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->release_dialog, self);
       gtk_window_destroy (GTK_WINDOW (self->release_dialog));
       self->release_dialog = NULL;
     }
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_RELEASE_FORMS);
-  /* GTK 4.8 leaves unnamed template children in place. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_RELEASE_FORMS);
+  /* A job still on its way finds itself cancelled and drops its answer. */
+  cst_dispose_cancel (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->recorded, g_ptr_array_unref);
   g_clear_pointer (&self->to_withhold, g_ptr_array_unref);
   G_OBJECT_CLASS (cst_release_forms_parent_class)->dispose (object);
@@ -732,9 +729,7 @@ cst_release_forms_set_request (CstReleaseForms *self,
   gboolean same = request != NULL && self->request != NULL &&
                   cst_request_get_id (request) == cst_request_get_id (self->request);
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->cancellable);
   self->pending = 0;
   g_set_object (&self->request, request);
   if (!same)

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-fee-quote-panel.h"
 
 #include <custodian/cst-fee-engine.h>
@@ -394,15 +395,11 @@ cst_fee_quote_panel_dispose (GObject *object)
 {
   CstFeeQuotePanel *self = CST_FEE_QUOTE_PANEL (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->invoice_cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_FEE_QUOTE_PANEL);
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_FEE_QUOTE_PANEL);
+  cst_dispose_cancel (&self->cancellable);
+  cst_dispose_cancel (&self->invoice_cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->values);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->invoice_cancellable);
   g_clear_pointer (&self->quote, cst_fee_quote_unref);
   g_clear_pointer (&self->schedules, cst_fee_schedule_set_unref);
   G_OBJECT_CLASS (cst_fee_quote_panel_parent_class)->dispose (object);
@@ -482,9 +479,7 @@ cst_fee_quote_panel_set_request (CstFeeQuotePanel *self,
     {
       self->request_id = id;
       /* What was asked about the previous request no longer applies. */
-      g_cancellable_cancel (self->invoice_cancellable);
-      g_object_unref (self->invoice_cancellable);
-      self->invoice_cancellable = g_cancellable_new ();
+      cst_dispose_renew (&self->invoice_cancellable);
       gtk_widget_set_sensitive (self->adjust_box, TRUE);
       show_invoice (self, NULL);
       if (id != 0 && self->connection != NULL)

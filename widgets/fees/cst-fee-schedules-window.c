@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-plain-text.h"
 
@@ -178,9 +179,7 @@ show_schedule (CstFeeSchedulesWindow *self,
   show_message (self, NULL);
   /* The versions of the schedule selected before no longer apply: that
    * job is dropped, and the window is busy with this one instead. */
-  g_cancellable_cancel (self->versions_cancellable);
-  g_object_unref (self->versions_cancellable);
-  self->versions_cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->versions_cancellable);
   if (!self->versions_pending)
     set_busy (self, TRUE);
   self->versions_pending = TRUE;
@@ -390,12 +389,10 @@ cst_fee_schedules_window_dispose (GObject *object)
 {
   CstFeeSchedulesWindow *self = CST_FEE_SCHEDULES_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->versions_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_FEE_SCHEDULES_WINDOW);
+  cst_dispose_cancel (&self->cancellable);
+  cst_dispose_cancel (&self->versions_cancellable);
   g_clear_object (&self->connection);
-  g_clear_object (&self->cancellable);
-  g_clear_object (&self->versions_cancellable);
   g_clear_pointer (&self->schedules, g_ptr_array_unref);
   g_clear_pointer (&self->versions, g_ptr_array_unref);
   g_clear_pointer (&self->selected, cst_fee_schedule_unref);

@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-dashboard-page.h"
+#include "cst-dispose.h"
 #include "cst-plain-text.h"
 
 #include <custodian/cst-dashboard.h>
@@ -294,9 +295,7 @@ cst_dashboard_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   cst_dashboard_page_set_store (self, NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_DASHBOARD_PAGE);
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_DASHBOARD_PAGE);
   G_OBJECT_CLASS (cst_dashboard_page_parent_class)->dispose (object);
 }
 

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cst-cell.h"
 #include "cst-plain-text.h"
 #include "cst-reports-page.h"
 
@@ -741,29 +742,14 @@ cst_reports_page_activate_row (CstReportsPage *self,
 
 /* ---- building ------------------------------------------------------------ */
 
-static void
-setup_label_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
-
-  gtk_label_set_xalign (GTK_LABEL (label), column == COL_TOTAL ? 1 : 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_label_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item)
+static char *
+row_text (GtkListItem *item,
+          guint        column,
+          gpointer     user_data)
 {
   CstReportRow *row = gtk_list_item_get_item (item);
-  GtkWidget *label = gtk_list_item_get_child (item);
-  guint column = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (factory), "column"));
 
-  gtk_label_set_label (GTK_LABEL (label), row->text[column]);
-  /* The flags can be long: the whole text on hover. */
-  gtk_widget_set_tooltip_text (label, column == COL_FLAGS ? row->text[column] : NULL);
+  return g_strdup (row->text[column]);
 }
 
 static void
@@ -772,12 +758,11 @@ add_column (CstReportsPage *self,
             guint           column,
             int             width)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  /* The flags can be long: the whole text on hover. */
+  g_autoptr(GtkListItemFactory) factory = cst_cell_factory_new (column, column == COL_TOTAL ? 1 : 0,
+                                                                column == COL_FLAGS, row_text, NULL);
   g_autoptr(GtkColumnViewColumn) view_column = NULL;
 
-  g_object_set_data (G_OBJECT (factory), "column", GUINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), NULL);
   view_column = gtk_column_view_column_new (title, g_object_ref (factory));
   gtk_column_view_column_set_resizable (view_column, TRUE);
   gtk_column_view_column_set_expand (view_column, width == 0);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-new-request-dialog.h"
 #include "cst-plain-text.h"
 
@@ -208,10 +209,9 @@ cst_new_request_dialog_dispose (GObject *object)
 {
   CstNewRequestDialog *self = CST_NEW_REQUEST_DIALOG (object);
 
-  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_NEW_REQUEST_DIALOG);
+  cst_dispose_cancel (&self->cancellable);
   g_clear_object (&self->store);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->error_text, g_free);
   G_OBJECT_CLASS (cst_new_request_dialog_parent_class)->dispose (object);
 }

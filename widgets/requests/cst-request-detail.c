@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-authorization-checklist.h"
+#include "cst-dispose.h"
 #include "cst-keep-place.h"
 #include "cst-documents-dialog.h"
 #include "cst-due-badge.h"
@@ -1095,10 +1096,7 @@ cst_request_detail_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->evidence_chooser));
   g_clear_object (&self->evidence_chooser);
   cst_request_detail_set_request (self, NULL);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_DETAIL);
-  /* GTK 4.8 leaves unnamed template children in place. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_DETAIL);
   g_clear_object (&self->store);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);

@@ -11,6 +11,8 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-cell.h"
+#include "cst-dispose.h"
 #include "cst-due-badge.h"
 #include "cst-request-list-page.h"
 
@@ -348,10 +350,8 @@ row_activated_cb (CstRequestListPage *self,
 static GtkWidget *
 cell_label (const char *css_class)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *label = cst_cell_label_new (0);
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   if (css_class != NULL)
     {
       gtk_widget_add_css_class (label, css_class);
@@ -603,12 +603,8 @@ cst_request_list_page_dispose (GObject *object)
 
   g_clear_handle_id (&self->closed_search_id, g_source_remove);
   g_clear_handle_id (&self->restore_id, g_source_remove);
-  g_cancellable_cancel (self->closed_search);
-  g_clear_object (&self->closed_search);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
-  /* GTK 4.8 leaves unnamed template children in place. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_cancel (&self->closed_search);
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
   g_clear_object (&self->selection);
   g_clear_object (&self->chosen);
   g_clear_object (&self->store);

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-authorization-checklist.h"
+#include "cst-dispose.h"
 #include "cst-documents-dialog.h"
 #include "cst-keep-place.h"
 
@@ -430,15 +431,11 @@ cst_authorization_checklist_dispose (GObject *object)
 {
   CstAuthorizationChecklist *self = CST_AUTHORIZATION_CHECKLIST (object);
 
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_AUTHORIZATION_CHECKLIST);
   /* A job still on its way finds itself cancelled and drops its answer. */
-  g_cancellable_cancel (self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_AUTHORIZATION_CHECKLIST);
-  /* GTK 4.8 leaves unnamed template children in place. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_cancel (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->items, g_ptr_array_unref);
   g_clear_pointer (&self->message, g_free);
   G_OBJECT_CLASS (cst_authorization_checklist_parent_class)->dispose (object);
@@ -495,9 +492,7 @@ cst_authorization_checklist_set_request (CstAuthorizationChecklist *self,
 {
   g_return_if_fail (CST_IS_AUTHORIZATION_CHECKLIST (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->cancellable);
   self->pending = 0;
   g_set_object (&self->request, request);
   g_clear_pointer (&self->items, g_ptr_array_unref);

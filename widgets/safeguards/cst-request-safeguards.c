@@ -17,6 +17,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-request-safeguards.h"
 
 #include <custodian/cst-clocks.h>
@@ -319,15 +320,11 @@ cst_request_safeguards_dispose (GObject *object)
 {
   CstRequestSafeguards *self = CST_REQUEST_SAFEGUARDS (object);
 
+  cst_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_SAFEGUARDS);
   /* A job still on its way finds itself cancelled and drops its answer. */
-  g_cancellable_cancel (self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_SAFEGUARDS);
-  /* GTK 4.8 leaves unnamed template children in place. */
-  for (GtkWidget *child; (child = gtk_widget_get_first_child (GTK_WIDGET (self)));)
-    gtk_widget_unparent (child);
+  cst_dispose_cancel (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->repeat_text, g_free);
   g_clear_pointer (&self->representative_text, g_free);
   G_OBJECT_CLASS (cst_request_safeguards_parent_class)->dispose (object);
@@ -381,9 +378,7 @@ cst_request_safeguards_set_request (CstRequestSafeguards *self,
 {
   g_return_if_fail (CST_IS_REQUEST_SAFEGUARDS (self));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->cancellable);
   self->busy = FALSE;
   self->loaded = FALSE;
   self->representative_id = 0;

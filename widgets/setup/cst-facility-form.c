@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-facility-form.h"
 
 #include <custodian/cst-connection.h>
@@ -303,11 +304,10 @@ cst_facility_form_dispose (GObject *object)
 {
   CstFacilityForm *self = CST_FACILITY_FORM (object);
 
-  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_FACILITY_FORM);
+  cst_dispose_cancel (&self->cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->connection);
-  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (cst_facility_form_parent_class)->dispose (object);
 }
 

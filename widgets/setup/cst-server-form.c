@@ -14,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-dispose.h"
 #include "cst-server-form.h"
 
 #include <custodian/cst-keyring.h>
@@ -272,9 +273,7 @@ cst_server_form_test (CstServerForm *self)
   g_autofree char *conninfo = cst_server_form_get_conninfo (self);
   const char *password = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
 
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
+  cst_dispose_renew (&self->cancellable);
   set_verified (self, FALSE);
   set_testing (self, TRUE);
   show_status (self, _("Connecting…"), FALSE);

@@ -3,8 +3,8 @@
  * The original bill on the left, the statement as it will print on the
  * right: the preview is the real PDF, rendered with Poppler.  Every edit of
  * the template (sections and their order, headings and wording, colours,
- * language, type size) makes a new statement and PDF on a worker thread;
- * a generation number drops renders that a newer edit has overtaken, so
+ * language, type size) makes a new statement and PDF off the main loop
+ * (cst_statement_render_async); a generation number drops renders that a newer edit has overtaken, so
  * typing never waits for the PDF writer.  Saving stores the edited
  * template as a new version in the database; batch export writes one PDF
  * per bill on a worker thread.
@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cst-cell.h"
 #include "cst-pdf-preview.h"
 #include "cst-plain-text.h"
 #include "cst-statement-workbench.h"
@@ -120,45 +121,12 @@ current_language (CstStatementWorkbench *self)
 
 /* ---- rendering off the main loop ---------------------------------------- */
 
+/* The render's generation rides in the callback's data. */
 typedef struct
 {
-  guint                 generation;
-  CstBill              *bill;
-  CstStatementRules    *rules;
-  CstStatementTemplate *template;
-  CstStatement         *statement;   /* out */
-  GBytes               *pdf;         /* out */
-  guint                 n_pages;     /* out */
-} RenderJob;
-
-static void
-render_job_free (RenderJob *job)
-{
-  g_clear_pointer (&job->bill, cst_bill_unref);
-  g_clear_pointer (&job->rules, cst_statement_rules_unref);
-  g_clear_pointer (&job->template, cst_statement_template_unref);
-  g_clear_pointer (&job->statement, cst_statement_unref);
-  g_clear_pointer (&job->pdf, g_bytes_unref);
-  g_free (job);
-}
-
-static void
-render_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  RenderJob *job = task_data;
-  g_autoptr(GError) error = NULL;
-
-  job->statement = cst_statement_new (job->bill, job->rules, job->template, &error);
-  if (job->statement != NULL)
-    job->pdf = cst_statement_render_pdf_counted (job->statement, &job->n_pages, &error);
-  if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
-}
+  CstStatementWorkbench *self;
+  guint                  generation;
+} RenderCall;
 
 /* The reading score with the name of the formula that made it. */
 static char *
@@ -258,12 +226,15 @@ rendered_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (object);
-  RenderJob *job = g_task_get_task_data (G_TASK (result));
+  g_autofree RenderCall *call = user_data;
+  g_autoptr(CstStatementWorkbench) self = call->self;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  guint n_pages = 0;
+  g_autoptr(CstStatement) statement = cst_statement_render_finish (result, &pdf, &n_pages, &error);
 
   self->pending--;
-  if (g_cancellable_is_cancelled (self->cancellable))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   /* Edits made meanwhile: this result is already stale; make the newest. */
   if (self->rerender && self->render_id == 0)
@@ -271,20 +242,20 @@ rendered_cb (GObject      *object,
       self->rerender = FALSE;
       render_now (self);
     }
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (statement == NULL)
     {
-      g_debug ("Render %u failed: %s", job->generation, error->message);
-      if (job->generation == self->generation)
+      g_debug ("Render %u failed: %s", call->generation, error->message);
+      if (call->generation == self->generation)
         adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       return;
     }
-  if (job->generation != self->generation)
+  if (call->generation != self->generation)
     return;
   g_clear_pointer (&self->statement, cst_statement_unref);
-  self->statement = g_steal_pointer (&job->statement);
-  self->n_pages = job->n_pages;
+  self->statement = g_steal_pointer (&statement);
+  self->n_pages = n_pages;
   self->renders++;
-  cst_pdf_preview_load_bytes (self->preview, job->pdf);
+  cst_pdf_preview_load_bytes (self->preview, pdf);
   show_categories (self);
   show_metrics (self);
 }
@@ -293,23 +264,19 @@ static gboolean
 render_now (gpointer user_data)
 {
   CstStatementWorkbench *self = user_data;
-  g_autoptr(GTask) task = NULL;
-  RenderJob *job;
+  g_autoptr(CstStatementTemplate) printable = NULL;
+  RenderCall *call;
 
   self->render_id = 0;
   if (self->bill == NULL)
     return G_SOURCE_REMOVE;
-  job = g_new0 (RenderJob, 1);
-  job->generation = ++self->generation;
-  job->bill = cst_bill_ref (self->bill);
-  job->rules = cst_statement_rules_ref (self->rules);
-  /* The render thread gets its own copy: the draft changes as staff type. */
-  job->template = printable_template (self);
-  task = g_task_new (self, NULL, rendered_cb, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
-  g_task_set_source_tag (task, render_now);
+  call = g_new0 (RenderCall, 1);
+  call->self = g_object_ref (self);
+  call->generation = ++self->generation;
+  printable = printable_template (self);
   self->pending++;
-  g_task_run_in_thread (task, render_in_thread);
+  cst_statement_render_async (self->bill, self->rules, printable, self->cancellable,
+                              rendered_cb, call);
   return G_SOURCE_REMOVE;
 }
 
@@ -539,42 +506,27 @@ line_at (CstStatementWorkbench *self,
   return self->bill && i < self->bill->lines->len ? g_ptr_array_index (self->bill->lines, i) : NULL;
 }
 
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory,
-               GtkListItem              *item)
+static char *
+line_text (GtkListItem *item,
+           guint        column,
+           gpointer     user_data)
 {
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cell_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              CstStatementWorkbench    *self)
-{
-  int column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
-  CstBillLine *line = line_at (self, item);
-  g_autofree char *text = NULL;
+  CstBillLine *line = line_at (user_data, item);
 
   if (line == NULL)
-    return;
+    return NULL;
   switch (column)
     {
     case 0:
-      text = g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&line->service_date),
+      return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (&line->service_date),
                               g_date_get_month (&line->service_date), g_date_get_day (&line->service_date));
-      break;
-    case 1: text = g_strdup_printf ("%s %s", line->revenue_code, line->cpt_hcpcs); break;
-    case 2: text = g_strdup (line->description); break;
-    case 3: text = cst_locale_format_money (line->charge_cents); break;
-    case 4: text = cst_locale_format_money (line->insurer_paid_cents); break;
-    case 5: text = cst_locale_format_money (line->adjustment_cents); break;
-    default: text = cst_locale_format_money (line->patient_resp_cents); break;
+    case 1: return g_strdup_printf ("%s %s", line->revenue_code, line->cpt_hcpcs);
+    case 2: return g_strdup (line->description);
+    case 3: return cst_locale_format_money (line->charge_cents);
+    case 4: return cst_locale_format_money (line->insurer_paid_cents);
+    case 5: return cst_locale_format_money (line->adjustment_cents);
+    default: return cst_locale_format_money (line->patient_resp_cents);
     }
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
 
 static void
@@ -585,12 +537,9 @@ build_line_columns (CstStatementWorkbench *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
     {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+      GtkListItemFactory *factory = cst_cell_factory_new (i, 0, FALSE, line_text, self);
       g_autoptr(GtkColumnViewColumn) column = NULL;
 
-      g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (i));
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), self);
       column = gtk_column_view_column_new (_(titles[i]), factory);
       gtk_column_view_column_set_expand (column, i == 2);
       gtk_column_view_column_set_resizable (column, TRUE);
@@ -678,8 +627,13 @@ exported_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstStatementWorkbench) self = user_data;
   g_autoptr(GError) error = NULL;
+  gboolean written = cst_private_file_write_finish (result, &error);
 
-  if (!cst_private_file_write_finish (result, &error))
+  /* The file the clerk asked for is written even when the window went
+   * meanwhile (so the write is not cancelled); only the toast is not. */
+  if (g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (!written)
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
   else
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (_("Statement exported")));

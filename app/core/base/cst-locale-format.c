@@ -21,7 +21,7 @@
 
 #include "custodian/cst-input.h"
 #include "custodian/cst-locale-format.h"
-#include "custodian/cst-pdf.h"
+#include "custodian/cst-money.h"
 
 /* Digits of @units with the locale's thousands separator, following the
  * LC_MONETARY grouping string (each byte a group size, the last repeating,
@@ -88,7 +88,7 @@ cst_locale_format_money (gint64 cents)
   int precedes, space, position;
 
   if (point == NULL || *point == '\0')
-    return cst_pdf_format_money (cents);
+    return cst_money_format (cents);
 
   units = group_digits (magnitude / 100, separator ? separator : "", nl_langinfo (MON_GROUPING));
   number = g_strdup_printf ("%s%s%02u", units, point, (guint) (magnitude % 100));

@@ -310,6 +310,36 @@ cst_db_describe_connection (PGconn *conn)
                           PQdb (conn), host, PQuser (conn));
 }
 
+/**
+ * cst_db_int_param:
+ *
+ * Returns: (transfer full): @value as a query parameter ("$1::bigint")
+ */
+char *
+cst_db_int_param (gint64 value)
+{
+  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
+}
+
+/**
+ * cst_db_collect_rows:
+ * @from_row: makes one element of a row
+ * @free_func: frees an element
+ *
+ * Returns: (transfer full): the elements of every row of @res, in order
+ */
+GPtrArray *
+cst_db_collect_rows (const PGresult *res,
+                     CstDbRowFunc    from_row,
+                     GDestroyNotify  free_func)
+{
+  GPtrArray *list = g_ptr_array_new_full ((guint) PQntuples (res), free_func);
+
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (list, from_row (res, row));
+  return list;
+}
+
 const char *
 cst_db_value (const PGresult *res,
               int             row,

@@ -18,6 +18,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-withholding.h"
 
 typedef struct
@@ -571,7 +572,7 @@ invoice_lines (Doc              *doc,
   g_autofree char *unit = expand (doc, "col_unit");
   g_autofree char *amount = expand (doc, "col_amount");
   g_autofree char *total_label = expand (doc, "total_label");
-  g_autofree char *total_text = cst_pdf_format_money (total);
+  g_autofree char *total_text = cst_money_format (total);
   const CstPdfColumn columns[] = {
     { description, 0.52, CST_PDF_ALIGN_LEFT },
     { quantity, 0.1, CST_PDF_ALIGN_RIGHT },
@@ -585,8 +586,8 @@ invoice_lines (Doc              *doc,
     {
       const CstInvoiceLine *line = g_ptr_array_index (invoice->lines, i);
       g_autofree char *qty = quantity_text (line->quantity);
-      g_autofree char *unit_text = cst_pdf_format_money (line->unit_cents);
-      g_autofree char *amount_text = cst_pdf_format_money (line->amount_cents);
+      g_autofree char *unit_text = cst_money_format (line->unit_cents);
+      g_autofree char *amount_text = cst_money_format (line->amount_cents);
       const char *row[] = { line->description, qty, unit_text, amount_text };
       /* The law behind the line, under it.  The rule's code (such as
        * "pages.paper.21-60") is for the justification report's CSV, not
@@ -633,7 +634,7 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
     }
   if (!check_facility (options, total > 0, error) || !doc_begin (&doc, tpl, request, options, error))
     return NULL;
-  put (doc.values, "total", cst_pdf_format_money (total));
+  put (doc.values, "total", cst_money_format (total));
   if (g_date_valid (&invoice->due_on))
     put (doc.values, "due_date", cst_pdf_format_date (&invoice->due_on, doc.language));
   {

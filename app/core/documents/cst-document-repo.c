@@ -125,14 +125,11 @@ cst_document_repo_list_disclosures (PGconn       *conn,
     " AND ($3::date IS NULL OR d.disclosed_on <= $3::date)"
     " AND (NOT $4::boolean OR d.accountable)"
     " ORDER BY d.disclosed_on, d.id", G_N_ELEMENTS (params), params, error);
-  GPtrArray *list;
 
   if (res == NULL)
     return NULL;
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_disclosure_free);
-  for (int row = 0; row < PQntuples (res); row++)
-    g_ptr_array_add (list, disclosure_from_row (res, row));
-  return list;
+  return cst_db_collect_rows (res, (CstDbRowFunc) disclosure_from_row,
+                              (GDestroyNotify) cst_disclosure_free);
 }
 
 static PGresult *

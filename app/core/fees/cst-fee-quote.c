@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "custodian/cst-json-writer.h"
-#include "custodian/cst-pdf.h"
+#include "custodian/cst-money.h"
 #include "cst-fee-private.h"
 
 /* ---------------------------------------------------------------- exact amounts */
@@ -86,14 +86,6 @@ cst_fee_exact_format (CstFeeExact exact)
   if (rest != 0)
     g_string_append (out, "…");
   return g_string_free (out, FALSE);
-}
-
-/* "$1,234.56" would need a locale; reports use plain "$1234.56". */
-char *
-cst_fee_format_money (gint64 cents)
-{
-  /* One money format everywhere: the documents' ("$1,234.56"). */
-  return cst_pdf_format_money (cents);
 }
 
 /* ---------------------------------------------------------------- building */
@@ -325,7 +317,7 @@ describe (const CstFeeLine *l)
     case CST_FEE_LINE_TAX:
       return g_strdup (_("Sales tax"));
     case CST_FEE_LINE_LABOR:
-      rate = cst_fee_format_money (l->rate_cents);
+      rate = cst_money_format (l->rate_cents);
       if (l->rate_cents > 0)
         return g_strdup_printf (_("Labor for copying, %" PRId64 " min at %s/hour"),
                                 l->minutes, rate);
@@ -335,7 +327,7 @@ describe (const CstFeeLine *l)
     case CST_FEE_LINE_MEDIA:
       return g_strdup (_("Portable media requested by the individual"));
     case CST_FEE_LINE_SUMMARY:
-      rate = cst_fee_format_money (l->rate_cents);
+      rate = cst_money_format (l->rate_cents);
       return g_strdup_printf (_("Preparing a summary (agreed in advance), %" PRId64 " min at %s/hour"),
                               l->minutes, rate);
     case CST_FEE_LINE_SEARCH:
@@ -372,7 +364,7 @@ static char *
 note_text (const CstFeeQuote *q,
            const CstFeeNote  *n)
 {
-  g_autofree char *money = cst_fee_format_money (n->amount);
+  g_autofree char *money = cst_money_format (n->amount);
   const char *label = n->schedule && n->schedule->request_fee_label ? n->schedule->request_fee_label
                                                                      : _("search and retrieval fee");
 
@@ -458,39 +450,6 @@ cst_fee_quote_get_notes (CstFeeQuote *quote)
   return quote->note_texts;
 }
 
-const char *
-cst_fee_method_to_output_nick (CstFeeMethod method)
-{
-  switch (method)
-    {
-    case CST_FEE_METHOD_HIPAA_ACTUAL: return "hipaa-actual";
-    case CST_FEE_METHOD_HIPAA_AVERAGE: return "hipaa-average";
-    case CST_FEE_METHOD_HIPAA_FLAT: return "hipaa-flat";
-    case CST_FEE_METHOD_STATE_SCHEDULE: return "state-schedule";
-    case CST_FEE_METHOD_NO_CHARGE: return "no-charge";
-    case CST_FEE_METHOD_DEFAULT:
-    default: g_return_val_if_reached ("unknown");
-    }
-}
-
-/**
- * cst_fee_invoice_method_get_label:
- * @nick: an invoice's method as stored: a cst_fee_method_to_output_nick()
- *   nick, or "adjustment" for an adjustment invoice
- *
- * Returns: the method in words; an unknown nick as it is
- */
-const char *
-cst_fee_invoice_method_get_label (const char *nick)
-{
-  for (CstFeeMethod m = CST_FEE_METHOD_HIPAA_ACTUAL; m < CST_FEE_N_METHODS; m++)
-    if (g_strcmp0 (nick, cst_fee_method_to_output_nick (m)) == 0)
-      return cst_fee_method_get_label (m);
-  if (g_strcmp0 (nick, "adjustment") == 0)
-    return _("Adjustment");
-  return nick ? nick : "";
-}
-
 static void
 write_lines (CstJsonWriter *w,
              CstFeeQuote   *quote)
@@ -566,7 +525,7 @@ cst_fee_quote_to_json (CstFeeQuote *quote)
   cst_json_writer_key (&w, "total_cents");
   cst_json_writer_int (&w, quote->total_cents);
   cst_json_writer_key (&w, "method");
-  cst_json_writer_string (&w, cst_fee_method_to_output_nick (quote->method));
+  cst_json_writer_string (&w, cst_fee_method_to_nick (quote->method));
   cst_json_writer_key (&w, "jurisdiction");
   cst_json_writer_string (&w, quote->jurisdiction);
   cst_json_writer_key (&w, "schedule_version");
@@ -601,10 +560,10 @@ cst_fee_quote_to_text (CstFeeQuote *quote)
 {
   GString *out = g_string_new (NULL);
   GPtrArray *notes = cst_fee_quote_get_notes (quote);
-  g_autofree char *total = cst_fee_format_money (quote->total_cents);
+  g_autofree char *total = cst_money_format (quote->total_cents);
 
   g_string_append_printf (out, _("Total: %s (%s, %s, schedule %s)%s\n"), total,
-                          cst_fee_method_to_output_nick (quote->method), quote->jurisdiction,
+                          cst_fee_method_to_nick (quote->method), quote->jurisdiction,
                           cst_fee_quote_get_schedule_version (quote),
                           quote->unconfirmed ? _(" — includes UNCONFIRMED amounts") : "");
   for (int i = 0; i < quote->n_lines; i++)
@@ -612,9 +571,9 @@ cst_fee_quote_to_text (CstFeeQuote *quote)
       const CstFeeLine *l = &quote->lines[i];
       g_autofree char *exact_unit = cst_fee_exact_format (l->unit);
       g_autofree char *unit = cst_fee_exact_is_whole (l->unit)
-        ? cst_fee_format_money (cst_fee_exact_floor (l->unit))
+        ? cst_money_format (cst_fee_exact_floor (l->unit))
         : g_strdup_printf ("%s¢", exact_unit);
-      g_autofree char *amount = cst_fee_format_money (l->amount_cents);
+      g_autofree char *amount = cst_money_format (l->amount_cents);
       g_autofree char *exact = cst_fee_exact_is_whole (l->exact) ? NULL : cst_fee_exact_format (l->exact);
 
       g_string_append_printf (out, "  %-10s %s\n", amount, cst_fee_line_get_description (l));

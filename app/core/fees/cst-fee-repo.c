@@ -18,6 +18,7 @@
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-money.h"
 #include "cst-fee-private.h"
 
 /* Schedule edits are serialised: validating the set and inserting the
@@ -439,7 +440,7 @@ write_invoice (PGconn       *conn,
     }
   if (charged_cents != cst_fee_quote_get_total_cents (quote) && cst_input_is_blank (override_reason))
     {
-      g_autofree char *money = cst_fee_format_money (cst_fee_quote_get_total_cents (quote));
+      g_autofree char *money = cst_money_format (cst_fee_quote_get_total_cents (quote));
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("Charging other than the quoted %s needs a reason; it is kept in the audit log."),
                    money);
@@ -451,7 +452,7 @@ write_invoice (PGconn       *conn,
   inputs = cst_fee_request_to_json (cst_fee_quote_get_request (quote));
   params[0] = request;
   params[1] = inputs;
-  params[2] = cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote));
+  params[2] = cst_fee_method_to_nick (cst_fee_quote_get_method (quote));
   params[3] = cst_fee_quote_get_schedule_version (quote);
   params[4] = quoted;
   params[5] = charged;
@@ -554,7 +555,7 @@ cst_fee_repo_issue_adjustment (PGconn      *conn,
   net = cst_db_int64 (original, 0, 1);
   if (net + delta_cents < 0)
     {
-      g_autofree char *money = cst_fee_format_money (net);
+      g_autofree char *money = cst_money_format (net);
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("The invoice stands at %s; it cannot be credited below zero."), money);
       return NULL;
@@ -581,14 +582,11 @@ cst_fee_repo_list_invoices (PGconn  *conn,
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT " INVOICE_COLUMNS " FROM invoices WHERE $1::bigint = 0 OR request_id = $1::bigint "
     "ORDER BY issued_at, id", 1, params, error);
-  GPtrArray *list;
 
   if (res == NULL)
     return NULL;
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_fee_invoice_free);
-  for (int row = 0; row < PQntuples (res); row++)
-    g_ptr_array_add (list, invoice_from_row (res, row));
-  return list;
+  return cst_db_collect_rows (res, (CstDbRowFunc) invoice_from_row,
+                              (GDestroyNotify) cst_fee_invoice_free);
 }
 
 /* ---- a request's invoice state ------------------------------------------ */

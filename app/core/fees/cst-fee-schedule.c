@@ -36,9 +36,16 @@ static const char *const purpose_nicks[] = {
 };
 static const char *const format_nicks[] = { "paper", "electronic", "media", "microform" };
 static const char *const delivery_nicks[] = { "pickup", "mail", "email", "portal", "fax" };
+/* The fee method's codes: what an invoice stores (the invoices table's
+ * CHECK lists them), the JSON and CSV outputs write, and the labels below
+ * name.  Where only a HIPAA method can stand (a HIPAA schedule's
+ * default-method, custodian-cli's --method, the default-fee-method
+ * setting) it is written without the HIPAA_PREFIX: "actual", "average",
+ * "flat". */
 static const char *const method_nicks[] = {
-  "default", "actual", "average", "flat", "state-schedule", "no-charge"
+  "default", "hipaa-actual", "hipaa-average", "hipaa-flat", "state-schedule", "no-charge"
 };
+#define HIPAA_PREFIX "hipaa-"
 static const char *const kind_nicks[] = { "fee", "exemption", "exclusion", "hipaa", "facility" };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (provider_nicks) == CST_FEE_N_PROVIDERS);
@@ -87,7 +94,49 @@ DEFINE_NICKS (Requester, requester, CstFeeRequester, requester_nicks)
 DEFINE_NICKS (Purpose, purpose, CstFeePurpose, purpose_nicks)
 DEFINE_NICKS (Format, format, CstFeeFormat, format_nicks)
 DEFINE_NICKS (Delivery, delivery, CstFeeDelivery, delivery_nicks)
-DEFINE_NICKS (Method, method, CstFeeMethod, method_nicks)
+
+const char *
+cst_fee_method_to_nick (CstFeeMethod method)
+{
+  g_return_val_if_fail ((guint) method < G_N_ELEMENTS (method_nicks), NULL);
+  return method_nicks[method];
+}
+
+/* A HIPAA method's code without its prefix, as a HIPAA schedule names its
+ * default method. */
+static const char *
+method_to_hipaa_nick (CstFeeMethod method)
+{
+  const char *nick = cst_fee_method_to_nick (method);
+
+  return g_str_has_prefix (nick, HIPAA_PREFIX) ? nick + strlen (HIPAA_PREFIX) : nick;
+}
+
+/**
+ * cst_fee_method_from_nick:
+ * @nick: a method's code ("hipaa-flat"), or a HIPAA method's without the
+ *   "hipaa-" ("flat")
+ *
+ * Returns: whether @nick names a method
+ */
+gboolean
+cst_fee_method_from_nick (const char   *nick,
+                          CstFeeMethod *method)
+{
+  int v;
+
+  if (nick == NULL)
+    return FALSE;
+  for (v = 0; v < CST_FEE_N_METHODS; v++)
+    if (g_str_equal (nick, method_nicks[v]) ||
+        (g_str_has_prefix (method_nicks[v], HIPAA_PREFIX) &&
+         g_str_equal (nick, method_nicks[v] + strlen (HIPAA_PREFIX))))
+      {
+        *method = (CstFeeMethod) v;
+        return TRUE;
+      }
+  return FALSE;
+}
 
 /* The labels, in enum order like the nicks. */
 static const char *const provider_labels[] = { N_("Hospital"), N_("Physician's office") };
@@ -132,6 +181,26 @@ DEFINE_LABEL (purpose, CstFeePurpose, purpose_labels)
 DEFINE_LABEL (format, CstFeeFormat, format_labels)
 DEFINE_LABEL (delivery, CstFeeDelivery, delivery_labels)
 DEFINE_LABEL (method, CstFeeMethod, method_labels)
+
+/**
+ * cst_fee_invoice_method_get_label:
+ * @nick: an invoice's method as stored: a cst_fee_method_to_nick() code,
+ *   or "adjustment" for an adjustment invoice
+ *
+ * Returns: the method in words, for the screen and the PDF; an unknown
+ *   code as it is
+ */
+const char *
+cst_fee_invoice_method_get_label (const char *nick)
+{
+  int v;
+
+  if (nick_lookup (method_nicks, G_N_ELEMENTS (method_nicks), nick, &v))
+    return cst_fee_method_get_label ((CstFeeMethod) v);
+  if (g_strcmp0 (nick, "adjustment") == 0)
+    return _("Adjustment");
+  return nick ? nick : "";
+}
 
 /* The individual or a personal representative asking for their own
  * records: the HIPAA right of access (45 CFR 164.524; a personal
@@ -853,7 +922,7 @@ field_to_string (const CstFeeSchedule *s,
       return confidence_or_null (s->formats[field - F_PAPER_CONFIDENCE].confidence);
     case F_FLAT_CENTS: return int_or_null (s->flat_cents);
     case F_DEFAULT_METHOD:
-      return s->kind == CST_FEE_SCHEDULE_HIPAA ? g_strdup (method_nicks[s->default_method]) : NULL;
+      return s->kind == CST_FEE_SCHEDULE_HIPAA ? g_strdup (method_to_hipaa_nick (s->default_method)) : NULL;
     case F_SUPPLIES_PER_PAGE_CENTS: return int_or_null (s->supplies_per_page_cents);
     case F_MEDIA_CENTS: return int_or_null (s->media_cents);
     default: g_assert_not_reached ();

@@ -1,8 +1,7 @@
-/* cst-pdf-format.c — money and dates as documents print them
+/* cst-pdf-format.c — dates as documents print them
  *
- * Money is only ever integer cents: the dollars and cents are split with
- * integer arithmetic, so no amount is ever rounded through a double.
- * Dates follow the document's language, not the process locale: a clerk
+ * Money is cst_money_format() (custodian/cst-money.h), shared with every
+ * other output.  Dates follow the document's language, not the process locale: a clerk
  * whose desktop is in English still prints a Spanish letter in Spanish.
  */
 #define G_LOG_DOMAIN "cst-pdf"
@@ -22,26 +21,6 @@ static const char *const months_es[12] = {
   "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
   "septiembre", "octubre", "noviembre", "diciembre",
 };
-
-/* US dollars, e.g. "$1,234.56" and "-$5.00". */
-char *
-cst_pdf_format_money (gint64 cents)
-{
-  /* Negate in unsigned arithmetic: -G_MININT64 does not fit in a gint64. */
-  guint64 magnitude = cents < 0 ? (guint64) 0 - (guint64) cents : (guint64) cents;
-  g_autofree char *digits = g_strdup_printf ("%" G_GUINT64_FORMAT, magnitude / 100);
-  GString *text = g_string_new (cents < 0 ? "-$" : "$");
-  gsize len = strlen (digits);
-
-  for (gsize i = 0; i < len; i++)
-    {
-      if (i > 0 && (len - i) % 3 == 0)
-        g_string_append_c (text, ',');
-      g_string_append_c (text, digits[i]);
-    }
-  g_string_append_printf (text, ".%02u", (guint) (magnitude % 100));
-  return g_string_free (text, FALSE);
-}
 
 /**
  * cst_pdf_format_date:

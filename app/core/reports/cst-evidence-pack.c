@@ -27,6 +27,7 @@
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-json-writer.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-withholding.h"
@@ -678,7 +679,7 @@ cell_text (const Column *column,
   switch (column->kind)
     {
     case COLUMN_MONEY:
-      return cst_pdf_format_money (g_ascii_strtoll (value, NULL, 10));
+      return cst_money_format (g_ascii_strtoll (value, NULL, 10));
     case COLUMN_FLAG:
       return g_strdup (value[0] == 't' ? _("Yes") : _("No"));
     case COLUMN_LABEL:

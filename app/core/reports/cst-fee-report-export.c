@@ -34,6 +34,7 @@
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-private-file.h"
 
@@ -222,7 +223,7 @@ pdf_bucket_table (CstPdfStream              *pdf,
     {
       const CstFeeReportBucket *b = g_ptr_array_index (buckets, i);
       g_autofree char *n = g_strdup_printf ("%" G_GINT64_FORMAT, b->n_requests);
-      g_autofree char *money = cst_pdf_format_money (b->cents);
+      g_autofree char *money = cst_money_format (b->cents);
       const char *cells[] = { bucket_label (by, b->key), n, money };
 
       cst_pdf_stream_table_row (table, cells, CST_PDF_ROW_NORMAL);
@@ -261,7 +262,7 @@ pdf_month_chart (CstPdfStream              *pdf,
       const CstFeeReportBucket *b = g_ptr_array_index (months, i);
       double height = (area.height - 40) * (double) b->cents / (double) largest;
       double x = area.x + i * slot + slot * 0.15;
-      g_autofree char *money = cst_pdf_format_money (b->cents);
+      g_autofree char *money = cst_money_format (b->cents);
 
       cairo_set_source_rgb (cr, 0.2, 0.4, 0.7);
       cairo_rectangle (cr, x, base - MAX (height, 0.5), slot * 0.7, MAX (height, 0.5));
@@ -318,7 +319,7 @@ pdf_summary (CstPdfStream              *pdf,
              const CstFeeReportSummary *summary)
 {
   g_autofree char *period = describe_period (filter);
-  g_autofree char *total = cst_pdf_format_money (cst_fee_report_summary_get_total_cents (summary));
+  g_autofree char *total = cst_money_format (cst_fee_report_summary_get_total_cents (summary));
   g_autofree char *totals = g_strdup_printf (_("Invoiced requests: %lld. Fee lines: %lld. Total charged: %s."),
                                              (long long) cst_fee_report_summary_get_n_requests (summary),
                                              (long long) cst_fee_report_summary_get_n_lines (summary),
@@ -357,8 +358,8 @@ pdf_detail_row (const CstFeeReportRow *row,
   g_autofree char *who = g_strdup_printf ("%s, %s",
                                           cst_enum_get_label_for_nick (CST_TYPE_REQUESTER_KIND, row->requester),
                                           cst_fee_invoice_method_get_label (row->method));
-  g_autofree char *total = cst_pdf_format_money (row->total_cents);
-  g_autofree char *maximum = row->maximum_cents >= 0 ? cst_pdf_format_money (row->maximum_cents)
+  g_autofree char *total = cst_money_format (row->total_cents);
+  g_autofree char *maximum = row->maximum_cents >= 0 ? cst_money_format (row->maximum_cents)
                                                      : g_strdup ("—");
   const char *cells[] = { row->reference, dates, who, total, maximum };
 
@@ -366,7 +367,7 @@ pdf_detail_row (const CstFeeReportRow *row,
   for (guint i = 0; i < row->n_lines; i++)
     {
       const CstFeeReportLine *line = &row->lines[i];
-      g_autofree char *amount = cst_pdf_format_money (line->amount_cents);
+      g_autofree char *amount = cst_money_format (line->amount_cents);
       /* The rule's code stays in the CSV, for machines; the description
        * says the same in words. */
       const char *line_cells[] = { line->description ? line->description : "",

@@ -439,26 +439,19 @@ fee_delivery (const char *delivery)
 
 /* The invoice's method as the engine's request method; FALSE when the
  * maximum cannot be recomputed (actual cost depends on labor that is not
- * stored).  The state schedule and no-charge are not asked for: the
- * engine picks them from the requester, as it did when quoting. */
+ * stored, and an adjustment is no quote).  The state schedule and
+ * no-charge are not asked for: the engine picks them from the requester,
+ * as it did when quoting. */
 static gboolean
 fee_method (const char   *invoice_method,
             CstFeeMethod *method)
 {
-  static const struct { const char *nick; CstFeeMethod method; } map[] = {
-    { "hipaa-average", CST_FEE_METHOD_HIPAA_AVERAGE },
-    { "hipaa-flat", CST_FEE_METHOD_HIPAA_FLAT },
-    { "state-schedule", CST_FEE_METHOD_DEFAULT },
-    { "no-charge", CST_FEE_METHOD_DEFAULT },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (g_strcmp0 (invoice_method, map[i].nick) == 0)
-      {
-        *method = map[i].method;
-        return TRUE;
-      }
-  return FALSE;
+  if (!cst_fee_method_from_nick (invoice_method, method) || *method == CST_FEE_METHOD_DEFAULT ||
+      *method == CST_FEE_METHOD_HIPAA_ACTUAL)
+    return FALSE;
+  if (*method == CST_FEE_METHOD_STATE_SCHEDULE || *method == CST_FEE_METHOD_NO_CHARGE)
+    *method = CST_FEE_METHOD_DEFAULT;
+  return TRUE;
 }
 
 typedef struct
@@ -589,7 +582,7 @@ invoice_differs (Requoter              *rq,
     return TRUE;
   requoted = cst_fee_quote_get_total_cents (quote);
   *differs = requoted != cst_db_int64 (invoices, i, I_QUOTED) ||
-             g_strcmp0 (cst_fee_method_to_output_nick (cst_fee_quote_get_method (quote)),
+             g_strcmp0 (cst_fee_method_to_nick (cst_fee_quote_get_method (quote)),
                         cst_db_value (invoices, i, I_METHOD)) != 0 ||
              (requoted != cst_db_int64 (invoices, i, I_TOTAL) && !cst_db_bool (invoices, i, I_OVERRIDDEN));
   return TRUE;

@@ -123,7 +123,6 @@ cst_authorization_load (PGconn      *conn,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
   const char *params[] = { id };
   g_autoptr(PGresult) res = NULL;
-  GPtrArray *items;
 
   res = cst_db_exec (conn,
                      "SELECT c.code, c.label, c.citation, c.category, c.finding, c.note, "
@@ -134,10 +133,8 @@ cst_authorization_load (PGconn      *conn,
                      1, params, error);
   if (res == NULL)
     return NULL;
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_authorization_item_free);
-  for (int row = 0; row < PQntuples (res); row++)
-    g_ptr_array_add (items, item_from_row (res, row));
-  return items;
+  return cst_db_collect_rows (res, (CstDbRowFunc) item_from_row,
+                              (GDestroyNotify) cst_authorization_item_free);
 }
 
 gboolean

@@ -91,6 +91,18 @@ cst_withholding_record (PGconn             *conn,
     "VALUES ($1::bigint, $2::withholding_reason, $3)", 3, params, error);
 }
 
+static CstWithholding *
+withholding_from_row (const PGresult *res,
+                      int             row)
+{
+  CstWithholding *w = g_new0 (CstWithholding, 1);
+
+  cst_withheld_reason_from_nick (cst_db_value (res, row, 0), &w->reason);
+  w->description = g_strdup (cst_db_value (res, row, 1));
+  w->recorded_by = g_strdup (cst_db_value (res, row, 2));
+  return w;
+}
+
 GPtrArray *
 cst_withholding_list (PGconn      *conn,
                       CstRequest  *request,
@@ -101,19 +113,9 @@ cst_withholding_list (PGconn      *conn,
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT reason, description, recorded_by FROM release_withholdings "
     "WHERE request_id = $1::bigint ORDER BY id", 1, params, error);
-  GPtrArray *list;
 
   if (res == NULL)
     return NULL;
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_withholding_free);
-  for (int row = 0; row < PQntuples (res); row++)
-    {
-      CstWithholding *w = g_new0 (CstWithholding, 1);
-
-      cst_withheld_reason_from_nick (cst_db_value (res, row, 0), &w->reason);
-      w->description = g_strdup (cst_db_value (res, row, 1));
-      w->recorded_by = g_strdup (cst_db_value (res, row, 2));
-      g_ptr_array_add (list, w);
-    }
-  return list;
+  return cst_db_collect_rows (res, (CstDbRowFunc) withholding_from_row,
+                              (GDestroyNotify) cst_withholding_free);
 }

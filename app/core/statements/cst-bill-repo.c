@@ -30,12 +30,6 @@
   "due_date, statement_sequence"
 
 static char *
-int_text (gint64 value)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-}
-
-static char *
 date_or_null (const GDate *date)
 {
   return g_date_valid (date) ? cst_input_format_date (date) : NULL;
@@ -51,12 +45,12 @@ insert_bill_row (PGconn   *conn,
   g_autofree char *processed = date_or_null (&bill->claim_processed_date);
   g_autofree char *statement = date_or_null (&bill->statement_date);
   g_autofree char *due = date_or_null (&bill->due_date);
-  g_autofree char *paid = int_text (bill->claim_insurer_paid_cents);
-  g_autofree char *adjustment = int_text (bill->claim_adjustment_cents);
-  g_autofree char *fap = int_text (bill->fap_adjustment_cents);
-  g_autofree char *payments = int_text (bill->patient_payments_cents);
-  g_autofree char *credits = int_text (bill->other_credits_cents);
-  g_autofree char *sequence = int_text (bill->statement_sequence);
+  g_autofree char *paid = cst_db_int_param (bill->claim_insurer_paid_cents);
+  g_autofree char *adjustment = cst_db_int_param (bill->claim_adjustment_cents);
+  g_autofree char *fap = cst_db_int_param (bill->fap_adjustment_cents);
+  g_autofree char *payments = cst_db_int_param (bill->patient_payments_cents);
+  g_autofree char *credits = cst_db_int_param (bill->other_credits_cents);
+  g_autofree char *sequence = cst_db_int_param (bill->statement_sequence);
   const char *params[] = {
     bill->account_number, bill->patient_name, bill->guarantor_name,
     cst_visit_type_to_nick (bill->visit_type), admit, discharge, bill->payer_name,
@@ -94,7 +88,7 @@ insert_lines (PGconn   *conn,
 {
   GString *columns[N_LINE_COLUMNS];
   const char *params[N_LINE_COLUMNS + 1];
-  g_autofree char *id = int_text (bill_id);
+  g_autofree char *id = cst_db_int_param (bill_id);
   g_autoptr(PGresult) res = NULL;
 
   for (guint c = 0; c < N_LINE_COLUMNS; c++)
@@ -259,7 +253,7 @@ cst_bill_repo_get (PGconn   *conn,
                     gint64    id,
                     GError  **error)
 {
-  g_autofree char *id_text = int_text (id);
+  g_autofree char *id_text = cst_db_int_param (id);
   const char *params[] = { id_text };
   g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT " BILL_COLUMNS " FROM bills WHERE id = $1",
                                          1, params, error);
@@ -296,14 +290,10 @@ cst_bill_repo_list (PGconn  *conn,
 {
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT " BILL_COLUMNS " FROM bills ORDER BY statement_date DESC, id DESC", 0, NULL, error);
-  GPtrArray *bills;
 
   if (res == NULL)
     return NULL;
-  bills = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_bill_unref);
-  for (int row = 0; row < PQntuples (res); row++)
-    g_ptr_array_add (bills, bill_from_row (res, row));
-  return bills;
+  return cst_db_collect_rows (res, (CstDbRowFunc) bill_from_row, (GDestroyNotify) cst_bill_unref);
 }
 
 /**
@@ -319,10 +309,10 @@ cst_bill_repo_record_statement (PGconn        *conn,
                                  CstStatement  *statement,
                                  GError       **error)
 {
-  g_autofree char *bill_id = int_text (statement->bill->id);
-  g_autofree char *version_id = int_text (cst_statement_template_get_version_id (statement->template));
-  g_autofree char *due = int_text (statement->amount_due_cents);
-  g_autofree char *charges = int_text (statement->total_charges_cents);
+  g_autofree char *bill_id = cst_db_int_param (statement->bill->id);
+  g_autofree char *version_id = cst_db_int_param (cst_statement_template_get_version_id (statement->template));
+  g_autofree char *due = cst_db_int_param (statement->amount_due_cents);
+  g_autofree char *charges = cst_db_int_param (statement->total_charges_cents);
   const char *params[] = { bill_id, version_id, due, charges };
   g_autoptr(PGresult) res = NULL;
 
@@ -353,7 +343,7 @@ cst_bill_repo_reproduce_statement (PGconn             *conn,
                                     CstStatementRules  *rules,
                                     GError            **error)
 {
-  g_autofree char *id = int_text (statement_id);
+  g_autofree char *id = cst_db_int_param (statement_id);
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT bill_id, template_version_id FROM bill_statements WHERE id = $1", 1, params, error);

@@ -16,7 +16,7 @@
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
-#include "custodian/cst-pdf.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-statement.h"
 
 /* Defined in cst-statement-text.c. */
@@ -584,8 +584,8 @@ mismatch (CstStatement *st,
           gint64        expected,
           gint64        found)
 {
-  g_autofree char *a = cst_pdf_format_money (expected);
-  g_autofree char *b = cst_pdf_format_money (found);
+  g_autofree char *a = cst_money_format (expected);
+  g_autofree char *b = cst_money_format (found);
 
   st->reconciled = FALSE;
   g_string_append_printf (why, "%s%s: %s ≠ %s", why->len ? "; " : "", what, a, b);

@@ -1,4 +1,8 @@
-/* cst-statement-export.c — many itemized bills to statement PDFs
+/* cst-statement-export.c — itemized bills to statement PDFs off the caller's thread
+ *
+ * One bill with a template being edited renders for a preview
+ * (cst_statement_render_async()); a newer edit supersedes it, which is for
+ * the caller to judge (a generation, DESIGN.md's stale results).
  *
  * Batch export runs on one worker thread, file after file, and reports
  * progress to the caller's main context.  A bad file does not stop the
@@ -232,4 +236,100 @@ cst_statement_export_batch_finish (GAsyncResult  *result,
   g_return_val_if_fail (G_IS_TASK (result), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cst_statement_export_batch_async, NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- one statement and its PDF, off the caller's thread ------------------ */
+
+typedef struct
+{
+  CstBill              *bill;
+  CstStatementRules    *rules;
+  CstStatementTemplate *template;
+  GBytes               *pdf;         /* out */
+  guint                 n_pages;     /* out */
+} RenderJob;
+
+static void
+render_job_free (RenderJob *job)
+{
+  g_clear_pointer (&job->bill, cst_bill_unref);
+  g_clear_pointer (&job->rules, cst_statement_rules_unref);
+  g_clear_pointer (&job->template, cst_statement_template_unref);
+  g_clear_pointer (&job->pdf, g_bytes_unref);
+  g_free (job);
+}
+
+static void
+render_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  RenderJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstStatement) statement = cst_statement_new (job->bill, job->rules, job->template, &error);
+
+  if (statement != NULL)
+    job->pdf = cst_statement_render_pdf_counted (statement, &job->n_pages, &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&statement), (GDestroyNotify) cst_statement_unref);
+}
+
+/**
+ * cst_statement_render_async:
+ * @bill: the itemized bill
+ * @rules: the categories and wording
+ * @tpl: copied: later edits of the caller's template do not reach the render
+ *
+ * Makes the statement of @bill and renders its PDF on a worker thread,
+ * for a preview that must not keep the main loop waiting.
+ */
+void
+cst_statement_render_async (CstBill              *bill,
+                            CstStatementRules    *rules,
+                            CstStatementTemplate *tpl,
+                            GCancellable         *cancellable,
+                            GAsyncReadyCallback   callback,
+                            gpointer              user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  RenderJob *job = g_new0 (RenderJob, 1);
+
+  job->bill = cst_bill_ref (bill);
+  job->rules = cst_statement_rules_ref (rules);
+  job->template = cst_statement_template_copy (tpl);
+  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
+  g_task_set_source_tag (task, cst_statement_render_async);
+  g_task_run_in_thread (task, render_in_thread);
+}
+
+/**
+ * cst_statement_render_finish:
+ * @pdf: (out) (transfer full): the statement as PDF
+ * @n_pages: (out) (optional): its pages
+ *
+ * Returns: (transfer full): the statement, or NULL with @error (the
+ *   template's or the bill's problem, or %G_IO_ERROR_CANCELLED)
+ */
+CstStatement *
+cst_statement_render_finish (GAsyncResult  *result,
+                             GBytes       **pdf,
+                             guint         *n_pages,
+                             GError       **error)
+{
+  RenderJob *job;
+  CstStatement *statement;
+
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cst_statement_render_async, NULL);
+  statement = g_task_propagate_pointer (G_TASK (result), error);
+  if (statement == NULL)
+    return NULL;
+  job = g_task_get_task_data (G_TASK (result));
+  *pdf = g_steal_pointer (&job->pdf);
+  if (n_pages != NULL)
+    *n_pages = job->n_pages;
+  return statement;
 }

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "custodian/cst-facility.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-pdf-libharu.h"
 #include "custodian/cst-statement-pdf.h"
 
@@ -165,7 +166,7 @@ render_amount_due (Render *r)
   const CstPdfStyle big = { .size = 26, .bold = TRUE };
   const CstPdfStyle line = { .size = r->body + 1 };
   const CstPdfStyle badge = { .size = r->body, .bold = TRUE, .align = CST_PDF_ALIGN_RIGHT };
-  g_autofree char *amount = cst_pdf_format_money (st->credit_cents > 0 ? st->credit_cents
+  g_autofree char *amount = cst_money_format (st->credit_cents > 0 ? st->credit_cents
                                                                    : st->amount_due_cents);
   g_autofree char *sentence = NULL;
   const char *heading = st->credit_cents > 0 ? text (r, "how-credit") : text (r, "you-owe");
@@ -204,7 +205,7 @@ render_waterfall (Render *r)
   for (guint i = 0; i < r->st->waterfall->len; i++)
     {
       CstWaterfallRow *row = g_ptr_array_index (r->st->waterfall, i);
-      g_autofree char *money = cst_pdf_format_money (row->amount_cents);
+      g_autofree char *money = cst_money_format (row->amount_cents);
       g_autofree char *shown = row->sign < 0 ? g_strconcat ("− ", money, NULL) : g_strdup (money);
 
       cst_pdf_table_row_styled (table, (const char *[]) { row->label, shown },
@@ -236,20 +237,20 @@ render_categories (Render *r)
   for (guint i = 0; i < st->categories->len; i++)
     {
       CstStatementCategory *c = g_ptr_array_index (st->categories, i);
-      g_autofree char *a = cst_pdf_format_money (c->charges_cents);
-      g_autofree char *b = cst_pdf_format_money (c->insurer_paid_cents);
-      g_autofree char *d = cst_pdf_format_money (c->adjustment_cents);
-      g_autofree char *e = cst_pdf_format_money (c->patient_resp_cents);
+      g_autofree char *a = cst_money_format (c->charges_cents);
+      g_autofree char *b = cst_money_format (c->insurer_paid_cents);
+      g_autofree char *d = cst_money_format (c->adjustment_cents);
+      g_autofree char *e = cst_money_format (c->patient_resp_cents);
 
       cst_pdf_table_row (table, (const char *[]) { c->label, a, b, d, e });
       cst_pdf_table_row_styled (table, (const char *[]) { c->explanation, "", "", "", "" },
                                 CST_PDF_ROW_SUBTLE);
     }
   {
-    g_autofree char *a = cst_pdf_format_money (st->total_charges_cents);
-    g_autofree char *b = cst_pdf_format_money (st->total_insurer_paid_cents);
-    g_autofree char *d = cst_pdf_format_money (st->total_adjustment_cents);
-    g_autofree char *e = cst_pdf_format_money (st->total_patient_resp_cents);
+    g_autofree char *a = cst_money_format (st->total_charges_cents);
+    g_autofree char *b = cst_money_format (st->total_insurer_paid_cents);
+    g_autofree char *d = cst_money_format (st->total_adjustment_cents);
+    g_autofree char *e = cst_money_format (st->total_patient_resp_cents);
     cst_pdf_table_row_styled (table, (const char *[]) { text (r, "col-total"), a, b, d, e },
                               CST_PDF_ROW_TOTAL);
   }
@@ -299,7 +300,7 @@ render_ways_to_pay (Render *r)
       const CstPdfStyle style = { .indent = 12 };
 
       g_hash_table_insert (values, "months", g_strdup_printf ("%u", plan->months));
-      g_hash_table_insert (values, "monthly", cst_pdf_format_money (plan->monthly_cents));
+      g_hash_table_insert (values, "monthly", cst_money_format (plan->monthly_cents));
       line = cst_format_placeholders (text (r, "plan-option"), values);
       bullet = g_strconcat ("• ", line, NULL);
       cst_pdf_text (r->pdf, bullet, &style);
@@ -382,7 +383,7 @@ render_remittance (Render *r)
   CstBill *bill = r->st->bill;
   const CstPdfColumn columns[] = { { NULL, 0.4, CST_PDF_ALIGN_LEFT }, { NULL, 0.6, CST_PDF_ALIGN_LEFT } };
   const CstPdfStyle cut = { .size = r->body - 2, .grey = 0.4, .align = CST_PDF_ALIGN_CENTER };
-  g_autofree char *amount = cst_pdf_format_money (r->st->amount_due_cents);
+  g_autofree char *amount = cst_money_format (r->st->amount_due_cents);
   g_autofree char *due = cst_statement_template_format_date (r->tpl, &bill->due_date);
   g_autofree char *remit_to = g_strdup (cst_statement_template_get_facility (r->tpl, "remit-address"));
   g_autofree char *changed = g_strconcat ("☐ ", text (r, "remit-changed"), NULL);
@@ -433,7 +434,7 @@ render_details (Render *r)
       CstStatementItem *item = g_ptr_array_index (st->items, i);
       g_autofree char *date = cst_statement_template_format_date (r->tpl, &item->service_date);
       g_autofree char *units = g_strdup_printf ("%" G_GINT64_FORMAT, item->units);
-      g_autofree char *charge = cst_pdf_format_money (item->charge_cents);
+      g_autofree char *charge = cst_money_format (item->charge_cents);
       g_autofree char *codes = codes_text (item);
 
       cst_pdf_table_row (table, (const char *[]) { date, item->description, units, charge });
@@ -441,7 +442,7 @@ render_details (Render *r)
       cst_pdf_table_row_styled (table, (const char *[]) { "", codes, "", "" }, CST_PDF_ROW_SUBTLE);
     }
   {
-    g_autofree char *sum = cst_pdf_format_money (st->detail_total_cents);
+    g_autofree char *sum = cst_money_format (st->detail_total_cents);
     cst_pdf_table_row_styled (table, (const char *[]) { "", total, "", sum }, CST_PDF_ROW_TOTAL);
   }
   cst_pdf_table_end (table);

@@ -15,12 +15,6 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-statement-template-repo.h"
 
-static char *
-int_text (gint64 value)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, value);
-}
-
 static CstStatementTemplate *
 template_from_row (const PGresult *res,
                    GError        **error)
@@ -76,7 +70,7 @@ cst_statement_template_repo_load_version_id (PGconn  *conn,
                                               gint64   version_id,
                                               GError **error)
 {
-  g_autofree char *id = int_text (version_id);
+  g_autofree char *id = cst_db_int_param (version_id);
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT id, version, body FROM statement_template_versions WHERE id = $1", 1, params, error);

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "custodian/cst-pdf.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-statement.h"
 
 void cst_statement_build_values (CstStatement *statement);
@@ -40,12 +40,12 @@ cst_statement_build_values (CstStatement *st)
   guint apr = cst_statement_template_get_plan_apr (st->template);
 
   st->values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
-  put (st, "amount", cst_pdf_format_money (st->amount_due_cents));
-  put (st, "credit", cst_pdf_format_money (st->credit_cents));
-  put (st, "billed", cst_pdf_format_money (st->total_charges_cents));
-  put (st, "paid", cst_pdf_format_money (st->total_insurer_paid_cents));
-  put (st, "discount", cst_pdf_format_money (st->total_adjustment_cents));
-  put (st, "total", cst_pdf_format_money (st->detail_total_cents));
+  put (st, "amount", cst_money_format (st->amount_due_cents));
+  put (st, "credit", cst_money_format (st->credit_cents));
+  put (st, "billed", cst_money_format (st->total_charges_cents));
+  put (st, "paid", cst_money_format (st->total_insurer_paid_cents));
+  put (st, "discount", cst_money_format (st->total_adjustment_cents));
+  put (st, "total", cst_money_format (st->detail_total_cents));
   put (st, "due_date", cst_statement_template_format_date (st->template, &bill->due_date));
   put (st, "statement_date", cst_statement_template_format_date (st->template,
                                                                  &bill->statement_date));
