@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   char    *latin_path;      /* the file libharu loads: the subset, or the original */
+  GBytes  *latin_file;      /* the subset as every PDF embeds it, deflated once; or NULL */
+  gsize    latin_file_length; /* its length before deflating */
   char    *latin_source;    /* the font file found on the system */
   gboolean latin_has[256];  /* Windows-1252 byte → the font draws it */
   float    latin_widths[256]; /* advance widths, thousandths of an em */
