@@ -314,7 +314,7 @@ lock_after_minutes (CstWindow *self)
 
 static gboolean check_idle_cb (gpointer user_data);
 
-/* Microseconds until the idle lock is due (≤ 0: due now), or -1 when it
+/* Microseconds until the idle lock is due (0: due now), or -1 when it
  * is not counting down (locked, nothing shown yet, or never). */
 static gint64
 lock_due_in (CstWindow *self)
