@@ -19,6 +19,7 @@
 #include "cst-reports-page.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
+#include "cst-spinner.h"
 #include "cst-statement-workbench.h"
 #include "cst-window.h"
 
@@ -32,6 +33,7 @@ struct _CstWindow
   AdwViewStack        *view_stack;
   GtkStack            *main_stack;
   AdwStatusPage       *loading_page;
+  GtkSpinner          *loading_spinner;
   AdwStatusPage       *error_page;
   GtkRevealer         *offline_revealer;
   CstRequestListPage  *list_page;
@@ -55,8 +57,9 @@ struct _CstWindow
   char                *default_state;   /* the facility's, from the database */
 };
 
-/* How often the idle time is looked at; the lock comes at most this late. */
-#define LOCK_CHECK_SECONDS 15
+/* The longest the idle check sleeps: a changed lock-after-minutes counts
+ * within this. */
+#define LOCK_CHECK_MAX_SECONDS 60
 
 G_DEFINE_FINAL_TYPE (CstWindow, cst_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -310,16 +313,45 @@ lock_after_minutes (CstWindow *self)
   return self->settings ? g_settings_get_int (self->settings, "lock-after-minutes") : 10;
 }
 
+static gboolean check_idle_cb (gpointer user_data);
+
+/* Microseconds until the idle lock is due (0: due now), or -1 when it
+ * is not counting down (locked, nothing shown yet, or never). */
+static gint64
+lock_due_in (CstWindow *self)
+{
+  int minutes = lock_after_minutes (self);
+
+  if (self->locked || self->store == NULL || minutes <= 0)
+    return -1;
+  return MAX (0, self->last_activity + (gint64) minutes * 60 * G_USEC_PER_SEC - g_get_monotonic_time ());
+}
+
+/* The lock measures minutes: the check wakes when the lock would be due,
+ * at most a minute away (so a changed setting counts within a minute), not
+ * every few seconds; an idle window wakes for it once a minute. */
+static void
+schedule_idle_check (CstWindow *self)
+{
+  gint64 due_in = lock_due_in (self);
+  guint seconds = LOCK_CHECK_MAX_SECONDS;
+
+  if (due_in >= 0)
+    seconds = (guint) CLAMP ((due_in + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC, 1, LOCK_CHECK_MAX_SECONDS);
+  g_clear_handle_id (&self->lock_check_id, g_source_remove);
+  self->lock_check_id = g_timeout_add_seconds (seconds, check_idle_cb, self);
+}
+
 static gboolean
 check_idle_cb (gpointer user_data)
 {
   CstWindow *self = user_data;
-  int minutes = lock_after_minutes (self);
 
-  if (!self->locked && self->store != NULL && minutes > 0 &&
-      g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
+  self->lock_check_id = 0;
+  if (lock_due_in (self) == 0)
     cst_window_lock (self);
-  return G_SOURCE_CONTINUE;
+  schedule_idle_check (self);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -499,6 +531,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, CstWindow, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, error_page);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, offline_revealer);
   gtk_widget_class_bind_template_child (widget_class, CstWindow, list_page);
@@ -530,6 +563,7 @@ cst_window_init (CstWindow *self)
   GtkEventController *motion = gtk_event_controller_motion_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cst_spinner_set_busy (self->loading_spinner, TRUE);
   self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
   self->cancellable = g_cancellable_new ();
   /* Any key or pointer movement counts as use; captured before the
@@ -541,8 +575,8 @@ cst_window_init (CstWindow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
   note_activity (self);
-  self->lock_check_id = g_timeout_add_seconds (LOCK_CHECK_SECONDS, check_idle_cb, self);
   self->settings = cst_settings_new_if_installed ();
+  schedule_idle_check (self);
   if (self->settings != NULL)
     {
       gtk_window_set_default_size (GTK_WINDOW (self),

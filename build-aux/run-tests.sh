@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: installs what is needed, builds, starts a
 # throwaway PostgreSQL server and a headless X server, runs every test
-# (meson test), then the model tests again under AddressSanitizer and
+# (meson test; the perf suite's instruction budgets under callgrind
+# included, which is why valgrind is in packages.sh), then the model tests again under AddressSanitizer and
 # UBSan, and stops the servers.
 set -euo pipefail
 cd "$(dirname "$0")/.."

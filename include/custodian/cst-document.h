@@ -45,6 +45,9 @@ CstDocumentTemplate *cst_document_template_new       (CstDocumentKind       kind
 CstDocumentTemplate *cst_document_template_new_default (CstDocumentKind     kind,
                                                         const char         *language,
                                                         GError            **error);
+const CstDocumentTemplate *cst_document_template_get_shipped (CstDocumentKind  kind,
+                                                             const char      *language,
+                                                             GError         **error);
 char                *cst_document_template_dup_default_body (CstDocumentKind  kind,
                                                              const char      *language,
                                                              GError         **error);

@@ -80,6 +80,26 @@ cst_test_iterate_for (guint ms)
     iterate_or_nap ();
 }
 
+static gboolean
+quit_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop for @ms milliseconds as an application's own loop
+ * does: sleeping in poll until a source is ready, never waking on its own
+ * (cst_test_iterate_for() naps and polls, which costs CPU time; a test that
+ * measures the app's CPU time needs this). */
+void
+cst_test_run_for (guint ms)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+
+  g_timeout_add (ms, quit_cb, loop);
+  g_main_loop_run (loop);
+}
+
 /* Runs @times main loop iterations that do not wait: what is ready runs. */
 void
 cst_test_iterate (guint times)

@@ -21,5 +21,6 @@ gboolean      cst_test_wait_while  (CstTestCondition  busy,
                                     int               seconds);
 void          cst_test_iterate_for (guint             ms);
 void          cst_test_iterate     (guint             times);
+void          cst_test_run_for     (guint             ms);
 
 G_END_DECLS

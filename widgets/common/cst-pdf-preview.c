@@ -15,6 +15,7 @@
 
 #include "cst-dispose.h"
 #include "cst-pdf-preview.h"
+#include "cst-spinner.h"
 
 #define MIN_ZOOM 0.25
 #define MAX_ZOOM 4.0
@@ -28,6 +29,7 @@ struct _CstPdfPreview
   GtkButton       *prev_button;
   GtkButton       *next_button;
   GtkStack        *stack;
+  GtkSpinner      *loading_spinner;
   GtkLabel        *error_label;
 
   GBytes          *pdf;
@@ -288,6 +290,7 @@ cst_pdf_preview_class_init (CstPdfPreviewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, prev_button);
   gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, next_button);
   gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, stack);
+  gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CstPdfPreview, error_label);
   gtk_widget_class_bind_template_callback (widget_class, prev_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
@@ -310,6 +313,7 @@ static void
 cst_pdf_preview_init (CstPdfPreview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cst_spinner_set_busy (self->loading_spinner, TRUE);
   g_mutex_init (&self->lock);
   self->zoom = 1.0;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);

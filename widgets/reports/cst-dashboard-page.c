@@ -19,6 +19,7 @@
 #include "cst-dashboard-page.h"
 #include "cst-dispose.h"
 #include "cst-plain-text.h"
+#include "cst-spinner.h"
 
 #include <custodian/cst-dashboard.h>
 #include <custodian/cst-locale-format.h>
@@ -31,6 +32,7 @@ struct _CstDashboardPage
   GtkWidget        parent_instance;
 
   GtkStack        *stack;
+  GtkSpinner      *loading_spinner;
   AdwStatusPage   *error_page;
   GtkLabel        *as_of_label;
   GtkSpinner      *refresh_spinner;
@@ -71,7 +73,7 @@ set_loading (CstDashboardPage *self,
     return;
   self->loading = loading;
   gtk_widget_set_visible (GTK_WIDGET (self->refresh_spinner), loading);
-  gtk_spinner_set_spinning (self->refresh_spinner, loading);
+  cst_spinner_set_busy (self->refresh_spinner, loading);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
 }
 
@@ -344,6 +346,7 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   g_type_ensure (CST_TYPE_BAR_CHART);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, as_of_label);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, refresh_spinner);
@@ -365,6 +368,7 @@ static void
 cst_dashboard_page_init (CstDashboardPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cst_spinner_set_busy (self->loading_spinner, TRUE);
   self->cancellable = g_cancellable_new ();
 }
 

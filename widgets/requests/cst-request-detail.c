@@ -20,6 +20,7 @@
 #include "cst-fee-quote-panel.h"
 #include "cst-request-detail.h"
 #include "cst-request-safeguards.h"
+#include "cst-spinner.h"
 #include "cst-release-forms.h"
 
 #include <custodian/cst-error.h>
@@ -47,6 +48,7 @@ struct _CstRequestDetail
   GtkWidget        parent_instance;
 
   GtkStack        *stack;
+  GtkSpinner      *loading_spinner;
   GtkScrolledWindow *form_scroller;
   GtkLabel        *title_label;
   GtkLabel        *closed_label;
@@ -1139,7 +1141,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   g_type_ensure (CST_TYPE_RELEASE_FORMS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
-  BIND (stack); BIND (form_scroller); BIND (closed_label); BIND (save_button); BIND (title_label); BIND (patient_label); BIND (status_label);
+  BIND (stack); BIND (loading_spinner); BIND (form_scroller); BIND (closed_label); BIND (save_button); BIND (title_label); BIND (patient_label); BIND (status_label);
   BIND (extension_label); BIND (extend_button); BIND (due_badge); BIND (conflict_revealer); BIND (conflict_label);
   BIND (error_label); BIND (received_row); BIND (jurisdiction_row); BIND (purpose_row);
   BIND (record_types_row); BIND (records_from_row); BIND (records_to_row); BIND (assignee_row);
@@ -1180,6 +1182,7 @@ cst_request_detail_init (CstRequestDetail *self)
   };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  cst_spinner_set_busy (self->loading_spinner, TRUE);
   self->cancellable = g_cancellable_new ();
   memcpy (self->fields, fields, sizeof fields);
   self->fields[FIELD_RECEIVED].row = self->received_row;

@@ -16,6 +16,7 @@
 
 #include "cst-dispose.h"
 #include "cst-server-form.h"
+#include "cst-spinner.h"
 
 #include <custodian/cst-keyring.h>
 #include <custodian/cst-server-login.h>
@@ -70,7 +71,7 @@ set_testing (CstServerForm *self,
              gboolean       testing)
 {
   self->testing = testing;
-  gtk_spinner_set_spinning (self->spinner, testing);
+  cst_spinner_set_busy (self->spinner, testing);
   gtk_widget_set_sensitive (GTK_WIDGET (self->test_button), !testing);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TESTING]);
 }

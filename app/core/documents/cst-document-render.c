@@ -24,9 +24,10 @@
 typedef struct
 {
   const CstDocumentTemplate *tpl;
-  CstDocumentTemplate       *shipped;   /* the shipped wording, loaded on first need */
+  const CstDocumentTemplate *shipped;   /* the shipped wording, looked up on first need */
   gboolean                   no_shipped;
-  CstDocumentTemplate       *labels;    /* the shipped cover letter: code labels */
+  const CstDocumentTemplate *labels;    /* the shipped cover letter: code labels */
+  gboolean                   no_labels;
   GHashTable                *values;
   CstPdf                    *pdf;
   const char                *language;
@@ -37,8 +38,6 @@ doc_clear (Doc *doc)
 {
   g_clear_pointer (&doc->values, g_hash_table_unref);
   g_clear_pointer (&doc->pdf, cst_pdf_free);
-  g_clear_pointer (&doc->shipped, cst_document_template_free);
-  g_clear_pointer (&doc->labels, cst_document_template_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Doc, doc_clear)
@@ -72,7 +71,7 @@ expand_or_shipped (Doc        *doc,
     return text;
   if (doc->shipped == NULL && !doc->no_shipped)
     {
-      doc->shipped = cst_document_template_new_default (cst_document_template_get_kind (doc->tpl),
+      doc->shipped = cst_document_template_get_shipped (cst_document_template_get_kind (doc->tpl),
                                                         doc->language, NULL);
       doc->no_shipped = doc->shipped == NULL;
     }
@@ -98,8 +97,11 @@ code_label (Doc        *doc,
   if (*text)
     return text;
   g_free (text);
-  if (doc->labels == NULL)
-    doc->labels = cst_document_template_new_default (CST_DOCUMENT_COVER_LETTER, doc->language, NULL);
+  if (doc->labels == NULL && !doc->no_labels)
+    {
+      doc->labels = cst_document_template_get_shipped (CST_DOCUMENT_COVER_LETTER, doc->language, NULL);
+      doc->no_labels = doc->labels == NULL;
+    }
   if (doc->labels != NULL)
     {
       text = cst_document_template_expand (doc->labels, key, doc->values);

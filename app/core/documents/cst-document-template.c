@@ -107,11 +107,11 @@ cst_document_template_new (CstDocumentKind   kind,
   return self;
 }
 
-/* The shipped wording for one kind, as the body of a template. */
-char *
-cst_document_template_dup_default_body (CstDocumentKind   kind,
-                                        const char       *language,
-                                        GError          **error)
+/* The shipped wording for one kind, read from the resource, as the body
+ * of a template; NULL when Custodian ships none in @language. */
+static char *
+read_shipped_body (CstDocumentKind  kind,
+                   const char      *language)
 {
   g_autofree char *path = g_strdup_printf (SEED_PATH, language);
   g_autoptr(GBytes) seed = g_resources_lookup_data (path, 0, NULL);
@@ -124,11 +124,7 @@ cst_document_template_dup_default_body (CstDocumentKind   kind,
       !g_key_file_load_from_data (all, g_bytes_get_data (seed, NULL), g_bytes_get_size (seed),
                                   G_KEY_FILE_NONE, NULL) ||
       (names = g_key_file_get_keys (all, group, NULL, NULL)) == NULL)
-    {
-      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
-                   _("Custodian has no %s wording in the language “%s”."), group, language);
-      return NULL;
-    }
+    return NULL;
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *raw = g_key_file_get_value (all, group, names[i], NULL);
@@ -137,14 +133,69 @@ cst_document_template_dup_default_body (CstDocumentKind   kind,
   return g_key_file_to_data (one, NULL, NULL);
 }
 
+/* The shipped templates, each read from the resource and parsed once per
+ * process, kind and language: reloading the cover letter for its labels
+ * was 16% of an invoice's instructions (issue 24).  Documents are made in
+ * worker threads, so the table is behind a lock; a template in it is never
+ * changed or freed, and reading one (GKeyFile lookups) changes nothing, so
+ * threads share them without it. */
+static GMutex shipped_lock;
+static GHashTable *shipped;   /* "kind/language" → CstDocumentTemplate, NULL if none */
+
+/**
+ * cst_document_template_get_shipped:
+ *
+ * Returns: (transfer none): the wording Custodian ships for @kind in
+ *   @language, shared by the whole process and valid for as long as it
+ *   runs; or %NULL with @error set when it ships none in that language
+ */
+const CstDocumentTemplate *
+cst_document_template_get_shipped (CstDocumentKind   kind,
+                                   const char       *language,
+                                   GError          **error)
+{
+  g_autofree char *key = g_strdup_printf ("%s/%s", cst_document_kind_to_string (kind), language);
+  CstDocumentTemplate *tpl = NULL;
+
+  g_mutex_lock (&shipped_lock);
+  if (shipped == NULL)
+    shipped = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  if (!g_hash_table_lookup_extended (shipped, key, NULL, (gpointer *) &tpl))
+    {
+      g_autofree char *body = read_shipped_body (kind, language);
+
+      tpl = body ? cst_document_template_new (kind, language, 0, 0, body, NULL) : NULL;
+      g_hash_table_insert (shipped, g_steal_pointer (&key), tpl);
+    }
+  g_mutex_unlock (&shipped_lock);
+  if (tpl == NULL)
+    g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                 _("Custodian has no %s wording in the language “%s”."),
+                 cst_document_kind_to_string (kind), language);
+  return tpl;
+}
+
+/* The shipped wording for one kind, as the body of a template. */
+char *
+cst_document_template_dup_default_body (CstDocumentKind   kind,
+                                        const char       *language,
+                                        GError          **error)
+{
+  const CstDocumentTemplate *tpl = cst_document_template_get_shipped (kind, language, error);
+
+  return tpl ? g_strdup (tpl->body) : NULL;
+}
+
+/* A template of the shipped wording the caller owns (and may free): a
+ * copy of the shared one, its one group parsed again. */
 CstDocumentTemplate *
 cst_document_template_new_default (CstDocumentKind   kind,
                                    const char       *language,
                                    GError          **error)
 {
-  g_autofree char *body = cst_document_template_dup_default_body (kind, language, error);
+  const CstDocumentTemplate *tpl = cst_document_template_get_shipped (kind, language, error);
 
-  return body ? cst_document_template_new (kind, language, 0, 0, body, error) : NULL;
+  return tpl ? cst_document_template_new (kind, language, 0, 0, tpl->body, error) : NULL;
 }
 
 void

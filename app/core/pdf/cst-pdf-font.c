@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fontconfig/fontconfig.h>
+#include <gio/gio.h>
 #include <glib/gi18n-lib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -855,6 +856,22 @@ store_in_memory_file (GBytes *bytes)
   return g_strdup_printf ("/proc/self/fd/%d", fd);
 }
 
+/* @bytes as a PDF FlateDecode stream holds them (zlib format). */
+static GBytes *
+deflate_bytes (GBytes *bytes)
+{
+  g_autoptr(GZlibCompressor) zlib = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_ZLIB, 9);
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) out = g_converter_output_stream_new (memory, G_CONVERTER (zlib));
+  gsize length;
+  const guint8 *data = g_bytes_get_data (bytes, &length);
+
+  if (!g_output_stream_write_all (out, data, length, NULL, NULL, NULL) ||
+      !g_output_stream_close (out, NULL, NULL))
+    return NULL;
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+}
+
 static void
 prepare_latin (CstPdfFonts *fonts,
                GBytes      *source)
@@ -881,6 +898,13 @@ prepare_latin (CstPdfFonts *fonts,
   subset = cst_ttf_subset (source, codes, n, NULL);
   if (subset != NULL)
     fonts->latin_path = store_in_memory_file (subset);
+  /* Every document embeds the same subset: deflated here, once
+   * (cst-pdf.c, embed_latin_file). */
+  if (subset != NULL && fonts->latin_path != NULL)
+    {
+      fonts->latin_file = deflate_bytes (subset);
+      fonts->latin_file_length = g_bytes_get_size (subset);
+    }
   if (fonts->latin_path == NULL)
     fonts->latin_path = g_strdup (fonts->latin_source);
   for (guint b = 0x20; b < 256; b++)

@@ -7,13 +7,16 @@ G_BEGIN_DECLS
 
 /* The two fonts of every document.  The Latin font is drawn with a
  * single-byte Windows-1252 encoding from a pre-made subset: libharu
- * re-parses and re-compresses the whole font file for each document, so a
- * small subset is what makes hundreds of documents per second possible.
+ * re-parses the whole font file for each document, so a small subset is
+ * what makes hundreds of documents per second possible; the file every
+ * document embeds is that subset deflated once (latin_file).
  * The Unicode font (full file, UTF-8 encoding, much slower) is loaded only
  * by documents that need a character outside Windows-1252. */
 typedef struct
 {
   char    *latin_path;      /* the file libharu loads: the subset, or the original */
+  GBytes  *latin_file;      /* the subset as every PDF embeds it, deflated once; or NULL */
+  gsize    latin_file_length; /* its length before deflating */
   char    *latin_source;    /* the font file found on the system */
   gboolean latin_has[256];  /* Windows-1252 byte → the font draws it */
   float    latin_widths[256]; /* advance widths, thousandths of an em */
