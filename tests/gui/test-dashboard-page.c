@@ -190,6 +190,71 @@ test_dashboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Issue 17: a fee schedule that runs out within 60 days with nothing after
+ * it is named on an administrator's dashboard, with what to enter; a
+ * clerk, who cannot enter amounts, is not shown it. */
+static void
+add_schedule_ending_soon (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeSchedule) schedule = NULL;
+  g_autoptr(CstFeeSchedule) saved = NULL;
+  g_autofree char *text = NULL;
+  char end[16];
+  GDate day;
+
+  cst_input_today (&day);
+  g_date_add_days (&day, 20);
+  g_date_strftime (end, sizeof end, "%Y-%m-%d", &day);
+  text = g_strdup_printf ("[NY-facility-ending]\nkind=facility\njurisdiction=NY\nrequesters=attorney\n"
+                          "effective-from=2020-01-01\neffective-to=%s\nconfidence=C\n"
+                          "citation=Hospital fee policy\npaper=1-:25\n", end);
+  schedule = cst_fee_schedule_new_from_text (text, &error);
+  g_assert_no_error (error);
+  saved = cst_fee_repo_save_version (owner, schedule, &error);
+  g_assert_no_error (error);
+}
+
+static CstDashboardPage *
+dashboard_as (const char *role,
+              GtkWindow **window)
+{
+  g_autofree char *login = cst_test_db_create_login (db, role);
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
+  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  CstDashboardPage *page = CST_DASHBOARD_PAGE (cst_dashboard_page_new ());
+
+  reload (store);
+  *window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (*window, GTK_WIDGET (page));
+  cst_dashboard_page_set_store (page, store);
+  gtk_window_present (*window);
+  g_assert_true (cst_test_gui_wait_until (page_settled, page));
+  return page;
+}
+
+static void
+test_expiring_schedules (void)
+{
+  GtkWindow *window;
+  CstDashboardPage *page;
+  const char *text;
+
+  add_schedule_ending_soon ();
+  page = dashboard_as ("custodian_admin", &window);
+  text = cst_dashboard_page_get_expiry_text (page);
+  g_test_message ("administrator sees: %s", text);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "NY ends"));
+  g_assert_nonnull (strstr (text, "NY-facility-ending"));
+  gtk_window_destroy (window);
+
+  page = dashboard_as ("custodian_clerk", &window);
+  g_assert_null (cst_dashboard_page_get_expiry_text (page));
+  gtk_window_destroy (window);
+}
+
 /* A server that cannot be reached: the page says so, and offers to try
  * again, instead of showing zeros. */
 static void
@@ -220,6 +285,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add_func ("/dashboard-page/empty-then-seeded", test_dashboard);
   g_test_add_func ("/dashboard-page/unreachable", test_unreachable);
+  g_test_add_func ("/dashboard-page/expiring-schedules", test_expiring_schedules);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -69,6 +69,41 @@ test_admin_edits (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Issue 17: a schedule that runs out within 60 days with nothing after it
+ * is named at the top of the window, with the period to enter. */
+static void
+test_expiring_named (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeSchedule) schedule = NULL;
+  g_autoptr(CstFeeSchedule) saved = NULL;
+  g_autofree char *text = NULL;
+  CstFeeSchedulesWindow *window;
+  const char *shown;
+  char end[16];
+  GDate day;
+
+  cst_input_today (&day);
+  g_date_add_days (&day, 30);
+  g_date_strftime (end, sizeof end, "%Y-%m-%d", &day);
+  text = g_strdup_printf ("[WA-facility-ending]\nkind=facility\njurisdiction=WA\nrequesters=insurer\n"
+                          "effective-from=2021-01-01\neffective-to=%s\nconfidence=C\n"
+                          "citation=Hospital fee policy\npaper=1-:25\n", end);
+  schedule = cst_fee_schedule_new_from_text (text, &error);
+  g_assert_no_error (error);
+  saved = cst_fee_repo_save_version (owner, schedule, &error);
+  g_assert_no_error (error);
+
+  window = open_as ("custodian_admin");
+  shown = cst_fee_schedules_window_get_expiry_text (window);
+  g_test_message ("shown: %s", shown);
+  g_assert_nonnull (shown);
+  g_assert_nonnull (strstr (shown, "WA ends"));
+  g_assert_nonnull (strstr (shown, "WA-facility-ending"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_clerk_cannot_save (void)
 {
@@ -189,6 +224,7 @@ main (int argc, char **argv)
   adw_init ();
   db = cst_test_db_new ();
   g_test_add_func ("/fee-schedules/admin-edits", test_admin_edits);
+  g_test_add_func ("/fee-schedules/expiring-named", test_expiring_named);
   g_test_add_func ("/fee-schedules/clerk-cannot-save", test_clerk_cannot_save);
   g_test_add_func ("/fee-schedules/admin-adds-hospital-schedule", test_admin_adds_hospital_schedule);
   g_test_add_func ("/fee-schedules/admin-starts-next-period", test_admin_starts_next_period);

@@ -5,7 +5,9 @@
  * version they used), after the model has checked the whole set with the
  * edit in place (overlapping dates, tier gaps, negative amounts).  Amounts
  * the reference could not confirm carry an "Unconfirmed" flag here and in
- * every quote.  The database lets only administrators save.
+ * every quote.  The database lets only administrators save.  Schedules
+ * that run out within CST_FEE_EXPIRY_WARN_DAYS with nothing after them are
+ * named at the top, with the period whose amounts to enter ("Next Period").
  */
 #define G_LOG_DOMAIN "cst-fee-schedules-window"
 
@@ -17,6 +19,7 @@
 #include "cst-plain-text.h"
 
 #include <custodian/cst-error.h>
+#include <custodian/cst-fee-expiry.h>
 #include <custodian/cst-fee-schedule.h>
 #include <custodian/cst-fee-repo.h>
 #include <custodian/cst-input.h>
@@ -32,6 +35,7 @@ struct _CstFeeSchedulesWindow
   GtkDropDown       *versions_dropdown;
   GtkLabel          *title_label;
   GtkLabel          *message_label;
+  GtkLabel          *expiry_label;
   GtkButton         *save_button;
 
   CstConnection     *connection;
@@ -201,6 +205,26 @@ row_selected_cb (CstFeeSchedulesWindow *self,
 /* ---- loading and saving ----------------------------------------------- */
 
 static void
+show_expiring (CstFeeSchedulesWindow *self,
+               CstFeeScheduleSet     *set)
+{
+  g_autoptr(GPtrArray) expiring = NULL;
+  g_autoptr(GString) text = g_string_new (NULL);
+  GDate today;
+
+  cst_input_today (&today);
+  expiring = cst_fee_schedule_set_list_expiring (set, &today, CST_FEE_EXPIRY_WARN_DAYS);
+  for (guint i = 0; i < expiring->len; i++)
+    {
+      g_autofree char *message = cst_fee_schedule_dup_expiry_message (g_ptr_array_index (expiring, i), &today);
+
+      g_string_append_printf (text, "%s%s", text->len ? "\n" : "", message);
+    }
+  gtk_label_set_label (self->expiry_label, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), text->len > 0);
+}
+
+static void
 loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeSchedulesWindow) self = user_data;
@@ -220,6 +244,7 @@ loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->schedules, g_ptr_array_unref);
   self->schedules = g_ptr_array_ref (cst_fee_schedule_set_get_schedules (set));
+  show_expiring (self, set);
   for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->schedules_box)));)
     gtk_list_box_remove (self->schedules_box, row);
   for (guint i = 0; i < self->schedules->len; i++)
@@ -413,6 +438,7 @@ cst_fee_schedules_window_class_init (CstFeeSchedulesWindowClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstFeeSchedulesWindow, name)
   BIND (toasts); BIND (schedules_box); BIND (text_view); BIND (compare_view);
   BIND (versions_dropdown); BIND (title_label); BIND (message_label); BIND (save_button);
+  BIND (expiry_label);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, version_chosen_cb);
@@ -488,4 +514,13 @@ int
 cst_fee_schedules_window_get_version (CstFeeSchedulesWindow *self)
 {
   return self->selected ? cst_fee_schedule_get_version (self->selected) : 0;
+}
+
+/* Returns: (nullable): the expiring schedules named at the top, one per
+ * line, or NULL when none is */
+const char *
+cst_fee_schedules_window_get_expiry_text (CstFeeSchedulesWindow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->expiry_label))
+         ? gtk_label_get_label (self->expiry_label) : NULL;
 }

@@ -20,4 +20,6 @@ void                   cst_fee_schedules_window_set_text   (CstFeeSchedulesWindo
 const char            *cst_fee_schedules_window_get_message (CstFeeSchedulesWindow *self);
 int                    cst_fee_schedules_window_get_version (CstFeeSchedulesWindow *self);
 
+const char *cst_fee_schedules_window_get_expiry_text (CstFeeSchedulesWindow *self);
+
 G_END_DECLS
