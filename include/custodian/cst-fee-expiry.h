@@ -6,7 +6,9 @@
  * those schedules early enough for an administrator to enter the next
  * period's amounts (the dashboard, the Fee Schedules window,
  * `custodian-cli fee schedules --expiring`, and a data test over the
- * shipped schedules).
+ * shipped schedules).  It also says, once per state, where the law sets
+ * no amount and the hospital has entered no schedule of its own, instead of
+ * a refusal on every such request.
  */
 #pragma once
 
@@ -28,6 +30,8 @@ gboolean   cst_fee_schedule_has_ended         (const CstFeeSchedule *schedule,
                                                const GDate          *as_of);
 char      *cst_fee_schedule_dup_expiry_message (const CstFeeSchedule *schedule,
                                                 const GDate          *as_of);
+GPtrArray *cst_fee_schedule_set_list_unpriced (CstFeeScheduleSet    *set,
+                                               const GDate          *as_of);
 
 /* What the views show: the expiring schedules, and whether this login may
  * enter the next period's amounts (an administrator). */
@@ -35,6 +39,7 @@ typedef struct
 {
   GDate      as_of;
   GPtrArray *schedules;   /* of CstFeeSchedule, by jurisdiction and date */
+  GPtrArray *unpriced;    /* of char*, cst_fee_schedule_set_list_unpriced() */
   gboolean   can_edit;
 } CstFeeExpiring;
 

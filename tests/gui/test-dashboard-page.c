@@ -248,6 +248,7 @@ test_expiring_schedules (void)
   g_assert_nonnull (text);
   g_assert_nonnull (strstr (text, "NY ends"));
   g_assert_nonnull (strstr (text, "NY-facility-ending"));
+  g_assert_nonnull (strstr (text, "CA law as read sets no maximum"));
   gtk_window_destroy (window);
 
   page = dashboard_as ("custodian_clerk", &window);

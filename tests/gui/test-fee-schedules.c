@@ -101,6 +101,9 @@ test_expiring_named (void)
   g_assert_nonnull (shown);
   g_assert_nonnull (strstr (shown, "WA ends"));
   g_assert_nonnull (strstr (shown, "WA-facility-ending"));
+  /* New York sets no maximum for an attorney's copy, and no hospital
+   * schedule prices it: said here once. */
+  g_assert_nonnull (strstr (shown, "NY law as read sets no maximum"));
   gtk_window_destroy (GTK_WINDOW (window));
 }
 

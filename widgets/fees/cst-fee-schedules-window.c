@@ -209,17 +209,21 @@ show_expiring (CstFeeSchedulesWindow *self,
                CstFeeScheduleSet     *set)
 {
   g_autoptr(GPtrArray) expiring = NULL;
+  g_autoptr(GPtrArray) unpriced = NULL;
   g_autoptr(GString) text = g_string_new (NULL);
   GDate today;
 
   cst_input_today (&today);
   expiring = cst_fee_schedule_set_list_expiring (set, &today, CST_FEE_EXPIRY_WARN_DAYS);
+  unpriced = cst_fee_schedule_set_list_unpriced (set, &today);
   for (guint i = 0; i < expiring->len; i++)
     {
       g_autofree char *message = cst_fee_schedule_dup_expiry_message (g_ptr_array_index (expiring, i), &today);
 
       g_string_append_printf (text, "%s%s", text->len ? "\n" : "", message);
     }
+  for (guint i = 0; i < unpriced->len; i++)
+    g_string_append_printf (text, "%s%s", text->len ? "\n" : "", (char *) g_ptr_array_index (unpriced, i));
   gtk_label_set_label (self->expiry_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), text->len > 0);
 }

@@ -214,6 +214,8 @@ show_expiring (CstDashboardPage     *self,
 
       g_string_append_printf (text, "%s%s", text->len ? "\n" : "", message);
     }
+  for (guint i = 0; expiring->can_edit && i < expiring->unpriced->len; i++)
+    g_string_append_printf (text, "%s%s", text->len ? "\n" : "", (char *) g_ptr_array_index (expiring->unpriced, i));
   gtk_label_set_label (self->expiry_label, text->str);
   gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), text->len > 0);
 }

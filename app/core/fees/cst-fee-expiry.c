@@ -137,6 +137,92 @@ cst_fee_schedule_dup_expiry_message (const CstFeeSchedule *s,
                           s->jurisdiction, end_text, s->key, next_text);
 }
 
+/* ---------------------------------------------------------------- no amount at all */
+
+/* Where state law as read sets no amount (no fee schedule ever priced the
+ * request, or an exclusion says the schedule does not apply), the
+ * hospital's own schedule is the charge (cst-fee-engine.c).  Without one
+ * every such request would be refused; this says it once instead. */
+static gboolean
+unpriced (CstFeeScheduleSet *set,
+          const char        *jurisdiction,
+          CstFeeRequester    requester,
+          CstFeePurpose      purpose,
+          guint32            day)
+{
+  const CstFeeProvider provider = CST_FEE_PROVIDER_HOSPITAL;
+  const CstFeeSchedule *state;
+
+  if (cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_EXEMPTION, jurisdiction, provider, requester, purpose,
+                                 day, FALSE))
+    return FALSE;
+  state = cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_FEE, jurisdiction, provider, requester, purpose,
+                                     day, FALSE);
+  if (state ? state->kind != CST_FEE_SCHEDULE_EXCLUSION
+            : cst_fee_schedule_set_latest_for (set, jurisdiction, provider, requester, purpose) != NULL)
+    return FALSE;
+  return cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_FACILITY, jurisdiction, provider, requester, purpose,
+                                    day, FALSE) == NULL;
+}
+
+static char *
+unpriced_message (CstFeeScheduleSet *set,
+                  const char        *jurisdiction,
+                  guint32            day)
+{
+  g_autoptr(GString) who = g_string_new (NULL);
+
+  for (int r = 0; r < CST_FEE_N_REQUESTERS; r++)
+    {
+      if (cst_fee_requester_is_individual (r))
+        continue;   /* HIPAA prices the individual's own request */
+      for (int u = 0; u < CST_FEE_N_PURPOSES; u++)
+        if (unpriced (set, jurisdiction, r, u, day))
+          {
+            g_string_append_printf (who, "%s%s", who->len ? ", " : "", cst_fee_requester_to_nick (r));
+            break;
+          }
+    }
+  if (who->len == 0)
+    return NULL;
+  /* Translators: state, then requester codes as the schedule file spells them. */
+  return g_strdup_printf (_("%s law as read sets no maximum for some requests (requesters: %s), and no hospital "
+                            "schedule is entered for them: enter one (Fee Schedules, New Hospital Schedule) or "
+                            "they cannot be quoted."), jurisdiction, who->str);
+}
+
+/**
+ * cst_fee_schedule_set_list_unpriced:
+ * @as_of: the day to look at
+ *
+ * Returns: (transfer full) (element-type utf8): one message per state
+ *   where some third-party requests have neither a state amount nor a
+ *   hospital schedule on @as_of
+ */
+GPtrArray *
+cst_fee_schedule_set_list_unpriced (CstFeeScheduleSet *set,
+                                    const GDate       *as_of)
+{
+  GPtrArray *all = cst_fee_schedule_set_get_schedules (set);
+  GPtrArray *messages = g_ptr_array_new_with_free_func (g_free);
+  guint32 day = g_date_get_julian (as_of);
+  const char *last = "";
+
+  /* The set is sorted by jurisdiction: each state once. */
+  for (guint i = 0; i < all->len; i++)
+    {
+      const CstFeeSchedule *s = g_ptr_array_index (all, i);
+      char *message;
+
+      if (s->kind == CST_FEE_SCHEDULE_HIPAA || g_str_equal (s->jurisdiction, last))
+        continue;
+      last = s->jurisdiction;
+      if ((message = unpriced_message (set, s->jurisdiction, day)) != NULL)
+        g_ptr_array_add (messages, message);
+    }
+  return messages;
+}
+
 /* ---------------------------------------------------------------- for the views */
 
 void
@@ -145,6 +231,7 @@ cst_fee_expiring_free (CstFeeExpiring *expiring)
   if (expiring == NULL)
     return;
   g_clear_pointer (&expiring->schedules, g_ptr_array_unref);
+  g_clear_pointer (&expiring->unpriced, g_ptr_array_unref);
   g_free (expiring);
 }
 
@@ -182,6 +269,7 @@ cst_fee_expiring_load (PGconn       *conn,
     return NULL;
   expiring->as_of = *as_of;
   expiring->schedules = cst_fee_schedule_set_list_expiring (set, as_of, days);
+  expiring->unpriced = cst_fee_schedule_set_list_unpriced (set, as_of);
   return g_steal_pointer (&expiring);
 }
 
