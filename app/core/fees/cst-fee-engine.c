@@ -511,11 +511,14 @@ refuse_no_schedule (CstFeeScheduleSet   *set,
       g_autofree char *from = date_text (latest->from);
       g_autofree char *to = date_text (latest->to);
 
+      /* Where the amounts come from, so the administrator knows where to
+       * read the next period's (the state's own notice, as a rule). */
       return refuse (error, CST_ERROR_NOT_FOUND,
                      _("No %s fee schedule for this requester (%s) is in effect on %s. The latest, %s, "
-                       "covers %s to %s. Enter the amounts in effect on that date; a fee is never "
-                       "quoted from another year's schedule."), r->jurisdiction, who, date,
-                     latest->version_label, from, to);
+                       "covers %s to %s. An administrator must enter the amounts in effect on that date "
+                       "(Fee Schedules, Next Period; the latest were read at %s); a fee is never quoted "
+                       "from another year's schedule."), r->jurisdiction, who, date,
+                     latest->version_label, from, to, latest->source ? latest->source : latest->citation);
     }
   if (!cst_fee_schedule_set_has_jurisdiction (set, r->jurisdiction))
     return refuse (error, CST_ERROR_NOT_FOUND,
