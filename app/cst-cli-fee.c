@@ -205,17 +205,6 @@ cst_cli_fee_quote (int    argc,
 
 /* ---------------------------------------------------------------- fee schedules */
 
-static char *
-iso_date (const GDate *date)
-{
-  char text[16];
-
-  if (!g_date_valid (date))
-    return NULL;
-  g_date_strftime (text, sizeof text, "%Y-%m-%d", date);
-  return g_strdup (text);
-}
-
 static void
 write_schedule_json (CstJsonWriter        *w,
                      const CstFeeSchedule *s,
@@ -226,8 +215,8 @@ write_schedule_json (CstJsonWriter        *w,
   g_autofree char *from_text = NULL, *to_text = NULL;
 
   cst_fee_schedule_get_effective (s, &from, &to);
-  from_text = iso_date (&from);
-  to_text = iso_date (&to);
+  from_text = cst_input_format_date (&from);
+  to_text = cst_input_format_date (&to);
   cst_json_writer_begin_object (w);
   cst_json_writer_key (w, "key");
   cst_json_writer_string (w, cst_fee_schedule_get_key (s));
@@ -238,7 +227,7 @@ write_schedule_json (CstJsonWriter        *w,
   cst_json_writer_key (w, "effective_from");
   cst_json_writer_string (w, from_text);
   cst_json_writer_key (w, "effective_to");
-  if (to_text)
+  if (*to_text != '\0')
     cst_json_writer_string (w, to_text);
   else
     cst_json_writer_null (w);
@@ -271,10 +260,10 @@ print_schedule_line (const CstFeeSchedule *s,
       return;
     }
   cst_fee_schedule_get_effective (s, &from, &to);
-  from_text = iso_date (&from);
-  to_text = iso_date (&to);
+  from_text = cst_input_format_date (&from);
+  to_text = cst_input_format_date (&to);
   g_print ("%-28s %s  v%-3d %s .. %s\n", cst_fee_schedule_get_key (s), cst_fee_schedule_get_jurisdiction (s),
-           cst_fee_schedule_get_version (s), from_text, to_text ? to_text : "");
+           cst_fee_schedule_get_version (s), from_text, to_text);
 }
 
 int

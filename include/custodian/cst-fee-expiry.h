@@ -43,6 +43,11 @@ typedef struct
   gboolean   can_edit;
 } CstFeeExpiring;
 
+CstFeeExpiring *cst_fee_expiring_new    (CstFeeScheduleSet   *set,
+                                         const GDate         *as_of,
+                                         guint                days,
+                                         gboolean             can_edit);
+char           *cst_fee_expiring_dup_text (const CstFeeExpiring *expiring);
 void            cst_fee_expiring_free   (CstFeeExpiring *expiring);
 CstFeeExpiring *cst_fee_expiring_load   (PGconn              *conn,
                                          const GDate         *as_of,

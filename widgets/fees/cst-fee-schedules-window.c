@@ -25,6 +25,7 @@
 
 #include <custodian/cst-error.h>
 #include <custodian/cst-fee-expiry.h>
+#include <custodian/cst-fee-quote.h>
 #include <custodian/cst-fee-schedule.h>
 #include <custodian/cst-fee-repo.h>
 #include <custodian/cst-input.h>
@@ -171,7 +172,7 @@ tier_row (const CstFeeTierValue *tier)
   GtkWidget *row = gtk_list_box_row_new ();
   g_autofree char *first_text = g_strdup_printf ("%" G_GINT64_FORMAT, tier->first);
   g_autofree char *last_text = tier->last ? g_strdup_printf ("%" G_GINT64_FORMAT, tier->last) : g_strdup ("");
-  g_autofree char *money = g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", tier->cents / 100, (int) (tier->cents % 100));
+  g_autofree char *money = cst_fee_format_money (tier->cents);
 
   gtk_editable_set_text (GTK_EDITABLE (first), first_text);
   gtk_editable_set_text (GTK_EDITABLE (last), last_text);
@@ -197,7 +198,6 @@ tier_row (const CstFeeTierValue *tier)
   gtk_box_append (GTK_BOX (box), first);
   gtk_box_append (GTK_BOX (box), gtk_label_new ("–"));
   gtk_box_append (GTK_BOX (box), last);
-  gtk_box_append (GTK_BOX (box), gtk_label_new ("$"));
   gtk_box_append (GTK_BOX (box), amount);
   gtk_box_append (GTK_BOX (box), flat);
   gtk_box_append (GTK_BOX (box), remove);
@@ -274,11 +274,9 @@ set_entry (AdwEntryRow *row,
 static char *
 money_text (const char *cents_text)
 {
-  gint64 cents = cents_text ? g_ascii_strtoll (cents_text, NULL, 10) : 0;
-
   if (cents_text == NULL || *cents_text == '\0')
     return g_strdup ("");
-  return g_strdup_printf ("%" G_GINT64_FORMAT ".%02d", cents / 100, (int) (cents % 100));
+  return cst_fee_format_money (g_ascii_strtoll (cents_text, NULL, 10));
 }
 
 /* The form shows @text's values; FALSE when @text is not one schedule. */
@@ -598,24 +596,15 @@ static void
 show_expiring (CstFeeSchedulesWindow *self,
                CstFeeScheduleSet     *set)
 {
-  g_autoptr(GPtrArray) expiring = NULL;
-  g_autoptr(GPtrArray) unpriced = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(CstFeeExpiring) expiring = NULL;
+  g_autofree char *text = NULL;
   GDate today;
 
   cst_input_today (&today);
-  expiring = cst_fee_schedule_set_list_expiring (set, &today, CST_FEE_EXPIRY_WARN_DAYS);
-  unpriced = cst_fee_schedule_set_list_unpriced (set, &today);
-  for (guint i = 0; i < expiring->len; i++)
-    {
-      g_autofree char *message = cst_fee_schedule_dup_expiry_message (g_ptr_array_index (expiring, i), &today);
-
-      g_string_append_printf (text, "%s%s", text->len ? "\n" : "", message);
-    }
-  for (guint i = 0; i < unpriced->len; i++)
-    g_string_append_printf (text, "%s%s", text->len ? "\n" : "", (char *) g_ptr_array_index (unpriced, i));
-  gtk_label_set_label (self->expiry_label, text->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), text->len > 0);
+  expiring = cst_fee_expiring_new (set, &today, CST_FEE_EXPIRY_WARN_DAYS, TRUE);
+  text = cst_fee_expiring_dup_text (expiring);
+  gtk_label_set_label (self->expiry_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), *text != '\0');
 }
 
 static void

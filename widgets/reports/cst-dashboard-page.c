@@ -201,23 +201,15 @@ show_dashboard (CstDashboardPage   *self,
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
 
+/* Only an administrator can enter the amounts: only they are told. */
 static void
 show_expiring (CstDashboardPage     *self,
                const CstFeeExpiring *expiring)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *text = expiring->can_edit ? cst_fee_expiring_dup_text (expiring) : g_strdup ("");
 
-  for (guint i = 0; expiring->can_edit && i < expiring->schedules->len; i++)
-    {
-      g_autofree char *message = cst_fee_schedule_dup_expiry_message (g_ptr_array_index (expiring->schedules, i),
-                                                                      &expiring->as_of);
-
-      g_string_append_printf (text, "%s%s", text->len ? "\n" : "", message);
-    }
-  for (guint i = 0; expiring->can_edit && i < expiring->unpriced->len; i++)
-    g_string_append_printf (text, "%s%s", text->len ? "\n" : "", (char *) g_ptr_array_index (expiring->unpriced, i));
-  gtk_label_set_label (self->expiry_label, text->str);
-  gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), text->len > 0);
+  gtk_label_set_label (self->expiry_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), *text != '\0');
 }
 
 static void

@@ -225,6 +225,50 @@ cst_fee_schedule_set_list_unpriced (CstFeeScheduleSet *set,
 
 /* ---------------------------------------------------------------- for the views */
 
+/**
+ * cst_fee_expiring_new:
+ * @can_edit: whether the reader may enter the missing amounts
+ *
+ * Returns: (transfer full): what @set lacks, seen from @as_of
+ */
+CstFeeExpiring *
+cst_fee_expiring_new (CstFeeScheduleSet *set,
+                      const GDate       *as_of,
+                      guint              days,
+                      gboolean           can_edit)
+{
+  CstFeeExpiring *expiring = g_new0 (CstFeeExpiring, 1);
+
+  expiring->as_of = *as_of;
+  expiring->can_edit = can_edit;
+  expiring->schedules = cst_fee_schedule_set_list_expiring (set, as_of, days);
+  expiring->unpriced = cst_fee_schedule_set_list_unpriced (set, as_of);
+  return expiring;
+}
+
+/**
+ * cst_fee_expiring_dup_text:
+ *
+ * Returns: (transfer full): one line per schedule to continue and per
+ *   state with requests nothing prices, or "" when there is nothing to do
+ */
+char *
+cst_fee_expiring_dup_text (const CstFeeExpiring *expiring)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < expiring->schedules->len; i++)
+    {
+      g_autofree char *message = cst_fee_schedule_dup_expiry_message (g_ptr_array_index (expiring->schedules, i),
+                                                                      &expiring->as_of);
+
+      g_string_append_printf (text, "%s%s", text->len ? "\n" : "", message);
+    }
+  for (guint i = 0; i < expiring->unpriced->len; i++)
+    g_string_append_printf (text, "%s%s", text->len ? "\n" : "", (char *) g_ptr_array_index (expiring->unpriced, i));
+  return g_string_free (text, FALSE);
+}
+
 void
 cst_fee_expiring_free (CstFeeExpiring *expiring)
 {
@@ -262,15 +306,12 @@ cst_fee_expiring_load (PGconn       *conn,
                        guint         days,
                        GError      **error)
 {
-  g_autoptr(CstFeeExpiring) expiring = g_new0 (CstFeeExpiring, 1);
   g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (conn, error);
+  gboolean can_edit = FALSE;
 
-  if (set == NULL || !login_can_edit (conn, error, &expiring->can_edit))
+  if (set == NULL || !login_can_edit (conn, error, &can_edit))
     return NULL;
-  expiring->as_of = *as_of;
-  expiring->schedules = cst_fee_schedule_set_list_expiring (set, as_of, days);
-  expiring->unpriced = cst_fee_schedule_set_list_unpriced (set, as_of);
-  return g_steal_pointer (&expiring);
+  return cst_fee_expiring_new (set, as_of, days, can_edit);
 }
 
 typedef struct
