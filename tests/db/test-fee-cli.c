@@ -135,8 +135,6 @@ test_expiring (void)
   g_autoptr(CstTestDb) db = cst_test_db_new ();
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
-  g_autoptr(CstFeeSchedule) schedule = NULL;
-  g_autoptr(CstFeeSchedule) saved = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *out2 = NULL, *err2 = NULL;
@@ -144,12 +142,9 @@ test_expiring (void)
   int rc;
 
   g_assert_true (cst_fee_repo_install_seed (owner, NULL, &error));
-  schedule = cst_fee_schedule_new_from_text (
-    "[NY-facility-2031]\nkind=facility\njurisdiction=NY\nrequesters=attorney\neffective-from=2031-01-01\n"
-    "effective-to=2031-03-31\nconfidence=C\ncitation=Hospital fee policy\npaper=1-:25\n", &error);
-  g_assert_no_error (error);
-  saved = cst_fee_repo_save_version (owner, schedule, &error);
-  g_assert_no_error (error);
+  cst_test_db_save_schedule (owner, "[NY-facility-2031]\nkind=facility\njurisdiction=NY\nrequesters=attorney\n"
+                             "effective-from=2031-01-01\neffective-to=2031-03-31\nconfidence=C\n"
+                             "citation=Hospital fee policy\npaper=1-:25\n", 0);
 
   rc = cst_test_cli_run (NULL, &out, &err, "--database", admin, "fee", "schedules", "--expiring",
                          "--date", "2031-02-15", "--json", NULL);

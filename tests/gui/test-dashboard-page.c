@@ -193,29 +193,6 @@ test_dashboard (void)
 /* Issue 17: a fee schedule that runs out within 60 days with nothing after
  * it is named on an administrator's dashboard, with what to enter; a
  * clerk, who cannot enter amounts, is not shown it. */
-static void
-add_schedule_ending_soon (void)
-{
-  g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeSchedule) schedule = NULL;
-  g_autoptr(CstFeeSchedule) saved = NULL;
-  g_autofree char *text = NULL;
-  char end[16];
-  GDate day;
-
-  cst_input_today (&day);
-  g_date_add_days (&day, 20);
-  g_date_strftime (end, sizeof end, "%Y-%m-%d", &day);
-  text = g_strdup_printf ("[NY-facility-ending]\nkind=facility\njurisdiction=NY\nrequesters=attorney\n"
-                          "effective-from=2020-01-01\neffective-to=%s\nconfidence=C\n"
-                          "citation=Hospital fee policy\npaper=1-:25\n", end);
-  schedule = cst_fee_schedule_new_from_text (text, &error);
-  g_assert_no_error (error);
-  saved = cst_fee_repo_save_version (owner, schedule, &error);
-  g_assert_no_error (error);
-}
-
 static CstDashboardPage *
 dashboard_as (const char *role,
               GtkWindow **window)
@@ -241,7 +218,13 @@ test_expiring_schedules (void)
   CstDashboardPage *page;
   const char *text;
 
-  add_schedule_ending_soon ();
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+    cst_test_db_save_schedule (owner, "[NY-facility-ending]\nkind=facility\njurisdiction=NY\nrequesters=attorney\n"
+                               "effective-from=2020-01-01\neffective-to=%s\nconfidence=C\n"
+                               "citation=Hospital fee policy\npaper=1-:25\n", 20);
+  }
   page = dashboard_as ("custodian_admin", &window);
   text = cst_dashboard_page_get_expiry_text (page);
   g_test_message ("administrator sees: %s", text);

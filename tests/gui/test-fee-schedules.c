@@ -75,26 +75,12 @@ static void
 test_expiring_named (void)
 {
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(CstFeeSchedule) schedule = NULL;
-  g_autoptr(CstFeeSchedule) saved = NULL;
-  g_autofree char *text = NULL;
   CstFeeSchedulesWindow *window;
   const char *shown;
-  char end[16];
-  GDate day;
 
-  cst_input_today (&day);
-  g_date_add_days (&day, 30);
-  g_date_strftime (end, sizeof end, "%Y-%m-%d", &day);
-  text = g_strdup_printf ("[WA-facility-ending]\nkind=facility\njurisdiction=WA\nrequesters=insurer\n"
-                          "effective-from=2021-01-01\neffective-to=%s\nconfidence=C\n"
-                          "citation=Hospital fee policy\npaper=1-:25\n", end);
-  schedule = cst_fee_schedule_new_from_text (text, &error);
-  g_assert_no_error (error);
-  saved = cst_fee_repo_save_version (owner, schedule, &error);
-  g_assert_no_error (error);
-
+  cst_test_db_save_schedule (owner, "[WA-facility-ending]\nkind=facility\njurisdiction=WA\nrequesters=insurer\n"
+                             "effective-from=2021-01-01\neffective-to=%s\nconfidence=C\n"
+                             "citation=Hospital fee policy\npaper=1-:25\n", 30);
   window = open_as ("custodian_admin");
   shown = cst_fee_schedules_window_get_expiry_text (window);
   g_test_message ("shown: %s", shown);
