@@ -584,6 +584,24 @@ cst_fee_quote_panel_get_message (CstFeeQuotePanel *self)
   return gtk_label_get_label (self->notes_label);
 }
 
+/**
+ * cst_fee_purpose_row_fill:
+ *
+ * Gives @row the fee engine's purposes, in the engine's order, so the
+ * selected index is the CstFeePurpose (the request forms' "Purpose (for
+ * the fee)").
+ */
+void
+cst_fee_purpose_row_fill (AdwComboRow *row)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+  for (int i = 0; i < CST_FEE_N_PURPOSES; i++)
+    gtk_string_list_append (labels, cst_fee_purpose_get_label (i));
+  adw_combo_row_set_model (row, G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (row, CST_FEE_PURPOSE_OTHER);
+}
+
 /* The actual-cost inputs, for tests: @labor_minutes, @rate_cents and
  * @supplies_cents as the clerk would type them. */
 void

@@ -32,4 +32,6 @@ void         cst_fee_quote_panel_set_actual_cost (CstFeeQuotePanel *self,
                                                   gint64            supplies_cents);
 gboolean     cst_fee_quote_panel_shows_actual_cost (CstFeeQuotePanel *self);
 
+void         cst_fee_purpose_row_fill            (AdwComboRow      *row);
+
 G_END_DECLS

@@ -320,17 +320,6 @@ dup_contact_text (const char *organization,
   return g_strjoinv (" · ", (char **) present->pdata);
 }
 
-/* The engine's purposes, in its order, so the row's index is the value. */
-static void
-fill_purpose_codes (AdwComboRow *row)
-{
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-
-  for (int i = 0; i < CST_FEE_N_PURPOSES; i++)
-    gtk_string_list_append (labels, cst_fee_purpose_get_label (i));
-  adw_combo_row_set_model (row, G_LIST_MODEL (labels));
-}
-
 static guint
 purpose_code_of (CstRequest *values)
 {
@@ -1177,7 +1166,7 @@ cst_request_detail_init (CstRequestDetail *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  fill_purpose_codes (self->purpose_code_row);
+  cst_fee_purpose_row_fill (self->purpose_code_row);
   memcpy (self->fields, fields, sizeof fields);
   self->fields[FIELD_RECEIVED].row = self->received_row;
   self->fields[FIELD_JURISDICTION].row = self->jurisdiction_row;
