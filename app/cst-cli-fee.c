@@ -1,4 +1,5 @@
-/* cst-cli-fee.c — `custodian-cli fee quote`: the fee for a hypothetical request
+/* cst-cli-fee.c — `custodian-cli fee quote`: the fee for a hypothetical request;
+ * `custodian-cli fee schedules`: the schedules, or those about to run out
  *
  * Auditors and scripts check fees with this command, so its options and
  * its --json output are stable: add, never rename.  Schedules come from
@@ -16,8 +17,10 @@
 #include <string.h>
 
 #include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-expiry.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-json-writer.h"
 
 #include "cst-cli.h"
 
@@ -195,5 +198,123 @@ cst_cli_fee_quote (int    argc,
     return cst_cli_fail (error);
   output = o.json ? cst_fee_quote_to_json (quote) : cst_fee_quote_to_text (quote);
   g_print ("%s%s", output, o.json ? "\n" : "");
+  return EXIT_SUCCESS;
+}
+
+/* ---------------------------------------------------------------- fee schedules */
+
+static void
+write_schedule_json (CstJsonWriter        *w,
+                     const CstFeeSchedule *s,
+                     const GDate          *today,
+                     gboolean              expiring)
+{
+  GDate from, to;
+  g_autofree char *from_text = NULL, *to_text = NULL;
+
+  cst_fee_schedule_get_effective (s, &from, &to);
+  from_text = cst_input_format_date (&from);
+  to_text = cst_input_format_date (&to);
+  cst_json_writer_begin_object (w);
+  cst_json_writer_key (w, "key");
+  cst_json_writer_string (w, cst_fee_schedule_get_key (s));
+  cst_json_writer_key (w, "version");
+  cst_json_writer_int (w, cst_fee_schedule_get_version (s));
+  cst_json_writer_key (w, "jurisdiction");
+  cst_json_writer_string (w, cst_fee_schedule_get_jurisdiction (s));
+  cst_json_writer_key (w, "effective_from");
+  cst_json_writer_string (w, from_text);
+  cst_json_writer_key (w, "effective_to");
+  if (*to_text != '\0')
+    cst_json_writer_string (w, to_text);
+  else
+    cst_json_writer_null (w);
+  cst_json_writer_key (w, "confidence");
+  cst_json_writer_string (w, (char[]) { (char) cst_fee_schedule_get_confidence (s), '\0' });
+  if (expiring)
+    {
+      g_autofree char *message = cst_fee_schedule_dup_expiry_message (s, today);
+
+      cst_json_writer_key (w, "ended");
+      cst_json_writer_bool (w, cst_fee_schedule_has_ended (s, today));
+      cst_json_writer_key (w, "message");
+      cst_json_writer_string (w, message);
+    }
+  cst_json_writer_end_object (w);
+}
+
+static void
+print_schedule_line (const CstFeeSchedule *s,
+                     const GDate          *today,
+                     gboolean              expiring)
+{
+  GDate from, to;
+  g_autofree char *from_text = NULL, *to_text = NULL, *message = NULL;
+
+  if (expiring)
+    {
+      message = cst_fee_schedule_dup_expiry_message (s, today);
+      g_print ("%s\n", message);
+      return;
+    }
+  cst_fee_schedule_get_effective (s, &from, &to);
+  from_text = cst_input_format_date (&from);
+  to_text = cst_input_format_date (&to);
+  g_print ("%-28s %s  v%-3d %s .. %s\n", cst_fee_schedule_get_key (s), cst_fee_schedule_get_jurisdiction (s),
+           cst_fee_schedule_get_version (s), from_text, to_text);
+}
+
+int
+cst_cli_fee_schedules (int    argc,
+                       char **argv)
+{
+  gboolean expiring_only = FALSE, json = FALSE, seed_only = FALSE;
+  g_autofree char *days_text = NULL, *date_text = NULL;
+  const GOptionEntry entries[] = {
+    { "expiring", 0, 0, G_OPTION_ARG_NONE, &expiring_only,
+      N_("Only schedules that end within the days given (or ended) with no schedule after them"), NULL },
+    { "days", 0, 0, G_OPTION_ARG_STRING, &days_text, N_("How far ahead --expiring looks (default 60)"), "N" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date_text, N_("Look from this date (default today)"), "YYYY-MM-DD" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array"), NULL },
+    { "seed-only", 0, 0, G_OPTION_ARG_NONE, &seed_only,
+      N_("Use the schedules shipped with Custodian; do not connect to a database"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the fee schedules, or those about to run out"));
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  gint64 days = CST_FEE_EXPIRY_WARN_DAYS;
+  GDate today;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_options (context, &argc, &argv, &status) ||
+      !parse_count (context, "--days", days_text, 3660, &days, &status))
+    return status;
+  cst_input_today (&today);
+  if (date_text && !cst_input_parse_date (date_text, &today, NULL))
+    {
+      bad_choice (context, "--date", date_text, _("a real date written YYYY-MM-DD"), &status);
+      return status;
+    }
+  if ((set = load_schedules (seed_only)) == NULL)
+    return EXIT_FAILURE;
+  listed = expiring_only ? cst_fee_schedule_set_list_expiring (set, &today, (guint) days)
+                         : g_ptr_array_ref (cst_fee_schedule_set_get_schedules (set));
+  if (json)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      CstJsonWriter w;
+
+      cst_json_writer_init (&w, out);
+      cst_json_writer_begin_array (&w);
+      for (guint i = 0; i < listed->len; i++)
+        write_schedule_json (&w, g_ptr_array_index (listed, i), &today, expiring_only);
+      cst_json_writer_end_array (&w);
+      g_print ("%s\n", out->str);
+    }
+  else
+    for (guint i = 0; i < listed->len; i++)
+      print_schedule_line (g_ptr_array_index (listed, i), &today, expiring_only);
   return EXIT_SUCCESS;
 }

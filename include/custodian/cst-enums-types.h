@@ -32,6 +32,8 @@ typedef enum /*< prefix=CST_REQUESTER >*/
   CST_REQUESTER_PROVIDER,                /*< nick=provider >*/
   CST_REQUESTER_GOVERNMENT_AGENCY,       /*< nick=government_agency >*/
   CST_REQUESTER_OTHER,                   /*< nick=other >*/
+  /* The individual directs a copy to a third party (issue 17). */
+  CST_REQUESTER_PATIENT_DIRECTIVE,       /*< nick=patient_directive >*/
 } CstRequesterKind;
 
 typedef enum /*< prefix=CST_FORMAT >*/

@@ -47,6 +47,11 @@ CstFeeScheduleSet *cst_fee_repo_load_schedules_at (const char            *connin
 gboolean           cst_fee_repo_install_seed      (PGconn                *conn,
                                                     guint                 *n_added,
                                                     GError               **error);
+gboolean           cst_fee_repo_install_schedules (PGconn                *conn,
+                                                    CstFeeScheduleSet     *set,
+                                                    guint                 *n_added,
+                                                    guint                 *n_skipped,
+                                                    GError               **error);
 CstFeeSchedule    *cst_fee_repo_save_version      (PGconn                *conn,
                                                     const CstFeeSchedule  *edited,
                                                     GError               **error);

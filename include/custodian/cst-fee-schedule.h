@@ -188,6 +188,21 @@ CstFeeMethod       cst_fee_schedule_set_get_default_method (CstFeeScheduleSet *s
 gboolean           cst_fee_schedule_set_has_jurisdiction (CstFeeScheduleSet *set,
                                                           const char        *code);
 
+/* One marginal tier of a format's amounts, for forms: pages @first to
+ * @last (0: no end), @cents per page, or for the whole tier when @flat. */
+typedef struct
+{
+  gint64   first;
+  gint64   last;
+  gint64   cents;
+  gboolean flat;
+} CstFeeTierValue;
+
+GArray            *cst_fee_tiers_parse             (const char            *text,
+                                                    GError               **error);
+char              *cst_fee_tiers_to_string         (const CstFeeTierValue *tiers,
+                                                    guint                  n_tiers);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeSchedule, cst_fee_schedule_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstFeeScheduleSet, cst_fee_schedule_set_unref)
 

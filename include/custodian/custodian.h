@@ -21,6 +21,7 @@
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-expiry.h"
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-schedule.h"
 #include "custodian/cst-fee-repo.h"

@@ -128,6 +128,45 @@ test_database_schedules (void)
                                         "\"jurisdiction\":\"WA\",\"schedule_version\":\"WA-2020@2\""));
 }
 
+/* Issue 17: `fee schedules --expiring` names a schedule that ends within
+ * --days with nothing after it, and only then; run as an administrator's
+ * own login. */
+static void
+test_expiring (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  int rc;
+
+  g_assert_true (cst_fee_repo_install_seed (owner, NULL, &error));
+  cst_test_db_save_schedule (owner, "[NY-facility-2031]\nkind=facility\njurisdiction=NY\nrequesters=attorney\n"
+                             "effective-from=2031-01-01\neffective-to=2031-03-31\nconfidence=C\n"
+                             "citation=Hospital fee policy\npaper=1-:25\n", 0);
+
+  rc = cst_test_cli_run (NULL, &out, &err, "--database", admin, "fee", "schedules", "--expiring",
+                         "--date", "2031-02-15", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_nonnull (strstr (out, "{\"key\":\"NY-facility-2031\",\"version\":1,\"jurisdiction\":\"NY\","
+                                 "\"effective_from\":\"2031-01-01\",\"effective_to\":\"2031-03-31\","
+                                 "\"confidence\":\"C\",\"ended\":false,\"message\":\"NY ends"));
+  g_assert_true (g_str_has_prefix (out, "[") && g_str_has_suffix (out, "]\n"));
+
+  /* Looking 30 days ahead, March 31 is beyond the window. */
+  rc = cst_test_cli_run (NULL, &out2, &err2, "--database", admin, "fee", "schedules", "--expiring",
+                         "--days", "30", "--date", "2031-02-15", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_null (strstr (out2, "NY-facility-2031"));
+
+  rc = cst_test_cli_run (NULL, &out3, &err3, "fee", "schedules", "--seed-only", "--days", "soon", NULL);
+  g_assert_cmpint (rc, ==, 2);
+  g_assert_nonnull (strstr (err3, "--days"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -139,6 +178,7 @@ main (int    argc,
   g_test_add_func ("/fee/cli/text-and-refusals", test_text_and_refusals);
   g_test_add_func ("/fee/cli/bad-arguments", test_bad_arguments);
   g_test_add_func ("/fee/cli/database-schedules", test_database_schedules);
+  g_test_add_func ("/fee/cli/expiring", test_expiring);
   status = g_test_run ();
   return status;
 }

@@ -75,6 +75,51 @@ test_seed_and_load (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
 }
 
+/* Issue 17: a schedule a later Custodian ships reaches a database on the
+ * next `db migrate` (install), unless it would overlap amounts an
+ * administrator entered meanwhile for the same requests: then it is left
+ * out and the administrator's stay in force, so quoting keeps working. */
+static void
+test_install_new_period (void)
+{
+  g_autoptr(CstTestDb) own = cst_test_db_new ();
+  g_autofree char *admin_info = cst_test_db_create_login (own, "custodian_admin");
+  g_autoptr(PGconn) admin = cst_db_connect (admin_info, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeSchedule) entered = NULL;
+  g_autoptr(CstFeeSchedule) saved = NULL;
+  g_autoptr(CstFeeScheduleSet) shipped = NULL;
+  g_autoptr(CstFeeScheduleSet) stored = NULL;
+  guint added = 0, skipped = 0;
+
+#define IL(key, from, to, cents) \
+  "[" key "]\njurisdiction=IL\nrequesters=all\neffective-from=" from "\neffective-to=" to "\n" \
+  "confidence=C\ncitation=735 ILCS 5/8-2001\nrequest-fee-cents=" cents "\npaper=1-:100\n"
+  entered = cst_fee_schedule_new_from_text (IL ("IL-2025-entered", "2025-01-01", "2025-12-31", "3500"), &error);
+  g_assert_no_error (error);
+  saved = cst_fee_repo_save_version (admin, entered, &error);
+  g_assert_no_error (error);
+
+  shipped = cst_fee_schedule_set_new_from_data (IL ("IL-2025", "2025-01-01", "2025-12-31", "3600")
+                                                IL ("IL-2026", "2026-01-01", "2026-12-31", "3700"), -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (cst_fee_repo_install_schedules (admin, shipped, &added, &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (added, ==, 1);     /* IL-2026 */
+  g_assert_cmpuint (skipped, ==, 1);   /* IL-2025 would overlap IL-2025-entered */
+#undef IL
+
+  stored = cst_fee_repo_load_schedules (admin, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (cst_fee_schedule_set_lookup (stored, "IL-2026"));
+  g_assert_nonnull (cst_fee_schedule_set_lookup (stored, "IL-2025-entered"));
+  g_assert_null (cst_fee_schedule_set_lookup (stored, "IL-2025"));
+
+  /* Again: nothing new, nothing refused twice over. */
+  g_assert_true (cst_fee_repo_install_schedules (admin, shipped, &added, &skipped, &error));
+  g_assert_cmpuint (added, ==, 0);
+}
+
 static void
 test_admin_versions (void)
 {
@@ -363,6 +408,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/fee/store/seed-and-load", test_seed_and_load);
+  g_test_add_func ("/fee/store/install-new-period", test_install_new_period);
   g_test_add_func ("/fee/store/admin-versions", test_admin_versions);
   g_test_add_func ("/fee/store/invoices", test_invoices);
   g_test_add_func ("/fee/store/async-invoices", test_async_invoices);

@@ -62,6 +62,48 @@ test_save_roundtrip (void)
   g_assert_cmpint (format, ==, CST_FORMAT_PAPER);
 }
 
+/* Issue 17: the purpose as the fee engine knows it is saved beside the
+ * free text, by a clerk's own login; a request logged before it existed
+ * reads "other"; a code the engine does not know is refused; a patient's
+ * directive to a third party is a requester class of its own. */
+static void
+test_purpose_code_and_directive (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, &error);
+  g_autoptr(CstRequest) created = NULL;
+  g_autoptr(CstRequest) edited = NULL;
+  g_autoptr(CstRequest) saved = NULL;
+  g_autoptr(CstRequest) refused = NULL;
+  g_autoptr(CstRequest) directive = NULL;
+  g_autofree char *code = NULL, *saved_code = NULL, *purpose = NULL;
+
+  g_assert_no_error (error);
+  created = cst_test_db_add_request (conn, "REPO-PURPOSE");
+  g_object_get (created, "purpose-code", &code, NULL);
+  g_assert_cmpstr (code, ==, "other");
+  edited = cst_request_copy (created);
+  g_object_set (edited, "purpose", "SSA disability appeal", "purpose-code", "benefits-claim", NULL);
+  saved = cst_request_repo_save (conn, edited, &error);
+  g_assert_no_error (error);
+  g_object_get (saved, "purpose-code", &saved_code, "purpose", &purpose, NULL);
+  g_assert_cmpstr (saved_code, ==, "benefits-claim");
+  g_assert_cmpstr (purpose, ==, "SSA disability appeal");
+
+  g_clear_object (&edited);
+  edited = cst_request_copy (saved);
+  g_object_set (edited, "purpose-code", "lawsuit", NULL);
+  refused = cst_request_repo_save (conn, edited, &error);
+  g_assert_null (refused);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  directive = cst_test_db_add_request_for (conn, "REPO-DIRECTIVE", "Dr. Third Party",
+                                           CST_REQUESTER_PATIENT_DIRECTIVE, "TX");
+  g_assert_cmpint (cst_request_get_requester_kind (directive), ==, CST_REQUESTER_PATIENT_DIRECTIVE);
+}
+
 /* Two clerks, two connections, one request: the second save is refused
  * and says who saved first. */
 static void
@@ -267,6 +309,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/repo/create-and-find", test_create_and_find);
   g_test_add_func ("/repo/save-roundtrip", test_save_roundtrip);
+  g_test_add_func ("/repo/purpose-code-and-directive", test_purpose_code_and_directive);
   g_test_add_func ("/repo/optimistic-conflict", test_optimistic_conflict);
   g_test_add_func ("/repo/single-extension", test_single_extension);
   g_test_add_func ("/repo/bad-input", test_bad_input_changes_nothing);

@@ -191,6 +191,55 @@ test_dashboard (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Issue 17: a fee schedule that runs out within 60 days with nothing after
+ * it is named on an administrator's dashboard, with what to enter; a
+ * clerk, who cannot enter amounts, is not shown it. */
+static CstDashboardPage *
+dashboard_as (const char *role,
+              GtkWindow **window)
+{
+  g_autofree char *login = cst_test_db_create_login (db, role);
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
+  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  CstDashboardPage *page = CST_DASHBOARD_PAGE (cst_dashboard_page_new ());
+
+  reload (store);
+  *window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_child (*window, GTK_WIDGET (page));
+  cst_dashboard_page_set_store (page, store);
+  gtk_window_present (*window);
+  g_assert_true (cst_test_gui_wait_until (page_settled, page));
+  return page;
+}
+
+static void
+test_expiring_schedules (void)
+{
+  GtkWindow *window;
+  CstDashboardPage *page;
+  const char *text;
+
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+    cst_test_db_save_schedule (owner, "[NY-facility-ending]\nkind=facility\njurisdiction=NY\nrequesters=attorney\n"
+                               "effective-from=2020-01-01\neffective-to=%s\nconfidence=C\n"
+                               "citation=Hospital fee policy\npaper=1-:25\n", 20);
+  }
+  page = dashboard_as ("custodian_admin", &window);
+  text = cst_dashboard_page_get_expiry_text (page);
+  g_test_message ("administrator sees: %s", text);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "NY ends"));
+  g_assert_nonnull (strstr (text, "NY-facility-ending"));
+  g_assert_nonnull (strstr (text, "CA law as read sets no maximum"));
+  gtk_window_destroy (window);
+
+  page = dashboard_as ("custodian_clerk", &window);
+  g_assert_null (cst_dashboard_page_get_expiry_text (page));
+  gtk_window_destroy (window);
+}
+
 /* A server that cannot be reached: the page says so, and offers to try
  * again, instead of showing zeros. */
 static void
@@ -217,5 +266,6 @@ main (int argc, char **argv)
   cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/dashboard-page/empty-then-seeded", test_dashboard);
   g_test_add_func ("/dashboard-page/unreachable", test_unreachable);
+  g_test_add_func ("/dashboard-page/expiring-schedules", test_expiring_schedules);
   return cst_test_db_run (&db);
 }

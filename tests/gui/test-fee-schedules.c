@@ -69,6 +69,70 @@ test_admin_edits (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Issue 17: a schedule that runs out within 60 days with nothing after it
+ * is named at the top of the window, with the period to enter. */
+static void
+test_expiring_named (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  CstFeeSchedulesWindow *window;
+  const char *shown;
+
+  cst_test_db_save_schedule (owner, "[WA-facility-ending]\nkind=facility\njurisdiction=WA\nrequesters=insurer\n"
+                             "effective-from=2021-01-01\neffective-to=%s\nconfidence=C\n"
+                             "citation=Hospital fee policy\npaper=1-:25\n", 30);
+  window = open_as ("custodian_admin");
+  shown = cst_fee_schedules_window_get_expiry_text (window);
+  g_test_message ("shown: %s", shown);
+  g_assert_nonnull (shown);
+  g_assert_nonnull (strstr (shown, "WA ends"));
+  g_assert_nonnull (strstr (shown, "WA-facility-ending"));
+  /* New York sets no maximum for an attorney's copy, and no hospital
+   * schedule prices it: said here once. */
+  g_assert_nonnull (strstr (shown, "NY law as read sets no maximum"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Issue 17: the schedule as a form — the paper tiers as rows, amounts as
+ * money, dates as dates — saved through the same whole-set check as the
+ * text: a malformed date is refused, a new amount becomes version 2 with
+ * every other key kept. */
+static void
+test_admin_edits_form (void)
+{
+  CstFeeSchedulesWindow *window = open_as ("custodian_admin");
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(GPtrArray) versions = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  int before = cst_fee_schedules_window_get_version (window);
+
+  cst_fee_schedules_window_show_form (window);
+  g_assert_cmpuint (cst_fee_schedules_window_get_n_tiers (window), ==, 4);   /* 1-10, 11-60, 61-400, 401- */
+
+  cst_fee_schedules_window_set_form_date (window, TRUE, "2031-02-30");
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
+  wait_idle (window);
+  g_assert_nonnull (cst_fee_schedules_window_get_message (window));
+  g_assert_cmpint (cst_fee_schedules_window_get_version (window), ==, before);
+
+  cst_fee_schedules_window_set_form_date (window, TRUE, "");
+  cst_fee_schedules_window_set_tier_amount (window, 2, "$0.45");
+  gtk_widget_activate_action (GTK_WIDGET (window), "schedules.save", NULL);
+  wait_idle (window);
+  g_assert_null (cst_fee_schedules_window_get_message (window));
+  g_assert_cmpint (cst_fee_schedules_window_get_version (window), ==, before + 1);
+
+  versions = cst_fee_repo_list_versions (owner, "TX-hospital", &error);
+  g_assert_no_error (error);
+  text = cst_fee_schedule_to_text (g_ptr_array_index (versions, 0));
+  g_test_message ("%s", text);
+  g_assert_nonnull (strstr (text, "paper=1-10:=3000;11-60:"));   /* the earlier test may have set 11-60 */
+  g_assert_nonnull (strstr (text, ";61-400:45;401-:25\n"));
+  g_assert_nonnull (strstr (text, "microform=1-10:=4500;11-:100"));   /* a key the form does not show, kept */
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_clerk_cannot_save (void)
 {
@@ -185,6 +249,8 @@ main (int argc, char **argv)
 {
   cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/fee-schedules/admin-edits", test_admin_edits);
+  g_test_add_func ("/fee-schedules/expiring-named", test_expiring_named);
+  g_test_add_func ("/fee-schedules/admin-edits-form", test_admin_edits_form);
   g_test_add_func ("/fee-schedules/clerk-cannot-save", test_clerk_cannot_save);
   g_test_add_func ("/fee-schedules/admin-adds-hospital-schedule", test_admin_adds_hospital_schedule);
   g_test_add_func ("/fee-schedules/admin-starts-next-period", test_admin_starts_next_period);

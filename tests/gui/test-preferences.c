@@ -95,6 +95,14 @@ test_edits_reach_settings (void)
   name = g_settings_get_string (settings, "language");
   g_assert_cmpstr (name, ==, "es");
   g_assert_cmpint (g_settings_get_int (settings, "lock-after-minutes"), ==, 25);
+  /* Issue 17: the actual-cost inputs a quote starts with; money in
+   * dollars on screen, cents in the settings. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (window, CST_TYPE_PREFERENCES_WINDOW, "labor_spin")), 12);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (window, CST_TYPE_PREFERENCES_WINDOW, "rate_spin")), 24.5);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (window, CST_TYPE_PREFERENCES_WINDOW, "supplies_spin")), 1.05);
+  g_assert_cmpuint (g_settings_get_uint (settings, "actual-cost-labor-minutes"), ==, 12);
+  g_assert_cmpuint (g_settings_get_uint (settings, "actual-cost-hourly-rate-cents"), ==, 2450);
+  g_assert_cmpuint (g_settings_get_uint (settings, "actual-cost-supplies-cents"), ==, 105);
 
   /* And back: the window follows the settings. */
   g_settings_set_int (settings, "lock-after-minutes", 5);

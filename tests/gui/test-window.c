@@ -151,6 +151,8 @@ test_new_request_dialog (Fixture *f, gconstpointer data)
 
   /* Corrected: stored, listed, and the dialog closes. */
   cst_new_request_dialog_set_field (d, "jurisdiction", "TX");
+  /* Issue 17: the purpose the fee rules name, beside the free text. */
+  cst_new_request_dialog_set_purpose_code (d, CST_FEE_PURPOSE_PERSONAL_INJURY);
   gtk_widget_activate_action (GTK_WIDGET (d), "dialog.create", NULL);
   g_assert_true (cst_test_gui_wait_until (count_reached, &count));
   g_assert_true (cst_test_gui_wait_until (window_gone, &dialog));
@@ -158,11 +160,12 @@ test_new_request_dialog (Fixture *f, gconstpointer data)
     g_autoptr(PGconn) conn = cst_test_db_connect (db);
     const char *params[] = { "GUI-0001" };
     g_autoptr(PGresult) res = cst_db_exec (conn,
-      "SELECT r.jurisdiction, p.family_name FROM roi_requests r JOIN patients p "
+      "SELECT r.jurisdiction, p.family_name, r.purpose_code FROM roi_requests r JOIN patients p "
       "ON p.id = r.patient_id WHERE p.mrn = $1", 1, params, NULL);
     g_assert_cmpint (PQntuples (res), ==, 1);
     g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "TX");
     g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "Ångström");
+    g_assert_cmpstr (PQgetvalue (res, 0, 2), ==, "personal-injury");
   }
 }
 

@@ -261,6 +261,31 @@ cst_test_db_exec_ok (PGconn      *conn,
   g_assert_no_error (error);
 }
 
+/* Saves a fee schedule written as the data file writes it (one [group]),
+ * checked against the stored set; it must succeed.  %s in @text_format
+ * takes the date @days_from_today days from today, or is absent. */
+void
+cst_test_db_save_schedule (PGconn     *conn,
+                           const char *text_format,
+                           int         days_from_today)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeSchedule) schedule = NULL;
+  g_autoptr(CstFeeSchedule) saved = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *date = NULL;
+  GDate day;
+
+  cst_input_today (&day);
+  g_date_add_days (&day, days_from_today);
+  date = cst_input_format_date (&day);
+  text = g_strdup_printf (text_format, date);
+  schedule = cst_fee_schedule_new_from_text (text, &error);
+  g_assert_no_error (error);
+  saved = cst_fee_repo_save_version (conn, schedule, &error);
+  g_assert_no_error (error);
+}
+
 /* The first column of the first row of a query that must succeed, as an
  * integer (a count, an id). */
 gint64

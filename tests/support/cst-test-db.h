@@ -50,6 +50,9 @@ void        cst_test_db_exec_ok      (PGconn      *conn,
                                       const char  *sql,
                                       int          n_params,
                                       const char **params);
+void        cst_test_db_save_schedule (PGconn     *conn,
+                                       const char *text_format,
+                                       int         days_from_today) G_GNUC_PRINTF (2, 0);
 gint64      cst_test_db_int          (PGconn      *conn,
                                       const char  *sql,
                                       int          n_params,

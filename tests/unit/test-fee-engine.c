@@ -814,6 +814,72 @@ test_facility_overlap_refused (void)
   g_assert_nonnull (strstr (error->message, "NC-facility-0"));
 }
 
+/* Issue 17: where state law sets no amount (North Carolina's 90-411
+ * covers only personal-injury and Social Security claims; Georgia's
+ * schedule does not apply to disability applications), the hospital's own
+ * schedule is the charge, and the quote says so with its version.
+ * Without one, the refusal names what an administrator must enter.  A
+ * missing year is not "no amount": it stays refused. */
+static void
+test_facility_where_no_state_maximum (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) set = seed_with_facility ("1-:25", &error);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  CstFeeRequest r;
+
+  g_assert_no_error (error);
+  request_init (&r, "NC", "2024-09-10", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 150);
+  r.purpose = CST_FEE_PURPOSE_OTHER;
+  quote = quote_with (set, &r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, 150 * 25);
+  g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "NC-facility@1");
+  g_assert_true (notes_mention (quote, "No state maximum; hospital schedule NC-facility@1"));
+  for (guint i = 0; i < cst_fee_quote_get_n_lines (quote); i++)
+    g_assert_cmpstr (cst_fee_line_get_citation (cst_fee_quote_get_line (quote, i)), ==,
+                     "Hospital policy HIM-12 (board-approved)");
+
+  /* No hospital schedule: what to enter, not only "cannot be quoted". */
+  assert_refused (&r, CST_ERROR_NOT_FOUND, "an administrator must enter one for NC");
+  request_init (&r, "GA", "2024-09-10", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 10);
+  r.purpose = CST_FEE_PURPOSE_BENEFITS_CLAIM;
+  assert_refused (&r, CST_ERROR_NOT_FOUND, "kind=facility, jurisdiction=GA, requesters=attorney");
+
+  /* Said once per state for the administrator, not only per request. */
+  {
+    g_autoptr(GPtrArray) with = NULL;
+    g_autoptr(GPtrArray) without = NULL;
+    const char *nc_with = NULL, *nc_without = NULL;
+
+    cst_fee_request_init (&r);
+    g_assert_true (cst_input_parse_date ("2024-09-10", &r.received, NULL));
+    with = cst_fee_schedule_set_list_unpriced (set, &r.received);
+    without = cst_fee_schedule_set_list_unpriced (seed, &r.received);
+    for (guint i = 0; i < with->len; i++)
+      if (g_str_has_prefix (g_ptr_array_index (with, i), "NC law"))
+        nc_with = g_ptr_array_index (with, i);
+    for (guint i = 0; i < without->len; i++)
+      if (g_str_has_prefix (g_ptr_array_index (without, i), "NC law"))
+        nc_without = g_ptr_array_index (without, i);
+    g_test_message ("%s", nc_without);
+    g_assert_nonnull (nc_without);
+    g_assert_nonnull (strstr (nc_without, "attorney"));
+    g_assert_nonnull (nc_with);
+    g_assert_null (strstr (nc_with, "attorney"));   /* the hospital's schedule prices them */
+    g_assert_nonnull (strstr (nc_with, "government"));
+  }
+
+  /* A state that does set an amount, in a year with none entered, is refused
+   * as before even for a requester the hospital's own schedule covers. */
+  request_init (&r, "NC", "1990-06-01", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 10);
+  r.purpose = CST_FEE_PURPOSE_OTHER;
+  g_clear_pointer (&quote, cst_fee_quote_unref);
+  g_clear_error (&error);
+  quote = cst_fee_engine_quote (set, &r, &error);
+  g_assert_null (quote);
+  g_assert_error (error, CST_ERROR, CST_ERROR_NOT_FOUND);
+}
+
 /* ------------------------------------------------------------ in passing */
 
 /* fees.md b.13, hand-computed for an attorney's 100 paper pages. */
@@ -909,6 +975,7 @@ main (int    argc,
   g_test_add_func ("/fee/facility/lower", test_facility_lower);
   g_test_add_func ("/fee/facility/never-higher", test_facility_never_higher);
   g_test_add_func ("/fee/facility/overlap-refused", test_facility_overlap_refused);
+  g_test_add_func ("/fee/facility/where-no-state-maximum", test_facility_where_no_state_maximum);
   status = g_test_run ();
   cst_fee_schedule_set_unref (seed);
   return status;

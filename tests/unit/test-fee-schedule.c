@@ -253,6 +253,70 @@ test_fuzz_parser (void)
     }
 }
 
+static gboolean
+lists (GPtrArray  *expiring,
+       const char *key)
+{
+  for (guint i = 0; i < expiring->len; i++)
+    if (g_str_equal (cst_fee_schedule_get_key (g_ptr_array_index (expiring, i)), key))
+      return TRUE;
+  return FALSE;
+}
+
+#define SCHEDULE(key, requesters, from, to) \
+  "[" key "]\njurisdiction=IL\nrequesters=" requesters "\neffective-from=" from "\n" \
+  "effective-to=" to "\nconfidence=C\ncitation=735 ILCS 5/8-2001\npaper=1-:100\n"
+
+/* Issue 17: a schedule that ends within the window with nothing after it
+ * is listed with what to enter; one with a successor, one ending later,
+ * and a gap in the past that later schedules closed are not.  A successor
+ * for only some of its requesters leaves the others unpriced: listed. */
+static void
+test_expiring (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_schedule_set_new_from_data (
+    SCHEDULE ("IL-2025", "attorney", "2025-01-01", "2025-12-31")
+    SCHEDULE ("IL-2026", "attorney", "2026-01-01", "2026-12-31")
+    SCHEDULE ("IL-2026-insurer", "insurer;provider", "2026-01-01", "2026-12-31")
+    SCHEDULE ("IL-2027-insurer", "insurer", "2027-01-01", "2027-12-31")
+    SCHEDULE ("IL-2024-other", "other", "2024-01-01", "2024-12-31")
+    SCHEDULE ("IL-2026-other", "other", "2026-01-01", "2027-06-30")
+    SCHEDULE ("IL-2023-government", "government", "2023-01-01", "2023-12-31"),
+    -1, &error);
+  g_autoptr(GPtrArray) expiring = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *ended = NULL;
+  GDate today;
+
+  g_assert_no_error (error);
+  g_date_clear (&today, 1);
+  g_date_set_dmy (&today, 6, G_DATE_DECEMBER, 2026);
+  expiring = cst_fee_schedule_set_list_expiring (set, &today, 60);
+  g_assert_true (lists (expiring, "IL-2026"));
+  g_assert_true (lists (expiring, "IL-2026-insurer"));      /* provider left without a price */
+  g_assert_true (lists (expiring, "IL-2023-government"));   /* ended, nothing since */
+  g_assert_false (lists (expiring, "IL-2025"));              /* IL-2026 follows it */
+  g_assert_false (lists (expiring, "IL-2027-insurer"));      /* ends after the window */
+  g_assert_false (lists (expiring, "IL-2024-other"));        /* a closed gap in the past */
+  g_assert_false (lists (expiring, "IL-2026-other"));        /* ends after the window */
+  g_assert_cmpuint (expiring->len, ==, 3);
+
+  message = cst_fee_schedule_dup_expiry_message (cst_fee_schedule_set_lookup (set, "IL-2026"), &today);
+  g_assert_nonnull (strstr (message, "IL ends"));
+  g_assert_nonnull (strstr (message, "enter 2027's amounts"));
+  g_assert_false (cst_fee_schedule_has_ended (cst_fee_schedule_set_lookup (set, "IL-2026"), &today));
+  ended = cst_fee_schedule_dup_expiry_message (cst_fee_schedule_set_lookup (set, "IL-2023-government"), &today);
+  g_assert_nonnull (strstr (ended, "IL ended"));
+  g_assert_true (cst_fee_schedule_has_ended (cst_fee_schedule_set_lookup (set, "IL-2023-government"), &today));
+
+  /* A shorter look ahead leaves the year-end ones out. */
+  g_clear_pointer (&expiring, g_ptr_array_unref);
+  expiring = cst_fee_schedule_set_list_expiring (set, &today, 10);
+  g_assert_cmpuint (expiring->len, ==, 1);
+  g_assert_true (lists (expiring, "IL-2023-government"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -264,5 +328,6 @@ main (int    argc,
   g_test_add_func ("/fee/schedule/round-trip-and-versions", test_round_trip_and_versions);
   g_test_add_func ("/fee/schedule/next-period", test_next_period);
   g_test_add_func ("/fee/schedule/fuzz-parser", test_fuzz_parser);
+  g_test_add_func ("/fee/schedule/expiring", test_expiring);
   return g_test_run ();
 }

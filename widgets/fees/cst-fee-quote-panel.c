@@ -3,7 +3,9 @@
  * The quote is pure arithmetic on cached schedules, so it is recomputed on
  * the main thread as the clerk edits pages, format or delivery.  For the
  * individual's own request the three HIPAA methods are shown side by side
- * so the clerk can pick the lowest.  "Issue Invoice" freezes the quote in
+ * so the clerk can pick the lowest; the actual-cost method shows its inputs
+ * (labor minutes, hourly rate, supplies), started from the desk's defaults
+ * in the settings, and the quote follows them as they change.  "Issue Invoice" freezes the quote in
  * the database; an issued invoice never changes, so the button goes away
  * once one exists and a correction is issued as an adjustment invoice with
  * its reason (the amount shown is then what is owed after adjustments).
@@ -13,6 +15,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <math.h>
 
 #include <glib/gi18n.h>
 
@@ -33,6 +36,10 @@ struct _CstFeeQuotePanel
   AdwPreferencesGroup *group;
   GtkDropDown       *method_dropdown;
   GtkBox            *methods_box;
+  GtkWidget         *cost_box;
+  GtkSpinButton     *labor_spin;
+  GtkSpinButton     *rate_spin;
+  GtkSpinButton     *supplies_spin;
   GtkListBox        *lines_box;
   GtkLabel          *total_label;
   GtkLabel          *notes_label;
@@ -103,6 +110,23 @@ line_row (const CstFeeLine *line)
   return row;
 }
 
+static gint64
+spin_cents (GtkSpinButton *spin)
+{
+  return (gint64) llround (gtk_spin_button_get_value (spin) * 100);
+}
+
+/* The method a choice comes to: "Hospital default" is the HIPAA
+ * schedule's. */
+static CstFeeMethod
+effective_method (CstFeeQuotePanel *self,
+                  CstFeeMethod      method)
+{
+  if (method == CST_FEE_METHOD_DEFAULT && self->schedules != NULL)
+    return cst_fee_schedule_set_get_default_method (self->schedules);
+  return method;
+}
+
 static CstFeeQuote *
 quote_with (CstFeeQuotePanel *self,
             CstFeeMethod      method,
@@ -112,7 +136,20 @@ quote_with (CstFeeQuotePanel *self,
 
   if (!cst_request_fee_fill (self->values, method, &request, error))
     return NULL;
+  if (cst_fee_requester_is_individual (request.requester) &&
+      effective_method (self, method) == CST_FEE_METHOD_HIPAA_ACTUAL)
+    {
+      request.labor_minutes = gtk_spin_button_get_value_as_int (self->labor_spin);
+      request.hourly_rate_cents = spin_cents (self->rate_spin);
+      request.supplies_cents = spin_cents (self->supplies_spin);
+    }
   return cst_fee_engine_quote (self->schedules, &request, error);
+}
+
+static CstFeeMethod
+selected_method (CstFeeQuotePanel *self)
+{
+  return methods[MIN (gtk_drop_down_get_selected (self->method_dropdown), G_N_ELEMENTS (methods) - 1)];
 }
 
 /* For the individual's own request: each HIPAA method's total, so the
@@ -125,6 +162,8 @@ show_method_comparison (CstFeeQuotePanel *self)
      cst_request_get_requester_kind (self->values) == CST_REQUESTER_PERSONAL_REPRESENTATIVE);
 
   clear_box (GTK_WIDGET (self->methods_box));
+  gtk_widget_set_visible (self->cost_box,
+                          individual && effective_method (self, selected_method (self)) == CST_FEE_METHOD_HIPAA_ACTUAL);
   gtk_widget_set_visible (GTK_WIDGET (self->method_dropdown), individual);
   gtk_widget_set_visible (GTK_WIDGET (self->methods_box), individual);
   if (!individual)
@@ -151,8 +190,7 @@ static void
 recompute (CstFeeQuotePanel *self)
 {
   g_autoptr(GError) error = NULL;
-  CstFeeMethod method = methods[MIN (gtk_drop_down_get_selected (self->method_dropdown),
-                                     G_N_ELEMENTS (methods) - 1)];
+  CstFeeMethod method = selected_method (self);
   GPtrArray *notes;
 
   g_clear_pointer (&self->quote, cst_fee_quote_unref);
@@ -364,6 +402,12 @@ issue_clicked_cb (CstFeeQuotePanel *self)
 }
 
 static void
+cost_changed_cb (CstFeeQuotePanel *self)
+{
+  recompute (self);
+}
+
+static void
 method_changed_cb (CstFeeQuotePanel *self)
 {
   recompute (self);
@@ -415,6 +459,10 @@ cst_fee_quote_panel_class_init (CstFeeQuotePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, group);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, methods_box);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, cost_box);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, labor_spin);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, rate_spin);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, supplies_spin);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, lines_box);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, total_label);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, notes_label);
@@ -426,6 +474,7 @@ cst_fee_quote_panel_class_init (CstFeeQuotePanelClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, issue_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, adjust_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, method_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, cost_changed_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -444,6 +493,21 @@ select_default_method (CstFeeQuotePanel *self)
       gtk_drop_down_set_selected (self->method_dropdown, i);
 }
 
+/* The actual-cost inputs start from the desk's defaults. */
+static void
+fill_cost_defaults (CstFeeQuotePanel *self)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+
+  if (settings == NULL)
+    return;
+  gtk_spin_button_set_value (self->labor_spin, g_settings_get_uint (settings, "actual-cost-labor-minutes"));
+  gtk_spin_button_set_value (self->rate_spin,
+                             g_settings_get_uint (settings, "actual-cost-hourly-rate-cents") / 100.0);
+  gtk_spin_button_set_value (self->supplies_spin,
+                             g_settings_get_uint (settings, "actual-cost-supplies-cents") / 100.0);
+}
+
 static void
 cst_fee_quote_panel_init (CstFeeQuotePanel *self)
 {
@@ -452,6 +516,7 @@ cst_fee_quote_panel_init (CstFeeQuotePanel *self)
   self->invoice_cancellable = g_cancellable_new ();
   self->invoice_total = -1;
   select_default_method (self);
+  fill_cost_defaults (self);
 }
 
 void
@@ -512,4 +577,50 @@ const char *
 cst_fee_quote_panel_get_message (CstFeeQuotePanel *self)
 {
   return gtk_label_get_label (self->notes_label);
+}
+
+/**
+ * cst_fee_purpose_row_fill:
+ *
+ * Gives @row the fee engine's purposes, in the engine's order, so the
+ * selected index is the CstFeePurpose (the request forms' "Purpose (for
+ * the fee)").
+ */
+void
+cst_fee_purpose_row_fill (AdwComboRow *row)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+
+  for (int i = 0; i < CST_FEE_N_PURPOSES; i++)
+    gtk_string_list_append (labels, cst_fee_purpose_get_label (i));
+  adw_combo_row_set_model (row, G_LIST_MODEL (labels));
+  adw_combo_row_set_selected (row, CST_FEE_PURPOSE_OTHER);
+}
+
+/* The actual-cost inputs, for tests: @labor_minutes, @rate_cents and
+ * @supplies_cents as the clerk would type them. */
+void
+cst_fee_quote_panel_set_actual_cost (CstFeeQuotePanel *self,
+                                     int               labor_minutes,
+                                     gint64            rate_cents,
+                                     gint64            supplies_cents)
+{
+  gtk_spin_button_set_value (self->labor_spin, labor_minutes);
+  gtk_spin_button_set_value (self->rate_spin, rate_cents / 100.0);
+  gtk_spin_button_set_value (self->supplies_spin, supplies_cents / 100.0);
+}
+
+gboolean
+cst_fee_quote_panel_shows_actual_cost (CstFeeQuotePanel *self)
+{
+  return gtk_widget_get_visible (self->cost_box);
+}
+
+void
+cst_fee_quote_panel_select_method (CstFeeQuotePanel *self,
+                                   CstFeeMethod      method)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (methods[i] == method)
+      gtk_drop_down_set_selected (self->method_dropdown, i);
 }

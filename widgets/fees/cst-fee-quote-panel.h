@@ -24,5 +24,14 @@ gboolean     cst_fee_quote_panel_adjust_invoice (CstFeeQuotePanel *self,
                                                  const char       *reason);
 const char  *cst_fee_quote_panel_get_message    (CstFeeQuotePanel *self);
 gboolean     cst_fee_quote_panel_is_ready       (CstFeeQuotePanel *self);
+void         cst_fee_quote_panel_select_method  (CstFeeQuotePanel *self,
+                                                 CstFeeMethod      method);
+void         cst_fee_quote_panel_set_actual_cost (CstFeeQuotePanel *self,
+                                                  int               labor_minutes,
+                                                  gint64            rate_cents,
+                                                  gint64            supplies_cents);
+gboolean     cst_fee_quote_panel_shows_actual_cost (CstFeeQuotePanel *self);
+
+void         cst_fee_purpose_row_fill            (AdwComboRow      *row);
 
 G_END_DECLS

@@ -5,7 +5,14 @@
  * version they used), after the model has checked the whole set with the
  * edit in place (overlapping dates, tier gaps, negative amounts).  Amounts
  * the reference could not confirm carry an "Unconfirmed" flag here and in
- * every quote.  The database lets only administrators save.
+ * every quote.  The database lets only administrators save.  Schedules
+ * that run out within CST_FEE_EXPIRY_WARN_DAYS with nothing after them are
+ * named at the top, with the period whose amounts to enter ("Next Period").
+ *
+ * A schedule is edited as a form (dates as dates, amounts as money, the
+ * paper tiers as rows) or, for experts, as the text of the data file; both
+ * become the same text, checked by the same whole-set validation on save.
+ * The form writes only the keys it shows and keeps every other key.
  */
 #define G_LOG_DOMAIN "cst-fee-schedules-window"
 
@@ -18,9 +25,12 @@
 #include "cst-plain-text.h"
 
 #include <custodian/cst-error.h>
+#include <custodian/cst-fee-expiry.h>
+#include <custodian/cst-fee-quote.h>
 #include <custodian/cst-fee-schedule.h>
 #include <custodian/cst-fee-repo.h>
 #include <custodian/cst-input.h>
+#include <custodian/cst-money.h>
 
 struct _CstFeeSchedulesWindow
 {
@@ -33,6 +43,18 @@ struct _CstFeeSchedulesWindow
   GtkDropDown       *versions_dropdown;
   GtkLabel          *title_label;
   GtkLabel          *message_label;
+  GtkLabel          *expiry_label;
+  GtkStack          *editor_stack;
+  GtkBox            *form_box;
+  AdwEntryRow       *from_row;
+  AdwEntryRow       *to_row;
+  AdwComboRow       *confidence_row;
+  AdwEntryRow       *citation_row;
+  AdwEntryRow       *source_row;
+  AdwEntryRow       *note_row;
+  AdwEntryRow       *request_fee_row;
+  GtkListBox        *tiers_box;
+  gboolean           switching;   /* the editor is being moved between form and text */
   GtkButton         *save_button;
 
   CstConnection     *connection;
@@ -118,6 +140,377 @@ set_busy (CstFeeSchedulesWindow *self,
   update_save_button (self);
 }
 
+/* ---- the form ---------------------------------------------------------- */
+
+static const char confidence_codes[] = { 'C', 'S', 'U' };
+
+static AdwEntryRow *
+form_entry (AdwPreferencesGroup *group,
+            const char          *title)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_group_add (group, row);
+  return ADW_ENTRY_ROW (row);
+}
+
+static void
+remove_tier_clicked_cb (GtkButton *button,
+                        GtkWidget *row)
+{
+  gtk_list_box_remove (GTK_LIST_BOX (gtk_widget_get_parent (row)), row);
+}
+
+/* One tier as a row: first page, last page (empty: no end), the amount as
+ * money, and whether the amount covers the whole tier. */
+static GtkWidget *
+tier_row (const CstFeeTierValue *tier)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *first = gtk_entry_new (), *last = gtk_entry_new (), *amount = gtk_entry_new ();
+  GtkWidget *flat = gtk_check_button_new_with_label (_("For the whole tier"));
+  GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic");
+  GtkWidget *row = gtk_list_box_row_new ();
+  g_autofree char *first_text = g_strdup_printf ("%" G_GINT64_FORMAT, tier->first);
+  g_autofree char *last_text = tier->last ? g_strdup_printf ("%" G_GINT64_FORMAT, tier->last) : g_strdup ("");
+  g_autofree char *money = cst_money_format (tier->cents);
+
+  gtk_editable_set_text (GTK_EDITABLE (first), first_text);
+  gtk_editable_set_text (GTK_EDITABLE (last), last_text);
+  gtk_editable_set_text (GTK_EDITABLE (amount), money);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (flat), tier->flat);
+  gtk_editable_set_width_chars (GTK_EDITABLE (first), 6);
+  gtk_editable_set_width_chars (GTK_EDITABLE (last), 6);
+  gtk_editable_set_width_chars (GTK_EDITABLE (amount), 9);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (last), _("no end"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (first), GTK_ACCESSIBLE_PROPERTY_LABEL, _("First page"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (last), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Last page (empty: no end)"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (amount), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Amount per page, in dollars"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (remove), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove this tier"), -1);
+  gtk_widget_set_tooltip_text (remove, _("Remove this tier"));
+  gtk_widget_add_css_class (remove, "flat");
+  g_object_set_data (G_OBJECT (row), "first", first);
+  g_object_set_data (G_OBJECT (row), "last", last);
+  g_object_set_data (G_OBJECT (row), "amount", amount);
+  g_object_set_data (G_OBJECT (row), "flat", flat);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (_("Pages")));
+  gtk_box_append (GTK_BOX (box), first);
+  gtk_box_append (GTK_BOX (box), gtk_label_new ("–"));
+  gtk_box_append (GTK_BOX (box), last);
+  gtk_box_append (GTK_BOX (box), amount);
+  gtk_box_append (GTK_BOX (box), flat);
+  gtk_box_append (GTK_BOX (box), remove);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  g_signal_connect (remove, "clicked", G_CALLBACK (remove_tier_clicked_cb), row);
+  return row;
+}
+
+static void
+add_tier_clicked_cb (CstFeeSchedulesWindow *self)
+{
+  CstFeeTierValue tier = { 1, 0, 0, FALSE };
+  GtkWidget *last_row = NULL;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->tiers_box)); row;
+       row = gtk_widget_get_next_sibling (row))
+    last_row = row;
+  if (last_row != NULL)
+    {
+      const char *last = gtk_editable_get_text (g_object_get_data (G_OBJECT (last_row), "last"));
+      tier.first = g_ascii_strtoll (last, NULL, 10) + 1;
+    }
+  gtk_list_box_append (self->tiers_box, tier_row (&tier));
+}
+
+static void
+build_form (CstFeeSchedulesWindow *self)
+{
+  AdwPreferencesGroup *when = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  AdwPreferencesGroup *amounts = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  g_autoptr(GtkStringList) confidences = gtk_string_list_new ((const char *[]) {
+    _("Confirmed in the law's own text (C)"), _("From a secondary source (S)"), _("Unconfirmed (U)"), NULL });
+  GtkWidget *add = gtk_button_new_with_mnemonic (_("_Add Tier"));
+
+  adw_preferences_group_set_title (when, _("In Effect, and the Law Behind It"));
+  self->from_row = form_entry (when, _("Effective from (YYYY-MM-DD)"));
+  self->to_row = form_entry (when, _("Effective to (YYYY-MM-DD, empty: open-ended)"));
+  self->confidence_row = ADW_COMBO_ROW (adw_combo_row_new ());
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->confidence_row), _("How sure"));
+  adw_combo_row_set_model (self->confidence_row, G_LIST_MODEL (confidences));
+  adw_preferences_group_add (when, GTK_WIDGET (self->confidence_row));
+  self->citation_row = form_entry (when, _("Citation"));
+  self->source_row = form_entry (when, _("Source (where the amounts were read)"));
+  self->note_row = form_entry (when, _("Note (shown in every quote)"));
+
+  adw_preferences_group_set_title (amounts, _("Amounts"));
+  self->request_fee_row = form_entry (amounts, _("Fee per request, $ (empty: none)"));
+  self->tiers_box = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->tiers_box, GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->tiers_box), "boxed-list");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->tiers_box), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Paper page tiers"), -1);
+  gtk_widget_set_halign (add, GTK_ALIGN_START);
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (add_tier_clicked_cb), self);
+  gtk_box_append (self->form_box, GTK_WIDGET (when));
+  gtk_box_append (self->form_box, GTK_WIDGET (amounts));
+  gtk_box_append (self->form_box, gtk_label_new (_("Paper pages, each tier at its own rate")));
+  gtk_box_append (self->form_box, GTK_WIDGET (self->tiers_box));
+  gtk_box_append (self->form_box, add);
+}
+
+static void
+set_entry (AdwEntryRow *row,
+           GKeyFile    *keyfile,
+           const char  *group,
+           const char  *key)
+{
+  g_autofree char *value = g_key_file_get_string (keyfile, group, key, NULL);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), value ? value : "");
+}
+
+static char *
+money_text (const char *cents_text)
+{
+  if (cents_text == NULL || *cents_text == '\0')
+    return g_strdup ("");
+  return cst_money_format (g_ascii_strtoll (cents_text, NULL, 10));
+}
+
+/* The form shows @text's values; FALSE when @text is not one schedule. */
+static gboolean
+fill_form (CstFeeSchedulesWindow *self,
+           const char            *text)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *group = NULL;
+  g_autofree char *confidence = NULL, *fee = NULL, *fee_text = NULL, *paper = NULL;
+  g_autoptr(GArray) tiers = NULL;
+
+  if (!g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_KEEP_COMMENTS, NULL) ||
+      (group = g_key_file_get_start_group (keyfile)) == NULL)
+    return FALSE;
+  set_entry (self->from_row, keyfile, group, "effective-from");
+  set_entry (self->to_row, keyfile, group, "effective-to");
+  set_entry (self->citation_row, keyfile, group, "citation");
+  set_entry (self->source_row, keyfile, group, "source");
+  set_entry (self->note_row, keyfile, group, "note");
+  confidence = g_key_file_get_string (keyfile, group, "confidence", NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (confidence_codes); i++)
+    if (confidence && confidence[0] == confidence_codes[i])
+      adw_combo_row_set_selected (self->confidence_row, i);
+  fee = g_key_file_get_string (keyfile, group, "request-fee-cents", NULL);
+  fee_text = money_text (fee);
+  gtk_editable_set_text (GTK_EDITABLE (self->request_fee_row), fee_text);
+  for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->tiers_box)));)
+    gtk_list_box_remove (self->tiers_box, row);
+  paper = g_key_file_get_string (keyfile, group, "paper", NULL);
+  tiers = paper ? cst_fee_tiers_parse (paper, NULL) : NULL;
+  for (guint i = 0; tiers && i < tiers->len; i++)
+    gtk_list_box_append (self->tiers_box, tier_row (&g_array_index (tiers, CstFeeTierValue, i)));
+  return TRUE;
+}
+
+static gboolean
+form_error (GError    **error,
+            const char *field,
+            const char *message)
+{
+  g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT, "%s: %s", field, message);
+  return FALSE;
+}
+
+static gboolean
+put_date (GKeyFile    *keyfile,
+          const char  *group,
+          const char  *key,
+          AdwEntryRow *row,
+          GError     **error)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+  g_autoptr(GError) local = NULL;
+  GDate date;
+
+  if (*text == '\0')
+    {
+      g_key_file_remove_key (keyfile, group, key, NULL);
+      return TRUE;
+    }
+  if (!cst_input_parse_date (text, &date, &local))
+    return form_error (error, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), local->message);
+  g_key_file_set_string (keyfile, group, key, text);
+  return TRUE;
+}
+
+static void
+put_text (GKeyFile    *keyfile,
+          const char  *group,
+          const char  *key,
+          AdwEntryRow *row)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (row));
+
+  if (*text == '\0')
+    g_key_file_remove_key (keyfile, group, key, NULL);
+  else
+    g_key_file_set_string (keyfile, group, key, text);
+}
+
+static gboolean
+put_money (GKeyFile    *keyfile,
+           const char  *group,
+           const char  *key,
+           const char  *what,
+           const char  *text,
+           gint64      *cents,
+           GError     **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  if (!cst_input_parse_money (text, cents, &local))
+    return form_error (error, what, local->message);
+  if (key != NULL)
+    {
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, *cents);
+      g_key_file_set_string (keyfile, group, key, value);
+    }
+  return TRUE;
+}
+
+static gboolean
+put_tiers (CstFeeSchedulesWindow *self,
+           GKeyFile              *keyfile,
+           const char            *group,
+           GError               **error)
+{
+  g_autoptr(GArray) tiers = g_array_new (FALSE, TRUE, sizeof (CstFeeTierValue));
+  g_autofree char *text = NULL;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->tiers_box)); row;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      CstFeeTierValue tier = { 0 };
+      const char *first = gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "first"));
+      const char *last = gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "last"));
+      guint64 value;
+
+      if (!g_ascii_string_to_unsigned (first, 10, 1, G_MAXINT32, &value, NULL))
+        return form_error (error, _("First page"), _("a page number from 1"));
+      tier.first = (gint64) value;
+      if (*last != '\0' && !g_ascii_string_to_unsigned (last, 10, 1, G_MAXINT32, &value, NULL))
+        return form_error (error, _("Last page"), _("a page number, or empty for no end"));
+      tier.last = *last != '\0' ? (gint64) value : 0;
+      if (!put_money (keyfile, group, NULL, _("Amount per page"),
+                      gtk_editable_get_text (g_object_get_data (G_OBJECT (row), "amount")), &tier.cents, error))
+        return FALSE;
+      tier.flat = gtk_check_button_get_active (g_object_get_data (G_OBJECT (row), "flat"));
+      g_array_append_val (tiers, tier);
+    }
+  if (tiers->len == 0)
+    {
+      g_key_file_remove_key (keyfile, group, "paper", NULL);
+      return TRUE;
+    }
+  if (tiers->len > 8)
+    return form_error (error, _("Paper pages"), _("at most 8 tiers"));
+  text = cst_fee_tiers_to_string ((const CstFeeTierValue *) (gpointer) tiers->data, tiers->len);
+  g_key_file_set_string (keyfile, group, "paper", text);
+  return TRUE;
+}
+
+/* @text with the form's values in place of its own: only the keys the
+ * form shows change.  The schedule's own checks come when it is saved. */
+static char *
+apply_form (CstFeeSchedulesWindow *self,
+            const char            *text,
+            GError               **error)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *group = NULL;
+  const char *fee = gtk_editable_get_text (GTK_EDITABLE (self->request_fee_row));
+  char confidence[2] = { confidence_codes[MIN (adw_combo_row_get_selected (self->confidence_row), 2)], '\0' };
+  gint64 cents;
+
+  if (!g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_KEEP_COMMENTS, error) ||
+      (group = g_key_file_get_start_group (keyfile)) == NULL)
+    {
+      g_clear_error (error);
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("The text is not one schedule; correct it in the Text view."));
+      return NULL;
+    }
+  if (!put_date (keyfile, group, "effective-from", self->from_row, error) ||
+      !put_date (keyfile, group, "effective-to", self->to_row, error))
+    return NULL;
+  g_key_file_set_string (keyfile, group, "confidence", confidence);
+  put_text (keyfile, group, "citation", self->citation_row);
+  put_text (keyfile, group, "source", self->source_row);
+  put_text (keyfile, group, "note", self->note_row);
+  if (*fee == '\0')
+    g_key_file_remove_key (keyfile, group, "request-fee-cents", NULL);
+  else if (!put_money (keyfile, group, "request-fee-cents", _("Fee per request"), fee, &cents, error))
+    return NULL;
+  if (!put_tiers (self, keyfile, group, error))
+    return NULL;
+  return g_key_file_to_data (keyfile, NULL, NULL);
+}
+
+static gboolean
+form_shown (CstFeeSchedulesWindow *self)
+{
+  return g_strcmp0 (gtk_stack_get_visible_child_name (self->editor_stack), "form") == 0;
+}
+
+/* The editor's text: from the form when the form is shown. */
+static char *
+edited_text (CstFeeSchedulesWindow *self,
+             GError               **error)
+{
+  g_autofree char *text = dup_text (self->text_view);
+
+  return form_shown (self) ? apply_form (self, text, error) : g_steal_pointer (&text);
+}
+
+/* Shows @text in both editors. */
+static void
+set_editors (CstFeeSchedulesWindow *self,
+             const char            *text)
+{
+  set_text (self->text_view, text);
+  fill_form (self, text);
+}
+
+/* Moving between the form and the text carries the edits along. */
+static void
+editor_switched_cb (CstFeeSchedulesWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->switching)
+    return;
+  if (form_shown (self))
+    {
+      text = dup_text (self->text_view);
+      if (!fill_form (self, text))
+        show_message (self, _("The text is not one schedule; correct it in the Text view."));
+      return;
+    }
+  {
+    g_autofree char *before = dup_text (self->text_view);
+
+    text = apply_form (self, before, &error);
+  }
+  if (text == NULL)
+    show_message (self, error->message);
+  else
+    set_text (self->text_view, text);
+}
+
 /* ---- versions of one schedule ------------------------------------------ */
 
 static void
@@ -175,7 +568,7 @@ show_schedule (CstFeeSchedulesWindow *self,
   cst_fee_schedule_get_effective (schedule, &from, &to);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "schedules.next-period", g_date_valid (&to));
   gtk_label_set_label (self->title_label, title);
-  set_text (self->text_view, text);
+  set_editors (self, text);
   show_message (self, NULL);
   /* The versions of the schedule selected before no longer apply: that
    * job is dropped, and the window is busy with this one instead. */
@@ -200,6 +593,21 @@ row_selected_cb (CstFeeSchedulesWindow *self,
 /* ---- loading and saving ----------------------------------------------- */
 
 static void
+show_expiring (CstFeeSchedulesWindow *self,
+               CstFeeScheduleSet     *set)
+{
+  g_autoptr(CstFeeExpiring) expiring = NULL;
+  g_autofree char *text = NULL;
+  GDate today;
+
+  cst_input_today (&today);
+  expiring = cst_fee_expiring_new (set, &today, CST_FEE_EXPIRY_WARN_DAYS, TRUE);
+  text = cst_fee_expiring_dup_text (expiring);
+  gtk_label_set_label (self->expiry_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), *text != '\0');
+}
+
+static void
 loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr(CstFeeSchedulesWindow) self = user_data;
@@ -219,6 +627,7 @@ loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->schedules, g_ptr_array_unref);
   self->schedules = g_ptr_array_ref (cst_fee_schedule_set_get_schedules (set));
+  show_expiring (self, set);
   for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->schedules_box)));)
     gtk_list_box_remove (self->schedules_box, row);
   for (guint i = 0; i < self->schedules->len; i++)
@@ -302,7 +711,7 @@ start_creating (CstFeeSchedulesWindow *self,
   self->creating = TRUE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "schedules.next-period", FALSE);
   gtk_label_set_label (self->title_label, title);
-  set_text (self->text_view, text);
+  set_editors (self, text);
   set_text (self->compare_view, "");
   show_message (self, NULL);
   update_save_button (self);
@@ -365,14 +774,16 @@ static void
 save_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   CstFeeSchedulesWindow *self = CST_FEE_SCHEDULES_WINDOW (widget);
-  g_autofree char *text = dup_text (self->text_view);
+  g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CstFeeSchedule) edited = NULL;
 
   if ((self->selected == NULL && !self->creating) || self->busy > 0)
     return;
   /* Checked here first, so a typo is reported before anything is sent. */
-  edited = schedule_to_save (self, text, &error);
+  text = edited_text (self, &error);
+  if (text != NULL)
+    edited = schedule_to_save (self, text, &error);
   if (edited == NULL)
     {
       show_message (self, error->message);
@@ -410,9 +821,11 @@ cst_fee_schedules_window_class_init (CstFeeSchedulesWindowClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstFeeSchedulesWindow, name)
   BIND (toasts); BIND (schedules_box); BIND (text_view); BIND (compare_view);
   BIND (versions_dropdown); BIND (title_label); BIND (message_label); BIND (save_button);
+  BIND (expiry_label); BIND (editor_stack); BIND (form_box);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, row_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, version_chosen_cb);
+  gtk_widget_class_bind_template_callback (widget_class, editor_switched_cb);
   gtk_widget_class_install_action (widget_class, "schedules.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "schedules.new", NULL, new_action);
   gtk_widget_class_install_action (widget_class, "schedules.next-period", NULL, next_period_action);
@@ -427,6 +840,7 @@ static void
 cst_fee_schedules_window_init (CstFeeSchedulesWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  build_form (self);
   self->cancellable = g_cancellable_new ();
   self->versions_cancellable = g_cancellable_new ();
 }
@@ -467,11 +881,52 @@ cst_fee_schedules_window_select (CstFeeSchedulesWindow *self,
       }
 }
 
+/* As an expert would: in the Text view, which it shows. */
 void
 cst_fee_schedules_window_set_text (CstFeeSchedulesWindow *self,
                                    const char            *text)
 {
+  self->switching = TRUE;
+  gtk_stack_set_visible_child_name (self->editor_stack, "text");
+  self->switching = FALSE;
   set_text (self->text_view, text);
+}
+
+/* The form's paper tier @index: its amount as typed, set to @amount. */
+void
+cst_fee_schedules_window_set_tier_amount (CstFeeSchedulesWindow *self,
+                                          guint                  index,
+                                          const char            *amount)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->tiers_box, (int) index);
+
+  g_return_if_fail (row != NULL);
+  gtk_editable_set_text (g_object_get_data (G_OBJECT (row), "amount"), amount);
+}
+
+void
+cst_fee_schedules_window_set_form_date (CstFeeSchedulesWindow *self,
+                                        gboolean               to,
+                                        const char            *date)
+{
+  gtk_editable_set_text (GTK_EDITABLE (to ? self->to_row : self->from_row), date);
+}
+
+void
+cst_fee_schedules_window_show_form (CstFeeSchedulesWindow *self)
+{
+  gtk_stack_set_visible_child_name (self->editor_stack, "form");
+}
+
+guint
+cst_fee_schedules_window_get_n_tiers (CstFeeSchedulesWindow *self)
+{
+  guint n = 0;
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->tiers_box)); row;
+       row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
 }
 
 const char *
@@ -485,4 +940,13 @@ int
 cst_fee_schedules_window_get_version (CstFeeSchedulesWindow *self)
 {
   return self->selected ? cst_fee_schedule_get_version (self->selected) : 0;
+}
+
+/* Returns: (nullable): the expiring schedules named at the top, one per
+ * line, or NULL when none is */
+const char *
+cst_fee_schedules_window_get_expiry_text (CstFeeSchedulesWindow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->expiry_label))
+         ? gtk_label_get_label (self->expiry_label) : NULL;
 }

@@ -20,4 +20,15 @@ void                   cst_fee_schedules_window_set_text   (CstFeeSchedulesWindo
 const char            *cst_fee_schedules_window_get_message (CstFeeSchedulesWindow *self);
 int                    cst_fee_schedules_window_get_version (CstFeeSchedulesWindow *self);
 
+const char *cst_fee_schedules_window_get_expiry_text (CstFeeSchedulesWindow *self);
+
+void        cst_fee_schedules_window_show_form (CstFeeSchedulesWindow *self);
+guint       cst_fee_schedules_window_get_n_tiers (CstFeeSchedulesWindow *self);
+void        cst_fee_schedules_window_set_tier_amount (CstFeeSchedulesWindow *self,
+                                                      guint                  index,
+                                                      const char            *amount);
+void        cst_fee_schedules_window_set_form_date (CstFeeSchedulesWindow *self,
+                                                    gboolean               to,
+                                                    const char            *date);
+
 G_END_DECLS

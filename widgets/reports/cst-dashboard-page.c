@@ -7,7 +7,9 @@
  * the page stale; a visible page refreshes after a short pause, so a
  * burst of changes costs one query, and a hidden page waits until it is
  * shown.  Counts are big numbers with words, never colour alone, and each
- * chart reads out its values to a screen reader.
+ * chart reads out its values to a screen reader.  Administrators also see
+ * the fee schedules that run out within CST_FEE_EXPIRY_WARN_DAYS with
+ * nothing after them, so next period's amounts are entered in time.
  */
 #define G_LOG_DOMAIN "cst-dashboard-page"
 
@@ -22,6 +24,8 @@
 #include "cst-spinner.h"
 
 #include <custodian/cst-dashboard.h>
+#include <custodian/cst-fee-expiry.h>
+#include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
 
 /* Changes closer together than this make one refresh. */
@@ -35,6 +39,7 @@ struct _CstDashboardPage
   GtkSpinner      *loading_spinner;
   AdwStatusPage   *error_page;
   GtkLabel        *as_of_label;
+  GtkLabel        *expiry_label;
   GtkSpinner      *refresh_spinner;
   GtkLabel        *open_count;
   GtkLabel        *overdue_count;
@@ -50,6 +55,7 @@ struct _CstDashboardPage
   GCancellable    *cancellable;
   guint            refresh_id;
   gboolean         loading;
+  guint            expiring_pending;  /* loads of the expiring schedules under way */
   gboolean         again;      /* a refresh was asked for while loading */
   gboolean         stale;      /* the store changed since the last load */
   gboolean         shown_once; /* some numbers are on screen */
@@ -198,6 +204,36 @@ show_dashboard (CstDashboardPage   *self,
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
 
+/* Only an administrator can enter the amounts: only they are told. */
+static void
+show_expiring (CstDashboardPage     *self,
+               const CstFeeExpiring *expiring)
+{
+  g_autofree char *text = expiring->can_edit ? cst_fee_expiring_dup_text (expiring) : g_strdup ("");
+
+  gtk_label_set_label (self->expiry_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), *text != '\0');
+}
+
+static void
+expiring_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CstDashboardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeExpiring) expiring = cst_fee_expiring_load_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->expiring_pending--;
+  if (expiring != NULL)
+    show_expiring (self, expiring);
+  else
+    /* No schedules stored, or none readable: the quotes say so where it matters. */
+    g_debug ("Expiring fee schedules not loaded: %s", error->message);
+}
+
 static void
 fetched_cb (GObject      *object,
             GAsyncResult *result,
@@ -227,6 +263,18 @@ fetched_cb (GObject      *object,
     }
 }
 
+static void
+load_expiring (CstDashboardPage *self)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  self->expiring_pending++;
+  cst_fee_expiring_load_async (cst_request_store_get_connection (self->store), &today,
+                               CST_FEE_EXPIRY_WARN_DAYS, self->cancellable, expiring_cb,
+                               g_object_ref (self));
+}
+
 /**
  * cst_dashboard_page_refresh:
  *
@@ -252,6 +300,22 @@ cst_dashboard_page_refresh (CstDashboardPage *self)
     gtk_stack_set_visible_child_name (self->stack, "loading");
   cst_dashboard_fetch_async (cst_request_store_get_connection (self->store), NULL,
                              self->cancellable, fetched_cb, g_object_ref (self));
+  load_expiring (self);
+}
+
+/**
+ * cst_dashboard_page_get_expiry_text:
+ *
+ * Returns: (nullable): the expiring fee schedules the page shows, one per
+ *   line, or NULL when it shows none
+ */
+const char *
+cst_dashboard_page_get_expiry_text (CstDashboardPage *self)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), NULL);
+
+  return gtk_widget_get_visible (GTK_WIDGET (self->expiry_label))
+         ? gtk_label_get_label (self->expiry_label) : NULL;
 }
 
 static gboolean
@@ -349,6 +413,7 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, as_of_label);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, expiry_label);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, refresh_spinner);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, open_count);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, overdue_count);
@@ -405,7 +470,7 @@ gboolean
 cst_dashboard_page_get_loading (CstDashboardPage *self)
 {
   g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), FALSE);
-  return self->loading;
+  return self->loading || self->expiring_pending > 0;
 }
 
 /* "loading", "empty", "error" or "dashboard": what the page shows. */

@@ -37,5 +37,6 @@ CstBarChart *cst_dashboard_page_get_chart       (CstDashboardPage  *self,
                                                  CstDashboardChart  which);
 GtkLabel    *cst_dashboard_page_get_count_label (CstDashboardPage  *self,
                                                  CstDashboardCount  which);
+const char  *cst_dashboard_page_get_expiry_text (CstDashboardPage  *self);
 
 G_END_DECLS

@@ -1070,7 +1070,8 @@ cst_reports_page_init (CstReportsPage *self)
   self->cancellable = g_cancellable_new ();
   build_columns (self);
   build_flag_rows (self);
-  fill_dropdown (self->requester_dropdown, _("All classes"), CST_REQUESTER_OTHER + 1, requester_kind_label);
+  fill_dropdown (self->requester_dropdown, _("All classes"), CST_REQUESTER_PATIENT_DIRECTIVE + 1,
+                 requester_kind_label);
   fill_dropdown (self->status_dropdown, _("Any status"), CST_N_STATUSES, status_label);
   set_default_period (self);
   add_export_shortcut (self);

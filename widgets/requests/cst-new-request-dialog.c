@@ -11,9 +11,11 @@
 #include <glib/gi18n.h>
 
 #include "cst-dispose.h"
+#include "cst-fee-quote-panel.h"
 #include "cst-new-request-dialog.h"
 #include "cst-plain-text.h"
 
+#include <custodian/cst-fee-schedule.h>
 #include <custodian/cst-input.h>
 
 typedef struct
@@ -49,6 +51,7 @@ struct _CstNewRequestDialog
   AdwEntryRow         *jurisdiction_row;
   AdwEntryRow         *purpose_row;
   AdwComboRow         *kind_row;
+  AdwComboRow         *purpose_code_row;
   AdwComboRow         *format_row;
   AdwComboRow         *delivery_row;
   GtkButton           *create_button;
@@ -143,6 +146,7 @@ read_form (CstNewRequestDialog *self)
     }
   g_object_set (draft,
                 "requester-kind", (int) adw_combo_row_get_selected (self->kind_row),
+                "purpose-code", cst_fee_purpose_to_nick (adw_combo_row_get_selected (self->purpose_code_row)),
                 "format", (int) adw_combo_row_get_selected (self->format_row),
                 "delivery", (int) adw_combo_row_get_selected (self->delivery_row),
                 NULL);
@@ -238,7 +242,7 @@ cst_new_request_dialog_class_init (CstNewRequestDialogClass *klass)
   BIND (mrn_row); BIND (family_row); BIND (given_row); BIND (birth_row);
   BIND (requester_name_row); BIND (organization_row); BIND (email_row); BIND (phone_row);
   BIND (address_row); BIND (received_row); BIND (jurisdiction_row); BIND (purpose_row);
-  BIND (kind_row); BIND (format_row); BIND (delivery_row); BIND (create_button);
+  BIND (kind_row); BIND (purpose_code_row); BIND (format_row); BIND (delivery_row); BIND (create_button);
   BIND (error_label);
 #undef BIND
   gtk_widget_class_install_action (widget_class, "dialog.create", NULL, create_action);
@@ -251,6 +255,7 @@ static void
 cst_new_request_dialog_init (CstNewRequestDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  cst_fee_purpose_row_fill (self->purpose_code_row);
   self->cancellable = g_cancellable_new ();
 #define FIELD(i, prop, date, row_, group_) \
   self->fields[i] = (Field) { prop, date, self->row_, self->group_ }
@@ -315,4 +320,12 @@ cst_new_request_dialog_field_has_error (CstNewRequestDialog *self,
   Field *field = find_field (self, property);
 
   return field && gtk_widget_has_css_class (GTK_WIDGET (field->row), "error");
+}
+
+/* As the clerk would choose it in "Purpose (for the fee)". */
+void
+cst_new_request_dialog_set_purpose_code (CstNewRequestDialog *self,
+                                         CstFeePurpose        purpose)
+{
+  adw_combo_row_set_selected (self->purpose_code_row, purpose);
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <custodian/cst-fee-schedule.h>
 #include <custodian/cst-request-store.h>
 
 G_BEGIN_DECLS
@@ -15,6 +16,8 @@ CstNewRequestDialog *cst_new_request_dialog_new         (GtkWindow           *pa
 void                 cst_new_request_dialog_set_field   (CstNewRequestDialog *self,
                                                          const char          *property,
                                                          const char          *text);
+void                 cst_new_request_dialog_set_purpose_code (CstNewRequestDialog *self,
+                                                              CstFeePurpose        purpose);
 const char          *cst_new_request_dialog_get_error   (CstNewRequestDialog *self);
 gboolean             cst_new_request_dialog_field_has_error (CstNewRequestDialog *self,
                                                              const char          *property);

@@ -25,6 +25,7 @@
 
 #include <custodian/cst-error.h>
 #include <custodian/cst-evidence-pack.h>
+#include <custodian/cst-fee-schedule.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-request-history.h>
@@ -63,6 +64,7 @@ struct _CstRequestDetail
   AdwEntryRow     *received_row;
   AdwEntryRow     *jurisdiction_row;
   AdwEntryRow     *purpose_row;
+  AdwComboRow     *purpose_code_row;
   AdwEntryRow     *record_types_row;
   AdwEntryRow     *records_from_row;
   AdwEntryRow     *records_to_row;
@@ -215,6 +217,7 @@ update_read_only (CstRequestDetail *self)
     set_row_editable (self->fields[i].row, !closed);
   set_row_editable (self->record_types_row, !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->format_row), !closed);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->purpose_code_row), !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->delivery_row), !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->pages_spin), !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->auth_switch), !closed);
@@ -336,6 +339,18 @@ dup_contact_text (const char *organization,
   return g_strjoinv (" · ", (char **) present->pdata);
 }
 
+static guint
+purpose_code_of (CstRequest *values)
+{
+  g_autofree char *nick = NULL;
+  CstFeePurpose purpose = CST_FEE_PURPOSE_OTHER;
+
+  g_object_get (values, "purpose-code", &nick, NULL);
+  if (nick == NULL || !cst_fee_purpose_from_nick (nick, &purpose))
+    purpose = CST_FEE_PURPOSE_OTHER;
+  return purpose;
+}
+
 static void
 fill_form (CstRequestDetail *self,
            CstRequest       *values)
@@ -371,6 +386,7 @@ fill_form (CstRequestDetail *self,
   joined = types ? g_strjoinv (", ", types) : g_strdup ("");
   gtk_editable_set_text (GTK_EDITABLE (self->record_types_row), joined);
   adw_combo_row_set_selected (self->format_row, format);
+  adw_combo_row_set_selected (self->purpose_code_row, purpose_code_of (values));
   adw_combo_row_set_selected (self->delivery_row, delivery);
   gtk_spin_button_set_value (self->pages_spin, pages);
   gtk_switch_set_active (self->auth_switch, on_file);
@@ -422,6 +438,8 @@ read_form (CstRequestDetail  *self,
   types = g_strsplit (gtk_editable_get_text (GTK_EDITABLE (self->record_types_row)), ",", -1);
   for (guint i = 0; types[i]; i++)
     g_strstrip (types[i]);
+  g_object_set (mine, "purpose-code",
+                cst_fee_purpose_to_nick (adw_combo_row_get_selected (self->purpose_code_row)), NULL);
   g_object_set (mine, "record-types", types,
                 "format", (int) adw_combo_row_get_selected (self->format_row),
                 "delivery", (int) adw_combo_row_get_selected (self->delivery_row),
@@ -1143,7 +1161,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstRequestDetail, name)
   BIND (stack); BIND (loading_spinner); BIND (form_scroller); BIND (closed_label); BIND (save_button); BIND (title_label); BIND (patient_label); BIND (status_label);
   BIND (extension_label); BIND (extend_button); BIND (due_badge); BIND (conflict_revealer); BIND (conflict_label);
-  BIND (error_label); BIND (received_row); BIND (jurisdiction_row); BIND (purpose_row);
+  BIND (error_label); BIND (received_row); BIND (jurisdiction_row); BIND (purpose_row); BIND (purpose_code_row);
   BIND (record_types_row); BIND (records_from_row); BIND (records_to_row); BIND (assignee_row);
   BIND (auth_signed_row); BIND (auth_expires_row); BIND (auth_notes_row); BIND (format_row);
   BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
@@ -1184,6 +1202,7 @@ cst_request_detail_init (CstRequestDetail *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   cst_spinner_set_busy (self->loading_spinner, TRUE);
   self->cancellable = g_cancellable_new ();
+  cst_fee_purpose_row_fill (self->purpose_code_row);
   memcpy (self->fields, fields, sizeof fields);
   self->fields[FIELD_RECEIVED].row = self->received_row;
   self->fields[FIELD_JURISDICTION].row = self->jurisdiction_row;
@@ -1264,6 +1283,14 @@ cst_request_detail_set_page_count (CstRequestDetail *self,
                                    int               pages)
 {
   gtk_spin_button_set_value (self->pages_spin, pages);
+}
+
+/* As the clerk would choose it in "Purpose (for the fee)". */
+void
+cst_request_detail_set_purpose_code (CstRequestDetail *self,
+                                     CstFeePurpose     purpose)
+{
+  adw_combo_row_set_selected (self->purpose_code_row, purpose);
 }
 
 /* The request's history as last read (CstHistoryEvent), or NULL. */

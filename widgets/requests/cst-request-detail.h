@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 #include <custodian/cst-request-store.h>
+#include <custodian/cst-fee-schedule.h>
 #include <custodian/cst-request.h>
 
 G_BEGIN_DECLS
@@ -30,5 +31,7 @@ gboolean    cst_request_detail_get_exporting (CstRequestDetail *self);
 const char *cst_request_detail_get_evidence_message (CstRequestDetail *self);
 void        cst_request_detail_set_page_count (CstRequestDetail *self,
                                                int               pages);
+void         cst_request_detail_set_purpose_code (CstRequestDetail *self,
+                                                  CstFeePurpose     purpose);
 
 G_END_DECLS

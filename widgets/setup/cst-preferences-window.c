@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <math.h>
+
 #include <glib/gi18n.h>
 
 #include "cst-facility-form.h"
@@ -31,6 +33,9 @@ struct _CstPreferencesWindow
   AdwComboRow     *fee_method_row;
   AdwComboRow     *statement_language_row;
   GtkSpinButton   *lock_spin;
+  GtkSpinButton   *labor_spin;
+  GtkSpinButton   *rate_spin;
+  GtkSpinButton   *supplies_spin;
   AdwComboRow     *language_row;
 
   GSettings       *settings;
@@ -177,6 +182,33 @@ load_connection (CstPreferencesWindow *self)
   mode_toggled_cb (self);
 }
 
+/* Settings keep cents; the spin buttons show dollars. */
+static gboolean
+cents_to_dollars (GValue   *value,
+                  GVariant *variant,
+                  gpointer  user_data)
+{
+  g_value_set_double (value, g_variant_get_uint32 (variant) / 100.0);
+  return TRUE;
+}
+
+static GVariant *
+dollars_to_cents (const GValue       *value,
+                  const GVariantType *type,
+                  gpointer            user_data)
+{
+  return g_variant_new_uint32 ((guint32) llround (g_value_get_double (value) * 100));
+}
+
+static void
+bind_dollars (CstPreferencesWindow *self,
+              const char           *key,
+              GtkSpinButton        *spin)
+{
+  g_settings_bind_with_mapping (self->settings, key, spin, "value", G_SETTINGS_BIND_DEFAULT,
+                                cents_to_dollars, dollars_to_cents, NULL, NULL);
+}
+
 static void
 bind_settings (CstPreferencesWindow *self)
 {
@@ -187,6 +219,10 @@ bind_settings (CstPreferencesWindow *self)
   bind_choice (self, "language", self->language_row, interface_languages);
   g_settings_bind (self->settings, "lock-after-minutes", self->lock_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "actual-cost-labor-minutes", self->labor_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
+  bind_dollars (self, "actual-cost-hourly-rate-cents", self->rate_spin);
+  bind_dollars (self, "actual-cost-supplies-cents", self->supplies_spin);
 }
 
 static void
@@ -210,7 +246,7 @@ cst_preferences_window_class_init (CstPreferencesWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-preferences-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstPreferencesWindow, name)
   BIND (private_check); BIND (server_check); BIND (server_form); BIND (connection_label);
-  BIND (facility_form); BIND (fee_method_row); BIND (statement_language_row);
+  BIND (facility_form); BIND (fee_method_row); BIND (labor_spin); BIND (rate_spin); BIND (supplies_spin); BIND (statement_language_row);
   BIND (lock_spin); BIND (language_row);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);

@@ -65,6 +65,7 @@ cst_requester_kind_get_label (CstRequesterKind kind)
     case CST_REQUESTER_PROVIDER: return _("Provider");
     case CST_REQUESTER_GOVERNMENT_AGENCY: return _("Government agency");
     case CST_REQUESTER_OTHER: return _("Other");
+    case CST_REQUESTER_PATIENT_DIRECTIVE: return _("Patient's directive to a third party");
     default: g_return_val_if_reached (NULL);
     }
 }

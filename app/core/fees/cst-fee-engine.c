@@ -9,7 +9,13 @@
  *      ceiling, without any search, retrieval, handling or base fee; the
  *      lesser is charged (state law that allows more is preempted);
  *   4. everyone else, including a copy the individual directs to a third
- *      party (Ciox v. Azar), pays the state schedule's maximum.
+ *      party (Ciox v. Azar), pays the state schedule's maximum, or the
+ *      hospital's own schedule where it comes to less;
+ *   5. where state law sets no amount for the request (no schedule ever
+ *      priced it, or an exclusion says the schedule does not apply), the
+ *      hospital's own schedule (kind=facility) is the charge, said so in
+ *      the quote; without one the refusal names what an administrator
+ *      must enter.
  * Amounts come only from the schedules; the engine knows no dollar figure
  * except OCR's $6.50 flat-fee ceiling, which schedule validation enforces.
  */
@@ -505,11 +511,14 @@ refuse_no_schedule (CstFeeScheduleSet   *set,
       g_autofree char *from = date_text (latest->from);
       g_autofree char *to = date_text (latest->to);
 
+      /* Where the amounts come from, so the administrator knows where to
+       * read the next period's (the state's own notice, as a rule). */
       return refuse (error, CST_ERROR_NOT_FOUND,
                      _("No %s fee schedule for this requester (%s) is in effect on %s. The latest, %s, "
-                       "covers %s to %s. Enter the amounts in effect on that date; a fee is never "
-                       "quoted from another year's schedule."), r->jurisdiction, who, date,
-                     latest->version_label, from, to);
+                       "covers %s to %s. An administrator must enter the amounts in effect on that date "
+                       "(Fee Schedules, Next Period; the latest were read at %s); a fee is never quoted "
+                       "from another year's schedule."), r->jurisdiction, who, date,
+                     latest->version_label, from, to, latest->source ? latest->source : latest->citation);
     }
   if (!cst_fee_schedule_set_has_jurisdiction (set, r->jurisdiction))
     return refuse (error, CST_ERROR_NOT_FOUND,
@@ -649,6 +658,76 @@ apply_facility_amounts (CstFeeScheduleSet   *set,
   cst_fee_quote_add_note (q, CST_FEE_NOTE_FACILITY_LOWER, state_total, facility, NULL);
 }
 
+/* State law sets no amount for this request: a date outside every
+ * schedule that priced it is not that (a year's amounts are missing). */
+static gboolean
+law_sets_no_amount (CstFeeScheduleSet    *set,
+                    const CstFeeSchedule *state,
+                    const CstFeeRequest  *r)
+{
+  if (state != NULL)
+    return state->kind == CST_FEE_SCHEDULE_EXCLUSION;
+  return cst_fee_schedule_set_has_jurisdiction (set, r->jurisdiction) &&
+         cst_fee_schedule_set_latest_for (set, r->jurisdiction, r->provider, r->requester, r->purpose) == NULL;
+}
+
+static gboolean
+refuse_no_hospital_schedule (const CstFeeSchedule *state,
+                             const CstFeeRequest  *r,
+                             GError              **error)
+{
+  g_autofree char *why = NULL;
+
+  if (state != NULL)
+    why = g_strdup_printf ("%s (%s).", state->note ? state->note
+                                                   : _("The state fee schedule does not apply to this request"),
+                           state->citation);
+  else
+    why = g_strdup_printf (_("%s law as read sets no maximum for this request (requester: %s; purpose: %s)."),
+                           r->jurisdiction, cst_fee_requester_get_label (r->requester),
+                           cst_fee_purpose_get_label (r->purpose));
+  return refuse (error, CST_ERROR_NOT_FOUND,
+                 _("%s The hospital's own schedule applies to such requests, and none is entered: an "
+                   "administrator must enter one for %s (Fee Schedules, New Hospital Schedule: kind=facility, "
+                   "jurisdiction=%s, requesters=%s) before it can be quoted."),
+                 why, r->jurisdiction, r->jurisdiction, cst_fee_requester_to_nick (r->requester));
+}
+
+/* The hospital's own amounts where the law sets none. */
+static CstFeeQuote *
+quote_hospital_schedule (CstFeeScheduleSet    *set,
+                         CstFeeQuote          *q,
+                         const CstFeeSchedule *state,
+                         const CstFeeRequest  *r,
+                         GError              **error)
+{
+  const CstFeeSchedule *facility = cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_FACILITY, r->jurisdiction,
+                                                              r->provider, r->requester, r->purpose,
+                                                              q->date, r->indigent);
+  int percent;
+
+  if (facility == NULL)
+    {
+      refuse_no_hospital_schedule (state, r, error);
+      return NULL;
+    }
+  if (rates_for (facility, r->format, &percent) == NULL)
+    {
+      refuse (error, CST_ERROR_INVALID_INPUT,
+              _("Fee schedule %s sets no amount for this format (%s); choose a format it covers."),
+              facility->version_label, cst_fee_format_get_label (r->format));
+      return NULL;
+    }
+  add_state_lines (q, q, facility, r, FALSE);
+  q->method = CST_FEE_METHOD_STATE_SCHEDULE;
+  q->schedule = facility;
+  cst_fee_quote_add_note (q, CST_FEE_NOTE_NO_STATE_MAXIMUM, 0, facility, NULL);
+  if (unconfirmed_for (facility, r->format))
+    cst_fee_quote_add_note (q, CST_FEE_NOTE_UNCONFIRMED, 0, facility, NULL);
+  cst_fee_quote_sum (q);
+  return q;
+}
+
 static CstFeeQuote *
 quote_third_party (CstFeeScheduleSet    *set,
                    CstFeeQuote          *q,
@@ -658,17 +737,11 @@ quote_third_party (CstFeeScheduleSet    *set,
 {
   int percent;
 
+  if (law_sets_no_amount (set, state, r))
+    return quote_hospital_schedule (set, q, state, r, error);
   if (state == NULL)
     {
       refuse_no_schedule (set, r, error);
-      return NULL;
-    }
-  if (state->kind == CST_FEE_SCHEDULE_EXCLUSION)
-    {
-      refuse (error, CST_ERROR_NOT_FOUND, _("%s (%s). The law read sets no fee for this request; "
-                                            "it cannot be quoted."),
-              state->note ? state->note : _("The state fee schedule does not apply to this request"),
-              state->citation);
       return NULL;
     }
   if (rates_for (state, r->format, &percent) == NULL)

@@ -130,6 +130,7 @@ typedef enum
   CST_FEE_NOTE_UNCONFIRMED,
   CST_FEE_NOTE_FACILITY_LOWER,       /* state maximum would have been @amount */
   CST_FEE_NOTE_FACILITY_NOT_LOWER,   /* hospital's amount not below @amount */
+  CST_FEE_NOTE_NO_STATE_MAXIMUM,     /* the law sets none: the hospital's schedule applies */
 } CstFeeNoteKind;
 
 typedef struct

@@ -425,6 +425,9 @@ note_text (const CstFeeQuote *q,
       return g_strdup_printf (_("The hospital's own amounts (schedule %s) would not come to less than the "
                                 "state maximum, %s; the state maximum applies."),
                               n->schedule->version_label, money);
+    case CST_FEE_NOTE_NO_STATE_MAXIMUM:
+      /* Translators: the hospital schedule's version, "NY-facility@2". */
+      return g_strdup_printf (_("No state maximum; hospital schedule %s."), n->schedule->version_label);
     default:
       g_return_val_if_reached (g_strdup (""));
     }

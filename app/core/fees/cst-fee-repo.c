@@ -247,13 +247,124 @@ insert_schedule (PGconn               *conn,
   return TRUE;
 }
 
+static gboolean validate_with (GPtrArray            *current,
+                               const CstFeeSchedule *edited,
+                               GError              **error);
+
+static gboolean
+version_stored (GPtrArray            *current,
+                const CstFeeSchedule *s)
+{
+  for (guint i = 0; i < current->len; i++)
+    {
+      CstFeeSchedule *c = g_ptr_array_index (current, i);
+
+      if (g_str_equal (cst_fee_schedule_get_key (c), cst_fee_schedule_get_key (s)) &&
+          cst_fee_schedule_get_version (c) >= cst_fee_schedule_get_version (s))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+replace_current (GPtrArray      *current,
+                 CstFeeSchedule *s)
+{
+  for (guint i = 0; i < current->len; i++)
+    if (g_str_equal (cst_fee_schedule_get_key (g_ptr_array_index (current, i)), cst_fee_schedule_get_key (s)))
+      {
+        g_ptr_array_remove_index (current, i);
+        break;
+      }
+  g_ptr_array_add (current, cst_fee_schedule_ref (s));
+}
+
+/* Said before anything is read, so a clerk is refused even when there is
+ * nothing new to install. */
+static gboolean
+may_install (PGconn  *conn,
+             GError **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT has_table_privilege('fee_schedules', 'INSERT')",
+                                         0, NULL, error);
+
+  if (res == NULL)
+    return FALSE;
+  if (g_str_equal (cst_db_value (res, 0, 0), "t"))
+    return TRUE;
+  g_set_error_literal (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED,
+                       _("Only an administrator or the database owner can install fee schedules."));
+  return FALSE;
+}
+
+/**
+ * cst_fee_repo_install_schedules:
+ * @set: the schedules to install (the seed's, or in tests others)
+ * @n_added: (out) (optional): how many schedule versions were inserted
+ * @n_skipped: (out) (optional): how many were left out because they would
+ *   clash with what the database holds
+ *
+ * Inserts the schedules of @set whose key and version are not stored yet,
+ * each only if the stored set stays valid with it: a new period shipped
+ * with a later Custodian (IL's next year, say) reaches a database on
+ * `db migrate`, but never overlaps amounts an administrator entered for
+ * the same requests in the meantime, which would make every quote fail.
+ * A schedule left out is logged; the administrator's own stays in force.
+ */
+gboolean
+cst_fee_repo_install_schedules (PGconn            *conn,
+                                CstFeeScheduleSet *set,
+                                guint             *n_added,
+                                guint             *n_skipped,
+                                GError           **error)
+{
+  GPtrArray *all = cst_fee_schedule_set_get_schedules (set);
+  g_autoptr(GPtrArray) current = NULL;
+  guint added = 0, skipped = 0;
+  gboolean ok;
+
+  if (!may_install (conn, error) || !cst_db_begin (conn, error))
+    return FALSE;
+  ok = cst_db_exec_command (conn, "SELECT pg_advisory_xact_lock(" SCHEDULE_LOCK_KEY ")", 0, NULL, error) &&
+       (current = load_current (conn, error)) != NULL;
+  for (guint i = 0; ok && i < all->len; i++)
+    {
+      CstFeeSchedule *s = g_ptr_array_index (all, i);
+      g_autoptr(GError) clash = NULL;
+      gboolean inserted = FALSE;
+
+      if (version_stored (current, s))
+        continue;
+      if (!validate_with (current, s, &clash))
+        {
+          g_message ("Shipped fee schedule %s not installed: %s", cst_fee_schedule_get_key (s), clash->message);
+          skipped++;
+          continue;
+        }
+      ok = insert_schedule (conn, s, &inserted, error);
+      if (ok && inserted)
+        {
+          replace_current (current, s);
+          added++;
+        }
+    }
+  if (!cst_db_end (conn, ok, error))
+    return FALSE;
+  if (n_added)
+    *n_added = added;
+  if (n_skipped)
+    *n_skipped = skipped;
+  return TRUE;
+}
+
 /**
  * cst_fee_repo_install_seed:
  * @n_added: (out) (optional): how many schedule versions were inserted
  *
  * Inserts the schedules shipped in resources/seed whose key and version
- * are not stored yet.  Idempotent; run by the database owner or an
- * administrator after the migrations.
+ * are not stored yet (cst_fee_repo_install_schedules()).  Idempotent; run
+ * by the database owner or an administrator after the migrations, so each
+ * `db migrate` brings the schedules a new Custodian ships.
  */
 gboolean
 cst_fee_repo_install_seed (PGconn  *conn,
@@ -261,27 +372,8 @@ cst_fee_repo_install_seed (PGconn  *conn,
                             GError **error)
 {
   g_autoptr(CstFeeScheduleSet) seed = cst_fee_schedule_set_new_from_seed (error);
-  GPtrArray *all;
-  guint added = 0;
-  gboolean ok = TRUE;
 
-  if (seed == NULL)
-    return FALSE;
-  all = cst_fee_schedule_set_get_schedules (seed);
-  if (!cst_db_begin (conn, error))
-    return FALSE;
-  for (guint i = 0; ok && i < all->len; i++)
-    {
-      gboolean inserted = FALSE;
-
-      ok = insert_schedule (conn, g_ptr_array_index (all, i), &inserted, error);
-      added += inserted ? 1 : 0;
-    }
-  if (!cst_db_end (conn, ok, error))
-    return FALSE;
-  if (n_added)
-    *n_added = added;
-  return TRUE;
+  return seed != NULL && cst_fee_repo_install_schedules (conn, seed, n_added, NULL, error);
 }
 
 static CstFeeSchedule *

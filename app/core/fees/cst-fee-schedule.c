@@ -1496,3 +1496,54 @@ cst_fee_schedule_set_latest_for (CstFeeScheduleSet *set,
     }
   return best;
 }
+
+/* ---------------------------------------------------------------- tiers for forms */
+
+/**
+ * cst_fee_tiers_parse:
+ * @text: marginal tiers as the data file writes them, "1-20:194;21-:50"
+ *
+ * For a form that shows tiers as rows: the same parser and limits as the
+ * schedule's.  A percentage of the paper tiers ("50%") is not tiers.
+ *
+ * Returns: (transfer full) (element-type CstFeeTierValue): the tiers, or
+ *   NULL with @error saying what is wrong
+ */
+GArray *
+cst_fee_tiers_parse (const char  *text,
+                     GError     **error)
+{
+  CstFeeFormatRates rates = { 0 };
+  GArray *tiers;
+
+  if (text == NULL || strchr (text, '%') != NULL)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                           _("These amounts are a percentage of the paper tiers, not tiers of their own."));
+      return NULL;
+    }
+  if (!parse_rates ("paper", _("Paper"), text, &rates, error))
+    return NULL;
+  tiers = g_array_sized_new (FALSE, TRUE, sizeof (CstFeeTierValue), (guint) rates.n_tiers);
+  for (int i = 0; i < rates.n_tiers; i++)
+    {
+      CstFeeTierValue v = { rates.tiers[i].first, rates.tiers[i].last, rates.tiers[i].cents, rates.tiers[i].flat };
+
+      g_array_append_val (tiers, v);
+    }
+  return tiers;
+}
+
+/* Returns: (transfer full): @tiers written as the data file writes them */
+char *
+cst_fee_tiers_to_string (const CstFeeTierValue *tiers,
+                         guint                  n_tiers)
+{
+  CstFeeFormatRates rates = { .covered = TRUE };
+
+  g_return_val_if_fail (n_tiers <= CST_FEE_MAX_TIERS, NULL);
+  rates.n_tiers = (int) n_tiers;
+  for (guint i = 0; i < n_tiers; i++)
+    rates.tiers[i] = (CstFeeTier) { tiers[i].first, tiers[i].last, tiers[i].cents, tiers[i].flat };
+  return rates_to_string (&rates);
+}

@@ -44,7 +44,8 @@
   "r.format, r.delivery, r.authorization_on_file, r.authorization_signed, " \
   "r.authorization_expires, r.authorization_notes, r.page_count, r.status_reason, " \
   "r.extension_reason, r.assignee, r.updated_at, " DEADLINE_COLUMNS ", " \
-  "CASE WHEN r.extended_on IS NULL THEN roi_deadline_extended(r.deadline_rule_id, r.original_due_date) END"
+  "CASE WHEN r.extended_on IS NULL THEN roi_deadline_extended(r.deadline_rule_id, r.original_due_date) END, " \
+  "r.purpose_code"
 /* The closed statuses, as cst_request_status_is_closed() has them. */
 #define CLOSED_STATUSES "('released', 'denied', 'cancelled')"
 #define FROM_REQUESTS \
@@ -164,6 +165,7 @@ request_from_row (const PGresult *res,
                   "requester-email", cst_db_value (res, row, 19),
                   "requester-phone", cst_db_value (res, row, 20),
                   "purpose", cst_db_value (res, row, 21),
+                  "purpose-code", cst_db_value (res, row, 36 + N_DEADLINE_COLUMNS + 1),
                   "record-types", record_types,
                   "format", enum_value (CST_TYPE_RECORD_FORMAT, cst_db_value (res, row, 25)),
                   "delivery", enum_value (CST_TYPE_DELIVERY_METHOD, cst_db_value (res, row, 26)),
@@ -497,8 +499,9 @@ dup_record_types_param (CstRequest *request)
   "record_types = CASE WHEN $6 = '' THEN '{}'::text[] ELSE string_to_array($6, E'\\x1f') END, " \
   "records_from = $7, records_to = $8, format = $9::record_format, " \
   "delivery = $10::delivery_method, authorization_on_file = $11, authorization_signed = $12, " \
-  "authorization_expires = $13, authorization_notes = $14, page_count = $15, assignee = $16"
-#define N_EDITABLE 14
+  "authorization_expires = $13, authorization_notes = $14, page_count = $15, assignee = $16, " \
+  "purpose_code = $17"
+#define N_EDITABLE 15
 
 typedef struct
 {
@@ -537,6 +540,9 @@ editable_params_fill (EditableParams *p,
   p->texts[11] = dup_text_param (request, "authorization-notes");
   p->texts[12] = pages >= 0 ? g_strdup_printf ("%d", pages) : NULL;
   p->texts[13] = dup_text_param (request, "assignee");
+  p->texts[14] = dup_text_param (request, "purpose-code");
+  if (p->texts[14] == NULL)
+    p->texts[14] = g_strdup ("other");
   if (p->texts[2] == NULL)
     p->texts[2] = g_strdup ("");
   if (p->texts[11] == NULL)
@@ -577,9 +583,9 @@ insert_request (PGconn      *conn,
     "INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, purpose, "
     "record_types, records_from, records_to, format, delivery, authorization_on_file, "
     "authorization_signed, authorization_expires, authorization_notes, page_count, assignee, "
-    "due_date) VALUES ($1, $2, $3, $4, $5, "
+    "purpose_code, due_date) VALUES ($1, $2, $3, $4, $5, "
     "CASE WHEN $6 = '' THEN '{}'::text[] ELSE string_to_array($6, E'\\x1f') END, "
-    "$7, $8, $9::record_format, $10::delivery_method, $11, $12, $13, $14, $15, $16, $3) "
+    "$7, $8, $9::record_format, $10::delivery_method, $11, $12, $13, $14, $15, $16, $17, $3) "
     "RETURNING id", 2 + N_EDITABLE, params, error);
   if (res == NULL)
     return NULL;

@@ -34,6 +34,7 @@ enum {
   TEXT_EXTENSION_REASON,
   TEXT_ASSIGNEE,
   TEXT_UPDATED_BY,
+  TEXT_PURPOSE_CODE,    /* the fee engine's purpose nick, "benefits-claim" */
   N_TEXTS
 };
 
@@ -42,7 +43,7 @@ static const char *const text_names[N_TEXTS] = {
   "requester-name", "requester-organization", "requester-address",
   "requester-email", "requester-phone", "jurisdiction", "purpose",
   "authorization-notes", "status-reason", "extension-reason", "assignee",
-  "updated-by",
+  "updated-by", "purpose-code",
 };
 
 enum {

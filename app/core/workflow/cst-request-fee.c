@@ -1,7 +1,7 @@
 /* cst-request-fee.c — the fee engine's view of a release-of-information request
  *
- * One place maps the request's requester kind, format, delivery, pages and
- * received date onto the engine's input, so the window's live quote, the
+ * One place maps the request's requester kind, purpose, format, delivery,
+ * pages and received date onto the engine's input, so the window's live quote, the
  * invoice and the command line all quote the same request the same way.
  *
  * A personal representative stands in the patient's shoes (45 CFR
@@ -31,6 +31,7 @@ fee_requester (CstRequesterKind kind)
     case CST_REQUESTER_INSURER: return CST_FEE_REQUESTER_INSURER;
     case CST_REQUESTER_PROVIDER: return CST_FEE_REQUESTER_PROVIDER;
     case CST_REQUESTER_GOVERNMENT_AGENCY: return CST_FEE_REQUESTER_GOVERNMENT;
+    case CST_REQUESTER_PATIENT_DIRECTIVE: return CST_FEE_REQUESTER_PATIENT_DIRECTIVE;
     case CST_REQUESTER_OTHER:
     default: return CST_FEE_REQUESTER_OTHER;
     }
@@ -77,10 +78,11 @@ cst_request_fee_fill (CstRequest     *request,
                       GError        **error)
 {
   int kind = 0, format = 0, delivery = 0, pages = -1;
+  g_autofree char *purpose = NULL;
   const GDate *received = cst_request_get_received_date (request);
 
   g_object_get (request, "requester-kind", &kind, "format", &format, "delivery", &delivery,
-                "page-count", &pages, NULL);
+                "page-count", &pages, "purpose-code", &purpose, NULL);
   cst_fee_request_init (fee_request);
   if (!cst_fee_request_set_jurisdiction (fee_request, cst_request_get_jurisdiction (request), error))
     return FALSE;
@@ -97,6 +99,10 @@ cst_request_fee_fill (CstRequest     *request,
       return FALSE;
     }
   fee_request->requester = fee_requester (kind);
+  /* A request logged before purposes were coded is "other": no purpose
+   * rule is assumed for it. */
+  if (purpose == NULL || !cst_fee_purpose_from_nick (purpose, &fee_request->purpose))
+    fee_request->purpose = CST_FEE_PURPOSE_OTHER;
   fee_request->format = fee_format (format);
   fee_request->maintained_electronically = format != CST_FORMAT_PAPER;
   fee_request->delivery = fee_delivery (delivery);
