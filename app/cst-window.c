@@ -559,6 +559,22 @@ cst_window_new (GtkApplication *application)
   return g_object_new (CST_TYPE_WINDOW, "application", application, NULL);
 }
 
+/* Reports read from the report database of the settings, when one is set. */
+static void
+set_report_database (CstWindow *self)
+{
+  g_autofree char *conninfo = NULL;
+  guint lag_limit = CST_REPORT_LAG_LIMIT_DEFAULT;
+
+  if (self->settings != NULL)
+    {
+      conninfo = g_settings_get_string (self->settings, "report-database");
+      lag_limit = g_settings_get_uint (self->settings, "report-lag-limit");
+    }
+  cst_reports_page_set_report_database (self->reports_page, conninfo, lag_limit);
+  cst_dashboard_page_set_report_database (self->dashboard_page, conninfo, lag_limit);
+}
+
 void
 cst_window_set_store (CstWindow       *self,
                       CstRequestStore *store)
@@ -573,6 +589,7 @@ cst_window_set_store (CstWindow       *self,
   cst_reports_page_set_connection (self->reports_page,
                                    store ? cst_request_store_get_connection (store) : NULL);
   cst_dashboard_page_set_store (self->dashboard_page, store);
+  set_report_database (self);
   if (store == NULL)
     return;
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);
