@@ -346,6 +346,15 @@ cst_dashboard_page_use_primary (CstDashboardPage *self)
   cst_dashboard_page_refresh (self);
 }
 
+/* The line over the figures: the dates they cover and, with a report
+ * database, where they were read and as of when. */
+const char *
+cst_dashboard_page_get_as_of_text (CstDashboardPage *self)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), NULL);
+  return gtk_label_get_label (self->as_of_label);
+}
+
 static void
 use_primary_clicked_cb (CstDashboardPage *self)
 {

@@ -37,6 +37,7 @@ void         cst_dashboard_page_set_report_database (CstDashboardPage *self,
                                                      const char       *conninfo,
                                                      guint             lag_limit);
 void         cst_dashboard_page_use_primary     (CstDashboardPage  *self);
+const char  *cst_dashboard_page_get_as_of_text  (CstDashboardPage  *self);
 gboolean     cst_dashboard_page_get_loading     (CstDashboardPage  *self);
 const char  *cst_dashboard_page_get_state       (CstDashboardPage  *self);
 CstBarChart *cst_dashboard_page_get_chart       (CstDashboardPage  *self,
