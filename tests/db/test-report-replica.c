@@ -23,6 +23,7 @@ static PGconn *clerk;             /* on the primary */
 static char *auditor_primary;     /* the auditor's login, on the primary */
 static char *auditor_standby;     /* the same login, on the standby */
 static PGconn *standby_super;     /* the superuser on the standby: replay pause and resume */
+static char *first_reference;     /* the clerk's first request */
 
 static char *
 on_standby (const char *conninfo)
@@ -91,6 +92,8 @@ add_invoiced_request (const char *mrn)
   /* The test patient asks for her own records: the HIPAA flat fee. */
   g_object_set (request, "page-count", 12, NULL);
   cst_test_db_issue_invoice (clerk, request, CST_FEE_METHOD_HIPAA_FLAT);
+  if (first_reference == NULL)
+    first_reference = g_strdup (cst_request_get_reference (request));
 }
 
 static CstReportReading *
@@ -231,11 +234,19 @@ test_cli (void)
   g_assert_nonnull (strstr (err3, "2 invoiced requests written"));
 }
 
-/* Replay resumed: the standby catches up, and is within any limit. */
+/* Replay resumed: the standby catches up, and is within any limit; a
+ * clerk's evidence pack is read there, its audit row written on the
+ * primary. */
 static void
 test_caught_up (void)
 {
   g_autoptr(CstReportReading) reading = NULL;
+  g_autofree char *clerk_login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *clerk_standby = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("custodian-replica-evidence.XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "evidence.pdf", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
 
   cst_test_db_exec_ok (standby_super, "SELECT pg_wal_replay_resume()", 0, NULL);
   wait_for_standby ("replay");
@@ -243,6 +254,19 @@ test_caught_up (void)
   reading = check (auditor_standby, 0);
   g_assert_cmpint (reading->state, ==, CST_REPORT_READING_REPLICA);
   g_assert_cmpint (reading->lag_seconds, ==, 0);
+
+  wait_for_standby ("replay");  /* the new clerk's login */
+  clerk_standby = on_standby (clerk_login);
+  g_assert_cmpint (cst_test_cli_run (clerk_login, &out, &err, "--report-database", clerk_standby,
+                                     "evidence", "--request", first_reference, "--output", pdf, NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (err, "As of "));
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (cst_test_db_int (owner,
+    "SELECT count(*) FROM audit_log WHERE action = 'EVENT' AND new_row->>'kind' = 'evidence.exported'",
+    0, NULL), ==, 1);
+  g_unlink (pdf);
+  g_rmdir (dir);
 }
 
 static void
@@ -302,5 +326,6 @@ main (int argc, char **argv)
   cst_test_cluster_free (primary);
   g_free (auditor_primary);
   g_free (auditor_standby);
+  g_free (first_reference);
   return status;
 }
