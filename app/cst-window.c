@@ -476,6 +476,8 @@ cst_window_dispose (GObject *object)
   G_OBJECT_CLASS (cst_window_parent_class)->dispose (object);
 }
 
+static void set_report_database (CstWindow *self);
+
 static void
 cst_window_class_init (CstWindowClass *klass)
 {
@@ -550,6 +552,11 @@ cst_window_init (CstWindow *self)
                                    g_settings_get_int (self->settings, "window-height"));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
+      /* A report database set in Preferences is used from the next report. */
+      g_signal_connect_object (self->settings, "changed::report-database",
+                               G_CALLBACK (set_report_database), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::report-lag-limit",
+                               G_CALLBACK (set_report_database), self, G_CONNECT_SWAPPED);
     }
 }
 
@@ -573,6 +580,8 @@ set_report_database (CstWindow *self)
     }
   cst_reports_page_set_report_database (self->reports_page, conninfo, lag_limit);
   cst_dashboard_page_set_report_database (self->dashboard_page, conninfo, lag_limit);
+  if (self->store != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->dashboard_page)))
+    cst_dashboard_page_refresh (self->dashboard_page);
 }
 
 void

@@ -480,6 +480,19 @@ test_in_window (void)
   cst_reports_page_set_filters (page, "2000-01-01", today, "PA", NULL, NULL, NULL);
   run (page);
   g_assert_cmpuint (n_rows (page), ==, N_SEEDED);
+  g_assert_null (cst_reports_page_get_as_of_text (page));
+  /* A report database saved in Preferences is read from the next run. */
+  {
+    g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+
+    g_assert_nonnull (settings);
+    g_settings_set_string (settings, "report-database", login);
+    run (page);
+    g_assert_true (g_str_has_prefix (cst_reports_page_get_as_of_text (page), "As of "));
+    g_settings_reset (settings, "report-database");
+    run (page);
+    g_assert_null (cst_reports_page_get_as_of_text (page));
+  }
   list = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
   g_assert_true (cst_test_gui_wait_until (list_settled, list));
   /* Ctrl+E opens the file chooser while the page is on screen. */
