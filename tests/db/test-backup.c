@@ -196,6 +196,12 @@ test_restore_drill (void)
   g_assert_cmpstr (restored_digests, ==, digests);
   g_assert_cmpint (cst_test_db_int (restored,
     "SELECT count(*) FROM audit_log WHERE new_row->>'kind' = 'test.after_backup'", 0, NULL), ==, 0);
+
+  /* The backup holds patient data: nothing of it is left behind. */
+  g_unlink (dump);
+  g_unlink (roles);
+  g_rmdir (folder);
+  g_rmdir (dir);
 }
 
 int

@@ -232,6 +232,9 @@ test_cli (void)
   g_assert_cmpint (rc, ==, 0);
   g_assert_nonnull (strstr (err3, "main database instead"));
   g_assert_nonnull (strstr (err3, "2 invoiced requests written"));
+  g_unlink (csv);
+  g_unlink (fallback);
+  g_rmdir (dir);
 }
 
 /* Replay resumed: the standby catches up, and is within any limit; a
