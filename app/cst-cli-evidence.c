@@ -31,6 +31,7 @@ cst_cli_evidence (int    argc,
     _("— one request's right-of-access evidence pack, as PDF (and JSON)"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *report_conninfo = NULL;
   guint pages = 0;
   int status;
 
@@ -41,7 +42,8 @@ cst_cli_evidence (int    argc,
     return cst_cli_usage_error (context, _("--request and --output are required"));
 
   if (!(target = cst_cli_open_target (&error)) ||
-      !(pages = cst_evidence_pack_export_at (target->conninfo, reference,
+      !cst_cli_choose_report_database (&report_conninfo, &error) ||
+      !(pages = cst_evidence_pack_export_at (target->conninfo, report_conninfo, reference,
                                              _("Health Information Management"),
                                              output, json_path, &error)))
     return cst_cli_fail (error);

@@ -143,6 +143,7 @@ cst_cli_report_fees (int    argc,
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(CstFeeReportSummary) summary = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *report_conninfo = NULL;
   CstFeeReportFilter filter = { 0 };
   gint64 started = g_get_monotonic_time ();
   int status;
@@ -154,9 +155,10 @@ cst_cli_report_fees (int    argc,
     return status;
   filter.progress = print_progress;
   filter.progress_data = &started;
-  if (!(target = cst_cli_open_target (&error)))
+  if (!(target = cst_cli_open_target (&error)) ||
+      !cst_cli_choose_report_database (&report_conninfo, &error))
     return cst_cli_fail (error);
-  if (!cst_fee_report_export_file_at (target->conninfo, &filter,
+  if (!cst_fee_report_export_file_at (target->conninfo, report_conninfo, &filter,
                                       strcmp (o.format, "csv") == 0 ? CST_FEE_REPORT_FORMAT_CSV
                                                                     : CST_FEE_REPORT_FORMAT_PDF,
                                       o.output, &summary, &error))

@@ -11,12 +11,19 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "custodian/cst-backup.h"
 #include "custodian/cst-demo.h"
+#include "custodian/cst-error.h"
 #include "custodian/cst-migrations.h"
+#include "custodian/cst-report-database.h"
+#include "custodian/cst-settings.h"
 
 #include "cst-cli.h"
 
 static char *opt_database = NULL;
+static char *opt_report_database = NULL;
+static int opt_report_lag_limit = -1;
+static gboolean opt_allow_primary = FALSE;
 
 typedef CstCliCommand Command;
 
@@ -82,6 +89,69 @@ cst_cli_open_target (GError **error)
   return cst_database_target_open (opt_database, configured, error);
 }
 
+/* The report database named by --report-database, else by the settings;
+ * NULL for none. */
+static char *
+configured_report_database (GSettings *settings)
+{
+  g_autofree char *configured = NULL;
+
+  if (opt_report_database != NULL)
+    return *opt_report_database ? g_strdup (opt_report_database) : NULL;
+  configured = settings ? g_settings_get_string (settings, "report-database") : NULL;
+  return configured && *configured ? g_steal_pointer (&configured) : NULL;
+}
+
+static guint
+configured_lag_limit (GSettings *settings)
+{
+  if (opt_report_lag_limit >= 0)
+    return (guint) opt_report_lag_limit;
+  return settings ? g_settings_get_uint (settings, "report-lag-limit") : CST_REPORT_LAG_LIMIT_DEFAULT;
+}
+
+/**
+ * cst_cli_choose_report_database:
+ * @report_conninfo: (out): the report database to read from, or NULL to
+ *   read from the primary
+ *
+ * Says on stderr what the report reads from: the replica "as of" its last
+ * replayed transaction, or why not.  A replica behind more than the lag
+ * limit, or unreachable, is an error unless --allow-primary lets the report
+ * read from the primary instead.
+ */
+gboolean
+cst_cli_choose_report_database (char   **report_conninfo,
+                                GError **error)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  g_autofree char *configured = configured_report_database (settings);
+  guint lag_limit = configured_lag_limit (settings);
+  g_autoptr(CstReportReading) reading = NULL;
+  g_autofree char *said = NULL;
+
+  *report_conninfo = NULL;
+  if (configured == NULL)
+    return TRUE;
+  reading = cst_report_database_check_at (configured, lag_limit);
+  said = cst_report_reading_describe (reading);
+  g_printerr ("custodian-cli: %s\n", said);
+  if (!cst_report_reading_is_trouble (reading))
+    {
+      *report_conninfo = g_steal_pointer (&configured);
+      return TRUE;
+    }
+  if (opt_allow_primary)
+    {
+      g_printerr (_("custodian-cli: reading from the main database instead (--allow-primary).\n"));
+      return TRUE;
+    }
+  g_set_error_literal (error, CST_ERROR, CST_ERROR_CONNECTION,
+                       _("not reading from the report database; pass --allow-primary to read "
+                         "from the main database instead"));
+  return FALSE;
+}
+
 static int
 run_db_migrate (int    argc,
                 char **argv)
@@ -141,6 +211,43 @@ run_db_status (int    argc,
 }
 
 static int
+run_db_backup (int    argc,
+               char **argv)
+{
+  g_autofree char *output = NULL;
+  const GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
+      N_("The folder to write the backup to (made if missing, readable by you only)"), N_("DIR") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— back up the database and its roles with pg_dump and pg_dumpall"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(CstBackup) backup = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+    return status;
+  if (output == NULL || *output == '\0')
+    return cst_cli_usage_error (context, _("--output is required"));
+  /* As the owner: pg_dump must read every table, and pg_dumpall the roles. */
+  if (!(target = cst_cli_open_target (&error)) ||
+      !(backup = cst_backup_at (target->owner_conninfo, output, &error)))
+    return cst_cli_fail (error);
+  g_print (_("Wrote %s.\n"), backup->dump_path);
+  g_print (_("Wrote %s.\n"), backup->roles_path);
+  if (backup->head_hash != NULL)
+    {
+      g_print (_("Audit chain head before the backup: %lld:%s\n"), (long long) backup->head_seq,
+               backup->head_hash);
+      g_print (_("After a restore, check it with “custodian-cli audit verify --anchor”.\n"));
+    }
+  return EXIT_SUCCESS;
+}
+
+static int
 run_db_seed_demo (int    argc,
                   char **argv)
 {
@@ -196,6 +303,7 @@ static const Command commands[] = {
   { "db", "migrate", run_db_migrate, N_("Apply pending schema migrations") },
   { "db", "status", run_db_status, N_("Show which migrations are applied") },
   { "db", "seed-demo", run_db_seed_demo, N_("Add synthetic demo data") },
+  { "db", "backup", run_db_backup, N_("Back up the database and its roles to a folder") },
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
   { "deadline", NULL, cst_cli_deadline, N_("Show the legal deadline of a hypothetical request, its rule and citation") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
@@ -230,6 +338,15 @@ main (int    argc,
     { "database", 'd', 0, G_OPTION_ARG_STRING, &opt_database,
       N_("PostgreSQL connection string (default: settings, then PG* variables, "
          "then the private database)"), N_("CONNINFO") },
+    { "report-database", 0, 0, G_OPTION_ARG_STRING, &opt_report_database,
+      N_("A hot standby that reports read from, opened read-only (default: the "
+         "report-database setting; \"\" for none)"), N_("CONNINFO") },
+    { "report-lag-limit", 0, 0, G_OPTION_ARG_INT, &opt_report_lag_limit,
+      N_("Seconds the report database may be behind (default: the report-lag-limit setting, 300)"),
+      N_("SECONDS") },
+    { "allow-primary", 0, 0, G_OPTION_ARG_NONE, &opt_allow_primary,
+      N_("When the report database is behind or unreachable, read from the main database "
+         "instead of failing"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("COMMAND [OPTIONS…]"));

@@ -43,6 +43,8 @@ gboolean           cst_cli_parse_options (GOptionContext  *context,
                                           char          ***argv,
                                           int             *status);
 CstDatabaseTarget *cst_cli_open_target   (GError         **error);
+gboolean           cst_cli_choose_report_database (char  **report_conninfo,
+                                                   GError **error);
 
 /* Commands, one file per feature. */
 int cst_cli_audit_verify (int argc, char **argv);

@@ -508,6 +508,8 @@ cst_window_dispose (GObject *object)
   G_OBJECT_CLASS (cst_window_parent_class)->dispose (object);
 }
 
+static void set_report_database (CstWindow *self);
+
 static void
 cst_window_class_init (CstWindowClass *klass)
 {
@@ -584,6 +586,11 @@ cst_window_init (CstWindow *self)
                                    g_settings_get_int (self->settings, "window-height"));
       if (g_settings_get_boolean (self->settings, "window-maximized"))
         gtk_window_maximize (GTK_WINDOW (self));
+      /* A report database set in Preferences is used from the next report. */
+      g_signal_connect_object (self->settings, "changed::report-database",
+                               G_CALLBACK (set_report_database), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->settings, "changed::report-lag-limit",
+                               G_CALLBACK (set_report_database), self, G_CONNECT_SWAPPED);
     }
 }
 
@@ -591,6 +598,24 @@ CstWindow *
 cst_window_new (GtkApplication *application)
 {
   return g_object_new (CST_TYPE_WINDOW, "application", application, NULL);
+}
+
+/* Reports read from the report database of the settings, when one is set. */
+static void
+set_report_database (CstWindow *self)
+{
+  g_autofree char *conninfo = NULL;
+  guint lag_limit = CST_REPORT_LAG_LIMIT_DEFAULT;
+
+  if (self->settings != NULL)
+    {
+      conninfo = g_settings_get_string (self->settings, "report-database");
+      lag_limit = g_settings_get_uint (self->settings, "report-lag-limit");
+    }
+  cst_reports_page_set_report_database (self->reports_page, conninfo, lag_limit);
+  cst_dashboard_page_set_report_database (self->dashboard_page, conninfo, lag_limit);
+  if (self->store != NULL && gtk_widget_get_mapped (GTK_WIDGET (self->dashboard_page)))
+    cst_dashboard_page_refresh (self->dashboard_page);
 }
 
 void
@@ -607,6 +632,7 @@ cst_window_set_store (CstWindow       *self,
   cst_reports_page_set_connection (self->reports_page,
                                    store ? cst_request_store_get_connection (store) : NULL);
   cst_dashboard_page_set_store (self->dashboard_page, store);
+  set_report_database (self);
   if (store == NULL)
     return;
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);

@@ -7,6 +7,10 @@
 #                                   # cluster again; with PID, the cluster is
 #                                   # destroyed when that process is gone, so a
 #                                   # test that aborts leaves no server behind
+#   own-test-server.sh standby DIR PRIMARY_DIR [PID]
+#                                   # the first time a streaming hot standby of
+#                                   # the cluster in PRIMARY_DIR (pg_basebackup -R),
+#                                   # later the same standby again
 #   own-test-server.sh stop DIR     # pg_ctl stop -m fast; the data stays
 #   own-test-server.sh crash DIR    # SIGKILL to the postmaster and every child: the
 #                                   # data stays, the next start runs crash recovery
@@ -24,16 +28,36 @@ action=$1 dir=$2
 bindir=$(custodian_pg_bindir)
 data=$dir/data
 
+own_dir () {
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 ||
+      useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin postgres
+    chown postgres: "$dir"
+  fi
+}
+
 start () {
   if [ ! -d "$data" ]; then
-    if [ "$(id -u)" -eq 0 ]; then
-      id postgres >/dev/null 2>&1 ||
-        useradd --system --home-dir /nonexistent --shell /usr/sbin/nologin postgres
-      chown postgres: "$dir"
-    fi
+    own_dir
     custodian_as_server_user "$bindir/initdb" -D "$data" -U postgres -A trust -E UTF8 \
       --locale=C.UTF-8 --no-sync >"$dir/initdb.log"
   fi
+  run_server
+}
+
+# The primary's pg_hba.conf of initdb -A trust lets local replication in;
+# -R writes primary_conninfo and standby.signal.
+standby () {
+  local primary=$1
+  if [ ! -d "$data" ]; then
+    own_dir
+    custodian_as_server_user "$bindir/pg_basebackup" -h "$primary" -U postgres -D "$data" \
+      -R -X stream -c fast --no-sync >"$dir/basebackup.log" 2>&1
+  fi
+  run_server
+}
+
+run_server () {
   custodian_as_server_user "$bindir/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
     -o "-c listen_addresses='' -k $dir -c fsync=off -c full_page_writes=off -c max_connections=40" \
     start >/dev/null
@@ -70,6 +94,7 @@ crash () {
 
 case $action in
   start) start; [ -z "${3:-}" ] || watch_owner "$3" ;;
+  standby) standby "$3"; [ -z "${4:-}" ] || watch_owner "$4" ;;
   stop) custodian_as_server_user "$bindir/pg_ctl" -D "$data" -m fast -w -t 60 stop >/dev/null ;;
   crash) crash ;;
   destroy)
@@ -77,6 +102,6 @@ case $action in
     if [ -f "$dir/watchdog.pid" ] && [ "$(cat "$dir/watchdog.pid")" != "$PPID" ]; then
       kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true
     fi
-    rm -rf "$data" "$dir/server.log" "$dir/initdb.log" "$dir/watchdog.pid" ;;
-  *) echo "usage: $0 start|stop|crash|destroy DIR" >&2; exit 2 ;;
+    rm -rf "$data" "$dir/server.log" "$dir/initdb.log" "$dir/basebackup.log" "$dir/watchdog.pid" ;;
+  *) echo "usage: $0 start|standby|stop|crash|destroy DIR" >&2; exit 2 ;;
 esac

@@ -24,13 +24,14 @@ _custodian_cli ()
     # Options of custodian-cli itself come before the command.
     while [ "$i" -lt "$COMP_CWORD" ]; do
         case ${COMP_WORDS[i]} in
-            --database|-d) i=$((i + 2)) ;;
+            --database|-d|--report-database|--report-lag-limit) i=$((i + 2)) ;;
             --database=*|-*) i=$((i + 1)) ;;
             *) break ;;
         esac
     done
-    if [ "$prev" = --database ] || [ "$prev" = -d ]; then
-        return 0   # a connection string: nothing to offer
+    if [ "$prev" = --database ] || [ "$prev" = -d ] || [ "$prev" = --report-database ] ||
+       [ "$prev" = --report-lag-limit ]; then
+        return 0   # a connection string or a number: nothing to offer
     fi
 
     mapfile -t commands < <(_custodian_cli_commands "$cli")
@@ -49,7 +50,7 @@ _custodian_cli ()
         # The next word of a command: the group, then the name.
         local n=${#typed[@]}
         if [ "$n" -eq 0 ] && [[ $cur == -* ]]; then
-            COMPREPLY=($(compgen -W "--database --help" -- "$cur"))
+            COMPREPLY=($(compgen -W "--database --report-database --report-lag-limit --allow-primary --help" -- "$cur"))
             return 0
         fi
         for line in "${commands[@]}"; do

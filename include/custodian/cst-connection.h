@@ -24,6 +24,10 @@ typedef gpointer (*CstConnectionFunc) (PGconn   *conn,
                                        GError  **error);
 
 CstConnection *cst_connection_new          (const char          *conninfo);
+CstConnection *cst_connection_new_for_reading (const char       *conninfo,
+                                               const char       *primary_conninfo);
+gboolean       cst_connection_get_reading  (CstConnection       *self);
+const char    *cst_connection_get_primary_conninfo (CstConnection *self);
 const char    *cst_connection_get_conninfo (CstConnection       *self);
 gboolean       cst_connection_get_online   (CstConnection       *self);
 void           cst_connection_run_async    (CstConnection       *self,

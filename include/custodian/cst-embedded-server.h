@@ -9,6 +9,7 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CstEmbeddedServer, cst_embedded_server, CST, EMBEDDED_SERVER, GObject)
 
 char              *cst_embedded_server_default_dir    (void);
+char              *cst_postgresql_bindir              (GError            **error);
 CstEmbeddedServer *cst_embedded_server_new            (const char         *data_dir);
 const char        *cst_embedded_server_get_data_dir   (CstEmbeddedServer  *self);
 gboolean           cst_embedded_server_start          (CstEmbeddedServer  *self,

@@ -58,10 +58,21 @@ guint            cst_evidence_pack_export       (PGconn                 *conn,
                                                  const char             *pdf_path,
                                                  const char             *json_path,
                                                  GError                **error);
+/* The same reading from @reading (a report database) and recording the
+ * export in @recording (the primary). */
+guint            cst_evidence_pack_export_from  (PGconn                 *reading,
+                                                 PGconn                 *recording,
+                                                 const char             *reference,
+                                                 const char             *facility_name,
+                                                 const char             *pdf_path,
+                                                 const char             *json_path,
+                                                 GError                **error);
 /* The same on a connection of its own to @conninfo, opened and closed
  * here (custodian-cli), headed by the facility's name, or by
- * @fallback_name while the facility has none. */
+ * @fallback_name while the facility has none; with @report_conninfo
+ * (nullable), read from that report database, opened read-only. */
 guint            cst_evidence_pack_export_at    (const char             *conninfo,
+                                                 const char             *report_conninfo,
                                                  const char             *reference,
                                                  const char             *fallback_name,
                                                  const char             *pdf_path,

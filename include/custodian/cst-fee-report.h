@@ -184,9 +184,20 @@ gboolean             cst_fee_report_export_file    (PGconn                    *c
                                                     const char                *path,
                                                     CstFeeReportSummary      **summary,
                                                     GError                   **error);
+/* The same reading from @reading (a report database) and recording the
+ * export in @recording (the primary). */
+gboolean             cst_fee_report_export_file_from (PGconn                  *reading,
+                                                      PGconn                  *recording,
+                                                      const CstFeeReportFilter *filter,
+                                                      CstFeeReportFormat       format,
+                                                      const char              *path,
+                                                      CstFeeReportSummary    **summary,
+                                                      GError                 **error);
 /* The same on a connection of its own to @conninfo, opened and closed
- * here (custodian-cli). */
+ * here (custodian-cli); with @report_conninfo, read from that report
+ * database, opened read-only. */
 gboolean             cst_fee_report_export_file_at (const char                *conninfo,
+                                                    const char                *report_conninfo,
                                                     const CstFeeReportFilter  *filter,
                                                     CstFeeReportFormat         format,
                                                     const char                *path,

@@ -240,6 +240,44 @@ test_expiring_schedules (void)
   gtk_window_destroy (window);
 }
 
+/* With a report database the figures say where they were read and as of
+ * when (here the same database, read-only: not a standby, so as of now);
+ * one that cannot be reached is said, and the main database offered. */
+static void
+test_report_database (void)
+{
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
+  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  CstDashboardPage *page = CST_DASHBOARD_PAGE (cst_dashboard_page_new ());
+  GtkWidget *button;
+
+  reload (store);
+  gtk_window_set_child (window, GTK_WIDGET (page));
+  cst_dashboard_page_set_store (page, store);
+  cst_dashboard_page_set_report_database (page, login, 300);
+  gtk_window_present (window);
+  g_assert_true (cst_test_gui_wait_until (page_settled, page));
+  g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "dashboard");
+  g_assert_nonnull (strstr (cst_dashboard_page_get_as_of_text (page), "As of "));
+  g_assert_nonnull (strstr (cst_dashboard_page_get_as_of_text (page), "(from the report database)"));
+
+  cst_dashboard_page_set_report_database (page, "host=/nonexistent-custodian-replica dbname=none", 300);
+  cst_dashboard_page_refresh (page);
+  g_assert_true (cst_test_gui_wait_until (page_settled, page));
+  g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "error");
+  button = cst_test_gui_find_button (GTK_WIDGET (page), "Use the _Main Database");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_visible (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (cst_test_gui_wait_until (page_settled, page));
+  g_assert_cmpstr (cst_dashboard_page_get_state (page), ==, "dashboard");
+  g_assert_nonnull (strstr (cst_dashboard_page_get_as_of_text (page),
+                            "Read from the main database, up to the minute."));
+  gtk_window_destroy (window);
+}
+
 /* A server that cannot be reached: the page says so, and offers to try
  * again, instead of showing zeros. */
 static void
@@ -266,6 +304,7 @@ main (int argc, char **argv)
   cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/dashboard-page/empty-then-seeded", test_dashboard);
   g_test_add_func ("/dashboard-page/unreachable", test_unreachable);
+  g_test_add_func ("/dashboard-page/report-database", test_report_database);
   g_test_add_func ("/dashboard-page/expiring-schedules", test_expiring_schedules);
   return cst_test_db_run (&db);
 }

@@ -52,7 +52,7 @@ fresh_settings (void)
   const char *const keys[] = { "database", "facility-name", "facility-address", "facility-phone",
                                "facility-logo", "default-jurisdiction", "default-fee-method",
                                "statement-language", "lock-after-minutes",
-                               "language", NULL };
+                               "language", "report-database", "report-lag-limit", NULL };
 
   for (guint i = 0; keys[i]; i++)
     g_settings_reset (settings, keys[i]);
@@ -103,6 +103,23 @@ test_edits_reach_settings (void)
   g_assert_cmpuint (g_settings_get_uint (settings, "actual-cost-labor-minutes"), ==, 12);
   g_assert_cmpuint (g_settings_get_uint (settings, "actual-cost-hourly-rate-cents"), ==, 2450);
   g_assert_cmpuint (g_settings_get_uint (settings, "actual-cost-supplies-cents"), ==, 105);
+
+  /* The report database is saved when applied, not while typed. */
+  {
+    GtkEditable *report_database = GTK_EDITABLE (child (window, CST_TYPE_PREFERENCES_WINDOW,
+                                                        "report_database_row"));
+    g_autofree char *saved = NULL;
+
+    gtk_editable_set_text (report_database, " host=replica.example.org dbname=custodian ");
+    saved = g_settings_get_string (settings, "report-database");
+    g_assert_cmpstr (saved, ==, "");
+    g_clear_pointer (&saved, g_free);
+    g_signal_emit_by_name (report_database, "apply");
+    saved = g_settings_get_string (settings, "report-database");
+    g_assert_cmpstr (saved, ==, "host=replica.example.org dbname=custodian");
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (window, CST_TYPE_PREFERENCES_WINDOW, "lag_spin")), 90);
+    g_assert_cmpuint (g_settings_get_uint (settings, "report-lag-limit"), ==, 90);
+  }
 
   /* And back: the window follows the settings. */
   g_settings_set_int (settings, "lock-after-minutes", 5);

@@ -306,6 +306,62 @@ test_export (void)
   gtk_window_destroy (window);
 }
 
+/* With a report database set, the page reads from it and says as of when;
+ * its export's audit row still goes to the primary (the report database
+ * is opened read-only: here the same database, which, not being a standby,
+ * is read as of now).  One nobody answers at is said, with the main
+ * database offered, and the button reads from it. */
+static void
+test_report_database (void)
+{
+  GtkWindow *window;
+  CstReportsPage *page = open_page (&window);
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autofree char *dir = g_dir_make_tmp ("reports-page-XXXXXX", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "replica.csv", NULL);
+  g_autoptr(GFile) csv = g_file_new_for_path (csv_path);
+  g_autofree char *on_screen = NULL;
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  const char *exported_sql =
+    "SELECT count(*) FROM audit_log WHERE action = 'EVENT' AND new_row->>'kind' = 'report.exported'";
+  gint64 exported_before = cst_test_db_int (owner, exported_sql, 0, NULL);
+  GtkWidget *button;
+
+  g_assert_null (cst_reports_page_get_as_of_text (page));
+  cst_reports_page_set_report_database (page, auditor, 300);
+  cst_reports_page_set_filters (page, "2000-01-01", today, "PA", NULL, NULL, NULL);
+  run (page);
+  g_assert_null (cst_reports_page_get_error (page));
+  g_assert_null (cst_reports_page_get_replica_problem (page));
+  g_assert_true (g_str_has_prefix (cst_reports_page_get_as_of_text (page), "As of "));
+  g_assert_nonnull (strstr (cst_reports_page_get_as_of_text (page), "(from the report database)"));
+  on_screen = cst_test_gui_collect_text (GTK_WIDGET (page));
+  g_assert_nonnull (strstr (on_screen, "As of "));
+  g_assert_cmpuint (n_rows (page), ==, N_SEEDED);
+
+  cst_reports_page_export (page, csv, CST_FEE_REPORT_FORMAT_CSV);
+  g_assert_true (cst_test_gui_wait_until (page_idle, page));
+  g_assert_nonnull (strstr (cst_reports_page_get_export_status (page), "Saved replica.csv (3 requests)"));
+  g_assert_cmpint (cst_test_db_int (owner, exported_sql, 0, NULL), ==, exported_before + 1);
+
+  cst_reports_page_set_report_database (page, "host=/nonexistent-custodian-replica dbname=none", 300);
+  run (page);
+  g_assert_nonnull (strstr (cst_reports_page_get_replica_problem (page), "cannot be reached"));
+  g_assert_null (cst_reports_page_get_as_of_text (page));
+  button = cst_test_gui_find_button (GTK_WIDGET (page), "Use the _Main Database");
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  g_assert_true (cst_reports_page_get_busy (page));
+  g_assert_true (cst_test_gui_wait_until (page_idle, page));
+  g_assert_cmpstr (cst_reports_page_get_replica_problem (page), ==, NULL);
+  g_assert_cmpstr (cst_reports_page_get_as_of_text (page), ==, "Read from the main database, up to the minute.");
+  g_assert_cmpuint (n_rows (page), ==, N_SEEDED);
+  g_unlink (csv_path);
+  g_rmdir (dir);
+  gtk_window_destroy (window);
+}
+
 /* An export cancelled while it runs: the owner holds a lock on the
  * invoices so the export is caught mid-way with its temporary file open;
  * Cancel, then the lock goes, and the export stops before its first
@@ -430,6 +486,19 @@ test_in_window (void)
   cst_reports_page_set_filters (page, "2000-01-01", today, "PA", NULL, NULL, NULL);
   run (page);
   g_assert_cmpuint (n_rows (page), ==, N_SEEDED);
+  g_assert_null (cst_reports_page_get_as_of_text (page));
+  /* A report database saved in Preferences is read from the next run. */
+  {
+    g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+
+    g_assert_nonnull (settings);
+    g_settings_set_string (settings, "report-database", login);
+    run (page);
+    g_assert_true (g_str_has_prefix (cst_reports_page_get_as_of_text (page), "As of "));
+    g_settings_reset (settings, "report-database");
+    run (page);
+    g_assert_null (cst_reports_page_get_as_of_text (page));
+  }
   list = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
   g_assert_true (cst_test_gui_wait_until (list_settled, list));
   /* Ctrl+E opens the file chooser while the page is on screen. */
@@ -459,6 +528,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reports-page/row-limit", test_row_limit);
   g_test_add_func ("/reports-page/export", test_export);
   g_test_add_func ("/reports-page/cancel", test_cancel);
+  g_test_add_func ("/reports-page/report-database", test_report_database);
   g_test_add_func ("/reports-page/in-window", test_in_window);
   status = g_test_run ();
   cst_test_db_free (db);

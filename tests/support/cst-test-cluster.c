@@ -12,17 +12,22 @@
 
 #include "cst-test-cluster.h"
 
+/* The standby action takes the primary's folder before the owner's pid;
+ * a standby started again later needs it no more (its data knows). */
 static void
-run_script (CstTestCluster *cluster,
-            const char     *action)
+run_script_with (CstTestCluster *cluster,
+                 const char     *action,
+                 const char     *primary_dir)
 {
   g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "build-aux",
                                                    "own-test-server.sh", NULL);
   g_autofree char *owner = g_strdup_printf ("%d", (int) getpid ());
   /* With our pid, the script removes the cluster once we are gone, even
    * after a failed assertion. */
+  gboolean starts = g_str_equal (action, "start") || g_str_equal (action, "standby");
   char *argv[] = { script, (char *) action, cluster->dir,
-                   g_str_equal (action, "start") ? owner : NULL, NULL };
+                   primary_dir ? (char *) primary_dir : (starts ? owner : NULL),
+                   primary_dir && starts ? owner : NULL, NULL };
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
   int wait_status = 0;
@@ -33,9 +38,15 @@ run_script (CstTestCluster *cluster,
     g_error ("own-test-server.sh %s: %s\n%s", action, error->message, err ? err : "");
 }
 
-/* Started, with PGHOST, PGUSER and PGDATABASE naming it. */
-CstTestCluster *
-cst_test_cluster_new (void)
+static void
+run_script (CstTestCluster *cluster,
+            const char     *action)
+{
+  run_script_with (cluster, action, NULL);
+}
+
+static CstTestCluster *
+cluster_in_new_dir (void)
 {
   CstTestCluster *cluster = g_new0 (CstTestCluster, 1);
   g_autoptr(GError) error = NULL;
@@ -43,12 +54,39 @@ cst_test_cluster_new (void)
   cluster->dir = g_dir_make_tmp ("custodian-own-pg.XXXXXX", &error);
   g_assert_no_error (error);
   g_chmod (cluster->dir, 0755);
+  return cluster;
+}
+
+/* Started, with PGHOST, PGUSER and PGDATABASE naming it. */
+CstTestCluster *
+cst_test_cluster_new (void)
+{
+  CstTestCluster *cluster = cluster_in_new_dir ();
+
   cst_test_cluster_start (cluster);
   g_setenv ("PGHOST", cluster->dir, TRUE);
   g_setenv ("PGUSER", "postgres", TRUE);
   g_setenv ("PGDATABASE", "postgres", TRUE);
   g_unsetenv ("PGPORT");
   g_unsetenv ("PGSERVICE");
+  return cluster;
+}
+
+/**
+ * cst_test_cluster_new_standby:
+ * @primary: a cluster of cst_test_cluster_new()
+ *
+ * A hot standby of @primary in a folder (and on a socket) of its own,
+ * streaming from it (pg_basebackup -R).  Unlike cst_test_cluster_new() it
+ * leaves the PG* variables naming the primary.  Connect with
+ * "host=DIR dbname=…".
+ */
+CstTestCluster *
+cst_test_cluster_new_standby (CstTestCluster *primary)
+{
+  CstTestCluster *cluster = cluster_in_new_dir ();
+
+  run_script_with (cluster, "standby", primary->dir);
   return cluster;
 }
 

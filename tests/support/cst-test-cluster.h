@@ -12,6 +12,7 @@ typedef struct
 } CstTestCluster;
 
 CstTestCluster *cst_test_cluster_new   (void);
+CstTestCluster *cst_test_cluster_new_standby (CstTestCluster *primary);
 void            cst_test_cluster_start (CstTestCluster *cluster);
 void            cst_test_cluster_stop  (CstTestCluster *cluster);
 void            cst_test_cluster_crash (CstTestCluster *cluster);

@@ -26,6 +26,7 @@
 #include <custodian/cst-dashboard.h>
 #include <custodian/cst-fee-expiry.h>
 #include <custodian/cst-input.h>
+#include <custodian/cst-report-database.h>
 #include <custodian/cst-locale-format.h>
 
 /* Changes closer together than this make one refresh. */
@@ -40,6 +41,8 @@ struct _CstDashboardPage
   AdwStatusPage   *error_page;
   GtkLabel        *as_of_label;
   GtkLabel        *expiry_label;
+  GtkWidget       *primary_button;
+  GtkWidget       *error_primary_button;
   GtkSpinner      *refresh_spinner;
   GtkLabel        *open_count;
   GtkLabel        *overdue_count;
@@ -52,6 +55,11 @@ struct _CstDashboardPage
   CstBarChart     *fees_chart;
 
   CstRequestStore *store;
+  char            *report_conninfo; /* a replica to read from, or NULL */
+  guint            lag_limit;
+  CstConnection   *replica;     /* on report_conninfo, read-only */
+  gboolean         use_primary; /* the user chose the primary over the replica */
+  CstReportReading *reading;    /* how the replica was at the last load */
   GCancellable    *cancellable;
   guint            refresh_id;
   gboolean         loading;
@@ -179,8 +187,12 @@ show_as_of (CstDashboardPage   *self,
   /* TRANSLATORS: the dates the dashboard's figures cover */
   g_autofree char *text = g_strdup_printf (_("Figures as of %s; released requests and fees since %s."),
                                            as_of, from);
+  g_autofree char *read = self->reading ? cst_report_reading_describe (self->reading) : NULL;
+  g_autofree char *both = read ? g_strdup_printf ("%s %s", text, read) : NULL;
 
-  gtk_label_set_label (self->as_of_label, text);
+  gtk_label_set_label (self->as_of_label, both ? both : text);
+  gtk_widget_set_visible (self->primary_button,
+                          self->reading && cst_report_reading_is_trouble (self->reading));
 }
 
 static void
@@ -275,6 +287,37 @@ load_expiring (CstDashboardPage *self)
                                g_object_ref (self));
 }
 
+/* The replica answered how far behind it is: read from it, or, when it
+ * cannot be reached, say so and offer the primary. */
+static void
+checked_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CstDashboardPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CstReportReading *reading = cst_report_reading_check_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (reading == NULL)
+    reading = cst_report_reading_new (CST_REPORT_READING_UNREACHABLE, self->lag_limit, error->message);
+  g_clear_pointer (&self->reading, cst_report_reading_free);
+  self->reading = reading;
+  if (reading->state == CST_REPORT_READING_UNREACHABLE)
+    {
+      g_autofree char *said = cst_report_reading_describe (reading);
+
+      set_loading (self, FALSE);
+      cst_status_page_set_plain_description (self->error_page, said);
+      gtk_widget_set_visible (self->error_primary_button, TRUE);
+      gtk_stack_set_visible_child_name (self->stack, "error");
+      self->again = FALSE;
+      return;
+    }
+  cst_dashboard_fetch_async (self->replica, NULL, self->cancellable, fetched_cb, g_object_ref (self));
+}
+
 /**
  * cst_dashboard_page_refresh:
  *
@@ -298,9 +341,18 @@ cst_dashboard_page_refresh (CstDashboardPage *self)
   set_loading (self, TRUE);
   if (!self->shown_once)
     gtk_stack_set_visible_child_name (self->stack, "loading");
+  load_expiring (self);
+  if (self->replica != NULL && !self->use_primary)
+    {
+      cst_report_reading_check_async (self->replica, self->lag_limit, self->cancellable,
+                                      checked_cb, g_object_ref (self));
+      return;
+    }
+  g_clear_pointer (&self->reading, cst_report_reading_free);
+  if (self->replica != NULL)
+    self->reading = cst_report_reading_new (CST_REPORT_READING_PRIMARY, self->lag_limit, NULL);
   cst_dashboard_fetch_async (cst_request_store_get_connection (self->store), NULL,
                              self->cancellable, fetched_cb, g_object_ref (self));
-  load_expiring (self);
 }
 
 /**
@@ -342,6 +394,72 @@ refresh_clicked_cb (CstDashboardPage *self)
   cst_dashboard_page_refresh (self);
 }
 
+/**
+ * cst_dashboard_page_use_primary:
+ *
+ * Reads from the primary from now on (the button beside a lagging or
+ * unreachable report database), and loads the numbers again.
+ */
+void
+cst_dashboard_page_use_primary (CstDashboardPage *self)
+{
+  g_return_if_fail (CST_IS_DASHBOARD_PAGE (self));
+
+  if (self->replica == NULL || self->use_primary)
+    return;
+  self->use_primary = TRUE;
+  gtk_widget_set_visible (self->error_primary_button, FALSE);
+  gtk_widget_set_visible (self->primary_button, FALSE);
+  cst_dashboard_page_refresh (self);
+}
+
+/* The line over the figures: the dates they cover and, with a report
+ * database, where they were read and as of when. */
+const char *
+cst_dashboard_page_get_as_of_text (CstDashboardPage *self)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), NULL);
+  return gtk_label_get_label (self->as_of_label);
+}
+
+static void
+use_primary_clicked_cb (CstDashboardPage *self)
+{
+  cst_dashboard_page_use_primary (self);
+}
+
+/**
+ * cst_dashboard_page_set_report_database:
+ * @conninfo: (nullable): a hot standby to read from (the `report-database`
+ *   setting); NULL or "" to read from the store's connection
+ * @lag_limit: seconds it may be behind before the page says so
+ */
+void
+cst_dashboard_page_set_report_database (CstDashboardPage *self,
+                                        const char       *conninfo,
+                                        guint             lag_limit)
+{
+  g_autofree char *reading = NULL;
+
+  g_return_if_fail (CST_IS_DASHBOARD_PAGE (self));
+
+  g_clear_pointer (&self->report_conninfo, g_free);
+  g_clear_object (&self->replica);
+  g_clear_pointer (&self->reading, cst_report_reading_free);
+  self->use_primary = FALSE;
+  self->lag_limit = lag_limit;
+  if (conninfo == NULL || *conninfo == '\0' || self->store == NULL)
+    return;
+  self->report_conninfo = g_strdup (conninfo);
+  /* A connection string that cannot be read is a replica that cannot be
+   * reached: the first load says so. */
+  reading = cst_report_database_conninfo (conninfo, NULL);
+  self->replica = cst_connection_new_for_reading (reading ? reading : conninfo,
+                                                  cst_connection_get_conninfo (
+                                                    cst_request_store_get_connection (self->store)));
+  self->stale = TRUE;
+}
+
 /* Shown (the view switcher picked the page): bring stale numbers up to date. */
 static void
 cst_dashboard_page_map (GtkWidget *widget)
@@ -361,6 +479,9 @@ cst_dashboard_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   cst_dashboard_page_set_store (self, NULL);
+  g_clear_object (&self->replica);
+  g_clear_pointer (&self->report_conninfo, g_free);
+  g_clear_pointer (&self->reading, cst_report_reading_free);
   cst_dispose_template (GTK_WIDGET (self), CST_TYPE_DASHBOARD_PAGE);
   G_OBJECT_CLASS (cst_dashboard_page_parent_class)->dispose (object);
 }
@@ -414,6 +535,8 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, as_of_label);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, expiry_label);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, primary_button);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, error_primary_button);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, refresh_spinner);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, open_count);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, overdue_count);
@@ -425,6 +548,7 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, turnaround_chart);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, fees_chart);
   gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, use_primary_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "dashboardpage");
 }

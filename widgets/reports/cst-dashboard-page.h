@@ -31,6 +31,13 @@ GtkWidget   *cst_dashboard_page_new             (void);
 void         cst_dashboard_page_set_store       (CstDashboardPage  *self,
                                                  CstRequestStore   *store);
 void         cst_dashboard_page_refresh         (CstDashboardPage  *self);
+/* A hot standby to read from (NULL for none), and how many seconds it may
+ * be behind; call after cst_dashboard_page_set_store(). */
+void         cst_dashboard_page_set_report_database (CstDashboardPage *self,
+                                                     const char       *conninfo,
+                                                     guint             lag_limit);
+void         cst_dashboard_page_use_primary     (CstDashboardPage  *self);
+const char  *cst_dashboard_page_get_as_of_text  (CstDashboardPage  *self);
 gboolean     cst_dashboard_page_get_loading     (CstDashboardPage  *self);
 const char  *cst_dashboard_page_get_state       (CstDashboardPage  *self);
 CstBarChart *cst_dashboard_page_get_chart       (CstDashboardPage  *self,

@@ -174,6 +174,9 @@ struct _CstReportsPage
   GtkEntry       *clerk_entry;
   GtkDropDown    *status_dropdown;
   GtkLabel       *error_label;
+  GtkWidget      *replica_box;
+  GtkLabel       *replica_label;
+  GtkLabel       *as_of_label;
   GtkStack       *result_stack;
   GtkLabel       *totals_label;
   GtkLabel       *turnaround_label;
@@ -188,6 +191,11 @@ struct _CstReportsPage
   gint64          flag_counts[CST_FEE_REPORT_N_FLAGS];
   GListStore     *rows;
   CstConnection  *connection;   /* the page's own */
+  char           *report_conninfo; /* a replica to read from, or NULL */
+  guint           lag_limit;
+  CstConnection  *replica;      /* on report_conninfo, read-only */
+  gboolean        use_primary;  /* the user chose the primary over the replica */
+  CstConnection  *read_from;    /* what the report on screen was read from */
   GCancellable   *cancellable;  /* cancelled when the page goes */
   Query          *shown;        /* what the report on screen was run for */
   Query          *running_query; /* what the run under way is for */
@@ -232,6 +240,8 @@ update_actions (CstReportsPage *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.run", !busy && self->connection);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.export", !busy && self->shown);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.cancel-export", self->export != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "reports.use-primary",
+                                 !busy && self->replica != NULL && !self->use_primary);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
 }
 
@@ -407,11 +417,64 @@ run_done_cb (GObject      *object,
   update_actions (self);
 }
 
+static void
+run_on (CstReportsPage *self,
+        CstConnection  *connection)
+{
+  CstFeeReportFilter filter;
+
+  query_to_filter (self->running_query, &filter);
+  g_set_object (&self->read_from, connection);
+  cst_fee_report_run_async (connection, &filter, self->running_query->row_limit,
+                            report_row_new, g_object_unref, self->cancellable,
+                            run_done_cb, g_object_ref (self));
+}
+
+/* Under the filters: where the figures come from and as of when; and,
+ * when the replica is behind or unreachable, why, beside the button that
+ * reads from the primary instead. */
+static void
+show_reading (CstReportsPage         *self,
+              const CstReportReading *reading)
+{
+  g_autofree char *said = reading ? cst_report_reading_describe (reading) : NULL;
+  gboolean trouble = reading && cst_report_reading_is_trouble (reading);
+
+  gtk_label_set_label (trouble ? self->replica_label : self->as_of_label, said ? said : "");
+  gtk_widget_set_visible (self->replica_box, trouble);
+  gtk_widget_set_visible (GTK_WIDGET (self->as_of_label), reading != NULL && !trouble);
+}
+
+static void
+check_done_cb (GObject      *object,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  g_autoptr(CstReportsPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstReportReading) reading =
+    cst_report_reading_check_finish (CST_CONNECTION (object), res, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (reading == NULL)
+    reading = cst_report_reading_new (CST_REPORT_READING_UNREACHABLE, self->lag_limit, error->message);
+  show_reading (self, reading);
+  /* Behind is still worth reading, and said; unreachable waits for the
+   * user to choose the primary. */
+  if (reading->state == CST_REPORT_READING_UNREACHABLE)
+    {
+      self->running = FALSE;
+      update_actions (self);
+      return;
+    }
+  run_on (self, self->replica);
+}
+
 void
 cst_reports_page_run (CstReportsPage *self)
 {
   g_autoptr(GError) error = NULL;
-  CstFeeReportFilter filter;
   Query *query;
 
   g_return_if_fail (CST_IS_REPORTS_PAGE (self));
@@ -425,14 +488,60 @@ cst_reports_page_run (CstReportsPage *self)
     }
   show_error (self, NULL);
   query->row_limit = self->row_limit;
-  query_to_filter (query, &filter);
-  self->running = TRUE;
-  update_actions (self);
-  cst_fee_report_run_async (self->connection, &filter, query->row_limit,
-                            report_row_new, g_object_unref, self->cancellable,
-                            run_done_cb, g_object_ref (self));
   query_free (self->running_query);
   self->running_query = query;
+  self->running = TRUE;
+  update_actions (self);
+  if (self->replica != NULL && !self->use_primary)
+    {
+      cst_report_reading_check_async (self->replica, self->lag_limit, self->cancellable,
+                                      check_done_cb, g_object_ref (self));
+      return;
+    }
+  if (self->replica != NULL)
+    {
+      g_autoptr(CstReportReading) primary =
+        cst_report_reading_new (CST_REPORT_READING_PRIMARY, self->lag_limit, NULL);
+
+      show_reading (self, primary);
+    }
+  run_on (self, self->connection);
+}
+
+/**
+ * cst_reports_page_use_primary:
+ *
+ * Reads from the primary from now on (what the button beside a lagging or
+ * unreachable replica does), and runs the report again.
+ */
+void
+cst_reports_page_use_primary (CstReportsPage *self)
+{
+  g_return_if_fail (CST_IS_REPORTS_PAGE (self));
+
+  if (self->replica == NULL || self->use_primary || cst_reports_page_get_busy (self))
+    return;
+  self->use_primary = TRUE;
+  cst_reports_page_run (self);
+}
+
+/* The text under the filters saying where the report was read from and as
+ * of when, or NULL when no report database is set. */
+const char *
+cst_reports_page_get_as_of_text (CstReportsPage *self)
+{
+  g_return_val_if_fail (CST_IS_REPORTS_PAGE (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->as_of_label))
+         ? gtk_label_get_label (self->as_of_label) : NULL;
+}
+
+/* Why the report database is not used (behind, unreachable), or NULL. */
+const char *
+cst_reports_page_get_replica_problem (CstReportsPage *self)
+{
+  g_return_val_if_fail (CST_IS_REPORTS_PAGE (self), NULL);
+  return gtk_widget_get_visible (self->replica_box)
+         ? gtk_label_get_label (self->replica_label) : NULL;
 }
 
 /* ---- exporting ----------------------------------------------------------- */
@@ -574,7 +683,7 @@ cst_reports_page_export (CstReportsPage     *self,
   query_to_filter (job->query, &filter);
   filter.progress = export_progress;
   filter.progress_data = export_job_ref (job);
-  cst_fee_report_export_file_async (self->connection, &filter, export_job_unref, format, file,
+  cst_fee_report_export_file_async (self->read_from ? self->read_from : self->connection, &filter, export_job_unref, format, file,
                                     job->cancellable, export_done_cb, g_object_ref (self));
 }
 
@@ -680,6 +789,12 @@ static void
 run_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   cst_reports_page_run (CST_REPORTS_PAGE (widget));
+}
+
+static void
+use_primary_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cst_reports_page_use_primary (CST_REPORTS_PAGE (widget));
 }
 
 /* "pdf" or "csv": the format the file chooser starts with. */
@@ -869,6 +984,28 @@ cst_reports_page_new (void)
   return g_object_new (CST_TYPE_REPORTS_PAGE, NULL);
 }
 
+/* The replica's connection, read-only, for the page's own connection. */
+static void
+open_replica (CstReportsPage *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reading = NULL;
+
+  g_clear_object (&self->replica);
+  g_clear_object (&self->read_from);
+  self->use_primary = FALSE;
+  show_reading (self, NULL);
+  if (self->connection == NULL || self->report_conninfo == NULL)
+    return;
+  if (!(reading = cst_report_database_conninfo (self->report_conninfo, &error)))
+    {
+      show_error (self, error->message);
+      return;
+    }
+  self->replica = cst_connection_new_for_reading (reading,
+                                                  cst_connection_get_conninfo (self->connection));
+}
+
 /* The page opens its own connection to the same server as the same login. */
 void
 cst_reports_page_set_connection (CstReportsPage *self,
@@ -879,6 +1016,28 @@ cst_reports_page_set_connection (CstReportsPage *self,
   g_clear_object (&self->connection);
   if (connection != NULL)
     self->connection = cst_connection_new (cst_connection_get_conninfo (connection));
+  open_replica (self);
+  update_actions (self);
+}
+
+/**
+ * cst_reports_page_set_report_database:
+ * @conninfo: (nullable): a hot standby to read reports from (the
+ *   `report-database` setting); NULL or "" to read from the primary
+ * @lag_limit: seconds it may be behind before the page says so
+ */
+void
+cst_reports_page_set_report_database (CstReportsPage *self,
+                                      const char     *conninfo,
+                                      guint           lag_limit)
+{
+  g_return_if_fail (CST_IS_REPORTS_PAGE (self));
+
+  g_clear_pointer (&self->report_conninfo, g_free);
+  if (conninfo != NULL && *conninfo != '\0')
+    self->report_conninfo = g_strdup (conninfo);
+  self->lag_limit = lag_limit;
+  open_replica (self);
   update_actions (self);
 }
 
@@ -984,6 +1143,9 @@ cst_reports_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REPORTS_PAGE);
   g_clear_object (&self->rows);
   g_clear_object (&self->connection);
+  g_clear_object (&self->replica);
+  g_clear_object (&self->read_from);
+  g_clear_pointer (&self->report_conninfo, g_free);
   g_clear_pointer (&self->shown, query_free);
   g_clear_pointer (&self->running_query, query_free);
   G_OBJECT_CLASS (cst_reports_page_parent_class)->dispose (object);
@@ -1044,6 +1206,9 @@ cst_reports_page_class_init (CstReportsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, clerk_entry);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, status_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, error_label);
+  gtk_widget_class_bind_template_child (widget_class, CstReportsPage, replica_box);
+  gtk_widget_class_bind_template_child (widget_class, CstReportsPage, replica_label);
+  gtk_widget_class_bind_template_child (widget_class, CstReportsPage, as_of_label);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, result_stack);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, totals_label);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, turnaround_label);
@@ -1059,6 +1224,7 @@ cst_reports_page_class_init (CstReportsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "reports.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "reports.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "reports.cancel-export", NULL, cancel_export_action);
+  gtk_widget_class_install_action (widget_class, "reports.use-primary", NULL, use_primary_action);
 }
 
 static void

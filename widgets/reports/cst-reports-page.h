@@ -6,6 +6,7 @@
 #include <adwaita.h>
 #include <custodian/cst-connection.h>
 #include <custodian/cst-fee-report.h>
+#include <custodian/cst-report-database.h>
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,15 @@ G_DECLARE_FINAL_TYPE (CstReportsPage, cst_reports_page, CST, REPORTS_PAGE, AdwBi
 GtkWidget  *cst_reports_page_new            (void);
 void        cst_reports_page_set_connection (CstReportsPage     *self,
                                              CstConnection      *connection);
+/* A hot standby to read from (NULL for none) and how many seconds it may
+ * be behind; the page says "as of" its last replayed transaction, or why
+ * it is not used, and offers the primary. */
+void        cst_reports_page_set_report_database (CstReportsPage *self,
+                                                  const char     *conninfo,
+                                                  guint           lag_limit);
+void        cst_reports_page_use_primary    (CstReportsPage     *self);
+const char *cst_reports_page_get_as_of_text (CstReportsPage     *self);
+const char *cst_reports_page_get_replica_problem (CstReportsPage *self);
 /* Fills the period and filter fields as a user would type and pick them;
  * NULL leaves a filter at "all". */
 void        cst_reports_page_set_filters    (CstReportsPage     *self,

@@ -36,6 +36,8 @@ struct _CstPreferencesWindow
   GtkSpinButton   *labor_spin;
   GtkSpinButton   *rate_spin;
   GtkSpinButton   *supplies_spin;
+  AdwEntryRow     *report_database_row;
+  GtkSpinButton   *lag_spin;
   AdwComboRow     *language_row;
 
   GSettings       *settings;
@@ -209,9 +211,21 @@ bind_dollars (CstPreferencesWindow *self,
                                 cents_to_dollars, dollars_to_cents, NULL, NULL);
 }
 
+/* Saved when applied, not at each key: a half-typed connection string is
+ * no report database. */
+static void
+report_database_applied_cb (CstPreferencesWindow *self)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->report_database_row))));
+
+  g_settings_set_string (self->settings, "report-database", text);
+}
+
 static void
 bind_settings (CstPreferencesWindow *self)
 {
+  g_autofree char *report_database = g_settings_get_string (self->settings, "report-database");
+
   load_connection (self);
   cst_facility_form_bind (self->facility_form, self->settings);
   bind_choice (self, "default-fee-method", self->fee_method_row, fee_methods);
@@ -223,6 +237,9 @@ bind_settings (CstPreferencesWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
   bind_dollars (self, "actual-cost-hourly-rate-cents", self->rate_spin);
   bind_dollars (self, "actual-cost-supplies-cents", self->supplies_spin);
+  gtk_editable_set_text (GTK_EDITABLE (self->report_database_row), report_database);
+  g_settings_bind (self->settings, "report-lag-limit", self->lag_spin, "value",
+                   G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -247,9 +264,10 @@ cst_preferences_window_class_init (CstPreferencesWindowClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstPreferencesWindow, name)
   BIND (private_check); BIND (server_check); BIND (server_form); BIND (connection_label);
   BIND (facility_form); BIND (fee_method_row); BIND (labor_spin); BIND (rate_spin); BIND (supplies_spin); BIND (statement_language_row);
-  BIND (lock_spin); BIND (language_row);
+  BIND (lock_spin); BIND (language_row); BIND (report_database_row); BIND (lag_spin);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, report_database_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, verified_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, testing_changed_cb);
   gtk_widget_class_install_action (widget_class, "prefs.save-connection", NULL, save_connection_action);

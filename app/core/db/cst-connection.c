@@ -33,6 +33,8 @@ struct _CstConnection
   PGconn      *conn;      /* touched only by the worker thread */
   gboolean     online;    /* touched only on the main context */
   GSource     *link_source;  /* the next linking of pending audit rows */
+  gboolean     reading;   /* a read-only report database: nothing to link there */
+  char        *primary_conninfo;  /* where a reading connection's writes go */
 };
 
 #define LINK_PENDING_DELAY_MS 2000
@@ -150,6 +152,7 @@ cst_connection_finalize (GObject *object)
   g_thread_pool_free (self->worker, TRUE, FALSE);
   g_clear_pointer (&self->conn, PQfinish);
   g_free (self->conninfo);
+  g_free (self->primary_conninfo);
   G_OBJECT_CLASS (cst_connection_parent_class)->finalize (object);
 }
 
@@ -204,6 +207,42 @@ cst_connection_new (const char *conninfo)
 
   self->conninfo = g_strdup (conninfo ? conninfo : "");
   return self;
+}
+
+/**
+ * cst_connection_new_for_reading:
+ * @conninfo: a report database opened read-only (cst_report_database_conninfo())
+ * @primary_conninfo: the primary, where what a report records (its audit
+ *   row) is written
+ *
+ * A connection that only reads: unlike cst_connection_new() it never links
+ * pending audit rows, which a hot standby could not write.
+ */
+CstConnection *
+cst_connection_new_for_reading (const char *conninfo,
+                                const char *primary_conninfo)
+{
+  CstConnection *self = cst_connection_new (conninfo);
+
+  self->reading = TRUE;
+  self->primary_conninfo = g_strdup (primary_conninfo ? primary_conninfo : "");
+  return self;
+}
+
+/* Where writes go: the primary of a reading connection, else its own
+ * database. */
+const char *
+cst_connection_get_primary_conninfo (CstConnection *self)
+{
+  g_return_val_if_fail (CST_IS_CONNECTION (self), NULL);
+  return self->reading ? self->primary_conninfo : self->conninfo;
+}
+
+gboolean
+cst_connection_get_reading (CstConnection *self)
+{
+  g_return_val_if_fail (CST_IS_CONNECTION (self), FALSE);
+  return self->reading;
 }
 
 const char *
@@ -317,7 +356,8 @@ cst_connection_run_async (CstConnection       *self,
   g_return_if_fail (func != NULL);
 
   push_job (self, func, data, data_free, result_free, cancellable, callback, user_data);
-  schedule_link_pending (self);
+  if (!self->reading)
+    schedule_link_pending (self);
 }
 
 gpointer

@@ -29,6 +29,7 @@
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-report-database.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-withholding.h"
 
@@ -842,6 +843,26 @@ cst_evidence_pack_export (PGconn      *conn,
                           const char  *json_path,
                           GError     **error)
 {
+  return cst_evidence_pack_export_from (conn, conn, reference, facility_name, pdf_path, json_path,
+                                        error);
+}
+
+/**
+ * cst_evidence_pack_export_from:
+ * @reading: where the pack is read (a report database, or the primary)
+ * @recording: where the export's audit row is written: the primary
+ *
+ * cst_evidence_pack_export() reading from a replica, which takes no writes.
+ */
+guint
+cst_evidence_pack_export_from (PGconn      *reading,
+                               PGconn      *recording,
+                               const char  *reference,
+                               const char  *facility_name,
+                               const char  *pdf_path,
+                               const char  *json_path,
+                               GError     **error)
+{
   g_autoptr(CstEvidencePack) pack = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autofree char *json = NULL;
@@ -850,7 +871,7 @@ cst_evidence_pack_export (PGconn      *conn,
 
   g_return_val_if_fail (pdf_path != NULL, 0);
 
-  if ((pack = cst_evidence_pack_load (conn, reference, error)) == NULL ||
+  if ((pack = cst_evidence_pack_load (reading, reference, error)) == NULL ||
       (pdf = cst_evidence_pack_to_pdf (pack, facility_name ? &facility : NULL, &pages, error)) == NULL ||
       !cst_private_file_write (pdf_path, g_bytes_get_data (pdf, NULL), (gssize) g_bytes_get_size (pdf),
                                error))
@@ -861,13 +882,14 @@ cst_evidence_pack_export (PGconn      *conn,
       if (!cst_private_file_write (json_path, json, -1, error))
         return 0;
     }
-  if (!cst_evidence_pack_log_export (conn, pack, error))
+  if (!cst_evidence_pack_log_export (recording, pack, error))
     return 0;
   return pages;
 }
 
 guint
 cst_evidence_pack_export_at (const char  *conninfo,
+                             const char  *report_conninfo,
                              const char  *reference,
                              const char  *fallback_name,
                              const char  *pdf_path,
@@ -875,12 +897,16 @@ cst_evidence_pack_export_at (const char  *conninfo,
                              GError     **error)
 {
   g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGconn) replica = NULL;
   g_autoptr(CstFacility) facility = NULL;
 
   if (!(conn = cst_db_connect (conninfo, error)) ||
       !(facility = cst_facility_load (conn, error)))
     return 0;
-  return cst_evidence_pack_export (conn, reference,
+  if (report_conninfo != NULL &&
+      !(replica = cst_report_database_connect (report_conninfo, error)))
+    return 0;
+  return cst_evidence_pack_export_from (replica ? replica : conn, conn, reference,
                                    !cst_input_is_blank (facility->name) ? facility->name : fallback_name,
                                    pdf_path, json_path, error);
 }
@@ -891,6 +917,7 @@ typedef struct
   char *facility_name;
   char *pdf_path;
   char *json_path;
+  char *recording_conninfo;  /* the primary, when reading from a replica */
 } ExportJob;
 
 static void
@@ -900,6 +927,7 @@ export_job_free (ExportJob *job)
   g_free (job->facility_name);
   g_free (job->pdf_path);
   g_free (job->json_path);
+  g_free (job->recording_conninfo);
   g_free (job);
 }
 
@@ -910,6 +938,16 @@ export_in_worker (PGconn   *conn,
 {
   ExportJob *job = data;
 
+  if (job->recording_conninfo != NULL)
+    {
+      /* A replica takes no writes: the audit row goes to the primary. */
+      g_autoptr(PGconn) primary = cst_db_connect (job->recording_conninfo, error);
+
+      return primary == NULL ? NULL
+        : GUINT_TO_POINTER (cst_evidence_pack_export_from (conn, primary, job->reference,
+                                                           job->facility_name, job->pdf_path,
+                                                           job->json_path, error));
+    }
   /* A page count is never 0, so it can travel as the result pointer. */
   return GUINT_TO_POINTER (cst_evidence_pack_export (conn, job->reference, job->facility_name,
                                                      job->pdf_path, job->json_path, error));
@@ -934,6 +972,8 @@ cst_evidence_pack_export_async (CstConnection       *connection,
   job->facility_name = g_strdup (facility_name);
   job->pdf_path = g_strdup (pdf_path);
   job->json_path = g_strdup (json_path);
+  if (cst_connection_get_reading (connection))
+    job->recording_conninfo = g_strdup (cst_connection_get_primary_conninfo (connection));
   cst_connection_run_async (connection, export_in_worker, job, (GDestroyNotify) export_job_free,
                             NULL, cancellable, callback, user_data);
 }

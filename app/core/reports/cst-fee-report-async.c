@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "custodian/cst-connection.h"
+#include "custodian/cst-db.h"
 #include "custodian/cst-fee-report.h"
 
 typedef struct
@@ -27,6 +28,7 @@ typedef struct
   /* export */
   CstFeeReportFormat format;
   GFile             *file;
+  char              *recording_conninfo;  /* the primary, when reading from a replica */
 } ReportJob;
 
 static ReportJob *
@@ -59,6 +61,7 @@ report_job_free (gpointer data)
     job->progress_data_free (job->filter.progress_data);
   g_clear_pointer (&job->items, g_ptr_array_unref);
   g_clear_object (&job->file);
+  g_free (job->recording_conninfo);
   g_free (job);
 }
 
@@ -188,7 +191,17 @@ export_in_worker (PGconn   *conn,
                            _("Reports can only be saved to a folder on this computer."));
       return NULL;
     }
-  if (!cst_fee_report_export_file (conn, &job->filter, job->format, path, &summary, error))
+  if (job->recording_conninfo != NULL)
+    {
+      /* A replica takes no writes: the audit row goes to the primary. */
+      g_autoptr(PGconn) primary = cst_db_connect (job->recording_conninfo, error);
+
+      if (primary == NULL ||
+          !cst_fee_report_export_file_from (conn, primary, &job->filter, job->format, path,
+                                            &summary, error))
+        return NULL;
+    }
+  else if (!cst_fee_report_export_file (conn, &job->filter, job->format, path, &summary, error))
     return NULL;
   n_written = g_new (gint64, 1);
   *n_written = cst_fee_report_summary_get_n_requests (summary);
@@ -226,6 +239,8 @@ cst_fee_report_export_file_async (CstConnection            *connection,
   job->progress_data_free = progress_data_free;
   job->format = format;
   job->file = g_object_ref (file);
+  if (cst_connection_get_reading (connection))
+    job->recording_conninfo = g_strdup (cst_connection_get_primary_conninfo (connection));
   /* The task itself is not given the cancellable: the worker checks it,
    * so a result that arrives after a late cancel still says the file is
    * written. */

@@ -35,6 +35,7 @@
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-money.h"
+#include "custodian/cst-report-database.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-private-file.h"
 
@@ -590,6 +591,27 @@ cst_fee_report_export_file (PGconn                    *conn,
                             CstFeeReportSummary      **summary,
                             GError                   **error)
 {
+  return cst_fee_report_export_file_from (conn, conn, filter, format, path, summary, error);
+}
+
+/**
+ * cst_fee_report_export_file_from:
+ * @reading: where the report is read (a report database, or the primary)
+ * @recording: where its audit row is written: the primary
+ *
+ * cst_fee_report_export_file() reading from one database and recording
+ * the export in another, as a report read from a replica must: a hot
+ * standby takes no writes.
+ */
+gboolean
+cst_fee_report_export_file_from (PGconn                    *reading,
+                                 PGconn                    *recording,
+                                 const CstFeeReportFilter  *filter,
+                                 CstFeeReportFormat         format,
+                                 const char                *path,
+                                 CstFeeReportSummary      **summary,
+                                 GError                   **error)
+{
   g_autoptr(CstFeeReportSummary) written = NULL;
   g_autofree char *tmp = NULL;
   int fd = cst_private_file_create_temp (path, &tmp, error);
@@ -598,10 +620,10 @@ cst_fee_report_export_file (PGconn                    *conn,
   if (fd < 0)
     return FALSE;
   if (format == CST_FEE_REPORT_FORMAT_CSV)
-    ok = write_csv_fd (conn, filter, fd, &written, error);
+    ok = write_csv_fd (reading, filter, fd, &written, error);
   else
-    ok = write_pdf_fd (conn, filter, fd, &written, error);
-  if (!(ok && log_export (conn, filter, format, written, error)))
+    ok = write_pdf_fd (reading, filter, fd, &written, error);
+  if (!(ok && log_export (recording, filter, format, written, error)))
     {
       g_unlink (tmp);
       return FALSE;
@@ -613,8 +635,14 @@ cst_fee_report_export_file (PGconn                    *conn,
   return TRUE;
 }
 
+/**
+ * cst_fee_report_export_file_at:
+ * @report_conninfo: (nullable): a report database to read from, opened
+ *   read-only; NULL reads from @conninfo
+ */
 gboolean
 cst_fee_report_export_file_at (const char                *conninfo,
+                               const char                *report_conninfo,
                                const CstFeeReportFilter  *filter,
                                CstFeeReportFormat         format,
                                const char                *path,
@@ -622,6 +650,13 @@ cst_fee_report_export_file_at (const char                *conninfo,
                                GError                   **error)
 {
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+  g_autoptr(PGconn) replica = NULL;
 
-  return conn != NULL && cst_fee_report_export_file (conn, filter, format, path, summary, error);
+  if (conn == NULL)
+    return FALSE;
+  if (report_conninfo != NULL &&
+      (replica = cst_report_database_connect (report_conninfo, error)) == NULL)
+    return FALSE;
+  return cst_fee_report_export_file_from (replica ? replica : conn, conn, filter, format, path,
+                                          summary, error);
 }

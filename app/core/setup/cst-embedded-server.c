@@ -103,6 +103,18 @@ find_bindir (GError **error)
   return NULL;
 }
 
+/**
+ * cst_postgresql_bindir:
+ *
+ * Where PostgreSQL's programs are (initdb, pg_ctl, pg_dump…): the newest
+ * installed, or `$CUSTODIAN_PG_BINDIR`.
+ */
+char *
+cst_postgresql_bindir (GError **error)
+{
+  return find_bindir (error);
+}
+
 /* Runs a server program, as the service account when we are root. */
 static gboolean
 run_program (CstEmbeddedServer  *self,
