@@ -117,6 +117,33 @@ test_texas_business_days (void)
   g_assert_cmpint (cst_request_get_deadline (paper)->extension_days, ==, 30);
 }
 
+/* A subpoena is legal process, whoever brings it (issue 23; the model's
+ * cst_deadline_class_for() and custodian-cli deadline say so): an
+ * attorney's request with the purpose "subpoena" is timed by the
+ * legal-process rule, and when a clerk corrects the purpose the request is
+ * timed again, by the authorization's rule. */
+static void
+test_subpoena_is_legal_process (void)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (clerk_info, NULL);
+  g_autoptr(CstRequest) draft = add (conn, "DL-SUB-1", CST_REQUESTER_ATTORNEY, "NY", CST_FORMAT_PAPER,
+                                     "2026-11-20");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (draft));
+  g_autoptr(CstRequest) subpoena = NULL;
+  g_autoptr(CstRequest) corrected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  assert_due (draft, "US-authorization@1", NULL);
+  cst_test_db_exec_ok (conn, "UPDATE roi_requests SET purpose_code = 'subpoena' WHERE id = $1", 1, (const char *[]) { id });
+  subpoena = cst_request_repo_get (conn, cst_request_get_id (draft), &error);
+  g_assert_no_error (error);
+  assert_due (subpoena, "US-legal-process@1", NULL);
+  cst_test_db_exec_ok (conn, "UPDATE roi_requests SET purpose_code = 'other' WHERE id = $1", 1, (const char *[]) { id });
+  corrected = cst_request_repo_get (conn, cst_request_get_id (draft), &error);
+  g_assert_no_error (error);
+  assert_due (corrected, "US-authorization@1", NULL);
+}
+
 /* Illinois: 30 days and one 30-day extension with its notice; received a
  * few days ago, so the extension is taken before the deadline. */
 static void
@@ -394,6 +421,7 @@ main (int argc, char **argv)
   g_test_add_func ("/deadlines/california-friday", test_california_friday);
   g_test_add_func ("/deadlines/texas-business-days", test_texas_business_days);
   g_test_add_func ("/deadlines/illinois-extension", test_illinois_extension);
+  g_test_add_func ("/deadlines/subpoena-is-legal-process", test_subpoena_is_legal_process);
   g_test_add_func ("/deadlines/sql-agrees-with-model", test_sql_agrees_with_model);
   g_test_add_func ("/deadlines/rules-stored", test_rules_stored);
   g_test_add_func ("/deadlines/open-requests-timed-by-migration", test_open_requests_timed_by_migration);
