@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cst-test-db.h"
+#include "cst-test-pdf.h"
 
 static CstTestDb *db;
 static char *clerk_info;
@@ -175,6 +176,16 @@ test_illinois_extension (void)
   g_assert_cmpint (g_date_compare (cst_request_get_due_date (extended), &expected), ==, 0);
   g_date_subtract_days (&expected, 30);
   g_assert_cmpint (g_date_compare (&cst_request_get_deadline (extended)->original_due, &expected), ==, 0);
+  /* The notice names the governing rule, its date and its extension, not
+   * HIPAA's 30 days whatever the state. */
+  {
+    g_autoptr(PopplerDocument) doc = cst_test_pdf_open (notice);
+    g_autofree char *raw = cst_test_pdf_text (doc);
+    g_autofree char *text = cst_test_pdf_squash (raw);
+
+    g_assert_nonnull (strstr (text, "Thelaw(735ILCS5/8-2001(b))givesusuntil"));
+    g_assert_nonnull (strstr (text, "upto30moredays"));
+  }
   /* Only one. */
   g_assert_false (cst_request_can_extend (extended, NULL));
 }
