@@ -32,6 +32,7 @@
 #include "custodian/cst-listener.h"
 #include "custodian/cst-migrations.h"
 #include "custodian/cst-no-records.h"
+#include "custodian/cst-packet.h"
 #include "custodian/cst-keyring.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-pdf-libharu.h"
