@@ -32,7 +32,7 @@ const char *cst_record_file_type_to_string (CstRecordFileType format);
 /* What looking into one file found. */
 typedef struct
 {
-  CstRecordFileType format;
+  CstRecordFileType type;
   guint           pages;
   char           *sha256;      /* lowercase hex */
   goffset         byte_count;
@@ -56,7 +56,7 @@ typedef struct
   guint       position;      /* release order, from 1 */
   char       *name;
   char       *kind;
-  CstRecordFileType format;
+  CstRecordFileType type;
   GDate      *service_from;  /* NULL when not set */
   GDate      *service_to;
   guint       pages;

@@ -71,7 +71,7 @@ document_from_row (const PGresult *res,
   doc->position = (guint) cst_db_int64 (res, row, 2);
   doc->name = g_strdup (cst_db_value (res, row, 3));
   doc->kind = g_strdup (cst_db_value (res, row, 4));
-  if (!file_type_from_string (cst_db_value (res, row, 5), &doc->format))
+  if (!file_type_from_string (cst_db_value (res, row, 5), &doc->type))
     g_warn_if_reached ();
   doc->service_from = cst_db_value (res, row, 6) ? cst_db_date (res, row, 6) : NULL;
   doc->service_to = cst_db_value (res, row, 7) ? cst_db_date (res, row, 7) : NULL;
@@ -219,7 +219,7 @@ store_file (PGconn                  *conn,
     }
   {
     const char *params[] = { upload, info->sha256, name, kind,
-                             cst_record_file_type_to_string (info->format), pages };
+                             cst_record_file_type_to_string (info->type), pages };
     return single_int (conn, "SELECT record_document_add($1, $2, $3, $4, $5, $6)",
                        6, params, error);
   }

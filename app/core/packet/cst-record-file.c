@@ -269,7 +269,7 @@ count_tiff_pages (const char *path,
   TIFFOpenOptionsSetWarningHandlerExtR (options, tiff_ignore_warning, NULL);
   /* A hostile header must not make libtiff allocate without bound. */
   TIFFOpenOptionsSetMaxSingleMemAlloc (options, 64 * 1024 * 1024);
-  tif = TIFFOpenExt (path, "rh", options);
+  tif = TIFFOpenExt (path, "r", options);
   TIFFOpenOptionsFree (options);
   if (tif == NULL)
     return refuse (error, path, _("is a damaged or incomplete image."));
@@ -374,7 +374,7 @@ cst_record_file_inspect_untimed (const char        *path,
       break;
     }
 
-  info->format = format;
+  info->type = format;
   info->pages = pages;
   info->sha256 = g_steal_pointer (&sha256);
   info->byte_count = byte_count;
