@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <stdio.h>
 
 #include "app/core/packet/cst-packet-private.h"
 #include "cst-test-async.h"
@@ -237,6 +238,40 @@ test_bad_files_refused (void)
   assert_refused (clerk, id, cut_tiff, NULL, "damaged or incomplete image");
   assert_refused (clerk, id, cut_png, NULL, "damaged or incomplete image");
   assert_refused (clerk, id, pdf, &small, "larger than the limit");
+  cst_test_records_remove (dir);
+}
+
+/* A file that takes longer to look into than the limit is refused when
+ * the time is up, not when the look ends: here 64 GB of zeros (a sparse
+ * file, no disk used) against a limit of one second. */
+static void
+test_time_limit (void)
+{
+  g_autoptr(PGconn) clerk = cst_db_connect (desk, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "endless.pdf", NULL);
+  const char *paths[] = { path, NULL };
+  CstPacketLimits limits = { G_GINT64_CONSTANT (128) * 1000 * 1000 * 1000, 1 };
+  g_autoptr(GPtrArray) added = NULL;
+  g_autoptr(GError) error = NULL;
+  Counts before = count_stored ();
+  gint64 start;
+  FILE *file = g_fopen (path, "wb");
+
+  g_assert_nonnull (file);
+  g_assert_cmpint (fputs ("%PDF-1.4\n", file), >=, 0);
+  g_assert_cmpint (fseeko (file, G_GINT64_CONSTANT (64) * 1000 * 1000 * 1000, SEEK_SET), ==, 0);
+  g_assert_cmpint (fputc ('\n', file), ==, '\n');
+  g_assert_cmpint (fclose (file), ==, 0);
+
+  start = g_get_monotonic_time ();
+  added = cst_packet_add (clerk, 1, paths, NULL, &limits, &error);
+  g_assert_null (added);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "endless.pdf"));
+  g_assert_nonnull (strstr (error->message, "took too long"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  assert_nothing_stored_since (&before);
   cst_test_records_remove (dir);
 }
 
@@ -498,6 +533,7 @@ main (int    argc,
   g_test_add_func ("/packet/each-format", test_each_format);
   g_test_add_func ("/packet/kind-from-request", test_kind_from_request);
   g_test_add_func ("/packet/bad-files-refused", test_bad_files_refused);
+  g_test_add_func ("/packet/time-limit", test_time_limit);
   g_test_add_func ("/packet/one-bad-file-stores-nothing", test_one_bad_file_stores_nothing);
   g_test_add_func ("/packet/storing-is-one-transaction", test_storing_is_one_transaction);
   g_test_add_func ("/packet/same-content-stored-once", test_same_content_stored_once);

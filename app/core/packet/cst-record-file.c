@@ -106,6 +106,7 @@ detect_format (const guint8    *head,
  * @head_size), its last bytes (@tail, up to @tail_size) and its SHA-256. */
 static gboolean
 read_whole (const char *path,
+            const gint *stop,
             guint8     *head,
             gsize      *head_len,
             gsize       head_size,
@@ -130,6 +131,11 @@ read_whole (const char *path,
   *head_len = *tail_len = 0;
   while ((n = fread (buffer, 1, CST_RECORD_CHUNK_SIZE, file)) > 0)
     {
+      if (stop != NULL && g_atomic_int_get (stop))
+        {
+          fclose (file);
+          return refuse (error, path, _("took too long to read; it may be damaged."));
+        }
       g_checksum_update (checksum, buffer, n);
       if (*head_len < head_size)
         {
@@ -314,11 +320,14 @@ single_image_complete (CstRecordFileType  format,
 
 /* ---- the whole look -------------------------------------------------- */
 
-gboolean
-cst_record_file_inspect_untimed (const char        *path,
-                                 goffset            size_limit,
-                                 CstRecordFileInfo *info,
-                                 GError           **error)
+/* @stop: (nullable): set once the caller stopped waiting; reading the
+ * file ends there (libqpdf and libtiff cannot be stopped). */
+static gboolean
+inspect (const char        *path,
+         goffset            size_limit,
+         const gint        *stop,
+         CstRecordFileInfo *info,
+         GError           **error)
 {
   guint8 head[1024], tail[64];
   gsize head_len = 0, tail_len = 0;
@@ -342,7 +351,7 @@ cst_record_file_inspect_untimed (const char        *path,
       g_autofree char *limit = g_format_size ((guint64) size_limit);
       return refuse (error, path, _("is larger than the limit of %s."), limit);
     }
-  if (!read_whole (path, head, &head_len, sizeof head, tail, &tail_len, sizeof tail,
+  if (!read_whole (path, stop, head, &head_len, sizeof head, tail, &tail_len, sizeof tail,
                    &sha256, &byte_count, error))
     return FALSE;
   /* The file may have grown since it was measured. */
@@ -381,6 +390,15 @@ cst_record_file_inspect_untimed (const char        *path,
   return TRUE;
 }
 
+gboolean
+cst_record_file_inspect_untimed (const char        *path,
+                                 goffset            size_limit,
+                                 CstRecordFileInfo *info,
+                                 GError           **error)
+{
+  return inspect (path, size_limit, NULL, info, error);
+}
+
 /* ---- with a time limit ----------------------------------------------- */
 
 /* Shared by the caller and the thread that looks; whoever is last frees
@@ -392,6 +410,7 @@ typedef struct
   GMutex             lock;
   GCond              done_cond;
   gboolean           done;
+  gint               stop;      /* atomic: the caller gave up waiting */
   char              *path;
   goffset            size_limit;
   gboolean           ok;
@@ -418,7 +437,7 @@ look_thread (gpointer data)
   Look *look = data;
   CstRecordFileInfo info = { 0 };
   GError *error = NULL;
-  gboolean ok = cst_record_file_inspect_untimed (look->path, look->size_limit, &info, &error);
+  gboolean ok = inspect (look->path, look->size_limit, &look->stop, &info, &error);
 
   g_mutex_lock (&look->lock);
   look->ok = ok;
@@ -456,7 +475,10 @@ cst_record_file_inspect (const char             *path,
     if (!g_cond_wait_until (&look->done_cond, &look->lock, deadline))
       break;
   if (!look->done)
-    refuse (error, path, _("took too long to read; it may be damaged."));
+    {
+      g_atomic_int_set (&look->stop, TRUE);
+      refuse (error, path, _("took too long to read; it may be damaged."));
+    }
   else if (!(ok = look->ok))
     g_propagate_error (error, g_steal_pointer (&look->error));
   else
