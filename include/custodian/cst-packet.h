@@ -101,6 +101,14 @@ GPtrArray *cst_packet_add_at            (const char             *conninfo,
 GPtrArray *cst_packet_list              (PGconn                 *conn,
                                          gint64                  request_id,
                                          GError                **error);
+void       cst_packet_list_async        (CstConnection          *connection,
+                                         gint64                  request_id,
+                                         GCancellable           *cancellable,
+                                         GAsyncReadyCallback     callback,
+                                         gpointer                user_data);
+GPtrArray *cst_packet_list_finish       (CstConnection          *connection,
+                                         GAsyncResult           *result,
+                                         GError                **error);
 GPtrArray *cst_packet_list_at           (const char             *conninfo,
                                          const char             *reference,
                                          GError                **error);

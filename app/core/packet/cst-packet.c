@@ -112,6 +112,39 @@ cst_packet_list (PGconn  *conn,
   return res ? documents_from_result (res) : NULL;
 }
 
+static gpointer
+list_job_run (PGconn   *conn,
+              gpointer  data,
+              GError  **error)
+{
+  return cst_packet_list (conn, *(gint64 *) data, error);
+}
+
+/**
+ * cst_packet_list_async:
+ *
+ * cst_packet_list() on @connection's worker thread.
+ */
+void
+cst_packet_list_async (CstConnection       *connection,
+                       gint64               request_id,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  cst_connection_run_async (connection, list_job_run, g_memdup2 (&request_id, sizeof request_id),
+                            g_free, (GDestroyNotify) g_ptr_array_unref, cancellable, callback,
+                            user_data);
+}
+
+GPtrArray *
+cst_packet_list_finish (CstConnection  *connection,
+                        GAsyncResult   *result,
+                        GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
+
 /* ---- storing one file ------------------------------------------------ */
 
 static gint64
