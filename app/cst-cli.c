@@ -312,6 +312,8 @@ static const Command commands[] = {
   { "facility", "set", cst_cli_facility_set, N_("Change the facility's details (administrators)") },
   { "fee", "quote", cst_cli_fee_quote, N_("Quote the fee for a hypothetical request, rule by rule") },
   { "fee", "schedules", cst_cli_fee_schedules, N_("List the fee schedules, or those about to run out (--expiring)") },
+  { "packet", "add", cst_cli_packet_add, N_("Add record files (PDF, PNG, JPEG, TIFF) to a request") },
+  { "packet", "list", cst_cli_packet_list, N_("List a request's record documents in release order") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
 };

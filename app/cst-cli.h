@@ -55,6 +55,8 @@ int cst_cli_facility_set (int argc, char **argv);
 int cst_cli_facility_show (int argc, char **argv);
 int cst_cli_fee_quote (int argc, char **argv);
 int cst_cli_fee_schedules (int argc, char **argv);
+int cst_cli_packet_add (int argc, char **argv);
+int cst_cli_packet_list (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);
 

@@ -1,0 +1,179 @@
+/* cst-cli-packet.c — custodian-cli packet add, packet list
+ *
+ * The records packet of a request, headless: add record files (PDF, PNG,
+ * JPEG, TIFF) and list them in release order.  Adding is all or nothing:
+ * one refused file is named, exit status 1, and nothing of the call is
+ * stored.  The output and the --json objects are stable: add, never
+ * rename.
+ */
+#define G_LOG_DOMAIN "custodian-cli"
+
+#include "config.h"
+
+#include "custodian/cst-json-writer.h"
+#include "custodian/cst-packet.h"
+#include "custodian/cst-settings.h"
+
+#include "cst-cli.h"
+
+/* The size limit in the settings (megabytes), or the default. */
+static goffset
+configured_size_limit (void)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+
+  if (settings == NULL)
+    return CST_PACKET_SIZE_LIMIT_DEFAULT;
+  return (goffset) g_settings_get_uint (settings, "record-size-limit-mb") * 1000 * 1000;
+}
+
+static void
+write_document_json (CstJsonWriter           *w,
+                     const CstRecordDocument *doc)
+{
+  g_autofree char *added_at = g_date_time_format_iso8601 (doc->added_at);
+
+  cst_json_writer_begin_object (w);
+  cst_json_writer_key (w, "id");
+  cst_json_writer_int (w, doc->id);
+  cst_json_writer_key (w, "position");
+  cst_json_writer_int (w, doc->position);
+  cst_json_writer_key (w, "name");
+  cst_json_writer_string (w, doc->name);
+  cst_json_writer_key (w, "kind");
+  cst_json_writer_string (w, doc->kind);
+  cst_json_writer_key (w, "type");
+  cst_json_writer_string (w, cst_record_file_type_to_string (doc->type));
+  cst_json_writer_key (w, "pages");
+  cst_json_writer_int (w, doc->pages);
+  cst_json_writer_key (w, "sha256");
+  cst_json_writer_string (w, doc->sha256);
+  cst_json_writer_key (w, "bytes");
+  cst_json_writer_int (w, doc->byte_count);
+  cst_json_writer_key (w, "added_by");
+  cst_json_writer_string (w, doc->added_by);
+  cst_json_writer_key (w, "added_at");
+  cst_json_writer_string (w, added_at);
+  cst_json_writer_end_object (w);
+}
+
+static void
+print_json (const char *reference,
+            GPtrArray  *docs)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  CstJsonWriter w;
+
+  cst_json_writer_init (&w, out);
+  cst_json_writer_begin_object (&w);
+  cst_json_writer_key (&w, "request");
+  cst_json_writer_string (&w, reference);
+  cst_json_writer_key (&w, "documents");
+  cst_json_writer_begin_array (&w);
+  for (guint i = 0; i < docs->len; i++)
+    write_document_json (&w, g_ptr_array_index (docs, i));
+  cst_json_writer_end_array (&w);
+  cst_json_writer_end_object (&w);
+  g_print ("%s\n", out->str);
+}
+
+int
+cst_cli_packet_add (int    argc,
+                    char **argv)
+{
+  g_autofree char *reference = NULL;
+  g_autofree char *kind = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind,
+      N_("The documents' kind (default: the request's first record type)"), N_("TEXT") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (
+    _("FILE… — add record files (PDF, PNG, JPEG, TIFF) to a request; "
+      "one refused file and none is added"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GError) error = NULL;
+  CstPacketLimits limits = { 0, 0 };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return cst_cli_usage_error (context, error->message);
+  if (reference == NULL)
+    return cst_cli_usage_error (context, _("--request is required"));
+  if (argc < 2)
+    return cst_cli_usage_error (context, _("which files? name at least one"));
+
+  limits.size_limit = configured_size_limit ();
+  if (!(target = cst_cli_open_target (&error)) ||
+      !(docs = cst_packet_add_at (target->conninfo, reference, (const char *const *) argv + 1,
+                                  kind, &limits, &error)))
+    return cst_cli_fail (error);
+  if (json)
+    {
+      print_json (reference, docs);
+      return EXIT_SUCCESS;
+    }
+  for (guint i = 0; i < docs->len; i++)
+    {
+      CstRecordDocument *doc = g_ptr_array_index (docs, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, doc->id);
+
+      g_print (g_dngettext (NULL, "Added document %s (%s): %u page, SHA-256 %s\n",
+                            "Added document %s (%s): %u pages, SHA-256 %s\n", doc->pages),
+               id, doc->name, doc->pages, doc->sha256);
+    }
+  return EXIT_SUCCESS;
+}
+
+int
+cst_cli_packet_list (int    argc,
+                     char **argv)
+{
+  g_autofree char *reference = NULL;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (
+    _("— list a request's record documents in release order"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+    return status;
+  if (reference == NULL)
+    return cst_cli_usage_error (context, _("--request is required"));
+  if (!(target = cst_cli_open_target (&error)) ||
+      !(docs = cst_packet_list_at (target->conninfo, reference, &error)))
+    return cst_cli_fail (error);
+  if (json)
+    {
+      print_json (reference, docs);
+      return EXIT_SUCCESS;
+    }
+  if (docs->len == 0)
+    {
+      g_print (_("Request %s has no record documents.\n"), reference);
+      return EXIT_SUCCESS;
+    }
+  /* Translators: the column heads of custodian-cli packet list. */
+  g_print ("%-3s %-8s %-5s %-64s  %-20s %s\n", _("#"), _("ID"), _("Pages"), _("SHA-256"),
+           _("Kind"), _("Name"));
+  for (guint i = 0; i < docs->len; i++)
+    {
+      CstRecordDocument *doc = g_ptr_array_index (docs, i);
+
+      g_print ("%-3u %-8" G_GINT64_FORMAT " %-5u %-64s  %-20s %s\n", doc->position, doc->id,
+               doc->pages, doc->sha256, doc->kind, doc->name);
+    }
+  return EXIT_SUCCESS;
+}

@@ -1,0 +1,381 @@
+/* cst-packet-group.c — a request's record documents, and adding files
+ *
+ * The "Records" group of the request view: the documents of the request's
+ * packet in release order, and two ways to add files to it — dropping
+ * them on the group, or the "Add Records…" file chooser.  Both hand the
+ * files to cst_packet_add_async(), which looks into them and stores them
+ * on the connection's worker thread, all or nothing; a refusal names the
+ * file in the group's message.  A closed request takes no records.
+ */
+#define G_LOG_DOMAIN "cst-packet-group"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-packet-group.h"
+
+#include <custodian/cst-packet.h>
+#include <custodian/cst-settings.h>
+
+struct _CstPacketGroup
+{
+  GtkWidget             parent_instance;
+
+  AdwPreferencesGroup  *group;
+  GtkButton            *add_button;
+  GtkLabel             *message_label;
+  GtkListBox           *list_box;
+
+  CstConnection        *connection;
+  CstRequest           *request;
+  GCancellable         *cancellable;   /* replaced when the request changes */
+  guint                 generation;    /* bumped at each list load */
+  gboolean              busy;
+  guint                 n_documents;
+  GtkFileChooserNative *chooser;
+};
+
+G_DEFINE_FINAL_TYPE (CstPacketGroup, cst_packet_group, GTK_TYPE_WIDGET)
+
+/* ---- showing it ----------------------------------------------------------- */
+
+static void
+show_message (CstPacketGroup *self,
+              const char     *message)
+{
+  gtk_label_set_label (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+static void
+update_sensitivity (CstPacketGroup *self)
+{
+  gboolean open = self->request != NULL &&
+                  !cst_request_status_is_closed (cst_request_get_status (self->request));
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->add_button),
+                            open && self->connection != NULL && !self->busy);
+}
+
+static GtkWidget *
+document_row (const CstRecordDocument *doc)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *pages = g_strdup_printf (g_dngettext (NULL, "%u page", "%u pages", doc->pages),
+                                            doc->pages);
+  /* TRANSLATORS: a record document's kind · its page count */
+  g_autofree char *subtitle = g_strdup_printf (_("%s · %s"), doc->kind, pages);
+
+  /* Data, not markup: file names may hold "&". */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), doc->name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static void
+show_documents (CstPacketGroup *self,
+                GPtrArray      *docs)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
+    gtk_list_box_remove (self->list_box, child);
+  self->n_documents = docs ? docs->len : 0;
+  for (guint i = 0; docs != NULL && i < docs->len; i++)
+    gtk_list_box_append (self->list_box, document_row (g_ptr_array_index (docs, i)));
+}
+
+/* ---- loading -------------------------------------------------------------- */
+
+typedef struct
+{
+  CstPacketGroup *self;
+  guint           generation;
+} Load;
+
+static void
+list_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  g_autofree Load *load = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) docs = cst_packet_list_finish (CST_CONNECTION (source), result, &error);
+  CstPacketGroup *self = load->self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (load->generation != self->generation)
+    return;
+  if (docs == NULL)
+    {
+      show_message (self, error->message);
+      return;
+    }
+  show_documents (self, docs);
+}
+
+static void
+reload (CstPacketGroup *self)
+{
+  Load *load;
+
+  if (self->connection == NULL || self->request == NULL)
+    {
+      show_documents (self, NULL);
+      return;
+    }
+  load = g_new0 (Load, 1);
+  load->self = self;
+  load->generation = ++self->generation;
+  cst_packet_list_async (self->connection, cst_request_get_id (self->request), self->cancellable,
+                         list_done_cb, load);
+}
+
+/* ---- adding --------------------------------------------------------------- */
+
+static void
+add_done_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      data)
+{
+  CstPacketGroup *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) added = cst_packet_add_finish (CST_CONNECTION (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->busy = FALSE;
+  update_sensitivity (self);
+  if (added == NULL)
+    {
+      show_message (self, error->message);
+      return;
+    }
+  {
+    g_autofree char *text = g_strdup_printf (g_dngettext (NULL, "Added %u document.",
+                                                          "Added %u documents.", added->len),
+                                             added->len);
+    show_message (self, text);
+  }
+  reload (self);
+}
+
+static CstPacketLimits
+configured_limits (void)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  CstPacketLimits limits = { 0, 0 };
+
+  if (settings != NULL)
+    limits.size_limit = (goffset) g_settings_get_uint (settings, "record-size-limit-mb") * 1000 * 1000;
+  return limits;
+}
+
+/**
+ * cst_packet_group_add_files:
+ * @files: (element-type GFile): local files, in the order they join the packet
+ *
+ * What a drop and the file chooser do: adds @files to the request, all or
+ * none, off the main loop.
+ */
+void
+cst_packet_group_add_files (CstPacketGroup *self,
+                            GSList         *files)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  CstPacketLimits limits;
+
+  g_return_if_fail (CST_IS_PACKET_GROUP (self));
+  if (self->busy || self->connection == NULL || self->request == NULL || files == NULL)
+    return;
+  if (cst_request_status_is_closed (cst_request_get_status (self->request)))
+    {
+      show_message (self, _("This request is closed: no records can be added."));
+      return;
+    }
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      char *path = g_file_get_path (l->data);
+
+      if (path == NULL)
+        {
+          show_message (self, _("Only files on this computer can be added."));
+          return;
+        }
+      g_ptr_array_add (paths, path);
+    }
+  g_ptr_array_add (paths, NULL);
+  limits = configured_limits ();
+  self->busy = TRUE;
+  update_sensitivity (self);
+  show_message (self, _("Adding records…"));
+  cst_packet_add_async (self->connection, cst_request_get_id (self->request),
+                        (const char *const *) paths->pdata, NULL, &limits, self->cancellable,
+                        add_done_cb, self);
+}
+
+static gboolean
+drop_cb (GtkDropTarget  *target,
+         const GValue   *value,
+         double          x,
+         double          y,
+         CstPacketGroup *self)
+{
+  GdkFileList *list = g_value_get_boxed (value);
+
+  if (list == NULL || self->busy || !gtk_widget_get_sensitive (GTK_WIDGET (self->add_button)))
+    return FALSE;
+  cst_packet_group_add_files (self, gdk_file_list_get_files (list));
+  return TRUE;
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     CstPacketGroup  *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GListModel) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+      GSList *list = NULL;
+
+      for (guint i = g_list_model_get_n_items (files); i > 0; i--)
+        list = g_slist_prepend (list, g_list_model_get_item (files, i - 1));
+      cst_packet_group_add_files (self, list);
+      g_slist_free_full (list, g_object_unref);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+add_clicked_cb (CstPacketGroup *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  if (self->chooser != NULL)
+    return;
+  gtk_file_filter_set_name (filter, _("PDF and scanned images"));
+  gtk_file_filter_add_mime_type (filter, "application/pdf");
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_filter_add_mime_type (filter, "image/tiff");
+  self->chooser = gtk_file_chooser_native_new (_("Add Records"), GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Add"), _("_Cancel"));
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (self->chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (self->chooser), filter);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* ---- the object ----------------------------------------------------------- */
+
+void
+cst_packet_group_set_connection (CstPacketGroup *self,
+                                 CstConnection  *connection)
+{
+  g_return_if_fail (CST_IS_PACKET_GROUP (self));
+  if (!g_set_object (&self->connection, connection))
+    return;
+  update_sensitivity (self);
+  reload (self);
+}
+
+void
+cst_packet_group_set_request (CstPacketGroup *self,
+                              CstRequest     *request)
+{
+  g_return_if_fail (CST_IS_PACKET_GROUP (self));
+  if (self->request == request)
+    {
+      update_sensitivity (self);
+      return;
+    }
+  /* Another request: what was under way for the last one is dropped. */
+  if (self->request == NULL || request == NULL ||
+      cst_request_get_id (self->request) != cst_request_get_id (request))
+    {
+      g_cancellable_cancel (self->cancellable);
+      g_set_object (&self->cancellable, g_cancellable_new ());
+      self->busy = FALSE;
+      show_message (self, NULL);
+    }
+  g_set_object (&self->request, request);
+  update_sensitivity (self);
+  reload (self);
+}
+
+gboolean
+cst_packet_group_is_busy (CstPacketGroup *self)
+{
+  return self->busy;
+}
+
+guint
+cst_packet_group_get_n_documents (CstPacketGroup *self)
+{
+  return self->n_documents;
+}
+
+const char *
+cst_packet_group_get_message (CstPacketGroup *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
+         ? gtk_label_get_label (self->message_label) : NULL;
+}
+
+static void
+cst_packet_group_dispose (GObject *object)
+{
+  CstPacketGroup *self = CST_PACKET_GROUP (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_PACKET_GROUP);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->connection);
+  g_clear_object (&self->request);
+  G_OBJECT_CLASS (cst_packet_group_parent_class)->dispose (object);
+}
+
+static void
+cst_packet_group_class_init (CstPacketGroupClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = cst_packet_group_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/custodian/Custodian/ui/cst-packet-group.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, group);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, add_button);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, message_label);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, list_box);
+  gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+cst_packet_group_init (CstPacketGroup *self)
+{
+  GtkDropTarget *target;
+  GtkWidget *placeholder;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  placeholder = gtk_label_new (_("No records yet"));
+  gtk_widget_add_css_class (placeholder, "dim-label");
+  gtk_widget_set_margin_top (placeholder, 12);
+  gtk_widget_set_margin_bottom (placeholder, 12);
+  gtk_list_box_set_placeholder (self->list_box, placeholder);
+
+  target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  update_sensitivity (self);
+}
