@@ -71,6 +71,14 @@ int                 cst_deadline_rule_get_extension_days (const CstDeadlineRule 
 CstFeeConfidence    cst_deadline_rule_get_confidence   (const CstDeadlineRule *rule);
 const char         *cst_deadline_rule_get_citation     (const CstDeadlineRule *rule);
 const char         *cst_deadline_rule_get_note         (const CstDeadlineRule *rule);
+const char         *cst_deadline_rule_get_source       (const CstDeadlineRule *rule);
+void                cst_deadline_rule_get_effective    (const CstDeadlineRule *rule,
+                                                        GDate                 *from,
+                                                        GDate                 *to);
+gboolean            cst_deadline_rule_has_class        (const CstDeadlineRule *rule,
+                                                        CstDeadlineClass       klass);
+/* The rule as one group of deadline-rules.ini (without its version). */
+char               *cst_deadline_rule_to_text          (const CstDeadlineRule *rule);
 gboolean            cst_deadline_rule_applies          (const CstDeadlineRule *rule,
                                                         const char            *jurisdiction,
                                                         CstDeadlineClass       klass,

@@ -268,6 +268,83 @@ cst_deadline_rule_dup_version_label (const CstDeadlineRule *rule)
   return g_strdup_printf ("%s@%d", rule->key, rule->version);
 }
 
+const char *cst_deadline_rule_get_source (const CstDeadlineRule *rule) { return rule->source; }
+
+/* @to is left invalid when the rule is open-ended. */
+void
+cst_deadline_rule_get_effective (const CstDeadlineRule *rule,
+                                 GDate                 *from,
+                                 GDate                 *to)
+{
+  *from = rule->from;
+  *to = rule->to;
+}
+
+gboolean
+cst_deadline_rule_has_class (const CstDeadlineRule *rule,
+                             CstDeadlineClass       klass)
+{
+  return (rule->classes & (1u << klass)) != 0;
+}
+
+/* "a;b" of the names whose bit is set, or "all". */
+static char *
+set_to_text (guint              set,
+             const char *const *names,
+             guint              n_names)
+{
+  g_autoptr(GStrvBuilder) parts = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  if (set == (1u << n_names) - 1)
+    return g_strdup ("all");
+  for (guint i = 0; i < n_names; i++)
+    if (set & (1u << i))
+      g_strv_builder_add (parts, names[i]);
+  strv = g_strv_builder_end (parts);
+  return g_strjoinv (";", strv);
+}
+
+static const char *const format_nicks[CST_FEE_N_FORMATS] = { "paper", "electronic", "media", "microform" };
+
+/**
+ * cst_deadline_rule_to_text:
+ *
+ * Returns: (transfer full): the rule as one group of deadline-rules.ini,
+ *   without its version (saving numbers it), for an administrator to edit
+ */
+char *
+cst_deadline_rule_to_text (const CstDeadlineRule *rule)
+{
+  g_autoptr(GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *classes = set_to_text (rule->classes, class_nicks, CST_DEADLINE_N_CLASSES);
+  g_autofree char *formats = set_to_text (rule->formats, format_nicks, CST_FEE_N_FORMATS);
+  g_autofree char *from = cst_input_format_date (&rule->from);
+  g_autofree char *to = cst_input_format_date (&rule->to);
+  g_autofree char *days = rule->days > 0 ? g_strdup_printf ("%d", rule->days) : g_strdup ("none");
+  char confidence[2] = { (char) rule->confidence, '\0' };
+  const char *group = rule->key;
+
+  g_key_file_set_string (keyfile, group, "jurisdiction", rule->jurisdiction);
+  g_key_file_set_string (keyfile, group, "classes", classes);
+  g_key_file_set_string (keyfile, group, "formats", formats);
+  g_key_file_set_string (keyfile, group, "effective-from", from);
+  if (*to != '\0')
+    g_key_file_set_string (keyfile, group, "effective-to", to);
+  g_key_file_set_string (keyfile, group, "days", days);
+  g_key_file_set_string (keyfile, group, "count", rule->business ? "business" : "calendar");
+  g_key_file_set_string (keyfile, group, "holidays",
+                         rule->holidays == CST_DEADLINE_HOLIDAYS_WA ? "WA" : "federal");
+  g_key_file_set_integer (keyfile, group, "extension-days", rule->extension_days);
+  g_key_file_set_string (keyfile, group, "confidence", confidence);
+  g_key_file_set_string (keyfile, group, "citation", rule->citation);
+  if (rule->source != NULL)
+    g_key_file_set_string (keyfile, group, "source", rule->source);
+  if (rule->note != NULL)
+    g_key_file_set_string (keyfile, group, "note", rule->note);
+  return g_key_file_to_data (keyfile, NULL, NULL);
+}
+
 static gboolean
 rule_error (GError    **error,
             const char *group,
@@ -371,8 +448,6 @@ parse_choice (GKeyFile   *keyfile,
     return (*is_second = TRUE);
   return rule_error (error, group, key, text);
 }
-
-static const char *const format_nicks[CST_FEE_N_FORMATS] = { "paper", "electronic", "media", "microform" };
 
 static CstDeadlineRule *
 rule_new_from_keyfile (GKeyFile    *keyfile,
