@@ -285,6 +285,7 @@ set_accels (GtkApplication *app)
     { "win.documents", { "<Control>p", NULL } },
     { "win.evidence", { "<Control><Shift>p", NULL } },
     { "win.statements", { "<Control><Shift>s", NULL } },
+    { "win.deadline-rules", { "<Control><Shift>l", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
 

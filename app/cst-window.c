@@ -13,6 +13,7 @@
 
 #include "cst-dashboard-page.h"
 #include "cst-dispose.h"
+#include "cst-deadline-rules-window.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-new-request-dialog.h"
 #include "cst-plain-text.h"
@@ -233,6 +234,18 @@ fee_schedules_action (GtkWidget *widget, const char *name, GVariant *param)
       GTK_WINDOW (self), cst_request_store_get_connection (self->store))));
 }
 
+/* Everybody may review the rules; the window lets only an administrator
+ * save a new version. */
+static void
+deadline_rules_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstWindow *self = CST_WINDOW (widget);
+
+  if (self->store != NULL)
+    gtk_window_present (GTK_WINDOW (cst_deadline_rules_window_new (
+      GTK_WINDOW (self), cst_request_store_get_connection (self->store))));
+}
+
 static void
 search_action (GtkWidget *widget, const char *name, GVariant *param)
 {
@@ -279,7 +292,7 @@ forward_to_detail (GtkWidget *widget, const char *name, GVariant *param)
 static const char *const lockable_actions[] = {
   "win.new-request", "win.search", "win.refresh", "win.save", "win.advance", "win.deny",
   "win.extend", "win.cancel-request", "win.documents", "win.evidence", "win.statements",
-  "win.fee-schedules",
+  "win.fee-schedules", "win.deadline-rules",
 };
 
 static void
@@ -552,6 +565,7 @@ cst_window_class_init (CstWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
   gtk_widget_class_install_action (widget_class, "win.statements", NULL, statements_action);
   gtk_widget_class_install_action (widget_class, "win.fee-schedules", NULL, fee_schedules_action);
+  gtk_widget_class_install_action (widget_class, "win.deadline-rules", NULL, deadline_rules_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   for (guint i = 0; i < G_N_ELEMENTS (forwarded); i++)

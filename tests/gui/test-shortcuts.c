@@ -7,6 +7,7 @@
 #include <adwaita.h>
 
 #include "cst-application.h"
+#include "cst-deadline-rules-window.h"
 #include "cst-documents-dialog.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-new-request-dialog.h"
@@ -221,8 +222,9 @@ test_every_shortcut_listed (void)
   GtkWidget *overlay;
   CstConnection *connection;
   g_autoptr(CstRequest) request = NULL;
-  GtkWidget *others[4];
-  const char *sections[] = { "statement-workbench", "fee-schedules", "documents", "new-request" };
+  GtkWidget *others[5];
+  const char *sections[] = { "statement-workbench", "fee-schedules", "documents", "new-request",
+                             "deadline-rules" };
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -257,6 +259,7 @@ test_every_shortcut_listed (void)
   others[1] = GTK_WIDGET (cst_fee_schedules_window_new (GTK_WINDOW (window), connection));
   others[2] = GTK_WIDGET (cst_documents_dialog_new (GTK_WINDOW (window), connection, request));
   others[3] = GTK_WIDGET (cst_new_request_dialog_new (GTK_WINDOW (window), store, "NY"));
+  others[4] = GTK_WIDGET (cst_deadline_rules_window_new (GTK_WINDOW (window), connection));
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     {
       check_window (listed, others[i], sections[i], missing);
