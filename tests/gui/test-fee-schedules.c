@@ -93,6 +93,24 @@ test_expiring_named (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Issue 17: only an administrator can enter the next period's amounts, so
+ * only an administrator is told (as on the dashboard): a clerk sees no
+ * warning though a schedule is running out and New York's attorney copies
+ * are unpriced. */
+static void
+test_expiring_hidden_from_clerk (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  CstFeeSchedulesWindow *window;
+
+  cst_test_db_save_schedule (owner, "[WA-facility-ending-clerk]\nkind=facility\njurisdiction=WA\n"
+                             "requesters=provider\neffective-from=2021-01-01\neffective-to=%s\nconfidence=C\n"
+                             "citation=Hospital fee policy\npaper=1-:25\n", 30);
+  window = open_as ("custodian_clerk");
+  g_assert_null (cst_fee_schedules_window_get_expiry_text (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 /* Issue 17: the schedule as a form — the paper tiers as rows, amounts as
  * money, dates as dates — saved through the same whole-set check as the
  * text: a malformed date is refused, a new amount becomes version 2 with
@@ -250,6 +268,7 @@ main (int argc, char **argv)
   cst_test_gui_init (&argc, &argv);
   g_test_add_func ("/fee-schedules/admin-edits", test_admin_edits);
   g_test_add_func ("/fee-schedules/expiring-named", test_expiring_named);
+  g_test_add_func ("/fee-schedules/expiring-hidden-from-clerk", test_expiring_hidden_from_clerk);
   g_test_add_func ("/fee-schedules/admin-edits-form", test_admin_edits_form);
   g_test_add_func ("/fee-schedules/clerk-cannot-save", test_clerk_cannot_save);
   g_test_add_func ("/fee-schedules/admin-adds-hospital-schedule", test_admin_adds_hospital_schedule);

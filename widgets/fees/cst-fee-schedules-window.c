@@ -7,7 +7,8 @@
  * the reference could not confirm carry an "Unconfirmed" flag here and in
  * every quote.  The database lets only administrators save.  Schedules
  * that run out within CST_FEE_EXPIRY_WARN_DAYS with nothing after them are
- * named at the top, with the period whose amounts to enter ("Next Period").
+ * named at the top for administrators (who alone can act on them), with
+ * the period whose amounts to enter ("Next Period").
  *
  * A schedule is edited as a form (dates as dates, amounts as money, the
  * paper tiers as rows) or, for experts, as the text of the data file; both
@@ -592,19 +593,32 @@ row_selected_cb (CstFeeSchedulesWindow *self,
 
 /* ---- loading and saving ----------------------------------------------- */
 
+/* Only an administrator can enter the next period's amounts: only they
+ * are told, as on the dashboard. */
 static void
 show_expiring (CstFeeSchedulesWindow *self,
-               CstFeeScheduleSet     *set)
+               const CstFeeExpiring  *expiring)
 {
-  g_autoptr(CstFeeExpiring) expiring = NULL;
-  g_autofree char *text = NULL;
-  GDate today;
+  g_autofree char *text = expiring != NULL && expiring->can_edit ? cst_fee_expiring_dup_text (expiring)
+                                                                  : g_strdup ("");
 
-  cst_input_today (&today);
-  expiring = cst_fee_expiring_new (set, &today, CST_FEE_EXPIRY_WARN_DAYS, TRUE);
-  text = cst_fee_expiring_dup_text (expiring);
   gtk_label_set_label (self->expiry_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->expiry_label), *text != '\0');
+}
+
+static void
+expiring_cb (GObject *object, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(CstFeeSchedulesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeExpiring) expiring = cst_fee_expiring_load_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+  if (expiring == NULL)
+    g_debug ("Expiring schedules not loaded: %s", error->message);
+  show_expiring (self, expiring);
 }
 
 static void
@@ -627,7 +641,6 @@ loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     }
   g_clear_pointer (&self->schedules, g_ptr_array_unref);
   self->schedules = g_ptr_array_ref (cst_fee_schedule_set_get_schedules (set));
-  show_expiring (self, set);
   for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->schedules_box)));)
     gtk_list_box_remove (self->schedules_box, row);
   for (guint i = 0; i < self->schedules->len; i++)
@@ -639,8 +652,15 @@ loaded_cb (GObject *object, GAsyncResult *result, gpointer user_data)
 static void
 load (CstFeeSchedulesWindow *self)
 {
+  GDate today;
+
+  cst_input_today (&today);
   set_busy (self, TRUE);
   cst_fee_repo_load_schedules_async (self->connection, self->cancellable, loaded_cb, g_object_ref (self));
+  /* The model says whether this login may act on them. */
+  set_busy (self, TRUE);
+  cst_fee_expiring_load_async (self->connection, &today, CST_FEE_EXPIRY_WARN_DAYS, self->cancellable,
+                               expiring_cb, g_object_ref (self));
 }
 
 static void
