@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "cst-bar-chart.h"
+#include "cst-deadline-rules-window.h"
 #include "cst-documents-dialog.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-first-run-assistant.h"
@@ -147,6 +148,12 @@ test_main_pages (void)
   gtk_window_present (dialog);
   cst_test_iterate_for (500);
   assert_all_named (GTK_WIDGET (dialog), "fee schedules");
+  gtk_window_destroy (dialog);
+
+  dialog = GTK_WINDOW (cst_deadline_rules_window_new (GTK_WINDOW (window), connection));
+  gtk_window_present (dialog);
+  cst_test_iterate_for (500);
+  assert_all_named (GTK_WIDGET (dialog), "deadline rules");
   gtk_window_destroy (dialog);
 
   gtk_window_destroy (GTK_WINDOW (window));
