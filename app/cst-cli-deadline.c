@@ -16,6 +16,7 @@
 
 #include "custodian/cst-deadline-repo.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-json-writer.h"
 #include "custodian/cst-locale-format.h"
 
 #include "cst-cli.h"
@@ -169,5 +170,115 @@ cst_cli_deadline (int    argc,
     }
   else
     print_text (&deadline, q.klass);
+  return EXIT_SUCCESS;
+}
+
+/* ------------------------------------------------------------ deadline rules */
+
+static void
+write_rule_json (CstJsonWriter         *w,
+                 const CstDeadlineRule *rule)
+{
+  GDate from, to;
+  g_autofree char *from_text = NULL, *to_text = NULL;
+  int days = cst_deadline_rule_get_days (rule);
+
+  cst_deadline_rule_get_effective (rule, &from, &to);
+  from_text = cst_input_format_date (&from);
+  to_text = cst_input_format_date (&to);
+  cst_json_writer_begin_object (w);
+  cst_json_writer_key (w, "rule");
+  cst_json_writer_string (w, cst_deadline_rule_get_key (rule));
+  cst_json_writer_key (w, "version");
+  cst_json_writer_int (w, cst_deadline_rule_get_version (rule));
+  cst_json_writer_key (w, "jurisdiction");
+  cst_json_writer_string (w, cst_deadline_rule_get_jurisdiction (rule));
+  cst_json_writer_key (w, "classes");
+  cst_json_writer_begin_array (w);
+  for (guint k = 0; k < CST_DEADLINE_N_CLASSES; k++)
+    if (cst_deadline_rule_has_class (rule, (CstDeadlineClass) k))
+      cst_json_writer_string (w, cst_deadline_class_to_nick ((CstDeadlineClass) k));
+  cst_json_writer_end_array (w);
+  cst_json_writer_key (w, "effective_from");
+  cst_json_writer_string (w, from_text);
+  cst_json_writer_key (w, "effective_to");
+  if (*to_text != '\0')
+    cst_json_writer_string (w, to_text);
+  else
+    cst_json_writer_null (w);
+  cst_json_writer_key (w, "days");
+  if (days > 0)
+    cst_json_writer_int (w, days);
+  else
+    cst_json_writer_null (w);
+  cst_json_writer_key (w, "business_days");
+  cst_json_writer_bool (w, cst_deadline_rule_get_business (rule));
+  cst_json_writer_key (w, "extension_days");
+  cst_json_writer_int (w, cst_deadline_rule_get_extension_days (rule));
+  cst_json_writer_key (w, "confidence");
+  cst_json_writer_string (w, (char[]) { (char) cst_deadline_rule_get_confidence (rule), '\0' });
+  cst_json_writer_key (w, "citation");
+  cst_json_writer_string (w, cst_deadline_rule_get_citation (rule));
+  cst_json_writer_end_object (w);
+}
+
+static void
+print_rule_line (const CstDeadlineRule *rule)
+{
+  g_autofree char *label = cst_deadline_rule_dup_version_label (rule);
+  int days = cst_deadline_rule_get_days (rule);
+  int extension = cst_deadline_rule_get_extension_days (rule);
+  g_autofree char *count = days <= 0 ? g_strdup (_("no legal deadline"))
+    : cst_deadline_rule_get_business (rule)
+      ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d business day", "%d business days", days), days)
+      : g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%d calendar day", "%d calendar days", days), days);
+  g_autofree char *extended = extension > 0
+    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "one extension of %d day", "one extension of %d days",
+                                    extension), extension)
+    : g_strdup (_("no extension"));
+
+  /* Translators: rule@version, jurisdiction, count, extension, citation,
+   * confidence letter (C, S or U). */
+  g_print (_("%-26s %s  %s, %s — %s (confidence %c)\n"), label, cst_deadline_rule_get_jurisdiction (rule),
+           count, extended, cst_deadline_rule_get_citation (rule), (char) cst_deadline_rule_get_confidence (rule));
+}
+
+int
+cst_cli_deadline_rules (int    argc,
+                        char **argv)
+{
+  gboolean json = FALSE, seed_only = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON array"), NULL },
+    { "seed-only", 0, 0, G_OPTION_ARG_NONE, &seed_only,
+      N_("Use the rules shipped with Custodian; do not connect to a database"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (_("— list the deadline rules in force"));
+  g_autoptr(CstDeadlineRuleSet) set = NULL;
+  GPtrArray *rules;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+    return status;
+  if ((set = load_rules (seed_only)) == NULL)
+    return EXIT_FAILURE;
+  rules = cst_deadline_rule_set_get_rules (set);
+  if (json)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      CstJsonWriter w;
+
+      cst_json_writer_init (&w, out);
+      cst_json_writer_begin_array (&w);
+      for (guint i = 0; i < rules->len; i++)
+        write_rule_json (&w, g_ptr_array_index (rules, i));
+      cst_json_writer_end_array (&w);
+      g_print ("%s\n", out->str);
+    }
+  else
+    for (guint i = 0; i < rules->len; i++)
+      print_rule_line (g_ptr_array_index (rules, i));
   return EXIT_SUCCESS;
 }

@@ -42,7 +42,15 @@ cst_cli_find_command (GOptionContext       *context,
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("no command given"));
       return FALSE;
     }
-  /* A one-word command (name NULL) takes its options right after it. */
+  /* Two words first: "deadline rules" is a command of its own beside the
+   * one-word "deadline", which takes its options right after it. */
+  for (guint i = 0; *argc >= 3 && i < n_commands; i++)
+    if (commands[i].name != NULL && g_str_equal ((*argv)[1], commands[i].group) &&
+        g_str_equal ((*argv)[2], commands[i].name))
+      {
+        *found = &commands[i];
+        return TRUE;
+      }
   for (guint i = 0; i < n_commands; i++)
     if (commands[i].name == NULL && g_str_equal ((*argv)[1], commands[i].group))
       {
@@ -54,13 +62,6 @@ cst_cli_find_command (GOptionContext       *context,
       g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("no command given"));
       return FALSE;
     }
-  for (guint i = 0; i < n_commands; i++)
-    if (commands[i].name != NULL && g_str_equal ((*argv)[1], commands[i].group) &&
-        g_str_equal ((*argv)[2], commands[i].name))
-      {
-        *found = &commands[i];
-        return TRUE;
-      }
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("unknown command “%s %s”"),
                (*argv)[1], (*argv)[2]);
   return FALSE;

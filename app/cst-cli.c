@@ -306,6 +306,7 @@ static const Command commands[] = {
   { "db", "backup", run_db_backup, N_("Back up the database and its roles to a folder") },
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
   { "deadline", NULL, cst_cli_deadline, N_("Show the legal deadline of a hypothetical request, its rule and citation") },
+  { "deadline", "rules", cst_cli_deadline_rules, N_("List the deadline rules in force, with their citations") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
   { "evidence", NULL, cst_cli_evidence, N_("Write a request's right-of-access evidence pack as PDF and JSON") },
   { "facility", "show", cst_cli_facility_show, N_("Show the facility's details printed on documents") },

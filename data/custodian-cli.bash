@@ -63,6 +63,22 @@ _custodian_cli ()
         return 0
     fi
 
+    # A longer command that starts with this one ("deadline rules" after
+    # "deadline"): its next word, while no option is being typed.
+    if [[ $cur != -* ]] && [ "${#typed[@]}" -eq "$(wc -w <<<"$command")" ]; then
+        local n=${#typed[@]}
+        for line in "${commands[@]}"; do
+            local -a words=($line)
+            if [ "$n" -lt "${#words[@]}" ] && [ "${typed[*]}" = "${words[*]:0:n}" ]; then
+                matches+=("${words[n]}")
+            fi
+        done
+        if [ "${#matches[@]}" -gt 0 ]; then
+            COMPREPLY=($(compgen -W "$(printf '%s\n' "${matches[@]}" | sort -u)" -- "$cur"))
+            [ "${#COMPREPLY[@]}" -gt 0 ] && return 0
+        fi
+    fi
+
     # Options of the command; a value after one that takes a file name.
     local help
     help=$(_custodian_cli_help "$cli" $command)

@@ -1,7 +1,7 @@
 /* test-deadline-cli.c — `custodian-cli deadline`: the legal deadline or
  * none, the rule and its citation, business days and the extension, the
  * stable --json keys, arguments refused by name, and the database's rule
- * versions where one is reachable */
+ * versions where one is reachable; `deadline rules` lists those in force */
 #include "config.h"
 
 #include <string.h>
@@ -106,6 +106,43 @@ test_database_rules (void)
   g_assert_true (g_str_has_prefix (out, "{\"due_date\":\"2026-12-07\",\"rule\":\"CA-patient@2\","));
 }
 
+/* `deadline rules`: the rules in force, as a clerk's login reads them,
+ * with a version an administrator saved. */
+static void
+test_rules (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) admin = cst_test_db_connect_as (db, "custodian_admin");
+  g_autoptr(CstDeadlineRuleSet) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *err = NULL, *json = NULL, *err2 = NULL;
+  int rc;
+
+  saved = cst_deadline_repo_save_rules (admin, "[WA-patient]\njurisdiction=WA\nclasses=individual;personal-representative\n"
+                                        "effective-from=2013-03-26\ndays=12\ncount=business\nholidays=WA\n"
+                                        "confidence=C\ncitation=RCW 70.02.080 (test reading)\n", &error);
+  g_assert_no_error (error);
+  rc = cst_test_cli_run (NULL, &out, &err, "--database", clerk, "deadline", "rules", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_test_message ("%s", out);
+  g_assert_nonnull (strstr (out, "CA-patient@1"));
+  g_assert_nonnull (strstr (out, "WA-patient@2"));
+  g_assert_nonnull (strstr (out, "12 business days, no extension — RCW 70.02.080 (test reading) (confidence C)"));
+  g_assert_nonnull (strstr (out, "US-authorization@1         US  no legal deadline"));
+
+  rc = cst_test_cli_run (NULL, &json, &err2, "--database", clerk, "deadline", "rules", "--json", NULL);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_true (g_str_has_prefix (json, "[{\"rule\":"));
+  g_assert_nonnull (strstr (json, "{\"rule\":\"WA-patient\",\"version\":2,\"jurisdiction\":\"WA\","
+                                  "\"classes\":[\"individual\",\"personal-representative\"],"
+                                  "\"effective_from\":\"2013-03-26\",\"effective_to\":null,\"days\":12,"
+                                  "\"business_days\":true,\"extension_days\":0,\"confidence\":\"C\""));
+  g_assert_nonnull (strstr (json, "\"rule\":\"US-authorization\",\"version\":1,\"jurisdiction\":\"US\","
+                                  "\"classes\":[\"third-party\"],\"effective_from\":\"2013-03-26\","
+                                  "\"effective_to\":null,\"days\":null"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -115,5 +152,6 @@ main (int    argc,
   g_test_add_func ("/deadline/cli/text", test_text);
   g_test_add_func ("/deadline/cli/bad-arguments", test_bad_arguments);
   g_test_add_func ("/deadline/cli/database-rules", test_database_rules);
+  g_test_add_func ("/deadline/cli/rules", test_rules);
   return g_test_run ();
 }
