@@ -72,6 +72,7 @@ test_clerk_reads (void)
   CstDeadlineRulesWindow *window = open_as ("custodian_clerk");
   g_autofree char *ca = cst_deadline_rules_window_dup_row_text (window, "CA-patient");
   g_autofree char *authorization = cst_deadline_rules_window_dup_row_text (window, "US-authorization");
+  g_autofree char *arkansas = cst_deadline_rules_window_dup_row_text (window, "AR-none");
   g_autofree char *text = cst_deadline_rules_window_dup_text (window);
   gint64 before = count_versions ("CA-patient");
 
@@ -82,6 +83,7 @@ test_clerk_reads (void)
   g_assert_nonnull (strstr (ca, "Cal. Health & Safety Code 123110(b)"));
   g_assert_nonnull (strstr (ca, "from a secondary source"));
   g_assert_nonnull (strstr (authorization, "no legal deadline"));
+  g_assert_nonnull (strstr (arkansas, "· unconfirmed ·"));   /* and flagged Unconfirmed beside it */
   g_assert_nonnull (strstr (text, "days=15\n"));
 
   /* Read only: no editor, no save, and the action does nothing. */
