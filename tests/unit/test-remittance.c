@@ -1,6 +1,7 @@
 /* test-remittance.c — the payer's remittance: the sample 835 and the
  * sample CARIN ExplanationOfBenefit give the same claim to the cent;
- * unbalanced and malformed remittances are refused with the position */
+ * unbalanced and malformed remittances are refused with the position;
+ * a mutation fuzz of both parsers */
 #include "config.h"
 
 #include <string.h>
@@ -222,6 +223,54 @@ test_several_claims (void)
   g_assert_nonnull (cst_remittance_find_claim (remittance, "CLM2", NULL));
 }
 
+/* Mutations of both samples (a byte changed, a span cut): each is read
+ * and balances, or is refused with the position named. */
+static void
+test_mutations (void)
+{
+  const char *names[] = { "sample-bill-1.835", "sample-bill-1.eob.json" };
+
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    {
+      gsize length;
+      g_autofree char *sample = read_sample (names[n], &length);
+
+      for (guint i = 0; i < 3000; i++)
+        {
+          g_autofree char *data = g_memdup2 (sample, length);
+          gsize size = length;
+          g_autoptr(GError) error = NULL;
+          g_autoptr(CstRemittance) remittance = NULL;
+          guint at = (guint) g_test_rand_int_range (0, (gint32) length);
+
+          if (i % 2 == 0)
+            data[at] = (char) g_test_rand_int_range (0, 256);
+          else
+            {
+              guint span = (guint) g_test_rand_int_range (1, 40);
+              size = at + MIN (span, length - at) <= length ? length - MIN (span, length - at) : length;
+              memmove (data + at, data + at + (length - size), length - at - (length - size));
+            }
+          remittance = cst_remittance_parse (data, size, &error);
+          if (remittance == NULL)
+            {
+              g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+              g_assert_true (strstr (error->message, "835 segment") || strstr (error->message, "ExplanationOfBenefit") ||
+                             strstr (error->message, "neither"));
+              continue;
+            }
+          for (guint c = 0; c < remittance->claims->len; c++)
+            {
+              CstRemittanceSummary s;
+
+              cst_remittance_claim_summarize (g_ptr_array_index (remittance->claims, c), &s);
+              g_assert_cmpint (s.charge_cents - s.insurance_paid_cents, ==,
+                               s.adjustments_cents + s.patient_responsibility_cents);
+            }
+        }
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -236,5 +285,6 @@ main (int    argc,
   g_test_add_func ("/remittance/eob-malformed", test_eob_malformed);
   g_test_add_func ("/remittance/decimal", test_decimal);
   g_test_add_func ("/remittance/several-claims", test_several_claims);
+  g_test_add_func ("/remittance/mutations", test_mutations);
   return g_test_run ();
 }

@@ -313,7 +313,15 @@ next_segment (Reader      *reader,
   reader->number++;
   g_clear_pointer (&reader->elements, g_strfreev);
   text = g_strndup (p, stop ? (gsize) (stop - p) : (gsize) (end - p));
+  /* An empty segment ("~~") splits into no elements: keep an empty ID so
+   * that it is refused as such. */
   reader->elements = g_strsplit (text, reader->element_separator, -1);
+  if (reader->elements[0] == NULL)
+    {
+      g_strfreev (reader->elements);
+      reader->elements = g_new0 (char *, 2);
+      reader->elements[0] = g_strdup ("");
+    }
   reader->n_elements = g_strv_length (reader->elements);
   *malformed = stop == NULL || strlen (text) != (gsize) (stop - p);
   *cursor = stop ? stop + 1 : end;
