@@ -223,6 +223,38 @@ test_several_claims (void)
   g_assert_nonnull (cst_remittance_find_claim (remittance, "CLM2", NULL));
 }
 
+/* Adjustments after an SVC belong to that service line and still count in
+ * the claim's balance; CLP05 may be left out (the PR sum stands for it). */
+static void
+test_service_lines (void)
+{
+  g_autofree char *lines = sample_with ("sample-bill-1.835",
+                                        "CLP*ACCT-0001*1*13364*1503.85*1375.96*12*CLM20250320001*13*1~\nCAS*CO*45*10484.19~\nCAS*PR*1*1000**2*275.96**3*100~",
+                                        "CLP*ACCT-0001*1*13364*1503.85**12*CLM20250320001*13*1~\n"
+                                        "SVC*HC:99284*12000*1403.85~CAS*CO*45*9220.19~CAS*PR*1*1000**3*100*1*2*275.96~\n"
+                                        "SVC*HC:36415*1364*100~CAS*CO*45*1264~");
+  g_autofree char *off = sample_with ("sample-bill-1.835", "CAS*CO*45*10484.19", "SVC*HC:1*1*1~CAS*CO*45*10484.20");
+  g_autoptr(CstRemittance) remittance = NULL;
+  g_autoptr(GError) error = NULL;
+  const CstRemittanceClaim *claim;
+  CstRemittanceSummary s;
+
+  remittance = cst_remittance_parse (lines, strlen (lines), &error);
+  g_assert_no_error (error);
+  claim = g_ptr_array_index (remittance->claims, 0);
+  g_assert_cmpuint (claim->services->len, ==, 2);
+  g_assert_cmpuint (claim->adjustments->len, ==, 0);
+  g_assert_cmpstr (((CstRemittanceService *) g_ptr_array_index (claim->services, 0))->procedure, ==, "HC:99284");
+  g_assert_cmpint (((CstRemittanceService *) g_ptr_array_index (claim->services, 1))->paid_cents, ==, 10000);
+  g_assert_cmpint (claim->patient_responsibility_cents, ==, 137596);
+  cst_remittance_claim_summarize (claim, &s);
+  g_assert_cmpint (s.adjustments_cents, ==, 1048419);
+  g_assert_cmpint (s.deductible_cents, ==, 100000);
+  g_assert_cmpint (s.coinsurance_cents, ==, 27596);
+  g_assert_cmpint (s.copay_cents, ==, 10000);
+  assert_refused (off, "835 segment 15 (CLP), element CLP04");
+}
+
 /* Mutations of both samples (a byte changed, a span cut): each is read
  * and balances, or is refused with the position named. */
 static void
@@ -285,6 +317,7 @@ main (int    argc,
   g_test_add_func ("/remittance/eob-malformed", test_eob_malformed);
   g_test_add_func ("/remittance/decimal", test_decimal);
   g_test_add_func ("/remittance/several-claims", test_several_claims);
+  g_test_add_func ("/remittance/service-lines", test_service_lines);
   g_test_add_func ("/remittance/mutations", test_mutations);
   return g_test_run ();
 }
