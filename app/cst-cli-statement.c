@@ -2,6 +2,7 @@
  *
  *   custodian-cli statement render BILL.csv --template NAME --output OUT.pdf
  *                 [--json SUMMARY.json] [--language en|es] [account options]
+ *                 [--remittance FILE [--claim ID]]
  *
  * The template comes from the database when it can be reached, else from
  * the template shipped with Custodian.  The hospital's name, address,
@@ -9,6 +10,12 @@
  * statement is refused while one of them is blank.  Account fields not in the CSV are options; visit dates
  * default to the span of the service dates, the statement date to today
  * and the due date to 30 days later.
+ *
+ * With --remittance (an X12 835 or a CARIN ExplanationOfBenefit, told
+ * apart by content) the statement explains why the patient owes what
+ * they owe; --claim then picks the claim by patient control number or
+ * payer claim number.  A claim whose total charge is not the bill's is
+ * refused.
  */
 #define G_LOG_DOMAIN "custodian-cli"
 
@@ -31,6 +38,7 @@
 typedef struct
 {
   char     *template_name;
+  char     *remittance;
   char     *output;
   char     *json;
   char     *language;
@@ -56,6 +64,7 @@ static void
 options_clear (Options *o)
 {
   g_free (o->template_name);
+  g_free (o->remittance);
   g_free (o->output);
   g_free (o->json);
   g_free (o->language);
@@ -146,6 +155,29 @@ apply_account (CstBill        *bill,
   return TRUE;
 }
 
+/* The remittance and its claim, named on the bill where the options
+ * leave the payer or the claim number out. */
+static CstRemittance *
+load_remittance (const Options  *o,
+                 CstBill        *bill,
+                 GError        **error)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  g_autoptr(CstRemittance) remittance = NULL;
+  const CstRemittanceClaim *claim;
+
+  if (!g_file_get_contents (o->remittance, &data, &length, error) ||
+      !(remittance = cst_remittance_parse (data, length, error)) ||
+      !(claim = cst_remittance_find_claim (remittance, o->claim, error)))
+    return NULL;
+  if (bill->payer_name == NULL)
+    cst_bill_set_text (&bill->payer_name, remittance->payer);
+  if (o->claim == NULL)
+    cst_bill_set_text (&bill->claim_number, claim->payer_claim_number);
+  return g_steal_pointer (&remittance);
+}
+
 static int
 report_import_problems (GPtrArray *problems,
                         GError    *error)
@@ -197,7 +229,8 @@ cst_cli_statement_render (int    argc,
     { "guarantor", 0, 0, G_OPTION_ARG_STRING, &o.guarantor, N_("Guarantor, when not the patient"), N_("NAME") },
     { "account", 0, 0, G_OPTION_ARG_STRING, &o.account, N_("Account number"), N_("NUMBER") },
     { "payer", 0, 0, G_OPTION_ARG_STRING, &o.payer, N_("Insurance plan name"), N_("NAME") },
-    { "claim", 0, 0, G_OPTION_ARG_STRING, &o.claim, N_("Claim number"), N_("NUMBER") },
+    { "claim", 0, 0, G_OPTION_ARG_STRING, &o.claim, N_("Claim number; with --remittance, the claim to explain (patient control number or payer claim number)"), N_("NUMBER") },
+    { "remittance", 0, 0, G_OPTION_ARG_FILENAME, &o.remittance, N_("The payer’s remittance for the claim: an X12 835 or a FHIR ExplanationOfBenefit"), N_("FILE") },
     { "visit", 0, 0, G_OPTION_ARG_STRING, &o.visit, N_("emergency, outpatient, inpatient or observation"), N_("TYPE") },
     { "statement-date", 0, 0, G_OPTION_ARG_STRING, &o.statement_date, N_("Statement date (default today)"), N_("YYYY-MM-DD") },
     { "due-date", 0, 0, G_OPTION_ARG_STRING, &o.due_date, N_("Due date (default 30 days later)"), N_("YYYY-MM-DD") },
@@ -217,6 +250,7 @@ cst_cli_statement_render (int    argc,
   g_autoptr(CstStatementRules) rules = NULL;
   g_autoptr(CstStatementTemplate) tpl = NULL;
   g_autoptr(CstStatement) st = NULL;
+  g_autoptr(CstRemittance) remittance = NULL;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -237,9 +271,11 @@ cst_cli_statement_render (int    argc,
   if (bill == NULL)
     return report_import_problems (problems, error);
   if (!apply_account (bill, &o, &error) ||
+      (o.remittance && !(remittance = load_remittance (&o, bill, &error))) ||
       !(rules = cst_statement_rules_new_default (&error)) ||
       !(tpl = load_template (&o, &error)) ||
       !(st = cst_statement_new (bill, rules, tpl, &error)) ||
+      (remittance && !cst_statement_set_remittance (st, remittance, o.claim, &error)) ||
       !cst_statement_render_pdf_to_file (st, o.output, &error))
     return cst_cli_fail (error);
   if (o.json != NULL)

@@ -16,6 +16,7 @@
 #include <glib-object.h>
 
 #include "custodian/cst-bill.h"
+#include "custodian/cst-remittance.h"
 
 G_BEGIN_DECLS
 
@@ -274,6 +275,10 @@ typedef struct
   GPtrArray            *flags;               /* of CstStatementFlag */
   GPtrArray            *prose;               /* of char*: the text that was scored */
   CstReadability        readability;
+  /* The payer's remittance for the bill's claim, when one was given
+   * (cst_statement_set_remittance): the claim is one of remittance's. */
+  CstRemittance            *remittance;
+  const CstRemittanceClaim *remittance_claim;
   /*< private >*/
   GHashTable           *values;              /* placeholder → text */
   CstStatementTemplate *shipped;             /* loaded on first need, see cst_statement_dup_text */
@@ -296,6 +301,11 @@ char         *cst_statement_dup_text       (CstStatement         *statement,
 const char   *cst_statement_status_to_nick (CstStatementStatus    status);
 const char   *cst_statement_flag_kind_to_nick (CstStatementFlagKind kind);
 char         *cst_statement_to_json        (CstStatement         *statement);
+gboolean      cst_statement_set_remittance (CstStatement         *statement,
+                                            CstRemittance        *remittance,
+                                            const char           *claim_id,
+                                            GError              **error);
+GPtrArray    *cst_statement_remittance_lines (CstStatement       *statement);
 guint         cst_statement_glossary_keys  (CstStatement         *statement,
                                             const char          **keys);
 

@@ -55,6 +55,7 @@
 #include "custodian/cst-server-login.h"
 #include "custodian/cst-session-lock.h"
 #include "custodian/cst-settings.h"
+#include "custodian/cst-remittance.h"
 #include "custodian/cst-statement.h"
 #include "custodian/cst-statement-pdf.h"
 #include "custodian/cst-statement-template-repo.h"

@@ -8,6 +8,7 @@
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-file.h"
+#include "cst-test-pdf.h"
 
 static char *sample;
 
@@ -139,6 +140,131 @@ test_template_from_database (void)
   g_assert_nonnull (strstr (json, "\"language\":\"es\""));
 }
 
+/* Renders the sample bill with a remittance; returns the JSON summary and
+ * the PDF's text without white space. */
+static int
+render_with_remittance (const char  *remittance,
+                        const char  *language,
+                        const char  *claim,
+                        char       **json,
+                        char       **text,
+                        char       **err)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", remittance, NULL);
+  g_autofree char *pdf = temp_path ("out.pdf");
+  g_autofree char *json_path = temp_path ("summary.json");
+  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *all = NULL;
+  gsize length;
+  int rc = cst_test_cli_run (NULL, NULL, err, "--database", login, "statement", "render", sample, "--offline",
+                             "--output", pdf, "--json", json_path, "--language", language,
+                             "--remittance", path, claim ? "--claim" : NULL, claim, NULL);
+
+  if (rc != 0)
+    return rc;
+  g_assert_true (g_file_get_contents (json_path, json, NULL, NULL));
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  all = cst_test_pdf_text (doc);
+  *text = cst_test_pdf_squash (all);
+  return rc;
+}
+
+static void
+assert_sample_remittance (const char *json)
+{
+  const char *remittance = strstr (json, "\"remittance\":");
+
+  g_assert_nonnull (remittance);
+  g_assert_nonnull (strstr (remittance, "\"claim\":\"CLM20250320001\""));
+  g_assert_nonnull (strstr (remittance, "\"insurance_paid_cents\":150385"));
+  g_assert_nonnull (strstr (remittance, "\"adjustments_cents\":1048419"));
+  g_assert_nonnull (strstr (remittance, "\"patient_responsibility_cents\":137596"));
+  g_assert_nonnull (strstr (remittance, "\"deductible_cents\":100000"));
+  g_assert_nonnull (strstr (remittance, "\"coinsurance_cents\":27596"));
+  g_assert_nonnull (strstr (remittance, "\"copay_cents\":10000"));
+  g_assert_nonnull (strstr (remittance, "\"other_patient_cents\":0"));
+}
+
+/* The 835 and the ExplanationOfBenefit of the same claim: the same
+ * remittance in the JSON and the same reconciliation line in the PDF,
+ * in English and in Spanish. */
+static void
+test_render_remittance (void)
+{
+  const char *files[] = { "sample-bill-1.835", "sample-bill-1.eob.json" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *json = NULL, *text = NULL, *err = NULL;
+      g_autofree char *json_es = NULL, *text_es = NULL, *err_es = NULL;
+      const char *payer;
+
+      g_assert_cmpint (render_with_remittance (files[i], "en", NULL, &json, &text, &err), ==, 0);
+      assert_sample_remittance (json);
+      payer = strstr (strstr (json, "\"remittance\":"), "\"payer\":\"");
+      g_assert_nonnull (payer);
+      /* The 835 spells the payer in capitals, the EOB does not. */
+      g_assert_cmpint (g_ascii_strncasecmp (payer, "\"payer\":\"Example Health Plan\"", 29), ==, 0);
+      g_assert_nonnull (strstr (text, "Whyyouowethis"));
+      g_assert_nonnull (strstr (text, "Charges$13,364.00−insurancepaid$1,503.85−adjustments$10,484.19=youowe$1,375.96."));
+      g_assert_nonnull (strstr (text, "Deductible$1,000.00:"));
+      g_assert_nonnull (strstr (text, "Coinsurance$275.96:"));
+      g_assert_nonnull (strstr (text, "Copay$100.00:"));
+      g_assert_nonnull (strstr (text, "CO-45:Thechargesaremorethanthepriceyourplanagreedwithus"));
+
+      g_assert_cmpint (render_with_remittance (files[i], "es", "CLM20250320001", &json_es, &text_es, &err_es), ==, 0);
+      assert_sample_remittance (json_es);
+      g_assert_nonnull (strstr (text_es, "Porquédebeestacantidad"));
+      g_assert_nonnull (strstr (text_es, "Cargos$13,364.00−pagóelseguro$1,503.85−ajustes$10,484.19=usteddebe$1,375.96."));
+      g_assert_nonnull (strstr (text_es, "Deducible$1,000.00:"));
+    }
+}
+
+/* A remittance for another claim (its charge differs from the bill's) is
+ * refused naming both amounts; so is an unknown --claim. */
+static void
+test_remittance_mismatch (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.835", NULL);
+  g_autofree char *data = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *other = NULL;
+  g_autofree char *other_path = temp_path ("other.835");
+  g_autofree char *json = NULL, *text = NULL, *err = NULL, *err2 = NULL;
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *pdf = temp_path ("out.pdf");
+  int rc;
+
+  g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+  parts = g_strsplit (data, "CLP*ACCT-0001*1*13364*1503.85*1375.96", 2);
+  other = g_strconcat (parts[0], "CLP*ACCT-0001*1*13365*1503.85*1375.96", parts[1], NULL);
+  {
+    g_auto(GStrv) cas = g_strsplit (other, "CAS*CO*45*10484.19", 2);
+    g_free (other);
+    other = g_strconcat (cas[0], "CAS*CO*45*10485.19", cas[1], NULL);
+  }
+  g_assert_true (g_file_set_contents (other_path, other, -1, NULL));
+  rc = cst_test_cli_run (NULL, NULL, &err, "--database", login, "statement", "render", sample, "--offline",
+                         "--output", pdf, "--remittance", other_path, NULL);
+  g_assert_cmpint (rc, !=, 0);
+  g_assert_nonnull (strstr (err, "$13,365.00"));
+  g_assert_nonnull (strstr (err, "$13,364.00"));
+  g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
+
+  rc = cst_test_cli_run (NULL, NULL, &err2, "--database", login, "statement", "render", sample, "--offline",
+                         "--output", pdf, "--remittance", path, "--claim", "NO-SUCH", NULL);
+  g_assert_cmpint (rc, !=, 0);
+  g_assert_nonnull (strstr (err2, "NO-SUCH"));
+  g_assert_nonnull (strstr (err2, "ACCT-0001"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -150,5 +276,7 @@ main (int    argc,
   g_test_add_func ("/statement-cli/defects-and-usage", test_defects_and_usage);
   g_test_add_func ("/statement-cli/template-from-database", test_template_from_database);
   g_test_add_func ("/statement-cli/facility-needed", test_facility_needed);
+  g_test_add_func ("/statement-cli/render-remittance", test_render_remittance);
+  g_test_add_func ("/statement-cli/remittance-mismatch", test_remittance_mismatch);
   return g_test_run ();
 }

@@ -139,6 +139,34 @@ write_totals (Json         *j,
   close_scope (j, '}');
 }
 
+/* The payer's remittance, when the statement has one: the claim is the
+ * payer's claim number (else the hospital's patient control number). */
+static void
+write_remittance (Json         *j,
+                  CstStatement *st)
+{
+  const CstRemittanceClaim *claim = st->remittance_claim;
+  CstRemittanceSummary s;
+
+  if (claim == NULL)
+    return;
+  cst_remittance_claim_summarize (claim, &s);
+  key (j, "remittance");
+  open_scope (j, '{');
+  member_string (j, "claim", claim->payer_claim_number ? claim->payer_claim_number : claim->patient_control_number);
+  member_string (j, "patient_control_number", claim->patient_control_number);
+  member_string (j, "payer", st->remittance->payer);
+  member_int (j, "charges_cents", s.charge_cents);
+  member_int (j, "insurance_paid_cents", s.insurance_paid_cents);
+  member_int (j, "adjustments_cents", s.adjustments_cents);
+  member_int (j, "patient_responsibility_cents", s.patient_responsibility_cents);
+  member_int (j, "deductible_cents", s.deductible_cents);
+  member_int (j, "coinsurance_cents", s.coinsurance_cents);
+  member_int (j, "copay_cents", s.copay_cents);
+  member_int (j, "other_patient_cents", s.other_patient_cents);
+  close_scope (j, '}');
+}
+
 static void
 write_categories (Json         *j,
                   CstStatement *st)
@@ -279,6 +307,7 @@ cst_statement_to_json (CstStatement *st)
   member_int (&j, "lines_before", st->bill->lines->len);
   member_int (&j, "lines_after", st->items->len);
   write_totals (&j, st);
+  write_remittance (&j, st);
   write_categories (&j, st);
   write_waterfall_and_plans (&j, st);
   write_readability (&j, st);

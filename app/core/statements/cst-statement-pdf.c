@@ -259,6 +259,24 @@ render_categories (Render *r)
     paragraph_key (r, "claim-level");
 }
 
+/* "Why you owe this", from the payer's remittance: what it paid, what was
+ * written off and why, the patient's part line by line, and the
+ * reconciliation in bold.  Part of the insurance section, drawn only when
+ * the statement has a remittance. */
+static void
+render_why_you_owe (Render *r)
+{
+  g_autoptr(GPtrArray) lines = cst_statement_remittance_lines (r->st);
+  const CstPdfStyle bold = { .size = r->body, .bold = TRUE };
+
+  if (lines->len == 0)
+    return;
+  section_heading (r, g_ptr_array_index (lines, 0));
+  for (guint i = 1; i + 1 < lines->len; i++)
+    cst_pdf_paragraph (r->pdf, g_ptr_array_index (lines, i));
+  cst_pdf_text (r->pdf, g_ptr_array_index (lines, lines->len - 1), &bold);
+}
+
 static void
 render_insurance (Render *r)
 {
@@ -277,6 +295,7 @@ render_insurance (Render *r)
       paragraph_key (r, r->st->bill->claim_number ? "insurance-line" : "insurance-line-no-claim");
       paragraph_key (r, "eob");
     }
+  render_why_you_owe (r);
 }
 
 static void
