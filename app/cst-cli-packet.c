@@ -291,7 +291,7 @@ print_verdict (const CstPacketVerdict *v)
                difference, v->file_pages, v->built_pages);
       break;
     case CST_PACKET_VERDICT_NOT_A_PDF:
-      g_print (_("Different file: it cannot be read as a PDF (the packet built has %u pages).\n"),
+      g_print (_("Different file: it cannot be read as a PDF (pages in the packet built: %u).\n"),
                v->built_pages);
       break;
     }

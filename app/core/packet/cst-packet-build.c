@@ -556,7 +556,7 @@ append_document (Assembly           *a,
        * and the stamps count on; a file that reads otherwise now is not
        * packed silently. */
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                   _("The packet could not be built: %s has %d pages, not the %u recorded."),
+                   _("The packet could not be built: %s now reads as %d pages, but %u were recorded when it was added."),
                    doc->name, pages, doc->pages);
       return FALSE;
     }
