@@ -164,6 +164,17 @@ test_build_model (void)
   g_assert_cmpuint (build->pages, ==, 9);
   g_assert_cmpuint (build->documents->len, ==, 5);
   g_assert_cmpstr (build->sha256, ==, sha);
+
+  /* Built again from the same documents: the same bytes, a second build row. */
+  {
+    g_autofree char *again = g_build_filename (dir, "again.pdf", NULL);
+    g_autoptr(CstPacketBuild) second = cst_packet_build (clerk, cst_request_get_id (request),
+                                                         again, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (second->sha256, ==, build->sha256);
+    g_assert_cmpint (second->id, >, build->id);
+  }
   cst_test_records_remove (dir);
 }
 
