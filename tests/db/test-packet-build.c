@@ -12,6 +12,7 @@
 
 #include "custodian/cst-packet.h"
 
+#include "cst-test-async.h"
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
@@ -179,6 +180,31 @@ test_build_model (void)
 }
 
 /* A copy of @from with the pages of @range, made by the qpdf program. */
+/* Through the connection's worker thread, as the window will build it. */
+static void
+test_build_async (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstConnection) connection = cst_connection_new (desk);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-build-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PBLD-5", dir);
+  g_autofree char *packet = g_build_filename (dir, "packet.pdf", NULL);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(CstPacketBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+
+  cst_packet_build_async (connection, cst_request_get_id (request), packet, NULL,
+                          cst_test_result_cb, &result);
+  build = cst_packet_build_finish (connection, cst_test_wait_result (&result, 60), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (build->record_pages, ==, 9);
+  pdf = open_pdf (packet);
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, 9);
+  assert_stamped (pdf, cst_request_get_reference (request));
+  cst_test_records_remove (dir);
+}
+
 static char *
 qpdf_pages (const char *dir,
             const char *from,
@@ -277,6 +303,7 @@ main (int    argc,
   desk = cst_test_db_create_login (db, "custodian_clerk");
   g_test_add_func ("/packet-build/build-reads-back", test_build_reads_back);
   g_test_add_func ("/packet-build/build-model", test_build_model);
+  g_test_add_func ("/packet-build/build-async", test_build_async);
   g_test_add_func ("/packet-build/verify", test_verify);
   g_test_add_func ("/packet-build/auditor-cannot-build", test_auditor_cannot_build);
   status = g_test_run ();
