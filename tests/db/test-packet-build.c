@@ -239,6 +239,7 @@ test_verify (void)
   g_autofree char *out3 = NULL, *err3 = NULL;
   g_autofree char *out4 = NULL, *err4 = NULL;
   g_autofree char *out5 = NULL, *err5 = NULL;
+  g_autofree char *out6 = NULL, *err6 = NULL;
 
   /* Before any build there is nothing to verify against. */
   g_assert_cmpint (cst_test_cli_run (desk, &out5, &err5, "packet", "verify", "--request", reference,
@@ -269,6 +270,12 @@ test_verify (void)
   g_assert_cmpint (cst_test_cli_run (desk, &out4, &err4, "packet", "verify", "--request", reference,
                                      longer, NULL), ==, 1);
   g_assert_nonnull (strstr (out4, "1 page added"));
+
+  /* Not a PDF at all: the first kilobyte of the packet. */
+  g_assert_true (g_file_set_contents (changed, contents, 1024, NULL));
+  g_assert_cmpint (cst_test_cli_run (desk, &out6, &err6, "packet", "verify", "--request", reference,
+                                     changed, NULL), ==, 1);
+  g_assert_nonnull (strstr (out6, "cannot be read as a PDF"));
   cst_test_records_remove (dir);
 }
 
