@@ -1,7 +1,8 @@
-/* cst-cli-packet.c — custodian-cli packet add, packet list
+/* cst-cli-packet.c — custodian-cli packet add, list, build, verify
  *
  * The records packet of a request, headless: add record files (PDF, PNG,
- * JPEG, TIFF) and list them in release order.  Adding is all or nothing:
+ * JPEG, TIFF), list them in release order, build the stamped packet PDF,
+ * and verify that a file is exactly the last packet built.  Adding is all or nothing:
  * one refused file is named, exit status 1, and nothing of the call is
  * stored.  The output and the --json objects are stable: add, never
  * rename.
@@ -11,6 +12,7 @@
 #include "config.h"
 
 #include "custodian/cst-json-writer.h"
+#include "custodian/cst-private-file.h"
 #include "custodian/cst-packet.h"
 #include "custodian/cst-settings.h"
 
@@ -176,4 +178,150 @@ cst_cli_packet_list (int    argc,
                doc->pages, doc->sha256, doc->kind, doc->name);
     }
   return EXIT_SUCCESS;
+}
+
+static char *
+build_summary_json (const char           *reference,
+                    const CstPacketBuild *build)
+{
+  GString *out = g_string_new (NULL);
+  CstJsonWriter w;
+
+  cst_json_writer_init (&w, out);
+  cst_json_writer_begin_object (&w);
+  cst_json_writer_key (&w, "request");
+  cst_json_writer_string (&w, reference);
+  cst_json_writer_key (&w, "pages");
+  cst_json_writer_int (&w, build->pages);
+  cst_json_writer_key (&w, "record_pages");
+  cst_json_writer_int (&w, build->record_pages);
+  cst_json_writer_key (&w, "sha256");
+  cst_json_writer_string (&w, build->sha256);
+  cst_json_writer_key (&w, "documents");
+  cst_json_writer_begin_array (&w);
+  for (guint i = 0; i < build->documents->len; i++)
+    {
+      CstRecordDocument *doc = g_ptr_array_index (build->documents, i);
+
+      cst_json_writer_begin_object (&w);
+      cst_json_writer_key (&w, "id");
+      cst_json_writer_int (&w, doc->id);
+      cst_json_writer_key (&w, "sha256");
+      cst_json_writer_string (&w, doc->sha256);
+      cst_json_writer_key (&w, "pages");
+      cst_json_writer_int (&w, doc->pages);
+      cst_json_writer_end_object (&w);
+    }
+  cst_json_writer_end_array (&w);
+  cst_json_writer_end_object (&w);
+  g_string_append_c (out, '\n');
+  return g_string_free (out, FALSE);
+}
+
+int
+cst_cli_packet_build (int    argc,
+                      char **argv)
+{
+  g_autofree char *reference = NULL;
+  g_autofree char *output = NULL;
+  g_autofree char *summary = NULL;
+  const GOptionEntry entries[] = {
+    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where the packet PDF goes"), N_("FILE.pdf") },
+    { "json", 0, 0, G_OPTION_ARG_FILENAME, &summary, N_("Also write a JSON summary to this file"),
+      N_("SUMMARY.json") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (
+    _("— build a request's packet: its record documents in release order, every page stamped"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(CstPacketBuild) build = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+    return status;
+  if (reference == NULL)
+    return cst_cli_usage_error (context, _("--request is required"));
+  if (output == NULL)
+    return cst_cli_usage_error (context, _("--output is required"));
+  if (!(target = cst_cli_open_target (&error)) ||
+      !(build = cst_packet_build_at (target->conninfo, reference, output, &error)))
+    return cst_cli_fail (error);
+  if (summary != NULL)
+    {
+      g_autofree char *json = build_summary_json (reference, build);
+
+      if (!cst_private_file_write (summary, json, -1, &error))
+        return cst_cli_fail (error);
+    }
+  g_print (g_dngettext (NULL, "Built the packet of request %s: %u page, SHA-256 %s\n",
+                        "Built the packet of request %s: %u pages, SHA-256 %s\n", build->pages),
+           reference, build->pages, build->sha256);
+  return EXIT_SUCCESS;
+}
+
+static void
+print_verdict (const CstPacketVerdict *v)
+{
+  guint difference = v->file_pages > v->built_pages ? v->file_pages - v->built_pages
+                                                    : v->built_pages - v->file_pages;
+
+  switch (v->kind)
+    {
+    case CST_PACKET_VERDICT_SAME:
+      g_print (_("The file is exactly the last packet built (SHA-256 %s).\n"), v->built_sha256);
+      break;
+    case CST_PACKET_VERDICT_DIFFERENT_FILE:
+      g_print (_("Different file: the same number of pages (%u), but not the same bytes "
+                 "(SHA-256 %s, the packet built is %s).\n"),
+               v->file_pages, v->file_sha256, v->built_sha256);
+      break;
+    case CST_PACKET_VERDICT_PAGES_ADDED:
+      g_print (g_dngettext (NULL, "Different file: %u page added (%u pages, the packet built has %u).\n",
+                            "Different file: %u pages added (%u pages, the packet built has %u).\n",
+                            difference),
+               difference, v->file_pages, v->built_pages);
+      break;
+    case CST_PACKET_VERDICT_PAGES_MISSING:
+      g_print (g_dngettext (NULL, "Different file: %u page missing (%u pages, the packet built has %u).\n",
+                            "Different file: %u pages missing (%u pages, the packet built has %u).\n",
+                            difference),
+               difference, v->file_pages, v->built_pages);
+      break;
+    case CST_PACKET_VERDICT_NOT_A_PDF:
+      g_print (_("Different file: it cannot be read as a PDF (pages in the packet built: %u).\n"),
+               v->built_pages);
+      break;
+    }
+}
+
+int
+cst_cli_packet_verify (int    argc,
+                       char **argv)
+{
+  g_autofree char *reference = NULL;
+  const GOptionEntry entries[] = {
+    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (
+    _("FILE.pdf — say whether a file is exactly the last packet built for a request"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(CstPacketVerdict) verdict = { 0 };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return cst_cli_usage_error (context, error->message);
+  if (reference == NULL)
+    return cst_cli_usage_error (context, _("--request is required"));
+  if (argc != 2)
+    return cst_cli_usage_error (context, _("which file? name one"));
+  if (!(target = cst_cli_open_target (&error)) ||
+      !cst_packet_verify_at (target->conninfo, reference, argv[1], &verdict, &error))
+    return cst_cli_fail (error);
+  print_verdict (&verdict);
+  return verdict.kind == CST_PACKET_VERDICT_SAME ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -315,6 +315,8 @@ static const Command commands[] = {
   { "fee", "schedules", cst_cli_fee_schedules, N_("List the fee schedules, or those about to run out (--expiring)") },
   { "packet", "add", cst_cli_packet_add, N_("Add record files (PDF, PNG, JPEG, TIFF) to a request") },
   { "packet", "list", cst_cli_packet_list, N_("List a request's record documents in release order") },
+  { "packet", "build", cst_cli_packet_build, N_("Build a request's packet PDF, every record page stamped") },
+  { "packet", "verify", cst_cli_packet_verify, N_("Say whether a file is exactly the last packet built") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
 };

@@ -58,6 +58,8 @@ int cst_cli_fee_quote (int argc, char **argv);
 int cst_cli_fee_schedules (int argc, char **argv);
 int cst_cli_packet_add (int argc, char **argv);
 int cst_cli_packet_list (int argc, char **argv);
+int cst_cli_packet_build (int argc, char **argv);
+int cst_cli_packet_verify (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);
 

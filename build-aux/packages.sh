@@ -7,7 +7,7 @@ set -euo pipefail
 CUSTODIAN_PACKAGES=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libgtk-4-bin libadwaita-1-dev libcairo2-dev
-  libpoppler-glib-dev libhpdf-dev libpq-dev postgresql libqpdf-dev libtiff-dev
+  libpoppler-glib-dev libhpdf-dev libpq-dev postgresql libqpdf-dev libtiff-dev libjpeg-dev
   libjson-glib-dev
   libxml2-utils fonts-dejavu-core fonts-liberation2 desktop-file-utils
   appstream appstream-util libsecret-1-dev libpam0g-dev

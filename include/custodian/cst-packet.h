@@ -3,7 +3,10 @@
  * A clerk adds record files (PDF, PNG, JPEG, TIFF) to a request; each
  * becomes a record document stored in the shared database, its bytes once
  * per content.  Adding is all or nothing: one refused file, and nothing of
- * that call is stored.
+ * that call is stored.  Building the packet copies the documents' pages,
+ * in release order, into one PDF and stamps each in a margin strip added
+ * below it (cst-packet-build.c); verifying says whether a file is exactly
+ * the last packet built.
  */
 #pragma once
 
@@ -120,6 +123,66 @@ gboolean   cst_packet_document_write_to (PGconn                 *conn,
                                          gint64                  document_id,
                                          GOutputStream          *out,
                                          GCancellable           *cancellable,
+                                         GError                **error);
+
+/* What building a request's packet wrote (cst_packet_build()). */
+typedef struct
+{
+  gint64     id;             /* the build's row */
+  char      *sha256;         /* of the packet file, lowercase hex */
+  guint      pages;          /* every page of the packet */
+  guint      record_pages;   /* the record pages among them */
+  GPtrArray *documents;      /* #CstRecordDocument, in release order */
+} CstPacketBuild;
+
+void cst_packet_build_free (CstPacketBuild *build);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPacketBuild, cst_packet_build_free)
+
+/* What cst_packet_verify() found of a file against the last build. */
+typedef enum
+{
+  CST_PACKET_VERDICT_SAME,           /* exactly the last packet built */
+  CST_PACKET_VERDICT_DIFFERENT_FILE, /* same page count, other bytes */
+  CST_PACKET_VERDICT_PAGES_ADDED,
+  CST_PACKET_VERDICT_PAGES_MISSING,
+  CST_PACKET_VERDICT_NOT_A_PDF,
+} CstPacketVerdictKind;
+
+typedef struct
+{
+  CstPacketVerdictKind kind;
+  guint                built_pages;  /* the last build's page count */
+  guint                file_pages;   /* the file's, 0 when not a PDF */
+  char                *built_sha256;
+  char                *file_sha256;
+} CstPacketVerdict;
+
+void cst_packet_verdict_clear (CstPacketVerdict *verdict);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CstPacketVerdict, cst_packet_verdict_clear)
+
+CstPacketBuild *cst_packet_build        (PGconn                 *conn,
+                                         gint64                  request_id,
+                                         const char             *output,
+                                         GCancellable           *cancellable,
+                                         GError                **error);
+void            cst_packet_build_async  (CstConnection          *connection,
+                                         gint64                  request_id,
+                                         const char             *output,
+                                         GCancellable           *cancellable,
+                                         GAsyncReadyCallback     callback,
+                                         gpointer                user_data);
+CstPacketBuild *cst_packet_build_finish (CstConnection          *connection,
+                                         GAsyncResult           *result,
+                                         GError                **error);
+CstPacketBuild *cst_packet_build_at     (const char             *conninfo,
+                                         const char             *reference,
+                                         const char             *output,
+                                         GError                **error);
+
+gboolean        cst_packet_verify_at    (const char             *conninfo,
+                                         const char             *reference,
+                                         const char             *path,
+                                         CstPacketVerdict       *verdict,
                                          GError                **error);
 
 G_END_DECLS
