@@ -307,6 +307,7 @@ static const Command commands[] = {
   { "audit", "verify", cst_cli_audit_verify, N_("Check that the audit log was not altered") },
   { "deadline", NULL, cst_cli_deadline, N_("Show the legal deadline of a hypothetical request, its rule and citation") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
+  { "estimate", "render", cst_cli_estimate_render, N_("Estimate what a patient will owe before care, insured or self-pay (Good Faith Estimate), as PDF") },
   { "evidence", NULL, cst_cli_evidence, N_("Write a request's right-of-access evidence pack as PDF and JSON") },
   { "facility", "show", cst_cli_facility_show, N_("Show the facility's details printed on documents") },
   { "facility", "set", cst_cli_facility_set, N_("Change the facility's details (administrators)") },

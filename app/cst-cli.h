@@ -50,6 +50,7 @@ gboolean           cst_cli_choose_report_database (char  **report_conninfo,
 int cst_cli_audit_verify (int argc, char **argv);
 int cst_cli_deadline (int argc, char **argv);
 int cst_cli_document_render (int argc, char **argv);
+int cst_cli_estimate_render (int argc, char **argv);
 int cst_cli_evidence (int argc, char **argv);
 int cst_cli_facility_set (int argc, char **argv);
 int cst_cli_facility_show (int argc, char **argv);
