@@ -44,6 +44,7 @@
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-pdf-libharu.h"
 #include "custodian/cst-price-list.h"
+#include "custodian/cst-price-list-repo.h"
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-release.h"
 #include "custodian/cst-repeat.h"

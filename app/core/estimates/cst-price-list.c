@@ -25,6 +25,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-price-list.h"
+#include "cst-price-list-private.h"
 
 /* A billion dollars per item and 1000% keep every estimate far from
  * gint64 overflow (see cst-estimate.c). */
@@ -88,8 +89,8 @@ item_free (CstPriceItem *item)
   g_free (item);
 }
 
-static CstPriceList *
-price_list_new (void)
+CstPriceList *
+cst_price_list_new_empty (void)
 {
   CstPriceList *list = g_new0 (CstPriceList, 1);
 
@@ -117,6 +118,70 @@ cst_price_list_unref (CstPriceList *list)
   g_free (list->hospital_name);
   g_free (list->version);
   g_free (list);
+}
+
+CstPriceItem *
+cst_price_item_new (const char *code,
+                    const char *code_type,
+                    const char *description,
+                    gint64      gross_cents,
+                    gint64      cash_cents,
+                    guint       source_line)
+{
+  CstPriceItem *item = g_new0 (CstPriceItem, 1);
+
+  item->code = g_ascii_strup (code, -1);
+  item->code_type = g_ascii_strup (code_type, -1);
+  item->description = g_strdup (description);
+  item->gross_cents = gross_cents;
+  item->cash_cents = cash_cents;
+  item->rates = g_ptr_array_new_with_free_func ((GDestroyNotify) rate_free);
+  item->source_line = source_line;
+  return item;
+}
+
+gboolean
+cst_price_list_add_item (CstPriceList *list,
+                         CstPriceItem *item)
+{
+  if (g_hash_table_contains (list->by_code, item->code))
+    {
+      item_free (item);
+      return FALSE;
+    }
+  g_ptr_array_add (list->items, item);
+  g_hash_table_insert (list->by_code, item->code, item);
+  return TRUE;
+}
+
+/* The kind follows from what is given: dollars, else a percentage, else
+ * the algorithm's words. */
+CstPriceRate *
+cst_price_rate_new (const char *payer_name,
+                    const char *plan_name,
+                    gint64      dollar_cents,
+                    gint64      percent_hundredths,
+                    const char *algorithm,
+                    guint       source_line)
+{
+  CstPriceRate *rate = g_new0 (CstPriceRate, 1);
+
+  rate->payer_name = g_strdup (payer_name);
+  rate->plan_name = g_strdup (plan_name);
+  rate->algorithm = algorithm && *algorithm ? g_strdup (algorithm) : NULL;
+  rate->dollar_cents = dollar_cents;
+  rate->percent_hundredths = percent_hundredths;
+  rate->source_line = source_line;
+  rate->kind = dollar_cents >= 0 ? CST_PRICE_RATE_DOLLAR
+             : percent_hundredths >= 0 ? CST_PRICE_RATE_PERCENTAGE : CST_PRICE_RATE_ALGORITHM;
+  return rate;
+}
+
+void
+cst_price_item_add_rate (CstPriceItem *item,
+                         CstPriceRate *rate)
+{
+  g_ptr_array_add (item->rates, rate);
 }
 
 /* Codes are compared in upper case, as the file's code|1 is stored. */
@@ -523,15 +588,7 @@ parse_rate (Parser    *p,
                      "(dollar, percentage or algorithm)"));
       return NULL;
     }
-  rate = g_new0 (CstPriceRate, 1);
-  rate->payer_name = g_strdup (payer);
-  rate->plan_name = g_strdup (plan);
-  rate->algorithm = *algorithm ? g_strdup (algorithm) : NULL;
-  rate->dollar_cents = dollar;
-  rate->percent_hundredths = percent;
-  rate->source_line = line;
-  rate->kind = dollar >= 0 ? CST_PRICE_RATE_DOLLAR
-             : percent >= 0 ? CST_PRICE_RATE_PERCENTAGE : CST_PRICE_RATE_ALGORITHM;
+  rate = cst_price_rate_new (payer, plan, dollar, percent, algorithm, line);
   return rate;
 }
 
@@ -608,16 +665,9 @@ parse_row (Parser       *p,
   rate = parse_rate (p, fields, line, dollar, percent);
   if (item == NULL)
     {
-      item = g_new0 (CstPriceItem, 1);
-      item->code = g_steal_pointer (&code);
-      item->code_type = g_ascii_strup (field (p, fields, COL_CODE_TYPE), -1);
-      item->description = g_strdup (field (p, fields, COL_DESCRIPTION));
-      item->gross_cents = gross;
-      item->cash_cents = cash;
-      item->rates = g_ptr_array_new_with_free_func ((GDestroyNotify) rate_free);
-      item->source_line = line;
-      g_ptr_array_add (list->items, item);
-      g_hash_table_insert (list->by_code, item->code, item);
+      item = cst_price_item_new (code, field (p, fields, COL_CODE_TYPE),
+                                 field (p, fields, COL_DESCRIPTION), gross, cash, line);
+      cst_price_list_add_item (list, item);
     }
   if (rate != NULL && !check_duplicate_rate (p, item, rate, line))
     g_clear_pointer (&rate, rate_free);
@@ -689,7 +739,7 @@ cst_price_list_import_csv (const char  *data,
 {
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_price_problem_free);
-  g_autoptr(CstPriceList) list = price_list_new ();
+  g_autoptr(CstPriceList) list = cst_price_list_new_empty ();
   Parser p = { data, length, 0, 1, NULL, 0, { 0 }, found, 0 };
 
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
