@@ -7,8 +7,9 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
+#include "custodian/cst-connection.h"
 #include "custodian/cst-db-types.h"
 #include "custodian/cst-price-list.h"
 
@@ -21,5 +22,16 @@ gint64        cst_price_list_repo_store      (PGconn             *conn,
 CstPriceList *cst_price_list_repo_in_effect  (PGconn             *conn,
                                               const GDate        *day,
                                               GError            **error);
+
+/* The same on the connection's worker thread, for the window. */
+void          cst_price_list_repo_store_async  (CstConnection      *connection,
+                                                CstPriceList       *list,
+                                                const GDate        *effective_from,
+                                                GCancellable       *cancellable,
+                                                GAsyncReadyCallback callback,
+                                                gpointer            user_data);
+gint64        cst_price_list_repo_store_finish (CstConnection      *connection,
+                                                GAsyncResult       *result,
+                                                GError            **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <custodian/custodian.h>
+#include "cst-test-async.h"
 #include "cst-test-db.h"
 
 static CstTestDb *db;
@@ -134,6 +135,32 @@ test_append_only (void)
   g_assert_nonnull (error);
 }
 
+/* The window's way: stored on a connection's worker thread by a billing
+ * login, refused there for a clerk. */
+static void
+test_store_async (void)
+{
+  g_autofree char *billing_info = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *clerk_info = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) billing = cst_connection_new (billing_info);
+  g_autoptr(CstConnection) clerk = cst_connection_new (clerk_info);
+  g_autoptr(CstPriceList) list = sample_list ();
+  g_autoptr(GAsyncResult) stored = NULL, refused = NULL;
+  g_autoptr(GError) error = NULL;
+  GDate from;
+
+  set_day (&from, 1, 1, 2028);
+  cst_price_list_repo_store_async (billing, list, &from, NULL, cst_test_result_cb, &stored);
+  g_assert_cmpint (cst_price_list_repo_store_finish (billing, cst_test_wait_result (&stored, 10),
+                                                     &error), >, 0);
+  g_assert_no_error (error);
+  set_day (&from, 2, 1, 2028);
+  cst_price_list_repo_store_async (clerk, list, &from, NULL, cst_test_result_cb, &refused);
+  g_assert_cmpint (cst_price_list_repo_store_finish (clerk, cst_test_wait_result (&refused, 10),
+                                                     &error), ==, 0);
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -145,6 +172,7 @@ main (int    argc,
   g_test_add_func ("/price-list-repo/billing-stores", test_billing_stores);
   g_test_add_func ("/price-list-repo/clerk-cannot-store", test_clerk_cannot_store);
   g_test_add_func ("/price-list-repo/append-only", test_append_only);
+  g_test_add_func ("/price-list-repo/store-async", test_store_async);
   status = cst_test_db_run (&db);
   return status;
 }

@@ -211,3 +211,65 @@ cst_price_list_repo_in_effect (PGconn       *conn,
     return NULL;
   return g_steal_pointer (&list);
 }
+
+/* ---- off the main loop ---------------------------------------------------- */
+
+typedef struct
+{
+  CstPriceList *list;
+  GDate         effective_from;
+} StoreJob;
+
+static void
+store_job_free (StoreJob *job)
+{
+  cst_price_list_unref (job->list);
+  g_free (job);
+}
+
+static gpointer
+store_in_worker (PGconn   *conn,
+                 gpointer  data,
+                 GError  **error)
+{
+  StoreJob *job = data;
+  gint64 id = cst_price_list_repo_store (conn, job->list, &job->effective_from, error);
+
+  return id == 0 ? NULL : g_memdup2 (&id, sizeof id);
+}
+
+/**
+ * cst_price_list_repo_store_async:
+ *
+ * cst_price_list_repo_store() on @connection's worker thread: a list of
+ * many thousand items takes seconds to store.
+ */
+void
+cst_price_list_repo_store_async (CstConnection       *connection,
+                                 CstPriceList        *list,
+                                 const GDate         *effective_from,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  StoreJob *job;
+
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  g_return_if_fail (list != NULL && g_date_valid (effective_from));
+  job = g_new0 (StoreJob, 1);
+  job->list = cst_price_list_ref (list);
+  job->effective_from = *effective_from;
+  cst_connection_run_async (connection, store_in_worker, job, (GDestroyNotify) store_job_free,
+                            g_free, cancellable, callback, user_data);
+}
+
+/* Returns: the stored list's id, or 0 with @error set */
+gint64
+cst_price_list_repo_store_finish (CstConnection  *connection,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  g_autofree gint64 *id = cst_connection_run_finish (connection, result, error);
+
+  return id != NULL ? *id : 0;
+}
