@@ -64,6 +64,8 @@ typedef struct
   char      **header;      /* the names of the current header line */
   guint       n_header;
   int         index[N_COLUMNS];
+  guint       last_record_line;  /* where the last record read began */
+  guint       header_line;       /* where the column names are */
   GPtrArray  *problems;
   guint       n_problems;
 } Parser;
@@ -342,7 +344,7 @@ read_record (Parser    *p,
   g_ptr_array_set_size (fields, 0);
   if (p->pos >= p->length)
     return FALSE;
-  *record_line = p->line;
+  *record_line = p->last_record_line = p->line;
   for (;;)
     {
       GString *text = g_string_new (NULL);
@@ -532,10 +534,13 @@ read_column_header (Parser    *p,
 
   if (!read_record (p, fields, &line))
     {
-      add_problem (p, p->line, -1, _("the third line must name the columns of the items"));
+      /* Said on the last line there is: the file ends before the third. */
+      add_problem (p, p->last_record_line, -1,
+                   _("the third line must name the columns of the items"));
       return;
     }
   set_header (p, fields);
+  p->header_line = line;
   for (guint c = 0; c < N_COLUMNS; c++)
     {
       p->index[c] = -1;
@@ -740,7 +745,7 @@ cst_price_list_import_csv (const char  *data,
   g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_price_problem_free);
   g_autoptr(CstPriceList) list = cst_price_list_new_empty ();
-  Parser p = { data, length, 0, 1, NULL, 0, { 0 }, found, 0 };
+  Parser p = { data, length, 0, 1, NULL, 0, { 0 }, 0, 0, found, 0 };
 
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
     p.pos = 3;
@@ -750,8 +755,9 @@ cst_price_list_import_csv (const char  *data,
     read_column_header (&p, fields);
   if (p.n_problems == 0)
     read_items (&p, fields, list);
+  /* On the column names' line: p.line is past the end of the file. */
   if (p.n_problems == 0 && list->items->len == 0)
-    add_problem (&p, p.line, -1, _("the file names its columns but lists no items"));
+    add_problem (&p, p.header_line, -1, _("the file names its columns but lists no items"));
   g_strfreev (p.header);
 
   if (problems != NULL)
