@@ -308,6 +308,7 @@ static const Command commands[] = {
   { "deadline", NULL, cst_cli_deadline, N_("Show the legal deadline of a hypothetical request, its rule and citation") },
   { "deadline", "rules", cst_cli_deadline_rules, N_("List the deadline rules in force, with their citations") },
   { "document", "render", cst_cli_document_render, N_("Make an invoice, letter or accounting of disclosures as PDF") },
+  { "estimate", "render", cst_cli_estimate_render, N_("Estimate what a patient will owe before care, insured or self-pay (Good Faith Estimate), as PDF") },
   { "evidence", NULL, cst_cli_evidence, N_("Write a request's right-of-access evidence pack as PDF and JSON") },
   { "facility", "show", cst_cli_facility_show, N_("Show the facility's details printed on documents") },
   { "facility", "set", cst_cli_facility_set, N_("Change the facility's details (administrators)") },

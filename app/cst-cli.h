@@ -51,6 +51,7 @@ int cst_cli_audit_verify (int argc, char **argv);
 int cst_cli_deadline (int argc, char **argv);
 int cst_cli_deadline_rules (int argc, char **argv);
 int cst_cli_document_render (int argc, char **argv);
+int cst_cli_estimate_render (int argc, char **argv);
 int cst_cli_evidence (int argc, char **argv);
 int cst_cli_facility_set (int argc, char **argv);
 int cst_cli_facility_show (int argc, char **argv);

@@ -289,8 +289,11 @@ read_header (Reader      *reader,
     return refuse (reader, 0, error, _("the file does not start with a complete ISA header (106 characters)."));
   reader->element_separator[0] = data[3];
   reader->segment_terminator = data[ISA_LENGTH - 1];
-  if (g_ascii_isalnum (data[3]) || g_ascii_isalnum (data[ISA_LENGTH - 1]) ||
-      data[3] == data[ISA_LENGTH - 1] || data[3] == ' ' || data[ISA_LENGTH - 1] == ' ')
+  /* A separator must be a visible character that cannot be data; a NUL
+   * element separator would also leave g_strsplit() nothing to split on. */
+  if (!g_ascii_isgraph (data[3]) || g_ascii_isalnum (data[3]) ||
+      g_ascii_isalnum (data[ISA_LENGTH - 1]) || data[ISA_LENGTH - 1] == '\0' ||
+      data[3] == data[ISA_LENGTH - 1] || data[ISA_LENGTH - 1] == ' ')
     return refuse (reader, 16, error, _("the ISA header does not give usable separators."));
   return TRUE;
 }

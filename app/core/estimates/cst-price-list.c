@@ -1,0 +1,793 @@
+/* cst-price-list.c — the hospital's standard charges file, CMS "tall" CSV
+ *
+ * The layout of CMS's template (versions 2.2 and 3.0): line 1 names the
+ * general data elements and line 2 gives their values (hospital_name,
+ * last_updated_on, version, ...); line 3 names the columns of the item
+ * rows that follow (description, code|1, code|1|type, standard_charge|gross,
+ * standard_charge|discounted_cash, payer_name, plan_name,
+ * standard_charge|negotiated_dollar, ..._percentage, ..._algorithm, and
+ * others this parser reads past).  Columns are found by name, so both
+ * versions and any column order are read.
+ *
+ * The parser is a pure function over bytes so that it can be fuzzed.  It
+ * checks the whole file and collects every defect with its line and
+ * column; a file with any defect gives no list at all, so nothing of a bad
+ * file is ever stored.  Rows of one code are one item: they must agree on
+ * its gross charge and cash price.
+ */
+#define G_LOG_DOMAIN "cst-price-list"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "custodian/cst-error.h"
+#include "custodian/cst-input.h"
+#include "custodian/cst-price-list.h"
+#include "cst-price-list-private.h"
+
+/* A billion dollars per item and 1000% keep every estimate far from
+ * gint64 overflow (see cst-estimate.c). */
+#define MAX_CENTS         G_GINT64_CONSTANT (100000000000)
+#define MAX_PERCENT_HUNDREDTHS 100000
+#define MAX_ITEM_ROWS     2000000
+
+typedef enum
+{
+  COL_DESCRIPTION,
+  COL_CODE,
+  COL_CODE_TYPE,
+  COL_GROSS,
+  COL_CASH,
+  COL_PAYER,
+  COL_PLAN,
+  COL_DOLLAR,
+  COL_PERCENTAGE,
+  COL_ALGORITHM,
+  N_COLUMNS
+} Column;
+
+static const char *const column_names[N_COLUMNS] = {
+  "description", "code|1", "code|1|type", "standard_charge|gross",
+  "standard_charge|discounted_cash", "payer_name", "plan_name",
+  "standard_charge|negotiated_dollar", "standard_charge|negotiated_percentage",
+  "standard_charge|negotiated_algorithm",
+};
+
+typedef struct
+{
+  const char *data;
+  gsize       length;
+  gsize       pos;
+  guint       line;
+  char      **header;      /* the names of the current header line */
+  guint       n_header;
+  int         index[N_COLUMNS];
+  guint       last_record_line;  /* where the last record read began */
+  guint       header_line;       /* where the column names are */
+  GPtrArray  *problems;
+  guint       n_problems;
+} Parser;
+
+/* ---- the list ------------------------------------------------------------ */
+
+static void
+rate_free (CstPriceRate *rate)
+{
+  g_free (rate->payer_name);
+  g_free (rate->plan_name);
+  g_free (rate->algorithm);
+  g_free (rate);
+}
+
+static void
+item_free (CstPriceItem *item)
+{
+  g_free (item->code);
+  g_free (item->code_type);
+  g_free (item->description);
+  g_ptr_array_unref (item->rates);
+  g_free (item);
+}
+
+CstPriceList *
+cst_price_list_new_empty (void)
+{
+  CstPriceList *list = g_new0 (CstPriceList, 1);
+
+  g_atomic_ref_count_init (&list->ref_count);
+  list->items = g_ptr_array_new_with_free_func ((GDestroyNotify) item_free);
+  list->by_code = g_hash_table_new (g_str_hash, g_str_equal);
+  g_date_clear (&list->last_updated, 1);
+  return list;
+}
+
+CstPriceList *
+cst_price_list_ref (CstPriceList *list)
+{
+  g_atomic_ref_count_inc (&list->ref_count);
+  return list;
+}
+
+void
+cst_price_list_unref (CstPriceList *list)
+{
+  if (list == NULL || !g_atomic_ref_count_dec (&list->ref_count))
+    return;
+  g_hash_table_unref (list->by_code);
+  g_ptr_array_unref (list->items);
+  g_free (list->hospital_name);
+  g_free (list->version);
+  g_free (list);
+}
+
+CstPriceItem *
+cst_price_item_new (const char *code,
+                    const char *code_type,
+                    const char *description,
+                    gint64      gross_cents,
+                    gint64      cash_cents,
+                    guint       source_line)
+{
+  CstPriceItem *item = g_new0 (CstPriceItem, 1);
+
+  item->code = g_ascii_strup (code, -1);
+  item->code_type = g_ascii_strup (code_type, -1);
+  item->description = g_strdup (description);
+  item->gross_cents = gross_cents;
+  item->cash_cents = cash_cents;
+  item->rates = g_ptr_array_new_with_free_func ((GDestroyNotify) rate_free);
+  item->source_line = source_line;
+  return item;
+}
+
+gboolean
+cst_price_list_add_item (CstPriceList *list,
+                         CstPriceItem *item)
+{
+  if (g_hash_table_contains (list->by_code, item->code))
+    {
+      item_free (item);
+      return FALSE;
+    }
+  g_ptr_array_add (list->items, item);
+  g_hash_table_insert (list->by_code, item->code, item);
+  return TRUE;
+}
+
+/* The kind follows from what is given: dollars, else a percentage, else
+ * the algorithm's words. */
+CstPriceRate *
+cst_price_rate_new (const char *payer_name,
+                    const char *plan_name,
+                    gint64      dollar_cents,
+                    gint64      percent_hundredths,
+                    const char *algorithm,
+                    guint       source_line)
+{
+  CstPriceRate *rate = g_new0 (CstPriceRate, 1);
+
+  rate->payer_name = g_strdup (payer_name);
+  rate->plan_name = g_strdup (plan_name);
+  rate->algorithm = algorithm && *algorithm ? g_strdup (algorithm) : NULL;
+  rate->dollar_cents = dollar_cents;
+  rate->percent_hundredths = percent_hundredths;
+  rate->source_line = source_line;
+  rate->kind = dollar_cents >= 0 ? CST_PRICE_RATE_DOLLAR
+             : percent_hundredths >= 0 ? CST_PRICE_RATE_PERCENTAGE : CST_PRICE_RATE_ALGORITHM;
+  return rate;
+}
+
+void
+cst_price_item_add_rate (CstPriceItem *item,
+                         CstPriceRate *rate)
+{
+  g_ptr_array_add (item->rates, rate);
+}
+
+/* Codes are compared in upper case, as the file's code|1 is stored. */
+const CstPriceItem *
+cst_price_list_find (const CstPriceList *list,
+                     const char         *code)
+{
+  g_autofree char *key = g_ascii_strup (code, -1);
+
+  return g_hash_table_lookup (list->by_code, key);
+}
+
+/* Payer and plan names are matched without regard to case. */
+const CstPriceRate *
+cst_price_item_find_rate (const CstPriceItem *item,
+                          const char         *payer_name,
+                          const char         *plan_name)
+{
+  for (guint i = 0; i < item->rates->len; i++)
+    {
+      const CstPriceRate *rate = g_ptr_array_index (item->rates, i);
+
+      if (g_ascii_strcasecmp (rate->payer_name, payer_name) == 0 &&
+          g_ascii_strcasecmp (rate->plan_name, plan_name) == 0)
+        return rate;
+    }
+  return NULL;
+}
+
+/* ---- problems ------------------------------------------------------------ */
+
+void
+cst_price_problem_free (CstPriceProblem *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->column_name);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+char *
+cst_price_problem_format (const CstPriceProblem *problem)
+{
+  if (problem->column == 0)
+    return g_strdup_printf (_("line %u: %s"), problem->line, problem->message);
+  if (problem->column_name != NULL)
+    return g_strdup_printf (_("line %u, column %u (%s): %s"), problem->line, problem->column,
+                            problem->column_name, problem->message);
+  return g_strdup_printf (_("line %u, column %u: %s"), problem->line, problem->column,
+                          problem->message);
+}
+
+static void add_problem (Parser     *p,
+                         guint       line,
+                         int         column_index,
+                         const char *format,
+                         ...) G_GNUC_PRINTF (4, 5);
+
+/* column_index is the 0-based field position, or -1 for the whole line. */
+static void
+add_problem (Parser     *p,
+             guint       line,
+             int         column_index,
+             const char *format,
+             ...)
+{
+  CstPriceProblem *problem;
+  va_list args;
+
+  p->n_problems++;
+  if (p->problems->len >= CST_PRICE_IMPORT_MAX_PROBLEMS)
+    return;
+  problem = g_new0 (CstPriceProblem, 1);
+  problem->line = line;
+  problem->column = column_index < 0 ? 0 : (guint) column_index + 1;
+  if (column_index >= 0 && p->header != NULL && (guint) column_index < p->n_header)
+    problem->column_name = g_strdup (p->header[column_index]);
+  va_start (args, format);
+  problem->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (p->problems, problem);
+}
+
+/* ---- CSV records (RFC 4180) ---------------------------------------------- */
+
+static gboolean
+at_line_end (Parser *p)
+{
+  return p->pos >= p->length || p->data[p->pos] == '\n' || p->data[p->pos] == '\r';
+}
+
+static void
+skip_line_end (Parser *p)
+{
+  if (p->pos < p->length && p->data[p->pos] == '\r')
+    p->pos++;
+  if (p->pos < p->length && p->data[p->pos] == '\n')
+    p->pos++;
+  p->line++;
+}
+
+static void
+read_quoted (Parser  *p,
+             GString *text,
+             guint    column)
+{
+  guint opened_on = p->line;
+
+  p->pos++;
+  for (;;)
+    {
+      char c;
+
+      if (p->pos >= p->length)
+        {
+          add_problem (p, opened_on, (int) column,
+                       _("the quote that opens this field is never closed"));
+          return;
+        }
+      c = p->data[p->pos];
+      if (c == '"' && p->pos + 1 < p->length && p->data[p->pos + 1] == '"')
+        {
+          g_string_append_c (text, '"');
+          p->pos += 2;
+        }
+      else if (c == '"')
+        {
+          p->pos++;
+          break;
+        }
+      else if (c == '\r' || c == '\n')
+        {
+          skip_line_end (p);
+          g_string_append_c (text, '\n');
+        }
+      else
+        {
+          g_string_append_c (text, c);
+          p->pos++;
+        }
+    }
+  if (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
+    {
+      add_problem (p, p->line, (int) column,
+                   _("there is text after the closing quote; put the whole field in quotes"));
+      while (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
+        p->pos++;
+    }
+}
+
+/* One record into @fields (of char *, trimmed); FALSE at the end. */
+static gboolean
+read_record (Parser    *p,
+             GPtrArray *fields,
+             guint     *record_line)
+{
+  g_ptr_array_set_size (fields, 0);
+  if (p->pos >= p->length)
+    return FALSE;
+  *record_line = p->last_record_line = p->line;
+  for (;;)
+    {
+      GString *text = g_string_new (NULL);
+
+      if (p->pos < p->length && p->data[p->pos] == '"')
+        read_quoted (p, text, fields->len);
+      else
+        while (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
+          g_string_append_c (text, p->data[p->pos++]);
+      g_ptr_array_add (fields, g_strstrip (g_string_free (text, FALSE)));
+      if (p->pos < p->length && p->data[p->pos] == ',')
+        {
+          p->pos++;
+          continue;
+        }
+      skip_line_end (p);
+      return TRUE;
+    }
+}
+
+static gboolean
+record_is_blank (GPtrArray *fields)
+{
+  return fields->len == 1 && *(const char *) g_ptr_array_index (fields, 0) == '\0';
+}
+
+static void
+set_header (Parser    *p,
+            GPtrArray *fields)
+{
+  g_strfreev (p->header);
+  p->n_header = fields->len;
+  p->header = g_new0 (char *, fields->len + 1);
+  for (guint i = 0; i < fields->len; i++)
+    p->header[i] = g_ascii_strdown (g_ptr_array_index (fields, i), -1);
+}
+
+static int
+header_index (Parser     *p,
+              const char *name)
+{
+  for (guint i = 0; i < p->n_header; i++)
+    if (g_str_equal (p->header[i], name))
+      return (int) i;
+  return -1;
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+/* A non-negative decimal with at most two decimals, as hundredths: dollars
+ * to cents, percentages to hundredths of a percent.  No signs, no "$", no
+ * thousands separators: the CMS data dictionary asks for plain numbers. */
+static gboolean
+parse_hundredths (const char *text,
+                  gint64      limit,
+                  gint64     *value)
+{
+  gint64 whole = 0, fraction = 0;
+  int n_whole = 0, n_fraction = -1;
+
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '.' && n_fraction < 0 && n_whole > 0)
+        n_fraction = 0;
+      else if (!g_ascii_isdigit (*c) || n_fraction >= 2 || n_whole >= 13)
+        return FALSE;
+      else if (n_fraction >= 0)
+        fraction = fraction * 10 + (*c - '0'), n_fraction++;
+      else
+        whole = whole * 10 + (*c - '0'), n_whole++;
+    }
+  if (n_whole == 0 || n_fraction == 0)
+    return FALSE;
+  if (n_fraction == 1)
+    fraction *= 10;
+  *value = whole * 100 + fraction;
+  return *value <= limit;
+}
+
+/* An amount column: -1 when empty, FALSE (reported) when not a number. */
+static gboolean
+parse_amount (Parser    *p,
+              GPtrArray *fields,
+              guint      line,
+              Column     c,
+              gint64     limit,
+              gint64    *value)
+{
+  const char *text = g_ptr_array_index (fields, p->index[c]);
+
+  *value = -1;
+  if (*text == '\0')
+    return TRUE;
+  if (parse_hundredths (text, limit, value))
+    return TRUE;
+  if (c == COL_PERCENTAGE)
+    add_problem (p, line, p->index[c],
+                 _("“%s” is not a percentage; write a number such as 60 or 62.5, "
+                   "without the %% sign"), text);
+  else
+    add_problem (p, line, p->index[c],
+                 _("“%s” is not an amount in dollars; write a number such as 1422.50, "
+                   "without “$” or thousands separators"), text);
+  return FALSE;
+}
+
+static const char *
+field (Parser    *p,
+       GPtrArray *fields,
+       Column     c)
+{
+  return p->index[c] < 0 ? "" : g_ptr_array_index (fields, p->index[c]);
+}
+
+static gboolean
+check_text (Parser     *p,
+            GPtrArray  *fields,
+            guint       line,
+            Column      c,
+            gboolean    required)
+{
+  const char *text = field (p, fields, c);
+
+  if (required && *text == '\0')
+    {
+      add_problem (p, line, p->index[c], _("the value is missing"));
+      return FALSE;
+    }
+  for (const char *s = text; *s; s++)
+    if ((guchar) *s < 0x20 && *s != '\n' && *s != '\t')
+      {
+        add_problem (p, line, p->index[c], _("the value holds an invisible control character"));
+        return FALSE;
+      }
+  return TRUE;
+}
+
+/* ---- the general data elements (lines 1 and 2) --------------------------- */
+
+static void
+read_general (Parser       *p,
+              GPtrArray    *fields,
+              CstPriceList *list)
+{
+  guint line = 1;
+  int name_at, version_at, updated_at;
+
+  if (!read_record (p, fields, &line) || record_is_blank (fields))
+    {
+      add_problem (p, 1, -1, _("the file is empty; the first line must name the general data "
+                               "elements (hospital_name, last_updated_on, version, ...)"));
+      return;
+    }
+  set_header (p, fields);
+  name_at = header_index (p, "hospital_name");
+  version_at = header_index (p, "version");
+  updated_at = header_index (p, "last_updated_on");
+  if (name_at < 0 || version_at < 0 || updated_at < 0)
+    {
+      add_problem (p, line, -1, _("this is not a CMS standard charges file: the first line must "
+                                  "name hospital_name, last_updated_on and version"));
+      return;
+    }
+  if (!read_record (p, fields, &line) || fields->len != p->n_header)
+    {
+      add_problem (p, line, -1, _("the second line must give a value for each name on the first"));
+      return;
+    }
+  list->hospital_name = g_strdup (g_ptr_array_index (fields, name_at));
+  list->version = g_strdup (g_ptr_array_index (fields, version_at));
+  if (*list->hospital_name == '\0')
+    add_problem (p, line, name_at, _("the value is missing"));
+  if (!g_str_has_prefix (list->version, "2.2") && !g_str_has_prefix (list->version, "3."))
+    add_problem (p, line, version_at,
+                 _("version “%s” of the CMS template is not read; versions 2.2 and 3.0 are"),
+                 list->version);
+  if (!cst_input_parse_date (g_ptr_array_index (fields, updated_at), &list->last_updated, NULL))
+    add_problem (p, line, updated_at, _("“%s” is not a date (YYYY-MM-DD)"),
+                 (const char *) g_ptr_array_index (fields, updated_at));
+}
+
+static void
+read_column_header (Parser    *p,
+                    GPtrArray *fields)
+{
+  guint line = 3;
+
+  if (!read_record (p, fields, &line))
+    {
+      /* Said on the last line there is: the file ends before the third. */
+      add_problem (p, p->last_record_line, -1,
+                   _("the third line must name the columns of the items"));
+      return;
+    }
+  set_header (p, fields);
+  p->header_line = line;
+  for (guint c = 0; c < N_COLUMNS; c++)
+    {
+      p->index[c] = -1;
+      for (guint i = 0; i < p->n_header; i++)
+        {
+          if (!g_str_equal (p->header[i], column_names[c]))
+            continue;
+          if (p->index[c] >= 0)
+            add_problem (p, line, (int) i, _("the column “%s” appears twice"), column_names[c]);
+          else
+            p->index[c] = (int) i;
+        }
+      if (p->index[c] < 0)
+        add_problem (p, line, -1, _("the header has no “%s” column"), column_names[c]);
+    }
+}
+
+/* ---- item rows ----------------------------------------------------------- */
+
+static CstPriceRate *
+parse_rate (Parser    *p,
+            GPtrArray *fields,
+            guint      line,
+            gint64     dollar,
+            gint64     percent)
+{
+  const char *payer = field (p, fields, COL_PAYER);
+  const char *plan = field (p, fields, COL_PLAN);
+  const char *algorithm = field (p, fields, COL_ALGORITHM);
+  CstPriceRate *rate;
+
+  if (*payer == '\0' && *plan == '\0')
+    {
+      if (dollar < 0 && percent < 0 && *algorithm == '\0')
+        return NULL;
+      add_problem (p, line, p->index[COL_PAYER],
+                   _("a negotiated rate needs the payer and plan it is for"));
+      return NULL;
+    }
+  if (*payer == '\0' || *plan == '\0')
+    {
+      add_problem (p, line, p->index[*payer == '\0' ? COL_PAYER : COL_PLAN],
+                   _("give both the payer and the plan, or neither"));
+      return NULL;
+    }
+  if (dollar < 0 && percent < 0 && *algorithm == '\0')
+    {
+      add_problem (p, line, p->index[COL_DOLLAR],
+                   _("the row names a payer and plan but gives no negotiated rate "
+                     "(dollar, percentage or algorithm)"));
+      return NULL;
+    }
+  rate = cst_price_rate_new (payer, plan, dollar, percent, algorithm, line);
+  return rate;
+}
+
+/* Rows of one code must agree on what the item costs. */
+static gboolean
+check_same_charges (Parser             *p,
+                    const CstPriceItem *item,
+                    guint               line,
+                    gint64              gross,
+                    gint64              cash)
+{
+  if (item->gross_cents != gross)
+    {
+      add_problem (p, line, p->index[COL_GROSS],
+                   _("code %s has a different gross charge on line %u"), item->code,
+                   item->source_line);
+      return FALSE;
+    }
+  if (item->cash_cents != cash)
+    {
+      add_problem (p, line, p->index[COL_CASH],
+                   _("code %s has a different discounted cash price on line %u"), item->code,
+                   item->source_line);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_duplicate_rate (Parser             *p,
+                      const CstPriceItem *item,
+                      const CstPriceRate *rate,
+                      guint               line)
+{
+  const CstPriceRate *earlier = cst_price_item_find_rate (item, rate->payer_name, rate->plan_name);
+
+  if (earlier == NULL)
+    return TRUE;
+  add_problem (p, line, p->index[COL_PLAN],
+               _("code %s already has a rate for %s, %s on line %u"), item->code,
+               rate->payer_name, rate->plan_name, earlier->source_line);
+  return FALSE;
+}
+
+static void
+parse_row (Parser       *p,
+           GPtrArray    *fields,
+           guint         line,
+           CstPriceList *list)
+{
+  gint64 gross, cash, dollar, percent;
+  gboolean ok = TRUE;
+  g_autofree char *code = NULL;
+  CstPriceItem *item;
+  CstPriceRate *rate;
+
+  ok &= check_text (p, fields, line, COL_DESCRIPTION, TRUE);
+  ok &= check_text (p, fields, line, COL_CODE, TRUE);
+  ok &= check_text (p, fields, line, COL_CODE_TYPE, TRUE);
+  ok &= check_text (p, fields, line, COL_PAYER, FALSE);
+  ok &= check_text (p, fields, line, COL_PLAN, FALSE);
+  ok &= check_text (p, fields, line, COL_ALGORITHM, FALSE);
+  ok &= parse_amount (p, fields, line, COL_GROSS, MAX_CENTS, &gross);
+  ok &= parse_amount (p, fields, line, COL_CASH, MAX_CENTS, &cash);
+  ok &= parse_amount (p, fields, line, COL_DOLLAR, MAX_CENTS, &dollar);
+  ok &= parse_amount (p, fields, line, COL_PERCENTAGE, MAX_PERCENT_HUNDREDTHS, &percent);
+  if (!ok)
+    return;
+
+  code = g_ascii_strup (field (p, fields, COL_CODE), -1);
+  item = g_hash_table_lookup (list->by_code, code);
+  if (item != NULL && !check_same_charges (p, item, line, gross, cash))
+    return;
+  rate = parse_rate (p, fields, line, dollar, percent);
+  if (item == NULL)
+    {
+      item = cst_price_item_new (code, field (p, fields, COL_CODE_TYPE),
+                                 field (p, fields, COL_DESCRIPTION), gross, cash, line);
+      cst_price_list_add_item (list, item);
+    }
+  if (rate != NULL && !check_duplicate_rate (p, item, rate, line))
+    g_clear_pointer (&rate, rate_free);
+  if (rate != NULL)
+    g_ptr_array_add (item->rates, rate);
+}
+
+static void
+read_items (Parser       *p,
+            GPtrArray    *fields,
+            CstPriceList *list)
+{
+  guint line = 0, n_rows = 0;
+
+  while (read_record (p, fields, &line))
+    {
+      if (record_is_blank (fields))
+        continue;
+      if (fields->len != p->n_header)
+        {
+          add_problem (p, line, (int) MIN (fields->len, p->n_header),
+                       _("the line has %u fields but the header has %u"),
+                       fields->len, p->n_header);
+          continue;
+        }
+      if (++n_rows > MAX_ITEM_ROWS)
+        {
+          add_problem (p, line, -1, _("the file has more than %u item lines"), MAX_ITEM_ROWS);
+          return;
+        }
+      parse_row (p, fields, line, list);
+    }
+}
+
+/* A byte that is not UTF-8 is reported on its line. */
+static gboolean
+check_encoding (Parser *p)
+{
+  const char *end = NULL;
+  guint line = 1;
+
+  if (memchr (p->data, '\0', p->length) != NULL)
+    {
+      add_problem (p, 1, -1, _("the file contains a NUL byte; it is not a text file"));
+      return FALSE;
+    }
+  if (g_utf8_validate_len (p->data, p->length, &end))
+    return TRUE;
+  for (const char *c = p->data; c < end; c++)
+    line += *c == '\n';
+  add_problem (p, line, -1, _("this line is not UTF-8 text; save the file as UTF-8"));
+  return FALSE;
+}
+
+/**
+ * cst_price_list_import_csv:
+ * @data: the file's bytes (need not be NUL-terminated)
+ * @problems: (out) (optional): every defect found, as CstPriceProblem;
+ *   empty when the import succeeded
+ *
+ * Returns: (transfer full): the price list, or NULL when the file has any
+ *   defect
+ */
+CstPriceList *
+cst_price_list_import_csv (const char  *data,
+                           gsize        length,
+                           GPtrArray  **problems,
+                           GError     **error)
+{
+  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_price_problem_free);
+  g_autoptr(CstPriceList) list = cst_price_list_new_empty ();
+  Parser p = { data, length, 0, 1, NULL, 0, { 0 }, 0, 0, found, 0 };
+
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    p.pos = 3;
+  if (check_encoding (&p))
+    read_general (&p, fields, list);
+  if (p.n_problems == 0)
+    read_column_header (&p, fields);
+  if (p.n_problems == 0)
+    read_items (&p, fields, list);
+  /* On the column names' line: p.line is past the end of the file. */
+  if (p.n_problems == 0 && list->items->len == 0)
+    add_problem (&p, p.header_line, -1, _("the file names its columns but lists no items"));
+  g_strfreev (p.header);
+
+  if (problems != NULL)
+    *problems = g_ptr_array_ref (found);
+  if (p.n_problems > 0)
+    {
+      g_autofree char *first = cst_price_problem_format (g_ptr_array_index (found, 0));
+
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The price list has %u problem and was not imported: %s",
+                                "The price list has %u problems and was not imported. The first: %s",
+                                p.n_problems),
+                   p.n_problems, first);
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+CstPriceList *
+cst_price_list_import_file (const char  *path,
+                            GPtrArray  **problems,
+                            GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (problems != NULL)
+    *problems = NULL;
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+  return cst_price_list_import_csv (contents, length, problems, error);
+}
