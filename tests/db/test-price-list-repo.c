@@ -165,14 +165,10 @@ int
 main (int    argc,
       char **argv)
 {
-  int status;
-
   g_test_init (&argc, &argv, NULL);
-  db = cst_test_db_new ();
   g_test_add_func ("/price-list-repo/billing-stores", test_billing_stores);
   g_test_add_func ("/price-list-repo/clerk-cannot-store", test_clerk_cannot_store);
   g_test_add_func ("/price-list-repo/append-only", test_append_only);
   g_test_add_func ("/price-list-repo/store-async", test_store_async);
-  status = cst_test_db_run (&db);
-  return status;
+  return cst_test_db_run (&db);
 }
