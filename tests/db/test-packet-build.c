@@ -35,9 +35,12 @@ static PopplerDocument *
 open_pdf (const char *path)
 {
   g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr(GBytes) bytes = NULL;
 
   g_assert_nonnull (mapped);
-  return cst_test_pdf_open (g_mapped_file_get_bytes (mapped));
+  /* Poppler keeps its own reference. */
+  bytes = g_mapped_file_get_bytes (mapped);
+  return cst_test_pdf_open (bytes);
 }
 
 /* A request with five record documents, nine pages: two text PDFs around
