@@ -187,6 +187,10 @@ test_eob_malformed (void)
   assert_refused (text, "ExplanationOfBenefit at $.total[6].amount");
   assert_refused (broken, "not valid JSON");
   assert_refused (kind, "not an ExplanationOfBenefit");
+  /* The charge given twice: refused (it leaked the first path before). */
+  g_autofree char *twice = sample_with ("sample-bill-1.eob.json", "\"code\": \"benefit\"",
+                                        "\"code\": \"submitted\"");
+  assert_refused (twice, "ExplanationOfBenefit at $.total[1].amount: this total’s category appears twice");
 }
 
 static void

@@ -168,25 +168,38 @@ static const struct
   { "priorpayerpaid", "OA", "23" },
 };
 
-static void
+/* A category given twice is refused rather than one of them kept: the two
+ * amounts disagree or repeat, and either way the statement cannot say which
+ * one the payer meant. */
+static gboolean
 read_total (CstRemittanceClaim *claim,
             Totals             *totals,
             const char         *category,
             const char         *path,
-            gint64              cents)
+            gint64              cents,
+            GError            **error)
 {
+  gboolean repeated = FALSE;
+
   if (g_str_equal (category, "submitted"))
-    totals->has_charge = TRUE, totals->charge = cents, totals->charge_path = g_strdup (path);
+    repeated = totals->has_charge, totals->has_charge = TRUE, totals->charge = cents;
   else if (g_str_equal (category, "paidtoprovider"))
-    totals->has_paid = TRUE, totals->paid = cents;
+    repeated = totals->has_paid, totals->has_paid = TRUE, totals->paid = cents;
   else if (g_str_equal (category, "benefit"))
-    totals->has_benefit = TRUE, totals->benefit = cents;
+    repeated = totals->has_benefit, totals->has_benefit = TRUE, totals->benefit = cents;
   else if (g_str_equal (category, "memberliability"))
-    totals->has_liability = TRUE, totals->liability = cents, totals->liability_path = g_strdup (path);
+    repeated = totals->has_liability, totals->has_liability = TRUE, totals->liability = cents;
+  if (repeated)
+    return refuse (error, path, _("this total’s category appears twice."));
+  if (g_str_equal (category, "submitted"))
+    totals->charge_path = g_strdup (path);
+  else if (g_str_equal (category, "memberliability"))
+    totals->liability_path = g_strdup (path);
   for (guint i = 0; i < G_N_ELEMENTS (adjustment_categories); i++)
     if (g_str_equal (category, adjustment_categories[i].category) && cents != 0)
       cst_remittance_add_adjustment (claim->adjustments, adjustment_categories[i].group,
                                      adjustment_categories[i].reason, cents);
+  return TRUE;
 }
 
 static gboolean
@@ -211,7 +224,8 @@ read_totals (JsonObject         *eob,
         return refuse (error, path, _("the total has no category code."));
       if (!read_money (member_object (entry, "amount"), path, &cents, error))
         return FALSE;
-      read_total (claim, totals, category, path, cents);
+      if (!read_total (claim, totals, category, path, cents, error))
+        return FALSE;
     }
   if (!totals->has_charge)
     return refuse (error, where, _("no total has the category “submitted” (the claim’s charge)."));
