@@ -8,14 +8,15 @@ CUSTODIAN_PACKAGES=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libgtk-4-dev libgtk-4-bin libadwaita-1-dev libcairo2-dev
   libpoppler-glib-dev libhpdf-dev libpq-dev postgresql libqpdf-dev libtiff-dev libjpeg-dev
-  libjson-glib-dev
+  libjson-glib-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa
+  libcurl4-openssl-dev libqrencode-dev
   libxml2-utils fonts-dejavu-core fonts-liberation2 desktop-file-utils
   appstream appstream-util libsecret-1-dev libpam0g-dev
 )
 CUSTODIAN_TEST_PACKAGES=(
   xvfb xauth libgl1-mesa-dri poppler-utils qpdf valgrind clang
   libclang-rt-14-dev python3 openssl flatpak-builder gnome-keyring dbus
-  locales-all
+  locales-all python3-aiosmtpd zbar-tools tesseract-ocr
 )
 
 custodian_install_packages () {
