@@ -26,6 +26,7 @@
 #include "custodian/cst-input.h"
 #include "custodian/cst-price-list.h"
 #include "cst-price-list-private.h"
+#include "cst-csv-private.h"
 
 /* A billion dollars per item and 1000% keep every estimate far from
  * gint64 overflow (see cst-estimate.c). */
@@ -57,10 +58,7 @@ static const char *const column_names[N_COLUMNS] = {
 
 typedef struct
 {
-  const char *data;
-  gsize       length;
-  gsize       pos;
-  guint       line;
+  CstCsvReader csv;
   char      **header;      /* the names of the current header line */
   guint       n_header;
   int         index[N_COLUMNS];
@@ -268,118 +266,40 @@ add_problem (Parser     *p,
   g_ptr_array_add (p->problems, problem);
 }
 
-/* ---- CSV records (RFC 4180) ---------------------------------------------- */
-
-static gboolean
-at_line_end (Parser *p)
-{
-  return p->pos >= p->length || p->data[p->pos] == '\n' || p->data[p->pos] == '\r';
-}
+/* ---- CSV records (RFC 4180, cut by cst-csv.c) ----------------------------- */
 
 static void
-skip_line_end (Parser *p)
+csv_problem (gpointer    user_data,
+             guint       line,
+             int         column_index,
+             const char *message)
 {
-  if (p->pos < p->length && p->data[p->pos] == '\r')
-    p->pos++;
-  if (p->pos < p->length && p->data[p->pos] == '\n')
-    p->pos++;
-  p->line++;
+  add_problem (user_data, line, column_index, "%s", message);
 }
 
-static void
-read_quoted (Parser  *p,
-             GString *text,
-             guint    column)
-{
-  guint opened_on = p->line;
-
-  p->pos++;
-  for (;;)
-    {
-      char c;
-
-      if (p->pos >= p->length)
-        {
-          add_problem (p, opened_on, (int) column,
-                       _("the quote that opens this field is never closed"));
-          return;
-        }
-      c = p->data[p->pos];
-      if (c == '"' && p->pos + 1 < p->length && p->data[p->pos + 1] == '"')
-        {
-          g_string_append_c (text, '"');
-          p->pos += 2;
-        }
-      else if (c == '"')
-        {
-          p->pos++;
-          break;
-        }
-      else if (c == '\r' || c == '\n')
-        {
-          skip_line_end (p);
-          g_string_append_c (text, '\n');
-        }
-      else
-        {
-          g_string_append_c (text, c);
-          p->pos++;
-        }
-    }
-  if (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
-    {
-      add_problem (p, p->line, (int) column,
-                   _("there is text after the closing quote; put the whole field in quotes"));
-      while (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
-        p->pos++;
-    }
-}
-
-/* One record into @fields (of char *, trimmed); FALSE at the end. */
+/* One record into @fields, each field trimmed; FALSE at the end. */
 static gboolean
-read_record (Parser    *p,
-             GPtrArray *fields,
-             guint     *record_line)
+read_record (Parser *p,
+             GArray *fields,
+             guint  *record_line)
 {
-  g_ptr_array_set_size (fields, 0);
-  if (p->pos >= p->length)
+  if (!cst_csv_read_record (&p->csv, fields, record_line))
     return FALSE;
-  *record_line = p->last_record_line = p->line;
-  for (;;)
-    {
-      GString *text = g_string_new (NULL);
-
-      if (p->pos < p->length && p->data[p->pos] == '"')
-        read_quoted (p, text, fields->len);
-      else
-        while (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
-          g_string_append_c (text, p->data[p->pos++]);
-      g_ptr_array_add (fields, g_strstrip (g_string_free (text, FALSE)));
-      if (p->pos < p->length && p->data[p->pos] == ',')
-        {
-          p->pos++;
-          continue;
-        }
-      skip_line_end (p);
-      return TRUE;
-    }
-}
-
-static gboolean
-record_is_blank (GPtrArray *fields)
-{
-  return fields->len == 1 && *(const char *) g_ptr_array_index (fields, 0) == '\0';
+  p->last_record_line = *record_line;
+  for (guint i = 0; i < fields->len; i++)
+    g_strstrip (g_array_index (fields, CstCsvField, i).text);
+  return TRUE;
 }
 
 static void
 set_header (Parser    *p,
-            GPtrArray *fields)
+            GArray *fields)
 {
   g_strfreev (p->header);
   p->n_header = fields->len;
   p->header = g_new0 (char *, fields->len + 1);
   for (guint i = 0; i < fields->len; i++)
-    p->header[i] = g_ascii_strdown (g_ptr_array_index (fields, i), -1);
+    p->header[i] = g_ascii_strdown (cst_csv_field_text (fields, i), -1);
 }
 
 static int
@@ -427,13 +347,13 @@ parse_hundredths (const char *text,
 /* An amount column: -1 when empty, FALSE (reported) when not a number. */
 static gboolean
 parse_amount (Parser    *p,
-              GPtrArray *fields,
+              GArray *fields,
               guint      line,
               Column     c,
               gint64     limit,
               gint64    *value)
 {
-  const char *text = g_ptr_array_index (fields, p->index[c]);
+  const char *text = cst_csv_field_text (fields, p->index[c]);
 
   *value = -1;
   if (*text == '\0')
@@ -453,15 +373,15 @@ parse_amount (Parser    *p,
 
 static const char *
 field (Parser    *p,
-       GPtrArray *fields,
+       GArray *fields,
        Column     c)
 {
-  return p->index[c] < 0 ? "" : g_ptr_array_index (fields, p->index[c]);
+  return p->index[c] < 0 ? "" : cst_csv_field_text (fields, p->index[c]);
 }
 
 static gboolean
 check_text (Parser     *p,
-            GPtrArray  *fields,
+            GArray     *fields,
             guint       line,
             Column      c,
             gboolean    required)
@@ -486,13 +406,13 @@ check_text (Parser     *p,
 
 static void
 read_general (Parser       *p,
-              GPtrArray    *fields,
+              GArray       *fields,
               CstPriceList *list)
 {
   guint line = 1;
   int name_at, version_at, updated_at;
 
-  if (!read_record (p, fields, &line) || record_is_blank (fields))
+  if (!read_record (p, fields, &line) || cst_csv_record_is_blank (fields))
     {
       add_problem (p, 1, -1, _("the file is empty; the first line must name the general data "
                                "elements (hospital_name, last_updated_on, version, ...)"));
@@ -513,22 +433,22 @@ read_general (Parser       *p,
       add_problem (p, line, -1, _("the second line must give a value for each name on the first"));
       return;
     }
-  list->hospital_name = g_strdup (g_ptr_array_index (fields, name_at));
-  list->version = g_strdup (g_ptr_array_index (fields, version_at));
+  list->hospital_name = g_strdup (cst_csv_field_text (fields, name_at));
+  list->version = g_strdup (cst_csv_field_text (fields, version_at));
   if (*list->hospital_name == '\0')
     add_problem (p, line, name_at, _("the value is missing"));
   if (!g_str_has_prefix (list->version, "2.2") && !g_str_has_prefix (list->version, "3."))
     add_problem (p, line, version_at,
                  _("version “%s” of the CMS template is not read; versions 2.2 and 3.0 are"),
                  list->version);
-  if (!cst_input_parse_date (g_ptr_array_index (fields, updated_at), &list->last_updated, NULL))
+  if (!cst_input_parse_date (cst_csv_field_text (fields, updated_at), &list->last_updated, NULL))
     add_problem (p, line, updated_at, _("“%s” is not a date (YYYY-MM-DD)"),
-                 (const char *) g_ptr_array_index (fields, updated_at));
+                 cst_csv_field_text (fields, updated_at));
 }
 
 static void
 read_column_header (Parser    *p,
-                    GPtrArray *fields)
+                    GArray *fields)
 {
   guint line = 3;
 
@@ -562,7 +482,7 @@ read_column_header (Parser    *p,
 
 static CstPriceRate *
 parse_rate (Parser    *p,
-            GPtrArray *fields,
+            GArray *fields,
             guint      line,
             gint64     dollar,
             gint64     percent)
@@ -640,7 +560,7 @@ check_duplicate_rate (Parser             *p,
 
 static void
 parse_row (Parser       *p,
-           GPtrArray    *fields,
+           GArray       *fields,
            guint         line,
            CstPriceList *list)
 {
@@ -682,14 +602,14 @@ parse_row (Parser       *p,
 
 static void
 read_items (Parser       *p,
-            GPtrArray    *fields,
+            GArray       *fields,
             CstPriceList *list)
 {
   guint line = 0, n_rows = 0;
 
   while (read_record (p, fields, &line))
     {
-      if (record_is_blank (fields))
+      if (cst_csv_record_is_blank (fields))
         continue;
       if (fields->len != p->n_header)
         {
@@ -714,14 +634,14 @@ check_encoding (Parser *p)
   const char *end = NULL;
   guint line = 1;
 
-  if (memchr (p->data, '\0', p->length) != NULL)
+  if (memchr (p->csv.data, '\0', p->csv.length) != NULL)
     {
       add_problem (p, 1, -1, _("the file contains a NUL byte; it is not a text file"));
       return FALSE;
     }
-  if (g_utf8_validate_len (p->data, p->length, &end))
+  if (g_utf8_validate_len (p->csv.data, p->csv.length, &end))
     return TRUE;
-  for (const char *c = p->data; c < end; c++)
+  for (const char *c = p->csv.data; c < end; c++)
     line += *c == '\n';
   add_problem (p, line, -1, _("this line is not UTF-8 text; save the file as UTF-8"));
   return FALSE;
@@ -742,13 +662,14 @@ cst_price_list_import_csv (const char  *data,
                            GPtrArray  **problems,
                            GError     **error)
 {
-  g_autoptr(GPtrArray) fields = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) fields = cst_csv_fields_new ();
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_price_problem_free);
   g_autoptr(CstPriceList) list = cst_price_list_new_empty ();
-  Parser p = { data, length, 0, 1, NULL, 0, { 0 }, 0, 0, found, 0 };
+  Parser p = { .problems = found };
 
+  cst_csv_reader_init (&p.csv, data, length, csv_problem, &p);
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    p.pos = 3;
+    p.csv.pos = 3;
   if (check_encoding (&p))
     read_general (&p, fields, list);
   if (p.n_problems == 0)

@@ -20,6 +20,7 @@
 #include "custodian/cst-bill.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
+#include "cst-csv-private.h"
 
 /* Amounts above a billion dollars a line are typos, and the bound keeps
  * every sum of up to MAX_LINES lines far from gint64 overflow. */
@@ -48,17 +49,7 @@ static const char *const column_names[N_COLUMNS] = {
 
 typedef struct
 {
-  char  *text;
-  guint  line;
-  gboolean quoted;
-} Field;
-
-typedef struct
-{
-  const char *data;
-  gsize       length;
-  gsize       pos;
-  guint       line;
+  CstCsvReader csv;
   /* Where each required column sits in the file, -1 when missing. */
   int         index[N_COLUMNS];
   guint       n_header;
@@ -122,140 +113,12 @@ add_problem (Parser     *p,
 }
 
 static void
-field_clear (gpointer data)
+csv_problem (gpointer    user_data,
+             guint       line,
+             int         column_index,
+             const char *message)
 {
-  Field *field = data;
-
-  g_free (field->text);
-}
-
-static gboolean
-at_line_end (Parser *p)
-{
-  return p->pos >= p->length || p->data[p->pos] == '\n' || p->data[p->pos] == '\r';
-}
-
-static void
-skip_line_end (Parser *p)
-{
-  if (p->pos < p->length && p->data[p->pos] == '\r')
-    p->pos++;
-  if (p->pos < p->length && p->data[p->pos] == '\n')
-    p->pos++;
-  p->line++;
-}
-
-/* A quoted field: "" is one quote; line breaks inside are kept as \n. */
-static void
-read_quoted (Parser  *p,
-             GString *text,
-             guint    column)
-{
-  guint opened_on = p->line;
-
-  p->pos++;
-  for (;;)
-    {
-      char c;
-
-      if (p->pos >= p->length)
-        {
-          add_problem (p, opened_on, (int) column,
-                       _("the quote that opens this field is never closed"));
-          return;
-        }
-      c = p->data[p->pos];
-      if (c == '"' && p->pos + 1 < p->length && p->data[p->pos + 1] == '"')
-        {
-          g_string_append_c (text, '"');
-          p->pos += 2;
-        }
-      else if (c == '"')
-        {
-          p->pos++;
-          break;
-        }
-      else if (c == '\r' || c == '\n')
-        {
-          skip_line_end (p);
-          g_string_append_c (text, '\n');
-        }
-      else
-        {
-          g_string_append_c (text, c);
-          p->pos++;
-        }
-    }
-  if (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
-    {
-      add_problem (p, p->line, (int) column,
-                   _("there is text after the closing quote; put the whole field in quotes"));
-      while (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
-        p->pos++;
-    }
-}
-
-static void
-read_unquoted (Parser  *p,
-               GString *text,
-               guint    column)
-{
-  gboolean reported = FALSE;
-
-  while (p->pos < p->length && p->data[p->pos] != ',' && !at_line_end (p))
-    {
-      if (p->data[p->pos] == '"' && !reported)
-        {
-          add_problem (p, p->line, (int) column,
-                       _("a quote inside a field that does not start with a quote; "
-                         "quote the whole field and double the inner quote"));
-          reported = TRUE;
-        }
-      g_string_append_c (text, p->data[p->pos]);
-      p->pos++;
-    }
-}
-
-/* Reads one record into @fields; FALSE at the end of the data. */
-static gboolean
-read_record (Parser *p,
-             GArray *fields,
-             guint  *record_line)
-{
-  g_array_set_size (fields, 0);
-  if (p->pos >= p->length)
-    return FALSE;
-  *record_line = p->line;
-  for (;;)
-    {
-      g_autoptr(GString) text = g_string_new (NULL);
-      Field field = { NULL, p->line, FALSE };
-
-      if (p->pos < p->length && p->data[p->pos] == '"')
-        {
-          field.quoted = TRUE;
-          read_quoted (p, text, fields->len);
-        }
-      else
-        read_unquoted (p, text, fields->len);
-      field.text = g_string_free (g_steal_pointer (&text), FALSE);
-      g_array_append_val (fields, field);
-      if (p->pos < p->length && p->data[p->pos] == ',')
-        {
-          p->pos++;
-          continue;
-        }
-      skip_line_end (p);
-      return TRUE;
-    }
-}
-
-static gboolean
-record_is_blank (GArray *fields)
-{
-  const Field *first = &g_array_index (fields, Field, 0);
-
-  return fields->len == 1 && !first->quoted && cst_input_is_blank (first->text);
+  add_problem (user_data, line, column_index, "%s", message);
 }
 
 static gboolean
@@ -264,10 +127,10 @@ read_header (Parser *p,
 {
   guint line = 1;
 
-  while (read_record (p, fields, &line))
-    if (!record_is_blank (fields))
+  while (cst_csv_read_record (&p->csv, fields, &line))
+    if (!cst_csv_record_is_blank (fields))
       break;
-  if (fields->len == 0 || record_is_blank (fields))
+  if (fields->len == 0 || cst_csv_record_is_blank (fields))
     {
       add_problem (p, 1, -1, _("the file is empty; the first line must name the columns"));
       return FALSE;
@@ -276,7 +139,7 @@ read_header (Parser *p,
   p->n_header = fields->len;
   p->header = g_new0 (char *, fields->len + 1);
   for (guint i = 0; i < fields->len; i++)
-    p->header[i] = g_ascii_strdown (g_strstrip (g_array_index (fields, Field, i).text), -1);
+    p->header[i] = g_ascii_strdown (g_strstrip (g_array_index (fields, CstCsvField, i).text), -1);
 
   for (guint c = 0; c < N_COLUMNS; c++)
     {
@@ -299,7 +162,7 @@ read_header (Parser *p,
 /* Integer cents: an optional minus sign and digits, nothing else. */
 static gboolean
 parse_integer (Parser     *p,
-               const Field *field,
+               const CstCsvField *field,
                int         column,
                gint64      limit,
                gint64     *value)
@@ -338,17 +201,17 @@ parse_integer (Parser     *p,
   return TRUE;
 }
 
-static const Field *
+static const CstCsvField *
 field_for (Parser *p,
            GArray *fields,
            Column  c)
 {
-  return &g_array_index (fields, Field, p->index[c]);
+  return &g_array_index (fields, CstCsvField, p->index[c]);
 }
 
 static gboolean
 parse_date_field (Parser      *p,
-                  const Field *field,
+                  const CstCsvField *field,
                   int          column,
                   GDate       *date)
 {
@@ -362,7 +225,7 @@ parse_date_field (Parser      *p,
 
 static gboolean
 parse_revenue_code (Parser      *p,
-                    const Field *field,
+                    const CstCsvField *field,
                     int          column,
                     CstBillLine *line)
 {
@@ -384,7 +247,7 @@ parse_revenue_code (Parser      *p,
 
 static gboolean
 parse_hcpcs (Parser      *p,
-             const Field *field,
+             const CstCsvField *field,
              int          column,
              CstBillLine *line)
 {
@@ -420,7 +283,7 @@ parse_amounts (Parser      *p,
 
   for (guint i = 0; i < G_N_ELEMENTS (targets); i++)
     {
-      const Field *field = field_for (p, fields, COL_CHARGE + i);
+      const CstCsvField *field = field_for (p, fields, COL_CHARGE + i);
 
       /* Claim-level bills carry no line payments: empty means zero. */
       if (claim_level && i > 0 && cst_input_is_blank (field->text))
@@ -459,7 +322,7 @@ parse_line (Parser *p,
             guint   record_line)
 {
   g_autoptr(CstBillLine) line = cst_bill_line_new ();
-  const Field *description = field_for (p, fields, COL_DESCRIPTION);
+  const CstCsvField *description = field_for (p, fields, COL_DESCRIPTION);
   gboolean ok = TRUE;
 
   line->source_line = record_line;
@@ -495,11 +358,11 @@ read_lines (Parser  *p,
 {
   guint record_line = 0;
 
-  while (read_record (p, fields, &record_line))
+  while (cst_csv_read_record (&p->csv, fields, &record_line))
     {
       CstBillLine *line;
 
-      if (record_is_blank (fields))
+      if (cst_csv_record_is_blank (fields))
         continue;
       if (fields->len < p->n_header)
         {
@@ -535,11 +398,11 @@ check_encoding (Parser *p)
 {
   const char *end = NULL;
   guint line = 1;
-  const char *line_start = p->data;
+  const char *line_start = p->csv.data;
 
-  if (g_utf8_validate_len (p->data, p->length, &end))
+  if (g_utf8_validate_len (p->csv.data, p->csv.length, &end))
     return TRUE;
-  for (const char *c = p->data; c < end; c++)
+  for (const char *c = p->csv.data; c < end; c++)
     if (*c == '\n')
       {
         line++;
@@ -581,14 +444,15 @@ cst_bill_import_csv (const char          *data,
                      GPtrArray          **problems,
                      GError             **error)
 {
-  g_autoptr(GArray) fields = g_array_new (FALSE, FALSE, sizeof (Field));
+  g_autoptr(GArray) fields = cst_csv_fields_new ();
   g_autoptr(CstBill) bill = cst_bill_new ();
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_bill_problem_free);
-  Parser p = { data, length, 0, 1, { 0 }, 0, NULL, flags, found, 0 };
+  Parser p = { .flags = flags, .problems = found };
 
-  g_array_set_clear_func (fields, field_clear);
+  cst_csv_reader_init (&p.csv, data, length, csv_problem, &p);
+  p.csv.strict_quotes = TRUE;
   if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    p.pos = 3;
+    p.csv.pos = 3;
   /* An embedded NUL would cut the text short: refuse it like bad UTF-8. */
   if (length > 0 && memchr (data, '\0', length) != NULL)
     add_problem (&p, 1, -1, _("the file contains a NUL byte; it is not a text file"));
