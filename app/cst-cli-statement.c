@@ -184,7 +184,7 @@ report_import_problems (GPtrArray *problems,
 {
   for (guint i = 0; problems && i < problems->len; i++)
     {
-      g_autofree char *line = cst_bill_problem_format (g_ptr_array_index (problems, i));
+      g_autofree char *line = cst_csv_problem_format (g_ptr_array_index (problems, i));
       g_printerr ("  %s\n", line);
     }
   return cst_cli_fail (error);

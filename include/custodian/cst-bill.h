@@ -9,6 +9,8 @@
 
 #include <gio/gio.h>
 
+#include "custodian/cst-csv.h"
+
 G_BEGIN_DECLS
 
 typedef enum
@@ -99,16 +101,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstBillLine, cst_bill_line_free)
 
 /* ---- Import from CSV ------------------------------------------------- */
 
-/* One defect of an imported file.  line and column are 1-based; column is
- * the field's position in the row (column 0 = the whole line). */
-typedef struct
-{
-  guint  line;
-  guint  column;
-  char  *column_name;   /* the CSV header name, or NULL */
-  char  *message;
-} CstBillProblem;
-
 typedef enum
 {
   CST_BILL_IMPORT_NONE        = 0,
@@ -116,11 +108,6 @@ typedef enum
   CST_BILL_IMPORT_CLAIM_LEVEL = 1 << 0,
 } CstBillImportFlags;
 
-/* The most defects one import reports; the rest are counted only. */
-#define CST_BILL_IMPORT_MAX_PROBLEMS 500
-
-void      cst_bill_problem_free (CstBillProblem *problem);
-char     *cst_bill_problem_format (const CstBillProblem *problem);
 CstBill  *cst_bill_import_csv   (const char          *data,
                                  gsize                length,
                                  CstBillImportFlags   flags,

@@ -7,7 +7,9 @@
  * gross charge) or an algorithm in words.  Money is integer cents.
  */
 #pragma once
+#include <gio/gio.h>
 
+#include "custodian/cst-csv.h"
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -56,19 +58,6 @@ typedef struct
   GPtrArray       *items;         /* of CstPriceItem, in file order */
 } CstPriceList;
 
-/* One defect of a file.  line and column are 1-based (column 0 = the
- * whole line). */
-typedef struct
-{
-  guint  line;
-  guint  column;
-  char  *column_name;
-  char  *message;
-} CstPriceProblem;
-
-/* The most defects one import reports; the rest are counted only. */
-#define CST_PRICE_IMPORT_MAX_PROBLEMS 500
-
 CstPriceList       *cst_price_list_ref        (CstPriceList *list);
 void                cst_price_list_unref      (CstPriceList *list);
 const CstPriceItem *cst_price_list_find       (const CstPriceList *list,
@@ -83,8 +72,6 @@ CstPriceList       *cst_price_list_import_csv (const char   *data,
 CstPriceList       *cst_price_list_import_file (const char  *path,
                                                 GPtrArray  **problems,
                                                 GError     **error);
-void                cst_price_problem_free    (CstPriceProblem *problem);
-char               *cst_price_problem_format  (const CstPriceProblem *problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPriceList, cst_price_list_unref)
 

@@ -29,7 +29,7 @@ check (const uint8_t      *data,
   g_assert_true ((bill != NULL) == (error == NULL));
   for (guint i = 0; i < problems->len; i++)
     {
-      const CstBillProblem *problem = g_ptr_array_index (problems, i);
+      const CstCsvProblem *problem = g_ptr_array_index (problems, i);
 
       g_assert_cmpuint (problem->line, >=, 1);
       g_assert_cmpuint (problem->line, <=, n_lines);

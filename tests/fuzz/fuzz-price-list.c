@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_assert_true ((list != NULL) == (error == NULL));
   for (guint i = 0; i < problems->len; i++)
     {
-      const CstPriceProblem *problem = g_ptr_array_index (problems, i);
+      const CstCsvProblem *problem = g_ptr_array_index (problems, i);
 
       g_assert_cmpuint (problem->line, >=, 1);
       g_assert_cmpuint (problem->line, <=, n_lines);

@@ -145,13 +145,13 @@ assert_problems (const char     *text,
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   for (guint i = 0; i < problems->len; i++)
     {
-      g_autofree char *text_of = cst_bill_problem_format (g_ptr_array_index (problems, i));
+      g_autofree char *text_of = cst_csv_problem_format (g_ptr_array_index (problems, i));
       g_test_message ("%s", text_of);
     }
   g_assert_cmpuint (problems->len, ==, n_expected);
   for (guint i = 0; i < n_expected; i++)
     {
-      CstBillProblem *problem = g_ptr_array_index (problems, i);
+      CstCsvProblem *problem = g_ptr_array_index (problems, i);
 
       g_assert_cmpuint (problem->line, ==, expected[i].line);
       g_assert_cmpuint (problem->column, ==, expected[i].column);
@@ -266,7 +266,7 @@ test_claim_level (void)
   refused = cst_bill_import_csv (bad, strlen (bad), CST_BILL_IMPORT_CLAIM_LEVEL, &problems, NULL);
   g_assert_null (refused);
   g_assert_cmpuint (problems->len, ==, 1);
-  g_assert_cmpuint (((CstBillProblem *) g_ptr_array_index (problems, 0))->column, ==, 7);
+  g_assert_cmpuint (((CstCsvProblem *) g_ptr_array_index (problems, 0))->column, ==, 7);
   /* Without the flag, empty payment columns are defects. */
   g_clear_pointer (&problems, g_ptr_array_unref);
   g_assert_null (cst_bill_import_csv (ok, strlen (ok), 0, &problems, NULL));
@@ -342,7 +342,7 @@ test_file_async (void)
   g_assert_nonnull (error);
   g_clear_error (&error);
   g_assert_cmpuint (bad_problems->len, >=, 1);
-  g_assert_cmpuint (((CstBillProblem *) g_ptr_array_index (bad_problems, 0))->line, ==, 2);
+  g_assert_cmpuint (((CstCsvProblem *) g_ptr_array_index (bad_problems, 0))->line, ==, 2);
 
   cst_bill_import_file_async (missing, CST_BILL_IMPORT_NONE, NULL, cst_test_result_cb, &absent);
   g_assert_null (cst_bill_import_file_finish (cst_test_wait_result (&absent, 10), &no_problems, &error));

@@ -117,7 +117,7 @@ assert_problem (GPtrArray  *problems,
 {
   for (guint i = 0; i < problems->len; i++)
     {
-      const CstPriceProblem *problem = g_ptr_array_index (problems, i);
+      const CstCsvProblem *problem = g_ptr_array_index (problems, i);
 
       if (problem->line == line && problem->column == column &&
           strstr (problem->message, fragment) != NULL)
@@ -125,7 +125,7 @@ assert_problem (GPtrArray  *problems,
     }
   for (guint i = 0; i < problems->len; i++)
     {
-      g_autofree char *text = cst_price_problem_format (g_ptr_array_index (problems, i));
+      g_autofree char *text = cst_csv_problem_format (g_ptr_array_index (problems, i));
       g_test_message ("%s", text);
     }
   g_error ("no problem at line %u, column %u mentioning “%s”", line, column, fragment);

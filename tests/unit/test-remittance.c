@@ -182,14 +182,14 @@ test_eob_malformed (void)
   g_autofree char *text = sample_with ("sample-bill-1.eob.json", "\"value\": 100.0", "\"value\": \"100\"");
   g_autofree char *broken = sample_with ("sample-bill-1.eob.json", "\"total\": [", "\"total\": [[");
   g_autofree char *kind = sample_with ("sample-bill-1.eob.json", "\"ExplanationOfBenefit\"", "\"Claim\"");
+  g_autofree char *twice = sample_with ("sample-bill-1.eob.json", "\"code\": \"benefit\"",
+                                        "\"code\": \"submitted\"");
 
   assert_refused (fraction, "ExplanationOfBenefit at $.total[5].amount: the amount is not a whole number of cents");
   assert_refused (text, "ExplanationOfBenefit at $.total[6].amount");
   assert_refused (broken, "not valid JSON");
   assert_refused (kind, "not an ExplanationOfBenefit");
   /* The charge given twice: refused (it leaked the first path before). */
-  g_autofree char *twice = sample_with ("sample-bill-1.eob.json", "\"code\": \"benefit\"",
-                                        "\"code\": \"submitted\"");
   assert_refused (twice, "ExplanationOfBenefit at $.total[1].amount: this total’s category appears twice");
 }
 

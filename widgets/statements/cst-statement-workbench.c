@@ -1408,7 +1408,7 @@ add_problems (GError    *error,
   text = g_string_new (error->message);
   for (guint i = 0; i < MIN (problems->len, 5); i++)
     {
-      g_autofree char *problem = cst_bill_problem_format (g_ptr_array_index (problems, i));
+      g_autofree char *problem = cst_csv_problem_format (g_ptr_array_index (problems, i));
       g_string_append_printf (text, "\n%s", problem);
     }
   g_free (error->message);

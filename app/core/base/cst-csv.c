@@ -8,21 +8,147 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <string.h>
 
 #include "custodian/cst-input.h"
 #include "cst-csv-private.h"
 
 void
-cst_csv_reader_init (CstCsvReader      *reader,
-                     const char        *data,
-                     gsize              length,
-                     CstCsvProblemFunc  problem,
-                     gpointer           user_data)
+cst_csv_problem_free (CstCsvProblem *problem)
+{
+  if (problem == NULL)
+    return;
+  g_free (problem->column_name);
+  g_free (problem->message);
+  g_free (problem);
+}
+
+char *
+cst_csv_problem_format (const CstCsvProblem *problem)
+{
+  if (problem->column == 0)
+    return g_strdup_printf (_("line %u: %s"), problem->line, problem->message);
+  if (problem->column_name != NULL)
+    return g_strdup_printf (_("line %u, column %u (%s): %s"), problem->line, problem->column,
+                            problem->column_name, problem->message);
+  return g_strdup_printf (_("line %u, column %u: %s"), problem->line, problem->column,
+                          problem->message);
+}
+
+/* Starts past a UTF-8 byte-order mark, which spreadsheets write. */
+void
+cst_csv_reader_init (CstCsvReader *reader,
+                     const char   *data,
+                     gsize         length)
 {
   *reader = (CstCsvReader) {
     .data = data, .length = length, .line = 1,
-    .problem = problem, .user_data = user_data,
+    .problems = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_csv_problem_free),
   };
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    reader->pos = 3;
+}
+
+void
+cst_csv_reader_clear (CstCsvReader *reader)
+{
+  g_clear_pointer (&reader->header, g_strfreev);
+  g_clear_pointer (&reader->problems, g_ptr_array_unref);
+}
+
+/* column_index is the 0-based field position, or -1 for the whole line. */
+void
+cst_csv_add_problem (CstCsvReader *reader,
+                     guint         line,
+                     int           column_index,
+                     const char   *format,
+                     ...)
+{
+  CstCsvProblem *problem;
+  va_list args;
+
+  reader->n_problems++;
+  if (reader->problems->len >= CST_CSV_MAX_PROBLEMS)
+    return;
+  problem = g_new0 (CstCsvProblem, 1);
+  problem->line = line;
+  problem->column = column_index < 0 ? 0 : (guint) column_index + 1;
+  if (column_index >= 0 && reader->header != NULL && (guint) column_index < reader->n_header)
+    problem->column_name = g_strdup (reader->header[column_index]);
+  va_start (args, format);
+  problem->message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_ptr_array_add (reader->problems, problem);
+}
+
+/* An embedded NUL would cut the text short, so it is refused like a byte
+ * that is not UTF-8, which is reported where it is, line and byte. */
+gboolean
+cst_csv_check_text (CstCsvReader *reader)
+{
+  const char *end = NULL;
+  const char *line_start = reader->data;
+  guint line = 1;
+
+  if (reader->length > 0 && memchr (reader->data, '\0', reader->length) != NULL)
+    {
+      cst_csv_add_problem (reader, 1, -1, _("the file contains a NUL byte; it is not a text file"));
+      return FALSE;
+    }
+  if (g_utf8_validate_len (reader->data, reader->length, &end))
+    return TRUE;
+  for (const char *c = reader->data; c < end; c++)
+    if (*c == '\n')
+      {
+        line++;
+        line_start = c + 1;
+      }
+  cst_csv_add_problem (reader, line, -1,
+                       _("byte %u of this line is not UTF-8 text; save the file as UTF-8"),
+                       (guint) (end - line_start) + 1);
+  return FALSE;
+}
+
+/* Header names are matched trimmed and in lower case. */
+void
+cst_csv_set_header (CstCsvReader *reader,
+                    GArray       *fields)
+{
+  g_strfreev (reader->header);
+  reader->n_header = fields->len;
+  reader->header = g_new0 (char *, fields->len + 1);
+  for (guint i = 0; i < fields->len; i++)
+    {
+      g_autofree char *name = g_strdup (cst_csv_field_text (fields, i));
+
+      reader->header[i] = g_ascii_strdown (g_strstrip (name), -1);
+    }
+}
+
+/* Where each of @names sits in the header, -1 when missing; a missing or
+ * repeated column is a problem on the header's @line. */
+void
+cst_csv_find_columns (CstCsvReader       *reader,
+                      guint               line,
+                      const char * const *names,
+                      guint               n_names,
+                      int                *index)
+{
+  for (guint c = 0; c < n_names; c++)
+    {
+      index[c] = -1;
+      for (guint i = 0; i < reader->n_header; i++)
+        {
+          if (!g_str_equal (reader->header[i], names[c]))
+            continue;
+          if (index[c] >= 0)
+            cst_csv_add_problem (reader, line, (int) i, _("the column “%s” appears twice"), names[c]);
+          else
+            index[c] = (int) i;
+        }
+      if (index[c] < 0)
+        cst_csv_add_problem (reader, line, -1, _("the header has no “%s” column"), names[c]);
+    }
 }
 
 static void
@@ -86,7 +212,7 @@ read_quoted (CstCsvReader *r,
 
       if (r->pos >= r->length)
         {
-          r->problem (r->user_data, opened_on, (int) column,
+          cst_csv_add_problem (r, opened_on, (int) column,
                       _("the quote that opens this field is never closed"));
           return;
         }
@@ -114,7 +240,7 @@ read_quoted (CstCsvReader *r,
     }
   if (!at_field_end (r))
     {
-      r->problem (r->user_data, r->line, (int) column,
+      cst_csv_add_problem (r, r->line, (int) column,
                   _("there is text after the closing quote; put the whole field in quotes"));
       while (!at_field_end (r))
         r->pos++;
@@ -132,7 +258,7 @@ read_unquoted (CstCsvReader *r,
     {
       if (r->strict_quotes && r->data[r->pos] == '"' && !reported)
         {
-          r->problem (r->user_data, r->line, (int) column,
+          cst_csv_add_problem (r, r->line, (int) column,
                       _("a quote inside a field that does not start with a quote; "
                         "quote the whole field and double the inner quote"));
           reported = TRUE;

@@ -59,14 +59,18 @@ static const char *const column_names[N_COLUMNS] = {
 typedef struct
 {
   CstCsvReader csv;
-  char      **header;      /* the names of the current header line */
-  guint       n_header;
   int         index[N_COLUMNS];
   guint       last_record_line;  /* where the last record read began */
   guint       header_line;       /* where the column names are */
-  GPtrArray  *problems;
-  guint       n_problems;
 } Parser;
+
+static void
+parser_clear (Parser *p)
+{
+  cst_csv_reader_clear (&p->csv);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Parser, parser_clear)
 
 /* ---- the list ------------------------------------------------------------ */
 
@@ -213,69 +217,7 @@ cst_price_item_find_rate (const CstPriceItem *item,
 
 /* ---- problems ------------------------------------------------------------ */
 
-void
-cst_price_problem_free (CstPriceProblem *problem)
-{
-  if (problem == NULL)
-    return;
-  g_free (problem->column_name);
-  g_free (problem->message);
-  g_free (problem);
-}
-
-char *
-cst_price_problem_format (const CstPriceProblem *problem)
-{
-  if (problem->column == 0)
-    return g_strdup_printf (_("line %u: %s"), problem->line, problem->message);
-  if (problem->column_name != NULL)
-    return g_strdup_printf (_("line %u, column %u (%s): %s"), problem->line, problem->column,
-                            problem->column_name, problem->message);
-  return g_strdup_printf (_("line %u, column %u: %s"), problem->line, problem->column,
-                          problem->message);
-}
-
-static void add_problem (Parser     *p,
-                         guint       line,
-                         int         column_index,
-                         const char *format,
-                         ...) G_GNUC_PRINTF (4, 5);
-
-/* column_index is the 0-based field position, or -1 for the whole line. */
-static void
-add_problem (Parser     *p,
-             guint       line,
-             int         column_index,
-             const char *format,
-             ...)
-{
-  CstPriceProblem *problem;
-  va_list args;
-
-  p->n_problems++;
-  if (p->problems->len >= CST_PRICE_IMPORT_MAX_PROBLEMS)
-    return;
-  problem = g_new0 (CstPriceProblem, 1);
-  problem->line = line;
-  problem->column = column_index < 0 ? 0 : (guint) column_index + 1;
-  if (column_index >= 0 && p->header != NULL && (guint) column_index < p->n_header)
-    problem->column_name = g_strdup (p->header[column_index]);
-  va_start (args, format);
-  problem->message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_ptr_array_add (p->problems, problem);
-}
-
 /* ---- CSV records (RFC 4180, cut by cst-csv.c) ----------------------------- */
-
-static void
-csv_problem (gpointer    user_data,
-             guint       line,
-             int         column_index,
-             const char *message)
-{
-  add_problem (user_data, line, column_index, "%s", message);
-}
 
 /* One record into @fields, each field trimmed; FALSE at the end. */
 static gboolean
@@ -291,23 +233,12 @@ read_record (Parser *p,
   return TRUE;
 }
 
-static void
-set_header (Parser    *p,
-            GArray *fields)
-{
-  g_strfreev (p->header);
-  p->n_header = fields->len;
-  p->header = g_new0 (char *, fields->len + 1);
-  for (guint i = 0; i < fields->len; i++)
-    p->header[i] = g_ascii_strdown (cst_csv_field_text (fields, i), -1);
-}
-
 static int
 header_index (Parser     *p,
               const char *name)
 {
-  for (guint i = 0; i < p->n_header; i++)
-    if (g_str_equal (p->header[i], name))
+  for (guint i = 0; i < p->csv.n_header; i++)
+    if (g_str_equal (p->csv.header[i], name))
       return (int) i;
   return -1;
 }
@@ -361,11 +292,11 @@ parse_amount (Parser    *p,
   if (parse_hundredths (text, limit, value))
     return TRUE;
   if (c == COL_PERCENTAGE)
-    add_problem (p, line, p->index[c],
+    cst_csv_add_problem (&p->csv, line, p->index[c],
                  _("“%s” is not a percentage; write a number such as 60 or 62.5, "
                    "without the %% sign"), text);
   else
-    add_problem (p, line, p->index[c],
+    cst_csv_add_problem (&p->csv, line, p->index[c],
                  _("“%s” is not an amount in dollars; write a number such as 1422.50, "
                    "without “$” or thousands separators"), text);
   return FALSE;
@@ -390,13 +321,13 @@ check_text (Parser     *p,
 
   if (required && *text == '\0')
     {
-      add_problem (p, line, p->index[c], _("the value is missing"));
+      cst_csv_add_problem (&p->csv, line, p->index[c], _("the value is missing"));
       return FALSE;
     }
   for (const char *s = text; *s; s++)
     if ((guchar) *s < 0x20 && *s != '\n' && *s != '\t')
       {
-        add_problem (p, line, p->index[c], _("the value holds an invisible control character"));
+        cst_csv_add_problem (&p->csv, line, p->index[c], _("the value holds an invisible control character"));
         return FALSE;
       }
   return TRUE;
@@ -414,35 +345,35 @@ read_general (Parser       *p,
 
   if (!read_record (p, fields, &line) || cst_csv_record_is_blank (fields))
     {
-      add_problem (p, 1, -1, _("the file is empty; the first line must name the general data "
+      cst_csv_add_problem (&p->csv, 1, -1, _("the file is empty; the first line must name the general data "
                                "elements (hospital_name, last_updated_on, version, ...)"));
       return;
     }
-  set_header (p, fields);
+  cst_csv_set_header (&p->csv, fields);
   name_at = header_index (p, "hospital_name");
   version_at = header_index (p, "version");
   updated_at = header_index (p, "last_updated_on");
   if (name_at < 0 || version_at < 0 || updated_at < 0)
     {
-      add_problem (p, line, -1, _("this is not a CMS standard charges file: the first line must "
+      cst_csv_add_problem (&p->csv, line, -1, _("this is not a CMS standard charges file: the first line must "
                                   "name hospital_name, last_updated_on and version"));
       return;
     }
-  if (!read_record (p, fields, &line) || fields->len != p->n_header)
+  if (!read_record (p, fields, &line) || fields->len != p->csv.n_header)
     {
-      add_problem (p, line, -1, _("the second line must give a value for each name on the first"));
+      cst_csv_add_problem (&p->csv, line, -1, _("the second line must give a value for each name on the first"));
       return;
     }
   list->hospital_name = g_strdup (cst_csv_field_text (fields, name_at));
   list->version = g_strdup (cst_csv_field_text (fields, version_at));
   if (*list->hospital_name == '\0')
-    add_problem (p, line, name_at, _("the value is missing"));
+    cst_csv_add_problem (&p->csv, line, name_at, _("the value is missing"));
   if (!g_str_has_prefix (list->version, "2.2") && !g_str_has_prefix (list->version, "3."))
-    add_problem (p, line, version_at,
+    cst_csv_add_problem (&p->csv, line, version_at,
                  _("version “%s” of the CMS template is not read; versions 2.2 and 3.0 are"),
                  list->version);
   if (!cst_input_parse_date (cst_csv_field_text (fields, updated_at), &list->last_updated, NULL))
-    add_problem (p, line, updated_at, _("“%s” is not a date (YYYY-MM-DD)"),
+    cst_csv_add_problem (&p->csv, line, updated_at, _("“%s” is not a date (YYYY-MM-DD)"),
                  cst_csv_field_text (fields, updated_at));
 }
 
@@ -455,27 +386,13 @@ read_column_header (Parser    *p,
   if (!read_record (p, fields, &line))
     {
       /* Said on the last line there is: the file ends before the third. */
-      add_problem (p, p->last_record_line, -1,
+      cst_csv_add_problem (&p->csv, p->last_record_line, -1,
                    _("the third line must name the columns of the items"));
       return;
     }
-  set_header (p, fields);
+  cst_csv_set_header (&p->csv, fields);
   p->header_line = line;
-  for (guint c = 0; c < N_COLUMNS; c++)
-    {
-      p->index[c] = -1;
-      for (guint i = 0; i < p->n_header; i++)
-        {
-          if (!g_str_equal (p->header[i], column_names[c]))
-            continue;
-          if (p->index[c] >= 0)
-            add_problem (p, line, (int) i, _("the column “%s” appears twice"), column_names[c]);
-          else
-            p->index[c] = (int) i;
-        }
-      if (p->index[c] < 0)
-        add_problem (p, line, -1, _("the header has no “%s” column"), column_names[c]);
-    }
+  cst_csv_find_columns (&p->csv, line, column_names, N_COLUMNS, p->index);
 }
 
 /* ---- item rows ----------------------------------------------------------- */
@@ -496,19 +413,19 @@ parse_rate (Parser    *p,
     {
       if (dollar < 0 && percent < 0 && *algorithm == '\0')
         return NULL;
-      add_problem (p, line, p->index[COL_PAYER],
+      cst_csv_add_problem (&p->csv, line, p->index[COL_PAYER],
                    _("a negotiated rate needs the payer and plan it is for"));
       return NULL;
     }
   if (*payer == '\0' || *plan == '\0')
     {
-      add_problem (p, line, p->index[*payer == '\0' ? COL_PAYER : COL_PLAN],
+      cst_csv_add_problem (&p->csv, line, p->index[*payer == '\0' ? COL_PAYER : COL_PLAN],
                    _("give both the payer and the plan, or neither"));
       return NULL;
     }
   if (dollar < 0 && percent < 0 && *algorithm == '\0')
     {
-      add_problem (p, line, p->index[COL_DOLLAR],
+      cst_csv_add_problem (&p->csv, line, p->index[COL_DOLLAR],
                    _("the row names a payer and plan but gives no negotiated rate "
                      "(dollar, percentage or algorithm)"));
       return NULL;
@@ -527,14 +444,14 @@ check_same_charges (Parser             *p,
 {
   if (item->gross_cents != gross)
     {
-      add_problem (p, line, p->index[COL_GROSS],
+      cst_csv_add_problem (&p->csv, line, p->index[COL_GROSS],
                    _("code %s has a different gross charge on line %u"), item->code,
                    item->source_line);
       return FALSE;
     }
   if (item->cash_cents != cash)
     {
-      add_problem (p, line, p->index[COL_CASH],
+      cst_csv_add_problem (&p->csv, line, p->index[COL_CASH],
                    _("code %s has a different discounted cash price on line %u"), item->code,
                    item->source_line);
       return FALSE;
@@ -552,7 +469,7 @@ check_duplicate_rate (Parser             *p,
 
   if (earlier == NULL)
     return TRUE;
-  add_problem (p, line, p->index[COL_PLAN],
+  cst_csv_add_problem (&p->csv, line, p->index[COL_PLAN],
                _("code %s already has a rate for %s, %s on line %u"), item->code,
                rate->payer_name, rate->plan_name, earlier->source_line);
   return FALSE;
@@ -611,46 +528,26 @@ read_items (Parser       *p,
     {
       if (cst_csv_record_is_blank (fields))
         continue;
-      if (fields->len != p->n_header)
+      if (fields->len != p->csv.n_header)
         {
-          add_problem (p, line, (int) MIN (fields->len, p->n_header),
+          cst_csv_add_problem (&p->csv, line, (int) MIN (fields->len, p->csv.n_header),
                        _("the line has %u fields but the header has %u"),
-                       fields->len, p->n_header);
+                       fields->len, p->csv.n_header);
           continue;
         }
       if (++n_rows > MAX_ITEM_ROWS)
         {
-          add_problem (p, line, -1, _("the file has more than %u item lines"), MAX_ITEM_ROWS);
+          cst_csv_add_problem (&p->csv, line, -1, _("the file has more than %u item lines"), MAX_ITEM_ROWS);
           return;
         }
       parse_row (p, fields, line, list);
     }
 }
 
-/* A byte that is not UTF-8 is reported on its line. */
-static gboolean
-check_encoding (Parser *p)
-{
-  const char *end = NULL;
-  guint line = 1;
-
-  if (memchr (p->csv.data, '\0', p->csv.length) != NULL)
-    {
-      add_problem (p, 1, -1, _("the file contains a NUL byte; it is not a text file"));
-      return FALSE;
-    }
-  if (g_utf8_validate_len (p->csv.data, p->csv.length, &end))
-    return TRUE;
-  for (const char *c = p->csv.data; c < end; c++)
-    line += *c == '\n';
-  add_problem (p, line, -1, _("this line is not UTF-8 text; save the file as UTF-8"));
-  return FALSE;
-}
-
 /**
  * cst_price_list_import_csv:
  * @data: the file's bytes (need not be NUL-terminated)
- * @problems: (out) (optional): every defect found, as CstPriceProblem;
+ * @problems: (out) (optional): every defect found, as CstCsvProblem;
  *   empty when the import succeeded
  *
  * Returns: (transfer full): the price list, or NULL when the file has any
@@ -663,36 +560,31 @@ cst_price_list_import_csv (const char  *data,
                            GError     **error)
 {
   g_autoptr(GArray) fields = cst_csv_fields_new ();
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_price_problem_free);
   g_autoptr(CstPriceList) list = cst_price_list_new_empty ();
-  Parser p = { .problems = found };
+  g_auto(Parser) p = { 0 };
 
-  cst_csv_reader_init (&p.csv, data, length, csv_problem, &p);
-  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    p.csv.pos = 3;
-  if (check_encoding (&p))
+  cst_csv_reader_init (&p.csv, data, length);
+  if (cst_csv_check_text (&p.csv))
     read_general (&p, fields, list);
-  if (p.n_problems == 0)
+  if (p.csv.n_problems == 0)
     read_column_header (&p, fields);
-  if (p.n_problems == 0)
+  if (p.csv.n_problems == 0)
     read_items (&p, fields, list);
   /* On the column names' line: p.line is past the end of the file. */
-  if (p.n_problems == 0 && list->items->len == 0)
-    add_problem (&p, p.header_line, -1, _("the file names its columns but lists no items"));
-  g_strfreev (p.header);
-
+  if (p.csv.n_problems == 0 && list->items->len == 0)
+    cst_csv_add_problem (&p.csv, p.header_line, -1, _("the file names its columns but lists no items"));
   if (problems != NULL)
-    *problems = g_ptr_array_ref (found);
-  if (p.n_problems > 0)
+    *problems = g_ptr_array_ref (p.csv.problems);
+  if (p.csv.n_problems > 0)
     {
-      g_autofree char *first = cst_price_problem_format (g_ptr_array_index (found, 0));
+      g_autofree char *first = cst_csv_problem_format (g_ptr_array_index (p.csv.problems, 0));
 
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "The price list has %u problem and was not imported: %s",
                                 "The price list has %u problems and was not imported. The first: %s",
-                                p.n_problems),
-                   p.n_problems, first);
+                                p.csv.n_problems),
+                   p.csv.n_problems, first);
       return NULL;
     }
   return g_steal_pointer (&list);

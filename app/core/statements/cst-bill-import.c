@@ -52,74 +52,16 @@ typedef struct
   CstCsvReader csv;
   /* Where each required column sits in the file, -1 when missing. */
   int         index[N_COLUMNS];
-  guint       n_header;
-  char      **header;
   CstBillImportFlags flags;
-  GPtrArray  *problems;
-  guint       n_problems;
 } Parser;
 
-void
-cst_bill_problem_free (CstBillProblem *problem)
-{
-  if (problem == NULL)
-    return;
-  g_free (problem->column_name);
-  g_free (problem->message);
-  g_free (problem);
-}
-
-char *
-cst_bill_problem_format (const CstBillProblem *problem)
-{
-  if (problem->column == 0)
-    return g_strdup_printf (_("line %u: %s"), problem->line, problem->message);
-  if (problem->column_name != NULL)
-    return g_strdup_printf (_("line %u, column %u (%s): %s"), problem->line, problem->column,
-                            problem->column_name, problem->message);
-  return g_strdup_printf (_("line %u, column %u: %s"), problem->line, problem->column,
-                          problem->message);
-}
-
-static void add_problem (Parser     *p,
-                         guint       line,
-                         int         column_index,
-                         const char *format,
-                         ...) G_GNUC_PRINTF (4, 5);
-
-/* column_index is the 0-based field position, or -1 for the whole line. */
 static void
-add_problem (Parser     *p,
-             guint       line,
-             int         column_index,
-             const char *format,
-             ...)
+parser_clear (Parser *p)
 {
-  CstBillProblem *problem;
-  va_list args;
-
-  p->n_problems++;
-  if (p->problems->len >= CST_BILL_IMPORT_MAX_PROBLEMS)
-    return;
-  problem = g_new0 (CstBillProblem, 1);
-  problem->line = line;
-  problem->column = column_index < 0 ? 0 : (guint) column_index + 1;
-  if (column_index >= 0 && p->header != NULL && (guint) column_index < p->n_header)
-    problem->column_name = g_strdup (p->header[column_index]);
-  va_start (args, format);
-  problem->message = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_ptr_array_add (p->problems, problem);
+  cst_csv_reader_clear (&p->csv);
 }
 
-static void
-csv_problem (gpointer    user_data,
-             guint       line,
-             int         column_index,
-             const char *message)
-{
-  add_problem (user_data, line, column_index, "%s", message);
-}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Parser, parser_clear)
 
 static gboolean
 read_header (Parser *p,
@@ -132,31 +74,13 @@ read_header (Parser *p,
       break;
   if (fields->len == 0 || cst_csv_record_is_blank (fields))
     {
-      add_problem (p, 1, -1, _("the file is empty; the first line must name the columns"));
+      cst_csv_add_problem (&p->csv, 1, -1, _("the file is empty; the first line must name the columns"));
       return FALSE;
     }
 
-  p->n_header = fields->len;
-  p->header = g_new0 (char *, fields->len + 1);
-  for (guint i = 0; i < fields->len; i++)
-    p->header[i] = g_ascii_strdown (g_strstrip (g_array_index (fields, CstCsvField, i).text), -1);
-
-  for (guint c = 0; c < N_COLUMNS; c++)
-    {
-      p->index[c] = -1;
-      for (guint i = 0; i < p->n_header; i++)
-        {
-          if (!g_str_equal (p->header[i], column_names[c]))
-            continue;
-          if (p->index[c] >= 0)
-            add_problem (p, line, (int) i, _("the column “%s” appears twice"), column_names[c]);
-          else
-            p->index[c] = (int) i;
-        }
-      if (p->index[c] < 0)
-        add_problem (p, line, -1, _("the header has no “%s” column"), column_names[c]);
-    }
-  return p->n_problems == 0;
+  cst_csv_set_header (&p->csv, fields);
+  cst_csv_find_columns (&p->csv, line, column_names, N_COLUMNS, p->index);
+  return p->csv.n_problems == 0;
 }
 
 /* Integer cents: an optional minus sign and digits, nothing else. */
@@ -173,28 +97,28 @@ parse_integer (Parser     *p,
 
   if (*text == '\0')
     {
-      add_problem (p, field->line, column, _("the value is missing"));
+      cst_csv_add_problem (&p->csv, field->line, column, _("the value is missing"));
       return FALSE;
     }
   if (n == 0)
     {
-      add_problem (p, field->line, column, _("“%s” is not a whole number"), text);
+      cst_csv_add_problem (&p->csv, field->line, column, _("“%s” is not a whole number"), text);
       return FALSE;
     }
   for (gsize i = 0; i < n; i++)
     if (!g_ascii_isdigit (digits[i]))
       {
         if (strchr (digits, '.') != NULL && column != p->index[COL_UNITS])
-          add_problem (p, field->line, column,
+          cst_csv_add_problem (&p->csv, field->line, column,
                        _("“%s” is not a whole number of cents; amounts are in cents, "
                          "so $12.50 is written 1250"), text);
         else
-          add_problem (p, field->line, column, _("“%s” is not a whole number"), text);
+          cst_csv_add_problem (&p->csv, field->line, column, _("“%s” is not a whole number"), text);
         return FALSE;
       }
   if (n > 15 || g_ascii_strtoll (digits, NULL, 10) > limit)
     {
-      add_problem (p, field->line, column, _("“%s” is too large"), text);
+      cst_csv_add_problem (&p->csv, field->line, column, _("“%s” is too large"), text);
       return FALSE;
     }
   *value = g_ascii_strtoll (text, NULL, 10);
@@ -219,7 +143,7 @@ parse_date_field (Parser      *p,
 
   if (cst_input_parse_date (field->text, date, &error))
     return TRUE;
-  add_problem (p, field->line, column, "%s", error->message);
+  cst_csv_add_problem (&p->csv, field->line, column, "%s", error->message);
   return FALSE;
 }
 
@@ -236,7 +160,7 @@ parse_revenue_code (Parser      *p,
     ok = g_ascii_isdigit (code[i]);
   if (!ok)
     {
-      add_problem (p, field->line, column,
+      cst_csv_add_problem (&p->csv, field->line, column,
                    _("“%s” is not a revenue code; it must be four digits with the leading "
                      "zero, such as 0450"), code);
       return FALSE;
@@ -262,7 +186,7 @@ parse_hcpcs (Parser      *p,
     }
   if (!ok)
     {
-      add_problem (p, field->line, column,
+      cst_csv_add_problem (&p->csv, field->line, column,
                    _("“%s” is not a CPT or HCPCS code; it must be five letters or digits, "
                      "or empty"), code);
       return FALSE;
@@ -298,7 +222,7 @@ parse_amounts (Parser      *p,
       if (line->insurer_paid_cents == 0 && line->adjustment_cents == 0 &&
           line->patient_resp_cents == 0)
         return TRUE;
-      add_problem (p, field_for (p, fields, COL_INSURER_PAID)->line, p->index[COL_INSURER_PAID],
+      cst_csv_add_problem (&p->csv, field_for (p, fields, COL_INSURER_PAID)->line, p->index[COL_INSURER_PAID],
                    _("this bill is paid at claim level, so its lines carry no insurance "
                      "payment, adjustment or patient amount; leave them empty or 0"));
       return FALSE;
@@ -306,7 +230,7 @@ parse_amounts (Parser      *p,
   if (line->charge_cents == line->insurer_paid_cents + line->adjustment_cents +
                             line->patient_resp_cents)
     return TRUE;
-  add_problem (p, field_for (p, fields, COL_CHARGE)->line, p->index[COL_CHARGE],
+  cst_csv_add_problem (&p->csv, field_for (p, fields, COL_CHARGE)->line, p->index[COL_CHARGE],
                _("the charge %" PRId64 " is not insurer paid %" PRId64
                  " + adjustment %" PRId64 " + patient amount %" PRId64
                  " (they add up to %" PRId64 ")"),
@@ -333,13 +257,13 @@ parse_line (Parser *p,
   ok &= parse_hcpcs (p, field_for (p, fields, COL_CPT_HCPCS), p->index[COL_CPT_HCPCS], line);
   if (cst_input_is_blank (description->text))
     {
-      add_problem (p, description->line, p->index[COL_DESCRIPTION], _("the description is empty"));
+      cst_csv_add_problem (&p->csv, description->line, p->index[COL_DESCRIPTION], _("the description is empty"));
       ok = FALSE;
     }
   for (const char *c = description->text; *c; c++)
     if ((guchar) *c < 0x20 && *c != '\n' && *c != '\t')
       {
-        add_problem (p, description->line, p->index[COL_DESCRIPTION],
+        cst_csv_add_problem (&p->csv, description->line, p->index[COL_DESCRIPTION],
                      _("the description holds an invisible control character"));
         ok = FALSE;
         break;
@@ -364,26 +288,26 @@ read_lines (Parser  *p,
 
       if (cst_csv_record_is_blank (fields))
         continue;
-      if (fields->len < p->n_header)
+      if (fields->len < p->csv.n_header)
         {
-          add_problem (p, record_line, (int) fields->len,
+          cst_csv_add_problem (&p->csv, record_line, (int) fields->len,
                        g_dngettext (GETTEXT_PACKAGE, "the line has %u field but the header has %u; "
                                     "the column “%s” is missing",
                                     "the line has %u fields but the header has %u; "
                                     "the column “%s” is missing", fields->len),
-                       fields->len, p->n_header, p->header[fields->len]);
+                       fields->len, p->csv.n_header, p->csv.header[fields->len]);
           continue;
         }
-      if (fields->len > p->n_header)
+      if (fields->len > p->csv.n_header)
         {
-          add_problem (p, record_line, (int) p->n_header,
+          cst_csv_add_problem (&p->csv, record_line, (int) p->csv.n_header,
                        _("the line has %u fields but the header has only %u; "
-                         "is a comma missing its quotes?"), fields->len, p->n_header);
+                         "is a comma missing its quotes?"), fields->len, p->csv.n_header);
           continue;
         }
       if (bill->lines->len >= MAX_LINES)
         {
-          add_problem (p, record_line, -1, _("the bill has more than %u lines"), MAX_LINES);
+          cst_csv_add_problem (&p->csv, record_line, -1, _("the bill has more than %u lines"), MAX_LINES);
           return;
         }
       line = parse_line (p, fields, record_line);
@@ -392,46 +316,25 @@ read_lines (Parser  *p,
     }
 }
 
-/* A byte that is not UTF-8 is reported where it is, line and byte column. */
-static gboolean
-check_encoding (Parser *p)
-{
-  const char *end = NULL;
-  guint line = 1;
-  const char *line_start = p->csv.data;
-
-  if (g_utf8_validate_len (p->csv.data, p->csv.length, &end))
-    return TRUE;
-  for (const char *c = p->csv.data; c < end; c++)
-    if (*c == '\n')
-      {
-        line++;
-        line_start = c + 1;
-      }
-  add_problem (p, line, -1, _("byte %u of this line is not UTF-8 text; save the file as UTF-8"),
-               (guint) (end - line_start) + 1);
-  return FALSE;
-}
-
 static void
 set_error_from_problems (Parser  *p,
                          GError **error)
 {
-  g_autofree char *first = cst_bill_problem_format (g_ptr_array_index (p->problems, 0));
+  g_autofree char *first = cst_csv_problem_format (g_ptr_array_index (p->csv.problems, 0));
 
   g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                g_dngettext (GETTEXT_PACKAGE,
                             "The bill has %u problem and was not imported: %s",
                             "The bill has %u problems and was not imported. The first: %s",
-                            p->n_problems),
-               p->n_problems, first);
+                            p->csv.n_problems),
+               p->csv.n_problems, first);
 }
 
 /**
  * cst_bill_import_csv:
  * @data: the file's bytes (need not be NUL-terminated)
  * @length: their number
- * @problems: (out) (optional): every defect found, as CstBillProblem;
+ * @problems: (out) (optional): every defect found, as CstCsvProblem;
  *   empty when the import succeeded
  *
  * Returns: (transfer full): the bill with its lines and no account fields
@@ -446,28 +349,20 @@ cst_bill_import_csv (const char          *data,
 {
   g_autoptr(GArray) fields = cst_csv_fields_new ();
   g_autoptr(CstBill) bill = cst_bill_new ();
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_bill_problem_free);
-  Parser p = { .flags = flags, .problems = found };
+  g_auto(Parser) p = { .flags = flags };
 
-  cst_csv_reader_init (&p.csv, data, length, csv_problem, &p);
+  cst_csv_reader_init (&p.csv, data, length);
   p.csv.strict_quotes = TRUE;
-  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    p.csv.pos = 3;
-  /* An embedded NUL would cut the text short: refuse it like bad UTF-8. */
-  if (length > 0 && memchr (data, '\0', length) != NULL)
-    add_problem (&p, 1, -1, _("the file contains a NUL byte; it is not a text file"));
-  else if (check_encoding (&p) && read_header (&p, fields))
+  if (cst_csv_check_text (&p.csv) && read_header (&p, fields))
     {
       read_lines (&p, fields, bill);
-      if (p.n_problems == 0 && bill->lines->len == 0)
-        add_problem (&p, 1, -1, _("the file has a header but no charge lines"));
+      if (p.csv.n_problems == 0 && bill->lines->len == 0)
+        cst_csv_add_problem (&p.csv, 1, -1, _("the file has a header but no charge lines"));
     }
   bill->claim_level_payment = (flags & CST_BILL_IMPORT_CLAIM_LEVEL) != 0;
-  g_strfreev (p.header);
-
   if (problems != NULL)
-    *problems = g_ptr_array_ref (found);
-  if (p.n_problems > 0)
+    *problems = g_ptr_array_ref (p.csv.problems);
+  if (p.csv.n_problems > 0)
     {
       set_error_from_problems (&p, error);
       return NULL;
