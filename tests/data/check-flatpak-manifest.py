@@ -4,8 +4,10 @@
 The manifest cannot be built here (no Flatpak remotes), so this keeps it
 honest: valid JSON, the app id the desktop file and metainfo use, the
 command the desktop file runs, every downloaded source pinned by sha256 (or
-a git commit), the modules the runtime lacks, and a sandbox with network
-but no home or host files.
+a git commit), the modules the runtime lacks, every library the build asks
+for (meson's dependency() and find_library()) either in the runtime
+(x-runtime-provides) or built by a module (its x-provides), and a sandbox
+with network but no home or host files.
 
 Usage: check-flatpak-manifest.py MANIFEST DESKTOP_IN METAINFO_IN
 """
@@ -59,6 +61,42 @@ def check_source(module_name, source):
         failures.append(f"{where}: unexpected source type")
 
 
+# Libraries every system has: the C library's own.
+LIBC = {"m", "dl", "pthread", "rt"}
+
+
+def build_libraries(root):
+    """The pkg-config names (and find_library() names as lib<name>) that
+    the project's meson.build files require, with where each is asked.
+    Optional ones (required: false) and the tests' (the manifest builds
+    with -Dtests=false) are left out."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs
+                   if not d.startswith((".", "build")) and d not in ("subprojects", "tests")]
+        if "meson.build" not in files:
+            continue
+        path = os.path.join(folder, "meson.build")
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        for kind, name, rest in re.findall(r"\b(dependency|find_library)\(\s*'([^']+)'([^)]*)\)",
+                                           text):
+            if re.search(r"required\s*:\s*false", rest) or name in LIBC:
+                continue
+            found.setdefault(name if kind == "dependency" else "lib" + name, path)
+    return found
+
+
+def check_libraries(manifest, modules, root):
+    provided = set(manifest.get("x-runtime-provides", []))
+    for module in modules:
+        provided.update(module.get("x-provides", []))
+    for name, path in sorted(build_libraries(root).items()):
+        check(name in provided,
+              f"{os.path.relpath(path, root)} needs {name}, which neither the runtime "
+              "(x-runtime-provides) nor a module (x-provides) has: add a module")
+
+
 def main(manifest_path, desktop_in, metainfo_in):
     with open(manifest_path, encoding="utf-8") as f:
         manifest = json.load(f)
@@ -104,6 +142,9 @@ def main(manifest_path, desktop_in, metainfo_in):
               f"the postgresql module's {program} is cleaned up")
     check("--env=CUSTODIAN_PG_BINDIR=/app/bin" in args,
           "the app is not told where the PostgreSQL server programs are")
+
+    check_libraries(manifest, modules,
+                    os.path.dirname(os.path.dirname(os.path.abspath(manifest_path))))
 
     app = modules[-1] if modules else {}
     check(app.get("buildsystem") == "meson", "the app is not built with meson")
