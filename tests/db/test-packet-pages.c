@@ -14,6 +14,7 @@
 #include "custodian/cst-request-repo.h"
 
 #include "cst-test-async.h"
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
@@ -318,6 +319,67 @@ test_refused (void)
   cst_test_records_remove (dir);
 }
 
+/* custodian-cli packet exclude, include, order, paper, and list's
+ * included pages, as the clerk. */
+static void
+test_cli (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-pages-XXXXXX", NULL);
+  gint64 ids[2];
+  g_autoptr(CstRequest) request = request_with_records (owner, "PPG-5", dir, ids);
+  const char *reference = cst_request_get_reference (request);
+  g_autofree char *first = g_strdup_printf ("%" G_GINT64_FORMAT, ids[0]);
+  g_autofree char *second = g_strdup_printf ("%" G_GINT64_FORMAT, ids[1]);
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "exclude", "--request", reference,
+                                     "--document", first, "--pages", "1,3",
+                                     "--reason", "minor_confidential", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Left 2 more pages out of document"));
+  g_assert_nonnull (strstr (out, "releases 3 pages: 3 of 5 record pages, 0 on paper only"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "list", "--request", reference,
+                                     "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"pages\":3,\"included_pages\":1"));
+  g_assert_nonnull (strstr (out, "\"pages\":2,\"included_pages\":2"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "include", "--request", reference,
+                                     "--document", first, "--pages", "3", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Put 1 page of document"));
+  g_assert_nonnull (strstr (out, "releases 4 pages"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "order", "--request", reference,
+                                     second, first, NULL), ==, 0);
+  g_assert_cmpint (cst_test_db_int_for_id (owner, "SELECT position FROM record_documents WHERE id = $1",
+                                           ids[1]), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "paper", "--request", reference,
+                                     "--pages", "6", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "releases 10 pages: 4 of 5 record pages, 6 on paper only"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* A reason that is not one, a page not in the document: refused, nothing changed. */
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "exclude", "--request", reference,
+                                     "--document", first, "--pages", "2", "--reason", "tired", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "exclude", "--request", reference,
+                                     "--document", first, "--pages", "2-4", "--reason", "part2", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "Page 4 is not in the document"));
+  g_assert_cmpint (stored_page_count (owner, request), ==, 10);
+  cst_test_records_remove (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -332,6 +394,7 @@ main (int    argc,
   g_test_add_func ("/packet-pages/include-undoes-and-paper-counts", test_include_undoes_and_paper_counts);
   g_test_add_func ("/packet-pages/async", test_async);
   g_test_add_func ("/packet-pages/refused", test_refused);
+  g_test_add_func ("/packet-pages/cli", test_cli);
   status = g_test_run ();
   g_free (desk);
   cst_test_db_free (db);
