@@ -2,11 +2,14 @@
  * request view's Records group, every page of every document in release
  * order at once, thumbnails drawn off the main loop; pages left out with a
  * reason and put back, a document moved earlier, a page opened large (and
- * the view logged), each reaching the database. */
+ * the view logged), each reaching the database; and once an invoice was
+ * issued, a changed page count makes the fee panel offer the adjustment
+ * invoice, which the clerk issues. */
 #include "config.h"
 
 #include <adwaita.h>
 
+#include "cst-fee-quote-panel.h"
 #include "cst-packet-group.h"
 #include "cst-packet-view.h"
 #include "cst-page-item.h"
@@ -221,6 +224,68 @@ test_pages_chosen (Fixture *f, gconstpointer data)
   g_assert_null (f->view);
 }
 
+static gboolean
+offers_adjustment (gpointer data)
+{
+  return cst_fee_quote_panel_get_offered_adjustment (data) != 0;
+}
+
+static gboolean
+quoted (gpointer data)
+{
+  return cst_fee_quote_panel_is_ready (data) && cst_fee_quote_panel_get_quote (data) != NULL;
+}
+
+static gboolean
+agrees (gpointer data)
+{
+  return cst_fee_quote_panel_get_offered_adjustment (data) == 0 &&
+         cst_fee_quote_panel_get_invoice_total (data) >= 0;
+}
+
+/* The invoice was issued for five paper pages (an attorney in Washington,
+ * charged by the page); two are left out after: the fee
+ * panel says so and offers the adjustment, which the clerk issues. */
+static void
+test_adjustment_offered (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = open_view (f, "PVIEW-2", CST_REQUESTER_ATTORNEY, "WA");
+  CstFeeQuotePanel *panel = CST_FEE_QUOTE_PANEL (cst_request_detail_get_fee_panel (f->detail));
+  const char *invoices_sql = "SELECT count(*) FROM invoices WHERE request_id = $1";
+  gint64 invoiced;
+
+  /* The clerk issues the invoice for the five pages from the fee panel. */
+  g_assert_cmpint (owner_int ("SELECT page_count FROM roi_requests WHERE id = $1",
+                              cst_request_get_id (request)), ==, 5);
+  g_assert_true (cst_test_gui_wait_until (quoted, panel));
+  g_assert_true (cst_fee_quote_panel_issue_invoice (panel));
+  g_assert_true (cst_test_gui_wait_until (agrees, panel));
+  invoiced = cst_fee_quote_panel_get_invoice_total (panel);
+  g_assert_cmpint (owner_int (invoices_sql, cst_request_get_id (request)), ==, 1);
+
+  select_page (f, 0);
+  gtk_selection_model_select_item (cst_packet_view_get_selection (f->view), 1, FALSE);
+  g_assert_true (cst_packet_view_exclude_selected (f->view, CST_WITHHELD_OUTSIDE_DATE_RANGE));
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+
+  /* The request's page count moved (NOTIFY), the quote with it: offered. */
+  g_assert_true (cst_test_gui_wait_until (offers_adjustment, panel));
+  g_assert_cmpint (cst_fee_quote_panel_get_offered_adjustment (panel), <, 0);
+  {
+    g_autofree char *text = cst_test_gui_collect_text (GTK_WIDGET (panel));
+
+    g_assert_nonnull (strstr (text, "3 pages are released now"));
+  }
+  g_assert_nonnull (cst_fee_quote_panel_ask_adjustment (panel));
+  cst_test_gui_respond (cst_test_gui_message_dialog (GTK_WINDOW (f->window)), "_Issue Adjustment");
+  g_assert_true (cst_test_gui_wait_until (agrees, panel));
+  g_assert_cmpint (owner_int (invoices_sql, cst_request_get_id (request)), ==, 2);
+  g_assert_cmpint (cst_fee_quote_panel_get_invoice_total (panel), <, invoiced);
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM invoices WHERE request_id = $1"
+                              " AND method = 'adjustment' AND issued_by <> current_user",
+                              cst_request_get_id (request)), ==, 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -230,6 +295,8 @@ main (int    argc,
   cst_test_gui_init (&argc, &argv);
   db = cst_test_db_new ();
   g_test_add ("/packet-view/pages-chosen", Fixture, NULL, fixture_setup, test_pages_chosen, fixture_teardown);
+  g_test_add ("/packet-view/adjustment-offered", Fixture, NULL, fixture_setup, test_adjustment_offered,
+              fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;
