@@ -39,9 +39,13 @@ struct _CstPacketGroup
   guint                 n_documents;
   GtkFileChooserNative *chooser;
   CstPacketView        *view;          /* the page view opened from here, while open */
+  gboolean              counts_pages;  /* the packet decides the request's page count */
 };
 
 G_DEFINE_FINAL_TYPE (CstPacketGroup, cst_packet_group, GTK_TYPE_WIDGET)
+
+enum { SIGNAL_REQUEST_CHANGED, SIGNAL_COUNTED, N_SIGNALS };
+static guint group_signals[N_SIGNALS];
 
 /* ---- showing it ----------------------------------------------------------- */
 
@@ -95,6 +99,8 @@ show_documents (CstPacketGroup   *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
     gtk_list_box_remove (self->list_box, child);
   self->n_documents = docs ? docs->len : 0;
+  self->counts_pages = outline != NULL && (outline->documents->len > 0 || outline->paper_pages > 0);
+  g_signal_emit (self, group_signals[SIGNAL_COUNTED], 0);
   for (guint i = 0; docs != NULL && i < docs->len; i++)
     gtk_list_box_append (self->list_box, document_row (g_ptr_array_index (docs, i)));
   update_sensitivity (self);
@@ -294,6 +300,12 @@ view_closed_cb (CstPacketGroup *self)
   reload (self);
 }
 
+static void
+view_changed_cb (CstPacketGroup *self)
+{
+  g_signal_emit (self, group_signals[SIGNAL_REQUEST_CHANGED], 0);
+}
+
 /**
  * cst_packet_group_open_pages:
  *
@@ -315,6 +327,8 @@ cst_packet_group_open_pages (CstPacketGroup *self)
       if (GTK_IS_WINDOW (root))
         gtk_window_set_transient_for (GTK_WINDOW (self->view), GTK_WINDOW (root));
       g_signal_connect_object (self->view, "destroy", G_CALLBACK (view_closed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->view, "changed", G_CALLBACK (view_changed_cb), self,
                                G_CONNECT_SWAPPED);
     }
   gtk_window_present (GTK_WINDOW (self->view));
@@ -365,6 +379,7 @@ cst_packet_group_set_request (CstPacketGroup *self,
       g_cancellable_cancel (self->cancellable);
       g_set_object (&self->cancellable, g_cancellable_new ());
       self->busy = FALSE;
+      self->counts_pages = FALSE;
       show_message (self, NULL);
     }
   if (self->request != NULL)
@@ -387,6 +402,14 @@ guint
 cst_packet_group_get_n_documents (CstPacketGroup *self)
 {
   return self->n_documents;
+}
+
+/* TRUE when the request has record documents or paper pages: its page
+ * count is the packet's released count, not typed. */
+gboolean
+cst_packet_group_counts_pages (CstPacketGroup *self)
+{
+  return self->counts_pages;
 }
 
 const char *
@@ -423,6 +446,13 @@ cst_packet_group_class_init (CstPacketGroupClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cst_packet_group_dispose;
+  /* The page view changed the request (its page count): read it again. */
+  group_signals[SIGNAL_REQUEST_CHANGED] = g_signal_new ("request-changed", G_TYPE_FROM_CLASS (klass),
+                                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                        G_TYPE_NONE, 0);
+  /* The documents were read: cst_packet_group_counts_pages() may have changed. */
+  group_signals[SIGNAL_COUNTED] = g_signal_new ("counted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/custodian/Custodian/ui/cst-packet-group.ui");
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, group);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, add_button);

@@ -23,5 +23,6 @@ gboolean    cst_packet_group_is_busy        (CstPacketGroup *self);
 guint       cst_packet_group_get_n_documents (CstPacketGroup *self);
 const char *cst_packet_group_get_message    (CstPacketGroup *self);
 CstPacketView *cst_packet_group_open_pages  (CstPacketGroup *self);
+gboolean    cst_packet_group_counts_pages   (CstPacketGroup *self);
 
 G_END_DECLS

@@ -55,9 +55,13 @@ struct _CstPacketView
   guint              pending;     /* changes under way */
   CstPageItem       *large_item;
   gboolean           large_shown;
+  gboolean           loaded;      /* the first outline arrived: later ones are changes */
 };
 
 G_DEFINE_FINAL_TYPE (CstPacketView, cst_packet_view, ADW_TYPE_WINDOW)
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint view_signals[N_SIGNALS];
 
 static void
 show_message (CstPacketView *self,
@@ -327,6 +331,11 @@ outline_done_cb (GObject      *object,
       return;
     }
   apply_outline (self, outline);
+  /* The released page count is the request's: whoever shows the request
+   * reads it again. */
+  if (self->loaded)
+    g_signal_emit (self, view_signals[SIGNAL_CHANGED], 0);
+  self->loaded = TRUE;
 }
 
 static void
@@ -695,6 +704,10 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->dispose = cst_packet_view_dispose;
+  /* Pages were left out or put back, documents reordered, paper pages
+   * counted: the request's page count may have changed. */
+  view_signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                               0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-packet-view.ui");
   gtk_widget_class_bind_template_child (widget_class, CstPacketView, window_title);
   gtk_widget_class_bind_template_child (widget_class, CstPacketView, back_button);
