@@ -312,6 +312,114 @@ test_adjustment_offered (Fixture *f, gconstpointer data)
                               cst_request_get_id (request)), ==, 1);
 }
 
+/* The longest wait between two ticks of a 5 ms timer: how long the main
+ * loop was kept from running. */
+typedef struct
+{
+  gint64 last;
+  gint64 longest;
+} Ticks;
+
+static gboolean
+tick_cb (gpointer data)
+{
+  Ticks *t = data;
+  gint64 now = g_get_monotonic_time ();
+
+  if (t->last != 0)
+    t->longest = MAX (t->longest, now - t->last);
+  t->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+last_page_drawn (gpointer data)
+{
+  GListModel *pages = cst_packet_view_get_pages (data);
+  g_autoptr(CstPageItem) last = g_list_model_get_item (pages, g_list_model_get_n_items (pages) - 1);
+
+  return cst_page_item_get_paintable (last) != NULL;
+}
+
+static guint settled_count;
+
+static gboolean
+rendering_settled (gpointer data)
+{
+  guint now = cst_packet_view_get_n_rendered (data);
+  gboolean same = now > 0 && now == settled_count;
+
+  settled_count = now;
+  if (!same)
+    cst_test_iterate_for (300);
+  return same;
+}
+
+/* A 2,000-page request: every page is in the grid at once, only the pages
+ * shown are drawn, and scrolling to the end never holds the main loop
+ * while the thumbnails there are drawn. */
+static void
+test_large_request (Fixture *f, gconstpointer data)
+{
+  g_autofree char *big = cst_test_records_pdf (f->dir, "chart.pdf", 2000, "Chart");
+  const char *paths[] = { big, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(CstRequest) request = NULL;
+  GListModel *pages;
+  Ticks ticks = { 0, 0 };
+  guint tick_id, drawn_before;
+
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+    request = cst_test_db_add_request (owner, "PVIEW-3");
+  }
+  docs = cst_packet_add_at (f->clerk, cst_request_get_reference (request), paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->window = cst_test_gui_open_window (f->clerk, &f->store);
+  f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  f->group = CST_PACKET_GROUP (cst_test_gui_find_descendant (GTK_WIDGET (f->detail), CST_TYPE_PACKET_GROUP));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
+  g_assert_true (cst_window_open_request (f->window, cst_request_get_id (request)));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, f->detail));
+
+  tick_id = g_timeout_add (5, tick_cb, &ticks);
+  f->view = cst_packet_group_open_pages (f->group);
+  g_object_add_weak_pointer (G_OBJECT (f->view), (gpointer *) &f->view);
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  pages = cst_packet_view_get_pages (f->view);
+  g_assert_cmpuint (g_list_model_get_n_items (pages), ==, 2000);
+
+  /* Only the cells GTK binds are drawn: those on screen and, in GTK 4.8,
+   * up to 30 rows of them around (GTK_GRID_VIEW_MAX_VISIBLE_ROWS), not
+   * the 2,000. */
+  settled_count = 0;
+  g_assert_true (cst_test_gui_wait_until (rendering_settled, f->view));
+  g_assert_cmpuint (cst_packet_view_get_n_rendered (f->view), <, 500);
+
+  g_test_message ("longest main-loop wait while opening: %" G_GINT64_FORMAT " ms", ticks.longest / 1000);
+  ticks.longest = 0;
+  ticks.last = 0;
+  drawn_before = cst_packet_view_get_n_rendered (f->view);
+  {
+    g_autoptr(CstPageItem) last = g_list_model_get_item (pages, 1999);
+
+    g_assert_null (cst_page_item_get_paintable (last));
+  }
+  /* To the end: the last page is drawn, the main loop kept running. */
+  gtk_widget_activate_action (cst_test_gui_find_descendant (GTK_WIDGET (f->view), GTK_TYPE_GRID_VIEW),
+                              "list.scroll-to-item", "u", 1999);
+  g_assert_true (cst_test_gui_wait_until (last_page_drawn, f->view));
+  settled_count = 0;
+  g_assert_true (cst_test_gui_wait_until (rendering_settled, f->view));
+  g_source_remove (tick_id);
+  g_test_message ("drawn before scrolling %u, after %u", drawn_before, cst_packet_view_get_n_rendered (f->view));
+  g_assert_cmpuint (cst_packet_view_get_n_rendered (f->view), >, drawn_before);
+  g_assert_cmpuint (cst_packet_view_get_n_rendered (f->view), <, 1000);
+  g_test_message ("longest main-loop wait while scrolling: %" G_GINT64_FORMAT " ms", ticks.longest / 1000);
+  g_assert_cmpint (ticks.longest, <, G_USEC_PER_SEC);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -322,6 +430,8 @@ main (int    argc,
   db = cst_test_db_new ();
   g_test_add ("/packet-view/pages-chosen", Fixture, NULL, fixture_setup, test_pages_chosen, fixture_teardown);
   g_test_add ("/packet-view/adjustment-offered", Fixture, NULL, fixture_setup, test_adjustment_offered,
+              fixture_teardown);
+  g_test_add ("/packet-view/large-request", Fixture, NULL, fixture_setup, test_large_request,
               fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);
