@@ -333,6 +333,12 @@ tick_cb (gpointer data)
 }
 
 static gboolean
+item_drawn (gpointer data)
+{
+  return cst_page_item_get_paintable (data) != NULL;
+}
+
+static gboolean
 last_page_drawn (gpointer data)
 {
   GListModel *pages = cst_packet_view_get_pages (data);
@@ -355,14 +361,16 @@ rendering_settled (gpointer data)
   return same;
 }
 
-/* A 2,000-page request: every page is in the grid at once, only the pages
+/* A 2,000-page request (and two scans): every page is in the grid at once, only the pages
  * shown are drawn, and scrolling to the end never holds the main loop
  * while the thumbnails there are drawn. */
 static void
 test_large_request (Fixture *f, gconstpointer data)
 {
   g_autofree char *big = cst_test_records_pdf (f->dir, "chart.pdf", 2000, "Chart");
-  const char *paths[] = { big, NULL };
+  g_autofree char *consent = cst_test_records_png (f->dir, "consent.png", "Consent");
+  g_autofree char *photo = cst_test_records_jpeg (f->dir, "photo.jpg");
+  const char *paths[] = { big, consent, photo, NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) docs = NULL;
   g_autoptr(CstRequest) request = NULL;
@@ -388,7 +396,7 @@ test_large_request (Fixture *f, gconstpointer data)
   g_object_add_weak_pointer (G_OBJECT (f->view), (gpointer *) &f->view);
   g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
   pages = cst_packet_view_get_pages (f->view);
-  g_assert_cmpuint (g_list_model_get_n_items (pages), ==, 2000);
+  g_assert_cmpuint (g_list_model_get_n_items (pages), ==, 2002);
 
   /* Only the cells GTK binds are drawn: those on screen and, in GTK 4.8,
    * up to 30 rows of them around (GTK_GRID_VIEW_MAX_VISIBLE_ROWS), not
@@ -402,14 +410,20 @@ test_large_request (Fixture *f, gconstpointer data)
   ticks.last = 0;
   drawn_before = cst_packet_view_get_n_rendered (f->view);
   {
-    g_autoptr(CstPageItem) last = g_list_model_get_item (pages, 1999);
+    g_autoptr(CstPageItem) last = g_list_model_get_item (pages, 2001);
 
     g_assert_null (cst_page_item_get_paintable (last));
   }
   /* To the end: the last page is drawn, the main loop kept running. */
   gtk_widget_activate_action (cst_test_gui_find_descendant (GTK_WIDGET (f->view), GTK_TYPE_GRID_VIEW),
-                              "list.scroll-to-item", "u", 1999);
+                              "list.scroll-to-item", "u", 2001);
   g_assert_true (cst_test_gui_wait_until (last_page_drawn, f->view));
+  /* The scans at the end (a PNG, then a JPEG) are drawn too. */
+  {
+    g_autoptr(CstPageItem) png = g_list_model_get_item (pages, 2000);
+
+    g_assert_true (cst_test_gui_wait_until (item_drawn, png));
+  }
   settled_count = 0;
   g_assert_true (cst_test_gui_wait_until (rendering_settled, f->view));
   g_source_remove (tick_id);
