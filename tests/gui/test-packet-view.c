@@ -201,9 +201,19 @@ test_pages_chosen (Fixture *f, gconstpointer data)
     g_assert_cmpint (gdk_paintable_get_intrinsic_width (picture), ==, CST_PAGE_THUMBNAIL_WIDTH);
   }
 
-  /* Page 2 of the discharge left out, for psychotherapy notes. */
+  /* Page 2 of the discharge left out (Delete), for psychotherapy notes,
+   * chosen in the dialog. */
   select_page (f, 1);
-  g_assert_true (cst_packet_view_exclude_selected (f->view, CST_WITHHELD_PSYCHOTHERAPY_NOTES));
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "view.exclude", NULL);
+  {
+    AdwMessageDialog *dialog = cst_test_gui_message_dialog (GTK_WINDOW (f->view));
+    GtkDropDown *reasons;
+
+    g_assert_nonnull (dialog);
+    reasons = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+    gtk_drop_down_set_selected (reasons, CST_WITHHELD_PSYCHOTHERAPY_NOTES);
+    cst_test_gui_respond (dialog, "_Leave Out");
+  }
   g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
   {
     g_autoptr(CstPageItem) second = g_list_model_get_item (pages, 1);
