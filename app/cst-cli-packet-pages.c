@@ -41,6 +41,15 @@ print_released (const char             *reference,
                         outline->released_pages),
            reference, outline->released_pages, outline->included_pages, outline->record_pages,
            outline->paper_pages);
+  if (outline->invoice_number != NULL && outline->invoiced_pages >= 0 &&
+      (guint) outline->invoiced_pages != outline->released_pages)
+    g_print (g_dngettext (NULL,
+                          "Invoice %s was quoted for %d page: it no longer agrees with the pages released; "
+                          "issue an adjustment invoice (the request view offers it).\n",
+                          "Invoice %s was quoted for %d pages: it no longer agrees with the pages released; "
+                          "issue an adjustment invoice (the request view offers it).\n",
+                          outline->invoiced_pages),
+             outline->invoice_number, outline->invoiced_pages);
 }
 
 static gboolean

@@ -45,6 +45,8 @@ typedef struct
   guint      included_pages;  /* the record pages released */
   guint      paper_pages;     /* pages that exist only on paper */
   guint      released_pages;  /* included_pages + paper_pages: the fee's count */
+  char      *invoice_number;  /* the newest invoice issued (not an adjustment), or NULL */
+  int        invoiced_pages;  /* the pages it was quoted for; -1 when unknown or none */
 } CstPacketOutline;
 
 void              cst_packet_outline_free        (CstPacketOutline *outline);

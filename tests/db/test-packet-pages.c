@@ -380,6 +380,35 @@ test_cli (void)
   cst_test_records_remove (dir);
 }
 
+/* After an invoice, a changed page count says the invoice no longer
+ * agrees (custodian-cli), and agrees again when the pages come back. */
+static void
+test_invoice_differs (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_db_connect (desk, NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-pages-XXXXXX", NULL);
+  gint64 ids[2];
+  g_autoptr(CstRequest) request = request_with_records (owner, "PPG-6", dir, ids);
+  const char *reference = cst_request_get_reference (request);
+  g_autofree char *first = g_strdup_printf ("%" G_GINT64_FORMAT, ids[0]);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) stored = cst_request_repo_get (clerk, cst_request_get_id (request), &error);
+
+  g_assert_no_error (error);
+  cst_test_db_issue_invoice (clerk, stored, CST_FEE_METHOD_DEFAULT);
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "exclude", "--request", reference,
+                                     "--document", first, "--pages", "1", "--reason", "not_held", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "was quoted for 5 pages: it no longer agrees"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "include", "--request", reference,
+                                     "--document", first, "--pages", "1", NULL), ==, 0);
+  g_assert_null (strstr (out, "no longer agrees"));
+  cst_test_records_remove (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -395,6 +424,7 @@ main (int    argc,
   g_test_add_func ("/packet-pages/async", test_async);
   g_test_add_func ("/packet-pages/refused", test_refused);
   g_test_add_func ("/packet-pages/cli", test_cli);
+  g_test_add_func ("/packet-pages/invoice-differs", test_invoice_differs);
   status = g_test_run ();
   g_free (desk);
   cst_test_db_free (db);

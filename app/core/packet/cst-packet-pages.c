@@ -41,6 +41,7 @@ cst_packet_outline_free (CstPacketOutline *outline)
   if (outline == NULL)
     return;
   g_clear_pointer (&outline->documents, g_ptr_array_unref);
+  g_free (outline->invoice_number);
   g_free (outline);
 }
 
@@ -224,6 +225,33 @@ load_paper_pages (PGconn   *conn,
   return res && PQntuples (res) > 0 ? (guint) cst_db_int64 (res, 0, 0) : 0;
 }
 
+/* The newest invoice issued for the request and the pages it was quoted
+ * for: when they differ from the pages released, the invoice no longer
+ * agrees and an adjustment is due. */
+static gboolean
+load_invoiced (PGconn           *conn,
+               CstPacketOutline *outline,
+               GError          **error)
+{
+  g_autofree char *id = cst_db_int_param (outline->request_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT number, (quote_inputs ->> 'pages')::integer FROM invoices"
+    " WHERE request_id = $1 AND adjusts_invoice_id IS NULL ORDER BY issued_at DESC, id DESC LIMIT 1",
+    1, params, error);
+
+  outline->invoiced_pages = -1;
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) > 0)
+    {
+      outline->invoice_number = g_strdup (cst_db_value (res, 0, 0));
+      if (cst_db_value (res, 0, 1) != NULL)
+        outline->invoiced_pages = (int) cst_db_int64 (res, 0, 1);
+    }
+  return TRUE;
+}
+
 static CstPacketPages *
 pages_of (CstRecordDocument *doc,
           const PGresult    *exclusions)
@@ -267,11 +295,13 @@ cst_packet_pages_load (PGconn  *conn,
   if (!cst_db_join (conn, CST_DB_SNAPSHOT, &own, error))
     return NULL;
   outline->request_id = request_id;
+  outline->invoiced_pages = -1;
   outline->documents = g_ptr_array_new_with_free_func ((GDestroyNotify) packet_pages_free);
   if ((docs = cst_packet_list (conn, request_id, error)) &&
       (exclusions = load_exclusions (conn, request_id, error)))
     {
       outline->paper_pages = load_paper_pages (conn, request_id, &ok, error);
+      ok = ok && load_invoiced (conn, outline, error);
       for (guint i = 0; ok && i < docs->len; i++)
         {
           CstPacketPages *pages = pages_of (g_ptr_array_index (docs, i), exclusions);
