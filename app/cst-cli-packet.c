@@ -31,7 +31,8 @@ configured_size_limit (void)
 
 static void
 write_document_json (CstJsonWriter           *w,
-                     const CstRecordDocument *doc)
+                     const CstRecordDocument *doc,
+                     const CstPacketOutline  *outline)
 {
   g_autofree char *added_at = g_date_time_format_iso8601 (doc->added_at);
 
@@ -48,6 +49,8 @@ write_document_json (CstJsonWriter           *w,
   cst_json_writer_string (w, cst_record_file_type_to_string (doc->type));
   cst_json_writer_key (w, "pages");
   cst_json_writer_int (w, doc->pages);
+  cst_json_writer_key (w, "included_pages");
+  cst_json_writer_int (w, cst_cli_packet_included_pages (outline, doc));
   cst_json_writer_key (w, "sha256");
   cst_json_writer_string (w, doc->sha256);
   cst_json_writer_key (w, "bytes");
@@ -60,8 +63,9 @@ write_document_json (CstJsonWriter           *w,
 }
 
 static void
-print_json (const char *reference,
-            GPtrArray  *docs)
+print_json (const char             *reference,
+            GPtrArray              *docs,
+            const CstPacketOutline *outline)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   CstJsonWriter w;
@@ -73,7 +77,7 @@ print_json (const char *reference,
   cst_json_writer_key (&w, "documents");
   cst_json_writer_begin_array (&w);
   for (guint i = 0; i < docs->len; i++)
-    write_document_json (&w, g_ptr_array_index (docs, i));
+    write_document_json (&w, g_ptr_array_index (docs, i), outline);
   cst_json_writer_end_array (&w);
   cst_json_writer_end_object (&w);
   g_print ("%s\n", out->str);
@@ -116,7 +120,7 @@ cst_cli_packet_add (int    argc,
     return cst_cli_fail (error);
   if (json)
     {
-      print_json (reference, docs);
+      print_json (reference, docs, NULL);
       return EXIT_SUCCESS;
     }
   for (guint i = 0; i < docs->len; i++)
@@ -146,6 +150,7 @@ cst_cli_packet_list (int    argc,
     _("— list a request's record documents in release order"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(CstPacketOutline) outline = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
@@ -155,11 +160,12 @@ cst_cli_packet_list (int    argc,
   if (reference == NULL)
     return cst_cli_usage_error (context, _("--request is required"));
   if (!(target = cst_cli_open_target (&error)) ||
-      !(docs = cst_packet_list_at (target->conninfo, reference, &error)))
+      !(docs = cst_packet_list_at (target->conninfo, reference, &error)) ||
+      !(outline = cst_packet_pages_load_at (target->conninfo, reference, &error)))
     return cst_cli_fail (error);
   if (json)
     {
-      print_json (reference, docs);
+      print_json (reference, docs, outline);
       return EXIT_SUCCESS;
     }
   if (docs->len == 0)
@@ -168,14 +174,15 @@ cst_cli_packet_list (int    argc,
       return EXIT_SUCCESS;
     }
   /* Translators: the column heads of custodian-cli packet list. */
-  g_print ("%-3s %-8s %-5s %-64s  %-20s %s\n", _("#"), _("ID"), _("Pages"), _("SHA-256"),
-           _("Kind"), _("Name"));
+  g_print ("%-3s %-8s %-5s %-8s %-64s  %-20s %s\n", _("#"), _("ID"), _("Pages"), _("Included"),
+           _("SHA-256"), _("Kind"), _("Name"));
   for (guint i = 0; i < docs->len; i++)
     {
       CstRecordDocument *doc = g_ptr_array_index (docs, i);
 
-      g_print ("%-3u %-8" G_GINT64_FORMAT " %-5u %-64s  %-20s %s\n", doc->position, doc->id,
-               doc->pages, doc->sha256, doc->kind, doc->name);
+      g_print ("%-3u %-8" G_GINT64_FORMAT " %-5u %-8u %-64s  %-20s %s\n", doc->position, doc->id,
+               doc->pages, cst_cli_packet_included_pages (outline, doc), doc->sha256, doc->kind,
+               doc->name);
     }
   return EXIT_SUCCESS;
 }

@@ -318,6 +318,10 @@ static const Command commands[] = {
   { "packet", "list", cst_cli_packet_list, N_("List a request's record documents in release order") },
   { "packet", "build", cst_cli_packet_build, N_("Build a request's packet PDF, every record page stamped") },
   { "packet", "verify", cst_cli_packet_verify, N_("Say whether a file is exactly the last packet built") },
+  { "packet", "exclude", cst_cli_packet_exclude, N_("Leave pages of a record document out of the release, with a reason") },
+  { "packet", "include", cst_cli_packet_include, N_("Put pages left out back into the release") },
+  { "packet", "order", cst_cli_packet_order, N_("Put a request's record documents in release order") },
+  { "packet", "paper", cst_cli_packet_paper, N_("Count the pages that exist only on paper") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
 };

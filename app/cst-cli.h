@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "custodian/cst-database-target.h"
+#include "custodian/cst-packet-pages.h"
 
 G_BEGIN_DECLS
 
@@ -61,6 +62,13 @@ int cst_cli_packet_add (int argc, char **argv);
 int cst_cli_packet_list (int argc, char **argv);
 int cst_cli_packet_build (int argc, char **argv);
 int cst_cli_packet_verify (int argc, char **argv);
+int cst_cli_packet_exclude (int argc, char **argv);
+int cst_cli_packet_include (int argc, char **argv);
+int cst_cli_packet_order (int argc, char **argv);
+int cst_cli_packet_paper (int argc, char **argv);
+/* The record pages of @doc that @outline releases (packet list). */
+guint cst_cli_packet_included_pages (const CstPacketOutline  *outline,
+                                     const CstRecordDocument *doc);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);
 

@@ -9,6 +9,10 @@
  * the database; an issued invoice never changes, so the button goes away
  * once one exists and a correction is issued as an adjustment invoice with
  * its reason (the amount shown is then what is owed after adjustments).
+ * When the quote moves away from the invoice afterwards (the released page
+ * count changed: pages left out or put back, paper pages counted), the
+ * panel says so and offers the adjustment that makes them agree, instead
+ * of letting the two differ silently.
  */
 #define G_LOG_DOMAIN "cst-fee-quote-panel"
 
@@ -46,6 +50,8 @@ struct _CstFeeQuotePanel
   GtkLabel          *invoice_label;
   GtkButton         *issue_button;
   GtkWidget         *adjust_box;
+  GtkWidget         *offer_box;
+  GtkLabel          *offer_label;
   GtkEntry          *adjust_amount;
   GtkEntry          *adjust_reason;
 
@@ -56,6 +62,8 @@ struct _CstFeeQuotePanel
   gint64             request_id;
   gint64             invoice_total;  /* -1: no invoice issued */
   gint64             invoice_id;     /* the shown invoice, what an adjustment adjusts */
+  char              *invoice_number;
+  gint64             offered_cents;  /* the adjustment offered; 0: none */
   GCancellable      *cancellable;          /* the panel's life */
   GCancellable      *invoice_cancellable;  /* the shown request's invoice jobs: cancelled
                                             * when another request is shown, so a late
@@ -186,6 +194,37 @@ show_method_comparison (CstFeeQuotePanel *self)
     }
 }
 
+/* An issued invoice that no longer agrees with the quote (the page count
+ * released changed since): say so, and offer the adjustment. */
+static void
+update_offer (CstFeeQuotePanel *self)
+{
+  g_autofree char *fee = NULL, *owed = NULL, *delta = NULL, *text = NULL;
+  gint64 quoted;
+  int pages = -1;
+
+  self->offered_cents = 0;
+  if (self->quote != NULL && self->invoice_total >= 0 &&
+      (quoted = cst_fee_quote_get_total_cents (self->quote)) != self->invoice_total)
+    self->offered_cents = quoted - self->invoice_total;
+  gtk_widget_set_visible (self->offer_box, self->offered_cents != 0);
+  if (self->offered_cents == 0)
+    return;
+  g_object_get (self->values, "page-count", &pages, NULL);
+  fee = cst_locale_format_money (cst_fee_quote_get_total_cents (self->quote));
+  owed = cst_locale_format_money (self->invoice_total);
+  delta = cst_locale_format_money (self->offered_cents);
+  /* Translators: pages released, the fee for them, the invoice number,
+   * what it stands at, and the adjustment (negative credits). */
+  text = g_strdup_printf (g_dngettext (NULL,
+                                       "%d page is released now: the fee is %s, but invoice %s stands at %s. "
+                                       "An adjustment of %s makes them agree.",
+                                       "%d pages are released now: the fee is %s, but invoice %s stands at %s. "
+                                       "An adjustment of %s makes them agree.", MAX (pages, 0)),
+                          MAX (pages, 0), fee, self->invoice_number, owed, delta);
+  gtk_label_set_label (self->offer_label, text);
+}
+
 static void
 recompute (CstFeeQuotePanel *self)
 {
@@ -200,6 +239,7 @@ recompute (CstFeeQuotePanel *self)
       gtk_label_set_label (self->total_label, "");
       gtk_label_set_label (self->notes_label, self->schedules ? "" : _("Loading fee schedules…"));
       gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), FALSE);
+      update_offer (self);
       return;
     }
   self->quote = quote_with (self, method, &error);
@@ -209,6 +249,7 @@ recompute (CstFeeQuotePanel *self)
       gtk_label_set_label (self->total_label, "");
       gtk_label_set_label (self->notes_label, error->message);
       gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), FALSE);
+      update_offer (self);
       return;
     }
   for (guint i = 0; i < cst_fee_quote_get_n_lines (self->quote); i++)
@@ -229,6 +270,7 @@ recompute (CstFeeQuotePanel *self)
     gtk_label_set_label (self->notes_label, text->str);
   }
   gtk_widget_set_sensitive (GTK_WIDGET (self->issue_button), self->invoice_total < 0);
+  update_offer (self);
 }
 
 static void
@@ -250,6 +292,8 @@ show_invoice (CstFeeQuotePanel         *self,
     }
   self->invoice_total = state->owed_cents;
   self->invoice_id = state->invoice->id;
+  g_free (self->invoice_number);
+  self->invoice_number = g_strdup (state->invoice->number);
   total = cst_locale_format_money (state->invoice->total_cents);
   owed = cst_locale_format_money (state->owed_cents);
   if (state->n_adjustments == 0)
@@ -276,6 +320,7 @@ invoice_done_cb (GObject      *object,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   gtk_widget_set_sensitive (self->adjust_box, TRUE);
+  gtk_widget_set_sensitive (self->offer_box, TRUE);
   if (error != NULL)
     {
       gtk_label_set_label (self->notes_label, error->message);
@@ -337,6 +382,90 @@ adjust_clicked_cb (CstFeeQuotePanel *self)
       gtk_editable_set_text (GTK_EDITABLE (self->adjust_amount), "");
       gtk_editable_set_text (GTK_EDITABLE (self->adjust_reason), "");
     }
+}
+
+/**
+ * cst_fee_quote_panel_get_offered_adjustment:
+ *
+ * Returns: the adjustment offered because the quote no longer agrees with
+ *   the issued invoice (negative credits), or 0 when they agree
+ */
+gint64
+cst_fee_quote_panel_get_offered_adjustment (CstFeeQuotePanel *self)
+{
+  return self->offered_cents;
+}
+
+/* Issues the offered adjustment at once (what the offer does once
+ * confirmed); FALSE when none is offered. */
+gboolean
+cst_fee_quote_panel_accept_adjustment (CstFeeQuotePanel *self)
+{
+  g_autofree char *fee = NULL, *reason = NULL;
+  int pages = -1;
+
+  if (self->offered_cents == 0 || self->request_id == 0)
+    return FALSE;
+  g_object_get (self->values, "page-count", &pages, NULL);
+  fee = cst_locale_format_money (cst_fee_quote_get_total_cents (self->quote));
+  reason = g_strdup_printf (g_dngettext (NULL, "The released page count changed to %d: the fee is now %s.",
+                                         "The released page count changed to %d: the fee is now %s.",
+                                         MAX (pages, 0)), MAX (pages, 0), fee);
+  gtk_widget_set_sensitive (self->offer_box, FALSE);
+  gtk_widget_set_sensitive (self->adjust_box, FALSE);
+  cst_fee_repo_issue_adjustment_async (self->connection, self->request_id, self->invoice_id,
+                                        self->offered_cents, reason, self->invoice_cancellable,
+                                        invoice_done_cb, g_object_ref (self));
+  return TRUE;
+}
+
+static void
+offer_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   CstFeeQuotePanel *self)
+{
+  if (g_str_equal (response, "adjust"))
+    cst_fee_quote_panel_accept_adjustment (self);
+}
+
+/**
+ * cst_fee_quote_panel_ask_adjustment:
+ *
+ * What the offer's button does: an adjustment is a new invoice, so it asks
+ * first, with the amount.
+ *
+ * Returns: (transfer none) (nullable): the presented dialog, or NULL when
+ *   no adjustment is offered
+ */
+GtkWindow *
+cst_fee_quote_panel_ask_adjustment (CstFeeQuotePanel *self)
+{
+  g_autofree char *delta = NULL, *body = NULL;
+  GtkWidget *dialog;
+
+  if (self->offered_cents == 0)
+    return NULL;
+  delta = cst_locale_format_money (self->offered_cents);
+  /* Translators: %s is the adjustment's amount (negative credits). */
+  body = g_strdup_printf (_("An adjustment invoice of %s will be issued against invoice %s, "
+                            "with the changed page count as its reason. The invoice itself "
+                            "never changes."), delta, self->invoice_number);
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Issue the Adjustment?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "adjust", _("_Issue Adjustment"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "adjust", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (offer_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+offer_clicked_cb (CstFeeQuotePanel *self)
+{
+  cst_fee_quote_panel_ask_adjustment (self);
 }
 
 /* Issues the invoice at once (what "Issue Invoice" does once confirmed);
@@ -446,6 +575,7 @@ cst_fee_quote_panel_dispose (GObject *object)
   g_clear_object (&self->values);
   g_clear_pointer (&self->quote, cst_fee_quote_unref);
   g_clear_pointer (&self->schedules, cst_fee_schedule_set_unref);
+  g_clear_pointer (&self->invoice_number, g_free);
   G_OBJECT_CLASS (cst_fee_quote_panel_parent_class)->dispose (object);
 }
 
@@ -469,10 +599,13 @@ cst_fee_quote_panel_class_init (CstFeeQuotePanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, invoice_label);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, issue_button);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, adjust_box);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, offer_box);
+  gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, offer_label);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, adjust_amount);
   gtk_widget_class_bind_template_child (widget_class, CstFeeQuotePanel, adjust_reason);
   gtk_widget_class_bind_template_callback (widget_class, issue_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, adjust_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, offer_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, method_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, cost_changed_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

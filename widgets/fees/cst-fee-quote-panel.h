@@ -23,6 +23,9 @@ gboolean     cst_fee_quote_panel_adjust_invoice (CstFeeQuotePanel *self,
                                                  const char       *amount,
                                                  const char       *reason);
 const char  *cst_fee_quote_panel_get_message    (CstFeeQuotePanel *self);
+gint64       cst_fee_quote_panel_get_offered_adjustment (CstFeeQuotePanel *self);
+gboolean     cst_fee_quote_panel_accept_adjustment      (CstFeeQuotePanel *self);
+GtkWindow   *cst_fee_quote_panel_ask_adjustment         (CstFeeQuotePanel *self);
 gboolean     cst_fee_quote_panel_is_ready       (CstFeeQuotePanel *self);
 void         cst_fee_quote_panel_select_method  (CstFeeQuotePanel *self,
                                                  CstFeeMethod      method);

@@ -5,7 +5,9 @@
  * them on the group, or the "Add Records…" file chooser.  Both hand the
  * files to cst_packet_add_async(), which looks into them and stores them
  * on the connection's worker thread, all or nothing; a refusal names the
- * file in the group's message.  A closed request takes no records.
+ * file in the group's message.  A closed request takes no records.  Each
+ * document says how many of its pages are released; "Pages…" opens the
+ * page view (cst-packet-view.c), where they are chosen.
  */
 #define G_LOG_DOMAIN "cst-packet-group"
 
@@ -14,8 +16,9 @@
 #include <glib/gi18n.h>
 
 #include "cst-packet-group.h"
+#include "cst-packet-view.h"
 
-#include <custodian/cst-packet.h>
+#include <custodian/cst-packet-pages.h>
 #include <custodian/cst-settings.h>
 
 struct _CstPacketGroup
@@ -24,6 +27,7 @@ struct _CstPacketGroup
 
   AdwPreferencesGroup  *group;
   GtkButton            *add_button;
+  GtkButton            *pages_button;
   GtkLabel             *message_label;
   GtkListBox           *list_box;
 
@@ -34,9 +38,14 @@ struct _CstPacketGroup
   gboolean              busy;
   guint                 n_documents;
   GtkFileChooserNative *chooser;
+  CstPacketView        *view;          /* the page view opened from here, while open */
+  gboolean              counts_pages;  /* the packet decides the request's page count */
 };
 
 G_DEFINE_FINAL_TYPE (CstPacketGroup, cst_packet_group, GTK_TYPE_WIDGET)
+
+enum { SIGNAL_REQUEST_CHANGED, SIGNAL_COUNTED, N_SIGNALS };
+static guint group_signals[N_SIGNALS];
 
 /* ---- showing it ----------------------------------------------------------- */
 
@@ -56,14 +65,19 @@ update_sensitivity (CstPacketGroup *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button),
                             open && self->connection != NULL && !self->busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pages_button),
+                            self->connection != NULL && self->n_documents > 0);
 }
 
 static GtkWidget *
-document_row (const CstRecordDocument *doc)
+document_row (const CstPacketPages *released)
 {
+  const CstRecordDocument *doc = released->document;
   GtkWidget *row = adw_action_row_new ();
-  g_autofree char *pages = g_strdup_printf (g_dngettext (NULL, "%u page", "%u pages", doc->pages),
-                                            doc->pages);
+  g_autofree char *pages = released->included == doc->pages
+    ? g_strdup_printf (g_dngettext (NULL, "%u page", "%u pages", doc->pages), doc->pages)
+    : g_strdup_printf (g_dngettext (NULL, "%u of %u page released", "%u of %u pages released", doc->pages),
+                       released->included, doc->pages);
   /* TRANSLATORS: a record document's kind · its page count */
   g_autofree char *subtitle = g_strdup_printf (_("%s · %s"), doc->kind, pages);
 
@@ -75,16 +89,21 @@ document_row (const CstRecordDocument *doc)
 }
 
 static void
-show_documents (CstPacketGroup *self,
-                GPtrArray      *docs)
+show_documents (CstPacketGroup   *self,
+                CstPacketOutline *outline)
 {
+  GPtrArray *docs = outline ? outline->documents : NULL;
+
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list_box))) != NULL)
     gtk_list_box_remove (self->list_box, child);
   self->n_documents = docs ? docs->len : 0;
+  self->counts_pages = outline != NULL && (outline->documents->len > 0 || outline->paper_pages > 0);
+  g_signal_emit (self, group_signals[SIGNAL_COUNTED], 0);
   for (guint i = 0; docs != NULL && i < docs->len; i++)
     gtk_list_box_append (self->list_box, document_row (g_ptr_array_index (docs, i)));
+  update_sensitivity (self);
 }
 
 /* ---- loading -------------------------------------------------------------- */
@@ -102,7 +121,7 @@ list_done_cb (GObject      *source,
 {
   g_autofree Load *load = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) docs = cst_packet_list_finish (CST_CONNECTION (source), result, &error);
+  g_autoptr(CstPacketOutline) docs = cst_packet_pages_finish (CST_CONNECTION (source), result, &error);
   CstPacketGroup *self = load->self;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -130,8 +149,8 @@ reload (CstPacketGroup *self)
   load = g_new0 (Load, 1);
   load->self = self;
   load->generation = ++self->generation;
-  cst_packet_list_async (self->connection, cst_request_get_id (self->request), self->cancellable,
-                         list_done_cb, load);
+  cst_packet_pages_load_async (self->connection, cst_request_get_id (self->request), self->cancellable,
+                               list_done_cb, load);
 }
 
 /* ---- adding --------------------------------------------------------------- */
@@ -272,6 +291,64 @@ add_clicked_cb (CstPacketGroup *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* ---- the page view --------------------------------------------------------- */
+
+static void
+view_closed_cb (CstPacketGroup *self)
+{
+  self->view = NULL;
+  reload (self);
+}
+
+static void
+view_changed_cb (CstPacketGroup *self)
+{
+  g_signal_emit (self, group_signals[SIGNAL_REQUEST_CHANGED], 0);
+}
+
+/**
+ * cst_packet_group_open_pages:
+ *
+ * What "Pages…" does: opens the page view of the request (or raises the
+ * one open).  When it closes, the documents are read again.
+ *
+ * Returns: (transfer none) (nullable): the page view
+ */
+CstPacketView *
+cst_packet_group_open_pages (CstPacketGroup *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
+  if (self->connection == NULL || self->request == NULL)
+    return NULL;
+  if (self->view == NULL)
+    {
+      self->view = cst_packet_view_new (self->connection, self->request);
+      if (GTK_IS_WINDOW (root))
+        gtk_window_set_transient_for (GTK_WINDOW (self->view), GTK_WINDOW (root));
+      g_signal_connect_object (self->view, "destroy", G_CALLBACK (view_closed_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->view, "changed", G_CALLBACK (view_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+  gtk_window_present (GTK_WINDOW (self->view));
+  return self->view;
+}
+
+static void
+pages_clicked_cb (CstPacketGroup *self)
+{
+  cst_packet_group_open_pages (self);
+}
+
+static void
+request_changed_cb (CstPacketGroup *self)
+{
+  /* The released page count moved (pages left out elsewhere, or by
+   * another clerk): the counts shown follow. */
+  reload (self);
+}
+
 /* ---- the object ----------------------------------------------------------- */
 
 void
@@ -302,9 +379,15 @@ cst_packet_group_set_request (CstPacketGroup *self,
       g_cancellable_cancel (self->cancellable);
       g_set_object (&self->cancellable, g_cancellable_new ());
       self->busy = FALSE;
+      self->counts_pages = FALSE;
       show_message (self, NULL);
     }
+  if (self->request != NULL)
+    g_signal_handlers_disconnect_by_func (self->request, request_changed_cb, self);
   g_set_object (&self->request, request);
+  if (request != NULL)
+    g_signal_connect_object (request, "notify::version", G_CALLBACK (request_changed_cb), self,
+                             G_CONNECT_SWAPPED);
   update_sensitivity (self);
   reload (self);
 }
@@ -321,6 +404,14 @@ cst_packet_group_get_n_documents (CstPacketGroup *self)
   return self->n_documents;
 }
 
+/* TRUE when the request has record documents or paper pages: its page
+ * count is the packet's released count, not typed. */
+gboolean
+cst_packet_group_counts_pages (CstPacketGroup *self)
+{
+  return self->counts_pages;
+}
+
 const char *
 cst_packet_group_get_message (CstPacketGroup *self)
 {
@@ -334,6 +425,10 @@ cst_packet_group_dispose (GObject *object)
   CstPacketGroup *self = CST_PACKET_GROUP (object);
 
   g_cancellable_cancel (self->cancellable);
+  if (self->view != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->view));
+  if (self->request != NULL)
+    g_signal_handlers_disconnect_by_func (self->request, request_changed_cb, self);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -351,12 +446,21 @@ cst_packet_group_class_init (CstPacketGroupClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = cst_packet_group_dispose;
+  /* The page view changed the request (its page count): read it again. */
+  group_signals[SIGNAL_REQUEST_CHANGED] = g_signal_new ("request-changed", G_TYPE_FROM_CLASS (klass),
+                                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                        G_TYPE_NONE, 0);
+  /* The documents were read: cst_packet_group_counts_pages() may have changed. */
+  group_signals[SIGNAL_COUNTED] = g_signal_new ("counted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                0, NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/custodian/Custodian/ui/cst-packet-group.ui");
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, group);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, add_button);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, pages_button);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, message_label);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, list_box);
   gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, pages_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -6,6 +6,8 @@
 #include <custodian/cst-connection.h>
 #include <custodian/cst-request.h>
 
+#include "cst-packet-view.h"
+
 G_BEGIN_DECLS
 
 #define CST_TYPE_PACKET_GROUP (cst_packet_group_get_type ())
@@ -20,5 +22,7 @@ void        cst_packet_group_add_files      (CstPacketGroup *self,
 gboolean    cst_packet_group_is_busy        (CstPacketGroup *self);
 guint       cst_packet_group_get_n_documents (CstPacketGroup *self);
 const char *cst_packet_group_get_message    (CstPacketGroup *self);
+CstPacketView *cst_packet_group_open_pages  (CstPacketGroup *self);
+gboolean    cst_packet_group_counts_pages   (CstPacketGroup *self);
 
 G_END_DECLS

@@ -221,7 +221,13 @@ update_read_only (CstRequestDetail *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->format_row), !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->purpose_code_row), !closed);
   gtk_widget_set_sensitive (GTK_WIDGET (self->delivery_row), !closed);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->pages_spin), !closed);
+  /* With records in its packet, the request's page count is the pages
+   * released (the server writes it): not typed over. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pages_spin),
+                            !closed && !cst_packet_group_counts_pages (self->packet_group));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->pages_spin),
+                               cst_packet_group_counts_pages (self->packet_group)
+                               ? _("The pages released from the records packet (Records, Pages…)") : NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (self->auth_switch), !closed);
   gtk_widget_set_visible (GTK_WIDGET (self->save_button), !closed);
   gtk_widget_set_visible (GTK_WIDGET (self->closed_label), closed);
@@ -1220,6 +1226,8 @@ cst_request_detail_init (CstRequestDetail *self)
   g_signal_connect_swapped (self->safeguards, "changed", G_CALLBACK (update_actions), self);
   g_signal_connect_swapped (self->release_forms, "request-changed", G_CALLBACK (refetch), self);
   g_signal_connect_swapped (self->release_forms, "release-confirmed", G_CALLBACK (release_confirmed_cb), self);
+  g_signal_connect_swapped (self->packet_group, "request-changed", G_CALLBACK (refetch), self);
+  g_signal_connect_swapped (self->packet_group, "counted", G_CALLBACK (update_read_only), self);
   update_actions (self);
 }
 

@@ -40,6 +40,7 @@
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-request-repo.h"
 
+#include "cst-packet-pages-private.h"
 #include "cst-packet-private.h"
 
 /* The strip added below each record page for its stamp, in points. */
@@ -531,10 +532,13 @@ assembly_clear (Assembly *a)
     qpdf_cleanup (&a->out);
 }
 
+/* Copies the pages of @path listed in @selection (qpdf's numbers, from 0,
+ * cst_packet_pages_included()): pages left out never enter the packet. */
 static gboolean
 append_document (Assembly           *a,
                  const char         *path,
                  CstRecordDocument  *doc,
+                 GArray             *selection,
                  GError            **error)
 {
   qpdf_data q = qpdf_init ();
@@ -560,9 +564,9 @@ append_document (Assembly           *a,
                    doc->name, pages, doc->pages);
       return FALSE;
     }
-  for (int i = 0; i < pages; i++)
+  for (guint i = 0; i < selection->len; i++)
     {
-      qpdf_oh page = qpdf_get_page_n (q, (size_t) i);
+      qpdf_oh page = qpdf_get_page_n (q, g_array_index (selection, guint, i));
 
       if (qpdf_add_page (a->out, q, page, QPDF_FALSE) & QPDF_ERRORS)
         {
@@ -571,7 +575,7 @@ append_document (Assembly           *a,
         }
       qpdf_oh_release (q, page);
     }
-  a->pages += (guint) pages;
+  a->pages += selection->len;
   return TRUE;
 }
 
@@ -641,7 +645,8 @@ assemble (PGconn       *conn,
   for (guint i = 0; i < docs->len; i++)
     {
       CstRecordDocument *doc = g_ptr_array_index (docs, i);
-      char *path = stream_document (conn, dir, doc, cancellable, error);
+      g_autoptr(GArray) selection = cst_packet_pages_included (conn, doc, error);
+      char *path = selection ? stream_document (conn, dir, doc, cancellable, error) : NULL;
 
       if (path == NULL)
         return FALSE;
@@ -654,7 +659,7 @@ assemble (PGconn       *conn,
             return FALSE;
         }
       g_ptr_array_add (temps, path);
-      if (!append_document (a, path, doc, error))
+      if (!append_document (a, path, doc, selection, error))
         return FALSE;
     }
   return TRUE;

@@ -1,0 +1,822 @@
+/* cst-packet-view.c — the page view: a request's record pages, chosen for
+ * release
+ *
+ * Every document in release order (name, kind, service dates, pages
+ * released) beside a GtkGridView of every page.  The grid's model is a
+ * GListStore of CstPageItem filled from the outline at once, each page
+ * without a picture; cells ask the thumbnail renderer (cst-page-item.c)
+ * when they are bound, so the first screen shows immediately and scrolling
+ * never waits for Poppler.  The clerk leaves selected pages out with a
+ * withholding reason (Delete), puts them back (Insert), moves a document
+ * earlier or later (Alt+Up, Alt+Down), counts the pages only on paper, and
+ * opens a page large (Enter or a double click; Escape goes back), which is
+ * logged as a view of the record.  Every change is a model call on the
+ * connection's worker thread that answers with the new outline.
+ */
+#define G_LOG_DOMAIN "cst-packet-view"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "cst-dispose.h"
+#include "cst-page-item.h"
+#include "cst-packet-view.h"
+
+#include <custodian/cst-locale-format.h>
+
+/* The large page, this many pixels wide. */
+#define LARGE_WIDTH 900
+
+struct _CstPacketView
+{
+  AdwWindow          parent_instance;
+
+  AdwWindowTitle    *window_title;
+  GtkButton         *back_button;
+  GtkLabel          *message_label;
+  GtkStack          *stack;
+  GtkListBox        *documents_list;
+  GtkSpinButton     *paper_spin;
+  GtkGridView       *grid_view;
+  GtkPicture        *large_picture;
+
+  CstConnection     *connection;
+  gint64             request_id;
+  char              *reference;
+  GListStore        *pages;       /* CstPageItem, in release order */
+  GtkMultiSelection *selection;
+  GHashTable        *items;       /* "document:page" → CstPageItem, kept across reloads */
+  GHashTable        *sources;     /* document id → CstPageSource */
+  CstPageThumbnails *thumbnails;
+  CstPacketOutline  *outline;
+  GCancellable      *cancellable;
+  GCancellable      *large_cancellable;
+  guint              pending;     /* changes under way */
+  CstPageItem       *large_item;
+  gboolean           large_shown;
+  gboolean           loaded;      /* the first outline arrived: later ones are changes */
+};
+
+G_DEFINE_FINAL_TYPE (CstPacketView, cst_packet_view, ADW_TYPE_WINDOW)
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint view_signals[N_SIGNALS];
+
+static void
+show_message (CstPacketView *self,
+              const char    *message)
+{
+  gtk_label_set_label (self->message_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
+}
+
+/* ---- the documents --------------------------------------------------------- */
+
+static char *
+service_dates (const CstRecordDocument *doc)
+{
+  g_autofree char *from = doc->service_from ? cst_locale_format_date (doc->service_from) : NULL;
+  g_autofree char *to = doc->service_to ? cst_locale_format_date (doc->service_to) : NULL;
+
+  if (from != NULL && to != NULL)
+    /* Translators: a document's service dates, from – to */
+    return g_strdup_printf (_("%s – %s"), from, to);
+  if (from != NULL || to != NULL)
+    return g_strdup (from ? from : to);
+  return g_strdup (_("no service dates"));
+}
+
+static GtkWidget *
+document_row (const CstPacketPages *pages)
+{
+  const CstRecordDocument *doc = pages->document;
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *dates = service_dates (doc);
+  g_autofree char *released = g_strdup_printf (g_dngettext (NULL, "%u of %u page released",
+                                                            "%u of %u pages released", doc->pages),
+                                               pages->included, doc->pages);
+  /* Translators: a document's kind · its service dates · pages released */
+  g_autofree char *subtitle = g_strdup_printf (_("%s · %s · %s"), doc->kind, dates, released);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), doc->name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  g_object_set_data_full (G_OBJECT (row), "document", g_memdup2 (&doc->id, sizeof doc->id), g_free);
+  return row;
+}
+
+static gint64
+row_document_id (GtkListBoxRow *row)
+{
+  gint64 *id = row ? g_object_get_data (G_OBJECT (row), "document") : NULL;
+
+  return id ? *id : 0;
+}
+
+static void
+show_documents (CstPacketView *self)
+{
+  GtkListBoxRow *selected = gtk_list_box_get_selected_row (self->documents_list);
+  gint64 keep = row_document_id (selected);
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->documents_list))) != NULL)
+    gtk_list_box_remove (self->documents_list, child);
+  for (guint i = 0; i < self->outline->documents->len; i++)
+    {
+      CstPacketPages *pages = g_ptr_array_index (self->outline->documents, i);
+      GtkWidget *row = document_row (pages);
+
+      gtk_list_box_append (self->documents_list, row);
+      if (pages->document->id == keep)
+        {
+          /* Selecting again must not scroll the grid away. */
+          g_signal_handlers_block_matched (self->documents_list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+          gtk_list_box_select_row (self->documents_list, GTK_LIST_BOX_ROW (row));
+          g_signal_handlers_unblock_matched (self->documents_list, G_SIGNAL_MATCH_DATA, 0, 0, NULL, NULL, self);
+        }
+    }
+}
+
+static void
+show_counts (CstPacketView *self)
+{
+  const CstPacketOutline *o = self->outline;
+  g_autofree char *title = g_strdup_printf (_("Record Pages of %s"), self->reference);
+  g_autofree char *subtitle = g_strdup_printf (g_dngettext (NULL,
+    "%u of %u record pages released, %u on paper only: %u page in the fee",
+    "%u of %u record pages released, %u on paper only: %u pages in the fee", o->released_pages),
+    o->included_pages, o->record_pages, o->paper_pages, o->released_pages);
+
+  adw_window_title_set_title (self->window_title, title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_spin_button_set_value (self->paper_spin, o->paper_pages);
+}
+
+/* ---- the pages ------------------------------------------------------------- */
+
+static CstPageItem *
+page_item_for (CstPacketView        *self,
+               const CstPacketPages *pages,
+               guint                 page)
+{
+  const CstRecordDocument *doc = pages->document;
+  g_autofree char *key = g_strdup_printf ("%" G_GINT64_FORMAT ":%u", doc->id, page);
+  CstPageItem *item = g_hash_table_lookup (self->items, key);
+  CstWithheldReason reason = CST_WITHHELD_PART2;
+  gboolean excluded = cst_packet_pages_is_excluded (pages, page, &reason);
+
+  if (item == NULL)
+    {
+      CstPageSource *source = g_hash_table_lookup (self->sources, &doc->id);
+
+      if (source == NULL)
+        {
+          source = cst_page_source_new (doc);
+          g_hash_table_insert (self->sources, g_memdup2 (&doc->id, sizeof doc->id), source);
+        }
+      item = cst_page_item_new (source, doc->id, doc->name, page);
+      g_hash_table_insert (self->items, g_steal_pointer (&key), item);
+    }
+  cst_page_item_set_excluded (item, excluded, reason);
+  return item;
+}
+
+/* The store follows the outline: the same items (and their cached
+ * thumbnails) where pages stay, a splice only when the order changed. */
+static void
+show_pages (CstPacketView *self)
+{
+  g_autoptr(GPtrArray) items = g_ptr_array_new ();
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->pages));
+  gboolean same = TRUE;
+
+  for (guint i = 0; i < self->outline->documents->len; i++)
+    {
+      CstPacketPages *pages = g_ptr_array_index (self->outline->documents, i);
+
+      for (guint p = 1; p <= pages->document->pages; p++)
+        g_ptr_array_add (items, page_item_for (self, pages, p));
+    }
+  same = items->len == n;
+  for (guint i = 0; same && i < n; i++)
+    {
+      g_autoptr(CstPageItem) shown = g_list_model_get_item (G_LIST_MODEL (self->pages), i);
+
+      same = shown == g_ptr_array_index (items, i);
+    }
+  if (!same)
+    g_list_store_splice (self->pages, 0, n, items->pdata, items->len);
+}
+
+static void
+apply_outline (CstPacketView    *self,
+               CstPacketOutline *outline)
+{
+  g_clear_pointer (&self->outline, cst_packet_outline_free);
+  self->outline = outline;
+  show_counts (self);
+  show_documents (self);
+  show_pages (self);
+}
+
+static void
+cell_refresh (GtkWidget   *cell,
+              CstPageItem *item)
+{
+  GtkWidget *overlay = gtk_widget_get_first_child (cell);
+  GtkPicture *picture = GTK_PICTURE (gtk_overlay_get_child (GTK_OVERLAY (overlay)));
+  GtkWidget *badge = g_object_get_data (G_OBJECT (cell), "badge");
+  GtkLabel *caption = GTK_LABEL (gtk_widget_get_last_child (cell));
+  g_autofree char *text = g_strdup_printf (_("%s · p. %u"), cst_page_item_get_document_name (item),
+                                           cst_page_item_get_page (item));
+  g_autofree char *described = cst_page_item_describe (item);
+  CstWithheldReason reason;
+  gboolean excluded = cst_page_item_get_excluded (item, &reason);
+
+  gtk_picture_set_paintable (picture, cst_page_item_get_paintable (item));
+  gtk_widget_set_opacity (GTK_WIDGET (picture), excluded ? 0.35 : 1.0);
+  gtk_widget_set_visible (badge, excluded);
+  gtk_widget_set_tooltip_text (badge, excluded ? cst_withheld_reason_get_label (reason) : NULL);
+  gtk_label_set_label (caption, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, described, -1);
+}
+
+static void
+item_changed_cb (CstPageItem *item,
+                 GParamSpec  *pspec,
+                 GtkWidget   *cell)
+{
+  cell_refresh (cell, item);
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory,
+               GtkListItem              *list_item,
+               CstPacketView            *self)
+{
+  GtkWidget *cell = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *picture = gtk_picture_new ();
+  GtkWidget *badge = gtk_label_new (_("Left out"));
+  GtkWidget *caption = gtk_label_new (NULL);
+
+  gtk_widget_set_size_request (picture, CST_PAGE_THUMBNAIL_WIDTH, CST_PAGE_THUMBNAIL_WIDTH * 4 / 3);
+  gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
+  gtk_widget_add_css_class (overlay, "card");
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), picture);
+  gtk_widget_set_halign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (badge, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (badge, "error");
+  gtk_widget_add_css_class (badge, "heading");
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), badge);
+  gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (caption), 18);
+  gtk_widget_add_css_class (caption, "caption");
+  gtk_box_append (GTK_BOX (cell), overlay);
+  gtk_box_append (GTK_BOX (cell), caption);
+  gtk_widget_set_margin_start (cell, 6);
+  gtk_widget_set_margin_end (cell, 6);
+  gtk_widget_set_margin_top (cell, 6);
+  gtk_widget_set_margin_bottom (cell, 6);
+  g_object_set_data (G_OBJECT (cell), "badge", badge);
+  gtk_list_item_set_child (list_item, cell);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *list_item,
+              CstPacketView            *self)
+{
+  CstPageItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
+
+  cell_refresh (cell, item);
+  g_signal_connect_object (item, "notify", G_CALLBACK (item_changed_cb), cell, 0);
+  /* Returns at once: the picture fills in when the thumbnail is drawn. */
+  cst_page_thumbnails_want (self->thumbnails, item);
+}
+
+static void
+unbind_cell_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *list_item,
+                CstPacketView            *self)
+{
+  CstPageItem *item = gtk_list_item_get_item (list_item);
+  GtkWidget *cell = gtk_list_item_get_child (list_item);
+
+  g_signal_handlers_disconnect_by_func (item, item_changed_cb, cell);
+  cst_page_thumbnails_unwant (self->thumbnails, item);
+}
+
+/* ---- loading and changing ---------------------------------------------------- */
+
+static void
+outline_done_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  CstPacketView *self = data;
+  g_autoptr(GError) error = NULL;
+  CstPacketOutline *outline = cst_packet_pages_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->pending--;
+  if (outline == NULL)
+    {
+      show_message (self, error->message);
+      return;
+    }
+  apply_outline (self, outline);
+  /* The released page count is the request's: whoever shows the request
+   * reads it again. */
+  if (self->loaded)
+    g_signal_emit (self, view_signals[SIGNAL_CHANGED], 0);
+  self->loaded = TRUE;
+}
+
+static void
+load (CstPacketView *self)
+{
+  self->pending++;
+  cst_packet_pages_load_async (self->connection, self->request_id, self->cancellable,
+                               outline_done_cb, self);
+}
+
+/* The selected pages, by document: document id → GArray of pages. */
+static GHashTable *
+selected_pages (CstPacketView *self)
+{
+  GHashTable *by_document = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                   (GDestroyNotify) g_array_unref);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  GtkBitsetIter iter;
+  guint position;
+
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, selected, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      g_autoptr(CstPageItem) item = g_list_model_get_item (G_LIST_MODEL (self->pages), position);
+      gint64 id = cst_page_item_get_document_id (item);
+      guint page = cst_page_item_get_page (item);
+      GArray *pages = g_hash_table_lookup (by_document, &id);
+
+      if (pages == NULL)
+        {
+          pages = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_hash_table_insert (by_document, g_memdup2 (&id, sizeof id), pages);
+        }
+      g_array_append_val (pages, page);
+    }
+  return by_document;
+}
+
+static gboolean
+change_pages (CstPacketView     *self,
+              gboolean           exclude,
+              CstWithheldReason  reason)
+{
+  g_autoptr(GHashTable) by_document = selected_pages (self);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (g_hash_table_size (by_document) == 0)
+    {
+      show_message (self, _("Select the pages first."));
+      return FALSE;
+    }
+  show_message (self, NULL);
+  g_hash_table_iter_init (&iter, by_document);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      self->pending++;
+      if (exclude)
+        cst_packet_pages_exclude_async (self->connection, self->request_id, *(gint64 *) key, value,
+                                        reason, self->cancellable, outline_done_cb, self);
+      else
+        cst_packet_pages_include_async (self->connection, self->request_id, *(gint64 *) key, value,
+                                        self->cancellable, outline_done_cb, self);
+    }
+  return TRUE;
+}
+
+/**
+ * cst_packet_view_exclude_selected:
+ *
+ * Leaves the selected pages out of the release for @reason (what the
+ * Leave Out dialog does once a reason is chosen).
+ */
+gboolean
+cst_packet_view_exclude_selected (CstPacketView     *self,
+                                  CstWithheldReason  reason)
+{
+  return change_pages (self, TRUE, reason);
+}
+
+gboolean
+cst_packet_view_include_selected (CstPacketView *self)
+{
+  return change_pages (self, FALSE, 0);
+}
+
+static void
+exclude_response_cb (AdwMessageDialog *dialog,
+                     const char       *response,
+                     CstPacketView    *self)
+{
+  GtkDropDown *reasons = GTK_DROP_DOWN (adw_message_dialog_get_extra_child (dialog));
+
+  if (g_str_equal (response, "exclude"))
+    cst_packet_view_exclude_selected (self, (CstWithheldReason) gtk_drop_down_get_selected (reasons));
+}
+
+/* The Leave Out dialog: which withholding reason. */
+GtkWindow *
+cst_packet_view_ask_exclude (CstPacketView *self)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  guint64 n = gtk_bitset_get_size (selected);
+  g_autofree char *heading = NULL;
+  GtkWidget *dialog, *reasons;
+
+  if (n == 0)
+    {
+      show_message (self, _("Select the pages first."));
+      return NULL;
+    }
+  for (CstWithheldReason r = CST_WITHHELD_PART2; r <= CST_WITHHELD_NOT_HELD; r++)
+    gtk_string_list_append (labels, cst_withheld_reason_get_label (r));
+  heading = g_strdup_printf (g_dngettext (NULL, "Leave %u Page Out?", "Leave %u Pages Out?", (gulong) n),
+                             (guint) n);
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                   _("A page left out is not released and not counted in the fee. "
+                                     "Why is it left out?"));
+  reasons = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (reasons), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Why the pages are left out"), -1);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), reasons);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "exclude", _("_Leave Out"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "exclude",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "exclude");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (exclude_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+/**
+ * cst_packet_view_move_document:
+ * @delta: -1 to release it earlier, 1 later
+ */
+gboolean
+cst_packet_view_move_document (CstPacketView *self,
+                               gint64         document_id,
+                               int            delta)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  guint from = G_MAXUINT;
+
+  for (guint i = 0; self->outline && i < self->outline->documents->len; i++)
+    {
+      CstPacketPages *pages = g_ptr_array_index (self->outline->documents, i);
+
+      g_array_append_val (ids, pages->document->id);
+      if (pages->document->id == document_id)
+        from = i;
+    }
+  if (from == G_MAXUINT || (int) from + delta < 0 || from + delta >= ids->len)
+    return FALSE;
+  g_array_index (ids, gint64, from) = g_array_index (ids, gint64, from + delta);
+  g_array_index (ids, gint64, from + delta) = document_id;
+  self->pending++;
+  cst_packet_pages_order_async (self->connection, self->request_id, (const gint64 *) ids->data,
+                                ids->len, self->cancellable, outline_done_cb, self);
+  return TRUE;
+}
+
+static void
+move_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+  gint64 id = row_document_id (gtk_list_box_get_selected_row (self->documents_list));
+
+  if (id == 0)
+    {
+      show_message (self, _("Select a document first."));
+      return;
+    }
+  cst_packet_view_move_document (self, id, g_str_equal (action_name, "view.move-up") ? -1 : 1);
+}
+
+static void
+count_paper_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+
+  gtk_spin_button_update (self->paper_spin);
+  self->pending++;
+  cst_packet_pages_set_paper_async (self->connection, self->request_id,
+                                    (guint) gtk_spin_button_get_value_as_int (self->paper_spin),
+                                    self->cancellable, outline_done_cb, self);
+}
+
+/* ---- a page, large ------------------------------------------------------------- */
+
+static void
+large_rendered_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      data)
+{
+  CstPacketView *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = cst_page_thumbnails_render_finish (CST_PAGE_THUMBNAILS (object),
+                                                                     result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (texture == NULL)
+    {
+      show_message (self, error->message);
+      return;
+    }
+  gtk_picture_set_paintable (self->large_picture, GDK_PAINTABLE (texture));
+  self->large_shown = TRUE;
+}
+
+static void
+viewed_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      data)
+{
+  CstPacketView *self = data;
+  g_autoptr(GError) error = NULL;
+
+  if (!cst_packet_pages_view_finish (CST_CONNECTION (object), result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_message (self, error->message);
+}
+
+/**
+ * cst_packet_view_open_page:
+ * @position: the page's place in the grid
+ *
+ * Shows the page large (drawn off the main loop) and logs that the record
+ * was opened to be looked at.
+ */
+void
+cst_packet_view_open_page (CstPacketView *self,
+                           guint          position)
+{
+  g_autoptr(CstPageItem) item = g_list_model_get_item (G_LIST_MODEL (self->pages), position);
+  g_autofree char *described = NULL;
+
+  if (item == NULL)
+    return;
+  cst_dispose_renew (&self->large_cancellable);
+  g_set_object (&self->large_item, item);
+  self->large_shown = FALSE;
+  described = cst_page_item_describe (item);
+  gtk_picture_set_paintable (self->large_picture, cst_page_item_get_paintable (item));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->large_picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  described, -1);
+  adw_window_title_set_subtitle (self->window_title, described);
+  gtk_stack_set_visible_child_name (self->stack, "large");
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), TRUE);
+  cst_page_thumbnails_render_async (self->thumbnails, item, LARGE_WIDTH, self->large_cancellable,
+                                    large_rendered_cb, self);
+  cst_packet_pages_view_async (self->connection, cst_page_item_get_document_id (item),
+                               self->large_cancellable, viewed_cb, self);
+}
+
+static void
+page_activated_cb (CstPacketView *self,
+                   guint          position)
+{
+  cst_packet_view_open_page (self, position);
+}
+
+static void
+back_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+
+  if (!g_str_equal (gtk_stack_get_visible_child_name (self->stack), "large"))
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+  g_cancellable_cancel (self->large_cancellable);
+  gtk_stack_set_visible_child_name (self->stack, "pages");
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
+  if (self->outline != NULL)
+    show_counts (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->grid_view));
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+
+  if (!gtk_bitset_is_empty (selected))
+    cst_packet_view_open_page (self, gtk_bitset_get_minimum (selected));
+}
+
+static void
+exclude_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  cst_packet_view_ask_exclude (CST_PACKET_VIEW (widget));
+}
+
+static void
+include_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  cst_packet_view_include_selected (CST_PACKET_VIEW (widget));
+}
+
+/* A document chosen in the list: the grid scrolls to its first page. */
+static void
+document_selected_cb (CstPacketView *self,
+                      GtkListBoxRow *row)
+{
+  gint64 id = row_document_id (row);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->pages));
+
+  for (guint i = 0; id != 0 && i < n; i++)
+    {
+      g_autoptr(CstPageItem) item = g_list_model_get_item (G_LIST_MODEL (self->pages), i);
+
+      if (cst_page_item_get_document_id (item) == id)
+        {
+          gtk_widget_activate_action (GTK_WIDGET (self->grid_view), "list.scroll-to-item", "u", i);
+          return;
+        }
+    }
+}
+
+/* ---- the object ---------------------------------------------------------------- */
+
+static void
+cst_packet_view_dispose (GObject *object)
+{
+  CstPacketView *self = CST_PACKET_VIEW (object);
+
+  cst_dispose_cancel (&self->cancellable);
+  cst_dispose_cancel (&self->large_cancellable);
+  if (self->thumbnails != NULL)
+    cst_page_thumbnails_shutdown (self->thumbnails);
+  /* A window disposes its own children. */
+  gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_PACKET_VIEW);
+  g_clear_object (&self->large_item);
+  g_clear_object (&self->selection);
+  g_clear_object (&self->pages);
+  g_clear_pointer (&self->items, g_hash_table_unref);
+  g_clear_pointer (&self->sources, g_hash_table_unref);
+  g_clear_object (&self->thumbnails);
+  g_clear_object (&self->connection);
+  g_clear_pointer (&self->outline, cst_packet_outline_free);
+  g_clear_pointer (&self->reference, g_free);
+  G_OBJECT_CLASS (cst_packet_view_parent_class)->dispose (object);
+}
+
+static void
+cst_packet_view_class_init (CstPacketViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = cst_packet_view_dispose;
+  /* Pages were left out or put back, documents reordered, paper pages
+   * counted: the request's page count may have changed. */
+  view_signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                               0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-packet-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, back_button);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, message_label);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, stack);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, documents_list);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, paper_spin);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, grid_view);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, large_picture);
+  gtk_widget_class_bind_template_callback (widget_class, document_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, page_activated_cb);
+
+  gtk_widget_class_install_action (widget_class, "view.exclude", NULL, exclude_action);
+  gtk_widget_class_install_action (widget_class, "view.include", NULL, include_action);
+  gtk_widget_class_install_action (widget_class, "view.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "view.back", NULL, back_action);
+  gtk_widget_class_install_action (widget_class, "view.move-up", NULL, move_action);
+  gtk_widget_class_install_action (widget_class, "view.move-down", NULL, move_action);
+  gtk_widget_class_install_action (widget_class, "view.count-paper", NULL, count_paper_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "view.exclude", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, 0, "view.include", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "view.move-up", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "view.move-down", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "view.back", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
+}
+
+static void
+cst_packet_view_init (CstPacketView *self)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->large_cancellable = g_cancellable_new ();
+  self->pages = g_list_store_new (CST_TYPE_PAGE_ITEM);
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->pages)));
+  self->items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  self->sources = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                         (GDestroyNotify) cst_page_source_unref);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), self);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (unbind_cell_cb), self);
+  gtk_grid_view_set_factory (self->grid_view, factory);
+  g_object_unref (factory);
+  gtk_grid_view_set_model (self->grid_view, GTK_SELECTION_MODEL (self->selection));
+}
+
+/**
+ * cst_packet_view_new:
+ *
+ * The page view of @request's packet, loading at once (off the main loop).
+ */
+CstPacketView *
+cst_packet_view_new (CstConnection *connection,
+                     CstRequest    *request)
+{
+  CstPacketView *self = g_object_new (CST_TYPE_PACKET_VIEW, NULL);
+
+  self->connection = g_object_ref (connection);
+  self->request_id = cst_request_get_id (request);
+  self->reference = g_strdup (cst_request_get_reference (request));
+  self->thumbnails = cst_page_thumbnails_new (connection);
+  adw_window_title_set_subtitle (self->window_title, _("Reading the documents…"));
+  load (self);
+  return self;
+}
+
+/* The pages in the grid (CstPageItem), for tests. */
+GListModel *
+cst_packet_view_get_pages (CstPacketView *self)
+{
+  return G_LIST_MODEL (self->pages);
+}
+
+GtkSelectionModel *
+cst_packet_view_get_selection (CstPacketView *self)
+{
+  return GTK_SELECTION_MODEL (self->selection);
+}
+
+const CstPacketOutline *
+cst_packet_view_get_outline (CstPacketView *self)
+{
+  return self->outline;
+}
+
+gboolean
+cst_packet_view_is_busy (CstPacketView *self)
+{
+  return self->pending > 0;
+}
+
+guint
+cst_packet_view_get_n_rendered (CstPacketView *self)
+{
+  return cst_page_thumbnails_get_n_rendered (self->thumbnails);
+}
+
+/* TRUE once the page opened large is drawn. */
+gboolean
+cst_packet_view_large_shown (CstPacketView *self)
+{
+  return self->large_shown;
+}
+
+const char *
+cst_packet_view_get_message (CstPacketView *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
+         ? gtk_label_get_label (self->message_label) : NULL;
+}
