@@ -61,6 +61,10 @@ int cst_cli_packet_add (int argc, char **argv);
 int cst_cli_packet_list (int argc, char **argv);
 int cst_cli_packet_build (int argc, char **argv);
 int cst_cli_packet_verify (int argc, char **argv);
+int cst_cli_payment_add (int argc, char **argv);
+int cst_cli_payment_list (int argc, char **argv);
+int cst_cli_payment_receipt (int argc, char **argv);
+int cst_cli_payment_settings (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);
 
