@@ -448,6 +448,136 @@ test_receipt (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_NOT_FOUND);
 }
 
+/* A request of @kind received 100 days ago (its legal deadline long
+ * past), invoiced by the clerk as it stands. */
+static CstRequest *
+old_invoiced_request (PGconn           *owner,
+                      PGconn           *clerk,
+                      const char       *mrn,
+                      CstRequesterKind  kind,
+                      gint64           *total)
+{
+  g_autoptr(CstRequest) added = cst_test_db_add_request_for (clerk, mrn, "Lee Fontaine", kind, "FL");
+  g_autoptr(GError) error = NULL;
+  CstRequest *request;
+
+  cst_test_db_set_received (owner, added, 100);
+  request = cst_request_repo_get (clerk, cst_request_get_id (added), &error);
+  g_assert_no_error (error);
+  g_object_set (request, "page-count", 25, NULL);
+  request = save (clerk, request);
+  if (kind == CST_REQUESTER_PATIENT)
+    request = cst_test_db_move_along (clerk, request, CST_STATUS_IN_PROGRESS);
+  else
+    request = cst_test_db_move_along (clerk, check_authorization (clerk, request),
+                                      CST_STATUS_IN_PROGRESS);
+  *total = cst_test_db_issue_invoice (clerk, request, CST_FEE_METHOD_DEFAULT);
+  g_assert_cmpint (*total, >, 300);
+  return request;
+}
+
+static gboolean
+keep_row (const CstFeeReportRow *row,
+          gpointer               user_data,
+          GError               **error)
+{
+  GHashTable *rows = user_data;
+  guint *flags = g_new (guint, 2);
+
+  flags[0] = row->flags;
+  flags[1] = (guint) row->paid_cents;
+  g_hash_table_insert (rows, g_strdup (row->reference), flags);
+  return TRUE;
+}
+
+/* The fee report (screen, CSV, PDF and CLI share its summary) counts
+ * what was collected and what is outstanding, hand-computed; and flags
+ * the individual's request released after its due date with an invoice
+ * unpaid, not the one paid before its (late) release, nor a third
+ * party's.  The dashboard moves by exactly what is paid. */
+static void
+test_fee_report_and_dashboard (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) billing = cst_test_db_connect_as (db, "custodian_billing");
+  g_autoptr(PGconn) auditor = cst_test_db_connect_as (db, "custodian_auditor");
+  g_autoptr(CstRequest) unpaid = NULL;
+  g_autoptr(CstRequest) paid = NULL;
+  g_autoptr(CstRequest) third = NULL;
+  g_autoptr(CstRelease) released = NULL;
+  g_autoptr(CstPayment) payment = NULL;
+  g_autoptr(CstFeeReportSummary) summary = NULL;
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(CstDashboard) before = NULL;
+  g_autoptr(CstDashboard) after = NULL;
+  g_autoptr(GError) error = NULL;
+  CstFeeReportFilter filter = { 0 };
+  gint64 total_unpaid, total_paid, total_third;
+  guint *row;
+  GDate today;
+
+  set_pay_first (FALSE);
+  cst_input_today (&today);
+  before = cst_dashboard_load (auditor, &today, &error);
+  g_assert_no_error (error);
+
+  unpaid = old_invoiced_request (owner, clerk, "FR-1", CST_REQUESTER_PATIENT, &total_unpaid);
+  paid = old_invoiced_request (owner, clerk, "FR-2", CST_REQUESTER_PATIENT, &total_paid);
+  third = old_invoiced_request (owner, clerk, "FR-3", CST_REQUESTER_ATTORNEY, &total_third);
+
+  released = release (clerk, unpaid, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&released, cst_release_free);
+  payment = pay (clerk, paid, total_paid, NULL, &error);
+  g_assert_no_error (error);
+  released = release (clerk, paid, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&released, cst_release_free);
+  g_clear_pointer (&payment, cst_payment_free);
+  payment = pay (billing, third, 300, NULL, &error);
+  g_assert_no_error (error);
+  released = release (clerk, third, &error);
+  g_assert_no_error (error);
+
+  g_date_clear (&filter.from, 1);
+  g_date_clear (&filter.to, 1);
+  filter.from = today;
+  g_date_subtract_days (&filter.from, 100);
+  filter.to = filter.from;
+  g_assert_true (cst_fee_report_run (auditor, &filter, keep_row, rows, &summary, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (summary), ==, 3);
+  g_assert_cmpint (cst_fee_report_summary_get_total_cents (summary), ==,
+                   total_unpaid + total_paid + total_third);
+  g_assert_cmpint (cst_fee_report_summary_get_collected_cents (summary), ==, total_paid + 300);
+  g_assert_cmpint (cst_fee_report_summary_get_outstanding_cents (summary), ==,
+                   total_unpaid + total_third - 300);
+  g_assert_cmpint (cst_fee_report_summary_get_flag_count (summary, CST_FEE_REPORT_FLAG_RELEASED_LATE_UNPAID),
+                   ==, 1);
+
+  row = g_hash_table_lookup (rows, cst_request_get_reference (unpaid));
+  g_assert_true (row[0] & CST_FEE_REPORT_FLAG_RELEASED_LATE);
+  g_assert_true (row[0] & CST_FEE_REPORT_FLAG_RELEASED_LATE_UNPAID);
+  g_assert_cmpuint (row[1], ==, 0);
+  row = g_hash_table_lookup (rows, cst_request_get_reference (paid));
+  g_assert_true (row[0] & CST_FEE_REPORT_FLAG_RELEASED_LATE);
+  g_assert_false (row[0] & CST_FEE_REPORT_FLAG_RELEASED_LATE_UNPAID);
+  g_assert_cmpuint (row[1], ==, (guint) total_paid);
+  row = g_hash_table_lookup (rows, cst_request_get_reference (third));
+  g_assert_false (row[0] & CST_FEE_REPORT_FLAG_RELEASED_LATE_UNPAID);
+  g_assert_cmpuint (row[1], ==, 300);
+
+  /* This month: everything paid above; outstanding grows by what was
+   * invoiced and not paid. */
+  after = cst_dashboard_load (auditor, &today, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (after->collected_cents[CST_DASHBOARD_N_MONTHS - 1]
+                   - before->collected_cents[CST_DASHBOARD_N_MONTHS - 1], ==, total_paid + 300);
+  g_assert_cmpint (after->outstanding_cents - before->outstanding_cents, ==,
+                   total_unpaid + total_third - 300);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -458,5 +588,6 @@ main (int argc, char **argv)
   g_test_add_func ("/payment/third-party-waits", test_third_party_waits);
   g_test_add_func ("/payment/unpaid-requester-flagged", test_unpaid_requester_flagged);
   g_test_add_func ("/payment/receipt", test_receipt);
+  g_test_add_func ("/payment/fee-report-and-dashboard", test_fee_report_and_dashboard);
   return cst_test_db_run (&db);
 }
