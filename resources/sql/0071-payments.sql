@@ -328,7 +328,8 @@ CREATE TRIGGER payment_release_gate BEFORE UPDATE OF status ON roi_requests
 -- than the setting allows, on this or earlier requests: the requester is
 -- the same row, or has the same e-mail, or the same name at the same
 -- organization (each request records its requester anew).  Nothing for an
--- individual's request.
+-- individual's request, and an individual's own invoices (a patient of the
+-- same name) count against nobody.
 CREATE FUNCTION requester_unpaid_invoices(p_request_id bigint)
 RETURNS TABLE (invoice_id bigint, number text, reference text, issued_on date,
                balance_cents bigint)
@@ -345,6 +346,7 @@ LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
     JOIN invoice_balances b ON b.request_id = r2.id
    WHERE r.id = p_request_id
      AND roi_deadline_class(q.kind) = 'third-party'
+     AND roi_deadline_class(q2.kind) = 'third-party'
      AND b.balance_cents > 0
      AND b.issued_at < now() - make_interval(days => (SELECT unpaid_flag_days FROM payment_settings))
    ORDER BY b.issued_at, b.invoice_id

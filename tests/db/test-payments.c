@@ -384,6 +384,7 @@ test_unpaid_requester_flagged (void)
   g_autoptr(CstPaymentAccount) account = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *old_id = NULL;
+  g_autofree char *other_id = NULL;
   gint64 total;
 
   old = invoiced_request (clerk, "FLAG-1", "Ruth Okafor", CST_REQUESTER_ATTORNEY, &total);
@@ -405,11 +406,21 @@ test_unpaid_requester_flagged (void)
   g_assert_cmpstr (((CstInvoiceBalance *) g_ptr_array_index (account->unpaid_elsewhere, 0))->reference,
                    ==, cst_request_get_reference (old));
 
-  /* The patient's own request by a same-named requester: no flag. */
-  other = cst_test_db_add_request_for (clerk, "FLAG-3", "Ruth Okafor", CST_REQUESTER_PATIENT, "FL");
+  /* The patient's own request by a same-named requester: no flag; and
+   * her own unpaid invoice, however old, counts against no attorney. */
+  other = invoiced_request (clerk, "FLAG-3", "Ruth Okafor", CST_REQUESTER_PATIENT, &total);
   g_clear_pointer (&account, cst_payment_account_free);
   account = account_of (clerk, other);
   g_assert_cmpuint (account->unpaid_elsewhere->len, ==, 0);
+  other_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (other));
+  cst_test_db_exec_ok (owner, "ALTER TABLE invoices DISABLE TRIGGER invoices_immutable", 0, NULL);
+  cst_test_db_exec_ok (owner,
+    "UPDATE invoices SET issued_at = now() - interval '45 days' WHERE request_id = $1", 1,
+    (const char *[]) { other_id });
+  cst_test_db_exec_ok (owner, "ALTER TABLE invoices ENABLE TRIGGER invoices_immutable", 0, NULL);
+  g_clear_pointer (&account, cst_payment_account_free);
+  account = account_of (clerk, next);
+  g_assert_cmpuint (account->unpaid_elsewhere->len, ==, 1);
   (void) error;
 }
 
