@@ -4,6 +4,8 @@
  * of the role that does the work */
 #include "config.h"
 
+#include <glib/gstdio.h>
+
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 
@@ -501,6 +503,62 @@ keep_row (const CstFeeReportRow *row,
   return TRUE;
 }
 
+/* The CSV ends each of @reference's lines with paid_cents and
+ * balance_cents; the PDF's first page says what was collected and what is
+ * outstanding, in words. */
+static void
+assert_exports (PGconn                   *conn,
+                const CstFeeReportFilter *filter,
+                const char               *reference,
+                gint64                    total,
+                gint64                    outstanding)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *tail = g_strdup_printf (",300,%" G_GINT64_FORMAT "\r\n", total - 300);
+  g_autofree char *dir = g_dir_make_tmp ("payments-report-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *money = cst_money_format (outstanding);
+  g_autofree char *expected = g_strdup_printf ("Outstanding: %s.", money);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_auto(GStrv) lines = NULL;
+  gsize length;
+  guint found = 0;
+
+  g_assert_true (cst_fee_report_write_csv (conn, filter, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_write_all (out, "", 1, NULL, NULL, NULL));
+  g_assert_true (g_output_stream_close (out, NULL, NULL));
+  csv = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
+  /* The new columns come last: the CSV is a stable interface. */
+  g_assert_true (g_str_has_prefix (strstr (csv, ",deadline_citation,"),
+                                   ",deadline_citation,paid_cents,balance_cents\r\n"));
+  lines = g_strsplit (csv, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], reference))
+      {
+        g_autofree char *line = g_strconcat (lines[i], "\n", NULL);
+
+        g_assert_true (g_str_has_suffix (line, tail));
+        found++;
+      }
+  g_assert_cmpuint (found, >, 0);
+
+  g_assert_true (cst_fee_report_write_pdf (conn, filter, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_unlink (path);
+  g_rmdir (dir);
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  text = cst_test_pdf_page_text (doc, 0);
+  g_assert_nonnull (strstr (text, expected));
+}
+
 /* The fee report (screen, CSV, PDF and CLI share its summary) counts
  * what was collected and what is outstanding, hand-computed; and flags
  * the individual's request released after its due date with an invoice
@@ -578,6 +636,9 @@ test_fee_report_and_dashboard (void)
   row = g_hash_table_lookup (rows, cst_request_get_reference (third));
   g_assert_false (row[0] & CST_FEE_REPORT_FLAG_RELEASED_LATE_UNPAID);
   g_assert_cmpuint (row[1], ==, 300);
+
+  assert_exports (auditor, &filter, cst_request_get_reference (third), total_third,
+                  total_unpaid + total_third - 300);
 
   /* This month: everything paid above; outstanding grows by what was
    * invoiced and not paid. */
