@@ -5,7 +5,9 @@
  * balances, write a receipt as PDF, and show or change the hospital's
  * payment rules (administrators).  The server checks every step
  * (0071); a refusal is printed and the exit status is 1.  The output and
- * the --json object are stable: add, never rename.
+ * the --json object are stable: add, never rename.  Billing may hold a
+ * third party's request until it is paid (payment hold); the server
+ * refuses a hold on the individual's own request, whoever asks.
  */
 #define G_LOG_DOMAIN "custodian-cli"
 
@@ -324,5 +326,44 @@ cst_cli_payment_settings (int    argc,
            settings.third_party_pays_first ? _("yes") : _("no"));
   g_print (_("A third party is flagged after invoices unpaid for: %u days\n"),
            settings.unpaid_flag_days);
+  return EXIT_SUCCESS;
+}
+
+int
+cst_cli_payment_hold (int    argc,
+                      char **argv)
+{
+  g_autofree char *reference = NULL;
+  g_autofree char *reason = NULL;
+  gboolean lift = FALSE;
+  const GOptionEntry entries[] = {
+    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("Why the release waits for payment"),
+      N_("TEXT") },
+    { "lift", 0, 0, G_OPTION_ARG_NONE, &lift, N_("Lift the request's hold instead"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context =
+    g_option_context_new (_("— hold a third party's request until it is paid (billing, administrators)"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return cst_cli_usage_error (context, error->message);
+  if (reference == NULL || (lift == (reason != NULL)))
+    return cst_cli_usage_error (context, _("--request and either --reason or --lift are required"));
+  if (!(target = cst_cli_open_target (&error)))
+    return cst_cli_fail (error);
+  if (lift)
+    {
+      if (!cst_payment_hold_lift_at (target->conninfo, reference, &error))
+        return cst_cli_fail (error);
+      g_print (_("No payment hold on %s any more.\n"), reference);
+      return EXIT_SUCCESS;
+    }
+  if (!cst_payment_hold_place_at (target->conninfo, reference, reason, &error))
+    return cst_cli_fail (error);
+  g_print (_("%s is held: its release waits until its invoices are paid.\n"), reference);
   return EXIT_SUCCESS;
 }

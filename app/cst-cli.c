@@ -319,6 +319,7 @@ static const Command commands[] = {
   { "packet", "build", cst_cli_packet_build, N_("Build a request's packet PDF, every record page stamped") },
   { "packet", "verify", cst_cli_packet_verify, N_("Say whether a file is exactly the last packet built") },
   { "payment", "add", cst_cli_payment_add, N_("Record a payment, or a refund (a negative amount), against a request's invoice") },
+  { "payment", "hold", cst_cli_payment_hold, N_("Hold a third party's request until it is paid, or lift the hold") },
   { "payment", "list", cst_cli_payment_list, N_("List a request's payments and refunds, with its balance") },
   { "payment", "receipt", cst_cli_payment_receipt, N_("Write the receipt of a payment or refund as PDF") },
   { "payment", "settings", cst_cli_payment_settings, N_("Show or change whether third parties pay before release") },

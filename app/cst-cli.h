@@ -62,6 +62,7 @@ int cst_cli_packet_list (int argc, char **argv);
 int cst_cli_packet_build (int argc, char **argv);
 int cst_cli_packet_verify (int argc, char **argv);
 int cst_cli_payment_add (int argc, char **argv);
+int cst_cli_payment_hold (int argc, char **argv);
 int cst_cli_payment_list (int argc, char **argv);
 int cst_cli_payment_receipt (int argc, char **argv);
 int cst_cli_payment_settings (int argc, char **argv);

@@ -193,6 +193,13 @@ gboolean           cst_payment_receipt_save_at  (const char             *conninf
                                                  gint64                  payment_id,
                                                  const char             *path,
                                                  GError                **error);
+gint64             cst_payment_hold_place_at    (const char             *conninfo,
+                                                 const char             *reference,
+                                                 const char             *reason,
+                                                 GError                **error);
+gboolean           cst_payment_hold_lift_at     (const char             *conninfo,
+                                                 const char             *reference,
+                                                 GError                **error);
 gboolean           cst_payment_settings_load_at (const char             *conninfo,
                                                  CstPaymentSettings     *settings,
                                                  GError                **error);

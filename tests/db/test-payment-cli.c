@@ -139,11 +139,54 @@ test_settings_and_usage (void)
                                      NULL), ==, 2);
 }
 
+/* A hold on the patient's own request is refused whoever asks; billing
+ * holds an attorney's and lifts it. */
+static void
+test_hold (void)
+{
+  g_autofree char *billing = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) own = cst_test_db_add_request (clerk, "PCLI-H1");
+  g_autoptr(CstRequest) third = cst_test_db_add_request_for (clerk, "PCLI-H2", "Dana Whitlock, Esq.",
+                                                             CST_REQUESTER_ATTORNEY, "FL");
+  const char *logins[] = { billing, admin };
+  g_autofree char *out = NULL, *err = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (logins); i++)
+    {
+      g_clear_pointer (&out, g_free);
+      g_clear_pointer (&err, g_free);
+      g_assert_cmpint (cst_test_cli_run (logins[i], &out, &err, "payment", "hold", "--request",
+                                         cst_request_get_reference (own), "--reason", "Unpaid",
+                                         NULL), ==, 1);
+      g_assert_nonnull (strstr (err, "never held for payment"));
+    }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (billing, &out, &err, "payment", "hold", "--request",
+                                     cst_request_get_reference (third), "--reason", "Prepay", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "is held"));
+  g_assert_cmpint (cst_test_db_int_for_id (clerk, "SELECT count(*) FROM payment_holds WHERE request_id = $1 AND lifted_at IS NULL",
+                                           cst_request_get_id (third)), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (billing, &out, &err, "payment", "hold", "--request",
+                                     cst_request_get_reference (third), "--lift", NULL), ==, 0);
+  g_assert_cmpint (cst_test_db_int_for_id (clerk, "SELECT count(*) FROM payment_holds WHERE request_id = $1 AND lifted_at IS NULL",
+                                           cst_request_get_id (third)), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (billing, &out, &err, "payment", "hold", "--request",
+                                     cst_request_get_reference (third), NULL), ==, 2);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/payment-cli/add-list-receipt", test_add_list_receipt);
   g_test_add_func ("/payment-cli/settings-and-usage", test_settings_and_usage);
+  g_test_add_func ("/payment-cli/hold", test_hold);
   return cst_test_db_run (&db);
 }

@@ -544,6 +544,32 @@ cst_payment_account_load_at (const char  *conninfo,
   return cst_payment_account_load (conn, request_id, error);
 }
 
+gint64
+cst_payment_hold_place_at (const char  *conninfo,
+                           const char  *reference,
+                           const char  *reason,
+                           GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+  gint64 request_id;
+
+  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+    return 0;
+  return cst_payment_hold_place (conn, request_id, reason, error);
+}
+
+gboolean
+cst_payment_hold_lift_at (const char  *conninfo,
+                          const char  *reference,
+                          GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+  gint64 request_id;
+
+  return conn != NULL && (request_id = find_request (conn, reference, error)) != 0 &&
+         cst_payment_hold_lift (conn, request_id, error);
+}
+
 gboolean
 cst_payment_settings_load_at (const char         *conninfo,
                               CstPaymentSettings *settings,
