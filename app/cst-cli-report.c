@@ -16,6 +16,7 @@
 
 #include "custodian/cst-enums.h"
 #include "custodian/cst-fee-report.h"
+#include "custodian/cst-money.h"
 #include "custodian/cst-input.h"
 
 #include "cst-cli.h"
@@ -142,6 +143,8 @@ cst_cli_report_fees (int    argc,
     g_option_context_new (_("— the fee justification report for a period"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(CstFeeReportSummary) summary = NULL;
+  g_autofree char *collected = NULL;
+  g_autofree char *outstanding = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *report_conninfo = NULL;
   CstFeeReportFilter filter = { 0 };
@@ -167,5 +170,8 @@ cst_cli_report_fees (int    argc,
                         "custodian-cli: %lld invoiced requests written to %s\n",
                         (gulong) cst_fee_report_summary_get_n_requests (summary)),
               (long long) cst_fee_report_summary_get_n_requests (summary), o.output);
+  collected = cst_money_format (cst_fee_report_summary_get_collected_cents (summary));
+  outstanding = cst_money_format (cst_fee_report_summary_get_outstanding_cents (summary));
+  g_printerr (_("custodian-cli: collected %s, outstanding %s\n"), collected, outstanding);
   return EXIT_SUCCESS;
 }

@@ -322,6 +322,11 @@ static const Command commands[] = {
   { "packet", "include", cst_cli_packet_include, N_("Put pages left out back into the release") },
   { "packet", "order", cst_cli_packet_order, N_("Put a request's record documents in release order") },
   { "packet", "paper", cst_cli_packet_paper, N_("Count the pages that exist only on paper") },
+  { "payment", "add", cst_cli_payment_add, N_("Record a payment, or a refund (a negative amount), against a request's invoice") },
+  { "payment", "hold", cst_cli_payment_hold, N_("Hold a third party's request until it is paid, or lift the hold") },
+  { "payment", "list", cst_cli_payment_list, N_("List a request's payments and refunds, with its balance") },
+  { "payment", "receipt", cst_cli_payment_receipt, N_("Write the receipt of a payment or refund as PDF") },
+  { "payment", "settings", cst_cli_payment_settings, N_("Show or change whether third parties pay before release") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
 };

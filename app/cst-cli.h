@@ -69,6 +69,11 @@ int cst_cli_packet_paper (int argc, char **argv);
 /* The record pages of @doc that @outline releases (packet list). */
 guint cst_cli_packet_included_pages (const CstPacketOutline  *outline,
                                      const CstRecordDocument *doc);
+int cst_cli_payment_add (int argc, char **argv);
+int cst_cli_payment_hold (int argc, char **argv);
+int cst_cli_payment_list (int argc, char **argv);
+int cst_cli_payment_receipt (int argc, char **argv);
+int cst_cli_payment_settings (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);
 

@@ -51,6 +51,11 @@ typedef struct
   /* Net invoiced cents (adjustments included) by the month of issue;
    * [0] is first_month, [CST_DASHBOARD_N_MONTHS - 1] the as-of month. */
   gint64 fees_cents[CST_DASHBOARD_N_MONTHS];
+  /* Payments less refunds by the month they were paid (0071), as above. */
+  gint64 collected_cents[CST_DASHBOARD_N_MONTHS];
+  /* Still owed on the as-of date: invoiced (adjustments included) up to
+   * it, less what was paid up to it. */
+  gint64 outstanding_cents;
 } CstDashboard;
 
 CstDashboard *cst_dashboard_load            (PGconn                 *conn,

@@ -24,9 +24,13 @@ typedef enum
   CST_FEE_REPORT_FLAG_OVERRIDDEN        = 1 << 5,  /* charged other than quoted, or adjusted */
   CST_FEE_REPORT_FLAG_NOT_AS_QUOTED     = 1 << 6,  /* an invoice is not what the engine quotes for it,
                                                     * and no override reason says why */
+  CST_FEE_REPORT_FLAG_RELEASED_LATE_UNPAID = 1 << 7, /* the individual's own request released after
+                                                    * its due date while an invoice was unpaid
+                                                    * (at the due date or the release): access
+                                                    * may never wait on payment */
 } CstFeeReportFlag;
 
-#define CST_FEE_REPORT_N_FLAGS 7
+#define CST_FEE_REPORT_N_FLAGS 8
 
 typedef void (*CstFeeReportProgress) (gint64   n_done,
                                       gpointer user_data);
@@ -79,6 +83,7 @@ typedef struct
   const char       *override_reason;   /* the first override's reason, or NULL */
   const char       *override_by;       /* who issued it */
   const char       *deadline_citation; /* the rule that set the legal deadline (0059), or NULL */
+  gint64            paid_cents;        /* collected: payments less refunds (0071) */
 } CstFeeReportRow;
 
 typedef gboolean (*CstFeeReportRowFunc) (const CstFeeReportRow *row,
@@ -111,6 +116,9 @@ gint64               cst_fee_report_summary_get_flag_count (const CstFeeReportSu
 GPtrArray           *cst_fee_report_summary_get_buckets    (const CstFeeReportSummary *summary,
                                                             const char                *by);
 gint64               cst_fee_report_summary_get_n_released (const CstFeeReportSummary *summary);
+/* Payments less refunds, and what is still owed (charged less collected). */
+gint64               cst_fee_report_summary_get_collected_cents   (const CstFeeReportSummary *summary);
+gint64               cst_fee_report_summary_get_outstanding_cents (const CstFeeReportSummary *summary);
 gint64               cst_fee_report_summary_get_median_days (const CstFeeReportSummary *summary);
 gint64               cst_fee_report_summary_get_p90_days    (const CstFeeReportSummary *summary);
 /* Per mille of released requests released within @days of receipt. */
@@ -145,8 +153,11 @@ char                *cst_fee_report_flags_describe (guint flags);
  *   (charged, adjustments included; repeated on each line), legal_maximum_cents
  *   and flat_option_cents (empty when not computed), flags (nicks joined
  *   by ";": above-maximum, search-on-patient, above-flat, released-late,
- *   extension-without-notice, overridden, not-as-quoted), override_reason,
- *   override_by.
+ *   extension-without-notice, overridden, not-as-quoted,
+ *   released-late-unpaid), override_reason, override_by, deadline_citation,
+ *   paid_cents
+ *   (collected on the request: payments less refunds; repeated on each
+ *   line), balance_cents (request_total_cents less paid_cents).
  */
 extern const char *const cst_fee_report_csv_columns[];
 

@@ -171,6 +171,15 @@ test_dashboard (void)
   assert_chart (page, CST_DASHBOARD_CHART_FEES, "Fees invoiced by month", fees);
   g_assert_cmpuint (cst_bar_chart_get_n_bars (cst_dashboard_page_get_chart (page, CST_DASHBOARD_CHART_FEES)),
                     ==, CST_DASHBOARD_N_MONTHS);
+  /* Nothing paid yet: the invoiced amount is all outstanding. */
+  {
+    g_autofree char *shown = cst_test_gui_collect_text (GTK_WIDGET (page));
+    g_autofree char *zero = cst_money_format (0);
+    g_autofree char *line = g_strdup_printf ("Collected in these months: %s. Outstanding on invoices: %s.",
+                                             zero, money);
+
+    g_assert_nonnull (strstr (shown, line));
+  }
 
   /* Hidden, the page does not ask; shown again, it catches up. */
   cst_window_show_view (window, "requests");

@@ -53,6 +53,7 @@ struct _CstDashboardPage
   CstBarChart     *deadline_chart;
   CstBarChart     *turnaround_chart;
   CstBarChart     *fees_chart;
+  GtkLabel        *money_label;
 
   CstRequestStore *store;
   char            *report_conninfo; /* a replica to read from, or NULL */
@@ -178,6 +179,25 @@ show_fees_chart (CstDashboardPage   *self,
     g_free (money[i]);
 }
 
+/* What was paid in the window's months, and what is owed today. */
+static void
+show_money (CstDashboardPage   *self,
+            const CstDashboard *d)
+{
+  gint64 collected = 0;
+  g_autofree char *collected_text = NULL;
+  g_autofree char *outstanding_text = NULL;
+  g_autofree char *text = NULL;
+
+  for (guint i = 0; i < CST_DASHBOARD_N_MONTHS; i++)
+    collected += d->collected_cents[i];
+  collected_text = cst_locale_format_money (collected);
+  outstanding_text = cst_locale_format_money (d->outstanding_cents);
+  text = g_strdup_printf (_("Collected in these months: %s. Outstanding on invoices: %s."),
+                          collected_text, outstanding_text);
+  gtk_label_set_label (self->money_label, text);
+}
+
 static void
 show_as_of (CstDashboardPage   *self,
             const CstDashboard *d)
@@ -213,6 +233,7 @@ show_dashboard (CstDashboardPage   *self,
   show_deadline_chart (self, d);
   show_turnaround_chart (self, d);
   show_fees_chart (self, d);
+  show_money (self, d);
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
 
@@ -547,6 +568,7 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, deadline_chart);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, turnaround_chart);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, fees_chart);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, money_label);
   gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_primary_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);

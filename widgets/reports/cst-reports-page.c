@@ -342,7 +342,11 @@ totals_text (const CstFeeReportSummary *summary)
   g_autofree char *fee_lines = g_strdup_printf (g_dngettext (NULL, "%lld fee line", "%lld fee lines", lines),
                                                 (long long) lines);
 
-  return g_strdup_printf (_("%s, %s, %s charged."), requests, fee_lines, money);
+  g_autofree char *collected = cst_locale_format_money (cst_fee_report_summary_get_collected_cents (summary));
+  g_autofree char *outstanding = cst_locale_format_money (cst_fee_report_summary_get_outstanding_cents (summary));
+
+  return g_strdup_printf (_("%s, %s, %s charged; %s collected, %s outstanding."), requests, fee_lines,
+                          money, collected, outstanding);
 }
 
 /* Says when the list holds fewer requests than the report, and where

@@ -47,6 +47,16 @@ static const char *fees_sql =
   " WHERE i.issued_at >= $1::date AND i.issued_at < $2::date + 1"
   " GROUP BY 1";
 
+static const char *collected_sql =
+  "SELECT date_trunc ('month', p.paid_on)::date::text, sum (p.amount_cents)::bigint"
+  "  FROM payments p"
+  " WHERE p.paid_on BETWEEN $1::date AND $2::date"
+  " GROUP BY 1";
+
+static const char *outstanding_sql =
+  "SELECT COALESCE ((SELECT sum (total_cents) FROM invoices WHERE issued_at < $1::date + 1), 0)"
+  "     - COALESCE ((SELECT sum (amount_cents) FROM payments WHERE paid_on <= $1::date), 0)";
+
 void
 cst_dashboard_free (CstDashboard *dashboard)
 {
@@ -155,10 +165,14 @@ load_turnaround (PGconn        *conn,
   return TRUE;
 }
 
+/* Sums by month of the window from @sql ($1 the first month, $2 the
+ * as-of date; rows: month, cents) into @by_month. */
 static gboolean
-load_fees (PGconn        *conn,
-           CstDashboard  *dashboard,
-           GError       **error)
+load_by_month (PGconn        *conn,
+               CstDashboard  *dashboard,
+               const char    *sql,
+               gint64        *by_month,
+               GError       **error)
 {
   char from[16], to[16];
   const char *params[] = { from, to };
@@ -166,7 +180,7 @@ load_fees (PGconn        *conn,
 
   format_date (&dashboard->first_month, from);
   format_date (&dashboard->as_of, to);
-  if (!(res = cst_db_exec (conn, fees_sql, G_N_ELEMENTS (params), params, error)))
+  if (!(res = cst_db_exec (conn, sql, G_N_ELEMENTS (params), params, error)))
     return FALSE;
   for (int i = 0; i < PQntuples (res); i++)
     {
@@ -178,8 +192,24 @@ load_fees (PGconn        *conn,
       index = ((int) g_date_get_year (month) - (int) g_date_get_year (&dashboard->first_month)) * 12 +
               (int) g_date_get_month (month) - (int) g_date_get_month (&dashboard->first_month);
       if (index >= 0 && index < CST_DASHBOARD_N_MONTHS)
-        dashboard->fees_cents[index] = cst_db_int64 (res, i, 1);
+        by_month[index] = cst_db_int64 (res, i, 1);
     }
+  return TRUE;
+}
+
+static gboolean
+load_outstanding (PGconn        *conn,
+                  CstDashboard  *dashboard,
+                  GError       **error)
+{
+  char as_of[16];
+  const char *params[] = { as_of };
+  g_autoptr(PGresult) res = NULL;
+
+  format_date (&dashboard->as_of, as_of);
+  if (!(res = cst_db_exec (conn, outstanding_sql, G_N_ELEMENTS (params), params, error)))
+    return FALSE;
+  dashboard->outstanding_cents = cst_db_int64 (res, 0, 0);
   return TRUE;
 }
 
@@ -212,7 +242,9 @@ cst_dashboard_load (PGconn       *conn,
                    cst_db_exec_command (conn, "SET LOCAL jit = off", 0, NULL, error) &&
                    load_counts (conn, dashboard, error) &&
                    load_turnaround (conn, dashboard, error) &&
-                   load_fees (conn, dashboard, error), error))
+                   load_by_month (conn, dashboard, fees_sql, dashboard->fees_cents, error) &&
+                   load_by_month (conn, dashboard, collected_sql, dashboard->collected_cents, error) &&
+                   load_outstanding (conn, dashboard, error), error))
     return NULL;
   return g_steal_pointer (&dashboard);
 }

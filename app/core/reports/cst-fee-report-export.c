@@ -45,7 +45,8 @@ const char *const cst_fee_report_csv_columns[] = {
   "reference", "received_date", "due_date", "released_date", "jurisdiction",
   "requester_class", "method", "invoice", "rule", "citation", "description",
   "quantity", "amount_cents", "request_total_cents", "legal_maximum_cents",
-  "flat_option_cents", "flags", "override_reason", "override_by", "deadline_citation", NULL
+  "flat_option_cents", "flags", "override_reason", "override_by", "deadline_citation",
+  "paid_cents", "balance_cents", NULL
 };
 
 /* ---------------------------------------------------------------- CSV */
@@ -150,6 +151,8 @@ csv_row (GString               *out,
   csv_field (out, row->override_reason, FALSE);
   csv_field (out, row->override_by, FALSE);
   csv_field (out, row->deadline_citation, FALSE);
+  csv_int (out, row->paid_cents, FALSE);
+  csv_int (out, row->total_cents - row->paid_cents, FALSE);
   g_string_append (out, "\r\n");
 }
 
@@ -326,10 +329,14 @@ pdf_summary (CstPdfStream              *pdf,
                                              (long long) cst_fee_report_summary_get_n_lines (summary),
                                              total);
   g_autofree char *turnaround = cst_fee_report_summary_describe_turnaround (summary);
+  g_autofree char *collected = cst_money_format (cst_fee_report_summary_get_collected_cents (summary));
+  g_autofree char *outstanding = cst_money_format (cst_fee_report_summary_get_outstanding_cents (summary));
+  g_autofree char *money = g_strdup_printf (_("Collected: %s. Outstanding: %s."), collected, outstanding);
 
   cst_pdf_stream_heading (pdf, _("Fee justification report"));
   cst_pdf_stream_paragraph (pdf, period);
   cst_pdf_stream_paragraph (pdf, totals);
+  cst_pdf_stream_paragraph (pdf, money);
   pdf_flags_table (pdf, summary);
   cst_pdf_stream_heading (pdf, _("Turnaround"));
   cst_pdf_stream_paragraph (pdf, turnaround);
@@ -376,6 +383,14 @@ pdf_detail_row (const CstFeeReportRow *row,
 
       cst_pdf_stream_table_row (table, line_cells, CST_PDF_ROW_SUBTLE);
     }
+  {
+    g_autofree char *paid = cst_money_format (row->paid_cents);
+    g_autofree char *owed = cst_money_format (row->total_cents - row->paid_cents);
+    g_autofree char *money = g_strdup_printf (_("Collected %s; outstanding %s"), paid, owed);
+    const char *money_cells[] = { money, "", "", "", "" };
+
+    cst_pdf_stream_table_row (table, money_cells, CST_PDF_ROW_SUBTLE);
+  }
   if (row->flags != 0)
     {
       g_autofree char *flags = cst_fee_report_flags_describe (row->flags);

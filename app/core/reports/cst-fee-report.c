@@ -46,6 +46,7 @@ struct _CstFeeReportSummary
   gint64      n_requests;
   gint64      n_lines;
   gint64      total_cents;
+  gint64      collected_cents;
   gint64      flag_counts[CST_FEE_REPORT_N_FLAGS];
   GHashTable *buckets[4];       /* key → CstFeeReportBucket */
   GPtrArray  *sorted[4];        /* built on demand */
@@ -58,6 +59,7 @@ static const char *const bucket_names[] = { "month", "jurisdiction", "requester"
 static const char *const flag_nicks[] = {
   "above-maximum", "search-on-patient", "above-flat",
   "released-late", "extension-without-notice", "overridden", "not-as-quoted",
+  "released-late-unpaid",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
 
@@ -75,7 +77,12 @@ static const char *requests_sql =
   "                 JOIN document_templates t ON t.id = rd.template_id"
   "                WHERE rd.request_id = r.id AND t.kind = 'extension-notice'"
   "                  AND rd.rendered_at::date <= COALESCE (r.original_due_date, r.due_date - 30)),"
-  "       (SELECT d.citation FROM deadline_rules d WHERE d.id = r.deadline_rule_id)"
+  "       (SELECT d.citation FROM deadline_rules d WHERE d.id = r.deadline_rule_id),"
+  "       COALESCE ((SELECT sum (p.amount_cents) FROM payments p WHERE p.request_id = r.id), 0),"
+  "       roi_deadline_class (q.kind) <> 'third-party' AND r.status = 'released'"
+  "         AND r.due_date IS NOT NULL AND r.updated_at::date > r.due_date"
+  "         AND GREATEST (request_balance_at (r.id, (r.due_date + 1)::timestamptz),"
+  "                       request_balance_at (r.id, r.updated_at)) > 0"
   "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
   " WHERE r.received_date BETWEEN $1::date AND $2::date"
   "   AND ($3::text IS NULL OR r.jurisdiction = $3::text)"
@@ -126,7 +133,8 @@ static const char *lines_sql =
   " ORDER BY i.request_id, i.id, l.ord";
 
 enum { R_ID, R_REFERENCE, R_RECEIVED, R_DUE, R_EXTENDED, R_KIND, R_JURISDICTION,
-       R_FORMAT, R_DELIVERY, R_PAGES, R_RELEASED, R_NOTICE, R_DEADLINE_CITATION };
+       R_FORMAT, R_DELIVERY, R_PAGES, R_RELEASED, R_NOTICE, R_DEADLINE_CITATION, R_PAID,
+       R_LATE_UNPAID };
 enum { L_REQUEST, L_NUMBER, L_METHOD, L_TOTAL, L_OVERRIDE, L_BY, L_RULE, L_CITATION,
        L_DESCRIPTION, L_QUANTITY, L_AMOUNT, L_HAS_LINE };
 enum { I_REQUEST, I_METHOD, I_QUOTED, I_TOTAL, I_OVERRIDDEN, I_JURISDICTION, I_RECEIVED, I_CLASS,
@@ -161,6 +169,8 @@ cst_fee_report_flag_describe (CstFeeReportFlag flag)
     case CST_FEE_REPORT_FLAG_OVERRIDDEN: return _("Invoice overridden by a clerk");
     case CST_FEE_REPORT_FLAG_NOT_AS_QUOTED:
       return _("Invoice differs from the fee engine's quote, with no override recorded");
+    case CST_FEE_REPORT_FLAG_RELEASED_LATE_UNPAID:
+      return _("The individual's request released after the legal deadline while an invoice was unpaid");
     default: return "";
     }
 }
@@ -258,6 +268,7 @@ summary_add_row (CstFeeReportSummary   *summary,
   summary->n_requests++;
   summary->n_lines += row->n_lines;
   summary->total_cents += row->total_cents;
+  summary->collected_cents += row->paid_cents;
   for (guint i = 0; i < CST_FEE_REPORT_N_FLAGS; i++)
     if (row->flags & (1u << i))
       summary->flag_counts[i]++;
@@ -280,6 +291,8 @@ gint64 cst_fee_report_summary_get_n_requests (const CstFeeReportSummary *s) { re
 gint64 cst_fee_report_summary_get_n_lines (const CstFeeReportSummary *s) { return s->n_lines; }
 gint64 cst_fee_report_summary_get_total_cents (const CstFeeReportSummary *s) { return s->total_cents; }
 gint64 cst_fee_report_summary_get_n_released (const CstFeeReportSummary *s) { return s->n_released; }
+gint64 cst_fee_report_summary_get_collected_cents (const CstFeeReportSummary *s) { return s->collected_cents; }
+gint64 cst_fee_report_summary_get_outstanding_cents (const CstFeeReportSummary *s) { return s->total_cents - s->collected_cents; }
 
 gint64
 cst_fee_report_summary_get_flag_count (const CstFeeReportSummary *summary,
@@ -743,12 +756,16 @@ emit_row (CstFeeScheduleSet   *set,
   row.jurisdiction = cst_db_value (requests, r, R_JURISDICTION);
   row.deadline_citation = cst_db_value (requests, r, R_DEADLINE_CITATION);
   row.requester = facts.kind;
+  row.paid_cents = cst_db_int64 (requests, r, R_PAID);
   row_lines = collect_lines (lines, cursor, &row);
   row.lines = (const CstFeeReportLine *) row_lines->data;
   row.n_lines = row_lines->len;
   if (row.method == NULL)
     row.method = "";
   compute_flags (set, &row, &facts, cst_db_bool (requests, r, R_NOTICE));
+  /* The server's word: it knows what was paid when (0071). */
+  if (cst_db_bool (requests, r, R_LATE_UNPAID))
+    row.flags |= CST_FEE_REPORT_FLAG_RELEASED_LATE_UNPAID;
   if (!check_invoices (rq, invoices, invoice_cursor, &row, &facts, error))
     return FALSE;
   summary_add_row (summary, &row);
