@@ -7,6 +7,7 @@
  * Built as clerks, read back with Poppler. */
 #include "config.h"
 
+#include <cairo.h>
 #include <string.h>
 
 #include "custodian/cst-packet.h"
@@ -494,6 +495,73 @@ test_no_bates_spends_none (void)
   cst_test_records_remove (dir);
 }
 
+/* A scanned PNG's data goes into the packet as it is (no decoding, no
+ * compressing again): the page still shows the scan, the right way up
+ * and the right colours. */
+static void
+test_png_scan_copied (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-assemble-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (owner, "PASM-11");
+  g_autofree char *png = g_build_filename (dir, "scan.png", NULL);
+  g_autofree char *packet = g_build_filename (dir, "packet.pdf", NULL);
+  g_autofree char *bytes = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstPacketBuild) build = NULL;
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autoptr(PopplerPage) page = NULL;
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 400, 600);
+  cairo_t *cr = cairo_create (image);
+  double width, height;
+  guint32 *pixels;
+  int stride;
+
+  /* Red above, blue below: a page upside down or in the wrong colours
+   * shows it. */
+  cairo_set_source_rgb (cr, 1, 0, 0);
+  cairo_rectangle (cr, 0, 0, 400, 300);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0, 0, 1);
+  cairo_rectangle (cr, 0, 300, 400, 300);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (image, png), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (image);
+  {
+    const char *paths[] = { png, NULL };
+    g_autoptr(GPtrArray) docs = cst_packet_add_at (desk, cst_request_get_reference (request),
+                                                   paths, NULL, NULL, &error);
+    g_assert_no_error (error);
+  }
+  build = build_as (desk, request, packet, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (build->record_pages, ==, 1);
+
+  /* The PNG's own rows, with the PNG predictor, not an image drawn again. */
+  g_assert_true (g_file_get_contents (packet, &bytes, &length, NULL));
+  g_assert_nonnull (memmem (bytes, length, "/Predictor 15", strlen ("/Predictor 15")));
+
+  pdf = open_pdf (packet);
+  page = poppler_document_get_page (pdf, 1);
+  poppler_page_get_size (page, &width, &height);
+  image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+  cr = cairo_create (image);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  poppler_page_render (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  pixels = (guint32 *) cairo_image_surface_get_data (image);
+  stride = cairo_image_surface_get_stride (image) / 4;
+  /* Letter, 612 × 792 (+ the strip below): the scan fills its height. */
+  g_assert_cmphex (pixels[(int) (792 * 0.25) * stride + 306] & 0xffffff, ==, 0xff0000);
+  g_assert_cmphex (pixels[(int) (792 * 0.75) * stride + 306] & 0xffffff, ==, 0x0000ff);
+  cairo_surface_destroy (image);
+  cst_test_records_remove (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -516,6 +584,7 @@ main (int    argc,
   g_test_add_func ("/packet-assemble/state-notice", test_state_notice);
   g_test_add_func ("/packet-assemble/no-bates-spends-none", test_no_bates_spends_none);
   g_test_add_func ("/packet-assemble/bates", test_bates);
+  g_test_add_func ("/packet-assemble/png-scan-copied", test_png_scan_copied);
   status = g_test_run ();
   g_free (desk);
   g_free (second);

@@ -50,4 +50,8 @@ char      *cst_packet_bates_format   (const char             *prefix,
                                       int                     digits,
                                       gint64                  number);
 
+/* A scanned PNG's one-page PDF beside it, its data copied as it is; NULL
+ * for a PNG to be drawn instead (cst-packet-png.c). */
+char      *cst_packet_png_to_pdf     (const char             *path);
+
 G_END_DECLS

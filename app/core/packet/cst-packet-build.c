@@ -742,12 +742,19 @@ assemble (PGconn       *conn,
     {
       CstRecordDocument *doc = g_ptr_array_index (docs, i);
       char *path = stream_document (conn, dir, doc, cancellable, error);
+      char *pdf;
 
       if (path == NULL)
         return FALSE;
-      if (doc->type != CST_RECORD_FILE_PDF)
+      if (doc->type == CST_RECORD_FILE_PNG && (pdf = cst_packet_png_to_pdf (path)) != NULL)
         {
-          char *pdf = scan_to_pdf (path, doc->type, error);
+          g_unlink (path);
+          g_free (path);
+          path = pdf;
+        }
+      else if (doc->type != CST_RECORD_FILE_PDF)
+        {
+          pdf = scan_to_pdf (path, doc->type, error);
 
           g_free (path);
           if ((path = pdf) == NULL)
