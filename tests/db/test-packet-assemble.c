@@ -250,18 +250,35 @@ test_part2_notice (void)
                      cst_request_get_id (part2)), ==, 0);
   g_clear_error (&error);
 
-  /* A clerk may not enter it. */
+  /* The list says so; a clerk may not enter the wording, an
+   * administrator does, through custodian-cli notice add. */
   {
-    g_autoptr(PGconn) clerk = cst_db_connect (desk, NULL);
-    g_autoptr(PGresult) res = PQexec (clerk,
-      "INSERT INTO release_notices (code, title, citation, category, wording, source, effective_from)"
-      " VALUES ('part2_redisclosure', 'x', 'x', 'part2', 'x', 'x', current_date)");
+    g_autofree char *out = NULL, *err = NULL, *out1 = NULL, *err1 = NULL;
+    g_autofree char *out2 = NULL, *err2 = NULL, *out3 = NULL, *err3 = NULL;
+    g_autofree char *wording = g_build_filename (dir, "wording.txt", NULL);
+    g_autofree char *today = NULL;
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
-    g_assert_cmpstr (PQresultErrorField (res, PG_DIAG_SQLSTATE), ==, "42501");
+    today = g_date_time_format (now, "%Y-%m-%d");
+    g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "notice", "list", NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "part2_redisclosure\t2026-02-16\tfederal\tpart2\t42 CFR 2.32(a)"));
+    g_assert_nonnull (strstr (out, "NO WORDING"));
+    g_assert_true (g_file_set_contents (wording, TEST_WORDING "\n", -1, NULL));
+    g_assert_cmpint (cst_test_cli_run (desk, &out1, &err1, "notice", "add", "--code",
+                                       "part2_redisclosure", "--title", "Prohibition on re-disclosure",
+                                       "--citation", "42 CFR 2.32(a)", "--category", "part2",
+                                       "--source", "test", "--from", today, "--wording-file", wording,
+                                       NULL), ==, 1);
+    g_assert_nonnull (strstr (err1, "permission denied"));
+    g_assert_cmpint (cst_test_cli_run (admin, &out2, &err2, "notice", "add", "--code",
+                                       "part2_redisclosure", "--title", "Prohibition on re-disclosure",
+                                       "--citation", "42 CFR 2.32(a)", "--category", "part2",
+                                       "--source", "test", "--from", today, "--wording-file", wording,
+                                       NULL), ==, 0);
+    g_assert_cmpint (cst_test_cli_run (desk, &out3, &err3, "notice", "list", NULL), ==, 0);
+    g_assert_nonnull (strstr (out3, "wording on file"));
   }
 
-  enter_notice ("part2_redisclosure", "Prohibition on re-disclosure", "42 CFR 2.32(a)", NULL,
-                "part2", TEST_WORDING, 0);
   build = build_as (desk, part2, packet, FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (build->pages, ==, 7);
