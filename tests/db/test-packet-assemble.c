@@ -27,17 +27,6 @@ static char *admin;
  * are what the page shows, whatever they are. */
 #define TEST_WORDING "Test wording of the re-disclosure notice, entered by the administrator."
 
-static PopplerDocument *
-open_pdf (const char *path)
-{
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_assert_nonnull (mapped);
-  bytes = g_mapped_file_get_bytes (mapped);
-  return cst_test_pdf_open (bytes);
-}
-
 /* Two text PDFs of @kind: "Discharge" (3 pages), "Labs" (2). */
 static CstRequest *
 add_records (CstRequest *request,
@@ -149,7 +138,7 @@ test_order_and_bookmarks (void)
   cst_test_db_issue_invoice (owner, request, CST_FEE_METHOD_HIPAA_FLAT);
   g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "build", "--request", reference,
                                      "--output", packet, "--json", summary, NULL), ==, 0);
-  pdf = open_pdf (packet);
+  pdf = cst_test_pdf_open_file (packet);
   n = poppler_document_get_n_pages (pdf);
 
   /* Cover letter, invoice (one page each), then the five record pages. */
@@ -194,7 +183,7 @@ test_no_invoice_no_invoice_page (void)
   g_assert_no_error (error);
   g_assert_cmpuint (build->pages, ==, 6);
   g_assert_cmpuint (build->record_pages, ==, 5);
-  pdf = open_pdf (packet);
+  pdf = cst_test_pdf_open_file (packet);
   text = cst_test_pdf_text (pdf);
   g_assert_null (strstr (text, "Invoice"));
   assert_stamps (pdf, cst_request_get_reference (request), 1);
@@ -283,7 +272,7 @@ test_part2_notice (void)
   g_assert_no_error (error);
   g_assert_cmpuint (build->pages, ==, 7);
   g_assert_cmpuint (build->record_pages, ==, 5);
-  pdf = open_pdf (packet);
+  pdf = cst_test_pdf_open_file (packet);
   notice = cst_test_pdf_page_text (pdf, 1);
   g_assert_nonnull (strstr (notice, "Prohibition on re-disclosure"));
   g_assert_nonnull (strstr (notice, "42 CFR 2.32(a)"));
@@ -298,7 +287,7 @@ test_part2_notice (void)
   without = build_as (desk, plain, other, FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (without->pages, ==, 6);
-  plain_pdf = open_pdf (other);
+  plain_pdf = cst_test_pdf_open_file (other);
   plain_text = cst_test_pdf_text (plain_pdf);
   g_assert_null (strstr (plain_text, "re-disclosure notice"));
   g_assert_null (strstr (plain_text, "42 CFR 2.32"));
@@ -337,7 +326,7 @@ test_state_notice (void)
                 "Words not yet in effect.", 1);
   ca_build = build_as (desk, ca, packet, FALSE, NULL, &error);
   g_assert_no_error (error);
-  ca_pdf = open_pdf (packet);
+  ca_pdf = cst_test_pdf_open_file (packet);
   ca_text = cst_test_pdf_text (ca_pdf);
   g_assert_nonnull (strstr (ca_text, "Words of the California test notice."));
   g_assert_null (strstr (ca_text, "Words not yet in effect."));
@@ -346,7 +335,7 @@ test_state_notice (void)
 
   tx_build = build_as (desk, tx, other, FALSE, NULL, &error);
   g_assert_no_error (error);
-  tx_pdf = open_pdf (other);
+  tx_pdf = cst_test_pdf_open_file (other);
   tx_text = cst_test_pdf_text (tx_pdf);
   g_assert_null (strstr (tx_text, "California test notice"));
   g_assert_cmpuint (tx_build->pages, ==, 2);
@@ -359,7 +348,7 @@ bates_on_pages (const char *path,
                 const char *prefix,
                 guint       front)
 {
-  g_autoptr(PopplerDocument) pdf = open_pdf (path);
+  g_autoptr(PopplerDocument) pdf = cst_test_pdf_open_file (path);
   GPtrArray *numbers = g_ptr_array_new_with_free_func (g_free);
   int n = poppler_document_get_n_pages (pdf);
 
@@ -560,7 +549,7 @@ test_png_scan_copied (void)
   g_assert_true (g_file_get_contents (packet, &bytes, &length, NULL));
   g_assert_nonnull (memmem (bytes, length, "/Predictor 15", strlen ("/Predictor 15")));
 
-  pdf = open_pdf (packet);
+  pdf = cst_test_pdf_open_file (packet);
   page = poppler_document_get_page (pdf, 1);
   poppler_page_get_size (page, &width, &height);
   image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);

@@ -32,18 +32,6 @@ file_sha256 (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
 }
 
-static PopplerDocument *
-open_pdf (const char *path)
-{
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_assert_nonnull (mapped);
-  /* Poppler keeps its own reference. */
-  bytes = g_mapped_file_get_bytes (mapped);
-  return cst_test_pdf_open (bytes);
-}
-
 /* A request with five record documents, nine pages: two text PDFs around
  * a TIFF of two pages, a PNG and a JPEG. */
 static CstRequest *
@@ -135,7 +123,7 @@ test_build_reads_back (void)
   }
 
   /* Every record page, in release order, stamped; the text pages still text. */
-  pdf = open_pdf (packet);
+  pdf = cst_test_pdf_open_file (packet);
   g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, LETTER_PAGES + 9);
   assert_stamped (pdf, reference);
   first = cst_test_pdf_page_text (pdf, LETTER_PAGES + 0);
@@ -208,7 +196,7 @@ test_build_async (void)
   build = cst_packet_build_finish (connection, cst_test_wait_result (&result, 60), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (build->record_pages, ==, 9);
-  pdf = open_pdf (packet);
+  pdf = cst_test_pdf_open_file (packet);
   g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, LETTER_PAGES + 9);
   assert_stamped (pdf, cst_request_get_reference (request));
   cst_test_records_remove (dir);

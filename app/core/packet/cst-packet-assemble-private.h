@@ -50,6 +50,22 @@ char      *cst_packet_bates_format   (const char             *prefix,
                                       int                     digits,
                                       gint64                  number);
 
+/* Where a scanned image of @width × @height pixels goes: a US Letter page
+ * turned to match it (@page), the image scaled by @scale to fit, centred
+ * at (@x, @y) from the lower left. */
+typedef struct
+{
+  double page_width;
+  double page_height;
+  double scale;
+  double x;
+  double y;
+} CstScanFit;
+
+void       cst_packet_scan_fit       (double                  width,
+                                      double                  height,
+                                      CstScanFit             *fit);
+
 /* A scanned PNG's one-page PDF beside it, its data copied as it is; NULL
  * for a PNG to be drawn instead (cst-packet-png.c). */
 char      *cst_packet_png_to_pdf     (const char             *path);

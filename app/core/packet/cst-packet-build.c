@@ -119,21 +119,33 @@ stream_document (PGconn             *conn,
 
 /* ---- scanned pages to PDF pages ---------------------------------------- */
 
+void
+cst_packet_scan_fit (double      width,
+                     double      height,
+                     CstScanFit *fit)
+{
+  fit->page_width = width > height ? SCAN_LONG_SIDE : SCAN_SHORT_SIDE;
+  fit->page_height = width > height ? SCAN_SHORT_SIDE : SCAN_LONG_SIDE;
+  fit->scale = MIN (fit->page_width / width, fit->page_height / height);
+  fit->x = (fit->page_width - width * fit->scale) / 2;
+  fit->y = (fit->page_height - height * fit->scale) / 2;
+}
+
 static void
 draw_scan_page (cairo_surface_t *pdf,
                 cairo_surface_t *image)
 {
-  double w = cairo_image_surface_get_width (image);
-  double h = cairo_image_surface_get_height (image);
-  double page_w = w > h ? SCAN_LONG_SIDE : SCAN_SHORT_SIDE;
-  double page_h = w > h ? SCAN_SHORT_SIDE : SCAN_LONG_SIDE;
-  double scale = MIN (page_w / w, page_h / h);
+  CstScanFit fit;
   cairo_t *cr;
 
-  cairo_pdf_surface_set_size (pdf, page_w, page_h);
+  cst_packet_scan_fit (cairo_image_surface_get_width (image),
+                       cairo_image_surface_get_height (image), &fit);
+  cairo_pdf_surface_set_size (pdf, fit.page_width, fit.page_height);
   cr = cairo_create (pdf);
-  cairo_translate (cr, (page_w - w * scale) / 2, (page_h - h * scale) / 2);
-  cairo_scale (cr, scale, scale);
+  /* Centred: the same margins above and below, so cairo's top-down y
+   * gives the same place as PDF's bottom-up one. */
+  cairo_translate (cr, fit.x, fit.y);
+  cairo_scale (cr, fit.scale, fit.scale);
   cairo_set_source_surface (cr, image, 0, 0);
   cairo_paint (cr);
   cairo_show_page (cr);

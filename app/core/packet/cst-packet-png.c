@@ -21,10 +21,6 @@
 
 #include "cst-packet-assemble-private.h"
 
-/* A scanned page fits US Letter, turned to match the image, as cairo's
- * scans are drawn. */
-#define LONG_SIDE 792.0
-#define SHORT_SIDE 612.0
 #define COPY_BUFFER (64 * 1024)
 
 typedef struct
@@ -135,23 +131,18 @@ format_number (char   *buffer,
   g_ascii_formatd (buffer, G_ASCII_DTOSTR_BUF_SIZE, "%.3f", value);
 }
 
-/* The page: the image fitted to Letter and centred, as draw_scan_page(). */
+/* The page: the image fitted and centred as cairo draws the other scans. */
 static char *
 page_content (const PngInfo *info,
-              double        *page_w,
-              double        *page_h)
+              CstScanFit    *fit)
 {
-  double w = info->width, h = info->height;
-  double scale;
   char n[4][G_ASCII_DTOSTR_BUF_SIZE];
 
-  *page_w = w > h ? LONG_SIDE : SHORT_SIDE;
-  *page_h = w > h ? SHORT_SIDE : LONG_SIDE;
-  scale = MIN (*page_w / w, *page_h / h);
-  format_number (n[0], w * scale);
-  format_number (n[1], h * scale);
-  format_number (n[2], (*page_w - w * scale) / 2);
-  format_number (n[3], (*page_h - h * scale) / 2);
+  cst_packet_scan_fit (info->width, info->height, fit);
+  format_number (n[0], info->width * fit->scale);
+  format_number (n[1], info->height * fit->scale);
+  format_number (n[2], fit->x);
+  format_number (n[3], fit->y);
   return g_strdup_printf ("q %s 0 0 %s %s %s cm /Im0 Do Q\n", n[0], n[1], n[2], n[3]);
 }
 
@@ -161,8 +152,8 @@ write_pdf (FILE          *in,
            const PngInfo *info)
 {
   long offsets[6];
-  double page_w, page_h;
-  g_autofree char *content = page_content (info, &page_w, &page_h);
+  CstScanFit fit;
+  g_autofree char *content = page_content (info, &fit);
   guint colours = info->colour == 2 ? 3 : 1;
   long xref;
 
@@ -174,7 +165,7 @@ write_pdf (FILE          *in,
   offsets[3] = ftell (out);
   fprintf (out, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d]"
                 " /Resources << /XObject << /Im0 4 0 R >> >> /Contents 5 0 R >>\nendobj\n",
-           (int) page_w, (int) page_h);
+           (int) fit.page_width, (int) fit.page_height);
   offsets[4] = ftell (out);
   fprintf (out, "4 0 obj\n<< /Type /XObject /Subtype /Image /Width %u /Height %u"
                 " /ColorSpace /%s /BitsPerComponent %u /Filter /FlateDecode"
