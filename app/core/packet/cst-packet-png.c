@@ -7,9 +7,9 @@
  * by copying those bytes through one small buffer: no decoding, no
  * compressing again, and no image in memory (drawing it with cairo cost
  * some 75 ms of CPU a page, 95 % of a 1,000-page packet's; bench/packet).
- * Only the plain kinds are taken this way: 8-bit RGB, grey of 1 to 8
- * bits, not interlaced, no palette, alpha or transparency.  Anything else
- * is drawn by cairo as before (cst-packet-build.c).
+ * Only the plain kind is taken this way: 8-bit RGB, not interlaced, no
+ * palette, alpha or transparency.  Anything else is drawn by cairo as
+ * before (cst-packet-build.c).
  */
 #define G_LOG_DOMAIN "custodian-packet"
 
@@ -28,7 +28,7 @@ typedef struct
   guint32 width;
   guint32 height;
   guint8  depth;
-  guint8  colour;      /* 0 grey, 2 RGB */
+  guint8  colour;      /* 2: RGB */
   guint64 data_length; /* of all IDAT chunks */
 } PngInfo;
 
@@ -69,9 +69,10 @@ read_info (FILE    *file,
           /* compression 0, filter 0, not interlaced */
           if (h[10] != 0 || h[11] != 0 || h[12] != 0)
             return FALSE;
-          if (!((info->colour == 0 && (info->depth == 1 || info->depth == 2 ||
-                                       info->depth == 4 || info->depth == 8)) ||
-                (info->colour == 2 && info->depth == 8)))
+          /* 8-bit RGB only, the kind the tests prove page by page; grey
+           * (which PDF's predictor takes the same way) is drawn until a
+           * test shows it right. */
+          if (info->colour != 2 || info->depth != 8)
             return FALSE;
           seen_header = TRUE;
           length = 0;
@@ -154,7 +155,6 @@ write_pdf (FILE          *in,
   long offsets[6];
   CstScanFit fit;
   g_autofree char *content = page_content (info, &fit);
-  guint colours = info->colour == 2 ? 3 : 1;
   long xref;
 
   fputs ("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", out);
@@ -168,11 +168,10 @@ write_pdf (FILE          *in,
            (int) fit.page_width, (int) fit.page_height);
   offsets[4] = ftell (out);
   fprintf (out, "4 0 obj\n<< /Type /XObject /Subtype /Image /Width %u /Height %u"
-                " /ColorSpace /%s /BitsPerComponent %u /Filter /FlateDecode"
-                " /DecodeParms << /Predictor 15 /Colors %u /BitsPerComponent %u /Columns %u >>"
+                " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode"
+                " /DecodeParms << /Predictor 15 /Colors 3 /BitsPerComponent 8 /Columns %u >>"
                 " /Length %" G_GUINT64_FORMAT " >>\nstream\n",
-           info->width, info->height, colours == 3 ? "DeviceRGB" : "DeviceGray", info->depth,
-           colours, info->depth, info->width, info->data_length);
+           info->width, info->height, info->width, info->data_length);
   if (!copy_data (in, out))
     return FALSE;
   fputs ("\nendstream\nendobj\n", out);
