@@ -14,6 +14,7 @@
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-packet.h"
+#include "custodian/cst-packet-assemble.h"
 #include "custodian/cst-settings.h"
 
 #include "cst-cli.h"
@@ -189,7 +190,8 @@ cst_cli_packet_list (int    argc,
 
 static char *
 build_summary_json (const char           *reference,
-                    const CstPacketBuild *build)
+                    const CstPacketBuild *build,
+                    const CstPacketBates *bates)
 {
   GString *out = g_string_new (NULL);
   CstJsonWriter w;
@@ -220,6 +222,13 @@ build_summary_json (const char           *reference,
       cst_json_writer_end_object (&w);
     }
   cst_json_writer_end_array (&w);
+  if (bates->first != NULL)
+    {
+      cst_json_writer_key (&w, "bates_first");
+      cst_json_writer_string (&w, bates->first);
+      cst_json_writer_key (&w, "bates_last");
+      cst_json_writer_string (&w, bates->last);
+    }
   cst_json_writer_end_object (&w);
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
@@ -232,9 +241,16 @@ cst_cli_packet_build (int    argc,
   g_autofree char *reference = NULL;
   g_autofree char *output = NULL;
   g_autofree char *summary = NULL;
+  g_autofree char *language = NULL;
+  CstPacketOptions options = { FALSE, NULL, CST_PDF_PAPER_LETTER };
+  g_auto(CstPacketBates) bates = { 0 };
   const GOptionEntry entries[] = {
     { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where the packet PDF goes"), N_("FILE.pdf") },
+    { "bates", 0, 0, G_OPTION_ARG_NONE, &options.bates,
+      N_("Number the record pages with the facility's next Bates numbers"), NULL },
+    { "language", 'l', 0, G_OPTION_ARG_STRING, &language, N_("The letters' language: en or es (default en)"),
+      N_("LANG") },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &summary, N_("Also write a JSON summary to this file"),
       N_("SUMMARY.json") },
     { NULL }
@@ -253,12 +269,16 @@ cst_cli_packet_build (int    argc,
     return cst_cli_usage_error (context, _("--request is required"));
   if (output == NULL)
     return cst_cli_usage_error (context, _("--output is required"));
+  if (language != NULL && !g_str_equal (language, "en") && !g_str_equal (language, "es"))
+    return cst_cli_usage_error (context, _("--language must be en or es"));
+  options.language = language;
   if (!(target = cst_cli_open_target (&error)) ||
-      !(build = cst_packet_build_at (target->conninfo, reference, output, &error)))
+      !(build = cst_packet_build_with_at (target->conninfo, reference, output, &options, &bates,
+                                          &error)))
     return cst_cli_fail (error);
   if (summary != NULL)
     {
-      g_autofree char *json = build_summary_json (reference, build);
+      g_autofree char *json = build_summary_json (reference, build, &bates);
 
       if (!cst_private_file_write (summary, json, -1, &error))
         return cst_cli_fail (error);
@@ -266,6 +286,8 @@ cst_cli_packet_build (int    argc,
   g_print (g_dngettext (NULL, "Built the packet of request %s: %u page, SHA-256 %s\n",
                         "Built the packet of request %s: %u pages, SHA-256 %s\n", build->pages),
            reference, build->pages, build->sha256);
+  if (bates.first != NULL)
+    g_print (_("Bates numbers %s to %s\n"), bates.first, bates.last);
   return EXIT_SUCCESS;
 }
 

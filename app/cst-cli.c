@@ -314,6 +314,8 @@ static const Command commands[] = {
   { "facility", "set", cst_cli_facility_set, N_("Change the facility's details (administrators)") },
   { "fee", "quote", cst_cli_fee_quote, N_("Quote the fee for a hypothetical request, rule by rule") },
   { "fee", "schedules", cst_cli_fee_schedules, N_("List the fee schedules, or those about to run out (--expiring)") },
+  { "notice", "list", cst_cli_notice_list, N_("List the notices released records carry, with their citations") },
+  { "notice", "add", cst_cli_notice_add, N_("Add a version of a notice released records carry (administrators)") },
   { "packet", "add", cst_cli_packet_add, N_("Add record files (PDF, PNG, JPEG, TIFF) to a request") },
   { "packet", "list", cst_cli_packet_list, N_("List a request's record documents in release order") },
   { "packet", "build", cst_cli_packet_build, N_("Build a request's packet PDF, every record page stamped") },

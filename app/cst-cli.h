@@ -58,6 +58,8 @@ int cst_cli_facility_set (int argc, char **argv);
 int cst_cli_facility_show (int argc, char **argv);
 int cst_cli_fee_quote (int argc, char **argv);
 int cst_cli_fee_schedules (int argc, char **argv);
+int cst_cli_notice_add (int argc, char **argv);
+int cst_cli_notice_list (int argc, char **argv);
 int cst_cli_packet_add (int argc, char **argv);
 int cst_cli_packet_list (int argc, char **argv);
 int cst_cli_packet_build (int argc, char **argv);

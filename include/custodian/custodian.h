@@ -41,6 +41,8 @@
 #include "custodian/cst-no-records.h"
 #include "custodian/cst-packet.h"
 #include "custodian/cst-payment.h"
+#include "custodian/cst-packet-assemble.h"
+#include "custodian/cst-release-notice.h"
 #include "custodian/cst-keyring.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-pdf-libharu.h"

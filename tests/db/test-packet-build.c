@@ -1,9 +1,10 @@
 /* test-packet-build.c — building the records packet as the clerk, and
  * verifying a file against it: real record files (text PDFs, a TIFF of
  * several pages, PNG, JPEG) go in, `custodian-cli packet build` writes
- * the packet, and Poppler reads it back: every page, in release order,
- * each stamped with the reference and "page N of M" in a strip below
- * it, the born-digital text still text.  `packet verify` accepts the
+ * the packet, and Poppler reads it back: the cover letter, then every
+ * record page, in release order, each stamped with the reference and
+ * "page N of M" in a strip below it, the born-digital text still text
+ * (the letters, notices and Bates numbers: test-packet-assemble.c).  `packet verify` accepts the
  * packet built and refuses a changed file, pages added or missing. */
 #include "config.h"
 
@@ -31,18 +32,6 @@ file_sha256 (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
 }
 
-static PopplerDocument *
-open_pdf (const char *path)
-{
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_assert_nonnull (mapped);
-  /* Poppler keeps its own reference. */
-  bytes = g_mapped_file_get_bytes (mapped);
-  return cst_test_pdf_open (bytes);
-}
-
 /* A request with five record documents, nine pages: two text PDFs around
  * a TIFF of two pages, a PNG and a JPEG. */
 static CstRequest *
@@ -66,16 +55,20 @@ request_with_records (PGconn     *owner,
   return request;
 }
 
+/* The cover letter comes first: the record pages follow it. */
+#define LETTER_PAGES 1
+
 static void
 assert_stamped (PopplerDocument *pdf,
                 const char      *reference)
 {
   int n = poppler_document_get_n_pages (pdf);
 
-  for (int i = 0; i < n; i++)
+  for (int i = LETTER_PAGES; i < n; i++)
     {
       g_autofree char *text = cst_test_pdf_page_text (pdf, i);
-      g_autofree char *stamp = g_strdup_printf ("page %d of %d", i + 1, n);
+      g_autofree char *stamp = g_strdup_printf ("page %d of %d", i - LETTER_PAGES + 1,
+                                                n - LETTER_PAGES);
 
       g_assert_nonnull (strstr (text, stamp));
       g_assert_nonnull (strstr (text, reference));
@@ -103,7 +96,7 @@ test_build_reads_back (void)
 
   g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "build", "--request", reference,
                                      "--output", packet, "--json", summary, NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "9 pages"));
+  g_assert_nonnull (strstr (out, "10 pages"));
   sha = file_sha256 (packet);
   g_assert_nonnull (strstr (out, sha));
   g_assert_cmpint (g_stat (packet, &st), ==, 0);
@@ -111,7 +104,7 @@ test_build_reads_back (void)
 
   /* The summary, and the build recorded on the server. */
   g_assert_true (g_file_get_contents (summary, &json, NULL, NULL));
-  g_assert_nonnull (strstr (json, "\"pages\":9"));
+  g_assert_nonnull (strstr (json, "\"pages\":10"));
   g_assert_nonnull (strstr (json, "\"record_pages\":9"));
   sha_json = g_strdup_printf ("\"sha256\":\"%s\"", sha);
   g_assert_nonnull (strstr (json, sha_json));
@@ -126,25 +119,25 @@ test_build_reads_back (void)
 
     g_assert_cmpint (PQntuples (res), ==, 1);
     g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, sha);
-    g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "9");
+    g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "10");
   }
 
-  /* Every page, in release order, stamped; the text pages still text. */
-  pdf = open_pdf (packet);
-  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, 9);
+  /* Every record page, in release order, stamped; the text pages still text. */
+  pdf = cst_test_pdf_open_file (packet);
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, LETTER_PAGES + 9);
   assert_stamped (pdf, reference);
-  first = cst_test_pdf_page_text (pdf, 0);
+  first = cst_test_pdf_page_text (pdf, LETTER_PAGES + 0);
   g_assert_nonnull (strstr (first, "Discharge page 1"));
-  fourth = cst_test_pdf_page_text (pdf, 3);
+  fourth = cst_test_pdf_page_text (pdf, LETTER_PAGES + 3);
   g_assert_null (strstr (fourth, "Discharge"));
-  eighth = cst_test_pdf_page_text (pdf, 7);
+  eighth = cst_test_pdf_page_text (pdf, LETTER_PAGES + 7);
   g_assert_nonnull (strstr (eighth, "Labs page 1"));
-  ninth = cst_test_pdf_page_text (pdf, 8);
+  ninth = cst_test_pdf_page_text (pdf, LETTER_PAGES + 8);
   g_assert_nonnull (strstr (ninth, "Labs page 2"));
 
   /* The stamp sits in a strip added below the page, not on its content:
    * the records' 595 × 842 pages are 24 points taller. */
-  page = poppler_document_get_page (pdf, 0);
+  page = poppler_document_get_page (pdf, LETTER_PAGES);
   poppler_page_get_size (page, &width, &height);
   g_assert_cmpfloat_with_epsilon (width, 595, 0.5);
   g_assert_cmpfloat_with_epsilon (height, 842 + 24, 0.5);
@@ -165,7 +158,8 @@ test_build_model (void)
   g_autofree char *sha = file_sha256 (packet);
 
   g_assert_no_error (error);
-  g_assert_cmpuint (build->pages, ==, 9);
+  g_assert_cmpuint (build->pages, ==, LETTER_PAGES + 9);
+  g_assert_cmpuint (build->record_pages, ==, 9);
   g_assert_cmpuint (build->documents->len, ==, 5);
   g_assert_cmpstr (build->sha256, ==, sha);
 
@@ -202,8 +196,8 @@ test_build_async (void)
   build = cst_packet_build_finish (connection, cst_test_wait_result (&result, 60), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (build->record_pages, ==, 9);
-  pdf = open_pdf (packet);
-  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, 9);
+  pdf = cst_test_pdf_open_file (packet);
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, LETTER_PAGES + 9);
   assert_stamped (pdf, cst_request_get_reference (request));
   cst_test_records_remove (dir);
 }
@@ -255,21 +249,21 @@ test_verify (void)
                                      packet, NULL), ==, 0);
   g_assert_nonnull (strstr (out1, "exactly the last packet built"));
 
-  /* One byte more at the end: still nine pages, another file. */
+  /* One byte more at the end: still ten pages, another file. */
   g_assert_true (g_file_get_contents (packet, &contents, &len, NULL));
   contents = g_realloc (contents, len + 2);
   contents[len] = '\n';
   g_assert_true (g_file_set_contents (changed, contents, (gssize) len + 1, NULL));
   g_assert_cmpint (cst_test_cli_run (desk, &out2, &err2, "packet", "verify", "--request", reference,
                                      changed, NULL), ==, 1);
-  g_assert_nonnull (strstr (out2, "Different file: the same number of pages (9)"));
+  g_assert_nonnull (strstr (out2, "Different file: the same number of pages (10)"));
 
-  shorter = qpdf_pages (dir, packet, "shorter.pdf", "1-7");
+  shorter = qpdf_pages (dir, packet, "shorter.pdf", "1-8");
   g_assert_cmpint (cst_test_cli_run (desk, &out3, &err3, "packet", "verify", "--request", reference,
                                      shorter, NULL), ==, 1);
   g_assert_nonnull (strstr (out3, "2 pages missing"));
 
-  longer = qpdf_pages (dir, packet, "longer.pdf", "1-9,1");
+  longer = qpdf_pages (dir, packet, "longer.pdf", "1-10,1");
   g_assert_cmpint (cst_test_cli_run (desk, &out4, &err4, "packet", "verify", "--request", reference,
                                      longer, NULL), ==, 1);
   g_assert_nonnull (strstr (out4, "1 page added"));

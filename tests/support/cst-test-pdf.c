@@ -23,6 +23,19 @@ cst_test_pdf_open (GBytes *pdf)
   return doc;
 }
 
+/* The PDF file at @path, mapped, not read into memory (a packet may be
+ * large); Poppler keeps its own reference to the bytes. */
+PopplerDocument *
+cst_test_pdf_open_file (const char *path)
+{
+  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert_nonnull (mapped);
+  bytes = g_mapped_file_get_bytes (mapped);
+  return cst_test_pdf_open (bytes);
+}
+
 char *
 cst_test_pdf_page_text (PopplerDocument *doc,
                         int              page)

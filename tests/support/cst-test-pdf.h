@@ -10,6 +10,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 
 PopplerDocument *cst_test_pdf_open             (GBytes             *pdf);
+PopplerDocument *cst_test_pdf_open_file        (const char         *path);
 char            *cst_test_pdf_page_text        (PopplerDocument    *doc,
                                                 int                 page);
 char            *cst_test_pdf_text             (PopplerDocument    *doc);

@@ -16,6 +16,12 @@
  * content stream of its own, with the standard Helvetica font (no font
  * file to embed); the page's own streams are wrapped in q/Q first, so a
  * page that leaves its graphics state changed cannot move the stamp.
+ *
+ * The letters and notices go ahead of the records (cst-packet-assemble.c);
+ * they are not record pages: not stamped, not counted in "of M" nor in
+ * record_pages.  Bates numbers, when asked for, come from the server
+ * (cst-packet-bates.c) once the record pages are counted; the bookmarks
+ * are written last (cst-packet-outline.c).
  */
 #define G_LOG_DOMAIN "custodian-packet"
 
@@ -40,6 +46,7 @@
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-request-repo.h"
 
+#include "cst-packet-assemble-private.h"
 #include "cst-packet-pages-private.h"
 #include "cst-packet-private.h"
 
@@ -113,21 +120,33 @@ stream_document (PGconn             *conn,
 
 /* ---- scanned pages to PDF pages ---------------------------------------- */
 
+void
+cst_packet_scan_fit (double      width,
+                     double      height,
+                     CstScanFit *fit)
+{
+  fit->page_width = width > height ? SCAN_LONG_SIDE : SCAN_SHORT_SIDE;
+  fit->page_height = width > height ? SCAN_SHORT_SIDE : SCAN_LONG_SIDE;
+  fit->scale = MIN (fit->page_width / width, fit->page_height / height);
+  fit->x = (fit->page_width - width * fit->scale) / 2;
+  fit->y = (fit->page_height - height * fit->scale) / 2;
+}
+
 static void
 draw_scan_page (cairo_surface_t *pdf,
                 cairo_surface_t *image)
 {
-  double w = cairo_image_surface_get_width (image);
-  double h = cairo_image_surface_get_height (image);
-  double page_w = w > h ? SCAN_LONG_SIDE : SCAN_SHORT_SIDE;
-  double page_h = w > h ? SCAN_SHORT_SIDE : SCAN_LONG_SIDE;
-  double scale = MIN (page_w / w, page_h / h);
+  CstScanFit fit;
   cairo_t *cr;
 
-  cairo_pdf_surface_set_size (pdf, page_w, page_h);
+  cst_packet_scan_fit (cairo_image_surface_get_width (image),
+                       cairo_image_surface_get_height (image), &fit);
+  cairo_pdf_surface_set_size (pdf, fit.page_width, fit.page_height);
   cr = cairo_create (pdf);
-  cairo_translate (cr, (page_w - w * scale) / 2, (page_h - h * scale) / 2);
-  cairo_scale (cr, scale, scale);
+  /* Centred: the same margins above and below, so cairo's top-down y
+   * gives the same place as PDF's bottom-up one. */
+  cairo_translate (cr, fit.x, fit.y);
+  cairo_scale (cr, fit.scale, fit.scale);
   cairo_set_source_surface (cr, image, 0, 0);
   cairo_paint (cr);
   cairo_show_page (cr);
@@ -334,8 +353,11 @@ append_pdf_string (GString    *out,
 static char *
 stamp_text (const char *reference,
             guint       n,
-            guint       m)
+            guint       m,
+            const char *bates)
 {
+  if (bates != NULL)
+    return g_strdup_printf ("%s    page %u of %u    %s", reference, n, m, bates);
   return g_strdup_printf ("%s    page %u of %u", reference, n, m);
 }
 
@@ -491,9 +513,10 @@ stamp_page (qpdf_data   q,
             qpdf_oh     page,
             const char *reference,
             guint       n,
-            guint       m)
+            guint       m,
+            const char *bates)
 {
-  g_autofree char *text = stamp_text (reference, n, m);
+  g_autofree char *text = stamp_text (reference, n, m, bates);
   g_autoptr(GString) ops = g_string_new ("Q\nq 0 g BT /CstStamp ");
   char number[3][G_ASCII_DTOSTR_BUF_SIZE];
   double x, y;
@@ -514,9 +537,26 @@ stamp_page (qpdf_data   q,
 typedef struct
 {
   qpdf_data  out;
-  GPtrArray *sources;   /* qpdf_data, kept open until the packet is written */
+  GPtrArray *sources;     /* qpdf_data, kept open until the packet is written */
   guint      pages;
+  guint      front_pages; /* the letters' and notices', ahead of the records */
+  GArray    *bookmarks;   /* CstPacketBookmark */
 } Assembly;
+
+static void
+bookmark_clear (CstPacketBookmark *bookmark)
+{
+  g_free (bookmark->title);
+}
+
+static void
+add_bookmark (Assembly *a,
+              char     *title)
+{
+  CstPacketBookmark bookmark = { title, a->pages };
+
+  g_array_append_val (a->bookmarks, bookmark);
+}
 
 static void
 assembly_clear (Assembly *a)
@@ -528,12 +568,94 @@ assembly_clear (Assembly *a)
       qpdf_cleanup (&q);
     }
   g_clear_pointer (&a->sources, g_ptr_array_unref);
+  g_clear_pointer (&a->bookmarks, g_array_unref);
   if (a->out != NULL)
     qpdf_cleanup (&a->out);
 }
 
-/* Copies the pages of @path listed in @selection (qpdf's numbers, from 0,
- * cst_packet_pages_included()): pages left out never enter the packet. */
+static qpdf_data
+open_source (Assembly *a)
+{
+  qpdf_data q = qpdf_init ();
+
+  qpdf_silence_errors (q);
+  qpdf_set_suppress_warnings (q, QPDF_TRUE);
+  g_ptr_array_add (a->sources, q);
+  return q;
+}
+
+/* Copies pages of @q into the packet: those listed in @selection (qpdf's
+ * numbers, from 0; cst_packet_pages_included(), so pages left out never
+ * enter it), or the first @pages when @selection is NULL. */
+static gboolean
+copy_pages (Assembly   *a,
+            qpdf_data   q,
+            GArray     *selection,
+            int         pages,
+            GError    **error)
+{
+  guint n = selection ? selection->len : (guint) MAX (pages, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      qpdf_oh page = qpdf_get_page_n (q, selection ? g_array_index (selection, guint, i) : i);
+
+      if (qpdf_add_page (a->out, q, page, QPDF_FALSE) & QPDF_ERRORS)
+        {
+          qpdf_failed (a->out, error);
+          return FALSE;
+        }
+      qpdf_oh_release (q, page);
+    }
+  a->pages += n;
+  return TRUE;
+}
+
+/* A letter or notice, ahead of the records; its bytes stay with @part
+ * until the packet is written (libqpdf reads them lazily). */
+static gboolean
+append_part (Assembly       *a,
+             CstPacketPart  *part,
+             GError        **error)
+{
+  qpdf_data q = open_source (a);
+  gsize size = 0;
+  const char *data = g_bytes_get_data (part->pdf, &size);
+  int pages;
+
+  if (qpdf_read_memory (q, part->title, data, size, NULL) & QPDF_ERRORS ||
+      qpdf_push_inherited_attributes_to_page (q) & QPDF_ERRORS)
+    {
+      qpdf_failed (q, error);
+      return FALSE;
+    }
+  pages = qpdf_get_num_pages (q);
+  add_bookmark (a, g_strdup (part->title));
+  if (!copy_pages (a, q, NULL, pages, error))
+    return FALSE;
+  a->front_pages += (guint) MAX (pages, 0);
+  return TRUE;
+}
+
+/* "Record 2: discharge summary, 2026-01-03 to 2026-01-09": the kind and
+ * dates, never the file's name, which may name the patient. */
+static char *
+document_bookmark (CstRecordDocument *doc)
+{
+  GString *title = g_string_new (NULL);
+
+  g_string_append_printf (title, "Record %u: %s", doc->position, doc->kind);
+  if (doc->service_from != NULL && doc->service_to != NULL)
+    {
+      char from[16], to[16];
+
+      g_date_strftime (from, sizeof from, "%Y-%m-%d", doc->service_from);
+      g_date_strftime (to, sizeof to, "%Y-%m-%d", doc->service_to);
+      g_string_append_printf (title, ", %s to %s", from, to);
+    }
+  return g_string_free (title, FALSE);
+}
+
 static gboolean
 append_document (Assembly           *a,
                  const char         *path,
@@ -541,12 +663,9 @@ append_document (Assembly           *a,
                  GArray             *selection,
                  GError            **error)
 {
-  qpdf_data q = qpdf_init ();
+  qpdf_data q = open_source (a);
   int pages;
 
-  qpdf_silence_errors (q);
-  qpdf_set_suppress_warnings (q, QPDF_TRUE);
-  g_ptr_array_add (a->sources, q);
   if (qpdf_read (q, path, NULL) & QPDF_ERRORS || qpdf_failed (q, error) ||
       qpdf_push_inherited_attributes_to_page (q) & QPDF_ERRORS)
     {
@@ -564,31 +683,28 @@ append_document (Assembly           *a,
                    doc->name, pages, doc->pages);
       return FALSE;
     }
-  for (guint i = 0; i < selection->len; i++)
-    {
-      qpdf_oh page = qpdf_get_page_n (q, g_array_index (selection, guint, i));
-
-      if (qpdf_add_page (a->out, q, page, QPDF_FALSE) & QPDF_ERRORS)
-        {
-          qpdf_failed (a->out, error);
-          return FALSE;
-        }
-      qpdf_oh_release (q, page);
-    }
-  a->pages += selection->len;
-  return TRUE;
+  add_bookmark (a, document_bookmark (doc));
+  return copy_pages (a, q, selection, pages, error);
 }
 
+/* Stamps the record pages only: N of M counts them, not the letters. */
 static gboolean
 stamp_pages (Assembly   *a,
              const char *reference,
+             const char *bates_prefix,
+             int         bates_digits,
+             gint64      bates_first,
              GError    **error)
 {
-  for (guint i = 0; i < a->pages; i++)
-    {
-      qpdf_oh page = qpdf_get_page_n (a->out, i);
+  guint records = a->pages - a->front_pages;
 
-      stamp_page (a->out, page, reference, i + 1, a->pages);
+  for (guint i = 0; i < records; i++)
+    {
+      qpdf_oh page = qpdf_get_page_n (a->out, a->front_pages + i);
+      g_autofree char *bates = bates_prefix == NULL ? NULL
+        : cst_packet_bates_format (bates_prefix, bates_digits, bates_first + i);
+
+      stamp_page (a->out, page, reference, i + 1, records, bates);
       qpdf_oh_release (a->out, page);
       if (qpdf_failed (a->out, error))
         return FALSE;
@@ -647,12 +763,19 @@ assemble (PGconn       *conn,
       CstRecordDocument *doc = g_ptr_array_index (docs, i);
       g_autoptr(GArray) selection = cst_packet_pages_included (conn, doc, error);
       char *path = selection ? stream_document (conn, dir, doc, cancellable, error) : NULL;
+      char *pdf;
 
       if (path == NULL)
         return FALSE;
-      if (doc->type != CST_RECORD_FILE_PDF)
+      if (doc->type == CST_RECORD_FILE_PNG && (pdf = cst_packet_png_to_pdf (path)) != NULL)
         {
-          char *pdf = scan_to_pdf (path, doc->type, error);
+          g_unlink (path);
+          g_free (path);
+          path = pdf;
+        }
+      else if (doc->type != CST_RECORD_FILE_PDF)
+        {
+          pdf = scan_to_pdf (path, doc->type, error);
 
           g_free (path);
           if ((path = pdf) == NULL)
@@ -716,23 +839,69 @@ remove_temps (GPtrArray  *temps,
   g_rmdir (dir);
 }
 
-/* Writes the packet to a 0600 temporary file beside @output, named in
- * @temp_output; the caller records the build, then puts it in place. */
-static CstPacketBuild *
-build_packet (PGconn       *conn,
-              const char   *reference,
-              GPtrArray    *docs,
-              const char   *output,
+/* The letters and notices, then the record documents. */
+static gboolean
+assemble_all (PGconn       *conn,
+              Assembly     *a,
+              GPtrArray    *front,
               const char   *dir,
-              char        **temp_output,
+              GPtrArray    *docs,
+              GPtrArray    *temps,
               GCancellable *cancellable,
               GError      **error)
 {
+  for (guint i = 0; i < front->len; i++)
+    if (!append_part (a, g_ptr_array_index (front, i), error))
+      return FALSE;
+  return assemble (conn, a, dir, docs, temps, cancellable, error);
+}
+
+/* Numbers (when asked) and stamps the record pages, then bookmarks. */
+static gboolean
+stamp_and_mark (PGconn                  *conn,
+                Assembly                *a,
+                CstRequest              *request,
+                const CstPacketOptions  *options,
+                CstPacketBates          *bates,
+                GError                 **error)
+{
+  g_autofree char *prefix = NULL;
+  int digits = 0;
+
+  /* Numbers are handed out only once the packet is sure to have its
+   * pages, so a refused document spends none. */
+  if (options->bates &&
+      !cst_packet_bates_allocate (conn, cst_request_get_id (request), a->pages - a->front_pages,
+                                  bates, &prefix, &digits, error))
+    return FALSE;
+  if (!stamp_pages (a, cst_request_get_reference (request), prefix, digits,
+                    bates->first_number, error))
+    return FALSE;
+  cst_packet_outline_write (a->out, a->bookmarks);
+  return !qpdf_failed (a->out, error);
+}
+
+/* Writes the packet to a 0600 temporary file beside @output, named in
+ * @temp_output; the caller records the build, then puts it in place. */
+static CstPacketBuild *
+build_packet (PGconn                  *conn,
+              CstRequest              *request,
+              GPtrArray               *front,
+              GPtrArray               *docs,
+              const CstPacketOptions  *options,
+              CstPacketBates          *bates,
+              const char              *output,
+              const char              *dir,
+              char                   **temp_output,
+              GCancellable            *cancellable,
+              GError                 **error)
+{
   g_autoptr(GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
-  Assembly a = { qpdf_init (), g_ptr_array_new (), 0 };
+  Assembly a = { qpdf_init (), g_ptr_array_new (), 0, 0, g_array_new (FALSE, FALSE, sizeof (CstPacketBookmark)) };
   CstPacketBuild *build = NULL;
   int fd;
 
+  g_array_set_clear_func (a.bookmarks, (GDestroyNotify) bookmark_clear);
   qpdf_silence_errors (a.out);
   qpdf_set_suppress_warnings (a.out, QPDF_TRUE);
   if (qpdf_empty_pdf (a.out) & QPDF_ERRORS)
@@ -740,14 +909,14 @@ build_packet (PGconn       *conn,
       qpdf_failed (a.out, error);
       goto out;
     }
-  if (!assemble (conn, &a, dir, docs, temps, cancellable, error) ||
-      !stamp_pages (&a, reference, error) ||
+  if (!assemble_all (conn, &a, front, dir, docs, temps, cancellable, error) ||
+      !stamp_and_mark (conn, &a, request, options, bates, error) ||
       (fd = cst_private_file_create_temp (output, temp_output, error)) < 0)
     goto out;
   close (fd);
   build = g_new0 (CstPacketBuild, 1);
   build->pages = a.pages;
-  build->record_pages = a.pages;
+  build->record_pages = a.pages - a.front_pages;
   build->documents = g_ptr_array_ref (docs);
   if (!write_packet (&a, *temp_output, error) ||
       !(build->sha256 = file_sha256 (*temp_output, error)))
@@ -762,49 +931,74 @@ out:
   return build;
 }
 
+/* The request and its documents, or NULL with @error set. */
+static GPtrArray *
+load_documents (PGconn      *conn,
+                gint64       request_id,
+                CstRequest **request,
+                GError     **error)
+{
+  g_autoptr(GPtrArray) docs = NULL;
+
+  if (!(*request = cst_request_repo_get (conn, request_id, error)) ||
+      !(docs = cst_packet_list (conn, request_id, error)))
+    return NULL;
+  if (docs->len == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("Request %s has no record documents to build a packet of."),
+                   cst_request_get_reference (*request));
+      return NULL;
+    }
+  return g_steal_pointer (&docs);
+}
+
 /**
- * cst_packet_build:
+ * cst_packet_build_with:
  * @output: where the packet PDF goes (written 0600, put in place whole)
+ * @options: (nullable): how; NULL for the defaults
+ * @bates: (out caller-allocates) (optional): the Bates numbers stamped
  *
- * Builds the request's packet: its record documents in release order,
- * each page stamped with the request's reference and "page N of M" in a
- * strip added below it; records the build (its SHA-256 and pages) for
- * cst_packet_verify_at().  Reading the documents and recording the build
- * are one transaction, so the build carries exactly the documents it
- * names.  Letters, the invoice and notices join the packet in a later
- * slice (issue 18).
+ * Builds the request's packet: the cover letter, the invoice when one was
+ * issued and the notices its records call for, then its record documents
+ * in release order, each record page stamped with the request's
+ * reference, "page N of M" (of the record pages) and, with
+ * @options->bates, the next Bates number, in a strip added below it;
+ * bookmarks for each part.  Records the build (its SHA-256 and pages) for
+ * cst_packet_verify_at().  Reading the documents, rendering the letters,
+ * handing out the Bates numbers and recording the build are one
+ * transaction, so the build carries exactly the documents it names.
  *
  * Returns: (transfer full): what was built, or NULL with @error set
  */
 CstPacketBuild *
-cst_packet_build (PGconn        *conn,
-                  gint64         request_id,
-                  const char    *output,
-                  GCancellable  *cancellable,
-                  GError       **error)
+cst_packet_build_with (PGconn                  *conn,
+                       gint64                   request_id,
+                       const char              *output,
+                       const CstPacketOptions  *options,
+                       CstPacketBates          *bates,
+                       GCancellable            *cancellable,
+                       GError                 **error)
 {
+  static const CstPacketOptions defaults = { FALSE, NULL, CST_PDF_PAPER_LETTER };
+  g_auto(CstPacketBates) numbers = { 0 };
   g_autoptr(CstRequest) request = NULL;
   g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GPtrArray) front = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *temp_output = NULL;
   CstPacketBuild *build = NULL;
   gboolean own = FALSE;
 
+  if (options == NULL)
+    options = &defaults;
   if (!cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
     return NULL;
-  if (!(request = cst_request_repo_get (conn, request_id, error)) ||
-      !(docs = cst_packet_list (conn, request_id, error)))
+  if (!(docs = load_documents (conn, request_id, &request, error)) ||
+      !(front = cst_packet_front_matter (conn, request, options, error)) ||
+      !(dir = g_dir_make_tmp ("custodian-packet-XXXXXX", error)))
     goto out;
-  if (docs->len == 0)
-    {
-      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
-                   _("Request %s has no record documents to build a packet of."),
-                   cst_request_get_reference (request));
-      goto out;
-    }
-  if (!(dir = g_dir_make_tmp ("custodian-packet-XXXXXX", error)))
-    goto out;
-  build = build_packet (conn, cst_request_get_reference (request), docs, output, dir,
+  build = build_packet (conn, request, front, docs, options, &numbers, output, dir,
                         &temp_output, cancellable, error);
   /* Recorded before it is put in place: a login that may not build
    * leaves no packet behind. */
@@ -823,7 +1017,30 @@ out:
       g_unlink (output);
       g_clear_pointer (&build, cst_packet_build_free);
     }
+  if (build != NULL && bates != NULL)
+    {
+      *bates = numbers;
+      memset (&numbers, 0, sizeof numbers);
+    }
   return build;
+}
+
+/**
+ * cst_packet_build:
+ *
+ * cst_packet_build_with() with the default options: English letters, no
+ * Bates numbers.
+ *
+ * Returns: (transfer full): what was built, or NULL with @error set
+ */
+CstPacketBuild *
+cst_packet_build (PGconn        *conn,
+                  gint64         request_id,
+                  const char    *output,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  return cst_packet_build_with (conn, request_id, output, NULL, NULL, cancellable, error);
 }
 
 typedef struct
@@ -881,17 +1098,29 @@ cst_packet_build_finish (CstConnection  *connection,
 }
 
 CstPacketBuild *
-cst_packet_build_at (const char  *conninfo,
-                     const char  *reference,
-                     const char  *output,
-                     GError     **error)
+cst_packet_build_with_at (const char              *conninfo,
+                          const char              *reference,
+                          const char              *output,
+                          const CstPacketOptions  *options,
+                          CstPacketBates          *bates,
+                          GError                 **error)
 {
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
   g_autoptr(CstRequest) request = NULL;
 
   if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)))
     return NULL;
-  return cst_packet_build (conn, cst_request_get_id (request), output, NULL, error);
+  return cst_packet_build_with (conn, cst_request_get_id (request), output, options, bates,
+                                NULL, error);
+}
+
+CstPacketBuild *
+cst_packet_build_at (const char  *conninfo,
+                     const char  *reference,
+                     const char  *output,
+                     GError     **error)
+{
+  return cst_packet_build_with_at (conninfo, reference, output, NULL, NULL, error);
 }
 
 /* ---- verifying --------------------------------------------------------- */
