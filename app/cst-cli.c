@@ -319,6 +319,7 @@ static const Command commands[] = {
   { "packet", "build", cst_cli_packet_build, N_("Build a request's packet PDF, every record page stamped") },
   { "packet", "verify", cst_cli_packet_verify, N_("Say whether a file is exactly the last packet built") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
+  { "report", "access", cst_cli_report_access, N_("Write the log of individuals’ access requests for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
 };
 

@@ -29,6 +29,7 @@
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-deadline.h"
 #include "custodian/cst-deadline-repo.h"
+#include "custodian/cst-access-log.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-dashboard.h"
 #include "custodian/cst-report-database.h"
