@@ -11,6 +11,7 @@
 
 #include "cst-authorization-checklist.h"
 #include "cst-fee-quote-panel.h"
+#include "cst-legal-process-group.h"
 #include "cst-release-forms.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
@@ -231,7 +232,8 @@ static void
 collect_own_fields (GtkWidget *widget,
                     GPtrArray *fields)
 {
-  if (CST_IS_AUTHORIZATION_CHECKLIST (widget) || CST_IS_REQUEST_SAFEGUARDS (widget) ||
+  if (CST_IS_AUTHORIZATION_CHECKLIST (widget) || CST_IS_LEGAL_PROCESS_GROUP (widget) ||
+      CST_IS_REQUEST_SAFEGUARDS (widget) ||
       CST_IS_RELEASE_FORMS (widget) || CST_IS_FEE_QUOTE_PANEL (widget))
     return;
   if (ADW_IS_ENTRY_ROW (widget) || ADW_IS_COMBO_ROW (widget) || GTK_IS_SPIN_BUTTON (widget) ||
