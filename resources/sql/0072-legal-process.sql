@@ -252,3 +252,20 @@ RETURNS boolean LANGUAGE sql STABLE AS $$
     FROM roi_requests r JOIN requesters q ON q.id = r.requester_id
    WHERE r.id = p_request_id
 $$;
+
+-- The custodian of records' certification of the packet, generic and in
+-- Texas Rule of Evidence 902(10)'s form, become document kinds whose
+-- wording the hospital edits like the letters'.  The kinds other
+-- migrations allowed stay allowed: the constraint grows by these two.
+DO $$
+DECLARE
+  allowed text := (SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c
+                    WHERE c.conname = 'document_templates_kind_check'
+                      AND c.conrelid = 'document_templates'::regclass);
+BEGIN
+  ALTER TABLE document_templates DROP CONSTRAINT document_templates_kind_check;
+  EXECUTE format('ALTER TABLE document_templates ADD CONSTRAINT document_templates_kind_check'
+                 ' CHECK ((%s) OR kind IN (%L, %L))',
+                 regexp_replace(allowed, '^CHECK ', ''),
+                 'records-certification', 'records-certification-tx');
+END $$;
