@@ -19,6 +19,7 @@
 
 #include "custodian/cst-access-log.h"
 #include "custodian/cst-audit-chain.h"
+#include "custodian/cst-csv.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
@@ -275,31 +276,6 @@ cst_access_log_describe (const CstAccessLog *log)
 
 /* ---------------------------------------------------------------- CSV */
 
-/* A text cell: "'" first if a spreadsheet could run it as a formula
- * (cst_input_starts_formula()), quoted as RFC 4180 asks. */
-static void
-csv_text (GString    *out,
-          const char *value,
-          gboolean    first)
-{
-  if (!first)
-    g_string_append_c (out, ',');
-  if (value == NULL)
-    return;
-  if (strpbrk (value, ",\"\r\n") != NULL)
-    g_string_append_c (out, '"');
-  if (cst_input_starts_formula (value))
-    g_string_append_c (out, '\'');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  if (strpbrk (value, ",\"\r\n") != NULL)
-    g_string_append_c (out, '"');
-}
-
 static void
 csv_date (GString     *out,
           const GDate *date)
@@ -328,21 +304,21 @@ static void
 csv_row (GString               *out,
          const CstAccessLogRow *row)
 {
-  csv_text (out, row->reference, TRUE);
-  csv_text (out, row->requester, FALSE);
+  cst_csv_append_text (out, row->reference, TRUE);
+  cst_csv_append_text (out, row->requester, FALSE);
   csv_date (out, &row->received);
   csv_date (out, &row->due);
   csv_date (out, &row->completed);
   csv_count (out, row->days_taken);
   csv_date (out, &row->extended);
   csv_date (out, &row->notice);
-  csv_text (out, row->format_requested, FALSE);
-  csv_text (out, row->format_provided, FALSE);
+  cst_csv_append_text (out, row->format_requested, FALSE);
+  cst_csv_append_text (out, row->format_provided, FALSE);
   csv_count (out, row->pages);
   /* An adjustment can take a fee below zero: a number all the same. */
   g_string_append_printf (out, ",%" G_GINT64_FORMAT, row->fee_cents);
   csv_count (out, row->paid_cents);
-  csv_text (out, row->status, FALSE);
+  cst_csv_append_text (out, row->status, FALSE);
   g_string_append (out, "\r\n");
 }
 
@@ -355,7 +331,7 @@ cst_access_log_write_csv (const CstAccessLog *log,
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (guint i = 0; cst_access_log_csv_columns[i] != NULL; i++)
-    csv_text (text, cst_access_log_csv_columns[i], i == 0);
+    cst_csv_append_text (text, cst_access_log_csv_columns[i], i == 0);
   g_string_append (text, "\r\n");
   for (guint i = 0; i < log->rows->len; i++)
     csv_row (text, g_ptr_array_index (log->rows, i));
