@@ -70,7 +70,8 @@ check_options (GOptionContext      *context,
 {
   if (argc < 2)
     return cst_cli_usage_error (context, _("which document? invoice, cover-letter, denial-letter, "
-                                           "extension-notice, accounting or deficiency-letter"));
+                                           "extension-notice, accounting, deficiency-letter, "
+                                           "records-certification or records-certification-tx"));
   if (!cst_document_kind_from_string (argv[1], kind))
     {
       g_autofree char *message = g_strdup_printf (_("unknown document “%s”"), argv[1]);
@@ -110,7 +111,8 @@ cst_cli_document_render (int    argc,
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
     _("KIND — make a document for a request: invoice, cover-letter, denial-letter, "
-      "extension-notice, accounting, deficiency-letter"));
+      "extension-notice, accounting, deficiency-letter, records-certification, "
+      "records-certification-tx"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(GError) error = NULL;

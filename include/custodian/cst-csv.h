@@ -1,8 +1,9 @@
-/* cst-csv.h — what a CSV import reports about a file it refuses
+/* cst-csv.h — CSV in and out
  *
- * Every CSV import (an itemized bill, a hospital's price list) checks the
- * whole file and reports each defect with where it is, so a clerk can mend
- * the file in a spreadsheet and try again.
+ * In: every CSV import (an itemized bill, a hospital's price list) checks
+ * the whole file and reports each defect with where it is, so a clerk can
+ * mend the file in a spreadsheet and try again.  Out: the reports' CSV
+ * files write their text cells one way.
  */
 #pragma once
 
@@ -25,5 +26,13 @@ typedef struct
 
 void  cst_csv_problem_free   (CstCsvProblem       *problem);
 char *cst_csv_problem_format (const CstCsvProblem *problem);
+
+/* Appends @value (NULL: an empty cell) as one RFC 4180 cell, after a comma
+ * unless @first: quoted when it holds a comma, a quote or a line break,
+ * quotes doubled, and a leading "'" when a spreadsheet would run it as a
+ * formula (cst_input_starts_formula(), OWASP CSV injection). */
+void  cst_csv_append_text    (GString             *out,
+                              const char          *value,
+                              gboolean             first);
 
 G_END_DECLS

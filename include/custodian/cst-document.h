@@ -23,9 +23,11 @@ typedef enum
   CST_DOCUMENT_EXTENSION_NOTICE,
   CST_DOCUMENT_ACCOUNTING,
   CST_DOCUMENT_DEFICIENCY_LETTER,   /* what an authorization lacks */
+  CST_DOCUMENT_RECORDS_CERTIFICATION,    /* custodian of records' certification, generic */
+  CST_DOCUMENT_RECORDS_CERTIFICATION_TX, /* the same as Texas Rule of Evidence 902(10) words it */
 } CstDocumentKind;
 
-#define CST_DOCUMENT_N_KINDS (CST_DOCUMENT_DEFICIENCY_LETTER + 1)
+#define CST_DOCUMENT_N_KINDS (CST_DOCUMENT_RECORDS_CERTIFICATION_TX + 1)
 
 const char *cst_document_kind_to_string   (CstDocumentKind   kind);
 const char *cst_document_kind_get_label   (CstDocumentKind   kind);
@@ -165,6 +167,20 @@ GBytes *cst_document_render_deficiency_letter (const CstDocumentTemplate *tpl,
                                                const CstDocumentOptions  *options,
                                                guint                     *n_pages,
                                                GError                   **error);
+
+/* The custodian of records' certification (affidavit) of the packet: its
+ * page count and SHA-256, from the last build (0064), and the day it was
+ * built, fill {{packet_pages}}, {{packet_sha256}}, {{packet_built_date}}.
+ * The wording is the template's (intro, statement_1, statement_2, …,
+ * packet, signature, jurat, citation). */
+GBytes *cst_document_render_certification    (const CstDocumentTemplate *tpl,
+                                              CstRequest                *request,
+                                              guint                      packet_pages,
+                                              const char                *packet_sha256,
+                                              const GDate               *packet_built,
+                                              const CstDocumentOptions  *options,
+                                              guint                     *n_pages,
+                                              GError                   **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstDocumentTemplate, cst_document_template_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstInvoice, cst_invoice_free)

@@ -3,6 +3,7 @@
 
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-authorization.h"
+#include "custodian/cst-legal-process.h"
 #include "custodian/cst-bill.h"
 #include "custodian/cst-bill-repo.h"
 #include "custodian/cst-clocks.h"
@@ -29,6 +30,7 @@
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-deadline.h"
 #include "custodian/cst-deadline-repo.h"
+#include "custodian/cst-access-log.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-dashboard.h"
 #include "custodian/cst-report-database.h"

@@ -12,6 +12,7 @@
 #include "cst-authorization-checklist.h"
 #include "cst-fee-quote-panel.h"
 #include "cst-payment-group.h"
+#include "cst-legal-process-group.h"
 #include "cst-release-forms.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
@@ -234,7 +235,8 @@ collect_own_fields (GtkWidget *widget,
 {
   /* Groups with fields of their own, not the request's: the payments
    * form stays open on a closed request (payments follow a release). */
-  if (CST_IS_AUTHORIZATION_CHECKLIST (widget) || CST_IS_REQUEST_SAFEGUARDS (widget) ||
+  if (CST_IS_AUTHORIZATION_CHECKLIST (widget) || CST_IS_LEGAL_PROCESS_GROUP (widget) ||
+      CST_IS_REQUEST_SAFEGUARDS (widget) ||
       CST_IS_RELEASE_FORMS (widget) || CST_IS_FEE_QUOTE_PANEL (widget) ||
       CST_IS_PAYMENT_GROUP (widget))
     return;

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cst-access-log-panel.h"
 #include "cst-cell.h"
 #include "cst-plain-text.h"
 #include "cst-reports-page.h"
@@ -186,6 +187,8 @@ struct _CstReportsPage
   GtkWidget      *progress_box;
   GtkProgressBar *progress_bar;
   GtkLabel       *export_status_label;
+  GtkStack       *report_stack;
+  CstAccessLogPanel *access_log_panel;
 
   GtkLabel       *flag_labels[CST_FEE_REPORT_N_FLAGS];
   gint64          flag_counts[CST_FEE_REPORT_N_FLAGS];
@@ -826,7 +829,8 @@ export_shortcut_cb (GtkWidget *widget,
 {
   CstReportsPage *self = CST_REPORTS_PAGE (widget);
 
-  if (!gtk_widget_get_mapped (widget) || self->shown == NULL || cst_reports_page_get_busy (self))
+  if (!gtk_widget_get_mapped (widget) || self->shown == NULL || cst_reports_page_get_busy (self) ||
+      g_strcmp0 (gtk_stack_get_visible_child_name (self->report_stack), "fees") != 0)
     return FALSE;
   choose_file (self, CST_FEE_REPORT_FORMAT_PDF);
   return TRUE;
@@ -1020,6 +1024,8 @@ cst_reports_page_set_connection (CstReportsPage *self,
   g_clear_object (&self->connection);
   if (connection != NULL)
     self->connection = cst_connection_new (cst_connection_get_conninfo (connection));
+  /* The access log reads the primary through the page's connection. */
+  cst_access_log_panel_set_connection (self->access_log_panel, self->connection);
   open_replica (self);
   update_actions (self);
 }
@@ -1122,6 +1128,15 @@ cst_reports_page_get_error (CstReportsPage *self)
          ? gtk_label_get_label (self->error_label) : NULL;
 }
 
+/* The access log, the page's second report. */
+CstAccessLogPanel *
+cst_reports_page_get_access_log (CstReportsPage *self)
+{
+  g_return_val_if_fail (CST_IS_REPORTS_PAGE (self), NULL);
+
+  return self->access_log_panel;
+}
+
 const char *
 cst_reports_page_get_export_status (CstReportsPage *self)
 {
@@ -1184,6 +1199,7 @@ cst_reports_page_class_init (CstReportsPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (CST_TYPE_ACCESS_LOG_PANEL);
   object_class->dispose = cst_reports_page_dispose;
   object_class->finalize = cst_reports_page_finalize;
   object_class->get_property = cst_reports_page_get_property;
@@ -1222,6 +1238,8 @@ cst_reports_page_class_init (CstReportsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, progress_box);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, export_status_label);
+  gtk_widget_class_bind_template_child (widget_class, CstReportsPage, report_stack);
+  gtk_widget_class_bind_template_child (widget_class, CstReportsPage, access_log_panel);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
 

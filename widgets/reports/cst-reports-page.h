@@ -8,6 +8,8 @@
 #include <custodian/cst-fee-report.h>
 #include <custodian/cst-report-database.h>
 
+#include "cst-access-log-panel.h"
+
 G_BEGIN_DECLS
 
 /* One request of the report as the list shows it. */
@@ -72,5 +74,7 @@ void        cst_reports_page_export         (CstReportsPage     *self,
                                              GFile              *file,
                                              CstFeeReportFormat  format);
 void        cst_reports_page_cancel_export  (CstReportsPage     *self);
+/* The access log, shown under the page's "Access Log" tab. */
+CstAccessLogPanel *cst_reports_page_get_access_log (CstReportsPage *self);
 
 G_END_DECLS

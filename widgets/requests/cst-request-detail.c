@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-authorization-checklist.h"
+#include "cst-legal-process-group.h"
 #include "cst-dispose.h"
 #include "cst-keep-place.h"
 #include "cst-documents-dialog.h"
@@ -85,6 +86,7 @@ struct _CstRequestDetail
   GtkLabel        *advance_hint_label;
   CstFeeQuotePanel *fee_panel;
   CstAuthorizationChecklist *auth_checklist;
+  CstLegalProcessGroup *legal_process_group;
   CstRequestSafeguards *safeguards;
   CstPacketGroup       *packet_group;
   CstPaymentGroup      *payment_group;
@@ -604,6 +606,7 @@ request_notify_cb (CstRequestDetail *self)
   if (!self->dirty && !self->busy && cst_request_get_details_loaded (self->request))
     load_from_request (self);
   cst_authorization_checklist_reload (self->auth_checklist);
+  cst_legal_process_group_reload (self->legal_process_group);
   cst_request_safeguards_reload (self->safeguards);
   cst_release_forms_set_request (self->release_forms, self->request);
   update_actions (self);
@@ -1165,6 +1168,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   g_type_ensure (CST_TYPE_DUE_BADGE);
   g_type_ensure (CST_TYPE_FEE_QUOTE_PANEL);
   g_type_ensure (CST_TYPE_AUTHORIZATION_CHECKLIST);
+  g_type_ensure (CST_TYPE_LEGAL_PROCESS_GROUP);
   g_type_ensure (CST_TYPE_PACKET_GROUP);
   g_type_ensure (CST_TYPE_PAYMENT_GROUP);
   g_type_ensure (CST_TYPE_REQUEST_SAFEGUARDS);
@@ -1178,8 +1182,8 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   BIND (auth_signed_row); BIND (auth_expires_row); BIND (auth_notes_row); BIND (format_row);
   BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
   BIND (contact_row); BIND (advance_button); BIND (fee_panel);
-  BIND (advance_hint_label); BIND (auth_checklist); BIND (safeguards); BIND (packet_group);
-  BIND (payment_group);
+  BIND (advance_hint_label); BIND (auth_checklist); BIND (legal_process_group); BIND (safeguards);
+  BIND (packet_group); BIND (payment_group);
   BIND (release_forms); BIND (history_status_label); BIND (history_list);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
@@ -1247,6 +1251,8 @@ cst_request_detail_set_store (CstRequestDetail *self,
                                       store ? cst_request_store_get_connection (store) : NULL);
   cst_authorization_checklist_set_connection (self->auth_checklist,
                                               store ? cst_request_store_get_connection (store) : NULL);
+  cst_legal_process_group_set_connection (self->legal_process_group,
+                                          store ? cst_request_store_get_connection (store) : NULL);
   cst_request_safeguards_set_connection (self->safeguards,
                                          store ? cst_request_store_get_connection (store) : NULL);
   cst_packet_group_set_connection (self->packet_group,
@@ -1365,6 +1371,7 @@ cst_request_detail_set_request (CstRequestDetail *self,
   g_set_object (&self->request, request);
   g_clear_object (&self->base);
   cst_authorization_checklist_set_request (self->auth_checklist, request);
+  cst_legal_process_group_set_request (self->legal_process_group, request);
   cst_request_safeguards_set_request (self->safeguards, request);
   cst_packet_group_set_request (self->packet_group, request);
   cst_payment_group_set_request (self->payment_group, request);

@@ -1,7 +1,9 @@
-/* cst-csv.c — one RFC 4180 record reader for every CSV import
+/* cst-csv.c — CSV in and out: the reader every CSV import cuts, checks
+ * and reports with (cst-csv-private.h), and the text cell every CSV report
+ * writes (cst_csv_append_text())
  *
- * See cst-csv-private.h.  A pure function over bytes, fuzzed through the
- * imports that use it (tests/fuzz: bill-import, price-list).
+ * The reader is a pure function over bytes, fuzzed through the imports
+ * that use it (tests/fuzz: bill-import, price-list).
  */
 #define G_LOG_DOMAIN "cst-csv"
 
@@ -310,4 +312,36 @@ cst_csv_record_is_blank (GArray *fields)
   const CstCsvField *first = &g_array_index (fields, CstCsvField, 0);
 
   return fields->len == 1 && !first->quoted && cst_input_is_blank (first->text);
+}
+
+/* ---- writing: one text cell of a CSV file the reports write ------------- */
+
+/* A report is opened by an auditor in a spreadsheet, and its text cells
+ * may hold what a clerk typed: "=HYPERLINK(…)" must stay text.  Numbers
+ * are the reports' own business (written from integers, never from
+ * stored text) and do not come through here. */
+void
+cst_csv_append_text (GString    *out,
+                     const char *value,
+                     gboolean    first)
+{
+  gboolean quoted;
+
+  if (!first)
+    g_string_append_c (out, ',');
+  if (value == NULL)
+    return;
+  quoted = strpbrk (value, ",\"\r\n") != NULL;
+  if (quoted)
+    g_string_append_c (out, '"');
+  if (cst_input_starts_formula (value))
+    g_string_append_c (out, '\'');
+  for (const char *p = value; *p; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  if (quoted)
+    g_string_append_c (out, '"');
 }

@@ -556,6 +556,72 @@ cst_document_render_deficiency_letter (const CstDocumentTemplate *tpl,
   return render_letter (tpl, request, missing, options, n_pages, error);
 }
 
+/* --- custodian of records certification --- */
+
+/* The certification's numbered statements, as many as the template has:
+ * a hospital may add one (its state's wording) without a new release. */
+static void
+numbered_statements (Doc *doc)
+{
+  for (guint i = 1; i < 100; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("statement_%u", i);
+      g_autofree char *text = expand (doc, key);
+
+      if (!*text)
+        break;
+      cst_pdf_paragraph (doc->pdf, text);
+    }
+}
+
+/**
+ * cst_document_render_certification:
+ * @tpl: a records-certification or records-certification-tx template
+ * @packet_sha256: the last build's SHA-256 (hex)
+ * @packet_built: the day it was built
+ *
+ * Returns: (transfer full): the PDF
+ */
+GBytes *
+cst_document_render_certification (const CstDocumentTemplate *tpl,
+                                   CstRequest                *request,
+                                   guint                      packet_pages,
+                                   const char                *packet_sha256,
+                                   const GDate               *packet_built,
+                                   const CstDocumentOptions  *options,
+                                   guint                     *n_pages,
+                                   GError                   **error)
+{
+  g_auto(Doc) doc = { 0 };
+  CstDocumentKind kind = cst_document_template_get_kind (tpl);
+  CstPdfStyle small = { 8, FALSE, 0, CST_PDF_ALIGN_LEFT, 0, 12, 0, 0 };
+  g_autofree char *citation = NULL;
+
+  if (kind != CST_DOCUMENT_RECORDS_CERTIFICATION && kind != CST_DOCUMENT_RECORDS_CERTIFICATION_TX)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("This document (%s) is not a certification of records."), cst_document_kind_get_label (kind));
+      return NULL;
+    }
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
+    return NULL;
+  put (doc.values, "packet_pages", g_strdup_printf ("%u", packet_pages));
+  put (doc.values, "packet_sha256", g_strdup (packet_sha256));
+  put (doc.values, "packet_built_date", cst_pdf_format_date (packet_built, doc.language));
+  heading (&doc, "heading");
+  paragraph (&doc, "intro");
+  numbered_statements (&doc);
+  paragraph (&doc, "packet");
+  cst_pdf_space (doc.pdf, 18);
+  paragraph (&doc, "signature");
+  cst_pdf_space (doc.pdf, 12);
+  paragraph (&doc, "jurat");
+  citation = expand (&doc, "citation");
+  if (*citation)
+    cst_pdf_text (doc.pdf, citation, &small);
+  return doc_end (&doc, n_pages, error);
+}
+
 /* --- invoice --- */
 
 static char *

@@ -354,6 +354,37 @@ cst_document_repo_load_invoice (PGconn      *conn,
   return invoice;
 }
 
+/* The certification states what the last packet built holds (0064): a
+ * request with no build has nothing to certify yet. */
+static GBytes *
+render_certification (PGconn                    *conn,
+                      const CstDocumentTemplate *tpl,
+                      CstRequest                *request,
+                      const CstDocumentOptions  *options,
+                      guint                     *n_pages,
+                      GError                   **error)
+{
+  g_autofree char *id = id_text (cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT page_count, sha256, (built_at AT TIME ZONE 'UTC')::date FROM record_packet_builds"
+    " WHERE request_id = $1::bigint ORDER BY id DESC LIMIT 1", 1, params, error);
+  g_autoptr(GDate) built = NULL;
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("Request %s has no packet built yet: build it first, then certify it."),
+                   cst_request_get_reference (request));
+      return NULL;
+    }
+  built = cst_db_date (res, 0, 2);
+  return cst_document_render_certification (tpl, request, (guint) cst_db_int64 (res, 0, 0),
+                                            cst_db_value (res, 0, 1), built, options, n_pages, error);
+}
+
 static GBytes *
 render_kind (PGconn                    *conn,
              const CstDocumentTemplate *tpl,
@@ -398,6 +429,9 @@ render_kind (PGconn                    *conn,
         return NULL;
       missing = cst_authorization_missing (checklist);
       return cst_document_render_deficiency_letter (tpl, request, missing, options, n_pages, error);
+    case CST_DOCUMENT_RECORDS_CERTIFICATION:
+    case CST_DOCUMENT_RECORDS_CERTIFICATION_TX:
+      return render_certification (conn, tpl, request, options, n_pages, error);
     case CST_DOCUMENT_DENIAL_LETTER:
     case CST_DOCUMENT_EXTENSION_NOTICE:
     default:

@@ -21,7 +21,7 @@
 
 static const char *const kind_names[CST_DOCUMENT_N_KINDS] = {
   "invoice", "cover-letter", "denial-letter", "extension-notice", "accounting",
-  "deficiency-letter",
+  "deficiency-letter", "records-certification", "records-certification-tx",
 };
 
 struct _CstDocumentTemplate
@@ -52,6 +52,7 @@ cst_document_kind_get_label (CstDocumentKind kind)
   static const char *const labels[CST_DOCUMENT_N_KINDS] = {
     N_("Invoice"), N_("Release cover letter"), N_("Denial letter"), N_("Extension notice"),
     N_("Accounting of disclosures"), N_("Authorization deficiency letter"),
+    N_("Custodian of records certification"), N_("Custodian of records affidavit (Texas Rule 902(10))"),
   };
 
   g_return_val_if_fail ((guint) kind < CST_DOCUMENT_N_KINDS, "");

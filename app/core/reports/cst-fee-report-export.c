@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "custodian/cst-audit-chain.h"
+#include "custodian/cst-csv.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-fee-quote.h"
@@ -50,47 +51,6 @@ const char *const cst_fee_report_csv_columns[] = {
 };
 
 /* ---------------------------------------------------------------- CSV */
-
-/* A cell a spreadsheet could run as a formula or a DDE call (OWASP "CSV
- * Injection"): see cst_input_starts_formula(). */
-static gboolean
-csv_needs_neutralising (const char *value)
-{
-  return cst_input_starts_formula (value);
-}
-
-/* A text cell: "'" first if it could run as a formula, then quoted as
- * RFC 4180 asks. */
-static void
-csv_field (GString    *out,
-           const char *value,
-           gboolean    first)
-{
-  gboolean neutralise;
-
-  if (!first)
-    g_string_append_c (out, ',');
-  if (value == NULL)
-    return;
-  neutralise = csv_needs_neutralising (value);
-  if (strpbrk (value, ",\"\r\n") == NULL)
-    {
-      if (neutralise)
-        g_string_append_c (out, '\'');
-      g_string_append (out, value);
-      return;
-    }
-  g_string_append_c (out, '"');
-  if (neutralise)
-    g_string_append_c (out, '\'');
-  for (const char *p = value; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, *p);
-    }
-  g_string_append_c (out, '"');
-}
 
 static void
 csv_int (GString *out,
@@ -132,11 +92,11 @@ csv_row (GString               *out,
                            row->requester, row->method };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-    csv_field (out, fields[i], i == 0);
-  csv_field (out, line ? line->invoice : NULL, FALSE);
-  csv_field (out, line ? line->rule : NULL, FALSE);
-  csv_field (out, line ? line->citation : NULL, FALSE);
-  csv_field (out, line ? line->description : NULL, FALSE);
+    cst_csv_append_text (out, fields[i], i == 0);
+  cst_csv_append_text (out, line ? line->invoice : NULL, FALSE);
+  cst_csv_append_text (out, line ? line->rule : NULL, FALSE);
+  cst_csv_append_text (out, line ? line->citation : NULL, FALSE);
+  cst_csv_append_text (out, line ? line->description : NULL, FALSE);
   if (line != NULL)
     {
       csv_int (out, line->quantity, FALSE);
@@ -147,10 +107,10 @@ csv_row (GString               *out,
   csv_int (out, row->total_cents, FALSE);
   csv_int (out, row->maximum_cents, TRUE);
   csv_int (out, row->flat_cents, TRUE);
-  csv_field (out, flags, FALSE);
-  csv_field (out, row->override_reason, FALSE);
-  csv_field (out, row->override_by, FALSE);
-  csv_field (out, row->deadline_citation, FALSE);
+  cst_csv_append_text (out, flags, FALSE);
+  cst_csv_append_text (out, row->override_reason, FALSE);
+  cst_csv_append_text (out, row->override_by, FALSE);
+  cst_csv_append_text (out, row->deadline_citation, FALSE);
   csv_int (out, row->paid_cents, FALSE);
   csv_int (out, row->total_cents - row->paid_cents, FALSE);
   g_string_append (out, "\r\n");
@@ -187,7 +147,7 @@ cst_fee_report_write_csv (PGconn                    *conn,
   CsvState state = { out, buffer, filter->cancellable };
 
   for (guint i = 0; cst_fee_report_csv_columns[i] != NULL; i++)
-    csv_field (buffer, cst_fee_report_csv_columns[i], i == 0);
+    cst_csv_append_text (buffer, cst_fee_report_csv_columns[i], i == 0);
   g_string_append (buffer, "\r\n");
   if (!g_output_stream_write_all (out, buffer->str, buffer->len, NULL, filter->cancellable, error))
     return FALSE;
