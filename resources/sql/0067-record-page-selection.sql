@@ -127,8 +127,7 @@ CREATE TRIGGER record_documents_count_pages AFTER INSERT ON record_documents
 -- ---- leaving pages out, and back in -------------------------------------------
 
 -- The document @p_document_id of an open request, its request locked
--- against other changes; raises when the caller may not select pages or
--- a page is not in the document.
+-- against other changes; raises when a page is not in the document.
 CREATE FUNCTION record_pages_document(p_document_id bigint, p_pages integer[])
 RETURNS record_documents
 LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
@@ -136,10 +135,6 @@ DECLARE
   doc record_documents;
   bad integer;
 BEGIN
-  IF NOT caller_is_one_of(ARRAY['custodian_clerk', 'custodian_admin']) THEN
-    RAISE EXCEPTION 'only the release-of-information desk chooses the pages released'
-      USING ERRCODE = '42501';
-  END IF;
   SELECT * INTO doc FROM record_documents WHERE id = p_document_id;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no record document %', p_document_id USING ERRCODE = 'CS004';
@@ -165,9 +160,14 @@ CREATE FUNCTION record_pages_exclude(p_document_id bigint, p_pages integer[],
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-  doc record_documents := record_pages_document(p_document_id, p_pages);
+  doc record_documents;
   before integer;
 BEGIN
+  IF NOT caller_is_one_of(ARRAY['custodian_clerk', 'custodian_admin']) THEN
+    RAISE EXCEPTION 'only the release-of-information desk chooses the pages released'
+      USING ERRCODE = '42501';
+  END IF;
+  doc := record_pages_document(p_document_id, p_pages);
   IF p_reason IS NULL THEN
     RAISE EXCEPTION 'a page left out needs a reason' USING ERRCODE = 'CS004';
   END IF;
@@ -190,9 +190,14 @@ CREATE FUNCTION record_pages_include(p_document_id bigint, p_pages integer[])
 RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
-  doc record_documents := record_pages_document(p_document_id, p_pages);
+  doc record_documents;
   n integer;
 BEGIN
+  IF NOT caller_is_one_of(ARRAY['custodian_clerk', 'custodian_admin']) THEN
+    RAISE EXCEPTION 'only the release-of-information desk chooses the pages released'
+      USING ERRCODE = '42501';
+  END IF;
+  doc := record_pages_document(p_document_id, p_pages);
   DELETE FROM record_page_exclusions WHERE document_id = doc.id AND page = ANY (p_pages);
   GET DIAGNOSTICS n = ROW_COUNT;
   PERFORM record_released_pages_sync(doc.request_id);
