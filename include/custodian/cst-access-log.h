@@ -34,7 +34,7 @@ typedef struct
   char   *format_provided;    /* record_format nick recorded at release, or NULL */
   gint64  pages;              /* the request's page count, -1 when not counted */
   gint64  fee_cents;          /* every invoice, adjustments included; 0 when none */
-  gint64  paid_cents;         /* -1: this database records no payments */
+  gint64  paid_cents;         /* payments less refunds against its invoices; 0 when none */
   char   *status;             /* roi_status nick */
 } CstAccessLogRow;
 
@@ -66,6 +66,7 @@ guint                  cst_access_log_get_n_within    (const CstAccessLog *log,
                                                        guint               days);
 gint64                 cst_access_log_get_fee_cents   (const CstAccessLog *log);
 gint64                 cst_access_log_get_pages       (const CstAccessLog *log);
+gint64                 cst_access_log_get_paid_cents  (const CstAccessLog *log);
 /* The totals and the shares answered within 30 and 15 days, in one
  * translated paragraph (the PDF's first page and the Reports page). */
 char                  *cst_access_log_describe        (const CstAccessLog *log);
@@ -81,8 +82,8 @@ char                  *cst_access_log_describe        (const CstAccessLog *log);
  *   days, empty when not completed), extended_on, extension_notice_date,
  *   format_requested, format_provided (record_format, empty until
  *   released), pages (empty when not counted), fee_cents (every invoice,
- *   adjustments included), amount_paid_cents (empty where the database
- *   records no payments), status (roi_status).
+ *   adjustments included), amount_paid_cents (payments less refunds
+ *   against those invoices), status (roi_status).
  * Dates are YYYY-MM-DD. */
 extern const char *const cst_access_log_csv_columns[];
 

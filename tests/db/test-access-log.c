@@ -104,6 +104,20 @@ invoice (PGconn     *owner,
     4, (const char *[]) { id, method, cents, adjusts });
 }
 
+/* A payment (or, negative, a refund) against the request's first invoice. */
+static void
+pay (PGconn     *owner,
+     const char *id,
+     const char *cents,
+     const char *reason)
+{
+  cst_test_db_exec_ok (owner,
+    "INSERT INTO payments (invoice_id, request_id, amount_cents, paid_on, method, reason)"
+    " SELECT min (id), $1::bigint, $2::bigint, '2025-05-30', 'check', $3 FROM invoices"
+    "  WHERE request_id = $1::bigint AND adjusts_invoice_id IS NULL",
+    3, (const char *[]) { id, cents, reason });
+}
+
 /* The period is 2025-04-01 to 2025-06-30.  By hand:
  *   A patient, received 04-01, released 04-11: 10 days, 12 pages, $6.50
  *   B representative, received 04-15, extended 05-10 with a notice of
@@ -114,16 +128,17 @@ invoice (PGconn     *owner,
  *   E patient, received 06-30, open; its reference looks like a formula
  * and, left out: an attorney's request of 05-05, and the patient's of
  * 03-31 and 07-01.  Shares over A, B, C, E: within 30 days A and C (2 of
- * 4, 50.0%), within 15 days A (1 of 4, 25.0%).  Fees $41.50, pages 220. */
+ * 4, 50.0%), within 15 days A (1 of 4, 25.0%).  Fees $41.50, pages 220.
+ * Paid: A $6.50; B $20.00 less a $2.00 refund, $18.00; $24.50 in all. */
 static const char *expected_csv =
   "reference,requester_class,received_date,due_date,completed_date,days_taken,extended_on,"
   "extension_notice_date,format_requested,format_provided,pages,fee_cents,amount_paid_cents,status\r\n"
-  "LOG-A,patient,2025-04-01,2025-05-01,2025-04-11,10,,,electronic,electronic,12,650,,released\r\n"
+  "LOG-A,patient,2025-04-01,2025-05-01,2025-04-11,10,,,electronic,electronic,12,650,650,released\r\n"
   "LOG-B,personal_representative,2025-04-15,2025-06-14,2025-05-20,35,2025-05-10,2025-05-09,paper,"
-  "electronic,200,3500,,released\r\n"
-  "LOG-C,patient_directive,2025-05-01,2025-05-31,2025-05-17,16,,,electronic,,,0,,denied\r\n"
-  "LOG-D,patient,2025-06-01,2025-07-01,,,,,electronic,,5,0,,cancelled\r\n"
-  "\"'=SUM(1,2)\",patient,2025-06-30,2025-07-30,,,,,electronic,,3,0,,received\r\n";
+  "electronic,200,3500,1800,released\r\n"
+  "LOG-C,patient_directive,2025-05-01,2025-05-31,2025-05-17,16,,,electronic,,,0,0,denied\r\n"
+  "LOG-D,patient,2025-06-01,2025-07-01,,,,,electronic,,5,0,0,cancelled\r\n"
+  "\"'=SUM(1,2)\",patient,2025-06-30,2025-07-30,,,,,electronic,,3,0,0,received\r\n";
 
 static void
 seed (void)
@@ -145,6 +160,9 @@ seed (void)
   g_free (invoice (owner, a, "hipaa-flat", "650", NULL));
   first = invoice (owner, b, "hipaa-actual", "4000", NULL);
   g_free (invoice (owner, b, "adjustment", "-500", first));
+  pay (owner, a, "650", NULL);
+  pay (owner, b, "2000", NULL);
+  pay (owner, b, "-200", "Charged twice");
   cst_test_db_exec_ok (owner, "SELECT document_template_install_default ('extension-notice', 'en', 'Notice')",
                        0, NULL);
   template_id = sql_value (owner, "SELECT id FROM document_templates WHERE kind = 'extension-notice' LIMIT 1",
@@ -196,11 +214,11 @@ test_rows (void)
   g_autoptr(CstAccessLog) log = NULL;
   g_autoptr(GError) error = NULL;
   const char *expected[] = {
-    "LOG-A patient 2025-04-01 2025-04-11 10 electronic electronic 12 650 -1 released",
-    "LOG-B personal_representative 2025-04-15 2025-05-20 35 paper electronic 200 3500 -1 released",
-    "LOG-C patient_directive 2025-05-01 2025-05-17 16 electronic - -1 0 -1 denied",
-    "LOG-D patient 2025-06-01  -1 electronic - 5 0 -1 cancelled",
-    "=SUM(1,2) patient 2025-06-30  -1 electronic - 3 0 -1 received",
+    "LOG-A patient 2025-04-01 2025-04-11 10 electronic electronic 12 650 650 released",
+    "LOG-B personal_representative 2025-04-15 2025-05-20 35 paper electronic 200 3500 1800 released",
+    "LOG-C patient_directive 2025-05-01 2025-05-17 16 electronic - -1 0 0 denied",
+    "LOG-D patient 2025-06-01  -1 electronic - 5 0 0 cancelled",
+    "=SUM(1,2) patient 2025-06-30  -1 electronic - 3 0 0 received",
   };
   GDate from, to;
   const CstAccessLogRow *b;
@@ -223,6 +241,7 @@ test_rows (void)
   g_assert_cmpuint (cst_access_log_get_n_within (log, 15), ==, 1);
   g_assert_cmpint (cst_access_log_get_fee_cents (log), ==, 4150);
   g_assert_cmpint (cst_access_log_get_pages (log), ==, 220);
+  g_assert_cmpint (cst_access_log_get_paid_cents (log), ==, 2450);
 }
 
 /* The CSV and PDF through custodian-cli as the auditor. */
@@ -259,7 +278,7 @@ test_cli (void)
   first_page = cst_test_pdf_page_text (doc, 0);
   squashed = cst_test_pdf_squash (first_page);
   /* Squashed: the text without white space, wherever lines broke. */
-  g_assert_nonnull (strstr (squashed, "5requestsbyindividuals;220pages;feescharged$41.50"));
+  g_assert_nonnull (strstr (squashed, "5requestsbyindividuals;220pages;feescharged$41.50;amountpaid$24.50."));
   g_assert_nonnull (strstr (squashed, "Answeredwithin30days:2of4(50.0%);within15days:1of4(25.0%)"));
   cst_test_pdf_assert_clean_metadata (doc, (const char *[]) { "LOG-A", "LOG-B", NULL });
 

@@ -59,14 +59,16 @@ static const char *rows_sql =
   "       (SELECT v.produced_format::text FROM release_deliveries v WHERE v.request_id = r.id),"
   "       r.page_count,"
   "       COALESCE ((SELECT sum (i.total_cents) FROM invoices i WHERE i.request_id = r.id), 0),"
-  "       r.status::text"
+  "       r.status::text,"
+  "       COALESCE ((SELECT sum (p.amount_cents) FROM payments p JOIN invoices i ON i.id = p.invoice_id"
+  "                   WHERE i.request_id = r.id), 0)"
   "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
   " WHERE r.received_date BETWEEN $1::date AND $2::date"
   "   AND q.kind IN ('patient', 'personal_representative', 'patient_directive')"
   " ORDER BY r.received_date, r.reference";
 
 enum { C_ID, C_REFERENCE, C_KIND, C_RECEIVED, C_DUE, C_COMPLETED, C_EXTENDED, C_NOTICE,
-       C_FORMAT, C_PROVIDED, C_PAGES, C_FEE, C_STATUS };
+       C_FORMAT, C_PROVIDED, C_PAGES, C_FEE, C_STATUS, C_PAID };
 
 static void
 row_free (gpointer data)
@@ -110,8 +112,8 @@ row_from_result (const PGresult *res,
   row->format_provided = g_strdup (cst_db_value (res, i, C_PROVIDED));
   row->pages = cst_db_value (res, i, C_PAGES) ? cst_db_int64 (res, i, C_PAGES) : -1;
   row->fee_cents = cst_db_int64 (res, i, C_FEE);
-  /* No payments table yet: amount paid is unknown, never a made-up 0. */
-  row->paid_cents = -1;
+  /* Payments less refunds, against the request's invoices and adjustments. */
+  row->paid_cents = cst_db_int64 (res, i, C_PAID);
   row->status = g_strdup (cst_db_value (res, i, C_STATUS));
   return row;
 }
@@ -236,6 +238,16 @@ cst_access_log_get_fee_cents (const CstAccessLog *log)
 }
 
 gint64
+cst_access_log_get_paid_cents (const CstAccessLog *log)
+{
+  gint64 sum = 0;
+
+  for (guint i = 0; i < log->rows->len; i++)
+    sum += ((const CstAccessLogRow *) g_ptr_array_index (log->rows, i))->paid_cents;
+  return sum;
+}
+
+gint64
 cst_access_log_get_pages (const CstAccessLog *log)
 {
   gint64 sum = 0;
@@ -260,6 +272,7 @@ cst_access_log_describe (const CstAccessLog *log)
 {
   guint counted = cst_access_log_get_n_counted (log);
   g_autofree char *fees = cst_money_format (cst_access_log_get_fee_cents (log));
+  g_autofree char *paid = cst_money_format (cst_access_log_get_paid_cents (log));
   g_autofree char *w30 = share_text (cst_access_log_get_n_within (log, 30), counted);
   g_autofree char *w15 = share_text (cst_access_log_get_n_within (log, 15), counted);
   gint64 n_pages = cst_access_log_get_pages (log);
@@ -268,10 +281,10 @@ cst_access_log_describe (const CstAccessLog *log)
   g_autofree char *pages = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld page", "%lld pages",
                                                          (gulong) n_pages), (long long) n_pages);
 
-  return g_strdup_printf (_("%s by individuals; %s; fees charged %s; amount paid: not recorded "
-                            "in this database. Answered within 30 days: %s; within 15 days: %s "
+  return g_strdup_printf (_("%s by individuals; %s; fees charged %s; amount paid %s. "
+                            "Answered within 30 days: %s; within 15 days: %s "
                             "(cancelled requests not counted)."),
-                          requests, pages, fees, w30, w15);
+                          requests, pages, fees, paid, w30, w15);
 }
 
 /* ---------------------------------------------------------------- CSV */
