@@ -24,7 +24,8 @@ typedef struct
 {
   char       *dir;
   char       *packet;       /* the last packet built */
-  PGconn     *assembler;    /* a clerk: adds, builds, submits */
+  char       *login;        /* the assembler's conninfo */
+  PGconn     *assembler;    /* adds, builds, submits */
   CstRequest *request;      /* as stored after the last step */
 } Fixture;
 
@@ -34,6 +35,7 @@ fixture_clear (Fixture *f)
   cst_test_records_remove (f->dir);
   g_free (f->dir);
   g_free (f->packet);
+  g_free (f->login);
   g_clear_pointer (&f->assembler, PQfinish);
   g_clear_object (&f->request);
 }
@@ -102,7 +104,9 @@ fixture_submitted (Fixture    *f,
   g_autoptr(CstPacketBuild) built = NULL;
 
   f->dir = g_dir_make_tmp ("cst-packet-review-XXXXXX", NULL);
-  f->assembler = cst_test_db_connect_as (db, assembler);
+  f->login = cst_test_db_create_login (db, assembler);
+  f->assembler = cst_db_connect (f->login, NULL);
+  g_assert_nonnull (f->assembler);
   f->request = cst_test_db_add_request (owner, mrn);
   refresh (f);
   f->request = cst_test_db_move_along (f->assembler, f->request, CST_STATUS_IN_PROGRESS);
@@ -426,6 +430,53 @@ test_release_records_packet (void)
                                      cst_request_get_reference (f.request), copy, NULL), ==, 1);
 }
 
+/* custodian-cli packet review: the assembler's --approve is refused by
+ * the database (exit 1); another clerk returns it with a reason, then,
+ * built and sent again, approves it. */
+static void
+test_cli (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autofree char *second = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(CstPacketReview) read = NULL;
+  g_autoptr(CstPacketBuild) rebuilt = NULL;
+  g_autofree char *reference = NULL;
+  int status;
+
+  fixture_submitted (&f, "PREV-70", "custodian_clerk");
+  reference = g_strdup (cst_request_get_reference (f.request));
+  g_assert_cmpint (cst_test_cli_run (f.login, &out, &err, "packet", "review", "--request",
+                                     reference, "--approve", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "second person"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (second, &out, &err, "packet", "review", "--request",
+                                     reference, "--approve", "--return", "x", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (cst_test_cli_run (second, &out, &err, "packet", "review", "--request", reference,
+                                     "--return", "The labs belong to another visit", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "The labs belong to another visit"));
+  read = review_of (&f);
+  g_assert_cmpint (read->state, ==, CST_PACKET_REVIEW_RETURNED);
+  g_assert_cmpstr (read->reason, ==, "The labs belong to another visit");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  refresh (&f);
+  rebuilt = build (&f);
+  move (&f, CST_STATUS_QUALITY_CHECK);
+  status = cst_test_cli_run (second, &out, &err, "packet", "review", "--request", reference,
+                             "--approve", NULL);
+  g_assert_cmpstr (err, ==, "");
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, rebuilt->sha256));
+  refresh (&f);
+  g_assert_cmpint (cst_request_get_status (f.request), ==, CST_STATUS_READY);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -436,5 +487,6 @@ main (int argc, char **argv)
   g_test_add_func ("/packet-review/changed-after-approval", test_changed_after_approval_not_released);
   g_test_add_func ("/packet-review/unchecked-not-released", test_unchecked_not_released);
   g_test_add_func ("/packet-review/release-records-packet", test_release_records_packet);
+  g_test_add_func ("/packet-review/cli", test_cli);
   return cst_test_db_run (&db);
 }
