@@ -16,6 +16,7 @@
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-pdf.h"
 #include "cst-test-records.h"
 
 static CstTestDb *db;
@@ -345,6 +346,66 @@ text_for_request (PGconn     *conn,
   return g_strdup (PQgetvalue (res, 0, 0));
 }
 
+/* The accounting of disclosures lists the packet: its pages, SHA-256
+ * and documents with their pages (rendered from the list the repo reads,
+ * as the accounting document is). */
+static void
+assert_accounting_shows_packet (PGconn     *conn,
+                                Fixture    *f,
+                                const char *sha)
+{
+  CstDocumentOptions options = { CST_PDF_PAPER_LETTER,
+                                 { "General Hospital", "1 Main Street", "555-0100", NULL },
+                                 NULL, NULL, NULL, NULL, NULL };
+  const CstDocumentTemplate *tpl = cst_document_template_get_shipped (CST_DOCUMENT_ACCOUNTING,
+                                                                      "en", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL, *squashed = NULL, *sha_squashed = NULL;
+  const CstDisclosure *d;
+  gint64 patient_id = 0;
+
+  g_object_get (f->request, "patient-id", &patient_id, NULL);
+  listed = cst_document_repo_list_disclosures (conn, patient_id, NULL, NULL, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  d = g_ptr_array_index (listed, 0);
+  g_assert_cmpstr (d->packet_sha256, ==, sha);
+  g_assert_cmpuint (d->packet_pages, ==, 5);
+  g_assert_cmpstr (d->packet_documents, ==, "discharge.pdf (1–3), labs.pdf (4–5)");
+  pdf = cst_document_render_accounting (tpl, f->request, listed, &options, NULL, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  text = cst_test_pdf_text (doc);
+  squashed = cst_test_pdf_squash (text);
+  sha_squashed = g_strdup_printf ("SHA-256%s", sha);
+  g_assert_nonnull (strstr (squashed, "Recordspacket:5pages"));
+  g_assert_nonnull (strstr (squashed, sha_squashed));
+  g_assert_nonnull (strstr (squashed, "labs.pdf(4–5)"));
+}
+
+/* The evidence pack shows the packet and each document's pages and hash. */
+static void
+assert_evidence_shows_packet (PGconn     *conn,
+                              Fixture    *f,
+                              const char *sha)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstEvidencePack) pack = cst_evidence_pack_load (conn, cst_request_get_reference (f->request),
+                                                           &error);
+  g_autofree char *json = NULL;
+  g_autofree char *sha_json = g_strdup_printf ("\"sha256\":\"%s\"", sha);
+
+  g_assert_no_error (error);
+  json = cst_evidence_pack_to_json (pack);
+  g_assert_nonnull (strstr (json, "\"packet\""));
+  g_assert_nonnull (strstr (strstr (json, "\"packet\""), sha_json));
+  g_assert_nonnull (strstr (json, "\"packet_documents\""));
+  g_assert_nonnull (strstr (strstr (json, "\"packet_documents\""), "\"first_page\":4"));
+}
+
 /* The release records the approved packet; the packet is rebuilt byte
  * for byte from what is stored; verify compares with the released packet
  * even when a later build is recorded. */
@@ -396,6 +457,8 @@ test_release_records_packet (void)
     "SELECT string_agg(c.sha256, ',' ORDER BY x.position) FROM record_documents x"
     "  JOIN record_contents c ON c.id = x.content_id WHERE x.request_id = $1");
   g_assert_cmpstr (hashes, ==, stored_hashes);
+  assert_accounting_shows_packet (f.assembler, &f, sha);
+  assert_evidence_shows_packet (auditor, &f, sha);
 
   /* Rebuilt from what is stored: the same bytes. */
   rebuilt = build (&f);
