@@ -329,6 +329,7 @@ static const Command commands[] = {
   { "payment", "list", cst_cli_payment_list, N_("List a request's payments and refunds, with its balance") },
   { "payment", "receipt", cst_cli_payment_receipt, N_("Write the receipt of a payment or refund as PDF") },
   { "payment", "settings", cst_cli_payment_settings, N_("Show or change whether third parties pay before release") },
+  { "packet", "review", cst_cli_packet_review, N_("Approve a request's packet as the second person, or return it with a reason") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "report", "access", cst_cli_report_access, N_("Write the log of individuals’ access requests for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },

@@ -76,6 +76,7 @@ int cst_cli_payment_hold (int argc, char **argv);
 int cst_cli_payment_list (int argc, char **argv);
 int cst_cli_payment_receipt (int argc, char **argv);
 int cst_cli_payment_settings (int argc, char **argv);
+int cst_cli_packet_review (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_report_access (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);

@@ -111,6 +111,10 @@ typedef struct
   char     *purpose;
   gboolean  accountable;
   char     *legal_basis;
+  /* The records packet the release recorded (0068); NULL and 0 when none. */
+  char     *packet_sha256;
+  guint     packet_pages;
+  char     *packet_documents;      /* "name (pages 1–3), ..." in release order */
 } CstDisclosure;
 
 CstDisclosure *cst_disclosure_new  (void);

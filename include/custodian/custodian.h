@@ -45,6 +45,7 @@
 #include "custodian/cst-payment.h"
 #include "custodian/cst-packet-assemble.h"
 #include "custodian/cst-release-notice.h"
+#include "custodian/cst-packet-review.h"
 #include "custodian/cst-keyring.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-pdf-libharu.h"

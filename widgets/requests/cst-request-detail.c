@@ -22,6 +22,7 @@
 #include "cst-request-detail.h"
 #include "cst-packet-group.h"
 #include "cst-payment-group.h"
+#include "cst-packet-review-panel.h"
 #include "cst-request-safeguards.h"
 #include "cst-spinner.h"
 #include "cst-release-forms.h"
@@ -90,6 +91,7 @@ struct _CstRequestDetail
   CstRequestSafeguards *safeguards;
   CstPacketGroup       *packet_group;
   CstPaymentGroup      *payment_group;
+  CstPacketReviewPanel *packet_review;
   CstReleaseForms *release_forms;
   GtkLabel        *history_status_label;
   GtkListBox      *history_list;
@@ -1171,6 +1173,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   g_type_ensure (CST_TYPE_LEGAL_PROCESS_GROUP);
   g_type_ensure (CST_TYPE_PACKET_GROUP);
   g_type_ensure (CST_TYPE_PAYMENT_GROUP);
+  g_type_ensure (CST_TYPE_PACKET_REVIEW_PANEL);
   g_type_ensure (CST_TYPE_REQUEST_SAFEGUARDS);
   g_type_ensure (CST_TYPE_RELEASE_FORMS);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-request-detail.ui");
@@ -1183,7 +1186,7 @@ cst_request_detail_class_init (CstRequestDetailClass *klass)
   BIND (delivery_row); BIND (pages_spin); BIND (auth_switch); BIND (requester_row);
   BIND (contact_row); BIND (advance_button); BIND (fee_panel);
   BIND (advance_hint_label); BIND (auth_checklist); BIND (legal_process_group); BIND (safeguards);
-  BIND (packet_group); BIND (payment_group);
+  BIND (packet_group); BIND (payment_group); BIND (packet_review);
   BIND (release_forms); BIND (history_status_label); BIND (history_list);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
@@ -1259,6 +1262,8 @@ cst_request_detail_set_store (CstRequestDetail *self,
                                    store ? cst_request_store_get_connection (store) : NULL);
   cst_payment_group_set_connection (self->payment_group,
                                     store ? cst_request_store_get_connection (store) : NULL);
+  cst_packet_review_panel_set_connection (self->packet_review,
+                                          store ? cst_request_store_get_connection (store) : NULL);
   cst_release_forms_set_connection (self->release_forms,
                                     store ? cst_request_store_get_connection (store) : NULL);
 }
@@ -1375,6 +1380,7 @@ cst_request_detail_set_request (CstRequestDetail *self,
   cst_request_safeguards_set_request (self->safeguards, request);
   cst_packet_group_set_request (self->packet_group, request);
   cst_payment_group_set_request (self->payment_group, request);
+  cst_packet_review_panel_set_request (self->packet_review, request);
   cst_release_forms_set_request (self->release_forms, request);
   set_dirty (self, FALSE);
   show_error (self, NULL);

@@ -743,6 +743,23 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
 
 /* --- accounting of disclosures --- */
 
+/* What was disclosed and, when the release recorded its records packet,
+ * the packet: its pages, SHA-256 and documents with their pages. */
+static char *
+disclosure_description (Doc                 *doc,
+                        const CstDisclosure *d)
+{
+  g_autofree char *packet = NULL;
+
+  if (d->packet_sha256 == NULL)
+    return g_strdup (d->phi_description);
+  put (doc->values, "packet_pages", g_strdup_printf ("%u", d->packet_pages));
+  put (doc->values, "packet_sha256", g_strdup (d->packet_sha256));
+  put (doc->values, "packet_documents", g_strdup (d->packet_documents));
+  packet = expand_or_shipped (doc, "packet");
+  return g_strconcat (d->phi_description, "\n", packet, NULL);
+}
+
 static void
 disclosure_table (Doc       *doc,
                   GPtrArray *disclosures)
@@ -766,7 +783,8 @@ disclosure_table (Doc       *doc,
       g_autofree char *who = d->recipient_address && *d->recipient_address
                                ? g_strconcat (d->recipient_name, "\n", d->recipient_address, NULL)
                                : g_strdup (d->recipient_name);
-      const char *row[] = { on, who, d->phi_description, d->purpose };
+      g_autofree char *what = disclosure_description (doc, d);
+      const char *row[] = { on, who, what, d->purpose };
 
       cst_pdf_table_row (table, row);
     }

@@ -94,6 +94,9 @@ disclosure_from_row (const PGresult *res,
   d->purpose = g_strdup (cst_db_value (res, row, 8));
   d->accountable = cst_db_bool (res, row, 9);
   d->legal_basis = g_strdup (cst_db_value (res, row, 10));
+  d->packet_sha256 = g_strdup (cst_db_value (res, row, 11));
+  d->packet_pages = cst_db_value (res, row, 12) ? (guint) cst_db_int64 (res, row, 12) : 0;
+  d->packet_documents = g_strdup (cst_db_value (res, row, 13));
   return d;
 }
 
@@ -118,7 +121,11 @@ cst_document_repo_list_disclosures (PGconn       *conn,
   const char *params[] = { patient, from_text, to_text, accountable_only ? "true" : "false" };
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT d.id, d.patient_id, d.request_id, r.reference, d.disclosed_on, d.recipient_name,"
-    " d.recipient_address, d.phi_description, d.purpose_statement, d.accountable, d.legal_basis"
+    " d.recipient_address, d.phi_description, d.purpose_statement, d.accountable, d.legal_basis,"
+    " d.packet_sha256, d.packet_pages,"
+    " (SELECT string_agg(e->>'name' || ' (' || (e->>'first_page') || '–' || (e->>'last_page') || ')',"
+    "                    ', ' ORDER BY x.n)"
+    "    FROM jsonb_array_elements(d.packet_documents) WITH ORDINALITY AS x(e, n))"
     " FROM disclosures d LEFT JOIN roi_requests r ON r.id = d.request_id"
     " WHERE d.patient_id = $1::bigint"
     " AND ($2::date IS NULL OR d.disclosed_on >= $2::date)"

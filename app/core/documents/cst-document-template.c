@@ -376,5 +376,7 @@ cst_disclosure_free (CstDisclosure *self)
   g_free (self->phi_description);
   g_free (self->purpose);
   g_free (self->legal_basis);
+  g_free (self->packet_sha256);
+  g_free (self->packet_documents);
   g_free (self);
 }

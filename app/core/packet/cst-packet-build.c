@@ -1135,8 +1135,7 @@ last_build (PGconn           *conn,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT sha256, page_count FROM record_packet_builds WHERE request_id = $1"
-    " ORDER BY id DESC LIMIT 1", 1, params, error);
+    "SELECT sha256, page_count FROM packet_of_record($1)", 1, params, error);
 
   if (res == NULL)
     return FALSE;
@@ -1167,8 +1166,9 @@ count_file_pages (const char       *path,
 /**
  * cst_packet_verify_at:
  *
- * Says whether @path is exactly the last packet built for the request
- * (by SHA-256) and, when not, what differs in @verdict.
+ * Says whether @path is exactly the packet the request released or,
+ * before its release, the last one built (by SHA-256; packet_of_record,
+ * 0068) and, when not, what differs in @verdict.
  *
  * Returns: FALSE with @error set when the question cannot be answered
  *   (no such request, no build, the file unreadable)

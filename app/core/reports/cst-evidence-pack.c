@@ -345,6 +345,25 @@ static const Column released_columns[] = {
   { "recorded_by", NULL, COLUMN_TEXT, 0, NULL },
 };
 
+static const Column packet_columns[] = {
+  { "sha256", N_("Packet SHA-256"), COLUMN_TEXT, 0, NULL },
+  { "pages", N_("Packet pages"), COLUMN_NUMBER, 0, NULL },
+  { "record_pages", N_("Record pages"), COLUMN_NUMBER, 0, NULL },
+  { "assembled_by", N_("Assembled by"), COLUMN_TEXT, 0, NULL },
+  { "approved_by", N_("Approved by"), COLUMN_TEXT, 0, NULL },
+  { "approved_at", N_("Approved (UTC)"), COLUMN_TEXT, 0, NULL },
+};
+
+static const Column packet_document_columns[] = {
+  { "first_page", N_("From page"), COLUMN_NUMBER, 0.1, NULL },
+  { "last_page", N_("To page"), COLUMN_NUMBER, 0.1, NULL },
+  { "name", N_("Document"), COLUMN_TEXT, 0.3, NULL },
+  { "kind", N_("Kind"), COLUMN_TEXT, 0.2, NULL },
+  { "pages", N_("Pages"), COLUMN_NUMBER, 0.08, NULL },
+  { "sha256", N_("SHA-256"), COLUMN_TEXT, 0.22, NULL },
+  { "document_id", NULL, COLUMN_NUMBER, 0, NULL },
+};
+
 static const Column withheld_columns[] = {
   { "reason", N_("Why"), COLUMN_LABEL, 0.3, cst_evidence_withheld_label },
   { "description", N_("What"), COLUMN_TEXT, 0.34, NULL },
@@ -482,6 +501,21 @@ static const Section sections[] = {
     " d.purpose_statement, d.legal_basis, d.accountable, r.page_count, d.created_by"
     " FROM disclosures d JOIN roi_requests r ON r.id = d.request_id"
     " WHERE d.request_id = $1::bigint ORDER BY d.disclosed_on, d.id" },
+  /* The records packet the release recorded (0068): what left, exactly. */
+  { "packet", N_("The records packet released"), N_("No records packet was released."), TRUE,
+    COLUMNS (packet_columns),
+    "SELECT d.packet_sha256, d.packet_pages, b.record_pages, b.built_by, v.decided_by,"
+    " " TS ("v.decided_at")
+    " FROM disclosures d JOIN record_packet_builds b ON b.id = d.packet_build_id"
+    " LEFT JOIN packet_reviews v ON v.id = d.packet_review_id"
+    " WHERE d.request_id = $1::bigint" },
+  { "packet_documents", N_("The packet's documents, page by page"),
+    N_("No records packet was released."), FALSE, COLUMNS (packet_document_columns),
+    "SELECT (e->>'first_page')::bigint, (e->>'last_page')::bigint, e->>'name', e->>'kind',"
+    " (e->>'pages')::bigint, e->>'sha256', (e->>'id')::bigint"
+    " FROM disclosures d CROSS JOIN LATERAL jsonb_array_elements(d.packet_documents)"
+    "   WITH ORDINALITY AS x(e, n)"
+    " WHERE d.request_id = $1::bigint ORDER BY d.id, x.n" },
   { "withheld", N_("What was withheld, and why"), N_("Nothing was withheld."), FALSE,
     COLUMNS (withheld_columns),
     "SELECT w.reason, w.description, w.recorded_by, " TS ("w.recorded_at")
