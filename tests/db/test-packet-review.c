@@ -67,6 +67,8 @@ add_records (Fixture    *f,
 
   g_assert_no_error (error);
   g_assert_cmpuint (docs->len, ==, 1);
+  /* The records set the request's page count (0067): read it again. */
+  refresh (f);
 }
 
 static CstPacketBuild *
@@ -114,7 +116,9 @@ fixture_submitted (Fixture    *f,
   add_records (f, "discharge.pdf", 3);
   add_records (f, "labs.pdf", 2);
   built = build (f);
-  g_assert_cmpuint (built->pages, ==, 5);
+  /* The cover letter, then the five record pages. */
+  g_assert_cmpuint (built->pages, ==, 6);
+  g_assert_cmpuint (built->record_pages, ==, 5);
   move (f, CST_STATUS_QUALITY_CHECK);
 }
 
@@ -191,7 +195,7 @@ test_assembler_cannot_approve (void)
       review = review_of (&f);
       g_assert_cmpint (review->state, ==, CST_PACKET_REVIEW_SUBMITTED);
       g_assert_true (review->current);
-      g_assert_cmpuint (review->pages, ==, 5);
+      g_assert_cmpuint (review->pages, ==, 6);
 
       approved = decide (second, &f, NULL, &error);
       g_assert_no_error (error);
@@ -227,7 +231,7 @@ test_submit_needs_current_build (void)
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_TRANSITION);
   rebuilt = build (&f);
-  g_assert_cmpuint (rebuilt->pages, ==, 6);
+  g_assert_cmpuint (rebuilt->pages, ==, 7);
   move (&f, CST_STATUS_QUALITY_CHECK);
 }
 
@@ -373,17 +377,17 @@ assert_accounting_shows_packet (PGconn     *conn,
   g_assert_cmpuint (listed->len, ==, 1);
   d = g_ptr_array_index (listed, 0);
   g_assert_cmpstr (d->packet_sha256, ==, sha);
-  g_assert_cmpuint (d->packet_pages, ==, 5);
-  g_assert_cmpstr (d->packet_documents, ==, "discharge.pdf (1–3), labs.pdf (4–5)");
+  g_assert_cmpuint (d->packet_pages, ==, 6);
+  g_assert_cmpstr (d->packet_documents, ==, "discharge.pdf (2–4), labs.pdf (5–6)");
   pdf = cst_document_render_accounting (tpl, f->request, listed, &options, NULL, &error);
   g_assert_no_error (error);
   doc = cst_test_pdf_open (pdf);
   text = cst_test_pdf_text (doc);
   squashed = cst_test_pdf_squash (text);
   sha_squashed = g_strdup_printf ("SHA-256%s", sha);
-  g_assert_nonnull (strstr (squashed, "Recordspacket:5pages"));
+  g_assert_nonnull (strstr (squashed, "Recordspacket:6pages"));
   g_assert_nonnull (strstr (squashed, sha_squashed));
-  g_assert_nonnull (strstr (squashed, "labs.pdf(4–5)"));
+  g_assert_nonnull (strstr (squashed, "labs.pdf(5–6)"));
 }
 
 /* The evidence pack shows the packet and each document's pages and hash. */
@@ -403,7 +407,7 @@ assert_evidence_shows_packet (PGconn     *conn,
   g_assert_nonnull (strstr (json, "\"packet\""));
   g_assert_nonnull (strstr (strstr (json, "\"packet\""), sha_json));
   g_assert_nonnull (strstr (json, "\"packet_documents\""));
-  g_assert_nonnull (strstr (strstr (json, "\"packet_documents\""), "\"first_page\":4"));
+  g_assert_nonnull (strstr (strstr (json, "\"packet_documents\""), "\"first_page\":5"));
 }
 
 /* The release records the approved packet; the packet is rebuilt byte
@@ -442,13 +446,13 @@ test_release_records_packet (void)
   sha = text_for_request (auditor, &f, "SELECT packet_sha256 FROM disclosures WHERE request_id = $1");
   g_assert_cmpstr (sha, ==, file_sha);
   pages = text_for_request (auditor, &f, "SELECT packet_pages FROM disclosures WHERE request_id = $1");
-  g_assert_cmpstr (pages, ==, "5");
+  g_assert_cmpstr (pages, ==, "6");
   ranges = text_for_request (auditor, &f,
     "SELECT string_agg(e ->> 'name' || ':' || (e ->> 'first_page') || '-' || (e ->> 'last_page'),"
     "                  ',' ORDER BY n)"
     "  FROM disclosures d, jsonb_array_elements(d.packet_documents) WITH ORDINALITY AS x(e, n)"
     " WHERE d.request_id = $1");
-  g_assert_cmpstr (ranges, ==, "discharge.pdf:1-3,labs.pdf:4-5");
+  g_assert_cmpstr (ranges, ==, "discharge.pdf:2-4,labs.pdf:5-6");
   hashes = text_for_request (auditor, &f,
     "SELECT string_agg(e ->> 'sha256', ',' ORDER BY n)"
     "  FROM disclosures d, jsonb_array_elements(d.packet_documents) WITH ORDINALITY AS x(e, n)"

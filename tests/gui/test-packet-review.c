@@ -87,6 +87,7 @@ submitted_request (Fixture    *f,
   g_autoptr(GPtrArray) a = NULL, b = NULL;
   g_autoptr(CstPacketBuild) built = NULL;
   g_autoptr(GError) error = NULL;
+  CstRequest *moved;
 
   request = cst_test_db_move_along (desk, g_steal_pointer (&request), CST_STATUS_IN_PROGRESS);
   a = cst_packet_add (desk, cst_request_get_id (request), first, NULL, NULL, &error);
@@ -95,7 +96,13 @@ submitted_request (Fixture    *f,
   g_assert_no_error (error);
   built = cst_packet_build (desk, cst_request_get_id (request), packet, NULL, &error);
   g_assert_no_error (error);
-  return cst_request_repo_move (desk, request, CST_STATUS_QUALITY_CHECK, NULL, &error);
+  /* The records set the request's page count (0067): read it again. */
+  g_clear_object (&request);
+  request = cst_request_repo_get (desk, cst_request_get_id (added), &error);
+  g_assert_no_error (error);
+  moved = cst_request_repo_move (desk, request, CST_STATUS_QUALITY_CHECK, NULL, &error);
+  g_assert_no_error (error);
+  return moved;
 }
 
 static void
@@ -156,7 +163,7 @@ test_review_in_the_request_view (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "Núñez, José · MRN PRGUI-1"));
   g_assert_nonnull (strstr (text, "Sensitive"));
   g_assert_true (strstr (text, "Sensitive") > strstr (text, "notes.pdf"));
-  g_assert_nonnull (strstr (text, "Packet: 5 pages"));
+  g_assert_nonnull (strstr (text, "Packet: 6 pages, of which records: 5"));
   g_assert_nonnull (strstr (text, "Fee: "));
 
   /* Return needs a reason; then it shows the reason. */

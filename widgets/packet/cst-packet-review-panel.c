@@ -159,10 +159,12 @@ summary_text (const CstPacketReviewSheet *sheet)
   g_autofree char *range = range_text (sheet->records_from, sheet->records_to);
   g_autofree char *fee = sheet->has_fee ? cst_locale_format_money (sheet->fee_cents)
                                         : g_strdup (_("no invoice yet"));
+  g_autofree char *total = g_strdup_printf (g_dngettext (NULL, "%u page", "%u pages", sheet->review->pages),
+                                            sheet->review->pages);
+  /* The letters and notices come first; the fee counts the records. */
   g_autofree char *pages = sheet->review->pages == 0
     ? g_strdup (_("not built yet"))
-    : g_strdup_printf (g_dngettext (NULL, "%u page", "%u pages", sheet->review->pages),
-                       sheet->review->pages);
+    : g_strdup_printf (_("%s, of which records: %u"), total, sheet->review->record_pages);
 
   /* TRANSLATORS: the review's facts, one per line */
   return g_strdup_printf (_("Patient: %s · MRN %s\nRecords asked for: %s\nPacket: %s\nFee: %s"),
