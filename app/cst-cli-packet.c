@@ -14,6 +14,7 @@
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-packet.h"
+#include "custodian/cst-redaction.h"
 #include "custodian/cst-settings.h"
 
 #include "cst-cli.h"
@@ -181,8 +182,9 @@ cst_cli_packet_list (int    argc,
 }
 
 static char *
-build_summary_json (const char           *reference,
-                    const CstPacketBuild *build)
+build_summary_json (const char              *reference,
+                    const CstPacketBuild    *build,
+                    const CstRedactionProof *proof)
 {
   GString *out = g_string_new (NULL);
   CstJsonWriter w;
@@ -213,6 +215,7 @@ build_summary_json (const char           *reference,
       cst_json_writer_end_object (&w);
     }
   cst_json_writer_end_array (&w);
+  cst_cli_packet_redaction_summary (&w, proof);
   cst_json_writer_end_object (&w);
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
@@ -237,6 +240,7 @@ cst_cli_packet_build (int    argc,
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(CstPacketBuild) build = NULL;
   g_autoptr(GError) error = NULL;
+  CstRedactionProof proof;
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -247,11 +251,12 @@ cst_cli_packet_build (int    argc,
   if (output == NULL)
     return cst_cli_usage_error (context, _("--output is required"));
   if (!(target = cst_cli_open_target (&error)) ||
-      !(build = cst_packet_build_at (target->conninfo, reference, output, &error)))
+      !(build = cst_packet_build_at (target->conninfo, reference, output, &error)) ||
+      !cst_redaction_proof_at (target->conninfo, build->id, &proof, &error))
     return cst_cli_fail (error);
   if (summary != NULL)
     {
-      g_autofree char *json = build_summary_json (reference, build);
+      g_autofree char *json = build_summary_json (reference, build, &proof);
 
       if (!cst_private_file_write (summary, json, -1, &error))
         return cst_cli_fail (error);
@@ -259,7 +264,7 @@ cst_cli_packet_build (int    argc,
   g_print (g_dngettext (NULL, "Built the packet of request %s: %u page, SHA-256 %s\n",
                         "Built the packet of request %s: %u pages, SHA-256 %s\n", build->pages),
            reference, build->pages, build->sha256);
-  return EXIT_SUCCESS;
+  return cst_cli_packet_redaction_report (&proof);
 }
 
 static void

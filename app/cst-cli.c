@@ -318,6 +318,9 @@ static const Command commands[] = {
   { "packet", "list", cst_cli_packet_list, N_("List a request's record documents in release order") },
   { "packet", "build", cst_cli_packet_build, N_("Build a request's packet PDF, every record page stamped") },
   { "packet", "verify", cst_cli_packet_verify, N_("Say whether a file is exactly the last packet built") },
+  { "packet", "redact", cst_cli_packet_redact, N_("Mark a text everywhere in a request's records, or one box, as withheld with a reason") },
+  { "packet", "redactions", cst_cli_packet_redactions, N_("List a request's redactions, their reasons, who and when") },
+  { "packet", "unredact", cst_cli_packet_unredact, N_("Remove a redaction before the release") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
 };

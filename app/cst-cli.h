@@ -5,6 +5,8 @@
 #include <stdlib.h>
 
 #include "custodian/cst-database-target.h"
+#include "custodian/cst-json-writer.h"
+#include "custodian/cst-redaction.h"
 
 G_BEGIN_DECLS
 
@@ -61,6 +63,12 @@ int cst_cli_packet_add (int argc, char **argv);
 int cst_cli_packet_list (int argc, char **argv);
 int cst_cli_packet_build (int argc, char **argv);
 int cst_cli_packet_verify (int argc, char **argv);
+int cst_cli_packet_redact (int argc, char **argv);
+int cst_cli_packet_redactions (int argc, char **argv);
+int cst_cli_packet_unredact (int argc, char **argv);
+/* What packet build says of its redactions (cst-cli-packet-redact.c). */
+void cst_cli_packet_redaction_summary (CstJsonWriter *w, const CstRedactionProof *proof);
+int  cst_cli_packet_redaction_report  (const CstRedactionProof *proof);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);
 

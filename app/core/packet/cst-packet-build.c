@@ -41,6 +41,7 @@
 #include "custodian/cst-request-repo.h"
 
 #include "cst-packet-private.h"
+#include "cst-redaction-private.h"
 
 /* The strip added below each record page for its stamp, in points. */
 #define STAMP_STRIP 24.0
@@ -281,11 +282,12 @@ draw_single_image (cairo_surface_t  *pdf,
   return TRUE;
 }
 
-/* Writes a PDF of @path's scanned pages beside it; returns its path. */
-static char *
-scan_to_pdf (const char        *path,
-             CstRecordFileType  type,
-             GError           **error)
+/* Writes a PDF of @path's scanned pages beside it; returns its path.
+ * Redaction finds text on the same pages (cst-redaction-find.c). */
+char *
+cst_packet_scan_to_pdf (const char        *path,
+                        CstRecordFileType  type,
+                        GError           **error)
 {
   g_autofree char *pdf_path = g_strconcat (path, ".pdf", NULL);
   cairo_surface_t *pdf = cairo_pdf_surface_create (pdf_path, SCAN_SHORT_SIDE, SCAN_LONG_SIDE);
@@ -515,6 +517,7 @@ typedef struct
   qpdf_data  out;
   GPtrArray *sources;   /* qpdf_data, kept open until the packet is written */
   guint      pages;
+  CstRedactionBurn *burn;  /* the request's redactions (cst-redaction-burn.c) */
 } Assembly;
 
 static void
@@ -642,18 +645,24 @@ assemble (PGconn       *conn,
     {
       CstRecordDocument *doc = g_ptr_array_index (docs, i);
       char *path = stream_document (conn, dir, doc, cancellable, error);
+      char *burned = NULL;
 
       if (path == NULL)
         return FALSE;
       if (doc->type != CST_RECORD_FILE_PDF)
         {
-          char *pdf = scan_to_pdf (path, doc->type, error);
+          char *pdf = cst_packet_scan_to_pdf (path, doc->type, error);
 
           g_free (path);
           if ((path = pdf) == NULL)
             return FALSE;
         }
       g_ptr_array_add (temps, path);
+      /* A page with a redaction box is replaced by its burned image. */
+      if (!cst_redaction_burn_document (a->burn, doc, path, a->pages, &burned, error))
+        return FALSE;
+      if (burned != NULL)
+        g_ptr_array_add (temps, path = burned);
       if (!append_document (a, path, doc, error))
         return FALSE;
     }
@@ -719,12 +728,13 @@ build_packet (PGconn       *conn,
               GPtrArray    *docs,
               const char   *output,
               const char   *dir,
+              CstRedactionBurn *burn,
               char        **temp_output,
               GCancellable *cancellable,
               GError      **error)
 {
   g_autoptr(GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
-  Assembly a = { qpdf_init (), g_ptr_array_new (), 0 };
+  Assembly a = { qpdf_init (), g_ptr_array_new (), 0, burn };
   CstPacketBuild *build = NULL;
   int fd;
 
@@ -782,6 +792,7 @@ cst_packet_build (PGconn        *conn,
   g_autoptr(GPtrArray) docs = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *temp_output = NULL;
+  g_autoptr(CstRedactionBurn) burn = NULL;
   CstPacketBuild *build = NULL;
   gboolean own = FALSE;
 
@@ -797,13 +808,17 @@ cst_packet_build (PGconn        *conn,
                    cst_request_get_reference (request));
       goto out;
     }
-  if (!(dir = g_dir_make_tmp ("custodian-packet-XXXXXX", error)))
+  if (!(burn = cst_redaction_burn_new (conn, request_id, error)) ||
+      !(dir = g_dir_make_tmp ("custodian-packet-XXXXXX", error)))
     goto out;
-  build = build_packet (conn, cst_request_get_reference (request), docs, output, dir,
+  build = build_packet (conn, cst_request_get_reference (request), docs, output, dir, burn,
                         &temp_output, cancellable, error);
   /* Recorded before it is put in place: a login that may not build
    * leaves no packet behind. */
   if (build != NULL && !(build->id = record_build (conn, request_id, build, error)))
+    g_clear_pointer (&build, cst_packet_build_free);
+  /* The redactions proven gone from the packet, or the release refused. */
+  if (build != NULL && !cst_redaction_burn_prove (burn, conn, build->id, temp_output, error))
     g_clear_pointer (&build, cst_packet_build_free);
   if (build != NULL && !cst_private_file_commit (temp_output, output, error))
     g_clear_pointer (&build, cst_packet_build_free);
