@@ -18,31 +18,6 @@
 
 #include "cst-cli.h"
 
-#include <math.h>
-
-/* "X,Y,W,H" in points, each a finite number, width and height above 0. */
-static gboolean
-parse_box (const char      *text,
-           CstRedactionBox *box)
-{
-  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
-  double v[4];
-
-  if (g_strv_length (parts) != 4)
-    return FALSE;
-  for (int i = 0; i < 4; i++)
-    {
-      char *end = NULL;
-      const char *s = g_strstrip (parts[i]);
-
-      v[i] = g_ascii_strtod (s, &end);
-      if (*s == '\0' || end == NULL || *end != '\0' || !isfinite (v[i]) || v[i] < 0)
-        return FALSE;
-    }
-  *box = (CstRedactionBox) { v[0], v[1], v[2], v[3] };
-  return box->width > 0 && box->height > 0;
-}
-
 /* "document 12: pages 1, 3; document 14: page 2" */
 static char *
 describe_pages (GPtrArray *made)
@@ -115,10 +90,12 @@ cst_cli_packet_redact (int    argc,
     return cst_cli_bad_choice (context, "--reason", reason ? reason : "", choices);
   if ((text == NULL) == (box_text == NULL))
     return cst_cli_usage_error (context, _("give either --text or --document, --page and --box"));
-  if (box_text != NULL && (document <= 0 || page <= 0 || !parse_box (box_text, &box)))
+  if (box_text != NULL && (document <= 0 || page <= 0))
     return cst_cli_usage_error (context,
                                 _("a box needs --document ID, --page N (from 1) and --box X,Y,W,H "
                                   "(points, width and height above 0)"));
+  if (box_text != NULL && !cst_redaction_box_parse (box_text, &box, &error))
+    return cst_cli_usage_error (context, error->message);
   if (!(target = cst_cli_open_target (&error)))
     return cst_cli_fail (error);
   if (text != NULL)

@@ -74,6 +74,10 @@ typedef void (*CstRedactionProgress) (guint    done_pages,
                                       guint    total_pages,
                                       gpointer user_data);
 
+gboolean           cst_redaction_box_parse      (const char       *text,
+                                                 CstRedactionBox  *box,
+                                                 GError          **error);
+
 const char *const *cst_redaction_reasons        (void);
 gboolean           cst_redaction_reason_valid   (const char *reason);
 const char        *cst_redaction_reason_code    (const char *reason);

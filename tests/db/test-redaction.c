@@ -233,6 +233,23 @@ packet_bytes (const char *packet,
   return contents;
 }
 
+/* Not inlined: GCC 12 then mistakes the packet's bytes for a local. */
+static G_GNUC_NO_INLINE guint
+occurrences (const char *haystack,
+             const char *needle)
+{
+  gsize at = 0;
+  guint n = 0;
+  const char *found;
+
+  while ((found = strstr (haystack + at, needle)) != NULL)
+    {
+      n++;
+      at = (gsize) (found - haystack) + strlen (needle);
+    }
+  return n;
+}
+
 static cairo_surface_t *
 render_page (PopplerDocument *pdf,
              int              index)
@@ -441,9 +458,13 @@ test_planted_names_gone (void)
         g_assert_nonnull (strstr (read, "intake form"));
     }
 
-  /* Every object of the file, streams decompressed. */
+  /* Every object of the file, streams decompressed.  The rebuilt pages are
+   * grey where the original was (page 2, the scan) and colour where it
+   * was not (page 1: the note's icon is drawn yellow). */
   all_bytes = packet_bytes (packet, dir);
   assert_none_planted (all_bytes, "the packet's objects");
+  g_assert_cmpuint (occurrences (all_bytes, "/ColorSpace /DeviceGray"), ==, 2);
+  g_assert_cmpuint (occurrences (all_bytes, "/ColorSpace /DeviceRGB"), ==, 1);
   cst_test_records_remove (dir);
 }
 
@@ -542,6 +563,14 @@ test_propose_only_without_the_right (void)
   g_autoptr(GError) error = NULL;
   CstRedaction *r;
 
+  {
+    g_autofree char *o = NULL, *e = NULL;
+
+    /* A box that is not four numbers is a usage error, before any database. */
+    redact (desk, reference, 2, &o, &e, "--document", "1", "--page", "1", "--box", "1,2,3",
+            "--reason", "other_person", NULL);
+    g_assert_nonnull (strstr (e, "X,Y,W,H"));
+  }
   redact (desk, reference, 1, &out, &err, "--text", "Octavia Brennan", "--reason", "other_person", NULL);
   g_assert_nonnull (strstr (err, "redaction right"));
   g_assert_cmpint (cst_test_db_int_for_id (owner,

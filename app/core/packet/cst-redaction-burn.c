@@ -229,6 +229,19 @@ keep_box_text (CstRedactionBurn      *burn,
 
 /* ---- burning one page ----------------------------------------------------- */
 
+/* Text smoothed in grey, never in colour (subpixel) fringes: a black and
+ * white page stays grey, which cairo then writes as a DeviceGray image. */
+static void
+set_grey_antialias (cairo_t *cr)
+{
+  cairo_font_options_t *options = cairo_font_options_create ();
+
+  cairo_font_options_set_antialias (options, CAIRO_ANTIALIAS_GRAY);
+  cairo_font_options_set_subpixel_order (options, CAIRO_SUBPIXEL_ORDER_DEFAULT);
+  cairo_set_font_options (cr, options);
+  cairo_font_options_destroy (options);
+}
+
 static cairo_surface_t *
 render (PopplerPage *page,
         int          dpi)
@@ -241,6 +254,7 @@ render (PopplerPage *page,
   image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, MAX (1, (int) ceil (w * dpi / 72.0)),
                                       MAX (1, (int) ceil (h * dpi / 72.0)));
   cr = cairo_create (image);
+  set_grey_antialias (cr);
   cairo_set_source_rgb (cr, 1, 1, 1);
   cairo_paint (cr);
   cairo_scale (cr, dpi / 72.0, dpi / 72.0);
@@ -261,6 +275,8 @@ fill_box (cairo_surface_t      *image,
   cairo_t *cr = cairo_create (image);
   cairo_text_extents_t ext;
   double size = MIN (px.height * 0.6, 12.0 * dpi / 72.0);
+
+  set_grey_antialias (cr);
 
   cairo_rectangle (cr, px.x, px.y, px.width, px.height);
   cairo_set_source_rgb (cr, 0, 0, 0);
