@@ -45,7 +45,8 @@ static const char *const planted[] = {
 
 /* ---- record files ------------------------------------------------------ */
 
-/* A PDF written object by object, with its cross-reference table. */
+/* A PDF written object by object, with its cross-reference table; object
+ * 13 is its /Info. */
 static char *
 write_pdf (const char        *dir,
            const char        *name,
@@ -68,8 +69,8 @@ write_pdf (const char        *dir,
   g_string_append_printf (pdf, "xref\n0 %u\n0000000000 65535 f \n", n + 1);
   for (guint i = 0; i < n; i++)
     g_string_append_printf (pdf, "%010" G_GSIZE_FORMAT " 00000 n \n", g_array_index (offsets, gsize, i));
-  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R /Info %u 0 R >>\nstartxref\n%"
-                          G_GSIZE_FORMAT "\n%%%%EOF\n", n + 1, n, xref);
+  g_string_append_printf (pdf, "trailer\n<< /Size %u /Root 1 0 R /Info 13 0 R >>\nstartxref\n%"
+                          G_GSIZE_FORMAT "\n%%%%EOF\n", n + 1, xref);
   g_assert_true (g_file_set_contents (path, pdf->str, (gssize) pdf->len, NULL));
   return path;
 }
@@ -116,8 +117,11 @@ planted_pdf (const char *dir)
     field_look,
     page3,
     "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>"
-    " /Contents 11 0 R >>",
+    " /Contents 11 0 R /Annots [14 0 R] >>",
     "<< /Title (Consult for Ingeborg Villanueva) /Author (Ingeborg Villanueva) >>",
+    /* A link on the untouched page whose /P names page 1: copying page 3
+     * must not drag page 1's objects along. */
+    "<< /Type /Annot /Subtype /Link /Rect [72 650 200 670] /P 3 0 R /Border [0 0 0] >>",
     NULL
   };
 

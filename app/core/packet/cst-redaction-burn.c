@@ -390,6 +390,35 @@ qpdf_open (const char  *path,
   return q;
 }
 
+/* Empties @page of @q, a page being rebuilt, in the source itself: an
+ * untouched page can still reach it (an annotation's /P, a form field's
+ * widgets on several pages), and qpdf copies whatever is reachable. */
+static void
+empty_page (qpdf_data q,
+            qpdf_oh   page)
+{
+  static const char *const page_keys[] = { "/Contents", "/Resources", "/Metadata", "/PieceInfo",
+                                           "/Thumb", "/B", "/StructParents" };
+  static const char *const annot_keys[] = { "/AP", "/Contents", "/RC", "/V", "/DV", "/MK",
+                                            "/Popup", "/T", "/TU" };
+  qpdf_oh annots = qpdf_oh_get_key (q, page, "/Annots");
+
+  if (qpdf_oh_is_array (q, annots))
+    for (int i = 0; i < qpdf_oh_get_array_n_items (q, annots); i++)
+      {
+        qpdf_oh annot = qpdf_oh_get_array_item (q, annots, i);
+
+        if (qpdf_oh_is_dictionary (q, annot))
+          for (gsize k = 0; k < G_N_ELEMENTS (annot_keys); k++)
+            qpdf_oh_remove_key (q, annot, annot_keys[k]);
+        qpdf_oh_release (q, annot);
+      }
+  qpdf_oh_release (q, annots);
+  for (gsize k = 0; k < G_N_ELEMENTS (page_keys); k++)
+    qpdf_oh_remove_key (q, page, page_keys[k]);
+  qpdf_oh_remove_key (q, page, "/Annots");
+}
+
 /* Writes @output: page i from @burned_path where @is_burned[i], the next
  * of its pages in order, else from @original_path. */
 static gboolean
@@ -408,6 +437,14 @@ recompose (const char      *original_path,
 
   qpdf_silence_errors (out);
   qpdf_set_suppress_warnings (out, QPDF_TRUE);
+  for (guint i = 0; ok && i < n_pages; i++)
+    if (is_burned[i])
+      {
+        qpdf_oh page = qpdf_get_page_n (original, i);
+
+        empty_page (original, page);
+        qpdf_oh_release (original, page);
+      }
   if (ok && qpdf_empty_pdf (out) & QPDF_ERRORS)
     ok = !qpdf_failed (out, error);
   for (guint i = 0; ok && i < n_pages; i++)
