@@ -15,6 +15,7 @@
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-packet.h"
 #include "custodian/cst-packet-assemble.h"
+#include "custodian/cst-redaction.h"
 #include "custodian/cst-settings.h"
 
 #include "cst-cli.h"
@@ -189,9 +190,10 @@ cst_cli_packet_list (int    argc,
 }
 
 static char *
-build_summary_json (const char           *reference,
-                    const CstPacketBuild *build,
-                    const CstPacketBates *bates)
+build_summary_json (const char              *reference,
+                    const CstPacketBuild    *build,
+                    const CstPacketBates    *bates,
+                    const CstRedactionProof *proof)
 {
   GString *out = g_string_new (NULL);
   CstJsonWriter w;
@@ -229,6 +231,7 @@ build_summary_json (const char           *reference,
       cst_json_writer_key (&w, "bates_last");
       cst_json_writer_string (&w, bates->last);
     }
+  cst_cli_packet_redaction_summary (&w, proof);
   cst_json_writer_end_object (&w);
   g_string_append_c (out, '\n');
   return g_string_free (out, FALSE);
@@ -260,6 +263,7 @@ cst_cli_packet_build (int    argc,
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(CstPacketBuild) build = NULL;
   g_autoptr(GError) error = NULL;
+  CstRedactionProof proof;
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -274,11 +278,12 @@ cst_cli_packet_build (int    argc,
   options.language = language;
   if (!(target = cst_cli_open_target (&error)) ||
       !(build = cst_packet_build_with_at (target->conninfo, reference, output, &options, &bates,
-                                          &error)))
+                                          &error)) ||
+      !cst_redaction_proof_at (target->conninfo, build->id, &proof, &error))
     return cst_cli_fail (error);
   if (summary != NULL)
     {
-      g_autofree char *json = build_summary_json (reference, build, &bates);
+      g_autofree char *json = build_summary_json (reference, build, &bates, &proof);
 
       if (!cst_private_file_write (summary, json, -1, &error))
         return cst_cli_fail (error);
@@ -288,7 +293,7 @@ cst_cli_packet_build (int    argc,
            reference, build->pages, build->sha256);
   if (bates.first != NULL)
     g_print (_("Bates numbers %s to %s\n"), bates.first, bates.last);
-  return EXIT_SUCCESS;
+  return cst_cli_packet_redaction_report (&proof);
 }
 
 static void

@@ -6,6 +6,8 @@
 
 #include "custodian/cst-database-target.h"
 #include "custodian/cst-packet-pages.h"
+#include "custodian/cst-json-writer.h"
+#include "custodian/cst-redaction.h"
 
 G_BEGIN_DECLS
 
@@ -77,6 +79,12 @@ int cst_cli_payment_list (int argc, char **argv);
 int cst_cli_payment_receipt (int argc, char **argv);
 int cst_cli_payment_settings (int argc, char **argv);
 int cst_cli_packet_review (int argc, char **argv);
+int cst_cli_packet_redact (int argc, char **argv);
+int cst_cli_packet_redactions (int argc, char **argv);
+int cst_cli_packet_unredact (int argc, char **argv);
+/* What packet build says of its redactions (cst-cli-packet-redact.c). */
+void cst_cli_packet_redaction_summary (CstJsonWriter *w, const CstRedactionProof *proof);
+int  cst_cli_packet_redaction_report  (const CstRedactionProof *proof);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_report_access (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);

@@ -46,6 +46,7 @@
 #include "custodian/cst-packet-assemble.h"
 #include "custodian/cst-release-notice.h"
 #include "custodian/cst-packet-review.h"
+#include "custodian/cst-redaction.h"
 #include "custodian/cst-keyring.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-pdf-libharu.h"

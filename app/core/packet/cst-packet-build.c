@@ -49,6 +49,7 @@
 #include "cst-packet-assemble-private.h"
 #include "cst-packet-pages-private.h"
 #include "cst-packet-private.h"
+#include "cst-redaction-private.h"
 
 /* The strip added below each record page for its stamp, in points. */
 #define STAMP_STRIP 24.0
@@ -301,11 +302,12 @@ draw_single_image (cairo_surface_t  *pdf,
   return TRUE;
 }
 
-/* Writes a PDF of @path's scanned pages beside it; returns its path. */
-static char *
-scan_to_pdf (const char        *path,
-             CstRecordFileType  type,
-             GError           **error)
+/* Writes a PDF of @path's scanned pages beside it; returns its path.
+ * Redaction finds text on the same pages (cst-redaction-find.c). */
+char *
+cst_packet_scan_to_pdf (const char        *path,
+                        CstRecordFileType  type,
+                        GError           **error)
 {
   g_autofree char *pdf_path = g_strconcat (path, ".pdf", NULL);
   cairo_surface_t *pdf = cairo_pdf_surface_create (pdf_path, SCAN_SHORT_SIDE, SCAN_LONG_SIDE);
@@ -541,6 +543,7 @@ typedef struct
   guint      pages;
   guint      front_pages; /* the letters' and notices', ahead of the records */
   GArray    *bookmarks;   /* CstPacketBookmark */
+  CstRedactionBurn *burn;  /* the request's redactions (cst-redaction-burn.c) */
 } Assembly;
 
 static void
@@ -764,6 +767,7 @@ assemble (PGconn       *conn,
       g_autoptr(GArray) selection = cst_packet_pages_included (conn, doc, error);
       char *path = selection ? stream_document (conn, dir, doc, cancellable, error) : NULL;
       char *pdf;
+      char *burned = NULL;
 
       if (path == NULL)
         return FALSE;
@@ -775,13 +779,18 @@ assemble (PGconn       *conn,
         }
       else if (doc->type != CST_RECORD_FILE_PDF)
         {
-          pdf = scan_to_pdf (path, doc->type, error);
+          pdf = cst_packet_scan_to_pdf (path, doc->type, error);
 
           g_free (path);
           if ((path = pdf) == NULL)
             return FALSE;
         }
       g_ptr_array_add (temps, path);
+      /* A page with a redaction box is replaced by its burned image. */
+      if (!cst_redaction_burn_document (a->burn, doc, path, a->pages, selection, &burned, error))
+        return FALSE;
+      if (burned != NULL)
+        g_ptr_array_add (temps, path = burned);
       if (!append_document (a, path, doc, selection, error))
         return FALSE;
     }
@@ -892,12 +901,14 @@ build_packet (PGconn                  *conn,
               CstPacketBates          *bates,
               const char              *output,
               const char              *dir,
+              CstRedactionBurn        *burn,
               char                   **temp_output,
               GCancellable            *cancellable,
               GError                 **error)
 {
   g_autoptr(GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
-  Assembly a = { qpdf_init (), g_ptr_array_new (), 0, 0, g_array_new (FALSE, FALSE, sizeof (CstPacketBookmark)) };
+  Assembly a = { qpdf_init (), g_ptr_array_new (), 0, 0,
+                 g_array_new (FALSE, FALSE, sizeof (CstPacketBookmark)), burn };
   CstPacketBuild *build = NULL;
   int fd;
 
@@ -987,6 +998,7 @@ cst_packet_build_with (PGconn                  *conn,
   g_autoptr(GPtrArray) front = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *temp_output = NULL;
+  g_autoptr(CstRedactionBurn) burn = NULL;
   CstPacketBuild *build = NULL;
   gboolean own = FALSE;
 
@@ -998,11 +1010,16 @@ cst_packet_build_with (PGconn                  *conn,
       !(front = cst_packet_front_matter (conn, request, options, error)) ||
       !(dir = g_dir_make_tmp ("custodian-packet-XXXXXX", error)))
     goto out;
-  build = build_packet (conn, request, front, docs, options, &numbers, output, dir,
+  if (!(burn = cst_redaction_burn_new (conn, request_id, error)))
+    goto out;
+  build = build_packet (conn, request, front, docs, options, &numbers, output, dir, burn,
                         &temp_output, cancellable, error);
   /* Recorded before it is put in place: a login that may not build
    * leaves no packet behind. */
   if (build != NULL && !(build->id = record_build (conn, request_id, build, error)))
+    g_clear_pointer (&build, cst_packet_build_free);
+  /* The redactions proven gone from the packet, or the release refused. */
+  if (build != NULL && !cst_redaction_burn_prove (burn, conn, build->id, temp_output, error))
     g_clear_pointer (&build, cst_packet_build_free);
   if (build != NULL && !cst_private_file_commit (temp_output, output, error))
     g_clear_pointer (&build, cst_packet_build_free);
