@@ -14,6 +14,7 @@
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-packet.h"
+#include "custodian/cst-packet-delivery.h"
 #include "custodian/cst-settings.h"
 
 #include "cst-cli.h"
@@ -225,11 +226,14 @@ cst_cli_packet_build (int    argc,
   g_autofree char *reference = NULL;
   g_autofree char *output = NULL;
   g_autofree char *summary = NULL;
+  gboolean encrypt = FALSE;
   const GOptionEntry entries[] = {
     { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where the packet PDF goes"), N_("FILE.pdf") },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &summary, N_("Also write a JSON summary to this file"),
       N_("SUMMARY.json") },
+    { "encrypt", 0, 0, G_OPTION_ARG_NONE, &encrypt,
+      N_("Encrypt the packet (AES-256) and print its passphrase, its only copy"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
@@ -246,6 +250,10 @@ cst_cli_packet_build (int    argc,
     return cst_cli_usage_error (context, _("--request is required"));
   if (output == NULL)
     return cst_cli_usage_error (context, _("--output is required"));
+  if (encrypt && summary != NULL)
+    return cst_cli_usage_error (context, _("--json describes the plain packet; leave it out with --encrypt"));
+  if (encrypt)
+    return cst_cli_packet_build_encrypted (reference, output);
   if (!(target = cst_cli_open_target (&error)) ||
       !(build = cst_packet_build_at (target->conninfo, reference, output, &error)))
     return cst_cli_fail (error);

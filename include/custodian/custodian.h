@@ -40,6 +40,7 @@
 #include "custodian/cst-money.h"
 #include "custodian/cst-no-records.h"
 #include "custodian/cst-packet.h"
+#include "custodian/cst-packet-delivery.h"
 #include "custodian/cst-keyring.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-pdf-libharu.h"
