@@ -69,4 +69,95 @@ CstEncryptedPacket *cst_packet_build_encrypted_at     (const char          *conn
                                                        const char          *output,
                                                        GError             **error);
 
+/* ---- the delivery proof ------------------------------------------------ */
+
+typedef enum
+{
+  CST_PACKET_DELIVERY_EMAIL,        /* encrypted, through the mail server */
+  CST_PACKET_DELIVERY_EMAIL_PLAIN,  /* unencrypted, the individual insisted */
+  CST_PACKET_DELIVERY_MEDIA,        /* saved to a folder or USB stick */
+  CST_PACKET_DELIVERY_PRINT,
+} CstPacketDeliveryMethod;
+
+const char *cst_packet_delivery_method_to_string (CstPacketDeliveryMethod method);
+
+/* One delivery, as recorded. */
+typedef struct
+{
+  gint64                  id;
+  gint64                  request_id;
+  gint64                  build_id;
+  CstPacketDeliveryMethod method;
+  char                   *sha256;            /* of the file that left */
+  gboolean                encrypted;
+  gboolean                passphrase_given;
+  char                   *recipient;         /* the address, or NULL */
+  char                   *server_reply;      /* the mail server's, or NULL */
+  gint64                  confirmation_id;   /* plain e-mail's, or 0 */
+  char                   *delivered_by;
+  GDateTime              *delivered_at;
+  char                   *passphrase;        /* never stored: set only by a send that made one */
+} CstPacketDelivery;
+
+void cst_packet_delivery_free (CstPacketDelivery *delivery);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPacketDelivery, cst_packet_delivery_free)
+
+GPtrArray *cst_packet_delivery_list    (PGconn     *conn,
+                                        gint64      request_id,
+                                        GError    **error);
+
+/* ---- plain e-mail at the individual's insistence ------------------------ */
+
+typedef enum
+{
+  CST_CONFIRMED_BY_PHONE,
+  CST_CONFIRMED_IN_PERSON,
+  CST_CONFIRMED_IN_WRITING,
+} CstConfirmedHow;
+
+const char *cst_confirmed_how_to_string   (CstConfirmedHow how);
+gboolean    cst_confirmed_how_from_string (const char      *text,
+                                           CstConfirmedHow *how);
+
+/* The plain-language warning read to the individual before they confirm. */
+const char *cst_packet_plain_email_warning (void);
+
+/* Records that @confirmed_by (the individual, or their representative)
+ * heard the warning and still asked for unencrypted e-mail to @address.
+ * Returns the confirmation's id, or 0 with @error set. */
+gint64 cst_packet_plain_email_confirm    (PGconn          *conn,
+                                          gint64           request_id,
+                                          const char      *address,
+                                          const char      *confirmed_by,
+                                          CstConfirmedHow  how,
+                                          GError         **error);
+gint64 cst_packet_plain_email_confirm_at (const char      *conninfo,
+                                          const char      *reference,
+                                          const char      *address,
+                                          const char      *confirmed_by,
+                                          CstConfirmedHow  how,
+                                          GError         **error);
+
+/* ---- removable media ---------------------------------------------------- */
+
+/* Builds the packet into @folder (encrypted unless @plain) with a
+ * checksum file beside it (sha256sum's format), and records the
+ * delivery. */
+CstPacketDelivery *cst_packet_save_to_media        (PGconn              *conn,
+                                                    gint64               request_id,
+                                                    const char          *folder,
+                                                    gboolean             plain,
+                                                    GCancellable        *cancellable,
+                                                    GError             **error);
+void               cst_packet_save_to_media_async  (CstConnection       *connection,
+                                                    gint64               request_id,
+                                                    const char          *folder,
+                                                    gboolean             plain,
+                                                    GCancellable        *cancellable,
+                                                    GAsyncReadyCallback  callback,
+                                                    gpointer             user_data);
+CstPacketDelivery *cst_packet_save_to_media_finish (CstConnection       *connection,
+                                                    GAsyncResult        *result,
+                                                    GError             **error);
+
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
+#include "cst-packet-delivery-private.h"
 
 static CstTestDb *db;
 static char *desk;   /* a clerk's login: the desk sends the packet */
@@ -71,7 +72,8 @@ assert_nowhere_in_database (PGconn     *owner,
   g_assert_cmpint (cst_test_db_int (owner,
     "SELECT count(*) FROM audit_log a WHERE strpos(a::text, $1) > 0", 1, params), ==, 0);
   g_assert_cmpint (cst_test_db_int (owner,
-    "SELECT count(*) FROM record_packet_builds b WHERE strpos(b::text, $1) > 0",
+    "SELECT (SELECT count(*) FROM record_packet_builds b WHERE strpos(b::text, $1) > 0)"
+    " + (SELECT count(*) FROM packet_deliveries d WHERE strpos(d::text, $1) > 0)",
     1, params), ==, 0);
 }
 
@@ -144,6 +146,251 @@ test_cli_encrypt (void)
   cst_test_records_remove (dir);
 }
 
+static int
+run_quiet (const char *cwd,
+           const char *first,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+  int status = -1;
+
+  va_start (ap, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (cwd, (char **) argv->pdata, NULL, G_SPAWN_SEARCH_PATH |
+                               G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                               NULL, NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+/* The copy on the media: the encrypted packet and its checksum file,
+ * which sha256sum -c accepts; the delivery recorded with that hash, a
+ * passphrase given and not kept, and audited. */
+static void
+test_media_encrypted (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autofree char *stick = g_build_filename (dir, "stick", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-2", dir);
+  const char *reference = cst_request_get_reference (request);
+  g_autofree char *name = g_strdup_printf ("records-%s.pdf", reference);
+  g_autofree char *packet = g_build_filename (stick, name, NULL);
+  g_autofree char *checksum = g_strconcat (packet, ".sha256", NULL);
+  g_autofree char *sums = NULL;
+  g_autofree char *sha = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(CstPacketDelivery) delivery = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PopplerDocument) open = NULL;
+  CstPacketDelivery *row;
+
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  delivery = cst_packet_save_to_media (clerk, cst_request_get_id (request), stick, FALSE,
+                                       NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (delivery->passphrase);
+  sha = file_sha256 (packet);
+  g_assert_cmpstr (delivery->sha256, ==, sha);
+  g_assert_true (g_file_get_contents (checksum, &sums, NULL, NULL));
+  expected = g_strdup_printf ("%s  %s\n", sha, name);
+  g_assert_cmpstr (sums, ==, expected);
+  g_assert_cmpint (run_quiet (stick, "sha256sum", "-c", checksum, NULL), ==, 0);
+  open = poppler_open (packet, delivery->passphrase, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (open), ==, 3);
+
+  listed = cst_packet_delivery_list (clerk, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  row = g_ptr_array_index (listed, 0);
+  g_assert_cmpint (row->method, ==, CST_PACKET_DELIVERY_MEDIA);
+  g_assert_cmpstr (row->sha256, ==, sha);
+  g_assert_true (row->encrypted);
+  g_assert_true (row->passphrase_given);
+  g_assert_null (row->passphrase);
+  g_assert_null (row->recipient);
+  g_assert_cmpint (row->build_id, ==, cst_test_db_int_for_id (owner,
+                     "SELECT max(id) FROM record_packet_builds WHERE request_id = $1",
+                     cst_request_get_id (request)));
+  g_assert_cmpstr (row->delivered_by, ==, PQuser (clerk));
+  assert_nowhere_in_database (owner, delivery->passphrase);
+
+  /* A folder that cannot take the copy: a clear error, nothing recorded. */
+  {
+    g_autofree char *gone = g_build_filename (dir, "no-such-stick", NULL);
+    g_autoptr(CstPacketDelivery) failed = cst_packet_save_to_media (clerk,
+      cst_request_get_id (request), gone, FALSE, NULL, &error);
+
+    g_assert_null (failed);
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "no-such-stick"));
+    g_clear_error (&error);
+    g_assert_cmpint (cst_test_db_int_for_id (owner,
+                       "SELECT count(*) FROM packet_deliveries WHERE request_id = $1",
+                       cst_request_get_id (request)), ==, 1);
+  }
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM audit_log WHERE table_name = 'packet_deliveries'"
+                     " AND action = 'INSERT' AND (new_row ->> 'request_id')::bigint = $1",
+                     cst_request_get_id (request)), ==, 1);
+  cst_test_records_remove (stick);
+  cst_test_records_remove (dir);
+}
+
+/* An auditor may read deliveries but neither build nor record one. */
+static void
+test_auditor_cannot_deliver (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) auditor = cst_test_db_connect_as (db, "custodian_auditor");
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-3", dir);
+  g_autoptr(CstPacketDelivery) delivery = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  delivery = cst_packet_save_to_media (auditor, cst_request_get_id (request), dir, TRUE,
+                                       NULL, &error);
+  g_assert_null (delivery);
+  g_assert_error (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  listed = cst_packet_delivery_list (auditor, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 0);
+  cst_test_records_remove (dir);
+}
+
+/* Records a delivery through record_packet_delivery() as @conn's login. */
+static gboolean
+record (PGconn      *conn,
+        gint64       request_id,
+        gint64       build_id,
+        const char  *method,
+        gboolean     encrypted,
+        const char  *recipient,
+        gint64       confirmation_id,
+        GError     **error)
+{
+  g_autofree char *request = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
+  g_autofree char *build = g_strdup_printf ("%" G_GINT64_FORMAT, build_id);
+  g_autofree char *confirmation = confirmation_id
+    ? g_strdup_printf ("%" G_GINT64_FORMAT, confirmation_id) : NULL;
+  const char *params[] = {
+    request, build, method, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+    encrypted ? "true" : "false", encrypted ? "true" : "false", recipient,
+    recipient ? "250 2.0.0 Ok: queued as TEST1" : NULL, confirmation,
+  };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT record_packet_delivery($1, $2, $3, $4, $5, $6, $7, $8, $9)", 9, params, error);
+
+  return res != NULL;
+}
+
+/* Plain e-mail: refused by the database without the individual's
+ * confirmation for that address, even to the owner writing the table;
+ * recorded with it. */
+static void
+test_plain_email_needs_confirmation (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-4", dir);
+  gint64 id = cst_request_get_id (request);
+  g_autofree char *packet = g_build_filename (dir, "packet.pdf", NULL);
+  g_autoptr(CstPacketBuild) build = cst_packet_build (clerk, id, packet, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  gint64 other, confirmation;
+
+  g_assert_nonnull (build);
+  g_assert_false (record (clerk, id, build->id, "email_plain", FALSE, "pat@example.org", 0, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  /* The model refuses before anything is built or sent. */
+  g_assert_cmpint (cst_packet_plain_email_confirmation (clerk, id, "pat@example.org", &error), ==, 0);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "confirmation"));
+  g_clear_error (&error);
+
+  /* A confirmation for another address does not count. */
+  other = cst_packet_plain_email_confirm (clerk, id, "someone@example.org", "Pat Doe",
+                                          CST_CONFIRMED_BY_PHONE, &error);
+  g_assert_no_error (error);
+  g_assert_false (record (clerk, id, build->id, "email_plain", FALSE, "pat@example.org", other,
+                          &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  /* Nor does the owner writing the table directly. */
+  {
+    g_autofree char *request_param = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+    g_autofree char *build_param = g_strdup_printf ("%" G_GINT64_FORMAT, build->id);
+    const char *params[] = { request_param, build_param };
+    g_autoptr(PGresult) res = PQexecParams (owner,
+      "INSERT INTO packet_deliveries (request_id, build_id, method, sha256, encrypted,"
+      " passphrase_given, recipient, server_reply)"
+      " VALUES ($1, $2, 'email_plain', repeat('a', 64), false, false, 'pat@example.org', '250 ok')",
+      2, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  }
+  /* An encrypted e-mail without a passphrase cannot be recorded either. */
+  {
+    g_autofree char *request_param = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+    g_autofree char *build_param = g_strdup_printf ("%" G_GINT64_FORMAT, build->id);
+    const char *params[] = { request_param, build_param };
+    g_autoptr(PGresult) res = PQexecParams (clerk,
+      "SELECT record_packet_delivery($1, $2, 'email', repeat('a', 64), true, false,"
+      " 'pat@example.org', '250 ok', NULL)", 2, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  }
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM packet_deliveries WHERE request_id = $1", id), ==, 0);
+
+  /* With the individual's confirmation for the address: recorded. */
+  confirmation = cst_packet_plain_email_confirm (clerk, id, "Pat@Example.org", "Pat Doe",
+                                                 CST_CONFIRMED_IN_PERSON, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_packet_plain_email_confirmation (clerk, id, "pat@example.org", &error),
+                   ==, confirmation);
+  g_assert_true (record (clerk, id, build->id, "email_plain", FALSE, "pat@example.org",
+                         confirmation, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *confirmation_param = g_strdup_printf ("%" G_GINT64_FORMAT, confirmation);
+    const char *params[] = { confirmation_param };
+    g_autoptr(PGresult) res = PQexecParams (owner,
+      "SELECT confirmed_by, confirmed_how, warning, recorded_by = current_user"
+      " FROM plain_email_confirmations WHERE id = $1", 1, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQntuples (res), ==, 1);
+    g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "Pat Doe");
+    g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "in_person");
+    g_assert_cmpstr (PQgetvalue (res, 0, 2), ==, cst_packet_plain_email_warning ());
+    /* Recorded as the clerk's login, not the owner's. */
+    g_assert_cmpstr (PQgetvalue (res, 0, 3), ==, "f");
+  }
+  /* Nobody changes the proof afterwards, not even the owner. */
+  {
+    g_autofree char *request_param = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+    const char *params[] = { request_param };
+    g_autoptr(PGresult) res = PQexecParams (owner,
+      "UPDATE packet_deliveries SET recipient = 'x@example.org' WHERE request_id = $1",
+      1, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  }
+  cst_test_records_remove (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -154,6 +401,10 @@ main (int    argc,
   db = cst_test_db_new ();
   desk = cst_test_db_create_login (db, "custodian_clerk");
   g_test_add_func ("/packet-delivery/cli-encrypt", test_cli_encrypt);
+  g_test_add_func ("/packet-delivery/media-encrypted", test_media_encrypted);
+  g_test_add_func ("/packet-delivery/auditor-cannot-deliver", test_auditor_cannot_deliver);
+  g_test_add_func ("/packet-delivery/plain-email-needs-confirmation",
+                   test_plain_email_needs_confirmation);
   status = g_test_run ();
   g_free (desk);
   cst_test_db_free (db);

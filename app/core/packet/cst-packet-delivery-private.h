@@ -29,4 +29,21 @@ void cst_packet_remove_scratch (const char *dir);
 
 void cst_encrypted_packet_clear (CstEncryptedPacket *packet);
 
+/* A delivery of @packet by @method, its passphrase taken from @packet. */
+CstPacketDelivery *cst_packet_delivery_new (gint64                   request_id,
+                                            CstPacketDeliveryMethod  method,
+                                            CstEncryptedPacket      *packet);
+/* Records @d through record_packet_delivery() and fills in its id, who
+ * and when. */
+gboolean cst_packet_delivery_record (PGconn            *conn,
+                                     CstPacketDelivery *d,
+                                     GError           **error);
+/* The latest plain e-mail confirmation for @address, or 0 with @error set. */
+gint64 cst_packet_plain_email_confirmation (PGconn      *conn,
+                                            gint64       request_id,
+                                            const char  *address,
+                                            GError     **error);
+/* records-REFERENCE.pdf: the packet's file name outside the database. */
+char *cst_packet_delivery_file_name (const char *reference);
+
 G_END_DECLS
