@@ -138,6 +138,67 @@ gint64 cst_packet_plain_email_confirm_at (const char      *conninfo,
                                           CstConfirmedHow  how,
                                           GError         **error);
 
+/* ---- e-mail through the hospital's mail server ------------------------ */
+
+typedef enum
+{
+  CST_SMTP_STARTTLS,   /* submission, port 587: STARTTLS required */
+  CST_SMTP_TLS,        /* implicit TLS, port 465 */
+} CstSmtpSecurity;
+
+typedef struct
+{
+  const char      *host;
+  guint            port;
+  CstSmtpSecurity  security;
+  const char      *sender;      /* the From address */
+  const char      *user;        /* NULL or "": no login */
+  const char      *password;    /* from the keyring, never the settings */
+  const char      *ca_file;     /* NULL: the system's trusted authorities */
+  const char      *facility;    /* the hospital's name, for the message */
+} CstSmtpServer;
+
+/* Builds the packet, encrypts it (unless @plain), sends it to @address
+ * through @server and records the delivery with the server's reply.
+ * @plain needs the individual's confirmation for @address on record.
+ * Nothing is recorded as delivered unless the server accepted the
+ * message. */
+CstPacketDelivery *cst_packet_send_email        (PGconn              *conn,
+                                                 gint64               request_id,
+                                                 const CstSmtpServer *server,
+                                                 const char          *address,
+                                                 gboolean             plain,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+void               cst_packet_send_email_async  (CstConnection       *connection,
+                                                 gint64               request_id,
+                                                 const CstSmtpServer *server,
+                                                 const char          *address,
+                                                 gboolean             plain,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+CstPacketDelivery *cst_packet_send_email_finish (CstConnection       *connection,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+CstPacketDelivery *cst_packet_send_email_at     (const char          *conninfo,
+                                                 const char          *reference,
+                                                 const CstSmtpServer *server,
+                                                 const char          *address,
+                                                 gboolean             plain,
+                                                 GError             **error);
+
+/* The SMTP password kept in the desktop keyring, per server and user. */
+gboolean cst_smtp_password_save   (const char  *host,
+                                   guint        port,
+                                   const char  *user,
+                                   const char  *password,
+                                   GError     **error);
+char    *cst_smtp_password_lookup (const char  *host,
+                                   guint        port,
+                                   const char  *user,
+                                   GError     **error);
+
 /* ---- removable media ---------------------------------------------------- */
 
 /* Builds the packet into @folder (encrypted unless @plain) with a

@@ -1,6 +1,10 @@
 /* test-packet-delivery.c — the packet leaves, as the clerk: `custodian-cli
  * packet build --encrypt` writes an AES-256 packet and prints its
- * passphrase (its only copy: nowhere in the database); the delivery proof
+ * passphrase (its only copy: nowhere in the database); the packet goes
+ * by e-mail through a real SMTP server started by the test (aiosmtpd,
+ * STARTTLS, a login) and is read back there, its attachment's hash
+ * compared; a refusing or unreachable server records nothing; the
+ * delivery proof
  * (0070) records the method, the hash of the file that left and that a
  * passphrase was given, refuses a plain e-mail without the individual's
  * confirmation, and only the desk and administrators record it. */
@@ -17,6 +21,7 @@
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
+#include "cst-test-smtp.h"
 #include "cst-packet-delivery-private.h"
 
 static CstTestDb *db;
@@ -391,6 +396,213 @@ test_plain_email_needs_confirmation (void)
   cst_test_records_remove (dir);
 }
 
+static CstSmtpServer
+mail_server (CstTestSmtp *smtp)
+{
+  CstSmtpServer server = {
+    .host = "localhost", .port = smtp->port, .security = CST_SMTP_STARTTLS,
+    .sender = "roi@hospital.example", .user = "desk", .password = "s3cret-login",
+    .ca_file = smtp->ca_file, .facility = "St. Example General",
+  };
+
+  return server;
+}
+
+static gint64
+deliveries_of (PGconn *owner,
+               gint64  request_id)
+{
+  return cst_test_db_int_for_id (owner,
+    "SELECT count(*) FROM packet_deliveries WHERE request_id = $1", request_id);
+}
+
+/* The encrypted packet reaches the mail server over STARTTLS with the
+ * login, as an attachment whose hash is the delivered file's; the
+ * message carries no patient information and no passphrase; the proof
+ * holds the server's queue id. */
+static void
+test_email_encrypted (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-MRN-5", dir);
+  const char *reference = cst_request_get_reference (request);
+  g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, "desk", "s3cret-login");
+  CstSmtpServer server = mail_server (smtp);
+  g_autoptr(CstPacketDelivery) delivery = NULL;
+  g_autoptr(GPtrArray) listed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) got = NULL;
+  g_autofree char *raw = NULL;
+  g_autofree char *name = g_strdup_printf ("records-%s.pdf", reference);
+  JsonArray *attachments;
+  JsonObject *attachment;
+  const char *body;
+  CstPacketDelivery *row;
+
+  delivery = cst_packet_send_email (clerk, cst_request_get_id (request), &server,
+                                    "pat@example.org", FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (delivery);
+  g_assert_nonnull (delivery->passphrase);
+  g_assert_nonnull (strstr (delivery->server_reply, "queued as TQ0001"));
+
+  g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 1);
+  got = cst_test_smtp_message (smtp, 1);
+  g_assert_true (json_object_get_boolean_member (got, "tls"));
+  g_assert_true (json_object_get_boolean_member (got, "authenticated"));
+  g_assert_cmpstr (json_object_get_string_member (got, "mail_from"), ==, "roi@hospital.example");
+  g_assert_cmpstr (json_array_get_string_element (
+                     json_object_get_array_member (got, "rcpt_tos"), 0), ==, "pat@example.org");
+  attachments = json_object_get_array_member (got, "attachments");
+  g_assert_cmpuint (json_array_get_length (attachments), ==, 1);
+  attachment = json_array_get_object_element (attachments, 0);
+  g_assert_cmpstr (json_object_get_string_member (attachment, "filename"), ==, name);
+  g_assert_cmpstr (json_object_get_string_member (attachment, "content_type"), ==,
+                   "application/pdf");
+  g_assert_cmpstr (json_object_get_string_member (attachment, "sha256"), ==, delivery->sha256);
+  body = json_object_get_string_member (got, "body");
+  g_assert_nonnull (strstr (body, reference));
+  g_assert_nonnull (strstr (body, "St. Example General"));
+  g_assert_nonnull (strstr (body, "passphrase"));
+  /* Nothing about the patient, and not the passphrase, in the message. */
+  raw = cst_test_smtp_raw (smtp, 1);
+  g_assert_null (strstr (raw, "PDLV-MRN-5"));
+  g_assert_null (strstr (raw, delivery->passphrase));
+  {
+    const char *fields[] = { "subject", "from", "to", "body" };
+    const char *patient[] = { "José", "Núñez", "1961", "PDLV-MRN-5", delivery->passphrase };
+
+    for (guint f = 0; f < G_N_ELEMENTS (fields); f++)
+      for (guint p = 0; p < G_N_ELEMENTS (patient); p++)
+        g_assert_null (strstr (json_object_get_string_member (got, fields[f]), patient[p]));
+  }
+
+  listed = cst_packet_delivery_list (clerk, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (listed->len, ==, 1);
+  row = g_ptr_array_index (listed, 0);
+  g_assert_cmpint (row->method, ==, CST_PACKET_DELIVERY_EMAIL);
+  g_assert_cmpstr (row->sha256, ==, delivery->sha256);
+  g_assert_true (row->encrypted);
+  g_assert_true (row->passphrase_given);
+  g_assert_cmpstr (row->recipient, ==, "pat@example.org");
+  g_assert_cmpstr (row->server_reply, ==, delivery->server_reply);
+  g_assert_cmpstr (row->delivered_by, ==, PQuser (clerk));
+  assert_nowhere_in_database (owner, delivery->passphrase);
+  cst_test_records_remove (dir);
+}
+
+/* A server that refuses the recipient, or the wrong login, or none at
+ * all: a clear message, nothing recorded as delivered. */
+static void
+test_email_refused_or_unreachable (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-6", dir);
+  gint64 id = cst_request_get_id (request);
+  g_autoptr(GError) error = NULL;
+  guint closed_port;
+
+  {
+    g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (TRUE, NULL, NULL);
+    CstSmtpServer server = mail_server (smtp);
+    g_autoptr(CstPacketDelivery) delivery = NULL;
+
+    server.user = NULL;
+    delivery = cst_packet_send_email (clerk, id, &server, "pat@example.org", FALSE, NULL, &error);
+    g_assert_null (delivery);
+    g_assert_error (error, CST_ERROR, CST_ERROR_CONNECTION);
+    g_assert_nonnull (strstr (error->message, "refused the message"));
+    g_assert_nonnull (strstr (error->message, "550"));
+    g_assert_nonnull (strstr (error->message, "Nothing was recorded as delivered"));
+    g_clear_error (&error);
+    g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 0);
+  }
+  {
+    g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, "desk", "s3cret-login");
+    CstSmtpServer server = mail_server (smtp);
+    g_autoptr(CstPacketDelivery) delivery = NULL;
+
+    server.password = "wrong";
+    delivery = cst_packet_send_email (clerk, id, &server, "pat@example.org", FALSE, NULL, &error);
+    g_assert_null (delivery);
+    g_assert_error (error, CST_ERROR, CST_ERROR_CONNECTION);
+    g_assert_nonnull (strstr (error->message, "refused the login"));
+    g_clear_error (&error);
+    g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 0);
+    closed_port = smtp->port;
+  }
+  {
+    /* The last server has stopped: nothing listens on its port. */
+    CstSmtpServer server = {
+      .host = "localhost", .port = closed_port, .security = CST_SMTP_STARTTLS,
+      .sender = "roi@hospital.example",
+    };
+    g_autoptr(CstPacketDelivery) delivery = cst_packet_send_email (clerk, id, &server,
+      "pat@example.org", FALSE, NULL, &error);
+
+    g_assert_null (delivery);
+    g_assert_error (error, CST_ERROR, CST_ERROR_CONNECTION);
+    g_assert_nonnull (strstr (error->message, "could not be reached"));
+    g_clear_error (&error);
+  }
+  g_assert_cmpint (deliveries_of (owner, id), ==, 0);
+  cst_test_records_remove (dir);
+}
+
+/* Plain e-mail: without the confirmation nothing is built or sent; with
+ * it, the unencrypted packet (the build's own hash) arrives and the proof
+ * names the confirmation. */
+static void
+test_email_plain (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-7", dir);
+  gint64 id = cst_request_get_id (request);
+  g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, "desk", "s3cret-login");
+  CstSmtpServer server = mail_server (smtp);
+  g_autoptr(CstPacketDelivery) refused = NULL;
+  g_autoptr(CstPacketDelivery) delivery = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonObject) got = NULL;
+  JsonObject *attachment;
+  gint64 confirmation;
+
+  refused = cst_packet_send_email (clerk, id, &server, "pat@example.org", TRUE, NULL, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "confirmation"));
+  g_clear_error (&error);
+  g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 0);
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM record_packet_builds WHERE request_id = $1", id), ==, 0);
+
+  confirmation = cst_packet_plain_email_confirm (clerk, id, "pat@example.org", "José Núñez",
+                                                 CST_CONFIRMED_BY_PHONE, &error);
+  g_assert_no_error (error);
+  delivery = cst_packet_send_email (clerk, id, &server, "pat@example.org", TRUE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (delivery->passphrase);
+  g_assert_false (delivery->encrypted);
+  g_assert_cmpint (delivery->method, ==, CST_PACKET_DELIVERY_EMAIL_PLAIN);
+  g_assert_cmpint (delivery->confirmation_id, ==, confirmation);
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM packet_deliveries d JOIN record_packet_builds b"
+                     " ON b.id = d.build_id AND b.sha256 = d.sha256"
+                     " WHERE d.request_id = $1 AND d.method = 'email_plain'", id), ==, 1);
+  got = cst_test_smtp_message (smtp, 1);
+  attachment = json_array_get_object_element (json_object_get_array_member (got, "attachments"), 0);
+  g_assert_cmpstr (json_object_get_string_member (attachment, "sha256"), ==, delivery->sha256);
+  g_assert_nonnull (strstr (json_object_get_string_member (got, "body"), "not encrypted"));
+  cst_test_records_remove (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -405,6 +617,10 @@ main (int    argc,
   g_test_add_func ("/packet-delivery/auditor-cannot-deliver", test_auditor_cannot_deliver);
   g_test_add_func ("/packet-delivery/plain-email-needs-confirmation",
                    test_plain_email_needs_confirmation);
+  g_test_add_func ("/packet-delivery/email-encrypted", test_email_encrypted);
+  g_test_add_func ("/packet-delivery/email-refused-or-unreachable",
+                   test_email_refused_or_unreachable);
+  g_test_add_func ("/packet-delivery/email-plain", test_email_plain);
   status = g_test_run ();
   g_free (desk);
   cst_test_db_free (db);
