@@ -318,6 +318,7 @@ static const Command commands[] = {
   { "packet", "list", cst_cli_packet_list, N_("List a request's record documents in release order") },
   { "packet", "build", cst_cli_packet_build, N_("Build a request's packet PDF, every record page stamped") },
   { "packet", "verify", cst_cli_packet_verify, N_("Say whether a file is exactly the last packet built") },
+  { "packet", "send", cst_cli_packet_send, N_("E-mail a request's packet through the hospital's mail server, encrypted unless the individual insisted") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
 };

@@ -62,6 +62,7 @@ int cst_cli_packet_list (int argc, char **argv);
 int cst_cli_packet_build (int argc, char **argv);
 int cst_cli_packet_verify (int argc, char **argv);
 int cst_cli_packet_build_encrypted (const char *reference, const char *output);
+int cst_cli_packet_send (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);
 

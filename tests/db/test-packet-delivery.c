@@ -603,6 +603,78 @@ test_email_plain (void)
   cst_test_records_remove (dir);
 }
 
+/* custodian-cli packet send: encrypted (the passphrase alone on standard
+ * output), then plain with the confirmation recorded from the command
+ * line, then an unreachable server (exit 1, nothing recorded). */
+static void
+test_cli_send (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-8", dir);
+  const char *reference = cst_request_get_reference (request);
+  gint64 id = cst_request_get_id (request);
+  g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, NULL, NULL);
+  g_autofree char *port = g_strdup_printf ("%u", smtp->port);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  g_auto(GStrv) words = NULL;
+  g_autoptr(JsonObject) first = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  JsonObject *attachment;
+
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "send", "--request", reference,
+                                     "--email", "pat@example.org", "--smtp-host", "localhost",
+                                     "--smtp-port", port, "--smtp-sender", "roi@hospital.example",
+                                     "--smtp-ca-file", smtp->ca_file, NULL), ==, 0);
+  g_strchomp (out);
+  words = g_strsplit (out, " ", -1);
+  g_assert_cmpuint (g_strv_length (words), ==, CST_PASSPHRASE_WORDS);
+  g_assert_nonnull (strstr (err, "queued as TQ0001"));
+  first = cst_test_smtp_message (smtp, 1);
+  attachment = json_array_get_object_element (json_object_get_array_member (first, "attachments"), 0);
+  {
+    const char *params[] = { json_object_get_string_member (attachment, "sha256") };
+
+    g_assert_cmpint (cst_test_db_int (owner,
+      "SELECT count(*) FROM packet_deliveries WHERE sha256 = $1 AND method = 'email'"
+      " AND passphrase_given AND server_reply LIKE '%TQ0001'", 1, params), ==, 1);
+  }
+  assert_nowhere_in_database (owner, out);
+
+  g_assert_cmpint (cst_test_cli_run (desk, &out2, &err2, "packet", "send", "--request", reference,
+                                     "--email", "pat@example.org", "--smtp-host", "localhost",
+                                     "--smtp-port", port, "--smtp-sender", "roi@hospital.example",
+                                     "--smtp-ca-file", smtp->ca_file,
+                                     "--plain-confirmed-by", "José Núñez",
+                                     "--confirmed-how", "in_writing", NULL), ==, 0);
+  g_assert_cmpstr (out2, ==, "");
+  g_assert_nonnull (strstr (err2, "not secure"));
+  second = cst_test_smtp_message (smtp, 2);
+  g_assert_nonnull (strstr (json_object_get_string_member (second, "body"), "not encrypted"));
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM packet_deliveries d JOIN plain_email_confirmations c"
+                     " ON c.id = d.confirmation_id WHERE d.request_id = $1"
+                     " AND d.method = 'email_plain' AND c.confirmed_by = 'José Núñez'"
+                     " AND c.confirmed_how = 'in_writing'", id), ==, 1);
+
+  {
+    g_autoptr(CstTestSmtp) gone = cst_test_smtp_start (FALSE, NULL, NULL);
+    g_autofree char *gone_port = g_strdup_printf ("%u", gone->port);
+
+    g_clear_pointer (&gone, cst_test_smtp_stop);
+    g_assert_cmpint (cst_test_cli_run (desk, &out3, &err3, "packet", "send", "--request",
+                                       reference, "--email", "pat@example.org", "--smtp-host",
+                                       "localhost", "--smtp-port", gone_port, "--smtp-sender",
+                                       "roi@hospital.example", NULL), ==, 1);
+    g_assert_nonnull (strstr (err3, "could not be reached"));
+    g_assert_cmpstr (out3, ==, "");
+  }
+  g_assert_cmpint (deliveries_of (owner, id), ==, 2);
+  cst_test_records_remove (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -621,6 +693,7 @@ main (int    argc,
   g_test_add_func ("/packet-delivery/email-refused-or-unreachable",
                    test_email_refused_or_unreachable);
   g_test_add_func ("/packet-delivery/email-plain", test_email_plain);
+  g_test_add_func ("/packet-delivery/cli-send", test_cli_send);
   status = g_test_run ();
   g_free (desk);
   cst_test_db_free (db);
