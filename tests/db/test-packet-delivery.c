@@ -675,6 +675,63 @@ test_cli_send (void)
   cst_test_records_remove (dir);
 }
 
+/* The window's way: the _async pairs on the connection's worker thread
+ * (e-mail, media, the encrypted build), and a cancelled send that leaves
+ * nothing recorded. */
+static void
+test_async (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstConnection) connection = cst_connection_new (desk);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autofree char *stick = g_build_filename (dir, "stick", NULL);
+  g_autofree char *sealed = g_build_filename (dir, "sealed.pdf", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-9", dir);
+  gint64 id = cst_request_get_id (request);
+  g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, "desk", "s3cret-login");
+  CstSmtpServer server = mail_server (smtp);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GAsyncResult) r1 = NULL, r2 = NULL, r3 = NULL, r4 = NULL;
+  g_autoptr(CstPacketDelivery) mailed = NULL;
+  g_autoptr(CstPacketDelivery) saved = NULL;
+  g_autoptr(CstPacketDelivery) stopped = NULL;
+  g_autoptr(CstEncryptedPacket) packet = NULL;
+  g_autoptr(GError) error = NULL;
+
+  cst_packet_send_email_async (connection, id, &server, "pat@example.org", FALSE, NULL,
+                               cst_test_result_cb, &r1);
+  mailed = cst_packet_send_email_finish (connection, cst_test_wait_result (&r1, 60), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (mailed->passphrase);
+  g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 1);
+
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  cst_packet_save_to_media_async (connection, id, stick, FALSE, NULL, cst_test_result_cb, &r2);
+  saved = cst_packet_save_to_media_finish (connection, cst_test_wait_result (&r2, 60), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (saved->method, ==, CST_PACKET_DELIVERY_MEDIA);
+
+  cst_packet_build_encrypted_async (connection, id, sealed, NULL, cst_test_result_cb, &r3);
+  packet = cst_packet_build_encrypted_finish (connection, cst_test_wait_result (&r3, 60), &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *sha = file_sha256 (sealed);
+
+    g_assert_cmpstr (packet->sha256, ==, sha);
+  }
+
+  g_cancellable_cancel (cancelled);
+  cst_packet_send_email_async (connection, id, &server, "pat@example.org", FALSE, cancelled,
+                               cst_test_result_cb, &r4);
+  stopped = cst_packet_send_email_finish (connection, cst_test_wait_result (&r4, 60), &error);
+  g_assert_null (stopped);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 1);
+  g_assert_cmpint (deliveries_of (owner, id), ==, 2);
+  cst_test_records_remove (stick);
+  cst_test_records_remove (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -694,6 +751,7 @@ main (int    argc,
                    test_email_refused_or_unreachable);
   g_test_add_func ("/packet-delivery/email-plain", test_email_plain);
   g_test_add_func ("/packet-delivery/cli-send", test_cli_send);
+  g_test_add_func ("/packet-delivery/async", test_async);
   status = g_test_run ();
   g_free (desk);
   cst_test_db_free (db);
