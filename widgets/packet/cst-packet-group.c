@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-packet-delivery-dialog.h"
 #include "cst-packet-group.h"
 
 #include <custodian/cst-packet.h>
@@ -24,6 +25,7 @@ struct _CstPacketGroup
 
   AdwPreferencesGroup  *group;
   GtkButton            *add_button;
+  GtkButton            *deliver_button;
   GtkLabel             *message_label;
   GtkListBox           *list_box;
 
@@ -56,6 +58,10 @@ update_sensitivity (CstPacketGroup *self)
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->add_button),
                             open && self->connection != NULL && !self->busy);
+  /* A packet needs records; a released request may still be sent again. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->deliver_button),
+                            self->request != NULL && self->connection != NULL &&
+                            !self->busy && self->n_documents > 0);
 }
 
 static GtkWidget *
@@ -85,6 +91,7 @@ show_documents (CstPacketGroup *self,
   self->n_documents = docs ? docs->len : 0;
   for (guint i = 0; docs != NULL && i < docs->len; i++)
     gtk_list_box_append (self->list_box, document_row (g_ptr_array_index (docs, i)));
+  update_sensitivity (self);
 }
 
 /* ---- loading -------------------------------------------------------------- */
@@ -272,6 +279,19 @@ add_clicked_cb (CstPacketGroup *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+static void
+deliver_clicked_cb (CstPacketGroup *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CstPacketDeliveryDialog *dialog;
+
+  if (self->connection == NULL || self->request == NULL)
+    return;
+  dialog = cst_packet_delivery_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                           self->connection, self->request);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 /* ---- the object ----------------------------------------------------------- */
 
 void
@@ -354,9 +374,11 @@ cst_packet_group_class_init (CstPacketGroupClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/org/custodian/Custodian/ui/cst-packet-group.ui");
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, group);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, add_button);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, deliver_button);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, message_label);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, list_box);
   gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, deliver_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -417,7 +417,13 @@ send_job_run (PGconn   *conn,
               GError  **error)
 {
   SendJob *job = data;
-  CstSmtpServer server = {
+  CstSmtpServer server;
+
+  /* The keyring is asked here, on the worker thread: libsecret's lookup
+   * blocks on D-Bus. */
+  if (job->password == NULL && job->user != NULL && *job->user != '\0')
+    job->password = cst_smtp_password_lookup (job->host, job->port, job->user, NULL);
+  server = (CstSmtpServer) {
     job->host, job->port, job->security, job->sender, job->user, job->password,
     job->ca_file, job->facility,
   };
@@ -430,7 +436,8 @@ send_job_run (PGconn   *conn,
  * cst_packet_send_email_async:
  *
  * cst_packet_send_email() on @connection's worker thread; @cancellable
- * also stops the transfer.  @server is copied.
+ * also stops the transfer.  @server is copied; without a password but
+ * with a login, the password is looked up in the keyring on that thread.
  */
 void
 cst_packet_send_email_async (CstConnection       *connection,
