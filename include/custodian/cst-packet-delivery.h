@@ -221,4 +221,22 @@ CstPacketDelivery *cst_packet_save_to_media_finish (CstConnection       *connect
                                                     GAsyncResult        *result,
                                                     GError             **error);
 
+/* ---- print ------------------------------------------------------------- */
+
+/* Records that the packet of @build (built by cst_packet_build() for
+ * printing) was printed. */
+CstPacketDelivery *cst_packet_record_printed        (PGconn               *conn,
+                                                     gint64                request_id,
+                                                     const CstPacketBuild *build,
+                                                     GError              **error);
+void               cst_packet_record_printed_async  (CstConnection        *connection,
+                                                     gint64                request_id,
+                                                     const CstPacketBuild *build,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+CstPacketDelivery *cst_packet_record_printed_finish (CstConnection        *connection,
+                                                     GAsyncResult         *result,
+                                                     GError              **error);
+
 G_END_DECLS

@@ -1,8 +1,9 @@
 /* test-packet-delivery-dialog.c — the delivery dialog as the clerk: the
  * packet saved to a folder off the main loop, encrypted, with its
  * checksum file, the passphrase shown once in the dialog and gone when
- * it closes; e-mail with no mail server in Preferences says so and
- * records nothing. */
+ * it closes; printed (through the print operation's export) with every
+ * page and recorded as printed; e-mail with no mail server in Preferences
+ * says so and records nothing; the Records group's Deliver… opens it. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -119,6 +120,49 @@ test_email_without_server (void)
   cst_test_records_remove (dir);
 }
 
+/* On paper: printed (to a PDF here, the print dialog's own export) with
+ * every page of the packet, and recorded as printed with the build's
+ * hash. */
+static void
+test_print (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *dir = g_dir_make_tmp ("cst-delivery-gui-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, clerk, "PDLG-4", dir);
+  g_autoptr(CstConnection) connection = cst_connection_new (clerk);
+  g_autofree char *printed = g_build_filename (dir, "printed.pdf", NULL);
+  g_autofree char *uri = g_filename_to_uri (printed, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  CstPacketDeliveryDialog *dialog = cst_packet_delivery_dialog_new (NULL, connection, request);
+  PopplerDocument *pdf;
+  PopplerPage *page;
+  char *text;
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  cst_packet_delivery_dialog_print (dialog, printed);
+  g_assert_true (cst_packet_delivery_dialog_is_busy (dialog));
+  g_assert_true (cst_test_gui_wait_until (dialog_idle, dialog));
+  g_assert_nonnull (strstr (cst_packet_delivery_dialog_get_status (dialog), "Printed"));
+  g_assert_null (cst_packet_delivery_dialog_get_passphrase (dialog));
+  pdf = poppler_document_new_from_file (uri, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, 2);
+  page = poppler_document_get_page (pdf, 1);
+  text = poppler_page_get_text (page);
+  g_assert_nonnull (strstr (text, "page 2 of 2"));
+  g_free (text);
+  g_object_unref (page);
+  g_object_unref (pdf);
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM packet_deliveries d JOIN record_packet_builds b"
+                     " ON b.id = d.build_id AND b.sha256 = d.sha256"
+                     " WHERE d.request_id = $1 AND d.method = 'print' AND NOT d.encrypted",
+                     cst_request_get_id (request)), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  cst_test_records_remove (dir);
+}
+
 static guint wanted_documents;
 
 static gboolean
@@ -191,6 +235,7 @@ main (int argc, char **argv)
   db = cst_test_db_new ();
   g_test_add_func ("/packet-delivery-dialog/save-to-folder", test_save_to_folder);
   g_test_add_func ("/packet-delivery-dialog/email-without-server", test_email_without_server);
+  g_test_add_func ("/packet-delivery-dialog/print", test_print);
   g_test_add_func ("/packet-delivery-dialog/reached-from-request-view",
                    test_reached_from_request_view);
   status = g_test_run ();

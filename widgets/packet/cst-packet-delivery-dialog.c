@@ -8,7 +8,12 @@
  * cst_packet_save_to_media_async().  Both run off the main loop with a
  * spinner, a status line screen readers announce, and Cancel.  The
  * passphrase of an encrypted copy is shown here once, selectable, and
- * wiped when the dialog goes; the database never sees it.  Unencrypted
+ * wiped when the dialog goes; the database never sees it.  On paper: the
+ * packet is built into a private temporary directory
+ * (cst_packet_build_async), printed by GtkPrintOperation with Poppler
+ * drawing each page (the print dialog picks the pages and two-sided
+ * printing, long edge by default), recorded as printed once the pages
+ * went to the printer, and removed.  Unencrypted
  * e-mail (after the individual's recorded confirmation) is custodian-cli
  * packet send --plain-confirmed-by for now.
  */
@@ -17,6 +22,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <poppler.h>
 #include <string.h>
 
 #include "cst-packet-delivery-dialog.h"
@@ -32,6 +39,7 @@ struct _CstPacketDeliveryDialog
   GtkButton            *send_button;
   GtkSwitch            *encrypt_switch;
   GtkButton            *save_button;
+  GtkButton            *print_button;
   GtkSpinner           *spinner;
   GtkLabel             *status_label;
   GtkButton            *cancel_button;
@@ -42,6 +50,10 @@ struct _CstPacketDeliveryDialog
   GCancellable         *cancellable;
   GtkFileChooserNative *chooser;
   gboolean              busy;
+  char                 *export_to;      /* print to this PDF, no dialog (tests) */
+  char                 *print_dir;      /* the packet built for printing */
+  CstPacketBuild       *print_build;
+  PopplerDocument      *print_document;
 };
 
 G_DEFINE_FINAL_TYPE (CstPacketDeliveryDialog, cst_packet_delivery_dialog, ADW_TYPE_WINDOW)
@@ -54,6 +66,7 @@ set_busy (CstPacketDeliveryDialog *self,
   self->busy = busy;
   gtk_widget_set_sensitive (GTK_WIDGET (self->send_button), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->print_button), !busy);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
@@ -208,6 +221,172 @@ save_clicked_cb (CstPacketDeliveryDialog *self)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* ---- on paper ------------------------------------------------------------- */
+
+static void
+forget_print (CstPacketDeliveryDialog *self)
+{
+  g_clear_object (&self->print_document);
+  g_clear_pointer (&self->print_build, cst_packet_build_free);
+  if (self->print_dir != NULL)
+    {
+      g_autofree char *path = g_build_filename (self->print_dir, "packet.pdf", NULL);
+
+      g_unlink (path);
+      g_rmdir (self->print_dir);
+      g_clear_pointer (&self->print_dir, g_free);
+    }
+}
+
+static void
+printed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CstPacketDeliveryDialog) self = CST_PACKET_DELIVERY_DIALOG (user_data);
+  g_autoptr(CstPacketDelivery) delivery = NULL;
+  g_autoptr(GError) error = NULL;
+
+  delivery = cst_packet_record_printed_finish (CST_CONNECTION (source), result, &error);
+  if (self->status_label == NULL)
+    return;
+  show_delivery (self, delivery, error, _("Printed, and recorded as delivered on paper."));
+}
+
+static void
+draw_page_cb (GtkPrintOperation       *operation,
+              GtkPrintContext         *context,
+              int                      page_nr,
+              CstPacketDeliveryDialog *self)
+{
+  /* poppler-glib 22.12 declares no autoptr cleanup. */
+  PopplerPage *page = poppler_document_get_page (self->print_document, page_nr);
+  cairo_t *cr = gtk_print_context_get_cairo_context (context);
+  double width, height, scale;
+
+  if (page == NULL)
+    return;
+  poppler_page_get_size (page, &width, &height);
+  /* Fit the page (its stamp strip too) to the printable area, never
+   * cropping: a record page prints whole. */
+  scale = MIN (gtk_print_context_get_width (context) / width,
+               gtk_print_context_get_height (context) / height);
+  cairo_scale (cr, scale, scale);
+  poppler_page_render_for_printing (page, cr);
+  g_object_unref (page);
+}
+
+static void
+print_done_cb (GtkPrintOperation       *operation,
+               GtkPrintOperationResult  result,
+               CstPacketDeliveryDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (result == GTK_PRINT_OPERATION_RESULT_APPLY)
+    {
+      set_busy (self, TRUE, _("Recording the printed copy…"));
+      cst_packet_record_printed_async (self->connection, cst_request_get_id (self->request),
+                                       self->print_build, self->cancellable, printed_cb,
+                                       g_object_ref (self));
+    }
+  else if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
+    {
+      gtk_print_operation_get_error (operation, &error);
+      set_busy (self, FALSE, error ? error->message : _("The packet could not be printed."));
+    }
+  else
+    set_busy (self, FALSE, _("Not printed. Nothing was recorded as delivered."));
+  forget_print (self);
+}
+
+static void
+run_print (CstPacketDeliveryDialog *self)
+{
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GtkPrintSettings) settings = gtk_print_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  /* Two-sided along the long edge unless the clerk chooses otherwise. */
+  gtk_print_settings_set_duplex (settings, GTK_PRINT_DUPLEX_HORIZONTAL);
+  gtk_print_operation_set_print_settings (operation, settings);
+  gtk_print_operation_set_n_pages (operation, poppler_document_get_n_pages (self->print_document));
+  gtk_print_operation_set_job_name (operation, cst_request_get_reference (self->request));
+  gtk_print_operation_set_embed_page_setup (operation, TRUE);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page_cb), self);
+  g_signal_connect (operation, "done", G_CALLBACK (print_done_cb), self);
+  if (self->export_to != NULL)
+    gtk_print_operation_set_export_filename (operation, self->export_to);
+  set_busy (self, TRUE, _("Printing…"));
+  /* Synchronous run: "done" is emitted before it returns, for every result. */
+  gtk_print_operation_run (operation, self->export_to ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                       : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                           GTK_WINDOW (self), &error);
+}
+
+static void
+built_for_print_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CstPacketDeliveryDialog) self = CST_PACKET_DELIVERY_DIALOG (user_data);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+
+  self->print_build = cst_packet_build_finish (CST_CONNECTION (source), result, &error);
+  if (self->status_label == NULL)
+    {
+      forget_print (self);
+      return;
+    }
+  if (self->print_build == NULL)
+    {
+      forget_print (self);
+      show_delivery (self, NULL, error, NULL);
+      return;
+    }
+  path = g_build_filename (self->print_dir, "packet.pdf", NULL);
+  uri = g_filename_to_uri (path, NULL, NULL);
+  if (!(self->print_document = poppler_document_new_from_file (uri, NULL, &error)))
+    {
+      forget_print (self);
+      set_busy (self, FALSE, error->message);
+      return;
+    }
+  run_print (self);
+}
+
+void
+cst_packet_delivery_dialog_print (CstPacketDeliveryDialog *self,
+                                  const char              *export_to)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (CST_IS_PACKET_DELIVERY_DIALOG (self));
+  if (self->busy || self->connection == NULL || self->request == NULL)
+    return;
+  g_free (self->export_to);
+  self->export_to = g_strdup (export_to);
+  if (!(self->print_dir = g_dir_make_tmp ("custodian-print-XXXXXX", &error)))
+    {
+      set_busy (self, FALSE, error->message);
+      return;
+    }
+  path = g_build_filename (self->print_dir, "packet.pdf", NULL);
+  show_passphrase (self, NULL);
+  set_busy (self, TRUE, _("Building the packet to print…"));
+  cst_packet_build_async (self->connection, cst_request_get_id (self->request), path,
+                          self->cancellable, built_for_print_cb, g_object_ref (self));
+}
+
+static void
+print_clicked_cb (CstPacketDeliveryDialog *self)
+{
+  cst_packet_delivery_dialog_print (self, NULL);
+}
+
 static void
 cancel_clicked_cb (CstPacketDeliveryDialog *self)
 {
@@ -263,6 +442,8 @@ cst_packet_delivery_dialog_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
+  g_clear_pointer (&self->export_to, g_free);
+  forget_print (self);
   G_OBJECT_CLASS (cst_packet_delivery_dialog_parent_class)->dispose (object);
 }
 
@@ -279,12 +460,14 @@ cst_packet_delivery_dialog_class_init (CstPacketDeliveryDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, send_button);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, encrypt_switch);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, save_button);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, print_button);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, spinner);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, status_label);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, passphrase_label);
   gtk_widget_class_bind_template_callback (widget_class, send_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, print_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }

@@ -18,6 +18,10 @@ CstPacketDeliveryDialog *cst_packet_delivery_dialog_new (GtkWindow     *parent,
 /* What the folder chooser does: saves the packet into @folder. */
 void        cst_packet_delivery_dialog_save_to (CstPacketDeliveryDialog *self,
                                                 GFile                   *folder);
+/* Prints the packet; with @export_to, to that PDF file without the print
+ * dialog (GTK_PRINT_OPERATION_ACTION_EXPORT). */
+void        cst_packet_delivery_dialog_print   (CstPacketDeliveryDialog *self,
+                                                const char              *export_to);
 gboolean    cst_packet_delivery_dialog_is_busy (CstPacketDeliveryDialog *self);
 /* The status line, and the passphrase shown (NULL when none). */
 const char *cst_packet_delivery_dialog_get_status     (CstPacketDeliveryDialog *self);

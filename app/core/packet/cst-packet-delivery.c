@@ -413,3 +413,82 @@ cst_packet_save_to_media_finish (CstConnection  *connection,
 {
   return cst_connection_run_finish (connection, result, error);
 }
+
+/* ---- print ------------------------------------------------------------- */
+
+/**
+ * cst_packet_record_printed:
+ * @build: the build that was printed (its id and SHA-256)
+ *
+ * Records that the packet of @build was printed: the print dialog
+ * reports it once the pages went to the printer.
+ *
+ * Returns: (transfer full): the delivery, or NULL with @error set
+ */
+CstPacketDelivery *
+cst_packet_record_printed (PGconn               *conn,
+                           gint64                request_id,
+                           const CstPacketBuild *build,
+                           GError              **error)
+{
+  CstPacketDelivery *d = g_new0 (CstPacketDelivery, 1);
+
+  d->request_id = request_id;
+  d->build_id = build->id;
+  d->method = CST_PACKET_DELIVERY_PRINT;
+  d->sha256 = g_strdup (build->sha256);
+  if (!cst_packet_delivery_record (conn, d, error))
+    g_clear_pointer (&d, cst_packet_delivery_free);
+  return d;
+}
+
+typedef struct
+{
+  gint64  request_id;
+  gint64  build_id;
+  char   *sha256;
+} PrintedJob;
+
+static void
+printed_job_free (PrintedJob *job)
+{
+  g_free (job->sha256);
+  g_free (job);
+}
+
+static gpointer
+printed_job_run (PGconn   *conn,
+                 gpointer  data,
+                 GError  **error)
+{
+  PrintedJob *job = data;
+  CstPacketBuild build = { .id = job->build_id, .sha256 = job->sha256 };
+
+  return cst_packet_record_printed (conn, job->request_id, &build, error);
+}
+
+void
+cst_packet_record_printed_async (CstConnection        *connection,
+                                 gint64                request_id,
+                                 const CstPacketBuild *build,
+                                 GCancellable         *cancellable,
+                                 GAsyncReadyCallback   callback,
+                                 gpointer              user_data)
+{
+  PrintedJob *job = g_new0 (PrintedJob, 1);
+
+  job->request_id = request_id;
+  job->build_id = build->id;
+  job->sha256 = g_strdup (build->sha256);
+  cst_connection_run_async (connection, printed_job_run, job, (GDestroyNotify) printed_job_free,
+                            (GDestroyNotify) cst_packet_delivery_free, cancellable, callback,
+                            user_data);
+}
+
+CstPacketDelivery *
+cst_packet_record_printed_finish (CstConnection  *connection,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
