@@ -452,6 +452,7 @@ test_email_encrypted (void)
   got = cst_test_smtp_message (smtp, 1);
   g_assert_true (json_object_get_boolean_member (got, "tls"));
   g_assert_true (json_object_get_boolean_member (got, "authenticated"));
+  g_assert_true (json_object_get_boolean_member (got, "date_valid"));
   g_assert_cmpstr (json_object_get_string_member (got, "mail_from"), ==, "roi@hospital.example");
   g_assert_cmpstr (json_array_get_string_element (
                      json_object_get_array_member (got, "rcpt_tos"), 0), ==, "pat@example.org");

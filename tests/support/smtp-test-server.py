@@ -72,6 +72,8 @@ class Keeper:
         summary = {"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                    "from": str(message["From"]), "to": str(message["To"]),
                    "subject": str(message["Subject"]),
+                   # None unless the Date header is a valid RFC 5322 date.
+                   "date_valid": message["Date"] is not None and message["Date"].datetime is not None,
                    "body": body.get_content() if body is not None else "",
                    "attachments": attachments,
                    "tls": session.ssl is not None,

@@ -133,13 +133,29 @@ message_body (const CstSmtpServer *server,
   return g_string_free (body, FALSE);
 }
 
+/* The Date header in RFC 5322's English names: g_date_time_format()'s
+ * %a and %b follow the locale, and "dom, 06 dic" is no date to a mail
+ * server. */
+static char *
+rfc5322_date (void)
+{
+  static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
+  static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *rest = g_date_time_format (now, "%Y %H:%M:%S %z");
+
+  return g_strdup_printf ("%s, %02d %s %s", days[g_date_time_get_day_of_week (now) - 1],
+                          g_date_time_get_day_of_month (now),
+                          months[g_date_time_get_month (now) - 1], rest);
+}
+
 static struct curl_slist *
 message_headers (const CstSmtpServer *server,
                  const char          *address,
                  const char          *reference)
 {
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (now, "%a, %d %b %Y %H:%M:%S %z");
+  g_autofree char *date = rfc5322_date ();
   g_autofree char *uuid = g_uuid_string_random ();
   const char *at = strchr (server->sender, '@');
   g_autofree char *subject_text = g_strdup_printf (_("Your records, request %s"), reference);
