@@ -16,6 +16,7 @@
 #include "custodian/cst-packet.h"
 #include "custodian/cst-packet-assemble.h"
 #include "custodian/cst-redaction.h"
+#include "custodian/cst-packet-delivery.h"
 #include "custodian/cst-settings.h"
 
 #include "cst-cli.h"
@@ -247,6 +248,7 @@ cst_cli_packet_build (int    argc,
   g_autofree char *language = NULL;
   CstPacketOptions options = { FALSE, NULL, CST_PDF_PAPER_LETTER };
   g_auto(CstPacketBates) bates = { 0 };
+  gboolean encrypt = FALSE;
   const GOptionEntry entries[] = {
     { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where the packet PDF goes"), N_("FILE.pdf") },
@@ -256,6 +258,8 @@ cst_cli_packet_build (int    argc,
       N_("LANG") },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &summary, N_("Also write a JSON summary to this file"),
       N_("SUMMARY.json") },
+    { "encrypt", 0, 0, G_OPTION_ARG_NONE, &encrypt,
+      N_("Encrypt the packet (AES-256) and print its passphrase, its only copy"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
@@ -276,6 +280,13 @@ cst_cli_packet_build (int    argc,
   if (language != NULL && !g_str_equal (language, "en") && !g_str_equal (language, "es"))
     return cst_cli_usage_error (context, _("--language must be en or es"));
   options.language = language;
+  if (encrypt && summary != NULL)
+    return cst_cli_usage_error (context, _("--json describes the plain packet; leave it out with --encrypt"));
+  /* The encrypted packet is the plain one's default build. */
+  if (encrypt && (options.bates || language != NULL))
+    return cst_cli_usage_error (context, _("--bates and --language cannot be used with --encrypt yet"));
+  if (encrypt)
+    return cst_cli_packet_build_encrypted (reference, output);
   if (!(target = cst_cli_open_target (&error)) ||
       !(build = cst_packet_build_with_at (target->conninfo, reference, output, &options, &bates,
                                           &error)) ||

@@ -333,6 +333,7 @@ static const Command commands[] = {
   { "packet", "redact", cst_cli_packet_redact, N_("Mark a text everywhere in a request's records, or one box, as withheld with a reason") },
   { "packet", "redactions", cst_cli_packet_redactions, N_("List a request's redactions, their reasons, who and when") },
   { "packet", "unredact", cst_cli_packet_unredact, N_("Remove a redaction before the release") },
+  { "packet", "send", cst_cli_packet_send, N_("E-mail a request's packet through the hospital's mail server, encrypted unless the individual insisted") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "report", "access", cst_cli_report_access, N_("Write the log of individuals’ access requests for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },

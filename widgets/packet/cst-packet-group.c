@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-packet-delivery-dialog.h"
 #include "cst-packet-group.h"
 #include "cst-packet-view.h"
 
@@ -28,6 +29,7 @@ struct _CstPacketGroup
   AdwPreferencesGroup  *group;
   GtkButton            *add_button;
   GtkButton            *pages_button;
+  GtkButton            *deliver_button;
   GtkLabel             *message_label;
   GtkListBox           *list_box;
 
@@ -67,6 +69,10 @@ update_sensitivity (CstPacketGroup *self)
                             open && self->connection != NULL && !self->busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->pages_button),
                             self->connection != NULL && self->n_documents > 0);
+  /* A packet needs records; a released request may still be sent again. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->deliver_button),
+                            self->request != NULL && self->connection != NULL &&
+                            !self->busy && self->n_documents > 0);
 }
 
 static GtkWidget *
@@ -347,6 +353,17 @@ request_changed_cb (CstPacketGroup *self)
   /* The released page count moved (pages left out elsewhere, or by
    * another clerk): the counts shown follow. */
   reload (self);
+static void
+deliver_clicked_cb (CstPacketGroup *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CstPacketDeliveryDialog *dialog;
+
+  if (self->connection == NULL || self->request == NULL)
+    return;
+  dialog = cst_packet_delivery_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                           self->connection, self->request);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* ---- the object ----------------------------------------------------------- */
@@ -461,6 +478,8 @@ cst_packet_group_class_init (CstPacketGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, list_box);
   gtk_widget_class_bind_template_callback (widget_class, add_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, pages_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, deliver_button);
+  gtk_widget_class_bind_template_callback (widget_class, deliver_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
