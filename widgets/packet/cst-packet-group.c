@@ -353,6 +353,10 @@ request_changed_cb (CstPacketGroup *self)
   /* The released page count moved (pages left out elsewhere, or by
    * another clerk): the counts shown follow. */
   reload (self);
+}
+
+/* ---- delivery ---------------------------------------------------------------- */
+
 static void
 deliver_clicked_cb (CstPacketGroup *self)
 {
