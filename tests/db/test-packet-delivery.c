@@ -110,15 +110,16 @@ test_cli_encrypt (void)
   sha = file_sha256 (packet);
   g_assert_nonnull (strstr (err, sha));
   g_assert_nonnull (strstr (err, "AES-256"));
-  g_assert_nonnull (strstr (err, "3 pages"));
+  /* The cover letter, then the three record pages. */
+  g_assert_nonnull (strstr (err, "4 pages"));
 
   locked = poppler_open (packet, NULL, &error);
   g_assert_error (error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
   g_clear_error (&error);
   open = poppler_open (packet, passphrase, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (poppler_document_get_n_pages (open), ==, 3);
-  text = cst_test_pdf_page_text (open, 2);
+  g_assert_cmpint (poppler_document_get_n_pages (open), ==, 4);
+  text = cst_test_pdf_page_text (open, 3);
   g_assert_nonnull (strstr (text, "Labs page 1"));
   g_assert_nonnull (strstr (text, "page 3 of 3"));
 
@@ -210,7 +211,7 @@ test_media_encrypted (void)
   g_assert_cmpint (run_quiet (stick, "sha256sum", "-c", checksum, NULL), ==, 0);
   open = poppler_open (packet, delivery->passphrase, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (poppler_document_get_n_pages (open), ==, 3);
+  g_assert_cmpint (poppler_document_get_n_pages (open), ==, 4);   /* the cover letter, 3 record pages */
 
   listed = cst_packet_delivery_list (clerk, cst_request_get_id (request), &error);
   g_assert_no_error (error);
