@@ -149,6 +149,29 @@ render_header (Render *r)
   cst_pdf_table_end (table);
 }
 
+/* The language-assistance notice (Section 1557, 45 CFR 92.11), on every
+ * statement whatever its sections, under the letterhead where it is seen
+ * first: in the statement's language and in the other one (English and
+ * Spanish), boxed and bold.  A hospital may reword it in its template, not
+ * leave it off: a blanked notice is the shipped one. */
+static void
+render_language_notice (Render *r)
+{
+  g_autofree char *notice = filled (r, "language-assistance");
+  const CstPdfStyle style = { .bold = TRUE };
+
+  if (*notice == '\0')
+    {
+      g_autoptr(CstStatementTemplate) shipped = cst_statement_template_new_builtin ("standard", r->st->language,
+                                                                                    NULL);
+      g_free (notice);
+      notice = cst_format_placeholders (shipped ? cst_statement_template_get_text (shipped, "language-assistance")
+                                                : "", r->st->values);
+    }
+  cst_pdf_space (r->pdf, 6);
+  cst_pdf_boxed_text (r->pdf, notice, &style);
+}
+
 static const char *
 status_key (CstStatementStatus status)
 {
@@ -529,8 +552,14 @@ render (CstStatement  *st,
   cst_pdf_set_page_format (pdf, text (&r, "page"));
   cst_pdf_set_body_size (pdf, r.body);
   sections = cst_statement_template_get_sections (st->template, &n);
+  if (!cst_statement_template_has_section (st->template, CST_SECTION_HEADER))
+    render_language_notice (&r);
   for (guint i = 0; i < n; i++)
-    render_section (&r, sections[i]);
+    {
+      render_section (&r, sections[i]);
+      if (sections[i] == CST_SECTION_HEADER)
+        render_language_notice (&r);
+    }
   return g_steal_pointer (&pdf);
 }
 

@@ -81,6 +81,7 @@ static const struct
   { "months", N_("Dates: month names") },
   { "date-format", N_("Dates: how a date is written") },
   { "title", N_("Title") },
+  { "language-assistance", N_("Language help notice, English and Spanish (every statement)") },
   { "statement-date", N_("Header: statement date") },
   { "account-number", N_("Header and stub: account number") },
   { "patient", N_("Header and stub: patient") },
