@@ -17,6 +17,12 @@
  * payer claim number.  A claim whose total charge is not the bill's is
  * refused.
  *
+ * With --estimate (the JSON `estimate render --json` wrote for the visit)
+ * the statement compares this bill with the estimate, and prints the
+ * patient-provider dispute notice for a self-pay patient billed $400.00
+ * or more above the Good Faith Estimate; its deadline is 120 days after
+ * --first-bill-date (default: this statement's date).
+ *
  * Every statement made here carries its own pay link and QR code: a
  * token the database issues (statement_pay_tokens, 0073) after the
  * facility's payment address.  The login must be billing's or an
@@ -37,6 +43,7 @@
 #include "custodian/cst-input.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-statement-estimate.h"
 #include "custodian/cst-statement-pay.h"
 #include "custodian/cst-statement-pdf.h"
 #include "custodian/cst-statement.h"
@@ -47,6 +54,8 @@ typedef struct
 {
   char     *template_name;
   char     *remittance;
+  char     *estimate;
+  char     *first_bill_date;
   char     *output;
   char     *json;
   char     *language;
@@ -74,6 +83,8 @@ options_clear (Options *o)
 {
   g_free (o->template_name);
   g_free (o->remittance);
+  g_free (o->estimate);
+  g_free (o->first_bill_date);
   g_free (o->output);
   g_free (o->json);
   g_free (o->language);
@@ -213,6 +224,28 @@ issue_pay_link (const Options  *o,
   return TRUE;
 }
 
+/* The visit's estimate, compared with this bill. */
+static gboolean
+apply_estimate (const Options  *o,
+                CstStatement   *st,
+                GError        **error)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  CstEstimateSummary summary;
+  GDate first;
+
+  if (o->estimate == NULL)
+    return TRUE;
+  g_date_clear (&first, 1);
+  if (!g_file_get_contents (o->estimate, &data, &length, error) ||
+      !cst_estimate_summary_parse (data, length, &summary, error) ||
+      (o->first_bill_date && !cst_input_parse_date (o->first_bill_date, &first, error)))
+    return FALSE;
+  cst_statement_set_estimate (st, &summary, o->first_bill_date ? &first : NULL);
+  return TRUE;
+}
+
 static int
 report_import_problems (GPtrArray *problems,
                         GError    *error)
@@ -278,6 +311,8 @@ cst_cli_statement_render (int    argc,
     { "claim-adjustment", 0, 0, G_OPTION_ARG_INT64, &o.claim_adjustment, N_("Claim-level adjustment, in cents"), N_("CENTS") },
     { "pending", 0, 0, G_OPTION_ARG_NONE, &o.pending, N_("The claim is still with the insurer"), NULL },
     { "sequence", 0, 0, G_OPTION_ARG_INT, &o.sequence, N_("Statement number: 1 new, 2 reminder, 3+ past due"), N_("N") },
+    { "estimate", 0, 0, G_OPTION_ARG_FILENAME, &o.estimate, N_("The visit’s estimate (the JSON “estimate render --json” wrote): compare, and for a self-pay patient billed $400.00 or more above the Good Faith Estimate print the dispute notice"), N_("FILE.json") },
+    { "first-bill-date", 0, 0, G_OPTION_ARG_STRING, &o.first_bill_date, N_("Date of the visit’s first statement, for the dispute deadline (default this statement’s date)"), N_("YYYY-MM-DD") },
     { "no-pay-link", 0, 0, G_OPTION_ARG_NONE, &o.no_pay_link, N_("A draft: no pay link or QR code is issued (do not send it)"), NULL },
     { NULL }
   };
@@ -314,6 +349,7 @@ cst_cli_statement_render (int    argc,
       !(tpl = load_template (&o, &error)) ||
       !(st = cst_statement_new (bill, rules, tpl, &error)) ||
       (remittance && !cst_statement_set_remittance (st, remittance, o.claim, &error)) ||
+      !apply_estimate (&o, st, &error) ||
       !issue_pay_link (&o, st, &error) ||
       !cst_statement_render_pdf_to_file (st, o.output, &error))
     return cst_cli_fail (error);

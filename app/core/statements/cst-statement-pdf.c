@@ -18,6 +18,7 @@
 #include "custodian/cst-money.h"
 #include "custodian/cst-pdf-libharu.h"
 #include "custodian/cst-pdf-qr.h"
+#include "custodian/cst-statement-estimate.h"
 #include "custodian/cst-statement-pdf.h"
 
 typedef struct
@@ -389,11 +390,29 @@ render_questions (Render *r)
   paragraph_key (r, "thanks");
 }
 
+/* The visit's estimate and this bill, said plainly; the dispute notice,
+ * when due, boxed and bold (statement-spec 3.2 and 7.3 item 9). */
+static void
+render_estimate (Render *r)
+{
+  g_autoptr(GPtrArray) lines = cst_statement_estimate_lines (r->st);
+  const CstPdfStyle notice = { .bold = TRUE };
+
+  if (lines->len == 0)
+    return;
+  section_heading (r, g_ptr_array_index (lines, 0));
+  for (guint i = 1; i < lines->len && i < 3; i++)
+    cst_pdf_paragraph (r->pdf, g_ptr_array_index (lines, i));
+  if (lines->len > 3)
+    cst_pdf_boxed_text (r->pdf, g_ptr_array_index (lines, 3), &notice);
+}
+
 static void
 render_rights (Render *r)
 {
   section_heading (r, text (r, "rights-heading"));
   paragraph_key (r, "rights");
+  render_estimate (r);
 }
 
 static void
@@ -559,6 +578,11 @@ render (CstStatement  *st,
       render_section (&r, sections[i]);
       if (sections[i] == CST_SECTION_HEADER)
         render_language_notice (&r);
+      /* The comparison goes with the rights; a template without them
+       * still shows it, under the amount due. */
+      if (sections[i] == CST_SECTION_AMOUNT_DUE &&
+          !cst_statement_template_has_section (st->template, CST_SECTION_RIGHTS))
+        render_estimate (&r);
     }
   return g_steal_pointer (&pdf);
 }
