@@ -336,7 +336,7 @@ render_pay_qr (Render *r)
 
   if (r->st->pay_link == NULL || !cst_pdf_reserve (r->pdf, size, &area))
     return;
-  //cst_pdf_draw_qr (r->pdf, area.x, area.y, size, r->st->pay_link, NULL);
+  cst_pdf_draw_qr (r->pdf, area.x, area.y, size, r->st->pay_link, NULL);
   cst_pdf_draw_text (r->pdf, area.x + size + 12, area.y + size / 2, scan, &caption);
 }
 
