@@ -19,6 +19,11 @@
 
 G_BEGIN_DECLS
 
+/* "At least $400 more" (45 CFR 149.620).  The same number as the
+ * estimates' CST_GFE_DISPUTE_THRESHOLD_CENTS, which the Good Faith Estimate
+ * prints; statements sit a layer below estimates and cannot include it. */
+#define CST_STATEMENT_DISPUTE_THRESHOLD_CENTS 40000
+
 typedef struct
 {
   gboolean self_pay;         /* a Good Faith Estimate */

@@ -5,6 +5,9 @@
 
 #include <string.h>
 
+#include "custodian/cst-estimate.h"
+#include "custodian/cst-statement-estimate.h"
+
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-file.h"
@@ -325,6 +328,8 @@ test_estimate_dispute_edges (void)
     { FALSE, 90000, TRUE, FALSE, "Beforeyourcareweestimatedthatyouwouldpay$900.00.Thisbillasksyoutopay$1,400.00." },
   };
 
+  /* The statement's threshold is the one the Good Faith Estimate prints. */
+  g_assert_cmpint (CST_STATEMENT_DISPUTE_THRESHOLD_CENTS, ==, CST_GFE_DISPUTE_THRESHOLD_CENTS);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *json = NULL, *text = NULL;

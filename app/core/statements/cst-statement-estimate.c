@@ -14,7 +14,6 @@
 #include <json-glib/json-glib.h>
 
 #include "custodian/cst-error.h"
-#include "custodian/cst-estimate.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-statement-estimate.h"
 
@@ -88,7 +87,7 @@ cst_statement_set_estimate (CstStatement              *st,
   /* Only a self-pay patient's bill: insurance on the bill means the
    * Good Faith Estimate was not what the patient is billed against. */
   st->dispute_notice_due = summary->self_pay && !st->insured &&
-                           st->estimate_difference_cents >= CST_GFE_DISPUTE_THRESHOLD_CENTS;
+                           st->estimate_difference_cents >= CST_STATEMENT_DISPUTE_THRESHOLD_CENTS;
   g_date_add_days (&deadline, DISPUTE_DAYS);
   st->dispute_deadline = deadline;
   g_hash_table_insert (st->values, (gpointer) "estimate", cst_money_format (st->estimate_cents));
