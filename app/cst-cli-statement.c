@@ -16,6 +16,18 @@
  * they owe; --claim then picks the claim by patient control number or
  * payer claim number.  A claim whose total charge is not the bill's is
  * refused.
+ *
+ * With --estimate (the JSON `estimate render --json` wrote for the visit)
+ * the statement compares this bill with the estimate, and prints the
+ * patient-provider dispute notice for a self-pay patient billed $400.00
+ * or more above the Good Faith Estimate; its deadline is 120 days after
+ * --first-bill-date (default: this statement's date).
+ *
+ * Every statement made here carries its own pay link and QR code: a
+ * token the database issues (statement_pay_tokens, 0073) after the
+ * facility's payment address.  The login must be billing's or an
+ * administrator's.  --no-pay-link makes a draft for review instead: the
+ * payment address alone, no token, no QR code; do not send it.
  */
 #define G_LOG_DOMAIN "custodian-cli"
 
@@ -23,6 +35,7 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "custodian/cst-bill.h"
 #include "custodian/cst-error.h"
@@ -30,6 +43,8 @@
 #include "custodian/cst-input.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-statement-estimate.h"
+#include "custodian/cst-statement-pay.h"
 #include "custodian/cst-statement-pdf.h"
 #include "custodian/cst-statement.h"
 
@@ -39,6 +54,8 @@ typedef struct
 {
   char     *template_name;
   char     *remittance;
+  char     *estimate;
+  char     *first_bill_date;
   char     *output;
   char     *json;
   char     *language;
@@ -58,6 +75,7 @@ typedef struct
   gboolean  claim_level;
   gboolean  pending;
   gboolean  offline;
+  gboolean  no_pay_link;
 } Options;
 
 static void
@@ -65,6 +83,8 @@ options_clear (Options *o)
 {
   g_free (o->template_name);
   g_free (o->remittance);
+  g_free (o->estimate);
+  g_free (o->first_bill_date);
   g_free (o->output);
   g_free (o->json);
   g_free (o->language);
@@ -178,6 +198,54 @@ load_remittance (const Options  *o,
   return g_steal_pointer (&remittance);
 }
 
+/* The statement's own pay link, issued by the database, unless the
+ * statement shows no online payment line or is a draft (--no-pay-link). */
+static gboolean
+issue_pay_link (const Options  *o,
+                CstStatement   *st,
+                GError        **error)
+{
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  const char *online = cst_statement_template_get_text (st->template, "pay-online");
+
+  if (o->no_pay_link || !cst_statement_template_has_section (st->template, CST_SECTION_WAYS_TO_PAY) ||
+      strstr (online, "{url_pay}") == NULL)
+    return TRUE;
+  /* No token for a statement that will not be made for want of the
+   * hospital's details. */
+  if (!cst_facility_check_statement (st->template, error))
+    return FALSE;
+  if ((target = cst_cli_open_target (error)) == NULL ||
+      !cst_statement_issue_pay_link_at (target->conninfo, st, error))
+    {
+      g_prefix_error (error, _("No pay link for this statement, so no statement: "));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The visit's estimate, compared with this bill. */
+static gboolean
+apply_estimate (const Options  *o,
+                CstStatement   *st,
+                GError        **error)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+  CstEstimateSummary summary;
+  GDate first;
+
+  if (o->estimate == NULL)
+    return TRUE;
+  g_date_clear (&first, 1);
+  if (!g_file_get_contents (o->estimate, &data, &length, error) ||
+      !cst_estimate_summary_parse (data, length, &summary, error) ||
+      (o->first_bill_date && !cst_input_parse_date (o->first_bill_date, &first, error)))
+    return FALSE;
+  cst_statement_set_estimate (st, &summary, o->first_bill_date ? &first : NULL);
+  return TRUE;
+}
+
 static int
 report_import_problems (GPtrArray *problems,
                         GError    *error)
@@ -210,6 +278,8 @@ print_summary (CstStatement *st)
   else if (st->readability.scored)
     g_print (_("Readability: grade %.1f, reading ease %.1f (%u words).\n"),
              st->readability.grade, st->readability.reading_ease, st->readability.words);
+  if (st->pay_link != NULL)
+    g_print (_("Pay link: %s\n"), st->pay_link);
   for (guint i = 0; i < st->flags->len; i++)
     g_print (_("Review: %s\n"), ((CstStatementFlag *) g_ptr_array_index (st->flags, i))->message);
 }
@@ -241,9 +311,12 @@ cst_cli_statement_render (int    argc,
     { "claim-adjustment", 0, 0, G_OPTION_ARG_INT64, &o.claim_adjustment, N_("Claim-level adjustment, in cents"), N_("CENTS") },
     { "pending", 0, 0, G_OPTION_ARG_NONE, &o.pending, N_("The claim is still with the insurer"), NULL },
     { "sequence", 0, 0, G_OPTION_ARG_INT, &o.sequence, N_("Statement number: 1 new, 2 reminder, 3+ past due"), N_("N") },
+    { "estimate", 0, 0, G_OPTION_ARG_FILENAME, &o.estimate, N_("The visit’s estimate (the JSON “estimate render --json” wrote): compare, and for a self-pay patient billed $400.00 or more above the Good Faith Estimate print the dispute notice"), N_("FILE.json") },
+    { "first-bill-date", 0, 0, G_OPTION_ARG_STRING, &o.first_bill_date, N_("Date of the visit’s first statement, for the dispute deadline (default this statement’s date)"), N_("YYYY-MM-DD") },
+    { "no-pay-link", 0, 0, G_OPTION_ARG_NONE, &o.no_pay_link, N_("A draft: no pay link or QR code is issued (do not send it)"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("BILL.csv — turn an itemized bill into a patient statement PDF"));
+  g_autoptr(GOptionContext) context = g_option_context_new (_("BILL.csv — turn an itemized bill into a patient statement PDF, with its own pay link and QR code (billing or administrator login)"));
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(CstBill) bill = NULL;
@@ -276,6 +349,8 @@ cst_cli_statement_render (int    argc,
       !(tpl = load_template (&o, &error)) ||
       !(st = cst_statement_new (bill, rules, tpl, &error)) ||
       (remittance && !cst_statement_set_remittance (st, remittance, o.claim, &error)) ||
+      !apply_estimate (&o, st, &error) ||
+      !issue_pay_link (&o, st, &error) ||
       !cst_statement_render_pdf_to_file (st, o.output, &error))
     return cst_cli_fail (error);
   if (o.json != NULL)

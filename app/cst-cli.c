@@ -337,6 +337,8 @@ static const Command commands[] = {
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "report", "access", cst_cli_report_access, N_("Write the log of individuals’ access requests for a period as PDF or CSV") },
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
+  { "statement", "pay-link", cst_cli_statement_pay_link, N_("Say whether a statement’s pay link works, or was revoked") },
+  { "statement", "revoke-link", cst_cli_statement_revoke_link, N_("Stop a statement’s pay link from working, saying why") },
 };
 
 static char *

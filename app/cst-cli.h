@@ -90,5 +90,7 @@ int cst_cli_packet_send (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_report_access (int argc, char **argv);
 int cst_cli_statement_render (int argc, char **argv);
+int cst_cli_statement_pay_link (int argc, char **argv);
+int cst_cli_statement_revoke_link (int argc, char **argv);
 
 G_END_DECLS

@@ -279,6 +279,18 @@ typedef struct
    * (cst_statement_set_remittance): the claim is one of remittance's. */
   CstRemittance            *remittance;
   const CstRemittanceClaim *remittance_claim;
+  /* This statement's own link to the payment portal, printed with its QR
+   * code; NULL when none was issued (cst-statement-pay.h). */
+  char                 *pay_link;
+  /* The visit's estimate, when one was given (cst-statement-estimate.h):
+   * what it said, how far this bill is above it (negative: below), and
+   * whether the patient-provider dispute notice is due, with its deadline. */
+  gboolean              has_estimate;
+  gboolean              estimate_self_pay;
+  gint64                estimate_cents;
+  gint64                estimate_difference_cents;
+  gboolean              dispute_notice_due;
+  GDate                 dispute_deadline;
   /*< private >*/
   GHashTable           *values;              /* placeholder → text */
   CstStatementTemplate *shipped;             /* loaded on first need, see cst_statement_dup_text */

@@ -5,6 +5,9 @@
 
 #include <string.h>
 
+#include "custodian/cst-estimate.h"
+#include "custodian/cst-statement-estimate.h"
+
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-file.h"
@@ -265,6 +268,114 @@ test_remittance_mismatch (void)
   g_assert_nonnull (strstr (err2, "ACCT-0001"));
 }
 
+/* A one-line self-pay bill of $1,500.00 (or, @insured, one insurance
+ * paid $100.00 of and the patient owes $1,400.00) compared with an estimate
+ * of @estimate_cents; the JSON summary and page text back. */
+static void
+render_with_estimate (const char  *login,
+                      gboolean     self_pay,
+                      gint64       estimate_cents,
+                      gboolean     insured,
+                      char       **json,
+                      char       **text)
+{
+  g_autofree char *csv = temp_path ("self-pay.csv");
+  g_autofree char *estimate = temp_path ("estimate.json");
+  g_autofree char *pdf = temp_path ("statement.pdf");
+  g_autofree char *json_path = temp_path ("statement.json");
+  g_autofree char *estimate_json = self_pay
+    ? g_strdup_printf ("{\"self_pay\":true,\"gfe_total_cents\":%" G_GINT64_FORMAT ",\"lines\":[]}\n", estimate_cents)
+    : g_strdup_printf ("{\"self_pay\":false,\"patient_cents\":%" G_GINT64_FORMAT ",\"lines\":[]}\n", estimate_cents);
+  const char *line = insured ? "2025-03-14,0450,99284,ED visit,1,150000,10000,0,140000\n"
+                             : "2025-03-14,0450,99284,ED visit,1,150000,0,0,150000\n";
+  g_autofree char *bill = g_strconcat ("service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
+                                       "insurer_paid_cents,adjustment_cents,patient_resp_cents\n", line, NULL);
+  g_autofree char *all = NULL, *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  gsize length;
+
+  g_assert_true (g_file_set_contents (csv, bill, -1, NULL));
+  g_assert_true (g_file_set_contents (estimate, estimate_json, -1, NULL));
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, NULL, "--database", login, "statement", "render", csv, "--offline",
+                                     "--output", pdf, "--json", json_path, "--estimate", estimate,
+                                     "--statement-date", "2025-04-01", "--first-bill-date", "2025-03-20",
+                                     insured ? "--payer" : NULL, "Acme PPO", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (json_path, json, NULL, NULL));
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  all = cst_test_pdf_text (doc);
+  *text = cst_test_pdf_squash (all);
+}
+
+/* The dispute notice appears exactly when a self-pay bill is $400.00 or
+ * more above the Good Faith Estimate: at $400.00 and above, never at
+ * $399.99; never for an insured patient's bill; the comparison is said
+ * plainly either way. */
+static void
+test_estimate_dispute_edges (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  const struct { gboolean self_pay; gint64 estimate; gboolean insured; gboolean notice; const char *says; } cases[] = {
+    { TRUE, 110000, FALSE, TRUE, "Thisbillis$400.00morethantheestimate." },
+    { TRUE, 110001, FALSE, FALSE, "Thisbillis$399.99morethantheestimate." },
+    { TRUE, 50000, FALSE, TRUE, "Thisbillis$1,000.00morethantheestimate." },
+    { TRUE, 150000, FALSE, FALSE, "Thisbillisthesameastheestimate." },
+    { TRUE, 160000, FALSE, FALSE, "Thisbillis$100.00lessthantheestimate." },
+    { TRUE, 50000, TRUE, FALSE, "Thisbillis$900.00morethantheestimate." },
+    { FALSE, 90000, TRUE, FALSE, "Beforeyourcareweestimatedthatyouwouldpay$900.00.Thisbillasksyoutopay$1,400.00." },
+  };
+
+  /* The statement's threshold is the one the Good Faith Estimate prints. */
+  g_assert_cmpint (CST_STATEMENT_DISPUTE_THRESHOLD_CENTS, ==, CST_GFE_DISPUTE_THRESHOLD_CENTS);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *json = NULL, *text = NULL;
+
+      render_with_estimate (login, cases[i].self_pay, cases[i].estimate, cases[i].insured, &json, &text);
+      g_test_message ("case %u: %s", i, json);
+      g_assert_nonnull (strstr (text, "Yourestimateandthisbill"));
+      g_assert_nonnull (strstr (text, cases[i].says));
+      g_assert_cmpint (strstr (text, "Youhavetherighttodisputethisbill") != NULL, ==, cases[i].notice);
+      g_assert_cmpint (strstr (json, "\"dispute_notice\":true") != NULL, ==, cases[i].notice);
+      if (cases[i].notice)
+        {
+          /* 120 days after the first bill, 2025-03-20. */
+          g_assert_nonnull (strstr (text, "StartbyJuly18,2025,120daysafteryourfirstbill."));
+          g_assert_nonnull (strstr (json, "\"dispute_deadline\":\"2025-07-18\""));
+        }
+    }
+}
+
+/* The estimate `estimate render --self-pay --json` writes is read as it
+ * is; a file that is not one is refused, and no statement is made. */
+static void
+test_estimate_from_estimate_render (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *prices = g_test_build_filename (G_TEST_DIST, "data", "sample-standard-charges.csv", NULL);
+  g_autofree char *gfe_pdf = temp_path ("gfe.pdf"), *gfe_json = temp_path ("gfe.json");
+  g_autofree char *pdf = temp_path ("statement.pdf"), *json_path = temp_path ("s.json");
+  g_autofree char *json = NULL, *err = NULL;
+
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, NULL, "--database", login, "estimate", "render", "--prices", prices,
+                                     "--service", "99284", "--self-pay", "--output", gfe_pdf, "--json", gfe_json,
+                                     NULL), ==, 0);
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, NULL, "--database", login, "statement", "render", sample,
+                                     "--offline", "--output", pdf, "--json", json_path, "--estimate", gfe_json,
+                                     NULL), ==, 0);
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  /* The cash price of 99284, $1,422.50; the sample bill asks $1,375.96. */
+  g_assert_nonnull (strstr (json, "\"estimate_cents\":142250"));
+  g_assert_nonnull (strstr (json, "\"difference_cents\":-4654"));
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "--database", login, "statement", "render", sample,
+                                     "--offline", "--output", pdf, "--estimate", sample, NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "not an estimate"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -278,5 +389,7 @@ main (int    argc,
   g_test_add_func ("/statement-cli/facility-needed", test_facility_needed);
   g_test_add_func ("/statement-cli/render-remittance", test_render_remittance);
   g_test_add_func ("/statement-cli/remittance-mismatch", test_remittance_mismatch);
+  g_test_add_func ("/statement-cli/estimate-dispute-edges", test_estimate_dispute_edges);
+  g_test_add_func ("/statement-cli/estimate-from-estimate-render", test_estimate_from_estimate_render);
   return g_test_run ();
 }

@@ -134,6 +134,46 @@ test_template_edit (void)
   g_assert_false (contains (all, "Details of your charges"));
 }
 
+/* The language-assistance notice is on page 1 of every statement in
+ * English and in Spanish, with the facility's numbers: whatever the
+ * language, when the template leaves out the sections that speak of
+ * interpreters (the letterhead too), and when a hospital blanks the
+ * notice. */
+static void
+test_language_notice (void)
+{
+  const char *const languages[] = { "en", "es" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (languages); i++)
+    for (guint variant = 0; variant < 3; variant++)
+      {
+        g_autoptr(CstStatement) base = sample_statement (languages[i]);
+        g_autoptr(CstStatementTemplate) tpl = cst_statement_template_copy (base->template);
+        const CstStatementSection few[] = { CST_SECTION_AMOUNT_DUE, CST_SECTION_HELP_PAYING };
+        g_autoptr(CstStatement) st = NULL;
+        g_autoptr(GBytes) pdf = NULL;
+        g_autoptr(PopplerDocument) doc = NULL;
+        g_autofree char *first = NULL;
+        g_autofree char *english = NULL;
+        g_autofree char *spanish = NULL;
+
+        if (variant == 1)
+          g_assert_true (cst_statement_template_set_sections (tpl, few, G_N_ELEMENTS (few), NULL));
+        if (variant == 2)
+          g_assert_true (cst_statement_template_set_string (tpl, "wording", "language-assistance", "", NULL));
+        st = cst_statement_new (base->bill, rules, tpl, NULL);
+        pdf = cst_statement_render_pdf (st, NULL);
+        doc = cst_test_pdf_open (pdf);
+        first = cst_test_pdf_page_text (doc, 0);
+        english = g_strdup_printf ("Language help: Free interpreters are available. Call %s.",
+                                   cst_statement_template_get_facility (tpl, "phone-billing"));
+        spanish = g_strdup_printf ("Ayuda con el idioma: Tenemos intérpretes gratis. Para español, llame al %s.",
+                                   cst_statement_template_get_facility (tpl, "phone-spanish"));
+        assert_contains (first, english);
+        assert_contains (first, spanish);
+      }
+}
+
 /* An English statement, dated 2025-05-10, of a one-line bill: an ED
  * visit of $1,200.00 with @amounts (insurer paid, adjustment, patient
  * responsibility, in cents) and @payments already made. */
@@ -563,6 +603,7 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/english", test_english);
   g_test_add_func ("/statement-pdf/spanish", test_spanish);
   g_test_add_func ("/statement-pdf/template-edit", test_template_edit);
+  g_test_add_func ("/statement-pdf/language-notice", test_language_notice);
   g_test_add_func ("/statement-pdf/bill-as-imported", test_bill_as_imported);
   g_test_add_func ("/statement-pdf/named-payer", test_named_payer);
   g_test_add_func ("/statement-pdf/self-pay", test_self_pay);

@@ -741,6 +741,7 @@ cst_statement_unref (CstStatement *st)
   g_clear_pointer (&st->shipped, cst_statement_template_unref);
   g_clear_pointer (&st->remittance, cst_remittance_unref);
   g_free (st->language);
+  g_free (st->pay_link);
   g_free (st);
 }
 

@@ -281,6 +281,25 @@ write_flags (Json         *j,
   close_scope (j, ']');
 }
 
+/* The visit's estimate compared with this bill, when there was one. */
+static void
+write_estimate (Json         *j,
+                CstStatement *st)
+{
+  if (!st->has_estimate)
+    return;
+  key (j, "estimate");
+  open_scope (j, '{');
+  member_bool (j, "self_pay", st->estimate_self_pay);
+  member_int (j, "estimate_cents", st->estimate_cents);
+  member_int (j, "this_bill_cents", st->total_patient_resp_cents);
+  member_int (j, "difference_cents", st->estimate_difference_cents);
+  member_bool (j, "dispute_notice", st->dispute_notice_due);
+  if (st->dispute_notice_due)
+    member_date (j, "dispute_deadline", &st->dispute_deadline);
+  close_scope (j, '}');
+}
+
 /**
  * cst_statement_to_json:
  *
@@ -304,10 +323,13 @@ cst_statement_to_json (CstStatement *st)
   member_date (&j, "statement_date", &st->bill->statement_date);
   member_date (&j, "due_date", &st->bill->due_date);
   member_bool (&j, "reconciled", st->reconciled);
+  if (st->pay_link != NULL)
+    member_string (&j, "pay_link", st->pay_link);
   member_int (&j, "lines_before", st->bill->lines->len);
   member_int (&j, "lines_after", st->items->len);
   write_totals (&j, st);
   write_remittance (&j, st);
+  write_estimate (&j, st);
   write_categories (&j, st);
   write_waterfall_and_plans (&j, st);
   write_readability (&j, st);

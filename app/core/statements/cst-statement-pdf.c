@@ -17,6 +17,8 @@
 #include "custodian/cst-facility.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-pdf-libharu.h"
+#include "custodian/cst-pdf-qr.h"
+#include "custodian/cst-statement-estimate.h"
 #include "custodian/cst-statement-pdf.h"
 
 typedef struct
@@ -146,6 +148,29 @@ render_header (Render *r)
     cst_pdf_table_row (table, (const char *[]) { text (r, "guarantor"), bill->guarantor_name });
   cst_pdf_table_row (table, (const char *[]) { text (r, "visit"), visit });
   cst_pdf_table_end (table);
+}
+
+/* The language-assistance notice (Section 1557, 45 CFR 92.11), on every
+ * statement whatever its sections, under the letterhead where it is seen
+ * first: in the statement's language and in the other one (English and
+ * Spanish), boxed and bold.  A hospital may reword it in its template, not
+ * leave it off: a blanked notice is the shipped one. */
+static void
+render_language_notice (Render *r)
+{
+  g_autofree char *notice = filled (r, "language-assistance");
+  const CstPdfStyle style = { .bold = TRUE };
+
+  if (*notice == '\0')
+    {
+      g_autoptr(CstStatementTemplate) shipped = cst_statement_template_new_builtin ("standard", r->st->language,
+                                                                                    NULL);
+      g_free (notice);
+      notice = cst_format_placeholders (shipped ? cst_statement_template_get_text (shipped, "language-assistance")
+                                                : "", r->st->values);
+    }
+  cst_pdf_space (r->pdf, 6);
+  cst_pdf_boxed_text (r->pdf, notice, &style);
 }
 
 static const char *
@@ -298,6 +323,23 @@ render_insurance (Render *r)
   render_why_you_owe (r);
 }
 
+/* The statement's own pay link as a QR code, 1.5 inches square (a
+ * phone reads it from arm's length), the words to scan it beside it.  The
+ * link fits: the facility's address is at most 500 characters. */
+static void
+render_pay_qr (Render *r)
+{
+  const double size = 108;
+  const CstPdfStyle caption = { .size = r->body + 1, .bold = TRUE };
+  CstPdfRect area;
+  g_autofree char *scan = filled (r, "pay-qr");
+
+  if (r->st->pay_link == NULL || !cst_pdf_reserve (r->pdf, size, &area))
+    return;
+  cst_pdf_draw_qr (r->pdf, area.x, area.y, size, r->st->pay_link, NULL);
+  cst_pdf_draw_text (r->pdf, area.x + size + 12, area.y + size / 2, scan, &caption);
+}
+
 static void
 render_ways_to_pay (Render *r)
 {
@@ -305,6 +347,7 @@ render_ways_to_pay (Render *r)
 
   section_heading (r, text (r, "pay-heading"));
   paragraph_key (r, "pay-online");
+  render_pay_qr (r);
   paragraph_key (r, "pay-phone");
   paragraph_key (r, "pay-mail");
   if (st->plans->len == 0)
@@ -347,11 +390,29 @@ render_questions (Render *r)
   paragraph_key (r, "thanks");
 }
 
+/* The visit's estimate and this bill, said plainly; the dispute notice,
+ * when due, boxed and bold (statement-spec 3.2 and 7.3 item 9). */
+static void
+render_estimate (Render *r)
+{
+  g_autoptr(GPtrArray) lines = cst_statement_estimate_lines (r->st);
+  const CstPdfStyle notice = { .bold = TRUE };
+
+  if (lines->len == 0)
+    return;
+  section_heading (r, g_ptr_array_index (lines, 0));
+  for (guint i = 1; i < lines->len && i < 3; i++)
+    cst_pdf_paragraph (r->pdf, g_ptr_array_index (lines, i));
+  if (lines->len > 3)
+    cst_pdf_boxed_text (r->pdf, g_ptr_array_index (lines, 3), &notice);
+}
+
 static void
 render_rights (Render *r)
 {
   section_heading (r, text (r, "rights-heading"));
   paragraph_key (r, "rights");
+  render_estimate (r);
 }
 
 static void
@@ -510,8 +571,19 @@ render (CstStatement  *st,
   cst_pdf_set_page_format (pdf, text (&r, "page"));
   cst_pdf_set_body_size (pdf, r.body);
   sections = cst_statement_template_get_sections (st->template, &n);
+  if (!cst_statement_template_has_section (st->template, CST_SECTION_HEADER))
+    render_language_notice (&r);
   for (guint i = 0; i < n; i++)
-    render_section (&r, sections[i]);
+    {
+      render_section (&r, sections[i]);
+      if (sections[i] == CST_SECTION_HEADER)
+        render_language_notice (&r);
+      /* The comparison goes with the rights; a template without them
+       * still shows it, under the amount due. */
+      if (sections[i] == CST_SECTION_AMOUNT_DUE &&
+          !cst_statement_template_has_section (st->template, CST_SECTION_RIGHTS))
+        render_estimate (&r);
+    }
   return g_steal_pointer (&pdf);
 }
 
