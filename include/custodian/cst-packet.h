@@ -125,6 +125,15 @@ gboolean   cst_packet_document_write_to (PGconn                 *conn,
                                          GCancellable           *cancellable,
                                          GError                **error);
 
+/* Where a record document sits in a packet: its first page there
+ * (from 1, after the letters and notices) and how many of its pages went
+ * in (pages left out are not). */
+typedef struct
+{
+  guint first_page;
+  guint pages;
+} CstPacketSpan;
+
 /* What building a request's packet wrote (cst_packet_build()). */
 typedef struct
 {
@@ -133,6 +142,7 @@ typedef struct
   guint      pages;          /* every page of the packet */
   guint      record_pages;   /* the record pages among them */
   GPtrArray *documents;      /* #CstRecordDocument, in release order */
+  GArray    *spans;          /* #CstPacketSpan, one per document, in the same order */
 } CstPacketBuild;
 
 void cst_packet_build_free (CstPacketBuild *build);

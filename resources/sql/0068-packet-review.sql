@@ -275,9 +275,10 @@ ALTER TABLE disclosures
              AND (packet_build_id IS NULL) = (packet_documents IS NULL));
 
 -- The documents of build @b with the pages each occupies in the packet.
--- Record pages come after the letters and notices, so a document without
--- its own first_page starts after the packet's other pages and the
--- documents before it.
+-- A build records each document's first page there and how many of its
+-- pages went in (pages left out are not, 0067); for a build that does
+-- not, record pages come after the letters and notices, each document
+-- whole after the ones before it.
 CREATE FUNCTION packet_build_documents(b record_packet_builds) RETURNS jsonb
 LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
   SELECT COALESCE(jsonb_agg(jsonb_build_object(
@@ -285,10 +286,11 @@ LANGUAGE sql STABLE SET search_path = public, pg_temp AS $$
            'first_page', COALESCE(p.first_page, b.page_count - b.record_pages + p.running - p.pages + 1),
            'last_page', COALESCE(p.first_page + p.pages - 1, b.page_count - b.record_pages + p.running))
            ORDER BY p.n), '[]'::jsonb)
-    FROM (SELECT (e ->> 'id')::bigint AS id, e ->> 'sha256' AS sha256,
-                 (e ->> 'pages')::integer AS pages, (e ->> 'first_page')::integer AS first_page,
-                 sum((e ->> 'pages')::integer) OVER (ORDER BY n) AS running, n
-            FROM jsonb_array_elements(b.documents) WITH ORDINALITY AS x(e, n)) p
+    FROM (SELECT q.*, sum(q.pages) OVER (ORDER BY q.n) AS running
+            FROM (SELECT (e ->> 'id')::bigint AS id, e ->> 'sha256' AS sha256,
+                         COALESCE((e ->> 'released_pages')::integer, (e ->> 'pages')::integer) AS pages,
+                         (e ->> 'first_page')::integer AS first_page, n
+                    FROM jsonb_array_elements(b.documents) WITH ORDINALITY AS x(e, n)) q) p
     JOIN record_documents d ON d.id = p.id
 $$;
 

@@ -154,6 +154,24 @@ test_exclude_and_order_build (void)
   }
   all = cst_test_pdf_text (pdf);
   g_assert_null (strstr (all, "Discharge page 2"));
+  /* Where each document sits, as the release records it (0068): the
+   * letter, labs at 2-3, the discharge summary's two released pages at
+   * 4-5, not its three. */
+  {
+    static const struct { int n; const char *key; gint64 page; } where[] = {
+      { 0, "first_page", 2 }, { 0, "last_page", 3 }, { 1, "first_page", 4 }, { 1, "last_page", 5 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (where); i++)
+      {
+        g_autofree char *sql = g_strdup_printf (
+          "SELECT (packet_build_documents (b) -> %d ->> '%s')::bigint FROM record_packet_builds b"
+          " WHERE request_id = $1 ORDER BY id DESC LIMIT 1", where[i].n, where[i].key);
+
+        g_assert_cmpint (cst_test_db_int_for_id (owner, sql, cst_request_get_id (request)), ==,
+                         where[i].page);
+      }
+  }
   cst_test_records_remove (dir);
 }
 

@@ -67,6 +67,7 @@ cst_packet_build_free (CstPacketBuild *build)
     return;
   g_free (build->sha256);
   g_clear_pointer (&build->documents, g_ptr_array_unref);
+  g_clear_pointer (&build->spans, g_array_unref);
   g_free (build);
 }
 
@@ -544,6 +545,7 @@ typedef struct
   guint      front_pages; /* the letters' and notices', ahead of the records */
   GArray    *bookmarks;   /* CstPacketBookmark */
   CstRedactionBurn *burn;  /* the request's redactions (cst-redaction-burn.c) */
+  GArray    *spans;       /* CstPacketSpan, one per record document appended */
 } Assembly;
 
 static void
@@ -572,6 +574,7 @@ assembly_clear (Assembly *a)
     }
   g_clear_pointer (&a->sources, g_ptr_array_unref);
   g_clear_pointer (&a->bookmarks, g_array_unref);
+  g_clear_pointer (&a->spans, g_array_unref);
   if (a->out != NULL)
     qpdf_cleanup (&a->out);
 }
@@ -768,6 +771,7 @@ assemble (PGconn       *conn,
       char *path = selection ? stream_document (conn, dir, doc, cancellable, error) : NULL;
       char *pdf;
       char *burned = NULL;
+      CstPacketSpan span;
 
       if (path == NULL)
         return FALSE;
@@ -791,23 +795,29 @@ assemble (PGconn       *conn,
         return FALSE;
       if (burned != NULL)
         g_ptr_array_add (temps, path = burned);
+      span.first_page = a->pages + 1;
       if (!append_document (a, path, doc, selection, error))
         return FALSE;
+      span.pages = a->pages + 1 - span.first_page;
+      g_array_append_val (a->spans, span);
     }
   return TRUE;
 }
 
+/* Each document with where it sits in the packet: the release records
+ * its page range from these (packet_build_documents(), 0068). */
 static char *
-documents_json (GPtrArray *docs)
+documents_json (const CstPacketBuild *build)
 {
   GString *out = g_string_new (NULL);
   CstJsonWriter w;
 
   cst_json_writer_init (&w, out);
   cst_json_writer_begin_array (&w);
-  for (guint i = 0; i < docs->len; i++)
+  for (guint i = 0; i < build->documents->len; i++)
     {
-      CstRecordDocument *doc = g_ptr_array_index (docs, i);
+      CstRecordDocument *doc = g_ptr_array_index (build->documents, i);
+      const CstPacketSpan *span = &g_array_index (build->spans, CstPacketSpan, i);
 
       cst_json_writer_begin_object (&w);
       cst_json_writer_key (&w, "id");
@@ -816,6 +826,10 @@ documents_json (GPtrArray *docs)
       cst_json_writer_string (&w, doc->sha256);
       cst_json_writer_key (&w, "pages");
       cst_json_writer_int (&w, doc->pages);
+      cst_json_writer_key (&w, "first_page");
+      cst_json_writer_int (&w, span->first_page);
+      cst_json_writer_key (&w, "released_pages");
+      cst_json_writer_int (&w, span->pages);
       cst_json_writer_end_object (&w);
     }
   cst_json_writer_end_array (&w);
@@ -831,7 +845,7 @@ record_build (PGconn         *conn,
   g_autofree char *request = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
   g_autofree char *pages = g_strdup_printf ("%u", build->pages);
   g_autofree char *record_pages = g_strdup_printf ("%u", build->record_pages);
-  g_autofree char *documents = documents_json (build->documents);
+  g_autofree char *documents = documents_json (build);
   const char *params[] = { request, build->sha256, pages, record_pages, documents };
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT record_packet_built($1, $2, $3, $4, $5::jsonb)", 5, params, error);
@@ -908,7 +922,8 @@ build_packet (PGconn                  *conn,
 {
   g_autoptr(GPtrArray) temps = g_ptr_array_new_with_free_func (g_free);
   Assembly a = { qpdf_init (), g_ptr_array_new (), 0, 0,
-                 g_array_new (FALSE, FALSE, sizeof (CstPacketBookmark)), burn };
+                 g_array_new (FALSE, FALSE, sizeof (CstPacketBookmark)), burn,
+                 g_array_new (FALSE, FALSE, sizeof (CstPacketSpan)) };
   CstPacketBuild *build = NULL;
   int fd;
 
@@ -929,6 +944,7 @@ build_packet (PGconn                  *conn,
   build->pages = a.pages;
   build->record_pages = a.pages - a.front_pages;
   build->documents = g_ptr_array_ref (docs);
+  build->spans = g_steal_pointer (&a.spans);
   if (!write_packet (&a, *temp_output, error) ||
       !(build->sha256 = file_sha256 (*temp_output, error)))
     {
