@@ -446,8 +446,14 @@ cst_packet_group_dispose (GObject *object)
   CstPacketGroup *self = CST_PACKET_GROUP (object);
 
   g_cancellable_cancel (self->cancellable);
+  /* Its "destroy" would reload the group mid-dispose and tell the
+   * request view, whose rows may be gone already, that the count changed. */
   if (self->view != NULL)
-    gtk_window_destroy (GTK_WINDOW (self->view));
+    {
+      g_signal_handlers_disconnect_by_data (self->view, self);
+      gtk_window_destroy (GTK_WINDOW (self->view));
+      self->view = NULL;
+    }
   if (self->request != NULL)
     g_signal_handlers_disconnect_by_func (self->request, request_changed_cb, self);
   if (self->chooser != NULL)
