@@ -733,9 +733,9 @@ write_packet (Assembly   *a,
   return TRUE;
 }
 
-static char *
-file_sha256 (const char *path,
-             GError    **error)
+char *
+cst_packet_file_sha256 (const char  *path,
+                        GError     **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buffer = g_malloc (CST_RECORD_CHUNK_SIZE);
@@ -946,7 +946,7 @@ build_packet (PGconn                  *conn,
   build->documents = g_ptr_array_ref (docs);
   build->spans = g_steal_pointer (&a.spans);
   if (!write_packet (&a, *temp_output, error) ||
-      !(build->sha256 = file_sha256 (*temp_output, error)))
+      !(build->sha256 = cst_packet_file_sha256 (*temp_output, error)))
     {
       g_unlink (*temp_output);
       g_clear_pointer (temp_output, g_free);
@@ -1219,7 +1219,7 @@ cst_packet_verify_at (const char        *conninfo,
   memset (verdict, 0, sizeof *verdict);
   if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)) ||
       !last_build (conn, cst_request_get_id (request), reference, verdict, error) ||
-      !(verdict->file_sha256 = file_sha256 (path, error)))
+      !(verdict->file_sha256 = cst_packet_file_sha256 (path, error)))
     return FALSE;
   if (g_str_equal (verdict->file_sha256, verdict->built_sha256))
     {

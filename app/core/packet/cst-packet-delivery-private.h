@@ -6,10 +6,6 @@
 
 G_BEGIN_DECLS
 
-/* The SHA-256 of the file at @path, lowercase hex, read through one chunk. */
-char *cst_packet_file_sha256 (const char  *path,
-                              GError     **error);
-
 /* Builds the request's packet (recorded as a build) and, unless @plain,
  * encrypts it under a new passphrase, into @output; the plain packet of
  * an encrypted one is built in @scratch, a private directory, and removed.

@@ -119,26 +119,6 @@ out:
   return ok;
 }
 
-char *
-cst_packet_file_sha256 (const char  *path,
-                        GError     **error)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree guint8 *buffer = g_malloc (CST_RECORD_CHUNK_SIZE);
-  FILE *file = g_fopen (path, "rb");
-  size_t n;
-
-  if (file == NULL)
-    {
-      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT, _("%s cannot be read."), path);
-      return NULL;
-    }
-  while ((n = fread (buffer, 1, CST_RECORD_CHUNK_SIZE, file)) > 0)
-    g_checksum_update (checksum, buffer, n);
-  fclose (file);
-  return g_strdup (g_checksum_get_string (checksum));
-}
-
 void
 cst_encrypted_packet_clear (CstEncryptedPacket *packet)
 {

@@ -17,4 +17,9 @@ gboolean cst_record_file_inspect_untimed (const char             *path,
                                           CstRecordFileInfo      *info,
                                           GError                **error);
 
+/* The SHA-256 of the file at @path, lowercase hex, read through one
+ * chunk (cst-packet-build.c; the delivery hashes what left with it too). */
+char *cst_packet_file_sha256 (const char  *path,
+                              GError     **error);
+
 G_END_DECLS
