@@ -60,3 +60,18 @@ cst_dispose_template (GtkWidget *widget,
   for (GtkWidget *child; (child = gtk_widget_get_first_child (widget));)
     gtk_widget_unparent (child);
 }
+
+/**
+ * cst_dispose_chooser:
+ * @chooser: (inout) (nullable): the view's open file chooser, or NULL
+ *
+ * Closes a file chooser the view still has open and drops it: its
+ * "response" must not reach a view that is gone.
+ */
+void
+cst_dispose_chooser (GtkFileChooserNative **chooser)
+{
+  if (*chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (*chooser));
+  g_clear_object (chooser);
+}

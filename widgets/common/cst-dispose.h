@@ -9,5 +9,6 @@ void cst_dispose_cancel   (GCancellable **cancellable);
 void cst_dispose_renew    (GCancellable **cancellable);
 void cst_dispose_template (GtkWidget     *widget,
                            GType          widget_type);
+void cst_dispose_chooser  (GtkFileChooserNative **chooser);
 
 G_END_DECLS

@@ -398,9 +398,7 @@ cst_payment_group_dispose (GObject *object)
 
   /* Cancelled, not dropped: a receipt's callback asks it (finalize). */
   g_cancellable_cancel (self->cancellable);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
+  cst_dispose_chooser (&self->chooser);
   cst_dispose_template (GTK_WIDGET (self), CST_TYPE_PAYMENT_GROUP);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "cst-packet-delivery-dialog.h"
+#include "cst-dispose.h"
 
 #include <custodian/cst-packet-delivery.h>
 #include <custodian/cst-settings.h>
@@ -431,15 +432,12 @@ cst_packet_delivery_dialog_dispose (GObject *object)
 {
   CstPacketDeliveryDialog *self = CST_PACKET_DELIVERY_DIALOG (object);
 
-  g_cancellable_cancel (self->cancellable);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
+  cst_dispose_cancel (&self->cancellable);
+  cst_dispose_chooser (&self->chooser);
   /* The passphrase leaves no copy in the label's memory. */
   if (self->passphrase_label != NULL)
     gtk_label_set_label (self->passphrase_label, "");
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_PACKET_DELIVERY_DIALOG);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
   g_clear_pointer (&self->export_to, g_free);

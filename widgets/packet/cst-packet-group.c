@@ -18,6 +18,7 @@
 #include "cst-packet-delivery-dialog.h"
 #include "cst-packet-group.h"
 #include "cst-packet-view.h"
+#include "cst-dispose.h"
 
 #include <custodian/cst-packet-pages.h>
 #include <custodian/cst-settings.h>
@@ -445,7 +446,7 @@ cst_packet_group_dispose (GObject *object)
 {
   CstPacketGroup *self = CST_PACKET_GROUP (object);
 
-  g_cancellable_cancel (self->cancellable);
+  cst_dispose_cancel (&self->cancellable);
   /* Its "destroy" would reload the group mid-dispose and tell the
    * request view, whose rows may be gone already, that the count changed. */
   if (self->view != NULL)
@@ -456,11 +457,8 @@ cst_packet_group_dispose (GObject *object)
     }
   if (self->request != NULL)
     g_signal_handlers_disconnect_by_func (self->request, request_changed_cb, self);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
+  cst_dispose_chooser (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_PACKET_GROUP);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
   G_OBJECT_CLASS (cst_packet_group_parent_class)->dispose (object);

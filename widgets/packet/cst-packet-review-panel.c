@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-packet-review-panel.h"
+#include "cst-dispose.h"
 
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-packet.h>
@@ -388,9 +389,8 @@ cst_packet_review_panel_dispose (GObject *object)
 {
   CstPacketReviewPanel *self = CST_PACKET_REVIEW_PANEL (object);
 
-  g_cancellable_cancel (self->cancellable);
+  cst_dispose_cancel (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_PACKET_REVIEW_PANEL);
-  g_clear_object (&self->cancellable);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
   G_OBJECT_CLASS (cst_packet_review_panel_parent_class)->dispose (object);

@@ -18,6 +18,7 @@
 
 #include "cst-access-log-panel.h"
 #include "cst-cell.h"
+#include "cst-dispose.h"
 
 #include <custodian/cst-enums.h>
 #include <custodian/cst-error.h>
@@ -453,9 +454,7 @@ cst_access_log_panel_dispose (GObject *object)
   CstAccessLogPanel *self = CST_ACCESS_LOG_PANEL (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
+  cst_dispose_chooser (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_ACCESS_LOG_PANEL);
   g_clear_object (&self->rows);
   g_clear_object (&self->connection);

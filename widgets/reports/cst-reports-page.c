@@ -23,6 +23,7 @@
 #include "cst-cell.h"
 #include "cst-plain-text.h"
 #include "cst-reports-page.h"
+#include "cst-dispose.h"
 
 #include <custodian/cst-enums.h>
 #include <custodian/cst-error.h>
@@ -1156,9 +1157,7 @@ cst_reports_page_dispose (GObject *object)
     g_cancellable_cancel (self->export->cancellable);
   g_clear_pointer (&self->export, export_job_unref);
   g_clear_handle_id (&self->progress_id, g_source_remove);
-  if (self->chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-  g_clear_object (&self->chooser);
+  cst_dispose_chooser (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_REPORTS_PAGE);
   g_clear_object (&self->rows);
   g_clear_object (&self->connection);

@@ -1127,9 +1127,7 @@ cst_request_detail_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->history_cancellable);
   g_clear_handle_id (&self->quote_idle_id, g_source_remove);
-  if (self->evidence_chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->evidence_chooser));
-  g_clear_object (&self->evidence_chooser);
+  cst_dispose_chooser (&self->evidence_chooser);
   cst_request_detail_set_request (self, NULL);
   cst_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_DETAIL);
   g_clear_object (&self->store);
