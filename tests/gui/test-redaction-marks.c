@@ -108,6 +108,12 @@ open_view (Fixture    *f,
   g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
 }
 
+static gboolean
+layer_laid_out (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (cst_packet_view_get_layer (data))) > 0;
+}
+
 static void
 open_large (Fixture *f,
             guint    position)
@@ -115,7 +121,7 @@ open_large (Fixture *f,
   cst_packet_view_open_page (f->view, position);
   g_assert_true (cst_test_gui_wait_until ((CstTestCondition) cst_packet_view_large_shown, f->view));
   /* Laid out at the picture's size before a drag is mapped to points. */
-  cst_test_iterate (10);
+  g_assert_true (cst_test_gui_wait_until (layer_laid_out, f->view));
 }
 
 static gint64

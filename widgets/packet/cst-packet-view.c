@@ -61,8 +61,7 @@ struct _CstPacketView
   GListStore        *pages;       /* CstPageItem, in release order */
   GtkSliceListModel *shown;       /* the pages given to the grid so far: the first ones */
   guint              grow_id;     /* the idle that gives it more */
-  GdkFrameClock     *clock;       /* whose frames pace it */
-  gulong             painted_id;
+  GdkFrameClock     *clock;       /* whose frames pace it; NULL when not growing */
   GtkMultiSelection *selection;
   GHashTable        *items;       /* "document:page" → CstPageItem, kept across reloads */
   GHashTable        *sources;     /* document id → CstPageSource */
@@ -231,12 +230,16 @@ show_pages (CstPacketView *self)
     g_list_store_splice (self->pages, 0, n, items->pdata, items->len);
 }
 
+static void painted_cb (GdkFrameClock *clock, CstPacketView *self);
+
 static void
 stop_growing (CstPacketView *self)
 {
   g_clear_handle_id (&self->grow_id, g_source_remove);
+  /* By function: the clock may have let go of its handlers already, when
+   * the window was unrealized. */
   if (self->clock != NULL)
-    g_clear_signal_handler (&self->painted_id, self->clock);
+    g_signal_handlers_disconnect_by_func (self->clock, painted_cb, self);
   g_clear_object (&self->clock);
 }
 
@@ -277,7 +280,7 @@ start_growing (CstPacketView *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (self->painted_id != 0 || gtk_slice_list_model_get_size (self->shown) == G_MAXUINT)
+  if (self->clock != NULL || gtk_slice_list_model_get_size (self->shown) == G_MAXUINT)
     return;
   if (clock == NULL)
     {
@@ -286,7 +289,7 @@ start_growing (CstPacketView *self)
       return;
     }
   self->clock = g_object_ref (clock);
-  self->painted_id = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), self);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), self);
 }
 
 static void
