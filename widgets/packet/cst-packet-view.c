@@ -753,12 +753,24 @@ show_large_marks (CstPacketView *self)
   GtkWidget *child;
   gboolean may_apply = self->marks != NULL && self->marks->may_apply;
 
+  GtkWidget *first_proposed = NULL;
+
+  cst_redaction_layer_set_marks (self->redaction_layer, on);
+  cst_redaction_layer_set_selected (self->redaction_layer, 0);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->marks_list))) != NULL)
     gtk_list_box_remove (self->marks_list, child);
   for (guint i = 0; i < on->len; i++)
-    gtk_list_box_append (self->marks_list, mark_row (g_ptr_array_index (on, i)));
-  cst_redaction_layer_set_marks (self->redaction_layer, on);
-  cst_redaction_layer_set_selected (self->redaction_layer, 0);
+    {
+      const CstRedaction *r = g_ptr_array_index (on, i);
+      GtkWidget *row = mark_row (r);
+
+      gtk_list_box_append (self->marks_list, row);
+      if (first_proposed == NULL && g_str_equal (r->state, "proposed"))
+        first_proposed = row;
+    }
+  /* The next proposal chosen: Alt+A or Alt+R again goes through the page. */
+  if (first_proposed != NULL)
+    gtk_list_box_select_row (self->marks_list, GTK_LIST_BOX_ROW (first_proposed));
   gtk_label_set_label (self->marks_hint, may_apply
     ? _("Drag on the page, or press Ctrl+B, to draw a box: it is redacted at once. "
         "Proposed boxes are outlined: accept or reject each.")
@@ -997,7 +1009,9 @@ mark_selected_cb (CstPacketView *self,
 {
   gint64 *id = row ? g_object_get_data (G_OBJECT (row), "redaction") : NULL;
 
-  cst_redaction_layer_set_selected (self->redaction_layer, id ? *id : 0);
+  /* The list's rows go after the layer when the window is disposed. */
+  if (self->redaction_layer != NULL)
+    cst_redaction_layer_set_selected (self->redaction_layer, id ? *id : 0);
 }
 
 /* ---- asking the reason -------------------------------------------------------------- */
