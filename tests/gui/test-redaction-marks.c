@@ -82,9 +82,9 @@ view_idle (gpointer data)
 }
 
 static gboolean
-group_has_one (gpointer data)
+group_has_documents (gpointer data)
 {
-  return cst_packet_group_get_n_documents (data) == 1;
+  return cst_packet_group_get_n_documents (data) >= 1;
 }
 
 /* The window open as @login on the request, and its page view. */
@@ -101,7 +101,7 @@ open_view (Fixture    *f,
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
   g_assert_true (cst_window_open_request (f->window, cst_request_get_id (f->request)));
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
-  g_assert_true (cst_test_gui_wait_until (group_has_one, group));
+  g_assert_true (cst_test_gui_wait_until (group_has_documents, group));
   f->view = cst_packet_group_open_pages (group);
   g_assert_nonnull (f->view);
   g_object_add_weak_pointer (G_OBJECT (f->view), (gpointer *) &f->view);
@@ -238,6 +238,35 @@ test_box_drawn (Fixture *f, gconstpointer data)
   g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
   g_assert_cmpint (owner_int ("SELECT count(*) FROM record_redactions WHERE id = $1 AND state = 'removed'", id),
                    ==, 1);
+}
+
+/* On a scan, a box is in the points of the page the packet puts the scan
+ * on (US Letter), as the build burns it: not in the image's pixels. */
+static void
+test_scan_box (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = cst_test_records_png (f->dir, "consent.png", "Consent");
+  const char *paths[] = { png, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) docs = cst_packet_add_at (clerk, cst_request_get_reference (f->request), paths,
+                                                 NULL, NULL, &error);
+  gint64 scan, id;
+
+  g_assert_no_error (error);
+  scan = ((CstRecordDocument *) g_ptr_array_index (docs, 0))->id;
+  f->document = scan;
+  open_view (f, redactor);
+  /* The discharge's three pages, then the scan. */
+  open_large (f, 3);
+  cst_redaction_layer_drag (cst_packet_view_get_layer (f->view), 90, 90, 90, 30);
+  answer_reason (f, reason_index ("minor_confidential"), NULL, "_Redact");
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  id = last_redaction (f);
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM record_redactions WHERE id = $1 AND state = 'applied'"
+                              " AND reason = 'minor_confidential' AND page = 1", id), ==, 1);
+  /* 90 px of 900 on a 612-point page. */
+  g_assert_cmpint (owner_int ("SELECT round(x * 10) FROM record_redactions WHERE id = $1", id), ==, 612);
+  g_assert_cmpint (owner_int ("SELECT round(width * 10) FROM record_redactions WHERE id = $1", id), ==, 612);
 }
 
 static gboolean
@@ -396,6 +425,7 @@ main (int    argc,
     cst_test_db_exec_ok (owner, sql, 0, NULL);
   }
   g_test_add ("/redaction-marks/box-drawn", Fixture, NULL, fixture_setup, test_box_drawn, fixture_teardown);
+  g_test_add ("/redaction-marks/scan-box", Fixture, NULL, fixture_setup, test_scan_box, fixture_teardown);
   g_test_add ("/redaction-marks/text-marked", Fixture, NULL, fixture_setup, test_text_marked, fixture_teardown);
   g_test_add ("/redaction-marks/proposals-decided", Fixture, NULL, fixture_setup, test_proposals_decided,
               fixture_teardown);

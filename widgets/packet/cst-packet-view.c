@@ -1072,16 +1072,37 @@ mark_hits (CstPacketView *self,
                             self->cancellable, marks_done_cb, self);
 }
 
+/* A text being searched: what to mark its places with. */
+typedef struct
+{
+  CstPacketView *self;         /* not a reference: the search is cancelled with the view */
+  GCancellable  *cancellable;  /* cancelled when the view goes, before self does */
+  char          *reason;
+  char          *written;
+} Search;
+
+static void
+search_free (Search *search)
+{
+  g_clear_object (&search->cancellable);
+  g_free (search->reason);
+  g_free (search->written);
+  g_free (search);
+}
+
+/* Told between pages, until the search's answer (which frees @data). */
 static void
 search_progress_cb (guint    done,
                     guint    total,
                     gpointer data)
 {
-  CstPacketView *self = data;
-  g_autofree char *text = g_strdup_printf (_("Searching page %u of %u…"), done, total);
+  Search *search = data;
+  g_autofree char *text = NULL;
 
-  if (self->find_cancellable != NULL && !g_cancellable_is_cancelled (self->find_cancellable))
-    show_message (self, text);
+  if (g_cancellable_is_cancelled (search->cancellable))
+    return;
+  text = g_strdup_printf (_("Searching page %u of %u…"), done, total);
+  show_message (search->self, text);
 }
 
 static guint
@@ -1096,22 +1117,6 @@ count_pages (GArray *hits)
       g_hash_table_add (pages, g_strdup_printf ("%" G_GINT64_FORMAT ":%u", h->document_id, h->page));
     }
   return g_hash_table_size (pages);
-}
-
-/* A text being searched: what to mark its places with. */
-typedef struct
-{
-  CstPacketView *self;       /* not a reference: the search is cancelled with the view */
-  char          *reason;
-  char          *written;
-} Search;
-
-static void
-search_free (Search *search)
-{
-  g_free (search->reason);
-  g_free (search->written);
-  g_free (search);
 }
 
 static void
@@ -1165,11 +1170,12 @@ search_text (CstPacketView *self,
   search->reason = g_strdup (asked_reason (ask));
   search->written = g_strdup (asked_written (ask));
   cst_dispose_renew (&self->find_cancellable);
+  search->cancellable = g_object_ref (self->find_cancellable);
   gtk_widget_set_visible (GTK_WIDGET (self->stop_button), TRUE);
   show_message (self, _("Searching the pages…"));
   self->pending++;
   cst_redaction_find_text_async (self->connection, self->request_id, gtk_editable_get_text (ask->text),
-                                 search_progress_cb, self, self->find_cancellable, found_cb, search);
+                                 search_progress_cb, search, self->find_cancellable, found_cb, search);
 }
 
 static void
