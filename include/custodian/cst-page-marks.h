@@ -25,11 +25,6 @@ typedef struct
 void          cst_page_marks_free       (CstPageMarks *marks);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPageMarks, cst_page_marks_free)
 
-guint         cst_page_marks_count      (const CstPageMarks *marks,
-                                         gint64              document_id,
-                                         guint               page,
-                                         const char         *state);
-
 CstPageMarks *cst_page_marks_load       (PGconn                 *conn,
                                          gint64                  request_id,
                                          GError                **error);

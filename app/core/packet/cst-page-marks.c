@@ -23,32 +23,6 @@ cst_page_marks_free (CstPageMarks *marks)
   g_free (marks);
 }
 
-/**
- * cst_page_marks_count:
- * @state: (nullable): "proposed", "applied"…; NULL for proposed and applied
- *
- * How many redactions of @marks lie on @page of @document_id in @state.
- */
-guint
-cst_page_marks_count (const CstPageMarks *marks,
-                      gint64              document_id,
-                      guint               page,
-                      const char         *state)
-{
-  guint n = 0;
-
-  for (guint i = 0; marks != NULL && i < marks->redactions->len; i++)
-    {
-      const CstRedaction *r = g_ptr_array_index (marks->redactions, i);
-      gboolean counted = state ? g_str_equal (r->state, state)
-                               : g_str_equal (r->state, "proposed") || g_str_equal (r->state, "applied");
-
-      if (r->document_id == document_id && r->page == page && counted)
-        n++;
-    }
-  return n;
-}
-
 /* The right 0069's functions check: the redactor's group role, or an
  * administrator's. */
 static gboolean
