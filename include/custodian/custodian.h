@@ -41,6 +41,7 @@
 #include "custodian/cst-migrations.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-no-records.h"
+#include "custodian/cst-page-marks.h"
 #include "custodian/cst-packet.h"
 #include "custodian/cst-payment.h"
 #include "custodian/cst-packet-assemble.h"

@@ -11,6 +11,7 @@
 #include "cst-documents-dialog.h"
 #include "cst-fee-schedules-window.h"
 #include "cst-new-request-dialog.h"
+#include "cst-packet-view.h"
 #include "cst-statement-workbench.h"
 #include "cst-test-gui.h"
 #include "cst-window.h"
@@ -222,9 +223,9 @@ test_every_shortcut_listed (void)
   GtkWidget *overlay;
   CstConnection *connection;
   g_autoptr(CstRequest) request = NULL;
-  GtkWidget *others[5];
+  GtkWidget *others[6];
   const char *sections[] = { "statement-workbench", "fee-schedules", "documents", "new-request",
-                             "deadline-rules" };
+                             "deadline-rules", "record-pages" };
 
   g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -260,6 +261,7 @@ test_every_shortcut_listed (void)
   others[2] = GTK_WIDGET (cst_documents_dialog_new (GTK_WINDOW (window), connection, request));
   others[3] = GTK_WIDGET (cst_new_request_dialog_new (GTK_WINDOW (window), store, "NY"));
   others[4] = GTK_WIDGET (cst_deadline_rules_window_new (GTK_WINDOW (window), connection));
+  others[5] = GTK_WIDGET (cst_packet_view_new (connection, request));
   for (guint i = 0; i < G_N_ELEMENTS (others); i++)
     {
       check_window (listed, others[i], sections[i], missing);

@@ -22,11 +22,20 @@
 #include "cst-dispose.h"
 #include "cst-page-item.h"
 #include "cst-packet-view.h"
+#include "cst-redaction-layer.h"
 
 #include <custodian/cst-locale-format.h>
 
 /* The large page, this many pixels wide. */
 #define LARGE_WIDTH 900
+/* The grid is given this many pages at first (a screen of 8 columns by 5
+ * rows), then as many more at each idle moment, until GTK 4.8 has built
+ * the cells it keeps around the screen (30 rows of up to 8 columns,
+ * GTK_GRID_VIEW_MAX_VISIBLE_ROWS); then the rest at once, which builds no
+ * more cells.  Given all 2,000 pages at once, GTK built those 240 cells
+ * before the first frame, holding the main loop 280-790 ms (bench/page-view). */
+#define SHOWN_STEP 40
+#define SHOWN_CELLS (8 * 30)
 
 struct _CstPacketView
 {
@@ -40,11 +49,19 @@ struct _CstPacketView
   GtkSpinButton     *paper_spin;
   GtkGridView       *grid_view;
   GtkPicture        *large_picture;
+  CstRedactionLayer *redaction_layer;
+  GtkListBox        *marks_list;
+  GtkLabel          *marks_hint;
+  AdwActionRow      *proposals_row;
+  GtkButton         *stop_button;
 
   CstConnection     *connection;
   gint64             request_id;
   char              *reference;
   GListStore        *pages;       /* CstPageItem, in release order */
+  GtkSliceListModel *shown;       /* the pages given to the grid so far: the first ones */
+  guint              grow_id;     /* the idle that gives it more */
+  GdkFrameClock     *clock;       /* whose frames pace it; NULL when not growing */
   GtkMultiSelection *selection;
   GHashTable        *items;       /* "document:page" → CstPageItem, kept across reloads */
   GHashTable        *sources;     /* document id → CstPageSource */
@@ -52,6 +69,8 @@ struct _CstPacketView
   CstPacketOutline  *outline;
   GCancellable      *cancellable;
   GCancellable      *large_cancellable;
+  GCancellable      *find_cancellable;  /* a text searched across the packet */
+  CstPageMarks      *marks;             /* the request's redactions */
   guint              pending;     /* changes under way */
   CstPageItem       *large_item;
   gboolean           large_shown;
@@ -211,6 +230,68 @@ show_pages (CstPacketView *self)
     g_list_store_splice (self->pages, 0, n, items->pdata, items->len);
 }
 
+static void painted_cb (GdkFrameClock *clock, CstPacketView *self);
+
+static void
+stop_growing (CstPacketView *self)
+{
+  g_clear_handle_id (&self->grow_id, g_source_remove);
+  /* By function: the clock may have let go of its handlers already, when
+   * the window was unrealized. */
+  if (self->clock != NULL)
+    g_signal_handlers_disconnect_by_func (self->clock, painted_cb, self);
+  g_clear_object (&self->clock);
+}
+
+/* Every page in the grid now: to scroll to one far down. */
+static void
+show_all_pages (CstPacketView *self)
+{
+  stop_growing (self);
+  gtk_slice_list_model_set_size (self->shown, G_MAXUINT);
+}
+
+static gboolean
+grow_shown (gpointer data)
+{
+  CstPacketView *self = data;
+  guint size = gtk_slice_list_model_get_size (self->shown);
+
+  self->grow_id = 0;
+  if (size >= SHOWN_CELLS || size >= g_list_model_get_n_items (G_LIST_MODEL (self->pages)))
+    show_all_pages (self);
+  else
+    gtk_slice_list_model_set_size (self->shown, size + SHOWN_STEP);
+  return G_SOURCE_REMOVE;
+}
+
+/* A frame was painted: one step more when the main loop is idle, so each
+ * step's new cells wait for the frame before. */
+static void
+painted_cb (GdkFrameClock *clock,
+            CstPacketView *self)
+{
+  if (self->grow_id == 0)
+    self->grow_id = g_idle_add_full (G_PRIORITY_LOW, grow_shown, self, NULL);
+}
+
+static void
+start_growing (CstPacketView *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->clock != NULL || gtk_slice_list_model_get_size (self->shown) == G_MAXUINT)
+    return;
+  if (clock == NULL)
+    {
+      /* Not shown: nothing to pace. */
+      show_all_pages (self);
+      return;
+    }
+  self->clock = g_object_ref (clock);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), self);
+}
+
 static void
 apply_outline (CstPacketView    *self,
                CstPacketOutline *outline)
@@ -220,6 +301,7 @@ apply_outline (CstPacketView    *self,
   show_counts (self);
   show_documents (self);
   show_pages (self);
+  start_growing (self);
 }
 
 static void
@@ -229,6 +311,9 @@ cell_refresh (GtkWidget   *cell,
   GtkWidget *overlay = gtk_widget_get_first_child (cell);
   GtkPicture *picture = GTK_PICTURE (gtk_overlay_get_child (GTK_OVERLAY (overlay)));
   GtkWidget *badge = g_object_get_data (G_OBJECT (cell), "badge");
+  GtkWidget *marks_badge = g_object_get_data (G_OBJECT (cell), "marks-badge");
+  g_autofree char *marks = cst_page_item_describe_marks (item);
+  guint proposed = 0;
   GtkLabel *caption = GTK_LABEL (gtk_widget_get_last_child (cell));
   g_autofree char *text = g_strdup_printf (_("%s · p. %u"), cst_page_item_get_document_name (item),
                                            cst_page_item_get_page (item));
@@ -240,6 +325,13 @@ cell_refresh (GtkWidget   *cell,
   gtk_widget_set_opacity (GTK_WIDGET (picture), excluded ? 0.35 : 1.0);
   gtk_widget_set_visible (badge, excluded);
   gtk_widget_set_tooltip_text (badge, excluded ? cst_withheld_reason_get_label (reason) : NULL);
+  cst_page_item_get_marks (item, &proposed);
+  gtk_widget_set_visible (marks_badge, marks != NULL);
+  gtk_label_set_label (GTK_LABEL (marks_badge), marks ? marks : "");
+  if (proposed > 0)
+    gtk_widget_add_css_class (marks_badge, "warning");
+  else
+    gtk_widget_remove_css_class (marks_badge, "warning");
   gtk_label_set_label (caption, text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (cell), GTK_ACCESSIBLE_PROPERTY_LABEL, described, -1);
 }
@@ -262,6 +354,7 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   GtkWidget *picture = gtk_picture_new ();
   GtkWidget *badge = gtk_label_new (_("Left out"));
   GtkWidget *caption = gtk_label_new (NULL);
+  GtkWidget *marks_badge = gtk_label_new (NULL);
 
   gtk_widget_set_size_request (picture, CST_PAGE_THUMBNAIL_WIDTH, CST_PAGE_THUMBNAIL_WIDTH * 4 / 3);
   gtk_picture_set_content_fit (GTK_PICTURE (picture), GTK_CONTENT_FIT_CONTAIN);
@@ -272,6 +365,12 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_widget_add_css_class (badge, "error");
   gtk_widget_add_css_class (badge, "heading");
   gtk_overlay_add_overlay (GTK_OVERLAY (overlay), badge);
+  gtk_widget_set_halign (marks_badge, GTK_ALIGN_FILL);
+  gtk_widget_set_valign (marks_badge, GTK_ALIGN_END);
+  gtk_label_set_wrap (GTK_LABEL (marks_badge), TRUE);
+  gtk_widget_add_css_class (marks_badge, "caption-heading");
+  gtk_widget_add_css_class (marks_badge, "osd");
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), marks_badge);
   gtk_label_set_ellipsize (GTK_LABEL (caption), PANGO_ELLIPSIZE_MIDDLE);
   gtk_label_set_max_width_chars (GTK_LABEL (caption), 18);
   gtk_widget_add_css_class (caption, "caption");
@@ -282,6 +381,7 @@ setup_cell_cb (GtkSignalListItemFactory *factory,
   gtk_widget_set_margin_top (cell, 6);
   gtk_widget_set_margin_bottom (cell, 6);
   g_object_set_data (G_OBJECT (cell), "badge", badge);
+  g_object_set_data (G_OBJECT (cell), "marks-badge", marks_badge);
   gtk_list_item_set_child (list_item, cell);
 }
 
@@ -530,6 +630,710 @@ count_paper_action (GtkWidget  *widget,
                                     self->cancellable, outline_done_cb, self);
 }
 
+/* ---- redactions ------------------------------------------------------------------ */
+
+static gboolean
+is_shown_mark (const CstRedaction *r)
+{
+  return g_str_equal (r->state, "proposed") || g_str_equal (r->state, "applied");
+}
+
+/* The redactions shown on @item's page, proposed or applied; pointers
+ * into self->marks. */
+static GPtrArray *
+marks_on (CstPacketView *self,
+          CstPageItem   *item)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; item != NULL && self->marks != NULL && i < self->marks->redactions->len; i++)
+    {
+      CstRedaction *r = g_ptr_array_index (self->marks->redactions, i);
+
+      if (r->document_id == cst_page_item_get_document_id (item) &&
+          r->page == cst_page_item_get_page (item) && is_shown_mark (r))
+        g_ptr_array_add (found, r);
+    }
+  return found;
+}
+
+static const CstRedaction *
+find_mark (CstPacketView *self,
+           gint64         id)
+{
+  for (guint i = 0; self->marks != NULL && i < self->marks->redactions->len; i++)
+    {
+      const CstRedaction *r = g_ptr_array_index (self->marks->redactions, i);
+
+      if (r->id == id)
+        return r;
+    }
+  return NULL;
+}
+
+static char *
+mark_title (const CstRedaction *r)
+{
+  const char *reason = cst_redaction_reason_label (r->reason);
+
+  if (r->reason_text != NULL)
+    /* Translators: a redaction's reason, then the reason written out */
+    return g_strdup_printf (_("%s: %s"), reason, r->reason_text);
+  return g_strdup (reason);
+}
+
+static char *
+mark_subtitle (const CstRedaction *r)
+{
+  if (g_str_equal (r->state, "applied"))
+    return g_strdup_printf (_("Redacted, decided by %s"), r->decided_by ? r->decided_by : r->proposed_by);
+  if (g_str_equal (r->source, "proposal"))
+    return g_strdup_printf (_("Proposed by the program (run by %s): accept or reject it"), r->proposed_by);
+  return g_strdup_printf (_("Proposed by %s: accept or reject it"), r->proposed_by);
+}
+
+static GtkWidget *
+mark_button (const char *icon,
+             const char *action,
+             GVariant   *target,
+             const char *tooltip,
+             const char *label)
+{
+  GtkWidget *button = gtk_button_new_from_icon_name (icon);
+
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "flat");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (button), target);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  return button;
+}
+
+static GtkWidget *
+mark_row (const CstRedaction *r)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *title = mark_title (r);
+  g_autofree char *subtitle = mark_subtitle (r);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+  if (g_str_equal (r->state, "proposed"))
+    {
+      g_autofree char *accept = g_strdup_printf (_("Accept: %s"), title);
+      g_autofree char *reject = g_strdup_printf (_("Reject: %s"), title);
+
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+        mark_button ("object-select-symbolic", "view.decide-mark", g_variant_new ("(xb)", r->id, TRUE),
+                     _("Accept this proposal (Alt+A)"), accept));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+        mark_button ("window-close-symbolic", "view.decide-mark", g_variant_new ("(xb)", r->id, FALSE),
+                     _("Reject this proposal (Alt+R)"), reject));
+    }
+  else
+    {
+      g_autofree char *undo = g_strdup_printf (_("Undo: %s"), title);
+
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+        mark_button ("edit-undo-symbolic", "view.remove-mark", g_variant_new_int64 (r->id),
+                     _("Undo this redaction (Alt+U)"), undo));
+    }
+  g_object_set_data_full (G_OBJECT (row), "redaction", g_memdup2 (&r->id, sizeof r->id), g_free);
+  return row;
+}
+
+/* The large page's redactions: drawn over it and listed beside it. */
+static void
+show_large_marks (CstPacketView *self)
+{
+  g_autoptr(GPtrArray) on = marks_on (self, self->large_item);
+  GtkWidget *child;
+  gboolean may_apply = self->marks != NULL && self->marks->may_apply;
+
+  GtkWidget *first_proposed = NULL;
+
+  cst_redaction_layer_set_marks (self->redaction_layer, on);
+  cst_redaction_layer_set_selected (self->redaction_layer, 0);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->marks_list))) != NULL)
+    gtk_list_box_remove (self->marks_list, child);
+  for (guint i = 0; i < on->len; i++)
+    {
+      const CstRedaction *r = g_ptr_array_index (on, i);
+      GtkWidget *row = mark_row (r);
+
+      gtk_list_box_append (self->marks_list, row);
+      if (first_proposed == NULL && g_str_equal (r->state, "proposed"))
+        first_proposed = row;
+    }
+  /* The next proposal chosen: Alt+A or Alt+R again goes through the page. */
+  if (first_proposed != NULL)
+    gtk_list_box_select_row (self->marks_list, GTK_LIST_BOX_ROW (first_proposed));
+  gtk_label_set_label (self->marks_hint, may_apply
+    ? _("Drag on the page, or press Ctrl+B, to draw a box: it is redacted at once. "
+        "Proposed boxes are outlined: accept or reject each.")
+    : _("Drag on the page, or press Ctrl+B, to propose a box. Accepting, rejecting "
+        "and undoing redactions take the redaction right."));
+}
+
+/* The count of proposals waiting, beside the documents. */
+static void
+show_proposals (CstPacketView *self)
+{
+  guint proposed = 0, applied = 0;
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+
+  for (guint i = 0; i < self->marks->redactions->len; i++)
+    {
+      const CstRedaction *r = g_ptr_array_index (self->marks->redactions, i);
+
+      proposed += g_str_equal (r->state, "proposed");
+      applied += g_str_equal (r->state, "applied");
+    }
+  title = proposed > 0
+    ? g_strdup_printf (g_dngettext (NULL, "%u proposed redaction to decide",
+                                    "%u proposed redactions to decide", proposed), proposed)
+    : g_strdup (_("No proposed redactions to decide"));
+  subtitle = g_strdup_printf (g_dngettext (NULL, "%u redaction applied. Open a page (Enter) to draw a box; "
+                                           "Ctrl+F marks a text everywhere",
+                                           "%u redactions applied. Open a page (Enter) to draw a box; "
+                                           "Ctrl+F marks a text everywhere", applied), applied);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->proposals_row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self->proposals_row), subtitle);
+}
+
+/* Each page's counts, for its thumbnail and what a screen reader says. */
+static void
+show_page_marks (CstPacketView *self)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  for (guint i = 0; i < self->marks->redactions->len; i++)
+    {
+      const CstRedaction *r = g_ptr_array_index (self->marks->redactions, i);
+      g_autofree char *page = g_strdup_printf ("%" G_GINT64_FORMAT ":%u", r->document_id, r->page);
+      guint *n = g_hash_table_lookup (counts, page);
+
+      if (!is_shown_mark (r))
+        continue;
+      if (n == NULL)
+        g_hash_table_insert (counts, g_steal_pointer (&page), (n = g_new0 (guint, 2)));
+      n[g_str_equal (r->state, "proposed")]++;
+    }
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint *n = g_hash_table_lookup (counts, key);
+
+      cst_page_item_set_marks (value, n ? n[0] : 0, n ? n[1] : 0);
+    }
+}
+
+static void
+apply_marks (CstPacketView *self,
+             CstPageMarks  *marks)
+{
+  g_clear_pointer (&self->marks, cst_page_marks_free);
+  self->marks = marks;
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.decide-mark", marks->may_apply);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.remove-mark", marks->may_apply);
+  show_page_marks (self);
+  show_proposals (self);
+  if (self->large_item != NULL)
+    show_large_marks (self);
+}
+
+static void
+marks_done_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  CstPacketView *self = data;
+  g_autoptr(GError) error = NULL;
+  CstPageMarks *marks = cst_page_marks_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->pending--;
+  if (marks == NULL)
+    {
+      show_message (self, error->message);
+      return;
+    }
+  apply_marks (self, marks);
+}
+
+static void
+load_marks (CstPacketView *self)
+{
+  self->pending++;
+  cst_page_marks_load_async (self->connection, self->request_id, self->cancellable, marks_done_cb, self);
+}
+
+static void
+decide (CstPacketView *self,
+        GArray        *ids,
+        gboolean       apply)
+{
+  if (ids->len == 0)
+    {
+      show_message (self, _("No proposed redaction is chosen."));
+      return;
+    }
+  show_message (self, NULL);
+  self->pending++;
+  cst_page_marks_decide_async (self->connection, self->request_id, (const gint64 *) ids->data, ids->len,
+                               apply, self->cancellable, marks_done_cb, self);
+}
+
+/**
+ * cst_packet_view_decide_page:
+ * @apply: accept, or reject
+ *
+ * What Accept All and Reject All do: every redaction proposed on the page
+ * opened large, decided at once (all or none).
+ */
+gboolean
+cst_packet_view_decide_page (CstPacketView *self,
+                             gboolean       apply)
+{
+  g_autoptr(GPtrArray) on = marks_on (self, self->large_item);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  for (guint i = 0; i < on->len; i++)
+    {
+      const CstRedaction *r = g_ptr_array_index (on, i);
+
+      if (g_str_equal (r->state, "proposed"))
+        g_array_append_val (ids, r->id);
+    }
+  decide (self, ids, apply);
+  return ids->len > 0;
+}
+
+static void
+decide_mark_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 id;
+  gboolean apply;
+
+  g_variant_get (parameter, "(xb)", &id, &apply);
+  g_array_append_val (ids, id);
+  decide (CST_PACKET_VIEW (widget), ids, apply);
+}
+
+static void
+remove_mark (CstPacketView *self,
+             gint64         id)
+{
+  show_message (self, NULL);
+  self->pending++;
+  cst_page_marks_remove_async (self->connection, self->request_id, id, self->cancellable,
+                               marks_done_cb, self);
+}
+
+static void
+remove_mark_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  remove_mark (CST_PACKET_VIEW (widget), g_variant_get_int64 (parameter));
+}
+
+static const CstRedaction *
+selected_mark (CstPacketView *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->marks_list);
+  gint64 *id = row ? g_object_get_data (G_OBJECT (row), "redaction") : NULL;
+
+  return id ? find_mark (self, *id) : NULL;
+}
+
+/* Alt+A, Alt+R, Alt+U: the redaction chosen in the list. */
+static void
+selected_mark_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+  const CstRedaction *r = selected_mark (self);
+  gboolean undo = g_str_equal (action_name, "view.undo-mark");
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (r == NULL || g_str_equal (r->state, "proposed") == undo)
+    {
+      show_message (self, undo ? _("Choose an applied redaction in the list first.")
+                               : _("Choose a proposed redaction in the list first."));
+      return;
+    }
+  if (!self->marks->may_apply)
+    {
+      show_message (self, _("Deciding redactions takes the redaction right."));
+      return;
+    }
+  if (undo)
+    {
+      remove_mark (self, r->id);
+      return;
+    }
+  g_array_append_val (ids, r->id);
+  decide (self, ids, g_str_equal (action_name, "view.accept-mark"));
+}
+
+static void
+decide_page_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+
+  if (self->large_item == NULL)
+    {
+      show_message (self, _("Open a page first (Enter)."));
+      return;
+    }
+  cst_packet_view_decide_page (self, g_str_equal (action_name, "view.accept-all"));
+}
+
+static void
+mark_selected_cb (CstPacketView *self,
+                  GtkListBoxRow *row)
+{
+  gint64 *id = row ? g_object_get_data (G_OBJECT (row), "redaction") : NULL;
+
+  /* The list's rows go after the layer when the window is disposed. */
+  if (self->redaction_layer != NULL)
+    cst_redaction_layer_set_selected (self->redaction_layer, id ? *id : 0);
+}
+
+/* ---- asking the reason -------------------------------------------------------------- */
+
+typedef struct
+{
+  CstPacketView *self;
+  GArray        *hits;      /* CstRedactionHit; NULL: a text to find first */
+  GtkEditable   *text;      /* the text to find, or NULL */
+  GtkDropDown   *reasons;
+  GtkEditable   *written;
+} Ask;
+
+static void
+ask_free (Ask *ask)
+{
+  g_clear_pointer (&ask->hits, g_array_unref);
+  g_free (ask);
+}
+
+static GtkWidget *
+labelled_entry (GtkWidget  *box,
+                const char *label,
+                const char *placeholder)
+{
+  GtkWidget *entry = gtk_entry_new ();
+
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_box_append (GTK_BOX (box), entry);
+  return entry;
+}
+
+static const char *
+asked_reason (Ask *ask)
+{
+  return cst_redaction_reasons ()[gtk_drop_down_get_selected (ask->reasons)];
+}
+
+static const char *
+asked_written (Ask *ask)
+{
+  const char *written = gtk_editable_get_text (ask->written);
+
+  return written[0] != '\0' ? written : NULL;
+}
+
+static void
+mark_hits (CstPacketView *self,
+           GArray        *hits,
+           const char    *reason,
+           const char    *written,
+           const char    *source)
+{
+  self->pending++;
+  cst_page_marks_add_async (self->connection, self->request_id, (const CstRedactionHit *) hits->data,
+                            hits->len, reason, written, source, self->marks && self->marks->may_apply,
+                            self->cancellable, marks_done_cb, self);
+}
+
+/* A text being searched: what to mark its places with. */
+typedef struct
+{
+  CstPacketView *self;         /* not a reference: the search is cancelled with the view */
+  GCancellable  *cancellable;  /* cancelled when the view goes, before self does */
+  char          *reason;
+  char          *written;
+} Search;
+
+static void
+search_free (Search *search)
+{
+  g_clear_object (&search->cancellable);
+  g_free (search->reason);
+  g_free (search->written);
+  g_free (search);
+}
+
+/* Told between pages, until the search's answer (which frees @data). */
+static void
+search_progress_cb (guint    done,
+                    guint    total,
+                    gpointer data)
+{
+  Search *search = data;
+  g_autofree char *text = NULL;
+
+  if (g_cancellable_is_cancelled (search->cancellable))
+    return;
+  text = g_strdup_printf (_("Searching page %u of %u…"), done, total);
+  show_message (search->self, text);
+}
+
+static guint
+count_pages (GArray *hits)
+{
+  g_autoptr(GHashTable) pages = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (guint i = 0; i < hits->len; i++)
+    {
+      const CstRedactionHit *h = &g_array_index (hits, CstRedactionHit, i);
+
+      g_hash_table_add (pages, g_strdup_printf ("%" G_GINT64_FORMAT ":%u", h->document_id, h->page));
+    }
+  return g_hash_table_size (pages);
+}
+
+static void
+found_cb (GObject      *object,
+          GAsyncResult *result,
+          gpointer      data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = cst_redaction_find_text_finish (CST_CONNECTION (object), result, &error);
+  Search *search = data;
+  CstPacketView *self = search->self;
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (CstRedactionHit));
+  g_autofree char *places = NULL, *pages = NULL, *text = NULL;
+
+  /* Stopped (Stop Searching said so), or the view closed. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      search_free (search);
+      return;
+    }
+  self->pending--;
+  g_clear_object (&self->find_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), FALSE);
+  for (guint i = 0; found != NULL && i < found->len; i++)
+    g_array_append_vals (hits, g_ptr_array_index (found, i), 1);
+  if (found == NULL)
+    show_message (self, error->message);
+  else if (hits->len == 0)
+    show_message (self, _("The text was not found in the pages; nothing was marked."));
+  else
+    {
+      places = g_strdup_printf (g_dngettext (NULL, "Found in %u place", "Found in %u places", hits->len),
+                                hits->len);
+      pages = g_strdup_printf (g_dngettext (NULL, "on %u page", "on %u pages", count_pages (hits)),
+                               count_pages (hits));
+      /* Translators: "Found in 3 places" "on 2 pages": each marked */
+      text = g_strdup_printf (_("%s %s: each is marked."), places, pages);
+      show_message (self, text);
+      mark_hits (self, hits, search->reason, search->written, "text");
+    }
+  search_free (search);
+}
+
+static void
+search_text (CstPacketView *self,
+             Ask           *ask)
+{
+  Search *search = g_new0 (Search, 1);
+
+  search->self = self;
+  search->reason = g_strdup (asked_reason (ask));
+  search->written = g_strdup (asked_written (ask));
+  cst_dispose_renew (&self->find_cancellable);
+  search->cancellable = g_object_ref (self->find_cancellable);
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), TRUE);
+  show_message (self, _("Searching the pages…"));
+  self->pending++;
+  cst_redaction_find_text_async (self->connection, self->request_id, gtk_editable_get_text (ask->text),
+                                 search_progress_cb, search, self->find_cancellable, found_cb, search);
+}
+
+static void
+ask_response_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 Ask              *ask)
+{
+  if (!g_str_equal (response, "mark"))
+    return;
+  if (ask->text != NULL)
+    search_text (ask->self, ask);
+  else
+    mark_hits (ask->self, ask->hits, asked_reason (ask), asked_written (ask), "box");
+}
+
+static GtkWindow *
+ask_reason (CstPacketView *self,
+            Ask           *ask,
+            const char    *heading,
+            const char    *body)
+{
+  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gboolean may_apply = self->marks != NULL && self->marks->may_apply;
+
+  ask->self = self;
+  if (ask->hits == NULL)
+    ask->text = GTK_EDITABLE (labelled_entry (box, _("The text to find"), _("The text to find in every page")));
+  for (const char *const *r = cst_redaction_reasons (); *r != NULL; r++)
+    gtk_string_list_append (labels, cst_redaction_reason_label (*r));
+  ask->reasons = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&labels)), NULL));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (ask->reasons), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Why it is redacted"), -1);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (ask->reasons));
+  ask->written = GTK_EDITABLE (labelled_entry (box, _("The reason, written out"),
+                                               _("The reason, written out (needed for Other)")));
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "mark", may_apply ? _("_Redact") : _("_Propose"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "mark",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "mark");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "ask", ask, (GDestroyNotify) ask_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (ask_response_cb), ask);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+/* A box drawn on the large page: which reason. */
+static void
+box_drawn_cb (CstPacketView *self,
+              double         x,
+              double         y,
+              double         width,
+              double         height)
+{
+  Ask *ask = g_new0 (Ask, 1);
+  CstRedactionHit hit = { 0 };
+
+  if (self->large_item == NULL)
+    {
+      g_free (ask);
+      return;
+    }
+  hit.document_id = cst_page_item_get_document_id (self->large_item);
+  hit.page = cst_page_item_get_page (self->large_item);
+  hit.box = (CstRedactionBox) { x, y, width, height };
+  ask->hits = g_array_new (FALSE, FALSE, sizeof (CstRedactionHit));
+  g_array_append_val (ask->hits, hit);
+  ask_reason (self, ask, _("Redact This Box?"),
+              _("What is under the box is left out of the release: the page is rebuilt as an image "
+                "with the box filled and its reason printed in it. Why is it redacted?"));
+}
+
+/**
+ * cst_packet_view_ask_mark_text:
+ *
+ * The Mark Text dialog: a text found on every page of the packet (the
+ * pages' own text, and OCR of scans, off the main loop) is marked in each
+ * place, with a reason.
+ */
+GtkWindow *
+cst_packet_view_ask_mark_text (CstPacketView *self)
+{
+  return ask_reason (self, g_new0 (Ask, 1), _("Mark a Text Everywhere?"),
+                     _("Every place the text appears in the packet's pages is marked: found in the "
+                       "pages' own text, and read by OCR on scanned pages. Why is it redacted?"));
+}
+
+static void
+mark_text_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  cst_packet_view_ask_mark_text (CST_PACKET_VIEW (widget));
+}
+
+static void
+stop_search_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+
+  if (self->find_cancellable == NULL)
+    return;
+  g_cancellable_cancel (self->find_cancellable);
+  g_clear_object (&self->find_cancellable);
+  self->pending--;
+  gtk_widget_set_visible (GTK_WIDGET (self->stop_button), FALSE);
+  show_message (self, _("The search was stopped; nothing was marked."));
+}
+
+static void
+draw_box_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+
+  if (self->large_item == NULL || !cst_redaction_layer_start_box (self->redaction_layer))
+    show_message (self, _("Open a page first (Enter), then draw the box on it."));
+}
+
+/* F8: the next page, after the one open, with a proposal waiting. */
+static void
+next_proposal_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  CstPacketView *self = CST_PACKET_VIEW (widget);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->pages));
+  guint from = 0;
+
+  for (guint i = 0; self->large_item != NULL && i < n; i++)
+    {
+      g_autoptr(CstPageItem) item = g_list_model_get_item (G_LIST_MODEL (self->pages), i);
+
+      if (item == self->large_item)
+        from = i + 1;
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      g_autoptr(CstPageItem) item = g_list_model_get_item (G_LIST_MODEL (self->pages), (from + k) % n);
+      guint proposed = 0;
+
+      cst_page_item_get_marks (item, &proposed);
+      if (proposed > 0)
+        {
+          cst_packet_view_open_page (self, (from + k) % n);
+          return;
+        }
+    }
+  show_message (self, _("No proposed redactions are waiting."));
+}
+
 /* ---- a page, large ------------------------------------------------------------- */
 
 static void
@@ -539,17 +1343,19 @@ large_rendered_cb (GObject      *object,
 {
   CstPacketView *self = data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = cst_page_thumbnails_render_finish (CST_PAGE_THUMBNAILS (object),
+  g_autoptr(CstLargePage) large = cst_page_thumbnails_render_finish (CST_PAGE_THUMBNAILS (object),
                                                                      result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (texture == NULL)
+  if (large == NULL)
     {
       show_message (self, error->message);
       return;
     }
-  gtk_picture_set_paintable (self->large_picture, GDK_PAINTABLE (texture));
+  gtk_picture_set_paintable (self->large_picture, GDK_PAINTABLE (large->texture));
+  /* Boxes can be drawn once the page's size is known. */
+  cst_redaction_layer_set_page (self->redaction_layer, large->page_width, large->page_height);
   self->large_shown = TRUE;
 }
 
@@ -590,6 +1396,8 @@ cst_packet_view_open_page (CstPacketView *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->large_picture), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   described, -1);
   adw_window_title_set_subtitle (self->window_title, described);
+  cst_redaction_layer_set_page (self->redaction_layer, 0, 0);
+  show_large_marks (self);
   gtk_stack_set_visible_child_name (self->stack, "large");
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), TRUE);
   cst_page_thumbnails_render_async (self->thumbnails, item, LARGE_WIDTH, self->large_cancellable,
@@ -618,6 +1426,7 @@ back_action (GtkWidget  *widget,
       return;
     }
   g_cancellable_cancel (self->large_cancellable);
+  g_clear_object (&self->large_item);
   gtk_stack_set_visible_child_name (self->stack, "pages");
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
   if (self->outline != NULL)
@@ -667,6 +1476,7 @@ document_selected_cb (CstPacketView *self,
 
       if (cst_page_item_get_document_id (item) == id)
         {
+          show_all_pages (self);
           gtk_widget_activate_action (GTK_WIDGET (self->grid_view), "list.scroll-to-item", "u", i);
           return;
         }
@@ -682,18 +1492,22 @@ cst_packet_view_dispose (GObject *object)
 
   cst_dispose_cancel (&self->cancellable);
   cst_dispose_cancel (&self->large_cancellable);
+  cst_dispose_cancel (&self->find_cancellable);
+  stop_growing (self);
   if (self->thumbnails != NULL)
     cst_page_thumbnails_shutdown (self->thumbnails);
   /* A window disposes its own children. */
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_PACKET_VIEW);
   g_clear_object (&self->large_item);
   g_clear_object (&self->selection);
+  g_clear_object (&self->shown);
   g_clear_object (&self->pages);
   g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_pointer (&self->sources, g_hash_table_unref);
   g_clear_object (&self->thumbnails);
   g_clear_object (&self->connection);
   g_clear_pointer (&self->outline, cst_packet_outline_free);
+  g_clear_pointer (&self->marks, cst_page_marks_free);
   g_clear_pointer (&self->reference, g_free);
   G_OBJECT_CLASS (cst_packet_view_parent_class)->dispose (object);
 }
@@ -717,8 +1531,15 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstPacketView, paper_spin);
   gtk_widget_class_bind_template_child (widget_class, CstPacketView, grid_view);
   gtk_widget_class_bind_template_child (widget_class, CstPacketView, large_picture);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, redaction_layer);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, marks_list);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, marks_hint);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, proposals_row);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketView, stop_button);
   gtk_widget_class_bind_template_callback (widget_class, document_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, box_drawn_cb);
+  gtk_widget_class_bind_template_callback (widget_class, mark_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "view.exclude", NULL, exclude_action);
   gtk_widget_class_install_action (widget_class, "view.include", NULL, include_action);
@@ -727,6 +1548,27 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.move-up", NULL, move_action);
   gtk_widget_class_install_action (widget_class, "view.move-down", NULL, move_action);
   gtk_widget_class_install_action (widget_class, "view.count-paper", NULL, count_paper_action);
+  gtk_widget_class_install_action (widget_class, "view.decide-mark", "(xb)", decide_mark_action);
+  gtk_widget_class_install_action (widget_class, "view.remove-mark", "x", remove_mark_action);
+  gtk_widget_class_install_action (widget_class, "view.accept-mark", NULL, selected_mark_action);
+  gtk_widget_class_install_action (widget_class, "view.reject-mark", NULL, selected_mark_action);
+  gtk_widget_class_install_action (widget_class, "view.undo-mark", NULL, selected_mark_action);
+  gtk_widget_class_install_action (widget_class, "view.accept-all", NULL, decide_page_action);
+  gtk_widget_class_install_action (widget_class, "view.reject-all", NULL, decide_page_action);
+  gtk_widget_class_install_action (widget_class, "view.draw-box", NULL, draw_box_action);
+  gtk_widget_class_install_action (widget_class, "view.mark-text", NULL, mark_text_action);
+  gtk_widget_class_install_action (widget_class, "view.stop-search", NULL, stop_search_action);
+  gtk_widget_class_install_action (widget_class, "view.next-proposal", NULL, next_proposal_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_ALT_MASK, "view.accept-mark", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_ALT_MASK, "view.reject-mark", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_ALT_MASK, "view.undo-mark", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "view.accept-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "view.reject-all", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "view.draw-box", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "view.mark-text", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "view.next-proposal", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "view.exclude", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, 0, "view.include", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "view.move-up", NULL);
@@ -739,12 +1581,20 @@ static void
 cst_packet_view_init (CstPacketView *self)
 {
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkWidget *none;
 
+  g_type_ensure (CST_TYPE_REDACTION_LAYER);
   gtk_widget_init_template (GTK_WIDGET (self));
+  none = gtk_label_new (_("No redactions on this page."));
+  gtk_widget_add_css_class (none, "dim-label");
+  gtk_widget_set_margin_top (none, 12);
+  gtk_widget_set_margin_bottom (none, 12);
+  gtk_list_box_set_placeholder (self->marks_list, none);
   self->cancellable = g_cancellable_new ();
   self->large_cancellable = g_cancellable_new ();
   self->pages = g_list_store_new (CST_TYPE_PAGE_ITEM);
-  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->pages)));
+  self->shown = gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->pages)), 0, SHOWN_STEP);
+  self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->shown)));
   self->items = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   self->sources = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                          (GDestroyNotify) cst_page_source_unref);
@@ -773,6 +1623,7 @@ cst_packet_view_new (CstConnection *connection,
   self->thumbnails = cst_page_thumbnails_new (connection);
   adw_window_title_set_subtitle (self->window_title, _("Reading the documents…"));
   load (self);
+  load_marks (self);
   return self;
 }
 
@@ -812,6 +1663,20 @@ gboolean
 cst_packet_view_large_shown (CstPacketView *self)
 {
   return self->large_shown;
+}
+
+/* The request's redactions as last read; NULL until read. */
+const CstPageMarks *
+cst_packet_view_get_marks (CstPacketView *self)
+{
+  return self->marks;
+}
+
+/* What is drawn over the page opened large. */
+CstRedactionLayer *
+cst_packet_view_get_layer (CstPacketView *self)
+{
+  return self->redaction_layer;
 }
 
 const char *

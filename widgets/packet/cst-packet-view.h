@@ -5,8 +5,11 @@
 
 #include <adwaita.h>
 #include <custodian/cst-connection.h>
+#include <custodian/cst-page-marks.h>
 #include <custodian/cst-packet-pages.h>
 #include <custodian/cst-request.h>
+
+#include "cst-redaction-layer.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +34,10 @@ gboolean                cst_packet_view_is_busy          (CstPacketView     *sel
 guint                   cst_packet_view_get_n_rendered   (CstPacketView     *self);
 gboolean                cst_packet_view_large_shown      (CstPacketView     *self);
 const char             *cst_packet_view_get_message      (CstPacketView     *self);
+GtkWindow              *cst_packet_view_ask_mark_text    (CstPacketView     *self);
+gboolean                cst_packet_view_decide_page      (CstPacketView     *self,
+                                                          gboolean           apply);
+const CstPageMarks     *cst_packet_view_get_marks        (CstPacketView     *self);
+CstRedactionLayer      *cst_packet_view_get_layer        (CstPacketView     *self);
 
 G_END_DECLS

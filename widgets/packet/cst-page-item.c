@@ -18,10 +18,13 @@
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <math.h>
 #include <poppler.h>
 #include <tiffio.h>
 
 #include "cst-page-item.h"
+
+#include <custodian/cst-page-marks.h>
 
 /* Thumbnails kept in memory (about 75 kB each). */
 #define CACHE_LIMIT 600
@@ -88,13 +91,15 @@ struct _CstPageItem
   guint              page;          /* from 1 */
   gboolean           excluded;
   CstWithheldReason  reason;
+  guint              applied;       /* redactions applied on the page */
+  guint              proposed;      /* and proposed, waiting for a person */
   GdkTexture        *texture;
   gint               wanted;        /* cells showing it; read by the render threads */
   gboolean           queued;
   GList             *cached;        /* its link in the renderer's cache, or NULL */
 };
 
-enum { PROP_0, PROP_PAINTABLE, PROP_EXCLUDED, N_PROPS };
+enum { PROP_0, PROP_PAINTABLE, PROP_EXCLUDED, PROP_MARKS, N_PROPS };
 static GParamSpec *item_props[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (CstPageItem, cst_page_item, G_TYPE_OBJECT)
@@ -111,6 +116,7 @@ cst_page_item_get_property (GObject    *object,
     {
     case PROP_PAINTABLE: g_value_set_object (value, self->texture); break;
     case PROP_EXCLUDED: g_value_set_boolean (value, self->excluded); break;
+    case PROP_MARKS: g_value_set_uint (value, self->applied + self->proposed); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -137,6 +143,8 @@ cst_page_item_class_init (CstPageItemClass *klass)
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   item_props[PROP_EXCLUDED] = g_param_spec_boolean ("excluded", NULL, NULL, FALSE,
                                                     G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  item_props[PROP_MARKS] = g_param_spec_uint ("marks", NULL, NULL, 0, G_MAXUINT, 0,
+                                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, item_props);
 }
 
@@ -205,16 +213,62 @@ cst_page_item_set_excluded (CstPageItem       *self,
   g_object_notify_by_pspec (G_OBJECT (self), item_props[PROP_EXCLUDED]);
 }
 
+/* The page's redactions: @applied, and @proposed waiting for a person. */
+void
+cst_page_item_set_marks (CstPageItem *self,
+                         guint        applied,
+                         guint        proposed)
+{
+  if (self->applied == applied && self->proposed == proposed)
+    return;
+  self->applied = applied;
+  self->proposed = proposed;
+  g_object_notify_by_pspec (G_OBJECT (self), item_props[PROP_MARKS]);
+}
+
+guint
+cst_page_item_get_marks (CstPageItem *self,
+                         guint       *proposed)
+{
+  if (proposed != NULL)
+    *proposed = self->proposed;
+  return self->applied;
+}
+
+/* What the page's redactions are, shortly; NULL when it has none. */
+char *
+cst_page_item_describe_marks (CstPageItem *self)
+{
+  if (self->proposed > 0 && self->applied > 0)
+    /* Translators: both counts are of redaction boxes on one page */
+    return g_strdup_printf (_("%u redacted, %u proposed"), self->applied, self->proposed);
+  if (self->proposed > 0)
+    return g_strdup_printf (g_dngettext (NULL, "%u redaction proposed", "%u redactions proposed",
+                                         self->proposed), self->proposed);
+  if (self->applied > 0)
+    return g_strdup_printf (g_dngettext (NULL, "%u redaction", "%u redactions", self->applied),
+                            self->applied);
+  return NULL;
+}
+
 /* What a screen reader says of the page. */
 char *
 cst_page_item_describe (CstPageItem *self)
 {
+  g_autofree char *page = NULL;
+  g_autofree char *marks = cst_page_item_describe_marks (self);
+
   if (self->excluded)
     /* Translators: page 3 of discharge.pdf, left out: Psychotherapy notes */
-    return g_strdup_printf (_("Page %u of %s, left out: %s"), self->page, self->document_name,
+    page = g_strdup_printf (_("Page %u of %s, left out: %s"), self->page, self->document_name,
                             cst_withheld_reason_get_label (self->reason));
-  /* Translators: page 3 of discharge.pdf */
-  return g_strdup_printf (_("Page %u of %s"), self->page, self->document_name);
+  else
+    /* Translators: page 3 of discharge.pdf */
+    page = g_strdup_printf (_("Page %u of %s"), self->page, self->document_name);
+  if (marks == NULL)
+    return g_steal_pointer (&page);
+  /* Translators: a page described, then its redactions ("Page 3 of a.pdf; 2 redactions") */
+  return g_strdup_printf (_("%s; %s"), page, marks);
 }
 
 static void
@@ -266,6 +320,8 @@ static GdkTexture *
 render_pdf_page (CstPageSource *source,
                  guint          page,
                  int            width,
+                 double        *page_width,
+                 double        *page_height,
                  GError       **error)
 {
   PopplerPage *pdf_page = NULL;
@@ -286,6 +342,8 @@ render_pdf_page (CstPageSource *source,
       return NULL;
     }
   poppler_page_get_size (pdf_page, &w, &h);
+  *page_width = w;
+  *page_height = h;
   surface = blank_page (width, w, h, &scale);
   cr = cairo_create (surface);
   cairo_scale (cr, scale, scale);
@@ -295,17 +353,43 @@ render_pdf_page (CstPageSource *source,
   return texture_from_surface (surface);
 }
 
+/* A page @width pixels wide with a scanned image of @image_width ×
+ * @image_height where the packet puts it (cst_page_marks_scan_page()), so
+ * that a box drawn on it is in the packet page's points; @cr draws in the
+ * image's pixels. */
+static cairo_surface_t *
+scan_page (int       width,
+           double    image_width,
+           double    image_height,
+           double   *page_width,
+           double   *page_height,
+           cairo_t **cr)
+{
+  CstRedactionBox at;
+  cairo_surface_t *surface;
+  double scale;
+
+  cst_page_marks_scan_page (image_width, image_height, page_width, page_height, &at);
+  surface = blank_page (width, *page_width, *page_height, &scale);
+  *cr = cairo_create (surface);
+  cairo_scale (*cr, scale, scale);
+  cairo_translate (*cr, at.x, at.y);
+  cairo_scale (*cr, at.width / image_width, at.height / image_height);
+  return surface;
+}
+
 static GdkTexture *
 render_tiff_page (CstPageSource *source,
                   guint          page,
                   int            width,
+                  double        *page_width,
+                  double        *page_height,
                   GError       **error)
 {
   TIFF *tiff = TIFFOpen (source->path, "r");
   guint32 w = 0, h = 0;
   cairo_surface_t *image = NULL, *surface;
   guint32 *pixels;
-  double scale;
   cairo_t *cr;
 
   if (tiff == NULL || !TIFFSetDirectory (tiff, (tdir_t) (page - 1)))
@@ -322,9 +406,7 @@ render_tiff_page (CstPageSource *source,
     pixels[i] = (TIFFGetR (pixels[i]) << 16) | (TIFFGetG (pixels[i]) << 8) | TIFFGetB (pixels[i]);
   cairo_surface_mark_dirty (image);
   TIFFClose (tiff);
-  surface = blank_page (width, w, h, &scale);
-  cr = cairo_create (surface);
-  cairo_scale (cr, scale, scale);
+  surface = scan_page (width, w, h, page_width, page_height, &cr);
   cairo_set_source_surface (cr, image, 0, 0);
   cairo_paint (cr);
   cairo_destroy (cr);
@@ -340,10 +422,53 @@ refused:
   return NULL;
 }
 
+/* A PNG or JPEG scan, decoded only as large as it is shown. */
+static GdkTexture *
+render_image_page (CstPageSource *source,
+                   int            width,
+                   double        *page_width,
+                   double        *page_height,
+                   GError       **error)
+{
+  int w = 0, h = 0;
+  double shown_w, shown_h;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  if (gdk_pixbuf_get_file_info (source->path, &w, &h) == NULL || w <= 0 || h <= 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("Scanned page %u cannot be drawn."), 1);
+      return NULL;
+    }
+  surface = scan_page (width, w, h, page_width, page_height, &cr);
+  shown_w = w;
+  shown_h = h;
+  cairo_user_to_device_distance (cr, &shown_w, &shown_h);
+  pixbuf = gdk_pixbuf_new_from_file_at_scale (source->path, MAX (1, (int) ceil (shown_w)),
+                                              MAX (1, (int) ceil (shown_h)), FALSE, error);
+  if (pixbuf != NULL)
+    {
+      cairo_scale (cr, (double) w / gdk_pixbuf_get_width (pixbuf), (double) h / gdk_pixbuf_get_height (pixbuf));
+      gdk_cairo_set_source_pixbuf (cr, pixbuf, 0, 0);
+      cairo_paint (cr);
+    }
+  cairo_destroy (cr);
+  if (pixbuf == NULL)
+    {
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+  return texture_from_surface (surface);
+}
+
+/* @page drawn @width pixels wide; the page's size in points set. */
 static GdkTexture *
 render_source_page (CstPageSource *source,
                     guint          page,
                     int            width,
+                    double        *page_width,
+                    double        *page_height,
                     GError       **error)
 {
   GdkTexture *texture = NULL;
@@ -352,18 +477,13 @@ render_source_page (CstPageSource *source,
   switch (source->type)
     {
     case CST_RECORD_FILE_PDF:
-      texture = render_pdf_page (source, page, width, error);
+      texture = render_pdf_page (source, page, width, page_width, page_height, error);
       break;
     case CST_RECORD_FILE_TIFF:
-      texture = render_tiff_page (source, page, width, error);
+      texture = render_tiff_page (source, page, width, page_width, page_height, error);
       break;
     default:
-      {
-        g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_file_at_scale (source->path, width, 4 * width,
-                                                                         TRUE, error);
-
-        texture = pixbuf ? gdk_texture_new_for_pixbuf (pixbuf) : NULL;
-      }
+      texture = render_image_page (source, width, page_width, page_height, error);
     }
   g_mutex_unlock (&source->lock);
   return texture;
@@ -395,7 +515,16 @@ typedef struct
   guint64            stamp;
   GTask             *task;      /* a one-off render (the large page); NULL for a thumbnail */
   GdkTexture        *texture;
+  double             page_width;   /* points */
+  double             page_height;
 } RenderJob;
+
+static void
+large_page_free (CstLargePage *large)
+{
+  g_clear_object (&large->texture);
+  g_free (large);
+}
 
 static void
 render_job_free (RenderJob *job)
@@ -464,11 +593,19 @@ render_job_run (gpointer data,
                   (job->task == NULL && g_atomic_int_get (&job->item->wanted) == 0);
 
   if (!skip)
-    job->texture = render_source_page (job->item->source, job->item->page, job->width, &error);
+    job->texture = render_source_page (job->item->source, job->item->page, job->width,
+                                       &job->page_width, &job->page_height, &error);
   if (job->task != NULL)
     {
       if (job->texture != NULL)
-        g_task_return_pointer (job->task, g_steal_pointer (&job->texture), g_object_unref);
+        {
+          CstLargePage *large = g_new0 (CstLargePage, 1);
+
+          large->texture = g_steal_pointer (&job->texture);
+          large->page_width = job->page_width;
+          large->page_height = job->page_height;
+          g_task_return_pointer (job->task, large, (GDestroyNotify) large_page_free);
+        }
       else if (error != NULL)
         g_task_return_error (job->task, g_steal_pointer (&error));
       else
@@ -665,12 +802,20 @@ render_when_fetched (CstPageThumbnails *self,
                                 g_task_get_cancellable (task), render_fetched_cb, g_object_ref (task));
 }
 
-GdkTexture *
+/* The page drawn, with its size in points; NULL with @error set. */
+CstLargePage *
 cst_page_thumbnails_render_finish (CstPageThumbnails  *self,
                                    GAsyncResult       *result,
                                    GError            **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+cst_large_page_free (CstLargePage *large)
+{
+  if (large != NULL)
+    large_page_free (large);
 }
 
 /* Stops rendering: what is queued is dropped, and nothing more arrives. */

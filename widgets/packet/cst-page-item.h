@@ -34,6 +34,24 @@ void          cst_page_item_set_excluded (CstPageItem       *self,
                                           gboolean           excluded,
                                           CstWithheldReason  reason);
 char         *cst_page_item_describe     (CstPageItem       *self);
+void          cst_page_item_set_marks    (CstPageItem       *self,
+                                          guint              applied,
+                                          guint              proposed);
+guint         cst_page_item_get_marks    (CstPageItem       *self,
+                                          guint             *proposed);
+char         *cst_page_item_describe_marks (CstPageItem     *self);
+
+/* A page drawn large, and its size in points (a scan: the page the
+ * packet puts it on), to map the picture's pixels to redaction boxes. */
+typedef struct
+{
+  GdkTexture *texture;
+  double      page_width;
+  double      page_height;
+} CstLargePage;
+
+void cst_large_page_free (CstLargePage *large);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstLargePage, cst_large_page_free)
 
 #define CST_TYPE_PAGE_THUMBNAILS (cst_page_thumbnails_get_type ())
 G_DECLARE_FINAL_TYPE (CstPageThumbnails, cst_page_thumbnails, CST, PAGE_THUMBNAILS, GObject)
@@ -52,7 +70,7 @@ void               cst_page_thumbnails_render_async  (CstPageThumbnails  *self,
                                                       GCancellable       *cancellable,
                                                       GAsyncReadyCallback callback,
                                                       gpointer            user_data);
-GdkTexture        *cst_page_thumbnails_render_finish (CstPageThumbnails  *self,
+CstLargePage      *cst_page_thumbnails_render_finish (CstPageThumbnails  *self,
                                                       GAsyncResult       *result,
                                                       GError            **error);
 void               cst_page_thumbnails_shutdown (CstPageThumbnails *self);

@@ -1,0 +1,437 @@
+/* test-redaction-marks.c — redaction in the page view, as the desk's two
+ * logins: a redactor (a clerk granted custodian_redactor) draws a box on a
+ * page opened large, picks the reason and it is applied; undoes it; marks
+ * a text found on every page.  A clerk without the right only proposes,
+ * and cannot accept; the redactor goes to the proposals (F8) and accepts
+ * or rejects them one by one and all at once.  Each step is checked in
+ * record_redactions, as the database stored it. */
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "cst-packet-group.h"
+#include "cst-packet-view.h"
+#include "cst-page-item.h"
+#include "cst-request-detail.h"
+#include "cst-test-gui.h"
+#include "cst-test-records.h"
+#include "cst-window.h"
+
+#include <string.h>
+
+static CstTestDb *db;
+static char *redactor;   /* conninfo of a clerk with the redaction right */
+static char *clerk;      /* conninfo of a clerk without it */
+
+typedef struct
+{
+  char             *dir;
+  CstRequest       *request;
+  gint64            document;
+  CstRequestStore  *store;
+  CstWindow        *window;
+  CstPacketView    *view;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autofree char *pdf = NULL;
+  const char *paths[2] = { NULL, NULL };
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  static guint n;
+  g_autofree char *mrn = g_strdup_printf ("MARKS-%u", ++n);
+
+  f->dir = g_dir_make_tmp ("cst-redaction-marks-XXXXXX", NULL);
+  pdf = cst_test_records_pdf (f->dir, "discharge.pdf", 3, "Discharge");
+  paths[0] = pdf;
+  f->request = cst_test_db_add_request (owner, mrn);
+  docs = cst_packet_add_at (clerk, cst_request_get_reference (f->request), paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  f->document = ((CstRecordDocument *) g_ptr_array_index (docs, 0))->id;
+}
+
+static void
+close_view (Fixture *f)
+{
+  if (f->view != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->view));
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  g_clear_object (&f->store);
+  cst_test_iterate (5);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  close_view (f);
+  g_clear_object (&f->request);
+  cst_test_records_remove (f->dir);
+  g_free (f->dir);
+}
+
+static gboolean
+view_idle (gpointer data)
+{
+  return !cst_packet_view_is_busy (data) && cst_packet_view_get_outline (data) != NULL &&
+         cst_packet_view_get_marks (data) != NULL;
+}
+
+static gboolean
+group_has_documents (gpointer data)
+{
+  return cst_packet_group_get_n_documents (data) >= 1;
+}
+
+/* The window open as @login on the request, and its page view. */
+static void
+open_view (Fixture    *f,
+           const char *login)
+{
+  CstRequestDetail *detail;
+  CstPacketGroup *group;
+
+  f->window = cst_test_gui_open_window (login, &f->store);
+  detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+  group = CST_PACKET_GROUP (cst_test_gui_find_descendant (GTK_WIDGET (detail), CST_TYPE_PACKET_GROUP));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
+  g_assert_true (cst_window_open_request (f->window, cst_request_get_id (f->request)));
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
+  g_assert_true (cst_test_gui_wait_until (group_has_documents, group));
+  f->view = cst_packet_group_open_pages (group);
+  g_assert_nonnull (f->view);
+  g_object_add_weak_pointer (G_OBJECT (f->view), (gpointer *) &f->view);
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+}
+
+static gboolean
+layer_laid_out (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (cst_packet_view_get_layer (data))) > 0;
+}
+
+static void
+open_large (Fixture *f,
+            guint    position)
+{
+  cst_packet_view_open_page (f->view, position);
+  g_assert_true (cst_test_gui_wait_until ((CstTestCondition) cst_packet_view_large_shown, f->view));
+  /* Laid out at the picture's size before a drag is mapped to points. */
+  g_assert_true (cst_test_gui_wait_until (layer_laid_out, f->view));
+}
+
+static gint64
+owner_int (const char *sql,
+           gint64      id)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+  return cst_test_db_int_for_id (owner, sql, id);
+}
+
+static const char *
+login_name (const char *conninfo)
+{
+  return strstr (conninfo, "user=") + strlen ("user=");
+}
+
+/* The reason dialog the view shows, answered with @reason (its place in
+ * cst_redaction_reasons()) and @written. */
+static void
+answer_reason (Fixture    *f,
+               guint       reason,
+               const char *written,
+               const char *response)
+{
+  AdwMessageDialog *dialog = cst_test_gui_message_dialog (GTK_WINDOW (f->view));
+  GtkWidget *box, *child;
+
+  g_assert_nonnull (dialog);
+  box = adw_message_dialog_get_extra_child (dialog);
+  for (child = gtk_widget_get_first_child (box); child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_DROP_DOWN (child))
+      gtk_drop_down_set_selected (GTK_DROP_DOWN (child), reason);
+  if (written != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_last_child (box)), written);
+  cst_test_gui_respond (dialog, response);
+}
+
+static guint
+reason_index (const char *reason)
+{
+  const char *const *reasons = cst_redaction_reasons ();
+
+  for (guint i = 0; reasons[i] != NULL; i++)
+    if (g_str_equal (reasons[i], reason))
+      return i;
+  g_assert_not_reached ();
+}
+
+static gint64
+last_redaction (Fixture *f)
+{
+  return owner_int ("SELECT max(id) FROM record_redactions WHERE document_id = $1", f->document);
+}
+
+/* The redactor drags a box on page 1 opened large: asked why, it is
+ * applied where it was drawn, in points; then undone. */
+static void
+test_box_drawn (Fixture *f, gconstpointer data)
+{
+  CstRedactionLayer *layer;
+  gint64 id;
+  GtkAccessible *page;
+
+  open_view (f, redactor);
+  open_large (f, 0);
+  layer = cst_packet_view_get_layer (f->view);
+  /* The large page is 900 px wide for A4's 595 points. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (layer)), ==, 900);
+  cst_redaction_layer_drag (layer, 90, 120, 180, 45);
+  answer_reason (f, reason_index ("other_person"), NULL, "_Redact");
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+
+  id = last_redaction (f);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM record_redactions WHERE id = $1 AND page = 1"
+                              " AND state = 'applied' AND reason = 'other_person' AND source = 'box'"
+                              " AND decided_by = proposed_by AND decided_at IS NOT NULL", id), ==, 1);
+  /* 90 px of 900 on a 595-point page: 59.5 points; 180 px: 119 points. */
+  g_assert_cmpint (owner_int ("SELECT round(x * 10) FROM record_redactions WHERE id = $1", id), ==, 595);
+  g_assert_cmpint (owner_int ("SELECT round(y * 10) FROM record_redactions WHERE id = $1", id), ==, 793);
+  g_assert_cmpint (owner_int ("SELECT round(width * 10) FROM record_redactions WHERE id = $1", id), ==, 1190);
+  g_assert_cmpint (owner_int ("SELECT round(height * 10) FROM record_redactions WHERE id = $1", id), ==, 298);
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+    g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM record_redactions WHERE id = $1"
+                                            " AND proposed_by = '%s'", login_name (redactor));
+
+    g_assert_cmpint (cst_test_db_int_for_id (owner, sql, id), ==, 1);
+  }
+  /* The thumbnail says so. */
+  {
+    g_autoptr(CstPageItem) first = g_list_model_get_item (cst_packet_view_get_pages (f->view), 0);
+    g_autofree char *described = cst_page_item_describe (first);
+
+    g_assert_cmpstr (described, ==, "Page 1 of discharge.pdf; 1 redaction");
+  }
+  page = GTK_ACCESSIBLE (layer);
+  g_assert_true (GTK_IS_ACCESSIBLE (page));
+
+  /* The keyboard's box: Ctrl+B puts one in the middle of the page. */
+  {
+    CstRedactionBox box;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "view.draw-box", NULL));
+    g_assert_true (cst_redaction_layer_get_drawing (layer, &box));
+    g_assert_cmpfloat (box.x + box.width / 2, >, 595 / 2.0 - 1);
+    g_assert_cmpfloat (box.x + box.width / 2, <, 595 / 2.0 + 1);
+    g_assert_cmpfloat (box.y + box.height, <=, 842);
+  }
+
+  /* Undone (the row's Undo button): kept on record as removed. */
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "view.remove-mark", "x", id);
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM record_redactions WHERE id = $1 AND state = 'removed'", id),
+                   ==, 1);
+}
+
+/* On a scan, a box is in the points of the page the packet puts the scan
+ * on (US Letter), as the build burns it: not in the image's pixels. */
+static void
+test_scan_box (Fixture *f, gconstpointer data)
+{
+  g_autofree char *png = cst_test_records_png (f->dir, "consent.png", "Consent");
+  const char *paths[] = { png, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) docs = cst_packet_add_at (clerk, cst_request_get_reference (f->request), paths,
+                                                 NULL, NULL, &error);
+  gint64 scan, id;
+
+  g_assert_no_error (error);
+  scan = ((CstRecordDocument *) g_ptr_array_index (docs, 0))->id;
+  f->document = scan;
+  open_view (f, redactor);
+  /* The discharge's three pages, then the scan. */
+  open_large (f, 3);
+  cst_redaction_layer_drag (cst_packet_view_get_layer (f->view), 90, 90, 90, 30);
+  answer_reason (f, reason_index ("minor_confidential"), NULL, "_Redact");
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  id = last_redaction (f);
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM record_redactions WHERE id = $1 AND state = 'applied'"
+                              " AND reason = 'minor_confidential' AND page = 1", id), ==, 1);
+  /* 90 px of 900 on a 612-point page. */
+  g_assert_cmpint (owner_int ("SELECT round(x * 10) FROM record_redactions WHERE id = $1", id), ==, 612);
+  g_assert_cmpint (owner_int ("SELECT round(width * 10) FROM record_redactions WHERE id = $1", id), ==, 612);
+}
+
+static gboolean
+has_marks (gpointer data)
+{
+  const CstPageMarks *marks = cst_packet_view_get_marks (data);
+
+  return !cst_packet_view_is_busy (data) && marks != NULL && marks->redactions->len >= 3;
+}
+
+/* A text marked everywhere: each page's "Discharge" redacted, the reason
+ * written out. */
+static void
+test_text_marked (Fixture *f, gconstpointer data)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *box;
+
+  open_view (f, redactor);
+  g_assert_nonnull (cst_packet_view_ask_mark_text (f->view));
+  dialog = cst_test_gui_message_dialog (GTK_WINDOW (f->view));
+  box = adw_message_dialog_get_extra_child (dialog);
+  gtk_editable_set_text (GTK_EDITABLE (gtk_widget_get_first_child (box)), "Discharge");
+  answer_reason (f, reason_index ("other"), "Sister's chart", "_Redact");
+  g_assert_true (cst_test_gui_wait_until (has_marks, f->view));
+  g_assert_cmpint (owner_int ("SELECT count(DISTINCT page) FROM record_redactions WHERE document_id = $1"
+                              " AND source = 'text' AND state = 'applied' AND reason = 'other'"
+                              " AND reason_text = 'Sister''s chart'", f->document), ==, 3);
+  g_assert_nonnull (strstr (cst_packet_view_get_message (f->view), "on 3 pages"));
+}
+
+static gboolean
+button_sensitive (GtkWidget  *root,
+                  const char *tooltip)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0)
+        return gtk_widget_get_sensitive (child);
+      if (button_sensitive (child, tooltip))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+has_button (GtkWidget  *root,
+            const char *tooltip)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if ((GTK_IS_BUTTON (child) && g_strcmp0 (gtk_widget_get_tooltip_text (child), tooltip) == 0) ||
+        has_button (child, tooltip))
+      return TRUE;
+  return FALSE;
+}
+
+/* The program's proposals and a clerk's: the clerk cannot accept them;
+ * the redactor finds them (F8) and accepts one, rejects one, and accepts
+ * the rest of the page at once. */
+static void
+test_proposals_decided (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *state_sql = "SELECT count(*) FROM record_redactions WHERE document_id = $1 AND state = ";
+  gint64 first, second;
+
+  /* The finder's proposals on page 2, as the clerk who ran it. */
+  {
+    g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+    CstRedactionBox box = { 50, 100, 120, 14 };
+
+    for (guint i = 0; i < 3; i++, box.y += 40)
+      g_assert_cmpint (cst_redaction_add (conn, f->document, 2, &box, "other_person", NULL, "proposal", FALSE,
+                                          &error), >, 0);
+    g_assert_no_error (error);
+  }
+
+  /* The clerk proposes a box of their own, and cannot decide any. */
+  open_view (f, clerk);
+  open_large (f, 1);
+  g_assert_true (has_button (GTK_WIDGET (f->view), "Accept this proposal (Alt+A)"));
+  g_assert_false (button_sensitive (GTK_WIDGET (f->view), "Accept this proposal (Alt+A)"));
+  cst_redaction_layer_drag (cst_packet_view_get_layer (f->view), 300, 600, 150, 30);
+  answer_reason (f, reason_index ("psychotherapy_notes"), NULL, "_Propose");
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  {
+    g_autofree char *sql = g_strconcat (state_sql, "'proposed' AND source = 'box'", NULL);
+
+    g_assert_cmpint (owner_int (sql, f->document), ==, 1);
+  }
+  close_view (f);
+
+  /* The redactor: F8 opens the first page with proposals, page 2. */
+  open_view (f, redactor);
+  {
+    g_autoptr(CstPageItem) second_page = g_list_model_get_item (cst_packet_view_get_pages (f->view), 1);
+    g_autofree char *described = cst_page_item_describe (second_page);
+
+    g_assert_cmpstr (described, ==, "Page 2 of discharge.pdf; 4 redactions proposed");
+  }
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "view.next-proposal", NULL));
+  g_assert_true (cst_test_gui_wait_until ((CstTestCondition) cst_packet_view_large_shown, f->view));
+  g_assert_true (button_sensitive (GTK_WIDGET (f->view), "Accept this proposal (Alt+A)"));
+
+  /* One accepted (Alt+A: the first proposal is chosen in the list), one
+   * rejected (its row's Reject button), one by one. */
+  first = owner_int ("SELECT min(id) FROM record_redactions WHERE document_id = $1", f->document);
+  second = first + 1;
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "view.accept-mark", NULL));
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM record_redactions WHERE id = $1 AND state = 'applied'",
+                              first), ==, 1);
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "view.decide-mark", "(xb)", second, FALSE);
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM record_redactions WHERE id = $1 AND state = 'applied'",
+                              first), ==, 1);
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM record_redactions WHERE id = $1 AND state = 'rejected'",
+                              second), ==, 1);
+
+  /* The rest of the page at once (Ctrl+Shift+A). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->view), "view.accept-all", NULL));
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  {
+    g_autofree char *applied = g_strconcat (state_sql, "'applied'", NULL);
+    g_autofree char *proposed = g_strconcat (state_sql, "'proposed'", NULL);
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+    g_autofree char *by = g_strdup_printf ("SELECT count(*) FROM record_redactions WHERE document_id = $1"
+                                           " AND state = 'applied' AND decided_by = '%s'", login_name (redactor));
+
+    g_assert_cmpint (owner_int (applied, f->document), ==, 3);
+    g_assert_cmpint (owner_int (proposed, f->document), ==, 0);
+    g_assert_cmpint (cst_test_db_int_for_id (owner, by, f->document), ==, 3);
+  }
+  /* Nothing is left to decide. */
+  g_assert_false (button_sensitive (GTK_WIDGET (f->view), "Accept this proposal (Alt+A)"));
+  gtk_widget_activate_action (GTK_WIDGET (f->view), "view.next-proposal", NULL);
+  g_assert_cmpstr (cst_packet_view_get_message (f->view), ==, "No proposed redactions are waiting.");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  int status;
+
+  cst_test_gui_init (&argc, &argv);
+  db = cst_test_db_new ();
+  redactor = cst_test_db_create_login (db, "custodian_clerk");
+  clerk = cst_test_db_create_login (db, "custodian_clerk");
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+    g_autofree char *sql = g_strdup_printf ("GRANT custodian_redactor TO %s", login_name (redactor));
+
+    cst_test_db_exec_ok (owner, sql, 0, NULL);
+  }
+  g_test_add ("/redaction-marks/box-drawn", Fixture, NULL, fixture_setup, test_box_drawn, fixture_teardown);
+  g_test_add ("/redaction-marks/scan-box", Fixture, NULL, fixture_setup, test_scan_box, fixture_teardown);
+  g_test_add ("/redaction-marks/text-marked", Fixture, NULL, fixture_setup, test_text_marked, fixture_teardown);
+  g_test_add ("/redaction-marks/proposals-decided", Fixture, NULL, fixture_setup, test_proposals_decided,
+              fixture_teardown);
+  status = g_test_run ();
+  cst_test_db_free (db);
+  g_free (redactor);
+  g_free (clerk);
+  return status;
+}
