@@ -11,7 +11,8 @@
  * with progress) proposes nothing again.  The redaction log lists page,
  * boxes and reason.  A page withheld from one document but filed again in
  * another is found in the packet by its hash, names its page, and the
- * release is refused.
+ * release is refused.  With the request's text layer, a burned page is
+ * searchable again without the redacted name.
  */
 #include "config.h"
 
@@ -28,6 +29,7 @@
 #include "cst-test-async.h"
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-pdf.h"
 #include "cst-test-records.h"
 
 static CstTestDb *db;
@@ -335,6 +337,54 @@ test_withheld_page_by_hash (void)
   cst_test_records_remove (dir);
 }
 
+/* With the request's choice, the burned page is searchable again: its
+ * text layer (read from the burned image) holds the line left alone, and
+ * not the redacted name; the read-back passes with the layer in it. */
+static void
+test_text_layer (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *dir = g_dir_make_tmp ("cst-propose-XXXXXX", NULL);
+  const char *pages[] = { "Seen with Marisol Quintero today\n\nFollow-up visit unremarkable", NULL };
+  g_autofree char *note = cst_test_records_pdf_lines (dir, "note.pdf", pages, FALSE);
+  g_autofree char *packet = g_build_filename (dir, "packet.pdf", NULL);
+  const char *paths[] = { note, NULL };
+  g_autoptr(CstRequest) request = request_with (owner, "LAYER-1", paths);
+  const char *reference = cst_request_get_reference (request);
+  g_autoptr(PopplerDocument) pdf = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *squashed = NULL;
+
+  {
+    g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+
+    check_exit (cst_test_cli_run (desk, &out, &err, "packet", "text-layer", "--request", reference,
+                                  NULL), 0, out, err);
+    g_assert_nonnull (strstr (out, "text layer: no"));
+    check_exit (cst_test_cli_run (desk, &out2, &err2, "packet", "text-layer", "--request", reference,
+                                  "--set", "yes", NULL), 0, out2, err2);
+    g_assert_nonnull (strstr (out2, "text layer: yes"));
+  }
+  {
+    g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
+
+    check_exit (cst_test_cli_run (redactor, &out, &err, "packet", "redact", "--request", reference,
+                                  "--text", "Marisol Quintero", "--reason", "other_person", NULL),
+                0, out, err);
+    check_exit (cst_test_cli_run (desk, &out2, &err2, "packet", "build", "--request", reference,
+                                  "--output", packet, NULL), 0, out2, err2);
+    g_assert_nonnull (strstr (out2, "none of the redacted text"));
+  }
+  pdf = cst_test_pdf_open_file (packet);
+  /* The cover letter, then the note. */
+  text = cst_test_pdf_page_text (pdf, poppler_document_get_n_pages (pdf) - 1);
+  squashed = cst_test_pdf_squash (text);
+  g_assert_nonnull (strstr (squashed, "unremarkable"));
+  g_assert_null (strstr (squashed, "Quintero"));
+  g_assert_null (strstr (squashed, "Marisol"));
+  cst_test_records_remove (dir);
+}
+
 static char *
 login_of (const char *conninfo)
 {
@@ -365,6 +415,7 @@ main (int    argc,
   g_test_add_func ("/redaction-propose/terms-are-data", test_terms_are_data);
   g_test_add_func ("/redaction-propose/proposes-never-applies", test_proposes_never_applies);
   g_test_add_func ("/redaction-propose/withheld-page-by-hash", test_withheld_page_by_hash);
+  g_test_add_func ("/redaction-propose/text-layer", test_text_layer);
   status = g_test_run ();
   cst_test_db_free (db);
   g_free (admin);
