@@ -1,5 +1,5 @@
 /* cst-cli-packet-propose.c — custodian-cli packet propose,
- * redaction-terms, redaction-log, text-layer
+ * redaction-terms, redaction-log, redaction-options
  *
  * The proposal finder headless: it proposes, a person with the redaction
  * right decides (the page view, or packet redactions and the database's
@@ -297,27 +297,45 @@ cst_cli_packet_redaction_log (int    argc,
   return EXIT_SUCCESS;
 }
 
-/* ---- the request's choice ------------------------------------------------ */
+/* ---- the request's choices ----------------------------------------------- */
+
+static gboolean
+parse_yes_no (const char *text,
+              gboolean   *value)
+{
+  if (g_strcmp0 (text, "yes") == 0)
+    *value = TRUE;
+  else if (g_strcmp0 (text, "no") == 0)
+    *value = FALSE;
+  else
+    return FALSE;
+  return TRUE;
+}
 
 int
-cst_cli_packet_text_layer (int    argc,
-                           char **argv)
+cst_cli_packet_redaction_options (int    argc,
+                                  char **argv)
 {
   g_autofree char *reference = NULL;
-  g_autofree char *choice = NULL;
+  g_autofree char *text_layer_text = NULL;
+  g_autofree char *log_page_text = NULL;
   const GOptionEntry entries[] = {
     { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
-    { "set", 0, 0, G_OPTION_ARG_STRING, &choice,
+    { "text-layer", 0, 0, G_OPTION_ARG_STRING, &text_layer_text,
       N_("yes: pages rebuilt for redaction get a text layer read from the burned image; no: they do not"),
+      N_("yes|no") },
+    { "log-page", 0, 0, G_OPTION_ARG_STRING, &log_page_text,
+      N_("yes: the packet ends with a page listing each redaction's page, box count and reason; no: it does not"),
       N_("yes|no") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
-    _("— show or choose whether a request's redacted pages stay searchable (an OCR text layer)"));
+    _("— show or choose whether a request's redacted pages stay searchable (an OCR text layer) "
+      "and whether its packet ends with a redaction log page"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GError) error = NULL;
-  gboolean text_layer = FALSE;
-  gboolean set;
+  CstRedactionOptions options = { FALSE, FALSE };
+  gboolean text_layer = FALSE, log_page = FALSE;
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
@@ -325,14 +343,17 @@ cst_cli_packet_text_layer (int    argc,
     return status;
   if (reference == NULL)
     return cst_cli_usage_error (context, _("--request is required"));
-  if (choice && g_strcmp0 (choice, "yes") != 0 && g_strcmp0 (choice, "no") != 0)
-    return cst_cli_bad_choice (context, "--set", choice, "yes, no");
-  set = choice != NULL && g_str_equal (choice, "yes");
+  if (text_layer_text && !parse_yes_no (text_layer_text, &text_layer))
+    return cst_cli_bad_choice (context, "--text-layer", text_layer_text, "yes, no");
+  if (log_page_text && !parse_yes_no (log_page_text, &log_page))
+    return cst_cli_bad_choice (context, "--log-page", log_page_text, "yes, no");
   if (!(target = cst_cli_open_target (&error)) ||
-      !cst_redaction_text_layer_at (target->conninfo, reference, choice ? &set : NULL,
-                                    &text_layer, &error))
+      !cst_redaction_options_at (target->conninfo, reference, text_layer_text ? &text_layer : NULL,
+                                 log_page_text ? &log_page : NULL, &options, &error))
     return cst_cli_fail (error);
   g_print (_("Redacted pages of request %s get a text layer: %s\n"), reference,
-           text_layer ? _("yes") : _("no"));
+           options.text_layer ? _("yes") : _("no"));
+  g_print (_("Its packet ends with a redaction log page: %s\n"),
+           options.log_page ? _("yes") : _("no"));
   return EXIT_SUCCESS;
 }

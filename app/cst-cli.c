@@ -336,7 +336,7 @@ static const Command commands[] = {
   { "packet", "propose", cst_cli_packet_propose, N_("Let the finder propose redactions in a request's records, for a person to decide") },
   { "packet", "redaction-terms", cst_cli_packet_terms, N_("List, add or retire the terms the proposal finder looks for") },
   { "packet", "redaction-log", cst_cli_packet_redaction_log, N_("List a request's applied redactions: page, box count and reason, never the content") },
-  { "packet", "text-layer", cst_cli_packet_text_layer, N_("Show or choose whether a request's redacted pages get an OCR text layer") },
+  { "packet", "redaction-options", cst_cli_packet_redaction_options, N_("Show or choose a request's redaction options: an OCR text layer on redacted pages, a redaction log page") },
   { "packet", "send", cst_cli_packet_send, N_("E-mail a request's packet through the hospital's mail server, encrypted unless the individual insisted") },
   { "report", "fees", cst_cli_report_fees, N_("Write the fee justification report for a period as PDF or CSV") },
   { "report", "access", cst_cli_report_access, N_("Write the log of individuals’ access requests for a period as PDF or CSV") },

@@ -85,7 +85,7 @@ int cst_cli_packet_unredact (int argc, char **argv);
 int cst_cli_packet_propose (int argc, char **argv);
 int cst_cli_packet_terms (int argc, char **argv);
 int cst_cli_packet_redaction_log (int argc, char **argv);
-int cst_cli_packet_text_layer (int argc, char **argv);
+int cst_cli_packet_redaction_options (int argc, char **argv);
 /* Where redactions lie ("document 12: page 1, 3"), and one as JSON
  * (cst-cli-packet-redact.c). */
 char *cst_cli_redaction_pages (GPtrArray *made);

@@ -5,8 +5,9 @@
  * how many boxes; never what lies under them.  custodian-cli packet
  * redaction-log prints it.
  *
- * Also the request's choice for the pages rebuilt for redaction (0076):
- * whether they get an OCR text layer, read from the burned image.
+ * Also the request's choices for its packet (0076): whether the pages
+ * rebuilt for redaction get an OCR text layer, read from the burned
+ * image, and whether the packet ends with a redaction log page.
  */
 #pragma once
 
@@ -37,22 +38,28 @@ GPtrArray *cst_redaction_log_at        (const char  *conninfo,
                                         const char  *reference,
                                         GError     **error);
 
-/* Whether the request's rebuilt pages get an OCR text layer; FALSE until
- * chosen. */
-gboolean   cst_redaction_text_layer_get (PGconn     *conn,
-                                         gint64      request_id,
-                                         gboolean   *text_layer,
-                                         GError    **error);
-gboolean   cst_redaction_text_layer_set (PGconn     *conn,
-                                         gint64      request_id,
-                                         gboolean    text_layer,
-                                         GError    **error);
-/* The blocking form custodian-cli uses: sets the choice unless @set is
- * NULL, then gives it in @text_layer. */
-gboolean   cst_redaction_text_layer_at (const char     *conninfo,
-                                        const char     *reference,
-                                        const gboolean *set,
-                                        gboolean       *text_layer,
-                                        GError        **error);
+/* The request's choices; both FALSE until chosen. */
+typedef struct
+{
+  gboolean text_layer;
+  gboolean log_page;
+} CstRedactionOptions;
+
+gboolean   cst_redaction_options_get   (PGconn                     *conn,
+                                        gint64                      request_id,
+                                        CstRedactionOptions        *options,
+                                        GError                    **error);
+gboolean   cst_redaction_options_set   (PGconn                     *conn,
+                                        gint64                      request_id,
+                                        const CstRedactionOptions  *options,
+                                        GError                    **error);
+/* The blocking form custodian-cli uses: a choice is changed where
+ * @text_layer or @log_page is not NULL; @options gets them as they are. */
+gboolean   cst_redaction_options_at    (const char                 *conninfo,
+                                        const char                 *reference,
+                                        const gboolean             *text_layer,
+                                        const gboolean             *log_page,
+                                        CstRedactionOptions        *options,
+                                        GError                    **error);
 
 G_END_DECLS

@@ -16,8 +16,10 @@
 --                      the request's choices for its packet (issue 19):
 --                      whether the pages rebuilt for redaction get an OCR
 --                      text layer (made from the burned image, so redacted
---                      words cannot come back), who chose and when.  No
---                      row: no text layer.
+--                      words cannot come back) and whether the packet ends
+--                      with a redaction log page (packet page, box count
+--                      and reason of each, never the content), who chose
+--                      and when.  No row: neither.
 --
 -- The proposals themselves are record_redactions rows (0069) with source
 -- 'proposal' and state 'proposed': a person accepts or rejects each one;
@@ -181,6 +183,7 @@ CREATE TRIGGER record_pages_withheld_release_check BEFORE UPDATE OF status ON ro
 CREATE TABLE record_redaction_options (
   request_id  bigint PRIMARY KEY REFERENCES roi_requests,
   text_layer  boolean NOT NULL DEFAULT false,
+  log_page    boolean NOT NULL DEFAULT false,
   set_by      text NOT NULL DEFAULT session_user,
   set_at      timestamptz NOT NULL DEFAULT now()
 );
@@ -190,9 +193,10 @@ GRANT SELECT ON record_redaction_options TO custodian_clerk, custodian_auditor, 
 ALTER TABLE record_redaction_options ENABLE ROW LEVEL SECURITY;
 CREATE POLICY record_redaction_options_read ON record_redaction_options FOR SELECT USING (true);
 
--- Sets the request's choice of an OCR text layer on its rebuilt pages,
--- while the request is open.
-CREATE FUNCTION record_redaction_options_set(p_request_id bigint, p_text_layer boolean)
+-- Sets the request's choices (an OCR text layer on its rebuilt pages, a
+-- redaction log page), while the request is open.
+CREATE FUNCTION record_redaction_options_set(p_request_id bigint, p_text_layer boolean,
+                                             p_log_page boolean)
 RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 BEGIN
@@ -204,11 +208,12 @@ BEGIN
     RAISE EXCEPTION 'no request %', p_request_id USING ERRCODE = 'CS004';
   END IF;
   PERFORM record_redaction_request_open(p_request_id);
-  INSERT INTO record_redaction_options (request_id, text_layer)
-  VALUES (p_request_id, COALESCE(p_text_layer, false))
+  INSERT INTO record_redaction_options (request_id, text_layer, log_page)
+  VALUES (p_request_id, COALESCE(p_text_layer, false), COALESCE(p_log_page, false))
   ON CONFLICT (request_id) DO UPDATE
-    SET text_layer = EXCLUDED.text_layer, set_by = session_user, set_at = now();
+    SET text_layer = EXCLUDED.text_layer, log_page = EXCLUDED.log_page,
+        set_by = session_user, set_at = now();
 END $$;
-REVOKE EXECUTE ON FUNCTION record_redaction_options_set(bigint, boolean) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION record_redaction_options_set(bigint, boolean)
+REVOKE EXECUTE ON FUNCTION record_redaction_options_set(bigint, boolean, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION record_redaction_options_set(bigint, boolean, boolean)
   TO custodian_clerk, custodian_admin;

@@ -11,8 +11,9 @@
  * with progress) proposes nothing again.  The redaction log lists page,
  * boxes and reason.  A page withheld from one document but filed again in
  * another is found in the packet by its hash, names its page, and the
- * release is refused.  With the request's text layer, a burned page is
- * searchable again without the redacted name.
+ * release is refused.  With the request's choices, a burned page is
+ * searchable again without the redacted name, and the packet ends with
+ * the redaction log page.
  */
 #include "config.h"
 
@@ -337,11 +338,13 @@ test_withheld_page_by_hash (void)
   cst_test_records_remove (dir);
 }
 
-/* With the request's choice, the burned page is searchable again: its
+/* With the request's choices, the burned page is searchable again: its
  * text layer (read from the burned image) holds the line left alone, and
- * not the redacted name; the read-back passes with the layer in it. */
+ * not the redacted name; the read-back passes with the layer in it; and
+ * the packet ends with the log page (page, boxes, reason, no content),
+ * counted in the build's pages but not among its record pages. */
 static void
-test_text_layer (void)
+test_text_layer_and_log_page (void)
 {
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autofree char *dir = g_dir_make_tmp ("cst-propose-XXXXXX", NULL);
@@ -358,12 +361,15 @@ test_text_layer (void)
   {
     g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
 
-    check_exit (cst_test_cli_run (desk, &out, &err, "packet", "text-layer", "--request", reference,
-                                  NULL), 0, out, err);
+    check_exit (cst_test_cli_run (desk, &out, &err, "packet", "redaction-options", "--request",
+                                  reference, NULL), 0, out, err);
     g_assert_nonnull (strstr (out, "text layer: no"));
-    check_exit (cst_test_cli_run (desk, &out2, &err2, "packet", "text-layer", "--request", reference,
-                                  "--set", "yes", NULL), 0, out2, err2);
+    g_assert_nonnull (strstr (out, "log page: no"));
+    check_exit (cst_test_cli_run (desk, &out2, &err2, "packet", "redaction-options", "--request",
+                                  reference, "--text-layer", "yes", "--log-page", "yes", NULL),
+                0, out2, err2);
     g_assert_nonnull (strstr (out2, "text layer: yes"));
+    g_assert_nonnull (strstr (out2, "log page: yes"));
   }
   {
     g_autofree char *out = NULL, *err = NULL, *out2 = NULL, *err2 = NULL;
@@ -376,12 +382,23 @@ test_text_layer (void)
     g_assert_nonnull (strstr (out2, "none of the redacted text"));
   }
   pdf = cst_test_pdf_open_file (packet);
-  /* The cover letter, then the note. */
-  text = cst_test_pdf_page_text (pdf, poppler_document_get_n_pages (pdf) - 1);
+  /* The cover letter, the note, the log. */
+  g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, 3);
+  text = cst_test_pdf_page_text (pdf, 1);
   squashed = cst_test_pdf_squash (text);
   g_assert_nonnull (strstr (squashed, "unremarkable"));
   g_assert_null (strstr (squashed, "Quintero"));
   g_assert_null (strstr (squashed, "Marisol"));
+  {
+    g_autofree char *log = cst_test_pdf_page_text (pdf, 2);
+
+    g_assert_nonnull (strstr (log, "Redaction log"));
+    g_assert_nonnull (strstr (log, "Page 2: 1 box, OTHER PERSON"));
+    g_assert_null (strstr (log, "Quintero"));
+  }
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+    "SELECT page_count * 10 + record_pages FROM record_packet_builds WHERE request_id = $1",
+    cst_request_get_id (request)), ==, 31);
   cst_test_records_remove (dir);
 }
 
@@ -415,7 +432,7 @@ main (int    argc,
   g_test_add_func ("/redaction-propose/terms-are-data", test_terms_are_data);
   g_test_add_func ("/redaction-propose/proposes-never-applies", test_proposes_never_applies);
   g_test_add_func ("/redaction-propose/withheld-page-by-hash", test_withheld_page_by_hash);
-  g_test_add_func ("/redaction-propose/text-layer", test_text_layer);
+  g_test_add_func ("/redaction-propose/text-layer-and-log-page", test_text_layer_and_log_page);
   status = g_test_run ();
   cst_test_db_free (db);
   g_free (admin);

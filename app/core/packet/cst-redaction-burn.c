@@ -71,7 +71,11 @@ struct _CstRedactionBurn
   GPtrArray  *needles;      /* squashed texts that must not come back */
   GArray     *burned;       /* packet pages rebuilt (guint, from 1) */
   GArray     *withheld;     /* PageHash of every page left out */
-  gboolean    text_layer;   /* the request's choice (0076) */
+  gboolean    text_layer;   /* the request's choices (0076) */
+  gboolean    log_page;
+  GArray     *log;          /* CstRedactionLogEntry, by packet page */
+  GBytes     *log_pdf;      /* the log page(s), read lazily by libqpdf */
+  qpdf_data   log_source;
   int         dpi;
   CstOcr     *ocr;
 };
@@ -85,7 +89,8 @@ struct _CstRedactionBurn
  */
 CstRedactionBurn *
 cst_redaction_burn_new_with (GPtrArray *applied,
-                             gboolean   text_layer)
+                             gboolean   text_layer,
+                             gboolean   log_page)
 {
   CstRedactionBurn *burn = g_new0 (CstRedactionBurn, 1);
 
@@ -95,6 +100,8 @@ cst_redaction_burn_new_with (GPtrArray *applied,
   burn->withheld = g_array_new (FALSE, FALSE, sizeof (PageHash));
   burn->dpi = CST_REDACTION_DPI_DEFAULT;
   burn->text_layer = text_layer;
+  burn->log_page = log_page;
+  burn->log = g_array_new (FALSE, FALSE, sizeof (CstRedactionLogEntry));
   return burn;
 }
 
@@ -107,7 +114,8 @@ cst_redaction_burn_new (PGconn  *conn,
   g_autofree char *id = cst_db_int_param (request_id);
   const char *params[] = { id };
   g_autoptr(PGresult) options = all ? cst_db_exec (conn,
-    "SELECT text_layer FROM record_redaction_options WHERE request_id = $1", 1, params, error)
+    "SELECT text_layer, log_page FROM record_redaction_options WHERE request_id = $1", 1, params,
+    error)
     : NULL;
   GPtrArray *applied;
 
@@ -118,7 +126,8 @@ cst_redaction_burn_new (PGconn  *conn,
     if (g_str_equal (((CstRedaction *) g_ptr_array_index (all, i))->state, "applied"))
       g_ptr_array_add (applied, g_ptr_array_steal_index (all, i--));
   return cst_redaction_burn_new_with (applied,
-                                      PQntuples (options) == 1 && cst_db_bool (options, 0, 0));
+                                      PQntuples (options) == 1 && cst_db_bool (options, 0, 0),
+                                      PQntuples (options) == 1 && cst_db_bool (options, 0, 1));
 }
 
 void
@@ -139,6 +148,10 @@ cst_redaction_burn_free (CstRedactionBurn *burn)
   for (guint i = 0; i < burn->withheld->len; i++)
     g_free (g_array_index (burn->withheld, PageHash, i).sha256);
   g_array_unref (burn->withheld);
+  g_array_unref (burn->log);
+  if (burn->log_source != NULL)
+    qpdf_cleanup (&burn->log_source);
+  g_clear_pointer (&burn->log_pdf, g_bytes_unref);
   cst_ocr_free (burn->ocr);
   g_free (burn);
 }
@@ -663,6 +676,74 @@ open_pdf (const char  *path,
   return uri ? poppler_document_new_from_file (uri, NULL, error) : NULL;
 }
 
+/* Counts the boxes of page @number by reason, for the log page. */
+static void
+log_boxes (CstRedactionBurn *burn,
+           GPtrArray        *boxes,
+           guint             number,
+           guint             packet_page)
+{
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      CstRedaction *r = g_ptr_array_index (boxes, i);
+      CstRedactionLogEntry entry = { packet_page, r->reason, 1 };
+      gboolean counted = FALSE;
+
+      if (r->page != number)
+        continue;
+      for (guint k = 0; k < burn->log->len && !counted; k++)
+        {
+          CstRedactionLogEntry *e = &g_array_index (burn->log, CstRedactionLogEntry, k);
+
+          if (e->packet_page == packet_page && g_str_equal (e->reason, r->reason))
+            {
+              e->boxes++;
+              counted = TRUE;
+            }
+        }
+      if (!counted)
+        g_array_append_val (burn->log, entry);
+    }
+}
+
+/**
+ * cst_redaction_burn_append_log:
+ *
+ * The build's third hook, once the record pages are stamped: the log
+ * page(s) come last, unstamped, and are no record pages.
+ */
+gboolean
+cst_redaction_burn_append_log (CstRedactionBurn  *burn,
+                               qpdf_data          out,
+                               guint             *pages,
+                               GError           **error)
+{
+  gsize size = 0;
+  const char *data;
+  int n;
+
+  if (!burn->log_page || burn->log->len == 0)
+    return TRUE;
+  burn->log_pdf = cst_redaction_log_page_pdf (burn->log);
+  data = g_bytes_get_data (burn->log_pdf, &size);
+  burn->log_source = qpdf_init ();
+  qpdf_silence_errors (burn->log_source);
+  qpdf_set_suppress_warnings (burn->log_source, QPDF_TRUE);
+  if (qpdf_read_memory (burn->log_source, "redaction-log", data, size, NULL) & QPDF_ERRORS)
+    return !qpdf_failed (burn->log_source, error);
+  n = qpdf_get_num_pages (burn->log_source);
+  for (int i = 0; i < n; i++)
+    {
+      qpdf_oh page = qpdf_get_page_n (burn->log_source, (size_t) i);
+
+      if (qpdf_add_page (out, burn->log_source, page, QPDF_FALSE) & QPDF_ERRORS)
+        return !qpdf_failed (out, error);
+      qpdf_oh_release (burn->log_source, page);
+    }
+  *pages += (guint) MAX (n, 0);
+  return TRUE;
+}
+
 /**
  * cst_redaction_burn_document:
  * @path: the document as a PDF (a scan already drawn as the packet's pages)
@@ -726,6 +807,7 @@ cst_redaction_burn_document (CstRedactionBurn   *burn,
               guint packet_page = first_packet_page + k + 1;
 
               g_array_append_val (burn->burned, packet_page);
+              log_boxes (burn, boxes, (guint) i + 1, packet_page);
             }
       }
   cairo_surface_finish (out);

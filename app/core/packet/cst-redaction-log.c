@@ -86,48 +86,57 @@ cst_redaction_log_at (const char  *conninfo,
 }
 
 gboolean
-cst_redaction_text_layer_get (PGconn    *conn,
-                              gint64     request_id,
-                              gboolean  *text_layer,
-                              GError   **error)
+cst_redaction_options_get (PGconn               *conn,
+                           gint64                request_id,
+                           CstRedactionOptions  *options,
+                           GError              **error)
 {
   g_autofree char *id = cst_db_int_param (request_id);
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT text_layer FROM record_redaction_options WHERE request_id = $1", 1, params, error);
+    "SELECT text_layer, log_page FROM record_redaction_options WHERE request_id = $1",
+    1, params, error);
 
   if (res == NULL)
     return FALSE;
-  *text_layer = PQntuples (res) == 1 && cst_db_bool (res, 0, 0);
+  options->text_layer = PQntuples (res) == 1 && cst_db_bool (res, 0, 0);
+  options->log_page = PQntuples (res) == 1 && cst_db_bool (res, 0, 1);
   return TRUE;
 }
 
 gboolean
-cst_redaction_text_layer_set (PGconn    *conn,
-                              gint64     request_id,
-                              gboolean   text_layer,
-                              GError   **error)
+cst_redaction_options_set (PGconn                     *conn,
+                           gint64                      request_id,
+                           const CstRedactionOptions  *options,
+                           GError                    **error)
 {
   g_autofree char *id = cst_db_int_param (request_id);
-  const char *params[] = { id, text_layer ? "true" : "false" };
+  const char *params[] = { id, options->text_layer ? "true" : "false",
+                           options->log_page ? "true" : "false" };
 
-  return cst_db_exec_command (conn, "SELECT record_redaction_options_set($1, $2)", 2, params,
+  return cst_db_exec_command (conn, "SELECT record_redaction_options_set($1, $2, $3)", 3, params,
                               error);
 }
 
 gboolean
-cst_redaction_text_layer_at (const char      *conninfo,
-                             const char      *reference,
-                             const gboolean  *set,
-                             gboolean        *text_layer,
-                             GError         **error)
+cst_redaction_options_at (const char           *conninfo,
+                          const char           *reference,
+                          const gboolean       *text_layer,
+                          const gboolean       *log_page,
+                          CstRedactionOptions  *options,
+                          GError              **error)
 {
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
   g_autoptr(CstRequest) request = NULL;
 
-  if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)))
+  if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)) ||
+      !cst_redaction_options_get (conn, cst_request_get_id (request), options, error))
     return FALSE;
-  if (set != NULL && !cst_redaction_text_layer_set (conn, cst_request_get_id (request), *set, error))
-    return FALSE;
-  return cst_redaction_text_layer_get (conn, cst_request_get_id (request), text_layer, error);
+  if (text_layer == NULL && log_page == NULL)
+    return TRUE;
+  if (text_layer != NULL)
+    options->text_layer = *text_layer;
+  if (log_page != NULL)
+    options->log_page = *log_page;
+  return cst_redaction_options_set (conn, cst_request_get_id (request), options, error);
 }

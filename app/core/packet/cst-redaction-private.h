@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include <poppler.h>
+#include <qpdf/qpdf-c.h>
 
 #include "custodian/cst-packet.h"
 #include "custodian/cst-redaction.h"
@@ -18,7 +19,8 @@ CstRedactionBurn *cst_redaction_burn_new      (PGconn             *conn,
                                                gint64              request_id,
                                                GError            **error);
 CstRedactionBurn *cst_redaction_burn_new_with (GPtrArray         *applied,
-                                               gboolean           text_layer);
+                                               gboolean           text_layer,
+                                               gboolean           log_page);
 void              cst_redaction_burn_free     (CstRedactionBurn   *burn);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstRedactionBurn, cst_redaction_burn_free)
 
@@ -29,11 +31,29 @@ gboolean          cst_redaction_burn_document (CstRedactionBurn   *burn,
                                                GArray             *selection,
                                                char              **burned,
                                                GError            **error);
+/* With the request's choice, appends the redaction log page(s) to @out
+ * and counts them in @pages; else does nothing. */
+gboolean          cst_redaction_burn_append_log (CstRedactionBurn *burn,
+                                                 qpdf_data         out,
+                                                 guint            *pages,
+                                                 GError          **error);
 gboolean          cst_redaction_burn_prove    (CstRedactionBurn   *burn,
                                                PGconn             *conn,
                                                gint64              build_id,
                                                const char         *packet,
                                                GError            **error);
+
+/* ---- the log page (cst-redaction-log-page.c) ---------------------------- */
+
+/* Boxes of one reason on one packet page. */
+typedef struct
+{
+  guint       packet_page;
+  const char *reason;     /* (transfer none) */
+  guint       boxes;
+} CstRedactionLogEntry;
+
+GBytes   *cst_redaction_log_page_pdf    (GArray             *entries);
 
 /* ---- finding and checking text (cst-redaction-find.c) ------------------- */
 
