@@ -525,26 +525,44 @@ hash_withheld (CstRedactionBurn *burn,
     }
 }
 
-/* Whether @page shows a withheld page, its strip aside. */
+/* Whether @page shows a withheld page, its strip aside.  The page is
+ * drawn once per size of withheld page (most packets have one), not once
+ * per withheld page. */
 static gboolean
 shows_withheld (CstRedactionBurn *burn,
                 PopplerPage      *page)
 {
+  g_autoptr(GArray) drawn = g_array_new (FALSE, FALSE, sizeof (PageHash));
+  gboolean found = FALSE;
   double w, h;
 
   poppler_page_get_size (page, &w, &h);
-  for (guint i = 0; i < burn->withheld->len; i++)
+  for (guint i = 0; i < burn->withheld->len && !found; i++)
     {
       const PageHash *hash = &g_array_index (burn->withheld, PageHash, i);
-      g_autofree char *sha256 = NULL;
+      const char *sha256 = NULL;
 
       if (fabs (hash->width - w) > 0.5 || hash->height > h + 0.5)
         continue;
-      sha256 = page_hash (page, hash->width, hash->height);
-      if (g_str_equal (sha256, hash->sha256))
-        return TRUE;
+      for (guint k = 0; k < drawn->len && sha256 == NULL; k++)
+        {
+          const PageHash *d = &g_array_index (drawn, PageHash, k);
+
+          if (d->width == hash->width && d->height == hash->height)
+            sha256 = d->sha256;
+        }
+      if (sha256 == NULL)
+        {
+          PageHash d = { hash->width, hash->height, page_hash (page, hash->width, hash->height) };
+
+          g_array_append_val (drawn, d);
+          sha256 = d.sha256;
+        }
+      found = g_str_equal (sha256, hash->sha256);
     }
-  return FALSE;
+  for (guint k = 0; k < drawn->len; k++)
+    g_free (g_array_index (drawn, PageHash, k).sha256);
+  return found;
 }
 
 /* ---- the document put back together ------------------------------------- */
