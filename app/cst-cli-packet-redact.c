@@ -19,8 +19,8 @@
 #include "cst-cli.h"
 
 /* "document 12: pages 1, 3; document 14: page 2" */
-static char *
-describe_pages (GPtrArray *made)
+char *
+cst_cli_redaction_pages (GPtrArray *made)
 {
   GString *out = g_string_new (NULL);
   gint64 document = 0;
@@ -112,7 +112,7 @@ cst_cli_packet_redact (int    argc,
                    reference);
           return EXIT_FAILURE;
         }
-      pages = describe_pages (made);
+      pages = cst_cli_redaction_pages (made);
       g_print (g_dngettext (NULL, "Marked %u occurrence (%s).\n", "Marked %u occurrences (%s).\n",
                             made->len),
                made->len, pages);
@@ -142,9 +142,9 @@ format_box (const CstRedactionBox *box)
   return g_strjoin (",", v[0], v[1], v[2], v[3], NULL);
 }
 
-static void
-write_redaction_json (CstJsonWriter      *w,
-                      const CstRedaction *r)
+void
+cst_cli_redaction_json (CstJsonWriter      *w,
+                        const CstRedaction *r)
 {
   g_autofree char *proposed_at = g_date_time_format_iso8601 (r->proposed_at);
   g_autofree char *box = format_box (&r->box);
@@ -224,7 +224,7 @@ cst_cli_packet_redactions (int    argc,
       cst_json_writer_key (&w, "redactions");
       cst_json_writer_begin_array (&w);
       for (guint i = 0; i < list->len; i++)
-        write_redaction_json (&w, g_ptr_array_index (list, i));
+        cst_cli_redaction_json (&w, g_ptr_array_index (list, i));
       cst_json_writer_end_array (&w);
       cst_json_writer_end_object (&w);
       g_print ("%s\n", out->str);
@@ -294,6 +294,8 @@ cst_cli_packet_redaction_summary (CstJsonWriter           *w,
   cst_json_writer_int (w, proof->redacted_pages);
   cst_json_writer_key (w, "redactions");
   cst_json_writer_int (w, proof->redactions);
+  cst_json_writer_key (w, "withheld_pages_checked");
+  cst_json_writer_int (w, proof->withheld_pages);
   cst_json_writer_key (w, "redaction_check");
   cst_json_writer_string (w, !proof->checked ? "none" : proof->passed ? "passed" : "failed");
   if (proof->checked && !proof->passed)
@@ -310,6 +312,14 @@ cst_cli_packet_redaction_report (const CstRedactionProof *proof)
 {
   if (!proof->checked)
     return EXIT_SUCCESS;
+  if (proof->passed && proof->redactions == 0)
+    {
+      g_print (g_dngettext (NULL, "The read-back found the %u withheld page nowhere in the packet.\n",
+                            "The read-back found none of the %u withheld pages in the packet.\n",
+                            proof->withheld_pages),
+               proof->withheld_pages);
+      return EXIT_SUCCESS;
+    }
   if (proof->passed)
     {
       g_print (g_dngettext (NULL, "Redactions burned into %u page; the read-back found none of the redacted text.\n",
@@ -318,7 +328,7 @@ cst_cli_packet_redaction_report (const CstRedactionProof *proof)
                proof->redacted_pages);
       return EXIT_SUCCESS;
     }
-  g_printerr (_("The redaction check failed: page %u of the packet still shows redacted text. "
-                "The packet cannot be released.\n"), proof->failed_page);
+  g_printerr (_("The redaction check failed: page %u of the packet still shows redacted text "
+                "or a withheld page. The packet cannot be released.\n"), proof->failed_page);
   return EXIT_FAILURE;
 }

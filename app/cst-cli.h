@@ -82,6 +82,14 @@ int cst_cli_packet_review (int argc, char **argv);
 int cst_cli_packet_redact (int argc, char **argv);
 int cst_cli_packet_redactions (int argc, char **argv);
 int cst_cli_packet_unredact (int argc, char **argv);
+int cst_cli_packet_propose (int argc, char **argv);
+int cst_cli_packet_terms (int argc, char **argv);
+int cst_cli_packet_redaction_log (int argc, char **argv);
+int cst_cli_packet_redaction_options (int argc, char **argv);
+/* Where redactions lie ("document 12: page 1, 3"), and one as JSON
+ * (cst-cli-packet-redact.c). */
+char *cst_cli_redaction_pages (GPtrArray *made);
+void  cst_cli_redaction_json  (CstJsonWriter *w, const CstRedaction *r);
 /* What packet build says of its redactions (cst-cli-packet-redact.c). */
 void cst_cli_packet_redaction_summary (CstJsonWriter *w, const CstRedactionProof *proof);
 int  cst_cli_packet_redaction_report  (const CstRedactionProof *proof);

@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(input-date notify-payload cli-args bill-import fee-schedule price-list record-file remittance redaction-box)
+[ ${#targets[@]} -gt 0 ] || targets=(input-date notify-payload cli-args bill-import fee-schedule price-list record-file remittance redaction-box redaction-propose)
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
 runs=${FUZZ_RUNS:--1}
 # Seconds one input may take (wall clock): a long run on a loaded machine

@@ -67,6 +67,7 @@ typedef struct
   guint    failed_page;     /* of the packet, from 1; 0 when passed */
   guint    redacted_pages;
   guint    redactions;
+  guint    withheld_pages;  /* compared by page hash (0076) */
 } CstRedactionProof;
 
 /* Called on the thread that started the search, between pages. */

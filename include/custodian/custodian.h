@@ -48,6 +48,8 @@
 #include "custodian/cst-release-notice.h"
 #include "custodian/cst-packet-review.h"
 #include "custodian/cst-redaction.h"
+#include "custodian/cst-redaction-log.h"
+#include "custodian/cst-redaction-propose.h"
 #include "custodian/cst-packet-delivery.h"
 #include "custodian/cst-keyring.h"
 #include "custodian/cst-pdf.h"

@@ -44,6 +44,68 @@ cst_test_records_pdf (const char *dir,
   return path;
 }
 
+static void
+draw_lines (cairo_t    *cr,
+            const char *text,
+            double      scale)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  double y = 72;
+
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_select_font_face (cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, 11 * scale);
+  for (char **l = lines; *l; l++, y += 18)
+    {
+      cairo_move_to (cr, 54 * scale, y * scale);
+      cairo_show_text (cr, *l);
+    }
+}
+
+/* A letter-size PDF, one page per element of @pages (NULL-terminated),
+ * each line of it ('\n' between lines) 18 pt below the last in DejaVu
+ * Sans 11: as text, or (@scanned) as a 200 dpi image only, a scan with
+ * no text layer. */
+char *
+cst_test_records_pdf_lines (const char        *dir,
+                            const char        *name,
+                            const char *const *pages,
+                            gboolean           scanned)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  cairo_surface_t *pdf = cairo_pdf_surface_create (path, 612, 792);
+  cairo_t *cr = cairo_create (pdf);
+  double s = 200 / 72.0;
+
+  for (const char *const *page = pages; *page; page++)
+    {
+      if (!scanned)
+        draw_lines (cr, *page, 1);
+      else
+        {
+          cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 1700, 2200);
+          cairo_t *icr = cairo_create (image);
+
+          cairo_set_source_rgb (icr, 1, 1, 1);
+          cairo_paint (icr);
+          draw_lines (icr, *page, s);
+          cairo_destroy (icr);
+          cairo_save (cr);
+          cairo_scale (cr, 1 / s, 1 / s);
+          cairo_set_source_surface (cr, image, 0, 0);
+          cairo_paint (cr);
+          cairo_restore (cr);
+          cairo_surface_destroy (image);
+        }
+      cairo_show_page (cr);
+    }
+  cairo_destroy (cr);
+  cairo_surface_finish (pdf);
+  g_assert_cmpint (cairo_surface_status (pdf), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (pdf);
+  return path;
+}
+
 char *
 cst_test_records_png (const char *dir,
                       const char *name,

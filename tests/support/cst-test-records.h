@@ -10,6 +10,10 @@ char *cst_test_records_pdf       (const char *dir,
                                   const char *name,
                                   guint       pages,
                                   const char *text);
+char *cst_test_records_pdf_lines (const char        *dir,
+                                  const char        *name,
+                                  const char *const *pages,
+                                  gboolean           scanned);
 char *cst_test_records_png       (const char *dir,
                                   const char *name,
                                   const char *text);

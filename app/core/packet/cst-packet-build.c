@@ -945,7 +945,8 @@ build_packet (PGconn                  *conn,
   build->record_pages = a.pages - a.front_pages;
   build->documents = g_ptr_array_ref (docs);
   build->spans = g_steal_pointer (&a.spans);
-  if (!write_packet (&a, *temp_output, error) ||
+  if (!cst_redaction_burn_append_log (a.burn, a.out, &build->pages, error) ||
+      !write_packet (&a, *temp_output, error) ||
       !(build->sha256 = cst_packet_file_sha256 (*temp_output, error)))
     {
       g_unlink (*temp_output);

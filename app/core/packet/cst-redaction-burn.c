@@ -2,7 +2,9 @@
  * the packet holds none of the redacted text
  *
  * A record page with an applied box is rebuilt: Poppler renders it with
- * cairo at 200 dpi, the boxes are filled solid black with their reason
+ * cairo at 200 dpi (with the request's choice, 0076, Tesseract reads the
+ * burned image and its words become an invisible text layer:
+ * cst-redaction-text-layer.c), the boxes are filled solid black with their reason
  * code printed inside in white, and the page is replaced by a new page
  * holding only that image.  The rebuilt document is put together by
  * libqpdf from the new pages and the untouched ones: nothing of a rebuilt
@@ -19,6 +21,12 @@
  * failure names the first packet page still showing redacted text, and
  * the release waits for a passing proof (migration 0069).  The kept text
  * is never written anywhere.
+ *
+ * Whole pages left out of the release are proven absent the same way, by
+ * page hash (0076): each withheld page is rendered small, in grey, and
+ * hashed; every packet page of the same width is rendered over the same
+ * area from its top (the stamp's strip is added below a page, so a record
+ * page keeps its pixels there) and must not hash the same.
  */
 #define G_LOG_DOMAIN "custodian-packet"
 
@@ -36,12 +44,23 @@
 #include "custodian/cst-error.h"
 
 #include "cst-redaction-private.h"
+#include "cst-redaction-text-layer.h"
 
 /* The packet's rebuilt pages are read back at Tesseract's best resolution. */
 #define PROOF_OCR_DPI 300
 /* Shorter texts (after white space is taken out) are not looked for: "of"
  * or "1" would be found everywhere. */
 #define NEEDLE_MIN_CHARS 4
+/* Pages are compared at a resolution where rendering is cheap and any
+ * difference of content still shows. */
+#define PAGE_HASH_DPI 36
+
+typedef struct
+{
+  double width;      /* points */
+  double height;
+  char  *sha256;
+} PageHash;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerDocument, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
@@ -51,9 +70,40 @@ struct _CstRedactionBurn
   GPtrArray  *redactions;   /* the request's applied #CstRedaction */
   GPtrArray  *needles;      /* squashed texts that must not come back */
   GArray     *burned;       /* packet pages rebuilt (guint, from 1) */
+  GArray     *withheld;     /* PageHash of every page left out */
+  gboolean    text_layer;   /* the request's choices (0076) */
+  gboolean    log_page;
+  GArray     *log;          /* CstRedactionLogEntry, by packet page */
+  GBytes     *log_pdf;      /* the log page(s), read lazily by libqpdf */
+  qpdf_data   log_source;
   int         dpi;
   CstOcr     *ocr;
 };
+
+/**
+ * cst_redaction_burn_new_with:
+ * @applied: (transfer full): the #CstRedaction to burn
+ *
+ * A burn of @applied without a database (the benchmark's, and
+ * cst_redaction_burn_new()'s).
+ */
+CstRedactionBurn *
+cst_redaction_burn_new_with (GPtrArray *applied,
+                             gboolean   text_layer,
+                             gboolean   log_page)
+{
+  CstRedactionBurn *burn = g_new0 (CstRedactionBurn, 1);
+
+  burn->redactions = applied;
+  burn->needles = g_ptr_array_new_with_free_func (g_free);
+  burn->burned = g_array_new (FALSE, FALSE, sizeof (guint));
+  burn->withheld = g_array_new (FALSE, FALSE, sizeof (PageHash));
+  burn->dpi = CST_REDACTION_DPI_DEFAULT;
+  burn->text_layer = text_layer;
+  burn->log_page = log_page;
+  burn->log = g_array_new (FALSE, FALSE, sizeof (CstRedactionLogEntry));
+  return burn;
+}
 
 CstRedactionBurn *
 cst_redaction_burn_new (PGconn  *conn,
@@ -61,19 +111,23 @@ cst_redaction_burn_new (PGconn  *conn,
                         GError **error)
 {
   g_autoptr(GPtrArray) all = cst_redaction_list (conn, request_id, error);
-  CstRedactionBurn *burn;
+  g_autofree char *id = cst_db_int_param (request_id);
+  const char *params[] = { id };
+  g_autoptr(PGresult) options = all ? cst_db_exec (conn,
+    "SELECT text_layer, log_page FROM record_redaction_options WHERE request_id = $1", 1, params,
+    error)
+    : NULL;
+  GPtrArray *applied;
 
-  if (all == NULL)
+  if (options == NULL)
     return NULL;
-  burn = g_new0 (CstRedactionBurn, 1);
-  burn->redactions = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_redaction_free);
+  applied = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_redaction_free);
   for (guint i = 0; i < all->len; i++)
     if (g_str_equal (((CstRedaction *) g_ptr_array_index (all, i))->state, "applied"))
-      g_ptr_array_add (burn->redactions, g_ptr_array_steal_index (all, i--));
-  burn->needles = g_ptr_array_new_with_free_func (g_free);
-  burn->burned = g_array_new (FALSE, FALSE, sizeof (guint));
-  burn->dpi = CST_REDACTION_DPI_DEFAULT;
-  return burn;
+      g_ptr_array_add (applied, g_ptr_array_steal_index (all, i--));
+  return cst_redaction_burn_new_with (applied,
+                                      PQntuples (options) == 1 && cst_db_bool (options, 0, 0),
+                                      PQntuples (options) == 1 && cst_db_bool (options, 0, 1));
 }
 
 void
@@ -91,6 +145,13 @@ cst_redaction_burn_free (CstRedactionBurn *burn)
     }
   g_ptr_array_unref (burn->needles);
   g_array_unref (burn->burned);
+  for (guint i = 0; i < burn->withheld->len; i++)
+    g_free (g_array_index (burn->withheld, PageHash, i).sha256);
+  g_array_unref (burn->withheld);
+  g_array_unref (burn->log);
+  if (burn->log_source != NULL)
+    qpdf_cleanup (&burn->log_source);
+  g_clear_pointer (&burn->log_pdf, g_bytes_unref);
   cst_ocr_free (burn->ocr);
   g_free (burn);
 }
@@ -309,13 +370,32 @@ page_is_scanned (PopplerPage *page)
   return squashed[0] == '\0';
 }
 
-/* Draws page @number of @pdf, burned, as the next page of @out. */
+/* Tesseract's words of the burned @image, for its text layer. */
+static gboolean
+read_burned (CstRedactionBurn  *burn,
+             cairo_surface_t   *image,
+             GPtrArray         *layers,
+             GError           **error)
+{
+  GPtrArray *words;
+
+  if (burn->ocr == NULL && !(burn->ocr = cst_ocr_new (error)))
+    return FALSE;
+  if (!(words = cst_ocr_words (burn->ocr, image, burn->dpi, NULL, error)))
+    return FALSE;
+  g_ptr_array_add (layers, words);
+  return TRUE;
+}
+
+/* Draws page @number of @pdf, burned, as the next page of @out; with the
+ * request's text layer, its words as read again in @layers. */
 static gboolean
 burn_page (CstRedactionBurn  *burn,
            PopplerDocument   *pdf,
            GPtrArray         *boxes,
            guint              number,
            cairo_surface_t   *out,
+           GPtrArray         *layers,
            GError           **error)
 {
   g_autoptr(PopplerPage) page = poppler_document_get_page (pdf, (int) number - 1);
@@ -349,6 +429,11 @@ burn_page (CstRedactionBurn  *burn,
       if (r->page == number)
         fill_box (image, burn->dpi, r);
     }
+  if (burn->text_layer && !read_burned (burn, image, layers, error))
+    {
+      cairo_surface_destroy (image);
+      return FALSE;
+    }
   cairo_pdf_surface_set_size (out, w, h);
   cr = cairo_create (out);
   cairo_scale (cr, 72.0 / burn->dpi, 72.0 / burn->dpi);
@@ -358,6 +443,126 @@ burn_page (CstRedactionBurn  *burn,
   cairo_destroy (cr);
   cairo_surface_destroy (image);
   return TRUE;
+}
+
+/* ---- pages by hash ------------------------------------------------------ */
+
+/* The SHA-256 of @page's top @width × @height points drawn on white at
+ * PAGE_HASH_DPI, each pixel as its red, green and blue. */
+static char *
+page_hash (PopplerPage *page,
+           double       width,
+           double       height)
+{
+  int w = MAX (1, (int) ceil (width * PAGE_HASH_DPI / 72.0));
+  int h = MAX (1, (int) ceil (height * PAGE_HASH_DPI / 72.0));
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, w, h);
+  cairo_t *cr = cairo_create (image);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guchar *row = g_malloc ((gsize) w * 3);
+  const guchar *data;
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, PAGE_HASH_DPI / 72.0, PAGE_HASH_DPI / 72.0);
+  poppler_page_render_for_printing (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  data = cairo_image_surface_get_data (image);
+  /* The unused byte of each pixel is left out: its value is not defined. */
+  for (int y = 0; y < h; y++)
+    {
+      const guint32 *pixels = (const guint32 *) (data + (gsize) y * cairo_image_surface_get_stride (image));
+
+      for (int x = 0; x < w; x++)
+        {
+          row[x * 3] = (pixels[x] >> 16) & 0xff;
+          row[x * 3 + 1] = (pixels[x] >> 8) & 0xff;
+          row[x * 3 + 2] = pixels[x] & 0xff;
+        }
+      g_checksum_update (sum, row, (gssize) w * 3);
+    }
+  cairo_surface_destroy (image);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+/* Hashes the pages of @pdf not in @selection (qpdf's numbers, from 0).
+ * A withheld page that looks exactly like a released one of the same
+ * document (a blank back, a repeated form) cannot be told apart in the
+ * packet, and shows nothing the release does not: it is not looked for. */
+static void
+hash_withheld (CstRedactionBurn *burn,
+               PopplerDocument  *pdf,
+               GArray           *selection)
+{
+  int n = poppler_document_get_n_pages (pdf);
+  g_autoptr(GPtrArray) kept_hashes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) withheld = g_array_new (FALSE, FALSE, sizeof (PageHash));
+
+  for (int i = 0; i < n; i++)
+    {
+      g_autoptr(PopplerPage) page = poppler_document_get_page (pdf, i);
+      gboolean kept = FALSE;
+      PageHash hash;
+
+      for (guint k = 0; !kept && k < selection->len; k++)
+        kept = g_array_index (selection, guint, k) == (guint) i;
+      poppler_page_get_size (page, &hash.width, &hash.height);
+      hash.sha256 = page_hash (page, hash.width, hash.height);
+      if (kept)
+        g_ptr_array_add (kept_hashes, hash.sha256);
+      else
+        g_array_append_val (withheld, hash);
+    }
+  for (guint i = 0; i < withheld->len; i++)
+    {
+      PageHash *hash = &g_array_index (withheld, PageHash, i);
+
+      if (g_ptr_array_find_with_equal_func (kept_hashes, hash->sha256, g_str_equal, NULL))
+        g_free (hash->sha256);
+      else
+        g_array_append_val (burn->withheld, *hash);
+    }
+}
+
+/* Whether @page shows a withheld page, its strip aside.  The page is
+ * drawn once per size of withheld page (most packets have one), not once
+ * per withheld page. */
+static gboolean
+shows_withheld (CstRedactionBurn *burn,
+                PopplerPage      *page)
+{
+  g_autoptr(GArray) drawn = g_array_new (FALSE, FALSE, sizeof (PageHash));
+  gboolean found = FALSE;
+  double w, h;
+
+  poppler_page_get_size (page, &w, &h);
+  for (guint i = 0; i < burn->withheld->len && !found; i++)
+    {
+      const PageHash *hash = &g_array_index (burn->withheld, PageHash, i);
+      const char *sha256 = NULL;
+
+      if (fabs (hash->width - w) > 0.5 || hash->height > h + 0.5)
+        continue;
+      for (guint k = 0; k < drawn->len && sha256 == NULL; k++)
+        {
+          const PageHash *d = &g_array_index (drawn, PageHash, k);
+
+          if (d->width == hash->width && d->height == hash->height)
+            sha256 = d->sha256;
+        }
+      if (sha256 == NULL)
+        {
+          PageHash d = { hash->width, hash->height, page_hash (page, hash->width, hash->height) };
+
+          g_array_append_val (drawn, d);
+          sha256 = d.sha256;
+        }
+      found = g_str_equal (sha256, hash->sha256);
+    }
+  for (guint k = 0; k < drawn->len; k++)
+    g_free (g_array_index (drawn, PageHash, k).sha256);
+  return found;
 }
 
 /* ---- the document put back together ------------------------------------- */
@@ -420,12 +625,15 @@ empty_page (qpdf_data q,
 }
 
 /* Writes @output: page i from @burned_path where @is_burned[i], the next
- * of its pages in order, else from @original_path. */
+ * of its pages in order (with its text layer from @layers, when there is
+ * one), else from @original_path. */
 static gboolean
 recompose (const char      *original_path,
            const char      *burned_path,
            const gboolean  *is_burned,
            guint            n_pages,
+           GPtrArray       *layers,
+           int              dpi,
            const char      *output,
            GError         **error)
 {
@@ -450,7 +658,12 @@ recompose (const char      *original_path,
   for (guint i = 0; ok && i < n_pages; i++)
     {
       qpdf_data from = is_burned[i] ? burned : original;
-      qpdf_oh page = qpdf_get_page_n (from, is_burned[i] ? next_burned++ : i);
+      qpdf_oh page = qpdf_get_page_n (from, is_burned[i] ? next_burned : i);
+
+      if (is_burned[i] && next_burned < layers->len)
+        cst_redaction_text_layer_add (burned, page, g_ptr_array_index (layers, next_burned), dpi);
+      if (is_burned[i])
+        next_burned++;
 
       if (qpdf_add_page (out, from, page, QPDF_FALSE) & QPDF_ERRORS)
         ok = !qpdf_failed (out, error);
@@ -481,6 +694,74 @@ open_pdf (const char  *path,
   return uri ? poppler_document_new_from_file (uri, NULL, error) : NULL;
 }
 
+/* Counts the boxes of page @number by reason, for the log page. */
+static void
+log_boxes (CstRedactionBurn *burn,
+           GPtrArray        *boxes,
+           guint             number,
+           guint             packet_page)
+{
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      CstRedaction *r = g_ptr_array_index (boxes, i);
+      CstRedactionLogEntry entry = { packet_page, r->reason, 1 };
+      gboolean counted = FALSE;
+
+      if (r->page != number)
+        continue;
+      for (guint k = 0; k < burn->log->len && !counted; k++)
+        {
+          CstRedactionLogEntry *e = &g_array_index (burn->log, CstRedactionLogEntry, k);
+
+          if (e->packet_page == packet_page && g_str_equal (e->reason, r->reason))
+            {
+              e->boxes++;
+              counted = TRUE;
+            }
+        }
+      if (!counted)
+        g_array_append_val (burn->log, entry);
+    }
+}
+
+/**
+ * cst_redaction_burn_append_log:
+ *
+ * The build's third hook, once the record pages are stamped: the log
+ * page(s) come last, unstamped, and are no record pages.
+ */
+gboolean
+cst_redaction_burn_append_log (CstRedactionBurn  *burn,
+                               qpdf_data          out,
+                               guint             *pages,
+                               GError           **error)
+{
+  gsize size = 0;
+  const char *data;
+  int n;
+
+  if (!burn->log_page || burn->log->len == 0)
+    return TRUE;
+  burn->log_pdf = cst_redaction_log_page_pdf (burn->log);
+  data = g_bytes_get_data (burn->log_pdf, &size);
+  burn->log_source = qpdf_init ();
+  qpdf_silence_errors (burn->log_source);
+  qpdf_set_suppress_warnings (burn->log_source, QPDF_TRUE);
+  if (qpdf_read_memory (burn->log_source, "redaction-log", data, size, NULL) & QPDF_ERRORS)
+    return !qpdf_failed (burn->log_source, error);
+  n = qpdf_get_num_pages (burn->log_source);
+  for (int i = 0; i < n; i++)
+    {
+      qpdf_oh page = qpdf_get_page_n (burn->log_source, (size_t) i);
+
+      if (qpdf_add_page (out, burn->log_source, page, QPDF_FALSE) & QPDF_ERRORS)
+        return !qpdf_failed (out, error);
+      qpdf_oh_release (burn->log_source, page);
+    }
+  *pages += (guint) MAX (n, 0);
+  return TRUE;
+}
+
 /**
  * cst_redaction_burn_document:
  * @path: the document as a PDF (a scan already drawn as the packet's pages)
@@ -506,6 +787,7 @@ cst_redaction_burn_document (CstRedactionBurn   *burn,
   g_autofree gboolean *is_burned = NULL;
   g_autofree char *images = g_strconcat (path, ".burned", NULL);
   g_autofree char *output = g_strconcat (path, ".redacted.pdf", NULL);
+  g_autoptr(GPtrArray) layers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   cairo_surface_t *out;
   gboolean ok = TRUE;
   int n_pages;
@@ -514,11 +796,15 @@ cst_redaction_burn_document (CstRedactionBurn   *burn,
   for (guint i = 0; i < burn->redactions->len; i++)
     if (((CstRedaction *) g_ptr_array_index (burn->redactions, i))->document_id == doc->id)
       g_ptr_array_add (boxes, g_ptr_array_index (burn->redactions, i));
-  if (boxes->len == 0)
+  if (boxes->len == 0 && selection->len >= doc->pages)
     return TRUE;
   if (!(pdf = open_pdf (path, error)))
     return FALSE;
   n_pages = poppler_document_get_n_pages (pdf);
+  if (selection->len < (guint) n_pages)
+    hash_withheld (burn, pdf, selection);
+  if (boxes->len == 0)
+    return TRUE;
   is_burned = g_new0 (gboolean, MAX (n_pages, 1));
   for (guint i = 0; i < boxes->len; i++)
     {
@@ -531,7 +817,7 @@ cst_redaction_burn_document (CstRedactionBurn   *burn,
   for (int i = 0; ok && i < n_pages; i++)
     if (is_burned[i])
       {
-        ok = burn_page (burn, pdf, boxes, (guint) i + 1, out, error);
+        ok = burn_page (burn, pdf, boxes, (guint) i + 1, out, layers, error);
         /* The packet page it becomes, when it is not left out. */
         for (guint k = 0; ok && k < selection->len; k++)
           if (g_array_index (selection, guint, k) == (guint) i)
@@ -539,6 +825,7 @@ cst_redaction_burn_document (CstRedactionBurn   *burn,
               guint packet_page = first_packet_page + k + 1;
 
               g_array_append_val (burn->burned, packet_page);
+              log_boxes (burn, boxes, (guint) i + 1, packet_page);
             }
       }
   cairo_surface_finish (out);
@@ -548,7 +835,7 @@ cst_redaction_burn_document (CstRedactionBurn   *burn,
       ok = FALSE;
     }
   cairo_surface_destroy (out);
-  ok = ok && recompose (path, images, is_burned, (guint) n_pages, output, error);
+  ok = ok && recompose (path, images, is_burned, (guint) n_pages, layers, burn->dpi, output, error);
   g_unlink (images);
   if (!ok)
     {
@@ -647,7 +934,7 @@ first_leaking_page (CstRedactionBurn  *burn,
           g_string_append_c (all, '\n');
           g_string_append (all, read);
         }
-      if (shows_needle (burn, all->str))
+      if (shows_needle (burn, all->str) || shows_withheld (burn, page))
         {
           *leaking = (guint) i + 1;
           return TRUE;
@@ -666,8 +953,9 @@ record_proof (CstRedactionBurn  *burn,
   g_autofree char *build = cst_db_int_param (build_id);
   g_autoptr(GString) ids = g_string_new ("{");
   g_autofree char *pages = g_strdup_printf ("%u", burn->burned->len);
+  g_autofree char *withheld = g_strdup_printf ("%u", burn->withheld->len);
   g_autofree char *failed = leaking ? g_strdup_printf ("%u", leaking) : NULL;
-  const char *params[4];
+  const char *params[5];
 
   for (guint i = 0; i < burn->redactions->len; i++)
     g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? "," : "",
@@ -676,9 +964,10 @@ record_proof (CstRedactionBurn  *burn,
   params[0] = build;
   params[1] = ids->str;
   params[2] = pages;
-  params[3] = failed;
-  return cst_db_exec_command (conn, "SELECT record_redaction_proved($1, $2::bigint[], $3, $4)",
-                              4, params, error);
+  params[3] = withheld;
+  params[4] = failed;
+  return cst_db_exec_command (conn,
+    "SELECT record_redaction_proved_pages($1, $2::bigint[], $3, $4, $5)", 5, params, error);
 }
 
 /**
@@ -700,12 +989,12 @@ cst_redaction_burn_prove (CstRedactionBurn  *burn,
   g_autoptr(PopplerDocument) pdf = NULL;
   guint leaking = 0;
 
-  if (burn->redactions->len == 0)
+  if (burn->redactions->len == 0 && burn->withheld->len == 0)
     return TRUE;
   if (!(pdf = open_pdf (packet, error)) || !first_leaking_page (burn, pdf, &leaking, error))
     return FALSE;
   if (leaking != 0)
-    g_info ("The redaction check of build %" G_GINT64_FORMAT " failed on packet page %u",
+    g_info ("The redaction and withheld-page check of build %" G_GINT64_FORMAT " failed on packet page %u",
                build_id, leaking);
   return record_proof (burn, conn, build_id, leaking, error);
 }

@@ -60,14 +60,46 @@ cst_redaction_squash (const char *text)
 
 /* ---- matching characters that carry boxes ------------------------------ */
 
-typedef struct
+typedef CstRedactionGlyph Glyph;
+
+/* Appends @c: squashed (lower case, no white space), or as it is with a
+ * run of white space as one ' ' without a box ('\n' when it ends a line,
+ * so that a label can be looked for where a line starts). */
+static void
+append_glyph (GArray   *glyphs,
+              gboolean  spaces,
+              gunichar  c,
+              double    x1,
+              double    y1,
+              double    x2,
+              double    y2)
 {
-  gunichar c;              /* lower case */
-  double   x1, y1, x2, y2; /* points, from the page's top-left */
-} Glyph;
+  Glyph g = { spaces ? c : g_unichar_tolower (c), x1, y1, x2, y2 };
+
+  if (g_unichar_isspace (c))
+    {
+      gboolean line = c == '\n' || c == '\r';
+      Glyph space = { line ? '\n' : ' ', 0, 0, 0, 0 };
+      Glyph *last = glyphs->len > 0 ? &g_array_index (glyphs, Glyph, glyphs->len - 1) : NULL;
+
+      if (!spaces || last == NULL)
+        return;
+      if (last->c == ' ' && line)
+        last->c = '\n';
+      else if (last->c != ' ' && last->c != '\n')
+        g_array_append_val (glyphs, space);
+      return;
+    }
+  /* A NUL would end the text the patterns read; one glyph stays one
+   * character. */
+  if (c == 0)
+    g.c = 0xFFFD;
+  g_array_append_val (glyphs, g);
+}
 
 static void
 add_glyphs (GArray     *glyphs,
+            gboolean    spaces,
             const char *text,
             double      x1,
             double      y1,
@@ -75,13 +107,9 @@ add_glyphs (GArray     *glyphs,
             double      y2)
 {
   for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      Glyph g = { g_unichar_tolower (c), x1, y1, x2, y2 };
-
-      if (!g_unichar_isspace (c))
-        g_array_append_val (glyphs, g);
-    }
+    append_glyph (glyphs, spaces, g_utf8_get_char (p), x1, y1, x2, y2);
+  /* Words stay apart. */
+  append_glyph (glyphs, spaces, ' ', 0, 0, 0, 0);
 }
 
 static void
@@ -101,22 +129,34 @@ add_hit (GPtrArray    *hits,
   g_ptr_array_add (hits, hit);
 }
 
-/* One box per line the glyphs [start, end) span. */
-static void
-add_match (GPtrArray   *hits,
-           gint64       document_id,
-           guint        page,
-           const Glyph *glyphs,
-           guint        start,
-           guint        end)
+/**
+ * cst_redaction_glyph_hits:
+ *
+ * One box per line the glyphs [@start, @end) span; white space has no box
+ * and is skipped.
+ */
+void
+cst_redaction_glyph_hits (GPtrArray   *hits,
+                          gint64       document_id,
+                          guint        page,
+                          const Glyph *glyphs,
+                          guint        start,
+                          guint        end)
 {
-  Glyph box = glyphs[start];
+  Glyph box;
 
+  while (start < end && (glyphs[start].c == ' ' || glyphs[start].c == '\n'))
+    start++;
+  if (start == end)
+    return;
+  box = glyphs[start];
   for (guint i = start + 1; i < end; i++)
     {
       const Glyph *g = &glyphs[i];
       double middle = (g->y1 + g->y2) / 2;
 
+      if (g->c == ' ' || g->c == '\n')
+        continue;
       if (middle < box.y1 || middle > box.y2)
         {
           add_hit (hits, document_id, page, &box);
@@ -150,7 +190,7 @@ match_glyphs (GPtrArray      *hits,
         k++;
       if (k < n)
         continue;
-      add_match (hits, document_id, page, g, i, i + (guint) n);
+      cst_redaction_glyph_hits (hits, document_id, page, g, i, i + (guint) n);
       found++;
       i += (guint) n - 1;
     }
@@ -161,6 +201,7 @@ match_glyphs (GPtrArray      *hits,
 
 static void
 text_glyphs (PopplerPage *page,
+             gboolean     spaces,
              GArray      *glyphs)
 {
   g_autofree char *text = poppler_page_get_text (page);
@@ -172,11 +213,8 @@ text_glyphs (PopplerPage *page,
     return;
   for (const char *p = text; *p && i < n_rects; p = g_utf8_next_char (p), i++)
     {
-      gunichar c = g_utf8_get_char (p);
-      Glyph g = { g_unichar_tolower (c), rects[i].x1, rects[i].y1, rects[i].x2, rects[i].y2 };
-
-      if (!g_unichar_isspace (c))
-        g_array_append_val (glyphs, g);
+      append_glyph (glyphs, spaces, g_utf8_get_char (p), rects[i].x1, rects[i].y1, rects[i].x2,
+                    rects[i].y2);
     }
   g_free (rects);
 }
@@ -230,7 +268,7 @@ area_glyphs (GArray                 *glyphs,
              double                  page_height)
 {
   if (text != NULL)
-    add_glyphs (glyphs, text, area->x1, page_height - area->y2, area->x2, page_height - area->y1);
+    add_glyphs (glyphs, FALSE, text, area->x1, page_height - area->y2, area->x2, page_height - area->y1);
 }
 
 static void
@@ -290,6 +328,7 @@ render_page (PopplerPage *page,
 static gboolean
 ocr_glyphs (CstOcr        *ocr,
             PopplerPage   *page,
+            gboolean       spaces,
             GArray        *glyphs,
             GCancellable  *cancellable,
             GError       **error)
@@ -305,7 +344,11 @@ ocr_glyphs (CstOcr        *ocr,
     {
       CstOcrWord *w = g_ptr_array_index (words, i);
 
-      add_glyphs (glyphs, w->text, w->x * scale, w->y * scale, (w->x + w->width) * scale,
+      /* A word left of the one before starts a new line. */
+      if (i > 0 && w->x < ((CstOcrWord *) g_ptr_array_index (words, i - 1))->x)
+        append_glyph (glyphs, spaces, '\n', 0, 0, 0, 0);
+
+      add_glyphs (glyphs, spaces, w->text, w->x * scale, w->y * scale, (w->x + w->width) * scale,
                   (w->y + w->height) * scale);
     }
   return TRUE;
@@ -336,13 +379,41 @@ typedef struct
   GPtrArray            *hits;
 } Search;
 
-/* Streams @doc into @dir as a PDF (a scan as the packet draws it). */
-static char *
-document_pdf (PGconn             *conn,
-              const char         *dir,
-              CstRecordDocument  *doc,
-              GCancellable       *cancellable,
-              GError            **error)
+/**
+ * cst_redaction_page_glyphs:
+ *
+ * Returns: FALSE with @error set when OCR could not run
+ */
+gboolean
+cst_redaction_page_glyphs (PopplerPage   *page,
+                           CstOcr       **ocr,
+                           gboolean       spaces,
+                           GArray        *glyphs,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  if (page_has_text (page))
+    {
+      text_glyphs (page, spaces, glyphs);
+      return TRUE;
+    }
+  if (*ocr == NULL && !(*ocr = cst_ocr_new (error)))
+    return FALSE;
+  return ocr_glyphs (*ocr, page, spaces, glyphs, cancellable, error);
+}
+
+/**
+ * cst_redaction_document_pdf:
+ *
+ * Returns: (transfer full): the path of @doc as a PDF in @dir (a scan as
+ *   the packet draws it), or NULL with @error set
+ */
+char *
+cst_redaction_document_pdf (PGconn             *conn,
+                            const char         *dir,
+                            CstRecordDocument  *doc,
+                            GCancellable       *cancellable,
+                            GError            **error)
 {
   g_autofree char *name = g_strdup_printf ("document-%" G_GINT64_FORMAT, doc->id);
   g_autofree char *base = g_build_filename (dir, name, NULL);
@@ -376,15 +447,8 @@ search_page (Search             *s,
   double w, h;
 
   poppler_page_get_size (page, &w, &h);
-  if (page_has_text (page))
-    text_glyphs (page, glyphs);
-  else
-    {
-      if (s->ocr == NULL && !(s->ocr = cst_ocr_new (error)))
-        return FALSE;
-      if (!ocr_glyphs (s->ocr, page, glyphs, s->cancellable, error))
-        return FALSE;
-    }
+  if (!cst_redaction_page_glyphs (page, &s->ocr, FALSE, glyphs, s->cancellable, error))
+    return FALSE;
   match_glyphs (s->hits, doc->id, number, glyphs, s->needle, s->n);
   /* Annotations and form fields: their own boxes, unless a box found in
    * the page's text covers them already. */
@@ -420,7 +484,7 @@ search_document (Search             *s,
                  CstRecordDocument  *doc,
                  GError            **error)
 {
-  g_autofree char *path = document_pdf (s->conn, dir, doc, s->cancellable, error);
+  g_autofree char *path = cst_redaction_document_pdf (s->conn, dir, doc, s->cancellable, error);
   g_autofree char *uri = NULL;
   g_autoptr(PopplerDocument) pdf = NULL;
   gboolean ok = TRUE;

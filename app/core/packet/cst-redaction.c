@@ -100,8 +100,8 @@ cst_redaction_free (CstRedaction *redaction)
   g_free (redaction);
 }
 
-static gboolean
-is_blank (const char *text)
+gboolean
+cst_redaction_is_blank (const char *text)
 {
   for (const char *p = text; p != NULL && *p; p++)
     if (!g_ascii_isspace (*p))
@@ -123,7 +123,7 @@ check_reason (const char  *reason,
                    reason ? reason : "", choices);
       return FALSE;
     }
-  if (g_str_equal (reason, "other") && is_blank (reason_text))
+  if (g_str_equal (reason, "other") && cst_redaction_is_blank (reason_text))
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("A redaction for another reason needs the reason written out."));
@@ -270,7 +270,8 @@ cst_redaction_proof_of_build (PGconn             *conn,
   g_autofree char *id = cst_db_int_param (build_id);
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT passed, COALESCE(failed_page, 0), redacted_pages, cardinality(redaction_ids)"
+    "SELECT passed, COALESCE(failed_page, 0), redacted_pages, cardinality(redaction_ids),"
+    "       withheld_pages"
     "  FROM record_redaction_proofs WHERE build_id = $1", 1, params, error);
 
   memset (proof, 0, sizeof *proof);
@@ -283,6 +284,7 @@ cst_redaction_proof_of_build (PGconn             *conn,
   proof->failed_page = (guint) cst_db_int64 (res, 0, 1);
   proof->redacted_pages = (guint) cst_db_int64 (res, 0, 2);
   proof->redactions = (guint) cst_db_int64 (res, 0, 3);
+  proof->withheld_pages = (guint) cst_db_int64 (res, 0, 4);
   return TRUE;
 }
 
