@@ -282,11 +282,8 @@ cst_cli_packet_build (int    argc,
   options.language = language;
   if (encrypt && summary != NULL)
     return cst_cli_usage_error (context, _("--json describes the plain packet; leave it out with --encrypt"));
-  /* The encrypted packet is the plain one's default build. */
-  if (encrypt && (options.bates || language != NULL))
-    return cst_cli_usage_error (context, _("--bates and --language cannot be used with --encrypt yet"));
   if (encrypt)
-    return cst_cli_packet_build_encrypted (reference, output);
+    return cst_cli_packet_build_encrypted (reference, output, &options);
   if (!(target = cst_cli_open_target (&error)) ||
       !(build = cst_packet_build_with_at (target->conninfo, reference, output, &options, &bates,
                                           &error)) ||
@@ -307,6 +304,14 @@ cst_cli_packet_build (int    argc,
   return cst_cli_packet_redaction_report (&proof);
 }
 
+/* What the file was compared with: after the release, the packet
+ * released; before it, the last one built. */
+static const char *
+compared_with (const CstPacketVerdict *v)
+{
+  return v->released ? _("the packet released") : _("the last packet built");
+}
+
 static void
 print_verdict (const CstPacketVerdict *v)
 {
@@ -316,28 +321,29 @@ print_verdict (const CstPacketVerdict *v)
   switch (v->kind)
     {
     case CST_PACKET_VERDICT_SAME:
-      g_print (_("The file is exactly the last packet built (SHA-256 %s).\n"), v->built_sha256);
+      /* TRANSLATORS: %s is "the packet released" or "the last packet built" */
+      g_print (_("The file is exactly %s (SHA-256 %s).\n"), compared_with (v), v->built_sha256);
       break;
     case CST_PACKET_VERDICT_DIFFERENT_FILE:
       g_print (_("Different file: the same number of pages (%u), but not the same bytes "
-                 "(SHA-256 %s, the packet built is %s).\n"),
-               v->file_pages, v->file_sha256, v->built_sha256);
+                 "(SHA-256 %s; %s is %s).\n"),
+               v->file_pages, v->file_sha256, compared_with (v), v->built_sha256);
       break;
     case CST_PACKET_VERDICT_PAGES_ADDED:
-      g_print (g_dngettext (NULL, "Different file: %u page added (%u pages, the packet built has %u).\n",
-                            "Different file: %u pages added (%u pages, the packet built has %u).\n",
+      g_print (g_dngettext (NULL, "Different file: %u page added (%u pages; %s has %u).\n",
+                            "Different file: %u pages added (%u pages; %s has %u).\n",
                             difference),
-               difference, v->file_pages, v->built_pages);
+               difference, v->file_pages, compared_with (v), v->built_pages);
       break;
     case CST_PACKET_VERDICT_PAGES_MISSING:
-      g_print (g_dngettext (NULL, "Different file: %u page missing (%u pages, the packet built has %u).\n",
-                            "Different file: %u pages missing (%u pages, the packet built has %u).\n",
+      g_print (g_dngettext (NULL, "Different file: %u page missing (%u pages; %s has %u).\n",
+                            "Different file: %u pages missing (%u pages; %s has %u).\n",
                             difference),
-               difference, v->file_pages, v->built_pages);
+               difference, v->file_pages, compared_with (v), v->built_pages);
       break;
     case CST_PACKET_VERDICT_NOT_A_PDF:
-      g_print (_("Different file: it cannot be read as a PDF (pages in the packet built: %u).\n"),
-               v->built_pages);
+      g_print (_("Different file: it cannot be read as a PDF (%s has %u pages).\n"),
+               compared_with (v), v->built_pages);
       break;
     }
 }
@@ -352,7 +358,7 @@ cst_cli_packet_verify (int    argc,
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
-    _("FILE.pdf — say whether a file is exactly the last packet built for a request"));
+    _("FILE.pdf — say whether a file is exactly the packet a request released (before its release, the last one built)"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(CstPacketVerdict) verdict = { 0 };

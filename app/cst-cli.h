@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "custodian/cst-database-target.h"
+#include "custodian/cst-packet-assemble.h"
 #include "custodian/cst-packet-pages.h"
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-redaction.h"
@@ -85,7 +86,8 @@ int cst_cli_packet_unredact (int argc, char **argv);
 /* What packet build says of its redactions (cst-cli-packet-redact.c). */
 void cst_cli_packet_redaction_summary (CstJsonWriter *w, const CstRedactionProof *proof);
 int  cst_cli_packet_redaction_report  (const CstRedactionProof *proof);
-int cst_cli_packet_build_encrypted (const char *reference, const char *output);
+int cst_cli_packet_build_encrypted (const char *reference, const char *output,
+                                    const CstPacketOptions *options);
 int cst_cli_packet_send (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_report_access (int argc, char **argv);

@@ -48,6 +48,7 @@
 #include "custodian/cst-packet-review.h"
 #include "custodian/cst-redaction.h"
 #include "custodian/cst-packet-delivery.h"
+#include "custodian/cst-packet-kept.h"
 #include "custodian/cst-keyring.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-pdf-libharu.h"

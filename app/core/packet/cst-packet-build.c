@@ -1037,6 +1037,9 @@ cst_packet_build_with (PGconn                  *conn,
   /* The redactions proven gone from the packet, or the release refused. */
   if (build != NULL && !cst_redaction_burn_prove (burn, conn, build->id, temp_output, error))
     g_clear_pointer (&build, cst_packet_build_free);
+  /* Kept with its build: what is approved, released and sent (0074). */
+  if (build != NULL && !cst_packet_keep (conn, build->id, temp_output, error))
+    g_clear_pointer (&build, cst_packet_build_free);
   if (build != NULL && !cst_private_file_commit (temp_output, output, error))
     g_clear_pointer (&build, cst_packet_build_free);
   else if (build != NULL)
@@ -1168,7 +1171,7 @@ last_build (PGconn           *conn,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT sha256, page_count FROM packet_of_record($1)", 1, params, error);
+    "SELECT sha256, page_count, released FROM packet_of_record($1)", 1, params, error);
 
   if (res == NULL)
     return FALSE;
@@ -1180,6 +1183,7 @@ last_build (PGconn           *conn,
     }
   verdict->built_sha256 = g_strdup (cst_db_value (res, 0, 0));
   verdict->built_pages = (guint) cst_db_int64 (res, 0, 1);
+  verdict->released = g_str_equal (cst_db_value (res, 0, 2), "t");
   return TRUE;
 }
 
