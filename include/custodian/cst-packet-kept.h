@@ -47,4 +47,26 @@ CstEncryptedPacket *cst_packet_build_encrypted_with_at (const char              
                                                         CstPacketBates          *bates,
                                                         GError                 **error);
 
+/* A build and the Bates numbers it stamped: what the window's build with
+ * options gives back (cst-packet-build.c). */
+typedef struct
+{
+  CstPacketBuild *build;
+  CstPacketBates  bates;
+} CstPacketBuilt;
+
+void cst_packet_built_free (CstPacketBuilt *built);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPacketBuilt, cst_packet_built_free)
+
+void            cst_packet_build_with_async  (CstConnection           *connection,
+                                              gint64                   request_id,
+                                              const char              *output,
+                                              const CstPacketOptions  *options,
+                                              GCancellable            *cancellable,
+                                              GAsyncReadyCallback      callback,
+                                              gpointer                 user_data);
+CstPacketBuilt *cst_packet_build_with_finish (CstConnection           *connection,
+                                              GAsyncResult            *result,
+                                              GError                 **error);
+
 G_END_DECLS

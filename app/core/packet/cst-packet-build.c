@@ -45,6 +45,7 @@
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-private-file.h"
 #include "custodian/cst-request-repo.h"
+#include "custodian/cst-packet-kept.h"
 
 #include "cst-packet-assemble-private.h"
 #include "cst-packet-pages-private.h"
@@ -1129,6 +1130,87 @@ CstPacketBuild *
 cst_packet_build_finish (CstConnection  *connection,
                          GAsyncResult   *result,
                          GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
+
+void
+cst_packet_built_free (CstPacketBuilt *built)
+{
+  if (built == NULL)
+    return;
+  cst_packet_build_free (built->build);
+  cst_packet_bates_clear (&built->bates);
+  g_free (built);
+}
+
+typedef struct
+{
+  gint64            request_id;
+  char             *output;
+  CstPacketOptions  options;
+  char             *language;   /* options.language points here */
+} BuildWithJob;
+
+static void
+build_with_job_free (BuildWithJob *job)
+{
+  g_free (job->output);
+  g_free (job->language);
+  g_free (job);
+}
+
+static gpointer
+build_with_job_run (PGconn   *conn,
+                    gpointer  data,
+                    GError  **error)
+{
+  BuildWithJob *job = data;
+  CstPacketBuilt *built = g_new0 (CstPacketBuilt, 1);
+
+  if (!(built->build = cst_packet_build_with (conn, job->request_id, job->output, &job->options,
+                                              &built->bates, NULL, error)))
+    g_clear_pointer (&built, cst_packet_built_free);
+  return built;
+}
+
+/**
+ * cst_packet_build_with_async:
+ * @options: (nullable): copied; NULL for the defaults
+ *
+ * cst_packet_build_with() on @connection's worker thread: the window's
+ * build, with its Bates numbers and letters' language.
+ */
+void
+cst_packet_build_with_async (CstConnection           *connection,
+                             gint64                   request_id,
+                             const char              *output,
+                             const CstPacketOptions  *options,
+                             GCancellable            *cancellable,
+                             GAsyncReadyCallback      callback,
+                             gpointer                 user_data)
+{
+  BuildWithJob *job = g_new0 (BuildWithJob, 1);
+
+  job->request_id = request_id;
+  job->output = g_strdup (output);
+  job->options.paper = CST_PDF_PAPER_LETTER;
+  if (options != NULL)
+    {
+      job->options = *options;
+      job->language = g_strdup (options->language);
+      job->options.language = job->language;
+    }
+  cst_connection_run_async (connection, build_with_job_run, job,
+                            (GDestroyNotify) build_with_job_free,
+                            (GDestroyNotify) cst_packet_built_free, cancellable, callback,
+                            user_data);
+}
+
+CstPacketBuilt *
+cst_packet_build_with_finish (CstConnection  *connection,
+                              GAsyncResult   *result,
+                              GError        **error)
 {
   return cst_connection_run_finish (connection, result, error);
 }
