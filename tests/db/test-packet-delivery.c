@@ -19,6 +19,7 @@
 #include "cst-test-async.h"
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
 #include "cst-test-smtp.h"
@@ -26,16 +27,6 @@
 
 static CstTestDb *db;
 static char *desk;   /* a clerk's login: the desk sends the packet */
-
-static char *
-file_sha256 (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
-}
 
 /* A request with two record documents, three pages. */
 static CstRequest *
@@ -79,16 +70,6 @@ last_build_of (PGconn *owner,
     "SELECT max(id) FROM record_packet_builds WHERE request_id = $1", request_id);
 }
 
-static PopplerDocument *
-poppler_open (const char  *path,
-              const char  *password,
-              GError     **error)
-{
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-
-  return poppler_document_new_from_file (uri, password, error);
-}
-
 /* No row the database holds — the audit log copies every row written —
  * has @secret in it. */
 static void
@@ -130,16 +111,16 @@ test_cli_encrypt (void)
   g_assert_null (strchr (passphrase, '\n'));
   words = g_strsplit (passphrase, " ", -1);
   g_assert_cmpuint (g_strv_length (words), ==, CST_PASSPHRASE_WORDS);
-  sha = file_sha256 (packet);
+  sha = cst_test_file_sha256 (packet);
   g_assert_nonnull (strstr (err, sha));
   g_assert_nonnull (strstr (err, "AES-256"));
   /* The cover letter, then the three record pages. */
   g_assert_nonnull (strstr (err, "4 pages"));
 
-  locked = poppler_open (packet, NULL, &error);
+  locked = cst_test_pdf_open_with_password (packet, NULL, &error);
   g_assert_error (error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
   g_clear_error (&error);
-  open = poppler_open (packet, passphrase, &error);
+  open = cst_test_pdf_open_with_password (packet, passphrase, &error);
   g_assert_no_error (error);
   g_assert_cmpint (poppler_document_get_n_pages (open), ==, 4);
   text = cst_test_pdf_page_text (open, 3);
@@ -226,13 +207,13 @@ test_media_encrypted (void)
                                        NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (delivery->passphrase);
-  sha = file_sha256 (packet);
+  sha = cst_test_file_sha256 (packet);
   g_assert_cmpstr (delivery->sha256, ==, sha);
   g_assert_true (g_file_get_contents (checksum, &sums, NULL, NULL));
   expected = g_strdup_printf ("%s  %s\n", sha, name);
   g_assert_cmpstr (sums, ==, expected);
   g_assert_cmpint (run_quiet (stick, "sha256sum", "-c", checksum, NULL), ==, 0);
-  open = poppler_open (packet, delivery->passphrase, &error);
+  open = cst_test_pdf_open_with_password (packet, delivery->passphrase, &error);
   g_assert_no_error (error);
   g_assert_cmpint (poppler_document_get_n_pages (open), ==, 4);   /* the cover letter, 3 record pages */
 
@@ -740,7 +721,7 @@ test_async (void)
   packet = cst_packet_build_encrypted_finish (connection, cst_test_wait_result (&r3, 60), &error);
   g_assert_no_error (error);
   {
-    g_autofree char *sha = file_sha256 (sealed);
+    g_autofree char *sha = cst_test_file_sha256 (sealed);
 
     g_assert_cmpstr (packet->sha256, ==, sha);
   }
@@ -797,7 +778,7 @@ test_sends_kept_packet (void)
   g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
   delivery = cst_packet_save_to_media (clerk, id, stick, TRUE, NULL, &error);
   g_assert_no_error (error);
-  copy_sha = file_sha256 (copy);
+  copy_sha = cst_test_file_sha256 (copy);
   g_assert_cmpstr (copy_sha, ==, approved_sha);
   g_assert_cmpstr (delivery->sha256, ==, approved_sha);
   g_assert_cmpint (delivery->build_id, ==, approved);
@@ -868,7 +849,7 @@ test_cli_encrypt_options (void)
   g_assert_nonnull (strstr (err, "Bates"));
   passphrase = g_strndup (out, strlen (out) - 1);
   g_assert_null (strchr (passphrase, '\n'));
-  open = poppler_open (packet, passphrase, &error);
+  open = cst_test_pdf_open_with_password (packet, passphrase, &error);
   g_assert_no_error (error);
   g_assert_cmpint (poppler_document_get_n_pages (open), ==, 4);
   letter = cst_test_pdf_page_text (open, 0);

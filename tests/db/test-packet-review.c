@@ -17,6 +17,7 @@
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
 
@@ -326,16 +327,6 @@ test_unchecked_not_released (void)
   g_assert_nonnull (strstr (error->message, "approved by a second person"));
 }
 
-static char *
-file_sha256 (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
-}
-
 /* The one text value @sql (with $1 the request's id) selects. */
 static char *
 text_for_request (PGconn     *conn,
@@ -443,7 +434,7 @@ test_release_records_packet (void)
   g_assert_nonnull (released);
 
   /* What left, read by an auditor. */
-  file_sha = file_sha256 (released_file);
+  file_sha = cst_test_file_sha256 (released_file);
   sha = text_for_request (auditor, &f, "SELECT packet_sha256 FROM disclosures WHERE request_id = $1");
   g_assert_cmpstr (sha, ==, file_sha);
   pages = text_for_request (auditor, &f, "SELECT packet_pages FROM disclosures WHERE request_id = $1");
@@ -486,7 +477,7 @@ test_release_records_packet (void)
                                   NULL, &error);
     g_assert_no_error (error);
     g_assert_true (was_released);
-    kept_sha = file_sha256 (kept_file);
+    kept_sha = cst_test_file_sha256 (kept_file);
     g_assert_cmpstr (kept_sha, ==, file_sha);
     g_assert_cmpint (kept->id, ==, approved->build_id);
     g_assert_cmpint (cst_test_db_int_for_id (auditor,
