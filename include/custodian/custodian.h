@@ -62,6 +62,7 @@
 #include "custodian/cst-request-fee.h"
 #include "custodian/cst-request-history.h"
 #include "custodian/cst-request-repo.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-store.h"
 #include "custodian/cst-safeguards.h"
 #include "custodian/cst-server-login.h"

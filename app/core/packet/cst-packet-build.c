@@ -44,6 +44,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-packet-kept.h"
 
@@ -1223,13 +1224,12 @@ cst_packet_build_with_at (const char              *conninfo,
                           CstPacketBates          *bates,
                           GError                 **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  g_autoptr(CstRequest) request = NULL;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
-  return cst_packet_build_with (conn, cst_request_get_id (request), output, options, bates,
-                                NULL, error);
+  return cst_packet_build_with (conn, request_id, output, options, bates, NULL, error);
 }
 
 CstPacketBuild *
@@ -1299,12 +1299,12 @@ cst_packet_verify_at (const char        *conninfo,
                       CstPacketVerdict  *verdict,
                       GError           **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  g_autoptr(CstRequest) request = NULL;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = NULL;
 
   memset (verdict, 0, sizeof *verdict);
-  if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)) ||
-      !last_build (conn, cst_request_get_id (request), reference, verdict, error) ||
+  if (!(conn = cst_request_connect (conninfo, reference, &request_id, error)) ||
+      !last_build (conn, request_id, reference, verdict, error) ||
       !(verdict->file_sha256 = cst_packet_file_sha256 (path, error)))
     return FALSE;
   if (g_str_equal (verdict->file_sha256, verdict->built_sha256))

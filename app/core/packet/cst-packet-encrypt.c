@@ -27,6 +27,7 @@
 #include "custodian/cst-packet-assemble.h"
 #include "custodian/cst-packet-kept.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-repo.h"
 
 #include "cst-packet-delivery-private.h"
@@ -247,13 +248,12 @@ cst_packet_build_encrypted_with_at (const char              *conninfo,
                                     CstPacketBates          *bates,
                                     GError                 **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  g_autoptr(CstRequest) request = NULL;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
-  return cst_packet_build_encrypted_with (conn, cst_request_get_id (request), output, options,
-                                          bates, NULL, error);
+  return cst_packet_build_encrypted_with (conn, request_id, output, options, bates, NULL, error);
 }
 
 /**

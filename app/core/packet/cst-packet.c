@@ -21,6 +21,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-repo.h"
 
 #include "cst-packet-private.h"
@@ -415,16 +416,6 @@ cst_packet_add_finish (CstConnection  *connection,
   return cst_connection_run_finish (connection, result, error);
 }
 
-static gint64
-find_request (PGconn     *conn,
-              const char *reference,
-              GError    **error)
-{
-  g_autoptr(CstRequest) request = cst_request_repo_find (conn, reference, error);
-
-  return request ? cst_request_get_id (request) : 0;
-}
-
 GPtrArray *
 cst_packet_add_at (const char             *conninfo,
                    const char             *reference,
@@ -433,10 +424,10 @@ cst_packet_add_at (const char             *conninfo,
                    const CstPacketLimits  *limits,
                    GError                **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
   return cst_packet_add (conn, request_id, paths, kind, limits, error);
 }
@@ -446,10 +437,10 @@ cst_packet_list_at (const char  *conninfo,
                     const char  *reference,
                     GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
   return cst_packet_list (conn, request_id, error);
 }
