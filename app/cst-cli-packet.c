@@ -94,7 +94,7 @@ cst_cli_packet_add (int    argc,
   g_autofree char *kind = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind,
       N_("The documents' kind (default: the request's first record type)"), N_("TEXT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
@@ -106,13 +106,12 @@ cst_cli_packet_add (int    argc,
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GPtrArray) docs = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
   CstPacketLimits limits = { 0, 0 };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cst_cli_usage_error (context, error->message);
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, TRUE, &status))
+    return status;
   if (argc < 2)
     return cst_cli_usage_error (context, _("which files? name at least one"));
 
@@ -145,7 +144,7 @@ cst_cli_packet_list (int    argc,
   g_autofree char *reference = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
@@ -158,10 +157,8 @@ cst_cli_packet_list (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (!(target = cst_cli_open_target (&error)) ||
       !(docs = cst_packet_list_at (target->conninfo, reference, &error)) ||
       !(outline = cst_packet_pages_load_at (target->conninfo, reference, &error)))
@@ -250,7 +247,7 @@ cst_cli_packet_build (int    argc,
   g_auto(CstPacketBates) bates = { 0 };
   gboolean encrypt = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where the packet PDF goes"), N_("FILE.pdf") },
     { "bates", 0, 0, G_OPTION_ARG_NONE, &options.bates,
       N_("Number the record pages with the facility's next Bates numbers"), NULL },
@@ -271,10 +268,8 @@ cst_cli_packet_build (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (output == NULL)
     return cst_cli_usage_error (context, _("--output is required"));
   if (language != NULL && !g_str_equal (language, "en") && !g_str_equal (language, "es"))
@@ -354,20 +349,19 @@ cst_cli_packet_verify (int    argc,
 {
   g_autofree char *reference = NULL;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
     _("FILE.pdf — say whether a file is exactly the packet a request released (before its release, the last one built)"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
   g_auto(CstPacketVerdict) verdict = { 0 };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cst_cli_usage_error (context, error->message);
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, TRUE, &status))
+    return status;
   if (argc != 2)
     return cst_cli_usage_error (context, _("which file? name one"));
   if (!(target = cst_cli_open_target (&error)) ||

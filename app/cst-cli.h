@@ -47,6 +47,15 @@ gboolean           cst_cli_parse_options (GOptionContext  *context,
                                           char          ***argv,
                                           int             *status);
 CstDatabaseTarget *cst_cli_open_target   (GError         **error);
+/* The --request option of a command about one request. */
+#define CST_CLI_REQUEST_OPTION(variable) \
+  { "request", 'r', 0, G_OPTION_ARG_STRING, &(variable), N_("The request's reference"), N_("REF") }
+gboolean           cst_cli_parse_request (GOptionContext  *context,
+                                          int             *argc,
+                                          char          ***argv,
+                                          char *const     *reference,
+                                          gboolean         takes_files,
+                                          int             *status);
 gboolean           cst_cli_choose_report_database (char  **report_conninfo,
                                                    GError **error);
 
