@@ -508,6 +508,43 @@ test_release_records_packet (void)
   g_assert_nonnull (strstr (out, "the packet released is"));
 }
 
+/* A build whose bytes were not kept (recorded by the owner, as a client
+ * that skipped keeping them would) is approved by a second person, but
+ * the release refuses it: only a kept packet is released (0074). */
+static void
+test_unkept_not_released (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(PGconn) second = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstPacketReview) returned = NULL;
+  g_autoptr(CstPacketReview) approved = NULL;
+  g_autoptr(CstRelease) released = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_submitted (&f, "PREV-80", "custodian_clerk");
+  returned = decide (second, &f, "Build it again", &error);
+  g_assert_no_error (error);
+  refresh (&f);
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (f.request));
+    const char *params[] = { id };
+
+    cst_test_db_exec_ok (owner,
+      "SELECT record_packet_built($1, repeat('c', 64), page_count, record_pages, documents)"
+      "  FROM record_packet_builds WHERE request_id = $1 ORDER BY id DESC LIMIT 1", 1, params);
+  }
+  move (&f, CST_STATUS_QUALITY_CHECK);
+  approved = decide (second, &f, NULL, &error);
+  g_assert_no_error (error);
+  released = release (&f, &error);
+  g_assert_null (released);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "was not kept"));
+  refresh (&f);
+  g_assert_cmpint (cst_request_get_status (f.request), ==, CST_STATUS_READY);
+}
+
 /* custodian-cli packet review: the assembler's --approve is refused by
  * the database (exit 1); another clerk returns it with a reason, then,
  * built and sent again, approves it. */
@@ -566,5 +603,6 @@ main (int argc, char **argv)
   g_test_add_func ("/packet-review/unchecked-not-released", test_unchecked_not_released);
   g_test_add_func ("/packet-review/release-records-packet", test_release_records_packet);
   g_test_add_func ("/packet-review/cli", test_cli);
+  g_test_add_func ("/packet-review/unkept-not-released", test_unkept_not_released);
   return cst_test_db_run (&db);
 }
