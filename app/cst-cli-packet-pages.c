@@ -74,7 +74,7 @@ change_pages (int      argc,
   g_autofree char *range = NULL;
   g_autofree char *reason_nick = NULL;
   const GOptionEntry exclude_entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "document", 0, 0, G_OPTION_ARG_STRING, &document, N_("The record document's id (packet list)"), N_("ID") },
     { "pages", 'p', 0, G_OPTION_ARG_STRING, &range, N_("The pages, from 1: 1-3,7"), N_("RANGE") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason_nick,
@@ -98,10 +98,8 @@ change_pages (int      argc,
 
   g_option_context_add_main_entries (context, exclude ? exclude_entries : include_entries,
                                      GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (!parse_document_id (document, &document_id))
     return cst_cli_usage_error (context, _("--document is required: a document's id, as packet list prints it"));
   if (range == NULL)
@@ -148,7 +146,7 @@ cst_cli_packet_order (int    argc,
 {
   g_autofree char *reference = NULL;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
@@ -156,13 +154,12 @@ cst_cli_packet_order (int    argc,
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(CstPacketOutline) outline = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cst_cli_usage_error (context, error->message);
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, TRUE, &status))
+    return status;
   if (argc < 2)
     return cst_cli_usage_error (context, _("which documents? name every document's id in order"));
   for (int i = 1; i < argc; i++)
@@ -195,7 +192,7 @@ cst_cli_packet_paper (int    argc,
   g_autofree char *reference = NULL;
   int pages = -1;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "pages", 'p', 0, G_OPTION_ARG_INT, &pages, N_("How many pages exist only on paper"), N_("N") },
     { NULL }
   };
@@ -207,10 +204,8 @@ cst_cli_packet_paper (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (pages < 0)
     return cst_cli_usage_error (context, _("--pages is required: 0 or more"));
   if (!(target = cst_cli_open_target (&error)) ||

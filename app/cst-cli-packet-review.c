@@ -37,7 +37,7 @@ cst_cli_packet_review (int    argc,
   g_autofree char *reason = NULL;
   gboolean approve = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "approve", 0, 0, G_OPTION_ARG_NONE, &approve,
       N_("Approve the packet (not if you assembled it); the request becomes ready"), NULL },
     { "return", 0, 0, G_OPTION_ARG_STRING, &reason,
@@ -52,10 +52,8 @@ cst_cli_packet_review (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (approve == (reason != NULL))
     return cst_cli_usage_error (context, _("give --approve or --return REASON, one of them"));
   if (!(target = cst_cli_open_target (&error)) ||

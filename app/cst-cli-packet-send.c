@@ -15,26 +15,32 @@
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-packet-delivery.h"
+#include "custodian/cst-packet-kept.h"
 #include "custodian/cst-settings.h"
 
 #include "cst-cli.h"
 
 int
-cst_cli_packet_build_encrypted (const char *reference,
-                                const char *output)
+cst_cli_packet_build_encrypted (const char              *reference,
+                                const char              *output,
+                                const CstPacketOptions  *options)
 {
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(CstEncryptedPacket) packet = NULL;
+  g_auto(CstPacketBates) bates = { 0 };
   g_autoptr(GError) error = NULL;
 
   if (!(target = cst_cli_open_target (&error)) ||
-      !(packet = cst_packet_build_encrypted_at (target->conninfo, reference, output, &error)))
+      !(packet = cst_packet_build_encrypted_with_at (target->conninfo, reference, output, options,
+                                                     &bates, &error)))
     return cst_cli_fail (error);
   g_printerr (g_dngettext (NULL,
                            "Built the packet of request %s: %u page, encrypted with AES-256, SHA-256 %s\n",
                            "Built the packet of request %s: %u pages, encrypted with AES-256, SHA-256 %s\n",
                            packet->build->pages),
               reference, packet->build->pages, packet->sha256);
+  if (bates.first != NULL)
+    g_printerr (_("Bates numbers %s to %s\n"), bates.first, bates.last);
   g_printerr (_("Its passphrase follows, shown this once: give it to the requester by phone or on paper.\n"));
   g_print ("%s\n", packet->passphrase);
   return EXIT_SUCCESS;

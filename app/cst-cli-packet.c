@@ -94,7 +94,7 @@ cst_cli_packet_add (int    argc,
   g_autofree char *kind = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "kind", 'k', 0, G_OPTION_ARG_STRING, &kind,
       N_("The documents' kind (default: the request's first record type)"), N_("TEXT") },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
@@ -106,13 +106,12 @@ cst_cli_packet_add (int    argc,
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GPtrArray) docs = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
   CstPacketLimits limits = { 0, 0 };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cst_cli_usage_error (context, error->message);
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, TRUE, &status))
+    return status;
   if (argc < 2)
     return cst_cli_usage_error (context, _("which files? name at least one"));
 
@@ -145,7 +144,7 @@ cst_cli_packet_list (int    argc,
   g_autofree char *reference = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
@@ -158,10 +157,8 @@ cst_cli_packet_list (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (!(target = cst_cli_open_target (&error)) ||
       !(docs = cst_packet_list_at (target->conninfo, reference, &error)) ||
       !(outline = cst_packet_pages_load_at (target->conninfo, reference, &error)))
@@ -250,7 +247,7 @@ cst_cli_packet_build (int    argc,
   g_auto(CstPacketBates) bates = { 0 };
   gboolean encrypt = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, N_("Where the packet PDF goes"), N_("FILE.pdf") },
     { "bates", 0, 0, G_OPTION_ARG_NONE, &options.bates,
       N_("Number the record pages with the facility's next Bates numbers"), NULL },
@@ -271,10 +268,8 @@ cst_cli_packet_build (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (output == NULL)
     return cst_cli_usage_error (context, _("--output is required"));
   if (language != NULL && !g_str_equal (language, "en") && !g_str_equal (language, "es"))
@@ -282,11 +277,8 @@ cst_cli_packet_build (int    argc,
   options.language = language;
   if (encrypt && summary != NULL)
     return cst_cli_usage_error (context, _("--json describes the plain packet; leave it out with --encrypt"));
-  /* The encrypted packet is the plain one's default build. */
-  if (encrypt && (options.bates || language != NULL))
-    return cst_cli_usage_error (context, _("--bates and --language cannot be used with --encrypt yet"));
   if (encrypt)
-    return cst_cli_packet_build_encrypted (reference, output);
+    return cst_cli_packet_build_encrypted (reference, output, &options);
   if (!(target = cst_cli_open_target (&error)) ||
       !(build = cst_packet_build_with_at (target->conninfo, reference, output, &options, &bates,
                                           &error)) ||
@@ -307,6 +299,14 @@ cst_cli_packet_build (int    argc,
   return cst_cli_packet_redaction_report (&proof);
 }
 
+/* What the file was compared with: after the release, the packet
+ * released; before it, the last one built. */
+static const char *
+compared_with (const CstPacketVerdict *v)
+{
+  return v->released ? _("the packet released") : _("the last packet built");
+}
+
 static void
 print_verdict (const CstPacketVerdict *v)
 {
@@ -316,28 +316,29 @@ print_verdict (const CstPacketVerdict *v)
   switch (v->kind)
     {
     case CST_PACKET_VERDICT_SAME:
-      g_print (_("The file is exactly the last packet built (SHA-256 %s).\n"), v->built_sha256);
+      /* TRANSLATORS: %s is "the packet released" or "the last packet built" */
+      g_print (_("The file is exactly %s (SHA-256 %s).\n"), compared_with (v), v->built_sha256);
       break;
     case CST_PACKET_VERDICT_DIFFERENT_FILE:
       g_print (_("Different file: the same number of pages (%u), but not the same bytes "
-                 "(SHA-256 %s, the packet built is %s).\n"),
-               v->file_pages, v->file_sha256, v->built_sha256);
+                 "(SHA-256 %s; %s is %s).\n"),
+               v->file_pages, v->file_sha256, compared_with (v), v->built_sha256);
       break;
     case CST_PACKET_VERDICT_PAGES_ADDED:
-      g_print (g_dngettext (NULL, "Different file: %u page added (%u pages, the packet built has %u).\n",
-                            "Different file: %u pages added (%u pages, the packet built has %u).\n",
+      g_print (g_dngettext (NULL, "Different file: %u page added (%u pages; %s has %u).\n",
+                            "Different file: %u pages added (%u pages; %s has %u).\n",
                             difference),
-               difference, v->file_pages, v->built_pages);
+               difference, v->file_pages, compared_with (v), v->built_pages);
       break;
     case CST_PACKET_VERDICT_PAGES_MISSING:
-      g_print (g_dngettext (NULL, "Different file: %u page missing (%u pages, the packet built has %u).\n",
-                            "Different file: %u pages missing (%u pages, the packet built has %u).\n",
+      g_print (g_dngettext (NULL, "Different file: %u page missing (%u pages; %s has %u).\n",
+                            "Different file: %u pages missing (%u pages; %s has %u).\n",
                             difference),
-               difference, v->file_pages, v->built_pages);
+               difference, v->file_pages, compared_with (v), v->built_pages);
       break;
     case CST_PACKET_VERDICT_NOT_A_PDF:
-      g_print (_("Different file: it cannot be read as a PDF (pages in the packet built: %u).\n"),
-               v->built_pages);
+      g_print (_("Different file: it cannot be read as a PDF (%s has %u pages).\n"),
+               compared_with (v), v->built_pages);
       break;
     }
 }
@@ -348,20 +349,19 @@ cst_cli_packet_verify (int    argc,
 {
   g_autofree char *reference = NULL;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
-    _("FILE.pdf — say whether a file is exactly the last packet built for a request"));
+    _("FILE.pdf — say whether a file is exactly the packet a request released (before its release, the last one built)"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
   g_auto(CstPacketVerdict) verdict = { 0 };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cst_cli_usage_error (context, error->message);
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, TRUE, &status))
+    return status;
   if (argc != 2)
     return cst_cli_usage_error (context, _("which file? name one"));
   if (!(target = cst_cli_open_target (&error)) ||

@@ -2,7 +2,10 @@
  *
  * Options before the command belong to custodian-cli, everything from the
  * command's name on to the command.  Kept apart from main() so that the
- * fuzz target in tests/fuzz/ drives exactly this code.
+ * fuzz target in tests/fuzz/ drives exactly this code.  The commands'
+ * own options are parsed here too: the usage on a mistake, and the
+ * --request every command about one request requires
+ * (cst_cli_parse_request).
  */
 #define G_LOG_DOMAIN "custodian-cli"
 
@@ -65,4 +68,78 @@ cst_cli_find_command (GOptionContext       *context,
   g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED, _("unknown command “%s %s”"),
                (*argv)[1], (*argv)[2]);
   return FALSE;
+}
+
+/* The mistake, then the command's usage, on standard error. */
+int
+cst_cli_usage_error (GOptionContext *context,
+             const char     *message)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+
+  g_printerr ("custodian-cli: %s\n\n%s", message, help);
+  return EXIT_USAGE;
+}
+
+/* The command's options; nothing may follow them. */
+gboolean
+cst_cli_parse_options (GOptionContext  *context,
+               int             *argc,
+               char          ***argv,
+               int             *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = cst_cli_usage_error (context, error->message);
+      return FALSE;
+    }
+  if (*argc > 1)
+    {
+      g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”"), (*argv)[1]);
+      *status = cst_cli_usage_error (context, message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * cst_cli_parse_request:
+ * @reference: the variable of the command's --request option
+ *   (CST_CLI_REQUEST_OPTION), read once the options are parsed
+ * @takes_files: whether arguments may follow the options (files, ids)
+ * @status: (out): the exit status to return when %FALSE
+ *
+ * What every command about one request does first: its options parsed,
+ * the usage printed on a mistake, and --request required.
+ *
+ * Returns: %FALSE when the command line is wrong (already said)
+ */
+gboolean
+cst_cli_parse_request (GOptionContext   *context,
+                       int              *argc,
+                       char           ***argv,
+                       char *const      *reference,
+                       gboolean          takes_files,
+                       int              *status)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!takes_files)
+    {
+      if (!cst_cli_parse_options (context, argc, argv, status))
+        return FALSE;
+    }
+  else if (!g_option_context_parse (context, argc, argv, &error))
+    {
+      *status = cst_cli_usage_error (context, error->message);
+      return FALSE;
+    }
+  if (*reference == NULL)
+    {
+      *status = cst_cli_usage_error (context, _("--request is required"));
+      return FALSE;
+    }
+  return TRUE;
 }

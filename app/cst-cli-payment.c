@@ -229,7 +229,7 @@ cst_cli_payment_list (int    argc,
   g_autofree char *reference = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
@@ -238,12 +238,11 @@ cst_cli_payment_list (int    argc,
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(CstPaymentAccount) account = NULL;
   g_autoptr(GError) error = NULL;
+  int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    return cst_cli_usage_error (context, error->message);
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, TRUE, &status))
+    return status;
   if (!(target = cst_cli_open_target (&error)) ||
       !(account = cst_payment_account_load_at (target->conninfo, reference, &error)))
     return cst_cli_fail (error);

@@ -34,16 +34,6 @@ cst_cli_fail (GError *error)
   return EXIT_FAILURE;
 }
 
-int
-cst_cli_usage_error (GOptionContext *context,
-             const char     *message)
-{
-  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-
-  g_printerr ("custodian-cli: %s\n\n%s", message, help);
-  return EXIT_USAGE;
-}
-
 /* "--format must be one of paper, electronic…, not “fax”", with the usage. */
 int
 cst_cli_bad_choice (GOptionContext *context,
@@ -54,28 +44,6 @@ cst_cli_bad_choice (GOptionContext *context,
   g_autofree char *message = g_strdup_printf (_("%s must be one of %s, not “%s”"), name, choices, value);
 
   return cst_cli_usage_error (context, message);
-}
-
-gboolean
-cst_cli_parse_options (GOptionContext  *context,
-               int             *argc,
-               char          ***argv,
-               int             *status)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!g_option_context_parse (context, argc, argv, &error))
-    {
-      *status = cst_cli_usage_error (context, error->message);
-      return FALSE;
-    }
-  if (*argc > 1)
-    {
-      g_autofree char *message = g_strdup_printf (_("unexpected argument “%s”"), (*argv)[1]);
-      *status = cst_cli_usage_error (context, message);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* Opens the configured database; for the embedded default this starts the

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "custodian/cst-database-target.h"
+#include "custodian/cst-packet-assemble.h"
 #include "custodian/cst-packet-pages.h"
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-redaction.h"
@@ -46,6 +47,15 @@ gboolean           cst_cli_parse_options (GOptionContext  *context,
                                           char          ***argv,
                                           int             *status);
 CstDatabaseTarget *cst_cli_open_target   (GError         **error);
+/* The --request option of a command about one request. */
+#define CST_CLI_REQUEST_OPTION(variable) \
+  { "request", 'r', 0, G_OPTION_ARG_STRING, &(variable), N_("The request's reference"), N_("REF") }
+gboolean           cst_cli_parse_request (GOptionContext  *context,
+                                          int             *argc,
+                                          char          ***argv,
+                                          char *const     *reference,
+                                          gboolean         takes_files,
+                                          int             *status);
 gboolean           cst_cli_choose_report_database (char  **report_conninfo,
                                                    GError **error);
 
@@ -93,7 +103,8 @@ void  cst_cli_redaction_json  (CstJsonWriter *w, const CstRedaction *r);
 /* What packet build says of its redactions (cst-cli-packet-redact.c). */
 void cst_cli_packet_redaction_summary (CstJsonWriter *w, const CstRedactionProof *proof);
 int  cst_cli_packet_redaction_report  (const CstRedactionProof *proof);
-int cst_cli_packet_build_encrypted (const char *reference, const char *output);
+int cst_cli_packet_build_encrypted (const char *reference, const char *output,
+                                    const CstPacketOptions *options);
 int cst_cli_packet_send (int argc, char **argv);
 int cst_cli_report_fees (int argc, char **argv);
 int cst_cli_report_access (int argc, char **argv);

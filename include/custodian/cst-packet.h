@@ -5,8 +5,9 @@
  * per content.  Adding is all or nothing: one refused file, and nothing of
  * that call is stored.  Building the packet copies the documents' pages,
  * in release order, into one PDF and stamps each in a margin strip added
- * below it (cst-packet-build.c); verifying says whether a file is exactly
- * the last packet built.
+ * below it (cst-packet-build.c), and keeps its bytes (cst-packet-kept.h);
+ * verifying says whether a file is exactly the packet released or, before
+ * the release, the last one built.
  */
 #pragma once
 
@@ -148,7 +149,8 @@ typedef struct
 void cst_packet_build_free (CstPacketBuild *build);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPacketBuild, cst_packet_build_free)
 
-/* What cst_packet_verify() found of a file against the last build. */
+/* What cst_packet_verify_at() found of a file against the packet
+ * released or, before the release, the last one built. */
 typedef enum
 {
   CST_PACKET_VERDICT_SAME,           /* exactly the last packet built */
@@ -165,6 +167,7 @@ typedef struct
   guint                file_pages;   /* the file's, 0 when not a PDF */
   char                *built_sha256;
   char                *file_sha256;
+  gboolean             released;     /* compared with the packet released */
 } CstPacketVerdict;
 
 void cst_packet_verdict_clear (CstPacketVerdict *verdict);

@@ -16,21 +16,12 @@
 #include "cst-test-async.h"
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
 
 static CstTestDb *db;
 static char *desk;   /* a clerk's login: the desk builds the packet */
-
-static char *
-file_sha256 (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
-}
 
 /* A request with five record documents, nine pages: two text PDFs around
  * a TIFF of two pages, a PNG and a JPEG. */
@@ -97,7 +88,7 @@ test_build_reads_back (void)
   g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "build", "--request", reference,
                                      "--output", packet, "--json", summary, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "10 pages"));
-  sha = file_sha256 (packet);
+  sha = cst_test_file_sha256 (packet);
   g_assert_nonnull (strstr (out, sha));
   g_assert_cmpint (g_stat (packet, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
@@ -155,7 +146,7 @@ test_build_model (void)
   g_autoptr(GError) error = NULL;
   g_autoptr(CstPacketBuild) build = cst_packet_build (clerk, cst_request_get_id (request),
                                                       packet, NULL, &error);
-  g_autofree char *sha = file_sha256 (packet);
+  g_autofree char *sha = cst_test_file_sha256 (packet);
 
   g_assert_no_error (error);
   g_assert_cmpuint (build->pages, ==, LETTER_PAGES + 9);

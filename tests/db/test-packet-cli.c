@@ -6,20 +6,11 @@
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-records.h"
 
 static CstTestDb *db;
 static char *desk;   /* a clerk's login: the desk adds the records */
-
-static char *
-file_sha256 (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
-}
 
 static gint64
 count_documents (PGconn     *owner,
@@ -39,9 +30,9 @@ test_add_and_list (void)
   g_autofree char *pdf = cst_test_records_pdf (dir, "discharge.pdf", 4, "Discharge");
   g_autofree char *tiff = cst_test_records_tiff (dir, "fax.tif", 3, 32);
   g_autofree char *png = cst_test_records_png (dir, "consent.png", "Consent");
-  g_autofree char *pdf_sha = file_sha256 (pdf);
-  g_autofree char *tiff_sha = file_sha256 (tiff);
-  g_autofree char *png_sha = file_sha256 (png);
+  g_autofree char *pdf_sha = cst_test_file_sha256 (pdf);
+  g_autofree char *tiff_sha = cst_test_file_sha256 (tiff);
+  g_autofree char *png_sha = cst_test_file_sha256 (png);
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *out2 = NULL, *err2 = NULL;
   g_autofree char *out3 = NULL, *err3 = NULL;

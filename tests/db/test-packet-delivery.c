@@ -19,6 +19,7 @@
 #include "cst-test-async.h"
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
 #include "cst-test-smtp.h"
@@ -26,16 +27,6 @@
 
 static CstTestDb *db;
 static char *desk;   /* a clerk's login: the desk sends the packet */
-
-static char *
-file_sha256 (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
-}
 
 /* A request with two record documents, three pages. */
 static CstRequest *
@@ -56,14 +47,27 @@ request_with_records (PGconn     *owner,
   return request;
 }
 
-static PopplerDocument *
-poppler_open (const char  *path,
-              const char  *password,
-              GError     **error)
+/* request_with_records(), its packet built by the desk and approved by
+ * another clerk: what a delivery sends. */
+static CstRequest *
+approved_request_with_records (PGconn     *owner,
+                               const char *mrn,
+                               const char *dir)
 {
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_autoptr(PGconn) assembler = cst_db_connect (desk, NULL);
+  g_autoptr(PGconn) reviewer = cst_test_db_connect_as (db, "custodian_clerk");
 
-  return poppler_document_new_from_file (uri, password, error);
+  return cst_test_records_approve (assembler, reviewer, request_with_records (owner, mrn, dir),
+                                   dir);
+}
+
+/* The id of the request's last build. */
+static gint64
+last_build_of (PGconn *owner,
+               gint64  request_id)
+{
+  return cst_test_db_int_for_id (owner,
+    "SELECT max(id) FROM record_packet_builds WHERE request_id = $1", request_id);
 }
 
 /* No row the database holds — the audit log copies every row written —
@@ -107,16 +111,16 @@ test_cli_encrypt (void)
   g_assert_null (strchr (passphrase, '\n'));
   words = g_strsplit (passphrase, " ", -1);
   g_assert_cmpuint (g_strv_length (words), ==, CST_PASSPHRASE_WORDS);
-  sha = file_sha256 (packet);
+  sha = cst_test_file_sha256 (packet);
   g_assert_nonnull (strstr (err, sha));
   g_assert_nonnull (strstr (err, "AES-256"));
   /* The cover letter, then the three record pages. */
   g_assert_nonnull (strstr (err, "4 pages"));
 
-  locked = poppler_open (packet, NULL, &error);
+  locked = cst_test_pdf_open_with_password (packet, NULL, &error);
   g_assert_error (error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
   g_clear_error (&error);
-  open = poppler_open (packet, passphrase, &error);
+  open = cst_test_pdf_open_with_password (packet, passphrase, &error);
   g_assert_no_error (error);
   g_assert_cmpint (poppler_document_get_n_pages (open), ==, 4);
   text = cst_test_pdf_page_text (open, 3);
@@ -184,7 +188,7 @@ test_media_encrypted (void)
   g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
   g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
   g_autofree char *stick = g_build_filename (dir, "stick", NULL);
-  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-2", dir);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-2", dir);
   const char *reference = cst_request_get_reference (request);
   g_autofree char *name = g_strdup_printf ("records-%s.pdf", reference);
   g_autofree char *packet = g_build_filename (stick, name, NULL);
@@ -203,13 +207,13 @@ test_media_encrypted (void)
                                        NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (delivery->passphrase);
-  sha = file_sha256 (packet);
+  sha = cst_test_file_sha256 (packet);
   g_assert_cmpstr (delivery->sha256, ==, sha);
   g_assert_true (g_file_get_contents (checksum, &sums, NULL, NULL));
   expected = g_strdup_printf ("%s  %s\n", sha, name);
   g_assert_cmpstr (sums, ==, expected);
   g_assert_cmpint (run_quiet (stick, "sha256sum", "-c", checksum, NULL), ==, 0);
-  open = poppler_open (packet, delivery->passphrase, &error);
+  open = cst_test_pdf_open_with_password (packet, delivery->passphrase, &error);
   g_assert_no_error (error);
   g_assert_cmpint (poppler_document_get_n_pages (open), ==, 4);   /* the cover letter, 3 record pages */
 
@@ -258,7 +262,7 @@ test_auditor_cannot_deliver (void)
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(PGconn) auditor = cst_test_db_connect_as (db, "custodian_auditor");
   g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
-  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-3", dir);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-3", dir);
   g_autoptr(CstPacketDelivery) delivery = NULL;
   g_autoptr(GPtrArray) listed = NULL;
   g_autoptr(GError) error = NULL;
@@ -309,14 +313,13 @@ test_plain_email_needs_confirmation (void)
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
   g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
-  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-4", dir);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-4", dir);
   gint64 id = cst_request_get_id (request);
-  g_autofree char *packet = g_build_filename (dir, "packet.pdf", NULL);
-  g_autoptr(CstPacketBuild) build = cst_packet_build (clerk, id, packet, NULL, NULL);
+  CstPacketBuild approved = { .id = last_build_of (owner, id) };
+  CstPacketBuild *build = &approved;
   g_autoptr(GError) error = NULL;
   gint64 other, confirmation;
 
-  g_assert_nonnull (build);
   g_assert_false (record (clerk, id, build->id, "email_plain", FALSE, "pat@example.org", 0, &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
   g_clear_error (&error);
@@ -427,7 +430,7 @@ test_email_encrypted (void)
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
   g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
-  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-MRN-5", dir);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-MRN-5", dir);
   const char *reference = cst_request_get_reference (request);
   g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, "desk", "s3cret-login");
   CstSmtpServer server = mail_server (smtp);
@@ -504,7 +507,7 @@ test_email_refused_or_unreachable (void)
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
   g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
-  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-6", dir);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-6", dir);
   gint64 id = cst_request_get_id (request);
   g_autoptr(GError) error = NULL;
   guint closed_port;
@@ -556,8 +559,8 @@ test_email_refused_or_unreachable (void)
   cst_test_records_remove (dir);
 }
 
-/* Plain e-mail: without the confirmation nothing is built or sent; with
- * it, the unencrypted packet (the build's own hash) arrives and the proof
+/* Plain e-mail: without the confirmation nothing is sent; with it, the
+ * unencrypted approved packet (the build's own hash) arrives and the proof
  * names the confirmation. */
 static void
 test_email_plain (void)
@@ -565,7 +568,7 @@ test_email_plain (void)
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
   g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
-  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-7", dir);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-7", dir);
   gint64 id = cst_request_get_id (request);
   g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, "desk", "s3cret-login");
   CstSmtpServer server = mail_server (smtp);
@@ -582,8 +585,9 @@ test_email_plain (void)
   g_assert_nonnull (strstr (error->message, "confirmation"));
   g_clear_error (&error);
   g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 0);
+  /* Only the approved build: nothing built to send. */
   g_assert_cmpint (cst_test_db_int_for_id (owner,
-                     "SELECT count(*) FROM record_packet_builds WHERE request_id = $1", id), ==, 0);
+                     "SELECT count(*) FROM record_packet_builds WHERE request_id = $1", id), ==, 1);
 
   confirmation = cst_packet_plain_email_confirm (clerk, id, "pat@example.org", "José Núñez",
                                                  CST_CONFIRMED_BY_PHONE, &error);
@@ -613,7 +617,7 @@ test_cli_send (void)
 {
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
-  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-8", dir);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-8", dir);
   const char *reference = cst_request_get_reference (request);
   gint64 id = cst_request_get_id (request);
   g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, NULL, NULL);
@@ -688,7 +692,7 @@ test_async (void)
   g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
   g_autofree char *stick = g_build_filename (dir, "stick", NULL);
   g_autofree char *sealed = g_build_filename (dir, "sealed.pdf", NULL);
-  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-9", dir);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-9", dir);
   gint64 id = cst_request_get_id (request);
   g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, "desk", "s3cret-login");
   CstSmtpServer server = mail_server (smtp);
@@ -717,7 +721,7 @@ test_async (void)
   packet = cst_packet_build_encrypted_finish (connection, cst_test_wait_result (&r3, 60), &error);
   g_assert_no_error (error);
   {
-    g_autofree char *sha = file_sha256 (sealed);
+    g_autofree char *sha = cst_test_file_sha256 (sealed);
 
     g_assert_cmpstr (packet->sha256, ==, sha);
   }
@@ -731,6 +735,136 @@ test_async (void)
   g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 1);
   g_assert_cmpint (deliveries_of (owner, id), ==, 2);
   cst_test_records_remove (stick);
+  cst_test_records_remove (dir);
+}
+
+/* A delivery sends the packet kept with the approved build, byte for
+ * byte, and builds nothing; without an approved packet nothing is sent,
+ * and the database refuses a delivery of any other build, even the
+ * owner's. */
+static void
+test_sends_kept_packet (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autofree char *stick = g_build_filename (dir, "stick", NULL);
+  g_autoptr(CstRequest) request = approved_request_with_records (owner, "PDLV-10", dir);
+  g_autoptr(CstRequest) unchecked = request_with_records (owner, "PDLV-11", dir);
+  gint64 id = cst_request_get_id (request);
+  gint64 approved = last_build_of (owner, id);
+  g_autofree char *approved_sha = NULL;
+  g_autofree char *name = g_strdup_printf ("records-%s.pdf", cst_request_get_reference (request));
+  g_autofree char *copy = g_build_filename (stick, name, NULL);
+  g_autofree char *copy_sha = NULL;
+  g_autoptr(CstPacketDelivery) delivery = NULL;
+  g_autoptr(CstPacketDelivery) refused = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autofree char *build_param = g_strdup_printf ("%" G_GINT64_FORMAT, approved);
+    const char *params[] = { build_param };
+    g_autoptr(PGresult) res = PQexecParams (clerk,
+      "SELECT b.sha256, c.sha256 = b.sha256 AND c.byte_count > 0"
+      "  FROM record_packet_builds b JOIN record_packet_contents k ON k.build_id = b.id"
+      "  JOIN record_contents c ON c.id = k.content_id WHERE b.id = $1",
+      1, NULL, params, NULL, NULL, 0);
+
+    /* The clerk reads the kept bytes' row: the approved build's bytes. */
+    g_assert_cmpint (PQntuples (res), ==, 1);
+    g_assert_cmpstr (PQgetvalue (res, 0, 1), ==, "t");
+    approved_sha = g_strdup (PQgetvalue (res, 0, 0));
+  }
+  g_assert_cmpint (g_mkdir (stick, 0700), ==, 0);
+  delivery = cst_packet_save_to_media (clerk, id, stick, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  copy_sha = cst_test_file_sha256 (copy);
+  g_assert_cmpstr (copy_sha, ==, approved_sha);
+  g_assert_cmpstr (delivery->sha256, ==, approved_sha);
+  g_assert_cmpint (delivery->build_id, ==, approved);
+  /* Nothing built to send it. */
+  g_assert_cmpint (last_build_of (owner, id), ==, approved);
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM record_packet_builds WHERE request_id = $1", id), ==, 1);
+
+  /* Not checked by a second person: nothing sent, nothing built. */
+  refused = cst_packet_save_to_media (clerk, cst_request_get_id (unchecked), stick, TRUE, NULL,
+                                      &error);
+  g_assert_null (refused);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "no approved packet"));
+  g_clear_error (&error);
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM record_packet_builds WHERE request_id = $1",
+                     cst_request_get_id (unchecked)), ==, 0);
+
+  /* Another build (made by the owner) is never recorded as sent. */
+  {
+    g_autofree char *request_param = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+    const char *params[] = { request_param };
+    g_autoptr(PGresult) res = NULL;
+    gint64 other;
+
+    cst_test_db_exec_ok (owner,
+      "SELECT record_packet_built($1, repeat('b', 64), 4, 3, documents)"
+      "  FROM record_packet_builds WHERE request_id = $1 ORDER BY id DESC LIMIT 1", 1, params);
+    other = last_build_of (owner, id);
+    g_assert_cmpint (other, !=, approved);
+    g_assert_false (record (clerk, id, other, "print", FALSE, NULL, 0, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "approved or released"));
+    g_clear_error (&error);
+    /* And the approval no longer stands: nothing is sent at all. */
+    refused = cst_packet_save_to_media (clerk, id, stick, TRUE, NULL, &error);
+    g_assert_null (refused);
+    g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+    g_clear_error (&error);
+    res = PQexecParams (owner, "SELECT count(*) FROM packet_deliveries WHERE request_id = $1",
+                        1, NULL, params, NULL, NULL, 0);
+    g_assert_cmpstr (PQgetvalue (res, 0, 0), ==, "1");
+  }
+  cst_test_records_remove (stick);
+  cst_test_records_remove (dir);
+}
+
+/* packet build --encrypt with --bates and --language es: the encrypted
+ * packet carries the Bates numbers (printed on standard error) and the
+ * Spanish letter; standard output is still the passphrase alone. */
+static void
+test_cli_encrypt_options (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-delivery-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, "PDLV-12", dir);
+  g_autofree char *packet = g_build_filename (dir, "packet.pdf", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *passphrase = NULL;
+  g_autofree char *letter = NULL, *record_page = NULL;
+  g_autoptr(PopplerDocument) open = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "build", "--request",
+                                     cst_request_get_reference (request), "--output", packet,
+                                     "--encrypt", "--bates", "--language", "es", NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "Bates"));
+  passphrase = g_strndup (out, strlen (out) - 1);
+  g_assert_null (strchr (passphrase, '\n'));
+  open = cst_test_pdf_open_with_password (packet, passphrase, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (poppler_document_get_n_pages (open), ==, 4);
+  letter = cst_test_pdf_page_text (open, 0);
+  record_page = cst_test_pdf_page_text (open, 1);
+  /* The bates range on standard error is the one stamped. */
+  {
+    g_autofree char *first = NULL;
+    const char *at = strstr (err, "Bates");
+    g_auto(GStrv) words = g_strsplit (at, " ", -1);
+
+    g_assert_cmpuint (g_strv_length (words), >=, 3);
+    first = g_strdup (words[2]);
+    g_assert_nonnull (strstr (record_page, first));
+  }
+  g_assert_nonnull (strstr (letter, "Estimad"));
   cst_test_records_remove (dir);
 }
 
@@ -754,6 +888,8 @@ main (int    argc,
   g_test_add_func ("/packet-delivery/email-plain", test_email_plain);
   g_test_add_func ("/packet-delivery/cli-send", test_cli_send);
   g_test_add_func ("/packet-delivery/async", test_async);
+  g_test_add_func ("/packet-delivery/sends-kept-packet", test_sends_kept_packet);
+  g_test_add_func ("/packet-delivery/cli-encrypt-options", test_cli_encrypt_options);
   status = g_test_run ();
   g_free (desk);
   cst_test_db_free (db);

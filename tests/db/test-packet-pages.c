@@ -22,17 +22,6 @@
 static CstTestDb *db;
 static char *desk;   /* a clerk's login: the desk chooses the pages */
 
-static PopplerDocument *
-open_pdf (const char *path)
-{
-  g_autoptr(GMappedFile) mapped = g_mapped_file_new (path, FALSE, NULL);
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_assert_nonnull (mapped);
-  bytes = g_mapped_file_get_bytes (mapped);
-  return cst_test_pdf_open (bytes);
-}
-
 /* A request with two text PDFs: "Discharge" (3 pages), then "Labs" (2). */
 static CstRequest *
 request_with_records (PGconn     *owner,
@@ -134,7 +123,7 @@ test_exclude_and_order_build (void)
   build = cst_packet_build (clerk, cst_request_get_id (request), packet, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (build->record_pages, ==, 4);
-  pdf = open_pdf (packet);
+  pdf = cst_test_pdf_open_file (packet);
   /* The letters come first (packet-assemble), then the four record pages. */
   g_assert_cmpint (poppler_document_get_n_pages (pdf), ==, (int) build->pages);
   g_assert_cmpuint (build->pages, ==, build->record_pages + 1);

@@ -13,9 +13,11 @@
 
 #include "custodian/cst-packet-review.h"
 #include "custodian/cst-packet.h"
+#include "custodian/cst-packet-kept.h"
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-file.h"
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
 
@@ -325,16 +327,6 @@ test_unchecked_not_released (void)
   g_assert_nonnull (strstr (error->message, "approved by a second person"));
 }
 
-static char *
-file_sha256 (const char *path)
-{
-  g_autofree char *contents = NULL;
-  gsize len = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
-  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
-}
-
 /* The one text value @sql (with $1 the request's id) selects. */
 static char *
 text_for_request (PGconn     *conn,
@@ -422,7 +414,7 @@ test_release_records_packet (void)
   g_autoptr(PGconn) auditor = cst_test_db_connect_as (db, "custodian_auditor");
   g_autoptr(CstPacketReview) approved = NULL;
   g_autoptr(CstRelease) released = NULL;
-  g_autoptr(CstPacketBuild) rebuilt = NULL;
+  g_autoptr(CstPacketBuild) kept = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *released_file = NULL;
   g_autofree char *sha = NULL, *pages = NULL, *ranges = NULL, *hashes = NULL;
@@ -442,7 +434,7 @@ test_release_records_packet (void)
   g_assert_nonnull (released);
 
   /* What left, read by an auditor. */
-  file_sha = file_sha256 (released_file);
+  file_sha = cst_test_file_sha256 (released_file);
   sha = text_for_request (auditor, &f, "SELECT packet_sha256 FROM disclosures WHERE request_id = $1");
   g_assert_cmpstr (sha, ==, file_sha);
   pages = text_for_request (auditor, &f, "SELECT packet_pages FROM disclosures WHERE request_id = $1");
@@ -464,10 +456,6 @@ test_release_records_packet (void)
   assert_accounting_shows_packet (f.assembler, &f, sha);
   assert_evidence_shows_packet (auditor, &f, sha);
 
-  /* Rebuilt from what is stored: the same bytes. */
-  rebuilt = build (&f);
-  g_assert_cmpstr (rebuilt->sha256, ==, sha);
-
   /* A later build recorded with other bytes does not change what verify
    * compares with (set up as the owner: the desk cannot make one). */
   {
@@ -478,10 +466,32 @@ test_release_records_packet (void)
       "SELECT record_packet_built($1, repeat('a', 64), 5, 5, documents)"
       "  FROM record_packet_builds WHERE request_id = $1 ORDER BY id DESC LIMIT 1", 1, params);
   }
+  /* The released packet is kept: read back after that later build, the
+   * same bytes as the file the release wrote (nothing rebuilt). */
+  {
+    g_autofree char *kept_file = g_build_filename (f.dir, "kept.pdf", NULL);
+    g_autofree char *kept_sha = NULL;
+    gboolean was_released = FALSE;
+
+    kept = cst_packet_kept_write (second, cst_request_get_id (f.request), kept_file, &was_released,
+                                  NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (was_released);
+    kept_sha = cst_test_file_sha256 (kept_file);
+    g_assert_cmpstr (kept_sha, ==, file_sha);
+    g_assert_cmpint (kept->id, ==, approved->build_id);
+    g_assert_cmpint (cst_test_db_int_for_id (auditor,
+                       "SELECT count(*) FROM disclosures d JOIN record_packet_contents k"
+                       "  ON k.build_id = d.packet_build_id AND k.content_id = d.packet_content_id"
+                       " WHERE d.request_id = $1", cst_request_get_id (f.request)), ==, 1);
+  }
   desk = cst_test_db_create_login (db, "custodian_clerk");
   g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "verify", "--request",
                                      cst_request_get_reference (f.request), released_file, NULL),
                    ==, 0);
+  /* Said against the packet released, not "the last packet built". */
+  g_assert_nonnull (strstr (out, "the packet released"));
+  g_assert_null (strstr (out, "last packet built"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   copy = g_build_filename (f.dir, "changed.pdf", NULL);
@@ -495,6 +505,44 @@ test_release_records_packet (void)
   }
   g_assert_cmpint (cst_test_cli_run (desk, &out, &err, "packet", "verify", "--request",
                                      cst_request_get_reference (f.request), copy, NULL), ==, 1);
+  g_assert_nonnull (strstr (out, "the packet released is"));
+}
+
+/* A build whose bytes were not kept (recorded by the owner, as a client
+ * that skipped keeping them would) is approved by a second person, but
+ * the release refuses it: only a kept packet is released (0074). */
+static void
+test_unkept_not_released (void)
+{
+  g_auto(Fixture) f = { 0 };
+  g_autoptr(PGconn) second = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstPacketReview) returned = NULL;
+  g_autoptr(CstPacketReview) approved = NULL;
+  g_autoptr(CstRelease) released = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_submitted (&f, "PREV-80", "custodian_clerk");
+  returned = decide (second, &f, "Build it again", &error);
+  g_assert_no_error (error);
+  refresh (&f);
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (f.request));
+    const char *params[] = { id };
+
+    cst_test_db_exec_ok (owner,
+      "SELECT record_packet_built($1, repeat('c', 64), page_count, record_pages, documents)"
+      "  FROM record_packet_builds WHERE request_id = $1 ORDER BY id DESC LIMIT 1", 1, params);
+  }
+  move (&f, CST_STATUS_QUALITY_CHECK);
+  approved = decide (second, &f, NULL, &error);
+  g_assert_no_error (error);
+  released = release (&f, &error);
+  g_assert_null (released);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "was not kept"));
+  refresh (&f);
+  g_assert_cmpint (cst_request_get_status (f.request), ==, CST_STATUS_READY);
 }
 
 /* custodian-cli packet review: the assembler's --approve is refused by
@@ -555,5 +603,6 @@ main (int argc, char **argv)
   g_test_add_func ("/packet-review/unchecked-not-released", test_unchecked_not_released);
   g_test_add_func ("/packet-review/release-records-packet", test_release_records_packet);
   g_test_add_func ("/packet-review/cli", test_cli);
+  g_test_add_func ("/packet-review/unkept-not-released", test_unkept_not_released);
   return cst_test_db_run (&db);
 }

@@ -13,6 +13,7 @@
 
 #include <custodian/cst-packet.h>
 #include <custodian/cst-packet-delivery.h>
+#include <custodian/cst-db.h>
 
 #include "cst-packet-delivery-dialog.h"
 #include "cst-packet-group.h"
@@ -29,6 +30,7 @@ dialog_idle (gpointer data)
   return !cst_packet_delivery_dialog_is_busy (data);
 }
 
+/* A request with a 2-page record document, its packet approved. */
 static CstRequest *
 request_with_records (PGconn     *owner,
                       const char *clerk,
@@ -44,7 +46,14 @@ request_with_records (PGconn     *owner,
 
   g_assert_no_error (error);
   g_assert_cmpuint (docs->len, ==, 1);
-  return request;
+  /* Built by @clerk and approved by another: a delivery sends only an
+   * approved packet (0074). */
+  {
+    g_autoptr(PGconn) assembler = cst_db_connect (clerk, NULL);
+    g_autoptr(PGconn) reviewer = cst_test_db_connect_as (db, "custodian_clerk");
+
+    return cst_test_records_approve (assembler, reviewer, request, dir);
+  }
 }
 
 static void

@@ -1,15 +1,19 @@
 /* test-packet-group.c — the request view's Records group as the clerk:
  * files dropped on it are added off the main loop and listed in release
  * order with their pages; a refused file is named and nothing of that drop
- * is stored; a closed request takes no records. */
+ * is stored; a closed request takes no records; "Build Packet" builds it
+ * with Bates numbers and Spanish letters, kept in the database. */
 #include "config.h"
 
 #include <adwaita.h>
+#include <poppler.h>
+#include <string.h>
 
 #include "cst-packet-group.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-test-gui.h"
+#include "cst-test-pdf.h"
 #include "cst-test-records.h"
 #include "cst-window.h"
 
@@ -184,6 +188,81 @@ test_closed_request_takes_none (Fixture *f, gconstpointer data)
   g_assert_cmpint (stored_documents (cancelled), ==, 0);
 }
 
+/* The kept packet of @request's last build, as the owner reads it. */
+static PopplerDocument *
+kept_packet (CstRequest *request)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = PQexecParams (owner,
+    "SELECT string_agg(k.data, ''::bytea ORDER BY k.seq) FROM record_content_chunks k"
+    "  JOIN record_packet_contents p ON p.content_id = k.content_id"
+    " WHERE p.build_id = (SELECT max(id) FROM record_packet_builds WHERE request_id = $1)",
+    1, NULL, params, NULL, NULL, 1);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) error = NULL;
+  PopplerDocument *pdf;
+
+  g_assert_cmpint (PQntuples (res), ==, 1);
+  g_assert_cmpint (PQgetlength (res, 0, 0), >, 0);
+  bytes = g_bytes_new (PQgetvalue (res, 0, 0), PQgetlength (res, 0, 0));
+  pdf = poppler_document_new_from_bytes (bytes, NULL, &error);
+  g_assert_no_error (error);
+  return pdf;
+}
+
+/* "Build Packet" with Bates numbers and Spanish letters: built off the
+ * main loop as the clerk, kept in the database with the Spanish cover
+ * letter and the Bates numbers the message names on the record pages. */
+static void
+test_build_with_options (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) request = NULL;
+  g_autofree char *pdf = cst_test_records_pdf (f->dir, "labs.pdf", 2, "Labs");
+  g_autoptr(PopplerDocument) kept = NULL;
+  g_autofree char *letter = NULL, *record_page = NULL;
+  g_auto(GStrv) words = NULL;
+  GtkWidget *build, *bates, *language;
+  const char *message;
+
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+    request = cst_test_db_add_request (owner, "PGUI-3");
+  }
+  open_request (f, request);
+  g_assert_true (drop_files (f->group, pdf, NULL));
+  g_assert_true (cst_test_gui_wait_until (group_idle, f->group));
+  wanted_documents = 1;
+  g_assert_true (cst_test_gui_wait_until (group_lists_wanted, f->group));
+
+  bates = cst_test_gui_find_descendant (GTK_WIDGET (f->group), GTK_TYPE_CHECK_BUTTON);
+  language = cst_test_gui_find_descendant (GTK_WIDGET (f->group), GTK_TYPE_DROP_DOWN);
+  build = cst_test_gui_find_button (GTK_WIDGET (f->group), "_Build Packet");
+  g_assert_nonnull (bates);
+  g_assert_nonnull (language);
+  g_assert_nonnull (build);
+  g_assert_true (gtk_widget_is_sensitive (build));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (bates), TRUE);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (language), 1);
+  g_signal_emit_by_name (build, "clicked");
+  g_assert_true (cst_packet_group_is_busy (f->group));
+  g_assert_true (cst_test_gui_wait_until (group_idle, f->group));
+  message = cst_packet_group_get_message (f->group);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "Packet built: 3 pages"));
+  g_assert_nonnull (strstr (message, "Bates numbers"));
+
+  kept = kept_packet (request);
+  g_assert_cmpint (poppler_document_get_n_pages (kept), ==, 3);
+  letter = cst_test_pdf_page_text (kept, 0);
+  g_assert_nonnull (strstr (letter, "Estimado/a"));
+  /* "… Bates numbers FIRST to LAST.": the first is on the first record page. */
+  words = g_strsplit (strstr (message, "Bates numbers ") + strlen ("Bates numbers "), " ", 2);
+  record_page = cst_test_pdf_page_text (kept, 1);
+  g_assert_nonnull (strstr (record_page, words[0]));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -196,6 +275,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/packet-group/closed-request-takes-none", Fixture, NULL, fixture_setup,
               test_closed_request_takes_none, fixture_teardown);
+  g_test_add ("/packet-group/build-with-options", Fixture, NULL, fixture_setup,
+              test_build_with_options, fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

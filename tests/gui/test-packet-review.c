@@ -125,6 +125,13 @@ open_request_as (Fixture    *f,
   g_assert_true (cst_test_gui_wait_until (panel_in_wanted_state, f->panel));
 }
 
+/* The request view's Records group has read the packet's documents. */
+static gboolean
+detail_counted (gpointer data)
+{
+  return cst_request_detail_get_advance_hint (data) != NULL;
+}
+
 static CstRequestStatus
 stored_status (CstRequest *request)
 {
@@ -145,6 +152,21 @@ test_review_in_the_request_view (Fixture *f, gconstpointer data)
 
   /* The assembler: the view offers the check, the database refuses it. */
   open_request_as (f, f->assembler, request);
+  /* The plain "Mark Ready" is not offered for a request with records: the
+   * review decides, and the hint says so. */
+  {
+    CstRequestDetail *detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
+    GtkWidget *mark_ready;
+    const char *hint;
+
+    g_assert_true (cst_test_gui_wait_until (detail_counted, detail));
+    hint = cst_request_detail_get_advance_hint (detail);
+    g_assert_nonnull (hint);
+    g_assert_nonnull (strstr (hint, "second person approves the packet"));
+    mark_ready = cst_test_gui_find_button (GTK_WIDGET (detail), "Mark _Ready");
+    g_assert_nonnull (mark_ready);
+    g_assert_false (gtk_widget_is_sensitive (mark_ready));
+  }
   approve = cst_test_gui_find_button (GTK_WIDGET (f->panel), "_Approve Packet");
   g_assert_nonnull (approve);
   g_assert_true (gtk_widget_get_sensitive (approve));

@@ -42,3 +42,15 @@ cst_test_file_assert_private (const char *path)
   g_assert_true (S_ISREG (st.st_mode));
   g_assert_cmpint (st.st_mode & 07777, ==, 0600);
 }
+
+/* The SHA-256 of the file at @path, lowercase hex (what Custodian records
+ * of a packet or a record file). */
+char *
+cst_test_file_sha256 (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}

@@ -36,6 +36,19 @@ cst_test_pdf_open_file (const char *path)
   return cst_test_pdf_open (bytes);
 }
 
+/* An encrypted PDF opened with @password (NULL: none), or NULL with
+ * @error set.  From the file: poppler-glib 22.12's new_from_bytes drops a
+ * reference too many when the password is wrong. */
+PopplerDocument *
+cst_test_pdf_open_with_password (const char  *path,
+                                 const char  *password,
+                                 GError     **error)
+{
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+
+  return poppler_document_new_from_file (uri, password, error);
+}
+
 char *
 cst_test_pdf_page_text (PopplerDocument *doc,
                         int              page)

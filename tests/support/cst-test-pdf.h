@@ -11,6 +11,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PopplerPage, g_object_unref)
 
 PopplerDocument *cst_test_pdf_open             (GBytes             *pdf);
 PopplerDocument *cst_test_pdf_open_file        (const char         *path);
+PopplerDocument *cst_test_pdf_open_with_password (const char       *path,
+                                                  const char       *password,
+                                                  GError          **error);
 char            *cst_test_pdf_page_text        (PopplerDocument    *doc,
                                                 int                 page);
 char            *cst_test_pdf_text             (PopplerDocument    *doc);

@@ -14,6 +14,11 @@
 #include <string.h>
 #include <tiffio.h>
 
+#include "custodian/cst-packet.h"
+#include "custodian/cst-packet-review.h"
+#include "custodian/cst-request-repo.h"
+
+#include "cst-test-db.h"
 #include "cst-test-records.h"
 
 /* @pages pages of A4-ish text, each saying @text and its page number. */
@@ -234,4 +239,47 @@ cst_test_records_remove (const char *dir)
       g_unlink (path);
     }
   g_rmdir (dir);
+}
+
+/**
+ * cst_test_records_approve:
+ * @request: (transfer full): a request with record documents, not yet in
+ *   its quality check
+ * @dir: where the packet file is written (it is kept in the database)
+ *
+ * Builds @request's packet as @assembler, sends it to its quality check
+ * and has @reviewer — another login — approve it: the request is then
+ * ready, its packet approved and kept, as a delivery needs it.
+ *
+ * Returns: (transfer full): the request as stored, ready
+ */
+CstRequest *
+cst_test_records_approve (PGconn     *assembler,
+                          PGconn     *reviewer,
+                          CstRequest *request,
+                          const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "approved-packet.pdf", NULL);
+  g_autoptr(CstPacketBuild) build = NULL;
+  g_autoptr(CstPacketReview) review = NULL;
+  g_autoptr(GError) error = NULL;
+  CstRequest *ready;
+  CstRequest *fresh;
+
+  /* Adding records changed the request (its page count): read it again. */
+  fresh = cst_request_repo_get (assembler, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_object_unref (request);
+  request = cst_test_db_move_along (assembler, fresh, CST_STATUS_IN_PROGRESS);
+  build = cst_packet_build (assembler, cst_request_get_id (request), path, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  request = cst_test_db_move_along (assembler, request, CST_STATUS_QUALITY_CHECK);
+  review = cst_packet_review_decide (reviewer, cst_request_get_id (request), NULL, &error);
+  g_assert_no_error (error);
+  ready = cst_request_repo_get (assembler, cst_request_get_id (request), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (ready), ==, CST_STATUS_READY);
+  g_object_unref (request);
+  return ready;
 }

@@ -4,6 +4,9 @@
 
 #include <glib.h>
 
+#include "custodian/cst-db-types.h"
+#include "custodian/cst-request.h"
+
 G_BEGIN_DECLS
 
 char *cst_test_records_pdf       (const char *dir,
@@ -35,5 +38,10 @@ char *cst_test_records_file      (const char *dir,
                                   const char *contents,
                                   gssize      len);
 void  cst_test_records_remove    (const char *dir);
+
+CstRequest *cst_test_records_approve (PGconn     *assembler,
+                                      PGconn     *reviewer,
+                                      CstRequest *request,
+                                      const char *dir);
 
 G_END_DECLS

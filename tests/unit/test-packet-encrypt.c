@@ -105,18 +105,6 @@ show_encryption (const char *path,
   return g_steal_pointer (&out);
 }
 
-static PopplerDocument *
-poppler_open (const char  *path,
-              const char  *password,
-              GError     **error)
-{
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-
-  /* From the file: poppler-glib 22.12's new_from_bytes drops a reference
-   * too many when the password is wrong. */
-  return poppler_document_new_from_file (uri, password, error);
-}
-
 static void
 test_encrypt_aes256 (void)
 {
@@ -152,15 +140,15 @@ test_encrypt_aes256 (void)
   g_assert_nonnull (strstr (shown, "string encryption method: AESv3"));
 
   /* Poppler: not without the passphrase, not with another, yes with it. */
-  locked = poppler_open (output, NULL, &error);
+  locked = cst_test_pdf_open_with_password (output, NULL, &error);
   g_assert_null (locked);
   g_assert_error (error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
   g_clear_error (&error);
-  wrong = poppler_open (output, "abacus abdomen abdominal abide abiding ability", &error);
+  wrong = cst_test_pdf_open_with_password (output, "abacus abdomen abdominal abide abiding ability", &error);
   g_assert_null (wrong);
   g_assert_error (error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED);
   g_clear_error (&error);
-  open = poppler_open (output, passphrase, &error);
+  open = cst_test_pdf_open_with_password (output, passphrase, &error);
   g_assert_no_error (error);
   g_assert_cmpint (poppler_document_get_n_pages (open), ==, 2);
   text = cst_test_pdf_page_text (open, 1);

@@ -1,16 +1,17 @@
 /* cst-packet-delivery-dialog.c — sending a request's packet
  *
  * Reached from the request view's Records group.  By e-mail: the packet
- * is built, encrypted and sent through the mail server of Preferences
+ * approved or released (kept with its build, 0074; never built again) is
+ * encrypted and sent through the mail server of Preferences
  * (its login's password from the keyring, looked up on the worker
- * thread) by cst_packet_send_email_async(); on removable media: built
+ * thread) by cst_packet_send_email_async(); on removable media: written
  * into the folder chosen, with its checksum file, by
  * cst_packet_save_to_media_async().  Both run off the main loop with a
  * spinner, a status line screen readers announce, and Cancel.  The
  * passphrase of an encrypted copy is shown here once, selectable, and
  * wiped when the dialog goes; the database never sees it.  On paper: the
- * packet is built into a private temporary directory
- * (cst_packet_build_async), printed by GtkPrintOperation with Poppler
+ * kept packet is written into a private temporary directory
+ * (cst_packet_kept_write_async), printed by GtkPrintOperation with Poppler
  * drawing each page (the print dialog picks the pages and two-sided
  * printing, long edge by default), recorded as printed once the pages
  * went to the printer, and removed.  Unencrypted
@@ -30,6 +31,7 @@
 #include "cst-dispose.h"
 
 #include <custodian/cst-packet-delivery.h>
+#include <custodian/cst-packet-kept.h>
 #include <custodian/cst-settings.h>
 
 struct _CstPacketDeliveryDialog
@@ -335,7 +337,7 @@ built_for_print_cb (GObject      *source,
   g_autofree char *path = NULL;
   g_autofree char *uri = NULL;
 
-  self->print_build = cst_packet_build_finish (CST_CONNECTION (source), result, &error);
+  self->print_build = cst_packet_kept_write_finish (CST_CONNECTION (source), result, &error);
   if (self->status_label == NULL)
     {
       forget_print (self);
@@ -377,9 +379,9 @@ cst_packet_delivery_dialog_print (CstPacketDeliveryDialog *self,
     }
   path = g_build_filename (self->print_dir, "packet.pdf", NULL);
   show_passphrase (self, NULL);
-  set_busy (self, TRUE, _("Building the packet to print…"));
-  cst_packet_build_async (self->connection, cst_request_get_id (self->request), path,
-                          self->cancellable, built_for_print_cb, g_object_ref (self));
+  set_busy (self, TRUE, _("Getting the approved packet to print…"));
+  cst_packet_kept_write_async (self->connection, cst_request_get_id (self->request), path,
+                               self->cancellable, built_for_print_cb, g_object_ref (self));
 }
 
 static void

@@ -7,19 +7,23 @@
  * on the connection's worker thread, all or nothing; a refusal names the
  * file in the group's message.  A closed request takes no records.  Each
  * document says how many of its pages are released; "Pages…" opens the
- * page view (cst-packet-view.c), where they are chosen.
+ * page view (cst-packet-view.c), where they are chosen.  "Build Packet"
+ * builds it with the Bates numbers and letters' language chosen beside it
+ * (cst_packet_build_with_async); the database keeps it for its review.
  */
 #define G_LOG_DOMAIN "cst-packet-group"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
 #include "cst-packet-delivery-dialog.h"
 #include "cst-packet-group.h"
 #include "cst-packet-view.h"
 #include "cst-dispose.h"
 
+#include <custodian/cst-packet-kept.h>
 #include <custodian/cst-packet-pages.h>
 #include <custodian/cst-settings.h>
 
@@ -33,6 +37,10 @@ struct _CstPacketGroup
   GtkButton            *deliver_button;
   GtkLabel             *message_label;
   GtkListBox           *list_box;
+  GtkBox               *build_box;
+  GtkCheckButton       *bates_check;
+  GtkDropDown          *language_dropdown;
+  GtkButton            *build_button;
 
   CstConnection        *connection;
   CstRequest           *request;
@@ -74,6 +82,9 @@ update_sensitivity (CstPacketGroup *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->deliver_button),
                             self->request != NULL && self->connection != NULL &&
                             !self->busy && self->n_documents > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->build_box), open && self->n_documents > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->build_button),
+                            open && self->connection != NULL && !self->busy);
 }
 
 static GtkWidget *
@@ -356,6 +367,111 @@ request_changed_cb (CstPacketGroup *self)
   reload (self);
 }
 
+/* ---- building ---------------------------------------------------------------- */
+
+typedef struct
+{
+  CstPacketGroup *self;
+  char           *dir;     /* private: the file goes, the database keeps the packet */
+  char           *path;
+} BuildJob;
+
+static void
+build_job_free (BuildJob *job)
+{
+  g_unlink (job->path);
+  g_rmdir (job->dir);
+  g_free (job->path);
+  g_free (job->dir);
+  g_object_unref (job->self);
+  g_free (job);
+}
+
+static char *
+built_message (const CstPacketBuilt *built)
+{
+  g_autofree char *pages = g_strdup_printf (g_dngettext (NULL,
+    "Packet built: %u page, SHA-256 %s.", "Packet built: %u pages, SHA-256 %s.",
+    built->build->pages), built->build->pages, built->build->sha256);
+
+  if (built->bates.first == NULL)
+    return g_steal_pointer (&pages);
+  /* TRANSLATORS: the first %s is "Packet built: N pages, SHA-256 …." */
+  return g_strdup_printf (_("%s Bates numbers %s to %s."), pages, built->bates.first,
+                          built->bates.last);
+}
+
+static void
+built_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  BuildJob *job = user_data;
+  CstPacketGroup *self = job->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstPacketBuilt) built = cst_packet_build_with_finish (CST_CONNECTION (source), result,
+                                                                  &error);
+  g_autofree char *message = NULL;
+
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      self->busy = FALSE;
+      message = built ? built_message (built) : g_strdup (error->message);
+      show_message (self, message);
+      update_sensitivity (self);
+      /* A new build: the review shown beside it may no longer be current. */
+      if (built != NULL)
+        g_signal_emit (self, group_signals[SIGNAL_REQUEST_CHANGED], 0);
+    }
+  build_job_free (job);
+}
+
+/**
+ * cst_packet_group_build:
+ *
+ * What "Build Packet" does: builds the request's packet off the main
+ * loop with the options shown (Bates numbers, the letters' language),
+ * recorded and kept in the database for its review and delivery; the
+ * group's message says its pages, SHA-256 and Bates numbers.
+ */
+void
+cst_packet_group_build (CstPacketGroup *self)
+{
+  static const char *const languages[] = { "en", "es" };
+  guint chosen = gtk_drop_down_get_selected (self->language_dropdown);
+  CstPacketOptions options = {
+    .bates = gtk_check_button_get_active (self->bates_check),
+    .language = languages[chosen < G_N_ELEMENTS (languages) ? chosen : 0],
+    .paper = CST_PDF_PAPER_LETTER,
+  };
+  g_autoptr(GError) error = NULL;
+  BuildJob *job;
+  char *dir;
+
+  if (self->busy || self->connection == NULL || self->request == NULL)
+    return;
+  if (!(dir = g_dir_make_tmp ("custodian-build-XXXXXX", &error)))
+    {
+      show_message (self, error->message);
+      return;
+    }
+  job = g_new0 (BuildJob, 1);
+  job->self = g_object_ref (self);
+  job->dir = dir;
+  job->path = g_build_filename (dir, "packet.pdf", NULL);
+  self->busy = TRUE;
+  show_message (self, _("Building the packet…"));
+  update_sensitivity (self);
+  cst_packet_build_with_async (self->connection, cst_request_get_id (self->request), job->path,
+                               &options, self->cancellable, built_cb, job);
+}
+
+static void
+build_clicked_cb (CstPacketGroup *self)
+{
+  cst_packet_group_build (self);
+}
+
 /* ---- delivery ---------------------------------------------------------------- */
 
 static void
@@ -488,6 +604,11 @@ cst_packet_group_class_init (CstPacketGroupClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, pages_clicked_cb);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, deliver_button);
   gtk_widget_class_bind_template_callback (widget_class, deliver_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, build_box);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, bates_check);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, language_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, build_button);
+  gtk_widget_class_bind_template_callback (widget_class, build_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

@@ -24,5 +24,6 @@ guint       cst_packet_group_get_n_documents (CstPacketGroup *self);
 const char *cst_packet_group_get_message    (CstPacketGroup *self);
 CstPacketView *cst_packet_group_open_pages  (CstPacketGroup *self);
 gboolean    cst_packet_group_counts_pages   (CstPacketGroup *self);
+void        cst_packet_group_build          (CstPacketGroup *self);
 
 G_END_DECLS

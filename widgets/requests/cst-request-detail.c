@@ -187,6 +187,12 @@ dup_blocked_reason (CstRequestDetail *self,
       char *text = cst_authorization_checklist_dup_blocking_text (self->auth_checklist);
       return text ? text : cst_request_safeguards_dup_blocking_text (self->safeguards);
     }
+  /* With records, the packet's review is the quality check: a second
+   * person's approval makes the request ready (the database refuses any
+   * other way), so the plain step is not offered. */
+  if (next == CST_STATUS_READY && cst_packet_group_get_n_documents (self->packet_group) > 0)
+    return g_strdup (_("The packet's review decides: a second person approves the packet below "
+                       "(Approve Packet), which makes the request ready."));
   cst_input_today (&today);
   if (next == CST_STATUS_RELEASED && cst_authorization_is_expired (self->request, &today))
     {
@@ -1236,7 +1242,7 @@ cst_request_detail_init (CstRequestDetail *self)
   g_signal_connect_swapped (self->release_forms, "request-changed", G_CALLBACK (refetch), self);
   g_signal_connect_swapped (self->release_forms, "release-confirmed", G_CALLBACK (release_confirmed_cb), self);
   g_signal_connect_swapped (self->packet_group, "request-changed", G_CALLBACK (refetch), self);
-  g_signal_connect_swapped (self->packet_group, "counted", G_CALLBACK (update_read_only), self);
+  g_signal_connect_swapped (self->packet_group, "counted", G_CALLBACK (update_actions), self);
   update_actions (self);
 }
 

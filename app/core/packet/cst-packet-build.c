@@ -44,7 +44,9 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-repo.h"
+#include "custodian/cst-packet-kept.h"
 
 #include "cst-packet-assemble-private.h"
 #include "cst-packet-pages-private.h"
@@ -1038,6 +1040,9 @@ cst_packet_build_with (PGconn                  *conn,
   /* The redactions proven gone from the packet, or the release refused. */
   if (build != NULL && !cst_redaction_burn_prove (burn, conn, build->id, temp_output, error))
     g_clear_pointer (&build, cst_packet_build_free);
+  /* Kept with its build: what is approved, released and sent (0074). */
+  if (build != NULL && !cst_packet_keep (conn, build->id, temp_output, error))
+    g_clear_pointer (&build, cst_packet_build_free);
   if (build != NULL && !cst_private_file_commit (temp_output, output, error))
     g_clear_pointer (&build, cst_packet_build_free);
   else if (build != NULL)
@@ -1131,6 +1136,87 @@ cst_packet_build_finish (CstConnection  *connection,
   return cst_connection_run_finish (connection, result, error);
 }
 
+void
+cst_packet_built_free (CstPacketBuilt *built)
+{
+  if (built == NULL)
+    return;
+  cst_packet_build_free (built->build);
+  cst_packet_bates_clear (&built->bates);
+  g_free (built);
+}
+
+typedef struct
+{
+  gint64            request_id;
+  char             *output;
+  CstPacketOptions  options;
+  char             *language;   /* options.language points here */
+} BuildWithJob;
+
+static void
+build_with_job_free (BuildWithJob *job)
+{
+  g_free (job->output);
+  g_free (job->language);
+  g_free (job);
+}
+
+static gpointer
+build_with_job_run (PGconn   *conn,
+                    gpointer  data,
+                    GError  **error)
+{
+  BuildWithJob *job = data;
+  CstPacketBuilt *built = g_new0 (CstPacketBuilt, 1);
+
+  if (!(built->build = cst_packet_build_with (conn, job->request_id, job->output, &job->options,
+                                              &built->bates, NULL, error)))
+    g_clear_pointer (&built, cst_packet_built_free);
+  return built;
+}
+
+/**
+ * cst_packet_build_with_async:
+ * @options: (nullable): copied; NULL for the defaults
+ *
+ * cst_packet_build_with() on @connection's worker thread: the window's
+ * build, with its Bates numbers and letters' language.
+ */
+void
+cst_packet_build_with_async (CstConnection           *connection,
+                             gint64                   request_id,
+                             const char              *output,
+                             const CstPacketOptions  *options,
+                             GCancellable            *cancellable,
+                             GAsyncReadyCallback      callback,
+                             gpointer                 user_data)
+{
+  BuildWithJob *job = g_new0 (BuildWithJob, 1);
+
+  job->request_id = request_id;
+  job->output = g_strdup (output);
+  job->options.paper = CST_PDF_PAPER_LETTER;
+  if (options != NULL)
+    {
+      job->options = *options;
+      job->language = g_strdup (options->language);
+      job->options.language = job->language;
+    }
+  cst_connection_run_async (connection, build_with_job_run, job,
+                            (GDestroyNotify) build_with_job_free,
+                            (GDestroyNotify) cst_packet_built_free, cancellable, callback,
+                            user_data);
+}
+
+CstPacketBuilt *
+cst_packet_build_with_finish (CstConnection  *connection,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
+
 CstPacketBuild *
 cst_packet_build_with_at (const char              *conninfo,
                           const char              *reference,
@@ -1139,13 +1225,12 @@ cst_packet_build_with_at (const char              *conninfo,
                           CstPacketBates          *bates,
                           GError                 **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  g_autoptr(CstRequest) request = NULL;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
-  return cst_packet_build_with (conn, cst_request_get_id (request), output, options, bates,
-                                NULL, error);
+  return cst_packet_build_with (conn, request_id, output, options, bates, NULL, error);
 }
 
 CstPacketBuild *
@@ -1169,7 +1254,7 @@ last_build (PGconn           *conn,
   g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, request_id);
   const char *params[] = { id };
   g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT sha256, page_count FROM packet_of_record($1)", 1, params, error);
+    "SELECT sha256, page_count, released FROM packet_of_record($1)", 1, params, error);
 
   if (res == NULL)
     return FALSE;
@@ -1181,6 +1266,7 @@ last_build (PGconn           *conn,
     }
   verdict->built_sha256 = g_strdup (cst_db_value (res, 0, 0));
   verdict->built_pages = (guint) cst_db_int64 (res, 0, 1);
+  verdict->released = g_str_equal (cst_db_value (res, 0, 2), "t");
   return TRUE;
 }
 
@@ -1214,12 +1300,12 @@ cst_packet_verify_at (const char        *conninfo,
                       CstPacketVerdict  *verdict,
                       GError           **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  g_autoptr(CstRequest) request = NULL;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = NULL;
 
   memset (verdict, 0, sizeof *verdict);
-  if (conn == NULL || !(request = cst_request_repo_find (conn, reference, error)) ||
-      !last_build (conn, cst_request_get_id (request), reference, verdict, error) ||
+  if (!(conn = cst_request_connect (conninfo, reference, &request_id, error)) ||
+      !last_build (conn, request_id, reference, verdict, error) ||
       !(verdict->file_sha256 = cst_packet_file_sha256 (path, error)))
     return FALSE;
   if (g_str_equal (verdict->file_sha256, verdict->built_sha256))

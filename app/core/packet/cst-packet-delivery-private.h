@@ -6,9 +6,10 @@
 
 G_BEGIN_DECLS
 
-/* Builds the request's packet (recorded as a build) and, unless @plain,
+/* Writes the packet the request sends (cst_packet_kept_write(): approved
+ * or released, never built again) and, unless @plain,
  * encrypts it under a new passphrase, into @output; the plain packet of
- * an encrypted one is built in @scratch, a private directory, and removed.
+ * an encrypted one is written in @scratch, a private directory, and removed.
  * @packet gets the build, @output's SHA-256 and the passphrase (NULL when
  * @plain). */
 gboolean cst_packet_prepare (PGconn              *conn,

@@ -2,8 +2,9 @@
  * packet left, the individual's confirmation before a plain e-mail, and
  * the copy saved to removable media with its checksum file
  *
- * Each delivery builds the packet afresh (recorded as a build, so the
- * proof names exactly what went), encrypts it unless the method says
+ * Each delivery sends the packet kept with its build (0074): the one a
+ * second person approved or the release recorded, never built again, so
+ * the proof names exactly what went; it encrypts it unless the method says
  * otherwise, hands it over, and only then records the delivery: a copy
  * that did not leave is never recorded as delivered.  The passphrase of
  * an encrypted copy is returned to the caller to show once; the proof

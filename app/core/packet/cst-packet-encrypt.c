@@ -24,7 +24,10 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-packet-assemble.h"
+#include "custodian/cst-packet-kept.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-repo.h"
 
 #include "cst-packet-delivery-private.h"
@@ -152,6 +155,28 @@ cst_packet_remove_scratch (const char *dir)
   g_rmdir (dir);
 }
 
+/* Encrypts the plain packet @plain to @output under a new passphrase;
+ * @packet gets the passphrase and @output's SHA-256.  @plain is removed. */
+static gboolean
+encrypt_into (const char          *plain,
+              const char          *output,
+              CstEncryptedPacket  *packet,
+              GError             **error)
+{
+  gboolean ok = (packet->passphrase = cst_passphrase_new (error)) != NULL &&
+                cst_packet_encrypt (plain, output, packet->passphrase, error) &&
+                (packet->sha256 = cst_packet_file_sha256 (output, error)) != NULL;
+
+  g_unlink (plain);
+  if (!ok)
+    {
+      if (packet->passphrase != NULL)
+        g_unlink (output);
+      cst_encrypted_packet_clear (packet);
+    }
+  return ok;
+}
+
 gboolean
 cst_packet_prepare (PGconn              *conn,
                     gint64               request_id,
@@ -162,37 +187,81 @@ cst_packet_prepare (PGconn              *conn,
                     GCancellable        *cancellable,
                     GError             **error)
 {
-  g_autofree char *built = g_build_filename (scratch, "packet.pdf", NULL);
+  g_autofree char *kept = g_build_filename (scratch, "packet.pdf", NULL);
 
+  /* The packet approved or released, as it was kept: never built again
+   * to be sent (0074). */
+  if (!(packet->build = cst_packet_kept_write (conn, request_id, plain ? output : kept, NULL,
+                                               cancellable, error)))
+    return FALSE;
   if (plain)
     {
-      if (!(packet->build = cst_packet_build (conn, request_id, output, cancellable, error)))
-        return FALSE;
       packet->sha256 = g_strdup (packet->build->sha256);
       return TRUE;
     }
-  if (!(packet->build = cst_packet_build (conn, request_id, built, cancellable, error)) ||
-      !(packet->passphrase = cst_passphrase_new (error)) ||
-      !cst_packet_encrypt (built, output, packet->passphrase, error) ||
-      !(packet->sha256 = cst_packet_file_sha256 (output, error)))
-    {
-      g_unlink (built);
-      if (packet->passphrase != NULL)
-        g_unlink (output);
-      cst_encrypted_packet_clear (packet);
-      return FALSE;
-    }
-  g_unlink (built);
-  return TRUE;
+  return encrypt_into (kept, output, packet, error);
+}
+
+/**
+ * cst_packet_build_encrypted_with:
+ * @output: where the encrypted packet goes (0600, put in place whole)
+ * @options: (nullable): how to build it (Bates numbers, language)
+ * @bates: (out caller-allocates) (optional): the Bates numbers stamped
+ *
+ * Builds the request's packet with @options (recorded and kept like
+ * cst_packet_build_with()) into a private directory, encrypts it to
+ * @output under a new passphrase and removes the plain copy.
+ *
+ * Returns: (transfer full): the build, the encrypted file's SHA-256 and
+ *   the passphrase — its only copy; or NULL with @error set
+ */
+CstEncryptedPacket *
+cst_packet_build_encrypted_with (PGconn                  *conn,
+                                 gint64                   request_id,
+                                 const char              *output,
+                                 const CstPacketOptions  *options,
+                                 CstPacketBates          *bates,
+                                 GCancellable            *cancellable,
+                                 GError                 **error)
+{
+  g_autofree char *scratch = g_dir_make_tmp ("custodian-encrypt-XXXXXX", error);
+  g_autofree char *plain = NULL;
+  CstEncryptedPacket *packet;
+
+  if (scratch == NULL)
+    return NULL;
+  plain = g_build_filename (scratch, "packet.pdf", NULL);
+  packet = g_new0 (CstEncryptedPacket, 1);
+  if (!(packet->build = cst_packet_build_with (conn, request_id, plain, options, bates,
+                                               cancellable, error)) ||
+      !encrypt_into (plain, output, packet, error))
+    g_clear_pointer (&packet, cst_encrypted_packet_free);
+  cst_packet_remove_scratch (scratch);
+  return packet;
+}
+
+CstEncryptedPacket *
+cst_packet_build_encrypted_with_at (const char              *conninfo,
+                                    const char              *reference,
+                                    const char              *output,
+                                    const CstPacketOptions  *options,
+                                    CstPacketBates          *bates,
+                                    GError                 **error)
+{
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
+
+  if (conn == NULL)
+    return NULL;
+  return cst_packet_build_encrypted_with (conn, request_id, output, options, bates, NULL, error);
 }
 
 /**
  * cst_packet_build_encrypted:
  * @output: where the encrypted packet goes (0600, put in place whole)
  *
- * Builds the request's packet (recorded like cst_packet_build()) into a
- * private directory, encrypts it to @output under a new passphrase and
- * removes the plain copy.
+ * cst_packet_build_encrypted_with() with the default options (English
+ * letters, no Bates numbers).
  *
  * Returns: (transfer full): the build, the encrypted file's SHA-256 and
  *   the passphrase — its only copy; or NULL with @error set
@@ -204,16 +273,7 @@ cst_packet_build_encrypted (PGconn        *conn,
                             GCancellable  *cancellable,
                             GError       **error)
 {
-  g_autofree char *scratch = g_dir_make_tmp ("custodian-encrypt-XXXXXX", error);
-  CstEncryptedPacket *packet;
-
-  if (scratch == NULL)
-    return NULL;
-  packet = g_new0 (CstEncryptedPacket, 1);
-  if (!cst_packet_prepare (conn, request_id, scratch, output, FALSE, packet, cancellable, error))
-    g_clear_pointer (&packet, cst_encrypted_packet_free);
-  cst_packet_remove_scratch (scratch);
-  return packet;
+  return cst_packet_build_encrypted_with (conn, request_id, output, NULL, NULL, cancellable, error);
 }
 
 typedef struct

@@ -21,6 +21,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-packet-pages.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-repo.h"
 
 #include "cst-packet-pages-private.h"
@@ -706,25 +707,15 @@ cst_packet_pages_fetch_finish (CstConnection  *connection,
 
 /* ---- custodian-cli ------------------------------------------------------------- */
 
-static gint64
-find_request (PGconn     *conn,
-              const char *reference,
-              GError    **error)
-{
-  g_autoptr(CstRequest) request = cst_request_repo_find (conn, reference, error);
-
-  return request ? cst_request_get_id (request) : 0;
-}
-
 CstPacketOutline *
 cst_packet_pages_load_at (const char  *conninfo,
                           const char  *reference,
                           GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
   return cst_packet_pages_load (conn, request_id, error);
 }
@@ -762,13 +753,13 @@ change_pages_at (const char        *conninfo,
                  guint             *n_changed,
                  GError           **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
   g_autoptr(CstPacketOutline) outline = NULL;
   g_autoptr(GArray) pages = NULL;
   CstPacketPages *doc;
-  gint64 request_id;
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)) ||
+  if (conn == NULL ||
       !(outline = cst_packet_pages_load (conn, request_id, error)) ||
       !(doc = find_document (outline, reference, document_id, error)) ||
       !(pages = cst_page_range_parse (range, doc->document->pages, error)))
@@ -809,10 +800,10 @@ cst_packet_pages_order_at (const char    *conninfo,
                            guint          n_documents,
                            GError       **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)) ||
+  if (conn == NULL ||
       !cst_packet_pages_order (conn, request_id, document_ids, n_documents, error))
     return NULL;
   return cst_packet_pages_load (conn, request_id, error);
@@ -824,10 +815,10 @@ cst_packet_pages_set_paper_at (const char  *conninfo,
                                guint        pages,
                                GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)) ||
+  if (conn == NULL ||
       !cst_packet_pages_set_paper (conn, request_id, pages, error))
     return NULL;
   return cst_packet_pages_load (conn, request_id, error);

@@ -22,4 +22,28 @@ gboolean cst_record_file_inspect_untimed (const char             *path,
 char *cst_packet_file_sha256 (const char  *path,
                               GError     **error);
 
+/* Streams @path into the upload @upload (record_upload_append, chunk by
+ * chunk); returns the SHA-256 of what was sent, lowercase hex. */
+char *cst_record_upload_send_file (PGconn     *conn,
+                                   const char *upload,
+                                   const char *path,
+                                   GError    **error);
+
+/* Streams the stored chunks @sql finds for @id and each sequence number
+ * ($1, $2; one bytea column, read in binary) to @out, in order. */
+gboolean cst_record_chunks_write_to (PGconn         *conn,
+                                     const char     *sql,
+                                     gint64          id,
+                                     GOutputStream  *out,
+                                     GCancellable   *cancellable,
+                                     GError        **error);
+
+/* Keeps the packet file @path as the bytes of build @build_id
+ * (record_packet_keep_begin, the chunks, record_packet_kept; 0074), in
+ * the caller's transaction (cst-packet-kept.c). */
+gboolean cst_packet_keep (PGconn      *conn,
+                          gint64       build_id,
+                          const char  *path,
+                          GError     **error);
+
 G_END_DECLS

@@ -21,6 +21,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-repo.h"
 
 #include "cst-packet-private.h"
@@ -182,12 +183,13 @@ send_chunk (PGconn       *conn,
   return TRUE;
 }
 
-/* Streams @path into the upload @upload; returns the digest of what was sent. */
-static char *
-send_file (PGconn     *conn,
-           const char *upload,
-           const char *path,
-           GError    **error)
+/* Streams @path into the upload @upload; returns the digest of what was
+ * sent (the packet's bytes are kept through it too, cst-packet-kept.c). */
+char *
+cst_record_upload_send_file (PGconn     *conn,
+                             const char *upload,
+                             const char *path,
+                             GError    **error)
 {
   g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buffer = g_malloc (CST_RECORD_CHUNK_SIZE);
@@ -242,7 +244,7 @@ store_file (PGconn                  *conn,
   if (upload_id == 0)
     return 0;
   upload = g_strdup_printf ("%" G_GINT64_FORMAT, upload_id);
-  if (!(sent = send_file (conn, upload, path, error)))
+  if (!(sent = cst_record_upload_send_file (conn, upload, path, error)))
     return 0;
   if (!g_str_equal (sent, info->sha256))
     {
@@ -414,16 +416,6 @@ cst_packet_add_finish (CstConnection  *connection,
   return cst_connection_run_finish (connection, result, error);
 }
 
-static gint64
-find_request (PGconn     *conn,
-              const char *reference,
-              GError    **error)
-{
-  g_autoptr(CstRequest) request = cst_request_repo_find (conn, reference, error);
-
-  return request ? cst_request_get_id (request) : 0;
-}
-
 GPtrArray *
 cst_packet_add_at (const char             *conninfo,
                    const char             *reference,
@@ -432,10 +424,10 @@ cst_packet_add_at (const char             *conninfo,
                    const CstPacketLimits  *limits,
                    GError                **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
   return cst_packet_add (conn, request_id, paths, kind, limits, error);
 }
@@ -445,10 +437,10 @@ cst_packet_list_at (const char  *conninfo,
                     const char  *reference,
                     GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
   return cst_packet_list (conn, request_id, error);
 }
@@ -489,16 +481,29 @@ cst_packet_document_write_to (PGconn         *conn,
                               GCancellable   *cancellable,
                               GError        **error)
 {
-  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, document_id);
+  return cst_record_chunks_write_to (conn,
+    "SELECT k.data FROM record_documents d"
+    " JOIN record_content_chunks k ON k.content_id = d.content_id"
+    " WHERE d.id = $1 AND k.seq = $2", document_id, out, cancellable, error);
+}
+
+/* Streams the chunks @sql finds for @id ($1) and each sequence number
+ * ($2), in order, to @out: one chunk in memory at a time. */
+gboolean
+cst_record_chunks_write_to (PGconn         *conn,
+                            const char     *sql,
+                            gint64          id,
+                            GOutputStream  *out,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
   for (guint seq = 0;; seq++)
     {
       g_autofree char *seq_text = g_strdup_printf ("%u", seq);
-      const char *values[] = { id, seq_text };
-      g_autoptr(PGresult) res = PQexecParams (conn,
-        "SELECT k.data FROM record_documents d"
-        " JOIN record_content_chunks k ON k.content_id = d.content_id"
-        " WHERE d.id = $1 AND k.seq = $2", 2, NULL, values, NULL, NULL, 1);
+      const char *values[] = { id_text, seq_text };
+      g_autoptr(PGresult) res = PQexecParams (conn, sql, 2, NULL, values, NULL, NULL, 1);
 
       if (PQresultStatus (res) != PGRES_TUPLES_OK)
         {
@@ -510,7 +515,7 @@ cst_packet_document_write_to (PGconn         *conn,
           if (seq > 0)
             return TRUE;
           g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
-                       _("Record document %s does not exist."), id);
+                       _("Record document %s does not exist."), id_text);
           return FALSE;
         }
       if (!g_output_stream_write_all (out, PQgetvalue (res, 0, 0), (gsize) PQgetlength (res, 0, 0),

@@ -15,6 +15,7 @@
 #include "custodian/cst-input.h"
 #include "custodian/cst-payment.h"
 #include "custodian/cst-private-file.h"
+#include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-repo.h"
 
 static const char *const method_nicks[] = {
@@ -507,26 +508,16 @@ cst_payment_record_finish (CstConnection  *connection,
 
 /* ---- for custodian-cli ----------------------------------------------- */
 
-static gint64
-find_request (PGconn     *conn,
-              const char *reference,
-              GError    **error)
-{
-  g_autoptr(CstRequest) request = cst_request_repo_find (conn, reference, error);
-
-  return request ? cst_request_get_id (request) : 0;
-}
-
 CstPayment *
 cst_payment_record_at (const char            *conninfo,
                        const char            *reference,
                        const CstPaymentEntry *entry,
                        GError               **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
   return cst_payment_record (conn, request_id, entry, error);
 }
@@ -536,10 +527,10 @@ cst_payment_account_load_at (const char  *conninfo,
                              const char  *reference,
                              GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return NULL;
   return cst_payment_account_load (conn, request_id, error);
 }
@@ -550,10 +541,10 @@ cst_payment_hold_place_at (const char  *conninfo,
                            const char  *reason,
                            GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return 0;
   return cst_payment_hold_place (conn, request_id, reason, error);
 }
@@ -563,10 +554,10 @@ cst_payment_hold_lift_at (const char  *conninfo,
                           const char  *reference,
                           GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gint64 request_id;
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
 
-  return conn != NULL && (request_id = find_request (conn, reference, error)) != 0 &&
+  return conn != NULL &&
          cst_payment_hold_lift (conn, request_id, error);
 }
 
@@ -597,13 +588,13 @@ cst_payment_receipt_save_at (const char  *conninfo,
                              const char  *path,
                              GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+  gint64 request_id = 0;
+  g_autoptr(PGconn) conn = cst_request_connect (conninfo, reference, &request_id, error);
   g_autoptr(GBytes) pdf = NULL;
-  gint64 request_id;
   gsize size;
   const void *data;
 
-  if (conn == NULL || !(request_id = find_request (conn, reference, error)))
+  if (conn == NULL)
     return FALSE;
   if (!(pdf = cst_payment_receipt_render (conn, request_id, payment_id, error)))
     return FALSE;
