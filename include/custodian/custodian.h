@@ -43,6 +43,7 @@
 #include "custodian/cst-no-records.h"
 #include "custodian/cst-packet.h"
 #include "custodian/cst-payment.h"
+#include "custodian/cst-fee-dispute.h"
 #include "custodian/cst-packet-assemble.h"
 #include "custodian/cst-release-notice.h"
 #include "custodian/cst-packet-review.h"
