@@ -171,7 +171,8 @@ END $$;
 REVOKE EXECUTE ON FUNCTION fee_dispute_keeps_due_date() FROM PUBLIC;
 -- Named to run after the triggers that compute due_date (BEFORE triggers
 -- run in name order).
-
+CREATE TRIGGER zz_fee_dispute_keeps_due_date BEFORE UPDATE ON roi_requests
+  FOR EACH ROW EXECUTE FUNCTION fee_dispute_keeps_due_date();
 
 -- Each open dispute beside its request's clock.
 CREATE VIEW fee_dispute_clocks WITH (security_invoker = true) AS
