@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "custodian/cst-error.h"
+#include "custodian/cst-keyring-mail.h"
 #include "custodian/cst-packet-delivery.h"
 #include "custodian/cst-packet-kept.h"
 #include "custodian/cst-settings.h"
@@ -96,25 +97,22 @@ fill_from_settings (MailOptions *o)
     o->sender = g_settings_get_string (settings, "smtp-sender");
   if (o->user == NULL)
     o->user = g_settings_get_string (settings, "smtp-user");
+  if (o->ca_file == NULL)
+    {
+      o->ca_file = g_settings_get_string (settings, "smtp-ca-file");
+      if (*o->ca_file == '\0')
+        g_clear_pointer (&o->ca_file, g_free);
+    }
 }
 
 static gboolean
 look_up_password (MailOptions *o,
                   GError     **error)
 {
-  g_autoptr(GError) local_error = NULL;
-
   if (o->user == NULL || *o->user == '\0')
     return TRUE;
-  o->password = cst_smtp_password_lookup (o->host, (guint) o->port, o->user, &local_error);
-  if (o->password == NULL)
-    {
-      g_set_error (error, CST_ERROR, CST_ERROR_CONNECTION,
-                   _("The password of the mail server login %s is not in the keyring: "
-                     "save it in Preferences first."), o->user);
-      return FALSE;
-    }
-  return TRUE;
+  o->password = cst_keyring_mail_lookup (o->host, (guint) MAX (o->port, 0), o->user, error);
+  return o->password != NULL;
 }
 
 static void

@@ -63,6 +63,9 @@ gboolean           cst_cli_choose_report_database (char  **report_conninfo,
 int cst_cli_audit_verify (int argc, char **argv);
 int cst_cli_deadline (int argc, char **argv);
 int cst_cli_deadline_rules (int argc, char **argv);
+int cst_cli_dispute_open (int argc, char **argv);
+int cst_cli_dispute_resolve (int argc, char **argv);
+int cst_cli_dispute_list (int argc, char **argv);
 int cst_cli_document_render (int argc, char **argv);
 int cst_cli_estimate_render (int argc, char **argv);
 int cst_cli_evidence (int argc, char **argv);

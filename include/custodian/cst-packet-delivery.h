@@ -188,16 +188,8 @@ CstPacketDelivery *cst_packet_send_email_at     (const char          *conninfo,
                                                  gboolean             plain,
                                                  GError             **error);
 
-/* The SMTP password kept in the desktop keyring, per server and user. */
-gboolean cst_smtp_password_save   (const char  *host,
-                                   guint        port,
-                                   const char  *user,
-                                   const char  *password,
-                                   GError     **error);
-char    *cst_smtp_password_lookup (const char  *host,
-                                   guint        port,
-                                   const char  *user,
-                                   GError     **error);
+/* The login's password: cst_keyring_mail_lookup() (cst-keyring-mail.h);
+ * unencrypted e-mail from a window: cst-packet-smtp.h. */
 
 /* ---- removable media ---------------------------------------------------- */
 

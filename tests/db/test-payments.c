@@ -1,11 +1,13 @@
 /* test-payments.c — payments, refunds and balances (0071), and the law on
  * waiting for payment: the individual's own request never waits, a third
- * party's waits when the hospital requires it; each as the ordinary login
- * of the role that does the work */
+ * party's waits when the hospital requires it; a fee dispute (0077) holds
+ * nothing and its due date does not stop; each as the ordinary login of
+ * the role that does the work */
 #include "config.h"
 
 #include <glib/gstdio.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 #include "cst-test-pdf.h"
 
@@ -650,6 +652,226 @@ test_fee_report_and_dashboard (void)
                    total_unpaid + total_third - 300);
 }
 
+/* ---- fee disputes (0077) -------------------------------------------------- */
+
+static GPtrArray *
+disputes_of (PGconn     *conn,
+             CstRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *disputes = cst_fee_dispute_list (conn, cst_request_get_id (request), &error);
+
+  g_assert_no_error (error);
+  return disputes;
+}
+
+/* The patient disputes the fee: recorded by the desk with the due date of
+ * that day; the due date, the clock and the at-risk count are unchanged;
+ * a later due date is refused under every role while it is open (a
+ * receipt date moved later would restart the clock), and allowed again
+ * once billing resolved it; the release goes out meanwhile, the invoice
+ * unpaid. */
+static void
+test_dispute_keeps_due_date (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) billing = cst_test_db_connect_as (db, "custodian_billing");
+  g_autoptr(PGconn) auditor = cst_test_db_connect_as (db, "custodian_auditor");
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstRelease) released = NULL;
+  g_autoptr(GPtrArray) disputes = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *invoice = NULL;
+  CstFeeDispute *dispute;
+  gint64 total, at_risk, due_before;
+
+  request = invoiced_request (clerk, "DSP-1", "Test Patient", CST_REQUESTER_PATIENT, &total);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  {
+    const char *params[] = { id };
+    g_autoptr(PGresult) res = PQexecParams (clerk, "SELECT number FROM invoices WHERE request_id = $1",
+                                            1, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQntuples (res), ==, 1);
+    invoice = g_strdup (PQgetvalue (res, 0, 0));
+  }
+  /* Received 27 days ago: three days left, at risk. */
+  cst_test_db_set_received (owner, request, 27);
+  due_before = cst_test_db_int_for_id (clerk, "SELECT due_date - current_date FROM roi_requests"
+                                       " WHERE id = $1", cst_request_get_id (request));
+  g_assert_cmpint (due_before, ==, 3);
+  at_risk = cst_clocks_count_at_risk (clerk, &error);
+  g_assert_no_error (error);
+
+  /* The auditor only reads; the desk records it. */
+  g_assert_cmpint (cst_fee_dispute_open (auditor, cst_request_get_id (request), NULL, "Too much",
+                                         &error), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  g_assert_cmpint (cst_fee_dispute_open (clerk, cst_request_get_id (request), "NO-SUCH",
+                                         "Too much", &error), ==, 0);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpint (cst_fee_dispute_open (clerk, cst_request_get_id (request), invoice,
+                                         "Charged per page for an electronic copy", &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_fee_dispute_open (clerk, cst_request_get_id (request), NULL, "Again",
+                                         &error), ==, 0);
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  disputes = disputes_of (clerk, request);
+  g_assert_cmpuint (disputes->len, ==, 1);
+  dispute = g_ptr_array_index (disputes, 0);
+  g_assert_cmpint (dispute->outcome, ==, CST_FEE_DISPUTE_OPEN);
+  g_assert_cmpstr (dispute->invoice_number, ==, invoice);
+  g_assert_cmpstr (dispute->opened_by, ==, PQuser (clerk));
+  g_assert_nonnull (dispute->due_date_at_opening);
+  g_assert_cmpint (g_date_compare (dispute->due_date_at_opening, dispute->due_date), ==, 0);
+  g_assert_cmpint (dispute->days_in_dispute, ==, 0);
+
+  /* The clock runs on: the same days left, still at risk. */
+  g_assert_cmpint (cst_test_db_int_for_id (clerk, "SELECT legal_days_left FROM fee_dispute_clocks"
+                                           " WHERE request_id = $1", cst_request_get_id (request)),
+                   ==, due_before);
+  g_assert_cmpint (cst_test_db_int_for_id (clerk, "SELECT count(*) FROM roi_request_clocks"
+                                           " WHERE id = $1 AND at_risk", cst_request_get_id (request)),
+                   ==, 1);
+  g_assert_cmpint (cst_clocks_count_at_risk (clerk, &error), ==, at_risk);
+
+  /* A later receipt date would restart the clock: refused, the owner too. */
+  {
+    const char *params[] = { id };
+    g_autoptr(PGresult) res = PQexecParams (clerk,
+      "UPDATE roi_requests SET received_date = received_date + 20 WHERE id = $1",
+      1, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+    g_assert_nonnull (strstr (PQresultErrorMessage (res), "does not stop for a fee dispute"));
+  }
+  {
+    const char *params[] = { id };
+    g_autoptr(PGresult) res = PQexecParams (owner,
+      "UPDATE roi_requests SET received_date = received_date + 20 WHERE id = $1",
+      1, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+  }
+  g_assert_cmpint (cst_test_db_int_for_id (clerk, "SELECT due_date - current_date FROM roi_requests"
+                                           " WHERE id = $1", cst_request_get_id (request)),
+                   ==, due_before);
+
+  /* Only billing resolves; the clerk may not. */
+  g_assert_false (cst_fee_dispute_resolve (clerk, cst_request_get_id (request),
+                                           CST_FEE_DISPUTE_REDUCED, "Flat fee", &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  /* The release goes out with the fee in dispute and the invoice unpaid. */
+  released = release (clerk, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (released->request), ==, CST_STATUS_RELEASED);
+
+  g_assert_true (cst_fee_dispute_resolve (billing, cst_request_get_id (request),
+                                          CST_FEE_DISPUTE_REDUCED,
+                                          "Reduced to the $6.50 flat fee; adjustment issued", &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&disputes, g_ptr_array_unref);
+  disputes = disputes_of (auditor, request);
+  dispute = g_ptr_array_index (disputes, 0);
+  g_assert_cmpint (dispute->outcome, ==, CST_FEE_DISPUTE_REDUCED);
+  g_assert_cmpstr (dispute->resolved_by, ==, PQuser (billing));
+  g_assert_nonnull (dispute->resolved_at);
+  g_assert_cmpint (cst_test_db_int_for_id (clerk, "SELECT count(*) FROM fee_dispute_clocks"
+                                           " WHERE request_id = $1", cst_request_get_id (request)),
+                   ==, 0);
+  /* Resolved is final; nothing is deleted. */
+  cst_test_db_exec_ok (owner, "SELECT 1", 0, NULL);
+  {
+    const char *params[] = { id };
+    g_autoptr(PGresult) changed = PQexecParams (owner,
+      "UPDATE fee_disputes SET outcome = 'waived' WHERE request_id = $1", 1, NULL, params, NULL,
+      NULL, 0);
+    g_autoptr(PGresult) deleted = PQexecParams (owner,
+      "DELETE FROM fee_disputes WHERE request_id = $1", 1, NULL, params, NULL, NULL, 0);
+
+    g_assert_cmpint (PQresultStatus (changed), ==, PGRES_FATAL_ERROR);
+    g_assert_cmpint (PQresultStatus (deleted), ==, PGRES_FATAL_ERROR);
+  }
+}
+
+/* Without a dispute open the same later receipt date is taken: the
+ * trigger refuses it only while the fee is disputed. */
+static void
+test_dispute_resolved_frees_due_date (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(PGconn) billing = cst_test_db_connect_as (db, "custodian_billing");
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  gint64 total, due;
+
+  request = invoiced_request (clerk, "DSP-2", "Test Patient", CST_REQUESTER_PATIENT, &total);
+  cst_test_db_set_received (owner, request, 10);
+  id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  g_assert_cmpint (cst_fee_dispute_open (clerk, cst_request_get_id (request), NULL, "Too much",
+                                         &error), >, 0);
+  g_assert_true (cst_fee_dispute_resolve (billing, cst_request_get_id (request),
+                                          CST_FEE_DISPUTE_WITHDRAWN, "Requester agreed", &error));
+  g_assert_no_error (error);
+  due = cst_test_db_int_for_id (clerk, "SELECT due_date - current_date FROM roi_requests"
+                                " WHERE id = $1", cst_request_get_id (request));
+  cst_test_db_exec_ok (clerk, "UPDATE roi_requests SET received_date = received_date + 1"
+                       " WHERE id = $1", 1, (const char *[]) { id });
+  g_assert_cmpint (cst_test_db_int_for_id (clerk, "SELECT due_date - current_date FROM roi_requests"
+                                           " WHERE id = $1", cst_request_get_id (request)), >, due);
+}
+
+/* custodian-cli dispute open, list, resolve as the desk and billing. */
+static void
+test_dispute_cli (void)
+{
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autofree char *clerk_login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *billing_login = cst_test_db_create_login (db, "custodian_billing");
+  g_autoptr(CstRequest) request = NULL;
+  const char *reference;
+  g_autofree char *out = NULL, *err = NULL;
+  gint64 total;
+
+  request = invoiced_request (clerk, "DSP-3", "Test Patient", CST_REQUESTER_PATIENT, &total);
+  reference = cst_request_get_reference (request);
+  g_assert_cmpint (cst_test_cli_run (clerk_login, &out, &err, "dispute", "open", "--request",
+                                     reference, "--reason", "Fee too high", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "does not stop"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (clerk_login, &out, &err, "dispute", "list", "--request",
+                                     reference, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "open\t"));
+  g_assert_nonnull (strstr (out, "Fee too high"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* The desk does not resolve: exit 1, the server's refusal. */
+  g_assert_cmpint (cst_test_cli_run (clerk_login, &out, &err, "dispute", "resolve", "--request",
+                                     reference, "--outcome", "waived", "--note", "x", NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (billing_login, &out, &err, "dispute", "resolve", "--request",
+                                     reference, "--outcome", "upheld", "--note",
+                                     "Within the state's per-page fee", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (clerk_login, &out, &err, "dispute", "list", "--request",
+                                     reference, NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "upheld\t"));
+  g_assert_nonnull (strstr (out, "Within the state's per-page fee"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -661,5 +883,8 @@ main (int argc, char **argv)
   g_test_add_func ("/payment/unpaid-requester-flagged", test_unpaid_requester_flagged);
   g_test_add_func ("/payment/receipt", test_receipt);
   g_test_add_func ("/payment/fee-report-and-dashboard", test_fee_report_and_dashboard);
+  g_test_add_func ("/payment/dispute-keeps-due-date", test_dispute_keeps_due_date);
+  g_test_add_func ("/payment/dispute-resolved-frees-due-date", test_dispute_resolved_frees_due_date);
+  g_test_add_func ("/payment/dispute-cli", test_dispute_cli);
   return cst_test_db_run (&db);
 }

@@ -3,7 +3,12 @@
  * checksum file, the passphrase shown once in the dialog and gone when
  * it closes; printed (through the print operation's export) with every
  * page and recorded as printed; e-mail with no mail server in Preferences
- * says so and records nothing; the Records group's Deliver… opens it. */
+ * says so and records nothing; e-mail through a real SMTP server started
+ * by the test (aiosmtpd, STARTTLS, its certificate trusted through the
+ * smtp-ca-file setting): encrypted with the passphrase shown once, and
+ * unencrypted only after the warning is ticked as heard, with the
+ * individual's confirmation recorded (who, how) before the copy that
+ * left; the Records group's Deliver… opens it. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -21,6 +26,7 @@
 #include "cst-window.h"
 #include "cst-test-gui.h"
 #include "cst-test-records.h"
+#include "cst-test-smtp.h"
 
 static CstTestDb *db;
 
@@ -172,6 +178,137 @@ test_print (void)
   cst_test_records_remove (dir);
 }
 
+/* The mail server of Preferences: the test's own, no login. */
+static GSettings *
+settings_for (CstTestSmtp *smtp)
+{
+  GSettings *settings = g_settings_new (APP_ID);
+
+  g_settings_set_string (settings, "smtp-host", "localhost");
+  g_settings_set_uint (settings, "smtp-port", smtp->port);
+  g_settings_set_string (settings, "smtp-security", "starttls");
+  g_settings_set_string (settings, "smtp-sender", "roi@hospital.example");
+  g_settings_set_string (settings, "smtp-user", "");
+  g_settings_set_string (settings, "smtp-ca-file", smtp->ca_file);
+  return settings;
+}
+
+static void
+reset_mail_settings (GSettings *settings)
+{
+  const char *const keys[] = { "smtp-host", "smtp-port", "smtp-security", "smtp-sender",
+                               "smtp-user", "smtp-ca-file", NULL };
+
+  for (guint i = 0; keys[i]; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
+static GObject *
+child (gpointer    widget,
+       const char *id)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget),
+                                                   CST_TYPE_PACKET_DELIVERY_DIALOG, id);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+static const char *
+attachment_sha256 (CstTestSmtp *smtp,
+                   guint        n)
+{
+  g_autoptr(JsonObject) got = cst_test_smtp_message (smtp, n);
+  JsonArray *attachments = json_object_get_array_member (got, "attachments");
+  static char sha256[65];
+
+  g_assert_true (json_object_get_boolean_member (got, "tls"));
+  g_assert_cmpuint (json_array_get_length (attachments), ==, 1);
+  g_strlcpy (sha256, json_object_get_string_member (json_array_get_object_element (attachments, 0),
+                                                    "sha256"), sizeof sha256);
+  return sha256;
+}
+
+/* Encrypted by default, the passphrase shown once; then unencrypted, which
+ * the dialog refuses until the warning is ticked as heard and sends only
+ * with the confirmation recorded first. */
+static void
+test_email_encrypted_then_plain (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *dir = g_dir_make_tmp ("cst-delivery-gui-XXXXXX", NULL);
+  g_autoptr(CstRequest) request = request_with_records (owner, clerk, "PDLG-5", dir);
+  g_autoptr(CstConnection) connection = cst_connection_new (clerk);
+  g_autoptr(CstTestSmtp) smtp = cst_test_smtp_start (FALSE, NULL, NULL);
+  g_autoptr(GSettings) settings = settings_for (smtp);
+  gint64 id = cst_request_get_id (request);
+  CstPacketDeliveryDialog *dialog = cst_packet_delivery_dialog_new (NULL, connection, request);
+  GtkWidget *send = cst_test_gui_find_button (GTK_WIDGET (dialog), "Send by E-mail");
+  GtkWidget *plain_group = GTK_WIDGET (child (dialog, "plain_group"));
+
+  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "address_row")), "pat@example.org");
+  g_assert_false (gtk_widget_get_visible (plain_group));
+  g_signal_emit_by_name (send, "clicked");
+  g_assert_true (cst_packet_delivery_dialog_is_busy (dialog));
+  g_assert_true (cst_test_gui_wait_until (dialog_idle, dialog));
+  g_assert_nonnull (strstr (cst_packet_delivery_dialog_get_status (dialog), "Sent"));
+  g_assert_nonnull (cst_packet_delivery_dialog_get_passphrase (dialog));
+  g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 1);
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM packet_deliveries WHERE request_id = $1"
+                     " AND method = 'email' AND encrypted AND passphrase_given", id), ==, 1);
+  {
+    const char *params[] = { attachment_sha256 (smtp, 1) };
+    g_autofree char *request_id = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+    const char *both[] = { request_id, params[0] };
+
+    g_assert_cmpint (cst_test_db_int (owner, "SELECT count(*) FROM packet_deliveries"
+                                      " WHERE request_id = $1 AND sha256 = $2", 2, both), ==, 1);
+  }
+
+  /* Unencrypted: the warning appears; not ticked, nothing happens. */
+  gtk_switch_set_active (GTK_SWITCH (child (dialog, "email_encrypt_switch")), FALSE);
+  g_assert_true (gtk_widget_get_visible (plain_group));
+  g_assert_nonnull (strstr (adw_preferences_group_get_description (ADW_PREFERENCES_GROUP (plain_group)),
+                            cst_packet_plain_email_warning ()));
+  gtk_editable_set_text (GTK_EDITABLE (child (dialog, "confirmed_by_row")), "Pat Example");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (dialog, "confirmed_how_row")), 1);
+  g_signal_emit_by_name (send, "clicked");
+  g_assert_false (cst_packet_delivery_dialog_is_busy (dialog));
+  g_assert_nonnull (strstr (cst_packet_delivery_dialog_get_status (dialog), "Not sent"));
+  g_assert_null (cst_packet_delivery_dialog_get_passphrase (dialog));
+  g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 1);
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM plain_email_confirmations WHERE request_id = $1", id),
+                   ==, 0);
+
+  /* Ticked: the confirmation is recorded, then the plain copy sent. */
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (child (dialog, "heard_check")), TRUE);
+  g_signal_emit_by_name (send, "clicked");
+  g_assert_true (cst_packet_delivery_dialog_is_busy (dialog));
+  g_assert_true (cst_test_gui_wait_until (dialog_idle, dialog));
+  g_assert_nonnull (strstr (cst_packet_delivery_dialog_get_status (dialog), "Sent"));
+  g_assert_null (cst_packet_delivery_dialog_get_passphrase (dialog));
+  g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 2);
+  {
+    g_autofree char *request_id = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+    const char *params[] = { request_id, attachment_sha256 (smtp, 2), PQuser (owner) };
+
+    g_assert_cmpint (cst_test_db_int (owner,
+      "SELECT count(*) FROM packet_deliveries d JOIN plain_email_confirmations c"
+      "    ON c.id = d.confirmation_id"
+      " WHERE d.request_id = $1 AND d.sha256 = $2 AND d.method = 'email_plain'"
+      "   AND NOT d.encrypted AND NOT d.passphrase_given AND d.recipient = 'pat@example.org'"
+      "   AND c.confirmed_by = 'Pat Example' AND c.confirmed_how = 'in_person'"
+      "   AND c.recorded_by = d.delivered_by AND c.recorded_by <> $3", 3, params), ==, 1);
+  }
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  reset_mail_settings (settings);
+  cst_test_records_remove (dir);
+}
+
 static guint wanted_documents;
 
 static gboolean
@@ -245,6 +382,8 @@ main (int argc, char **argv)
   g_test_add_func ("/packet-delivery-dialog/save-to-folder", test_save_to_folder);
   g_test_add_func ("/packet-delivery-dialog/email-without-server", test_email_without_server);
   g_test_add_func ("/packet-delivery-dialog/print", test_print);
+  g_test_add_func ("/packet-delivery-dialog/email-encrypted-then-plain",
+                   test_email_encrypted_then_plain);
   g_test_add_func ("/packet-delivery-dialog/reached-from-request-view",
                    test_reached_from_request_view);
   status = g_test_run ();

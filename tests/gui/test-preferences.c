@@ -3,15 +3,19 @@
  * shows in the window; the facility's details are the database's, saved
  * by an administrator and refused to a clerk; a hospital server is stored only after it answered
  * with the right password, never with the password in the settings, and a
- * wrong one is explained in plain words.  Against the throwaway server's
+ * wrong one is explained in plain words; the mail server's host, port,
+ * encryption, sender and login reach the smtp-* settings and its
+ * password never does (without a keyring, saving it says so).  Against the throwaway server's
  * password role (build-aux/test-server.sh); no session bus, so a
  * remembered password goes to a real password file ($PGPASSFILE). */
 #include "config.h"
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "cst-facility-form.h"
+#include "cst-mail-server-form.h"
 #include "cst-fee-quote-panel.h"
 #include "cst-preferences-window.h"
 #include "cst-server-form.h"
@@ -344,6 +348,81 @@ test_defaults_used (void)
   gtk_window_destroy (workbench);
 }
 
+static gboolean
+mail_form_idle (gpointer form)
+{
+  return !cst_mail_server_form_is_busy (form);
+}
+
+/* The Mail page: each row reaches its smtp-* setting, TLS from the start
+ * moves the port to 465; the password is never a setting, and with no
+ * keyring (no session bus here) saving it says so in plain words. */
+static void
+test_mail_server (void)
+{
+  g_autoptr(GSettings) settings = fresh_settings ();
+  const char *const keys[] = { "smtp-host", "smtp-port", "smtp-security", "smtp-sender",
+                               "smtp-user", "smtp-ca-file", NULL };
+  CstPreferencesWindow *window;
+  GObject *form;
+  g_autofree char *text = NULL;
+  const char *message;
+
+  for (guint i = 0; keys[i]; i++)
+    g_settings_reset (settings, keys[i]);
+  window = open_window (settings);
+  form = child (window, CST_TYPE_PREFERENCES_WINDOW, "mail_server_form");
+  gtk_editable_set_text (GTK_EDITABLE (child (form, CST_TYPE_MAIL_SERVER_FORM, "host_row")),
+                         "smtp.hospital.example");
+  gtk_editable_set_text (GTK_EDITABLE (child (form, CST_TYPE_MAIL_SERVER_FORM, "sender_row")),
+                         "roi@hospital.example");
+  gtk_editable_set_text (GTK_EDITABLE (child (form, CST_TYPE_MAIL_SERVER_FORM, "user_row")),
+                         "roi-desk");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (child (form, CST_TYPE_MAIL_SERVER_FORM,
+                                                    "security_row")), 1);
+  text = g_settings_get_string (settings, "smtp-host");
+  g_assert_cmpstr (text, ==, "smtp.hospital.example");
+  g_clear_pointer (&text, g_free);
+  text = g_settings_get_string (settings, "smtp-sender");
+  g_assert_cmpstr (text, ==, "roi@hospital.example");
+  g_clear_pointer (&text, g_free);
+  text = g_settings_get_string (settings, "smtp-user");
+  g_assert_cmpstr (text, ==, "roi-desk");
+  g_clear_pointer (&text, g_free);
+  text = g_settings_get_string (settings, "smtp-security");
+  g_assert_cmpstr (text, ==, "tls");
+  g_clear_pointer (&text, g_free);
+  g_assert_cmpuint (g_settings_get_uint (settings, "smtp-port"), ==, 465);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (child (form, CST_TYPE_MAIL_SERVER_FORM, "port_spin")),
+                             2465);
+  g_assert_cmpuint (g_settings_get_uint (settings, "smtp-port"), ==, 2465);
+
+  /* A setting changed elsewhere shows. */
+  g_settings_set_string (settings, "smtp-host", "mail.example.org");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (child (form, CST_TYPE_MAIL_SERVER_FORM,
+                                                               "host_row"))), ==,
+                   "mail.example.org");
+
+  gtk_editable_set_text (GTK_EDITABLE (child (form, CST_TYPE_MAIL_SERVER_FORM, "password_row")),
+                         "mail-s3cret");
+  cst_mail_server_form_save_password (CST_MAIL_SERVER_FORM (form));
+  g_assert_true (cst_test_gui_wait_until (mail_form_idle, form));
+  message = cst_mail_server_form_get_message (CST_MAIL_SERVER_FORM (form));
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "keyring"));
+  /* Nowhere in the settings. */
+  for (guint i = 0; keys[i]; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, keys[i]);
+      g_autofree char *printed = g_variant_print (value, FALSE);
+
+      g_assert_null (strstr (printed, "mail-s3cret"));
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; keys[i]; i++)
+    g_settings_reset (settings, keys[i]);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -363,6 +442,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preferences/server-connection", test_server_connection);
   g_test_add_func ("/preferences/shows-stored-server", test_shows_stored_server);
   g_test_add_func ("/preferences/defaults-used", test_defaults_used);
+  g_test_add_func ("/preferences/mail-server", test_mail_server);
   status = g_test_run ();
   cst_test_db_free (db);
   g_unlink (pgpass);

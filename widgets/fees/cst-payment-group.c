@@ -8,7 +8,8 @@
  * receipt; and a form to record a payment or a refund.  Every database
  * and file step is an _async of the model (cst-payment.h); the server
  * decides who may record what and refuses an amount beyond what is owed
- * or was paid, and its refusal is shown in the group's message.
+ * or was paid, and its refusal is shown in the group's message.  Below
+ * them, the fee dispute (CstFeeDisputeGroup).
  */
 #define G_LOG_DOMAIN "cst-payment-group"
 
@@ -17,6 +18,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-payment-group.h"
+#include "cst-fee-dispute-group.h"
 
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
@@ -41,6 +43,7 @@ struct _CstPaymentGroup
   GtkLabel             *message_label;
   GtkButton            *pay_button;
   GtkButton            *refund_button;
+  CstFeeDisputeGroup   *dispute_group;
 
   CstConnection        *connection;
   CstRequest           *request;
@@ -335,6 +338,7 @@ cst_payment_group_set_connection (CstPaymentGroup *self,
   g_return_if_fail (CST_IS_PAYMENT_GROUP (self));
   if (!g_set_object (&self->connection, connection))
     return;
+  cst_fee_dispute_group_set_connection (self->dispute_group, connection);
   update_sensitivity (self);
   reload (self);
 }
@@ -355,6 +359,7 @@ cst_payment_group_set_request (CstPaymentGroup *self,
       show_message (self, NULL);
     }
   g_set_object (&self->request, request);
+  cst_fee_dispute_group_set_request (self->dispute_group, request);
   update_sensitivity (self);
   reload (self);
 }
@@ -423,8 +428,10 @@ cst_payment_group_class_init (CstPaymentGroupClass *klass)
 
   object_class->dispose = cst_payment_group_dispose;
   object_class->finalize = cst_payment_group_finalize;
+  g_type_ensure (CST_TYPE_FEE_DISPUTE_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/custodian/Custodian/ui/cst-payment-group.ui");
   gtk_widget_class_bind_template_child (widget_class, CstPaymentGroup, group);
+  gtk_widget_class_bind_template_child (widget_class, CstPaymentGroup, dispute_group);
   gtk_widget_class_bind_template_child (widget_class, CstPaymentGroup, balance_label);
   gtk_widget_class_bind_template_child (widget_class, CstPaymentGroup, rule_label);
   gtk_widget_class_bind_template_child (widget_class, CstPaymentGroup, flag_label);

@@ -14,9 +14,12 @@
  * (cst_packet_kept_write_async), printed by GtkPrintOperation with Poppler
  * drawing each page (the print dialog picks the pages and two-sided
  * printing, long edge by default), recorded as printed once the pages
- * went to the printer, and removed.  Unencrypted
- * e-mail (after the individual's recorded confirmation) is custodian-cli
- * packet send --plain-confirmed-by for now.
+ * went to the printer, and removed.  Unencrypted e-mail: with "Send
+ * encrypted" off, the plain-language warning is shown to read to the
+ * individual, with who confirmed and how; Send is refused until the clerk
+ * ticks that they heard it and still insist, and then
+ * cst_packet_send_plain_email_async() records the confirmation before it
+ * builds and sends the unencrypted copy (45 CFR 164.524(c)(2)(ii)).
  */
 #define G_LOG_DOMAIN "cst-packet-delivery"
 
@@ -32,6 +35,7 @@
 
 #include <custodian/cst-packet-delivery.h>
 #include <custodian/cst-packet-kept.h>
+#include <custodian/cst-packet-smtp.h>
 #include <custodian/cst-settings.h>
 
 struct _CstPacketDeliveryDialog
@@ -39,6 +43,11 @@ struct _CstPacketDeliveryDialog
   AdwWindow             parent_instance;
 
   AdwEntryRow          *address_row;
+  GtkSwitch            *email_encrypt_switch;
+  AdwPreferencesGroup  *plain_group;
+  AdwEntryRow          *confirmed_by_row;
+  AdwComboRow          *confirmed_how_row;
+  GtkCheckButton       *heard_check;
   GtkButton            *send_button;
   GtkSwitch            *encrypt_switch;
   GtkButton            *save_button;
@@ -130,28 +139,74 @@ sent_cb (GObject      *source,
   show_delivery (self, delivery, error, _("Sent; the mail server accepted it."));
 }
 
+/* The mail server of Preferences; the password is looked up in the
+ * keyring on the worker thread. */
+static void
+read_server (CstSmtpServer *server,
+             GStrv         *strings)
+{
+  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
+  const char *const keys[] = { "smtp-host", "smtp-sender", "smtp-user", "smtp-security",
+                               "smtp-ca-file", NULL };
+  GStrv s = g_new0 (char *, G_N_ELEMENTS (keys));
+
+  for (guint i = 0; keys[i]; i++)
+    s[i] = settings ? g_settings_get_string (settings, keys[i]) : g_strdup ("");
+  *strings = s;
+  *server = (CstSmtpServer) {
+    s[0], settings ? g_settings_get_uint (settings, "smtp-port") : 587,
+    g_str_equal (s[3], "tls") ? CST_SMTP_TLS : CST_SMTP_STARTTLS,
+    s[1], s[2], NULL, *s[4] != '\0' ? s[4] : NULL, NULL,
+  };
+}
+
+static const CstConfirmedHow confirmed_hows[] = {
+  CST_CONFIRMED_BY_PHONE, CST_CONFIRMED_IN_PERSON, CST_CONFIRMED_IN_WRITING,
+};
+
 static void
 send_clicked_cb (CstPacketDeliveryDialog *self)
 {
-  g_autoptr(GSettings) settings = cst_settings_new_if_installed ();
   const char *address = gtk_editable_get_text (GTK_EDITABLE (self->address_row));
-  g_autofree char *host = settings ? g_settings_get_string (settings, "smtp-host") : g_strdup ("");
-  g_autofree char *sender = settings ? g_settings_get_string (settings, "smtp-sender") : g_strdup ("");
-  g_autofree char *user = settings ? g_settings_get_string (settings, "smtp-user") : g_strdup ("");
-  g_autofree char *security = settings ? g_settings_get_string (settings, "smtp-security")
-                                       : g_strdup ("starttls");
-  CstSmtpServer server = {
-    host, settings ? g_settings_get_uint (settings, "smtp-port") : 587,
-    g_str_equal (security, "tls") ? CST_SMTP_TLS : CST_SMTP_STARTTLS,
-    sender, user, NULL, NULL, NULL,
-  };
+  gboolean plain = !gtk_switch_get_active (self->email_encrypt_switch);
+  g_auto(GStrv) strings = NULL;
+  CstSmtpServer server;
+  guint how = adw_combo_row_get_selected (self->confirmed_how_row);
 
   if (self->busy || self->connection == NULL || self->request == NULL)
     return;
   show_passphrase (self, NULL);
-  set_busy (self, TRUE, _("Building, encrypting and sending the packet…"));
-  cst_packet_send_email_async (self->connection, cst_request_get_id (self->request), &server,
-                               address, FALSE, self->cancellable, sent_cb, g_object_ref (self));
+  if (plain && !gtk_check_button_get_active (self->heard_check))
+    {
+      set_busy (self, FALSE, _("Not sent. Read the warning to the individual and tick that they "
+                               "heard it and still want unencrypted e-mail, or send it encrypted."));
+      return;
+    }
+  read_server (&server, &strings);
+  if (!plain)
+    {
+      set_busy (self, TRUE, _("Building, encrypting and sending the packet…"));
+      cst_packet_send_email_async (self->connection, cst_request_get_id (self->request), &server,
+                                   address, FALSE, self->cancellable, sent_cb, g_object_ref (self));
+      return;
+    }
+  set_busy (self, TRUE, _("Recording the confirmation, then sending the packet unencrypted…"));
+  cst_packet_send_plain_email_async (self->connection, cst_request_get_id (self->request), &server,
+                                     address,
+                                     gtk_editable_get_text (GTK_EDITABLE (self->confirmed_by_row)),
+                                     confirmed_hows[MIN (how, G_N_ELEMENTS (confirmed_hows) - 1)],
+                                     self->cancellable, sent_cb, g_object_ref (self));
+}
+
+/* The warning and the confirmation only when the individual asks for
+ * unencrypted e-mail; the tick is asked again each time. */
+static void
+email_encrypt_toggled_cb (CstPacketDeliveryDialog *self)
+{
+  gboolean plain = !gtk_switch_get_active (self->email_encrypt_switch);
+
+  gtk_check_button_set_active (self->heard_check, FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->plain_group), plain);
 }
 
 static void
@@ -457,6 +512,11 @@ cst_packet_delivery_dialog_class_init (CstPacketDeliveryDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
     "/org/custodian/Custodian/ui/cst-packet-delivery-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, address_row);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, email_encrypt_switch);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, plain_group);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, confirmed_by_row);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, confirmed_how_row);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, heard_check);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, send_button);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, encrypt_switch);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, save_button);
@@ -466,6 +526,7 @@ cst_packet_delivery_dialog_class_init (CstPacketDeliveryDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, CstPacketDeliveryDialog, passphrase_label);
   gtk_widget_class_bind_template_callback (widget_class, send_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, email_encrypt_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, print_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, cancel_clicked_cb);
@@ -475,7 +536,13 @@ cst_packet_delivery_dialog_class_init (CstPacketDeliveryDialogClass *klass)
 static void
 cst_packet_delivery_dialog_init (CstPacketDeliveryDialog *self)
 {
+  g_autofree char *warning = NULL;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  warning = g_strdup_printf (_("Read this warning to the individual: “%s” Send unencrypted only "
+                               "if they still ask for it; their confirmation is recorded first."),
+                             cst_packet_plain_email_warning ());
+  adw_preferences_group_set_description (self->plain_group, warning);
   self->cancellable = g_cancellable_new ();
   set_busy (self, FALSE, NULL);
 }

@@ -7,7 +7,9 @@
  * Connection" tests a hospital server first (off the main loop, failures
  * in plain words) and writes the "database" setting, never the password,
  * which goes to the keyring.  The running window keeps its connection;
- * the new one is used from the next start.
+ * the new one is used from the next start.  The Mail page is
+ * CstMailServerForm: the mail server in the settings, its password in
+ * the keyring.
  */
 #define G_LOG_DOMAIN "cst-preferences-window"
 
@@ -18,6 +20,7 @@
 #include <glib/gi18n.h>
 
 #include "cst-facility-form.h"
+#include "cst-mail-server-form.h"
 #include "cst-preferences-window.h"
 #include "cst-server-form.h"
 
@@ -30,6 +33,7 @@ struct _CstPreferencesWindow
   CstServerForm   *server_form;
   GtkLabel        *connection_label;
   CstFacilityForm *facility_form;
+  CstMailServerForm *mail_server_form;
   AdwComboRow     *fee_method_row;
   AdwComboRow     *statement_language_row;
   GtkSpinButton   *lock_spin;
@@ -228,6 +232,7 @@ bind_settings (CstPreferencesWindow *self)
 
   load_connection (self);
   cst_facility_form_bind (self->facility_form, self->settings);
+  cst_mail_server_form_bind (self->mail_server_form, self->settings);
   bind_choice (self, "default-fee-method", self->fee_method_row, fee_methods);
   bind_choice (self, "statement-language", self->statement_language_row, statement_languages);
   bind_choice (self, "language", self->language_row, interface_languages);
@@ -260,11 +265,13 @@ cst_preferences_window_class_init (CstPreferencesWindowClass *klass)
   G_OBJECT_CLASS (klass)->dispose = cst_preferences_window_dispose;
   g_type_ensure (CST_TYPE_SERVER_FORM);
   g_type_ensure (CST_TYPE_FACILITY_FORM);
+  g_type_ensure (CST_TYPE_MAIL_SERVER_FORM);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-preferences-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstPreferencesWindow, name)
   BIND (private_check); BIND (server_check); BIND (server_form); BIND (connection_label);
   BIND (facility_form); BIND (fee_method_row); BIND (labor_spin); BIND (rate_spin); BIND (supplies_spin); BIND (statement_language_row);
   BIND (lock_spin); BIND (language_row); BIND (report_database_row); BIND (lag_spin);
+  BIND (mail_server_form);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
   gtk_widget_class_bind_template_callback (widget_class, report_database_applied_cb);

@@ -23,6 +23,8 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-keyring.h"
 
+#include "cst-keyring-private.h"
+
 static const SecretSchema *
 login_schema (void)
 {
@@ -319,8 +321,8 @@ cst_keyring_is_available (void)
 /* No Secret Service on the bus (or no bus): fall back to the password
  * file.  Anything else (a locked keyring whose prompt was dismissed) is
  * the user's answer and is reported, not quietly written to a file. */
-static gboolean
-is_keyring_missing (const GError *error)
+gboolean
+cst_keyring_error_is_missing (const GError *error)
 {
   return error->domain == G_DBUS_ERROR || error->domain == G_SPAWN_ERROR ||
          g_error_matches (error, G_IO_ERROR, G_IO_ERROR_DBUS_ERROR) ||
@@ -352,7 +354,7 @@ keyring_store (const CstLoginKey  *key,
   if (secret_password_store_sync (login_schema (), SECRET_COLLECTION_DEFAULT, label, password,
                                   NULL, &local_error, KEY_ATTRIBUTES (key)))
     return TRUE;
-  if (local_error != NULL && is_keyring_missing (local_error))
+  if (local_error != NULL && cst_keyring_error_is_missing (local_error))
     {
       g_debug ("No keyring to store the password in: %s", local_error->message);
       return FALSE;
@@ -374,7 +376,7 @@ keyring_lookup (const CstLoginKey  *key,
   if (!cst_keyring_is_available ())
     return NULL;
   password = secret_password_lookup_sync (login_schema (), NULL, &local_error, KEY_ATTRIBUTES (key));
-  if (local_error != NULL && !is_keyring_missing (local_error))
+  if (local_error != NULL && !cst_keyring_error_is_missing (local_error))
     g_propagate_error (error, g_steal_pointer (&local_error));
   return password;
 }
@@ -388,7 +390,7 @@ keyring_clear (const CstLoginKey  *key,
   if (!cst_keyring_is_available ())
     return TRUE;
   secret_password_clear_sync (login_schema (), NULL, &local_error, KEY_ATTRIBUTES (key));
-  if (local_error != NULL && !is_keyring_missing (local_error))
+  if (local_error != NULL && !cst_keyring_error_is_missing (local_error))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;

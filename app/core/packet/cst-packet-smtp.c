@@ -12,7 +12,10 @@
  * last reply (its queue id) goes into the delivery proof; a server that
  * cannot be reached or refuses gives a clear message and nothing is
  * recorded as delivered.  The password comes from the desktop keyring
- * (cst_smtp_password_lookup), never from the settings.
+ * (cst_keyring_mail_lookup), never from the settings.  Unencrypted
+ * e-mail is sent only with the individual's confirmation on record:
+ * cst_packet_send_plain_email_async() records it and then sends, on one
+ * worker job.
  */
 #define G_LOG_DOMAIN "custodian-packet"
 
@@ -20,11 +23,12 @@
 
 #include <curl/curl.h>
 #include <glib/gi18n-lib.h>
-#include <libsecret/secret.h>
 #include <string.h>
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-keyring-mail.h"
+#include "custodian/cst-packet-smtp.h"
 #include "custodian/cst-request-repo.h"
 
 #include "cst-packet-delivery-private.h"
@@ -408,6 +412,8 @@ typedef struct
   char     *facility;
   char     *address;
   gboolean  plain;
+  char     *confirmed_by;   /* plain: record the individual's confirmation first */
+  CstConfirmedHow how;
   GCancellable *cancellable;
 } SendJob;
 
@@ -423,6 +429,7 @@ send_job_free (SendJob *job)
   g_free (job->ca_file);
   g_free (job->facility);
   g_free (job->address);
+  g_free (job->confirmed_by);
   g_clear_object (&job->cancellable);
   g_free (job);
 }
@@ -437,8 +444,15 @@ send_job_run (PGconn   *conn,
 
   /* The keyring is asked here, on the worker thread: libsecret's lookup
    * blocks on D-Bus. */
-  if (job->password == NULL && job->user != NULL && *job->user != '\0')
-    job->password = cst_smtp_password_lookup (job->host, job->port, job->user, NULL);
+  if (job->password == NULL && job->user != NULL && *job->user != '\0' &&
+      !(job->password = cst_keyring_mail_lookup (job->host, job->port, job->user, error)))
+    return NULL;
+  /* The confirmation goes on record before anything is built, as the
+   * individual gave it: if the server then fails, it still happened. */
+  if (job->confirmed_by != NULL &&
+      !cst_packet_plain_email_confirm (conn, job->request_id, job->address, job->confirmed_by,
+                                       job->how, error))
+    return NULL;
   server = (CstSmtpServer) {
     job->host, job->port, job->security, job->sender, job->user, job->password,
     job->ca_file, job->facility,
@@ -448,22 +462,12 @@ send_job_run (PGconn   *conn,
                                 job->cancellable, error);
 }
 
-/**
- * cst_packet_send_email_async:
- *
- * cst_packet_send_email() on @connection's worker thread; @cancellable
- * also stops the transfer.  @server is copied; without a password but
- * with a login, the password is looked up in the keyring on that thread.
- */
-void
-cst_packet_send_email_async (CstConnection       *connection,
-                             gint64               request_id,
-                             const CstSmtpServer *server,
-                             const char          *address,
-                             gboolean             plain,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+static SendJob *
+send_job_new (gint64               request_id,
+              const CstSmtpServer *server,
+              const char          *address,
+              gboolean             plain,
+              GCancellable        *cancellable)
 {
   SendJob *job = g_new0 (SendJob, 1);
 
@@ -479,9 +483,72 @@ cst_packet_send_email_async (CstConnection       *connection,
   job->address = g_strdup (address);
   job->plain = plain;
   job->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  return job;
+}
+
+static void
+send_job_start (CstConnection       *connection,
+                SendJob             *job,
+                GCancellable        *cancellable,
+                GAsyncReadyCallback  callback,
+                gpointer             user_data)
+{
   cst_connection_run_async (connection, send_job_run, job, (GDestroyNotify) send_job_free,
                             (GDestroyNotify) cst_packet_delivery_free, cancellable, callback,
                             user_data);
+}
+
+/**
+ * cst_packet_send_email_async:
+ *
+ * cst_packet_send_email() on @connection's worker thread; @cancellable
+ * also stops the transfer.  @server is copied; without a password but
+ * with a login, the password is looked up in the keyring on that thread
+ * (a login whose password is not there is an error, nothing sent).
+ */
+void
+cst_packet_send_email_async (CstConnection       *connection,
+                             gint64               request_id,
+                             const CstSmtpServer *server,
+                             const char          *address,
+                             gboolean             plain,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  send_job_start (connection, send_job_new (request_id, server, address, plain, cancellable),
+                  cancellable, callback, user_data);
+}
+
+/**
+ * cst_packet_send_plain_email_async:
+ * @confirmed_by: the individual (or their representative) who heard
+ *   cst_packet_plain_email_warning() and still asked for unencrypted
+ *   e-mail to @address
+ * @how: how they confirmed
+ *
+ * On @connection's worker thread, records the confirmation
+ * (cst_packet_plain_email_confirm()) and then sends the packet
+ * unencrypted (cst_packet_send_email() with @plain): the confirmation is
+ * on record before any unencrypted copy is built.  Finish with
+ * cst_packet_send_email_finish().
+ */
+void
+cst_packet_send_plain_email_async (CstConnection       *connection,
+                                   gint64               request_id,
+                                   const CstSmtpServer *server,
+                                   const char          *address,
+                                   const char          *confirmed_by,
+                                   CstConfirmedHow      how,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  SendJob *job = send_job_new (request_id, server, address, TRUE, cancellable);
+
+  job->confirmed_by = g_strdup (confirmed_by);
+  job->how = how;
+  send_job_start (connection, job, cancellable, callback, user_data);
 }
 
 CstPacketDelivery *
@@ -507,56 +574,4 @@ cst_packet_send_email_at (const char          *conninfo,
     return NULL;
   return cst_packet_send_email (conn, cst_request_get_id (request), server, address, plain,
                                 NULL, error);
-}
-
-/* ---- the password in the keyring -------------------------------------- */
-
-static const SecretSchema *
-smtp_schema (void)
-{
-  static const SecretSchema schema = {
-    "org.custodian.Custodian.MailServer", SECRET_SCHEMA_NONE,
-    {
-      { "host", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { "port", SECRET_SCHEMA_ATTRIBUTE_INTEGER },
-      { "user", SECRET_SCHEMA_ATTRIBUTE_STRING },
-      { NULL, 0 },
-    },
-  };
-  return &schema;
-}
-
-/**
- * cst_smtp_password_save:
- *
- * Keeps the mail server login's password in the desktop keyring.
- */
-gboolean
-cst_smtp_password_save (const char  *host,
-                        guint        port,
-                        const char  *user,
-                        const char  *password,
-                        GError     **error)
-{
-  g_autofree char *label = g_strdup_printf (_("Custodian mail server %s@%s"), user, host);
-
-  return secret_password_store_sync (smtp_schema (), SECRET_COLLECTION_DEFAULT, label, password,
-                                     NULL, error, "host", host, "port", (int) port,
-                                     "user", user, NULL);
-}
-
-/**
- * cst_smtp_password_lookup:
- *
- * Returns: (transfer full) (nullable): the password kept for the login,
- *   or NULL (with @error set only when the keyring failed)
- */
-char *
-cst_smtp_password_lookup (const char  *host,
-                          guint        port,
-                          const char  *user,
-                          GError     **error)
-{
-  return secret_password_lookup_sync (smtp_schema (), NULL, error, "host", host,
-                                      "port", (int) port, "user", user, NULL);
 }
