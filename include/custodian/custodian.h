@@ -1,6 +1,7 @@
 /* custodian.h — the model library's public API in one include */
 #pragma once
 
+#include "custodian/cst-assistance.h"
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-authorization.h"
 #include "custodian/cst-legal-process.h"
