@@ -69,6 +69,7 @@
 #include "custodian/cst-settings.h"
 #include "custodian/cst-remittance.h"
 #include "custodian/cst-statement.h"
+#include "custodian/cst-statement-extras.h"
 #include "custodian/cst-statement-pdf.h"
 #include "custodian/cst-statement-template-repo.h"
 #include "custodian/cst-withholding.h"
