@@ -1292,18 +1292,22 @@ estimate_loaded_cb (GObject      *object,
   CstEstimateSummary summary;
   g_autofree char *amount = NULL, *subtitle = NULL;
 
-  if (!cst_estimate_summary_load_file_finish (result, &summary, &error))
+  gboolean loaded = cst_estimate_summary_load_file_finish (result, &summary, &error);
+
+  /* The window went meanwhile: its rows are gone. */
+  if (g_cancellable_is_cancelled (self->cancellable))
     {
-      if (!g_cancellable_is_cancelled (self->cancellable))
-        {
-          g_autofree char *shown = g_strdup_printf (_("The estimate was not used: %s"), error->message);
-          set_busy (self, FALSE);
-          adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (shown));
-        }
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "closed");
       return;
     }
   set_busy (self, FALSE);
+  if (!loaded)
+    {
+      g_autofree char *shown = g_strdup_printf (_("The estimate was not used: %s"), error->message);
+      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (shown));
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
   self->estimate = summary;
   self->has_estimate = TRUE;
   amount = cst_money_format (summary.estimate_cents);
