@@ -22,6 +22,8 @@
 
 #include <custodian/custodian.h>
 
+#include "bench-statement-common.h"
+
 #define PDF_BILLS 1000
 
 static double
@@ -65,20 +67,6 @@ data_file (const char *name)
   return text;
 }
 
-static CstStatementTemplate *
-bench_template (void)
-{
-  CstStatementTemplate *tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
-  g_autoptr(CstFacility) facility = cst_facility_new ();
-
-  cst_facility_set (facility, CST_FACILITY_NAME, "Bench General Hospital");
-  cst_facility_set (facility, CST_FACILITY_ADDRESS, "1 Bench Road\nAnytown, NY 00000");
-  cst_facility_set (facility, CST_FACILITY_PHONE, "(555) 010-0100");
-  cst_facility_set (facility, CST_FACILITY_PAY_LINK, "pay.bench.example");
-  cst_facility_apply_to_statement (facility, tpl);
-  return tpl;
-}
-
 static CstStatement *
 one_statement (const char           *csv,
                const char           *remittance_text,
@@ -115,7 +103,7 @@ bench_batch (guint n)
   g_autofree char *eob = data_file ("sample-bill-1.eob.json");
   g_autoptr(GError) error = NULL;
   g_autoptr(CstStatementRules) rules = cst_statement_rules_new_default (&error);
-  g_autoptr(CstStatementTemplate) tpl = bench_template ();
+  g_autoptr(CstStatementTemplate) tpl = bench_statement_template ();
   double wall = now_s (), cpu = cpu_s ();
   gsize json_bytes = 0, pdf_bytes = 0;
   guint n_pdf = MIN (n, PDF_BILLS);
