@@ -1222,6 +1222,31 @@ set_busy (CstStatementWorkbench *self,
   gtk_spinner_set_spinning (self->busy_spinner, self->busy > 0);
 }
 
+/* How every patient job ends: nothing more once the window went (its rows
+ * are gone), the spinner told, a failure named in a toast after @refused
+ * (a format with one %s).  Returns TRUE when the result may be used. */
+static gboolean
+patient_job_done (CstStatementWorkbench  *self,
+                  GTask                  *task,
+                  GError                **error,
+                  const char             *refused)
+{
+  g_autofree char *shown = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "closed");
+      return FALSE;
+    }
+  set_busy (self, FALSE);
+  if (*error == NULL)
+    return TRUE;
+  shown = g_strdup_printf (refused, (*error)->message);
+  adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (shown));
+  g_task_return_error (task, g_steal_pointer (error));
+  return FALSE;
+}
+
 static void
 remittance_loaded_cb (GObject      *object,
                       GAsyncResult *result,
@@ -1232,19 +1257,8 @@ remittance_loaded_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autoptr(CstRemittance) remittance = cst_remittance_load_file_finish (result, &error);
 
-  if (g_cancellable_is_cancelled (self->cancellable))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "closed");
-      return;
-    }
-  set_busy (self, FALSE);
-  if (remittance == NULL)
-    {
-      g_autofree char *shown = g_strdup_printf (_("The remittance was not used: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (shown));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!patient_job_done (self, task, &error, _("The remittance was not used: %s")))
+    return;
   g_clear_pointer (&self->remittance, cst_remittance_unref);
   self->remittance = g_steal_pointer (&remittance);
   adw_action_row_set_subtitle (self->remittance_row, self->remittance->payer);
@@ -1292,22 +1306,9 @@ estimate_loaded_cb (GObject      *object,
   CstEstimateSummary summary;
   g_autofree char *amount = NULL, *subtitle = NULL;
 
-  gboolean loaded = cst_estimate_summary_load_file_finish (result, &summary, &error);
-
-  /* The window went meanwhile: its rows are gone. */
-  if (g_cancellable_is_cancelled (self->cancellable))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "closed");
-      return;
-    }
-  set_busy (self, FALSE);
-  if (!loaded)
-    {
-      g_autofree char *shown = g_strdup_printf (_("The estimate was not used: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (shown));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  cst_estimate_summary_load_file_finish (result, &summary, &error);
+  if (!patient_job_done (self, task, &error, _("The estimate was not used: %s")))
+    return;
   self->estimate = summary;
   self->has_estimate = TRUE;
   amount = cst_money_format (summary.estimate_cents);
@@ -1406,19 +1407,8 @@ pay_link_issued_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
   g_autofree char *link = cst_statement_issue_pay_link_finish (CST_CONNECTION (object), result, &error);
 
-  if (g_cancellable_is_cancelled (self->cancellable))
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "closed");
-      return;
-    }
-  set_busy (self, FALSE);
-  if (link == NULL)
-    {
-      g_autofree char *shown = g_strdup_printf (_("No pay link was issued: %s"), error->message);
-      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (shown));
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+  if (!patient_job_done (self, task, &error, _("No pay link was issued: %s")))
+    return;
   g_free (self->pay_link);
   self->pay_link = g_strdup (link);
   adw_action_row_set_subtitle (self->pay_link_row, link);
