@@ -23,6 +23,16 @@
  * or more above the Good Faith Estimate; its deadline is 120 days after
  * --first-bill-date (default: this statement's date).
  *
+ * --first-bill-date also ages the balance: 30, 60 and 90 days after it
+ * (the template's own numbers) the statement is a reminder, past due, a
+ * final notice naming the first day it may go to collections.
+ *
+ * With --household and --income-cents the patient is screened for
+ * financial assistance under the hospital's policy (--assistance-policy
+ * FILE, else the example shipped) on the statement's date; an eligible
+ * patient's statement takes the discount off, never asks more than AGB,
+ * and offers the plan the household can afford.
+ *
  * Every statement made here carries its own pay link and QR code: a
  * token the database issues (statement_pay_tokens, 0073) after the
  * facility's payment address.  The login must be billing's or an
@@ -37,6 +47,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "custodian/cst-assistance.h"
 #include "custodian/cst-bill.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
@@ -67,6 +78,9 @@ typedef struct
   char     *visit;
   char     *statement_date;
   char     *due_date;
+  char     *assistance_policy;
+  int       household;
+  gint64    income;
   gint64    paid;
   gint64    claim_paid;
   gint64    claim_adjustment;
@@ -96,6 +110,7 @@ options_clear (Options *o)
   g_free (o->visit);
   g_free (o->statement_date);
   g_free (o->due_date);
+  g_free (o->assistance_policy);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -170,6 +185,8 @@ apply_account (CstBill        *bill,
   bill->claim_adjustment_cents = o->claim_adjustment;
   bill->claim_status = o->pending ? CST_CLAIM_PENDING : CST_CLAIM_PROCESSED;
   bill->statement_sequence = (guint) MAX (o->sequence, 1);
+  if (!parse_date_option (o->first_bill_date, &bill->first_statement_date, error))
+    return FALSE;
   cst_input_today (&today);
   cst_bill_fill_defaults (bill, &today);
   return TRUE;
@@ -221,6 +238,43 @@ issue_pay_link (const Options  *o,
       g_prefix_error (error, _("No pay link for this statement, so no statement: "));
       return FALSE;
     }
+  return TRUE;
+}
+
+/* The screening, on the statement's date, when the household was given;
+ * its result in words on stdout. */
+static gboolean
+screen_household (const Options           *o,
+                  CstBill                 *bill,
+                  CstAssistanceScreening  *screening,
+                  GError                 **error)
+{
+  g_autoptr(CstAssistancePolicy) policy = NULL;
+  g_autofree char *said = NULL;
+
+  if (o->household == 0)
+    return TRUE;
+  if (o->assistance_policy != NULL)
+    {
+      g_autofree char *data = NULL;
+      gsize length = 0;
+
+      if (!g_file_get_contents (o->assistance_policy, &data, &length, error) ||
+          !(policy = cst_assistance_policy_new_from_data (data, length, error)))
+        return FALSE;
+    }
+  else if (!(policy = cst_assistance_policy_new_default (error)))
+    return FALSE;
+  if (o->household < 0 ||
+      !cst_assistance_screen (policy, (guint) o->household, o->income, &bill->statement_date,
+                              screening, error))
+    {
+      if (o->household < 0)
+        g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT, _("The household size must be from 1 to 99."));
+      return FALSE;
+    }
+  said = cst_assistance_screening_describe (screening);
+  g_print (_("Financial assistance: %s\n"), said);
   return TRUE;
 }
 
@@ -278,6 +332,18 @@ print_summary (CstStatement *st)
   else if (st->readability.scored)
     g_print (_("Readability: grade %.1f, reading ease %.1f (%u words).\n"),
              st->readability.grade, st->readability.reading_ease, st->readability.words);
+  if (st->variant == CST_VARIANT_FINAL_NOTICE)
+    {
+      char date[16];
+      g_date_strftime (date, sizeof date, "%Y-%m-%d", &st->collections_date);
+      g_print (_("Final notice: not to collections before %s.\n"), date);
+    }
+  if (st->assisted)
+    {
+      g_autofree char *help = cst_money_format (st->assistance_cents);
+      g_autofree char *agb = cst_money_format (st->agb_limit_cents);
+      g_print (_("Financial help taken off: %s; never more than %s (AGB).\n"), help, agb);
+    }
   if (st->pay_link != NULL)
     g_print (_("Pay link: %s\n"), st->pay_link);
   for (guint i = 0; i < st->flags->len; i++)
@@ -312,7 +378,10 @@ cst_cli_statement_render (int    argc,
     { "pending", 0, 0, G_OPTION_ARG_NONE, &o.pending, N_("The claim is still with the insurer"), NULL },
     { "sequence", 0, 0, G_OPTION_ARG_INT, &o.sequence, N_("Statement number: 1 new, 2 reminder, 3+ past due"), N_("N") },
     { "estimate", 0, 0, G_OPTION_ARG_FILENAME, &o.estimate, N_("The visit’s estimate (the JSON “estimate render --json” wrote): compare, and for a self-pay patient billed $400.00 or more above the Good Faith Estimate print the dispute notice"), N_("FILE.json") },
-    { "first-bill-date", 0, 0, G_OPTION_ARG_STRING, &o.first_bill_date, N_("Date of the visit’s first statement, for the dispute deadline (default this statement’s date)"), N_("YYYY-MM-DD") },
+    { "first-bill-date", 0, 0, G_OPTION_ARG_STRING, &o.first_bill_date, N_("Date of the visit’s first statement: the balance’s age (reminder, past due, final notice) and the dispute deadline count from it"), N_("YYYY-MM-DD") },
+    { "household", 0, 0, G_OPTION_ARG_INT, &o.household, N_("Screen for financial assistance: the number of people in the household"), N_("N") },
+    { "income-cents", 0, 0, G_OPTION_ARG_INT64, &o.income, N_("With --household: the household’s yearly income, in cents"), N_("CENTS") },
+    { "assistance-policy", 0, 0, G_OPTION_ARG_FILENAME, &o.assistance_policy, N_("The hospital’s financial-assistance policy (default: the example shipped)"), N_("FILE") },
     { "no-pay-link", 0, 0, G_OPTION_ARG_NONE, &o.no_pay_link, N_("A draft: no pay link or QR code is issued (do not send it)"), NULL },
     { NULL }
   };
@@ -324,6 +393,7 @@ cst_cli_statement_render (int    argc,
   g_autoptr(CstStatementTemplate) tpl = NULL;
   g_autoptr(CstStatement) st = NULL;
   g_autoptr(CstRemittance) remittance = NULL;
+  g_auto(CstAssistanceScreening) screening = { 0 };
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -347,7 +417,8 @@ cst_cli_statement_render (int    argc,
       (o.remittance && !(remittance = load_remittance (&o, bill, &error))) ||
       !(rules = cst_statement_rules_new_default (&error)) ||
       !(tpl = load_template (&o, &error)) ||
-      !(st = cst_statement_new (bill, rules, tpl, &error)) ||
+      !screen_household (&o, bill, &screening, &error) ||
+      !(st = cst_statement_new_assisted (bill, rules, tpl, o.household ? &screening : NULL, &error)) ||
       (remittance && !cst_statement_set_remittance (st, remittance, o.claim, &error)) ||
       !apply_estimate (&o, st, &error) ||
       !issue_pay_link (&o, st, &error) ||

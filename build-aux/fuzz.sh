@@ -7,7 +7,7 @@
 #                       # stop after that many executions, or the time limit
 #   FUZZ_TIMEOUT=300    # seconds one input may take before it counts as a hang
 #
-# Targets: input-date notify-payload cli-args bill-import fee-schedule price-list record-file remittance redaction-box.  The working corpus grows in
+# Targets: input-date notify-payload cli-args bill-import fee-schedule price-list record-file remittance redaction-box assistance-policy.  The working corpus grows in
 # $FUZZ_BUILD_DIR/fuzz-corpus/<target> (default build-fuzz), seeded from
 # tests/fuzz/corpus/<target>.  A crash leaves its input in
 # $FUZZ_BUILD_DIR/fuzz-crashes/<target>/; copy it into the seed corpus so it
@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-20}
 [ $# -gt 0 ] && shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(input-date notify-payload cli-args bill-import fee-schedule price-list record-file remittance redaction-box redaction-propose)
+[ ${#targets[@]} -gt 0 ] || targets=(input-date notify-payload cli-args bill-import fee-schedule price-list record-file remittance redaction-box redaction-propose assistance-policy)
 dir=${FUZZ_BUILD_DIR:-build-fuzz}
 runs=${FUZZ_RUNS:--1}
 # Seconds one input may take (wall clock): a long run on a loaded machine

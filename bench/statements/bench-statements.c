@@ -19,6 +19,8 @@
 
 #include <custodian/custodian.h>
 
+#include "bench-statement-common.h"
+
 #define BIG_LINES 5000
 
 /* poppler-glib 22.12 (Debian 12) declares no autoptr cleanups. */
@@ -28,22 +30,6 @@ typedef struct
 {
   GArray *samples;   /* of double, milliseconds */
 } Timing;
-
-/* The shipped template with a facility's details, as the app gives the
- * database's (the shipped one names no hospital). */
-static CstStatementTemplate *
-bench_template (void)
-{
-  CstStatementTemplate *tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
-  g_autoptr(CstFacility) facility = cst_facility_new ();
-
-  cst_facility_set (facility, CST_FACILITY_NAME, "Bench General Hospital");
-  cst_facility_set (facility, CST_FACILITY_ADDRESS, "1 Bench Road\nAnytown, NY 00000");
-  cst_facility_set (facility, CST_FACILITY_PHONE, "(555) 010-0100");
-  cst_facility_set (facility, CST_FACILITY_PAY_LINK, "pay.bench.example");
-  cst_facility_apply_to_statement (facility, tpl);
-  return tpl;
-}
 
 static double
 now_ms (void)
@@ -210,7 +196,7 @@ bench_preview (const char                *sample,
                const CstStatementSection *compact,
                guint                      n_sections)
 {
-  g_autoptr(CstStatementTemplate) edited = bench_template ();
+  g_autoptr(CstStatementTemplate) edited = bench_statement_template ();
   g_autoptr(CstBill) bill = cst_bill_import_csv (sample, strlen (sample), 0, NULL, NULL);
   g_autoptr(GArray) gen = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr(GArray) total = g_array_new (FALSE, FALSE, sizeof (double));
@@ -256,7 +242,7 @@ main (int    argc,
   g_autofree char *big = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CstStatementRules) rules = cst_statement_rules_new_default (&error);
-  g_autoptr(CstStatementTemplate) tpl = bench_template ();
+  g_autoptr(CstStatementTemplate) tpl = bench_statement_template ();
 
   if (rules == NULL || !g_file_get_contents (path, &sample, NULL, &error))
     {

@@ -71,6 +71,7 @@ typedef struct
   GDate           statement_date;
   GDate           due_date;
   guint           statement_sequence;    /* 1 = first statement, 2+ = reminder */
+  GDate           first_statement_date;  /* the visit's first statement; invalid when unknown */
   GPtrArray      *lines;                 /* of CstBillLine */
 } CstBill;
 

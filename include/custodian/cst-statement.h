@@ -123,6 +123,9 @@ const guint          *cst_statement_template_get_plan_months (CstStatementTempla
                                                               guint                *n_months);
 guint                 cst_statement_template_get_plan_apr  (CstStatementTemplate *tpl);
 gint64                cst_statement_template_get_plan_minimum (CstStatementTemplate *tpl);
+guint                 cst_statement_template_get_days      (CstStatementTemplate *tpl,
+                                                            const char           *key,
+                                                            guint                 fallback);
 char                 *cst_statement_template_format_date   (CstStatementTemplate *tpl,
                                                             const GDate          *date);
 const char           *cst_statement_section_to_nick        (CstStatementSection   section);
@@ -144,6 +147,20 @@ typedef enum
   CST_STATUS_CREDIT,
   CST_STATUS_WAITING_FOR_INSURANCE,
 } CstStatementStatus;
+
+/* The statement's place in the billing cycle, by the age of the balance
+ * (the template's reminder-, past-due- and final-notice-after-days). */
+typedef enum
+{
+  CST_VARIANT_FIRST,
+  CST_VARIANT_REMINDER,
+  CST_VARIANT_PAST_DUE,
+  CST_VARIANT_FINAL_NOTICE,
+} CstStatementVariant;
+
+/* IRC 501(r): no collection action before 120 days from the first
+ * statement after discharge (statement-spec 3.1). */
+#define CST_STATEMENT_COLLECTIONS_MIN_DAYS 120
 
 typedef enum
 {
@@ -291,6 +308,23 @@ typedef struct
   gint64                estimate_difference_cents;
   gboolean              dispute_notice_due;
   GDate                 dispute_deadline;
+  /* The variant by the age of the balance: days since the visit's first
+   * statement, and for a final notice the first day the hospital may send
+   * the bill to collections (never before 120 days, IRC 501(r)). */
+  CstStatementVariant   variant;
+  int                   age_days;            /* -1 when the first statement's date is unknown */
+  GDate                 collections_date;    /* valid for a final notice only */
+  /* Financial assistance from a screening (cst-assistance.h): the
+   * discount taken off what the patient owes, shown as its own line, the
+   * AGB limit for the visit and whether it lowered the amount, and the
+   * plan the household can afford (an index into plans, -1 for none). */
+  gboolean              assisted;
+  guint                 assistance_discount_percent;
+  gint64                assistance_cents;
+  gint64                agb_limit_cents;
+  gboolean              agb_capped;
+  gint64                affordable_monthly_cents;
+  int                   affordable_plan;
   /*< private >*/
   GHashTable           *values;              /* placeholder → text */
   CstStatementTemplate *shipped;             /* loaded on first need, see cst_statement_dup_text */
@@ -311,6 +345,8 @@ guint         cst_statement_count_flags    (CstStatement         *statement,
 char         *cst_statement_dup_text       (CstStatement         *statement,
                                             const char           *key);
 const char   *cst_statement_status_to_nick (CstStatementStatus    status);
+const char   *cst_statement_variant_to_nick (CstStatementVariant  variant);
+char         *cst_statement_dup_variant_text (CstStatement       *statement);
 const char   *cst_statement_flag_kind_to_nick (CstStatementFlagKind kind);
 char         *cst_statement_to_json        (CstStatement         *statement);
 gboolean      cst_statement_set_remittance (CstStatement         *statement,

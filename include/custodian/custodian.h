@@ -1,6 +1,7 @@
 /* custodian.h — the model library's public API in one include */
 #pragma once
 
+#include "custodian/cst-assistance.h"
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-authorization.h"
 #include "custodian/cst-legal-process.h"
@@ -76,6 +77,7 @@
 #include "custodian/cst-settings.h"
 #include "custodian/cst-remittance.h"
 #include "custodian/cst-statement.h"
+#include "custodian/cst-statement-extras.h"
 #include "custodian/cst-statement-pdf.h"
 #include "custodian/cst-statement-template-repo.h"
 #include "custodian/cst-withholding.h"

@@ -142,6 +142,47 @@ test_bill_roundtrip (void)
   }
 }
 
+/* The visit's first statement date is kept (0078), so a stored bill's
+ * statement ages: 90 days on, the final notice; without it, never. */
+static void
+test_first_statement_date (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_billing");
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstBill) undated = sample_bill ();
+  g_autoptr(CstBill) loaded = NULL;
+  g_autoptr(CstBill) loaded_undated = NULL;
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  bill->first_statement_date = bill->statement_date;
+  g_date_subtract_days (&bill->first_statement_date, 90);
+  id = cst_bill_repo_insert (conn, bill, &error);
+  g_assert_no_error (error);
+  loaded = cst_bill_repo_get (conn, id, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_date_valid (&loaded->first_statement_date));
+  g_assert_cmpint (g_date_compare (&loaded->first_statement_date, &bill->first_statement_date), ==, 0);
+  st = cst_statement_new (loaded, rules, tpl, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (st->variant, ==, CST_VARIANT_FINAL_NOTICE);
+
+  id = cst_bill_repo_insert (conn, undated, &error);
+  g_assert_no_error (error);
+  loaded_undated = cst_bill_repo_get (conn, id, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_date_valid (&loaded_undated->first_statement_date));
+
+  /* The database refuses a first statement after this one. */
+  {
+    g_autoptr(PGresult) res = PQexec (conn, "UPDATE bills SET first_statement_date = statement_date + 1");
+    g_assert_cmpint (PQresultStatus (res), ==, PGRES_FATAL_ERROR);
+    g_assert_nonnull (strstr (PQresultErrorMessage (res), "bills_first_statement_not_after"));
+  }
+}
+
 static void
 test_template_versions (void)
 {
@@ -364,6 +405,7 @@ main (int    argc,
   rules = cst_statement_rules_new_default (NULL);
   g_test_add_func ("/bill-repo/collect-rows", test_collect_rows);
   g_test_add_func ("/bill-repo/roundtrip", test_bill_roundtrip);
+  g_test_add_func ("/bill-repo/first-statement-date", test_first_statement_date);
   g_test_add_func ("/bill-repo/template-versions", test_template_versions);
   g_test_add_func ("/bill-repo/versions-append-only", test_versions_append_only);
   g_test_add_func ("/bill-repo/roles-and-audit", test_roles_and_audit);

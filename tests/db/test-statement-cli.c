@@ -376,6 +376,51 @@ test_estimate_from_estimate_render (void)
   g_assert_nonnull (strstr (err, "not an estimate"));
 }
 
+/* Screened, aged: a self-pay $2,845.00 visit for a household of four with
+ * $80,000.00 (242% of the 2026 guideline): 75% off, $711.25 due; 90 days
+ * after the first statement it is the final notice, collections not
+ * before day 120.  The discount is its own line of the PDF's "How we got
+ * this amount". */
+static void
+test_render_assisted_final_notice (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *csv = temp_path ("assisted.csv");
+  g_autofree char *pdf = temp_path ("assisted.pdf");
+  g_autofree char *json_path = temp_path ("assisted.json");
+  g_autofree char *json = NULL, *out = NULL, *err = NULL, *contents = NULL, *all = NULL, *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  gsize length;
+
+  g_assert_true (g_file_set_contents (csv, "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
+                                           "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+                                           "2026-01-01,0450,99284,ED visit,1,284500,0,0,284500\n", -1, NULL));
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "--database", login, "statement", "render", csv, "--offline",
+                                     "--output", pdf, "--json", json_path, "--statement-date", "2026-04-01",
+                                     "--first-bill-date", "2026-01-01", "--household", "4",
+                                     "--income-cents", "8000000", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Financial assistance: A household of 4 people with $80,000.00 a year is at 242%"));
+  g_assert_nonnull (strstr (out, "Final notice: not to collections before 2026-05-01."));
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  g_assert_nonnull (strstr (json, "\"variant\":\"final-notice\""));
+  g_assert_nonnull (strstr (json, "\"assistance_cents\":213375"));
+  g_assert_nonnull (strstr (json, "\"amount_due_cents\":71125"));
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  all = cst_test_pdf_text (doc);
+  text = cst_test_pdf_squash (all);
+  g_assert_nonnull (strstr (text, "Financialhelpforyou"));
+  g_assert_nonnull (strstr (text, "$2,133.75"));
+
+  /* A household of none is refused, and nothing is written. */
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "--database", login, "statement", "render", csv, "--offline",
+                                     "--output", pdf, "--household", "-1", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "household size"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -390,6 +435,7 @@ main (int    argc,
   g_test_add_func ("/statement-cli/render-remittance", test_render_remittance);
   g_test_add_func ("/statement-cli/remittance-mismatch", test_remittance_mismatch);
   g_test_add_func ("/statement-cli/estimate-dispute-edges", test_estimate_dispute_edges);
+  g_test_add_func ("/statement-cli/assisted-final-notice", test_render_assisted_final_notice);
   g_test_add_func ("/statement-cli/estimate-from-estimate-render", test_estimate_from_estimate_render);
   return g_test_run ();
 }

@@ -19,6 +19,8 @@
 #include "cst-test-gui.h"
 #include "cst-test-pdf.h"
 
+#include <custodian/cst-statement-pay.h>
+
 /* A workbench with the facility's details, as the window gives it the
  * database's (the shipped templates name no hospital). */
 static CstStatementWorkbench *
@@ -628,6 +630,160 @@ test_batch_cancel (void)
   remove_dir (dir);
 }
 
+/* ---- The patient's part: remittance, estimate, screening, pay link ------- */
+
+static gboolean
+load_remittance (CstStatementWorkbench *workbench,
+                 const char            *path,
+                 GError               **error)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) loaded = NULL;
+
+  cst_statement_workbench_load_remittance_async (workbench, file, cst_test_gui_keep_result, &loaded);
+  return cst_statement_workbench_load_remittance_finish (workbench, cst_test_gui_wait_result (&loaded), error);
+}
+
+/* The payer's 835, read off the main loop, explains the statement in the
+ * preview; a remittance that does not balance is refused with its
+ * segment named, and the statement keeps the one it had. */
+static void
+test_remittance_in_app (void)
+{
+  CstStatementWorkbench *workbench = new_workbench_with_sample_bill ();
+  g_autofree char *x12 = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.835", NULL);
+  g_autofree char *eob = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.eob.json", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("cst-remittance-XXXXXX", NULL);
+  g_autofree char *bad = g_build_filename (dir, "unbalanced.835", NULL);
+  g_autofree char *data = NULL, *text = NULL, *eob_text = NULL;
+  g_autoptr(GError) error = NULL;
+  CstStatement *statement;
+
+  g_assert_true (load_remittance (workbench, x12, &error));
+  g_assert_no_error (error);
+  wait_idle (workbench);
+  statement = cst_statement_workbench_get_statement (workbench);
+  g_assert_nonnull (statement->remittance_claim);
+  text = preview_text (workbench);
+  g_assert_nonnull (strstr (text, "Why you owe this"));
+
+  /* The ExplanationOfBenefit of the same claim: the same explanation. */
+  g_assert_true (load_remittance (workbench, eob, &error));
+  wait_idle (workbench);
+  eob_text = preview_text (workbench);
+  g_assert_nonnull (strstr (eob_text, "Why you owe this"));
+
+  /* One cent off the claim payment: it no longer balances. */
+  g_assert_true (g_file_get_contents (x12, &data, NULL, NULL));
+  {
+    g_autoptr(GString) broken = g_string_new (data);
+    g_assert_cmpint (g_string_replace (broken, "*1503.85*1375.96", "*1503.86*1375.96", 1), ==, 1);
+    g_assert_true (g_file_set_contents (bad, broken->str, -1, NULL));
+  }
+  g_assert_false (load_remittance (workbench, bad, &error));
+  g_assert_nonnull (error);
+  g_test_message ("refused: %s", error->message);
+  wait_idle (workbench);
+  g_assert_nonnull (cst_statement_workbench_get_statement (workbench)->remittance_claim);
+  g_assert_nonnull (strstr (error->message, "CLP"));
+  g_unlink (bad);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* Screening in the app: the result in words, and an eligible patient's
+ * statement recomputed with the discount as its own line. */
+static void
+test_screening_in_app (void)
+{
+  CstStatementWorkbench *workbench = new_workbench_with_sample_bill ();
+  g_autofree char *text = NULL;
+  CstStatement *statement;
+
+  /* The sample asks $1,375.96; 242% of the guideline: 75% off, rounded
+   * up for the patient ($1,031.97), $343.99 left. */
+  g_assert_true (cst_statement_workbench_screen (workbench, 4, 8000000));
+  g_assert_nonnull (strstr (cst_statement_workbench_get_screening_text (workbench), "242%"));
+  wait_idle (workbench);
+  statement = cst_statement_workbench_get_statement (workbench);
+  g_assert_true (statement->assisted);
+  g_assert_cmpint (statement->assistance_cents, ==, 103197);
+  g_assert_cmpint (statement->amount_due_cents, ==, 34399);
+  text = preview_text (workbench);
+  g_assert_nonnull (strstr (text, "Financial help for you"));
+  g_assert_false (cst_statement_workbench_screen (workbench, 0, 100));
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* The visit's estimate, read off the main loop, compared in the preview;
+ * a file that is not an estimate is refused and named. */
+static void
+test_estimate_in_app (void)
+{
+  CstStatementWorkbench *workbench = new_workbench_with_sample_bill ();
+  g_autofree char *dir = g_dir_make_tmp ("cst-estimate-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "estimate.json", NULL);
+  g_autofree char *bill = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) not_estimate = g_file_new_for_path (bill);
+  g_autoptr(GAsyncResult) loaded = NULL;
+  g_autoptr(GAsyncResult) refused = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CstStatement *statement;
+
+  g_assert_true (g_file_set_contents (path, "{\"self_pay\":false,\"patient_cents\":100000,\"lines\":[]}\n",
+                                      -1, NULL));
+  cst_statement_workbench_load_estimate_async (workbench, file, cst_test_gui_keep_result, &loaded);
+  g_assert_true (cst_statement_workbench_load_estimate_finish (workbench, cst_test_gui_wait_result (&loaded),
+                                                               &error));
+  g_assert_no_error (error);
+  wait_idle (workbench);
+  statement = cst_statement_workbench_get_statement (workbench);
+  g_assert_true (statement->has_estimate);
+  g_assert_cmpint (statement->estimate_difference_cents, ==, 137596 - 100000);
+  text = preview_text (workbench);
+  g_assert_nonnull (strstr (text, "This bill is $375.96 more than the estimate."));
+
+  cst_statement_workbench_load_estimate_async (workbench, not_estimate, cst_test_gui_keep_result, &refused);
+  g_assert_false (cst_statement_workbench_load_estimate_finish (workbench, cst_test_gui_wait_result (&refused),
+                                                                &error));
+  g_assert_nonnull (strstr (error->message, "not an estimate"));
+  g_unlink (path);
+  g_rmdir (dir);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* The statement's own pay link from the workbench, as billing: issued on
+ * the database thread, shown with its QR code in the preview. */
+static void
+test_pay_link_in_app (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
+  CstStatementWorkbench *workbench = new_workbench_with_sample_bill ();
+  g_autoptr(GAsyncResult) issued = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  CstStatement *statement;
+
+  cst_statement_workbench_set_connection (workbench, connection);
+  cst_statement_workbench_issue_pay_link_async (workbench, cst_test_gui_keep_result, &issued);
+  g_assert_true (cst_statement_workbench_issue_pay_link_finish (workbench, cst_test_gui_wait_result (&issued),
+                                                                &error));
+  g_assert_no_error (error);
+  wait_idle (workbench);
+  statement = cst_statement_workbench_get_statement (workbench);
+  g_assert_nonnull (statement->pay_link);
+  g_assert_true (g_str_has_prefix (statement->pay_link, "https://pay.custodian-general.example/"));
+  g_assert_cmpuint (strlen (statement->pay_link), ==,
+                    strlen ("https://pay.custodian-general.example/") + CST_PAY_TOKEN_LENGTH);
+  text = preview_text (workbench);
+  g_assert_nonnull (strstr (text, statement->pay_link + strlen ("https://")));
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -644,5 +800,9 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/wording-choices-in-words", test_wording_choices_in_words);
   g_test_add_func ("/statement-workbench/batch-summary-plurals", test_batch_summary_plurals);
   g_test_add_func ("/statement-workbench/batch-cancel", test_batch_cancel);
+  g_test_add_func ("/statement-workbench/remittance-in-app", test_remittance_in_app);
+  g_test_add_func ("/statement-workbench/screening-in-app", test_screening_in_app);
+  g_test_add_func ("/statement-workbench/estimate-in-app", test_estimate_in_app);
+  g_test_add_func ("/statement-workbench/pay-link-in-app", test_pay_link_in_app);
   return g_test_run ();
 }

@@ -651,6 +651,388 @@ test_template_editing (void)
   g_assert_cmpuint (st->prose->len, ==, 2);
 }
 
+/* ---- Financial assistance and AGB (issue 21) ------------------------------ */
+
+static CstAssistancePolicy *
+default_policy (void)
+{
+  g_autoptr(GError) error = NULL;
+  CstAssistancePolicy *policy = cst_assistance_policy_new_default (&error);
+
+  g_assert_no_error (error);
+  return policy;
+}
+
+static void
+screen (CstAssistancePolicy    *policy,
+        guint                   household,
+        gint64                  income_cents,
+        CstAssistanceScreening *screening)
+{
+  g_autoptr(GError) error = NULL;
+  GDate on;
+
+  set_date (&on, 2026, 6, 1);
+  g_assert_true (cst_assistance_screen (policy, household, income_cents, &on, screening, &error));
+  g_assert_no_error (error);
+}
+
+static void
+assert_band (CstAssistancePolicy *policy,
+             guint                household,
+             gint64               income_cents,
+             CstAssistanceKind    kind,
+             guint                discount)
+{
+  g_auto(CstAssistanceScreening) screening = { 0 };
+
+  screen (policy, household, income_cents, &screening);
+  g_assert_cmpint (screening.kind, ==, kind);
+  g_assert_cmpuint (screening.discount_percent, ==, discount);
+}
+
+/* The 2026 HHS table (91 FR 1797): $15,960 + $5,680 a person; the example
+ * bands 200% free, 300% 75%, 400% 50%, each edge on the cent. */
+static void
+test_assistance_bands (void)
+{
+  g_autoptr(CstAssistancePolicy) policy = default_policy ();
+  g_autoptr(GError) error = NULL;
+  g_auto(CstAssistanceScreening) screening = { 0 };
+  g_autofree char *said = NULL;
+  gint64 guideline = 0;
+  GDate on, before;
+
+  set_date (&on, 2026, 1, 13);
+  g_assert_true (cst_assistance_policy_guideline (policy, 1, &on, &guideline, NULL));
+  g_assert_cmpint (guideline, ==, 1596000);
+  g_assert_true (cst_assistance_policy_guideline (policy, 4, &on, &guideline, NULL));
+  g_assert_cmpint (guideline, ==, 3300000);
+  g_assert_true (cst_assistance_policy_guideline (policy, 8, &on, &guideline, NULL));
+  g_assert_cmpint (guideline, ==, 5572000);
+  g_assert_true (cst_assistance_policy_guideline (policy, 9, &on, &guideline, NULL));
+  g_assert_cmpint (guideline, ==, 6140000);
+
+  assert_band (policy, 1, 0, CST_ASSISTANCE_FREE, 100);
+  assert_band (policy, 1, 3192000, CST_ASSISTANCE_FREE, 100);          /* exactly 200% */
+  assert_band (policy, 1, 3192001, CST_ASSISTANCE_DISCOUNT, 75);
+  assert_band (policy, 1, 4788000, CST_ASSISTANCE_DISCOUNT, 75);       /* exactly 300% */
+  assert_band (policy, 1, 4788001, CST_ASSISTANCE_DISCOUNT, 50);
+  assert_band (policy, 4, 13200000, CST_ASSISTANCE_DISCOUNT, 50);      /* exactly 400% of $33,000 */
+  assert_band (policy, 4, 13200001, CST_ASSISTANCE_NOT_ELIGIBLE, 0);
+
+  screen (policy, 4, 8000000, &screening);
+  g_assert_cmpuint (screening.percent_of_guideline, ==, 242);
+  g_assert_cmpint (screening.guideline_year, ==, 2026);
+  g_assert_nonnull (strstr (screening.guideline_source, "91 FR 1797"));
+  said = cst_assistance_screening_describe (&screening);
+  g_assert_nonnull (strstr (said, "A household of 4 people with $80,000.00 a year is at 242% of "
+                                  "the 2026 poverty guideline ($33,000.00)."));
+  g_assert_nonnull (strstr (said, "75% discount"));
+
+  /* Before the 2026 table took effect there is none shipped: refused. */
+  set_date (&before, 2026, 1, 12);
+  g_assert_false (cst_assistance_screen (policy, 1, 100, &before, &screening, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "2026-01-12"));
+  g_clear_error (&error);
+  g_assert_false (cst_assistance_screen (policy, 0, 100, &on, &screening, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+}
+
+#define POLICY_HEAD "[policy]\nregion=contiguous\nagb-basis-points=5000\nbands=free\n" \
+                    "plan-months=6;12\nplan-income-basis-points=500\nplan-minimum-monthly-cents=0\n" \
+                    "[band free]\nup-to-percent=100\ndiscount-percent=100\n"
+
+/* Tables are effective-dated: the newest in effect on the day wins. */
+static void
+test_assistance_policy_data (void)
+{
+  const char *text = POLICY_HEAD
+    "[poverty-guidelines 2025]\neffective=2025-01-15\nsource=test 2025\n"
+    "contiguous-first-cents=1565000\ncontiguous-additional-cents=550000\n"
+    "[poverty-guidelines 2026]\neffective=2026-01-13\nsource=test 2026\n"
+    "contiguous-first-cents=1596000\ncontiguous-additional-cents=568000\n";
+  const char *unsourced = POLICY_HEAD
+    "[poverty-guidelines 2026]\neffective=2026-01-13\n"
+    "contiguous-first-cents=1596000\ncontiguous-additional-cents=568000\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstAssistancePolicy) policy = cst_assistance_policy_new_from_data (text, strlen (text), &error);
+  g_autoptr(CstAssistancePolicy) bad = NULL;
+  gint64 guideline = 0;
+  GDate day;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_assistance_policy_get_agb_basis_points (policy), ==, 5000);
+  set_date (&day, 2026, 1, 12);
+  g_assert_true (cst_assistance_policy_guideline (policy, 2, &day, &guideline, NULL));
+  g_assert_cmpint (guideline, ==, 2115000);
+  set_date (&day, 2026, 1, 13);
+  g_assert_true (cst_assistance_policy_guideline (policy, 2, &day, &guideline, NULL));
+  g_assert_cmpint (guideline, ==, 2164000);
+
+  bad = cst_assistance_policy_new_from_data (unsourced, strlen (unsourced), &error);
+  g_assert_null (bad);
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "[poverty-guidelines 2026] source"));
+}
+
+static CstBill *
+self_pay_bill (gint64 charge_cents)
+{
+  g_autofree char *text = g_strdup_printf (HEADER "2026-03-14,0450,99284,HC ED VISIT LVL 4,1,%"
+                                           G_GINT64_FORMAT ",0,0,%" G_GINT64_FORMAT "\n",
+                                           charge_cents, charge_cents);
+  CstBill *bill = bill_from_text (text, strlen (text), 0);
+
+  g_clear_pointer (&bill->payer_name, g_free);
+  return bill;
+}
+
+static CstStatement *
+assisted (CstBill                      *bill,
+          const CstAssistanceScreening *screening)
+{
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(GError) error = NULL;
+  CstStatement *st = cst_statement_new_assisted (bill, rules, tpl, screening, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (st->reconciled);
+  return st;
+}
+
+static const CstWaterfallRow *
+waterfall_row (CstStatement *st,
+               const char   *key)
+{
+  for (guint i = 0; i < st->waterfall->len; i++)
+    {
+      const CstWaterfallRow *row = g_ptr_array_index (st->waterfall, i);
+      if (g_str_equal (row->key, key))
+        return row;
+    }
+  return NULL;
+}
+
+/* $2,845.00 self-pay ER visit; AGB 42% = $1,194.90. */
+static void
+test_assistance_applied (void)
+{
+  g_autoptr(CstAssistancePolicy) policy = default_policy ();
+  g_autoptr(CstBill) bill = self_pay_bill (284500);
+  g_auto(CstAssistanceScreening) three_quarters = { 0 };
+  g_auto(CstAssistanceScreening) half = { 0 };
+  g_auto(CstAssistanceScreening) free_care = { 0 };
+  g_auto(CstAssistanceScreening) none = { 0 };
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(CstStatement) capped = NULL;
+  g_autoptr(CstStatement) free_st = NULL;
+  g_autoptr(CstStatement) plain = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  const CstWaterfallRow *row;
+
+  /* 242%: 75% off, rounded up for the patient: $2,133.75 off, $711.25 left. */
+  screen (policy, 4, 8000000, &three_quarters);
+  st = assisted (bill, &three_quarters);
+  g_assert_true (st->assisted);
+  g_assert_cmpint (st->assistance_cents, ==, 213375);
+  g_assert_cmpint (st->amount_due_cents, ==, 71125);
+  g_assert_cmpint (st->agb_limit_cents, ==, 119490);
+  g_assert_false (st->agb_capped);
+  row = waterfall_row (st, "how-assistance");
+  g_assert_nonnull (row);
+  g_assert_cmpstr (row->label, ==, "Financial help for you");
+  g_assert_cmpint (row->amount_cents, ==, 213375);
+  lines = cst_statement_assistance_lines (st);
+  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==,
+                   "You qualify for financial help. We took 75% off what you owe: $2,133.75.");
+  g_assert_cmpstr (g_ptr_array_index (lines, 1), ==,
+                   "You will never pay more than $1,194.90 for this visit. That is what we "
+                   "generally bill people who have insurance.");
+  g_assert_true (prose_contains (st, "We took 75% off"));
+  {
+    g_autofree char *json = cst_statement_to_json (st);
+    g_assert_nonnull (strstr (json, "\"assistance\":{\"discount_percent\":75,\"assistance_cents\":213375,"
+                                    "\"agb_limit_cents\":119490,\"agb_capped\":false"));
+  }
+
+  /* 363%: 50% off would leave $1,422.50, above AGB: capped at $1,194.90. */
+  screen (policy, 4, 12000000, &half);
+  capped = assisted (bill, &half);
+  g_assert_true (capped->agb_capped);
+  g_assert_cmpint (capped->amount_due_cents, ==, 119490);
+  g_assert_cmpint (capped->assistance_cents, ==, 284500 - 119490);
+
+  /* 151%: free care; nothing is due. */
+  screen (policy, 4, 5000000, &free_care);
+  free_st = assisted (bill, &free_care);
+  g_assert_cmpint (free_st->amount_due_cents, ==, 0);
+  g_assert_cmpint (free_st->status, ==, CST_STATUS_PAID_IN_FULL);
+  g_assert_true (prose_contains (free_st, "You qualify for free care"));
+
+  /* Not eligible: the same statement as without a screening. */
+  screen (policy, 1, 20000000, &none);
+  plain = assisted (bill, &none);
+  g_assert_false (plain->assisted);
+  g_assert_cmpint (plain->amount_due_cents, ==, 284500);
+  g_assert_null (waterfall_row (plain, "how-assistance"));
+}
+
+/* Financial help already on the bill counts toward the band's discount:
+ * owed before any help $1,734.60; 75% off leaves $433.65; $707.00 was
+ * taken off already, so the screening adds $593.95. */
+static void
+test_assistance_with_help_on_bill (void)
+{
+  const char *text = HEADER "2026-03-14,0450,99284,HC ED VISIT LVL 4,1,284500,11040,170700,102760\n";
+  g_autoptr(CstAssistancePolicy) policy = default_policy ();
+  g_autoptr(CstBill) bill = bill_from_text (text, strlen (text), 0);
+  g_auto(CstAssistanceScreening) screening = { 0 };
+  g_autoptr(CstStatement) st = NULL;
+
+  bill->fap_adjustment_cents = 70700;
+  screen (policy, 4, 8000000, &screening);
+  st = assisted (bill, &screening);
+  g_assert_cmpint (st->assistance_cents, ==, 59395);
+  g_assert_cmpint (st->amount_due_cents, ==, 43365);
+  g_assert_nonnull (waterfall_row (st, "how-fap"));
+  g_assert_nonnull (waterfall_row (st, "how-assistance"));
+}
+
+/* Plans on an assisted balance follow the policy (6, 12, 24, 36 months, no
+ * interest); the shortest the household can afford (5% of monthly
+ * income) is marked, else the longest. */
+static void
+test_assistance_plans (void)
+{
+  g_autoptr(CstAssistancePolicy) policy = default_policy ();
+  g_autoptr(CstBill) bill = self_pay_bill (2845000);
+  g_auto(CstAssistanceScreening) four = { 0 };
+  g_auto(CstAssistanceScreening) one = { 0 };
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(CstStatement) tight = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  const CstPaymentPlan *plan;
+
+  /* $711,250.00 owed... in cents: 711250; $333.33 a month affordable. */
+  screen (policy, 4, 8000000, &four);
+  g_assert_cmpint (four.affordable_monthly_cents, ==, 33333);
+  st = assisted (bill, &four);
+  g_assert_cmpint (st->amount_due_cents, ==, 711250);
+  g_assert_cmpuint (st->plans->len, ==, 4);
+  g_assert_cmpint (st->affordable_plan, ==, 2);
+  plan = g_ptr_array_index (st->plans, 2);
+  g_assert_cmpuint (plan->months, ==, 24);
+  g_assert_cmpint (plan->monthly_cents, ==, 29635);
+  g_assert_cmpuint (plan->apr_basis_points, ==, 0);
+  lines = cst_statement_assistance_lines (st);
+  g_assert_cmpstr (g_ptr_array_index (lines, lines->len - 1), ==,
+                   "A plan that fits your income: 24 monthly payments of $296.35. There is no interest.");
+
+  /* 206% for one person: $137.50 a month; even 36 months ($197.56) is
+   * more, so the longest is offered. */
+  screen (policy, 1, 3300000, &one);
+  tight = assisted (bill, &one);
+  g_assert_cmpint (tight->affordable_plan, ==, 3);
+}
+
+/* ---- Variants by the age of the balance ------------------------------------ */
+
+static CstStatement *
+aged (CstBill              *bill,
+      CstStatementTemplate *tpl,
+      guint                 age_days)
+{
+  g_autoptr(GError) error = NULL;
+  CstStatement *st;
+
+  set_date (&bill->first_statement_date, 2025, 1, 1);
+  bill->statement_date = bill->first_statement_date;
+  g_date_add_days (&bill->statement_date, age_days);
+  bill->due_date = bill->statement_date;
+  g_date_add_days (&bill->due_date, 30);
+  st = cst_statement_new (bill, rules, tpl, &error);
+  g_assert_no_error (error);
+  return st;
+}
+
+static void
+assert_variant (CstStatement        *st,
+                CstStatementVariant  variant,
+                CstStatementStatus   status)
+{
+  g_assert_cmpint (st->variant, ==, variant);
+  g_assert_cmpint (st->status, ==, status);
+  cst_statement_unref (st);
+}
+
+static void
+test_variants_by_age (void)
+{
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatementTemplate) tpl = cst_statement_template_new_builtin ("standard", "en", NULL);
+  g_autoptr(CstStatementTemplate) short_wait = cst_statement_template_copy (tpl);
+  g_autoptr(CstStatementTemplate) long_wait = cst_statement_template_copy (tpl);
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(CstStatement) later = NULL;
+  g_autoptr(CstStatement) raised = NULL;
+  g_autoptr(CstStatement) longer = NULL;
+  g_autoptr(CstStatement) unknown = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  GDate expected;
+
+  assert_variant (aged (bill, tpl, 0), CST_VARIANT_FIRST, CST_STATUS_NEW_BILL);
+  assert_variant (aged (bill, tpl, 29), CST_VARIANT_FIRST, CST_STATUS_NEW_BILL);
+  assert_variant (aged (bill, tpl, 30), CST_VARIANT_REMINDER, CST_STATUS_REMINDER);
+  assert_variant (aged (bill, tpl, 59), CST_VARIANT_REMINDER, CST_STATUS_REMINDER);
+  assert_variant (aged (bill, tpl, 60), CST_VARIANT_PAST_DUE, CST_STATUS_PAST_DUE);
+  assert_variant (aged (bill, tpl, 89), CST_VARIANT_PAST_DUE, CST_STATUS_PAST_DUE);
+
+  /* At 90 days, the final notice: collections from day 120 (May 1). */
+  st = aged (bill, tpl, 90);
+  g_assert_cmpint (st->variant, ==, CST_VARIANT_FINAL_NOTICE);
+  g_assert_cmpint (st->age_days, ==, 90);
+  set_date (&expected, 2025, 5, 1);
+  g_assert_cmpint (g_date_compare (&st->collections_date, &expected), ==, 0);
+  text = cst_statement_dup_variant_text (st);
+  g_assert_cmpstr (text, ==, "This is our final notice. If you do not pay, set up a plan or apply "
+                             "for financial help, we may send this bill to a collection agency on "
+                             "or after May 1, 2025.");
+  g_assert_true (prose_contains (st, "on or after May 1, 2025."));
+  {
+    g_autofree char *json = cst_statement_to_json (st);
+    g_assert_nonnull (strstr (json, "\"variant\":\"final-notice\",\"age_days\":90,"
+                                    "\"collections_date\":\"2025-05-01\""));
+  }
+
+  /* A final notice on day 100: not before 30 days after it (May 11). */
+  later = aged (bill, tpl, 100);
+  set_date (&expected, 2025, 5, 11);
+  g_assert_cmpint (g_date_compare (&later->collections_date, &expected), ==, 0);
+
+  /* The hospital's own wait: 60 is raised to 501(r)'s 120; 150 is kept. */
+  g_assert_true (cst_statement_template_set_string (short_wait, "template", "collections-after-days", "60", &error));
+  raised = aged (bill, short_wait, 90);
+  set_date (&expected, 2025, 5, 1);
+  g_assert_cmpint (g_date_compare (&raised->collections_date, &expected), ==, 0);
+  g_assert_true (cst_statement_template_set_string (long_wait, "template", "collections-after-days", "150", &error));
+  longer = aged (bill, long_wait, 90);
+  set_date (&expected, 2025, 5, 31);
+  g_assert_cmpint (g_date_compare (&longer->collections_date, &expected), ==, 0);
+  g_assert_false (cst_statement_template_set_string (long_wait, "template", "reminder-after-days", "soon", &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+
+  /* Without the first statement's date: by number, never a final notice. */
+  g_date_clear (&bill->first_statement_date, 1);
+  bill->statement_sequence = 6;
+  unknown = cst_statement_new (bill, rules, tpl, NULL);
+  g_assert_cmpint (unknown->variant, ==, CST_VARIANT_PAST_DUE);
+  g_assert_cmpint (unknown->age_days, ==, -1);
+  g_assert_false (g_date_valid (&unknown->collections_date));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -677,6 +1059,12 @@ main (int    argc,
   g_test_add_func ("/statement/spanish", test_spanish_statement);
   g_test_add_func ("/statement/templates-complete", test_templates_complete);
   g_test_add_func ("/statement/template-editing", test_template_editing);
+  g_test_add_func ("/statement/assistance-bands", test_assistance_bands);
+  g_test_add_func ("/statement/assistance-policy-data", test_assistance_policy_data);
+  g_test_add_func ("/statement/assistance-applied", test_assistance_applied);
+  g_test_add_func ("/statement/assistance-with-help-on-bill", test_assistance_with_help_on_bill);
+  g_test_add_func ("/statement/assistance-plans", test_assistance_plans);
+  g_test_add_func ("/statement/variants-by-age", test_variants_by_age);
   status = g_test_run ();
   cst_statement_rules_unref (rules);
   return status;

@@ -22,10 +22,13 @@
 #include "cst-statement-workbench.h"
 
 #include <custodian/cst-bill.h>
+#include <custodian/cst-error.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-private-file.h>
 #include <custodian/cst-settings.h>
+#include <custodian/cst-money.h>
+#include <custodian/cst-statement-extras.h>
 #include <custodian/cst-statement-pdf.h>
 #include <custodian/cst-statement-template-repo.h>
 
@@ -58,6 +61,13 @@ struct _CstStatementWorkbench
   GtkWidget            *batch_cancel;
   GtkWidget            *batch_close;
   CstPdfPreview        *preview;
+  AdwActionRow         *remittance_row;
+  AdwActionRow         *estimate_row;
+  GtkSpinButton        *household_spin;
+  GtkSpinButton        *income_spin;
+  AdwActionRow         *screening_row;
+  AdwActionRow         *pay_link_row;
+  GtkSpinner           *busy_spinner;
 
   CstConnection        *connection;     /* NULL: shipped templates, no saving */
   CstFacility          *facility;       /* the hospital's details (the database's); NULL: none yet */
@@ -86,6 +96,14 @@ struct _CstStatementWorkbench
   char                 *batch_text;
   guint                 saving_edits[N_LANGUAGES];  /* edit counts when saving began */
   guint                 import_generation;  /* a newer import drops an older one */
+  /* The patient's part (cst-statement-extras.h), applied to every render. */
+  CstRemittance        *remittance;
+  gboolean              has_estimate;
+  CstEstimateSummary    estimate;
+  gboolean              screened;
+  CstAssistanceScreening screening;
+  char                 *pay_link;
+  guint                 busy;           /* file reads and pay links running */
   GCancellable         *cancellable;    /* cancelled when the window goes; kept until
                                          * finalize, so late callbacks can ask it */
 };
@@ -275,8 +293,11 @@ render_now (gpointer user_data)
   call->generation = ++self->generation;
   printable = printable_template (self);
   self->pending++;
-  cst_statement_render_async (self->bill, self->rules, printable, self->cancellable,
-                              rendered_cb, call);
+  cst_statement_render_extras_async (self->bill, self->rules, printable,
+                                     &(CstStatementExtras) {
+                                       self->remittance, NULL, self->has_estimate ? &self->estimate : NULL,
+                                       self->screened ? &self->screening : NULL, self->pay_link,
+                                     }, self->cancellable, rendered_cb, call);
   return G_SOURCE_REMOVE;
 }
 
@@ -1191,6 +1212,295 @@ save_template_action (GtkWidget  *widget,
 
 /* ---- GObject ------------------------------------------------------------- */
 
+/* ---- The patient's part: remittance, estimate, screening, pay link ------- */
+
+static void
+set_busy (CstStatementWorkbench *self,
+          gboolean               busy)
+{
+  self->busy = busy ? self->busy + 1 : self->busy - 1;
+  gtk_spinner_set_spinning (self->busy_spinner, self->busy > 0);
+}
+
+/* How every patient job ends: nothing more once the window went (its rows
+ * are gone), the spinner told, a failure named in a toast after @refused
+ * (a format with one %s).  Returns TRUE when the result may be used. */
+static gboolean
+patient_job_done (CstStatementWorkbench  *self,
+                  GTask                  *task,
+                  GError                **error,
+                  const char             *refused)
+{
+  g_autofree char *shown = NULL;
+
+  if (g_cancellable_is_cancelled (self->cancellable))
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "closed");
+      return FALSE;
+    }
+  set_busy (self, FALSE);
+  if (*error == NULL)
+    return TRUE;
+  shown = g_strdup_printf (refused, (*error)->message);
+  adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (shown));
+  g_task_return_error (task, g_steal_pointer (error));
+  return FALSE;
+}
+
+static void
+remittance_loaded_cb (GObject      *object,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CstStatementWorkbench *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRemittance) remittance = cst_remittance_load_file_finish (result, &error);
+
+  if (!patient_job_done (self, task, &error, _("The remittance was not used: %s")))
+    return;
+  g_clear_pointer (&self->remittance, cst_remittance_unref);
+  self->remittance = g_steal_pointer (&remittance);
+  adw_action_row_set_subtitle (self->remittance_row, self->remittance->payer);
+  queue_render (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * cst_statement_workbench_load_remittance_async:
+ *
+ * Reads the payer's remittance (X12 835 or CARIN ExplanationOfBenefit) on
+ * a worker thread and explains the statement with it; a file that does
+ * not parse or balance is named in a toast and the statement is left as
+ * it was.  A claim that is not the bill's shows its error when the
+ * statement is made (the render's toast).
+ */
+void
+cst_statement_workbench_load_remittance_async (CstStatementWorkbench *self,
+                                               GFile                 *file,
+                                               GAsyncReadyCallback    callback,
+                                               gpointer               user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  set_busy (self, TRUE);
+  cst_remittance_load_file_async (file, self->cancellable, remittance_loaded_cb, task);
+}
+
+gboolean
+cst_statement_workbench_load_remittance_finish (CstStatementWorkbench *self,
+                                                GAsyncResult          *result,
+                                                GError               **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+estimate_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CstStatementWorkbench *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  CstEstimateSummary summary;
+  g_autofree char *amount = NULL, *subtitle = NULL;
+
+  cst_estimate_summary_load_file_finish (result, &summary, &error);
+  if (!patient_job_done (self, task, &error, _("The estimate was not used: %s")))
+    return;
+  self->estimate = summary;
+  self->has_estimate = TRUE;
+  amount = cst_money_format (summary.estimate_cents);
+  subtitle = summary.self_pay ? g_strdup_printf (_("Good Faith Estimate: %s"), amount)
+                              : g_strdup_printf (_("Estimated patient share: %s"), amount);
+  adw_action_row_set_subtitle (self->estimate_row, subtitle);
+  queue_render (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * cst_statement_workbench_load_estimate_async:
+ *
+ * Reads the visit's estimate (the JSON an estimate was saved with) on a
+ * worker thread and compares the statement with it.
+ */
+void
+cst_statement_workbench_load_estimate_async (CstStatementWorkbench *self,
+                                             GFile                 *file,
+                                             GAsyncReadyCallback    callback,
+                                             gpointer               user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  set_busy (self, TRUE);
+  cst_estimate_summary_load_file_async (file, self->cancellable, estimate_loaded_cb, task);
+}
+
+gboolean
+cst_statement_workbench_load_estimate_finish (CstStatementWorkbench *self,
+                                              GAsyncResult          *result,
+                                              GError               **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * cst_statement_workbench_screen:
+ *
+ * Screens the household under the shipped policy on the bill's statement
+ * date, says the result in plain words and, when eligible, applies it.
+ *
+ * Returns: FALSE with a toast when the screening could not be made
+ */
+gboolean
+cst_statement_workbench_screen (CstStatementWorkbench *self,
+                                guint                  household_size,
+                                gint64                 income_cents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstAssistancePolicy) policy = cst_assistance_policy_new_default (&error);
+  g_auto(CstAssistanceScreening) screening = { 0 };
+  g_autofree char *said = NULL;
+  GDate today;
+
+  cst_input_today (&today);
+  if (policy == NULL ||
+      !cst_assistance_screen (policy, household_size, income_cents,
+                              self->bill ? &self->bill->statement_date : &today, &screening, &error))
+    {
+      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
+      return FALSE;
+    }
+  said = cst_assistance_screening_describe (&screening);
+  adw_action_row_set_subtitle (self->screening_row, said);
+  cst_assistance_screening_clear (&self->screening);
+  cst_assistance_screening_copy (&screening, &self->screening);
+  self->screened = TRUE;
+  queue_render (self);
+  return TRUE;
+}
+
+const char *
+cst_statement_workbench_get_screening_text (CstStatementWorkbench *self)
+{
+  return adw_action_row_get_subtitle (self->screening_row);
+}
+
+static void
+screen_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (widget);
+  double dollars = gtk_spin_button_get_value (self->income_spin);
+
+  cst_statement_workbench_screen (self, (guint) gtk_spin_button_get_value_as_int (self->household_spin),
+                                  (gint64) (dollars * 100.0 + 0.5));
+}
+
+static void
+pay_link_issued_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CstStatementWorkbench *self = g_task_get_source_object (task);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *link = cst_statement_issue_pay_link_finish (CST_CONNECTION (object), result, &error);
+
+  if (!patient_job_done (self, task, &error, _("No pay link was issued: %s")))
+    return;
+  g_free (self->pay_link);
+  self->pay_link = g_strdup (link);
+  adw_action_row_set_subtitle (self->pay_link_row, link);
+  queue_render (self);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * cst_statement_workbench_issue_pay_link_async:
+ *
+ * Issues the shown statement's own pay link on the database thread; the
+ * statement is made again with it, so the preview shows the link and its
+ * QR code.
+ */
+void
+cst_statement_workbench_issue_pay_link_async (CstStatementWorkbench *self,
+                                              GAsyncReadyCallback    callback,
+                                              gpointer               user_data)
+{
+  GTask *task = g_task_new (self, NULL, callback, user_data);
+
+  if (self->connection == NULL || self->statement == NULL)
+    {
+      const char *why = self->connection == NULL ? _("No pay link without the database: connect first.")
+                                                 : _("No pay link yet: import a bill first.");
+      adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (why));
+      g_task_return_new_error (task, CST_ERROR, CST_ERROR_INVALID_INPUT, "%s", why);
+      g_object_unref (task);
+      return;
+    }
+  set_busy (self, TRUE);
+  cst_statement_issue_pay_link_async (self->connection, self->statement, self->cancellable,
+                                      pay_link_issued_cb, task);
+}
+
+gboolean
+cst_statement_workbench_issue_pay_link_finish (CstStatementWorkbench *self,
+                                               GAsyncResult          *result,
+                                               GError               **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+issue_pay_link_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cst_statement_workbench_issue_pay_link_async (CST_STATEMENT_WORKBENCH (widget), NULL, NULL);
+}
+
+typedef void (*LoadFunc) (CstStatementWorkbench *, GFile *, GAsyncReadyCallback, gpointer);
+
+static void
+extra_response_cb (GtkNativeDialog *chooser,
+                   int              response,
+                   gpointer         user_data)
+{
+  CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (gtk_native_dialog_get_transient_for (chooser));
+  LoadFunc load = (LoadFunc) user_data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      load (self, file, NULL, NULL);
+    }
+  g_object_unref (chooser);
+}
+
+static void
+choose_extra (GtkWidget  *widget,
+              const char *title,
+              LoadFunc    load)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (widget),
+                                                               GTK_FILE_CHOOSER_ACTION_OPEN,
+                                                               _("_Open"), _("_Cancel"));
+
+  g_signal_connect (chooser, "response", G_CALLBACK (extra_response_cb), (gpointer) load);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+open_remittance_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_extra (widget, _("Open the Payer’s Remittance"), cst_statement_workbench_load_remittance_async);
+}
+
+static void
+open_estimate_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  choose_extra (widget, _("Open the Visit’s Estimate"), cst_statement_workbench_load_estimate_async);
+}
+
 static void
 cst_statement_workbench_dispose (GObject *object)
 {
@@ -1217,6 +1527,9 @@ cst_statement_workbench_dispose (GObject *object)
   g_clear_object (&self->batch_cancellable);
   g_clear_pointer (&self->file_name, g_free);
   g_clear_pointer (&self->batch_text, g_free);
+  g_clear_pointer (&self->remittance, cst_remittance_unref);
+  g_clear_pointer (&self->pay_link, g_free);
+  cst_assistance_screening_clear (&self->screening);
   G_OBJECT_CLASS (cst_statement_workbench_parent_class)->dispose (object);
 }
 
@@ -1246,6 +1559,8 @@ cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
   BIND (metrics_label); BIND (warnings_label); BIND (totals_label); BIND (preview);
   BIND (batch_bar); BIND (batch_progress); BIND (batch_report); BIND (batch_cancel);
   BIND (batch_close);
+  BIND (remittance_row); BIND (estimate_row); BIND (household_spin); BIND (income_spin);
+  BIND (screening_row); BIND (pay_link_row); BIND (busy_spinner);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, language_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, font_size_changed_cb);
@@ -1254,6 +1569,11 @@ cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, wording_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, category_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, batch_close_cb);
+  gtk_widget_class_install_action (widget_class, "workbench.open-remittance", NULL, open_remittance_action);
+  gtk_widget_class_install_action (widget_class, "workbench.open-estimate", NULL, open_estimate_action);
+  gtk_widget_class_install_action (widget_class, "workbench.screen", NULL, screen_action);
+  gtk_widget_class_install_action (widget_class, "workbench.issue-pay-link", NULL, issue_pay_link_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "workbench.open-remittance", NULL);
   gtk_widget_class_install_action (widget_class, "workbench.import", NULL, import_action);
   gtk_widget_class_install_action (widget_class, "workbench.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "workbench.batch-export", NULL, batch_export_action);

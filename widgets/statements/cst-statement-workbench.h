@@ -56,5 +56,29 @@ gboolean               cst_statement_workbench_is_rendering (CstStatementWorkben
 void                   cst_statement_workbench_select_category (CstStatementWorkbench *self,
                                                                 guint                  index);
 guint                  cst_statement_workbench_count_highlighted (CstStatementWorkbench *self);
+void                   cst_statement_workbench_load_remittance_async  (CstStatementWorkbench *self,
+                                                                       GFile                 *file,
+                                                                       GAsyncReadyCallback    callback,
+                                                                       gpointer               user_data);
+gboolean               cst_statement_workbench_load_remittance_finish (CstStatementWorkbench *self,
+                                                                       GAsyncResult          *result,
+                                                                       GError               **error);
+void                   cst_statement_workbench_load_estimate_async    (CstStatementWorkbench *self,
+                                                                       GFile                 *file,
+                                                                       GAsyncReadyCallback    callback,
+                                                                       gpointer               user_data);
+gboolean               cst_statement_workbench_load_estimate_finish   (CstStatementWorkbench *self,
+                                                                       GAsyncResult          *result,
+                                                                       GError               **error);
+gboolean               cst_statement_workbench_screen (CstStatementWorkbench *self,
+                                                       guint                  household_size,
+                                                       gint64                 income_cents);
+const char            *cst_statement_workbench_get_screening_text (CstStatementWorkbench *self);
+void                   cst_statement_workbench_issue_pay_link_async   (CstStatementWorkbench *self,
+                                                                       GAsyncReadyCallback    callback,
+                                                                       gpointer               user_data);
+gboolean               cst_statement_workbench_issue_pay_link_finish  (CstStatementWorkbench *self,
+                                                                       GAsyncResult          *result,
+                                                                       GError               **error);
 
 G_END_DECLS

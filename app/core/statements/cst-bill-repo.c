@@ -27,7 +27,7 @@
   "discharge_date, payer_name, claim_number, claim_status, claim_processed_date, " \
   "claim_level_payment, claim_insurer_paid_cents, claim_adjustment_cents, " \
   "fap_adjustment_cents, patient_payments_cents, other_credits_cents, statement_date, " \
-  "due_date, statement_sequence"
+  "due_date, statement_sequence, first_statement_date"
 
 static char *
 date_or_null (const GDate *date)
@@ -51,20 +51,21 @@ insert_bill_row (PGconn   *conn,
   g_autofree char *payments = cst_db_int_param (bill->patient_payments_cents);
   g_autofree char *credits = cst_db_int_param (bill->other_credits_cents);
   g_autofree char *sequence = cst_db_int_param (bill->statement_sequence);
+  g_autofree char *first = date_or_null (&bill->first_statement_date);
   const char *params[] = {
     bill->account_number, bill->patient_name, bill->guarantor_name,
     cst_visit_type_to_nick (bill->visit_type), admit, discharge, bill->payer_name,
     bill->claim_number, cst_claim_status_to_nick (bill->claim_status), processed,
     bill->claim_level_payment ? "true" : "false", paid, adjustment, fap, payments, credits,
-    statement, due, sequence,
+    statement, due, sequence, first,
   };
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "INSERT INTO bills (account_number, patient_name, guarantor_name, visit_type, admit_date, "
     "discharge_date, payer_name, claim_number, claim_status, claim_processed_date, "
     "claim_level_payment, claim_insurer_paid_cents, claim_adjustment_cents, "
     "fap_adjustment_cents, patient_payments_cents, other_credits_cents, statement_date, "
-    "due_date, statement_sequence) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-    "$12, $13, $14, $15, $16, $17, $18, $19) RETURNING id",
+    "due_date, statement_sequence, first_statement_date) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+    "$8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id",
     G_N_ELEMENTS (params), params, error);
 
   return res ? cst_db_int64 (res, 0, 0) : 0;
@@ -222,6 +223,7 @@ bill_from_row (const PGresult *res,
   set_date (&bill->statement_date, res, row, 17);
   set_date (&bill->due_date, res, row, 18);
   bill->statement_sequence = (guint) cst_db_int64 (res, row, 19);
+  set_date (&bill->first_statement_date, res, row, 20);
   return bill;
 }
 

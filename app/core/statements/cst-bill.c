@@ -24,6 +24,7 @@ cst_bill_new (void)
   g_date_clear (&bill->claim_processed_date, 1);
   g_date_clear (&bill->statement_date, 1);
   g_date_clear (&bill->due_date, 1);
+  g_date_clear (&bill->first_statement_date, 1);
   bill->statement_sequence = 1;
   bill->lines = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_bill_line_free);
   return bill;
@@ -136,6 +137,9 @@ cst_bill_validate (CstBill  *bill,
     return fail (error, _("The statement date and the due date are required."));
   if (g_date_compare (&bill->due_date, &bill->statement_date) < 0)
     return fail (error, _("The due date is before the statement date."));
+  if (g_date_valid (&bill->first_statement_date) &&
+      g_date_compare (&bill->first_statement_date, &bill->statement_date) > 0)
+    return fail (error, _("The first statement’s date is after this statement’s date."));
   if (!g_date_valid (&bill->admit_date) || !g_date_valid (&bill->discharge_date) ||
       g_date_compare (&bill->discharge_date, &bill->admit_date) < 0)
     return fail (error, _("The visit dates are missing or in the wrong order."));

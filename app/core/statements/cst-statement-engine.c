@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "custodian/cst-assistance.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-money.h"
@@ -243,8 +244,82 @@ compute_categories (CstStatement *st,
   flag_review_notes (st);
 }
 
+/* The variant by the age of the balance.  Without the first statement's
+ * date the age is unknown: the statement's number decides, and it is
+ * never a final notice, whose collections date counts from that day. */
 static void
-compute_totals (CstStatement *st)
+compute_variant (CstStatement *st)
+{
+  CstBill *bill = st->bill;
+  CstStatementTemplate *tpl = st->template;
+  guint collections = MAX (cst_statement_template_get_days (tpl, "collections-after-days",
+                                                            CST_STATEMENT_COLLECTIONS_MIN_DAYS),
+                           CST_STATEMENT_COLLECTIONS_MIN_DAYS);
+  GDate earliest;
+
+  g_date_clear (&st->collections_date, 1);
+  st->age_days = -1;
+  if (!g_date_valid (&bill->first_statement_date))
+    {
+      st->variant = bill->statement_sequence >= 3 ? CST_VARIANT_PAST_DUE
+                  : bill->statement_sequence == 2 ? CST_VARIANT_REMINDER : CST_VARIANT_FIRST;
+      return;
+    }
+  st->age_days = g_date_days_between (&bill->first_statement_date, &bill->statement_date);
+  if ((guint) st->age_days >= cst_statement_template_get_days (tpl, "final-notice-after-days", 90))
+    st->variant = CST_VARIANT_FINAL_NOTICE;
+  else if ((guint) st->age_days >= cst_statement_template_get_days (tpl, "past-due-after-days", 60))
+    st->variant = CST_VARIANT_PAST_DUE;
+  else if ((guint) st->age_days >= cst_statement_template_get_days (tpl, "reminder-after-days", 30))
+    st->variant = CST_VARIANT_REMINDER;
+  else
+    st->variant = CST_VARIANT_FIRST;
+  if (st->variant != CST_VARIANT_FINAL_NOTICE)
+    return;
+  /* Not before 120 days from the first statement, and not before the
+   * final notice's own lead time has passed since this statement. */
+  st->collections_date = bill->first_statement_date;
+  g_date_add_days (&st->collections_date, collections);
+  earliest = bill->statement_date;
+  g_date_add_days (&earliest, cst_statement_template_get_days (tpl, "final-notice-lead-days", 30));
+  if (g_date_compare (&earliest, &st->collections_date) > 0)
+    st->collections_date = earliest;
+}
+
+/* Financial help from a screening (cst-assistance.h).  What the patient
+ * is personally responsible for, counting the financial help already on
+ * the bill, loses the band's discount (rounded in the patient's favour)
+ * and is never more than AGB of the gross charges; what that takes off
+ * beyond the help already on the bill is the assistance line. */
+static void
+apply_assistance (CstStatement                 *st,
+                  const CstAssistanceScreening *screening)
+{
+  gint64 owed, owed_after;
+
+  st->affordable_plan = -1;
+  if (screening == NULL || screening->kind == CST_ASSISTANCE_NOT_ELIGIBLE)
+    return;
+  st->assisted = TRUE;
+  st->assistance_discount_percent = screening->discount_percent;
+  st->affordable_monthly_cents = screening->affordable_monthly_cents;
+  st->agb_limit_cents = st->total_charges_cents * screening->agb_basis_points / 10000;
+  owed = st->total_patient_resp_cents + st->total_fap_adjustment_cents;
+  if (owed <= 0)
+    return;
+  owed_after = owed - (owed * screening->discount_percent + 99) / 100;
+  if (owed_after > st->agb_limit_cents)
+    {
+      owed_after = MAX (st->agb_limit_cents, 0);
+      st->agb_capped = TRUE;
+    }
+  st->assistance_cents = MAX (owed - owed_after - st->total_fap_adjustment_cents, 0);
+  st->balance_cents -= st->assistance_cents;
+}
+
+static void
+compute_totals (CstStatement                 *st,
+                const CstAssistanceScreening *screening)
 {
   CstBill *bill = st->bill;
 
@@ -261,6 +336,8 @@ compute_totals (CstStatement *st)
   st->other_credits_cents = bill->other_credits_cents;
   st->balance_cents = st->total_patient_resp_cents - st->patient_payments_cents -
                       st->other_credits_cents;
+  apply_assistance (st, screening);
+  compute_variant (st);
   st->credit_cents = st->balance_cents < 0 ? -st->balance_cents : 0;
   /* An itemized bill (a CSV) names no payer, yet its lines say insurance
    * paid: the statement must not then say there is no insurance.  An
@@ -275,9 +352,9 @@ compute_totals (CstStatement *st)
     st->status = CST_STATUS_CREDIT;
   else if (st->amount_due_cents == 0)
     st->status = CST_STATUS_PAID_IN_FULL;
-  else if (bill->statement_sequence >= 3)
+  else if (st->variant >= CST_VARIANT_PAST_DUE)
     st->status = CST_STATUS_PAST_DUE;
-  else if (bill->statement_sequence == 2)
+  else if (st->variant == CST_VARIANT_REMINDER)
     st->status = CST_STATUS_REMINDER;
   else
     st->status = CST_STATUS_NEW_BILL;
@@ -534,7 +611,7 @@ add_row (CstStatement *st,
   CstWaterfallRow *row = g_new0 (CstWaterfallRow, 1);
 
   row->key = key;
-  row->label = g_strdup (cst_statement_template_get_text (st->template, key));
+  row->label = cst_statement_dup_text (st, key);
   row->amount_cents = amount;
   row->sign = sign;
   g_ptr_array_add (st->waterfall, row);
@@ -548,6 +625,8 @@ compute_waterfall (CstStatement *st)
   add_row (st, "how-discount", st->total_contract_adjustment_cents, -1);
   if (st->total_fap_adjustment_cents != 0)
     add_row (st, "how-fap", st->total_fap_adjustment_cents, -1);
+  if (st->assistance_cents != 0)
+    add_row (st, "how-assistance", st->assistance_cents, -1);
   if (st->patient_payments_cents != 0)
     add_row (st, "how-paid", st->patient_payments_cents, -1);
   if (st->other_credits_cents != 0)
@@ -558,13 +637,20 @@ compute_waterfall (CstStatement *st)
     add_row (st, "how-owe", st->balance_cents, 0);
 }
 
+/* The template's plans; on a balance after financial help, the policy's
+ * (no interest), with the shortest the household can afford marked, or
+ * else the longest. */
 static void
-compute_plans (CstStatement *st)
+compute_plans (CstStatement                 *st,
+               const CstAssistanceScreening *screening)
 {
+  gboolean assisted = st->assisted && screening != NULL;
   guint n_months = 0;
-  const guint *months = cst_statement_template_get_plan_months (st->template, &n_months);
-  guint apr = cst_statement_template_get_plan_apr (st->template);
-  gint64 minimum = cst_statement_template_get_plan_minimum (st->template);
+  const guint *months = assisted ? (n_months = screening->n_plan_months, screening->plan_months)
+                                 : cst_statement_template_get_plan_months (st->template, &n_months);
+  guint apr = assisted ? 0 : cst_statement_template_get_plan_apr (st->template);
+  gint64 minimum = assisted ? screening->plan_minimum_monthly_cents
+                            : cst_statement_template_get_plan_minimum (st->template);
 
   for (guint i = 0; i < n_months; i++)
     {
@@ -574,7 +660,11 @@ compute_plans (CstStatement *st)
           plan.monthly_cents < minimum || plan.months < 2)
         continue;
       g_ptr_array_add (st->plans, g_memdup2 (&plan, sizeof plan));
+      if (assisted && st->affordable_plan < 0 && plan.monthly_cents <= st->affordable_monthly_cents)
+        st->affordable_plan = (int) st->plans->len - 1;
     }
+  if (assisted && st->affordable_plan < 0 && st->plans->len > 0)
+    st->affordable_plan = (int) st->plans->len - 1;
 }
 
 static void
@@ -682,6 +772,23 @@ cst_statement_new (CstBill              *bill,
                    CstStatementTemplate *tpl,
                    GError              **error)
 {
+  return cst_statement_new_assisted (bill, rules, tpl, NULL, error);
+}
+
+/**
+ * cst_statement_new_assisted:
+ * @screening: (nullable): the patient's financial-assistance screening
+ *
+ * cst_statement_new() with the screening's discount, AGB limit and plan
+ * rule applied (cst-assistance.h).
+ */
+CstStatement *
+cst_statement_new_assisted (CstBill                      *bill,
+                            CstStatementRules            *rules,
+                            CstStatementTemplate         *tpl,
+                            const CstAssistanceScreening *screening,
+                            GError                      **error)
+{
   g_autoptr(CstStatement) st = NULL;
   gint64 total_line_cents = 0;
   gboolean has_total_line = FALSE;
@@ -705,12 +812,13 @@ cst_statement_new (CstBill              *bill,
   st->prose = g_ptr_array_new_with_free_func (g_free);
 
   compute_categories (st, &total_line_cents, &has_total_line);
-  compute_totals (st);
+  compute_totals (st, screening);
   compute_items (st);
-  compute_waterfall (st);
-  compute_plans (st);
-  reconcile (st, total_line_cents, has_total_line);
+  /* The waterfall's labels are filled in from the values. */
   cst_statement_build_values (st);
+  compute_waterfall (st);
+  compute_plans (st, screening);
+  reconcile (st, total_line_cents, has_total_line);
   cst_statement_build_prose (st);
   score_prose (st);
   return g_steal_pointer (&st);
@@ -792,6 +900,15 @@ cst_statement_status_to_nick (CstStatementStatus status)
 
   g_return_val_if_fail ((guint) status < G_N_ELEMENTS (nicks), NULL);
   return nicks[status];
+}
+
+const char *
+cst_statement_variant_to_nick (CstStatementVariant variant)
+{
+  static const char *const nicks[] = { "first", "reminder", "past-due", "final-notice" };
+
+  g_return_val_if_fail ((guint) variant < G_N_ELEMENTS (nicks), NULL);
+  return nicks[variant];
 }
 
 const char *

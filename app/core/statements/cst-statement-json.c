@@ -300,6 +300,38 @@ write_estimate (Json         *j,
   close_scope (j, '}');
 }
 
+/* The variant by age and, for a final notice, the collections date. */
+static void
+write_variant (Json         *j,
+               CstStatement *st)
+{
+  member_string (j, "variant", cst_statement_variant_to_nick (st->variant));
+  if (st->age_days >= 0)
+    member_int (j, "age_days", st->age_days);
+  if (g_date_valid (&st->collections_date))
+    member_date (j, "collections_date", &st->collections_date);
+}
+
+/* Financial help from a screening, when the patient was eligible. */
+static void
+write_assistance (Json         *j,
+                  CstStatement *st)
+{
+  if (!st->assisted)
+    return;
+  key (j, "assistance");
+  open_scope (j, '{');
+  member_int (j, "discount_percent", st->assistance_discount_percent);
+  member_int (j, "assistance_cents", st->assistance_cents);
+  member_int (j, "agb_limit_cents", st->agb_limit_cents);
+  member_bool (j, "agb_capped", st->agb_capped);
+  member_int (j, "affordable_monthly_cents", st->affordable_monthly_cents);
+  if (st->affordable_plan >= 0)
+    member_int (j, "affordable_plan_months",
+                ((CstPaymentPlan *) g_ptr_array_index (st->plans, st->affordable_plan))->months);
+  close_scope (j, '}');
+}
+
 /**
  * cst_statement_to_json:
  *
@@ -319,6 +351,7 @@ cst_statement_to_json (CstStatement *st)
   member_int (&j, "template_version", cst_statement_template_get_version (st->template));
   member_string (&j, "language", st->language);
   member_string (&j, "status", cst_statement_status_to_nick (st->status));
+  write_variant (&j, st);
   member_bool (&j, "claim_level_payment", st->claim_level);
   member_date (&j, "statement_date", &st->bill->statement_date);
   member_date (&j, "due_date", &st->bill->due_date);
@@ -330,6 +363,7 @@ cst_statement_to_json (CstStatement *st)
   write_totals (&j, st);
   write_remittance (&j, st);
   write_estimate (&j, st);
+  write_assistance (&j, st);
   write_categories (&j, st);
   write_waterfall_and_plans (&j, st);
   write_readability (&j, st);

@@ -16,6 +16,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
+#include "custodian/cst-connection.h"
 #include "custodian/cst-statement-pay.h"
 
 void
@@ -87,32 +88,113 @@ cst_statement_get_pay_link (CstStatement *st)
   return st->pay_link;
 }
 
+/* The token's row and the link, touching no statement: the workbench
+ * issues on its database thread while the main loop shows the statement. */
+static char *
+issue_link (PGconn        *conn,
+            const char    *portal,
+            const char    *account_number,
+            const GDate   *statement_date,
+            gint64         amount_due_cents,
+            gint64         bill_statement_id,
+            GError       **error)
+{
+  char date[16];
+  g_autofree char *amount = cst_db_int_param (amount_due_cents);
+  g_autofree char *stored = bill_statement_id > 0 ? cst_db_int_param (bill_statement_id) : NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  if (cst_input_is_blank (portal))
+    {
+      cst_facility_set_missing_error (error, CST_FACILITY_PAY_LINK);
+      return NULL;
+    }
+  g_date_strftime (date, sizeof date, "%Y-%m-%d", statement_date);
+  res = cst_db_exec (conn, "SELECT statement_pay_token_issue($1, $2::date, $3::bigint, $4::bigint)", 4,
+                     (const char *[]) { account_number, date, amount, stored }, error);
+  if (res == NULL)
+    return NULL;
+  return cst_statement_pay_link_build (portal, cst_db_value (res, 0, 0));
+}
+
 gboolean
 cst_statement_issue_pay_link (PGconn        *conn,
                               CstStatement  *st,
                               gint64         bill_statement_id,
                               GError       **error)
 {
-  const char *portal = cst_statement_template_get_facility (st->template, "url-pay");
-  char date[16];
-  g_autofree char *amount = cst_db_int_param (st->amount_due_cents);
-  g_autofree char *stored = bill_statement_id > 0 ? cst_db_int_param (bill_statement_id) : NULL;
-  g_autoptr(PGresult) res = NULL;
-  g_autofree char *link = NULL;
+  g_autofree char *link = issue_link (conn, cst_statement_template_get_facility (st->template, "url-pay"),
+                                      st->bill->account_number, &st->bill->statement_date,
+                                      st->amount_due_cents, bill_statement_id, error);
 
-  if (cst_input_is_blank (portal))
-    {
-      cst_facility_set_missing_error (error, CST_FACILITY_PAY_LINK);
-      return FALSE;
-    }
-  g_date_strftime (date, sizeof date, "%Y-%m-%d", &st->bill->statement_date);
-  res = cst_db_exec (conn, "SELECT statement_pay_token_issue($1, $2::date, $3::bigint, $4::bigint)", 4,
-                     (const char *[]) { st->bill->account_number, date, amount, stored }, error);
-  if (res == NULL)
+  if (link == NULL)
     return FALSE;
-  link = cst_statement_pay_link_build (portal, cst_db_value (res, 0, 0));
   cst_statement_set_pay_link (st, link);
   return TRUE;
+}
+
+typedef struct
+{
+  char   *portal;
+  char   *account_number;
+  GDate   statement_date;
+  gint64  amount_due_cents;
+} IssueCall;
+
+static void
+issue_call_free (IssueCall *call)
+{
+  g_free (call->portal);
+  g_free (call->account_number);
+  g_free (call);
+}
+
+static gpointer
+issue_on_connection (PGconn   *conn,
+                     gpointer  data,
+                     GError  **error)
+{
+  IssueCall *call = data;
+
+  return issue_link (conn, call->portal, call->account_number, &call->statement_date,
+                     call->amount_due_cents, 0, error);
+}
+
+/**
+ * cst_statement_issue_pay_link_async:
+ *
+ * Issues a token for @statement (its account, date and amount due, read
+ * now) on @connection's thread.  The statement is not changed: show the
+ * link by making the statement again with it (cst-statement-extras.h).
+ */
+void
+cst_statement_issue_pay_link_async (CstConnection       *connection,
+                                    CstStatement        *st,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  IssueCall *call = g_new0 (IssueCall, 1);
+
+  call->portal = g_strdup (cst_statement_template_get_facility (st->template, "url-pay"));
+  call->account_number = g_strdup (st->bill->account_number);
+  call->statement_date = st->bill->statement_date;
+  call->amount_due_cents = st->amount_due_cents;
+  cst_connection_run_async (connection, issue_on_connection, call, (GDestroyNotify) issue_call_free,
+                            g_free, cancellable, callback, user_data);
+}
+
+/**
+ * cst_statement_issue_pay_link_finish:
+ *
+ * Returns: (transfer full): the statement's link, or NULL with @error
+ */
+char *
+cst_statement_issue_pay_link_finish (CstConnection  *connection,
+                                     GAsyncResult   *result,
+                                     GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
 }
 
 gboolean

@@ -150,6 +150,16 @@ static const struct
   { "estimate-less", N_("Your estimate: this bill is less") },
   { "estimate-same", N_("Your estimate: this bill is the same") },
   { "dispute-notice", N_("Your estimate: the right to dispute a bill $400 or more above it") },
+  { "status-final-notice", N_("Bill status: final notice") },
+  { "variant-first", N_("First statement: sentence under the amount due") },
+  { "variant-reminder", N_("Reminder: sentence under the amount due") },
+  { "variant-past-due", N_("Past due: sentence under the amount due") },
+  { "variant-final-notice", N_("Final notice: sentence with the collections date") },
+  { "how-assistance", N_("How we got this amount: financial help from a screening") },
+  { "assistance-free", N_("Financial help: free care") },
+  { "assistance-discount", N_("Financial help: the discount taken off") },
+  { "assistance-agb", N_("Financial help: never more than amounts generally billed") },
+  { "assistance-plan", N_("Financial help: the plan that fits the income") },
   { "glossary-heading", N_("Glossary: heading") },
   { "glossary-insurance-discount", N_("Glossary: insurance discount") },
   { "glossary-financial-help", N_("Glossary: financial help") },
@@ -316,6 +326,46 @@ parse_plan (CstStatementTemplate *tpl,
   return TRUE;
 }
 
+/* The ages, in days since the first statement, at which the statement
+ * becomes a reminder, past due, a final notice; and when collections may
+ * start.  Left out: the shipped defaults (cst_statement_template_get_days). */
+static const char *const day_keys[] = { "reminder-after-days", "past-due-after-days",
+                                        "final-notice-after-days", "collections-after-days",
+                                        "final-notice-lead-days" };
+
+static gboolean
+parse_days (CstStatementTemplate *tpl,
+            GError              **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (day_keys); i++)
+    {
+      g_autofree char *value = g_key_file_get_string (tpl->file, "template", day_keys[i], NULL);
+      guint64 days;
+
+      if (value != NULL && *value != '\0' && !g_ascii_string_to_unsigned (value, 10, 0, 3650, &days, NULL))
+        return invalid (error, _("“%s” must be a number of days from 0 to 3650."), day_keys[i]);
+    }
+  return TRUE;
+}
+
+/**
+ * cst_statement_template_get_days:
+ * @key: one of the [template] *-days keys
+ * @fallback: the number when the template does not set it
+ */
+guint
+cst_statement_template_get_days (CstStatementTemplate *tpl,
+                                 const char           *key,
+                                 guint                 fallback)
+{
+  g_autofree char *value = g_key_file_get_string (tpl->file, "template", key, NULL);
+  guint64 days;
+
+  if (value == NULL || *value == '\0' || !g_ascii_string_to_unsigned (value, 10, 0, 3650, &days, NULL))
+    return fallback;
+  return (guint) days;
+}
+
 static gboolean
 parse_colors (CstStatementTemplate *tpl,
               GError              **error)
@@ -375,7 +425,8 @@ reparse (CstStatementTemplate *tpl,
     return invalid (error, _("The template language “%s” must be en or es."), language);
   if (!(font_size >= 8.0 && font_size <= 20.0))
     return invalid (error, _("The body font size “%s” must be between 8 and 20 points."), size);
-  if (!parse_sections (tpl, error) || !parse_plan (tpl, error) || !parse_colors (tpl, error))
+  if (!parse_sections (tpl, error) || !parse_plan (tpl, error) || !parse_days (tpl, error) ||
+      !parse_colors (tpl, error))
     return FALSE;
   g_free (tpl->name);
   tpl->name = g_steal_pointer (&name);

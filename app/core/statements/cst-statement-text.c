@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "custodian/cst-assistance.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-statement.h"
 
@@ -31,6 +32,16 @@ put_facility (CstStatement *st,
               const char   *key)
 {
   put (st, name, g_strdup (cst_statement_template_get_facility (st->template, key)));
+}
+
+static void
+add_text (GPtrArray *lines,
+          char      *text)
+{
+  if (*text == '\0')
+    g_free (text);
+  else
+    g_ptr_array_add (lines, text);
 }
 
 void
@@ -59,6 +70,12 @@ cst_statement_build_values (CstStatement *st)
   put_facility (st, "phone_assistance", "phone-assistance");
   put_facility (st, "url_pay", "url-pay");
   put_facility (st, "url_assistance", "url-assistance");
+  put (st, "collections_date", g_date_valid (&st->collections_date)
+                               ? cst_statement_template_format_date (st->template, &st->collections_date)
+                               : NULL);
+  put (st, "assistance", cst_money_format (st->assistance_cents));
+  put (st, "assistance_percent", g_strdup_printf ("%u%%", st->assistance_discount_percent));
+  put (st, "agb_limit", cst_money_format (st->agb_limit_cents));
 }
 
 /**
@@ -115,6 +132,56 @@ add_amount_due (CstStatement *st)
     add (st, "owe-nothing");
   else
     add (st, "pay-by");
+  add_text (st->prose, cst_statement_dup_variant_text (st));
+}
+
+/**
+ * cst_statement_dup_variant_text:
+ *
+ * Returns: (transfer full): the sentence of the statement's variant (a
+ *   reminder, past due, the final notice with its collections date), ""
+ *   for a statement that asks for nothing now
+ */
+char *
+cst_statement_dup_variant_text (CstStatement *st)
+{
+  static const char *const keys[] = { "variant-first", "variant-reminder", "variant-past-due",
+                                      "variant-final-notice" };
+
+  if (st->status != CST_STATUS_NEW_BILL && st->status != CST_STATUS_REMINDER &&
+      st->status != CST_STATUS_PAST_DUE)
+    return g_strdup ("");
+  return cst_statement_dup_text (st, keys[st->variant]);
+}
+
+/**
+ * cst_statement_assistance_lines:
+ *
+ * Returns: (transfer container) (element-type utf8): see cst-assistance.h
+ */
+GPtrArray *
+cst_statement_assistance_lines (CstStatement *st)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+
+  if (!st->assisted)
+    return lines;
+  if (st->assistance_discount_percent == 100)
+    add_text (lines, cst_statement_dup_text (st, "assistance-free"));
+  else
+    {
+      add_text (lines, cst_statement_dup_text (st, "assistance-discount"));
+      add_text (lines, cst_statement_dup_text (st, "assistance-agb"));
+    }
+  if (st->affordable_plan >= 0 && (guint) st->affordable_plan < st->plans->len)
+    {
+      const CstPaymentPlan *plan = g_ptr_array_index (st->plans, st->affordable_plan);
+
+      g_hash_table_insert (st->values, (gpointer) "plan_months", g_strdup_printf ("%u", plan->months));
+      g_hash_table_insert (st->values, (gpointer) "plan_monthly", cst_money_format (plan->monthly_cents));
+      add_text (lines, cst_statement_dup_text (st, "assistance-plan"));
+    }
+  return lines;
 }
 
 static void
@@ -157,7 +224,7 @@ cst_statement_glossary_keys (CstStatement  *st,
 
   if (st->total_contract_adjustment_cents != 0)
     keys[n++] = "glossary-insurance-discount";
-  if (st->total_fap_adjustment_cents != 0)
+  if (st->total_fap_adjustment_cents != 0 || st->assistance_cents != 0)
     keys[n++] = "glossary-financial-help";
   if (cst_statement_find_category (st, "observation") != NULL)
     keys[n++] = "glossary-observation";
@@ -198,6 +265,7 @@ cst_statement_build_prose (CstStatement *st)
         break;
       case CST_SECTION_HELP_PAYING:
         add (st, "financial-assistance");
+        g_ptr_array_extend_and_steal (st->prose, cst_statement_assistance_lines (st));
         break;
       case CST_SECTION_QUESTIONS:
         add (st, "questions");
