@@ -93,6 +93,7 @@ typedef struct
   const char  *title;  /* header text; NULL for all columns hides the header row */
   double       width;  /* share of the table width; 0 shares the rest equally */
   CstPdfAlign  align;
+  gboolean     row_header; /* its cells name their row (a tagged PDF's TH, row scope) */
 } CstPdfColumn;
 
 typedef enum

@@ -1,4 +1,4 @@
-/* cst-pdf-qr.c — QR codes as vector squares (libqrencode + libharu) */
+/* cst-pdf-qr.c — QR codes as vector squares (libqrencode; libharu or cairo) */
 #define G_LOG_DOMAIN "cst-pdf"
 
 #include "config.h"
@@ -9,6 +9,8 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-pdf-libharu.h"
 #include "custodian/cst-pdf-qr.h"
+
+#include "cst-pdf-stream-private.h"
 
 #define QUIET_ZONE 4
 
@@ -80,5 +82,57 @@ cst_pdf_draw_qr (CstPdf      *pdf,
   draw_modules (page, code, x, y + size, module);
   HPDF_Page_Fill (page);
   HPDF_Page_GRestore (page);
+  return TRUE;
+}
+
+static gboolean
+encode_or_fail (QRcode     **code,
+                const char  *text,
+                GError     **error)
+{
+  if ((*code = encode (text)) != NULL)
+    return TRUE;
+  g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT, _("“%s” is too long for a QR code."), text);
+  return FALSE;
+}
+
+/* The same squares as cst_pdf_draw_qr(), with cairo (y down): a run of
+ * dark modules is one rectangle. */
+gboolean
+cst_pdf_stream_draw_qr (CstPdfStream  *pdf,
+                        double         x,
+                        double         y,
+                        double         size,
+                        const char    *text,
+                        GError       **error)
+{
+  g_autoptr(QRcode) code = NULL;
+  cairo_t *cr = cst_pdf_stream_get_cairo (pdf);
+  double module;
+
+  if (!encode_or_fail (&code, text, error))
+    return FALSE;
+  if (cr == NULL)
+    return TRUE;
+  module = size / (code->width + 2 * QUIET_ZONE);
+  cairo_save (cr);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_rectangle (cr, x, y, size, size);
+  cairo_fill (cr);
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  for (int row = 0; row < code->width; row++)
+    for (int col = 0; col < code->width;)
+      {
+        int run = 0;
+
+        while (col + run < code->width && (code->data[row * code->width + col + run] & 1))
+          run++;
+        if (run > 0)
+          cairo_rectangle (cr, x + (QUIET_ZONE + col) * module, y + (QUIET_ZONE + row) * module,
+                           run * module, module);
+        col += MAX (run, 1);
+      }
+  cairo_fill (cr);
+  cairo_restore (cr);
   return TRUE;
 }
