@@ -173,6 +173,9 @@ GBytes      *cst_pdf_finish              (CstPdf                  *self,
 gboolean     cst_pdf_save                (CstPdf                  *self,
                                           const char              *path,
                                           GError                 **error);
+gboolean     cst_pdf_write_file          (GBytes                  *pdf,
+                                          const char              *path,
+                                          GError                 **error);
 
 /* Formatting (money: cst_money_format(), custodian/cst-money.h). */
 char        *cst_pdf_format_date         (const GDate             *date,

@@ -25,7 +25,6 @@
 #include "custodian/cst-facility.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-pdf.h"
-#include "custodian/cst-private-file.h"
 #include "custodian/cst-statement-estimate.h"
 #include "custodian/cst-statement-pdf.h"
 
@@ -685,18 +684,6 @@ cst_statement_render_pdf_to_file (CstStatement  *statement,
                                   GError       **error)
 {
   g_autoptr(GBytes) pdf = render (statement, NULL, error);
-  g_autoptr(GError) local = NULL;
-  gsize length = 0;
-  const char *data;
 
-  if (pdf == NULL)
-    return FALSE;
-  data = g_bytes_get_data (pdf, &length);
-  /* A statement names a patient: the owner's only. */
-  if (!cst_private_file_write (path, data, (gssize) length, &local))
-    {
-      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, "%s", local->message);
-      return FALSE;
-    }
-  return TRUE;
+  return pdf != NULL && cst_pdf_write_file (pdf, path, error);
 }
