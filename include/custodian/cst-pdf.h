@@ -93,6 +93,7 @@ typedef struct
   const char  *title;  /* header text; NULL for all columns hides the header row */
   double       width;  /* share of the table width; 0 shares the rest equally */
   CstPdfAlign  align;
+  gboolean     row_header; /* its cells name their row (a tagged PDF's TH, row scope) */
 } CstPdfColumn;
 
 typedef enum
@@ -170,6 +171,9 @@ void         cst_pdf_table_end           (CstPdfTable             *table);
 GBytes      *cst_pdf_finish              (CstPdf                  *self,
                                           GError                 **error);
 gboolean     cst_pdf_save                (CstPdf                  *self,
+                                          const char              *path,
+                                          GError                 **error);
+gboolean     cst_pdf_write_file          (GBytes                  *pdf,
                                           const char              *path,
                                           GError                 **error);
 

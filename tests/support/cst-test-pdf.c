@@ -1,12 +1,15 @@
 /* cst-test-pdf.c — reading generated PDFs back in tests
  *
- * Poppler reads the bytes directly (no file URI needed); qpdf gets a
- * temporary file because it only takes paths.
+ * Poppler reads the bytes directly (no file URI needed); the qpdf
+ * command gets a temporary file because it only takes paths.  A tagged
+ * PDF's structure tree is read with Poppler's structure API; what Poppler
+ * does not show of the catalog (/Lang, /ViewerPreferences), with libqpdf.
  */
 #include "config.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
+#include <qpdf/qpdf-c.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -149,4 +152,149 @@ cst_test_pdf_assert_clean_metadata (PopplerDocument   *doc,
   assert_free_of ("title", title, forbidden);
   assert_free_of ("creator", creator, forbidden);
   assert_free_of ("producer", producer, forbidden);
+}
+
+static void
+element_free (gpointer data)
+{
+  CstTestPdfElement *element = data;
+
+  g_free (element->text);
+  g_free (element->alt);
+  g_free (element->scope);
+  g_free (element);
+}
+
+static void
+read_elements (PopplerStructureElementIter *iter,
+               guint                        depth,
+               GPtrArray                   *out)
+{
+  do
+    {
+      PopplerStructureElement *element = poppler_structure_element_iter_get_element (iter);
+      PopplerStructureElementIter *child;
+      CstTestPdfElement *read;
+
+      if (poppler_structure_element_is_content (element))
+        {
+          g_object_unref (element);
+          continue;
+        }
+      read = g_new0 (CstTestPdfElement, 1);
+      read->depth = depth;
+      read->kind = poppler_structure_element_get_kind (element);
+      read->text = poppler_structure_element_get_text (element, POPPLER_STRUCTURE_GET_TEXT_RECURSIVE);
+      read->alt = poppler_structure_element_get_alt_text (element);
+      g_ptr_array_add (out, read);
+      if ((child = poppler_structure_element_iter_get_child (iter)) != NULL)
+        {
+          read_elements (child, depth + 1, out);
+          poppler_structure_element_iter_free (child);
+        }
+      g_object_unref (element);
+    }
+  while (poppler_structure_element_iter_next (iter));
+}
+
+/* Each /TH element's /A /Scope, in tree order (pre-order, as Poppler
+ * walks it). */
+static void
+read_scopes (qpdf_data  q,
+             qpdf_oh    kids,
+             GPtrArray *out)
+{
+  int n = qpdf_oh_is_array (q, kids) ? qpdf_oh_get_array_n_items (q, kids) : 1;
+
+  for (int i = 0; i < n; i++)
+    {
+      qpdf_oh kid = qpdf_oh_is_array (q, kids) ? qpdf_oh_get_array_item (q, kids, i) : kids;
+
+      if (!qpdf_oh_is_dictionary (q, kid) || !qpdf_oh_has_key (q, kid, "/S"))
+        continue;
+      if (qpdf_oh_is_name_and_equals (q, qpdf_oh_get_key (q, kid, "/S"), "/TH"))
+        {
+          qpdf_oh scope = qpdf_oh_get_key (q, qpdf_oh_get_key (q, kid, "/A"), "/Scope");
+
+          g_ptr_array_add (out, qpdf_oh_is_name (q, scope) ? g_strdup (qpdf_oh_get_name (q, scope) + 1)
+                                                            : NULL);
+        }
+      read_scopes (q, qpdf_oh_get_key (q, kid, "/K"), out);
+    }
+}
+
+static GPtrArray *
+header_scopes (GBytes *pdf)
+{
+  qpdf_data q = qpdf_init ();
+  GPtrArray *scopes = g_ptr_array_new_with_free_func (g_free);
+  gsize size = 0;
+  const char *data = g_bytes_get_data (pdf, &size);
+
+  qpdf_silence_errors (q);
+  g_assert_false (qpdf_read_memory (q, "test PDF", data, size, NULL) & QPDF_ERRORS);
+  read_scopes (q, qpdf_oh_get_key (q, qpdf_oh_get_key (q, qpdf_get_root (q), "/StructTreeRoot"), "/K"),
+               scopes);
+  qpdf_cleanup (&q);
+  return scopes;
+}
+
+/* @text squashed (no white space) and without its non-ASCII characters:
+ * what a structure element's text can be compared on.  Poppler 22.12's
+ * poppler_structure_element_get_text() reads the UTF-8 it extracted as
+ * PDFDocEncoding ("Cómo" comes back as "CÃ³mo"), although the page text
+ * (pdftotext, poppler_page_get_text()) of the same file is right. */
+char *
+cst_test_pdf_ascii_words (const char *text)
+{
+  GString *out = g_string_new ("");
+
+  for (const char *p = text ? text : ""; *p; p++)
+    if ((guchar) *p < 0x80 && !g_ascii_isspace (*p))
+      g_string_append_c (out, *p);
+  return g_string_free (out, FALSE);
+}
+
+/* Fails the test when @pdf has no structure tree. */
+GPtrArray *
+cst_test_pdf_structure (GBytes *pdf)
+{
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+  PopplerStructureElementIter *iter = poppler_structure_element_iter_new (doc);
+  GPtrArray *elements = g_ptr_array_new_with_free_func (element_free);
+  g_autoptr(GPtrArray) scopes = header_scopes (pdf);
+  guint next = 0;
+
+  g_assert_nonnull (iter);
+  read_elements (iter, 0, elements);
+  poppler_structure_element_iter_free (iter);
+  for (guint i = 0; i < elements->len; i++)
+    {
+      CstTestPdfElement *e = g_ptr_array_index (elements, i);
+
+      if (e->kind != POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING)
+        continue;
+      g_assert_cmpuint (next, <, scopes->len);
+      e->scope = g_strdup (g_ptr_array_index (scopes, next++));
+    }
+  g_assert_cmpuint (next, ==, scopes->len);
+  return elements;
+}
+
+/* The catalog's @key (e.g. "/Lang") as PDF syntax, or NULL. */
+char *
+cst_test_pdf_catalog_entry (GBytes     *pdf,
+                            const char *key)
+{
+  qpdf_data q = qpdf_init ();
+  gsize size = 0;
+  const char *data = g_bytes_get_data (pdf, &size);
+  char *value = NULL;
+
+  qpdf_silence_errors (q);
+  g_assert_false (qpdf_read_memory (q, "test PDF", data, size, NULL) & QPDF_ERRORS);
+  if (qpdf_oh_has_key (q, qpdf_get_root (q), key))
+    value = g_strdup (qpdf_oh_unparse_resolved (q, qpdf_oh_get_key (q, qpdf_get_root (q), key)));
+  qpdf_cleanup (&q);
+  return value;
 }

@@ -22,4 +22,22 @@ void             cst_test_pdf_assert_clean_metadata (PopplerDocument *doc,
                                                      const char *const *forbidden);
 char            *cst_test_pdf_squash           (const char         *text);
 
+/* A tagged PDF's structure tree as Poppler reads it, element by element
+ * in tree order (the reading order); marked content is left out.  A
+ * header cell's scope is read with libqpdf: Poppler 22.12's
+ * poppler_structure_element_get_table_scope() refuses header cells. */
+typedef struct
+{
+  guint                       depth;
+  PopplerStructureElementKind kind;
+  char                       *text;   /* its own and its children's */
+  char                       *alt;    /* /Alt, or NULL */
+  char                       *scope;  /* a header cell's /Scope ("Row", "Column"), or NULL */
+} CstTestPdfElement;
+
+GPtrArray       *cst_test_pdf_structure        (GBytes             *pdf);
+char            *cst_test_pdf_ascii_words      (const char         *text);
+char            *cst_test_pdf_catalog_entry    (GBytes             *pdf,
+                                                const char         *key);
+
 G_END_DECLS

@@ -4,8 +4,10 @@
  * data, and qpdf --check clean; batch export of good and bad bills */
 #include "config.h"
 
+#include <cairo.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <custodian/custodian.h>
 
@@ -592,6 +594,201 @@ test_facility_details (void)
   g_assert_nonnull (strstr (error->message, "online payment link"));
 }
 
+/* --- the tagged PDF, read back --- */
+
+static const char *
+wording (CstStatement *st,
+         const char   *key)
+{
+  return cst_statement_template_get_text (st->template, key);
+}
+
+/* A small PNG logo, written for the test. */
+static char *
+logo_file (void)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, 40, 20);
+  cairo_t *cr = cairo_create (image);
+  char *path = NULL;
+  int fd = g_file_open_tmp ("cst-logo-XXXXXX.png", &path, NULL);
+
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  cairo_set_source_rgb (cr, 0.1, 0.3, 0.6);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (image, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (image);
+  return path;
+}
+
+static GPtrArray *
+elements_of_kind (GPtrArray                   *elements,
+                  PopplerStructureElementKind  kind)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; i < elements->len; i++)
+    if (((CstTestPdfElement *) g_ptr_array_index (elements, i))->kind == kind)
+      g_ptr_array_add (found, g_ptr_array_index (elements, i));
+  return found;
+}
+
+/* Structure element text is compared on its ASCII characters only
+ * (cst_test_pdf_ascii_words() says why). */
+static gboolean
+same_words (const char *a,
+            const char *b)
+{
+  g_autofree char *x = cst_test_pdf_ascii_words (a);
+  g_autofree char *y = cst_test_pdf_ascii_words (b);
+
+  return g_str_equal (x, y);
+}
+
+/* The header cell with @text, which must exist. */
+static CstTestPdfElement *
+header_cell (GPtrArray  *elements,
+             const char *text)
+{
+  for (guint i = 0; i < elements->len; i++)
+    {
+      CstTestPdfElement *e = g_ptr_array_index (elements, i);
+
+      if (e->kind == POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING && same_words (e->text, text))
+        return e;
+    }
+  g_error ("no header cell “%s” in the structure tree", text);
+  return NULL;
+}
+
+/* The section headings, in the template's order, are the H2 elements in
+ * the tree's order, and the page text (Poppler's, by position) has them
+ * in that order too. */
+static void
+assert_headings_in_order (GPtrArray    *elements,
+                          const char   *page_text,
+                          CstStatement *st)
+{
+  static const char *const keys[] = { "you-owe", "how-heading", "categories-heading",
+                                      "insurance-heading", "pay-heading", "help-heading",
+                                      "questions-heading", "rights-heading", "details-heading" };
+  g_autoptr(GPtrArray) h2 = elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_2);
+  g_autofree char *squashed = cst_test_pdf_squash (page_text);
+  const char *after = squashed;
+  guint next = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      g_autofree char *heading = cst_test_pdf_squash (wording (st, keys[k]));
+      gboolean found = FALSE;
+
+      while (next < h2->len && !found)
+        found = same_words (((CstTestPdfElement *) g_ptr_array_index (h2, next++))->text,
+                            wording (st, keys[k]));
+      if (!found)
+        g_error ("heading “%s” is not an H2 after the one before it", wording (st, keys[k]));
+      if ((after = strstr (after, heading)) == NULL)
+        g_error ("heading “%s” is out of order in the page text", wording (st, keys[k]));
+      after += strlen (heading);
+    }
+}
+
+static void
+check_tagged (const char *language)
+{
+  g_autoptr(CstStatement) st = sample_statement (language);
+  g_autofree char *logo = logo_file ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autoptr(GPtrArray) h1 = NULL;
+  g_autoptr(GPtrArray) figures = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) bodies = NULL;
+  g_autofree char *lang = NULL;
+  g_autofree char *viewer = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected_lang = g_strdup_printf ("(%s)", language);
+  g_autofree char *qr_alt = NULL;
+  const char *const patient[] = { "José", "Núñez", "ACC-0042", "CLM-77" };
+
+  st->pay_link = g_strdup ("https://pay.custodian-general.example/s/Qx7bT2");
+  g_assert_true (cst_statement_template_set_string (st->template, "facility", "logo", logo, NULL));
+  pdf = cst_statement_render_pdf (st, &error);
+  g_assert_no_error (error);
+  g_unlink (logo);
+  cst_test_pdf_assert_qpdf_clean (pdf);
+  doc = cst_test_pdf_open (pdf);
+
+  /* The language, and the title (the document's kind) in the window. */
+  lang = cst_test_pdf_catalog_entry (pdf, "/Lang");
+  g_assert_cmpstr (lang, ==, expected_lang);
+  viewer = cst_test_pdf_catalog_entry (pdf, "/ViewerPreferences");
+  g_assert_nonnull (viewer);
+  g_assert_nonnull (strstr (viewer, "/DisplayDocTitle true"));
+  title = poppler_document_get_title (doc);
+  g_assert_cmpstr (title, ==, wording (st, "title"));
+
+  elements = cst_test_pdf_structure (pdf);
+  for (guint i = 0; i < elements->len; i++)
+    {
+      CstTestPdfElement *e = g_ptr_array_index (elements, i);
+      g_autofree char *words = cst_test_pdf_ascii_words (e->text);
+
+      /* The footers ("Page 1 of 3", "Página 1 de 3") are in no element. */
+      g_assert_null (strstr (words, g_str_equal (language, "es") ? "gina1de" : "Page1of"));
+    }
+  h1 = elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1);
+  g_assert_cmpuint (h1->len, ==, 1);
+  g_assert_true (same_words (((CstTestPdfElement *) g_ptr_array_index (h1, 0))->text,
+                             wording (st, "title")));
+  text = cst_test_pdf_text (doc);
+  assert_headings_in_order (elements, text, st);
+
+  /* Tables: column headers over the charges, row headers beside facts. */
+  g_assert_cmpstr (header_cell (elements, wording (st, "col-category"))->scope, ==, "Column");
+  g_assert_cmpstr (header_cell (elements, wording (st, "details-description"))->scope, ==, "Column");
+  g_assert_cmpstr (header_cell (elements, wording (st, "statement-date"))->scope, ==, "Row");
+
+  /* Figures: the logo named for the facility, the QR code for its link. */
+  figures = elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_FIGURE);
+  g_assert_cmpuint (figures->len, ==, 2);
+  g_assert_cmpstr (((CstTestPdfElement *) g_ptr_array_index (figures, 0))->alt, ==,
+                   cst_statement_template_get_facility (st->template, "name"));
+  qr_alt = g_strconcat (wording (st, "pay-qr"), " ", st->pay_link, NULL);
+  g_assert_cmpstr (((CstTestPdfElement *) g_ptr_array_index (figures, 1))->alt, ==, qr_alt);
+  for (guint i = 0; i < elements->len; i++)
+    for (guint p = 0; p < G_N_ELEMENTS (patient); p++)
+      g_assert_null (strstr (((CstTestPdfElement *) g_ptr_array_index (elements, i))->alt
+                             ? ((CstTestPdfElement *) g_ptr_array_index (elements, i))->alt : "",
+                             patient[p]));
+
+  /* The payment plans are a list, one item a plan. */
+  items = elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_LIST_ITEM);
+  bodies = elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_LIST_BODY);
+  g_assert_cmpuint (st->plans->len, >, 0);
+  g_assert_cmpuint (items->len, ==, st->plans->len);
+  g_assert_cmpuint (bodies->len, ==, st->plans->len);
+  g_assert_nonnull (strstr (((CstTestPdfElement *) g_ptr_array_index (bodies, 0))->text,
+                            language[0] == 'e' && language[1] == 's' ? "pagos mensuales"
+                                                                     : "monthly payments"));
+}
+
+static void
+test_tagged_english (void)
+{
+  check_tagged ("en");
+}
+
+static void
+test_tagged_spanish (void)
+{
+  check_tagged ("es");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -613,6 +810,8 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/batch-export", test_batch_export);
   g_test_add_func ("/statement-pdf/render-async", test_render_async);
   g_test_add_func ("/statement-pdf/facility-details", test_facility_details);
+  g_test_add_func ("/statement-pdf/tagged/english", test_tagged_english);
+  g_test_add_func ("/statement-pdf/tagged/spanish", test_tagged_spanish);
   status = g_test_run ();
   cst_statement_rules_unref (rules);
   return status;

@@ -168,6 +168,32 @@ double   cst_pdf_columns_line_x  (const CstPdfColumns *self,
 void     cst_pdf_cells_clear     (CstPdfCell          *cells,
                                   guint                n_cells);
 
+/* cst-pdf-access.c: what a tagged PDF needs beyond the structure tree
+ * cairo 1.16 writes (it has no way to say them): the document's
+ * language, the title shown in the window, alternative text for figures
+ * and the scope of table header cells.  Figures and header cells are
+ * matched by their order in the tree, which is the order they were
+ * tagged in. */
+typedef enum
+{
+  CST_PDF_SCOPE_COLUMN,
+  CST_PDF_SCOPE_ROW,
+} CstPdfScope;
+
+typedef struct
+{
+  char      *language;  /* BCP 47: "en", "es" */
+  GPtrArray *alts;      /* one text per Figure element */
+  GArray    *scopes;    /* one CstPdfScope per TH element */
+} CstPdfAccess;
+
+void     cst_pdf_access_init     (CstPdfAccess       *self,
+                                  const char         *language);
+void     cst_pdf_access_clear    (CstPdfAccess       *self);
+GBytes  *cst_pdf_access_apply    (const CstPdfAccess *self,
+                                  GBytes             *pdf,
+                                  GError            **error);
+
 struct _CstPdf
 {
   HPDF_Doc           doc;

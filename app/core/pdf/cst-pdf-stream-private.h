@@ -33,6 +33,9 @@ CstPdfStream      *cst_pdf_stream_new            (GOutputStream      *out,
                                                   GError            **error);
 CstPdfStream      *cst_pdf_stream_new_measure    (CstPdfPaper         paper,
                                                   GError            **error);
+CstPdfStream      *cst_pdf_stream_new_tagged     (CstPdfPaper         paper,
+                                                  const char         *language,
+                                                  GError            **error);
 void               cst_pdf_stream_free           (CstPdfStream       *self);
 
 void               cst_pdf_stream_set_title      (CstPdfStream       *self,
@@ -41,6 +44,56 @@ void               cst_pdf_stream_set_footer     (CstPdfStream       *self,
                                                   const char         *text);
 void               cst_pdf_stream_set_n_pages    (CstPdfStream       *self,
                                                   guint               n_pages);
+void               cst_pdf_stream_set_page_format (CstPdfStream      *self,
+                                                  const char         *format);
+void               cst_pdf_stream_set_body_size  (CstPdfStream       *self,
+                                                  double              size);
+
+/* Tagged PDF (cst_pdf_stream_new_tagged(); nothing in other writers).
+ * Text, tables and list items tag themselves (P, Table/TR/TH/TD, LI);
+ * groups (Sect, L) and free-placed text are tagged by the caller. */
+void               cst_pdf_stream_tag_begin      (CstPdfStream       *self,
+                                                  const char         *role);
+void               cst_pdf_stream_tag_end        (CstPdfStream       *self,
+                                                  const char         *role);
+void               cst_pdf_stream_text_tagged    (CstPdfStream       *self,
+                                                  const char         *role,
+                                                  const char         *text,
+                                                  const CstPdfStyle  *style);
+void               cst_pdf_stream_draw_text_tagged (CstPdfStream     *self,
+                                                  const char         *role,
+                                                  double              x,
+                                                  double              baseline,
+                                                  const char         *text,
+                                                  const CstPdfStyle  *style);
+void               cst_pdf_stream_figure_begin   (CstPdfStream       *self,
+                                                  const char         *alt);
+void               cst_pdf_stream_figure_end     (CstPdfStream       *self);
+
+/* Blocks as CstPdf draws them. */
+void               cst_pdf_stream_letterhead     (CstPdfStream       *self,
+                                                  const CstPdfLetterhead *letterhead,
+                                                  const char         *logo_alt);
+void               cst_pdf_stream_small_text     (CstPdfStream       *self,
+                                                  const char         *text);
+void               cst_pdf_stream_boxed_text     (CstPdfStream       *self,
+                                                  const char         *text,
+                                                  const CstPdfStyle  *style);
+void               cst_pdf_stream_list_item      (CstPdfStream       *self,
+                                                  const char         *label,
+                                                  const char         *text,
+                                                  const CstPdfStyle  *style);
+void               cst_pdf_stream_space          (CstPdfStream       *self,
+                                                  double              points);
+void               cst_pdf_stream_get_content_area (CstPdfStream     *self,
+                                                  CstPdfRect         *area);
+/* A QR code as vector squares (cst-pdf-qr.c), top left at @x, @y. */
+gboolean           cst_pdf_stream_draw_qr        (CstPdfStream       *self,
+                                                  double              x,
+                                                  double              y,
+                                                  double              size,
+                                                  const char         *text,
+                                                  GError            **error);
 
 void               cst_pdf_stream_heading        (CstPdfStream       *self,
                                                   const char         *text);
@@ -74,6 +127,8 @@ void               cst_pdf_stream_table_end      (CstPdfStreamTable  *table);
 
 guint              cst_pdf_stream_get_n_pages    (CstPdfStream       *self);
 gboolean           cst_pdf_stream_finish         (CstPdfStream       *self,
+                                                  GError            **error);
+GBytes            *cst_pdf_stream_finish_tagged  (CstPdfStream       *self,
                                                   GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPdfStream, cst_pdf_stream_free)

@@ -72,7 +72,16 @@ struct _CstPdfStream
   guint              n_pages_expected;
   gboolean           finished;
   char              *footer;
+  char              *page_format;  /* "Page {page} of {pages}" in the document's language */
   GString           *run;
+  /* Tagged PDF (cst_pdf_stream_new_tagged): the structure element whose
+   * content is being drawn (P, H1, TD...), closed before a page's footer
+   * and opened again after the break so the footer is never part of it;
+   * and what cairo 1.16 cannot write, for the libqpdf pass at the end. */
+  gboolean           tagged;
+  const char        *leaf;
+  gboolean           leaf_open;
+  CstPdfAccess       access;
   /* Font and size last set on cr, so runs do not repeat them. */
   cairo_font_face_t *state_face;
   double             state_size;
@@ -82,6 +91,7 @@ struct _CstPdfStreamTable
 {
   CstPdfStream  *pdf;
   CstPdfColumns  columns;
+  gboolean      *row_header;  /* per column: its cells name their row */
 };
 
 /* --- fonts --- */
@@ -297,6 +307,33 @@ cst_pdf_stream_new (GOutputStream  *out,
   return g_steal_pointer (&self);
 }
 
+/**
+ * cst_pdf_stream_new_tagged:
+ * @language: the document's language (BCP 47: "en", "es"), for /Lang
+ *
+ * A writer for a tagged, accessible PDF held in memory: the text flow,
+ * tables and lists are tagged as they are drawn, and
+ * cst_pdf_stream_finish_tagged() adds what cairo cannot write.  Tags are
+ * harmless in a measuring writer, which draws nothing.
+ *
+ * Returns: (transfer full): the writer, on its first page
+ */
+CstPdfStream *
+cst_pdf_stream_new_tagged (CstPdfPaper   paper,
+                           const char   *language,
+                           GError      **error)
+{
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  CstPdfStream *self = cst_pdf_stream_new (memory, paper, NULL, error);
+
+  if (self == NULL)
+    return NULL;
+  self->tagged = TRUE;
+  cst_pdf_access_init (&self->access, language);
+  cairo_tag_begin (self->cr, "Document", "");
+  return self;
+}
+
 void
 cst_pdf_stream_free (CstPdfStream *self)
 {
@@ -315,6 +352,8 @@ cst_pdf_stream_free (CstPdfStream *self)
   g_clear_pointer (&self->library, library_unref);
   g_string_free (self->run, TRUE);
   g_free (self->footer);
+  g_free (self->page_format);
+  cst_pdf_access_clear (&self->access);
   g_free (self);
 }
 
@@ -349,6 +388,150 @@ guint
 cst_pdf_stream_get_n_pages (CstPdfStream *self)
 {
   return self->page;
+}
+
+/* The footer's page label, e.g. "Página {page} de {pages}" for a document
+ * in another language than the program's; used when the total is known. */
+void
+cst_pdf_stream_set_page_format (CstPdfStream *self,
+                                const char   *format)
+{
+  g_free (self->page_format);
+  self->page_format = g_strdup (format);
+}
+
+void
+cst_pdf_stream_set_body_size (CstPdfStream *self,
+                              double        size)
+{
+  self->body_size = size;
+}
+
+/* --- tags --- */
+
+static gboolean
+tagging (CstPdfStream *self)
+{
+  return self->tagged && self->cr != NULL;
+}
+
+/**
+ * cst_pdf_stream_tag_begin:
+ * @role: a standard structure type that groups others: "Sect", "Div",
+ *   "L", "LI", "Table", "TR"
+ *
+ * Nothing in a writer that is not tagged or only measures.
+ */
+void
+cst_pdf_stream_tag_begin (CstPdfStream *self,
+                          const char   *role)
+{
+  if (tagging (self))
+    cairo_tag_begin (self->cr, role, "");
+}
+
+void
+cst_pdf_stream_tag_end (CstPdfStream *self,
+                        const char   *role)
+{
+  if (tagging (self))
+    cairo_tag_end (self->cr, role);
+}
+
+/* An element that holds content (P, H1, Lbl, LBody, TD, TH, Figure):
+ * what is drawn until leaf_end() is marked as its content.  A text
+ * element is opened when its first line is drawn (open_leaf), so a page
+ * break before it leaves no empty element behind; a cell or a figure at
+ * once, so an empty cell still holds its place in the row.  @role is a
+ * string literal, kept for the page break. */
+static void
+open_leaf (CstPdfStream *self)
+{
+  if (self->leaf == NULL || self->leaf_open || !tagging (self))
+    return;
+  cairo_tag_begin (self->cr, self->leaf, "");
+  self->leaf_open = TRUE;
+}
+
+static void
+close_leaf (CstPdfStream *self)
+{
+  if (self->leaf_open && tagging (self))
+    cairo_tag_end (self->cr, self->leaf);
+  self->leaf_open = FALSE;
+}
+
+static void
+leaf_begin (CstPdfStream *self,
+            const char   *role,
+            gboolean      at_once)
+{
+  g_return_if_fail (self->leaf == NULL);
+  self->leaf = role;
+  if (at_once)
+    open_leaf (self);
+}
+
+static void
+leaf_end (CstPdfStream *self)
+{
+  close_leaf (self);
+  self->leaf = NULL;
+}
+
+/**
+ * cst_pdf_stream_text_tagged:
+ * @role: the structure type of the text: "P", "H1", "H2", ...
+ *
+ * Like cst_pdf_stream_text(); a paragraph that goes on to the next page
+ * is two elements of @role, one a page, so the footer between them is in
+ * neither.
+ */
+void
+cst_pdf_stream_text_tagged (CstPdfStream      *self,
+                            const char        *role,
+                            const char        *text,
+                            const CstPdfStyle *style)
+{
+  leaf_begin (self, role, FALSE);
+  cst_pdf_stream_text (self, text, style);
+  leaf_end (self);
+}
+
+/**
+ * cst_pdf_stream_figure_begin:
+ * @alt: what the figure says, for who cannot see it (a logo's owner, a
+ *   QR code's purpose); never patient data
+ *
+ * What is drawn until cst_pdf_stream_figure_end() is one figure.
+ */
+void
+cst_pdf_stream_figure_begin (CstPdfStream *self,
+                             const char   *alt)
+{
+  leaf_begin (self, "Figure", TRUE);
+  if (tagging (self))
+    g_ptr_array_add (self->access.alts, g_strdup (alt));
+}
+
+void
+cst_pdf_stream_figure_end (CstPdfStream *self)
+{
+  leaf_end (self);
+}
+
+/* Free-placed text (cst_pdf_stream_draw_text) as one element of @role. */
+void
+cst_pdf_stream_draw_text_tagged (CstPdfStream      *self,
+                                 const char        *role,
+                                 double             x,
+                                 double             baseline,
+                                 const char        *text,
+                                 const CstPdfStyle *style)
+{
+  leaf_begin (self, role, TRUE);
+  cst_pdf_stream_draw_text (self, x, baseline, text, style);
+  leaf_end (self);
 }
 
 /* --- drawing text --- */
@@ -415,6 +598,7 @@ draw_line (CstPdfStream     *self,
 
   if (self->cr == NULL || failed (self))
     return;
+  open_leaf (self);
   order = cst_pdf_visual_order (glyphs, line);
   for (guint i = 0; i < line->end - line->start; i++)
     {
@@ -475,7 +659,8 @@ draw_footer (CstPdfStream *self,
   /* Without a measured total, "Page X" on every page but the last, which
    * then knows it is the last and says "Page X of X". */
   if (self->n_pages_expected > 0 || last)
-    label = cst_pdf_page_label (_("Page {page} of {pages}"), self->page,
+    label = cst_pdf_page_label (self->page_format ? self->page_format : _("Page {page} of {pages}"),
+                                self->page,
                                 self->n_pages_expected > 0 ? self->n_pages_expected : self->page);
   else
     label = cst_pdf_page_label (_("Page {page}"), self->page, 0);
@@ -500,9 +685,14 @@ static void
 end_page (CstPdfStream *self,
           gboolean      last)
 {
+  const char *leaf = self->leaf;
+
   if (self->cr == NULL || failed (self))
     return;
+  /* The footer is drawn in no element (new_page closed the open one). */
+  self->leaf = NULL;
   draw_footer (self, last);
+  self->leaf = leaf;
   cairo_show_page (self->cr);
 }
 
@@ -512,6 +702,9 @@ new_page (CstPdfStream *self)
   /* Output streams need not look at the cancellable; check once a page. */
   if (failed (self) || g_cancellable_set_error_if_cancelled (self->cancellable, &self->error))
     return;
+  /* The footer is no part of the element being drawn: it goes on as a
+   * new element of its kind on the next page. */
+  close_leaf (self);
   end_page (self, FALSE);
   self->page++;
   self->page_used = FALSE;
@@ -597,7 +790,7 @@ cst_pdf_stream_heading (CstPdfStream *self,
 {
   CstPdfStyle style = cst_pdf_heading_style (self->body_size);
 
-  cst_pdf_stream_text (self, text, &style);
+  cst_pdf_stream_text_tagged (self, "H1", text, &style);
 }
 
 void
@@ -606,7 +799,7 @@ cst_pdf_stream_paragraph (CstPdfStream *self,
 {
   CstPdfStyle style = cst_pdf_paragraph_style (self->body_size);
 
-  cst_pdf_stream_text (self, text, &style);
+  cst_pdf_stream_text_tagged (self, "P", text, &style);
 }
 
 void
@@ -625,6 +818,209 @@ cst_pdf_stream_rule (CstPdfStream *self)
       cairo_stroke (self->cr);
     }
   self->y += 4;
+}
+
+/* --- blocks the letters and statements use --- */
+
+void
+cst_pdf_stream_space (CstPdfStream *self,
+                      double        points)
+{
+  if (failed (self))
+    return;
+  if (self->y + points > content_bottom (self))
+    new_page (self);
+  else
+    self->y += points;
+}
+
+void
+cst_pdf_stream_small_text (CstPdfStream *self,
+                           const char   *text)
+{
+  const CstPdfStyle style = { self->body_size * 0.8, FALSE, 0.35, CST_PDF_ALIGN_LEFT, 0, 4, 0, 0 };
+
+  cst_pdf_stream_text_tagged (self, "P", text, &style);
+}
+
+/* A paragraph on a light grey panel, for what the reader must act on. */
+void
+cst_pdf_stream_boxed_text (CstPdfStream      *self,
+                           const char        *text,
+                           const CstPdfStyle *style)
+{
+  static const CstPdfStyle plain = { 0 };
+  const double pad = 8;
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  double size, width, height, left = self->margins.left;
+
+  if (failed (self))
+    return;
+  style = style ? style : &plain;
+  size = style_size (self, style);
+  width = content_width (self);
+  glyphs = shape (self, text);
+  lines = cst_pdf_wrap_glyphs (glyphs, size, width - 2 * pad, style->max_lines, self->ellipsis_width);
+  height = lines->len * size * CST_PDF_LEADING + 2 * pad;
+  if (self->page_used)
+    self->y += style->space_before;
+  leaf_begin (self, "P", FALSE);
+  if (height > content_bottom (self) - self->margins.top)
+    {
+      /* Taller than a page: no panel, just the text. */
+      draw_lines (self, glyphs, lines, left, width, style);
+      leaf_end (self);
+      self->y += style->space_after;
+      return;
+    }
+  ensure_space (self, height);
+  if (self->cr != NULL)
+    {
+      cairo_rectangle (self->cr, left, self->y, width, height);
+      cairo_set_source_rgb (self->cr, 0.94, 0.94, 0.94);
+      cairo_fill_preserve (self->cr);
+      cairo_set_source_rgb (self->cr, 0.75, 0.75, 0.75);
+      cairo_set_line_width (self->cr, 0.6);
+      cairo_stroke (self->cr);
+    }
+  self->y += pad;
+  draw_lines (self, glyphs, lines, left + pad, width - 2 * pad, style);
+  leaf_end (self);
+  self->y += pad + style->space_after;
+}
+
+/* The logo as a figure named for its owner, scaled into @max_height. */
+static double
+draw_logo (CstPdfStream *self,
+           const char   *path,
+           const char   *alt,
+           double        max_height)
+{
+  cairo_surface_t *image;
+  double w, h, scale;
+
+  if (path == NULL || !g_file_test (path, G_FILE_TEST_IS_REGULAR))
+    return 0;
+  image = cairo_image_surface_create_from_png (path);
+  if (cairo_surface_status (image) != CAIRO_STATUS_SUCCESS ||
+      cairo_image_surface_get_width (image) <= 0 || cairo_image_surface_get_height (image) <= 0)
+    {
+      g_debug ("The letterhead logo is not a PNG cairo can read; left out");
+      cairo_surface_destroy (image);
+      return 0;
+    }
+  w = cairo_image_surface_get_width (image);
+  h = cairo_image_surface_get_height (image);
+  scale = MIN (max_height / h, 2.5 * max_height / w);
+  if (self->cr != NULL)
+    {
+      cst_pdf_stream_figure_begin (self, alt);
+      cairo_save (self->cr);
+      cairo_translate (self->cr, self->margins.left, self->y);
+      cairo_scale (self->cr, scale, scale);
+      cairo_set_source_surface (self->cr, image, 0, 0);
+      /* A filled rectangle, not cairo_paint(): cairo 1.16 fails the whole
+       * document ("invalid tag nesting") for an image painted inside a
+       * structure element. */
+      cairo_rectangle (self->cr, 0, 0, w, h);
+      cairo_fill (self->cr);
+      cairo_restore (self->cr);
+      cst_pdf_stream_figure_end (self);
+    }
+  cairo_surface_destroy (image);
+  return w * scale;
+}
+
+/**
+ * cst_pdf_stream_letterhead:
+ * @logo_alt: the logo's alternative text, e.g. "Logo of Mercy Hospital"
+ *
+ * The facility's logo, name, address and phone, and a rule under them,
+ * as CstPdf draws them.
+ */
+void
+cst_pdf_stream_letterhead (CstPdfStream           *self,
+                           const CstPdfLetterhead *letterhead,
+                           const char             *logo_alt)
+{
+  const double logo_height = 44;
+  double top = self->y, logo_width, size = self->body_size;
+  CstPdfStyle name = { size * 1.5, TRUE, 0, CST_PDF_ALIGN_LEFT, 0, 2, 0, 2 };
+  CstPdfStyle detail = { size * 0.85, FALSE, 0.3, CST_PDF_ALIGN_LEFT, 0, 0, 0, 4 };
+
+  if (failed (self) || letterhead == NULL)
+    return;
+  self->page_used = TRUE;
+  logo_width = draw_logo (self, letterhead->logo_path, logo_alt, logo_height);
+  name.indent = detail.indent = logo_width > 0 ? logo_width + 12 : 0;
+  cst_pdf_stream_text_tagged (self, "P", letterhead->name ? letterhead->name : "", &name);
+  if (letterhead->address && *letterhead->address)
+    cst_pdf_stream_text_tagged (self, "P", letterhead->address, &detail);
+  detail.max_lines = 1;
+  if (letterhead->phone && *letterhead->phone)
+    cst_pdf_stream_text_tagged (self, "P", letterhead->phone, &detail);
+  if (logo_width > 0)
+    self->y = MAX (self->y, top + logo_height);
+  cst_pdf_stream_rule (self);
+  self->y += 6;
+}
+
+/**
+ * cst_pdf_stream_list_item:
+ * @label: the item's mark ("•", "1.")
+ *
+ * One item of a list (tag "L" around the items): the mark, then the text
+ * indented after it (LI, Lbl, LBody).
+ */
+void
+cst_pdf_stream_list_item (CstPdfStream      *self,
+                          const char        *label,
+                          const char        *text,
+                          const CstPdfStyle *style)
+{
+  static const CstPdfStyle plain = { 0 };
+  CstPdfStyle body;
+  g_autoptr(GArray) glyphs = NULL;
+  g_autoptr(GArray) lines = NULL;
+  double size, indent, width;
+
+  if (failed (self))
+    return;
+  body = style ? *style : plain;
+  size = style_size (self, &body);
+  body.indent += size;
+  indent = CLAMP (body.indent, 0, content_width (self) / 2);
+  width = content_width (self) - indent;
+  glyphs = shape (self, text);
+  lines = cst_pdf_wrap_glyphs (glyphs, size, width, body.max_lines, self->ellipsis_width);
+  if (self->page_used)
+    self->y += body.space_before;
+  /* The mark goes on the item's first line: the page is chosen first. */
+  ensure_space (self, size * CST_PDF_LEADING * MIN (lines->len, 4u));
+  cst_pdf_stream_tag_begin (self, "LI");
+  cst_pdf_stream_draw_text_tagged (self, "Lbl", indent + self->margins.left - size, self->y + size * 0.9,
+                                   label, &body);
+  leaf_begin (self, "LBody", FALSE);
+  draw_lines (self, glyphs, lines, self->margins.left + indent, width, &body);
+  leaf_end (self);
+  cst_pdf_stream_tag_end (self, "LI");
+  self->y += body.space_after;
+}
+
+/**
+ * cst_pdf_stream_get_content_area:
+ * @area: (out): what is left of the current page's content area, its y
+ *   at the top edge
+ */
+void
+cst_pdf_stream_get_content_area (CstPdfStream *self,
+                                 CstPdfRect   *area)
+{
+  area->x = self->margins.left;
+  area->y = self->y;
+  area->width = content_width (self);
+  area->height = content_bottom (self) - self->y;
 }
 
 /* One line at a baseline; @style's alignment is relative to @x. */
@@ -703,13 +1099,38 @@ lay_out_cells (CstPdfStreamTable *table,
                                   table->pdf->ellipsis_width, cells, size, out);
 }
 
+/* A cell's structure element: a header row's cells head their column, a
+ * row-header column's cells their row, the rest are data; the scope is
+ * recorded for cst_pdf_access_apply(). */
+static void
+cell_begin (CstPdfStreamTable *table,
+            guint              c,
+            gboolean           header_row)
+{
+  CstPdfStream *pdf = table->pdf;
+  CstPdfScope scope = header_row ? CST_PDF_SCOPE_COLUMN : CST_PDF_SCOPE_ROW;
+
+  if (!header_row && !table->row_header[c])
+    {
+      leaf_begin (pdf, "TD", TRUE);
+      return;
+    }
+  leaf_begin (pdf, "TH", TRUE);
+  if (tagging (pdf))
+    g_array_append_val (pdf->access.scopes, scope);
+}
+
+/* @tagged: the row is a row of the table's structure (a header row
+ * repeated on a new page is not: it would be read twice). */
 static void
 draw_cells (CstPdfStreamTable *table,
             CstPdfCell        *cells,
             double             top,
             double             size,
             gboolean           bold,
-            double             grey)
+            double             grey,
+            gboolean           header_row,
+            gboolean           tagged)
 {
   CstPdfStream *pdf = table->pdf;
   double leading = size * CST_PDF_LEADING;
@@ -718,15 +1139,25 @@ draw_cells (CstPdfStreamTable *table,
   if (pdf->cr == NULL)
     return;
   set_grey (pdf, grey);
+  if (tagged)
+    cst_pdf_stream_tag_begin (pdf, "TR");
   for (guint c = 0; c < table->columns.n_columns; c++)
-    for (guint l = 0; l < cells[c].lines->len; l++)
-      {
-        const CstPdfLine *line = &g_array_index (cells[c].lines, CstPdfLine, l);
+    {
+      if (tagged)
+        cell_begin (table, c, header_row);
+      for (guint l = 0; l < cells[c].lines->len; l++)
+        {
+          const CstPdfLine *line = &g_array_index (cells[c].lines, CstPdfLine, l);
 
-        draw_line (pdf, cells[c].glyphs, line,
-                   cst_pdf_columns_line_x (&table->columns, c, line, ellipsis),
-                   top + CST_PDF_CELL_PAD_Y + size * 0.9 + l * leading, size, bold, 0);
-      }
+          draw_line (pdf, cells[c].glyphs, line,
+                     cst_pdf_columns_line_x (&table->columns, c, line, ellipsis),
+                     top + CST_PDF_CELL_PAD_Y + size * 0.9 + l * leading, size, bold, 0);
+        }
+      if (tagged)
+        leaf_end (pdf);
+    }
+  if (tagged)
+    cst_pdf_stream_tag_end (pdf, "TR");
 }
 
 static void
@@ -747,7 +1178,8 @@ horizontal_rule (CstPdfStreamTable *table,
 }
 
 static void
-draw_header (CstPdfStreamTable *table)
+draw_header (CstPdfStreamTable *table,
+             gboolean           tagged)
 {
   CstPdfStream *pdf = table->pdf;
   CstPdfColumns *columns = &table->columns;
@@ -764,7 +1196,7 @@ draw_header (CstPdfStreamTable *table)
                        cst_pdf_columns_right (columns) - columns->x[0], height);
       cairo_fill (pdf->cr);
     }
-  draw_cells (table, cells, pdf->y, columns->size, TRUE, 0);
+  draw_cells (table, cells, pdf->y, columns->size, TRUE, 0, TRUE, tagged);
   pdf->y += height;
   pdf->page_used = TRUE;
   cst_pdf_cells_clear (cells, columns->n_columns);
@@ -788,12 +1220,16 @@ cst_pdf_stream_table_begin (CstPdfStream       *self,
   g_return_val_if_fail (n_columns > 0, NULL);
   table = g_new0 (CstPdfStreamTable, 1);
   table->pdf = self;
+  table->row_header = g_new0 (gboolean, n_columns);
+  for (guint c = 0; c < n_columns; c++)
+    table->row_header[c] = columns[c].row_header;
   cst_pdf_columns_init (&table->columns, columns, n_columns, self->margins.left,
                         content_width (self), size);
   /* A header alone at the foot of a page helps nobody. */
   if (self->page_used && self->y + 4 * size * CST_PDF_LEADING > content_bottom (self))
     new_page (self);
-  draw_header (table);
+  cst_pdf_stream_tag_begin (self, "Table");
+  draw_header (table, TRUE);
   return table;
 }
 
@@ -815,7 +1251,7 @@ cst_pdf_stream_table_row (CstPdfStreamTable *table,
   if (pdf->y + height > content_bottom (pdf) && pdf->page_used)
     {
       new_page (pdf);
-      draw_header (table);
+      draw_header (table, FALSE);
     }
   pdf->page_used = TRUE;
   if (style == CST_PDF_ROW_TOTAL)
@@ -823,7 +1259,7 @@ cst_pdf_stream_table_row (CstPdfStreamTable *table,
   pdf->y += above;
   draw_cells (table, laid, pdf->y, size,
               style == CST_PDF_ROW_BOLD || style == CST_PDF_ROW_TOTAL,
-              style == CST_PDF_ROW_SUBTLE ? 0.4 : 0);
+              style == CST_PDF_ROW_SUBTLE ? 0.4 : 0, FALSE, TRUE);
   pdf->y += height - above;
   if (style == CST_PDF_ROW_NORMAL)
     horizontal_rule (table, pdf->y, 0.85, 0.4);
@@ -836,7 +1272,9 @@ cst_pdf_stream_table_end (CstPdfStreamTable *table)
   if (table == NULL)
     return;
   table->pdf->y += 6;
+  cst_pdf_stream_tag_end (table->pdf, "Table");
   cst_pdf_columns_clear (&table->columns);
+  g_free (table->row_header);
   g_free (table);
 }
 
@@ -894,4 +1332,32 @@ cst_pdf_stream_finish (CstPdfStream  *self,
       return FALSE;
     }
   return check_page_count (self, error);
+}
+
+/**
+ * cst_pdf_stream_finish_tagged:
+ *
+ * Finishes a writer made by cst_pdf_stream_new_tagged() and adds what
+ * its structure tree lacks (cst_pdf_access_apply()).
+ *
+ * Returns: (transfer full): the PDF file's bytes
+ */
+GBytes *
+cst_pdf_stream_finish_tagged (CstPdfStream  *self,
+                              GError       **error)
+{
+  GOutputStream *memory;
+  g_autoptr(GBytes) plain = NULL;
+
+  g_return_val_if_fail (self->tagged, NULL);
+  leaf_end (self);
+  if (!failed (self))
+    cairo_tag_end (self->cr, "Document");
+  if (!cst_pdf_stream_finish (self, error))
+    return NULL;
+  memory = g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (self->out));
+  if (!g_output_stream_close (memory, NULL, error))
+    return NULL;
+  plain = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+  return cst_pdf_access_apply (&self->access, plain, error);
 }

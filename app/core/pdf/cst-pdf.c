@@ -826,24 +826,31 @@ cst_pdf_finish (CstPdf  *self,
   return read_stream (self);
 }
 
+/* A finished PDF's bytes to @path.  Every PDF saved names a patient:
+ * the owner's only. */
 gboolean
-cst_pdf_save (CstPdf      *self,
-              const char  *path,
-              GError     **error)
+cst_pdf_write_file (GBytes      *pdf,
+                    const char  *path,
+                    GError     **error)
 {
-  g_autoptr(GBytes) bytes = cst_pdf_finish (self, error);
   gsize len;
-  const char *data;
+  const char *data = g_bytes_get_data (pdf, &len);
   g_autoptr(GError) local = NULL;
 
-  if (bytes == NULL)
-    return FALSE;
-  data = g_bytes_get_data (bytes, &len);
-  /* Every PDF saved names a patient: the owner's only. */
   if (!cst_private_file_write (path, data, (gssize) len, &local))
     {
       g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, "%s", local->message);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+cst_pdf_save (CstPdf      *self,
+              const char  *path,
+              GError     **error)
+{
+  g_autoptr(GBytes) bytes = cst_pdf_finish (self, error);
+
+  return bytes != NULL && cst_pdf_write_file (bytes, path, error);
 }

@@ -1,12 +1,20 @@
-/* cst-statement-pdf.c — the patient statement, drawn with the PDF toolkit
+/* cst-statement-pdf.c — the patient statement, a tagged PDF
  *
  * Layout follows statement-spec 7.3: each section in the template's
  * order, a coloured bar plus a text heading (meaning never rests on colour
  * alone), the amount-due box in the largest type, the category table,
  * the remittance stub, and detail pages with the original codes in small
- * grey type and the reconciliation line.  Only two things are drawn here
- * directly with libharu, both on blocks reserved from cst-pdf: the
- * coloured fills (the toolkit draws in grey only) and the text in them.
+ * grey type and the reconciliation line.
+ *
+ * Written with the cairo writer (cst-pdf-stream) because it tags: the
+ * structure tree follows the reading order (the title H1, each section a
+ * Sect with its H2, paragraphs, tables with header cells, the plans as a
+ * list, the logo and the QR code as figures with alternative text), and
+ * cst_pdf_stream_finish_tagged() adds the language, the title shown in the
+ * window, /Alt and header-cell scope (DESIGN.md, "Tagged PDF").  libharu
+ * cannot tag.  A measure pass first gives "Page X of Y" its total.  Only
+ * the coloured fills are drawn here directly with cairo, on blocks
+ * reserved from the writer.
  */
 #define G_LOG_DOMAIN "cst-statement-pdf"
 
@@ -16,16 +24,17 @@
 
 #include "custodian/cst-facility.h"
 #include "custodian/cst-money.h"
-#include "custodian/cst-pdf-libharu.h"
-#include "custodian/cst-pdf-qr.h"
+#include "custodian/cst-pdf.h"
 #include "custodian/cst-statement-estimate.h"
 #include "custodian/cst-statement-pdf.h"
+
+#include "cst-pdf-stream-private.h"
 
 typedef struct
 {
   CstStatement         *st;
   CstStatementTemplate *tpl;
-  CstPdf               *pdf;
+  CstPdfStream         *pdf;
   double                body;
 } Render;
 
@@ -44,32 +53,27 @@ filled (Render     *r,
   return cst_statement_dup_text (r->st, key);
 }
 
+/* A filled rectangle on the current page (y down), decoration only: it
+ * is in no structure element.  Nothing while measuring. */
 static void
-set_fill (HPDF_Page page,
-          guint32   rgb)
-{
-  HPDF_Page_SetRGBFill (page, ((rgb >> 16) & 0xff) / 255.0f, ((rgb >> 8) & 0xff) / 255.0f,
-                        (rgb & 0xff) / 255.0f);
-}
-
-/* A filled rectangle on the current page: a general helper the toolkit lacks. */
-static void
-fill_rect (CstPdf  *pdf,
+fill_rect (Render  *r,
            double   x,
            double   y,
            double   width,
            double   height,
            guint32  rgb)
 {
-  HPDF_Page page = cst_pdf_get_page (pdf);
+  cairo_t *cr = cst_pdf_stream_get_cairo (r->pdf);
 
-  HPDF_Page_GSave (page);
-  set_fill (page, rgb);
-  HPDF_Page_Rectangle (page, (HPDF_REAL) x, (HPDF_REAL) y, (HPDF_REAL) width, (HPDF_REAL) height);
-  HPDF_Page_Fill (page);
-  HPDF_Page_GRestore (page);
+  if (cr == NULL)
+    return;
+  cairo_set_source_rgb (cr, ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
+                        (rgb & 0xff) / 255.0);
+  cairo_rectangle (cr, x, y, width, height);
+  cairo_fill (cr);
 }
 
+/* The section's H2, after its colour bar. */
 static void
 section_heading (Render     *r,
                  const char *title)
@@ -77,12 +81,19 @@ section_heading (Render     *r,
   CstPdfRect area;
   const CstPdfStyle style = { .size = r->body + 3, .bold = TRUE };
 
-  cst_pdf_space (r->pdf, 8);
-  if (!cst_pdf_reserve (r->pdf, r->body + 12, &area))
+  cst_pdf_stream_space (r->pdf, 8);
+  if (!cst_pdf_stream_reserve (r->pdf, r->body + 12, &area))
     return;
-  fill_rect (r->pdf, area.x, area.y + 2, 4, area.height - 4,
+  fill_rect (r, area.x, area.y + 2, 4, area.height - 4,
              cst_statement_template_get_color (r->tpl, "accent"));
-  cst_pdf_draw_text (r->pdf, area.x + 10, area.y + 6, title, &style);
+  cst_pdf_stream_draw_text_tagged (r->pdf, "H2", area.x + 10, area.y + area.height - 6, title, &style);
+}
+
+static void
+paragraph (Render     *r,
+           const char *text)
+{
+  cst_pdf_stream_paragraph (r->pdf, text);
 }
 
 static void
@@ -92,19 +103,36 @@ paragraph_key (Render     *r,
   g_autofree char *value = filled (r, key);
 
   if (*value)
-    cst_pdf_paragraph (r->pdf, value);
+    paragraph (r, value);
+}
+
+static void
+bold_text (Render     *r,
+           const char *text,
+           double      size)
+{
+  const CstPdfStyle style = { .size = size, .bold = TRUE };
+
+  cst_pdf_stream_text_tagged (r->pdf, "P", text, &style);
 }
 
 /* A labelled row for what the bill says; none for what it does not (an
  * itemized bill from a CSV names no patient or account), so a label never
  * stands beside an empty space. */
 static void
-fact_row (CstPdfTable *table,
-          const char  *label,
-          const char  *value)
+row (CstPdfStreamTable *table,
+     const char *const *cells)
+{
+  cst_pdf_stream_table_row (table, cells, CST_PDF_ROW_NORMAL);
+}
+
+static void
+fact_row (CstPdfStreamTable *table,
+          const char        *label,
+          const char        *value)
 {
   if (value != NULL && *value)
-    cst_pdf_table_row (table, (const char *[]) { label, value });
+    row (table, (const char *[]) { label, value });
 }
 
 static char *
@@ -132,22 +160,24 @@ render_header (Render *r)
     *cst_statement_template_get_facility (r->tpl, "logo")
       ? cst_statement_template_get_facility (r->tpl, "logo") : NULL,
   };
-  const CstPdfColumn columns[] = { { NULL, 0.3, CST_PDF_ALIGN_LEFT }, { NULL, 0.7, CST_PDF_ALIGN_LEFT } };
+  const CstPdfColumn columns[] = { { NULL, 0.3, CST_PDF_ALIGN_LEFT, TRUE },
+                                   { NULL, 0.7, CST_PDF_ALIGN_LEFT } };
   g_autofree char *date = cst_statement_template_format_date (r->tpl, &bill->statement_date);
   g_autofree char *visit = visit_text (r);
   const CstPdfStyle title = { .size = r->body + 7, .bold = TRUE, .space_after = 4 };
-  CstPdfTable *table;
+  CstPdfStreamTable *table;
 
-  cst_pdf_letterhead (r->pdf, &letterhead);
-  cst_pdf_text (r->pdf, text (r, "title"), &title);
-  table = cst_pdf_table_begin (r->pdf, columns, 2);
-  cst_pdf_table_row (table, (const char *[]) { text (r, "statement-date"), date });
+  /* The logo says whose it is: the facility's name (never patient data). */
+  cst_pdf_stream_letterhead (r->pdf, &letterhead, letterhead.name);
+  cst_pdf_stream_text_tagged (r->pdf, "H1", text (r, "title"), &title);
+  table = cst_pdf_stream_table_begin (r->pdf, columns, 2);
+  row (table, (const char *[]) { text (r, "statement-date"), date });
   fact_row (table, text (r, "account-number"), bill->account_number);
   fact_row (table, text (r, "patient"), bill->patient_name);
   if (bill->guarantor_name && g_strcmp0 (bill->guarantor_name, bill->patient_name) != 0)
-    cst_pdf_table_row (table, (const char *[]) { text (r, "guarantor"), bill->guarantor_name });
-  cst_pdf_table_row (table, (const char *[]) { text (r, "visit"), visit });
-  cst_pdf_table_end (table);
+    row (table, (const char *[]) { text (r, "guarantor"), bill->guarantor_name });
+  row (table, (const char *[]) { text (r, "visit"), visit });
+  cst_pdf_stream_table_end (table);
 }
 
 /* The language-assistance notice (Section 1557, 45 CFR 92.11), on every
@@ -169,8 +199,8 @@ render_language_notice (Render *r)
       notice = cst_format_placeholders (shipped ? cst_statement_template_get_text (shipped, "language-assistance")
                                                 : "", r->st->values);
     }
-  cst_pdf_space (r->pdf, 6);
-  cst_pdf_boxed_text (r->pdf, notice, &style);
+  cst_pdf_stream_space (r->pdf, 6);
+  cst_pdf_stream_boxed_text (r->pdf, notice, &style);
 }
 
 static const char *
@@ -205,38 +235,40 @@ render_amount_due (Render *r)
   else
     sentence = filled (r, "pay-by");
 
-  cst_pdf_space (r->pdf, 10);
-  if (!cst_pdf_reserve (r->pdf, 84, &area))
+  cst_pdf_stream_space (r->pdf, 10);
+  if (!cst_pdf_stream_reserve (r->pdf, 84, &area))
     return;
-  fill_rect (r->pdf, area.x, area.y, area.width, area.height,
+  fill_rect (r, area.x, area.y, area.width, area.height,
              cst_statement_template_get_color (r->tpl, "box"));
-  fill_rect (r->pdf, area.x, area.y, 6, area.height,
+  fill_rect (r, area.x, area.y, 6, area.height,
              cst_statement_template_get_color (r->tpl, "accent"));
-  cst_pdf_draw_text (r->pdf, area.x + 18, area.y + area.height - 20, heading, &label);
-  cst_pdf_draw_text (r->pdf, area.x + 18, area.y + area.height - 50, amount, &big);
-  cst_pdf_draw_text (r->pdf, area.x + 18, area.y + 12, sentence, &line);
-  cst_pdf_draw_text (r->pdf, area.x + area.width - 14, area.y + area.height - 20,
-                     text (r, status_key (st->status)), &badge);
+  /* Read as written: what you owe, the amount, by when, its status. */
+  cst_pdf_stream_draw_text_tagged (r->pdf, "H2", area.x + 18, area.y + 20, heading, &label);
+  cst_pdf_stream_draw_text_tagged (r->pdf, "P", area.x + 18, area.y + 50, amount, &big);
+  cst_pdf_stream_draw_text_tagged (r->pdf, "P", area.x + 18, area.y + area.height - 12, sentence, &line);
+  cst_pdf_stream_draw_text_tagged (r->pdf, "P", area.x + area.width - 14, area.y + 20,
+                                   text (r, status_key (st->status)), &badge);
 }
 
 static void
 render_waterfall (Render *r)
 {
-  const CstPdfColumn columns[] = { { NULL, 0.7, CST_PDF_ALIGN_LEFT }, { NULL, 0.3, CST_PDF_ALIGN_RIGHT } };
-  CstPdfTable *table;
+  const CstPdfColumn columns[] = { { NULL, 0.7, CST_PDF_ALIGN_LEFT, TRUE },
+                                   { NULL, 0.3, CST_PDF_ALIGN_RIGHT } };
+  CstPdfStreamTable *table;
 
   section_heading (r, text (r, "how-heading"));
-  table = cst_pdf_table_begin (r->pdf, columns, 2);
+  table = cst_pdf_stream_table_begin (r->pdf, columns, 2);
   for (guint i = 0; i < r->st->waterfall->len; i++)
     {
       CstWaterfallRow *row = g_ptr_array_index (r->st->waterfall, i);
       g_autofree char *money = cst_money_format (row->amount_cents);
       g_autofree char *shown = row->sign < 0 ? g_strconcat ("− ", money, NULL) : g_strdup (money);
 
-      cst_pdf_table_row_styled (table, (const char *[]) { row->label, shown },
+      cst_pdf_stream_table_row (table, (const char *[]) { row->label, shown },
                                 row->sign == 0 ? CST_PDF_ROW_TOTAL : CST_PDF_ROW_NORMAL);
     }
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_end (table);
 }
 
 static void
@@ -255,10 +287,10 @@ render_categories (Render *r)
     { text (r, "col-charges"), 0.25, CST_PDF_ALIGN_RIGHT },
   };
   guint n = st->claim_level ? 2 : 5;
-  CstPdfTable *table;
+  CstPdfStreamTable *table;
 
   section_heading (r, text (r, "categories-heading"));
-  table = cst_pdf_table_begin (r->pdf, st->claim_level ? charges_only : full, n);
+  table = cst_pdf_stream_table_begin (r->pdf, st->claim_level ? charges_only : full, n);
   for (guint i = 0; i < st->categories->len; i++)
     {
       CstStatementCategory *c = g_ptr_array_index (st->categories, i);
@@ -267,8 +299,8 @@ render_categories (Render *r)
       g_autofree char *d = cst_money_format (c->adjustment_cents);
       g_autofree char *e = cst_money_format (c->patient_resp_cents);
 
-      cst_pdf_table_row (table, (const char *[]) { c->label, a, b, d, e });
-      cst_pdf_table_row_styled (table, (const char *[]) { c->explanation, "", "", "", "" },
+      row (table, (const char *[]) { c->label, a, b, d, e });
+      cst_pdf_stream_table_row (table, (const char *[]) { c->explanation, "", "", "", "" },
                                 CST_PDF_ROW_SUBTLE);
     }
   {
@@ -276,10 +308,10 @@ render_categories (Render *r)
     g_autofree char *b = cst_money_format (st->total_insurer_paid_cents);
     g_autofree char *d = cst_money_format (st->total_adjustment_cents);
     g_autofree char *e = cst_money_format (st->total_patient_resp_cents);
-    cst_pdf_table_row_styled (table, (const char *[]) { text (r, "col-total"), a, b, d, e },
+    cst_pdf_stream_table_row (table, (const char *[]) { text (r, "col-total"), a, b, d, e },
                               CST_PDF_ROW_TOTAL);
   }
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_end (table);
   if (st->claim_level)
     paragraph_key (r, "claim-level");
 }
@@ -292,14 +324,13 @@ static void
 render_why_you_owe (Render *r)
 {
   g_autoptr(GPtrArray) lines = cst_statement_remittance_lines (r->st);
-  const CstPdfStyle bold = { .size = r->body, .bold = TRUE };
 
   if (lines->len == 0)
     return;
   section_heading (r, g_ptr_array_index (lines, 0));
   for (guint i = 1; i + 1 < lines->len; i++)
-    cst_pdf_paragraph (r->pdf, g_ptr_array_index (lines, i));
-  cst_pdf_text (r->pdf, g_ptr_array_index (lines, lines->len - 1), &bold);
+    paragraph (r, g_ptr_array_index (lines, i));
+  bold_text (r, g_ptr_array_index (lines, lines->len - 1), r->body);
 }
 
 static void
@@ -325,7 +356,10 @@ render_insurance (Render *r)
 
 /* The statement's own pay link as a QR code, 1.5 inches square (a
  * phone reads it from arm's length), the words to scan it beside it.  The
- * link fits: the facility's address is at most 500 characters. */
+ * link fits: the facility's address is at most 500 characters.  Its
+ * alternative text is those words and the link itself, which a screen
+ * reader can say and a person can type: the link carries the statement's
+ * token, never who it is for. */
 static void
 render_pay_qr (Render *r)
 {
@@ -333,11 +367,15 @@ render_pay_qr (Render *r)
   const CstPdfStyle caption = { .size = r->body + 1, .bold = TRUE };
   CstPdfRect area;
   g_autofree char *scan = filled (r, "pay-qr");
+  g_autofree char *alt = NULL;
 
-  if (r->st->pay_link == NULL || !cst_pdf_reserve (r->pdf, size, &area))
+  if (r->st->pay_link == NULL || !cst_pdf_stream_reserve (r->pdf, size, &area))
     return;
-  cst_pdf_draw_qr (r->pdf, area.x, area.y, size, r->st->pay_link, NULL);
-  cst_pdf_draw_text (r->pdf, area.x + size + 12, area.y + size / 2, scan, &caption);
+  alt = g_strconcat (scan, " ", r->st->pay_link, NULL);
+  cst_pdf_stream_figure_begin (r->pdf, alt);
+  cst_pdf_stream_draw_qr (r->pdf, area.x, area.y, size, r->st->pay_link, NULL);
+  cst_pdf_stream_figure_end (r->pdf);
+  cst_pdf_stream_draw_text_tagged (r->pdf, "P", area.x + size + 12, area.y + size / 2, scan, &caption);
 }
 
 static void
@@ -353,20 +391,20 @@ render_ways_to_pay (Render *r)
   if (st->plans->len == 0)
     return;
   paragraph_key (r, cst_statement_template_get_plan_apr (r->tpl) ? "plan-intro-apr" : "plan-intro");
+  cst_pdf_stream_tag_begin (r->pdf, "L");
   for (guint i = 0; i < st->plans->len; i++)
     {
       CstPaymentPlan *plan = g_ptr_array_index (st->plans, i);
       g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
       g_autofree char *line = NULL;
-      g_autofree char *bullet = NULL;
       const CstPdfStyle style = { .indent = 12 };
 
       g_hash_table_insert (values, "months", g_strdup_printf ("%u", plan->months));
       g_hash_table_insert (values, "monthly", cst_money_format (plan->monthly_cents));
       line = cst_format_placeholders (text (r, "plan-option"), values);
-      bullet = g_strconcat ("• ", line, NULL);
-      cst_pdf_text (r->pdf, bullet, &style);
+      cst_pdf_stream_list_item (r->pdf, "•", line, &style);
     }
+  cst_pdf_stream_tag_end (r->pdf, "L");
   paragraph_key (r, "plan-last");
   paragraph_key (r, "plan-missed");
 }
@@ -378,7 +416,7 @@ render_help (Render *r)
   const CstPdfStyle style = { .bold = TRUE };
 
   section_heading (r, text (r, "help-heading"));
-  cst_pdf_boxed_text (r->pdf, notice, &style);
+  cst_pdf_stream_boxed_text (r->pdf, notice, &style);
 }
 
 static void
@@ -402,9 +440,9 @@ render_estimate (Render *r)
     return;
   section_heading (r, g_ptr_array_index (lines, 0));
   for (guint i = 1; i < lines->len && i < 3; i++)
-    cst_pdf_paragraph (r->pdf, g_ptr_array_index (lines, i));
+    paragraph (r, g_ptr_array_index (lines, i));
   if (lines->len > 3)
-    cst_pdf_boxed_text (r->pdf, g_ptr_array_index (lines, 3), &notice);
+    cst_pdf_stream_boxed_text (r->pdf, g_ptr_array_index (lines, 3), &notice);
 }
 
 static void
@@ -450,39 +488,40 @@ push_to_page_bottom (Render *r,
 {
   CstPdfRect free_area;
 
-  cst_pdf_get_content_area (r->pdf, &free_area);
+  cst_pdf_stream_get_content_area (r->pdf, &free_area);
   if (free_area.height >= height)
-    cst_pdf_space (r->pdf, free_area.height - height);
+    cst_pdf_stream_space (r->pdf, free_area.height - height);
   else
-    cst_pdf_page_break (r->pdf);
+    cst_pdf_stream_page_break (r->pdf);
 }
 
 static void
 render_remittance (Render *r)
 {
   CstBill *bill = r->st->bill;
-  const CstPdfColumn columns[] = { { NULL, 0.4, CST_PDF_ALIGN_LEFT }, { NULL, 0.6, CST_PDF_ALIGN_LEFT } };
+  const CstPdfColumn columns[] = { { NULL, 0.4, CST_PDF_ALIGN_LEFT, TRUE },
+                                   { NULL, 0.6, CST_PDF_ALIGN_LEFT } };
   const CstPdfStyle cut = { .size = r->body - 2, .grey = 0.4, .align = CST_PDF_ALIGN_CENTER };
   g_autofree char *amount = cst_money_format (r->st->amount_due_cents);
   g_autofree char *due = cst_statement_template_format_date (r->tpl, &bill->due_date);
   g_autofree char *remit_to = g_strdup (cst_statement_template_get_facility (r->tpl, "remit-address"));
   g_autofree char *changed = g_strconcat ("☐ ", text (r, "remit-changed"), NULL);
-  CstPdfTable *table;
+  CstPdfStreamTable *table;
 
   push_to_page_bottom (r, remittance_height (r, remit_to));
-  cst_pdf_rule (r->pdf);
-  cst_pdf_text (r->pdf, text (r, "remit-heading"), &cut);
-  table = cst_pdf_table_begin (r->pdf, columns, 2);
+  cst_pdf_stream_rule (r->pdf);
+  cst_pdf_stream_text_tagged (r->pdf, "P", text (r, "remit-heading"), &cut);
+  table = cst_pdf_stream_table_begin (r->pdf, columns, 2);
   fact_row (table, text (r, "account-number"), bill->account_number);
   fact_row (table, text (r, "patient"), bill->patient_name);
-  cst_pdf_table_row_styled (table, (const char *[]) { text (r, "remit-amount-due"), amount },
+  cst_pdf_stream_table_row (table, (const char *[]) { text (r, "remit-amount-due"), amount },
                             CST_PDF_ROW_BOLD);
-  cst_pdf_table_row_styled (table, (const char *[]) { text (r, "remit-due-date"), due },
+  cst_pdf_stream_table_row (table, (const char *[]) { text (r, "remit-due-date"), due },
                             CST_PDF_ROW_BOLD);
-  cst_pdf_table_row (table, (const char *[]) { text (r, "remit-enclosed"), "$ ______________" });
-  cst_pdf_table_row (table, (const char *[]) { text (r, "remit-to"), remit_to });
-  cst_pdf_table_end (table);
-  cst_pdf_small_text (r->pdf, changed);
+  row (table, (const char *[]) { text (r, "remit-enclosed"), "$ ______________" });
+  row (table, (const char *[]) { text (r, "remit-to"), remit_to });
+  cst_pdf_stream_table_end (table);
+  cst_pdf_stream_small_text (r->pdf, changed);
 }
 
 static char *
@@ -504,11 +543,11 @@ render_details (Render *r)
     { text (r, "details-charge"), 0.16, CST_PDF_ALIGN_RIGHT },
   };
   g_autofree char *total = filled (r, "details-total");
-  CstPdfTable *table;
+  CstPdfStreamTable *table;
 
-  cst_pdf_page_break (r->pdf);
+  cst_pdf_stream_page_break (r->pdf);
   section_heading (r, text (r, "details-heading"));
-  table = cst_pdf_table_begin (r->pdf, columns, G_N_ELEMENTS (columns));
+  table = cst_pdf_stream_table_begin (r->pdf, columns, G_N_ELEMENTS (columns));
   for (guint i = 0; i < st->items->len; i++)
     {
       CstStatementItem *item = g_ptr_array_index (st->items, i);
@@ -517,15 +556,15 @@ render_details (Render *r)
       g_autofree char *charge = cst_money_format (item->charge_cents);
       g_autofree char *codes = codes_text (item);
 
-      cst_pdf_table_row (table, (const char *[]) { date, item->description, units, charge });
+      row (table, (const char *[]) { date, item->description, units, charge });
       /* The original chargemaster text and codes, for traceability. */
-      cst_pdf_table_row_styled (table, (const char *[]) { "", codes, "", "" }, CST_PDF_ROW_SUBTLE);
+      cst_pdf_stream_table_row (table, (const char *[]) { "", codes, "", "" }, CST_PDF_ROW_SUBTLE);
     }
   {
     g_autofree char *sum = cst_money_format (st->detail_total_cents);
-    cst_pdf_table_row_styled (table, (const char *[]) { "", total, "", sum }, CST_PDF_ROW_TOTAL);
+    cst_pdf_stream_table_row (table, (const char *[]) { "", total, "", sum }, CST_PDF_ROW_TOTAL);
   }
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_end (table);
 }
 
 static void
@@ -551,30 +590,26 @@ render_section (Render              *r,
     }
 }
 
-static CstPdf *
-render (CstStatement  *st,
-        GError       **error)
+/* Lays the statement out on @pdf: the measuring writer and the drawing
+ * one get exactly the same calls. */
+static void
+lay_out (CstStatement *st,
+         CstPdfStream *pdf)
 {
-  g_autoptr(CstPdf) pdf = NULL;
-  Render r = { st, st->template, NULL, cst_statement_template_get_font_size (st->template) };
+  Render r = { st, st->template, pdf, cst_statement_template_get_font_size (st->template) };
   const CstStatementSection *sections;
   guint n = 0;
 
-  /* The hospital's details come from the facility (cst_facility_apply_to_statement);
-   * never a statement with a blank where one belongs. */
-  if (!cst_facility_check_statement (st->template, error) ||
-      (pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, error)) == NULL)
-    return NULL;
-  r.pdf = pdf;
   /* Metadata: the document kind only, never who it is for. */
-  cst_pdf_set_title (pdf, text (&r, "title"));
-  cst_pdf_set_page_format (pdf, text (&r, "page"));
-  cst_pdf_set_body_size (pdf, r.body);
+  cst_pdf_stream_set_title (pdf, text (&r, "title"));
+  cst_pdf_stream_set_page_format (pdf, text (&r, "page"));
+  cst_pdf_stream_set_body_size (pdf, r.body);
   sections = cst_statement_template_get_sections (st->template, &n);
   if (!cst_statement_template_has_section (st->template, CST_SECTION_HEADER))
     render_language_notice (&r);
   for (guint i = 0; i < n; i++)
     {
+      cst_pdf_stream_tag_begin (pdf, "Sect");
       render_section (&r, sections[i]);
       if (sections[i] == CST_SECTION_HEADER)
         render_language_notice (&r);
@@ -583,8 +618,35 @@ render (CstStatement  *st,
       if (sections[i] == CST_SECTION_AMOUNT_DUE &&
           !cst_statement_template_has_section (st->template, CST_SECTION_RIGHTS))
         render_estimate (&r);
+      cst_pdf_stream_tag_end (pdf, "Sect");
     }
-  return g_steal_pointer (&pdf);
+}
+
+static GBytes *
+render (CstStatement  *st,
+        guint         *n_pages,
+        GError       **error)
+{
+  g_autoptr(CstPdfStream) measure = NULL;
+  g_autoptr(CstPdfStream) pdf = NULL;
+  guint pages;
+
+  /* The hospital's details come from the facility (cst_facility_apply_to_statement);
+   * never a statement with a blank where one belongs. */
+  if (!cst_facility_check_statement (st->template, error) ||
+      (measure = cst_pdf_stream_new_measure (CST_PDF_PAPER_LETTER, error)) == NULL)
+    return NULL;
+  lay_out (st, measure);
+  pages = cst_pdf_stream_get_n_pages (measure);
+  pdf = cst_pdf_stream_new_tagged (CST_PDF_PAPER_LETTER,
+                                   st->language, error);
+  if (pdf == NULL)
+    return NULL;
+  cst_pdf_stream_set_n_pages (pdf, pages);
+  lay_out (st, pdf);
+  if (n_pages != NULL)
+    *n_pages = pages;
+  return cst_pdf_stream_finish_tagged (pdf, error);
 }
 
 /**
@@ -613,13 +675,7 @@ cst_statement_render_pdf_counted (CstStatement  *statement,
                                   guint         *n_pages,
                                   GError       **error)
 {
-  g_autoptr(CstPdf) pdf = render (statement, error);
-
-  if (pdf == NULL)
-    return NULL;
-  if (n_pages != NULL)
-    *n_pages = cst_pdf_get_n_pages (pdf);
-  return cst_pdf_finish (pdf, error);
+  return render (statement, n_pages, error);
 }
 
 gboolean
@@ -627,7 +683,7 @@ cst_statement_render_pdf_to_file (CstStatement  *statement,
                                   const char    *path,
                                   GError       **error)
 {
-  g_autoptr(CstPdf) pdf = render (statement, error);
+  g_autoptr(GBytes) pdf = render (statement, NULL, error);
 
-  return pdf != NULL && cst_pdf_save (pdf, path, error);
+  return pdf != NULL && cst_pdf_write_file (pdf, path, error);
 }

@@ -1,0 +1,188 @@
+/* cst-pdf-access.c — the libqpdf pass that finishes a tagged PDF
+ *
+ * cairo 1.16 (Debian 12) writes the structure tree (cairo_tag_begin) and
+ * marks the page content that belongs to each element, but takes no
+ * attributes for structure elements: no /Alt on a figure, no /Scope on a
+ * table header cell, and nothing in the catalog for the document's
+ * language or for showing the title in the window.  Rewriting the
+ * finished file with libqpdf adds them; the page content is not touched.
+ * Figures and header cells are matched by their place in the tree, which
+ * cairo builds in the order the elements were tagged: a tree that does
+ * not have exactly the figures and header cells the writer recorded is an
+ * error, never a guess.
+ */
+#define G_LOG_DOMAIN "cst-pdf"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <qpdf/qpdf-c.h>
+
+#include "cst-pdf-private.h"
+
+void
+cst_pdf_access_init (CstPdfAccess *self,
+                     const char   *language)
+{
+  self->language = g_strdup (language);
+  self->alts = g_ptr_array_new_with_free_func (g_free);
+  self->scopes = g_array_new (FALSE, FALSE, sizeof (CstPdfScope));
+}
+
+void
+cst_pdf_access_clear (CstPdfAccess *self)
+{
+  g_clear_pointer (&self->language, g_free);
+  g_clear_pointer (&self->alts, g_ptr_array_unref);
+  g_clear_pointer (&self->scopes, g_array_unref);
+}
+
+typedef struct
+{
+  const CstPdfAccess *access;
+  qpdf_data           q;
+  guint               figures;
+  guint               headers;
+  guint               depth;
+} Walk;
+
+static void walk_kids (Walk   *walk,
+                       qpdf_oh kids);
+
+static void
+annotate_element (Walk   *walk,
+                  qpdf_oh element)
+{
+  qpdf_data q = walk->q;
+  qpdf_oh role = qpdf_oh_get_key (q, element, "/S");
+
+  if (qpdf_oh_is_name_and_equals (q, role, "/Figure"))
+    {
+      if (walk->figures < walk->access->alts->len)
+        qpdf_oh_replace_key (q, element, "/Alt",
+                             qpdf_oh_new_unicode_string (q, g_ptr_array_index (walk->access->alts,
+                                                                               walk->figures)));
+      walk->figures++;
+    }
+  else if (qpdf_oh_is_name_and_equals (q, role, "/TH"))
+    {
+      if (walk->headers < walk->access->scopes->len)
+        {
+          CstPdfScope scope = g_array_index (walk->access->scopes, CstPdfScope, walk->headers);
+
+          qpdf_oh_replace_key (q, element, "/A",
+                               qpdf_oh_parse (q, scope == CST_PDF_SCOPE_ROW
+                                                 ? "<< /O /Table /Scope /Row >>"
+                                                 : "<< /O /Table /Scope /Column >>"));
+        }
+      walk->headers++;
+    }
+  walk_kids (walk, qpdf_oh_get_key (q, element, "/K"));
+}
+
+/* /K is one kid or an array of them; a kid is a structure element (a
+ * dictionary with /S), or marked content (an integer or an /MCR
+ * dictionary), which has no kids of its own. */
+static void
+walk_kid (Walk   *walk,
+          qpdf_oh kid)
+{
+  if (qpdf_oh_is_dictionary (walk->q, kid) && qpdf_oh_has_key (walk->q, kid, "/S") &&
+      walk->depth < 64)
+    {
+      walk->depth++;
+      annotate_element (walk, kid);
+      walk->depth--;
+    }
+}
+
+static void
+walk_kids (Walk   *walk,
+           qpdf_oh kids)
+{
+  if (!qpdf_oh_is_array (walk->q, kids))
+    {
+      walk_kid (walk, kids);
+      return;
+    }
+  for (int i = 0; i < qpdf_oh_get_array_n_items (walk->q, kids); i++)
+    walk_kid (walk, qpdf_oh_get_array_item (walk->q, kids, i));
+}
+
+static void
+annotate_catalog (const CstPdfAccess *self,
+                  qpdf_data           q)
+{
+  qpdf_oh root = qpdf_get_root (q);
+
+  if (self->language != NULL)
+    qpdf_oh_replace_key (q, root, "/Lang", qpdf_oh_new_unicode_string (q, self->language));
+  qpdf_oh_replace_key (q, root, "/ViewerPreferences", qpdf_oh_parse (q, "<< /DisplayDocTitle true >>"));
+  qpdf_oh_replace_key (q, root, "/MarkInfo", qpdf_oh_parse (q, "<< /Marked true >>"));
+}
+
+static gboolean
+qpdf_failed (qpdf_data  q,
+             GError   **error)
+{
+  if (!qpdf_has_error (q))
+    return FALSE;
+  g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, _("The PDF could not be tagged: %s"),
+               qpdf_get_error_full_text (q, qpdf_get_error (q)));
+  return TRUE;
+}
+
+static gboolean
+check_counts (const Walk  *walk,
+              GError     **error)
+{
+  if (walk->figures == walk->access->alts->len && walk->headers == walk->access->scopes->len)
+    return TRUE;
+  g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_LAYOUT,
+               _("The PDF's structure has %u figures and %u header cells, but %u and %u were drawn."),
+               walk->figures, walk->headers, walk->access->alts->len, walk->access->scopes->len);
+  return FALSE;
+}
+
+/**
+ * cst_pdf_access_apply:
+ * @pdf: a PDF with a structure tree, as cairo wrote it
+ *
+ * Returns: (transfer full): @pdf with its language, title display,
+ *   figures' alternative text and header cells' scope
+ */
+GBytes *
+cst_pdf_access_apply (const CstPdfAccess *self,
+                      GBytes             *pdf,
+                      GError            **error)
+{
+  qpdf_data q = qpdf_init ();
+  Walk walk = { self, q, 0, 0, 0 };
+  GBytes *tagged = NULL;
+  gsize size = 0;
+  const char *data = g_bytes_get_data (pdf, &size);
+
+  qpdf_silence_errors (q);
+  qpdf_set_suppress_warnings (q, QPDF_TRUE);
+  if (!(qpdf_read_memory (q, "tagged PDF", data, size, NULL) & QPDF_ERRORS))
+    {
+      annotate_catalog (self, q);
+      walk_kids (&walk, qpdf_oh_get_key (q, qpdf_oh_get_key (q, qpdf_get_root (q), "/StructTreeRoot"),
+                                         "/K"));
+      if (check_counts (&walk, error) && !(qpdf_init_write_memory (q) & QPDF_ERRORS))
+        {
+          /* The same document gives the same bytes (no random /ID); the
+           * page content and fonts are copied as cairo compressed them;
+           * the dictionaries go into compressed object streams. */
+          qpdf_set_deterministic_ID (q, QPDF_TRUE);
+          qpdf_set_decode_level (q, qpdf_dl_none);
+          qpdf_set_object_stream_mode (q, qpdf_o_generate);
+          if (!(qpdf_write (q) & QPDF_ERRORS))
+            tagged = g_bytes_new (qpdf_get_buffer (q), qpdf_get_buffer_length (q));
+        }
+    }
+  if (tagged == NULL && (error == NULL || *error == NULL))
+    qpdf_failed (q, error);
+  qpdf_cleanup (&q);
+  return tagged;
+}
