@@ -2,6 +2,7 @@
 #pragma once
 
 #include "custodian/cst-audit-chain.h"
+#include "custodian/cst-partition.h"
 #include "custodian/cst-authorization.h"
 #include "custodian/cst-legal-process.h"
 #include "custodian/cst-bill.h"
