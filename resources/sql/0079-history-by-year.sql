@@ -420,6 +420,26 @@ BEGIN
 END $$;
 REVOKE EXECUTE ON FUNCTION invoice_keys_record() FROM PUBLIC;
 
+-- ---- audit rows name the table, not the year -------------------------------
+
+-- A row trigger on a partitioned table runs on the partition, so
+-- TG_TABLE_NAME says "invoices_2026"; the audit row names the table the
+-- application wrote, as before.
+CREATE OR REPLACE FUNCTION audit_row_change() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  old_json jsonb := CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN to_jsonb(OLD) END;
+  new_json jsonb := CASE WHEN TG_OP IN ('INSERT', 'UPDATE') THEN to_jsonb(NEW) END;
+BEGIN
+  INSERT INTO audit_log (actor, table_name, row_id, action, old_row, new_row)
+  VALUES (session_user,
+          CASE WHEN TG_TABLE_SCHEMA = 'history'
+               THEN regexp_replace(TG_TABLE_NAME, '_(\d{4}|default)$', '')
+               ELSE TG_TABLE_NAME END,
+          (COALESCE(new_json, old_json)->>'id')::bigint, TG_OP, old_json, new_json);
+  RETURN NULL;
+END $$;
+
 -- ---- convert ----------------------------------------------------------------
 
 SELECT pg_temp.history_convert('audit_log', NULL);

@@ -159,11 +159,16 @@ test_convert_in_place (void)
   g_assert_cmpint (cst_test_db_int (owner, "SELECT count(*) FROM invoice_keys k "
                                     "JOIN invoices i ON i.id = k.id AND i.number = k.number",
                                     0, NULL), ==, 1);
+  /* Audit rows name the table, not the year's partition. */
+  g_assert_cmpint (cst_test_db_int (owner, "SELECT count(*) FROM audit_log WHERE table_name = 'invoices'",
+                                    0, NULL), ==, 1);
   release = cst_release_run (clerk, request, "en", &options, &error);
   g_assert_no_error (error);
   g_assert_cmpint (cst_test_db_int (owner, "SELECT count(*) FROM history.disclosures_default", 0, NULL),
                    ==, 0);
   g_assert_cmpint (cst_test_db_int (clerk, "SELECT count(*) FROM disclosures", 0, NULL), ==, 1);
+  g_assert_cmpint (cst_test_db_int (owner, "SELECT count(*) FROM audit_log WHERE table_name = 'disclosures'",
+                                    0, NULL), ==, 1);
   later = verify_as_auditor (after->head_seq, after->head_hash);
   g_assert_true (later->intact);
   g_assert_cmpint (later->head_seq, >, after->head_seq);
