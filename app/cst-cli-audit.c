@@ -1,8 +1,9 @@
 /* cst-cli-audit.c — custodian-cli audit verify
  *
- * Walks the audit log's hash chain and reports the first broken link.
- * Exit status 0 when the chain is intact, 1 when it is broken or cannot
- * be read, 2 for a bad command line.
+ * Walks the audit log's hash chain and reports the first broken link, and
+ * which detached years it could not see.  Exit status 0 when the chain is
+ * intact, 1 when it is broken, cannot be read or the anchor lies in a
+ * detached year, 2 for a bad command line.
  */
 #define G_LOG_DOMAIN "custodian-cli"
 
@@ -12,9 +13,29 @@
 
 #include "cst-cli.h"
 
+/* Detached years were stepped over, not checked: say which. */
+static void
+print_years_unseen (const CstAuditChainReport *report)
+{
+  g_autoptr(GString) years = g_string_new (NULL);
+
+  if (report->years_unseen == NULL || report->years_unseen->len == 0)
+    return;
+  for (guint i = 0; i < report->years_unseen->len; i++)
+    g_string_append_printf (years, "%s%d", i ? ", " : "", g_array_index (report->years_unseen, int, i));
+  g_print (g_dngettext (NULL,
+                        "Not seen: %s is detached; attach it again (“history attach”) to check it.\n",
+                        "Not seen: %s are detached; attach them again (“history attach”) to check them.\n",
+                        report->years_unseen->len),
+           years->str);
+  if (report->anchor_unseen)
+    g_print (_("The anchor’s position lies in a detached year: it was not checked.\n"));
+}
+
 static void
 print_report (const CstAuditChainReport *report)
 {
+  print_years_unseen (report);
   if (report->intact)
     {
       g_print (g_dngettext (NULL, "The audit chain is intact: %lld row checked.\n",
@@ -74,5 +95,5 @@ cst_cli_audit_verify (int    argc,
       !(report = cst_audit_chain_verify_at (target->conninfo, anchor_seq, anchor_hash, &error)))
     return cst_cli_fail (error);
   print_report (report);
-  return report->intact ? EXIT_SUCCESS : EXIT_FAILURE;
+  return report->intact && !report->anchor_unseen ? EXIT_SUCCESS : EXIT_FAILURE;
 }

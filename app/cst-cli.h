@@ -61,6 +61,10 @@ gboolean           cst_cli_choose_report_database (char  **report_conninfo,
 
 /* Commands, one file per feature. */
 int cst_cli_audit_verify (int argc, char **argv);
+int cst_cli_history_years (int argc, char **argv);
+int cst_cli_history_ensure (int argc, char **argv);
+int cst_cli_history_detach (int argc, char **argv);
+int cst_cli_history_attach (int argc, char **argv);
 int cst_cli_deadline (int argc, char **argv);
 int cst_cli_deadline_rules (int argc, char **argv);
 int cst_cli_dispute_open (int argc, char **argv);

@@ -26,6 +26,10 @@ G_BEGIN_DECLS
  * @problem: what is wrong there (translated), NULL when intact
  * @rows_pending: rows committed while the check started, not linked yet
  *   (not a break: see 0051-audit-chain-no-waiting.sql)
+ * @years_unseen: (element-type gint): the detached years whose chain
+ *   positions the walk stepped over, in order (0079-history-by-year.sql)
+ * @anchor_unseen: the anchor's position lies in a detached year, so it
+ *   could not be checked
  */
 typedef struct
 {
@@ -37,6 +41,8 @@ typedef struct
   gint64    broken_seq;
   char     *problem;
   gint64    rows_pending;
+  GArray   *years_unseen;
+  gboolean  anchor_unseen;
 } CstAuditChainReport;
 
 void                 cst_audit_chain_report_free (CstAuditChainReport *report);

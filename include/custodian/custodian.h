@@ -3,6 +3,7 @@
 
 #include "custodian/cst-assistance.h"
 #include "custodian/cst-audit-chain.h"
+#include "custodian/cst-partition.h"
 #include "custodian/cst-authorization.h"
 #include "custodian/cst-legal-process.h"
 #include "custodian/cst-bill.h"

@@ -94,10 +94,12 @@ invoice (PGconn     *owner,
   if (issued_at == NULL)
     return invoice_id;
   id = g_strdup_printf ("%" G_GINT64_FORMAT, invoice_id);
-  cst_test_db_exec_ok (owner, "ALTER TABLE invoices DISABLE TRIGGER invoices_immutable", 0, NULL);
+  /* Replica mode: no trigger fires while the row moves to its year's
+   * partition (0079), as a move is a delete and an insert. */
+  cst_test_db_exec_ok (owner, "SET session_replication_role = replica", 0, NULL);
   cst_test_db_exec_ok (owner, "UPDATE invoices SET issued_at = $2::timestamptz WHERE id = $1::bigint",
                        2, (const char *[]) { id, issued_at });
-  cst_test_db_exec_ok (owner, "ALTER TABLE invoices ENABLE TRIGGER invoices_immutable", 0, NULL);
+  cst_test_db_exec_ok (owner, "RESET session_replication_role", 0, NULL);
   return invoice_id;
 }
 

@@ -11,6 +11,13 @@
  * Writers link their rows at commit only when no one else holds the
  * chain's head (resources/sql/0051-audit-chain-no-waiting.sql), so the
  * newest rows may be pending; the verifier links them first.
+ *
+ * The log is kept by year (0079-history-by-year.sql).  The walk reads the
+ * parent table in chain order, which PostgreSQL merges from every attached
+ * year.  Positions missing inside the range a detached year recorded are
+ * stepped over, the year named as not seen, the chain picked up again from
+ * the next row's stored link; the positions stepped over must add up to the
+ * rows the detached years hold, or rows were removed.
  */
 #define G_LOG_DOMAIN "cst-audit-chain"
 
@@ -40,9 +47,20 @@ static const char page_sql[] =
   "encode(prev_hash, 'hex'), encode(row_hash, 'hex') "
   "FROM audit_log WHERE chain_seq > $1 ORDER BY chain_seq LIMIT " PAGE_SIZE;
 
+/* A detached year of the log: its rows and the chain positions they span. */
+typedef struct
+{
+  int    year;
+  gint64 first_seq;
+  gint64 last_seq;
+  gint64 rows;
+} DetachedYear;
+
 typedef struct
 {
   CstAuditChainReport *report;
+  GArray              *detached;       /* DetachedYear, by first_seq */
+  gint64               rows_stepped_over;
   gint64               anchor_seq;
   const char          *anchor_hash;
   gboolean             anchor_seen;
@@ -59,6 +77,7 @@ cst_audit_chain_report_free (CstAuditChainReport *report)
     return;
   g_free (report->head_hash);
   g_free (report->problem);
+  g_clear_pointer (&report->years_unseen, g_array_unref);
   g_free (report);
 }
 
@@ -104,6 +123,62 @@ mark_broken (Walk       *walk,
   walk->report->problem = problem;
 }
 
+static void
+note_year_unseen (Walk *walk,
+                  int   year)
+{
+  GArray *years = walk->report->years_unseen;
+
+  for (guint i = 0; i < years->len; i++)
+    if (g_array_index (years, int, i) == year)
+      return;
+  g_array_append_val (years, year);
+}
+
+/* Whether every position from @first to @last lies in a detached year;
+ * names those years as not seen. */
+static gboolean
+gap_is_detached (Walk  *walk,
+                 gint64 first,
+                 gint64 last)
+{
+  gint64 pos = first;
+
+  while (pos <= last)
+    {
+      const DetachedYear *covering = NULL;
+
+      for (guint i = 0; i < walk->detached->len && covering == NULL; i++)
+        {
+          const DetachedYear *d = &g_array_index (walk->detached, DetachedYear, i);
+
+          if (d->first_seq <= pos && pos <= d->last_seq)
+            covering = d;
+        }
+      if (covering == NULL)
+        return FALSE;
+      note_year_unseen (walk, covering->year);
+      pos = covering->last_seq + 1;
+    }
+  if (walk->anchor_seq >= first && walk->anchor_seq <= last)
+    walk->report->anchor_unseen = TRUE;
+  walk->rows_stepped_over += last - first + 1;
+  return TRUE;
+}
+
+/* Picks the chain up again after a detached stretch: the link into it
+ * cannot be checked, the row's own hash still is. */
+static void
+resume_after_gap (Walk       *walk,
+                  const char *stored_prev)
+{
+  for (int i = 0; i < CST_AUDIT_CHAIN_HASH_LEN; i++)
+    walk->prev[i] = (guint8) ((g_ascii_xdigit_value (stored_prev[2 * i]) << 4) |
+                              g_ascii_xdigit_value (stored_prev[2 * i + 1]));
+  g_free (walk->prev_hex);
+  walk->prev_hex = g_strdup (stored_prev);
+}
+
 /* Checks one row against the chain so far; FALSE once it breaks. */
 static gboolean
 walk_row (Walk           *walk,
@@ -117,7 +192,18 @@ walk_row (Walk           *walk,
   guint8 digest[CST_AUDIT_CHAIN_HASH_LEN];
   g_autofree char *hash = NULL;
 
-  if (seq != walk->expected_seq)
+  if (seq < walk->expected_seq)
+    {
+      mark_broken (walk, id, seq,
+                   g_strdup_printf (_("Chain position %lld appears twice: a row was copied or "
+                                      "inserted."), (long long) seq));
+      return FALSE;
+    }
+  if (seq > walk->expected_seq && stored_prev != NULL &&
+      strlen (stored_prev) == 2 * CST_AUDIT_CHAIN_HASH_LEN &&
+      gap_is_detached (walk, walk->expected_seq, seq - 1))
+    resume_after_gap (walk, stored_prev);
+  else if (seq != walk->expected_seq)
     {
       mark_broken (walk, id, seq,
                    g_strdup_printf (_("Chain positions %lld to %lld are missing before this row: "
@@ -186,6 +272,53 @@ walk_pages (PGconn  *conn,
     }
 }
 
+/* A database before 0079 has no detached years to know of. */
+static gboolean
+load_detached (PGconn  *conn,
+               Walk    *walk,
+               GError **error)
+{
+  g_autoptr(PGresult) kept = cst_db_exec (conn, "SELECT to_regclass('history_detached') IS NOT NULL",
+                                          0, NULL, error);
+  g_autoptr(PGresult) res = NULL;
+
+  if (kept == NULL)
+    return FALSE;
+  if (!cst_db_bool (kept, 0, 0))
+    return TRUE;
+  res = cst_db_exec (conn,
+    "SELECT year, first_seq, last_seq, row_count FROM history_detached "
+    "WHERE table_name = 'audit_log' AND row_count > 0 ORDER BY first_seq", 0, NULL, error);
+  if (res == NULL)
+    return FALSE;
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      DetachedYear d = {
+        .year = (int) cst_db_int64 (res, row, 0),
+        .first_seq = cst_db_int64 (res, row, 1),
+        .last_seq = cst_db_int64 (res, row, 2),
+        .rows = cst_db_int64 (res, row, 3),
+      };
+      g_array_append_val (walk->detached, d);
+    }
+  return TRUE;
+}
+
+/* The positions stepped over must be exactly the detached years' rows. */
+static void
+check_detached_count (Walk *walk)
+{
+  gint64 held = 0;
+
+  for (guint i = 0; i < walk->detached->len; i++)
+    held += g_array_index (walk->detached, DetachedYear, i).rows;
+  if (walk->rows_stepped_over != held)
+    mark_broken (walk, walk->last_id, walk->expected_seq - 1,
+                 g_strdup_printf (_("%lld chain positions are missing where the detached years "
+                                    "hold %lld rows: rows were removed."),
+                                  (long long) walk->rows_stepped_over, (long long) held));
+}
+
 /* After the walk: the head, the anchor and rows that were never linked. */
 static gboolean
 check_ends (PGconn  *conn,
@@ -208,7 +341,10 @@ check_ends (PGconn  *conn,
                                       "was changed."), (long long) last_seq));
       return TRUE;
     }
-  if (walk->anchor_seq > 0 && !walk->anchor_seen)
+  check_detached_count (walk);
+  if (!walk->report->intact)
+    return TRUE;
+  if (walk->anchor_seq > 0 && !walk->anchor_seen && !walk->report->anchor_unseen)
     {
       mark_broken (walk, walk->last_id, last_seq,
                    g_strdup_printf (_("The anchor names position %lld but the chain ends at %lld: "
@@ -285,7 +421,9 @@ cst_audit_chain_verify (PGconn      *conn,
   g_return_val_if_fail (anchor_seq <= 0 || anchor_hash != NULL, NULL);
 
   report->intact = TRUE;
+  report->years_unseen = g_array_new (FALSE, FALSE, sizeof (int));
   walk.report = report;
+  walk.detached = g_array_new (FALSE, FALSE, sizeof (DetachedYear));
   walk.anchor_seq = anchor_seq;
   walk.anchor_hash = anchor_hash;
   walk.expected_seq = 1;
@@ -297,11 +435,13 @@ cst_audit_chain_verify (PGconn      *conn,
   PQsetClientEncoding (conn, "UTF8");
   ok = cst_audit_chain_link_pending (conn, TRUE, error) > -2 &&
        cst_db_begin_snapshot (conn, error) &&
+       load_detached (conn, &walk, error) &&
        walk_pages (conn, &walk, error) &&
        (!report->intact || check_ends (conn, &walk, error));
   cst_db_rollback (conn);
   PQsetClientEncoding (conn, encoding);
 
+  g_array_unref (walk.detached);
   report->head_seq = walk.expected_seq - 1;
   report->head_hash = g_steal_pointer (&walk.prev_hex);
   return ok ? g_steal_pointer (&report) : NULL;

@@ -19,6 +19,7 @@
 #include "custodian/cst-deadline-repo.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-migrations.h"
+#include "custodian/cst-partition.h"
 #include "custodian/cst-statement-template-repo.h"
 
 #define MIGRATIONS_PATH RESOURCE_BASE "/sql/"
@@ -204,6 +205,11 @@ cst_migrations_apply (PGconn  *conn,
          cst_deadline_repo_install_seed (conn, NULL, error) &&
          cst_statement_template_repo_seed (conn, NULL, error) &&
          cst_document_repo_install_shipped (conn, error);
+  /* Each run makes the history tables' partitions for this year and the
+   * next (0079-history-by-year.sql), so a new year never starts in the
+   * default partition. */
+  if (ok)
+    ok = cst_partition_ensure_ahead (conn, error) >= 0;
   /* The unlock must run even after a failed migration (already rolled back). */
   cst_db_exec_command (conn, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")",
                        0, NULL, NULL);
