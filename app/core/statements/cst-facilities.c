@@ -360,13 +360,14 @@ cst_facility_save_all_at (const char         *conninfo,
                           GError            **error)
 {
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+  gboolean own = FALSE;
   gboolean ok;
 
-  if (conn == NULL || !cst_db_join (conn, CST_DB_READ_WRITE, NULL, error))
+  if (conn == NULL || !cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
     return NULL;
   ok = cst_facility_save (conn, facility, error) &&
        cst_facility_save_defaults (conn, facility, error);
-  if (!cst_db_leave (conn, TRUE, ok, error))
+  if (!cst_db_leave (conn, own, ok, error))
     return NULL;
   return cst_facility_load_code (conn, facility->code, error);
 }
