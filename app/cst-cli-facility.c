@@ -221,14 +221,16 @@ set_membership (int         argc,
                 char      **argv,
                 gboolean    member)
 {
-  char *code = NULL;
+  char *code = NULL, *login = NULL;
   const GOptionEntry entries[] = {
+    { "login", 0, 0, G_OPTION_ARG_STRING, &login, N_("The login (its database role name)"),
+      N_("LOGIN") },
     { "facility", 0, 0, G_OPTION_ARG_STRING, &code, N_("The facility's code"), N_("CODE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
-    g_option_context_new (member ? _("LOGIN — make a login work for a facility (administrators)")
-                                 : _("LOGIN — a login no longer works for a facility (administrators)"));
+    g_option_context_new (member ? _("— make a login work for a facility (administrators)")
+                                 : _("— a login no longer works for a facility (administrators)"));
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GError) error = NULL;
   int status;
@@ -236,21 +238,22 @@ set_membership (int         argc,
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!cst_cli_parse_options (context, &argc, &argv, &status))
     goto out;
-  if (argc != 2 || code == NULL)
+  if (login == NULL || code == NULL)
     {
-      status = cst_cli_usage_error (context, _("name one login and the --facility"));
+      status = cst_cli_usage_error (context, _("give the --login and the --facility"));
       goto out;
     }
   if (!(target = cst_cli_open_target (&error)) ||
-      !cst_facility_set_member_at (target->conninfo, argv[1], code, member, &error))
+      !cst_facility_set_member_at (target->conninfo, login, code, member, &error))
     {
       status = cst_cli_fail (error);
       goto out;
     }
-  g_print (member ? _("%s now works for %s.\n") : _("%s no longer works for %s.\n"), argv[1], code);
+  g_print (member ? _("%s now works for %s.\n") : _("%s no longer works for %s.\n"), login, code);
   status = EXIT_SUCCESS;
 out:
   g_free (code);
+  g_free (login);
   return status;
 }
 

@@ -8,7 +8,9 @@
 #include "config.h"
 
 #include <locale.h>
+#include <string.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-db.h"
 
 static CstTestDb *db;
@@ -282,6 +284,49 @@ test_facility_defaults (void)
   g_assert_cmpint (main->cost_hourly_rate_cents, ==, 3000);
 }
 
+/* custodian-cli facility add | list | grant | set --facility, as an
+ * administrator; a clerk may list but not add. */
+static void
+test_cli (void)
+{
+  Fixture *f = fixture_get ();
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) clerk_conn = connect_to (clerk);
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *out2 = NULL, *err2 = NULL;
+  g_autofree char *out3 = NULL, *err3 = NULL;
+  g_autofree char *out4 = NULL, *err4 = NULL;
+  g_autofree char *out5 = NULL, *err5 = NULL;
+
+  g_assert_cmpint (cst_test_cli_run (admin, &out, &err, "facility", "add", "--code", "SOUTH",
+                                     "--name", "South Hospital", "--state", "TX",
+                                     "--request-prefix", "STH", "--hourly-rate", "25.50", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out, "SOUTH"));
+  g_assert_cmpint (cst_test_cli_run (clerk, &out2, &err2, "facility", "add", "--code", "WEST",
+                                     "--state", "TX", NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "Only an administrator"));
+  g_assert_cmpint (cst_test_cli_run (clerk, &out3, &err3, "facility", "list", NULL), ==, 0);
+  g_assert_nonnull (strstr (out3, "NORTH"));
+  g_assert_nonnull (strstr (out3, "South Hospital"));
+  g_assert_null (strstr (out3, "WEST"));
+
+  g_assert_cmpint (cst_test_cli_run (admin, &out4, &err4, "facility", "set", "--facility", "SOUTH",
+                                     "--labor-minutes", "15", "--service-target", "7", NULL), ==, 0);
+  g_assert_nonnull (strstr (out4, "15 min at $25.50/h"));
+
+  /* The new clerk works for SOUTH alone once granted it: no request. */
+  g_assert_cmpint (count (clerk_conn, "SELECT count(*) FROM roi_requests"), ==, 1);
+  g_assert_cmpint (cst_test_cli_run (admin, &out5, &err5, "facility", "grant",
+                                     "--login", PQuser (clerk_conn), "--facility", "SOUTH", NULL),
+                   ==, 0);
+  g_assert_nonnull (strstr (out5, "SOUTH"));
+  g_assert_cmpint (count (clerk_conn, "SELECT count(*) FROM roi_requests"), ==, 0);
+  g_assert_cmpint (count (f->admin, "SELECT cost_hourly_rate_cents FROM facilities"
+                                    " WHERE code = 'SOUTH'"), ==, 2550);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -297,6 +342,7 @@ main (int    argc,
   g_test_add_func ("/facilities/invoices-follow-the-request", test_invoices_follow_the_request);
   g_test_add_func ("/facilities/defaults", test_facility_defaults);
   g_test_add_func ("/facilities/memberships", test_memberships);
+  g_test_add_func ("/facilities/cli", test_cli);
 
   status = cst_test_db_run (&db);
   fixture_free ();
