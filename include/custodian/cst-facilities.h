@@ -70,4 +70,13 @@ GPtrArray   *cst_facility_list_finish      (CstConnection       *connection,
                                             GAsyncResult        *result,
                                             GError             **error);
 
+void         cst_facility_load_for_request_async  (CstConnection       *connection,
+                                                   gint64               request_id,
+                                                   GCancellable        *cancellable,
+                                                   GAsyncReadyCallback  callback,
+                                                   gpointer             user_data);
+CstFacility *cst_facility_load_for_request_finish (CstConnection       *connection,
+                                                   GAsyncResult        *result,
+                                                   GError             **error);
+
 G_END_DECLS

@@ -383,3 +383,34 @@ cst_facility_set_member_at (const char  *conninfo,
 
   return conn && cst_facility_set_member (conn, login, code, member, error);
 }
+
+static gpointer
+load_for_request_in_worker (PGconn   *conn,
+                            gpointer  data,
+                            GError  **error)
+{
+  return cst_facility_load_for_request (conn, *(gint64 *) data, error);
+}
+
+/* A request's facility on @connection's worker thread: the quote panel's
+ * actual-cost defaults, the documents' letterhead. */
+void
+cst_facility_load_for_request_async (CstConnection       *connection,
+                                     gint64               request_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  cst_connection_run_async (connection, load_for_request_in_worker,
+                            g_memdup2 (&request_id, sizeof request_id), g_free,
+                            (GDestroyNotify) cst_facility_free, cancellable, callback, user_data);
+}
+
+CstFacility *
+cst_facility_load_for_request_finish (CstConnection  *connection,
+                                      GAsyncResult   *result,
+                                      GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
