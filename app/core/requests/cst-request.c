@@ -760,6 +760,7 @@ cst_request_get_search_key (CstRequest *self)
                                            self->texts[TEXT_PATIENT_GIVEN_NAME] ? self->texts[TEXT_PATIENT_GIVEN_NAME] : "",
                                            self->texts[TEXT_REQUESTER_NAME] ? self->texts[TEXT_REQUESTER_NAME] : "",
                                            self->texts[TEXT_REQUESTER_ORGANIZATION] ? self->texts[TEXT_REQUESTER_ORGANIZATION] : "",
+                                           self->texts[TEXT_FACILITY_CODE] ? self->texts[TEXT_FACILITY_CODE] : "",
                                            NULL);
       self->search_key = g_utf8_casefold (joined, -1);
     }
