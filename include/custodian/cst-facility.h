@@ -38,6 +38,16 @@ typedef struct
   char   *pay_text;       /* how to pay an invoice, in the hospital's words */
   char   *pay_link;       /* where to pay online; optional */
   char   *default_state;  /* two letters, e.g. "NY" */
+  /* The facility as one of a health system's (0080; cst-facilities.h). */
+  char   *code;                    /* "MAIN", what --facility takes */
+  char   *request_prefix;          /* its requests' references start so */
+  gboolean is_default;
+  int     service_target_days;     /* 0: the department's target */
+  /* The actual-cost defaults an actual-cost quote starts with (issue 17),
+   * the hospital's, not one desk's. */
+  int     cost_labor_minutes;
+  gint64  cost_hourly_rate_cents;
+  gint64  cost_supplies_cents;
 } CstFacility;
 
 #define CST_TYPE_FACILITY (cst_facility_get_type ())

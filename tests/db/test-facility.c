@@ -88,7 +88,7 @@ test_admin_only_updates (void)
   g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
   g_autoptr(PGconn) conn = cst_db_connect (admin, NULL);
   const char *const statements[] = {
-    "INSERT INTO facilities (is_default, name) VALUES (false, 'Second')",
+    "INSERT INTO facilities (is_default, code, name) VALUES (true, 'SECOND', 'Second')",
     "DELETE FROM facilities",
     "UPDATE facilities SET is_default = false",
   };

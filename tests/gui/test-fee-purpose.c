@@ -179,6 +179,26 @@ test_actual_cost_inputs (Fixture *f, gconstpointer data)
   wait_total (f, 250);
 }
 
+/* The actual-cost inputs start from the request's facility's defaults,
+ * the hospital's (0080), not the desk's: 10 minutes at $24.00 and 50¢ is
+ * $4.50 with nothing typed. */
+static void
+test_facility_cost_defaults (Fixture *f, gconstpointer data)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = add_request ("PURPOSE-5", "NY", CST_REQUESTER_PATIENT);
+
+  cst_test_db_exec_ok (owner, "UPDATE facilities SET cost_labor_minutes = 10,"
+                              " cost_hourly_rate_cents = 2400, cost_supplies_cents = 50"
+                              " WHERE is_default", 0, NULL);
+  show (f, request);
+  cst_fee_quote_panel_select_method (f->panel, CST_FEE_METHOD_HIPAA_ACTUAL);
+  wait_total (f, 450);
+  cst_test_db_exec_ok (owner, "UPDATE facilities SET cost_labor_minutes = 0,"
+                              " cost_hourly_rate_cents = 0, cost_supplies_cents = 0"
+                              " WHERE is_default", 0, NULL);
+}
+
 /* Texas: the individual's directive to a third party is the engine's
  * patient-directive: the state schedule, with the Ciox note; the same
  * request from "other" carries no such note. */
@@ -214,6 +234,8 @@ main (int argc, char **argv)
               test_purpose_reaches_engine, fixture_teardown);
   g_test_add ("/fee-purpose/actual-cost-inputs", Fixture, NULL, fixture_setup,
               test_actual_cost_inputs, fixture_teardown);
+  g_test_add ("/fee-purpose/facility-cost-defaults", Fixture, NULL, fixture_setup,
+              test_facility_cost_defaults, fixture_teardown);
   g_test_add ("/fee-purpose/patient-directive", Fixture, NULL, fixture_setup,
               test_patient_directive, fixture_teardown);
   status = g_test_run ();

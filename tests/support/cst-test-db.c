@@ -147,19 +147,16 @@ cst_test_db_connect_as (CstTestDb  *db,
   return conn;
 }
 
-/* Adds a request received today for the test patient (José Núñez,
- * MRN @mrn) from @requester. */
+/* A new request received today for the test patient (José Núñez, MRN
+ * @mrn) from @requester, not stored yet. */
 CstRequest *
-cst_test_db_add_request_for (PGconn           *conn,
-                             const char       *mrn,
-                             const char       *requester,
-                             CstRequesterKind  kind,
-                             const char       *jurisdiction)
+cst_test_db_request_draft (const char       *mrn,
+                           const char       *requester,
+                           CstRequesterKind  kind,
+                           const char       *jurisdiction)
 {
-  g_autoptr(CstRequest) draft = cst_request_new ();
-  g_autoptr(GError) error = NULL;
+  CstRequest *draft = cst_request_new ();
   GDate today, birth;
-  CstRequest *request;
 
   cst_input_today (&today);
   g_date_clear (&birth, 1);
@@ -175,6 +172,22 @@ cst_test_db_add_request_for (PGconn           *conn,
                 "jurisdiction", jurisdiction,
                 "purpose", "Personal use",
                 NULL);
+  return draft;
+}
+
+/* Adds a request received today for the test patient (José Núñez,
+ * MRN @mrn) from @requester. */
+CstRequest *
+cst_test_db_add_request_for (PGconn           *conn,
+                             const char       *mrn,
+                             const char       *requester,
+                             CstRequesterKind  kind,
+                             const char       *jurisdiction)
+{
+  g_autoptr(CstRequest) draft = cst_test_db_request_draft (mrn, requester, kind, jurisdiction);
+  g_autoptr(GError) error = NULL;
+  CstRequest *request;
+
   request = cst_request_repo_create (conn, draft, &error);
   g_assert_no_error (error);
   g_assert_nonnull (request);

@@ -32,6 +32,10 @@ PGconn    *cst_test_db_connect_as (CstTestDb  *db,
                                    const char *group_role);
 CstRequest *cst_test_db_add_request (PGconn     *conn,
                                      const char *mrn);
+CstRequest *cst_test_db_request_draft (const char       *mrn,
+                                       const char       *requester,
+                                       CstRequesterKind  kind,
+                                       const char       *jurisdiction);
 CstRequest *cst_test_db_add_request_for (PGconn           *conn,
                                          const char       *mrn,
                                          const char       *requester,

@@ -195,6 +195,10 @@ test_matches (void)
   g_object_set (request, "patient-family-name", "Smith", NULL);
   g_assert_true (cst_request_matches (request, "smith"));
   g_assert_false (cst_request_matches (request, q1));
+  /* The facility's code filters the list by facility (0080). */
+  g_assert_false (cst_request_matches (request, "north"));
+  g_object_set (request, "facility-code", "NORTH", NULL);
+  g_assert_true (cst_request_matches (request, "north smith"));
 }
 
 static void

@@ -26,6 +26,7 @@
 #include "cst-dispose.h"
 #include "cst-fee-quote-panel.h"
 
+#include <custodian/cst-facilities.h>
 #include <custodian/cst-fee-engine.h>
 #include <custodian/cst-fee-repo.h>
 #include <custodian/cst-input.h>
@@ -330,9 +331,37 @@ invoice_done_cb (GObject      *object,
   recompute (self);
 }
 
+/* The request's facility keeps the hospital's actual-cost defaults
+ * (0080, issue 17); a facility that has none leaves the desk's. */
+static void
+facility_loaded_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(CstFeeQuotePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFacility) facility = cst_facility_load_for_request_finish (CST_CONNECTION (object),
+                                                                          result, &error);
+
+  if (facility == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The request's facility was not read: %s", error->message);
+      return;
+    }
+  if (facility->cost_labor_minutes == 0 && facility->cost_hourly_rate_cents == 0 &&
+      facility->cost_supplies_cents == 0)
+    return;
+  cst_fee_quote_panel_set_actual_cost (self, facility->cost_labor_minutes,
+                                       facility->cost_hourly_rate_cents,
+                                       facility->cost_supplies_cents);
+}
+
 static void
 look_up_invoice (CstFeeQuotePanel *self)
 {
+  cst_facility_load_for_request_async (self->connection, self->request_id, self->invoice_cancellable,
+                                       facility_loaded_cb, g_object_ref (self));
   cst_fee_repo_invoice_state_async (self->connection, self->request_id, self->invoice_cancellable,
                                      invoice_done_cb, g_object_ref (self));
 }
@@ -626,7 +655,8 @@ select_default_method (CstFeeQuotePanel *self)
       gtk_drop_down_set_selected (self->method_dropdown, i);
 }
 
-/* The actual-cost inputs start from the desk's defaults. */
+/* The actual-cost inputs start from the desk's defaults until the
+ * request's facility is read (facility_loaded_cb). */
 static void
 fill_cost_defaults (CstFeeQuotePanel *self)
 {

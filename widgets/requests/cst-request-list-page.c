@@ -583,7 +583,9 @@ build_columns (CstRequestListPage *self)
   GtkWidget *widget = GTK_WIDGET (self);
   g_autofree char *date = dup_widest_date ();
 
-  add_column (self, _("Reference"), "reference", NULL, sorter_for ("reference", G_TYPE_STRING),
+  /* The request's facility (0080) under its reference; typing its code
+   * in the search filters the list by facility. */
+  add_column (self, _("Reference"), "reference", "facility-code", sorter_for ("reference", G_TYPE_STRING),
               text_width (widget, "ROI-8888-888888"));
   add_column (self, _("Patient"), "patient-name", "patient-mrn",
               sorter_for ("patient-name", G_TYPE_STRING), name_width (widget));

@@ -34,8 +34,9 @@
   "dr.extension_days, dr.confidence, dc.citation, dc.days, dc.count = 'business', " \
   "r.original_due_date"
 #define N_DEADLINE_COLUMNS 10
-#define SUMMARY_COLUMNS BASE_COLUMNS ", " DEADLINE_COLUMNS
-#define N_SUMMARY_COLUMNS (16 + N_DEADLINE_COLUMNS)
+/* The request's facility (0080), last of the summary. */
+#define SUMMARY_COLUMNS BASE_COLUMNS ", " DEADLINE_COLUMNS ", f.code"
+#define N_SUMMARY_COLUMNS (16 + N_DEADLINE_COLUMNS + 1)
 /* The detail adds where the one extension would move the deadline: a
  * business-day count per row, too slow for the whole list. */
 #define DETAIL_COLUMNS \
@@ -45,12 +46,13 @@
   "r.authorization_expires, r.authorization_notes, r.page_count, r.status_reason, " \
   "r.extension_reason, r.assignee, r.updated_at, " DEADLINE_COLUMNS ", " \
   "CASE WHEN r.extended_on IS NULL THEN roi_deadline_extended(r.deadline_rule_id, r.original_due_date) END, " \
-  "r.purpose_code"
+  "r.purpose_code, f.code"
 /* The closed statuses, as cst_request_status_is_closed() has them. */
 #define CLOSED_STATUSES "('released', 'denied', 'cancelled')"
 #define FROM_REQUESTS \
   " FROM roi_requests r JOIN patients p ON p.id = r.patient_id" \
   " JOIN requesters q ON q.id = r.requester_id" \
+  " JOIN facilities f ON f.id = r.facility_id" \
   " LEFT JOIN deadline_rules dr ON dr.id = r.deadline_rule_id" \
   " LEFT JOIN deadline_rules dc ON dc.id = r.deadline_compared_rule_id"
 
@@ -148,6 +150,7 @@ request_from_row (const PGresult *res,
   if (!detailed)
     {
       set_deadline_columns (request, res, row, 16, -1);
+      g_object_set (request, "facility-code", cst_db_value (res, row, 16 + N_DEADLINE_COLUMNS), NULL);
       return request;
     }
   set_deadline_columns (request, res, row, 36, 36 + N_DEADLINE_COLUMNS);
@@ -166,6 +169,7 @@ request_from_row (const PGresult *res,
                   "requester-phone", cst_db_value (res, row, 20),
                   "purpose", cst_db_value (res, row, 21),
                   "purpose-code", cst_db_value (res, row, 36 + N_DEADLINE_COLUMNS + 1),
+                  "facility-code", cst_db_value (res, row, 36 + N_DEADLINE_COLUMNS + 2),
                   "record-types", record_types,
                   "format", enum_value (CST_TYPE_RECORD_FORMAT, cst_db_value (res, row, 25)),
                   "delivery", enum_value (CST_TYPE_DELIVERY_METHOD, cst_db_value (res, row, 26)),
@@ -553,6 +557,36 @@ editable_params_fill (EditableParams *p,
     p->values[i] = p->texts[i];
 }
 
+/* The id of the facility @draft names, as a parameter; NULL when it
+ * names none. */
+static gboolean
+facility_param (PGconn      *conn,
+                CstRequest  *draft,
+                char       **param,
+                GError     **error)
+{
+  g_autofree char *code = NULL;
+  g_autoptr(PGresult) res = NULL;
+
+  *param = NULL;
+  g_object_get (draft, "facility-code", &code, NULL);
+  if (cst_input_is_blank (code))
+    return TRUE;
+  {
+    const char *params[] = { code };
+
+    if (!(res = cst_db_exec (conn, "SELECT id FROM facilities WHERE code = $1", 1, params, error)))
+      return FALSE;
+  }
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND, _("No facility has the code “%s”."), code);
+      return FALSE;
+    }
+  *param = g_strdup (cst_db_value (res, 0, 0));
+  return TRUE;
+}
+
 /* The patient (found or added), the requester and the request, read
  * back before COMMIT, so what is returned is version 1 as created, even if
  * another clerk changes the request the moment it exists. */
@@ -565,7 +599,8 @@ insert_request (PGconn      *conn,
   g_autofree char *patient_id = NULL;
   g_autofree char *requester_id = NULL;
   g_autoptr(PGresult) res = NULL;
-  const char *params[2 + N_EDITABLE];
+  const char *params[2 + N_EDITABLE + 1];
+  g_autofree char *facility = NULL;
   gint64 pid, rid;
 
   pid = ensure_patient (conn, draft, error);
@@ -578,15 +613,20 @@ insert_request (PGconn      *conn,
   params[0] = patient_id;
   params[1] = requester_id;
   memcpy (params + 2, editable.values, sizeof editable.values);
+  /* A request names its facility by code, or goes to the login's first. */
+  if (!facility_param (conn, draft, &facility, error))
+    return NULL;
+  params[2 + N_EDITABLE] = facility;
 
   res = cst_db_exec (conn,
     "INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, purpose, "
     "record_types, records_from, records_to, format, delivery, authorization_on_file, "
     "authorization_signed, authorization_expires, authorization_notes, page_count, assignee, "
-    "purpose_code, due_date) VALUES ($1, $2, $3, $4, $5, "
+    "purpose_code, due_date, facility_id) VALUES ($1, $2, $3, $4, $5, "
     "CASE WHEN $6 = '' THEN '{}'::text[] ELSE string_to_array($6, E'\\x1f') END, "
-    "$7, $8, $9::record_format, $10::delivery_method, $11, $12, $13, $14, $15, $16, $17, $3) "
-    "RETURNING id", 2 + N_EDITABLE, params, error);
+    "$7, $8, $9::record_format, $10::delivery_method, $11, $12, $13, $14, $15, $16, $17, $3, "
+    "COALESCE($18::bigint, login_facility_id())) "
+    "RETURNING id", 2 + N_EDITABLE + 1, params, error);
   if (res == NULL)
     return NULL;
   return cst_request_repo_get (conn, cst_db_int64 (res, 0, 0), error);

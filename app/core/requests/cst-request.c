@@ -35,6 +35,7 @@ enum {
   TEXT_ASSIGNEE,
   TEXT_UPDATED_BY,
   TEXT_PURPOSE_CODE,    /* the fee engine's purpose nick, "benefits-claim" */
+  TEXT_FACILITY_CODE,   /* the facility the request belongs to (0080), "MAIN" */
   N_TEXTS
 };
 
@@ -43,7 +44,7 @@ static const char *const text_names[N_TEXTS] = {
   "requester-name", "requester-organization", "requester-address",
   "requester-email", "requester-phone", "jurisdiction", "purpose",
   "authorization-notes", "status-reason", "extension-reason", "assignee",
-  "updated-by", "purpose-code",
+  "updated-by", "purpose-code", "facility-code",
 };
 
 enum {
@@ -759,6 +760,7 @@ cst_request_get_search_key (CstRequest *self)
                                            self->texts[TEXT_PATIENT_GIVEN_NAME] ? self->texts[TEXT_PATIENT_GIVEN_NAME] : "",
                                            self->texts[TEXT_REQUESTER_NAME] ? self->texts[TEXT_REQUESTER_NAME] : "",
                                            self->texts[TEXT_REQUESTER_ORGANIZATION] ? self->texts[TEXT_REQUESTER_ORGANIZATION] : "",
+                                           self->texts[TEXT_FACILITY_CODE] ? self->texts[TEXT_FACILITY_CODE] : "",
                                            NULL);
       self->search_key = g_utf8_casefold (joined, -1);
     }

@@ -15,6 +15,7 @@
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-statement-template-repo.h"
+#include "cst-facility-private.h"
 
 G_DEFINE_BOXED_TYPE (CstFacility, cst_facility, cst_facility_copy, cst_facility_free)
 
@@ -28,6 +29,8 @@ cst_facility_new (void)
 
   for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
     cst_facility_set (self, (CstFacilityDetail) i, "");
+  self->code = g_strdup ("");
+  self->request_prefix = g_strdup ("ROI");
   return self;
 }
 
@@ -39,6 +42,15 @@ cst_facility_copy (const CstFacility *self)
   copy->id = self->id;
   for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
     cst_facility_set (copy, (CstFacilityDetail) i, cst_facility_get (self, (CstFacilityDetail) i));
+  g_free (copy->code);
+  copy->code = g_strdup (self->code);
+  g_free (copy->request_prefix);
+  copy->request_prefix = g_strdup (self->request_prefix);
+  copy->is_default = self->is_default;
+  copy->service_target_days = self->service_target_days;
+  copy->cost_labor_minutes = self->cost_labor_minutes;
+  copy->cost_hourly_rate_cents = self->cost_hourly_rate_cents;
+  copy->cost_supplies_cents = self->cost_supplies_cents;
   return copy;
 }
 
@@ -49,6 +61,8 @@ cst_facility_free (CstFacility *self)
     return;
   for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
     cst_facility_set (self, (CstFacilityDetail) i, NULL);
+  g_free (self->code);
+  g_free (self->request_prefix);
   g_free (self);
 }
 
@@ -184,7 +198,51 @@ cst_facility_validate (const CstFacility  *self,
   return cst_input_check_jurisdiction (cst_facility_get (self, CST_FACILITY_DEFAULT_STATE), error);
 }
 
-#define COLUMNS "id, name, address, phone, pay_text, pay_link, default_state"
+/* One row of COLUMNS. */
+CstFacility *
+_cst_facility_from_row (const PGresult *res,
+                        int             row)
+{
+  CstFacility *self = cst_facility_new ();
+  const int first = CST_FACILITY_N_DETAILS + 1;
+
+  self->id = cst_db_int64 (res, row, 0);
+  for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
+    cst_facility_set (self, i, cst_db_value (res, row, (int) i + 1));
+  g_free (self->code);
+  self->code = g_strdup (cst_db_value (res, row, first));
+  g_free (self->request_prefix);
+  self->request_prefix = g_strdup (cst_db_value (res, row, first + 1));
+  self->is_default = cst_db_bool (res, row, first + 2);
+  self->service_target_days = (int) cst_db_int64 (res, row, first + 3);
+  self->cost_labor_minutes = (int) cst_db_int64 (res, row, first + 4);
+  self->cost_hourly_rate_cents = cst_db_int64 (res, row, first + 5);
+  self->cost_supplies_cents = cst_db_int64 (res, row, first + 6);
+  return self;
+}
+
+/* The facility @where picks (one SQL condition on facilities, $1 its
+ * parameter), or an error naming @missing. */
+CstFacility *
+_cst_facility_load_where (PGconn      *conn,
+                          const char  *where,
+                          const char  *param,
+                          const char  *missing,
+                          GError     **error)
+{
+  g_autofree char *sql = g_strconcat ("SELECT " CST_FACILITY_COLUMNS " FROM facilities WHERE ", where, NULL);
+  const char *params[] = { param };
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, param ? 1 : 0, param ? params : NULL, error);
+
+  if (res == NULL)
+    return NULL;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND, missing);
+      return NULL;
+    }
+  return _cst_facility_from_row (res, 0);
+}
 
 /**
  * cst_facility_load:
@@ -196,33 +254,21 @@ CstFacility *
 cst_facility_load (PGconn  *conn,
                    GError **error)
 {
-  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT " COLUMNS " FROM facilities WHERE is_default",
-                                         0, NULL, error);
-  CstFacility *self;
-
-  if (res == NULL)
-    return NULL;
-  if (PQntuples (res) == 0)
-    {
-      g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
-                           _("The database has no facility: run “custodian-cli db migrate”."));
-      return NULL;
-    }
-  self = cst_facility_new ();
-  self->id = cst_db_int64 (res, 0, 0);
-  for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
-    cst_facility_set (self, i, cst_db_value (res, 0, (int) i + 1));
-  return self;
+  return _cst_facility_load_where (conn, "is_default", NULL,
+                                   _("The database has no facility: run “custodian-cli db migrate”."),
+                                   error);
 }
 
-/* Stores every detail of @facility in the default row; only an
- * administrator's login may (0056). */
+/* Stores every detail of @facility in its row (the default one when
+ * @facility was never stored); only an administrator's login may (0056,
+ * 0080). */
 gboolean
 cst_facility_save (PGconn             *conn,
                    const CstFacility  *facility,
                    GError            **error)
 {
-  const char *params[CST_FACILITY_N_DETAILS];
+  const char *params[CST_FACILITY_N_DETAILS + 1];
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, facility->id);
   g_autoptr(PGresult) res = NULL;
   g_autoptr(GError) local = NULL;
 
@@ -230,10 +276,13 @@ cst_facility_save (PGconn             *conn,
     return FALSE;
   for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
     params[i] = cst_facility_get (facility, i);
+  params[CST_FACILITY_N_DETAILS] = id;
   res = cst_db_exec (conn,
                      "UPDATE facilities SET name = $1, address = $2, phone = $3, pay_text = $4,"
-                     " pay_link = $5, default_state = $6 WHERE is_default RETURNING id",
-                     CST_FACILITY_N_DETAILS, params, &local);
+                     " pay_link = $5, default_state = $6"
+                     " WHERE CASE WHEN $7::bigint = 0 THEN is_default ELSE id = $7::bigint END"
+                     " RETURNING id",
+                     CST_FACILITY_N_DETAILS + 1, params, &local);
   if (res == NULL && g_error_matches (local, CST_ERROR, CST_ERROR_PERMISSION_DENIED))
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED,
