@@ -139,11 +139,12 @@ REVOKE EXECUTE ON FUNCTION record_redaction_proved_pages(bigint, bigint[], integ
 GRANT EXECUTE ON FUNCTION record_redaction_proved_pages(bigint, bigint[], integer, integer, integer)
   TO custodian_clerk, custodian_admin;
 
--- One body for both: 0069's form proves no withheld pages.
+-- One body for both: 0069's form proves no withheld pages.  It runs with
+-- the caller's rights: the body it calls checks the caller's roles.
 CREATE OR REPLACE FUNCTION record_redaction_proved(p_build_id bigint, p_redaction_ids bigint[],
                                                    p_redacted_pages integer, p_failed_page integer)
 RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE sql SECURITY INVOKER SET search_path = public, pg_temp AS $$
   SELECT record_redaction_proved_pages(p_build_id, p_redaction_ids, p_redacted_pages, 0,
                                        p_failed_page)
 $$;

@@ -61,7 +61,7 @@ test_save_lookup_forget (void)
 }
 
 /* The send looks the password up itself: found, the server takes the
- * login; not there, nothing is built or sent. */
+ * login; not there, nothing is built again or sent. */
 static void
 test_send_uses_keyring (void)
 {
@@ -86,6 +86,13 @@ test_send_uses_keyring (void)
 
   docs = cst_packet_add_at (clerk, cst_request_get_reference (request), paths, NULL, NULL, &error);
   g_assert_no_error (error);
+  /* A delivery sends the packet a second person approved (0074). */
+  {
+    g_autoptr(PGconn) assembler = cst_db_connect (clerk, NULL);
+    g_autoptr(PGconn) reviewer = cst_test_db_connect_as (db, "custodian_clerk");
+
+    request = cst_test_records_approve (assembler, reviewer, request, dir);
+  }
 
   /* Nothing kept for this login: a clear error, nothing built or sent. */
   cst_packet_send_email_async (connection, cst_request_get_id (request), &server,
@@ -97,6 +104,9 @@ test_send_uses_keyring (void)
   g_assert_cmpuint (cst_test_smtp_count (smtp), ==, 0);
   g_assert_cmpint (cst_test_db_int_for_id (owner,
                      "SELECT count(*) FROM record_packet_builds WHERE request_id = $1",
+                     cst_request_get_id (request)), ==, 1);
+  g_assert_cmpint (cst_test_db_int_for_id (owner,
+                     "SELECT count(*) FROM packet_deliveries WHERE request_id = $1",
                      cst_request_get_id (request)), ==, 0);
   if (!with_keyring)
     {
