@@ -1,7 +1,9 @@
 /* test-statement-pdf.c — the statement PDF read back with Poppler: amount
  * due, due date, every category heading, page count and footers, the
  * original codes on the detail pages, Spanish, metadata free of patient
- * data, and qpdf --check clean; batch export of good and bad bills */
+ * data, and qpdf --check clean; batch export of good and bad bills; the
+ * final notice and financial help drawn, each a paragraph in its section
+ * of the structure tree */
 #include "config.h"
 
 #include <cairo.h>
