@@ -1,7 +1,9 @@
 /* test-statement-pdf.c — the statement PDF read back with Poppler: amount
  * due, due date, every category heading, page count and footers, the
  * original codes on the detail pages, Spanish, metadata free of patient
- * data, and qpdf --check clean; batch export of good and bad bills */
+ * data, and qpdf --check clean; batch export of good and bad bills; the
+ * final notice and financial help drawn, each a paragraph in its section
+ * of the structure tree */
 #include "config.h"
 
 #include <cairo.h>
@@ -18,14 +20,11 @@
 
 static CstStatementRules *rules;
 
-static CstStatement *
-sample_statement (const char *language)
+static CstBill *
+sample_bill (void)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
-  g_autoptr(CstBill) bill = cst_bill_import_file (path, 0, NULL, NULL);
-  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template (language);
-  g_autoptr(GError) error = NULL;
-  CstStatement *st;
+  CstBill *bill = cst_bill_import_file (path, 0, NULL, NULL);
 
   g_assert_nonnull (bill);
   cst_bill_set_text (&bill->patient_name, "José Núñez");
@@ -35,6 +34,17 @@ sample_statement (const char *language)
   g_date_set_dmy (&bill->statement_date, 31, 3, 2025);
   g_date_set_dmy (&bill->due_date, 30, 4, 2025);
   cst_bill_fill_defaults (bill, NULL);
+  return bill;
+}
+
+static CstStatement *
+sample_statement (const char *language)
+{
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template (language);
+  g_autoptr(GError) error = NULL;
+  CstStatement *st;
+
   st = cst_statement_new (bill, rules, tpl, &error);
   g_assert_no_error (error);
   return st;
@@ -694,15 +704,16 @@ assert_headings_in_order (GPtrArray    *elements,
     }
 }
 
-static void
-check_tagged (const char *language)
+/* @st's PDF passes the tagged checks; returns its structure tree. */
+static GPtrArray *
+check_tagged_statement (CstStatement *st,
+                        const char   *language)
 {
-  g_autoptr(CstStatement) st = sample_statement (language);
   g_autofree char *logo = logo_file ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) pdf = NULL;
   g_autoptr(PopplerDocument) doc = NULL;
-  g_autoptr(GPtrArray) elements = NULL;
+  GPtrArray *elements = NULL;
   g_autoptr(GPtrArray) h1 = NULL;
   g_autoptr(GPtrArray) figures = NULL;
   g_autoptr(GPtrArray) items = NULL;
@@ -775,6 +786,139 @@ check_tagged (const char *language)
   g_assert_nonnull (strstr (((CstTestPdfElement *) g_ptr_array_index (bodies, 0))->text,
                             language[0] == 'e' && language[1] == 's' ? "pagos mensuales"
                                                                      : "monthly payments"));
+  return elements;
+}
+
+static void
+check_tagged (const char *language)
+{
+  g_autoptr(CstStatement) st = sample_statement (language);
+  g_autoptr(GPtrArray) elements = check_tagged_statement (st, language);
+}
+
+/* A paragraph with @sentence's words, in the Sect whose heading is
+ * @heading (an H2 of that Sect itself). */
+static void
+assert_paragraph_in_section (GPtrArray  *elements,
+                             const char *sentence,
+                             const char *heading)
+{
+  for (guint i = 0; i < elements->len; i++)
+    {
+      CstTestPdfElement *e = g_ptr_array_index (elements, i);
+
+      if (e->kind != POPPLER_STRUCTURE_ELEMENT_PARAGRAPH || !same_words (e->text, sentence))
+        continue;
+      for (guint s = i; s-- > 0;)
+        {
+          CstTestPdfElement *sect = g_ptr_array_index (elements, s);
+
+          if (sect->depth >= e->depth)
+            continue;
+          g_assert_cmpint (sect->kind, ==, POPPLER_STRUCTURE_ELEMENT_SECTION);
+          for (guint h = s + 1; h < elements->len; h++)
+            {
+              CstTestPdfElement *child = g_ptr_array_index (elements, h);
+
+              if (child->depth <= sect->depth)
+                break;
+              if (child->depth == sect->depth + 1 && child->kind == POPPLER_STRUCTURE_ELEMENT_HEADING_2 &&
+                  same_words (child->text, heading))
+                return;
+            }
+          g_error ("“%s” is not in the section headed “%s”", sentence, heading);
+        }
+    }
+  g_error ("no paragraph “%s” in the structure tree", sentence);
+}
+
+/* 120 days after the first statement: the final notice, said under the
+ * amount due with its collections date, and on the status badge. */
+static void
+test_final_notice (void)
+{
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template ("en");
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autofree char *first = NULL;
+  g_autofree char *variant = NULL;
+
+  g_date_set_dmy (&bill->first_statement_date, 1, 12, 2024);
+  st = cst_statement_new (bill, rules, tpl, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (st->variant, ==, CST_VARIANT_FINAL_NOTICE);
+  g_assert_cmpint (st->status, ==, CST_STATUS_PAST_DUE);
+  variant = cst_statement_dup_variant_text (st);
+  g_assert_nonnull (strstr (variant, "final notice"));
+
+  pdf = cst_statement_render_pdf (st, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  first = cst_test_pdf_page_text (doc, 0);
+  assert_contains (first, variant);
+  assert_contains (first, wording (st, "status-final-notice"));
+  g_assert_false (contains (first, wording (st, "status-past-due")));
+
+  elements = check_tagged_statement (st, "en");
+  assert_paragraph_in_section (elements, variant, wording (st, "you-owe"));
+  assert_paragraph_in_section (elements, wording (st, "status-final-notice"), wording (st, "you-owe"));
+}
+
+/* A statement made with an eligible screening says what the patient was
+ * given, in the help section after the assistance notice. */
+static void
+test_assistance (void)
+{
+  g_autoptr(CstBill) bill = sample_bill ();
+  g_autoptr(CstStatementTemplate) tpl = cst_test_statement_template ("en");
+  g_autoptr(CstAssistancePolicy) policy = cst_assistance_policy_new_default (NULL);
+  g_auto(CstAssistanceScreening) screening = { 0 };
+  g_autoptr(CstStatement) st = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *notice = NULL;
+  g_autofree char *squashed = NULL;
+  g_autofree char *first_line = NULL;
+  g_autofree char *notice_words = NULL;
+  const char *notice_at;
+  GDate on;
+
+  g_assert_nonnull (policy);
+  g_date_set_dmy (&on, 1, 6, 2026);
+  g_assert_true (cst_assistance_screen (policy, 4, 8000000, &on, &screening, &error));
+  g_assert_no_error (error);
+  st = cst_statement_new_assisted (bill, rules, tpl, &screening, &error);
+  g_assert_no_error (error);
+  g_assert_true (st->assisted);
+  lines = cst_statement_assistance_lines (st);
+  g_assert_cmpuint (lines->len, >=, 2);
+
+  pdf = cst_statement_render_pdf (st, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  all = cst_test_pdf_text (doc);
+  notice = cst_statement_dup_text (st, "financial-assistance");
+  squashed = cst_test_pdf_squash (all);
+  first_line = cst_test_pdf_squash (g_ptr_array_index (lines, 0));
+  for (guint i = 0; i < lines->len; i++)
+    assert_contains (all, g_ptr_array_index (lines, i));
+  /* After the notice, not before it. */
+  notice_words = cst_test_pdf_squash (notice);
+  notice_at = strstr (squashed, notice_words);
+  g_assert_nonnull (notice_at);
+  g_assert_nonnull (strstr (notice_at + strlen (notice_words), first_line));
+
+  elements = check_tagged_statement (st, "en");
+  for (guint i = 0; i < lines->len; i++)
+    assert_paragraph_in_section (elements, g_ptr_array_index (lines, i), wording (st, "help-heading"));
 }
 
 static void
@@ -812,6 +956,8 @@ main (int    argc,
   g_test_add_func ("/statement-pdf/facility-details", test_facility_details);
   g_test_add_func ("/statement-pdf/tagged/english", test_tagged_english);
   g_test_add_func ("/statement-pdf/tagged/spanish", test_tagged_spanish);
+  g_test_add_func ("/statement-pdf/final-notice", test_final_notice);
+  g_test_add_func ("/statement-pdf/assistance", test_assistance);
   status = g_test_run ();
   cst_statement_rules_unref (rules);
   return status;

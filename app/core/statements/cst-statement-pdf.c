@@ -22,6 +22,7 @@
 
 #include <string.h>
 
+#include "custodian/cst-assistance.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-pdf.h"
@@ -203,12 +204,16 @@ render_language_notice (Render *r)
   cst_pdf_stream_boxed_text (r->pdf, notice, &style);
 }
 
+/* The badge: a final notice says so, not just "past due". */
 static const char *
-status_key (CstStatementStatus status)
+status_key (CstStatement *st)
 {
   static const char *const keys[] = { "status-new", "status-reminder", "status-past-due",
                                       "status-paid", "status-credit", "status-pending" };
-  return keys[status];
+
+  if (st->status == CST_STATUS_PAST_DUE && st->variant == CST_VARIANT_FINAL_NOTICE)
+    return "status-final-notice";
+  return keys[st->status];
 }
 
 /* The largest type on the page, in one colour block (statement-spec 7.3 §2). */
@@ -224,6 +229,7 @@ render_amount_due (Render *r)
   g_autofree char *amount = cst_money_format (st->credit_cents > 0 ? st->credit_cents
                                                                    : st->amount_due_cents);
   g_autofree char *sentence = NULL;
+  g_autofree char *variant = cst_statement_dup_variant_text (st);
   const char *heading = st->credit_cents > 0 ? text (r, "how-credit") : text (r, "you-owe");
 
   if (st->status == CST_STATUS_WAITING_FOR_INSURANCE)
@@ -247,7 +253,14 @@ render_amount_due (Render *r)
   cst_pdf_stream_draw_text_tagged (r->pdf, "P", area.x + 18, area.y + 50, amount, &big);
   cst_pdf_stream_draw_text_tagged (r->pdf, "P", area.x + 18, area.y + area.height - 12, sentence, &line);
   cst_pdf_stream_draw_text_tagged (r->pdf, "P", area.x + area.width - 14, area.y + 20,
-                                   text (r, status_key (st->status)), &badge);
+                                   text (r, status_key (st)), &badge);
+  /* Where the bill is in the cycle (a final notice with its collections
+   * date), under the box; nothing when nothing is asked now. */
+  if (*variant)
+    {
+      cst_pdf_stream_space (r->pdf, 4);
+      paragraph (r, variant);
+    }
 }
 
 static void
@@ -415,8 +428,14 @@ render_help (Render *r)
   g_autofree char *notice = filled (r, "financial-assistance");
   const CstPdfStyle style = { .bold = TRUE };
 
+  g_autoptr(GPtrArray) lines = cst_statement_assistance_lines (r->st);
+
   section_heading (r, text (r, "help-heading"));
   cst_pdf_stream_boxed_text (r->pdf, notice, &style);
+  /* What the screening gave this patient: the discount, the AGB promise,
+   * the plan the household can afford (none when not assisted). */
+  for (guint i = 0; i < lines->len; i++)
+    paragraph (r, g_ptr_array_index (lines, i));
 }
 
 static void
