@@ -10,6 +10,8 @@
 #include <cairo.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "custodian/cst-packet.h"
 #include "custodian/cst-packet-assemble.h"
 
@@ -223,12 +225,25 @@ test_part2_notice (void)
   g_autofree char *packet = g_build_filename (dir, "packet.pdf", NULL);
   g_autofree char *other = g_build_filename (dir, "other.pdf", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstPacketBuild) refused = NULL, build = NULL, without = NULL;
-  g_autoptr(PopplerDocument) pdf = NULL, plain_pdf = NULL;
-  g_autofree char *notice = NULL, *record = NULL, *plain_text = NULL, *outline = NULL;
+  g_autoptr(CstPacketBuild) shipped = NULL, refused = NULL, build = NULL, without = NULL;
+  g_autoptr(PopplerDocument) shipped_pdf = NULL, pdf = NULL, plain_pdf = NULL;
+  g_autofree char *shipped_notice = NULL, *notice = NULL, *record = NULL, *plain_text = NULL;
+  g_autofree char *outline = NULL;
 
-  /* Shipped without the regulation's text: Part 2 records are refused
+  /* Shipped with the regulation's short statement, 2.32(a)(2) (0082). */
+  shipped = build_as (desk, part2, packet, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  shipped_pdf = cst_test_pdf_open_file (packet);
+  shipped_notice = cst_test_pdf_page_text (shipped_pdf, 1);
+  g_assert_nonnull (strstr (shipped_notice, "Prohibition on re-disclosure"));
+  g_assert_nonnull (strstr (shipped_notice,
+                            "42 CFR part 2 prohibits unauthorized use or disclosure of these records."));
+  g_unlink (packet);
+
+  /* A version in effect without its text: Part 2 records are refused
    * rather than sent without their notice, and nothing is recorded. */
+  enter_notice ("part2_redisclosure", "Prohibition on re-disclosure", "42 CFR 2.32(a)", NULL,
+                "part2", NULL, -1);
   refused = build_as (desk, part2, packet, FALSE, NULL, &error);
   g_assert_null (refused);
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
@@ -236,7 +251,7 @@ test_part2_notice (void)
   g_assert_false (g_file_test (packet, G_FILE_TEST_EXISTS));
   g_assert_cmpint (cst_test_db_int_for_id (owner,
                      "SELECT count(*) FROM record_packet_builds WHERE request_id = $1",
-                     cst_request_get_id (part2)), ==, 0);
+                     cst_request_get_id (part2)), ==, 1);
   g_clear_error (&error);
 
   /* The list says so; a clerk may not enter the wording, an
