@@ -64,6 +64,7 @@
 typedef struct
 {
   char     *template_name;
+  char     *facility;       /* its code; NULL: the default facility */
   char     *remittance;
   char     *estimate;
   char     *first_bill_date;
@@ -102,6 +103,7 @@ options_clear (Options *o)
   g_free (o->output);
   g_free (o->json);
   g_free (o->language);
+  g_free (o->facility);
   g_free (o->patient);
   g_free (o->guarantor);
   g_free (o->account);
@@ -130,7 +132,8 @@ load_template (const Options  *o,
   CstStatementTemplate *tpl = NULL;
 
   if ((target = cst_cli_open_target (&db_error)) != NULL)
-    cst_facility_load_for_statement_at (target->conninfo, o->offline ? NULL : o->template_name,
+    cst_facility_load_for_statement_at (target->conninfo, o->facility,
+                                        o->offline ? NULL : o->template_name,
                                         o->language, &facility, &db_error, &tpl, &template_error);
   if (tpl != NULL)
     g_printerr (_("Using template “%s” (%s) version %d from the database.\n"),
@@ -360,6 +363,7 @@ cst_cli_statement_render (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("Write the PDF here"), N_("OUT.pdf") },
     { "json", 0, 0, G_OPTION_ARG_FILENAME, &o.json, N_("Also write a JSON summary here"), N_("SUMMARY.json") },
     { "language", 'l', 0, G_OPTION_ARG_STRING, &o.language, N_("Statement language: en or es"), N_("LANG") },
+    { "facility", 0, 0, G_OPTION_ARG_STRING, &o.facility, N_("Print the details of the facility with this code (default: the default facility)"), N_("CODE") },
     { "offline", 0, 0, G_OPTION_ARG_NONE, &o.offline, N_("Use the shipped template, not the database's (the facility's details still come from the database)"), NULL },
     { "patient", 0, 0, G_OPTION_ARG_STRING, &o.patient, N_("Patient name"), N_("NAME") },
     { "guarantor", 0, 0, G_OPTION_ARG_STRING, &o.guarantor, N_("Guarantor, when not the patient"), N_("NAME") },

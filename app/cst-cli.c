@@ -220,10 +220,13 @@ run_db_seed_demo (int    argc,
                   char **argv)
 {
   int requests = 120;
+  int facilities = 1;
   gboolean if_empty = FALSE;
   const GOptionEntry entries[] = {
     { "requests", 'n', 0, G_OPTION_ARG_INT, &requests,
       N_("How many demo requests to add (default 120)"), N_("N") },
+    { "facilities", 0, 0, G_OPTION_ARG_INT, &facilities,
+      N_("Spread them over N facilities, each in its own state (default 1)"), N_("N") },
     { "if-empty", 0, 0, G_OPTION_ARG_NONE, &if_empty,
       N_("Add nothing when the database already holds requests"), NULL },
     { NULL }
@@ -239,6 +242,8 @@ run_db_seed_demo (int    argc,
     return status;
   if (requests < 0 || requests > 10000000)
     return cst_cli_usage_error (context, _("--requests must be between 0 and 10000000"));
+  if (facilities < 1 || facilities > CST_DEMO_MAX_FACILITIES)
+    return cst_cli_usage_error (context, _("--facilities must be between 1 and 10"));
   /* Demo data is set-up data, written as the owner like the migrations:
    * it walks requests to "released" directly, which since 0050 only the
    * owner may do (an application login releases through release_request).
@@ -247,7 +252,8 @@ run_db_seed_demo (int    argc,
    * released requests at most: each goes through the fee engine and its
    * own transaction. */
   if (!(target = cst_cli_open_target (&error)) ||
-      !cst_demo_seed_at (target->owner_conninfo, (guint) requests, if_empty, 500, &seeded, &error))
+      !cst_demo_seed_at (target->owner_conninfo, (guint) requests, (guint) facilities, if_empty,
+                         500, &seeded, &error))
     return cst_cli_fail (error);
   if (seeded.pending_migrations > 0)
     {

@@ -11,6 +11,12 @@ gboolean cst_demo_fill_facility (PGconn   *conn,
 gboolean cst_demo_seed (PGconn   *conn,
                         guint     n_requests,
                         GError  **error);
+/* The default facility and up to 9 demo ones, each in its own state. */
+#define CST_DEMO_MAX_FACILITIES 10
+gboolean cst_demo_seed_facilities (PGconn   *conn,
+                                   guint     n_requests,
+                                   guint     n_facilities,
+                                   GError  **error);
 gint     cst_demo_invoice (PGconn  *conn,
                            guint    max_invoices,
                            GError **error);
@@ -27,10 +33,12 @@ typedef struct
 /* All of the demo on a connection of its own to @owner_conninfo (demo data
  * is set-up data, written as the owner like the migrations): refuses a
  * schema with migrations pending, fills the facility in, and unless
- * @only_if_empty finds requests, adds @n_requests and invoices up to
+ * @only_if_empty finds requests, adds @n_requests spread over
+ * @n_facilities (cst_demo_seed_facilities) and invoices up to
  * @max_invoices of the released ones.  For custodian-cli. */
 gboolean cst_demo_seed_at (const char         *owner_conninfo,
                            guint               n_requests,
+                           guint               n_facilities,
                            gboolean            only_if_empty,
                            guint               max_invoices,
                            CstDemoSeedResult  *result,

@@ -96,12 +96,14 @@ CstFacility *cst_facility_change_at     (const char         *conninfo,
                                          const char * const *details,
                                          GError            **error);
 /* What a statement needs from the database, on one connection to
- * @conninfo opened and closed here (custodian-cli): the facility's
- * details and, when @template_name is not NULL, that template of the
+ * @conninfo opened and closed here (custodian-cli): the details of the
+ * facility of @facility_code (NULL: the default one; cst-facilities.h)
+ * and, when @template_name is not NULL, that template of the
  * database (the shipped ones become version 1 first, when the login may
  * add them).  Each may fail alone, with its own error; when the
  * connection fails, only @facility_error is set. */
 void         cst_facility_load_for_statement_at (const char            *conninfo,
+                                                 const char            *facility_code,
                                                  const char            *template_name,
                                                  const char            *language,
                                                  CstFacility          **facility,

@@ -12,6 +12,7 @@
 
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
+#include "cst-test-pdf.h"
 
 static CstTestDb *db;
 
@@ -71,6 +72,9 @@ fixture_get (void)
   draft->cost_hourly_rate_cents = 2400;
   draft->cost_supplies_cents = 150;
   cst_facility_set (draft, CST_FACILITY_NAME, "North Clinic");
+  cst_facility_set (draft, CST_FACILITY_ADDRESS, "9 Pine Road\nNorthtown, CA 95501");
+  cst_facility_set (draft, CST_FACILITY_PHONE, "(555) 010-0900");
+  cst_facility_set (draft, CST_FACILITY_PAY_TEXT, "Send a check payable to North Clinic.");
   cst_facility_set (draft, CST_FACILITY_DEFAULT_STATE, "CA");
   added = cst_facility_add (f->admin, draft, &error);
   g_assert_no_error (error);
@@ -208,6 +212,77 @@ test_invoices_follow_the_request (void)
   g_assert_cmpint (count (f->admin, "SELECT count(*) FROM invoices"), ==, 1);
 }
 
+/* The text of @kind for @request, made by @conn's login and read back. */
+static char *
+document_text (PGconn          *conn,
+               CstRequest      *request,
+               CstDocumentKind  kind)
+{
+  CstDocumentOptions options = { CST_PDF_PAPER_LETTER, { NULL, NULL, NULL, NULL },
+                                 NULL, NULL, NULL, NULL, NULL };
+  g_autoptr(CstInvoice) invoice = cst_invoice_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+
+  cst_invoice_add_line (invoice, "Search and retrieval", 1, 1500, 1500, NULL, NULL);
+  pdf = cst_document_repo_render (conn, kind, request, "en",
+                                  kind == CST_DOCUMENT_INVOICE ? invoice : NULL, &options,
+                                  NULL, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  text = cst_test_pdf_text (doc);
+  return cst_test_pdf_squash (text);
+}
+
+/* A request's letters and invoices carry its facility's letterhead, made
+ * by that facility's clerk: NORTH's, not the default facility's. */
+static void
+test_documents_carry_the_facility (void)
+{
+  Fixture *f = fixture_get ();
+  const CstDocumentKind kinds[] = { CST_DOCUMENT_COVER_LETTER, CST_DOCUMENT_INVOICE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *north = document_text (f->north_clerk, f->north_request, kinds[i]);
+      g_autofree char *main = document_text (f->main_clerk, f->main_request, kinds[i]);
+
+      g_assert_nonnull (strstr (north, "NorthClinic"));
+      g_assert_nonnull (strstr (north, "9PineRoad"));
+      g_assert_null (strstr (north, "CustodianGeneralHospital"));
+      g_assert_nonnull (strstr (main, "CustodianGeneralHospital"));
+      g_assert_null (strstr (main, "NorthClinic"));
+    }
+}
+
+/* So does a payment's receipt (NORTH's invoice: invoices-follow-the-request). */
+static void
+test_receipt_carries_the_facility (void)
+{
+  Fixture *f = fixture_get ();
+  CstPaymentEntry entry = { .amount_cents = 100, .method = CST_PAYMENT_METHOD_CHECK };
+  g_autoptr(CstPayment) payment = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *squashed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  payment = cst_payment_record (f->north_clerk, cst_request_get_id (f->north_request), &entry,
+                                &error);
+  g_assert_no_error (error);
+  pdf = cst_payment_receipt_render (f->north_clerk, cst_request_get_id (f->north_request),
+                                    payment->id, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  text = cst_test_pdf_text (doc);
+  squashed = cst_test_pdf_squash (text);
+  g_assert_nonnull (strstr (squashed, "NorthClinic"));
+  g_assert_null (strstr (squashed, "CustodianGeneralHospital"));
+}
+
 /* Only an administrator names members; a clerk named a member of NORTH
  * too then sees both facilities' requests. */
 static void
@@ -341,6 +416,8 @@ main (int    argc,
   g_test_add_func ("/facilities/clerk-cannot-file-elsewhere", test_clerk_cannot_file_elsewhere);
   g_test_add_func ("/facilities/invoices-follow-the-request", test_invoices_follow_the_request);
   g_test_add_func ("/facilities/defaults", test_facility_defaults);
+  g_test_add_func ("/facilities/documents-carry-the-facility", test_documents_carry_the_facility);
+  g_test_add_func ("/facilities/receipt-carries-the-facility", test_receipt_carries_the_facility);
   g_test_add_func ("/facilities/memberships", test_memberships);
   g_test_add_func ("/facilities/cli", test_cli);
 

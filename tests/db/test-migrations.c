@@ -169,6 +169,59 @@ test_cli (void)
   g_assert_true (g_str_has_prefix (err, "custodian-cli: "));
 }
 
+static gint64
+count_where (PGconn     *conn,
+             const char *sql)
+{
+  return cst_test_db_int (conn, sql, 0, NULL);
+}
+
+/* db seed-demo --facilities 3: the default facility and two demo ones in
+ * other states, each with requests at several steps, numbered with its
+ * prefix and under its state's law; run again, no facility is added
+ * twice.  Out of range is a usage error. */
+static void
+test_cli_demo_facilities (void)
+{
+  g_autofree char *conninfo = create_empty_database ();
+  g_autoptr(PGconn) conn = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+
+  g_assert_cmpint (db_command (conninfo, &out, &err, "migrate", NULL, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (conninfo, &out, &err, "db", "seed-demo", "-n", "60",
+                                     "--facilities", "3", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Added 60 demo requests.\nIssued "));
+
+  conn = cst_db_connect (conninfo, NULL);
+  g_assert_nonnull (conn);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities"), ==, 3);
+  g_assert_cmpint (count_where (conn, "SELECT count(DISTINCT default_state) FROM facilities"), ==, 3);
+  /* Every facility has requests, at more than one step of the workflow. */
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities f WHERE"
+                                      " (SELECT count(DISTINCT status) FROM roi_requests r"
+                                      "  WHERE r.facility_id = f.id) >= 3"), ==, 3);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM roi_requests r JOIN facilities f"
+                                      " ON f.id = r.facility_id WHERE NOT f.is_default AND"
+                                      " (r.jurisdiction <> f.default_state OR"
+                                      "  r.reference NOT LIKE f.request_prefix || '-%')"), ==, 0);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM roi_requests"), ==, 60);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (conninfo, &out, &err, "db", "seed-demo", "-n", "6",
+                                     "--facilities", "3", NULL), ==, 0);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities"), ==, 3);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM roi_requests"), ==, 66);
+
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (conninfo, &out, &err, "db", "seed-demo",
+                                     "--facilities", "11", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "--facilities must be between 1 and 10"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -177,5 +230,6 @@ main (int argc, char **argv)
   g_test_add_func ("/migrations/jurisdictions-agree", test_jurisdictions_agree);
   g_test_add_func ("/migrations/concurrent", test_concurrent);
   g_test_add_func ("/migrations/cli", test_cli);
+  g_test_add_func ("/migrations/cli-demo-facilities", test_cli_demo_facilities);
   return g_test_run ();
 }

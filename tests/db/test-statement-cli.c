@@ -124,6 +124,57 @@ test_facility_needed (void)
   g_assert_false (g_file_test (pdf, G_FILE_TEST_EXISTS));
 }
 
+/* --facility CODE: the statement prints that facility's details, not
+ * the default facility's, for a billing login of that facility. */
+static void
+test_facility_chosen (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
+  g_autoptr(PGconn) admin_conn = cst_db_connect (admin, NULL);
+  g_autoptr(PGconn) billing = cst_db_connect (login, NULL);
+  g_autoptr(CstFacility) draft = cst_facility_new ();
+  g_autoptr(CstFacility) added = NULL;
+  g_autofree char *pdf = temp_path ("south.pdf");
+  g_autofree char *err = NULL, *err2 = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length;
+
+  g_free (draft->code);
+  draft->code = g_strdup ("SOUTH");
+  cst_facility_set (draft, CST_FACILITY_NAME, "South Bay Hospital");
+  cst_facility_set (draft, CST_FACILITY_ADDRESS, "5 Harbor Way\nSouthport, TX 77001");
+  cst_facility_set (draft, CST_FACILITY_PHONE, "(555) 010-0555");
+  cst_facility_set (draft, CST_FACILITY_PAY_TEXT, "Pay South Bay Hospital by check.");
+  cst_facility_set (draft, CST_FACILITY_PAY_LINK, "https://pay.south.example");
+  cst_facility_set (draft, CST_FACILITY_DEFAULT_STATE, "TX");
+  added = cst_facility_add (admin_conn, draft, &error);
+  g_assert_no_error (error);
+  g_assert_true (cst_facility_set_member (admin_conn, PQuser (billing), "SOUTH", TRUE, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "--database", login, "statement", "render",
+                                     sample, "--offline", "--facility", "SOUTH", "--output", pdf,
+                                     NULL), ==, 0);
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  all = cst_test_pdf_text (doc);
+  text = cst_test_pdf_squash (all);
+  g_assert_nonnull (strstr (text, "SouthBayHospital"));
+  g_assert_null (strstr (text, "CustodianGeneralHospital"));
+
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err2, "--database", login, "statement", "render",
+                                     sample, "--facility", "NOWHERE", "--output", pdf, NULL), ==, 1);
+  g_assert_nonnull (strstr (err2, "NOWHERE"));
+}
+
 static void
 test_template_from_database (void)
 {
@@ -432,6 +483,7 @@ main (int    argc,
   g_test_add_func ("/statement-cli/defects-and-usage", test_defects_and_usage);
   g_test_add_func ("/statement-cli/template-from-database", test_template_from_database);
   g_test_add_func ("/statement-cli/facility-needed", test_facility_needed);
+  g_test_add_func ("/statement-cli/facility-chosen", test_facility_chosen);
   g_test_add_func ("/statement-cli/render-remittance", test_render_remittance);
   g_test_add_func ("/statement-cli/remittance-mismatch", test_remittance_mismatch);
   g_test_add_func ("/statement-cli/estimate-dispute-edges", test_estimate_dispute_edges);

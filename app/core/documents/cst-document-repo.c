@@ -20,6 +20,7 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-document-repo.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-facilities.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-request-repo.h"
@@ -474,9 +475,14 @@ cst_document_repo_make (PGconn                    *conn,
   CstDocumentOptions with_facility = *options;
   GBytes *pdf;
 
-  /* The hospital's details come from the database, the same for every
-   * user; only the logo, a file on this computer, is the caller's. */
-  if ((facility = cst_facility_load (conn, error)) == NULL)
+  /* The letterhead is the request's facility's, from the database, the
+   * same for every user (issue 22: a request at a second facility carries
+   * that facility's name and address, not the default's); only the logo,
+   * a file on this computer, is the caller's. */
+  if ((facility = cst_request_get_id (request) == 0
+                    ? cst_facility_load (conn, error)   /* not saved yet: no facility */
+                    : cst_facility_load_for_request (conn, cst_request_get_id (request),
+                                                     error)) == NULL)
     return NULL;
   with_facility.facility.name = facility->name;
   with_facility.facility.address = facility->address;

@@ -14,6 +14,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-facilities.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-locale-format.h"
 #include "custodian/cst-money.h"
@@ -146,7 +147,8 @@ cst_payment_receipt_render (PGconn  *conn,
   CstPdfLetterhead letterhead = { 0 };
   const char *title;
 
-  if (!(facility = cst_facility_load (conn, error))
+  /* The receipt carries the letterhead of the request's facility. */
+  if (!(facility = cst_facility_load_for_request (conn, request_id, error))
       || !cst_facility_require (facility, required, G_N_ELEMENTS (required), error)
       || !(payment = load_payment (conn, request_id, payment_id, &facts, error))
       || !(pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, error)))

@@ -12,6 +12,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-facilities.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-statement-template-repo.h"
@@ -333,6 +334,7 @@ cst_facility_change_at (const char         *conninfo,
 
 void
 cst_facility_load_for_statement_at (const char            *conninfo,
+                                    const char            *facility_code,
                                     const char            *template_name,
                                     const char            *language,
                                     CstFacility          **facility,
@@ -346,7 +348,7 @@ cst_facility_load_for_statement_at (const char            *conninfo,
   *tpl = NULL;
   if (conn == NULL)
     return;
-  *facility = cst_facility_load (conn, facility_error);
+  *facility = cst_facility_load_code (conn, facility_code, facility_error);
   if (template_name == NULL)
     return;
   /* The shipped templates become version 1 the first time they are

@@ -12,14 +12,19 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-demo.h"
+#include "custodian/cst-error.h"
 #include "custodian/cst-document-repo.h"
+#include "custodian/cst-facilities.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-migrations.h"
 #include "custodian/cst-request-fee.h"
 #include "custodian/cst-request-repo.h"
 
-/* $1: how many requests.  MRNs continue after the demo MRNs already there. */
+/* $1: how many requests; $2: the facilities' ids to spread them over, the
+ * default first; $3: each facility's state, NULL for the default, whose
+ * requests spread over ten states.  MRNs continue after the demo MRNs
+ * already there. */
 static const char *const insert_batch =
   "WITH new_patients AS ("
   "  INSERT INTO patients (mrn, family_name, given_name, birth_date) "
@@ -46,17 +51,21 @@ static const char *const insert_batch =
   "  SELECT id, row_number() OVER (ORDER BY id) AS n FROM new_requesters), "
   "new_requests AS ("
   "  INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, purpose, "
-  "    record_types, records_from, records_to, format, delivery, page_count, due_date) "
+  "    record_types, records_from, records_to, format, delivery, page_count, due_date, "
+  "    facility_id) "
   "  SELECT p.id, q.id, current_date - (q.n % 75)::int, "
   /* Not q.n % 10: the workflow below steps by n % 10, and every state
    * should have requests at every step. */
-  "    (ARRAY['NY','TX','CA','FL','IL','PA','OH','GA','NC','MI'])[1 + (q.n / 10) % 10], "
+  "    COALESCE(($3::text[])[1 + (q.n + q.n / 10) % cardinality($2::bigint[])], "
+  "      (ARRAY['NY','TX','CA','FL','IL','PA','OH','GA','NC','MI'])[1 + (q.n / 10) % 10]), "
   "    (ARRAY['Continuing care','Personal use','Legal matter','Insurance claim',"
   "           'Disability benefits'])[1 + q.n % 5], "
   "    ARRAY['Discharge summary','Laboratory results'], current_date - 800, current_date - 90, "
   "    (ARRAY['paper','electronic','portable_media'])[1 + q.n % 3]::record_format, "
   "    (ARRAY['mail','pickup','secure_email','portal','fax'])[1 + q.n % 5]::delivery_method, "
-  "    (q.n * 7 % 400)::int, current_date "
+  "    (q.n * 7 % 400)::int, current_date, "
+  /* n + n / 10, not n: each facility gets requests at every step. */
+  "    ($2::bigint[])[1 + (q.n + q.n / 10) % cardinality($2::bigint[])] "
   /* An equality on p.n alone lets the planner hash-join 200,000 rows. */
   "  FROM numbered_requesters q JOIN numbered_patients p "
   "    ON p.n = 1 + (q.n - 1) % greatest($1::int / 3, 1) "
@@ -148,23 +157,139 @@ cst_demo_fill_facility (PGconn   *conn,
   return cst_facility_save (conn, facility, error);
 }
 
+/* The demo's other facilities, each in its own state (fictional, like
+ * the default's details): seed-demo --facilities N adds the first N - 1. */
+static const struct
+{
+  const char *code, *prefix, *state, *name, *address, *phone;
+} demo_facilities[] = {
+  { "DEMO-TX", "DTX", "TX", "Demo Lone Star Medical Center (fictional)",
+    "200 Example Avenue\nSampletown, TX 00000", "(555) 010-0200" },
+  { "DEMO-CA", "DCA", "CA", "Demo Pacific Clinic (fictional)",
+    "300 Example Boulevard\nMockville, CA 00000", "(555) 010-0300" },
+  { "DEMO-FL", "DFL", "FL", "Demo Gulf Coast Hospital (fictional)",
+    "400 Example Drive\nPlaceholder, FL 00000", "(555) 010-0400" },
+  { "DEMO-IL", "DIL", "IL", "Demo Prairie Health (fictional)",
+    "500 Example Road\nTestburg, IL 00000", "(555) 010-0500" },
+  { "DEMO-PA", "DPA", "PA", "Demo Keystone Hospital (fictional)",
+    "600 Example Lane\nSampleton, PA 00000", "(555) 010-0600" },
+  { "DEMO-OH", "DOH", "OH", "Demo Buckeye Medical (fictional)",
+    "700 Example Court\nDemotown, OH 00000", "(555) 010-0700" },
+  { "DEMO-GA", "DGA", "GA", "Demo Peach State Clinic (fictional)",
+    "800 Example Way\nMockford, GA 00000", "(555) 010-0800" },
+  { "DEMO-NC", "DNC", "NC", "Demo Piedmont Hospital (fictional)",
+    "900 Example Place\nFictiville, NC 00000", "(555) 010-0900" },
+  { "DEMO-MI", "DMI", "MI", "Demo Great Lakes Health (fictional)",
+    "1000 Example Parkway\nTestwell, MI 00000", "(555) 010-1000" },
+};
+
+G_STATIC_ASSERT (G_N_ELEMENTS (demo_facilities) + 1 == CST_DEMO_MAX_FACILITIES);
+
+/* The demo facility @i, added unless it is there already. */
+static CstFacility *
+demo_facility (PGconn  *conn,
+               guint    i,
+               GError **error)
+{
+  g_autoptr(CstFacility) draft = cst_facility_new ();
+  g_autoptr(GError) local = NULL;
+  CstFacility *found = cst_facility_load_code (conn, demo_facilities[i].code, &local);
+  g_autofree char *pay_text = NULL;
+
+  if (found != NULL || !g_error_matches (local, CST_ERROR, CST_ERROR_NOT_FOUND))
+    {
+      if (found == NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      return found;
+    }
+  pay_text = g_strdup_printf ("Send a check or money order payable to %s, or call %s to pay by "
+                              "card.", demo_facilities[i].name, demo_facilities[i].phone);
+  g_free (draft->code);
+  draft->code = g_strdup (demo_facilities[i].code);
+  g_free (draft->request_prefix);
+  draft->request_prefix = g_strdup (demo_facilities[i].prefix);
+  cst_facility_set (draft, CST_FACILITY_NAME, demo_facilities[i].name);
+  cst_facility_set (draft, CST_FACILITY_ADDRESS, demo_facilities[i].address);
+  cst_facility_set (draft, CST_FACILITY_PHONE, demo_facilities[i].phone);
+  cst_facility_set (draft, CST_FACILITY_PAY_TEXT, pay_text);
+  cst_facility_set (draft, CST_FACILITY_DEFAULT_STATE, demo_facilities[i].state);
+  return cst_facility_add (conn, draft, error);
+}
+
+/* The ids and states ("{...}" literals) of the default facility and the
+ * first @n_facilities - 1 demo ones, added where missing. */
+static gboolean
+demo_facilities_params (PGconn   *conn,
+                        guint     n_facilities,
+                        char    **ids,
+                        char    **states,
+                        GError  **error)
+{
+  g_autoptr(CstFacility) main = cst_facility_load (conn, error);
+  g_autoptr(GString) id_list = NULL;
+  g_autoptr(GString) state_list = NULL;
+
+  if (main == NULL)
+    return FALSE;
+  id_list = g_string_new (NULL);
+  state_list = g_string_new ("{NULL");
+  g_string_append_printf (id_list, "{%" G_GINT64_FORMAT, main->id);
+  for (guint i = 0; i + 1 < n_facilities; i++)
+    {
+      g_autoptr(CstFacility) facility = demo_facility (conn, i, error);
+
+      if (facility == NULL)
+        return FALSE;
+      g_string_append_printf (id_list, ",%" G_GINT64_FORMAT, facility->id);
+      g_string_append_printf (state_list, ",%s", demo_facilities[i].state);
+    }
+  *ids = g_strconcat (id_list->str, "}", NULL);
+  *states = g_strconcat (state_list->str, "}", NULL);
+  return TRUE;
+}
+
 /**
  * cst_demo_seed:
  * @n_requests: how many requests to add, with their patients and requesters
  *
- * Adds demo data in one transaction: all of it, or nothing.
+ * Adds demo data in one transaction, all at the default facility.
  */
 gboolean
 cst_demo_seed (PGconn   *conn,
                guint     n_requests,
                GError  **error)
 {
+  return cst_demo_seed_facilities (conn, n_requests, 1, error);
+}
+
+/**
+ * cst_demo_seed_facilities:
+ * @n_requests: how many requests to add, with their patients and requesters
+ * @n_facilities: 1 to CST_DEMO_MAX_FACILITIES: the default facility and
+ *   that many minus one demo facilities, each in its own state
+ *
+ * Adds demo data spread over the facilities, the missing demo facilities
+ * added first; the requests in one transaction: all of them, or nothing.
+ * A demo facility's requests are under its state's law.
+ */
+gboolean
+cst_demo_seed_facilities (PGconn   *conn,
+                          guint     n_requests,
+                          guint     n_facilities,
+                          GError  **error)
+{
   g_autofree char *count = g_strdup_printf ("%u", n_requests);
-  const char *params[] = { count };
+  g_autofree char *ids = NULL;
+  g_autofree char *states = NULL;
+  const char *params[3] = { count };
   g_autoptr(CstDocumentTemplate) tpl = NULL;
 
-  if (!cst_demo_fill_facility (conn, error))
+  g_return_val_if_fail (n_facilities >= 1 && n_facilities <= CST_DEMO_MAX_FACILITIES, FALSE);
+  if (!cst_demo_fill_facility (conn, error) ||
+      !demo_facilities_params (conn, n_facilities, &ids, &states, error))
     return FALSE;
+  params[1] = ids;
+  params[2] = states;
   if (n_requests == 0)
     return TRUE;
   /* Installs the default extension-notice template the demo notices use. */
@@ -175,7 +300,7 @@ cst_demo_seed (PGconn   *conn,
     return FALSE;
   if (!cst_db_exec_command (conn, "CREATE TEMP TABLE demo_batch (request_id bigint, n bigint) "
                             "ON COMMIT DROP", 0, NULL, error) ||
-      !cst_db_exec_command (conn, insert_batch, 1, params, error))
+      !cst_db_exec_command (conn, insert_batch, G_N_ELEMENTS (params), params, error))
     goto failed;
   for (guint i = 0; i < G_N_ELEMENTS (workflow_steps); i++)
     if (!cst_db_exec_command (conn, workflow_steps[i], 0, NULL, error))
@@ -261,6 +386,7 @@ cst_demo_invoice (PGconn  *conn,
 gboolean
 cst_demo_seed_at (const char         *owner_conninfo,
                   guint               n_requests,
+                  guint               n_facilities,
                   gboolean            only_if_empty,
                   guint               max_invoices,
                   CstDemoSeedResult  *result,
@@ -283,7 +409,7 @@ cst_demo_seed_at (const char         *owner_conninfo,
     return FALSE;
   if (only_if_empty && result->existing_requests > 0)
     return TRUE;
-  if (!cst_demo_seed (conn, n_requests, error) ||
+  if (!cst_demo_seed_facilities (conn, n_requests, n_facilities, error) ||
       (result->invoiced = cst_demo_invoice (conn, max_invoices, error)) < 0)
     return FALSE;
   result->seeded = TRUE;
