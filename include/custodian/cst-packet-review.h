@@ -60,6 +60,7 @@ typedef struct
   gboolean         has_fee;          /* an invoice was issued */
   gint64           fee_cents;        /* its total, adjustments included */
   GPtrArray       *documents;        /* #CstRecordDocument, release order */
+  GPtrArray       *redactions;       /* #CstRedaction, every state (cst_redaction_list()) */
 } CstPacketReviewSheet;
 
 void cst_packet_review_sheet_free (CstPacketReviewSheet *sheet);

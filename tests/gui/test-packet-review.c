@@ -2,13 +2,14 @@
  * as clerks: the reviewer sees each document with the patient's name and
  * MRN beside it, sensitive kinds flagged, the packet's pages and the fee;
  * the assembler's own approval is refused by the database and said so; a
- * returned packet shows its reason; another clerk's approval makes the
- * request ready. */
+ * returned packet shows its reason; every redaction shows with its
+ * reason; another clerk's approval makes the request ready. */
 #include "config.h"
 
 #include <adwaita.h>
 
 #include "custodian/cst-packet.h"
+#include "custodian/cst-redaction.h"
 
 #include "cst-packet-review-panel.h"
 #include "cst-request-detail.h"
@@ -94,6 +95,16 @@ submitted_request (Fixture    *f,
   g_assert_no_error (error);
   b = cst_packet_add (desk, cst_request_get_id (request), second, "Psychotherapy notes", NULL, &error);
   g_assert_no_error (error);
+  /* A box the assembler proposes (no redaction right): the reviewer sees
+   * it with its reason, not applied. */
+  {
+    const CstRedactionBox box = { 72, 90, 200, 14 };
+    const CstRecordDocument *doc = g_ptr_array_index (b, 0);
+
+    g_assert_cmpint (cst_redaction_add (desk, doc->id, 2, &box, "other_person", NULL, "box", FALSE,
+                                        &error), >, 0);
+    g_assert_no_error (error);
+  }
   built = cst_packet_build (desk, cst_request_get_id (request), packet, NULL, &error);
   g_assert_no_error (error);
   /* The records set the request's page count (0067): read it again. */
@@ -186,6 +197,10 @@ test_review_in_the_request_view (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "Sensitive"));
   g_assert_true (strstr (text, "Sensitive") > strstr (text, "notes.pdf"));
   g_assert_nonnull (strstr (text, "Packet: 6 pages, of which records: 5"));
+  /* Every redaction with its reason (issue 19), after the documents. */
+  g_assert_nonnull (strstr (text, "Proposed redaction: notes.pdf, page 2"));
+  g_assert_nonnull (strstr (text, "Another person's information · not applied yet"));
+  g_assert_true (strstr (text, "Proposed redaction") > strstr (text, "notes.pdf"));
   g_assert_nonnull (strstr (text, "Fee: "));
 
   /* Return needs a reason; then it shows the reason. */

@@ -19,6 +19,7 @@
 
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-packet.h>
+#include <custodian/cst-redaction.h>
 
 struct _CstPacketReviewPanel
 {
@@ -131,6 +132,64 @@ document_row (const CstRecordDocument    *doc,
   return row;
 }
 
+static const char *
+document_name (const CstPacketReviewSheet *sheet,
+               gint64                      document_id)
+{
+  for (guint i = 0; i < sheet->documents->len; i++)
+    {
+      const CstRecordDocument *doc = g_ptr_array_index (sheet->documents, i);
+
+      if (doc->id == document_id)
+        return doc->name;
+    }
+  return "";
+}
+
+/* A redaction the packet carries (applied) or may yet carry (proposed):
+ * the reviewer sees each one with its reason (issue 19), never the text
+ * under it, which is not kept. */
+static GtkWidget *
+redaction_row (const CstRedaction         *redaction,
+               const CstPacketReviewSheet *sheet)
+{
+  GtkWidget *row = adw_action_row_new ();
+  gboolean applied = g_strcmp0 (redaction->state, "applied") == 0;
+  const char *reason = redaction->reason_text ? redaction->reason_text
+                                              : cst_redaction_reason_label (redaction->reason);
+  /* TRANSLATORS: a redaction to check: "Redacted: notes.pdf, page 3" */
+  g_autofree char *title = g_strdup_printf (applied ? _("Redacted: %s, page %u")
+                                                    : _("Proposed redaction: %s, page %u"),
+                                            document_name (sheet, redaction->document_id),
+                                            redaction->page);
+  /* TRANSLATORS: why a redaction was made, and who decided: "Another person's information · by jdoe" */
+  g_autofree char *subtitle = applied
+    ? g_strdup_printf (_("%s · by %s"), reason, redaction->decided_by ? redaction->decided_by : "")
+    : g_strdup_printf (_("%s · not applied yet"), reason);
+  g_autofree char *accessible = g_strdup_printf ("%s, %s", title, subtitle);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  if (!applied)
+    adw_action_row_add_prefix (ADW_ACTION_ROW (row), gtk_image_new_from_icon_name ("dialog-warning-symbolic"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  return row;
+}
+
+static void
+append_redactions (CstPacketReviewPanel       *self,
+                   const CstPacketReviewSheet *sheet)
+{
+  for (guint i = 0; sheet->redactions && i < sheet->redactions->len; i++)
+    {
+      const CstRedaction *redaction = g_ptr_array_index (sheet->redactions, i);
+
+      if (g_strcmp0 (redaction->state, "applied") == 0 || g_strcmp0 (redaction->state, "proposed") == 0)
+        gtk_list_box_append (self->list_box, redaction_row (redaction, sheet));
+    }
+}
+
 static char *
 state_text (const CstPacketReview *review)
 {
@@ -188,6 +247,7 @@ show_sheet (CstPacketReviewPanel       *self,
     return;
   for (guint i = 0; i < sheet->documents->len; i++)
     gtk_list_box_append (self->list_box, document_row (g_ptr_array_index (sheet->documents, i), sheet));
+  append_redactions (self, sheet);
   state = state_text (sheet->review);
   summary = summary_text (sheet);
   gtk_label_set_label (self->state_label, state);

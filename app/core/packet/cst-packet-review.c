@@ -16,6 +16,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-packet-review.h"
 #include "custodian/cst-packet.h"
+#include "custodian/cst-redaction.h"
 #include "custodian/cst-request-repo.h"
 
 const char *
@@ -58,6 +59,7 @@ cst_packet_review_sheet_free (CstPacketReviewSheet *sheet)
   g_clear_pointer (&sheet->records_from, g_date_free);
   g_clear_pointer (&sheet->records_to, g_date_free);
   g_clear_pointer (&sheet->documents, g_ptr_array_unref);
+  g_clear_pointer (&sheet->redactions, g_ptr_array_unref);
   g_free (sheet);
 }
 
@@ -204,7 +206,9 @@ read_request_side (PGconn               *conn,
 /**
  * cst_packet_review_sheet:
  *
- * Everything a reviewer looks at, read in one snapshot.
+ * Everything a reviewer looks at, read in one snapshot: the request, the
+ * review, the documents and every redaction with its reason (issue 19:
+ * the quality reviewer sees each one).
  *
  * Returns: (transfer full): the sheet, or NULL with @error set
  */
@@ -221,7 +225,8 @@ cst_packet_review_sheet (PGconn  *conn,
     return NULL;
   ok = read_request_side (conn, request_id, sheet, error) &&
        (sheet->review = cst_packet_review_get (conn, request_id, error)) != NULL &&
-       (sheet->documents = cst_packet_list (conn, request_id, error)) != NULL;
+       (sheet->documents = cst_packet_list (conn, request_id, error)) != NULL &&
+       (sheet->redactions = cst_redaction_list (conn, request_id, error)) != NULL;
   if (!cst_db_leave (conn, own, ok, ok ? error : NULL) || !ok)
     return NULL;
   return g_steal_pointer (&sheet);
