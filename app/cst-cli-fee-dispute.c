@@ -43,7 +43,7 @@ cst_cli_dispute_open (int    argc,
 {
   g_autofree char *reference = NULL, *invoice = NULL, *reason = NULL;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "invoice", 0, 0, G_OPTION_ARG_STRING, &invoice,
       N_("The invoice disputed (default: the fee as a whole)"), N_("NUMBER") },
     { "reason", 0, 0, G_OPTION_ARG_STRING, &reason, N_("What the requester disputes"), N_("TEXT") },
@@ -73,7 +73,7 @@ cst_cli_dispute_resolve (int    argc,
 {
   g_autofree char *reference = NULL, *outcome_text = NULL, *note = NULL;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "outcome", 0, 0, G_OPTION_ARG_STRING, &outcome_text,
       N_("upheld, reduced, waived or withdrawn"), N_("OUTCOME") },
     { "note", 0, 0, G_OPTION_ARG_STRING, &note, N_("What was decided and done"), N_("TEXT") },
@@ -107,7 +107,7 @@ cst_cli_dispute_list (int    argc,
 {
   g_autofree char *reference = NULL;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (
@@ -118,10 +118,8 @@ cst_cli_dispute_list (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (!(target = cst_cli_open_target (&error)) ||
       !(disputes = cst_fee_dispute_list_at (target->conninfo, reference, &error)))
     return cst_cli_fail (error);

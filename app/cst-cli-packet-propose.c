@@ -62,7 +62,7 @@ cst_cli_packet_propose (int    argc,
   g_autofree char *ssn = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "other-name", 0, 0, G_OPTION_ARG_STRING_ARRAY, &names,
       N_("Another person the request names, whose name is proposed wherever it stands (repeat)"),
       N_("NAME") },
@@ -84,10 +84,8 @@ cst_cli_packet_propose (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   add_all (extra->other_names, names);
   add_all (extra->other_mrns, mrns);
   extra->ssn = g_steal_pointer (&ssn);
@@ -252,7 +250,7 @@ cst_cli_packet_redaction_log (int    argc,
   g_autofree char *reference = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
@@ -264,10 +262,8 @@ cst_cli_packet_redaction_log (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (!(target = cst_cli_open_target (&error)) ||
       !(lines = cst_redaction_log_at (target->conninfo, reference, &error)))
     return cst_cli_fail (error);
@@ -320,7 +316,7 @@ cst_cli_packet_redaction_options (int    argc,
   g_autofree char *text_layer_text = NULL;
   g_autofree char *log_page_text = NULL;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "text-layer", 0, 0, G_OPTION_ARG_STRING, &text_layer_text,
       N_("yes: pages rebuilt for redaction get a text layer read from the burned image; no: they do not"),
       N_("yes|no") },
@@ -339,10 +335,8 @@ cst_cli_packet_redaction_options (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (text_layer_text && !parse_yes_no (text_layer_text, &text_layer))
     return cst_cli_bad_choice (context, "--text-layer", text_layer_text, "yes, no");
   if (log_page_text && !parse_yes_no (log_page_text, &log_page))

@@ -60,7 +60,7 @@ cst_cli_packet_redact (int    argc,
   int page = 0;
   gboolean propose = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "text", 't', 0, G_OPTION_ARG_STRING, &text, N_("Mark every occurrence of this text"), N_("STRING") },
     { "document", 'd', 0, G_OPTION_ARG_INT64, &document, N_("The record document of one box"), N_("ID") },
     { "page", 'p', 0, G_OPTION_ARG_INT, &page, N_("The page of the document, from 1"), N_("N") },
@@ -82,10 +82,8 @@ cst_cli_packet_redact (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (reason == NULL || !cst_redaction_reason_valid (reason))
     return cst_cli_bad_choice (context, "--reason", reason ? reason : "", choices);
   if ((text == NULL) == (box_text == NULL))
@@ -193,7 +191,7 @@ cst_cli_packet_redactions (int    argc,
   g_autofree char *reference = NULL;
   gboolean json = FALSE;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
     { NULL }
   };
@@ -205,10 +203,8 @@ cst_cli_packet_redactions (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (!(target = cst_cli_open_target (&error)) ||
       !(list = cst_redaction_list_at (target->conninfo, reference, &error)))
     return cst_cli_fail (error);
@@ -257,7 +253,7 @@ cst_cli_packet_unredact (int    argc,
   g_autofree char *reference = NULL;
   gint64 id = 0;
   const GOptionEntry entries[] = {
-    { "request", 'r', 0, G_OPTION_ARG_STRING, &reference, N_("The request's reference"), N_("REF") },
+    CST_CLI_REQUEST_OPTION (reference),
     { "id", 0, 0, G_OPTION_ARG_INT64, &id, N_("The redaction to remove"), N_("ID") },
     { NULL }
   };
@@ -268,10 +264,8 @@ cst_cli_packet_unredact (int    argc,
   int status;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
     return status;
-  if (reference == NULL)
-    return cst_cli_usage_error (context, _("--request is required"));
   if (id <= 0)
     return cst_cli_usage_error (context, _("--id is required"));
   if (!(target = cst_cli_open_target (&error)) ||
