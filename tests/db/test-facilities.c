@@ -283,6 +283,45 @@ test_receipt_carries_the_facility (void)
   g_assert_null (strstr (squashed, "CustodianGeneralHospital"));
 }
 
+static char *
+bates_prefix (PGconn     *conn,
+              CstRequest *request)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  const char *params[] = { id };
+  g_autoptr(PGresult) res = PQexecParams (conn,
+    "SELECT prefix || '/' || first_number FROM allocate_bates($1, 3)", 1, NULL, params, NULL,
+    NULL, 0);
+
+  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+    return NULL;
+  return g_strdup (PQgetvalue (res, 0, 0));
+}
+
+/* A packet is numbered from its request's facility's counter (0083):
+ * NORTH's prefix and its own first number, whatever the default facility
+ * handed out; a clerk cannot take a range for another facility's request. */
+static void
+test_bates_per_facility (void)
+{
+  Fixture *f = fixture_get ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *main_range = NULL, *north_range = NULL, *refused = NULL;
+
+  cst_test_db_exec_ok (owner, "UPDATE bates_counters c SET prefix = CASE f.code WHEN 'NORTH' THEN"
+                              " 'NOR' ELSE 'MAIN' END, next_number = CASE f.code WHEN 'NORTH'"
+                              " THEN 1 ELSE 500 END FROM facilities f WHERE f.id = c.facility_id",
+                       0, NULL);
+  main_range = bates_prefix (f->main_clerk, f->main_request);
+  north_range = bates_prefix (f->north_clerk, f->north_request);
+  g_assert_cmpstr (main_range, ==, "MAIN/500");
+  g_assert_cmpstr (north_range, ==, "NOR/1");
+  refused = bates_prefix (f->north_clerk, f->main_request);
+  g_assert_null (refused);
+  g_assert_cmpint (count (f->admin, "SELECT count(*) FROM bates_ranges r JOIN facilities f"
+                                    " ON f.id = r.facility_id WHERE f.code = 'NORTH'"), ==, 1);
+}
+
 /* Only an administrator names members; a clerk named a member of NORTH
  * too then sees both facilities' requests. */
 static void
@@ -418,6 +457,7 @@ main (int    argc,
   g_test_add_func ("/facilities/defaults", test_facility_defaults);
   g_test_add_func ("/facilities/documents-carry-the-facility", test_documents_carry_the_facility);
   g_test_add_func ("/facilities/receipt-carries-the-facility", test_receipt_carries_the_facility);
+  g_test_add_func ("/facilities/bates-per-facility", test_bates_per_facility);
   g_test_add_func ("/facilities/memberships", test_memberships);
   g_test_add_func ("/facilities/cli", test_cli);
 
