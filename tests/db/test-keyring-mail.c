@@ -145,7 +145,6 @@ main (int argc, char **argv)
       g_setenv ("XDG_RUNTIME_DIR", run, TRUE);
     }
   g_assert_cmpint (cst_keyring_is_available (), ==, with_keyring);
-  db = cst_test_db_new ();
   g_test_add_func ("/keyring-mail/save-lookup-forget", test_save_lookup_forget);
   g_test_add_func ("/keyring-mail/send-uses-keyring", test_send_uses_keyring);
   return cst_test_db_run (&db);

@@ -137,12 +137,14 @@ defaults_params (const CstFacility *facility,
     params[i] = texts[i];
 }
 
+/* Takes @local: the server's refusal said in the app's words. */
 static gboolean
 refused_unless_admin (GError **error,
                       GError  *local)
 {
   if (g_error_matches (local, CST_ERROR, CST_ERROR_PERMISSION_DENIED))
     {
+      g_error_free (local);
       g_set_error_literal (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED,
                            _("Only an administrator may add or change facilities and their members."));
       return FALSE;
