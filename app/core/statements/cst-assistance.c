@@ -371,6 +371,9 @@ cst_assistance_screen (CstAssistancePolicy     *policy,
   const Guideline *guideline;
   const Band *band;
 
+  /* @screening is zeroed or a former result (g_auto): screened again, it
+   * lets go of what it held. */
+  cst_assistance_screening_clear (screening);
   memset (screening, 0, sizeof *screening);
   if (income_cents < 0 || income_cents > G_GINT64_CONSTANT (100000000000000))
     {
