@@ -97,6 +97,7 @@ read_bands (CstAssistancePolicy *policy,
 {
   g_auto(GStrv) names = g_key_file_get_string_list (file, "policy", "bands", NULL, NULL);
   guint previous = 0;
+  guint previous_discount = 100;
 
   if (names == NULL || names[0] == NULL)
     return refuse (error, "policy", "bands", _("names no band."));
@@ -113,6 +114,10 @@ read_bands (CstAssistancePolicy *policy,
       if ((guint) up_to <= previous)
         return refuse (error, group, "up-to-percent", _("is not above the band before it."));
       previous = (guint) up_to;
+      /* More income never earns more help. */
+      if ((guint) discount > previous_discount)
+        return refuse (error, group, "discount-percent", _("is above the band before it."));
+      previous_discount = (guint) discount;
       band.name = g_strdup (names[i]);
       band.up_to_percent = (guint) up_to;
       band.discount_percent = (guint) discount;
@@ -224,6 +229,7 @@ cst_assistance_policy_new_from_data (const char  *data,
 {
   g_autoptr(GKeyFile) file = g_key_file_new ();
   g_autoptr(CstAssistancePolicy) policy = g_new0 (CstAssistancePolicy, 1);
+  g_autoptr(GError) local = NULL;
   gint64 agb;
 
   g_atomic_ref_count_init (&policy->ref_count);
@@ -231,8 +237,14 @@ cst_assistance_policy_new_from_data (const char  *data,
   g_array_set_clear_func (policy->bands, (GDestroyNotify) band_clear);
   policy->guidelines = g_array_new (FALSE, TRUE, sizeof (Guideline));
   g_array_set_clear_func (policy->guidelines, (GDestroyNotify) guideline_clear);
-  if (!g_key_file_load_from_data (file, data, length, G_KEY_FILE_NONE, error) ||
-      !read_number (file, "policy", "agb-basis-points", 1, 10000, &agb, error) ||
+  if (!g_key_file_load_from_data (file, data, length, G_KEY_FILE_NONE, &local))
+    {
+      /* A file that is not a key file is bad input like any other. */
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("The assistance policy cannot be read: %s"), local->message);
+      return NULL;
+    }
+  if (!read_number (file, "policy", "agb-basis-points", 1, 10000, &agb, error) ||
       !read_bands (policy, file, error) ||
       !read_guidelines (policy, file, error) ||
       !read_plan_rule (policy, file, error))
