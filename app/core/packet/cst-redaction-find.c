@@ -594,16 +594,28 @@ tell_progress (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* Tells @progress, in @context, how far a worker thread's page walk got:
+ * the search and the proposal finder report the same way. */
+void
+cst_redaction_progress_relay (GMainContext         *context,
+                              CstRedactionProgress  progress,
+                              gpointer              data,
+                              guint                 done,
+                              guint                 total)
+{
+  Told *told = g_new (Told, 1);
+
+  *told = (Told) { progress, data, done, total };
+  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, tell_progress, told, g_free);
+}
+
 static void
 progress_to_context (guint    done,
                      guint    total,
                      gpointer data)
 {
   FindJob *job = data;
-  Told *told = g_new (Told, 1);
-
-  *told = (Told) { job->progress, job->progress_data, done, total };
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, tell_progress, told, g_free);
+  cst_redaction_progress_relay (job->context, job->progress, job->progress_data, done, total);
 }
 
 static gpointer

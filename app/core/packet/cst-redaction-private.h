@@ -131,4 +131,10 @@ char     *cst_packet_scan_to_pdf         (const char         *path,
                                           CstRecordFileType   type,
                                           GError            **error);
 
+void cst_redaction_progress_relay (GMainContext         *context,
+                                   CstRedactionProgress  progress,
+                                   gpointer              data,
+                                   guint                 done,
+                                   guint                 total);
+
 G_END_DECLS

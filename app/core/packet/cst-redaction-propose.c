@@ -498,14 +498,6 @@ typedef struct
   GCancellable         *cancellable;
 } ProposeJob;
 
-typedef struct
-{
-  CstRedactionProgress progress;
-  gpointer             data;
-  guint                done;
-  guint                total;
-} Told;
-
 static void
 propose_job_free (ProposeJob *job)
 {
@@ -515,25 +507,13 @@ propose_job_free (ProposeJob *job)
   g_free (job);
 }
 
-static gboolean
-tell_progress (gpointer data)
-{
-  Told *told = data;
-
-  told->progress (told->done, told->total, told->data);
-  return G_SOURCE_REMOVE;
-}
-
 static void
 progress_to_context (guint    done,
                      guint    total,
                      gpointer data)
 {
   ProposeJob *job = data;
-  Told *told = g_new (Told, 1);
-
-  *told = (Told) { job->progress, job->progress_data, done, total };
-  g_main_context_invoke_full (job->context, G_PRIORITY_DEFAULT, tell_progress, told, g_free);
+  cst_redaction_progress_relay (job->context, job->progress, job->progress_data, done, total);
 }
 
 static gpointer
