@@ -5,7 +5,8 @@
  *
  * pay-link says whether the link works: exit 0 while it does, 1 once it
  * is revoked (with who, when and why).  A whole link is accepted for the
- * token at its end, as staff copy it from a statement or a scan.
+ * token at its end, as staff copy it from a statement or a scan.  A token
+ * beginning with "-" (issued before 0084) goes after "--".
  */
 #define G_LOG_DOMAIN "custodian-cli"
 
@@ -44,6 +45,10 @@ parse_token (GOptionContext  *context,
       *status = cst_cli_usage_error (context, error->message);
       return FALSE;
     }
+  /* A token issued before 0084 may begin with "-": given after "--", as
+   * on any command line, which GOption leaves in place. */
+  if (argc == 3 && g_str_equal (argv[1], "--"))
+    argv[1] = argv[--argc];
   if (argc != 2)
     {
       *status = cst_cli_usage_error (context, _("give exactly one pay link or token"));

@@ -255,6 +255,36 @@ test_revoked_stays_revoked (void)
                                        0, NULL, &error));
 }
 
+/* A token begins with a letter or a digit (0084): 200 issued, none with
+ * "-" or "_" first (0073's tokens did one time in 32).  One issued before
+ * that, beginning with "-", is still looked up when given after "--". */
+static void
+test_token_first_character (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) billing = cst_test_db_connect_as (db, "custodian_billing");
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *old = "-bcdefghijklmnopqrstuvwx";
+
+  for (int i = 0; i < 200; i++)
+    {
+      g_autoptr(PGresult) res = cst_db_exec (billing, "SELECT statement_pay_token_issue(NULL, '2025-03-31', 100, NULL)",
+                                             0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_ascii_isalnum (PQgetvalue (res, 0, 0)[0]));
+    }
+  g_assert_true (cst_db_exec_command (owner, "INSERT INTO statement_pay_tokens (token, statement_date, "
+                                      "amount_due_cents) VALUES ($1, '2025-03-31', 100)",
+                                      1, (const char *[]) { old }, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "--database", auditor, "statement", "pay-link", "--", old,
+                                     NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Active"));
+}
+
 static void
 test_link_build (void)
 {
@@ -279,5 +309,6 @@ main (int    argc,
   g_test_add_func ("/statement-pay/each-statement-its-own", test_each_statement_its_own);
   g_test_add_func ("/statement-pay/revoke", test_revoke);
   g_test_add_func ("/statement-pay/revoked-stays-revoked", test_revoked_stays_revoked);
+  g_test_add_func ("/statement-pay/token-first-character", test_token_first_character);
   return g_test_run ();
 }
