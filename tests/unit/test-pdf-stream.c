@@ -364,6 +364,54 @@ test_reserve (void)
   poppler_page_free_image_mapping (images);
 }
 
+/* Arabic shaped by HarfBuzz on the streaming writer too: each word reads
+ * back with its letters in logical order, drawn in joining forms (the
+ * initial meem U+FEE3 and beh U+FE91); and kerned Latin text ends where
+ * the layout measured it (AV: V moved closer by the kerning). */
+static void
+test_shaped_text (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) pdf = new_writer (out, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(PopplerPage) page = NULL;
+  g_autofree PopplerRectangle *boxes = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *letters = NULL;
+  const CstPdfStyle big = { .size = 20 };
+  const char *words[] = { "AVAVAVAVAV", "Arabic:", "مرحبا", "بالعالم" };
+  guint n_boxes = 0;
+
+  cst_pdf_stream_text (pdf, "AVAVAVAVAV", &big);
+  cst_pdf_stream_paragraph (pdf, "The requester wrote the patient's name in Arabic; it is copied "
+                                 "into the report as written.");
+  cst_pdf_stream_paragraph (pdf, "Arabic: مرحبا بالعالم");
+  bytes = finish (pdf, out);
+  cst_test_pdf_assert_qpdf_clean (bytes);
+  doc = cst_test_pdf_open (bytes);
+  text = cst_test_pdf_text (doc);
+  letters = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    g_assert_nonnull (strstr (letters, words[i]));
+  g_assert_nonnull (strstr (text, "\uFEE3"));
+  g_assert_nonnull (strstr (text, "\uFE91"));
+
+  page = poppler_document_get_page (doc, 0);
+  g_assert_true (poppler_page_get_text_layout (page, &boxes, &n_boxes));
+  g_assert_cmpuint (n_boxes, >, 10);
+  {
+    const CstPdfFonts *fonts = cst_pdf_fonts_get (NULL);
+    double natural_a = fonts->latin_widths['A'] * 20 / 1000.0;
+    double natural_v = fonts->latin_widths['V'] * 20 / 1000.0;
+
+    g_assert_cmpfloat (boxes[1].x1 - boxes[0].x1, <, natural_a - 0.5);
+    /* Ten glyphs, nine kerned gaps: the run ends short of the natural
+     * width by the kerning, and nowhere else. */
+    g_assert_cmpfloat (boxes[9].x2 - boxes[0].x1, <, 5 * natural_a + 5 * natural_v - 4);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -379,6 +427,7 @@ main (int    argc,
   g_test_add_func ("/pdf-stream/cancel", test_cancel);
   g_test_add_func ("/pdf-stream/metadata", test_metadata);
   g_test_add_func ("/pdf-stream/reserve", test_reserve);
+  g_test_add_func ("/pdf-stream/shaped-text", test_shaped_text);
   status = g_test_run ();
   /* cairo's font and surface caches are process-wide; emptying them lets
    * the leak checkers see only what this program leaked. */

@@ -1,6 +1,6 @@
 /* test-pdf-toolkit.c — the PDF toolkit on its own: formatting, the font
  * subset, text and tables read back with Poppler, pagination, hostile
- * text, metadata */
+ * text, metadata, shaping (right to left, kerning) */
 #include "config.h"
 
 #include <locale.h>
@@ -235,6 +235,75 @@ test_hostile_text (void)
     }
 }
 
+/* An Arabic and a Hebrew line, shaped by HarfBuzz.  Poppler reads each
+ * word back with its letters in their own (logical) order — on a page
+ * that runs left to right it lists the words of a right-to-left run from
+ * left to right, so the words are checked one by one — and the Arabic
+ * letters were drawn in their joining forms: the first letters of both
+ * words are initial forms (U+FEE3 meem, U+FE91 beh), which unshaped
+ * letters never are. */
+static void
+test_right_to_left_shaped (void)
+{
+  g_autoptr(CstPdf) pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *letters = NULL;
+  const char *words[] = { "Arabic:", "مرحبا", "بالعالم", "Hebrew:", "שלום", "עולם" };
+
+  g_assert_nonnull (cst_pdf_get_fallback_font_path ());
+  cst_pdf_paragraph (pdf, "The requester wrote the patient's name in Arabic and in Hebrew; both are "
+                          "copied into the letter as written.");
+  cst_pdf_paragraph (pdf, "Arabic: مرحبا بالعالم");
+  cst_pdf_paragraph (pdf, "Hebrew: שלום עולם");
+  bytes = finish (pdf);
+  doc = cst_test_pdf_open (bytes);
+  text = cst_test_pdf_text (doc);
+  /* Presentation forms read back as the letters they are forms of. */
+  letters = g_utf8_normalize (text, -1, G_NORMALIZE_ALL_COMPOSE);
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    g_assert_nonnull (strstr (letters, words[i]));
+  g_assert_nonnull (strstr (text, "\uFEE3"));
+  g_assert_nonnull (strstr (text, "\uFE91"));
+}
+
+/* Kerning: HarfBuzz brings V closer to A, the layout measures it and the
+ * page draws it there (a new text run after each kerned glyph), so the
+ * last glyph ends where the measured width says and a right-aligned
+ * value would not overrun its column. */
+static void
+test_kerning_drawn_as_measured (void)
+{
+  g_autoptr(CstPdf) pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(PopplerPage) page = NULL;
+  g_autoptr(GArray) glyphs = NULL;
+  g_autofree PopplerRectangle *boxes = NULL;
+  g_autofree char *text = NULL;
+  const char *word = "AVAVAVAVAV";
+  const CstPdfStyle style = { 20, FALSE, 0, CST_PDF_ALIGN_LEFT, 0, 0, 0, 0 };
+  double measured = 0, natural_a;
+  guint n_boxes = 0;
+
+  glyphs = cst_pdf_shape (pdf, word);
+  for (guint i = 0; i < glyphs->len; i++)
+    measured += cst_pdf_glyph_width (&g_array_index (glyphs, CstPdfGlyph, i), 20);
+  natural_a = pdf->latin_widths['A'] * 20 / 1000.0;
+  g_assert_cmpfloat (g_array_index (glyphs, CstPdfGlyph, 0).width * 20 / 1000.0, <, natural_a - 0.5);
+  cst_pdf_text (pdf, word, &style);
+  bytes = finish (pdf);
+  doc = cst_test_pdf_open (bytes);
+  page = poppler_document_get_page (doc, 0);
+  g_assert_true (poppler_page_get_text_layout (page, &boxes, &n_boxes));
+  text = poppler_page_get_text (page);
+  g_assert_true (g_str_has_prefix (text, word));
+  /* From the first A to the last V as drawn, against the measured width. */
+  g_assert_cmpfloat (boxes[1].x1 - boxes[0].x1, <, natural_a - 0.5);
+  g_assert_cmpfloat_with_epsilon (boxes[strlen (word) - 1].x2 - boxes[0].x1, measured, 0.3);
+}
+
 static void
 test_reserve_and_draw (void)
 {
@@ -272,5 +341,7 @@ main (int    argc,
   g_test_add_func ("/pdf/long-table", test_long_table);
   g_test_add_func ("/pdf/hostile-text", test_hostile_text);
   g_test_add_func ("/pdf/reserve-and-draw", test_reserve_and_draw);
+  g_test_add_func ("/pdf/right-to-left-shaped", test_right_to_left_shaped);
+  g_test_add_func ("/pdf/kerning-drawn-as-measured", test_kerning_drawn_as_measured);
   return g_test_run ();
 }

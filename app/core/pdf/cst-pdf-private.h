@@ -1,6 +1,8 @@
 /* cst-pdf-private.h — what the PDF toolkit's files share */
 #pragma once
 
+#include <hb.h>
+
 #include "custodian/cst-pdf-libharu.h"
 
 G_BEGIN_DECLS
@@ -21,18 +23,25 @@ typedef struct
   gboolean latin_has[256];  /* Windows-1252 byte → the font draws it */
   float    latin_widths[256]; /* advance widths, thousandths of an em */
   char    *unicode_path;    /* NULL when no fallback font was found */
-  GBytes  *unicode_data;    /* for coverage lookups */
+  GBytes  *unicode_data;    /* the fallback font file */
+  /* HarfBuzz fonts of the two source files, for shaping and widths
+   * (immutable, shared by every thread). */
+  hb_font_t *latin_shaper;
+  hb_font_t *unicode_shaper;  /* NULL with unicode_path */
+  gunichar  *latin_glyph_chars; /* Latin glyph → the Windows-1252 character drawing it, or 0 */
 } CstPdfFonts;
 
 const CstPdfFonts *cst_pdf_fonts_get          (GError      **error);
 int                cst_pdf_cp1252_from_unichar (gunichar     c);
 gboolean           cst_pdf_unicode_font_has   (const CstPdfFonts *fonts,
                                                gunichar           c);
+gunichar           cst_pdf_unicode_font_char  (const CstPdfFonts *fonts,
+                                               hb_codepoint_t     glyph);
+float              cst_pdf_font_advance       (hb_font_t         *font,
+                                               hb_codepoint_t     glyph);
 
 /* TrueType helpers, exported for tests only. */
 guint16            cst_ttf_lookup_glyph       (GBytes      *font,
-                                               gunichar     c);
-float              cst_ttf_advance            (GBytes      *font,
                                                gunichar     c);
 GBytes            *cst_ttf_subset             (GBytes      *font,
                                                const gunichar *codepoints,
@@ -57,13 +66,17 @@ enum
   CST_PDF_RTL,
 };
 
-/* One character as drawn: its bytes in its font's encoding and its width
- * in thousandths of the font size. */
+/* One character as drawn: its bytes in its font's encoding (a shaped
+ * form, or nothing for the second letter of a ligature) and its width in
+ * thousandths of the font size, as HarfBuzz placed it (kerning
+ * included). */
 typedef struct
 {
   guint8   font;
   guint8   len;
   guint8   direction;   /* CST_PDF_NEUTRAL, _LTR or _RTL: for reordering */
+  guint8   new_run;     /* kerning moved it: the writers start a new run
+                         * here, at the x the widths say */
   gboolean space;
   char     bytes[4];
   float    width;
@@ -81,16 +94,13 @@ typedef struct
 
 /* How text becomes glyphs for one writer: the fonts, whether Latin
  * glyphs carry UTF-8 (cairo) or their Windows-1252 byte (libharu's
- * single-byte Latin font), and the fallback font's readiness and widths. */
+ * single-byte Latin font), and whether the writer can draw the fallback
+ * font.  Widths come from HarfBuzz (cst-pdf-shape.c) for both. */
 typedef struct
 {
   const CstPdfFonts *fonts;
   gboolean           latin_utf8;
   gboolean         (*unicode_ready) (gpointer data);
-  float            (*unicode_width) (gpointer    data,
-                                     const char *utf8,
-                                     guint       len,
-                                     gunichar    c);
   gpointer           data;
 } CstPdfShaper;
 
@@ -100,6 +110,12 @@ cst_pdf_glyph_width (const CstPdfGlyph *g,
 {
   return g->width * size / 1000.0;
 }
+
+/* cst-pdf-shape.c: HarfBuzz shaping of glyphs made by cst_pdf_shape_text,
+ * @chars the character each one draws */
+void     cst_pdf_shape_runs   (const CstPdfShaper *shaper,
+                               GArray             *glyphs,
+                               const gunichar     *chars);
 
 /* cst-pdf-text.c: shared by CstPdf and CstPdfStream */
 GArray  *cst_pdf_shape_text   (const CstPdfShaper *shaper,

@@ -193,19 +193,6 @@ unicode_ready (gpointer data)
          self->faces[CST_PDF_GLYPH_UNICODE][1] != NULL;
 }
 
-/* From the font file's own metrics, as the Latin widths are, so that
- * layout never depends on cairo (a measuring writer has none). */
-static float
-unicode_width (gpointer    data,
-               const char *utf8,
-               guint       len,
-               gunichar    c)
-{
-  CstPdfStream *self = data;
-
-  return cst_ttf_advance (self->fonts->unicode_data, c);
-}
-
 /* --- output --- */
 
 static cairo_status_t
@@ -238,7 +225,7 @@ stream_new (CstPdfPaper   paper,
   self->run = g_string_sized_new (256);
   if ((self->fonts = cst_pdf_fonts_get (error)) == NULL || !load_faces (self, error))
     return NULL;
-  self->shaper = (CstPdfShaper) { self->fonts, TRUE, unicode_ready, unicode_width, self };
+  self->shaper = (CstPdfShaper) { self->fonts, TRUE, unicode_ready, self };
   self->ellipsis_width = self->fonts->latin_has[0x85] ? self->fonts->latin_widths[0x85]
                                                       : 3 * self->fonts->latin_widths['.'];
   /* The sizes libharu gives HPDF_PAGE_SIZE_LETTER and _A4. */
@@ -605,7 +592,7 @@ draw_line (CstPdfStream     *self,
       const CstPdfGlyph *g = &g_array_index (glyphs, CstPdfGlyph,
                                              order ? order[i] : line->start + i);
 
-      if (g->font != font || (g->space && extra_per_space > 0))
+      if (g->font != font || (g->space && extra_per_space > 0) || g->new_run)
         {
           flush_run (self, font, bold, x, baseline, size);
           x += run_width;

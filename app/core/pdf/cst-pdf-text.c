@@ -34,12 +34,15 @@ direction_of (gunichar c)
     }
 }
 
+/* Appends the glyph of @original, and to @chars the character it draws;
+ * the width is set by cst_pdf_shape_runs(). */
 static void
 add_glyph (const CstPdfShaper *shaper,
            GArray             *glyphs,
+           GArray             *chars,
            gunichar            original)
 {
-  CstPdfGlyph g = { CST_PDF_GLYPH_LATIN, 1, CST_PDF_NEUTRAL, FALSE, { 0 }, 0 };
+  CstPdfGlyph g = { CST_PDF_GLYPH_LATIN, 1, CST_PDF_NEUTRAL, FALSE, FALSE, { 0 }, 0 };
   const CstPdfFonts *fonts = shaper->fonts;
   gunichar c = original;
   int byte;
@@ -49,6 +52,7 @@ add_glyph (const CstPdfShaper *shaper,
       g.font = CST_PDF_GLYPH_NEWLINE;
       g.len = 0;
       g_array_append_val (glyphs, g);
+      g_array_append_val (chars, c);
       return;
     }
   if (c == '\t' || c == 0xA0 || g_unichar_type (c) == G_UNICODE_SPACE_SEPARATOR)
@@ -68,9 +72,9 @@ add_glyph (const CstPdfShaper *shaper,
         {
           g.font = CST_PDF_GLYPH_UNICODE;
           g.len = (guint8) g_unichar_to_utf8 (c, g.bytes);
-          g.width = shaper->unicode_width (shaper->data, g.bytes, g.len, c);
           g.direction = direction_of (original);
           g_array_append_val (glyphs, g);
+          g_array_append_val (chars, c);
           return;
         }
       c = '?';
@@ -81,16 +85,17 @@ add_glyph (const CstPdfShaper *shaper,
     g.len = (guint8) g_unichar_to_utf8 (c, g.bytes);
   else
     g.bytes[0] = (char) byte;
-  g.width = fonts->latin_widths[byte];
   g.direction = direction_of (original);
   g_array_append_val (glyphs, g);
+  g_array_append_val (chars, c);
 }
 
 /**
  * cst_pdf_shape_text:
  *
- * Returns: (element-type CstPdfGlyph): @text as glyphs; invalid UTF-8 is
- *   repaired, decomposed accents are composed first
+ * Returns: (element-type CstPdfGlyph): @text as glyphs, shaped by
+ *   HarfBuzz; invalid UTF-8 is repaired, decomposed accents are composed
+ *   first
  */
 GArray *
 cst_pdf_shape_text (const CstPdfShaper *shaper,
@@ -98,11 +103,15 @@ cst_pdf_shape_text (const CstPdfShaper *shaper,
 {
   g_autofree char *valid = NULL;
   g_autofree char *composed = NULL;
+  g_autoptr(GArray) chars = NULL;
   GArray *glyphs;
   const char *p;
+  guint length;
 
   text = text ? text : "";
-  glyphs = g_array_sized_new (FALSE, FALSE, sizeof (CstPdfGlyph), (guint) strlen (text));
+  length = (guint) strlen (text);
+  glyphs = g_array_sized_new (FALSE, FALSE, sizeof (CstPdfGlyph), length);
+  chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), length);
   for (p = text; *p; p++)
     if ((guchar) *p >= 0x80)
       break;
@@ -113,7 +122,8 @@ cst_pdf_shape_text (const CstPdfShaper *shaper,
       text = composed = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
     }
   for (p = text; p && *p; p = g_utf8_next_char (p))
-    add_glyph (shaper, glyphs, g_utf8_get_char (p));
+    add_glyph (shaper, glyphs, chars, g_utf8_get_char (p));
+  cst_pdf_shape_runs (shaper, glyphs, (const gunichar *) chars->data);
   return glyphs;
 }
 
@@ -233,7 +243,8 @@ cst_pdf_wrap_glyphs (GArray *glyphs,
  * Documents run left to right;
  * a run of right-to-left words (Hebrew, Arabic) is reversed so it reads
  * correctly — a small part of the Unicode bidi algorithm, without
- * mirroring or Arabic shaping, which libharu cannot do. */
+ * mirroring.  The letters were shaped in their own order first
+ * (cst-pdf-shape.c: Arabic joining forms). */
 guint *
 cst_pdf_visual_order (GArray           *glyphs,
                       const CstPdfLine *line)

@@ -293,17 +293,6 @@ unicode_ready (gpointer data)
   return ensure_unicode_font (data);
 }
 
-static float
-unicode_width (gpointer    data,
-               const char *utf8,
-               guint       len,
-               gunichar    c)
-{
-  CstPdf *self = data;
-
-  return (float) HPDF_Font_TextWidth (self->unicode, (const HPDF_BYTE *) utf8, len).width;
-}
-
 /**
  * cst_pdf_shape:
  *
@@ -325,7 +314,7 @@ void
 cst_pdf_get_shaper (CstPdf       *self,
                     CstPdfShaper *shaper)
 {
-  *shaper = (CstPdfShaper) { self->fonts, FALSE, unicode_ready, unicode_width, self };
+  *shaper = (CstPdfShaper) { self->fonts, FALSE, unicode_ready, self };
 }
 
 /* --- wrapping --- */
@@ -424,7 +413,7 @@ cst_pdf_draw_line (CstPdf           *self,
       const CstPdfGlyph *g = &g_array_index (glyphs, CstPdfGlyph,
                                              order ? order[i] : line->start + i);
 
-      if (g->font != font || (g->space && extra_per_space > 0))
+      if (g->font != font || (g->space && extra_per_space > 0) || g->new_run)
         {
           flush_run (self, font, &x, baseline, size, run_width);
           run_width = 0;
