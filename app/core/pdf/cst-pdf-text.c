@@ -34,12 +34,12 @@ direction_of (gunichar c)
     }
 }
 
-/* Appends the glyph of @original, and to @chars the character it draws;
- * the width is set by cst_pdf_shape_runs(). */
+/* Appends the glyph of @original, and sets @chars at its index to the
+ * character it draws; the width is set by cst_pdf_shape_runs(). */
 static void
 add_glyph (const CstPdfShaper *shaper,
            GArray             *glyphs,
-           GArray             *chars,
+           gunichar           *chars,
            gunichar            original)
 {
   CstPdfGlyph g = { CST_PDF_GLYPH_LATIN, 1, CST_PDF_NEUTRAL, FALSE, FALSE, { 0 }, 0 };
@@ -47,12 +47,23 @@ add_glyph (const CstPdfShaper *shaper,
   gunichar c = original;
   int byte;
 
+  /* Printable ASCII, most of every document, without the Unicode
+   * tables. */
+  if (c >= 0x20 && c < 0x7F && fonts->latin_has[c])
+    {
+      g.space = c == ' ';
+      g.bytes[0] = (char) c;
+      g.direction = g_ascii_isalpha (c) ? CST_PDF_LTR : CST_PDF_NEUTRAL;
+      chars[glyphs->len] = c;
+      g_array_append_val (glyphs, g);
+      return;
+    }
   if (c == '\n')
     {
       g.font = CST_PDF_GLYPH_NEWLINE;
       g.len = 0;
+      chars[glyphs->len] = c;
       g_array_append_val (glyphs, g);
-      g_array_append_val (chars, c);
       return;
     }
   if (c == '\t' || c == 0xA0 || g_unichar_type (c) == G_UNICODE_SPACE_SEPARATOR)
@@ -73,8 +84,8 @@ add_glyph (const CstPdfShaper *shaper,
           g.font = CST_PDF_GLYPH_UNICODE;
           g.len = (guint8) g_unichar_to_utf8 (c, g.bytes);
           g.direction = direction_of (original);
+          chars[glyphs->len] = c;
           g_array_append_val (glyphs, g);
-          g_array_append_val (chars, c);
           return;
         }
       c = '?';
@@ -86,8 +97,8 @@ add_glyph (const CstPdfShaper *shaper,
   else
     g.bytes[0] = (char) byte;
   g.direction = direction_of (original);
+  chars[glyphs->len] = c;
   g_array_append_val (glyphs, g);
-  g_array_append_val (chars, c);
 }
 
 /**
@@ -103,15 +114,14 @@ cst_pdf_shape_text (const CstPdfShaper *shaper,
 {
   g_autofree char *valid = NULL;
   g_autofree char *composed = NULL;
-  g_autoptr(GArray) chars = NULL;
+  g_autofree gunichar *large = NULL;
+  gunichar small[256];
+  gunichar *chars = small;
   GArray *glyphs;
   const char *p;
-  guint length;
+  gsize length;
 
   text = text ? text : "";
-  length = (guint) strlen (text);
-  glyphs = g_array_sized_new (FALSE, FALSE, sizeof (CstPdfGlyph), length);
-  chars = g_array_sized_new (FALSE, FALSE, sizeof (gunichar), length);
   for (p = text; *p; p++)
     if ((guchar) *p >= 0x80)
       break;
@@ -121,9 +131,14 @@ cst_pdf_shape_text (const CstPdfShaper *shaper,
         text = valid = g_utf8_make_valid (text, -1);
       text = composed = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
     }
-  for (p = text; p && *p; p = g_utf8_next_char (p))
+  /* At most one glyph per byte. */
+  length = strlen (text);
+  if (length > G_N_ELEMENTS (small))
+    chars = large = g_new (gunichar, length);
+  glyphs = g_array_sized_new (FALSE, FALSE, sizeof (CstPdfGlyph), (guint) length);
+  for (p = text; *p; p = g_utf8_next_char (p))
     add_glyph (shaper, glyphs, chars, g_utf8_get_char (p));
-  cst_pdf_shape_runs (shaper, glyphs, (const gunichar *) chars->data);
+  cst_pdf_shape_runs (shaper, glyphs, chars);
   return glyphs;
 }
 
