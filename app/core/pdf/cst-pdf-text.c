@@ -101,6 +101,23 @@ add_glyph (const CstPdfShaper *shaper,
   g_array_append_val (glyphs, g);
 }
 
+/* Whether @text is Windows-1252 or below U+0300 only: such text is
+ * already composed (NFC changes nothing before the first combining mark
+ * at U+0300, and no Windows-1252 character), and normalizing it was 4% of
+ * an invoice. */
+static gboolean
+is_composed_latin (const char *text)
+{
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c >= 0x300 && cst_pdf_cp1252_from_unichar (c) < 0)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * cst_pdf_shape_text:
  *
@@ -129,7 +146,8 @@ cst_pdf_shape_text (const CstPdfShaper *shaper,
     {
       if (!g_utf8_validate (text, -1, NULL))
         text = valid = g_utf8_make_valid (text, -1);
-      text = composed = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
+      if (!is_composed_latin (text))
+        text = composed = g_utf8_normalize (text, -1, G_NORMALIZE_DEFAULT_COMPOSE);
     }
   /* At most one glyph per byte. */
   length = strlen (text);
