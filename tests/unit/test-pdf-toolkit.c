@@ -63,6 +63,28 @@ test_font_subset (void)
   for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
     g_assert_cmpuint (cst_ttf_lookup_glyph (subset, codes[i]), !=, 0);
   g_assert_cmpuint (cst_ttf_lookup_glyph (subset, 'Z'), ==, 0);
+  /* hb-subset kept the six glyphs (and .notdef, and the components of the
+   * accented ones) without hinting or layout tables, which an embedded
+   * font never needs. */
+  {
+    hb_blob_t *blob = hb_blob_create (g_bytes_get_data (subset, NULL),
+                                      (unsigned int) g_bytes_get_size (subset),
+                                      HB_MEMORY_MODE_READONLY, NULL, NULL);
+    hb_face_t *face = hb_face_create (blob, 0);
+    const hb_tag_t dropped[] = { HB_TAG ('f', 'p', 'g', 'm'), HB_TAG ('p', 'r', 'e', 'p'),
+                                 HB_TAG ('G', 'P', 'O', 'S'), HB_TAG ('G', 'S', 'U', 'B') };
+
+    g_assert_cmpuint (hb_face_get_glyph_count (face), >=, G_N_ELEMENTS (codes));
+    g_assert_cmpuint (hb_face_get_glyph_count (face), <=, 12);
+    for (guint i = 0; i < G_N_ELEMENTS (dropped); i++)
+      {
+        hb_blob_t *table = hb_face_reference_table (face, dropped[i]);
+        g_assert_cmpuint (hb_blob_get_length (table), ==, 0);
+        hb_blob_destroy (table);
+      }
+    hb_face_destroy (face);
+    hb_blob_destroy (blob);
+  }
 
   g_assert_null (cst_ttf_subset (junk, &bogus, 1, &error));
   g_assert_error (error, CST_PDF_ERROR, CST_PDF_ERROR_FONT);
