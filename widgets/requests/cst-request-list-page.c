@@ -598,6 +598,7 @@ cst_request_list_page_dispose (GObject *object)
   if (self->filtered != NULL)
     {
       /* The filter's scope test points at this page. */
+      g_signal_handlers_disconnect_by_data (self->filtered, self);
       cst_request_store_filter_set_model (self->filtered, NULL);
       cst_request_store_filter_set_keep (self->filtered, NULL, NULL);
       g_clear_object (&self->filtered);
