@@ -137,6 +137,49 @@ test_live_updates (void)
   g_assert_true (cst_test_wait_until (request_present, &pw, 1));
 }
 
+/* The list's filter searches a request by what it says now: the patient's
+ * name corrected, then another clerk's change to the request brings it
+ * into the object shown (updated in place, the rows unchanged). */
+static void
+test_filter_follows_changes (void)
+{
+  g_autoptr(PGconn) admin = cst_test_db_connect (db);
+  g_autoptr(PGconn) other = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) seeded = cst_test_db_add_request (other, "STORE-FILTER");
+  g_autoptr(CstRequestStore) store = new_loaded_store ();
+  g_autoptr(CstRequestStoreFilter) filter = cst_request_store_filter_new (G_LIST_MODEL (store));
+  g_autoptr(CstRequest) moved = NULL;
+  g_autoptr(CstRequest) found = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (seeded));
+  const char *params[] = { id };
+  VersionWait vw;
+
+  cst_request_store_filter_set_search (filter, "STORE-FILTER");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 1);
+  cst_request_store_filter_set_search (filter, "Quixotic-Renamed");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 0);
+  cst_request_store_watch (store);
+  g_usleep (300 * 1000);
+  while (g_main_context_iteration (NULL, FALSE));
+
+  cst_test_db_exec_ok (admin, "UPDATE patients SET family_name = 'Quixotic-Renamed' "
+                       "WHERE id = (SELECT patient_id FROM roi_requests WHERE id = $1)", 1, params);
+  moved = cst_request_repo_move (other, seeded, CST_STATUS_AUTHORIZATION_VERIFIED, NULL, &error);
+  g_assert_no_error (error);
+  cst_request_store_filter_set_search (filter, "STORE-FILTER");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 1);
+  vw.request = cst_request_store_lookup (store, cst_request_get_id (seeded));
+  vw.version = cst_request_get_version (moved);
+  g_assert_true (cst_test_wait_until (version_reached, &vw, 2));
+  /* A longer search, yet not only among the rows the shorter one had
+   * looked at: one of them changed since. */
+  cst_request_store_filter_set_search (filter, "STORE-FILTER quixotic");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 1);
+  found = g_list_model_get_item (G_LIST_MODEL (filter), 0);
+  g_assert_cmpint (cst_request_get_id (found), ==, cst_request_get_id (seeded));
+}
+
 /* A reload (after the server came back) updates the objects already shown
  * in place: an open form keeps the object it holds, and sees the change. */
 static void
@@ -253,6 +296,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/load-and-create", test_load_and_create);
   g_test_add_func ("/store/live-updates", test_live_updates);
+  g_test_add_func ("/store/filter-follows-changes", test_filter_follows_changes);
   g_test_add_func ("/store/reload-keeps-shown-objects", test_reload_keeps_shown_objects);
   g_test_add_func ("/store/closed-history", test_closed_history);
   return cst_test_db_run (&db);

@@ -160,6 +160,17 @@ test_rule_by_state (Fixture *f, gconstpointer data)
     g_assert_cmpstr (ca_tip, ==, "Legal deadline under Cal. Health & Safety Code 123110(b)");
     g_assert_cmpstr (attorney_tip, ==, "No law sets a deadline (45 CFR 164.508): only the department's target applies");
   }
+  /* … written when the pointer rests on it: a tooltip set at each bind
+   * asked the X server where the pointer was, for every row the list
+   * bound at a search keystroke (bench/window). */
+  {
+    GtkWidget *badge = g_object_ref_sink (cst_due_badge_new ());
+
+    cst_due_badge_set_request (CST_DUE_BADGE (badge), california);
+    g_assert_true (gtk_widget_get_has_tooltip (badge));
+    g_assert_null (gtk_widget_get_tooltip_text (badge));
+    g_object_unref (badge);
+  }
 
   open_request (f, california);
   legal = cst_request_safeguards_get_legal_text (f->safeguards);

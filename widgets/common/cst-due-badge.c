@@ -107,7 +107,6 @@ update (CstDueBadge *self)
     {
       gtk_label_set_label (self->label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self), NULL);
       return;
     }
   cst_input_today (&today);
@@ -124,7 +123,6 @@ update (CstDueBadge *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
   rule = cst_due_badge_describe_rule (self->request);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self), rule);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, rule ? rule : "", -1);
 }
@@ -133,6 +131,26 @@ static void
 request_changed_cb (CstDueBadge *self)
 {
   update (self);
+}
+
+/* The rule's tooltip is written when the pointer rests on the badge, not
+ * at every update: setting a tooltip makes GTK ask the display server
+ * where the pointer is (a round trip to X), and the request list binds up
+ * to 200 badges at each search keystroke. */
+static gboolean
+cst_due_badge_query_tooltip (GtkWidget  *widget,
+                             int         x,
+                             int         y,
+                             gboolean    keyboard,
+                             GtkTooltip *tooltip)
+{
+  CstDueBadge *self = CST_DUE_BADGE (widget);
+  g_autofree char *rule = self->request ? cst_due_badge_describe_rule (self->request) : NULL;
+
+  if (rule == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, rule);
+  return TRUE;
 }
 
 static void
@@ -178,6 +196,7 @@ cst_due_badge_class_init (CstDueBadgeClass *klass)
   object_class->dispose = cst_due_badge_dispose;
   object_class->get_property = cst_due_badge_get_property;
   object_class->set_property = cst_due_badge_set_property;
+  widget_class->query_tooltip = cst_due_badge_query_tooltip;
 
   properties[PROP_REQUEST] =
     g_param_spec_object ("request", NULL, NULL, CST_TYPE_REQUEST,
@@ -196,6 +215,7 @@ static void
 cst_due_badge_init (CstDueBadge *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 4);
 }
 

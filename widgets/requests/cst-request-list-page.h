@@ -32,8 +32,6 @@ void        cst_request_list_page_set_scope     (CstRequestListPage *self,
 void        cst_request_list_page_focus_search  (CstRequestListPage *self);
 GListModel *cst_request_list_page_get_visible   (CstRequestListPage *self);
 gboolean    cst_request_list_page_is_filtering  (CstRequestListPage *self);
-void        cst_request_list_page_set_incremental (CstRequestListPage *self,
-                                                   gboolean            incremental);
 guint       cst_request_list_page_count_scope   (CstRequestListPage *self,
                                                  CstListScope        scope);
 

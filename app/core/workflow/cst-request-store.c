@@ -62,6 +62,13 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+enum {
+  REFRESHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 typedef enum
 {
   OP_FETCH,
@@ -167,8 +174,9 @@ dup_id (gint64 id)
  * the database, never stepping back to an older version; the same version
  * still brings the details a list row lacks. */
 static void
-refresh_shown (CstRequest *shown,
-               CstRequest *fresh)
+refresh_shown (CstRequestStore *self,
+               CstRequest      *shown,
+               CstRequest      *fresh)
 {
   int fresh_version = cst_request_get_version (fresh);
   int shown_version = cst_request_get_version (shown);
@@ -176,7 +184,10 @@ refresh_shown (CstRequest *shown,
   if (fresh_version > shown_version ||
       (fresh_version == shown_version && cst_request_get_details_loaded (fresh) &&
        !cst_request_get_details_loaded (shown)))
-    cst_request_update_from (shown, fresh);
+    {
+      cst_request_update_from (shown, fresh);
+      g_signal_emit (self, signals[REFRESHED], 0, shown);
+    }
 }
 
 /* The older closed requests a search found (closed, received before the
@@ -222,7 +233,7 @@ set_items (CstRequestStore *self,
 
       if (shown == NULL)
         continue;
-      refresh_shown (shown, fresh);
+      refresh_shown (self, shown, fresh);
       items->pdata[i] = g_object_ref (shown);
       g_object_unref (fresh);
     }
@@ -249,7 +260,7 @@ absorb (CstRequestStore *self,
 
   if (existing != NULL)
     {
-      refresh_shown (existing, fresh);
+      refresh_shown (self, existing, fresh);
       return g_object_ref (existing);
     }
   g_ptr_array_insert (self->items, 0, g_object_ref (fresh));
@@ -570,6 +581,16 @@ cst_request_store_class_init (CstRequestStoreClass *klass)
     g_param_spec_uint ("n-pending-saves", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * CstRequestStore::refreshed:
+   * @request: a request of the list, updated in place
+   *
+   * The list's rows are the same; what @request says changed (a save,
+   * another clerk's change), so its search key may have too.
+   */
+  signals[REFRESHED] = g_signal_new ("refreshed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                     0, NULL, NULL, NULL, G_TYPE_NONE, 1, CST_TYPE_REQUEST);
 }
 
 static void

@@ -1,0 +1,524 @@
+/* cst-request-store-filter.c — the rows of the request list a search and a
+ * scope leave, as a list model
+ *
+ * GtkFilterListModel over 200,000 requests spent a keystroke's time in its
+ * own bookkeeping (a bitset walked for every get_item() by the sort,
+ * selection and column view above it), not in matching.  This model keeps
+ * the positions of the matching rows in a plain array: get_item() is one
+ * index, and each search or scope change emits one items-changed.
+ *
+ * Every request's case-folded search key (cst_request_get_search_key())
+ * is copied into one buffer, a row per line, so that:
+ *  - a new search looks for its longest word in the whole buffer with
+ *    memmem() and checks only the rows it hits, instead of every row;
+ *  - a search that grows (a keystroke more) only narrows the rows it had.
+ * The words, their order and the accent folding are those of
+ * cst_request_matches(), which rows that join the model later are checked
+ * with.
+ */
+#define G_LOG_DOMAIN "cst-request-store-filter"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "custodian/cst-request-store.h"
+#include "custodian/cst-request-store-filter.h"
+
+/* What separates the words of a search (as cst_request_matches()). */
+#define SEARCH_SEPARATORS " ,"
+/* Ends each row's key in the buffer; never inside a word or a key. */
+#define ROW_END '\n'
+
+struct _CstRequestStoreFilter
+{
+  GObject             parent_instance;
+
+  GListModel         *model;
+  GArray             *rows;      /* guint positions in @model, ascending */
+
+  char               *keys;      /* every row's folded key, each ended by ROW_END */
+  guint32            *starts;    /* row i's key: keys[starts[i]] to keys[starts[i + 1] - 1] */
+  guint               n_keyed;   /* rows in @keys */
+  gboolean            keys_stale;   /* @model changed since @keys was built */
+  gboolean            rows_stale;   /* a row changed in place: narrowing may miss it */
+
+  char               *query;     /* case-folded, or NULL: every row */
+  CstRequestKeepFunc  keep;
+  gpointer            keep_data;
+  guint               n_scanned;
+};
+
+static void list_model_iface_init (GListModelInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CstRequestStoreFilter, cst_request_store_filter, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+/* The words of a folded query: (start, length) pairs into it. */
+typedef struct
+{
+  const char *start;
+  gsize       length;
+} Word;
+
+static GArray *
+split_words (const char *query)
+{
+  GArray *words = g_array_new (FALSE, FALSE, sizeof (Word));
+
+  for (const char *word = query + strspn (query, SEARCH_SEPARATORS); *word != '\0';
+       word += strspn (word, SEARCH_SEPARATORS))
+    {
+      Word w = { word, strcspn (word, SEARCH_SEPARATORS) };
+
+      g_array_append_val (words, w);
+      word += w.length;
+    }
+  return words;
+}
+
+static void
+append_key (GString    *keys,
+            CstRequest *request)
+{
+  const char *key = cst_request_get_search_key (request);
+  gsize from = keys->len;
+
+  g_string_append (keys, key);
+  /* A key never holds the row separator (a pasted line break in a name). */
+  for (char *c = memchr (keys->str + from, ROW_END, keys->len - from); c != NULL;
+       c = memchr (c, ROW_END, keys->str + keys->len - c))
+    *c = ' ';
+  g_string_append_c (keys, ROW_END);
+}
+
+static void
+build_keys (CstRequestStoreFilter *self)
+{
+  guint n = self->model ? g_list_model_get_n_items (self->model) : 0;
+  GString *keys = g_string_sized_new ((gsize) n * 64 + 1);
+
+  g_free (self->starts);
+  self->starts = g_new (guint32, n + 1);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(CstRequest) request = g_list_model_get_item (self->model, i);
+
+      self->starts[i] = keys->len;
+      append_key (keys, request);
+    }
+  self->starts[n] = keys->len;
+  g_free (self->keys);
+  self->keys = g_string_free (keys, FALSE);
+  self->n_keyed = n;
+  self->keys_stale = FALSE;
+}
+
+/* The row whose key holds byte @offset of the buffer. */
+static guint
+row_at (CstRequestStoreFilter *self,
+        gsize                  offset)
+{
+  guint low = 0, high = self->n_keyed;
+
+  while (high - low > 1)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (self->starts[middle] <= offset)
+        low = middle;
+      else
+        high = middle;
+    }
+  return low;
+}
+
+static gboolean
+key_has_words (CstRequestStoreFilter *self,
+               guint                  row,
+               GArray                *words)
+{
+  const char *key = self->keys + self->starts[row];
+  gsize length = self->starts[row + 1] - self->starts[row] - 1;
+
+  for (guint w = 0; w < words->len; w++)
+    {
+      Word *word = &g_array_index (words, Word, w);
+
+      if (memmem (key, length, word->start, word->length) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+kept (CstRequestStoreFilter *self,
+      guint                  row)
+{
+  g_autoptr(CstRequest) request = NULL;
+
+  if (self->keep == NULL)
+    return TRUE;
+  request = g_list_model_get_item (self->model, row);
+  return self->keep (request, self->keep_data);
+}
+
+/* A row that joins the model later, checked on its own object. */
+static gboolean
+matches (CstRequestStoreFilter *self,
+         CstRequest            *request)
+{
+  if (self->keep != NULL && !self->keep (request, self->keep_data))
+    return FALSE;
+  return self->query == NULL || cst_request_matches (request, self->query);
+}
+
+static guint
+longest_word (GArray *words)
+{
+  guint longest = 0;
+
+  for (guint w = 1; w < words->len; w++)
+    if (g_array_index (words, Word, w).length > g_array_index (words, Word, longest).length)
+      longest = w;
+  return longest;
+}
+
+/* Every row with all @words: only the rows where the longest word occurs
+ * are looked at. */
+static void
+find_rows (CstRequestStoreFilter *self,
+           GArray                *words,
+           GArray                *found)
+{
+  Word *longest = &g_array_index (words, Word, longest_word (words));
+  const char *end = self->keys + self->starts[self->n_keyed];
+  const char *from = self->keys;
+  const char *hit;
+
+  if (memchr (longest->start, ROW_END, longest->length) != NULL)
+    return;
+  while (from < end && (hit = memmem (from, end - from, longest->start, longest->length)) != NULL)
+    {
+      guint row = row_at (self, hit - self->keys);
+
+      self->n_scanned++;
+      if (key_has_words (self, row, words) && kept (self, row))
+        g_array_append_val (found, row);
+      from = self->keys + self->starts[row + 1];
+    }
+}
+
+static void
+keep_rows (CstRequestStoreFilter *self,
+           GArray                *found)
+{
+  guint n = self->model ? g_list_model_get_n_items (self->model) : 0;
+
+  g_array_set_size (found, 0);
+  for (guint row = 0; row < n; row++)
+    {
+      if (self->keep != NULL)
+        self->n_scanned++;
+      if (kept (self, row))
+        g_array_append_val (found, row);
+    }
+}
+
+/* The rows of the current result that also have all @words. */
+static void
+narrow_rows (CstRequestStoreFilter *self,
+             GArray                *words,
+             GArray                *found)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      guint row = g_array_index (self->rows, guint, i);
+
+      self->n_scanned++;
+      if (key_has_words (self, row, words))
+        g_array_append_val (found, row);
+    }
+}
+
+/* Swaps in @found as the rows, telling only the span that differs. */
+static void
+set_rows (CstRequestStoreFilter *self,
+          GArray                *found)
+{
+  g_autoptr(GArray) old = self->rows;
+  guint same_start = 0, same_end = 0;
+  guint shortest = MIN (old->len, found->len);
+
+  while (same_start < shortest &&
+         g_array_index (old, guint, same_start) == g_array_index (found, guint, same_start))
+    same_start++;
+  while (same_end < shortest - same_start &&
+         g_array_index (old, guint, old->len - 1 - same_end) ==
+         g_array_index (found, guint, found->len - 1 - same_end))
+    same_end++;
+  self->rows = g_array_ref (found);
+  if (old->len != found->len || same_start < old->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), same_start,
+                                old->len - same_start - same_end,
+                                found->len - same_start - same_end);
+}
+
+/* @narrowing: the new query can only match rows the current one matched */
+static void
+run_filter (CstRequestStoreFilter *self,
+            gboolean               narrowing)
+{
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) words = self->query ? split_words (self->query) : NULL;
+
+  self->n_scanned = 0;
+  if (self->keys_stale || self->n_keyed != (self->model ? g_list_model_get_n_items (self->model) : 0))
+    build_keys (self);
+  if (narrowing && self->rows_stale)
+    narrowing = FALSE;
+  self->rows_stale = FALSE;
+  if (words == NULL || words->len == 0)
+    keep_rows (self, found);
+  else if (narrowing)
+    narrow_rows (self, words, found);
+  else
+    find_rows (self, words, found);
+  set_rows (self, found);
+}
+
+/* Where the first row at or after model position @position is in @rows. */
+static guint
+rows_index (GArray *rows,
+            guint   position)
+{
+  guint low = 0, high = rows->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (g_array_index (rows, guint, middle) < position)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return low;
+}
+
+/* Rows added to the model are checked one by one on their objects; the
+ * buffer of keys is built again at the next search. */
+static void
+model_changed_cb (CstRequestStoreFilter *self,
+                  guint                  position,
+                  guint                  removed,
+                  guint                  added)
+{
+  guint first = rows_index (self->rows, position);
+  guint past = rows_index (self->rows, position + removed);
+  g_autoptr(GArray) joined = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  self->keys_stale = TRUE;
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(CstRequest) request = g_list_model_get_item (self->model, position + i);
+
+      if (matches (self, request))
+        {
+          guint row = position + i;
+          g_array_append_val (joined, row);
+        }
+    }
+  for (guint i = past; i < self->rows->len; i++)
+    g_array_index (self->rows, guint, i) += added - removed;
+  g_array_remove_range (self->rows, first, past - first);
+  g_array_insert_vals (self->rows, first, joined->data, joined->len);
+  if (past - first > 0 || joined->len > 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), first, past - first, joined->len);
+}
+
+/* A request updated in place may now match, or no longer. */
+static void
+row_refreshed_cb (CstRequestStoreFilter *self)
+{
+  self->keys_stale = TRUE;
+  self->rows_stale = TRUE;
+}
+
+static GType
+list_model_get_item_type (GListModel *model)
+{
+  return CST_TYPE_REQUEST;
+}
+
+static guint
+list_model_get_n_items (GListModel *model)
+{
+  return CST_REQUEST_STORE_FILTER (model)->rows->len;
+}
+
+static gpointer
+list_model_get_item (GListModel *model,
+                     guint       position)
+{
+  CstRequestStoreFilter *self = CST_REQUEST_STORE_FILTER (model);
+
+  if (position >= self->rows->len)
+    return NULL;
+  return g_list_model_get_item (self->model, g_array_index (self->rows, guint, position));
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = list_model_get_item_type;
+  iface->get_n_items = list_model_get_n_items;
+  iface->get_item = list_model_get_item;
+}
+
+static void
+disconnect_model (CstRequestStoreFilter *self)
+{
+  if (self->model == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->model, self);
+  g_clear_object (&self->model);
+}
+
+static void
+cst_request_store_filter_dispose (GObject *object)
+{
+  disconnect_model (CST_REQUEST_STORE_FILTER (object));
+  G_OBJECT_CLASS (cst_request_store_filter_parent_class)->dispose (object);
+}
+
+static void
+cst_request_store_filter_finalize (GObject *object)
+{
+  CstRequestStoreFilter *self = CST_REQUEST_STORE_FILTER (object);
+
+  g_array_unref (self->rows);
+  g_free (self->keys);
+  g_free (self->starts);
+  g_free (self->query);
+  G_OBJECT_CLASS (cst_request_store_filter_parent_class)->finalize (object);
+}
+
+static void
+cst_request_store_filter_class_init (CstRequestStoreFilterClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = cst_request_store_filter_dispose;
+  object_class->finalize = cst_request_store_filter_finalize;
+}
+
+static void
+cst_request_store_filter_init (CstRequestStoreFilter *self)
+{
+  self->rows = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->keys_stale = TRUE;
+}
+
+/**
+ * cst_request_store_filter_new:
+ * @model: (nullable): a list model of #CstRequest, usually the
+ *   #CstRequestStore
+ */
+CstRequestStoreFilter *
+cst_request_store_filter_new (GListModel *model)
+{
+  CstRequestStoreFilter *self = g_object_new (CST_TYPE_REQUEST_STORE_FILTER, NULL);
+
+  cst_request_store_filter_set_model (self, model);
+  return self;
+}
+
+void
+cst_request_store_filter_set_model (CstRequestStoreFilter *self,
+                                    GListModel            *model)
+{
+  g_return_if_fail (CST_IS_REQUEST_STORE_FILTER (self));
+  g_return_if_fail (model == NULL || G_IS_LIST_MODEL (model));
+
+  if (model == self->model)
+    return;
+  disconnect_model (self);
+  if (model != NULL)
+    {
+      self->model = g_object_ref (model);
+      g_signal_connect_swapped (model, "items-changed", G_CALLBACK (model_changed_cb), self);
+      if (CST_IS_REQUEST_STORE (model))
+        g_signal_connect_swapped (model, "refreshed", G_CALLBACK (row_refreshed_cb), self);
+    }
+  self->keys_stale = TRUE;
+  run_filter (self, FALSE);
+}
+
+/**
+ * cst_request_store_filter_set_keep:
+ * @keep: (nullable): which requests the list holds at all, or %NULL for all
+ *
+ * Filters again with @keep; call cst_request_store_filter_refilter() when
+ * what @keep decides changes.
+ */
+void
+cst_request_store_filter_set_keep (CstRequestStoreFilter *self,
+                                   CstRequestKeepFunc     keep,
+                                   gpointer               user_data)
+{
+  g_return_if_fail (CST_IS_REQUEST_STORE_FILTER (self));
+
+  self->keep = keep;
+  self->keep_data = user_data;
+  run_filter (self, FALSE);
+}
+
+/**
+ * cst_request_store_filter_set_search:
+ * @text: (nullable): what the clerk typed: every word must appear in the
+ *   reference, MRN, patient's or requester's name or facility, in any
+ *   order, accents and case folded (cst_request_matches())
+ *
+ * Filters at once.  Typing more only narrows the rows already shown.
+ */
+void
+cst_request_store_filter_set_search (CstRequestStoreFilter *self,
+                                     const char            *text)
+{
+  g_autofree char *previous = NULL;
+  gboolean narrowing;
+
+  g_return_if_fail (CST_IS_REQUEST_STORE_FILTER (self));
+
+  previous = g_steal_pointer (&self->query);
+  if (text != NULL && *text != '\0')
+    self->query = g_utf8_casefold (text, -1);
+  if (g_strcmp0 (previous, self->query) == 0)
+    return;
+  /* Each word of the shorter query lies inside a word of the longer. */
+  narrowing = previous != NULL && self->query != NULL && strstr (self->query, previous) != NULL;
+  run_filter (self, narrowing);
+}
+
+/* Filters again from the whole model (the scope's answers changed). */
+void
+cst_request_store_filter_refilter (CstRequestStoreFilter *self)
+{
+  g_return_if_fail (CST_IS_REQUEST_STORE_FILTER (self));
+  run_filter (self, FALSE);
+}
+
+/**
+ * cst_request_store_filter_get_n_scanned:
+ *
+ * Returns: how many rows the last search or scope change looked at one by
+ *   one (the rest were passed over by the search in the buffer of keys, or
+ *   left out by an earlier, shorter search)
+ */
+guint
+cst_request_store_filter_get_n_scanned (CstRequestStoreFilter *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE_FILTER (self), 0);
+  return self->n_scanned;
+}
