@@ -218,6 +218,43 @@ load_faces (CstPdfStream  *self,
   return TRUE;
 }
 
+/* The screen's writers share one set of faces for the whole process:
+ * cairo keeps the glyphs it has rasterized with each face, so a preview
+ * drawn again after an edit takes its glyphs from that cache instead of
+ * rasterizing every one again (half of a page's drawing time).  cairo
+ * locks a face for each use, so threads may share them.  A PDF writer
+ * keeps faces of its own (its fonts' subsets are its document's). */
+static gboolean
+share_faces (CstPdfStream  *self,
+             GError       **error)
+{
+  static GMutex lock;
+  static FontLibrary *library;
+  static cairo_font_face_t *faces[2][2];
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&lock);
+  if (library == NULL && (ok = load_faces (self, error)))
+    {
+      library = self->library;
+      g_atomic_int_inc (&library->refs);
+      for (guint font = 0; font < 2; font++)
+        for (guint bold = 0; bold < 2; bold++)
+          faces[font][bold] = self->faces[font][bold] ? cairo_font_face_reference (self->faces[font][bold])
+                                                      : NULL;
+    }
+  else if (library != NULL)
+    {
+      self->library = library;
+      g_atomic_int_inc (&library->refs);
+      for (guint font = 0; font < 2; font++)
+        for (guint bold = 0; bold < 2; bold++)
+          self->faces[font][bold] = faces[font][bold] ? cairo_font_face_reference (faces[font][bold]) : NULL;
+    }
+  g_mutex_unlock (&lock);
+  return ok;
+}
+
 static gboolean
 unicode_ready (gpointer data)
 {
@@ -263,14 +300,17 @@ failed (CstPdfStream *self)
          (self->cr != NULL && cairo_status (self->cr) != CAIRO_STATUS_SUCCESS);
 }
 
+/* @faces: load_faces or share_faces */
 static CstPdfStream *
-stream_new (CstPdfPaper   paper,
-            GError      **error)
+stream_new (CstPdfPaper    paper,
+            gboolean     (*faces) (CstPdfStream *self,
+                                   GError      **error),
+            GError       **error)
 {
   g_autoptr(CstPdfStream) self = g_new0 (CstPdfStream, 1);
 
   self->run = g_string_sized_new (256);
-  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL || !load_faces (self, error))
+  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL || !faces (self, error))
     return NULL;
   self->shaper = (CstPdfShaper) { self->fonts, TRUE, unicode_ready, unicode_width, self };
   self->ellipsis_width = self->fonts->latin_has[0x85] ? self->fonts->latin_widths[0x85]
@@ -295,7 +335,7 @@ CstPdfStream *
 cst_pdf_stream_new_measure (CstPdfPaper   paper,
                             GError      **error)
 {
-  return stream_new (paper, error);
+  return stream_new (paper, load_faces, error);
 }
 
 static const StreamBackend pdf_backend;
@@ -344,7 +384,7 @@ cst_pdf_stream_new (GOutputStream  *out,
                     GCancellable   *cancellable,
                     GError        **error)
 {
-  g_autoptr(CstPdfStream) self = stream_new (paper, error);
+  g_autoptr(CstPdfStream) self = stream_new (paper, load_faces, error);
   cairo_surface_t *surface;
 
   if (self == NULL)
@@ -386,7 +426,7 @@ cst_pdf_stream_new_screen (CstPdfPaper    paper,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_autoptr(CstPdfStream) self = stream_new (paper, error);
+  g_autoptr(CstPdfStream) self = stream_new (paper, share_faces, error);
 
   if (self == NULL)
     return NULL;
