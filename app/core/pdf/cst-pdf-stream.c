@@ -23,7 +23,7 @@
  * by page, or, for the screen, one cairo recording surface a page, kept
  * and handed over as CstPdfPages (cst-pdf-pages.h) for a preview to paint
  * at any scale.  Both get the same calls, so the preview shows what the
- * PDF holds (tests/unit/test-statement-pdf.c compares them pixel by
+ * PDF holds (tests/unit/test-statement-screen.c compares them pixel by
  * pixel).  The screen needs no measure pass: it keeps every page, so its
  * footers are drawn at the end, when the total is known.
  */
@@ -44,7 +44,8 @@
 
 typedef struct _StreamBackend StreamBackend;
 
-/* Each writer opens the two font files with its own FreeType library.
+/* Each PDF writer opens the two font files with its own FreeType library
+ * (the screen's share one set: share_faces()).
  * cairo keeps font faces in its caches after a document is done, so a
  * FreeType face is closed when cairo drops its face, and the library when
  * its last face is closed. */

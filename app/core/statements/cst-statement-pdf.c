@@ -855,8 +855,8 @@ cst_statement_preview_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cst_statement_preview_async, NULL);
   statement = g_task_propagate_pointer (G_TASK (result), error);
-  if (statement != NULL)
-    *pages = g_steal_pointer (&((PreviewJob *) g_task_get_task_data (G_TASK (result)))->pages);
+  *pages = statement != NULL ? g_steal_pointer (&((PreviewJob *) g_task_get_task_data (G_TASK (result)))->pages)
+                             : NULL;
   return statement;
 }
 
