@@ -4,7 +4,10 @@
  * The cairo writer's screen backend (app/core/pdf/cst-pdf-stream.c) keeps
  * each page as a cairo recording surface; a preview paints the visible
  * one at its zoom (cst_pdf_pages_render() on a worker thread) and a
- * printer's context gets the same drawing (cst_pdf_pages_draw()).  No PDF
+ * printer's context gets the same drawing (cst_pdf_pages_draw()).  The
+ * worker that draws the pages may also paint the page a preview shows
+ * (cst_pdf_pages_paint()), which the preview then takes on the main loop
+ * without another trip to a worker (cst_pdf_pages_get_painted()).  No PDF
  * is made for it: the PDF is for saving, printing to a file and release.
  * Immutable once made; reference-counted; usable from any thread.
  */
@@ -30,6 +33,12 @@ void             cst_pdf_pages_draw        (CstPdfPages *pages,
                                             guint        page,
                                             cairo_t     *cr);
 cairo_surface_t *cst_pdf_pages_render      (CstPdfPages *pages,
+                                            guint        page,
+                                            double       scale);
+void             cst_pdf_pages_paint       (CstPdfPages *pages,
+                                            guint        page,
+                                            double       scale);
+cairo_surface_t *cst_pdf_pages_get_painted (CstPdfPages *pages,
                                             guint        page,
                                             double       scale);
 

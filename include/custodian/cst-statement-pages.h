@@ -25,6 +25,8 @@ void          cst_statement_preview_async     (CstBill                   *bill,
                                                CstStatementRules         *rules,
                                                CstStatementTemplate      *tpl,
                                                const CstStatementExtras  *extras,
+                                               guint                      shown_page,
+                                               double                     shown_scale,
                                                GCancellable              *cancellable,
                                                GAsyncReadyCallback        callback,
                                                gpointer                   user_data);

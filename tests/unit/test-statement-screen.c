@@ -350,12 +350,29 @@ test_preview_async (void)
   g_autoptr(PopplerDocument) doc = NULL;
   g_autoptr(GError) error = NULL;
 
-  cst_statement_preview_async (expected->bill, rules, tpl, NULL, NULL, cst_test_result_cb, &result);
+  cst_statement_preview_async (expected->bill, rules, tpl, NULL, 1, 2.0, NULL, cst_test_result_cb, &result);
   st = cst_statement_preview_finish (cst_test_wait_result (&result, 30), &pages, &error);
   g_assert_no_error (error);
   g_assert_nonnull (st);
   g_assert_cmpint (st->amount_due_cents, ==, expected->amount_due_cents);
   g_assert_nonnull (pages);
+  /* The page the preview shows, painted by the worker: the same pixels as
+   * painting it now; no other page or scale. */
+  {
+    cairo_surface_t *painted = cst_pdf_pages_get_painted (pages, 1, 2.0);
+    cairo_surface_t *now = cst_pdf_pages_render (pages, 1, 2.0);
+
+    g_assert_nonnull (painted);
+    g_assert_cmpint (cairo_image_surface_get_width (painted), ==, 1224);
+    g_assert_cmpmem (cairo_image_surface_get_data (painted),
+                     cairo_image_surface_get_stride (painted) * cairo_image_surface_get_height (painted),
+                     cairo_image_surface_get_data (now),
+                     cairo_image_surface_get_stride (now) * cairo_image_surface_get_height (now));
+    g_assert_null (cst_pdf_pages_get_painted (pages, 0, 2.0));
+    g_assert_null (cst_pdf_pages_get_painted (pages, 1, 1.0));
+    cairo_surface_destroy (now);
+    cairo_surface_destroy (painted);
+  }
 
   /* The PDF of the statement shown, made when it is saved. */
   cst_statement_render_pdf_async (st, NULL, cst_test_result_cb, &pdf_result);
@@ -365,7 +382,7 @@ test_preview_async (void)
   g_assert_cmpuint (poppler_document_get_n_pages (doc), ==, cst_pdf_pages_get_n_pages (pages));
 
   g_cancellable_cancel (cancellable);
-  cst_statement_preview_async (expected->bill, rules, tpl, NULL, cancellable, cst_test_result_cb,
+  cst_statement_preview_async (expected->bill, rules, tpl, NULL, 0, 0, cancellable, cst_test_result_cb,
                                &cancelled_result);
   none = cst_statement_preview_finish (cst_test_wait_result (&cancelled_result, 30), &no_pages,
                                        &error);

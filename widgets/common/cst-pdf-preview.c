@@ -225,6 +225,13 @@ rendered_cb (GObject      *object,
   update_controls (self);
 }
 
+/* Pixels per point: 96 pixels per inch on screen at 100 %. */
+double
+cst_pdf_preview_get_scale (CstPdfPreview *self)
+{
+  return self->zoom * 96.0 / 72.0 * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+}
+
 static void
 queue_render (CstPdfPreview *self,
               GBytes        *pdf)
@@ -236,8 +243,7 @@ queue_render (CstPdfPreview *self,
   job->pdf = pdf ? g_bytes_ref (pdf) : NULL;
   job->pages = pdf == NULL && self->pages != NULL ? cst_pdf_pages_ref (self->pages) : NULL;
   job->page = self->page;
-  /* 96 pixels per inch on screen at 100 %. */
-  job->scale = self->zoom * 96.0 / 72.0 * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  job->scale = cst_pdf_preview_get_scale (self);
   self->pending++;
   g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
   g_task_set_source_tag (task, queue_render);
@@ -377,6 +383,30 @@ cst_pdf_preview_load_bytes (CstPdfPreview *self,
   queue_render (self, pdf);
 }
 
+/* The page shown, if the worker that drew the pages painted it already at
+ * this zoom (cst_pdf_pages_paint()): no trip to a worker. */
+static gboolean
+show_painted (CstPdfPreview *self)
+{
+  int n_pages = (int) cst_pdf_pages_get_n_pages (self->pages);
+  int page = CLAMP (self->page, 0, MAX (0, n_pages - 1));
+  cairo_surface_t *image = cst_pdf_pages_get_painted (self->pages, (guint) page,
+                                                      cst_pdf_preview_get_scale (self));
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (image == NULL)
+    return FALSE;
+  self->generation++;         /* renders still running are stale */
+  self->n_pages = n_pages;
+  self->page = page;
+  texture = texture_from_image (image);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  self->rendered_width = gdk_texture_get_width (texture);
+  gtk_stack_set_visible_child_name (self->stack, "page");
+  update_controls (self);
+  return TRUE;
+}
+
 /**
  * cst_pdf_preview_load_pages:
  * @pages: drawn for the screen by the cairo writer (cst-pdf-pages.h)
@@ -398,7 +428,8 @@ cst_pdf_preview_load_pages (CstPdfPreview *self,
   g_mutex_unlock (&self->lock);
   g_clear_pointer (&self->pages, cst_pdf_pages_unref);
   self->pages = cst_pdf_pages_ref (pages);
-  queue_render (self, NULL);
+  if (!show_painted (self))
+    queue_render (self, NULL);
 }
 
 GBytes *

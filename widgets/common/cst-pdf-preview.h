@@ -21,6 +21,7 @@ int        cst_pdf_preview_get_page     (CstPdfPreview *self);
 void       cst_pdf_preview_set_page     (CstPdfPreview *self,
                                          int            page);
 double     cst_pdf_preview_get_zoom     (CstPdfPreview *self);
+double     cst_pdf_preview_get_scale    (CstPdfPreview *self);
 void       cst_pdf_preview_set_zoom     (CstPdfPreview *self,
                                          double         zoom);
 gboolean   cst_pdf_preview_is_rendering (CstPdfPreview *self);

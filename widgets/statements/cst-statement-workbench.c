@@ -300,7 +300,8 @@ render_now (gpointer user_data)
                                &(CstStatementExtras) {
                                  self->remittance, NULL, self->has_estimate ? &self->estimate : NULL,
                                  self->screened ? &self->screening : NULL, self->pay_link,
-                               }, self->cancellable, rendered_cb, call);
+                               }, (guint) cst_pdf_preview_get_page (self->preview),
+                               cst_pdf_preview_get_scale (self->preview), self->cancellable, rendered_cb, call);
   return G_SOURCE_REMOVE;
 }
 

@@ -120,6 +120,9 @@ struct _CstPdfPages
   double     width;      /* points */
   double     height;
   GMutex     lock;       /* one replay at a time (cairo surfaces are not thread-safe) */
+  cairo_surface_t *painted;  /* cst_pdf_pages_paint(): an image, never changed once made */
+  guint      painted_page;
+  double     painted_scale;
 };
 
 struct _CstPdfStreamTable
@@ -1605,6 +1608,7 @@ cst_pdf_pages_unref (CstPdfPages *pages)
   if (pages == NULL || !g_atomic_int_dec_and_test (&pages->refs))
     return;
   g_ptr_array_unref (pages->surfaces);
+  g_clear_pointer (&pages->painted, cairo_surface_destroy);
   g_mutex_clear (&pages->lock);
   g_free (pages);
 }
@@ -1681,5 +1685,59 @@ cst_pdf_pages_render (CstPdfPages *pages,
   cst_pdf_pages_draw (pages, page, cr);
   cairo_destroy (cr);
   cairo_surface_flush (image);
+  return image;
+}
+
+/**
+ * cst_pdf_pages_paint:
+ * @page: from 0; a page past the last is the last
+ * @scale: pixels per point
+ *
+ * Paints @page as cst_pdf_pages_render() does and keeps the image for
+ * cst_pdf_pages_get_painted(): for the worker that drew the pages, so the
+ * page a preview shows is ready when the pages reach it.
+ */
+void
+cst_pdf_pages_paint (CstPdfPages *pages,
+                     guint        page,
+                     double       scale)
+{
+  cairo_surface_t *image;
+
+  if (pages->surfaces->len == 0)
+    return;
+  page = MIN (page, pages->surfaces->len - 1);
+  image = cst_pdf_pages_render (pages, page, scale);
+  g_mutex_lock (&pages->lock);
+  g_clear_pointer (&pages->painted, cairo_surface_destroy);
+  pages->painted = image;
+  pages->painted_page = page;
+  pages->painted_scale = scale;
+  g_mutex_unlock (&pages->lock);
+}
+
+/**
+ * cst_pdf_pages_get_painted:
+ * @page: from 0; a page past the last is the last
+ *
+ * Returns: (transfer full) (nullable): the image cst_pdf_pages_paint()
+ *   made of @page at @scale, or %NULL if it painted no such image; the
+ *   image is never changed
+ */
+cairo_surface_t *
+cst_pdf_pages_get_painted (CstPdfPages *pages,
+                           guint        page,
+                           double       scale)
+{
+  cairo_surface_t *image = NULL;
+
+  if (pages->surfaces->len == 0)
+    return NULL;
+  page = MIN (page, pages->surfaces->len - 1);
+  g_mutex_lock (&pages->lock);
+  if (pages->painted != NULL && pages->painted_page == page &&
+      G_APPROX_VALUE (pages->painted_scale, scale, 1e-9))
+    image = cairo_surface_reference (pages->painted);
+  g_mutex_unlock (&pages->lock);
   return image;
 }

@@ -751,6 +751,8 @@ typedef struct
   gboolean                screened;
   CstAssistanceScreening  screening;
   char                   *pay_link;
+  guint                   shown_page;
+  double                  shown_scale;
   CstPdfPages            *pages;       /* out */
 } PreviewJob;
 
@@ -802,6 +804,8 @@ preview_in_thread (GTask        *task,
 
   if (statement != NULL)
     job->pages = cst_statement_render_pages (statement, cancellable, &error);
+  if (job->pages != NULL && job->shown_scale > 0)
+    cst_pdf_pages_paint (job->pages, job->shown_page, job->shown_scale);
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -812,16 +816,22 @@ preview_in_thread (GTask        *task,
  * cst_statement_preview_async:
  * @tpl: copied: later edits of the caller's template do not reach the preview
  * @extras: (nullable): copied
+ * @shown_page: the page the preview shows, from 0
+ * @shown_scale: its pixels per point; 0 for none
  *
  * Makes the statement of @bill with @extras applied
  * (cst_statement_new_with_extras()) and draws its pages for the screen
- * on a worker thread.
+ * on a worker thread, which also paints @shown_page at @shown_scale
+ * (cst_pdf_pages_get_painted()): the preview shows it without another
+ * trip to a worker.
  */
 void
 cst_statement_preview_async (CstBill                  *bill,
                              CstStatementRules        *rules,
                              CstStatementTemplate     *tpl,
                              const CstStatementExtras *extras,
+                             guint                     shown_page,
+                             double                    shown_scale,
                              GCancellable             *cancellable,
                              GAsyncReadyCallback       callback,
                              gpointer                  user_data)
@@ -829,6 +839,8 @@ cst_statement_preview_async (CstBill                  *bill,
   g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
   PreviewJob *job = g_new0 (PreviewJob, 1);
 
+  job->shown_page = shown_page;
+  job->shown_scale = shown_scale;
   job->bill = cst_bill_ref (bill);
   job->rules = cst_statement_rules_ref (rules);
   job->template = cst_statement_template_copy (tpl);
