@@ -4,7 +4,9 @@
  * Pages drawn for the screen (cst_pdf_preview_load_pages(), CstPdfPages)
  * come from the same layout as the document's PDF, so no PDF need be made
  * or parsed to show them: the visible page is painted from its recording
- * surface at the zoom asked for.  Loading and rendering run on a worker thread; the main loop only swaps
+ * surface at the zoom asked for.
+ *
+ * Loading and rendering run on a worker thread; the main loop only swaps
  * in the finished texture.  A newer request (another page, another zoom,
  * another document) supersedes older ones: each job carries a generation
  * number and stale results are dropped, so typing never waits on a render.

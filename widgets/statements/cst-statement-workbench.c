@@ -8,9 +8,9 @@
  * makes a new statement and its pages off the main loop
  * (cst_statement_preview_async); a generation number drops renders that a
  * newer edit has overtaken, so typing never waits for the layout.  The
- * PDF is made, off the main loop too, only when the statement is exported.  Saving stores the edited
- * template as a new version in the database; batch export writes one PDF
- * per bill on a worker thread.
+ * PDF is made, off the main loop too, only when the statement is
+ * exported.  Saving stores the edited template as a new version in the
+ * database; batch export writes one PDF per bill on a worker thread.
  */
 #define G_LOG_DOMAIN "cst-statement-workbench"
 
@@ -301,7 +301,8 @@ render_now (gpointer user_data)
                                  self->remittance, NULL, self->has_estimate ? &self->estimate : NULL,
                                  self->screened ? &self->screening : NULL, self->pay_link,
                                }, (guint) cst_pdf_preview_get_page (self->preview),
-                               cst_pdf_preview_get_scale (self->preview), self->cancellable, rendered_cb, call);
+                               cst_pdf_preview_get_scale (self->preview),
+                               self->cancellable, rendered_cb, call);
   return G_SOURCE_REMOVE;
 }
 
