@@ -52,6 +52,8 @@ HEADER_OWNERS = {
     'cst-enums-types.h': 'app/core/base',
     'cst-db-types.h': 'app/core/db',           # libpq's types, declared only
     'cst-pdf-libharu.h': 'app/core/pdf',       # the toolkit's libharu side
+    'cst-pdf-pages.h': 'app/core/pdf',         # the cairo writer's pages for the screen
+    'cst-statement-pages.h': 'app/core/statements',  # cst-statement-pdf.c's preview
 }
 
 # What a view must not see through the headers it includes.

@@ -52,6 +52,18 @@ import_bill (CstStatementWorkbench *workbench,
   return cst_statement_workbench_import_file_finish (workbench, cst_test_gui_wait_result (&imported), error);
 }
 
+/* The PDF of the statement the workbench shows, as Export makes it (the
+ * preview draws the same layout on the screen without a PDF). */
+static GBytes *
+shown_pdf (CstStatementWorkbench *workbench)
+{
+  g_autoptr(GError) error = NULL;
+  GBytes *pdf = cst_statement_render_pdf (cst_statement_workbench_get_statement (workbench), &error);
+
+  g_assert_no_error (error);
+  return pdf;
+}
+
 static void
 test_import_and_design (void)
 {
@@ -61,7 +73,8 @@ test_import_and_design (void)
   g_autoptr(GError) error = NULL;
   CstPdfPreview *preview = CST_PDF_PREVIEW (cst_statement_workbench_get_preview (workbench));
   CstStatement *statement;
-  GBytes *first_pdf;
+  g_autoptr(GBytes) first_pdf = NULL;
+  g_autoptr(GBytes) second_pdf = NULL;
   guint renders;
 
   gtk_window_present (GTK_WINDOW (workbench));
@@ -76,25 +89,29 @@ test_import_and_design (void)
   /* The metrics line counts the pages the PDF has, never "0 pages" while
    * the preview is still opening it. */
   {
-    g_autoptr(PopplerDocument) doc = cst_test_pdf_open (cst_pdf_preview_get_bytes (preview));
+    g_autoptr(GBytes) pdf = shown_pdf (workbench);
+    g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
     int n = poppler_document_get_n_pages (doc);
     g_autofree char *pages = g_strdup_printf (" %d pages ", n);
     const char *metrics = cst_statement_workbench_get_metrics_text (workbench);
 
     g_test_message ("metrics: %s", metrics);
     g_assert_cmpint (n, >, 1);
+    g_assert_cmpint (cst_pdf_preview_get_n_pages (preview), ==, n);
+    g_assert_cmpint (cst_pdf_preview_get_rendered_width (preview), >, 0);
+    g_assert_null (cst_pdf_preview_get_bytes (preview));   /* no PDF made to show it */
     g_assert_nonnull (strstr (metrics, pages));
     g_assert_nonnull (strstr (metrics, "27 lines on the bill"));
   }
-  first_pdf = g_bytes_ref (cst_pdf_preview_get_bytes (preview));
+  first_pdf = shown_pdf (workbench);
   renders = cst_statement_workbench_get_renders (workbench);
 
   /* The glossary off: a new statement and PDF, different from the first. */
   cst_statement_workbench_set_section (workbench, CST_SECTION_GLOSSARY, FALSE);
   wait_idle (workbench);
   g_assert_cmpuint (cst_statement_workbench_get_renders (workbench), ==, renders + 1);
-  g_assert_false (g_bytes_equal (first_pdf, cst_pdf_preview_get_bytes (preview)));
-  g_bytes_unref (first_pdf);
+  second_pdf = shown_pdf (workbench);
+  g_assert_false (g_bytes_equal (first_pdf, second_pdf));
 
   /* A category's source lines are highlighted in the original bill. */
   statement = cst_statement_workbench_get_statement (workbench);
@@ -242,8 +259,8 @@ workbench_with_sample (void)
 static char *
 preview_text (CstStatementWorkbench *workbench)
 {
-  CstPdfPreview *preview = CST_PDF_PREVIEW (cst_statement_workbench_get_preview (workbench));
-  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (cst_pdf_preview_get_bytes (preview));
+  g_autoptr(GBytes) pdf = shown_pdf (workbench);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
   g_autofree char *text = cst_test_pdf_text (doc);
   GString *out = g_string_new (NULL);
   gboolean space = FALSE;
@@ -361,10 +378,10 @@ static void
 test_language_wording_colour (void)
 {
   CstStatementWorkbench *workbench = workbench_with_sample ();
-  CstPdfPreview *preview = CST_PDF_PREVIEW (cst_statement_workbench_get_preview (workbench));
   g_autofree char *text = NULL;
   g_autofree char *spanish = NULL;
-  GBytes *before;
+  g_autoptr(GBytes) before = NULL;
+  g_autoptr(GBytes) after = NULL;
   GdkRGBA red = { 0.8, 0.1, 0.1, 1.0 };
   GtkWidget *accent;
 
@@ -386,15 +403,15 @@ test_language_wording_colour (void)
                    CST_READABILITY_INFLESZ);
 
   /* The colour button changes the template and the PDF. */
-  before = g_bytes_ref (cst_pdf_preview_get_bytes (preview));
+  before = shown_pdf (workbench);
   accent = find_of_type (GTK_WIDGET (workbench), GTK_TYPE_COLOR_BUTTON);   /* the first: accent */
   g_assert_nonnull (accent);
   gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (accent), &red);
   wait_idle (workbench);
   g_assert_cmpuint (cst_statement_template_get_color (cst_statement_workbench_get_template (workbench), "accent"),
                     ==, 0xCC1A1A);
-  g_assert_false (g_bytes_equal (before, cst_pdf_preview_get_bytes (preview)));
-  g_bytes_unref (before);
+  after = shown_pdf (workbench);
+  g_assert_false (g_bytes_equal (before, after));
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 

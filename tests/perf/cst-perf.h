@@ -10,11 +10,14 @@
 
 #include <glib.h>
 
+#include <custodian/cst-statement.h>
+
 G_BEGIN_DECLS
 
 typedef void (*CstPerfFunc) (gpointer data);
 
-void cst_perf_measure (CstPerfFunc measured,
-                       gpointer    data);
+void          cst_perf_measure            (CstPerfFunc measured,
+                                           gpointer    data);
+CstStatement *cst_perf_two_page_statement (void);
 
 G_END_DECLS

@@ -1,10 +1,17 @@
-/* cst-pdf-preview.c — a PDF shown page by page, rendered with Poppler
+/* cst-pdf-preview.c — a document shown page by page: a PDF rendered with
+ * Poppler, or pages the cairo writer drew for the screen
+ *
+ * Pages drawn for the screen (cst_pdf_preview_load_pages(), CstPdfPages)
+ * come from the same layout as the document's PDF, so no PDF need be made
+ * or parsed to show them: the visible page is painted from its recording
+ * surface at the zoom asked for.
  *
  * Loading and rendering run on a worker thread; the main loop only swaps
  * in the finished texture.  A newer request (another page, another zoom,
  * another document) supersedes older ones: each job carries a generation
  * number and stale results are dropped, so typing never waits on a render.
- * Printing renders the same PDF pages, so paper matches the preview.
+ * Printing draws the same pages (the PDF's, or the screen's vectors), so
+ * paper matches the preview.
  */
 #define G_LOG_DOMAIN "cst-pdf-preview"
 
@@ -12,6 +19,8 @@
 
 #include <glib/gi18n.h>
 #include <poppler.h>
+
+#include <custodian/cst-pdf-pages.h>
 
 #include "cst-dispose.h"
 #include "cst-pdf-preview.h"
@@ -33,6 +42,7 @@ struct _CstPdfPreview
   GtkLabel        *error_label;
 
   GBytes          *pdf;
+  CstPdfPages     *pages;      /* drawn for the screen: no PDF, no document */
   PopplerDocument *document;   /* used by one thread at a time: see render_in_thread */
   GMutex           lock;
   int              page;
@@ -49,6 +59,7 @@ typedef struct
 {
   guint            generation;
   GBytes          *pdf;        /* set when the document must be (re)loaded */
+  CstPdfPages     *pages;      /* or the pages to paint */
   int              page;
   double           scale;      /* pixels per point */
   /* results */
@@ -61,9 +72,25 @@ static void
 render_job_free (RenderJob *job)
 {
   g_clear_pointer (&job->pdf, g_bytes_unref);
+  g_clear_pointer (&job->pages, cst_pdf_pages_unref);
   g_clear_object (&job->document);
   g_clear_object (&job->texture);
   g_free (job);
+}
+
+/* A texture of @surface's pixels, without copying them; takes @surface. */
+static GdkTexture *
+texture_from_image (cairo_surface_t *surface)
+{
+  int height = cairo_image_surface_get_height (surface);
+  int stride = cairo_image_surface_get_stride (surface);
+  g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                                        (gsize) stride * height,
+                                                        (GDestroyNotify) cairo_surface_destroy,
+                                                        surface);
+
+  return gdk_memory_texture_new (cairo_image_surface_get_width (surface), height,
+                                 GDK_MEMORY_DEFAULT, bytes, stride);
 }
 
 static GdkTexture *
@@ -74,8 +101,6 @@ render_page (PopplerPage *page,
   int width, height;
   cairo_surface_t *surface;
   cairo_t *cr;
-  GdkTexture *texture;
-  g_autoptr(GBytes) bytes = NULL;
 
   poppler_page_get_size (page, &width_pt, &height_pt);
   width = MAX (1, (int) (width_pt * scale));
@@ -89,12 +114,18 @@ render_page (PopplerPage *page,
   poppler_page_render (page, cr);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * height,
-                                      (GDestroyNotify) cairo_surface_destroy, surface);
-  texture = gdk_memory_texture_new (width, height, GDK_MEMORY_DEFAULT, bytes,
-                                    cairo_image_surface_get_stride (surface));
-  return texture;
+  return texture_from_image (surface);
+}
+
+/* The screen's pages need no document and no lock of the widget's. */
+static void
+paint_pages (RenderJob *job)
+{
+  job->n_pages = (int) cst_pdf_pages_get_n_pages (job->pages);
+  job->page = CLAMP (job->page, 0, MAX (0, job->n_pages - 1));
+  if (job->n_pages > 0)
+    job->texture = texture_from_image (cst_pdf_pages_render (job->pages, (guint) job->page,
+                                                             job->scale));
 }
 
 static void
@@ -109,6 +140,12 @@ render_in_thread (GTask        *task,
   PopplerPage *page;
   PopplerDocument *document;
 
+  if (job->pages != NULL)
+    {
+      paint_pages (job);
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
   g_mutex_lock (&self->lock);
   if (job->pdf != NULL)
     {
@@ -190,6 +227,13 @@ rendered_cb (GObject      *object,
   update_controls (self);
 }
 
+/* Pixels per point: 96 pixels per inch on screen at 100 %. */
+double
+cst_pdf_preview_get_scale (CstPdfPreview *self)
+{
+  return self->zoom * 96.0 / 72.0 * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+}
+
 static void
 queue_render (CstPdfPreview *self,
               GBytes        *pdf)
@@ -199,9 +243,9 @@ queue_render (CstPdfPreview *self,
 
   job->generation = ++self->generation;
   job->pdf = pdf ? g_bytes_ref (pdf) : NULL;
+  job->pages = pdf == NULL && self->pages != NULL ? cst_pdf_pages_ref (self->pages) : NULL;
   job->page = self->page;
-  /* 96 pixels per inch on screen at 100 %. */
-  job->scale = self->zoom * 96.0 / 72.0 * gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  job->scale = cst_pdf_preview_get_scale (self);
   self->pending++;
   g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
   g_task_set_source_tag (task, queue_render);
@@ -269,6 +313,7 @@ cst_pdf_preview_finalize (GObject *object)
   /* Render tasks hold a reference, so none is running now. */
   g_clear_object (&self->document);
   g_clear_pointer (&self->pdf, g_bytes_unref);
+  g_clear_pointer (&self->pages, cst_pdf_pages_unref);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (cst_pdf_preview_parent_class)->finalize (object);
 }
@@ -333,10 +378,60 @@ cst_pdf_preview_load_bytes (CstPdfPreview *self,
   g_return_if_fail (CST_IS_PDF_PREVIEW (self));
   g_return_if_fail (pdf != NULL);
 
+  g_clear_pointer (&self->pages, cst_pdf_pages_unref);
   g_clear_pointer (&self->pdf, g_bytes_unref);
   self->pdf = g_bytes_ref (pdf);
   self->page = 0;
   queue_render (self, pdf);
+}
+
+/* The page shown, if the worker that drew the pages painted it already at
+ * this zoom (cst_pdf_pages_paint()): no trip to a worker. */
+static gboolean
+show_painted (CstPdfPreview *self)
+{
+  int n_pages = (int) cst_pdf_pages_get_n_pages (self->pages);
+  int page = CLAMP (self->page, 0, MAX (0, n_pages - 1));
+  cairo_surface_t *image = cst_pdf_pages_get_painted (self->pages, (guint) page,
+                                                      cst_pdf_preview_get_scale (self));
+  g_autoptr(GdkTexture) texture = NULL;
+
+  if (image == NULL)
+    return FALSE;
+  self->generation++;         /* renders still running are stale */
+  self->n_pages = n_pages;
+  self->page = page;
+  texture = texture_from_image (image);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  self->rendered_width = gdk_texture_get_width (texture);
+  gtk_stack_set_visible_child_name (self->stack, "page");
+  update_controls (self);
+  return TRUE;
+}
+
+/**
+ * cst_pdf_preview_load_pages:
+ * @pages: drawn for the screen by the cairo writer (cst-pdf-pages.h)
+ *
+ * Shows @pages, staying on the page shown if the new document has it (a
+ * document being edited); cst_pdf_preview_get_bytes() is %NULL until a
+ * PDF is loaded.
+ */
+void
+cst_pdf_preview_load_pages (CstPdfPreview *self,
+                            CstPdfPages   *pages)
+{
+  g_return_if_fail (CST_IS_PDF_PREVIEW (self));
+  g_return_if_fail (pages != NULL);
+
+  g_clear_pointer (&self->pdf, g_bytes_unref);
+  g_mutex_lock (&self->lock);
+  g_clear_object (&self->document);
+  g_mutex_unlock (&self->lock);
+  g_clear_pointer (&self->pages, cst_pdf_pages_unref);
+  self->pages = cst_pdf_pages_ref (pages);
+  if (!show_painted (self))
+    queue_render (self, NULL);
 }
 
 GBytes *
@@ -372,7 +467,7 @@ cst_pdf_preview_set_zoom (CstPdfPreview *self,
   if (G_APPROX_VALUE (zoom, self->zoom, 0.001))
     return;
   self->zoom = zoom;
-  if (self->pdf != NULL)
+  if (self->pdf != NULL || self->pages != NULL)
     queue_render (self, NULL);
   else
     update_controls (self);
@@ -386,6 +481,19 @@ print_begin_cb (GtkPrintOperation *operation,
   gtk_print_operation_set_n_pages (operation, MAX (1, self->n_pages));
 }
 
+/* Fit the page to the printable area, keeping its proportions. */
+static void
+fit_to_paper (cairo_t         *cr,
+              GtkPrintContext *context,
+              double           width_pt,
+              double           height_pt)
+{
+  double scale = MIN (gtk_print_context_get_width (context) / width_pt,
+                      gtk_print_context_get_height (context) / height_pt);
+
+  cairo_scale (cr, scale, scale);
+}
+
 static void
 print_page_cb (GtkPrintOperation *operation,
                GtkPrintContext   *context,
@@ -396,16 +504,19 @@ print_page_cb (GtkPrintOperation *operation,
   cairo_t *cr = gtk_print_context_get_cairo_context (context);
   double width_pt, height_pt;
 
+  if (self->pages != NULL)
+    {
+      cst_pdf_pages_get_size (self->pages, &width_pt, &height_pt);
+      fit_to_paper (cr, context, width_pt, height_pt);
+      cst_pdf_pages_draw (self->pages, (guint) page_nr, cr);
+      return;
+    }
   g_mutex_lock (&self->lock);
   page = self->document ? poppler_document_get_page (self->document, page_nr) : NULL;
   if (page != NULL)
     {
       poppler_page_get_size (page, &width_pt, &height_pt);
-      /* Fit the PDF page to the printable area, keeping its proportions. */
-      cairo_scale (cr, MIN (gtk_print_context_get_width (context) / width_pt,
-                            gtk_print_context_get_height (context) / height_pt),
-                   MIN (gtk_print_context_get_width (context) / width_pt,
-                        gtk_print_context_get_height (context) / height_pt));
+      fit_to_paper (cr, context, width_pt, height_pt);
       poppler_page_render_for_printing (page, cr);
       g_object_unref (page);
     }
@@ -419,7 +530,7 @@ cst_pdf_preview_print (CstPdfPreview *self,
   g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
   g_autoptr(GError) error = NULL;
 
-  if (self->document == NULL)
+  if (self->document == NULL && self->pages == NULL)
     return;
   gtk_print_operation_set_use_full_page (operation, FALSE);
   gtk_print_operation_set_embed_page_setup (operation, TRUE);

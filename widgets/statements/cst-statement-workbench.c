@@ -1,13 +1,16 @@
 /* cst-statement-workbench.c — design a plain-language statement from an itemized bill
  *
  * The original bill on the left, the statement as it will print on the
- * right: the preview is the real PDF, rendered with Poppler.  Every edit of
- * the template (sections and their order, headings and wording, colours,
- * language, type size) makes a new statement and PDF off the main loop
- * (cst_statement_render_async); a generation number drops renders that a newer edit has overtaken, so
- * typing never waits for the PDF writer.  Saving stores the edited
- * template as a new version in the database; batch export writes one PDF
- * per bill on a worker thread.
+ * right: the preview is drawn by the PDF's own layout onto the screen's
+ * surfaces (cst-statement-pages.h), so it shows what the PDF will hold
+ * without making or parsing one.  Every edit of the template (sections
+ * and their order, headings and wording, colours, language, type size)
+ * makes a new statement and its pages off the main loop
+ * (cst_statement_preview_async); a generation number drops renders that a
+ * newer edit has overtaken, so typing never waits for the layout.  The
+ * PDF is made, off the main loop too, only when the statement is
+ * exported.  Saving stores the edited template as a new version in the
+ * database; batch export writes one PDF per bill on a worker thread.
  */
 #define G_LOG_DOMAIN "cst-statement-workbench"
 
@@ -29,6 +32,7 @@
 #include <custodian/cst-settings.h>
 #include <custodian/cst-money.h>
 #include <custodian/cst-statement-extras.h>
+#include <custodian/cst-statement-pages.h>
 #include <custodian/cst-statement-pdf.h>
 #include <custodian/cst-statement-template-repo.h>
 
@@ -247,9 +251,8 @@ rendered_cb (GObject      *object,
   g_autofree RenderCall *call = user_data;
   g_autoptr(CstStatementWorkbench) self = call->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) pdf = NULL;
-  guint n_pages = 0;
-  g_autoptr(CstStatement) statement = cst_statement_render_finish (result, &pdf, &n_pages, &error);
+  g_autoptr(CstPdfPages) pages = NULL;
+  g_autoptr(CstStatement) statement = cst_statement_preview_finish (result, &pages, &error);
 
   self->pending--;
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -271,9 +274,9 @@ rendered_cb (GObject      *object,
     return;
   g_clear_pointer (&self->statement, cst_statement_unref);
   self->statement = g_steal_pointer (&statement);
-  self->n_pages = n_pages;
+  self->n_pages = cst_pdf_pages_get_n_pages (pages);
   self->renders++;
-  cst_pdf_preview_load_bytes (self->preview, pdf);
+  cst_pdf_preview_load_pages (self->preview, pages);
   show_categories (self);
   show_metrics (self);
 }
@@ -293,11 +296,13 @@ render_now (gpointer user_data)
   call->generation = ++self->generation;
   printable = printable_template (self);
   self->pending++;
-  cst_statement_render_extras_async (self->bill, self->rules, printable,
-                                     &(CstStatementExtras) {
-                                       self->remittance, NULL, self->has_estimate ? &self->estimate : NULL,
-                                       self->screened ? &self->screening : NULL, self->pay_link,
-                                     }, self->cancellable, rendered_cb, call);
+  cst_statement_preview_async (self->bill, self->rules, printable,
+                               &(CstStatementExtras) {
+                                 self->remittance, NULL, self->has_estimate ? &self->estimate : NULL,
+                                 self->screened ? &self->screening : NULL, self->pay_link,
+                               }, (guint) cst_pdf_preview_get_page (self->preview),
+                               cst_pdf_preview_get_scale (self->preview),
+                               self->cancellable, rendered_cb, call);
   return G_SOURCE_REMOVE;
 }
 
@@ -660,20 +665,50 @@ exported_cb (GObject *object, GAsyncResult *result, gpointer user_data)
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (_("Statement exported")));
 }
 
+typedef struct
+{
+  CstStatementWorkbench *self;
+  GFile                 *file;
+} ExportCall;
+
+static void
+export_pdf_made_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  ExportCall *call = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = cst_statement_render_pdf_finish (result, &error);
+
+  if (pdf != NULL)
+    cst_private_file_write_async (call->file, pdf, NULL, exported_cb, g_steal_pointer (&call->self));
+  else if (!g_cancellable_is_cancelled (call->self->cancellable))
+    adw_toast_overlay_add_toast (call->self->toasts, cst_toast_new_plain (error->message));
+  g_clear_object (&call->self);
+  g_object_unref (call->file);
+  g_free (call);
+}
+
 /**
  * cst_statement_workbench_export_to:
  *
  * Writes the statement shown to @file, readable by its owner only (it
- * names the patient); what choosing a file in Export does.
+ * names the patient); what choosing a file in Export does.  Its PDF is
+ * made now, off the main loop (the preview is drawn without one), and
+ * written even if the window closes meanwhile.
  */
 void
 cst_statement_workbench_export_to (CstStatementWorkbench *self,
                                    GFile                 *file)
 {
-  GBytes *pdf = cst_pdf_preview_get_bytes (self->preview);
+  ExportCall *call;
 
-  if (pdf != NULL)
-    cst_private_file_write_async (file, pdf, NULL, exported_cb, g_object_ref (self));
+  if (self->statement == NULL)
+    return;
+  call = g_new0 (ExportCall, 1);
+  call->self = g_object_ref (self);
+  call->file = g_object_ref (file);
+  cst_statement_render_pdf_async (self->statement, NULL, export_pdf_made_cb, call);
 }
 
 static void
@@ -695,7 +730,7 @@ export_action (GtkWidget *widget, const char *name, GVariant *param)
   CstStatementWorkbench *self = CST_STATEMENT_WORKBENCH (widget);
   GtkFileChooserNative *chooser;
 
-  if (cst_pdf_preview_get_bytes (self->preview) == NULL)
+  if (self->statement == NULL)
     return;
   chooser = gtk_file_chooser_native_new (_("Export Statement"), GTK_WINDOW (widget),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));

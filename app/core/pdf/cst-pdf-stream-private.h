@@ -12,6 +12,10 @@
  * drawing it.  Without it, footers read "Page X" and the last page states
  * the total.
  *
+ * The same layout draws for the screen (cst_pdf_stream_new_screen()):
+ * each page kept as a cairo recording surface, handed over as
+ * CstPdfPages for a preview to paint; no PDF is made.
+ *
  * Coordinates are cairo's: points from the top left corner of the page,
  * y growing downwards.  Private to the model library; no GTK.
  */
@@ -21,6 +25,7 @@
 #include <gio/gio.h>
 
 #include "custodian/cst-pdf.h"
+#include "custodian/cst-pdf-pages.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +40,9 @@ CstPdfStream      *cst_pdf_stream_new_measure    (CstPdfPaper         paper,
                                                   GError            **error);
 CstPdfStream      *cst_pdf_stream_new_tagged     (CstPdfPaper         paper,
                                                   const char         *language,
+                                                  GError            **error);
+CstPdfStream      *cst_pdf_stream_new_screen     (CstPdfPaper         paper,
+                                                  GCancellable       *cancellable,
                                                   GError            **error);
 void               cst_pdf_stream_free           (CstPdfStream       *self);
 
@@ -129,6 +137,8 @@ guint              cst_pdf_stream_get_n_pages    (CstPdfStream       *self);
 gboolean           cst_pdf_stream_finish         (CstPdfStream       *self,
                                                   GError            **error);
 GBytes            *cst_pdf_stream_finish_tagged  (CstPdfStream       *self,
+                                                  GError            **error);
+CstPdfPages       *cst_pdf_stream_finish_pages   (CstPdfStream       *self,
                                                   GError            **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstPdfStream, cst_pdf_stream_free)

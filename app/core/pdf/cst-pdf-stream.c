@@ -17,6 +17,15 @@
  * pages exactly where the drawing one does: that is what makes "Page X of
  * Y" possible in a document whose first page is written before the last
  * is laid out.
+ *
+ * The layout draws on a cairo context; where its pages go is the
+ * backend's (StreamBackend below): cairo's PDF surface, written out page
+ * by page, or, for the screen, one cairo recording surface a page, kept
+ * and handed over as CstPdfPages (cst-pdf-pages.h) for a preview to paint
+ * at any scale.  Both get the same calls, so the preview shows what the
+ * PDF holds (tests/unit/test-statement-screen.c compares them pixel by
+ * pixel).  The screen needs no measure pass: it keeps every page, so its
+ * footers are drawn at the end, when the total is known.
  */
 #define G_LOG_DOMAIN "cst-pdf"
 
@@ -33,7 +42,10 @@
 
 #define OUTPUT_BUFFER (64 * 1024)
 
-/* Each writer opens the two font files with its own FreeType library.
+typedef struct _StreamBackend StreamBackend;
+
+/* Each PDF writer opens the two font files with its own FreeType library
+ * (the screen's share one set: share_faces()).
  * cairo keeps font faces in its caches after a document is done, so a
  * FreeType face is closed when cairo drops its face, and the library when
  * its last face is closed. */
@@ -55,7 +67,9 @@ struct _CstPdfStream
   FontLibrary       *library;
   cairo_font_face_t *faces[2][2];  /* [CST_PDF_GLYPH_LATIN/UNICODE][bold] */
   CstPdfShaper       shaper;
-  GOutputStream     *out;          /* NULL while measuring */
+  const StreamBackend *backend;    /* NULL while measuring */
+  GPtrArray         *pages;        /* screen: a recording surface a finished page */
+  GOutputStream     *out;          /* PDF only */
   GCancellable      *cancellable;
   cairo_surface_t   *surface;
   cairo_t           *cr;
@@ -85,6 +99,30 @@ struct _CstPdfStream
   /* Font and size last set on cr, so runs do not repeat them. */
   cairo_font_face_t *state_face;
   double             state_size;
+};
+
+/* What a page is and what becomes of it: the layout draws on self->cr,
+ * the page's context, and calls end_page() when it is full (@last for the
+ * document's last page); finish() ends the last page and the document. */
+struct _StreamBackend
+{
+  void     (*set_title) (CstPdfStream *self,
+                         const char   *title);
+  void     (*end_page)  (CstPdfStream *self,
+                         gboolean      last);
+  void     (*finish)    (CstPdfStream *self);
+};
+
+struct _CstPdfPages
+{
+  gint       refs;
+  GPtrArray *surfaces;   /* of cairo_surface_t: recording surfaces */
+  double     width;      /* points */
+  double     height;
+  GMutex     lock;       /* one replay at a time (cairo surfaces are not thread-safe) */
+  cairo_surface_t *painted;  /* cst_pdf_pages_paint(): an image, never changed once made */
+  guint      painted_page;
+  double     painted_scale;
 };
 
 struct _CstPdfStreamTable
@@ -184,6 +222,43 @@ load_faces (CstPdfStream  *self,
   return TRUE;
 }
 
+/* The screen's writers share one set of faces for the whole process:
+ * cairo keeps the glyphs it has rasterized with each face, so a preview
+ * drawn again after an edit takes its glyphs from that cache instead of
+ * rasterizing every one again (half of a page's drawing time).  cairo
+ * locks a face for each use, so threads may share them.  A PDF writer
+ * keeps faces of its own (its fonts' subsets are its document's). */
+static gboolean
+share_faces (CstPdfStream  *self,
+             GError       **error)
+{
+  static GMutex lock;
+  static FontLibrary *library;
+  static cairo_font_face_t *faces[2][2];
+  gboolean ok = TRUE;
+
+  g_mutex_lock (&lock);
+  if (library == NULL && (ok = load_faces (self, error)))
+    {
+      library = self->library;
+      g_atomic_int_inc (&library->refs);
+      for (guint font = 0; font < 2; font++)
+        for (guint bold = 0; bold < 2; bold++)
+          faces[font][bold] = self->faces[font][bold] ? cairo_font_face_reference (self->faces[font][bold])
+                                                      : NULL;
+    }
+  else if (library != NULL)
+    {
+      self->library = library;
+      g_atomic_int_inc (&library->refs);
+      for (guint font = 0; font < 2; font++)
+        for (guint bold = 0; bold < 2; bold++)
+          self->faces[font][bold] = faces[font][bold] ? cairo_font_face_reference (faces[font][bold]) : NULL;
+    }
+  g_mutex_unlock (&lock);
+  return ok;
+}
+
 static gboolean
 unicode_ready (gpointer data)
 {
@@ -216,14 +291,17 @@ failed (CstPdfStream *self)
          (self->cr != NULL && cairo_status (self->cr) != CAIRO_STATUS_SUCCESS);
 }
 
+/* @faces: load_faces or share_faces */
 static CstPdfStream *
-stream_new (CstPdfPaper   paper,
-            GError      **error)
+stream_new (CstPdfPaper    paper,
+            gboolean     (*faces) (CstPdfStream *self,
+                                   GError      **error),
+            GError       **error)
 {
   g_autoptr(CstPdfStream) self = g_new0 (CstPdfStream, 1);
 
   self->run = g_string_sized_new (256);
-  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL || !load_faces (self, error))
+  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL || !faces (self, error))
     return NULL;
   self->shaper = (CstPdfShaper) { self->fonts, TRUE, unicode_ready, self };
   self->ellipsis_width = self->fonts->latin_has[0x85] ? self->fonts->latin_widths[0x85]
@@ -248,7 +326,39 @@ CstPdfStream *
 cst_pdf_stream_new_measure (CstPdfPaper   paper,
                             GError      **error)
 {
-  return stream_new (paper, error);
+  return stream_new (paper, load_faces, error);
+}
+
+static const StreamBackend pdf_backend;
+static const StreamBackend screen_backend;
+
+/* A context on @surface (taken) for the layout to draw a page with. */
+static gboolean
+open_context (CstPdfStream     *self,
+              cairo_surface_t  *surface,
+              GError          **error)
+{
+  cairo_font_options_t *options;
+
+  g_clear_pointer (&self->cr, cairo_destroy);
+  g_clear_pointer (&self->surface, cairo_surface_destroy);
+  self->surface = surface;
+  self->cr = cairo_create (surface);
+  /* Unhinted metrics: the advances cairo uses are the font file's, the
+   * ones layout used. */
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_set_font_options (self->cr, options);
+  cairo_font_options_destroy (options);
+  self->state_face = NULL;
+  if (cairo_status (self->cr) != CAIRO_STATUS_SUCCESS)
+    {
+      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, _("The PDF could not be started: %s"),
+                   cairo_status_to_string (cairo_status (self->cr)));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -265,32 +375,57 @@ cst_pdf_stream_new (GOutputStream  *out,
                     GCancellable   *cancellable,
                     GError        **error)
 {
-  g_autoptr(CstPdfStream) self = stream_new (paper, error);
-  cairo_font_options_t *options;
+  g_autoptr(CstPdfStream) self = stream_new (paper, load_faces, error);
+  cairo_surface_t *surface;
 
   if (self == NULL)
     return NULL;
+  self->backend = &pdf_backend;
   /* cairo writes a few bytes at a time. */
   self->out = g_buffered_output_stream_new_sized (out, OUTPUT_BUFFER);
   g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (self->out), FALSE);
   self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  self->surface = cairo_pdf_surface_create_for_stream (write_out, self, self->page_width,
-                                                       self->page_height);
-  cairo_pdf_surface_set_metadata (self->surface, CAIRO_PDF_METADATA_CREATOR, "Custodian");
-  self->cr = cairo_create (self->surface);
-  /* Unhinted metrics: the advances cairo uses are the font file's, the
-   * ones layout used. */
-  options = cairo_font_options_create ();
-  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
-  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
-  cairo_set_font_options (self->cr, options);
-  cairo_font_options_destroy (options);
-  if (cairo_status (self->cr) != CAIRO_STATUS_SUCCESS)
-    {
-      g_set_error (error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, _("The PDF could not be started: %s"),
-                   cairo_status_to_string (cairo_status (self->cr)));
-      return NULL;
-    }
+  surface = cairo_pdf_surface_create_for_stream (write_out, self, self->page_width, self->page_height);
+  cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Custodian");
+  if (!open_context (self, surface, error))
+    return NULL;
+  return g_steal_pointer (&self);
+}
+
+/* A page of the screen: drawing kept to be painted later, at any scale. */
+static cairo_surface_t *
+screen_page (CstPdfStream *self)
+{
+  const cairo_rectangle_t extents = { 0, 0, self->page_width, self->page_height };
+
+  return cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, &extents);
+}
+
+/**
+ * cst_pdf_stream_new_screen:
+ * @cancellable: (nullable): stops the drawing, checked once a page
+ *
+ * A writer for the screen: the same layout as a PDF writer's, drawn on
+ * one cairo recording surface a page; cst_pdf_stream_finish_pages() hands
+ * them over.  Nothing is tagged and there is no file: a preview, made
+ * without the PDF's measure pass, its compression or its fonts' subsets.
+ *
+ * Returns: (transfer full): the writer, on its first page
+ */
+CstPdfStream *
+cst_pdf_stream_new_screen (CstPdfPaper    paper,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  g_autoptr(CstPdfStream) self = stream_new (paper, share_faces, error);
+
+  if (self == NULL)
+    return NULL;
+  self->backend = &screen_backend;
+  self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
+  if (!open_context (self, screen_page (self), error))
+    return NULL;
   return g_steal_pointer (&self);
 }
 
@@ -330,6 +465,7 @@ cst_pdf_stream_free (CstPdfStream *self)
   self->abandoned = !self->finished;
   g_clear_pointer (&self->cr, cairo_destroy);
   g_clear_pointer (&self->surface, cairo_surface_destroy);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_object (&self->out);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
@@ -350,8 +486,8 @@ void
 cst_pdf_stream_set_title (CstPdfStream *self,
                           const char   *title)
 {
-  if (self->surface != NULL)
-    cairo_pdf_surface_set_metadata (self->surface, CAIRO_PDF_METADATA_TITLE, title);
+  if (self->backend != NULL)
+    self->backend->set_title (self, title);
 }
 
 void
@@ -667,7 +803,8 @@ draw_footer (CstPdfStream *self,
              style.size, FALSE, 0);
 }
 
-/* Ends the page: its footer, then cairo writes it out and forgets it. */
+/* Ends the page: the backend draws its footer (now or, on the screen, at
+ * the end) and writes it out or keeps it. */
 static void
 end_page (CstPdfStream *self,
           gboolean      last)
@@ -678,9 +815,8 @@ end_page (CstPdfStream *self,
     return;
   /* The footer is drawn in no element (new_page closed the open one). */
   self->leaf = NULL;
-  draw_footer (self, last);
+  self->backend->end_page (self, last);
   self->leaf = leaf;
-  cairo_show_page (self->cr);
 }
 
 static void
@@ -697,6 +833,73 @@ new_page (CstPdfStream *self)
   self->page_used = FALSE;
   self->y = self->margins.top;
 }
+
+/* --- backends --- */
+
+/* The title goes into the PDF's Info dictionary. */
+static void
+pdf_set_title (CstPdfStream *self,
+               const char   *title)
+{
+  cairo_pdf_surface_set_metadata (self->surface, CAIRO_PDF_METADATA_TITLE, title);
+}
+
+/* The footer, then cairo writes the page out and forgets it. */
+static void
+pdf_end_page (CstPdfStream *self,
+              gboolean      last)
+{
+  draw_footer (self, last);
+  cairo_show_page (self->cr);
+}
+
+static void
+pdf_finish (CstPdfStream *self)
+{
+  end_page (self, TRUE);
+  cairo_surface_finish (self->surface);
+}
+
+static const StreamBackend pdf_backend = { pdf_set_title, pdf_end_page, pdf_finish };
+
+/* A screen has no document metadata. */
+static void
+screen_set_title (CstPdfStream *self,
+                  const char   *title)
+{
+}
+
+/* The page is kept as drawn; its footer waits for the page total. */
+static void
+screen_end_page (CstPdfStream *self,
+                 gboolean      last)
+{
+  g_ptr_array_add (self->pages, cairo_surface_reference (self->surface));
+  if (!last)
+    open_context (self, screen_page (self), &self->error);
+}
+
+/* Every page is still at hand: each gets the footer the PDF writer,
+ * told the total by a measure pass, draws on it. */
+static void
+screen_finish (CstPdfStream *self)
+{
+  guint total;
+
+  end_page (self, TRUE);
+  total = self->pages->len;
+  self->n_pages_expected = total;
+  for (guint i = 0; i < total && !failed (self); i++)
+    {
+      if (!open_context (self, cairo_surface_reference (g_ptr_array_index (self->pages, i)),
+                         &self->error))
+        break;
+      self->page = i + 1;
+      draw_footer (self, i + 1 == total);
+    }
+}
+
+static const StreamBackend screen_backend = { screen_set_title, screen_end_page, screen_finish };
 
 void
 cst_pdf_stream_page_break (CstPdfStream *self)
@@ -1293,19 +1496,16 @@ cst_pdf_stream_finish (CstPdfStream  *self,
 {
   cairo_status_t status;
 
-  if (self->cr == NULL)
+  if (self->backend == NULL)
     {
       self->finished = TRUE;
       return TRUE;
     }
   if (!failed (self) && !g_cancellable_set_error_if_cancelled (self->cancellable, &self->error))
-    {
-      end_page (self, TRUE);
-      cairo_surface_finish (self->surface);
-    }
+    self->backend->finish (self);
   self->finished = TRUE;
   status = cairo_surface_status (self->surface);
-  if (self->error == NULL && status == CAIRO_STATUS_SUCCESS)
+  if (self->error == NULL && status == CAIRO_STATUS_SUCCESS && self->out != NULL)
     g_output_stream_flush (self->out, self->cancellable, &self->error);
   if (self->error != NULL)
     {
@@ -1347,4 +1547,184 @@ cst_pdf_stream_finish_tagged (CstPdfStream  *self,
     return NULL;
   plain = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
   return cst_pdf_access_apply (&self->access, plain, error);
+}
+
+/* --- pages for the screen --- */
+
+/**
+ * cst_pdf_stream_finish_pages:
+ *
+ * Finishes a writer made by cst_pdf_stream_new_screen(): every page gets
+ * its footer ("Page X of Y").
+ *
+ * Returns: (transfer full): the pages, or %NULL with @error (cancelled,
+ *   or cairo failed)
+ */
+CstPdfPages *
+cst_pdf_stream_finish_pages (CstPdfStream  *self,
+                             GError       **error)
+{
+  CstPdfPages *pages;
+
+  g_return_val_if_fail (self->backend == &screen_backend, NULL);
+  if (!cst_pdf_stream_finish (self, error))
+    return NULL;
+  /* The pages are replayed on other threads: nothing here draws on them. */
+  g_clear_pointer (&self->cr, cairo_destroy);
+  pages = g_new0 (CstPdfPages, 1);
+  pages->refs = 1;
+  pages->surfaces = g_steal_pointer (&self->pages);
+  pages->width = self->page_width;
+  pages->height = self->page_height;
+  g_mutex_init (&pages->lock);
+  return pages;
+}
+
+G_DEFINE_BOXED_TYPE (CstPdfPages, cst_pdf_pages, cst_pdf_pages_ref, cst_pdf_pages_unref)
+
+CstPdfPages *
+cst_pdf_pages_ref (CstPdfPages *pages)
+{
+  g_atomic_int_inc (&pages->refs);
+  return pages;
+}
+
+void
+cst_pdf_pages_unref (CstPdfPages *pages)
+{
+  if (pages == NULL || !g_atomic_int_dec_and_test (&pages->refs))
+    return;
+  g_ptr_array_unref (pages->surfaces);
+  g_clear_pointer (&pages->painted, cairo_surface_destroy);
+  g_mutex_clear (&pages->lock);
+  g_free (pages);
+}
+
+guint
+cst_pdf_pages_get_n_pages (CstPdfPages *pages)
+{
+  return pages->surfaces->len;
+}
+
+/**
+ * cst_pdf_pages_get_size:
+ * @width: (out) (optional): in points
+ * @height: (out) (optional): in points
+ *
+ * The paper's size; every page has it.
+ */
+void
+cst_pdf_pages_get_size (CstPdfPages *pages,
+                        double      *width,
+                        double      *height)
+{
+  if (width != NULL)
+    *width = pages->width;
+  if (height != NULL)
+    *height = pages->height;
+}
+
+/**
+ * cst_pdf_pages_draw:
+ * @page: from 0
+ * @cr: a context in points (scale it for pixels); the paper is not
+ *   painted, only what is on it
+ *
+ * Draws @page as vectors at @cr's scale: sharp at any zoom, and on a
+ * printer's context what prints.  Safe from any thread.
+ */
+void
+cst_pdf_pages_draw (CstPdfPages *pages,
+                    guint        page,
+                    cairo_t     *cr)
+{
+  g_return_if_fail (page < pages->surfaces->len);
+
+  g_mutex_lock (&pages->lock);
+  cairo_save (cr);
+  cairo_set_source_surface (cr, g_ptr_array_index (pages->surfaces, page), 0, 0);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  g_mutex_unlock (&pages->lock);
+}
+
+/**
+ * cst_pdf_pages_render:
+ * @page: from 0
+ * @scale: pixels per point
+ *
+ * Returns: (transfer full): @page on white paper, as an ARGB32 image
+ *   surface of the page's size times @scale
+ */
+cairo_surface_t *
+cst_pdf_pages_render (CstPdfPages *pages,
+                      guint        page,
+                      double       scale)
+{
+  int width = MAX (1, (int) (pages->width * scale));
+  int height = MAX (1, (int) (pages->height * scale));
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cairo_t *cr = cairo_create (image);
+
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, scale, scale);
+  cst_pdf_pages_draw (pages, page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  return image;
+}
+
+/**
+ * cst_pdf_pages_paint:
+ * @page: from 0; a page past the last is the last
+ * @scale: pixels per point
+ *
+ * Paints @page as cst_pdf_pages_render() does and keeps the image for
+ * cst_pdf_pages_get_painted(): for the worker that drew the pages, so the
+ * page a preview shows is ready when the pages reach it.
+ */
+void
+cst_pdf_pages_paint (CstPdfPages *pages,
+                     guint        page,
+                     double       scale)
+{
+  cairo_surface_t *image;
+
+  if (pages->surfaces->len == 0)
+    return;
+  page = MIN (page, pages->surfaces->len - 1);
+  image = cst_pdf_pages_render (pages, page, scale);
+  g_mutex_lock (&pages->lock);
+  g_clear_pointer (&pages->painted, cairo_surface_destroy);
+  pages->painted = image;
+  pages->painted_page = page;
+  pages->painted_scale = scale;
+  g_mutex_unlock (&pages->lock);
+}
+
+/**
+ * cst_pdf_pages_get_painted:
+ * @page: from 0; a page past the last is the last
+ *
+ * Returns: (transfer full) (nullable): the image cst_pdf_pages_paint()
+ *   made of @page at @scale, or %NULL if it painted no such image; the
+ *   image is never changed
+ */
+cairo_surface_t *
+cst_pdf_pages_get_painted (CstPdfPages *pages,
+                           guint        page,
+                           double       scale)
+{
+  cairo_surface_t *image = NULL;
+
+  if (pages->surfaces->len == 0)
+    return NULL;
+  page = MIN (page, pages->surfaces->len - 1);
+  g_mutex_lock (&pages->lock);
+  if (pages->painted != NULL && pages->painted_page == page &&
+      G_APPROX_VALUE (pages->painted_scale, scale, 1e-9))
+    image = cairo_surface_reference (pages->painted);
+  g_mutex_unlock (&pages->lock);
+  return image;
 }

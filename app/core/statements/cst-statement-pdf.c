@@ -15,6 +15,11 @@
  * cannot tag.  A measure pass first gives "Page X of Y" its total.  Only
  * the coloured fills are drawn here directly with cairo, on blocks
  * reserved from the writer.
+ *
+ * The workbench's preview is the same layout drawn for the screen
+ * (cst_statement_render_pages(): cairo recording surfaces, no measure
+ * pass, no PDF); the PDF is made when the statement is saved
+ * (cst_statement_render_pdf_async()).
  */
 #define G_LOG_DOMAIN "cst-statement-pdf"
 
@@ -27,6 +32,7 @@
 #include "custodian/cst-money.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-statement-estimate.h"
+#include "custodian/cst-statement-pages.h"
 #include "custodian/cst-statement-pdf.h"
 
 #include "cst-pdf-stream-private.h"
@@ -705,4 +711,212 @@ cst_statement_render_pdf_to_file (CstStatement  *statement,
   g_autoptr(GBytes) pdf = render (statement, NULL, error);
 
   return pdf != NULL && cst_pdf_write_file (pdf, path, error);
+}
+
+/**
+ * cst_statement_render_pages:
+ * @cancellable: (nullable): checked once a page
+ *
+ * The statement as its PDF would show it, for the screen: the same
+ * layout, drawn on cairo recording surfaces (cst-pdf-pages.h).
+ *
+ * Returns: (transfer full): the pages
+ */
+CstPdfPages *
+cst_statement_render_pages (CstStatement  *statement,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
+  g_autoptr(CstPdfStream) screen = NULL;
+
+  if (!cst_facility_check_statement (statement->template, error) ||
+      (screen = cst_pdf_stream_new_screen (CST_PDF_PAPER_LETTER, cancellable, error)) == NULL)
+    return NULL;
+  lay_out (statement, screen);
+  return cst_pdf_stream_finish_pages (screen, error);
+}
+
+/* ---- the preview, off the caller's thread -------------------------------- */
+
+typedef struct
+{
+  CstBill                *bill;
+  CstStatementRules      *rules;
+  CstStatementTemplate   *template;
+  /* The workbench's additions (cst-statement-extras.h), owned here. */
+  CstRemittance          *remittance;
+  char                   *claim_id;
+  gboolean                has_estimate;
+  CstEstimateSummary      estimate;
+  gboolean                screened;
+  CstAssistanceScreening  screening;
+  char                   *pay_link;
+  guint                   shown_page;
+  double                  shown_scale;
+  CstPdfPages            *pages;       /* out */
+} PreviewJob;
+
+static void
+preview_job_free (PreviewJob *job)
+{
+  g_clear_pointer (&job->bill, cst_bill_unref);
+  g_clear_pointer (&job->rules, cst_statement_rules_unref);
+  g_clear_pointer (&job->template, cst_statement_template_unref);
+  g_clear_pointer (&job->remittance, cst_remittance_unref);
+  g_clear_pointer (&job->pages, cst_pdf_pages_unref);
+  g_free (job->claim_id);
+  g_free (job->pay_link);
+  cst_assistance_screening_clear (&job->screening);
+  g_free (job);
+}
+
+static void
+keep_extras (PreviewJob               *job,
+             const CstStatementExtras *extras)
+{
+  if (extras == NULL)
+    return;
+  job->remittance = extras->remittance ? cst_remittance_ref (extras->remittance) : NULL;
+  job->claim_id = g_strdup (extras->claim_id);
+  job->has_estimate = extras->estimate != NULL;
+  if (extras->estimate != NULL)
+    job->estimate = *extras->estimate;
+  job->screened = extras->screening != NULL;
+  if (extras->screening != NULL)
+    cst_assistance_screening_copy (extras->screening, &job->screening);
+  job->pay_link = g_strdup (extras->pay_link);
+}
+
+static void
+preview_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  PreviewJob *job = task_data;
+  g_autoptr(GError) error = NULL;
+  const CstStatementExtras extras = {
+    job->remittance, job->claim_id, job->has_estimate ? &job->estimate : NULL,
+    job->screened ? &job->screening : NULL, job->pay_link,
+  };
+  g_autoptr(CstStatement) statement = cst_statement_new_with_extras (job->bill, job->rules, job->template,
+                                                                     &extras, &error);
+
+  if (statement != NULL)
+    job->pages = cst_statement_render_pages (statement, cancellable, &error);
+  if (job->pages != NULL && job->shown_scale > 0)
+    cst_pdf_pages_paint (job->pages, job->shown_page, job->shown_scale);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&statement), (GDestroyNotify) cst_statement_unref);
+}
+
+/**
+ * cst_statement_preview_async:
+ * @tpl: copied: later edits of the caller's template do not reach the preview
+ * @extras: (nullable): copied
+ * @shown_page: the page the preview shows, from 0
+ * @shown_scale: its pixels per point; 0 for none
+ *
+ * Makes the statement of @bill with @extras applied
+ * (cst_statement_new_with_extras()) and draws its pages for the screen
+ * on a worker thread, which also paints @shown_page at @shown_scale
+ * (cst_pdf_pages_get_painted()): the preview shows it without another
+ * trip to a worker.
+ */
+void
+cst_statement_preview_async (CstBill                  *bill,
+                             CstStatementRules        *rules,
+                             CstStatementTemplate     *tpl,
+                             const CstStatementExtras *extras,
+                             guint                     shown_page,
+                             double                    shown_scale,
+                             GCancellable             *cancellable,
+                             GAsyncReadyCallback       callback,
+                             gpointer                  user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  PreviewJob *job = g_new0 (PreviewJob, 1);
+
+  job->shown_page = shown_page;
+  job->shown_scale = shown_scale;
+  job->bill = cst_bill_ref (bill);
+  job->rules = cst_statement_rules_ref (rules);
+  job->template = cst_statement_template_copy (tpl);
+  keep_extras (job, extras);
+  g_task_set_task_data (task, job, (GDestroyNotify) preview_job_free);
+  g_task_set_source_tag (task, cst_statement_preview_async);
+  g_task_run_in_thread (task, preview_in_thread);
+}
+
+/**
+ * cst_statement_preview_finish:
+ * @pages: (out) (transfer full): the statement's pages for the screen
+ *
+ * Returns: (transfer full): the statement, or %NULL with @error (the
+ *   template's or the bill's problem, or %G_IO_ERROR_CANCELLED)
+ */
+CstStatement *
+cst_statement_preview_finish (GAsyncResult  *result,
+                              CstPdfPages  **pages,
+                              GError       **error)
+{
+  CstStatement *statement;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cst_statement_preview_async, NULL);
+  statement = g_task_propagate_pointer (G_TASK (result), error);
+  *pages = statement != NULL ? g_steal_pointer (&((PreviewJob *) g_task_get_task_data (G_TASK (result)))->pages)
+                             : NULL;
+  return statement;
+}
+
+static void
+pdf_in_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GBytes *pdf = cst_statement_render_pdf (task_data, &error);
+
+  if (pdf == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, pdf, (GDestroyNotify) g_bytes_unref);
+}
+
+/**
+ * cst_statement_render_pdf_async:
+ * @statement: kept until the PDF is made; nothing may change it meanwhile
+ *   (statements are not changed once made)
+ *
+ * cst_statement_render_pdf() on a worker thread: the PDF of the
+ * statement a preview shows, when it is saved.
+ */
+void
+cst_statement_render_pdf_async (CstStatement        *statement,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_task_data (task, cst_statement_ref (statement), (GDestroyNotify) cst_statement_unref);
+  g_task_set_source_tag (task, cst_statement_render_pdf_async);
+  g_task_run_in_thread (task, pdf_in_thread);
+}
+
+/**
+ * cst_statement_render_pdf_finish:
+ *
+ * Returns: (transfer full): the PDF file's bytes
+ */
+GBytes *
+cst_statement_render_pdf_finish (GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
