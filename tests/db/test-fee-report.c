@@ -1266,6 +1266,35 @@ test_facility (void)
   g_assert_cmpint (((CstFeeReportBucket *) g_ptr_array_index (buckets, 0))->cents, ==,
                    cst_fee_report_summary_get_total_cents (whole) - north_request.charged);
 
+  /* The PDF's summary totals each facility. */
+  {
+    g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+    g_autofree char *contents = NULL;
+    g_autoptr(GString) front = g_string_new (NULL);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(PopplerDocument) doc = NULL;
+    gsize length;
+
+    g_assert_true (cst_fee_report_write_pdf (auditor, &filter, pdf, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+    doc = cst_test_pdf_open (bytes);
+    for (int p = 0; p < poppler_document_get_n_pages (doc); p++)
+      {
+        g_autofree char *text = cst_test_pdf_page_text (doc, p);
+
+        /* The summary, up to the detail's first page. */
+        if (strstr (text, "Request / fee line") != NULL)
+          break;
+        g_string_append (front, text);
+      }
+    g_assert_nonnull (strstr (front->str, "Facility"));
+    g_assert_nonnull (strstr (front->str, "NORTH"));
+    g_assert_nonnull (strstr (front->str, "MAIN"));
+    g_unlink (pdf);
+  }
+
   /* A misspelt code names itself. */
   filter.facility_code = "NROTH";
   g_assert_false (cst_fee_report_run (auditor, &filter, NULL, NULL, &north, &error));
