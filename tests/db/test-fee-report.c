@@ -1253,6 +1253,25 @@ test_facility (void)
   filter.facility_code = "MAIN";
   g_assert_cmpuint (reported (auditor, &filter), ==, in_period);
 
+  /* Off the main loop, as the Reports page runs it: the code is copied
+   * with the filter, and changing it after the call changes nothing. */
+  {
+    g_autoptr(CstConnection) connection = cst_connection_new (auditor_info);
+    g_autoptr(GAsyncResult) ran = NULL;
+    g_autoptr(GPtrArray) items = NULL;
+    char code[] = "NORTH";
+
+    filter.facility_code = code;
+    cst_fee_report_run_async (connection, &filter, 10, copy_request_id, g_free, NULL, cst_test_result_cb, &ran);
+    code[0] = 'X';
+    g_assert_true (cst_fee_report_run_finish (connection, cst_test_wait_result (&ran, 30), &items, &north,
+                                              &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (items->len, ==, 1);
+    g_assert_cmpint (*(gint64 *) g_ptr_array_index (items, 0), ==, north_request.id);
+    g_clear_pointer (&north, cst_fee_report_summary_free);
+  }
+
   filter.facility_code = NULL;
   g_assert_true (cst_fee_report_run (auditor, &filter, NULL, NULL, &whole, &error));
   g_assert_no_error (error);
