@@ -58,7 +58,6 @@ made_clear (Made *made)
   g_clear_pointer (&made->pdf, g_bytes_unref);
   g_clear_pointer (&made->tpl, cst_document_template_free);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Made, made_clear)
 
 /* What the release records, made from one snapshot of the database. */
 typedef struct
