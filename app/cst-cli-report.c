@@ -26,7 +26,7 @@
 
 typedef struct
 {
-  char *from, *to, *state, *requester, *clerk, *status, *format, *output;
+  char *from, *to, *state, *requester, *clerk, *status, *format, *output, *facility;
 } ReportOptions;
 
 static void
@@ -34,6 +34,7 @@ report_options_clear (ReportOptions *o)
 {
   g_free (o->from); g_free (o->to); g_free (o->state); g_free (o->requester);
   g_free (o->clerk); g_free (o->status); g_free (o->format); g_free (o->output);
+  g_free (o->facility);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReportOptions, report_options_clear)
 
@@ -98,6 +99,8 @@ check_options (GOptionContext     *context,
     }
   if (o->clerk != NULL && *o->clerk == '\0')
     return bad_argument (context, "--clerk", o->clerk, _("a database login"));
+  if (o->facility != NULL && *o->facility == '\0')
+    return bad_argument (context, "--facility", o->facility, _("a facility code"));
   if (g_strcmp0 (o->format, "pdf") != 0 && g_strcmp0 (o->format, "csv") != 0)
     return bad_argument (context, "--format", o->format, "pdf, csv");
   if (o->output == NULL || *o->output == '\0')
@@ -106,6 +109,7 @@ check_options (GOptionContext     *context,
   filter->requester = o->requester;
   filter->clerk = o->clerk;
   filter->status = o->status;
+  filter->facility_code = o->facility;
   return EXIT_SUCCESS;
 }
 
@@ -118,6 +122,23 @@ print_progress (gint64   n_done,
   if (g_get_monotonic_time () - *started >= PROGRESS_AFTER_USEC)
     g_printerr (ngettext ("custodian-cli: %lld request reported…\n", "custodian-cli: %lld requests reported…\n",
                           (gulong) n_done), (long long) n_done);
+}
+
+/* The per-facility totals (issue 22), one line each, by code. */
+static void
+print_facility_totals (const CstFeeReportSummary *summary)
+{
+  GPtrArray *facilities = cst_fee_report_summary_get_buckets (summary, "facility");
+
+  for (guint i = 0; i < facilities->len; i++)
+    {
+      const CstFeeReportBucket *b = g_ptr_array_index (facilities, i);
+      g_autofree char *money = cst_money_format (b->cents);
+
+      g_printerr (ngettext ("custodian-cli: facility %s: %lld request, %s\n",
+                            "custodian-cli: facility %s: %lld requests, %s\n", (gulong) b->n_requests),
+                  b->key, (long long) b->n_requests, money);
+    }
 }
 
 int
@@ -135,6 +156,9 @@ cst_cli_report_fees (int    argc,
       N_("Only requests with an invoice issued by this database login"), N_("LOGIN") },
     { "status", 0, 0, G_OPTION_ARG_STRING, &o.status,
       N_("Only requests now in this status (released, denied, in_progress…)"), N_("STATUS") },
+    { "facility", 0, 0, G_OPTION_ARG_STRING, &o.facility,
+      N_("Only requests of this facility (its code); without it the whole system, "
+         "with per-facility totals"), N_("CODE") },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("pdf or csv"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("The file to write"), N_("FILE") },
     { NULL }
@@ -173,5 +197,6 @@ cst_cli_report_fees (int    argc,
   collected = cst_money_format (cst_fee_report_summary_get_collected_cents (summary));
   outstanding = cst_money_format (cst_fee_report_summary_get_outstanding_cents (summary));
   g_printerr (_("custodian-cli: collected %s, outstanding %s\n"), collected, outstanding);
+  print_facility_totals (summary);
   return EXIT_SUCCESS;
 }

@@ -459,6 +459,30 @@ count_missing_acks (PGconn *conn,
   return cst_db_int64 (res, 0, 0);
 }
 
+/* How long each release's transaction held what it wrote: from its
+ * first audited row (the first document recorded) to its last (the
+ * request.released event), by the server's clock_timestamp() and the
+ * transaction id the audit log keeps.  The whole operation is timed by
+ * the client; this is the part other writers may wait on. */
+static void
+report_release_writes (PGconn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "WITH t AS (SELECT txid, 1000 * extract (epoch FROM max (occurred_at) - min (occurred_at)) AS ms"
+    "             FROM audit_log GROUP BY txid"
+    "           HAVING bool_or (action = 'EVENT' AND new_row->>'kind' = 'request.released'))"
+    " SELECT count(*), percentile_cont (0.5) WITHIN GROUP (ORDER BY ms),"
+    "        percentile_cont (0.99) WITHIN GROUP (ORDER BY ms), max (ms) FROM t",
+    0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_print ("\nRelease transactions: %s, first write to the release event p50 %.2f ms, "
+           "p99 %.2f ms, max %.2f ms\n",
+           cst_db_value (res, 0, 0), g_ascii_strtod (cst_db_value (res, 0, 1), NULL),
+           g_ascii_strtod (cst_db_value (res, 0, 2), NULL), g_ascii_strtod (cst_db_value (res, 0, 3), NULL));
+}
+
 static gboolean
 verify (PGconn *conn,
         Clerk  *clerks,
@@ -589,6 +613,7 @@ main (int    argc,
 
   failures = report (clerks, (guint) n_clerks, (finished - started) / 1e6 - warmup);
   intact = verify (owner, clerks, (guint) n_clerks);
+  report_release_writes (owner);
 
   for (int c = 0; c < n_clerks; c++)
     {

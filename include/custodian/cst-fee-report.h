@@ -51,6 +51,8 @@ typedef struct
   const char          *clerk;           /* login that issued an invoice, or NULL for all */
   const char          *status;          /* roi_status nick (CstRequestStatus), or NULL for all */
   GCancellable        *cancellable;     /* nullable; checked before each request */
+  const char          *facility_code;   /* the facility's code ("NORTH"), or NULL for the
+                                         * whole system (issue 22) */
 } CstFeeReportFilter;
 
 typedef struct
@@ -84,6 +86,7 @@ typedef struct
   const char       *override_by;       /* who issued it */
   const char       *deadline_citation; /* the rule that set the legal deadline (0059), or NULL */
   gint64            paid_cents;        /* collected: payments less refunds (0071) */
+  const char       *facility;          /* the request's facility code (issue 22) */
 } CstFeeReportRow;
 
 typedef gboolean (*CstFeeReportRowFunc) (const CstFeeReportRow *row,
@@ -112,7 +115,8 @@ gint64               cst_fee_report_summary_get_n_lines    (const CstFeeReportSu
 gint64               cst_fee_report_summary_get_total_cents (const CstFeeReportSummary *summary);
 gint64               cst_fee_report_summary_get_flag_count (const CstFeeReportSummary *summary,
                                                             CstFeeReportFlag           flag);
-/* by: "month", "jurisdiction", "requester" or "method"; sorted by key */
+/* by: "month", "jurisdiction", "requester", "method" or "facility" (the
+ * facility code: per-facility totals); sorted by key */
 GPtrArray           *cst_fee_report_summary_get_buckets    (const CstFeeReportSummary *summary,
                                                             const char                *by);
 gint64               cst_fee_report_summary_get_n_released (const CstFeeReportSummary *summary);
@@ -157,7 +161,8 @@ char                *cst_fee_report_flags_describe (guint flags);
  *   released-late-unpaid), override_reason, override_by, deadline_citation,
  *   paid_cents
  *   (collected on the request: payments less refunds; repeated on each
- *   line), balance_cents (request_total_cents less paid_cents).
+ *   line), balance_cents (request_total_cents less paid_cents), facility
+ *   (the request's facility code, so a sheet totals per facility).
  */
 extern const char *const cst_fee_report_csv_columns[];
 
@@ -169,9 +174,10 @@ gboolean             cst_fee_report_write_csv      (PGconn                    *c
 /* PDF: a summary page (totals, flags, turnaround, a vector chart of fees
  * by month, the buckets), then every request with its lines.  Pages are
  * written as they are finished, so memory does not grow with the period
- * (about 20 MB for 100,000 requests); the report runs twice in one
- * repeatable-read transaction, the first time also to count the pages for
- * "Page X of Y".  The file is created 0600. */
+ * (about 20 MB for 100,000 requests); the database is read once, in one
+ * repeatable-read transaction, while the detail is laid out to count the
+ * pages for "Page X of Y" and spooled to an unlinked temporary file, from
+ * which it is drawn after the summary.  The file is created 0600. */
 gboolean             cst_fee_report_write_pdf      (PGconn                    *conn,
                                                     const CstFeeReportFilter  *filter,
                                                     const char                *path,

@@ -1144,6 +1144,203 @@ test_async (void)
   g_rmdir (dir);
 }
 
+static void
+record_progress (gint64   n_done,
+                 gpointer user_data)
+{
+  g_array_append_val ((GArray *) user_data, n_done);
+}
+
+/* Issue 24: the PDF reads the database once, as the CSV does (it read it
+ * twice, first only to count the pages): its progress climbs once to the
+ * number of requests, and its footers still say "of Y". */
+static void
+test_pdf_one_pass (void)
+{
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(GArray) pdf_progress = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) csv_progress = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-pass-XXXXXX", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+  g_autofree char *csv = g_build_filename (dir, "report.csv", NULL);
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *label = NULL;
+  gsize length;
+  CstFeeReportFilter filter;
+
+  period (&filter);
+  filter.progress = record_progress;
+  filter.progress_data = csv_progress;
+  g_assert_true (cst_fee_report_export_file (auditor, &filter, CST_FEE_REPORT_FORMAT_CSV, csv, NULL, &error));
+  g_assert_no_error (error);
+  filter.progress_data = pdf_progress;
+  g_assert_true (cst_fee_report_export_file (auditor, &filter, CST_FEE_REPORT_FORMAT_PDF, pdf, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (csv_progress->len, >, 0);
+  g_assert_cmpuint (pdf_progress->len, ==, csv_progress->len);
+  for (guint i = 1; i < pdf_progress->len; i++)
+    g_assert_cmpint (g_array_index (pdf_progress, gint64, i), >, g_array_index (pdf_progress, gint64, i - 1));
+  g_assert_cmpint (g_array_index (pdf_progress, gint64, pdf_progress->len - 1), ==, 8);
+
+  g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+  doc = cst_test_pdf_open (bytes);
+  last = cst_test_pdf_page_text (doc, poppler_document_get_n_pages (doc) - 1);
+  label = g_strdup_printf ("Page %d of %d", poppler_document_get_n_pages (doc),
+                           poppler_document_get_n_pages (doc));
+  g_assert_nonnull (strstr (last, label));
+  /* The spooled detail is all there: the last request's money line. */
+  g_assert_nonnull (strstr (last, "Collected"));
+  g_unlink (pdf);
+  g_unlink (csv);
+  g_rmdir (dir);
+}
+
+/* Issue 22: the report of one facility holds its requests only; the whole
+ * system's report totals each facility (summary, CSV column, CLI), and a
+ * facility the login cannot name is an error, not an empty report. */
+static void
+test_facility (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *auditor_info = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) auditor = cst_db_connect (auditor_info, NULL);
+  g_autoptr(CstFeeReportSummary) whole = NULL;
+  g_autoptr(CstFeeReportSummary) north = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("fee-report-facility-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "report.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (owner, NULL);
+  g_autoptr(CstFeeQuote) attorney = quote (set, CST_FEE_REQUESTER_ATTORNEY, "2025-06-02",
+                                           CST_FEE_FORMAT_PAPER, CST_FEE_METHOD_DEFAULT);
+  Seeded north_request = { "north", 0, 0, 0 };
+  g_autofree char *clean = g_strdup_printf ("%" G_GINT64_FORMAT, seeded[CLEAN].id);
+  g_autoptr(GPtrArray) records = NULL;
+  GPtrArray *buckets;
+  CstFeeReportFilter filter;
+  guint in_period = 0;
+
+  for (guint i = 0; i < N_SEEDED; i++)
+    if (i != OUTSIDE && i != NOT_INVOICED)
+      in_period |= BIT (i);
+  /* A second facility's request, invoiced there (the report's own
+   * requests stay where they were received). */
+  cst_test_db_exec_ok (owner, "INSERT INTO facilities (code, name) VALUES ('NORTH', 'North Campus')",
+                       0, NULL);
+  north_request.id = cst_test_db_int (owner,
+    "INSERT INTO roi_requests (patient_id, requester_id, received_date, jurisdiction, format,"
+    "                          delivery, page_count, facility_id)"
+    " SELECT (SELECT id FROM patients LIMIT 1), requester_id, received_date, jurisdiction, format,"
+    "        delivery, page_count, (SELECT id FROM facilities WHERE code = 'NORTH')"
+    "   FROM roi_requests WHERE id = $1::bigint RETURNING id",
+    1, (const char *[]) { clean });
+  issue (owner, &north_request, attorney, CST_FEE_UNSET, NULL);
+
+  period (&filter);
+  filter.facility_code = "NORTH";
+  g_assert_true (cst_fee_report_run (auditor, &filter, NULL, NULL, &north, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_fee_report_summary_get_n_requests (north), ==, 1);
+  g_assert_cmpint (cst_fee_report_summary_get_total_cents (north), ==, north_request.charged);
+  g_clear_pointer (&north, cst_fee_report_summary_free);
+  filter.facility_code = "MAIN";
+  g_assert_cmpuint (reported (auditor, &filter), ==, in_period);
+
+  /* Off the main loop, as the Reports page runs it: the code is copied
+   * with the filter, and changing it after the call changes nothing. */
+  {
+    g_autoptr(CstConnection) connection = cst_connection_new (auditor_info);
+    g_autoptr(GAsyncResult) ran = NULL;
+    g_autoptr(GPtrArray) items = NULL;
+    char code[] = "NORTH";
+
+    filter.facility_code = code;
+    cst_fee_report_run_async (connection, &filter, 10, copy_request_id, g_free, NULL, cst_test_result_cb, &ran);
+    code[0] = 'X';
+    g_assert_true (cst_fee_report_run_finish (connection, cst_test_wait_result (&ran, 30), &items, &north,
+                                              &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (items->len, ==, 1);
+    g_assert_cmpint (*(gint64 *) g_ptr_array_index (items, 0), ==, north_request.id);
+    g_clear_pointer (&north, cst_fee_report_summary_free);
+  }
+
+  filter.facility_code = NULL;
+  g_assert_true (cst_fee_report_run (auditor, &filter, NULL, NULL, &whole, &error));
+  g_assert_no_error (error);
+  buckets = cst_fee_report_summary_get_buckets (whole, "facility");
+  g_assert_cmpuint (buckets->len, ==, 2);
+  g_assert_cmpstr (((CstFeeReportBucket *) g_ptr_array_index (buckets, 0))->key, ==, "MAIN");
+  g_assert_cmpint (((CstFeeReportBucket *) g_ptr_array_index (buckets, 0))->n_requests, ==, 8);
+  g_assert_cmpstr (((CstFeeReportBucket *) g_ptr_array_index (buckets, 1))->key, ==, "NORTH");
+  g_assert_cmpint (((CstFeeReportBucket *) g_ptr_array_index (buckets, 1))->n_requests, ==, 1);
+  g_assert_cmpint (((CstFeeReportBucket *) g_ptr_array_index (buckets, 1))->cents, ==, north_request.charged);
+  g_assert_cmpint (((CstFeeReportBucket *) g_ptr_array_index (buckets, 0))->cents, ==,
+                   cst_fee_report_summary_get_total_cents (whole) - north_request.charged);
+
+  /* The PDF's summary totals each facility. */
+  {
+    g_autofree char *pdf = g_build_filename (dir, "report.pdf", NULL);
+    g_autofree char *contents = NULL;
+    g_autoptr(GString) front = g_string_new (NULL);
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(PopplerDocument) doc = NULL;
+    gsize length;
+
+    g_assert_true (cst_fee_report_write_pdf (auditor, &filter, pdf, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (pdf, &contents, &length, NULL));
+    bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
+    doc = cst_test_pdf_open (bytes);
+    for (int p = 0; p < poppler_document_get_n_pages (doc); p++)
+      {
+        g_autofree char *text = cst_test_pdf_page_text (doc, p);
+
+        /* The summary, up to the detail's first page. */
+        if (strstr (text, "Request / fee line") != NULL)
+          break;
+        g_string_append (front, text);
+      }
+    g_assert_nonnull (strstr (front->str, "Facility"));
+    g_assert_nonnull (strstr (front->str, "NORTH"));
+    g_assert_nonnull (strstr (front->str, "MAIN"));
+    g_unlink (pdf);
+  }
+
+  /* A misspelt code names itself. */
+  filter.facility_code = "NROTH";
+  g_assert_false (cst_fee_report_run (auditor, &filter, NULL, NULL, &north, &error));
+  g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "NROTH"));
+
+  /* The CLI: --facility, the CSV's facility column, a total per facility. */
+  g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, &err, "report", "fees", "--from", "2025-06-01",
+                                     "--to", "2025-07-31", "--format", "csv", "--output", path, NULL), ==, 0);
+  g_assert_nonnull (strstr (err, "facility NORTH: 1 request"));
+  g_assert_nonnull (strstr (err, "facility MAIN: 8 requests"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (auditor_info, NULL, &err, "report", "fees", "--from", "2025-06-01",
+                                     "--to", "2025-07-31", "--facility", "NORTH", "--format", "csv",
+                                     "--output", path, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  records = parse_csv (csv);
+  g_assert_cmpuint (records->len, >, 1);
+  g_assert_cmpstr (((char **) g_ptr_array_index (records, 0))[column ("facility")], ==, "facility");
+  for (guint r = 1; r < records->len; r++)
+    g_assert_cmpstr (((char **) g_ptr_array_index (records, r))[column ("facility")], ==, "NORTH");
+  g_assert_null (strstr (err, "facility MAIN"));
+
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1164,6 +1361,8 @@ main (int    argc,
   g_test_add_func ("/fee/report/auditor-changes-nothing", test_auditor_changes_nothing);
   g_test_add_func ("/fee/report/cli", test_cli);
   g_test_add_func ("/fee/report/async", test_async);
+  g_test_add_func ("/fee/report/pdf-one-pass", test_pdf_one_pass);
+  g_test_add_func ("/fee/report/facility", test_facility);
   status = g_test_run ();
   cst_test_db_free (db);
   g_free (clerk_login);

@@ -518,7 +518,7 @@ assert_exports (PGconn                   *conn,
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
   g_autoptr(GError) error = NULL;
   g_autofree char *csv = NULL;
-  g_autofree char *tail = g_strdup_printf (",300,%" G_GINT64_FORMAT "\r\n", total - 300);
+  g_autofree char *tail = g_strdup_printf (",300,%" G_GINT64_FORMAT ",MAIN\r\n", total - 300);
   g_autofree char *dir = g_dir_make_tmp ("payments-report-XXXXXX", NULL);
   g_autofree char *path = g_build_filename (dir, "report.pdf", NULL);
   g_autofree char *contents = NULL;
@@ -538,7 +538,7 @@ assert_exports (PGconn                   *conn,
   csv = g_memory_output_stream_steal_data (G_MEMORY_OUTPUT_STREAM (out));
   /* The new columns come last: the CSV is a stable interface. */
   g_assert_true (g_str_has_prefix (strstr (csv, ",deadline_citation,"),
-                                   ",deadline_citation,paid_cents,balance_cents\r\n"));
+                                   ",deadline_citation,paid_cents,balance_cents,facility\r\n"));
   lines = g_strsplit (csv, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
     if (g_str_has_prefix (lines[i], reference))

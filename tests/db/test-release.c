@@ -93,6 +93,136 @@ test_release_joins_callers_transaction (void)
   g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1", cst_request_get_id (request)), ==, 0);
 }
 
+typedef struct
+{
+  char       *conninfo;
+  CstRequest *request;
+  CstRelease *release;
+  GError     *error;
+} Attempt;
+
+static gpointer
+release_thread (gpointer data)
+{
+  Attempt *attempt = data;
+  g_autoptr(PGconn) conn = cst_db_connect (attempt->conninfo, &attempt->error);
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+
+  if (conn != NULL)
+    attempt->release = cst_release_run (conn, attempt->request, "en", &options, &attempt->error);
+  return NULL;
+}
+
+/* Waits until the session of @login waits for a lock; returns what it
+ * holds for writing then (a transaction id, relation locks of writers). */
+static gint64
+wait_until_blocked (PGconn     *owner,
+                    const char *login)
+{
+  for (int tries = 0; tries < 600; tries++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(PGresult) res = cst_db_exec (owner,
+        "SELECT (a.backend_xid IS NOT NULL)::int"
+        "       + (SELECT count(*) FROM pg_locks l WHERE l.pid = a.pid AND l.granted"
+        "            AND l.mode IN ('RowExclusiveLock', 'RowShareLock', 'ExclusiveLock')"
+        "            AND l.locktype = 'relation')"
+        "  FROM pg_stat_activity a WHERE a.usename = $1 AND a.wait_event_type = 'Lock'",
+        1, (const char *[]) { login }, &error);
+
+      g_assert_no_error (error);
+      if (PQntuples (res) == 1)
+        return cst_db_int64 (res, 0, 0);
+      g_usleep (50 * G_USEC_PER_SEC / 1000);
+    }
+  g_error ("the release never waited for a lock");
+}
+
+/* Issue 24: the documents are made before the release writes anything.
+ * The invoices are locked away while the clerk releases an invoiced
+ * request; the release waits to read them (to make the invoice) and must
+ * not have written a row by then: no transaction id, no lock taken for a
+ * write.  Made inside the transaction, the cover letter was recorded
+ * first and the request's rows stayed locked while the invoice rendered. */
+static void
+test_release_renders_before_writing (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) locker = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = ready_request (conn, "REL-4");
+  g_autoptr(GThread) thread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) login = cst_db_exec (conn, "SELECT session_user", 0, NULL, &error);
+  Attempt attempt = { clerk, request, NULL, NULL };
+  gint64 blocked = -1;
+
+  g_object_set (request, "page-count", 12, NULL);
+  cst_test_db_issue_invoice (conn, request, CST_FEE_METHOD_HIPAA_FLAT);
+  {
+    gint64 id = cst_request_get_id (request);
+
+    g_clear_object (&request);
+    request = cst_request_repo_get (conn, id, &error);
+    g_assert_no_error (error);
+    attempt.request = request;
+  }
+  cst_test_db_exec_ok (locker, "BEGIN", 0, NULL);
+  cst_test_db_exec_ok (locker, "LOCK TABLE invoices IN ACCESS EXCLUSIVE MODE", 0, NULL);
+  thread = g_thread_new ("release", release_thread, &attempt);
+  blocked = wait_until_blocked (owner, cst_db_value (login, 0, 0));
+  g_assert_cmpint (blocked, ==, 0);
+  cst_test_db_exec_ok (locker, "COMMIT", 0, NULL);
+  g_thread_join (g_steal_pointer (&thread));
+  g_assert_no_error (attempt.error);
+  g_assert_nonnull (attempt.release);
+  g_assert_nonnull (attempt.release->invoice);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
+                                           cst_request_get_id (request)), ==, 2);
+  cst_release_free (attempt.release);
+}
+
+/* An invoice issued after the documents were made (here: while the
+ * release waits to record them) makes the release refuse as a conflict
+ * and write nothing: it would otherwise send an invoice that is no
+ * longer the one owed. */
+static void
+test_release_refuses_invoice_changed (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autofree char *other_clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(PGconn) other = cst_db_connect (other_clerk, NULL);
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) locker = cst_test_db_connect (db);
+  g_autoptr(CstRequest) request = ready_request (conn, "REL-5");
+  g_autoptr(GThread) thread = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) login = cst_db_exec (conn, "SELECT session_user", 0, NULL, &error);
+  Attempt attempt = { clerk, request, NULL, NULL };
+
+  g_object_set (request, "page-count", 12, NULL);
+  cst_test_db_exec_ok (locker, "BEGIN", 0, NULL);
+  cst_test_db_exec_ok (locker, "LOCK TABLE rendered_documents IN ACCESS EXCLUSIVE MODE", 0, NULL);
+  thread = g_thread_new ("release", release_thread, &attempt);
+  wait_until_blocked (owner, cst_db_value (login, 0, 0));
+  {
+    g_autoptr(CstRequest) copy = cst_request_copy (request);
+
+    cst_test_db_issue_invoice (other, copy, CST_FEE_METHOD_HIPAA_FLAT);
+  }
+  cst_test_db_exec_ok (locker, "COMMIT", 0, NULL);
+  g_thread_join (g_steal_pointer (&thread));
+  g_assert_null (attempt.release);
+  g_assert_error (attempt.error, CST_ERROR, CST_ERROR_CONFLICT);
+  g_clear_error (&attempt.error);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1",
+                                           cst_request_get_id (request)), ==, 0);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
+                                           cst_request_get_id (request)), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -100,5 +230,7 @@ main (int argc, char **argv)
   g_test_add_func ("/release/makes-everything", test_release_makes_everything);
   g_test_add_func ("/release/failed-changes-nothing", test_failed_release_changes_nothing);
   g_test_add_func ("/release/joins-callers-transaction", test_release_joins_callers_transaction);
+  g_test_add_func ("/release/renders-before-writing", test_release_renders_before_writing);
+  g_test_add_func ("/release/refuses-invoice-changed", test_release_refuses_invoice_changed);
   return cst_test_db_run (&db);
 }

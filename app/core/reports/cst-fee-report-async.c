@@ -17,7 +17,7 @@
 typedef struct
 {
   CstFeeReportFilter filter;       /* its strings point into the fields below */
-  char              *jurisdiction, *requester, *clerk, *status;
+  char              *jurisdiction, *requester, *clerk, *status, *facility_code;
   GCancellable      *cancellable;
   GDestroyNotify     progress_data_free;
   /* run */
@@ -42,6 +42,7 @@ report_job_new (const CstFeeReportFilter *filter,
   job->filter.requester = job->requester = g_strdup (filter->requester);
   job->filter.clerk = job->clerk = g_strdup (filter->clerk);
   job->filter.status = job->status = g_strdup (filter->status);
+  job->filter.facility_code = job->facility_code = g_strdup (filter->facility_code);
   job->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   job->filter.cancellable = job->cancellable;
   return job;
@@ -56,6 +57,7 @@ report_job_free (gpointer data)
   g_free (job->requester);
   g_free (job->clerk);
   g_free (job->status);
+  g_free (job->facility_code);
   g_clear_object (&job->cancellable);
   if (job->progress_data_free != NULL)
     job->progress_data_free (job->filter.progress_data);

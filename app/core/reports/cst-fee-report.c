@@ -48,13 +48,13 @@ struct _CstFeeReportSummary
   gint64      total_cents;
   gint64      collected_cents;
   gint64      flag_counts[CST_FEE_REPORT_N_FLAGS];
-  GHashTable *buckets[4];       /* key → CstFeeReportBucket */
-  GPtrArray  *sorted[4];        /* built on demand */
+  GHashTable *buckets[5];       /* key → CstFeeReportBucket */
+  GPtrArray  *sorted[5];        /* built on demand */
   gint64      n_released;
   gint64      histogram[MAX_TURNAROUND_DAYS + 1];
 };
 
-static const char *const bucket_names[] = { "month", "jurisdiction", "requester", "method" };
+static const char *const bucket_names[] = { "month", "jurisdiction", "requester", "method", "facility" };
 
 static const char *const flag_nicks[] = {
   "above-maximum", "search-on-patient", "above-flat",
@@ -82,12 +82,15 @@ static const char *requests_sql =
   "       roi_deadline_class (q.kind) <> 'third-party' AND r.status = 'released'"
   "         AND r.due_date IS NOT NULL AND r.updated_at::date > r.due_date"
   "         AND GREATEST (request_balance_at (r.id, (r.due_date + 1)::timestamptz),"
-  "                       request_balance_at (r.id, r.updated_at)) > 0"
+  "                       request_balance_at (r.id, r.updated_at)) > 0,"
+  "       f.code"
   "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
+  "  JOIN facilities f ON f.id = r.facility_id"
   " WHERE r.received_date BETWEEN $1::date AND $2::date"
   "   AND ($3::text IS NULL OR r.jurisdiction = $3::text)"
   "   AND ($4::text IS NULL OR q.kind::text = $4::text)"
   "   AND ($7::text IS NULL OR r.status::text = $7::text)"
+  "   AND ($9::text IS NULL OR f.code = $9::text)"
   "   AND r.id > $5::bigint"
   "   AND EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id"
   "                 AND ($8::text IS NULL OR i.issued_by = $8::text))"
@@ -134,7 +137,7 @@ static const char *lines_sql =
 
 enum { R_ID, R_REFERENCE, R_RECEIVED, R_DUE, R_EXTENDED, R_KIND, R_JURISDICTION,
        R_FORMAT, R_DELIVERY, R_PAGES, R_RELEASED, R_NOTICE, R_DEADLINE_CITATION, R_PAID,
-       R_LATE_UNPAID };
+       R_LATE_UNPAID, R_FACILITY };
 enum { L_REQUEST, L_NUMBER, L_METHOD, L_TOTAL, L_OVERRIDE, L_BY, L_RULE, L_CITATION,
        L_DESCRIPTION, L_QUANTITY, L_AMOUNT, L_HAS_LINE };
 enum { I_REQUEST, I_METHOD, I_QUOTED, I_TOTAL, I_OVERRIDDEN, I_JURISDICTION, I_RECEIVED, I_CLASS,
@@ -278,6 +281,7 @@ summary_add_row (CstFeeReportSummary   *summary,
   summary_add_bucket (summary, 1, row->jurisdiction, row->total_cents);
   summary_add_bucket (summary, 2, row->requester, row->total_cents);
   summary_add_bucket (summary, 3, row->method, row->total_cents);
+  summary_add_bucket (summary, 4, row->facility, row->total_cents);
   if (g_date_valid (&row->released))
     {
       gint days = g_date_days_between (&row->received, &row->released);
@@ -757,6 +761,7 @@ emit_row (CstFeeScheduleSet   *set,
   row.deadline_citation = cst_db_value (requests, r, R_DEADLINE_CITATION);
   row.requester = facts.kind;
   row.paid_cents = cst_db_int64 (requests, r, R_PAID);
+  row.facility = cst_db_value (requests, r, R_FACILITY);
   row_lines = collect_lines (lines, cursor, &row);
   row.lines = (const CstFeeReportLine *) row_lines->data;
   row.n_lines = row_lines->len;
@@ -790,8 +795,8 @@ fetch_page (PGconn                   *conn,
             GError                  **error)
 {
   char from[16], to[16], after[24], limit[16];
-  const char *params[8] = { from, to, filter->jurisdiction, filter->requester, after, limit,
-                            filter->status, filter->clerk };
+  const char *params[9] = { from, to, filter->jurisdiction, filter->requester, after, limit,
+                            filter->status, filter->clerk, filter->facility_code };
 
   g_date_strftime (from, sizeof from, "%Y-%m-%d", &filter->from);
   g_date_strftime (to, sizeof to, "%Y-%m-%d", &filter->to);
@@ -825,6 +830,29 @@ check_filter (const CstFeeReportFilter *filter,
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("“%s” is not a request status."), filter->status);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A misspelt facility, or one the login may not see (row-level security
+ * hides it), would silently report nothing. */
+static gboolean
+check_facility (PGconn                   *conn,
+                const CstFeeReportFilter *filter,
+                GError                  **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  if (filter->facility_code == NULL)
+    return TRUE;
+  if (!(res = cst_db_exec (conn, "SELECT 1 FROM facilities WHERE code = $1", 1,
+                           (const char *[]) { filter->facility_code }, error)))
+    return FALSE;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("“%s” is not a facility you may report on."), filter->facility_code);
       return FALSE;
     }
   return TRUE;
@@ -900,6 +928,7 @@ cst_fee_report_run (PGconn                    *conn,
 
   /* A caller that runs several passes (the PDF) holds the transaction. */
   if (!check_filter (filter, error) ||
+      !check_facility (conn, filter, error) ||
       !(set = cst_fee_repo_load_schedules (conn, error)) ||
       !cst_db_join (conn, CST_DB_SNAPSHOT, &own, error) ||
       !cst_db_leave (conn, own, run_pages (conn, filter, set, acc, func, user_data, error), error))
