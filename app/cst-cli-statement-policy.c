@@ -32,9 +32,9 @@ print_version (const CstAssistancePolicyVersion *version)
       return;
     }
   {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, version->id);
     g_autofree char *from = cst_input_format_date (&version->effective_from);
-    g_print (_("Policy version %" G_GINT64_FORMAT ", in effect from %s, stored by %s.\n"),
-             version->id, from, version->stored_by);
+    g_print (_("Policy version %s, in effect from %s, stored by %s.\n"), id, from, version->stored_by);
   }
 }
 
@@ -91,13 +91,12 @@ cst_cli_statement_policy_store (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autofree char *text = NULL;
-  int status = 0;
   gint64 id;
   GDate day;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  if (!cst_cli_parse_options (context, &argc, &argv, &status))
-    return status;
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return cst_cli_usage_error (context, error->message);
   if (argc != 2)
     return cst_cli_usage_error (context, _("give exactly one policy file"));
   if (from == NULL)
@@ -109,6 +108,9 @@ cst_cli_statement_policy_store (int    argc,
       !(target = cst_cli_open_target (&error)) ||
       !(id = cst_assistance_policy_repo_store_at (target->conninfo, text, &day, note, &error)))
     return cst_cli_fail (error);
-  g_print (_("Policy version %" G_GINT64_FORMAT " stored, in effect from %s.\n"), id, from);
+  {
+    g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+    g_print (_("Policy version %s stored, in effect from %s.\n"), number, from);
+  }
   return EXIT_SUCCESS;
 }

@@ -12,6 +12,7 @@
 #include <custodian/custodian.h>
 #include "cst-test-async.h"
 #include "cst-test-db.h"
+#include "cst-test-policy.h"
 
 static CstTestDb *db;
 
@@ -25,19 +26,6 @@ set_day (GDate *date,
   g_date_set_dmy (date, (GDateDay) day, (GDateMonth) month, (GDateYear) year);
 }
 
-/* The shipped policy with the 75% band made 90%. */
-static char *
-generous_policy (void)
-{
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (RESOURCE_BASE "/seed/financial-assistance.ini",
-                                                     0, NULL);
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_auto(GStrv) parts = g_strsplit (text, "[band discount-75]\nup-to-percent=300\ndiscount-percent=75",
-                                    -1);
-
-  g_assert_cmpuint (g_strv_length (parts), ==, 2);
-  return g_strjoin ("[band discount-75]\nup-to-percent=300\ndiscount-percent=90", parts[0], parts[1], NULL);
-}
 
 /* The discount a household of 4 earning $80,000 (242% of the 2026
  * guideline) gets under @policy. */
@@ -64,7 +52,7 @@ test_store_and_read (void)
   g_autoptr(CstAssistancePolicyVersion) after = NULL;
   g_autoptr(CstAssistancePolicyVersion) day_before = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = generous_policy ();
+  g_autofree char *text = cst_test_policy_with_second_band (90);
   gint64 id;
   GDate from, day;
 
@@ -110,7 +98,7 @@ test_refusals (void)
   g_autoptr(PGconn) billing = cst_test_db_connect_as (db, "custodian_billing");
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = generous_policy ();
+  g_autofree char *text = cst_test_policy_with_second_band (90);
   gint64 stored = cst_test_db_int (owner, "SELECT count(*) FROM assistance_policies", 0, NULL);
   GDate from;
 
@@ -141,7 +129,7 @@ test_async (void)
   g_autoptr(GAsyncResult) read = NULL;
   g_autoptr(CstAssistancePolicyVersion) version = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *text = generous_policy ();
+  g_autofree char *text = cst_test_policy_with_second_band (90);
   gint64 id;
   GDate from, day;
 

@@ -19,6 +19,7 @@
 #include "cst-estimate-dialog.h"
 #include "cst-statement-workbench.h"
 #include "cst-test-db.h"
+#include "cst-test-policy.h"
 #include "cst-test-file.h"
 #include "cst-test-gui.h"
 #include "cst-test-pdf.h"
@@ -370,18 +371,6 @@ policy_read (gpointer workbench)
   return cst_statement_workbench_get_policy (workbench) != NULL;
 }
 
-/* The shipped policy with the 75% band made 90%. */
-static char *
-generous_policy (void)
-{
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (RESOURCE_BASE "/seed/financial-assistance.ini",
-                                                     0, NULL);
-  g_autofree char *text = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-  g_auto(GStrv) parts = g_strsplit (text, "up-to-percent=300\ndiscount-percent=75", -1);
-
-  g_assert_cmpuint (g_strv_length (parts), ==, 2);
-  return g_strjoin ("up-to-percent=300\ndiscount-percent=90", parts[0], parts[1], NULL);
-}
 
 /* An administrator stores a policy in effect from 2026-01-01: billing's
  * workbench screens under it.  The sample's $1,375.96 with 90% off (the
@@ -392,7 +381,7 @@ test_workbench_stored_policy (void)
   g_autoptr(PGconn) admin = cst_test_db_connect_as (db, "custodian_admin");
   g_autofree char *login = cst_test_db_create_login (db, "custodian_billing");
   g_autoptr(CstConnection) connection = cst_connection_new (login);
-  g_autofree char *text = generous_policy ();
+  g_autofree char *text = cst_test_policy_with_second_band (90);
   g_autoptr(GError) error = NULL;
   CstStatementWorkbench *workbench;
   CstStatement *statement;

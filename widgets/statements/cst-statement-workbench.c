@@ -16,6 +16,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cst-assistance-policy-dialog.h"
 #include "cst-cell.h"
 #include "cst-estimate-dialog.h"
 #include "cst-letterhead-row.h"
@@ -232,6 +233,7 @@ show_categories (CstStatementWorkbench *self)
 
 static gboolean render_now (gpointer user_data);
 static void letterhead_changed_cb (CstStatementWorkbench *self);
+static void edit_policy_action (GtkWidget *widget, const char *name, GVariant *param);
 
 /* The draft as it prints: with the facility's details, which are the
  * database's and never part of a saved template version. */
@@ -1621,6 +1623,7 @@ cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "workbench.new-estimate", NULL);
   gtk_widget_class_install_action (widget_class, "workbench.screen", NULL, screen_action);
+  gtk_widget_class_install_action (widget_class, "workbench.edit-policy", NULL, edit_policy_action);
   gtk_widget_class_install_action (widget_class, "workbench.issue-pay-link", NULL, issue_pay_link_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "workbench.open-remittance", NULL);
   gtk_widget_class_install_action (widget_class, "workbench.import", NULL, import_action);
@@ -1733,6 +1736,42 @@ policy_loaded_cb (GObject      *object,
   adw_action_row_set_subtitle (self->screening_row, said);
 }
 
+/* The policy in effect today, read again after an administrator stores one. */
+static void
+load_policy (CstStatementWorkbench *self)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  cst_assistance_policy_repo_in_effect_async (self->connection, &today, self->cancellable,
+                                              policy_loaded_cb, g_object_ref (self));
+}
+
+/**
+ * cst_statement_workbench_edit_policy:
+ *
+ * Opens the financial-assistance policy to edit and store (administrators);
+ * a version stored there is read again here for the next screening.
+ *
+ * Returns: (transfer none): the dialog, presented
+ */
+GtkWindow *
+cst_statement_workbench_edit_policy (CstStatementWorkbench *self)
+{
+  CstAssistancePolicyDialog *dialog = cst_assistance_policy_dialog_new (GTK_WINDOW (self), self->connection);
+
+  if (self->connection != NULL)
+    g_signal_connect_object (dialog, "stored", G_CALLBACK (load_policy), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+edit_policy_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cst_statement_workbench_edit_policy (CST_STATEMENT_WORKBENCH (widget));
+}
+
 /**
  * cst_statement_workbench_set_connection:
  *
@@ -1754,12 +1793,7 @@ cst_statement_workbench_set_connection (CstStatementWorkbench *self,
   cst_statement_template_repo_load_current_async (connection, "standard", languages, self->cancellable,
                                                    loaded_cb, g_object_ref (self));
   cst_letterhead_row_set_connection (self->letterhead_row, connection);
-  {
-    GDate today;
-    cst_input_today (&today);
-    cst_assistance_policy_repo_in_effect_async (connection, &today, self->cancellable,
-                                                policy_loaded_cb, g_object_ref (self));
-  }
+  load_policy (self);
 }
 
 /**

@@ -76,6 +76,7 @@ gboolean               cst_statement_workbench_load_estimate_finish   (CstStatem
                                                                        GAsyncResult          *result,
                                                                        GError               **error);
 GtkWindow             *cst_statement_workbench_new_estimate (CstStatementWorkbench *self);
+GtkWindow             *cst_statement_workbench_edit_policy (CstStatementWorkbench *self);
 gboolean               cst_statement_workbench_screen (CstStatementWorkbench *self,
                                                        guint                  household_size,
                                                        gint64                 income_cents);
