@@ -417,6 +417,9 @@ build_results (CstEstimateDialog *self)
   gtk_string_filter_set_match_mode (self->filter, GTK_STRING_FILTER_MATCH_MODE_SUBSTRING);
   self->results = gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (self->services)),
                                              g_object_ref (GTK_FILTER (self->filter)));
+  /* A hospital's list has tens of thousands of items: filter in steps so
+   * a keystroke never holds the window while every item is matched. */
+  gtk_filter_list_model_set_incremental (self->results, TRUE);
   g_signal_connect (factory, "setup", G_CALLBACK (setup_result_cb), NULL);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_result_cb), NULL);
   gtk_list_view_set_factory (self->results_view, factory);
