@@ -29,7 +29,8 @@
  *
  * With --household and --income-cents the patient is screened for
  * financial assistance under the hospital's policy (--assistance-policy
- * FILE, else the example shipped) on the statement's date; an eligible
+ * FILE, else the database's in effect on the statement's date: 0088,
+ * `statement policy-store`; the example shipped while none is stored); an eligible
  * patient's statement takes the discount off, never asks more than AGB,
  * and offers the plan the household can afford.
  *
@@ -48,6 +49,7 @@
 #include <string.h>
 
 #include "custodian/cst-assistance.h"
+#include "custodian/cst-assistance-repo.h"
 #include "custodian/cst-bill.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-facility.h"
@@ -244,6 +246,28 @@ issue_pay_link (const Options  *o,
   return TRUE;
 }
 
+/* The hospital's policy in effect on @day, from the database (0088; the
+ * shipped one while none is stored); the shipped one, said on stderr,
+ * when the database cannot be reached. */
+static CstAssistancePolicy *
+policy_in_effect (const GDate  *day,
+                  GError      **error)
+{
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(CstAssistancePolicyVersion) version = NULL;
+  g_autoptr(GError) db_error = NULL;
+
+  if (!(target = cst_cli_open_target (&db_error)))
+    {
+      g_printerr (_("The financial-assistance policy was not read from the database (%s); "
+                    "using the one shipped.\n"), db_error->message);
+      return cst_assistance_policy_new_default (error);
+    }
+  if (!(version = cst_assistance_policy_repo_in_effect_at (target->conninfo, day, error)))
+    return NULL;
+  return cst_assistance_policy_ref (version->policy);
+}
+
 /* The screening, on the statement's date, when the household was given;
  * its result in words on stdout. */
 static gboolean
@@ -266,7 +290,7 @@ screen_household (const Options           *o,
           !(policy = cst_assistance_policy_new_from_data (data, length, error)))
         return FALSE;
     }
-  else if (!(policy = cst_assistance_policy_new_default (error)))
+  else if (!(policy = policy_in_effect (&bill->statement_date, error)))
     return FALSE;
   if (o->household < 0 ||
       !cst_assistance_screen (policy, (guint) o->household, o->income, &bill->statement_date,
@@ -385,7 +409,7 @@ cst_cli_statement_render (int    argc,
     { "first-bill-date", 0, 0, G_OPTION_ARG_STRING, &o.first_bill_date, N_("Date of the visit’s first statement: the balance’s age (reminder, past due, final notice) and the dispute deadline count from it"), N_("YYYY-MM-DD") },
     { "household", 0, 0, G_OPTION_ARG_INT, &o.household, N_("Screen for financial assistance: the number of people in the household"), N_("N") },
     { "income-cents", 0, 0, G_OPTION_ARG_INT64, &o.income, N_("With --household: the household’s yearly income, in cents"), N_("CENTS") },
-    { "assistance-policy", 0, 0, G_OPTION_ARG_FILENAME, &o.assistance_policy, N_("The hospital’s financial-assistance policy (default: the example shipped)"), N_("FILE") },
+    { "assistance-policy", 0, 0, G_OPTION_ARG_FILENAME, &o.assistance_policy, N_("The hospital’s financial-assistance policy (default: the one in effect in the database, else the example shipped)"), N_("FILE") },
     { "no-pay-link", 0, 0, G_OPTION_ARG_NONE, &o.no_pay_link, N_("A draft: no pay link or QR code is issued (do not send it)"), NULL },
     { NULL }
   };

@@ -328,6 +328,8 @@ static const Command commands[] = {
   { "statement", "render", cst_cli_statement_render, N_("Turn an itemized bill CSV into a patient statement PDF") },
   { "statement", "pay-link", cst_cli_statement_pay_link, N_("Say whether a statement’s pay link works, or was revoked") },
   { "statement", "revoke-link", cst_cli_statement_revoke_link, N_("Stop a statement’s pay link from working, saying why") },
+  { "statement", "policy", cst_cli_statement_policy, N_("Say which financial-assistance policy is in effect, or print it") },
+  { "statement", "policy-store", cst_cli_statement_policy_store, N_("Store a financial-assistance policy to take effect on a day (administrators)") },
 };
 
 static char *

@@ -72,6 +72,8 @@ int cst_cli_dispute_resolve (int argc, char **argv);
 int cst_cli_dispute_list (int argc, char **argv);
 int cst_cli_document_render (int argc, char **argv);
 int cst_cli_estimate_render (int argc, char **argv);
+int cst_cli_statement_policy (int argc, char **argv);
+int cst_cli_statement_policy_store (int argc, char **argv);
 int cst_cli_evidence (int argc, char **argv);
 int cst_cli_facility_set (int argc, char **argv);
 int cst_cli_facility_show (int argc, char **argv);

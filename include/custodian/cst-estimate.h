@@ -64,6 +64,7 @@ typedef struct
   char      *hospital_name;
   char      *payer_name;         /* NULL for self-pay */
   char      *plan_name;
+  char      *patient_name;       /* printed on the PDF only (never in the JSON); NULL: none */
   GPtrArray *lines;              /* of CstEstimateLine */
   /* Insured. */
   gint64     allowed_cents;

@@ -2,6 +2,8 @@
 #pragma once
 
 #include "custodian/cst-assistance.h"
+#include "custodian/cst-assistance-repo.h"
+#include "custodian/cst-statement-letterhead.h"
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-partition.h"
 #include "custodian/cst-authorization.h"
@@ -26,6 +28,7 @@
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-estimate.h"
+#include "custodian/cst-estimate-save.h"
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-expiry.h"
 #include "custodian/cst-fee-quote.h"

@@ -12,6 +12,7 @@
 #include "cst-test-db.h"
 #include "cst-test-file.h"
 #include "cst-test-pdf.h"
+#include "cst-test-policy.h"
 
 static char *sample;
 
@@ -472,6 +473,67 @@ test_render_assisted_final_notice (void)
   g_assert_nonnull (strstr (err, "household size"));
 }
 
+/* The policy in the database (0088): an administrator stores one with
+ * 90% for the 201–300% band from 2026-01-01; `statement policy` names it
+ * and --text prints it; billing's screening then follows it: $2,845.00
+ * with 90% off, $284.50 due (the shipped policy: 75%, $711.25).  Billing
+ * cannot store one; a file that is not a policy is refused, naming the
+ * key, and nothing is stored. */
+static void
+test_stored_policy (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autofree char *billing = cst_test_db_create_login (db, "custodian_billing");
+  g_autofree char *policy = temp_path ("policy.ini");
+  g_autofree char *broken = temp_path ("broken.ini");
+  g_autofree char *csv = temp_path ("visit.csv");
+  g_autofree char *pdf = temp_path ("visit.pdf");
+  g_autofree char *json_path = temp_path ("visit.json");
+  g_autofree char *text = cst_test_policy_with_second_band (90);
+  g_autofree char *out = NULL, *err = NULL, *json = NULL;
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+  g_assert_true (g_file_set_contents (policy, text, -1, NULL));
+  g_assert_true (g_file_set_contents (broken, "[policy]\nagb-basis-points=none\n", -1, NULL));
+  g_assert_true (g_file_set_contents (csv, "service_date,revenue_code,cpt_hcpcs,description,units,charge_cents,"
+                                           "insurer_paid_cents,adjustment_cents,patient_resp_cents\n"
+                                           "2026-01-01,0450,99284,ED visit,1,284500,0,0,284500\n", -1, NULL));
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "--database", billing, "statement", "policy", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "the policy shipped with Custodian applies"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "--database", billing, "statement", "policy-store", policy,
+                                     "--effective-from", "2026-01-01", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "permission denied"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (NULL, NULL, &err, "--database", admin, "statement", "policy-store", broken,
+                                     "--effective-from", "2026-01-01", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "agb-basis-points"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_db_int (owner, "SELECT count(*) FROM assistance_policies", 0, NULL), ==, 0);
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "--database", admin, "statement", "policy-store", policy,
+                                     "--effective-from", "2026-01-01", "--note", "Board vote", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "stored, in effect from 2026-01-01"));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "--database", billing, "statement", "policy",
+                                     "--date", "2026-04-01", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "in effect from 2026-01-01"));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "--database", billing, "statement", "policy", "--text",
+                                     NULL), ==, 0);
+  g_assert_cmpstr (out, ==, text);
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (cst_test_cli_run (NULL, &out, NULL, "--database", billing, "statement", "render", csv, "--offline",
+                                     "--output", pdf, "--json", json_path, "--statement-date", "2026-04-01",
+                                     "--household", "4", "--income-cents", "8000000", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (json_path, &json, NULL, NULL));
+  g_assert_nonnull (strstr (json, "\"assistance_cents\":256050"));
+  g_assert_nonnull (strstr (json, "\"amount_due_cents\":28450"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -489,5 +551,6 @@ main (int    argc,
   g_test_add_func ("/statement-cli/estimate-dispute-edges", test_estimate_dispute_edges);
   g_test_add_func ("/statement-cli/assisted-final-notice", test_render_assisted_final_notice);
   g_test_add_func ("/statement-cli/estimate-from-estimate-render", test_estimate_from_estimate_render);
+  g_test_add_func ("/statement-cli/stored-policy", test_stored_policy);
   return g_test_run ();
 }

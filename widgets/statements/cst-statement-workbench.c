@@ -19,11 +19,15 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "cst-assistance-policy-dialog.h"
 #include "cst-cell.h"
+#include "cst-estimate-dialog.h"
+#include "cst-letterhead-row.h"
 #include "cst-pdf-preview.h"
 #include "cst-plain-text.h"
 #include "cst-statement-workbench.h"
 
+#include <custodian/cst-assistance-repo.h>
 #include <custodian/cst-bill.h>
 #include <custodian/cst-error.h>
 #include <custodian/cst-input.h>
@@ -65,6 +69,7 @@ struct _CstStatementWorkbench
   GtkWidget            *batch_cancel;
   GtkWidget            *batch_close;
   CstPdfPreview        *preview;
+  CstLetterheadRow     *letterhead_row;
   AdwActionRow         *remittance_row;
   AdwActionRow         *estimate_row;
   GtkSpinButton        *household_spin;
@@ -74,7 +79,8 @@ struct _CstStatementWorkbench
   GtkSpinner           *busy_spinner;
 
   CstConnection        *connection;     /* NULL: shipped templates, no saving */
-  CstFacility          *facility;       /* the hospital's details (the database's); NULL: none yet */
+  CstFacility          *facility;       /* the chosen facility's details (the database's); NULL: none yet */
+  CstAssistancePolicyVersion *policy;   /* the database's policy in effect today; NULL: the shipped one */
   CstBill              *bill;
   CstStatementRules    *rules;
   CstStatementTemplate *templates[N_LANGUAGES];  /* en, es: as stored (or shipped) */
@@ -230,6 +236,8 @@ show_categories (CstStatementWorkbench *self)
 }
 
 static gboolean render_now (gpointer user_data);
+static void letterhead_changed_cb (CstStatementWorkbench *self);
+static void edit_policy_action (GtkWidget *widget, const char *name, GVariant *param);
 
 /* The draft as it prints: with the facility's details, which are the
  * database's and never part of a saved template version. */
@@ -1383,8 +1391,10 @@ cst_statement_workbench_load_estimate_finish (CstStatementWorkbench *self,
 /**
  * cst_statement_workbench_screen:
  *
- * Screens the household under the shipped policy on the bill's statement
- * date, says the result in plain words and, when eligible, applies it.
+ * Screens the household on the bill's statement date under the
+ * hospital's policy (the database's in effect today, read when the
+ * connection is set; the shipped one without a database), says the
+ * result in plain words and, when eligible, applies it.
  *
  * Returns: FALSE with a toast when the screening could not be made
  */
@@ -1394,7 +1404,9 @@ cst_statement_workbench_screen (CstStatementWorkbench *self,
                                 gint64                 income_cents)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstAssistancePolicy) policy = cst_assistance_policy_new_default (&error);
+  g_autoptr(CstAssistancePolicy) policy = self->policy != NULL
+                                          ? cst_assistance_policy_ref (self->policy->policy)
+                                          : cst_assistance_policy_new_default (&error);
   g_auto(CstAssistanceScreening) screening = { 0 };
   g_autofree char *said = NULL;
   GDate today;
@@ -1536,6 +1548,39 @@ open_estimate_action (GtkWidget *widget, const char *name, GVariant *param)
   choose_extra (widget, _("Open the Visit’s Estimate"), cst_statement_workbench_load_estimate_async);
 }
 
+/* A saved estimate is the visit's estimate this statement is compared with. */
+static void
+estimate_saved_cb (CstStatementWorkbench *self,
+                   GFile                 *json)
+{
+  cst_statement_workbench_load_estimate_async (self, json, NULL, NULL);
+}
+
+/**
+ * cst_statement_workbench_new_estimate:
+ *
+ * Opens the estimate dialog on the workbench's connection (the price list
+ * in effect is the database's); the estimate it saves becomes the visit's
+ * estimate here.
+ *
+ * Returns: (transfer none): the dialog, presented
+ */
+GtkWindow *
+cst_statement_workbench_new_estimate (CstStatementWorkbench *self)
+{
+  CstEstimateDialog *dialog = cst_estimate_dialog_new (GTK_WINDOW (self), self->connection);
+
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (estimate_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+new_estimate_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cst_statement_workbench_new_estimate (CST_STATEMENT_WORKBENCH (widget));
+}
+
 static void
 cst_statement_workbench_dispose (GObject *object)
 {
@@ -1559,6 +1604,7 @@ cst_statement_workbench_dispose (GObject *object)
     }
   g_clear_object (&self->connection);
   g_clear_pointer (&self->facility, cst_facility_free);
+  g_clear_pointer (&self->policy, cst_assistance_policy_version_free);
   g_clear_object (&self->batch_cancellable);
   g_clear_pointer (&self->file_name, g_free);
   g_clear_pointer (&self->batch_text, g_free);
@@ -1585,6 +1631,7 @@ cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
   G_OBJECT_CLASS (klass)->dispose = cst_statement_workbench_dispose;
   G_OBJECT_CLASS (klass)->finalize = cst_statement_workbench_finalize;
   g_type_ensure (CST_TYPE_PDF_PREVIEW);
+  g_type_ensure (CST_TYPE_LETTERHEAD_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/cst-statement-workbench.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstStatementWorkbench, name)
@@ -1594,7 +1641,7 @@ cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
   BIND (metrics_label); BIND (warnings_label); BIND (totals_label); BIND (preview);
   BIND (batch_bar); BIND (batch_progress); BIND (batch_report); BIND (batch_cancel);
   BIND (batch_close);
-  BIND (remittance_row); BIND (estimate_row); BIND (household_spin); BIND (income_spin);
+  BIND (letterhead_row); BIND (remittance_row); BIND (estimate_row); BIND (household_spin); BIND (income_spin);
   BIND (screening_row); BIND (pay_link_row); BIND (busy_spinner);
 #undef BIND
   gtk_widget_class_bind_template_callback (widget_class, language_changed_cb);
@@ -1604,9 +1651,14 @@ cst_statement_workbench_class_init (CstStatementWorkbenchClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, wording_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, category_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, batch_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, letterhead_changed_cb);
   gtk_widget_class_install_action (widget_class, "workbench.open-remittance", NULL, open_remittance_action);
   gtk_widget_class_install_action (widget_class, "workbench.open-estimate", NULL, open_estimate_action);
+  gtk_widget_class_install_action (widget_class, "workbench.new-estimate", NULL, new_estimate_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "workbench.new-estimate", NULL);
   gtk_widget_class_install_action (widget_class, "workbench.screen", NULL, screen_action);
+  gtk_widget_class_install_action (widget_class, "workbench.edit-policy", NULL, edit_policy_action);
   gtk_widget_class_install_action (widget_class, "workbench.issue-pay-link", NULL, issue_pay_link_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "workbench.open-remittance", NULL);
   gtk_widget_class_install_action (widget_class, "workbench.import", NULL, import_action);
@@ -1682,23 +1734,77 @@ cst_statement_workbench_new (GtkWindow *parent)
   return g_object_new (CST_TYPE_STATEMENT_WORKBENCH, "transient-for", parent, NULL);
 }
 
+/* The facility chosen in the row prints on the statement. */
 static void
-facility_loaded_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
+letterhead_changed_cb (CstStatementWorkbench *self)
+{
+  const CstFacility *facility = cst_letterhead_row_get_facility (self->letterhead_row);
+
+  if (facility != NULL)
+    cst_statement_workbench_set_facility (self, facility);
+}
+
+static void
+policy_loaded_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   g_autoptr(CstStatementWorkbench) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(CstFacility) facility = cst_facility_load_finish (CST_CONNECTION (object), result, &error);
+  CstAssistancePolicyVersion *version =
+    cst_assistance_policy_repo_in_effect_finish (CST_CONNECTION (object), result, &error);
+  g_autofree char *from = NULL, *said = NULL;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
-  if (facility == NULL)
+  if (version == NULL)
     {
       adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (error->message));
       return;
     }
-  cst_statement_workbench_set_facility (self, facility);
+  g_clear_pointer (&self->policy, cst_assistance_policy_version_free);
+  self->policy = version;
+  if (version->id == 0 || self->screened)
+    return;
+  from = cst_locale_format_date (&version->effective_from);
+  said = g_strdup_printf (_("Not screened. The hospital’s policy in effect from %s applies."), from);
+  adw_action_row_set_subtitle (self->screening_row, said);
+}
+
+/* The policy in effect today, read again after an administrator stores one. */
+static void
+load_policy (CstStatementWorkbench *self)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  cst_assistance_policy_repo_in_effect_async (self->connection, &today, self->cancellable,
+                                              policy_loaded_cb, g_object_ref (self));
+}
+
+/**
+ * cst_statement_workbench_edit_policy:
+ *
+ * Opens the financial-assistance policy to edit and store (administrators);
+ * a version stored there is read again here for the next screening.
+ *
+ * Returns: (transfer none): the dialog, presented
+ */
+GtkWindow *
+cst_statement_workbench_edit_policy (CstStatementWorkbench *self)
+{
+  CstAssistancePolicyDialog *dialog = cst_assistance_policy_dialog_new (GTK_WINDOW (self), self->connection);
+
+  if (self->connection != NULL)
+    g_signal_connect_object (dialog, "stored", G_CALLBACK (load_policy), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+  return GTK_WINDOW (dialog);
+}
+
+static void
+edit_policy_action (GtkWidget *widget, const char *name, GVariant *param)
+{
+  cst_statement_workbench_edit_policy (CST_STATEMENT_WORKBENCH (widget));
 }
 
 /**
@@ -1706,7 +1812,10 @@ facility_loaded_cb (GObject      *object,
  *
  * Templates then come from the database (its current versions, the
  * shipped ones stored as version 1 if there are none) and Save stores
- * each edited language as a new version.
+ * each edited language as a new version; statements print the details
+ * of the login's own facility (or the one set with
+ * cst_statement_workbench_set_facility_code()), and screenings use the
+ * financial-assistance policy stored in effect today.
  */
 void
 cst_statement_workbench_set_connection (CstStatementWorkbench *self,
@@ -1718,7 +1827,37 @@ cst_statement_workbench_set_connection (CstStatementWorkbench *self,
     return;
   cst_statement_template_repo_load_current_async (connection, "standard", languages, self->cancellable,
                                                    loaded_cb, g_object_ref (self));
-  cst_facility_load_async (connection, self->cancellable, facility_loaded_cb, g_object_ref (self));
+  cst_letterhead_row_set_connection (self->letterhead_row, connection);
+  load_policy (self);
+}
+
+/**
+ * cst_statement_workbench_set_facility_code:
+ * @code: (nullable): the facility the window shows; NULL for the login's own
+ *
+ * Statements are then made on that facility's details (once the
+ * facilities are read, when the login works for it).
+ */
+void
+cst_statement_workbench_set_facility_code (CstStatementWorkbench *self,
+                                           const char            *code)
+{
+  cst_letterhead_row_set_wanted (self->letterhead_row, code);
+}
+
+/* Returns: (nullable): the facility whose details the statement prints */
+const CstFacility *
+cst_statement_workbench_get_facility (CstStatementWorkbench *self)
+{
+  return self->facility;
+}
+
+/* Returns: (nullable): the policy version screenings use; NULL while the
+ *   shipped one is used (no database, or not read yet) */
+const CstAssistancePolicyVersion *
+cst_statement_workbench_get_policy (CstStatementWorkbench *self)
+{
+  return self->policy;
 }
 
 /**

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <adwaita.h>
+#include <custodian/cst-assistance-repo.h>
 #include <custodian/cst-connection.h>
 #include <custodian/cst-facility.h>
 #include <custodian/cst-statement.h>
@@ -27,6 +28,10 @@ void                   cst_statement_workbench_set_connection (CstStatementWorkb
                                                                CstConnection         *connection);
 void                   cst_statement_workbench_set_facility (CstStatementWorkbench *self,
                                                              const CstFacility     *facility);
+void                   cst_statement_workbench_set_facility_code (CstStatementWorkbench *self,
+                                                                  const char            *code);
+const CstFacility     *cst_statement_workbench_get_facility (CstStatementWorkbench *self);
+const CstAssistancePolicyVersion *cst_statement_workbench_get_policy (CstStatementWorkbench *self);
 void                   cst_statement_workbench_move_section (CstStatementWorkbench *self,
                                                              CstStatementSection    section,
                                                              int                    delta);
@@ -70,6 +75,8 @@ void                   cst_statement_workbench_load_estimate_async    (CstStatem
 gboolean               cst_statement_workbench_load_estimate_finish   (CstStatementWorkbench *self,
                                                                        GAsyncResult          *result,
                                                                        GError               **error);
+GtkWindow             *cst_statement_workbench_new_estimate (CstStatementWorkbench *self);
+GtkWindow             *cst_statement_workbench_edit_policy (CstStatementWorkbench *self);
 gboolean               cst_statement_workbench_screen (CstStatementWorkbench *self,
                                                        guint                  household_size,
                                                        gint64                 income_cents);

@@ -142,6 +142,11 @@ cst_estimate_render_pdf (const CstEstimate *estimate,
   cst_pdf_paragraph (pdf, estimate->hospital_name);
   given = g_strdup_printf (_("Date of this estimate: %s"), date);
   cst_pdf_paragraph (pdf, given);
+  if (estimate->patient_name != NULL && *estimate->patient_name != '\0')
+    {
+      g_autofree char *patient = g_strdup_printf (_("Patient: %s"), estimate->patient_name);
+      cst_pdf_paragraph (pdf, patient);
+    }
   if (!estimate->self_pay)
     {
       g_autofree char *plan = g_strdup_printf (_("Plan: %s, %s"), estimate->payer_name,

@@ -69,6 +69,7 @@ cst_estimate_unref (CstEstimate *estimate)
   g_free (estimate->hospital_name);
   g_free (estimate->payer_name);
   g_free (estimate->plan_name);
+  g_free (estimate->patient_name);
   g_ptr_array_unref (estimate->lines);
   g_ptr_array_unref (estimate->steps);
   g_free (estimate);
