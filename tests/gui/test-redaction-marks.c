@@ -12,6 +12,7 @@
 #include "cst-packet-group.h"
 #include "cst-packet-view.h"
 #include "cst-page-item.h"
+#include "cst-redaction-finder.h"
 #include "cst-request-detail.h"
 #include "cst-test-gui.h"
 #include "cst-test-records.h"
@@ -408,6 +409,169 @@ test_proposals_decided (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cst_packet_view_get_message (f->view), ==, "No proposed redactions are waiting.");
 }
 
+/* ---- Find Proposals ---------------------------------------------------------- */
+
+static gboolean
+finder_idle (gpointer data)
+{
+  return cst_redaction_finder_get_setup (data) != NULL && !cst_redaction_finder_is_busy (data);
+}
+
+static GtkEditable *
+entry_with_placeholder (GtkWidget  *root,
+                        const char *placeholder)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found;
+
+      if (GTK_IS_ENTRY (child) &&
+          g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (child)), placeholder) == 0)
+        return GTK_EDITABLE (child);
+      if ((found = entry_with_placeholder (child, placeholder)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+click (GtkWidget  *root,
+       const char *label)
+{
+  GtkWidget *button = cst_test_gui_find_button (root, label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Typed into the window and added with its button, as a clerk would. */
+static void
+add_in_finder (CstRedactionFinder *finder,
+               const char         *placeholder,
+               const char         *text,
+               const char         *button)
+{
+  GtkEditable *entry = entry_with_placeholder (GTK_WIDGET (finder), placeholder);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (entry, text);
+  click (GTK_WIDGET (finder), button);
+  g_assert_true (cst_test_gui_wait_until (finder_idle, finder));
+  g_assert_null (cst_redaction_finder_get_message (finder));
+}
+
+static void
+find_in_finder (CstRedactionFinder *finder)
+{
+  click (GTK_WIDGET (finder), "_Find Proposals");
+  g_assert_true (cst_redaction_finder_is_finding (finder));
+  g_assert_true (cst_test_gui_wait_until (finder_idle, finder));
+}
+
+static guint
+proposed_in_view (CstPacketView *view)
+{
+  const CstPageMarks *marks = cst_packet_view_get_marks (view);
+  guint proposed = 0;
+
+  for (guint i = 0; marks != NULL && i < marks->redactions->len; i++)
+    proposed += g_str_equal (((CstRedaction *) g_ptr_array_index (marks->redactions, i))->state, "proposed");
+  return proposed;
+}
+
+typedef struct
+{
+  CstPacketView *view;
+  guint          want;
+} Proposed;
+
+static gboolean
+view_shows_proposed (gpointer data)
+{
+  Proposed *p = data;
+
+  return view_idle (p->view) && proposed_in_view (p->view) == p->want;
+}
+
+static gint64
+proposals_stored (Fixture *f)
+{
+  return owner_int ("SELECT count(*) FROM record_redactions WHERE request_id = $1 AND state = 'proposed'",
+                    cst_request_get_id (f->request));
+}
+
+/* Find Proposals from the page view, as a clerk: the person the request
+ * names is added in the window (kept with the request), the finder runs
+ * off the main loop and its proposal shows in the view to be decided; the
+ * clerk sees the configured terms but cannot change them.  Stop leaves
+ * nothing proposed.  An administrator adds a term in the same window and
+ * the next run proposes it. */
+static void
+test_find_proposals (Fixture *f, gconstpointer data)
+{
+  const char *lines[] = { "Accompanied by Delia Ostrander today\n"
+                          "Chart H7720431 filed here by mistake\n"
+                          "Referred from Clearwater Recovery", NULL };
+  g_autofree char *note = cst_test_records_pdf_lines (f->dir, "note.pdf", lines, FALSE);
+  const char *paths[] = { note, NULL };
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autoptr(CstConnection) admin_connection = cst_connection_new (admin);
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GError) error = NULL;
+  CstRedactionFinder *finder;
+  CstRedactionFinder *configuring;
+  Proposed one = { NULL, 1 };
+
+  docs = cst_packet_add_at (clerk, cst_request_get_reference (f->request), paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  open_view (f, clerk);
+  one.view = f->view;
+  finder = CST_REDACTION_FINDER (cst_packet_view_find_proposals (f->view));
+  g_assert_true (cst_test_gui_wait_until (finder_idle, finder));
+  /* A clerk reads the terms; changing them is an administrator's. */
+  g_assert_false (cst_redaction_finder_get_setup (finder)->may_configure);
+  g_assert_false (gtk_widget_is_visible (cst_test_gui_find_button (GTK_WIDGET (finder), "A_dd Term")));
+
+  add_in_finder (finder, "A name or a medical record number", "Delia Ostrander", "_Add");
+  g_assert_cmpuint (cst_redaction_finder_get_setup (finder)->others->len, ==, 1);
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM request_other_people WHERE request_id = $1"
+                              " AND kind = 'name' AND value = 'Delia Ostrander'",
+                              cst_request_get_id (f->request)), ==, 1);
+  find_in_finder (finder);
+  g_assert_cmpstr (cst_redaction_finder_get_message (finder), ==,
+                   "1 redaction proposed: decide it in the pages (F8).");
+  g_assert_true (cst_test_gui_wait_until (view_shows_proposed, &one));
+  g_assert_cmpint (proposals_stored (f), ==, 1);
+
+  /* Stopped at once: the MRN added since is not proposed. */
+  add_in_finder (finder, "A name or a medical record number", "H7720431", "_Add");
+  click (GTK_WIDGET (finder), "_Find Proposals");
+  click (GTK_WIDGET (finder), "_Stop");
+  g_assert_false (cst_redaction_finder_is_finding (finder));
+  g_assert_cmpstr (cst_redaction_finder_get_message (finder), ==, "Stopped: nothing was proposed.");
+  /* The next run waits for the stopped one on the connection's worker. */
+  find_in_finder (finder);
+  g_assert_cmpstr (cst_redaction_finder_get_message (finder), ==,
+                   "1 redaction proposed: decide it in the pages (F8). 1 find was marked already.");
+  g_assert_cmpint (proposals_stored (f), ==, 2);
+
+  /* The administrator configures a term; the next run proposes it. */
+  configuring = cst_redaction_finder_new (admin_connection, cst_request_get_id (f->request));
+  gtk_window_present (GTK_WINDOW (configuring));
+  g_assert_true (cst_test_gui_wait_until (finder_idle, configuring));
+  g_assert_true (cst_redaction_finder_get_setup (configuring)->may_configure);
+  g_assert_cmpuint (cst_redaction_finder_get_setup (configuring)->others->len, ==, 2);
+  add_in_finder (configuring, "A term, for example a program's name", "Clearwater Recovery", "A_dd Term");
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM redaction_terms WHERE term = 'Clearwater Recovery'"
+                              " AND retired_at IS NULL AND $1 > 0", 1), ==, 1);
+  find_in_finder (configuring);
+  g_assert_cmpint (proposals_stored (f), ==, 3);
+  gtk_window_destroy (GTK_WINDOW (configuring));
+  gtk_window_destroy (GTK_WINDOW (finder));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -428,6 +592,8 @@ main (int    argc,
   g_test_add ("/redaction-marks/scan-box", Fixture, NULL, fixture_setup, test_scan_box, fixture_teardown);
   g_test_add ("/redaction-marks/text-marked", Fixture, NULL, fixture_setup, test_text_marked, fixture_teardown);
   g_test_add ("/redaction-marks/proposals-decided", Fixture, NULL, fixture_setup, test_proposals_decided,
+              fixture_teardown);
+  g_test_add ("/redaction-marks/find-proposals", Fixture, NULL, fixture_setup, test_find_proposals,
               fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);

@@ -11,7 +11,9 @@
  * earlier or later (Alt+Up, Alt+Down), counts the pages only on paper, and
  * opens a page large (Enter or a double click; Escape goes back), which is
  * logged as a view of the record.  Every change is a model call on the
- * connection's worker thread that answers with the new outline.
+ * connection's worker thread that answers with the new outline.  Find
+ * Proposals (Ctrl+Shift+F, cst-redaction-finder.c) runs the proposal
+ * finder off the main loop; its proposals come back here to be decided.
  */
 #define G_LOG_DOMAIN "cst-packet-view"
 
@@ -22,6 +24,7 @@
 #include "cst-dispose.h"
 #include "cst-page-item.h"
 #include "cst-packet-view.h"
+#include "cst-redaction-finder.h"
 #include "cst-redaction-layer.h"
 
 #include <custodian/cst-locale-format.h>
@@ -1276,6 +1279,39 @@ mark_text_action (GtkWidget  *widget,
 }
 
 static void
+proposed_cb (CstPacketView *self,
+             guint          stored)
+{
+  load_marks (self);
+}
+
+/**
+ * cst_packet_view_find_proposals:
+ *
+ * Find Proposals: the proposal finder over the packet's pages, off the
+ * main loop with progress and Stop; what it proposes is shown here to be
+ * accepted or rejected one by one.
+ */
+GtkWindow *
+cst_packet_view_find_proposals (CstPacketView *self)
+{
+  CstRedactionFinder *finder = cst_redaction_finder_new (self->connection, self->request_id);
+
+  gtk_window_set_transient_for (GTK_WINDOW (finder), GTK_WINDOW (self));
+  g_signal_connect_object (finder, "proposed", G_CALLBACK (proposed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (finder));
+  return GTK_WINDOW (finder);
+}
+
+static void
+find_proposals_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  cst_packet_view_find_proposals (CST_PACKET_VIEW (widget));
+}
+
+static void
 stop_search_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -1559,6 +1595,7 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.mark-text", NULL, mark_text_action);
   gtk_widget_class_install_action (widget_class, "view.stop-search", NULL, stop_search_action);
   gtk_widget_class_install_action (widget_class, "view.next-proposal", NULL, next_proposal_action);
+  gtk_widget_class_install_action (widget_class, "view.find-proposals", NULL, find_proposals_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_ALT_MASK, "view.accept-mark", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_ALT_MASK, "view.reject-mark", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_ALT_MASK, "view.undo-mark", NULL);
@@ -1569,6 +1606,8 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "view.draw-box", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "view.mark-text", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "view.next-proposal", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "view.find-proposals", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "view.exclude", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, 0, "view.include", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "view.move-up", NULL);
