@@ -17,6 +17,10 @@
 #include "cst-test-gui.h"
 #include "cst-test-records.h"
 #include "cst-window.h"
+#include "cst-test-pdf.h"
+
+#include <custodian/cst-redaction-propose.h>
+#include <custodian/cst-redaction-words.h>
 
 #include <string.h>
 
@@ -572,6 +576,97 @@ test_find_proposals (Fixture *f, gconstpointer data)
   gtk_window_destroy (GTK_WINDOW (finder));
 }
 
+/* ---- words selected by dragging ------------------------------------------------ */
+
+static gboolean
+words_known (gpointer data)
+{
+  return cst_redaction_layer_get_words (cst_packet_view_get_layer (data)) != NULL;
+}
+
+/* Word @i's middle, in the layer's pixels for a page @page_width wide. */
+static void
+word_middle (CstRedactionLayer *layer,
+             double             page_width,
+             guint              i,
+             double            *x,
+             double            *y)
+{
+  GArray *words = cst_redaction_layer_get_words (layer);
+  const CstRedactionBox *b = &g_array_index (words, CstRedactionWord, i).box;
+  double s = gtk_widget_get_width (GTK_WIDGET (layer)) / page_width;
+
+  *x = (b->x + b->width / 2) * s;
+  *y = (b->y + b->height / 2) * s;
+}
+
+/* The redactor drags from "Delia" to "Ostrander" on a page opened large:
+ * asked why, the two words are applied as one box, the box the finder
+ * proposes for the same name (within 1.5 points); a drag begun off the
+ * words draws a box as before, not words. */
+static void
+test_words_selected (Fixture *f, gconstpointer data)
+{
+  const char *lines[] = { "Accompanied by Delia Ostrander today\nFollow-up in two weeks", NULL };
+  g_autofree char *note = cst_test_records_pdf_lines (f->dir, "note.pdf", lines, FALSE);
+  const char *paths[] = { note, NULL };
+  g_autoptr(PopplerDocument) pdf = cst_test_pdf_open_file (note);
+  g_autoptr(PopplerPage) page = poppler_document_get_page (pdf, 0);
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GPtrArray) proposed = NULL;
+  g_autoptr(CstProposalRules) rules = cst_proposal_rules_new ();
+  g_autoptr(GError) error = NULL;
+  CstRedactionLayer *layer;
+  const CstRedaction *made = NULL;
+  const CstProposal *want;
+  double page_width, page_height, x1, y1, x2, y2;
+  gint64 note_id;
+
+  docs = cst_packet_add_at (clerk, cst_request_get_reference (f->request), paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  note_id = ((CstRecordDocument *) g_ptr_array_index (docs, 0))->id;
+  poppler_page_get_size (page, &page_width, &page_height);
+  open_view (f, redactor);
+  /* The discharge summary's three pages, then the note's. */
+  open_large (f, 3);
+  layer = cst_packet_view_get_layer (f->view);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  g_assert_cmpuint (cst_redaction_layer_get_words (layer)->len, ==, 9);
+
+  /* Off the words, nothing is selected. */
+  g_assert_false (cst_redaction_layer_select_words (layer, 2, 2, 300, 300));
+  word_middle (layer, page_width, 2, &x1, &y1);
+  word_middle (layer, page_width, 3, &x2, &y2);
+  g_assert_true (cst_redaction_layer_select_words (layer, x1, y1, x2, y2));
+  answer_reason (f, reason_index ("other_person"), NULL, "_Redact");
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+
+  for (guint i = 0; i < cst_packet_view_get_marks (f->view)->redactions->len; i++)
+    {
+      const CstRedaction *r = g_ptr_array_index (cst_packet_view_get_marks (f->view)->redactions, i);
+
+      if (r->document_id == note_id)
+        {
+          g_assert_null (made);
+          made = r;
+        }
+    }
+  g_assert_nonnull (made);
+  g_assert_cmpstr (made->state, ==, "applied");
+  g_assert_cmpstr (made->reason, ==, "other_person");
+  g_assert_cmpuint (made->page, ==, 1);
+
+  g_ptr_array_add (rules->other_names, g_strdup ("Delia Ostrander"));
+  proposed = cst_redaction_propose_file (rules, note, note_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (proposed->len, ==, 1);
+  want = g_ptr_array_index (proposed, 0);
+  g_assert_cmpfloat_with_epsilon (made->box.x, want->box.x, 1.5);
+  g_assert_cmpfloat_with_epsilon (made->box.y, want->box.y, 1.5);
+  g_assert_cmpfloat_with_epsilon (made->box.width, want->box.width, 1.5);
+  g_assert_cmpfloat_with_epsilon (made->box.height, want->box.height, 1.5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -592,6 +687,8 @@ main (int    argc,
   g_test_add ("/redaction-marks/scan-box", Fixture, NULL, fixture_setup, test_scan_box, fixture_teardown);
   g_test_add ("/redaction-marks/text-marked", Fixture, NULL, fixture_setup, test_text_marked, fixture_teardown);
   g_test_add ("/redaction-marks/proposals-decided", Fixture, NULL, fixture_setup, test_proposals_decided,
+              fixture_teardown);
+  g_test_add ("/redaction-marks/words-selected", Fixture, NULL, fixture_setup, test_words_selected,
               fixture_teardown);
   g_test_add ("/redaction-marks/find-proposals", Fixture, NULL, fixture_setup, test_find_proposals,
               fixture_teardown);

@@ -28,6 +28,7 @@
 #include "cst-redaction-layer.h"
 
 #include <custodian/cst-locale-format.h>
+#include <custodian/cst-redaction-words.h>
 
 /* The large page, this many pixels wide. */
 #define LARGE_WIDTH 900
@@ -1255,6 +1256,31 @@ box_drawn_cb (CstPacketView *self,
                 "with the box filled and its reason printed in it. Why is it redacted?"));
 }
 
+/* Words selected by dragging across them: which reason. */
+static void
+words_chosen_cb (CstPacketView *self,
+                 GArray        *boxes)
+{
+  Ask *ask;
+
+  if (self->large_item == NULL || boxes->len == 0)
+    return;
+  ask = g_new0 (Ask, 1);
+  ask->hits = g_array_new (FALSE, FALSE, sizeof (CstRedactionHit));
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      CstRedactionHit hit = { 0 };
+
+      hit.document_id = cst_page_item_get_document_id (self->large_item);
+      hit.page = cst_page_item_get_page (self->large_item);
+      hit.box = g_array_index (boxes, CstRedactionBox, i);
+      g_array_append_val (ask->hits, hit);
+    }
+  ask_reason (self, ask, _("Redact These Words?"),
+              _("The words selected are left out of the release: the page is rebuilt as an image "
+                "with them covered and the reason printed over them. Why are they redacted?"));
+}
+
 /**
  * cst_packet_view_ask_mark_text:
  *
@@ -1395,6 +1421,24 @@ large_rendered_cb (GObject      *object,
   self->large_shown = TRUE;
 }
 
+/* The large page's words, for selecting them by dragging across them. */
+static void
+words_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  CstPacketView *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) words = cst_redaction_words_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Without its words a page is still marked with boxes. */
+  if (words == NULL)
+    g_debug ("The page's words were not read: %s", error->message);
+  cst_redaction_layer_set_words (self->redaction_layer, words);
+}
+
 static void
 viewed_cb (GObject      *object,
            GAsyncResult *result,
@@ -1433,6 +1477,7 @@ cst_packet_view_open_page (CstPacketView *self,
                                   described, -1);
   adw_window_title_set_subtitle (self->window_title, described);
   cst_redaction_layer_set_page (self->redaction_layer, 0, 0);
+  cst_redaction_layer_set_words (self->redaction_layer, NULL);
   show_large_marks (self);
   gtk_stack_set_visible_child_name (self->stack, "large");
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), TRUE);
@@ -1440,6 +1485,8 @@ cst_packet_view_open_page (CstPacketView *self,
                                     large_rendered_cb, self);
   cst_packet_pages_view_async (self->connection, cst_page_item_get_document_id (item),
                                self->large_cancellable, viewed_cb, self);
+  cst_redaction_words_async (self->connection, self->request_id, cst_page_item_get_document_id (item),
+                             cst_page_item_get_page (item), self->large_cancellable, words_read_cb, self);
 }
 
 static void
@@ -1575,6 +1622,7 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, document_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, box_drawn_cb);
+  gtk_widget_class_bind_template_callback (widget_class, words_chosen_cb);
   gtk_widget_class_bind_template_callback (widget_class, mark_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "view.exclude", NULL, exclude_action);
