@@ -25,6 +25,7 @@
 #include "custodian/cst-packet-review.h"
 #include "custodian/cst-packet.h"
 #include "custodian/cst-redaction-log.h"
+#include "custodian/cst-redaction-others.h"
 #include "custodian/cst-redaction-propose.h"
 #include "custodian/cst-release.h"
 
@@ -443,6 +444,27 @@ test_others_on_request (void)
   g_assert_cmpint (cst_test_cli_run (auditor, &o4, &e4, "packet", "others", "--request", reference,
                                      "--add-name", "Someone Else", NULL), ==, 1);
   g_assert_nonnull (strstr (e4, "permission denied"));
+
+  /* A clerk of another facility neither sees them nor adds one. */
+  {
+    g_autofree char *elsewhere = cst_test_db_create_login (db, "custodian_clerk");
+    g_autoptr(PGconn) other = cst_db_connect (elsewhere, &error);
+    g_autoptr(GPtrArray) seen = NULL;
+    g_autofree char *o = NULL, *e = NULL, *o2 = NULL, *e2 = NULL;
+
+    g_assert_no_error (error);
+    check_exit (cst_test_cli_run (admin, &o, &e, "facility", "add", "--code", "OTHR", "--state", "TX",
+                                  "--request-prefix", "OTH", NULL), 0, o, e);
+    check_exit (cst_test_cli_run (admin, &o2, &e2, "facility", "grant", "--login", PQuser (other),
+                                  "--facility", "OTHR", NULL), 0, o2, e2);
+    seen = cst_redaction_others_list (other, cst_request_get_id (request), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (seen->len, ==, 0);
+    g_assert_cmpint (cst_redaction_others_add (other, cst_request_get_id (request), "name", "Someone Else",
+                                               &error), ==, 0);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
 
   /* No flags: the request's own people are proposed, one box each. */
   check_exit (cst_test_cli_run (desk, &o5, &e5, "packet", "propose", "--request", reference,
