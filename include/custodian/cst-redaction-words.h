@@ -3,8 +3,8 @@
  * (issue 19)
  *
  * Poppler's word boxes on a born-digital page, Tesseract's on a scan (in
- * the points of the page the packet puts it on), read on the connection's
- * worker thread.  Only the boxes leave the model: the words' text is not
+ * the points of the page the packet puts it on): the document fetched on
+ * the connection's worker thread, the page read in a thread of its own.  Only the boxes leave the model: the words' text is not
  * kept.  The boxes a selection marks are made the way the finder makes
  * its proposals' (one per line), so a name selected by hand and the same
  * name proposed cover the same area.

@@ -22,6 +22,7 @@
 #include <custodian/cst-redaction-propose.h>
 #include <custodian/cst-redaction-words.h>
 
+#include <math.h>
 #include <string.h>
 
 static CstTestDb *db;
@@ -245,8 +246,11 @@ test_box_drawn (Fixture *f, gconstpointer data)
                    ==, 1);
 }
 
+static gboolean words_known (gpointer data);
+
 /* On a scan, a box is in the points of the page the packet puts the scan
- * on (US Letter), as the build burns it: not in the image's pixels. */
+ * on (US Letter), as the build burns it: not in the image's pixels; and
+ * words read by OCR are selected by dragging across them. */
 static void
 test_scan_box (Fixture *f, gconstpointer data)
 {
@@ -272,6 +276,35 @@ test_scan_box (Fixture *f, gconstpointer data)
   /* 90 px of 900 on a 612-point page. */
   g_assert_cmpint (owner_int ("SELECT round(x * 10) FROM record_redactions WHERE id = $1", id), ==, 612);
   g_assert_cmpint (owner_int ("SELECT round(width * 10) FROM record_redactions WHERE id = $1", id), ==, 612);
+
+  /* Its words, read by Tesseract off the main loop, are selected the same
+   * way: the word's box (with the finder's point of room), in the page's
+   * points. */
+  {
+    CstRedactionLayer *layer = cst_packet_view_get_layer (f->view);
+    GArray *words;
+    const CstRedactionBox *word;
+    double s, x, y;
+    gint64 chosen;
+
+    g_assert_true (cst_test_wait_until (words_known, f->view, 120));
+    words = cst_redaction_layer_get_words (layer);
+    g_assert_cmpuint (words->len, >=, 1);
+    word = &g_array_index (words, CstRedactionWord, 0).box;
+    g_assert_cmpfloat (word->x + word->width, <=, 612);
+    s = gtk_widget_get_width (GTK_WIDGET (layer)) / 612.0;
+    x = (word->x + word->width / 2) * s;
+    y = (word->y + word->height / 2) * s;
+    g_assert_true (cst_redaction_layer_select_words (layer, x, y, x, y));
+    answer_reason (f, reason_index ("minor_confidential"), NULL, "_Redact");
+    g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+    chosen = last_redaction (f);
+    g_assert_cmpint (chosen, >, id);
+    g_assert_cmpint (owner_int ("SELECT round(x * 10) FROM record_redactions WHERE id = $1", chosen), ==,
+                     (gint64) round ((word->x - 1) * 10));
+    g_assert_cmpint (owner_int ("SELECT round(width * 10) FROM record_redactions WHERE id = $1", chosen), ==,
+                     (gint64) round ((word->width + 2) * 10));
+  }
 }
 
 static gboolean

@@ -99,6 +99,56 @@ page_words (const char    *path,
   return glyph_words (glyphs);
 }
 
+/* A copy of the page's document in a directory of its own: the part that
+ * needs the database. */
+typedef struct
+{
+  char  *dir;
+  char  *path;
+  guint  page;
+} Fetched;
+
+static void
+fetched_free (Fetched *fetched)
+{
+  if (fetched == NULL)
+    return;
+  if (fetched->path != NULL)
+    g_unlink (fetched->path);
+  if (fetched->dir != NULL)
+    g_rmdir (fetched->dir);
+  g_free (fetched->path);
+  g_free (fetched->dir);
+  g_free (fetched);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetched, fetched_free)
+
+static Fetched *
+fetch (PGconn        *conn,
+       gint64         request_id,
+       gint64         document_id,
+       guint          page,
+       GCancellable  *cancellable,
+       GError       **error)
+{
+  g_autoptr(GPtrArray) docs = cst_packet_list (conn, request_id, error);
+  CstRecordDocument *doc = docs ? find_document (docs, document_id) : NULL;
+  g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
+
+  if (docs == NULL)
+    return NULL;
+  if (doc == NULL)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND, _("The document was not found."));
+      return NULL;
+    }
+  fetched->page = page;
+  if (!(fetched->dir = g_dir_make_tmp ("custodian-words-XXXXXX", error)) ||
+      !(fetched->path = cst_redaction_document_pdf (conn, fetched->dir, doc, cancellable, error)))
+    return NULL;
+  return g_steal_pointer (&fetched);
+}
+
 /**
  * cst_redaction_words_read:
  *
@@ -113,64 +163,74 @@ cst_redaction_words_read (PGconn        *conn,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autoptr(GPtrArray) docs = cst_packet_list (conn, request_id, error);
-  CstRecordDocument *doc = docs ? find_document (docs, document_id) : NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  GArray *words = NULL;
+  g_autoptr(Fetched) fetched = fetch (conn, request_id, document_id, page, cancellable, error);
 
-  if (docs == NULL)
-    return NULL;
-  if (doc == NULL)
-    {
-      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND, _("The document was not found."));
-      return NULL;
-    }
-  if (!(dir = g_dir_make_tmp ("custodian-words-XXXXXX", error)))
-    return NULL;
-  path = cst_redaction_document_pdf (conn, dir, doc, cancellable, error);
-  if (path != NULL)
-    {
-      words = page_words (path, page, cancellable, error);
-      g_unlink (path);
-    }
-  g_rmdir (dir);
-  return words;
+  return fetched ? page_words (fetched->path, page, cancellable, error) : NULL;
 }
 
 /* ---- off the main loop ----------------------------------------------------- */
 
+/* The document is fetched on the connection's worker; the page is read
+ * (Poppler, or Tesseract on a scan: seconds) in a thread of its own, so
+ * the connection is not held while it is. */
+
 typedef struct
 {
-  gint64        request_id;
-  gint64        document_id;
-  guint         page;
-  GCancellable *cancellable;
-} WordsJob;
-
-static void
-words_job_free (WordsJob *job)
-{
-  g_clear_object (&job->cancellable);
-  g_free (job);
-}
+  gint64  request_id;
+  gint64  document_id;
+  guint   page;
+} FetchJob;
 
 static gpointer
-words_job_run (PGconn   *conn,
+fetch_job_run (PGconn   *conn,
                gpointer  data,
                GError  **error)
 {
-  WordsJob *job = data;
+  FetchJob *job = data;
 
-  return cst_redaction_words_read (conn, job->request_id, job->document_id, job->page,
-                                   job->cancellable, error);
+  return fetch (conn, job->request_id, job->document_id, job->page, NULL, error);
+}
+
+static void
+read_in_thread (GTask        *task,
+                gpointer      source,
+                gpointer      data,
+                GCancellable *cancellable)
+{
+  Fetched *fetched = data;
+  GError *error = NULL;
+  GArray *words = page_words (fetched->path, fetched->page, cancellable, &error);
+
+  if (words == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, words, (GDestroyNotify) g_array_unref);
+}
+
+static void
+fetched_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      data)
+{
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
+  Fetched *fetched = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+
+  if (fetched == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, fetched, (GDestroyNotify) fetched_free);
+  g_task_run_in_thread (task, read_in_thread);
 }
 
 /**
  * cst_redaction_words_async:
  *
- * cst_redaction_words_read() on @connection's worker thread (a scanned
- * page is read by Tesseract there, never on the caller's main loop).
+ * cst_redaction_words_read() off the caller's main loop: the document
+ * fetched on @connection's worker thread, the page read in a thread of
+ * its own (a scanned page by Tesseract, which holds no connection).
  */
 void
 cst_redaction_words_async (CstConnection        *connection,
@@ -181,14 +241,15 @@ cst_redaction_words_async (CstConnection        *connection,
                            GAsyncReadyCallback   callback,
                            gpointer              user_data)
 {
-  WordsJob *job = g_new0 (WordsJob, 1);
+  GTask *task = g_task_new (connection, cancellable, callback, user_data);
+  FetchJob *job = g_new0 (FetchJob, 1);
 
+  g_task_set_source_tag (task, cst_redaction_words_async);
   job->request_id = request_id;
   job->document_id = document_id;
   job->page = page;
-  job->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
-  cst_connection_run_async (connection, words_job_run, job, (GDestroyNotify) words_job_free,
-                            (GDestroyNotify) g_array_unref, cancellable, callback, user_data);
+  cst_connection_run_async (connection, fetch_job_run, job, g_free, (GDestroyNotify) fetched_free,
+                            cancellable, fetched_cb, task);
 }
 
 GArray *
@@ -196,7 +257,8 @@ cst_redaction_words_finish (CstConnection  *connection,
                             GAsyncResult   *result,
                             GError        **error)
 {
-  return cst_connection_run_finish (connection, result, error);
+  g_return_val_if_fail (g_task_is_valid (result, connection), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 /* ---- a selection ------------------------------------------------------------- */
