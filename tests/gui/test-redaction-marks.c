@@ -583,7 +583,12 @@ test_find_proposals (Fixture *f, gconstpointer data)
   g_assert_cmpint (proposals_stored (f), ==, 1);
 
   /* Stopped at once: the MRN added since is not proposed. */
+  /* The people group's drop-down comes first: Name, MRN. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (cst_test_gui_find_descendant (GTK_WIDGET (finder),
+                                                                           GTK_TYPE_DROP_DOWN)), 1);
   add_in_finder (finder, "A name or a medical record number", "H7720431", "_Add");
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM request_other_people WHERE request_id = $1"
+                              " AND kind = 'mrn' AND value = 'H7720431'", cst_request_get_id (f->request)), ==, 1);
   click (GTK_WIDGET (finder), "_Find Proposals");
   click (GTK_WIDGET (finder), "_Stop");
   g_assert_false (cst_redaction_finder_is_finding (finder));
@@ -605,6 +610,34 @@ test_find_proposals (Fixture *f, gconstpointer data)
                               " AND retired_at IS NULL AND $1 > 0", 1), ==, 1);
   find_in_finder (configuring);
   g_assert_cmpint (proposals_stored (f), ==, 3);
+  /* Retired from the same window (its row's button), it is no longer
+   * looked for; the clerk takes the MRN off the request the same way. */
+  {
+    const CstRedactionSetup *setup = cst_redaction_finder_get_setup (configuring);
+    gint64 term = 0;
+
+    for (guint i = 0; i < setup->terms->len; i++)
+      if (g_str_equal (((CstRedactionTerm *) g_ptr_array_index (setup->terms, i))->term, "Clearwater Recovery"))
+        term = ((CstRedactionTerm *) g_ptr_array_index (setup->terms, i))->id;
+    g_assert_cmpint (term, >, 0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (configuring), "finder.retire-term", "x", term));
+    g_assert_true (cst_test_gui_wait_until (finder_idle, configuring));
+    g_assert_cmpint (owner_int ("SELECT count(*) FROM redaction_terms WHERE id = $1 AND retired_at IS NOT NULL",
+                                term), ==, 1);
+    for (guint i = 0; i < cst_redaction_finder_get_setup (configuring)->terms->len; i++)
+      g_assert_cmpstr (((CstRedactionTerm *) g_ptr_array_index (cst_redaction_finder_get_setup (configuring)->terms,
+                                                                 i))->term, !=, "Clearwater Recovery");
+  }
+  {
+    const CstOtherPerson *mrn = g_ptr_array_index (cst_redaction_finder_get_setup (finder)->others, 1);
+
+    g_assert_cmpstr (mrn->kind, ==, "mrn");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (finder), "finder.remove-person", "x", mrn->id));
+    g_assert_true (cst_test_gui_wait_until (finder_idle, finder));
+    g_assert_cmpuint (cst_redaction_finder_get_setup (finder)->others->len, ==, 1);
+    g_assert_cmpint (owner_int ("SELECT count(*) FROM request_other_people WHERE request_id = $1",
+                                cst_request_get_id (f->request)), ==, 1);
+  }
   gtk_window_destroy (GTK_WINDOW (configuring));
   gtk_window_destroy (GTK_WINDOW (finder));
 }
