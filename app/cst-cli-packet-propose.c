@@ -1,4 +1,4 @@
-/* cst-cli-packet-propose.c — custodian-cli packet propose,
+/* cst-cli-packet-propose.c — custodian-cli packet propose, others,
  * redaction-terms, redaction-log, redaction-options
  *
  * The proposal finder headless: it proposes, a person with the redaction
@@ -13,6 +13,7 @@
 
 #include "custodian/cst-json-writer.h"
 #include "custodian/cst-redaction-log.h"
+#include "custodian/cst-redaction-others.h"
 #include "custodian/cst-redaction-propose.h"
 
 #include "cst-cli.h"
@@ -111,6 +112,106 @@ cst_cli_packet_propose (int    argc,
     g_print (g_dngettext (NULL, "%u find was marked already and is not proposed again.\n",
                           "%u finds were marked already and are not proposed again.\n", run->known),
              run->known);
+  return EXIT_SUCCESS;
+}
+
+/* ---- the other people the request names --------------------------------------- */
+
+static void
+print_others (const char *reference,
+              GPtrArray  *others,
+              gboolean    json)
+{
+  if (json)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      CstJsonWriter w;
+
+      cst_json_writer_init (&w, out);
+      cst_json_writer_begin_object (&w);
+      cst_json_writer_key (&w, "request");
+      cst_json_writer_string (&w, reference);
+      cst_json_writer_key (&w, "others");
+      cst_json_writer_begin_array (&w);
+      for (guint i = 0; i < others->len; i++)
+        {
+          CstOtherPerson *p = g_ptr_array_index (others, i);
+
+          cst_json_writer_begin_object (&w);
+          cst_json_writer_key (&w, "id");
+          cst_json_writer_int (&w, p->id);
+          cst_json_writer_key (&w, "kind");
+          cst_json_writer_string (&w, p->kind);
+          cst_json_writer_key (&w, "value");
+          cst_json_writer_string (&w, p->value);
+          cst_json_writer_key (&w, "added_by");
+          cst_json_writer_string (&w, p->added_by);
+          cst_json_writer_end_object (&w);
+        }
+      cst_json_writer_end_array (&w);
+      cst_json_writer_end_object (&w);
+      g_print ("%s\n", out->str);
+      return;
+    }
+  if (others->len == 0)
+    {
+      g_print (_("Request %s names no other people.\n"), reference);
+      return;
+    }
+  /* Translators: the column heads of custodian-cli packet others. */
+  g_print ("%-6s %-5s %s\n", _("ID"), _("Kind"), _("Name or MRN"));
+  for (guint i = 0; i < others->len; i++)
+    {
+      CstOtherPerson *p = g_ptr_array_index (others, i);
+
+      g_print ("%-6" G_GINT64_FORMAT " %-5s %s\n", p->id,
+               g_str_equal (p->kind, "name") ? _("name") : _("MRN"), p->value);
+    }
+}
+
+/* The people the request names are kept with it (0090): every run of the
+ * finder, here or in the page view, proposes them. */
+int
+cst_cli_packet_others (int    argc,
+                       char **argv)
+{
+  g_autofree char *reference = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *mrn = NULL;
+  gint64 remove = 0;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    CST_CLI_REQUEST_OPTION (reference),
+    { "add-name", 0, 0, G_OPTION_ARG_STRING, &name,
+      N_("Another person the request names, proposed wherever the name stands"), N_("NAME") },
+    { "add-mrn", 0, 0, G_OPTION_ARG_STRING, &mrn,
+      N_("Another person's medical record number the request gives"), N_("MRN") },
+    { "remove", 0, 0, G_OPTION_ARG_INT64, &remove, N_("Take the person with this id off the request"),
+      N_("ID") },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print one JSON object"), NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new (
+    _("— list, add or remove the other people a request names (their names and medical record "
+      "numbers), whom the proposal finder proposes in its records"));
+  g_autoptr(CstDatabaseTarget) target = NULL;
+  g_autoptr(CstRedactionSetup) setup = NULL;
+  g_autoptr(GError) error = NULL;
+  CstRedactionChange change = { 0 };
+  int status;
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!cst_cli_parse_request (context, &argc, &argv, &reference, FALSE, &status))
+    return status;
+  if ((name != NULL) + (mrn != NULL) + (remove > 0) > 1)
+    return cst_cli_usage_error (context, _("give one of --add-name, --add-mrn or --remove"));
+  change.other_kind = name ? "name" : "mrn";
+  change.other_value = name ? name : mrn;
+  change.other_remove = remove;
+  if (!(target = cst_cli_open_target (&error)) ||
+      !(setup = cst_redaction_setup_change_at (target->conninfo, reference, &change, &error)))
+    return cst_cli_fail (error);
+  print_others (reference, setup->others, json);
   return EXIT_SUCCESS;
 }
 

@@ -319,6 +319,7 @@ static const Command commands[] = {
   { "packet", "redactions", cst_cli_packet_redactions, N_("List a request's redactions, their reasons, who and when") },
   { "packet", "unredact", cst_cli_packet_unredact, N_("Remove a redaction before the release") },
   { "packet", "propose", cst_cli_packet_propose, N_("Let the finder propose redactions in a request's records, for a person to decide") },
+  { "packet", "others", cst_cli_packet_others, N_("List, add or remove the other people a request names, for the proposal finder") },
   { "packet", "redaction-terms", cst_cli_packet_terms, N_("List, add or retire the terms the proposal finder looks for") },
   { "packet", "redaction-log", cst_cli_packet_redaction_log, N_("List a request's applied redactions: page, box count and reason, never the content") },
   { "packet", "redaction-options", cst_cli_packet_redaction_options, N_("Show or choose a request's redaction options: an OCR text layer on redacted pages, a redaction log page") },

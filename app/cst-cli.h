@@ -106,6 +106,7 @@ int cst_cli_packet_redact (int argc, char **argv);
 int cst_cli_packet_redactions (int argc, char **argv);
 int cst_cli_packet_unredact (int argc, char **argv);
 int cst_cli_packet_propose (int argc, char **argv);
+int cst_cli_packet_others (int argc, char **argv);
 int cst_cli_packet_terms (int argc, char **argv);
 int cst_cli_packet_redaction_log (int argc, char **argv);
 int cst_cli_packet_redaction_options (int argc, char **argv);

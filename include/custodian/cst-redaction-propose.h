@@ -10,7 +10,8 @@
  *   - medical record numbers and birth dates written after their label
  *     ("MRN:", "DOB:") that are not the patient's, and names after a
  *     "Patient:" or "Name:" label that are not the patient's;
- *   - the other people's names and MRNs the request gives;
+ *   - the other people's names and MRNs the request gives (kept with the
+ *     request, migration 0090: cst-redaction-others.h);
  *   - the terms the hospital configures per reason (redaction_terms,
  *     migration 0076), for example a substance-use program's name.
  * Each find becomes a proposed redaction (record_redactions, source

@@ -57,6 +57,8 @@
 #include "custodian/cst-redaction.h"
 #include "custodian/cst-redaction-log.h"
 #include "custodian/cst-redaction-propose.h"
+#include "custodian/cst-redaction-others.h"
+#include "custodian/cst-redaction-words.h"
 #include "custodian/cst-packet-delivery.h"
 #include "custodian/cst-packet-kept.h"
 #include "custodian/cst-packet-smtp.h"

@@ -13,7 +13,8 @@
  * another is found in the packet by its hash, names its page, and the
  * release is refused.  With the request's choices, a burned page is
  * searchable again without the redacted name, and the packet ends with
- * the redaction log page.
+ * the redaction log page.  The other people a request names are kept with
+ * it and proposed with no flags.
  */
 #include "config.h"
 
@@ -24,6 +25,7 @@
 #include "custodian/cst-packet-review.h"
 #include "custodian/cst-packet.h"
 #include "custodian/cst-redaction-log.h"
+#include "custodian/cst-redaction-others.h"
 #include "custodian/cst-redaction-propose.h"
 #include "custodian/cst-release.h"
 
@@ -402,6 +404,102 @@ test_text_layer_and_log_page (void)
   cst_test_records_remove (dir);
 }
 
+/* The other people a request names are fields of the request (0090):
+ * the desk records a name and an MRN once, and a run of the finder with
+ * no flags proposes both; an auditor reads them but cannot add one; a
+ * person taken off the request is no longer given to the finder. */
+static void
+test_others_on_request (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *dir = g_dir_make_tmp ("cst-propose-XXXXXX", NULL);
+  const char *pages[] = {
+    "Visit note\n"
+    "Accompanied by Delia Ostrander today\n"
+    "Chart copied from H7720431 by mistake\n"
+    "Follow-up in two weeks",
+    NULL
+  };
+  g_autofree char *note = cst_test_records_pdf_lines (dir, "note.pdf", pages, FALSE);
+  const char *paths[] = { note, NULL };
+  g_autoptr(CstRequest) request = request_with (owner, "OTHERS-1", paths);
+  const char *reference = cst_request_get_reference (request);
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autofree char *o1 = NULL, *e1 = NULL, *o2 = NULL, *e2 = NULL, *o3 = NULL, *e3 = NULL;
+  g_autofree char *o4 = NULL, *e4 = NULL, *o5 = NULL, *e5 = NULL, *o6 = NULL, *e6 = NULL;
+  g_autofree char *name_id = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  check_exit (cst_test_cli_run (desk, &o1, &e1, "packet", "others", "--request", reference,
+                                "--add-name", "Delia Ostrander", NULL), 0, o1, e1);
+  check_exit (cst_test_cli_run (desk, &o2, &e2, "packet", "others", "--request", reference,
+                                "--add-mrn", "H7720431", "--json", NULL), 0, o2, e2);
+  g_assert_nonnull (strstr (o2, "\"kind\":\"name\",\"value\":\"Delia Ostrander\""));
+  g_assert_nonnull (strstr (o2, "\"kind\":\"mrn\",\"value\":\"H7720431\""));
+  /* The auditor reads them and cannot add one. */
+  check_exit (cst_test_cli_run (auditor, &o3, &e3, "packet", "others", "--request", reference,
+                                NULL), 0, o3, e3);
+  g_assert_nonnull (strstr (o3, "Delia Ostrander"));
+  g_assert_cmpint (cst_test_cli_run (auditor, &o4, &e4, "packet", "others", "--request", reference,
+                                     "--add-name", "Someone Else", NULL), ==, 1);
+  g_assert_nonnull (strstr (e4, "permission denied"));
+
+  /* A clerk of another facility neither sees them nor adds one. */
+  {
+    g_autofree char *elsewhere = cst_test_db_create_login (db, "custodian_clerk");
+    g_autoptr(PGconn) other = cst_db_connect (elsewhere, &error);
+    g_autoptr(GPtrArray) seen = NULL;
+    g_autofree char *o = NULL, *e = NULL, *o2 = NULL, *e2 = NULL;
+
+    g_assert_no_error (error);
+    check_exit (cst_test_cli_run (admin, &o, &e, "facility", "add", "--code", "OTHR", "--state", "TX",
+                                  "--request-prefix", "OTH", NULL), 0, o, e);
+    check_exit (cst_test_cli_run (admin, &o2, &e2, "facility", "grant", "--login", PQuser (other),
+                                  "--facility", "OTHR", NULL), 0, o2, e2);
+    seen = cst_redaction_others_list (other, cst_request_get_id (request), &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (seen->len, ==, 0);
+    g_assert_cmpint (cst_redaction_others_add (other, cst_request_get_id (request), "name", "Someone Else",
+                                               &error), ==, 0);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+
+  /* No flags: the request's own people are proposed, one box each. */
+  check_exit (cst_test_cli_run (desk, &o5, &e5, "packet", "propose", "--request", reference,
+                                "--json", NULL), 0, o5, e5);
+  g_assert_nonnull (strstr (o5, "\"proposed\":2"));
+  g_assert_null (strstr (o5, "Ostrander"));
+  list = cst_redaction_list_at (desk, reference, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  for (guint i = 0; i < list->len; i++)
+    g_assert_cmpstr (((CstRedaction *) g_ptr_array_index (list, i))->reason, ==, "other_person");
+
+  /* Taken off the request, the name is no longer given to the finder;
+   * the MRN still is. */
+  name_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_test_db_int_for_id (owner,
+    "SELECT id FROM request_other_people WHERE request_id = $1 AND kind = 'name'",
+    cst_request_get_id (request)));
+  check_exit (cst_test_cli_run (desk, &o6, &e6, "packet", "others", "--request", reference,
+                                "--remove", name_id, NULL), 0, o6, e6);
+  g_assert_null (strstr (o6, "Ostrander"));
+  g_assert_nonnull (strstr (o6, "H7720431"));
+  {
+    g_autoptr(PGconn) clerk = cst_db_connect (desk, &error);
+    g_autoptr(CstProposalRules) rules = cst_proposal_rules_new ();
+
+    g_assert_no_error (error);
+    g_assert_true (cst_proposal_rules_load (clerk, cst_request_get_id (request), rules, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (rules->other_names->len, ==, 0);
+    g_assert_cmpuint (rules->other_mrns->len, ==, 1);
+    g_assert_cmpstr (g_ptr_array_index (rules->other_mrns, 0), ==, "H7720431");
+  }
+  cst_test_records_remove (dir);
+}
+
 static char *
 login_of (const char *conninfo)
 {
@@ -433,6 +531,7 @@ main (int    argc,
   g_test_add_func ("/redaction-propose/proposes-never-applies", test_proposes_never_applies);
   g_test_add_func ("/redaction-propose/withheld-page-by-hash", test_withheld_page_by_hash);
   g_test_add_func ("/redaction-propose/text-layer-and-log-page", test_text_layer_and_log_page);
+  g_test_add_func ("/redaction-propose/others-on-request", test_others_on_request);
   status = g_test_run ();
   cst_test_db_free (db);
   g_free (admin);

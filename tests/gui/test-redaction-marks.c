@@ -12,11 +12,17 @@
 #include "cst-packet-group.h"
 #include "cst-packet-view.h"
 #include "cst-page-item.h"
+#include "cst-redaction-finder.h"
 #include "cst-request-detail.h"
 #include "cst-test-gui.h"
 #include "cst-test-records.h"
 #include "cst-window.h"
+#include "cst-test-pdf.h"
 
+#include <custodian/cst-redaction-propose.h>
+#include <custodian/cst-redaction-words.h>
+
+#include <math.h>
 #include <string.h>
 
 static CstTestDb *db;
@@ -240,8 +246,11 @@ test_box_drawn (Fixture *f, gconstpointer data)
                    ==, 1);
 }
 
+static gboolean words_known (gpointer data);
+
 /* On a scan, a box is in the points of the page the packet puts the scan
- * on (US Letter), as the build burns it: not in the image's pixels. */
+ * on (US Letter), as the build burns it: not in the image's pixels; and
+ * words read by OCR are selected by dragging across them. */
 static void
 test_scan_box (Fixture *f, gconstpointer data)
 {
@@ -267,6 +276,35 @@ test_scan_box (Fixture *f, gconstpointer data)
   /* 90 px of 900 on a 612-point page. */
   g_assert_cmpint (owner_int ("SELECT round(x * 10) FROM record_redactions WHERE id = $1", id), ==, 612);
   g_assert_cmpint (owner_int ("SELECT round(width * 10) FROM record_redactions WHERE id = $1", id), ==, 612);
+
+  /* Its words, read by Tesseract off the main loop, are selected the same
+   * way: the word's box (with the finder's point of room), in the page's
+   * points. */
+  {
+    CstRedactionLayer *layer = cst_packet_view_get_layer (f->view);
+    GArray *words;
+    const CstRedactionBox *word;
+    double s, x, y;
+    gint64 chosen;
+
+    g_assert_true (cst_test_wait_until (words_known, f->view, 120));
+    words = cst_redaction_layer_get_words (layer);
+    g_assert_cmpuint (words->len, >=, 1);
+    word = &g_array_index (words, CstRedactionWord, 0).box;
+    g_assert_cmpfloat (word->x + word->width, <=, 612);
+    s = gtk_widget_get_width (GTK_WIDGET (layer)) / 612.0;
+    x = (word->x + word->width / 2) * s;
+    y = (word->y + word->height / 2) * s;
+    g_assert_true (cst_redaction_layer_select_words (layer, x, y, x, y));
+    answer_reason (f, reason_index ("minor_confidential"), NULL, "_Redact");
+    g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+    chosen = last_redaction (f);
+    g_assert_cmpint (chosen, >, id);
+    g_assert_cmpint (owner_int ("SELECT round(x * 10) FROM record_redactions WHERE id = $1", chosen), ==,
+                     (gint64) round ((word->x - 1) * 10));
+    g_assert_cmpint (owner_int ("SELECT round(width * 10) FROM record_redactions WHERE id = $1", chosen), ==,
+                     (gint64) round ((word->width + 2) * 10));
+  }
 }
 
 static gboolean
@@ -408,6 +446,293 @@ test_proposals_decided (Fixture *f, gconstpointer data)
   g_assert_cmpstr (cst_packet_view_get_message (f->view), ==, "No proposed redactions are waiting.");
 }
 
+/* ---- Find Proposals ---------------------------------------------------------- */
+
+static gboolean
+finder_idle (gpointer data)
+{
+  return cst_redaction_finder_get_setup (data) != NULL && !cst_redaction_finder_is_busy (data);
+}
+
+static GtkEditable *
+entry_with_placeholder (GtkWidget  *root,
+                        const char *placeholder)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkEditable *found;
+
+      if (GTK_IS_ENTRY (child) &&
+          g_strcmp0 (gtk_entry_get_placeholder_text (GTK_ENTRY (child)), placeholder) == 0)
+        return GTK_EDITABLE (child);
+      if ((found = entry_with_placeholder (child, placeholder)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+click (GtkWidget  *root,
+       const char *label)
+{
+  GtkWidget *button = cst_test_gui_find_button (root, label);
+
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
+/* Typed into the window and added with its button, as a clerk would. */
+static void
+add_in_finder (CstRedactionFinder *finder,
+               const char         *placeholder,
+               const char         *text,
+               const char         *button)
+{
+  GtkEditable *entry = entry_with_placeholder (GTK_WIDGET (finder), placeholder);
+
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (entry, text);
+  click (GTK_WIDGET (finder), button);
+  g_assert_true (cst_test_gui_wait_until (finder_idle, finder));
+  g_assert_null (cst_redaction_finder_get_message (finder));
+}
+
+static void
+find_in_finder (CstRedactionFinder *finder)
+{
+  click (GTK_WIDGET (finder), "_Find Proposals");
+  g_assert_true (cst_redaction_finder_is_finding (finder));
+  g_assert_true (cst_test_gui_wait_until (finder_idle, finder));
+}
+
+static guint
+proposed_in_view (CstPacketView *view)
+{
+  const CstPageMarks *marks = cst_packet_view_get_marks (view);
+  guint proposed = 0;
+
+  for (guint i = 0; marks != NULL && i < marks->redactions->len; i++)
+    proposed += g_str_equal (((CstRedaction *) g_ptr_array_index (marks->redactions, i))->state, "proposed");
+  return proposed;
+}
+
+typedef struct
+{
+  CstPacketView *view;
+  guint          want;
+} Proposed;
+
+static gboolean
+view_shows_proposed (gpointer data)
+{
+  Proposed *p = data;
+
+  return view_idle (p->view) && proposed_in_view (p->view) == p->want;
+}
+
+static gint64
+proposals_stored (Fixture *f)
+{
+  return owner_int ("SELECT count(*) FROM record_redactions WHERE request_id = $1 AND state = 'proposed'",
+                    cst_request_get_id (f->request));
+}
+
+/* Find Proposals from the page view, as a clerk: the person the request
+ * names is added in the window (kept with the request), the finder runs
+ * off the main loop and its proposal shows in the view to be decided; the
+ * clerk sees the configured terms but cannot change them.  Stop leaves
+ * nothing proposed.  An administrator adds a term in the same window and
+ * the next run proposes it. */
+static void
+test_find_proposals (Fixture *f, gconstpointer data)
+{
+  const char *lines[] = { "Accompanied by Delia Ostrander today\n"
+                          "Chart H7720431 filed here by mistake\n"
+                          "Referred from Clearwater Recovery", NULL };
+  g_autofree char *note = cst_test_records_pdf_lines (f->dir, "note.pdf", lines, FALSE);
+  const char *paths[] = { note, NULL };
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autoptr(CstConnection) admin_connection = cst_connection_new (admin);
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GError) error = NULL;
+  CstRedactionFinder *finder;
+  CstRedactionFinder *configuring;
+  Proposed one = { NULL, 1 };
+
+  docs = cst_packet_add_at (clerk, cst_request_get_reference (f->request), paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  open_view (f, clerk);
+  one.view = f->view;
+  finder = CST_REDACTION_FINDER (cst_packet_view_find_proposals (f->view));
+  g_assert_true (cst_test_gui_wait_until (finder_idle, finder));
+  /* A clerk reads the terms; changing them is an administrator's. */
+  g_assert_false (cst_redaction_finder_get_setup (finder)->may_configure);
+  g_assert_false (gtk_widget_is_visible (cst_test_gui_find_button (GTK_WIDGET (finder), "A_dd Term")));
+
+  add_in_finder (finder, "A name or a medical record number", "Delia Ostrander", "_Add");
+  g_assert_cmpuint (cst_redaction_finder_get_setup (finder)->others->len, ==, 1);
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM request_other_people WHERE request_id = $1"
+                              " AND kind = 'name' AND value = 'Delia Ostrander'",
+                              cst_request_get_id (f->request)), ==, 1);
+  find_in_finder (finder);
+  g_assert_cmpstr (cst_redaction_finder_get_message (finder), ==,
+                   "1 redaction proposed: decide it in the pages (F8).");
+  g_assert_true (cst_test_gui_wait_until (view_shows_proposed, &one));
+  g_assert_cmpint (proposals_stored (f), ==, 1);
+
+  /* Stopped at once: the MRN added since is not proposed. */
+  /* The people group's drop-down comes first: Name, MRN. */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (cst_test_gui_find_descendant (GTK_WIDGET (finder),
+                                                                           GTK_TYPE_DROP_DOWN)), 1);
+  add_in_finder (finder, "A name or a medical record number", "H7720431", "_Add");
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM request_other_people WHERE request_id = $1"
+                              " AND kind = 'mrn' AND value = 'H7720431'", cst_request_get_id (f->request)), ==, 1);
+  click (GTK_WIDGET (finder), "_Find Proposals");
+  click (GTK_WIDGET (finder), "_Stop");
+  g_assert_false (cst_redaction_finder_is_finding (finder));
+  g_assert_cmpstr (cst_redaction_finder_get_message (finder), ==, "Stopped: nothing was proposed.");
+  /* The next run waits for the stopped one on the connection's worker. */
+  find_in_finder (finder);
+  g_assert_cmpstr (cst_redaction_finder_get_message (finder), ==,
+                   "1 redaction proposed: decide it in the pages (F8). 1 find was marked already.");
+  g_assert_cmpint (proposals_stored (f), ==, 2);
+
+  /* The administrator configures a term; the next run proposes it. */
+  configuring = cst_redaction_finder_new (admin_connection, cst_request_get_id (f->request));
+  gtk_window_present (GTK_WINDOW (configuring));
+  g_assert_true (cst_test_gui_wait_until (finder_idle, configuring));
+  g_assert_true (cst_redaction_finder_get_setup (configuring)->may_configure);
+  g_assert_cmpuint (cst_redaction_finder_get_setup (configuring)->others->len, ==, 2);
+  add_in_finder (configuring, "A term, for example a program's name", "Clearwater Recovery", "A_dd Term");
+  g_assert_cmpint (owner_int ("SELECT count(*) FROM redaction_terms WHERE term = 'Clearwater Recovery'"
+                              " AND retired_at IS NULL AND $1 > 0", 1), ==, 1);
+  find_in_finder (configuring);
+  g_assert_cmpint (proposals_stored (f), ==, 3);
+  /* Retired from the same window (its row's button), it is no longer
+   * looked for; the clerk takes the MRN off the request the same way. */
+  {
+    const CstRedactionSetup *setup = cst_redaction_finder_get_setup (configuring);
+    gint64 term = 0;
+
+    for (guint i = 0; i < setup->terms->len; i++)
+      if (g_str_equal (((CstRedactionTerm *) g_ptr_array_index (setup->terms, i))->term, "Clearwater Recovery"))
+        term = ((CstRedactionTerm *) g_ptr_array_index (setup->terms, i))->id;
+    g_assert_cmpint (term, >, 0);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (configuring), "finder.retire-term", "x", term));
+    g_assert_true (cst_test_gui_wait_until (finder_idle, configuring));
+    g_assert_cmpint (owner_int ("SELECT count(*) FROM redaction_terms WHERE id = $1 AND retired_at IS NOT NULL",
+                                term), ==, 1);
+    for (guint i = 0; i < cst_redaction_finder_get_setup (configuring)->terms->len; i++)
+      g_assert_cmpstr (((CstRedactionTerm *) g_ptr_array_index (cst_redaction_finder_get_setup (configuring)->terms,
+                                                                 i))->term, !=, "Clearwater Recovery");
+  }
+  {
+    const CstOtherPerson *mrn = g_ptr_array_index (cst_redaction_finder_get_setup (finder)->others, 1);
+
+    g_assert_cmpstr (mrn->kind, ==, "mrn");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (finder), "finder.remove-person", "x", mrn->id));
+    g_assert_true (cst_test_gui_wait_until (finder_idle, finder));
+    g_assert_cmpuint (cst_redaction_finder_get_setup (finder)->others->len, ==, 1);
+    g_assert_cmpint (owner_int ("SELECT count(*) FROM request_other_people WHERE request_id = $1",
+                                cst_request_get_id (f->request)), ==, 1);
+  }
+  gtk_window_destroy (GTK_WINDOW (configuring));
+  gtk_window_destroy (GTK_WINDOW (finder));
+}
+
+/* ---- words selected by dragging ------------------------------------------------ */
+
+static gboolean
+words_known (gpointer data)
+{
+  return cst_redaction_layer_get_words (cst_packet_view_get_layer (data)) != NULL;
+}
+
+/* Word @i's middle, in the layer's pixels for a page @page_width wide. */
+static void
+word_middle (CstRedactionLayer *layer,
+             double             page_width,
+             guint              i,
+             double            *x,
+             double            *y)
+{
+  GArray *words = cst_redaction_layer_get_words (layer);
+  const CstRedactionBox *b = &g_array_index (words, CstRedactionWord, i).box;
+  double s = gtk_widget_get_width (GTK_WIDGET (layer)) / page_width;
+
+  *x = (b->x + b->width / 2) * s;
+  *y = (b->y + b->height / 2) * s;
+}
+
+/* The redactor drags from "Delia" to "Ostrander" on a page opened large:
+ * asked why, the two words are applied as one box, the box the finder
+ * proposes for the same name (within 1.5 points); a drag begun off the
+ * words draws a box as before, not words. */
+static void
+test_words_selected (Fixture *f, gconstpointer data)
+{
+  const char *lines[] = { "Accompanied by Delia Ostrander today\nFollow-up in two weeks", NULL };
+  g_autofree char *note = cst_test_records_pdf_lines (f->dir, "note.pdf", lines, FALSE);
+  const char *paths[] = { note, NULL };
+  g_autoptr(PopplerDocument) pdf = cst_test_pdf_open_file (note);
+  g_autoptr(PopplerPage) page = poppler_document_get_page (pdf, 0);
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GPtrArray) proposed = NULL;
+  g_autoptr(CstProposalRules) rules = cst_proposal_rules_new ();
+  g_autoptr(GError) error = NULL;
+  CstRedactionLayer *layer;
+  const CstRedaction *made = NULL;
+  const CstProposal *want;
+  double page_width, page_height, x1, y1, x2, y2;
+  gint64 note_id;
+
+  docs = cst_packet_add_at (clerk, cst_request_get_reference (f->request), paths, NULL, NULL, &error);
+  g_assert_no_error (error);
+  note_id = ((CstRecordDocument *) g_ptr_array_index (docs, 0))->id;
+  poppler_page_get_size (page, &page_width, &page_height);
+  open_view (f, redactor);
+  /* The discharge summary's three pages, then the note's. */
+  open_large (f, 3);
+  layer = cst_packet_view_get_layer (f->view);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  g_assert_cmpuint (cst_redaction_layer_get_words (layer)->len, ==, 9);
+
+  /* Off the words, nothing is selected. */
+  g_assert_false (cst_redaction_layer_select_words (layer, 2, 2, 300, 300));
+  word_middle (layer, page_width, 2, &x1, &y1);
+  word_middle (layer, page_width, 3, &x2, &y2);
+  g_assert_true (cst_redaction_layer_select_words (layer, x1, y1, x2, y2));
+  answer_reason (f, reason_index ("other_person"), NULL, "_Redact");
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+
+  for (guint i = 0; i < cst_packet_view_get_marks (f->view)->redactions->len; i++)
+    {
+      const CstRedaction *r = g_ptr_array_index (cst_packet_view_get_marks (f->view)->redactions, i);
+
+      if (r->document_id == note_id)
+        {
+          g_assert_null (made);
+          made = r;
+        }
+    }
+  g_assert_nonnull (made);
+  g_assert_cmpstr (made->state, ==, "applied");
+  g_assert_cmpstr (made->reason, ==, "other_person");
+  g_assert_cmpuint (made->page, ==, 1);
+
+  g_ptr_array_add (rules->other_names, g_strdup ("Delia Ostrander"));
+  proposed = cst_redaction_propose_file (rules, note, note_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (proposed->len, ==, 1);
+  want = g_ptr_array_index (proposed, 0);
+  g_assert_cmpfloat_with_epsilon (made->box.x, want->box.x, 1.5);
+  g_assert_cmpfloat_with_epsilon (made->box.y, want->box.y, 1.5);
+  g_assert_cmpfloat_with_epsilon (made->box.width, want->box.width, 1.5);
+  g_assert_cmpfloat_with_epsilon (made->box.height, want->box.height, 1.5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -428,6 +753,10 @@ main (int    argc,
   g_test_add ("/redaction-marks/scan-box", Fixture, NULL, fixture_setup, test_scan_box, fixture_teardown);
   g_test_add ("/redaction-marks/text-marked", Fixture, NULL, fixture_setup, test_text_marked, fixture_teardown);
   g_test_add ("/redaction-marks/proposals-decided", Fixture, NULL, fixture_setup, test_proposals_decided,
+              fixture_teardown);
+  g_test_add ("/redaction-marks/words-selected", Fixture, NULL, fixture_setup, test_words_selected,
+              fixture_teardown);
+  g_test_add ("/redaction-marks/find-proposals", Fixture, NULL, fixture_setup, test_find_proposals,
               fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);

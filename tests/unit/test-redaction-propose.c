@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "custodian/cst-redaction-propose.h"
+#include "custodian/cst-redaction-words.h"
 
 #include "cst-test-records.h"
 
@@ -341,6 +342,42 @@ test_labelled_set (void)
   g_assert_cmpuint (tally[1].tp + tally[1].fn, >=, 5);
 }
 
+/* Words selected by dragging become one box per line, with the finder's
+ * point of room around each, whichever way the drag went; the word at a
+ * point is the one under it, else the nearest. */
+static void
+test_words_selected (void)
+{
+  const CstRedactionWord words[] = {
+    { { 72, 100, 40, 12 } },    /* line 1 */
+    { { 116, 100, 30, 12 } },
+    { { 150, 101, 50, 11 } },
+    { { 72, 120, 60, 12 } },    /* line 2 */
+    { { 136, 120, 20, 12 } },
+  };
+  g_autoptr(GArray) one = cst_redaction_words_boxes (words, G_N_ELEMENTS (words), 1, 2);
+  g_autoptr(GArray) two = cst_redaction_words_boxes (words, G_N_ELEMENTS (words), 3, 1);
+  g_autoptr(GArray) none = cst_redaction_words_boxes (words, 0, 0, 0);
+  const CstRedactionBox *b;
+
+  g_assert_cmpuint (one->len, ==, 1);
+  b = &g_array_index (one, CstRedactionBox, 0);
+  g_assert_cmpfloat_with_epsilon (b->x, 115, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b->y, 99, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b->width, 86, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b->height, 14, 1e-9);
+  /* Backwards across two lines: the end of line 1, the start of line 2. */
+  g_assert_cmpuint (two->len, ==, 2);
+  b = &g_array_index (two, CstRedactionBox, 1);
+  g_assert_cmpfloat_with_epsilon (b->x, 71, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b->y, 119, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b->width, 62, 1e-9);
+  g_assert_cmpint (cst_redaction_words_at (words, G_N_ELEMENTS (words), 120, 105), ==, 1);
+  g_assert_cmpint (cst_redaction_words_at (words, G_N_ELEMENTS (words), 160, 126), ==, 4);
+  g_assert_cmpint (cst_redaction_words_at (words, 0, 1, 1), ==, -1);
+  g_assert_cmpuint (none->len, ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -350,6 +387,7 @@ main (int   argc,
   g_test_add_func ("/redaction-propose/labelled", test_labelled);
   g_test_add_func ("/redaction-propose/request-people-and-terms", test_request_people_and_terms);
   g_test_add_func ("/redaction-propose/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/redaction-propose/words-selected", test_words_selected);
   g_test_add_func ("/redaction-propose/labelled-set", test_labelled_set);
   return g_test_run ();
 }

@@ -11,7 +11,9 @@
  * earlier or later (Alt+Up, Alt+Down), counts the pages only on paper, and
  * opens a page large (Enter or a double click; Escape goes back), which is
  * logged as a view of the record.  Every change is a model call on the
- * connection's worker thread that answers with the new outline.
+ * connection's worker thread that answers with the new outline.  Find
+ * Proposals (Ctrl+Shift+F, cst-redaction-finder.c) runs the proposal
+ * finder off the main loop; its proposals come back here to be decided.
  */
 #define G_LOG_DOMAIN "cst-packet-view"
 
@@ -22,9 +24,11 @@
 #include "cst-dispose.h"
 #include "cst-page-item.h"
 #include "cst-packet-view.h"
+#include "cst-redaction-finder.h"
 #include "cst-redaction-layer.h"
 
 #include <custodian/cst-locale-format.h>
+#include <custodian/cst-redaction-words.h>
 
 /* The large page, this many pixels wide. */
 #define LARGE_WIDTH 900
@@ -1252,6 +1256,31 @@ box_drawn_cb (CstPacketView *self,
                 "with the box filled and its reason printed in it. Why is it redacted?"));
 }
 
+/* Words selected by dragging across them: which reason. */
+static void
+words_chosen_cb (CstPacketView *self,
+                 GArray        *boxes)
+{
+  Ask *ask;
+
+  if (self->large_item == NULL || boxes->len == 0)
+    return;
+  ask = g_new0 (Ask, 1);
+  ask->hits = g_array_new (FALSE, FALSE, sizeof (CstRedactionHit));
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      CstRedactionHit hit = { 0 };
+
+      hit.document_id = cst_page_item_get_document_id (self->large_item);
+      hit.page = cst_page_item_get_page (self->large_item);
+      hit.box = g_array_index (boxes, CstRedactionBox, i);
+      g_array_append_val (ask->hits, hit);
+    }
+  ask_reason (self, ask, _("Redact These Words?"),
+              _("The words selected are left out of the release: the page is rebuilt as an image "
+                "with them covered and the reason printed over them. Why are they redacted?"));
+}
+
 /**
  * cst_packet_view_ask_mark_text:
  *
@@ -1273,6 +1302,39 @@ mark_text_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   cst_packet_view_ask_mark_text (CST_PACKET_VIEW (widget));
+}
+
+static void
+proposed_cb (CstPacketView *self,
+             guint          stored)
+{
+  load_marks (self);
+}
+
+/**
+ * cst_packet_view_find_proposals:
+ *
+ * Find Proposals: the proposal finder over the packet's pages, off the
+ * main loop with progress and Stop; what it proposes is shown here to be
+ * accepted or rejected one by one.
+ */
+GtkWindow *
+cst_packet_view_find_proposals (CstPacketView *self)
+{
+  CstRedactionFinder *finder = cst_redaction_finder_new (self->connection, self->request_id);
+
+  gtk_window_set_transient_for (GTK_WINDOW (finder), GTK_WINDOW (self));
+  g_signal_connect_object (finder, "proposed", G_CALLBACK (proposed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (finder));
+  return GTK_WINDOW (finder);
+}
+
+static void
+find_proposals_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  cst_packet_view_find_proposals (CST_PACKET_VIEW (widget));
 }
 
 static void
@@ -1359,6 +1421,24 @@ large_rendered_cb (GObject      *object,
   self->large_shown = TRUE;
 }
 
+/* The large page's words, for selecting them by dragging across them. */
+static void
+words_read_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      data)
+{
+  CstPacketView *self = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) words = cst_redaction_words_finish (CST_CONNECTION (object), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  /* Without its words a page is still marked with boxes. */
+  if (words == NULL)
+    g_debug ("The page's words were not read: %s", error->message);
+  cst_redaction_layer_set_words (self->redaction_layer, words);
+}
+
 static void
 viewed_cb (GObject      *object,
            GAsyncResult *result,
@@ -1397,6 +1477,7 @@ cst_packet_view_open_page (CstPacketView *self,
                                   described, -1);
   adw_window_title_set_subtitle (self->window_title, described);
   cst_redaction_layer_set_page (self->redaction_layer, 0, 0);
+  cst_redaction_layer_set_words (self->redaction_layer, NULL);
   show_large_marks (self);
   gtk_stack_set_visible_child_name (self->stack, "large");
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), TRUE);
@@ -1404,6 +1485,8 @@ cst_packet_view_open_page (CstPacketView *self,
                                     large_rendered_cb, self);
   cst_packet_pages_view_async (self->connection, cst_page_item_get_document_id (item),
                                self->large_cancellable, viewed_cb, self);
+  cst_redaction_words_async (self->connection, self->request_id, cst_page_item_get_document_id (item),
+                             cst_page_item_get_page (item), self->large_cancellable, words_read_cb, self);
 }
 
 static void
@@ -1539,6 +1622,7 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, document_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, page_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, box_drawn_cb);
+  gtk_widget_class_bind_template_callback (widget_class, words_chosen_cb);
   gtk_widget_class_bind_template_callback (widget_class, mark_selected_cb);
 
   gtk_widget_class_install_action (widget_class, "view.exclude", NULL, exclude_action);
@@ -1559,6 +1643,7 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.mark-text", NULL, mark_text_action);
   gtk_widget_class_install_action (widget_class, "view.stop-search", NULL, stop_search_action);
   gtk_widget_class_install_action (widget_class, "view.next-proposal", NULL, next_proposal_action);
+  gtk_widget_class_install_action (widget_class, "view.find-proposals", NULL, find_proposals_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, GDK_ALT_MASK, "view.accept-mark", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_ALT_MASK, "view.reject-mark", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_u, GDK_ALT_MASK, "view.undo-mark", NULL);
@@ -1569,6 +1654,8 @@ cst_packet_view_class_init (CstPacketViewClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_b, GDK_CONTROL_MASK, "view.draw-box", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "view.mark-text", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F8, 0, "view.next-proposal", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "view.find-proposals", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Delete, 0, "view.exclude", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Insert, 0, "view.include", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "view.move-up", NULL);

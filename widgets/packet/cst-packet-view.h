@@ -35,6 +35,7 @@ guint                   cst_packet_view_get_n_rendered   (CstPacketView     *sel
 gboolean                cst_packet_view_large_shown      (CstPacketView     *self);
 const char             *cst_packet_view_get_message      (CstPacketView     *self);
 GtkWindow              *cst_packet_view_ask_mark_text    (CstPacketView     *self);
+GtkWindow              *cst_packet_view_find_proposals   (CstPacketView     *self);
 gboolean                cst_packet_view_decide_page      (CstPacketView     *self,
                                                           gboolean           apply);
 const CstPageMarks     *cst_packet_view_get_marks        (CstPacketView     *self);

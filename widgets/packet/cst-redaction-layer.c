@@ -9,7 +9,11 @@
  * keyboard: Ctrl+B (cst_redaction_layer_start_box) puts one in the middle
  * of the page, the arrow keys move it, Shift+arrows size it, Enter keeps
  * it and Escape drops it.  A kept box is "box-drawn", in points; the view
- * asks for the reason and stores it.
+ * asks for the reason and stores it.  Once the page's words are known
+ * (cst_redaction_layer_set_words), a drag that begins on a word selects
+ * words instead, in reading order as text is selected, up to the word
+ * nearest the pointer; let go, they are "words-chosen" as one box per
+ * line (cst_redaction_words_boxes(), the boxes the finder would propose).
  */
 #define G_LOG_DOMAIN "cst-redaction-layer"
 
@@ -19,6 +23,8 @@
 #include <math.h>
 
 #include "cst-redaction-layer.h"
+
+#include <custodian/cst-redaction-words.h>
 
 /* A keyboard box moves or grows by this many points a key press. */
 #define KEY_STEP 6.0
@@ -45,11 +51,14 @@ struct _CstRedactionLayer
   CstRedactionBox  drawn;         /* points, while drawing */
   double           drag_x;        /* pixels, where the drag began */
   double           drag_y;
+  GArray          *words;         /* CstRedactionWord of the page, or NULL */
+  int              anchor;        /* the word a selection began on; -1: none */
+  int              reach;         /* the word it reaches now */
 };
 
 G_DEFINE_FINAL_TYPE (CstRedactionLayer, cst_redaction_layer, GTK_TYPE_WIDGET)
 
-enum { SIGNAL_BOX_DRAWN, N_SIGNALS };
+enum { SIGNAL_BOX_DRAWN, SIGNAL_WORDS_CHOSEN, N_SIGNALS };
 static guint layer_signals[N_SIGNALS];
 
 /* Pixels per point at the size the page is shown. */
@@ -66,8 +75,8 @@ describe (CstRedactionLayer *self)
 {
   guint n = self->marks->len;
   g_autofree char *label = g_strdup_printf (g_dngettext (NULL,
-    "%u redaction box on this page. Drag, or press Ctrl+B, to draw a new one.",
-    "%u redaction boxes on this page. Drag, or press Ctrl+B, to draw a new one.", n), n);
+    "%u redaction box on this page. Drag, or press Ctrl+B, to draw a new one; drag across words to select them.",
+    "%u redaction boxes on this page. Drag, or press Ctrl+B, to draw a new one; drag across words to select them.", n), n);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
@@ -117,6 +126,13 @@ draw_code (CstRedactionLayer     *self,
   gtk_snapshot_pop (snapshot);
 }
 
+static GArray *
+selected_boxes (CstRedactionLayer *self)
+{
+  return cst_redaction_words_boxes ((const CstRedactionWord *) self->words->data, self->words->len,
+                                    (guint) self->anchor, (guint) self->reach);
+}
+
 static void
 cst_redaction_layer_snapshot (GtkWidget   *widget,
                               GtkSnapshot *snapshot)
@@ -155,6 +171,18 @@ cst_redaction_layer_snapshot (GtkWidget   *widget,
 
       gtk_snapshot_append_color (snapshot, &drawn_fill, &rect);
       outline (snapshot, &rect, 2, &drawn_line);
+    }
+  if (self->anchor >= 0)
+    {
+      g_autoptr(GArray) boxes = selected_boxes (self);
+
+      for (guint i = 0; i < boxes->len; i++)
+        {
+          graphene_rect_t rect = to_pixels (self, &g_array_index (boxes, CstRedactionBox, i));
+
+          gtk_snapshot_append_color (snapshot, &drawn_fill, &rect);
+          outline (snapshot, &rect, 2, &drawn_line);
+        }
     }
 }
 
@@ -207,6 +235,87 @@ set_drawn_pixels (CstRedactionLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* ---- words selected ----------------------------------------------------------- */
+
+/* The word under pixel (@x, @y), or -1. */
+static int
+word_under (CstRedactionLayer *self,
+            double             x,
+            double             y)
+{
+  double s = scale (self);
+  int i;
+
+  if (self->words == NULL)
+    return -1;
+  i = cst_redaction_words_at ((const CstRedactionWord *) self->words->data, self->words->len, x / s, y / s);
+  if (i >= 0)
+    {
+      const CstRedactionBox *b = &g_array_index (self->words, CstRedactionWord, i).box;
+
+      if (x / s < b->x || x / s > b->x + b->width || y / s < b->y || y / s > b->y + b->height)
+        return -1;
+    }
+  return i;
+}
+
+/* A drag begun at pixel (@x, @y) selects words when it begins on one. */
+static gboolean
+select_begin (CstRedactionLayer *self,
+              double             x,
+              double             y)
+{
+  self->anchor = self->reach = word_under (self, x, y);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return self->anchor >= 0;
+}
+
+static void
+select_update (CstRedactionLayer *self,
+               double             x,
+               double             y)
+{
+  double s = scale (self);
+
+  self->reach = cst_redaction_words_at ((const CstRedactionWord *) self->words->data, self->words->len,
+                                        x / s, y / s);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+select_end (CstRedactionLayer *self)
+{
+  g_autoptr(GArray) boxes = selected_boxes (self);
+
+  self->anchor = self->reach = -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_signal_emit (self, layer_signals[SIGNAL_WORDS_CHOSEN], 0, boxes);
+}
+
+/**
+ * cst_redaction_layer_select_words:
+ *
+ * What a drag from pixel (@x1, @y1) to (@x2, @y2) does when it begins on
+ * a word: the words between are "words-chosen".  FALSE (and nothing
+ * chosen) when no word lies under (@x1, @y1).  For tests, which cannot
+ * move a pointer.
+ */
+gboolean
+cst_redaction_layer_select_words (CstRedactionLayer *self,
+                                  double             x1,
+                                  double             y1,
+                                  double             x2,
+                                  double             y2)
+{
+  if (!select_begin (self, x1, y1))
+    return FALSE;
+  select_update (self, x2, y2);
+  select_end (self);
+  return TRUE;
+}
+
+/* ---- a box or words, dragged ---------------------------------------------------- */
+
 static void
 drag_begin_cb (GtkGestureDrag    *gesture,
                double             x,
@@ -220,6 +329,11 @@ drag_begin_cb (GtkGestureDrag    *gesture,
     }
   self->drag_x = x;
   self->drag_y = y;
+  if (select_begin (self, x, y))
+    {
+      gtk_widget_grab_focus (GTK_WIDGET (self));
+      return;
+    }
   self->drawing = TRUE;
   set_drawn_pixels (self, x, y, 0, 0);
   gtk_widget_grab_focus (GTK_WIDGET (self));
@@ -231,7 +345,10 @@ drag_update_cb (GtkGestureDrag    *gesture,
                 double             dy,
                 CstRedactionLayer *self)
 {
-  set_drawn_pixels (self, self->drag_x, self->drag_y, dx, dy);
+  if (self->anchor >= 0)
+    select_update (self, self->drag_x + dx, self->drag_y + dy);
+  else
+    set_drawn_pixels (self, self->drag_x, self->drag_y, dx, dy);
 }
 
 static void
@@ -240,6 +357,19 @@ drag_end_cb (GtkGestureDrag    *gesture,
              double             dy,
              CstRedactionLayer *self)
 {
+  if (self->anchor >= 0 && fabs (dx) < SMALLEST_DRAG && fabs (dy) < SMALLEST_DRAG)
+    {
+      /* A click on a word selects nothing. */
+      self->anchor = self->reach = -1;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      return;
+    }
+  if (self->anchor >= 0)
+    {
+      select_update (self, self->drag_x + dx, self->drag_y + dy);
+      select_end (self);
+      return;
+    }
   if (fabs (dx) < SMALLEST_DRAG || fabs (dy) < SMALLEST_DRAG)
     {
       drop_drawn (self);
@@ -353,6 +483,7 @@ cst_redaction_layer_set_page (CstRedactionLayer *self,
   self->page_width = page_width;
   self->page_height = page_height;
   self->drawing = FALSE;
+  self->anchor = self->reach = -1;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -378,6 +509,27 @@ cst_redaction_layer_set_marks (CstRedactionLayer *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/**
+ * cst_redaction_layer_set_words:
+ * @words: (element-type CstRedactionWord) (nullable): the page's words,
+ *   in reading order; referenced
+ */
+void
+cst_redaction_layer_set_words (CstRedactionLayer *self,
+                               GArray            *words)
+{
+  self->anchor = self->reach = -1;
+  g_clear_pointer (&self->words, g_array_unref);
+  self->words = words ? g_array_ref (words) : NULL;
+}
+
+/* The page's words (CstRedactionWord), NULL until they are read. */
+GArray *
+cst_redaction_layer_get_words (CstRedactionLayer *self)
+{
+  return self->words;
+}
+
 /* The redaction chosen in the list, outlined; 0 for none. */
 void
 cst_redaction_layer_set_selected (CstRedactionLayer *self,
@@ -395,6 +547,7 @@ cst_redaction_layer_finalize (GObject *object)
   CstRedactionLayer *self = CST_REDACTION_LAYER (object);
 
   g_array_unref (self->marks);
+  g_clear_pointer (&self->words, g_array_unref);
   G_OBJECT_CLASS (cst_redaction_layer_parent_class)->finalize (object);
 }
 
@@ -414,6 +567,15 @@ cst_redaction_layer_class_init (CstRedactionLayerClass *klass)
   layer_signals[SIGNAL_BOX_DRAWN] = g_signal_new ("box-drawn", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 4, G_TYPE_DOUBLE,
                                                   G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
+  /**
+   * CstRedactionLayer::words-chosen:
+   * @boxes: (element-type CstRedactionBox): one per line, in points
+   *
+   * Words were selected by dragging across them.
+   */
+  layer_signals[SIGNAL_WORDS_CHOSEN] = g_signal_new ("words-chosen", G_TYPE_FROM_CLASS (klass),
+                                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                     G_TYPE_NONE, 1, G_TYPE_ARRAY);
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
   gtk_widget_class_set_css_name (widget_class, "redactionlayer");
 }
@@ -425,6 +587,7 @@ cst_redaction_layer_init (CstRedactionLayer *self)
   GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->marks = g_array_new (FALSE, FALSE, sizeof (Mark));
+  self->anchor = self->reach = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "crosshair");
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);

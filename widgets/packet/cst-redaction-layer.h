@@ -1,5 +1,6 @@
 /* cst-redaction-layer.h — the redaction boxes over a page opened large,
- * and a new box drawn with the mouse or the keyboard */
+ * a new box drawn with the mouse or the keyboard, and words selected by
+ * dragging across them */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -21,6 +22,14 @@ void       cst_redaction_layer_set_selected (CstRedactionLayer     *self,
 gboolean   cst_redaction_layer_start_box    (CstRedactionLayer     *self);
 gboolean   cst_redaction_layer_get_drawing  (CstRedactionLayer     *self,
                                              CstRedactionBox       *box);
+void       cst_redaction_layer_set_words    (CstRedactionLayer     *self,
+                                             GArray                *words);
+GArray    *cst_redaction_layer_get_words    (CstRedactionLayer     *self);
+gboolean   cst_redaction_layer_select_words (CstRedactionLayer     *self,
+                                             double                 x1,
+                                             double                 y1,
+                                             double                 x2,
+                                             double                 y2);
 void       cst_redaction_layer_drag         (CstRedactionLayer     *self,
                                              double                 x,
                                              double                 y,

@@ -21,6 +21,7 @@
 
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
+#include "custodian/cst-redaction-others.h"
 #include "custodian/cst-redaction-propose.h"
 #include "custodian/cst-request-repo.h"
 
@@ -286,7 +287,8 @@ cst_redaction_terms_change_at (const char  *conninfo,
  * cst_proposal_rules_load:
  *
  * Sets the patient's name, MRN and birth date of @request_id and the
- * configured terms in @rules.
+ * configured terms in @rules, and adds the other people the request
+ * names (request_other_people, 0090) to those already there.
  */
 gboolean
 cst_proposal_rules_load (PGconn            *conn,
@@ -303,7 +305,8 @@ cst_proposal_rules_load (PGconn            *conn,
   g_autoptr(GPtrArray) terms = NULL;
   g_autoptr(GDate) birth = NULL;
 
-  if (res == NULL || !(terms = cst_redaction_terms_list (conn, error)))
+  if (res == NULL || !(terms = cst_redaction_terms_list (conn, error)) ||
+      !cst_redaction_others_into (conn, request_id, rules, error))
     return FALSE;
   if (PQntuples (res) != 1)
     {
@@ -474,7 +477,8 @@ cst_redaction_propose (PGconn                  *conn,
     return NULL;
   ok = find_all (conn, &f, docs, error);
   cst_ocr_free (f.ocr);
-  if (!ok || !cst_db_begin (conn, error))
+  /* Stopped after the last page: nothing is stored. */
+  if (!ok || g_cancellable_set_error_if_cancelled (cancellable, error) || !cst_db_begin (conn, error))
     return NULL;
   run->found = found->len;
   ok = (marked = cst_redaction_list (conn, request_id, error)) != NULL &&
