@@ -14,6 +14,7 @@
 #include "cst-cell.h"
 #include "cst-dispose.h"
 #include "cst-due-badge.h"
+#include "cst-facility-chooser.h"
 #include "cst-request-list-page.h"
 
 #include <custodian/cst-input.h>
@@ -670,6 +671,7 @@ cst_request_list_page_init (CstRequestListPage *self)
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (NULL, GTK_FILTER (self->filter));
   gtk_filter_list_model_set_incremental (self->filtered, TRUE);
+  cst_facility_chooser_attach (GTK_WIDGET (self->scope_dropdown), self->filtered);
   self->sorted = gtk_sort_list_model_new (G_LIST_MODEL (self->filtered),
                                           g_object_ref (gtk_column_view_get_sorter (self->column_view)));
   /* Before and after the selection model sees the rows change. */
