@@ -11,6 +11,7 @@
 #include <adwaita.h>
 #include <string.h>
 
+#include "cst-access-log-panel.h"
 #include "cst-dashboard-page.h"
 #include "cst-facility-chooser.h"
 #include "cst-request-list-page.h"
@@ -227,6 +228,42 @@ test_dashboard (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (cst_dashboard_page_get_facilities_table (page)));
 }
 
+static gboolean
+panel_ready (gpointer panel)
+{
+  return !cst_access_log_panel_get_busy (panel);
+}
+
+/* The Reports page's access log, for one facility chosen the same way. */
+static void
+test_access_log (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstConnection) connection = cst_connection_new (two_clerk);
+  CstAccessLogPanel *panel = CST_ACCESS_LOG_PANEL (cst_access_log_panel_new ());
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  CstFacilityChooser *chooser = cst_access_log_panel_get_facility_chooser (panel);
+  g_autofree char *today = NULL;
+  GDate date;
+
+  cst_input_today (&date);
+  today = cst_input_format_date (&date);
+  gtk_window_set_child (window, GTK_WIDGET (panel));
+  gtk_window_present (window);
+  cst_access_log_panel_set_connection (panel, connection);
+  cst_access_log_panel_set_period (panel, today, today);
+  g_assert_true (cst_test_gui_wait_until (chooser_loaded, chooser));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chooser)));
+
+  cst_access_log_panel_run (panel);
+  g_assert_true (cst_test_gui_wait_until (panel_ready, panel));
+  g_assert_cmpuint (cst_access_log_panel_get_n_rows (panel), ==, 3);
+  g_assert_true (cst_facility_chooser_select_code (chooser, "NORTH"));
+  cst_access_log_panel_run (panel);
+  g_assert_true (cst_test_gui_wait_until (panel_ready, panel));
+  g_assert_cmpuint (cst_access_log_panel_get_n_rows (panel), ==, 1);
+  gtk_window_destroy (window);
+}
+
 static void
 test_setup (void)
 {
@@ -244,6 +281,7 @@ main (int argc, char **argv)
   g_test_add ("/facility-chooser/clerk-of-one", Fixture, NULL, NULL, test_clerk_of_one, fixture_teardown);
   g_test_add ("/facility-chooser/administrator", Fixture, NULL, NULL, test_administrator, fixture_teardown);
   g_test_add ("/facility-chooser/dashboard", Fixture, NULL, NULL, test_dashboard, fixture_teardown);
+  g_test_add ("/facility-chooser/access-log", Fixture, NULL, NULL, test_access_log, fixture_teardown);
   status = cst_test_db_run (&db);
   g_free (two_clerk);
   g_free (east_clerk);

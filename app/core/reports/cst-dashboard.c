@@ -32,7 +32,7 @@ static const char *counts_sql =
   "SELECT r.status::text, count(*),"
   "       count(*) FILTER (WHERE r.due_date < $1::date),"
   "       count(*) FILTER (WHERE r.due_date >= $1::date AND r.due_date < $1::date + $2::int)"
-  "  FROM roi_requests r WHERE ($3::bigint IS NULL OR true)"
+  "  FROM roi_requests r WHERE ($3::bigint IS NULL OR r.facility_id = $3::bigint)"
   " GROUP BY r.status";
 
 /* width_bucket over the buckets' lower bounds: 0 for the first bucket.
