@@ -144,6 +144,18 @@ gboolean               cst_access_log_export_file_at  (const char         *conni
                                                        CstAccessLog      **log,
                                                        GError            **error);
 
+/* The same for one facility's requests (@facility_code), or all (NULL):
+ * custodian-cli report access --facility. */
+gboolean               cst_access_log_export_file_for_at (const char         *conninfo,
+                                                          const char         *report_conninfo,
+                                                          const GDate        *from,
+                                                          const GDate        *to,
+                                                          const char         *facility_code,
+                                                          CstAccessLogFormat  format,
+                                                          const char         *path,
+                                                          CstAccessLog      **log,
+                                                          GError            **error);
+
 /* On a CstConnection's worker thread, for the views. */
 typedef struct _CstConnection CstConnection;
 

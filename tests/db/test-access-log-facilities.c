@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "cst-test-cli.h"
 #include "cst-test-facilities.h"
 #include <glib/gstdio.h>
 
@@ -144,6 +145,34 @@ test_auditor (void)
   g_rmdir (dir);
 }
 
+/* custodian-cli report access --facility, as the clerk of two. */
+static void
+test_cli (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("access-log-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "south.csv", NULL);
+  g_autofree char *today = NULL;
+  g_autofree char *csv = NULL;
+  g_autofree char *err = NULL;
+  GDate date;
+
+  cst_input_today (&date);
+  today = cst_input_format_date (&date);
+  g_assert_cmpint (cst_test_cli_run (two_clerk, NULL, &err, "report", "access", "--from", today, "--to", today,
+                                     "--format", "csv", "--output", path, "--facility", "SOUTH", NULL), ==, 0);
+  g_assert_true (g_file_get_contents (path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_suffix (csv, ",SOUTH\r\n"));
+  g_assert_null (strstr (csv, "NORTH"));
+  g_unlink (path);
+
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (two_clerk, NULL, &err, "report", "access", "--from", today, "--to", today,
+                                     "--format", "csv", "--output", path, "--facility", "EAST", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "No facility this login works for has the code “EAST”."));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -155,6 +184,7 @@ main (int argc, char **argv)
   g_test_add_func ("/access-log-facilities/clerk-one-facility", test_clerk_one_facility);
   g_test_add_func ("/access-log-facilities/clerk-other-facility", test_clerk_other_facility);
   g_test_add_func ("/access-log-facilities/auditor", test_auditor);
+  g_test_add_func ("/access-log-facilities/cli", test_cli);
   status = cst_test_db_run (&db);
   g_free (two_clerk);
   return status;

@@ -644,6 +644,26 @@ cst_access_log_export_file_at (const char         *conninfo,
                                CstAccessLog      **log,
                                GError            **error)
 {
+  return cst_access_log_export_file_for_at (conninfo, report_conninfo, from, to, NULL, format, path,
+                                            log, error);
+}
+
+/**
+ * cst_access_log_export_file_for_at:
+ * @report_conninfo: (nullable): a report database to read from
+ * @facility_code: (nullable): one facility's requests; NULL for all
+ */
+gboolean
+cst_access_log_export_file_for_at (const char         *conninfo,
+                                   const char         *report_conninfo,
+                                   const GDate        *from,
+                                   const GDate        *to,
+                                   const char         *facility_code,
+                                   CstAccessLogFormat  format,
+                                   const char         *path,
+                                   CstAccessLog      **log,
+                                   GError            **error)
+{
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
   g_autoptr(PGconn) replica = NULL;
 
@@ -652,6 +672,6 @@ cst_access_log_export_file_at (const char         *conninfo,
   if (report_conninfo != NULL &&
       (replica = cst_report_database_connect (report_conninfo, error)) == NULL)
     return FALSE;
-  return cst_access_log_export_file_from (replica ? replica : conn, conn, from, to, format, path,
-                                          log, error);
+  return cst_access_log_export_file_for (replica ? replica : conn, conn, from, to, facility_code,
+                                         format, path, log, error);
 }
