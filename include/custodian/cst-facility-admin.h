@@ -19,6 +19,12 @@ CstFacility *cst_facility_save_all         (PGconn              *conn,
                                             const CstFacility   *facility,
                                             GError             **error);
 
+/* Blocking: @facility's Bates prefix (its bates_counters row); nothing
+ * when it is NULL. */
+gboolean     cst_facility_save_bates_prefix (PGconn             *conn,
+                                             const CstFacility  *facility,
+                                             GError            **error);
+
 void         cst_facility_add_async        (CstConnection       *connection,
                                             const CstFacility   *facility,
                                             GCancellable        *cancellable,

@@ -112,6 +112,7 @@ test_administrator (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "facilities.new", NULL));
   type_into (f, "Code (as in --facility)", "west");
   type_into (f, "Request reference prefix", "WST");
+  type_into (f, "Bates number prefix", "WEST-");
   type_into (f, "Facility name", "West Clinic");
   save (f);
   g_assert_cmpstr (cst_facilities_page_get_message (f->page), ==, "Saved.");
@@ -121,14 +122,18 @@ test_administrator (Fixture *f, gconstpointer data)
   g_assert_cmpstr (west->name, ==, "West Clinic");
   g_assert_cmpstr (west->request_prefix, ==, "WST");
   g_assert_cmpint (west->service_target_days, ==, 0);
+  g_assert_cmpstr (west->bates_prefix, ==, "WEST-");
 
   /* Its service target, changed and saved. */
   g_assert_true (cst_facilities_page_select_code (f->page, "WEST"));
   g_assert_true (cst_test_gui_wait_until (page_idle, f->page));
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (cst_test_gui_find_descendant (GTK_WIDGET (f->page),
                                                                             GTK_TYPE_SPIN_BUTTON)), 7);
+  type_into (f, "Bates number prefix", "W2-");
   save (f);
   g_assert_cmpint (stored (f, "SELECT service_target_days FROM facilities WHERE code = 'WEST'"), ==, 7);
+  g_assert_cmpint (stored (f, "SELECT count(*) FROM bates_counters b JOIN facilities f ON f.id = b.facility_id"
+                              " WHERE f.code = 'WEST' AND b.prefix = 'W2-'"), ==, 1);
 
   /* A clerk granted the facility, then no longer. */
   clerk_conn = cst_db_connect (clerk, &error);

@@ -1,7 +1,7 @@
 /* cst-facilities-page.c — a health system's facilities, managed in the app
  *
  * The Preferences' Facilities page (issue 22): choose a facility, change
- * its code, request prefix, service target and letterhead (the facility
+ * its code, request and Bates prefixes, service target and letterhead (the facility
  * form, without this computer's logo), save both in one transaction; add
  * a new facility; grant a login the facility or take it away.  All of it
  * through cst-facility-admin.h on the connection's worker thread.  The
@@ -29,6 +29,7 @@ struct _CstFacilitiesPage
   GtkStringList   *facility_names;
   AdwEntryRow     *code_row;
   AdwEntryRow     *prefix_row;
+  AdwEntryRow     *bates_row;
   GtkSpinButton   *target_spin;
   CstFacilityForm *letterhead_form;
   GtkListBox      *members_list;
@@ -151,6 +152,8 @@ show_facility (CstFacilitiesPage *self,
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), facility->code ? facility->code : "");
   gtk_editable_set_text (GTK_EDITABLE (self->prefix_row),
                          facility->request_prefix ? facility->request_prefix : "");
+  gtk_editable_set_text (GTK_EDITABLE (self->bates_row),
+                         facility->bates_prefix ? facility->bates_prefix : "");
   gtk_spin_button_set_value (self->target_spin, facility->service_target_days);
   cst_facility_form_set_facility (self->letterhead_form, facility);
   gtk_widget_set_sensitive (self->members_group, facility->id != 0);
@@ -234,6 +237,7 @@ dup_typed (CstFacilitiesPage *self)
   g_free (facility->request_prefix);
   facility->request_prefix = g_ascii_strup (prefix, -1);
   facility->service_target_days = gtk_spin_button_get_value_as_int (self->target_spin);
+  facility->bates_prefix = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->bates_row))));
   facility->cost_labor_minutes = self->shown->cost_labor_minutes;
   facility->cost_hourly_rate_cents = self->shown->cost_hourly_rate_cents;
   facility->cost_supplies_cents = self->shown->cost_supplies_cents;
@@ -446,6 +450,7 @@ cst_facilities_page_class_init (CstFacilitiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, facility_names);
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, code_row);
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, prefix_row);
+  gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, bates_row);
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, target_spin);
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, letterhead_form);
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, members_list);

@@ -7,9 +7,76 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "custodian/cst-db.h"
+#include "custodian/cst-error.h"
 #include "custodian/cst-facilities.h"
 #include "custodian/cst-facility-admin.h"
+
+/**
+ * cst_facility_save_bates_prefix:
+ *
+ * Stores @facility's Bates prefix in its Bates counter, the one its
+ * packets are numbered from (0083); an administrator's login only.  A
+ * NULL prefix leaves the counter as it is.
+ */
+gboolean
+cst_facility_save_bates_prefix (PGconn             *conn,
+                                const CstFacility  *facility,
+                                GError            **error)
+{
+  g_autoptr(GRegex) valid = g_regex_new ("^[A-Za-z0-9_-]{0,20}$", 0, 0, NULL);
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, facility->id);
+  g_autoptr(PGresult) res = NULL;
+
+  if (facility->bates_prefix == NULL)
+    return TRUE;
+  if (!g_regex_match (valid, facility->bates_prefix, 0, NULL))
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
+                   _("A Bates prefix is up to 20 letters, digits, dashes or underscores, "
+                     "such as “NORTH-”; “%s” is not."), facility->bates_prefix);
+      return FALSE;
+    }
+  res = cst_db_exec (conn, "UPDATE bates_counters SET prefix = $1 WHERE facility_id = $2::bigint"
+                           " RETURNING facility_id",
+                     2, (const char *[]) { facility->bates_prefix, id }, error);
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED,
+                           _("Only an administrator may add or change facilities and their members."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Adds @facility and sets its Bates prefix, in one transaction.
+ * Returns: (transfer full): the facility as stored */
+static CstFacility *
+add_with_prefix (PGconn             *conn,
+                 const CstFacility  *facility,
+                 GError            **error)
+{
+  g_autoptr(CstFacility) added = NULL;
+  gboolean own = FALSE;
+  gboolean ok;
+
+  if (!cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
+    return NULL;
+  ok = (added = cst_facility_add (conn, facility, error)) != NULL;
+  if (ok)
+    {
+      g_free (added->bates_prefix);
+      added->bates_prefix = g_strdup (facility->bates_prefix);
+      ok = cst_facility_save_bates_prefix (conn, added, error);
+    }
+  if (!cst_db_leave (conn, own, ok, error))
+    return NULL;
+  return cst_facility_load_code (conn, facility->code, error);
+}
 
 /**
  * cst_facility_save_all:
@@ -31,7 +98,8 @@ cst_facility_save_all (PGconn             *conn,
   if (!cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
     return NULL;
   ok = cst_facility_save (conn, facility, error) &&
-       cst_facility_save_defaults (conn, facility, error);
+       cst_facility_save_defaults (conn, facility, error) &&
+       cst_facility_save_bates_prefix (conn, facility, error);
   if (!cst_db_leave (conn, own, ok, error))
     return NULL;
   return cst_facility_load_code (conn, facility->code, error);
@@ -42,7 +110,7 @@ add_in_worker (PGconn   *conn,
                gpointer  data,
                GError  **error)
 {
-  return cst_facility_add (conn, data, error);
+  return add_with_prefix (conn, data, error);
 }
 
 void
