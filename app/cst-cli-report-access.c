@@ -20,13 +20,13 @@
 
 typedef struct
 {
-  char *from, *to, *format, *output;
+  char *from, *to, *format, *output, *facility;
 } AccessOptions;
 
 static void
 access_options_clear (AccessOptions *o)
 {
-  g_free (o->from); g_free (o->to); g_free (o->format); g_free (o->output);
+  g_free (o->from); g_free (o->to); g_free (o->format); g_free (o->output); g_free (o->facility);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AccessOptions, access_options_clear)
 
@@ -70,6 +70,9 @@ cst_cli_report_access (int    argc,
     { "to", 0, 0, G_OPTION_ARG_STRING, &o.to, N_("Last received date of the period"), "YYYY-MM-DD" },
     { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, N_("pdf or csv"), N_("FORMAT") },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, N_("The file to write"), N_("FILE") },
+    { "facility", 0, 0, G_OPTION_ARG_STRING, &o.facility,
+      N_("Only the requests of the facility with this code (default: every facility the login works for)"),
+      N_("CODE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -89,10 +92,10 @@ cst_cli_report_access (int    argc,
   if (!(target = cst_cli_open_target (&error)) ||
       !cst_cli_choose_report_database (&report_conninfo, &error))
     return cst_cli_fail (error);
-  if (!cst_access_log_export_file_at (target->conninfo, report_conninfo, &from, &to,
-                                      strcmp (o.format, "csv") == 0 ? CST_ACCESS_LOG_FORMAT_CSV
-                                                                    : CST_ACCESS_LOG_FORMAT_PDF,
-                                      o.output, &log, &error))
+  if (!cst_access_log_export_file_for_at (target->conninfo, report_conninfo, &from, &to, o.facility,
+                                          strcmp (o.format, "csv") == 0 ? CST_ACCESS_LOG_FORMAT_CSV
+                                                                        : CST_ACCESS_LOG_FORMAT_PDF,
+                                          o.output, &log, &error))
     return cst_cli_fail (error);
   g_printerr (ngettext ("custodian-cli: %u access request written to %s\n",
                         "custodian-cli: %u access requests written to %s\n",

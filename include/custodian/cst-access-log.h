@@ -36,6 +36,7 @@ typedef struct
   gint64  fee_cents;          /* every invoice, adjustments included; 0 when none */
   gint64  paid_cents;         /* payments less refunds against its invoices; 0 when none */
   char   *status;             /* roi_status nick */
+  char   *facility;           /* the request's facility's code (0080) */
 } CstAccessLogRow;
 
 typedef struct _CstAccessLog CstAccessLog;
@@ -52,6 +53,16 @@ CstAccessLog          *cst_access_log_read            (PGconn             *conn,
                                                        const GDate        *from,
                                                        const GDate        *to,
                                                        GError            **error);
+/* The same for one facility's requests (@facility_code), or every
+ * facility's the login sees (NULL); a facility the login does not work
+ * for is refused, not answered with an empty log. */
+CstAccessLog          *cst_access_log_read_for        (PGconn             *conn,
+                                                       const GDate        *from,
+                                                       const GDate        *to,
+                                                       const char         *facility_code,
+                                                       GError            **error);
+/* The facility the log was read for; NULL: every one the login sees. */
+const char            *cst_access_log_get_facility    (const CstAccessLog *log);
 void                   cst_access_log_free            (CstAccessLog       *log);
 void                   cst_access_log_get_period      (const CstAccessLog *log,
                                                        GDate              *from,
@@ -68,7 +79,8 @@ gint64                 cst_access_log_get_fee_cents   (const CstAccessLog *log);
 gint64                 cst_access_log_get_pages       (const CstAccessLog *log);
 gint64                 cst_access_log_get_paid_cents  (const CstAccessLog *log);
 /* The totals and the shares answered within 30 and 15 days, in one
- * translated paragraph (the PDF's first page and the Reports page). */
+ * translated paragraph (the PDF's first page and the Reports page); when
+ * the requests are of more than one facility, each facility's count. */
 char                  *cst_access_log_describe        (const CstAccessLog *log);
 
 /* CSV: RFC 4180 (CRLF, quoted when needed), UTF-8 without BOM, a header
@@ -83,7 +95,8 @@ char                  *cst_access_log_describe        (const CstAccessLog *log);
  *   format_requested, format_provided (record_format, empty until
  *   released), pages (empty when not counted), fee_cents (every invoice,
  *   adjustments included), amount_paid_cents (payments less refunds
- *   against those invoices), status (roi_status).
+ *   against those invoices), status (roi_status), facility (the
+ *   request's facility's code).
  * Dates are YYYY-MM-DD. */
 extern const char *const cst_access_log_csv_columns[];
 
@@ -110,6 +123,16 @@ gboolean               cst_access_log_export_file_from (PGconn            *readi
                                                         const char        *path,
                                                         CstAccessLog     **log,
                                                         GError           **error);
+/* The same for one facility's requests (@facility_code), or all (NULL). */
+gboolean               cst_access_log_export_file_for (PGconn            *reading,
+                                                       PGconn            *recording,
+                                                       const GDate       *from,
+                                                       const GDate       *to,
+                                                       const char        *facility_code,
+                                                       CstAccessLogFormat format,
+                                                       const char        *path,
+                                                       CstAccessLog     **log,
+                                                       GError           **error);
 /* The same on connections of its own (custodian-cli report access); with
  * @report_conninfo, read from that report database, opened read-only. */
 gboolean               cst_access_log_export_file_at  (const char         *conninfo,
@@ -120,6 +143,18 @@ gboolean               cst_access_log_export_file_at  (const char         *conni
                                                        const char         *path,
                                                        CstAccessLog      **log,
                                                        GError            **error);
+
+/* The same for one facility's requests (@facility_code), or all (NULL):
+ * custodian-cli report access --facility. */
+gboolean               cst_access_log_export_file_for_at (const char         *conninfo,
+                                                          const char         *report_conninfo,
+                                                          const GDate        *from,
+                                                          const GDate        *to,
+                                                          const char         *facility_code,
+                                                          CstAccessLogFormat  format,
+                                                          const char         *path,
+                                                          CstAccessLog      **log,
+                                                          GError            **error);
 
 /* On a CstConnection's worker thread, for the views. */
 typedef struct _CstConnection CstConnection;
@@ -133,6 +168,13 @@ void                   cst_access_log_read_async      (CstConnection       *conn
 CstAccessLog          *cst_access_log_read_finish     (CstConnection       *connection,
                                                        GAsyncResult        *result,
                                                        GError             **error);
+void                   cst_access_log_read_for_async  (CstConnection       *connection,
+                                                       const GDate         *from,
+                                                       const GDate         *to,
+                                                       const char          *facility_code,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
 /* Exports the period to @file; once the file is in place a late cancel
  * does not make the finish fail. */
 void                   cst_access_log_export_file_async (CstConnection       *connection,
@@ -143,6 +185,17 @@ void                   cst_access_log_export_file_async (CstConnection       *co
                                                          GCancellable        *cancellable,
                                                          GAsyncReadyCallback  callback,
                                                          gpointer             user_data);
+/* The same for one facility (@facility_code), or all (NULL); finished
+ * with cst_access_log_export_file_finish(). */
+void                   cst_access_log_export_file_for_async (CstConnection       *connection,
+                                                             const GDate         *from,
+                                                             const GDate         *to,
+                                                             const char          *facility_code,
+                                                             CstAccessLogFormat   format,
+                                                             GFile               *file,
+                                                             GCancellable        *cancellable,
+                                                             GAsyncReadyCallback  callback,
+                                                             gpointer             user_data);
 gboolean               cst_access_log_export_file_finish (CstConnection     *connection,
                                                           GAsyncResult      *result,
                                                           guint             *n_written,

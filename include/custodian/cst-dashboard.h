@@ -34,9 +34,25 @@ typedef enum
 
 #define CST_DASHBOARD_N_TURNAROUND (CST_DASHBOARD_TURNAROUND_LONGER + 1)
 
+/* One facility's figures on the as-of date (issue 22). */
+typedef struct
+{
+  char  *code;
+  char  *name;
+  gint64 n_open;
+  gint64 overdue;
+  gint64 due_this_week;
+  gint64 fees_cents;          /* net invoiced in the window */
+  gint64 collected_cents;     /* payments less refunds in the window */
+  gint64 outstanding_cents;   /* still owed on the as-of date */
+} CstDashboardFacility;
+
 typedef struct
 {
   GDate  as_of;
+  /* The facility the figures are for; NULL: every facility the login
+   * sees, the whole system for an administrator or auditor. */
+  char  *facility_code;
   GDate  first_month;        /* the first day of the window's first month */
   gint64 n_requests;         /* every request ever logged, open or closed */
   gint64 n_open;
@@ -56,10 +72,18 @@ typedef struct
   /* Still owed on the as-of date: invoiced (adjustments included) up to
    * it, less what was paid up to it. */
   gint64 outstanding_cents;
+  /* CstDashboardFacility: each facility the figures cover, the default
+   * first, then by code; they add up to the figures above. */
+  GPtrArray *facilities;
 } CstDashboard;
 
 CstDashboard *cst_dashboard_load            (PGconn                 *conn,
                                              const GDate            *as_of,
+                                             GError                **error);
+/* @facility_code: (nullable): one facility's figures; NULL for all. */
+CstDashboard *cst_dashboard_load_for        (PGconn                 *conn,
+                                             const GDate            *as_of,
+                                             const char             *facility_code,
                                              GError                **error);
 void          cst_dashboard_free            (CstDashboard           *dashboard);
 void          cst_dashboard_get_month       (const CstDashboard     *dashboard,
@@ -69,6 +93,12 @@ const char   *cst_dashboard_turnaround_get_label (CstDashboardTurnaround bucket)
 
 void          cst_dashboard_fetch_async     (CstConnection          *connection,
                                              const GDate            *as_of,
+                                             GCancellable           *cancellable,
+                                             GAsyncReadyCallback     callback,
+                                             gpointer                user_data);
+void          cst_dashboard_fetch_for_async (CstConnection          *connection,
+                                             const GDate            *as_of,
+                                             const char             *facility_code,
                                              GCancellable           *cancellable,
                                              GAsyncReadyCallback     callback,
                                              gpointer                user_data);

@@ -19,6 +19,8 @@ G_BEGIN_DECLS
 /* Blocking, on a connection the caller owns. */
 GPtrArray   *cst_facility_list             (PGconn             *conn,
                                             GError            **error);
+GPtrArray   *cst_facility_list_visible     (PGconn             *conn,
+                                            GError            **error);
 CstFacility *cst_facility_load_code        (PGconn             *conn,
                                             const char         *code,
                                             GError            **error);
@@ -69,6 +71,15 @@ void         cst_facility_list_async       (CstConnection       *connection,
 GPtrArray   *cst_facility_list_finish      (CstConnection       *connection,
                                             GAsyncResult        *result,
                                             GError             **error);
+
+/* Only the facilities the login sees (the window's filter). */
+void         cst_facility_list_visible_async  (CstConnection       *connection,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray   *cst_facility_list_visible_finish (CstConnection       *connection,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 void         cst_facility_load_for_request_async  (CstConnection       *connection,
                                                    gint64               request_id,

@@ -48,6 +48,8 @@ typedef struct
   int     cost_labor_minutes;
   gint64  cost_hourly_rate_cents;
   gint64  cost_supplies_cents;
+  /* Its Bates numbers' prefix (its bates_counters row, 0066/0083). */
+  char   *bates_prefix;
 } CstFacility;
 
 #define CST_TYPE_FACILITY (cst_facility_get_type ())

@@ -24,6 +24,7 @@
 #include "custodian/cst-extension.h"
 #include "custodian/cst-evidence-pack.h"
 #include "custodian/cst-facilities.h"
+#include "custodian/cst-facility-admin.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"

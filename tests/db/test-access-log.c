@@ -132,13 +132,13 @@ pay (PGconn     *owner,
  * Paid: A $6.50; B $20.00 less a $2.00 refund, $18.00; $24.50 in all. */
 static const char *expected_csv =
   "reference,requester_class,received_date,due_date,completed_date,days_taken,extended_on,"
-  "extension_notice_date,format_requested,format_provided,pages,fee_cents,amount_paid_cents,status\r\n"
-  "LOG-A,patient,2025-04-01,2025-05-01,2025-04-11,10,,,electronic,electronic,12,650,650,released\r\n"
+  "extension_notice_date,format_requested,format_provided,pages,fee_cents,amount_paid_cents,status,facility\r\n"
+  "LOG-A,patient,2025-04-01,2025-05-01,2025-04-11,10,,,electronic,electronic,12,650,650,released,MAIN\r\n"
   "LOG-B,personal_representative,2025-04-15,2025-06-14,2025-05-20,35,2025-05-10,2025-05-09,paper,"
-  "electronic,200,3500,1800,released\r\n"
-  "LOG-C,patient_directive,2025-05-01,2025-05-31,2025-05-17,16,,,electronic,,,0,0,denied\r\n"
-  "LOG-D,patient,2025-06-01,2025-07-01,,,,,electronic,,5,0,0,cancelled\r\n"
-  "\"'=SUM(1,2)\",patient,2025-06-30,2025-07-30,,,,,electronic,,3,0,0,received\r\n";
+  "electronic,200,3500,1800,released,MAIN\r\n"
+  "LOG-C,patient_directive,2025-05-01,2025-05-31,2025-05-17,16,,,electronic,,,0,0,denied,MAIN\r\n"
+  "LOG-D,patient,2025-06-01,2025-07-01,,,,,electronic,,5,0,0,cancelled,MAIN\r\n"
+  "\"'=SUM(1,2)\",patient,2025-06-30,2025-07-30,,,,,electronic,,3,0,0,received,MAIN\r\n";
 
 static void
 seed (void)

@@ -102,6 +102,7 @@ struct _CstAccessLogPanel
   GtkLabel             *summary_label;
   GtkLabel             *status_label;
   GtkColumnView        *column_view;
+  CstFacilityChooser   *facility_chooser;
 
   GListStore           *rows;          /* of CstAccessLogEntry */
   CstConnection        *connection;
@@ -111,6 +112,7 @@ struct _CstAccessLogPanel
   gboolean              exporting;
   gboolean              shown;
   GDate                 shown_from, shown_to;
+  char                 *shown_facility;  /* the log shown is this facility's; NULL: all */
   GtkFileChooserNative *chooser;
 };
 
@@ -162,6 +164,8 @@ show_log (CstAccessLogPanel  *self,
                        entries->pdata, entries->len);
   show_label (self->summary_label, summary);
   cst_access_log_get_period (log, &self->shown_from, &self->shown_to);
+  g_free (self->shown_facility);
+  self->shown_facility = g_strdup (cst_access_log_get_facility (log));
   self->shown = TRUE;
 }
 
@@ -211,7 +215,9 @@ cst_access_log_panel_run (CstAccessLogPanel *self)
   data = g_new0 (RunData, 1);
   data->self = g_object_ref (self);
   data->generation = ++self->generation;
-  cst_access_log_read_async (self->connection, &from, &to, self->cancellable, run_done_cb, data);
+  cst_access_log_read_for_async (self->connection, &from, &to,
+                                 cst_facility_chooser_get_code (self->facility_chooser),
+                                 self->cancellable, run_done_cb, data);
   update_actions (self);
 }
 
@@ -253,8 +259,9 @@ cst_access_log_panel_export (CstAccessLogPanel  *self,
     return;
   self->exporting = TRUE;
   show_label (self->status_label, _("Saving the access log…"));
-  cst_access_log_export_file_async (self->connection, &self->shown_from, &self->shown_to, format, file,
-                                    NULL, export_done_cb, g_object_ref (self));
+  cst_access_log_export_file_for_async (self->connection, &self->shown_from, &self->shown_to,
+                                        self->shown_facility, format, file, NULL, export_done_cb,
+                                        g_object_ref (self));
   update_actions (self);
 }
 
@@ -334,7 +341,16 @@ cst_access_log_panel_set_connection (CstAccessLogPanel *self,
   g_return_if_fail (CST_IS_ACCESS_LOG_PANEL (self));
 
   g_set_object (&self->connection, connection);
+  cst_facility_chooser_set_connection (self->facility_chooser, connection);
   update_actions (self);
+}
+
+/* The facility chooser beside the period (issue 22). */
+CstFacilityChooser *
+cst_access_log_panel_get_facility_chooser (CstAccessLogPanel *self)
+{
+  g_return_val_if_fail (CST_IS_ACCESS_LOG_PANEL (self), NULL);
+  return self->facility_chooser;
 }
 
 void
@@ -467,6 +483,7 @@ cst_access_log_panel_finalize (GObject *object)
   CstAccessLogPanel *self = CST_ACCESS_LOG_PANEL (object);
 
   g_clear_object (&self->cancellable);
+  g_free (self->shown_facility);
   G_OBJECT_CLASS (cst_access_log_panel_parent_class)->finalize (object);
 }
 
@@ -479,6 +496,7 @@ cst_access_log_panel_class_init (CstAccessLogPanelClass *klass)
   object_class->dispose = cst_access_log_panel_dispose;
   object_class->finalize = cst_access_log_panel_finalize;
 
+  g_type_ensure (CST_TYPE_FACILITY_CHOOSER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-access-log-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, CstAccessLogPanel, from_entry);
   gtk_widget_class_bind_template_child (widget_class, CstAccessLogPanel, to_entry);
@@ -486,6 +504,7 @@ cst_access_log_panel_class_init (CstAccessLogPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstAccessLogPanel, summary_label);
   gtk_widget_class_bind_template_child (widget_class, CstAccessLogPanel, status_label);
   gtk_widget_class_bind_template_child (widget_class, CstAccessLogPanel, column_view);
+  gtk_widget_class_bind_template_child (widget_class, CstAccessLogPanel, facility_chooser);
   gtk_widget_class_bind_template_callback (widget_class, entry_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "access-log.run", NULL, run_action);

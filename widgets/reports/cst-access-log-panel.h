@@ -7,6 +7,8 @@
 #include <custodian/cst-access-log.h>
 #include <custodian/cst-connection.h>
 
+#include "cst-facility-chooser.h"
+
 G_BEGIN_DECLS
 
 #define CST_TYPE_ACCESS_LOG_PANEL (cst_access_log_panel_get_type ())
@@ -38,5 +40,7 @@ void        cst_access_log_panel_export         (CstAccessLogPanel  *self,
                                                  GFile              *file,
                                                  CstAccessLogFormat  format);
 const char *cst_access_log_panel_get_status     (CstAccessLogPanel *self);
+
+CstFacilityChooser *cst_access_log_panel_get_facility_chooser (CstAccessLogPanel *self);
 
 G_END_DECLS

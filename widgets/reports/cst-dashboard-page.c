@@ -10,6 +10,10 @@
  * chart reads out its values to a screen reader.  Administrators also see
  * the fee schedules that run out within CST_FEE_EXPIRY_WARN_DAYS with
  * nothing after them, so next period's amounts are entered in time.
+ *
+ * A health system (issue 22): a facility chooser gives one facility's
+ * figures or every facility's the login sees, and then each facility's
+ * own totals below the charts.
  */
 #define G_LOG_DOMAIN "cst-dashboard-page"
 
@@ -20,6 +24,7 @@
 
 #include "cst-dashboard-page.h"
 #include "cst-dispose.h"
+#include "cst-facility-chooser.h"
 #include "cst-plain-text.h"
 #include "cst-spinner.h"
 
@@ -54,6 +59,9 @@ struct _CstDashboardPage
   CstBarChart     *turnaround_chart;
   CstBarChart     *fees_chart;
   GtkLabel        *money_label;
+  CstFacilityChooser *facility_chooser;
+  GtkWidget       *facilities_box;
+  GtkGrid         *facilities_grid;
 
   CstRequestStore *store;
   char            *report_conninfo; /* a replica to read from, or NULL */
@@ -216,11 +224,74 @@ show_as_of (CstDashboardPage   *self,
 }
 
 static void
+add_cell (GtkGrid    *grid,
+          int         column,
+          int         row,
+          const char *text,
+          gboolean    number)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), number ? 1.0f : 0.0f);
+  if (number)
+    gtk_widget_add_css_class (label, "numeric");
+  if (row == 0)
+    gtk_widget_add_css_class (label, "dim-label");
+  gtk_grid_attach (grid, label, column, row, 1, 1);
+}
+
+static void
+add_facility_row (GtkGrid                    *grid,
+                  int                         row,
+                  const CstDashboardFacility *f)
+{
+  g_autofree char *name = f->name && *f->name ? g_strdup_printf (_("%s · %s"), f->code, f->name)
+                                              : g_strdup (f->code);
+  g_autofree char *open = count_text (f->n_open);
+  g_autofree char *overdue = count_text (f->overdue);
+  g_autofree char *soon = count_text (f->due_this_week);
+  g_autofree char *fees = cst_locale_format_money (f->fees_cents);
+  g_autofree char *collected = cst_locale_format_money (f->collected_cents);
+  g_autofree char *owed = cst_locale_format_money (f->outstanding_cents);
+
+  add_cell (grid, 0, row, name, FALSE);
+  add_cell (grid, 1, row, open, TRUE);
+  add_cell (grid, 2, row, overdue, TRUE);
+  add_cell (grid, 3, row, soon, TRUE);
+  add_cell (grid, 4, row, fees, TRUE);
+  add_cell (grid, 5, row, collected, TRUE);
+  add_cell (grid, 6, row, owed, TRUE);
+}
+
+/* Each facility's totals, when the figures are for more than one. */
+static void
+show_facilities (CstDashboardPage   *self,
+                 const CstDashboard *d)
+{
+  GtkWidget *child;
+  const char *headings[] = {
+    _("Facility"), _("Open"), _("Overdue"), _("Due this week"),
+    _("Invoiced"), _("Collected"), _("Outstanding"),
+  };
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->facilities_grid))) != NULL)
+    gtk_grid_remove (self->facilities_grid, child);
+  gtk_widget_set_visible (self->facilities_box, d->facilities->len > 1);
+  if (d->facilities->len <= 1)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
+    add_cell (self->facilities_grid, i, 0, headings[i], i > 0);
+  for (guint i = 0; i < d->facilities->len; i++)
+    add_facility_row (self->facilities_grid, i + 1, g_ptr_array_index (d->facilities, i));
+}
+
+static void
 show_dashboard (CstDashboardPage   *self,
                 const CstDashboard *d)
 {
   self->shown_once = TRUE;
-  if (d->n_requests == 0)
+  /* One facility with nothing yet still shows its zeros and the chooser. */
+  if (d->n_requests == 0 && d->facility_code == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
@@ -234,6 +305,7 @@ show_dashboard (CstDashboardPage   *self,
   show_turnaround_chart (self, d);
   show_fees_chart (self, d);
   show_money (self, d);
+  show_facilities (self, d);
   gtk_stack_set_visible_child_name (self->stack, "dashboard");
 }
 
@@ -336,7 +408,9 @@ checked_cb (GObject      *object,
       self->again = FALSE;
       return;
     }
-  cst_dashboard_fetch_async (self->replica, NULL, self->cancellable, fetched_cb, g_object_ref (self));
+  cst_dashboard_fetch_for_async (self->replica, NULL,
+                                 cst_facility_chooser_get_code (self->facility_chooser),
+                                 self->cancellable, fetched_cb, g_object_ref (self));
 }
 
 /**
@@ -372,8 +446,9 @@ cst_dashboard_page_refresh (CstDashboardPage *self)
   g_clear_pointer (&self->reading, cst_report_reading_free);
   if (self->replica != NULL)
     self->reading = cst_report_reading_new (CST_REPORT_READING_PRIMARY, self->lag_limit, NULL);
-  cst_dashboard_fetch_async (cst_request_store_get_connection (self->store), NULL,
-                             self->cancellable, fetched_cb, g_object_ref (self));
+  cst_dashboard_fetch_for_async (cst_request_store_get_connection (self->store), NULL,
+                                 cst_facility_chooser_get_code (self->facility_chooser),
+                                 self->cancellable, fetched_cb, g_object_ref (self));
 }
 
 /**
@@ -407,6 +482,12 @@ store_changed_cb (CstDashboardPage *self)
   self->stale = TRUE;
   if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->refresh_id == 0)
     self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_timeout_cb, self);
+}
+
+static void
+facility_changed_cb (CstDashboardPage *self)
+{
+  cst_dashboard_page_refresh (self);
 }
 
 static void
@@ -550,6 +631,7 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (CST_TYPE_BAR_CHART);
+  g_type_ensure (CST_TYPE_FACILITY_CHOOSER);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-dashboard-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, stack);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, loading_spinner);
@@ -569,6 +651,10 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, turnaround_chart);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, fees_chart);
   gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, money_label);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, facility_chooser);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, facilities_box);
+  gtk_widget_class_bind_template_child (widget_class, CstDashboardPage, facilities_grid);
+  gtk_widget_class_bind_template_callback (widget_class, facility_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, refresh_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, use_primary_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
@@ -604,6 +690,8 @@ cst_dashboard_page_set_store (CstDashboardPage *self,
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
+  cst_facility_chooser_set_connection (self->facility_chooser,
+                                       store ? cst_request_store_get_connection (store) : NULL);
   if (store == NULL)
     return;
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);
@@ -656,4 +744,21 @@ cst_dashboard_page_get_count_label (CstDashboardPage  *self,
     case CST_DASHBOARD_COUNT_DUE_THIS_WEEK: return self->due_this_week_count;
     default: g_return_val_if_reached (NULL);
     }
+}
+
+/* The facility chooser above the figures (issue 22). */
+CstFacilityChooser *
+cst_dashboard_page_get_facility_chooser (CstDashboardPage *self)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), NULL);
+  return self->facility_chooser;
+}
+
+/* The table of each facility's totals; hidden when the figures are for
+ * one facility. */
+GtkWidget *
+cst_dashboard_page_get_facilities_table (CstDashboardPage *self)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), NULL);
+  return self->facilities_box;
 }

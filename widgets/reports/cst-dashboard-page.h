@@ -6,6 +6,7 @@
 #include <custodian/cst-request-store.h>
 
 #include "cst-bar-chart.h"
+#include "cst-facility-chooser.h"
 
 G_BEGIN_DECLS
 
@@ -45,5 +46,8 @@ CstBarChart *cst_dashboard_page_get_chart       (CstDashboardPage  *self,
 GtkLabel    *cst_dashboard_page_get_count_label (CstDashboardPage  *self,
                                                  CstDashboardCount  which);
 const char  *cst_dashboard_page_get_expiry_text (CstDashboardPage  *self);
+
+CstFacilityChooser *cst_dashboard_page_get_facility_chooser (CstDashboardPage *self);
+GtkWidget  *cst_dashboard_page_get_facilities_table (CstDashboardPage *self);
 
 G_END_DECLS

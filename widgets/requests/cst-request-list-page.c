@@ -15,6 +15,7 @@
 #include "cst-cell.h"
 #include "cst-dispose.h"
 #include "cst-due-badge.h"
+#include "cst-facility-chooser.h"
 #include "cst-request-list-page.h"
 
 #include <custodian/cst-input.h>
@@ -33,6 +34,7 @@ struct _CstRequestListPage
 
   CstRequestStore    *store;
   CstRequestStoreFilter *filtered;
+  CstFacilityChooser *facility;          /* beside the scope; hidden with one facility */
   GtkSortListModel   *sorted;
   GtkSingleSelection *selection;
   char               *folded_query;   /* to reveal a request the search hides */
@@ -93,15 +95,25 @@ keep_in_scope (CstRequest *request,
 {
   CstRequestListPage *self = user_data;
 
-  return in_scope (request, self->scope, &self->today);
+  return in_scope (request, self->scope, &self->today) &&
+         cst_facility_chooser_matches (self->facility, request);
 }
 
-/* Every request is in the scope "All": the filter need not ask. */
+/* Every request is in the scope "All" of all facilities: the filter need
+ * not ask. */
 static void
 set_filter_scope (CstRequestListPage *self)
 {
-  cst_request_store_filter_set_keep (self->filtered,
-                                     self->scope == CST_LIST_SCOPE_ALL ? NULL : keep_in_scope, self);
+  gboolean all = self->scope == CST_LIST_SCOPE_ALL && cst_facility_chooser_get_code (self->facility) == NULL;
+
+  cst_request_store_filter_set_keep (self->filtered, all ? NULL : keep_in_scope, self);
+}
+
+/* The filter emits its change: the count follows it. */
+static void
+facility_changed_cb (CstRequestListPage *self)
+{
+  set_filter_scope (self);
 }
 
 /* The due states change at midnight: a search after it filters anew. */
@@ -663,6 +675,9 @@ cst_request_list_page_init (CstRequestListPage *self)
   cst_input_today (&self->today);
 
   self->filtered = cst_request_store_filter_new (NULL);
+  self->facility = cst_facility_chooser_attach (GTK_WIDGET (self->scope_dropdown));
+  g_signal_connect_object (self->facility, "notify::code", G_CALLBACK (facility_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   set_filter_scope (self);
   self->sorted = gtk_sort_list_model_new (g_object_ref (G_LIST_MODEL (self->filtered)),
                                           g_object_ref (gtk_column_view_get_sorter (self->column_view)));
@@ -693,6 +708,7 @@ cst_request_list_page_set_store (CstRequestListPage *self,
   if (!g_set_object (&self->store, store))
     return;
   update_today (self);
+  cst_facility_chooser_set_connection (self->facility, store ? cst_request_store_get_connection (store) : NULL);
   cst_request_store_filter_set_model (self->filtered, G_LIST_MODEL (store));
   update_count (self);
 }
@@ -719,6 +735,8 @@ reveal (CstRequestListPage *self,
     cst_request_list_page_set_search (self, "");
   if (!in_scope (request, self->scope, &today))
     cst_request_list_page_set_scope (self, CST_LIST_SCOPE_ALL);
+  if (!cst_facility_chooser_matches (self->facility, request))
+    cst_facility_chooser_select_code (self->facility, NULL);
 }
 
 /**

@@ -124,6 +124,14 @@ cst_facility_form_get_facility (CstFacilityForm *self)
   return facility;
 }
 
+/* The logo is this computer's, not a facility's: the Facilities page
+ * (every facility but this desk's letterhead) does not offer it. */
+void
+cst_facility_form_hide_logo (CstFacilityForm *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->logo_row), FALSE);
+}
+
 /* What the last load or save said, or NULL. */
 const char *
 cst_facility_form_get_message (CstFacilityForm *self)

@@ -18,5 +18,6 @@ void       cst_facility_form_set_facility   (CstFacilityForm   *self,
                                              const CstFacility *facility);
 CstFacility *cst_facility_form_get_facility (CstFacilityForm   *self);
 const char *cst_facility_form_get_message   (CstFacilityForm   *self);
+void        cst_facility_form_hide_logo     (CstFacilityForm   *self);
 
 G_END_DECLS

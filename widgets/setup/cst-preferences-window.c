@@ -19,6 +19,7 @@
 
 #include <glib/gi18n.h>
 
+#include "cst-facilities-page.h"
 #include "cst-facility-form.h"
 #include "cst-mail-server-form.h"
 #include "cst-preferences-window.h"
@@ -33,6 +34,7 @@ struct _CstPreferencesWindow
   CstServerForm   *server_form;
   GtkLabel        *connection_label;
   CstFacilityForm *facility_form;
+  CstFacilitiesPage *facilities_page;
   CstMailServerForm *mail_server_form;
   AdwComboRow     *fee_method_row;
   AdwComboRow     *statement_language_row;
@@ -265,11 +267,12 @@ cst_preferences_window_class_init (CstPreferencesWindowClass *klass)
   G_OBJECT_CLASS (klass)->dispose = cst_preferences_window_dispose;
   g_type_ensure (CST_TYPE_SERVER_FORM);
   g_type_ensure (CST_TYPE_FACILITY_FORM);
+  g_type_ensure (CST_TYPE_FACILITIES_PAGE);
   g_type_ensure (CST_TYPE_MAIL_SERVER_FORM);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-preferences-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, CstPreferencesWindow, name)
   BIND (private_check); BIND (server_check); BIND (server_form); BIND (connection_label);
-  BIND (facility_form); BIND (fee_method_row); BIND (labor_spin); BIND (rate_spin); BIND (supplies_spin); BIND (statement_language_row);
+  BIND (facility_form); BIND (facilities_page); BIND (fee_method_row); BIND (labor_spin); BIND (rate_spin); BIND (supplies_spin); BIND (statement_language_row);
   BIND (lock_spin); BIND (language_row); BIND (report_database_row); BIND (lag_spin);
   BIND (mail_server_form);
 #undef BIND
@@ -312,17 +315,20 @@ cst_preferences_window_new (GtkWindow *parent,
   self->settings = g_object_ref (settings);
   bind_settings (self);
   cst_facility_form_set_connection (self->facility_form, NULL);
+  cst_facilities_page_set_connection (self->facilities_page, NULL);
   return self;
 }
 
 /**
  * cst_preferences_window_set_connection:
  *
- * The database whose facility details the Facility page shows and saves.
+ * The database whose facility details the Facility page shows and saves,
+ * and whose facilities the Facilities page manages.
  */
 void
 cst_preferences_window_set_connection (CstPreferencesWindow *self,
                                        CstConnection        *connection)
 {
   cst_facility_form_set_connection (self->facility_form, connection);
+  cst_facilities_page_set_connection (self->facilities_page, connection);
 }

@@ -21,6 +21,7 @@ typedef struct
   GFile              *file;
   GCancellable       *cancellable;
   char               *recording_conninfo;  /* the primary, when reading from a replica */
+  char               *facility;            /* one facility's code, or NULL for all */
 } LogJob;
 
 static LogJob *
@@ -44,6 +45,7 @@ log_job_free (gpointer data)
   g_clear_object (&job->file);
   g_clear_object (&job->cancellable);
   g_free (job->recording_conninfo);
+  g_free (job->facility);
   g_free (job);
 }
 
@@ -54,7 +56,7 @@ read_in_worker (PGconn   *conn,
 {
   LogJob *job = data;
 
-  return cst_access_log_read (conn, &job->from, &job->to, error);
+  return cst_access_log_read_for (conn, &job->from, &job->to, job->facility, error);
 }
 
 void
@@ -65,8 +67,30 @@ cst_access_log_read_async (CstConnection       *connection,
                            GAsyncReadyCallback  callback,
                            gpointer             user_data)
 {
+  cst_access_log_read_for_async (connection, from, to, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * cst_access_log_read_for_async:
+ * @facility_code: (nullable): one facility's requests; NULL for all
+ *
+ * Finished with cst_access_log_read_finish().
+ */
+void
+cst_access_log_read_for_async (CstConnection       *connection,
+                               const GDate         *from,
+                               const GDate         *to,
+                               const char          *facility_code,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  LogJob *job;
+
   g_return_if_fail (CST_IS_CONNECTION (connection));
-  cst_connection_run_async (connection, read_in_worker, log_job_new (from, to, cancellable),
+  job = log_job_new (from, to, cancellable);
+  job->facility = g_strdup (facility_code);
+  cst_connection_run_async (connection, read_in_worker, job,
                             log_job_free, (GDestroyNotify) cst_access_log_free, cancellable,
                             callback, user_data);
 }
@@ -106,8 +130,8 @@ export_in_worker (PGconn   *conn,
   if (job->recording_conninfo != NULL &&
       (primary = cst_db_connect (job->recording_conninfo, error)) == NULL)
     return NULL;
-  if (!cst_access_log_export_file_from (conn, primary ? primary : conn, &job->from, &job->to,
-                                        job->format, path, &log, error))
+  if (!cst_access_log_export_file_for (conn, primary ? primary : conn, &job->from, &job->to,
+                                       job->facility, job->format, path, &log, error))
     return NULL;
   n_written = g_new (guint, 1);
   *n_written = cst_access_log_get_n_rows (log);
@@ -124,6 +148,25 @@ cst_access_log_export_file_async (CstConnection       *connection,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  cst_access_log_export_file_for_async (connection, from, to, NULL, format, file, cancellable,
+                                        callback, user_data);
+}
+
+/**
+ * cst_access_log_export_file_for_async:
+ * @facility_code: (nullable): one facility's requests; NULL for all
+ */
+void
+cst_access_log_export_file_for_async (CstConnection       *connection,
+                                      const GDate         *from,
+                                      const GDate         *to,
+                                      const char          *facility_code,
+                                      CstAccessLogFormat   format,
+                                      GFile               *file,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
   LogJob *job;
 
   g_return_if_fail (CST_IS_CONNECTION (connection));
@@ -131,6 +174,7 @@ cst_access_log_export_file_async (CstConnection       *connection,
   job = log_job_new (from, to, cancellable);
   job->format = format;
   job->file = g_object_ref (file);
+  job->facility = g_strdup (facility_code);
   if (cst_connection_get_reading (connection))
     job->recording_conninfo = g_strdup (cst_connection_get_primary_conninfo (connection));
   /* The worker checks the cancellable; the task is not given it, so a

@@ -33,12 +33,13 @@
 const char *const cst_access_log_csv_columns[] = {
   "reference", "requester_class", "received_date", "due_date", "completed_date", "days_taken",
   "extended_on", "extension_notice_date", "format_requested", "format_provided", "pages",
-  "fee_cents", "amount_paid_cents", "status", NULL
+  "fee_cents", "amount_paid_cents", "status", "facility", NULL
 };
 
 struct _CstAccessLog
 {
   GDate      from, to;
+  char      *facility;   /* read for this facility's code; NULL: all the login sees */
   GPtrArray *rows;    /* of CstAccessLogRow */
 };
 
@@ -61,14 +62,17 @@ static const char *rows_sql =
   "       COALESCE ((SELECT sum (i.total_cents) FROM invoices i WHERE i.request_id = r.id), 0),"
   "       r.status::text,"
   "       COALESCE ((SELECT sum (p.amount_cents) FROM payments p JOIN invoices i ON i.id = p.invoice_id"
-  "                   WHERE i.request_id = r.id), 0)"
+  "                   WHERE i.request_id = r.id), 0),"
+  "       f.code"
   "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
+  "  JOIN facilities f ON f.id = r.facility_id"
   " WHERE r.received_date BETWEEN $1::date AND $2::date"
+  "   AND ($3::text IS NULL OR f.code = $3)"
   "   AND q.kind IN ('patient', 'personal_representative', 'patient_directive')"
   " ORDER BY r.received_date, r.reference";
 
 enum { C_ID, C_REFERENCE, C_KIND, C_RECEIVED, C_DUE, C_COMPLETED, C_EXTENDED, C_NOTICE,
-       C_FORMAT, C_PROVIDED, C_PAGES, C_FEE, C_STATUS, C_PAID };
+       C_FORMAT, C_PROVIDED, C_PAGES, C_FEE, C_STATUS, C_PAID, C_FACILITY };
 
 static void
 row_free (gpointer data)
@@ -80,6 +84,7 @@ row_free (gpointer data)
   g_free (row->format_requested);
   g_free (row->format_provided);
   g_free (row->status);
+  g_free (row->facility);
   g_free (row);
 }
 
@@ -115,6 +120,7 @@ row_from_result (const PGresult *res,
   /* Payments less refunds, against the request's invoices and adjustments. */
   row->paid_cents = cst_db_int64 (res, i, C_PAID);
   row->status = g_strdup (cst_db_value (res, i, C_STATUS));
+  row->facility = g_strdup (cst_db_value (res, i, C_FACILITY));
   return row;
 }
 
@@ -143,6 +149,44 @@ cst_access_log_read (PGconn      *conn,
                      const GDate *to,
                      GError     **error)
 {
+  return cst_access_log_read_for (conn, from, to, NULL, error);
+}
+
+/* The login works for the facility of @code (row-level security would
+ * only show its requests as none). */
+static gboolean
+check_facility (PGconn      *conn,
+                const char  *code,
+                GError     **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT 1 FROM facilities WHERE code = $1"
+    " AND id = ANY ((SELECT visible_facility_ids())::bigint[])", 1, (const char *[]) { code }, error);
+
+  if (res == NULL)
+    return FALSE;
+  if (PQntuples (res) == 0)
+    {
+      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                   _("No facility this login works for has the code “%s”."), code);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * cst_access_log_read_for:
+ * @facility_code: (nullable): one facility's requests; NULL for all
+ *
+ * Returns: (transfer full): the log, or NULL with @error set
+ */
+CstAccessLog *
+cst_access_log_read_for (PGconn      *conn,
+                         const GDate *from,
+                         const GDate *to,
+                         const char  *facility_code,
+                         GError     **error)
+{
   g_autofree char *from_text = NULL, *to_text = NULL;
   g_autoptr(PGresult) res = NULL;
   CstAccessLog *log;
@@ -154,12 +198,15 @@ cst_access_log_read (PGconn      *conn,
   to_text = cst_input_format_date (to);
   if (!cst_db_join (conn, CST_DB_SNAPSHOT, &own, error))
     return NULL;
-  res = cst_db_exec (conn, rows_sql, 2, (const char *[]) { from_text, to_text }, error);
+  if (facility_code == NULL || check_facility (conn, facility_code, error))
+    res = cst_db_exec (conn, rows_sql, 3, (const char *[]) { from_text, to_text, facility_code },
+                       error);
   if (!cst_db_leave (conn, own, res != NULL, error))
     return NULL;
   log = g_new0 (CstAccessLog, 1);
   log->from = *from;
   log->to = *to;
+  log->facility = g_strdup (facility_code);
   log->rows = cst_db_collect_rows (res, row_from_result, row_free);
   return log;
 }
@@ -170,7 +217,14 @@ cst_access_log_free (CstAccessLog *log)
   if (log == NULL)
     return;
   g_clear_pointer (&log->rows, g_ptr_array_unref);
+  g_free (log->facility);
   g_free (log);
+}
+
+const char *
+cst_access_log_get_facility (const CstAccessLog *log)
+{
+  return log->facility;
 }
 
 void
@@ -267,6 +321,33 @@ share_text (guint n,
   return g_strdup_printf (_("%u of %u (%u.%u%%)"), n, of, permille / 10, permille % 10);
 }
 
+/* " By facility: NORTH 2, SOUTH 1." when the rows are of more than one
+ * facility, in the order first seen (received date); else "". */
+static char *
+by_facility_text (const CstAccessLog *log)
+{
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  g_autoptr(GHashTable) counts = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) list = g_string_new (NULL);
+
+  for (guint i = 0; i < log->rows->len; i++)
+    {
+      const char *code = ((const CstAccessLogRow *) g_ptr_array_index (log->rows, i))->facility;
+      guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, code ? code : ""));
+
+      if (n == 0)
+        g_ptr_array_add (codes, (gpointer) (code ? code : ""));
+      g_hash_table_insert (counts, (gpointer) (code ? code : ""), GUINT_TO_POINTER (n + 1));
+    }
+  if (codes->len < 2)
+    return g_strdup ("");
+  for (guint i = 0; i < codes->len; i++)
+    g_string_append_printf (list, "%s%s %u", i ? ", " : "", (const char *) g_ptr_array_index (codes, i),
+                            GPOINTER_TO_UINT (g_hash_table_lookup (counts, g_ptr_array_index (codes, i))));
+  /* TRANSLATORS: after the access log's totals: each facility's code and its count of requests */
+  return g_strdup_printf (_(" By facility: %s."), list->str);
+}
+
 char *
 cst_access_log_describe (const CstAccessLog *log)
 {
@@ -281,10 +362,13 @@ cst_access_log_describe (const CstAccessLog *log)
   g_autofree char *pages = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld page", "%lld pages",
                                                          (gulong) n_pages), (long long) n_pages);
 
-  return g_strdup_printf (_("%s by individuals; %s; fees charged %s; amount paid %s. "
-                            "Answered within 30 days: %s; within 15 days: %s "
-                            "(cancelled requests not counted)."),
-                          requests, pages, fees, paid, w30, w15);
+  g_autofree char *by_facility = by_facility_text (log);
+  g_autofree char *totals = g_strdup_printf (_("%s by individuals; %s; fees charged %s; amount paid %s. "
+                                               "Answered within 30 days: %s; within 15 days: %s "
+                                               "(cancelled requests not counted)."),
+                                             requests, pages, fees, paid, w30, w15);
+
+  return g_strconcat (totals, by_facility, NULL);
 }
 
 /* ---------------------------------------------------------------- CSV */
@@ -332,6 +416,7 @@ csv_row (GString               *out,
   g_string_append_printf (out, ",%" G_GINT64_FORMAT, row->fee_cents);
   csv_count (out, row->paid_cents);
   cst_csv_append_text (out, row->status, FALSE);
+  cst_csv_append_text (out, row->facility, FALSE);
   g_string_append (out, "\r\n");
 }
 
@@ -487,7 +572,8 @@ log_export (PGconn             *conn,
   g_autofree char *n = g_strdup_printf ("%u", log->rows->len);
   const char *details[] = {
     "report", "access", "from", from, "to", to,
-    "format", format == CST_ACCESS_LOG_FORMAT_CSV ? "csv" : "pdf", "requests", n, NULL,
+    "format", format == CST_ACCESS_LOG_FORMAT_CSV ? "csv" : "pdf", "requests", n,
+    "facility", log->facility ? log->facility : "all", NULL,
   };
 
   return cst_audit_log_event (conn, "report.exported", details, error) > 0;
@@ -507,7 +593,26 @@ cst_access_log_export_file_from (PGconn             *reading,
                                  CstAccessLog      **log,
                                  GError            **error)
 {
-  g_autoptr(CstAccessLog) read = cst_access_log_read (reading, from, to, error);
+  return cst_access_log_export_file_for (reading, recording, from, to, NULL, format, path, log, error);
+}
+
+/**
+ * cst_access_log_export_file_for:
+ * @facility_code: (nullable): one facility's requests; NULL for all
+ * @log: (out) (optional): what was written
+ */
+gboolean
+cst_access_log_export_file_for (PGconn             *reading,
+                                PGconn             *recording,
+                                const GDate        *from,
+                                const GDate        *to,
+                                const char         *facility_code,
+                                CstAccessLogFormat  format,
+                                const char         *path,
+                                CstAccessLog      **log,
+                                GError            **error)
+{
+  g_autoptr(CstAccessLog) read = cst_access_log_read_for (reading, from, to, facility_code, error);
   g_autofree char *tmp = NULL;
   int fd;
 
@@ -539,6 +644,26 @@ cst_access_log_export_file_at (const char         *conninfo,
                                CstAccessLog      **log,
                                GError            **error)
 {
+  return cst_access_log_export_file_for_at (conninfo, report_conninfo, from, to, NULL, format, path,
+                                            log, error);
+}
+
+/**
+ * cst_access_log_export_file_for_at:
+ * @report_conninfo: (nullable): a report database to read from
+ * @facility_code: (nullable): one facility's requests; NULL for all
+ */
+gboolean
+cst_access_log_export_file_for_at (const char         *conninfo,
+                                   const char         *report_conninfo,
+                                   const GDate        *from,
+                                   const GDate        *to,
+                                   const char         *facility_code,
+                                   CstAccessLogFormat  format,
+                                   const char         *path,
+                                   CstAccessLog      **log,
+                                   GError            **error)
+{
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
   g_autoptr(PGconn) replica = NULL;
 
@@ -547,6 +672,6 @@ cst_access_log_export_file_at (const char         *conninfo,
   if (report_conninfo != NULL &&
       (replica = cst_report_database_connect (report_conninfo, error)) == NULL)
     return FALSE;
-  return cst_access_log_export_file_from (replica ? replica : conn, conn, from, to, format, path,
-                                          log, error);
+  return cst_access_log_export_file_for (replica ? replica : conn, conn, from, to, facility_code,
+                                         format, path, log, error);
 }

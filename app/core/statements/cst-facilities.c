@@ -14,6 +14,7 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-facilities.h"
+#include "custodian/cst-facility-admin.h"
 #include "custodian/cst-input.h"
 #include "cst-facility-private.h"
 
@@ -29,6 +30,36 @@ cst_facility_list (PGconn  *conn,
 {
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT " CST_FACILITY_COLUMNS " FROM facilities ORDER BY is_default DESC, code",
+    0, NULL, error);
+  GPtrArray *list;
+
+  if (res == NULL)
+    return NULL;
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_facility_free);
+  for (int row = 0; row < PQntuples (res); row++)
+    g_ptr_array_add (list, _cst_facility_from_row (res, row));
+  return list;
+}
+
+/**
+ * cst_facility_list_visible:
+ *
+ * The facilities whose requests the login sees: a clerk's own (the
+ * default one when named nowhere), every one for an administrator or
+ * auditor.  Row-level security decides the rows; this only names them,
+ * for the window's facility filter.
+ *
+ * Returns: (transfer full) (element-type CstFacility): the default first,
+ *   then by code
+ */
+GPtrArray *
+cst_facility_list_visible (PGconn  *conn,
+                           GError **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT " CST_FACILITY_COLUMNS " FROM facilities"
+    " WHERE id = ANY ((SELECT visible_facility_ids())::bigint[])"
+    " ORDER BY is_default DESC, code",
     0, NULL, error);
   GPtrArray *list;
 
@@ -323,6 +354,34 @@ cst_facility_list_finish (CstConnection  *connection,
   return cst_connection_run_finish (connection, result, error);
 }
 
+static gpointer
+list_visible_in_worker (PGconn   *conn,
+                        gpointer  data,
+                        GError  **error)
+{
+  return cst_facility_list_visible (conn, error);
+}
+
+void
+cst_facility_list_visible_async (CstConnection       *connection,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (CST_IS_CONNECTION (connection));
+  cst_connection_run_async (connection, list_visible_in_worker, NULL, NULL,
+                            (GDestroyNotify) g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/* Returns: (transfer full) (element-type CstFacility): the facilities */
+GPtrArray *
+cst_facility_list_visible_finish (CstConnection  *connection,
+                                  GAsyncResult   *result,
+                                  GError        **error)
+{
+  return cst_connection_run_finish (connection, result, error);
+}
+
 /* --- on a connection of their own (custodian-cli) --- */
 
 GPtrArray *
@@ -362,16 +421,8 @@ cst_facility_save_all_at (const char         *conninfo,
                           GError            **error)
 {
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-  gboolean own = FALSE;
-  gboolean ok;
 
-  if (conn == NULL || !cst_db_join (conn, CST_DB_READ_WRITE, &own, error))
-    return NULL;
-  ok = cst_facility_save (conn, facility, error) &&
-       cst_facility_save_defaults (conn, facility, error);
-  if (!cst_db_leave (conn, own, ok, error))
-    return NULL;
-  return cst_facility_load_code (conn, facility->code, error);
+  return conn ? cst_facility_save_all (conn, facility, error) : NULL;
 }
 
 gboolean

@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 #define CST_FACILITY_COLUMNS \
   "id, name, address, phone, pay_text, pay_link, default_state, code, " \
   "request_prefix, is_default, COALESCE(service_target_days, 0), cost_labor_minutes, " \
-  "cost_hourly_rate_cents, cost_supplies_cents"
+  "cost_hourly_rate_cents, cost_supplies_cents, " \
+  "COALESCE((SELECT b.prefix FROM bates_counters b WHERE b.facility_id = facilities.id), '')"
 
 CstFacility *_cst_facility_from_row   (const PGresult *res,
                                        int             row);

@@ -52,6 +52,8 @@ cst_facility_copy (const CstFacility *self)
   copy->cost_labor_minutes = self->cost_labor_minutes;
   copy->cost_hourly_rate_cents = self->cost_hourly_rate_cents;
   copy->cost_supplies_cents = self->cost_supplies_cents;
+  g_free (copy->bates_prefix);
+  copy->bates_prefix = g_strdup (self->bates_prefix);
   return copy;
 }
 
@@ -64,6 +66,7 @@ cst_facility_free (CstFacility *self)
     cst_facility_set (self, (CstFacilityDetail) i, NULL);
   g_free (self->code);
   g_free (self->request_prefix);
+  g_free (self->bates_prefix);
   g_free (self);
 }
 
@@ -219,6 +222,8 @@ _cst_facility_from_row (const PGresult *res,
   self->cost_labor_minutes = (int) cst_db_int64 (res, row, first + 4);
   self->cost_hourly_rate_cents = cst_db_int64 (res, row, first + 5);
   self->cost_supplies_cents = cst_db_int64 (res, row, first + 6);
+  g_free (self->bates_prefix);
+  self->bates_prefix = g_strdup (cst_db_value (res, row, first + 7));
   return self;
 }
 
