@@ -298,3 +298,60 @@ cst_test_pdf_catalog_entry (GBytes     *pdf,
   qpdf_cleanup (&q);
   return value;
 }
+
+GPtrArray *
+cst_test_pdf_elements_of_kind (GPtrArray                   *elements,
+                               PopplerStructureElementKind  kind)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; i < elements->len; i++)
+    if (((CstTestPdfElement *) g_ptr_array_index (elements, i))->kind == kind)
+      g_ptr_array_add (found, g_ptr_array_index (elements, i));
+  return found;
+}
+
+CstTestPdfElement *
+cst_test_pdf_find_element (GPtrArray                   *elements,
+                           PopplerStructureElementKind  kind,
+                           const char                  *text)
+{
+  g_autofree char *wanted = cst_test_pdf_ascii_words (text);
+
+  for (guint i = 0; i < elements->len; i++)
+    {
+      CstTestPdfElement *e = g_ptr_array_index (elements, i);
+      g_autofree char *words = cst_test_pdf_ascii_words (e->text);
+
+      if (e->kind == kind && g_str_equal (words, wanted))
+        return e;
+    }
+  g_error ("no element of kind %d with the words “%s” in the structure tree", kind, text);
+  return NULL;
+}
+
+void
+cst_test_pdf_assert_pdfua (GBytes     *pdf,
+                           const char *language,
+                           const char *title)
+{
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+  g_autofree char *xmp = poppler_document_get_metadata (doc);
+  g_autofree char *lang = cst_test_pdf_catalog_entry (pdf, "/Lang");
+  g_autofree char *viewer = cst_test_pdf_catalog_entry (pdf, "/ViewerPreferences");
+  g_autofree char *marked = cst_test_pdf_catalog_entry (pdf, "/MarkInfo");
+  g_autofree char *expected_lang = g_strdup_printf ("(%s)", language);
+  g_autofree char *xmp_title = g_strdup_printf ("<rdf:li xml:lang=\"x-default\">%s</rdf:li>", title);
+  g_autofree char *xmp_lang = g_strdup_printf ("<dc:language><rdf:Bag><rdf:li>%s</rdf:li>", language);
+
+  g_assert_cmpstr (lang, ==, expected_lang);
+  g_assert_nonnull (viewer);
+  g_assert_nonnull (strstr (viewer, "/DisplayDocTitle true"));
+  g_assert_nonnull (marked);
+  g_assert_nonnull (strstr (marked, "/Marked true"));
+  g_assert_nonnull (xmp);
+  g_assert_nonnull (strstr (xmp, "xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\""));
+  g_assert_nonnull (strstr (xmp, "<pdfuaid:part>1</pdfuaid:part>"));
+  g_assert_nonnull (strstr (xmp, xmp_title));
+  g_assert_nonnull (strstr (xmp, xmp_lang));
+}

@@ -39,5 +39,19 @@ GPtrArray       *cst_test_pdf_structure        (GBytes             *pdf);
 char            *cst_test_pdf_ascii_words      (const char         *text);
 char            *cst_test_pdf_catalog_entry    (GBytes             *pdf,
                                                 const char         *key);
+/* The elements of @kind, in tree order (borrowed from @elements); the
+ * one of @kind whose words (ASCII, as cst_test_pdf_ascii_words) are
+ * @text's, which must exist. */
+GPtrArray       *cst_test_pdf_elements_of_kind (GPtrArray          *elements,
+                                                PopplerStructureElementKind kind);
+CstTestPdfElement *cst_test_pdf_find_element   (GPtrArray          *elements,
+                                                PopplerStructureElementKind kind,
+                                                const char         *text);
+/* What a tagged PDF claims as PDF/UA: /Lang @language, the title shown
+ * in the window, /MarkInfo, and XMP metadata with pdfuaid:part 1, @title
+ * and @language (read by Poppler). */
+void             cst_test_pdf_assert_pdfua     (GBytes             *pdf,
+                                                const char         *language,
+                                                const char         *title);
 
 G_END_DECLS

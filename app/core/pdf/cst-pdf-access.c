@@ -10,10 +10,17 @@
  * cairo builds in the order the elements were tagged: a tree that does
  * not have exactly the figures and header cells the writer recorded is an
  * error, never a guess.
+ *
+ * The catalog also gets XMP metadata with the PDF/UA identifier
+ * (pdfuaid:part 1), the title and the language: the title is the one in
+ * the Info dictionary, which every writer sets to the document's kind
+ * ("Invoice", "Statement"), never to a patient.
  */
 #define G_LOG_DOMAIN "cst-pdf"
 
 #include "config.h"
+
+#include <string.h>
 
 #include <glib/gi18n-lib.h>
 #include <qpdf/qpdf-c.h>
@@ -109,6 +116,65 @@ walk_kids (Walk   *walk,
     walk_kid (walk, qpdf_oh_get_array_item (walk->q, kids, i));
 }
 
+/* @key of the Info dictionary as UTF-8 (empty when absent). */
+static const char *
+info_entry (qpdf_data   q,
+            const char *key)
+{
+  qpdf_oh value = qpdf_oh_get_key (q, qpdf_oh_get_key (q, qpdf_get_trailer (q), "/Info"), key);
+
+  return qpdf_oh_is_string (q, value) ? qpdf_oh_get_utf8_value (q, value) : "";
+}
+
+/* The XMP packet: what the Info dictionary says, in XMP's words (PDF/UA
+ * asks both to agree), and the PDF/UA claim. */
+static char *
+xmp_packet (const CstPdfAccess *self,
+            qpdf_data           q)
+{
+  g_autofree char *title = g_markup_escape_text (info_entry (q, "/Title"), -1);
+  g_autofree char *producer = g_markup_escape_text (info_entry (q, "/Producer"), -1);
+  g_autofree char *creator = g_markup_escape_text (info_entry (q, "/Creator"), -1);
+  g_autofree char *language = g_markup_escape_text (self->language ? self->language : "x-default", -1);
+
+  return g_strdup_printf (
+    "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+    "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+    " <rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+    "  <rdf:Description rdf:about=\"\"\n"
+    "    xmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
+    "    xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\"\n"
+    "    xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\"\n"
+    "    xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\">\n"
+    "   <dc:format>application/pdf</dc:format>\n"
+    "   <dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">%s</rdf:li></rdf:Alt></dc:title>\n"
+    "   <dc:language><rdf:Bag><rdf:li>%s</rdf:li></rdf:Bag></dc:language>\n"
+    "   <pdf:Producer>%s</pdf:Producer>\n"
+    "   <xmp:CreatorTool>%s</xmp:CreatorTool>\n"
+    "   <pdfuaid:part>1</pdfuaid:part>\n"
+    "  </rdf:Description>\n"
+    " </rdf:RDF>\n"
+    "</x:xmpmeta>\n"
+    "<?xpacket end=\"w\"?>",
+    title, language, producer, creator);
+}
+
+/* Uncompressed, as XMP is meant to be found by tools that do not parse
+ * the PDF. */
+static void
+add_metadata (const CstPdfAccess *self,
+              qpdf_data           q)
+{
+  g_autofree char *xmp = xmp_packet (self, q);
+  qpdf_oh stream = qpdf_oh_new_stream (q);
+
+  qpdf_oh_replace_stream_data (q, stream, (const unsigned char *) xmp, strlen (xmp),
+                               qpdf_oh_new_null (q), qpdf_oh_new_null (q));
+  qpdf_oh_replace_key (q, qpdf_oh_get_dict (q, stream), "/Type", qpdf_oh_new_name (q, "/Metadata"));
+  qpdf_oh_replace_key (q, qpdf_oh_get_dict (q, stream), "/Subtype", qpdf_oh_new_name (q, "/XML"));
+  qpdf_oh_replace_key (q, qpdf_get_root (q), "/Metadata", stream);
+}
+
 static void
 annotate_catalog (const CstPdfAccess *self,
                   qpdf_data           q)
@@ -119,6 +185,7 @@ annotate_catalog (const CstPdfAccess *self,
     qpdf_oh_replace_key (q, root, "/Lang", qpdf_oh_new_unicode_string (q, self->language));
   qpdf_oh_replace_key (q, root, "/ViewerPreferences", qpdf_oh_parse (q, "<< /DisplayDocTitle true >>"));
   qpdf_oh_replace_key (q, root, "/MarkInfo", qpdf_oh_parse (q, "<< /Marked true >>"));
+  add_metadata (self, q);
 }
 
 static gboolean
