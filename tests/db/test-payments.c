@@ -444,6 +444,7 @@ assert_tagged_receipt (GBytes            *pdf,
 
   cst_test_pdf_assert_qpdf_clean (pdf);
   cst_test_pdf_assert_pdfua (pdf, "en", "Payment receipt");
+  cst_test_pdf_assert_content_marked (pdf, NULL);
   g_assert_cmpuint (h1->len, ==, 1);
   title = cst_test_pdf_ascii_words (((CstTestPdfElement *) h1->pdata[0])->text);
   g_assert_cmpstr (title, ==, "Paymentreceipt");

@@ -53,5 +53,11 @@ CstTestPdfElement *cst_test_pdf_find_element   (GPtrArray          *elements,
 void             cst_test_pdf_assert_pdfua     (GBytes             *pdf,
                                                 const char         *language,
                                                 const char         *title);
+/* Every page's content that draws (text, paths painted, images,
+ * shadings) is inside marked content: a structure element's or an
+ * /Artifact; and text shown in a string holding @artifact_text (a
+ * footer's words, as the content stream has them) is an /Artifact. */
+void             cst_test_pdf_assert_content_marked (GBytes        *pdf,
+                                                     const char    *artifact_text);
 
 G_END_DECLS
