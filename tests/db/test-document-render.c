@@ -108,6 +108,109 @@ test_invoice_spanish (void)
   g_assert_nonnull (strstr (text, "Cómopagar"));
 }
 
+/* No element holds @words (a footer's: they are drawn outside the tree). */
+static void
+assert_in_no_element (GPtrArray  *elements,
+                      const char *words)
+{
+  for (guint i = 0; i < elements->len; i++)
+    {
+      g_autofree char *text = cst_test_pdf_ascii_words (((CstTestPdfElement *) elements->pdata[i])->text);
+
+      g_assert_null (strstr (text, words));
+    }
+}
+
+/* The invoice is a tagged PDF (issue 21): its title an H1, "How to pay"
+ * an H2 under it, the fields' labels header cells of their rows, the
+ * lines' column titles header cells of their columns, the footer in no
+ * element but an artifact, nothing drawn unmarked; the language, the title in the window and XMP metadata with
+ * the PDF/UA claim and no patient in it. */
+static void
+test_tagged_invoice (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-TAG-1");
+  g_autoptr(CstInvoice) invoice = sample_invoice ();
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GBytes) spanish = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autoptr(GPtrArray) h1 = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *xmp = NULL;
+
+  pdf = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "en", invoice, &o, NULL, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_qpdf_clean (pdf);
+  cst_test_pdf_assert_pdfua (pdf, "en", "Invoice");
+  elements = cst_test_pdf_structure (pdf);
+  h1 = cst_test_pdf_elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1);
+  g_assert_cmpuint (h1->len, ==, 1);
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1, "Invoice");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_2, "How to pay");
+  g_assert_cmpstr (cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                              "Request reference")->scope, ==, "Row");
+  g_assert_cmpstr (cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                              "Description")->scope, ==, "Column");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_DATA, "Postage");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_DATA, "$48.89");
+  assert_in_no_element (elements, "Page1of1");
+  cst_test_pdf_assert_content_marked (pdf, "Page 1 of 1");
+  doc = cst_test_pdf_open (pdf);
+  xmp = poppler_document_get_metadata (doc);
+  for (guint i = 0; patient_data[i]; i++)
+    g_assert_null (strstr (xmp, patient_data[i]));
+
+  spanish = cst_document_repo_render (conn, CST_DOCUMENT_INVOICE, request, "es", invoice, &o, NULL, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_pdfua (spanish, "es", "Factura");
+  cst_test_pdf_assert_content_marked (spanish, "gina 1 de 1");
+}
+
+/* Letters are tagged too: the denial letter's sections are H2 after its
+ * H1, in the letter's order; the cover letter's fields are row headers. */
+static void
+test_tagged_letters (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) request = cst_test_db_add_request (conn, "DOC-TAG-2");
+  CstDocumentOptions o = options ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) denial = NULL;
+  g_autoptr(GBytes) cover = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autoptr(GPtrArray) cover_elements = NULL;
+  g_autoptr(GPtrArray) h2 = NULL;
+  const char *sections[] = { "Why", "Your right to have this decision reviewed", "How to complain" };
+
+  g_object_set (request, "status-reason", "The records were compiled for a lawsuit.", NULL);
+  denial = cst_document_repo_render (conn, CST_DOCUMENT_DENIAL_LETTER, request, "en", NULL, &o, NULL, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_qpdf_clean (denial);
+  cst_test_pdf_assert_pdfua (denial, "en", "Response to a request for health information");
+  cst_test_pdf_assert_content_marked (denial, "Page 1 of");
+  elements = cst_test_pdf_structure (denial);
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1, "Your request for health information");
+  h2 = cst_test_pdf_elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_2);
+  g_assert_cmpuint (h2->len, ==, G_N_ELEMENTS (sections));
+  for (guint i = 0; i < G_N_ELEMENTS (sections); i++)
+    {
+      g_autofree char *words = cst_test_pdf_ascii_words (((CstTestPdfElement *) h2->pdata[i])->text);
+      g_autofree char *expected = cst_test_pdf_ascii_words (sections[i]);
+
+      g_assert_cmpstr (words, ==, expected);
+    }
+
+  cover = cst_document_repo_render (conn, CST_DOCUMENT_COVER_LETTER, request, "en", NULL, &o, NULL, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_pdfua (cover, "en", "Release of health information");
+  cover_elements = cst_test_pdf_structure (cover);
+  g_assert_cmpstr (cst_test_pdf_find_element (cover_elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                              "What we released")->scope, ==, "Row");
+}
+
 /* An invoice from the fee engine's own quote (a patient's electronic copy
  * at the hospital's average cost, a Texas attorney's paper copy): each
  * line in words with its citation, never the rule's code. */
@@ -681,6 +784,8 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/document/invoice", test_invoice);
   g_test_add_func ("/document/invoice-spanish", test_invoice_spanish);
+  g_test_add_func ("/document/tagged-invoice", test_tagged_invoice);
+  g_test_add_func ("/document/tagged-letters", test_tagged_letters);
   g_test_add_func ("/document/long-invoice", test_long_invoice);
   g_test_add_func ("/document/engine-invoice-words", test_engine_invoice_words);
   g_test_add_func ("/document/kind-labels", test_kind_labels);

@@ -428,6 +428,33 @@ test_unpaid_requester_flagged (void)
   (void) error;
 }
 
+/* The receipt is a tagged PDF (issue 21): its title an H1, the details
+ * a table whose labels are the header cells of their rows, the language
+ * and the PDF/UA claim in the catalog and XMP, no patient in the XMP. */
+static void
+assert_tagged_receipt (GBytes            *pdf,
+                       const char *const *forbidden)
+{
+  g_autoptr(GPtrArray) elements = cst_test_pdf_structure (pdf);
+  g_autoptr(GPtrArray) h1 = cst_test_pdf_elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1);
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+  g_autofree char *xmp = poppler_document_get_metadata (doc);
+  g_autofree char *title = NULL;
+  CstTestPdfElement *label;
+
+  cst_test_pdf_assert_qpdf_clean (pdf);
+  cst_test_pdf_assert_pdfua (pdf, "en", "Payment receipt");
+  cst_test_pdf_assert_content_marked (pdf, NULL);
+  g_assert_cmpuint (h1->len, ==, 1);
+  title = cst_test_pdf_ascii_words (((CstTestPdfElement *) h1->pdata[0])->text);
+  g_assert_cmpstr (title, ==, "Paymentreceipt");
+  label = cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING, "Amount paid");
+  g_assert_cmpstr (label->scope, ==, "Row");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_DATA, "$12.34");
+  for (guint i = 0; forbidden[i]; i++)
+    g_assert_null (strstr (xmp, forbidden[i]));
+}
+
 /* The receipt is a PDF that says what was paid, and its metadata names
  * no patient. */
 static void
@@ -455,6 +482,7 @@ test_receipt (void)
   g_assert_nonnull (strstr (text, payment->invoice_number));
   g_assert_nonnull (strstr (text, "Check 1042"));
   cst_test_pdf_assert_clean_metadata (doc, forbidden);
+  assert_tagged_receipt (pdf, forbidden);
 
   /* Another request's payment is not this request's receipt. */
   g_clear_pointer (&pdf, g_bytes_unref);

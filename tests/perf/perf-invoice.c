@@ -88,9 +88,12 @@ main (void)
   g_date_set_dmy (&today, 3, G_DATE_MARCH, 2026);
   first = render (&in);
   cst_perf_measure (perf_measured, &in);
-  /* The measured invoice is the one the first run made. */
+  /* The measured invoice is the one the first run made, but for its
+   * creation date: a second passing between them (valgrind is slow) can
+   * move the deflated length of the dictionaries holding it by a byte. */
   g_assert_nonnull (in.pdf);
-  g_assert_cmpuint (g_bytes_get_size (in.pdf), ==, g_bytes_get_size (first));
+  g_assert_cmpuint (g_bytes_get_size (in.pdf), <=, g_bytes_get_size (first) + 8);
+  g_assert_cmpuint (g_bytes_get_size (in.pdf) + 8, >=, g_bytes_get_size (first));
   g_bytes_unref (in.pdf);
   return 0;
 }

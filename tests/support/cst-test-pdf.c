@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <qpdf/qpdf-c.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -297,4 +298,190 @@ cst_test_pdf_catalog_entry (GBytes     *pdf,
     value = g_strdup (qpdf_oh_unparse_resolved (q, qpdf_oh_get_key (q, qpdf_get_root (q), key)));
   qpdf_cleanup (&q);
   return value;
+}
+
+GPtrArray *
+cst_test_pdf_elements_of_kind (GPtrArray                   *elements,
+                               PopplerStructureElementKind  kind)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  for (guint i = 0; i < elements->len; i++)
+    if (((CstTestPdfElement *) g_ptr_array_index (elements, i))->kind == kind)
+      g_ptr_array_add (found, g_ptr_array_index (elements, i));
+  return found;
+}
+
+CstTestPdfElement *
+cst_test_pdf_find_element (GPtrArray                   *elements,
+                           PopplerStructureElementKind  kind,
+                           const char                  *text)
+{
+  g_autofree char *wanted = cst_test_pdf_ascii_words (text);
+
+  for (guint i = 0; i < elements->len; i++)
+    {
+      CstTestPdfElement *e = g_ptr_array_index (elements, i);
+      g_autofree char *words = cst_test_pdf_ascii_words (e->text);
+
+      if (e->kind == kind && g_str_equal (words, wanted))
+        return e;
+    }
+  g_error ("no element of kind %d with the words “%s” in the structure tree", kind, text);
+  return NULL;
+}
+
+void
+cst_test_pdf_assert_pdfua (GBytes     *pdf,
+                           const char *language,
+                           const char *title)
+{
+  g_autoptr(PopplerDocument) doc = cst_test_pdf_open (pdf);
+  g_autofree char *xmp = poppler_document_get_metadata (doc);
+  g_autofree char *lang = cst_test_pdf_catalog_entry (pdf, "/Lang");
+  g_autofree char *viewer = cst_test_pdf_catalog_entry (pdf, "/ViewerPreferences");
+  g_autofree char *marked = cst_test_pdf_catalog_entry (pdf, "/MarkInfo");
+  g_autofree char *expected_lang = g_strdup_printf ("(%s)", language);
+  g_autofree char *xmp_title = g_strdup_printf ("<rdf:li xml:lang=\"x-default\">%s</rdf:li>", title);
+  g_autofree char *xmp_lang = g_strdup_printf ("<dc:language><rdf:Bag><rdf:li>%s</rdf:li>", language);
+
+  g_assert_cmpstr (lang, ==, expected_lang);
+  g_assert_nonnull (viewer);
+  g_assert_nonnull (strstr (viewer, "/DisplayDocTitle true"));
+  g_assert_nonnull (marked);
+  g_assert_nonnull (strstr (marked, "/Marked true"));
+  g_assert_nonnull (xmp);
+  g_assert_nonnull (strstr (xmp, "xmlns:pdfuaid=\"http://www.aiim.org/pdfua/ns/id/\""));
+  g_assert_nonnull (strstr (xmp, "<pdfuaid:part>1</pdfuaid:part>"));
+  g_assert_nonnull (strstr (xmp, xmp_title));
+  g_assert_nonnull (strstr (xmp, xmp_lang));
+}
+
+/* The end of the literal string or <…>/<<…>> at @i (its first byte). */
+static gsize
+skip_operand (const char *c,
+              gsize       len,
+              gsize       i)
+{
+  guint depth = 0;
+  char open = c[i], close = open == '(' ? ')' : '>';
+  gboolean dict = open == '<' && i + 1 < len && c[i + 1] == '<';
+
+  for (; i < len; i++)
+    {
+      if (open == '(' && c[i] == '\\')
+        i++;
+      else if (c[i] == open && (open == '(' || !dict || (i + 1 < len && c[i + 1] == '<')))
+        depth++;
+      else if (c[i] == close && (!dict || (i + 1 < len && c[i + 1] == '>')))
+        {
+          if (dict)
+            i++;
+          if (--depth == 0)
+            return i + 1;
+        }
+    }
+  return len;
+}
+
+static void
+assert_page_marked (const char *c,
+                    gsize       len,
+                    const char *artifact_text,
+                    guint      *artifacts,
+                    guint      *seen)
+{
+  static const char *const draws[] = { "Tj", "TJ", "'", "\"", "S", "s", "f", "F", "f*", "B",
+                                       "B*", "b", "b*", "Do", "sh", "BI" };
+  g_autoptr(GPtrArray) tags = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *name = NULL;
+  g_autofree char *string = NULL;
+  gsize i = 0;
+
+  while (i < len)
+    {
+      gsize start = i;
+
+      if (g_ascii_isspace (c[i]) || c[i] == '[' || c[i] == ']')
+        {
+          i++;
+          continue;
+        }
+      if (c[i] == '(' || c[i] == '<')
+        {
+          i = skip_operand (c, len, i);
+          if (c[start] == '(')
+            {
+              g_free (string);
+              string = g_strndup (c + start, i - start);
+            }
+          continue;
+        }
+      for (i++; i < len && !g_ascii_isspace (c[i]) && !strchr ("()<>[]/", c[i]); i++)
+        ;
+      {
+        g_autofree char *word = g_strndup (c + start, i - start);
+
+        if (word[0] == '/')
+          {
+            g_free (name);
+            name = g_strdup (word + 1);
+          }
+        else if (g_str_equal (word, "BMC") || g_str_equal (word, "BDC"))
+          {
+            g_ptr_array_add (tags, g_strdup (name));
+            *artifacts += g_str_equal (name, "Artifact");
+          }
+        else if (g_str_equal (word, "EMC"))
+          {
+            g_assert_cmpuint (tags->len, >, 0);
+            g_ptr_array_remove_index (tags, tags->len - 1);
+          }
+        else if (g_str_equal (word, "ID"))
+          {
+            const char *end = g_strstr_len (c + i, len - i, " EI");
+
+            i = end ? (gsize) (end - c) + 3 : len;
+          }
+        else
+          for (guint d = 0; d < G_N_ELEMENTS (draws); d++)
+            if (g_str_equal (word, draws[d]))
+              {
+                if (tags->len == 0)
+                  g_error ("“%s” draws outside any marked content", word);
+                if (string && artifact_text && strstr (string, artifact_text) && word[0] == 'T')
+                  {
+                    g_assert_cmpstr (g_ptr_array_index (tags, tags->len - 1), ==, "Artifact");
+                    (*seen)++;
+                  }
+              }
+      }
+    }
+  g_assert_cmpuint (tags->len, ==, 0);
+}
+
+void
+cst_test_pdf_assert_content_marked (GBytes     *pdf,
+                                    const char *artifact_text)
+{
+  qpdf_data q = qpdf_init ();
+  gsize size = 0;
+  const char *data = g_bytes_get_data (pdf, &size);
+  guint artifacts = 0, seen = 0;
+
+  qpdf_silence_errors (q);
+  g_assert_false (qpdf_read_memory (q, "test PDF", data, size, NULL) & QPDF_ERRORS);
+  for (int p = 0; p < qpdf_get_num_pages (q); p++)
+    {
+      unsigned char *content = NULL;
+      size_t len = 0;
+
+      g_assert_false (qpdf_oh_get_page_content_data (q, qpdf_get_page_n (q, p), &content, &len) & QPDF_ERRORS);
+      assert_page_marked ((const char *) content, len, artifact_text, &artifacts, &seen);
+      free (content);
+    }
+  qpdf_cleanup (&q);
+  g_assert_cmpuint (artifacts, >, 0);
+  if (artifact_text != NULL)
+    g_assert_cmpuint (seen, >, 0);
 }

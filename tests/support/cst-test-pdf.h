@@ -39,5 +39,25 @@ GPtrArray       *cst_test_pdf_structure        (GBytes             *pdf);
 char            *cst_test_pdf_ascii_words      (const char         *text);
 char            *cst_test_pdf_catalog_entry    (GBytes             *pdf,
                                                 const char         *key);
+/* The elements of @kind, in tree order (borrowed from @elements); the
+ * one of @kind whose words (ASCII, as cst_test_pdf_ascii_words) are
+ * @text's, which must exist. */
+GPtrArray       *cst_test_pdf_elements_of_kind (GPtrArray          *elements,
+                                                PopplerStructureElementKind kind);
+CstTestPdfElement *cst_test_pdf_find_element   (GPtrArray          *elements,
+                                                PopplerStructureElementKind kind,
+                                                const char         *text);
+/* What a tagged PDF claims as PDF/UA: /Lang @language, the title shown
+ * in the window, /MarkInfo, and XMP metadata with pdfuaid:part 1, @title
+ * and @language (read by Poppler). */
+void             cst_test_pdf_assert_pdfua     (GBytes             *pdf,
+                                                const char         *language,
+                                                const char         *title);
+/* Every page's content that draws (text, paths painted, images,
+ * shadings) is inside marked content: a structure element's or an
+ * /Artifact; and text shown in a string holding @artifact_text (a
+ * footer's words, as the content stream has them) is an /Artifact. */
+void             cst_test_pdf_assert_content_marked (GBytes        *pdf,
+                                                     const char    *artifact_text);
 
 G_END_DECLS

@@ -742,6 +742,8 @@ check_tagged_statement (CstStatement *st,
   g_assert_nonnull (strstr (viewer, "/DisplayDocTitle true"));
   title = poppler_document_get_title (doc);
   g_assert_cmpstr (title, ==, wording (st, "title"));
+  cst_test_pdf_assert_pdfua (pdf, language, wording (st, "title"));
+  cst_test_pdf_assert_content_marked (pdf, NULL);
 
   elements = cst_test_pdf_structure (pdf);
   for (guint i = 0; i < elements->len; i++)

@@ -5,6 +5,14 @@
  * layout and fills the placeholders.  The PDF title is expanded with no
  * values at all, so whatever an administrator writes there, no patient
  * detail can reach the file's metadata.
+ *
+ * Every document is a tagged, accessible PDF drawn on the cairo writer
+ * (DESIGN.md, "Tagged PDF"): the layout runs twice, once to count the
+ * pages for "Page X of Y" and once to draw (cst_pdf_tagged_render), so a
+ * document's layout is a function of the Doc alone.  The document's name
+ * is its H1, the sections under it H2; tables have header cells (a field
+ * list's labels name their rows); the logo is a figure named for the
+ * facility.
  */
 #define G_LOG_DOMAIN "cst-document"
 
@@ -21,6 +29,8 @@
 #include "custodian/cst-money.h"
 #include "custodian/cst-withholding.h"
 
+#include "cst-pdf-tagged-private.h"
+
 typedef struct
 {
   const CstDocumentTemplate *tpl;
@@ -29,15 +39,20 @@ typedef struct
   const CstDocumentTemplate *labels;    /* the shipped cover letter: code labels */
   gboolean                   no_labels;
   GHashTable                *values;
-  CstPdf                    *pdf;
+  const CstDocumentOptions  *options;
+  CstPdfStream              *pdf;       /* the pass being laid out; not owned */
   const char                *language;
 } Doc;
+
+/* What one kind of document lays out after the letterhead and the date,
+ * with what it was given (@data). */
+typedef void (*DocBody) (Doc          *doc,
+                         gconstpointer data);
 
 static void
 doc_clear (Doc *doc)
 {
   g_clear_pointer (&doc->values, g_hash_table_unref);
-  g_clear_pointer (&doc->pdf, cst_pdf_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Doc, doc_clear)
@@ -207,13 +222,10 @@ doc_begin (Doc                       *doc,
            GError                   **error)
 {
   const CstPdfLetterhead *facility = &options->facility;
-  g_autofree char *title = NULL;
-  g_autofree char *footer = NULL;
-  g_autofree char *page = NULL;
   GDate today;
-  CstPdfStyle date_style = { 0, FALSE, 0, CST_PDF_ALIGN_RIGHT, 0, 6, 0, 1 };
 
   doc->tpl = tpl;
+  doc->options = options;
   doc->language = cst_document_template_get_language (tpl);
   doc->values = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   if (options->today != NULL)
@@ -230,33 +242,51 @@ doc_begin (Doc                       *doc,
   put (doc->values, "period_to", cst_pdf_format_date (options->period_to, doc->language));
   if (request != NULL)
     put_request_values (doc, request);
-
-  if ((doc->pdf = cst_pdf_new (options->paper, error)) == NULL)
-    return FALSE;
-  title = cst_document_template_expand (tpl, "title", NULL);
-  footer = expand (doc, "footer");
-  page = cst_document_template_expand (tpl, "page", NULL);
-  cst_pdf_set_title (doc->pdf, title);
-  cst_pdf_set_footer (doc->pdf, footer);
-  if (*page)
-    cst_pdf_set_page_format (doc->pdf, page);
-  cst_pdf_letterhead (doc->pdf, facility);
-  cst_pdf_text (doc->pdf, g_hash_table_lookup (doc->values, "date"), &date_style);
   return TRUE;
 }
 
-static GBytes *
-doc_end (Doc     *doc,
-         guint   *n_pages,
-         GError **error)
+typedef struct
 {
-  GBytes *bytes = cst_pdf_finish (doc->pdf, error);
+  Doc          *doc;
+  DocBody       body;
+  gconstpointer data;
+} Pass;
 
-  if (n_pages != NULL)
-    *n_pages = cst_pdf_get_n_pages (doc->pdf);
+/* One pass: the title, footer and page numbers, the letterhead with the
+ * logo named for the facility, the date, then the document's own body. */
+static void
+lay_out (CstPdfStream *pdf,
+         gpointer      user_data)
+{
+  Pass *pass = user_data;
+  Doc *doc = pass->doc;
+  const CstPdfLetterhead *facility = &doc->options->facility;
+  g_autofree char *title = cst_document_template_expand (doc->tpl, "title", NULL);
+  g_autofree char *footer = expand (doc, "footer");
+  g_autofree char *page = cst_document_template_expand (doc->tpl, "page", NULL);
+  CstPdfStyle date_style = { 0, FALSE, 0, CST_PDF_ALIGN_RIGHT, 0, 6, 0, 1 };
 
-  doc_clear (doc);
-  return bytes;
+  doc->pdf = pdf;
+  cst_pdf_stream_set_title (pdf, title);
+  cst_pdf_stream_set_footer (pdf, footer);
+  if (*page)
+    cst_pdf_stream_set_page_format (pdf, page);
+  cst_pdf_stream_letterhead (pdf, facility, facility->name);
+  cst_pdf_stream_text_tagged (pdf, "P", g_hash_table_lookup (doc->values, "date"), &date_style);
+  pass->body (doc, pass->data);
+  doc->pdf = NULL;
+}
+
+static GBytes *
+doc_render (Doc          *doc,
+            DocBody       body,
+            gconstpointer data,
+            guint        *n_pages,
+            GError      **error)
+{
+  Pass pass = { doc, body, data };
+
+  return cst_pdf_tagged_render (doc->options->paper, doc->language, lay_out, &pass, n_pages, error);
 }
 
 /* A template key as a paragraph; skipped when the wording is empty. */
@@ -267,7 +297,7 @@ paragraph (Doc        *doc,
   g_autofree char *text = expand (doc, key);
 
   if (*text)
-    cst_pdf_paragraph (doc->pdf, text);
+    cst_pdf_stream_paragraph (doc->pdf, text);
 }
 
 static void
@@ -277,7 +307,18 @@ heading (Doc        *doc,
   g_autofree char *text = expand (doc, key);
 
   if (*text)
-    cst_pdf_heading (doc->pdf, text);
+    cst_pdf_stream_heading (doc->pdf, text);
+}
+
+/* A heading under the document's own (an H2). */
+static void
+subheading (Doc        *doc,
+            const char *key)
+{
+  g_autofree char *text = expand (doc, key);
+
+  if (*text)
+    cst_pdf_tagged_subheading (doc->pdf, text);
 }
 
 static void
@@ -289,8 +330,8 @@ section (Doc        *doc,
 
   if (!*body)
     return;
-  heading (doc, heading_key);
-  cst_pdf_paragraph (doc->pdf, body);
+  subheading (doc, heading_key);
+  cst_pdf_stream_paragraph (doc->pdf, body);
 }
 
 /* The addressee: the requester's name and address, as on an envelope. */
@@ -300,10 +341,10 @@ address_block (Doc *doc)
   CstPdfStyle style = { 0, FALSE, 0, CST_PDF_ALIGN_LEFT, 0, 0, 0, 2 };
   const char *address = g_hash_table_lookup (doc->values, "requester_address");
 
-  cst_pdf_text (doc->pdf, g_hash_table_lookup (doc->values, "requester_name"), &style);
+  cst_pdf_stream_text_tagged (doc->pdf, "P", g_hash_table_lookup (doc->values, "requester_name"), &style);
   style.max_lines = 5;
   style.space_after = 8;
-  cst_pdf_text (doc->pdf, address && *address ? address : " ", &style);
+  cst_pdf_stream_text_tagged (doc->pdf, "P", address && *address ? address : " ", &style);
 }
 
 typedef struct
@@ -318,10 +359,10 @@ fields (Doc         *doc,
         guint        n)
 {
   const CstPdfColumn columns[] = {
-    { NULL, 0.32, CST_PDF_ALIGN_LEFT },
+    { NULL, 0.32, CST_PDF_ALIGN_LEFT, TRUE },
     { NULL, 0, CST_PDF_ALIGN_LEFT },
   };
-  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+  CstPdfStreamTable *table = cst_pdf_stream_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
 
   for (guint i = 0; i < n; i++)
     {
@@ -331,9 +372,9 @@ fields (Doc         *doc,
       const char *cells[] = { label, value ? value : "" };
 
       if (*label)
-        cst_pdf_table_row_styled (table, cells, CST_PDF_ROW_NORMAL);
+        cst_pdf_stream_table_row (table, cells, CST_PDF_ROW_NORMAL);
     }
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_end (table);
 }
 
 /* --- letters --- */
@@ -353,12 +394,12 @@ withheld_section (Doc       *doc,
     { reason_title, 0.45, CST_PDF_ALIGN_LEFT },
     { description_title, 0, CST_PDF_ALIGN_LEFT },
   };
-  CstPdfTable *table;
+  CstPdfStreamTable *table;
 
-  cst_pdf_heading (doc->pdf, *heading_text ? heading_text : _("What was not released, and why"));
+  cst_pdf_tagged_subheading (doc->pdf, *heading_text ? heading_text : _("What was not released, and why"));
   if (*intro)
-    cst_pdf_paragraph (doc->pdf, intro);
-  table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+    cst_pdf_stream_paragraph (doc->pdf, intro);
+  table = cst_pdf_stream_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
   for (guint i = 0; i < withheld->len; i++)
     {
       const CstWithholding *w = g_ptr_array_index (withheld, i);
@@ -366,11 +407,11 @@ withheld_section (Doc       *doc,
                                             cst_withheld_reason_get_label (w->reason));
       const char *cells[] = { reason, w->description };
 
-      cst_pdf_table_row (table, cells);
+      cst_pdf_stream_table_row (table, cells, CST_PDF_ROW_NORMAL);
     }
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_end (table);
   if (*review)
-    cst_pdf_paragraph (doc->pdf, review);
+    cst_pdf_stream_paragraph (doc->pdf, review);
 }
 
 static void
@@ -430,7 +471,7 @@ missing_elements (Doc       *doc,
     { element, 0.7, CST_PDF_ALIGN_LEFT },
     { requirement, 0, CST_PDF_ALIGN_LEFT },
   };
-  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+  CstPdfStreamTable *table = cst_pdf_stream_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
 
   for (guint i = 0; i < missing->len; i++)
     {
@@ -440,9 +481,9 @@ missing_elements (Doc       *doc,
       g_autofree char *name = code_label (doc, "element", item->code, item->label);
       const char *cells[] = { name, item->citation };
 
-      cst_pdf_table_row (table, cells);
+      cst_pdf_stream_table_row (table, cells, CST_PDF_ROW_NORMAL);
     }
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_end (table);
 }
 
 /* Asks for a corrected authorization, naming each element it lacks. */
@@ -455,6 +496,33 @@ deficiency_letter (Doc       *doc,
   missing_elements (doc, missing);
   section (doc, "next_heading", "next");
   paragraph (doc, "closing");
+}
+
+typedef struct
+{
+  CstDocumentKind kind;
+  CstRequest     *request;
+  GPtrArray      *rows;
+} Letter;
+
+static void
+letter_body (Doc          *doc,
+             gconstpointer data)
+{
+  const Letter *letter = data;
+
+  address_block (doc);
+  heading (doc, "heading");
+  if (letter->kind == CST_DOCUMENT_COVER_LETTER)
+    cover_letter (doc, letter->request, letter->rows);
+  else if (letter->kind == CST_DOCUMENT_DEFICIENCY_LETTER)
+    deficiency_letter (doc, letter->rows);
+  else if (letter->kind == CST_DOCUMENT_DENIAL_LETTER)
+    denial_letter (doc);
+  else
+    extension_notice (doc);
+  cst_pdf_stream_space (doc->pdf, 12);
+  paragraph (doc, "signature");
 }
 
 /* @rows: the letter's table, for the kinds that have one: what was
@@ -488,19 +556,7 @@ render_letter (const CstDocumentTemplate *tpl,
     }
   if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
     return NULL;
-  address_block (&doc);
-  heading (&doc, "heading");
-  if (kind == CST_DOCUMENT_COVER_LETTER)
-    cover_letter (&doc, request, rows);
-  else if (kind == CST_DOCUMENT_DEFICIENCY_LETTER)
-    deficiency_letter (&doc, rows);
-  else if (kind == CST_DOCUMENT_DENIAL_LETTER)
-    denial_letter (&doc);
-  else
-    extension_notice (&doc);
-  cst_pdf_space (doc.pdf, 12);
-  paragraph (&doc, "signature");
-  return doc_end (&doc, n_pages, error);
+  return doc_render (&doc, letter_body, &(Letter) { kind, request, rows }, n_pages, error);
 }
 
 /**
@@ -570,8 +626,28 @@ numbered_statements (Doc *doc)
 
       if (!*text)
         break;
-      cst_pdf_paragraph (doc->pdf, text);
+      cst_pdf_stream_paragraph (doc->pdf, text);
     }
+}
+
+static void
+certification_body (Doc          *doc,
+                    gconstpointer data)
+{
+  CstPdfStyle small = { 8, FALSE, 0, CST_PDF_ALIGN_LEFT, 0, 12, 0, 0 };
+  g_autofree char *citation = NULL;
+
+  heading (doc, "heading");
+  paragraph (doc, "intro");
+  numbered_statements (doc);
+  paragraph (doc, "packet");
+  cst_pdf_stream_space (doc->pdf, 18);
+  paragraph (doc, "signature");
+  cst_pdf_stream_space (doc->pdf, 12);
+  paragraph (doc, "jurat");
+  citation = expand (doc, "citation");
+  if (*citation)
+    cst_pdf_stream_text_tagged (doc->pdf, "P", citation, &small);
 }
 
 /**
@@ -594,8 +670,6 @@ cst_document_render_certification (const CstDocumentTemplate *tpl,
 {
   g_auto(Doc) doc = { 0 };
   CstDocumentKind kind = cst_document_template_get_kind (tpl);
-  CstPdfStyle small = { 8, FALSE, 0, CST_PDF_ALIGN_LEFT, 0, 12, 0, 0 };
-  g_autofree char *citation = NULL;
 
   if (kind != CST_DOCUMENT_RECORDS_CERTIFICATION && kind != CST_DOCUMENT_RECORDS_CERTIFICATION_TX)
     {
@@ -608,18 +682,7 @@ cst_document_render_certification (const CstDocumentTemplate *tpl,
   put (doc.values, "packet_pages", g_strdup_printf ("%u", packet_pages));
   put (doc.values, "packet_sha256", g_strdup (packet_sha256));
   put (doc.values, "packet_built_date", cst_pdf_format_date (packet_built, doc.language));
-  heading (&doc, "heading");
-  paragraph (&doc, "intro");
-  numbered_statements (&doc);
-  paragraph (&doc, "packet");
-  cst_pdf_space (doc.pdf, 18);
-  paragraph (&doc, "signature");
-  cst_pdf_space (doc.pdf, 12);
-  paragraph (&doc, "jurat");
-  citation = expand (&doc, "citation");
-  if (*citation)
-    cst_pdf_text (doc.pdf, citation, &small);
-  return doc_end (&doc, n_pages, error);
+  return doc_render (&doc, certification_body, NULL, n_pages, error);
 }
 
 /* --- invoice --- */
@@ -647,7 +710,7 @@ invoice_lines (Doc              *doc,
     { unit, 0.18, CST_PDF_ALIGN_RIGHT },
     { amount, 0, CST_PDF_ALIGN_RIGHT },
   };
-  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+  CstPdfStreamTable *table = cst_pdf_stream_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
   const char *total_row[] = { total_label, "", "", total_text };
 
   for (guint i = 0; i < invoice->lines->len; i++)
@@ -662,12 +725,63 @@ invoice_lines (Doc              *doc,
        * for the requester: the description already says it in words. */
       const char *citation[] = { line->citation, "", "", "" };
 
-      cst_pdf_table_row_styled (table, row, CST_PDF_ROW_BOLD);
+      cst_pdf_stream_table_row (table, row, CST_PDF_ROW_BOLD);
       if (citation[0] && *citation[0])
-        cst_pdf_table_row_styled (table, citation, CST_PDF_ROW_SUBTLE);
+        cst_pdf_stream_table_row (table, citation, CST_PDF_ROW_SUBTLE);
     }
-  cst_pdf_table_row_styled (table, total_row, CST_PDF_ROW_TOTAL);
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_row (table, total_row, CST_PDF_ROW_TOTAL);
+  cst_pdf_stream_table_end (table);
+}
+
+typedef struct
+{
+  const CstInvoice *invoice;
+  gint64            total;
+} Invoice;
+
+static void
+invoice_body (Doc          *doc,
+              gconstpointer data)
+{
+  const Invoice *in = data;
+  const Field list[] = {
+    { "reference_label", "reference" },
+    { "date_label", "date" },
+    { "patient_label", "patient_name" },
+    { "due_label", "due_date" },
+    { "number_label", "invoice_number" },
+  };
+  CstPdfStyle label = { 0, TRUE, 0.3, CST_PDF_ALIGN_LEFT, 0, 2, 0, 1 };
+  g_autofree char *bill_to = expand (doc, "bill_to_label");
+  g_autofree char *closing = NULL;
+
+  cst_pdf_stream_text_tagged (doc->pdf, "P", bill_to, &label);
+  address_block (doc);
+  heading (doc, "heading");
+  fields (doc, list, in->invoice->number ? G_N_ELEMENTS (list) : G_N_ELEMENTS (list) - 1);
+  paragraph (doc, "intro");
+  if (in->invoice->lines->len > 0)
+    invoice_lines (doc, in->invoice, in->total);
+  else
+    paragraph (doc, "no_charge");
+  if (in->total > 0)
+    {
+      g_autofree char *how = expand (doc, "how_to_pay");
+      g_autofree char *online = NULL;
+
+      /* Where to pay online is optional: its sentence only when there
+       * is a link (from the shipped wording for an older template). */
+      if (!cst_input_is_blank (doc->options->pay_link))
+        {
+          g_autofree char *sentence = expand_or_shipped (doc, "how_to_pay_online");
+          if (*sentence)
+            online = g_strconcat (how, "\n", sentence, NULL);
+        }
+      subheading (doc, "how_to_pay_heading");
+      cst_pdf_stream_boxed_text (doc->pdf, online ? online : how, NULL);
+    }
+  closing = expand (doc, "closing");
+  cst_pdf_stream_small_text (doc->pdf, closing);
 }
 
 /**
@@ -685,14 +799,6 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
 {
   g_auto(Doc) doc = { 0 };
   gint64 total = 0;
-  const Field list[] = {
-    { "reference_label", "reference" },
-    { "date_label", "date" },
-    { "patient_label", "patient_name" },
-    { "due_label", "due_date" },
-    { "number_label", "invoice_number" },
-  };
-  CstPdfStyle label = { 0, TRUE, 0.3, CST_PDF_ALIGN_LEFT, 0, 2, 0, 1 };
 
   if (!cst_invoice_get_total (invoice, &total))
     {
@@ -705,40 +811,8 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
   put (doc.values, "total", cst_money_format (total));
   if (g_date_valid (&invoice->due_on))
     put (doc.values, "due_date", cst_pdf_format_date (&invoice->due_on, doc.language));
-  {
-    g_autofree char *bill_to = expand (&doc, "bill_to_label");
-    cst_pdf_text (doc.pdf, bill_to, &label);
-  }
-  address_block (&doc);
-  heading (&doc, "heading");
   put (doc.values, "invoice_number", g_strdup (invoice->number));
-  fields (&doc, list, invoice->number ? G_N_ELEMENTS (list) : G_N_ELEMENTS (list) - 1);
-  paragraph (&doc, "intro");
-  if (invoice->lines->len > 0)
-    invoice_lines (&doc, invoice, total);
-  else
-    paragraph (&doc, "no_charge");
-  if (total > 0)
-    {
-      g_autofree char *how = expand (&doc, "how_to_pay");
-      g_autofree char *online = NULL;
-
-      /* Where to pay online is optional: its sentence only when there
-       * is a link (from the shipped wording for an older template). */
-      if (!cst_input_is_blank (options->pay_link))
-        {
-          g_autofree char *sentence = expand_or_shipped (&doc, "how_to_pay_online");
-          if (*sentence)
-            online = g_strconcat (how, "\n", sentence, NULL);
-        }
-      heading (&doc, "how_to_pay_heading");
-      cst_pdf_boxed_text (doc.pdf, online ? online : how, NULL);
-    }
-  {
-    g_autofree char *closing = expand (&doc, "closing");
-    cst_pdf_small_text (doc.pdf, closing);
-  }
-  return doc_end (&doc, n_pages, error);
+  return doc_render (&doc, invoice_body, &(Invoice) { invoice, total }, n_pages, error);
 }
 
 /* --- accounting of disclosures --- */
@@ -774,7 +848,7 @@ disclosure_table (Doc       *doc,
     { description, 0.30, CST_PDF_ALIGN_LEFT },
     { purpose, 0, CST_PDF_ALIGN_LEFT },
   };
-  CstPdfTable *table = cst_pdf_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
+  CstPdfStreamTable *table = cst_pdf_stream_table_begin (doc->pdf, columns, G_N_ELEMENTS (columns));
 
   for (guint i = 0; i < disclosures->len; i++)
     {
@@ -786,9 +860,40 @@ disclosure_table (Doc       *doc,
       g_autofree char *what = disclosure_description (doc, d);
       const char *row[] = { on, who, what, d->purpose };
 
-      cst_pdf_table_row (table, row);
+      cst_pdf_stream_table_row (table, row, CST_PDF_ROW_NORMAL);
     }
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_end (table);
+}
+
+typedef struct
+{
+  CstRequest *request;
+  GPtrArray  *disclosures;
+} Accounting;
+
+static void
+accounting_body (Doc          *doc,
+                 gconstpointer data)
+{
+  const Accounting *accounting = data;
+  const Field list[] = {
+    { "patient_label", "patient_name" },
+    { "reference_label", "reference" },
+    { "period_label", "=period" },
+  };
+  g_autofree char *closing = NULL;
+
+  if (accounting->request != NULL)
+    address_block (doc);
+  heading (doc, "heading");
+  fields (doc, list, G_N_ELEMENTS (list));
+  paragraph (doc, "intro");
+  if (accounting->disclosures != NULL && accounting->disclosures->len > 0)
+    disclosure_table (doc, accounting->disclosures);
+  else
+    paragraph (doc, "empty");
+  closing = expand (doc, "closing");
+  cst_pdf_stream_small_text (doc->pdf, closing);
 }
 
 /**
@@ -807,26 +912,8 @@ cst_document_render_accounting (const CstDocumentTemplate *tpl,
                                 GError                   **error)
 {
   g_auto(Doc) doc = { 0 };
-  const Field list[] = {
-    { "patient_label", "patient_name" },
-    { "reference_label", "reference" },
-    { "period_label", "=period" },
-  };
 
   if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
     return NULL;
-  if (request != NULL)
-    address_block (&doc);
-  heading (&doc, "heading");
-  fields (&doc, list, G_N_ELEMENTS (list));
-  paragraph (&doc, "intro");
-  if (disclosures != NULL && disclosures->len > 0)
-    disclosure_table (&doc, disclosures);
-  else
-    paragraph (&doc, "empty");
-  {
-    g_autofree char *closing = expand (&doc, "closing");
-    cst_pdf_small_text (doc.pdf, closing);
-  }
-  return doc_end (&doc, n_pages, error);
+  return doc_render (&doc, accounting_body, &(Accounting) { request, disclosures }, n_pages, error);
 }

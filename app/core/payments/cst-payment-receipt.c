@@ -3,8 +3,11 @@
  * The facility's letterhead (its name, address and phone must be filled
  * in, as for every letter), then what was paid or refunded, against which
  * invoice of which request, how, and what the invoice still owes after
- * it.  The PDF toolkit writes it; its title, the one piece of metadata,
- * is "Payment receipt" or "Refund receipt": no patient, no reference.
+ * it.  A tagged, accessible PDF on the cairo writer (DESIGN.md, "Tagged
+ * PDF"): the title an H1, the details a table whose labels name their
+ * rows, the logo a figure named for the facility.  Its title, the one
+ * piece of metadata, is "Payment receipt" or "Refund receipt": no
+ * patient, no reference.
  */
 #define G_LOG_DOMAIN "cst-payment"
 
@@ -21,6 +24,8 @@
 #include "custodian/cst-payment.h"
 #include "custodian/cst-pdf.h"
 #include "custodian/cst-private-file.h"
+
+#include "cst-pdf-tagged-private.h"
 
 /* What the receipt prints besides the payment itself. */
 typedef struct
@@ -92,27 +97,27 @@ load_payment (PGconn        *conn,
 }
 
 static void
-add_row (CstPdfTable *table,
-         const char  *label,
-         const char  *value)
+add_row (CstPdfStreamTable *table,
+         const char        *label,
+         const char        *value)
 {
-  cst_pdf_table_row (table, (const char *[]) { label, value ? value : "" });
+  cst_pdf_stream_table_row (table, (const char *[]) { label, value ? value : "" }, CST_PDF_ROW_NORMAL);
 }
 
 static void
-add_details (CstPdf             *pdf,
+add_details (CstPdfStream       *pdf,
              const CstPayment   *payment,
              const ReceiptFacts *facts)
 {
   const CstPdfColumn columns[] = {
-    { NULL, 0.40, CST_PDF_ALIGN_LEFT },
+    { NULL, 0.40, CST_PDF_ALIGN_LEFT, TRUE },
     { NULL, 0.60, CST_PDF_ALIGN_LEFT },
   };
   g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, payment->id);
   g_autofree char *amount = cst_money_format (ABS (payment->amount_cents));
   g_autofree char *paid_on = cst_locale_format_date (&payment->paid_on);
   g_autofree char *balance = cst_money_format (facts->balance_after_cents);
-  CstPdfTable *table = cst_pdf_table_begin (pdf, columns, G_N_ELEMENTS (columns));
+  CstPdfStreamTable *table = cst_pdf_stream_table_begin (pdf, columns, G_N_ELEMENTS (columns));
 
   add_row (table, _("Receipt number"), number);
   add_row (table, payment->amount_cents > 0 ? _("Received from") : _("Refunded to"), facts->payer);
@@ -126,9 +131,32 @@ add_details (CstPdf             *pdf,
   if (payment->reason)
     add_row (table, _("Reason"), payment->reason);
   add_row (table, _("Recorded by"), payment->recorded_by);
-  cst_pdf_table_row_styled (table, (const char *[]) { _("Balance of the invoice after this"),
+  cst_pdf_stream_table_row (table, (const char *[]) { _("Balance of the invoice after this"),
                                                       balance }, CST_PDF_ROW_TOTAL);
-  cst_pdf_table_end (table);
+  cst_pdf_stream_table_end (table);
+}
+
+typedef struct
+{
+  const CstPayment       *payment;
+  const ReceiptFacts     *facts;
+  const CstPdfLetterhead *letterhead;
+  const char             *title;
+} Receipt;
+
+static void
+lay_out (CstPdfStream *pdf,
+         gpointer      data)
+{
+  const Receipt *receipt = data;
+
+  cst_pdf_stream_set_title (pdf, receipt->title);
+  cst_pdf_stream_letterhead (pdf, receipt->letterhead, receipt->letterhead->name);
+  cst_pdf_stream_heading (pdf, receipt->title);
+  add_details (pdf, receipt->payment, receipt->facts);
+  cst_pdf_stream_space (pdf, 12);
+  cst_pdf_stream_small_text (pdf, _("Keep this receipt. The invoice's balance counts every payment "
+                                    "and refund recorded up to this one."));
 }
 
 GBytes *
@@ -143,28 +171,23 @@ cst_payment_receipt_render (PGconn  *conn,
   g_auto(ReceiptFacts) facts = { 0 };
   g_autoptr(CstPayment) payment = NULL;
   g_autoptr(CstFacility) facility = NULL;
-  g_autoptr(CstPdf) pdf = NULL;
   CstPdfLetterhead letterhead = { 0 };
-  const char *title;
+  Receipt receipt = { 0 };
 
   /* The receipt carries the letterhead of the request's facility. */
   if (!(facility = cst_facility_load_for_request (conn, request_id, error))
       || !cst_facility_require (facility, required, G_N_ELEMENTS (required), error)
-      || !(payment = load_payment (conn, request_id, payment_id, &facts, error))
-      || !(pdf = cst_pdf_new (CST_PDF_PAPER_LETTER, error)))
+      || !(payment = load_payment (conn, request_id, payment_id, &facts, error)))
     return NULL;
-  title = payment->amount_cents > 0 ? _("Payment receipt") : _("Refund receipt");
   letterhead.name = facility->name;
   letterhead.address = facility->address;
   letterhead.phone = facility->phone;
-  cst_pdf_set_title (pdf, title);
-  cst_pdf_letterhead (pdf, &letterhead);
-  cst_pdf_heading (pdf, title);
-  add_details (pdf, payment, &facts);
-  cst_pdf_space (pdf, 12);
-  cst_pdf_small_text (pdf, _("Keep this receipt. The invoice's balance counts every payment "
-                             "and refund recorded up to this one."));
-  return cst_pdf_finish (pdf, error);
+  receipt = (Receipt) { payment, &facts, &letterhead,
+                        payment->amount_cents > 0 ? _("Payment receipt") : _("Refund receipt") };
+  /* The receipt is in the language of the running translation. */
+  return cst_pdf_tagged_render (CST_PDF_PAPER_LETTER,
+                                C_("the BCP 47 code of the language of this translation", "en"),
+                                lay_out, &receipt, NULL, error);
 }
 
 /* ---- on a worker thread ---------------------------------------------- */

@@ -1,0 +1,57 @@
+/* cst-pdf-tagged.c — a tagged, accessible document in two passes
+ *
+ * libharu cannot tag (no marked content, no structure tree), so every
+ * document a patient or requester reads is drawn on the cairo writer:
+ * first a measure-only pass, which gives the footers' "Page X of Y" its
+ * total, then the tagged pass, which cst_pdf_stream_finish_tagged() hands
+ * to the libqpdf pass (language, /Alt, header-cell scope, artifacts, XMP).
+ */
+#define G_LOG_DOMAIN "cst-pdf"
+
+#include "config.h"
+
+#include "cst-pdf-private.h"
+#include "cst-pdf-tagged-private.h"
+
+/**
+ * cst_pdf_tagged_render:
+ * @language: the document's language (BCP 47: "en", "es"), for /Lang
+ * @n_pages: (out) (optional): how many pages the PDF has
+ *
+ * Returns: (transfer full): the tagged PDF's bytes
+ */
+GBytes *
+cst_pdf_tagged_render (CstPdfPaper   paper,
+                       const char   *language,
+                       CstPdfLayOut  lay_out,
+                       gpointer      data,
+                       guint        *n_pages,
+                       GError      **error)
+{
+  g_autoptr(CstPdfStream) measure = NULL;
+  g_autoptr(CstPdfStream) pdf = NULL;
+  guint pages;
+
+  if ((measure = cst_pdf_stream_new_measure (paper, error)) == NULL)
+    return NULL;
+  lay_out (measure, data);
+  pages = cst_pdf_stream_get_n_pages (measure);
+  if ((pdf = cst_pdf_stream_new_tagged (paper, language, error)) == NULL)
+    return NULL;
+  cst_pdf_stream_set_n_pages (pdf, pages);
+  lay_out (pdf, data);
+  if (n_pages != NULL)
+    *n_pages = pages;
+  return cst_pdf_stream_finish_tagged (pdf, error);
+}
+
+/* A heading under the document's title (an H2), in the heading style of
+ * the writer's default body size, which documents keep. */
+void
+cst_pdf_tagged_subheading (CstPdfStream *pdf,
+                           const char   *text)
+{
+  CstPdfStyle style = cst_pdf_heading_style (10);
+
+  cst_pdf_stream_text_tagged (pdf, "H2", text, &style);
+}
