@@ -9,8 +9,10 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "cst-facility-chooser.h"
 #include "cst-reports-page.h"
 #include "cst-request-list-page.h"
+#include "cst-test-facilities.h"
 #include "cst-test-gui.h"
 #include "cst-window.h"
 
@@ -516,6 +518,46 @@ test_in_window (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static gboolean
+chooser_loaded (gpointer chooser)
+{
+  return !cst_facility_chooser_is_loading (chooser) &&
+         cst_facility_chooser_get_n_facilities (chooser) > 1;
+}
+
+/* The fee report of one facility (issue 22): the chooser beside the
+ * filters reaches the report's facility filter; "All" reports the system.
+ * The first seeded request is moved to a second facility (set-up only,
+ * as the owner, the audit triggers off). */
+static void
+test_facility (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) admin = cst_test_db_connect_as (db, "custodian_admin");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, seeded_ids[0]);
+  GtkWindow *window = NULL;
+  CstReportsPage *page;
+  CstFacilityChooser *chooser;
+
+  cst_test_facility_add (admin, "NORTH", "North Clinic", "PA");
+  cst_test_db_exec_ok (owner, "SET session_replication_role = replica", 0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE roi_requests SET facility_id = (SELECT id FROM facilities "
+                       "WHERE code = 'NORTH') WHERE id = $1", 1, (const char *[]) { id });
+  page = open_page (&window);
+  chooser = cst_reports_page_get_facility_chooser (page);
+  g_assert_true (cst_test_gui_wait_until (chooser_loaded, chooser));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (chooser)));
+  cst_reports_page_set_filters (page, "2000-01-01", today, NULL, NULL, NULL, NULL);
+  run (page);
+  g_assert_null (cst_reports_page_get_error (page));
+  g_assert_cmpuint (n_rows (page), ==, N_SEEDED);
+  g_assert_true (cst_facility_chooser_select_code (chooser, "NORTH"));
+  run (page);
+  g_assert_null (cst_reports_page_get_error (page));
+  g_assert_cmpuint (n_rows (page), ==, 1);
+  gtk_window_destroy (window);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -530,6 +572,7 @@ main (int argc, char **argv)
   g_test_add_func ("/reports-page/cancel", test_cancel);
   g_test_add_func ("/reports-page/report-database", test_report_database);
   g_test_add_func ("/reports-page/in-window", test_in_window);
+  g_test_add_func ("/reports-page/facility", test_facility);
   status = g_test_run ();
   cst_test_db_free (db);
   g_free (clerk_login);

@@ -24,6 +24,7 @@
 #include "cst-plain-text.h"
 #include "cst-reports-page.h"
 #include "cst-dispose.h"
+#include "cst-facility-chooser.h"
 
 #include <custodian/cst-enums.h>
 #include <custodian/cst-error.h>
@@ -121,6 +122,7 @@ typedef struct
 {
   GDate  from, to;
   char  *state, *requester, *clerk, *status;
+  char  *facility;    /* a facility's code; NULL: the whole system */
   guint  row_limit;   /* requests kept for the list */
 } Query;
 
@@ -132,6 +134,7 @@ query_free (gpointer data)
   if (q == NULL)
     return;
   g_free (q->state); g_free (q->requester); g_free (q->clerk); g_free (q->status);
+  g_free (q->facility);
   g_free (q);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Query, query_free)
@@ -145,6 +148,7 @@ query_copy (const Query *q)
   copy->requester = g_strdup (q->requester);
   copy->clerk = g_strdup (q->clerk);
   copy->status = g_strdup (q->status);
+  copy->facility = g_strdup (q->facility);
   return copy;
 }
 
@@ -159,6 +163,7 @@ query_to_filter (const Query        *q,
   filter->requester = q->requester;
   filter->clerk = q->clerk;
   filter->status = q->status;
+  filter->facility_code = q->facility;
 }
 
 /* ---- the page ------------------------------------------------------------ */
@@ -172,6 +177,7 @@ struct _CstReportsPage
   GtkEntry       *from_entry;
   GtkEntry       *to_entry;
   GtkEntry       *state_entry;
+  CstFacilityChooser *facility_chooser;
   GtkDropDown    *requester_dropdown;
   GtkEntry       *clerk_entry;
   GtkDropDown    *status_dropdown;
@@ -309,6 +315,7 @@ read_query (CstReportsPage  *self,
                            _("The period's first date must be on or before its last date."));
       return NULL;
     }
+  q->facility = g_strdup (cst_facility_chooser_get_code (self->facility_chooser));
   q->state = entry_text_or_null (self->state_entry);
   if (q->state != NULL)
     {
@@ -1027,6 +1034,7 @@ cst_reports_page_set_connection (CstReportsPage *self,
     self->connection = cst_connection_new (cst_connection_get_conninfo (connection));
   /* The access log reads the primary through the page's connection. */
   cst_access_log_panel_set_connection (self->access_log_panel, self->connection);
+  cst_facility_chooser_set_connection (self->facility_chooser, self->connection);
   open_replica (self);
   update_actions (self);
 }
@@ -1147,6 +1155,14 @@ cst_reports_page_get_export_status (CstReportsPage *self)
 
 /* ---- GObject ------------------------------------------------------------- */
 
+/* The fee report's facility: all of them, or the one chosen (issue 22). */
+CstFacilityChooser *
+cst_reports_page_get_facility_chooser (CstReportsPage *self)
+{
+  g_return_val_if_fail (CST_IS_REPORTS_PAGE (self), NULL);
+  return self->facility_chooser;
+}
+
 static void
 cst_reports_page_dispose (GObject *object)
 {
@@ -1199,6 +1215,7 @@ cst_reports_page_class_init (CstReportsPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   g_type_ensure (CST_TYPE_ACCESS_LOG_PANEL);
+  g_type_ensure (CST_TYPE_FACILITY_CHOOSER);
   object_class->dispose = cst_reports_page_dispose;
   object_class->finalize = cst_reports_page_finalize;
   object_class->get_property = cst_reports_page_get_property;
@@ -1221,6 +1238,7 @@ cst_reports_page_class_init (CstReportsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, from_entry);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, to_entry);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, state_entry);
+  gtk_widget_class_bind_template_child (widget_class, CstReportsPage, facility_chooser);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, requester_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, clerk_entry);
   gtk_widget_class_bind_template_child (widget_class, CstReportsPage, status_dropdown);

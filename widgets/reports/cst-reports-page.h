@@ -10,6 +10,8 @@
 
 #include "cst-access-log-panel.h"
 
+#include "cst-facility-chooser.h"
+
 G_BEGIN_DECLS
 
 /* One request of the report as the list shows it. */
@@ -76,5 +78,7 @@ void        cst_reports_page_export         (CstReportsPage     *self,
 void        cst_reports_page_cancel_export  (CstReportsPage     *self);
 /* The access log, shown under the page's "Access Log" tab. */
 CstAccessLogPanel *cst_reports_page_get_access_log (CstReportsPage *self);
+
+CstFacilityChooser *cst_reports_page_get_facility_chooser (CstReportsPage *self);
 
 G_END_DECLS
