@@ -221,6 +221,9 @@ statements_action (GtkWidget *widget, const char *name, GVariant *param)
   /* With the database, templates are its versions and edits can be saved. */
   if (self->store != NULL)
     cst_statement_workbench_set_connection (workbench, cst_request_store_get_connection (self->store));
+  /* Statements on the facility the list shows (issue 22), else the login's own. */
+  cst_statement_workbench_set_facility_code (workbench,
+                                             cst_request_list_page_get_facility_code (self->list_page));
   gtk_window_present (GTK_WINDOW (workbench));
 }
 

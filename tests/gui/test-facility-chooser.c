@@ -17,6 +17,7 @@
 #include "cst-request-list-page.h"
 #include "cst-test-facilities.h"
 #include "cst-test-gui.h"
+#include "cst-statement-workbench.h"
 #include "cst-window.h"
 
 static CstTestDb *db;
@@ -264,6 +265,38 @@ test_access_log (Fixture *f, gconstpointer data)
   gtk_window_destroy (window);
 }
 
+static gboolean
+workbench_on (gpointer data)
+{
+  CstStatementWorkbench *workbench = CST_STATEMENT_WORKBENCH (data);
+  const CstFacility *facility = cst_statement_workbench_get_facility (workbench);
+
+  return facility != NULL && g_strcmp0 (facility->code, "SOUTH") == 0;
+}
+
+/* The statement workbench opened from the window prints on the facility
+ * the list shows, not the login's first. */
+static void
+test_workbench (Fixture *f, gconstpointer data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  CstStatementWorkbench *workbench = NULL;
+
+  open_as (f, two_clerk);
+  choose (f, "SOUTH");
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.statements", NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && workbench == NULL; i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (CST_IS_STATEMENT_WORKBENCH (window))
+        workbench = CST_STATEMENT_WORKBENCH (window);
+    }
+  g_assert_nonnull (workbench);
+  g_assert_true (cst_test_gui_wait_until (workbench_on, workbench));
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 static void
 test_setup (void)
 {
@@ -282,6 +315,7 @@ main (int argc, char **argv)
   g_test_add ("/facility-chooser/administrator", Fixture, NULL, NULL, test_administrator, fixture_teardown);
   g_test_add ("/facility-chooser/dashboard", Fixture, NULL, NULL, test_dashboard, fixture_teardown);
   g_test_add ("/facility-chooser/access-log", Fixture, NULL, NULL, test_access_log, fixture_teardown);
+  g_test_add ("/facility-chooser/workbench", Fixture, NULL, NULL, test_workbench, fixture_teardown);
   status = cst_test_db_run (&db);
   g_free (two_clerk);
   g_free (east_clerk);

@@ -713,6 +713,15 @@ cst_request_list_page_set_store (CstRequestListPage *self,
   update_count (self);
 }
 
+/* Returns: (nullable): the code of the facility the list shows; NULL for
+ *   all of them */
+const char *
+cst_request_list_page_get_facility_code (CstRequestListPage *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_LIST_PAGE (self), NULL);
+  return cst_facility_chooser_get_code (self->facility);
+}
+
 /* The request the clerk is on: the selected row, also while a reload
  * or a refilter briefly takes the row away. */
 CstRequest *

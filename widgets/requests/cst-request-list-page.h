@@ -35,4 +35,6 @@ gboolean    cst_request_list_page_is_filtering  (CstRequestListPage *self);
 guint       cst_request_list_page_count_scope   (CstRequestListPage *self,
                                                  CstListScope        scope);
 
+const char *cst_request_list_page_get_facility_code (CstRequestListPage *self);
+
 G_END_DECLS
