@@ -34,15 +34,6 @@ CstStatement  *cst_statement_new_with_extras     (CstBill                   *bil
                                                   CstStatementTemplate      *tpl,
                                                   const CstStatementExtras  *extras,
                                                   GError                   **error);
-/* Finish with cst_statement_render_finish(). */
-void           cst_statement_render_extras_async (CstBill                   *bill,
-                                                  CstStatementRules         *rules,
-                                                  CstStatementTemplate      *tpl,
-                                                  const CstStatementExtras  *extras,
-                                                  GCancellable              *cancellable,
-                                                  GAsyncReadyCallback        callback,
-                                                  gpointer                   user_data);
-
 void           cst_remittance_load_file_async    (GFile                     *file,
                                                   GCancellable              *cancellable,
                                                   GAsyncReadyCallback        callback,

@@ -246,14 +246,6 @@ typedef struct
   CstBill              *bill;
   CstStatementRules    *rules;
   CstStatementTemplate *template;
-  /* The workbench's additions (cst-statement-extras.h), owned here. */
-  CstRemittance        *remittance;
-  char                 *claim_id;
-  gboolean              has_estimate;
-  CstEstimateSummary    estimate;
-  gboolean              screened;
-  CstAssistanceScreening screening;
-  char                 *pay_link;
   GBytes               *pdf;         /* out */
   guint                 n_pages;     /* out */
 } RenderJob;
@@ -265,10 +257,6 @@ render_job_free (RenderJob *job)
   g_clear_pointer (&job->rules, cst_statement_rules_unref);
   g_clear_pointer (&job->template, cst_statement_template_unref);
   g_clear_pointer (&job->pdf, g_bytes_unref);
-  g_clear_pointer (&job->remittance, cst_remittance_unref);
-  g_free (job->claim_id);
-  g_free (job->pay_link);
-  cst_assistance_screening_clear (&job->screening);
   g_free (job);
 }
 
@@ -280,12 +268,8 @@ render_in_thread (GTask        *task,
 {
   RenderJob *job = task_data;
   g_autoptr(GError) error = NULL;
-  const CstStatementExtras extras = {
-    job->remittance, job->claim_id, job->has_estimate ? &job->estimate : NULL,
-    job->screened ? &job->screening : NULL, job->pay_link,
-  };
   g_autoptr(CstStatement) statement = cst_statement_new_with_extras (job->bill, job->rules, job->template,
-                                                                     &extras, &error);
+                                                                     NULL, &error);
 
   if (statement != NULL)
     job->pdf = cst_statement_render_pdf_counted (statement, &job->n_pages, &error);
@@ -319,46 +303,6 @@ cst_statement_render_async (CstBill              *bill,
   job->rules = cst_statement_rules_ref (rules);
   job->template = cst_statement_template_copy (tpl);
   g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
-  g_task_set_source_tag (task, cst_statement_render_async);
-  g_task_run_in_thread (task, render_in_thread);
-}
-
-/**
- * cst_statement_render_extras_async:
- * @extras: (nullable): copied
- *
- * cst_statement_render_async() with the remittance, estimate, screening
- * and pay link applied (cst_statement_new_with_extras()).
- */
-void
-cst_statement_render_extras_async (CstBill                  *bill,
-                                   CstStatementRules        *rules,
-                                   CstStatementTemplate     *tpl,
-                                   const CstStatementExtras *extras,
-                                   GCancellable             *cancellable,
-                                   GAsyncReadyCallback       callback,
-                                   gpointer                  user_data)
-{
-  g_autoptr(GTask) task = g_task_new (NULL, cancellable, callback, user_data);
-  RenderJob *job = g_new0 (RenderJob, 1);
-
-  job->bill = cst_bill_ref (bill);
-  job->rules = cst_statement_rules_ref (rules);
-  job->template = cst_statement_template_copy (tpl);
-  if (extras != NULL)
-    {
-      job->remittance = extras->remittance ? cst_remittance_ref (extras->remittance) : NULL;
-      job->claim_id = g_strdup (extras->claim_id);
-      job->has_estimate = extras->estimate != NULL;
-      if (extras->estimate != NULL)
-        job->estimate = *extras->estimate;
-      job->screened = extras->screening != NULL;
-      if (extras->screening != NULL)
-        cst_assistance_screening_copy (extras->screening, &job->screening);
-      job->pay_link = g_strdup (extras->pay_link);
-    }
-  g_task_set_task_data (task, job, (GDestroyNotify) render_job_free);
-  /* The same finish as the plain render. */
   g_task_set_source_tag (task, cst_statement_render_async);
   g_task_run_in_thread (task, render_in_thread);
 }
