@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <libintl.h>
+#include <locale.h>
 #include <string.h>
 
 #include <custodian/custodian.h>
@@ -541,6 +543,47 @@ test_insured_tagged (void)
                              "Plan: Example Health Plan, PPO Gold");
 }
 
+/* Run in a process of its own (GLib decides once per process whether to
+ * translate): under the Spanish translation, built beside the tests, the
+ * Good Faith Estimate is in Spanish as a whole: /Lang es, the Spanish
+ * title in the window and the XMP, the date and the footer in Spanish. */
+static void
+test_self_pay_tagged_spanish_run (void)
+{
+  g_autofree char *po = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (po, "es", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autoptr(CstPriceList) list = load_sample ();
+  const CstEstimateService services[] = { { "70450", 1 } };
+  g_autoptr(CstEstimate) e = cst_estimate_new_self_pay (list, services, 1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  GDate issued;
+
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    g_error ("%s is not built: build the translations (ninja -C build) first", mo);
+  g_assert_nonnull (setlocale (LC_MESSAGES, "es_ES.UTF-8"));
+  bindtextdomain (GETTEXT_PACKAGE, po);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  g_date_clear (&issued, 1);
+  g_date_set_dmy (&issued, 2, G_DATE_MARCH, 2026);
+  pdf = cst_estimate_render_pdf (e, &issued, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_pdfua (pdf, "es", "Estimado de Buena Fe");
+  cst_test_pdf_assert_content_marked (pdf, "gina 1 de 1");
+  elements = cst_test_pdf_structure (pdf);
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1, "Estimado de Buena Fe");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                             "Fecha de este estimado: 2 de marzo de 2026");
+}
+
+static void
+test_self_pay_tagged_spanish (void)
+{
+  g_test_trap_subprocess ("/estimate/self-pay/tagged-spanish/subprocess", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -562,5 +605,7 @@ main (int    argc,
   g_test_add_func ("/estimate/self-pay/pdf", test_self_pay_pdf);
   g_test_add_func ("/estimate/self-pay/tagged", test_self_pay_tagged);
   g_test_add_func ("/estimate/insured/tagged", test_insured_tagged);
+  g_test_add_func ("/estimate/self-pay/tagged-spanish", test_self_pay_tagged_spanish);
+  g_test_add_func ("/estimate/self-pay/tagged-spanish/subprocess", test_self_pay_tagged_spanish_run);
   return g_test_run ();
 }
