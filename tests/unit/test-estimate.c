@@ -584,6 +584,68 @@ test_self_pay_tagged_spanish (void)
   g_test_trap_assert_passed ();
 }
 
+/* A Good Faith Estimate over several pages: one pass measured, one drawn,
+ * so the footers count the pages ("Page 2 of 4"), and the lines' header
+ * row repeated on each new page is an artifact: the tree has one "Code"
+ * header cell and every line once. */
+static void
+test_self_pay_tagged_pages (void)
+{
+  g_autoptr(GString) rows = g_string_new ("");
+  g_autoptr(GArray) services = g_array_new (FALSE, FALSE, sizeof (CstEstimateService));
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CstPriceList) list = NULL;
+  g_autoptr(CstEstimate) e = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autoptr(GPtrArray) headers = NULL;
+  g_autofree char *last_page = NULL;
+  g_autofree char *last_footer = NULL;
+  g_autofree char *second_footer = NULL;
+  guint code_headers = 0;
+  int n_pages;
+  GDate issued;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      char *code = g_strdup_printf ("T%04u", i);
+
+      g_string_append_printf (rows, "ITEM %u,%s,HCPCS,outpatient,100.00,50.00,,,,,,\n", i, code);
+      g_ptr_array_add (codes, code);
+      g_array_append_val (services, ((CstEstimateService) { code, 1 }));
+    }
+  list = import_text ("2.2.0", rows->str, NULL, &error);
+  g_assert_no_error (error);
+  e = cst_estimate_new_self_pay (list, (const CstEstimateService *) services->data, services->len,
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->gfe_total_cents, ==, 300000);
+  g_date_clear (&issued, 1);
+  g_date_set_dmy (&issued, 2, G_DATE_MARCH, 2026);
+  pdf = cst_estimate_render_pdf (e, &issued, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  n_pages = poppler_document_get_n_pages (doc);
+  g_assert_cmpint (n_pages, >=, 3);
+  last_page = cst_test_pdf_page_text (doc, n_pages - 1);
+  last_footer = g_strdup_printf ("Page %d of %d", n_pages, n_pages);
+  second_footer = g_strdup_printf ("Page 2 of %d", n_pages);
+  g_assert_nonnull (strstr (last_page, last_footer));
+  cst_test_pdf_assert_pdfua (pdf, "en", "Good Faith Estimate");
+  cst_test_pdf_assert_content_marked (pdf, second_footer);
+  elements = cst_test_pdf_structure (pdf);
+  headers = cst_test_pdf_elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING);
+  for (guint i = 0; i < headers->len; i++)
+    code_headers += g_str_equal (((CstTestPdfElement *) headers->pdata[i])->text, "Code");
+  g_assert_cmpuint (code_headers, ==, 1);
+  for (guint i = 0; i < codes->len; i++)
+    cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_DATA, codes->pdata[i]);
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                             "Good Faith Estimate total");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -605,6 +667,7 @@ main (int    argc,
   g_test_add_func ("/estimate/self-pay/pdf", test_self_pay_pdf);
   g_test_add_func ("/estimate/self-pay/tagged", test_self_pay_tagged);
   g_test_add_func ("/estimate/insured/tagged", test_insured_tagged);
+  g_test_add_func ("/estimate/self-pay/tagged-pages", test_self_pay_tagged_pages);
   g_test_add_func ("/estimate/self-pay/tagged-spanish", test_self_pay_tagged_spanish);
   g_test_add_func ("/estimate/self-pay/tagged-spanish/subprocess", test_self_pay_tagged_spanish_run);
   return g_test_run ();
