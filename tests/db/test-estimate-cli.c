@@ -1,8 +1,8 @@
 /* test-estimate-cli.c — `custodian-cli estimate render`: the JSON and the
- * PDF read back for an insured patient and a self-pay one, a code priced
- * only by an algorithm refused by name, a bad price file refused with its
- * line and column, and usage errors.  No database: the command reads the
- * price file directly. */
+ * PDF read back (tagged: PDF/UA claimed, all content marked) for an
+ * insured patient and a self-pay one, a code priced only by an algorithm
+ * refused by name, a bad price file refused with its line and column, and
+ * usage errors.  No database: the command reads the price file directly. */
 #include "config.h"
 
 #include <string.h>
@@ -22,17 +22,23 @@ temp_path (const char *name)
   return g_build_filename (dir, name, NULL);
 }
 
-static char *
-pdf_text (const char *path)
+static GBytes *
+pdf_bytes (const char *path)
 {
   g_autofree char *contents = NULL;
   gsize length = 0;
-  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  return g_bytes_new_take (g_steal_pointer (&contents), length);
+}
+
+static char *
+pdf_text (const char *path)
+{
+  g_autoptr(GBytes) bytes = pdf_bytes (path);
   g_autoptr(PopplerDocument) doc = NULL;
   g_autofree char *text = NULL;
 
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  bytes = g_bytes_new_take (g_steal_pointer (&contents), length);
   doc = cst_test_pdf_open (bytes);
   text = cst_test_pdf_text (doc);
   return cst_test_pdf_squash (text);
@@ -49,6 +55,7 @@ test_insured (void)
   g_autofree char *out = NULL;
   g_autofree char *json = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   int rc = cst_test_cli_run (NULL, &out, NULL, "estimate", "render", "--prices", sample,
                              "--service", "99284", "--service", "36415x2", "--service", "80053",
                              "--service", "85025", "--payer", "Example Health Plan",
@@ -76,6 +83,10 @@ test_insured (void)
   g_assert_nonnull (strstr (text, "Youpay(estimate)$658.08"));
   g_assert_nonnull (strstr (text, "Yourplanpays(estimate)$507.36"));
   g_assert_nonnull (strstr (text, "roundeddowntothecent:$133.08"));
+  /* The file written is the tagged PDF (unit/test-estimate reads its tree). */
+  bytes = pdf_bytes (pdf);
+  cst_test_pdf_assert_pdfua (bytes, "en", "Cost estimate");
+  cst_test_pdf_assert_content_marked (bytes, "Page 1 of 1");
 }
 
 /* Self-pay: 70450 at its $1,560.00 cash price, twice = $3,120.00, with the
@@ -87,6 +98,7 @@ test_self_pay (void)
   g_autofree char *json_path = temp_path ("gfe.json");
   g_autofree char *json = NULL;
   g_autofree char *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   int rc = cst_test_cli_run (NULL, NULL, NULL, "estimate", "render", "--prices", sample,
                              "--service", "70450x2", "--self-pay", "--date", "2026-03-02",
                              "--output", pdf, "--json", json_path, NULL);
@@ -101,6 +113,9 @@ test_self_pay (void)
   g_assert_nonnull (strstr (text, "Dateofthisestimate:March2,2026"));
   g_assert_nonnull (strstr (text, "Yourrighttodisputethebill"));
   g_assert_nonnull (strstr (text, "atleast$400.00morethanthisGoodFaithEstimate"));
+  bytes = pdf_bytes (pdf);
+  cst_test_pdf_assert_pdfua (bytes, "en", "Good Faith Estimate");
+  cst_test_pdf_assert_content_marked (bytes, "Page 1 of 1");
 }
 
 static void

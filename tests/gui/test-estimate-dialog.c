@@ -117,6 +117,7 @@ test_self_pay_saved (void)
   g_autoptr(GtkStringObject) found = NULL;
   g_autoptr(PopplerDocument) doc = NULL;
   g_autofree char *json = NULL, *text = NULL;
+  g_autoptr(GBytes) bytes = NULL;
   const char *forbidden[] = { "Ann Lee", NULL };
   CstEstimate *estimate;
 
@@ -157,6 +158,10 @@ test_self_pay_saved (void)
   g_assert_nonnull (strstr (text, "Patient: Ann Lee"));
   g_assert_nonnull (strstr (text, "right to dispute"));
   cst_test_pdf_assert_clean_metadata (doc, forbidden);
+  /* Saved from the window, it is the tagged PDF too. */
+  bytes = g_file_load_bytes (pdf, NULL, NULL, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_pdfua (bytes, "en", "Good Faith Estimate");
 
   g_unlink (pdf_path);
   g_unlink (json_path);

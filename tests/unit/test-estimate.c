@@ -10,6 +10,8 @@
  */
 #include "config.h"
 
+#include <libintl.h>
+#include <locale.h>
 #include <string.h>
 
 #include <custodian/custodian.h>
@@ -394,6 +396,256 @@ test_self_pay_pdf (void)
   g_assert_nonnull (strstr (squashed, "March2,2026"));
 }
 
+/* Where @element stands in the structure tree (tree order is reading
+ * order). */
+static guint
+position_of (GPtrArray         *elements,
+             CstTestPdfElement *element)
+{
+  guint index = 0;
+
+  g_assert_true (g_ptr_array_find (elements, element, &index));
+  return index;
+}
+
+/* @pdf's H2 headings are @headings, in this order, all after the one H1,
+ * @title. */
+static void
+assert_headings (GPtrArray          *elements,
+                 const char         *title,
+                 const char * const *headings,
+                 guint               n_headings)
+{
+  g_autoptr(GPtrArray) h1 = cst_test_pdf_elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1);
+  g_autoptr(GPtrArray) h2 = cst_test_pdf_elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_2);
+
+  g_assert_cmpuint (h1->len, ==, 1);
+  g_assert_true (g_ptr_array_index (h1, 0)
+                 == cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1, title));
+  g_assert_cmpuint (h2->len, ==, n_headings);
+  for (guint i = 0; i < n_headings; i++)
+    {
+      CstTestPdfElement *heading = g_ptr_array_index (h2, i);
+      g_autofree char *words = cst_test_pdf_ascii_words (heading->text);
+      g_autofree char *wanted = cst_test_pdf_ascii_words (headings[i]);
+
+      g_assert_cmpstr (words, ==, wanted);
+      g_assert_cmpuint (position_of (elements, heading), >, position_of (elements, h1->pdata[0]));
+    }
+}
+
+/* The footer ("Page 1 of 1") is in no element: an artifact. */
+static void
+assert_footer_in_no_element (GPtrArray *elements)
+{
+  for (guint i = 0; i < elements->len; i++)
+    {
+      g_autofree char *words = cst_test_pdf_ascii_words (((CstTestPdfElement *) elements->pdata[i])->text);
+
+      g_assert_null (strstr (words, "Page1of1"));
+    }
+}
+
+/* What both estimates claim: PDF/UA (/Lang, the generic title in the
+ * window and in XMP), everything drawn marked, the footer an artifact,
+ * no patient in the metadata; the lines a table whose column titles
+ * head their columns. */
+static GPtrArray *
+check_tagged_estimate (CstEstimate *e,
+                       const char  *title)
+{
+  const char *const forbidden[] = { "Ann Lee", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *xmp = NULL;
+  GPtrArray *elements;
+  GDate issued;
+
+  g_free (e->patient_name);
+  e->patient_name = g_strdup ("Ann Lee");
+  g_date_clear (&issued, 1);
+  g_date_set_dmy (&issued, 2, G_DATE_MARCH, 2026);
+  pdf = cst_estimate_render_pdf (e, &issued, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_qpdf_clean (pdf);
+  cst_test_pdf_assert_pdfua (pdf, "en", title);
+  cst_test_pdf_assert_content_marked (pdf, "Page 1 of 1");
+  doc = cst_test_pdf_open (pdf);
+  cst_test_pdf_assert_clean_metadata (doc, forbidden);
+  xmp = poppler_document_get_metadata (doc);
+  g_assert_null (strstr (xmp, "Ann Lee"));
+
+  elements = cst_test_pdf_structure (pdf);
+  assert_footer_in_no_element (elements);
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH, "Patient: Ann Lee");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                             "Date of this estimate: March 2, 2026");
+  g_assert_cmpstr (cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                              "Code")->scope, ==, "Column");
+  g_assert_cmpstr (cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                              "Amount")->scope, ==, "Column");
+  return elements;
+}
+
+/* The Good Faith Estimate is a tagged PDF (issue 21): its title the one
+ * H1, then "Services" over the lines and the dispute right as H2s in
+ * that order, the total a row whose label heads it, read in the order
+ * drawn. */
+static void
+test_self_pay_tagged (void)
+{
+  g_autoptr(CstPriceList) list = load_sample ();
+  const CstEstimateService services[] = { { "70450", 1 } };
+  g_autoptr(CstEstimate) e = cst_estimate_new_self_pay (list, services, 1, NULL);
+  const char *const headings[] = { "Services", "Your right to dispute the bill" };
+  g_autoptr(GPtrArray) elements = check_tagged_estimate (e, "Good Faith Estimate");
+  g_autoptr(GPtrArray) tables = cst_test_pdf_elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_TABLE);
+  CstTestPdfElement *total;
+  CstTestPdfElement *dispute;
+
+  assert_headings (elements, "Good Faith Estimate", headings, G_N_ELEMENTS (headings));
+  total = cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                     "Good Faith Estimate total");
+  g_assert_cmpstr (total->scope, ==, "Row");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_DATA, "70450");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_DATA, "$1,560.00");
+  dispute = cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_2,
+                                       "Your right to dispute the bill");
+  /* The lines' table, then the total's, then the dispute right. */
+  g_assert_cmpuint (tables->len, ==, 2);
+  g_assert_cmpuint (position_of (elements, tables->pdata[0]), <, position_of (elements, total));
+  g_assert_cmpuint (position_of (elements, total), <, position_of (elements, dispute));
+}
+
+/* The insured estimate: "Totals" and "How the totals were computed" are
+ * H2s after "Services", each total's label heads its row. */
+static void
+test_insured_tagged (void)
+{
+  g_autoptr(CstPriceList) list = load_sample ();
+  g_autoptr(CstEstimate) e = cst_estimate_new_insured (list, ppo_visit, G_N_ELEMENTS (ppo_visit),
+                                                       &ppo, NULL);
+  const char *const headings[] = { "Services", "Totals", "How the totals were computed" };
+  g_autoptr(GPtrArray) elements = NULL;
+  CstTestPdfElement *you_pay;
+
+  g_assert_nonnull (e);
+  elements = check_tagged_estimate (e, "Cost estimate");
+  assert_headings (elements, "Cost estimate", headings, G_N_ELEMENTS (headings));
+  you_pay = cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                       "You pay (estimate)");
+  g_assert_cmpstr (you_pay->scope, ==, "Row");
+  g_assert_cmpstr (cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                              "Allowed amount")->scope, ==, "Row");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_DATA, "$658.08");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                             "Plan: Example Health Plan, PPO Gold");
+}
+
+/* Run in a process of its own (GLib decides once per process whether to
+ * translate): under the Spanish translation, built beside the tests, the
+ * Good Faith Estimate is in Spanish as a whole: /Lang es, the Spanish
+ * title in the window and the XMP, the date and the footer in Spanish. */
+static void
+test_self_pay_tagged_spanish_run (void)
+{
+  g_autofree char *po = g_test_build_filename (G_TEST_BUILT, "..", "po", NULL);
+  g_autofree char *mo = g_build_filename (po, "es", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  g_autoptr(CstPriceList) list = load_sample ();
+  const CstEstimateService services[] = { { "70450", 1 } };
+  g_autoptr(CstEstimate) e = cst_estimate_new_self_pay (list, services, 1, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  GDate issued;
+
+  if (!g_file_test (mo, G_FILE_TEST_EXISTS))
+    g_error ("%s is not built: build the translations (ninja -C build) first", mo);
+  g_assert_nonnull (setlocale (LC_MESSAGES, "es_ES.UTF-8"));
+  bindtextdomain (GETTEXT_PACKAGE, po);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  g_date_clear (&issued, 1);
+  g_date_set_dmy (&issued, 2, G_DATE_MARCH, 2026);
+  pdf = cst_estimate_render_pdf (e, &issued, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_pdfua (pdf, "es", "Estimado de Buena Fe");
+  cst_test_pdf_assert_content_marked (pdf, "gina 1 de 1");
+  elements = cst_test_pdf_structure (pdf);
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_HEADING_1, "Estimado de Buena Fe");
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_PARAGRAPH,
+                             "Fecha de este estimado: 2 de marzo de 2026");
+}
+
+static void
+test_self_pay_tagged_spanish (void)
+{
+  g_test_trap_subprocess ("/estimate/self-pay/tagged-spanish/subprocess", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+}
+
+/* A Good Faith Estimate over several pages: one pass measured, one drawn,
+ * so the footers count the pages ("Page 2 of 4"), and the lines' header
+ * row repeated on each new page is an artifact: the tree has one "Code"
+ * header cell and every line once. */
+static void
+test_self_pay_tagged_pages (void)
+{
+  g_autoptr(GString) rows = g_string_new ("");
+  g_autoptr(GArray) services = g_array_new (FALSE, FALSE, sizeof (CstEstimateService));
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(CstPriceList) list = NULL;
+  g_autoptr(CstEstimate) e = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autoptr(GPtrArray) headers = NULL;
+  g_autofree char *last_page = NULL;
+  g_autofree char *last_footer = NULL;
+  g_autofree char *second_footer = NULL;
+  guint code_headers = 0;
+  int n_pages;
+  GDate issued;
+
+  for (guint i = 0; i < 60; i++)
+    {
+      char *code = g_strdup_printf ("T%04u", i);
+
+      g_string_append_printf (rows, "ITEM %u,%s,HCPCS,outpatient,100.00,50.00,,,,,,\n", i, code);
+      g_ptr_array_add (codes, code);
+      g_array_append_val (services, ((CstEstimateService) { code, 1 }));
+    }
+  list = import_text ("2.2.0", rows->str, NULL, &error);
+  g_assert_no_error (error);
+  e = cst_estimate_new_self_pay (list, (const CstEstimateService *) services->data, services->len,
+                                 &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (e->gfe_total_cents, ==, 300000);
+  g_date_clear (&issued, 1);
+  g_date_set_dmy (&issued, 2, G_DATE_MARCH, 2026);
+  pdf = cst_estimate_render_pdf (e, &issued, &error);
+  g_assert_no_error (error);
+  doc = cst_test_pdf_open (pdf);
+  n_pages = poppler_document_get_n_pages (doc);
+  g_assert_cmpint (n_pages, >=, 3);
+  last_page = cst_test_pdf_page_text (doc, n_pages - 1);
+  last_footer = g_strdup_printf ("Page %d of %d", n_pages, n_pages);
+  second_footer = g_strdup_printf ("Page 2 of %d", n_pages);
+  g_assert_nonnull (strstr (last_page, last_footer));
+  cst_test_pdf_assert_pdfua (pdf, "en", "Good Faith Estimate");
+  cst_test_pdf_assert_content_marked (pdf, second_footer);
+  elements = cst_test_pdf_structure (pdf);
+  headers = cst_test_pdf_elements_of_kind (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING);
+  for (guint i = 0; i < headers->len; i++)
+    code_headers += g_str_equal (((CstTestPdfElement *) headers->pdata[i])->text, "Code");
+  g_assert_cmpuint (code_headers, ==, 1);
+  for (guint i = 0; i < codes->len; i++)
+    cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_DATA, codes->pdata[i]);
+  cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                             "Good Faith Estimate total");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -413,5 +665,10 @@ main (int    argc,
   g_test_add_func ("/estimate/self-pay/gross", test_self_pay_gross);
   g_test_add_func ("/estimate/parse-service", test_parse_service);
   g_test_add_func ("/estimate/self-pay/pdf", test_self_pay_pdf);
+  g_test_add_func ("/estimate/self-pay/tagged", test_self_pay_tagged);
+  g_test_add_func ("/estimate/insured/tagged", test_insured_tagged);
+  g_test_add_func ("/estimate/self-pay/tagged-pages", test_self_pay_tagged_pages);
+  g_test_add_func ("/estimate/self-pay/tagged-spanish", test_self_pay_tagged_spanish);
+  g_test_add_func ("/estimate/self-pay/tagged-spanish/subprocess", test_self_pay_tagged_spanish_run);
   return g_test_run ();
 }
