@@ -292,15 +292,20 @@ next_token (const guchar *buf,
   return TRUE;
 }
 
+/* Whether the operator is one of @names (each between spaces).  No copy
+ * of the word: this runs for every operator of every page. */
 static gboolean
 operator_is (const guchar *buf,
              const Token  *token,
              const char   *names)
 {
-  g_autofree char *word = g_strndup ((const char *) buf + token->start, token->end - token->start);
-  g_autofree char *padded = g_strconcat (" ", word, " ", NULL);
+  gsize n = token->end - token->start;
 
-  return strstr (names, padded) != NULL;
+  for (const char *name = strchr (names, ' '); name != NULL && name[1] != '\0';
+       name = strchr (name + 1, ' '))
+    if (strncmp (name + 1, (const char *) buf + token->start, n) == 0 && name[1 + n] == ' ')
+      return TRUE;
+  return FALSE;
 }
 
 /* Inline image data runs from "ID" and one space to "EI" between spaces. */
