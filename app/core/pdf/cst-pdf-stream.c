@@ -231,35 +231,56 @@ load_faces (CstPdfStream  *self,
  * subsets are still each document's: cairo keeps them with the PDF
  * surface, not the face.  cairo locks a face for each use, so threads may
  * share them. */
+static GMutex shared_lock;
+static FontLibrary *shared_library;
+static cairo_font_face_t *shared_faces[2][2];
+
 static gboolean
 share_faces (CstPdfStream  *self,
              GError       **error)
 {
-  static GMutex lock;
-  static FontLibrary *library;
-  static cairo_font_face_t *faces[2][2];
   gboolean ok = TRUE;
 
-  g_mutex_lock (&lock);
-  if (library == NULL && (ok = load_faces (self, error)))
+  g_mutex_lock (&shared_lock);
+  if (shared_library == NULL && (ok = load_faces (self, error)))
     {
-      library = self->library;
-      g_atomic_int_inc (&library->refs);
+      shared_library = self->library;
+      g_atomic_int_inc (&shared_library->refs);
       for (guint font = 0; font < 2; font++)
         for (guint bold = 0; bold < 2; bold++)
-          faces[font][bold] = self->faces[font][bold] ? cairo_font_face_reference (self->faces[font][bold])
-                                                      : NULL;
+          shared_faces[font][bold] = self->faces[font][bold] ? cairo_font_face_reference (self->faces[font][bold])
+                                                             : NULL;
     }
-  else if (library != NULL)
+  else if (shared_library != NULL)
     {
-      self->library = library;
-      g_atomic_int_inc (&library->refs);
+      self->library = shared_library;
+      g_atomic_int_inc (&shared_library->refs);
       for (guint font = 0; font < 2; font++)
         for (guint bold = 0; bold < 2; bold++)
-          self->faces[font][bold] = faces[font][bold] ? cairo_font_face_reference (faces[font][bold]) : NULL;
+          self->faces[font][bold] = shared_faces[font][bold] ? cairo_font_face_reference (shared_faces[font][bold])
+                                                             : NULL;
     }
-  g_mutex_unlock (&lock);
+  g_mutex_unlock (&shared_lock);
   return ok;
+}
+
+/**
+ * cst_pdf_stream_drop_shared_faces:
+ *
+ * Lets go of the faces every writer shares; the next writer opens them
+ * again.  For programs that empty cairo's caches at exit
+ * (cairo_debug_reset_static_data(), which aborts while a face is alive),
+ * so that leak checkers see only what leaked.  No writer may be alive.
+ */
+void
+cst_pdf_stream_drop_shared_faces (void)
+{
+  g_mutex_lock (&shared_lock);
+  for (guint font = 0; font < 2; font++)
+    for (guint bold = 0; bold < 2; bold++)
+      g_clear_pointer (&shared_faces[font][bold], cairo_font_face_destroy);
+  g_clear_pointer (&shared_library, library_unref);
+  g_mutex_unlock (&shared_lock);
 }
 
 static gboolean
