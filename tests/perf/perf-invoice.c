@@ -2,7 +2,8 @@
  *
  * The invoice of bench/documents (letterhead, UTF-8 names, five fee lines
  * with citations, total, how to pay, "Page 1 of 1"), rendered to PDF bytes
- * once after a first one has found the font and cut its subset.  No
+ * once after a first one has found the font, cut its subset and opened
+ * the faces every writer shares (whose glyphs cairo then keeps).  No
  * database.
  */
 #include "config.h"

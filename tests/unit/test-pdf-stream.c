@@ -431,6 +431,7 @@ main (int    argc,
   status = g_test_run ();
   /* cairo's font and surface caches are process-wide; emptying them lets
    * the leak checkers see only what this program leaked. */
+  cst_pdf_stream_drop_shared_faces ();
   cairo_debug_reset_static_data ();
   return status;
 }

@@ -67,6 +67,7 @@ annotate_element (Walk   *walk,
 {
   qpdf_data q = walk->q;
   qpdf_oh role = qpdf_oh_get_key (q, element, "/S");
+  qpdf_oh kids;
 
   if (qpdf_oh_is_name_and_equals (q, role, "/Figure"))
     {
@@ -89,7 +90,12 @@ annotate_element (Walk   *walk,
         }
       walk->headers++;
     }
-  walk_kids (walk, qpdf_oh_get_key (q, element, "/K"));
+  kids = qpdf_oh_get_key (q, element, "/K");
+  walk_kids (walk, kids);
+  /* The C API keeps every handle until told: a tree of a few hundred
+   * elements would make each lookup slower. */
+  qpdf_oh_release (q, kids);
+  qpdf_oh_release (q, role);
 }
 
 /* /K is one kid or an array of them; a kid is a structure element (a
@@ -117,8 +123,13 @@ walk_kids (Walk   *walk,
       walk_kid (walk, kids);
       return;
     }
-  for (int i = 0; i < qpdf_oh_get_array_n_items (walk->q, kids); i++)
-    walk_kid (walk, qpdf_oh_get_array_item (walk->q, kids, i));
+  for (int i = 0, n = qpdf_oh_get_array_n_items (walk->q, kids); i < n; i++)
+    {
+      qpdf_oh kid = qpdf_oh_get_array_item (walk->q, kids, i);
+
+      walk_kid (walk, kid);
+      qpdf_oh_release (walk->q, kid);
+    }
 }
 
 /* @key of the Info dictionary as UTF-8 (empty when absent). */
@@ -292,15 +303,20 @@ next_token (const guchar *buf,
   return TRUE;
 }
 
+/* Whether the operator is one of @names (each between spaces).  No copy
+ * of the word: this runs for every operator of every page. */
 static gboolean
 operator_is (const guchar *buf,
              const Token  *token,
              const char   *names)
 {
-  g_autofree char *word = g_strndup ((const char *) buf + token->start, token->end - token->start);
-  g_autofree char *padded = g_strconcat (" ", word, " ", NULL);
+  gsize n = token->end - token->start;
 
-  return strstr (names, padded) != NULL;
+  for (const char *name = strchr (names, ' '); name != NULL && name[1] != '\0';
+       name = strchr (name + 1, ' '))
+    if (strncmp (name + 1, (const char *) buf + token->start, n) == 0 && name[1 + n] == ' ')
+      return TRUE;
+  return FALSE;
 }
 
 /* Inline image data runs from "ID" and one space to "EI" between spaces. */

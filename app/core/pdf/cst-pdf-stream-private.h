@@ -45,6 +45,7 @@ CstPdfStream      *cst_pdf_stream_new_screen     (CstPdfPaper         paper,
                                                   GCancellable       *cancellable,
                                                   GError            **error);
 void               cst_pdf_stream_free           (CstPdfStream       *self);
+void               cst_pdf_stream_drop_shared_faces (void);
 
 void               cst_pdf_stream_set_title      (CstPdfStream       *self,
                                                   const char         *title);

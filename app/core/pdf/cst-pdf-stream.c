@@ -44,9 +44,8 @@
 
 typedef struct _StreamBackend StreamBackend;
 
-/* Each PDF writer opens the two font files with its own FreeType library
- * (the screen's share one set: share_faces()).
- * cairo keeps font faces in its caches after a document is done, so a
+/* The writers open the two font files once, with one FreeType library
+ * (share_faces()).  cairo keeps font faces in its caches after a document is done, so a
  * FreeType face is closed when cairo drops its face, and the library when
  * its last face is closed. */
 typedef struct
@@ -191,8 +190,8 @@ face_from (FontLibrary *library,
   return face;
 }
 
-/* Both writers of a document (measuring and drawing) load the same faces,
- * so both agree on whether the fallback font can be used. */
+/* Once per process (share_faces()), so every writer (measuring and
+ * drawing) agrees on whether the fallback font can be used. */
 static gboolean
 load_faces (CstPdfStream  *self,
             GError       **error)
@@ -222,41 +221,66 @@ load_faces (CstPdfStream  *self,
   return TRUE;
 }
 
-/* The screen's writers share one set of faces for the whole process:
- * cairo keeps the glyphs it has rasterized with each face, so a preview
- * drawn again after an edit takes its glyphs from that cache instead of
- * rasterizing every one again (half of a page's drawing time).  cairo
- * locks a face for each use, so threads may share them.  A PDF writer
- * keeps faces of its own (its fonts' subsets are its document's). */
+/* Every writer shares one set of faces for the whole process: cairo
+ * keeps what it has made of each glyph with the face's scaled fonts, so a
+ * preview drawn again after an edit takes its glyphs from that cache
+ * instead of rasterizing every one again (half of a page's drawing time),
+ * and a PDF writer takes the glyphs' metrics and emboldened outlines from
+ * it instead of loading them with FreeType for each document (8% of a
+ * one-page invoice's instructions, with opening the faces).  The fonts'
+ * subsets are still each document's: cairo keeps them with the PDF
+ * surface, not the face.  cairo locks a face for each use, so threads may
+ * share them. */
+static GMutex shared_lock;
+static FontLibrary *shared_library;
+static cairo_font_face_t *shared_faces[2][2];
+
 static gboolean
 share_faces (CstPdfStream  *self,
              GError       **error)
 {
-  static GMutex lock;
-  static FontLibrary *library;
-  static cairo_font_face_t *faces[2][2];
   gboolean ok = TRUE;
 
-  g_mutex_lock (&lock);
-  if (library == NULL && (ok = load_faces (self, error)))
+  g_mutex_lock (&shared_lock);
+  if (shared_library == NULL && (ok = load_faces (self, error)))
     {
-      library = self->library;
-      g_atomic_int_inc (&library->refs);
+      shared_library = self->library;
+      g_atomic_int_inc (&shared_library->refs);
       for (guint font = 0; font < 2; font++)
         for (guint bold = 0; bold < 2; bold++)
-          faces[font][bold] = self->faces[font][bold] ? cairo_font_face_reference (self->faces[font][bold])
-                                                      : NULL;
+          shared_faces[font][bold] = self->faces[font][bold] ? cairo_font_face_reference (self->faces[font][bold])
+                                                             : NULL;
     }
-  else if (library != NULL)
+  else if (shared_library != NULL)
     {
-      self->library = library;
-      g_atomic_int_inc (&library->refs);
+      self->library = shared_library;
+      g_atomic_int_inc (&shared_library->refs);
       for (guint font = 0; font < 2; font++)
         for (guint bold = 0; bold < 2; bold++)
-          self->faces[font][bold] = faces[font][bold] ? cairo_font_face_reference (faces[font][bold]) : NULL;
+          self->faces[font][bold] = shared_faces[font][bold] ? cairo_font_face_reference (shared_faces[font][bold])
+                                                             : NULL;
     }
-  g_mutex_unlock (&lock);
+  g_mutex_unlock (&shared_lock);
   return ok;
+}
+
+/**
+ * cst_pdf_stream_drop_shared_faces:
+ *
+ * Lets go of the faces every writer shares; the next writer opens them
+ * again.  For programs that empty cairo's caches at exit
+ * (cairo_debug_reset_static_data(), which aborts while a face is alive),
+ * so that leak checkers see only what leaked.  No writer may be alive.
+ */
+void
+cst_pdf_stream_drop_shared_faces (void)
+{
+  g_mutex_lock (&shared_lock);
+  for (guint font = 0; font < 2; font++)
+    for (guint bold = 0; bold < 2; bold++)
+      g_clear_pointer (&shared_faces[font][bold], cairo_font_face_destroy);
+  g_clear_pointer (&shared_library, library_unref);
+  g_mutex_unlock (&shared_lock);
 }
 
 static gboolean
@@ -291,17 +315,14 @@ failed (CstPdfStream *self)
          (self->cr != NULL && cairo_status (self->cr) != CAIRO_STATUS_SUCCESS);
 }
 
-/* @faces: load_faces or share_faces */
 static CstPdfStream *
 stream_new (CstPdfPaper    paper,
-            gboolean     (*faces) (CstPdfStream *self,
-                                   GError      **error),
             GError       **error)
 {
   g_autoptr(CstPdfStream) self = g_new0 (CstPdfStream, 1);
 
   self->run = g_string_sized_new (256);
-  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL || !faces (self, error))
+  if ((self->fonts = cst_pdf_fonts_get (error)) == NULL || !share_faces (self, error))
     return NULL;
   self->shaper = (CstPdfShaper) { self->fonts, TRUE, unicode_ready, self };
   self->ellipsis_width = self->fonts->latin_has[0x85] ? self->fonts->latin_widths[0x85]
@@ -326,7 +347,7 @@ CstPdfStream *
 cst_pdf_stream_new_measure (CstPdfPaper   paper,
                             GError      **error)
 {
-  return stream_new (paper, load_faces, error);
+  return stream_new (paper, error);
 }
 
 static const StreamBackend pdf_backend;
@@ -375,7 +396,7 @@ cst_pdf_stream_new (GOutputStream  *out,
                     GCancellable   *cancellable,
                     GError        **error)
 {
-  g_autoptr(CstPdfStream) self = stream_new (paper, load_faces, error);
+  g_autoptr(CstPdfStream) self = stream_new (paper, error);
   cairo_surface_t *surface;
 
   if (self == NULL)
@@ -417,7 +438,7 @@ cst_pdf_stream_new_screen (CstPdfPaper    paper,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_autoptr(CstPdfStream) self = stream_new (paper, share_faces, error);
+  g_autoptr(CstPdfStream) self = stream_new (paper, error);
 
   if (self == NULL)
     return NULL;
