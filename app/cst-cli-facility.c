@@ -8,7 +8,6 @@
 
 #include "config.h"
 
-#include "custodian/cst-db.h"
 #include "custodian/cst-facilities.h"
 #include "custodian/cst-facility.h"
 #include "custodian/cst-fee-facility.h"
@@ -65,10 +64,9 @@ print_fee_schedule (const char  *conninfo,
                     const char  *code,
                     GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
   g_autofree char *key = NULL;
 
-  if (conn == NULL || !cst_fee_facility_get_schedule (conn, code, &key, error))
+  if (!cst_fee_facility_get_schedule_at (conninfo, code, &key, error))
     return FALSE;
   g_print ("%-16s %s\n", _("Fee schedule:"), key ? key : _("(none of its own)"));
   return TRUE;
@@ -81,9 +79,9 @@ save_fee_schedule (const char  *conninfo,
                    const char  *key,
                    GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+  g_autofree char *stripped = g_strstrip (g_strdup (key));
 
-  return conn != NULL && cst_fee_facility_set_schedule (conn, code, g_strstrip ((char *) key), error);
+  return cst_fee_facility_set_schedule_at (conninfo, code, stripped, error);
 }
 
 int

@@ -32,6 +32,15 @@ gboolean cst_fee_facility_set_schedule         (PGconn         *conn,
                                                 const char     *facility_code,
                                                 const char     *key,
                                                 GError        **error);
+/* The same on a connection of their own (custodian-cli). */
+gboolean cst_fee_facility_get_schedule_at      (const char     *conninfo,
+                                                const char     *facility_code,
+                                                char          **key,
+                                                GError        **error);
+gboolean cst_fee_facility_set_schedule_at      (const char     *conninfo,
+                                                const char     *facility_code,
+                                                const char     *key,
+                                                GError        **error);
 gboolean cst_fee_facility_schedule_for_request (PGconn         *conn,
                                                 gint64          request_id,
                                                 char          **key,

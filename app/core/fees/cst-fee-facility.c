@@ -105,6 +105,28 @@ cst_fee_facility_set_schedule (PGconn      *conn,
 }
 
 gboolean
+cst_fee_facility_get_schedule_at (const char  *conninfo,
+                                  const char  *facility_code,
+                                  char       **key,
+                                  GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+
+  return conn != NULL && cst_fee_facility_get_schedule (conn, facility_code, key, error);
+}
+
+gboolean
+cst_fee_facility_set_schedule_at (const char  *conninfo,
+                                  const char  *facility_code,
+                                  const char  *key,
+                                  GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+
+  return conn != NULL && cst_fee_facility_set_schedule (conn, facility_code, key, error);
+}
+
+gboolean
 cst_fee_facility_schedule_for_request (PGconn  *conn,
                                        gint64   request_id,
                                        char   **key,
