@@ -10,6 +10,7 @@
 
 #include "custodian/cst-facilities.h"
 #include "custodian/cst-facility.h"
+#include "custodian/cst-fee-facility.h"
 #include "custodian/cst-money.h"
 #include "custodian/cst-input.h"
 
@@ -57,6 +58,32 @@ print_facility (const CstFacility *facility)
     g_print ("\n%s\n", missing->message);
 }
 
+/* The facility's own fee schedule (0091), after its other settings. */
+static gboolean
+print_fee_schedule (const char  *conninfo,
+                    const char  *code,
+                    GError     **error)
+{
+  g_autofree char *key = NULL;
+
+  if (!cst_fee_facility_get_schedule_at (conninfo, code, &key, error))
+    return FALSE;
+  g_print ("%-16s %s\n", _("Fee schedule:"), key ? key : _("(none of its own)"));
+  return TRUE;
+}
+
+/* `facility set --fee-schedule KEY`: "" takes the facility's away. */
+static gboolean
+save_fee_schedule (const char  *conninfo,
+                   const char  *code,
+                   const char  *key,
+                   GError     **error)
+{
+  g_autofree char *stripped = g_strstrip (g_strdup (key));
+
+  return cst_fee_facility_set_schedule_at (conninfo, code, stripped, error);
+}
+
 int
 cst_cli_facility_show (int    argc,
                        char **argv)
@@ -81,6 +108,8 @@ cst_cli_facility_show (int    argc,
       !(facility = cst_facility_load_code_at (target->conninfo, code, &error)))
     return cst_cli_fail (error);
   print_facility (facility);
+  if (!print_fee_schedule (target->conninfo, facility->code, &error))
+    return cst_cli_fail (error);
   return EXIT_SUCCESS;
 }
 
@@ -295,6 +324,7 @@ cst_cli_facility_set (int    argc,
 {
   char *given[CST_FACILITY_N_DETAILS] = { NULL };
   char *code = NULL;
+  char *fee_schedule = NULL;
   OwnSettings own = { NULL, -1, -1, -1, -1 };
   const GOptionEntry entries[] = {
     { "facility", 0, 0, G_OPTION_ARG_STRING, &code,
@@ -312,6 +342,8 @@ cst_cli_facility_set (int    argc,
     { "state", 0, 0, G_OPTION_ARG_STRING, &given[CST_FACILITY_DEFAULT_STATE],
       N_("The state new requests start in, e.g. NY"), N_("XX") },
     OWN_SETTINGS_ENTRIES (own),
+    { "fee-schedule", 0, 0, G_OPTION_ARG_STRING, &fee_schedule,
+      N_("The key of its own hospital fee schedule (kind=facility; \"\" for none)"), N_("KEY") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -327,7 +359,7 @@ cst_cli_facility_set (int    argc,
   if (!cst_cli_parse_options (context, &argc, &argv, &status))
     goto out;
   any = own.prefix != NULL || own.service_target >= 0 || own.labor_minutes >= 0 ||
-        own.hourly_rate >= 0 || own.supplies >= 0;
+        own.hourly_rate >= 0 || own.supplies >= 0 || fee_schedule != NULL;
   for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
     any |= given[i] != NULL;
   if (!any)
@@ -350,17 +382,25 @@ cst_cli_facility_set (int    argc,
         cst_facility_set (facility, i, value);
       }
   own_settings_apply (&own, facility);
-  if (!(saved = cst_facility_save_all_at (target->conninfo, facility, &error)))
+  if ((fee_schedule != NULL &&
+       !save_fee_schedule (target->conninfo, facility->code, fee_schedule, &error)) ||
+      !(saved = cst_facility_save_all_at (target->conninfo, facility, &error)))
     {
       status = cst_cli_fail (error);
       goto out;
     }
   print_facility (saved);
+  if (!print_fee_schedule (target->conninfo, saved->code, &error))
+    {
+      status = cst_cli_fail (error);
+      goto out;
+    }
   status = EXIT_SUCCESS;
 out:
   for (guint i = 0; i < CST_FACILITY_N_DETAILS; i++)
     g_free (given[i]);
   g_free (code);
+  g_free (fee_schedule);
   g_free (own.prefix);
   return status;
 }

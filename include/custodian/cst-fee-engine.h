@@ -41,6 +41,9 @@ typedef struct
   gboolean        summary_agreed;    /* the individual agreed to it and its fee in advance */
   gboolean        inspection_only;   /* inspects, or copies with own device */
   gboolean        indigent;          /* medically indigent (e.g. Michigan) */
+  /* The schedule_key of the request's facility's own hospital schedule
+   * (0091; cst_fee_request_set_facility_schedule), "" when it has none. */
+  char            facility_schedule[65];
 } CstFeeRequest;
 
 void          cst_fee_request_init   (CstFeeRequest       *request);

@@ -773,22 +773,38 @@ test_facility_never_higher (void)
   g_assert_true (notes_mention (quote, "state maximum applies"));
 }
 
+/* In a health system each facility has its own hospital schedule (0091):
+ * two of one state stand side by side, and a request is quoted with its
+ * facility's, named in the request. */
 static void
-test_facility_overlap_refused (void)
+test_facility_each_its_own (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = cst_fee_schedule_seed_bytes (&error);
   g_autoptr(GString) data = g_string_new_len (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
   g_autoptr(CstFeeScheduleSet) set = NULL;
+  g_autoptr(CstFeeQuote) first = NULL;
+  g_autoptr(CstFeeQuote) second = NULL;
+  CstFeeRequest r;
 
   for (int i = 0; i < 2; i++)
     g_string_append_printf (data, "\n[NC-facility-%d]\nkind=facility\njurisdiction=NC\nrequesters=attorney\n"
-                                  "effective-from=202%d-01-01\nconfidence=C\ncitation=Policy\npaper=1-:25\n",
-                            i, 4 + i);
+                                  "effective-from=2024-01-01\nconfidence=C\ncitation=Policy\npaper=1-:%d\n",
+                            i, 25 - 15 * i);
   set = cst_fee_schedule_set_new_from_data (data->str, data->len, &error);
-  g_assert_null (set);
+  g_assert_no_error (error);
+  request_init (&r, "NC", "2024-09-10", CST_FEE_REQUESTER_ATTORNEY, CST_FEE_FORMAT_PAPER, 150);
+  r.purpose = CST_FEE_PURPOSE_PERSONAL_INJURY;
+  g_assert_true (cst_fee_request_set_facility_schedule (&r, "NC-facility-1", &error));
+  second = quote_with (set, &r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (second), ==, 150 * 10);
+  g_assert_cmpstr (cst_fee_quote_get_schedule_version (second), ==, "NC-facility-1@1");
+  g_assert_true (cst_fee_request_set_facility_schedule (&r, "NC-facility-0", &error));
+  first = quote_with (set, &r);
+  g_assert_cmpint (cst_fee_quote_get_total_cents (first), ==, 150 * 25);
+  g_assert_cmpstr (cst_fee_quote_get_schedule_version (first), ==, "NC-facility-0@1");
+  g_assert_false (cst_fee_request_set_facility_schedule (&r, "no spaces", &error));
   g_assert_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT);
-  g_assert_nonnull (strstr (error->message, "NC-facility-0"));
 }
 
 /* Issue 17: where state law sets no amount (North Carolina's 90-411
@@ -950,7 +966,7 @@ main (int    argc,
   g_test_add_func ("/fee/state/south-carolina-caps", test_south_carolina_caps);
   g_test_add_func ("/fee/facility/lower", test_facility_lower);
   g_test_add_func ("/fee/facility/never-higher", test_facility_never_higher);
-  g_test_add_func ("/fee/facility/overlap-refused", test_facility_overlap_refused);
+  g_test_add_func ("/fee/facility/each-its-own", test_facility_each_its_own);
   g_test_add_func ("/fee/facility/where-no-state-maximum", test_facility_where_no_state_maximum);
   status = g_test_run ();
   cst_fee_schedule_set_unref (seed);

@@ -28,6 +28,7 @@
 
 #include <custodian/cst-facilities.h>
 #include <custodian/cst-fee-engine.h>
+#include <custodian/cst-fee-facility.h>
 #include <custodian/cst-fee-repo.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
@@ -64,6 +65,7 @@ struct _CstFeeQuotePanel
   gint64             invoice_total;  /* -1: no invoice issued */
   gint64             invoice_id;     /* the shown invoice, what an adjustment adjusts */
   char              *invoice_number;
+  char              *facility_schedule;  /* the request's facility's own (0091); NULL: none */
   gint64             offered_cents;  /* the adjustment offered; 0: none */
   GCancellable      *cancellable;          /* the panel's life */
   GCancellable      *invoice_cancellable;  /* the shown request's invoice jobs: cancelled
@@ -143,7 +145,8 @@ quote_with (CstFeeQuotePanel *self,
 {
   CstFeeRequest request;
 
-  if (!cst_request_fee_fill (self->values, method, &request, error))
+  if (!cst_request_fee_fill (self->values, method, &request, error) ||
+      !cst_fee_request_set_facility_schedule (&request, self->facility_schedule, error))
     return NULL;
   if (cst_fee_requester_is_individual (request.requester) &&
       effective_method (self, method) == CST_FEE_METHOD_HIPAA_ACTUAL)
@@ -357,9 +360,33 @@ facility_loaded_cb (GObject      *object,
                                        facility->cost_supplies_cents);
 }
 
+/* A request is quoted with its facility's own hospital schedule. */
+static void
+facility_schedule_loaded_cb (GObject      *object,
+                             GAsyncResult *result,
+                             gpointer      user_data)
+{
+  g_autoptr(CstFeeQuotePanel) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = cst_fee_facility_schedule_for_request_finish (CST_CONNECTION (object), result,
+                                                                       &error);
+
+  if (key == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("The request's facility's fee schedule was not read: %s", error->message);
+      return;
+    }
+  g_free (self->facility_schedule);
+  self->facility_schedule = g_steal_pointer (&key);
+  recompute (self);
+}
+
 static void
 look_up_invoice (CstFeeQuotePanel *self)
 {
+  cst_fee_facility_schedule_for_request_async (self->connection, self->request_id, self->invoice_cancellable,
+                                               facility_schedule_loaded_cb, g_object_ref (self));
   cst_facility_load_for_request_async (self->connection, self->request_id, self->invoice_cancellable,
                                        facility_loaded_cb, g_object_ref (self));
   cst_fee_repo_invoice_state_async (self->connection, self->request_id, self->invoice_cancellable,
@@ -605,6 +632,7 @@ cst_fee_quote_panel_dispose (GObject *object)
   g_clear_pointer (&self->quote, cst_fee_quote_unref);
   g_clear_pointer (&self->schedules, cst_fee_schedule_set_unref);
   g_clear_pointer (&self->invoice_number, g_free);
+  g_clear_pointer (&self->facility_schedule, g_free);
   G_OBJECT_CLASS (cst_fee_quote_panel_parent_class)->dispose (object);
 }
 
@@ -708,6 +736,7 @@ cst_fee_quote_panel_set_request (CstFeeQuotePanel *self,
       self->request_id = id;
       /* What was asked about the previous request no longer applies. */
       cst_dispose_renew (&self->invoice_cancellable);
+      g_clear_pointer (&self->facility_schedule, g_free);
       gtk_widget_set_sensitive (self->adjust_box, TRUE);
       show_invoice (self, NULL);
       if (id != 0 && self->connection != NULL)

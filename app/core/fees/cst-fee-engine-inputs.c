@@ -17,6 +17,7 @@
 
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-facility.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-json-writer.h"
 
@@ -32,6 +33,7 @@ typedef enum
   INPUT_FORMAT,
   INPUT_DELIVERY,
   INPUT_METHOD,
+  INPUT_SCHEDULE_KEY,
 } InputKind;
 
 typedef struct
@@ -65,6 +67,8 @@ static const InputField fields[] = {
   FIELD ("summary_agreed", INPUT_BOOL, summary_agreed),
   FIELD ("inspection_only", INPUT_BOOL, inspection_only),
   FIELD ("indigent", INPUT_BOOL, indigent),
+  /* Recorded since 0091; an older invoice's quote had none. */
+  FIELD ("facility_schedule", INPUT_SCHEDULE_KEY, facility_schedule),
 };
 
 /**
@@ -105,6 +109,7 @@ enum_nick (const CstFeeRequest *r,
     case INPUT_DATE:
     case INPUT_INT:
     case INPUT_BOOL:
+    case INPUT_SCHEDULE_KEY:
     default:
       g_return_val_if_reached (NULL);
     }
@@ -139,6 +144,8 @@ cst_fee_request_to_json (const CstFeeRequest *request)
         cst_json_writer_int (&w, G_STRUCT_MEMBER (gint64, request, f->offset));
       else if (f->kind == INPUT_BOOL)
         cst_json_writer_bool (&w, G_STRUCT_MEMBER (gboolean, request, f->offset));
+      else if (f->kind == INPUT_SCHEDULE_KEY)
+        cst_json_writer_string (&w, request->facility_schedule);
       else
         cst_json_writer_string (&w, enum_nick (request, f));
     }
@@ -169,6 +176,7 @@ set_enum (CstFeeRequest    *r,
     case INPUT_DATE:
     case INPUT_INT:
     case INPUT_BOOL:
+    case INPUT_SCHEDULE_KEY:
     default:
       return FALSE;
     }
@@ -197,6 +205,8 @@ set_field (CstFeeRequest    *r,
         return FALSE;
       G_STRUCT_MEMBER (gboolean, r, f->offset) = g_str_equal (value, "true");
       return TRUE;
+    case INPUT_SCHEDULE_KEY:
+      return cst_fee_request_set_facility_schedule (r, value, NULL);
     case INPUT_PROVIDER:
     case INPUT_REQUESTER:
     case INPUT_PURPOSE:

@@ -628,6 +628,17 @@ quote_individual (CstFeeScheduleSet    *set,
   return q;
 }
 
+/* The hospital's own schedule is its facility's (0091), never a
+ * neighbour's. */
+static const CstFeeSchedule *
+find_hospital_schedule (CstFeeScheduleSet   *set,
+                        const CstFeeQuote   *q,
+                        const CstFeeRequest *r)
+{
+  return cst_fee_schedule_set_find_hospital (set, r->facility_schedule, r->jurisdiction, r->provider,
+                                             r->requester, r->purpose, q->date, r->indigent);
+}
+
 /* The state amounts are ceilings: a hospital may charge third parties less
  * (a kind=facility schedule), never more.  The state maximum stays in the
  * quote as the ceiling auditors compare against. */
@@ -636,9 +647,7 @@ apply_facility_amounts (CstFeeScheduleSet   *set,
                         CstFeeQuote         *q,
                         const CstFeeRequest *r)
 {
-  const CstFeeSchedule *facility = cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_FACILITY, r->jurisdiction,
-                                                              r->provider, r->requester, r->purpose,
-                                                              q->date, r->indigent);
+  const CstFeeSchedule *facility = find_hospital_schedule (set, q, r);
   gint64 state_total = lines_subtotal (q);
   CstFeeQuote fq;
   int percent;
@@ -701,9 +710,7 @@ quote_hospital_schedule (CstFeeScheduleSet    *set,
                          const CstFeeRequest  *r,
                          GError              **error)
 {
-  const CstFeeSchedule *facility = cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_FACILITY, r->jurisdiction,
-                                                              r->provider, r->requester, r->purpose,
-                                                              q->date, r->indigent);
+  const CstFeeSchedule *facility = find_hospital_schedule (set, q, r);
   int percent;
 
   if (facility == NULL)

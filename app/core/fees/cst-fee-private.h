@@ -99,6 +99,7 @@ struct _CstFeeScheduleSet
   guint16          index_start[26 * 26];
   guint16          index_count[26 * 26];
   CstFeeMethod     default_method;
+  GHashTable      *claimed;           /* keys of facilities' own schedules (0091), or NULL */
 };
 
 /* An exact amount of cents: num / den, den > 0. */
@@ -243,5 +244,18 @@ CstFeeSchedule    *cst_fee_schedule_new_from_values (const char        *key,
                                                      GError           **error);
 char              *cst_fee_schedule_field_to_string (const CstFeeSchedule *schedule,
                                                      guint                 field);
+
+/* The hospital schedules (kind=facility) a request may use: its facility's
+ * own (@own_key), or where it has none those no facility claimed (0091). */
+const CstFeeSchedule *cst_fee_schedule_set_find_hospital (CstFeeScheduleSet *set,
+                                                          const char        *own_key,
+                                                          const char        *jurisdiction,
+                                                          CstFeeProvider     provider,
+                                                          CstFeeRequester    requester,
+                                                          CstFeePurpose      purpose,
+                                                          guint32            date,
+                                                          gboolean           indigent);
+void                  cst_fee_schedule_set_claim         (CstFeeScheduleSet *set,
+                                                          const char        *key);
 
 G_END_DECLS

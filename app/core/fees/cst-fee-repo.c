@@ -162,6 +162,23 @@ load_current (PGconn  *conn,
   return load_through (conn, 0, error);
 }
 
+/* The set of @schedules, each facility's own schedule marked as its alone
+ * (0091), so that a facility without one never quotes a neighbour's. */
+static CstFeeScheduleSet *
+set_with_claims (PGconn    *conn,
+                 GPtrArray *schedules,
+                 GError   **error)
+{
+  g_autoptr(CstFeeScheduleSet) set = cst_fee_schedule_set_new (schedules, error);
+  g_autoptr(PGresult) res = NULL;
+
+  if (set == NULL || !(res = cst_db_exec (conn, "SELECT claimed_fee_schedules()", 0, NULL, error)))
+    return NULL;
+  for (int i = 0; i < PQntuples (res); i++)
+    cst_fee_schedule_set_claim (set, cst_db_value (res, i, 0));
+  return g_steal_pointer (&set);
+}
+
 /**
  * cst_fee_repo_load_schedules:
  *
@@ -182,7 +199,7 @@ cst_fee_repo_load_schedules (PGconn  *conn,
                            _("No fee schedules are stored in this database yet."));
       return NULL;
     }
-  return cst_fee_schedule_set_new (current, error);
+  return set_with_claims (conn, current, error);
 }
 
 /**
@@ -208,7 +225,7 @@ cst_fee_repo_load_schedules_through (PGconn  *conn,
                            _("No fee schedules are stored in this database yet."));
       return NULL;
     }
-  return cst_fee_schedule_set_new (then, error);
+  return set_with_claims (conn, then, error);
 }
 
 CstFeeScheduleSet *

@@ -1237,12 +1237,12 @@ check_overlap (const CstFeeSchedule *a,
                    a->key, b->key, from);
       return FALSE;
     }
-  /* A facility schedule stands beside the state's: only two of the
-   * hospital's own could disagree about one request. */
-  if ((a->kind == CST_FEE_SCHEDULE_FACILITY) != (b->kind == CST_FEE_SCHEDULE_FACILITY))
+  /* A facility schedule stands beside the state's, and in a health
+   * system beside the other facilities' own (0091): each facility quotes
+   * with the one it chose, so two of them never disagree about one
+   * request. */
+  if (a->kind == CST_FEE_SCHEDULE_FACILITY || b->kind == CST_FEE_SCHEDULE_FACILITY)
     return TRUE;
-  if (a->kind == CST_FEE_SCHEDULE_FACILITY)
-    a_prices = b_prices = TRUE;
   if (!a_prices || !b_prices || !(a->providers & b->providers) || !requesters || !purposes)
     return TRUE;
   from = date_to_string (MAX (a->from, b->from));
@@ -1268,6 +1268,7 @@ cst_fee_schedule_set_unref (CstFeeScheduleSet *set)
   if (set == NULL || !g_atomic_ref_count_dec (&set->ref))
     return;
   g_ptr_array_unref (set->schedules);
+  g_clear_pointer (&set->claimed, g_hash_table_unref);
   g_free (set);
 }
 
@@ -1454,6 +1455,58 @@ cst_fee_schedule_set_find (CstFeeScheduleSet *set,
         return s;
     }
   return NULL;
+}
+
+/* A facility's own schedule is that facility's alone (0091): @own_key, the
+ * request's facility's schedule, or, for a facility without one, the
+ * hospital schedules no facility has claimed. */
+static gboolean
+hospital_schedule_for (CstFeeScheduleSet    *set,
+                       const CstFeeSchedule *s,
+                       const char           *own_key)
+{
+  if (own_key != NULL && own_key[0] != '\0')
+    return g_str_equal (s->key, own_key);
+  return set->claimed == NULL || !g_hash_table_contains (set->claimed, s->key);
+}
+
+const CstFeeSchedule *
+cst_fee_schedule_set_find_hospital (CstFeeScheduleSet *set,
+                                     const char        *own_key,
+                                     const char        *jurisdiction,
+                                     CstFeeProvider     provider,
+                                     CstFeeRequester    requester,
+                                     CstFeePurpose      purpose,
+                                     guint32            date,
+                                     gboolean           indigent)
+{
+  int slot = jurisdiction_slot (jurisdiction);
+  guint start, end;
+
+  if (slot < 0)
+    return NULL;
+  start = set->index_start[slot];
+  end = start + set->index_count[slot];
+  for (guint i = start; i < end; i++)
+    {
+      const CstFeeSchedule *s = g_ptr_array_index (set->schedules, i);
+
+      if (s->kind == CST_FEE_SCHEDULE_FACILITY && hospital_schedule_for (set, s, own_key) &&
+          covers_julian (s, date) && selects (s, provider, requester, purpose) &&
+          (!s->indigent_only || indigent))
+        return s;
+    }
+  return NULL;
+}
+
+/* Called by the repository before the set is shared. */
+void
+cst_fee_schedule_set_claim (CstFeeScheduleSet *set,
+                             const char        *key)
+{
+  if (set->claimed == NULL)
+    set->claimed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_add (set->claimed, g_strdup (key));
 }
 
 const CstFeeSchedule *

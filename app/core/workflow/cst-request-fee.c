@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "custodian/cst-error.h"
+#include "custodian/cst-fee-facility.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-representative.h"
 #include "custodian/cst-request-fee.h"
@@ -112,6 +113,22 @@ cst_request_fee_fill (CstRequest     *request,
   return TRUE;
 }
 
+/* A stored request is quoted with its facility's own hospital schedule
+ * (0091), never another facility's. */
+static gboolean
+fill_facility_schedule (PGconn         *conn,
+                        CstRequest     *request,
+                        CstFeeRequest  *fee_request,
+                        GError        **error)
+{
+  g_autofree char *key = NULL;
+
+  if (cst_request_get_id (request) == 0)
+    return TRUE;
+  return cst_fee_facility_schedule_for_request (conn, cst_request_get_id (request), &key, error) &&
+         cst_fee_request_set_facility_schedule (fee_request, key, error);
+}
+
 /**
  * cst_request_fee_fill_checked:
  * @conn: the database holding @request
@@ -150,5 +167,6 @@ cst_request_fee_fill_checked (PGconn         *conn,
           return FALSE;
         }
     }
-  return cst_request_fee_fill (request, method, fee_request, error);
+  return cst_request_fee_fill (request, method, fee_request, error) &&
+         fill_facility_schedule (conn, request, fee_request, error);
 }
