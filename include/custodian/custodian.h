@@ -3,7 +3,6 @@
 
 #include "custodian/cst-assistance.h"
 #include "custodian/cst-assistance-repo.h"
-#include "custodian/cst-statement-letterhead.h"
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-partition.h"
 #include "custodian/cst-authorization.h"

@@ -157,7 +157,7 @@ test_letterheads (void)
   g_autoptr(GPtrArray) for_admin = NULL;
   g_autoptr(GError) error = NULL;
 
-  for_clerk = cst_statement_letterheads (clerk, &error);
+  for_clerk = cst_facility_list_visible (clerk, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (for_clerk->len, ==, 1);
   g_assert_true (((CstFacility *) g_ptr_array_index (for_clerk, 0))->is_default);
@@ -172,13 +172,13 @@ test_letterheads (void)
   g_assert_true (cst_facility_set_member (admin, PQuser (clerk), "NORTH", TRUE, &error));
   g_assert_no_error (error);
 
-  for_clerk = cst_statement_letterheads (clerk, &error);
+  for_clerk = cst_facility_list_visible (clerk, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (for_clerk->len, ==, 1);
   g_assert_cmpstr (((CstFacility *) g_ptr_array_index (for_clerk, 0))->code, ==, "NORTH");
   g_assert_cmpstr (((CstFacility *) g_ptr_array_index (for_clerk, 0))->name, ==, "North Clinic");
 
-  for_admin = cst_statement_letterheads (admin, &error);
+  for_admin = cst_facility_list_visible (admin, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (for_admin->len, ==, 2);
   g_assert_true (((CstFacility *) g_ptr_array_index (for_admin, 0))->is_default);

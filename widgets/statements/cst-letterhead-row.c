@@ -1,7 +1,7 @@
 /* cst-letterhead-row.c — which facility's statement this is
  *
  * A combo row of the facilities the login works for, read off the main
- * loop (cst_statement_letterheads_async): the login's own facility is
+ * loop (cst_facility_list_visible_async): the login's own facility is
  * chosen first, or the one the window asked for (the facility it shows).
  * "facility" is notified whenever the chosen facility changes, so the
  * workbench prints that facility's name, address, phone and pay link,
@@ -15,7 +15,7 @@
 
 #include "cst-letterhead-row.h"
 
-#include <custodian/cst-statement-letterhead.h>
+#include <custodian/cst-facilities.h>
 
 struct _CstLetterheadRow
 {
@@ -73,7 +73,7 @@ letterheads_cb (GObject      *object,
 {
   g_autoptr(CstLetterheadRow) self = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) facilities = cst_statement_letterheads_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(GPtrArray) facilities = cst_facility_list_visible_finish (CST_CONNECTION (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -102,7 +102,7 @@ cst_letterhead_row_set_connection (CstLetterheadRow *self,
   if (connection == NULL)
     return;
   self->loading = TRUE;
-  cst_statement_letterheads_async (connection, self->cancellable, letterheads_cb, g_object_ref (self));
+  cst_facility_list_visible_async (connection, self->cancellable, letterheads_cb, g_object_ref (self));
 }
 
 /**

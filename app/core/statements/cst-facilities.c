@@ -47,10 +47,12 @@ cst_facility_list (PGconn  *conn,
  * The facilities whose requests the login sees: a clerk's own (the
  * default one when named nowhere), every one for an administrator or
  * auditor.  Row-level security decides the rows; this only names them,
- * for the window's facility filter.
+ * for the window's facility filter and the statement workbench's
+ * letterhead (a clerk of one hospital of a health system never starts on
+ * another's).
  *
- * Returns: (transfer full) (element-type CstFacility): the default first,
- *   then by code
+ * Returns: (transfer full) (element-type CstFacility): the login's own
+ *   facility first, then the default, then by code
  */
 GPtrArray *
 cst_facility_list_visible (PGconn  *conn,
@@ -59,7 +61,7 @@ cst_facility_list_visible (PGconn  *conn,
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT " CST_FACILITY_COLUMNS " FROM facilities"
     " WHERE id = ANY ((SELECT visible_facility_ids())::bigint[])"
-    " ORDER BY is_default DESC, code",
+    " ORDER BY id = login_facility_id() DESC, is_default DESC, code",
     0, NULL, error);
   GPtrArray *list;
 
