@@ -42,10 +42,19 @@ CREATE TRIGGER facilities_check_fee_schedule
   BEFORE INSERT OR UPDATE OF fee_schedule_key ON facilities
   FOR EACH ROW EXECUTE FUNCTION facilities_check_fee_schedule();
 
+-- Checks its caller like every owner-rights function (test-trust-release):
+-- a login granted it by mistake still reads nothing.
 CREATE FUNCTION claimed_fee_schedules() RETURNS SETOF text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  SELECT DISTINCT fee_schedule_key FROM facilities WHERE fee_schedule_key IS NOT NULL
-$$;
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF NOT caller_is_one_of(ARRAY['custodian_clerk', 'custodian_billing', 'custodian_auditor',
+                                'custodian_admin']) THEN
+    RAISE EXCEPTION 'only Custodian logins read which fee schedules facilities claim'
+      USING ERRCODE = '42501';
+  END IF;
+  RETURN QUERY SELECT DISTINCT f.fee_schedule_key FROM facilities f
+                WHERE f.fee_schedule_key IS NOT NULL;
+END $$;
 REVOKE EXECUTE ON FUNCTION claimed_fee_schedules() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION claimed_fee_schedules()
   TO custodian_clerk, custodian_billing, custodian_auditor, custodian_admin;
