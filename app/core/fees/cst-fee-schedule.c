@@ -1425,38 +1425,6 @@ selects (const CstFeeSchedule *s,
          (s->purposes & (1u << purpose));
 }
 
-/* The engine's hot path: a linear scan of one jurisdiction's handful of
- * schedules.  FEE also finds exclusions, which price the same requests. */
-const CstFeeSchedule *
-cst_fee_schedule_set_find (CstFeeScheduleSet *set,
-                           CstFeeScheduleKind kind,
-                           const char        *jurisdiction,
-                           CstFeeProvider     provider,
-                           CstFeeRequester    requester,
-                           CstFeePurpose      purpose,
-                           guint32            date,
-                           gboolean           indigent)
-{
-  int slot = jurisdiction_slot (jurisdiction);
-  guint start, end;
-
-  if (slot < 0)
-    return NULL;
-  start = set->index_start[slot];
-  end = start + set->index_count[slot];
-  for (guint i = start; i < end; i++)
-    {
-      const CstFeeSchedule *s = g_ptr_array_index (set->schedules, i);
-      gboolean kind_ok = s->kind == kind ||
-                         (kind == CST_FEE_SCHEDULE_FEE && s->kind == CST_FEE_SCHEDULE_EXCLUSION);
-
-      if (kind_ok && covers_julian (s, date) && selects (s, provider, requester, purpose) &&
-          (!s->indigent_only || indigent))
-        return s;
-    }
-  return NULL;
-}
-
 /* A facility's own schedule is that facility's alone (0091): @own_key, the
  * request's facility's schedule, or, for a facility without one, the
  * hospital schedules no facility has claimed. */
@@ -1470,15 +1438,33 @@ hospital_schedule_for (CstFeeScheduleSet    *set,
   return set->claimed == NULL || !g_hash_table_contains (set->claimed, s->key);
 }
 
-const CstFeeSchedule *
-cst_fee_schedule_set_find_hospital (CstFeeScheduleSet *set,
-                                     const char        *own_key,
-                                     const char        *jurisdiction,
-                                     CstFeeProvider     provider,
-                                     CstFeeRequester    requester,
-                                     CstFeePurpose      purpose,
-                                     guint32            date,
-                                     gboolean           indigent)
+/* Whether @s is of the kind asked for.  FEE also finds exclusions, which
+ * price the same requests; @hospital asks for a facility's own schedule. */
+static gboolean
+kind_matches (CstFeeScheduleSet    *set,
+              const CstFeeSchedule *s,
+              CstFeeScheduleKind    kind,
+              gboolean              hospital,
+              const char           *own_key)
+{
+  if (hospital)
+    return s->kind == CST_FEE_SCHEDULE_FACILITY && hospital_schedule_for (set, s, own_key);
+  return s->kind == kind || (kind == CST_FEE_SCHEDULE_FEE && s->kind == CST_FEE_SCHEDULE_EXCLUSION);
+}
+
+/* The engine's hot path: a linear scan of one jurisdiction's handful of
+ * schedules, the first that applies. */
+static const CstFeeSchedule *
+find_in_slot (CstFeeScheduleSet *set,
+              CstFeeScheduleKind kind,
+              gboolean           hospital,
+              const char        *own_key,
+              const char        *jurisdiction,
+              CstFeeProvider     provider,
+              CstFeeRequester    requester,
+              CstFeePurpose      purpose,
+              guint32            date,
+              gboolean           indigent)
 {
   int slot = jurisdiction_slot (jurisdiction);
   guint start, end;
@@ -1491,12 +1477,38 @@ cst_fee_schedule_set_find_hospital (CstFeeScheduleSet *set,
     {
       const CstFeeSchedule *s = g_ptr_array_index (set->schedules, i);
 
-      if (s->kind == CST_FEE_SCHEDULE_FACILITY && hospital_schedule_for (set, s, own_key) &&
-          covers_julian (s, date) && selects (s, provider, requester, purpose) &&
-          (!s->indigent_only || indigent))
+      if (kind_matches (set, s, kind, hospital, own_key) && covers_julian (s, date) &&
+          selects (s, provider, requester, purpose) && (!s->indigent_only || indigent))
         return s;
     }
   return NULL;
+}
+
+const CstFeeSchedule *
+cst_fee_schedule_set_find (CstFeeScheduleSet *set,
+                           CstFeeScheduleKind kind,
+                           const char        *jurisdiction,
+                           CstFeeProvider     provider,
+                           CstFeeRequester    requester,
+                           CstFeePurpose      purpose,
+                           guint32            date,
+                           gboolean           indigent)
+{
+  return find_in_slot (set, kind, FALSE, NULL, jurisdiction, provider, requester, purpose, date, indigent);
+}
+
+const CstFeeSchedule *
+cst_fee_schedule_set_find_hospital (CstFeeScheduleSet *set,
+                                     const char        *own_key,
+                                     const char        *jurisdiction,
+                                     CstFeeProvider     provider,
+                                     CstFeeRequester    requester,
+                                     CstFeePurpose      purpose,
+                                     guint32            date,
+                                     gboolean           indigent)
+{
+  return find_in_slot (set, CST_FEE_SCHEDULE_FACILITY, TRUE, own_key, jurisdiction, provider, requester,
+                       purpose, date, indigent);
 }
 
 /* Called by the repository before the set is shared. */
