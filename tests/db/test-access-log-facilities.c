@@ -14,16 +14,6 @@
 static CstTestDb *db;
 static char *two_clerk;      /* NORTH and SOUTH */
 
-static PGconn *
-connect_to (const char *conninfo)
-{
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = cst_db_connect (conninfo, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
 /* NORTH: two requests; SOUTH: one; EAST (another clerk's): one; all
  * received today, by the patient. */
 static void
@@ -40,8 +30,8 @@ test_setup (void)
   cst_test_facility_add (admin, "EAST", "East Center", "NY");
   two_clerk = cst_test_facility_clerk (db, admin, "NORTH,SOUTH");
   east_clerk = cst_test_facility_clerk (db, admin, "EAST");
-  two = connect_to (two_clerk);
-  east = connect_to (east_clerk);
+  two = cst_test_connect (two_clerk);
+  east = cst_test_connect (east_clerk);
   made[0] = cst_test_facility_request (two, "NORTH", "N-1", "Avery");
   made[1] = cst_test_facility_request (two, "NORTH", "N-2", "Baker");
   made[2] = cst_test_facility_request (two, "SOUTH", "S-1", "Carter");
@@ -77,7 +67,7 @@ facilities_of (const CstAccessLog *log)
 static void
 test_clerk_all (void)
 {
-  g_autoptr(PGconn) two = connect_to (two_clerk);
+  g_autoptr(PGconn) two = cst_test_connect (two_clerk);
   g_autoptr(CstAccessLog) log = read_log (two, NULL);
   g_autofree char *codes = facilities_of (log);
   g_autofree char *said = cst_access_log_describe (log);
@@ -90,7 +80,7 @@ test_clerk_all (void)
 static void
 test_clerk_one_facility (void)
 {
-  g_autoptr(PGconn) two = connect_to (two_clerk);
+  g_autoptr(PGconn) two = cst_test_connect (two_clerk);
   g_autoptr(CstAccessLog) log = read_log (two, "SOUTH");
   g_autofree char *codes = facilities_of (log);
   g_autofree char *said = cst_access_log_describe (log);
@@ -103,7 +93,7 @@ test_clerk_one_facility (void)
 static void
 test_clerk_other_facility (void)
 {
-  g_autoptr(PGconn) two = connect_to (two_clerk);
+  g_autoptr(PGconn) two = cst_test_connect (two_clerk);
   g_autoptr(GError) error = NULL;
   g_autoptr(CstAccessLog) log = NULL;
   GDate today;

@@ -14,16 +14,6 @@ static char *east_clerk;     /* EAST */
 static char *north_id;
 static char *east_id;
 
-static PGconn *
-connect_to (const char *conninfo)
-{
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = cst_db_connect (conninfo, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
 static void
 test_setup (void)
 {
@@ -38,8 +28,8 @@ test_setup (void)
   cst_test_facility_add (admin, "EAST", "East Center", "NY");
   two_clerk = cst_test_facility_clerk (db, admin, "NORTH,SOUTH");
   east_clerk = cst_test_facility_clerk (db, admin, "EAST");
-  two = connect_to (two_clerk);
-  east = connect_to (east_clerk);
+  two = cst_test_connect (two_clerk);
+  east = cst_test_connect (east_clerk);
   north = cst_test_facility_request (two, "NORTH", "N-1", "Avery");
   east_request = cst_test_facility_request (east, "EAST", "E-1", "Dunn");
   north_id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (north));
@@ -74,8 +64,8 @@ events_of_no_facility (PGconn *conn)
 static void
 test_clerks (void)
 {
-  g_autoptr(PGconn) two = connect_to (two_clerk);
-  g_autoptr(PGconn) east = connect_to (east_clerk);
+  g_autoptr(PGconn) two = cst_test_connect (two_clerk);
+  g_autoptr(PGconn) east = cst_test_connect (east_clerk);
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   gint64 north_rows = rows_of (owner, north_id);
   gint64 east_rows = rows_of (owner, east_id);

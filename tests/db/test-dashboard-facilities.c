@@ -12,16 +12,6 @@ static CstTestDb *db;
 static char *two_clerk;      /* NORTH and SOUTH */
 static gint64 north_fees;    /* the NORTH invoice's total */
 
-static PGconn *
-connect_to (const char *conninfo)
-{
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = cst_db_connect (conninfo, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
 /* NORTH: two open requests, one invoiced; SOUTH: one; EAST (another
  * clerk's): one. */
 static void
@@ -38,8 +28,8 @@ test_setup (void)
   cst_test_facility_add (admin, "EAST", "East Center", "NY");
   two_clerk = cst_test_facility_clerk (db, admin, "NORTH,SOUTH");
   east_clerk = cst_test_facility_clerk (db, admin, "EAST");
-  two = connect_to (two_clerk);
-  east = connect_to (east_clerk);
+  two = cst_test_connect (two_clerk);
+  east = cst_test_connect (east_clerk);
   n1 = cst_test_facility_request (two, "NORTH", "N-1", "Avery");
   n2 = cst_test_facility_request (two, "NORTH", "N-2", "Baker");
   s1 = cst_test_facility_request (two, "SOUTH", "S-1", "Carter");
@@ -91,7 +81,7 @@ fees_in_window (const CstDashboard *dashboard)
 static void
 test_clerk_all (void)
 {
-  g_autoptr(PGconn) two = connect_to (two_clerk);
+  g_autoptr(PGconn) two = cst_test_connect (two_clerk);
   g_autoptr(CstDashboard) dashboard = load (two, NULL);
   const CstDashboardFacility *north, *south;
 
@@ -115,7 +105,7 @@ test_clerk_all (void)
 static void
 test_clerk_one_facility (void)
 {
-  g_autoptr(PGconn) two = connect_to (two_clerk);
+  g_autoptr(PGconn) two = cst_test_connect (two_clerk);
   g_autoptr(CstDashboard) south = load (two, "SOUTH");
   g_autoptr(CstDashboard) north = load (two, "NORTH");
 
@@ -136,7 +126,7 @@ test_clerk_one_facility (void)
 static void
 test_clerk_other_facility (void)
 {
-  g_autoptr(PGconn) two = connect_to (two_clerk);
+  g_autoptr(PGconn) two = cst_test_connect (two_clerk);
   g_autoptr(GError) error = NULL;
   g_autoptr(CstDashboard) east = NULL;
   GDate today;

@@ -25,16 +25,6 @@ typedef struct
   CstRequest *north_request;
 } Fixture;
 
-static PGconn *
-connect_to (const char *conninfo)
-{
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = cst_db_connect (conninfo, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
 static gint64
 count (PGconn     *conn,
        const char *sql)
@@ -60,9 +50,9 @@ fixture_get (void)
   if (f->admin != NULL)
     return f;
 
-  f->admin = connect_to (admin);
-  f->north_clerk = connect_to (north);
-  f->main_clerk = connect_to (main_login);
+  f->admin = cst_test_connect (admin);
+  f->north_clerk = cst_test_connect (north);
+  f->main_clerk = cst_test_connect (main_login);
   g_free (draft->code);
   draft->code = g_strdup ("NORTH");
   g_free (draft->request_prefix);
@@ -406,7 +396,7 @@ test_cli (void)
   Fixture *f = fixture_get ();
   g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
   g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
-  g_autoptr(PGconn) clerk_conn = connect_to (clerk);
+  g_autoptr(PGconn) clerk_conn = cst_test_connect (clerk);
   g_autofree char *out = NULL, *err = NULL;
   g_autofree char *out2 = NULL, *err2 = NULL;
   g_autofree char *out3 = NULL, *err3 = NULL;

@@ -25,16 +25,6 @@ typedef struct
 
 static Fixture fixture;
 
-static PGconn *
-connect_to (const char *conninfo)
-{
-  g_autoptr(GError) error = NULL;
-  PGconn *conn = cst_db_connect (conninfo, &error);
-
-  g_assert_no_error (error);
-  return conn;
-}
-
 static void
 add_facility (PGconn     *admin,
               const char *code,
@@ -85,10 +75,10 @@ fixture_get (void)
   north = cst_test_db_create_login (db, "custodian_clerk");
   south = cst_test_db_create_login (db, "custodian_clerk");
   main_login = cst_test_db_create_login (db, "custodian_clerk");
-  f->admin = connect_to (f->admin_info);
-  f->north_clerk = connect_to (north);
-  f->south_clerk = connect_to (south);
-  f->main_clerk = connect_to (main_login);
+  f->admin = cst_test_connect (f->admin_info);
+  f->north_clerk = cst_test_connect (north);
+  f->south_clerk = cst_test_connect (south);
+  f->main_clerk = cst_test_connect (main_login);
   add_facility (f->admin, "NORTH", "NOR");
   add_facility (f->admin, "SOUTH", "SOU");
   g_assert_true (cst_facility_set_member (f->admin, PQuser (f->north_clerk), "NORTH", TRUE, &error));

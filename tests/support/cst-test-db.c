@@ -82,14 +82,22 @@ cst_test_statement_template (const char *language)
   return tpl;
 }
 
+/* A connection as the login of @conninfo (one cst_test_db_create_login()
+ * made), asserted to succeed. */
 PGconn *
-cst_test_db_connect (CstTestDb *db)
+cst_test_connect (const char *conninfo)
 {
   g_autoptr(GError) error = NULL;
-  PGconn *conn = cst_db_connect (db->conninfo, &error);
+  PGconn *conn = cst_db_connect (conninfo, &error);
 
   g_assert_no_error (error);
   return conn;
+}
+
+PGconn *
+cst_test_db_connect (CstTestDb *db)
+{
+  return cst_test_connect (db->conninfo);
 }
 
 /* A connection in an open transaction that holds the audit chain's head,

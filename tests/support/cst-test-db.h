@@ -21,6 +21,7 @@ void       cst_test_db_free        (CstTestDb  *db);
 int        cst_test_db_run         (CstTestDb **db);
 int        cst_test_db_run_with_demo (CstTestDb **db,
                                       int         n_requests);
+PGconn    *cst_test_connect        (const char *conninfo);
 PGconn    *cst_test_db_connect     (CstTestDb  *db);
 void       cst_test_db_fill_facility (PGconn    *conn);
 CstFacility *cst_test_facility_new   (void);
