@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 custodian_install_packages "${CUSTODIAN_PACKAGES[@]}"
 
 export LANG="${LANG:-C.UTF-8}"
-[ -d build ] || meson setup build >/dev/null
+# A folder left by an interrupted setup has no build.ninja: set it up again.
+[ -f build/build.ninja ] || { rm -rf build && meson setup build >/dev/null; }
 ninja -C build
 export GSETTINGS_SCHEMA_DIR="$PWD/build/resources/data"
 # A bare container has no session bus for the accessibility bridge.
