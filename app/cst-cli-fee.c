@@ -17,7 +17,10 @@
 #include <string.h>
 
 #include "custodian/cst-fee-engine.h"
+#include "custodian/cst-error.h"
 #include "custodian/cst-fee-expiry.h"
+#include "custodian/cst-fee-facility.h"
+#include "custodian/cst-fee-facility-choice.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-json-writer.h"
@@ -27,7 +30,7 @@
 typedef struct
 {
   char    *state, *provider, *requester, *purpose, *format, *delivery, *date, *method;
-  char    *pages, *years, *postage, *labor, *rate, *supplies;
+  char    *pages, *years, *postage, *labor, *rate, *supplies, *facility;
   gboolean certified, json, seed_only;
 } FeeOptions;
 
@@ -37,7 +40,7 @@ fee_options_clear (FeeOptions *o)
   g_free (o->state); g_free (o->provider); g_free (o->requester); g_free (o->purpose);
   g_free (o->format); g_free (o->delivery); g_free (o->date); g_free (o->method);
   g_free (o->pages); g_free (o->years); g_free (o->postage); g_free (o->labor);
-  g_free (o->rate); g_free (o->supplies);
+  g_free (o->rate); g_free (o->supplies); g_free (o->facility);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (FeeOptions, fee_options_clear)
 
@@ -126,9 +129,11 @@ build_request (GOptionContext *context,
   return TRUE;
 }
 
-/* The database's schedules if one is reachable and holds them. */
+/* The database's schedules if one is reachable and holds them (*@conninfo
+ * then says which, when asked for). */
 static CstFeeScheduleSet *
-load_schedules (gboolean seed_only)
+load_schedules (gboolean   seed_only,
+                char     **conninfo)
 {
   g_autoptr(CstDatabaseTarget) target = NULL;
   g_autoptr(GError) error = NULL;
@@ -138,13 +143,41 @@ load_schedules (gboolean seed_only)
   if (!seed_only &&
       (target = cst_cli_open_target (&error)) != NULL &&
       (set = cst_fee_repo_load_schedules_at (target->conninfo, &error)) != NULL)
-    return set;
+    {
+      if (conninfo != NULL)
+        *conninfo = g_strdup (target->conninfo);
+      return set;
+    }
   if (error != NULL)
     g_printerr (_("custodian-cli: using the fee schedules shipped with Custodian (%s)\n"), error->message);
   set = cst_fee_schedule_set_new_from_seed (&seed_error);
   if (set == NULL)
     g_printerr ("custodian-cli: %s\n", seed_error->message);
   return set;
+}
+
+/* The hospital schedule the quote may use is the facility's own (0091),
+ * as for a stored request (cst_request_fee_fill_checked): --facility's,
+ * else the login's.  Without a database there are no facilities: the
+ * shipped schedules claim none. */
+static gboolean
+facility_schedule (const FeeOptions  *o,
+                   const char        *conninfo,
+                   CstFeeRequest     *request,
+                   GError           **error)
+{
+  g_autofree char *key = NULL;
+
+  if (conninfo == NULL)
+    {
+      if (o->facility == NULL)
+        return TRUE;
+      g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND,
+                   _("The database cannot be reached, so facility %s's fee schedule is not known."), o->facility);
+      return FALSE;
+    }
+  return cst_fee_facility_schedule_for_quote_at (conninfo, o->facility, &key, error) &&
+         cst_fee_request_set_facility_schedule (request, key, error);
 }
 
 int
@@ -178,9 +211,12 @@ cst_cli_fee_quote (int    argc,
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, N_("Print one JSON object"), NULL },
     { "seed-only", 0, 0, G_OPTION_ARG_NONE, &o.seed_only,
       N_("Use the schedules shipped with Custodian; do not connect to a database"), NULL },
+    { "facility", 0, 0, G_OPTION_ARG_STRING, &o.facility,
+      N_("Quote with this facility's own hospital schedule (default: the login's facility)"), N_("CODE") },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("— quote the fee for a hypothetical request"));
+  g_autofree char *conninfo = NULL;
   g_autoptr(CstFeeScheduleSet) set = NULL;
   g_autoptr(CstFeeQuote) quote = NULL;
   g_autoptr(GError) error = NULL;
@@ -192,8 +228,12 @@ cst_cli_fee_quote (int    argc,
   if (!cst_cli_parse_options (context, &argc, &argv, &status) ||
       !build_request (context, &o, &request, &status))
     return status;
-  if ((set = load_schedules (o.seed_only)) == NULL)
+  if (o.facility != NULL && o.seed_only)
+    return cst_cli_usage_error (context, _("--facility needs the database: it names the facility's schedule"));
+  if ((set = load_schedules (o.seed_only, &conninfo)) == NULL)
     return EXIT_FAILURE;
+  if (!facility_schedule (&o, conninfo, &request, &error))
+    return cst_cli_fail (error);
   if ((quote = cst_fee_engine_quote (set, &request, &error)) == NULL)
     return cst_cli_fail (error);
   output = o.json ? cst_fee_quote_to_json (quote) : cst_fee_quote_to_text (quote);
@@ -297,7 +337,7 @@ cst_cli_fee_schedules (int    argc,
       bad_choice (context, "--date", date_text, _("a real date written YYYY-MM-DD"), &status);
       return status;
     }
-  if ((set = load_schedules (seed_only)) == NULL)
+  if ((set = load_schedules (seed_only, NULL)) == NULL)
     return EXIT_FAILURE;
   listed = expiring_only ? cst_fee_schedule_set_list_expiring (set, &today, (guint) days)
                          : g_ptr_array_ref (cst_fee_schedule_set_get_schedules (set));

@@ -32,6 +32,12 @@ char      *cst_fee_schedule_dup_expiry_message (const CstFeeSchedule *schedule,
                                                 const GDate          *as_of);
 GPtrArray *cst_fee_schedule_set_list_unpriced (CstFeeScheduleSet    *set,
                                                const GDate          *as_of);
+/* The same for a facility whose own hospital schedule is @own_key (0091;
+ * NULL: none, it uses those no facility claimed). */
+GPtrArray *cst_fee_schedule_set_list_unpriced_for (CstFeeScheduleSet *set,
+                                                   const GDate       *as_of,
+                                                   const char        *facility_code,
+                                                   const char        *own_key);
 
 /* What the views show: the expiring schedules, and whether this login may
  * enter the next period's amounts (an administrator). */

@@ -32,6 +32,7 @@
 #include "custodian/cst-fee-engine.h"
 #include "custodian/cst-fee-expiry.h"
 #include "custodian/cst-fee-facility.h"
+#include "custodian/cst-fee-facility-choice.h"
 #include "custodian/cst-fee-quote.h"
 #include "custodian/cst-fee-schedule.h"
 #include "custodian/cst-fee-repo.h"

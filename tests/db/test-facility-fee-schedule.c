@@ -3,7 +3,10 @@
  * schedule, quote their clerks' requests with their own amounts and never
  * the neighbour's; a facility without one never borrows a claimed one;
  * only an administrator chooses it, and only a kind=facility schedule; the
- * server refuses an invoice priced with another facility's schedule. */
+ * server refuses an invoice priced with another facility's schedule.  Every
+ * other path that quotes takes the request's (or the login's) facility's
+ * schedule too: the fee report's re-quote, `fee quote`, and the warning of
+ * states nothing prices. */
 #include "config.h"
 
 #include <locale.h>
@@ -17,6 +20,8 @@ static CstTestDb *db;
 typedef struct
 {
   char   *admin_info;
+  char   *north_info;
+  char   *south_info;
   PGconn *admin;
   PGconn *north_clerk;   /* a member of NORTH only */
   PGconn *south_clerk;   /* a member of SOUTH only */
@@ -66,18 +71,18 @@ static Fixture *
 fixture_get (void)
 {
   Fixture *f = &fixture;
-  g_autofree char *north = NULL, *south = NULL, *main_login = NULL;
+  g_autofree char *main_login = NULL;
   g_autoptr(GError) error = NULL;
 
   if (f->admin != NULL)
     return f;
   f->admin_info = cst_test_db_create_login (db, "custodian_admin");
-  north = cst_test_db_create_login (db, "custodian_clerk");
-  south = cst_test_db_create_login (db, "custodian_clerk");
+  f->north_info = cst_test_db_create_login (db, "custodian_clerk");
+  f->south_info = cst_test_db_create_login (db, "custodian_clerk");
   main_login = cst_test_db_create_login (db, "custodian_clerk");
   f->admin = cst_test_connect (f->admin_info);
-  f->north_clerk = cst_test_connect (north);
-  f->south_clerk = cst_test_connect (south);
+  f->north_clerk = cst_test_connect (f->north_info);
+  f->south_clerk = cst_test_connect (f->south_info);
   f->main_clerk = cst_test_connect (main_login);
   add_facility (f->admin, "NORTH", "NOR");
   add_facility (f->admin, "SOUTH", "SOU");
@@ -96,6 +101,8 @@ fixture_free (void)
   Fixture *f = &fixture;
 
   g_clear_pointer (&f->admin_info, g_free);
+  g_clear_pointer (&f->north_info, g_free);
+  g_clear_pointer (&f->south_info, g_free);
   g_clear_pointer (&f->admin, PQfinish);
   g_clear_pointer (&f->north_clerk, PQfinish);
   g_clear_pointer (&f->south_clerk, PQfinish);
@@ -225,6 +232,148 @@ test_server_refuses_neighbours (void)
                    ==, 1);
 }
 
+/* @clerk's request for @mrn, its page count stored (the report reads it),
+ * invoiced at the quote its desk makes. */
+static gint64
+invoiced_request (PGconn     *clerk,
+                  const char *mrn)
+{
+  g_autoptr(CstRequest) draft = attorney_request (clerk, mrn);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstRequest) request = cst_request_repo_save (clerk, draft, &error);
+  g_autoptr(CstFeeQuote) quote = NULL;
+  g_autoptr(CstFeeInvoice) invoice = NULL;
+
+  g_assert_no_error (error);
+  quote = quote_as (clerk, request, &error);
+  g_assert_no_error (error);
+  invoice = cst_fee_repo_issue_invoice (clerk, cst_request_get_id (request), quote,
+                                        cst_fee_quote_get_total_cents (quote), NULL, &error);
+  g_assert_no_error (error);
+  return cst_request_get_id (request);
+}
+
+typedef struct
+{
+  gint64 request_id;
+  gint64 maximum_cents;   /* -1 until the report shows the request */
+} Maximum;
+
+static gboolean
+keep_maximum (const CstFeeReportRow *row,
+              gpointer               user_data,
+              GError               **error)
+{
+  Maximum *wanted = user_data;
+
+  if (row->request_id == wanted->request_id)
+    wanted->maximum_cents = row->maximum_cents;
+  return TRUE;
+}
+
+/* The legal maximum @clerk's fee report gives @request_id. */
+static gint64
+reported_maximum (PGconn *clerk,
+                  gint64  request_id)
+{
+  CstFeeReportFilter filter = { 0 };
+  Maximum wanted = { request_id, -1 };
+  g_autoptr(GError) error = NULL;
+
+  g_date_clear (&filter.from, 1);
+  g_date_clear (&filter.to, 1);
+  g_date_set_dmy (&filter.from, 1, G_DATE_JANUARY, 2000);
+  g_date_set_dmy (&filter.to, 31, G_DATE_DECEMBER, 2100);
+  g_assert_true (cst_fee_report_run (clerk, &filter, keep_maximum, &wanted, NULL, &error));
+  g_assert_no_error (error);
+  return wanted.maximum_cents;
+}
+
+/* The fee report quotes each request again with its facility's own
+ * schedule: each facility's maximum is its own amount, not "cannot be
+ * recomputed" and not the neighbour's. */
+static void
+test_report_requotes_its_own (void)
+{
+  Fixture *f = fixture_get ();
+  gint64 north = invoiced_request (f->north_clerk, "FEE-REPORT-NORTH");
+  gint64 south = invoiced_request (f->south_clerk, "FEE-REPORT-SOUTH");
+
+  g_assert_cmpint (reported_maximum (f->north_clerk, north), ==, 100 * 25);
+  g_assert_cmpint (reported_maximum (f->south_clerk, south), ==, 100 * 10);
+}
+
+/* `fee quote` for a hypothetical request quotes with the login's own
+ * facility's schedule, or --facility's; a clerk cannot borrow a facility
+ * it does not work for. */
+static void
+test_cli_quote (void)
+{
+  Fixture *f = fixture_get ();
+  g_autofree char *north_out = NULL, *north_err = NULL;
+  g_autofree char *south_out = NULL, *south_err = NULL;
+  g_autofree char *admin_out = NULL, *admin_err = NULL;
+  g_autofree char *borrow_out = NULL, *borrow_err = NULL;
+
+  g_assert_cmpint (cst_test_cli_run (f->north_info, &north_out, &north_err, "fee", "quote", "--state", "NC",
+                                     "--requester", "attorney", "--pages", "100", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (north_out, "\"NORTH-NC@1\""));
+  g_assert_nonnull (strstr (north_out, "\"total_cents\":2500"));
+  g_assert_cmpint (cst_test_cli_run (f->south_info, &south_out, &south_err, "fee", "quote", "--state", "NC",
+                                     "--requester", "attorney", "--pages", "100", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (south_out, "\"SOUTH-NC@1\""));
+  g_assert_nonnull (strstr (south_out, "\"total_cents\":1000"));
+  /* An administrator names the facility. */
+  g_assert_cmpint (cst_test_cli_run (f->admin_info, &admin_out, &admin_err, "fee", "quote", "--state", "NC",
+                                     "--requester", "attorney", "--pages", "100", "--facility", "SOUTH",
+                                     "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (admin_out, "\"SOUTH-NC@1\""));
+  g_assert_cmpint (cst_test_cli_run (f->north_info, &borrow_out, &borrow_err, "fee", "quote", "--state", "NC",
+                                     "--requester", "attorney", "--pages", "100", "--facility", "SOUTH",
+                                     NULL), ==, 1);
+  g_assert_nonnull (strstr (borrow_err, "not a facility this login works for"));
+  g_assert_null (strstr (borrow_out, "SOUTH-NC"));
+}
+
+/* The state's line of the warning of requests nothing prices, as @clerk's
+ * dashboard has it, or NULL. */
+static char *
+unpriced_line (PGconn     *clerk,
+               const char *state)
+{
+  g_autoptr(CstFeeExpiring) expiring = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prefix = g_strdup_printf ("%s law", state);
+  GDate today;
+
+  cst_input_today (&today);
+  expiring = cst_fee_expiring_load (clerk, &today, CST_FEE_EXPIRY_WARN_DAYS, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < expiring->unpriced->len; i++)
+    if (g_str_has_prefix (g_ptr_array_index (expiring->unpriced, i), prefix))
+      return g_strdup (g_ptr_array_index (expiring->unpriced, i));
+  return NULL;
+}
+
+/* Each clerk is warned of its own facility's gaps: NORTH's schedule prices
+ * its attorneys, and the default facility, which has none of its own, is
+ * not reassured by its neighbours' schedules. */
+static void
+test_unpriced_by_facility (void)
+{
+  Fixture *f = fixture_get ();
+  g_autofree char *north = unpriced_line (f->north_clerk, "NC");
+  g_autofree char *main_line = unpriced_line (f->main_clerk, "NC");
+
+  g_test_message ("NORTH: %s\nMAIN: %s", north, main_line);
+  g_assert_nonnull (main_line);
+  g_assert_nonnull (strstr (main_line, "attorney"));
+  g_assert_null (strstr (main_line, "NORTH"));
+  g_assert_nonnull (north);
+  g_assert_null (strstr (north, "attorney"));
+  g_assert_nonnull (strstr (north, "NORTH-NC"));
+}
+
 /* `facility set --fee-schedule` and `facility show`; "" takes it away. */
 static void
 test_cli (void)
@@ -266,6 +415,9 @@ main (int    argc,
   g_test_add_func ("/facility-fee-schedule/each-quotes-its-own", test_each_quotes_its_own);
   g_test_add_func ("/facility-fee-schedule/no-borrowing", test_no_borrowing);
   g_test_add_func ("/facility-fee-schedule/server-refuses-neighbours", test_server_refuses_neighbours);
+  g_test_add_func ("/facility-fee-schedule/report-requotes-its-own", test_report_requotes_its_own);
+  g_test_add_func ("/facility-fee-schedule/cli-quote", test_cli_quote);
+  g_test_add_func ("/facility-fee-schedule/unpriced-by-facility", test_unpriced_by_facility);
   g_test_add_func ("/facility-fee-schedule/cli", test_cli);
 
   status = cst_test_db_run (&db);

@@ -2,12 +2,16 @@
  * an administrator adds a facility with its code, prefix and letterhead,
  * changes its service target, grants a clerk the facility and takes it
  * away, each stored in the database; a clerk's attempt to add one is
- * refused in plain words and stores nothing. */
+ * refused in plain words and stores nothing.  An administrator chooses a
+ * facility's own hospital fee schedule from those in effect (or none), and
+ * a clerk sees the choice but cannot change it. */
 #include "config.h"
 
 #include <adwaita.h>
 
 #include "cst-facilities-page.h"
+#include "custodian/cst-fee-facility.h"
+#include "custodian/cst-fee-repo.h"
 #include "cst-test-facilities.h"
 #include "cst-test-gui.h"
 
@@ -51,12 +55,12 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_clear_pointer (&f->admin, PQfinish);
 }
 
-/* The page's entry row titled @title. */
+/* The page's entry or combo row titled @title. */
 static GtkWidget *
 find_row (GtkWidget  *widget,
           const char *title)
 {
-  if (ADW_IS_ENTRY_ROW (widget) &&
+  if ((ADW_IS_ENTRY_ROW (widget) || ADW_IS_COMBO_ROW (widget)) &&
       g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
@@ -171,11 +175,129 @@ test_clerk_refused (Fixture *f, gconstpointer data)
   g_assert_cmpint (stored (f, "SELECT count(*) FROM facilities WHERE code = 'CLERKS'"), ==, 0);
 }
 
+/* A North Carolina hospital schedule, saved as the administrator. */
+static void
+save_hospital_schedule (Fixture    *f,
+                        const char *key)
+{
+  g_autofree char *text = g_strdup_printf ("[%s]\nkind=facility\njurisdiction=NC\nrequesters=attorney\n"
+                                           "effective-from=2020-01-01\nconfidence=C\n"
+                                           "citation=Hospital policy %s\npaper=1-:25\n", key, key);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstFeeSchedule) schedule = cst_fee_schedule_new_from_text (text, &error);
+  g_autoptr(CstFeeSchedule) saved = NULL;
+
+  g_assert_no_error (error);
+  saved = cst_fee_repo_save_version (f->admin, schedule, &error);
+  g_assert_no_error (error);
+}
+
+/* The default facility's fee schedule row, read again from the database. */
+static AdwComboRow *
+fee_schedule_row (Fixture *f)
+{
+  GtkWidget *row;
+
+  g_assert_true (cst_facilities_page_select_code (f->page, "MAIN"));
+  g_assert_true (cst_test_gui_wait_until (page_idle, f->page));
+  row = find_row (GTK_WIDGET (f->page), "Hospital fee schedule");
+  g_assert_nonnull (row);
+  return ADW_COMBO_ROW (row);
+}
+
+/* The position of the entry that starts with @key, or "None" for NULL. */
+static guint
+position_of (AdwComboRow *row,
+             const char  *key)
+{
+  GListModel *names = adw_combo_row_get_model (row);
+
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    {
+      const char *name = gtk_string_list_get_string (GTK_STRING_LIST (names), i);
+
+      if (key == NULL ? g_str_has_prefix (name, "None") : g_str_has_prefix (name, key))
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+static gboolean
+stored_key_is (Fixture    *f,
+               const char *key)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *stored_key = NULL;
+
+  g_assert_true (cst_fee_facility_get_schedule (f->admin, "MAIN", &stored_key, &error));
+  g_assert_no_error (error);
+  return g_strcmp0 (stored_key, key) == 0;
+}
+
+static void
+choose (Fixture     *f,
+        AdwComboRow *row,
+        const char  *key)
+{
+  adw_combo_row_set_selected (row, position_of (row, key));
+  g_assert_true (cst_test_gui_wait_until (page_idle, f->page));
+}
+
+static void
+test_fee_schedule_chosen (Fixture *f, gconstpointer data)
+{
+  AdwComboRow *row;
+
+  open_as (f, "custodian_admin");
+  save_hospital_schedule (f, "NORTH-NC");
+  save_hospital_schedule (f, "SOUTH-NC");
+  row = fee_schedule_row (f);
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (row)));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, position_of (row, NULL));
+
+  choose (f, row, "SOUTH-NC");
+  g_assert_cmpstr (cst_facilities_page_get_message (f->page), ==, "Fee schedule saved.");
+  g_assert_true (stored_key_is (f, "SOUTH-NC"));
+  /* Read back as stored. */
+  row = fee_schedule_row (f);
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, position_of (row, "SOUTH-NC"));
+
+  /* None: the state's rules and the unclaimed hospital schedules again. */
+  choose (f, row, NULL);
+  g_assert_true (stored_key_is (f, NULL));
+}
+
+static void
+test_fee_schedule_clerk (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  AdwComboRow *row;
+
+  open_as (f, "custodian_clerk");
+  save_hospital_schedule (f, "WEST-NC");
+  g_assert_true (cst_fee_facility_set_schedule (f->admin, "MAIN", "WEST-NC", &error));
+  g_assert_no_error (error);
+  row = fee_schedule_row (f);
+  /* The clerk sees its facility's choice and cannot change it... */
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, position_of (row, "WEST-NC"));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (row)));
+  /* ...and the server refuses it even when the row is forced. */
+  choose (f, row, NULL);
+  g_assert_cmpstr (cst_facilities_page_get_message (f->page), ==,
+                   "Only an administrator may choose a facility's fee schedule.");
+  g_assert_true (stored_key_is (f, "WEST-NC"));
+  g_assert_cmpuint (adw_combo_row_get_selected (row), ==, position_of (row, "WEST-NC"));
+}
+
 int
 main (int argc, char **argv)
 {
   cst_test_gui_init (&argc, &argv);
   g_test_add ("/facilities-page/administrator", Fixture, NULL, NULL, test_administrator, fixture_teardown);
   g_test_add ("/facilities-page/clerk-refused", Fixture, NULL, NULL, test_clerk_refused, fixture_teardown);
+  g_test_add ("/facilities-page/fee-schedule-chosen", Fixture, NULL, NULL, test_fee_schedule_chosen,
+              fixture_teardown);
+  g_test_add ("/facilities-page/fee-schedule-clerk", Fixture, NULL, NULL, test_fee_schedule_clerk,
+              fixture_teardown);
   return cst_test_db_run (&db);
 }

@@ -3,8 +3,10 @@
  * The Preferences' Facilities page (issue 22): choose a facility, change
  * its code, request and Bates prefixes, service target and letterhead (the facility
  * form, without this computer's logo), save both in one transaction; add
- * a new facility; grant a login the facility or take it away.  All of it
- * through cst-facility-admin.h on the connection's worker thread.  The
+ * a new facility; grant a login the facility or take it away; choose its
+ * own hospital fee schedule (0091), saved as soon as it is chosen, like a
+ * grant.  All of it through cst-facility-admin.h and
+ * cst-fee-facility-choice.h on the connection's worker thread.  The
  * database refuses every change to a login that is not an
  * administrator's, and the page says so in the model's words.
  */
@@ -20,6 +22,7 @@
 
 #include <custodian/cst-facilities.h>
 #include <custodian/cst-facility-admin.h>
+#include <custodian/cst-fee-facility-choice.h>
 
 struct _CstFacilitiesPage
 {
@@ -35,6 +38,9 @@ struct _CstFacilitiesPage
   GtkListBox      *members_list;
   AdwEntryRow     *grant_row;
   GtkWidget       *members_group;
+  GtkWidget       *fee_group;
+  AdwComboRow     *fee_schedule_row;
+  GtkStringList   *fee_schedule_names;
   GtkLabel        *message_label;
 
   CstConnection   *connection;
@@ -43,6 +49,7 @@ struct _CstFacilitiesPage
   CstFacility     *shown;         /* what the fields were filled from; id 0: a new one */
   char            *select_after;  /* the code to show once the list is read again */
   char           **members;
+  CstFeeFacilityChoice *fee_choice;  /* the shown facility's; NULL until read */
   guint            busy;          /* calls not answered yet */
 };
 
@@ -87,6 +94,7 @@ answered (CstFacilitiesPage *self,
 }
 
 static void revoke_clicked_cb (GtkButton *button, CstFacilitiesPage *self);
+static void fee_schedule_selected_cb (CstFacilitiesPage *self);
 
 static void
 show_members (CstFacilitiesPage *self)
@@ -142,6 +150,96 @@ load_members (CstFacilitiesPage *self)
                               members_cb, g_object_ref (self));
 }
 
+/* The fee schedule row as @choice has it: "None" first, then the
+ * schedules offered; only an administrator may change it. */
+static void
+show_fee_choice (CstFacilitiesPage *self)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  const CstFeeFacilityChoice *choice = self->fee_choice;
+  guint selected = 0;
+
+  g_ptr_array_add (rows, (gpointer) _("None — the state's rules"));
+  for (guint i = 0; choice != NULL && i < choice->keys->len; i++)
+    {
+      g_ptr_array_add (rows, g_ptr_array_index (choice->titles, i));
+      if (g_strcmp0 (g_ptr_array_index (choice->keys, i), choice->current) == 0)
+        selected = i + 1;
+    }
+  g_ptr_array_add (rows, NULL);
+  g_signal_handlers_block_by_func (self->fee_schedule_row, fee_schedule_selected_cb, self);
+  gtk_string_list_splice (self->fee_schedule_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->fee_schedule_names)),
+                          (const char * const *) rows->pdata);
+  adw_combo_row_set_selected (self->fee_schedule_row, selected);
+  g_signal_handlers_unblock_by_func (self->fee_schedule_row, fee_schedule_selected_cb, self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->fee_schedule_row), choice != NULL && choice->can_choose);
+}
+
+static void
+fee_choice_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CstFacilitiesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  CstFeeFacilityChoice *choice = cst_fee_facility_choice_load_finish (CST_CONNECTION (object), result, &error);
+
+  if (!answered (self, error))
+    return;
+  g_clear_pointer (&self->fee_choice, cst_fee_facility_choice_free);
+  self->fee_choice = choice;
+  show_fee_choice (self);
+}
+
+static void
+load_fee_choice (CstFacilitiesPage *self)
+{
+  g_clear_pointer (&self->fee_choice, cst_fee_facility_choice_free);
+  show_fee_choice (self);
+  gtk_widget_set_sensitive (self->fee_group, self->shown != NULL && self->shown->id != 0);
+  if (self->shown == NULL || self->shown->id == 0)
+    return;
+  set_busy (self, TRUE);
+  cst_fee_facility_choice_load_async (self->connection, self->shown->code, self->cancellable,
+                                      fee_choice_cb, g_object_ref (self));
+}
+
+static void
+fee_chosen_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(CstFacilitiesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean chosen = cst_fee_facility_choose_finish (CST_CONNECTION (object), result, &error);
+
+  if (!answered (self, error))
+    return;
+  if (chosen)
+    say (self, _("Fee schedule saved."));
+  /* What is stored, whether or not the change was taken. */
+  load_fee_choice (self);
+}
+
+static void
+fee_schedule_selected_cb (CstFacilitiesPage *self)
+{
+  guint selected = adw_combo_row_get_selected (self->fee_schedule_row);
+  const char *key;
+
+  if (self->fee_choice == NULL || self->shown == NULL || self->shown->id == 0 ||
+      selected > self->fee_choice->keys->len)
+    return;
+  key = selected == 0 ? NULL : g_ptr_array_index (self->fee_choice->keys, selected - 1);
+  if (g_strcmp0 (key, self->fee_choice->current) == 0)
+    return;
+  say (self, _("Saving…"));
+  set_busy (self, TRUE);
+  cst_fee_facility_choose_async (self->connection, self->shown->code, key, self->cancellable,
+                                 fee_chosen_cb, g_object_ref (self));
+}
+
 /* Fills the fields from @facility; a new one when its id is 0. */
 static void
 show_facility (CstFacilitiesPage *self,
@@ -159,6 +257,7 @@ show_facility (CstFacilitiesPage *self,
   gtk_widget_set_sensitive (self->members_group, facility->id != 0);
   update_actions (self);
   load_members (self);
+  load_fee_choice (self);
 }
 
 static void
@@ -435,6 +534,7 @@ cst_facilities_page_dispose (GObject *object)
   g_clear_pointer (&self->shown, cst_facility_free);
   g_clear_pointer (&self->select_after, g_free);
   g_clear_pointer (&self->members, g_strfreev);
+  g_clear_pointer (&self->fee_choice, cst_fee_facility_choice_free);
   G_OBJECT_CLASS (cst_facilities_page_parent_class)->dispose (object);
 }
 
@@ -456,9 +556,13 @@ cst_facilities_page_class_init (CstFacilitiesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, members_list);
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, grant_row);
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, members_group);
+  gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, fee_group);
+  gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, fee_schedule_row);
+  gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, fee_schedule_names);
   gtk_widget_class_bind_template_child (widget_class, CstFacilitiesPage, message_label);
   gtk_widget_class_bind_template_callback (widget_class, facility_selected_cb);
   gtk_widget_class_bind_template_callback (widget_class, grant_cb);
+  gtk_widget_class_bind_template_callback (widget_class, fee_schedule_selected_cb);
   gtk_widget_class_install_action (widget_class, "facilities.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "facilities.new", NULL, new_action);
 }

@@ -142,9 +142,13 @@ cst_fee_schedule_dup_expiry_message (const CstFeeSchedule *s,
 /* Where state law as read sets no amount (no fee schedule ever priced the
  * request, or an exclusion says the schedule does not apply), the
  * hospital's own schedule is the charge (cst-fee-engine.c).  Without one
- * every such request would be refused; this says it once instead. */
+ * every such request would be refused; this says it once instead.  The
+ * hospital schedule is looked for as the engine looks for it: the
+ * facility's own (@own_key), or for a facility without one those no
+ * facility claimed (0091) -- never a neighbour's. */
 static gboolean
 unpriced (CstFeeScheduleSet *set,
+          const char        *own_key,
           const char        *jurisdiction,
           CstFeeRequester    requester,
           CstFeePurpose      purpose,
@@ -161,12 +165,14 @@ unpriced (CstFeeScheduleSet *set,
   if (state ? state->kind != CST_FEE_SCHEDULE_EXCLUSION
             : cst_fee_schedule_set_latest_for (set, jurisdiction, provider, requester, purpose) != NULL)
     return FALSE;
-  return cst_fee_schedule_set_find (set, CST_FEE_SCHEDULE_FACILITY, jurisdiction, provider, requester, purpose,
-                                    day, FALSE) == NULL;
+  return cst_fee_schedule_set_find_hospital (set, own_key, jurisdiction, provider, requester, purpose,
+                                             day, FALSE) == NULL;
 }
 
 static char *
 unpriced_message (CstFeeScheduleSet *set,
+                  const char        *facility_code,
+                  const char        *own_key,
                   const char        *jurisdiction,
                   guint32            day)
 {
@@ -177,7 +183,7 @@ unpriced_message (CstFeeScheduleSet *set,
       if (cst_fee_requester_is_individual (r))
         continue;   /* HIPAA prices the individual's own request */
       for (int u = 0; u < CST_FEE_N_PURPOSES; u++)
-        if (unpriced (set, jurisdiction, r, u, day))
+        if (unpriced (set, own_key, jurisdiction, r, u, day))
           {
             g_string_append_printf (who, "%s%s", who->len ? ", " : "", cst_fee_requester_to_nick (r));
             break;
@@ -185,6 +191,13 @@ unpriced_message (CstFeeScheduleSet *set,
     }
   if (who->len == 0)
     return NULL;
+  if (own_key != NULL && own_key[0] != '\0')
+    /* Translators: state, requester codes as the schedule file spells them,
+     * facility code, schedule key. */
+    return g_strdup_printf (_("%s law as read sets no maximum for some requests (requesters: %s), and the "
+                              "hospital schedule of facility %s (%s) does not price them: extend it (Fee "
+                              "Schedules) or they cannot be quoted there."),
+                            jurisdiction, who->str, facility_code, own_key);
   /* Translators: state, then requester codes as the schedule file spells them. */
   return g_strdup_printf (_("%s law as read sets no maximum for some requests (requesters: %s), and no hospital "
                             "schedule is entered for them: enter one (Fee Schedules, New Hospital Schedule) or "
@@ -192,16 +205,20 @@ unpriced_message (CstFeeScheduleSet *set,
 }
 
 /**
- * cst_fee_schedule_set_list_unpriced:
- * @as_of: the day to look at
+ * cst_fee_schedule_set_list_unpriced_for:
+ * @facility_code: (nullable): named in the messages when @own_key is set
+ * @own_key: (nullable): the facility's own hospital schedule (0091), NULL
+ *   for a facility without one
  *
  * Returns: (transfer full) (element-type utf8): one message per state
- *   where some third-party requests have neither a state amount nor a
- *   hospital schedule on @as_of
+ *   where some third-party requests of such a facility have neither a
+ *   state amount nor a hospital schedule it may use on @as_of
  */
 GPtrArray *
-cst_fee_schedule_set_list_unpriced (CstFeeScheduleSet *set,
-                                    const GDate       *as_of)
+cst_fee_schedule_set_list_unpriced_for (CstFeeScheduleSet *set,
+                                        const GDate       *as_of,
+                                        const char        *facility_code,
+                                        const char        *own_key)
 {
   GPtrArray *all = cst_fee_schedule_set_get_schedules (set);
   GPtrArray *messages = g_ptr_array_new_with_free_func (g_free);
@@ -217,10 +234,24 @@ cst_fee_schedule_set_list_unpriced (CstFeeScheduleSet *set,
       if (s->kind == CST_FEE_SCHEDULE_HIPAA || g_str_equal (s->jurisdiction, last))
         continue;
       last = s->jurisdiction;
-      if ((message = unpriced_message (set, s->jurisdiction, day)) != NULL)
+      if ((message = unpriced_message (set, facility_code, own_key, s->jurisdiction, day)) != NULL)
         g_ptr_array_add (messages, message);
     }
   return messages;
+}
+
+/**
+ * cst_fee_schedule_set_list_unpriced:
+ *
+ * Returns: (transfer full) (element-type utf8): as
+ *   cst_fee_schedule_set_list_unpriced_for() for a facility without a
+ *   schedule of its own
+ */
+GPtrArray *
+cst_fee_schedule_set_list_unpriced (CstFeeScheduleSet *set,
+                                    const GDate       *as_of)
+{
+  return cst_fee_schedule_set_list_unpriced_for (set, as_of, NULL, NULL);
 }
 
 /* ---------------------------------------------------------------- for the views */
@@ -293,12 +324,52 @@ login_can_edit (PGconn   *conn,
   return TRUE;
 }
 
+/* The unpriced states of each facility this login works for, by the
+ * schedule it quotes with: a clerk is told of its own facilities' gaps,
+ * and one facility's schedule never hides another's (0091). */
+static GPtrArray *
+list_unpriced_for_login (PGconn             *conn,
+                         CstFeeScheduleSet  *set,
+                         const GDate        *as_of,
+                         GError            **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT code, fee_schedule_key FROM facilities"
+    " WHERE id = ANY ((SELECT visible_facility_ids())::bigint[])"
+    " ORDER BY fee_schedule_key NULLS FIRST, code", 0, NULL, error);
+  GPtrArray *messages;
+  gboolean without_done = FALSE;
+  const char *last_key = NULL;
+
+  if (res == NULL)
+    return NULL;
+  messages = g_ptr_array_new_with_free_func (g_free);
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      const char *code = cst_db_value (res, row, 0);
+      const char *key = cst_db_value (res, row, 1);
+      g_autoptr(GPtrArray) found = NULL;
+
+      /* Facilities without a schedule of their own share one answer, as
+       * do those sharing a key (rows come ordered by key). */
+      if (key == NULL ? without_done : g_strcmp0 (key, last_key) == 0)
+        continue;
+      without_done |= key == NULL;
+      last_key = key;
+      found = cst_fee_schedule_set_list_unpriced_for (set, as_of, code, key);
+      for (guint i = 0; i < found->len; i++)
+        g_ptr_array_add (messages, g_strdup (g_ptr_array_index (found, i)));
+    }
+  return messages;
+}
+
 /**
  * cst_fee_expiring_load:
  *
  * Returns: (transfer full): the stored schedules that end within @days of
- *   @as_of (or ended) with no successor, and whether this login may enter
- *   their successors
+ *   @as_of (or ended) with no successor, the states where requests of the
+ *   facilities this login works for cannot be priced, and whether this
+ *   login may enter their successors
  */
 CstFeeExpiring *
 cst_fee_expiring_load (PGconn       *conn,
@@ -309,9 +380,16 @@ cst_fee_expiring_load (PGconn       *conn,
   g_autoptr(CstFeeScheduleSet) set = cst_fee_repo_load_schedules (conn, error);
   gboolean can_edit = FALSE;
 
-  if (set == NULL || !login_can_edit (conn, error, &can_edit))
+  g_autoptr(GPtrArray) unpriced = NULL;
+  CstFeeExpiring *expiring;
+
+  if (set == NULL || !login_can_edit (conn, error, &can_edit) ||
+      !(unpriced = list_unpriced_for_login (conn, set, as_of, error)))
     return NULL;
-  return cst_fee_expiring_new (set, as_of, days, can_edit);
+  expiring = cst_fee_expiring_new (set, as_of, days, can_edit);
+  g_ptr_array_unref (expiring->unpriced);
+  expiring->unpriced = g_steal_pointer (&unpriced);
+  return expiring;
 }
 
 typedef struct

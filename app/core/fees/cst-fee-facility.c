@@ -15,13 +15,21 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-facility.h"
+#include "custodian/cst-fee-facility-choice.h"
 
+/* ^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$, by hand: the fee report checks a
+ * key for every request it quotes again, too often to compile a regex. */
 static gboolean
 valid_schedule_key (const char *key)
 {
-  g_autoptr(GRegex) re = g_regex_new ("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", 0, 0, NULL);
+  gsize n = 0;
 
-  return g_regex_match (re, key, 0, NULL);
+  if (!g_ascii_isalnum (key[0]))
+    return FALSE;
+  for (; key[n] != '\0'; n++)
+    if (n >= 64 || !(g_ascii_isalnum (key[n]) || key[n] == '.' || key[n] == '_' || key[n] == '-'))
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -44,7 +52,8 @@ cst_fee_request_set_facility_schedule (CstFeeRequest  *request,
   return TRUE;
 }
 
-/* The one row's fee_schedule_key, or the not-found message. */
+/* The one row's fee_schedule_key, or the not-found message; @param
+ * (nullable) is $1 of @sql when it has one. */
 static gboolean
 read_key (PGconn      *conn,
           const char  *sql,
@@ -53,7 +62,7 @@ read_key (PGconn      *conn,
           char       **key,
           GError     **error)
 {
-  g_autoptr(PGresult) res = cst_db_exec (conn, sql, 1, &param, error);
+  g_autoptr(PGresult) res = cst_db_exec (conn, sql, param != NULL ? 1 : 0, &param, error);
 
   if (res == NULL)
     return FALSE;
@@ -86,6 +95,7 @@ cst_fee_facility_set_schedule (PGconn      *conn,
 {
   const char *params[] = { facility_code, key != NULL && key[0] != '\0' ? key : NULL };
   g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) local = NULL;
 
   if (params[1] != NULL && !valid_schedule_key (params[1]))
     {
@@ -93,9 +103,19 @@ cst_fee_facility_set_schedule (PGconn      *conn,
       return FALSE;
     }
   res = cst_db_exec (conn, "UPDATE facilities SET fee_schedule_key = $2 WHERE code = $1 RETURNING id", 2,
-                     params, error);
+                     params, &local);
+  if (res == NULL && g_error_matches (local, CST_ERROR, CST_ERROR_PERMISSION_DENIED))
+    {
+      /* The server's refusal in the app's words (the Facilities page). */
+      g_set_error_literal (error, CST_ERROR, CST_ERROR_PERMISSION_DENIED,
+                           _("Only an administrator may choose a facility's fee schedule."));
+      return FALSE;
+    }
   if (res == NULL)
-    return FALSE;
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
   if (PQntuples (res) == 0)
     {
       g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND, _("There is no facility “%s”."), facility_code);
@@ -124,6 +144,45 @@ cst_fee_facility_set_schedule_at (const char  *conninfo,
   g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
 
   return conn != NULL && cst_fee_facility_set_schedule (conn, facility_code, key, error);
+}
+
+/**
+ * cst_fee_facility_schedule_for_quote:
+ * @facility_code: (nullable): NULL for the login's own facility (where
+ *   its new requests go)
+ *
+ * The schedule a request that is not stored (custodian-cli fee quote) is
+ * quoted with: a facility's this login works for, as a stored request's
+ * would be, and never a neighbour's (administrators and auditors work for
+ * all).
+ */
+gboolean
+cst_fee_facility_schedule_for_quote (PGconn      *conn,
+                                     const char  *facility_code,
+                                     char       **key,
+                                     GError     **error)
+{
+  g_autofree char *message = NULL;
+
+  if (facility_code == NULL)
+    return read_key (conn, "SELECT fee_schedule_key FROM facilities WHERE id = login_facility_id()", NULL,
+                     _("This login's facility was not found."), key, error);
+  message = g_strdup_printf (_("“%s” is not a facility this login works for."), facility_code);
+  return read_key (conn,
+                   "SELECT fee_schedule_key FROM facilities WHERE code = $1"
+                   "   AND id = ANY ((SELECT visible_facility_ids())::bigint[])", facility_code,
+                   message, key, error);
+}
+
+gboolean
+cst_fee_facility_schedule_for_quote_at (const char  *conninfo,
+                                        const char  *facility_code,
+                                        char       **key,
+                                        GError     **error)
+{
+  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
+
+  return conn != NULL && cst_fee_facility_schedule_for_quote (conn, facility_code, key, error);
 }
 
 gboolean

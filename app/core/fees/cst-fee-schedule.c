@@ -1484,6 +1484,9 @@ find_in_slot (CstFeeScheduleSet *set,
   return NULL;
 }
 
+/* Not for hospital schedules: which of those a request may use depends
+ * on its facility (0091), so they are found by
+ * cst_fee_schedule_set_find_hospital() alone. */
 const CstFeeSchedule *
 cst_fee_schedule_set_find (CstFeeScheduleSet *set,
                            CstFeeScheduleKind kind,
@@ -1494,6 +1497,7 @@ cst_fee_schedule_set_find (CstFeeScheduleSet *set,
                            guint32            date,
                            gboolean           indigent)
 {
+  g_return_val_if_fail (kind != CST_FEE_SCHEDULE_FACILITY, NULL);
   return find_in_slot (set, kind, FALSE, NULL, jurisdiction, provider, requester, purpose, date, indigent);
 }
 

@@ -33,6 +33,7 @@
 #include "custodian/cst-enums.h"
 #include "custodian/cst-error.h"
 #include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-facility.h"
 #include "custodian/cst-fee-report.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-input.h"
@@ -83,7 +84,7 @@ static const char *requests_sql =
   "         AND r.due_date IS NOT NULL AND r.updated_at::date > r.due_date"
   "         AND GREATEST (request_balance_at (r.id, (r.due_date + 1)::timestamptz),"
   "                       request_balance_at (r.id, r.updated_at)) > 0,"
-  "       f.code"
+  "       f.code, f.fee_schedule_key"
   "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
   "  JOIN facilities f ON f.id = r.facility_id"
   " WHERE r.received_date BETWEEN $1::date AND $2::date"
@@ -137,7 +138,7 @@ static const char *lines_sql =
 
 enum { R_ID, R_REFERENCE, R_RECEIVED, R_DUE, R_EXTENDED, R_KIND, R_JURISDICTION,
        R_FORMAT, R_DELIVERY, R_PAGES, R_RELEASED, R_NOTICE, R_DEADLINE_CITATION, R_PAID,
-       R_LATE_UNPAID, R_FACILITY };
+       R_LATE_UNPAID, R_FACILITY, R_FEE_SCHEDULE };
 enum { L_REQUEST, L_NUMBER, L_METHOD, L_TOTAL, L_OVERRIDE, L_BY, L_RULE, L_CITATION,
        L_DESCRIPTION, L_QUANTITY, L_AMOUNT, L_HAS_LINE };
 enum { I_REQUEST, I_METHOD, I_QUOTED, I_TOTAL, I_OVERRIDDEN, I_JURISDICTION, I_RECEIVED, I_CLASS,
@@ -478,9 +479,12 @@ typedef struct
   const char *delivery;
   gint64      pages;
   gint64      postage_cents;
+  const char *facility_schedule;   /* the request's facility's own (0091), or NULL */
 } RequestFacts;
 
-/* The engine's request for the request as it is stored now. */
+/* The engine's request for the request as it is stored now, quoted with
+ * its facility's own hospital schedule as the desk quotes it
+ * (cst_request_fee_fill_checked), never a neighbour's. */
 static gboolean
 fill_from_facts (const CstFeeReportRow *row,
                  const RequestFacts    *facts,
@@ -498,7 +502,7 @@ fill_from_facts (const CstFeeReportRow *row,
   r->postage_cents = facts->postage_cents > 0 ? facts->postage_cents : CST_FEE_UNSET;
   r->received = row->received;
   r->method = method;
-  return TRUE;
+  return cst_fee_request_set_facility_schedule (r, facts->facility_schedule, NULL);
 }
 
 /* -1 when the engine cannot quote (no schedule for the date, say). */
@@ -749,6 +753,7 @@ emit_row (CstFeeScheduleSet   *set,
   RequestFacts facts = {
     cst_db_value (requests, r, R_KIND), cst_db_value (requests, r, R_FORMAT),
     cst_db_value (requests, r, R_DELIVERY), cst_db_int64 (requests, r, R_PAGES), 0,
+    cst_db_value (requests, r, R_FEE_SCHEDULE),
   };
 
   row.request_id = cst_db_int64 (requests, r, R_ID);
