@@ -20,8 +20,9 @@
 --   New York Codes, Rules and Regulations (regulations.justia.com, "Current
 --   through Register Vol. 46, No. 39, September 25, 2024") on 2026-12-06;
 --   the statute's subdivision 5 itself was not reachable from this
---   workplace.  9 NYCRR 367.6(a) (probation) gives the same statement
---   without its last sentence, which confirms the first four.  Where it was
+--   workplace.  9 NYCRR 367.6(a) (probation) gives a close variant of the
+--   first four sentences ("that are protected by state law", "is not
+--   sufficient authorization") and not the fifth.  Where it was
 --   read: resources/seed/notice-sources.md.  The date is that of the text
 --   as read, not of the rule's adoption: earlier packets are history.
 
