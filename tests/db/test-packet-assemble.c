@@ -357,6 +357,80 @@ test_state_notice (void)
   cst_test_records_remove (dir);
 }
 
+/* New York's statement for confidential HIV-related information, as
+ * 10 NYCRR 63.5(b) gives it (0095 ships it; resources/seed/notice-sources.md
+ * says where it was read): written out here again, so that a word changed
+ * in the migration fails. */
+#define NY_HIV_WORDING \
+  "This information has been disclosed to you from confidential records which are protected " \
+  "by State law. State law prohibits you from making any further disclosure of this " \
+  "information without the specific written consent of the person to whom it pertains, or " \
+  "as otherwise permitted by law. Any unauthorized further disclosure in violation of State " \
+  "law may result in a fine or jail sentence or both. A general authorization for the release " \
+  "of medical or other information is not, except in limited circumstances set forth in this " \
+  "Part, sufficient authorization for further disclosure. Disclosure of confidential HIV " \
+  "information that occurs as the result of a general authorization for the release of " \
+  "medical or other information will be in violation of the State law and may result in a " \
+  "fine or a jail sentence or both."
+
+/* The shipped New York notice: on its own page, ahead of the records, when
+ * a New York request's records are HIV-related information; not for the
+ * same records of a New Jersey request, nor for other records in New York. */
+static void
+test_ny_hiv_notice (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autofree char *dir = g_dir_make_tmp ("cst-packet-assemble-XXXXXX", NULL);
+  g_autoptr(CstRequest) ny = add_records (cst_test_db_add_request_for (owner, "PASM-HIV-1", "Zoë Ångström",
+                                                                       CST_REQUESTER_PATIENT, "NY"),
+                                          "HIV-related information", dir);
+  g_autoptr(CstRequest) nj = add_records (cst_test_db_add_request_for (owner, "PASM-HIV-2", "Zoë Ångström",
+                                                                       CST_REQUESTER_PATIENT, "NJ"),
+                                          "HIV-related information", dir);
+  g_autoptr(CstRequest) plain = add_records (cst_test_db_add_request_for (owner, "PASM-HIV-3", "Zoë Ångström",
+                                                                          CST_REQUESTER_PATIENT, "NY"),
+                                             "discharge summary", dir);
+  g_autofree char *packet = g_build_filename (dir, "ny.pdf", NULL);
+  g_autofree char *other = g_build_filename (dir, "nj.pdf", NULL);
+  g_autofree char *third = g_build_filename (dir, "plain.pdf", NULL);
+  g_autofree char *wording = cst_test_pdf_squash (NY_HIV_WORDING);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstPacketBuild) ny_build = NULL, nj_build = NULL, plain_build = NULL;
+  g_autoptr(PopplerDocument) ny_pdf = NULL, nj_pdf = NULL, plain_pdf = NULL;
+  g_autofree char *notice = NULL, *notice_words = NULL, *record = NULL;
+  g_autofree char *nj_text = NULL, *plain_text = NULL;
+
+  ny_build = build_as (desk, ny, packet, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ny_build->pages, ==, 7);
+  g_assert_cmpuint (ny_build->record_pages, ==, 5);
+  ny_pdf = cst_test_pdf_open_file (packet);
+  notice = cst_test_pdf_page_text (ny_pdf, 1);
+  notice_words = cst_test_pdf_squash (notice);
+  g_assert_nonnull (strstr (notice, "Confidential HIV-related information: prohibition on re-disclosure"));
+  g_assert_nonnull (strstr (notice, "N.Y. Public Health Law 2782(5); 10 NYCRR 63.5(b)"));
+  g_assert_nonnull (strstr (notice_words, wording));
+  record = cst_test_pdf_page_text (ny_pdf, 2);
+  g_assert_nonnull (strstr (record, "Discharge page 1"));
+  assert_stamps (ny_pdf, cst_request_get_reference (ny), 2);
+
+  nj_build = build_as (desk, nj, other, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nj_build->pages, ==, 6);
+  nj_pdf = cst_test_pdf_open_file (other);
+  nj_text = cst_test_pdf_text (nj_pdf);
+  g_assert_null (strstr (nj_text, "2782"));
+  g_assert_null (strstr (nj_text, "protected by State law"));
+
+  plain_build = build_as (desk, plain, third, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plain_build->pages, ==, 6);
+  plain_pdf = cst_test_pdf_open_file (third);
+  plain_text = cst_test_pdf_text (plain_pdf);
+  g_assert_null (strstr (plain_text, "2782"));
+  cst_test_records_remove (dir);
+}
+
 /* The Bates number on each record page, in order; none on the letters. */
 static GPtrArray *
 bates_on_pages (const char *path,
@@ -603,6 +677,7 @@ main (int    argc,
   g_test_add_func ("/packet-assemble/no-invoice", test_no_invoice_no_invoice_page);
   g_test_add_func ("/packet-assemble/part2-notice", test_part2_notice);
   g_test_add_func ("/packet-assemble/state-notice", test_state_notice);
+  g_test_add_func ("/packet-assemble/ny-hiv-notice", test_ny_hiv_notice);
   g_test_add_func ("/packet-assemble/no-bates-spends-none", test_no_bates_spends_none);
   g_test_add_func ("/packet-assemble/bates", test_bates);
   g_test_add_func ("/packet-assemble/png-scan-copied", test_png_scan_copied);
