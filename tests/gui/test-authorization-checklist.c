@@ -152,7 +152,7 @@ preview_done (gpointer data)
   CstDocumentsDialog *dialog = data;
   CstPdfPreview *preview = CST_PDF_PREVIEW (cst_documents_dialog_get_preview (dialog));
 
-  return cst_documents_dialog_get_message (dialog) == NULL &&
+  return !cst_documents_dialog_is_rendering (dialog) && cst_documents_dialog_get_message (dialog) == NULL &&
          !cst_pdf_preview_is_rendering (preview) && cst_pdf_preview_get_n_pages (preview) > 0;
 }
 

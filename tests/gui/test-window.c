@@ -396,7 +396,7 @@ static gboolean
 dialog_idle (gpointer data)
 {
   CstDocumentsDialog *dialog = data;
-  return cst_documents_dialog_get_message (dialog) == NULL &&
+  return !cst_documents_dialog_is_rendering (dialog) && cst_documents_dialog_get_message (dialog) == NULL &&
          preview_done (cst_documents_dialog_get_preview (dialog));
 }
 
