@@ -9,7 +9,10 @@
  * Every document is a tagged, accessible PDF drawn on the cairo writer
  * (DESIGN.md, "Tagged PDF"): the layout runs twice, once to count the
  * pages for "Page X of Y" and once to draw (cst_pdf_tagged_render), so a
- * document's layout is a function of the Doc alone.  The document's name
+ * document's layout is a function of the Doc alone.  The same layout draws
+ * the documents dialog's preview for the screen (cst_pdf_tagged_render_pages,
+ * asked for through cst-document-render-private.h): what the screen shows
+ * is what the PDF holds.  The document's name
  * is its H1, the sections under it H2; tables have header cells (a field
  * list's labels name their rows); the logo is a figure named for the
  * facility.
