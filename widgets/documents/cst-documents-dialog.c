@@ -154,7 +154,7 @@ render (CstDocumentsDialog *self)
 }
 
 /* The PDF of the document shown, made (and recorded) only to save or
- * print it; @made_cb gets the dialog as its user data. */
+ * print it: the same choices and layout as the preview. */
 static void
 make_pdf (CstDocumentsDialog  *self,
           GAsyncReadyCallback  made_cb,
