@@ -4,6 +4,15 @@
  *    citations, total, how to pay, footer), N times in one process on one
  *    thread, written to memory: documents per second.
  * 2. The accounting of disclosures with enough rows for 100 pages.
+ * 3. The documents dialog's preview of a letter (cover letter with a part
+ *    withheld, denial, extension notice): from the letter chosen to its
+ *    first page as an image at the preview's 96 dpi, the way the dialog did
+ *    it until issue 24 (the tagged PDF made, then loaded and drawn by
+ *    Poppler) and the way it does now (the same layout drawn for the
+ *    screen, page 1 painted: cst_document_preview_async's worker), rounds
+ *    interleaved so both see the same load.  The dialog's database reads
+ *    (template, facility, withheld rows) are the same in both and not
+ *    included.
  *
  * No database: the request and template are built in memory, so this
  * measures layout and PDF writing only.  Usage: bench-documents [N]
@@ -13,7 +22,13 @@
 #include <locale.h>
 #include <time.h>
 
+#include <poppler.h>
+
 #include "custodian/custodian.h"
+
+#include "cst-document-render-private.h"
+
+#define PREVIEW_SCALE (96.0 / 72.0)
 
 /* CPU time of this process: on a shared machine, wall time measures the
  * neighbours too.  Both are printed. */
@@ -140,6 +155,139 @@ bench_accounting (void)
            n_rows, pages, (cpu_seconds () - start) * 1000, g_bytes_get_size (pdf) / 1024.0);
 }
 
+/* Until issue 24: the PDF, then Poppler draws page 1 onto white paper. */
+static void
+preview_from_pdf (const CstDocumentTemplate *tpl,
+                  CstRequest                *request,
+                  GPtrArray                 *withheld)
+{
+  g_autoptr(GBytes) pdf = cst_document_render_cover_letter (tpl, request, withheld, &options, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  PopplerDocument *doc = poppler_document_new_from_bytes (pdf, NULL, &error);
+  PopplerPage *page;
+  double width, height;
+  cairo_surface_t *image;
+  cairo_t *cr;
+
+  if (doc == NULL)
+    g_error ("bench-documents: %s", error->message);
+  page = poppler_document_get_page (doc, 0);
+  poppler_page_get_size (page, &width, &height);
+  image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) (width * PREVIEW_SCALE),
+                                      (int) (height * PREVIEW_SCALE));
+  cr = cairo_create (image);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  cairo_scale (cr, PREVIEW_SCALE, PREVIEW_SCALE);
+  poppler_page_render (page, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  cairo_surface_destroy (image);
+  g_object_unref (page);
+  g_object_unref (doc);
+}
+
+/* Now: the same layout drawn for the screen, page 1 painted. */
+static void
+preview_from_layout (const CstDocumentTemplate *tpl,
+                     CstRequest                *request,
+                     GPtrArray                 *withheld)
+{
+  CstDocumentMade made = { TRUE, NULL };
+
+  if (!cst_document_make_letter (tpl, request, withheld, &options, &made, NULL))
+    g_error ("bench-documents: no pages");
+  cst_pdf_pages_paint (made.pages, 0, PREVIEW_SCALE);
+  cst_document_made_clear (&made);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+static void
+report (const char *what,
+        GArray     *ms)
+{
+  g_array_sort (ms, compare_doubles);
+  g_print ("  %-34s median %6.2f  p95 %6.2f  min %6.2f ms\n", what,
+           g_array_index (ms, double, ms->len / 2),
+           g_array_index (ms, double, MIN (ms->len - 1, ms->len * 95 / 100)),
+           g_array_index (ms, double, 0));
+}
+
+static void
+print_load (void)
+{
+  g_autofree char *load = NULL;
+
+  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
+    g_print ("  load average: %s", load);
+}
+
+typedef void (*Preview) (const CstDocumentTemplate *tpl,
+                         CstRequest                *request,
+                         GPtrArray                 *withheld);
+
+static void
+bench_letter_preview (guint rounds)
+{
+  const CstDocumentKind kinds[] = {
+    CST_DOCUMENT_COVER_LETTER, CST_DOCUMENT_DENIAL_LETTER, CST_DOCUMENT_EXTENSION_NOTICE,
+  };
+  g_autoptr(CstRequest) request = sample_request ();
+  g_autoptr(GPtrArray) withheld = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_withholding_free);
+  CstWithholding *w = g_new0 (CstWithholding, 1);
+
+  w->reason = CST_WITHHELD_PSYCHOTHERAPY_NOTES;
+  w->description = g_strdup ("Psychotherapy notes of the 2024 sessions");
+  g_ptr_array_add (withheld, w);
+  g_print ("letter preview, chosen → page 1 at 96 dpi, %u rounds each, CPU time of the process:\n", rounds);
+  print_load ();
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autoptr(CstDocumentTemplate) tpl = cst_document_template_new_default (kinds[k], "en", NULL);
+      g_autoptr(GArray) before = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) after = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) before_wall = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr(GArray) after_wall = g_array_new (FALSE, FALSE, sizeof (double));
+
+      /* Fonts, templates: paid once per process by both. */
+      preview_from_pdf (tpl, request, withheld);
+      preview_from_layout (tpl, request, withheld);
+      for (guint i = 0; i < rounds; i++)
+        {
+          Preview ways[] = { preview_from_pdf, preview_from_layout };
+          GArray *cpu[] = { before, after }, *wall[] = { before_wall, after_wall };
+
+          for (guint j = 0; j < 2; j++)
+            {
+              guint way = (i + j) % 2;   /* alternate which goes first */
+              double c = cpu_seconds ();
+              gint64 t = g_get_monotonic_time ();
+              double ms;
+
+              ways[way] (tpl, request, withheld);
+              ms = (cpu_seconds () - c) * 1000;
+              g_array_append_val (cpu[way], ms);
+              ms = (g_get_monotonic_time () - t) / 1000.0;
+              g_array_append_val (wall[way], ms);
+            }
+        }
+      g_print (" %s:\n", cst_document_kind_to_string (kinds[k]));
+      report ("PDF + Poppler page 1 (before), CPU", before);
+      report ("layout drawn, page 1 (now), CPU", after);
+      report ("PDF + Poppler page 1 (before), wall", before_wall);
+      report ("layout drawn, page 1 (now), wall", after_wall);
+    }
+  print_load ();
+}
+
 int
 main (int    argc,
       char **argv)
@@ -147,8 +295,16 @@ main (int    argc,
   guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 2000;
 
   setlocale (LC_ALL, "");
+  if (g_getenv ("BENCH_DOCUMENTS_PREVIEW_ONLY"))
+    {
+      bench_letter_preview (MAX (n, 1u));
+      return 0;
+    }
   bench_invoice (MAX (n, 1u));
   if (!g_getenv ("BENCH_DOCUMENTS_INVOICE_ONLY"))
-    bench_accounting ();
+    {
+      bench_accounting ();
+      bench_letter_preview (60);
+    }
   return 0;
 }

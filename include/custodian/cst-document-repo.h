@@ -1,7 +1,9 @@
 /* cst-document-repo.h — disclosures, document templates and the record
  * of rendered documents in PostgreSQL (blocking calls, like
- * cst-request-repo.h; the documents dialog's preview also as an _async on
- * a CstConnection) */
+ * cst-request-repo.h; the PDF the documents dialog saves or prints also
+ * as an _async on a CstConnection: cst_document_repo_preview_async, named
+ * for when the dialog showed it; the dialog's preview itself is drawn for
+ * the screen, cst-document-preview.h) */
 #pragma once
 
 #include "custodian/cst-db-types.h"

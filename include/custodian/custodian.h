@@ -17,6 +17,7 @@
 #include "custodian/cst-delivery.h"
 #include "custodian/cst-demo.h"
 #include "custodian/cst-document.h"
+#include "custodian/cst-document-preview.h"
 #include "custodian/cst-document-repo.h"
 #include "custodian/cst-backup.h"
 #include "custodian/cst-embedded-server.h"

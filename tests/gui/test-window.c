@@ -15,6 +15,7 @@
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-test-file.h"
+#include "cst-test-pdf.h"
 #include "cst-test-gui.h"
 #include "cst-window.h"
 
@@ -395,12 +396,22 @@ static gboolean
 dialog_idle (gpointer data)
 {
   CstDocumentsDialog *dialog = data;
-  return cst_documents_dialog_get_message (dialog) == NULL &&
+  return !cst_documents_dialog_is_rendering (dialog) && cst_documents_dialog_get_message (dialog) == NULL &&
          preview_done (cst_documents_dialog_get_preview (dialog));
 }
 
-/* From the request: Ctrl+P opens its documents; the cover letter is made
- * from the template and previewed, and names the request. */
+static gint64
+documents_recorded (CstRequest *request)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+  return cst_test_db_int_for_id (owner, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
+                                 cst_request_get_id (request));
+}
+
+/* From the request: Ctrl+P opens its documents; the cover letter is drawn
+ * from the template for the screen, no PDF made or recorded for looking at
+ * it; saved, its PDF is made, recorded, and names the request. */
 static void
 test_documents (Fixture *f, gconstpointer data)
 {
@@ -410,12 +421,14 @@ test_documents (Fixture *f, gconstpointer data)
   CstDocumentsDialog *dialog = NULL;
   GList *toplevels;
   CstPdfPreview *preview;
+  gint64 recorded;
 
   visible_rows (f);
   first = g_list_model_get_item (cst_request_list_page_get_visible (page), 0);
   cst_request_list_page_select (page, first);
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_details_shown, detail));
 
+  recorded = documents_recorded (first);
   gtk_widget_activate_action (GTK_WIDGET (f->window), "win.documents", NULL);
   toplevels = gtk_window_list_toplevels ();
   for (GList *l = toplevels; l; l = l->next)
@@ -428,32 +441,28 @@ test_documents (Fixture *f, gconstpointer data)
   preview = CST_PDF_PREVIEW (cst_documents_dialog_get_preview (dialog));
   if (!cst_test_gui_wait_until (dialog_idle, dialog))
     g_error ("No preview: %s", cst_documents_dialog_get_message (dialog));
-  {
-    g_autoptr(GError) error = NULL;
-    PopplerDocument *pdf = poppler_document_new_from_bytes (cst_pdf_preview_get_bytes (preview),
-                                                            NULL, &error);
-    PopplerPage *first_page;
-    g_autofree char *text = NULL;
+  g_assert_cmpint (cst_pdf_preview_get_rendered_width (preview), >, 0);
+  /* Shown from the layout: no PDF in the preview, none recorded. */
+  g_assert_null (cst_pdf_preview_get_bytes (preview));
+  g_assert_cmpint (documents_recorded (first), ==, recorded);
 
-    g_assert_no_error (error);
-    first_page = poppler_document_get_page (pdf, 0);
-    text = poppler_page_get_text (first_page);
-    g_object_unref (first_page);
-    g_object_unref (pdf);
-    g_assert_nonnull (strstr (text, cst_request_get_reference (first)));
-  }
-
-  /* Saved, it is readable by its owner only, also over an older file
-   * that everyone could read. */
+  /* Saved, it is a PDF naming the request, recorded, readable by its
+   * owner only, also over an older file that everyone could read. */
   {
     g_autofree char *dir = g_dir_make_tmp ("cst-documents-XXXXXX", NULL);
     g_autofree char *path = g_build_filename (dir, "letter.pdf", NULL);
     g_autoptr(GFile) file = g_file_new_for_path (path);
+    g_autoptr(PopplerDocument) pdf = NULL;
+    g_autofree char *text = NULL;
 
     cst_test_file_make_public (path);
     cst_documents_dialog_save_to (dialog, file);
     cst_test_file_wait_for_pdf (path);
     cst_test_file_assert_private (path);
+    pdf = cst_test_pdf_open_file (path);
+    text = cst_test_pdf_page_text (pdf, 0);
+    g_assert_nonnull (strstr (text, cst_request_get_reference (first)));
+    g_assert_cmpint (documents_recorded (first), ==, recorded + 1);
     g_unlink (path);
     g_rmdir (dir);
   }

@@ -1,9 +1,12 @@
 /* cst-documents-dialog.c — preview, save and print a request's documents
  *
- * Each document is made by the model layer from the hospital's current
- * template (cst_document_repo_preview_async, on the connection's worker),
- * then shown with the same preview widget that statements and reports use.
- * Save and Print use exactly the previewed PDF.
+ * Each document is drawn for the screen by the model layer from the
+ * hospital's current template (cst_document_preview_async, on the
+ * connection's worker, which also paints the page shown), then shown with
+ * the same preview widget that statements and reports use.  No PDF is
+ * made to look at it: Save and Print make it from the same layout
+ * (cst_document_repo_preview_async), which records the document; Print
+ * then draws the pages shown.
  */
 #define G_LOG_DOMAIN "cst-documents-dialog"
 
@@ -16,6 +19,7 @@
 #include "cst-pdf-preview.h"
 #include "cst-plain-text.h"
 
+#include <custodian/cst-document-preview.h>
 #include <custodian/cst-document-repo.h>
 #include <custodian/cst-input.h>
 #include <custodian/cst-private-file.h>
@@ -36,7 +40,14 @@ struct _CstDocumentsDialog
   GCancellable   *cancellable;
   CstDocumentKind kind;
   guint           generation;   /* bumped by each render: a newer choice supersedes */
+  gboolean        rendering;
+  guint           busy_source;  /* shows "Making the document…" if it takes a while */
 };
+
+/* A document is usually on screen well within this; the message, shown
+ * and hidden again, would cost the dialog a relayout and a frame before
+ * the page (bench/documents: 33 → 17 ms to the page's texture). */
+#define BUSY_DELAY_MS 300
 
 G_DEFINE_FINAL_TYPE (CstDocumentsDialog, cst_documents_dialog, ADW_TYPE_WINDOW)
 
@@ -53,6 +64,8 @@ static void
 show_message (CstDocumentsDialog *self,
               const char         *message)
 {
+  if (message == NULL && !gtk_widget_get_visible (GTK_WIDGET (self->message_label)))
+    return;
   gtk_label_set_label (self->message_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
 }
@@ -72,18 +85,20 @@ rendered_cb (GObject      *object,
   g_autofree RenderCall *call = user_data;
   g_autoptr(CstDocumentsDialog) self = call->self;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) pdf = cst_document_repo_preview_finish (CST_CONNECTION (object), result, &error);
+  g_autoptr(CstPdfPages) pages = cst_document_preview_finish (CST_CONNECTION (object), result, &error);
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       call->generation != self->generation)
     return;
-  if (pdf == NULL)
+  self->rendering = FALSE;
+  g_clear_handle_id (&self->busy_source, g_source_remove);
+  if (pages == NULL)
     {
       show_message (self, error->message);
       return;
     }
   show_message (self, NULL);
-  cst_pdf_preview_load_bytes (self->preview, pdf);
+  cst_pdf_preview_load_pages (self->preview, pages);
 }
 
 static char *
@@ -100,19 +115,62 @@ dup_setting (const char *key)
   return g_settings_get_string (settings, key);
 }
 
+static const char *
+chosen_language (CstDocumentsDialog *self)
+{
+  guint language = gtk_drop_down_get_selected (self->language_dropdown);
+
+  return languages[MIN (language, G_N_ELEMENTS (languages) - 1)];
+}
+
+static gboolean
+busy_cb (gpointer user_data)
+{
+  CstDocumentsDialog *self = user_data;
+
+  self->busy_source = 0;
+  if (self->rendering)
+    show_message (self, _("Making the document…"));
+  return G_SOURCE_REMOVE;
+}
+
+/* Draws the chosen document for the screen; the worker also paints the
+ * page shown at the preview's zoom, so it appears without another trip. */
 static void
 render (CstDocumentsDialog *self)
 {
   RenderCall *call = g_new0 (RenderCall, 1);
-  guint language = gtk_drop_down_get_selected (self->language_dropdown);
   g_autofree char *logo = dup_setting ("facility-logo");
+  int page = cst_pdf_preview_get_page (self->preview);
 
   call->self = g_object_ref (self);
   call->generation = ++self->generation;
-  show_message (self, _("Making the document…"));
-  cst_document_repo_preview_async (self->connection, self->kind, self->request,
-                                    languages[MIN (language, G_N_ELEMENTS (languages) - 1)],
-                                    logo, self->cancellable, rendered_cb, call);
+  self->rendering = TRUE;
+  if (self->busy_source == 0)
+    self->busy_source = g_timeout_add (BUSY_DELAY_MS, busy_cb, self);
+  cst_document_preview_async (self->connection, self->kind, self->request, chosen_language (self),
+                              logo, (guint) MAX (page, 0), cst_pdf_preview_get_scale (self->preview),
+                              self->cancellable, rendered_cb, call);
+}
+
+/* The PDF of the document shown, made (and recorded) only to save or
+ * print it: the same choices and layout as the preview. */
+static void
+make_pdf (CstDocumentsDialog  *self,
+          GAsyncReadyCallback  made_cb,
+          gpointer             user_data)
+{
+  g_autofree char *logo = dup_setting ("facility-logo");
+
+  cst_document_repo_preview_async (self->connection, self->kind, self->request, chosen_language (self),
+                                   logo, self->cancellable, made_cb, user_data);
+}
+
+static gboolean
+is_shown (CstDocumentsDialog *self)
+{
+  return cst_pdf_preview_get_n_pages (self->preview) > 0 && !self->rendering &&
+         cst_documents_dialog_get_message (self) == NULL;
 }
 
 static void
@@ -142,20 +200,51 @@ saved_cb (GObject      *object,
     adw_toast_overlay_add_toast (self->toasts, cst_toast_new_plain (_("Document saved")));
 }
 
+typedef struct
+{
+  CstDocumentsDialog *self;
+  GFile              *file;
+} SaveCall;
+
+static void
+save_pdf_made_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autofree SaveCall *call = user_data;
+  g_autoptr(CstDocumentsDialog) self = call->self;
+  g_autoptr(GFile) file = call->file;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = cst_document_repo_preview_finish (CST_CONNECTION (object), result, &error);
+
+  if (pdf == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message);
+      return;
+    }
+  cst_private_file_write_async (file, pdf, self->cancellable, saved_cb, g_object_ref (self));
+}
+
 /**
  * cst_documents_dialog_save_to:
  *
- * Saves the document shown to @file, readable by its owner only (it
- * names the patient); what choosing a file in Save does.
+ * Makes the PDF of the document shown and saves it to @file, readable by
+ * its owner only (it names the patient); what choosing a file in Save
+ * does.
  */
 void
 cst_documents_dialog_save_to (CstDocumentsDialog *self,
                               GFile              *file)
 {
-  GBytes *pdf = cst_pdf_preview_get_bytes (self->preview);
+  SaveCall *call;
 
-  if (pdf != NULL)
-    cst_private_file_write_async (file, pdf, self->cancellable, saved_cb, g_object_ref (self));
+  if (!is_shown (self))
+    return;
+  call = g_new0 (SaveCall, 1);
+  call->self = g_object_ref (self);
+  call->file = g_object_ref (file);
+  make_pdf (self, save_pdf_made_cb, call);
 }
 
 static void
@@ -180,7 +269,7 @@ save_action (GtkWidget *widget, const char *name, GVariant *param)
   GtkFileChooserNative *chooser;
   g_autofree char *suggested = NULL;
 
-  if (cst_pdf_preview_get_bytes (self->preview) == NULL)
+  if (!is_shown (self))
     return;
   chooser = gtk_file_chooser_native_new (_("Save Document"), GTK_WINDOW (self),
                                          GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
@@ -191,12 +280,33 @@ save_action (GtkWidget *widget, const char *name, GVariant *param)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Printed, the document goes out like a saved one: its PDF is made and
+ * recorded first; the printer then gets the pages shown, the same layout. */
+static void
+print_pdf_made_cb (GObject      *object,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(CstDocumentsDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) pdf = cst_document_repo_preview_finish (CST_CONNECTION (object), result, &error);
+
+  if (pdf == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message);
+      return;
+    }
+  cst_pdf_preview_print (self->preview, GTK_WINDOW (self));
+}
+
 static void
 print_action (GtkWidget *widget, const char *name, GVariant *param)
 {
   CstDocumentsDialog *self = CST_DOCUMENTS_DIALOG (widget);
 
-  cst_pdf_preview_print (self->preview, GTK_WINDOW (self));
+  if (is_shown (self))
+    make_pdf (self, print_pdf_made_cb, g_object_ref (self));
 }
 
 static void
@@ -206,6 +316,7 @@ cst_documents_dialog_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), CST_TYPE_DOCUMENTS_DIALOG);
   cst_dispose_cancel (&self->cancellable);
+  g_clear_handle_id (&self->busy_source, g_source_remove);
   g_clear_object (&self->connection);
   g_clear_object (&self->request);
   G_OBJECT_CLASS (cst_documents_dialog_parent_class)->dispose (object);
@@ -294,4 +405,12 @@ cst_documents_dialog_get_message (CstDocumentsDialog *self)
 {
   return gtk_widget_get_visible (GTK_WIDGET (self->message_label))
          ? gtk_label_get_label (self->message_label) : NULL;
+}
+
+/* Whether the document chosen is still being drawn (the preview may show
+ * the one before). */
+gboolean
+cst_documents_dialog_is_rendering (CstDocumentsDialog *self)
+{
+  return self->rendering;
 }

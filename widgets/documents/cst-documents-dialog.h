@@ -18,6 +18,7 @@ void                cst_documents_dialog_show_kind (CstDocumentsDialog *self,
                                                     CstDocumentKind     kind);
 GtkWidget          *cst_documents_dialog_get_preview (CstDocumentsDialog *self);
 const char         *cst_documents_dialog_get_message (CstDocumentsDialog *self);
+gboolean            cst_documents_dialog_is_rendering (CstDocumentsDialog *self);
 void                cst_documents_dialog_save_to   (CstDocumentsDialog *self,
                                                     GFile              *file);
 

@@ -9,7 +9,10 @@
  * Every document is a tagged, accessible PDF drawn on the cairo writer
  * (DESIGN.md, "Tagged PDF"): the layout runs twice, once to count the
  * pages for "Page X of Y" and once to draw (cst_pdf_tagged_render), so a
- * document's layout is a function of the Doc alone.  The document's name
+ * document's layout is a function of the Doc alone.  The same layout draws
+ * the documents dialog's preview for the screen (cst_pdf_tagged_render_pages,
+ * asked for through cst-document-render-private.h): what the screen shows
+ * is what the PDF holds.  The document's name
  * is its H1, the sections under it H2; tables have header cells (a field
  * list's labels name their rows); the logo is a figure named for the
  * facility.
@@ -29,6 +32,7 @@
 #include "custodian/cst-money.h"
 #include "custodian/cst-withholding.h"
 
+#include "cst-document-render-private.h"
 #include "cst-pdf-tagged-private.h"
 
 typedef struct
@@ -277,16 +281,47 @@ lay_out (CstPdfStream *pdf,
   doc->pdf = NULL;
 }
 
-static GBytes *
-doc_render (Doc          *doc,
-            DocBody       body,
-            gconstpointer data,
-            guint        *n_pages,
-            GError      **error)
+/* The same layout makes the PDF or draws the pages for the screen. */
+static gboolean
+doc_make (Doc             *doc,
+          DocBody          body,
+          gconstpointer    data,
+          CstDocumentMade *made,
+          GError         **error)
 {
   Pass pass = { doc, body, data };
 
-  return cst_pdf_tagged_render (doc->options->paper, doc->language, lay_out, &pass, n_pages, error);
+  if (made->screen)
+    {
+      made->pages = cst_pdf_tagged_render_pages (doc->options->paper, lay_out, &pass,
+                                                 made->cancellable, error);
+      if (made->pages != NULL)
+        made->n_pages = cst_pdf_pages_get_n_pages (made->pages);
+      return made->pages != NULL;
+    }
+  made->pdf = cst_pdf_tagged_render (doc->options->paper, doc->language, lay_out, &pass,
+                                     &made->n_pages, error);
+  return made->pdf != NULL;
+}
+
+void
+cst_document_made_clear (CstDocumentMade *made)
+{
+  g_clear_pointer (&made->pdf, g_bytes_unref);
+  g_clear_pointer (&made->pages, cst_pdf_pages_unref);
+}
+
+/* The PDF of a render made with @made (not for the screen). */
+static GBytes *
+pdf_made (gboolean         ok,
+          CstDocumentMade *made,
+          guint           *n_pages)
+{
+  if (!ok)
+    return NULL;
+  if (n_pages != NULL)
+    *n_pages = made->n_pages;
+  return g_steal_pointer (&made->pdf);
 }
 
 /* A template key as a paragraph; skipped when the wording is empty. */
@@ -528,13 +563,13 @@ letter_body (Doc          *doc,
 /* @rows: the letter's table, for the kinds that have one: what was
  * withheld (cover letter), what the authorization lacks (deficiency
  * letter). */
-static GBytes *
-render_letter (const CstDocumentTemplate *tpl,
-               CstRequest                *request,
-               GPtrArray                 *rows,
-               const CstDocumentOptions  *options,
-               guint                     *n_pages,
-               GError                   **error)
+gboolean
+cst_document_make_letter (const CstDocumentTemplate *tpl,
+                          CstRequest                *request,
+                          GPtrArray                 *rows,
+                          const CstDocumentOptions  *options,
+                          CstDocumentMade           *made,
+                          GError                   **error)
 {
   g_auto(Doc) doc = { 0 };
   CstDocumentKind kind = cst_document_template_get_kind (tpl);
@@ -544,7 +579,7 @@ render_letter (const CstDocumentTemplate *tpl,
       g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                            _("No element of the authorization is recorded as missing: there "
                              "is nothing to ask the requester for."));
-      return NULL;
+      return FALSE;
     }
   /* What the document is comes before what it needs. */
   if (kind != CST_DOCUMENT_COVER_LETTER && kind != CST_DOCUMENT_DEFICIENCY_LETTER &&
@@ -552,11 +587,24 @@ render_letter (const CstDocumentTemplate *tpl,
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("This document (%s) is not a letter."), cst_document_kind_get_label (kind));
-      return NULL;
+      return FALSE;
     }
   if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
-    return NULL;
-  return doc_render (&doc, letter_body, &(Letter) { kind, request, rows }, n_pages, error);
+    return FALSE;
+  return doc_make (&doc, letter_body, &(Letter) { kind, request, rows }, made, error);
+}
+
+static GBytes *
+render_letter (const CstDocumentTemplate *tpl,
+               CstRequest                *request,
+               GPtrArray                 *rows,
+               const CstDocumentOptions  *options,
+               guint                     *n_pages,
+               GError                   **error)
+{
+  CstDocumentMade made = { 0 };
+
+  return pdf_made (cst_document_make_letter (tpl, request, rows, options, &made, error), &made, n_pages);
 }
 
 /**
@@ -668,6 +716,23 @@ cst_document_render_certification (const CstDocumentTemplate *tpl,
                                    guint                     *n_pages,
                                    GError                   **error)
 {
+  CstDocumentMade made = { 0 };
+
+  return pdf_made (cst_document_make_certification (tpl, request, packet_pages, packet_sha256,
+                                                    packet_built, options, &made, error),
+                   &made, n_pages);
+}
+
+gboolean
+cst_document_make_certification (const CstDocumentTemplate *tpl,
+                                 CstRequest                *request,
+                                 guint                      packet_pages,
+                                 const char                *packet_sha256,
+                                 const GDate               *packet_built,
+                                 const CstDocumentOptions  *options,
+                                 CstDocumentMade           *made,
+                                 GError                   **error)
+{
   g_auto(Doc) doc = { 0 };
   CstDocumentKind kind = cst_document_template_get_kind (tpl);
 
@@ -675,14 +740,14 @@ cst_document_render_certification (const CstDocumentTemplate *tpl,
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("This document (%s) is not a certification of records."), cst_document_kind_get_label (kind));
-      return NULL;
+      return FALSE;
     }
   if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
-    return NULL;
+    return FALSE;
   put (doc.values, "packet_pages", g_strdup_printf ("%u", packet_pages));
   put (doc.values, "packet_sha256", g_strdup (packet_sha256));
   put (doc.values, "packet_built_date", cst_pdf_format_date (packet_built, doc.language));
-  return doc_render (&doc, certification_body, NULL, n_pages, error);
+  return doc_make (&doc, certification_body, NULL, made, error);
 }
 
 /* --- invoice --- */
@@ -797,6 +862,20 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
                              guint                     *n_pages,
                              GError                   **error)
 {
+  CstDocumentMade made = { 0 };
+
+  return pdf_made (cst_document_make_invoice (tpl, request, invoice, options, &made, error),
+                   &made, n_pages);
+}
+
+gboolean
+cst_document_make_invoice (const CstDocumentTemplate *tpl,
+                           CstRequest                *request,
+                           const CstInvoice          *invoice,
+                           const CstDocumentOptions  *options,
+                           CstDocumentMade           *made,
+                           GError                   **error)
+{
   g_auto(Doc) doc = { 0 };
   gint64 total = 0;
 
@@ -804,15 +883,15 @@ cst_document_render_invoice (const CstDocumentTemplate *tpl,
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                            _("The invoice lines add up to more than can be printed."));
-      return NULL;
+      return FALSE;
     }
   if (!check_facility (options, total > 0, error) || !doc_begin (&doc, tpl, request, options, error))
-    return NULL;
+    return FALSE;
   put (doc.values, "total", cst_money_format (total));
   if (g_date_valid (&invoice->due_on))
     put (doc.values, "due_date", cst_pdf_format_date (&invoice->due_on, doc.language));
   put (doc.values, "invoice_number", g_strdup (invoice->number));
-  return doc_render (&doc, invoice_body, &(Invoice) { invoice, total }, n_pages, error);
+  return doc_make (&doc, invoice_body, &(Invoice) { invoice, total }, made, error);
 }
 
 /* --- accounting of disclosures --- */
@@ -911,9 +990,23 @@ cst_document_render_accounting (const CstDocumentTemplate *tpl,
                                 guint                     *n_pages,
                                 GError                   **error)
 {
+  CstDocumentMade made = { 0 };
+
+  return pdf_made (cst_document_make_accounting (tpl, request, disclosures, options, &made, error),
+                   &made, n_pages);
+}
+
+gboolean
+cst_document_make_accounting (const CstDocumentTemplate *tpl,
+                              CstRequest                *request,
+                              GPtrArray                 *disclosures,
+                              const CstDocumentOptions  *options,
+                              CstDocumentMade           *made,
+                              GError                   **error)
+{
   g_auto(Doc) doc = { 0 };
 
   if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
-    return NULL;
-  return doc_render (&doc, accounting_body, &(Accounting) { request, disclosures }, n_pages, error);
+    return FALSE;
+  return doc_make (&doc, accounting_body, &(Accounting) { request, disclosures }, made, error);
 }

@@ -26,6 +26,8 @@
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-withholding.h"
 
+#include "cst-document-render-private.h"
+
 static char *
 id_text (gint64 id)
 {
@@ -364,13 +366,13 @@ cst_document_repo_load_invoice (PGconn      *conn,
 
 /* The certification states what the last packet built holds (0064): a
  * request with no build has nothing to certify yet. */
-static GBytes *
-render_certification (PGconn                    *conn,
-                      const CstDocumentTemplate *tpl,
-                      CstRequest                *request,
-                      const CstDocumentOptions  *options,
-                      guint                     *n_pages,
-                      GError                   **error)
+static gboolean
+make_certification (PGconn                    *conn,
+                    const CstDocumentTemplate *tpl,
+                    CstRequest                *request,
+                    const CstDocumentOptions  *options,
+                    CstDocumentMade           *made,
+                    GError                   **error)
 {
   g_autofree char *id = id_text (cst_request_get_id (request));
   const char *params[] = { id };
@@ -380,27 +382,27 @@ render_certification (PGconn                    *conn,
   g_autoptr(GDate) built = NULL;
 
   if (res == NULL)
-    return NULL;
+    return FALSE;
   if (PQntuples (res) == 0)
     {
       g_set_error (error, CST_ERROR, CST_ERROR_INVALID_INPUT,
                    _("Request %s has no packet built yet: build it first, then certify it."),
                    cst_request_get_reference (request));
-      return NULL;
+      return FALSE;
     }
   built = cst_db_date (res, 0, 2);
-  return cst_document_render_certification (tpl, request, (guint) cst_db_int64 (res, 0, 0),
-                                            cst_db_value (res, 0, 1), built, options, n_pages, error);
+  return cst_document_make_certification (tpl, request, (guint) cst_db_int64 (res, 0, 0),
+                                          cst_db_value (res, 0, 1), built, options, made, error);
 }
 
-static GBytes *
-render_kind (PGconn                    *conn,
-             const CstDocumentTemplate *tpl,
-             CstRequest                *request,
-             const CstInvoice          *invoice,
-             const CstDocumentOptions  *options,
-             guint                     *n_pages,
-             GError                   **error)
+static gboolean
+make_kind (PGconn                    *conn,
+           const CstDocumentTemplate *tpl,
+           CstRequest                *request,
+           const CstInvoice          *invoice,
+           const CstDocumentOptions  *options,
+           CstDocumentMade           *made,
+           GError                   **error)
 {
   g_autoptr(CstInvoice) loaded = NULL;
   g_autoptr(GPtrArray) disclosures = NULL;
@@ -413,38 +415,76 @@ render_kind (PGconn                    *conn,
     {
     case CST_DOCUMENT_INVOICE:
       if (invoice == NULL && (invoice = loaded = cst_document_repo_load_invoice (conn, request, error)) == NULL)
-        return NULL;
-      return cst_document_render_invoice (tpl, request, invoice, options, n_pages, error);
+        return FALSE;
+      return cst_document_make_invoice (tpl, request, invoice, options, made, error);
     case CST_DOCUMENT_ACCOUNTING:
       g_object_get (request, "patient-id", &patient_id, NULL);
       disclosures = cst_document_repo_list_disclosures (conn, patient_id, options->period_from,
                                                          options->period_to, TRUE, error);
       if (disclosures == NULL)
-        return NULL;
-      return cst_document_render_accounting (tpl, request, disclosures, options, n_pages, error);
+        return FALSE;
+      return cst_document_make_accounting (tpl, request, disclosures, options, made, error);
     case CST_DOCUMENT_COVER_LETTER:
       /* The letter says what was withheld and why, from the recorded rows. */
       withheld = cst_withholding_list (conn, request, error);
       if (withheld == NULL)
-        return NULL;
-      return cst_document_render_cover_letter (tpl, request, withheld, options, n_pages, error);
+        return FALSE;
+      return cst_document_make_letter (tpl, request, withheld, options, made, error);
     case CST_DOCUMENT_DEFICIENCY_LETTER:
       /* Names exactly the elements recorded missing: one not yet checked
        * may well be on the form, and asking the requester for it would be
        * asking for what they already sent. */
       checklist = cst_authorization_load (conn, request, error);
       if (checklist == NULL)
-        return NULL;
+        return FALSE;
       missing = cst_authorization_missing (checklist);
-      return cst_document_render_deficiency_letter (tpl, request, missing, options, n_pages, error);
+      return cst_document_make_letter (tpl, request, missing, options, made, error);
     case CST_DOCUMENT_RECORDS_CERTIFICATION:
     case CST_DOCUMENT_RECORDS_CERTIFICATION_TX:
-      return render_certification (conn, tpl, request, options, n_pages, error);
+      return make_certification (conn, tpl, request, options, made, error);
     case CST_DOCUMENT_DENIAL_LETTER:
     case CST_DOCUMENT_EXTENSION_NOTICE:
     default:
-      return cst_document_render_letter (tpl, request, options, n_pages, error);
+      return cst_document_make_letter (tpl, request, NULL, options, made, error);
     }
+}
+
+/* cst_document_repo_make(), the PDF or the screen's pages as @made asks. */
+gboolean
+cst_document_repo_make_into (PGconn                    *conn,
+                             CstDocumentKind            kind,
+                             CstRequest                *request,
+                             const char                *language,
+                             const CstInvoice          *invoice,
+                             const CstDocumentOptions  *options,
+                             CstDocumentTemplate      **tpl,
+                             CstDocumentMade           *made,
+                             GError                   **error)
+{
+  g_autoptr(CstDocumentTemplate) loaded = NULL;
+  g_autoptr(CstFacility) facility = NULL;
+  CstDocumentOptions with_facility = *options;
+
+  /* The letterhead is the request's facility's, from the database, the
+   * same for every user (issue 22: a request at a second facility carries
+   * that facility's name and address, not the default's); only the logo,
+   * a file on this computer, is the caller's. */
+  if ((facility = cst_request_get_id (request) == 0
+                    ? cst_facility_load (conn, error)   /* not saved yet: no facility */
+                    : cst_facility_load_for_request (conn, cst_request_get_id (request),
+                                                     error)) == NULL)
+    return FALSE;
+  with_facility.facility.name = facility->name;
+  with_facility.facility.address = facility->address;
+  with_facility.facility.phone = facility->phone;
+  with_facility.pay_text = facility->pay_text;
+  with_facility.pay_link = facility->pay_link;
+  if ((loaded = cst_document_repo_load_template (conn, kind, language, error)) == NULL ||
+      !make_kind (conn, loaded, request, invoice, &with_facility, made, error))
+    return FALSE;
+  if (tpl != NULL)
+    *tpl = g_steal_pointer (&loaded);
+  return TRUE;
 }
 
 /**
@@ -470,30 +510,12 @@ cst_document_repo_make (PGconn                    *conn,
                          guint                     *n_pages,
                          GError                   **error)
 {
-  g_autoptr(CstDocumentTemplate) loaded = NULL;
-  g_autoptr(CstFacility) facility = NULL;
-  CstDocumentOptions with_facility = *options;
-  GBytes *pdf;
+  CstDocumentMade made = { 0 };
 
-  /* The letterhead is the request's facility's, from the database, the
-   * same for every user (issue 22: a request at a second facility carries
-   * that facility's name and address, not the default's); only the logo,
-   * a file on this computer, is the caller's. */
-  if ((facility = cst_request_get_id (request) == 0
-                    ? cst_facility_load (conn, error)   /* not saved yet: no facility */
-                    : cst_facility_load_for_request (conn, cst_request_get_id (request),
-                                                     error)) == NULL)
+  if (!cst_document_repo_make_into (conn, kind, request, language, invoice, options, tpl, &made, error))
     return NULL;
-  with_facility.facility.name = facility->name;
-  with_facility.facility.address = facility->address;
-  with_facility.facility.phone = facility->phone;
-  with_facility.pay_text = facility->pay_text;
-  with_facility.pay_link = facility->pay_link;
-  if ((loaded = cst_document_repo_load_template (conn, kind, language, error)) == NULL ||
-      (pdf = render_kind (conn, loaded, request, invoice, &with_facility, n_pages, error)) == NULL)
-    return NULL;
-  *tpl = g_steal_pointer (&loaded);
-  return pdf;
+  *n_pages = made.n_pages;
+  return made.pdf;
 }
 
 /**
@@ -598,93 +620,4 @@ cst_document_repo_record_release (PGconn       *conn,
   d->accountable = !individual && !authorized;
   d->legal_basis = g_strdup (individual ? "164.524" : authorized ? "164.508" : "164.512");
   return cst_document_repo_record_disclosure (conn, d, error);
-}
-
-/* An individual may ask for an accounting of the six years before the
- * request (45 CFR 164.528(a)(3)). */
-#define ACCOUNTING_YEARS 6
-
-typedef struct
-{
-  CstDocumentKind kind;
-  CstRequest     *request;     /* a private copy: the caller's may change meanwhile */
-  char           *language;
-  char           *logo_path;
-} PreviewJob;
-
-static void
-preview_job_free (PreviewJob *job)
-{
-  g_clear_object (&job->request);
-  g_free (job->language);
-  g_free (job->logo_path);
-  g_free (job);
-}
-
-static gpointer
-preview_in_worker (PGconn   *conn,
-                   gpointer  data,
-                   GError  **error)
-{
-  PreviewJob *job = data;
-  CstDocumentOptions options = { 0 };
-  GDate from, to;
-
-  options.paper = CST_PDF_PAPER_LETTER;
-  options.facility.logo_path = job->logo_path;
-  cst_input_today (&to);
-  from = to;
-  g_date_subtract_years (&from, ACCOUNTING_YEARS);
-  options.period_from = &from;
-  options.period_to = &to;
-  return cst_document_repo_render (conn, job->kind, job->request, job->language, NULL,
-                                    &options, NULL, error);
-}
-
-/**
- * cst_document_repo_preview_async:
- * @language: "en" or "es"
- * @logo_path: (nullable): the facility's logo, a file on this computer;
- *   %NULL or "" for none
- *
- * Renders (@kind, @language) for @request as the documents dialog shows
- * it: letter paper, an accounting of the six years up to today, the
- * issued invoice.  Runs on @connection's worker thread, which records
- * the rendering like cst_document_repo_render() does.
- */
-void
-cst_document_repo_preview_async (CstConnection       *connection,
-                                  CstDocumentKind      kind,
-                                  CstRequest          *request,
-                                  const char          *language,
-                                  const char          *logo_path,
-                                  GCancellable        *cancellable,
-                                  GAsyncReadyCallback  callback,
-                                  gpointer             user_data)
-{
-  PreviewJob *job;
-
-  g_return_if_fail (CST_IS_CONNECTION (connection));
-  g_return_if_fail (CST_IS_REQUEST (request));
-
-  job = g_new0 (PreviewJob, 1);
-  job->kind = kind;
-  job->request = cst_request_copy (request);
-  job->language = g_strdup (language);
-  job->logo_path = logo_path && *logo_path ? g_strdup (logo_path) : NULL;
-  cst_connection_run_async (connection, preview_in_worker, job, (GDestroyNotify) preview_job_free,
-                            (GDestroyNotify) g_bytes_unref, cancellable, callback, user_data);
-}
-
-/**
- * cst_document_repo_preview_finish:
- *
- * Returns: (transfer full): the PDF, or %NULL with @error set
- */
-GBytes *
-cst_document_repo_preview_finish (CstConnection  *connection,
-                                   GAsyncResult   *result,
-                                   GError        **error)
-{
-  return cst_connection_run_finish (connection, result, error);
 }

@@ -22,6 +22,11 @@ GBytes  *cst_pdf_tagged_render      (CstPdfPaper   paper,
                                      gpointer      data,
                                      guint        *n_pages,
                                      GError      **error);
+CstPdfPages *cst_pdf_tagged_render_pages (CstPdfPaper    paper,
+                                          CstPdfLayOut   lay_out,
+                                          gpointer       data,
+                                          GCancellable  *cancellable,
+                                          GError       **error);
 void     cst_pdf_tagged_subheading  (CstPdfStream *pdf,
                                      const char   *text);
 

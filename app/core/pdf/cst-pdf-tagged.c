@@ -45,6 +45,31 @@ cst_pdf_tagged_render (CstPdfPaper   paper,
   return cst_pdf_stream_finish_tagged (pdf, error);
 }
 
+/**
+ * cst_pdf_tagged_render_pages:
+ *
+ * The same layout drawn for the screen (cst_pdf_stream_new_screen()):
+ * what a preview shows, from the layout the PDF is made of; no PDF.  One
+ * pass: the screen keeps its pages and draws the footers' "Page X of Y"
+ * when the total is known.
+ *
+ * Returns: (transfer full): the pages
+ */
+CstPdfPages *
+cst_pdf_tagged_render_pages (CstPdfPaper    paper,
+                             CstPdfLayOut   lay_out,
+                             gpointer       data,
+                             GCancellable  *cancellable,
+                             GError       **error)
+{
+  g_autoptr(CstPdfStream) screen = cst_pdf_stream_new_screen (paper, cancellable, error);
+
+  if (screen == NULL)
+    return NULL;
+  lay_out (screen, data);
+  return cst_pdf_stream_finish_pages (screen, error);
+}
+
 /* A heading under the document's title (an H2), in the heading style of
  * the writer's default body size, which documents keep. */
 void
