@@ -21,6 +21,7 @@
 
 #include <custodian/cst-redaction-propose.h>
 #include <custodian/cst-redaction-words.h>
+#include <custodian/cst-redaction-words-cache.h>
 
 #include <math.h>
 #include <string.h>
@@ -733,6 +734,35 @@ test_words_selected (Fixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (made->box.height, want->box.height, 1.5);
 }
 
+/* Opening the next page of a document large reads its words from the
+ * document fetched for the page before; once the packet changes, the
+ * document is fetched again. */
+static void
+test_words_cached (Fixture *f, gconstpointer data)
+{
+  guint fetched;
+
+  open_view (f, clerk);
+  open_large (f, 0);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  fetched = cst_redaction_words_fetches ();
+  g_assert_cmpuint (fetched, >, 0);
+
+  open_large (f, 1);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  open_large (f, 2);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  g_assert_cmpuint (cst_redaction_words_fetches (), ==, fetched);
+
+  /* A page left out: the packet changed, the copy kept is dropped. */
+  gtk_selection_model_select_item (cst_packet_view_get_selection (f->view), 2, TRUE);
+  g_assert_true (cst_packet_view_exclude_selected (f->view, CST_WITHHELD_OUTSIDE_DATE_RANGE));
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  open_large (f, 0);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  g_assert_cmpuint (cst_redaction_words_fetches (), ==, fetched + 1);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -755,6 +785,8 @@ main (int    argc,
   g_test_add ("/redaction-marks/proposals-decided", Fixture, NULL, fixture_setup, test_proposals_decided,
               fixture_teardown);
   g_test_add ("/redaction-marks/words-selected", Fixture, NULL, fixture_setup, test_words_selected,
+              fixture_teardown);
+  g_test_add ("/redaction-marks/words-cached", Fixture, NULL, fixture_setup, test_words_cached,
               fixture_teardown);
   g_test_add ("/redaction-marks/find-proposals", Fixture, NULL, fixture_setup, test_find_proposals,
               fixture_teardown);
