@@ -220,6 +220,48 @@ load_average (void)
   return load;
 }
 
+/* One row of the table: the run's figures, in the header's order. */
+#define COLUMNS 12
+
+static void
+print_row (const char   *label,
+           const double *v)
+{
+  printf ("%-4s %-9.2f %-8.2f %-9.1f %-9.2f %-8.2f %-9.1f %-7.2f %-7.2f %-9.2f %-8.2f %-9.2f %-5.1f\n",
+          label, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+  fflush (stdout);
+}
+
+static int
+compare_doubles (gconstpointer a,
+                 gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* Each column's minimum and median over the runs (a column at a time:
+ * the two rows are not runs of their own). */
+static void
+print_summary (GArray *rows)
+{
+  guint n = rows->len / COLUMNS;
+  double min[COLUMNS], median[COLUMNS];
+  g_autofree double *column = g_new (double, n);
+
+  for (guint c = 0; c < COLUMNS; c++)
+    {
+      for (guint r = 0; r < n; r++)
+        column[r] = g_array_index (rows, double, r * COLUMNS + c);
+      qsort (column, n, sizeof (double), compare_doubles);
+      min[c] = column[0];
+      median[c] = n % 2 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2;
+    }
+  print_row ("min", min);
+  print_row ("med", median);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -232,6 +274,7 @@ main (int    argc,
   int runs = runs_text ? atoi (runs_text) : 3;
   char *pdftoppm[] = { "pdftoppm", "-r", "200", path, prefix, NULL };
   BurnJob job = { path, dir };
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (double));
 
   if (scans_text != NULL && atoi (scans_text) > 0)
     scans = (guint) atoi (scans_text);
@@ -257,12 +300,19 @@ main (int    argc,
 
             g_unlink (file);
           }
-      printf ("%-4d %-9.2f %-8.2f %-9.1f %-9.2f %-8.2f %-9.1f %-7.2f %-7.2f %-9.2f %-8.2f %-9.2f %-5.1f\n",
-              r, burn.seconds, burn.cpu, burn.peak_kb / 1024.0, ppm.seconds, ppm.cpu,
-              ppm.peak_kb / 1024.0, burn.seconds / ppm.seconds, burn.cpu / ppm.cpu, ocr.seconds,
-              ocr.cpu, ocr.seconds / scans, load);
-      fflush (stdout);
+      {
+        const double row[COLUMNS] = {
+          burn.seconds, burn.cpu, burn.peak_kb / 1024.0, ppm.seconds, ppm.cpu, ppm.peak_kb / 1024.0,
+          burn.seconds / ppm.seconds, burn.cpu / ppm.cpu, ocr.seconds, ocr.cpu, ocr.seconds / scans,
+          load,
+        };
+        g_autofree char *label = g_strdup_printf ("%d", r);
+
+        print_row (label, row);
+        g_array_append_vals (rows, row, COLUMNS);
+      }
     }
+  print_summary (rows);
   g_unlink (path);
   g_rmdir (dir);
   return 0;

@@ -54,6 +54,7 @@ HEADER_OWNERS = {
     'cst-pdf-libharu.h': 'app/core/pdf',       # the toolkit's libharu side
     'cst-pdf-pages.h': 'app/core/pdf',         # the cairo writer's pages for the screen
     'cst-statement-pages.h': 'app/core/statements',  # cst-statement-pdf.c's preview
+    'cst-redaction-words-cache.h': 'app/core/packet',  # cst-redaction-words.c's cache
 }
 
 # What a view must not see through the headers it includes.

@@ -2,7 +2,10 @@
  * files dropped on it are added off the main loop and listed in release
  * order with their pages; a refused file is named and nothing of that drop
  * is stored; a closed request takes no records; "Build Packet" builds it
- * with Bates numbers and Spanish letters, kept in the database. */
+ * with Bates numbers and Spanish letters, kept in the database; the
+ * redaction switches change what the build makes (an OCR text layer on
+ * the redacted page, a log page at the end), audited as the clerk, and a
+ * change the database refuses puts the switch back. */
 #include "config.h"
 
 #include <adwaita.h>
@@ -16,6 +19,9 @@
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
 #include "cst-window.h"
+
+#include <custodian/cst-redaction.h>
+#include <custodian/cst-request-repo.h>
 
 static CstTestDb *db;
 
@@ -263,6 +269,158 @@ test_build_with_options (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (record_page, words[0]));
 }
 
+/* The switch of the row titled @title in @widget. */
+static GtkWidget *
+option_row (GtkWidget  *widget,
+            const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget) &&
+      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = option_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static CstRedactionOptions wanted_options;
+
+static gboolean
+group_shows_wanted_options (gpointer data)
+{
+  CstRedactionOptions shown;
+
+  return cst_packet_group_get_redaction_options (data, &shown) &&
+         shown.text_layer == wanted_options.text_layer && shown.log_page == wanted_options.log_page;
+}
+
+static void
+build_and_wait (Fixture *f)
+{
+  GtkWidget *build = cst_test_gui_find_button (GTK_WIDGET (f->group), "_Build Packet");
+
+  g_assert_nonnull (build);
+  g_signal_emit_by_name (build, "clicked");
+  g_assert_true (cst_test_gui_wait_until (group_idle, f->group));
+  if (strstr (cst_packet_group_get_message (f->group), "Packet built") == NULL)
+    g_error ("not built: %s", cst_packet_group_get_message (f->group));
+}
+
+/* The redaction switches, as a clerk: off, the note's redacted page is
+ * an image without text and the packet has no log page; switched on (by
+ * activating their rows, as Enter does), the next build gives the page
+ * a text layer read from the burned image (the rest of the note, never
+ * the redacted name) and ends with the log page.  Each change is the
+ * clerk's in the audit log.  Once the request is closed behind the
+ * group's back, a change is refused and the switch goes back. */
+static void
+test_redaction_switches (Fixture *f, gconstpointer data)
+{
+  const char *lines[] = { "Seen with Marisol Quintero today\n\nFollow-up visit unremarkable", NULL };
+  g_autofree char *note = cst_test_records_pdf_lines (f->dir, "note.pdf", lines, FALSE);
+  g_autofree char *admin = cst_test_db_create_login (db, "custodian_admin");
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(GPtrArray) marked = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *text_layer_row, *log_page_row;
+
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+    request = cst_test_db_add_request (owner, "PGUI-4");
+  }
+  open_request (f, request);
+  g_assert_true (drop_files (f->group, note, NULL));
+  g_assert_true (cst_test_gui_wait_until (group_idle, f->group));
+  wanted_documents = 1;
+  g_assert_true (cst_test_gui_wait_until (group_lists_wanted, f->group));
+  marked = cst_redaction_mark_text_at (admin, cst_request_get_reference (request), "Marisol Quintero",
+                                       "other_person", NULL, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (marked->len, ==, 1);
+
+  wanted_options = (CstRedactionOptions) { FALSE, FALSE };
+  g_assert_true (cst_test_gui_wait_until (group_shows_wanted_options, f->group));
+  build_and_wait (f);
+  {
+    g_autoptr(PopplerDocument) kept = kept_packet (request);
+    g_autofree char *page = NULL;
+
+    /* The cover letter and the note, rebuilt as an image without text. */
+    g_assert_cmpint (poppler_document_get_n_pages (kept), ==, 2);
+    page = cst_test_pdf_page_text (kept, 1);
+    g_assert_null (strstr (page, "unremarkable"));
+  }
+
+  text_layer_row = option_row (GTK_WIDGET (f->group), "Searchable _text on redacted pages");
+  log_page_row = option_row (GTK_WIDGET (f->group), "Redaction _log page");
+  g_assert_nonnull (text_layer_row);
+  g_assert_nonnull (log_page_row);
+  g_assert_true (gtk_widget_get_focusable (adw_action_row_get_activatable_widget (ADW_ACTION_ROW (text_layer_row))));
+  /* The build changed the request: its choices are read again. */
+  g_assert_true (cst_test_gui_wait_until (group_shows_wanted_options, f->group));
+  /* A switch animated flips at the animation's end: flipped at once here. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  g_assert_true (gtk_widget_activate (text_layer_row));
+  wanted_options = (CstRedactionOptions) { TRUE, FALSE };
+  g_assert_true (cst_test_gui_wait_until (group_shows_wanted_options, f->group));
+  g_assert_true (gtk_widget_activate (log_page_row));
+  wanted_options = (CstRedactionOptions) { TRUE, TRUE };
+  g_assert_true (cst_test_gui_wait_until (group_shows_wanted_options, f->group));
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+    g_assert_cmpint (cst_test_db_int_for_id (owner,
+      "SELECT count(*) FROM audit_log WHERE table_name = 'record_redaction_options'"
+      "   AND (new_row->>'request_id')::bigint = $1 AND actor = new_row->>'set_by'"
+      "   AND actor <> session_user", cst_request_get_id (request)), ==, 2);
+    g_assert_cmpint (cst_test_db_int_for_id (owner,
+      "SELECT count(*) FROM record_redaction_options WHERE request_id = $1 AND text_layer AND log_page",
+      cst_request_get_id (request)), ==, 1);
+  }
+
+  build_and_wait (f);
+  {
+    g_autoptr(PopplerDocument) kept = kept_packet (request);
+    g_autofree char *page = NULL, *squashed = NULL, *log = NULL;
+
+    /* The cover letter, the note with its text layer, the log. */
+    g_assert_cmpint (poppler_document_get_n_pages (kept), ==, 3);
+    page = cst_test_pdf_page_text (kept, 1);
+    squashed = cst_test_pdf_squash (page);
+    g_assert_nonnull (strstr (squashed, "unremarkable"));
+    g_assert_null (strstr (squashed, "Quintero"));
+    log = cst_test_pdf_page_text (kept, 2);
+    g_assert_nonnull (strstr (log, "Redaction log"));
+    g_assert_null (strstr (log, "Quintero"));
+  }
+
+  /* Closed by someone else: the change is refused, the switch goes back. */
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+    g_autoptr(CstRequest) now = cst_request_repo_get (owner, cst_request_get_id (request), &error);
+    g_autoptr(CstRequest) cancelled = now ? cst_request_repo_move (owner, now, CST_STATUS_CANCELLED,
+                                                                   "Withdrawn", &error) : NULL;
+
+    g_assert_no_error (error);
+  }
+  g_assert_true (cst_test_gui_wait_until (group_shows_wanted_options, f->group));
+  g_assert_true (gtk_widget_activate (log_page_row));
+  g_assert_true (cst_test_gui_wait_until (group_shows_wanted_options, f->group));
+  g_assert_nonnull (strstr (cst_packet_group_get_message (f->group), "closed"));
+  {
+    g_autoptr(PGconn) owner = cst_test_db_connect (db);
+
+    g_assert_cmpint (cst_test_db_int_for_id (owner,
+      "SELECT count(*) FROM record_redaction_options WHERE request_id = $1 AND text_layer AND log_page",
+      cst_request_get_id (request)), ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,6 +435,8 @@ main (int argc, char **argv)
               test_closed_request_takes_none, fixture_teardown);
   g_test_add ("/packet-group/build-with-options", Fixture, NULL, fixture_setup,
               test_build_with_options, fixture_teardown);
+  g_test_add ("/packet-group/redaction-switches", Fixture, NULL, fixture_setup,
+              test_redaction_switches, fixture_teardown);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -21,6 +21,7 @@
 
 #include <custodian/cst-redaction-propose.h>
 #include <custodian/cst-redaction-words.h>
+#include <custodian/cst-redaction-words-cache.h>
 
 #include <math.h>
 #include <string.h>
@@ -733,6 +734,79 @@ test_words_selected (Fixture *f, gconstpointer data)
   g_assert_cmpfloat_with_epsilon (made->box.height, want->box.height, 1.5);
 }
 
+/* Opening the next page of a document large reads its words from the
+ * document fetched for the page before; once the packet changes, the
+ * document is fetched again. */
+static void
+test_words_cached (Fixture *f, gconstpointer data)
+{
+  guint fetched;
+
+  open_view (f, clerk);
+  open_large (f, 0);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  fetched = cst_redaction_words_fetches ();
+  g_assert_cmpuint (fetched, >, 0);
+
+  open_large (f, 1);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  open_large (f, 2);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  g_assert_cmpuint (cst_redaction_words_fetches (), ==, fetched);
+
+  /* A page left out: the packet changed, the copy kept is dropped. */
+  gtk_selection_model_select_item (cst_packet_view_get_selection (f->view), 2, TRUE);
+  g_assert_true (cst_packet_view_exclude_selected (f->view, CST_WITHHELD_OUTSIDE_DATE_RANGE));
+  g_assert_true (cst_test_gui_wait_until (view_idle, f->view));
+  open_large (f, 0);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  g_assert_cmpuint (cst_redaction_words_fetches (), ==, fetched + 1);
+}
+
+/* The cache keeps CST_REDACTION_WORDS_CACHE_DOCUMENTS documents: after
+ * one more, the least recently used one is fetched again, the most
+ * recent is not. */
+static void
+test_words_cache_bounded (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) docs = NULL;
+  g_autoptr(GError) error = NULL;
+  guint more = CST_REDACTION_WORDS_CACHE_DOCUMENTS;
+  guint fetched;
+
+  for (guint i = 0; i < more; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("note-%u.pdf", i);
+      g_autofree char *title = g_strdup_printf ("Note %u", i);
+
+      g_ptr_array_add (paths, cst_test_records_pdf (f->dir, name, 1, title));
+    }
+  g_ptr_array_add (paths, NULL);
+  docs = cst_packet_add_at (clerk, cst_request_get_reference (f->request),
+                            (const char *const *) paths->pdata, NULL, NULL, &error);
+  g_assert_no_error (error);
+  open_view (f, clerk);
+  fetched = cst_redaction_words_fetches ();
+  /* The discharge summary's first page, then each note's (positions 3 on):
+   * one document more than the cache keeps. */
+  open_large (f, 0);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  for (guint i = 0; i < more; i++)
+    {
+      open_large (f, 3 + i);
+      g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+    }
+  g_assert_cmpuint (cst_redaction_words_fetches (), ==, fetched + more + 1);
+
+  open_large (f, 3 + more - 1);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  g_assert_cmpuint (cst_redaction_words_fetches (), ==, fetched + more + 1);
+  open_large (f, 1);
+  g_assert_true (cst_test_gui_wait_until (words_known, f->view));
+  g_assert_cmpuint (cst_redaction_words_fetches (), ==, fetched + more + 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -756,6 +830,10 @@ main (int    argc,
               fixture_teardown);
   g_test_add ("/redaction-marks/words-selected", Fixture, NULL, fixture_setup, test_words_selected,
               fixture_teardown);
+  g_test_add ("/redaction-marks/words-cached", Fixture, NULL, fixture_setup, test_words_cached,
+              fixture_teardown);
+  g_test_add ("/redaction-marks/words-cache-bounded", Fixture, NULL, fixture_setup,
+              test_words_cache_bounded, fixture_teardown);
   g_test_add ("/redaction-marks/find-proposals", Fixture, NULL, fixture_setup, test_find_proposals,
               fixture_teardown);
   status = g_test_run ();

@@ -13,6 +13,7 @@
 #include "cst-fee-quote-panel.h"
 #include "cst-payment-group.h"
 #include "cst-legal-process-group.h"
+#include "cst-packet-group.h"
 #include "cst-packet-review-panel.h"
 #include "cst-release-forms.h"
 #include "cst-request-detail.h"
@@ -235,11 +236,13 @@ collect_own_fields (GtkWidget *widget,
                     GPtrArray *fields)
 {
   /* Groups with fields of their own, not the request's: the payments
-   * form stays open on a closed request (payments follow a release). */
+   * form stays open on a closed request (payments follow a release); the
+   * records group's redaction switches wait for the choices it reads. */
   if (CST_IS_AUTHORIZATION_CHECKLIST (widget) || CST_IS_LEGAL_PROCESS_GROUP (widget) ||
       CST_IS_REQUEST_SAFEGUARDS (widget) ||
       CST_IS_RELEASE_FORMS (widget) || CST_IS_FEE_QUOTE_PANEL (widget) ||
-      CST_IS_PAYMENT_GROUP (widget) || CST_IS_PACKET_REVIEW_PANEL (widget))
+      CST_IS_PAYMENT_GROUP (widget) || CST_IS_PACKET_REVIEW_PANEL (widget) ||
+      CST_IS_PACKET_GROUP (widget))
     return;
   if (ADW_IS_ENTRY_ROW (widget) || ADW_IS_COMBO_ROW (widget) || GTK_IS_SPIN_BUTTON (widget) ||
       GTK_IS_SWITCH (widget) || (GTK_IS_BUTTON (widget) &&

@@ -10,6 +10,10 @@
  * page view (cst-packet-view.c), where they are chosen.  "Build Packet"
  * builds it with the Bates numbers and letters' language chosen beside it
  * (cst_packet_build_with_async); the database keeps it for its review.
+ * Two switches below it are the request's redaction choices (an OCR text
+ * layer on redacted pages, a redaction log page at the end), read and
+ * stored off the main loop (cst-redaction-options.h); a refusal (a
+ * closed request) puts back the choices as stored.
  */
 #define G_LOG_DOMAIN "cst-packet-group"
 
@@ -25,6 +29,7 @@
 
 #include <custodian/cst-packet-kept.h>
 #include <custodian/cst-packet-pages.h>
+#include <custodian/cst-redaction-options.h>
 #include <custodian/cst-settings.h>
 
 struct _CstPacketGroup
@@ -41,6 +46,9 @@ struct _CstPacketGroup
   GtkCheckButton       *bates_check;
   GtkDropDown          *language_dropdown;
   GtkButton            *build_button;
+  GtkListBox           *redaction_list;
+  GtkSwitch            *text_layer_switch;
+  GtkSwitch            *log_page_switch;
 
   CstConnection        *connection;
   CstRequest           *request;
@@ -51,6 +59,10 @@ struct _CstPacketGroup
   GtkFileChooserNative *chooser;
   CstPacketView        *view;          /* the page view opened from here, while open */
   gboolean              counts_pages;  /* the packet decides the request's page count */
+  guint                 options_generation;  /* bumped at each read or change of the choices */
+  gboolean              options_known;  /* the switches show this request's choices */
+  gboolean              options_settled;  /* ... as last read or stored: nothing under way */
+  gboolean              showing_options;  /* the switches are being set, not switched */
 };
 
 G_DEFINE_FINAL_TYPE (CstPacketGroup, cst_packet_group, GTK_TYPE_WIDGET)
@@ -83,6 +95,9 @@ update_sensitivity (CstPacketGroup *self)
                             self->request != NULL && self->connection != NULL &&
                             !self->busy && self->n_documents > 0);
   gtk_widget_set_visible (GTK_WIDGET (self->build_box), open && self->n_documents > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->redaction_list), open && self->n_documents > 0);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->text_layer_switch), open && self->options_known);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->log_page_switch), open && self->options_known);
   gtk_widget_set_sensitive (GTK_WIDGET (self->build_button),
                             open && self->connection != NULL && !self->busy);
 }
@@ -154,6 +169,110 @@ list_done_cb (GObject      *source,
   show_documents (self, docs);
 }
 
+/* ---- the redaction choices ------------------------------------------------ */
+
+static void
+show_options (CstPacketGroup            *self,
+              const CstRedactionOptions *options)
+{
+  self->showing_options = TRUE;
+  gtk_switch_set_active (self->text_layer_switch, options->text_layer);
+  gtk_switch_set_active (self->log_page_switch, options->log_page);
+  self->showing_options = FALSE;
+  self->options_known = TRUE;
+  self->options_settled = TRUE;
+  update_sensitivity (self);
+}
+
+typedef struct
+{
+  CstPacketGroup *self;
+  guint           generation;
+  gboolean        saving;
+} OptionsJob;
+
+static void load_options (CstPacketGroup *self);
+
+static void
+options_done_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      data)
+{
+  g_autofree OptionsJob *load = data;
+  g_autoptr(GError) error = NULL;
+  CstRedactionOptions options = { FALSE, FALSE };
+  gboolean stored = cst_redaction_options_finish (CST_CONNECTION (source), result, &options, &error);
+  CstPacketGroup *self = load->self;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      load->generation != self->options_generation)
+    return;
+  if (!stored)
+    {
+      self->options_settled = TRUE;
+      show_message (self, error->message);
+      /* A change refused (a closed request, a lost connection): the
+       * switches go back to what is stored. */
+      if (load->saving)
+        load_options (self);
+      return;
+    }
+  show_options (self, &options);
+}
+
+static OptionsJob *
+options_job_new (CstPacketGroup *self,
+                 gboolean        saving)
+{
+  OptionsJob *load = g_new0 (OptionsJob, 1);
+
+  load->self = self;
+  load->saving = saving;
+  load->generation = ++self->options_generation;
+  self->options_settled = FALSE;
+  return load;
+}
+
+static void
+load_options (CstPacketGroup *self)
+{
+  if (self->connection == NULL || self->request == NULL)
+    return;
+  cst_redaction_options_load_async (self->connection, cst_request_get_id (self->request),
+                                    self->cancellable, options_done_cb, options_job_new (self, FALSE));
+}
+
+static void
+option_switched_cb (CstPacketGroup *self)
+{
+  CstRedactionOptions options = {
+    .text_layer = gtk_switch_get_active (self->text_layer_switch),
+    .log_page = gtk_switch_get_active (self->log_page_switch),
+  };
+
+  if (self->showing_options || self->connection == NULL || self->request == NULL)
+    return;
+  cst_redaction_options_save_async (self->connection, cst_request_get_id (self->request), &options,
+                                    self->cancellable, options_done_cb, options_job_new (self, TRUE));
+}
+
+/**
+ * cst_packet_group_get_redaction_options:
+ *
+ * Returns: FALSE until the request's choices are read, and while they are
+ *   read again or a change is stored; else TRUE with @options as the
+ *   switches show them.
+ */
+gboolean
+cst_packet_group_get_redaction_options (CstPacketGroup      *self,
+                                        CstRedactionOptions *options)
+{
+  g_return_val_if_fail (CST_IS_PACKET_GROUP (self), FALSE);
+  options->text_layer = gtk_switch_get_active (self->text_layer_switch);
+  options->log_page = gtk_switch_get_active (self->log_page_switch);
+  return self->options_known && self->options_settled;
+}
+
 static void
 reload (CstPacketGroup *self)
 {
@@ -164,6 +283,7 @@ reload (CstPacketGroup *self)
       show_documents (self, NULL);
       return;
     }
+  load_options (self);
   load = g_new0 (Load, 1);
   load->self = self;
   load->generation = ++self->generation;
@@ -518,6 +638,8 @@ cst_packet_group_set_request (CstPacketGroup *self,
       g_set_object (&self->cancellable, g_cancellable_new ());
       self->busy = FALSE;
       self->counts_pages = FALSE;
+      /* The switches wait for this request's choices. */
+      self->options_known = FALSE;
       show_message (self, NULL);
     }
   if (self->request != NULL)
@@ -609,6 +731,10 @@ cst_packet_group_class_init (CstPacketGroupClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, language_dropdown);
   gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, build_button);
   gtk_widget_class_bind_template_callback (widget_class, build_clicked_cb);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, redaction_list);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, text_layer_switch);
+  gtk_widget_class_bind_template_child (widget_class, CstPacketGroup, log_page_switch);
+  gtk_widget_class_bind_template_callback (widget_class, option_switched_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 

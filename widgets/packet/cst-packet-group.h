@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 #include <custodian/cst-connection.h>
+#include <custodian/cst-redaction-log.h>
 #include <custodian/cst-request.h>
 
 #include "cst-packet-view.h"
@@ -25,5 +26,7 @@ const char *cst_packet_group_get_message    (CstPacketGroup *self);
 CstPacketView *cst_packet_group_open_pages  (CstPacketGroup *self);
 gboolean    cst_packet_group_counts_pages   (CstPacketGroup *self);
 void        cst_packet_group_build          (CstPacketGroup *self);
+gboolean    cst_packet_group_get_redaction_options (CstPacketGroup      *self,
+                                                    CstRedactionOptions *options);
 
 G_END_DECLS

@@ -29,6 +29,7 @@
 
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-redaction-words.h>
+#include <custodian/cst-redaction-words-cache.h>
 
 /* The large page, this many pixels wide. */
 #define LARGE_WIDTH 900
@@ -75,6 +76,7 @@ struct _CstPacketView
   GCancellable      *large_cancellable;
   GCancellable      *find_cancellable;  /* a text searched across the packet */
   CstPageMarks      *marks;             /* the request's redactions */
+  CstRedactionWordsCache *words_cache;  /* documents whose pages' words were read lately */
   guint              pending;     /* changes under way */
   CstPageItem       *large_item;
   gboolean           large_shown;
@@ -434,6 +436,9 @@ outline_done_cb (GObject      *object,
       show_message (self, error->message);
       return;
     }
+  /* The packet changed: its documents are fetched afresh for their words. */
+  if (self->loaded)
+    cst_redaction_words_cache_clear (self->words_cache);
   apply_outline (self, outline);
   /* The released page count is the request's: whoever shows the request
    * reads it again. */
@@ -1485,8 +1490,9 @@ cst_packet_view_open_page (CstPacketView *self,
                                     large_rendered_cb, self);
   cst_packet_pages_view_async (self->connection, cst_page_item_get_document_id (item),
                                self->large_cancellable, viewed_cb, self);
-  cst_redaction_words_async (self->connection, self->request_id, cst_page_item_get_document_id (item),
-                             cst_page_item_get_page (item), self->large_cancellable, words_read_cb, self);
+  cst_redaction_words_cached_async (self->connection, self->words_cache, self->request_id,
+                                    cst_page_item_get_document_id (item), cst_page_item_get_page (item),
+                                    self->large_cancellable, words_read_cb, self);
 }
 
 static void
@@ -1591,6 +1597,7 @@ cst_packet_view_dispose (GObject *object)
   g_clear_object (&self->connection);
   g_clear_pointer (&self->outline, cst_packet_outline_free);
   g_clear_pointer (&self->marks, cst_page_marks_free);
+  g_clear_object (&self->words_cache);
   g_clear_pointer (&self->reference, g_free);
   G_OBJECT_CLASS (cst_packet_view_parent_class)->dispose (object);
 }
@@ -1679,6 +1686,7 @@ cst_packet_view_init (CstPacketView *self)
   gtk_list_box_set_placeholder (self->marks_list, none);
   self->cancellable = g_cancellable_new ();
   self->large_cancellable = g_cancellable_new ();
+  self->words_cache = cst_redaction_words_cache_new ();
   self->pages = g_list_store_new (CST_TYPE_PAGE_ITEM);
   self->shown = gtk_slice_list_model_new (G_LIST_MODEL (g_object_ref (self->pages)), 0, SHOWN_STEP);
   self->selection = gtk_multi_selection_new (G_LIST_MODEL (g_object_ref (self->shown)));

@@ -16,6 +16,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-packet.h"
 #include "custodian/cst-redaction-words.h"
+#include "custodian/cst-redaction-words-cache.h"
 
 #include "cst-redaction-private.h"
 
@@ -100,40 +101,48 @@ page_words (const char    *path,
 }
 
 /* A copy of the page's document in a directory of its own: the part that
- * needs the database. */
+ * needs the database.  Shared (reference counted) between the cache and
+ * the pages being read from it; the copy leaves the disk with the last
+ * reference. */
 typedef struct
 {
-  char  *dir;
-  char  *path;
-  guint  page;
+  gint64  request_id;
+  gint64  document_id;
+  char   *dir;
+  char   *path;
 } Fetched;
 
+static guint fetches;   /* atomic: cst_redaction_words_fetches() */
+
 static void
-fetched_free (Fetched *fetched)
+fetched_clear (Fetched *fetched)
 {
-  if (fetched == NULL)
-    return;
   if (fetched->path != NULL)
     g_unlink (fetched->path);
   if (fetched->dir != NULL)
     g_rmdir (fetched->dir);
   g_free (fetched->path);
   g_free (fetched->dir);
-  g_free (fetched);
 }
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetched, fetched_free)
+
+static void
+fetched_unref (Fetched *fetched)
+{
+  if (fetched != NULL)
+    g_atomic_rc_box_release_full (fetched, (GDestroyNotify) fetched_clear);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Fetched, fetched_unref)
 
 static Fetched *
 fetch (PGconn        *conn,
        gint64         request_id,
        gint64         document_id,
-       guint          page,
        GCancellable  *cancellable,
        GError       **error)
 {
   g_autoptr(GPtrArray) docs = cst_packet_list (conn, request_id, error);
   CstRecordDocument *doc = docs ? find_document (docs, document_id) : NULL;
-  g_autoptr(Fetched) fetched = g_new0 (Fetched, 1);
+  g_autoptr(Fetched) fetched = g_atomic_rc_box_new0 (Fetched);
 
   if (docs == NULL)
     return NULL;
@@ -142,11 +151,19 @@ fetch (PGconn        *conn,
       g_set_error (error, CST_ERROR, CST_ERROR_NOT_FOUND, _("The document was not found."));
       return NULL;
     }
-  fetched->page = page;
+  g_atomic_int_inc (&fetches);
+  fetched->request_id = request_id;
+  fetched->document_id = document_id;
   if (!(fetched->dir = g_dir_make_tmp ("custodian-words-XXXXXX", error)) ||
       !(fetched->path = cst_redaction_document_pdf (conn, fetched->dir, doc, cancellable, error)))
     return NULL;
   return g_steal_pointer (&fetched);
+}
+
+guint
+cst_redaction_words_fetches (void)
+{
+  return (guint) g_atomic_int_get (&fetches);
 }
 
 /**
@@ -163,23 +180,122 @@ cst_redaction_words_read (PGconn        *conn,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autoptr(Fetched) fetched = fetch (conn, request_id, document_id, page, cancellable, error);
+  g_autoptr(Fetched) fetched = fetch (conn, request_id, document_id, cancellable, error);
 
   return fetched ? page_words (fetched->path, page, cancellable, error) : NULL;
 }
 
+/* ---- the documents kept ------------------------------------------------------ */
+
+struct _CstRedactionWordsCache
+{
+  GObject  parent_instance;
+
+  GQueue   kept;         /* Fetched, most recently used first; main thread only */
+  guint    generation;   /* bumped by each clear: a fetch begun before is not kept */
+};
+
+G_DEFINE_FINAL_TYPE (CstRedactionWordsCache, cst_redaction_words_cache, G_TYPE_OBJECT)
+
+static void
+cst_redaction_words_cache_finalize (GObject *object)
+{
+  CstRedactionWordsCache *self = CST_REDACTION_WORDS_CACHE (object);
+
+  g_queue_clear_full (&self->kept, (GDestroyNotify) fetched_unref);
+  G_OBJECT_CLASS (cst_redaction_words_cache_parent_class)->finalize (object);
+}
+
+static void
+cst_redaction_words_cache_class_init (CstRedactionWordsCacheClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cst_redaction_words_cache_finalize;
+}
+
+static void
+cst_redaction_words_cache_init (CstRedactionWordsCache *self)
+{
+  g_queue_init (&self->kept);
+}
+
+CstRedactionWordsCache *
+cst_redaction_words_cache_new (void)
+{
+  return g_object_new (CST_TYPE_REDACTION_WORDS_CACHE, NULL);
+}
+
+void
+cst_redaction_words_cache_clear (CstRedactionWordsCache *self)
+{
+  g_return_if_fail (CST_IS_REDACTION_WORDS_CACHE (self));
+  g_queue_clear_full (&self->kept, (GDestroyNotify) fetched_unref);
+  self->generation++;
+}
+
+guint
+cst_redaction_words_cache_count (CstRedactionWordsCache *self)
+{
+  g_return_val_if_fail (CST_IS_REDACTION_WORDS_CACHE (self), 0);
+  return self->kept.length;
+}
+
+/* The copy kept of the document, moved to the front; NULL if none. */
+static Fetched *
+cache_find (CstRedactionWordsCache *self,
+            gint64                  request_id,
+            gint64                  document_id)
+{
+  for (GList *l = self->kept.head; l != NULL; l = l->next)
+    {
+      Fetched *fetched = l->data;
+
+      if (fetched->request_id == request_id && fetched->document_id == document_id)
+        {
+          g_queue_unlink (&self->kept, l);
+          g_queue_push_head_link (&self->kept, l);
+          return g_atomic_rc_box_acquire (fetched);
+        }
+    }
+  return NULL;
+}
+
+static void
+cache_keep (CstRedactionWordsCache *self,
+            Fetched                *fetched)
+{
+  g_queue_push_head (&self->kept, g_atomic_rc_box_acquire (fetched));
+  while (self->kept.length > CST_REDACTION_WORDS_CACHE_DOCUMENTS)
+    fetched_unref (g_queue_pop_tail (&self->kept));
+}
+
 /* ---- off the main loop ----------------------------------------------------- */
 
-/* The document is fetched on the connection's worker; the page is read
- * (Poppler, or Tesseract on a scan: seconds) in a thread of its own, so
- * the connection is not held while it is. */
+/* The document is fetched on the connection's worker (unless the cache
+ * has it); the page is read (Poppler, or Tesseract on a scan: seconds) in
+ * a thread of its own, so the connection is not held while it is. */
 
 typedef struct
 {
-  gint64  request_id;
-  gint64  document_id;
-  guint   page;
+  gint64                  request_id;
+  gint64                  document_id;
 } FetchJob;
+
+/* The task's data: the page, where its document is, and whose cache. */
+typedef struct
+{
+  guint                   page;
+  Fetched                *fetched;
+  CstRedactionWordsCache *cache;
+  guint                   generation;
+} ReadJob;
+
+static void
+read_job_free (ReadJob *job)
+{
+  fetched_unref (job->fetched);
+  g_clear_object (&job->cache);
+  g_free (job);
+}
 
 static gpointer
 fetch_job_run (PGconn   *conn,
@@ -188,7 +304,7 @@ fetch_job_run (PGconn   *conn,
 {
   FetchJob *job = data;
 
-  return fetch (conn, job->request_id, job->document_id, job->page, NULL, error);
+  return fetch (conn, job->request_id, job->document_id, NULL, error);
 }
 
 static void
@@ -197,9 +313,9 @@ read_in_thread (GTask        *task,
                 gpointer      data,
                 GCancellable *cancellable)
 {
-  Fetched *fetched = data;
+  ReadJob *job = data;
   GError *error = NULL;
-  GArray *words = page_words (fetched->path, fetched->page, cancellable, &error);
+  GArray *words = page_words (job->fetched->path, job->page, cancellable, &error);
 
   if (words == NULL)
     g_task_return_error (task, error);
@@ -213,24 +329,67 @@ fetched_cb (GObject      *object,
             gpointer      data)
 {
   g_autoptr(GTask) task = data;
+  ReadJob *job = g_task_get_task_data (task);
   GError *error = NULL;
-  Fetched *fetched = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
 
-  if (fetched == NULL)
+  job->fetched = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  if (job->fetched == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  g_task_set_task_data (task, fetched, (GDestroyNotify) fetched_free);
+  if (job->cache != NULL && job->cache->generation == job->generation)
+    cache_keep (job->cache, job->fetched);
   g_task_run_in_thread (task, read_in_thread);
+}
+
+/**
+ * cst_redaction_words_cached_async:
+ * @cache: (nullable): the documents kept; called from its main loop
+ *
+ * cst_redaction_words_read() off the caller's main loop: the document
+ * taken from @cache or fetched on @connection's worker thread (and kept
+ * in @cache), the page read in a thread of its own (a scanned page by
+ * Tesseract, which holds no connection).
+ */
+void
+cst_redaction_words_cached_async (CstConnection          *connection,
+                                  CstRedactionWordsCache *cache,
+                                  gint64                  request_id,
+                                  gint64                  document_id,
+                                  guint                   page,
+                                  GCancellable           *cancellable,
+                                  GAsyncReadyCallback     callback,
+                                  gpointer                user_data)
+{
+  g_autoptr(GTask) task = g_task_new (connection, cancellable, callback, user_data);
+  ReadJob *job = g_new0 (ReadJob, 1);
+  FetchJob *fetch_job;
+
+  g_task_set_source_tag (task, cst_redaction_words_async);
+  job->page = page;
+  job->cache = cache ? g_object_ref (cache) : NULL;
+  job->generation = cache ? cache->generation : 0;
+  job->fetched = cache ? cache_find (cache, request_id, document_id) : NULL;
+  g_task_set_task_data (task, job, (GDestroyNotify) read_job_free);
+  if (job->fetched != NULL)
+    {
+      g_task_run_in_thread (task, read_in_thread);
+      return;
+    }
+  fetch_job = g_new0 (FetchJob, 1);
+  fetch_job->request_id = request_id;
+  fetch_job->document_id = document_id;
+  cst_connection_run_async (connection, fetch_job_run, fetch_job, g_free,
+                            (GDestroyNotify) fetched_unref, cancellable, fetched_cb,
+                            g_steal_pointer (&task));
 }
 
 /**
  * cst_redaction_words_async:
  *
- * cst_redaction_words_read() off the caller's main loop: the document
- * fetched on @connection's worker thread, the page read in a thread of
- * its own (a scanned page by Tesseract, which holds no connection).
+ * cst_redaction_words_cached_async() without a cache: the document is
+ * fetched each time.
  */
 void
 cst_redaction_words_async (CstConnection        *connection,
@@ -241,15 +400,8 @@ cst_redaction_words_async (CstConnection        *connection,
                            GAsyncReadyCallback   callback,
                            gpointer              user_data)
 {
-  GTask *task = g_task_new (connection, cancellable, callback, user_data);
-  FetchJob *job = g_new0 (FetchJob, 1);
-
-  g_task_set_source_tag (task, cst_redaction_words_async);
-  job->request_id = request_id;
-  job->document_id = document_id;
-  job->page = page;
-  cst_connection_run_async (connection, fetch_job_run, job, g_free, (GDestroyNotify) fetched_free,
-                            cancellable, fetched_cb, task);
+  cst_redaction_words_cached_async (connection, NULL, request_id, document_id, page, cancellable,
+                                    callback, user_data);
 }
 
 GArray *
