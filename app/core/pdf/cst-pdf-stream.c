@@ -36,6 +36,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "cst-pdf-private.h"
 #include "cst-pdf-stream-private.h"
@@ -98,6 +99,12 @@ struct _CstPdfStream
   /* Font and size last set on cr, so runs do not repeat them. */
   cairo_font_face_t *state_face;
   double             state_size;
+  /* An untagged table row's runs, drawn by one cairo call a font
+   * (batch_begin/batch_end) rather than one a run. */
+  gboolean           batching;
+  GArray            *batch_glyphs;    /* of cairo_glyph_t */
+  GArray            *batch_clusters;  /* of cairo_text_cluster_t */
+  GString           *batch_text;
 };
 
 /* What a page is and what becomes of it: the layout draws on self->cr,
@@ -352,6 +359,7 @@ cst_pdf_stream_new_measure (CstPdfPaper   paper,
 
 static const StreamBackend pdf_backend;
 static const StreamBackend screen_backend;
+static void pdf_begin_page (CstPdfStream *self);
 
 /* A context on @surface (taken) for the layout to draw a page with. */
 static gboolean
@@ -410,6 +418,7 @@ cst_pdf_stream_new (GOutputStream  *out,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Custodian");
   if (!open_context (self, surface, error))
     return NULL;
+  pdf_begin_page (self);
   return g_steal_pointer (&self);
 }
 
@@ -495,6 +504,10 @@ cst_pdf_stream_free (CstPdfStream *self)
       g_clear_pointer (&self->faces[font][bold], cairo_font_face_destroy);
   g_clear_pointer (&self->library, library_unref);
   g_string_free (self->run, TRUE);
+  g_clear_pointer (&self->batch_glyphs, g_array_unref);
+  g_clear_pointer (&self->batch_clusters, g_array_unref);
+  if (self->batch_text != NULL)
+    g_string_free (self->batch_text, TRUE);
   g_free (self->footer);
   g_free (self->page_format);
   cst_pdf_access_clear (&self->access);
@@ -700,6 +713,86 @@ set_grey (CstPdfStream *self,
     cairo_set_source_rgb (self->cr, grey, grey, grey);
 }
 
+/* --- batches ---
+ *
+ * cairo's PDF surface pays for each drawing call three times: when it
+ * records it, when it analyses the page and when it writes it, at
+ * cairo_show_page(); a report page is hundreds of short runs (a cell's
+ * line each).  In a batch, runs are turned into glyphs where they stand
+ * and drawn with one cairo_show_text_glyphs() a font: the same glyphs at
+ * the same places with the same text (clusters kept, so the PDF's text
+ * reads back the same), a fraction of the calls.  Tagged writers do not
+ * batch: their cells are structure elements of their own. */
+
+static void
+batch_begin (CstPdfStream *self)
+{
+  if (self->cr == NULL || self->tagged || self->backend != &pdf_backend)
+    return;
+  if (self->batch_glyphs == NULL)
+    {
+      self->batch_glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
+      self->batch_clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
+      self->batch_text = g_string_sized_new (256);
+    }
+  self->batching = TRUE;
+}
+
+/* The current run (self->run) as glyphs from @x, in the font set on cr. */
+static void
+batch_add (CstPdfStream *self,
+           double        x,
+           double        baseline)
+{
+  cairo_glyph_t *glyphs = NULL;
+  cairo_text_cluster_t *clusters = NULL;
+  int n_glyphs = 0, n_clusters = 0;
+  cairo_text_cluster_flags_t flags = 0;
+
+  /* cairo_move_to() keeps the point in 24.8 fixed point: the same
+   * rounding puts every glyph where cairo_show_text() put it. */
+  x = round (x * 256) / 256;
+  baseline = round (baseline * 256) / 256;
+  if (cairo_scaled_font_text_to_glyphs (cairo_get_scaled_font (self->cr), x, baseline,
+                                        self->run->str, (int) self->run->len,
+                                        &glyphs, &n_glyphs, &clusters, &n_clusters,
+                                        &flags) != CAIRO_STATUS_SUCCESS)
+    {
+      /* What cairo_show_text() would have done with it. */
+      cairo_move_to (self->cr, x, baseline);
+      cairo_show_text (self->cr, self->run->str);
+      return;
+    }
+  g_array_append_vals (self->batch_glyphs, glyphs, n_glyphs);
+  g_array_append_vals (self->batch_clusters, clusters, n_clusters);
+  g_string_append_len (self->batch_text, self->run->str, self->run->len);
+  cairo_glyph_free (glyphs);
+  cairo_text_cluster_free (clusters);
+}
+
+/* Draws what the batch holds, in the font set on cr. */
+static void
+batch_draw (CstPdfStream *self)
+{
+  if (!self->batching || self->batch_glyphs->len == 0)
+    return;
+  cairo_show_text_glyphs (self->cr, self->batch_text->str, (int) self->batch_text->len,
+                          (const cairo_glyph_t *) self->batch_glyphs->data,
+                          (int) self->batch_glyphs->len,
+                          (const cairo_text_cluster_t *) self->batch_clusters->data,
+                          (int) self->batch_clusters->len, 0);
+  g_array_set_size (self->batch_glyphs, 0);
+  g_array_set_size (self->batch_clusters, 0);
+  g_string_truncate (self->batch_text, 0);
+}
+
+static void
+batch_end (CstPdfStream *self)
+{
+  batch_draw (self);
+  self->batching = FALSE;
+}
+
 static void
 flush_run (CstPdfStream *self,
            guint         font,
@@ -714,13 +807,19 @@ flush_run (CstPdfStream *self,
     return;
   if (face != self->state_face || size != self->state_size)
     {
+      batch_draw (self);
       cairo_set_font_face (self->cr, face);
       cairo_set_font_size (self->cr, size);
       self->state_face = face;
       self->state_size = size;
     }
-  cairo_move_to (self->cr, x, baseline);
-  cairo_show_text (self->cr, self->run->str);
+  if (self->batching)
+    batch_add (self, x, baseline);
+  else
+    {
+      cairo_move_to (self->cr, x, baseline);
+      cairo_show_text (self->cr, self->run->str);
+    }
   g_string_truncate (self->run, 0);
 }
 
@@ -865,6 +964,21 @@ pdf_set_title (CstPdfStream *self,
   cairo_pdf_surface_set_metadata (self->surface, CAIRO_PDF_METADATA_TITLE, title);
 }
 
+/* A page's first operation covers the whole page (white, as the page
+ * is): cairo's PDF surface adds the extents of every operation of a page
+ * to a region as it analyses the page at cairo_show_page(), and a region
+ * of hundreds of small text boxes costs more to grow with each one (a
+ * sixth of a report page's instructions went to pixman's region union);
+ * inside one rectangle it stays one rectangle. */
+static void
+pdf_begin_page (CstPdfStream *self)
+{
+  cairo_save (self->cr);
+  cairo_set_source_rgb (self->cr, 1, 1, 1);
+  cairo_paint (self->cr);
+  cairo_restore (self->cr);
+}
+
 /* The footer, then cairo writes the page out and forgets it. */
 static void
 pdf_end_page (CstPdfStream *self,
@@ -872,6 +986,8 @@ pdf_end_page (CstPdfStream *self,
 {
   draw_footer (self, last);
   cairo_show_page (self->cr);
+  if (!last)
+    pdf_begin_page (self);
 }
 
 static void
@@ -1350,6 +1466,7 @@ draw_cells (CstPdfStreamTable *table,
   if (pdf->cr == NULL)
     return;
   set_grey (pdf, grey);
+  batch_begin (pdf);
   if (tagged)
     cst_pdf_stream_tag_begin (pdf, "TR");
   for (guint c = 0; c < table->columns.n_columns; c++)
@@ -1367,6 +1484,7 @@ draw_cells (CstPdfStreamTable *table,
       if (tagged)
         leaf_end (pdf);
     }
+  batch_end (pdf);
   if (tagged)
     cst_pdf_stream_tag_end (pdf, "TR");
 }
