@@ -105,7 +105,30 @@ struct _CstPdfStream
   GArray            *batch_glyphs;    /* of cairo_glyph_t */
   GArray            *batch_clusters;  /* of cairo_text_cluster_t */
   GString           *batch_text;
+  GPtrArray         *run_caches;      /* of RunCache, one a scaled font */
 };
+
+/* Runs already turned into glyphs, for one scaled font: a report repeats
+ * its descriptions, citations, labels and headers on every request, and
+ * cairo_scaled_font_text_to_glyphs() was a seventh of its drawing. */
+typedef struct
+{
+  cairo_scaled_font_t *font;
+  GHashTable          *runs;   /* run text → RunGlyphs */
+} RunCache;
+
+/* A run's glyphs placed from x = 0 on the baseline y = 0. */
+typedef struct
+{
+  cairo_glyph_t        *glyphs;
+  int                   n_glyphs;
+  cairo_text_cluster_t *clusters;
+  int                   n_clusters;
+} RunGlyphs;
+
+/* Enough for a report's repeated strings; its references, dates and
+ * amounts, each seen once, make the cache start again when it is full. */
+#define RUN_CACHE_SIZE 2048
 
 /* What a page is and what becomes of it: the layout draws on self->cr,
  * the page's context, and calls end_page() when it is full (@last for the
@@ -360,6 +383,7 @@ cst_pdf_stream_new_measure (CstPdfPaper   paper,
 static const StreamBackend pdf_backend;
 static const StreamBackend screen_backend;
 static void pdf_begin_page (CstPdfStream *self);
+static void batch_draw (CstPdfStream *self);
 
 /* A context on @surface (taken) for the layout to draw a page with. */
 static gboolean
@@ -506,6 +530,7 @@ cst_pdf_stream_free (CstPdfStream *self)
   g_string_free (self->run, TRUE);
   g_clear_pointer (&self->batch_glyphs, g_array_unref);
   g_clear_pointer (&self->batch_clusters, g_array_unref);
+  g_clear_pointer (&self->run_caches, g_ptr_array_unref);
   if (self->batch_text != NULL)
     g_string_free (self->batch_text, TRUE);
   g_free (self->footer);
@@ -738,36 +763,98 @@ batch_begin (CstPdfStream *self)
   self->batching = TRUE;
 }
 
+static void
+run_glyphs_free (RunGlyphs *run)
+{
+  cairo_glyph_free (run->glyphs);
+  cairo_text_cluster_free (run->clusters);
+  g_free (run);
+}
+
+static void
+run_cache_free (RunCache *cache)
+{
+  cairo_scaled_font_destroy (cache->font);
+  g_hash_table_unref (cache->runs);
+  g_free (cache);
+}
+
+static GHashTable *
+run_cache_for (CstPdfStream        *self,
+               cairo_scaled_font_t *font)
+{
+  RunCache *cache;
+
+  if (self->run_caches == NULL)
+    self->run_caches = g_ptr_array_new_with_free_func ((GDestroyNotify) run_cache_free);
+  for (guint i = 0; i < self->run_caches->len; i++)
+    if ((cache = g_ptr_array_index (self->run_caches, i))->font == font)
+      return cache->runs;
+  cache = g_new0 (RunCache, 1);
+  cache->font = cairo_scaled_font_reference (font);
+  cache->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) run_glyphs_free);
+  g_ptr_array_add (self->run_caches, cache);
+  return cache->runs;
+}
+
+/* The current run's glyphs in the font set on cr, from the cache. */
+static const RunGlyphs *
+run_glyphs (CstPdfStream *self)
+{
+  cairo_scaled_font_t *font = cairo_get_scaled_font (self->cr);
+  GHashTable *runs = run_cache_for (self, font);
+  RunGlyphs *run = g_hash_table_lookup (runs, self->run->str);
+  cairo_text_cluster_flags_t flags = 0;
+
+  if (run != NULL)
+    return run;
+  run = g_new0 (RunGlyphs, 1);
+  if (cairo_scaled_font_text_to_glyphs (font, 0, 0, self->run->str, (int) self->run->len,
+                                        &run->glyphs, &run->n_glyphs, &run->clusters,
+                                        &run->n_clusters, &flags) != CAIRO_STATUS_SUCCESS ||
+      flags != 0)
+    {
+      run_glyphs_free (run);
+      return NULL;
+    }
+  if (g_hash_table_size (runs) >= RUN_CACHE_SIZE)
+    g_hash_table_remove_all (runs);
+  g_hash_table_insert (runs, g_strdup (self->run->str), run);
+  return run;
+}
+
 /* The current run (self->run) as glyphs from @x, in the font set on cr. */
 static void
 batch_add (CstPdfStream *self,
            double        x,
            double        baseline)
 {
-  cairo_glyph_t *glyphs = NULL;
-  cairo_text_cluster_t *clusters = NULL;
-  int n_glyphs = 0, n_clusters = 0;
-  cairo_text_cluster_flags_t flags = 0;
+  const RunGlyphs *run;
+  guint first = self->batch_glyphs->len;
 
   /* cairo_move_to() keeps the point in 24.8 fixed point: the same
    * rounding puts every glyph where cairo_show_text() put it. */
   x = round (x * 256) / 256;
   baseline = round (baseline * 256) / 256;
-  if (cairo_scaled_font_text_to_glyphs (cairo_get_scaled_font (self->cr), x, baseline,
-                                        self->run->str, (int) self->run->len,
-                                        &glyphs, &n_glyphs, &clusters, &n_clusters,
-                                        &flags) != CAIRO_STATUS_SUCCESS)
+  if ((run = run_glyphs (self)) == NULL)
     {
       /* What cairo_show_text() would have done with it. */
+      batch_draw (self);
       cairo_move_to (self->cr, x, baseline);
       cairo_show_text (self->cr, self->run->str);
       return;
     }
-  g_array_append_vals (self->batch_glyphs, glyphs, n_glyphs);
-  g_array_append_vals (self->batch_clusters, clusters, n_clusters);
+  g_array_append_vals (self->batch_glyphs, run->glyphs, run->n_glyphs);
+  for (guint i = first; i < self->batch_glyphs->len; i++)
+    {
+      cairo_glyph_t *glyph = &g_array_index (self->batch_glyphs, cairo_glyph_t, i);
+
+      glyph->x += x;
+      glyph->y += baseline;
+    }
+  g_array_append_vals (self->batch_clusters, run->clusters, run->n_clusters);
   g_string_append_len (self->batch_text, self->run->str, self->run->len);
-  cairo_glyph_free (glyphs);
-  cairo_text_cluster_free (clusters);
 }
 
 /* Draws what the batch holds, in the font set on cr. */
