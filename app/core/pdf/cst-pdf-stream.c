@@ -159,7 +159,23 @@ struct _CstPdfStreamTable
   CstPdfStream  *pdf;
   CstPdfColumns  columns;
   gboolean      *row_header;  /* per column: its cells name their row */
+  GArray        *laid;        /* of LaidCells, see lay_out_cells */
 };
+
+/* A column's cells at one size, by text. */
+typedef struct
+{
+  guint       column;
+  double      size;
+  GHashTable *cells;   /* text → CstPdfCell */
+} LaidCells;
+
+/* Cells laid out once per table: a report's rows repeat their
+ * descriptions, citations, labels and amounts, and the same text in the
+ * same column at the same size always shapes and breaks the same way.
+ * Bounded like the run cache: unique references and dates make a
+ * column's cells start again when it is full. */
+#define LAID_CELLS 4096
 
 /* --- fonts --- */
 
@@ -1503,14 +1519,83 @@ cst_pdf_stream_get_cairo (CstPdfStream *self)
 
 /* --- tables --- */
 
+static void
+laid_cell_free (CstPdfCell *cell)
+{
+  cst_pdf_cells_clear (cell, 1);
+  g_free (cell);
+}
+
+static void
+laid_cells_clear (LaidCells *laid)
+{
+  g_hash_table_unref (laid->cells);
+}
+
+static GHashTable *
+laid_cells_for (CstPdfStreamTable *table,
+                guint              c,
+                double             size)
+{
+  LaidCells added = { c, size, NULL };
+
+  for (guint i = 0; i < table->laid->len; i++)
+    {
+      LaidCells *laid = &g_array_index (table->laid, LaidCells, i);
+
+      if (laid->column == c && laid->size == size)
+        return laid->cells;
+    }
+  added.cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) laid_cell_free);
+  g_array_append_val (table->laid, added);
+  return added.cells;
+}
+
+/* Column @c's cell @text laid out at @size into @out (arrays shared with
+ * the table's cache: nothing changes them once laid out). */
+static void
+lay_out_cell (CstPdfStreamTable *table,
+              guint              c,
+              const char        *text,
+              double             size,
+              CstPdfCell        *out)
+{
+  CstPdfStream *pdf = table->pdf;
+  GHashTable *cells = laid_cells_for (table, c, size);
+  CstPdfCell *laid;
+
+  if ((laid = g_hash_table_lookup (cells, text)) == NULL)
+    {
+      laid = g_new0 (CstPdfCell, 1);
+      /* As cst_pdf_columns_lay_out() does it. */
+      laid->glyphs = cst_pdf_shape_text (&pdf->shaper, text);
+      laid->lines = cst_pdf_wrap_glyphs (laid->glyphs, size,
+                                         MAX (table->columns.width[c] - 2 * CST_PDF_CELL_PAD_X, 1),
+                                         CST_PDF_CELL_MAX_LINES, pdf->ellipsis_width);
+      if (g_hash_table_size (cells) >= LAID_CELLS)
+        g_hash_table_remove_all (cells);
+      g_hash_table_insert (cells, g_strdup (text), laid);
+    }
+  out->glyphs = g_array_ref (laid->glyphs);
+  out->lines = g_array_ref (laid->lines);
+}
+
+/* The row's height, as cst_pdf_columns_lay_out() gives it. */
 static double
 lay_out_cells (CstPdfStreamTable *table,
                const char *const *cells,
                double             size,
                CstPdfCell        *out)
 {
-  return cst_pdf_columns_lay_out (&table->columns, &table->pdf->shaper,
-                                  table->pdf->ellipsis_width, cells, size, out);
+  guint most = 1;
+
+  for (guint c = 0; c < table->columns.n_columns; c++)
+    {
+      lay_out_cell (table, c, cells && cells[c] ? cells[c] : "", size, &out[c]);
+      most = MAX (most, out[c].lines->len);
+    }
+  return most * size * CST_PDF_LEADING + 2 * CST_PDF_CELL_PAD_Y;
 }
 
 /* A cell's structure element: a header row's cells head their column, a
@@ -1636,6 +1721,8 @@ cst_pdf_stream_table_begin (CstPdfStream       *self,
   g_return_val_if_fail (n_columns > 0, NULL);
   table = g_new0 (CstPdfStreamTable, 1);
   table->pdf = self;
+  table->laid = g_array_new (FALSE, FALSE, sizeof (LaidCells));
+  g_array_set_clear_func (table->laid, (GDestroyNotify) laid_cells_clear);
   table->row_header = g_new0 (gboolean, n_columns);
   for (guint c = 0; c < n_columns; c++)
     table->row_header[c] = columns[c].row_header;
@@ -1690,6 +1777,7 @@ cst_pdf_stream_table_end (CstPdfStreamTable *table)
   table->pdf->y += 6;
   cst_pdf_stream_tag_end (table->pdf, "Table");
   cst_pdf_columns_clear (&table->columns);
+  g_array_unref (table->laid);
   g_free (table->row_header);
   g_free (table);
 }
