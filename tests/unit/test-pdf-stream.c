@@ -1,7 +1,8 @@
 /* test-pdf-stream.c — the streaming PDF writer on its own: text in both
  * fonts read back with Poppler, tables across pages with their header,
  * "Page X of Y" from a measuring pass, pages written before the document
- * ends, cancellation and metadata */
+ * ends, cancellation and metadata; a table's rows drawn in one cairo call
+ * a font land where run-by-run drawing puts them */
 #include "config.h"
 
 #include <locale.h>
@@ -412,6 +413,105 @@ test_shaped_text (void)
   }
 }
 
+/* Rows of every style whose cells mix the Latin font, the Unicode
+ * fallback (Greek, Hebrew), kerned pairs, a wrapped cell and a repeated
+ * cell, drawn @n_times. */
+static void
+write_mixed_table (CstPdfStream *pdf,
+                   guint         n_times)
+{
+  CstPdfStreamTable *table = cst_pdf_stream_table_begin (pdf, columns, G_N_ELEMENTS (columns));
+
+  for (guint i = 0; i < n_times; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("ΑΒΓ-%u AVATAR", i);
+      const char *cells[][3] = {
+        { ref, "Search and retrieval, N.Y. Pub. Health Law § 18(2)(e)", "$1,234.56" },
+        { "To Wa Ty", "שלום and Ω in one cell, long enough to wrap onto its second line here", "" },
+        { "Search and retrieval", "Search and retrieval", "—" },
+      };
+
+      for (guint r = 0; r < G_N_ELEMENTS (cells); r++)
+        cst_pdf_stream_table_row (table, cells[r], (CstPdfRowStyle) ((i + r) % 4));
+    }
+  cst_pdf_stream_table_end (table);
+}
+
+/* Every character's box on every page. */
+static GArray *
+char_boxes (PopplerDocument *doc)
+{
+  GArray *all = g_array_new (FALSE, FALSE, sizeof (PopplerRectangle));
+
+  for (int p = 0; p < poppler_document_get_n_pages (doc); p++)
+    {
+      g_autoptr(PopplerPage) page = poppler_document_get_page (doc, p);
+      g_autofree PopplerRectangle *boxes = NULL;
+      guint n = 0;
+
+      g_assert_true (poppler_page_get_text_layout (page, &boxes, &n));
+      g_array_append_vals (all, boxes, n);
+    }
+  return all;
+}
+
+/* The drawing writer draws a table row's runs with one cairo call a font
+ * (and converts a repeated run once); the tagged writer draws run by
+ * run.  Both must put the same characters in the same places: within
+ * 0.1 pt, because cairo writes a row's cells on one baseline in one TJ
+ * array in an untagged page (as it did before rows were batched) and its
+ * whole-unit TJ adjustments drift a little along it (0.05 pt here),
+ * while a tagged cell starts its own text object.  A glyph misplaced by
+ * the batch would be off by a glyph's width, points. */
+static void
+test_batched_rows (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) batched = new_writer (out, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstPdfStream) tagged = cst_pdf_stream_new_tagged (CST_PDF_PAPER_LETTER, "en", &error);
+  g_autoptr(GBytes) batched_bytes = NULL;
+  g_autoptr(GBytes) tagged_bytes = NULL;
+  g_autoptr(PopplerDocument) batched_doc = NULL;
+  g_autoptr(PopplerDocument) tagged_doc = NULL;
+  g_autoptr(GArray) batched_boxes = NULL;
+  g_autoptr(GArray) tagged_boxes = NULL;
+  g_autofree char *batched_text = NULL;
+  g_autofree char *tagged_text = NULL;
+
+  g_assert_no_error (error);
+  write_mixed_table (batched, 40);
+  write_mixed_table (tagged, 40);
+  batched_bytes = finish (batched, out);
+  tagged_bytes = cst_pdf_stream_finish_tagged (tagged, &error);
+  g_assert_no_error (error);
+  cst_test_pdf_assert_qpdf_clean (batched_bytes);
+  batched_doc = cst_test_pdf_open (batched_bytes);
+  tagged_doc = cst_test_pdf_open (tagged_bytes);
+  g_assert_cmpint (poppler_document_get_n_pages (batched_doc), >, 1);
+  g_assert_cmpint (poppler_document_get_n_pages (batched_doc), ==,
+                   poppler_document_get_n_pages (tagged_doc));
+  batched_text = cst_test_pdf_text (batched_doc);
+  tagged_text = cst_test_pdf_text (tagged_doc);
+  g_assert_cmpstr (batched_text, ==, tagged_text);
+  g_assert_nonnull (strstr (batched_text, "ΑΒΓ-39 AVATAR"));
+  g_assert_nonnull (strstr (batched_text, "Ω"));
+  batched_boxes = char_boxes (batched_doc);
+  tagged_boxes = char_boxes (tagged_doc);
+  g_assert_cmpuint (batched_boxes->len, ==, tagged_boxes->len);
+  g_assert_cmpuint (batched_boxes->len, >, 1000);
+  for (guint i = 0; i < batched_boxes->len; i++)
+    {
+      const PopplerRectangle *a = &g_array_index (batched_boxes, PopplerRectangle, i);
+      const PopplerRectangle *b = &g_array_index (tagged_boxes, PopplerRectangle, i);
+
+      g_assert_cmpfloat_with_epsilon (a->x1, b->x1, 0.1);
+      g_assert_cmpfloat_with_epsilon (a->y1, b->y1, 0.1);
+      g_assert_cmpfloat_with_epsilon (a->x2, b->x2, 0.1);
+      g_assert_cmpfloat_with_epsilon (a->y2, b->y2, 0.1);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -427,6 +527,7 @@ main (int    argc,
   g_test_add_func ("/pdf-stream/cancel", test_cancel);
   g_test_add_func ("/pdf-stream/metadata", test_metadata);
   g_test_add_func ("/pdf-stream/reserve", test_reserve);
+  g_test_add_func ("/pdf-stream/batched-rows", test_batched_rows);
   g_test_add_func ("/pdf-stream/shaped-text", test_shaped_text);
   status = g_test_run ();
   /* cairo's font and surface caches are process-wide; emptying them lets

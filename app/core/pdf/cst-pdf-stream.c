@@ -36,6 +36,7 @@
 #include <ft2build.h>
 #include FT_FREETYPE_H
 #include <glib/gi18n-lib.h>
+#include <math.h>
 
 #include "cst-pdf-private.h"
 #include "cst-pdf-stream-private.h"
@@ -98,7 +99,36 @@ struct _CstPdfStream
   /* Font and size last set on cr, so runs do not repeat them. */
   cairo_font_face_t *state_face;
   double             state_size;
+  /* An untagged table row's runs, drawn by one cairo call a font
+   * (batch_begin/batch_end) rather than one a run. */
+  gboolean           batching;
+  GArray            *batch_glyphs;    /* of cairo_glyph_t */
+  GArray            *batch_clusters;  /* of cairo_text_cluster_t */
+  GString           *batch_text;
+  GPtrArray         *run_caches;      /* of RunCache, one a scaled font */
 };
+
+/* Runs already turned into glyphs, for one scaled font: a report repeats
+ * its descriptions, citations, labels and headers on every request, and
+ * cairo_scaled_font_text_to_glyphs() was a seventh of its drawing. */
+typedef struct
+{
+  cairo_scaled_font_t *font;
+  GHashTable          *runs;   /* run text → RunGlyphs */
+} RunCache;
+
+/* A run's glyphs placed from x = 0 on the baseline y = 0. */
+typedef struct
+{
+  cairo_glyph_t        *glyphs;
+  int                   n_glyphs;
+  cairo_text_cluster_t *clusters;
+  int                   n_clusters;
+} RunGlyphs;
+
+/* Enough for a report's repeated strings; its references, dates and
+ * amounts, each seen once, make the cache start again when it is full. */
+#define RUN_CACHE_SIZE 2048
 
 /* What a page is and what becomes of it: the layout draws on self->cr,
  * the page's context, and calls end_page() when it is full (@last for the
@@ -129,7 +159,23 @@ struct _CstPdfStreamTable
   CstPdfStream  *pdf;
   CstPdfColumns  columns;
   gboolean      *row_header;  /* per column: its cells name their row */
+  GArray        *laid;        /* of LaidCells, see lay_out_cells */
 };
+
+/* A column's cells at one size, by text. */
+typedef struct
+{
+  guint       column;
+  double      size;
+  GHashTable *cells;   /* text → CstPdfCell */
+} LaidCells;
+
+/* Cells laid out once per table: a report's rows repeat their
+ * descriptions, citations, labels and amounts, and the same text in the
+ * same column at the same size always shapes and breaks the same way.
+ * Bounded like the run cache: unique references and dates make a
+ * column's cells start again when it is full. */
+#define LAID_CELLS 4096
 
 /* --- fonts --- */
 
@@ -352,6 +398,8 @@ cst_pdf_stream_new_measure (CstPdfPaper   paper,
 
 static const StreamBackend pdf_backend;
 static const StreamBackend screen_backend;
+static void pdf_begin_page (CstPdfStream *self);
+static void batch_draw (CstPdfStream *self);
 
 /* A context on @surface (taken) for the layout to draw a page with. */
 static gboolean
@@ -410,6 +458,7 @@ cst_pdf_stream_new (GOutputStream  *out,
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Custodian");
   if (!open_context (self, surface, error))
     return NULL;
+  pdf_begin_page (self);
   return g_steal_pointer (&self);
 }
 
@@ -495,6 +544,11 @@ cst_pdf_stream_free (CstPdfStream *self)
       g_clear_pointer (&self->faces[font][bold], cairo_font_face_destroy);
   g_clear_pointer (&self->library, library_unref);
   g_string_free (self->run, TRUE);
+  g_clear_pointer (&self->batch_glyphs, g_array_unref);
+  g_clear_pointer (&self->batch_clusters, g_array_unref);
+  g_clear_pointer (&self->run_caches, g_ptr_array_unref);
+  if (self->batch_text != NULL)
+    g_string_free (self->batch_text, TRUE);
   g_free (self->footer);
   g_free (self->page_format);
   cst_pdf_access_clear (&self->access);
@@ -700,6 +754,148 @@ set_grey (CstPdfStream *self,
     cairo_set_source_rgb (self->cr, grey, grey, grey);
 }
 
+/* --- batches ---
+ *
+ * cairo's PDF surface pays for each drawing call three times: when it
+ * records it, when it analyses the page and when it writes it, at
+ * cairo_show_page(); a report page is hundreds of short runs (a cell's
+ * line each).  In a batch, runs are turned into glyphs where they stand
+ * and drawn with one cairo_show_text_glyphs() a font: the same glyphs at
+ * the same places with the same text (clusters kept, so the PDF's text
+ * reads back the same), a fraction of the calls.  Tagged writers do not
+ * batch: their cells are structure elements of their own. */
+
+static void
+batch_begin (CstPdfStream *self)
+{
+  if (self->cr == NULL || self->tagged || self->backend != &pdf_backend)
+    return;
+  if (self->batch_glyphs == NULL)
+    {
+      self->batch_glyphs = g_array_new (FALSE, FALSE, sizeof (cairo_glyph_t));
+      self->batch_clusters = g_array_new (FALSE, FALSE, sizeof (cairo_text_cluster_t));
+      self->batch_text = g_string_sized_new (256);
+    }
+  self->batching = TRUE;
+}
+
+static void
+run_glyphs_free (RunGlyphs *run)
+{
+  cairo_glyph_free (run->glyphs);
+  cairo_text_cluster_free (run->clusters);
+  g_free (run);
+}
+
+static void
+run_cache_free (RunCache *cache)
+{
+  cairo_scaled_font_destroy (cache->font);
+  g_hash_table_unref (cache->runs);
+  g_free (cache);
+}
+
+static GHashTable *
+run_cache_for (CstPdfStream        *self,
+               cairo_scaled_font_t *font)
+{
+  RunCache *cache;
+
+  if (self->run_caches == NULL)
+    self->run_caches = g_ptr_array_new_with_free_func ((GDestroyNotify) run_cache_free);
+  for (guint i = 0; i < self->run_caches->len; i++)
+    if ((cache = g_ptr_array_index (self->run_caches, i))->font == font)
+      return cache->runs;
+  cache = g_new0 (RunCache, 1);
+  cache->font = cairo_scaled_font_reference (font);
+  cache->runs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) run_glyphs_free);
+  g_ptr_array_add (self->run_caches, cache);
+  return cache->runs;
+}
+
+/* The current run's glyphs in the font set on cr, from the cache. */
+static const RunGlyphs *
+run_glyphs (CstPdfStream *self)
+{
+  cairo_scaled_font_t *font = cairo_get_scaled_font (self->cr);
+  GHashTable *runs = run_cache_for (self, font);
+  RunGlyphs *run = g_hash_table_lookup (runs, self->run->str);
+  cairo_text_cluster_flags_t flags = 0;
+
+  if (run != NULL)
+    return run;
+  run = g_new0 (RunGlyphs, 1);
+  if (cairo_scaled_font_text_to_glyphs (font, 0, 0, self->run->str, (int) self->run->len,
+                                        &run->glyphs, &run->n_glyphs, &run->clusters,
+                                        &run->n_clusters, &flags) != CAIRO_STATUS_SUCCESS ||
+      flags != 0)
+    {
+      run_glyphs_free (run);
+      return NULL;
+    }
+  if (g_hash_table_size (runs) >= RUN_CACHE_SIZE)
+    g_hash_table_remove_all (runs);
+  g_hash_table_insert (runs, g_strdup (self->run->str), run);
+  return run;
+}
+
+/* The current run (self->run) as glyphs from @x, in the font set on cr. */
+static void
+batch_add (CstPdfStream *self,
+           double        x,
+           double        baseline)
+{
+  const RunGlyphs *run;
+  guint first = self->batch_glyphs->len;
+
+  /* cairo_move_to() keeps the point in 24.8 fixed point: the same
+   * rounding puts every glyph where cairo_show_text() put it. */
+  x = round (x * 256) / 256;
+  baseline = round (baseline * 256) / 256;
+  if ((run = run_glyphs (self)) == NULL)
+    {
+      /* What cairo_show_text() would have done with it. */
+      batch_draw (self);
+      cairo_move_to (self->cr, x, baseline);
+      cairo_show_text (self->cr, self->run->str);
+      return;
+    }
+  g_array_append_vals (self->batch_glyphs, run->glyphs, run->n_glyphs);
+  for (guint i = first; i < self->batch_glyphs->len; i++)
+    {
+      cairo_glyph_t *glyph = &g_array_index (self->batch_glyphs, cairo_glyph_t, i);
+
+      glyph->x += x;
+      glyph->y += baseline;
+    }
+  g_array_append_vals (self->batch_clusters, run->clusters, run->n_clusters);
+  g_string_append_len (self->batch_text, self->run->str, self->run->len);
+}
+
+/* Draws what the batch holds, in the font set on cr. */
+static void
+batch_draw (CstPdfStream *self)
+{
+  if (!self->batching || self->batch_glyphs->len == 0)
+    return;
+  cairo_show_text_glyphs (self->cr, self->batch_text->str, (int) self->batch_text->len,
+                          (const cairo_glyph_t *) self->batch_glyphs->data,
+                          (int) self->batch_glyphs->len,
+                          (const cairo_text_cluster_t *) self->batch_clusters->data,
+                          (int) self->batch_clusters->len, 0);
+  g_array_set_size (self->batch_glyphs, 0);
+  g_array_set_size (self->batch_clusters, 0);
+  g_string_truncate (self->batch_text, 0);
+}
+
+static void
+batch_end (CstPdfStream *self)
+{
+  batch_draw (self);
+  self->batching = FALSE;
+}
+
 static void
 flush_run (CstPdfStream *self,
            guint         font,
@@ -714,13 +910,19 @@ flush_run (CstPdfStream *self,
     return;
   if (face != self->state_face || size != self->state_size)
     {
+      batch_draw (self);
       cairo_set_font_face (self->cr, face);
       cairo_set_font_size (self->cr, size);
       self->state_face = face;
       self->state_size = size;
     }
-  cairo_move_to (self->cr, x, baseline);
-  cairo_show_text (self->cr, self->run->str);
+  if (self->batching)
+    batch_add (self, x, baseline);
+  else
+    {
+      cairo_move_to (self->cr, x, baseline);
+      cairo_show_text (self->cr, self->run->str);
+    }
   g_string_truncate (self->run, 0);
 }
 
@@ -865,6 +1067,21 @@ pdf_set_title (CstPdfStream *self,
   cairo_pdf_surface_set_metadata (self->surface, CAIRO_PDF_METADATA_TITLE, title);
 }
 
+/* A page's first operation covers the whole page (white, as the page
+ * is): cairo's PDF surface adds the extents of every operation of a page
+ * to a region as it analyses the page at cairo_show_page(), and a region
+ * of hundreds of small text boxes costs more to grow with each one (a
+ * sixth of a report page's instructions went to pixman's region union);
+ * inside one rectangle it stays one rectangle. */
+static void
+pdf_begin_page (CstPdfStream *self)
+{
+  cairo_save (self->cr);
+  cairo_set_source_rgb (self->cr, 1, 1, 1);
+  cairo_paint (self->cr);
+  cairo_restore (self->cr);
+}
+
 /* The footer, then cairo writes the page out and forgets it. */
 static void
 pdf_end_page (CstPdfStream *self,
@@ -872,6 +1089,8 @@ pdf_end_page (CstPdfStream *self,
 {
   draw_footer (self, last);
   cairo_show_page (self->cr);
+  if (!last)
+    pdf_begin_page (self);
 }
 
 static void
@@ -1300,14 +1519,83 @@ cst_pdf_stream_get_cairo (CstPdfStream *self)
 
 /* --- tables --- */
 
+static void
+laid_cell_free (CstPdfCell *cell)
+{
+  cst_pdf_cells_clear (cell, 1);
+  g_free (cell);
+}
+
+static void
+laid_cells_clear (LaidCells *laid)
+{
+  g_hash_table_unref (laid->cells);
+}
+
+static GHashTable *
+laid_cells_for (CstPdfStreamTable *table,
+                guint              c,
+                double             size)
+{
+  LaidCells added = { c, size, NULL };
+
+  for (guint i = 0; i < table->laid->len; i++)
+    {
+      LaidCells *laid = &g_array_index (table->laid, LaidCells, i);
+
+      if (laid->column == c && laid->size == size)
+        return laid->cells;
+    }
+  added.cells = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       (GDestroyNotify) laid_cell_free);
+  g_array_append_val (table->laid, added);
+  return added.cells;
+}
+
+/* Column @c's cell @text laid out at @size into @out (arrays shared with
+ * the table's cache: nothing changes them once laid out). */
+static void
+lay_out_cell (CstPdfStreamTable *table,
+              guint              c,
+              const char        *text,
+              double             size,
+              CstPdfCell        *out)
+{
+  CstPdfStream *pdf = table->pdf;
+  GHashTable *cells = laid_cells_for (table, c, size);
+  CstPdfCell *laid;
+
+  if ((laid = g_hash_table_lookup (cells, text)) == NULL)
+    {
+      laid = g_new0 (CstPdfCell, 1);
+      /* As cst_pdf_columns_lay_out() does it. */
+      laid->glyphs = cst_pdf_shape_text (&pdf->shaper, text);
+      laid->lines = cst_pdf_wrap_glyphs (laid->glyphs, size,
+                                         MAX (table->columns.width[c] - 2 * CST_PDF_CELL_PAD_X, 1),
+                                         CST_PDF_CELL_MAX_LINES, pdf->ellipsis_width);
+      if (g_hash_table_size (cells) >= LAID_CELLS)
+        g_hash_table_remove_all (cells);
+      g_hash_table_insert (cells, g_strdup (text), laid);
+    }
+  out->glyphs = g_array_ref (laid->glyphs);
+  out->lines = g_array_ref (laid->lines);
+}
+
+/* The row's height, as cst_pdf_columns_lay_out() gives it. */
 static double
 lay_out_cells (CstPdfStreamTable *table,
                const char *const *cells,
                double             size,
                CstPdfCell        *out)
 {
-  return cst_pdf_columns_lay_out (&table->columns, &table->pdf->shaper,
-                                  table->pdf->ellipsis_width, cells, size, out);
+  guint most = 1;
+
+  for (guint c = 0; c < table->columns.n_columns; c++)
+    {
+      lay_out_cell (table, c, cells && cells[c] ? cells[c] : "", size, &out[c]);
+      most = MAX (most, out[c].lines->len);
+    }
+  return most * size * CST_PDF_LEADING + 2 * CST_PDF_CELL_PAD_Y;
 }
 
 /* A cell's structure element: a header row's cells head their column, a
@@ -1350,6 +1638,7 @@ draw_cells (CstPdfStreamTable *table,
   if (pdf->cr == NULL)
     return;
   set_grey (pdf, grey);
+  batch_begin (pdf);
   if (tagged)
     cst_pdf_stream_tag_begin (pdf, "TR");
   for (guint c = 0; c < table->columns.n_columns; c++)
@@ -1367,6 +1656,7 @@ draw_cells (CstPdfStreamTable *table,
       if (tagged)
         leaf_end (pdf);
     }
+  batch_end (pdf);
   if (tagged)
     cst_pdf_stream_tag_end (pdf, "TR");
 }
@@ -1431,6 +1721,8 @@ cst_pdf_stream_table_begin (CstPdfStream       *self,
   g_return_val_if_fail (n_columns > 0, NULL);
   table = g_new0 (CstPdfStreamTable, 1);
   table->pdf = self;
+  table->laid = g_array_new (FALSE, FALSE, sizeof (LaidCells));
+  g_array_set_clear_func (table->laid, (GDestroyNotify) laid_cells_clear);
   table->row_header = g_new0 (gboolean, n_columns);
   for (guint c = 0; c < n_columns; c++)
     table->row_header[c] = columns[c].row_header;
@@ -1485,6 +1777,7 @@ cst_pdf_stream_table_end (CstPdfStreamTable *table)
   table->pdf->y += 6;
   cst_pdf_stream_tag_end (table->pdf, "Table");
   cst_pdf_columns_clear (&table->columns);
+  g_array_unref (table->laid);
   g_free (table->row_header);
   g_free (table);
 }
