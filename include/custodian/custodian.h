@@ -81,6 +81,7 @@
 #include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-store.h"
 #include "custodian/cst-request-store-filter.h"
+#include "custodian/cst-request-store-slots.h"
 #include "custodian/cst-safeguards.h"
 #include "custodian/cst-server-login.h"
 #include "custodian/cst-session-lock.h"
