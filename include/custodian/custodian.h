@@ -78,6 +78,7 @@
 #include "custodian/cst-request-fee.h"
 #include "custodian/cst-request-history.h"
 #include "custodian/cst-request-repo.h"
+#include "custodian/cst-request-repo-first.h"
 #include "custodian/cst-request-lookup.h"
 #include "custodian/cst-request-store.h"
 #include "custodian/cst-request-store-filter.h"
