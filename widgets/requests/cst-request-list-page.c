@@ -296,10 +296,6 @@ visible_position (CstRequestListPage *self,
   return GTK_INVALID_LIST_POSITION;
 }
 
-/* A reload (F5, the server coming back) or a refilter replaces the rows,
- * and the selection model forgets the selected one meanwhile: select it
- * again once it is back, and let it go only when it is really gone (no
- * longer in the store, or no longer matching the search and scope). */
 /* The request of the selected row: its slot stays selected while the
  * rows change under it, showing whichever request is now there. */
 static CstRequest *
@@ -310,6 +306,10 @@ selected_request (CstRequestListPage *self)
   return slot != NULL ? cst_request_store_slot_get_request (slot) : NULL;
 }
 
+/* A reload (F5, the server coming back) or a refilter replaces the rows,
+ * and the selection model forgets the selected one meanwhile: select it
+ * again once it is back, and let it go only when it is really gone (no
+ * longer in the store, or no longer matching the search and scope). */
 static void
 restore_chosen (CstRequestListPage *self)
 {
@@ -324,8 +324,8 @@ restore_chosen (CstRequestListPage *self)
       gtk_single_selection_set_selected (self->selection, position);
       return;
     }
-  /* Not the row of another request meanwhile; the chosen one is kept
-   * while the search and scope make way for it. */
+  /* No row stays selected that now shows another request; the chosen
+   * one is kept while the search and scope make way for it. */
   self->model_changing = TRUE;
   gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   self->model_changing = FALSE;
