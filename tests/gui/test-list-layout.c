@@ -6,6 +6,7 @@
 #include <adwaita.h>
 
 #include "cst-request-list-page.h"
+#include <custodian/cst-request-store-slots.h>
 #include "cst-test-gui.h"
 #include "cst-window.h"
 
@@ -296,12 +297,49 @@ test_rows_kept (Fixture *f, gconstpointer data)
   }
 }
 
+/* Sorting by a column puts other requests in the rows' slots: the rows
+ * show them, and the selected request stays selected where it went. */
+static void
+test_sorted_rows (Fixture *f, gconstpointer data)
+{
+  GtkWidget *view = cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
+  GListModel *visible = cst_request_list_page_get_visible (f->page);
+  g_autoptr(GtkColumnViewColumn) reference = g_list_model_get_item (gtk_column_view_get_columns (GTK_COLUMN_VIEW (view)), 0);
+  g_autoptr(CstRequest) chosen = NULL;
+  g_autoptr(CstRequest) top = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  CstRequestStoreSlot *selected;
+
+  cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_ALL);
+  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
+  chosen = g_list_model_get_item (visible, 2);
+  cst_request_list_page_select (f->page, chosen);
+
+  gtk_column_view_sort_by_column (GTK_COLUMN_VIEW (view), reference, GTK_SORT_DESCENDING);
+  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
+  top = g_list_model_get_item (visible, 0);
+  for (guint i = 1; i < g_list_model_get_n_items (visible); i++)
+    {
+      g_autoptr(CstRequest) other = g_list_model_get_item (visible, i);
+
+      g_assert_cmpstr (cst_request_get_reference (other), <, cst_request_get_reference (top));
+    }
+  collect_request_rows (view, rows);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (first_label (rows->pdata[0]))), ==,
+                   cst_request_get_reference (top));
+  g_assert_true (cst_request_list_page_get_selected (f->page) == chosen);
+  selected = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (view))));
+  g_assert_nonnull (selected);
+  g_assert_true (cst_request_store_slot_get_request (selected) == chosen);
+}
+
 int
 main (int argc, char **argv)
 {
   cst_test_gui_init (&argc, &argv);
   g_test_add ("/list-layout/nothing-cut", Fixture, NULL, fixture_setup, test_nothing_cut, fixture_teardown);
   g_test_add ("/list-layout/rows-kept", Fixture, NULL, fixture_setup, test_rows_kept, fixture_teardown);
+  g_test_add ("/list-layout/sorted-rows", Fixture, NULL, fixture_setup, test_sorted_rows, fixture_teardown);
   g_test_add ("/list-layout/header-counts", Fixture, NULL, fixture_setup, test_header_counts, fixture_teardown);
   return cst_test_db_run_with_demo (&db, 120);
 }
