@@ -71,6 +71,21 @@ show_morning_summary (CstApplication  *self,
                                      G_LIST_MODEL (store), settings, &today);
 }
 
+/* The store reads a screenful of rows before the whole list
+ * (cst-request-store.c): the window shows them at once, and the rest
+ * joins the same list when it comes. */
+static void
+first_rows_cb (CstRequestStore *store,
+               guint            position,
+               guint            removed,
+               guint            added,
+               CstApplication  *self)
+{
+  g_signal_handlers_disconnect_by_func (store, first_rows_cb, self);
+  if (self->window != NULL && cst_window_get_store (self->window) != store)
+    cst_window_set_store (self->window, store);
+}
+
 static void
 loaded_cb (GObject      *object,
            GAsyncResult *result,
@@ -89,7 +104,9 @@ loaded_cb (GObject      *object,
       cst_smoke_fail ("reading the requests", error->message);
       return;
     }
-  cst_window_set_store (self->window, store);
+  g_signal_handlers_disconnect_by_func (store, first_rows_cb, self);
+  if (cst_window_get_store (self->window) != store)
+    cst_window_set_store (self->window, store);
   cst_smoke_watch (GTK_WIDGET (self->window),
                    cst_request_list_page_get_visible (
                      CST_REQUEST_LIST_PAGE (cst_window_get_list_page (self->window))));
@@ -166,6 +183,7 @@ opened_cb (GObject      *object,
   if (settings != NULL)
     cst_request_store_set_closed_days (store, g_settings_get_uint (settings, "list-closed-days"));
   cst_request_store_load_async (store, NULL, loaded_cb, g_object_ref (self));
+  g_signal_connect_object (store, "items-changed", G_CALLBACK (first_rows_cb), self, 0);
 }
 
 static void

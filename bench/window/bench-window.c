@@ -224,6 +224,39 @@ percentile (GArray *times,
   return g_array_index (times, double, MAX (rank, 1) - 1);
 }
 
+static void
+first_rows_cb (CstRequestStore *store,
+               guint            position,
+               guint            removed,
+               guint            added,
+               CstWindow       *window)
+{
+  g_signal_handlers_disconnect_by_func (store, first_rows_cb, window);
+  cst_window_set_store (window, store);
+}
+
+static gboolean
+rows_listed (gpointer page)
+{
+  return g_list_model_get_n_items (cst_request_list_page_get_visible (page)) > 0;
+}
+
+static void frame_drawn_cb (gboolean *drawn) { *drawn = TRUE; }
+static gboolean frame_drawn (gpointer drawn) { return *(gboolean *) drawn; }
+
+/* Until the window has drawn a frame from now. */
+static void
+wait_for_frame (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  gboolean drawn = FALSE;
+  gulong id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (frame_drawn_cb), &drawn);
+
+  gtk_widget_queue_draw (window);
+  wait_until (frame_drawn, &drawn);
+  g_signal_handler_disconnect (clock, id);
+}
+
 static const char *const queries[] = { "demo", "núñez jos", "ROI-2026-0001234", "BENCH-0001000" };
 
 /* The list's filter model alone, without the window (its share of a
@@ -351,7 +384,7 @@ main (int argc, char **argv)
   CstWindow *window;
   CstRequestListPage *page;
   gint64 start;
-  double seed_ms, load_ms, shown_ms;
+  double seed_ms, first_ms, load_ms, shown_ms;
 
   gtk_init ();
   adw_init ();
@@ -375,23 +408,27 @@ main (int argc, char **argv)
   store = cst_request_store_new (connection);
   cst_request_store_set_closed_days (store, closed_days);
 
+  page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
   start = g_get_monotonic_time ();
+  /* As the application does: the window takes the store at its first
+   * rows (a first screenful, where the store reads one before the whole
+   * list; the whole list where it does not). */
+  g_signal_connect (store, "items-changed", G_CALLBACK (first_rows_cb), window);
   cst_request_store_load_async (store, NULL, NULL, NULL);
+  wait_until (rows_listed, page);
+  wait_for_frame (GTK_WIDGET (window));
+  first_ms = ms_since (start);
   wait_until (store_loaded, store);
   load_ms = ms_since (start);
-  cst_window_set_store (window, store);
-  page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
   wait_until (filter_done, page);
-  /* Let a frame draw the rows. */
-  for (int i = 0; i < 5; i++)
-    g_main_context_iteration (NULL, FALSE);
+  wait_for_frame (GTK_WIDGET (window));
   shown_ms = ms_since (start);
 
   printf ("requests listed: %u (closed ones of the last %u days, 0 = all; seeded over %u days, "
           "triggers off, in %.0f ms)\n", g_list_model_get_n_items (G_LIST_MODEL (store)), closed_days,
           history_days, seed_ms);
-  printf ("load: list read from the database in %.0f ms; window showing rows after %.0f ms\n",
-          load_ms, shown_ms);
+  printf ("load: first rows on screen after %.0f ms; whole list read from the database in %.0f ms; "
+          "window showing it after %.0f ms\n", first_ms, load_ms, shown_ms);
   printf ("resident memory with the list loaded: %ld MiB\n", resident_kib () / 1024);
 
   cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);

@@ -51,6 +51,7 @@ HEADER_OWNERS = {
     'cst-enum-types.h': 'app/core/base',       # generated from cst-enums-types.h
     'cst-enums-types.h': 'app/core/base',
     'cst-db-types.h': 'app/core/db',           # libpq's types, declared only
+    'cst-request-repo-first.h': 'app/core/requests',   # beside cst-request-repo.c
     'cst-pdf-libharu.h': 'app/core/pdf',       # the toolkit's libharu side
     'cst-pdf-pages.h': 'app/core/pdf',         # the cairo writer's pages for the screen
     'cst-statement-pages.h': 'app/core/statements',  # cst-statement-pdf.c's preview

@@ -290,6 +290,70 @@ test_closed_history (void)
   }
 }
 
+typedef struct
+{
+  guint      n_changes;
+  guint      removed[2], added[2];
+  GPtrArray *first;   /* the rows of the first change */
+} Arrivals;
+
+static void
+arrived_cb (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            Arrivals   *arrivals)
+{
+  if (arrivals->n_changes < 2)
+    {
+      arrivals->removed[arrivals->n_changes] = removed;
+      arrivals->added[arrivals->n_changes] = added;
+    }
+  if (arrivals->n_changes++ == 0)
+    for (guint i = 0; i < added; i++)
+      g_ptr_array_add (arrivals->first, g_list_model_get_item (model, i));
+}
+
+/* A first load brings the first screenful of rows (the first 100 of the
+ * list's order) before the whole list, which keeps their objects: the
+ * window shows rows at once, and one selected meanwhile stays selected. */
+static void
+test_first_rows_first (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(CstConnection) connection = cst_connection_new (login);
+  g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
+  Arrivals arrivals = { 0, { 0 }, { 0 }, g_ptr_array_new_with_free_func (g_object_unref) };
+  guint n;
+
+  for (guint i = 0; i < 110; i++)
+    {
+      g_autofree char *mrn = g_strdup_printf ("FIRST-%03u", i);
+      g_autoptr(CstRequest) request = cst_test_db_add_request (conn, mrn);
+    }
+  g_signal_connect (store, "items-changed", G_CALLBACK (arrived_cb), &arrivals);
+  load (store);
+  n = g_list_model_get_n_items (G_LIST_MODEL (store));
+  g_assert_cmpuint (n, >, 110);
+  g_assert_cmpuint (arrivals.n_changes, ==, 2);
+  g_assert_cmpuint (arrivals.removed[0], ==, 0);
+  g_assert_cmpuint (arrivals.added[0], ==, 100);
+  g_assert_cmpuint (arrivals.removed[1], ==, 100);
+  g_assert_cmpuint (arrivals.added[1], ==, n);
+  for (guint i = 0; i < arrivals.first->len; i++)
+    {
+      g_autoptr(CstRequest) row = g_list_model_get_item (G_LIST_MODEL (store), i);
+
+      g_assert_true (row == arrivals.first->pdata[i]);
+    }
+  /* A reload reads the whole list only. */
+  arrivals.n_changes = 0;
+  load (store);
+  g_assert_cmpuint (arrivals.n_changes, ==, 1);
+  g_ptr_array_unref (arrivals.first);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -299,5 +363,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store/filter-follows-changes", test_filter_follows_changes);
   g_test_add_func ("/store/reload-keeps-shown-objects", test_reload_keeps_shown_objects);
   g_test_add_func ("/store/closed-history", test_closed_history);
+  g_test_add_func ("/store/first-rows-first", test_first_rows_first);
   return cst_test_db_run (&db);
 }

@@ -10,6 +10,7 @@
 #include "cst-reports-page.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
+#include <custodian/cst-request-store-slots.h>
 #include "cst-test-gui.h"
 #include "cst-window.h"
 
@@ -45,7 +46,11 @@ highlighted (Fixture *f)
 {
   GtkColumnView *view = GTK_COLUMN_VIEW (cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
 
-  return gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (gtk_column_view_get_model (view)));
+  CstRequestStoreSlot *slot =
+    gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (gtk_column_view_get_model (view)));
+
+  /* A row's item is the slot of its position (cst-request-store-slots.c). */
+  return slot != NULL ? cst_request_store_slot_get_request (slot) : NULL;
 }
 
 static guint

@@ -1,7 +1,10 @@
 /* cst-request-list-page.c — the searchable, filterable list of requests
  *
  * store → filter (scope and search words, CstRequestStoreFilter) → sort
- * (the column view's sorter) → single selection → GtkColumnView.  The
+ * (the column view's sorter) → slots (CstRequestStoreSlots: the row at a
+ * position stays the same object, so GTK 4.8's column view keeps its row
+ * widgets when a search changes the rows, and the cells rebind) → single
+ * selection → GtkColumnView.  The
  * filter answers a keystroke over 200,000 requests within a frame (it
  * looks only at rows whose key holds the longest word, or narrows the
  * rows it had), so it runs at once, and the search entry has no delay.
@@ -21,6 +24,7 @@
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
 #include <custodian/cst-request-store-filter.h>
+#include <custodian/cst-request-store-slots.h>
 
 struct _CstRequestListPage
 {
@@ -36,6 +40,7 @@ struct _CstRequestListPage
   CstRequestStoreFilter *filtered;
   CstFacilityChooser *facility;          /* beside the scope; hidden with one facility */
   GtkSortListModel   *sorted;
+  CstRequestStoreSlots *slots;
   GtkSingleSelection *selection;
   char               *folded_query;   /* to reveal a request the search hides */
   CstListScope        scope;
@@ -279,7 +284,7 @@ static guint
 visible_position (CstRequestListPage *self,
                   CstRequest         *request)
 {
-  GListModel *model = G_LIST_MODEL (self->selection);
+  GListModel *model = G_LIST_MODEL (self->sorted);
   guint n = g_list_model_get_n_items (model);
 
   for (guint i = 0; i < n; i++)
@@ -291,6 +296,16 @@ visible_position (CstRequestListPage *self,
   return GTK_INVALID_LIST_POSITION;
 }
 
+/* The request of the selected row: its slot stays selected while the
+ * rows change under it, showing whichever request is now there. */
+static CstRequest *
+selected_request (CstRequestListPage *self)
+{
+  CstRequestStoreSlot *slot = gtk_single_selection_get_selected_item (self->selection);
+
+  return slot != NULL ? cst_request_store_slot_get_request (slot) : NULL;
+}
+
 /* A reload (F5, the server coming back) or a refilter replaces the rows,
  * and the selection model forgets the selected one meanwhile: select it
  * again once it is back, and let it go only when it is really gone (no
@@ -298,15 +313,23 @@ visible_position (CstRequestListPage *self,
 static void
 restore_chosen (CstRequestListPage *self)
 {
-  guint position;
+  guint position = GTK_INVALID_LIST_POSITION;
 
-  if (self->chosen == NULL ||
-      gtk_single_selection_get_selected_item (self->selection) == (gpointer) self->chosen)
+  if (selected_request (self) == self->chosen)
     return;
-  position = visible_position (self, self->chosen);
+  if (self->chosen != NULL)
+    position = visible_position (self, self->chosen);
   if (position != GTK_INVALID_LIST_POSITION)
-    gtk_single_selection_set_selected (self->selection, position);
-  else if (!self->revealing)
+    {
+      gtk_single_selection_set_selected (self->selection, position);
+      return;
+    }
+  /* No row stays selected that now shows another request; the chosen
+   * one is kept while the search and scope make way for it. */
+  self->model_changing = TRUE;
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+  self->model_changing = FALSE;
+  if (!self->revealing)
     set_chosen (self, NULL);
 }
 
@@ -326,7 +349,7 @@ rows_changed_cb (CstRequestListPage *self)
 static void
 selection_changed_cb (CstRequestListPage *self)
 {
-  CstRequest *selected = gtk_single_selection_get_selected_item (self->selection);
+  CstRequest *selected = selected_request (self);
 
   /* Unselected because the rows changed, not by the clerk: keep it. */
   if (selected == NULL && self->model_changing)
@@ -338,7 +361,7 @@ static void
 row_activated_cb (CstRequestListPage *self,
                   guint               position)
 {
-  g_autoptr(CstRequest) request = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+  g_autoptr(CstRequest) request = g_list_model_get_item (G_LIST_MODEL (self->sorted), position);
 
   if (request != NULL)
     g_signal_emit (self, signals[ACTIVATED], 0, request);
@@ -377,32 +400,77 @@ setup_label_cb (GtkSignalListItemFactory *factory,
   gtk_list_item_set_child (item, box);
 }
 
-static GBinding *
+/* The cells show the request of their row's slot, and follow it when a
+ * search or a sort puts another request at that position: the row widget
+ * stays, only its texts change. */
+static CstRequest *
+item_request (GtkListItem *item)
+{
+  return cst_request_store_slot_get_request (gtk_list_item_get_item (item));
+}
+
+static void
+follow_slot (GtkListItem *item,
+             GCallback    show)
+{
+  gulong handler = g_signal_connect_swapped (gtk_list_item_get_item (item), "notify::request",
+                                             show, item);
+
+  g_object_set_data (G_OBJECT (item), "slot-handler", GSIZE_TO_POINTER (handler));
+}
+
+static void
+unfollow_slot (GtkListItem *item)
+{
+  gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "slot-handler"));
+
+  if (handler != 0)
+    g_signal_handler_disconnect (gtk_list_item_get_item (item), handler);
+  g_object_set_data (G_OBJECT (item), "slot-handler", NULL);
+}
+
+static void
 bind_one (GtkListItem *item,
+          const char  *key,
           const char  *property,
           GtkWidget   *label)
 {
-  return g_object_bind_property (gtk_list_item_get_item (item), property, label, "label",
-                                 G_BINDING_SYNC_CREATE);
+  CstRequest *request = item_request (item);
+  GBinding *binding = g_object_get_data (G_OBJECT (item), key);
+
+  if (binding != NULL)
+    g_binding_unbind (binding);
+  binding = NULL;
+  if (request != NULL)
+    binding = g_object_bind_property (request, property, label, "label", G_BINDING_SYNC_CREATE);
+  g_object_set_data (G_OBJECT (item), key, binding);
+}
+
+/* Binds the cell's labels to its row's request now. */
+static void
+show_labels (GtkListItem *item)
+{
+  const char *property = g_object_get_data (G_OBJECT (item), "property");
+  const char *secondary = g_object_get_data (G_OBJECT (item), "secondary");
+  GtkWidget *child = gtk_list_item_get_child (item);
+
+  if (secondary == NULL)
+    {
+      bind_one (item, "binding", property, child);
+      return;
+    }
+  bind_one (item, "binding", property, gtk_widget_get_first_child (child));
+  bind_one (item, "secondary-binding", secondary, gtk_widget_get_last_child (child));
 }
 
 static void
 bind_label_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
 {
-  const char *property = g_object_get_data (G_OBJECT (factory), "property");
-  const char *secondary = g_object_get_data (G_OBJECT (factory), "secondary");
-  GtkWidget *child = gtk_list_item_get_child (item);
-
-  if (secondary == NULL)
-    {
-      g_object_set_data (G_OBJECT (item), "binding", bind_one (item, property, child));
-      return;
-    }
-  g_object_set_data (G_OBJECT (item), "binding",
-                     bind_one (item, property, gtk_widget_get_first_child (child)));
-  g_object_set_data (G_OBJECT (item), "secondary-binding",
-                     bind_one (item, secondary, gtk_widget_get_last_child (child)));
+  g_object_set_data (G_OBJECT (item), "property", g_object_get_data (G_OBJECT (factory), "property"));
+  g_object_set_data (G_OBJECT (item), "secondary", g_object_get_data (G_OBJECT (factory), "secondary"));
+  show_labels (item);
+  follow_slot (item, G_CALLBACK (show_labels));
 }
 
 static void
@@ -411,6 +479,7 @@ unbind_label_cb (GtkSignalListItemFactory *factory,
 {
   const char *const keys[] = { "binding", "secondary-binding" };
 
+  unfollow_slot (item);
   for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       GBinding *binding = g_object_get_data (G_OBJECT (item), keys[i]);
@@ -429,17 +498,24 @@ setup_badge_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+show_badge (GtkListItem *item)
+{
+  cst_due_badge_set_request (CST_DUE_BADGE (gtk_list_item_get_child (item)), item_request (item));
+}
+
+static void
 bind_badge_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
 {
-  cst_due_badge_set_request (CST_DUE_BADGE (gtk_list_item_get_child (item)),
-                             gtk_list_item_get_item (item));
+  show_badge (item);
+  follow_slot (item, G_CALLBACK (show_badge));
 }
 
 static void
 unbind_badge_cb (GtkSignalListItemFactory *factory,
                  GtkListItem              *item)
 {
+  unfollow_slot (item);
   cst_due_badge_set_request (CST_DUE_BADGE (gtk_list_item_get_child (item)), NULL);
 }
 
@@ -607,6 +683,7 @@ cst_request_list_page_dispose (GObject *object)
   cst_dispose_cancel (&self->closed_search);
   cst_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
   g_clear_object (&self->selection);
+  g_clear_object (&self->slots);
   if (self->filtered != NULL)
     {
       /* The filter's scope test points at this page. */
@@ -684,7 +761,9 @@ cst_request_list_page_init (CstRequestListPage *self)
   /* Before and after the selection model sees the rows change. */
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (rows_changing_cb), self,
                            G_CONNECT_SWAPPED);
-  self->selection = gtk_single_selection_new (G_LIST_MODEL (self->sorted));
+  self->slots = cst_request_store_slots_new (G_LIST_MODEL (self->sorted));
+  g_object_unref (self->sorted);   /* the slots hold it */
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slots)));
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (rows_changed_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   gtk_single_selection_set_autoselect (self->selection, FALSE);

@@ -17,6 +17,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-request-repo.h"
+#include "custodian/cst-request-repo-first.h"
 #include "cst-request-private.h"
 
 /* Record types travel as one text joined by the ASCII unit separator,
@@ -259,6 +260,13 @@ summaries_from (PGresult *res)
  * Returns: (transfer full): every open request and the closed ones asked
  *   for, summary fields only, newest received first
  */
+/* The list's rows ($1: leave out closed requests received before it),
+ * newest received first. */
+#define LISTED_IN_ORDER \
+  " WHERE $1::date IS NULL OR r.received_date >= $1::date" \
+  "    OR r.status NOT IN " CLOSED_STATUSES \
+  " ORDER BY r.received_date DESC, r.id DESC"
+
 GPtrArray *
 cst_request_repo_list (PGconn       *conn,
                        const GDate  *closed_since,
@@ -267,10 +275,31 @@ cst_request_repo_list (PGconn       *conn,
   g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
   const char *params[] = { since };
   g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT " SUMMARY_COLUMNS FROM_REQUESTS
-    " WHERE $1::date IS NULL OR r.received_date >= $1::date"
-    "    OR r.status NOT IN " CLOSED_STATUSES
-    " ORDER BY r.received_date DESC, r.id DESC", 1, params, error);
+    "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER, 1, params, error);
+
+  return res ? summaries_from (res) : NULL;
+}
+
+/**
+ * cst_request_repo_list_first:
+ * @limit: how many rows at most
+ *
+ * The first @limit rows of cst_request_repo_list(), in its order: the
+ * window shows them while the whole list is read (issue 24).
+ *
+ * Returns: (transfer full): summary fields only
+ */
+GPtrArray *
+cst_request_repo_list_first (PGconn       *conn,
+                             const GDate  *closed_since,
+                             guint         limit,
+                             GError      **error)
+{
+  g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
+  g_autofree char *count = g_strdup_printf ("%u", limit);
+  const char *params[] = { since, count };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER " LIMIT $2::int", 2, params, error);
 
   return res ? summaries_from (res) : NULL;
 }
