@@ -67,49 +67,65 @@ close_to (const guint8 *a,
   return TRUE;
 }
 
+/* An image's pixels, read without a call per pixel: the comparison runs
+ * over a million pixels a page several times, under valgrind too. */
+typedef struct
+{
+  const guint8 *data;
+  int           width;
+  int           height;
+  int           stride;
+} Pixels;
+
+static Pixels
+pixels_of (cairo_surface_t *image)
+{
+  cairo_surface_flush (image);
+  return (Pixels) { cairo_image_surface_get_data (image), cairo_image_surface_get_width (image),
+                    cairo_image_surface_get_height (image), cairo_image_surface_get_stride (image) };
+}
+
 /* Whether @a's pixel at @x, @y has a close one in @b at most a pixel
  * away: Poppler and cairo may round a glyph's or a rule's position to
  * the neighbouring pixel (the PDF's coordinates are rounded to a
  * thousandth of a point). */
 static gboolean
-matched_nearby (cairo_surface_t *a,
-                cairo_surface_t *b,
-                int              x,
-                int              y)
+matched_nearby (const Pixels *a,
+                const Pixels *b,
+                int           x,
+                int           y)
 {
-  int width = cairo_image_surface_get_width (a), height = cairo_image_surface_get_height (a);
-  int stride = cairo_image_surface_get_stride (a);
-  const guint8 *pa = cairo_image_surface_get_data (a) + y * stride + x * 4;
-  const guint8 *pb = cairo_image_surface_get_data (b);
+  const guint8 *pa = a->data + y * a->stride + x * 4;
 
   /* Most pixels are the same paper in both: look there first. */
-  if (close_to (pa, pb + y * stride + x * 4))
+  if (close_to (pa, b->data + y * b->stride + x * 4))
     return TRUE;
   for (int dy = -NEIGHBOURHOOD; dy <= NEIGHBOURHOOD; dy++)
     for (int dx = -NEIGHBOURHOOD; dx <= NEIGHBOURHOOD; dx++)
-      if (x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height &&
-          close_to (pa, pb + (y + dy) * stride + (x + dx) * 4))
+      if (x + dx >= 0 && x + dx < a->width && y + dy >= 0 && y + dy < a->height &&
+          close_to (pa, b->data + (y + dy) * b->stride + (x + dx) * 4))
         return TRUE;
   return FALSE;
 }
 
-static gboolean
-inked_at (cairo_surface_t *image,
-          int              x,
-          int              y)
+static inline gboolean
+pixel_inked (const Pixels *image,
+             int           x,
+             int           y)
 {
-  return cairo_image_surface_get_data (image)[y * cairo_image_surface_get_stride (image) + x * 4 + 1] < 128;
+  return image->data[y * image->stride + x * 4 + 1] < 128;
 }
 
 /* Dark pixels: text, rules and fills darker than mid-grey. */
 static guint64
 count_inked (cairo_surface_t *image)
 {
+  Pixels pixels = pixels_of (image);
   guint64 count = 0;
 
-  for (int y = 0; y < cairo_image_surface_get_height (image); y++)
-    for (int x = 0; x < cairo_image_surface_get_width (image); x++)
-      count += inked_at (image, x, y);
+  for (int y = 0; y < pixels.height; y++)
+    for (int x = 0; x < pixels.width; x++)
+      count += pixel_inked (&pixels, x, y);
   return count;
 }
 
@@ -125,28 +141,42 @@ typedef struct
 static cairo_surface_t *
 softened (cairo_surface_t *image)
 {
-  int width = cairo_image_surface_get_width (image), height = cairo_image_surface_get_height (image);
-  int stride = cairo_image_surface_get_stride (image);
-  cairo_surface_t *out = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-  const guint8 *in = cairo_image_surface_get_data (image);
+  Pixels in = pixels_of (image);
+  cairo_surface_t *out = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, in.width, in.height);
   guint8 *to = cairo_image_surface_get_data (out);
+  /* Sums of each pixel's row neighbours first, then of three such sums
+   * down a column: the same sum as over the 3 × 3 square, in 6 additions
+   * instead of 9, and the count is the product of the two counts. */
+  g_autofree guint *rows = g_new (guint, (gsize) in.width * in.height * 4);
 
-  g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (out));
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
+  g_assert_cmpint (in.stride, ==, cairo_image_surface_get_stride (out));
+  for (int y = 0; y < in.height; y++)
+    for (int x = 0; x < in.width; x++)
       for (int c = 0; c < 4; c++)
         {
-          guint sum = 0, n = 0;
+          guint sum = 0;
 
-          for (int dy = -1; dy <= 1; dy++)
-            for (int dx = -1; dx <= 1; dx++)
-              if (x + dx >= 0 && x + dx < width && y + dy >= 0 && y + dy < height)
-                {
-                  sum += in[(y + dy) * stride + (x + dx) * 4 + c];
-                  n++;
-                }
-          to[y * stride + x * 4 + c] = (guint8) (sum / n);
+          for (int dx = -1; dx <= 1; dx++)
+            if (x + dx >= 0 && x + dx < in.width)
+              sum += in.data[y * in.stride + (x + dx) * 4 + c];
+          rows[((gsize) y * in.width + x) * 4 + c] = sum;
         }
+  for (int y = 0; y < in.height; y++)
+    for (int x = 0; x < in.width; x++)
+      {
+        guint across = (x > 0) + 1 + (x + 1 < in.width);
+        guint down = (y > 0) + 1 + (y + 1 < in.height);
+
+        for (int c = 0; c < 4; c++)
+          {
+            guint sum = 0;
+
+            for (int dy = -1; dy <= 1; dy++)
+              if (y + dy >= 0 && y + dy < in.height)
+                sum += rows[((gsize) (y + dy) * in.width + x) * 4 + c];
+            to[y * in.stride + x * 4 + c] = (guint8) (sum / (across * down));
+          }
+      }
   cairo_surface_mark_dirty (out);
   cairo_surface_destroy (image);
   return out;
@@ -161,7 +191,8 @@ static Difference
 compare (cairo_surface_t *a,
          cairo_surface_t *b)
 {
-  int width = cairo_image_surface_get_width (a), height = cairo_image_surface_get_height (a);
+  Pixels pa = pixels_of (a), pb = pixels_of (b);
+  int width = pa.width, height = pa.height;
   Difference difference = { 0, 0 };
   guint64 differing = 0, inked = 0;
 
@@ -176,9 +207,9 @@ compare (cairo_surface_t *a,
         for (int y = ty; y < MIN (ty + TILE, height); y++)
           for (int x = tx; x < MIN (tx + TILE, width); x++)
             {
-              tile_inked_a += inked_at (a, x, y);
-              tile_inked_b += inked_at (b, x, y);
-              if (!matched_nearby (a, b, x, y) || !matched_nearby (b, a, x, y))
+              tile_inked_a += pixel_inked (&pa, x, y);
+              tile_inked_b += pixel_inked (&pb, x, y);
+              if (!matched_nearby (&pa, &pb, x, y) || !matched_nearby (&pb, &pa, x, y))
                 tile_differing++;
             }
         differing += tile_differing;
@@ -213,13 +244,14 @@ middle_line (cairo_surface_t *image,
              int             *top,
              int             *bottom)
 {
-  int height = cairo_image_surface_get_height (image), width = cairo_image_surface_get_width (image);
+  Pixels pixels = pixels_of (image);
+  int height = pixels.height;
   g_autofree gboolean *inked = g_new0 (gboolean, height);
   int first = -1, last = -1, y;
 
   for (y = 0; y < height; y++)
-    for (int x = 0; x < width && !inked[y]; x++)
-      inked[y] = inked_at (image, x, y);
+    for (int x = 0; x < pixels.width && !inked[y]; x++)
+      inked[y] = pixel_inked (&pixels, x, y);
   for (y = 0; y < height; y++)
     if (inked[y])
       {
