@@ -5,19 +5,23 @@
  * resources/sql/0003-audit-chain.sql.  It never asks the database to hash:
  * someone who can rewrite rows can also replace SQL functions, but not this
  * program.  The walk is streamed in pages by chain position inside one
- * read-only REPEATABLE READ transaction, so a long log never sits in memory
- * and rows committed meanwhile cannot make a consistent chain look broken.
+ * read-only REPEATABLE READ snapshot (shared by every connection of the
+ * walk), so a long log never sits in memory and rows committed meanwhile
+ * cannot make a consistent chain look broken.
  *
  * Writers link their rows at commit only when no one else holds the
  * chain's head (resources/sql/0051-audit-chain-no-waiting.sql), so the
  * newest rows may be pending; the verifier links them first.
  *
- * The log is kept by year (0079-history-by-year.sql).  The walk reads the
- * parent table in chain order, which PostgreSQL merges from every attached
- * year.  Positions missing inside the range a detached year recorded are
- * stepped over, the year named as not seen, the chain picked up again from
- * the next row's stored link; the positions stepped over must add up to the
- * rows the detached years hold, or rows were removed.
+ * The log is kept by year (0079-history-by-year.sql).  The years are read
+ * side by side (cst-audit-years.c), each checking its own rows and the
+ * links inside its runs of consecutive positions; here their runs are
+ * joined in chain order, the link into each run checked as the walk on one
+ * connection checked every row.  Positions missing inside the range a
+ * detached year recorded are stepped over, the year named as not seen, the
+ * chain picked up again from the next row's stored link; the positions
+ * stepped over must add up to the rows the detached years hold, or rows
+ * were removed.
  */
 #define G_LOG_DOMAIN "cst-audit-chain"
 
