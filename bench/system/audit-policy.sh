@@ -7,19 +7,25 @@
 # EXPLAIN ANALYZE (timing off).
 #
 #   bench/system/audit-policy.sh BUILD_DIR REQUESTS
+#   bench/system/audit-policy.sh BUILD_DIR --database DB   (a database
+#     seeded with 10 facilities already: clerks-standby.sh uses it so)
 #   on the throwaway test server: . build-aux/test-server.sh &&
 #   custodian_test_server_start first
 set -euo pipefail
 build=$1 requests=$2
 cli="$build/app/custodian-cli"
 db="cst_bench_policy_$$"
+own_db=1
+if [ "$requests" = --database ]; then db=$3 own_db=; fi
 clerk="bench_clerk_$$" auditor="bench_auditor_$$"
 export LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory
 
 echo "bench/system audit-policy: $(date -u '+%F %T UTC'), $requests requests, load $(cut -d' ' -f1-3 /proc/loadavg)"
-createdb "$db"
-"$cli" --database "dbname=$db" db migrate >/dev/null
-/usr/bin/time -f "seed: %e s" "$cli" --database "dbname=$db" db seed-demo --requests "$requests" --facilities 10 >/dev/null
+if [ "$own_db" ]; then
+  createdb "$db"
+  "$cli" --database "dbname=$db" db migrate >/dev/null
+  /usr/bin/time -f "seed: %e s" "$cli" --database "dbname=$db" db seed-demo --requests "$requests" --facilities 10 >/dev/null
+fi
 psql -qd "$db" -c "CREATE ROLE $clerk LOGIN IN ROLE custodian_clerk" -c "CREATE ROLE $auditor LOGIN IN ROLE custodian_auditor"
 code=$(psql -Atd "$db" -c "SELECT code FROM facilities ORDER BY id LIMIT 1")
 "$cli" --database "dbname=$db" facility grant --login "$clerk" --facility "$code" >/dev/null
@@ -40,5 +46,5 @@ for round in 1 2 3; do
     done
   done
 done
-dropdb "$db"
+[ -z "$own_db" ] || dropdb "$db"
 psql -qd postgres -c "DROP ROLE $clerk" -c "DROP ROLE $auditor"

@@ -4,7 +4,9 @@
 # tests/db/test-report-replica.c starts one).  In the same run: the clerks
 # alone, then the clerks with the report looping on the standby; the
 # report alone on the standby first.  Prints the clerks' latency table
-# (bench-load), each report's wall time and peak RSS, and the load average.
+# (bench-load), each report's wall time and peak RSS, and the load average;
+# before the standby, the clerks' audit policy on the same database
+# (audit-policy.sh).
 #
 #   bench/system/clerks-standby.sh BUILD_DIR REQUESTS [CLERKS] [SECONDS]
 #   (defaults: 100 clerks, 30 s) on the throwaway test server:
@@ -44,6 +46,8 @@ $(psql -Atd "$db" -c "SELECT count(*) FROM invoices") invoices, \
 $(psql -Atd "$db" -c "SELECT count(*) FROM audit_log") audit rows, \
 $(psql -Atd "$db" -c "SELECT count(*) FROM facilities") facilities"
 
+"$src/bench/system/audit-policy.sh" "$build" --database "$db"
+
 # own-test-server.sh makes the standby (pg_basebackup -R) but starts it
 # with max_connections 40, which a standby of the 200-connection test
 # server refuses: start it here with the primary's 200.
@@ -75,9 +79,12 @@ echo "--- clerks with the report looping on the standby (load $(load))"
 "$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" >"$out.load" &
 clerks_pid=$!
 while kill -0 "$clerks_pid" 2>/dev/null; do
-  report csv || break
+  report csv >>"$out.reports" || break
 done
 wait "$clerks_pid"
+# One line per report would bury the clerks' table: their wall times summed up.
+awk '{print $7}' "$out.reports" | sort -n |
+  awk '{a[NR] = $1} END {print "reports on the standby meanwhile: " NR ", wall median " a[int(NR / 2) + 1] " s, p90 " a[int(NR * 0.9)] " s, max " a[NR] " s"}'
 grep -E "^\||p99|lost|verif" "$out.load" || true
 dropdb "$db"
 psql -qd postgres -c "DROP ROLE bench_auditor_$$"
