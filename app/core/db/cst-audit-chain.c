@@ -214,7 +214,7 @@ join_step (Walk       *walk,
                                     (long long) walk->expected_seq, (long long) seq - 1));
       return FALSE;
     }
-  if (step->finding != NULL && g_strcmp0 (stored_prev, walk->prev_hex) != 0)
+  if (g_strcmp0 (stored_prev, walk->prev_hex) != 0)
     {
       mark_broken (walk, id, seq, year,
                    walk->last_id
