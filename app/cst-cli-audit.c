@@ -1,7 +1,8 @@
 /* cst-cli-audit.c — custodian-cli audit verify
  *
- * Walks the audit log's hash chain and reports the first broken link, and
- * which detached years it could not see.  Exit status 0 when the chain is
+ * Walks the audit log's hash chain, its years side by side (--jobs at a
+ * time), and reports the first broken link, and which detached years it
+ * could not see.  Exit status 0 when the chain is
  * intact, 1 when it is broken, cannot be read or the anchor lies in a
  * detached year, 2 for a bad command line.
  */
@@ -72,9 +73,12 @@ cst_cli_audit_verify (int    argc,
                       char **argv)
 {
   g_autofree char *anchor = NULL;
+  int jobs = 0;
   const GOptionEntry entries[] = {
     { "anchor", 'a', 0, G_OPTION_ARG_STRING, &anchor,
       N_("Also check a head printed by an earlier run"), N_("POSITION:HASH") },
+    { "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+      N_("Read at most N years of the log at once (default: one per processor)"), N_("N") },
     { NULL }
   };
   g_autoptr(GOptionContext) context =
@@ -91,8 +95,11 @@ cst_cli_audit_verify (int    argc,
     return status;
   if (anchor != NULL && !cst_audit_chain_parse_anchor (anchor, &anchor_seq, &anchor_hash, &error))
     return cst_cli_usage_error (context, error->message);
+  if (jobs < 0)
+    return cst_cli_usage_error (context, _("--jobs cannot be negative; 0 reads one year per processor."));
   if (!(target = cst_cli_open_target (&error)) ||
-      !(report = cst_audit_chain_verify_at (target->conninfo, anchor_seq, anchor_hash, &error)))
+      !(report = cst_audit_chain_verify_years (target->conninfo, (guint) jobs, anchor_seq,
+                                                   anchor_hash, &error)))
     return cst_cli_fail (error);
   print_report (report);
   return report->intact && !report->anchor_unseen ? EXIT_SUCCESS : EXIT_FAILURE;

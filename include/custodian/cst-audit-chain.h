@@ -23,6 +23,7 @@ G_BEGIN_DECLS
  *   outside the database and pass it back as an anchor later
  * @broken_id: audit_log.id of the first row where the chain breaks, or 0
  * @broken_seq: that row's chain position, 0 when it is not linked at all
+ * @broken_year: the year (UTC) that row was written in, 0 when unknown
  * @problem: what is wrong there (translated), NULL when intact
  * @rows_pending: rows committed while the check started, not linked yet
  *   (not a break: see 0051-audit-chain-no-waiting.sql)
@@ -43,6 +44,7 @@ typedef struct
   gint64    rows_pending;
   GArray   *years_unseen;
   gboolean  anchor_unseen;
+  int       broken_year;
 } CstAuditChainReport;
 
 void                 cst_audit_chain_report_free (CstAuditChainReport *report);
@@ -50,8 +52,14 @@ CstAuditChainReport *cst_audit_chain_verify      (PGconn              *conn,
                                                   gint64               anchor_seq,
                                                   const char          *anchor_hash,
                                                   GError             **error);
-/* The same on a connection of its own to @conninfo, opened and closed
- * here: for a front end that holds none (custodian-cli). */
+/* The same on connections of its own to @conninfo, opened and closed
+ * here: for a front end that holds none (custodian-cli).  The years of the
+ * log are read side by side, @jobs at a time (0: one per processor). */
+CstAuditChainReport *cst_audit_chain_verify_years (const char         *conninfo,
+                                                   guint               jobs,
+                                                   gint64              anchor_seq,
+                                                   const char         *anchor_hash,
+                                                   GError            **error);
 CstAuditChainReport *cst_audit_chain_verify_at   (const char          *conninfo,
                                                   gint64               anchor_seq,
                                                   const char          *anchor_hash,

@@ -5,19 +5,23 @@
  * resources/sql/0003-audit-chain.sql.  It never asks the database to hash:
  * someone who can rewrite rows can also replace SQL functions, but not this
  * program.  The walk is streamed in pages by chain position inside one
- * read-only REPEATABLE READ transaction, so a long log never sits in memory
- * and rows committed meanwhile cannot make a consistent chain look broken.
+ * read-only REPEATABLE READ snapshot (shared by every connection of the
+ * walk), so a long log never sits in memory and rows committed meanwhile
+ * cannot make a consistent chain look broken.
  *
  * Writers link their rows at commit only when no one else holds the
  * chain's head (resources/sql/0051-audit-chain-no-waiting.sql), so the
  * newest rows may be pending; the verifier links them first.
  *
- * The log is kept by year (0079-history-by-year.sql).  The walk reads the
- * parent table in chain order, which PostgreSQL merges from every attached
- * year.  Positions missing inside the range a detached year recorded are
- * stepped over, the year named as not seen, the chain picked up again from
- * the next row's stored link; the positions stepped over must add up to the
- * rows the detached years hold, or rows were removed.
+ * The log is kept by year (0079-history-by-year.sql).  The years are read
+ * side by side (cst-audit-years.c), each checking its own rows and the
+ * links inside its runs of consecutive positions; here their runs are
+ * joined in chain order, the link into each run checked as the walk on one
+ * connection checked every row.  Positions missing inside the range a
+ * detached year recorded are stepped over, the year named as not seen, the
+ * chain picked up again from the next row's stored link; the positions
+ * stepped over must add up to the rows the detached years hold, or rows
+ * were removed.
  */
 #define G_LOG_DOMAIN "cst-audit-chain"
 
@@ -26,26 +30,15 @@
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
+#include "cst-audit-chain-private.h"
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 
-#define PAGE_SIZE "1000"
 #define UNIT_SEPARATOR "\x1f"
 
-/* Columns 0–9 are the serialized fields, in payload order. */
+/* Columns 0–9 of a year's rows are the serialized fields, in payload order. */
 #define N_PAYLOAD_FIELDS 10
-#define COL_SEQ 0
-#define COL_ID 1
-#define COL_PREV_HASH 10
-#define COL_ROW_HASH 11
-
-static const char page_sql[] =
-  "SELECT chain_seq, id, "
-  "to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), "
-  "actor, table_name, row_id, action, old_row::text, new_row::text, txid, "
-  "encode(prev_hash, 'hex'), encode(row_hash, 'hex') "
-  "FROM audit_log WHERE chain_seq > $1 ORDER BY chain_seq LIMIT " PAGE_SIZE;
 
 /* A detached year of the log: its rows and the chain positions they span. */
 typedef struct
@@ -56,19 +49,28 @@ typedef struct
   gint64 rows;
 } DetachedYear;
 
+/* The years' runs joined in chain order. */
 typedef struct
 {
   CstAuditChainReport *report;
   GArray              *detached;       /* DetachedYear, by first_seq */
   gint64               rows_stepped_over;
   gint64               anchor_seq;
-  const char          *anchor_hash;
   gboolean             anchor_seen;
   gint64               expected_seq;
   gint64               last_id;
-  guint8               prev[CST_AUDIT_CHAIN_HASH_LEN];
+  int                  last_year;
   char                *prev_hex;
 } Walk;
+
+/* A place in chain order: where a run of a year starts, or the row where
+ * a year failed. */
+typedef struct
+{
+  gint64                 seq;
+  const CstAuditRun     *run;
+  const CstAuditFinding *finding;
+} Step;
 
 void
 cst_audit_chain_report_free (CstAuditChainReport *report)
@@ -91,10 +93,10 @@ append_field (GString    *payload,
     g_string_append_printf (payload, "%" G_GSIZE_FORMAT ":%s\n", strlen (value), value);
 }
 
-/* row_hash = SHA-256(prev_hash || payload); leaves the digest in @out and
- * returns it as hex. */
-static char *
-compute_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
+/* row_hash = SHA-256(prev_hash || payload) of a row of a year's walk;
+ * leaves the digest in @out and returns it as hex. */
+char *
+cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
                   const PGresult *res,
                   int             row,
                   guint8          out[CST_AUDIT_CHAIN_HASH_LEN])
@@ -115,11 +117,13 @@ static void
 mark_broken (Walk       *walk,
              gint64      id,
              gint64      seq,
+             int         year,
              char       *problem)
 {
   walk->report->intact = FALSE;
   walk->report->broken_id = id;
   walk->report->broken_seq = seq;
+  walk->report->broken_year = year;
   walk->report->problem = problem;
 }
 
@@ -172,31 +176,30 @@ static void
 resume_after_gap (Walk       *walk,
                   const char *stored_prev)
 {
-  for (int i = 0; i < CST_AUDIT_CHAIN_HASH_LEN; i++)
-    walk->prev[i] = (guint8) ((g_ascii_xdigit_value (stored_prev[2 * i]) << 4) |
-                              g_ascii_xdigit_value (stored_prev[2 * i + 1]));
   g_free (walk->prev_hex);
   walk->prev_hex = g_strdup (stored_prev);
 }
 
 /* Checks one row against the chain so far; FALSE once it breaks. */
+/* Joins the next run or finding onto the chain so far: the checks a year
+ * cannot make alone, on its first row.  FALSE once the chain breaks. */
 static gboolean
-walk_row (Walk           *walk,
-          const PGresult *res,
-          int             row)
+join_step (Walk       *walk,
+           const Step *step)
 {
-  gint64 seq = cst_db_int64 (res, row, COL_SEQ);
-  gint64 id = cst_db_int64 (res, row, COL_ID);
-  const char *stored_prev = cst_db_value (res, row, COL_PREV_HASH);
-  const char *stored_hash = cst_db_value (res, row, COL_ROW_HASH);
-  guint8 digest[CST_AUDIT_CHAIN_HASH_LEN];
-  g_autofree char *hash = NULL;
+  gint64 seq = step->seq;
+  gint64 id = step->run ? step->run->first_id : step->finding->id;
+  int year = step->run ? step->run->first_year : step->finding->year;
+  const char *stored_prev = step->run ? step->run->first_prev : step->finding->stored_prev;
 
   if (seq < walk->expected_seq)
     {
-      mark_broken (walk, id, seq,
+      mark_broken (walk, id, seq, year,
                    g_strdup_printf (_("Chain position %lld appears twice: a row was copied or "
                                       "inserted."), (long long) seq));
+      /* Rows of the run just joined past the repeated position were not
+       * before the break. */
+      walk->report->rows_checked -= walk->expected_seq - 1 - seq;
       return FALSE;
     }
   if (seq > walk->expected_seq && stored_prev != NULL &&
@@ -205,7 +208,7 @@ walk_row (Walk           *walk,
     resume_after_gap (walk, stored_prev);
   else if (seq != walk->expected_seq)
     {
-      mark_broken (walk, id, seq,
+      mark_broken (walk, id, seq, year,
                    g_strdup_printf (_("Chain positions %lld to %lld are missing before this row: "
                                       "rows were removed."),
                                     (long long) walk->expected_seq, (long long) seq - 1));
@@ -213,7 +216,7 @@ walk_row (Walk           *walk,
     }
   if (g_strcmp0 (stored_prev, walk->prev_hex) != 0)
     {
-      mark_broken (walk, id, seq,
+      mark_broken (walk, id, seq, year,
                    walk->last_id
                    ? g_strdup_printf (_("This row does not follow audit row %lld: one of the two "
                                         "was changed or replaced."),
@@ -221,55 +224,82 @@ walk_row (Walk           *walk,
                    : g_strdup (_("The first row of the chain does not start from the genesis hash.")));
       return FALSE;
     }
-  hash = compute_row_hash (walk->prev, res, row, digest);
-  if (g_strcmp0 (stored_hash, hash) != 0)
+  if (step->finding != NULL)
     {
-      mark_broken (walk, id, seq,
-                   g_strdup (_("The row’s content does not match its hash: it was changed after "
-                               "it was written.")));
+      mark_broken (walk, id, seq, year, g_strdup (step->finding->problem));
       return FALSE;
     }
-  if (seq == walk->anchor_seq)
-    {
-      walk->anchor_seen = TRUE;
-      if (g_ascii_strcasecmp (hash, walk->anchor_hash) != 0)
-        {
-          mark_broken (walk, id, seq,
-                       g_strdup (_("The chain differs from the anchor recorded earlier: the log "
-                                   "was rewritten up to this row.")));
-          return FALSE;
-        }
-    }
-  memcpy (walk->prev, digest, sizeof digest);
+  walk->report->rows_checked += step->run->last_seq - step->run->first_seq + 1;
+  walk->expected_seq = step->run->last_seq + 1;
+  walk->last_id = step->run->last_id;
+  walk->last_year = step->run->last_year;
   g_free (walk->prev_hex);
-  walk->prev_hex = g_steal_pointer (&hash);
-  walk->expected_seq = seq + 1;
-  walk->last_id = id;
-  walk->report->rows_checked++;
+  walk->prev_hex = g_strdup (step->run->last_hash);
   return TRUE;
 }
 
-static gboolean
-walk_pages (PGconn  *conn,
-            Walk    *walk,
-            GError **error)
+static int
+compare_steps (gconstpointer a,
+               gconstpointer b)
 {
-  for (;;)
-    {
-      g_autofree char *after = g_strdup_printf ("%" G_GINT64_FORMAT, walk->expected_seq - 1);
-      const char *params[] = { after };
-      g_autoptr(PGresult) page = cst_db_exec (conn, page_sql, 1, params, error);
-      int n;
+  const Step *x = a;
+  const Step *y = b;
 
-      if (page == NULL)
-        return FALSE;
-      n = PQntuples (page);
-      for (int row = 0; row < n; row++)
-        if (!walk_row (walk, page, row))
-          return TRUE;
-      if (n == 0)
-        return TRUE;
+  if (x->seq != y->seq)
+    return x->seq < y->seq ? -1 : 1;
+  return (x->run == NULL) - (y->run == NULL);
+}
+
+/* Every year's runs and findings, in chain order. */
+static GArray *
+list_steps (GPtrArray *years)
+{
+  GArray *steps = g_array_new (FALSE, FALSE, sizeof (Step));
+
+  for (guint i = 0; i < years->len; i++)
+    {
+      const CstAuditYear *year = g_ptr_array_index (years, i);
+
+      for (guint r = 0; r < year->runs->len; r++)
+        {
+          const CstAuditRun *run = &g_array_index (year->runs, CstAuditRun, r);
+          Step step = { .seq = run->first_seq, .run = run };
+
+          g_array_append_val (steps, step);
+        }
+      if (year->finding != NULL)
+        {
+          Step step = { .seq = year->finding->seq, .finding = year->finding };
+
+          g_array_append_val (steps, step);
+        }
     }
+  g_array_sort (steps, compare_steps);
+  return steps;
+}
+
+/* Walks the years (side by side when @conninfo is given) and joins them. */
+static gboolean
+walk_years (PGconn      *conn,
+            const char  *conninfo,
+            guint        jobs,
+            Walk        *walk,
+            const char  *anchor_hash,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) years = cst_audit_years_list (conn, error);
+  g_autoptr(GArray) steps = NULL;
+
+  if (years == NULL ||
+      !cst_audit_years_walk (conn, conninfo, jobs, years, walk->anchor_seq, anchor_hash, error))
+    return FALSE;
+  steps = list_steps (years);
+  for (guint i = 0; i < steps->len; i++)
+    if (!join_step (walk, &g_array_index (steps, Step, i)))
+      return TRUE;
+  for (guint i = 0; i < years->len; i++)
+    walk->anchor_seen |= ((CstAuditYear *) g_ptr_array_index (years, i))->anchor_seen;
+  return TRUE;
 }
 
 /* A database before 0079 has no detached years to know of. */
@@ -313,7 +343,7 @@ check_detached_count (Walk *walk)
   for (guint i = 0; i < walk->detached->len; i++)
     held += g_array_index (walk->detached, DetachedYear, i).rows;
   if (walk->rows_stepped_over != held)
-    mark_broken (walk, walk->last_id, walk->expected_seq - 1,
+    mark_broken (walk, walk->last_id, walk->expected_seq - 1, walk->last_year,
                  g_strdup_printf (_("%lld chain positions are missing where the detached years "
                                     "hold %lld rows: rows were removed."),
                                   (long long) walk->rows_stepped_over, (long long) held));
@@ -335,7 +365,7 @@ check_ends (PGconn  *conn,
   if (PQntuples (head) != 1 || cst_db_int64 (head, 0, 0) != last_seq ||
       g_strcmp0 (cst_db_value (head, 0, 1), walk->prev_hex) != 0)
     {
-      mark_broken (walk, walk->last_id, last_seq,
+      mark_broken (walk, walk->last_id, last_seq, walk->last_year,
                    g_strdup_printf (_("The chain ends at position %lld but its recorded head is "
                                       "elsewhere: rows at the end were removed or the head "
                                       "was changed."), (long long) last_seq));
@@ -346,7 +376,7 @@ check_ends (PGconn  *conn,
     return TRUE;
   if (walk->anchor_seq > 0 && !walk->anchor_seen && !walk->report->anchor_unseen)
     {
-      mark_broken (walk, walk->last_id, last_seq,
+      mark_broken (walk, walk->last_id, last_seq, walk->last_year,
                    g_strdup_printf (_("The anchor names position %lld but the chain ends at %lld: "
                                       "rows were removed."),
                                     (long long) walk->anchor_seq, (long long) last_seq));
@@ -363,7 +393,7 @@ check_ends (PGconn  *conn,
     return FALSE;
   walk->report->rows_pending = cst_db_int64 (unlinked, 0, 0);
   if (!PQgetisnull (unlinked, 0, 1))
-    mark_broken (walk, cst_db_int64 (unlinked, 0, 1), 0,
+    mark_broken (walk, cst_db_int64 (unlinked, 0, 1), 0, 0,
                  g_strdup (_("This row was never linked into the chain: it was written with "
                              "the audit triggers switched off.")));
   return TRUE;
@@ -394,38 +424,26 @@ cst_audit_chain_link_pending (PGconn    *conn,
   return res ? cst_db_int64 (res, 0, 0) : -2;
 }
 
-/**
- * cst_audit_chain_verify:
- * @anchor_seq: a chain position recorded earlier, or 0
- * @anchor_hash: (nullable): the hash recorded for it, 64 hex digits
- *
- * Links the rows still pending (waiting for a linker that holds the
- * chain), then walks the whole chain.  A broken chain is not an error: the
- * report says where it breaks.  @error is set only when the walk itself
- * fails.
- *
- * Returns: (transfer full) (nullable): the report
- */
-CstAuditChainReport *
-cst_audit_chain_verify (PGconn      *conn,
-                        gint64       anchor_seq,
-                        const char  *anchor_hash,
-                        GError     **error)
+/* The walk on @conn, with @jobs more connections to @conninfo reading the
+ * years side by side when @conninfo is given. */
+static CstAuditChainReport *
+verify (PGconn      *conn,
+        const char  *conninfo,
+        guint        jobs,
+        gint64       anchor_seq,
+        const char  *anchor_hash,
+        GError     **error)
 {
   g_autoptr(CstAuditChainReport) report = g_new0 (CstAuditChainReport, 1);
   g_autofree char *encoding = NULL;
   Walk walk = { 0 };
   gboolean ok;
 
-  g_return_val_if_fail (conn != NULL, NULL);
-  g_return_val_if_fail (anchor_seq <= 0 || anchor_hash != NULL, NULL);
-
   report->intact = TRUE;
   report->years_unseen = g_array_new (FALSE, FALSE, sizeof (int));
   walk.report = report;
   walk.detached = g_array_new (FALSE, FALSE, sizeof (DetachedYear));
   walk.anchor_seq = anchor_seq;
-  walk.anchor_hash = anchor_hash;
   walk.expected_seq = 1;
   walk.prev_hex = g_strnfill (2 * CST_AUDIT_CHAIN_HASH_LEN, '0');
 
@@ -436,7 +454,7 @@ cst_audit_chain_verify (PGconn      *conn,
   ok = cst_audit_chain_link_pending (conn, TRUE, error) > -2 &&
        cst_db_begin_snapshot (conn, error) &&
        load_detached (conn, &walk, error) &&
-       walk_pages (conn, &walk, error) &&
+       walk_years (conn, conninfo, jobs, &walk, anchor_hash, error) &&
        (!report->intact || check_ends (conn, &walk, error));
   cst_db_rollback (conn);
   PQsetClientEncoding (conn, encoding);
@@ -447,15 +465,63 @@ cst_audit_chain_verify (PGconn      *conn,
   return ok ? g_steal_pointer (&report) : NULL;
 }
 
+/**
+ * cst_audit_chain_verify:
+ * @anchor_seq: a chain position recorded earlier, or 0
+ * @anchor_hash: (nullable): the hash recorded for it, 64 hex digits
+ *
+ * Links the rows still pending (waiting for a linker that holds the
+ * chain), then walks the whole chain, year after year on @conn.  A broken
+ * chain is not an error: the report says where it breaks.  @error is set
+ * only when the walk itself fails.
+ *
+ * Returns: (transfer full) (nullable): the report
+ */
+CstAuditChainReport *
+cst_audit_chain_verify (PGconn      *conn,
+                        gint64       anchor_seq,
+                        const char  *anchor_hash,
+                        GError     **error)
+{
+  g_return_val_if_fail (conn != NULL, NULL);
+  g_return_val_if_fail (anchor_seq <= 0 || anchor_hash != NULL, NULL);
+
+  return verify (conn, NULL, 1, anchor_seq, anchor_hash, error);
+}
+
+/**
+ * cst_audit_chain_verify_years:
+ * @jobs: how many years to read at once, each on a connection of its own;
+ *   0 for as many as the machine has processors
+ *
+ * cst_audit_chain_verify() on connections of its own to @conninfo, the
+ * years read side by side in one snapshot: the same report, sooner on a
+ * log of many years.
+ */
+CstAuditChainReport *
+cst_audit_chain_verify_years (const char  *conninfo,
+                              guint        jobs,
+                              gint64       anchor_seq,
+                              const char  *anchor_hash,
+                              GError     **error)
+{
+  g_autoptr(PGconn) conn = NULL;
+
+  g_return_val_if_fail (anchor_seq <= 0 || anchor_hash != NULL, NULL);
+
+  if (!(conn = cst_db_connect (conninfo, error)))
+    return NULL;
+  return verify (conn, conninfo, jobs > 0 ? jobs : g_get_num_processors (), anchor_seq,
+                 anchor_hash, error);
+}
+
 CstAuditChainReport *
 cst_audit_chain_verify_at (const char  *conninfo,
                            gint64       anchor_seq,
                            const char  *anchor_hash,
                            GError     **error)
 {
-  g_autoptr(PGconn) conn = cst_db_connect (conninfo, error);
-
-  return conn ? cst_audit_chain_verify (conn, anchor_seq, anchor_hash, error) : NULL;
+  return cst_audit_chain_verify_years (conninfo, 0, anchor_seq, anchor_hash, error);
 }
 
 /**

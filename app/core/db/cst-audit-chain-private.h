@@ -1,0 +1,74 @@
+/* cst-audit-chain-private.h — the audit log walked year by year
+ *
+ * cst-audit-years.c walks each year of the log (each partition of 0079)
+ * on a connection of its own and checks what one year can check alone:
+ * every row's hash, and every link between rows at consecutive chain
+ * positions.  What it hands back are runs of consecutive positions and
+ * the first row that failed; cst-audit-chain.c then joins the runs of all
+ * years in chain order, checking the links between them (the first row of
+ * a year after the last of the one before, and the rows interleaved at New
+ * Year), the detached years and the chain's ends.
+ */
+#pragma once
+
+#include <glib.h>
+
+#include "custodian/cst-audit-chain.h"
+
+G_BEGIN_DECLS
+
+#define CST_AUDIT_CHAIN_HEX_LEN (2 * CST_AUDIT_CHAIN_HASH_LEN)
+
+/* Consecutive chain positions found in one year, every row's hash and
+ * every link inside checked; the link into the first row is not. */
+typedef struct
+{
+  gint64  first_seq;
+  gint64  last_seq;
+  gint64  first_id;
+  gint64  last_id;
+  int     first_year;
+  int     last_year;
+  char   *first_prev;                            /* stored, may be NULL */
+  char    last_hash[CST_AUDIT_CHAIN_HEX_LEN + 1];
+} CstAuditRun;
+
+/* The first row of a year that failed a check there; the year's walk
+ * stopped at it. */
+typedef struct
+{
+  gint64  seq;
+  gint64  id;
+  int     year;
+  char   *stored_prev;                           /* may be NULL */
+  char   *problem;
+} CstAuditFinding;
+
+/* One stretch of occurred_at the walk reads on its own: an attached year,
+ * or (year 0) the times outside every attached year, which only the
+ * default partition can hold. */
+typedef struct
+{
+  int              year;
+  char            *from;
+  char            *to;
+  GArray          *runs;                         /* CstAuditRun, by position */
+  CstAuditFinding *finding;                      /* nullable */
+  gboolean         anchor_seen;
+} CstAuditYear;
+
+GPtrArray *cst_audit_years_list (PGconn      *conn,
+                                 GError     **error);
+gboolean   cst_audit_years_walk (PGconn      *conn,
+                                 const char  *conninfo,
+                                 guint        jobs,
+                                 GPtrArray   *years,
+                                 gint64       anchor_seq,
+                                 const char  *anchor_hash,
+                                 GError     **error);
+char      *cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
+                                     const PGresult *res,
+                                     int             row,
+                                     guint8          out[CST_AUDIT_CHAIN_HASH_LEN]);
+
+G_END_DECLS

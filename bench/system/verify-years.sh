@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# bench/system — "audit verify" on one connection (--jobs 1) against the
+# years read side by side (--jobs N), in the same run, on a fully migrated
+# database with ROWS audit rows over five years.  Prints wall time, the
+# client's CPU and peak RSS of each run, and the load average before each.
+# Then the clerks' per-row audit policy (0087) at that size: one request's
+# history and a count of a year's events read as a clerk and as an auditor.
+#
+#   bench/system/verify-years.sh BUILD_DIR ROWS [JOBS...]   (default JOBS: 1 2 6)
+#   on the throwaway test server: . build-aux/test-server.sh &&
+#   custodian_test_server_start first
+set -euo pipefail
+build=$1 rows=$2; shift 2
+jobs_list=${*:-1 2 6}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+cli="$build/app/custodian-cli"
+db="cst_bench_years_$$"
+out=/tmp/bench-years-$$
+export LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory
+
+step () {  # step NAME COMMAND...: wall seconds, client CPU and peak RSS of one step
+  local name=$1; shift
+  echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  /usr/bin/time -f "$name: %e s wall, client %U s user + %S s sys, %M KiB peak RSS" "$@" >"$out.out" 2>"$out.err" ||
+    { [ "${allow_fail:-}" ] || { cat "$out.out" "$out.err"; exit 1; }; }
+  tail -n 1 "$out.err"
+}
+
+echo "bench/system verify-years: $(date -u '+%F %T UTC'), $rows rows, $(nproc) processors"
+createdb "$db"
+"$cli" --database "dbname=$db" db migrate >/dev/null
+year=$(date -u +%Y)
+psql -qd "$db" -v ON_ERROR_STOP=1 -c "SELECT history_ensure_year('audit_log', y) FROM generate_series($year - 4, $year) y" >/dev/null
+# Set-up: rows of five years inserted with the triggers off, then linked in
+# one pass by link-chain.py.  A request's rows come as the desk writes them:
+# 20 facilities' requests, ~10 audit rows each.
+step "fill $rows audit rows over 5 years" psql -qd "$db" -v ON_ERROR_STOP=1 -c "
+SET session_replication_role = replica;
+INSERT INTO audit_log (occurred_at, actor, table_name, row_id, action, new_row)
+SELECT make_timestamptz($year - 4, 1, 1, 0, 0, 0, 'UTC')
+         + (interval '5 years' - interval '1 day') * (n::float8 / $rows),
+       'clerk_' || (n % 100), CASE WHEN n % 5 = 0 THEN 'event' ELSE 'roi_requests' END,
+       CASE WHEN n % 5 = 0 THEN NULL ELSE n / 10 END,
+       CASE WHEN n % 5 = 0 THEN 'EVENT' ELSE 'UPDATE' END,
+       jsonb_build_object('kind', 'record.viewed', 'details',
+                          jsonb_build_object('request', 'ROI-' || n / 10, 'document', n % 7))
+  FROM generate_series(1, $rows) n"
+read -r seq hash < <(psql -Atd "$db" -F' ' -c "SELECT seq, encode(hash, 'hex') FROM audit_chain_head")
+psql -qd "$db" -v ON_ERROR_STOP=1 -c "CREATE UNLOGGED TABLE bench_links (id bigint, pos bigint, prev text, hash text)"
+step "link the chain (set-up, outside the server)" bash -c "
+psql -qd '$db' -c \"\\copy (SELECT id, to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\\\"T\\\"HH24:MI:SS.US\\\"Z\\\"'), actor, table_name, row_id, action, old_row::text, new_row::text, txid FROM audit_log WHERE chain_seq IS NULL ORDER BY id) TO STDOUT\" |
+python3 '$src/bench/system/link-chain.py' $seq $hash 2>'$out.head' |
+psql -qd '$db' -c '\\copy bench_links FROM STDIN'"
+read -r seq hash < "$out.head"
+step "store the links (set-up)" psql -qd "$db" -v ON_ERROR_STOP=1 -c "
+SET session_replication_role = replica;
+UPDATE audit_log a SET chain_seq = l.pos, prev_hash = decode(l.prev, 'hex'), row_hash = decode(l.hash, 'hex')
+  FROM bench_links l WHERE a.id = l.id;
+UPDATE audit_chain_head SET seq = $seq, hash = decode('$hash', 'hex');
+DROP TABLE bench_links;"
+psql -qd "$db" -c "VACUUM ANALYZE audit_log"
+echo "audit_log: $(psql -Atd "$db" -c "SELECT count(*) FROM audit_log") rows, $(psql -Atd "$db" -c "SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) FROM pg_inherits WHERE inhparent = 'audit_log'::regclass")"
+auditor="bench_auditor_$$"
+psql -qd "$db" -c "CREATE ROLE $auditor LOGIN IN ROLE custodian_auditor"
+clerk="bench_clerk_$$"
+psql -qd "$db" -c "CREATE ROLE $clerk LOGIN IN ROLE custodian_clerk"
+
+# Alternating, twice, so that a change in the machine's load hits both.
+for round in 1 2; do
+  for j in $jobs_list; do
+    step "round $round: audit verify --jobs $j (as an auditor)" "$cli" --database "dbname=$db user=$auditor" audit verify --jobs "$j"
+    grep -h "intact\|BROKEN" "$out.out"
+  done
+done
+
+# The clerks' per-row audit policy (0087) at this size: the same reads as
+# a clerk (policy applies) and as an auditor (reads all).
+for who in "$auditor" "$clerk"; do
+  for q in "SELECT count(*) FROM audit_log WHERE table_name = 'roi_requests' AND row_id = $((rows / 20))" \
+           "SELECT count(*) FROM audit_log WHERE occurred_at >= make_timestamptz($year - 2, 1, 1, 0, 0, 0, 'UTC') AND occurred_at < make_timestamptz($year - 1, 1, 1, 0, 0, 0, 'UTC')"; do
+    echo "  as ${who%%_[0-9]*}: $q"
+    psql -qAtd "dbname=$db user=$who" -c "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $q" | grep -E "Execution Time|Planning Time|Rows Removed by Filter" | sed 's/^/    /'
+  done
+done
+dropdb "$db"
+psql -qd postgres -c "DROP ROLE $auditor" -c "DROP ROLE $clerk"
+rm -f "$out.out" "$out.err" "$out.head"

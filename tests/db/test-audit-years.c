@@ -1,0 +1,244 @@
+/* test-audit-years.c — "audit verify" reads the log's years side by side
+ * (one connection per year) and joins them: a chain over several years,
+ * rows of two years interleaved at New Year, verifies the same as the walk
+ * on one connection; a row changed in one year is named with its year; a
+ * link broken between two years, which neither year sees alone, is found.
+ *
+ * Set-up and tampering as the superuser (who switches the append-only
+ * trigger off, as an attacker with the database would); every check as an
+ * ordinary auditor login.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "cst-test-cli.h"
+#include "cst-test-db.h"
+
+#define FIRST_YEAR 2019
+#define LAST_YEAR 2024
+#define ROWS_PER_YEAR 60
+
+/* Events of FIRST_YEAR..LAST_YEAR, each year's partition made first.  At
+ * each New Year the chain alternates between the two years' rows (a
+ * transaction begun on 31 December linked after rows of 1 January). */
+static CstTestDb *
+years_db (PGconn **owner_out)
+{
+  CstTestDb *db = cst_test_db_new ();
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  const char *params[] = { G_STRINGIFY (FIRST_YEAR), G_STRINGIFY (LAST_YEAR),
+                           G_STRINGIFY (ROWS_PER_YEAR) };
+
+  cst_test_db_exec_ok (owner, "SELECT history_ensure_year('audit_log', y) "
+                       "FROM generate_series($1::int, $2::int) y", 2, params);
+  /* Ids, and so chain positions, follow the ORDER BY: within a year by
+   * time, except the last rows of December and the first of January,
+   * which alternate. */
+  cst_test_db_exec_ok (owner,
+    "INSERT INTO audit_log (occurred_at, actor, table_name, row_id, action, new_row) "
+    "SELECT t, 'clerk_' || (n % 3), 'event', NULL, 'EVENT', "
+    "       jsonb_build_object('kind', 'record.viewed', 'n', n) "
+    "  FROM generate_series($1::int, $2::int) y, generate_series(1, $3::int) n, "
+    "       LATERAL (SELECT make_timestamptz(y, 1, 1, 0, 0, 0, 'UTC') "
+    "                       + (n - 1) * (interval '365 days' / $3::int) AS t) at "
+    " ORDER BY CASE WHEN n <= 3 THEN make_timestamptz(y, 1, 1, 0, 0, 0, 'UTC') - interval '1 hour' "
+    "               WHEN n > $3::int - 3 THEN make_timestamptz(y + 1, 1, 1, 0, 0, 0, 'UTC') - interval '1 hour' "
+    "               ELSE t END, n % 2, t", 3, params);
+  g_assert_cmpint (cst_test_db_int (owner, "SELECT audit_chain_link_pending(true)", 0, NULL), >=, 0);
+  *owner_out = g_steal_pointer (&owner);
+  return db;
+}
+
+static CstAuditChainReport *
+verify_years (CstTestDb *db,
+              guint      jobs)
+{
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(GError) error = NULL;
+  CstAuditChainReport *report = cst_audit_chain_verify_years (auditor, jobs, 0, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+/* The one-connection walk, for comparison. */
+static CstAuditChainReport *
+verify_serially (CstTestDb *db)
+{
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = cst_db_connect (auditor, &error);
+  CstAuditChainReport *report = NULL;
+
+  g_assert_no_error (error);
+  report = cst_audit_chain_verify (conn, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+static gint64
+owner_int (PGconn     *owner,
+           const char *sql,
+           const char *param)
+{
+  const char *params[] = { param };
+
+  return cst_test_db_int (owner, sql, param ? 1 : 0, params);
+}
+
+static void
+test_years_verify (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autoptr(CstAuditChainReport) parallel = verify_years (db, 4);
+  g_autoptr(CstAuditChainReport) serial = verify_serially (db);
+  g_autoptr(PGresult) head = cst_db_exec (owner, "SELECT seq, encode(hash, 'hex') FROM audit_chain_head",
+                                          0, NULL, NULL);
+
+  /* The New Year rows really interleave: the chain changes year more
+   * often than there are New Years. */
+  g_assert_cmpint (owner_int (owner,
+    "SELECT count(*) FROM (SELECT extract(year FROM occurred_at AT TIME ZONE 'UTC') "
+    "  <> lag(extract(year FROM occurred_at AT TIME ZONE 'UTC')) OVER (ORDER BY chain_seq) AS turn "
+    "  FROM audit_log) t WHERE turn", NULL), >, LAST_YEAR - FIRST_YEAR);
+  g_assert_true (parallel->intact);
+  g_assert_null (parallel->problem);
+  g_assert_cmpint (parallel->rows_checked, ==, owner_int (owner, "SELECT count(*) FROM audit_log", NULL));
+  g_assert_cmpint (parallel->head_seq, ==, cst_db_int64 (head, 0, 0));
+  g_assert_cmpstr (parallel->head_hash, ==, cst_db_value (head, 0, 1));
+  g_assert_true (serial->intact);
+  g_assert_cmpint (serial->rows_checked, ==, parallel->rows_checked);
+  g_assert_cmpstr (serial->head_hash, ==, parallel->head_hash);
+}
+
+/* Changes a row's content, leaving its hash: only its own year's walk can
+ * see it. */
+static void
+change_row (PGconn     *owner,
+            const char *id)
+{
+  const char *params[] = { id };
+
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", 0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE audit_log SET actor = 'someone_else' WHERE id = $1::bigint",
+                       1, params);
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only", 0, NULL);
+}
+
+static char *
+row_in_year (PGconn *owner,
+             int     year)
+{
+  g_autofree char *text = g_strdup_printf ("%d", year);
+
+  /* The middle of the year, away from the rows interleaved at its ends. */
+  return g_strdup_printf ("%" G_GINT64_FORMAT, owner_int (owner,
+    "SELECT id FROM audit_log WHERE extract(year FROM occurred_at AT TIME ZONE 'UTC') = $1::int "
+    "ORDER BY chain_seq OFFSET 20 LIMIT 1", text));
+}
+
+static void
+test_changed_row_named (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autofree char *early = row_in_year (owner, FIRST_YEAR + 2);
+  g_autofree char *late = row_in_year (owner, LAST_YEAR - 1);
+  g_autoptr(CstAuditChainReport) report = NULL;
+  g_autoptr(CstAuditChainReport) serial = NULL;
+
+  /* Two years changed: the first break in chain order is the one named,
+   * whichever year's walk finishes first. */
+  change_row (owner, late);
+  change_row (owner, early);
+  report = verify_years (db, 4);
+  g_assert_false (report->intact);
+  g_assert_cmpint (report->broken_id, ==, g_ascii_strtoll (early, NULL, 10));
+  g_assert_cmpint (report->broken_year, ==, FIRST_YEAR + 2);
+  g_assert_cmpint (report->broken_seq, ==,
+                   owner_int (owner, "SELECT chain_seq FROM audit_log WHERE id = $1::bigint", early));
+  g_assert_nonnull (strstr (report->problem, "does not match its hash"));
+  g_assert_cmpint (report->rows_checked, ==, report->broken_seq - 1);
+  serial = verify_serially (db);
+  g_assert_cmpint (serial->broken_id, ==, report->broken_id);
+  g_assert_cmpint (serial->rows_checked, ==, report->rows_checked);
+  g_assert_cmpstr (serial->problem, ==, report->problem);
+}
+
+/* The last row of a year before a row of the next one, rewritten with its
+ * hash recomputed from its own link, the way a tamperer who knows the
+ * serialization would: its year still checks out alone, only the join with
+ * the next year can see it. */
+static void
+test_link_between_years (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autofree char *year = g_strdup_printf ("%d", FIRST_YEAR + 1);
+  gint64 seq = owner_int (owner,
+    "SELECT a.chain_seq FROM audit_log a JOIN audit_log b ON b.chain_seq = a.chain_seq + 1 "
+    "WHERE extract(year FROM a.occurred_at AT TIME ZONE 'UTC') = $1::int "
+    "  AND extract(year FROM b.occurred_at AT TIME ZONE 'UTC') = $1::int + 1 "
+    "ORDER BY a.chain_seq LIMIT 1", year);
+  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  const char *params[] = { seq_text };
+  gint64 last_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint", seq_text);
+  gint64 next_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint + 1", seq_text);
+  g_autoptr(CstAuditChainReport) report = NULL;
+  g_autofree char *expected = NULL;
+
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", 0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE audit_log SET actor = 'someone_else' WHERE chain_seq = $1::bigint",
+                       1, params);
+  cst_test_db_exec_ok (owner, "UPDATE audit_log a SET row_hash = sha256(a.prev_hash || "
+                       "audit_chain_payload(a.chain_seq, a)) WHERE chain_seq = $1::bigint", 1, params);
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only", 0, NULL);
+
+  report = verify_years (db, 3);
+  g_assert_false (report->intact);
+  g_assert_cmpint (report->broken_id, ==, next_id);
+  g_assert_cmpint (report->broken_seq, ==, seq + 1);
+  g_assert_cmpint (report->broken_year, ==, FIRST_YEAR + 2);
+  expected = g_strdup_printf ("does not follow audit row %" G_GINT64_FORMAT ":", last_id);
+  g_assert_nonnull (strstr (report->problem, expected));
+  g_assert_cmpint (report->rows_checked, ==, seq);
+}
+
+/* The command line: --jobs, the same output and exit codes. */
+static void
+test_cli_jobs (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *broken_out = NULL;
+  g_autofree char *row = row_in_year (owner, LAST_YEAR);
+  g_autofree char *expected = g_strdup_printf ("BROKEN at audit row %s ", row);
+
+  g_assert_cmpint (cst_test_cli_run (auditor, &out, &err, "audit", "verify", "--jobs", "3", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "The audit chain is intact"));
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (auditor, NULL, &err, "audit", "verify", "--jobs", "-1", NULL), ==, 2);
+  change_row (owner, row);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (auditor, &broken_out, &err, "audit", "verify", "-j", "2", NULL), ==, 1);
+  g_assert_nonnull (strstr (broken_out, expected));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/audit-years/verify", test_years_verify);
+  g_test_add_func ("/audit-years/changed-row-named", test_changed_row_named);
+  g_test_add_func ("/audit-years/link-between-years", test_link_between_years);
+  g_test_add_func ("/audit-years/cli-jobs", test_cli_jobs);
+  return g_test_run ();
+}
