@@ -17,6 +17,7 @@
 #include <stdio.h>
 
 #include "cst-test-db.h"
+#include "cst-bench.h"
 
 static void
 exec_ok (PGconn     *conn,
@@ -68,15 +69,6 @@ seed (PGconn *owner,
   exec_ok (owner, "ALTER TABLE invoices ENABLE TRIGGER USER", 0, NULL);
   exec_ok (owner, "ALTER TABLE disclosures ENABLE TRIGGER USER", 0, NULL);
   exec_ok (owner, "ANALYZE", 0, NULL);
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
 }
 
 int
@@ -137,7 +129,7 @@ main (int    argc,
       else
         g_array_append_val (times, seconds);
     }
-  g_array_sort (times, compare_doubles);
+  g_array_sort (times, cst_bench_compare_doubles);
   printf ("dashboard: first %.1f ms, median of %d %.1f ms, max %.1f ms\n", first * 1000, runs,
           g_array_index (times, double, times->len / 2) * 1000,
           g_array_index (times, double, times->len - 1) * 1000);

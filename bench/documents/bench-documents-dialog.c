@@ -29,6 +29,7 @@
 #include "cst-documents-dialog.h"
 #include "cst-pdf-preview.h"
 #include "cst-test-db.h"
+#include "cst-bench.h"
 
 static const CstDocumentKind kinds[] = {
   CST_DOCUMENT_COVER_LETTER, CST_DOCUMENT_DENIAL_LETTER, CST_DOCUMENT_EXTENSION_NOTICE,
@@ -101,42 +102,22 @@ wait_on_screen (Screen *screen)
   screen->swapped = screen->painted = FALSE;
 }
 
-static double
-cpu_ms (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
-  return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 report (const char *what,
         GArray     *ms)
 {
-  g_array_sort (ms, compare_doubles);
-  g_print ("%-58s n=%-3u median %7.2f  p95 %7.2f  min %7.2f ms\n", what, ms->len,
-           g_array_index (ms, double, ms->len / 2),
-           g_array_index (ms, double, MIN (ms->len - 1, ms->len * 95 / 100)),
-           g_array_index (ms, double, 0));
+  CstBenchSpread spread = cst_bench_spread (ms);
+
+  g_print ("%-58s n=%-3u median %7.2f  p95 %7.2f  min %7.2f ms\n", what, spread.n,
+           spread.median, spread.p95, spread.min);
 }
 
 static void
 print_load (void)
 {
-  g_autofree char *load = NULL;
+  g_autofree char *load = cst_bench_load_average ();
 
-  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
-    g_print ("load average: %s", load);
+  g_print ("load average: %s", load);
 }
 
 typedef struct
@@ -251,7 +232,7 @@ main (int    argc,
         CstDocumentKind kind = kinds[(round + 1) % G_N_ELEMENTS (kinds)];
         guint way = (round + j) % 3;   /* which goes first turns */
         gint64 start = g_get_monotonic_time ();
-        double cpu_start = cpu_ms (), ms;
+        double cpu_start = cst_bench_cpu_ms (), ms;
         GArray *wall[] = { before_ms, layout_ms, now_ms }, *cpu[] = { before_cpu, layout_cpu, now_cpu };
 
         if (way == 0)
@@ -281,7 +262,7 @@ main (int    argc,
         g_array_append_val (way == 0 ? before_swap : way == 1 ? layout_swap : now_swap, ms);
         ms = (g_get_monotonic_time () - start) / 1000.0;
         g_array_append_val (wall[way], ms);
-        ms = cpu_ms () - cpu_start;
+        ms = cst_bench_cpu_ms () - cpu_start;
         g_array_append_val (cpu[way], ms);
       }
   report ("PDF made + Poppler, in a preview (before)", before_ms);

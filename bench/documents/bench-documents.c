@@ -27,6 +27,7 @@
 #include "custodian/custodian.h"
 
 #include "cst-document-render-private.h"
+#include "cst-bench.h"
 
 #define PREVIEW_SCALE (96.0 / 72.0)
 
@@ -201,33 +202,22 @@ preview_from_layout (const CstDocumentTemplate *tpl,
   cst_document_made_clear (&made);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 report (const char *what,
         GArray     *ms)
 {
-  g_array_sort (ms, compare_doubles);
+  CstBenchSpread spread = cst_bench_spread (ms);
+
   g_print ("  %-34s median %6.2f  p95 %6.2f  min %6.2f ms\n", what,
-           g_array_index (ms, double, ms->len / 2),
-           g_array_index (ms, double, MIN (ms->len - 1, ms->len * 95 / 100)),
-           g_array_index (ms, double, 0));
+           spread.median, spread.p95, spread.min);
 }
 
 static void
 print_load (void)
 {
-  g_autofree char *load = NULL;
+  g_autofree char *load = cst_bench_load_average ();
 
-  if (g_file_get_contents ("/proc/loadavg", &load, NULL, NULL))
-    g_print ("  load average: %s", load);
+  g_print ("  load average: %s", load);
 }
 
 typedef void (*Preview) (const CstDocumentTemplate *tpl,

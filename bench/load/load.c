@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "cst-test-db.h"
+#include "cst-bench.h"
 
 typedef enum
 {
@@ -372,10 +373,9 @@ percentile_ms (GArray *sorted,
 static void
 print_load_average (const char *when)
 {
-  g_autofree char *text = NULL;
+  g_autofree char *text = cst_bench_load_average ();
 
-  if (g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    g_print ("Load average %s: %s", when, text);
+  g_print ("Load average %s: %s", when, text);
 }
 
 static guint

@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "cst-redaction-private.h"
+#include "cst-bench.h"
 
 #define PAGES 100
 #define SCANS_DEFAULT 50
@@ -232,15 +233,6 @@ print_row (const char   *label,
   fflush (stdout);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* Each column's minimum and median over the runs (a column at a time:
  * the two rows are not runs of their own). */
 static void
@@ -254,7 +246,7 @@ print_summary (GArray *rows)
     {
       for (guint r = 0; r < n; r++)
         column[r] = g_array_index (rows, double, r * COLUMNS + c);
-      qsort (column, n, sizeof (double), compare_doubles);
+      qsort (column, n, sizeof (double), cst_bench_compare_doubles);
       min[c] = column[0];
       median[c] = n % 2 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2;
     }

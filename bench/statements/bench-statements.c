@@ -23,6 +23,7 @@
 #include <custodian/custodian.h>
 
 #include "bench-statement-common.h"
+#include "cst-bench.h"
 
 #define BIG_LINES 5000
 
@@ -40,25 +41,14 @@ now_ms (void)
   return g_get_monotonic_time () / 1000.0;
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 report (const char *what,
         GArray     *samples)
 {
-  double *v = (double *) samples->data;
-  guint n = samples->len;
+  CstBenchSpread spread = cst_bench_spread (samples);
 
-  g_array_sort (samples, compare_doubles);
-  g_print ("%-48s n=%-4u median %8.2f ms   p95 %8.2f ms   min %8.2f ms\n", what, n,
-           v[n / 2], v[MIN (n - 1, (guint) (n * 0.95))], v[0]);
+  g_print ("%-48s n=%-4u median %8.2f ms   p95 %8.2f ms   min %8.2f ms\n", what, spread.n,
+           spread.median, spread.p95, spread.min);
 }
 
 /* A long inpatient-style bill: the sample's lines over many days, with a

@@ -18,6 +18,7 @@
 
 #include "cst-pdf-preview.h"
 #include "cst-statement-workbench.h"
+#include "cst-bench.h"
 
 static void
 wait_for_preview (CstStatementWorkbench *workbench,
@@ -33,35 +34,14 @@ wait_for_preview (CstStatementWorkbench *workbench,
   g_assert_false (cst_statement_workbench_is_rendering (workbench));
 }
 
-/* CPU time of the whole process (all its threads), in milliseconds: on a
- * loaded machine the wall time is mostly waiting for a core. */
-static double
-cpu_ms (void)
-{
-  struct timespec now;
-
-  clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &now);
-  return now.tv_sec * 1000.0 + now.tv_nsec / 1e6;
-}
-
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 static void
 report (const char *what,
         GArray     *ms)
 {
-  g_array_sort (ms, compare_doubles);
-  g_print ("%-52s n=%-4u median %8.2f ms   p95 %8.2f ms   min %8.2f ms\n", what, ms->len,
-           g_array_index (ms, double, ms->len / 2),
-           g_array_index (ms, double, MIN (ms->len - 1, (guint) (ms->len * 0.95))),
-           g_array_index (ms, double, 0));
+  CstBenchSpread spread = cst_bench_spread (ms);
+
+  g_print ("%-52s n=%-4u median %8.2f ms   p95 %8.2f ms   min %8.2f ms\n", what, spread.n,
+           spread.median, spread.p95, spread.min);
 }
 
 static void
@@ -81,7 +61,7 @@ measure_edits (CstStatementWorkbench *workbench,
       g_autofree char *heading = g_strdup_printf ("How we got this amount (%u)", round);
       guint renders = cst_statement_workbench_get_renders (workbench);
       gint64 start = g_get_monotonic_time ();
-      double cpu_start = cpu_ms (), elapsed;
+      double cpu_start = cst_bench_cpu_ms (), elapsed;
 
       cst_statement_workbench_set_wording (workbench, "how-heading", heading);
       while (cst_statement_workbench_get_renders (workbench) <= renders)
@@ -92,7 +72,7 @@ measure_edits (CstStatementWorkbench *workbench,
       wait_for_preview (workbench, renders);
       elapsed = (g_get_monotonic_time () - start) / 1000.0;
       g_array_append_val (ms, elapsed);
-      elapsed = cpu_ms () - cpu_start;
+      elapsed = cst_bench_cpu_ms () - cpu_start;
       g_array_append_val (cpu, elapsed);
     }
   g_print ("%s: %d pages\n", what, cst_pdf_preview_get_n_pages (preview));
