@@ -86,6 +86,14 @@ test_size_from_font (Fixture *f, gconstpointer data)
   g_assert_cmpint (natural_width, ==, short_width);
   g_assert_cmpint (natural_width, ==, 200);
 
+  /* Outside a list: a natural width in average characters, whatever the text. */
+  cst_line_cell_set_width_chars (CST_LINE_CELL (f->cell), 60);
+  gtk_widget_measure (f->cell, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural_width, NULL, NULL);
+  g_assert_cmpint (natural_width, >, 200);
+  cst_line_cell_set_text (CST_LINE_CELL (f->cell), "Li");
+  gtk_widget_measure (f->cell, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &short_width, NULL, NULL);
+  g_assert_cmpint (short_width, ==, natural_width);
+
   /* Large Text: the same font at twice the resolution. */
   g_object_set (gtk_settings_get_default (), "gtk-xft-dpi", 2 * NORMAL_DPI, NULL);
   cst_test_iterate_for (50);

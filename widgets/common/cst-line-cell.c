@@ -6,7 +6,8 @@
  * — most of a search keystroke over the request list.  This cell's size
  * does not depend on its text: one line's height from the font's metrics
  * (the same for every cell in that font, so looked up once per font and
- * resolution) and no width of its own (its column decides).  A new text
+ * resolution) and no width of its own (its column decides; outside a
+ * list, as many average characters as it is told).  A new text
  * only queues a redraw; the text is shaped, and cut with an ellipsis to
  * the cell's width, when the cell is drawn, which only the rows on screen
  * are.
@@ -28,6 +29,8 @@ struct _CstLineCell
   guint        context_serial; /* of the Pango context the height is for */
   int          height;         /* one line, in pixels; 0 until measured */
   int          baseline;
+  int          char_width;     /* an average character, in pixels */
+  int          width_chars;    /* natural width, in characters */
 };
 
 G_DEFINE_FINAL_TYPE (CstLineCell, cst_line_cell, GTK_TYPE_WIDGET)
@@ -41,6 +44,7 @@ typedef struct
   PangoLanguage        *language;
   int                   height;
   int                   baseline;
+  int                   char_width;
 } LineHeight;
 
 static GArray *line_heights;
@@ -70,6 +74,7 @@ find_line_height (PangoContext *context)
   line.language = language;
   line.baseline = PANGO_PIXELS_CEIL (pango_font_metrics_get_ascent (metrics));
   line.height = line.baseline + PANGO_PIXELS_CEIL (pango_font_metrics_get_descent (metrics));
+  line.char_width = PANGO_PIXELS_CEIL (pango_font_metrics_get_approximate_char_width (metrics));
   pango_font_metrics_unref (metrics);
   g_array_append_val (line_heights, line);
   return &g_array_index (line_heights, LineHeight, line_heights->len - 1);
@@ -88,6 +93,7 @@ update_line_height (CstLineCell *self)
   line = find_line_height (context);
   self->height = line->height;
   self->baseline = line->baseline;
+  self->char_width = line->char_width;
   self->context_serial = pango_context_get_serial (context);
 }
 
@@ -102,12 +108,13 @@ cst_line_cell_measure (GtkWidget      *widget,
 {
   CstLineCell *self = CST_LINE_CELL (widget);
 
+  update_line_height (self);
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = *natural = 0;
+      *minimum = 0;
+      *natural = self->width_chars * self->char_width;
       return;
     }
-  update_line_height (self);
   *minimum = *natural = self->height;
   *minimum_baseline = *natural_baseline = self->baseline;
 }
@@ -242,6 +249,23 @@ cst_line_cell_set_text (CstLineCell *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   self->text != NULL ? self->text : "", -1);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * cst_line_cell_set_width_chars:
+ * @width_chars: how many average characters wide the cell would like to be
+ *
+ * For a cell outside a list's column, which has no width of its own: its
+ * natural width, whatever its text.
+ */
+void
+cst_line_cell_set_width_chars (CstLineCell *self,
+                               int          width_chars)
+{
+  g_return_if_fail (CST_IS_LINE_CELL (self));
+
+  self->width_chars = MAX (width_chars, 0);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 /* Returns: (nullable): the cell's text */

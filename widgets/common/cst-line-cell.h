@@ -12,6 +12,8 @@ GtkWidget   *cst_line_cell_new        (float        xalign);
 void         cst_line_cell_set_text   (CstLineCell *self,
                                        const char  *text);
 const char  *cst_line_cell_get_text   (CstLineCell *self);
+void         cst_line_cell_set_width_chars (CstLineCell *self,
+                                            int          width_chars);
 PangoLayout *cst_line_cell_get_layout (CstLineCell *self);
 
 G_END_DECLS
