@@ -1,6 +1,7 @@
 /* cst-test-gui.c — what the widget tests share */
 #include "config.h"
 
+#include "cst-line-cell.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-test-gui.h"
@@ -169,7 +170,23 @@ cst_test_gui_find_descendant (GtkWidget *widget,
   return NULL;
 }
 
-/* Every piece of text a person can read under @root: labels, entries,
+/**
+ * cst_test_gui_shown_text:
+ *
+ * Returns: (nullable): the text of a label or of a list's line cell
+ *   (cst-line-cell.c), %NULL for other widgets
+ */
+const char *
+cst_test_gui_shown_text (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget))
+    return gtk_label_get_label (GTK_LABEL (widget));
+  if (CST_IS_LINE_CELL (widget))
+    return cst_line_cell_get_text (CST_LINE_CELL (widget)) ? cst_line_cell_get_text (CST_LINE_CELL (widget)) : "";
+  return NULL;
+}
+
+/* Every piece of text a person can read under @root: labels, list cells, entries,
  * row titles and subtitles, tooltips, one per line.  For checks that no
  * code reaches the screen. */
 static void
@@ -178,8 +195,8 @@ collect_text (GtkWidget *widget,
 {
   const char *tooltip = gtk_widget_get_tooltip_text (widget);
 
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s\n", gtk_label_get_label (GTK_LABEL (widget)));
+  if (cst_test_gui_shown_text (widget) != NULL)
+    g_string_append_printf (out, "%s\n", cst_test_gui_shown_text (widget));
   else if (GTK_IS_EDITABLE (widget) && !GTK_IS_TEXT (widget))
     g_string_append_printf (out, "%s\n", gtk_editable_get_text (GTK_EDITABLE (widget)));
   if (ADW_IS_PREFERENCES_ROW (widget))

@@ -41,6 +41,7 @@ void       cst_test_gui_assert_refused (CstWindow        *window,
 GtkWidget *cst_test_gui_find_descendant (GtkWidget       *widget,
                                          GType            type);
 char      *cst_test_gui_collect_text   (GtkWidget        *root);
+const char *cst_test_gui_shown_text    (GtkWidget        *widget);
 GtkWidget        *cst_test_gui_find_button    (GtkWidget        *widget,
                                                const char       *label);
 AdwMessageDialog *cst_test_gui_message_dialog (GtkWindow        *parent);

@@ -178,7 +178,7 @@ test_clocks_agree_with_badge (Fixture *f, gconstpointer data)
   icon = gtk_widget_get_first_child (badge);
   g_assert_true (GTK_IS_IMAGE (icon));
   g_assert_true (gtk_widget_get_visible (icon));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (gtk_widget_get_next_sibling (icon))), ==,
+  g_assert_cmpstr (cst_test_gui_shown_text (gtk_widget_get_next_sibling (icon)), ==,
                    "Overdue by 10 days");
   cst_due_badge_set_request (CST_DUE_BADGE (badge), extended);
   g_assert_false (gtk_widget_get_visible (icon));

@@ -150,12 +150,12 @@ test_new_request_selected (Fixture *f, gconstpointer data)
   g_assert_true (cst_test_gui_wait_until (is_highlighted, f));
 }
 
-/* The label of the list's cell showing @text. */
+/* The list's cell showing @text. */
 static GtkWidget *
 cell_showing (GtkWidget  *widget,
               const char *text)
 {
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+  if (g_strcmp0 (cst_test_gui_shown_text (widget), text) == 0)
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
     {

@@ -4,12 +4,19 @@
  * as one label a cell, cut short with an ellipsis where the column is
  * narrower than the text.  The factory sets the label up once per cell
  * and asks the view for the row's text at each bind.
+ *
+ * The request list, whose texts change at every search keystroke, shows
+ * them in line cells instead (cst-line-cell.c: sized by the font, not the
+ * text, so a new text costs a redraw and no measuring); its columns have
+ * widths of their own.  The lists here keep labels: some of their columns
+ * (a bill's lines) are as wide as their texts.
  */
 #define G_LOG_DOMAIN "cst-cell"
 
 #include "config.h"
 
 #include "cst-cell.h"
+#include "cst-line-cell.h"
 
 typedef struct
 {
@@ -20,14 +27,10 @@ typedef struct
   gpointer    user_data;
 } CellColumn;
 
-/**
- * cst_cell_label_new:
- * @xalign: 0 for text, 1 for amounts
- *
- * Returns: (transfer floating): a one-line label, ellipsized at its end
- */
-GtkWidget *
-cst_cell_label_new (float xalign)
+/* A one-line label, ellipsized at its end; @xalign 0 for text, 1 for
+ * amounts. */
+static GtkWidget *
+cell_label_new (float xalign)
 {
   GtkWidget *label = gtk_label_new (NULL);
 
@@ -41,7 +44,7 @@ setup_cb (GtkSignalListItemFactory *factory,
           GtkListItem              *item,
           CellColumn               *cell)
 {
-  gtk_list_item_set_child (item, cst_cell_label_new (cell->xalign));
+  gtk_list_item_set_child (item, cell_label_new (cell->xalign));
 }
 
 static void
@@ -61,9 +64,55 @@ bind_cb (GtkSignalListItemFactory *factory,
 }
 
 /**
+ * cst_cell_lines_new:
+ * @caption: whether a smaller, dimmed line goes under the first
+ *
+ * Returns: (transfer floating): an empty cell of one line, or of a line
+ *   and its caption, for cst_cell_lines_set_text()
+ */
+GtkWidget *
+cst_cell_lines_new (gboolean caption)
+{
+  GtkWidget *box, *under;
+
+  if (!caption)
+    return cst_line_cell_new (0);
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  under = cst_line_cell_new (0);
+  gtk_widget_add_css_class (under, "caption");
+  gtk_widget_add_css_class (under, "dim-label");
+  gtk_box_append (GTK_BOX (box), cst_line_cell_new (0));
+  gtk_box_append (GTK_BOX (box), under);
+  return box;
+}
+
+/**
+ * cst_cell_lines_set_text:
+ * @cell: from cst_cell_lines_new()
+ * @text: (nullable): its first line
+ * @caption: (nullable): the line under it, if it has one
+ *
+ * Shows other texts in the same size: the cell is drawn again, not
+ * measured again.
+ */
+void
+cst_cell_lines_set_text (GtkWidget  *cell,
+                         const char *text,
+                         const char *caption)
+{
+  if (CST_IS_LINE_CELL (cell))
+    {
+      cst_line_cell_set_text (CST_LINE_CELL (cell), text);
+      return;
+    }
+  cst_line_cell_set_text (CST_LINE_CELL (gtk_widget_get_first_child (cell)), text);
+  cst_line_cell_set_text (CST_LINE_CELL (gtk_widget_get_last_child (cell)), caption);
+}
+
+/**
  * cst_cell_factory_new:
  * @column: passed to @text, for a view whose columns share one function
- * @xalign: as cst_cell_label_new()
+ * @xalign: 0 for text, 1 for amounts
  * @tooltip: whether the cell's whole text shows on hover too
  * @text: the text of a row's cell
  * @user_data: for @text; must outlive the factory

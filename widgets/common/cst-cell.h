@@ -1,4 +1,4 @@
-/* cst-cell.h — a column view's cell that shows one line of text */
+/* cst-cell.h — a column view's cell that shows one line of text (or two) */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -11,7 +11,10 @@ typedef char *(*CstCellText) (GtkListItem *item,
                               guint        column,
                               gpointer     user_data);
 
-GtkWidget          *cst_cell_label_new   (float        xalign);
+GtkWidget          *cst_cell_lines_new      (gboolean     caption);
+void                cst_cell_lines_set_text (GtkWidget   *cell,
+                                             const char  *text,
+                                             const char  *caption);
 GtkListItemFactory *cst_cell_factory_new (guint        column,
                                           float        xalign,
                                           gboolean     tooltip,

@@ -11,6 +11,7 @@
 
 #include "cst-dispose.h"
 #include "cst-due-badge.h"
+#include "cst-line-cell.h"
 
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
@@ -20,7 +21,7 @@ struct _CstDueBadge
   GtkWidget   parent_instance;
 
   GtkImage   *icon;
-  GtkLabel   *label;
+  CstLineCell *label;     /* a new text costs no measuring (cst-line-cell.c) */
 
   CstRequest *request;
   gulong      notify_id;
@@ -105,14 +106,14 @@ update (CstDueBadge *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
   if (self->request == NULL)
     {
-      gtk_label_set_label (self->label, "");
+      cst_line_cell_set_text (self->label, "");
       gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
       return;
     }
   cst_input_today (&today);
   state = cst_request_due_state_on (self->request, &today);
   text = cst_due_badge_describe (self->request, &today);
-  gtk_label_set_label (self->label, text);
+  cst_line_cell_set_text (self->label, text);
   gtk_widget_add_css_class (GTK_WIDGET (self), state_classes[state]);
   if (state == CST_DUE_OVERDUE)
     icon = "dialog-warning-symbolic";
@@ -203,6 +204,7 @@ cst_due_badge_class_init (CstDueBadgeClass *klass)
                          G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
+  g_type_ensure (CST_TYPE_LINE_CELL);
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/cst-due-badge.ui");
   gtk_widget_class_bind_template_child (widget_class, CstDueBadge, icon);
   gtk_widget_class_bind_template_child (widget_class, CstDueBadge, label);
@@ -215,6 +217,9 @@ static void
 cst_due_badge_init (CstDueBadge *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* "Overdue by 888 days" where the badge has room to choose (the
+   * request's view); in the list, the column's width. */
+  cst_line_cell_set_width_chars (self->label, 20);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 4);
 }

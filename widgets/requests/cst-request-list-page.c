@@ -367,39 +367,6 @@ row_activated_cb (CstRequestListPage *self,
     g_signal_emit (self, signals[ACTIVATED], 0, request);
 }
 
-/* Text columns: a label bound to one property of the row's request and,
- * in a two-line cell, a smaller one under it bound to another (the
- * patient's MRN under the name, the requester's kind under theirs). */
-static GtkWidget *
-cell_label (const char *css_class)
-{
-  GtkWidget *label = cst_cell_label_new (0);
-
-  if (css_class != NULL)
-    {
-      gtk_widget_add_css_class (label, css_class);
-      gtk_widget_add_css_class (label, "dim-label");
-    }
-  return label;
-}
-
-static void
-setup_label_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item)
-{
-  GtkWidget *box;
-
-  if (g_object_get_data (G_OBJECT (factory), "secondary") == NULL)
-    {
-      gtk_list_item_set_child (item, cell_label (NULL));
-      return;
-    }
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (box), cell_label (NULL));
-  gtk_box_append (GTK_BOX (box), cell_label ("caption"));
-  gtk_list_item_set_child (item, box);
-}
-
 /* The cells show the request of their row's slot, and follow it when a
  * search or a sort puts another request at that position: the row widget
  * stays, only its texts change. */
@@ -429,65 +396,88 @@ unfollow_slot (GtkListItem *item)
   g_object_set_data (G_OBJECT (item), "slot-handler", NULL);
 }
 
-static void
-bind_one (GtkListItem *item,
-          const char  *key,
-          const char  *property,
-          GtkWidget   *label)
+/* Text columns: one property of the row's request and, in a two-line
+ * cell, another under it in a caption (the patient's MRN under the name,
+ * the requester's kind under theirs).  The texts are set straight into
+ * the cell (cst_cell_lines_set_text(): a redraw, no measuring) rather
+ * than through a binding made again at every search keystroke; the cell
+ * follows its request's own changes (an edit refreshes it in place) with
+ * one handler. */
+typedef struct
 {
-  CstRequest *request = item_request (item);
-  GBinding *binding = g_object_get_data (G_OBJECT (item), key);
+  const char *property;
+  const char *caption;
+  CstRequest *request;   /* followed; a reference, as its slot may drop it first */
+  gulong      handler;
+} TextCell;
 
-  if (binding != NULL)
-    g_binding_unbind (binding);
-  binding = NULL;
+static void
+text_cell_follow (TextCell    *cell,
+                  CstRequest  *request,
+                  GCallback    show,
+                  GtkListItem *item)
+{
+  if (cell->request == request)
+    return;
+  g_clear_signal_handler (&cell->handler, cell->request);
+  g_set_object (&cell->request, request);
   if (request != NULL)
-    binding = g_object_bind_property (request, property, label, "label", G_BINDING_SYNC_CREATE);
-  g_object_set_data (G_OBJECT (item), key, binding);
+    cell->handler = g_signal_connect_swapped (request, "notify", show, item);
 }
 
-/* Binds the cell's labels to its row's request now. */
 static void
-show_labels (GtkListItem *item)
+text_cell_free (gpointer data)
 {
-  const char *property = g_object_get_data (G_OBJECT (item), "property");
-  const char *secondary = g_object_get_data (G_OBJECT (item), "secondary");
-  GtkWidget *child = gtk_list_item_get_child (item);
+  TextCell *cell = data;
 
-  if (secondary == NULL)
-    {
-      bind_one (item, "binding", property, child);
-      return;
-    }
-  bind_one (item, "binding", property, gtk_widget_get_first_child (child));
-  bind_one (item, "secondary-binding", secondary, gtk_widget_get_last_child (child));
+  text_cell_follow (cell, NULL, NULL, NULL);
+  g_free (cell);
 }
 
 static void
-bind_label_cb (GtkSignalListItemFactory *factory,
+setup_text_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
 {
-  g_object_set_data (G_OBJECT (item), "property", g_object_get_data (G_OBJECT (factory), "property"));
-  g_object_set_data (G_OBJECT (item), "secondary", g_object_get_data (G_OBJECT (factory), "secondary"));
-  show_labels (item);
-  follow_slot (item, G_CALLBACK (show_labels));
+  TextCell *cell = g_new0 (TextCell, 1);
+
+  cell->property = g_object_get_data (G_OBJECT (factory), "property");
+  cell->caption = g_object_get_data (G_OBJECT (factory), "secondary");
+  g_object_set_data_full (G_OBJECT (item), "text-cell", cell, text_cell_free);
+  gtk_list_item_set_child (item, cst_cell_lines_new (cell->caption != NULL));
+}
+
+/* Shows the texts of the cell's row's request now. */
+static void
+show_texts (GtkListItem *item)
+{
+  TextCell *cell = g_object_get_data (G_OBJECT (item), "text-cell");
+  CstRequest *request = item_request (item);
+  g_autofree char *text = NULL;
+  g_autofree char *caption = NULL;
+
+  text_cell_follow (cell, request, G_CALLBACK (show_texts), item);
+  if (request == NULL)
+    return;
+  g_object_get (request, cell->property, &text, NULL);
+  if (cell->caption != NULL)
+    g_object_get (request, cell->caption, &caption, NULL);
+  cst_cell_lines_set_text (gtk_list_item_get_child (item), text, caption);
 }
 
 static void
-unbind_label_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item)
+bind_text_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
 {
-  const char *const keys[] = { "binding", "secondary-binding" };
+  show_texts (item);
+  follow_slot (item, G_CALLBACK (show_texts));
+}
 
+static void
+unbind_text_cb (GtkSignalListItemFactory *factory,
+                GtkListItem              *item)
+{
   unfollow_slot (item);
-  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
-    {
-      GBinding *binding = g_object_get_data (G_OBJECT (item), keys[i]);
-
-      if (binding != NULL)
-        g_binding_unbind (binding);
-      g_object_set_data (G_OBJECT (item), keys[i], NULL);
-    }
+  text_cell_follow (g_object_get_data (G_OBJECT (item), "text-cell"), NULL, NULL, NULL);
 }
 
 static void
@@ -628,9 +618,9 @@ add_column (CstRequestListPage *self,
     {
       g_object_set_data (G_OBJECT (factory), "property", (gpointer) property);
       g_object_set_data (G_OBJECT (factory), "secondary", (gpointer) secondary);
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_label_cb), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_label_cb), NULL);
-      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_label_cb), NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (setup_text_cb), NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (bind_text_cb), NULL);
+      g_signal_connect (factory, "unbind", G_CALLBACK (unbind_text_cb), NULL);
     }
   else
     {
