@@ -25,6 +25,7 @@
 #include "cst-request-list-page.h"
 #include "cst-test-db.h"
 #include "cst-window.h"
+#include "cst-bench.h"
 
 /* The benchmark measures the window, not seeding: rows go in with the
  * triggers off (session_replication_role, superuser only), so the audit
@@ -203,15 +204,6 @@ time_keystroke (CstRequestListPage *page,
   return ms_since (start);
 }
 
-static int
-compare_doubles (gconstpointer a,
-                 gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* The @percent percentile of @times (sorted in place), nearest rank. */
 static double
 percentile (GArray *times,
@@ -219,7 +211,7 @@ percentile (GArray *times,
 {
   guint rank;
 
-  g_array_sort (times, compare_doubles);
+  g_array_sort (times, cst_bench_compare_doubles);
   rank = (times->len * percent + 99) / 100;
   return g_array_index (times, double, MAX (rank, 1) - 1);
 }
