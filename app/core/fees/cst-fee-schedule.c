@@ -1439,15 +1439,15 @@ hospital_schedule_for (CstFeeScheduleSet    *set,
 }
 
 /* Whether @s is of the kind asked for.  FEE also finds exclusions, which
- * price the same requests; @hospital asks for a facility's own schedule. */
+ * price the same requests; FACILITY finds only the hospital schedules the
+ * request's facility may use. */
 static gboolean
 kind_matches (CstFeeScheduleSet    *set,
               const CstFeeSchedule *s,
               CstFeeScheduleKind    kind,
-              gboolean              hospital,
               const char           *own_key)
 {
-  if (hospital)
+  if (kind == CST_FEE_SCHEDULE_FACILITY)
     return s->kind == CST_FEE_SCHEDULE_FACILITY && hospital_schedule_for (set, s, own_key);
   return s->kind == kind || (kind == CST_FEE_SCHEDULE_FEE && s->kind == CST_FEE_SCHEDULE_EXCLUSION);
 }
@@ -1457,7 +1457,6 @@ kind_matches (CstFeeScheduleSet    *set,
 static const CstFeeSchedule *
 find_in_slot (CstFeeScheduleSet *set,
               CstFeeScheduleKind kind,
-              gboolean           hospital,
               const char        *own_key,
               const char        *jurisdiction,
               CstFeeProvider     provider,
@@ -1477,7 +1476,7 @@ find_in_slot (CstFeeScheduleSet *set,
     {
       const CstFeeSchedule *s = g_ptr_array_index (set->schedules, i);
 
-      if (kind_matches (set, s, kind, hospital, own_key) && covers_julian (s, date) &&
+      if (kind_matches (set, s, kind, own_key) && covers_julian (s, date) &&
           selects (s, provider, requester, purpose) && (!s->indigent_only || indigent))
         return s;
     }
@@ -1498,7 +1497,7 @@ cst_fee_schedule_set_find (CstFeeScheduleSet *set,
                            gboolean           indigent)
 {
   g_return_val_if_fail (kind != CST_FEE_SCHEDULE_FACILITY, NULL);
-  return find_in_slot (set, kind, FALSE, NULL, jurisdiction, provider, requester, purpose, date, indigent);
+  return find_in_slot (set, kind, NULL, jurisdiction, provider, requester, purpose, date, indigent);
 }
 
 const CstFeeSchedule *
@@ -1511,7 +1510,7 @@ cst_fee_schedule_set_find_hospital (CstFeeScheduleSet *set,
                                      guint32            date,
                                      gboolean           indigent)
 {
-  return find_in_slot (set, CST_FEE_SCHEDULE_FACILITY, TRUE, own_key, jurisdiction, provider, requester,
+  return find_in_slot (set, CST_FEE_SCHEDULE_FACILITY, own_key, jurisdiction, provider, requester,
                        purpose, date, indigent);
 }
 
