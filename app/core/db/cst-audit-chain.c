@@ -97,9 +97,9 @@ append_field (GString    *payload,
  * leaves the digest in @out and returns it as hex. */
 char *
 cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
-                  const PGresult *res,
-                  int             row,
-                  guint8          out[CST_AUDIT_CHAIN_HASH_LEN])
+                          const PGresult *res,
+                          int             row,
+                          guint8          out[CST_AUDIT_CHAIN_HASH_LEN])
 {
   g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autoptr(GString) payload = g_string_new ("custodian-audit-v1\n");
@@ -180,7 +180,6 @@ resume_after_gap (Walk       *walk,
   walk->prev_hex = g_strdup (stored_prev);
 }
 
-/* Checks one row against the chain so far; FALSE once it breaks. */
 /* Joins the next run or finding onto the chain so far: the checks a year
  * cannot make alone, on its first row.  FALSE once the chain breaks. */
 static gboolean
