@@ -38,7 +38,7 @@ render_options_clear (RenderOptions *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RenderOptions, render_options_clear)
 
-/* The accounting covers six years unless told otherwise (164.528(a)). */
+/* The accounting covers CST_ACCOUNTING_YEARS unless told otherwise. */
 static gboolean
 parse_period (const RenderOptions  *o,
               GDate                *from,
@@ -49,7 +49,7 @@ parse_period (const RenderOptions  *o,
   if (o->to != NULL && !cst_input_parse_date (o->to, to, error))
     return FALSE;
   *from = *to;
-  g_date_subtract_years (from, 6);
+  g_date_subtract_years (from, CST_ACCOUNTING_YEARS);
   if (o->from != NULL && !cst_input_parse_date (o->from, from, error))
     return FALSE;
   if (g_date_compare (from, to) > 0)

@@ -15,6 +15,11 @@
 
 G_BEGIN_DECLS
 
+/* An individual may ask for an accounting of disclosures in the six years
+ * before the request (45 CFR 164.528(a)(3)): the period shown unless told
+ * otherwise. */
+#define CST_ACCOUNTING_YEARS 6
+
 typedef enum
 {
   CST_DOCUMENT_INVOICE,

@@ -16,10 +16,6 @@
 
 #include "cst-document-render-private.h"
 
-/* An individual may ask for an accounting of the six years before the
- * request (45 CFR 164.528(a)(3)). */
-#define ACCOUNTING_YEARS 6
-
 typedef struct
 {
   CstDocumentKind kind;
@@ -69,7 +65,7 @@ dialog_options (PreviewJob *job)
   job->options.facility.logo_path = job->logo_path;
   cst_input_today (&job->to);
   job->from = job->to;
-  g_date_subtract_years (&job->from, ACCOUNTING_YEARS);
+  g_date_subtract_years (&job->from, CST_ACCOUNTING_YEARS);
   job->options.period_from = &job->from;
   job->options.period_to = &job->to;
   return &job->options;
