@@ -48,28 +48,42 @@ ninja -C "$dir" $(printf "tests/fuzz/fuzz-%s " "${targets[@]}") >/dev/null
 # sanitizer test setups; here, stop only for real crashes and UB.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-status=0
-for t in "${targets[@]}"; do
-  corpus=$dir/fuzz-corpus/$t
-  crashes=$dir/fuzz-crashes/$t
-  log=$dir/fuzz-$t.log
+# One target's run; its summary line goes to $dir/fuzz-$t.result, its
+# status is the run's.
+run_target () {
+  local t=$1 corpus=$dir/fuzz-corpus/$1 crashes=$dir/fuzz-crashes/$1 log=$dir/fuzz-$1.log
+  local start=$SECONDS result=ok execs rate cov
   mkdir -p "$corpus" "$crashes"
-  start=$SECONDS
   # shellcheck disable=SC2046
-  if "$dir/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
-       -timeout="$timeout" -rss_limit_mb=2048 -artifact_prefix="$crashes/" $(target_options "$t") \
-       "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1; then
-    result=ok
-  else
-    result=CRASH
-    status=1
-  fi
-  took=$((SECONDS - start))
+  "$dir/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -runs="$runs" -print_final_stats=1 \
+    -timeout="$timeout" -rss_limit_mb=2048 -artifact_prefix="$crashes/" $(target_options "$t") \
+    "$corpus" "tests/fuzz/corpus/$t" >"$log" 2>&1 || result=CRASH
   execs=$(awk '/stat::number_of_executed_units/ {print $2}' "$log")
   rate=$(awk '/stat::average_exec_per_sec/ {print $2}' "$log")
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | cut -d' ' -f2)
-  echo "fuzz-$t: $result, ${execs:-0} execs in ${took} s (${rate:-0}/s), coverage ${cov:-?}," \
-    "crashes: $(ls "$crashes" | wc -l), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  [ "$result" = ok ] || tail -n 40 "$log"
+  echo "fuzz-$t: $result, ${execs:-0} execs in $((SECONDS - start)) s (${rate:-0}/s), coverage ${cov:-?}," \
+    "crashes: $(ls "$crashes" | wc -l), load average $(cut -d' ' -f1-3 /proc/loadavg)" >"$dir/fuzz-$t.result"
+  [ "$result" = ok ]
+}
+
+# The targets run side by side, one per core (FUZZ_JOBS to change it): each
+# is single-threaded, so the run takes half the time on two cores with the
+# same seconds per target.
+jobs=${FUZZ_JOBS:-$(nproc)}
+declare -A pids=()
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+  run_target "$t" &
+  pids[$t]=$!
+done
+status=0
+for t in "${targets[@]}"; do
+  if wait "${pids[$t]}"; then
+    cat "$dir/fuzz-$t.result"
+  else
+    cat "$dir/fuzz-$t.result" 2>/dev/null || echo "fuzz-$t: CRASH (no summary)"
+    tail -n 40 "$dir/fuzz-$t.log"
+    status=1
+  fi
 done
 exit $status
