@@ -479,9 +479,9 @@ set_pooled_child (GtkSignalListItemFactory *factory,
   g_object_set_data_full (G_OBJECT (item), "pooled-cell", g_steal_pointer (&child), g_object_unref);
 }
 
-/* The row widget is being destroyed: its cell goes back to the pool
- * (already unbound: it shows no request).  GTK has taken the cell off the
- * list item by then; the item's own reference says which it was. */
+/* The row widget is being destroyed: its cell goes back to the pool,
+ * showing no request.  GTK has taken the cell off the list item by then;
+ * the item's own reference says which it was. */
 static void
 teardown_cb (GtkSignalListItemFactory *factory,
              GtkListItem              *item)
@@ -493,6 +493,8 @@ teardown_cb (GtkSignalListItemFactory *factory,
     return;
   if (gtk_widget_get_parent (child) != NULL)
     gtk_widget_unparent (child);
+  if (CST_IS_DUE_BADGE (child))
+    cst_due_badge_set_request (CST_DUE_BADGE (child), NULL);
   g_ptr_array_add (pool, g_steal_pointer (&child));
 }
 
