@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "cst-dashboard-page.h"
@@ -46,7 +48,10 @@ struct _CstWindow
 
   CstRequestStore     *store;
   GSettings           *settings;
-  guint                counts_idle_id;
+  GByteArray          *due_states;      /* a CstDueState per row of the store */
+  guint                due_counts[CST_DUE_NO_DEADLINE + 1];
+  GDate                counts_today;    /* the day the states are for */
+  guint                n_states_counted;   /* rows whose state was computed */
   guint                focus_detail_id;
   guint                focus_detail_tries;
   guint                lock_check_id;
@@ -68,35 +73,89 @@ G_DEFINE_FINAL_TYPE (CstWindow, cst_window, ADW_TYPE_APPLICATION_WINDOW)
  * words, beside the view switcher (a switcher title's subtitle would only
  * show in a narrow window). */
 static void
-update_counts (CstWindow *self)
+show_counts (CstWindow *self)
 {
-  guint overdue = cst_request_list_page_count_scope (self->list_page, CST_LIST_SCOPE_OVERDUE);
-  guint soon = cst_request_list_page_count_scope (self->list_page, CST_LIST_SCOPE_DUE_SOON);
+  guint overdue = self->due_counts[CST_DUE_OVERDUE];
+  guint soon = self->due_counts[CST_DUE_SOON];
   g_autofree char *overdue_text = g_strdup_printf (g_dngettext (NULL, "%u overdue", "%u overdue", overdue),
                                                    overdue);
   g_autofree char *soon_text = g_strdup_printf (g_dngettext (NULL, "%u due soon", "%u due soon", soon),
                                                 soon);
   g_autofree char *counts = g_strdup_printf ("%s · %s", overdue_text, soon_text);
 
-  gtk_label_set_label (self->counts_label, counts);
+  /* The same text again would still cost the header a relayout. */
+  if (g_strcmp0 (gtk_label_get_label (self->counts_label), counts) != 0)
+    gtk_label_set_label (self->counts_label, counts);
 }
 
-static gboolean
-update_counts_idle (gpointer user_data)
+/* The due state of each of the store's requests, by position, so that a
+ * change of the store (the server search for older closed requests adds
+ * up to 200 rows while the clerk types) is counted from the rows it adds
+ * and removes, not by walking every request again. */
+static void
+count_states (CstWindow *self,
+              guint      position,
+              guint      n,
+              int        sign)
 {
-  CstWindow *self = user_data;
-
-  self->counts_idle_id = 0;
-  update_counts (self);
-  return G_SOURCE_REMOVE;
+  for (guint i = position; i < position + n; i++)
+    self->due_counts[self->due_states->data[i]] += sign;
 }
 
 static void
-store_changed_cb (CstWindow *self)
+insert_states (CstWindow *self,
+               guint      position,
+               guint      added)
 {
-  /* Counting walks the whole store: once per burst of changes is enough. */
-  if (self->counts_idle_id == 0)
-    self->counts_idle_id = g_timeout_add (250, update_counts_idle, self);
+  GListModel *store = G_LIST_MODEL (self->store);
+
+  g_byte_array_set_size (self->due_states, self->due_states->len + added);
+  memmove (self->due_states->data + position + added, self->due_states->data + position,
+           self->due_states->len - added - position);
+  for (guint i = 0; i < added; i++)
+    {
+      g_autoptr(CstRequest) request = g_list_model_get_item (store, position + i);
+
+      self->due_states->data[position + i] = cst_request_due_state_on (request, &self->counts_today);
+    }
+  self->n_states_counted += added;
+  count_states (self, position, added, 1);
+}
+
+/* Every request again: a new store, or the first change after midnight
+ * (due states move with the date). */
+static void
+recount_states (CstWindow *self)
+{
+  if (self->due_states == NULL)   /* disposed */
+    return;
+  g_byte_array_set_size (self->due_states, 0);
+  memset (self->due_counts, 0, sizeof self->due_counts);
+  cst_input_today (&self->counts_today);
+  if (self->store != NULL)
+    insert_states (self, 0, g_list_model_get_n_items (G_LIST_MODEL (self->store)));
+  show_counts (self);
+}
+
+static void
+store_changed_cb (CstWindow *self,
+                  guint      position,
+                  guint      removed,
+                  guint      added)
+{
+  GDate today;
+
+  cst_input_today (&today);
+  if (!g_date_valid (&self->counts_today) || g_date_compare (&today, &self->counts_today) != 0 ||
+      position + removed > self->due_states->len)
+    {
+      recount_states (self);
+      return;
+    }
+  count_states (self, position, removed, -1);
+  g_byte_array_remove_range (self->due_states, position, removed);
+  insert_states (self, position, added);
+  show_counts (self);
 }
 
 static void
@@ -509,11 +568,11 @@ cst_window_dispose (GObject *object)
 {
   CstWindow *self = CST_WINDOW (object);
 
-  g_clear_handle_id (&self->counts_idle_id, g_source_remove);
   g_clear_handle_id (&self->focus_detail_id, g_source_remove);
   g_clear_handle_id (&self->lock_check_id, g_source_remove);
   cst_dispose_cancel (&self->cancellable);
   g_clear_pointer (&self->default_state, g_free);
+  g_clear_pointer (&self->due_states, g_byte_array_unref);
   g_clear_pointer (&self->hidden_windows, g_ptr_array_unref);
   g_clear_pointer (&self->page_before_lock, g_free);
   if (self->store != NULL)
@@ -584,6 +643,7 @@ cst_window_init (CstWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   cst_spinner_set_busy (self->loading_spinner, TRUE);
   self->hidden_windows = g_ptr_array_new_with_free_func (g_object_unref);
+  self->due_states = g_byte_array_new ();
   self->cancellable = g_cancellable_new ();
   /* Any key or pointer movement counts as use; captured before the
    * widgets see it, never consumed. */
@@ -644,6 +704,7 @@ cst_window_set_store (CstWindow       *self,
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
+  recount_states (self);
   cst_request_list_page_set_store (self->list_page, store);
   cst_request_detail_set_store (self->detail, store);
   cst_reports_page_set_connection (self->reports_page,
@@ -656,7 +717,6 @@ cst_window_set_store (CstWindow       *self,
   g_signal_connect_object (cst_request_store_get_connection (store), "notify::online",
                            G_CALLBACK (online_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");
-  update_counts (self);
   load_default_state (self);
 }
 
@@ -695,6 +755,16 @@ GtkWidget *
 cst_window_get_list_page (CstWindow *self)
 {
   return GTK_WIDGET (self->list_page);
+}
+
+/* How many rows of the store the header's counts have looked at since
+ * the window was made: each row once, then the rows each change adds
+ * (tests/gui/test-list-layout.c). */
+guint
+cst_window_get_n_states_counted (CstWindow *self)
+{
+  g_return_val_if_fail (CST_IS_WINDOW (self), 0);
+  return self->n_states_counted;
 }
 
 /* The header's count of overdue and due-soon requests. */

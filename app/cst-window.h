@@ -23,6 +23,7 @@ void       cst_window_toast         (CstWindow       *self,
 GtkWidget *cst_window_get_list_page (CstWindow       *self);
 GtkWidget *cst_window_get_detail    (CstWindow       *self);
 GtkWidget *cst_window_get_counts_label (CstWindow    *self);
+guint      cst_window_get_n_states_counted (CstWindow *self);
 GtkWindow *cst_window_open_new_request (CstWindow    *self);
 void       cst_window_lock          (CstWindow       *self);
 gboolean   cst_window_is_locked     (CstWindow       *self);

@@ -11,6 +11,7 @@
 
 #include <adwaita.h>
 
+#include "cst-due-badge.h"
 #include "cst-line-cell.h"
 #include "cst-test-async.h"
 #include "cst-test-gui.h"
@@ -174,6 +175,61 @@ test_accessible_label (Fixture *f, gconstpointer data)
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (f->cell), GTK_ACCESSIBLE_PROPERTY_LABEL, "ROI-2026-000124");
 }
 
+/* An open request due @days_left days from today. */
+static CstRequest *
+request_due_in (int days_left)
+{
+  CstRequest *request = cst_request_new ();
+  GDate due;
+
+  cst_input_today (&due);
+  if (days_left >= 0)
+    g_date_add_days (&due, days_left);
+  else
+    g_date_subtract_days (&due, -days_left);
+  g_object_set (request, "status", CST_STATUS_IN_PROGRESS, "due-date", &due, NULL);
+  return request;
+}
+
+static void count_notify (guint *n) { (*n)++; }
+
+/* The request list rebinds up to 200 due badges at a search keystroke,
+ * mostly to requests in the same state as before: the badge keeps its
+ * style class and its icon then (a class toggled off and on restyles
+ * it, the same icon set again is looked up and measured again), and
+ * changes both when the state changes. */
+static void
+test_badge_same_state_keeps_style (Fixture *f, gconstpointer data)
+{
+  g_autoptr(CstRequest) late = request_due_in (-3);
+  g_autoptr(CstRequest) later = request_due_in (-9);
+  g_autoptr(CstRequest) on_track = request_due_in (25);
+  GtkWidget *badge = g_object_ref_sink (cst_due_badge_new ());
+  GtkWidget *icon = gtk_widget_get_first_child (badge);
+  guint n_classes = 0, n_icons = 0;
+
+  g_assert_true (GTK_IS_IMAGE (icon));
+  cst_due_badge_set_request (CST_DUE_BADGE (badge), late);
+  g_assert_true (gtk_widget_has_css_class (badge, "due-overdue"));
+  g_assert_true (gtk_widget_get_visible (icon));
+  g_signal_connect_swapped (badge, "notify::css-classes", G_CALLBACK (count_notify), &n_classes);
+  g_signal_connect_swapped (icon, "notify::icon-name", G_CALLBACK (count_notify), &n_icons);
+
+  cst_due_badge_set_request (CST_DUE_BADGE (badge), later);
+  g_assert_cmpuint (n_classes, ==, 0);
+  g_assert_cmpuint (n_icons, ==, 0);
+  g_assert_cmpstr (cst_line_cell_get_text (CST_LINE_CELL (gtk_widget_get_next_sibling (icon))), ==,
+                   "Overdue by 9 days");
+
+  cst_due_badge_set_request (CST_DUE_BADGE (badge), on_track);
+  g_assert_false (gtk_widget_has_css_class (badge, "due-overdue"));
+  g_assert_true (gtk_widget_has_css_class (badge, "due-on-track"));
+  g_assert_false (gtk_widget_get_visible (icon));
+  cst_due_badge_set_request (CST_DUE_BADGE (badge), NULL);
+  g_assert_false (gtk_widget_has_css_class (badge, "due-on-track"));
+  g_object_unref (badge);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -184,5 +240,7 @@ main (int argc, char **argv)
   g_test_add ("/line-cell/start-of-line", Fixture, NULL, fixture_setup, test_start_of_line, fixture_teardown);
   g_test_add ("/line-cell/cut-to-width", Fixture, NULL, fixture_setup, test_cut_to_width, fixture_teardown);
   g_test_add ("/line-cell/accessible-label", Fixture, NULL, fixture_setup, test_accessible_label, fixture_teardown);
+  g_test_add ("/line-cell/badge-same-state-keeps-style", Fixture, NULL, fixture_setup,
+              test_badge_same_state_keeps_style, fixture_teardown);
   return g_test_run ();
 }

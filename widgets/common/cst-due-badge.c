@@ -25,6 +25,8 @@ struct _CstDueBadge
 
   CstRequest *request;
   gulong      notify_id;
+  int         shown_state;   /* whose class the badge has; -1 for none */
+  const char *shown_icon;    /* a static name, or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (CstDueBadge, cst_due_badge, GTK_TYPE_WIDGET)
@@ -93,6 +95,32 @@ cst_due_badge_describe (CstRequest  *request,
     }
 }
 
+/* The request list rebinds up to 200 badges at a search keystroke, most
+ * to a request in the same state as before: the style class and the icon
+ * change only when the state does (a class toggled off and on restyles
+ * the badge; a new icon, even the same one, is looked up and measured
+ * again). */
+static void
+show_state (CstDueBadge *self,
+            int          state,
+            const char  *icon)
+{
+  if (state != self->shown_state)
+    {
+      if (self->shown_state >= 0)
+        gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[self->shown_state]);
+      if (state >= 0)
+        gtk_widget_add_css_class (GTK_WIDGET (self), state_classes[state]);
+      self->shown_state = state;
+    }
+  if (g_strcmp0 (icon, self->shown_icon) != 0)
+    {
+      gtk_image_set_from_icon_name (self->icon, icon);
+      gtk_widget_set_visible (GTK_WIDGET (self->icon), icon != NULL);
+      self->shown_icon = icon;
+    }
+}
+
 static void
 update (CstDueBadge *self)
 {
@@ -102,25 +130,21 @@ update (CstDueBadge *self)
   g_autofree char *rule = NULL;
   const char *icon = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
   if (self->request == NULL)
     {
       cst_line_cell_set_text (self->label, "");
-      gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
+      show_state (self, -1, NULL);
       return;
     }
   cst_input_today (&today);
   state = cst_request_due_state_on (self->request, &today);
   text = cst_due_badge_describe (self->request, &today);
   cst_line_cell_set_text (self->label, text);
-  gtk_widget_add_css_class (GTK_WIDGET (self), state_classes[state]);
   if (state == CST_DUE_OVERDUE)
     icon = "dialog-warning-symbolic";
   else if (state == CST_DUE_SOON)
     icon = "alarm-symbolic";
-  gtk_image_set_from_icon_name (self->icon, icon);
-  gtk_widget_set_visible (GTK_WIDGET (self->icon), icon != NULL);
+  show_state (self, state, icon);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
   rule = cst_due_badge_describe_rule (self->request);
@@ -217,6 +241,8 @@ static void
 cst_due_badge_init (CstDueBadge *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->shown_state = -1;
+  gtk_widget_set_visible (GTK_WIDGET (self->icon), FALSE);
   /* "Overdue by 888 days" where the badge has room to choose (the
    * request's view); in the list, the column's width. */
   cst_line_cell_set_width_chars (self->label, 20);

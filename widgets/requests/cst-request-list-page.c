@@ -434,6 +434,76 @@ text_cell_free (gpointer data)
   g_free (cell);
 }
 
+/* GTK 4.8's column view keeps row widgets for up to 200 rows; when a
+ * search leaves fewer rows it destroys the row widgets past the end, and
+ * builds them again when the rows come back (the search cleared): about
+ * 1,200 cells at each such keystroke.  The cells' own widgets (a box of
+ * two line cells, a due badge built from its template) are kept here in
+ * between, one pool per column, so that a query that narrows to a few
+ * rows and is cleared again makes none: GTK's setup takes one back. */
+#define CELL_POOL_MAX 256
+
+static guint n_cells_made;
+
+static GPtrArray *
+cell_pool (GtkSignalListItemFactory *factory)
+{
+  GPtrArray *pool = g_object_get_data (G_OBJECT (factory), "cell-pool");
+
+  if (pool == NULL)
+    {
+      pool = g_ptr_array_new_with_free_func (g_object_unref);
+      g_object_set_data_full (G_OBJECT (factory), "cell-pool", pool, (GDestroyNotify) g_ptr_array_unref);
+    }
+  return pool;
+}
+
+/* Gives @item a cell from its column's pool, or a new one from @make. */
+static void
+set_pooled_child (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  GtkWidget *             (*make) (gpointer data),
+                  gpointer                  data)
+{
+  GPtrArray *pool = cell_pool (factory);
+  g_autoptr(GtkWidget) child = NULL;
+
+  if (pool->len > 0)
+    child = g_ptr_array_steal_index_fast (pool, pool->len - 1);
+  else
+    {
+      child = g_object_ref_sink (make (data));
+      n_cells_made++;
+    }
+  gtk_list_item_set_child (item, child);
+  g_object_set_data_full (G_OBJECT (item), "pooled-cell", g_steal_pointer (&child), g_object_unref);
+}
+
+/* The row widget is being destroyed: its cell goes back to the pool,
+ * showing no request.  GTK has taken the cell off the list item by then;
+ * the item's own reference says which it was. */
+static void
+teardown_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  GPtrArray *pool = cell_pool (factory);
+  g_autoptr(GtkWidget) child = g_object_steal_data (G_OBJECT (item), "pooled-cell");
+
+  if (child == NULL || pool->len >= CELL_POOL_MAX)
+    return;
+  if (gtk_widget_get_parent (child) != NULL)
+    gtk_widget_unparent (child);
+  if (CST_IS_DUE_BADGE (child))
+    cst_due_badge_set_request (CST_DUE_BADGE (child), NULL);
+  g_ptr_array_add (pool, g_steal_pointer (&child));
+}
+
+static GtkWidget *
+make_text_cell (gpointer caption)
+{
+  return cst_cell_lines_new (caption != NULL);
+}
+
 static void
 setup_text_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
@@ -443,7 +513,7 @@ setup_text_cb (GtkSignalListItemFactory *factory,
   cell->property = g_object_get_data (G_OBJECT (factory), "property");
   cell->caption = g_object_get_data (G_OBJECT (factory), "secondary");
   g_object_set_data_full (G_OBJECT (item), "text-cell", cell, text_cell_free);
-  gtk_list_item_set_child (item, cst_cell_lines_new (cell->caption != NULL));
+  set_pooled_child (factory, item, make_text_cell, (gpointer) cell->caption);
 }
 
 /* Shows the texts of the cell's row's request now. */
@@ -480,11 +550,17 @@ unbind_text_cb (GtkSignalListItemFactory *factory,
   text_cell_follow (g_object_get_data (G_OBJECT (item), "text-cell"), NULL, NULL, NULL);
 }
 
+static GtkWidget *
+make_badge (gpointer data)
+{
+  return cst_due_badge_new ();
+}
+
 static void
 setup_badge_cb (GtkSignalListItemFactory *factory,
                 GtkListItem              *item)
 {
-  gtk_list_item_set_child (item, cst_due_badge_new ());
+  set_pooled_child (factory, item, make_badge, NULL);
 }
 
 static void
@@ -628,6 +704,7 @@ add_column (CstRequestListPage *self,
       g_signal_connect (factory, "bind", G_CALLBACK (bind_badge_cb), NULL);
       g_signal_connect (factory, "unbind", G_CALLBACK (unbind_badge_cb), NULL);
     }
+  g_signal_connect (factory, "teardown", G_CALLBACK (teardown_cb), NULL);
   column = gtk_column_view_column_new (title, g_object_ref (factory));
   gtk_column_view_column_set_resizable (column, TRUE);
   gtk_column_view_column_set_expand (column, width == 0);
@@ -900,4 +977,13 @@ cst_request_list_page_is_filtering (CstRequestListPage *self)
 {
   g_return_val_if_fail (CST_IS_REQUEST_LIST_PAGE (self), FALSE);
   return FALSE;
+}
+
+/* How many cells the list has made since the process started: the
+ * cells a search takes off the rows are kept for the rows that come back
+ * (tests/gui/test-list-layout.c). */
+guint
+cst_request_list_page_get_n_cells_made (void)
+{
+  return n_cells_made;
 }

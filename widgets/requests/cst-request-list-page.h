@@ -37,4 +37,6 @@ guint       cst_request_list_page_count_scope   (CstRequestListPage *self,
 
 const char *cst_request_list_page_get_facility_code (CstRequestListPage *self);
 
+guint       cst_request_list_page_get_n_cells_made (void);
+
 G_END_DECLS
