@@ -415,6 +415,58 @@ test_language_wording_colour (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+/* Each category's row shows its label, and no row is left over. */
+static void
+assert_category_rows (CstStatementWorkbench *workbench)
+{
+  GPtrArray *categories = cst_statement_workbench_get_statement (workbench)->categories;
+
+  for (guint i = 0; i < categories->len; i++)
+    {
+      const CstStatementCategory *category = g_ptr_array_index (categories, i);
+      GtkWidget *row = cst_statement_workbench_get_category_row (workbench, i);
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, category->label);
+    }
+  g_assert_null (cst_statement_workbench_get_category_row (workbench, categories->len));
+}
+
+/* An edit that leaves the categories as they were (a heading) keeps their
+ * rows, and the one selected stays selected: nothing in the list is made
+ * or laid out again for it.  A language changes their labels in place. */
+static void
+test_categories_kept (void)
+{
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  GtkWidget *first = cst_statement_workbench_get_category_row (workbench, 1);
+  GtkWidget *kept = first;
+  g_autofree char *english = NULL;
+  guint renders = cst_statement_workbench_get_renders (workbench);
+
+  assert_category_rows (workbench);
+  g_object_add_weak_pointer (G_OBJECT (kept), (gpointer *) &kept);
+  gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (first)), GTK_LIST_BOX_ROW (first));
+  english = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)));
+
+  cst_statement_workbench_set_wording (workbench, "how-heading", "How we worked out your bill");
+  wait_idle (workbench);
+  g_assert_cmpuint (cst_statement_workbench_get_renders (workbench), ==, renders + 1);
+  g_assert_true (kept == first);        /* not destroyed and made again */
+  g_assert_true (cst_statement_workbench_get_category_row (workbench, 1) == first);
+  g_assert_true (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (first)));
+  assert_category_rows (workbench);
+
+  cst_statement_workbench_set_language (workbench, "es");
+  wait_idle (workbench);
+  assert_category_rows (workbench);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), !=, english);
+  /* Another label in the selected row: no category is selected now. */
+  g_assert_false (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (first)));
+  g_object_remove_weak_pointer (G_OBJECT (kept), (gpointer *) &kept);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 static gboolean
 template_is_stored (CstStatementWorkbench *workbench)
 {
@@ -812,6 +864,7 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/newer-import-wins", test_newer_import_wins);
   g_test_add_func ("/statement-workbench/reorder-section", test_reorder_section);
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
+  g_test_add_func ("/statement-workbench/categories-kept", test_categories_kept);
   g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);
   g_test_add_func ("/statement-workbench/batch-export", test_batch_export);
   g_test_add_func ("/statement-workbench/wording-choices-in-words", test_wording_choices_in_words);
