@@ -467,6 +467,78 @@ test_categories_kept (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+static void
+count_frame (GdkFrameClock *clock,
+             guint         *frames)
+{
+  (*frames)++;
+}
+
+/* Draws @n frames of @widget's window: what was queued to lay out before
+ * is laid out by then (layout comes before paint in a frame). */
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint frames = 0;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &frames);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (frames < n && g_get_monotonic_time () < deadline)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_cmpuint (frames, >=, n);
+}
+
+/* An edit that changes only what the page shows (a colour) draws the
+ * preview's page again in the picture it had: nothing is measured or laid
+ * out again for it (the picture keeps its paintable, the labels whose
+ * text is the same are not set again). */
+static void
+test_edit_lays_out_nothing (void)
+{
+  enum { EDITS = 5 };
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  GtkWidget *picture = find_of_type (cst_statement_workbench_get_preview (workbench), GTK_TYPE_PICTURE);
+  GdkPaintable *paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
+  GtkWidget *accent = find_of_type (GTK_WIDGET (workbench), GTK_TYPE_COLOR_BUTTON);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (workbench));
+  guint renders = cst_statement_workbench_get_renders (workbench);
+  guint layouts = 0;
+  gulong handler;
+  GdkRGBA red = { 0.8, 0.1, 0.1, 1.0 }, blue = { 0.1, 0.1, 0.8, 1.0 };
+  int width = gdk_paintable_get_intrinsic_width (paintable);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_nonnull (clock);
+  /* The first edit says "unsaved changes": a new subtitle, laid out. */
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (accent), &blue);
+  wait_idle (workbench);
+  /* Whatever that left to lay out is done before counting. */
+  wait_frames (GTK_WIDGET (workbench), 3);
+  handler = g_signal_connect (clock, "layout", G_CALLBACK (count_frame), &layouts);
+  for (guint i = 0; i < EDITS; i++)
+    {
+      gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (accent), i % 2 ? &blue : &red);
+      wait_idle (workbench);
+      wait_frames (GTK_WIDGET (workbench), 2);
+    }
+  g_signal_handler_disconnect (clock, handler);
+
+  g_assert_cmpuint (cst_statement_workbench_get_renders (workbench), ==, renders + 1 + EDITS);
+  g_assert_true (gtk_picture_get_paintable (GTK_PICTURE (picture)) == paintable);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, width);
+  /* Each edit laid everything out again before; now none does, but the X
+   * server may still ask for a layout now and then (a frame in a few). */
+  g_test_message ("%u layouts in %u edits", layouts, EDITS);
+  g_assert_cmpuint (layouts, <, EDITS);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 static gboolean
 template_is_stored (CstStatementWorkbench *workbench)
 {
@@ -865,6 +937,7 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/reorder-section", test_reorder_section);
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
   g_test_add_func ("/statement-workbench/categories-kept", test_categories_kept);
+  g_test_add_func ("/statement-workbench/edit-lays-out-nothing", test_edit_lays_out_nothing);
   g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);
   g_test_add_func ("/statement-workbench/batch-export", test_batch_export);
   g_test_add_func ("/statement-workbench/wording-choices-in-words", test_wording_choices_in_words);

@@ -29,11 +29,99 @@
 #define MIN_ZOOM 0.25
 #define MAX_ZOOM 4.0
 
+/* The page shown: a paintable the picture keeps while the pages under it
+ * change.  A new page of the same size (the next edit of a statement)
+ * only invalidates its contents, so the picture is drawn again but not
+ * measured and laid out again with every widget around it, which a new
+ * paintable set on the picture would do. */
+#define CST_TYPE_PAGE_PAINTABLE (cst_page_paintable_get_type ())
+G_DECLARE_FINAL_TYPE (CstPagePaintable, cst_page_paintable, CST, PAGE_PAINTABLE, GObject)
+
+struct _CstPagePaintable
+{
+  GObject     parent_instance;
+  GdkTexture *texture;          /* NULL: nothing to show */
+};
+
+static void
+cst_page_paintable_snapshot (GdkPaintable *paintable,
+                             GdkSnapshot  *snapshot,
+                             double        width,
+                             double        height)
+{
+  CstPagePaintable *self = CST_PAGE_PAINTABLE (paintable);
+
+  if (self->texture != NULL)
+    gdk_paintable_snapshot (GDK_PAINTABLE (self->texture), snapshot, width, height);
+}
+
+static int
+cst_page_paintable_get_intrinsic_width (GdkPaintable *paintable)
+{
+  CstPagePaintable *self = CST_PAGE_PAINTABLE (paintable);
+
+  return self->texture ? gdk_texture_get_width (self->texture) : 0;
+}
+
+static int
+cst_page_paintable_get_intrinsic_height (GdkPaintable *paintable)
+{
+  CstPagePaintable *self = CST_PAGE_PAINTABLE (paintable);
+
+  return self->texture ? gdk_texture_get_height (self->texture) : 0;
+}
+
+static void
+cst_page_paintable_iface_init (GdkPaintableInterface *iface)
+{
+  iface->snapshot = cst_page_paintable_snapshot;
+  iface->get_intrinsic_width = cst_page_paintable_get_intrinsic_width;
+  iface->get_intrinsic_height = cst_page_paintable_get_intrinsic_height;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CstPagePaintable, cst_page_paintable, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE, cst_page_paintable_iface_init))
+
+static void
+cst_page_paintable_finalize (GObject *object)
+{
+  g_clear_object (&CST_PAGE_PAINTABLE (object)->texture);
+  G_OBJECT_CLASS (cst_page_paintable_parent_class)->finalize (object);
+}
+
+static void
+cst_page_paintable_class_init (CstPagePaintableClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cst_page_paintable_finalize;
+}
+
+static void
+cst_page_paintable_init (CstPagePaintable *self)
+{
+}
+
+static void
+cst_page_paintable_set_texture (CstPagePaintable *self,
+                                GdkTexture       *texture)
+{
+  gboolean same_size = self->texture != NULL && texture != NULL &&
+                       gdk_texture_get_width (self->texture) == gdk_texture_get_width (texture) &&
+                       gdk_texture_get_height (self->texture) == gdk_texture_get_height (texture);
+
+  if (!g_set_object (&self->texture, texture))
+    return;
+  if (same_size)
+    gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
+  else
+    gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
+}
+
 struct _CstPdfPreview
 {
   GtkWidget        parent_instance;
 
   GtkPicture      *picture;
+  CstPagePaintable *shown;     /* the picture's paintable, kept */
   GtkLabel        *page_label;
   GtkButton       *prev_button;
   GtkButton       *next_button;
@@ -185,7 +273,10 @@ update_controls (CstPdfPreview *self)
     /* TRANSLATORS: page 2 of 5, at 100 % zoom */
     text = g_strdup_printf (_("Page %d of %d · %d %%"), self->page + 1, self->n_pages,
                             (int) (self->zoom * 100 + 0.5));
-  gtk_label_set_label (self->page_label, text ? text : "");
+  /* Set only when it changes: setting a label lays it out again even to
+   * the same text, and every edit of a document comes here. */
+  if (g_strcmp0 (gtk_label_get_label (self->page_label), text ? text : "") != 0)
+    gtk_label_set_label (self->page_label, text ? text : "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->prev_button), self->page > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->page + 1 < self->n_pages);
 }
@@ -221,7 +312,7 @@ rendered_cb (GObject      *object,
     return;
   self->n_pages = job->n_pages;
   self->page = job->page;
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (job->texture));
+  cst_page_paintable_set_texture (self->shown, job->texture);
   self->rendered_width = job->texture ? gdk_texture_get_width (job->texture) : 0;
   gtk_stack_set_visible_child_name (self->stack, "page");
   update_controls (self);
@@ -311,6 +402,7 @@ cst_pdf_preview_finalize (GObject *object)
   CstPdfPreview *self = CST_PDF_PREVIEW (object);
 
   /* Render tasks hold a reference, so none is running now. */
+  g_clear_object (&self->shown);
   g_clear_object (&self->document);
   g_clear_pointer (&self->pdf, g_bytes_unref);
   g_clear_pointer (&self->pages, cst_pdf_pages_unref);
@@ -358,6 +450,8 @@ static void
 cst_pdf_preview_init (CstPdfPreview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->shown = g_object_new (CST_TYPE_PAGE_PAINTABLE, NULL);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->shown));
   cst_spinner_set_busy (self->loading_spinner, TRUE);
   g_mutex_init (&self->lock);
   self->zoom = 1.0;
@@ -402,7 +496,7 @@ show_painted (CstPdfPreview *self)
   self->n_pages = n_pages;
   self->page = page;
   texture = texture_from_image (image);
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
+  cst_page_paintable_set_texture (self->shown, texture);
   self->rendered_width = gdk_texture_get_width (texture);
   gtk_stack_set_visible_child_name (self->stack, "page");
   update_controls (self);
