@@ -467,6 +467,40 @@ test_categories_kept (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+/* The pixels of @paintable drawn at its size whose colour is @rgb, give
+ * or take a little (antialiased edges are left out). */
+static guint
+count_pixels_of (GdkPaintable *paintable,
+                 guint32       rgb)
+{
+  int width = gdk_paintable_get_intrinsic_width (paintable);
+  int height = gdk_paintable_get_intrinsic_height (paintable);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (image);
+  guint count = 0;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  for (int y = 0; y < height; y++)
+    {
+      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (image) +
+                                              y * cairo_image_surface_get_stride (image));
+
+      for (int x = 0; x < width; x++)
+        count += ABS ((int) ((row[x] >> 16) & 0xFF) - (int) ((rgb >> 16) & 0xFF)) < 8 &&
+                 ABS ((int) ((row[x] >> 8) & 0xFF) - (int) ((rgb >> 8) & 0xFF)) < 8 &&
+                 ABS ((int) (row[x] & 0xFF) - (int) (rgb & 0xFF)) < 8;
+    }
+  cairo_surface_destroy (image);
+  return count;
+}
+
 static void
 count_frame (GdkFrameClock *clock,
              guint         *frames)
@@ -520,10 +554,11 @@ test_edit_lays_out_nothing (void)
   wait_idle (workbench);
   /* Whatever that left to lay out is done before counting. */
   wait_frames (GTK_WIDGET (workbench), 3);
+  g_assert_cmpuint (count_pixels_of (paintable, 0xCC1A1A), ==, 0);
   handler = g_signal_connect (clock, "layout", G_CALLBACK (count_frame), &layouts);
   for (guint i = 0; i < EDITS; i++)
     {
-      gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (accent), i % 2 ? &blue : &red);
+      gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (accent), i % 2 ? &blue : &red);  /* red last */
       wait_idle (workbench);
       wait_frames (GTK_WIDGET (workbench), 2);
     }
@@ -532,6 +567,8 @@ test_edit_lays_out_nothing (void)
   g_assert_cmpuint (cst_statement_workbench_get_renders (workbench), ==, renders + 1 + EDITS);
   g_assert_true (gtk_picture_get_paintable (GTK_PICTURE (picture)) == paintable);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, width);
+  /* It shows the last edit's page: red headings and boxes. */
+  g_assert_cmpuint (count_pixels_of (paintable, 0xCC1A1A), >, 100);
   /* Each edit laid everything out again before; now none does, but the X
    * server may still ask for a layout now and then (a frame in a few). */
   g_test_message ("%u layouts in %u edits", layouts, EDITS);
