@@ -273,10 +273,7 @@ update_controls (CstPdfPreview *self)
     /* TRANSLATORS: page 2 of 5, at 100 % zoom */
     text = g_strdup_printf (_("Page %d of %d · %d %%"), self->page + 1, self->n_pages,
                             (int) (self->zoom * 100 + 0.5));
-  /* Set only when it changes: setting a label lays it out again even to
-   * the same text, and every edit of a document comes here. */
-  if (g_strcmp0 (gtk_label_get_label (self->page_label), text ? text : "") != 0)
-    gtk_label_set_label (self->page_label, text ? text : "");
+  gtk_label_set_label (self->page_label, text ? text : "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->prev_button), self->page > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->next_button), self->page + 1 < self->n_pages);
 }

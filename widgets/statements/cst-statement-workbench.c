@@ -176,17 +176,6 @@ readability_text (const CstReadability *r)
                           r->reading_ease);
 }
 
-/* GTK measures and lays out a label again whenever its text is set, even
- * to the same text: for a wrapping label that is the whole column's
- * height-for-width, at every edit. */
-static void
-set_label_if_changed (GtkLabel   *label,
-                      const char *text)
-{
-  if (g_strcmp0 (gtk_label_get_label (label), text) != 0)
-    gtk_label_set_label (label, text);
-}
-
 static void
 show_metrics (CstStatementWorkbench *self)
 {
@@ -210,20 +199,20 @@ show_metrics (CstStatementWorkbench *self)
                                 st->categories->len);
   pages = g_strdup_printf (ngettext ("%u page", "%u pages", self->n_pages), self->n_pages);
   metrics = g_strdup_printf ("%s · %s · %s · %s · %s", bill_lines, items, categories, pages, reading);
-  set_label_if_changed (self->metrics_label, metrics);
+  gtk_label_set_label (self->metrics_label, metrics);
 
   for (guint i = 0; i < st->flags->len; i++)
     {
       const CstStatementFlag *flag = g_ptr_array_index (st->flags, i);
       g_string_append_printf (warnings, "%s⚠ %s", warnings->len ? "\n" : "", flag->message);
     }
-  set_label_if_changed (self->warnings_label, warnings->str);
+  gtk_label_set_label (self->warnings_label, warnings->str);
   gtk_widget_set_visible (GTK_WIDGET (self->warnings_label), warnings->len > 0);
 
   totals = g_strdup_printf (_("Amount due %s · patient responsibility on the bill %s · details add up to %s · %s"),
                             due, resp, detail,
                             st->reconciled ? _("totals match") : _("TOTALS DO NOT MATCH"));
-  set_label_if_changed (self->totals_label, totals);
+  gtk_label_set_label (self->totals_label, totals);
 }
 
 /* A new row for a category: its label as the title, its amount as a
@@ -241,8 +230,7 @@ new_category_row (void)
   return row;
 }
 
-/* Shows @category in @row; FALSE if the row showed it already.  Setting a
- * label to its own text still makes GTK measure and lay it out again. */
+/* Shows @category in @row; FALSE if the row showed it already. */
 static gboolean
 show_category (AdwPreferencesRow          *row,
                const CstStatementCategory *category)
