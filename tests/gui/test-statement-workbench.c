@@ -415,6 +415,167 @@ test_language_wording_colour (void)
   gtk_window_destroy (GTK_WINDOW (workbench));
 }
 
+/* Each category's row shows its label, and no row is left over. */
+static void
+assert_category_rows (CstStatementWorkbench *workbench)
+{
+  GPtrArray *categories = cst_statement_workbench_get_statement (workbench)->categories;
+
+  for (guint i = 0; i < categories->len; i++)
+    {
+      const CstStatementCategory *category = g_ptr_array_index (categories, i);
+      GtkWidget *row = cst_statement_workbench_get_category_row (workbench, i);
+
+      g_assert_nonnull (row);
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, category->label);
+    }
+  g_assert_null (cst_statement_workbench_get_category_row (workbench, categories->len));
+}
+
+/* An edit that leaves the categories as they were (a heading) keeps their
+ * rows, and the one selected stays selected: nothing in the list is made
+ * or laid out again for it.  A language changes their labels in place. */
+static void
+test_categories_kept (void)
+{
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  GtkWidget *first = cst_statement_workbench_get_category_row (workbench, 1);
+  GtkWidget *kept = first;
+  g_autofree char *english = NULL;
+  guint renders = cst_statement_workbench_get_renders (workbench);
+
+  assert_category_rows (workbench);
+  g_object_add_weak_pointer (G_OBJECT (kept), (gpointer *) &kept);
+  gtk_list_box_select_row (GTK_LIST_BOX (gtk_widget_get_parent (first)), GTK_LIST_BOX_ROW (first));
+  english = g_strdup (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)));
+
+  cst_statement_workbench_set_wording (workbench, "how-heading", "How we worked out your bill");
+  wait_idle (workbench);
+  g_assert_cmpuint (cst_statement_workbench_get_renders (workbench), ==, renders + 1);
+  g_assert_true (kept == first);        /* not destroyed and made again */
+  g_assert_true (cst_statement_workbench_get_category_row (workbench, 1) == first);
+  g_assert_true (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (first)));
+  assert_category_rows (workbench);
+
+  cst_statement_workbench_set_language (workbench, "es");
+  wait_idle (workbench);
+  assert_category_rows (workbench);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first)), !=, english);
+  /* Another label in the selected row: no category is selected now. */
+  g_assert_false (gtk_list_box_row_is_selected (GTK_LIST_BOX_ROW (first)));
+  g_object_remove_weak_pointer (G_OBJECT (kept), (gpointer *) &kept);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
+/* The pixels of @paintable drawn at its size whose colour is @rgb, give
+ * or take a little (antialiased edges are left out). */
+static guint
+count_pixels_of (GdkPaintable *paintable,
+                 guint32       rgb)
+{
+  int width = gdk_paintable_get_intrinsic_width (paintable);
+  int height = gdk_paintable_get_intrinsic_height (paintable);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_RGB24, width, height);
+  cairo_t *cr = cairo_create (image);
+  guint count = 0;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  gsk_render_node_draw (node, cr);
+  cairo_destroy (cr);
+  cairo_surface_flush (image);
+  for (int y = 0; y < height; y++)
+    {
+      const guint32 *row = (const guint32 *) (cairo_image_surface_get_data (image) +
+                                              y * cairo_image_surface_get_stride (image));
+
+      for (int x = 0; x < width; x++)
+        count += ABS ((int) ((row[x] >> 16) & 0xFF) - (int) ((rgb >> 16) & 0xFF)) < 8 &&
+                 ABS ((int) ((row[x] >> 8) & 0xFF) - (int) ((rgb >> 8) & 0xFF)) < 8 &&
+                 ABS ((int) (row[x] & 0xFF) - (int) (rgb & 0xFF)) < 8;
+    }
+  cairo_surface_destroy (image);
+  return count;
+}
+
+static void
+count_frame (GdkFrameClock *clock,
+             guint         *frames)
+{
+  (*frames)++;
+}
+
+/* Draws @n frames of @widget's window: what was queued to lay out before
+ * is laid out by then (layout comes before paint in a frame). */
+static void
+wait_frames (GtkWidget *widget,
+             guint      n)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint frames = 0;
+  gulong handler = g_signal_connect (clock, "after-paint", G_CALLBACK (count_frame), &frames);
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (frames < n && g_get_monotonic_time () < deadline)
+    {
+      gtk_widget_queue_draw (widget);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_cmpuint (frames, >=, n);
+}
+
+/* An edit that changes only what the page shows (a colour) draws the
+ * new page in the picture's own paintable, the same size: the picture is
+ * drawn again, not measured and laid out again with the window around it
+ * (a new paintable set on a GtkPicture queues a resize).  The frame
+ * clock's layout phases are only reported: the X server and GTK ask for
+ * some now and then (0 to 8 in five edits here, with or without an edit's
+ * own layout), so their number says nothing reliable about the preview. */
+static void
+test_edit_redraws_page_in_place (void)
+{
+  enum { EDITS = 5 };
+  CstStatementWorkbench *workbench = workbench_with_sample ();
+  GtkWidget *picture = find_of_type (cst_statement_workbench_get_preview (workbench), GTK_TYPE_PICTURE);
+  GdkPaintable *paintable = gtk_picture_get_paintable (GTK_PICTURE (picture));
+  GtkWidget *accent = find_of_type (GTK_WIDGET (workbench), GTK_TYPE_COLOR_BUTTON);
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (workbench));
+  guint renders = cst_statement_workbench_get_renders (workbench);
+  guint layouts = 0;
+  gulong handler;
+  GdkRGBA red = { 0.8, 0.1, 0.1, 1.0 }, blue = { 0.1, 0.1, 0.8, 1.0 };
+  int width = gdk_paintable_get_intrinsic_width (paintable);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_nonnull (clock);
+  /* The first edit says "unsaved changes": a new subtitle, laid out. */
+  gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (accent), &blue);
+  wait_idle (workbench);
+  /* Whatever that left to lay out is done before counting. */
+  wait_frames (GTK_WIDGET (workbench), 3);
+  g_assert_cmpuint (count_pixels_of (paintable, 0xCC1A1A), ==, 0);
+  handler = g_signal_connect (clock, "layout", G_CALLBACK (count_frame), &layouts);
+  for (guint i = 0; i < EDITS; i++)
+    {
+      gtk_color_chooser_set_rgba (GTK_COLOR_CHOOSER (accent), i % 2 ? &blue : &red);  /* red last */
+      wait_idle (workbench);
+      wait_frames (GTK_WIDGET (workbench), 2);
+    }
+  g_signal_handler_disconnect (clock, handler);
+
+  g_assert_cmpuint (cst_statement_workbench_get_renders (workbench), ==, renders + 1 + EDITS);
+  g_assert_true (gtk_picture_get_paintable (GTK_PICTURE (picture)) == paintable);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), ==, width);
+  /* It shows the last edit's page: red headings and boxes. */
+  g_assert_cmpuint (count_pixels_of (paintable, 0xCC1A1A), >, 100);
+  g_test_message ("%u layout phases in %u edits", layouts, EDITS);
+  gtk_window_destroy (GTK_WINDOW (workbench));
+}
+
 static gboolean
 template_is_stored (CstStatementWorkbench *workbench)
 {
@@ -812,6 +973,8 @@ main (int argc, char **argv)
   g_test_add_func ("/statement-workbench/newer-import-wins", test_newer_import_wins);
   g_test_add_func ("/statement-workbench/reorder-section", test_reorder_section);
   g_test_add_func ("/statement-workbench/language-wording-colour", test_language_wording_colour);
+  g_test_add_func ("/statement-workbench/categories-kept", test_categories_kept);
+  g_test_add_func ("/statement-workbench/edit-redraws-page-in-place", test_edit_redraws_page_in_place);
   g_test_add_func ("/statement-workbench/save-template-version", test_save_template_version);
   g_test_add_func ("/statement-workbench/batch-export", test_batch_export);
   g_test_add_func ("/statement-workbench/wording-choices-in-words", test_wording_choices_in_words);

@@ -7,7 +7,7 @@
  * surface at the zoom asked for.
  *
  * Loading and rendering run on a worker thread; the main loop only swaps
- * in the finished texture.  A newer request (another page, another zoom,
+ * in the finished image.  A newer request (another page, another zoom,
  * another document) supersedes older ones: each job carries a generation
  * number and stale results are dropped, so typing never waits on a render.
  * Printing draws the same pages (the PDF's, or the screen's vectors), so
@@ -29,11 +29,115 @@
 #define MIN_ZOOM 0.25
 #define MAX_ZOOM 4.0
 
+/* The page shown: a paintable the picture keeps while the pages under it
+ * change.  A new page of the same size (the next edit of a statement)
+ * only invalidates its contents, so the picture is drawn again but not
+ * measured and laid out again with every widget around it, which a new
+ * paintable set on the picture would do.  It draws the page's cairo
+ * image as it is: GTK 4.8 converts a memory texture's every pixel
+ * through floats each time it draws one with cairo (most of a frame's
+ * time with the cairo renderer). */
+#define CST_TYPE_PAGE_PAINTABLE (cst_page_paintable_get_type ())
+G_DECLARE_FINAL_TYPE (CstPagePaintable, cst_page_paintable, CST, PAGE_PAINTABLE, GObject)
+
+struct _CstPagePaintable
+{
+  GObject          parent_instance;
+  cairo_surface_t *image;       /* ARGB32; NULL: nothing to show */
+};
+
+static void
+cst_page_paintable_snapshot (GdkPaintable *paintable,
+                             GdkSnapshot  *snapshot,
+                             double        width,
+                             double        height)
+{
+  CstPagePaintable *self = CST_PAGE_PAINTABLE (paintable);
+  cairo_t *cr;
+
+  if (self->image == NULL || width <= 0 || height <= 0)
+    return;
+  cr = gtk_snapshot_append_cairo (GTK_SNAPSHOT (snapshot), &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_scale (cr, width / cairo_image_surface_get_width (self->image),
+               height / cairo_image_surface_get_height (self->image));
+  cairo_set_source_surface (cr, self->image, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+}
+
+static int
+cst_page_paintable_get_intrinsic_width (GdkPaintable *paintable)
+{
+  CstPagePaintable *self = CST_PAGE_PAINTABLE (paintable);
+
+  return self->image ? cairo_image_surface_get_width (self->image) : 0;
+}
+
+static int
+cst_page_paintable_get_intrinsic_height (GdkPaintable *paintable)
+{
+  CstPagePaintable *self = CST_PAGE_PAINTABLE (paintable);
+
+  return self->image ? cairo_image_surface_get_height (self->image) : 0;
+}
+
+static void
+cst_page_paintable_iface_init (GdkPaintableInterface *iface)
+{
+  iface->snapshot = cst_page_paintable_snapshot;
+  iface->get_intrinsic_width = cst_page_paintable_get_intrinsic_width;
+  iface->get_intrinsic_height = cst_page_paintable_get_intrinsic_height;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (CstPagePaintable, cst_page_paintable, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (GDK_TYPE_PAINTABLE, cst_page_paintable_iface_init))
+
+static void
+cst_page_paintable_finalize (GObject *object)
+{
+  g_clear_pointer (&CST_PAGE_PAINTABLE (object)->image, cairo_surface_destroy);
+  G_OBJECT_CLASS (cst_page_paintable_parent_class)->finalize (object);
+}
+
+static void
+cst_page_paintable_class_init (CstPagePaintableClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = cst_page_paintable_finalize;
+}
+
+static void
+cst_page_paintable_init (CstPagePaintable *self)
+{
+}
+
+/* Shows @image (taken; NULL: nothing). */
+static void
+cst_page_paintable_take_image (CstPagePaintable *self,
+                               cairo_surface_t  *image)
+{
+  gboolean same_size = self->image != NULL && image != NULL &&
+                       cairo_image_surface_get_width (self->image) == cairo_image_surface_get_width (image) &&
+                       cairo_image_surface_get_height (self->image) == cairo_image_surface_get_height (image);
+
+  if (image == self->image)
+    {
+      g_clear_pointer (&image, cairo_surface_destroy);
+      return;
+    }
+  g_clear_pointer (&self->image, cairo_surface_destroy);
+  self->image = image;
+  if (same_size)
+    gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
+  else
+    gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
+}
+
 struct _CstPdfPreview
 {
   GtkWidget        parent_instance;
 
   GtkPicture      *picture;
+  CstPagePaintable *shown;     /* the picture's paintable, kept */
   GtkLabel        *page_label;
   GtkButton       *prev_button;
   GtkButton       *next_button;
@@ -65,7 +169,7 @@ typedef struct
   /* results */
   PopplerDocument *document;
   int              n_pages;
-  GdkTexture      *texture;
+  cairo_surface_t *image;
 } RenderJob;
 
 static void
@@ -74,26 +178,11 @@ render_job_free (RenderJob *job)
   g_clear_pointer (&job->pdf, g_bytes_unref);
   g_clear_pointer (&job->pages, cst_pdf_pages_unref);
   g_clear_object (&job->document);
-  g_clear_object (&job->texture);
+  g_clear_pointer (&job->image, cairo_surface_destroy);
   g_free (job);
 }
 
-/* A texture of @surface's pixels, without copying them; takes @surface. */
-static GdkTexture *
-texture_from_image (cairo_surface_t *surface)
-{
-  int height = cairo_image_surface_get_height (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  g_autoptr(GBytes) bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                                        (gsize) stride * height,
-                                                        (GDestroyNotify) cairo_surface_destroy,
-                                                        surface);
-
-  return gdk_memory_texture_new (cairo_image_surface_get_width (surface), height,
-                                 GDK_MEMORY_DEFAULT, bytes, stride);
-}
-
-static GdkTexture *
+static cairo_surface_t *
 render_page (PopplerPage *page,
              double       scale)
 {
@@ -114,7 +203,7 @@ render_page (PopplerPage *page,
   poppler_page_render (page, cr);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  return texture_from_image (surface);
+  return surface;
 }
 
 /* The screen's pages need no document and no lock of the widget's. */
@@ -124,8 +213,7 @@ paint_pages (RenderJob *job)
   job->n_pages = (int) cst_pdf_pages_get_n_pages (job->pages);
   job->page = CLAMP (job->page, 0, MAX (0, job->n_pages - 1));
   if (job->n_pages > 0)
-    job->texture = texture_from_image (cst_pdf_pages_render (job->pages, (guint) job->page,
-                                                             job->scale));
+    job->image = cst_pdf_pages_render (job->pages, (guint) job->page, job->scale);
 }
 
 static void
@@ -169,7 +257,7 @@ render_in_thread (GTask        *task,
   page = poppler_document_get_page (document, job->page);
   if (page != NULL)
     {
-      job->texture = render_page (page, job->scale);
+      job->image = render_page (page, job->scale);
       g_object_unref (page);
     }
   g_mutex_unlock (&self->lock);
@@ -221,8 +309,8 @@ rendered_cb (GObject      *object,
     return;
   self->n_pages = job->n_pages;
   self->page = job->page;
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (job->texture));
-  self->rendered_width = job->texture ? gdk_texture_get_width (job->texture) : 0;
+  self->rendered_width = job->image ? cairo_image_surface_get_width (job->image) : 0;
+  cst_page_paintable_take_image (self->shown, g_steal_pointer (&job->image));
   gtk_stack_set_visible_child_name (self->stack, "page");
   update_controls (self);
 }
@@ -311,6 +399,7 @@ cst_pdf_preview_finalize (GObject *object)
   CstPdfPreview *self = CST_PDF_PREVIEW (object);
 
   /* Render tasks hold a reference, so none is running now. */
+  g_clear_object (&self->shown);
   g_clear_object (&self->document);
   g_clear_pointer (&self->pdf, g_bytes_unref);
   g_clear_pointer (&self->pages, cst_pdf_pages_unref);
@@ -358,6 +447,8 @@ static void
 cst_pdf_preview_init (CstPdfPreview *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->shown = g_object_new (CST_TYPE_PAGE_PAINTABLE, NULL);
+  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (self->shown));
   cst_spinner_set_busy (self->loading_spinner, TRUE);
   g_mutex_init (&self->lock);
   self->zoom = 1.0;
@@ -394,16 +485,14 @@ show_painted (CstPdfPreview *self)
   int page = CLAMP (self->page, 0, MAX (0, n_pages - 1));
   cairo_surface_t *image = cst_pdf_pages_get_painted (self->pages, (guint) page,
                                                       cst_pdf_preview_get_scale (self));
-  g_autoptr(GdkTexture) texture = NULL;
 
   if (image == NULL)
     return FALSE;
   self->generation++;         /* renders still running are stale */
   self->n_pages = n_pages;
   self->page = page;
-  texture = texture_from_image (image);
-  gtk_picture_set_paintable (self->picture, GDK_PAINTABLE (texture));
-  self->rendered_width = gdk_texture_get_width (texture);
+  self->rendered_width = cairo_image_surface_get_width (image);
+  cst_page_paintable_take_image (self->shown, image);
   gtk_stack_set_visible_child_name (self->stack, "page");
   update_controls (self);
   return TRUE;

@@ -215,24 +215,76 @@ show_metrics (CstStatementWorkbench *self)
   gtk_label_set_label (self->totals_label, totals);
 }
 
+/* A new row for a category: its label as the title, its amount as a
+ * suffix that show_category() finds again. */
+static GtkWidget *
+new_category_row (void)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *amount = gtk_label_new (NULL);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), amount);
+  g_object_set_data (G_OBJECT (row), "amount", amount);
+  return row;
+}
+
+/* Shows @category in @row; FALSE if the row showed it already. */
+static gboolean
+show_category (AdwPreferencesRow          *row,
+               const CstStatementCategory *category)
+{
+  GtkLabel *amount = g_object_get_data (G_OBJECT (row), "amount");
+  g_autofree char *money = cst_locale_format_money (category->charges_cents);
+  gboolean changed = FALSE;
+
+  if (g_strcmp0 (adw_preferences_row_get_title (row), category->label) != 0)
+    {
+      adw_preferences_row_set_title (row, category->label);
+      changed = TRUE;
+    }
+  if (g_strcmp0 (gtk_label_get_label (amount), money) != 0)
+    {
+      gtk_label_set_label (amount, money);
+      changed = TRUE;
+    }
+  return changed;
+}
+
+/* The categories list follows the statement in place: most edits (a
+ * heading, a colour) leave the categories as they were, and then no row
+ * is made, removed or laid out again, and the selected one stays
+ * selected.  When they did change, no row stays selected, as the
+ * category it showed may be another now. */
 static void
 show_categories (CstStatementWorkbench *self)
 {
-  for (GtkWidget *row; (row = gtk_widget_get_first_child (GTK_WIDGET (self->categories_box)));)
-    gtk_list_box_remove (self->categories_box, row);
-  for (guint i = 0; i < self->statement->categories->len; i++)
-    {
-      const CstStatementCategory *category = g_ptr_array_index (self->statement->categories, i);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *amount = cst_locale_format_money (category->charges_cents);
-      GtkWidget *label = gtk_label_new (amount);
+  GPtrArray *categories = self->statement->categories;
+  GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->categories_box));
+  gboolean changed = FALSE;
 
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), category->label);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
-      gtk_list_box_append (self->categories_box, row);
+  for (guint i = 0; i < categories->len; i++)
+    {
+      if (row == NULL)
+        {
+          row = new_category_row ();
+          gtk_list_box_append (self->categories_box, row);
+          changed = TRUE;
+        }
+      changed |= show_category (ADW_PREFERENCES_ROW (row), g_ptr_array_index (categories, i));
+      row = gtk_widget_get_next_sibling (row);
     }
+  while (row != NULL)
+    {
+      GtkWidget *next = gtk_widget_get_next_sibling (row);
+
+      gtk_list_box_remove (self->categories_box, row);
+      row = next;
+      changed = TRUE;
+    }
+  if (changed)
+    gtk_list_box_unselect_all (self->categories_box);
 }
 
 static gboolean render_now (gpointer user_data);
@@ -2172,6 +2224,14 @@ cst_statement_workbench_select_category (CstStatementWorkbench *self,
     gtk_bitset_add (lines, g_array_index (category->lines, guint, i));
   all = gtk_bitset_new_range (0, g_list_model_get_n_items (G_LIST_MODEL (self->line_items)));
   gtk_selection_model_set_selection (GTK_SELECTION_MODEL (self->line_selection), lines, all);
+}
+
+/* The row that shows category @index in the categories list; NULL past its end. */
+GtkWidget *
+cst_statement_workbench_get_category_row (CstStatementWorkbench *self,
+                                          guint                  index)
+{
+  return GTK_WIDGET (gtk_list_box_get_row_at_index (self->categories_box, (int) index));
 }
 
 guint

@@ -61,6 +61,8 @@ gboolean               cst_statement_workbench_is_rendering (CstStatementWorkben
 void                   cst_statement_workbench_select_category (CstStatementWorkbench *self,
                                                                 guint                  index);
 guint                  cst_statement_workbench_count_highlighted (CstStatementWorkbench *self);
+GtkWidget             *cst_statement_workbench_get_category_row (CstStatementWorkbench *self,
+                                                                 guint                  index);
 void                   cst_statement_workbench_load_remittance_async  (CstStatementWorkbench *self,
                                                                        GFile                 *file,
                                                                        GAsyncReadyCallback    callback,
