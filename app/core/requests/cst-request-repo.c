@@ -320,6 +320,14 @@ cst_request_repo_list (PGconn       *conn,
 
   if (!cst_db_join (conn, CST_DB_SNAPSHOT, &own, error))
     return NULL;
+  /* Every row is read: the plan that reads them all soonest, as for the
+   * plain SELECT, not the one that brings the first tenth soonest
+   * (cursor_tuple_fraction's default). */
+  if (own && !cst_db_exec_command (conn, "SET LOCAL cursor_tuple_fraction = 1", 0, NULL, error))
+    {
+      cst_db_rollback (conn);
+      return NULL;
+    }
   if (!cst_db_leave (conn, own, add_listed_pages (conn, since, list, error), error))
     return NULL;
   return g_steal_pointer (&list);
