@@ -452,10 +452,15 @@ test_compact_rows (void)
   row = g_list_model_get_item (G_LIST_MODEL (store), 0);
   g_assert_true (cst_request_store_lookup (store, cst_request_get_id (row)) == row);
   g_assert_true (cst_request_matches (row, "núñez-ejemplo"));
+  g_assert_true (cst_request_matches (row, "bulk-ref demo law"));
   g_object_set (row, "patient-family-name", "Sampleton", "requester-organization", "Mutual", NULL);
   g_assert_cmpstr (cst_request_get_reference (row), !=, NULL);
   g_assert_false (cst_request_matches (row, "núñez-ejemplo"));
   g_assert_true (cst_request_matches (row, "sampleton mutual"));
+  /* An ASCII key is folded as g_utf8_casefold() folds it. */
+  g_object_set (row, "patient-family-name", "O'BRIEN-Smith", "patient-given-name", "Jose", NULL);
+  g_assert_true (cst_request_matches (row, "o'brien-smith, jose"));
+  g_assert_cmpstr (strstr (cst_request_get_search_key (row), "o'brien"), !=, NULL);
   g_assert_null (cst_request_get_status_reason (row));
 
   g_clear_object (&row);
