@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -116,6 +117,16 @@ resident_kib (void)
     return -1;
   line = strstr (status, "VmRSS:");
   return line ? strtol (line + 6, NULL, 10) : -1;
+}
+
+/* What malloc has handed out and not had back, all threads' arenas: the
+ * list's own bytes, apart from the freed holes the resident set keeps. */
+static long
+heap_in_use_kib (void)
+{
+  struct mallinfo2 info = mallinfo2 ();
+
+  return (long) ((info.uordblks + info.hblkhd) / 1024);
 }
 
 static double
@@ -377,6 +388,7 @@ main (int argc, char **argv)
   CstRequestListPage *page;
   gint64 start;
   double seed_ms, first_ms, load_ms, shown_ms;
+  long resident_before, heap_before;
 
   gtk_init ();
   adw_init ();
@@ -401,6 +413,9 @@ main (int argc, char **argv)
   cst_request_store_set_closed_days (store, closed_days);
 
   page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
+  wait_for_frame (GTK_WIDGET (window));
+  resident_before = resident_kib ();
+  heap_before = heap_in_use_kib ();
   start = g_get_monotonic_time ();
   /* As the application does: the window takes the store at its first
    * rows (a first screenful, where the store reads one before the whole
@@ -421,7 +436,10 @@ main (int argc, char **argv)
           history_days, seed_ms);
   printf ("load: first rows on screen after %.0f ms; whole list read from the database in %.0f ms; "
           "window showing it after %.0f ms\n", first_ms, load_ms, shown_ms);
-  printf ("resident memory with the list loaded: %ld MiB\n", resident_kib () / 1024);
+  printf ("resident memory with the list loaded: %ld MiB (%ld MiB before loading); "
+          "malloc's bytes in use %ld MiB (%ld MiB before), %.0f bytes per request\n",
+          resident_kib () / 1024, resident_before / 1024, heap_in_use_kib () / 1024, heap_before / 1024,
+          (heap_in_use_kib () - heap_before) * 1024.0 / MAX (g_list_model_get_n_items (G_LIST_MODEL (store)), 1));
 
   cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
   wait_until (filter_done, page);

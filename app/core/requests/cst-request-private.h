@@ -23,12 +23,18 @@ typedef struct
   const char       *patient_given_name;
   const char       *requester_name;
   const char       *updated_by;
+  const char       *facility_code;
   const GDate      *received;
   const GDate      *due;
   const GDate      *extended_on;
 } CstRequestSummary;
 
 CstRequest *_cst_request_new_from_summary (const CstRequestSummary *summary);
+
+/* The id where the request keeps it: a key for a g_int64_hash() table of
+ * requests by id, valid while the request lives (a stored request's id
+ * never changes). */
+const gint64 *_cst_request_get_id_key (CstRequest *self);
 
 /* A versioned change of @request matched no row: sets @error to why
  * (gone, closed, not this role's, or someone else's newer version). */

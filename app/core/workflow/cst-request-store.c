@@ -28,6 +28,7 @@
 #include "custodian/cst-request-repo-first.h"
 #include "custodian/cst-request-store.h"
 
+#include "cst-request-private.h"
 #include "cst-request-store-private.h"
 
 #define NOTIFY_CHANNEL "custodian_requests"
@@ -40,7 +41,7 @@ struct _CstRequestStore
   CstConnection *connection;
   CstListener   *listener;
   GPtrArray     *items;   /* of CstRequest */
-  GHashTable    *by_id;   /* gint64 id → CstRequest (borrowed from items) */
+  GHashTable    *by_id;   /* the request's own gint64 id → CstRequest (borrowed from items) */
   guint          loading;
   GQueue         pending_saves;  /* of PendingSave, oldest first */
   guint          retry_id;
@@ -165,12 +166,6 @@ run_op (PGconn   *conn,
     }
 }
 
-static gint64 *
-dup_id (gint64 id)
-{
-  return g_memdup2 (&id, sizeof id);
-}
-
 /* Brings the object the window shows up to date with a copy fresh from
  * the database, never stepping back to an older version; the same version
  * still brings the details a list row lacks. */
@@ -211,7 +206,7 @@ keep_found_by_search (CstRequestStore *self,
           cst_request_store_lookup (self, cst_request_get_id (request)) == NULL)
         {
           g_ptr_array_add (self->items, g_object_ref (request));
-          g_hash_table_insert (self->by_id, dup_id (cst_request_get_id (request)), request);
+          g_hash_table_replace (self->by_id, (gpointer) _cst_request_get_id_key (request), request);
         }
     }
 }
@@ -243,7 +238,7 @@ set_items (CstRequestStore *self,
   for (guint i = 0; i < items->len; i++)
     {
       CstRequest *request = g_ptr_array_index (items, i);
-      g_hash_table_insert (self->by_id, dup_id (cst_request_get_id (request)), request);
+      g_hash_table_replace (self->by_id, (gpointer) _cst_request_get_id_key (request), request);
     }
   keep_found_by_search (self, old);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, items->len);
@@ -265,7 +260,7 @@ absorb (CstRequestStore *self,
       return g_object_ref (existing);
     }
   g_ptr_array_insert (self->items, 0, g_object_ref (fresh));
-  g_hash_table_insert (self->by_id, dup_id (cst_request_get_id (fresh)), fresh);
+  g_hash_table_replace (self->by_id, (gpointer) _cst_request_get_id_key (fresh), fresh);
   g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, 1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
   return g_object_ref (fresh);
@@ -598,7 +593,8 @@ static void
 cst_request_store_init (CstRequestStore *self)
 {
   self->items = g_ptr_array_new_with_free_func (g_object_unref);
-  self->by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  /* Keyed by each request's own id (no copy of the id per row). */
+  self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_queue_init (&self->pending_saves);
 }
 

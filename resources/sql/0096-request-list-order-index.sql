@@ -1,0 +1,11 @@
+-- The request list's order (cst_request_repo_list: newest received first,
+-- then the newest id) as an index (issue 24).
+--
+-- The window shows a first screenful of 100 rows before the whole list
+-- (cst_request_repo_list_first, LIMIT 100).  Without an index in that
+-- order the server read and sorted every request, with its patient and
+-- requester joined, to return those 100: the first rows waited on a
+-- whole scan at 200,000 requests.  Walking this index backwards gives the
+-- first rows at once, and the whole list (read through a cursor) in order
+-- without a sort.
+CREATE INDEX roi_requests_listed_idx ON roi_requests (received_date DESC, id DESC);
