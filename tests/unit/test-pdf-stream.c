@@ -18,6 +18,7 @@
 #include "cst-pdf-private.h"
 #include "cst-pdf-stream-private.h"
 #include "cst-test-pdf.h"
+#include "cst-test-screen.h"
 #include "custodian/cst-money.h"
 
 static const CstPdfColumn columns[] = {
@@ -429,6 +430,71 @@ test_direct_fills (void)
   cairo_surface_destroy (image);
 }
 
+/* What the direct writer draws is what cairo draws: the same document on
+ * the screen backend (cairo) and on the direct writer, compared page by
+ * page, pixel by pixel (Poppler rendering the PDF; the comparison the
+ * previews use, which tells a page from itself moved by two pixels).
+ * No bold: Poppler strokes the direct writer's bold at least a pixel
+ * wide at 96 dpi, heavier than cairo's thickened outlines
+ * (/pdf-stream/direct/batched-rows places bold glyphs like cairo). */
+static const CstPdfColumn plain_columns[] = {
+  { NULL, 0.3, CST_PDF_ALIGN_LEFT },
+  { NULL, 0.5, CST_PDF_ALIGN_LEFT },
+  { NULL, 0.2, CST_PDF_ALIGN_RIGHT },
+};
+
+static void
+write_both (CstPdfStream *pdf)
+{
+  CstPdfStreamTable *table;
+  CstPdfRect area;
+
+  cst_pdf_stream_set_footer (pdf, "Stream test — Ωμέγα");
+  cst_pdf_stream_paragraph (pdf, "Every row below is numbered, so a lost or repeated row shows; "
+                                 "Дмитрий Иванов and שלום come from the fallback font.");
+  cst_pdf_stream_boxed_text (pdf, "A boxed note, AVAVA kerned, 1.234,56 €.", NULL);
+  cst_pdf_stream_rule (pdf);
+  g_assert_true (cst_pdf_stream_reserve (pdf, 40, &area));
+  cst_pdf_stream_fill_rectangle (pdf, area.x, area.y, area.width / 3, area.height, 0.2, 0.4, 0.7);
+  cst_pdf_stream_stroke_line (pdf, area.x, area.y + area.height, area.x + area.width,
+                              area.y + area.height, 1, 0.2, 0.2, 0.2);
+  table = cst_pdf_stream_table_begin (pdf, plain_columns, G_N_ELEMENTS (plain_columns));
+  for (guint i = 0; i < 105; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("row-%04u ΑΒΓ", i);
+      g_autofree char *money = cst_money_format (1000 + 37 * i);
+      const char *cells[] = { ref, "Paper copies, pages 1–20, a description long enough to wrap "
+                                   "onto a second line of the cell", money };
+
+      cst_pdf_stream_table_row (table, cells, i % 3 == 2 ? CST_PDF_ROW_SUBTLE : CST_PDF_ROW_NORMAL);
+    }
+  cst_pdf_stream_table_end (table);
+}
+
+static void
+test_direct_matches_cairo (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(CstPdfStream) pdf = new_writer (out, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstPdfStream) screen = cst_pdf_stream_new_screen (CST_PDF_PAPER_LETTER, NULL, &error);
+  g_autoptr(CstPdfStream) measuring = cst_pdf_stream_new_measure (CST_PDF_PAPER_LETTER, &error);
+  g_autoptr(CstPdfPages) pages = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_assert_no_error (error);
+  write_both (measuring);
+  g_assert_true (cst_pdf_stream_finish (measuring, &error));
+  cst_pdf_stream_set_n_pages (pdf, cst_pdf_stream_get_n_pages (measuring));
+  write_both (pdf);
+  write_both (screen);
+  bytes = finish (pdf, out);
+  pages = cst_pdf_stream_finish_pages (screen, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_pdf_pages_get_n_pages (pages), >=, 3);
+  cst_test_screen_assert_matches_pdf (pages, bytes);
+}
+
 /* Arabic shaped by HarfBuzz on the streaming writer too: each word reads
  * back with its letters in logical order, drawn in joining forms (the
  * initial meem U+FEE3 and beh U+FE91); and kerned Latin text ends where
@@ -626,6 +692,8 @@ main (int    argc,
                         (gconstpointer) test_pages_are_written_as_they_end, run_direct);
   g_test_add_data_func ("/pdf-stream/direct/cancel", (gconstpointer) test_cancel, run_direct);
   g_test_add_data_func ("/pdf-stream/direct/metadata", (gconstpointer) test_metadata, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/matches-cairo", (gconstpointer) test_direct_matches_cairo,
+                        run_direct);
   g_test_add_data_func ("/pdf-stream/direct/fills", (gconstpointer) test_direct_fills, run_direct);
   g_test_add_data_func ("/pdf-stream/direct/batched-rows", (gconstpointer) test_batched_rows, run_direct);
   g_test_add_data_func ("/pdf-stream/direct/shaped-text", (gconstpointer) test_shaped_text, run_direct);
