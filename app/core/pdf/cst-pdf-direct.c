@@ -472,20 +472,32 @@ cst_pdf_direct_text (CstPdfDirect *self,
   static const char hex[] = "0123456789ABCDEF";
   DirectFont *f = &self->fonts[font == CST_PDF_GLYPH_UNICODE ? 1 : 0];
   const char *end = text + length;
+  gsize at;
+  char *out;
 
   if (f->font == NULL || length == 0)
     return;
   begin_run (self, font == CST_PDF_GLYPH_UNICODE ? 1 : 0, bold, size,
              round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
-  g_string_append_c (self->content, '<');
-  for (const char *p = text; p < end; p = g_utf8_next_char (p))
+  /* Four hex digits a glyph, written in place: the report's runs are
+   * most of its page content. */
+  at = self->content->len;
+  g_string_set_size (self->content, at + 1 + 4 * length);
+  out = self->content->str + at;
+  *out++ = '<';
+  for (const char *p = text; p < end; )
     {
-      guint32 glyph = glyph_for (f, g_utf8_get_char (p));
-      char digits[4] = { hex[(glyph >> 12) & 15], hex[(glyph >> 8) & 15],
-                         hex[(glyph >> 4) & 15], hex[glyph & 15] };
+      gunichar c = (guchar) *p < 0x80 ? (gunichar) *p : g_utf8_get_char (p);
+      guint32 glyph = glyph_for (f, c);
 
-      g_string_append_len (self->content, digits, 4);
+      p = (guchar) *p < 0x80 ? p + 1 : g_utf8_next_char (p);
+      out[0] = hex[(glyph >> 12) & 15];
+      out[1] = hex[(glyph >> 8) & 15];
+      out[2] = hex[(glyph >> 4) & 15];
+      out[3] = hex[glyph & 15];
+      out += 4;
     }
+  g_string_truncate (self->content, (gsize) (out - self->content->str));
   g_string_append (self->content, ">Tj\n");
 }
 

@@ -37,6 +37,7 @@
 #include FT_FREETYPE_H
 #include <glib/gi18n-lib.h>
 #include <math.h>
+#include <string.h>
 
 #include "cst-pdf-direct-private.h"
 #include "cst-pdf-private.h"
@@ -1031,6 +1032,24 @@ flush_run (CstPdfStream *self,
   g_string_truncate (self->run, 0);
 }
 
+/* A glyph's bytes onto the run: GLib 2.74's g_string_append_len() is a
+ * call into g_string_insert_len() for every glyph of every line (a
+ * twentieth of the fee report's client time). */
+static inline void
+run_append (GString    *run,
+            const char *bytes,
+            gsize       len)
+{
+  if (run->len + len >= run->allocated_len)
+    {
+      g_string_append_len (run, bytes, (gssize) len);
+      return;
+    }
+  memcpy (run->str + run->len, bytes, len);
+  run->len += len;
+  run->str[run->len] = '\0';
+}
+
 /* One line of glyphs, run by run: a run is what one font draws, placed
  * at the x the layout computed; justified lines also break at spaces. */
 static void
@@ -1068,7 +1087,7 @@ draw_line (CstPdfStream     *self,
           x += cst_pdf_glyph_width (g, size) + extra_per_space;
           continue;
         }
-      g_string_append_len (self->run, g->bytes, g->len);
+      run_append (self->run, g->bytes, g->len);
       run_width += cst_pdf_glyph_width (g, size);
     }
   flush_run (self, font, bold, x, baseline, size);
