@@ -35,8 +35,9 @@ new_writer (GOutputStream *out,
             GCancellable  *cancellable)
 {
   g_autoptr(GError) error = NULL;
-  CstPdfStream *pdf = direct ? cst_pdf_stream_new_direct (out, CST_PDF_PAPER_LETTER, cancellable, &error)
-                             : cst_pdf_stream_new (out, CST_PDF_PAPER_LETTER, cancellable, &error);
+  CstPdfStream *pdf = direct
+                        ? cst_pdf_stream_new_direct (out, CST_PDF_PAPER_LETTER, cancellable, &error)
+                        : cst_pdf_stream_new (out, CST_PDF_PAPER_LETTER, cancellable, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (pdf);
@@ -685,18 +686,26 @@ main (int    argc,
   g_test_add_func ("/pdf-stream/reserve", test_reserve);
   g_test_add_func ("/pdf-stream/batched-rows", test_batched_rows);
   g_test_add_func ("/pdf-stream/shaped-text", test_shaped_text);
-  g_test_add_data_func ("/pdf-stream/direct/text-and-fallback", (gconstpointer) test_text_and_fallback, run_direct);
-  g_test_add_data_func ("/pdf-stream/direct/table-across-pages", (gconstpointer) test_table_across_pages, run_direct);
-  g_test_add_data_func ("/pdf-stream/direct/footers", (gconstpointer) test_footers, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/text-and-fallback",
+                        (gconstpointer) test_text_and_fallback, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/table-across-pages",
+                        (gconstpointer) test_table_across_pages, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/footers",
+                        (gconstpointer) test_footers, run_direct);
   g_test_add_data_func ("/pdf-stream/direct/pages-are-written-as-they-end",
                         (gconstpointer) test_pages_are_written_as_they_end, run_direct);
-  g_test_add_data_func ("/pdf-stream/direct/cancel", (gconstpointer) test_cancel, run_direct);
-  g_test_add_data_func ("/pdf-stream/direct/metadata", (gconstpointer) test_metadata, run_direct);
-  g_test_add_data_func ("/pdf-stream/direct/matches-cairo", (gconstpointer) test_direct_matches_cairo,
-                        run_direct);
-  g_test_add_data_func ("/pdf-stream/direct/fills", (gconstpointer) test_direct_fills, run_direct);
-  g_test_add_data_func ("/pdf-stream/direct/batched-rows", (gconstpointer) test_batched_rows, run_direct);
-  g_test_add_data_func ("/pdf-stream/direct/shaped-text", (gconstpointer) test_shaped_text, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/cancel",
+                        (gconstpointer) test_cancel, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/metadata",
+                        (gconstpointer) test_metadata, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/matches-cairo",
+                        (gconstpointer) test_direct_matches_cairo, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/fills",
+                        (gconstpointer) test_direct_fills, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/batched-rows",
+                        (gconstpointer) test_batched_rows, run_direct);
+  g_test_add_data_func ("/pdf-stream/direct/shaped-text",
+                        (gconstpointer) test_shaped_text, run_direct);
   status = g_test_run ();
   /* cairo's font and surface caches are process-wide; emptying them lets
    * the leak checkers see only what this program leaked. */

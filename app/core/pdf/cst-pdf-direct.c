@@ -201,7 +201,8 @@ write_stream (CstPdfDirect *self,
               gsize         length)
 {
   begin_object (self, number);
-  g_string_append_printf (self->scratch, "<<%s/Length %" G_GSIZE_FORMAT ">>\nstream\n", dict, length);
+  g_string_append_printf (self->scratch, "<<%s/Length %" G_GSIZE_FORMAT ">>\nstream\n",
+                          dict, length);
   if (!write_scratch (self) || !write_bytes (self, data, length))
     return FALSE;
   g_string_append (self->scratch, "\nendstream\nendobj\n");
@@ -243,7 +244,8 @@ write_deflated (CstPdfDirect *self,
 
   if (deflated == 0)
     {
-      g_set_error (&self->error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE, _("The PDF could not be compressed"));
+      g_set_error (&self->error, CST_PDF_ERROR, CST_PDF_ERROR_WRITE,
+                   _("The PDF could not be compressed"));
       return FALSE;
     }
   return write_stream (self, number, entries, self->deflated, deflated);
