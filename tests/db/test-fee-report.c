@@ -758,6 +758,37 @@ test_csv_injection (void)
   g_assert_cmpuint (n_checked, ==, 2);
 }
 
+/* The report is written by the direct writer (cst-pdf-direct.c), not
+ * cairo: its producer, and its fonts embedded as CID TrueType subsets
+ * (the chart's bars are its fills, not cairo paths). */
+static void
+assert_written_directly (PopplerDocument *doc)
+{
+  g_autofree char *producer = poppler_document_get_producer (doc);
+  PopplerFontInfo *info = poppler_font_info_new (doc);
+  PopplerFontsIter *iter = NULL;
+  guint n_fonts = 0;
+
+  g_assert_cmpstr (producer, ==, "Custodian direct PDF writer");
+  while (poppler_font_info_scan (info, 1, &iter))
+    {
+      if (iter == NULL)
+        continue;
+      do
+        {
+          g_assert_true (poppler_fonts_iter_is_embedded (iter));
+          g_assert_true (poppler_fonts_iter_is_subset (iter));
+          g_assert_cmpint (poppler_fonts_iter_get_font_type (iter), ==, POPPLER_FONT_TYPE_CID_TYPE2);
+          n_fonts++;
+        }
+      while (poppler_fonts_iter_next (iter));
+      poppler_fonts_iter_free (iter);
+      iter = NULL;
+    }
+  g_object_unref (info);
+  g_assert_cmpuint (n_fonts, >=, 1);
+}
+
 static void
 test_pdf (void)
 {
@@ -807,6 +838,7 @@ test_pdf (void)
   cst_test_pdf_assert_clean_metadata (doc, forbidden);
   cst_test_file_assert_private (path);
   cst_test_pdf_assert_qpdf_clean (bytes);
+  assert_written_directly (doc);
   g_unlink (path);
   g_rmdir (dir);
 }

@@ -1,7 +1,8 @@
 /* perf-report-page.c — instruction budget: one page of the fee report
  *
  * One full page of the fee justification report's detail, as
- * cst-fee-report-export.c lays it out on the streaming writer: per request
+ * cst-fee-report-export.c lays it out on the direct writer
+ * (cst_pdf_stream_new_direct(), no cairo): per request
  * a bold row (reference, dates, class and method, total, maximum), its
  * fee lines (description, citation, invoice, amount) and its flags, with
  * the report's title, footer and "Page 1 of 1".  The rows are made
@@ -117,7 +118,7 @@ write_page (Report *r)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-  g_autoptr(CstPdfStream) pdf = cst_pdf_stream_new (out, CST_PDF_PAPER_LETTER, NULL, &error);
+  g_autoptr(CstPdfStream) pdf = cst_pdf_stream_new_direct (out, CST_PDF_PAPER_LETTER, NULL, &error);
 
   g_assert_no_error (error);
   cst_pdf_stream_set_n_pages (pdf, 1);

@@ -12,6 +12,10 @@
  * drawing it.  Without it, footers read "Page X" and the last page states
  * the total.
  *
+ * For the longest documents, cst_pdf_stream_new_direct() writes the page
+ * content itself from the same layout (cst-pdf-direct-private.h), without
+ * cairo: text, rules and rectangles only.
+ *
  * The same layout draws for the screen (cst_pdf_stream_new_screen()):
  * each page kept as a cairo recording surface, handed over as
  * CstPdfPages for a preview to paint; no PDF is made.
@@ -33,6 +37,10 @@ typedef struct _CstPdfStream CstPdfStream;
 typedef struct _CstPdfStreamTable CstPdfStreamTable;
 
 CstPdfStream      *cst_pdf_stream_new            (GOutputStream      *out,
+                                                  CstPdfPaper         paper,
+                                                  GCancellable       *cancellable,
+                                                  GError            **error);
+CstPdfStream      *cst_pdf_stream_new_direct     (GOutputStream      *out,
                                                   CstPdfPaper         paper,
                                                   GCancellable       *cancellable,
                                                   GError            **error);
@@ -120,6 +128,24 @@ gboolean           cst_pdf_stream_reserve        (CstPdfStream       *self,
                                                   double              height,
                                                   CstPdfRect         *area);
 cairo_t           *cst_pdf_stream_get_cairo      (CstPdfStream       *self);
+/* Fills and lines on every writer, the direct one included (charts). */
+void               cst_pdf_stream_fill_rectangle (CstPdfStream       *self,
+                                                  double              x,
+                                                  double              y,
+                                                  double              width,
+                                                  double              height,
+                                                  double              r,
+                                                  double              g,
+                                                  double              b);
+void               cst_pdf_stream_stroke_line    (CstPdfStream       *self,
+                                                  double              x0,
+                                                  double              y0,
+                                                  double              x1,
+                                                  double              y1,
+                                                  double              width,
+                                                  double              r,
+                                                  double              g,
+                                                  double              b);
 void               cst_pdf_stream_draw_text      (CstPdfStream       *self,
                                                   double              x,
                                                   double              baseline,

@@ -201,8 +201,9 @@ pdf_bucket_table (CstPdfStream              *pdf,
 }
 
 /* A vector bar chart of fees by month, scaled to the largest month:
- * cairo paths, so it stays sharp at any zoom.  While measuring there is
- * no context and only the space is taken. */
+ * filled rectangles, so it stays sharp at any zoom, and drawn by the
+ * direct writer as well as cairo.  While measuring only the space is
+ * taken. */
 static void
 pdf_month_chart (CstPdfStream              *pdf,
                  const CstFeeReportSummary *summary)
@@ -211,21 +212,15 @@ pdf_month_chart (CstPdfStream              *pdf,
   CstPdfStyle label = { .size = 7, .align = CST_PDF_ALIGN_CENTER };
   gint64 largest = 1;
   CstPdfRect area;
-  cairo_t *cr;
   double slot, base;
 
-  if (months->len == 0 || !cst_pdf_stream_reserve (pdf, 150, &area) ||
-      (cr = cst_pdf_stream_get_cairo (pdf)) == NULL)
+  if (months->len == 0 || !cst_pdf_stream_reserve (pdf, 150, &area))
     return;
   for (guint i = 0; i < months->len; i++)
     largest = MAX (largest, ((CstFeeReportBucket *) g_ptr_array_index (months, i))->cents);
   base = area.y + area.height - 20;
   slot = area.width / months->len;
-  cairo_set_source_rgb (cr, 0.2, 0.2, 0.2);
-  cairo_set_line_width (cr, 1);
-  cairo_move_to (cr, area.x, base);
-  cairo_line_to (cr, area.x + area.width, base);
-  cairo_stroke (cr);
+  cst_pdf_stream_stroke_line (pdf, area.x, base, area.x + area.width, base, 1, 0.2, 0.2, 0.2);
   for (guint i = 0; i < months->len; i++)
     {
       const CstFeeReportBucket *b = g_ptr_array_index (months, i);
@@ -233,9 +228,8 @@ pdf_month_chart (CstPdfStream              *pdf,
       double x = area.x + i * slot + slot * 0.15;
       g_autofree char *money = cst_money_format (b->cents);
 
-      cairo_set_source_rgb (cr, 0.2, 0.4, 0.7);
-      cairo_rectangle (cr, x, base - MAX (height, 0.5), slot * 0.7, MAX (height, 0.5));
-      cairo_fill (cr);
+      cst_pdf_stream_fill_rectangle (pdf, x, base - MAX (height, 0.5), slot * 0.7, MAX (height, 0.5),
+                                     0.2, 0.4, 0.7);
       cst_pdf_stream_draw_text (pdf, x + slot * 0.35, base + 10, b->key, &label);
       if (months->len <= 12)
         cst_pdf_stream_draw_text (pdf, x + slot * 0.35, base - height - 3, money, &label);
@@ -605,7 +599,7 @@ write_pdf_stream (PGconn                    *conn,
   if (!spool_open (&spool, error) ||
       !read_and_measure (conn, filter, &spool, &read, &n_pages, error) ||
       !spool_rewind (&spool, error) ||
-      (pdf = cst_pdf_stream_new (out, CST_PDF_PAPER_LETTER, filter->cancellable, error)) == NULL)
+      (pdf = cst_pdf_stream_new_direct (out, CST_PDF_PAPER_LETTER, filter->cancellable, error)) == NULL)
     return FALSE;
   /* Metadata: the kind of document only, never request data. */
   cst_pdf_stream_set_title (pdf, _("Fee justification report"));

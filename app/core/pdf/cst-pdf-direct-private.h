@@ -1,0 +1,63 @@
+/* cst-pdf-direct-private.h — a PDF written directly, page by page, from
+ * the layout's glyphs, for long untagged documents (the fee report)
+ *
+ * CstPdfStream's layout draws through it instead of cairo when made by
+ * cst_pdf_stream_new_direct(): text runs in one of the two fonts of
+ * CstPdfFonts, grey or coloured, and rectangles and lines.  Each page's
+ * content stream is written (deflated) as soon as the page ends; what is
+ * kept to the end is an xref offset a object and the glyphs used, for
+ * the fonts written last (CIDFontType2 subsets made by hb-subset, glyph
+ * ids kept, Identity-H, /W widths and a ToUnicode CMap).
+ *
+ * Coordinates are the layout's: points from the top left corner, y down.
+ * Private to the model library; no GTK.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "cst-pdf-private.h"
+
+G_BEGIN_DECLS
+
+typedef struct _CstPdfDirect CstPdfDirect;
+
+CstPdfDirect *cst_pdf_direct_new       (GOutputStream     *out,
+                                        const CstPdfFonts *fonts,
+                                        double             page_width,
+                                        double             page_height,
+                                        GCancellable      *cancellable);
+void          cst_pdf_direct_free      (CstPdfDirect      *self);
+void          cst_pdf_direct_set_title (CstPdfDirect      *self,
+                                        const char        *title);
+void          cst_pdf_direct_set_rgb   (CstPdfDirect      *self,
+                                        double             r,
+                                        double             g,
+                                        double             b);
+void          cst_pdf_direct_text      (CstPdfDirect      *self,
+                                        guint              font,
+                                        gboolean           bold,
+                                        double             size,
+                                        double             x,
+                                        double             baseline,
+                                        const char        *text,
+                                        gsize              length);
+void          cst_pdf_direct_rectangle (CstPdfDirect      *self,
+                                        double             x,
+                                        double             y,
+                                        double             width,
+                                        double             height,
+                                        gboolean           fill,
+                                        double             stroke_width);
+void          cst_pdf_direct_line      (CstPdfDirect      *self,
+                                        double             x0,
+                                        double             y0,
+                                        double             x1,
+                                        double             y1,
+                                        double             width);
+gboolean      cst_pdf_direct_end_page  (CstPdfDirect      *self,
+                                        GError           **error);
+gboolean      cst_pdf_direct_finish    (CstPdfDirect      *self,
+                                        GError           **error);
+
+G_END_DECLS
