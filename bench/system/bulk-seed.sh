@@ -6,7 +6,9 @@
 #
 #   bench/system/bulk-seed.sh BUILD_DIR DATABASE REQUESTS
 #   (on a server reachable through PG* variables, as its superuser; the
-#   database is created and must not exist)
+#   database is created and must not exist; nothing else may write to it
+#   until the script ends: an audited write would take the bulk rows'
+#   places in the chain)
 #
 # How: `db seed-demo --facilities 20 -n 2000` makes 2,000 real demo
 # requests through the app (triggers, deadlines, the fee engine's
@@ -108,6 +110,7 @@ SQL
 
 step "audit rows: ten per bulk request, linked outside the server and COPied in"
 read -r seq hash < <(psql -Atd "$db" -F' ' -c "SELECT seq, encode(hash, 'hex') FROM audit_chain_head")
+start_seq=$seq
 first_id=$(psql -Atd "$db" -c "SELECT max(id) FROM audit_log")
 # Each column is computed for the row's kind only (a VALUES list of the
 # five kinds built all five rows' jsonb for every row: 10 times slower).
@@ -156,6 +159,10 @@ SELECT $first_id + (r.id - b.lo) * 10 + k + 1,
   PGOPTIONS='-c session_replication_role=replica' psql -qd "$db" -v ON_ERROR_STOP=1 -c "\\copy audit_log (id, occurred_at, actor, table_name, row_id, action, old_row, new_row, txid, chain_seq, prev_hash, row_hash) FROM STDIN"
 read -r seq hash < /tmp/bulk-seed-head.$$
 rm -f /tmp/bulk-seed-head.$$
+# Anything audited meanwhile (a membership granted, say) took the same
+# positions in the chain: the load is then worthless, say so.
+moved=$(psql -Atd "$db" -c "SELECT seq <> $start_seq FROM audit_chain_head")
+[ "$moved" = f ] || { echo "bulk-seed: the database was written while loading; start again" >&2; exit 1; }
 psql -qd "$db" -v ON_ERROR_STOP=1 -c "
 UPDATE audit_chain_head SET seq = $seq, hash = decode('$hash', 'hex');
 SELECT setval(pg_get_serial_sequence('audit_log', 'id'), (SELECT max(id) FROM audit_log));
