@@ -74,8 +74,9 @@ report () {  # report FORMAT: one fee report for this year, on the standby
     { cat "$out.time.$1"; return 1; }
   tail -n 1 "$out.time.$1"
 }
-report csv
-report pdf
+# CUSTODIAN_BENCH_REPORT_FORMATS: "csv pdf" unless told (at bulk sizes
+# the PDF of a year is bench/reports' subject, not this one's).
+for format in ${CUSTODIAN_BENCH_REPORT_FORMATS:-csv pdf}; do report "$format"; done
 
 echo "--- clerks alone (load $(load))"
 "$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" | grep -E "^\||p99|lost|verif" || true
