@@ -226,7 +226,7 @@ run_db_seed_demo (int    argc,
     { "requests", 'n', 0, G_OPTION_ARG_INT, &requests,
       N_("How many demo requests to add (default 120)"), N_("N") },
     { "facilities", 0, 0, G_OPTION_ARG_INT, &facilities,
-      N_("Spread them over N facilities, each in its own state (default 1)"), N_("N") },
+      N_("Spread them over N facilities, up to 20 in eleven states (default 1)"), N_("N") },
     { "if-empty", 0, 0, G_OPTION_ARG_NONE, &if_empty,
       N_("Add nothing when the database already holds requests"), NULL },
     { NULL }
@@ -243,7 +243,7 @@ run_db_seed_demo (int    argc,
   if (requests < 0 || requests > 10000000)
     return cst_cli_usage_error (context, _("--requests must be between 0 and 10000000"));
   if (facilities < 1 || facilities > CST_DEMO_MAX_FACILITIES)
-    return cst_cli_usage_error (context, _("--facilities must be between 1 and 10"));
+    return cst_cli_usage_error (context, _("--facilities must be between 1 and 20"));
   /* Demo data is set-up data, written as the owner like the migrations:
    * it walks requests to "released" directly, which since 0050 only the
    * owner may do (an application login releases through release_request).

@@ -10,13 +10,15 @@
 #
 #   bench/system/clerks-standby.sh BUILD_DIR REQUESTS [CLERKS] [SECONDS]
 #   (defaults: 100 clerks, 30 s) on the throwaway test server:
-#   . build-aux/test-server.sh && custodian_test_server_start first
+#   . build-aux/test-server.sh && custodian_test_server_start first.
+#   CUSTODIAN_BENCH_DATABASE=NAME uses that database as it is (one
+#   bulk-seed.sh made; REQUESTS is then ignored) and leaves it in place.
 set -euo pipefail
 build=$1 requests=$2 clerks=${3:-100} seconds=${4:-30}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 build=$(cd "$build" && pwd)
 cli="$build/app/custodian-cli"
-db="cst_bench_fees_$$"
+db=${CUSTODIAN_BENCH_DATABASE:-cst_bench_fees_$$}
 standby=$(mktemp -d /tmp/cst-bench-standby-XXXXXX)
 out=/tmp/bench-standby-$$
 year=$(date -u +%Y)
@@ -33,20 +35,23 @@ trap cleanup EXIT
 load () { cut -d' ' -f1-3 /proc/loadavg; }
 
 echo "bench/system clerks-standby: $(date -u '+%F %T UTC'), $requests requests, $clerks clerks, ${seconds} s, $(nproc) processors"
-createdb "$db"
-"$cli" --database "dbname=$db" db migrate >/dev/null
-echo "load average $(load)"
-/usr/bin/time -f "seed $requests requests over 10 facilities: %e s wall, %M KiB peak RSS" \
-  "$cli" --database "dbname=$db" db seed-demo --requests "$requests" --facilities 10 >/dev/null
+if [ -z "${CUSTODIAN_BENCH_DATABASE:-}" ]; then
+  createdb "$db"
+  "$cli" --database "dbname=$db" db migrate >/dev/null
+  echo "load average $(load)"
+  /usr/bin/time -f "seed $requests requests over 20 facilities: %e s wall, %M KiB peak RSS" \
+    "$cli" --database "dbname=$db" db seed-demo --requests "$requests" --facilities 20 >/dev/null
+  psql -qd "$db" -c "VACUUM ANALYZE"
+fi
 psql -qd "$db" -c "CREATE ROLE bench_auditor_$$ LOGIN IN ROLE custodian_auditor"
-psql -qd "$db" -c "VACUUM ANALYZE"
 echo "database: $(psql -Atd "$db" -c "SELECT pg_size_pretty(pg_database_size(current_database()))"), \
 $(psql -Atd "$db" -c "SELECT count(*) FROM roi_requests") requests, \
 $(psql -Atd "$db" -c "SELECT count(*) FROM invoices") invoices, \
 $(psql -Atd "$db" -c "SELECT count(*) FROM audit_log") audit rows, \
 $(psql -Atd "$db" -c "SELECT count(*) FROM facilities") facilities"
 
-"$src/bench/system/audit-policy.sh" "$build" --database "$db"
+# At bulk-seed.sh's sizes its scans of a year take minutes: not then.
+[ -n "${CUSTODIAN_BENCH_DATABASE:-}" ] || "$src/bench/system/audit-policy.sh" "$build" --database "$db"
 
 # own-test-server.sh makes the standby (pg_basebackup -R) but starts it
 # with max_connections 40, which a standby of the 200-connection test
@@ -69,8 +74,9 @@ report () {  # report FORMAT: one fee report for this year, on the standby
     { cat "$out.time.$1"; return 1; }
   tail -n 1 "$out.time.$1"
 }
-report csv
-report pdf
+# CUSTODIAN_BENCH_REPORT_FORMATS: "csv pdf" unless told (at bulk sizes
+# the PDF of a year is bench/reports' subject, not this one's).
+for format in ${CUSTODIAN_BENCH_REPORT_FORMATS:-csv pdf}; do report "$format"; done
 
 echo "--- clerks alone (load $(load))"
 "$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" | grep -E "^\||p99|lost|verif" || true
@@ -86,5 +92,5 @@ wait "$clerks_pid"
 awk '{print $7}' "$out.reports" | sort -n |
   awk '{a[NR] = $1} END {print "reports on the standby meanwhile: " NR ", wall median " a[int(NR / 2) + 1] " s, p90 " a[int(NR * 0.9)] " s, max " a[NR] " s"}'
 grep -E "^\||p99|lost|verif" "$out.load" || true
-dropdb "$db"
+[ -n "${CUSTODIAN_BENCH_DATABASE:-}" ] || dropdb "$db"
 psql -qd postgres -c "DROP ROLE bench_auditor_$$"

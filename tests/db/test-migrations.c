@@ -218,8 +218,70 @@ test_cli_demo_facilities (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (cst_test_cli_run (conninfo, &out, &err, "db", "seed-demo",
-                                     "--facilities", "11", NULL), !=, 0);
-  g_assert_nonnull (strstr (err, "--facilities must be between 1 and 10"));
+                                     "--facilities", "21", NULL), !=, 0);
+  g_assert_nonnull (strstr (err, "--facilities must be between 1 and 20"));
+}
+
+/* db seed-demo --facilities 20, the issue's health system: twenty
+ * facilities, each with requests at several steps, each in a state whose
+ * fee schedule is in force today (so its requests are quoted under its own
+ * state's law); a clerk granted one of them, logged in as the ordinary
+ * login, lists only that facility's requests and its own patients'
+ * invoices.  Before the limit was 20, 20 was a usage error. */
+static void
+test_cli_demo_twenty_facilities (void)
+{
+  g_autofree char *conninfo = create_empty_database ();
+  CstTestDb db = { .name = conninfo + strlen ("dbname="), .conninfo = conninfo };
+  g_autofree char *clerk_conninfo = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autofree char *clerk_login = NULL;
+  g_autofree char *facility_id = NULL;
+  g_autoptr(PGconn) conn = NULL;
+  g_autoptr(PGconn) clerk = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *twentieth[] = { "DEMO-OK2" };
+
+  g_assert_cmpint (db_command (conninfo, &out, &err, "migrate", NULL, NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (conninfo, &out, &err, "db", "seed-demo", "-n", "200",
+                                     "--facilities", "20", NULL), ==, 0);
+  g_assert_true (g_str_has_prefix (out, "Added 200 demo requests.\nIssued "));
+
+  conn = cst_db_connect (conninfo, NULL);
+  g_assert_nonnull (conn);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities"), ==, 20);
+  g_assert_cmpint (count_where (conn, "SELECT count(DISTINCT default_state) FROM facilities"
+                                      " WHERE NOT is_default"), ==, 11);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities f WHERE"
+                                      " (SELECT count(DISTINCT status) FROM roi_requests r"
+                                      "  WHERE r.facility_id = f.id) >= 3"), ==, 20);
+  /* No demo facility in a state whose amounts have expired or were never
+   * entered: each has a state fee schedule in force today. */
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities f WHERE NOT f.is_default"
+                                      " AND NOT EXISTS (SELECT 1 FROM fee_schedules s"
+                                      "  WHERE s.jurisdiction = f.default_state AND s.kind = 'fee'"
+                                      "  AND s.effective_from <= current_date"
+                                      "  AND (s.effective_to IS NULL OR s.effective_to >= current_date))"),
+                   ==, 0);
+
+  clerk_conninfo = cst_test_db_create_login (&db, "custodian_clerk");
+  clerk_login = g_strdup (strstr (clerk_conninfo, "user=") + strlen ("user="));
+  g_assert_true (cst_facility_set_member (conn, clerk_login, twentieth[0], TRUE, &error));
+  g_assert_no_error (error);
+  facility_id = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                 cst_test_db_int (conn, "SELECT id FROM facilities WHERE code = $1",
+                                                  1, twentieth));
+  clerk = cst_test_connect (clerk_conninfo);
+  g_assert_cmpint (cst_test_db_int (clerk, "SELECT count(*) FROM roi_requests", 0, NULL), ==,
+                   cst_test_db_int (conn, "SELECT count(*) FROM roi_requests WHERE facility_id = $1",
+                                    1, (const char *[]) { facility_id }));
+  g_assert_cmpint (cst_test_db_int (clerk, "SELECT count(*) FROM roi_requests", 0, NULL), >, 0);
+  g_assert_cmpint (cst_test_db_int (clerk, "SELECT count(*) FROM invoices WHERE facility_id <> $1",
+                                    1, (const char *[]) { facility_id }), ==, 0);
+  g_assert_cmpint (cst_test_db_int (conn, "SELECT count(*) FROM invoices WHERE facility_id <> $1",
+                                    1, (const char *[]) { facility_id }), >, 0);
 }
 
 int
@@ -231,5 +293,6 @@ main (int argc, char **argv)
   g_test_add_func ("/migrations/concurrent", test_concurrent);
   g_test_add_func ("/migrations/cli", test_cli);
   g_test_add_func ("/migrations/cli-demo-facilities", test_cli_demo_facilities);
+  g_test_add_func ("/migrations/cli-demo-twenty-facilities", test_cli_demo_twenty_facilities);
   return g_test_run ();
 }

@@ -157,8 +157,17 @@ cst_demo_fill_facility (PGconn   *conn,
   return cst_facility_save (conn, facility, error);
 }
 
-/* The demo's other facilities, each in its own state (fictional, like
- * the default's details): seed-demo --facilities N adds the first N - 1. */
+/* The demo's other facilities (fictional, like the default's details):
+ * seed-demo --facilities N adds the first N - 1.  Each is in a state whose
+ * fee schedule for hospitals' copies is in force today for every requester
+ * (resources/seed/fee-schedules.ini), or for the individual and the state
+ * sets no maximum for others (California, North Carolina, like the
+ * default's New York), so its requests are quoted under its own state's
+ * law and deadlines.  Illinois, Pennsylvania, Ohio, Georgia, Michigan and
+ * Massachusetts, whose latest amounts have expired, and West Virginia and
+ * the states with no schedule, where a third party's request cannot be
+ * quoted, are left out.  Eleven states hold ten facilities; the other
+ * nine are a health system's second hospitals in the larger states. */
 static const struct
 {
   const char *code, *prefix, *state, *name, *address, *phone;
@@ -169,18 +178,38 @@ static const struct
     "300 Example Boulevard\nMockville, CA 00000", "(555) 010-0300" },
   { "DEMO-FL", "DFL", "FL", "Demo Gulf Coast Hospital (fictional)",
     "400 Example Drive\nPlaceholder, FL 00000", "(555) 010-0400" },
-  { "DEMO-IL", "DIL", "IL", "Demo Prairie Health (fictional)",
-    "500 Example Road\nTestburg, IL 00000", "(555) 010-0500" },
-  { "DEMO-PA", "DPA", "PA", "Demo Keystone Hospital (fictional)",
-    "600 Example Lane\nSampleton, PA 00000", "(555) 010-0600" },
-  { "DEMO-OH", "DOH", "OH", "Demo Buckeye Medical (fictional)",
-    "700 Example Court\nDemotown, OH 00000", "(555) 010-0700" },
-  { "DEMO-GA", "DGA", "GA", "Demo Peach State Clinic (fictional)",
-    "800 Example Way\nMockford, GA 00000", "(555) 010-0800" },
   { "DEMO-NC", "DNC", "NC", "Demo Piedmont Hospital (fictional)",
     "900 Example Place\nFictiville, NC 00000", "(555) 010-0900" },
-  { "DEMO-MI", "DMI", "MI", "Demo Great Lakes Health (fictional)",
-    "1000 Example Parkway\nTestwell, MI 00000", "(555) 010-1000" },
+  { "DEMO-WA", "DWA", "WA", "Demo Evergreen Hospital (fictional)",
+    "1100 Example Terrace\nSampleport, WA 00000", "(555) 010-1100" },
+  { "DEMO-SC", "DSC", "SC", "Demo Palmetto Medical (fictional)",
+    "1200 Example Row\nMockton, SC 00000", "(555) 010-1200" },
+  { "DEMO-TN", "DTN", "TN", "Demo Volunteer Health (fictional)",
+    "1300 Example Circle\nDemoburg, TN 00000", "(555) 010-1300" },
+  { "DEMO-MT", "DMT", "MT", "Demo Big Sky Clinic (fictional)",
+    "1400 Example Trail\nPlaceville, MT 00000", "(555) 010-1400" },
+  { "DEMO-AR", "DAR", "AR", "Demo Natural State Hospital (fictional)",
+    "1500 Example Loop\nTestville, AR 00000", "(555) 010-1500" },
+  { "DEMO-OK", "DOK", "OK", "Demo Red River Medical (fictional)",
+    "1600 Example Pike\nSamplecity, OK 00000", "(555) 010-1600" },
+  { "DEMO-NY2", "DNY2", "NY", "Demo Hudson Valley Hospital (fictional)",
+    "1700 Example Street\nMockbridge, NY 00000", "(555) 010-1700" },
+  { "DEMO-TX2", "DTX2", "TX", "Demo Panhandle Medical Center (fictional)",
+    "1800 Example Avenue\nFictown, TX 00000", "(555) 010-1800" },
+  { "DEMO-CA2", "DCA2", "CA", "Demo Sierra Hospital (fictional)",
+    "1900 Example Boulevard\nPlaceholder Hills, CA 00000", "(555) 010-1900" },
+  { "DEMO-FL2", "DFL2", "FL", "Demo Suncoast Clinic (fictional)",
+    "2000 Example Drive\nDemo Beach, FL 00000", "(555) 010-2000" },
+  { "DEMO-NC2", "DNC2", "NC", "Demo Blue Ridge Health (fictional)",
+    "2100 Example Place\nSample Gap, NC 00000", "(555) 010-2100" },
+  { "DEMO-WA2", "DWA2", "WA", "Demo Cascade Medical (fictional)",
+    "2200 Example Terrace\nTest Falls, WA 00000", "(555) 010-2200" },
+  { "DEMO-TN2", "DTN2", "TN", "Demo Cumberland Hospital (fictional)",
+    "2300 Example Circle\nMockville, TN 00000", "(555) 010-2300" },
+  { "DEMO-SC2", "DSC2", "SC", "Demo Lowcountry Clinic (fictional)",
+    "2400 Example Row\nFictport, SC 00000", "(555) 010-2400" },
+  { "DEMO-OK2", "DOK2", "OK", "Demo Prairie Wind Medical (fictional)",
+    "2500 Example Pike\nDemo City, OK 00000", "(555) 010-2500" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (demo_facilities) + 1 == CST_DEMO_MAX_FACILITIES);
