@@ -66,9 +66,11 @@ gboolean   cst_audit_years_walk (PGconn      *conn,
                                  gint64       anchor_seq,
                                  const char  *anchor_hash,
                                  GError     **error);
-char      *cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
+void       cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
                                      const PGresult *res,
                                      int             row,
-                                     guint8          out[CST_AUDIT_CHAIN_HASH_LEN]);
+                                     GString        *payload,
+                                     guint8          out[CST_AUDIT_CHAIN_HASH_LEN],
+                                     char            out_hex[CST_AUDIT_CHAIN_HEX_LEN + 1]);
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* cst-audit-chain.c — verify the audit log's hash chain, record events
  *
- * The verifier recomputes every row's SHA-256 here, with GChecksum, from
+ * The verifier recomputes every row's SHA-256 here, with Nettle, from
  * the stored columns, following the canonical serialization documented in
  * resources/sql/0003-audit-chain.sql.  It never asks the database to hash:
  * someone who can rewrite rows can also replace SQL functions, but not this
@@ -28,6 +28,7 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <nettle/sha2.h>
 #include <string.h>
 
 #include "cst-audit-chain-private.h"
@@ -83,34 +84,62 @@ cst_audit_chain_report_free (CstAuditChainReport *report)
   g_free (report);
 }
 
+/* The serialization's "LENGTH:VALUE\n", or "-\n" for NULL, without a
+ * printf per field: this runs ten times for every row of the log. */
 static void
-append_field (GString    *payload,
-              const char *value)
+append_field (GString        *payload,
+              const PGresult *res,
+              int             row,
+              int             col)
 {
-  if (value == NULL)
-    g_string_append (payload, "-\n");
-  else
-    g_string_append_printf (payload, "%" G_GSIZE_FORMAT ":%s\n", strlen (value), value);
+  char digits[24];
+  int len;
+  int n = 0;
+
+  if (PQgetisnull (res, row, col))
+    {
+      g_string_append_len (payload, "-\n", 2);
+      return;
+    }
+  len = PQgetlength (res, row, col);
+  do
+    digits[sizeof digits - ++n] = (char) ('0' + len % 10);
+  while ((len /= 10) > 0);
+  g_string_append_len (payload, digits + sizeof digits - n, n);
+  g_string_append_c (payload, ':');
+  g_string_append_len (payload, PQgetvalue (res, row, col), PQgetlength (res, row, col));
+  g_string_append_c (payload, '\n');
 }
 
-/* row_hash = SHA-256(prev_hash || payload) of a row of a year's walk;
- * leaves the digest in @out and returns it as hex. */
-char *
+/* row_hash = SHA-256(prev_hash || payload) of a row of a year's walk, into
+ * @out, as bytes and as lowercase hex.  @payload is the caller's buffer,
+ * reused from row to row.  Nettle's SHA-256 (GnuTLS's) uses the
+ * processor's SHA extensions where it has them: several times faster than
+ * GChecksum's, and the walk hashes every row of the log. */
+void
 cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
                           const PGresult *res,
                           int             row,
-                          guint8          out[CST_AUDIT_CHAIN_HASH_LEN])
+                          GString        *payload,
+                          guint8          out[CST_AUDIT_CHAIN_HASH_LEN],
+                          char            out_hex[CST_AUDIT_CHAIN_HEX_LEN + 1])
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr(GString) payload = g_string_new ("custodian-audit-v1\n");
-  gsize len = CST_AUDIT_CHAIN_HASH_LEN;
+  static const char hex[] = "0123456789abcdef";
+  struct sha256_ctx sum;
 
+  g_string_assign (payload, "custodian-audit-v1\n");
   for (int col = 0; col < N_PAYLOAD_FIELDS; col++)
-    append_field (payload, cst_db_value (res, row, col));
-  g_checksum_update (sum, prev, CST_AUDIT_CHAIN_HASH_LEN);
-  g_checksum_update (sum, (const guchar *) payload->str, payload->len);
-  g_checksum_get_digest (sum, out, &len);
-  return g_strdup (g_checksum_get_string (sum));
+    append_field (payload, res, row, col);
+  sha256_init (&sum);
+  sha256_update (&sum, CST_AUDIT_CHAIN_HASH_LEN, prev);
+  sha256_update (&sum, payload->len, (const guint8 *) payload->str);
+  sha256_digest (&sum, CST_AUDIT_CHAIN_HASH_LEN, out);
+  for (int i = 0; i < CST_AUDIT_CHAIN_HASH_LEN; i++)
+    {
+      out_hex[2 * i] = hex[out[i] >> 4];
+      out_hex[2 * i + 1] = hex[out[i] & 0xf];
+    }
+  out_hex[CST_AUDIT_CHAIN_HEX_LEN] = '\0';
 }
 
 static void

@@ -66,6 +66,7 @@ typedef struct
   CstAuditRun   run;                      /* open when first_seq > 0 */
   guint8        prev[CST_AUDIT_CHAIN_HASH_LEN];
   char          prev_hex[CST_AUDIT_CHAIN_HEX_LEN + 1];
+  GString      *payload;                  /* the row being hashed, reused */
 } YearCursor;
 
 static void
@@ -222,23 +223,24 @@ static void
 extend_run (YearCursor     *cur,
             const PGresult *res,
             int             row,
-            const char     *hash,
+            gint64          seq,
+            const char      hash[CST_AUDIT_CHAIN_HEX_LEN + 1],
             const guint8    digest[CST_AUDIT_CHAIN_HASH_LEN])
 {
   CstAuditRun *run = &cur->run;
 
   if (run->first_seq == 0)
     {
-      run->first_seq = cst_db_int64 (res, row, COL_SEQ);
+      run->first_seq = seq;
       run->first_id = cst_db_int64 (res, row, COL_ID);
       run->first_year = row_year (res, row);
     }
-  run->last_seq = cst_db_int64 (res, row, COL_SEQ);
+  run->last_seq = seq;
   run->last_id = cst_db_int64 (res, row, COL_ID);
   run->last_year = row_year (res, row);
-  g_strlcpy (run->last_hash, hash, sizeof run->last_hash);
+  memcpy (run->last_hash, hash, sizeof run->last_hash);
   memcpy (cur->prev, digest, CST_AUDIT_CHAIN_HASH_LEN);
-  g_strlcpy (cur->prev_hex, hash, sizeof cur->prev_hex);
+  memcpy (cur->prev_hex, hash, sizeof cur->prev_hex);
 }
 
 /* Checks one row of a year; FALSE once the year fails.  A repeated
@@ -254,7 +256,7 @@ check_row (Walker         *walker,
   const char *stored_prev = cst_db_value (res, row, COL_PREV_HASH);
   gboolean open = cur->run.first_seq > 0;
   guint8 digest[CST_AUDIT_CHAIN_HASH_LEN];
-  g_autofree char *hash = NULL;
+  char hash[CST_AUDIT_CHAIN_HEX_LEN + 1];
 
   if ((open && seq <= cur->run.last_seq) ||
       (open && seq == cur->run.last_seq + 1 && g_strcmp0 (stored_prev, cur->prev_hex) != 0))
@@ -264,7 +266,7 @@ check_row (Walker         *walker,
       close_run (cur);
       start_run (cur, stored_prev);
     }
-  hash = cst_audit_chain_row_hash (cur->prev, res, row, digest);
+  cst_audit_chain_row_hash (cur->prev, res, row, cur->payload, digest, hash);
   if (g_strcmp0 (cst_db_value (res, row, COL_ROW_HASH), hash) != 0)
     return found (walker, cur, res, row,
                   g_strdup (_("The row’s content does not match its hash: it was changed after "
@@ -277,7 +279,7 @@ check_row (Walker         *walker,
                       g_strdup (_("The chain differs from the anchor recorded earlier: the log "
                                   "was rewritten up to this row.")));
     }
-  extend_run (cur, res, row, hash, digest);
+  extend_run (cur, res, row, seq, hash, digest);
   return TRUE;
 }
 
@@ -290,7 +292,8 @@ walk_year (Walker        *walker,
            GError       **error)
 {
   const char *params[] = { year->from, year->to };
-  YearCursor cur = { .year = year };
+  g_autoptr(GString) payload = g_string_sized_new (1024);
+  YearCursor cur = { .year = year, .payload = payload };
   gboolean going = TRUE;
 
   if (!cst_db_exec_command (conn, declare_sql, 2, params, error))
