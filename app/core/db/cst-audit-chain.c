@@ -452,6 +452,24 @@ cst_audit_chain_link_pending (PGconn    *conn,
   return res ? cst_db_int64 (res, 0, 0) : -2;
 }
 
+/* Links the pending rows first where the server takes writes.  A hot
+ * standby (the report database) cannot link, and has no need to: the rows
+ * the primary had not linked when the standby replayed them are counted as
+ * pending, like rows committed during the walk, and the chain up to them
+ * is checked all the same. */
+static gboolean
+link_pending_where_writable (PGconn  *conn,
+                             GError **error)
+{
+  g_autoptr(PGresult) read_only =
+    cst_db_exec (conn, "SELECT pg_is_in_recovery() OR current_setting('transaction_read_only')::bool",
+                 0, NULL, error);
+
+  if (read_only == NULL)
+    return FALSE;
+  return cst_db_bool (read_only, 0, 0) || cst_audit_chain_link_pending (conn, TRUE, error) > -2;
+}
+
 /* The walk on @conn, with @jobs more connections to @conninfo reading the
  * years side by side when @conninfo is given. */
 static CstAuditChainReport *
@@ -479,7 +497,7 @@ verify (PGconn      *conn,
    * environment must not change the bytes we hash. */
   encoding = g_strdup (pg_encoding_to_char (PQclientEncoding (conn)));
   PQsetClientEncoding (conn, "UTF8");
-  ok = cst_audit_chain_link_pending (conn, TRUE, error) > -2 &&
+  ok = link_pending_where_writable (conn, error) &&
        cst_db_begin_snapshot (conn, error) &&
        load_detached (conn, &walk, error) &&
        walk_years (conn, conninfo, jobs, &walk, anchor_hash, error) &&
@@ -499,7 +517,8 @@ verify (PGconn      *conn,
  * @anchor_hash: (nullable): the hash recorded for it, 64 hex digits
  *
  * Links the rows still pending (waiting for a linker that holds the
- * chain), then walks the whole chain, year after year on @conn.  A broken
+ * chain; not on a hot standby or a read-only connection, where they are
+ * only counted), then walks the whole chain, year after year on @conn.  A broken
  * chain is not an error: the report says where it breaks.  @error is set
  * only when the walk itself fails.
  *
