@@ -208,6 +208,38 @@ test_link_between_years (void)
   g_assert_cmpint (report->rows_checked, ==, seq);
 }
 
+/* The walk reads times in binary and writes them as the server's to_char
+ * does: before 2000 (negative offsets), leap days, the last microsecond of
+ * a day, and the years to_char writes otherwise (before year 1, after
+ * 9999), which the server formats itself.  The server linked these rows
+ * with its own serialization; every one must check out. */
+static void
+test_times_written_as_the_server_does (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autoptr(CstAuditChainReport) parallel = NULL;
+  g_autoptr(CstAuditChainReport) serial = NULL;
+
+  cst_test_db_exec_ok (owner,
+    "INSERT INTO audit_log (occurred_at, actor, table_name, row_id, action, new_row) "
+    "SELECT t::timestamptz, 'clerk_1', 'event', NULL, 'EVENT', jsonb_build_object('at', t) "
+    "  FROM unnest(ARRAY['1999-12-31 23:59:59.999999+00', '1969-07-20 20:17:40.5+00', "
+    "                    '1900-03-01 00:00:00.000001+00', '2000-02-29 12:00:00+00', "
+    "                    '2020-02-29 23:59:59.999999+00', '2100-03-01 00:00:00+00', "
+    "                    '0500-06-15 10:00:00+00', '0001-01-01 00:00:00+00', "
+    "                    '0044-03-15 12:00:00+00 BC', '9999-12-31 23:59:59.999999+00', "
+    "                    '12000-01-01 00:00:00+00']) t", 0, NULL);
+  g_assert_cmpint (cst_test_db_int (owner, "SELECT audit_chain_link_pending(true)", 0, NULL), >=, 0);
+  parallel = verify_years (db, 3);
+  serial = verify_serially (db);
+  g_assert_true (parallel->intact);
+  g_assert_null (parallel->problem);
+  g_assert_cmpint (parallel->rows_checked, ==, owner_int (owner, "SELECT count(*) FROM audit_log", NULL));
+  g_assert_true (serial->intact);
+  g_assert_cmpstr (serial->head_hash, ==, parallel->head_hash);
+}
+
 /* The command line: --jobs, the same output and exit codes. */
 static void
 test_cli_jobs (void)
@@ -240,5 +272,6 @@ main (int    argc,
   g_test_add_func ("/audit-years/changed-row-named", test_changed_row_named);
   g_test_add_func ("/audit-years/link-between-years", test_link_between_years);
   g_test_add_func ("/audit-years/cli-jobs", test_cli_jobs);
+  g_test_add_func ("/audit-years/times", test_times_written_as_the_server_does);
   return g_test_run ();
 }

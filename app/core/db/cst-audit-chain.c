@@ -38,9 +38,6 @@
 
 #define UNIT_SEPARATOR "\x1f"
 
-/* Columns 0–9 of a year's rows are the serialized fields, in payload order. */
-#define N_PAYLOAD_FIELDS 10
-
 /* A detached year of the log: its rows and the chain positions they span. */
 typedef struct
 {
@@ -87,27 +84,25 @@ cst_audit_chain_report_free (CstAuditChainReport *report)
 /* The serialization's "LENGTH:VALUE\n", or "-\n" for NULL, without a
  * printf per field: this runs ten times for every row of the log. */
 static void
-append_field (GString        *payload,
-              const PGresult *res,
-              int             row,
-              int             col)
+append_field (GString    *payload,
+              const char *value,
+              gsize       length)
 {
   char digits[24];
-  int len;
+  gsize rest = length;
   int n = 0;
 
-  if (PQgetisnull (res, row, col))
+  if (value == NULL)
     {
       g_string_append_len (payload, "-\n", 2);
       return;
     }
-  len = PQgetlength (res, row, col);
   do
-    digits[sizeof digits - ++n] = (char) ('0' + len % 10);
-  while ((len /= 10) > 0);
+    digits[sizeof digits - ++n] = (char) ('0' + rest % 10);
+  while ((rest /= 10) > 0);
   g_string_append_len (payload, digits + sizeof digits - n, n);
   g_string_append_c (payload, ':');
-  g_string_append_len (payload, PQgetvalue (res, row, col), PQgetlength (res, row, col));
+  g_string_append_len (payload, value, length);
   g_string_append_c (payload, '\n');
 }
 
@@ -117,19 +112,18 @@ append_field (GString        *payload,
  * processor's SHA extensions where it has them: several times faster than
  * GChecksum's, and the walk hashes every row of the log. */
 void
-cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
-                          const PGresult *res,
-                          int             row,
-                          GString        *payload,
-                          guint8          out[CST_AUDIT_CHAIN_HASH_LEN],
-                          char            out_hex[CST_AUDIT_CHAIN_HEX_LEN + 1])
+cst_audit_chain_row_hash (const guint8          prev[CST_AUDIT_CHAIN_HASH_LEN],
+                          const CstAuditFields *fields,
+                          GString              *payload,
+                          guint8                out[CST_AUDIT_CHAIN_HASH_LEN],
+                          char                  out_hex[CST_AUDIT_CHAIN_HEX_LEN + 1])
 {
   static const char hex[] = "0123456789abcdef";
   struct sha256_ctx sum;
 
   g_string_assign (payload, "custodian-audit-v1\n");
-  for (int col = 0; col < N_PAYLOAD_FIELDS; col++)
-    append_field (payload, res, row, col);
+  for (int i = 0; i < CST_AUDIT_CHAIN_N_FIELDS; i++)
+    append_field (payload, fields->value[i], fields->length[i]);
   sha256_init (&sum);
   sha256_update (&sum, CST_AUDIT_CHAIN_HASH_LEN, prev);
   sha256_update (&sum, payload->len, (const guint8 *) payload->str);
