@@ -63,12 +63,15 @@ typedef struct
   int              year;
   char            *from;
   char            *to;
+  gint64           from_seq;                     /* the positions read: a piece */
+  gint64           to_seq;                       /* of the stretch, both included */
   GArray          *runs;                         /* CstAuditRun, by position */
   CstAuditFinding *finding;                      /* nullable */
   gboolean         anchor_seen;
 } CstAuditYear;
 
 GPtrArray *cst_audit_years_list (PGconn      *conn,
+                                 guint        jobs,
                                  GError     **error);
 gboolean   cst_audit_years_walk (PGconn      *conn,
                                  const char  *conninfo,

@@ -309,7 +309,7 @@ walk_years (PGconn      *conn,
             const char  *anchor_hash,
             GError     **error)
 {
-  g_autoptr(GPtrArray) years = cst_audit_years_list (conn, error);
+  g_autoptr(GPtrArray) years = cst_audit_years_list (conn, conninfo ? jobs : 1, error);
   g_autoptr(GArray) steps = NULL;
 
   if (years == NULL ||

@@ -2,7 +2,9 @@
  *
  * Each year of the log is an index range of its own (0079), so the years
  * can be read at once: one connection per year, at most @jobs at a time,
- * every connection in the same snapshot (exported by the caller's
+ * and a year itself in pieces of consecutive chain positions (index
+ * ranges too) so that every connection stays busy to the end.  Every
+ * connection is in the same snapshot (exported by the caller's
  * REPEATABLE READ transaction), so they all see one log.  A year is read
  * through the parent table with its occurred_at range, which PostgreSQL
  * prunes to that year's partition: the walk needs no rights on the
@@ -54,7 +56,7 @@ static const char declare_sql[] =
   "FROM audit_log, LATERAL (SELECT NOT (occurred_at >= '0001-01-01 00:00:00+00' "
   "                                     AND occurred_at < '10000-01-01 00:00:00+00') AS odd) o "
   "WHERE occurred_at >= $1::timestamptz AND occurred_at < $2::timestamptz "
-  "AND chain_seq IS NOT NULL ORDER BY chain_seq";
+  "AND chain_seq BETWEEN $3::bigint AND $4::bigint ORDER BY chain_seq";
 
 /* A row of a page decoded from binary into the text the serialization
  * takes, in buffers reused from row to row. */
@@ -131,6 +133,10 @@ add_year (GPtrArray  *years,
   entry->year = year;
   entry->from = g_strdup (from);
   entry->to = g_strdup (to);
+  /* Every position, even one no linker writes (0 or below): a row moved
+   * there must still be read, and found out. */
+  entry->from_seq = G_MININT64;
+  entry->to_seq = G_MAXINT64;
   entry->runs = g_array_new (FALSE, TRUE, sizeof (CstAuditRun));
   g_array_set_clear_func (entry->runs, clear_run);
   g_ptr_array_add (years, entry);
@@ -142,11 +148,94 @@ new_year (int year)
   return g_strdup_printf ("%04d-01-01 00:00:00+00", year);
 }
 
+/* Pieces of a stretch to read on their own, by chain position. */
+#define PIECES_PER_JOB 4
+
+/* The positions a stretch holds, first and last; FALSE on error. */
+static gboolean
+stretch_bounds (PGconn        *conn,
+                CstAuditYear  *stretch,
+                gint64        *first,
+                gint64        *last,
+                GError       **error)
+{
+  const char *params[] = { stretch->from, stretch->to };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT min(chain_seq), max(chain_seq) FROM audit_log "
+    "WHERE occurred_at >= $1::timestamptz AND occurred_at < $2::timestamptz", 2, params, error);
+
+  if (res == NULL)
+    return FALSE;
+  *first = cst_db_int64 (res, 0, 0);
+  *last = cst_db_int64 (res, 0, 1);
+  /* Positions far apart (rows moved out of the chain's range by someone
+   * with the database) leave the stretch whole, the arithmetic safe. */
+  if (*first <= 0 || *last < *first || *last - *first > G_MAXINT64 / 1024)
+    *first = *last = 0;
+  return TRUE;
+}
+
+/* Cuts the stretches into pieces of consecutive positions, about
+ * PIECES_PER_JOB per connection over the whole log, so that every
+ * connection stays busy to the end: one year alone, or five years on two
+ * connections, would otherwise leave a processor idle.  Each piece is an
+ * index range of its stretch; the links between pieces are checked when
+ * the runs are joined, as those between years are. */
+static GPtrArray *
+split_in_pieces (PGconn     *conn,
+                 GPtrArray  *stretches,
+                 guint       jobs,
+                 GError    **error)
+{
+  g_autoptr(GPtrArray) pieces = g_ptr_array_new_with_free_func (year_free);
+  g_autoptr(GArray) bounds = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 total = 0;
+  gint64 piece;
+
+  for (guint i = 0; i < stretches->len; i++)
+    {
+      gint64 first, last;
+
+      if (!stretch_bounds (conn, g_ptr_array_index (stretches, i), &first, &last, error))
+        return NULL;
+      g_array_append_val (bounds, first);
+      g_array_append_val (bounds, last);
+      total += first > 0 ? last - first + 1 : 0;
+    }
+  piece = MAX (1, total / ((gint64) jobs * PIECES_PER_JOB));
+  for (guint i = 0; i < stretches->len; i++)
+    {
+      const CstAuditYear *stretch = g_ptr_array_index (stretches, i);
+      gint64 first = g_array_index (bounds, gint64, 2 * i);
+      gint64 last = g_array_index (bounds, gint64, 2 * i + 1);
+      gint64 n = first > 0 ? (last - first + piece) / piece : 0;
+
+      /* A stretch with no rows stays whole: nothing to split. */
+      if (n <= 1)
+        {
+          add_year (pieces, stretch->year, stretch->from, stretch->to);
+          continue;
+        }
+      for (gint64 k = 0; k < n; k++)
+        {
+          CstAuditYear *part;
+
+          add_year (pieces, stretch->year, stretch->from, stretch->to);
+          part = g_ptr_array_index (pieces, pieces->len - 1);
+          part->from_seq = k == 0 ? G_MININT64 : first + (last - first + 1) * k / n;
+          part->to_seq = k == n - 1 ? G_MAXINT64 : first + (last - first + 1) * (k + 1) / n - 1;
+        }
+    }
+  return g_steal_pointer (&pieces);
+}
+
 /* The attached years, and between and around them the times only the
  * default partition holds (rows of a year whose partition is not made yet
- * or is detached).  Before 0079, the whole log is one stretch. */
+ * or is detached).  Before 0079, the whole log is one stretch.  For more
+ * than one job, the stretches are cut in pieces by position. */
 GPtrArray *
 cst_audit_years_list (PGconn  *conn,
+                      guint    jobs,
                       GError **error)
 {
   g_autoptr(GPtrArray) years = g_ptr_array_new_with_free_func (year_free);
@@ -177,7 +266,7 @@ cst_audit_years_list (PGconn  *conn,
       outside_from = g_steal_pointer (&to);
     }
   add_year (years, 0, outside_from, "infinity");
-  return g_steal_pointer (&years);
+  return jobs > 1 ? split_in_pieces (conn, years, jobs, error) : g_steal_pointer (&years);
 }
 
 static gint64
@@ -492,13 +581,15 @@ walk_year (Walker        *walker,
            CstAuditYear  *year,
            GError       **error)
 {
-  const char *params[] = { year->from, year->to };
+  g_autofree char *from_seq = g_strdup_printf ("%" G_GINT64_FORMAT, year->from_seq);
+  g_autofree char *to_seq = g_strdup_printf ("%" G_GINT64_FORMAT, year->to_seq);
+  const char *params[] = { year->from, year->to, from_seq, to_seq };
   g_autoptr(GString) payload = g_string_sized_new (1024);
   g_autoptr(GString) prev_hex = g_string_sized_new (CST_AUDIT_CHAIN_HEX_LEN + 1);
   YearCursor cur = { .year = year, .payload = payload, .row.prev_hex = prev_hex };
   gboolean going = TRUE;
 
-  if (!cst_db_exec_command (conn, declare_sql, 2, params, error))
+  if (!cst_db_exec_command (conn, declare_sql, 4, params, error))
     return FALSE;
   while (going)
     {
