@@ -9,12 +9,17 @@
 #   bench/system/verify-years.sh BUILD_DIR ROWS [JOBS...]   (default JOBS: 1 2 6)
 #   on the throwaway test server: . build-aux/test-server.sh &&
 #   custodian_test_server_start first
+# Environment:
+#   BEFORE=CLI  also time this other custodian-cli (an older build), each
+#               round alternating with BUILD_DIR's, so one run compares them
+#   DB=NAME     use (or make, and keep) this database: the set-up of a large
+#               log is done once for several runs
 set -euo pipefail
 build=$1 rows=$2; shift 2
 jobs_list=${*:-1 2 6}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cli="$build/app/custodian-cli"
-db="cst_bench_years_$$"
+db="${DB:-cst_bench_years_$$}"
 out=/tmp/bench-years-$$
 export LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory
 
@@ -27,6 +32,7 @@ step () {  # step NAME COMMAND...: wall seconds, client CPU and peak RSS of one 
 }
 
 echo "bench/system verify-years: $(date -u '+%F %T UTC'), $rows rows, $(nproc) processors"
+make_log () {
 createdb "$db"
 "$cli" --database "dbname=$db" db migrate >/dev/null
 year=$(date -u +%Y)
@@ -59,6 +65,8 @@ UPDATE audit_log a SET chain_seq = l.pos, prev_hash = decode(l.prev, 'hex'), row
 UPDATE audit_chain_head SET seq = $seq, hash = decode('$hash', 'hex');
 DROP TABLE bench_links;"
 psql -qd "$db" -c "VACUUM ANALYZE audit_log"
+}
+if [ -z "${DB:-}" ] || ! psql -qAtd "$db" -c "SELECT 1" >/dev/null 2>&1; then make_log; fi
 echo "audit_log: $(psql -Atd "$db" -c "SELECT count(*) FROM audit_log") rows, $(psql -Atd "$db" -c "SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) FROM pg_inherits WHERE inhparent = 'audit_log'::regclass")"
 auditor="bench_auditor_$$"
 psql -qd "$db" -c "CREATE ROLE $auditor LOGIN IN ROLE custodian_auditor"
@@ -68,8 +76,11 @@ psql -qd "$db" -c "CREATE ROLE $clerk LOGIN IN ROLE custodian_clerk"
 # Alternating, twice, so that a change in the machine's load hits both.
 for round in 1 2; do
   for j in $jobs_list; do
-    step "round $round: audit verify --jobs $j (as an auditor)" "$cli" --database "dbname=$db user=$auditor" audit verify --jobs "$j"
-    grep -h "intact\|BROKEN" "$out.out"
+    for which in ${BEFORE:+before} this; do
+      run_cli=$cli; [ "$which" = before ] && run_cli=$BEFORE
+      step "round $round: $which: audit verify --jobs $j (as an auditor)" "$run_cli" --database "dbname=$db user=$auditor" audit verify --jobs "$j"
+      grep -h "intact\|BROKEN" "$out.out"
+    done
   done
 done
 
@@ -82,6 +93,6 @@ for who in "$auditor" "$clerk"; do
     psql -qAtd "dbname=$db user=$who" -c "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $q" | grep -E "Execution Time|Planning Time|Rows Removed by Filter" | sed 's/^/    /'
   done
 done
-dropdb "$db"
+[ -n "${DB:-}" ] || dropdb "$db"
 psql -qd postgres -c "DROP ROLE $auditor" -c "DROP ROLE $clerk"
 rm -f "$out.out" "$out.err" "$out.head"
