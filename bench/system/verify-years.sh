@@ -32,10 +32,10 @@ step () {  # step NAME COMMAND...: wall seconds, client CPU and peak RSS of one 
 }
 
 echo "bench/system verify-years: $(date -u '+%F %T UTC'), $rows rows, $(nproc) processors"
+year=$(date -u +%Y)
 make_log () {
 createdb "$db"
 "$cli" --database "dbname=$db" db migrate >/dev/null
-year=$(date -u +%Y)
 psql -qd "$db" -v ON_ERROR_STOP=1 -c "SELECT history_ensure_year('audit_log', y) FROM generate_series($year - 4, $year) y" >/dev/null
 # Set-up: rows of five years inserted with the triggers off, then linked in
 # one pass by link-chain.py.  A request's rows come as the desk writes them:

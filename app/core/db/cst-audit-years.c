@@ -318,6 +318,36 @@ binary_int64 (const PGresult *res,
   return (gint64) GUINT64_FROM_BE (value);
 }
 
+/* Decimal digits without printf, which was a fifth of the client's time:
+ * @value in @out, returning its length. */
+static gsize
+write_decimal (char   out[24],
+               gint64 value)
+{
+  char digits[24];
+  guint64 rest = value < 0 ? -(guint64) value : (guint64) value;
+  gsize n = 0;
+
+  do
+    digits[sizeof digits - ++n] = (char) ('0' + rest % 10);
+  while ((rest /= 10) > 0);
+  if (value < 0)
+    digits[sizeof digits - ++n] = '-';
+  memcpy (out, digits + sizeof digits - n, n);
+  out[n] = '\0';
+  return n;
+}
+
+/* @value, 0 or more, in exactly @width digits. */
+static void
+write_fixed (char *out,
+             int   value,
+             int   width)
+{
+  for (int i = width - 1; i >= 0; i--, value /= 10)
+    out[i] = (char) ('0' + value % 10);
+}
+
 /* A bigint field as the decimal text the serialization takes. */
 static void
 decimal_field (AuditRow       *row,
@@ -331,8 +361,7 @@ decimal_field (AuditRow       *row,
       row->fields.value[col] = NULL;
       return;
     }
-  row->fields.length[col] = (gsize) g_snprintf (buffer, 24, "%" G_GINT64_FORMAT,
-                                                binary_int64 (res, r, col));
+  row->fields.length[col] = write_decimal (buffer, binary_int64 (res, r, col));
   row->fields.value[col] = buffer;
 }
 
@@ -417,11 +446,16 @@ occurred_field (AuditRow       *row,
   days = us / day_us - (us % day_us < 0);
   in_day = us - days * day_us;
   civil_from_days (days + 10957, &row->year, &month, &day);
-  row->fields.length[COL_OCCURRED] =
-    (gsize) g_snprintf (row->occurred, sizeof row->occurred, "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ",
-                        row->year, month, day, (int) (in_day / G_GINT64_CONSTANT (3600000000)),
-                        (int) (in_day / 60000000 % 60), (int) (in_day / 1000000 % 60),
-                        (int) (in_day % 1000000));
+  /* YYYY-MM-DDTHH:MM:SS.uuuuuuZ */
+  memcpy (row->occurred, "0000-00-00T00:00:00.000000Z", 28);
+  write_fixed (row->occurred, row->year, 4);
+  write_fixed (row->occurred + 5, month, 2);
+  write_fixed (row->occurred + 8, day, 2);
+  write_fixed (row->occurred + 11, (int) (in_day / G_GINT64_CONSTANT (3600000000)), 2);
+  write_fixed (row->occurred + 14, (int) (in_day / 60000000 % 60), 2);
+  write_fixed (row->occurred + 17, (int) (in_day / 1000000 % 60), 2);
+  write_fixed (row->occurred + 20, (int) (in_day % 1000000), 6);
+  row->fields.length[COL_OCCURRED] = 27;
   row->fields.value[COL_OCCURRED] = row->occurred;
 }
 
