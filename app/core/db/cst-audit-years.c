@@ -392,7 +392,7 @@ jsonb_field (AuditRow       *row,
   if (row->fields.length[col] < 1 || row->fields.value[col][0] != 1)
     {
       g_set_error (error, CST_ERROR, CST_ERROR_DATABASE,
-                   _("The server sent the audit log's rows in a format this version does not read."));
+                   _("The server sent the audit log’s rows in a format this version does not read."));
       return FALSE;
     }
   row->fields.value[col]++;
