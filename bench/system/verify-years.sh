@@ -14,6 +14,11 @@
 #               round alternating with BUILD_DIR's, so one run compares them
 #   DB=NAME     use (or make, and keep) this database: the set-up of a large
 #               log is done once for several runs
+#   BEFORE_SQL=SQL, THIS_SQL=SQL  run as the superuser before each run of
+#               that build (e.g. a policy a migration of this build adds,
+#               dropped for the older one)
+# On the throwaway test server (CUSTODIAN_PGTEST_DIR) each verify also
+# prints the server's CPU: its backends', reaped by the postmaster.
 set -euo pipefail
 build=$1 rows=$2; shift 2
 jobs_list=${*:-1 2 6}
@@ -23,12 +28,20 @@ db="${DB:-cst_bench_years_$$}"
 out=/tmp/bench-years-$$
 export LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory
 
+server_cpu () {  # seconds of CPU the test server's ended backends used
+  local pm
+  pm=$(head -1 "${CUSTODIAN_PGTEST_DIR:-/nonexistent}/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  awk -v t="$(getconf CLK_TCK)" '{ print ($16 + $17) / t }' "/proc/$pm/stat"
+}
+
 step () {  # step NAME COMMAND...: wall seconds, client CPU and peak RSS of one step
-  local name=$1; shift
+  local name=$1 before; shift
   echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  before=$(server_cpu)
   /usr/bin/time -f "$name: %e s wall, client %U s user + %S s sys, %M KiB peak RSS" "$@" >"$out.out" 2>"$out.err" ||
     { [ "${allow_fail:-}" ] || { cat "$out.out" "$out.err"; exit 1; }; }
-  tail -n 1 "$out.err"
+  sleep 1  # the backends reaped
+  echo "$(tail -n 1 "$out.err"), server $(echo "$(server_cpu) - $before" | bc) s CPU"
 }
 
 echo "bench/system verify-years: $(date -u '+%F %T UTC'), $rows rows, $(nproc) processors"
@@ -77,7 +90,9 @@ psql -qd "$db" -c "CREATE ROLE $clerk LOGIN IN ROLE custodian_clerk"
 for round in 1 2; do
   for j in $jobs_list; do
     for which in ${BEFORE:+before} this; do
-      run_cli=$cli; [ "$which" = before ] && run_cli=$BEFORE
+      run_cli=$cli setup=${THIS_SQL:-}
+      [ "$which" = before ] && run_cli=$BEFORE setup=${BEFORE_SQL:-}
+      [ -z "$setup" ] || psql -qd "$db" -v ON_ERROR_STOP=1 -c "$setup" >/dev/null
       step "round $round: $which: audit verify --jobs $j (as an auditor)" "$run_cli" --database "dbname=$db user=$auditor" audit verify --jobs "$j"
       grep -h "intact\|BROKEN" "$out.out"
     done
