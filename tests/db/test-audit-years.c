@@ -170,6 +170,23 @@ test_changed_row_named (void)
   g_assert_cmpstr (serial->problem, ==, report->problem);
 }
 
+/* Rewrites the row at chain position @seq with its hash recomputed from
+ * its own link, the way a tamperer who knows the serialization would: the
+ * row checks out alone, only the link into the next row is broken. */
+static void
+rewrite_with_own_hash (PGconn     *owner,
+                       const char *seq)
+{
+  const char *params[] = { seq };
+
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", 0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE audit_log SET actor = 'someone_else' WHERE chain_seq = $1::bigint",
+                       1, params);
+  cst_test_db_exec_ok (owner, "UPDATE audit_log a SET row_hash = sha256(a.prev_hash || "
+                       "audit_chain_payload(a.chain_seq, a)) WHERE chain_seq = $1::bigint", 1, params);
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only", 0, NULL);
+}
+
 /* The last row of a year before a row of the next one, rewritten with its
  * hash recomputed from its own link, the way a tamperer who knows the
  * serialization would: its year still checks out alone, only the join with
@@ -186,18 +203,12 @@ test_link_between_years (void)
     "  AND extract(year FROM b.occurred_at AT TIME ZONE 'UTC') = $1::int + 1 "
     "ORDER BY a.chain_seq LIMIT 1", year);
   g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
-  const char *params[] = { seq_text };
   gint64 last_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint", seq_text);
   gint64 next_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint + 1", seq_text);
   g_autoptr(CstAuditChainReport) report = NULL;
   g_autofree char *expected = NULL;
 
-  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", 0, NULL);
-  cst_test_db_exec_ok (owner, "UPDATE audit_log SET actor = 'someone_else' WHERE chain_seq = $1::bigint",
-                       1, params);
-  cst_test_db_exec_ok (owner, "UPDATE audit_log a SET row_hash = sha256(a.prev_hash || "
-                       "audit_chain_payload(a.chain_seq, a)) WHERE chain_seq = $1::bigint", 1, params);
-  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only", 0, NULL);
+  rewrite_with_own_hash (owner, seq_text);
 
   report = verify_years (db, 3);
   g_assert_false (report->intact);
@@ -251,7 +262,6 @@ test_link_between_pieces (void)
   g_autoptr(CstTestDb) db = years_db (&owner);
   gint64 boundary = piece_boundary (db, 2, FIRST_YEAR + 2);
   g_autofree char *last_seq = g_strdup_printf ("%" G_GINT64_FORMAT, boundary - 1);
-  const char *params[] = { last_seq };
   gint64 last_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint", last_seq);
   gint64 next_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint + 1", last_seq);
   g_autofree char *expected = g_strdup_printf ("does not follow audit row %" G_GINT64_FORMAT ":", last_id);
@@ -261,12 +271,7 @@ test_link_between_pieces (void)
   /* Inside the year, away from New Year: both rows are of that year. */
   g_assert_cmpint (owner_int (owner, "SELECT count(DISTINCT extract(year FROM occurred_at AT TIME ZONE 'UTC')) "
                               "FROM audit_log WHERE chain_seq IN ($1::bigint, $1::bigint + 1)", last_seq), ==, 1);
-  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", 0, NULL);
-  cst_test_db_exec_ok (owner, "UPDATE audit_log SET actor = 'someone_else' WHERE chain_seq = $1::bigint",
-                       1, params);
-  cst_test_db_exec_ok (owner, "UPDATE audit_log a SET row_hash = sha256(a.prev_hash || "
-                       "audit_chain_payload(a.chain_seq, a)) WHERE chain_seq = $1::bigint", 1, params);
-  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only", 0, NULL);
+  rewrite_with_own_hash (owner, last_seq);
 
   report = verify_years (db, 2);
   g_assert_false (report->intact);
