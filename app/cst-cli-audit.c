@@ -12,6 +12,11 @@
 
 #include "config.h"
 
+#include <stdlib.h>             /* defines __GLIBC__ */
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "custodian/cst-audit-chain.h"
 #include "custodian/cst-report-database.h"
 
@@ -71,6 +76,21 @@ print_report (const CstAuditChainReport *report)
            (long long) report->rows_checked);
 }
 
+/* Each page of the walk (2,000 rows, about a megabyte) is freed before the
+ * next one is fetched; with nothing else on top of the heap, glibc gives
+ * the memory back to the kernel every time and takes it again, faulting
+ * in fresh pages: a third of the client's CPU on a million rows (0.57 s of
+ * system time against 0.14 s with the threshold raised).  The command is
+ * short-lived: keep up to 64 MiB. */
+static void
+keep_freed_pages (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+  mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+#endif
+}
+
 int
 cst_cli_audit_verify (int    argc,
                       char **argv)
@@ -102,6 +122,7 @@ cst_cli_audit_verify (int    argc,
     return cst_cli_usage_error (context, error->message);
   if (jobs < 0)
     return cst_cli_usage_error (context, _("--jobs cannot be negative; 0 reads one year per processor."));
+  keep_freed_pages ();
   if (!(target = cst_cli_open_target (&error)) ||
       !cst_cli_choose_report_database (&report_conninfo, &error) ||
       (report_conninfo != NULL &&
