@@ -2,7 +2,9 @@
  *
  * Walks the audit log's hash chain, its years side by side (--jobs at a
  * time), and reports the first broken link, and which detached years it
- * could not see.  Exit status 0 when the chain is
+ * could not see.  With a report database (--report-database or the
+ * setting) it walks the hot standby's copy, read-only, as of its last
+ * replayed transaction, and leaves the primary to the clerks.  Exit status 0 when the chain is
  * intact, 1 when it is broken, cannot be read or the anchor lies in a
  * detached year, 2 for a bad command line.
  */
@@ -10,7 +12,13 @@
 
 #include "config.h"
 
+#include <stdlib.h>             /* defines __GLIBC__ */
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "custodian/cst-audit-chain.h"
+#include "custodian/cst-report-database.h"
 
 #include "cst-cli.h"
 
@@ -68,6 +76,21 @@ print_report (const CstAuditChainReport *report)
            (long long) report->rows_checked);
 }
 
+/* Each page of the walk (2,000 rows, about a megabyte) is freed before the
+ * next one is fetched; with nothing else on top of the heap, glibc gives
+ * the memory back to the kernel every time and takes it again, faulting
+ * in fresh pages: a third of the client's CPU on a million rows (0.57 s of
+ * system time against 0.14 s with the threshold raised).  The command is
+ * short-lived: keep up to 64 MiB. */
+static void
+keep_freed_pages (void)
+{
+#ifdef __GLIBC__
+  mallopt (M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+  mallopt (M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+#endif
+}
+
 int
 cst_cli_audit_verify (int    argc,
                       char **argv)
@@ -87,6 +110,8 @@ cst_cli_audit_verify (int    argc,
   g_autoptr(CstAuditChainReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *anchor_hash = NULL;
+  g_autofree char *report_conninfo = NULL;
+  g_autofree char *reading = NULL;
   gint64 anchor_seq = 0;
   int status;
 
@@ -97,9 +122,13 @@ cst_cli_audit_verify (int    argc,
     return cst_cli_usage_error (context, error->message);
   if (jobs < 0)
     return cst_cli_usage_error (context, _("--jobs cannot be negative; 0 reads one year per processor."));
+  keep_freed_pages ();
   if (!(target = cst_cli_open_target (&error)) ||
-      !(report = cst_audit_chain_verify_years (target->conninfo, (guint) jobs, anchor_seq,
-                                                   anchor_hash, &error)))
+      !cst_cli_choose_report_database (&report_conninfo, &error) ||
+      (report_conninfo != NULL &&
+       !(reading = cst_report_database_conninfo (report_conninfo, &error))) ||
+      !(report = cst_audit_chain_verify_years (reading ? reading : target->conninfo, (guint) jobs,
+                                               anchor_seq, anchor_hash, &error)))
     return cst_cli_fail (error);
   print_report (report);
   return report->intact && !report->anchor_unseen ? EXIT_SUCCESS : EXIT_FAILURE;

@@ -9,7 +9,7 @@ CUSTODIAN_PACKAGES=(
   libglib2.0-dev libgtk-4-dev libgtk-4-bin libadwaita-1-dev libcairo2-dev
   libpoppler-glib-dev libhpdf-dev libpq-dev postgresql libqpdf-dev libtiff-dev libjpeg-dev
   libjson-glib-dev libtesseract-dev libleptonica-dev tesseract-ocr-eng tesseract-ocr-spa
-  libcurl4-openssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev
+  libcurl4-openssl-dev libqrencode-dev libharfbuzz-dev zlib1g-dev nettle-dev
   libxml2-utils fonts-dejavu-core fonts-liberation2 desktop-file-utils
   appstream appstream-util libsecret-1-dev libpam0g-dev
 )

@@ -9,27 +9,46 @@
 #   bench/system/verify-years.sh BUILD_DIR ROWS [JOBS...]   (default JOBS: 1 2 6)
 #   on the throwaway test server: . build-aux/test-server.sh &&
 #   custodian_test_server_start first
+# Environment:
+#   BEFORE=CLI  also time this other custodian-cli (an older build), each
+#               round alternating with BUILD_DIR's, so one run compares them
+#   DB=NAME     use (or make, and keep) this database: the set-up of a large
+#               log is done once for several runs
+#   BEFORE_SQL=SQL, THIS_SQL=SQL  run as the superuser before each run of
+#               that build (e.g. a policy a migration of this build adds,
+#               dropped for the older one)
+# On the throwaway test server (CUSTODIAN_PGTEST_DIR) each verify also
+# prints the server's CPU: its backends', reaped by the postmaster.
 set -euo pipefail
 build=$1 rows=$2; shift 2
 jobs_list=${*:-1 2 6}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 cli="$build/app/custodian-cli"
-db="cst_bench_years_$$"
+db="${DB:-cst_bench_years_$$}"
 out=/tmp/bench-years-$$
 export LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory
 
+server_cpu () {  # seconds of CPU the test server's ended backends used
+  local pm
+  pm=$(head -1 "${CUSTODIAN_PGTEST_DIR:-/nonexistent}/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
+  awk -v t="$(getconf CLK_TCK)" '{ print ($16 + $17) / t }' "/proc/$pm/stat"
+}
+
 step () {  # step NAME COMMAND...: wall seconds, client CPU and peak RSS of one step
-  local name=$1; shift
+  local name=$1 before; shift
   echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  before=$(server_cpu)
   /usr/bin/time -f "$name: %e s wall, client %U s user + %S s sys, %M KiB peak RSS" "$@" >"$out.out" 2>"$out.err" ||
     { [ "${allow_fail:-}" ] || { cat "$out.out" "$out.err"; exit 1; }; }
-  tail -n 1 "$out.err"
+  sleep 1  # the backends reaped
+  echo "$(tail -n 1 "$out.err"), server $(echo "$(server_cpu) - $before" | bc) s CPU"
 }
 
 echo "bench/system verify-years: $(date -u '+%F %T UTC'), $rows rows, $(nproc) processors"
+year=$(date -u +%Y)
+make_log () {
 createdb "$db"
 "$cli" --database "dbname=$db" db migrate >/dev/null
-year=$(date -u +%Y)
 psql -qd "$db" -v ON_ERROR_STOP=1 -c "SELECT history_ensure_year('audit_log', y) FROM generate_series($year - 4, $year) y" >/dev/null
 # Set-up: rows of five years inserted with the triggers off, then linked in
 # one pass by link-chain.py.  A request's rows come as the desk writes them:
@@ -59,6 +78,8 @@ UPDATE audit_log a SET chain_seq = l.pos, prev_hash = decode(l.prev, 'hex'), row
 UPDATE audit_chain_head SET seq = $seq, hash = decode('$hash', 'hex');
 DROP TABLE bench_links;"
 psql -qd "$db" -c "VACUUM ANALYZE audit_log"
+}
+if [ -z "${DB:-}" ] || ! psql -qAtd "$db" -c "SELECT 1" >/dev/null 2>&1; then make_log; fi
 echo "audit_log: $(psql -Atd "$db" -c "SELECT count(*) FROM audit_log") rows, $(psql -Atd "$db" -c "SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) FROM pg_inherits WHERE inhparent = 'audit_log'::regclass")"
 auditor="bench_auditor_$$"
 psql -qd "$db" -c "CREATE ROLE $auditor LOGIN IN ROLE custodian_auditor"
@@ -68,8 +89,13 @@ psql -qd "$db" -c "CREATE ROLE $clerk LOGIN IN ROLE custodian_clerk"
 # Alternating, twice, so that a change in the machine's load hits both.
 for round in 1 2; do
   for j in $jobs_list; do
-    step "round $round: audit verify --jobs $j (as an auditor)" "$cli" --database "dbname=$db user=$auditor" audit verify --jobs "$j"
-    grep -h "intact\|BROKEN" "$out.out"
+    for which in ${BEFORE:+before} this; do
+      run_cli=$cli setup=${THIS_SQL:-}
+      [ "$which" = before ] && run_cli=$BEFORE setup=${BEFORE_SQL:-}
+      [ -z "$setup" ] || psql -qd "$db" -v ON_ERROR_STOP=1 -c "$setup" >/dev/null
+      step "round $round: $which: audit verify --jobs $j (as an auditor)" "$run_cli" --database "dbname=$db user=$auditor" audit verify --jobs "$j"
+      grep -h "intact\|BROKEN" "$out.out"
+    done
   done
 done
 
@@ -82,6 +108,6 @@ for who in "$auditor" "$clerk"; do
     psql -qAtd "dbname=$db user=$who" -c "EXPLAIN (ANALYZE, TIMING OFF, SUMMARY ON) $q" | grep -E "Execution Time|Planning Time|Rows Removed by Filter" | sed 's/^/    /'
   done
 done
-dropdb "$db"
+[ -n "${DB:-}" ] || dropdb "$db"
 psql -qd postgres -c "DROP ROLE $auditor" -c "DROP ROLE $clerk"
 rm -f "$out.out" "$out.err" "$out.head"

@@ -12,6 +12,7 @@
 
 #include <string.h>
 
+#include "cst-audit-chain-private.h"
 #include "cst-test-cli.h"
 #include "cst-test-db.h"
 
@@ -169,6 +170,23 @@ test_changed_row_named (void)
   g_assert_cmpstr (serial->problem, ==, report->problem);
 }
 
+/* Rewrites the row at chain position @seq with its hash recomputed from
+ * its own link, the way a tamperer who knows the serialization would: the
+ * row checks out alone, only the link into the next row is broken. */
+static void
+rewrite_with_own_hash (PGconn     *owner,
+                       const char *seq)
+{
+  const char *params[] = { seq };
+
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", 0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE audit_log SET actor = 'someone_else' WHERE chain_seq = $1::bigint",
+                       1, params);
+  cst_test_db_exec_ok (owner, "UPDATE audit_log a SET row_hash = sha256(a.prev_hash || "
+                       "audit_chain_payload(a.chain_seq, a)) WHERE chain_seq = $1::bigint", 1, params);
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only", 0, NULL);
+}
+
 /* The last row of a year before a row of the next one, rewritten with its
  * hash recomputed from its own link, the way a tamperer who knows the
  * serialization would: its year still checks out alone, only the join with
@@ -185,18 +203,12 @@ test_link_between_years (void)
     "  AND extract(year FROM b.occurred_at AT TIME ZONE 'UTC') = $1::int + 1 "
     "ORDER BY a.chain_seq LIMIT 1", year);
   g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
-  const char *params[] = { seq_text };
   gint64 last_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint", seq_text);
   gint64 next_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint + 1", seq_text);
   g_autoptr(CstAuditChainReport) report = NULL;
   g_autofree char *expected = NULL;
 
-  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", 0, NULL);
-  cst_test_db_exec_ok (owner, "UPDATE audit_log SET actor = 'someone_else' WHERE chain_seq = $1::bigint",
-                       1, params);
-  cst_test_db_exec_ok (owner, "UPDATE audit_log a SET row_hash = sha256(a.prev_hash || "
-                       "audit_chain_payload(a.chain_seq, a)) WHERE chain_seq = $1::bigint", 1, params);
-  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only", 0, NULL);
+  rewrite_with_own_hash (owner, seq_text);
 
   report = verify_years (db, 3);
   g_assert_false (report->intact);
@@ -206,6 +218,104 @@ test_link_between_years (void)
   expected = g_strdup_printf ("does not follow audit row %" G_GINT64_FORMAT ":", last_id);
   g_assert_nonnull (strstr (report->problem, expected));
   g_assert_cmpint (report->rows_checked, ==, seq);
+}
+
+/* Where the walk on @jobs connections cuts the year @year: the first
+ * position of its second piece. */
+static gint64
+piece_boundary (CstTestDb *db,
+                guint      jobs,
+                int        year)
+{
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = cst_db_connect (auditor, &error);
+  g_autoptr(GPtrArray) pieces = NULL;
+  guint in_year = 0;
+  gint64 boundary = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (cst_db_begin_snapshot (conn, &error));
+  pieces = cst_audit_years_list (conn, jobs, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < pieces->len; i++)
+    {
+      const CstAuditYear *piece = g_ptr_array_index (pieces, i);
+
+      if (piece->year == year && in_year++ == 1)
+        boundary = piece->from_seq;
+    }
+  cst_db_rollback (conn);
+  /* Each year, a whole connection's share of the log, is cut. */
+  g_assert_cmpint (in_year, >=, 2);
+  g_assert_cmpint (pieces->len, >, LAST_YEAR - FIRST_YEAR + 1 + 2);
+  return boundary;
+}
+
+/* A year read in pieces, by two connections: the last row of a piece
+ * rewritten with its hash recomputed from its own link checks out in its
+ * piece; only the join with the next piece sees the broken link. */
+static void
+test_link_between_pieces (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  gint64 boundary = piece_boundary (db, 2, FIRST_YEAR + 2);
+  g_autofree char *last_seq = g_strdup_printf ("%" G_GINT64_FORMAT, boundary - 1);
+  gint64 last_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint", last_seq);
+  gint64 next_id = owner_int (owner, "SELECT id FROM audit_log WHERE chain_seq = $1::bigint + 1", last_seq);
+  g_autofree char *expected = g_strdup_printf ("does not follow audit row %" G_GINT64_FORMAT ":", last_id);
+  g_autoptr(CstAuditChainReport) report = NULL;
+  g_autoptr(CstAuditChainReport) serial = NULL;
+
+  /* Inside the year, away from New Year: both rows are of that year. */
+  g_assert_cmpint (owner_int (owner, "SELECT count(DISTINCT extract(year FROM occurred_at AT TIME ZONE 'UTC')) "
+                              "FROM audit_log WHERE chain_seq IN ($1::bigint, $1::bigint + 1)", last_seq), ==, 1);
+  rewrite_with_own_hash (owner, last_seq);
+
+  report = verify_years (db, 2);
+  g_assert_false (report->intact);
+  g_assert_cmpint (report->broken_id, ==, next_id);
+  g_assert_cmpint (report->broken_seq, ==, boundary);
+  g_assert_cmpint (report->broken_year, ==, FIRST_YEAR + 2);
+  g_assert_nonnull (strstr (report->problem, expected));
+  g_assert_cmpint (report->rows_checked, ==, boundary - 1);
+  serial = verify_serially (db);
+  g_assert_cmpint (serial->broken_id, ==, report->broken_id);
+  g_assert_cmpint (serial->rows_checked, ==, report->rows_checked);
+  g_assert_cmpstr (serial->problem, ==, report->problem);
+}
+
+/* The walk reads times in binary and writes them as the server's to_char
+ * does: before 2000 (negative offsets), leap days, the last microsecond of
+ * a day, and the years to_char writes otherwise (before year 1, after
+ * 9999), which the server formats itself.  The server linked these rows
+ * with its own serialization; every one must check out. */
+static void
+test_times_written_as_the_server_does (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autoptr(CstAuditChainReport) parallel = NULL;
+  g_autoptr(CstAuditChainReport) serial = NULL;
+
+  cst_test_db_exec_ok (owner,
+    "INSERT INTO audit_log (occurred_at, actor, table_name, row_id, action, new_row) "
+    "SELECT t::timestamptz, 'clerk_1', 'event', NULL, 'EVENT', jsonb_build_object('at', t) "
+    "  FROM unnest(ARRAY['1999-12-31 23:59:59.999999+00', '1969-07-20 20:17:40.5+00', "
+    "                    '1900-03-01 00:00:00.000001+00', '2000-02-29 12:00:00+00', "
+    "                    '2020-02-29 23:59:59.999999+00', '2100-03-01 00:00:00+00', "
+    "                    '0500-06-15 10:00:00+00', '0001-01-01 00:00:00+00', "
+    "                    '0044-03-15 12:00:00+00 BC', '9999-12-31 23:59:59.999999+00', "
+    "                    '12000-01-01 00:00:00+00']) t", 0, NULL);
+  g_assert_cmpint (cst_test_db_int (owner, "SELECT audit_chain_link_pending(true)", 0, NULL), >=, 0);
+  parallel = verify_years (db, 3);
+  serial = verify_serially (db);
+  g_assert_true (parallel->intact);
+  g_assert_null (parallel->problem);
+  g_assert_cmpint (parallel->rows_checked, ==, owner_int (owner, "SELECT count(*) FROM audit_log", NULL));
+  g_assert_true (serial->intact);
+  g_assert_cmpstr (serial->head_hash, ==, parallel->head_hash);
 }
 
 /* The command line: --jobs, the same output and exit codes. */
@@ -240,5 +350,7 @@ main (int    argc,
   g_test_add_func ("/audit-years/changed-row-named", test_changed_row_named);
   g_test_add_func ("/audit-years/link-between-years", test_link_between_years);
   g_test_add_func ("/audit-years/cli-jobs", test_cli_jobs);
+  g_test_add_func ("/audit-years/times", test_times_written_as_the_server_does);
+  g_test_add_func ("/audit-years/link-between-pieces", test_link_between_pieces);
   return g_test_run ();
 }

@@ -19,6 +19,17 @@ G_BEGIN_DECLS
 
 #define CST_AUDIT_CHAIN_HEX_LEN (2 * CST_AUDIT_CHAIN_HASH_LEN)
 
+/* The serialized fields of a row, in payload order (0003): chain_seq, id,
+ * occurred_at, actor, table_name, row_id, action, old_row, new_row, txid. */
+#define CST_AUDIT_CHAIN_N_FIELDS 10
+
+/* A row's fields as the text the serialization takes; NULL for SQL NULL. */
+typedef struct
+{
+  const char *value[CST_AUDIT_CHAIN_N_FIELDS];
+  gsize       length[CST_AUDIT_CHAIN_N_FIELDS];
+} CstAuditFields;
+
 /* Consecutive chain positions found in one year, every row's hash and
  * every link inside checked; the link into the first row is not. */
 typedef struct
@@ -52,12 +63,15 @@ typedef struct
   int              year;
   char            *from;
   char            *to;
+  gint64           from_seq;                     /* the positions read: a piece */
+  gint64           to_seq;                       /* of the stretch, both included */
   GArray          *runs;                         /* CstAuditRun, by position */
   CstAuditFinding *finding;                      /* nullable */
   gboolean         anchor_seen;
 } CstAuditYear;
 
 GPtrArray *cst_audit_years_list (PGconn      *conn,
+                                 guint        jobs,
                                  GError     **error);
 gboolean   cst_audit_years_walk (PGconn      *conn,
                                  const char  *conninfo,
@@ -66,9 +80,10 @@ gboolean   cst_audit_years_walk (PGconn      *conn,
                                  gint64       anchor_seq,
                                  const char  *anchor_hash,
                                  GError     **error);
-char      *cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
-                                     const PGresult *res,
-                                     int             row,
-                                     guint8          out[CST_AUDIT_CHAIN_HASH_LEN]);
+void       cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
+                                     const CstAuditFields *fields,
+                                     GString        *payload,
+                                     guint8          out[CST_AUDIT_CHAIN_HASH_LEN],
+                                     char            out_hex[CST_AUDIT_CHAIN_HEX_LEN + 1]);
 
 G_END_DECLS
