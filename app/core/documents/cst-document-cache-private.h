@@ -6,7 +6,12 @@
  * paper, the day).  The process keeps the last few PDFs made, under a
  * SHA-256 of those inputs, so a document made again from the same inputs
  * (the release's letter after the request was opened, the packet's letter
- * and then the release's) is the same bytes without being drawn again.
+ * and then the release's) is the same bytes without being drawn again
+ * (but for the creation date cairo writes: the first making's).  Only
+ * documents made through the document repo (cst_document_repo_make(),
+ * from stored rows and a stored template) are kept; the
+ * cst_document_render_*() functions draw every time, so the benches and
+ * instruction budgets still measure the drawing.
  * Private to the model library; thread-safe.
  */
 #pragma once

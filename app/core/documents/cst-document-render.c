@@ -76,6 +76,8 @@ key_text (Doc        *doc,
 {
   gint64 length = text ? (gint64) strlen (text) : -1;
 
+  if (doc->key == NULL)
+    return;
   g_checksum_update (doc->key, (const guchar *) &length, sizeof length);
   if (text != NULL)
     g_checksum_update (doc->key, (const guchar *) text, length);
@@ -85,7 +87,8 @@ static void
 key_int (Doc    *doc,
          gint64  value)
 {
-  g_checksum_update (doc->key, (const guchar *) &value, sizeof value);
+  if (doc->key != NULL)
+    g_checksum_update (doc->key, (const guchar *) &value, sizeof value);
 }
 
 static void
@@ -320,6 +323,7 @@ doc_begin (Doc                       *doc,
            const CstDocumentTemplate *tpl,
            CstRequest                *request,
            const CstDocumentOptions  *options,
+           const CstDocumentMade     *made,
            GError                   **error)
 {
   const CstPdfLetterhead *facility = &options->facility;
@@ -343,7 +347,8 @@ doc_begin (Doc                       *doc,
   put (doc->values, "period_to", cst_pdf_format_date (options->period_to, doc->language));
   if (request != NULL)
     put_request_values (doc, request);
-  key_begin (doc);
+  if (made->keep && !made->screen)
+    key_begin (doc);
   return TRUE;
 }
 
@@ -397,15 +402,19 @@ doc_make (Doc             *doc,
         made->n_pages = cst_pdf_pages_get_n_pages (made->pages);
       return made->pages != NULL;
     }
-  key_values (doc);
-  if (cst_document_cache_lookup (g_checksum_get_string (doc->key), &made->pdf, &made->n_pages))
-    return TRUE;
+  if (doc->key != NULL)
+    {
+      key_values (doc);
+      if (cst_document_cache_lookup (g_checksum_get_string (doc->key), &made->pdf, &made->n_pages))
+        return TRUE;
+    }
   cst_document_cache_count_drawn ();
   made->pdf = cst_pdf_tagged_render (doc->options->paper, doc->language, lay_out, &pass,
                                      &made->n_pages, error);
   if (made->pdf == NULL)
     return FALSE;
-  cst_document_cache_store (g_checksum_get_string (doc->key), made->pdf, made->n_pages);
+  if (doc->key != NULL)
+    cst_document_cache_store (g_checksum_get_string (doc->key), made->pdf, made->n_pages);
   return TRUE;
 }
 
@@ -718,7 +727,7 @@ cst_document_make_letter (const CstDocumentTemplate *tpl,
                    _("This document (%s) is not a letter."), cst_document_kind_get_label (kind));
       return FALSE;
     }
-  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, made, error))
     return FALSE;
   key_letter_rows (&doc, kind, rows);
   return doc_make (&doc, letter_body, &(Letter) { kind, request, rows }, made, error);
@@ -872,7 +881,7 @@ cst_document_make_certification (const CstDocumentTemplate *tpl,
                    _("This document (%s) is not a certification of records."), cst_document_kind_get_label (kind));
       return FALSE;
     }
-  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, made, error))
     return FALSE;
   put (doc.values, "packet_pages", g_strdup_printf ("%u", packet_pages));
   put (doc.values, "packet_sha256", g_strdup (packet_sha256));
@@ -1034,7 +1043,7 @@ cst_document_make_invoice (const CstDocumentTemplate *tpl,
                            _("The invoice lines add up to more than can be printed."));
       return FALSE;
     }
-  if (!check_facility (options, total > 0, error) || !doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, total > 0, error) || !doc_begin (&doc, tpl, request, options, made, error))
     return FALSE;
   put (doc.values, "total", cst_money_format (total));
   if (g_date_valid (&invoice->due_on))
@@ -1179,7 +1188,7 @@ cst_document_make_accounting (const CstDocumentTemplate *tpl,
 {
   g_auto(Doc) doc = { 0 };
 
-  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, made, error))
     return FALSE;
   key_disclosures (&doc, request != NULL, disclosures);
   return doc_make (&doc, accounting_body, &(Accounting) { request, disclosures }, made, error);
