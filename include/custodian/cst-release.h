@@ -26,6 +26,10 @@ CstRelease *cst_release_run  (PGconn                   *conn,
                               const CstDocumentOptions *options,
                               GError                  **error);
 
+void        cst_release_prepare (PGconn                   *conn,
+                                 CstRequest               *request,
+                                 const char               *language,
+                                 const CstDocumentOptions *options);
 gboolean    cst_release_record_particulars (PGconn            *conn,
                                             CstRequest        *request,
                                             GPtrArray         *withheld,

@@ -4,6 +4,8 @@
 
 #include "cst-test-db.h"
 
+#include "cst-document-cache-private.h"
+
 static CstTestDb *db;
 
 static CstRequest *
@@ -223,6 +225,101 @@ test_release_refuses_invoice_changed (void)
                                            cst_request_get_id (request)), ==, 0);
 }
 
+static char *
+recorded_sha256 (PGconn     *conn,
+                 CstRequest *request,
+                 int         nth)
+{
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  g_autofree char *offset = g_strdup_printf ("%d", nth);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT sha256 FROM rendered_documents WHERE request_id = $1::bigint ORDER BY id OFFSET $2::int LIMIT 1",
+    2, (const char *[]) { id, offset }, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpint (PQntuples (res), ==, 1);
+  return g_strdup (cst_db_value (res, 0, 0));
+}
+
+/* Issue 24: the documents a release records are made when a ready
+ * request is opened (cst_release_prepare(), from its release forms); the
+ * release of the request as it stands records those, drawing nothing
+ * while the clerk waits, and the server hashes the same bytes the
+ * release hands back. */
+static void
+test_release_uses_prepared_documents (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) ready = ready_request (conn, "REL-6");
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *letter_sha = NULL;
+  g_autofree char *invoice_sha = NULL;
+  g_autofree char *recorded_letter = NULL;
+  g_autofree char *recorded_invoice = NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  guint drawn;
+
+  g_object_set (ready, "page-count", 12, NULL);
+  cst_test_db_issue_invoice (conn, ready, CST_FEE_METHOD_HIPAA_FLAT);
+  request = cst_request_repo_get (conn, cst_request_get_id (ready), &error);
+  g_assert_no_error (error);
+  drawn = cst_document_cache_n_drawn ();
+  cst_release_prepare (conn, request, "en", &options);
+  g_assert_cmpuint (cst_document_cache_n_drawn (), ==, drawn + 2);   /* letter and invoice */
+  g_assert_cmpint (PQtransactionStatus (conn), ==, PQTRANS_IDLE);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
+                                           cst_request_get_id (request)), ==, 0);
+
+  release = cst_release_run (conn, request, "en", &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_document_cache_n_drawn (), ==, drawn + 2);   /* nothing drawn again */
+  letter_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, release->cover_letter);
+  invoice_sha = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, release->invoice);
+  recorded_letter = recorded_sha256 (conn, request, 0);
+  recorded_invoice = recorded_sha256 (conn, request, 1);
+  g_assert_cmpstr (recorded_letter, ==, letter_sha);
+  g_assert_cmpstr (recorded_invoice, ==, invoice_sha);
+}
+
+/* What changed after the documents were made is in the letter: a part
+ * withheld after the request was opened draws the letter again, with it. */
+static void
+test_release_draws_what_changed (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) ready = ready_request (conn, "REL-7");
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(CstDocumentTemplate) tpl = NULL;
+  g_autoptr(GBytes) prepared = NULL;
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  guint drawn = cst_document_cache_n_drawn ();
+  guint pages = 0;
+
+  cst_release_prepare (conn, ready, "en", &options);
+  g_assert_cmpuint (cst_document_cache_n_drawn (), ==, drawn + 1);   /* no invoice: the letter */
+  prepared = cst_document_repo_make (conn, CST_DOCUMENT_COVER_LETTER, ready, "en", NULL, &options,
+                                     &tpl, &pages, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_document_cache_n_drawn (), ==, drawn + 1);   /* the same, kept */
+
+  g_assert_true (cst_withholding_record (conn, ready, CST_WITHHELD_PSYCHOTHERAPY_NOTES,
+                                         "Therapy session notes, 2024", &error));
+  g_assert_no_error (error);
+  request = cst_request_repo_get (conn, cst_request_get_id (ready), &error);
+  g_assert_no_error (error);
+  release = cst_release_run (conn, request, "en", &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_document_cache_n_drawn (), ==, drawn + 2);
+  g_assert_false (g_bytes_equal (release->cover_letter, prepared));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -232,5 +329,7 @@ main (int argc, char **argv)
   g_test_add_func ("/release/joins-callers-transaction", test_release_joins_callers_transaction);
   g_test_add_func ("/release/renders-before-writing", test_release_renders_before_writing);
   g_test_add_func ("/release/refuses-invoice-changed", test_release_refuses_invoice_changed);
+  g_test_add_func ("/release/uses-prepared-documents", test_release_uses_prepared_documents);
+  g_test_add_func ("/release/draws-what-changed", test_release_draws_what_changed);
   return cst_test_db_run (&db);
 }

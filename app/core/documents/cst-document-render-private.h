@@ -18,6 +18,8 @@ typedef struct
 {
   gboolean      screen;        /* in: draw the pages for the screen, make no PDF */
   GCancellable *cancellable;   /* in: the screen drawing's; not owned */
+  gboolean      keep;          /* in: a PDF made before from the same inputs is used, and this
+                                * one kept (cst-document-cache-private.h) */
   GBytes       *pdf;           /* out, unless screen */
   CstPdfPages  *pages;         /* out, if screen */
   guint         n_pages;       /* out */

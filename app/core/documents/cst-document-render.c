@@ -32,6 +32,11 @@
 #include "custodian/cst-money.h"
 #include "custodian/cst-withholding.h"
 
+#include <glib/gstdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cst-document-cache-private.h"
 #include "cst-document-render-private.h"
 #include "cst-pdf-tagged-private.h"
 
@@ -46,6 +51,7 @@ typedef struct
   const CstDocumentOptions  *options;
   CstPdfStream              *pdf;       /* the pass being laid out; not owned */
   const char                *language;
+  GChecksum                 *key;       /* what the PDF is made from (cst-document-cache-private.h) */
 } Doc;
 
 /* What one kind of document lays out after the letterhead and the date,
@@ -57,6 +63,100 @@ static void
 doc_clear (Doc *doc)
 {
   g_clear_pointer (&doc->values, g_hash_table_unref);
+  g_clear_pointer (&doc->key, g_checksum_free);
+}
+
+/* --- the document's key: everything its PDF is made from --- */
+
+/* Each text with its length, so that no two lists of texts run together
+ * into the same bytes; NULL is not "". */
+static void
+key_text (Doc        *doc,
+          const char *text)
+{
+  gint64 length = text ? (gint64) strlen (text) : -1;
+
+  if (doc->key == NULL)
+    return;
+  g_checksum_update (doc->key, (const guchar *) &length, sizeof length);
+  if (text != NULL)
+    g_checksum_update (doc->key, (const guchar *) text, length);
+}
+
+static void
+key_int (Doc    *doc,
+         gint64  value)
+{
+  if (doc->key != NULL)
+    g_checksum_update (doc->key, (const guchar *) &value, sizeof value);
+}
+
+static void
+key_date (Doc         *doc,
+          const GDate *date)
+{
+  key_int (doc, date != NULL && g_date_valid (date) ? (gint64) g_date_get_julian (date) : -1);
+}
+
+/* The logo is a file: its name, size and time of change. */
+static void
+key_logo (Doc        *doc,
+          const char *path)
+{
+  GStatBuf st = { 0 };
+
+  key_text (doc, path);
+  if (path != NULL && g_stat (path, &st) == 0)
+    {
+      key_int (doc, (gint64) st.st_size);
+      key_int (doc, (gint64) st.st_mtime);
+    }
+}
+
+/* The template, the letterhead and the options, and the language the
+ * program's own fallback wording is in. */
+static void
+key_begin (Doc *doc)
+{
+  const CstDocumentOptions *options = doc->options;
+
+  doc->key = g_checksum_new (G_CHECKSUM_SHA256);
+  key_int (doc, cst_document_template_get_kind (doc->tpl));
+  key_int (doc, cst_document_template_get_id (doc->tpl));
+  key_int (doc, cst_document_template_get_version (doc->tpl));
+  key_text (doc, doc->language);
+  key_text (doc, cst_document_template_get_body (doc->tpl));
+  key_text (doc, g_get_language_names ()[0]);
+  key_int (doc, options->paper);
+  key_text (doc, options->facility.name);
+  key_text (doc, options->facility.address);
+  key_text (doc, options->facility.phone);
+  key_logo (doc, options->facility.logo_path);
+  key_text (doc, options->pay_text);
+  key_text (doc, options->pay_link);
+}
+
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return g_strcmp0 (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The values filled in, in the order of their names. */
+static void
+key_values (Doc *doc)
+{
+  g_autofree gpointer *names = NULL;
+  guint n = 0;
+
+  names = g_hash_table_get_keys_as_array (doc->values, &n);
+  qsort (names, n, sizeof *names, compare_names);
+  for (guint i = 0; i < n; i++)
+    {
+      key_text (doc, names[i]);
+      key_text (doc, g_hash_table_lookup (doc->values, names[i]));
+    }
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Doc, doc_clear)
@@ -223,6 +323,7 @@ doc_begin (Doc                       *doc,
            const CstDocumentTemplate *tpl,
            CstRequest                *request,
            const CstDocumentOptions  *options,
+           const CstDocumentMade     *made,
            GError                   **error)
 {
   const CstPdfLetterhead *facility = &options->facility;
@@ -246,6 +347,8 @@ doc_begin (Doc                       *doc,
   put (doc->values, "period_to", cst_pdf_format_date (options->period_to, doc->language));
   if (request != NULL)
     put_request_values (doc, request);
+  if (made->keep && !made->screen)
+    key_begin (doc);
   return TRUE;
 }
 
@@ -299,9 +402,20 @@ doc_make (Doc             *doc,
         made->n_pages = cst_pdf_pages_get_n_pages (made->pages);
       return made->pages != NULL;
     }
+  if (doc->key != NULL)
+    {
+      key_values (doc);
+      if (cst_document_cache_lookup (g_checksum_get_string (doc->key), &made->pdf, &made->n_pages))
+        return TRUE;
+    }
+  cst_document_cache_count_drawn ();
   made->pdf = cst_pdf_tagged_render (doc->options->paper, doc->language, lay_out, &pass,
                                      &made->n_pages, error);
-  return made->pdf != NULL;
+  if (made->pdf == NULL)
+    return FALSE;
+  if (doc->key != NULL)
+    cst_document_cache_store (g_checksum_get_string (doc->key), made->pdf, made->n_pages);
+  return TRUE;
 }
 
 void
@@ -560,6 +674,30 @@ letter_body (Doc          *doc,
   paragraph (doc, "signature");
 }
 
+/* The letter's table, for the document's key. */
+static void
+key_letter_rows (Doc             *doc,
+                 CstDocumentKind  kind,
+                 GPtrArray       *rows)
+{
+  for (guint i = 0; rows != NULL && i < rows->len; i++)
+    if (kind == CST_DOCUMENT_COVER_LETTER)
+      {
+        const CstWithholding *w = g_ptr_array_index (rows, i);
+
+        key_int (doc, w->reason);
+        key_text (doc, w->description);
+      }
+    else if (kind == CST_DOCUMENT_DEFICIENCY_LETTER)
+      {
+        const CstAuthorizationItem *item = g_ptr_array_index (rows, i);
+
+        key_text (doc, item->code);
+        key_text (doc, item->label);
+        key_text (doc, item->citation);
+      }
+}
+
 /* @rows: the letter's table, for the kinds that have one: what was
  * withheld (cover letter), what the authorization lacks (deficiency
  * letter). */
@@ -589,8 +727,9 @@ cst_document_make_letter (const CstDocumentTemplate *tpl,
                    _("This document (%s) is not a letter."), cst_document_kind_get_label (kind));
       return FALSE;
     }
-  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, made, error))
     return FALSE;
+  key_letter_rows (&doc, kind, rows);
   return doc_make (&doc, letter_body, &(Letter) { kind, request, rows }, made, error);
 }
 
@@ -742,7 +881,7 @@ cst_document_make_certification (const CstDocumentTemplate *tpl,
                    _("This document (%s) is not a certification of records."), cst_document_kind_get_label (kind));
       return FALSE;
     }
-  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, made, error))
     return FALSE;
   put (doc.values, "packet_pages", g_strdup_printf ("%u", packet_pages));
   put (doc.values, "packet_sha256", g_strdup (packet_sha256));
@@ -849,6 +988,25 @@ invoice_body (Doc          *doc,
   cst_pdf_stream_small_text (doc->pdf, closing);
 }
 
+/* The invoice's number and lines, for the document's key. */
+static void
+key_invoice (Doc              *doc,
+             const CstInvoice *invoice)
+{
+  key_text (doc, invoice->number);
+  for (guint i = 0; i < invoice->lines->len; i++)
+    {
+      const CstInvoiceLine *line = g_ptr_array_index (invoice->lines, i);
+
+      key_text (doc, line->description);
+      key_int (doc, line->quantity);
+      key_int (doc, line->unit_cents);
+      key_int (doc, line->amount_cents);
+      key_text (doc, line->rule);
+      key_text (doc, line->citation);
+    }
+}
+
 /**
  * cst_document_render_invoice:
  *
@@ -885,12 +1043,13 @@ cst_document_make_invoice (const CstDocumentTemplate *tpl,
                            _("The invoice lines add up to more than can be printed."));
       return FALSE;
     }
-  if (!check_facility (options, total > 0, error) || !doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, total > 0, error) || !doc_begin (&doc, tpl, request, options, made, error))
     return FALSE;
   put (doc.values, "total", cst_money_format (total));
   if (g_date_valid (&invoice->due_on))
     put (doc.values, "due_date", cst_pdf_format_date (&invoice->due_on, doc.language));
   put (doc.values, "invoice_number", g_strdup (invoice->number));
+  key_invoice (&doc, invoice);
   return doc_make (&doc, invoice_body, &(Invoice) { invoice, total }, made, error);
 }
 
@@ -975,6 +1134,29 @@ accounting_body (Doc          *doc,
   cst_pdf_stream_small_text (doc->pdf, closing);
 }
 
+/* Whether it is addressed, and what each disclosure says, for the
+ * document's key. */
+static void
+key_disclosures (Doc       *doc,
+                 gboolean   addressed,
+                 GPtrArray *disclosures)
+{
+  key_int (doc, addressed);
+  for (guint i = 0; disclosures != NULL && i < disclosures->len; i++)
+    {
+      const CstDisclosure *d = g_ptr_array_index (disclosures, i);
+
+      key_date (doc, &d->disclosed_on);
+      key_text (doc, d->recipient_name);
+      key_text (doc, d->recipient_address);
+      key_text (doc, d->phi_description);
+      key_text (doc, d->purpose);
+      key_text (doc, d->packet_sha256);
+      key_int (doc, d->packet_pages);
+      key_text (doc, d->packet_documents);
+    }
+}
+
 /**
  * cst_document_render_accounting:
  * @disclosures: (element-type CstDisclosure): the accountable disclosures
@@ -1006,7 +1188,8 @@ cst_document_make_accounting (const CstDocumentTemplate *tpl,
 {
   g_auto(Doc) doc = { 0 };
 
-  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, error))
+  if (!check_facility (options, FALSE, error) || !doc_begin (&doc, tpl, request, options, made, error))
     return FALSE;
+  key_disclosures (&doc, request != NULL, disclosures);
   return doc_make (&doc, accounting_body, &(Accounting) { request, disclosures }, made, error);
 }

@@ -510,7 +510,10 @@ cst_document_repo_make (PGconn                    *conn,
                          guint                     *n_pages,
                          GError                   **error)
 {
-  CstDocumentMade made = { 0 };
+  /* Made from stored rows and a stored template: the same inputs again
+   * (a release after the request was opened, or after its packet) are
+   * the same PDF, kept (cst-document-cache-private.h). */
+  CstDocumentMade made = { .keep = TRUE };
 
   if (!cst_document_repo_make_into (conn, kind, request, language, invoice, options, tpl, &made, error))
     return NULL;

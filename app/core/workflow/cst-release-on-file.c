@@ -198,10 +198,35 @@ run_job (CstConnection       *connection,
                             user_data);
 }
 
+/* The documents a release of the request would make, made while the
+ * clerk reads the forms (cst_release_prepare()), in the language and on
+ * the paper the desk releases in (release() in cst-request-store.c). */
+static gpointer
+prepare_in_worker (PGconn   *conn,
+                   gpointer  data,
+                   GError  **error)
+{
+  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+
+  cst_release_prepare (conn, data, "en", &options);
+  return NULL;
+}
+
+static void
+prepared_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  cst_connection_run_finish (CST_CONNECTION (object), result, NULL);
+}
+
 /**
  * cst_release_on_file_load_async:
  *
- * Reads what is on record towards @request's release.
+ * Reads what is on record towards @request's release.  For a request
+ * ready for release, the documents the release will record are then made
+ * on the connection's worker, after the forms have what they read: the
+ * release of the request as it stands does not draw them again.
  */
 void
 cst_release_on_file_load_async (CstConnection       *connection,
@@ -214,6 +239,9 @@ cst_release_on_file_load_async (CstConnection       *connection,
   g_return_if_fail (CST_IS_REQUEST (request));
 
   run_job (connection, job_new (STORE_NOTHING, request), cancellable, callback, user_data);
+  if (cst_request_get_status (request) == CST_STATUS_READY)
+    cst_connection_run_async (connection, prepare_in_worker, cst_request_copy (request),
+                              g_object_unref, NULL, cancellable, prepared_cb, NULL);
 }
 
 /**

@@ -276,6 +276,36 @@ cst_release_run (PGconn                   *conn,
 }
 
 /**
+ * cst_release_prepare:
+ *
+ * Makes the documents a release of @request would make now, from one
+ * read-only snapshot, and writes nothing.  Documents are kept by what
+ * they are made from (cst-document-cache-private.h), so a release of the
+ * request as it stands uses them instead of drawing them again while the
+ * clerk waits; anything changed meanwhile (the request, a withholding, an
+ * invoice, the template, the day) makes them again.  A document that
+ * cannot be made now is left to the release, which says why.
+ */
+void
+cst_release_prepare (PGconn                   *conn,
+                     CstRequest               *request,
+                     const char               *language,
+                     const CstDocumentOptions *options)
+{
+  g_auto(Documents) documents = { 0 };
+  gboolean own;
+
+  /* Only on a connection at rest: a failed read must not end a caller's
+   * transaction. */
+  if (cst_request_get_status (request) != CST_STATUS_READY ||
+      PQtransactionStatus (conn) != PQTRANS_IDLE ||
+      !cst_db_join (conn, CST_DB_SNAPSHOT, &own, NULL))
+    return;
+  (void) cst_db_leave (conn, own,
+                       make_documents (conn, request, language, options, &documents, NULL), NULL);
+}
+
+/**
  * cst_release_record_particulars:
  * @withheld: (element-type CstWithholding): what the release leaves out,
  *   each with its reason and description (who recorded it is the login)
