@@ -115,6 +115,30 @@ test_requests_belong (void)
   g_assert_true (g_str_has_prefix (cst_request_get_reference (f->north_request), "NOR-"));
 }
 
+/* The request list as @conn reads it, whole and its first rows: @n rows,
+ * each of @code's facility unless @code is NULL. */
+static void
+assert_listed (PGconn     *conn,
+               guint       n,
+               const char *code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) all = cst_request_repo_list (conn, NULL, &error);
+  g_autoptr(GPtrArray) first = NULL;
+
+  g_assert_no_error (error);
+  first = cst_request_repo_list_first (conn, NULL, 100, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, n);
+  g_assert_cmpuint (first->len, ==, n);
+  for (guint i = 0; code != NULL && i < n; i++)
+    {
+      g_autofree char *listed = text_of (g_ptr_array_index (all, i), "facility-code");
+
+      g_assert_cmpstr (listed, ==, code);
+    }
+}
+
 /* A clerk of one facility neither sees nor changes the other's requests;
  * the administrator and the auditor see both. */
 static void
@@ -133,6 +157,13 @@ test_clerks_see_their_facility (void)
   g_assert_cmpint (count (f->north_clerk, "SELECT count(*) FROM roi_requests"), ==, 1);
   g_assert_cmpint (count (f->admin, "SELECT count(*) FROM roi_requests"), ==, 2);
   g_assert_cmpint (count (auditor, "SELECT count(*) FROM roi_requests"), ==, 2);
+
+  /* The list and its first rows name the login's facilities to the
+   * planner: the same rows as the policy lets through, all of them for the
+   * administrator. */
+  assert_listed (f->main_clerk, 1, "MAIN");
+  assert_listed (f->north_clerk, 1, "NORTH");
+  assert_listed (f->admin, 2, NULL);
 
   seen = cst_request_repo_get (f->main_clerk, cst_request_get_id (f->north_request), &error);
   g_assert_null (seen);

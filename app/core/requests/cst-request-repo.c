@@ -269,12 +269,30 @@ summaries_from (PGresult *res)
  * Returns: (transfer full): every open request and the closed ones asked
  *   for, summary fields only, newest received first
  */
-/* The list's rows ($1: leave out closed requests received before it),
- * newest received first. */
+/* The list's rows ($1: the facilities the login sees; $2: leave out
+ * closed requests received before it), newest received first.
+ * Row-level security keeps other facilities' rows out already; $1 says it
+ * again with the ids written out because the policy's test, on
+ * (SELECT visible_facility_ids()), is a value the planner cannot see
+ * into: it planned a clerk of one facility in twenty as seeing a quarter
+ * of every request and read and hashed every patient for them (issue 22,
+ * bench/system). */
 #define LISTED_IN_ORDER \
-  " WHERE $1::date IS NULL OR r.received_date >= $1::date" \
-  "    OR r.status NOT IN " CLOSED_STATUSES \
+  " WHERE r.facility_id = ANY ($1::bigint[])" \
+  "   AND ($2::date IS NULL OR r.received_date >= $2::date" \
+  "        OR r.status NOT IN " CLOSED_STATUSES ")" \
   " ORDER BY r.received_date DESC, r.id DESC"
+
+/* The facilities the login sees, as an array for LISTED_IN_ORDER's $1. */
+static char *
+visible_facilities (PGconn  *conn,
+                    GError **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT COALESCE(visible_facility_ids(), '{}')::text", 0, NULL, error);
+
+  return res ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
+}
 
 /* The list is read through a cursor, this many rows at a time: libpq
  * holds a whole result in memory, about 700 bytes a row here, and the
@@ -289,11 +307,13 @@ add_listed_pages (PGconn      *conn,
                   GPtrArray   *list,
                   GError     **error)
 {
-  const char *params[] = { since };
+  g_autofree char *facilities = visible_facilities (conn, error);
+  const char *params[] = { facilities, since };
 
-  if (!cst_db_exec_command (conn, "DECLARE listed_requests NO SCROLL CURSOR FOR "
-                            "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER,
-                            1, params, error))
+  if (facilities == NULL
+      || !cst_db_exec_command (conn, "DECLARE listed_requests NO SCROLL CURSOR FOR "
+                               "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER,
+                               2, params, error))
     return FALSE;
   for (;;)
     {
@@ -350,10 +370,14 @@ cst_request_repo_list_first (PGconn       *conn,
 {
   g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
   g_autofree char *count = g_strdup_printf ("%u", limit);
-  const char *params[] = { since, count };
-  g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER " LIMIT $2::int", 2, params, error);
+  g_autofree char *facilities = visible_facilities (conn, error);
+  const char *params[] = { facilities, since, count };
+  g_autoptr(PGresult) res = NULL;
 
+  if (facilities == NULL)
+    return NULL;
+  res = cst_db_exec (conn, "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER " LIMIT $3::int",
+                     3, params, error);
   return res ? summaries_from (res) : NULL;
 }
 
