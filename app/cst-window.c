@@ -158,6 +158,24 @@ store_changed_cb (CstWindow *self,
   show_counts (self);
 }
 
+/* A request changed in place (a save, another clerk's change) may have
+ * moved to another due state: its row is counted again. */
+static void
+store_refreshed_cb (CstWindow  *self,
+                    CstRequest *request)
+{
+  guint position;
+
+  if (!cst_request_store_find (self->store, request, &position) ||
+      position >= self->due_states->len)
+    return;
+  count_states (self, position, 1, -1);
+  self->due_states->data[position] = cst_request_due_state_on (request, &self->counts_today);
+  self->n_states_counted++;
+  count_states (self, position, 1, 1);
+  show_counts (self);
+}
+
 static void
 online_changed_cb (CstWindow *self)
 {
@@ -714,6 +732,7 @@ cst_window_set_store (CstWindow       *self,
   if (store == NULL)
     return;
   g_signal_connect_swapped (store, "items-changed", G_CALLBACK (store_changed_cb), self);
+  g_signal_connect_swapped (store, "refreshed", G_CALLBACK (store_refreshed_cb), self);
   g_signal_connect_object (cst_request_store_get_connection (store), "notify::online",
                            G_CALLBACK (online_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_stack_set_visible_child_name (self->main_stack, "workspace");

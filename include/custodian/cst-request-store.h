@@ -20,6 +20,9 @@ gboolean         cst_request_store_has_pending_save    (CstRequestStore *self,
                                                         gint64           id);
 CstRequest      *cst_request_store_lookup          (CstRequestStore     *self,
                                                     gint64               id);
+gboolean         cst_request_store_find            (CstRequestStore     *self,
+                                                    CstRequest          *request,
+                                                    guint               *position);
 void             cst_request_store_set_closed_days (CstRequestStore     *self,
                                                     guint                days);
 gboolean         cst_request_store_get_closed_cutoff (CstRequestStore   *self,

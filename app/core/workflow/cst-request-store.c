@@ -679,6 +679,26 @@ cst_request_store_lookup (CstRequestStore *self,
 }
 
 /**
+ * cst_request_store_find:
+ * @request: a request, perhaps a row of the store
+ * @position: (out) (optional): where it is
+ *
+ * Where @request is in the list: a walk over the rows' pointers (about a
+ * tenth of a millisecond for 200,000), for what is rare, such as
+ * ::refreshed, which names a request, not its row.
+ *
+ * Returns: whether @request is a row of the store
+ */
+gboolean
+cst_request_store_find (CstRequestStore *self,
+                        CstRequest      *request,
+                        guint           *position)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), FALSE);
+  return g_ptr_array_find (self->items, request, position);
+}
+
+/**
  * cst_request_store_set_closed_days:
  * @days: how many days back closed requests (released, denied, cancelled)
  *   are listed, by the day they were received; 0 lists every request
