@@ -51,6 +51,38 @@ test_received_date_not_future (void)
   g_assert_nonnull (strstr (error->message, "future"));
 }
 
+/* Today is the local zone's: a TZ set while the process runs is followed
+ * at once (the zone is kept between calls, issue 24).  The two zones are
+ * 26 hours apart, so their dates always differ. */
+static void
+test_today_follows_tz (void)
+{
+  const char *zones[] = { "Pacific/Kiritimati", "Etc/GMT+12", "Pacific/Kiritimati" };
+  g_autofree char *saved = g_strdup (g_getenv ("TZ"));
+  GDate first, date, expected;
+
+  for (guint i = 0; i < G_N_ELEMENTS (zones); i++)
+    {
+      g_autoptr(GTimeZone) zone = g_time_zone_new_identifier (zones[i]);
+      g_autoptr(GDateTime) now = NULL;
+
+      g_assert_nonnull (zone);
+      g_setenv ("TZ", zones[i], TRUE);
+      cst_input_today (&date);
+      now = g_date_time_new_now (zone);
+      cst_input_date_of (now, &expected);
+      g_assert_cmpint (g_date_compare (&date, &expected), ==, 0);
+      if (i == 0)
+        first = date;
+      else if (i == 1)
+        g_assert_cmpint (g_date_compare (&date, &first), <, 0);
+    }
+  if (saved != NULL)
+    g_setenv ("TZ", saved, TRUE);
+  else
+    g_unsetenv ("TZ");
+}
+
 static void
 test_jurisdiction (void)
 {
@@ -143,6 +175,7 @@ main (int argc, char **argv)
   g_test_add_func ("/input/date/valid", test_parse_date_valid);
   g_test_add_func ("/input/date/malformed", test_parse_date_malformed);
   g_test_add_func ("/input/date/not-future", test_received_date_not_future);
+  g_test_add_func ("/input/date/today-follows-tz", test_today_follows_tz);
   g_test_add_func ("/input/jurisdiction", test_jurisdiction);
   g_test_add_func ("/input/blank", test_blank);
   g_test_add_func ("/input/money", test_parse_money);
