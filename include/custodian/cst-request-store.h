@@ -15,6 +15,7 @@ CstRequestStore *cst_request_store_new             (CstConnection       *connect
 CstConnection   *cst_request_store_get_connection  (CstRequestStore     *self);
 void             cst_request_store_watch           (CstRequestStore     *self);
 gboolean         cst_request_store_get_loading     (CstRequestStore     *self);
+gboolean         cst_request_store_get_watching    (CstRequestStore     *self);
 guint            cst_request_store_get_n_pending_saves (CstRequestStore *self);
 gboolean         cst_request_store_has_pending_save    (CstRequestStore *self,
                                                         gint64           id);

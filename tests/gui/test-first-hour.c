@@ -30,12 +30,21 @@ typedef struct
   CstRequestDetail *detail;
 } Fixture;
 
+static gboolean
+watching (gpointer store)
+{
+  return cst_request_store_get_watching (store);
+}
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   f->window = cst_test_gui_open_window (conninfo, &f->store);
-  /* As the application does: changes arrive from the server. */
+  /* As the application does: changes arrive from the server, once the
+   * listener's connection (made on a thread) LISTENs; a request added
+   * before that would only arrive with the next load. */
   cst_request_store_watch (f->store);
+  g_assert_true (cst_test_gui_wait_until (watching, f->store));
   f->detail = CST_REQUEST_DETAIL (cst_window_get_detail (f->window));
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, cst_window_get_list_page (f->window)));
 }

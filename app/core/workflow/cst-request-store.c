@@ -663,6 +663,20 @@ cst_request_store_watch (CstRequestStore *self)
   cst_listener_start (self->listener);
 }
 
+/**
+ * cst_request_store_get_watching:
+ *
+ * Returns: whether the store's listener is LISTENing, so that a change
+ *   made on the server from now on reaches the list (its connection is
+ *   made on a thread after cst_request_store_watch())
+ */
+gboolean
+cst_request_store_get_watching (CstRequestStore *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), FALSE);
+  return self->listener != NULL && cst_listener_is_listening (self->listener);
+}
+
 gboolean
 cst_request_store_get_loading (CstRequestStore *self)
 {
