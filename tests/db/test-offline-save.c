@@ -27,7 +27,15 @@ wait_for_pending (CstRequestStore *store,
   g_assert_cmpuint (cst_request_store_get_n_pending_saves (store), ==, n);
 }
 
-/* A clerk's store, loaded and listening, as the window has it. */
+static gboolean
+watching (gpointer store)
+{
+  return cst_request_store_get_watching (store);
+}
+
+/* A clerk's store, loaded and listening, as the window has it.  The
+ * listener connects on a thread: wait until it LISTENs, or a change made
+ * before that never arrives. */
 static CstRequestStore *
 running_store (void)
 {
@@ -41,7 +49,7 @@ running_store (void)
   g_assert_no_error (error);
   g_object_unref (result);
   cst_request_store_watch (store);
-  cst_test_iterate_for (300);
+  g_assert_true (cst_test_wait_until (watching, store, 10));
   return store;
 }
 
