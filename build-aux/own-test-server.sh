@@ -15,6 +15,10 @@
 #   own-test-server.sh crash DIR    # SIGKILL to the postmaster and every child: the
 #                                   # data stays, the next start runs crash recovery
 #   own-test-server.sh destroy DIR  # stop at once and remove the cluster
+#   own-test-server.sh guard PGDATA FOLDER PID
+#                                   # once PID is gone, stop the server in PGDATA at
+#                                   # once and remove FOLDER: for a server a test
+#                                   # started itself (the app's private database)
 #
 # Unix socket in DIR only.  Unlike test-server.sh, synchronous_commit stays
 # on: a test that crashes the server checks that what was acknowledged
@@ -63,15 +67,23 @@ run_server () {
     start >/dev/null
 }
 
-# One watchdog per cluster, detached from the caller's pipes.
-watch_owner () {
+# Runs a command once process OWNER is gone, detached from the caller's
+# pipes (meson waits for them to close); prints the watchdog's pid.
+after_owner () {
   local owner=$1
+  shift
+  setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; shift; "$@"' \
+    watchdog "$owner" "$@" </dev/null >/dev/null 2>&1 &
+  echo $!
+}
+
+# One watchdog per cluster.
+watch_owner () {
   if [ -f "$dir/watchdog.pid" ] && kill -0 "$(cat "$dir/watchdog.pid")" 2>/dev/null; then
     return
   fi
-  setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 2; done; "$2" destroy "$3"; rmdir "$3"' \
-    watchdog "$owner" "$here/own-test-server.sh" "$dir" </dev/null >/dev/null 2>&1 &
-  echo $! >"$dir/watchdog.pid"
+  after_owner "$1" bash -c '"$0" destroy "$1"; rmdir "$1"' "$here/own-test-server.sh" "$dir" \
+    >"$dir/watchdog.pid"
 }
 
 postmaster_pid () {
@@ -103,5 +115,9 @@ case $action in
       kill "$(cat "$dir/watchdog.pid")" 2>/dev/null || true
     fi
     rm -rf "$data" "$dir/server.log" "$dir/initdb.log" "$dir/basebackup.log" "$dir/watchdog.pid" ;;
-  *) echo "usage: $0 start|standby|stop|crash|destroy DIR" >&2; exit 2 ;;
+  guard) after_owner "$4" "$here/own-test-server.sh" remove "$2" "$3" >/dev/null ;;
+  remove)  # what guard runs: remove PGDATA FOLDER
+    custodian_as_server_user "$bindir/pg_ctl" -D "$2" -m immediate -w stop >/dev/null 2>&1 || true
+    rm -rf "$3" ;;
+  *) echo "usage: $0 start|standby|stop|crash|destroy DIR | guard PGDATA FOLDER PID" >&2; exit 2 ;;
 esac

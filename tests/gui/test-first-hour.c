@@ -17,6 +17,7 @@
 #include "cst-release-forms.h"
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
+#include "cst-test-cluster.h"
 #include "cst-test-file.h"
 #include "cst-test-gui.h"
 
@@ -298,9 +299,15 @@ start_private_database (const char *root)
   g_autofree char *owner = NULL;
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(GError) error = NULL;
+  /* The server's own folder inside the data folder (cst-embedded-server.c). */
+  g_autofree char *pgdata = g_build_filename (data_dir, "pgdata", NULL);
 
   server = cst_embedded_server_new (data_dir);
-  g_assert_true (cst_embedded_server_start (server, &error) && cst_embedded_server_prepare (server, &error));
+  g_assert_true (cst_embedded_server_start (server, &error));
+  g_assert_no_error (error);
+  /* A failed assertion aborts the test: the server must not outlive it. */
+  cst_test_guard_server (pgdata, root);
+  g_assert_true (cst_embedded_server_prepare (server, &error));
   g_assert_no_error (error);
   owner = cst_embedded_server_get_owner_conninfo (server);
   conn = cst_db_connect (owner, &error);

@@ -12,22 +12,15 @@
 
 #include "cst-test-cluster.h"
 
-/* The standby action takes the primary's folder before the owner's pid;
- * a standby started again later needs it no more (its data knows). */
-static void
-run_script_with (CstTestCluster *cluster,
-                 const char     *action,
-                 const char     *primary_dir)
+static char *
+script_path (void)
 {
-  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "..", "build-aux",
-                                                   "own-test-server.sh", NULL);
-  g_autofree char *owner = g_strdup_printf ("%d", (int) getpid ());
-  /* With our pid, the script removes the cluster once we are gone, even
-   * after a failed assertion. */
-  gboolean starts = g_str_equal (action, "start") || g_str_equal (action, "standby");
-  char *argv[] = { script, (char *) action, cluster->dir,
-                   primary_dir ? (char *) primary_dir : (starts ? owner : NULL),
-                   primary_dir && starts ? owner : NULL, NULL };
+  return g_test_build_filename (G_TEST_DIST, "..", "build-aux", "own-test-server.sh", NULL);
+}
+
+static void
+run_argv (char **argv)
+{
   g_autofree char *err = NULL;
   g_autoptr(GError) error = NULL;
   int wait_status = 0;
@@ -35,7 +28,26 @@ run_script_with (CstTestCluster *cluster,
   if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &err,
                      &wait_status, &error) ||
       !g_spawn_check_wait_status (wait_status, &error))
-    g_error ("own-test-server.sh %s: %s\n%s", action, error->message, err ? err : "");
+    g_error ("own-test-server.sh %s: %s\n%s", argv[1], error->message, err ? err : "");
+}
+
+/* The standby action takes the primary's folder before the owner's pid;
+ * a standby started again later needs it no more (its data knows). */
+static void
+run_script_with (CstTestCluster *cluster,
+                 const char     *action,
+                 const char     *primary_dir)
+{
+  g_autofree char *script = script_path ();
+  g_autofree char *owner = g_strdup_printf ("%d", (int) getpid ());
+  /* With our pid, the script removes the cluster once we are gone, even
+   * after a failed assertion. */
+  gboolean starts = g_str_equal (action, "start") || g_str_equal (action, "standby");
+  char *argv[] = { script, (char *) action, cluster->dir,
+                   primary_dir ? (char *) primary_dir : (starts ? owner : NULL),
+                   primary_dir && starts ? owner : NULL, NULL };
+
+  run_argv (argv);
 }
 
 static void
@@ -120,4 +132,24 @@ cst_test_cluster_free (CstTestCluster *cluster)
   g_rmdir (cluster->dir);
   g_free (cluster->dir);
   g_free (cluster);
+}
+
+/**
+ * cst_test_guard_server:
+ * @pgdata: the data folder of a server the test started itself
+ * @folder: the folder to remove with it
+ *
+ * Once this process is gone, however it ended (a failed assertion
+ * aborts it), the server in @pgdata is stopped at once and @folder
+ * removed, so an aborted test leaves no server running.
+ */
+void
+cst_test_guard_server (const char *pgdata,
+                       const char *folder)
+{
+  g_autofree char *script = script_path ();
+  g_autofree char *owner = g_strdup_printf ("%d", (int) getpid ());
+  char *argv[] = { script, "guard", (char *) pgdata, (char *) folder, owner, NULL };
+
+  run_argv (argv);
 }

@@ -17,6 +17,8 @@ void            cst_test_cluster_start (CstTestCluster *cluster);
 void            cst_test_cluster_stop  (CstTestCluster *cluster);
 void            cst_test_cluster_crash (CstTestCluster *cluster);
 void            cst_test_cluster_free  (CstTestCluster *cluster);
+void            cst_test_guard_server  (const char     *pgdata,
+                                        const char     *folder);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstTestCluster, cst_test_cluster_free)
 
