@@ -226,7 +226,7 @@ run_db_seed_demo (int    argc,
     { "requests", 'n', 0, G_OPTION_ARG_INT, &requests,
       N_("How many demo requests to add (default 120)"), N_("N") },
     { "facilities", 0, 0, G_OPTION_ARG_INT, &facilities,
-      N_("Spread them over N facilities, up to 20 in eleven states (default 1)"), N_("N") },
+      N_("Spread them over N facilities, up to 20, each in its own state (default 1)"), N_("N") },
     { "if-empty", 0, 0, G_OPTION_ARG_NONE, &if_empty,
       N_("Add nothing when the database already holds requests"), NULL },
     { NULL }

@@ -11,8 +11,8 @@ gboolean cst_demo_fill_facility (PGconn   *conn,
 gboolean cst_demo_seed (PGconn   *conn,
                         guint     n_requests,
                         GError  **error);
-/* The default facility and up to 19 demo ones: ten in states of their own,
- * nine more in states the first eleven hold (cst-demo.c says why). */
+/* The default facility and up to 19 demo ones, each in a state of its own
+ * (cst-demo.c says which, and why). */
 #define CST_DEMO_MAX_FACILITIES 20
 gboolean cst_demo_seed_facilities (PGconn   *conn,
                                    guint     n_requests,

@@ -161,6 +161,15 @@ test_cli (void)
 
   g_assert_cmpint (db_command (conninfo, &out, &err, "seed-demo", "-n", "3"), ==, 0);
   g_assert_true (g_str_has_prefix (out, "Added 3 demo requests.\nIssued "));
+  /* One hospital alone: no schedule of its own is made up for it. */
+  {
+    g_autoptr(PGconn) conn = cst_db_connect (conninfo, NULL);
+
+    g_assert_cmpint (cst_test_db_int (conn, "SELECT count(*) FROM fee_schedules WHERE kind = 'facility'",
+                                      0, NULL), ==, 0);
+    g_assert_cmpint (cst_test_db_int (conn, "SELECT count(*) FROM facilities WHERE fee_schedule_key IS NOT NULL",
+                                      0, NULL), ==, 0);
+  }
   g_assert_cmpint (db_command (conninfo, &out, &err, "seed-demo", "--if-empty", NULL), ==, 0);
   g_assert_cmpstr (out, ==, "The database already holds requests; no demo data added.\n");
 
@@ -178,7 +187,7 @@ count_where (PGconn     *conn,
 
 /* db seed-demo --facilities 3: the default facility and two demo ones in
  * other states, each with requests at several steps, numbered with its
- * prefix and under its state's law; run again, no facility is added
+ * prefix and under its state's law (the default's too); run again, no facility is added
  * twice.  Out of range is a usage error. */
 static void
 test_cli_demo_facilities (void)
@@ -203,9 +212,9 @@ test_cli_demo_facilities (void)
                                       " (SELECT count(DISTINCT status) FROM roi_requests r"
                                       "  WHERE r.facility_id = f.id) >= 3"), ==, 3);
   g_assert_cmpint (count_where (conn, "SELECT count(*) FROM roi_requests r JOIN facilities f"
-                                      " ON f.id = r.facility_id WHERE NOT f.is_default AND"
-                                      " (r.jurisdiction <> f.default_state OR"
-                                      "  r.reference NOT LIKE f.request_prefix || '-%')"), ==, 0);
+                                      " ON f.id = r.facility_id WHERE r.jurisdiction <> f.default_state"
+                                      " OR (NOT f.is_default AND r.reference NOT LIKE f.request_prefix || '-%')"),
+                   ==, 0);
   g_assert_cmpint (count_where (conn, "SELECT count(*) FROM roi_requests"), ==, 60);
 
   g_clear_pointer (&out, g_free);
@@ -222,12 +231,131 @@ test_cli_demo_facilities (void)
   g_assert_nonnull (strstr (err, "--facilities must be between 1 and 20"));
 }
 
+/* A paper copy of request @id, quoted as its facility would quote it: with
+ * its state, requester, purpose and date, and the facility's own schedule
+ * (@own_key, NULL for none).  Paper, because the format a state schedule
+ * leaves out is refused whatever the facility has. */
+static CstFeeQuote *
+quote_on_paper (PGconn            *conn,
+                CstFeeScheduleSet *schedules,
+                gint64             id,
+                const char        *own_key,
+                GError           **error)
+{
+  g_autoptr(CstRequest) request = cst_request_repo_get (conn, id, error);
+  CstFeeRequest fee_request;
+
+  if (request == NULL ||
+      !cst_request_fee_fill (request, CST_FEE_METHOD_DEFAULT, &fee_request, error) ||
+      !cst_fee_request_set_facility_schedule (&fee_request, own_key, error))
+    return NULL;
+  fee_request.format = CST_FEE_FORMAT_PAPER;
+  fee_request.maintained_electronically = FALSE;
+  fee_request.pages = 10;
+  return cst_fee_engine_quote (schedules, &fee_request, error);
+}
+
+/* The citation of @quote's first line. */
+static const char *
+first_citation (const CstFeeQuote *quote)
+{
+  g_assert_cmpuint (cst_fee_quote_get_n_lines (quote), >, 0);
+  return cst_fee_line_get_citation (cst_fee_quote_get_line (quote, 0));
+}
+
+/* @quote priced by the facility's own schedule @own_key (NULL: none). */
+static gboolean
+priced_by_own (const CstFeeQuote *quote,
+               const char        *own_key)
+{
+  g_autofree char *prefix = NULL;
+
+  if (own_key == NULL)
+    return FALSE;
+  prefix = g_strconcat (own_key, "@", NULL);
+  if (!g_str_has_prefix (cst_fee_quote_get_schedule_version (quote), prefix))
+    return FALSE;
+  g_assert_nonnull (strstr (first_citation (quote), "fee policy"));
+  g_assert_nonnull (strstr (first_citation (quote), "not state law"));
+  return TRUE;
+}
+
+/* Every facility of the twenty quotes every kind of requester the demo
+ * has (the personal representative's is the patient's), on paper, for
+ * purpose "other", with its own schedule: a third party's in New York,
+ * California, North Carolina and the nine states for which Custodian
+ * holds no fee schedule is priced by the facility's own, cited as its
+ * policy, not as state law. */
+static void
+assert_every_requester_quoted (PGconn            *conn,
+                               CstFeeScheduleSet *schedules)
+{
+  static const CstFeeRequester kinds[] = {
+    CST_FEE_REQUESTER_PATIENT, CST_FEE_REQUESTER_ATTORNEY, CST_FEE_REQUESTER_INSURER,
+    CST_FEE_REQUESTER_PROVIDER, CST_FEE_REQUESTER_GOVERNMENT, CST_FEE_REQUESTER_OTHER,
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT code, default_state, fee_schedule_key FROM facilities",
+                                         0, NULL, &error);
+  guint by_own = 0;
+
+  g_assert_no_error (error);
+  for (int row = 0; row < PQntuples (res); row++)
+    for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+      {
+        const char *own_key = PQgetisnull (res, row, 2) ? NULL : PQgetvalue (res, row, 2);
+        g_autoptr(CstFeeQuote) quote = NULL;
+        CstFeeRequest request;
+
+        cst_fee_request_init (&request);
+        g_assert_true (cst_fee_request_set_jurisdiction (&request, PQgetvalue (res, row, 1), &error));
+        g_assert_true (cst_fee_request_set_facility_schedule (&request, own_key, &error));
+        request.requester = kinds[k];
+        request.pages = 10;
+        quote = cst_fee_engine_quote (schedules, &request, &error);
+        if (quote == NULL)
+          g_test_message ("%s, %s: %s", PQgetvalue (res, row, 0), cst_fee_requester_to_nick (kinds[k]),
+                          error->message);
+        g_assert_no_error (error);
+        by_own += priced_by_own (quote, own_key);
+      }
+  /* Five kinds of third party at each of the twelve facilities with a
+   * schedule of their own; the individuals' under HIPAA. */
+  g_assert_cmpuint (by_own, ==, 12 * 5);
+}
+
+/* Every demo request, as a paper copy, quoted as its facility quotes it
+ * (its own date, requester and purpose). */
+static void
+assert_every_request_quoted (PGconn            *conn,
+                             CstFeeScheduleSet *schedules)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn, "SELECT r.id, f.fee_schedule_key FROM roi_requests r"
+                                               " JOIN facilities f ON f.id = r.facility_id", 0, NULL, &error);
+  guint by_own = 0;
+
+  g_assert_no_error (error);
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      const char *own_key = PQgetisnull (res, row, 1) ? NULL : PQgetvalue (res, row, 1);
+      g_autoptr(CstFeeQuote) quote = quote_on_paper (conn, schedules, cst_db_int64 (res, row, 0), own_key,
+                                                     &error);
+
+      g_assert_no_error (error);
+      by_own += priced_by_own (quote, own_key);
+    }
+  g_assert_cmpuint (by_own, >, 0);
+}
+
 /* db seed-demo --facilities 20, the issue's health system: twenty
- * facilities, each with requests at several steps, each in a state whose
- * fee schedule is in force today (so its requests are quoted under its own
- * state's law); a clerk granted one of them, logged in as the ordinary
- * login, lists only that facility's requests and its own patients'
- * invoices.  Before the limit was 20, 20 was a usage error. */
+ * facilities in twenty states, each with requests at several steps, all
+ * in its own state, and each able to quote every kind of requester it has
+ * (assert_every_requester_quoted, assert_every_request_quoted); a clerk granted one of them, logged in
+ * as the ordinary login, lists only that facility's requests and its own
+ * patients' invoices.  Before, twenty facilities shared eleven states and
+ * a third party's request in New York, California or North Carolina could
+ * not be quoted. */
 static void
 test_cli_demo_twenty_facilities (void)
 {
@@ -240,7 +368,8 @@ test_cli_demo_twenty_facilities (void)
   g_autoptr(PGconn) conn = NULL;
   g_autoptr(PGconn) clerk = NULL;
   g_autoptr(GError) error = NULL;
-  const char *twentieth[] = { "DEMO-OK2" };
+  g_autoptr(CstFeeScheduleSet) schedules = NULL;
+  const char *twentieth[] = { "DEMO-MN" };
 
   g_assert_cmpint (db_command (conninfo, &out, &err, "migrate", NULL, NULL), ==, 0);
   g_clear_pointer (&out, g_free);
@@ -252,19 +381,30 @@ test_cli_demo_twenty_facilities (void)
   conn = cst_db_connect (conninfo, NULL);
   g_assert_nonnull (conn);
   g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities"), ==, 20);
-  g_assert_cmpint (count_where (conn, "SELECT count(DISTINCT default_state) FROM facilities"
-                                      " WHERE NOT is_default"), ==, 11);
+  g_assert_cmpint (count_where (conn, "SELECT count(DISTINCT default_state) FROM facilities"), ==, 20);
   g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities f WHERE"
                                       " (SELECT count(DISTINCT status) FROM roi_requests r"
                                       "  WHERE r.facility_id = f.id) >= 3"), ==, 20);
-  /* No demo facility in a state whose amounts have expired or were never
-   * entered: each has a state fee schedule in force today. */
-  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM facilities f WHERE NOT f.is_default"
-                                      " AND NOT EXISTS (SELECT 1 FROM fee_schedules s"
-                                      "  WHERE s.jurisdiction = f.default_state AND s.kind = 'fee'"
-                                      "  AND s.effective_from <= current_date"
-                                      "  AND (s.effective_to IS NULL OR s.effective_to >= current_date))"),
-                   ==, 0);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM roi_requests r JOIN facilities f"
+                                      " ON f.id = r.facility_id WHERE r.jurisdiction <> f.default_state"), ==, 0);
+  schedules = cst_fee_repo_load_schedules (conn, &error);
+  g_assert_no_error (error);
+  assert_every_requester_quoted (conn, schedules);
+  assert_every_request_quoted (conn, schedules);
+  /* Each facility's own schedule is its own, and says it is not law. */
+  g_assert_cmpint (count_where (conn, "SELECT count(DISTINCT fee_schedule_key) FROM facilities"), ==, 12);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM fee_schedules WHERE kind = 'facility'"
+                                      " AND citation NOT LIKE '%not state law%'"), ==, 0);
+  /* The demo's invoices include third parties' priced so. */
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM invoices i JOIN roi_requests r ON r.id = i.request_id"
+                                      " JOIN facilities f ON f.id = r.facility_id"
+                                      " WHERE i.schedule_version LIKE f.fee_schedule_key || '@%'"), >, 0);
+  /* Seeded again: nothing installed or chosen twice. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cst_test_cli_run (conninfo, &out, &err, "db", "seed-demo", "-n", "20",
+                                     "--facilities", "20", NULL), ==, 0);
+  g_assert_cmpint (count_where (conn, "SELECT count(*) FROM fee_schedules WHERE kind = 'facility'"), ==, 12);
 
   clerk_conninfo = cst_test_db_create_login (&db, "custodian_clerk");
   clerk_login = g_strdup (strstr (clerk_conninfo, "user=") + strlen ("user="));

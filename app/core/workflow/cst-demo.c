@@ -16,6 +16,8 @@
 #include "custodian/cst-document-repo.h"
 #include "custodian/cst-facilities.h"
 #include "custodian/cst-facility.h"
+#include "custodian/cst-fee-engine.h"
+#include "custodian/cst-fee-facility.h"
 #include "custodian/cst-fee-repo.h"
 #include "custodian/cst-migrations.h"
 #include "custodian/cst-request-fee.h"
@@ -72,6 +74,9 @@ static const char *const insert_batch =
   "  RETURNING id, requester_id) "
   "INSERT INTO demo_batch SELECT r.id, q.n FROM new_requests r "
   "JOIN numbered_requesters q ON q.id = r.requester_id";
+
+/* The default facility's name when the demo filled in its details. */
+#define DEMO_MAIN_NAME "Demo General Hospital (fictional)"
 
 /* Only where the governing rule allows an extension (migration 0059: not a
  * third party's request, not California's 15 days) and the deadline is
@@ -147,7 +152,7 @@ cst_demo_fill_facility (PGconn   *conn,
     return FALSE;
   if (!cst_facility_is_blank (facility))
     return TRUE;
-  cst_facility_set (facility, CST_FACILITY_NAME, "Demo General Hospital (fictional)");
+  cst_facility_set (facility, CST_FACILITY_NAME, DEMO_MAIN_NAME);
   cst_facility_set (facility, CST_FACILITY_ADDRESS, "100 Example Street\nDemoville, NY 00000");
   cst_facility_set (facility, CST_FACILITY_PHONE, "(555) 010-0100");
   cst_facility_set (facility, CST_FACILITY_PAY_TEXT,
@@ -158,16 +163,18 @@ cst_demo_fill_facility (PGconn   *conn,
 }
 
 /* The demo's other facilities (fictional, like the default's details):
- * seed-demo --facilities N adds the first N - 1.  Each is in a state whose
- * fee schedule for hospitals' copies is in force today for every requester
- * (resources/seed/fee-schedules.ini), or for the individual and the state
- * sets no maximum for others (California, North Carolina, like the
- * default's New York), so its requests are quoted under its own state's
- * law and deadlines.  Illinois, Pennsylvania, Ohio, Georgia, Michigan and
- * Massachusetts, whose latest amounts have expired, and West Virginia and
- * the states with no schedule, where a third party's request cannot be
- * quoted, are left out.  Eleven states hold ten facilities; the other
- * nine are a health system's second hospitals in the larger states. */
+ * seed-demo --facilities N adds the first N - 1, each in a state of its
+ * own, none in the default's New York.  The first ten are in states whose
+ * fee schedules for hospitals' copies are in force today
+ * (resources/seed/fee-schedules.ini); the other nine in states for which
+ * Custodian holds no fee schedule (West Virginia: only a free-copy rule),
+ * where a third party's copy is priced by the hospital's own schedule
+ * (demo_own_schedule), as it is in California, North Carolina and the
+ * default's New York, whose schedules price only some requests.  No demo facility is in
+ * a state whose latest amounts have expired (Illinois, Pennsylvania, Ohio,
+ * Georgia, Michigan, Massachusetts): the engine never quotes a third party
+ * there, not even with the hospital's own amounts, until the state's
+ * current ones are entered. */
 static const struct
 {
   const char *code, *prefix, *state, *name, *address, *phone;
@@ -192,24 +199,24 @@ static const struct
     "1500 Example Loop\nTestville, AR 00000", "(555) 010-1500" },
   { "DEMO-OK", "DOK", "OK", "Demo Red River Medical (fictional)",
     "1600 Example Pike\nSamplecity, OK 00000", "(555) 010-1600" },
-  { "DEMO-NY2", "DNY2", "NY", "Demo Hudson Valley Hospital (fictional)",
-    "1700 Example Street\nMockbridge, NY 00000", "(555) 010-1700" },
-  { "DEMO-TX2", "DTX2", "TX", "Demo Panhandle Medical Center (fictional)",
-    "1800 Example Avenue\nFictown, TX 00000", "(555) 010-1800" },
-  { "DEMO-CA2", "DCA2", "CA", "Demo Sierra Hospital (fictional)",
-    "1900 Example Boulevard\nPlaceholder Hills, CA 00000", "(555) 010-1900" },
-  { "DEMO-FL2", "DFL2", "FL", "Demo Suncoast Clinic (fictional)",
-    "2000 Example Drive\nDemo Beach, FL 00000", "(555) 010-2000" },
-  { "DEMO-NC2", "DNC2", "NC", "Demo Blue Ridge Health (fictional)",
-    "2100 Example Place\nSample Gap, NC 00000", "(555) 010-2100" },
-  { "DEMO-WA2", "DWA2", "WA", "Demo Cascade Medical (fictional)",
-    "2200 Example Terrace\nTest Falls, WA 00000", "(555) 010-2200" },
-  { "DEMO-TN2", "DTN2", "TN", "Demo Cumberland Hospital (fictional)",
-    "2300 Example Circle\nMockville, TN 00000", "(555) 010-2300" },
-  { "DEMO-SC2", "DSC2", "SC", "Demo Lowcountry Clinic (fictional)",
-    "2400 Example Row\nFictport, SC 00000", "(555) 010-2400" },
-  { "DEMO-OK2", "DOK2", "OK", "Demo Prairie Wind Medical (fictional)",
-    "2500 Example Pike\nDemo City, OK 00000", "(555) 010-2500" },
+  { "DEMO-WV", "DWV", "WV", "Demo Mountain State Hospital (fictional)",
+    "1700 Example Street\nMockbridge, WV 00000", "(555) 010-1700" },
+  { "DEMO-CO", "DCO", "CO", "Demo Front Range Medical Center (fictional)",
+    "1800 Example Avenue\nFictown, CO 00000", "(555) 010-1800" },
+  { "DEMO-AZ", "DAZ", "AZ", "Demo Saguaro Hospital (fictional)",
+    "1900 Example Boulevard\nPlaceholder Hills, AZ 00000", "(555) 010-1900" },
+  { "DEMO-OR", "DOR", "OR", "Demo Willamette Clinic (fictional)",
+    "2000 Example Drive\nDemo Beach, OR 00000", "(555) 010-2000" },
+  { "DEMO-NV", "DNV", "NV", "Demo Silver State Health (fictional)",
+    "2100 Example Place\nSample Gap, NV 00000", "(555) 010-2100" },
+  { "DEMO-UT", "DUT", "UT", "Demo Wasatch Medical (fictional)",
+    "2200 Example Terrace\nTest Falls, UT 00000", "(555) 010-2200" },
+  { "DEMO-NM", "DNM", "NM", "Demo Mesa Hospital (fictional)",
+    "2300 Example Circle\nMockville, NM 00000", "(555) 010-2300" },
+  { "DEMO-KS", "DKS", "KS", "Demo Sunflower Clinic (fictional)",
+    "2400 Example Row\nFictport, KS 00000", "(555) 010-2400" },
+  { "DEMO-MN", "DMN", "MN", "Demo North Star Medical (fictional)",
+    "2500 Example Pike\nDemo City, MN 00000", "(555) 010-2500" },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (demo_facilities) + 1 == CST_DEMO_MAX_FACILITIES);
@@ -245,36 +252,156 @@ demo_facility (PGconn  *conn,
   return cst_facility_add (conn, draft, error);
 }
 
-/* The ids and states ("{...}" literals) of the default facility and the
- * first @n_facilities - 1 demo ones, added where missing. */
+/* A demo facility's own hospital schedule (0091), for a state where
+ * Custodian holds no maximum for a third party's copy: fictional amounts,
+ * cited as the facility's own policy, never as state law.  Individuals'
+ * requests stay under HIPAA's cost-based fee and are not covered.  Open
+ * ended, so the dashboard shows no schedule ending; no request-fee label,
+ * so the line reads "Request fee" in the reader's language. */
+static const char demo_own_schedule[] =
+  "[%s]\n"
+  "kind=facility\n"
+  "jurisdiction=%s\n"
+  "providers=hospital\n"
+  "requesters=patient-directive;attorney;insurer;provider;government;other\n"
+  "effective-from=2020-01-01\n"
+  "confidence=C\n"
+  "citation=%s: the facility's own fee policy for third-party requests (fictional demo data, not state law)\n"
+  "source=custodian-cli db seed-demo\n"
+  "request-fee-cents=1500\n"
+  "paper=1-20:50;21-:25\n"
+  "electronic=1-:=2500\n"
+  "media=1-:=3000\n"
+  "postage=actual\n"
+  "note=Demo data: the amounts a fictional hospital charges third parties where Custodian holds no state "
+  "maximum for the request.\n";
+
+/* Whether each third party's request in @facility's state can be quoted
+ * today without a schedule of the facility's own: the engine is asked, so
+ * a state schedule, an exemption or a hospital schedule nobody claimed all
+ * count.  Demo requests are all for purpose "other" (the demo sets no
+ * purpose code); a paper copy is asked about because a format the state's
+ * schedule leaves out is refused even with a hospital schedule. */
 static gboolean
-demo_facilities_params (PGconn   *conn,
-                        guint     n_facilities,
-                        char    **ids,
-                        char    **states,
-                        GError  **error)
+third_parties_quoted (CstFeeScheduleSet *schedules,
+                      const CstFacility *facility)
 {
-  g_autoptr(CstFacility) main = cst_facility_load (conn, error);
-  g_autoptr(GString) id_list = NULL;
-  g_autoptr(GString) state_list = NULL;
+  static const CstFeeRequester third_parties[] = {
+    CST_FEE_REQUESTER_ATTORNEY, CST_FEE_REQUESTER_INSURER, CST_FEE_REQUESTER_PROVIDER,
+    CST_FEE_REQUESTER_GOVERNMENT, CST_FEE_REQUESTER_OTHER,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (third_parties); i++)
+    {
+      g_autoptr(CstFeeQuote) quote = NULL;
+      CstFeeRequest request;
+
+      cst_fee_request_init (&request);
+      if (!cst_fee_request_set_jurisdiction (&request, facility->default_state, NULL))
+        return FALSE;
+      request.requester = third_parties[i];
+      request.pages = 10;
+      if ((quote = cst_fee_engine_quote (schedules, &request, NULL)) == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Gives each of @facilities without a hospital schedule of its own, whose
+ * third parties' requests could not otherwise be quoted, the demo one:
+ * installed (once: a second seeding finds it stored) and chosen. */
+static gboolean
+demo_own_schedules (PGconn     *conn,
+                    GPtrArray  *facilities,
+                    GError    **error)
+{
+  g_autoptr(CstFeeScheduleSet) schedules = cst_fee_repo_load_schedules (conn, error);
+  g_autoptr(GPtrArray) own = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_fee_schedule_unref);
+  g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+  g_autoptr(CstFeeScheduleSet) set = NULL;
+
+  if (schedules == NULL)
+    return FALSE;
+  for (guint i = 0; i < facilities->len; i++)
+    {
+      const CstFacility *facility = g_ptr_array_index (facilities, i);
+      g_autofree char *chosen = NULL;
+      g_autofree char *key = NULL;
+      g_autofree char *text = NULL;
+      CstFeeSchedule *schedule;
+
+      /* A default facility someone filled in is a real hospital: its fee
+       * schedule is its administrator's choice, never the demo's. */
+      if (facility->is_default && g_strcmp0 (facility->name, DEMO_MAIN_NAME) != 0)
+        continue;
+      if (!cst_fee_facility_get_schedule (conn, facility->code, &chosen, error))
+        return FALSE;
+      if (chosen != NULL || third_parties_quoted (schedules, facility))
+        continue;
+      key = g_strconcat (facility->code, "-own", NULL);
+      text = g_strdup_printf (demo_own_schedule, key, facility->default_state, facility->name);
+      if ((schedule = cst_fee_schedule_new_from_text (text, error)) == NULL)
+        return FALSE;
+      g_ptr_array_add (own, schedule);
+      g_ptr_array_add (codes, facility->code);
+    }
+  if (own->len == 0)
+    return TRUE;
+  if ((set = cst_fee_schedule_set_new (own, error)) == NULL ||
+      !cst_fee_repo_install_schedules (conn, set, NULL, NULL, error))
+    return FALSE;
+  for (guint i = 0; i < own->len; i++)
+    if (!cst_fee_facility_set_schedule (conn, g_ptr_array_index (codes, i),
+                                        cst_fee_schedule_get_key (g_ptr_array_index (own, i)), error))
+      return FALSE;
+  return TRUE;
+}
+
+/* The default facility and the first @n_facilities - 1 demo ones, added
+ * where missing. */
+static GPtrArray *
+demo_facilities_load (PGconn   *conn,
+                      guint     n_facilities,
+                      GError  **error)
+{
+  g_autoptr(GPtrArray) facilities = g_ptr_array_new_with_free_func ((GDestroyNotify) cst_facility_free);
+  CstFacility *main = cst_facility_load (conn, error);
 
   if (main == NULL)
-    return FALSE;
-  id_list = g_string_new (NULL);
-  state_list = g_string_new ("{NULL");
-  g_string_append_printf (id_list, "{%" G_GINT64_FORMAT, main->id);
+    return NULL;
+  g_ptr_array_add (facilities, main);
   for (guint i = 0; i + 1 < n_facilities; i++)
     {
-      g_autoptr(CstFacility) facility = demo_facility (conn, i, error);
+      CstFacility *facility = demo_facility (conn, i, error);
 
       if (facility == NULL)
-        return FALSE;
-      g_string_append_printf (id_list, ",%" G_GINT64_FORMAT, facility->id);
-      g_string_append_printf (state_list, ",%s", demo_facilities[i].state);
+        return NULL;
+      g_ptr_array_add (facilities, facility);
+    }
+  return g_steal_pointer (&facilities);
+}
+
+/* The ids and states ("{...}" literals) of @facilities, the default first:
+ * alone, its requests spread over ten states (NULL); in a health system,
+ * like every facility's, they are in its own state. */
+static void
+demo_facilities_params (GPtrArray  *facilities,
+                        char      **ids,
+                        char      **states)
+{
+  g_autoptr(GString) id_list = g_string_new ("{");
+  g_autoptr(GString) state_list = g_string_new ("{");
+
+  for (guint i = 0; i < facilities->len; i++)
+    {
+      const CstFacility *facility = g_ptr_array_index (facilities, i);
+
+      g_string_append_printf (id_list, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", facility->id);
+      g_string_append_printf (state_list, "%s%s", i > 0 ? "," : "",
+                              facilities->len == 1 ? "NULL" : facility->default_state);
     }
   *ids = g_strconcat (id_list->str, "}", NULL);
   *states = g_strconcat (state_list->str, "}", NULL);
-  return TRUE;
 }
 
 /**
@@ -299,7 +426,10 @@ cst_demo_seed (PGconn   *conn,
  *
  * Adds demo data spread over the facilities, the missing demo facilities
  * added first; the requests in one transaction: all of them, or nothing.
- * A demo facility's requests are under its state's law.
+ * With more than one facility, each facility's requests are in its own
+ * state, and a facility whose third parties no state schedule prices is
+ * given a demo hospital schedule of its own (demo_own_schedules), so each
+ * can quote every kind of requester it has.
  */
 gboolean
 cst_demo_seed_facilities (PGconn   *conn,
@@ -311,12 +441,15 @@ cst_demo_seed_facilities (PGconn   *conn,
   g_autofree char *ids = NULL;
   g_autofree char *states = NULL;
   const char *params[3] = { count };
+  g_autoptr(GPtrArray) facilities = NULL;
   g_autoptr(CstDocumentTemplate) tpl = NULL;
 
   g_return_val_if_fail (n_facilities >= 1 && n_facilities <= CST_DEMO_MAX_FACILITIES, FALSE);
   if (!cst_demo_fill_facility (conn, error) ||
-      !demo_facilities_params (conn, n_facilities, &ids, &states, error))
+      !(facilities = demo_facilities_load (conn, n_facilities, error)) ||
+      (n_facilities > 1 && !demo_own_schedules (conn, facilities, error)))
     return FALSE;
+  demo_facilities_params (facilities, &ids, &states);
   params[1] = ids;
   params[2] = states;
   if (n_requests == 0)
