@@ -355,10 +355,11 @@ queue_render (CstPdfPreview *self,
 
 /* ---- a frame held for the edit's page ----------------------------------- */
 
+/* The clock's handlers are gone when its window was unrealized first. */
 static void
 stop_holding (CstPdfPreview *self)
 {
-  if (self->hold_handler != 0)
+  if (self->hold_handler != 0 && g_signal_handler_is_connected (self->hold_clock, self->hold_handler))
     g_signal_handler_disconnect (self->hold_clock, self->hold_handler);
   self->hold_handler = 0;
   g_clear_object (&self->hold_clock);
@@ -380,21 +381,24 @@ static void
 hold_frame (CstPdfPreview *self)
 {
   g_autoptr(CstPdfPreview) kept = g_object_ref (self);
+  gint64 until = self->hold_until;
 
   g_signal_handler_disconnect (self->hold_clock, self->hold_handler);
   self->hold_handler = 0;
-  while (self->hold_until != 0 && g_get_monotonic_time () < self->hold_until)
+  while (self->hold_until != 0 && g_get_monotonic_time () < until)
     {
       GSource *alarm = g_timeout_source_new (0);
 
-      g_source_set_ready_time (alarm, self->hold_until);
+      g_source_set_ready_time (alarm, until);
       g_source_set_callback (alarm, wake_up, NULL, NULL);
       g_source_attach (alarm, NULL);
       g_main_context_iteration (NULL, TRUE);
       g_source_destroy (alarm);
       g_source_unref (alarm);
     }
-  stop_holding (self);
+  /* An edit made after the time was up holds the next frame. */
+  if (self->hold_until == 0 || self->hold_until == until)
+    stop_holding (self);
 }
 
 /**
