@@ -418,10 +418,11 @@ cst_pdf_preview_expect_pages (CstPdfPreview *self)
 {
   GdkFrameClock *clock;
   gint64 now = g_get_monotonic_time ();
-  gint64 limit = self->hold_limit;
+  gint64 limit;
 
   g_return_if_fail (CST_IS_PDF_PREVIEW (self));
 
+  limit = self->hold_limit;
   clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
   if (clock == NULL || limit == 0 || (self->hold_until != 0 && now < self->hold_until))
     return;             /* no hold, or the first edit's frame is held already */
