@@ -12,6 +12,11 @@
  * number and stale results are dropped, so typing never waits on a render.
  * Printing draws the same pages (the PDF's, or the screen's vectors), so
  * paper matches the preview.
+ *
+ * After an edit, the window's next frame waits for the edit's page
+ * (cst_pdf_preview_expect_pages()): the key's own echo (the text typed)
+ * would otherwise be drawn at once, and GTK's frame clock draws the next
+ * frame, the one with the page, a whole refresh interval later.
  */
 #define G_LOG_DOMAIN "cst-pdf-preview"
 
@@ -155,6 +160,11 @@ struct _CstPdfPreview
   guint            generation;
   guint            pending;
   int              rendered_width;
+  /* The frame held for pages on their way (cst_pdf_preview_expect_pages). */
+  GdkFrameClock   *hold_clock;
+  gulong           hold_handler;
+  gint64           hold_until;  /* monotonic µs; 0: nothing expected */
+  gint64           hold_limit;  /* µs, cst_pdf_preview_set_frame_hold() */
 };
 
 G_DEFINE_FINAL_TYPE (CstPdfPreview, cst_pdf_preview, GTK_TYPE_WIDGET)
@@ -292,6 +302,7 @@ rendered_cb (GObject      *object,
     {
       if (job->generation == self->generation)
         {
+          self->hold_until = 0;
           gtk_label_set_label (self->error_label, error->message);
           gtk_stack_set_visible_child_name (self->stack, "error");
         }
@@ -311,6 +322,7 @@ rendered_cb (GObject      *object,
   self->page = job->page;
   self->rendered_width = job->image ? cairo_image_surface_get_width (job->image) : 0;
   cst_page_paintable_take_image (self->shown, g_steal_pointer (&job->image));
+  self->hold_until = 0;
   gtk_stack_set_visible_child_name (self->stack, "page");
   update_controls (self);
 }
@@ -339,6 +351,103 @@ queue_render (CstPdfPreview *self,
   g_task_set_source_tag (task, queue_render);
   g_task_run_in_thread (task, render_in_thread);
   update_controls (self);
+}
+
+/* ---- a frame held for the edit's page ----------------------------------- */
+
+/* The clock's handlers are gone when its window was unrealized first. */
+static void
+stop_holding (CstPdfPreview *self)
+{
+  if (self->hold_handler != 0 && g_signal_handler_is_connected (self->hold_clock, self->hold_handler))
+    g_signal_handler_disconnect (self->hold_clock, self->hold_handler);
+  self->hold_handler = 0;
+  g_clear_object (&self->hold_clock);
+  self->hold_until = 0;
+}
+
+static gboolean
+wake_up (gpointer user_data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* The frame clock's ::before-paint, before the frame after an edit is
+ * laid out and drawn: the main loop runs (nested) until the pages arrive
+ * (cst_pdf_preview_load_pages() clears hold_until) or the hold's time is
+ * up, so the edit and its page reach the screen in the same frame.  Input
+ * waits for the frame's end as it does for any frame; nothing else does. */
+static void
+hold_frame (CstPdfPreview *self)
+{
+  g_autoptr(CstPdfPreview) kept = g_object_ref (self);
+  gint64 until = self->hold_until;
+
+  g_signal_handler_disconnect (self->hold_clock, self->hold_handler);
+  self->hold_handler = 0;
+  while (self->hold_until != 0 && g_get_monotonic_time () < until)
+    {
+      GSource *alarm = g_timeout_source_new (0);
+
+      g_source_set_ready_time (alarm, until);
+      g_source_set_callback (alarm, wake_up, NULL, NULL);
+      g_source_attach (alarm, NULL);
+      g_main_context_iteration (NULL, TRUE);
+      g_source_destroy (alarm);
+      g_source_unref (alarm);
+    }
+  /* An edit made after the time was up holds the next frame. */
+  if (self->hold_until == 0 || self->hold_until == until)
+    stop_holding (self);
+}
+
+/**
+ * cst_pdf_preview_expect_pages:
+ *
+ * Says that pages for an edit made now are being drawn and will come with
+ * cst_pdf_preview_load_pages(): the window's next frame waits for them,
+ * at most one refresh interval (cst_pdf_preview_set_frame_hold()) from
+ * the first call, so the edit (the text typed) and its page appear in
+ * the same frame.  Without it the edit's echo is drawn at once and the
+ * frame clock holds the page's frame a whole refresh interval after it,
+ * however soon the page is ready.  Does nothing while the preview is not
+ * realized.
+ */
+void
+cst_pdf_preview_expect_pages (CstPdfPreview *self)
+{
+  GdkFrameClock *clock;
+  gint64 now = g_get_monotonic_time ();
+  gint64 limit;
+
+  g_return_if_fail (CST_IS_PDF_PREVIEW (self));
+
+  limit = self->hold_limit;
+  clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+  if (clock == NULL || limit == 0 || (self->hold_until != 0 && now < self->hold_until))
+    return;             /* no hold, or the first edit's frame is held already */
+  stop_holding (self);
+  if (limit < 0)
+    gdk_frame_clock_get_refresh_info (clock, now, &limit, NULL);
+  self->hold_until = now + MAX (limit, 1);
+  self->hold_clock = g_object_ref (clock);
+  self->hold_handler = g_signal_connect_swapped (clock, "before-paint", G_CALLBACK (hold_frame), self);
+}
+
+/**
+ * cst_pdf_preview_set_frame_hold:
+ * @limit_us: how long a frame may wait for expected pages, in
+ *   microseconds; %CST_PDF_PREVIEW_HOLD_REFRESH (the default) for one
+ *   refresh interval of the window's frame clock, 0 for never (frames
+ *   are drawn as soon as GTK would: benchmarks compare the two)
+ */
+void
+cst_pdf_preview_set_frame_hold (CstPdfPreview *self,
+                                gint64         limit_us)
+{
+  g_return_if_fail (CST_IS_PDF_PREVIEW (self));
+
+  self->hold_limit = MAX (limit_us, CST_PDF_PREVIEW_HOLD_REFRESH);
 }
 
 static void
@@ -389,6 +498,7 @@ cst_pdf_preview_dispose (GObject *object)
 {
   CstPdfPreview *self = CST_PDF_PREVIEW (object);
 
+  stop_holding (self);
   cst_dispose_template (GTK_WIDGET (self), CST_TYPE_PDF_PREVIEW);
   G_OBJECT_CLASS (cst_pdf_preview_parent_class)->dispose (object);
 }
@@ -452,6 +562,7 @@ cst_pdf_preview_init (CstPdfPreview *self)
   cst_spinner_set_busy (self->loading_spinner, TRUE);
   g_mutex_init (&self->lock);
   self->zoom = 1.0;
+  self->hold_limit = CST_PDF_PREVIEW_HOLD_REFRESH;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   update_controls (self);
 }
@@ -519,8 +630,10 @@ cst_pdf_preview_load_pages (CstPdfPreview *self,
   g_mutex_unlock (&self->lock);
   g_clear_pointer (&self->pages, cst_pdf_pages_unref);
   self->pages = cst_pdf_pages_ref (pages);
-  if (!show_painted (self))
-    queue_render (self, NULL);
+  if (show_painted (self))
+    self->hold_until = 0;       /* a frame held for them may be drawn */
+  else
+    queue_render (self, NULL);  /* rendered_cb ends the hold */
 }
 
 GBytes *

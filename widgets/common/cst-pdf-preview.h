@@ -10,11 +10,17 @@ G_BEGIN_DECLS
 #define CST_TYPE_PDF_PREVIEW (cst_pdf_preview_get_type ())
 G_DECLARE_FINAL_TYPE (CstPdfPreview, cst_pdf_preview, CST, PDF_PREVIEW, GtkWidget)
 
+/* cst_pdf_preview_set_frame_hold(): a frame waits one refresh interval. */
+#define CST_PDF_PREVIEW_HOLD_REFRESH ((gint64) -1)
+
 GtkWidget *cst_pdf_preview_new          (void);
 void       cst_pdf_preview_load_bytes   (CstPdfPreview *self,
                                          GBytes        *pdf);
 void       cst_pdf_preview_load_pages   (CstPdfPreview *self,
                                          CstPdfPages   *pages);
+void       cst_pdf_preview_expect_pages (CstPdfPreview *self);
+void       cst_pdf_preview_set_frame_hold (CstPdfPreview *self,
+                                           gint64         limit_us);
 GBytes    *cst_pdf_preview_get_bytes    (CstPdfPreview *self);
 int        cst_pdf_preview_get_n_pages  (CstPdfPreview *self);
 int        cst_pdf_preview_get_page     (CstPdfPreview *self);

@@ -135,7 +135,8 @@ busy_cb (gpointer user_data)
 }
 
 /* Draws the chosen document for the screen; the worker also paints the
- * page shown at the preview's zoom, so it appears without another trip. */
+ * page shown at the preview's zoom, so it appears without another trip,
+ * in the frame that shows the choice (cst_pdf_preview_expect_pages). */
 static void
 render (CstDocumentsDialog *self)
 {
@@ -146,6 +147,7 @@ render (CstDocumentsDialog *self)
   call->self = g_object_ref (self);
   call->generation = ++self->generation;
   self->rendering = TRUE;
+  cst_pdf_preview_expect_pages (self->preview);
   if (self->busy_source == 0)
     self->busy_source = g_timeout_add (BUSY_DELAY_MS, busy_cb, self);
   cst_document_preview_async (self->connection, self->kind, self->request, chosen_language (self),

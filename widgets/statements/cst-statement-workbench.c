@@ -370,10 +370,14 @@ render_now (gpointer user_data)
  * so fast typing costs one render per render time, not one per key.  With
  * nothing running, the render starts before the next frame is drawn (no
  * debounce delay: bench/statements measures edit → preview); edits made
- * in the same main-loop turn (both languages, several rows) share it. */
+ * in the same main-loop turn (both languages, several rows) share it.
+ * That frame waits for the page, up to a refresh interval, so the edit
+ * and its page are drawn together (cst_pdf_preview_expect_pages). */
 static void
 queue_render (CstStatementWorkbench *self)
 {
+  if (self->bill != NULL)
+    cst_pdf_preview_expect_pages (self->preview);
   if (self->pending > 0)
     {
       self->generation++;       /* whatever is running is stale now */
