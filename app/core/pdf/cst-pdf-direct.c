@@ -9,13 +9,28 @@
  * two-byte CIDs (Identity-H), positions with two decimals, and deflates
  * the page at a fast level when it ends.
  *
- * Object numbers: 1 catalog, 2 page tree, 3 resources, 4 info, 5 and 6
- * the two fonts (Type0), then each page and its content as they come;
+ * Object numbers: 1 catalog, 2 page tree, 3 resources, 4 info, 5 the
+ * Latin font, 6 the Unicode font (Type0), 7 and 8 the Latin font's
+ * descriptor and file, then each page and its content as they come;
  * the fonts' own objects and the page tree are written at the end, when
  * the glyphs used and the pages are known (forward references are
- * allowed).  The glyph ids in the content are the font file's: the
- * subset keeps them (HB_SUBSET_FLAGS_RETAIN_GIDS), so the page content
- * need not wait for the subset.
+ * allowed).
+ *
+ * The Latin font is the one subset every document shares (cst-pdf-font.c
+ * cuts and deflates it once), as a simple TrueType font whose codes are
+ * Windows-1252 (WinAnsiEncoding): one byte a glyph in a literal string,
+ * as libharu drew it, and its three objects the same bytes in every file,
+ * so they are made once per process (latin_objects()) and copied.  The
+ * Unicode font's glyph ids in the content are the font file's: its
+ * subset, cut per document, keeps them (HB_SUBSET_FLAGS_RETAIN_GIDS), so
+ * the page content need not wait for the subset.
+ *
+ * Tagged, the writer marks each element's content as it is drawn (BDC
+ * with the element's MCID on its page, EMC at its end, never inside a
+ * text object) and what lies in no element as /Artifact, and keeps the
+ * elements (role, parent, page, MCID, header scope, alternative text) to
+ * write the structure tree, its parent tree and the catalog's entries at
+ * the end: what cairo 1.16 could not write and a libqpdf pass added.
  */
 #define G_LOG_DOMAIN "cst-pdf"
 
@@ -30,6 +45,11 @@
 
 #include "cst-pdf-direct-private.h"
 
+/* Page content and images deflate at this level: a page deflates to
+ * about the same size as at cairo's 6 (its operators repeat), in a third
+ * of the time. */
+#define DEFLATE_LEVEL 1
+
 #define OUTPUT_BUFFER (64 * 1024)
 /* Bold is the regular font filled and stroked this wide (of the size),
  * as CstPdf draws it on libharu (cst-pdf.c). */
@@ -43,6 +63,8 @@ enum
   OBJ_INFO,
   OBJ_FONT0,      /* CST_PDF_GLYPH_LATIN */
   OBJ_FONT1,      /* CST_PDF_GLYPH_UNICODE */
+  OBJ_LATIN_DESCRIPTOR,
+  OBJ_LATIN_FILE,
   OBJ_FIRST_FREE,
 };
 
@@ -58,6 +80,21 @@ typedef struct
   gboolean    used;
 } DirectFont;
 
+/* A structure element: a group (Document, Table, TR...) or one that
+ * holds the content marked with its MCID on its page. */
+typedef struct
+{
+  const char *role;     /* interned */
+  gint        parent;   /* index in elements, -1 for the tree's root */
+  gint        mcid;     /* -1 for a group */
+  guint       page;     /* its content's page, by index */
+  guint32     page_object;
+  CstPdfScope scope;
+  gboolean    header;   /* a TH: its scope is written */
+  char       *alt;
+  guint32     object;   /* given at the end */
+} DirectElement;
+
 struct _CstPdfDirect
 {
   GOutputStream *out;
@@ -69,7 +106,19 @@ struct _CstPdfDirect
   double         width;
   double         height;
   char          *title;
-  DirectFont     fonts[2];
+  const CstPdfFonts *source; /* the shared Latin subset */
+  gboolean       latin_used;
+  DirectFont     fonts[2];    /* [CST_PDF_GLYPH_UNICODE] only: the Latin font is shared */
+  guint32        page_object; /* the current page's, 0 until something names it */
+  GArray        *images;      /* of guint32: image XObjects, /Im<index> */
+  /* Tagged PDF. */
+  gboolean       tagged;
+  char          *language;
+  GArray        *elements;    /* of DirectElement, in the order they began: the reading order */
+  gint           group;       /* the open group, -1 for none */
+  gint           leaf;        /* the element whose content is being drawn, -1 for none */
+  gboolean       artifact;    /* an /Artifact sequence is open */
+  gint           page_mcids;  /* MCIDs given on the current page */
   GString       *content;     /* the current page's operators */
   GString       *scratch;     /* objects as they are written */
   z_stream       zlib;
@@ -292,13 +341,14 @@ cst_pdf_direct_new (GOutputStream     *out,
   self->pages = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->width = page_width;
   self->height = page_height;
-  direct_font_init (&self->fonts[CST_PDF_GLYPH_LATIN], fonts->latin_shaper);
+  self->source = fonts;
   direct_font_init (&self->fonts[CST_PDF_GLYPH_UNICODE], fonts->unicode_shaper);
+  self->images = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->group = -1;
+  self->leaf = -1;
   self->content = g_string_sized_new (16 * 1024);
   self->scratch = g_string_sized_new (1024);
-  /* Level 1: a report page deflates to about the same size as at
-   * cairo's 6 (its operators repeat), in a third of the time. */
-  if (deflateInit (&self->zlib, 1) != Z_OK)
+  if (deflateInit (&self->zlib, DEFLATE_LEVEL) != Z_OK)
     g_error ("zlib could not start");
   self->text_font = -1;
   self->line_width = 1;
@@ -317,6 +367,12 @@ cst_pdf_direct_free (CstPdfDirect *self)
   g_clear_error (&self->error);
   g_array_unref (self->offsets);
   g_array_unref (self->pages);
+  g_array_unref (self->images);
+  if (self->elements != NULL)
+    for (guint i = 0; i < self->elements->len; i++)
+      g_free (g_array_index (self->elements, DirectElement, i).alt);
+  g_clear_pointer (&self->elements, g_array_unref);
+  g_free (self->language);
   g_free (self->title);
   for (guint i = 0; i < G_N_ELEMENTS (self->fonts); i++)
     direct_font_clear (&self->fonts[i]);
@@ -345,6 +401,142 @@ end_text (CstPdfDirect *self)
   g_string_append (self->content, "ET\n");
   self->in_text = FALSE;
 }
+
+/* --- marked content --- */
+
+/* The current page's object number, given when first needed (a
+ * structure element names its page before the page is written). */
+static guint32
+page_object (CstPdfDirect *self)
+{
+  if (self->page_object == 0)
+    self->page_object = new_object (self);
+  return self->page_object;
+}
+
+static void
+close_artifact (CstPdfDirect *self)
+{
+  if (!self->artifact)
+    return;
+  end_text (self);
+  g_string_append (self->content, "EMC\n");
+  self->artifact = FALSE;
+}
+
+/* Before anything that draws: in a tagged file, what is drawn in no
+ * element (footers, rules, fills, a repeated table header) is an
+ * artifact, so a screen reader skips it and nothing is left unmarked.
+ * Sequences never straddle a text object. */
+static void
+mark_drawing (CstPdfDirect *self)
+{
+  if (!self->tagged || self->leaf >= 0 || self->artifact)
+    return;
+  end_text (self);
+  g_string_append (self->content, "/Artifact BMC\n");
+  self->artifact = TRUE;
+}
+
+static gint
+add_element (CstPdfDirect *self,
+             const char   *role,
+             gint          mcid)
+{
+  DirectElement element = { g_intern_string (role), self->group, mcid, self->pages->len, 0,
+                            CST_PDF_SCOPE_COLUMN, FALSE, NULL, 0 };
+
+  if (mcid >= 0)
+    element.page_object = page_object (self);
+  g_array_append_val (self->elements, element);
+  return (gint) self->elements->len - 1;
+}
+
+/**
+ * cst_pdf_direct_set_tagged:
+ * @language: (nullable): the document's language (BCP 47), for /Lang
+ */
+void
+cst_pdf_direct_set_tagged (CstPdfDirect *self,
+                           const char   *language)
+{
+  self->tagged = TRUE;
+  g_free (self->language);
+  self->language = g_strdup (language);
+  if (self->elements == NULL)
+    self->elements = g_array_new (FALSE, FALSE, sizeof (DirectElement));
+}
+
+/* @role: a standard structure type that groups others ("Document",
+ * "Sect", "Table", "TR", "L", "LI"). */
+void
+cst_pdf_direct_group_begin (CstPdfDirect *self,
+                            const char   *role)
+{
+  if (self->tagged)
+    self->group = add_element (self, role, -1);
+}
+
+void
+cst_pdf_direct_group_end (CstPdfDirect *self)
+{
+  if (self->tagged && self->group >= 0)
+    self->group = g_array_index (self->elements, DirectElement, self->group).parent;
+}
+
+/* An element holding what is drawn until cst_pdf_direct_leaf_end(): one
+ * marked-content sequence on this page. */
+void
+cst_pdf_direct_leaf_begin (CstPdfDirect *self,
+                           const char   *role)
+{
+  if (!self->tagged)
+    return;
+  cst_pdf_direct_leaf_end (self);
+  close_artifact (self);
+  end_text (self);
+  self->leaf = add_element (self, role, self->page_mcids);
+  g_string_append_printf (self->content, "/%s<</MCID %d>>BDC\n", role, self->page_mcids);
+  self->page_mcids++;
+}
+
+void
+cst_pdf_direct_leaf_end (CstPdfDirect *self)
+{
+  if (self->leaf < 0)
+    return;
+  end_text (self);
+  g_string_append (self->content, "EMC\n");
+  self->leaf = -1;
+}
+
+void
+cst_pdf_direct_leaf_set_scope (CstPdfDirect *self,
+                               CstPdfScope   scope)
+{
+  DirectElement *element;
+
+  if (self->leaf < 0)
+    return;
+  element = &g_array_index (self->elements, DirectElement, self->leaf);
+  element->header = TRUE;
+  element->scope = scope;
+}
+
+void
+cst_pdf_direct_leaf_set_alt (CstPdfDirect *self,
+                             const char   *alt)
+{
+  DirectElement *element;
+
+  if (self->leaf < 0)
+    return;
+  element = &g_array_index (self->elements, DirectElement, self->leaf);
+  g_free (element->alt);
+  element->alt = g_strdup (alt);
+}
+
+/* --- drawing --- */
 
 static void
 set_line_width (CstPdfDirect *self,
@@ -461,6 +653,39 @@ begin_run (CstPdfDirect *self,
   self->line_y = y;
 }
 
+/* Latin text: its Windows-1252 bytes as a literal string, escaped where
+ * PDF's syntax needs it. */
+static void
+latin_text (CstPdfDirect *self,
+            gboolean      bold,
+            double        size,
+            double        x,
+            double        baseline,
+            const char   *text,
+            gsize         length)
+{
+  gsize at;
+  char *out;
+
+  mark_drawing (self);
+  begin_run (self, 0, bold, size, round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
+  self->latin_used = TRUE;
+  at = self->content->len;
+  g_string_set_size (self->content, at + 1 + 2 * length);
+  out = self->content->str + at;
+  *out++ = '(';
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '(' || c == ')' || c == '\\')
+        *out++ = '\\';
+      *out++ = c;
+    }
+  g_string_truncate (self->content, (gsize) (out - self->content->str));
+  g_string_append (self->content, ")Tj\n");
+}
+
 void
 cst_pdf_direct_text (CstPdfDirect *self,
                      guint         font,
@@ -472,15 +697,22 @@ cst_pdf_direct_text (CstPdfDirect *self,
                      gsize         length)
 {
   static const char hex[] = "0123456789ABCDEF";
-  DirectFont *f = &self->fonts[font == CST_PDF_GLYPH_UNICODE ? 1 : 0];
+  DirectFont *f = &self->fonts[CST_PDF_GLYPH_UNICODE];
   const char *end = text + length;
   gsize at;
   char *out;
 
-  if (f->font == NULL || length == 0)
+  if (length == 0)
     return;
-  begin_run (self, font == CST_PDF_GLYPH_UNICODE ? 1 : 0, bold, size,
-             round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
+  if (font != CST_PDF_GLYPH_UNICODE)
+    {
+      latin_text (self, bold, size, x, baseline, text, length);
+      return;
+    }
+  if (f->font == NULL)
+    return;
+  mark_drawing (self);
+  begin_run (self, 1, bold, size, round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
   /* Four hex digits a glyph, written in place: the report's runs are
    * most of its page content. */
   at = self->content->len;
@@ -514,6 +746,7 @@ cst_pdf_direct_rectangle (CstPdfDirect *self,
 {
   const double box[4] = { x, self->height - y - height, width, height };
 
+  mark_drawing (self);
   end_text (self);
   if (!fill)
     set_line_width (self, stroke_width);
@@ -531,10 +764,95 @@ cst_pdf_direct_line (CstPdfDirect *self,
   const double from[2] = { x0, self->height - y0 };
   const double to[2] = { x1, self->height - y1 };
 
+  mark_drawing (self);
   end_text (self);
   set_line_width (self, width);
   append_numbers (self->content, from, 2, "m");
   append_numbers (self->content, to, 2, "l S");
+}
+
+/* @image's colours (un-premultiplied) and, when any pixel is not opaque,
+ * its alpha, as image XObjects; the colour image's object number, or 0. */
+static guint32
+write_image (CstPdfDirect    *self,
+             cairo_surface_t *image)
+{
+  int width = cairo_image_surface_get_width (image);
+  int height = cairo_image_surface_get_height (image);
+  int stride = cairo_image_surface_get_stride (image);
+  gboolean alpha = cairo_image_surface_get_format (image) == CAIRO_FORMAT_ARGB32;
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+  g_autofree guint8 *mask = g_malloc ((gsize) width * height);
+  g_autofree char *dict = NULL;
+  const guint8 *data;
+  gboolean translucent = FALSE;
+  guint32 number = new_object (self), smask = 0;
+
+  cairo_surface_flush (image);
+  data = cairo_image_surface_get_data (image);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint32 pixel = *(const guint32 *) (data + y * stride + x * 4);
+        guint a = alpha ? pixel >> 24 : 255;
+        guint8 *to = rgb + ((gsize) y * width + x) * 3;
+
+        for (int c = 0; c < 3; c++)
+          {
+            guint v = (pixel >> (16 - 8 * c)) & 0xff;
+
+            to[c] = (guint8) (a == 0 ? 0 : MIN (255u, (v * 255 + a / 2) / a));
+          }
+        mask[(gsize) y * width + x] = (guint8) a;
+        translucent |= a != 255;
+      }
+  if (translucent)
+    {
+      smask = new_object (self);
+      dict = g_strdup_printf ("/Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray"
+                              "/BitsPerComponent 8", width, height);
+      if (!write_deflated (self, smask, dict, mask, (gsize) width * height))
+        return 0;
+      g_free (dict);
+    }
+  dict = g_strdup_printf ("/Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceRGB"
+                          "/BitsPerComponent 8", width, height);
+  if (smask != 0)
+    {
+      char *with_mask = g_strdup_printf ("%s/SMask %u 0 R", dict, smask);
+
+      g_free (dict);
+      dict = with_mask;
+    }
+  if (!write_deflated (self, number, dict, rgb, (gsize) width * height * 3))
+    return 0;
+  return number;
+}
+
+/* The image is written at once, as an XObject of the document's
+ * resources (a logo: once a document). */
+void
+cst_pdf_direct_image (CstPdfDirect    *self,
+                      cairo_surface_t *image,
+                      double           x,
+                      double           y,
+                      double           width,
+                      double           height)
+{
+  const double place[6] = { width, 0, 0, height, x, self->height - y - height };
+  guint32 number;
+
+  if (cairo_surface_get_type (image) != CAIRO_SURFACE_TYPE_IMAGE ||
+      (cairo_image_surface_get_format (image) != CAIRO_FORMAT_ARGB32 &&
+       cairo_image_surface_get_format (image) != CAIRO_FORMAT_RGB24) ||
+      (number = write_image (self, image)) == 0)
+    return;
+  g_array_append_val (self->images, number);
+  mark_drawing (self);
+  end_text (self);
+  g_string_append (self->content, "q\n");
+  append_numbers (self->content, place, 6, "cm");
+  g_string_append_printf (self->content, "/Im%u Do\nQ\n", self->images->len - 1);
 }
 
 /* --- pages --- */
@@ -545,17 +863,28 @@ gboolean
 cst_pdf_direct_end_page (CstPdfDirect  *self,
                          GError       **error)
 {
-  guint32 page = new_object (self);
+  guint32 page = page_object (self);
   guint32 content = new_object (self);
   g_autofree char *dict = NULL;
 
+  cst_pdf_direct_leaf_end (self);
+  close_artifact (self);
   end_text (self);
+  /* A tagged page says where its MCIDs' elements are in the parent tree
+   * (its index), and that tabbing follows the structure. */
+  if (self->tagged && self->page_mcids > 0)
+    dict = g_strdup_printf ("<</Type/Page/Parent %u 0 R/Resources %u 0 R/Contents %u 0 R"
+                            "/Tabs/S/StructParents %u>>", OBJ_PAGES, OBJ_RESOURCES, content,
+                            self->pages->len);
+  else
+    dict = g_strdup_printf ("<</Type/Page/Parent %u 0 R/Resources %u 0 R/Contents %u 0 R>>",
+                            OBJ_PAGES, OBJ_RESOURCES, content);
   g_array_append_val (self->pages, page);
-  dict = g_strdup_printf ("<</Type/Page/Parent %u 0 R/Resources %u 0 R/Contents %u 0 R>>",
-                          OBJ_PAGES, OBJ_RESOURCES, content);
   if (write_object (self, page, dict))
     write_deflated (self, content, "", self->content->str, self->content->len);
   g_string_truncate (self->content, 0);
+  self->page_object = 0;
+  self->page_mcids = 0;
   self->text_font = -1;
   self->text_bold = FALSE;
   self->line_width = 1;
@@ -650,11 +979,11 @@ em (hb_face_t *face,
 }
 
 static char *
-font_descriptor (const DirectFont *font,
-                 const char       *name,
-                 guint32           file)
+font_descriptor (hb_font_t  *font,
+                 const char *name,
+                 guint32     file)
 {
-  hb_face_t *face = hb_font_get_face (font->font);
+  hb_face_t *face = hb_font_get_face (font);
   hb_blob_t *head = hb_face_reference_table (face, HB_TAG ('h', 'e', 'a', 'd'));
   unsigned int length;
   const guint8 *h = (const guint8 *) hb_blob_get_data (head, &length);
@@ -666,9 +995,9 @@ font_descriptor (const DirectFont *font,
     for (guint i = 0; i < 4; i++)
       box[i] = em (face, (gint16) ((h[36 + 2 * i] << 8) | h[37 + 2 * i]));
   hb_blob_destroy (head);
-  hb_ot_metrics_get_position (font->font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &ascender);
-  hb_ot_metrics_get_position (font->font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &descender);
-  if (!hb_ot_metrics_get_position (font->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap))
+  hb_ot_metrics_get_position (font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &ascender);
+  hb_ot_metrics_get_position (font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &descender);
+  if (!hb_ot_metrics_get_position (font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap))
     cap = ascender;
   g_string_append_printf (out, "<</Type/FontDescriptor/FontName/%s/Flags 32/FontBBox[", name);
   append_numbers (out, box, 4, "]");
@@ -774,7 +1103,7 @@ write_font (CstPdfDirect     *self,
                                 "/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>"
                                 "/FontDescriptor %u 0 R/DW 1000/W %s/CIDToGIDMap/Identity>>",
                                 base, descriptor, w);
-  described = font_descriptor (font, base, file_object);
+  described = font_descriptor (font->font, base, file_object);
   data = g_bytes_get_data (file, &size);
   length = g_strdup_printf ("/Length1 %" G_GSIZE_FORMAT, size);
   return write_object (self, number, type0) && write_object (self, cid, descendant) &&
@@ -794,20 +1123,282 @@ append_text_string (GString    *out,
   g_string_append_c (out, '>');
 }
 
+/* The Latin font's three objects as every file has them: the font
+ * (WinAnsiEncoding, the widths the layout measured with), its
+ * descriptor, and the subset's file as cst-pdf-font.c deflated it. */
+typedef struct
+{
+  GBytes *bytes;   /* NULL when no subset could be cut */
+  gsize   at[3];   /* where OBJ_FONT0, OBJ_LATIN_DESCRIPTOR and OBJ_LATIN_FILE begin */
+} LatinObjects;
+
+static gpointer
+make_latin_objects (gpointer data)
+{
+  const CstPdfFonts *fonts = data;
+  LatinObjects *objects = g_new0 (LatinObjects, 1);
+  g_autofree char *name = NULL, *base = NULL, *descriptor = NULL;
+  GString *out;
+  guint32 hash = 5381;
+  char tag[7];
+  gsize size;
+  const void *file;
+
+  if (fonts->latin_file == NULL || fonts->latin_shaper == NULL)
+    return objects;
+  /* The subset tag, from the characters it holds. */
+  for (guint b = 0; b < 256; b++)
+    hash = hash * 33 + (fonts->latin_has[b] ? b : 0);
+  for (guint i = 0; i < 6; i++, hash /= 26)
+    tag[i] = (char) ('A' + hash % 26);
+  tag[6] = '\0';
+  name = font_name (hb_font_get_face (fonts->latin_shaper));
+  base = g_strdup_printf ("%s+%s", tag, name);
+  out = g_string_new (NULL);
+  objects->at[0] = out->len;
+  g_string_append_printf (out, "%u 0 obj\n<</Type/Font/Subtype/TrueType/BaseFont/%s"
+                          "/FirstChar 32/LastChar 255/Widths[", OBJ_FONT0, base);
+  for (guint b = 32; b < 256; b++)
+    {
+      append_number (out, fonts->latin_has[b] ? fonts->latin_widths[b] : 0);
+      g_string_append_c (out, b % 16 == 15 ? '\n' : ' ');
+    }
+  g_string_append_printf (out, "]/Encoding/WinAnsiEncoding/FontDescriptor %u 0 R>>\nendobj\n",
+                          OBJ_LATIN_DESCRIPTOR);
+  objects->at[1] = out->len;
+  descriptor = font_descriptor (fonts->latin_shaper, base, OBJ_LATIN_FILE);
+  g_string_append_printf (out, "%u 0 obj\n%s\nendobj\n", OBJ_LATIN_DESCRIPTOR, descriptor);
+  objects->at[2] = out->len;
+  file = g_bytes_get_data (fonts->latin_file, &size);
+  g_string_append_printf (out, "%u 0 obj\n<</Filter/FlateDecode/Length1 %" G_GSIZE_FORMAT
+                          "/Length %" G_GSIZE_FORMAT ">>\nstream\n",
+                          OBJ_LATIN_FILE, fonts->latin_file_length, size);
+  g_string_append_len (out, file, (gssize) size);
+  g_string_append (out, "\nendstream\nendobj\n");
+  objects->bytes = g_string_free_to_bytes (out);
+  return objects;
+}
+
+static gboolean
+write_latin (CstPdfDirect *self)
+{
+  static GOnce once = G_ONCE_INIT;
+  const LatinObjects *objects = g_once (&once, make_latin_objects, (gpointer) self->source);
+  static const guint32 numbers[3] = { OBJ_FONT0, OBJ_LATIN_DESCRIPTOR, OBJ_LATIN_FILE };
+  gsize size;
+  const void *data;
+
+  if (objects->bytes == NULL)
+    {
+      g_set_error (&self->error, CST_PDF_ERROR, CST_PDF_ERROR_FONT, _("The PDF's font could not be subset"));
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    g_array_index (self->offsets, guint64, numbers[i]) = self->offset + objects->at[i];
+  data = g_bytes_get_data (objects->bytes, &size);
+  return write_bytes (self, data, size);
+}
+
+/* @text as a literal string (PDFDocEncoding: ASCII here), or as a text
+ * string where it is not ASCII. */
+static void
+append_literal (GString    *out,
+                const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p >= 0x80 || (guchar) *p < 0x20)
+      {
+        append_text_string (out, text);
+        return;
+      }
+  g_string_append_c (out, '(');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '(' || *p == ')' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, ')');
+}
+
+/* --- the structure tree --- */
+
+/* Each element's object, and its kids in order as linked lists. */
+typedef struct
+{
+  gint *first;   /* by element, then the root at [n] */
+  gint *last;
+  gint *next;
+} Kids;
+
+static void
+append_kids (CstPdfDirect *self,
+             GString      *out,
+             const Kids   *kids,
+             guint         parent)
+{
+  g_string_append_c (out, '[');
+  for (gint k = kids->first[parent]; k >= 0; k = kids->next[k])
+    g_string_append_printf (out, "%u 0 R ", g_array_index (self->elements, DirectElement, k).object);
+  g_string_append_c (out, ']');
+}
+
+static gboolean
+write_element (CstPdfDirect *self,
+               const Kids   *kids,
+               guint         index,
+               guint32       root,
+               GString      *body)
+{
+  const DirectElement *e = &g_array_index (self->elements, DirectElement, index);
+
+  g_string_printf (body, "<</Type/StructElem/S/%s/P %u 0 R", e->role,
+                   e->parent < 0 ? root : g_array_index (self->elements, DirectElement, e->parent).object);
+  if (e->mcid >= 0)
+    g_string_append_printf (body, "/Pg %u 0 R/K %d", e->page_object, e->mcid);
+  else
+    {
+      g_string_append (body, "/K");
+      append_kids (self, body, kids, index);
+    }
+  if (e->header)
+    g_string_append (body, e->scope == CST_PDF_SCOPE_ROW ? "/A<</O/Table/Scope/Row>>"
+                                                         : "/A<</O/Table/Scope/Column>>");
+  if (e->alt != NULL)
+    {
+      g_string_append (body, "/Alt");
+      append_text_string (body, e->alt);
+    }
+  g_string_append (body, ">>");
+  return write_object (self, e->object, body->str);
+}
+
+/* The parent tree: for each page with marked content (its
+ * /StructParents), the element of each MCID, in MCID order. */
+static gboolean
+write_parent_tree (CstPdfDirect *self,
+                   guint32       number,
+                   GString      *body)
+{
+  gint page = -1;
+
+  g_string_assign (body, "<</Nums[");
+  for (guint i = 0; i < self->elements->len; i++)
+    {
+      const DirectElement *e = &g_array_index (self->elements, DirectElement, i);
+
+      if (e->mcid < 0)
+        continue;
+      if ((gint) e->page != page)
+        {
+          g_string_append_printf (body, "%s%u[", page < 0 ? "" : "]\n", e->page);
+          page = (gint) e->page;
+        }
+      g_string_append_printf (body, "%u 0 R ", e->object);
+    }
+  g_string_append (body, page < 0 ? "]>>" : "]]>>");
+  return write_object (self, number, body->str);
+}
+
+/* The structure tree's elements, its root and parent tree; the root's
+ * object number. */
+static guint32
+write_structure (CstPdfDirect *self)
+{
+  guint n = self->elements->len;
+  g_autofree gint *links = g_new (gint, 3 * (n + 1));
+  Kids kids = { links, links + n + 1, links + 2 * (n + 1) };
+  g_autoptr(GString) body = g_string_new (NULL);
+  guint32 root = new_object (self), parent_tree = new_object (self);
+
+  for (guint i = 0; i <= n; i++)
+    kids.first[i] = kids.last[i] = kids.next[i] = -1;
+  for (guint i = 0; i < n; i++)
+    {
+      DirectElement *e = &g_array_index (self->elements, DirectElement, i);
+      guint parent = e->parent < 0 ? n : (guint) e->parent;
+
+      e->object = new_object (self);
+      if (kids.last[parent] < 0)
+        kids.first[parent] = (gint) i;
+      else
+        kids.next[kids.last[parent]] = (gint) i;
+      kids.last[parent] = (gint) i;
+    }
+  for (guint i = 0; i < n; i++)
+    if (!write_element (self, &kids, i, root, body))
+      return 0;
+  if (!write_parent_tree (self, parent_tree, body))
+    return 0;
+  g_string_assign (body, "<</Type/StructTreeRoot/K");
+  append_kids (self, body, &kids, n);
+  g_string_append_printf (body, "/ParentTree %u 0 R/ParentTreeNextKey %u>>", parent_tree,
+                          self->pages->len);
+  return write_object (self, root, body->str) ? root : 0;
+}
+
+#define PRODUCER "Custodian direct PDF writer"
+#define CREATOR "Custodian"
+
+/* The catalog; a tagged file's names its structure tree, language,
+ * the title shown in the window and its XMP metadata (uncompressed, as
+ * XMP is meant to be found by tools that do not parse the PDF). */
+static gboolean
+write_catalog (CstPdfDirect *self,
+               GString      *body)
+{
+  g_autofree char *xmp = NULL;
+  guint32 root, metadata;
+
+  g_string_printf (body, "<</Type/Catalog/Pages %u 0 R", OBJ_PAGES);
+  if (self->tagged)
+    {
+      if ((root = write_structure (self)) == 0)
+        return FALSE;
+      metadata = new_object (self);
+      xmp = cst_pdf_xmp_packet (self->title, self->language, PRODUCER, CREATOR);
+      if (!write_stream (self, metadata, "/Type/Metadata/Subtype/XML", xmp, strlen (xmp)))
+        return FALSE;
+      g_string_append_printf (body, "/StructTreeRoot %u 0 R/MarkInfo<</Marked true>>"
+                              "/ViewerPreferences<</DisplayDocTitle true>>/Metadata %u 0 R",
+                              root, metadata);
+      if (self->language != NULL)
+        {
+          g_string_append (body, "/Lang");
+          append_literal (body, self->language);
+        }
+    }
+  g_string_append (body, ">>");
+  return write_object (self, OBJ_CATALOG, body->str);
+}
+
 static gboolean
 write_document (CstPdfDirect *self)
 {
   g_autoptr(GString) body = g_string_new ("<</Font<<");
   guint64 xref;
 
-  for (guint i = 0; i < G_N_ELEMENTS (self->fonts); i++)
-    if (self->fonts[i].used)
-      {
-        g_string_append_printf (body, "/F%u %u 0 R", i, OBJ_FONT0 + i);
-        if (!write_font (self, &self->fonts[i], OBJ_FONT0 + i))
-          return FALSE;
-      }
-  g_string_append (body, ">>>>");
+  if (self->latin_used)
+    {
+      g_string_append_printf (body, "/F0 %u 0 R", OBJ_FONT0);
+      if (!write_latin (self))
+        return FALSE;
+    }
+  if (self->fonts[CST_PDF_GLYPH_UNICODE].used)
+    {
+      g_string_append_printf (body, "/F1 %u 0 R", OBJ_FONT1);
+      if (!write_font (self, &self->fonts[CST_PDF_GLYPH_UNICODE], OBJ_FONT1))
+        return FALSE;
+    }
+  g_string_append (body, ">>");
+  if (self->images->len > 0)
+    {
+      g_string_append (body, "/XObject<<");
+      for (guint i = 0; i < self->images->len; i++)
+        g_string_append_printf (body, "/Im%u %u 0 R", i, g_array_index (self->images, guint32, i));
+      g_string_append (body, ">>");
+    }
+  g_string_append (body, ">>");
   if (!write_object (self, OBJ_RESOURCES, body->str))
     return FALSE;
 
@@ -823,7 +1414,7 @@ write_document (CstPdfDirect *self)
     return FALSE;
 
   /* Metadata: the kind of document only (the caller's title). */
-  g_string_assign (body, "<</Producer(Custodian direct PDF writer)/Creator(Custodian)");
+  g_string_assign (body, "<</Producer(" PRODUCER ")/Creator(" CREATOR ")");
   if (self->title != NULL)
     {
       g_string_append (body, "/Title");
@@ -832,8 +1423,7 @@ write_document (CstPdfDirect *self)
   g_string_append (body, ">>");
   if (!write_object (self, OBJ_INFO, body->str))
     return FALSE;
-  g_string_printf (body, "<</Type/Catalog/Pages %u 0 R>>", OBJ_PAGES);
-  if (!write_object (self, OBJ_CATALOG, body->str))
+  if (!write_catalog (self, body))
     return FALSE;
 
   xref = self->offset;
