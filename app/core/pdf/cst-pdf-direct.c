@@ -173,6 +173,36 @@ append_number (GString *out,
     }
 }
 
+/* @value in decimal, at least @width digits (zeros in front): the
+ * object numbers, references and xref offsets of a tagged file, where
+ * printf was a quarter of an invoice's instructions. */
+static void
+append_uint (GString *out,
+             guint64  value,
+             guint    width)
+{
+  char digits[24];
+  guint n = 0;
+
+  do
+    {
+      digits[n++] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value > 0 || n < width);
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* "N 0 R" and a space. */
+static void
+append_ref (GString *out,
+            guint32  number)
+{
+  append_uint (out, number, 0);
+  g_string_append (out, " 0 R ");
+}
+
 static void
 append_numbers (GString      *out,
                 const double *values,
@@ -227,7 +257,8 @@ begin_object (CstPdfDirect *self,
               guint32       number)
 {
   g_array_index (self->offsets, guint64, number) = self->offset + self->scratch->len;
-  g_string_append_printf (self->scratch, "%u 0 obj\n", number);
+  append_uint (self->scratch, number, 0);
+  g_string_append (self->scratch, " 0 obj\n");
 }
 
 static gboolean
@@ -496,7 +527,11 @@ cst_pdf_direct_leaf_begin (CstPdfDirect *self,
   close_artifact (self);
   end_text (self);
   self->leaf = add_element (self, role, self->page_mcids);
-  g_string_append_printf (self->content, "/%s<</MCID %d>>BDC\n", role, self->page_mcids);
+  g_string_append_c (self->content, '/');
+  g_string_append (self->content, role);
+  g_string_append (self->content, "<</MCID ");
+  append_uint (self->content, (guint) self->page_mcids, 0);
+  g_string_append (self->content, ">>BDC\n");
   self->page_mcids++;
 }
 
@@ -1239,7 +1274,7 @@ append_kids (CstPdfDirect *self,
 {
   g_string_append_c (out, '[');
   for (gint k = kids->first[parent]; k >= 0; k = kids->next[k])
-    g_string_append_printf (out, "%u 0 R ", g_array_index (self->elements, DirectElement, k).object);
+    append_ref (out, g_array_index (self->elements, DirectElement, k).object);
   g_string_append_c (out, ']');
 }
 
@@ -1252,10 +1287,17 @@ write_element (CstPdfDirect *self,
 {
   const DirectElement *e = &g_array_index (self->elements, DirectElement, index);
 
-  g_string_printf (body, "<</Type/StructElem/S/%s/P %u 0 R", e->role,
-                   e->parent < 0 ? root : g_array_index (self->elements, DirectElement, e->parent).object);
+  g_string_assign (body, "<</Type/StructElem/S/");
+  g_string_append (body, e->role);
+  g_string_append (body, "/P ");
+  append_ref (body, e->parent < 0 ? root : g_array_index (self->elements, DirectElement, e->parent).object);
   if (e->mcid >= 0)
-    g_string_append_printf (body, "/Pg %u 0 R/K %d", e->page_object, e->mcid);
+    {
+      g_string_append (body, "/Pg ");
+      append_ref (body, e->page_object);
+      g_string_append (body, "/K ");
+      append_uint (body, (guint) e->mcid, 0);
+    }
   else
     {
       g_string_append (body, "/K");
@@ -1294,7 +1336,7 @@ write_parent_tree (CstPdfDirect *self,
           g_string_append_printf (body, "%s%u[", page < 0 ? "" : "]\n", e->page);
           page = (gint) e->page;
         }
-      g_string_append_printf (body, "%u 0 R ", e->object);
+      append_ref (body, e->object);
     }
   g_string_append (body, page < 0 ? "]>>" : "]]>>");
   return write_object (self, number, body->str);
@@ -1408,7 +1450,7 @@ write_document (CstPdfDirect *self)
   append_number (body, self->height);
   g_string_append_printf (body, "]/Count %u/Kids[", self->pages->len);
   for (guint i = 0; i < self->pages->len; i++)
-    g_string_append_printf (body, "%u 0 R ", g_array_index (self->pages, guint32, i));
+    append_ref (body, g_array_index (self->pages, guint32, i));
   g_string_append (body, "]>>");
   if (!write_object (self, OBJ_PAGES, body->str))
     return FALSE;
@@ -1436,7 +1478,10 @@ write_document (CstPdfDirect *self)
       if (offset == 0)
         g_string_append (self->scratch, "0000000000 65535 f \n");
       else
-        g_string_append_printf (self->scratch, "%010" G_GUINT64_FORMAT " 00000 n \n", offset);
+        {
+          append_uint (self->scratch, offset, 10);
+          g_string_append (self->scratch, " 00000 n \n");
+        }
       if (self->scratch->len > 32 * 1024 && !write_scratch (self))
         return FALSE;
     }
