@@ -9,11 +9,12 @@
  * the fonts written last (CIDFontType2 subsets made by hb-subset, glyph
  * ids kept, Identity-H, /W widths and a ToUnicode CMap).
  *
- * The Latin font is the subset every document shares (cst-pdf-font.c),
- * a simple TrueType font in Windows-1252 (WinAnsiEncoding): its objects
- * are the same bytes in every file, made once per process.  Latin text
+ * With cst_pdf_direct_share_latin_font() (the tagged documents), the
+ * Latin font is the subset every document shares (cst-pdf-font.c), a
+ * simple TrueType font in Windows-1252 (WinAnsiEncoding): its objects are
+ * the same bytes in every file, made once per process, and Latin text
  * comes as Windows-1252 bytes (the layout's shaper with latin_utf8
- * unset), the Unicode font's as UTF-8.
+ * unset).  Otherwise, and for the Unicode font, text comes as UTF-8.
  *
  * Tagged (cst_pdf_direct_set_tagged()), it writes the structure tree
  * itself: each element that holds content (P, H1, TD, Figure...) is one
@@ -76,6 +77,8 @@ void          cst_pdf_direct_image     (CstPdfDirect      *self,
                                         double             y,
                                         double             width,
                                         double             height);
+
+void          cst_pdf_direct_share_latin_font (CstPdfDirect *self);
 
 /* Tagged PDF; before anything is drawn. */
 void          cst_pdf_direct_set_tagged (CstPdfDirect     *self,

@@ -16,14 +16,15 @@
  * the glyphs used and the pages are known (forward references are
  * allowed).
  *
- * The Latin font is the one subset every document shares (cst-pdf-font.c
- * cuts and deflates it once), as a simple TrueType font whose codes are
- * Windows-1252 (WinAnsiEncoding): one byte a glyph in a literal string,
- * as libharu drew it, and its three objects the same bytes in every file,
- * so they are made once per process (latin_objects()) and copied.  The
- * Unicode font's glyph ids in the content are the font file's: its
- * subset, cut per document, keeps them (HB_SUBSET_FLAGS_RETAIN_GIDS), so
- * the page content need not wait for the subset.
+ * The tagged documents' Latin font is the one subset every document
+ * shares (cst-pdf-font.c cuts and deflates it once), as a simple TrueType
+ * font whose codes are Windows-1252 (WinAnsiEncoding): one byte a glyph
+ * in a literal string, as libharu drew it, and its three objects the same
+ * bytes in every file, so they are made once per process
+ * (make_latin_objects()) and copied.  The fee report's, and the Unicode
+ * font, are glyph ids as CIDs: the font file's, which the subset cut for
+ * the file keeps (HB_SUBSET_FLAGS_RETAIN_GIDS), so the page content need
+ * not wait for the subset.
  *
  * Tagged, the writer marks each element's content as it is drawn (BDC
  * with the element's MCID on its page, EMC at its end, never inside a
@@ -117,8 +118,9 @@ struct _CstPdfDirect
   double         height;
   char          *title;
   const CstPdfFonts *source; /* the shared Latin subset */
+  gboolean       shared_latin; /* Latin text in the shared subset (WinAnsi), not as CIDs */
   gboolean       latin_used;
-  DirectFont     fonts[2];    /* [CST_PDF_GLYPH_UNICODE] only: the Latin font is shared */
+  DirectFont     fonts[2];    /* each font's glyphs as CIDs (the Latin one unless shared_latin) */
   guint32        page_object; /* the current page's, 0 until something names it */
   GArray        *images;      /* of guint32: image XObjects, /Im<index> */
   /* Tagged PDF. */
@@ -434,6 +436,7 @@ cst_pdf_direct_new (GOutputStream     *out,
   self->width = page_width;
   self->height = page_height;
   self->source = fonts;
+  direct_font_init (&self->fonts[CST_PDF_GLYPH_LATIN], fonts->latin_shaper);
   direct_font_init (&self->fonts[CST_PDF_GLYPH_UNICODE], fonts->unicode_shaper);
   self->images = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->group = -1;
@@ -549,6 +552,21 @@ add_element (CstPdfDirect *self,
     element.page_object = page_object (self);
   g_array_append_val (self->elements, element);
   return (gint) self->elements->len - 1;
+}
+
+/**
+ * cst_pdf_direct_share_latin_font:
+ *
+ * Latin text is drawn in the subset every document shares, a simple
+ * TrueType font in WinAnsiEncoding whose objects are made once per
+ * process, from Windows-1252 bytes (the layout's shaper with latin_utf8
+ * unset); otherwise, as the fee report has it, as CIDs of a subset cut
+ * for the file.  Before anything is drawn.
+ */
+void
+cst_pdf_direct_share_latin_font (CstPdfDirect *self)
+{
+  self->shared_latin = TRUE;
 }
 
 /**
@@ -800,14 +818,15 @@ cst_pdf_direct_text (CstPdfDirect *self,
                      gsize         length)
 {
   static const char hex[] = "0123456789ABCDEF";
-  DirectFont *f = &self->fonts[CST_PDF_GLYPH_UNICODE];
+  guint index = font == CST_PDF_GLYPH_UNICODE ? 1 : 0;
+  DirectFont *f = &self->fonts[index];
   const char *end = text + length;
   gsize at;
   char *out;
 
   if (length == 0)
     return;
-  if (font != CST_PDF_GLYPH_UNICODE)
+  if (index == 0 && self->shared_latin)
     {
       latin_text (self, bold, size, x, baseline, text, length);
       return;
@@ -815,7 +834,7 @@ cst_pdf_direct_text (CstPdfDirect *self,
   if (f->font == NULL)
     return;
   mark_drawing (self);
-  begin_run (self, 1, bold, size, round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
+  begin_run (self, index, bold, size, round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
   /* Four hex digits a glyph, written in place: the report's runs are
    * most of its page content. */
   at = self->content->len;
@@ -1542,12 +1561,13 @@ write_document (CstPdfDirect *self)
       if (!write_latin (self))
         return FALSE;
     }
-  if (self->fonts[CST_PDF_GLYPH_UNICODE].used)
-    {
-      g_string_append_printf (body, "/F1 %u 0 R", OBJ_FONT1);
-      if (!write_font (self, &self->fonts[CST_PDF_GLYPH_UNICODE], OBJ_FONT1))
-        return FALSE;
-    }
+  for (guint i = 0; i < G_N_ELEMENTS (self->fonts); i++)
+    if (self->fonts[i].used)
+      {
+        g_string_append_printf (body, "/F%u %u 0 R", i, OBJ_FONT0 + i);
+        if (!write_font (self, &self->fonts[i], OBJ_FONT0 + i))
+          return FALSE;
+      }
   g_string_append (body, ">>");
   if (self->images->len > 0)
     {
