@@ -774,6 +774,36 @@ begin_run (CstPdfDirect *self,
   self->line_y = y;
 }
 
+/* Starts a run's string in font @index at @x, @baseline: where its
+ * bytes go, @room of them at most, written in place (the report's runs
+ * are most of its page content); end_string() ends it. */
+static char *
+begin_string (CstPdfDirect *self,
+              guint         index,
+              gboolean      bold,
+              double        size,
+              double        x,
+              double        baseline,
+              gsize         room)
+{
+  gsize at;
+
+  mark_drawing (self);
+  begin_run (self, index, bold, size, round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
+  at = self->content->len;
+  g_string_set_size (self->content, at + room);
+  return self->content->str + at;
+}
+
+static void
+end_string (CstPdfDirect *self,
+            const char   *end,
+            const char   *show)
+{
+  g_string_truncate (self->content, (gsize) (end - self->content->str));
+  g_string_append (self->content, show);
+}
+
 /* Latin text: its Windows-1252 bytes as a literal string, escaped where
  * PDF's syntax needs it. */
 static void
@@ -785,15 +815,9 @@ latin_text (CstPdfDirect *self,
             const char   *text,
             gsize         length)
 {
-  gsize at;
-  char *out;
+  char *out = begin_string (self, 0, bold, size, x, baseline, 1 + 2 * length);
 
-  mark_drawing (self);
-  begin_run (self, 0, bold, size, round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
   self->latin_used = TRUE;
-  at = self->content->len;
-  g_string_set_size (self->content, at + 1 + 2 * length);
-  out = self->content->str + at;
   *out++ = '(';
   for (gsize i = 0; i < length; i++)
     {
@@ -803,8 +827,7 @@ latin_text (CstPdfDirect *self,
         *out++ = '\\';
       *out++ = c;
     }
-  g_string_truncate (self->content, (gsize) (out - self->content->str));
-  g_string_append (self->content, ")Tj\n");
+  end_string (self, out, ")Tj\n");
 }
 
 void
@@ -821,7 +844,6 @@ cst_pdf_direct_text (CstPdfDirect *self,
   guint index = font == CST_PDF_GLYPH_UNICODE ? 1 : 0;
   DirectFont *f = &self->fonts[index];
   const char *end = text + length;
-  gsize at;
   char *out;
 
   if (length == 0)
@@ -833,13 +855,8 @@ cst_pdf_direct_text (CstPdfDirect *self,
     }
   if (f->font == NULL)
     return;
-  mark_drawing (self);
-  begin_run (self, index, bold, size, round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
-  /* Four hex digits a glyph, written in place: the report's runs are
-   * most of its page content. */
-  at = self->content->len;
-  g_string_set_size (self->content, at + 1 + 4 * length);
-  out = self->content->str + at;
+  /* Four hex digits a glyph. */
+  out = begin_string (self, index, bold, size, x, baseline, 1 + 4 * length);
   *out++ = '<';
   for (const char *p = text; p < end; )
     {
@@ -853,8 +870,7 @@ cst_pdf_direct_text (CstPdfDirect *self,
       out[3] = hex[glyph & 15];
       out += 4;
     }
-  g_string_truncate (self->content, (gsize) (out - self->content->str));
-  g_string_append (self->content, ">Tj\n");
+  end_string (self, out, ">Tj\n");
 }
 
 void
