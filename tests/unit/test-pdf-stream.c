@@ -14,6 +14,8 @@
 #include <string.h>
 
 #include <cairo.h>
+#include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "cst-pdf-private.h"
 #include "cst-pdf-stream-private.h"
@@ -659,6 +661,195 @@ test_batched_rows (void)
   g_assert_cmpuint (n_compared_y, >, batched_boxes->len / 2);
 }
 
+/* --- tagged on the direct writer --- */
+
+/* A small logo with a translucent edge, written for the test. */
+static char *
+logo_file (void)
+{
+  cairo_surface_t *image = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 80, 40);
+  cairo_t *cr = cairo_create (image);
+  char *path = NULL;
+  int fd = g_file_open_tmp ("cst-stream-logo-XXXXXX.png", &path, NULL);
+
+  g_assert_cmpint (fd, >=, 0);
+  close (fd);
+  cairo_set_source_rgba (cr, 0.1, 0.3, 0.6, 0.5);
+  cairo_paint (cr);
+  cairo_set_source_rgb (cr, 0.8, 0.1, 0.1);
+  cairo_rectangle (cr, 10, 5, 60, 30);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+  g_assert_cmpint (cairo_surface_write_to_png (image, path), ==, CAIRO_STATUS_SUCCESS);
+  cairo_surface_destroy (image);
+  return path;
+}
+
+static const CstPdfColumn field_columns[] = {
+  { NULL, 0.35, CST_PDF_ALIGN_LEFT, TRUE },
+  { NULL, 0.65, CST_PDF_ALIGN_LEFT },
+};
+
+/* What a letter lays out: the letterhead with its logo, a title, fields
+ * whose labels head their rows, a table whose titles head their columns,
+ * a list, a boxed note, and paragraphs enough for a second page (one of
+ * them broken by it), the same on every writer. */
+static void
+write_tagged (CstPdfStream *pdf,
+              gpointer      data)
+{
+  const char *logo = data;
+  const CstPdfLetterhead letterhead = { "Saint Zoë Hospital", "1 Main Street\nSpringfield", "(555) 010-0100",
+                                        logo };
+  const char *fields[][2] = { { "Request reference", "ROI-2026-000123" }, { "Records of", "José Núñez" } };
+  CstPdfStreamTable *table;
+  CstPdfStyle h2 = cst_pdf_heading_style (10);
+
+  cst_pdf_stream_set_title (pdf, "Letter");
+  cst_pdf_stream_set_footer (pdf, "Saint Zoë Hospital, health information");
+  cst_pdf_stream_letterhead (pdf, &letterhead, "Logo of Saint Zoë Hospital");
+  cst_pdf_stream_heading (pdf, "Your request");
+  table = cst_pdf_stream_table_begin (pdf, field_columns, G_N_ELEMENTS (field_columns));
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    cst_pdf_stream_table_row (table, fields[i], CST_PDF_ROW_NORMAL);
+  cst_pdf_stream_table_end (table);
+  cst_pdf_stream_tag_begin (pdf, "Sect");
+  cst_pdf_stream_text_tagged (pdf, "H2", "What was sent", &h2);
+  table = cst_pdf_stream_table_begin (pdf, columns, G_N_ELEMENTS (columns));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *ref = g_strdup_printf ("row-%u (copy)", i);
+      const char *cells[] = { ref, "Paper copies, pages 1–20 \\ back slash", "$1.00" };
+
+      cst_pdf_stream_table_row (table, cells, i == 3 ? CST_PDF_ROW_TOTAL : CST_PDF_ROW_NORMAL);
+    }
+  cst_pdf_stream_table_end (table);
+  cst_pdf_stream_tag_end (pdf, "Sect");
+  cst_pdf_stream_tag_begin (pdf, "L");
+  cst_pdf_stream_list_item (pdf, "•", "The first thing to know.", NULL);
+  cst_pdf_stream_list_item (pdf, "•", "The second thing, Ωμέγα.", NULL);
+  cst_pdf_stream_tag_end (pdf, "L");
+  cst_pdf_stream_boxed_text (pdf, "Pay by check or by card at the number above.", NULL);
+  for (guint i = 0; i < 9; i++)
+    cst_pdf_stream_paragraph (pdf, "Every paragraph here is long enough to take several lines of the page, "
+                                   "so that nine of them fill the first page and one goes on to the "
+                                   "second, where it is a second element of its kind, the footer "
+                                   "between them in neither; the words are plain and repeat, which "
+                                   "is all a test of the layout needs from them.");
+  cst_pdf_stream_small_text (pdf, "Sincerely, the health information department.");
+}
+
+/* The tagged file on the direct writer (as cst_pdf_tagged_render()). */
+static GBytes *
+render_tagged_direct (const char *logo,
+                      guint       n_pages)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstPdfStream) pdf = cst_pdf_stream_new_tagged_direct (CST_PDF_PAPER_LETTER, "en", &error);
+  GBytes *bytes;
+
+  g_assert_no_error (error);
+  cst_pdf_stream_set_n_pages (pdf, n_pages);
+  write_tagged (pdf, (gpointer) logo);
+  bytes = cst_pdf_stream_finish_tagged (pdf, &error);
+  g_assert_no_error (error);
+  return bytes;
+}
+
+/* Tagged on the direct writer: the same structure tree, element by
+ * element (kind, depth, words, alternative text, header scope), as
+ * cairo's tagged file finished by the libqpdf pass; the same catalog
+ * (PDF/UA, /Lang, the title shown); every drawing operator marked, the
+ * footer an artifact; qpdf-clean; and the same page as the screen's
+ * drawing, logo included, pixel by pixel. */
+static void
+test_tagged_direct (void)
+{
+  g_autofree char *logo = logo_file ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CstPdfStream) measure = cst_pdf_stream_new_measure (CST_PDF_PAPER_LETTER, &error);
+  g_autoptr(CstPdfStream) cairo_pdf = NULL;
+  g_autoptr(CstPdfStream) screen = NULL;
+  g_autoptr(CstPdfPages) pages = NULL;
+  g_autoptr(GBytes) tagged = NULL;
+  g_autoptr(GBytes) by_cairo = NULL;
+  g_autoptr(GPtrArray) elements = NULL;
+  g_autoptr(GPtrArray) expected = NULL;
+  g_autoptr(PopplerDocument) doc = NULL;
+  g_autofree char *producer = NULL;
+  guint n_pages, figures = 0;
+
+  g_assert_no_error (error);
+  write_tagged (measure, logo);
+  n_pages = cst_pdf_stream_get_n_pages (measure);
+  g_assert_cmpuint (n_pages, ==, 2);
+  tagged = render_tagged_direct (logo, n_pages);
+  cairo_pdf = cst_pdf_stream_new_tagged (CST_PDF_PAPER_LETTER, "en", &error);
+  g_assert_no_error (error);
+  cst_pdf_stream_set_n_pages (cairo_pdf, n_pages);
+  write_tagged (cairo_pdf, logo);
+  by_cairo = cst_pdf_stream_finish_tagged (cairo_pdf, &error);
+  g_assert_no_error (error);
+
+  cst_test_pdf_assert_qpdf_clean (tagged);
+  cst_test_pdf_assert_pdfua (tagged, "en", "Letter");
+  cst_test_pdf_assert_content_marked (tagged, "Page 1 of 2");
+  doc = cst_test_pdf_open (tagged);
+  producer = poppler_document_get_producer (doc);
+  g_assert_cmpstr (producer, ==, "Custodian direct PDF writer");
+  g_assert_cmpint (poppler_document_get_n_pages (doc), ==, 2);
+
+  elements = cst_test_pdf_structure (tagged);
+  expected = cst_test_pdf_structure (by_cairo);
+  g_assert_cmpuint (elements->len, ==, expected->len);
+  for (guint i = 0; i < elements->len; i++)
+    {
+      CstTestPdfElement *e = g_ptr_array_index (elements, i), *x = g_ptr_array_index (expected, i);
+      g_autofree char *words = cst_test_pdf_ascii_words (e->text);
+      g_autofree char *expected_words = cst_test_pdf_ascii_words (x->text);
+
+      g_assert_cmpint (e->kind, ==, x->kind);
+      g_assert_cmpuint (e->depth, ==, x->depth);
+      g_assert_cmpstr (words, ==, expected_words);
+      g_assert_cmpstr (e->alt, ==, x->alt);
+      g_assert_cmpstr (e->scope, ==, x->scope);
+      figures += e->kind == POPPLER_STRUCTURE_ELEMENT_FIGURE;
+    }
+  g_assert_cmpuint (figures, ==, 1);
+  g_assert_cmpstr (cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                              "Request reference")->scope, ==, "Row");
+  g_assert_cmpstr (cst_test_pdf_find_element (elements, POPPLER_STRUCTURE_ELEMENT_TABLE_HEADING,
+                                              "Description")->scope, ==, "Column");
+
+  screen = cst_pdf_stream_new_screen (CST_PDF_PAPER_LETTER, NULL, &error);
+  g_assert_no_error (error);
+  write_tagged (screen, logo);
+  pages = cst_pdf_stream_finish_pages (screen, &error);
+  g_assert_no_error (error);
+  cst_test_screen_assert_matches_pdf (pages, tagged);
+  g_unlink (logo);
+}
+
+/* Every tagged file carries the Latin subset as the same bytes (made once
+ * a process), and a one-page document stays small. */
+static void
+test_tagged_direct_shares_latin_font (void)
+{
+  g_autoptr(GBytes) first = render_tagged_direct (NULL, 2);
+  g_autoptr(GBytes) second = render_tagged_direct (NULL, 2);
+  const CstPdfFonts *fonts = cst_pdf_fonts_get (NULL);
+  gsize size, file_size;
+  const guint8 *file = g_bytes_get_data (fonts->latin_file, &file_size);
+  const guint8 *data = g_bytes_get_data (first, &size);
+  const guint8 *found = memmem (data, size, file, file_size);
+
+  g_assert_nonnull (found);
+  /* Once, as deflated by cst-pdf-font.c. */
+  g_assert_null (memmem (found + 1, size - (gsize) (found + 1 - data), file, file_size));
+  data = g_bytes_get_data (second, &size);
+  g_assert_nonnull (memmem (data, size, file, file_size));
+}
+
 typedef void (*TestFunc) (void);
 
 static void
@@ -706,6 +897,8 @@ main (int    argc,
                         (gconstpointer) test_batched_rows, run_direct);
   g_test_add_data_func ("/pdf-stream/direct/shaped-text",
                         (gconstpointer) test_shaped_text, run_direct);
+  g_test_add_func ("/pdf-stream/direct/tagged", test_tagged_direct);
+  g_test_add_func ("/pdf-stream/direct/tagged-shares-latin-font", test_tagged_direct_shares_latin_font);
   status = g_test_run ();
   /* cairo's font and surface caches are process-wide; emptying them lets
    * the leak checkers see only what this program leaked. */

@@ -142,16 +142,26 @@ info_entry (qpdf_data   q,
   return qpdf_oh_is_string (q, value) ? qpdf_oh_get_utf8_value (q, value) : "";
 }
 
-/* The XMP packet: what the Info dictionary says, in XMP's words (PDF/UA
- * asks both to agree), and the PDF/UA claim. */
-static char *
-xmp_packet (const CstPdfAccess *self,
-            qpdf_data           q)
+/**
+ * cst_pdf_xmp_packet:
+ * @language: (nullable): BCP 47
+ *
+ * The XMP packet of a tagged PDF: what the Info dictionary says, in XMP's
+ * words (PDF/UA asks both to agree), and the PDF/UA claim.  Shared by this
+ * pass and the direct writer (cst-pdf-direct.c).
+ *
+ * Returns: (transfer full): the packet
+ */
+char *
+cst_pdf_xmp_packet (const char *title,
+                    const char *language,
+                    const char *producer,
+                    const char *creator)
 {
-  g_autofree char *title = g_markup_escape_text (info_entry (q, "/Title"), -1);
-  g_autofree char *producer = g_markup_escape_text (info_entry (q, "/Producer"), -1);
-  g_autofree char *creator = g_markup_escape_text (info_entry (q, "/Creator"), -1);
-  g_autofree char *language = g_markup_escape_text (self->language ? self->language : "x-default", -1);
+  g_autofree char *t = g_markup_escape_text (title ? title : "", -1);
+  g_autofree char *p = g_markup_escape_text (producer ? producer : "", -1);
+  g_autofree char *c = g_markup_escape_text (creator ? creator : "", -1);
+  g_autofree char *l = g_markup_escape_text (language ? language : "x-default", -1);
 
   return g_strdup_printf (
     "<?xpacket begin=\"\xef\xbb\xbf\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
@@ -172,7 +182,7 @@ xmp_packet (const CstPdfAccess *self,
     " </rdf:RDF>\n"
     "</x:xmpmeta>\n"
     "<?xpacket end=\"w\"?>",
-    title, language, producer, creator);
+    t, l, p, c);
 }
 
 /* Uncompressed, as XMP is meant to be found by tools that do not parse
@@ -181,7 +191,8 @@ static void
 add_metadata (const CstPdfAccess *self,
               qpdf_data           q)
 {
-  g_autofree char *xmp = xmp_packet (self, q);
+  g_autofree char *xmp = cst_pdf_xmp_packet (info_entry (q, "/Title"), self->language,
+                                             info_entry (q, "/Producer"), info_entry (q, "/Creator"));
   qpdf_oh stream = qpdf_oh_new_stream (q);
 
   qpdf_oh_replace_stream_data (q, stream, (const unsigned char *) xmp, strlen (xmp),

@@ -9,13 +9,29 @@
  * two-byte CIDs (Identity-H), positions with two decimals, and deflates
  * the page at a fast level when it ends.
  *
- * Object numbers: 1 catalog, 2 page tree, 3 resources, 4 info, 5 and 6
- * the two fonts (Type0), then each page and its content as they come;
+ * Object numbers: 1 catalog, 2 page tree, 3 resources, 4 info, 5 the
+ * Latin font, 6 the Unicode font (Type0), 7 and 8 the Latin font's
+ * descriptor and file, then each page and its content as they come;
  * the fonts' own objects and the page tree are written at the end, when
  * the glyphs used and the pages are known (forward references are
- * allowed).  The glyph ids in the content are the font file's: the
- * subset keeps them (HB_SUBSET_FLAGS_RETAIN_GIDS), so the page content
- * need not wait for the subset.
+ * allowed).
+ *
+ * The tagged documents' Latin font is the one subset every document
+ * shares (cst-pdf-font.c cuts and deflates it once), as a simple TrueType
+ * font whose codes are Windows-1252 (WinAnsiEncoding): one byte a glyph
+ * in a literal string, as libharu drew it, and its three objects the same
+ * bytes in every file, so they are made once per process
+ * (make_latin_objects()) and copied.  The fee report's, and the Unicode
+ * font, are glyph ids as CIDs: the font file's, which the subset cut for
+ * the file keeps (HB_SUBSET_FLAGS_RETAIN_GIDS), so the page content need
+ * not wait for the subset.
+ *
+ * Tagged, the writer marks each element's content as it is drawn (BDC
+ * with the element's MCID on its page, EMC at its end, never inside a
+ * text object) and what lies in no element as /Artifact, and keeps the
+ * elements (role, parent, page, MCID, header scope, alternative text) to
+ * write the structure tree, its parent tree and the catalog's entries at
+ * the end: what cairo 1.16 could not write and a libqpdf pass added.
  */
 #define G_LOG_DOMAIN "cst-pdf"
 
@@ -30,10 +46,20 @@
 
 #include "cst-pdf-direct-private.h"
 
+/* Page content and images deflate at this level: a page deflates to
+ * about the same size as at cairo's 6 (its operators repeat), in a third
+ * of the time. */
+#define DEFLATE_LEVEL 1
+
 #define OUTPUT_BUFFER (64 * 1024)
 /* Bold is the regular font filled and stroked this wide (of the size),
  * as CstPdf draws it on libharu (cst-pdf.c). */
 #define BOLD_STROKE 0.03
+
+/* An object in an object stream: its entry in offsets is IN_STREAM, the
+ * stream's number and the object's index in it. */
+#define IN_STREAM (G_GUINT64_CONSTANT (1) << 63)
+#define PACKED_PER_STREAM 128
 
 enum
 {
@@ -43,6 +69,8 @@ enum
   OBJ_INFO,
   OBJ_FONT0,      /* CST_PDF_GLYPH_LATIN */
   OBJ_FONT1,      /* CST_PDF_GLYPH_UNICODE */
+  OBJ_LATIN_DESCRIPTOR,
+  OBJ_LATIN_FILE,
   OBJ_FIRST_FREE,
 };
 
@@ -58,18 +86,51 @@ typedef struct
   gboolean    used;
 } DirectFont;
 
+/* A structure element: a group (Document, Table, TR...) or one that
+ * holds the content marked with its MCID on its page. */
+typedef struct
+{
+  const char *role;     /* interned */
+  gint        parent;   /* index in elements, -1 for the tree's root */
+  gint        mcid;     /* -1 for a group */
+  guint       page;     /* its content's page, by index */
+  guint32     page_object;
+  CstPdfScope scope;
+  gboolean    header;   /* a TH: its scope is written */
+  char       *alt;
+  guint32     object;   /* given at the end */
+} DirectElement;
+
 struct _CstPdfDirect
 {
   GOutputStream *out;
   GCancellable  *cancellable;
   GError        *error;
   guint64        offset;
-  GArray        *offsets;     /* of guint64, by object number (0 unused) */
+  GArray        *offsets;     /* of guint64, by object number (0 unused); or IN_STREAM */
+  GString       *packed;      /* objects waiting for their object stream */
+  GString       *packed_index; /* their numbers and offsets */
+  guint32        packed_numbers[PACKED_PER_STREAM];
+  guint          n_packed;
+  gboolean       any_packed;
   GArray        *pages;       /* of guint32: page objects */
   double         width;
   double         height;
   char          *title;
-  DirectFont     fonts[2];
+  const CstPdfFonts *source; /* the shared Latin subset */
+  gboolean       shared_latin; /* Latin text in the shared subset (WinAnsi), not as CIDs */
+  gboolean       latin_used;
+  DirectFont     fonts[2];    /* each font's glyphs as CIDs (the Latin one unless shared_latin) */
+  guint32        page_object; /* the current page's, 0 until something names it */
+  GArray        *images;      /* of guint32: image XObjects, /Im<index> */
+  /* Tagged PDF. */
+  gboolean       tagged;
+  char          *language;
+  GArray        *elements;    /* of DirectElement, in the order they began: the reading order */
+  gint           group;       /* the open group, -1 for none */
+  gint           leaf;        /* the element whose content is being drawn, -1 for none */
+  gboolean       artifact;    /* an /Artifact sequence is open */
+  gint           page_mcids;  /* MCIDs given on the current page */
   GString       *content;     /* the current page's operators */
   GString       *scratch;     /* objects as they are written */
   z_stream       zlib;
@@ -122,6 +183,36 @@ append_number (GString *out,
       if (fraction % 10 != 0)
         g_string_append_c (out, (char) ('0' + fraction % 10));
     }
+}
+
+/* @value in decimal, at least @width digits (zeros in front): the
+ * object numbers, references and xref offsets of a tagged file, where
+ * printf was a quarter of an invoice's instructions. */
+static void
+append_uint (GString *out,
+             guint64  value,
+             guint    width)
+{
+  char digits[24];
+  guint n = 0;
+
+  do
+    {
+      digits[n++] = (char) ('0' + value % 10);
+      value /= 10;
+    }
+  while (value > 0 || n < width);
+  while (n > 0)
+    g_string_append_c (out, digits[--n]);
+}
+
+/* "N 0 R" and a space. */
+static void
+append_ref (GString *out,
+            guint32  number)
+{
+  append_uint (out, number, 0);
+  g_string_append (out, " 0 R ");
 }
 
 static void
@@ -178,7 +269,8 @@ begin_object (CstPdfDirect *self,
               guint32       number)
 {
   g_array_index (self->offsets, guint64, number) = self->offset + self->scratch->len;
-  g_string_append_printf (self->scratch, "%u 0 obj\n", number);
+  append_uint (self->scratch, number, 0);
+  g_string_append (self->scratch, " 0 obj\n");
 }
 
 static gboolean
@@ -251,6 +343,57 @@ write_deflated (CstPdfDirect *self,
   return write_stream (self, number, entries, self->deflated, deflated);
 }
 
+/* --- object streams ---
+ *
+ * A tagged document's structure elements are small dictionaries, one for
+ * each paragraph, cell and row: the accounting of disclosures has ten
+ * thousand.  Written as they are they would be most of the file, so they
+ * go into object streams, deflated, PACKED_PER_STREAM at a time (as the
+ * libqpdf pass wrote them), and the file ends with a cross-reference
+ * stream, which can point into them. */
+
+static gboolean
+flush_packed (CstPdfDirect *self)
+{
+  guint32 number;
+  g_autofree char *dict = NULL;
+  gsize first = self->packed_index->len;
+
+  if (self->n_packed == 0)
+    return TRUE;
+  number = new_object (self);
+  /* Each packed object's entry: this stream and its place in it. */
+  for (guint i = 0; i < self->n_packed; i++)
+    g_array_index (self->offsets, guint64, self->packed_numbers[i]) = IN_STREAM | ((guint64) number << 20) | i;
+  dict = g_strdup_printf ("/Type/ObjStm/N %u/First %" G_GSIZE_FORMAT, self->n_packed, first);
+  g_string_append_len (self->packed_index, self->packed->str, (gssize) self->packed->len);
+  self->any_packed = TRUE;
+  self->n_packed = 0;
+  g_string_truncate (self->packed, 0);
+  if (!write_deflated (self, number, dict, self->packed_index->str, self->packed_index->len))
+    return FALSE;
+  g_string_truncate (self->packed_index, 0);
+  return TRUE;
+}
+
+/* Object @number, @body, into the object stream being filled. */
+static gboolean
+pack_object (CstPdfDirect *self,
+             guint32       number,
+             const char   *body)
+{
+  append_uint (self->packed_index, number, 0);
+  g_string_append_c (self->packed_index, ' ');
+  append_uint (self->packed_index, self->packed->len, 0);
+  g_string_append_c (self->packed_index, ' ');
+  g_string_append (self->packed, body);
+  g_string_append_c (self->packed, '\n');
+  self->packed_numbers[self->n_packed] = number;
+  if (++self->n_packed == PACKED_PER_STREAM)
+    return flush_packed (self);
+  return TRUE;
+}
+
 /* --- life --- */
 
 static void
@@ -292,13 +435,20 @@ cst_pdf_direct_new (GOutputStream     *out,
   self->pages = g_array_new (FALSE, FALSE, sizeof (guint32));
   self->width = page_width;
   self->height = page_height;
+  self->source = fonts;
   direct_font_init (&self->fonts[CST_PDF_GLYPH_LATIN], fonts->latin_shaper);
   direct_font_init (&self->fonts[CST_PDF_GLYPH_UNICODE], fonts->unicode_shaper);
+  self->images = g_array_new (FALSE, FALSE, sizeof (guint32));
+  self->group = -1;
+  self->leaf = -1;
   self->content = g_string_sized_new (16 * 1024);
   self->scratch = g_string_sized_new (1024);
-  /* Level 1: a report page deflates to about the same size as at
-   * cairo's 6 (its operators repeat), in a third of the time. */
-  if (deflateInit (&self->zlib, 1) != Z_OK)
+  self->packed = g_string_new (NULL);
+  self->packed_index = g_string_new (NULL);
+  /* A quarter of zlib's default hash table: each stream starts by
+   * clearing it, and a one-page document's streams are short (the
+   * clearing was a tenth of an invoice's instructions). */
+  if (deflateInit2 (&self->zlib, DEFLATE_LEVEL, Z_DEFLATED, 15, 6, Z_DEFAULT_STRATEGY) != Z_OK)
     g_error ("zlib could not start");
   self->text_font = -1;
   self->line_width = 1;
@@ -317,11 +467,19 @@ cst_pdf_direct_free (CstPdfDirect *self)
   g_clear_error (&self->error);
   g_array_unref (self->offsets);
   g_array_unref (self->pages);
+  g_array_unref (self->images);
+  if (self->elements != NULL)
+    for (guint i = 0; i < self->elements->len; i++)
+      g_free (g_array_index (self->elements, DirectElement, i).alt);
+  g_clear_pointer (&self->elements, g_array_unref);
+  g_free (self->language);
   g_free (self->title);
   for (guint i = 0; i < G_N_ELEMENTS (self->fonts); i++)
     direct_font_clear (&self->fonts[i]);
   g_string_free (self->content, TRUE);
   g_string_free (self->scratch, TRUE);
+  g_string_free (self->packed, TRUE);
+  g_string_free (self->packed_index, TRUE);
   deflateEnd (&self->zlib);
   g_free (self->deflated);
   g_free (self);
@@ -345,6 +503,161 @@ end_text (CstPdfDirect *self)
   g_string_append (self->content, "ET\n");
   self->in_text = FALSE;
 }
+
+/* --- marked content --- */
+
+/* The current page's object number, given when first needed (a
+ * structure element names its page before the page is written). */
+static guint32
+page_object (CstPdfDirect *self)
+{
+  if (self->page_object == 0)
+    self->page_object = new_object (self);
+  return self->page_object;
+}
+
+static void
+close_artifact (CstPdfDirect *self)
+{
+  if (!self->artifact)
+    return;
+  end_text (self);
+  g_string_append (self->content, "EMC\n");
+  self->artifact = FALSE;
+}
+
+/* Before anything that draws: in a tagged file, what is drawn in no
+ * element (footers, rules, fills, a repeated table header) is an
+ * artifact, so a screen reader skips it and nothing is left unmarked.
+ * Sequences never straddle a text object. */
+static void
+mark_drawing (CstPdfDirect *self)
+{
+  if (!self->tagged || self->leaf >= 0 || self->artifact)
+    return;
+  end_text (self);
+  g_string_append (self->content, "/Artifact BMC\n");
+  self->artifact = TRUE;
+}
+
+static gint
+add_element (CstPdfDirect *self,
+             const char   *role,
+             gint          mcid)
+{
+  DirectElement element = { g_intern_string (role), self->group, mcid, self->pages->len, 0,
+                            CST_PDF_SCOPE_COLUMN, FALSE, NULL, 0 };
+
+  if (mcid >= 0)
+    element.page_object = page_object (self);
+  g_array_append_val (self->elements, element);
+  return (gint) self->elements->len - 1;
+}
+
+/**
+ * cst_pdf_direct_share_latin_font:
+ *
+ * Latin text is drawn in the subset every document shares, a simple
+ * TrueType font in WinAnsiEncoding whose objects are made once per
+ * process, from Windows-1252 bytes (the layout's shaper with latin_utf8
+ * unset); otherwise, as the fee report has it, as CIDs of a subset cut
+ * for the file.  Before anything is drawn.
+ */
+void
+cst_pdf_direct_share_latin_font (CstPdfDirect *self)
+{
+  self->shared_latin = TRUE;
+}
+
+/**
+ * cst_pdf_direct_set_tagged:
+ * @language: (nullable): the document's language (BCP 47), for /Lang
+ */
+void
+cst_pdf_direct_set_tagged (CstPdfDirect *self,
+                           const char   *language)
+{
+  self->tagged = TRUE;
+  g_free (self->language);
+  self->language = g_strdup (language);
+  if (self->elements == NULL)
+    self->elements = g_array_new (FALSE, FALSE, sizeof (DirectElement));
+}
+
+/* @role: a standard structure type that groups others ("Document",
+ * "Sect", "Table", "TR", "L", "LI"). */
+void
+cst_pdf_direct_group_begin (CstPdfDirect *self,
+                            const char   *role)
+{
+  if (self->tagged)
+    self->group = add_element (self, role, -1);
+}
+
+void
+cst_pdf_direct_group_end (CstPdfDirect *self)
+{
+  if (self->tagged && self->group >= 0)
+    self->group = g_array_index (self->elements, DirectElement, self->group).parent;
+}
+
+/* An element holding what is drawn until cst_pdf_direct_leaf_end(): one
+ * marked-content sequence on this page. */
+void
+cst_pdf_direct_leaf_begin (CstPdfDirect *self,
+                           const char   *role)
+{
+  if (!self->tagged)
+    return;
+  cst_pdf_direct_leaf_end (self);
+  close_artifact (self);
+  end_text (self);
+  self->leaf = add_element (self, role, self->page_mcids);
+  g_string_append_c (self->content, '/');
+  g_string_append (self->content, role);
+  g_string_append (self->content, "<</MCID ");
+  append_uint (self->content, (guint) self->page_mcids, 0);
+  g_string_append (self->content, ">>BDC\n");
+  self->page_mcids++;
+}
+
+void
+cst_pdf_direct_leaf_end (CstPdfDirect *self)
+{
+  if (self->leaf < 0)
+    return;
+  end_text (self);
+  g_string_append (self->content, "EMC\n");
+  self->leaf = -1;
+}
+
+void
+cst_pdf_direct_leaf_set_scope (CstPdfDirect *self,
+                               CstPdfScope   scope)
+{
+  DirectElement *element;
+
+  if (self->leaf < 0)
+    return;
+  element = &g_array_index (self->elements, DirectElement, self->leaf);
+  element->header = TRUE;
+  element->scope = scope;
+}
+
+void
+cst_pdf_direct_leaf_set_alt (CstPdfDirect *self,
+                             const char   *alt)
+{
+  DirectElement *element;
+
+  if (self->leaf < 0)
+    return;
+  element = &g_array_index (self->elements, DirectElement, self->leaf);
+  g_free (element->alt);
+  element->alt = g_strdup (alt);
+}
+
+/* --- drawing --- */
 
 static void
 set_line_width (CstPdfDirect *self,
@@ -461,6 +774,62 @@ begin_run (CstPdfDirect *self,
   self->line_y = y;
 }
 
+/* Starts a run's string in font @index at @x, @baseline: where its
+ * bytes go, @room of them at most, written in place (the report's runs
+ * are most of its page content); end_string() ends it. */
+static char *
+begin_string (CstPdfDirect *self,
+              guint         index,
+              gboolean      bold,
+              double        size,
+              double        x,
+              double        baseline,
+              gsize         room)
+{
+  gsize at;
+
+  mark_drawing (self);
+  begin_run (self, index, bold, size, round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
+  at = self->content->len;
+  g_string_set_size (self->content, at + room);
+  return self->content->str + at;
+}
+
+static void
+end_string (CstPdfDirect *self,
+            const char   *end,
+            const char   *show)
+{
+  g_string_truncate (self->content, (gsize) (end - self->content->str));
+  g_string_append (self->content, show);
+}
+
+/* Latin text: its Windows-1252 bytes as a literal string, escaped where
+ * PDF's syntax needs it. */
+static void
+latin_text (CstPdfDirect *self,
+            gboolean      bold,
+            double        size,
+            double        x,
+            double        baseline,
+            const char   *text,
+            gsize         length)
+{
+  char *out = begin_string (self, 0, bold, size, x, baseline, 1 + 2 * length);
+
+  self->latin_used = TRUE;
+  *out++ = '(';
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = text[i];
+
+      if (c == '(' || c == ')' || c == '\\')
+        *out++ = '\\';
+      *out++ = c;
+    }
+  end_string (self, out, ")Tj\n");
+}
+
 void
 cst_pdf_direct_text (CstPdfDirect *self,
                      guint         font,
@@ -472,20 +841,22 @@ cst_pdf_direct_text (CstPdfDirect *self,
                      gsize         length)
 {
   static const char hex[] = "0123456789ABCDEF";
-  DirectFont *f = &self->fonts[font == CST_PDF_GLYPH_UNICODE ? 1 : 0];
+  guint index = font == CST_PDF_GLYPH_UNICODE ? 1 : 0;
+  DirectFont *f = &self->fonts[index];
   const char *end = text + length;
-  gsize at;
   char *out;
 
-  if (f->font == NULL || length == 0)
+  if (length == 0)
     return;
-  begin_run (self, font == CST_PDF_GLYPH_UNICODE ? 1 : 0, bold, size,
-             round (x * 100) / 100, round ((self->height - baseline) * 100) / 100);
-  /* Four hex digits a glyph, written in place: the report's runs are
-   * most of its page content. */
-  at = self->content->len;
-  g_string_set_size (self->content, at + 1 + 4 * length);
-  out = self->content->str + at;
+  if (index == 0 && self->shared_latin)
+    {
+      latin_text (self, bold, size, x, baseline, text, length);
+      return;
+    }
+  if (f->font == NULL)
+    return;
+  /* Four hex digits a glyph. */
+  out = begin_string (self, index, bold, size, x, baseline, 1 + 4 * length);
   *out++ = '<';
   for (const char *p = text; p < end; )
     {
@@ -499,8 +870,7 @@ cst_pdf_direct_text (CstPdfDirect *self,
       out[3] = hex[glyph & 15];
       out += 4;
     }
-  g_string_truncate (self->content, (gsize) (out - self->content->str));
-  g_string_append (self->content, ">Tj\n");
+  end_string (self, out, ">Tj\n");
 }
 
 void
@@ -514,6 +884,7 @@ cst_pdf_direct_rectangle (CstPdfDirect *self,
 {
   const double box[4] = { x, self->height - y - height, width, height };
 
+  mark_drawing (self);
   end_text (self);
   if (!fill)
     set_line_width (self, stroke_width);
@@ -531,10 +902,95 @@ cst_pdf_direct_line (CstPdfDirect *self,
   const double from[2] = { x0, self->height - y0 };
   const double to[2] = { x1, self->height - y1 };
 
+  mark_drawing (self);
   end_text (self);
   set_line_width (self, width);
   append_numbers (self->content, from, 2, "m");
   append_numbers (self->content, to, 2, "l S");
+}
+
+/* @image's colours (un-premultiplied) and, when any pixel is not opaque,
+ * its alpha, as image XObjects; the colour image's object number, or 0. */
+static guint32
+write_image (CstPdfDirect    *self,
+             cairo_surface_t *image)
+{
+  int width = cairo_image_surface_get_width (image);
+  int height = cairo_image_surface_get_height (image);
+  int stride = cairo_image_surface_get_stride (image);
+  gboolean alpha = cairo_image_surface_get_format (image) == CAIRO_FORMAT_ARGB32;
+  g_autofree guint8 *rgb = g_malloc ((gsize) width * height * 3);
+  g_autofree guint8 *mask = g_malloc ((gsize) width * height);
+  g_autofree char *dict = NULL;
+  const guint8 *data;
+  gboolean translucent = FALSE;
+  guint32 number = new_object (self), smask = 0;
+
+  cairo_surface_flush (image);
+  data = cairo_image_surface_get_data (image);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        guint32 pixel = *(const guint32 *) (data + y * stride + x * 4);
+        guint a = alpha ? pixel >> 24 : 255;
+        guint8 *to = rgb + ((gsize) y * width + x) * 3;
+
+        for (int c = 0; c < 3; c++)
+          {
+            guint v = (pixel >> (16 - 8 * c)) & 0xff;
+
+            to[c] = (guint8) (a == 0 ? 0 : MIN (255u, (v * 255 + a / 2) / a));
+          }
+        mask[(gsize) y * width + x] = (guint8) a;
+        translucent |= a != 255;
+      }
+  if (translucent)
+    {
+      smask = new_object (self);
+      dict = g_strdup_printf ("/Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray"
+                              "/BitsPerComponent 8", width, height);
+      if (!write_deflated (self, smask, dict, mask, (gsize) width * height))
+        return 0;
+      g_free (dict);
+    }
+  dict = g_strdup_printf ("/Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceRGB"
+                          "/BitsPerComponent 8", width, height);
+  if (smask != 0)
+    {
+      char *with_mask = g_strdup_printf ("%s/SMask %u 0 R", dict, smask);
+
+      g_free (dict);
+      dict = with_mask;
+    }
+  if (!write_deflated (self, number, dict, rgb, (gsize) width * height * 3))
+    return 0;
+  return number;
+}
+
+/* The image is written at once, as an XObject of the document's
+ * resources (a logo: once a document). */
+void
+cst_pdf_direct_image (CstPdfDirect    *self,
+                      cairo_surface_t *image,
+                      double           x,
+                      double           y,
+                      double           width,
+                      double           height)
+{
+  const double place[6] = { width, 0, 0, height, x, self->height - y - height };
+  guint32 number;
+
+  if (cairo_surface_get_type (image) != CAIRO_SURFACE_TYPE_IMAGE ||
+      (cairo_image_surface_get_format (image) != CAIRO_FORMAT_ARGB32 &&
+       cairo_image_surface_get_format (image) != CAIRO_FORMAT_RGB24) ||
+      (number = write_image (self, image)) == 0)
+    return;
+  g_array_append_val (self->images, number);
+  mark_drawing (self);
+  end_text (self);
+  g_string_append (self->content, "q\n");
+  append_numbers (self->content, place, 6, "cm");
+  g_string_append_printf (self->content, "/Im%u Do\nQ\n", self->images->len - 1);
 }
 
 /* --- pages --- */
@@ -545,17 +1001,28 @@ gboolean
 cst_pdf_direct_end_page (CstPdfDirect  *self,
                          GError       **error)
 {
-  guint32 page = new_object (self);
+  guint32 page = page_object (self);
   guint32 content = new_object (self);
   g_autofree char *dict = NULL;
 
+  cst_pdf_direct_leaf_end (self);
+  close_artifact (self);
   end_text (self);
+  /* A tagged page says where its MCIDs' elements are in the parent tree
+   * (its index), and that tabbing follows the structure. */
+  if (self->tagged && self->page_mcids > 0)
+    dict = g_strdup_printf ("<</Type/Page/Parent %u 0 R/Resources %u 0 R/Contents %u 0 R"
+                            "/Tabs/S/StructParents %u>>", OBJ_PAGES, OBJ_RESOURCES, content,
+                            self->pages->len);
+  else
+    dict = g_strdup_printf ("<</Type/Page/Parent %u 0 R/Resources %u 0 R/Contents %u 0 R>>",
+                            OBJ_PAGES, OBJ_RESOURCES, content);
   g_array_append_val (self->pages, page);
-  dict = g_strdup_printf ("<</Type/Page/Parent %u 0 R/Resources %u 0 R/Contents %u 0 R>>",
-                          OBJ_PAGES, OBJ_RESOURCES, content);
   if (write_object (self, page, dict))
     write_deflated (self, content, "", self->content->str, self->content->len);
   g_string_truncate (self->content, 0);
+  self->page_object = 0;
+  self->page_mcids = 0;
   self->text_font = -1;
   self->text_bold = FALSE;
   self->line_width = 1;
@@ -650,11 +1117,11 @@ em (hb_face_t *face,
 }
 
 static char *
-font_descriptor (const DirectFont *font,
-                 const char       *name,
-                 guint32           file)
+font_descriptor (hb_font_t  *font,
+                 const char *name,
+                 guint32     file)
 {
-  hb_face_t *face = hb_font_get_face (font->font);
+  hb_face_t *face = hb_font_get_face (font);
   hb_blob_t *head = hb_face_reference_table (face, HB_TAG ('h', 'e', 'a', 'd'));
   unsigned int length;
   const guint8 *h = (const guint8 *) hb_blob_get_data (head, &length);
@@ -666,9 +1133,9 @@ font_descriptor (const DirectFont *font,
     for (guint i = 0; i < 4; i++)
       box[i] = em (face, (gint16) ((h[36 + 2 * i] << 8) | h[37 + 2 * i]));
   hb_blob_destroy (head);
-  hb_ot_metrics_get_position (font->font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &ascender);
-  hb_ot_metrics_get_position (font->font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &descender);
-  if (!hb_ot_metrics_get_position (font->font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap))
+  hb_ot_metrics_get_position (font, HB_OT_METRICS_TAG_HORIZONTAL_ASCENDER, &ascender);
+  hb_ot_metrics_get_position (font, HB_OT_METRICS_TAG_HORIZONTAL_DESCENDER, &descender);
+  if (!hb_ot_metrics_get_position (font, HB_OT_METRICS_TAG_CAP_HEIGHT, &cap))
     cap = ascender;
   g_string_append_printf (out, "<</Type/FontDescriptor/FontName/%s/Flags 32/FontBBox[", name);
   append_numbers (out, box, 4, "]");
@@ -774,7 +1241,7 @@ write_font (CstPdfDirect     *self,
                                 "/CIDSystemInfo<</Registry(Adobe)/Ordering(Identity)/Supplement 0>>"
                                 "/FontDescriptor %u 0 R/DW 1000/W %s/CIDToGIDMap/Identity>>",
                                 base, descriptor, w);
-  described = font_descriptor (font, base, file_object);
+  described = font_descriptor (font->font, base, file_object);
   data = g_bytes_get_data (file, &size);
   length = g_strdup_printf ("/Length1 %" G_GSIZE_FORMAT, size);
   return write_object (self, number, type0) && write_object (self, cid, descendant) &&
@@ -794,12 +1261,322 @@ append_text_string (GString    *out,
   g_string_append_c (out, '>');
 }
 
+/* The Latin font's three objects as every file has them: the font
+ * (WinAnsiEncoding, the widths the layout measured with), its
+ * descriptor, and the subset's file as cst-pdf-font.c deflated it. */
+typedef struct
+{
+  GBytes *bytes;   /* NULL when no subset could be cut */
+  gsize   at[3];   /* where OBJ_FONT0, OBJ_LATIN_DESCRIPTOR and OBJ_LATIN_FILE begin */
+} LatinObjects;
+
+static gpointer
+make_latin_objects (gpointer data)
+{
+  const CstPdfFonts *fonts = data;
+  LatinObjects *objects = g_new0 (LatinObjects, 1);
+  g_autofree char *name = NULL, *base = NULL, *descriptor = NULL;
+  GString *out;
+  guint32 hash = 5381;
+  char tag[7];
+  gsize size;
+  const void *file;
+
+  if (fonts->latin_file == NULL || fonts->latin_shaper == NULL)
+    return objects;
+  /* The subset tag, from the characters it holds. */
+  for (guint b = 0; b < 256; b++)
+    hash = hash * 33 + (fonts->latin_has[b] ? b : 0);
+  for (guint i = 0; i < 6; i++, hash /= 26)
+    tag[i] = (char) ('A' + hash % 26);
+  tag[6] = '\0';
+  name = font_name (hb_font_get_face (fonts->latin_shaper));
+  base = g_strdup_printf ("%s+%s", tag, name);
+  out = g_string_new (NULL);
+  objects->at[0] = out->len;
+  g_string_append_printf (out, "%u 0 obj\n<</Type/Font/Subtype/TrueType/BaseFont/%s"
+                          "/FirstChar 32/LastChar 255/Widths[", OBJ_FONT0, base);
+  for (guint b = 32; b < 256; b++)
+    {
+      append_number (out, fonts->latin_has[b] ? fonts->latin_widths[b] : 0);
+      g_string_append_c (out, b % 16 == 15 ? '\n' : ' ');
+    }
+  g_string_append_printf (out, "]/Encoding/WinAnsiEncoding/FontDescriptor %u 0 R>>\nendobj\n",
+                          OBJ_LATIN_DESCRIPTOR);
+  objects->at[1] = out->len;
+  descriptor = font_descriptor (fonts->latin_shaper, base, OBJ_LATIN_FILE);
+  g_string_append_printf (out, "%u 0 obj\n%s\nendobj\n", OBJ_LATIN_DESCRIPTOR, descriptor);
+  objects->at[2] = out->len;
+  file = g_bytes_get_data (fonts->latin_file, &size);
+  g_string_append_printf (out, "%u 0 obj\n<</Filter/FlateDecode/Length1 %" G_GSIZE_FORMAT
+                          "/Length %" G_GSIZE_FORMAT ">>\nstream\n",
+                          OBJ_LATIN_FILE, fonts->latin_file_length, size);
+  g_string_append_len (out, file, (gssize) size);
+  g_string_append (out, "\nendstream\nendobj\n");
+  objects->bytes = g_string_free_to_bytes (out);
+  return objects;
+}
+
+static gboolean
+write_latin (CstPdfDirect *self)
+{
+  static GOnce once = G_ONCE_INIT;
+  const LatinObjects *objects = g_once (&once, make_latin_objects, (gpointer) self->source);
+  static const guint32 numbers[3] = { OBJ_FONT0, OBJ_LATIN_DESCRIPTOR, OBJ_LATIN_FILE };
+  gsize size;
+  const void *data;
+
+  if (objects->bytes == NULL)
+    {
+      g_set_error (&self->error, CST_PDF_ERROR, CST_PDF_ERROR_FONT, _("The PDF's font could not be subset"));
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    g_array_index (self->offsets, guint64, numbers[i]) = self->offset + objects->at[i];
+  data = g_bytes_get_data (objects->bytes, &size);
+  return write_bytes (self, data, size);
+}
+
+/* @text as a literal string (PDFDocEncoding: ASCII here), or as a text
+ * string where it is not ASCII. */
+static void
+append_literal (GString    *out,
+                const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if ((guchar) *p >= 0x80 || (guchar) *p < 0x20)
+      {
+        append_text_string (out, text);
+        return;
+      }
+  g_string_append_c (out, '(');
+  for (const char *p = text; *p; p++)
+    {
+      if (*p == '(' || *p == ')' || *p == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, ')');
+}
+
+/* --- the structure tree --- */
+
+/* Each element's object, and its kids in order as linked lists. */
+typedef struct
+{
+  gint *first;   /* by element, then the root at [n] */
+  gint *last;
+  gint *next;
+} Kids;
+
+static void
+append_kids (CstPdfDirect *self,
+             GString      *out,
+             const Kids   *kids,
+             guint         parent)
+{
+  g_string_append_c (out, '[');
+  for (gint k = kids->first[parent]; k >= 0; k = kids->next[k])
+    append_ref (out, g_array_index (self->elements, DirectElement, k).object);
+  g_string_append_c (out, ']');
+}
+
+static gboolean
+write_element (CstPdfDirect *self,
+               const Kids   *kids,
+               guint         index,
+               guint32       root,
+               GString      *body)
+{
+  const DirectElement *e = &g_array_index (self->elements, DirectElement, index);
+
+  g_string_assign (body, "<</Type/StructElem/S/");
+  g_string_append (body, e->role);
+  g_string_append (body, "/P ");
+  append_ref (body, e->parent < 0 ? root : g_array_index (self->elements, DirectElement, e->parent).object);
+  if (e->mcid >= 0)
+    {
+      g_string_append (body, "/Pg ");
+      append_ref (body, e->page_object);
+      g_string_append (body, "/K ");
+      append_uint (body, (guint) e->mcid, 0);
+    }
+  else
+    {
+      g_string_append (body, "/K");
+      append_kids (self, body, kids, index);
+    }
+  if (e->header)
+    g_string_append (body, e->scope == CST_PDF_SCOPE_ROW ? "/A<</O/Table/Scope/Row>>"
+                                                         : "/A<</O/Table/Scope/Column>>");
+  if (e->alt != NULL)
+    {
+      g_string_append (body, "/Alt");
+      append_text_string (body, e->alt);
+    }
+  g_string_append (body, ">>");
+  return pack_object (self, e->object, body->str);
+}
+
+/* The parent tree: for each page with marked content (its
+ * /StructParents), the element of each MCID, in MCID order. */
+static gboolean
+write_parent_tree (CstPdfDirect *self,
+                   guint32       number,
+                   GString      *body)
+{
+  gint page = -1;
+
+  g_string_assign (body, "<</Nums[");
+  for (guint i = 0; i < self->elements->len; i++)
+    {
+      const DirectElement *e = &g_array_index (self->elements, DirectElement, i);
+
+      if (e->mcid < 0)
+        continue;
+      if ((gint) e->page != page)
+        {
+          g_string_append_printf (body, "%s%u[", page < 0 ? "" : "]\n", e->page);
+          page = (gint) e->page;
+        }
+      append_ref (body, e->object);
+    }
+  g_string_append (body, page < 0 ? "]>>" : "]]>>");
+  return pack_object (self, number, body->str);
+}
+
+/* The structure tree's elements, its root and parent tree; the root's
+ * object number. */
+static guint32
+write_structure (CstPdfDirect *self)
+{
+  guint n = self->elements->len;
+  g_autofree gint *links = g_new (gint, 3 * (n + 1));
+  Kids kids = { links, links + n + 1, links + 2 * (n + 1) };
+  g_autoptr(GString) body = g_string_new (NULL);
+  guint32 root = new_object (self), parent_tree = new_object (self);
+
+  for (guint i = 0; i <= n; i++)
+    kids.first[i] = kids.last[i] = kids.next[i] = -1;
+  for (guint i = 0; i < n; i++)
+    {
+      DirectElement *e = &g_array_index (self->elements, DirectElement, i);
+      guint parent = e->parent < 0 ? n : (guint) e->parent;
+
+      e->object = new_object (self);
+      if (kids.last[parent] < 0)
+        kids.first[parent] = (gint) i;
+      else
+        kids.next[kids.last[parent]] = (gint) i;
+      kids.last[parent] = (gint) i;
+    }
+  for (guint i = 0; i < n; i++)
+    if (!write_element (self, &kids, i, root, body))
+      return 0;
+  if (!write_parent_tree (self, parent_tree, body))
+    return 0;
+  g_string_assign (body, "<</Type/StructTreeRoot/K");
+  append_kids (self, body, &kids, n);
+  g_string_append_printf (body, "/ParentTree %u 0 R/ParentTreeNextKey %u>>", parent_tree,
+                          self->pages->len);
+  return pack_object (self, root, body->str) && flush_packed (self) ? root : 0;
+}
+
+#define PRODUCER "Custodian direct PDF writer"
+#define CREATOR "Custodian"
+
+/* The catalog; a tagged file's names its structure tree, language,
+ * the title shown in the window and its XMP metadata (uncompressed, as
+ * XMP is meant to be found by tools that do not parse the PDF). */
+static gboolean
+write_catalog (CstPdfDirect *self,
+               GString      *body)
+{
+  g_autofree char *xmp = NULL;
+  guint32 root, metadata;
+
+  g_string_printf (body, "<</Type/Catalog/Pages %u 0 R", OBJ_PAGES);
+  if (self->tagged)
+    {
+      if ((root = write_structure (self)) == 0)
+        return FALSE;
+      metadata = new_object (self);
+      xmp = cst_pdf_xmp_packet (self->title, self->language, PRODUCER, CREATOR);
+      if (!write_stream (self, metadata, "/Type/Metadata/Subtype/XML", xmp, strlen (xmp)))
+        return FALSE;
+      g_string_append_printf (body, "/StructTreeRoot %u 0 R/MarkInfo<</Marked true>>"
+                              "/ViewerPreferences<</DisplayDocTitle true>>/Metadata %u 0 R",
+                              root, metadata);
+      if (self->language != NULL)
+        {
+          g_string_append (body, "/Lang");
+          append_literal (body, self->language);
+        }
+    }
+  g_string_append (body, ">>");
+  return write_object (self, OBJ_CATALOG, body->str);
+}
+
+/* One cross-reference stream entry: type, then 5 and 2 bytes. */
+static void
+append_xref_entry (GString *out,
+                   guint    type,
+                   guint64  field2,
+                   guint    field3)
+{
+  g_string_append_c (out, (char) type);
+  for (int shift = 32; shift >= 0; shift -= 8)
+    g_string_append_c (out, (char) ((field2 >> shift) & 0xff));
+  g_string_append_c (out, (char) ((field3 >> 8) & 0xff));
+  g_string_append_c (out, (char) (field3 & 0xff));
+}
+
+/* The cross-reference table as a stream (PDF 1.5), which can say that
+ * an object is in an object stream; the trailer is its dictionary. */
+static gboolean
+write_xref_stream (CstPdfDirect *self)
+{
+  guint32 number = new_object (self);
+  g_autoptr(GString) entries = g_string_sized_new (self->offsets->len * 8);
+  g_autofree char *dict = NULL;
+  guint64 xref;
+
+  /* Its own entry is where it begins. */
+  g_array_index (self->offsets, guint64, number) = self->offset;
+  append_xref_entry (entries, 0, 0, 0xffff);
+  for (guint i = 1; i < self->offsets->len; i++)
+    {
+      guint64 offset = g_array_index (self->offsets, guint64, i);
+
+      if (offset & IN_STREAM)
+        append_xref_entry (entries, 2, (offset & ~IN_STREAM) >> 20, (guint) (offset & 0xfffff));
+      else if (offset == 0)
+        append_xref_entry (entries, 0, 0, 0xffff);
+      else
+        append_xref_entry (entries, 1, offset, 0);
+    }
+  dict = g_strdup_printf ("/Type/XRef/Size %u/W[1 5 2]/Root %u 0 R/Info %u 0 R",
+                          self->offsets->len, OBJ_CATALOG, OBJ_INFO);
+  xref = self->offset;
+  if (!write_deflated (self, number, dict, entries->str, entries->len))
+    return FALSE;
+  g_string_append_printf (self->scratch, "startxref\n%" G_GUINT64_FORMAT "\n%%%%EOF\n", xref);
+  return write_scratch (self) &&
+         g_output_stream_flush (self->out, self->cancellable, &self->error);
+}
+
 static gboolean
 write_document (CstPdfDirect *self)
 {
   g_autoptr(GString) body = g_string_new ("<</Font<<");
   guint64 xref;
 
+  if (self->latin_used)
+    {
+      g_string_append_printf (body, "/F0 %u 0 R", OBJ_FONT0);
+      if (!write_latin (self))
+        return FALSE;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (self->fonts); i++)
     if (self->fonts[i].used)
       {
@@ -807,7 +1584,15 @@ write_document (CstPdfDirect *self)
         if (!write_font (self, &self->fonts[i], OBJ_FONT0 + i))
           return FALSE;
       }
-  g_string_append (body, ">>>>");
+  g_string_append (body, ">>");
+  if (self->images->len > 0)
+    {
+      g_string_append (body, "/XObject<<");
+      for (guint i = 0; i < self->images->len; i++)
+        g_string_append_printf (body, "/Im%u %u 0 R", i, g_array_index (self->images, guint32, i));
+      g_string_append (body, ">>");
+    }
+  g_string_append (body, ">>");
   if (!write_object (self, OBJ_RESOURCES, body->str))
     return FALSE;
 
@@ -817,13 +1602,13 @@ write_document (CstPdfDirect *self)
   append_number (body, self->height);
   g_string_append_printf (body, "]/Count %u/Kids[", self->pages->len);
   for (guint i = 0; i < self->pages->len; i++)
-    g_string_append_printf (body, "%u 0 R ", g_array_index (self->pages, guint32, i));
+    append_ref (body, g_array_index (self->pages, guint32, i));
   g_string_append (body, "]>>");
   if (!write_object (self, OBJ_PAGES, body->str))
     return FALSE;
 
   /* Metadata: the kind of document only (the caller's title). */
-  g_string_assign (body, "<</Producer(Custodian direct PDF writer)/Creator(Custodian)");
+  g_string_assign (body, "<</Producer(" PRODUCER ")/Creator(" CREATOR ")");
   if (self->title != NULL)
     {
       g_string_append (body, "/Title");
@@ -832,10 +1617,11 @@ write_document (CstPdfDirect *self)
   g_string_append (body, ">>");
   if (!write_object (self, OBJ_INFO, body->str))
     return FALSE;
-  g_string_printf (body, "<</Type/Catalog/Pages %u 0 R>>", OBJ_PAGES);
-  if (!write_object (self, OBJ_CATALOG, body->str))
+  if (!write_catalog (self, body))
     return FALSE;
 
+  if (self->any_packed)
+    return write_xref_stream (self);
   xref = self->offset;
   g_string_append_printf (self->scratch, "xref\n0 %u\n0000000000 65535 f \n", self->offsets->len);
   for (guint i = 1; i < self->offsets->len; i++)
@@ -846,7 +1632,10 @@ write_document (CstPdfDirect *self)
       if (offset == 0)
         g_string_append (self->scratch, "0000000000 65535 f \n");
       else
-        g_string_append_printf (self->scratch, "%010" G_GUINT64_FORMAT " 00000 n \n", offset);
+        {
+          append_uint (self->scratch, offset, 10);
+          g_string_append (self->scratch, " 00000 n \n");
+        }
       if (self->scratch->len > 32 * 1024 && !write_scratch (self))
         return FALSE;
     }

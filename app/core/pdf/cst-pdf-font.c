@@ -337,8 +337,9 @@ prepare_latin (CstPdfFonts *fonts,
   if (subset != NULL)
     fonts->latin_path = store_in_memory_file (subset);
   /* Every document embeds the same subset: deflated here, once
-   * (cst-pdf.c, embed_latin_file). */
-  if (subset != NULL && fonts->latin_path != NULL)
+   * (cst-pdf.c, embed_latin_file; cst-pdf-direct.c, which needs it even
+   * where libharu cannot have its memfd). */
+  if (subset != NULL)
     {
       fonts->latin_file = deflate_bytes (subset);
       fonts->latin_file_length = g_bytes_get_size (subset);

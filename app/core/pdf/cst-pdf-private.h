@@ -209,6 +209,10 @@ void     cst_pdf_access_clear    (CstPdfAccess       *self);
 GBytes  *cst_pdf_access_apply    (const CstPdfAccess *self,
                                   GBytes             *pdf,
                                   GError            **error);
+char    *cst_pdf_xmp_packet      (const char         *title,
+                                  const char         *language,
+                                  const char         *producer,
+                                  const char         *creator);
 
 struct _CstPdf
 {

@@ -12,9 +12,11 @@
  * drawing it.  Without it, footers read "Page X" and the last page states
  * the total.
  *
- * For the longest documents, cst_pdf_stream_new_direct() writes the page
- * content itself from the same layout (cst-pdf-direct-private.h), without
- * cairo: text, rules and rectangles only.
+ * cst_pdf_stream_new_direct() writes the page content itself from the
+ * same layout (cst-pdf-direct-private.h), without cairo: text, rules,
+ * rectangles and images; for the longest documents (the fee report) and,
+ * tagged (cst_pdf_stream_new_tagged_direct()), for the letters, invoices
+ * and receipts.
  *
  * The same layout draws for the screen (cst_pdf_stream_new_screen()):
  * each page kept as a cairo recording surface, handed over as
@@ -49,6 +51,9 @@ CstPdfStream      *cst_pdf_stream_new_measure    (CstPdfPaper         paper,
 CstPdfStream      *cst_pdf_stream_new_tagged     (CstPdfPaper         paper,
                                                   const char         *language,
                                                   GError            **error);
+CstPdfStream      *cst_pdf_stream_new_tagged_direct (CstPdfPaper      paper,
+                                                  const char         *language,
+                                                  GError            **error);
 CstPdfStream      *cst_pdf_stream_new_screen     (CstPdfPaper         paper,
                                                   GCancellable       *cancellable,
                                                   GError            **error);
@@ -66,7 +71,8 @@ void               cst_pdf_stream_set_page_format (CstPdfStream      *self,
 void               cst_pdf_stream_set_body_size  (CstPdfStream       *self,
                                                   double              size);
 
-/* Tagged PDF (cst_pdf_stream_new_tagged(); nothing in other writers).
+/* Tagged PDF (cst_pdf_stream_new_tagged(), _new_tagged_direct(); nothing
+ * in other writers).
  * Text, tables and list items tag themselves (P, Table/TR/TH/TD, LI);
  * groups (Sect, L) and free-placed text are tagged by the caller. */
 void               cst_pdf_stream_tag_begin      (CstPdfStream       *self,

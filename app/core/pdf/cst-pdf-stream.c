@@ -72,6 +72,7 @@ struct _CstPdfStream
   const StreamBackend *backend;    /* NULL while measuring */
   GPtrArray         *pages;        /* screen: a recording surface a finished page */
   GOutputStream     *out;          /* PDF only */
+  GOutputStream     *memory;       /* tagged writers: where the file is kept */
   CstPdfDirect      *direct;       /* the direct writer draws instead of cairo (cr NULL) */
   GCancellable      *cancellable;
   cairo_surface_t   *surface;
@@ -412,6 +413,22 @@ static const StreamBackend direct_backend;
 static void pdf_begin_page (CstPdfStream *self);
 static void batch_draw (CstPdfStream *self);
 
+/* A writer that draws (not measuring): its pages go to @backend. */
+static CstPdfStream *
+stream_new_drawing (const StreamBackend  *backend,
+                    CstPdfPaper           paper,
+                    GCancellable         *cancellable,
+                    GError              **error)
+{
+  CstPdfStream *self = stream_new (paper, error);
+
+  if (self == NULL)
+    return NULL;
+  self->backend = backend;
+  self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  return self;
+}
+
 /* A context on @surface (taken) for the layout to draw a page with. */
 static gboolean
 open_context (CstPdfStream     *self,
@@ -455,16 +472,14 @@ cst_pdf_stream_new (GOutputStream  *out,
                     GCancellable   *cancellable,
                     GError        **error)
 {
-  g_autoptr(CstPdfStream) self = stream_new (paper, error);
+  g_autoptr(CstPdfStream) self = stream_new_drawing (&pdf_backend, paper, cancellable, error);
   cairo_surface_t *surface;
 
   if (self == NULL)
     return NULL;
-  self->backend = &pdf_backend;
   /* cairo writes a few bytes at a time. */
   self->out = g_buffered_output_stream_new_sized (out, OUTPUT_BUFFER);
   g_filter_output_stream_set_close_base_stream (G_FILTER_OUTPUT_STREAM (self->out), FALSE);
-  self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   surface = cairo_pdf_surface_create_for_stream (write_out, self, self->page_width, self->page_height);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Custodian");
   if (!open_context (self, surface, error))
@@ -485,7 +500,8 @@ cst_pdf_stream_new (GOutputStream  *out,
  * rules and filled or outlined rectangles (cst_pdf_stream_fill_rectangle(),
  * cst_pdf_stream_stroke_line()); there is no cairo context
  * (cst_pdf_stream_get_cairo() returns %NULL), so no logo, QR code or free
- * cairo drawing, and no tags.
+ * cairo drawing; a logo is drawn as an image.  Tagged, it is
+ * cst_pdf_stream_new_tagged_direct().
  *
  * Returns: (transfer full): the writer, on its first page
  */
@@ -495,15 +511,13 @@ cst_pdf_stream_new_direct (GOutputStream  *out,
                            GCancellable   *cancellable,
                            GError        **error)
 {
-  g_autoptr(CstPdfStream) self = stream_new (paper, error);
+  CstPdfStream *self = stream_new_drawing (&direct_backend, paper, cancellable, error);
 
   if (self == NULL)
     return NULL;
-  self->backend = &direct_backend;
-  self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   self->direct = cst_pdf_direct_new (out, self->fonts, self->page_width, self->page_height,
                                      cancellable);
-  return g_steal_pointer (&self);
+  return self;
 }
 
 /* A page of the screen: drawing kept to be painted later, at any scale. */
@@ -531,12 +545,10 @@ cst_pdf_stream_new_screen (CstPdfPaper    paper,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_autoptr(CstPdfStream) self = stream_new (paper, error);
+  g_autoptr(CstPdfStream) self = stream_new_drawing (&screen_backend, paper, cancellable, error);
 
   if (self == NULL)
     return NULL;
-  self->backend = &screen_backend;
-  self->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   self->pages = g_ptr_array_new_with_free_func ((GDestroyNotify) cairo_surface_destroy);
   if (!open_context (self, screen_page (self), error))
     return NULL;
@@ -564,9 +576,43 @@ cst_pdf_stream_new_tagged (CstPdfPaper   paper,
 
   if (self == NULL)
     return NULL;
+  self->memory = g_steal_pointer (&memory);
   self->tagged = TRUE;
   cst_pdf_access_init (&self->access, language);
   cairo_tag_begin (self->cr, "Document", "");
+  return self;
+}
+
+/**
+ * cst_pdf_stream_new_tagged_direct:
+ * @language: the document's language (BCP 47: "en", "es"), for /Lang
+ *
+ * The same tagged, accessible PDF as cst_pdf_stream_new_tagged() makes,
+ * written by the direct writer, which writes the structure tree, the
+ * artifacts and the catalog's entries itself: no cairo, no libqpdf pass.
+ * For documents of text, tables, rules, fills and a logo (the letters,
+ * invoices, receipts); no cairo context, so no QR code or chart.
+ *
+ * Returns: (transfer full): the writer, on its first page
+ */
+CstPdfStream *
+cst_pdf_stream_new_tagged_direct (CstPdfPaper   paper,
+                                  const char   *language,
+                                  GError      **error)
+{
+  g_autoptr(GOutputStream) memory = g_memory_output_stream_new_resizable ();
+  CstPdfStream *self = cst_pdf_stream_new_direct (memory, paper, NULL, error);
+
+  if (self == NULL)
+    return NULL;
+  self->memory = g_steal_pointer (&memory);
+  self->tagged = TRUE;
+  /* The Latin subset every document shares, in Windows-1252: made once
+   * per process, and the footers' words readable in the content. */
+  cst_pdf_direct_share_latin_font (self->direct);
+  self->shaper.latin_utf8 = FALSE;
+  cst_pdf_direct_set_tagged (self->direct, language);
+  cst_pdf_direct_group_begin (self->direct, "Document");
   return self;
 }
 
@@ -582,6 +628,7 @@ cst_pdf_stream_free (CstPdfStream *self)
   g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_pointer (&self->direct, cst_pdf_direct_free);
   g_clear_object (&self->out);
+  g_clear_object (&self->memory);
   g_clear_object (&self->cancellable);
   g_clear_error (&self->error);
   for (guint font = 0; font < 2; font++)
@@ -655,7 +702,7 @@ cst_pdf_stream_set_body_size (CstPdfStream *self,
 static gboolean
 tagging (CstPdfStream *self)
 {
-  return self->tagged && self->cr != NULL;
+  return self->tagged && (self->cr != NULL || self->direct != NULL);
 }
 
 /**
@@ -669,7 +716,11 @@ void
 cst_pdf_stream_tag_begin (CstPdfStream *self,
                           const char   *role)
 {
-  if (tagging (self))
+  if (!tagging (self))
+    return;
+  if (self->direct != NULL)
+    cst_pdf_direct_group_begin (self->direct, role);
+  else
     cairo_tag_begin (self->cr, role, "");
 }
 
@@ -677,7 +728,11 @@ void
 cst_pdf_stream_tag_end (CstPdfStream *self,
                         const char   *role)
 {
-  if (tagging (self))
+  if (!tagging (self))
+    return;
+  if (self->direct != NULL)
+    cst_pdf_direct_group_end (self->direct);
+  else
     cairo_tag_end (self->cr, role);
 }
 
@@ -692,7 +747,10 @@ open_leaf (CstPdfStream *self)
 {
   if (self->leaf == NULL || self->leaf_open || !tagging (self))
     return;
-  cairo_tag_begin (self->cr, self->leaf, "");
+  if (self->direct != NULL)
+    cst_pdf_direct_leaf_begin (self->direct, self->leaf);
+  else
+    cairo_tag_begin (self->cr, self->leaf, "");
   self->leaf_open = TRUE;
 }
 
@@ -700,7 +758,12 @@ static void
 close_leaf (CstPdfStream *self)
 {
   if (self->leaf_open && tagging (self))
-    cairo_tag_end (self->cr, self->leaf);
+    {
+      if (self->direct != NULL)
+        cst_pdf_direct_leaf_end (self->direct);
+      else
+        cairo_tag_end (self->cr, self->leaf);
+    }
   self->leaf_open = FALSE;
 }
 
@@ -753,7 +816,9 @@ cst_pdf_stream_figure_begin (CstPdfStream *self,
                              const char   *alt)
 {
   leaf_begin (self, "Figure", TRUE);
-  if (tagging (self))
+  if (tagging (self) && self->direct != NULL)
+    cst_pdf_direct_leaf_set_alt (self->direct, alt);
+  else if (tagging (self))
     g_ptr_array_add (self->access.alts, g_strdup (alt));
 }
 
@@ -1093,7 +1158,10 @@ draw_line (CstPdfStream     *self,
   flush_run (self, font, bold, x, baseline, size);
   if (line->ellipsis)
     {
-      g_string_assign (self->run, self->fonts->latin_has[0x85] ? "…" : "...");
+      /* U+2026 in the Latin font's encoding (Windows-1252 0x85 for the
+       * direct writer), where the font has it. */
+      g_string_assign (self->run, !self->fonts->latin_has[0x85] ? "..."
+                                  : self->shaper.latin_utf8 ? "…" : "\x85");
       flush_run (self, CST_PDF_GLYPH_LATIN, bold, x + run_width, baseline, size);
     }
 }
@@ -1503,6 +1571,12 @@ draw_logo (CstPdfStream *self,
       cairo_restore (self->cr);
       cst_pdf_stream_figure_end (self);
     }
+  else if (self->direct != NULL && !failed (self))
+    {
+      cst_pdf_stream_figure_begin (self, alt);
+      cst_pdf_direct_image (self->direct, image, self->margins.left, self->y, w * scale, h * scale);
+      cst_pdf_stream_figure_end (self);
+    }
   cairo_surface_destroy (image);
   return w * scale;
 }
@@ -1805,7 +1879,9 @@ cell_begin (CstPdfStreamTable *table,
       return;
     }
   leaf_begin (pdf, "TH", TRUE);
-  if (tagging (pdf))
+  if (tagging (pdf) && pdf->direct != NULL)
+    cst_pdf_direct_leaf_set_scope (pdf->direct, scope);
+  else if (tagging (pdf))
     g_array_append_val (pdf->access.scopes, scope);
 }
 
@@ -2020,7 +2096,8 @@ cst_pdf_stream_finish (CstPdfStream  *self,
  * cst_pdf_stream_finish_tagged:
  *
  * Finishes a writer made by cst_pdf_stream_new_tagged() and adds what
- * its structure tree lacks (cst_pdf_access_apply()).
+ * its structure tree lacks (cst_pdf_access_apply()), or one made by
+ * cst_pdf_stream_new_tagged_direct(), whose file is whole already.
  *
  * Returns: (transfer full): the PDF file's bytes
  */
@@ -2033,14 +2110,16 @@ cst_pdf_stream_finish_tagged (CstPdfStream  *self,
 
   g_return_val_if_fail (self->tagged, NULL);
   leaf_end (self);
-  if (!failed (self))
-    cairo_tag_end (self->cr, "Document");
+  cst_pdf_stream_tag_end (self, "Document");
   if (!cst_pdf_stream_finish (self, error))
     return NULL;
-  memory = g_filter_output_stream_get_base_stream (G_FILTER_OUTPUT_STREAM (self->out));
+  memory = self->memory;
   if (!g_output_stream_close (memory, NULL, error))
     return NULL;
   plain = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (memory));
+  /* The direct writer wrote the whole tagged file itself. */
+  if (self->direct != NULL)
+    return g_steal_pointer (&plain);
   return cst_pdf_access_apply (&self->access, plain, error);
 }
 

@@ -1,10 +1,12 @@
 /* cst-pdf-tagged.c — a tagged, accessible document in two passes
  *
  * libharu cannot tag (no marked content, no structure tree), so every
- * document a patient or requester reads is drawn on the cairo writer:
+ * document a patient or requester reads is laid out on the stream writer:
  * first a measure-only pass, which gives the footers' "Page X of Y" its
- * total, then the tagged pass, which cst_pdf_stream_finish_tagged() hands
- * to the libqpdf pass (language, /Alt, header-cell scope, artifacts, XMP).
+ * total, then the tagged pass on the direct writer, which writes the
+ * structure tree, the artifacts, the language, the header cells' scope,
+ * the figures' alternative text and the XMP itself (issue 24: cairo's
+ * tagged file finished by a libqpdf pass was ten times the work).
  */
 #define G_LOG_DOMAIN "cst-pdf"
 
@@ -36,7 +38,7 @@ cst_pdf_tagged_render (CstPdfPaper   paper,
     return NULL;
   lay_out (measure, data);
   pages = cst_pdf_stream_get_n_pages (measure);
-  if ((pdf = cst_pdf_stream_new_tagged (paper, language, error)) == NULL)
+  if ((pdf = cst_pdf_stream_new_tagged_direct (paper, language, error)) == NULL)
     return NULL;
   cst_pdf_stream_set_n_pages (pdf, pages);
   lay_out (pdf, data);

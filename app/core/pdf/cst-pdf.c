@@ -73,7 +73,9 @@ embed_latin_file (CstPdf *self)
   gsize size = 0;
   const guint8 *data;
 
-  if (self->fonts->latin_file == NULL || def->descriptor != NULL || !def_attr->embedding)
+  /* libharu loaded the whole font when it had no subset to load. */
+  if (self->fonts->latin_file == NULL || g_strcmp0 (self->fonts->latin_path, self->fonts->latin_source) == 0 ||
+      def->descriptor != NULL || !def_attr->embedding)
     return;
   data = g_bytes_get_data (self->fonts->latin_file, &size);
   if ((descriptor = HPDF_Dict_New (mmgr)) == NULL ||
