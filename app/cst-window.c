@@ -107,17 +107,15 @@ insert_states (CstWindow *self,
                guint      position,
                guint      added)
 {
-  GListModel *store = G_LIST_MODEL (self->store);
+  CstRequestRows *rows = cst_request_store_get_rows (self->store);
 
   g_byte_array_set_size (self->due_states, self->due_states->len + added);
   memmove (self->due_states->data + position + added, self->due_states->data + position,
            self->due_states->len - added - position);
+  /* Read from the rows: the store makes no object for them. */
   for (guint i = 0; i < added; i++)
-    {
-      g_autoptr(CstRequest) request = g_list_model_get_item (store, position + i);
-
-      self->due_states->data[position + i] = cst_request_due_state_on (request, &self->counts_today);
-    }
+    self->due_states->data[position + i] =
+      cst_request_rows_due_state_on (rows, position + i, &self->counts_today);
   self->n_states_counted += added;
   count_states (self, position, added, 1);
 }

@@ -441,6 +441,12 @@ main (int argc, char **argv)
           resident_kib () / 1024, resident_before / 1024, heap_in_use_kib () / 1024, heap_before / 1024,
           (heap_in_use_kib () - heap_before) * 1024.0 / MAX (g_list_model_get_n_items (G_LIST_MODEL (store)), 1));
 
+  printf ("the store's rows: %.1f MiB (%.0f bytes per request); objects made for rows and alive: %u\n",
+          cst_request_rows_get_size (cst_request_store_get_rows (store)) / 1048576.0,
+          (double) cst_request_rows_get_size (cst_request_store_get_rows (store)) /
+          MAX (g_list_model_get_n_items (G_LIST_MODEL (store)), 1),
+          cst_request_store_get_n_objects (store));
+
   cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
   wait_until (filter_done, page);
   type_queries (page, GTK_WIDGET (window));

@@ -5,6 +5,7 @@
 
 #include "custodian/cst-connection.h"
 #include "custodian/cst-request.h"
+#include "custodian/cst-request-rows.h"
 
 G_BEGIN_DECLS
 
@@ -24,6 +25,8 @@ CstRequest      *cst_request_store_lookup          (CstRequestStore     *self,
 gboolean         cst_request_store_find            (CstRequestStore     *self,
                                                     CstRequest          *request,
                                                     guint               *position);
+CstRequestRows  *cst_request_store_get_rows        (CstRequestStore     *self);
+guint            cst_request_store_get_n_objects   (CstRequestStore     *self);
 void             cst_request_store_set_closed_days (CstRequestStore     *self,
                                                     guint                days);
 gboolean         cst_request_store_get_closed_cutoff (CstRequestStore   *self,

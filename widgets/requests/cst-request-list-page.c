@@ -1,6 +1,7 @@
 /* cst-request-list-page.c — the searchable, filterable list of requests
  *
- * store → filter (scope and search words, CstRequestStoreFilter) → sort
+ * store (compact rows; an object made only for a row asked for) →
+ * filter (scope and search words, CstRequestStoreFilter, on the rows) → sort
  * (the column view's sorter) → slots (CstRequestStoreSlots: the row at a
  * position stays the same object, so GTK 4.8's column view keeps its row
  * widgets when a search changes the rows, and the cells rebind) → single
@@ -75,13 +76,11 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static gboolean
-in_scope (CstRequest   *request,
-          CstListScope  scope,
-          const GDate  *today)
-{
-  CstDueState state = cst_request_due_state_on (request, today);
 
+static gboolean
+state_in_scope (CstDueState   state,
+                CstListScope  scope)
+{
   switch (scope)
     {
     case CST_LIST_SCOPE_OPEN: return state != CST_DUE_CLOSED;
@@ -95,6 +94,14 @@ in_scope (CstRequest   *request,
 }
 
 static gboolean
+in_scope (CstRequest   *request,
+          CstListScope  scope,
+          const GDate  *today)
+{
+  return state_in_scope (cst_request_due_state_on (request, today), scope);
+}
+
+static gboolean
 keep_in_scope (CstRequest *request,
                gpointer    user_data)
 {
@@ -104,6 +111,19 @@ keep_in_scope (CstRequest *request,
          cst_facility_chooser_matches (self->facility, request);
 }
 
+/* The same on the store's row, without making its object. */
+static gboolean
+keep_row_in_scope (CstRequestRows *rows,
+                   guint           position,
+                   gpointer        user_data)
+{
+  CstRequestListPage *self = user_data;
+  const char *code = cst_facility_chooser_get_code (self->facility);
+
+  return state_in_scope (cst_request_rows_due_state_on (rows, position, &self->today), self->scope) &&
+         (code == NULL || g_strcmp0 (cst_request_rows_get_facility_code (rows, position), code) == 0);
+}
+
 /* Every request is in the scope "All" of all facilities: the filter need
  * not ask. */
 static void
@@ -111,7 +131,8 @@ set_filter_scope (CstRequestListPage *self)
 {
   gboolean all = self->scope == CST_LIST_SCOPE_ALL && cst_facility_chooser_get_code (self->facility) == NULL;
 
-  cst_request_store_filter_set_keep (self->filtered, all ? NULL : keep_in_scope, self);
+  cst_request_store_filter_set_keep_full (self->filtered, all ? NULL : keep_in_scope,
+                                          all ? NULL : keep_row_in_scope, self);
 }
 
 /* The filter emits its change: the count follows it. */
@@ -286,7 +307,17 @@ visible_position (CstRequestListPage *self,
 {
   GListModel *model = G_LIST_MODEL (self->sorted);
   guint n = g_list_model_get_n_items (model);
+  guint position;
 
+  /* Unsorted, the rows are the filter's, found without an object per
+   * row; sorted, they are walked. */
+  if (cst_request_store_filter_find (self->filtered, request, &position))
+    {
+      g_autoptr(CstRequest) item = g_list_model_get_item (model, position);
+
+      if (item == request)
+        return position;
+    }
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CstRequest) item = g_list_model_get_item (model, i);
@@ -955,18 +986,17 @@ guint
 cst_request_list_page_count_scope (CstRequestListPage *self,
                                    CstListScope        scope)
 {
+  CstRequestRows *rows;
   guint n, count = 0;
   GDate today;
 
   if (self->store == NULL)
     return 0;
   cst_input_today (&today);
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
+  rows = cst_request_store_get_rows (self->store);
+  n = cst_request_rows_get_length (rows);
   for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(CstRequest) request = g_list_model_get_item (G_LIST_MODEL (self->store), i);
-      count += in_scope (request, scope, &today);
-    }
+    count += state_in_scope (cst_request_rows_due_state_on (rows, i, &today), scope);
   return count;
 }
 

@@ -4,6 +4,7 @@
 #include <libpq-fe.h>
 
 #include "custodian/cst-request.h"
+#include "custodian/cst-request-rows.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,19 @@ typedef struct
 } CstRequestSummary;
 
 CstRequest *_cst_request_new_from_summary (const CstRequestSummary *summary);
+CstRequest *_cst_request_new_from_row     (const CstRequestSummary *summary,
+                                           const char              *search_key);
+char       *_cst_request_fold_summary_key (const CstRequestSummary *summary);
+void        _cst_request_get_summary      (CstRequest              *self,
+                                           CstRequestSummary       *summary);
+
+/* Appends a row read from the database (@deadline: its deadline
+ * columns, or %NULL). */
+void        _cst_request_rows_append_summary (CstRequestRows           *rows,
+                                              const CstRequestSummary  *summary,
+                                              const CstRequestDeadline *deadline);
+
+void        _cst_request_rows_trim           (CstRequestRows           *rows);
 
 /* The id where the request keeps it: a key for a g_int64_hash() table of
  * requests by id, valid while the request lives (a stored request's id

@@ -89,17 +89,20 @@ int_or (const PGresult *res,
   return cst_db_value (res, row, col) ? (int) cst_db_int64 (res, row, col) : none;
 }
 
+/* The deadline columns from @first (and where the extension would move
+ * it, from @extension_col when ≥ 0); @dates holds its two dates. */
 static void
-set_deadline_columns (CstRequest     *request,
-                      const PGresult *res,
-                      int             row,
-                      int             first,
-                      int             extension_col)
+deadline_from_row (const PGresult     *res,
+                   int                 row,
+                   int                 first,
+                   int                 extension_col,
+                   CstRequestDeadline *deadline)
 {
   g_autoptr(GDate) original = cst_db_date (res, row, first + 9);
   g_autoptr(GDate) extension = extension_col >= 0 ? cst_db_date (res, row, extension_col) : NULL;
   const char *confidence = cst_db_value (res, row, first + 5);
-  CstRequestDeadline deadline = {
+
+  *deadline = (CstRequestDeadline) {
     .rule = (char *) cst_db_value (res, row, first),
     .citation = (char *) cst_db_value (res, row, first + 1),
     .days = int_or (res, row, first + 2, -1),
@@ -110,32 +113,64 @@ set_deadline_columns (CstRequest     *request,
     .compared_days = int_or (res, row, first + 7, -1),
     .compared_business = cst_db_value (res, row, first + 8) && cst_db_bool (res, row, first + 8),
   };
-
-  g_date_clear (&deadline.original_due, 1);
-  g_date_clear (&deadline.extension_due, 1);
+  g_date_clear (&deadline->original_due, 1);
+  g_date_clear (&deadline->extension_due, 1);
   if (original)
-    deadline.original_due = *original;
+    deadline->original_due = *original;
   if (extension)
-    deadline.extension_due = *extension;
+    deadline->extension_due = *extension;
+}
+
+static void
+set_deadline_columns (CstRequest     *request,
+                      const PGresult *res,
+                      int             row,
+                      int             first,
+                      int             extension_col)
+{
+  CstRequestDeadline deadline;
+
+  deadline_from_row (res, row, first, extension_col, &deadline);
   cst_request_set_deadline (request, &deadline);
 }
 
-static CstRequest *
-request_from_row (const PGresult *res,
-                  int             row)
+/* A summary's three dates, which it points to. */
+typedef struct
 {
-  g_autoptr(GDate) received = cst_db_date (res, row, 4);
-  g_autoptr(GDate) due = cst_db_date (res, row, 5);
-  g_autoptr(GDate) extended_on = cst_db_date (res, row, 6);
+  GDate received, due, extended_on;
+} SummaryDates;
+
+static const GDate *
+date_or_null (const PGresult *res,
+              int             row,
+              int             col,
+              GDate          *date)
+{
+  g_autoptr(GDate) read = cst_db_date (res, row, col);
+
+  if (read == NULL)
+    return NULL;
+  *date = *read;
+  return date;
+}
+
+/* The list's columns of @row (pointing into @res and @dates). */
+static void
+summary_from_row (const PGresult    *res,
+                  int                row,
+                  SummaryDates      *dates,
+                  CstRequestSummary *summary)
+{
   gboolean detailed = PQnfields (res) > N_SUMMARY_COLUMNS;
-  const CstRequestSummary summary = {
+
+  *summary = (CstRequestSummary) {
     .id = cst_db_int64 (res, row, 0),
     .reference = cst_db_value (res, row, 1),
     .version = (int) cst_db_int64 (res, row, 2),
     .status = enum_value (CST_TYPE_REQUEST_STATUS, cst_db_value (res, row, 3)),
-    .received = received,
-    .due = due,
-    .extended_on = extended_on,
+    .received = date_or_null (res, row, 4, &dates->received),
+    .due = date_or_null (res, row, 5, &dates->due),
+    .extended_on = date_or_null (res, row, 6, &dates->extended_on),
     .jurisdiction = cst_db_value (res, row, 7),
     .patient_id = cst_db_int64 (res, row, 8),
     .patient_mrn = cst_db_value (res, row, 9),
@@ -148,7 +183,19 @@ request_from_row (const PGresult *res,
     .facility_code = cst_db_value (res, row, detailed ? 36 + N_DEADLINE_COLUMNS + 2
                                                       : 16 + N_DEADLINE_COLUMNS),
   };
-  CstRequest *request = _cst_request_new_from_summary (&summary);
+}
+
+static CstRequest *
+request_from_row (const PGresult *res,
+                  int             row)
+{
+  gboolean detailed = PQnfields (res) > N_SUMMARY_COLUMNS;
+  SummaryDates dates;
+  CstRequestSummary summary;
+  CstRequest *request;
+
+  summary_from_row (res, row, &dates, &summary);
+  request = _cst_request_new_from_summary (&summary);
 
   if (!detailed)
     {
@@ -234,10 +281,10 @@ cst_request_repo_find (PGconn      *conn,
 }
 
 /* The rows of a summary query as requests, each with its search key,
- * added to @list. */
+ * added to @list (a GPtrArray). */
 static void
-add_summaries (GPtrArray *list,
-               PGresult  *res)
+add_summaries (gpointer  list,
+               PGresult *res)
 {
   int n = PQntuples (res);
 
@@ -252,6 +299,29 @@ add_summaries (GPtrArray *list,
     }
 }
 
+/* The rows of a summary query added to @rows (CstRequestRows): no
+ * object per row (issue 24). */
+static void
+add_rows (gpointer  rows,
+          PGresult *res)
+{
+  int n = PQntuples (res);
+
+  for (int row = 0; row < n; row++)
+    {
+      SummaryDates dates;
+      CstRequestSummary summary;
+      CstRequestDeadline deadline;
+
+      summary_from_row (res, row, &dates, &summary);
+      deadline_from_row (res, row, 16, -1, &deadline);
+      _cst_request_rows_append_summary (rows, &summary, &deadline);
+    }
+}
+
+typedef void (*AddPage) (gpointer  list,
+                         PGresult *res);
+
 static GPtrArray *
 summaries_from (PGresult *res)
 {
@@ -261,14 +331,6 @@ summaries_from (PGresult *res)
   return list;
 }
 
-/**
- * cst_request_repo_list:
- * @closed_since: (nullable): leave out closed requests (released, denied,
- *   cancelled) received before this day; %NULL lists every request
- *
- * Returns: (transfer full): every open request and the closed ones asked
- *   for, summary fields only, newest received first
- */
 /* The list's rows ($1: the facilities the login sees; $2: leave out
  * closed requests received before it), newest received first.
  * Row-level security keeps other facilities' rows out already; $1 says it
@@ -283,10 +345,16 @@ summaries_from (PGresult *res)
   "        OR r.status NOT IN " CLOSED_STATUSES ")" \
   " ORDER BY r.received_date DESC, r.id DESC"
 
-/* The facilities the login sees, as an array for LISTED_IN_ORDER's $1. */
-static char *
-visible_facilities (PGconn  *conn,
-                    GError **error)
+/**
+ * cst_request_repo_visible_facilities:
+ *
+ * Returns: (transfer full): the ids of the facilities the login sees, as
+ *   a PostgreSQL array literal, for the list's functions below: read once
+ *   for a load's first rows and its whole list
+ */
+char *
+cst_request_repo_visible_facilities (PGconn  *conn,
+                                     GError **error)
 {
   g_autoptr(PGresult) res = cst_db_exec (conn,
     "SELECT COALESCE(visible_facility_ids(), '{}')::text", 0, NULL, error);
@@ -303,17 +371,17 @@ visible_facilities (PGconn  *conn,
 
 static gboolean
 add_listed_pages (PGconn      *conn,
+                  const char  *facilities,
                   const char  *since,
-                  GPtrArray   *list,
+                  AddPage      add,
+                  gpointer     list,
                   GError     **error)
 {
-  g_autofree char *facilities = visible_facilities (conn, error);
   const char *params[] = { facilities, since };
 
-  if (facilities == NULL
-      || !cst_db_exec_command (conn, "DECLARE listed_requests NO SCROLL CURSOR FOR "
-                               "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER,
-                               2, params, error))
+  if (!cst_db_exec_command (conn, "DECLARE listed_requests NO SCROLL CURSOR FOR "
+                            "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER,
+                            2, params, error))
     return FALSE;
   for (;;)
     {
@@ -324,33 +392,104 @@ add_listed_pages (PGconn      *conn,
         return FALSE;
       if (PQntuples (page) == 0)
         break;
-      add_summaries (list, page);
+      add (list, page);
     }
   return cst_db_exec_command (conn, "CLOSE listed_requests", 0, NULL, error);
 }
 
-GPtrArray *
-cst_request_repo_list (PGconn       *conn,
-                       const GDate  *closed_since,
-                       GError      **error)
+/* @facilities: (nullable): as cst_request_repo_visible_facilities()
+ *   says, or NULL to read them here */
+static gboolean
+list_into (PGconn       *conn,
+           const char   *facilities,
+           const GDate  *closed_since,
+           AddPage       add,
+           gpointer      list,
+           GError      **error)
 {
   g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *read = NULL;
   gboolean own;
 
   if (!cst_db_join (conn, CST_DB_SNAPSHOT, &own, error))
-    return NULL;
+    return FALSE;
   /* Every row is read: the plan that reads them all soonest, as for the
    * plain SELECT, not the one that brings the first tenth soonest
    * (cursor_tuple_fraction's default). */
   if (own && !cst_db_exec_command (conn, "SET LOCAL cursor_tuple_fraction = 1", 0, NULL, error))
     {
       cst_db_rollback (conn);
-      return NULL;
+      return FALSE;
     }
-  if (!cst_db_leave (conn, own, add_listed_pages (conn, since, list, error), error))
+  if (facilities == NULL)
+    facilities = read = cst_request_repo_visible_facilities (conn, error);
+  return cst_db_leave (conn, own,
+                       facilities != NULL && add_listed_pages (conn, facilities, since, add, list, error),
+                       error);
+}
+
+/**
+ * cst_request_repo_list:
+ * @closed_since: (nullable): leave out closed requests (released, denied,
+ *   cancelled) received before this day; %NULL lists every request
+ *
+ * Returns: (transfer full): every open request and the closed ones asked
+ *   for, summary fields only, newest received first
+ */
+GPtrArray *
+cst_request_repo_list (PGconn       *conn,
+                       const GDate  *closed_since,
+                       GError      **error)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (!list_into (conn, NULL, closed_since, add_summaries, list, error))
     return NULL;
   return g_steal_pointer (&list);
+}
+
+/**
+ * cst_request_repo_list_rows:
+ * @facilities: (nullable): cst_request_repo_visible_facilities(), or
+ *   %NULL to read them
+ *
+ * The rows of cst_request_repo_list() as compact rows, no object each.
+ *
+ * Returns: (transfer full): the rows
+ */
+CstRequestRows *
+cst_request_repo_list_rows (PGconn       *conn,
+                            const char   *facilities,
+                            const GDate  *closed_since,
+                            GError      **error)
+{
+  g_autoptr(CstRequestRows) rows = cst_request_rows_new ();
+
+  if (!list_into (conn, facilities, closed_since, add_rows, rows, error))
+    return NULL;
+  _cst_request_rows_trim (rows);
+  return g_steal_pointer (&rows);
+}
+
+static PGresult *
+exec_first (PGconn       *conn,
+            const char   *facilities,
+            const GDate  *closed_since,
+            guint         limit,
+            GError      **error)
+{
+  g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
+  g_autofree char *count = g_strdup_printf ("%u", limit);
+  g_autofree char *read = NULL;
+  const char *params[3] = { NULL, since, count };
+
+  if (facilities == NULL)
+    facilities = read = cst_request_repo_visible_facilities (conn, error);
+  if (facilities == NULL)
+    return NULL;
+  params[0] = facilities;
+  return cst_db_exec (conn, "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER " LIMIT $3::int",
+                      3, params, error);
 }
 
 /**
@@ -368,17 +507,32 @@ cst_request_repo_list_first (PGconn       *conn,
                              guint         limit,
                              GError      **error)
 {
-  g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
-  g_autofree char *count = g_strdup_printf ("%u", limit);
-  g_autofree char *facilities = visible_facilities (conn, error);
-  const char *params[] = { facilities, since, count };
-  g_autoptr(PGresult) res = NULL;
+  g_autoptr(PGresult) res = exec_first (conn, NULL, closed_since, limit, error);
 
-  if (facilities == NULL)
-    return NULL;
-  res = cst_db_exec (conn, "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER " LIMIT $3::int",
-                     3, params, error);
   return res ? summaries_from (res) : NULL;
+}
+
+/**
+ * cst_request_repo_list_first_rows:
+ * @facilities: (nullable): as for cst_request_repo_list_rows()
+ *
+ * Returns: (transfer full): cst_request_repo_list_first() as compact rows
+ */
+CstRequestRows *
+cst_request_repo_list_first_rows (PGconn       *conn,
+                                  const char   *facilities,
+                                  const GDate  *closed_since,
+                                  guint         limit,
+                                  GError      **error)
+{
+  g_autoptr(PGresult) res = exec_first (conn, facilities, closed_since, limit, error);
+  CstRequestRows *rows;
+
+  if (res == NULL)
+    return NULL;
+  rows = cst_request_rows_new ();
+  add_rows (rows, res);
+  return rows;
 }
 
 /* Searching older closed requests looks at this many words at most; the

@@ -891,20 +891,43 @@ fold (GString *text)
   return g_string_free (g_steal_pointer (&owned), FALSE);
 }
 
+/* @texts: the searched texts, in the order of searched_texts */
 static char *
-fold_search_key (CstRequest *self)
+fold_texts (const char *const *texts)
 {
   g_autoptr(GString) joined = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (searched_texts); i++)
     {
-      const char *text = get_text (self, searched_texts[i]);
-
       if (i > 0)
         g_string_append_c (joined, '\x1f');
-      g_string_append (joined, text ? text : "");
+      g_string_append (joined, texts[i] ? texts[i] : "");
     }
   return fold (g_steal_pointer (&joined));
+}
+
+static char *
+fold_search_key (CstRequest *self)
+{
+  const char *texts[G_N_ELEMENTS (searched_texts)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (searched_texts); i++)
+    texts[i] = get_text (self, searched_texts[i]);
+  return fold_texts (texts);
+}
+
+/* The search key a request made from @summary would fold (a summary has
+ * no requester's organization). */
+char *
+_cst_request_fold_summary_key (const CstRequestSummary *summary)
+{
+  const char *texts[G_N_ELEMENTS (searched_texts)] = {
+    summary->reference, summary->patient_mrn, summary->patient_family_name,
+    summary->patient_given_name, summary->requester_name, NULL, summary->facility_code,
+  };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (searched_texts) == 7);
+  return fold_texts (texts);
 }
 
 const char *
@@ -986,7 +1009,8 @@ place_in_block (CstRequest  *self,
  * nine (issue 24). */
 static void
 fill_block (CstRequest              *self,
-            const CstRequestSummary *summary)
+            const CstRequestSummary *summary,
+            const char              *folded_key)
 {
   const char *values[G_N_ELEMENTS (summary_texts)] = {
     summary->reference, summary->jurisdiction, summary->patient_mrn,
@@ -1003,7 +1027,7 @@ fill_block (CstRequest              *self,
       *text_slot (self, summary_texts[i], TRUE) = (char *) values[i];
       size += values[i] ? strlen (values[i]) + 1 : 0;
     }
-  key = fold_search_key (self);
+  key = folded_key ? g_strdup (folded_key) : fold_search_key (self);
   size += strlen (key) + 1;
   cursor = self->block = g_malloc (size);
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
@@ -1022,6 +1046,20 @@ fill_block (CstRequest              *self,
 CstRequest *
 _cst_request_new_from_summary (const CstRequestSummary *summary)
 {
+  return _cst_request_new_from_row (summary, NULL);
+}
+
+/**
+ * _cst_request_new_from_row:
+ * @search_key: (nullable): the key already folded from @summary's texts
+ *
+ * A list row's request, made when the list is asked for it
+ * (cst-request-rows.c): its key is not folded again.
+ */
+CstRequest *
+_cst_request_new_from_row (const CstRequestSummary *summary,
+                           const char              *search_key)
+{
   CstRequest *self = cst_request_new ();
 
   self->id = summary->id;
@@ -1030,9 +1068,40 @@ _cst_request_new_from_summary (const CstRequestSummary *summary)
   self->version = summary->version;
   self->status = summary->status;
   self->requester_kind = summary->requester_kind;
-  fill_block (self, summary);
+  fill_block (self, summary, search_key);
   init_date (date_slot (self, DATE_RECEIVED, TRUE), summary->received);
   init_date (date_slot (self, DATE_DUE, TRUE), summary->due);
   init_date (date_slot (self, DATE_EXTENDED_ON, TRUE), summary->extended_on);
   return self;
+}
+
+/**
+ * _cst_request_get_summary:
+ * @summary: (out): the list's columns of @self, pointing into it
+ *
+ * What a list row keeps of a request (cst-request-rows.c).
+ */
+void
+_cst_request_get_summary (CstRequest        *self,
+                          CstRequestSummary *summary)
+{
+  *summary = (CstRequestSummary) {
+    .id = self->id,
+    .patient_id = self->patient_id,
+    .requester_id = self->requester_id,
+    .version = self->version,
+    .status = self->status,
+    .requester_kind = self->requester_kind,
+    .reference = get_text (self, TEXT_REFERENCE),
+    .jurisdiction = get_text (self, TEXT_JURISDICTION),
+    .patient_mrn = get_text (self, TEXT_PATIENT_MRN),
+    .patient_family_name = get_text (self, TEXT_PATIENT_FAMILY_NAME),
+    .patient_given_name = get_text (self, TEXT_PATIENT_GIVEN_NAME),
+    .requester_name = get_text (self, TEXT_REQUESTER_NAME),
+    .updated_by = get_text (self, TEXT_UPDATED_BY),
+    .facility_code = get_text (self, TEXT_FACILITY_CODE),
+    .received = get_date (self, DATE_RECEIVED),
+    .due = get_date (self, DATE_DUE),
+    .extended_on = get_date (self, DATE_EXTENDED_ON),
+  };
 }

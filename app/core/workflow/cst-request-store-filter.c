@@ -13,8 +13,12 @@
  *    memmem() and checks only the rows it hits, instead of every row;
  *  - a search that grows (a keystroke more) only narrows the rows it had.
  * The words, their order and the accent folding are those of
- * cst_request_matches(), which rows that join the model later are checked
- * with.
+ * cst_request_matches().
+ *
+ * Over a CstRequestStore, the keys and the scope are read from the
+ * store's compact rows (CstRequestRows), never through get_item(): the
+ * store makes an object only for a row someone asks for (the rows on
+ * screen), and a pass over 200,000 rows would make 200,000.
  */
 #define G_LOG_DOMAIN "cst-request-store-filter"
 
@@ -35,6 +39,7 @@ struct _CstRequestStoreFilter
   GObject             parent_instance;
 
   GListModel         *model;
+  CstRequestStore    *store;     /* @model when it is one, else NULL */
   GArray             *rows;      /* guint positions in @model, ascending */
 
   char               *keys;      /* every row's folded key, each ended by ROW_END */
@@ -45,6 +50,7 @@ struct _CstRequestStoreFilter
 
   char               *query;     /* case-folded, or NULL: every row */
   CstRequestKeepFunc  keep;
+  CstRequestRowKeepFunc keep_row;   /* used instead of @keep over a store */
   gpointer            keep_data;
   guint               n_scanned;
 };
@@ -93,6 +99,18 @@ append_key (char       *to,
 
 /* The buffer is sized first, then filled: grown by doubling, it held up to
  * twice the room its 200,000 keys need (issue 24). */
+/* Row @i's key, and its object if one had to be made for it. */
+static const char *
+row_key (CstRequestStoreFilter  *self,
+         guint                   i,
+         CstRequest            **object)
+{
+  if (self->store != NULL)
+    return cst_request_rows_get_search_key (cst_request_store_get_rows (self->store), i);
+  *object = g_list_model_get_item (self->model, i);
+  return cst_request_get_search_key (*object);
+}
+
 static void
 build_keys (CstRequestStoreFilter *self)
 {
@@ -104,18 +122,18 @@ build_keys (CstRequestStoreFilter *self)
   self->starts = g_new (guint32, n + 1);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CstRequest) request = g_list_model_get_item (self->model, i);
+      g_autoptr(CstRequest) request = NULL;
 
       self->starts[i] = size - 1;
-      size += strlen (cst_request_get_search_key (request)) + 1;
+      size += strlen (row_key (self, i, &request)) + 1;
     }
   self->starts[n] = size - 1;
   g_free (self->keys);
   to = self->keys = g_malloc (size);
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(CstRequest) request = g_list_model_get_item (self->model, i);
-      const char *key = cst_request_get_search_key (request);
+      g_autoptr(CstRequest) request = NULL;
+      const char *key = row_key (self, i, &request);
 
       to = append_key (to, key, self->starts[i + 1] - self->starts[i] - 1);
     }
@@ -144,13 +162,10 @@ row_at (CstRequestStoreFilter *self,
 }
 
 static gboolean
-key_has_words (CstRequestStoreFilter *self,
-               guint                  row,
-               GArray                *words)
+text_has_words (const char *key,
+                gsize       length,
+                GArray     *words)
 {
-  const char *key = self->keys + self->starts[row];
-  gsize length = self->starts[row + 1] - self->starts[row] - 1;
-
   for (guint w = 0; w < words->len; w++)
     {
       Word *word = &g_array_index (words, Word, w);
@@ -162,25 +177,43 @@ key_has_words (CstRequestStoreFilter *self,
 }
 
 static gboolean
+key_has_words (CstRequestStoreFilter *self,
+               guint                  row,
+               GArray                *words)
+{
+  return text_has_words (self->keys + self->starts[row],
+                         self->starts[row + 1] - self->starts[row] - 1, words);
+}
+
+static gboolean
 kept (CstRequestStoreFilter *self,
       guint                  row)
 {
   g_autoptr(CstRequest) request = NULL;
 
+  if (self->store != NULL && self->keep_row != NULL)
+    return self->keep_row (cst_request_store_get_rows (self->store), row, self->keep_data);
   if (self->keep == NULL)
     return TRUE;
   request = g_list_model_get_item (self->model, row);
   return self->keep (request, self->keep_data);
 }
 
-/* A row that joins the model later, checked on its own object. */
+/* A row that joins the model later, checked on its own. */
 static gboolean
 matches (CstRequestStoreFilter *self,
-         CstRequest            *request)
+         guint                  row,
+         GArray                *words)
 {
-  if (self->keep != NULL && !self->keep (request, self->keep_data))
+  g_autoptr(CstRequest) request = NULL;
+  const char *key;
+
+  if (!kept (self, row))
     return FALSE;
-  return self->query == NULL || cst_request_matches (request, self->query);
+  if (words == NULL)
+    return TRUE;
+  key = row_key (self, row, &request);
+  return text_has_words (key, strlen (key), words);
 }
 
 static guint
@@ -327,17 +360,15 @@ model_changed_cb (CstRequestStoreFilter *self,
   guint first = rows_index (self->rows, position);
   guint past = rows_index (self->rows, position + removed);
   g_autoptr(GArray) joined = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) words = self->query ? split_words (self->query) : NULL;
 
   self->keys_stale = TRUE;
   for (guint i = 0; i < added; i++)
     {
-      g_autoptr(CstRequest) request = g_list_model_get_item (self->model, position + i);
+      guint row = position + i;
 
-      if (matches (self, request))
-        {
-          guint row = position + i;
-          g_array_append_val (joined, row);
-        }
+      if (matches (self, row, words))
+        g_array_append_val (joined, row);
     }
   for (guint i = past; i < self->rows->len; i++)
     g_array_index (self->rows, guint, i) += added - removed;
@@ -392,6 +423,7 @@ disconnect_model (CstRequestStoreFilter *self)
   if (self->model == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->model, self);
+  self->store = NULL;
   g_clear_object (&self->model);
 }
 
@@ -459,7 +491,10 @@ cst_request_store_filter_set_model (CstRequestStoreFilter *self,
       self->model = g_object_ref (model);
       g_signal_connect_swapped (model, "items-changed", G_CALLBACK (model_changed_cb), self);
       if (CST_IS_REQUEST_STORE (model))
-        g_signal_connect_swapped (model, "refreshed", G_CALLBACK (row_refreshed_cb), self);
+        {
+          self->store = CST_REQUEST_STORE (model);
+          g_signal_connect_swapped (model, "refreshed", G_CALLBACK (row_refreshed_cb), self);
+        }
     }
   self->keys_stale = TRUE;
   run_filter (self, FALSE);
@@ -477,11 +512,64 @@ cst_request_store_filter_set_keep (CstRequestStoreFilter *self,
                                    CstRequestKeepFunc     keep,
                                    gpointer               user_data)
 {
+  cst_request_store_filter_set_keep_full (self, keep, NULL, user_data);
+}
+
+/**
+ * cst_request_store_filter_set_keep_full:
+ * @keep: (nullable): which requests the list holds at all, or %NULL for all
+ * @keep_row: (nullable): the same test on a row of a #CstRequestStore's
+ *   rows, used instead of @keep when the model is a store, so that no
+ *   object is made per row
+ */
+void
+cst_request_store_filter_set_keep_full (CstRequestStoreFilter *self,
+                                        CstRequestKeepFunc     keep,
+                                        CstRequestRowKeepFunc  keep_row,
+                                        gpointer               user_data)
+{
   g_return_if_fail (CST_IS_REQUEST_STORE_FILTER (self));
 
   self->keep = keep;
+  self->keep_row = keep_row;
   self->keep_data = user_data;
   run_filter (self, FALSE);
+}
+
+/**
+ * cst_request_store_filter_find:
+ * @position: (out) (optional): where @request is among the filter's rows
+ *
+ * Returns: whether @request is one of the filter's rows
+ */
+gboolean
+cst_request_store_filter_find (CstRequestStoreFilter *self,
+                               CstRequest            *request,
+                               guint                 *position)
+{
+  guint row = 0, index;
+
+  g_return_val_if_fail (CST_IS_REQUEST_STORE_FILTER (self), FALSE);
+  if (self->store == NULL)
+    {
+      for (index = 0; index < self->rows->len; index++)
+        {
+          g_autoptr(CstRequest) item = g_list_model_get_item (G_LIST_MODEL (self), index);
+
+          if (item == request)
+            break;
+        }
+    }
+  else if (cst_request_store_find (self->store, request, &row))
+    index = rows_index (self->rows, row);
+  else
+    return FALSE;
+  if (index >= self->rows->len ||
+      (self->store != NULL && g_array_index (self->rows, guint, index) != row))
+    return FALSE;
+  if (position != NULL)
+    *position = index;
+  return TRUE;
 }
 
 /**

@@ -1,10 +1,16 @@
 /* cst-request-store.c — the live list of requests the window shows
  *
- * A GListModel of CstRequest.  Each request appears once, as one object:
- * saving, moving or a change announced by another client updates that
- * object in place, so rows and the detail pane bound to it refresh
- * without the list being rebuilt.  All database work goes through the
- * CstConnection worker; this object lives on the main thread only.
+ * A GListModel of CstRequest.  The rows are compact records
+ * (CstRequestRows: no object per row, issue 24); a CstRequest is made for
+ * a row only when get_item() or a lookup asks for it, and kept while
+ * anyone holds it (the rows on screen, a form), so each request appears
+ * as one object at a time: saving, moving or a change announced by
+ * another client updates that object in place, so rows and the detail
+ * pane bound to it refresh without the list being rebuilt.  The last
+ * objects made are also held here for a while (RECENT_OBJECTS), so one a
+ * lookup returns stays the same object for its caller.  All database
+ * work goes through the CstConnection worker; this object lives on the
+ * main thread only.
  *
  * A save that fails because the server cannot be reached is not lost: it
  * waits in a queue, with the version the clerk's edit was based on, and is
@@ -26,6 +32,7 @@
 #include "custodian/cst-settings.h"
 #include "custodian/cst-request-repo.h"
 #include "custodian/cst-request-repo-first.h"
+#include "custodian/cst-request-rows.h"
 #include "custodian/cst-request-store.h"
 
 #include "cst-request-private.h"
@@ -33,6 +40,10 @@
 
 #define NOTIFY_CHANNEL "custodian_requests"
 #define MAX_SAVE_RETRY_SECONDS 10
+/* Objects made for rows that stay alive after their caller let go: a
+ * lookup's result (transfer none) stays valid while this many more are
+ * made, more than the rows GTK 4.8 keeps widgets for (200). */
+#define RECENT_OBJECTS 512
 
 struct _CstRequestStore
 {
@@ -40,8 +51,10 @@ struct _CstRequestStore
 
   CstConnection *connection;
   CstListener   *listener;
-  GPtrArray     *items;   /* of CstRequest */
-  GHashTable    *by_id;   /* the request's own gint64 id → CstRequest (borrowed from items) */
+  CstRequestRows *rows;
+  GHashTable    *live;    /* the object's own gint64 id → the CstRequest made for it, unowned (weak) */
+  CstRequest    *recent[RECENT_OBJECTS];   /* the last objects made, held */
+  guint          recent_next;
   guint          loading;
   GQueue         pending_saves;  /* of PendingSave, oldest first */
   guint          retry_id;
@@ -166,84 +179,222 @@ run_op (PGconn   *conn,
     }
 }
 
-/* Brings the object the window shows up to date with a copy fresh from
- * the database, never stepping back to an older version; the same version
- * still brings the details a list row lacks. */
-static void
-refresh_shown (CstRequestStore *self,
-               CstRequest      *shown,
-               CstRequest      *fresh)
+/* Whether @fresh, from the database, brings @shown anything: a later
+ * version, never an older one; the same version still brings the details
+ * a list row lacks. */
+static gboolean
+is_newer (CstRequest *fresh,
+          CstRequest *shown)
 {
   int fresh_version = cst_request_get_version (fresh);
   int shown_version = cst_request_get_version (shown);
 
-  if (fresh_version > shown_version ||
-      (fresh_version == shown_version && cst_request_get_details_loaded (fresh) &&
-       !cst_request_get_details_loaded (shown)))
+  return fresh_version > shown_version ||
+         (fresh_version == shown_version && cst_request_get_details_loaded (fresh) &&
+          !cst_request_get_details_loaded (shown));
+}
+
+/* An object made for a row is let go (its holders let it go): it is no
+ * longer the row's. */
+static void
+live_gone_cb (gpointer  data,
+              GObject  *where_the_object_was)
+{
+  CstRequestStore *self = data;
+  const gint64 *id = _cst_request_get_id_key ((CstRequest *) where_the_object_was);
+
+  if (g_hash_table_lookup (self->live, id) == (gpointer) where_the_object_was)
+    g_hash_table_remove (self->live, id);
+}
+
+/* The objects handed out now, held while the caller works on them. */
+static GPtrArray *
+live_objects (CstRequestStore *self)
+{
+  GPtrArray *objects = g_ptr_array_new_full (g_hash_table_size (self->live), g_object_unref);
+  GHashTableIter iter;
+  gpointer object;
+
+  g_hash_table_iter_init (&iter, self->live);
+  while (g_hash_table_iter_next (&iter, NULL, &object))
+    g_ptr_array_add (objects, g_object_ref (object));
+  return objects;
+}
+
+static void
+drop_live (CstRequestStore *self,
+           CstRequest      *request)
+{
+  g_object_weak_unref (G_OBJECT (request), live_gone_cb, self);
+  g_hash_table_remove (self->live, _cst_request_get_id_key (request));
+}
+
+/* Makes @request the one object of its row, for as long as anyone holds
+ * it, and holds it among the recent ones for a while. */
+static void
+keep_live (CstRequestStore *self,
+           CstRequest      *request)
+{
+  CstRequest *had = g_hash_table_lookup (self->live, _cst_request_get_id_key (request));
+
+  if (had == request)
+    return;
+  if (had != NULL)
+    drop_live (self, had);
+  g_object_weak_ref (G_OBJECT (request), live_gone_cb, self);
+  g_hash_table_replace (self->live, (gpointer) _cst_request_get_id_key (request), request);
+  g_object_ref (request);
+  g_clear_object (&self->recent[self->recent_next]);
+  self->recent[self->recent_next] = request;
+  self->recent_next = (self->recent_next + 1) % RECENT_OBJECTS;
+}
+
+/* Returns: (transfer none): the object of the row at @position, made
+ *   now if nobody holds one */
+static CstRequest *
+object_at (CstRequestStore *self,
+           guint            position)
+{
+  gint64 id = cst_request_rows_get_id (self->rows, position);
+  CstRequest *request = g_hash_table_lookup (self->live, &id);
+
+  if (request == NULL)
     {
-      cst_request_update_from (shown, fresh);
-      g_signal_emit (self, signals[REFRESHED], 0, shown);
+      g_autoptr(CstRequest) made = cst_request_rows_make_request (self->rows, position);
+
+      keep_live (self, made);
+      request = made;   /* held among the recent ones */
     }
+  return request;
+}
+
+/* The object @shown of the row at @position, and the row, brought up to
+ * date with @fresh. */
+static void
+refresh_row (CstRequestStore *self,
+             guint            position,
+             CstRequest      *shown,
+             CstRequest      *fresh)
+{
+  if (!is_newer (fresh, shown))
+    return;
+  cst_request_update_from (shown, fresh);
+  cst_request_rows_set_request (self->rows, position, shown);
+  g_signal_emit (self, signals[REFRESHED], 0, shown);
 }
 
 /* The older closed requests a search found (closed, received before the
- * cutoff) among @old that the new list does not hold: a reload does not
- * bring them, so they stay. */
+ * cutoff) among @old that @rows, the new list, does not hold: a reload
+ * does not bring them, so they stay. */
 static void
 keep_found_by_search (CstRequestStore *self,
-                      GPtrArray       *old)
+                      CstRequestRows  *old,
+                      CstRequestRows  *rows)
 {
-  GDate cutoff;
+  guint n = cst_request_rows_get_length (old);
+  GDate cutoff, received;
 
   if (!cst_request_store_get_closed_cutoff (self, &cutoff))
     return;
-  for (guint i = 0; i < old->len; i++)
-    {
-      CstRequest *request = g_ptr_array_index (old, i);
+  for (guint i = 0; i < n; i++)
+    if (cst_request_status_is_closed (cst_request_rows_get_status (old, i)) &&
+        cst_request_rows_get_received_date (old, i, &received) &&
+        g_date_compare (&received, &cutoff) < 0 &&
+        !cst_request_rows_find (rows, cst_request_rows_get_id (old, i), NULL))
+      cst_request_rows_append_row (rows, old, i);
+}
 
-      if (cst_request_status_is_closed (cst_request_get_status (request)) &&
-          g_date_compare (cst_request_get_received_date (request), &cutoff) < 0 &&
-          cst_request_store_lookup (self, cst_request_get_id (request)) == NULL)
+/* The objects handed out follow their rows into a new list: an open form
+ * holds one, and a reload (after the server comes back, say) must update
+ * it in place, not orphan it; never stepping back to an older version,
+ * the row takes the object's fields. */
+static void
+follow_live (CstRequestStore *self)
+{
+  g_autoptr(GPtrArray) shown = live_objects (self);
+
+  for (guint i = 0; i < shown->len; i++)
+    {
+      CstRequest *request = shown->pdata[i];
+      guint position;
+
+      if (!cst_request_rows_find (self->rows, cst_request_get_id (request), &position))
         {
-          g_ptr_array_add (self->items, g_object_ref (request));
-          g_hash_table_replace (self->by_id, (gpointer) _cst_request_get_id_key (request), request);
+          drop_live (self, request);
+          continue;
         }
+      if (cst_request_rows_get_version (self->rows, position) > cst_request_get_version (request))
+        {
+          g_autoptr(CstRequest) fresh = cst_request_rows_make_request (self->rows, position);
+
+          refresh_row (self, position, request, fresh);
+        }
+      else
+        cst_request_rows_set_request (self->rows, position, request);
     }
 }
 
 /* Replaces the whole list, keeping the live object of every request that
- * was already in it: an open form holds that object, and a reload (after
- * the server comes back, say) must update it in place, not orphan it.
- * Older closed requests a search found stay too. */
+ * was already in it.  Older closed requests a search found stay too. */
 static void
-set_items (CstRequestStore *self,
-           GPtrArray       *items)
+set_rows (CstRequestStore *self,
+          CstRequestRows  *rows)
 {
-  g_autoptr(GPtrArray) old = self->items;
-  guint removed = old->len;
+  g_autoptr(CstRequestRows) old = self->rows;
+  guint removed = cst_request_rows_get_length (old);
+  guint added;
 
-  for (guint i = 0; i < items->len; i++)
-    {
-      CstRequest *fresh = g_ptr_array_index (items, i);
-      CstRequest *shown = cst_request_store_lookup (self, cst_request_get_id (fresh));
-
-      if (shown == NULL)
-        continue;
-      refresh_shown (self, shown, fresh);
-      items->pdata[i] = g_object_ref (shown);
-      g_object_unref (fresh);
-    }
-  g_hash_table_remove_all (self->by_id);
-  self->items = items;
-  for (guint i = 0; i < items->len; i++)
-    {
-      CstRequest *request = g_ptr_array_index (items, i);
-      g_hash_table_replace (self->by_id, (gpointer) _cst_request_get_id_key (request), request);
-    }
-  keep_found_by_search (self, old);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, items->len);
-  if (removed != items->len)
+  keep_found_by_search (self, old, rows);
+  self->rows = rows;
+  follow_live (self);
+  added = cst_request_rows_get_length (rows);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, added);
+  if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+/* Merges a request fresh from the database into a row of the list,
+ * returning the one live object that represents it, or NULL when the list
+ * has no row for it yet. */
+static CstRequest *
+absorb_into_row (CstRequestStore *self,
+                 CstRequest      *fresh)
+{
+  gint64 id = cst_request_get_id (fresh);
+  CstRequest *shown = g_hash_table_lookup (self->live, &id);
+  guint position;
+
+  if (!cst_request_rows_find (self->rows, id, &position))
+    return NULL;
+  if (shown != NULL)
+    {
+      refresh_row (self, position, shown, fresh);
+      return g_object_ref (shown);
+    }
+  if (cst_request_get_version (fresh) > cst_request_rows_get_version (self->rows, position) ||
+      cst_request_get_details_loaded (fresh))
+    {
+      cst_request_rows_set_request (self->rows, position, fresh);
+      keep_live (self, fresh);
+      g_signal_emit (self, signals[REFRESHED], 0, fresh);
+      return g_object_ref (fresh);
+    }
+  return g_object_ref (object_at (self, position));
+}
+
+/* New rows for @requests at the top of the list, one change. */
+static void
+insert_rows (CstRequestStore  *self,
+             CstRequest      **requests,
+             guint             n)
+{
+  if (n == 0)
+    return;
+  cst_request_rows_insert_requests (self->rows, 0, requests, n);
+  for (guint i = 0; i < n; i++)
+    keep_live (self, requests[i]);
+  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, n);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
 
 /* Merges a request fresh from the database into the list, returning the
@@ -252,17 +403,11 @@ static CstRequest *
 absorb (CstRequestStore *self,
         CstRequest      *fresh)
 {
-  CstRequest *existing = cst_request_store_lookup (self, cst_request_get_id (fresh));
+  CstRequest *shown = absorb_into_row (self, fresh);
 
-  if (existing != NULL)
-    {
-      refresh_shown (self, existing, fresh);
-      return g_object_ref (existing);
-    }
-  g_ptr_array_insert (self->items, 0, g_object_ref (fresh));
-  g_hash_table_replace (self->by_id, (gpointer) _cst_request_get_id_key (fresh), fresh);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, 1);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+  if (shown != NULL)
+    return shown;
+  insert_rows (self, &fresh, 1);
   return g_object_ref (fresh);
 }
 
@@ -270,13 +415,14 @@ static void
 forget (CstRequestStore *self,
         gint64           id)
 {
-  CstRequest *existing = cst_request_store_lookup (self, id);
+  CstRequest *shown = g_hash_table_lookup (self->live, &id);
   guint position;
 
-  if (existing == NULL || !g_ptr_array_find (self->items, existing, &position))
+  if (!cst_request_rows_find (self->rows, id, &position))
     return;
-  g_hash_table_remove (self->by_id, &id);
-  g_ptr_array_remove_index (self->items, position);
+  if (shown != NULL)
+    drop_live (self, shown);
+  cst_request_rows_remove (self->rows, position);
   g_list_model_items_changed (G_LIST_MODEL (self), position, 1, 0);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
@@ -449,7 +595,7 @@ notification_cb (CstRequestStore *self,
                  const char      *payload)
 {
   CstRequestChange change;
-  CstRequest *existing;
+  guint position;
 
   if (!cst_request_change_parse (payload, &change))
     {
@@ -461,8 +607,8 @@ notification_cb (CstRequestStore *self,
       forget (self, change.id);
       return;
     }
-  existing = cst_request_store_lookup (self, change.id);
-  if (existing != NULL && cst_request_get_version (existing) >= change.version)
+  if (cst_request_rows_find (self->rows, change.id, &position) &&
+      cst_request_rows_get_version (self->rows, position) >= change.version)
     return;
   cst_request_store_fetch_async (self, change.id, NULL, NULL, NULL);
 }
@@ -484,7 +630,7 @@ list_model_get_item_type (GListModel *model)
 static guint
 list_model_get_n_items (GListModel *model)
 {
-  return CST_REQUEST_STORE (model)->items->len;
+  return cst_request_rows_get_length (CST_REQUEST_STORE (model)->rows);
 }
 
 static gpointer
@@ -493,9 +639,9 @@ list_model_get_item (GListModel *model,
 {
   CstRequestStore *self = CST_REQUEST_STORE (model);
 
-  if (position >= self->items->len)
+  if (position >= cst_request_rows_get_length (self->rows))
     return NULL;
-  return g_object_ref (g_ptr_array_index (self->items, position));
+  return g_object_ref (object_at (self, position));
 }
 
 static void
@@ -512,6 +658,15 @@ cst_request_store_dispose (GObject *object)
   CstRequestStore *self = CST_REQUEST_STORE (object);
 
   g_clear_object (&self->listener);
+  if (self->live != NULL)
+    {
+      g_autoptr(GPtrArray) shown = live_objects (self);
+
+      for (guint i = 0; i < shown->len; i++)
+        drop_live (self, shown->pdata[i]);
+    }
+  for (guint i = 0; i < RECENT_OBJECTS; i++)
+    g_clear_object (&self->recent[i]);
   /* Each pending save holds a reference through its task, so none is left
    * by now; only the timer may be. */
   g_clear_handle_id (&self->retry_id, g_source_remove);
@@ -524,8 +679,8 @@ cst_request_store_finalize (GObject *object)
   CstRequestStore *self = CST_REQUEST_STORE (object);
 
   g_clear_object (&self->connection);
-  g_hash_table_unref (self->by_id);
-  g_ptr_array_unref (self->items);
+  g_hash_table_unref (self->live);
+  cst_request_rows_free (self->rows);
   G_OBJECT_CLASS (cst_request_store_parent_class)->finalize (object);
 }
 
@@ -543,7 +698,7 @@ cst_request_store_get_property (GObject    *object,
       g_value_set_boolean (value, self->loading > 0);
       break;
     case PROP_N_ITEMS:
-      g_value_set_uint (value, self->items->len);
+      g_value_set_uint (value, cst_request_rows_get_length (self->rows));
       break;
     case PROP_N_PENDING_SAVES:
       g_value_set_uint (value, g_queue_get_length (&self->pending_saves));
@@ -592,9 +747,9 @@ cst_request_store_class_init (CstRequestStoreClass *klass)
 static void
 cst_request_store_init (CstRequestStore *self)
 {
-  self->items = g_ptr_array_new_with_free_func (g_object_unref);
-  /* Keyed by each request's own id (no copy of the id per row). */
-  self->by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+  self->rows = cst_request_rows_new ();
+  /* Keyed by each object's own id (no copy of the id per object). */
+  self->live = g_hash_table_new (g_int64_hash, g_int64_equal);
   g_queue_init (&self->pending_saves);
 }
 
@@ -684,12 +839,24 @@ cst_request_store_get_loading (CstRequestStore *self)
   return self->loading > 0;
 }
 
+/**
+ * cst_request_store_lookup:
+ *
+ * Returns: (transfer none) (nullable): the object of request @id's row,
+ *   made now if nobody holds one; it stays the same object while anyone
+ *   holds it, and while RECENT_OBJECTS more are made (take a reference to
+ *   keep it longer)
+ */
 CstRequest *
 cst_request_store_lookup (CstRequestStore *self,
                           gint64           id)
 {
+  guint position;
+
   g_return_val_if_fail (CST_IS_REQUEST_STORE (self), NULL);
-  return g_hash_table_lookup (self->by_id, &id);
+  if (!cst_request_rows_find (self->rows, id, &position))
+    return NULL;
+  return object_at (self, position);
 }
 
 /**
@@ -697,11 +864,7 @@ cst_request_store_lookup (CstRequestStore *self,
  * @request: a request, perhaps a row of the store
  * @position: (out) (optional): where it is
  *
- * Where @request is in the list: a walk over the rows' pointers (about a
- * tenth of a millisecond for 200,000), for what is rare, such as
- * ::refreshed, which names a request, not its row.
- *
- * Returns: whether @request is a row of the store
+ * Returns: whether @request is the object of a row of the store
  */
 gboolean
 cst_request_store_find (CstRequestStore *self,
@@ -709,7 +872,33 @@ cst_request_store_find (CstRequestStore *self,
                         guint           *position)
 {
   g_return_val_if_fail (CST_IS_REQUEST_STORE (self), FALSE);
-  return g_ptr_array_find (self->items, request, position);
+  g_return_val_if_fail (CST_IS_REQUEST (request), FALSE);
+  if (g_hash_table_lookup (self->live, _cst_request_get_id_key (request)) != request)
+    return FALSE;
+  return cst_request_rows_find (self->rows, cst_request_get_id (request), position);
+}
+
+/**
+ * cst_request_store_get_rows:
+ *
+ * Returns: (transfer none): the store's rows, to read without making an
+ *   object per row (the list's filter, the header's counts); valid until
+ *   the store changes
+ */
+CstRequestRows *
+cst_request_store_get_rows (CstRequestStore *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), NULL);
+  return self->rows;
+}
+
+/* How many objects the store holds for its rows now (the recent ones and
+ * those someone else holds): a test's measure that rows cost none. */
+guint
+cst_request_store_get_n_objects (CstRequestStore *self)
+{
+  g_return_val_if_fail (CST_IS_REQUEST_STORE (self), 0);
+  return g_hash_table_size (self->live);
 }
 
 /**
@@ -748,12 +937,43 @@ cst_request_store_get_closed_cutoff (CstRequestStore *self,
   return TRUE;
 }
 
+/* What the two reads of one load share: the login's facilities, read
+ * by the first and used by both. */
+typedef struct
+{
+  GDate  closed_since;   /* invalid: every closed request */
+  char  *facilities;     /* set by the first read, on the connection's thread */
+} LoadPlan;
+
+static void
+load_plan_clear (LoadPlan *plan)
+{
+  g_free (plan->facilities);
+}
+
+static void
+load_plan_release (LoadPlan *plan)
+{
+  g_atomic_rc_box_release_full (plan, (GDestroyNotify) load_plan_clear);
+}
+
+static const GDate *
+load_plan_since (LoadPlan *plan)
+{
+  return g_date_valid (&plan->closed_since) ? &plan->closed_since : NULL;
+}
+
+/* The connection runs its jobs in order, on its own thread: the first
+ * rows' read has filled in the facilities by the time the whole list is
+ * read, unless it was not asked for (a reload) or failed. */
 static gpointer
 list_all (PGconn   *conn,
           gpointer  data,
           GError  **error)
 {
-  return cst_request_repo_list (conn, data, error);
+  LoadPlan *plan = data;
+
+  return cst_request_repo_list_rows (conn, plan->facilities, load_plan_since (plan), error);
 }
 
 /* The rows of the list's first screen (and a scroll or two), read before
@@ -766,26 +986,32 @@ list_first (PGconn   *conn,
             gpointer  data,
             GError  **error)
 {
-  return cst_request_repo_list_first (conn, data, FIRST_ROWS, error);
+  LoadPlan *plan = data;
+
+  plan->facilities = cst_request_repo_visible_facilities (conn, error);
+  if (plan->facilities == NULL)
+    return NULL;
+  return cst_request_repo_list_first_rows (conn, plan->facilities, load_plan_since (plan),
+                                           FIRST_ROWS, error);
 }
 
 /* The first rows join the empty list unless the whole list came first;
  * an error is the whole list's to report.  The whole list keeps their
- * objects (set_items()), so a row selected meanwhile stays selected. */
+ * objects (set_rows()), so a row selected meanwhile stays selected. */
 static void
 first_loaded_cb (GObject      *object,
                  GAsyncResult *result,
                  gpointer      user_data)
 {
   g_autoptr(CstRequestStore) self = user_data;
-  GPtrArray *items = cst_connection_run_finish (CST_CONNECTION (object), result, NULL);
+  CstRequestRows *rows = cst_connection_run_finish (CST_CONNECTION (object), result, NULL);
 
-  if (items == NULL)
+  if (rows == NULL)
     return;
-  if (self->items->len == 0 && self->loading > 0)
-    set_items (self, items);
+  if (cst_request_rows_get_length (self->rows) == 0 && self->loading > 0)
+    set_rows (self, rows);
   else
-    g_ptr_array_unref (items);
+    cst_request_rows_free (rows);
 }
 
 static void
@@ -796,15 +1022,15 @@ loaded_cb (GObject      *object,
   g_autoptr(GTask) task = user_data;
   CstRequestStore *self = g_task_get_source_object (task);
   g_autoptr(GError) error = NULL;
-  GPtrArray *items = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
+  CstRequestRows *rows = cst_connection_run_finish (CST_CONNECTION (object), result, &error);
 
   set_loading (self, FALSE);
-  if (items == NULL)
+  if (rows == NULL)
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  set_items (self, items);
+  set_rows (self, rows);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -815,25 +1041,24 @@ cst_request_store_load_async (CstRequestStore     *self,
                               gpointer             user_data)
 {
   GTask *task;
-  GDate cutoff;
-  GDate *closed_since = NULL;
+  LoadPlan *plan;
 
   g_return_if_fail (CST_IS_REQUEST_STORE (self));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, cst_request_store_load_async);
   set_loading (self, TRUE);
-  if (cst_request_store_get_closed_cutoff (self, &cutoff))
-    closed_since = g_date_copy (&cutoff);
+  plan = g_atomic_rc_box_new0 (LoadPlan);
+  g_date_clear (&plan->closed_since, 1);
+  cst_request_store_get_closed_cutoff (self, &plan->closed_since);
   /* The connection runs its jobs in order: the first rows come first. */
-  if (self->items->len == 0)
-    cst_connection_run_async (self->connection, list_first, closed_since ? g_date_copy (closed_since) : NULL,
-                              closed_since ? (GDestroyNotify) g_date_free : NULL,
-                              (GDestroyNotify) g_ptr_array_unref, cancellable, first_loaded_cb,
+  if (cst_request_rows_get_length (self->rows) == 0)
+    cst_connection_run_async (self->connection, list_first, g_atomic_rc_box_acquire (plan),
+                              (GDestroyNotify) load_plan_release,
+                              (GDestroyNotify) cst_request_rows_free, cancellable, first_loaded_cb,
                               g_object_ref (self));
-  cst_connection_run_async (self->connection, list_all, closed_since,
-                            closed_since ? (GDestroyNotify) g_date_free : NULL,
-                            (GDestroyNotify) g_ptr_array_unref, cancellable, loaded_cb, task);
+  cst_connection_run_async (self->connection, list_all, plan, (GDestroyNotify) load_plan_release,
+                            (GDestroyNotify) cst_request_rows_free, cancellable, loaded_cb, task);
 }
 
 gboolean
@@ -871,6 +1096,26 @@ search_closed (PGconn   *conn,
                                          CLOSED_SEARCH_LIMIT, error);
 }
 
+/* The rows a search found join the list in one change, at the top, the
+ * last found first (as when each was added at the top in turn). */
+static guint
+absorb_found (CstRequestStore *self,
+              GPtrArray       *found)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+
+  for (guint i = found->len; i-- > 0;)
+    {
+      CstRequest *request = g_ptr_array_index (found, i);
+      g_autoptr(CstRequest) shown = absorb_into_row (self, request);
+
+      if (shown == NULL)
+        g_ptr_array_add (added, request);
+    }
+  insert_rows (self, (CstRequest **) added->pdata, added->len);
+  return found->len;
+}
+
 static void
 searched_closed_cb (GObject      *object,
                     GAsyncResult *result,
@@ -886,9 +1131,7 @@ searched_closed_cb (GObject      *object,
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
-  for (guint i = 0; i < found->len; i++)
-    g_object_unref (absorb (self, g_ptr_array_index (found, i)));
-  g_task_return_int (task, found->len);
+  g_task_return_int (task, absorb_found (self, found));
 }
 
 /**
