@@ -72,15 +72,20 @@ process_cpu_seconds (long pid)
   return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
 }
 
-/* An auditor login made for the run, connected: the report as
+/* An auditor login made for the run (named after the process, so that
+ * runs on a kept database do not meet), connected: the report as
  * custodian-cli runs it, under row-level security. */
 static PGconn *
-connect_auditor (const char *database)
+connect_auditor (PGconn     *owner,
+                 const char *database)
 {
-  CstTestDb view = { (char *) database, g_strdup_printf ("dbname=%s", database) };
-  g_autofree char *conninfo = cst_test_db_create_login (&view, "custodian_auditor");
+  g_autofree char *login = g_strdup_printf ("bench_auditor_%d", (int) getpid ());
+  g_autofree char *sql = g_strdup_printf ("CREATE ROLE %s LOGIN IN ROLE custodian_auditor", login);
+  g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=%s", database, login);
+  g_autoptr(GError) error = NULL;
 
-  g_free (view.conninfo);
+  if (!cst_db_exec_command (owner, sql, 0, NULL, &error))
+    g_error ("auditor login: %s", error->message);
   return cst_test_connect (conninfo);
 }
 
@@ -222,7 +227,7 @@ main (int    argc,
           g_clear_pointer (&db, g_free);
         }
     }
-  reader = as_owner ? owner : (auditor = connect_auditor (database_name));
+  reader = as_owner ? owner : (auditor = connect_auditor (owner, database_name));
   server_pid = PQbackendPID (reader);
   printf ("reading as %s\n", as_owner ? "the owner" : "an auditor login");
   rss_seeded = peak_rss_kib ();
