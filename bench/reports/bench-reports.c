@@ -13,15 +13,24 @@
  * --keep-database leaves the seeded database (its name is printed) for
  * --database, which reports on it without seeding: two builds (before and
  * after a change) can then be timed on the same data, alternately, in one
- * run.  Each export prints its wall time and the process's CPU time (user
- * plus system, the client's share: less noisy on a shared machine).
+ * run.  Each export prints its wall time, the process's CPU time (user
+ * plus system, the client's share: less noisy on a shared machine) and
+ * the CPU time of the server process that ran its queries (read from
+ * /proc: the server is on the same machine), so that what is left of the
+ * wall time is waiting, for the CPU or for the other side.
+ *
+ * The report is read as an auditor login (custodian_auditor), made for
+ * the run, as custodian-cli reads it: row-level security applies.
+ * --as-owner reads it as the database's owner instead.
  */
 #include "config.h"
 
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "cst-test-db.h"
 
@@ -42,6 +51,42 @@ cpu_seconds (void)
   getrusage (RUSAGE_SELF, &usage);
   return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
          (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+/* The user plus system CPU time of process @pid, from /proc/PID/stat
+ * (fields 14 and 15, in clock ticks); -1 when it cannot be read. */
+static double
+process_cpu_seconds (long pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%ld/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || (after_name = strrchr (text, ')')) == NULL)
+    return -1;
+  /* Fields from the state on (the third): utime and stime are the 12th and 13th. */
+  fields = g_strsplit (after_name + 2, " ", 0);
+  if (g_strv_length (fields) < 13)
+    return -1;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) / sysconf (_SC_CLK_TCK);
+}
+
+/* An auditor login made for the run (named after the process, so that
+ * runs on a kept database do not meet), connected: the report as
+ * custodian-cli runs it, under row-level security. */
+static PGconn *
+connect_auditor (PGconn     *owner,
+                 const char *database)
+{
+  g_autofree char *login = g_strdup_printf ("bench_auditor_%d", (int) getpid ());
+  g_autofree char *sql = g_strdup_printf ("CREATE ROLE %s LOGIN IN ROLE custodian_auditor", login);
+  g_autofree char *conninfo = g_strdup_printf ("dbname=%s user=%s", database, login);
+  g_autoptr(GError) error = NULL;
+
+  if (!cst_db_exec_command (owner, sql, 0, NULL, &error))
+    g_error ("auditor login: %s", error->message);
+  return cst_test_connect (conninfo);
 }
 
 static void
@@ -119,7 +164,7 @@ main (int    argc,
       char **argv)
 {
   gint64 n = 100000;
-  gboolean skip_pdf = FALSE, keep = FALSE, keep_database = FALSE;
+  gboolean skip_pdf = FALSE, keep = FALSE, keep_database = FALSE, as_owner = FALSE;
   g_autofree char *database = NULL;
   int repeat = 1;
   const GOptionEntry entries[] = {
@@ -129,11 +174,16 @@ main (int    argc,
     { "keep-database", 0, 0, G_OPTION_ARG_NONE, &keep_database, "Leave the seeded database", NULL },
     { "database", 0, 0, G_OPTION_ARG_STRING, &database, "Report on this seeded database", "NAME" },
     { "repeat", 0, 0, G_OPTION_ARG_INT, &repeat, "Run the exports this many times", "K" },
+    { "as-owner", 0, 0, G_OPTION_ARG_NONE, &as_owner, "Report as the owner, not an auditor", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) context = g_option_context_new ("— fee report benchmark");
   g_autoptr(CstTestDb) db = NULL;
   g_autoptr(PGconn) owner = NULL;
+  g_autoptr(PGconn) auditor = NULL;
+  g_autofree char *database_name = NULL;
+  PGconn *reader;
+  long server_pid;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bench-reports-XXXXXX", NULL);
   g_autofree char *csv_path = g_build_filename (dir, "report.csv", NULL);
@@ -160,6 +210,7 @@ main (int    argc,
       owner = cst_db_connect (conninfo, &error);
       g_assert_no_error (error);
       printf ("reporting on database %s\n", database);
+      database_name = g_strdup (database);
     }
   else
     {
@@ -167,6 +218,7 @@ main (int    argc,
       owner = cst_test_db_connect (db);
       seed (owner, n);
       printf ("seeded %" G_GINT64_FORMAT " invoiced requests in %.1f s\n", n, g_timer_elapsed (timer, NULL));
+      database_name = g_strdup (db->name);
       if (keep_database)
         {
           printf ("kept database %s\n", db->name);
@@ -175,6 +227,9 @@ main (int    argc,
           g_clear_pointer (&db, g_free);
         }
     }
+  reader = as_owner ? owner : (auditor = connect_auditor (owner, database_name));
+  server_pid = PQbackendPID (reader);
+  printf ("reading as %s\n", as_owner ? "the owner" : "an auditor login");
   rss_seeded = peak_rss_kib ();
   printf ("peak RSS before the report: %ld KiB\n", rss_seeded);
 
@@ -184,34 +239,38 @@ main (int    argc,
 
   for (int round = 0; round < repeat; round++)
     {
-      double cpu;
+      double cpu, server_cpu;
 
       g_clear_object (&out);
       out = g_file_replace (csv_file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &error);
       g_assert_no_error (error);
       g_timer_start (timer);
       cpu = cpu_seconds ();
-      if (!cst_fee_report_write_csv (owner, &filter, G_OUTPUT_STREAM (out), &summary, &error) ||
+      server_cpu = process_cpu_seconds (server_pid);
+      if (!cst_fee_report_write_csv (reader, &filter, G_OUTPUT_STREAM (out), &summary, &error) ||
           !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &error))
         g_error ("CSV: %s", error->message);
       g_stat (csv_path, &st);
       printf ("CSV: %" G_GINT64_FORMAT " requests, %" G_GINT64_FORMAT " lines, %.1f MB in %.2f s"
-              " (client CPU %.2f s); peak RSS %ld KiB\n",
+              " (client CPU %.2f s, server CPU %.2f s); peak RSS %ld KiB\n",
               cst_fee_report_summary_get_n_requests (summary), cst_fee_report_summary_get_n_lines (summary),
-              st.st_size / 1e6, g_timer_elapsed (timer, NULL), cpu_seconds () - cpu, peak_rss_kib ());
+              st.st_size / 1e6, g_timer_elapsed (timer, NULL), cpu_seconds () - cpu,
+              process_cpu_seconds (server_pid) - server_cpu, peak_rss_kib ());
       g_clear_pointer (&summary, cst_fee_report_summary_free);
 
       if (!skip_pdf)
         {
           g_timer_start (timer);
           cpu = cpu_seconds ();
-          if (!cst_fee_report_write_pdf (owner, &filter, pdf_path, &summary, &error))
+          server_cpu = process_cpu_seconds (server_pid);
+          if (!cst_fee_report_write_pdf (reader, &filter, pdf_path, &summary, &error))
             g_error ("PDF: %s", error->message);
           g_stat (pdf_path, &st);
-          printf ("PDF: %" G_GINT64_FORMAT " requests, %.1f MB in %.2f s (client CPU %.2f s);"
-                  " peak RSS %ld KiB\n",
+          printf ("PDF: %" G_GINT64_FORMAT " requests, %.1f MB in %.2f s (client CPU %.2f s,"
+                  " server CPU %.2f s); peak RSS %ld KiB\n",
                   cst_fee_report_summary_get_n_requests (summary), st.st_size / 1e6,
-                  g_timer_elapsed (timer, NULL), cpu_seconds () - cpu, peak_rss_kib ());
+                  g_timer_elapsed (timer, NULL), cpu_seconds () - cpu,
+                  process_cpu_seconds (server_pid) - server_cpu, peak_rss_kib ());
           g_clear_pointer (&summary, cst_fee_report_summary_free);
         }
       fflush (stdout);
