@@ -233,7 +233,8 @@ open_for_release (Clerk       *clerk,
                   GError     **error)
 {
   g_autoptr(CstReleaseOnFile) on_file = NULL;
-  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  CstDocumentOptions options;
+  const char *language = cst_release_desk_setup (&options);
   gint64 start;
 
   if ((*request = cst_request_repo_get (conn, id, error)) == NULL ||
@@ -242,7 +243,7 @@ open_for_release (Clerk       *clerk,
   if (clerk->prepare && cst_request_get_status (*request) == CST_STATUS_READY)
     {
       start = g_get_monotonic_time ();
-      cst_release_prepare (conn, *request, "en", &options);
+      cst_release_prepare (conn, *request, language, &options);
       add_latency (clerk, OP_PREPARE, start);
     }
   return TRUE;
@@ -259,7 +260,8 @@ do_release (Clerk   *clerk,
 {
   g_autoptr(CstRequest) request = NULL;
   g_autoptr(CstRelease) released = NULL;
-  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  CstDocumentOptions options;
+  const char *language = cst_release_desk_setup (&options);
 
   if (!open_for_release (clerk, conn, id, &request, error))
     return FALSE;
@@ -271,8 +273,9 @@ do_release (Clerk   *clerk,
   think (clerk);
   *start = g_get_monotonic_time ();
   /* As the desk does: the cover letter, the disclosure and the status in
-   * one call of the release function (0050-release-function.sql). */
-  released = cst_release_run (conn, request, "en", &options, error);
+   * one call (0102-release-in-one-call.sql), one round trip when the
+   * documents were prepared. */
+  released = cst_release_run (conn, request, language, &options, error);
   if (released == NULL)
     return FALSE;
   clerk->released++;

@@ -20,6 +20,7 @@ typedef struct
 } CstRelease;
 
 void        cst_release_free (CstRelease               *release);
+const char *cst_release_desk_setup (CstDocumentOptions *options);
 CstRelease *cst_release_run  (PGconn                   *conn,
                               CstRequest               *request,
                               const char               *language,

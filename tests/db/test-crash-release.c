@@ -9,7 +9,9 @@
  *     status changed, the disclosure row checks its patient's row (the
  *     foreign key takes FOR KEY SHARE); a session holding the patients'
  *     rows FOR UPDATE stops it there;
- *   - at COMMIT, after all of the release's own work, the release links
+ *   - at commit (the Sync that ends the release's pipeline, which holds
+ *     its one call and the request's read-back: one implicit transaction,
+ *     cst-release.c), after all of the release's own work, the release links
  *     its audit rows and any other committed row still pending
  *     (0051-audit-chain-no-waiting.sql); with one such row left queued
  *     and its queue entry locked by a session, linking stops there, the
@@ -21,6 +23,7 @@
  */
 #include "config.h"
 
+#include "cst-request-private.h"
 #include "cst-test-cluster.h"
 #include "cst-test-db.h"
 
@@ -72,8 +75,10 @@ release_thread (gpointer data)
   return NULL;
 }
 
-/* Waits until the release's session waits for a lock at @step ("release":
- * inside release_request(), "commit": at COMMIT), and checks it has written
+/* Waits until the release's session waits for a lock at @step (inside
+ * release_request(), within the release's one call; or at commit, its
+ * last statement the request's read-back, which pg_stat_activity shows cut
+ * short at track_activity_query_size), and checks it has written
  * the disclosure row by then: it holds its lock on the table. */
 static void
 wait_until_blocked (PGconn     *owner,
@@ -86,7 +91,7 @@ wait_until_blocked (PGconn     *owner,
       g_autoptr(GError) error = NULL;
       g_autoptr(PGresult) res = cst_db_exec (owner,
         "SELECT count(*) FROM pg_stat_activity a"
-        " WHERE a.wait_event_type = 'Lock' AND starts_with(a.query, $1)"
+        " WHERE a.wait_event_type = 'Lock' AND starts_with(a.query, left($1, 200))"
         " AND EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.granted"
         "             AND l.relation = 'disclosures'::regclass AND l.mode = 'RowExclusiveLock')",
         1, params, &error);
@@ -226,12 +231,12 @@ test_crash (gconstpointer data)
 static const Step inside = {
   "inside", NULL,
   "SELECT id FROM patients FOR UPDATE",
-  "SELECT release_request(",
+  "SELECT outcome, disclosure FROM release_with_documents(",
 };
 static const Step at_commit = {
   "commit", leave_pending_row,
   "SELECT audit_id FROM audit_chain_pending FOR UPDATE",
-  "COMMIT",
+  _cst_request_repo_get_sql,
 };
 
 int

@@ -6,7 +6,61 @@
 
 #include "cst-document-cache-private.h"
 
+#include <stdio.h>
+
 static CstTestDb *db;
+
+/* The round trips a release may make to the server (issue 24): with its
+ * documents prepared, the one call and the request read back go in one
+ * pipeline; without, a snapshot reads what the cover letter is made from
+ * first (BEGIN, the inputs' digest, the letterhead, the template, the
+ * parts withheld, the invoice, COMMIT).  It was 13 before the one call:
+ * the same reads, then BEGIN, the document, the invoices again, the
+ * release function, the request, COMMIT. */
+#define ROUND_TRIPS_PREPARED 1
+#define ROUND_TRIPS_UNPREPARED 8
+
+/* What a connection sends while traced (PQtrace). */
+typedef struct
+{
+  FILE  *file;
+  char  *text;
+  size_t size;
+} Trace;
+
+static void
+trace_start (PGconn *conn,
+             Trace  *trace)
+{
+  trace->file = open_memstream (&trace->text, &trace->size);
+  g_assert_nonnull (trace->file);
+  PQtrace (conn, trace->file);
+  PQsetTraceFlags (conn, PQTRACE_SUPPRESS_TIMESTAMPS);
+}
+
+/* Each Sync (the extended protocol: parameters) or Query (the simple
+ * protocol) the client sends is one wait for the server's answer. */
+static guint
+trace_stop (PGconn *conn,
+            Trace  *trace)
+{
+  g_auto(GStrv) lines = NULL;
+  guint round_trips = 0;
+
+  PQuntrace (conn);
+  fclose (trace->file);
+  lines = g_strsplit (trace->text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 4);
+
+      if (g_strv_length (fields) >= 3 && g_str_equal (fields[0], "F") &&
+          (g_str_equal (fields[2], "Sync") || g_str_equal (fields[2], "Query")))
+        round_trips++;
+    }
+  free (trace->text);
+  return round_trips;
+}
 
 static CstRequest *
 ready_request (PGconn     *conn,
@@ -318,6 +372,74 @@ test_release_draws_what_changed (void)
   g_assert_no_error (error);
   g_assert_cmpuint (cst_document_cache_n_drawn (), ==, drawn + 2);
   g_assert_false (g_bytes_equal (release->cover_letter, prepared));
+  /* The prepared letter was refused before anything was written. */
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM rendered_documents WHERE request_id = $1",
+                                           cst_request_get_id (request)), ==, 1);
+}
+
+/* Issue 24: a release whose documents were prepared is one round trip to
+ * the server; one that makes them first adds only the snapshot that reads
+ * what they are made from.  Counted on the wire (PQtrace), as a clerk. */
+static void
+test_release_round_trips (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) prepared = ready_request (conn, "REL-8");
+  g_autoptr(CstRequest) unprepared = ready_request (conn, "REL-9");
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions options;
+  const char *language = cst_release_desk_setup (&options);
+  Trace trace = { 0 };
+  guint round_trips;
+
+  cst_release_prepare (conn, prepared, language, &options);
+  trace_start (conn, &trace);
+  release = cst_release_run (conn, prepared, language, &options, &error);
+  round_trips = trace_stop (conn, &trace);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (release->request), ==, CST_STATUS_RELEASED);
+  g_assert_cmpint (cst_request_get_version (release->request), >, cst_request_get_version (prepared));
+  g_test_message ("prepared release: %u round trips", round_trips);
+  g_assert_cmpuint (round_trips, <=, ROUND_TRIPS_PREPARED);
+
+  g_clear_pointer (&release, cst_release_free);
+  trace_start (conn, &trace);
+  release = cst_release_run (conn, unprepared, language, &options, &error);
+  round_trips = trace_stop (conn, &trace);
+  g_assert_no_error (error);
+  g_assert_cmpint (cst_request_get_status (release->request), ==, CST_STATUS_RELEASED);
+  g_test_message ("unprepared release: %u round trips", round_trips);
+  g_assert_cmpuint (round_trips, <=, ROUND_TRIPS_UNPREPARED);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1",
+                                           cst_request_get_id (unprepared)), ==, 1);
+}
+
+/* The preparation and the release at the desk ask one function for the
+ * language and paper (cst_release_desk_setup()): what the release forms
+ * prepare is what the desk's release finds, with nothing drawn again. */
+static void
+test_release_desk_finds_prepared (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = ready_request (conn, "REL-10");
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions options;
+  const char *language = cst_release_desk_setup (&options);
+  guint drawn;
+
+  cst_release_prepare (conn, request, language, &options);
+  drawn = cst_document_cache_n_drawn ();
+  /* The desk's defaults, asked again as the store's release asks them. */
+  language = cst_release_desk_setup (&options);
+  release = cst_release_run (conn, request, language, &options, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (cst_document_cache_n_drawn (), ==, drawn);
+  g_assert_cmpstr (language, ==, "en");
+  g_assert_cmpint (options.paper, ==, CST_PDF_PAPER_LETTER);
 }
 
 int
@@ -331,5 +453,7 @@ main (int argc, char **argv)
   g_test_add_func ("/release/refuses-invoice-changed", test_release_refuses_invoice_changed);
   g_test_add_func ("/release/uses-prepared-documents", test_release_uses_prepared_documents);
   g_test_add_func ("/release/draws-what-changed", test_release_draws_what_changed);
+  g_test_add_func ("/release/round-trips", test_release_round_trips);
+  g_test_add_func ("/release/desk-finds-prepared", test_release_desk_finds_prepared);
   return cst_test_db_run (&db);
 }

@@ -56,4 +56,11 @@ void        _cst_request_repo_explain_missed_update (PGconn      *conn,
                                                      CstRequest  *request,
                                                      GError     **error);
 
+/* cst_request_repo_get()'s statement ($1: the id) and the request its
+ * result holds: for a caller that sends the statement in a pipeline of
+ * its own (the release, cst-release.c). */
+extern const char _cst_request_repo_get_sql[];
+CstRequest *_cst_request_repo_get_result (const PGresult  *res,
+                                          GError         **error);
+
 G_END_DECLS

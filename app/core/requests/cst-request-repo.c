@@ -239,18 +239,13 @@ request_from_row (const PGresult *res,
   return request;
 }
 
-CstRequest *
-cst_request_repo_get (PGconn  *conn,
-                      gint64   id,
-                      GError **error)
-{
-  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-  const char *params[] = { id_text };
-  g_autoptr(PGresult) res = cst_db_exec (conn,
-    "SELECT " DETAIL_COLUMNS FROM_REQUESTS " WHERE r.id = $1", 1, params, error);
+const char _cst_request_repo_get_sql[] =
+  "SELECT " DETAIL_COLUMNS FROM_REQUESTS " WHERE r.id = $1";
 
-  if (res == NULL)
-    return NULL;
+CstRequest *
+_cst_request_repo_get_result (const PGresult  *res,
+                              GError         **error)
+{
   if (PQntuples (res) == 0)
     {
       g_set_error_literal (error, CST_ERROR, CST_ERROR_NOT_FOUND,
@@ -258,6 +253,18 @@ cst_request_repo_get (PGconn  *conn,
       return NULL;
     }
   return request_from_row (res, 0);
+}
+
+CstRequest *
+cst_request_repo_get (PGconn  *conn,
+                      gint64   id,
+                      GError **error)
+{
+  g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+  const char *params[] = { id_text };
+  g_autoptr(PGresult) res = cst_db_exec (conn, _cst_request_repo_get_sql, 1, params, error);
+
+  return res ? _cst_request_repo_get_result (res, error) : NULL;
 }
 
 CstRequest *

@@ -200,15 +200,17 @@ run_job (CstConnection       *connection,
 
 /* The documents a release of the request would make, made while the
  * clerk reads the forms (cst_release_prepare()), in the language and on
- * the paper the desk releases in (release() in cst-request-store.c). */
+ * the paper the desk releases in (cst_release_desk_setup(), which the
+ * release asks too). */
 static gpointer
 prepare_in_worker (PGconn   *conn,
                    gpointer  data,
                    GError  **error)
 {
-  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  CstDocumentOptions options;
+  const char *language = cst_release_desk_setup (&options);
 
-  cst_release_prepare (conn, data, "en", &options);
+  cst_release_prepare (conn, data, language, &options);
   return NULL;
 }
 

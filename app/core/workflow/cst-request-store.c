@@ -138,16 +138,19 @@ op_copy (const Op *op)
   return copy;
 }
 
-/* The facility's letterhead comes from the database (cst-facility.h). */
+/* In the desk's language and on its paper, as the release forms prepared
+ * it (cst_release_desk_setup()); the facility's letterhead comes from the
+ * database (cst-facility.h). */
 static CstRequest *
 release (PGconn   *conn,
          Op       *op,
          GError  **error)
 {
-  CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
+  CstDocumentOptions options;
+  const char *language = cst_release_desk_setup (&options);
   g_autoptr(CstRelease) done = NULL;
 
-  done = cst_release_run (conn, op->request, op->reason ? op->reason : "en", &options, error);
+  done = cst_release_run (conn, op->request, op->reason ? op->reason : language, &options, error);
   return done ? g_object_ref (done->request) : NULL;
 }
 
@@ -1270,7 +1273,8 @@ cst_request_store_extend_async (CstRequestStore     *self,
 
 /**
  * cst_request_store_release_async:
- * @language: of the cover letter and invoice ("en", "es")
+ * @language: (nullable): of the cover letter and invoice ("en", "es"); %NULL
+ *   for the desk's, the one its documents were prepared in
  *
  * Releases the request in one transaction: status, the disclosure in the
  * accounting of disclosures, the cover letter and the invoice (see
