@@ -17,6 +17,9 @@
 #   BEFORE_SQL=SQL, THIS_SQL=SQL  run as the superuser before each run of
 #               that build (e.g. a policy a migration of this build adds,
 #               dropped for the older one)
+#   ROUNDS=N    rounds of the comparison (default 2)
+#   POLICY=0    skip the clerks' policy reads at the end (minutes each on
+#               a log of millions of rows)
 # On the throwaway test server (CUSTODIAN_PGTEST_DIR) each verify also
 # prints the server's CPU: its backends', reaped by the postmaster.
 set -euo pipefail
@@ -28,6 +31,10 @@ db="${DB:-cst_bench_years_$$}"
 out=/tmp/bench-years-$$
 export LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory
 
+disk_read_mb () {  # the machine's block devices, read so far (others' reads too)
+  awk '$3 ~ /^(vd[a-z]|sd[a-z]|nvme[0-9]+n[0-9]+)$/ { s += $6 } END { print int(s / 2048) }' /proc/diskstats
+}
+
 server_cpu () {  # seconds of CPU the test server's ended backends used
   local pm
   pm=$(head -1 "${CUSTODIAN_PGTEST_DIR:-/nonexistent}/data/postmaster.pid" 2>/dev/null) || { echo 0; return; }
@@ -35,13 +42,13 @@ server_cpu () {  # seconds of CPU the test server's ended backends used
 }
 
 step () {  # step NAME COMMAND...: wall seconds, client CPU and peak RSS of one step
-  local name=$1 before; shift
+  local name=$1 before read_before; shift
   echo "  load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  before=$(server_cpu)
+  before=$(server_cpu) read_before=$(disk_read_mb)
   /usr/bin/time -f "$name: %e s wall, client %U s user + %S s sys, %M KiB peak RSS" "$@" >"$out.out" 2>"$out.err" ||
     { [ "${allow_fail:-}" ] || { cat "$out.out" "$out.err"; exit 1; }; }
   sleep 1  # the backends reaped
-  echo "$(tail -n 1 "$out.err"), server $(echo "$(server_cpu) - $before" | bc) s CPU"
+  echo "$(tail -n 1 "$out.err"), server $(echo "$(server_cpu) - $before" | bc) s CPU, disks read $(($(disk_read_mb) - read_before)) MB, load after $(cut -d' ' -f1 /proc/loadavg)"
 }
 
 echo "bench/system verify-years: $(date -u '+%F %T UTC'), $rows rows, $(nproc) processors"
@@ -87,7 +94,7 @@ clerk="bench_clerk_$$"
 psql -qd "$db" -c "CREATE ROLE $clerk LOGIN IN ROLE custodian_clerk"
 
 # Alternating, twice, so that a change in the machine's load hits both.
-for round in 1 2; do
+for round in $(seq 1 "${ROUNDS:-2}"); do
   for j in $jobs_list; do
     for which in ${BEFORE:+before} this; do
       run_cli=$cli setup=${THIS_SQL:-}
@@ -101,7 +108,7 @@ done
 
 # The clerks' per-row audit policy (0087) at this size: the same reads as
 # a clerk (policy applies) and as an auditor (reads all).
-for who in "$auditor" "$clerk"; do
+[ "${POLICY:-1}" = 0 ] || for who in "$auditor" "$clerk"; do
   for q in "SELECT count(*) FROM audit_log WHERE table_name = 'roi_requests' AND row_id = $((rows / 20))" \
            "SELECT count(*) FROM audit_log WHERE occurred_at >= make_timestamptz($year - 2, 1, 1, 0, 0, 0, 'UTC') AND occurred_at < make_timestamptz($year - 1, 1, 1, 0, 0, 0, 'UTC')"; do
     echo "  as ${who%%_[0-9]*}: $q"

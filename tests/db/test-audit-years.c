@@ -307,7 +307,7 @@ test_times_written_as_the_server_does (void)
     "                    '2020-02-29 23:59:59.999999+00', '2100-03-01 00:00:00+00', "
     "                    '0500-06-15 10:00:00+00', '0001-01-01 00:00:00+00', "
     "                    '0044-03-15 12:00:00+00 BC', '9999-12-31 23:59:59.999999+00', "
-    "                    '12000-01-01 00:00:00+00']) t", 0, NULL);
+    "                    '12000-01-01 00:00:00+00', '-infinity']) t", 0, NULL);
   g_assert_cmpint (cst_test_db_int (owner, "SELECT audit_chain_link_pending(true)", 0, NULL), >=, 0);
   parallel = verify_years (db, 3);
   serial = verify_serially (db);
@@ -316,6 +316,76 @@ test_times_written_as_the_server_does (void)
   g_assert_cmpint (parallel->rows_checked, ==, owner_int (owner, "SELECT count(*) FROM audit_log", NULL));
   g_assert_true (serial->intact);
   g_assert_cmpstr (serial->head_hash, ==, parallel->head_hash);
+}
+
+/* Copies the row at chain position @seq into the log under a new id, its
+ * position and hashes included, as a tamperer replaying a row would. */
+static void
+copy_row (PGconn     *owner,
+          const char *seq)
+{
+  const char *params[] = { seq };
+
+  cst_test_db_exec_ok (owner, "SET session_replication_role = replica", 0, NULL);
+  cst_test_db_exec_ok (owner,
+    "INSERT INTO audit_log (occurred_at, actor, table_name, row_id, action, old_row, new_row, txid, "
+    "                       chain_seq, prev_hash, row_hash) "
+    "SELECT occurred_at, actor, table_name, row_id, action, old_row, new_row, txid, "
+    "       chain_seq, prev_hash, row_hash FROM audit_log WHERE chain_seq = $1::bigint", 1, params);
+  cst_test_db_exec_ok (owner, "RESET session_replication_role", 0, NULL);
+}
+
+/* Each piece of a year is read in chunks, the next starting at the last
+ * position of the one before (here chunks of 7 rows, a year of 60 in 9):
+ * the log verifies as in one chunk; a row copied at the last position of
+ * a chunk is read twice all the same, so the repeated position is found;
+ * a row changed in a later chunk is named. */
+static void
+test_chunks (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autofree char *year = g_strdup_printf ("%d", FIRST_YEAR + 1);
+  /* The seventh row of the year: the last of its first chunk on one
+   * connection. */
+  gint64 seam = owner_int (owner,
+    "SELECT chain_seq FROM audit_log WHERE extract(year FROM occurred_at AT TIME ZONE 'UTC') = $1::int "
+    "ORDER BY chain_seq OFFSET 6 LIMIT 1", year);
+  g_autofree char *seam_text = g_strdup_printf ("%" G_GINT64_FORMAT, seam);
+  gint64 rows = owner_int (owner, "SELECT count(*) FROM audit_log", NULL);
+  g_autofree char *late = row_in_year (owner, LAST_YEAR - 1);
+  g_autoptr(CstAuditChainReport) one = NULL;
+  g_autoptr(CstAuditChainReport) four = NULL;
+  g_autoptr(CstAuditChainReport) copied = NULL;
+  g_autoptr(CstAuditChainReport) copied_four = NULL;
+  g_autoptr(CstAuditChainReport) changed = NULL;
+
+  cst_audit_years_set_chunk_rows (7);
+  one = verify_years (db, 1);
+  four = verify_years (db, 4);
+  g_assert_true (one->intact);
+  g_assert_cmpint (one->rows_checked, ==, rows);
+  g_assert_true (four->intact);
+  g_assert_cmpint (four->rows_checked, ==, rows);
+  g_assert_cmpstr (four->head_hash, ==, one->head_hash);
+
+  change_row (owner, late);
+  changed = verify_years (db, 4);
+  g_assert_false (changed->intact);
+  g_assert_cmpint (changed->broken_id, ==, g_ascii_strtoll (late, NULL, 10));
+  g_assert_nonnull (strstr (changed->problem, "does not match its hash"));
+
+  copy_row (owner, seam_text);
+  copied = verify_years (db, 1);
+  copied_four = verify_years (db, 4);
+  cst_audit_years_set_chunk_rows (0);
+  g_assert_false (copied->intact);
+  g_assert_cmpint (copied->broken_seq, ==, seam);
+  g_assert_nonnull (strstr (copied->problem, "appears twice"));
+  g_assert_cmpint (copied->rows_checked, ==, seam);
+  g_assert_false (copied_four->intact);
+  g_assert_cmpint (copied_four->broken_seq, ==, seam);
+  g_assert_nonnull (strstr (copied_four->problem, "appears twice"));
 }
 
 /* The command line: --jobs, the same output and exit codes. */
@@ -352,5 +422,6 @@ main (int    argc,
   g_test_add_func ("/audit-years/cli-jobs", test_cli_jobs);
   g_test_add_func ("/audit-years/times", test_times_written_as_the_server_does);
   g_test_add_func ("/audit-years/link-between-pieces", test_link_between_pieces);
+  g_test_add_func ("/audit-years/chunks", test_chunks);
   return g_test_run ();
 }

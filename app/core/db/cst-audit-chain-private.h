@@ -80,6 +80,7 @@ gboolean   cst_audit_years_walk (PGconn      *conn,
                                  gint64       anchor_seq,
                                  const char  *anchor_hash,
                                  GError     **error);
+void       cst_audit_years_set_chunk_rows (guint rows);
 void       cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
                                      const CstAuditFields *fields,
                                      GString        *payload,

@@ -27,8 +27,6 @@
 #include "custodian/cst-db.h"
 #include "custodian/cst-error.h"
 
-#define PAGE_SIZE "2000"
-
 /* Columns 0–9 are the serialized fields, in payload order. */
 #define COL_SEQ 0
 #define COL_ID 1
@@ -39,27 +37,43 @@
 #define COL_TXID 9
 #define COL_PREV_HASH 10
 #define COL_ROW_HASH 11
-#define COL_OCCURRED_ODD 12
-#define COL_OCCURRED_TEXT 13
+#define COL_OCCURRED_TEXT 12
 
-/* One cursor, one index scan per year (a page query would descend the
- * index again for every page).  The pages come in binary: the server
- * neither formats the time nor hex-encodes the hashes, about a quarter of
- * its work per row; the client writes the time as to_char would (below),
- * and asks the server's to_char for the times outside years 1–9999, where
- * the format's width or era differ. */
-static const char declare_sql[] =
-  "DECLARE audit_year NO SCROLL CURSOR FOR "
-  "SELECT chain_seq, id, occurred_at, actor, table_name, row_id, action, old_row, new_row, txid, "
-  "prev_hash, row_hash, odd, "
-  "CASE WHEN odd THEN to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END "
-  "FROM audit_log, LATERAL (SELECT NOT (occurred_at >= '0001-01-01 00:00:00+00' "
-  "                                     AND occurred_at < '10000-01-01 00:00:00+00') AS odd) o "
-  "WHERE occurred_at >= $1::timestamptz AND occurred_at < $2::timestamptz "
-  "AND chain_seq BETWEEN $3::bigint AND $4::bigint ORDER BY chain_seq";
+/* A piece of a year is read by COPY, in chunks of CHUNK_ROWS rows in
+ * chain order, each one index scan from where the last ended: the server
+ * streams a chunk's rows while the client hashes the ones before, with no
+ * round trip per page and no result set built per page (a cursor's FETCH
+ * of the same rows cost the server ~40 % more CPU: bench/system/README.md).
+ * The rows come in binary: the server neither formats the time nor
+ * hex-encodes the hashes, about a quarter of its work per row; the client
+ * writes the time as to_char would (below), and takes the server's to_char
+ * for the times outside years 1–9999, where the format's width or era
+ * differ (the last column, NULL for the others). */
+#define CHUNK_ROWS 50000
 
-/* A row of a page decoded from binary into the text the serialization
- * takes, in buffers reused from row to row. */
+/* CHUNK_ROWS, but for tests of the chunks' seams. */
+static gint64 chunk_rows = CHUNK_ROWS;
+
+static const char copy_sql[] =
+  "COPY (SELECT chain_seq, id, occurred_at, actor, table_name, row_id, action, old_row, new_row, "
+  "txid, prev_hash, row_hash, "
+  "CASE WHEN NOT (occurred_at >= '0001-01-01 00:00:00+00' AND occurred_at < '10000-01-01 00:00:00+00') "
+  "     THEN to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END "
+  "FROM audit_log WHERE occurred_at >= %s::timestamptz AND occurred_at < %s::timestamptz "
+  "AND chain_seq BETWEEN %s::bigint AND %s::bigint "
+  "ORDER BY chain_seq LIMIT %s::bigint) TO STDOUT (FORMAT binary)";
+
+#define N_COLUMNS 13
+
+/* One row of the COPY stream: each column's bytes, or NULL. */
+typedef struct
+{
+  const char *value[N_COLUMNS];
+  int         length[N_COLUMNS];
+} WireRow;
+
+/* A row of the stream decoded from binary into the text the
+ * serialization takes, in buffers reused from row to row. */
 typedef struct
 {
   CstAuditFields fields;
@@ -306,15 +320,13 @@ start_run (YearCursor *cur,
   cur->run.first_prev = g_strdup (stored_prev);
 }
 
-/* Binary results are in network byte order. */
+/* Binary values are in network byte order. */
 static gint64
-binary_int64 (const PGresult *res,
-              int             row,
-              int             col)
+binary_int64 (const char *bytes)
 {
   guint64 value;
 
-  memcpy (&value, PQgetvalue (res, row, col), sizeof value);
+  memcpy (&value, bytes, sizeof value);
   return (gint64) GUINT64_FROM_BE (value);
 }
 
@@ -350,43 +362,38 @@ write_fixed (char *out,
 
 /* A bigint field as the decimal text the serialization takes. */
 static void
-decimal_field (AuditRow       *row,
-               const PGresult *res,
-               int             r,
-               int             col,
-               char            buffer[24])
+decimal_field (AuditRow      *row,
+               const WireRow *wire,
+               int            col,
+               char           buffer[24])
 {
-  if (PQgetisnull (res, r, col))
+  if (wire->value[col] == NULL)
     {
       row->fields.value[col] = NULL;
       return;
     }
-  row->fields.length[col] = write_decimal (buffer, binary_int64 (res, r, col));
+  row->fields.length[col] = write_decimal (buffer, binary_int64 (wire->value[col]));
   row->fields.value[col] = buffer;
 }
 
 static void
-text_field (AuditRow       *row,
-            const PGresult *res,
-            int             r,
-            int             col)
+text_field (AuditRow      *row,
+            const WireRow *wire,
+            int            col)
 {
-  gboolean null = PQgetisnull (res, r, col);
-
-  row->fields.value[col] = null ? NULL : PQgetvalue (res, r, col);
-  row->fields.length[col] = null ? 0 : (gsize) PQgetlength (res, r, col);
+  row->fields.value[col] = wire->value[col];
+  row->fields.length[col] = wire->value[col] ? (gsize) wire->length[col] : 0;
 }
 
 /* A jsonb field in binary is a version byte, 1, before the text jsonb_out
  * writes: the same text as old_row::text. */
 static gboolean
-jsonb_field (AuditRow       *row,
-             const PGresult *res,
-             int             r,
-             int             col,
-             GError        **error)
+jsonb_field (AuditRow      *row,
+             const WireRow *wire,
+             int            col,
+             GError       **error)
 {
-  text_field (row, res, r, col);
+  text_field (row, wire, col);
   if (row->fields.value[col] == NULL)
     return TRUE;
   if (row->fields.length[col] < 1 || row->fields.value[col][0] != 1)
@@ -420,29 +427,34 @@ civil_from_days (gint64  days,
   *year = (int) (yoe + era * 400 + (*month <= 2));
 }
 
+/* 0001-01-01 and 10000-01-01 UTC in microseconds since 2000-01-01. */
+#define FIRST_YEAR_1_US G_GINT64_CONSTANT (-63082281600000000)
+#define FIRST_YEAR_10000_US G_GINT64_CONSTANT (252455616000000000)
+
 /* occurred_at, microseconds since 2000-01-01 UTC, as to_char(occurred_at AT
  * TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') writes it for the years
  * 1 to 9999; the server's own text for the others. */
 static void
-occurred_field (AuditRow       *row,
-                const PGresult *res,
-                int             r)
+occurred_field (AuditRow      *row,
+                const WireRow *wire)
 {
   const gint64 day_us = G_GINT64_CONSTANT (86400000000);
   gint64 us, days, in_day;
   int month, day;
 
-  if (PQgetvalue (res, r, COL_OCCURRED_ODD)[0])
+  us = wire->value[COL_OCCURRED] ? binary_int64 (wire->value[COL_OCCURRED]) : 0;
+  /* The server's text where it wrote one, and for the times it did not
+   * write whatever the row says: NULL, and the infinities (to_char's NULL). */
+  if (wire->value[COL_OCCURRED_TEXT] != NULL || wire->value[COL_OCCURRED] == NULL ||
+      us < FIRST_YEAR_1_US || us >= FIRST_YEAR_10000_US)
     {
-      gboolean null = PQgetisnull (res, r, COL_OCCURRED_TEXT);
+      const char *text = wire->value[COL_OCCURRED_TEXT];
 
-      row->fields.value[COL_OCCURRED] = null ? NULL : PQgetvalue (res, r, COL_OCCURRED_TEXT);
-      row->fields.length[COL_OCCURRED] = null ? 0 : (gsize) PQgetlength (res, r, COL_OCCURRED_TEXT);
-      row->year = row->fields.value[COL_OCCURRED]
-                  ? (int) g_ascii_strtoll (row->fields.value[COL_OCCURRED], NULL, 10) : 0;
+      row->fields.value[COL_OCCURRED] = text;
+      row->fields.length[COL_OCCURRED] = text ? (gsize) wire->length[COL_OCCURRED_TEXT] : 0;
+      row->year = text ? (int) g_ascii_strtoll (text, NULL, 10) : 0;
       return;
     }
-  us = binary_int64 (res, r, COL_OCCURRED);
   days = us / day_us - (us % day_us < 0);
   in_day = us - days * day_us;
   civil_from_days (days + 10957, &row->year, &month, &day);
@@ -462,15 +474,14 @@ occurred_field (AuditRow       *row,
 /* The stored link as encode(prev_hash, 'hex') wrote it, whatever its
  * length: a malformed one is reported as the text version did. */
 static void
-prev_field (AuditRow       *row,
-            const PGresult *res,
-            int             r)
+prev_field (AuditRow      *row,
+            const WireRow *wire)
 {
   static const char hex[] = "0123456789abcdef";
-  const guint8 *bytes = (const guint8 *) PQgetvalue (res, r, COL_PREV_HASH);
-  int length = PQgetlength (res, r, COL_PREV_HASH);
+  const guint8 *bytes = (const guint8 *) wire->value[COL_PREV_HASH];
+  int length = wire->length[COL_PREV_HASH];
 
-  if (PQgetisnull (res, r, COL_PREV_HASH))
+  if (bytes == NULL)
     {
       row->stored_prev = NULL;
       return;
@@ -484,28 +495,26 @@ prev_field (AuditRow       *row,
   row->stored_prev = row->prev_hex->str;
 }
 
-/* Decodes row @r of a binary page into @row. */
+/* Decodes a row of the stream into @row. */
 static gboolean
-read_row (AuditRow       *row,
-          const PGresult *res,
-          int             r,
-          GError        **error)
+read_row (AuditRow      *row,
+          const WireRow *wire,
+          GError       **error)
 {
-  row->seq = binary_int64 (res, r, COL_SEQ);
-  row->id = binary_int64 (res, r, COL_ID);
-  decimal_field (row, res, r, COL_SEQ, row->numbers[0]);
-  decimal_field (row, res, r, COL_ID, row->numbers[1]);
-  decimal_field (row, res, r, COL_ROW_ID, row->numbers[2]);
-  decimal_field (row, res, r, COL_TXID, row->numbers[3]);
-  occurred_field (row, res, r);
+  row->seq = binary_int64 (wire->value[COL_SEQ]);
+  row->id = binary_int64 (wire->value[COL_ID]);
+  decimal_field (row, wire, COL_SEQ, row->numbers[0]);
+  decimal_field (row, wire, COL_ID, row->numbers[1]);
+  decimal_field (row, wire, COL_ROW_ID, row->numbers[2]);
+  decimal_field (row, wire, COL_TXID, row->numbers[3]);
+  occurred_field (row, wire);
   for (int col = 3; col <= 6; col++)
     if (col != COL_ROW_ID)
-      text_field (row, res, r, col);
-  prev_field (row, res, r);
-  row->row_hash = PQgetisnull (res, r, COL_ROW_HASH) ? NULL
-                  : (const guint8 *) PQgetvalue (res, r, COL_ROW_HASH);
-  row->row_hash_length = PQgetlength (res, r, COL_ROW_HASH);
-  return jsonb_field (row, res, r, COL_OLD_ROW, error) && jsonb_field (row, res, r, COL_NEW_ROW, error);
+      text_field (row, wire, col);
+  prev_field (row, wire);
+  row->row_hash = (const guint8 *) wire->value[COL_ROW_HASH];
+  row->row_hash_length = wire->value[COL_ROW_HASH] ? wire->length[COL_ROW_HASH] : 0;
+  return jsonb_field (row, wire, COL_OLD_ROW, error) && jsonb_field (row, wire, COL_NEW_ROW, error);
 }
 
 /* Stops the year at @row; the others stop reading past it. */
@@ -591,60 +600,263 @@ check_row (Walker         *walker,
   return TRUE;
 }
 
-/* The next page of the year's cursor, in binary. */
-static PGresult *
-fetch_page (PGconn  *conn,
-            GError **error)
+/* A chunk's COPY.  COPY takes no parameters: the bounds, times this file
+ * wrote and positions, go in as literals escaped by libpq, so the planner
+ * prunes to the year's partition and descends its chain_seq index as it
+ * did with parameters (settings read back with current_setting() were
+ * evaluated again on every row). */
+static char *
+chunk_sql (PGconn        *conn,
+           CstAuditYear  *year,
+           gint64         first_seq,
+           GError       **error)
 {
-  g_autoptr(PGresult) page = PQexecParams (conn, "FETCH " PAGE_SIZE " FROM audit_year",
-                                           0, NULL, NULL, NULL, NULL, 1);
+  char first_text[24], last_text[24], limit_text[24];
+  const char *values[] = { year->from, year->to, first_text, last_text, limit_text };
+  char *literal[G_N_ELEMENTS (values)] = { NULL };
+  char *sql = NULL;
+  gsize n = 0;
 
-  if (PQresultStatus (page) != PGRES_TUPLES_OK)
-    {
-      cst_db_set_error_from_result (error, page, conn);
-      return NULL;
-    }
-  return g_steal_pointer (&page);
+  write_decimal (first_text, first_seq);
+  write_decimal (last_text, year->to_seq);
+  write_decimal (limit_text, chunk_rows);
+  for (n = 0; n < G_N_ELEMENTS (values); n++)
+    if (!(literal[n] = PQescapeLiteral (conn, values[n], strlen (values[n]))))
+      break;
+  if (n == G_N_ELEMENTS (values))
+    sql = g_strdup_printf (copy_sql, literal[0], literal[1], literal[2], literal[3], literal[4]);
+  else
+    g_set_error (error, CST_ERROR, CST_ERROR_DATABASE, "%s", PQerrorMessage (conn));
+  for (gsize i = 0; i < n; i++)
+    PQfreemem (literal[i]);
+  return sql;
 }
 
-/* Reads one year in chain order until it ends, fails, or passes the
- * position where another year failed. */
+static guint32
+binary_uint32 (const char *bytes)
+{
+  guint32 value;
+
+  memcpy (&value, bytes, sizeof value);
+  return GUINT32_FROM_BE (value);
+}
+
+/* A binary COPY stream begins with a signature, flags and an extension. */
+static const char copy_signature[11] = "PGCOPY\n\377\r\n";
+#define COPY_HEADER_LEN (sizeof copy_signature + 8)
+
+/* Splits one message of the COPY into @wire: the server sends a row per
+ * message, the stream's header before the first.  Returns 1 for a row, 0
+ * for the end of the stream, -1 for anything else. */
+static int
+split_copy_row (const char *data,
+                int         size,
+                gboolean   *header_read,
+                WireRow    *wire)
+{
+  const char *end = data + size;
+  const char *p = data;
+  gint16 count;
+
+  if (!*header_read)
+    {
+      if (size < (int) COPY_HEADER_LEN || memcmp (p, copy_signature, sizeof copy_signature) != 0 ||
+          binary_uint32 (p + sizeof copy_signature + 4) > (guint32) (size - COPY_HEADER_LEN))
+        return -1;
+      p += COPY_HEADER_LEN + binary_uint32 (p + sizeof copy_signature + 4);
+      *header_read = TRUE;
+    }
+  if (end - p < 2)
+    return -1;
+  count = (gint16) (((guint8) p[0] << 8) | (guint8) p[1]);
+  p += 2;
+  if (count == -1)
+    return 0;
+  if (count != N_COLUMNS)
+    return -1;
+  for (int col = 0; col < N_COLUMNS; col++)
+    {
+      gint32 length;
+
+      if (end - p < 4)
+        return -1;
+      length = (gint32) binary_uint32 (p);
+      p += 4;
+      if (length < -1 || length > end - p)
+        return -1;
+      wire->value[col] = length < 0 ? NULL : p;
+      wire->length[col] = MAX (length, 0);
+      p += MAX (length, 0);
+    }
+  return 1;
+}
+
+/* The bigint and timestamp columns are 8 bytes; position and id never NULL. */
+static gboolean
+widths_valid (const WireRow *wire)
+{
+  static const int eight_bytes[] = { COL_SEQ, COL_ID, COL_OCCURRED, COL_ROW_ID, COL_TXID };
+
+  if (wire->value[COL_SEQ] == NULL || wire->value[COL_ID] == NULL)
+    return FALSE;
+  for (gsize i = 0; i < G_N_ELEMENTS (eight_bytes); i++)
+    if (wire->value[eight_bytes[i]] != NULL && wire->length[eight_bytes[i]] != 8)
+      return FALSE;
+  return TRUE;
+}
+
+/* What a chunk read: its rows (those skipped included), the last one's
+ * position, and whether the piece is still being checked. */
+typedef struct
+{
+  gint64   rows;
+  gint64   last_seq;
+  gboolean checking;
+} Chunk;
+
+static void
+set_unreadable (GError **error)
+{
+  if (error != NULL && *error == NULL)
+    g_set_error (error, CST_ERROR, CST_ERROR_DATABASE,
+                 _("The server sent the audit log’s rows in a format this version does not read."));
+}
+
+/* Checks one row of the stream; FALSE once the piece stops being checked
+ * (a finding here, a break found elsewhere before it, or a row this
+ * version cannot read, with @error set). */
+static gboolean
+take_row (Walker        *walker,
+          YearCursor    *cur,
+          const WireRow *wire,
+          Chunk         *chunk,
+          GError       **error)
+{
+  chunk->last_seq = binary_int64 (wire->value[COL_SEQ]);
+  /* Now and then, as a page of the cursor did: has a break been found
+   * before this row? */
+  if (chunk->rows % 4096 == 0 && chunk->last_seq > cutoff (walker))
+    return FALSE;
+  return read_row (&cur->row, wire, error) && check_row (walker, cur, &cur->row);
+}
+
+/* The end of a COPY: PQgetCopyData's last answer, @size, then the
+ * command's result. */
+static gboolean
+finish_copy (PGconn  *conn,
+             int      size,
+             GError **error)
+{
+  gboolean ok = size == -1;
+  PGresult *res;
+
+  if (!ok)
+    cst_db_set_error_from_result (error, NULL, conn);
+  while ((res = PQgetResult (conn)) != NULL)
+    {
+      if (ok && PQresultStatus (res) != PGRES_COMMAND_OK)
+        {
+          cst_db_set_error_from_result (error, res, conn);
+          ok = FALSE;
+        }
+      PQclear (res);
+    }
+  return ok;
+}
+
+/* Reads up to chunk_rows rows of the piece in chain order from position
+ * @first_seq on, passing over the first @skip (already checked).  A row is
+ * read whole even once the piece stopped: a COPY cannot be left half way. */
+static gboolean
+copy_chunk (Walker        *walker,
+            PGconn        *conn,
+            YearCursor    *cur,
+            gint64         first_seq,
+            gint64         skip,
+            Chunk         *chunk,
+            GError       **error)
+{
+  g_autofree char *sql = chunk_sql (conn, cur->year, first_seq, error);
+  g_autoptr(PGresult) started = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean header_read = FALSE;
+  gboolean ended = FALSE;
+  char *data = NULL;
+  int size;
+
+  if (sql == NULL)
+    return FALSE;
+  started = PQexec (conn, sql);
+  if (PQresultStatus (started) != PGRES_COPY_OUT)
+    {
+      cst_db_set_error_from_result (error, started, conn);
+      return FALSE;
+    }
+  chunk->checking = TRUE;
+  while ((size = PQgetCopyData (conn, &data, 0)) > 0)
+    {
+      WireRow wire;
+      int kind = ended ? -1 : split_copy_row (data, size, &header_read, &wire);
+
+      if (kind == 1 && widths_valid (&wire))
+        {
+          if (chunk->checking && chunk->rows >= skip)
+            chunk->checking = take_row (walker, cur, &wire, chunk, &local);
+          else
+            chunk->last_seq = binary_int64 (wire.value[COL_SEQ]);
+          chunk->rows++;
+        }
+      else if (kind == 0)
+        ended = TRUE;
+      else
+        {
+          set_unreadable (&local);
+          chunk->checking = FALSE;
+        }
+      PQfreemem (data);
+    }
+  if (!finish_copy (conn, size, error))
+    return FALSE;
+  if (local != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Reads one piece of a year in chain order, a chunk at a time, until it
+ * ends, fails, or passes the position where another piece failed.  Chunks
+ * are small enough that the walk stops soon after a break found elsewhere,
+ * and keep the connection (a COPY cannot be stopped half way). */
 static gboolean
 walk_year (Walker        *walker,
            PGconn        *conn,
            CstAuditYear  *year,
            GError       **error)
 {
-  g_autofree char *from_seq = g_strdup_printf ("%" G_GINT64_FORMAT, year->from_seq);
-  g_autofree char *to_seq = g_strdup_printf ("%" G_GINT64_FORMAT, year->to_seq);
-  const char *params[] = { year->from, year->to, from_seq, to_seq };
   g_autoptr(GString) payload = g_string_sized_new (1024);
   g_autoptr(GString) prev_hex = g_string_sized_new (CST_AUDIT_CHAIN_HEX_LEN + 1);
   YearCursor cur = { .year = year, .payload = payload, .row.prev_hex = prev_hex };
-  gboolean going = TRUE;
+  gint64 first_seq = year->from_seq;
+  gint64 skip = 0;
+  Chunk chunk;
 
-  if (!cst_db_exec_command (conn, declare_sql, 4, params, error))
-    return FALSE;
-  while (going)
+  do
     {
-      g_autoptr(PGresult) page = fetch_page (conn, error);
-      int n;
-
-      if (page == NULL)
+      chunk = (Chunk) { 0 };
+      if (!copy_chunk (walker, conn, &cur, first_seq, skip, &chunk, error))
         return FALSE;
-      n = PQntuples (page);
-      going = n > 0 && binary_int64 (page, 0, COL_SEQ) <= cutoff (walker);
-      for (int r = 0; going && r < n; r++)
-        {
-          if (!read_row (&cur.row, page, r, error))
-            return FALSE;
-          going = check_row (walker, &cur, &cur.row);
-        }
+      /* The next chunk starts at the last position read and passes over
+       * the one row read there: a position repeated across the two
+       * chunks is still read twice. */
+      first_seq = chunk.last_seq;
+      skip = 1;
     }
+  while (chunk.checking && chunk.rows == chunk_rows);
   close_run (&cur);
-  return cst_db_exec_command (conn, "CLOSE audit_year", 0, NULL, error);
+  return TRUE;
 }
-
 static void
 fail (Walker *walker,
       GError *error)
@@ -733,6 +945,13 @@ walk_in_parallel (Walker  *walker,
       return FALSE;
     }
   return TRUE;
+}
+
+/* For tests: chunks of @rows rows, 0 for the default. */
+void
+cst_audit_years_set_chunk_rows (guint rows)
+{
+  chunk_rows = rows > 0 ? rows : CHUNK_ROWS;
 }
 
 /**
