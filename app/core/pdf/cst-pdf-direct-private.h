@@ -9,7 +9,7 @@
  * the fonts written last (CIDFontType2 subsets made by hb-subset, glyph
  * ids kept, Identity-H, /W widths and a ToUnicode CMap).
  *
- * With cst_pdf_direct_share_latin_font() (the tagged documents), the
+ * With cst_pdf_direct_share_latin_font() (every CstPdfStream made on it), the
  * Latin font is the subset every document shares (cst-pdf-font.c), a
  * simple TrueType font in Windows-1252 (WinAnsiEncoding): its objects are
  * the same bytes in every file, made once per process, and Latin text

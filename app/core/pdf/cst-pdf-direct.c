@@ -560,8 +560,8 @@ add_element (CstPdfDirect *self,
  * Latin text is drawn in the subset every document shares, a simple
  * TrueType font in WinAnsiEncoding whose objects are made once per
  * process, from Windows-1252 bytes (the layout's shaper with latin_utf8
- * unset); otherwise, as the fee report has it, as CIDs of a subset cut
- * for the file.  Before anything is drawn.
+ * unset); otherwise as CIDs of a subset cut for the file.  Before
+ * anything is drawn.
  */
 void
 cst_pdf_direct_share_latin_font (CstPdfDirect *self)
