@@ -827,7 +827,7 @@ test_facility_where_no_state_maximum (void)
   quote = quote_with (set, &r);
   g_assert_cmpint (cst_fee_quote_get_total_cents (quote), ==, 150 * 25);
   g_assert_cmpstr (cst_fee_quote_get_schedule_version (quote), ==, "NC-facility@1");
-  g_assert_true (notes_mention (quote, "No state maximum; hospital schedule NC-facility@1"));
+  g_assert_true (notes_mention (quote, "No state maximum in Custodian's fee data; hospital schedule NC-facility@1"));
   for (guint i = 0; i < cst_fee_quote_get_n_lines (quote); i++)
     g_assert_cmpstr (cst_fee_line_get_citation (cst_fee_quote_get_line (quote, i)), ==,
                      "Hospital policy HIM-12 (board-approved)");

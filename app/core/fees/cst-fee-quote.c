@@ -426,8 +426,11 @@ note_text (const CstFeeQuote *q,
                                 "state maximum, %s; the state maximum applies."),
                               n->schedule->version_label, money);
     case CST_FEE_NOTE_NO_STATE_MAXIMUM:
-      /* Translators: the hospital schedule's version, "NY-facility@2". */
-      return g_strdup_printf (_("No state maximum; hospital schedule %s."), n->schedule->version_label);
+      /* Not "the state has none": Custodian's data may simply not hold the
+       * state's law.  Translators: the hospital schedule's version,
+       * "NY-facility@2". */
+      return g_strdup_printf (_("No state maximum in Custodian's fee data; hospital schedule %s."),
+                              n->schedule->version_label);
     default:
       g_return_val_if_reached (g_strdup (""));
     }
