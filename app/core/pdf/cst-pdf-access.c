@@ -132,14 +132,16 @@ walk_kids (Walk   *walk,
     }
 }
 
-/* @key of the Info dictionary as UTF-8 (empty when absent). */
-static const char *
+/* @key of the Info dictionary as UTF-8 (empty when absent), copied:
+ * libqpdf's C API keeps one buffer for the strings it returns, which the
+ * next call overwrites. */
+static char *
 info_entry (qpdf_data   q,
             const char *key)
 {
   qpdf_oh value = qpdf_oh_get_key (q, qpdf_oh_get_key (q, qpdf_get_trailer (q), "/Info"), key);
 
-  return qpdf_oh_is_string (q, value) ? qpdf_oh_get_utf8_value (q, value) : "";
+  return g_strdup (qpdf_oh_is_string (q, value) ? qpdf_oh_get_utf8_value (q, value) : "");
 }
 
 /**
@@ -191,8 +193,10 @@ static void
 add_metadata (const CstPdfAccess *self,
               qpdf_data           q)
 {
-  g_autofree char *xmp = cst_pdf_xmp_packet (info_entry (q, "/Title"), self->language,
-                                             info_entry (q, "/Producer"), info_entry (q, "/Creator"));
+  g_autofree char *title = info_entry (q, "/Title");
+  g_autofree char *producer = info_entry (q, "/Producer");
+  g_autofree char *creator = info_entry (q, "/Creator");
+  g_autofree char *xmp = cst_pdf_xmp_packet (title, self->language, producer, creator);
   qpdf_oh stream = qpdf_oh_new_stream (q);
 
   qpdf_oh_replace_stream_data (q, stream, (const unsigned char *) xmp, strlen (xmp),
