@@ -2,8 +2,10 @@
 # The README's test command: installs what is needed, builds, starts a
 # throwaway PostgreSQL server and a headless X server, runs every test
 # (meson test; the perf suite's instruction budgets under callgrind
-# included, which is why valgrind is in packages.sh), then the model tests again under AddressSanitizer and
-# UBSan, and stops the servers.
+# included, which is why valgrind is in packages.sh): the model tests under
+# AddressSanitizer and UBSan and under valgrind's memcheck, the rest on the
+# plain build; then the fuzzers, and stops the servers.  Each step prints
+# the seconds it took, so CI's time can be read off its log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . build-aux/packages.sh
@@ -16,18 +18,33 @@ export GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory GDK_BACKEND=x11
 export GSK_RENDERER="${GSK_RENDERER:-cairo}"
 unset PGHOST PGPORT PGUSER PGDATABASE PGSERVICE PGPASSWORD
 
+# "== STEP took N s (M s in all)" after each step.
+step_start=$SECONDS
+step_done () {
+  echo "== $1 took $((SECONDS - step_start)) s ($SECONDS s in all)"
+  step_start=$SECONDS
+}
+step_done "installing packages"
+
 trap custodian_test_server_stop EXIT INT TERM
 custodian_test_server_start
+step_done "starting the servers"
 
 status=0
 meson setup build --wipe >/dev/null 2>&1 || meson setup build >/dev/null
 ninja -C build
+step_done "building"
+# The model tests are left to the two instrumented runs below: memcheck
+# runs this same build's test programs, every assertion included, so a
+# plain run of them would only repeat it (about four minutes).
 xvfb-run -a -s "-screen 0 1280x800x24" \
-  meson test -C build --print-errorlogs --num-processes 2 || status=1
+  meson test -C build --no-suite model --print-errorlogs --num-processes 2 || status=1
+step_done "the other tests (GUI, data, perf)"
 
 # The README's first command itself, as root and as an ordinary user, on
 # fresh private databases (build-aux/check-first-command.sh).
 build-aux/check-first-command.sh | tee build/first-command.txt || status=1
+step_done "the first command"
 
 # The model tests again, instrumented.  GUI tests are left out: GTK and
 # Mesa are not built with the sanitizers.
@@ -48,16 +65,21 @@ print("\n".join(sorted({os.path.relpath(t["cmd"][0], build)
 }
 # shellcheck disable=SC2046
 ninja -C build-sanitize $(model_targets build-sanitize)
+step_done "building with the sanitizers"
 meson test -C build-sanitize --no-rebuild --setup sanitizers --suite model --print-errorlogs \
   --num-processes 2 || status=1
+step_done "the model tests under the sanitizers"
 
 # And under valgrind's memcheck, leaks included (tests/valgrind.supp lists
-# the few suppressions, each with its reason).  About 2¼ minutes here.
+# the few suppressions, each with its reason).
 meson test -C build --setup valgrind --suite model --print-errorlogs --num-processes 2 || status=1
+step_done "the model tests under valgrind"
 
-# Each libFuzzer target for 20 seconds, built with clang in build-fuzz
-# (tests/fuzz/README.md).  About 2½ minutes with the build.
-build-aux/fuzz.sh 20 || status=1
+# Each libFuzzer target for 10 seconds, built with clang in build-fuzz
+# (tests/fuzz/README.md): its seed corpus (every crash found so far) and
+# a short search; longer runs are for build-aux/fuzz.sh by hand.
+build-aux/fuzz.sh 10 || status=1
+step_done "fuzzing"
 
 # One plain closing line over all runs, for readers that look for it.
 passed=0 failed=0

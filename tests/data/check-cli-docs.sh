@@ -11,6 +11,9 @@ export LC_ALL=C.UTF-8 LANGUAGE= GSETTINGS_BACKEND=memory
 failed=0 passed=0
 ok ()   { passed=$((passed + 1)); }
 fail () { echo "not ok: $*"; failed=$((failed + 1)); }
+# Whether the lines of $1 include the line $2, without a grep process (the
+# script makes about a thousand such checks).
+has_line () { [[ $'\n'$1$'\n' == *$'\n'"$2"$'\n'* ]]; }
 
 mapfile -t commands < <("$cli" --help | sed -n '/^Commands:/,/^$/{s/^  \([^ ]\+\( [^ ]\+\)\?\)  *[^ ].*$/\1/p}')
 # The dispatcher has at least db migrate/status/seed-demo, audit, document,
@@ -20,13 +23,20 @@ mapfile -t commands < <("$cli" --help | sed -n '/^Commands:/,/^$/{s/^  \([^ ]\+\
 # The manual: valid roff, and every command and each of its options in it.
 warnings=$(groff -k -t -man -ww -z "$man" 2>&1)
 [ -z "$warnings" ] && ok || fail "groff warns about $man: $warnings"
+# Each command's help, read once: the program takes ~50 ms to start (a
+# hundred shared libraries), and this script needs each help several times.
+declare -A helps=() options=()
 for command in "${commands[@]}"; do
-    help=$("$cli" $command --help) && ok || fail "custodian-cli $command --help exits $?"
-    grep -q "^Usage:" <<<"$help" && ok || fail "custodian-cli $command --help prints no usage"
-    grep -qF ".SS \"${command//-/\\-}\"" "$man" && ok || fail "$command is not in the manual"
-    for option in $(grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' <<<"$help" | tr -d ' ,' | sort -u); do
+    helps[$command]=$("$cli" $command --help) && ok || fail "custodian-cli $command --help exits $?"
+    options[$command]=$(grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' <<<"${helps[$command]}" | tr -d ' ,' | sort -u)
+done
+manual=$(<"$man")
+for command in "${commands[@]}"; do
+    [[ $'\n'${helps[$command]} == *$'\n'Usage:* ]] && ok || fail "custodian-cli $command --help prints no usage"
+    [[ $manual == *".SS \"${command//-/\\-}\""* ]] && ok || fail "$command is not in the manual"
+    for option in ${options[$command]}; do
         [ "$option" = --help ] && continue
-        grep -qF -- "${option//-/\\-}" "$man" && ok || fail "$command $option is not in the manual"
+        [[ $manual == *"${option//-/\\-}"* ]] && ok || fail "$command $option is not in the manual"
     done
 done
 
@@ -35,6 +45,19 @@ done
 complete -p custodian-cli >/dev/null && ok || fail "the completion is not registered for custodian-cli"
 cli_dir=$(cd "$(dirname "$cli")" && pwd)
 export PATH="$cli_dir:$PATH"
+# The completion asks the program for its help at every Tab; here the
+# answers are kept after the first, as the helps above (the completion's
+# own reading of them is what is tested, not the program's start).
+eval "_custodian_cli_help_uncached () $(declare -f _custodian_cli_help | tail -n +2)"
+declare -A help_cache=()
+_custodian_cli_help () {
+    local key="$*"
+    [ -n "${help_cache[$key]+set}" ] || help_cache[$key]=$(_custodian_cli_help_uncached "$@")
+    printf '%s\n' "${help_cache[$key]}"
+}
+# Filled here, in this shell: each Tab below runs in a subshell.
+help_cache[custodian-cli]=$(_custodian_cli_help_uncached "$cli")
+for command in "${commands[@]}"; do help_cache["custodian-cli $command"]=${helps[$command]}; done
 complete_words () {
     COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMPREPLY=()
     _custodian_cli
@@ -44,13 +67,13 @@ for command in "${commands[@]}"; do
     words=($command)
     # Each word of the command is offered after the ones before it...
     for ((n = 0; n < ${#words[@]}; n++)); do
-        grep -qx -- "${words[n]}" <<<"$(complete_words custodian-cli "${words[@]:0:n}" "${words[n]:0:1}")" \
+        has_line "$(complete_words custodian-cli "${words[@]:0:n}" "${words[n]:0:1}")" "${words[n]}" \
             && ok || fail "Tab after '${words[*]:0:n}' does not offer '${words[n]}'"
     done
     # ...then every option the command has.
     offered=$(complete_words custodian-cli "${words[@]}" --)
-    for option in $("$cli" $command --help | grep -oE -- '(^|[ ,])--[a-z][a-z0-9-]*' | tr -d ' ,' | sort -u); do
-        grep -qx -- "$option" <<<"$offered" && ok || fail "Tab after '$command --' does not offer $option"
+    for option in ${options[$command]}; do
+        has_line "$offered" "$option" && ok || fail "Tab after '$command --' does not offer $option"
     done
 done
 # Only what fits: a prefix narrows the list, a finished command offers no
