@@ -7,6 +7,7 @@
 #include <custodian/cst-settings.h>
 
 #include "cst-application.h"
+#include "cst-renderer.h"
 #include "cst-smoke.h"
 
 /* The interface language chosen in Preferences, if any: gettext reads
@@ -35,6 +36,7 @@ main (int    argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  cst_renderer_prepare ();
   app = cst_application_new ();
   status = g_application_run (G_APPLICATION (app), argc, argv);
   /* A smoke run passes only when its window listed requests. */

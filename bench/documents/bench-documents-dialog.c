@@ -30,6 +30,7 @@
 #include "cst-pdf-preview.h"
 #include "cst-test-db.h"
 #include "cst-bench.h"
+#include "cst-renderer.h"
 
 static const CstDocumentKind kinds[] = {
   CST_DOCUMENT_COVER_LETTER, CST_DOCUMENT_DENIAL_LETTER, CST_DOCUMENT_EXTENSION_NOTICE,
@@ -197,6 +198,7 @@ main (int    argc,
   Before before;
   Screen now_screen = { 0 }, before_screen = { 0 };
 
+  cst_renderer_prepare ();
   gtk_init ();
   adw_init ();
   db = cst_test_db_new ();

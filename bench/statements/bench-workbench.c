@@ -24,6 +24,7 @@
 #include "cst-pdf-preview.h"
 #include "cst-statement-workbench.h"
 #include "cst-bench.h"
+#include "cst-renderer.h"
 
 static void
 wait_for_preview (CstStatementWorkbench *workbench,
@@ -227,6 +228,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
   path = g_test_build_filename (G_TEST_DIST, "data", "sample-bill-1.csv", NULL);
+  cst_renderer_prepare ();
   gtk_init ();
   adw_init ();
   file = g_file_new_for_path (path);

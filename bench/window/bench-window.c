@@ -27,6 +27,7 @@
 #include "cst-test-db.h"
 #include "cst-window.h"
 #include "cst-bench.h"
+#include "cst-renderer.h"
 
 /* The benchmark measures the window, not seeding: rows go in with the
  * triggers off (session_replication_role, superuser only), so the audit
@@ -127,6 +128,67 @@ heap_in_use_kib (void)
   struct mallinfo2 info = mallinfo2 ();
 
   return (long) ((info.uordblks + info.hblkhd) / 1024);
+}
+
+static int
+by_resident (gconstpointer a, gconstpointer b)
+{
+  const gsize *x = a, *y = b;
+
+  return (x[1] < y[1]) - (x[1] > y[1]);
+}
+
+/* Where the resident set is: the largest mappings of /proc/self/smaps, by
+ * what they map (a library, a font, "[heap]", or anonymous memory), so
+ * that what the window weighs before a row is read can be read off. */
+static void
+print_resident_mappings (const char *when)
+{
+  g_autofree char *smaps = NULL;
+  g_autoptr(GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GArray) sums = g_array_new (FALSE, FALSE, 2 * sizeof (gsize));
+  const char *name = "anonymous";
+
+  if (!g_file_get_contents ("/proc/self/smaps", &smaps, NULL, NULL))
+    return;
+  lines = g_strsplit (smaps, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char *field = strchr (lines[i], ' ');
+      gsize entry[2] = { 0, 0 };
+      gpointer index;
+
+      if (field != NULL && strchr (lines[i], '-') != NULL && strchr (lines[i], '-') < field)
+        {
+          /* A mapping's first line: range, perms, offset, dev, inode, path. */
+          char *path = strchr (lines[i], '/');
+          char *bracket = strchr (lines[i], '[');
+          name = path ? path : bracket ? bracket : "anonymous";
+          continue;
+        }
+      if (!g_str_has_prefix (lines[i], "Rss:"))
+        continue;
+      if (!g_hash_table_lookup_extended (names, name, NULL, &index))
+        {
+          index = GUINT_TO_POINTER (sums->len);
+          entry[0] = sums->len;
+          g_array_append_val (sums, entry);
+          g_strv_builder_add (builder, name);
+          g_hash_table_insert (names, (gpointer) name, index);
+        }
+      g_array_index (sums, gsize, 2 * GPOINTER_TO_UINT (index) + 1) += strtoul (lines[i] + 4, NULL, 10);
+    }
+  {
+    g_auto(GStrv) paths = g_strv_builder_end (builder);
+
+    g_array_sort (sums, by_resident);
+    printf ("largest resident mappings %s:", when);
+    for (guint i = 0; i < MIN (sums->len, 12); i++)
+      printf (" %s %zu MiB%s", paths[g_array_index (sums, gsize, 2 * i)],
+              g_array_index (sums, gsize, 2 * i + 1) / 1024, i + 1 < MIN (sums->len, 12) ? "," : "\n");
+  }
 }
 
 static double
@@ -390,6 +452,7 @@ main (int argc, char **argv)
   double seed_ms, first_ms, load_ms, shown_ms;
   long resident_before, heap_before;
 
+  cst_renderer_prepare ();
   gtk_init ();
   adw_init ();
   start = g_get_monotonic_time ();
@@ -415,6 +478,7 @@ main (int argc, char **argv)
   page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (window));
   wait_for_frame (GTK_WIDGET (window));
   resident_before = resident_kib ();
+  print_resident_mappings ("before loading");
   heap_before = heap_in_use_kib ();
   start = g_get_monotonic_time ();
   /* As the application does: the window takes the store at its first
@@ -446,6 +510,7 @@ main (int argc, char **argv)
           (double) cst_request_rows_get_size (cst_request_store_get_rows (store)) /
           MAX (g_list_model_get_n_items (G_LIST_MODEL (store)), 1),
           cst_request_store_get_n_objects (store));
+  print_resident_mappings ("with the list loaded");
 
   cst_request_list_page_set_scope (page, CST_LIST_SCOPE_ALL);
   wait_until (filter_done, page);

@@ -5,6 +5,7 @@
 #include "cst-request-detail.h"
 #include "cst-request-list-page.h"
 #include "cst-test-gui.h"
+#include "cst-renderer.h"
 
 /* cst_test_wait_until() for 15 seconds (a slow CI machine under
  * sanitizers). */
@@ -14,6 +15,7 @@ void
 cst_test_gui_init (int    *argc,
                    char ***argv)
 {
+  cst_renderer_prepare ();
   gtk_test_init (argc, argv, NULL);
   adw_init ();
 }

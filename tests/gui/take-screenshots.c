@@ -17,6 +17,7 @@
 #include "cst-test-db.h"
 #include "cst-test-gui.h"
 #include "cst-window.h"
+#include "cst-renderer.h"
 
 static void
 save_window (GtkWidget  *window,
@@ -82,6 +83,7 @@ main (int argc, char **argv)
   CstRequestListPage *page;
   GtkWindow *dialog;
 
+  cst_renderer_prepare ();
   gtk_init ();
   adw_init ();
   db = cst_test_db_new ();

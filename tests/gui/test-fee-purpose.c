@@ -15,6 +15,7 @@
 #include "cst-request-list-page.h"
 #include "cst-test-gui.h"
 #include "cst-window.h"
+#include "cst-renderer.h"
 
 static CstTestDb *db;
 
@@ -227,6 +228,7 @@ main (int argc, char **argv)
 {
   int status;
 
+  cst_renderer_prepare ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   db = cst_test_db_new ();

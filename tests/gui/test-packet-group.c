@@ -19,6 +19,7 @@
 #include "cst-test-pdf.h"
 #include "cst-test-records.h"
 #include "cst-window.h"
+#include "cst-renderer.h"
 
 #include <custodian/cst-redaction.h>
 #include <custodian/cst-request-repo.h>
@@ -426,6 +427,7 @@ main (int argc, char **argv)
 {
   int status;
 
+  cst_renderer_prepare ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   db = cst_test_db_new ();

@@ -17,6 +17,7 @@
 #include "cst-test-gui.h"
 #include "cst-test-records.h"
 #include "cst-window.h"
+#include "cst-renderer.h"
 
 static CstTestDb *db;
 
@@ -236,6 +237,7 @@ main (int argc, char **argv)
 {
   int status;
 
+  cst_renderer_prepare ();
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   db = cst_test_db_new ();
