@@ -6,6 +6,7 @@
 #   FUZZ_RUNS=10000000 build-aux/fuzz.sh 3600 bill-import
 #                       # stop after that many executions, or the time limit
 #   FUZZ_TIMEOUT=300    # seconds one input may take before it counts as a hang
+#   FUZZ_BUILD_ONLY=1   # only build the targets
 #
 # Targets: input-date notify-payload cli-args bill-import fee-schedule price-list record-file remittance redaction-box assistance-policy.  The working corpus grows in
 # $FUZZ_BUILD_DIR/fuzz-corpus/<target> (default build-fuzz), seeded from
@@ -43,6 +44,9 @@ if [ ! -f "$dir/build.ninja" ]; then
     -Dbuildtype=debugoptimized >/dev/null
 fi
 ninja -C "$dir" $(printf "tests/fuzz/fuzz-%s " "${targets[@]}") >/dev/null
+# FUZZ_BUILD_ONLY=1: build the targets and stop (run-tests.sh compiles
+# them while other tests run).
+[ -z "${FUZZ_BUILD_ONLY:-}" ] || exit 0
 
 # Leaks in a single run of a target would be found by the valgrind and
 # sanitizer test setups; here, stop only for real crashes and UB.

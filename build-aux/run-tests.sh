@@ -34,6 +34,36 @@ status=0
 meson setup build --wipe >/dev/null 2>&1 || meson setup build >/dev/null
 ninja -C build
 step_done "building"
+
+# The model tests run instrumented below.  GUI tests are left out there:
+# GTK and Mesa are not built with the sanitizers.  Only what the model
+# tests run is built with the sanitizers: their programs, custodian-cli
+# (the CLI tests start it), the translations and the settings schema; not
+# the widgets, GUI tests and benchmarks (a third of the compiling).
+model_targets () {
+  meson introspect "$1" --tests | python3 -c '
+import json, os, sys
+build = os.path.abspath(sys.argv[1])
+print("\n".join(sorted({os.path.relpath(t["cmd"][0], build)
+                        for t in json.load(sys.stdin) if "custodian:model" in t["suite"]})))' "$1"
+  ninja -C "$1" -t targets all | sed -n 's/^\(po\/[^:]*\.mo\): .*/\1/p'
+  echo app/custodian-cli resources/data/gschemas.compiled
+}
+instrumented_builds () {
+  meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 \
+    || meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+  # shellcheck disable=SC2046
+  ninja -C build-sanitize $(model_targets build-sanitize) && FUZZ_BUILD_ONLY=1 build-aux/fuzz.sh
+}
+# Those builds and the fuzzers' compile while the GUI tests and the first
+# command run, at the lowest priority: those steps spend much of their time
+# waiting on the X server, PostgreSQL and timers (about seven minutes of
+# compiling fitted in their idle processor time), and the tests keep the
+# processors whenever they want them.
+nice -n 19 bash -c "$(declare -f model_targets instrumented_builds); instrumented_builds" \
+  >build/instrumented-builds.log 2>&1 &
+builds=$!
+
 # The model tests are left to the two instrumented runs below: memcheck
 # runs this same build's test programs, every assertion included, so a
 # plain run of them would only repeat it (about four minutes).
@@ -46,26 +76,12 @@ step_done "the other tests (GUI, data, perf)"
 build-aux/check-first-command.sh | tee build/first-command.txt || status=1
 step_done "the first command"
 
-# The model tests again, instrumented.  GUI tests are left out: GTK and
-# Mesa are not built with the sanitizers.
-meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 \
-  || meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
-# Only what the model tests run is built with the sanitizers: their
-# programs, custodian-cli (the CLI tests start it), the translations and
-# the settings schema; not the widgets, GUI tests and benchmarks (a third
-# of the compiling, about two minutes here).
-model_targets () {
-  meson introspect "$1" --tests | python3 -c '
-import json, os, sys
-build = os.path.abspath(sys.argv[1])
-print("\n".join(sorted({os.path.relpath(t["cmd"][0], build)
-                        for t in json.load(sys.stdin) if "custodian:model" in t["suite"]})))' "$1"
-  ninja -C "$1" -t targets all | sed -n 's/^\(po\/[^:]*\.mo\): .*/\1/p'
-  echo app/custodian-cli resources/data/gschemas.compiled
-}
-# shellcheck disable=SC2046
-ninja -C build-sanitize $(model_targets build-sanitize)
-step_done "building with the sanitizers"
+if ! wait $builds; then
+  tail -n 60 build/instrumented-builds.log
+  echo "The instrumented builds failed (build/instrumented-builds.log)."
+  exit 1
+fi
+step_done "the rest of the instrumented builds"
 meson test -C build-sanitize --no-rebuild --setup sanitizers --suite model --print-errorlogs \
   --num-processes 2 || status=1
 step_done "the model tests under the sanitizers"
