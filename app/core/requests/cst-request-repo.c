@@ -314,11 +314,11 @@ summaries_from (PGresult *res)
  * into: it planned a clerk of one facility in twenty as seeing a quarter
  * of every request and read and hashed every patient for them (issue 22,
  * bench/system). */
-#define LISTED_IN_ORDER \
+#define LISTED \
   " WHERE r.facility_id = ANY ($1::bigint[])" \
   "   AND ($2::date IS NULL OR r.received_date >= $2::date" \
-  "        OR r.status NOT IN " CLOSED_STATUSES ")" \
-  " ORDER BY r.received_date DESC, r.id DESC"
+  "        OR r.status NOT IN " CLOSED_STATUSES ")"
+#define LISTED_IN_ORDER LISTED " ORDER BY r.received_date DESC, r.id DESC"
 
 /* The list's columns, read in binary: numbers and dates arrive as they
  * are stored, with no text to format on the server or to parse here (at
@@ -740,7 +740,10 @@ receive_page (PGconn  *conn,
 }
 
 /* Each page is asked for before the one before it is read into rows:
- * the server finds the next rows while this thread parses these. */
+ * the server finds the next rows while this thread parses these.  The
+ * rows come in the joins' order, sorted here (list_rows): sorting 200,000
+ * rows on the server spilled to disk (work_mem) and held back the first
+ * page until the last row was read. */
 static gboolean
 add_listed_pages (PGconn        *conn,
                   const char    *facilities,
@@ -751,7 +754,7 @@ add_listed_pages (PGconn        *conn,
   const char *params[] = { facilities, since };
 
   if (!cst_db_exec_command (conn, "DECLARE listed_requests NO SCROLL CURSOR FOR "
-                            "SELECT " LISTED_COLUMNS FROM_LISTED LISTED_IN_ORDER,
+                            "SELECT " LISTED_COLUMNS FROM_LISTED LISTED,
                             2, params, error) ||
       !send_fetch (conn, error))
     return FALSE;
@@ -857,6 +860,7 @@ cst_request_repo_list_rows (PGconn       *conn,
   listed_reader_init (&reader, rows);
   if (!list_into (conn, facilities, closed_since, &reader, error))
     return NULL;
+  _cst_request_rows_sort_listed (rows);
   _cst_request_rows_trim (rows);
   return g_steal_pointer (&rows);
 }
