@@ -29,6 +29,13 @@ gboolean        cst_request_rows_get_received_date (CstRequestRows *rows,
                                                     GDate          *date);
 const char     *cst_request_rows_get_search_key (CstRequestRows *rows,
                                                  guint           position);
+gsize           cst_request_rows_get_search_key_length (CstRequestRows *rows,
+                                                        guint           position);
+const char     *cst_request_rows_get_keys       (CstRequestRows *rows,
+                                                 gsize          *size);
+guint           cst_request_rows_find_key       (CstRequestRows *rows,
+                                                 gsize           offset,
+                                                 guint           from);
 const char     *cst_request_rows_get_facility_code (CstRequestRows *rows,
                                                     guint           position);
 CstDueState     cst_request_rows_due_state_on   (CstRequestRows *rows,

@@ -296,6 +296,183 @@ test_closed_history (void)
   }
 }
 
+static void
+assert_same_date (const GDate *listed,
+                  const GDate *read)
+{
+  gboolean listed_valid = listed != NULL && g_date_valid (listed);
+
+  g_assert_cmpint (listed_valid, ==, read != NULL && g_date_valid (read));
+  if (listed_valid)
+    g_assert_cmpint (g_date_compare (listed, read), ==, 0);
+}
+
+/* The list reads its rows in binary and its deadline rules by id: a row
+ * says what the request's own query (cst_request_repo_get(), text, the
+ * rules joined) says, as the ordinary clerk login reads both. */
+static void
+test_listed_as_read (void)
+{
+  static const char *const fields[] = {
+    "id", "patient-id", "requester-id", "reference", "version", "status", "jurisdiction",
+    "patient-mrn", "patient-family-name", "patient-given-name", "requester-name",
+    "requester-kind", "updated-by", "facility-code",
+  };
+  g_autoptr(PGconn) admin = cst_test_db_connect (db);
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) open = cst_test_db_add_request (conn, "STORE-AS-READ");
+  g_autoptr(CstRequest) closed = closed_request (admin, "STORE-AS-READ-CLOSED", 20);
+  g_autoptr(CstRequestStore) store = NULL;
+  CstRequest *requests[] = { open, closed };
+  /* Folded in place (ſ and ß fold to no more bytes), and not (İ, ΐ and ẞ
+   * fold to more; ẞ has three bytes). */
+  const char *names[] = { "Núñez-Groß-ſÅ", "İẞΐ-Zoë" };
+
+  for (guint r = 0; r < G_N_ELEMENTS (requests); r++)
+    {
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (requests[r]));
+      const char *params[] = { names[r], id };
+
+      cst_test_db_exec_ok (admin, "UPDATE patients SET family_name = $1 "
+                           "WHERE id = (SELECT patient_id FROM roi_requests WHERE id = $2)", 2, params);
+    }
+  store = new_loaded_store ();
+
+  for (guint r = 0; r < G_N_ELEMENTS (requests); r++)
+    {
+      gint64 id = cst_request_get_id (requests[r]);
+      CstRequest *listed = cst_request_store_lookup (store, id);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CstRequest) read = cst_request_repo_get (conn, id, &error);
+      const CstRequestDeadline *a, *b;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (listed);
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        {
+          GParamSpec *spec = g_object_class_find_property (G_OBJECT_GET_CLASS (read), fields[i]);
+          g_auto(GValue) x = G_VALUE_INIT;
+          g_auto(GValue) y = G_VALUE_INIT;
+
+          g_object_get_property (G_OBJECT (listed), fields[i], &x);
+          g_object_get_property (G_OBJECT (read), fields[i], &y);
+          if (g_param_values_cmp (spec, &x, &y) != 0)
+            g_error ("%s differs: %s / %s", fields[i], g_strdup_value_contents (&x),
+                     g_strdup_value_contents (&y));
+        }
+      assert_same_date (cst_request_get_received_date (listed), cst_request_get_received_date (read));
+      assert_same_date (cst_request_get_due_date (listed), cst_request_get_due_date (read));
+      assert_same_date (cst_request_get_extended_on (listed), cst_request_get_extended_on (read));
+      a = cst_request_get_deadline (listed);
+      b = cst_request_get_deadline (read);
+      /* The rule was timed by the migrations' seed rules. */
+      g_assert_nonnull (b->rule);
+      g_assert_cmpstr (a->rule, ==, b->rule);
+      g_assert_cmpstr (a->citation, ==, b->citation);
+      g_assert_cmpstr (a->compared_citation, ==, b->compared_citation);
+      g_assert_cmpint (a->days, ==, b->days);
+      g_assert_cmpint (a->compared_days, ==, b->compared_days);
+      g_assert_cmpint (a->extension_days, ==, b->extension_days);
+      g_assert_cmpint (a->business, ==, b->business);
+      g_assert_cmpint (a->compared_business, ==, b->compared_business);
+      g_assert_cmpint (a->confidence, ==, b->confidence);
+      assert_same_date (&a->original_due, &b->original_due);
+      g_assert_true (cst_request_matches (listed, "store-as-read"));
+      /* The key, as g_utf8_casefold() folds the texts. */
+      {
+        g_autofree char *family = NULL, *given = NULL, *facility = NULL, *joined = NULL;
+        g_autofree char *expected = NULL;
+
+        g_object_get (read, "patient-family-name", &family, "patient-given-name", &given,
+                      "facility-code", &facility, NULL);
+        g_assert_cmpstr (family, ==, names[r]);
+        joined = g_strjoin ("\x1f", cst_request_get_reference (read), cst_request_get_patient_mrn (read),
+                            family, given, cst_request_get_requester_name (read), "", facility, NULL);
+        expected = g_utf8_casefold (joined, -1);
+        g_assert_cmpstr (cst_request_get_search_key (listed), ==, expected);
+      }
+    }
+}
+
+/* The rows' keys, in the rows' order, each where cst_request_rows_find_key()
+ * finds its row. */
+static void
+assert_keys_in_order (CstRequestStore *store)
+{
+  CstRequestRows *rows = cst_request_store_get_rows (store);
+  gsize size, offset = 0;
+  const char *keys = cst_request_rows_get_keys (rows, &size);
+
+  for (guint i = 0; i < cst_request_rows_get_length (rows); i++)
+    {
+      const char *key = cst_request_rows_get_search_key (rows, i);
+      gsize length = cst_request_rows_get_search_key_length (rows, i);
+
+      g_assert_true (key == keys + offset);
+      g_assert_cmpuint (length, ==, strlen (key));
+      g_assert_cmpuint (cst_request_rows_find_key (rows, offset, 0), ==, i);
+      g_assert_cmpuint (cst_request_rows_find_key (rows, offset + length, i), ==, i);
+      offset += length + 1;
+    }
+  g_assert_cmpuint (offset, ==, size);
+}
+
+/* The filter searches the store's own keys: a request added at the top
+ * and one whose key changed (each leaves the keys out of the rows' order
+ * until they are asked for again) are found by what they say now. */
+static void
+test_filter_reads_rows_keys (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) first = cst_test_db_add_request (conn, "STORE-KEYS-1");
+  g_autoptr(CstRequest) second = cst_test_db_add_request (conn, "STORE-KEYS-2");
+  g_autoptr(CstRequestStore) store = new_loaded_store ();
+  g_autoptr(CstRequestStoreFilter) filter = cst_request_store_filter_new (G_LIST_MODEL (store));
+  g_autoptr(CstRequest) draft = cst_request_copy (second);
+  g_autoptr(CstRequest) created = NULL;
+  g_autoptr(CstRequest) found = NULL;
+  g_autoptr(CstRequest) renamed = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *result = NULL;
+
+  assert_keys_in_order (store);
+  cst_request_store_filter_set_search (filter, "store-keys");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 2);
+
+  g_object_set (draft, "id", (gint64) 0, "patient-mrn", "STORE-KEYS-3",
+                "patient-family-name", "Orderly-Newcomer", NULL);
+  cst_request_store_create_async (store, draft, NULL, cst_test_result_cb, &result);
+  created = cst_request_store_change_finish (store, cst_test_wait_result (&result, 10), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cst_request_store_filter_set_search (filter, "orderly-newcomer");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 1);
+  found = g_list_model_get_item (G_LIST_MODEL (filter), 0);
+  g_assert_true (found == created);
+  cst_request_store_filter_set_search (filter, "store-keys");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 3);
+  assert_keys_in_order (store);
+
+  /* The patient renamed, read again: the row's key moves to the end. */
+  {
+    g_autoptr(PGconn) admin = cst_test_db_connect (db);
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (first));
+    const char *params[] = { id };
+
+    cst_test_db_exec_ok (admin, "UPDATE patients SET family_name = 'Reordered-Name' "
+                         "WHERE id = (SELECT patient_id FROM roi_requests WHERE id = $1)", 1, params);
+  }
+  cst_request_store_fetch_async (store, cst_request_get_id (first), NULL, cst_test_result_cb, &result);
+  renamed = cst_request_store_change_finish (store, cst_test_wait_result (&result, 10), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  cst_request_store_filter_set_search (filter, "reordered-name store-keys-1");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 1);
+  cst_request_store_filter_set_search (filter, "store-keys");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 3);
+  assert_keys_in_order (store);
+}
+
 typedef struct
 {
   guint      n_changes;
@@ -421,6 +598,8 @@ heap_in_use (void)
  * request cost about 900 bytes, and about 530 while each row was a
  * compact CstRequest; a row of CstRequestRows, with no object, about 230. */
 #define MAX_BYTES_PER_REQUEST 300
+/* The filter's own: a row's position (4 bytes), with room to grow. */
+#define MAX_FILTER_BYTES_PER_REQUEST 16
 
 /* A loaded list costs at most MAX_BYTES_PER_REQUEST a request, and a
  * compact row still behaves as a request: its texts change, its search
@@ -435,6 +614,7 @@ test_compact_rows (void)
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
   g_autofree char *count = g_strdup_printf ("%u", BULK_REQUESTS);
   g_autoptr(CstRequest) row = NULL;
+  g_autoptr(CstRequestStoreFilter) filter = NULL;
   gsize before, after;
   guint n;
 
@@ -456,6 +636,21 @@ test_compact_rows (void)
   /* No object is made for a row nobody asked for. */
   g_assert_cmpuint (cst_request_store_get_n_objects (store), ==, 0);
 
+  /* The list's filter searches the rows' own keys: it holds the
+   * positions of the rows it shows, no copy of a key (which cost about 80
+   * bytes a request). */
+  before = heap_in_use ();
+  filter = cst_request_store_filter_new (G_LIST_MODEL (store));
+  cst_request_store_filter_set_search (filter, "bulk-ref-000 demo law");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), >=, 999);
+  cst_request_store_filter_set_search (filter, "bulk-ref-002999 josé");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (filter)), ==, 1);
+  after = heap_in_use ();
+  g_test_message ("%.0f bytes per request in the filter", (double) (after - before) / n);
+  if (after != before)
+    g_assert_cmpuint ((after - before) / n, <=, MAX_FILTER_BYTES_PER_REQUEST);
+  g_assert_cmpuint (cst_request_store_get_n_objects (store), ==, 0);
+
   row = g_list_model_get_item (G_LIST_MODEL (store), 0);
   g_assert_true (cst_request_store_lookup (store, cst_request_get_id (row)) == row);
   g_assert_true (cst_request_matches (row, "núñez-ejemplo"));
@@ -471,6 +666,7 @@ test_compact_rows (void)
   g_assert_null (cst_request_get_status_reason (row));
 
   g_clear_object (&row);
+  g_clear_object (&filter);
   g_clear_object (&store);
   g_clear_object (&first);
   exec_all (conn, bulk_unseed, G_N_ELEMENTS (bulk_unseed), count);
@@ -487,5 +683,7 @@ main (int argc, char **argv)
   g_test_add_func ("/store/closed-history", test_closed_history);
   g_test_add_func ("/store/first-rows-first", test_first_rows_first);
   g_test_add_func ("/store/compact-rows", test_compact_rows);
+  g_test_add_func ("/store/listed-as-read", test_listed_as_read);
+  g_test_add_func ("/store/filter-reads-rows-keys", test_filter_reads_rows_keys);
   return cst_test_db_run (&db);
 }

@@ -33,16 +33,21 @@ typedef struct
 CstRequest *_cst_request_new_from_summary (const CstRequestSummary *summary);
 CstRequest *_cst_request_new_from_row     (const CstRequestSummary *summary,
                                            const char              *search_key);
-char       *_cst_request_fold_summary_key (const CstRequestSummary *summary);
+void        _cst_request_fold_summary_key_into (const CstRequestSummary *summary,
+                                                GString                 *key);
 void        _cst_request_get_summary      (CstRequest              *self,
                                            CstRequestSummary       *summary);
 
-/* Appends a row read from the database (@deadline: its deadline
- * columns, or %NULL). */
-void        _cst_request_rows_append_summary (CstRequestRows           *rows,
-                                              const CstRequestSummary  *summary,
+/* The listing thread's way into the rows (cst-request-rows.c). */
+guint       _cst_request_rows_place_deadline (CstRequestRows           *rows,
                                               const CstRequestDeadline *deadline);
-
+void        _cst_request_rows_append_listed  (CstRequestRows           *rows,
+                                              const CstRequestSummary  *summary,
+                                              const char               *key,
+                                              gsize                     key_length,
+                                              guint                     deadline,
+                                              guint32                   original_due);
+void        _cst_request_rows_sort_listed    (CstRequestRows           *rows);
 void        _cst_request_rows_trim           (CstRequestRows           *rows);
 
 /* The id where the request keeps it: a key for a g_int64_hash() table of

@@ -287,54 +287,22 @@ cst_request_repo_find (PGconn      *conn,
   return request_from_row (res, 0);
 }
 
-/* The rows of a summary query as requests, each with its search key,
- * added to @list (a GPtrArray). */
-static void
-add_summaries (gpointer  list,
-               PGresult *res)
+/* The rows of a summary query as requests, each with its search key. */
+static GPtrArray *
+summaries_from (PGresult *res)
 {
   int n = PQntuples (res);
+  GPtrArray *list = g_ptr_array_new_full (n, g_object_unref);
 
   for (int row = 0; row < n; row++)
     {
       CstRequest *request = request_from_row (res, row);
 
       /* Build the search key here, on the listing thread, so the first
-       * keystroke in the window does not fold 200,000 names. */
+       * keystroke in the window does not fold the names. */
       cst_request_get_search_key (request);
       g_ptr_array_add (list, request);
     }
-}
-
-/* The rows of a summary query added to @rows (CstRequestRows): no
- * object per row (issue 24). */
-static void
-add_rows (gpointer  rows,
-          PGresult *res)
-{
-  int n = PQntuples (res);
-
-  for (int row = 0; row < n; row++)
-    {
-      SummaryDates dates;
-      CstRequestSummary summary;
-      CstRequestDeadline deadline;
-
-      summary_from_row (res, row, &dates, &summary);
-      deadline_from_row (res, row, 16, -1, &deadline);
-      _cst_request_rows_append_summary (rows, &summary, &deadline);
-    }
-}
-
-typedef void (*AddPage) (gpointer  list,
-                         PGresult *res);
-
-static GPtrArray *
-summaries_from (PGresult *res)
-{
-  GPtrArray *list = g_ptr_array_new_full (PQntuples (res), g_object_unref);
-
-  add_summaries (list, res);
   return list;
 }
 
@@ -346,11 +314,375 @@ summaries_from (PGresult *res)
  * into: it planned a clerk of one facility in twenty as seeing a quarter
  * of every request and read and hashed every patient for them (issue 22,
  * bench/system). */
-#define LISTED_IN_ORDER \
+#define LISTED \
   " WHERE r.facility_id = ANY ($1::bigint[])" \
   "   AND ($2::date IS NULL OR r.received_date >= $2::date" \
-  "        OR r.status NOT IN " CLOSED_STATUSES ")" \
-  " ORDER BY r.received_date DESC, r.id DESC"
+  "        OR r.status NOT IN " CLOSED_STATUSES ")"
+#define LISTED_IN_ORDER LISTED " ORDER BY r.received_date DESC, r.id DESC"
+
+/* The list's columns, read in binary: numbers and dates arrive as they
+ * are stored, with no text to format on the server or to parse here (at
+ * 200,000 rows, sscanf() of dates alone was a tenth of the listing
+ * thread).  The deadline's rules come as ids, their texts read once per
+ * list (read_rules()), not joined, concatenated and sent for every row. */
+#define LISTED_COLUMNS \
+  "r.id, r.reference, r.version, r.status, r.received_date, r.due_date, " \
+  "r.extended_on, r.jurisdiction, p.id, p.mrn, p.family_name, p.given_name, " \
+  "q.id, q.name, q.kind, r.updated_by, r.deadline_rule_id, r.deadline_compared_rule_id, " \
+  "r.original_due_date, f.code"
+#define FROM_LISTED \
+  " FROM roi_requests r JOIN patients p ON p.id = r.patient_id" \
+  " JOIN requesters q ON q.id = r.requester_id" \
+  " JOIN facilities f ON f.id = r.facility_id"
+
+enum {
+  L_ID, L_REFERENCE, L_VERSION, L_STATUS, L_RECEIVED, L_DUE, L_EXTENDED_ON, L_JURISDICTION,
+  L_PATIENT_ID, L_MRN, L_FAMILY, L_GIVEN, L_REQUESTER_ID, L_REQUESTER_NAME, L_REQUESTER_KIND,
+  L_UPDATED_BY, L_RULE, L_COMPARED_RULE, L_ORIGINAL_DUE, L_FACILITY, N_LISTED
+};
+
+/* The binary types the numbers and dates come in (pg_type's oids). */
+#define INT8_OID 20
+#define INT4_OID 23
+#define DATE_OID 1082
+
+/* A deadline rule as the list's rows name it. */
+typedef struct
+{
+  gint64  id;
+  char   *rule;        /* rule_key@version */
+  char   *citation;
+  int     days;        /* -1: none */
+  gboolean business;
+  int     extension_days;
+  char    confidence;
+} ListedRule;
+
+/* The deadline a pair of rules (either 0: none) makes, in the rows. */
+typedef struct
+{
+  gint64 rule, compared;
+  guint  deadline;
+} ListedDeadline;
+
+/* What reading the list's rows keeps from one row to the next, so that a
+ * row costs no allocation of its own. */
+typedef struct
+{
+  CstRequestRows *rows;
+  GArray         *rules;       /* of ListedRule */
+  GArray         *deadlines;   /* of ListedDeadline, the pairs met so far */
+  guint           last_deadline;
+  GString        *key;
+  GEnumClass     *statuses;
+  GEnumClass     *kinds;
+  guint32         epoch;       /* the Julian day of PostgreSQL's day 0, 2000-01-01 */
+} ListedReader;
+
+static void
+listed_rule_clear (ListedRule *rule)
+{
+  g_free (rule->rule);
+  g_free (rule->citation);
+}
+
+static void
+listed_reader_init (ListedReader   *reader,
+                    CstRequestRows *rows)
+{
+  GDate epoch;
+
+  g_date_clear (&epoch, 1);
+  g_date_set_dmy (&epoch, 1, G_DATE_JANUARY, 2000);
+  *reader = (ListedReader) {
+    .rows = rows,
+    .rules = g_array_new (FALSE, TRUE, sizeof (ListedRule)),
+    .deadlines = g_array_new (FALSE, FALSE, sizeof (ListedDeadline)),
+    .key = g_string_sized_new (128),
+    .statuses = g_type_class_ref (CST_TYPE_REQUEST_STATUS),
+    .kinds = g_type_class_ref (CST_TYPE_REQUESTER_KIND),
+    .epoch = g_date_get_julian (&epoch),
+  };
+  g_array_set_clear_func (reader->rules, (GDestroyNotify) listed_rule_clear);
+}
+
+static void
+listed_reader_clear (ListedReader *reader)
+{
+  if (reader->rows == NULL)
+    return;
+  g_array_unref (reader->rules);
+  g_array_unref (reader->deadlines);
+  g_string_free (reader->key, TRUE);
+  g_type_class_unref (reader->statuses);
+  g_type_class_unref (reader->kinds);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ListedReader, listed_reader_clear)
+
+/* Every deadline rule, for the rows to name by id.  A few hundred rows:
+ * read whole, in the list's snapshot, or after its rows (a rule a
+ * request names was there before the request). */
+static gboolean
+read_rules (PGconn        *conn,
+            ListedReader  *reader,
+            GError       **error)
+{
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT id, rule_key || '@' || version, citation, days, count = 'business', "
+    "extension_days, confidence FROM deadline_rules ORDER BY id", 0, NULL, error);
+
+  if (res == NULL)
+    return FALSE;
+  g_array_set_size (reader->rules, 0);
+  for (int row = 0; row < PQntuples (res); row++)
+    {
+      const char *confidence = cst_db_value (res, row, 6);
+      ListedRule rule = {
+        .id = cst_db_int64 (res, row, 0),
+        .rule = g_strdup (cst_db_value (res, row, 1)),
+        .citation = g_strdup (cst_db_value (res, row, 2)),
+        .days = int_or (res, row, 3, -1),
+        .business = cst_db_bool (res, row, 4),
+        .extension_days = int_or (res, row, 5, 0),
+        .confidence = confidence ? confidence[0] : 0,
+      };
+
+      g_array_append_val (reader->rules, rule);
+    }
+  return TRUE;
+}
+
+static const ListedRule *
+find_rule (ListedReader *reader,
+           gint64        id)
+{
+  guint low = 0, high = reader->rules->len;
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      const ListedRule *rule = &g_array_index (reader->rules, ListedRule, middle);
+
+      if (rule->id == id)
+        return rule;
+      if (rule->id < id)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return NULL;
+}
+
+/* The deadline of rules @rule and @compared (0: none) in the rows, as
+ * the LEFT JOINs of a request's own query give it (request_from_row()). */
+static guint
+place_deadline (ListedReader *reader,
+                gint64        rule_id,
+                gint64        compared_id)
+{
+  const ListedRule *rule = find_rule (reader, rule_id);
+  const ListedRule *compared = find_rule (reader, compared_id);
+  CstRequestDeadline deadline = { .days = -1, .compared_days = -1 };
+
+  if (rule != NULL)
+    {
+      deadline.rule = rule->rule;
+      deadline.citation = rule->citation;
+      deadline.days = rule->days;
+      deadline.business = rule->business;
+      deadline.extension_days = rule->extension_days;
+      deadline.confidence = rule->confidence;
+    }
+  if (compared != NULL)
+    {
+      deadline.compared_citation = compared->citation;
+      deadline.compared_days = compared->days;
+      deadline.compared_business = compared->business;
+    }
+  return _cst_request_rows_place_deadline (reader->rows, &deadline);
+}
+
+/* The rows' deadline for the pair: the last row's again, most often. */
+static guint
+listed_deadline (ListedReader *reader,
+                 gint64        rule,
+                 gint64        compared)
+{
+  ListedDeadline met = { rule, compared, 0 };
+  ListedDeadline *last = reader->last_deadline < reader->deadlines->len
+    ? &g_array_index (reader->deadlines, ListedDeadline, reader->last_deadline) : NULL;
+
+  if (last != NULL && last->rule == rule && last->compared == compared)
+    return last->deadline;
+  for (guint i = 0; i < reader->deadlines->len; i++)
+    {
+      ListedDeadline *pair = &g_array_index (reader->deadlines, ListedDeadline, i);
+
+      if (pair->rule == rule && pair->compared == compared)
+        {
+          reader->last_deadline = i;
+          return pair->deadline;
+        }
+    }
+  met.deadline = place_deadline (reader, rule, compared);
+  reader->last_deadline = reader->deadlines->len;
+  g_array_append_val (reader->deadlines, met);
+  return met.deadline;
+}
+
+static gint64
+binary_int64 (const PGresult *res,
+              int             row,
+              int             col)
+{
+  guint64 value;
+
+  if (PQgetisnull (res, row, col))
+    return 0;
+  memcpy (&value, PQgetvalue (res, row, col), sizeof value);
+  return (gint64) GUINT64_FROM_BE (value);
+}
+
+static gint32
+binary_int32 (const PGresult *res,
+              int             row,
+              int             col)
+{
+  guint32 value;
+
+  if (PQgetisnull (res, row, col))
+    return 0;
+  memcpy (&value, PQgetvalue (res, row, col), sizeof value);
+  return (gint32) GUINT32_FROM_BE (value);
+}
+
+/* A date (days from 2000-01-01) as @date; NULL (and ±infinity) as none. */
+static const GDate *
+binary_date (ListedReader   *reader,
+             const PGresult *res,
+             int             row,
+             int             col,
+             GDate          *date)
+{
+  gint64 julian;
+
+  if (PQgetisnull (res, row, col))
+    return NULL;
+  julian = (gint64) reader->epoch + binary_int32 (res, row, col);
+  if (!g_date_valid_julian (CLAMP (julian, 0, G_MAXUINT32)))
+    return NULL;
+  g_date_clear (date, 1);
+  g_date_set_julian (date, (guint32) julian);
+  return date;
+}
+
+static int
+binary_enum (GEnumClass     *klass,
+             const PGresult *res,
+             int             row,
+             int             col)
+{
+  GEnumValue *value = PQgetisnull (res, row, col) ? NULL
+                      : g_enum_get_value_by_nick (klass, PQgetvalue (res, row, col));
+
+  if (value == NULL)
+    g_warning ("Unknown %s value from the database", G_ENUM_CLASS_TYPE_NAME (klass));
+  return value ? value->value : 0;
+}
+
+static gboolean
+has_listed_types (const PGresult  *res,
+                  GError         **error)
+{
+  static const struct { int col; Oid type; } expected[] = {
+    { L_ID, INT8_OID }, { L_VERSION, INT4_OID }, { L_RECEIVED, DATE_OID }, { L_DUE, DATE_OID },
+    { L_EXTENDED_ON, DATE_OID }, { L_PATIENT_ID, INT8_OID }, { L_REQUESTER_ID, INT8_OID },
+    { L_RULE, INT8_OID }, { L_COMPARED_RULE, INT8_OID }, { L_ORIGINAL_DUE, DATE_OID },
+  };
+
+  if (PQnfields (res) != N_LISTED)
+    goto wrong;
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (PQftype (res, expected[i].col) != expected[i].type || PQfformat (res, expected[i].col) != 1)
+      goto wrong;
+  return TRUE;
+wrong:
+  g_set_error_literal (error, CST_ERROR, CST_ERROR_DATABASE,
+                       _("The server sent the list of requests in a form this version does not read."));
+  return FALSE;
+}
+
+/* One row of the list into the rows. */
+static void
+add_listed_row (ListedReader   *reader,
+                const PGresult *res,
+                int             row)
+{
+  SummaryDates dates;
+  GDate original_due;
+  const GDate *original;
+  CstRequestSummary summary = {
+    .id = binary_int64 (res, row, L_ID),
+    .reference = cst_db_value (res, row, L_REFERENCE),
+    .version = binary_int32 (res, row, L_VERSION),
+    .status = binary_enum (reader->statuses, res, row, L_STATUS),
+    .received = binary_date (reader, res, row, L_RECEIVED, &dates.received),
+    .due = binary_date (reader, res, row, L_DUE, &dates.due),
+    .extended_on = binary_date (reader, res, row, L_EXTENDED_ON, &dates.extended_on),
+    .jurisdiction = cst_db_value (res, row, L_JURISDICTION),
+    .patient_id = binary_int64 (res, row, L_PATIENT_ID),
+    .patient_mrn = cst_db_value (res, row, L_MRN),
+    .patient_family_name = cst_db_value (res, row, L_FAMILY),
+    .patient_given_name = cst_db_value (res, row, L_GIVEN),
+    .requester_id = binary_int64 (res, row, L_REQUESTER_ID),
+    .requester_name = cst_db_value (res, row, L_REQUESTER_NAME),
+    .requester_kind = binary_enum (reader->kinds, res, row, L_REQUESTER_KIND),
+    .updated_by = cst_db_value (res, row, L_UPDATED_BY),
+    .facility_code = cst_db_value (res, row, L_FACILITY),
+  };
+
+  original = binary_date (reader, res, row, L_ORIGINAL_DUE, &original_due);
+  _cst_request_fold_summary_key_into (&summary, reader->key);
+  _cst_request_rows_append_listed (reader->rows, &summary, reader->key->str, reader->key->len,
+                                   listed_deadline (reader, binary_int64 (res, row, L_RULE),
+                                                    binary_int64 (res, row, L_COMPARED_RULE)),
+                                   original ? g_date_get_julian (original) : 0);
+}
+
+static gboolean
+add_listed (ListedReader    *reader,
+            const PGresult  *res,
+            GError         **error)
+{
+  if (!has_listed_types (res, error))
+    return FALSE;
+  for (int row = 0; row < PQntuples (res); row++)
+    add_listed_row (reader, res, row);
+  return TRUE;
+}
+
+/* cst_db_exec(), with the result in binary. */
+static PGresult *
+exec_binary (PGconn      *conn,
+             const char  *sql,
+             int          n_params,
+             const char **params,
+             GError     **error)
+{
+  g_autoptr(PGresult) res = NULL;
+
+  for (int i = 0; i < n_params; i++)
+    if (params[i] != NULL && !cst_input_check_text (params[i], -1, error))
+      return NULL;
+  res = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 1);
+  if (PQresultStatus (res) != PGRES_TUPLES_OK)
+    {
+      cst_db_set_error_from_result (error, res, conn);
+      return NULL;
+    }
+  return g_steal_pointer (&res);
+}
 
 /**
  * cst_request_repo_visible_facilities:
@@ -375,31 +707,73 @@ cst_request_repo_visible_facilities (PGconn  *conn,
  * stayed in the process's resident set after the result was freed
  * (issue 24). */
 #define LIST_PAGE_ROWS "4000"
+#define FETCH_PAGE "FETCH " LIST_PAGE_ROWS " FROM listed_requests"
 
+/* Asks for the next page, in binary, without waiting for it. */
 static gboolean
-add_listed_pages (PGconn      *conn,
-                  const char  *facilities,
-                  const char  *since,
-                  AddPage      add,
-                  gpointer     list,
-                  GError     **error)
+send_fetch (PGconn  *conn,
+            GError **error)
+{
+  if (PQsendQueryParams (conn, FETCH_PAGE, 0, NULL, NULL, NULL, NULL, 1))
+    return TRUE;
+  cst_db_set_error_from_result (error, NULL, conn);
+  return FALSE;
+}
+
+/* The page asked for, once all of it is here. */
+static PGresult *
+receive_page (PGconn  *conn,
+              GError **error)
+{
+  g_autoptr(PGresult) page = PQgetResult (conn);
+  PGresult *more;
+
+  /* One statement, one result: whatever else comes is read to the end. */
+  while ((more = PQgetResult (conn)) != NULL)
+    PQclear (more);
+  if (PQresultStatus (page) != PGRES_TUPLES_OK)
+    {
+      cst_db_set_error_from_result (error, page, conn);
+      return NULL;
+    }
+  return g_steal_pointer (&page);
+}
+
+/* Each page is asked for before the one before it is read into rows:
+ * the server finds the next rows while this thread parses these.  The
+ * rows come in the joins' order, sorted here (list_rows): sorting 200,000
+ * rows on the server spilled to disk (work_mem) and held back the first
+ * page until the last row was read. */
+static gboolean
+add_listed_pages (PGconn        *conn,
+                  const char    *facilities,
+                  const char    *since,
+                  ListedReader  *reader,
+                  GError       **error)
 {
   const char *params[] = { facilities, since };
 
   if (!cst_db_exec_command (conn, "DECLARE listed_requests NO SCROLL CURSOR FOR "
-                            "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER,
-                            2, params, error))
+                            "SELECT " LISTED_COLUMNS FROM_LISTED LISTED,
+                            2, params, error) ||
+      !send_fetch (conn, error))
     return FALSE;
   for (;;)
     {
-      g_autoptr(PGresult) page = cst_db_exec (conn, "FETCH " LIST_PAGE_ROWS " FROM listed_requests",
-                                              0, NULL, error);
+      g_autoptr(PGresult) page = receive_page (conn, error);
 
       if (page == NULL)
         return FALSE;
       if (PQntuples (page) == 0)
         break;
-      add (list, page);
+      if (!send_fetch (conn, error))
+        return FALSE;
+      if (!add_listed (reader, page, error))
+        {
+          g_autoptr(PGresult) unread = receive_page (conn, NULL);
+
+          return FALSE;
+        }
     }
   return cst_db_exec_command (conn, "CLOSE listed_requests", 0, NULL, error);
 }
@@ -407,12 +781,11 @@ add_listed_pages (PGconn      *conn,
 /* @facilities: (nullable): as cst_request_repo_visible_facilities()
  *   says, or NULL to read them here */
 static gboolean
-list_into (PGconn       *conn,
-           const char   *facilities,
-           const GDate  *closed_since,
-           AddPage       add,
-           gpointer      list,
-           GError      **error)
+list_into (PGconn        *conn,
+           const char    *facilities,
+           const GDate   *closed_since,
+           ListedReader  *reader,
+           GError       **error)
 {
   g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
   g_autofree char *read = NULL;
@@ -431,8 +804,21 @@ list_into (PGconn       *conn,
   if (facilities == NULL)
     facilities = read = cst_request_repo_visible_facilities (conn, error);
   return cst_db_leave (conn, own,
-                       facilities != NULL && add_listed_pages (conn, facilities, since, add, list, error),
+                       facilities != NULL && read_rules (conn, reader, error) &&
+                       add_listed_pages (conn, facilities, since, reader, error),
                        error);
+}
+
+/* Each row's request, as the list's objects. */
+static GPtrArray *
+requests_of (CstRequestRows *rows)
+{
+  guint n = cst_request_rows_get_length (rows);
+  GPtrArray *list = g_ptr_array_new_full (n, g_object_unref);
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (list, cst_request_rows_make_request (rows, i));
+  return list;
 }
 
 /**
@@ -448,11 +834,9 @@ cst_request_repo_list (PGconn       *conn,
                        const GDate  *closed_since,
                        GError      **error)
 {
-  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(CstRequestRows) rows = cst_request_repo_list_rows (conn, NULL, closed_since, error);
 
-  if (!list_into (conn, NULL, closed_since, add_summaries, list, error))
-    return NULL;
-  return g_steal_pointer (&list);
+  return rows ? requests_of (rows) : NULL;
 }
 
 /**
@@ -471,59 +855,25 @@ cst_request_repo_list_rows (PGconn       *conn,
                             GError      **error)
 {
   g_autoptr(CstRequestRows) rows = cst_request_rows_new ();
+  g_auto(ListedReader) reader = { 0 };
 
-  if (!list_into (conn, facilities, closed_since, add_rows, rows, error))
+  listed_reader_init (&reader, rows);
+  if (!list_into (conn, facilities, closed_since, &reader, error))
     return NULL;
+  _cst_request_rows_sort_listed (rows);
   _cst_request_rows_trim (rows);
   return g_steal_pointer (&rows);
-}
-
-static PGresult *
-exec_first (PGconn       *conn,
-            const char   *facilities,
-            const GDate  *closed_since,
-            guint         limit,
-            GError      **error)
-{
-  g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
-  g_autofree char *count = g_strdup_printf ("%u", limit);
-  g_autofree char *read = NULL;
-  const char *params[3] = { NULL, since, count };
-
-  if (facilities == NULL)
-    facilities = read = cst_request_repo_visible_facilities (conn, error);
-  if (facilities == NULL)
-    return NULL;
-  params[0] = facilities;
-  return cst_db_exec (conn, "SELECT " SUMMARY_COLUMNS FROM_REQUESTS LISTED_IN_ORDER " LIMIT $3::int",
-                      3, params, error);
-}
-
-/**
- * cst_request_repo_list_first:
- * @limit: how many rows at most
- *
- * The first @limit rows of cst_request_repo_list(), in its order: the
- * window shows them while the whole list is read (issue 24).
- *
- * Returns: (transfer full): summary fields only
- */
-GPtrArray *
-cst_request_repo_list_first (PGconn       *conn,
-                             const GDate  *closed_since,
-                             guint         limit,
-                             GError      **error)
-{
-  g_autoptr(PGresult) res = exec_first (conn, NULL, closed_since, limit, error);
-
-  return res ? summaries_from (res) : NULL;
 }
 
 /**
  * cst_request_repo_list_first_rows:
  * @facilities: (nullable): as for cst_request_repo_list_rows()
+ * @limit: how many rows at most
  *
- * Returns: (transfer full): cst_request_repo_list_first() as compact rows
+ * The first @limit rows of cst_request_repo_list(), in its order: the
+ * window shows them while the whole list is read (issue 24).
+ *
+ * Returns: (transfer full): the rows
  */
 CstRequestRows *
 cst_request_repo_list_first_rows (PGconn       *conn,
@@ -532,14 +882,44 @@ cst_request_repo_list_first_rows (PGconn       *conn,
                                   guint         limit,
                                   GError      **error)
 {
-  g_autoptr(PGresult) res = exec_first (conn, facilities, closed_since, limit, error);
-  CstRequestRows *rows;
+  g_autofree char *since = closed_since ? cst_input_format_date (closed_since) : NULL;
+  g_autofree char *count = g_strdup_printf ("%u", limit);
+  g_autofree char *read = NULL;
+  const char *params[3] = { NULL, since, count };
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(CstRequestRows) rows = cst_request_rows_new ();
+  g_auto(ListedReader) reader = { 0 };
 
-  if (res == NULL)
+  listed_reader_init (&reader, rows);
+  if (facilities == NULL)
+    facilities = read = cst_request_repo_visible_facilities (conn, error);
+  if (facilities == NULL)
     return NULL;
-  rows = cst_request_rows_new ();
-  add_rows (rows, res);
-  return rows;
+  params[0] = facilities;
+  res = exec_binary (conn, "SELECT " LISTED_COLUMNS FROM_LISTED LISTED_IN_ORDER " LIMIT $3::int",
+                     3, params, error);
+  /* The rules after the rows: every rule a row names is there by then. */
+  if (res == NULL || !read_rules (conn, &reader, error) || !add_listed (&reader, res, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * cst_request_repo_list_first:
+ *
+ * Returns: (transfer full): cst_request_repo_list_first_rows() as
+ *   requests, summary fields only
+ */
+GPtrArray *
+cst_request_repo_list_first (PGconn       *conn,
+                             const GDate  *closed_since,
+                             guint         limit,
+                             GError      **error)
+{
+  g_autoptr(CstRequestRows) rows = cst_request_repo_list_first_rows (conn, NULL, closed_since,
+                                                                     limit, error);
+
+  return rows ? requests_of (rows) : NULL;
 }
 
 /* Searching older closed requests looks at this many words at most; the

@@ -2,31 +2,37 @@
  *
  * 200,000 requests as 200,000 CstRequest objects held about 530 bytes
  * each (the object, its block of texts, its index entry, issue 24).  A
- * row here is a fixed record of numbers (dates as Julian days) and one
- * offset into an arena holding its folded search key and its eight texts,
- * NUL-ended one after the other; the deadline's rule and citations, which
- * a few dozen rules share, are one index into a table of the distinct
- * ones.  A CstRequest is made from a row only when someone asks for one
- * (cst_request_rows_make_request(): the rows on screen, a form), by the
- * store, which keeps the objects handed out (cst-request-store.c).
+ * row here is a fixed record of numbers (dates as Julian days), one
+ * offset into an arena holding its eight texts, NUL-ended one after the
+ * other, and one into a buffer of every row's folded search key; the
+ * deadline's rule and citations, which a few dozen rules share, are one
+ * index into a table of the distinct ones.  A CstRequest is made from a
+ * row only when someone asks for one (cst_request_rows_make_request():
+ * the rows on screen, a form), by the store, which keeps the objects
+ * handed out (cst-request-store.c).
  *
- * A row changed in place writes its strings anew at the end of the
- * arena; the old ones stay until the next full load replaces the rows.
+ * The keys lie in the rows' order, each NUL-ended, so that the list's
+ * filter searches them where they are (cst_request_rows_get_keys())
+ * instead of keeping a copy of its own (about 80 bytes a request).
+ *
+ * A row changed in place writes its texts anew at the end of the arena,
+ * unless they are the same; the old ones stay until the next full load
+ * replaces the rows.  A changed key goes to the end of the keys, which
+ * are put back in the rows' order when next asked for.
  */
 #define G_LOG_DOMAIN "cst-request-rows"
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "custodian/cst-request-rows.h"
 #include "cst-request-private.h"
 
-/* The strings of a row, in the order they lie in the arena: the key
- * first, as the filter reads it for every row; the facility next, as the
- * list's facility filter does. */
+/* The texts of a row, in the order they lie in the arena: the facility
+ * first, as the list's facility filter reads it for every row. */
 enum {
-  S_KEY,
   S_FACILITY,
   S_REFERENCE,
   S_JURISDICTION,
@@ -43,17 +49,22 @@ typedef struct
   gint64   id;
   gint64   patient_id;
   gint64   requester_id;
-  guint32  strings;        /* offset of the row's strings in the arena */
+  guint32  strings;        /* offset of the row's texts in the arena */
+  guint32  key;            /* offset of its search key in @keys */
   gint32   version;
   guint32  received;       /* Julian days; 0: none */
   guint32  due;
   guint32  extended_on;
   guint32  original_due;
-  guint32  deadline;       /* index into @deadlines */
-  guint8   status;
-  guint8   requester_kind;
-  guint16  absent;         /* bit i: string i is NULL */
+  guint    deadline : 16;  /* index into @deadlines */
+  guint    status : 4;
+  guint    requester_kind : 4;
+  guint    absent : 8;     /* bit i: text i is NULL */
 } Row;
+
+/* 200,000 of them: each byte more is 200 kB more. */
+G_STATIC_ASSERT (sizeof (Row) == 56);
+G_STATIC_ASSERT (N_STRINGS <= 8);
 
 struct _CstRequestRows
 {
@@ -63,6 +74,10 @@ struct _CstRequestRows
   char       *arena;
   gsize       arena_length;
   gsize       arena_room;
+  char       *keys;          /* the rows' folded search keys, each NUL-ended */
+  gsize       keys_length;
+  gsize       keys_room;
+  gboolean    keys_in_order; /* row i's key starts where row i - 1's ended; the last's ends them */
   GPtrArray  *deadlines;     /* of CstRequestDeadline, interned strings, no dates */
   GHashTable *deadline_index; /* CstRequestDeadline * → its index + 1 */
   guint32    *by_id;         /* open addressing: position + 1, 0 empty; NULL: not built */
@@ -114,6 +129,7 @@ cst_request_rows_new (void)
 
   rows->deadlines = g_ptr_array_new_with_free_func (g_free);
   rows->deadline_index = g_hash_table_new (deadline_hash, deadline_equal);
+  rows->keys_in_order = TRUE;
   return rows;
 }
 
@@ -124,6 +140,7 @@ cst_request_rows_free (CstRequestRows *rows)
     return;
   g_free (rows->rows);
   g_free (rows->arena);
+  g_free (rows->keys);
   g_hash_table_unref (rows->deadline_index);
   g_ptr_array_unref (rows->deadlines);
   g_free (rows->by_id);
@@ -140,15 +157,17 @@ cst_request_rows_get_length (CstRequestRows *rows)
 gsize
 cst_request_rows_get_size (CstRequestRows *rows)
 {
-  return sizeof *rows + rows->rows_room * sizeof (Row) + rows->arena_room +
+  return sizeof *rows + rows->rows_room * sizeof (Row) + rows->arena_room + rows->keys_room +
          (rows->by_id ? ((gsize) 1 << rows->by_id_bits) * sizeof (guint32) : 0) +
          rows->deadlines->len * (sizeof (CstRequestDeadline) + 2 * sizeof (gpointer));
 }
 
-/* The deadline without its dates, as an index into the table. */
-static guint32
-deadline_place (CstRequestRows           *rows,
-                const CstRequestDeadline *deadline)
+/* The deadline without its dates, as an index into the table (the
+ * listing thread keeps it for each rule it meets: the strings are
+ * interned once a rule, not once a row). */
+guint
+_cst_request_rows_place_deadline (CstRequestRows           *rows,
+                                  const CstRequestDeadline *deadline)
 {
   CstRequestDeadline shape = { 0 };
   gpointer place;
@@ -167,6 +186,7 @@ deadline_place (CstRequestRows           *rows,
     {
       CstRequestDeadline *kept = g_memdup2 (&shape, sizeof shape);
 
+      g_assert (rows->deadlines->len < G_MAXUINT16);
       g_ptr_array_add (rows->deadlines, kept);
       place = GUINT_TO_POINTER (rows->deadlines->len);
       g_hash_table_insert (rows->deadline_index, kept, place);
@@ -180,20 +200,38 @@ julian (const GDate *date)
   return date != NULL && g_date_valid (date) ? g_date_get_julian (date) : 0;
 }
 
+/* Whether the row's texts are @values already. */
+static gboolean
+same_strings (CstRequestRows    *rows,
+              const Row         *row,
+              const char *const *values)
+{
+  const char *at = rows->arena + row->strings;
+
+  for (guint i = 0; i < N_STRINGS; i++)
+    {
+      if ((values[i] == NULL) != ((row->absent & (1u << i)) != 0) ||
+          strcmp (at, values[i] ? values[i] : "") != 0)
+        return FALSE;
+      at += strlen (at) + 1;
+    }
+  return TRUE;
+}
+
 /* Copies @values to the end of the arena; returns where they start. */
 static guint32
 place_strings (CstRequestRows    *rows,
-               const char *const *values,
-               guint16           *absent)
+               Row               *row,
+               const char *const *values)
 {
   gsize lengths[N_STRINGS], size = 0, start = rows->arena_length;
 
-  *absent = 0;
+  row->absent = 0;
   for (guint i = 0; i < N_STRINGS; i++)
     {
       lengths[i] = values[i] ? strlen (values[i]) : 0;
       if (values[i] == NULL)
-        *absent |= 1u << i;
+        row->absent |= 1u << i;
       size += lengths[i] + 1;
     }
   g_assert (start + size <= G_MAXUINT32);
@@ -207,6 +245,27 @@ place_strings (CstRequestRows    *rows,
       memcpy (rows->arena + rows->arena_length, values[i] ? values[i] : "", lengths[i] + 1);
       rows->arena_length += lengths[i] + 1;
     }
+  return (guint32) start;
+}
+
+/* Copies @key (@length bytes) to the end of the keys; returns where it
+ * starts.  The keys stay in order when it is a new last row's. */
+static guint32
+place_key (CstRequestRows *rows,
+           const char     *key,
+           gsize           length)
+{
+  gsize start = rows->keys_length;
+
+  g_assert (start + length + 1 <= G_MAXUINT32);
+  if (start + length + 1 > rows->keys_room)
+    {
+      rows->keys_room = grown_room (rows, rows->keys_room, start + length + 1);
+      rows->keys = g_realloc (rows->keys, rows->keys_room);
+    }
+  memcpy (rows->keys + start, key, length);
+  rows->keys[start + length] = '\0';
+  rows->keys_length += length + 1;
   return (guint32) start;
 }
 
@@ -224,20 +283,29 @@ get_string (CstRequestRows *rows,
   return at;
 }
 
+/* A summary's texts, in the arena's order. */
 static void
-fill_row (CstRequestRows           *rows,
-          Row                      *row,
-          const CstRequestSummary  *summary,
-          const char               *key,
-          const CstRequestDeadline *deadline)
+summary_strings (const CstRequestSummary  *summary,
+                 const char              **values)
 {
-  const char *values[N_STRINGS] = {
-    [S_KEY] = key, [S_FACILITY] = summary->facility_code, [S_REFERENCE] = summary->reference,
+  const char *ordered[N_STRINGS] = {
+    [S_FACILITY] = summary->facility_code, [S_REFERENCE] = summary->reference,
     [S_JURISDICTION] = summary->jurisdiction, [S_MRN] = summary->patient_mrn,
     [S_FAMILY] = summary->patient_family_name, [S_GIVEN] = summary->patient_given_name,
     [S_REQUESTER] = summary->requester_name, [S_UPDATED_BY] = summary->updated_by,
   };
 
+  memcpy (values, ordered, sizeof ordered);
+}
+
+/* The row's numbers from @summary (its texts and key apart). */
+static void
+fill_numbers (Row                     *row,
+              const CstRequestSummary *summary,
+              guint                    deadline,
+              guint32                  original_due)
+{
+  g_assert (summary->status < 16 && summary->requester_kind < 16);
   row->id = summary->id;
   row->patient_id = summary->patient_id;
   row->requester_id = summary->requester_id;
@@ -247,9 +315,34 @@ fill_row (CstRequestRows           *rows,
   row->received = julian (summary->received);
   row->due = julian (summary->due);
   row->extended_on = julian (summary->extended_on);
-  row->original_due = deadline ? julian (&deadline->original_due) : 0;
-  row->deadline = deadline_place (rows, deadline);
-  row->strings = place_strings (rows, values, &row->absent);
+  row->original_due = original_due;
+  row->deadline = deadline;
+}
+
+/* @existing: @row holds a request already (its texts and key stay where
+ * they are when unchanged); a new row's key is placed last (see
+ * place_key()) */
+static void
+fill_row (CstRequestRows           *rows,
+          Row                      *row,
+          const CstRequestSummary  *summary,
+          const char               *key,
+          const CstRequestDeadline *deadline,
+          gboolean                  existing)
+{
+  const char *values[N_STRINGS];
+  gsize key_length = strlen (key);
+
+  summary_strings (summary, values);
+  fill_numbers (row, summary, _cst_request_rows_place_deadline (rows, deadline),
+                deadline ? julian (&deadline->original_due) : 0);
+  if (!existing || !same_strings (rows, row, values))
+    row->strings = place_strings (rows, row, values);
+  if (existing && strcmp (rows->keys + row->key, key) == 0)
+    return;
+  if (existing)
+    rows->keys_in_order = FALSE;   /* its old key is left where it was */
+  row->key = place_key (rows, key, key_length);
 }
 
 /* Room for one more row at @position, the rows after it moved down. */
@@ -316,15 +409,26 @@ row_added (CstRequestRows *rows,
     index_add (rows, position);
 }
 
+/* Appends a row read from the database.
+ * @key: its folded search key, @key_length bytes
+ * @deadline: as _cst_request_rows_place_deadline() gave it
+ * @original_due: the Julian day of the deadline's original due date, or 0 */
 void
-_cst_request_rows_append_summary (CstRequestRows           *rows,
-                                  const CstRequestSummary  *summary,
-                                  const CstRequestDeadline *deadline)
+_cst_request_rows_append_listed (CstRequestRows          *rows,
+                                 const CstRequestSummary *summary,
+                                 const char              *key,
+                                 gsize                    key_length,
+                                 guint                    deadline,
+                                 guint32                  original_due)
 {
-  g_autofree char *key = _cst_request_fold_summary_key (summary);
+  const char *values[N_STRINGS];
   guint position = rows->n_rows;
+  Row *row = open_row (rows, position);
 
-  fill_row (rows, open_row (rows, position), summary, key, deadline);
+  summary_strings (summary, values);
+  fill_numbers (row, summary, deadline, original_due);
+  row->strings = place_strings (rows, row, values);
+  row->key = place_key (rows, key, key_length);
   row_added (rows, position);
 }
 
@@ -405,7 +509,102 @@ cst_request_rows_get_search_key (CstRequestRows *rows,
                                  guint           position)
 {
   g_return_val_if_fail (position < rows->n_rows, NULL);
-  return rows->arena + rows->rows[position].strings;
+  return rows->keys + rows->rows[position].key;
+}
+
+/* Returns: the length of cst_request_rows_get_search_key() */
+gsize
+cst_request_rows_get_search_key_length (CstRequestRows *rows,
+                                        guint           position)
+{
+  g_return_val_if_fail (position < rows->n_rows, 0);
+  if (!rows->keys_in_order)
+    return strlen (rows->keys + rows->rows[position].key);
+  return (position + 1 < rows->n_rows ? rows->rows[position + 1].key : rows->keys_length) -
+         rows->rows[position].key - 1;
+}
+
+/* Writes the keys anew in the rows' order, leaving out those of rows
+ * removed or changed since. */
+static void
+order_keys (CstRequestRows *rows)
+{
+  gsize size = 0;
+  char *keys, *to;
+
+  for (guint i = 0; i < rows->n_rows; i++)
+    size += strlen (rows->keys + rows->rows[i].key) + 1;
+  to = keys = g_malloc (MAX (size, 1));
+  for (guint i = 0; i < rows->n_rows; i++)
+    {
+      gsize length = strlen (rows->keys + rows->rows[i].key) + 1;
+
+      memcpy (to, rows->keys + rows->rows[i].key, length);
+      rows->rows[i].key = to - keys;
+      to += length;
+    }
+  g_free (rows->keys);
+  rows->keys = keys;
+  rows->keys_length = rows->keys_room = size;
+  rows->keys_in_order = TRUE;
+}
+
+/**
+ * cst_request_rows_get_keys:
+ * @size: (out): the bytes the keys take
+ *
+ * Every row's search key in the rows' order, each NUL-ended: to search
+ * them all at once (the list's filter), finding a match's row with
+ * cst_request_rows_find_key().
+ *
+ * Returns: (nullable): the keys, valid until the rows change
+ */
+const char *
+cst_request_rows_get_keys (CstRequestRows *rows,
+                           gsize          *size)
+{
+  if (!rows->keys_in_order)
+    order_keys (rows);
+  *size = rows->keys_length;
+  return rows->keys;
+}
+
+/**
+ * cst_request_rows_find_key:
+ * @offset: a byte of cst_request_rows_get_keys() (the rows have not
+ *   changed since)
+ * @from: a row at or before the one sought: a search going through the
+ *   keys in order finds the next row in a step or two, not in a search
+ *   of all of them
+ *
+ * Returns: the row whose key holds byte @offset
+ */
+guint
+cst_request_rows_find_key (CstRequestRows *rows,
+                           gsize           offset,
+                           guint           from)
+{
+  guint low = from, high, step = 1;
+
+  g_return_val_if_fail (rows->keys_in_order && offset < rows->keys_length, 0);
+  g_return_val_if_fail (from < rows->n_rows && rows->rows[from].key <= offset, 0);
+  /* Galloping: rows[low] starts at or before @offset. */
+  while (low + step < rows->n_rows && rows->rows[low + step].key <= offset)
+    {
+      low += step;
+      step *= 2;
+    }
+  high = MIN (low + step, rows->n_rows);
+  while (high - low > 1)
+    {
+      guint middle = low + (high - low) / 2;
+
+      if (rows->rows[middle].key <= offset)
+        low = middle;
+      else
+        high = middle;
+    }
+  return low;
 }
 
 const char *
@@ -472,7 +671,7 @@ cst_request_rows_make_request (CstRequestRows *rows,
     .due = set_julian (&due, row->due) ? &due : NULL,
     .extended_on = set_julian (&extended_on, row->extended_on) ? &extended_on : NULL,
   };
-  request = _cst_request_new_from_row (&summary, get_string (rows, row, S_KEY));
+  request = _cst_request_new_from_row (&summary, rows->keys + row->key);
   deadline = *(const CstRequestDeadline *) g_ptr_array_index (rows->deadlines, row->deadline);
   set_julian (&deadline.original_due, row->original_due);
   cst_request_set_deadline (request, &deadline);
@@ -481,14 +680,15 @@ cst_request_rows_make_request (CstRequestRows *rows,
 
 static void
 fill_from_request (CstRequestRows *rows,
-                   Row            *row,
-                   CstRequest     *request)
+                   guint           position,
+                   CstRequest     *request,
+                   gboolean        existing)
 {
   CstRequestSummary summary;
 
   _cst_request_get_summary (request, &summary);
-  fill_row (rows, row, &summary, cst_request_get_search_key (request),
-            cst_request_get_deadline (request));
+  fill_row (rows, &rows->rows[position], &summary, cst_request_get_search_key (request),
+            cst_request_get_deadline (request), existing);
 }
 
 /* Rows for @requests, before the row at @position, in their order. */
@@ -509,8 +709,10 @@ cst_request_rows_insert_requests (CstRequestRows  *rows,
   memmove (rows->rows + position + n, rows->rows + position,
            (rows->n_rows - position) * sizeof (Row));
   rows->n_rows += n;
+  if (position + n < rows->n_rows)
+    rows->keys_in_order = FALSE;
   for (guint i = 0; i < n; i++)
-    fill_from_request (rows, &rows->rows[position + i], requests[i]);
+    fill_from_request (rows, position + i, requests[i], FALSE);
   if (position + n < rows->n_rows)
     g_clear_pointer (&rows->by_id, g_free);
   else
@@ -526,7 +728,7 @@ cst_request_rows_set_request (CstRequestRows *rows,
 {
   g_return_if_fail (position < rows->n_rows);
   g_return_if_fail (cst_request_get_id (request) == rows->rows[position].id);
-  fill_from_request (rows, &rows->rows[position], request);
+  fill_from_request (rows, position, request, TRUE);
 }
 
 /* Appends a copy of row @position of @from. */
@@ -536,7 +738,7 @@ cst_request_rows_append_row (CstRequestRows *rows,
                              guint           position)
 {
   const Row *source;
-  const char *values[N_STRINGS];
+  const char *values[N_STRINGS], *key;
   CstRequestDeadline deadline;
   Row *row;
 
@@ -544,11 +746,13 @@ cst_request_rows_append_row (CstRequestRows *rows,
   source = &from->rows[position];
   for (guint i = 0; i < N_STRINGS; i++)
     values[i] = get_string (from, source, i);
+  key = from->keys + source->key;
   deadline = *(const CstRequestDeadline *) g_ptr_array_index (from->deadlines, source->deadline);
   row = open_row (rows, rows->n_rows);
   *row = *source;
-  row->deadline = deadline_place (rows, &deadline);
-  row->strings = place_strings (rows, values, &row->absent);
+  row->deadline = _cst_request_rows_place_deadline (rows, &deadline);
+  row->strings = place_strings (rows, row, values);
+  row->key = place_key (rows, key, strlen (key));
   row_added (rows, rows->n_rows - 1);
 }
 
@@ -560,6 +764,30 @@ cst_request_rows_remove (CstRequestRows *rows,
   memmove (rows->rows + position, rows->rows + position + 1,
            (rows->n_rows - position - 1) * sizeof (Row));
   rows->n_rows--;
+  rows->keys_in_order = FALSE;
+  g_clear_pointer (&rows->by_id, g_free);
+}
+
+/* The list's order: newest received first, then the newest id. */
+static int
+compare_listed (gconstpointer a,
+                gconstpointer b)
+{
+  const Row *x = a, *y = b;
+
+  if (x->received != y->received)
+    return x->received < y->received ? 1 : -1;
+  return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+/* Puts rows read in any order in the list's (ORDER BY received_date DESC,
+ * id DESC): sorted here, the server streams its joins' rows instead of
+ * sorting them all before sending the first. */
+void
+_cst_request_rows_sort_listed (CstRequestRows *rows)
+{
+  qsort (rows->rows, rows->n_rows, sizeof (Row), compare_listed);
+  rows->keys_in_order = FALSE;
   g_clear_pointer (&rows->by_id, g_free);
 }
 
@@ -572,5 +800,12 @@ _cst_request_rows_trim (CstRequestRows *rows)
   rows->rows = g_renew (Row, rows->rows, rows->rows_room);
   rows->arena_room = MAX (rows->arena_length, 1);
   rows->arena = g_realloc (rows->arena, rows->arena_room);
+  if (rows->keys_in_order)
+    {
+      rows->keys_room = MAX (rows->keys_length, 1);
+      rows->keys = g_realloc (rows->keys, rows->keys_room);
+    }
+  else
+    order_keys (rows);   /* here, on the listing thread, not at the first search */
   rows->trimmed = TRUE;
 }

@@ -8,7 +8,7 @@
  * index, and each search or scope change emits one items-changed.
  *
  * Every request's case-folded search key (cst_request_get_search_key())
- * is copied into one buffer, a row per line, so that:
+ * lies in one buffer, in the rows' order, each NUL-ended, so that:
  *  - a new search looks for its longest word in the whole buffer with
  *    memmem() and checks only the rows it hits, instead of every row;
  *  - a search that grows (a keystroke more) only narrows the rows it had.
@@ -18,7 +18,10 @@
  * Over a CstRequestStore, the keys and the scope are read from the
  * store's compact rows (CstRequestRows), never through get_item(): the
  * store makes an object only for a row someone asks for (the rows on
- * screen), and a pass over 200,000 rows would make 200,000.
+ * screen), and a pass over 200,000 rows would make 200,000.  The buffer
+ * is the rows' own (cst_request_rows_get_keys()): a copy here held about
+ * 80 bytes a request (issue 24).  Over any other model of requests the
+ * filter copies the keys into a buffer of its own.
  */
 #define G_LOG_DOMAIN "cst-request-store-filter"
 
@@ -31,8 +34,6 @@
 
 /* What separates the words of a search (as cst_request_matches()). */
 #define SEARCH_SEPARATORS " ,"
-/* Ends each row's key in the buffer; never inside a word or a key. */
-#define ROW_END '\n'
 
 struct _CstRequestStoreFilter
 {
@@ -42,8 +43,10 @@ struct _CstRequestStoreFilter
   CstRequestStore    *store;     /* @model when it is one, else NULL */
   GArray             *rows;      /* guint positions in @model, ascending */
 
-  char               *keys;      /* every row's folded key, each ended by ROW_END */
-  guint32            *starts;    /* row i's key: keys[starts[i]] to keys[starts[i + 1] - 1] */
+  const char         *keys;      /* every row's folded key, each NUL-ended: the store's, or @own_keys */
+  gsize               keys_size;
+  char               *own_keys;  /* over a model that is not a store */
+  guint32            *starts;    /* row i's key in @own_keys: starts[i] to starts[i + 1] - 2 */
   guint               n_keyed;   /* rows in @keys */
   gboolean            keys_stale;   /* @model changed since @keys was built */
   gboolean            rows_stale;   /* a row changed in place: narrowing may miss it */
@@ -83,22 +86,6 @@ split_words (const char *query)
   return words;
 }
 
-/* Copies @key to @to, ended by ROW_END; returns where the next goes. */
-static char *
-append_key (char       *to,
-            const char *key,
-            gsize       length)
-{
-  memcpy (to, key, length);
-  /* A key never holds the row separator (a pasted line break in a name). */
-  for (char *c = memchr (to, ROW_END, length); c != NULL; c = memchr (c, ROW_END, to + length - c))
-    *c = ' ';
-  to[length] = ROW_END;
-  return to + length + 1;
-}
-
-/* The buffer is sized first, then filled: grown by doubling, it held up to
- * twice the room its 200,000 keys need (issue 24). */
 /* Row @i's key, and its object if one had to be made for it. */
 static const char *
 row_key (CstRequestStoreFilter  *self,
@@ -111,12 +98,14 @@ row_key (CstRequestStoreFilter  *self,
   return cst_request_get_search_key (*object);
 }
 
+/* The keys of a model that is not a store, copied.  The buffer is sized
+ * first, then filled: grown by doubling, it held up to twice the room its
+ * 200,000 keys need (issue 24). */
 static void
-build_keys (CstRequestStoreFilter *self)
+copy_keys (CstRequestStoreFilter *self,
+           guint                  n)
 {
-  guint n = self->model ? g_list_model_get_n_items (self->model) : 0;
-  gsize size = 1;
-  char *to;
+  gsize size = 0;
 
   g_free (self->starts);
   self->starts = g_new (guint32, n + 1);
@@ -124,31 +113,79 @@ build_keys (CstRequestStoreFilter *self)
     {
       g_autoptr(CstRequest) request = NULL;
 
-      self->starts[i] = size - 1;
+      self->starts[i] = size;
       size += strlen (row_key (self, i, &request)) + 1;
     }
-  self->starts[n] = size - 1;
-  g_free (self->keys);
-  to = self->keys = g_malloc (size);
+  self->starts[n] = size;
+  g_free (self->own_keys);
+  self->own_keys = g_malloc (MAX (size, 1));
   for (guint i = 0; i < n; i++)
     {
       g_autoptr(CstRequest) request = NULL;
-      const char *key = row_key (self, i, &request);
 
-      to = append_key (to, key, self->starts[i + 1] - self->starts[i] - 1);
+      memcpy (self->own_keys + self->starts[i], row_key (self, i, &request),
+              self->starts[i + 1] - self->starts[i]);
     }
-  *to = '\0';
+  self->keys = self->own_keys;
+  self->keys_size = size;
+}
+
+/* The buffer of keys, as the model's rows are now: the store's rows
+ * hand theirs over (put in order if a change had moved them). */
+static void
+build_keys (CstRequestStoreFilter *self)
+{
+  guint n = self->model ? g_list_model_get_n_items (self->model) : 0;
+
+  if (self->store != NULL)
+    {
+      g_clear_pointer (&self->own_keys, g_free);
+      g_clear_pointer (&self->starts, g_free);
+      self->keys = cst_request_rows_get_keys (cst_request_store_get_rows (self->store),
+                                              &self->keys_size);
+    }
+  else
+    copy_keys (self, n);
   self->n_keyed = n;
   self->keys_stale = FALSE;
 }
 
-/* The row whose key holds byte @offset of the buffer. */
+/* Row @row's key, @length bytes. */
+static const char *
+key_span (CstRequestStoreFilter *self,
+          guint                  row,
+          gsize                 *length)
+{
+  CstRequestRows *rows;
+
+  if (self->store == NULL)
+    {
+      *length = self->starts[row + 1] - self->starts[row] - 1;
+      return self->keys + self->starts[row];
+    }
+  rows = cst_request_store_get_rows (self->store);
+  *length = cst_request_rows_get_search_key_length (rows, row);
+  return cst_request_rows_get_search_key (rows, row);
+}
+
+/* The row whose key holds byte @offset of the buffer: row @from or one
+ * after it (a search through the buffer finds rows in order). */
 static guint
 row_at (CstRequestStoreFilter *self,
-        gsize                  offset)
+        gsize                  offset,
+        guint                  from)
 {
-  guint low = 0, high = self->n_keyed;
+  guint low = from, high, step = 1;
 
+  if (self->store != NULL)
+    return cst_request_rows_find_key (cst_request_store_get_rows (self->store), offset, from);
+  /* As cst_request_rows_find_key(): galloping, then halving. */
+  while (low + step < self->n_keyed && self->starts[low + step] <= offset)
+    {
+      low += step;
+      step *= 2;
+    }
+  high = MIN (low + step, self->n_keyed);
   while (high - low > 1)
     {
       guint middle = low + (high - low) / 2;
@@ -181,8 +218,10 @@ key_has_words (CstRequestStoreFilter *self,
                guint                  row,
                GArray                *words)
 {
-  return text_has_words (self->keys + self->starts[row],
-                         self->starts[row + 1] - self->starts[row] - 1, words);
+  gsize length;
+  const char *key = key_span (self, row, &length);
+
+  return text_has_words (key, length, words);
 }
 
 static gboolean
@@ -228,27 +267,35 @@ longest_word (GArray *words)
 }
 
 /* Every row with all @words: only the rows where the longest word occurs
- * are looked at. */
+ * are looked at, and in them only the other words. */
 static void
 find_rows (CstRequestStoreFilter *self,
            GArray                *words,
            GArray                *found)
 {
-  Word *longest = &g_array_index (words, Word, longest_word (words));
-  const char *end = self->keys + self->starts[self->n_keyed];
-  const char *from = self->keys;
+  guint longest = longest_word (words);
+  Word *word = &g_array_index (words, Word, longest);
+  g_autoptr(GArray) others = g_array_copy (words);
+  const char *end, *from = self->keys;
   const char *hit;
+  guint row = 0;
 
-  if (memchr (longest->start, ROW_END, longest->length) != NULL)
+  if (self->keys_size == 0)
     return;
-  while (from < end && (hit = memmem (from, end - from, longest->start, longest->length)) != NULL)
+  end = self->keys + self->keys_size;
+  g_array_remove_index (others, longest);
+  while (from < end && (hit = memmem (from, end - from, word->start, word->length)) != NULL)
     {
-      guint row = row_at (self, hit - self->keys);
+      gsize length;
+      const char *key;
 
+      row = row_at (self, hit - self->keys, row);
+      key = key_span (self, row, &length);
       self->n_scanned++;
-      if (key_has_words (self, row, words) && kept (self, row))
+      if (text_has_words (key, length, others) && kept (self, row))
         g_array_append_val (found, row);
-      from = self->keys + self->starts[row + 1];
+      from = key + length + 1;
+      row++;
     }
 }
 
@@ -316,7 +363,10 @@ run_filter (CstRequestStoreFilter *self,
   g_autoptr(GArray) words = self->query ? split_words (self->query) : NULL;
 
   self->n_scanned = 0;
-  if (self->keys_stale || self->n_keyed != (self->model ? g_list_model_get_n_items (self->model) : 0))
+  /* The store's keys are looked up again each time: any change of its
+   * rows may have moved them. */
+  if (self->store != NULL || self->keys_stale ||
+      self->n_keyed != (self->model ? g_list_model_get_n_items (self->model) : 0))
     build_keys (self);
   if (narrowing && self->rows_stale)
     narrowing = FALSE;
@@ -440,7 +490,7 @@ cst_request_store_filter_finalize (GObject *object)
   CstRequestStoreFilter *self = CST_REQUEST_STORE_FILTER (object);
 
   g_array_unref (self->rows);
-  g_free (self->keys);
+  g_free (self->own_keys);
   g_free (self->starts);
   g_free (self->query);
   G_OBJECT_CLASS (cst_request_store_filter_parent_class)->finalize (object);
