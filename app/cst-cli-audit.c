@@ -1,8 +1,9 @@
 /* cst-cli-audit.c — custodian-cli audit verify
  *
  * Walks the audit log's hash chain, its years side by side (--jobs at a
- * time), and reports the first broken link, and which detached years it
- * could not see.  With a report database (--report-database or the
+ * time), each read as stored or by position (--read) and each row hashed
+ * here or by the server's own sha256() (--hash), and reports the first
+ * broken link, and which detached years it could not see.  With a report database (--report-database or the
  * setting) it walks the hot standby's copy, read-only, as of its last
  * replayed transaction, and leaves the primary to the clerks.  Exit status 0 when the chain is
  * intact, 1 when it is broken, cannot be read or the anchor lies in a
