@@ -47,6 +47,31 @@ typedef struct
   int       broken_year;
 } CstAuditChainReport;
 
+/**
+ * CstAuditWalkFlags:
+ * @CST_AUDIT_WALK_DEFAULT: this program recomputes every row's hash from its
+ *   columns, reading each year in chain order by its chain_seq index
+ * @CST_AUDIT_WALK_HASH_ON_SERVER: PostgreSQL's built-in sha256() hashes each
+ *   row's serialization where the rows are, by an expression this program
+ *   sends (every function named in pg_catalog), and only positions, links
+ *   and hashes cross the wire; this program still checks every hash against
+ *   the stored one, and every link.  It trusts the server's own functions
+ *   too, which only a superuser can change (DESIGN.md, "Reading and
+ *   hashing the log")
+ * @CST_AUDIT_WALK_AS_STORED: each year is read by one sequential scan, in
+ *   the order the table holds its rows; runs of consecutive positions are
+ *   checked as they come and put in chain order at the end (the same
+ *   checks, the same report)
+ *
+ * How `audit verify` reads and hashes the log.
+ */
+typedef enum
+{
+  CST_AUDIT_WALK_DEFAULT = 0,
+  CST_AUDIT_WALK_HASH_ON_SERVER = 1 << 0,
+  CST_AUDIT_WALK_AS_STORED = 1 << 1,
+} CstAuditWalkFlags;
+
 void                 cst_audit_chain_report_free (CstAuditChainReport *report);
 CstAuditChainReport *cst_audit_chain_verify      (PGconn              *conn,
                                                   gint64               anchor_seq,
@@ -60,6 +85,13 @@ CstAuditChainReport *cst_audit_chain_verify_years (const char         *conninfo,
                                                    gint64              anchor_seq,
                                                    const char         *anchor_hash,
                                                    GError            **error);
+/* The same, read and hashed as @flags say. */
+CstAuditChainReport *cst_audit_chain_verify_walk (const char          *conninfo,
+                                                  guint                jobs,
+                                                  CstAuditWalkFlags    flags,
+                                                  gint64               anchor_seq,
+                                                  const char          *anchor_hash,
+                                                  GError             **error);
 CstAuditChainReport *cst_audit_chain_verify_at   (const char          *conninfo,
                                                   gint64               anchor_seq,
                                                   const char          *anchor_hash,

@@ -4,6 +4,12 @@
  * on one connection; a row changed in one year is named with its year; a
  * link broken between two years, which neither year sees alone, is found.
  *
+ * Every test runs four ways, a program each: each row hashed by the walk
+ * or by the server (/on-server/), each year read in chain order or as
+ * stored (/as-stored/); every way must find the same breaks, also in a
+ * year the table holds backwards.  The server's hash ignores functions the
+ * database's owner put before pg_catalog in the search path.
+ *
  * Set-up and tampering as the superuser (who switches the append-only
  * trigger off, as an attacker with the database would); every check as an
  * ordinary auditor login.
@@ -20,6 +26,9 @@
 #define LAST_YEAR 2024
 #define ROWS_PER_YEAR 60
 
+/* How the walks of the test running read and hash the rows. */
+static CstAuditWalkFlags walk_flags = CST_AUDIT_WALK_DEFAULT;
+
 /* Events of FIRST_YEAR..LAST_YEAR, each year's partition made first.  At
  * each New Year the chain alternates between the two years' rows (a
  * transaction begun on 31 December linked after rows of 1 January). */
@@ -33,6 +42,14 @@ years_db (PGconn **owner_out)
 
   cst_test_db_exec_ok (owner, "SELECT history_ensure_year('audit_log', y) "
                        "FROM generate_series($1::int, $2::int) y", 2, params);
+  /* No autovacuum: a row stays where it was written and a row added later
+   * goes after it (a copied row after its original, /chunks), whenever the
+   * server's autovacuum would have come by. */
+  cst_test_db_exec_ok (owner, "DO $$ DECLARE part regclass; BEGIN "
+                       "FOR part IN SELECT inhrelid::regclass FROM pg_inherits "
+                       "WHERE inhparent = 'audit_log'::regclass LOOP "
+                       "EXECUTE format('ALTER TABLE %s SET (autovacuum_enabled = off)', part); "
+                       "END LOOP; END $$", 0, NULL);
   /* Ids, and so chain positions, follow the ORDER BY: within a year by
    * time, except the last rows of December and the first of January,
    * which alternate. */
@@ -57,7 +74,7 @@ verify_years (CstTestDb *db,
 {
   g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
   g_autoptr(GError) error = NULL;
-  CstAuditChainReport *report = cst_audit_chain_verify_years (auditor, jobs, 0, NULL, &error);
+  CstAuditChainReport *report = cst_audit_chain_verify_walk (auditor, jobs, walk_flags, 0, NULL, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (report);
@@ -411,17 +428,209 @@ test_cli_jobs (void)
   g_assert_nonnull (strstr (broken_out, expected));
 }
 
+/* The command line's --hash and --read: every way gives the same report
+ * and head; a changed row is found every way; anything else is a usage
+ * error. */
+static void
+test_cli_hash (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autofree char *row = row_in_year (owner, FIRST_YEAR + 3);
+  g_autofree char *expected = g_strdup_printf ("BROKEN at audit row %s ", row);
+  const char *hash[] = { "server", "here" };
+  const char *read[] = { "stored", "by-position" };
+  g_autofree char *first_head = NULL;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (cst_test_cli_run (auditor, &out, NULL, "audit", "verify", "--hash", hash[i % 2],
+                                         "--read", read[i / 2], NULL), ==, 0);
+      g_assert_nonnull (strstr (out, "The audit chain is intact"));
+      g_assert_nonnull (strstr (out, "Head: "));
+      if (first_head == NULL)
+        first_head = g_strdup (strstr (out, "Head: "));
+      g_assert_cmpstr (strstr (out, "Head: "), ==, first_head);
+    }
+  g_assert_cmpint (cst_test_cli_run (auditor, NULL, NULL, "audit", "verify", "--hash", "there", NULL),
+                   ==, 2);
+  g_assert_cmpint (cst_test_cli_run (auditor, NULL, NULL, "audit", "verify", "--read", "sorted", NULL),
+                   ==, 2);
+  change_row (owner, row);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *out = NULL;
+
+      g_assert_cmpint (cst_test_cli_run (auditor, &out, NULL, "audit", "verify", "--hash", hash[i % 2],
+                                         "--read", read[i / 2], NULL), ==, 1);
+      g_assert_nonnull (strstr (out, expected));
+    }
+}
+
+/* The server's hash is over the stored bytes whatever the database's owner
+ * put in the search path: a row changed, and a convert_to() of the owner's
+ * that puts the old text back into whatever it converts, first in the
+ * database's search path.  The walk names only pg_catalog's functions, so
+ * the change is found. */
+static void
+test_server_hash_ignores_search_path (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autofree char *row = row_in_year (owner, FIRST_YEAR + 1);
+  g_autofree char *auditor = cst_test_db_create_login (db, "custodian_auditor");
+  g_autoptr(PGconn) reader = NULL;
+  g_autoptr(CstAuditChainReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *params[] = { row };
+  gint64 clerk = cst_test_db_int (owner, "SELECT right(actor, 1)::int FROM audit_log WHERE id = $1::bigint",
+                                  1, params);
+  g_autofree char *repair = g_strdup_printf (
+    "CREATE FUNCTION evil.convert_to(t text, e name) RETURNS bytea LANGUAGE sql IMMUTABLE "
+    "AS $$ SELECT pg_catalog.convert_to(pg_catalog.replace(t, E'7:clerk_9\\n', "
+    "E'7:clerk_%" G_GINT64_FORMAT "\\n'), e) $$", clerk);
+
+  g_assert_cmpint (clerk, !=, 9);
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only", 0, NULL);
+  cst_test_db_exec_ok (owner, "UPDATE audit_log SET actor = 'clerk_9' WHERE id = $1::bigint", 1, params);
+  cst_test_db_exec_ok (owner, "ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only", 0, NULL);
+  cst_test_db_exec_ok (owner, "CREATE SCHEMA evil", 0, NULL);
+  cst_test_db_exec_ok (owner, "GRANT USAGE ON SCHEMA evil TO PUBLIC", 0, NULL);
+  cst_test_db_exec_ok (owner, repair, 0, NULL);
+  cst_test_db_exec_ok (owner, "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET search_path = "
+                       "evil, pg_catalog, public', current_database()); END $$", 0, NULL);
+  /* The auditor's own unqualified calls do get the owner's function. */
+  reader = cst_test_connect (auditor);
+  g_assert_cmpint (cst_test_db_int (reader, "SELECT position('clerk_9'::bytea IN "
+                                    "convert_to(E'7:clerk_9\\n', 'UTF8'))", 0, NULL), ==, 0);
+
+  for (int stored = 0; stored <= 1; stored++)
+    {
+      CstAuditWalkFlags flags = stored ? CST_AUDIT_WALK_HASH_ON_SERVER | CST_AUDIT_WALK_AS_STORED
+                                       : CST_AUDIT_WALK_HASH_ON_SERVER;
+
+      report = cst_audit_chain_verify_walk (auditor, 3, flags, 0, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_false (report->intact);
+      g_assert_cmpint (report->broken_id, ==, g_ascii_strtoll (row, NULL, 10));
+      g_assert_nonnull (strstr (report->problem, "does not match its hash"));
+      g_clear_pointer (&report, cst_audit_chain_report_free);
+    }
+}
+
+/* A year whose rows the table holds in the reverse of chain order (as
+ * rows linked late, or written into space vacuum freed, come in some other
+ * order than the chain's): read as stored, every row is a run of its own.
+ * The log verifies as before, and a row changed there is named. */
+static void
+test_reversed_year (void)
+{
+  g_autoptr(PGconn) owner = NULL;
+  g_autoptr(CstTestDb) db = years_db (&owner);
+  g_autofree char *year = g_strdup_printf ("%d", FIRST_YEAR + 2);
+  const char *params[] = { year };
+  g_autoptr(CstAuditChainReport) intact = NULL;
+  g_autoptr(CstAuditChainReport) changed = NULL;
+  g_autoptr(PGresult) head = NULL;
+  g_autofree char *row = NULL;
+
+  cst_test_db_exec_ok (owner, "SET session_replication_role = replica", 0, NULL);
+  cst_test_db_exec_ok (owner, "CREATE TEMP TABLE held AS SELECT * FROM audit_log "
+                       "WHERE extract(year FROM occurred_at AT TIME ZONE 'UTC') = $1::int", 1, params);
+  cst_test_db_exec_ok (owner, "DELETE FROM audit_log "
+                       "WHERE extract(year FROM occurred_at AT TIME ZONE 'UTC') = $1::int", 1, params);
+  cst_test_db_exec_ok (owner, "INSERT INTO audit_log OVERRIDING SYSTEM VALUE "
+                       "SELECT * FROM held ORDER BY chain_seq DESC", 0, NULL);
+  cst_test_db_exec_ok (owner, "RESET session_replication_role", 0, NULL);
+  /* The table holds the year backwards now. */
+  g_assert_cmpint (owner_int (owner,
+    "SELECT count(*) FROM (SELECT chain_seq < lag(chain_seq) OVER (ORDER BY ctid) AS back "
+    "  FROM audit_log WHERE extract(year FROM occurred_at AT TIME ZONE 'UTC') = $1::int) t "
+    "WHERE back", year), >, ROWS_PER_YEAR / 2);
+
+  intact = verify_years (db, 3);
+  head = cst_db_exec (owner, "SELECT seq, encode(hash, 'hex') FROM audit_chain_head", 0, NULL, NULL);
+  g_assert_true (intact->intact);
+  g_assert_cmpint (intact->rows_checked, ==, owner_int (owner, "SELECT count(*) FROM audit_log", NULL));
+  g_assert_cmpstr (intact->head_hash, ==, cst_db_value (head, 0, 1));
+
+  row = row_in_year (owner, FIRST_YEAR + 2);
+  change_row (owner, row);
+  changed = verify_years (db, 3);
+  g_assert_false (changed->intact);
+  g_assert_cmpint (changed->broken_id, ==, g_ascii_strtoll (row, NULL, 10));
+  g_assert_nonnull (strstr (changed->problem, "does not match its hash"));
+  g_assert_cmpint (changed->rows_checked, ==, changed->broken_seq - 1);
+}
+
+/* Tests run with each way of reading and hashing the rows. */
+typedef struct
+{
+  const char *path;
+  void      (*func) (void);
+} WalkTest;
+
+static const WalkTest every_way[] = {
+  { "/verify", test_years_verify },
+  { "/changed-row-named", test_changed_row_named },
+  { "/link-between-years", test_link_between_years },
+  { "/times", test_times_written_as_the_server_does },
+  { "/link-between-pieces", test_link_between_pieces },
+  { "/chunks", test_chunks },
+  { "/reversed-year", test_reversed_year },
+};
+
+/* This program is built once for each way (tests/db/meson.build), so
+ * that each run stays short: AUDIT_YEARS_WAY names it. */
+#ifndef AUDIT_YEARS_WAY
+#define AUDIT_YEARS_WAY ""
+#endif
+
+typedef struct
+{
+  const char       *name;
+  CstAuditWalkFlags flags;
+} Way;
+
+static const Way ways[] = {
+  { "", CST_AUDIT_WALK_DEFAULT },
+  { "as-stored", CST_AUDIT_WALK_AS_STORED },
+  { "on-server", CST_AUDIT_WALK_HASH_ON_SERVER },
+  { "on-server-as-stored", CST_AUDIT_WALK_HASH_ON_SERVER | CST_AUDIT_WALK_AS_STORED },
+};
+
+static void
+run_test (gconstpointer data)
+{
+  ((const WalkTest *) data)->func ();
+}
+
 int
 main (int    argc,
       char **argv)
 {
+  const Way *way = NULL;
+
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/audit-years/verify", test_years_verify);
-  g_test_add_func ("/audit-years/changed-row-named", test_changed_row_named);
-  g_test_add_func ("/audit-years/link-between-years", test_link_between_years);
+  for (gsize w = 0; w < G_N_ELEMENTS (ways); w++)
+    if (strcmp (ways[w].name, AUDIT_YEARS_WAY) == 0)
+      way = &ways[w];
+  g_assert_nonnull (way);
+  walk_flags = way->flags;
+  for (gsize i = 0; i < G_N_ELEMENTS (every_way); i++)
+    {
+      g_autofree char *path = g_strconcat ("/audit-years", *way->name ? "/" : "", way->name,
+                                           every_way[i].path, NULL);
+
+      g_test_add_data_func (path, &every_way[i], run_test);
+    }
+  if (way->flags != CST_AUDIT_WALK_DEFAULT)
+    return g_test_run ();
   g_test_add_func ("/audit-years/cli-jobs", test_cli_jobs);
-  g_test_add_func ("/audit-years/times", test_times_written_as_the_server_does);
-  g_test_add_func ("/audit-years/link-between-pieces", test_link_between_pieces);
-  g_test_add_func ("/audit-years/chunks", test_chunks);
+  g_test_add_func ("/audit-years/cli-hash", test_cli_hash);
+  g_test_add_func ("/audit-years/on-server/search-path", test_server_hash_ignores_search_path);
   return g_test_run ();
 }

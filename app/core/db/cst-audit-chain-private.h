@@ -70,16 +70,17 @@ typedef struct
   gboolean         anchor_seen;
 } CstAuditYear;
 
-GPtrArray *cst_audit_years_list (PGconn      *conn,
-                                 guint        jobs,
-                                 GError     **error);
-gboolean   cst_audit_years_walk (PGconn      *conn,
-                                 const char  *conninfo,
-                                 guint        jobs,
-                                 GPtrArray   *years,
-                                 gint64       anchor_seq,
-                                 const char  *anchor_hash,
-                                 GError     **error);
+GPtrArray *cst_audit_years_list (PGconn             *conn,
+                                 guint               jobs,
+                                 GError            **error);
+gboolean   cst_audit_years_walk (PGconn             *conn,
+                                 const char         *conninfo,
+                                 guint               jobs,
+                                 CstAuditWalkFlags   flags,
+                                 GPtrArray          *years,
+                                 gint64              anchor_seq,
+                                 const char         *anchor_hash,
+                                 GError            **error);
 void       cst_audit_years_set_chunk_rows (guint rows);
 void       cst_audit_chain_row_hash (const guint8    prev[CST_AUDIT_CHAIN_HASH_LEN],
                                      const CstAuditFields *fields,

@@ -2,9 +2,14 @@
  *
  * The verifier recomputes every row's SHA-256 here, with Nettle, from
  * the stored columns, following the canonical serialization documented in
- * resources/sql/0003-audit-chain.sql.  It never asks the database to hash:
- * someone who can rewrite rows can also replace SQL functions, but not this
- * program.  The walk is streamed in pages by chain position inside one
+ * resources/sql/0003-audit-chain.sql; or (CST_AUDIT_WALK_HASH_ON_SERVER,
+ * `audit verify --hash server`) has the server hash each row with its
+ * built-in sha256() by an expression sent from here, and checks what it
+ * computed.
+ * It never calls a function stored in the database: someone who can
+ * rewrite rows can also replace SQL functions, but not this program, nor
+ * pg_catalog's functions without being a superuser (DESIGN.md, "Reading
+ * and hashing the log").  The walk is streamed in pages by chain position inside one
  * read-only REPEATABLE READ snapshot (shared by every connection of the
  * walk), so a long log never sits in memory and rows committed meanwhile
  * cannot make a consistent chain look broken.
@@ -302,18 +307,22 @@ list_steps (GPtrArray *years)
 
 /* Walks the years (side by side when @conninfo is given) and joins them. */
 static gboolean
-walk_years (PGconn      *conn,
-            const char  *conninfo,
-            guint        jobs,
-            Walk        *walk,
-            const char  *anchor_hash,
-            GError     **error)
+walk_years (PGconn             *conn,
+            const char         *conninfo,
+            guint               jobs,
+            CstAuditWalkFlags   flags,
+            Walk               *walk,
+            const char         *anchor_hash,
+            GError            **error)
 {
-  g_autoptr(GPtrArray) years = cst_audit_years_list (conn, conninfo ? jobs : 1, error);
+  /* Read as stored, a year is one sequential scan: not cut in pieces. */
+  g_autoptr(GPtrArray) years =
+    cst_audit_years_list (conn, conninfo && !(flags & CST_AUDIT_WALK_AS_STORED) ? jobs : 1, error);
   g_autoptr(GArray) steps = NULL;
 
   if (years == NULL ||
-      !cst_audit_years_walk (conn, conninfo, jobs, years, walk->anchor_seq, anchor_hash, error))
+      !cst_audit_years_walk (conn, conninfo, jobs, flags, years, walk->anchor_seq, anchor_hash,
+                             error))
     return FALSE;
   steps = list_steps (years);
   for (guint i = 0; i < steps->len; i++)
@@ -467,12 +476,13 @@ link_pending_where_writable (PGconn  *conn,
 /* The walk on @conn, with @jobs more connections to @conninfo reading the
  * years side by side when @conninfo is given. */
 static CstAuditChainReport *
-verify (PGconn      *conn,
-        const char  *conninfo,
-        guint        jobs,
-        gint64       anchor_seq,
-        const char  *anchor_hash,
-        GError     **error)
+verify (PGconn             *conn,
+        const char         *conninfo,
+        guint               jobs,
+        CstAuditWalkFlags   flags,
+        gint64              anchor_seq,
+        const char         *anchor_hash,
+        GError            **error)
 {
   g_autoptr(CstAuditChainReport) report = g_new0 (CstAuditChainReport, 1);
   g_autofree char *encoding = NULL;
@@ -491,10 +501,13 @@ verify (PGconn      *conn,
    * environment must not change the bytes we hash. */
   encoding = g_strdup (pg_encoding_to_char (PQclientEncoding (conn)));
   PQsetClientEncoding (conn, "UTF8");
+  /* The server's octet_length() counts bytes of its own encoding. */
+  if (g_strcmp0 (PQparameterStatus (conn, "server_encoding"), "UTF8") != 0)
+    flags = (CstAuditWalkFlags) (flags & ~CST_AUDIT_WALK_HASH_ON_SERVER);
   ok = link_pending_where_writable (conn, error) &&
        cst_db_begin_snapshot (conn, error) &&
        load_detached (conn, &walk, error) &&
-       walk_years (conn, conninfo, jobs, &walk, anchor_hash, error) &&
+       walk_years (conn, conninfo, jobs, flags, &walk, anchor_hash, error) &&
        (!report->intact || check_ends (conn, &walk, error));
   cst_db_rollback (conn);
   PQsetClientEncoding (conn, encoding);
@@ -527,7 +540,7 @@ cst_audit_chain_verify (PGconn      *conn,
   g_return_val_if_fail (conn != NULL, NULL);
   g_return_val_if_fail (anchor_seq <= 0 || anchor_hash != NULL, NULL);
 
-  return verify (conn, NULL, 1, anchor_seq, anchor_hash, error);
+  return verify (conn, NULL, 1, CST_AUDIT_WALK_DEFAULT, anchor_seq, anchor_hash, error);
 }
 
 /**
@@ -546,13 +559,33 @@ cst_audit_chain_verify_years (const char  *conninfo,
                               const char  *anchor_hash,
                               GError     **error)
 {
+  return cst_audit_chain_verify_walk (conninfo, jobs, CST_AUDIT_WALK_DEFAULT, anchor_seq,
+                                      anchor_hash, error);
+}
+
+/**
+ * cst_audit_chain_verify_walk:
+ * @flags: how the log is read and where its rows are hashed; on a server
+ *   whose encoding is not UTF-8 the rows are always hashed here
+ *
+ * cst_audit_chain_verify_years(), read and hashed as @flags say: the same
+ * checks, the same report.
+ */
+CstAuditChainReport *
+cst_audit_chain_verify_walk (const char         *conninfo,
+                             guint               jobs,
+                             CstAuditWalkFlags   flags,
+                             gint64              anchor_seq,
+                             const char         *anchor_hash,
+                             GError            **error)
+{
   g_autoptr(PGconn) conn = NULL;
 
   g_return_val_if_fail (anchor_seq <= 0 || anchor_hash != NULL, NULL);
 
   if (!(conn = cst_db_connect (conninfo, error)))
     return NULL;
-  return verify (conn, conninfo, jobs > 0 ? jobs : g_get_num_processors (), anchor_seq,
+  return verify (conn, conninfo, jobs > 0 ? jobs : g_get_num_processors (), flags, anchor_seq,
                  anchor_hash, error);
 }
 

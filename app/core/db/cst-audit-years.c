@@ -10,11 +10,22 @@
  * prunes to that year's partition: the walk needs no rights on the
  * partitions and the parent's row-level security applies as before.
  *
+ * Or each year is read as stored (CST_AUDIT_WALK_AS_STORED): one
+ * sequential scan of its partition, whole, in the order the table holds
+ * the rows, which is the chain's but for rows linked late or written into
+ * space vacuum freed; a row out of order starts a run of its own, and the
+ * runs are put in chain order when the years are joined.  No index is
+ * read, no row is visited through it, and a partition larger than a
+ * quarter of shared_buffers is read through PostgreSQL's small ring of
+ * buffers for bulk reads instead of cycling all of shared_buffers.
+ *
  * A year cannot check the links into its first row or across the rows of
  * another year interleaved at New Year; it hands back its runs of
- * consecutive positions and cst-audit-chain.c joins them.  A year stops at
- * its first failing row, and once some year has failed at a position, the
- * others stop reading past it: nothing after the first break is reported.
+ * consecutive positions and cst-audit-chain.c joins them.  Read by
+ * position, a year stops at its first failing row, and once some year has
+ * failed at a position, the others stop reading past it; read as stored,
+ * it reads on and keeps its first failing row in chain order.  Either way
+ * nothing after the first break is reported.
  */
 #define G_LOG_DOMAIN "cst-audit-chain"
 
@@ -54,22 +65,75 @@
 /* CHUNK_ROWS, but for tests of the chunks' seams. */
 static gint64 chunk_rows = CHUNK_ROWS;
 
+/* The rows of a piece, every column the serialization takes. */
+#define PIECE_ROWS \
+  "FROM audit_log WHERE occurred_at >= %s::timestamptz AND occurred_at < %s::timestamptz " \
+  "AND chain_seq BETWEEN %s::bigint AND %s::bigint "
+#define ODD_TIME \
+  "CASE WHEN NOT (occurred_at >= '0001-01-01 00:00:00+00' AND occurred_at < '10000-01-01 00:00:00+00') "
+#define IN_CHAIN_ORDER "ORDER BY chain_seq LIMIT %s::bigint"
+
 static const char copy_sql[] =
   "COPY (SELECT chain_seq, id, occurred_at, actor, table_name, row_id, action, old_row, new_row, "
   "txid, prev_hash, row_hash, "
-  "CASE WHEN NOT (occurred_at >= '0001-01-01 00:00:00+00' AND occurred_at < '10000-01-01 00:00:00+00') "
-  "     THEN to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END "
-  "FROM audit_log WHERE occurred_at >= %s::timestamptz AND occurred_at < %s::timestamptz "
-  "AND chain_seq BETWEEN %s::bigint AND %s::bigint "
-  "ORDER BY chain_seq LIMIT %s::bigint) TO STDOUT (FORMAT binary)";
+  ODD_TIME "THEN to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') END "
+  PIECE_ROWS "%s) TO STDOUT (FORMAT binary)";
+
+/* The same chunk with each row's hash computed where the rows are: the
+ * server reads a row, writes its canonical serialization (0003), hashes it
+ * with PostgreSQL's built-in sha256() over the stored link, and sends the
+ * position, id, time, stored link, stored hash and the hash it computed:
+ * about 150 bytes a row instead of the whole row.  The serialization's
+ * fields come as NULLs in their columns, so the stream has the client's
+ * shape plus the computed hash; this side still checks every hash against
+ * the stored one and every link, as for rows hashed here.
+ *
+ * The expression travels from here, never a function stored in the
+ * database: every function and operator is named in pg_catalog, which only
+ * a superuser can change, so a table owner who rewrote rows (and can
+ * replace audit_chain_payload, or put a schema of his before pg_catalog
+ * in the search path) cannot make it hash anything but the stored bytes.
+ * F(v) is 0003's audit_chain_field: "-\n" for NULL, else
+ * "LENGTH:VALUE\n" (a NULL makes the whole || chain NULL, hence the
+ * COALESCE).  The inner query (its ORDER BY and LIMIT, or OFFSET 0) is
+ * kept from being merged into the outer one, so each jsonb and time is
+ * written to text once, not once for its length and again for its value. */
+#define CAT " OPERATOR(pg_catalog.||) "
+#define FIELD(v) "COALESCE(pg_catalog.octet_length(" v ")::pg_catalog.text" CAT "':'" CAT v ", '-')" \
+                 CAT "E'\\n'"
+#define BIGINT_FIELD(v) FIELD (v "::pg_catalog.text")
+
+static const char hash_copy_sql[] =
+  "COPY (SELECT chain_seq, id, occurred_at, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "
+  "prev_hash, row_hash, " ODD_TIME "THEN occurred_text END, "
+  "pg_catalog.sha256(CASE WHEN pg_catalog.octet_length(prev_hash) OPERATOR(pg_catalog.=) 32 "
+  "                       THEN prev_hash ELSE pg_catalog.decode(pg_catalog.repeat('00', 32), 'hex') END"
+  CAT "pg_catalog.convert_to(E'custodian-audit-v1\\n'"
+  CAT BIGINT_FIELD ("chain_seq") CAT BIGINT_FIELD ("id") CAT FIELD ("occurred_text")
+  CAT FIELD ("actor") CAT FIELD ("table_name") CAT BIGINT_FIELD ("row_id") CAT FIELD ("action")
+  CAT FIELD ("old_text") CAT FIELD ("new_text") CAT BIGINT_FIELD ("txid") ", 'UTF8')) "
+  "FROM (SELECT chain_seq, id, occurred_at, actor, table_name, row_id, action, "
+  "             old_row::pg_catalog.text AS old_text, new_row::pg_catalog.text AS new_text, txid, "
+  "             prev_hash, row_hash, "
+  "             pg_catalog.to_char(pg_catalog.timezone('UTC'::pg_catalog.text, occurred_at), "
+  "                                'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') AS occurred_text "
+  PIECE_ROWS "%s) r) TO STDOUT (FORMAT binary)";
+
+#undef CAT
+#undef FIELD
+#undef BIGINT_FIELD
+#undef ODD_TIME
+#undef PIECE_ROWS
 
 #define N_COLUMNS 13
+#define COL_DIGEST N_COLUMNS              /* the server's hash, in hash_copy_sql */
+#define MAX_COLUMNS (N_COLUMNS + 1)
 
 /* One row of the COPY stream: each column's bytes, or NULL. */
 typedef struct
 {
-  const char *value[N_COLUMNS];
-  int         length[N_COLUMNS];
+  const char *value[MAX_COLUMNS];
+  int         length[MAX_COLUMNS];
 } WireRow;
 
 /* A row of the stream decoded from binary into the text the
@@ -83,6 +147,8 @@ typedef struct
   const char    *stored_prev;             /* the link as hex, NULL for NULL */
   const guint8  *row_hash;
   int            row_hash_length;
+  const guint8  *digest;                  /* computed by the server, or NULL */
+  int            digest_length;
   char           numbers[4][24];          /* chain_seq, id, row_id, txid */
   char           occurred[32];
   GString       *prev_hex;
@@ -97,6 +163,8 @@ typedef struct
   gint        next_year;                  /* atomic */
   gint64      anchor_seq;
   const char *anchor_hash;
+  gboolean    on_server;                  /* the server hashes the rows */
+  gboolean    as_stored;                  /* each piece by a sequential scan */
   GMutex      lock;
   gint64      cutoff;                     /* lowest position found failing */
   GError     *error;
@@ -495,38 +563,59 @@ prev_field (AuditRow      *row,
   row->stored_prev = row->prev_hex->str;
 }
 
-/* Decodes a row of the stream into @row. */
+/* Decodes a row of the stream into @row: the serialized fields, or where
+ * the server hashed (@on_server) the hash it computed instead. */
 static gboolean
 read_row (AuditRow      *row,
           const WireRow *wire,
+          gboolean       on_server,
           GError       **error)
 {
   row->seq = binary_int64 (wire->value[COL_SEQ]);
   row->id = binary_int64 (wire->value[COL_ID]);
+  occurred_field (row, wire);             /* the year, and the field */
+  prev_field (row, wire);
+  row->row_hash = (const guint8 *) wire->value[COL_ROW_HASH];
+  row->row_hash_length = wire->value[COL_ROW_HASH] ? wire->length[COL_ROW_HASH] : 0;
+  if (on_server)
+    {
+      row->digest = (const guint8 *) wire->value[COL_DIGEST];
+      row->digest_length = wire->value[COL_DIGEST] ? wire->length[COL_DIGEST] : 0;
+      return TRUE;
+    }
   decimal_field (row, wire, COL_SEQ, row->numbers[0]);
   decimal_field (row, wire, COL_ID, row->numbers[1]);
   decimal_field (row, wire, COL_ROW_ID, row->numbers[2]);
   decimal_field (row, wire, COL_TXID, row->numbers[3]);
-  occurred_field (row, wire);
   for (int col = 3; col <= 6; col++)
     if (col != COL_ROW_ID)
       text_field (row, wire, col);
-  prev_field (row, wire);
-  row->row_hash = (const guint8 *) wire->value[COL_ROW_HASH];
-  row->row_hash_length = wire->value[COL_ROW_HASH] ? wire->length[COL_ROW_HASH] : 0;
   return jsonb_field (row, wire, COL_OLD_ROW, error) && jsonb_field (row, wire, COL_NEW_ROW, error);
 }
 
-/* Stops the year at @row; the others stop reading past it. */
+/* Stops the year at @row; the others stop reading past it.  Read as
+ * stored, the year keeps the first of its findings in chain order and
+ * reads on (TRUE). */
 static gboolean
 found (Walker         *walker,
        YearCursor     *cur,
        const AuditRow *row,
        char           *problem)
 {
-  CstAuditFinding *finding = g_new0 (CstAuditFinding, 1);
+  CstAuditFinding *finding = cur->year->finding;
 
   close_run (cur);
+  /* Read as stored, a piece reads on past a finding: a row before it in
+   * the chain may come later, and only the first in the chain counts. */
+  if (finding != NULL && finding->seq <= row->seq)
+    {
+      g_free (problem);
+      return walker->as_stored;
+    }
+  if (finding == NULL)
+    finding = g_new0 (CstAuditFinding, 1);
+  g_free (finding->stored_prev);
+  g_free (finding->problem);
   finding->seq = row->seq;
   finding->id = row->id;
   finding->year = row->year;
@@ -536,7 +625,7 @@ found (Walker         *walker,
   g_mutex_lock (&walker->lock);
   walker->cutoff = MIN (walker->cutoff, finding->seq);
   g_mutex_unlock (&walker->lock);
-  return FALSE;
+  return walker->as_stored;
 }
 
 static void
@@ -561,6 +650,38 @@ extend_run (YearCursor     *cur,
   memcpy (cur->prev_hex, hash, sizeof cur->prev_hex);
 }
 
+/* The row's hash, as bytes and hex: computed here from its fields over the
+ * link so far, or as the server computed it over the row's stored link
+ * (the same bytes: a row continuing a run is hashed only once its stored
+ * link was found equal to the run's last hash, and a run starts from its
+ * first row's stored link either way).  FALSE when the server's answer is
+ * not a hash, which no row written by the chain gives. */
+static gboolean
+row_digest (Walker         *walker,
+            YearCursor     *cur,
+            const AuditRow *row,
+            guint8          digest[CST_AUDIT_CHAIN_HASH_LEN],
+            char            hash[CST_AUDIT_CHAIN_HEX_LEN + 1])
+{
+  static const char hex[] = "0123456789abcdef";
+
+  if (!walker->on_server)
+    {
+      cst_audit_chain_row_hash (cur->prev, &row->fields, cur->payload, digest, hash);
+      return TRUE;
+    }
+  if (row->digest == NULL || row->digest_length != CST_AUDIT_CHAIN_HASH_LEN)
+    return FALSE;
+  memcpy (digest, row->digest, CST_AUDIT_CHAIN_HASH_LEN);
+  for (int i = 0; i < CST_AUDIT_CHAIN_HASH_LEN; i++)
+    {
+      hash[2 * i] = hex[digest[i] >> 4];
+      hash[2 * i + 1] = hex[digest[i] & 0xf];
+    }
+  hash[CST_AUDIT_CHAIN_HEX_LEN] = '\0';
+  return TRUE;
+}
+
 /* Checks one row of a year; FALSE once the year fails.  A repeated
  * position or a broken link inside the year is found again, and worded,
  * when the years are joined. */
@@ -574,7 +695,9 @@ check_row (Walker         *walker,
   guint8 digest[CST_AUDIT_CHAIN_HASH_LEN];
   char hash[CST_AUDIT_CHAIN_HEX_LEN + 1];
 
-  if ((open && row->seq <= cur->run.last_seq) ||
+  /* Read as stored, a row before the run's last starts a run of its own:
+   * a position repeated is found when the runs are joined. */
+  if ((open && row->seq <= cur->run.last_seq && !walker->as_stored) ||
       (open && row->seq == cur->run.last_seq + 1 && g_strcmp0 (stored_prev, cur->prev_hex) != 0))
     return found (walker, cur, row, NULL);
   if (!open || row->seq != cur->run.last_seq + 1)
@@ -582,7 +705,10 @@ check_row (Walker         *walker,
       close_run (cur);
       start_run (cur, stored_prev);
     }
-  cst_audit_chain_row_hash (cur->prev, &row->fields, cur->payload, digest, hash);
+  if (!row_digest (walker, cur, row, digest, hash))
+    return found (walker, cur, row,
+                  g_strdup (_("The row’s content does not match its hash: it was changed after "
+                              "it was written.")));
   if (row->row_hash == NULL || row->row_hash_length != CST_AUDIT_CHAIN_HASH_LEN ||
       memcmp (row->row_hash, digest, CST_AUDIT_CHAIN_HASH_LEN) != 0)
     return found (walker, cur, row,
@@ -606,7 +732,8 @@ check_row (Walker         *walker,
  * did with parameters (settings read back with current_setting() were
  * evaluated again on every row). */
 static char *
-chunk_sql (PGconn        *conn,
+chunk_sql (Walker        *walker,
+           PGconn        *conn,
            CstAuditYear  *year,
            gint64         first_seq,
            GError       **error)
@@ -624,7 +751,14 @@ chunk_sql (PGconn        *conn,
     if (!(literal[n] = PQescapeLiteral (conn, values[n], strlen (values[n]))))
       break;
   if (n == G_N_ELEMENTS (values))
-    sql = g_strdup_printf (copy_sql, literal[0], literal[1], literal[2], literal[3], literal[4]);
+    {
+      /* In chain order, a chunk at a time; as stored, the whole piece. */
+      g_autofree char *tail = walker->as_stored ? g_strdup (walker->on_server ? "OFFSET 0" : "")
+                                                : g_strdup_printf (IN_CHAIN_ORDER, literal[4]);
+
+      sql = g_strdup_printf (walker->on_server ? hash_copy_sql : copy_sql,
+                             literal[0], literal[1], literal[2], literal[3], tail);
+    }
   else
     g_set_error (error, CST_ERROR, CST_ERROR_DATABASE, "%s", PQerrorMessage (conn));
   for (gsize i = 0; i < n; i++)
@@ -652,6 +786,7 @@ static int
 split_copy_row (const char *data,
                 int         size,
                 gboolean   *header_read,
+                int         n_columns,
                 WireRow    *wire)
 {
   const char *end = data + size;
@@ -672,9 +807,9 @@ split_copy_row (const char *data,
   p += 2;
   if (count == -1)
     return 0;
-  if (count != N_COLUMNS)
+  if (count != n_columns)
     return -1;
-  for (int col = 0; col < N_COLUMNS; col++)
+  for (int col = 0; col < n_columns; col++)
     {
       gint32 length;
 
@@ -735,9 +870,9 @@ take_row (Walker        *walker,
   chunk->last_seq = binary_int64 (wire->value[COL_SEQ]);
   /* Now and then, as a page of the cursor did: has a break been found
    * before this row? */
-  if (chunk->rows % 4096 == 0 && chunk->last_seq > cutoff (walker))
+  if (chunk->rows % 4096 == 0 && !walker->as_stored && chunk->last_seq > cutoff (walker))
     return FALSE;
-  return read_row (&cur->row, wire, error) && check_row (walker, cur, &cur->row);
+  return read_row (&cur->row, wire, walker->on_server, error) && check_row (walker, cur, &cur->row);
 }
 
 /* The end of a COPY: PQgetCopyData's last answer, @size, then the
@@ -776,7 +911,7 @@ copy_chunk (Walker        *walker,
             Chunk         *chunk,
             GError       **error)
 {
-  g_autofree char *sql = chunk_sql (conn, cur->year, first_seq, error);
+  g_autofree char *sql = chunk_sql (walker, conn, cur->year, first_seq, error);
   g_autoptr(PGresult) started = NULL;
   g_autoptr(GError) local = NULL;
   gboolean header_read = FALSE;
@@ -796,7 +931,8 @@ copy_chunk (Walker        *walker,
   while ((size = PQgetCopyData (conn, &data, 0)) > 0)
     {
       WireRow wire;
-      int kind = ended ? -1 : split_copy_row (data, size, &header_read, &wire);
+      int kind = ended ? -1 : split_copy_row (data, size, &header_read,
+                                              walker->on_server ? MAX_COLUMNS : N_COLUMNS, &wire);
 
       if (kind == 1 && widths_valid (&wire))
         {
@@ -825,10 +961,40 @@ copy_chunk (Walker        *walker,
   return TRUE;
 }
 
+/* A piece read as stored is one sequential scan of its year's partition,
+ * on this connection alone: a parallel plan would interleave the pages of
+ * its workers (more runs) and cost more CPU on a machine the other pieces
+ * already keep busy.  For the rest of the walk's transaction. */
+static gboolean
+read_as_stored (PGconn  *conn,
+                GError **error)
+{
+  return cst_db_exec_command (conn,
+    "SELECT pg_catalog.set_config('enable_indexscan', 'off', true), "
+    "pg_catalog.set_config('enable_bitmapscan', 'off', true), "
+    "pg_catalog.set_config('max_parallel_workers_per_gather', '0', true)", 0, NULL, error);
+}
+
+/* The planner as it was, for the caller's queries after a walk on its
+ * connection (the check for unlinked rows wants the chain_seq index). */
+static gboolean
+read_by_index_again (PGconn  *conn,
+                     GError **error)
+{
+  return cst_db_exec_command (conn, "SET LOCAL enable_indexscan TO DEFAULT", 0, NULL, error) &&
+         cst_db_exec_command (conn, "SET LOCAL enable_bitmapscan TO DEFAULT", 0, NULL, error) &&
+         cst_db_exec_command (conn, "SET LOCAL max_parallel_workers_per_gather TO DEFAULT", 0, NULL,
+                              error);
+}
+
 /* Reads one piece of a year in chain order, a chunk at a time, until it
  * ends, fails, or passes the position where another piece failed.  Chunks
  * are small enough that the walk stops soon after a break found elsewhere,
- * and keep the connection (a COPY cannot be stopped half way). */
+ * and keep the connection (a COPY cannot be stopped half way).  Read as
+ * stored, the piece is one COPY of its rows in the order the table holds
+ * them, read to the end: each run of consecutive positions is checked as
+ * it comes, and the runs are put in chain order when the years are
+ * joined. */
 static gboolean
 walk_year (Walker        *walker,
            PGconn        *conn,
@@ -842,6 +1008,8 @@ walk_year (Walker        *walker,
   gint64 skip = 0;
   Chunk chunk;
 
+  if (walker->as_stored && !read_as_stored (conn, error))
+    return FALSE;
   do
     {
       chunk = (Chunk) { 0 };
@@ -853,7 +1021,7 @@ walk_year (Walker        *walker,
       first_seq = chunk.last_seq;
       skip = 1;
     }
-  while (chunk.checking && chunk.rows == chunk_rows);
+  while (!walker->as_stored && chunk.checking && chunk.rows == chunk_rows);
   close_run (&cur);
   return TRUE;
 }
@@ -960,31 +1128,37 @@ cst_audit_years_set_chunk_rows (guint rows)
  * @conninfo: (nullable): where to open more connections; NULL walks every
  *   year on @conn, one after the other
  * @jobs: how many years to read at once
+ * @flags: where the rows are hashed, and in which order read
  * @years: (element-type CstAuditYear): from cst_audit_years_list(); each
  *   gets its runs, finding and whether it saw the anchor
  */
 gboolean
-cst_audit_years_walk (PGconn      *conn,
-                      const char  *conninfo,
-                      guint        jobs,
-                      GPtrArray   *years,
-                      gint64       anchor_seq,
-                      const char  *anchor_hash,
-                      GError     **error)
+cst_audit_years_walk (PGconn             *conn,
+                      const char         *conninfo,
+                      guint               jobs,
+                      CstAuditWalkFlags   flags,
+                      GPtrArray          *years,
+                      gint64              anchor_seq,
+                      const char         *anchor_hash,
+                      GError            **error)
 {
   Walker walker = {
     .conninfo = conninfo,
     .years = years,
     .anchor_seq = anchor_seq,
     .anchor_hash = anchor_hash,
+    .on_server = (flags & CST_AUDIT_WALK_HASH_ON_SERVER) != 0,
+    .as_stored = (flags & CST_AUDIT_WALK_AS_STORED) != 0,
     .cutoff = G_MAXINT64,
   };
   gboolean ok;
 
   g_mutex_init (&walker.lock);
   jobs = MIN (jobs, years->len);
-  ok = conninfo != NULL && jobs > 1 ? walk_in_parallel (&walker, conn, jobs, error)
-                                    : walk_years (&walker, conn, error);
+  if (conninfo != NULL && jobs > 1)
+    ok = walk_in_parallel (&walker, conn, jobs, error);
+  else
+    ok = walk_years (&walker, conn, error) && (!walker.as_stored || read_by_index_again (conn, error));
   g_mutex_clear (&walker.lock);
   return ok;
 }
