@@ -269,6 +269,22 @@ one_row_showing (gpointer data)
   return rows->len == 1 && g_str_equal (cst_test_gui_shown_text (first_label (rows->pdata[0])), reference);
 }
 
+/* The row widgets on screen with every request listed, held. */
+static GPtrArray *
+hold_rows_of_all (Fixture   *f,
+                  GtkWidget *view)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_ALL);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
+  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
+  collect_request_rows (view, rows);
+  g_ptr_array_foreach (rows, (GFunc) (void (*) (void)) g_object_ref, NULL);
+  g_assert_cmpuint (rows->len, >, 5);
+  return rows;
+}
+
 /* A search keeps the column view's row widgets and changes their texts:
  * GTK 4.8 takes back a row widget only for the same item, and used to
  * build every row again when the requests at the top changed (most of a
@@ -279,16 +295,10 @@ static void
 test_rows_kept (Fixture *f, gconstpointer data)
 {
   GtkWidget *view = cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
-  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) before = hold_rows_of_all (f, view);
   g_autoptr(GPtrArray) after = g_ptr_array_new ();
   g_autoptr(CstRequest) further = NULL;
 
-  cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_ALL);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
-  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
-  collect_request_rows (view, before);
-  g_ptr_array_foreach (before, (GFunc) (void (*) (void)) g_object_ref, NULL);
-  g_assert_cmpuint (before->len, >, 5);
   further = g_list_model_get_item (cst_request_list_page_get_visible (f->page), 4);
   g_object_set_data_full (G_OBJECT (view), "expected-reference",
                           g_strdup (cst_request_get_reference (further)), g_free);
@@ -376,16 +386,9 @@ test_row_widgets_kept_for_rows_back (Fixture *f, gconstpointer data)
 {
   GtkWidget *view = cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
   GListModel *visible = cst_request_list_page_get_visible (f->page);
-  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) before = hold_rows_of_all (f, view);
   g_autoptr(GPtrArray) again = g_ptr_array_new ();
   g_autoptr(CstRequest) further = NULL;
-
-  cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_ALL);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
-  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
-  collect_request_rows (view, before);
-  g_ptr_array_foreach (before, (GFunc) (void (*) (void)) g_object_ref, NULL);
-  g_assert_cmpuint (before->len, >, 5);
 
   further = g_list_model_get_item (visible, 4);
   g_object_set_data_full (G_OBJECT (view), "expected-reference",
