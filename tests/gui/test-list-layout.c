@@ -4,9 +4,11 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 
 #include "cst-line-cell.h"
 #include "cst-request-list-page.h"
+#include "cst-spare-rows.h"
 #include <custodian/cst-request-store-slots.h>
 #include "cst-test-gui.h"
 #include "cst-window.h"
@@ -267,6 +269,22 @@ one_row_showing (gpointer data)
   return rows->len == 1 && g_str_equal (cst_test_gui_shown_text (first_label (rows->pdata[0])), reference);
 }
 
+/* The row widgets on screen with every request listed, held. */
+static GPtrArray *
+hold_rows_of_all (Fixture   *f,
+                  GtkWidget *view)
+{
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_object_unref);
+
+  cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_ALL);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
+  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
+  collect_request_rows (view, rows);
+  g_ptr_array_foreach (rows, (GFunc) (void (*) (void)) g_object_ref, NULL);
+  g_assert_cmpuint (rows->len, >, 5);
+  return rows;
+}
+
 /* A search keeps the column view's row widgets and changes their texts:
  * GTK 4.8 takes back a row widget only for the same item, and used to
  * build every row again when the requests at the top changed (most of a
@@ -277,16 +295,10 @@ static void
 test_rows_kept (Fixture *f, gconstpointer data)
 {
   GtkWidget *view = cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
-  g_autoptr(GPtrArray) before = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) before = hold_rows_of_all (f, view);
   g_autoptr(GPtrArray) after = g_ptr_array_new ();
   g_autoptr(CstRequest) further = NULL;
 
-  cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_ALL);
-  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
-  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
-  collect_request_rows (view, before);
-  g_ptr_array_foreach (before, (GFunc) (void (*) (void)) g_object_ref, NULL);
-  g_assert_cmpuint (before->len, >, 5);
   further = g_list_model_get_item (cst_request_list_page_get_visible (f->page), 4);
   g_object_set_data_full (G_OBJECT (view), "expected-reference",
                           g_strdup (cst_request_get_reference (further)), g_free);
@@ -360,6 +372,121 @@ test_cells_kept_for_rows_back (Fixture *f, gconstpointer data)
   top = g_list_model_get_item (visible, rows->len - 1);
   g_assert_cmpstr (cst_test_gui_shown_text (first_label (rows->pdata[rows->len - 1])), ==,
                    cst_request_get_reference (top));
+}
+
+/* A search that leaves one row keeps the column view's other row widgets,
+ * hidden, and clearing it shows them again: GTK 4.8 destroyed the row
+ * widgets (a row and a cell widget per column, with their list items and
+ * controllers) of the positions a search took away, about 200, and built
+ * them again for the rows that came back — most of both keystrokes' time
+ * at 200,000 requests (bench/window).  A hidden row takes no room and
+ * cannot take the keyboard focus, so the keyboard stops at the last row. */
+static void
+test_row_widgets_kept_for_rows_back (Fixture *f, gconstpointer data)
+{
+  GtkWidget *view = cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
+  GListModel *visible = cst_request_list_page_get_visible (f->page);
+  g_autoptr(GPtrArray) before = hold_rows_of_all (f, view);
+  g_autoptr(GPtrArray) again = g_ptr_array_new ();
+  g_autoptr(CstRequest) further = NULL;
+
+  further = g_list_model_get_item (visible, 4);
+  g_object_set_data_full (G_OBJECT (view), "expected-reference",
+                          g_strdup (cst_request_get_reference (further)), g_free);
+  cst_request_list_page_set_search (f->page, cst_request_get_reference (further));
+  g_assert_true (cst_test_gui_wait_until (one_row_showing, f));
+  g_assert_cmpuint (g_list_model_get_n_items (visible), ==, 1);
+  for (guint i = 1; i < before->len; i++)
+    {
+      GtkWidget *row = before->pdata[i];
+
+      g_assert_nonnull (gtk_widget_get_parent (row));
+      g_assert_false (gtk_widget_get_visible (row));
+      g_assert_false (gtk_widget_grab_focus (row));
+    }
+  g_assert_true (gtk_widget_grab_focus (before->pdata[0]));
+
+  cst_request_list_page_set_search (f->page, "");
+  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
+  collect_request_rows (view, again);
+  g_assert_cmpuint (again->len, ==, before->len);
+  for (guint i = 0; i < before->len; i++)
+    {
+      g_autoptr(CstRequest) shown = g_list_model_get_item (visible, i);
+
+      g_assert_true (again->pdata[i] == before->pdata[i]);
+      g_assert_cmpstr (cst_test_gui_shown_text (first_label (again->pdata[i])), ==,
+                       cst_request_get_reference (shown));
+    }
+}
+
+/* The list's key handler that runs before the list view's own. */
+static GtkEventController *
+capture_keys (GtkWidget *view)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (controller) == GTK_PHASE_CAPTURE)
+        return controller;
+    }
+  return NULL;
+}
+
+/* With a search that leaves a few rows, End takes the focus and the
+ * selection to the last row shown: GTK 4.8's End goes to the last
+ * position, a spare row past the rows, which refuses the focus, and the
+ * keyboard would stay where it was. */
+static void
+test_end_key_reaches_last_row (Fixture *f, gconstpointer data)
+{
+  GtkWidget *view = cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
+  GListModel *visible = cst_request_list_page_get_visible (f->page);
+  GtkSingleSelection *selection = GTK_SINGLE_SELECTION (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  g_autoptr(CstRequest) first = NULL;
+  g_autofree char *search = NULL;
+  GtkEventController *keys;
+  guint n_all, n_shown = 0;
+  gboolean handled = FALSE;
+
+  cst_request_list_page_set_scope (f->page, CST_LIST_SCOPE_ALL);
+  g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
+  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
+  n_all = g_list_model_get_n_items (visible);
+  first = g_list_model_get_item (visible, 0);
+  /* The longest start of a reference that several requests share. */
+  search = g_strdup (cst_request_get_reference (first));
+  while (strlen (search) > 1 && (n_shown < 6 || n_shown == n_all))
+    {
+      search[strlen (search) - 1] = '\0';
+      cst_request_list_page_set_search (f->page, search);
+      g_assert_true (cst_test_gui_wait_until (cst_test_gui_filter_settled, f->page));
+      n_shown = g_list_model_get_n_items (visible);
+    }
+  g_assert_cmpuint (n_shown, >=, 6);
+  g_assert_cmpuint (n_shown, <, n_all);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), >, n_shown);
+  g_assert_true (cst_test_gui_wait_until (rows_laid_out, view));
+  collect_request_rows (view, rows);
+  g_assert_cmpuint (rows->len, ==, n_shown);
+  g_assert_true (gtk_widget_grab_focus (rows->pdata[0]));
+
+  keys = capture_keys (view);
+  g_assert_nonnull (keys);
+  g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_End, 0, 0, &handled);
+  g_assert_true (handled);
+  g_assert_true (gtk_root_get_focus (GTK_ROOT (f->window)) == rows->pdata[n_shown - 1]);
+  g_assert_cmpuint (gtk_single_selection_get_selected (selection), ==, n_shown - 1);
+  {
+    g_autoptr(CstRequest) last = g_list_model_get_item (visible, n_shown - 1);
+
+    g_assert_true (cst_request_list_page_get_selected (f->page) == last);
+  }
 }
 
 /* The header's counts follow a change of the store from the rows it
@@ -548,10 +675,89 @@ test_sorted_rows (Fixture *f, gconstpointer data)
   g_assert_true (cst_request_store_slot_get_request (selected) == chosen);
 }
 
+/* The view's rows model (cst-spare-rows.c) on ten requests, holding the
+ * first six positions: rows that go leave their slots behind as spare
+ * rows, the same items, showing no request; rows that come back take the
+ * same items again.  Only positions past the held ones are told as
+ * removed or added, so a view keeps the row widgets of the held ones. */
+typedef struct
+{
+  guint position, removed, added, n_changes;
+} Change;
+
+static void
+changed_cb (GListModel *model,
+            guint       position,
+            guint       removed,
+            guint       added,
+            Change     *change)
+{
+  *change = (Change) { position, removed, added, change->n_changes + 1 };
+}
+
+static void
+test_spare_rows (void)
+{
+  g_autoptr(GListStore) list = g_list_store_new (CST_TYPE_REQUEST);
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(CstRequestStoreSlots) slots = NULL;
+  g_autoptr(CstSpareRows) rows = NULL;
+  g_autoptr(CstRequestStoreSlot) held = NULL;
+  g_autoptr(CstRequestStoreSlot) again = NULL;
+  Change change = { 0 };
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_ptr_array_add (requests, cst_request_new ());
+      g_list_store_append (list, requests->pdata[i]);
+    }
+  slots = cst_request_store_slots_new (G_LIST_MODEL (list));
+  rows = cst_spare_rows_new (G_LIST_MODEL (slots), 6);
+  g_signal_connect (rows, "items-changed", G_CALLBACK (changed_cb), &change);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 10);
+  held = g_list_model_get_item (G_LIST_MODEL (rows), 3);
+
+  /* Two rows left: positions 2 to 5 stay, spare. */
+  g_list_store_splice (list, 2, 8, NULL, 0);
+  g_assert_cmpuint (change.n_changes, ==, 1);
+  g_assert_cmpuint (change.position, ==, 6);
+  g_assert_cmpuint (change.removed, ==, 4);
+  g_assert_cmpuint (change.added, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 6);
+  g_assert_cmpuint (cst_spare_rows_get_n_rows (rows), ==, 2);
+  g_assert_null (cst_request_store_slot_get_request (held));
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (rows), 6));
+
+  /* A row more changes no position: the third shows it. */
+  g_list_store_append (list, requests->pdata[7]);
+  g_assert_cmpuint (change.n_changes, ==, 1);
+  g_assert_cmpuint (cst_spare_rows_get_n_rows (rows), ==, 3);
+
+  /* The rows back: the same item at 3, showing the request now there,
+   * and the positions past the held ones added. */
+  g_list_store_splice (list, 2, 1, &requests->pdata[2], 8);
+  g_assert_cmpuint (change.n_changes, ==, 2);
+  g_assert_cmpuint (change.position, ==, 6);
+  g_assert_cmpuint (change.removed, ==, 0);
+  g_assert_cmpuint (change.added, ==, 4);
+  again = g_list_model_get_item (G_LIST_MODEL (rows), 3);
+  g_assert_true (again == held);
+  g_assert_true (cst_request_store_slot_get_request (held) == requests->pdata[3]);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, 10);
+
+  /* Without spare rows before or after, the change is the slots' own. */
+  g_list_store_remove (list, 9);
+  g_assert_cmpuint (change.n_changes, ==, 3);
+  g_assert_cmpuint (change.position, ==, 9);
+  g_assert_cmpuint (change.removed, ==, 1);
+  g_assert_cmpuint (change.added, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   cst_test_gui_init (&argc, &argv);
+  g_test_add_func ("/list-layout/spare-rows", test_spare_rows);
   g_test_add ("/list-layout/nothing-cut", Fixture, NULL, fixture_setup, test_nothing_cut, fixture_teardown);
   g_test_add ("/list-layout/rows-kept", Fixture, NULL, fixture_setup, test_rows_kept, fixture_teardown);
   g_test_add ("/list-layout/text-change-redraws", Fixture, NULL, fixture_setup, test_text_change_redraws,
@@ -560,6 +766,10 @@ main (int argc, char **argv)
   g_test_add ("/list-layout/header-counts", Fixture, NULL, fixture_setup, test_header_counts, fixture_teardown);
   g_test_add ("/list-layout/cells-kept-for-rows-back", Fixture, NULL, fixture_setup,
               test_cells_kept_for_rows_back, fixture_teardown);
+  g_test_add ("/list-layout/row-widgets-kept-for-rows-back", Fixture, NULL, fixture_setup,
+              test_row_widgets_kept_for_rows_back, fixture_teardown);
+  g_test_add ("/list-layout/end-key-reaches-last-row", Fixture, NULL, fixture_setup,
+              test_end_key_reaches_last_row, fixture_teardown);
   g_test_add ("/list-layout/counts-follow-changes", Fixture, NULL, fixture_setup, test_counts_follow_changes,
               fixture_teardown);
   return cst_test_db_run_with_demo (&db, 120);

@@ -71,8 +71,7 @@ char *
 cst_due_badge_describe (CstRequest  *request,
                         const GDate *today)
 {
-  const GDate *due = cst_request_get_due_date (request);
-  g_autofree char *due_text = cst_locale_format_date (due);
+  g_autofree char *due_text = NULL;
   int days = cst_request_days_left_on (request, today);
 
   switch (cst_request_due_state_on (request, today))
@@ -90,6 +89,7 @@ cst_due_badge_describe (CstRequest  *request,
       return g_strdup (_("No legal deadline"));
     case CST_DUE_ON_TRACK:
     default:
+      due_text = cst_locale_format_date (cst_request_get_due_date (request));
       /* TRANSLATORS: %s is a date */
       return g_strdup_printf (_("Due %s"), due_text);
     }
@@ -273,10 +273,12 @@ cst_due_badge_set_request (CstDueBadge *self,
   if (self->request != NULL)
     g_clear_signal_handler (&self->notify_id, self->request);
   g_set_object (&self->request, request);
+  /* A plain handler (the list rebinds up to 200 badges a keystroke; one
+   * tied to the badge's life costs weak references on both): the badge
+   * lets go of its request when disposed. */
   if (request != NULL)
-    self->notify_id = g_signal_connect_object (request, "notify::due-state",
-                                               G_CALLBACK (request_changed_cb), self,
-                                               G_CONNECT_SWAPPED);
+    self->notify_id = g_signal_connect_swapped (request, "notify::due-state",
+                                                G_CALLBACK (request_changed_cb), self);
   update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUEST]);
 }

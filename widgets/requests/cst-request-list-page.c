@@ -4,7 +4,9 @@
  * filter (scope and search words, CstRequestStoreFilter, on the rows) → sort
  * (the column view's sorter) → slots (CstRequestStoreSlots: the row at a
  * position stays the same object, so GTK 4.8's column view keeps its row
- * widgets when a search changes the rows, and the cells rebind) → single
+ * widgets when a search changes the rows, and the cells rebind) → spare
+ * rows (CstSpareRows: the first 200 slots stay past the rows' end, hidden,
+ * so GTK keeps those row widgets too when a search leaves few rows) → single
  * selection → GtkColumnView.  The
  * filter answers a keystroke over 200,000 requests within a frame (it
  * looks only at rows whose key holds the longest word, or narrows the
@@ -21,6 +23,7 @@
 #include "cst-due-badge.h"
 #include "cst-facility-chooser.h"
 #include "cst-request-list-page.h"
+#include "cst-spare-rows.h"
 
 #include <custodian/cst-input.h>
 #include <custodian/cst-locale-format.h>
@@ -42,6 +45,7 @@ struct _CstRequestListPage
   CstFacilityChooser *facility;          /* beside the scope; hidden with one facility */
   GtkSortListModel   *sorted;
   CstRequestStoreSlots *slots;
+  CstSpareRows       *rows;            /* the slots, and spare rows past them */
   GtkSingleSelection *selection;
   char               *folded_query;   /* to reveal a request the search hides */
   CstListScope        scope;
@@ -58,6 +62,11 @@ struct _CstRequestListPage
  * for a search long enough to be specific. */
 #define CLOSED_SEARCH_DELAY_MS 400
 #define CLOSED_SEARCH_MIN_CHARS 3
+
+/* GTK 4.8's column view keeps row widgets for up to 200 positions around
+ * its top row (GTK_LIST_VIEW_MAX_LIST_ITEMS): as many positions stay,
+ * spare rows hidden past the rows' end, when a search leaves fewer rows. */
+#define SPARE_ROWS_KEPT 200
 
 G_DEFINE_FINAL_TYPE (CstRequestListPage, cst_request_list_page, GTK_TYPE_WIDGET)
 
@@ -398,6 +407,126 @@ row_activated_cb (CstRequestListPage *self,
     g_signal_emit (self, signals[ACTIVATED], 0, request);
 }
 
+/* The keyboard at the last row.  Spare rows (cst-spare-rows.c) cannot
+ * take the focus, so GTK's End and Page Down, which go to the last
+ * position or a page further down, stay where they are when that
+ * position is a spare row: they take the focus to the last row instead.
+ * With spare rows the view has at most SPARE_ROWS_KEPT positions, and
+ * GTK a row widget for each. */
+
+/* The position of the row widget @row: its first cell's. */
+static guint
+row_position (GtkWidget *row)
+{
+  GtkWidget *cell = gtk_widget_get_first_child (row);
+  GtkWidget *child = cell != NULL ? gtk_widget_get_first_child (cell) : NULL;
+  GtkListItem *item = child != NULL ? g_object_get_data (G_OBJECT (child), "list-item") : NULL;
+
+  return item != NULL ? gtk_list_item_get_position (item) : GTK_INVALID_LIST_POSITION;
+}
+
+/* The row widgets are the children of the column view's list view. */
+static GtkWidget *
+row_at (CstRequestListPage *self,
+        guint               position)
+{
+  for (GtkWidget *list = gtk_widget_get_first_child (GTK_WIDGET (self->column_view)); list != NULL;
+       list = gtk_widget_get_next_sibling (list))
+    {
+      if (!GTK_IS_LIST_VIEW (list))
+        continue;
+      for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+        if (row_position (row) == position)
+          return row;
+    }
+  return NULL;
+}
+
+/* The row widget with the keyboard focus, or NULL. */
+static GtkWidget *
+focused_row (CstRequestListPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  for (; focus != NULL; focus = gtk_widget_get_parent (focus))
+    if (GTK_IS_LIST_VIEW (gtk_widget_get_parent (focus)))
+      return gtk_widget_is_ancestor (focus, GTK_WIDGET (self->column_view)) ? focus : NULL;
+  return NULL;
+}
+
+static gboolean
+has_spare_rows (CstRequestListPage *self)
+{
+  return cst_spare_rows_get_n_rows (self->rows) < g_list_model_get_n_items (G_LIST_MODEL (self->rows));
+}
+
+/* Page Down from @row would land past the last row. */
+static gboolean
+page_passes_last_row (CstRequestListPage *self,
+                      GtkWidget          *row)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  guint position = row_position (row);
+  guint last = cst_spare_rows_get_n_rows (self->rows) - 1;
+  int height = MAX (gtk_widget_get_height (row), 1);
+
+  return position == GTK_INVALID_LIST_POSITION ||
+         (double) (last - MIN (position, last)) * height <= gtk_adjustment_get_page_size (adjustment);
+}
+
+/* @select: whether the selection follows (Ctrl moves the focus alone) */
+static gboolean
+focus_last_row (CstRequestListPage *self,
+                gboolean            select)
+{
+  guint last = cst_spare_rows_get_n_rows (self->rows) - 1;
+  GtkWidget *row = row_at (self, last);
+
+  if (row == NULL || !gtk_widget_grab_focus (row))
+    return FALSE;
+  if (select)
+    gtk_single_selection_set_selected (self->selection, last);
+  return TRUE;
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                CstRequestListPage    *self)
+{
+  GtkWidget *row;
+  gboolean select = (state & GDK_CONTROL_MASK) == 0;
+
+  if (!has_spare_rows (self) || cst_spare_rows_get_n_rows (self->rows) == 0 ||
+      (row = focused_row (self)) == NULL)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      return focus_last_row (self, select);
+    case GDK_KEY_Page_Down:
+    case GDK_KEY_KP_Page_Down:
+      return page_passes_last_row (self, row) && focus_last_row (self, select);
+    default:
+      return FALSE;
+    }
+}
+
+/* Before the list view's own keys. */
+static void
+watch_last_row_keys (CstRequestListPage *self)
+{
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->column_view), keys);
+}
+
 /* The cells show the request of their row's slot, and follow it when a
  * search or a sort puts another request at that position: the row widget
  * stays, only its texts change. */
@@ -405,6 +534,24 @@ static CstRequest *
 item_request (GtkListItem *item)
 {
   return cst_request_store_slot_get_request (gtk_list_item_get_item (item));
+}
+
+/* A spare row (cst-spare-rows.c: its slot past the rows' end shows no
+ * request) is hidden, so it takes no room and is not drawn, and cannot
+ * take the focus, so the keyboard stops at the last row.  The row widget
+ * is the parent of the column's cell widget, which holds this cell. */
+static void
+show_row (GtkListItem *item,
+          gboolean     shown)
+{
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkWidget *cell = child != NULL ? gtk_widget_get_parent (child) : NULL;
+  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+
+  if (row == NULL)
+    return;
+  gtk_widget_set_visible (row, shown);
+  gtk_widget_set_focusable (row, shown);
 }
 
 static void
@@ -507,6 +654,8 @@ set_pooled_child (GtkSignalListItemFactory *factory,
       n_cells_made++;
     }
   gtk_list_item_set_child (item, child);
+  /* Which row's cell it is now (row_position()). */
+  g_object_set_data (G_OBJECT (child), "list-item", item);
   g_object_set_data_full (G_OBJECT (item), "pooled-cell", g_steal_pointer (&child), g_object_unref);
 }
 
@@ -557,10 +706,10 @@ show_texts (GtkListItem *item)
   g_autofree char *caption = NULL;
 
   text_cell_follow (cell, request, G_CALLBACK (show_texts), item);
-  if (request == NULL)
-    return;
-  g_object_get (request, cell->property, &text, NULL);
-  if (cell->caption != NULL)
+  show_row (item, request != NULL);
+  if (request != NULL)
+    g_object_get (request, cell->property, &text, NULL);
+  if (request != NULL && cell->caption != NULL)
     g_object_get (request, cell->caption, &caption, NULL);
   cst_cell_lines_set_text (gtk_list_item_get_child (item), text, caption);
 }
@@ -597,7 +746,10 @@ setup_badge_cb (GtkSignalListItemFactory *factory,
 static void
 show_badge (GtkListItem *item)
 {
-  cst_due_badge_set_request (CST_DUE_BADGE (gtk_list_item_get_child (item)), item_request (item));
+  CstRequest *request = item_request (item);
+
+  show_row (item, request != NULL);
+  cst_due_badge_set_request (CST_DUE_BADGE (gtk_list_item_get_child (item)), request);
 }
 
 static void
@@ -781,6 +933,7 @@ cst_request_list_page_dispose (GObject *object)
   cst_dispose_cancel (&self->closed_search);
   cst_dispose_template (GTK_WIDGET (self), CST_TYPE_REQUEST_LIST_PAGE);
   g_clear_object (&self->selection);
+  g_clear_object (&self->rows);
   g_clear_object (&self->slots);
   if (self->filtered != NULL)
     {
@@ -861,7 +1014,8 @@ cst_request_list_page_init (CstRequestListPage *self)
                            G_CONNECT_SWAPPED);
   self->slots = cst_request_store_slots_new (G_LIST_MODEL (self->sorted));
   g_object_unref (self->sorted);   /* the slots hold it */
-  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->slots)));
+  self->rows = cst_spare_rows_new (G_LIST_MODEL (self->slots), SPARE_ROWS_KEPT);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
   g_signal_connect_object (self->sorted, "items-changed", G_CALLBACK (rows_changed_cb), self,
                            G_CONNECT_SWAPPED | G_CONNECT_AFTER);
   gtk_single_selection_set_autoselect (self->selection, FALSE);
@@ -872,6 +1026,7 @@ cst_request_list_page_init (CstRequestListPage *self)
   g_signal_connect_swapped (self->filtered, "items-changed", G_CALLBACK (update_count), self);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+  watch_last_row_keys (self);
   build_columns (self);
   update_count (self);
 }
