@@ -194,8 +194,8 @@ test_pages (void)
   g_assert_cmpuint (seen.n_wrong_release, ==, 0);
   /* A page's disclosures and payments are read in one range scan each
    * (per partition), and extension notices only for extended requests:
-   * not an index probe per request (the old correlated lookups: three
-   * per request, 12,303 here, more with each year's partition). */
+   * not an index probe per request and partition (the old correlated
+   * lookups: 20,505 here). */
   g_assert_cmpint (fact_scans (auditor) - scans_before, <=, 3 * 2 * 8);
   cst_db_rollback (auditor);
 }
