@@ -2,8 +2,11 @@
  * requests (issue 24): the next page is read while one is written, every
  * request comes once and in order with its lines, and each page joins
  * only its own invoices (the planner merged every page with the invoices
- * from the first request of all: page k read k pages of invoices). */
+ * from the first request of all: page k read k pages of invoices), and
+ * its disclosures and payments in one scan, not one per request. */
 #include "config.h"
+
+#include <string.h>
 
 #include "cst-test-db.h"
 
@@ -62,6 +65,13 @@ seed (void)
     "  WHERE received_date BETWEEN DATE '2025-01-01' AND DATE '2025-12-31'",
     2, (const char *[]) { total, lines }, &error));
   g_assert_no_error (error);
+  /* Every third request disclosed twice: the release date is the first. */
+  g_assert_true (cst_db_exec_script (owner,
+    "INSERT INTO disclosures (patient_id, request_id, disclosed_on, recipient_name,"
+    "                         phi_description, purpose_statement)"
+    " SELECT patient_id, id, received_date + d, 'Counsel', 'Records', 'Litigation'"
+    "   FROM roi_requests, (VALUES (20), (10)) AS later (d) WHERE id % 3 = 0;", &error));
+  g_assert_no_error (error);
   g_assert_true (cst_db_exec_script (owner,
     "ALTER TABLE roi_requests ENABLE TRIGGER roi_requests_link_repeat; ANALYZE;", &error));
   g_assert_no_error (error);
@@ -73,6 +83,8 @@ typedef struct
   guint  n_requests;
   guint  n_lines;
   guint  n_out_of_order;
+  guint  n_released;
+  guint  n_wrong_release;
 } Seen;
 
 static gboolean
@@ -87,6 +99,12 @@ see_row (const CstFeeReportRow *row,
   seen->last_id = row->request_id;
   seen->n_requests++;
   seen->n_lines += row->n_lines;
+  if (g_date_valid (&row->released))
+    {
+      seen->n_released++;
+      if (row->request_id % 3 != 0 || g_date_days_between (&row->received, &row->released) != 10)
+        seen->n_wrong_release++;
+    }
   return TRUE;
 }
 
@@ -112,6 +130,21 @@ invoice_rows_read (PGconn *conn)
   return cst_db_int64 (res, 0, 0);
 }
 
+/* The scans the transaction has started so far on the tables a request's
+ * facts are read from (every partition of the disclosures). */
+static gint64
+fact_scans (PGconn *conn)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT COALESCE (sum (COALESCE (seq_scan, 0) + COALESCE (idx_scan, 0)), 0)"
+    "  FROM pg_stat_xact_user_tables"
+    " WHERE relname LIKE 'disclosures%' OR relname IN ('payments', 'rendered_documents')", 0, NULL, &error);
+
+  g_assert_no_error (error);
+  return cst_db_int64 (res, 0, 0);
+}
+
 static void
 test_pages (void)
 {
@@ -122,7 +155,7 @@ test_pages (void)
   g_autoptr(GError) error = NULL;
   CstFeeReportFilter filter = { 0 };
   Seen seen = { 0 };
-  gint64 read_before;
+  gint64 read_before, scans_before;
 
   g_assert_true (cst_input_parse_date ("2025-01-01", &filter.from, NULL));
   g_assert_true (cst_input_parse_date ("2025-12-31", &filter.to, NULL));
@@ -138,6 +171,7 @@ test_pages (void)
                                      &error));
   g_assert_no_error (error);
   read_before = invoice_rows_read (auditor);
+  scans_before = fact_scans (auditor);
   g_assert_true (cst_fee_report_run (auditor, &filter, see_row, &seen, &summary, &error));
   g_assert_no_error (error);
 
@@ -155,6 +189,14 @@ test_pages (void)
    * request on (at most three here), never from the first request of all
    * for every page (the old plan: 5 N with pages of 2,000, 11 N with 500). */
   g_assert_cmpint (invoice_rows_read (auditor) - read_before, <=, 4 * N_REQUESTS);
+  /* Released on the first of its two disclosures, and only those. */
+  g_assert_cmpuint (seen.n_released, ==, N_REQUESTS / 3);
+  g_assert_cmpuint (seen.n_wrong_release, ==, 0);
+  /* A page's disclosures and payments are read in one range scan each
+   * (per partition), and extension notices only for extended requests:
+   * not an index probe per request and partition (the old correlated
+   * lookups: 20,505 here). */
+  g_assert_cmpint (fact_scans (auditor) - scans_before, <=, 3 * 2 * 8);
   cst_db_rollback (auditor);
 }
 
@@ -190,6 +232,45 @@ test_cancelled_between_pages (void)
   g_assert_no_error (error);
 }
 
+/* A query of the pipeline that fails (a line whose quantity is no
+ * number, on the second page) fails the report with the server's error,
+ * and the pipeline is read to its end: the caller's transaction can be
+ * rolled back and the connection used again. */
+static void
+test_failed_in_pipeline (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGresult) res = NULL;
+  g_autoptr(GError) error = NULL;
+  CstFeeReportFilter filter = { 0 };
+  Seen seen = { 0 };
+
+  g_assert_true (cst_input_parse_date ("2025-01-01", &filter.from, NULL));
+  g_assert_true (cst_input_parse_date ("2025-12-31", &filter.to, NULL));
+  /* Planted in the caller's transaction, which the report joins, and
+   * rolled back with it. */
+  g_assert_true (cst_db_begin (owner, &error));
+  g_assert_true (cst_db_exec_command (owner,
+    "INSERT INTO invoices (request_id, method, jurisdiction, schedule_version, received_date,"
+    "                      quoted_cents, total_cents, lines, justification, override_reason)"
+    " SELECT id, 'state-schedule', 'PA', 'PA-2025@1', received_date, 0, 1,"
+    "        '[{\"rule\": \"planted\", \"quantity\": \"many\", \"amount_cents\": 0}]', '{}', 'Planted'"
+    "   FROM roi_requests WHERE received_date >= DATE '2025-01-01' ORDER BY id OFFSET 3000 LIMIT 1",
+    0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (cst_fee_report_run (owner, &filter, see_row, &seen, NULL, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "bigint"));
+  /* The first page was written, the second not. */
+  g_assert_cmpuint (seen.n_requests, ==, 2000);
+  g_assert_cmpint (PQtransactionStatus (owner), ==, PQTRANS_INERROR);
+  cst_db_rollback (owner);
+  g_assert_cmpint (PQtransactionStatus (owner), ==, PQTRANS_IDLE);
+  g_clear_error (&error);
+  res = cst_db_exec (owner, "SELECT 1", 0, NULL, &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -201,6 +282,7 @@ main (int    argc,
   seed ();
   g_test_add_func ("/fee/report/pages", test_pages);
   g_test_add_func ("/fee/report/cancelled-between-pages", test_cancelled_between_pages);
+  g_test_add_func ("/fee/report/failed-in-pipeline", test_failed_in_pipeline);
   status = g_test_run ();
   cst_test_db_free (db);
   return status;

@@ -56,23 +56,51 @@ const char *const cst_fee_report_csv_columns[] = {
 
 /* ---------------------------------------------------------------- CSV */
 
+/* A number in decimal without printf: a CSV row has seven of them, and
+ * g_string_append_printf() allocates for each. */
 static void
 csv_int (GString *out,
          gint64   value,
          gboolean blank_if_negative)
 {
+  char digits[24];
+  guint64 magnitude = value < 0 ? (guint64) 0 - (guint64) value : (guint64) value;
+  gsize at = sizeof digits;
+
   g_string_append_c (out, ',');
-  if (!(blank_if_negative && value < 0))
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+  if (blank_if_negative && value < 0)
+    return;
+  do
+    digits[--at] = (char) ('0' + magnitude % 10);
+  while ((magnitude /= 10) > 0);
+  if (value < 0)
+    digits[--at] = '-';
+  g_string_append_len (out, digits + at, (gssize) (sizeof digits - at));
+}
+
+/* "YYYY-MM-DD", or "" for an invalid date, into @text.  Formatted here
+ * for four-digit years, as g_date_strftime() writes them, which converts
+ * the format to the locale's encoding and back on every call. */
+static void
+iso_date_into (const GDate *date,
+               char         text[16])
+{
+  text[0] = '\0';
+  if (!g_date_valid (date))
+    return;
+  if (g_date_get_year (date) >= 1000 && g_date_get_year (date) <= 9999)
+    g_snprintf (text, 16, "%04u-%02u-%02u", (guint) g_date_get_year (date),
+                (guint) g_date_get_month (date), (guint) g_date_get_day (date));
+  else
+    g_date_strftime (text, 16, "%Y-%m-%d", date);
 }
 
 static char *
 iso_date (const GDate *date)
 {
-  char text[16] = "";
+  char text[16];
 
-  if (g_date_valid (date))
-    g_date_strftime (text, sizeof text, "%Y-%m-%d", date);
+  iso_date_into (date, text);
   return g_strdup (text);
 }
 
@@ -83,16 +111,22 @@ typedef struct
   GCancellable  *cancellable;
 } CsvState;
 
+/* What a request's rows repeat on every one of its lines, made once. */
+typedef struct
+{
+  char  received[16];
+  char  due[16];
+  char  released[16];
+  char *flags;
+} CsvRequestText;
+
 static void
 csv_row (GString               *out,
          const CstFeeReportRow *row,
+         const CsvRequestText  *text,
          const CstFeeReportLine *line)
 {
-  g_autofree char *received = iso_date (&row->received);
-  g_autofree char *due = iso_date (&row->due);
-  g_autofree char *released = iso_date (&row->released);
-  g_autofree char *flags = cst_fee_report_flags_to_string (row->flags);
-  const char *fields[] = { row->reference, received, due, released, row->jurisdiction,
+  const char *fields[] = { row->reference, text->received, text->due, text->released, row->jurisdiction,
                            row->requester, row->method };
 
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
@@ -111,7 +145,7 @@ csv_row (GString               *out,
   csv_int (out, row->total_cents, FALSE);
   csv_int (out, row->maximum_cents, TRUE);
   csv_int (out, row->flat_cents, TRUE);
-  cst_csv_append_text (out, flags, FALSE);
+  cst_csv_append_text (out, text->flags, FALSE);
   cst_csv_append_text (out, row->override_reason, FALSE);
   cst_csv_append_text (out, row->override_by, FALSE);
   cst_csv_append_text (out, row->deadline_citation, FALSE);
@@ -121,20 +155,38 @@ csv_row (GString               *out,
   g_string_append (out, "\r\n");
 }
 
+/* Rows are written in chunks of about this many bytes, whatever stream
+ * the caller gives (an unbuffered file took a write() per request). */
+#define CSV_CHUNK (64 * 1024)
+
+static gboolean
+csv_flush (CsvState *state,
+           GError  **error)
+{
+  gboolean ok = g_output_stream_write_all (state->out, state->buffer->str, state->buffer->len,
+                                           NULL, state->cancellable, error);
+
+  g_string_truncate (state->buffer, 0);
+  return ok;
+}
+
 static gboolean
 csv_write_request (const CstFeeReportRow *row,
                    gpointer               user_data,
                    GError               **error)
 {
   CsvState *state = user_data;
+  g_autofree char *flags = cst_fee_report_flags_to_string (row->flags);
+  CsvRequestText text = { .flags = flags };
 
-  g_string_truncate (state->buffer, 0);
+  iso_date_into (&row->received, text.received);
+  iso_date_into (&row->due, text.due);
+  iso_date_into (&row->released, text.released);
   if (row->n_lines == 0)
-    csv_row (state->buffer, row, NULL);
+    csv_row (state->buffer, row, &text, NULL);
   for (guint i = 0; i < row->n_lines; i++)
-    csv_row (state->buffer, row, &row->lines[i]);
-  return g_output_stream_write_all (state->out, state->buffer->str, state->buffer->len,
-                                    NULL, state->cancellable, error);
+    csv_row (state->buffer, row, &text, &row->lines[i]);
+  return state->buffer->len < CSV_CHUNK || csv_flush (state, error);
 }
 
 /**
@@ -149,14 +201,18 @@ cst_fee_report_write_csv (PGconn                    *conn,
                           GError                   **error)
 {
   g_autoptr(GString) buffer = g_string_new (NULL);
+  g_autoptr(CstFeeReportSummary) written = NULL;
   CsvState state = { out, buffer, filter->cancellable };
 
   for (guint i = 0; cst_fee_report_csv_columns[i] != NULL; i++)
     cst_csv_append_text (buffer, cst_fee_report_csv_columns[i], i == 0);
   g_string_append (buffer, "\r\n");
-  if (!g_output_stream_write_all (out, buffer->str, buffer->len, NULL, filter->cancellable, error))
+  if (!cst_fee_report_run (conn, filter, csv_write_request, &state, &written, error) ||
+      !csv_flush (&state, error))
     return FALSE;
-  return cst_fee_report_run (conn, filter, csv_write_request, &state, summary, error);
+  if (summary != NULL)
+    *summary = g_steal_pointer (&written);
+  return TRUE;
 }
 
 /* ---------------------------------------------------------------- PDF */
@@ -315,14 +371,15 @@ pdf_summary (CstPdfStream              *pdf,
  * temporary file until the summary page that comes before them is drawn.
  * The file is unlinked as soon as it is open (nothing is left behind,
  * even by a crash), readable by this process only, and carries no name
- * from the data.  A record is the row style (one byte) and the
- * detail's DETAIL_COLUMNS cells, each a 32-bit length and its bytes. */
+ * from the data.  A record is the row style (one byte), the lengths of
+ * the detail's DETAIL_COLUMNS cells (32 bits each), then the cells' bytes,
+ * each with its NUL. */
 #define DETAIL_COLUMNS 5
 
 typedef struct
 {
   FILE    *file;
-  GString *record;   /* the row being read back: its cells, NUL-separated */
+  GString *record;   /* the row being written or read back */
 } Spool;
 
 static void
@@ -365,23 +422,31 @@ spool_open (Spool   *spool,
   return TRUE;
 }
 
-/* Write errors are sticky in the FILE and checked once, at the rewind. */
+/* A record's head: the row style and each cell's length. */
+#define SPOOL_HEAD (1 + DETAIL_COLUMNS * sizeof (guint32))
+
+/* Write errors are sticky in the FILE and checked once, at the rewind.
+ * The record is put together first and written with one call, as it is
+ * read back with two: a report spools some 600,000 rows. */
 static void
 spool_put_row (Spool             *spool,
                const char *const *cells,
                CstPdfRowStyle     style)
 {
-  guint8 code = (guint8) style;
+  guint8 head[SPOOL_HEAD] = { (guint8) style };
+  GString *record = spool->record;
 
-  fwrite (&code, 1, 1, spool->file);
+  g_string_truncate (record, 0);
+  g_string_append_len (record, (const char *) head, SPOOL_HEAD);
   for (guint c = 0; c < DETAIL_COLUMNS; c++)
     {
       const char *cell = cells[c] ? cells[c] : "";
       guint32 length = (guint32) strlen (cell);
 
-      fwrite (&length, sizeof length, 1, spool->file);
-      fwrite (cell, 1, length, spool->file);
+      memcpy (record->str + 1 + c * sizeof length, &length, sizeof length);
+      g_string_append_len (record, cell, length + 1);   /* with its NUL */
     }
+  fwrite (record->str, 1, record->len, spool->file);
 }
 
 static gboolean
@@ -401,28 +466,24 @@ spool_next_row (Spool           *spool,
                 CstPdfRowStyle  *style,
                 GError         **error)
 {
-  gsize starts[DETAIL_COLUMNS];
-  guint8 code;
+  guint8 head[SPOOL_HEAD];
+  guint32 lengths[DETAIL_COLUMNS];
+  gsize size = 0, at = 0, got;
 
-  if (fread (&code, 1, 1, spool->file) != 1)
-    return ferror (spool->file) ? spool_io_error (spool, error) : FALSE;
-  g_string_truncate (spool->record, 0);
+  if ((got = fread (head, 1, SPOOL_HEAD, spool->file)) != SPOOL_HEAD)
+    return got > 0 || ferror (spool->file) ? spool_io_error (spool, error) : FALSE;
+  memcpy (lengths, head + 1, sizeof lengths);
+  for (guint c = 0; c < DETAIL_COLUMNS; c++)
+    size += lengths[c] + 1;
+  g_string_set_size (spool->record, size);
+  if (fread (spool->record->str, 1, size, spool->file) != size)
+    return spool_io_error (spool, error);
   for (guint c = 0; c < DETAIL_COLUMNS; c++)
     {
-      guint32 length;
-
-      if (fread (&length, sizeof length, 1, spool->file) != 1)
-        return spool_io_error (spool, error);
-      starts[c] = spool->record->len;
-      g_string_set_size (spool->record, starts[c] + length + 1);
-      if (length > 0 && fread (spool->record->str + starts[c], 1, length, spool->file) != length)
-        return spool_io_error (spool, error);
-      spool->record->str[starts[c] + length] = '\0';
+      cells[c] = spool->record->str + at;
+      at += lengths[c] + 1;
     }
-  /* Pointers only once the buffer has stopped moving. */
-  for (guint c = 0; c < DETAIL_COLUMNS; c++)
-    cells[c] = spool->record->str + starts[c];
-  *style = (CstPdfRowStyle) code;
+  *style = (CstPdfRowStyle) head[0];
   return TRUE;
 }
 

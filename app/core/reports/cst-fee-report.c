@@ -1,8 +1,10 @@
 /* cst-fee-report.c — the auditor's fee justification report for a period
  *
  * Requests are read in keyset pages (id > last id, LIMIT n) so that a
- * year of a large hospital never sits in memory at once; for each page a
- * second query brings the invoice lines of just those requests.  Each row
+ * year of a large hospital never sits in memory at once; the invoices and
+ * invoice lines of just a page's requests are asked for together with the
+ * next page's requests, in one pipeline, while the client writes the page
+ * before (see Batch).  Each row
  * is handed to a callback and folded into a summary made of a few small
  * buckets and a turnaround histogram (one counter per day), which is
  * enough for exact medians and percentiles without keeping the rows.
@@ -68,8 +70,16 @@ G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
 
 /* An extension's notice counts only if rendered by the original due date
  * (45 CFR 164.524(b)(2)(iii)): original_due_date since migration 0059,
- * before it the extended due date less HIPAA's 30 days.  due_date is NULL
- * where no law sets a deadline: such a request is never late.
+ * before it the extended due date less HIPAA's 30 days; it is looked for
+ * only for an extended request, the only one it can flag.  due_date is
+ * NULL where no law sets a deadline: such a request is never late.
+ *
+ * The page is chosen first (the CTE), then its first disclosures and
+ * payments are read in one grouped range scan each, over the page's ids
+ * ($5, last]: looked up once per request, each was an index probe into
+ * every yearly partition (100,000 requests: about 1 s of the server's
+ * CPU).  The ranges of successive pages do not overlap, so a report reads
+ * each disclosure and payment of its span of ids at most once.
  *
  * The invoices' "i.request_id > $5" says again what "r.id > $5" and the
  * join already say, for the planner: it does not carry a range across a
@@ -79,34 +89,51 @@ G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
  * pages).  The deadline rule (a small table) is joined, not looked up
  * once per request. */
 static const char *requests_sql =
+  "WITH page AS MATERIALIZED ("
+  "  SELECT r.id, r.reference, r.received_date, r.due_date, r.original_due_date, r.extended_on,"
+  "         q.kind, r.jurisdiction, r.format, r.delivery, r.page_count, r.status, r.updated_at,"
+  "         dr.citation, f.code, f.fee_schedule_key"
+  "    FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
+  "    JOIN facilities f ON f.id = r.facility_id"
+  "    LEFT JOIN deadline_rules dr ON dr.id = r.deadline_rule_id"
+  "   WHERE r.received_date BETWEEN $1::date AND $2::date"
+  "     AND ($3::text IS NULL OR r.jurisdiction = $3::text)"
+  "     AND ($4::text IS NULL OR q.kind::text = $4::text)"
+  "     AND ($7::text IS NULL OR r.status::text = $7::text)"
+  "     AND ($9::text IS NULL OR f.code = $9::text)"
+  "     AND r.id > $5::bigint"
+  "     AND EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id AND i.request_id > $5::bigint"
+  "                   AND ($8::text IS NULL OR i.issued_by = $8::text))"
+  "   ORDER BY r.id LIMIT $6::int),"
+  " first_disclosure AS ("
+  "  SELECT d.request_id, min (d.disclosed_on) AS disclosed_on FROM disclosures d"
+  "   WHERE d.request_id > $5::bigint AND d.request_id <= (SELECT max (id) FROM page)"
+  "   GROUP BY d.request_id),"
+  " paid AS ("
+  "  SELECT p.request_id, sum (p.amount_cents) AS cents FROM payments p"
+  "   WHERE p.request_id > $5::bigint AND p.request_id <= (SELECT max (id) FROM page)"
+  "   GROUP BY p.request_id)"
   "SELECT r.id, r.reference, r.received_date::text, r.due_date::text,"
-  "       r.extended_on IS NOT NULL, q.kind::text, r.jurisdiction::text,"
+  "       r.extended_on IS NOT NULL, r.kind::text, r.jurisdiction::text,"
   "       r.format::text, r.delivery::text, COALESCE (r.page_count, 0),"
-  "       COALESCE ((SELECT min (d.disclosed_on) FROM disclosures d WHERE d.request_id = r.id),"
-  "                 CASE WHEN r.status = 'released' THEN r.updated_at::date END)::text,"
-  "       EXISTS (SELECT 1 FROM rendered_documents rd"
-  "                 JOIN document_templates t ON t.id = rd.template_id"
-  "                WHERE rd.request_id = r.id AND t.kind = 'extension-notice'"
-  "                  AND rd.rendered_at::date <= COALESCE (r.original_due_date, r.due_date - 30)),"
-  "       dr.citation,"
-  "       COALESCE ((SELECT sum (p.amount_cents) FROM payments p WHERE p.request_id = r.id), 0),"
-  "       roi_deadline_class (q.kind) <> 'third-party' AND r.status = 'released'"
-  "         AND r.due_date IS NOT NULL AND r.updated_at::date > r.due_date"
+  "       COALESCE (fd.disclosed_on, CASE WHEN r.status = 'released' THEN r.updated_at::date END)::text,"
+  "       CASE WHEN r.extended_on IS NOT NULL THEN"
+  "         EXISTS (SELECT 1 FROM rendered_documents rd"
+  "                   JOIN document_templates t ON t.id = rd.template_id"
+  "                  WHERE rd.request_id = r.id AND t.kind = 'extension-notice'"
+  "                    AND rd.rendered_at::date <= COALESCE (r.original_due_date, r.due_date - 30))"
+  "       ELSE false END,"
+  "       r.citation,"
+  "       COALESCE (pd.cents, 0),"
+  "       r.status = 'released' AND r.due_date IS NOT NULL AND r.updated_at::date > r.due_date"
+  "         AND roi_deadline_class (r.kind) <> 'third-party'"
   "         AND GREATEST (request_balance_at (r.id, (r.due_date + 1)::timestamptz),"
   "                       request_balance_at (r.id, r.updated_at)) > 0,"
-  "       f.code, f.fee_schedule_key"
-  "  FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
-  "  JOIN facilities f ON f.id = r.facility_id"
-  "  LEFT JOIN deadline_rules dr ON dr.id = r.deadline_rule_id"
-  " WHERE r.received_date BETWEEN $1::date AND $2::date"
-  "   AND ($3::text IS NULL OR r.jurisdiction = $3::text)"
-  "   AND ($4::text IS NULL OR q.kind::text = $4::text)"
-  "   AND ($7::text IS NULL OR r.status::text = $7::text)"
-  "   AND ($9::text IS NULL OR f.code = $9::text)"
-  "   AND r.id > $5::bigint"
-  "   AND EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id AND i.request_id > $5::bigint"
-  "                 AND ($8::text IS NULL OR i.issued_by = $8::text))"
-  " ORDER BY r.id LIMIT $6::int";
+  "       r.code, r.fee_schedule_key"
+  "  FROM page r"
+  "  LEFT JOIN first_disclosure fd ON fd.request_id = r.id"
+  "  LEFT JOIN paid pd ON pd.request_id = r.id"
+  " ORDER BY r.id";
 
 /* One row per original invoice of a page's requests: what the engine
  * needs to quote it again (I_INPUTS on: the keys of
@@ -119,17 +146,28 @@ invoices_sql (void)
   if (g_once_init_enter (&sql))
     {
       GString *text = g_string_new (
+        "WITH steps AS ("
+        "  SELECT created_at AS since, lead (created_at) OVER (ORDER BY created_at) AS until,"
+        "         max (max (id)) OVER (ORDER BY created_at) AS through"
+        "    FROM fee_schedules GROUP BY created_at)"
         "SELECT i.request_id, i.method, i.quoted_cents, i.total_cents,"
         "       i.override_reason IS NOT NULL, i.jurisdiction::text,"
         "       to_char (i.received_date, 'YYYY-MM-DD'), i.requester_class,"
-        "       COALESCE (i.schedules_through,"
-        "                 (SELECT max (s.id) FROM fee_schedules s WHERE s.created_at <= i.issued_at)),"
+        "       COALESCE (i.schedules_through, st.through),"
         "       i.quote_inputs IS NOT NULL");
 
-      /* The keys are the engine's constants, never a stored value. */
+      /* The keys are the engine's constants, never a stored value; read
+       * from the JSON in one call (jsonb_to_record) rather than one
+       * lookup a key. */
       for (const char *const *key = cst_fee_request_input_keys (); *key; key++)
-        g_string_append_printf (text, ", i.quote_inputs->>'%s'", *key);
+        g_string_append_printf (text, ", inputs.\"%s\"", *key);
       g_string_append (text, " FROM invoices i"
+                             " LEFT JOIN steps st ON i.schedules_through IS NULL"
+                             "  AND st.since <= i.issued_at AND (st.until IS NULL OR i.issued_at < st.until)"
+                             " LEFT JOIN LATERAL jsonb_to_record (i.quote_inputs) AS inputs (");
+      for (const char *const *key = cst_fee_request_input_keys (); *key; key++)
+        g_string_append_printf (text, "%s\"%s\" text", key == cst_fee_request_input_keys () ? "" : ", ", *key);
+      g_string_append (text, ") ON true"
                              " WHERE i.request_id = ANY ($1::bigint[]) AND i.adjusts_invoice_id IS NULL"
                              " ORDER BY i.request_id, i.id");
       g_once_init_leave (&sql, g_string_free (text, FALSE));
@@ -137,13 +175,21 @@ invoices_sql (void)
   return sql;
 }
 
+/* A line's five fields are taken from its JSON object in one call
+ * (jsonb_to_recordset) rather than by splitting the array into jsonb
+ * values and looking each key up in each of them: the lines of 100,000
+ * invoices (400,000 lines) took 1.6-2.0 s instead of 2.9-4.4 s to take
+ * apart (psql, at load 27; bench/reports/README.md).  The engine writes
+ * every line as an object (cst_fee_quote_lines_to_json). */
 static const char *lines_sql =
   "SELECT i.request_id, i.number, i.method, i.total_cents, i.override_reason, i.issued_by,"
-  "       l.value->>'rule', l.value->>'citation', l.value->>'description',"
-  "       COALESCE ((l.value->>'quantity')::bigint, 0),"
-  "       COALESCE ((l.value->>'amount_cents')::bigint, 0), l.value IS NOT NULL"
+  "       l.rule, l.citation, l.description, COALESCE (l.quantity, 0),"
+  "       COALESCE (l.amount_cents, 0), l.ord IS NOT NULL"
   "  FROM invoices i"
-  "  LEFT JOIN LATERAL jsonb_array_elements (i.lines) WITH ORDINALITY AS l (value, ord) ON true"
+  "  LEFT JOIN LATERAL ROWS FROM (jsonb_to_recordset (i.lines)"
+  "                               AS (rule text, citation text, description text,"
+  "                                   quantity bigint, amount_cents bigint))"
+  "    WITH ORDINALITY AS l (rule, citation, description, quantity, amount_cents, ord) ON true"
   " WHERE i.request_id = ANY ($1::bigint[])"
   " ORDER BY i.request_id, i.id, l.ord";
 
@@ -712,12 +758,33 @@ compute_flags (CstFeeScheduleSet *set,
     row->flags |= CST_FEE_REPORT_FLAG_OVERRIDDEN;
 }
 
+/* The two digits at @text, or -1. */
+static int
+two_digits (const char *text)
+{
+  return g_ascii_isdigit (text[0]) && g_ascii_isdigit (text[1]) ? (text[0] - '0') * 10 + text[1] - '0' : -1;
+}
+
+/* Dates come as the server's ISO text (DateStyle ISO, cst_db_connect):
+ * "YYYY-MM-DD" is read here directly; anything else goes through
+ * g_date_set_parse(), which reads it the same way but costs about as much
+ * as the rest of a row (locale tables, case folding): three dates a
+ * request. */
 static void
 parse_date (const char *text,
             GDate      *date)
 {
+  int century, year, month, day;
+
   g_date_clear (date, 1);
-  if (text != NULL)
+  if (text == NULL)
+    return;
+  if (strlen (text) == 10 && text[4] == '-' && text[7] == '-' &&
+      (century = two_digits (text)) >= 10 && (year = two_digits (text + 2)) >= 0 &&
+      (month = two_digits (text + 5)) >= 0 && (day = two_digits (text + 8)) >= 0 &&
+      g_date_valid_dmy ((GDateDay) day, (GDateMonth) month, (GDateYear) (century * 100 + year)))
+    g_date_set_dmy (date, (GDateDay) day, (GDateMonth) month, (GDateYear) (century * 100 + year));
+  else
     g_date_set_parse (date, text);
 }
 
@@ -824,73 +891,143 @@ page_ids (const PGresult *requests)
 
 /* ---------------------------------------------------------------- pages */
 
-/* A page of requests asked for and not yet collected: the server works
- * it out while the client quotes and writes the page before it (the
- * page's own lines and invoices are read first, and the schedules its
- * invoices need, since nothing else may be asked on the connection
- * while a query is out). */
+/* The requests query's parameters for the page after @after_id. */
 typedef struct
 {
-  PGconn   *conn;
-  gboolean  asked;
-} PageRequest;
-
-/* A page asked for and abandoned (an error, a cancellation) is read to
- * its end, so that the connection can end the transaction. */
-static void
-page_request_clear (PageRequest *page)
-{
-  PGresult *res;
-
-  if (!page->asked)
-    return;
-  while ((res = PQgetResult (page->conn)) != NULL)
-    PQclear (res);
-  page->asked = FALSE;
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (PageRequest, page_request_clear)
+  char        from[16];
+  char        to[16];
+  char        after[24];
+  char        limit[16];
+  const char *values[9];
+} PageParams;
 
 static gboolean
-ask_page (PageRequest              *page,
-          const CstFeeReportFilter *filter,
-          gint64                    after_id,
-          GError                  **error)
+page_params_init (PageParams               *params,
+                  const CstFeeReportFilter *filter,
+                  gint64                    after_id,
+                  GError                  **error)
 {
-  char from[16], to[16], after[24], limit[16];
-  const char *params[9] = { from, to, filter->jurisdiction, filter->requester, after, limit,
-                            filter->status, filter->clerk, filter->facility_code };
+  const char *values[9] = { params->from, params->to, filter->jurisdiction, filter->requester,
+                            params->after, params->limit, filter->status, filter->clerk,
+                            filter->facility_code };
 
-  g_date_strftime (from, sizeof from, "%Y-%m-%d", &filter->from);
-  g_date_strftime (to, sizeof to, "%Y-%m-%d", &filter->to);
-  g_snprintf (after, sizeof after, "%" G_GINT64_FORMAT, after_id);
-  g_snprintf (limit, sizeof limit, "%d", PAGE_SIZE);
+  G_STATIC_ASSERT (G_N_ELEMENTS (values) == G_N_ELEMENTS (params->values));
+  g_date_strftime (params->from, sizeof params->from, "%Y-%m-%d", &filter->from);
+  g_date_strftime (params->to, sizeof params->to, "%Y-%m-%d", &filter->to);
+  g_snprintf (params->after, sizeof params->after, "%" G_GINT64_FORMAT, after_id);
+  g_snprintf (params->limit, sizeof params->limit, "%d", PAGE_SIZE);
+  memcpy (params->values, values, sizeof values);
   /* As cst_db_exec() does: no text that is not UTF-8 reaches the server. */
-  for (guint i = 0; i < G_N_ELEMENTS (params); i++)
-    if (params[i] != NULL && !cst_input_check_text (params[i], -1, error))
+  for (guint i = 0; i < G_N_ELEMENTS (values); i++)
+    if (values[i] != NULL && !cst_input_check_text (values[i], -1, error))
       return FALSE;
-  if (!PQsendQueryParams (page->conn, requests_sql, G_N_ELEMENTS (params), NULL, params, NULL, NULL, 0))
-    {
-      cst_db_set_error_from_result (error, NULL, page->conn);
-      return FALSE;
-    }
-  page->asked = TRUE;
   return TRUE;
 }
 
-/* The page asked for, waited for if the server is still at it. */
-static PGresult *
-collect_page (PageRequest *page,
-              GError     **error)
+/* What the client asks of the server for a page it has the requests of,
+ * sent together in one pipeline: the page's lines and invoices (by the
+ * page's ids) and the next page's requests.  The server works them out
+ * while the client quotes and writes the page before; nothing else may
+ * be asked on the connection until the batch is read to its end (its
+ * Sync), so the schedules a page's invoices need are loaded between
+ * batches. */
+typedef struct
 {
-  g_autoptr(PGresult) res = PQgetResult (page->conn);
+  PGconn   *conn;
+  gboolean  out;         /* sent, not yet read to its Sync */
+  gboolean  asks_next;   /* the next page's requests are in it */
+} Batch;
 
-  page_request_clear (page);
+/* Reads what is left of a batch to its Sync and leaves the pipeline, so
+ * that the connection can end the transaction (after an error or a
+ * cancellation). */
+static void
+batch_clear (Batch *batch)
+{
+  PGresult *res;
+  ExecStatusType status = PGRES_EMPTY_QUERY;
+
+  if (!batch->out)
+    return;
+  while (status != PGRES_PIPELINE_SYNC && PQstatus (batch->conn) == CONNECTION_OK)
+    if ((res = PQgetResult (batch->conn)) != NULL)
+      {
+        status = PQresultStatus (res);
+        PQclear (res);
+      }
+  PQexitPipelineMode (batch->conn);
+  batch->out = FALSE;
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Batch, batch_clear)
+
+static gboolean
+batch_send (Batch                    *batch,
+            const PGresult           *requests,
+            const CstFeeReportFilter *filter,
+            GError                  **error)
+{
+  g_autofree char *ids = page_ids (requests);
+  const char *by_ids[] = { ids };
+  int n = PQntuples (requests);
+  PageParams next;
+
+  batch->asks_next = n == PAGE_SIZE;
+  if (batch->asks_next && !page_params_init (&next, filter, cst_db_int64 (requests, n - 1, R_ID), error))
+    return FALSE;
+  if (!PQenterPipelineMode (batch->conn))
+    {
+      cst_db_set_error_from_result (error, NULL, batch->conn);
+      return FALSE;
+    }
+  if (PQsendQueryParams (batch->conn, lines_sql, 1, NULL, by_ids, NULL, NULL, 0) &&
+      PQsendQueryParams (batch->conn, invoices_sql (), 1, NULL, by_ids, NULL, NULL, 0) &&
+      (!batch->asks_next ||
+       PQsendQueryParams (batch->conn, requests_sql, G_N_ELEMENTS (next.values), NULL, next.values,
+                          NULL, NULL, 0)) &&
+      PQpipelineSync (batch->conn))
+    {
+      batch->out = TRUE;
+      return TRUE;
+    }
+  /* Only a broken connection refuses to take a query. */
+  cst_db_set_error_from_result (error, NULL, batch->conn);
+  batch->out = PQpipelineSync (batch->conn);
+  batch_clear (batch);
+  return FALSE;
+}
+
+/* A query's result in the batch, as cst_db_exec() would give it. */
+static PGresult *
+batch_next (Batch   *batch,
+            GError **error)
+{
+  g_autoptr(PGresult) res = PQgetResult (batch->conn);
+  PGresult *end = PQgetResult (batch->conn);   /* NULL: the query's end */
+
+  PQclear (end);
   if (PQresultStatus (res) != PGRES_TUPLES_OK)
     {
-      cst_db_set_error_from_result (error, res, page->conn);
+      cst_db_set_error_from_result (error, res, batch->conn);
       return NULL;
     }
   return g_steal_pointer (&res);
+}
+
+/* The batch's results, waited for if the server is still at them;
+ * @next is NULL when the batch did not ask for a next page. */
+static gboolean
+batch_collect (Batch     *batch,
+               PGresult **lines,
+               PGresult **invoices,
+               PGresult **next,
+               GError   **error)
+{
+  gboolean ok = (*lines = batch_next (batch, error)) != NULL &&
+                (*invoices = batch_next (batch, error)) != NULL &&
+                (!batch->asks_next || (*next = batch_next (batch, error)) != NULL);
+
+  batch_clear (batch);
+  return ok;
 }
 
 static gboolean
@@ -961,36 +1098,36 @@ run_pages (PGconn                   *conn,
     conn, g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
                                  (GDestroyNotify) cst_fee_schedule_set_unref),
   };
-  g_auto(PageRequest) next = { conn, FALSE };
+  g_auto(Batch) batch = { conn, FALSE, FALSE };
+  g_autoptr(PGresult) requests = NULL;
+  PageParams first;
 
-  if (!ask_page (&next, filter, 0, error))
+  if (!page_params_init (&first, filter, 0, error) ||
+      !(requests = cst_db_exec (conn, requests_sql, G_N_ELEMENTS (first.values), first.values, error)) ||
+      (PQntuples (requests) > 0 && !batch_send (&batch, requests, filter, error)))
     return FALSE;
-  while (next.asked)
+  while (PQntuples (requests) > 0)
     {
-      g_autoptr(PGresult) requests = collect_page (&next, error);
       g_autoptr(PGresult) lines = NULL;
       g_autoptr(PGresult) invoices = NULL;
-      g_autofree char *ids = NULL;
-      int cursor = 0, invoice_cursor = 0, n;
+      g_autoptr(PGresult) next = NULL;
+      int cursor = 0, invoice_cursor = 0;
 
-      if (requests == NULL)
-        return FALSE;
-      n = PQntuples (requests);
-      if (n == 0)
-        break;
-      ids = page_ids (requests);
-      if (!(lines = cst_db_exec (conn, lines_sql, 1, (const char *[]) { ids }, error)) ||
-          !(invoices = cst_db_exec (conn, invoices_sql (), 1, (const char *[]) { ids }, error)) ||
+      if (!batch_collect (&batch, &lines, &invoices, &next, error) ||
           !load_page_schedules (&rq, invoices, error) ||
-          (n == PAGE_SIZE && !ask_page (&next, filter, cst_db_int64 (requests, n - 1, R_ID), error)))
+          (next != NULL && PQntuples (next) > 0 && !batch_send (&batch, next, filter, error)))
         return FALSE;
-      for (int r = 0; r < n; r++)
+      for (int r = 0; r < PQntuples (requests); r++)
         if (g_cancellable_set_error_if_cancelled (filter->cancellable, error) ||
             !emit_row (set, &rq, requests, r, lines, &cursor, invoices, &invoice_cursor, acc, func,
                        user_data, error))
           return FALSE;
       if (filter->progress != NULL)
         filter->progress (acc->n_requests, filter->progress_data);
+      if (next == NULL)
+        break;
+      g_clear_pointer (&requests, PQclear);
+      requests = g_steal_pointer (&next);
     }
   return TRUE;
 }
