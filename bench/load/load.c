@@ -24,6 +24,8 @@
 #include <locale.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cst-test-db.h"
 #include "cst-bench.h"
@@ -76,6 +78,8 @@ typedef struct
   GArray     *ready;            /* ids this clerk moved to "ready" */
   guint       released;         /* releases recorded, timed or not */
   guint       serial;
+  guint       n_done;           /* every operation tried, timed or not */
+  double      backend_cpu_ms;   /* its server backend's CPU over the run, -1: not readable */
 } Clerk;
 
 static void
@@ -370,6 +374,29 @@ run_op (Clerk   *clerk,
   return TRUE;
 }
 
+/* The CPU time (user + system) a backend on this machine has used, from
+ * /proc: the firm figure on a shared machine, where wall times swing with
+ * everyone else's work.  -1 when the server is elsewhere or not readable. */
+static double
+backend_cpu_ms (PGconn *conn)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", PQbackendPID (conn));
+  g_autofree char *text = NULL;
+  g_auto(GStrv) fields = NULL;
+  const char *after_name;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) ||
+      (after_name = strrchr (text, ')')) == NULL)
+    return -1;
+  /* Fields after the command name: state is the 3rd of the line, utime
+   * and stime the 14th and 15th, in clock ticks. */
+  fields = g_strsplit (after_name + 2, " ", 14);
+  if (g_strv_length (fields) < 14)
+    return -1;
+  return (g_ascii_strtod (fields[11], NULL) + g_ascii_strtod (fields[12], NULL)) * 1000.0 /
+         sysconf (_SC_CLK_TCK);
+}
+
 static gpointer
 clerk_thread (gpointer data)
 {
@@ -377,7 +404,10 @@ clerk_thread (gpointer data)
   g_autoptr(GError) error = NULL;
   g_autoptr(PGconn) conn = cst_db_connect (clerk->conninfo, &error);
 
+  double cpu_start;
+
   g_assert_no_error (error);
+  cpu_start = backend_cpu_ms (conn);
   while (g_get_monotonic_time () < clerk->deadline)
     {
       OpKind op = pick_op (clerk);
@@ -392,6 +422,7 @@ clerk_thread (gpointer data)
         break;
 
       g_clear_error (&error);
+      clerk->n_done++;
       /* A release restarts the clock when the clerk confirms it. */
       if (!run_op (clerk, conn, &op, &start, &error))
         {
@@ -400,6 +431,7 @@ clerk_thread (gpointer data)
         }
       add_latency (clerk, op, start);
     }
+  clerk->backend_cpu_ms = cpu_start < 0 ? -1 : backend_cpu_ms (conn) - cpu_start;
   return NULL;
 }
 
@@ -539,6 +571,92 @@ report_release_writes (PGconn *conn)
            g_ascii_strtod (cst_db_value (res, 0, 2), NULL), g_ascii_strtod (cst_db_value (res, 0, 3), NULL));
 }
 
+/* Client and server CPU per operation: the process's own CPU (50 clerks'
+ * threads, the documents they prepare) and the clerks' backends' (from
+ * /proc, when the server runs on this machine), over every operation
+ * tried, timed or not. */
+static void
+report_cpu (Clerk  *clerks,
+            guint   n_clerks,
+            double  client_ms)
+{
+  double server_ms = 0;
+  guint ops = 0;
+  gboolean server_known = TRUE;
+
+  for (guint c = 0; c < n_clerks; c++)
+    {
+      ops += clerks[c].n_done;
+      server_known = server_known && clerks[c].backend_cpu_ms >= 0;
+      server_ms += clerks[c].backend_cpu_ms;
+    }
+  if (ops == 0)
+    return;
+  g_print ("CPU per operation (%u operations, timed or not): client %.3f ms", ops, client_ms / ops);
+  if (server_known)
+    g_print (", server backends %.3f ms, both %.3f ms\n", server_ms / ops,
+             (client_ms + server_ms) / ops);
+  else
+    g_print (", server backends not readable here\n");
+}
+
+/* Where the server's time went, when the server loads pg_stat_statements
+ * (shared_preload_libraries) and tracks functions (track_functions):
+ * what a change should be measured against.  Nested statements (inside
+ * functions and triggers) are counted with track = all. */
+static gboolean
+statements_start (PGconn *owner)
+{
+  g_autoptr(PGresult) res = cst_db_exec (owner,
+    "SELECT 1 FROM pg_settings WHERE name = 'shared_preload_libraries' "
+    "AND setting ~ 'pg_stat_statements'", 0, NULL, NULL);
+
+  if (res == NULL || PQntuples (res) == 0 ||
+      !cst_db_exec_command (owner, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", 0, NULL, NULL))
+    return FALSE;
+  return cst_db_exec_command (owner, "SELECT pg_stat_statements_reset ()", 0, NULL, NULL) &&
+         cst_db_exec_command (owner, "SELECT pg_stat_reset ()", 0, NULL, NULL);
+}
+
+static void
+print_rows (PGresult *res)
+{
+  for (int row = 0; res != NULL && row < PQntuples (res); row++)
+    {
+      g_print ("|");
+      for (int col = 0; col < PQnfields (res); col++)
+        g_print (" %s |", PQgetvalue (res, row, col));
+      g_print ("\n");
+    }
+}
+
+static void
+statements_report (PGconn *owner,
+                   int     n)
+{
+  g_autofree char *limit = g_strdup_printf ("%d", n);
+  const char *params[] = { limit };
+  g_autoptr(PGresult) statements = cst_db_exec (owner,
+    "SELECT sum (calls), round (sum (total_exec_time)::numeric, 0), "
+    "       round ((sum (total_exec_time) / sum (calls))::numeric, 3), "
+    "       CASE WHEN bool_and (toplevel) THEN 'top' ELSE 'nested' END, "
+    "       left (regexp_replace (query, '\\s+', ' ', 'g'), 110) "
+    "  FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
+    "                                         WHERE datname = current_database ()) "
+    " GROUP BY query ORDER BY 2 DESC LIMIT $1::int", 1, params, NULL);
+  g_autoptr(PGresult) functions = cst_db_exec (owner,
+    "SELECT funcname, calls, round (total_time::numeric, 0), round (self_time::numeric, 0), "
+    "       round ((self_time / calls)::numeric, 3) "
+    "  FROM pg_stat_user_functions ORDER BY self_time DESC LIMIT $1::int", 1, params, NULL);
+
+  g_print ("\nServer statements by total time (pg_stat_statements, all clerks):\n\n"
+           "| calls | total ms | mean ms | level | statement |\n|---:|---:|---:|---|---|\n");
+  print_rows (statements);
+  g_print ("\nFunctions by own time (pg_stat_user_functions):\n\n"
+           "| function | calls | total ms | self ms | self ms per call |\n|---|---:|---:|---:|---:|\n");
+  print_rows (functions);
+}
+
 static gboolean
 verify (PGconn *conn,
         Clerk  *clerks,
@@ -585,7 +703,9 @@ main (int    argc,
       char **argv)
 {
   int n_clerks = 50, seconds = 60, n_requests = 5000, think_ms = 200, warmup = 5;
-  gboolean no_chain = FALSE, no_prepare = FALSE;
+  int n_statements = 25;
+  gboolean no_chain = FALSE, no_prepare = FALSE, statements = FALSE;
+  double client_cpu;
   const GOptionEntry entries[] = {
     { "clerks", 'c', 0, G_OPTION_ARG_INT, &n_clerks, "Simulated clerks (default 50)", "N" },
     { "seconds", 's', 0, G_OPTION_ARG_INT, &seconds, "How long (default 60)", "S" },
@@ -595,6 +715,9 @@ main (int    argc,
     { "warmup", 'w', 0, G_OPTION_ARG_INT, &warmup,
       "Seconds at the start whose operations are done but not timed: each new "
       "connection first fills its caches (default 5)", "S" },
+    { "statements", 0, 0, G_OPTION_ARG_INT, &n_statements,
+      "How many of the server's statements and functions to list by time, when the server "
+      "loads pg_stat_statements (default 25)", "N" },
     { "no-prepare", 0, 0, G_OPTION_ARG_NONE, &no_prepare,
       "For comparison only: opening a ready request does not make its documents first, so "
       "the release draws them while the clerk waits (as before cst_release_prepare())", NULL },
@@ -659,7 +782,9 @@ main (int    argc,
            PQserverVersion (owner), no_chain ? ", AUDIT CHAIN OFF" : "");
   g_print ("Ready requests' documents made when opened: %s\n", no_prepare ? "no" : "yes");
   print_load_average ("before");
+  statements = n_statements > 0 && statements_start (owner);
   drawn = cst_document_cache_n_drawn ();
+  client_cpu = cst_bench_cpu_ms ();
   started = g_get_monotonic_time ();
   for (int c = 0; c < n_clerks; c++)
     {
@@ -670,6 +795,7 @@ main (int    argc,
   for (int c = 0; c < n_clerks; c++)
     g_thread_join (threads[c]);
   finished = g_get_monotonic_time ();
+  client_cpu = cst_bench_cpu_ms () - client_cpu;
   print_load_average ("after");
   g_print ("\n");
 
@@ -680,6 +806,9 @@ main (int    argc,
     released += clerks[c].released;
   g_print ("PDFs drawn by the clerks: %u, releases recorded: %u\n",
            cst_document_cache_n_drawn () - drawn, released);
+  report_cpu (clerks, (guint) n_clerks, client_cpu);
+  if (statements)
+    statements_report (owner, n_statements);
   intact = verify (owner, clerks, (guint) n_clerks);
   report_release_writes (owner);
 
