@@ -179,6 +179,7 @@ typedef struct
   char          prev_hex[CST_AUDIT_CHAIN_HEX_LEN + 1];
   GString      *payload;                  /* the row being hashed, reused */
   AuditRow      row;                      /* the row being checked */
+  GHashTable   *run_ends;                 /* a run's last position + 1 → its index + 1 */
 } YearCursor;
 
 static void
@@ -362,13 +363,45 @@ cutoff (Walker *walker)
   return seq;
 }
 
+/* Read as stored, a log written out of chain order comes in many short
+ * runs (a bulk-loaded one 3.6 % out of order: ~720,000 runs, 188 MiB of
+ * them): a run that begins where an earlier run of this piece ends, and
+ * stores that run's last hash as its link, is joined to it here.  That is
+ * the check the years' join would make; a run that fails it is kept apart
+ * for the join to report. */
+static gboolean
+join_earlier_run (YearCursor *cur)
+{
+  gpointer key = GSIZE_TO_POINTER ((gsize) cur->run.first_seq);
+  guint index = GPOINTER_TO_UINT (g_hash_table_lookup (cur->run_ends, key));
+  CstAuditRun *before;
+
+  if (index == 0)
+    return FALSE;
+  before = &g_array_index (cur->year->runs, CstAuditRun, index - 1);
+  if (g_strcmp0 (cur->run.first_prev, before->last_hash) != 0)
+    return FALSE;
+  g_hash_table_remove (cur->run_ends, key);
+  before->last_seq = cur->run.last_seq;
+  before->last_id = cur->run.last_id;
+  before->last_year = cur->run.last_year;
+  memcpy (before->last_hash, cur->run.last_hash, sizeof before->last_hash);
+  g_hash_table_insert (cur->run_ends, GSIZE_TO_POINTER ((gsize) before->last_seq + 1), GUINT_TO_POINTER (index));
+  g_free (cur->run.first_prev);
+  return TRUE;
+}
+
 static void
 close_run (YearCursor *cur)
 {
-  if (cur->run.first_seq > 0)
-    g_array_append_val (cur->year->runs, cur->run);
-  else
+  if (cur->run.first_seq <= 0)
     g_free (cur->run.first_prev);
+  else if (!join_earlier_run (cur))
+    {
+      g_array_append_val (cur->year->runs, cur->run);
+      g_hash_table_insert (cur->run_ends, GSIZE_TO_POINTER ((gsize) cur->run.last_seq + 1),
+                           GUINT_TO_POINTER (cur->year->runs->len));
+    }
   memset (&cur->run, 0, sizeof cur->run);
 }
 
@@ -1003,7 +1036,8 @@ walk_year (Walker        *walker,
 {
   g_autoptr(GString) payload = g_string_sized_new (1024);
   g_autoptr(GString) prev_hex = g_string_sized_new (CST_AUDIT_CHAIN_HEX_LEN + 1);
-  YearCursor cur = { .year = year, .payload = payload, .row.prev_hex = prev_hex };
+  g_autoptr(GHashTable) run_ends = g_hash_table_new (g_direct_hash, g_direct_equal);
+  YearCursor cur = { .year = year, .payload = payload, .row.prev_hex = prev_hex, .run_ends = run_ends };
   gint64 first_seq = year->from_seq;
   gint64 skip = 0;
   Chunk chunk;
