@@ -56,7 +56,7 @@ ensure_template (PGconn     *admin,
   g_autofree char *conninfo = conninfo_for (building, NULL);
   g_autofree char *create = g_strdup_printf ("CREATE DATABASE %s", building);
   g_autofree char *done = g_strdup_printf ("ALTER DATABASE %s RENAME TO %s", building, name);
-  g_autofree char *close = g_strdup_printf ("ALTER DATABASE %s WITH ALLOW_CONNECTIONS false IS_TEMPLATE true", name);
+  g_autofree char *shut = g_strdup_printf ("ALTER DATABASE %s WITH ALLOW_CONNECTIONS false IS_TEMPLATE true", name);
   const char *params[] = { name };
 
   found = cst_db_exec (admin, "SELECT 1 FROM pg_database WHERE datname = $1", 1, params, &error);
@@ -73,7 +73,8 @@ ensure_template (PGconn     *admin,
     cst_test_db_fill_facility (conn);
   }
   g_assert_true (cst_db_exec_command (admin, done, 0, NULL, &error));
-  g_assert_true (cst_db_exec_command (admin, close, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (cst_db_exec_command (admin, shut, 0, NULL, &error));
   g_assert_no_error (error);
 }
 
