@@ -837,7 +837,7 @@ release_confirmed_cb (CstRequestDetail *self)
   if (self->request == NULL)
     return;
   set_busy (self, TRUE);
-  cst_request_store_release_async (self->store, self->request, "en", self->cancellable,
+  cst_request_store_release_async (self->store, self->request, NULL, self->cancellable,
                                    released_cb, g_object_ref (self));
 }
 
