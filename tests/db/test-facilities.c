@@ -139,6 +139,18 @@ assert_listed (PGconn     *conn,
     }
 }
 
+/* How many requests request_ids_by_reference() gives @conn for a word
+ * of @request's reference, as the search of older requests asks. */
+static gint64
+references_found (PGconn     *conn,
+                  CstRequest *request)
+{
+  g_autofree char *pattern = g_strdup_printf ("%%%s%%", cst_request_get_reference (request));
+  const char *params[] = { pattern };
+
+  return cst_test_db_int (conn, "SELECT count(*) FROM request_ids_by_reference($1)", 1, params);
+}
+
 /* A clerk of one facility neither sees nor changes the other's requests;
  * the administrator and the auditor see both. */
 static void
@@ -164,6 +176,15 @@ test_clerks_see_their_facility (void)
   assert_listed (f->main_clerk, 1, "MAIN");
   assert_listed (f->north_clerk, 1, "NORTH");
   assert_listed (f->admin, 2, NULL);
+
+  /* The search of older requests by reference runs as the tables' owner
+   * (0125), so it applies the facility rule itself: another facility's
+   * reference finds nothing. */
+  g_assert_cmpint (references_found (f->main_clerk, f->north_request), ==, 0);
+  g_assert_cmpint (references_found (f->north_clerk, f->north_request), ==, 1);
+  g_assert_cmpint (references_found (f->admin, f->north_request), ==, 1);
+  g_assert_cmpint (references_found (auditor, f->north_request), ==, 1);
+  g_assert_cmpint (references_found (f->main_clerk, f->main_request), ==, 1);
 
   seen = cst_request_repo_get (f->main_clerk, cst_request_get_id (f->north_request), &error);
   g_assert_null (seen);
