@@ -67,28 +67,20 @@ note_frame (GdkFrameClock *clock,
     edit->drawn = now;
 }
 
-/* The main loop run between two keys: they come at a typist's pace (50 ms
- * is 20 keys a second), not the instant the last edit's frame was drawn,
- * and at any moment of the display's refresh, as a person's keys do.  GTK's
- * frame clock puts frames on a grid of refresh intervals (16.7 ms under
- * Xvfb): a fixed pause of 50 ms, three intervals, put every edit just
- * after a frame, so that the next could come only a whole interval later
- * whatever the edit took (until 2026-12-07 the bench did that: medians of
- * 16.2–16.5 ms with the page ready after 4.7).  The pause is 50 ms plus a
- * random part of one interval, from a fixed seed. */
+/* The main loop run between two keys (cst_bench_pause_typing()): 50 ms,
+ * twenty keys a second, plus a random part of a refresh interval from a
+ * fixed seed.  Until 2026-12-07 the pause was a fixed 50 ms, three
+ * intervals, which put every edit just after a frame, so that the next
+ * could come only a whole interval later whatever the edit took (medians
+ * of 16.2–16.5 ms with the page ready after 4.7). */
 static void
 pause_between_keys (void)
 {
   static GRand *phase = NULL;
-  gint64 until;
 
   if (phase == NULL)
     phase = g_rand_new_with_seed (24);
-  until = g_get_monotonic_time () + 50000 + g_rand_int_range (phase, 0, 16667);
-
-  while (g_get_monotonic_time () < until)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (500);
+  cst_bench_pause_typing (phase, 50);
 }
 
 static void

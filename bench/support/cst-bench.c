@@ -62,3 +62,33 @@ cst_bench_load_average (void)
     return g_strdup ("unknown\n");
   return text;
 }
+
+/* One refresh interval of the display at 60 Hz (Xvfb's), in microseconds. */
+#define REFRESH_INTERVAL_US 16667
+
+/**
+ * cst_bench_pause_typing:
+ * @phase: where in the refresh interval each pause ends, drawn from a
+ *   fixed seed (g_rand_new_with_seed()) so that runs compare
+ * @pause_ms: the pause between two keys (100 is ten keys a second, a fast
+ *   typist; 50 is twenty)
+ *
+ * Runs the default main loop between two keys, as a person's keys come:
+ * at a typist's pace, not the instant the last key's frame was drawn, and
+ * at any moment of the display's refresh.  GTK's frame clock draws on a
+ * grid of refresh intervals: a key set right after a frame waits about a
+ * whole interval for the next one whatever its work took, and a fixed
+ * pause puts every key at the same place on that grid.  So the pause is
+ * @pause_ms plus a random part of one interval.
+ */
+void
+cst_bench_pause_typing (GRand *phase,
+                        guint  pause_ms)
+{
+  gint64 until = g_get_monotonic_time () + pause_ms * (gint64) 1000 +
+                 g_rand_int_range (phase, 0, REFRESH_INTERVAL_US);
+
+  while (g_get_monotonic_time () < until)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (500);
+}

@@ -22,5 +22,7 @@ int            cst_bench_compare_doubles (gconstpointer a,
                                           gconstpointer b);
 CstBenchSpread cst_bench_spread          (GArray       *ms);
 char          *cst_bench_load_average    (void);
+void           cst_bench_pause_typing    (GRand        *phase,
+                                          guint         pause_ms);
 
 G_END_DECLS

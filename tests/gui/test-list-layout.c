@@ -332,6 +332,100 @@ test_rows_kept (Fixture *f, gconstpointer data)
   }
 }
 
+/* The request a row widget of the list shows: the first line of its
+ * first cell; and the position of its cell's list item. */
+static guint
+row_widget_position (GtkWidget *row)
+{
+  GtkWidget *cell = gtk_widget_get_first_child (row);
+  GtkWidget *child = cell != NULL ? gtk_widget_get_first_child (cell) : NULL;
+  GtkListItem *item = child != NULL ? g_object_get_data (G_OBJECT (child), "list-item") : NULL;
+
+  return item != NULL ? gtk_list_item_get_position (item) : GTK_INVALID_LIST_POSITION;
+}
+
+/* How many of the rows GTK keeps, on screen or not, show another
+ * reference than the request at their position; @on_screen counts the
+ * rows drawn (child-visible) among those kept. */
+static guint
+rows_behind (Fixture *f,
+             guint   *on_screen)
+{
+  GtkWidget *view = cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *list = cst_test_gui_find_descendant (view, GTK_TYPE_LIST_VIEW);
+  GListModel *visible = cst_request_list_page_get_visible (f->page);
+  guint behind = 0;
+
+  *on_screen = 0;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL; row = gtk_widget_get_next_sibling (row))
+    {
+      guint position = row_widget_position (row);
+      g_autoptr(CstRequest) request = NULL;
+
+      if (!gtk_widget_get_visible (row) || position >= g_list_model_get_n_items (visible))
+        continue;
+      request = g_list_model_get_item (visible, position);
+      if (!g_str_equal (cst_test_gui_shown_text (first_label (row)), cst_request_get_reference (request)))
+        {
+          behind++;
+          *on_screen += gtk_widget_get_child_visible (row);
+        }
+    }
+  return behind;
+}
+
+static gboolean
+no_row_behind (gpointer f)
+{
+  guint on_screen;
+
+  return rows_behind (f, &on_screen) == 0;
+}
+
+/* A search that gives the rows other requests shows them at once in the
+ * rows on screen; the rows GTK keeps off screen (up to 200, not drawn)
+ * follow after the frame, and at once when the list scrolls first. */
+static void
+test_rows_off_screen_follow (Fixture *f, gconstpointer data)
+{
+  GtkWidget *view = cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
+  g_autoptr(GPtrArray) rows = hold_rows_of_all (f, view);
+  GListModel *visible = cst_request_list_page_get_visible (f->page);
+  guint n_all = g_list_model_get_n_items (visible);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  guint on_screen = 0;
+  const char *query = NULL;
+
+  g_assert_cmpuint (n_all, >, 2 * rows->len);
+  /* A letter that leaves more rows than the screen shows, not all. */
+  for (const char *letter = "aeiounrst"; *letter != '\0' && query == NULL; letter++)
+    {
+      char text[2] = { *letter, '\0' };
+      guint n;
+
+      cst_request_list_page_set_search (f->page, text);
+      n = g_list_model_get_n_items (visible);
+      if (n > 2 * rows->len && n < n_all)
+        query = g_intern_string (text);
+      cst_request_list_page_set_search (f->page, "");
+      g_assert_true (cst_test_gui_wait_until (no_row_behind, f));
+    }
+  g_assert_nonnull (query);
+
+  cst_request_list_page_set_search (f->page, query);
+  g_assert_cmpuint (rows_behind (f, &on_screen), >, 0);
+  g_assert_cmpuint (on_screen, ==, 0);
+  g_assert_true (cst_test_gui_wait_until (no_row_behind, f));
+
+  /* Scrolled before the rows off screen caught up: they show their
+   * requests before the next frame. */
+  cst_request_list_page_set_search (f->page, "");
+  g_assert_cmpuint (rows_behind (f, &on_screen), >, 0);
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_value (adjustment) +
+                                        gtk_adjustment_get_page_size (adjustment));
+  g_assert_cmpuint (rows_behind (f, &on_screen), ==, 0);
+}
+
 /* A search that leaves one row and is cleared again makes no cells:
  * GTK 4.8 destroys the row widgets past the end of the rows (it keeps
  * them for up to 200 rows) and builds them again when the rows come
@@ -760,6 +854,8 @@ main (int argc, char **argv)
   g_test_add_func ("/list-layout/spare-rows", test_spare_rows);
   g_test_add ("/list-layout/nothing-cut", Fixture, NULL, fixture_setup, test_nothing_cut, fixture_teardown);
   g_test_add ("/list-layout/rows-kept", Fixture, NULL, fixture_setup, test_rows_kept, fixture_teardown);
+  g_test_add ("/list-layout/rows-off-screen-follow", Fixture, NULL, fixture_setup, test_rows_off_screen_follow,
+              fixture_teardown);
   g_test_add ("/list-layout/text-change-redraws", Fixture, NULL, fixture_setup, test_text_change_redraws,
               fixture_teardown);
   g_test_add ("/list-layout/sorted-rows", Fixture, NULL, fixture_setup, test_sorted_rows, fixture_teardown);

@@ -7,7 +7,9 @@
  * widgets when a search changes the rows, and the cells rebind) → spare
  * rows (CstSpareRows: the first 200 slots stay past the rows' end, hidden,
  * so GTK keeps those row widgets too when a search leaves few rows) → single
- * selection → GtkColumnView.  The
+ * selection → GtkColumnView.  When a search gives the rows other
+ * requests, the cells of the rows off screen follow after the frame
+ * (follow_request()).  The
  * filter answers a keystroke over 200,000 requests within a frame (it
  * looks only at rows whose key holds the longest word, or narrows the
  * rows it had), so it runs at once, and the search entry has no delay.
@@ -516,6 +518,47 @@ key_pressed_cb (GtkEventControllerKey *controller,
     }
 }
 
+static void show_cells_behind (void);
+
+static void
+scrolled_cb (GtkAdjustment *adjustment,
+             gpointer       data)
+{
+  show_cells_behind ();
+}
+
+/* The adjustment changes at every search (its upper bound, the rows'
+ * height); the rows in view only when the page grows. */
+static void
+resized_cb (GtkAdjustment *adjustment,
+            gpointer       data)
+{
+  double page = gtk_adjustment_get_page_size (adjustment);
+  double *was = g_object_get_data (G_OBJECT (adjustment), "cst-page-size");
+
+  if (was == NULL)
+    {
+      was = g_new0 (double, 1);
+      g_object_set_data_full (G_OBJECT (adjustment), "cst-page-size", was, g_free);
+    }
+  if (page > *was)
+    show_cells_behind ();
+  *was = page;
+}
+
+/* The list scrolls or grows: the rows that come into view show their
+ * own requests before the frame (follow_request()). */
+static void
+watch_scrolling (CstRequestListPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+
+  if (adjustment == NULL)
+    return;
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (scrolled_cb), self, 0);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (resized_cb), self, 0);
+}
+
 /* Before the list view's own keys. */
 static void
 watch_last_row_keys (CstRequestListPage *self)
@@ -536,23 +579,114 @@ item_request (GtkListItem *item)
   return cst_request_store_slot_get_request (gtk_list_item_get_item (item));
 }
 
+/* The row widget is the parent of the column's cell widget, which holds
+ * this cell. */
+static GtkWidget *
+item_row (GtkListItem *item)
+{
+  GtkWidget *child = gtk_list_item_get_child (item);
+  GtkWidget *cell = child != NULL ? gtk_widget_get_parent (child) : NULL;
+
+  return cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+}
+
 /* A spare row (cst-spare-rows.c: its slot past the rows' end shows no
  * request) is hidden, so it takes no room and is not drawn, and cannot
- * take the focus, so the keyboard stops at the last row.  The row widget
- * is the parent of the column's cell widget, which holds this cell. */
+ * take the focus, so the keyboard stops at the last row. */
 static void
 show_row (GtkListItem *item,
           gboolean     shown)
 {
-  GtkWidget *child = gtk_list_item_get_child (item);
-  GtkWidget *cell = child != NULL ? gtk_widget_get_parent (child) : NULL;
-  GtkWidget *row = cell != NULL ? gtk_widget_get_parent (cell) : NULL;
+  GtkWidget *row = item_row (item);
 
   if (row == NULL)
     return;
   gtk_widget_set_visible (row, shown);
   gtk_widget_set_focusable (row, shown);
 }
+
+/* A search that changes the rows gives each of the up to 200 rows GTK
+ * keeps (cst-request-store-slots.c) another request, and only the 25 or
+ * so on screen are drawn: the cells of the others are given their texts
+ * after the frame (an idle of lower priority than drawing), or at once
+ * when the list scrolls first.  Most of a search keystroke's work on the
+ * rows was theirs (perf on bench/window, issue 24). */
+static GHashTable *cells_behind;   /* GtkListItem → its show function, of cells not yet shown */
+static guint show_behind_id;
+
+/* Whether @row lies in the visible part of the list: GTK 4.8's list
+ * view makes the rows it keeps outside it not child-visible (unmapped,
+ * not drawn) when it allocates them, and a search does not move the rows
+ * (cst-request-store-slots.c). */
+static gboolean
+row_on_screen (GtkWidget *row)
+{
+  return row == NULL || gtk_widget_get_child_visible (row);
+}
+
+/* Shows every cell left behind, as their rows are now. */
+static void
+show_cells_behind (void)
+{
+  GHashTableIter iter;
+  gpointer item, show;
+
+  g_clear_handle_id (&show_behind_id, g_source_remove);
+  if (cells_behind == NULL)
+    return;
+  while (g_hash_table_size (cells_behind) > 0)
+    {
+      g_hash_table_iter_init (&iter, cells_behind);
+      g_hash_table_iter_next (&iter, &item, &show);
+      g_object_ref (item);
+      g_hash_table_iter_remove (&iter);
+      if (gtk_list_item_get_item (item) != NULL)
+        ((void (*) (GtkListItem *)) show) (item);
+      g_object_unref (item);
+    }
+}
+
+static gboolean
+show_cells_behind_cb (gpointer data)
+{
+  show_behind_id = 0;
+  show_cells_behind ();
+  return G_SOURCE_REMOVE;
+}
+
+/* The slot of @item shows another request: the cell follows now if its
+ * row is on screen, after the frame if not. */
+static void
+follow_request (GtkListItem *item,
+                void       (*show) (GtkListItem *))
+{
+  CstRequest *request = item_request (item);
+  GtkWidget *row = item_row (item);
+  gboolean was_hidden = row != NULL && !gtk_widget_get_visible (row);
+
+  /* A row that ends or comes back shows so at once: the list's length;
+   * one that comes back is placed by the next layout, maybe on screen. */
+  show_row (item, request != NULL);
+  if (request == NULL || was_hidden || row_on_screen (row))
+    {
+      if (cells_behind != NULL)
+        g_hash_table_remove (cells_behind, item);
+      show (item);
+      return;
+    }
+  if (cells_behind == NULL)
+    cells_behind = g_hash_table_new_full (g_direct_hash, g_direct_equal, g_object_unref, NULL);
+  if (!g_hash_table_contains (cells_behind, item))
+    g_hash_table_insert (cells_behind, g_object_ref (item), show);
+  if (show_behind_id == 0)
+    show_behind_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, show_cells_behind_cb, NULL, NULL);
+}
+
+static void show_texts (GtkListItem *item);
+static void show_badge (GtkListItem *item);
+
+static void slot_texts_cb (GtkListItem *item) { follow_request (item, show_texts); }
+static void slot_badge_cb (GtkListItem *item) { follow_request (item, show_badge); }
 
 static void
 follow_slot (GtkListItem *item,
@@ -569,6 +703,8 @@ unfollow_slot (GtkListItem *item)
 {
   gulong handler = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (item), "slot-handler"));
 
+  if (cells_behind != NULL)
+    g_hash_table_remove (cells_behind, item);
   if (handler != 0)
     g_signal_handler_disconnect (gtk_list_item_get_item (item), handler);
   g_object_set_data (G_OBJECT (item), "slot-handler", NULL);
@@ -719,7 +855,7 @@ bind_text_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item)
 {
   show_texts (item);
-  follow_slot (item, G_CALLBACK (show_texts));
+  follow_slot (item, G_CALLBACK (slot_texts_cb));
 }
 
 static void
@@ -757,7 +893,7 @@ bind_badge_cb (GtkSignalListItemFactory *factory,
                GtkListItem              *item)
 {
   show_badge (item);
-  follow_slot (item, G_CALLBACK (show_badge));
+  follow_slot (item, G_CALLBACK (slot_badge_cb));
 }
 
 static void
@@ -1027,6 +1163,9 @@ cst_request_list_page_init (CstRequestListPage *self)
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
   watch_last_row_keys (self);
+  watch_scrolling (self);
+  g_signal_connect_object (self->column_view, "notify::vadjustment", G_CALLBACK (watch_scrolling), self,
+                           G_CONNECT_SWAPPED);
   build_columns (self);
   update_count (self);
 }

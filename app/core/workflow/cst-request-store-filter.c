@@ -9,8 +9,8 @@
  *
  * Every request's case-folded search key (cst_request_get_search_key())
  * lies in one buffer, in the rows' order, each NUL-ended, so that:
- *  - a new search looks for its longest word in the whole buffer with
- *    memmem() and checks only the rows it hits, instead of every row;
+ *  - a new search looks for its longest word in the whole buffer
+ *    (find_word()) and checks only the rows it hits, instead of every row;
  *  - a search that grows (a keystroke more) only narrows the rows it had.
  * The words, their order and the accent folding are those of
  * cst_request_matches().
@@ -198,6 +198,32 @@ row_at (CstRequestStoreFilter *self,
   return low;
 }
 
+/* Where @word first occurs in @text, or NULL: its first byte found with
+ * memchr(), then the rest compared.  glibc's memmem() first builds a
+ * table of shifts for the word, at every call: on keys of about sixty
+ * bytes, checked one by one, and on a buffer where the word occurs in
+ * every key, that table cost more than the search (perf on bench/window,
+ * issue 24). */
+static inline const char *
+find_word (const char *text,
+           gsize       length,
+           const char *word,
+           gsize       word_length)
+{
+  const char *end = text + length;
+
+  if (word_length == 0)
+    return text;
+  while ((gsize) (end - text) >= word_length &&
+         (text = memchr (text, word[0], (end - text) - word_length + 1)) != NULL)
+    {
+      if (memcmp (text + 1, word + 1, word_length - 1) == 0)
+        return text;
+      text++;
+    }
+  return NULL;
+}
+
 static gboolean
 text_has_words (const char *key,
                 gsize       length,
@@ -207,7 +233,7 @@ text_has_words (const char *key,
     {
       Word *word = &g_array_index (words, Word, w);
 
-      if (memmem (key, length, word->start, word->length) == NULL)
+      if (find_word (key, length, word->start, word->length) == NULL)
         return FALSE;
     }
   return TRUE;
@@ -284,7 +310,7 @@ find_rows (CstRequestStoreFilter *self,
     return;
   end = self->keys + self->keys_size;
   g_array_remove_index (others, longest);
-  while (from < end && (hit = memmem (from, end - from, word->start, word->length)) != NULL)
+  while (from < end && (hit = find_word (from, end - from, word->start, word->length)) != NULL)
     {
       gsize length;
       const char *key;
@@ -306,6 +332,14 @@ keep_rows (CstRequestStoreFilter *self,
   guint n = self->model ? g_list_model_get_n_items (self->model) : 0;
 
   g_array_set_size (found, 0);
+  /* No scope to ask (every request, of every facility): every row. */
+  if (self->keep == NULL && (self->store == NULL || self->keep_row == NULL))
+    {
+      g_array_set_size (found, n);
+      for (guint row = 0; row < n; row++)
+        g_array_index (found, guint, row) = row;
+      return;
+    }
   for (guint row = 0; row < n; row++)
     {
       if (self->keep != NULL)
