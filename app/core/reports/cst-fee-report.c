@@ -81,19 +81,25 @@ G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
  * CPU).  The ranges of successive pages do not overlap, so a report reads
  * each disclosure and payment of its span of ids at most once.
  *
- * The invoices' "i.request_id > $5" says again what "r.id > $5" and the
- * join already say, for the planner: it does not carry a range across a
- * join, and joined the invoices to a page by merging them from the first
- * request of all, so that page k read k pages of invoices (100,000
- * requests: 11 s of the server's CPU, of it most in the first half's
- * pages).  The deadline rule (a small table) is joined, not looked up
- * once per request. */
+ * Whether a request has an invoice is asked of each request the page's
+ * other conditions keep, one index probe a year of invoices (a LATERAL
+ * subquery with LIMIT 1, which the planner cannot turn into a join),
+ * never by joining the invoices in request order: that merge read every
+ * invoice between the page's first and last request, and a period's
+ * requests are not contiguous in id — at 2,000,000 requests the year's
+ * first page spanned four earlier years and read 1.5 million invoices
+ * (11-31 s on the server; bench/system/README.md), as page k once read k
+ * pages of invoices.  The deadline rule (a small table) is joined, not
+ * looked up once per request. */
 static const char *requests_sql =
   "WITH page AS MATERIALIZED ("
   "  SELECT r.id, r.reference, r.received_date, r.due_date, r.original_due_date, r.extended_on,"
   "         q.kind, r.jurisdiction, r.format, r.delivery, r.page_count, r.status, r.updated_at,"
   "         dr.citation, f.code, f.fee_schedule_key"
-  "    FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
+  "    FROM roi_requests r"
+  "    CROSS JOIN LATERAL (SELECT FROM invoices i WHERE i.request_id = r.id"
+  "                          AND ($8::text IS NULL OR i.issued_by = $8::text) LIMIT 1) invoiced"
+  "    JOIN requesters q ON q.id = r.requester_id"
   "    JOIN facilities f ON f.id = r.facility_id"
   "    LEFT JOIN deadline_rules dr ON dr.id = r.deadline_rule_id"
   "   WHERE r.received_date BETWEEN $1::date AND $2::date"
@@ -102,8 +108,6 @@ static const char *requests_sql =
   "     AND ($7::text IS NULL OR r.status::text = $7::text)"
   "     AND ($9::text IS NULL OR f.code = $9::text)"
   "     AND r.id > $5::bigint"
-  "     AND EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id AND i.request_id > $5::bigint"
-  "                   AND ($8::text IS NULL OR i.issued_by = $8::text))"
   "   ORDER BY r.id LIMIT $6::int),"
   " first_disclosure AS ("
   "  SELECT d.request_id, min (d.disclosed_on) AS disclosed_on FROM disclosures d"
