@@ -928,6 +928,64 @@ page_params_init (PageParams               *params,
   return TRUE;
 }
 
+/* A hot standby cancels a query, or ends the session of a transaction
+ * idle between queries, whose snapshot may still need row versions that
+ * replay is about to remove (PostgreSQL's recovery conflict, SQLSTATE
+ * 40001, or 40P01 for a buffer pin deadlock, once the replica has waited
+ * max_standby_streaming_delay).  A year's report holds one snapshot for
+ * minutes at a health system's size (bench/system/README.md), so any
+ * vacuum or page pruning on a busy primary can do it, unless the replica
+ * has the primary keep those rows (hot_standby_feedback).  Read-only, on a
+ * standby, nothing else raises these codes; the error then says what
+ * happened and what helps, instead of the server's words. */
+static void
+set_read_error (GError        **error,
+                const PGresult *res,
+                PGconn         *conn)
+{
+  const char *sqlstate = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+  gboolean standby = g_strcmp0 (PQparameterStatus (conn, "in_hot_standby"), "on") == 0;
+
+  if (standby && (g_strcmp0 (sqlstate, "40001") == 0 || g_strcmp0 (sqlstate, "40P01") == 0))
+    g_set_error_literal (error, CST_ERROR, CST_ERROR_DATABASE,
+                         _("The report database stopped the report to replay changes from the main "
+                           "database (a recovery conflict). Run it again, or read it from the main "
+                           "database; if it happens often, ask the administrator to turn on "
+                           "hot_standby_feedback on the report database."));
+  /* A session ended while idle in its transaction often leaves libpq
+   * only a closed socket, not the server's reason. */
+  else if (standby && sqlstate == NULL && PQstatus (conn) == CONNECTION_BAD)
+    g_set_error_literal (error, CST_ERROR, CST_ERROR_CONNECTION,
+                         _("The report database ended the report's connection, either to replay "
+                           "changes from the main database (a recovery conflict) or because it "
+                           "stopped. Run it again, or read it from the main database; if it "
+                           "happens often, ask the administrator to turn on "
+                           "hot_standby_feedback on the report database."));
+  else
+    cst_db_set_error_from_result (error, res, conn);
+}
+
+/* A query of the report's transaction, as cst_db_exec() runs it, its
+ * error told as set_read_error() tells it (the parameters are checked as
+ * UTF-8 by page_params_init()). */
+static PGresult *
+read_exec (PGconn            *conn,
+           const char        *sql,
+           int                n_params,
+           const char *const *params,
+           GError           **error)
+{
+  g_autoptr(PGresult) res = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (res);
+
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+    {
+      set_read_error (error, res, conn);
+      return NULL;
+    }
+  return g_steal_pointer (&res);
+}
+
 /* What the client asks of the server for a page it has the requests of,
  * sent together in one pipeline: the page's lines and invoices (by the
  * page's ids) and the next page's requests.  The server works them out
@@ -1011,7 +1069,7 @@ batch_next (Batch   *batch,
   PQclear (end);
   if (PQresultStatus (res) != PGRES_TUPLES_OK)
     {
-      cst_db_set_error_from_result (error, res, batch->conn);
+      set_read_error (error, res, batch->conn);
       return NULL;
     }
   return g_steal_pointer (&res);
@@ -1107,7 +1165,7 @@ run_pages (PGconn                   *conn,
   PageParams first;
 
   if (!page_params_init (&first, filter, 0, error) ||
-      !(requests = cst_db_exec (conn, requests_sql, G_N_ELEMENTS (first.values), first.values, error)) ||
+      !(requests = read_exec (conn, requests_sql, G_N_ELEMENTS (first.values), first.values, error)) ||
       (PQntuples (requests) > 0 && !batch_send (&batch, requests, filter, error)))
     return FALSE;
   while (PQntuples (requests) > 0)
@@ -1136,6 +1194,25 @@ run_pages (PGconn                   *conn,
   return TRUE;
 }
 
+/* cst_db_leave(), with the commit's error told as set_read_error() tells
+ * it: a session ended by a recovery conflict while the last page was
+ * written hears of it only here. */
+static gboolean
+leave_snapshot (PGconn   *conn,
+                gboolean  own,
+                gboolean  ok,
+                GError  **error)
+{
+  g_autoptr(PGresult) committed = NULL;
+
+  if (!own)
+    return ok;
+  if (ok && (committed = read_exec (conn, "COMMIT", 0, NULL, error)) != NULL)
+    return TRUE;
+  cst_db_rollback (conn);
+  return FALSE;
+}
+
 /**
  * cst_fee_report_run:
  * @func: (nullable): called for each invoiced request, in request order;
@@ -1162,7 +1239,7 @@ cst_fee_report_run (PGconn                    *conn,
       !check_facility (conn, filter, error) ||
       !(set = cst_fee_repo_load_schedules (conn, error)) ||
       !cst_db_join (conn, CST_DB_SNAPSHOT, &own, error) ||
-      !cst_db_leave (conn, own, run_pages (conn, filter, set, acc, func, user_data, error), error))
+      !leave_snapshot (conn, own, run_pages (conn, filter, set, acc, func, user_data, error), error))
     return FALSE;
   if (summary != NULL)
     *summary = g_steal_pointer (&acc);
