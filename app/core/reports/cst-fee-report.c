@@ -81,19 +81,25 @@ G_STATIC_ASSERT (G_N_ELEMENTS (flag_nicks) == CST_FEE_REPORT_N_FLAGS);
  * CPU).  The ranges of successive pages do not overlap, so a report reads
  * each disclosure and payment of its span of ids at most once.
  *
- * The invoices' "i.request_id > $5" says again what "r.id > $5" and the
- * join already say, for the planner: it does not carry a range across a
- * join, and joined the invoices to a page by merging them from the first
- * request of all, so that page k read k pages of invoices (100,000
- * requests: 11 s of the server's CPU, of it most in the first half's
- * pages).  The deadline rule (a small table) is joined, not looked up
- * once per request. */
+ * Whether a request has an invoice is asked of each request the page's
+ * other conditions keep, one index probe a year of invoices (a LATERAL
+ * subquery with LIMIT 1, which the planner cannot turn into a join),
+ * never by joining the invoices in request order: that merge read every
+ * invoice between the page's first and last request, and a period's
+ * requests are not contiguous in id — at 2,000,000 requests the year's
+ * first page spanned four earlier years and read 1.5 million invoices
+ * (11-31 s on the server; bench/system/README.md), as page k once read k
+ * pages of invoices.  The deadline rule (a small table) is joined, not
+ * looked up once per request. */
 static const char *requests_sql =
   "WITH page AS MATERIALIZED ("
   "  SELECT r.id, r.reference, r.received_date, r.due_date, r.original_due_date, r.extended_on,"
   "         q.kind, r.jurisdiction, r.format, r.delivery, r.page_count, r.status, r.updated_at,"
   "         dr.citation, f.code, f.fee_schedule_key"
-  "    FROM roi_requests r JOIN requesters q ON q.id = r.requester_id"
+  "    FROM roi_requests r"
+  "    CROSS JOIN LATERAL (SELECT FROM invoices i WHERE i.request_id = r.id"
+  "                          AND ($8::text IS NULL OR i.issued_by = $8::text) LIMIT 1) invoiced"
+  "    JOIN requesters q ON q.id = r.requester_id"
   "    JOIN facilities f ON f.id = r.facility_id"
   "    LEFT JOIN deadline_rules dr ON dr.id = r.deadline_rule_id"
   "   WHERE r.received_date BETWEEN $1::date AND $2::date"
@@ -102,8 +108,6 @@ static const char *requests_sql =
   "     AND ($7::text IS NULL OR r.status::text = $7::text)"
   "     AND ($9::text IS NULL OR f.code = $9::text)"
   "     AND r.id > $5::bigint"
-  "     AND EXISTS (SELECT 1 FROM invoices i WHERE i.request_id = r.id AND i.request_id > $5::bigint"
-  "                   AND ($8::text IS NULL OR i.issued_by = $8::text))"
   "   ORDER BY r.id LIMIT $6::int),"
   " first_disclosure AS ("
   "  SELECT d.request_id, min (d.disclosed_on) AS disclosed_on FROM disclosures d"
@@ -924,6 +928,64 @@ page_params_init (PageParams               *params,
   return TRUE;
 }
 
+/* A hot standby cancels a query, or ends the session of a transaction
+ * idle between queries, whose snapshot may still need row versions that
+ * replay is about to remove (PostgreSQL's recovery conflict, SQLSTATE
+ * 40001, or 40P01 for a buffer pin deadlock, once the replica has waited
+ * max_standby_streaming_delay).  A year's report holds one snapshot for
+ * minutes at a health system's size (bench/system/README.md), so any
+ * vacuum or page pruning on a busy primary can do it, unless the replica
+ * has the primary keep those rows (hot_standby_feedback).  Read-only, on a
+ * standby, nothing else raises these codes; the error then says what
+ * happened and what helps, instead of the server's words. */
+static void
+set_read_error (GError        **error,
+                const PGresult *res,
+                PGconn         *conn)
+{
+  const char *sqlstate = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+  gboolean standby = g_strcmp0 (PQparameterStatus (conn, "in_hot_standby"), "on") == 0;
+
+  if (standby && (g_strcmp0 (sqlstate, "40001") == 0 || g_strcmp0 (sqlstate, "40P01") == 0))
+    g_set_error_literal (error, CST_ERROR, CST_ERROR_DATABASE,
+                         _("The report database stopped the report to replay changes from the main "
+                           "database (a recovery conflict). Run it again, or read it from the main "
+                           "database; if it happens often, ask the administrator to turn on "
+                           "hot_standby_feedback on the report database."));
+  /* A session ended while idle in its transaction often leaves libpq
+   * only a closed socket, not the server's reason. */
+  else if (standby && sqlstate == NULL && PQstatus (conn) == CONNECTION_BAD)
+    g_set_error_literal (error, CST_ERROR, CST_ERROR_CONNECTION,
+                         _("The report database ended the report's connection, either to replay "
+                           "changes from the main database (a recovery conflict) or because it "
+                           "stopped. Run it again, or read it from the main database; if it "
+                           "happens often, ask the administrator to turn on "
+                           "hot_standby_feedback on the report database."));
+  else
+    cst_db_set_error_from_result (error, res, conn);
+}
+
+/* A query of the report's transaction, as cst_db_exec() runs it, its
+ * error told as set_read_error() tells it (the parameters are checked as
+ * UTF-8 by page_params_init()). */
+static PGresult *
+read_exec (PGconn            *conn,
+           const char        *sql,
+           int                n_params,
+           const char *const *params,
+           GError           **error)
+{
+  g_autoptr(PGresult) res = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  ExecStatusType status = PQresultStatus (res);
+
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+    {
+      set_read_error (error, res, conn);
+      return NULL;
+    }
+  return g_steal_pointer (&res);
+}
+
 /* What the client asks of the server for a page it has the requests of,
  * sent together in one pipeline: the page's lines and invoices (by the
  * page's ids) and the next page's requests.  The server works them out
@@ -1007,7 +1069,7 @@ batch_next (Batch   *batch,
   PQclear (end);
   if (PQresultStatus (res) != PGRES_TUPLES_OK)
     {
-      cst_db_set_error_from_result (error, res, batch->conn);
+      set_read_error (error, res, batch->conn);
       return NULL;
     }
   return g_steal_pointer (&res);
@@ -1103,7 +1165,7 @@ run_pages (PGconn                   *conn,
   PageParams first;
 
   if (!page_params_init (&first, filter, 0, error) ||
-      !(requests = cst_db_exec (conn, requests_sql, G_N_ELEMENTS (first.values), first.values, error)) ||
+      !(requests = read_exec (conn, requests_sql, G_N_ELEMENTS (first.values), first.values, error)) ||
       (PQntuples (requests) > 0 && !batch_send (&batch, requests, filter, error)))
     return FALSE;
   while (PQntuples (requests) > 0)
@@ -1132,6 +1194,25 @@ run_pages (PGconn                   *conn,
   return TRUE;
 }
 
+/* cst_db_leave(), with the commit's error told as set_read_error() tells
+ * it: a session ended by a recovery conflict while the last page was
+ * written hears of it only here. */
+static gboolean
+leave_snapshot (PGconn   *conn,
+                gboolean  own,
+                gboolean  ok,
+                GError  **error)
+{
+  g_autoptr(PGresult) committed = NULL;
+
+  if (!own)
+    return ok;
+  if (ok && (committed = read_exec (conn, "COMMIT", 0, NULL, error)) != NULL)
+    return TRUE;
+  cst_db_rollback (conn);
+  return FALSE;
+}
+
 /**
  * cst_fee_report_run:
  * @func: (nullable): called for each invoiced request, in request order;
@@ -1158,7 +1239,7 @@ cst_fee_report_run (PGconn                    *conn,
       !check_facility (conn, filter, error) ||
       !(set = cst_fee_repo_load_schedules (conn, error)) ||
       !cst_db_join (conn, CST_DB_SNAPSHOT, &own, error) ||
-      !cst_db_leave (conn, own, run_pages (conn, filter, set, acc, func, user_data, error), error))
+      !leave_snapshot (conn, own, run_pages (conn, filter, set, acc, func, user_data, error), error))
     return FALSE;
   if (summary != NULL)
     *summary = g_steal_pointer (&acc);
