@@ -808,6 +808,73 @@ compare_placing (gconstpointer a,
   return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
 }
 
+/* Sorts @placings[@from, @to), one day's, by id, newest first: as read
+ * from the table, most often oldest first already. */
+static void
+order_day (Placing *placings,
+           guint    from,
+           guint    to)
+{
+  gboolean ascending = TRUE, descending = TRUE;
+
+  for (guint i = from + 1; i < to; i++)
+    {
+      ascending = ascending && placings[i - 1].id < placings[i].id;
+      descending = descending && placings[i - 1].id > placings[i].id;
+    }
+  if (descending)
+    return;
+  if (!ascending)
+    {
+      qsort (placings + from, to - from, sizeof (Placing), compare_placing);
+      return;
+    }
+  for (guint i = from, j = to - 1; i < j; i++, j--)
+    {
+      Placing swap = placings[i];
+
+      placings[i] = placings[j];
+      placings[j] = swap;
+    }
+}
+
+/* The placings in the list's order, counted out by day (a list spans a
+ * few thousand days at most, against 200,000 rows: a sort by comparison
+ * was most of the sort's time), each day then by id.  FALSE when the days
+ * are too spread for a count (a row with no date). */
+static gboolean
+place_by_day (CstRequestRows *rows,
+              Placing        *placings)
+{
+  guint32 newest = 0, oldest = G_MAXUINT32, span;
+  g_autofree guint *next = NULL;
+  guint from = 0;
+
+  for (guint i = 0; i < rows->n_rows; i++)
+    {
+      newest = MAX (newest, rows->rows[i].received);
+      oldest = MIN (oldest, rows->rows[i].received);
+    }
+  span = newest - oldest + 1;
+  if (rows->n_rows == 0 || span > rows->n_rows * 4 + 4096)
+    return FALSE;
+  next = g_new0 (guint, span + 1);
+  for (guint i = 0; i < rows->n_rows; i++)
+    next[newest - rows->rows[i].received + 1]++;
+  for (guint day = 1; day <= span; day++)
+    next[day] += next[day - 1];
+  for (guint i = 0; i < rows->n_rows; i++)
+    placings[next[newest - rows->rows[i].received]++] =
+      (Placing) { rows->rows[i].id, rows->rows[i].received, i };
+  for (guint i = 1; i <= rows->n_rows; i++)
+    if (i == rows->n_rows || placings[i].received != placings[from].received)
+      {
+        order_day (placings, from, i);
+        from = i;
+      }
+  return TRUE;
+}
+
 /* Puts rows read in any order in the list's (ORDER BY received_date DESC,
  * id DESC): sorted here, the server streams its joins' rows instead of
  * sorting them all before sending the first.  Rows read in that order
@@ -816,8 +883,8 @@ compare_placing (gconstpointer a,
  * The rows' keys were placed in the order read: the sort moves small
  * placings, not the 56-byte rows, and then writes the rows and their keys
  * anew in one pass, each key's length known from where the next began
- * (at 200,000 rows, sorting the rows and then copying every key again in
- * their new order, each found by strlen(), took longer than the sort). */
+ * (before, at 200,000 rows, the rows were sorted by qsort() and every key
+ * then copied again in their new order, each found by strlen() twice). */
 void
 _cst_request_rows_sort_listed (CstRequestRows *rows)
 {
@@ -830,9 +897,12 @@ _cst_request_rows_sort_listed (CstRequestRows *rows)
   if (!rows->keys_in_order)
     order_keys (rows);
   placings = g_new (Placing, rows->n_rows);
-  for (guint i = 0; i < rows->n_rows; i++)
-    placings[i] = (Placing) { rows->rows[i].id, rows->rows[i].received, i };
-  qsort (placings, rows->n_rows, sizeof (Placing), compare_placing);
+  if (!place_by_day (rows, placings))
+    {
+      for (guint i = 0; i < rows->n_rows; i++)
+        placings[i] = (Placing) { rows->rows[i].id, rows->rows[i].received, i };
+      qsort (placings, rows->n_rows, sizeof (Placing), compare_placing);
+    }
 
   sorted = g_new (Row, MAX (rows->n_rows, 1));
   to = keys = g_malloc (MAX (rows->keys_length, 1));
