@@ -476,7 +476,7 @@ test_filter_reads_rows_keys (void)
 typedef struct
 {
   guint      n_changes;
-  guint      removed[2], added[2];
+  guint      position[2], removed[2], added[2];
   GPtrArray *first;   /* the rows of the first change */
 } Arrivals;
 
@@ -489,6 +489,7 @@ arrived_cb (GListModel *model,
 {
   if (arrivals->n_changes < 2)
     {
+      arrivals->position[arrivals->n_changes] = position;
       arrivals->removed[arrivals->n_changes] = removed;
       arrivals->added[arrivals->n_changes] = added;
     }
@@ -499,7 +500,10 @@ arrived_cb (GListModel *model,
 
 /* A first load brings the first screenful of rows (the first 100 of the
  * list's order) before the whole list, which keeps their objects: the
- * window shows rows at once, and one selected meanwhile stays selected. */
+ * window shows rows at once, and one selected meanwhile stays selected.
+ * The whole list adds the rows after them rather than replacing them (the
+ * window keeps the rows it shows), and a reload that finds the list as it
+ * was changes nothing. */
 static void
 test_first_rows_first (void)
 {
@@ -507,7 +511,7 @@ test_first_rows_first (void)
   g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
   g_autoptr(CstConnection) connection = cst_connection_new (login);
   g_autoptr(CstRequestStore) store = cst_request_store_new (connection);
-  Arrivals arrivals = { 0, { 0 }, { 0 }, g_ptr_array_new_with_free_func (g_object_unref) };
+  Arrivals arrivals = { 0, { 0 }, { 0 }, { 0 }, g_ptr_array_new_with_free_func (g_object_unref) };
   guint n;
 
   for (guint i = 0; i < 110; i++)
@@ -520,20 +524,23 @@ test_first_rows_first (void)
   n = g_list_model_get_n_items (G_LIST_MODEL (store));
   g_assert_cmpuint (n, >, 110);
   g_assert_cmpuint (arrivals.n_changes, ==, 2);
+  g_assert_cmpuint (arrivals.position[0], ==, 0);
   g_assert_cmpuint (arrivals.removed[0], ==, 0);
   g_assert_cmpuint (arrivals.added[0], ==, 100);
-  g_assert_cmpuint (arrivals.removed[1], ==, 100);
-  g_assert_cmpuint (arrivals.added[1], ==, n);
+  g_assert_cmpuint (arrivals.position[1], ==, 100);
+  g_assert_cmpuint (arrivals.removed[1], ==, 0);
+  g_assert_cmpuint (arrivals.added[1], ==, n - 100);
   for (guint i = 0; i < arrivals.first->len; i++)
     {
       g_autoptr(CstRequest) row = g_list_model_get_item (G_LIST_MODEL (store), i);
 
       g_assert_true (row == arrivals.first->pdata[i]);
     }
-  /* A reload reads the whole list only. */
+  /* A reload reads the whole list only, and finds nothing changed. */
   arrivals.n_changes = 0;
   load (store);
-  g_assert_cmpuint (arrivals.n_changes, ==, 1);
+  g_assert_cmpuint (arrivals.n_changes, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (store)), ==, n);
   g_ptr_array_unref (arrivals.first);
 }
 
@@ -672,6 +679,71 @@ test_compact_rows (void)
   exec_all (conn, bulk_unseed, G_N_ELEMENTS (bulk_unseed), count);
 }
 
+/* The whole list streams in the server's order and is put in the list's
+ * here (newest received first, then the newest id), each row with its own
+ * key; a reload that finds one row changed says that row changed, not the
+ * whole list. */
+static void
+test_listed_in_order (void)
+{
+  g_autoptr(PGconn) conn = cst_test_db_connect (db);
+  g_autofree char *count = g_strdup_printf ("%u", BULK_REQUESTS);
+  g_autoptr(CstRequestStore) store = NULL;
+  Arrivals changes = { 0, { 0 }, { 0 }, { 0 }, g_ptr_array_new_with_free_func (g_object_unref) };
+  CstRequestRows *rows;
+  guint n, middle;
+
+  /* Ids grow while the received dates go round fifty days: read in the
+   * table's order, the rows are not in the list's. */
+  exec_all (conn, bulk_seed, G_N_ELEMENTS (bulk_seed), count);
+  store = new_loaded_store ();
+  rows = cst_request_store_get_rows (store);
+  n = cst_request_rows_get_length (rows);
+  g_assert_cmpuint (n, >=, BULK_REQUESTS);
+  for (guint i = 1; i < n; i++)
+    {
+      GDate newer, older;
+
+      g_assert_true (cst_request_rows_get_received_date (rows, i - 1, &newer));
+      g_assert_true (cst_request_rows_get_received_date (rows, i, &older));
+      g_assert_cmpint (g_date_compare (&newer, &older), >=, 0);
+      if (g_date_compare (&newer, &older) == 0)
+        g_assert_cmpint (cst_request_rows_get_id (rows, i - 1), >, cst_request_rows_get_id (rows, i));
+    }
+  for (guint i = 0; i < n; i += 97)
+    {
+      g_autoptr(CstRequest) request = cst_request_rows_make_request (rows, i);
+      g_autofree char *reference = g_utf8_casefold (cst_request_get_reference (request), -1);
+
+      g_assert_nonnull (strstr (cst_request_rows_get_search_key (rows, i), reference));
+      g_assert_cmpuint (cst_request_rows_get_search_key_length (rows, i), ==,
+                        strlen (cst_request_rows_get_search_key (rows, i)));
+    }
+
+  /* A patient renamed behind the list's back (no notification): the
+   * reload changes that one row. */
+  middle = n / 2;
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_rows_get_id (rows, middle));
+    const char *params[] = { id };
+
+    cst_test_db_exec_ok (conn, "UPDATE patients SET family_name = 'Renamed-Behind' "
+                         "WHERE id = (SELECT patient_id FROM roi_requests WHERE id = $1)", 1, params);
+  }
+  g_signal_connect (store, "items-changed", G_CALLBACK (arrived_cb), &changes);
+  load (store);
+  g_assert_cmpuint (changes.n_changes, ==, 1);
+  g_assert_cmpuint (changes.position[0], ==, middle);
+  g_assert_cmpuint (changes.removed[0], ==, 1);
+  g_assert_cmpuint (changes.added[0], ==, 1);
+  g_assert_nonnull (strstr (cst_request_rows_get_search_key (cst_request_store_get_rows (store), middle),
+                            "renamed-behind"));
+  g_ptr_array_unref (changes.first);
+
+  g_clear_object (&store);
+  exec_all (conn, bulk_unseed, G_N_ELEMENTS (bulk_unseed), count);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -685,5 +757,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store/compact-rows", test_compact_rows);
   g_test_add_func ("/store/listed-as-read", test_listed_as_read);
   g_test_add_func ("/store/filter-reads-rows-keys", test_filter_reads_rows_keys);
+  g_test_add_func ("/store/listed-in-order", test_listed_in_order);
   return cst_test_db_run (&db);
 }

@@ -314,10 +314,11 @@ summaries_from (PGresult *res)
  * into: it planned a clerk of one facility in twenty as seeing a quarter
  * of every request and read and hashed every patient for them (issue 22,
  * bench/system). */
-#define LISTED \
-  " WHERE r.facility_id = ANY ($1::bigint[])" \
-  "   AND ($2::date IS NULL OR r.received_date >= $2::date" \
+#define LISTED_WHERE(FACILITIES, SINCE) \
+  " WHERE r.facility_id = ANY (" FACILITIES "::bigint[])" \
+  "   AND (" SINCE "::date IS NULL OR r.received_date >= " SINCE "::date" \
   "        OR r.status NOT IN " CLOSED_STATUSES ")"
+#define LISTED LISTED_WHERE ("$1", "$2")
 #define LISTED_IN_ORDER LISTED " ORDER BY r.received_date DESC, r.id DESC"
 
 /* The list's columns, read in binary: numbers and dates arrive as they
@@ -531,45 +532,48 @@ listed_deadline (ListedReader *reader,
   return met.deadline;
 }
 
-static gint64
-binary_int64 (const PGresult *res,
-              int             row,
-              int             col)
+/* One row of the list as it came, in binary: each column's bytes (text
+ * NUL-ended) or NULL, from a result (the first rows) or a COPY (the whole
+ * list). */
+typedef struct
 {
-  guint64 value;
+  const char *value[N_LISTED];
+  int         length[N_LISTED];
+} ListedValues;
 
-  if (PQgetisnull (res, row, col))
+static gint64
+binary_int64 (const char *value)
+{
+  guint64 number;
+
+  if (value == NULL)
     return 0;
-  memcpy (&value, PQgetvalue (res, row, col), sizeof value);
-  return (gint64) GUINT64_FROM_BE (value);
+  memcpy (&number, value, sizeof number);
+  return (gint64) GUINT64_FROM_BE (number);
 }
 
 static gint32
-binary_int32 (const PGresult *res,
-              int             row,
-              int             col)
+binary_int32 (const char *value)
 {
-  guint32 value;
+  guint32 number;
 
-  if (PQgetisnull (res, row, col))
+  if (value == NULL)
     return 0;
-  memcpy (&value, PQgetvalue (res, row, col), sizeof value);
-  return (gint32) GUINT32_FROM_BE (value);
+  memcpy (&number, value, sizeof number);
+  return (gint32) GUINT32_FROM_BE (number);
 }
 
 /* A date (days from 2000-01-01) as @date; NULL (and ±infinity) as none. */
 static const GDate *
-binary_date (ListedReader   *reader,
-             const PGresult *res,
-             int             row,
-             int             col,
-             GDate          *date)
+binary_date (ListedReader *reader,
+             const char   *value,
+             GDate        *date)
 {
   gint64 julian;
 
-  if (PQgetisnull (res, row, col))
+  if (value == NULL)
     return NULL;
-  julian = (gint64) reader->epoch + binary_int32 (res, row, col);
+  julian = (gint64) reader->epoch + binary_int32 (value);
   if (!g_date_valid_julian (CLAMP (julian, 0, G_MAXUINT32)))
     return NULL;
   g_date_clear (date, 1);
@@ -578,78 +582,97 @@ binary_date (ListedReader   *reader,
 }
 
 static int
-binary_enum (GEnumClass     *klass,
-             const PGresult *res,
-             int             row,
-             int             col)
+binary_enum (GEnumClass *klass,
+             const char *value)
 {
-  GEnumValue *value = PQgetisnull (res, row, col) ? NULL
-                      : g_enum_get_value_by_nick (klass, PQgetvalue (res, row, col));
+  GEnumValue *found = value ? g_enum_get_value_by_nick (klass, value) : NULL;
 
-  if (value == NULL)
+  if (found == NULL)
     g_warning ("Unknown %s value from the database", G_ENUM_CLASS_TYPE_NAME (klass));
-  return value ? value->value : 0;
+  return found ? found->value : 0;
+}
+
+/* The binary columns' widths: 8 bytes for the ids, 4 for the version and
+ * the dates.  A row of other widths was not sent by this version's query. */
+static const struct { int col; Oid type; int width; } listed_binary[] = {
+  { L_ID, INT8_OID, 8 }, { L_VERSION, INT4_OID, 4 }, { L_RECEIVED, DATE_OID, 4 },
+  { L_DUE, DATE_OID, 4 }, { L_EXTENDED_ON, DATE_OID, 4 }, { L_PATIENT_ID, INT8_OID, 8 },
+  { L_REQUESTER_ID, INT8_OID, 8 }, { L_RULE, INT8_OID, 8 }, { L_COMPARED_RULE, INT8_OID, 8 },
+  { L_ORIGINAL_DUE, DATE_OID, 4 },
+};
+
+static gboolean
+has_listed_widths (const ListedValues *values)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (listed_binary); i++)
+    if (values->value[listed_binary[i].col] != NULL &&
+        values->length[listed_binary[i].col] != listed_binary[i].width)
+      return FALSE;
+  return values->value[L_ID] != NULL;
+}
+
+static void
+set_unreadable (GError **error)
+{
+  if (error != NULL && *error == NULL)
+    g_set_error_literal (error, CST_ERROR, CST_ERROR_DATABASE,
+                         _("The server sent the list of requests in a form this version does not read."));
 }
 
 static gboolean
 has_listed_types (const PGresult  *res,
                   GError         **error)
 {
-  static const struct { int col; Oid type; } expected[] = {
-    { L_ID, INT8_OID }, { L_VERSION, INT4_OID }, { L_RECEIVED, DATE_OID }, { L_DUE, DATE_OID },
-    { L_EXTENDED_ON, DATE_OID }, { L_PATIENT_ID, INT8_OID }, { L_REQUESTER_ID, INT8_OID },
-    { L_RULE, INT8_OID }, { L_COMPARED_RULE, INT8_OID }, { L_ORIGINAL_DUE, DATE_OID },
-  };
-
   if (PQnfields (res) != N_LISTED)
     goto wrong;
-  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
-    if (PQftype (res, expected[i].col) != expected[i].type || PQfformat (res, expected[i].col) != 1)
+  for (guint i = 0; i < G_N_ELEMENTS (listed_binary); i++)
+    if (PQftype (res, listed_binary[i].col) != listed_binary[i].type ||
+        PQfformat (res, listed_binary[i].col) != 1)
       goto wrong;
   return TRUE;
 wrong:
-  g_set_error_literal (error, CST_ERROR, CST_ERROR_DATABASE,
-                       _("The server sent the list of requests in a form this version does not read."));
+  set_unreadable (error);
   return FALSE;
 }
 
 /* One row of the list into the rows. */
 static void
-add_listed_row (ListedReader   *reader,
-                const PGresult *res,
-                int             row)
+add_listed_row (ListedReader       *reader,
+                const ListedValues *values)
 {
+  const char *const *v = values->value;
   SummaryDates dates;
   GDate original_due;
   const GDate *original;
   CstRequestSummary summary = {
-    .id = binary_int64 (res, row, L_ID),
-    .reference = cst_db_value (res, row, L_REFERENCE),
-    .version = binary_int32 (res, row, L_VERSION),
-    .status = binary_enum (reader->statuses, res, row, L_STATUS),
-    .received = binary_date (reader, res, row, L_RECEIVED, &dates.received),
-    .due = binary_date (reader, res, row, L_DUE, &dates.due),
-    .extended_on = binary_date (reader, res, row, L_EXTENDED_ON, &dates.extended_on),
-    .jurisdiction = cst_db_value (res, row, L_JURISDICTION),
-    .patient_id = binary_int64 (res, row, L_PATIENT_ID),
-    .patient_mrn = cst_db_value (res, row, L_MRN),
-    .patient_family_name = cst_db_value (res, row, L_FAMILY),
-    .patient_given_name = cst_db_value (res, row, L_GIVEN),
-    .requester_id = binary_int64 (res, row, L_REQUESTER_ID),
-    .requester_name = cst_db_value (res, row, L_REQUESTER_NAME),
-    .requester_kind = binary_enum (reader->kinds, res, row, L_REQUESTER_KIND),
-    .updated_by = cst_db_value (res, row, L_UPDATED_BY),
-    .facility_code = cst_db_value (res, row, L_FACILITY),
+    .id = binary_int64 (v[L_ID]),
+    .reference = v[L_REFERENCE],
+    .version = binary_int32 (v[L_VERSION]),
+    .status = binary_enum (reader->statuses, v[L_STATUS]),
+    .received = binary_date (reader, v[L_RECEIVED], &dates.received),
+    .due = binary_date (reader, v[L_DUE], &dates.due),
+    .extended_on = binary_date (reader, v[L_EXTENDED_ON], &dates.extended_on),
+    .jurisdiction = v[L_JURISDICTION],
+    .patient_id = binary_int64 (v[L_PATIENT_ID]),
+    .patient_mrn = v[L_MRN],
+    .patient_family_name = v[L_FAMILY],
+    .patient_given_name = v[L_GIVEN],
+    .requester_id = binary_int64 (v[L_REQUESTER_ID]),
+    .requester_name = v[L_REQUESTER_NAME],
+    .requester_kind = binary_enum (reader->kinds, v[L_REQUESTER_KIND]),
+    .updated_by = v[L_UPDATED_BY],
+    .facility_code = v[L_FACILITY],
   };
 
-  original = binary_date (reader, res, row, L_ORIGINAL_DUE, &original_due);
+  original = binary_date (reader, v[L_ORIGINAL_DUE], &original_due);
   _cst_request_fold_summary_key_into (&summary, reader->key);
   _cst_request_rows_append_listed (reader->rows, &summary, reader->key->str, reader->key->len,
-                                   listed_deadline (reader, binary_int64 (res, row, L_RULE),
-                                                    binary_int64 (res, row, L_COMPARED_RULE)),
+                                   listed_deadline (reader, binary_int64 (v[L_RULE]),
+                                                    binary_int64 (v[L_COMPARED_RULE])),
                                    original ? g_date_get_julian (original) : 0);
 }
 
+/* The rows of a result of the list's columns (the first rows). */
 static gboolean
 add_listed (ListedReader    *reader,
             const PGresult  *res,
@@ -658,7 +681,21 @@ add_listed (ListedReader    *reader,
   if (!has_listed_types (res, error))
     return FALSE;
   for (int row = 0; row < PQntuples (res); row++)
-    add_listed_row (reader, res, row);
+    {
+      ListedValues values;
+
+      for (int col = 0; col < N_LISTED; col++)
+        {
+          values.value[col] = PQgetisnull (res, row, col) ? NULL : PQgetvalue (res, row, col);
+          values.length[col] = PQgetlength (res, row, col);
+        }
+      if (!has_listed_widths (&values))
+        {
+          set_unreadable (error);
+          return FALSE;
+        }
+      add_listed_row (reader, &values);
+    }
   return TRUE;
 }
 
@@ -701,81 +738,190 @@ cst_request_repo_visible_facilities (PGconn  *conn,
   return res ? g_strdup (PQgetvalue (res, 0, 0)) : NULL;
 }
 
-/* The list is read through a cursor, this many rows at a time: libpq
- * holds a whole result in memory, about 700 bytes a row here, and the
- * holes 200,000 rows of it left between the requests built from them
- * stayed in the process's resident set after the result was freed
- * (issue 24). */
-#define LIST_PAGE_ROWS "4000"
-#define FETCH_PAGE "FETCH " LIST_PAGE_ROWS " FROM listed_requests"
+/* The list's rows by COPY, in binary.  COPY takes no parameters: the
+ * facilities and the day go in as literals escaped by libpq, and the
+ * server plans with them as it did with parameters. */
+#define LISTED_COPY \
+  "COPY (SELECT " LISTED_COLUMNS FROM_LISTED LISTED_WHERE ("%1$s", "%2$s") ") TO STDOUT (FORMAT binary)"
 
-/* Asks for the next page, in binary, without waiting for it. */
-static gboolean
-send_fetch (PGconn  *conn,
-            GError **error)
+static char *
+listed_copy_sql (PGconn      *conn,
+                 const char  *facilities,
+                 const char  *since,
+                 GError     **error)
 {
-  if (PQsendQueryParams (conn, FETCH_PAGE, 0, NULL, NULL, NULL, NULL, 1))
-    return TRUE;
-  cst_db_set_error_from_result (error, NULL, conn);
-  return FALSE;
+  char *facilities_literal = PQescapeLiteral (conn, facilities, strlen (facilities));
+  char *since_literal = since ? PQescapeLiteral (conn, since, strlen (since)) : NULL;
+  char *sql = NULL;
+
+  if (facilities_literal != NULL && (since == NULL || since_literal != NULL))
+    sql = g_strdup_printf (LISTED_COPY, facilities_literal, since_literal ? since_literal : "NULL");
+  else
+    cst_db_set_error_from_result (error, NULL, conn);
+  PQfreemem (facilities_literal);
+  PQfreemem (since_literal);
+  return sql;
 }
 
-/* The page asked for, once all of it is here. */
-static PGresult *
-receive_page (PGconn  *conn,
-              GError **error)
+static guint32
+wire_uint32 (const char *bytes)
 {
-  g_autoptr(PGresult) page = PQgetResult (conn);
-  PGresult *more;
+  guint32 value;
 
-  /* One statement, one result: whatever else comes is read to the end. */
-  while ((more = PQgetResult (conn)) != NULL)
-    PQclear (more);
-  if (PQresultStatus (page) != PGRES_TUPLES_OK)
+  memcpy (&value, bytes, sizeof value);
+  return GUINT32_FROM_BE (value);
+}
+
+/* A binary COPY begins with a signature, flags and an extension's length
+ * (and the extension). */
+static const char copy_signature[11] = "PGCOPY\n\377\r\n";
+#define COPY_HEADER_LENGTH (sizeof copy_signature + 8)
+
+/* Splits one message of the COPY, @size bytes at @data, into @values: the
+ * server sends a row a message, the stream's header before the first, and
+ * the end as a row of -1 columns.  Each text is NUL-ended in place, over
+ * the first byte of the next column's length, once every length is read
+ * (libpq ends the message itself with a NUL).  Returns 1 for a row, 0 for
+ * the end, -1 for anything else. */
+static int
+split_listed (char         *data,
+              int           size,
+              gboolean     *header_read,
+              ListedValues *values)
+{
+  const char *end = data + size;
+  char *p = data;
+  gint16 count;
+
+  if (!*header_read)
     {
-      cst_db_set_error_from_result (error, page, conn);
-      return NULL;
+      if (size < (int) COPY_HEADER_LENGTH || memcmp (p, copy_signature, sizeof copy_signature) != 0 ||
+          wire_uint32 (p + sizeof copy_signature + 4) > (guint32) (size - COPY_HEADER_LENGTH))
+        return -1;
+      p += COPY_HEADER_LENGTH + wire_uint32 (p + sizeof copy_signature + 4);
+      *header_read = TRUE;
     }
-  return g_steal_pointer (&page);
+  if (end - p < 2)
+    return -1;
+  count = (gint16) (((guint8) p[0] << 8) | (guint8) p[1]);
+  p += 2;
+  if (count == -1)
+    return 0;
+  if (count != N_LISTED)
+    return -1;
+  for (int col = 0; col < N_LISTED; col++)
+    {
+      gint32 length;
+
+      if (end - p < 4)
+        return -1;
+      length = (gint32) wire_uint32 (p);
+      p += 4;
+      if (length < -1 || length > end - p)
+        return -1;
+      values->value[col] = length < 0 ? NULL : p;
+      values->length[col] = MAX (length, 0);
+      p += MAX (length, 0);
+    }
+  for (int col = 0; col < N_LISTED; col++)
+    if (values->value[col] != NULL)
+      ((char *) values->value[col])[values->length[col]] = '\0';
+  return 1;
 }
 
-/* Each page is asked for before the one before it is read into rows:
- * the server finds the next rows while this thread parses these.  The
- * rows come in the joins' order, sorted here (list_rows): sorting 200,000
- * rows on the server spilled to disk (work_mem) and held back the first
- * page until the last row was read. */
+/* The end of the COPY: PQgetCopyData's last answer, @size, then the
+ * command's result. */
 static gboolean
-add_listed_pages (PGconn        *conn,
-                  const char    *facilities,
-                  const char    *since,
-                  ListedReader  *reader,
-                  GError       **error)
+finish_copy (PGconn  *conn,
+             int      size,
+             GError **error)
 {
-  const char *params[] = { facilities, since };
+  gboolean ok = size == -1;
+  PGresult *res;
 
-  if (!cst_db_exec_command (conn, "DECLARE listed_requests NO SCROLL CURSOR FOR "
-                            "SELECT " LISTED_COLUMNS FROM_LISTED LISTED,
-                            2, params, error) ||
-      !send_fetch (conn, error))
-    return FALSE;
-  for (;;)
+  if (!ok)
+    cst_db_set_error_from_result (error, NULL, conn);
+  while ((res = PQgetResult (conn)) != NULL)
     {
-      g_autoptr(PGresult) page = receive_page (conn, error);
-
-      if (page == NULL)
-        return FALSE;
-      if (PQntuples (page) == 0)
-        break;
-      if (!send_fetch (conn, error))
-        return FALSE;
-      if (!add_listed (reader, page, error))
+      if (ok && PQresultStatus (res) != PGRES_COMMAND_OK)
         {
-          g_autoptr(PGresult) unread = receive_page (conn, NULL);
-
-          return FALSE;
+          cst_db_set_error_from_result (error, res, conn);
+          ok = FALSE;
         }
+      PQclear (res);
     }
-  return cst_db_exec_command (conn, "CLOSE listed_requests", 0, NULL, error);
+  return ok;
+}
+
+/* One message of the COPY into the rows; FALSE for one this version
+ * does not read (or any after the end). */
+static gboolean
+take_listed (ListedReader *reader,
+             char         *data,
+             int           size,
+             gboolean     *header_read,
+             gboolean     *ended)
+{
+  ListedValues values;
+  int kind;
+
+  if (*ended)
+    return FALSE;
+  kind = split_listed (data, size, header_read, &values);
+  if (kind == 0)
+    *ended = TRUE;
+  else if (kind == 1 && has_listed_widths (&values))
+    add_listed_row (reader, &values);
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* The whole list streams by COPY, each row read into the rows as it
+ * comes: the server goes on finding rows while this thread parses, with
+ * no page to ask for (a cursor's FETCH waited on each round trip) and no
+ * result built per page (issue 24: the server spent a third less CPU on
+ * the same rows than through a binary cursor, bench/system).  The rows
+ * come in the joins' order and are sorted here when they are not in the
+ * list's (_cst_request_rows_sort_listed()): sorting 200,000 rows on the
+ * server spilled to disk (work_mem) and held back the first row until
+ * the last was read. */
+static gboolean
+add_listed_copy (PGconn        *conn,
+                 const char    *facilities,
+                 const char    *since,
+                 ListedReader  *reader,
+                 GError       **error)
+{
+  g_autofree char *sql = listed_copy_sql (conn, facilities, since, error);
+  g_autoptr(PGresult) started = NULL;
+  gboolean header_read = FALSE, ended = FALSE, readable = TRUE;
+  char *data = NULL;
+  int size;
+
+  if (sql == NULL)
+    return FALSE;
+  started = PQexec (conn, sql);
+  if (PQresultStatus (started) != PGRES_COPY_OUT)
+    {
+      cst_db_set_error_from_result (error, started, conn);
+      return FALSE;
+    }
+  /* A COPY cannot be left half way: after a message this version cannot
+   * read, the rest is read and passed over. */
+  while ((size = PQgetCopyData (conn, &data, 0)) > 0)
+    {
+      readable = readable && take_listed (reader, data, size, &header_read, &ended);
+      PQfreemem (data);
+    }
+  if (!finish_copy (conn, size, error))
+    return FALSE;
+  if (!readable || !ended)
+    {
+      set_unreadable (error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* @facilities: (nullable): as cst_request_repo_visible_facilities()
@@ -793,19 +939,11 @@ list_into (PGconn        *conn,
 
   if (!cst_db_join (conn, CST_DB_SNAPSHOT, &own, error))
     return FALSE;
-  /* Every row is read: the plan that reads them all soonest, as for the
-   * plain SELECT, not the one that brings the first tenth soonest
-   * (cursor_tuple_fraction's default). */
-  if (own && !cst_db_exec_command (conn, "SET LOCAL cursor_tuple_fraction = 1", 0, NULL, error))
-    {
-      cst_db_rollback (conn);
-      return FALSE;
-    }
   if (facilities == NULL)
     facilities = read = cst_request_repo_visible_facilities (conn, error);
   return cst_db_leave (conn, own,
                        facilities != NULL && read_rules (conn, reader, error) &&
-                       add_listed_pages (conn, facilities, since, reader, error),
+                       add_listed_copy (conn, facilities, since, reader, error),
                        error);
 }
 

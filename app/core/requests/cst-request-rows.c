@@ -780,14 +780,149 @@ compare_listed (gconstpointer a,
   return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
 }
 
+static gboolean
+in_listed_order (CstRequestRows *rows)
+{
+  for (guint i = 1; i < rows->n_rows; i++)
+    if (compare_listed (&rows->rows[i - 1], &rows->rows[i]) > 0)
+      return FALSE;
+  return TRUE;
+}
+
+/* What the sort moves: a row's place in the list's order and where it is. */
+typedef struct
+{
+  gint64  id;
+  guint32 received;
+  guint32 from;
+} Placing;
+
+static int
+compare_placing (gconstpointer a,
+                 gconstpointer b)
+{
+  const Placing *x = a, *y = b;
+
+  if (x->received != y->received)
+    return x->received < y->received ? 1 : -1;
+  return x->id < y->id ? 1 : x->id > y->id ? -1 : 0;
+}
+
+/* Sorts @placings[@from, @to), one day's, by id, newest first: as read
+ * from the table, most often oldest first already. */
+static void
+order_day (Placing *placings,
+           guint    from,
+           guint    to)
+{
+  gboolean ascending = TRUE, descending = TRUE;
+
+  for (guint i = from + 1; i < to; i++)
+    {
+      ascending = ascending && placings[i - 1].id < placings[i].id;
+      descending = descending && placings[i - 1].id > placings[i].id;
+    }
+  if (descending)
+    return;
+  if (!ascending)
+    {
+      qsort (placings + from, to - from, sizeof (Placing), compare_placing);
+      return;
+    }
+  for (guint i = from, j = to - 1; i < j; i++, j--)
+    {
+      Placing swap = placings[i];
+
+      placings[i] = placings[j];
+      placings[j] = swap;
+    }
+}
+
+/* The placings in the list's order, counted out by day (a list spans a
+ * few thousand days at most, against 200,000 rows: a sort by comparison
+ * was most of the sort's time), each day then by id.  FALSE when the days
+ * are too spread for a count (a row with no date). */
+static gboolean
+place_by_day (CstRequestRows *rows,
+              Placing        *placings)
+{
+  guint32 newest = 0, oldest = G_MAXUINT32, span;
+  g_autofree guint *next = NULL;
+  guint from = 0;
+
+  for (guint i = 0; i < rows->n_rows; i++)
+    {
+      newest = MAX (newest, rows->rows[i].received);
+      oldest = MIN (oldest, rows->rows[i].received);
+    }
+  span = newest - oldest + 1;
+  if (rows->n_rows == 0 || span > rows->n_rows * 4 + 4096)
+    return FALSE;
+  next = g_new0 (guint, span + 1);
+  for (guint i = 0; i < rows->n_rows; i++)
+    next[newest - rows->rows[i].received + 1]++;
+  for (guint day = 1; day <= span; day++)
+    next[day] += next[day - 1];
+  for (guint i = 0; i < rows->n_rows; i++)
+    placings[next[newest - rows->rows[i].received]++] =
+      (Placing) { rows->rows[i].id, rows->rows[i].received, i };
+  for (guint i = 1; i <= rows->n_rows; i++)
+    if (i == rows->n_rows || placings[i].received != placings[from].received)
+      {
+        order_day (placings, from, i);
+        from = i;
+      }
+  return TRUE;
+}
+
 /* Puts rows read in any order in the list's (ORDER BY received_date DESC,
  * id DESC): sorted here, the server streams its joins' rows instead of
- * sorting them all before sending the first. */
+ * sorting them all before sending the first.  Rows read in that order
+ * already (an index's) stay as they are.
+ *
+ * The rows' keys were placed in the order read: the sort moves small
+ * placings, not the 56-byte rows, and then writes the rows and their keys
+ * anew in one pass, each key's length known from where the next began
+ * (before, at 200,000 rows, the rows were sorted by qsort() and every key
+ * then copied again in their new order, each found by strlen() twice). */
 void
 _cst_request_rows_sort_listed (CstRequestRows *rows)
 {
-  qsort (rows->rows, rows->n_rows, sizeof (Row), compare_listed);
-  rows->keys_in_order = FALSE;
+  g_autofree Placing *placings = NULL;
+  Row *sorted;
+  char *keys, *to;
+
+  if (in_listed_order (rows))
+    return;
+  if (!rows->keys_in_order)
+    order_keys (rows);
+  placings = g_new (Placing, rows->n_rows);
+  if (!place_by_day (rows, placings))
+    {
+      for (guint i = 0; i < rows->n_rows; i++)
+        placings[i] = (Placing) { rows->rows[i].id, rows->rows[i].received, i };
+      qsort (placings, rows->n_rows, sizeof (Placing), compare_placing);
+    }
+
+  sorted = g_new (Row, MAX (rows->n_rows, 1));
+  to = keys = g_malloc (MAX (rows->keys_length, 1));
+  for (guint i = 0; i < rows->n_rows; i++)
+    {
+      guint from = placings[i].from;
+      gsize end = from + 1 < rows->n_rows ? rows->rows[from + 1].key : rows->keys_length;
+      gsize length = end - rows->rows[from].key;
+
+      sorted[i] = rows->rows[from];
+      memcpy (to, rows->keys + rows->rows[from].key, length);
+      sorted[i].key = to - keys;
+      to += length;
+    }
+  g_free (rows->rows);
+  g_free (rows->keys);
+  rows->rows = sorted;
+  rows->rows_room = MAX (rows->n_rows, 1);
+  rows->keys = keys;
+  rows->keys_room = MAX (rows->keys_length, 1);
   g_clear_pointer (&rows->by_id, g_free);
 }
 

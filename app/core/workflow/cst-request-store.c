@@ -24,6 +24,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "custodian/cst-error.h"
 #include "custodian/cst-extension.h"
 #include "custodian/cst-input.h"
@@ -337,21 +339,48 @@ follow_live (CstRequestStore *self)
     }
 }
 
+/* Whether row @i of @a and row @j of @b are the same request as listed:
+ * the same version, with the same texts (the key holds them all). */
+static gboolean
+same_row (CstRequestRows *a,
+          guint           i,
+          CstRequestRows *b,
+          guint           j)
+{
+  return cst_request_rows_get_id (a, i) == cst_request_rows_get_id (b, j) &&
+         cst_request_rows_get_version (a, i) == cst_request_rows_get_version (b, j) &&
+         cst_request_rows_get_status (a, i) == cst_request_rows_get_status (b, j) &&
+         strcmp (cst_request_rows_get_search_key (a, i), cst_request_rows_get_search_key (b, j)) == 0;
+}
+
 /* Replaces the whole list, keeping the live object of every request that
- * was already in it.  Older closed requests a search found stay too. */
+ * was already in it.  Older closed requests a search found stay too.
+ *
+ * Only the rows between those the two lists begin and end with alike are
+ * said to change: the whole list arriving after its first screenful
+ * (cst_request_store_load_async()) adds rows after that screenful instead
+ * of replacing it, so the window keeps the rows it shows and their
+ * widgets; a reload that finds one new request adds one row. */
 static void
 set_rows (CstRequestStore *self,
           CstRequestRows  *rows)
 {
   g_autoptr(CstRequestRows) old = self->rows;
   guint removed = cst_request_rows_get_length (old);
-  guint added;
+  guint added, same = 0, same_end = 0;
 
   keep_found_by_search (self, old, rows);
   self->rows = rows;
   follow_live (self);
   added = cst_request_rows_get_length (rows);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, added);
+  while (same < MIN (removed, added) && same_row (old, same, rows, same))
+    same++;
+  while (same + same_end < MIN (removed, added) &&
+         same_row (old, removed - 1 - same_end, rows, added - 1 - same_end))
+    same_end++;
+  if (removed != added || same < removed)
+    g_list_model_items_changed (G_LIST_MODEL (self), same, removed - same - same_end,
+                                added - same - same_end);
   if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }
