@@ -23,12 +23,13 @@ unset PGHOST PGPORT PGUSER PGDATABASE PGSERVICE PGPASSWORD
 trap custodian_test_server_stop EXIT INT TERM
 custodian_test_server_start
 if [ "${STATEMENTS:-0}" = 1 ]; then
+  # The extension's settings exist once the library is loaded: set after the restart.
   psql -X -q -c "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'" \
-       -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" \
-       -c "ALTER SYSTEM SET pg_stat_statements.track_planning = on" \
        -c "ALTER SYSTEM SET track_functions = 'pl'"
   custodian_as_server_user "$PGBIN/pg_ctl" -D "$CUSTODIAN_PGTEST_DIR/data" -w -t 60 restart \
     -l "$CUSTODIAN_PGTEST_DIR/server.log" >/dev/null
+  psql -X -q -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" \
+       -c "ALTER SYSTEM SET pg_stat_statements.track_planning = on" -c "SELECT pg_reload_conf()" >/dev/null
 fi
 for round in $(seq 1 "$rounds"); do
   for side in before after; do

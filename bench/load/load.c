@@ -666,7 +666,7 @@ statements_report (PGconn *owner,
   g_autoptr(PGresult) statements = cst_db_exec (owner,
     "SELECT sum (calls), round (sum (total_exec_time)::numeric, 0), "
     "       round (sum (total_plan_time)::numeric, 0), sum (plans), "
-    "       round ((sum (total_exec_time) / sum (calls))::numeric, 3), "
+    "       round ((sum (total_exec_time) / NULLIF (sum (calls), 0))::numeric, 3), "
     "       CASE WHEN bool_and (toplevel) THEN 'top' ELSE 'nested' END, "
     "       left (regexp_replace (query, '\\s+', ' ', 'g'), 110) "
     "  FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
