@@ -81,6 +81,7 @@ typedef struct
   guint       n_done;           /* every operation tried, timed or not */
   double      backend_cpu_ms;   /* its server backend's CPU over the run, -1: not readable */
   GDate       closed_cutoff;    /* the list holds closed requests received since */
+  gboolean    like_search;      /* the search of before 2026-12-07, for comparison */
 } Clerk;
 
 static void
@@ -154,6 +155,24 @@ search_words (Clerk *clerk)
     }
 }
 
+/* Until 2026-12-07 (--like-search): one LIKE over every request's MRN and
+ * reference, which the window never sends, first 50 rows. */
+static gboolean
+do_like_search (Clerk   *clerk,
+                PGconn  *conn,
+                GError **error)
+{
+  g_autofree char *prefix = g_strdup_printf ("%u", g_rand_int_range (clerk->rand, 10, 99));
+  const char *params[] = { prefix };
+  g_autoptr(PGresult) res = cst_db_exec (conn,
+    "SELECT r.id, r.reference, r.status, p.mrn, p.family_name FROM roi_requests r "
+    "JOIN patients p ON p.id = r.patient_id "
+    "WHERE p.mrn LIKE '%' || $1 || '%' OR r.reference LIKE '%' || $1 "
+    "ORDER BY r.received_date DESC LIMIT 50", 1, params, error);
+
+  return res != NULL;
+}
+
 static gboolean
 do_search (Clerk   *clerk,
            PGconn  *conn,
@@ -164,10 +183,13 @@ do_search (Clerk   *clerk,
    * matched against reference, MRN, names and requester, up to the
    * window's 200 rows, closed requests received before the list's
    * cutoff. */
-  g_autofree char *words = search_words (clerk);
-  g_autoptr(GPtrArray) found = cst_request_repo_search_closed (conn, words, &clerk->closed_cutoff,
-                                                               200, error);
+  g_autofree char *words = NULL;
+  g_autoptr(GPtrArray) found = NULL;
 
+  if (clerk->like_search)
+    return do_like_search (clerk, conn, error);
+  words = search_words (clerk);
+  found = cst_request_repo_search_closed (conn, words, &clerk->closed_cutoff, 200, error);
   return found != NULL;
 }
 
@@ -746,6 +768,7 @@ main (int    argc,
   int n_clerks = 50, seconds = 60, n_requests = 5000, think_ms = 200, warmup = 5;
   int n_statements = 25, closed_days = 30;
   gboolean no_chain = FALSE, no_prepare = FALSE, statements = FALSE, unprepared = FALSE;
+  gboolean like_search = FALSE;
   double client_cpu;
   const GOptionEntry entries[] = {
     { "clerks", 'c', 0, G_OPTION_ARG_INT, &n_clerks, "Simulated clerks (default 50)", "N" },
@@ -768,6 +791,9 @@ main (int    argc,
     { "no-prepared-statements", 0, 0, G_OPTION_ARG_NONE, &unprepared,
       "For comparison only: every statement is sent as text, planned at every call (as before "
       "statements were prepared once per connection)", NULL },
+    { "like-search", 0, 0, G_OPTION_ARG_NONE, &like_search,
+      "For comparison only: the search of the figures before 2026-12-07, one LIKE over MRNs and "
+      "references, 50 rows (not what the window sends)", NULL },
     { "no-chain", 0, 0, G_OPTION_ARG_NONE, &no_chain,
       "For comparison only: writers do not link the audit chain at commit (the verification "
       "links every row afterwards)", NULL },
@@ -816,6 +842,7 @@ main (int    argc,
       clerks[c].n_requests = n_requests;
       clerks[c].think_ms = think_ms;
       clerks[c].prepare = !no_prepare;
+      clerks[c].like_search = like_search;
       cst_input_today (&clerks[c].closed_cutoff);
       g_date_subtract_days (&clerks[c].closed_cutoff, (guint) closed_days);
       clerks[c].rand = g_rand_new_with_seed (0x5eed + (guint32) c);
@@ -832,7 +859,10 @@ main (int    argc,
            PQserverVersion (owner), no_chain ? ", AUDIT CHAIN OFF" : "");
   g_print ("Ready requests' documents made when opened: %s\n", no_prepare ? "no" : "yes");
   g_print ("Statements prepared once per connection: %s\n", unprepared ? "no" : "yes");
-  g_print ("Search: closed requests received more than %d days ago, on the server\n", closed_days);
+  if (like_search)
+    g_print ("Search: LIKE over MRNs and references (before 2026-12-07)\n");
+  else
+    g_print ("Search: closed requests received more than %d days ago, on the server\n", closed_days);
   print_load_average ("before");
   statements = n_statements > 0 && statements_start (owner);
   drawn = cst_document_cache_n_drawn ();
