@@ -1,7 +1,7 @@
 /* test-db-prepared.c — hot statements prepared once per connection
  * (cst-db-statements.c): prepared at their second use, in the same one
- * round trip; never a utility statement; re-planned for another role's
- * row-level security; and surviving what the server does not absorb by
+ * round trip; never a utility statement or a pattern match; re-planned
+ * for another role's row-level security; and surviving what the server does not absorb by
  * itself: a schema change that alters what a prepared statement returns,
  * and prepared statements dropped behind the connection's back. */
 #include "config.h"
@@ -85,6 +85,13 @@ test_prepared_at_second_use (void)
     g_assert_true (cst_db_exec_command (conn, "SET application_name = 'prepared-test'", 0, NULL, NULL));
   g_assert_cmpint (cst_test_db_int (conn, "SELECT count(*) FROM pg_prepared_statements "
                                           "WHERE statement ILIKE 'SET %'", 0, NULL), ==, 0);
+
+  /* A pattern match is planned with its pattern, every time. */
+  for (int i = 0; i < 3; i++)
+    g_assert_cmpint (cst_test_db_int (conn, "SELECT count(*) FROM pg_roles WHERE rolname ILIKE $1",
+                                      1, (const char *[]) { "%clerk%" }), >, 0);
+  g_assert_cmpint (cst_test_db_int (conn, "SELECT count(*) FROM pg_prepared_statements "
+                                          "WHERE statement ILIKE '%rolname ILIKE%'", 0, NULL), ==, 0);
 
   cst_db_set_preparing (FALSE);
   for (int i = 0; i < 3; i++)
