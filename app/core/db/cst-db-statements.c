@@ -223,9 +223,14 @@ remember_seen (Statements *statements,
   g_hash_table_insert (statements->by_text, g_strdup (sql), statement);
 }
 
-/* The next result of a pipeline, with the NULL that ends a statement's. */
-static PGresult *
-pipeline_next (PGconn *conn)
+/**
+ * cst_db_pipeline_next:
+ *
+ * Returns: (transfer full): the next statement's result in a pipeline, the
+ *   NULL that ends it read too (or the Sync's result)
+ */
+PGresult *
+cst_db_pipeline_next (PGconn *conn)
 {
   PGresult *res = PQgetResult (conn);
 
@@ -261,9 +266,9 @@ prepare_and_exec (Statements        *statements,
       PQsendQueryPrepared (conn, name, statement->n_params, params, NULL, NULL, format) &&
       PQpipelineSync (conn))
     {
-      prepared = pipeline_next (conn);
-      res = pipeline_next (conn);
-      sync = pipeline_next (conn);
+      prepared = cst_db_pipeline_next (conn);
+      res = cst_db_pipeline_next (conn);
+      sync = cst_db_pipeline_next (conn);
     }
   /* Only a broken connection leaves the pipeline unfinished: its error
    * is then the connection's. */

@@ -285,22 +285,6 @@ typedef enum
   CALL_STALE,    /* what the documents are made from changed since */
 } Outcome;
 
-/* The next statement's result in a pipeline, its end read too. */
-static PGresult *
-pipeline_next (PGconn *conn)
-{
-  PGresult *res = PQgetResult (conn);
-
-  if (res != NULL && PQresultStatus (res) != PGRES_PIPELINE_SYNC)
-    {
-      PGresult *end = PQgetResult (conn);
-
-      g_warn_if_fail (end == NULL);
-      PQclear (end);
-    }
-  return res;
-}
-
 static char *
 base64_of (GBytes *bytes)
 {
@@ -357,9 +341,9 @@ send_release (PGconn           *conn,
       cst_db_send_query (conn, _cst_request_repo_get_sql, 1, (const char *[]) { id }) &&
       PQpipelineSync (conn))
     {
-      *call = pipeline_next (conn);
-      *stored = pipeline_next (conn);
-      sync = pipeline_next (conn);
+      *call = cst_db_pipeline_next (conn);
+      *stored = cst_db_pipeline_next (conn);
+      sync = cst_db_pipeline_next (conn);
     }
   if (PQresultStatus (sync) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode (conn))
     {
