@@ -80,6 +80,8 @@ typedef struct
   guint       serial;
   guint       n_done;           /* every operation tried, timed or not */
   double      backend_cpu_ms;   /* its server backend's CPU over the run, -1: not readable */
+  GDate       closed_cutoff;    /* the list holds closed requests received since */
+  gboolean    like_search;      /* the search of before 2026-12-07, for comparison */
 } Clerk;
 
 static void
@@ -126,13 +128,40 @@ count_error (Clerk   *clerk,
     }
 }
 
-static gboolean
-do_search (Clerk   *clerk,
-           PGconn  *conn,
-           GError **error)
+/* What a clerk types into the window's search when the request is not in
+ * the list: a family name, a family and a given name, an MRN, or a
+ * reference's number. */
+static char *
+search_words (Clerk *clerk)
 {
-  /* Type-to-search as the window's list sends it to the server: MRN,
-   * reference or family-name prefix, first 50 rows. */
+  static const char *const families[] = { "demoson", "sampleton", "fictivo", "placeholder",
+                                          "testwell", "mockridge", "núñez", "óskarsdóttir",
+                                          "zoë", "lee-sample" };
+  static const char *const givens[] = { "avery", "jordan", "riley", "casey", "morgan", "quinn",
+                                        "josé", "zoë", "ana", "kai", "noor" };
+  const char *family = families[g_rand_int_range (clerk->rand, 0, G_N_ELEMENTS (families))];
+
+  switch (g_rand_int_range (clerk->rand, 0, 4))
+    {
+    case 0:
+      return g_strdup (family);
+    case 1:
+      return g_strdup_printf ("%s %s", family,
+                              givens[g_rand_int_range (clerk->rand, 0, G_N_ELEMENTS (givens))]);
+    case 2:
+      return g_strdup_printf ("DEMO-%07d", g_rand_int_range (clerk->rand, 1, clerk->n_requests / 3 + 1));
+    default:
+      return g_strdup_printf ("%06d", g_rand_int_range (clerk->rand, 1, clerk->n_requests + 1));
+    }
+}
+
+/* Until 2026-12-07 (--like-search): one LIKE over every request's MRN and
+ * reference, which the window never sends, first 50 rows. */
+static gboolean
+do_like_search (Clerk   *clerk,
+                PGconn  *conn,
+                GError **error)
+{
   g_autofree char *prefix = g_strdup_printf ("%u", g_rand_int_range (clerk->rand, 10, 99));
   const char *params[] = { prefix };
   g_autoptr(PGresult) res = cst_db_exec (conn,
@@ -142,6 +171,26 @@ do_search (Clerk   *clerk,
     "ORDER BY r.received_date DESC LIMIT 50", 1, params, error);
 
   return res != NULL;
+}
+
+static gboolean
+do_search (Clerk   *clerk,
+           PGconn  *conn,
+           GError **error)
+{
+  /* The window's search for what its list leaves out, on the server: the
+   * same call (cst_request_store_search_closed_async()), its words each
+   * matched against reference, MRN, names and requester, up to the
+   * window's 200 rows, closed requests received before the list's
+   * cutoff. */
+  g_autofree char *words = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+
+  if (clerk->like_search)
+    return do_like_search (clerk, conn, error);
+  words = search_words (clerk);
+  found = cst_request_repo_search_closed (conn, words, &clerk->closed_cutoff, 200, error);
+  return found != NULL;
 }
 
 /* The do_ functions set *op to what was actually done: a clerk who opens
@@ -638,19 +687,33 @@ statements_report (PGconn *owner,
   const char *params[] = { limit };
   g_autoptr(PGresult) statements = cst_db_exec (owner,
     "SELECT sum (calls), round (sum (total_exec_time)::numeric, 0), "
-    "       round ((sum (total_exec_time) / sum (calls))::numeric, 3), "
+    "       round (sum (total_plan_time)::numeric, 0), sum (plans), "
+    "       round ((sum (total_exec_time) / NULLIF (sum (calls), 0))::numeric, 3), "
     "       CASE WHEN bool_and (toplevel) THEN 'top' ELSE 'nested' END, "
     "       left (regexp_replace (query, '\\s+', ' ', 'g'), 110) "
     "  FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
     "                                         WHERE datname = current_database ()) "
-    " GROUP BY query ORDER BY 2 DESC LIMIT $1::int", 1, params, NULL);
+    " GROUP BY query ORDER BY sum (total_exec_time + total_plan_time) DESC LIMIT $1::int",
+    1, params, NULL);
+  /* Planning is only counted with pg_stat_statements.track_planning on. */
+  g_autoptr(PGresult) totals = cst_db_exec (owner,
+    "SELECT round (sum (total_plan_time)::numeric, 0), round (sum (total_exec_time)::numeric, 0), "
+    "       sum (plans), sum (calls) "
+    "  FROM pg_stat_statements WHERE toplevel AND dbid = (SELECT oid FROM pg_database "
+    "                                                     WHERE datname = current_database ())",
+    0, NULL, NULL);
   g_autoptr(PGresult) functions = cst_db_exec (owner,
     "SELECT funcname, calls, round (total_time::numeric, 0), round (self_time::numeric, 0), "
     "       round ((self_time / calls)::numeric, 3) "
     "  FROM pg_stat_user_functions ORDER BY self_time DESC LIMIT $1::int", 1, params, NULL);
 
+  if (totals != NULL && PQntuples (totals) == 1)
+    g_print ("\nTop-level statements: planning %s ms (%s plans), executing %s ms "
+             "(%s calls)\n", PQgetvalue (totals, 0, 0), PQgetvalue (totals, 0, 2),
+             PQgetvalue (totals, 0, 1), PQgetvalue (totals, 0, 3));
   g_print ("\nServer statements by total time (pg_stat_statements, all clerks):\n\n"
-           "| calls | total ms | mean ms | level | statement |\n|---:|---:|---:|---|---|\n");
+           "| calls | exec ms | plan ms | plans | mean exec ms | level | statement |\n"
+           "|---:|---:|---:|---:|---:|---|---|\n");
   print_rows (statements);
   g_print ("\nFunctions by own time (pg_stat_user_functions):\n\n"
            "| function | calls | total ms | self ms | self ms per call |\n|---|---:|---:|---:|---:|\n");
@@ -703,8 +766,9 @@ main (int    argc,
       char **argv)
 {
   int n_clerks = 50, seconds = 60, n_requests = 5000, think_ms = 200, warmup = 5;
-  int n_statements = 25;
-  gboolean no_chain = FALSE, no_prepare = FALSE, statements = FALSE;
+  int n_statements = 25, closed_days = 30;
+  gboolean no_chain = FALSE, no_prepare = FALSE, statements = FALSE, unprepared = FALSE;
+  gboolean like_search = FALSE;
   double client_cpu;
   const GOptionEntry entries[] = {
     { "clerks", 'c', 0, G_OPTION_ARG_INT, &n_clerks, "Simulated clerks (default 50)", "N" },
@@ -721,6 +785,15 @@ main (int    argc,
     { "no-prepare", 0, 0, G_OPTION_ARG_NONE, &no_prepare,
       "For comparison only: opening a ready request does not make its documents first, so "
       "the release draws them while the clerk waits (as before cst_release_prepare())", NULL },
+    { "closed-days", 0, 0, G_OPTION_ARG_INT, &closed_days,
+      "The list holds closed requests received in this many days; the search looks on the "
+      "server for older ones (default 30: the demo's requests span 75 days)", "D" },
+    { "no-prepared-statements", 0, 0, G_OPTION_ARG_NONE, &unprepared,
+      "For comparison only: every statement is sent as text, planned at every call (as before "
+      "statements were prepared once per connection)", NULL },
+    { "like-search", 0, 0, G_OPTION_ARG_NONE, &like_search,
+      "For comparison only: the search of the figures before 2026-12-07, one LIKE over MRNs and "
+      "references, 50 rows (not what the window sends)", NULL },
     { "no-chain", 0, 0, G_OPTION_ARG_NONE, &no_chain,
       "For comparison only: writers do not link the audit chain at commit (the verification "
       "links every row afterwards)", NULL },
@@ -739,12 +812,13 @@ main (int    argc,
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error) ||
-      n_clerks < 1 || n_clerks > 150 || seconds < 1 || warmup < 0 || warmup >= seconds || n_requests < HOT_SET || think_ms < 0)
+      n_clerks < 1 || n_clerks > 150 || seconds < 1 || closed_days < 1 || warmup < 0 || warmup >= seconds || n_requests < HOT_SET || think_ms < 0)
     {
       g_printerr ("bench-load: %s\n", error ? error->message : "bad option value");
       return 2;
     }
 
+  cst_db_set_preparing (!unprepared);
   db = cst_test_db_new ();
   owner = cst_test_db_connect (db);
   g_assert_true (cst_demo_seed (owner, (guint) n_requests, &error));
@@ -768,6 +842,9 @@ main (int    argc,
       clerks[c].n_requests = n_requests;
       clerks[c].think_ms = think_ms;
       clerks[c].prepare = !no_prepare;
+      clerks[c].like_search = like_search;
+      cst_input_today (&clerks[c].closed_cutoff);
+      g_date_subtract_days (&clerks[c].closed_cutoff, (guint) closed_days);
       clerks[c].rand = g_rand_new_with_seed (0x5eed + (guint32) c);
       for (guint op = 0; op < N_OPS; op++)
         clerks[c].latency[op] = g_array_new (FALSE, FALSE, sizeof (gint64));
@@ -781,6 +858,11 @@ main (int    argc,
            n_requests,
            PQserverVersion (owner), no_chain ? ", AUDIT CHAIN OFF" : "");
   g_print ("Ready requests' documents made when opened: %s\n", no_prepare ? "no" : "yes");
+  g_print ("Statements prepared once per connection: %s\n", unprepared ? "no" : "yes");
+  if (like_search)
+    g_print ("Search: LIKE over MRNs and references (before 2026-12-07)\n");
+  else
+    g_print ("Search: closed requests received more than %d days ago, on the server\n", closed_days);
   print_load_average ("before");
   statements = n_statements > 0 && statements_start (owner);
   drawn = cst_document_cache_n_drawn ();

@@ -21,6 +21,15 @@ gboolean  cst_db_exec_command     (PGconn       *conn,
                                    int           n_params,
                                    const char  **params,
                                    GError      **error);
+gboolean  cst_db_send_query       (PGconn            *conn,
+                                   const char        *sql,
+                                   int                n_params,
+                                   const char *const *params);
+PGresult *cst_db_pipeline_next    (PGconn       *conn);
+gboolean  cst_db_forget_if_outdated (PGconn         *conn,
+                                     const char     *sql,
+                                     const PGresult *res);
+void      cst_db_set_preparing    (gboolean      prepare);
 gboolean  cst_db_exec_script      (PGconn       *conn,
                                    const char   *script,
                                    GError      **error);

@@ -442,6 +442,44 @@ test_release_desk_finds_prepared (void)
   g_assert_cmpint (options.paper, ==, CST_PDF_PAPER_LETTER);
 }
 
+/* The release's read-back goes as the connection's prepared statement
+ * (cst_db_send_query()); dropped behind the connection's back (a pooler,
+ * DEALLOCATE ALL) it fails in the pipeline, which rolls the call back
+ * whole, and the release is sent again: released once, one disclosure. */
+static void
+test_release_survives_dropped_statements (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, NULL);
+  g_autoptr(CstRequest) request = ready_request (conn, "REL-11");
+  g_autoptr(CstRequest) read = NULL;
+  g_autoptr(CstRelease) release = NULL;
+  g_autoptr(PGresult) dropped = NULL;
+  g_autoptr(GError) error = NULL;
+  CstDocumentOptions options;
+  const char *language = cst_release_desk_setup (&options);
+
+  /* Opened twice: the request's read is prepared on the connection. */
+  for (int i = 0; i < 2; i++)
+    {
+      g_clear_object (&read);
+      read = cst_request_repo_get (conn, cst_request_get_id (request), &error);
+      g_assert_no_error (error);
+    }
+  g_assert_cmpint (cst_test_db_int (conn, "SELECT count(*) FROM pg_prepared_statements", 0, NULL), >, 0);
+  /* The documents made first: the release is then its pipeline alone. */
+  cst_release_prepare (conn, read, language, &options);
+  dropped = PQexec (conn, "DEALLOCATE ALL");
+  g_assert_cmpint (PQresultStatus (dropped), ==, PGRES_COMMAND_OK);
+
+  release = cst_release_run (conn, read, language, &options, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (release);
+  g_assert_cmpint (cst_request_get_status (release->request), ==, CST_STATUS_RELEASED);
+  g_assert_cmpint (cst_test_db_int_for_id (conn, "SELECT count(*) FROM disclosures WHERE request_id = $1",
+                                           cst_request_get_id (request)), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -455,5 +493,6 @@ main (int argc, char **argv)
   g_test_add_func ("/release/draws-what-changed", test_release_draws_what_changed);
   g_test_add_func ("/release/round-trips", test_release_round_trips);
   g_test_add_func ("/release/desk-finds-prepared", test_release_desk_finds_prepared);
+  g_test_add_func ("/release/survives-dropped-statements", test_release_survives_dropped_statements);
   return cst_test_db_run (&db);
 }

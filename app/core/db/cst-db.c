@@ -1,7 +1,8 @@
 /* cst-db.c — parameterized libpq calls with GError reporting
  *
- * Every statement with data goes through PQexecParams: values never become
- * part of SQL text.  Server errors are mapped from their SQLSTATE onto
+ * Every statement with data goes through PQexecParams, or PQexecPrepared
+ * once its text is hot on the connection (cst-db-statements.c): values
+ * never become part of SQL text.  Server errors are mapped from their SQLSTATE onto
  * CstError so callers and the UI can react to the kind of failure.
  */
 #define G_LOG_DOMAIN "cst-db"
@@ -17,6 +18,7 @@
 #include "custodian/cst-error.h"
 #include "custodian/cst-input.h"
 #include "custodian/cst-keyring.h"
+#include "cst-db-private.h"
 
 static CstError
 error_code_for_sqlstate (const char *sqlstate)
@@ -164,7 +166,7 @@ cst_db_exec (PGconn      *conn,
     if (params[i] != NULL && !cst_input_check_text (params[i], -1, error))
       return NULL;
 
-  res = PQexecParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+  res = _cst_db_exec_statement (conn, sql, n_params, params, 0);
   status = PQresultStatus (res);
   if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
     {

@@ -285,22 +285,6 @@ typedef enum
   CALL_STALE,    /* what the documents are made from changed since */
 } Outcome;
 
-/* The next statement's result in a pipeline, its end read too. */
-static PGresult *
-pipeline_next (PGconn *conn)
-{
-  PGresult *res = PQgetResult (conn);
-
-  if (res != NULL && PQresultStatus (res) != PGRES_PIPELINE_SYNC)
-    {
-      PGresult *end = PQgetResult (conn);
-
-      g_warn_if_fail (end == NULL);
-      PQclear (end);
-    }
-  return res;
-}
-
 static char *
 base64_of (GBytes *bytes)
 {
@@ -326,10 +310,18 @@ pages_of (const Made *made)
   return made->pdf ? g_strdup_printf ("%u", made->pages) : NULL;
 }
 
+static const char release_call_sql[] =
+  "SELECT outcome, disclosure FROM release_with_documents($1::bigint, $2::integer, $3, $4,"
+  " $5::bigint, $6::integer, decode($7, 'base64'), $8::bigint, $9::integer,"
+  " decode($10, 'base64'), $11, $12)";
+
 /* The call and the request read back, sent together and answered
  * together.  Outside a caller's transaction the two statements are one
  * implicit transaction, committed at the pipeline's Sync and rolled back
- * whole if either fails; inside one they are two more of its steps. */
+ * whole if either fails; inside one they are two more of its steps.  The
+ * read-back is the connection's prepared statement once the request's
+ * reads made it hot (cst_db_send_query()); the call, a function's, has
+ * little to plan. */
 static gboolean
 send_release (PGconn           *conn,
               const char *const call_params[12],
@@ -345,17 +337,13 @@ send_release (PGconn           *conn,
       cst_db_set_error_from_result (error, NULL, conn);
       return FALSE;
     }
-  if (PQsendQueryParams (conn,
-        "SELECT outcome, disclosure FROM release_with_documents($1::bigint, $2::integer, $3, $4,"
-        " $5::bigint, $6::integer, decode($7, 'base64'), $8::bigint, $9::integer,"
-        " decode($10, 'base64'), $11, $12)", 12, NULL, call_params, NULL, NULL, 0) &&
-      PQsendQueryParams (conn, _cst_request_repo_get_sql, 1, NULL, (const char *[]) { id },
-                         NULL, NULL, 0) &&
+  if (cst_db_send_query (conn, release_call_sql, 12, call_params) &&
+      cst_db_send_query (conn, _cst_request_repo_get_sql, 1, (const char *[]) { id }) &&
       PQpipelineSync (conn))
     {
-      *call = pipeline_next (conn);
-      *stored = pipeline_next (conn);
-      sync = pipeline_next (conn);
+      *call = cst_db_pipeline_next (conn);
+      *stored = cst_db_pipeline_next (conn);
+      sync = cst_db_pipeline_next (conn);
     }
   if (PQresultStatus (sync) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode (conn))
     {
@@ -364,6 +352,32 @@ send_release (PGconn           *conn,
       return FALSE;
     }
   return TRUE;
+}
+
+/* send_release(), once more when a prepared statement of it was outdated
+ * (a migration changed what it returns, or the server dropped it): outside
+ * a caller's transaction nothing was written, and it is prepared again. */
+static gboolean
+send_release_again_if_outdated (PGconn           *conn,
+                                const char *const call_params[12],
+                                const char       *id,
+                                PGresult        **call,
+                                PGresult        **stored,
+                                GError          **error)
+{
+  gboolean own = PQtransactionStatus (conn) == PQTRANS_IDLE;
+  gboolean outdated;
+
+  if (!send_release (conn, call_params, id, call, stored, error))
+    return FALSE;
+  /* Both looked at: each forgets its statement if outdated. */
+  outdated = cst_db_forget_if_outdated (conn, release_call_sql, *call);
+  outdated = cst_db_forget_if_outdated (conn, _cst_request_repo_get_sql, *stored) || outdated;
+  if (!outdated || !own)
+    return TRUE;
+  g_clear_pointer (call, PQclear);
+  g_clear_pointer (stored, PQclear);
+  return send_release (conn, call_params, id, call, stored, error);
 }
 
 /* Reads a result of the pipeline as cst_db_exec() would have. */
@@ -421,7 +435,7 @@ record_release (PGconn      *conn,
   const char *outcome;
 
   if (!cst_input_check_text (language, -1, error) ||
-      !send_release (conn, params, id, &call, &stored, error))
+      !send_release_again_if_outdated (conn, params, id, &call, &stored, error))
     return CALL_FAILED;
   if (!check_result (conn, call, &local) || !check_result (conn, stored, &local))
     {
