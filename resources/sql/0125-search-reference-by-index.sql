@@ -12,13 +12,22 @@
 -- This function runs as the tables' owner, whom the policy does not
 -- restrict, so the index serves the ILIKE; it applies the policy's own
 -- rule itself (the caller's facilities, by session_user, through
--- visible_facility_ids(), read once) and returns ids only: whatever the
+-- visible_facility_ids(), read once), after checking the caller's role as
+-- every owner-rights function does, and returns ids only: whatever the
 -- caller then reads of those requests still goes through the policy.
 CREATE FUNCTION request_ids_by_reference(pattern text) RETURNS SETOF bigint
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
-  SELECT id FROM roi_requests
-   WHERE reference ILIKE pattern
-     AND facility_id = ANY ((SELECT visible_facility_ids())::bigint[])
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
+DECLARE
+  visible bigint[];
+BEGIN
+  IF NOT caller_is_one_of(ARRAY['custodian_clerk', 'custodian_billing',
+                                'custodian_auditor', 'custodian_admin']) THEN
+    RAISE EXCEPTION 'only Custodian''s roles search the requests' USING ERRCODE = '42501';
+  END IF;
+  visible := visible_facility_ids();
+  RETURN QUERY SELECT r.id FROM roi_requests r
+                WHERE r.reference ILIKE pattern AND r.facility_id = ANY (visible);
+END
 $$;
 REVOKE EXECUTE ON FUNCTION request_ids_by_reference(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION request_ids_by_reference(text)
