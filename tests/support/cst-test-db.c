@@ -516,6 +516,30 @@ cst_test_db_run_with_demo (CstTestDb **db,
   return status;
 }
 
+/* The logins cst_test_db_create_login() and the tests made for @name's
+ * database are named after it: dropped with it, so that a shared server
+ * (a bench's, bench/system's) is not left with thousands.  A login that
+ * still holds something elsewhere stays; nothing fails for it. */
+static void
+drop_logins (PGconn     *admin,
+             const char *name)
+{
+  g_autofree char *prefix = g_strconcat (name, "_", NULL);
+  const char *params[] = { prefix };
+  g_autoptr(PGresult) res = cst_db_exec (admin,
+    "SELECT rolname FROM pg_roles WHERE starts_with(rolname, $1)", 1, params, NULL);
+
+  for (int i = 0; res != NULL && i < PQntuples (res); i++)
+    {
+      const char *login = PQgetvalue (res, i, 0);
+      char *quoted = PQescapeIdentifier (admin, login, strlen (login));
+      g_autofree char *sql = g_strconcat ("DROP ROLE IF EXISTS ", quoted, NULL);
+
+      PQfreemem (quoted);
+      cst_db_exec_command (admin, sql, 0, NULL, NULL);
+    }
+}
+
 void
 cst_test_db_free (CstTestDb *db)
 {
@@ -529,6 +553,7 @@ cst_test_db_free (CstTestDb *db)
     {
       sql = g_strdup_printf ("DROP DATABASE IF EXISTS %s WITH (FORCE)", db->name);
       cst_db_exec_command (admin, sql, 0, NULL, NULL);
+      drop_logins (admin, db->name);
     }
   g_free (db->name);
   g_free (db->conninfo);
