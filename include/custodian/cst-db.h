@@ -66,6 +66,12 @@ char     *cst_db_describe_connection   (PGconn *conn);
 
 /* A bigint parameter as the text libpq sends. */
 char       *cst_db_int_param      (gint64          value);
+int         cst_db_copy_split_row (const char     *data,
+                                   int             size,
+                                   gboolean       *header_read,
+                                   int             n_columns,
+                                   const char    **values,
+                                   int            *lengths);
 
 /* Each row of @res made into one element, in order. */
 typedef gpointer (*CstDbRowFunc) (const PGresult *res,

@@ -799,66 +799,6 @@ chunk_sql (Walker        *walker,
   return sql;
 }
 
-static guint32
-binary_uint32 (const char *bytes)
-{
-  guint32 value;
-
-  memcpy (&value, bytes, sizeof value);
-  return GUINT32_FROM_BE (value);
-}
-
-/* A binary COPY stream begins with a signature, flags and an extension. */
-static const char copy_signature[11] = "PGCOPY\n\377\r\n";
-#define COPY_HEADER_LEN (sizeof copy_signature + 8)
-
-/* Splits one message of the COPY into @wire: the server sends a row per
- * message, the stream's header before the first.  Returns 1 for a row, 0
- * for the end of the stream, -1 for anything else. */
-static int
-split_copy_row (const char *data,
-                int         size,
-                gboolean   *header_read,
-                int         n_columns,
-                WireRow    *wire)
-{
-  const char *end = data + size;
-  const char *p = data;
-  gint16 count;
-
-  if (!*header_read)
-    {
-      if (size < (int) COPY_HEADER_LEN || memcmp (p, copy_signature, sizeof copy_signature) != 0 ||
-          binary_uint32 (p + sizeof copy_signature + 4) > (guint32) (size - COPY_HEADER_LEN))
-        return -1;
-      p += COPY_HEADER_LEN + binary_uint32 (p + sizeof copy_signature + 4);
-      *header_read = TRUE;
-    }
-  if (end - p < 2)
-    return -1;
-  count = (gint16) (((guint8) p[0] << 8) | (guint8) p[1]);
-  p += 2;
-  if (count == -1)
-    return 0;
-  if (count != n_columns)
-    return -1;
-  for (int col = 0; col < n_columns; col++)
-    {
-      gint32 length;
-
-      if (end - p < 4)
-        return -1;
-      length = (gint32) binary_uint32 (p);
-      p += 4;
-      if (length < -1 || length > end - p)
-        return -1;
-      wire->value[col] = length < 0 ? NULL : p;
-      wire->length[col] = MAX (length, 0);
-      p += MAX (length, 0);
-    }
-  return 1;
-}
-
 /* The bigint and timestamp columns are 8 bytes; position and id never NULL. */
 static gboolean
 widths_valid (const WireRow *wire)
@@ -964,8 +904,9 @@ copy_chunk (Walker        *walker,
   while ((size = PQgetCopyData (conn, &data, 0)) > 0)
     {
       WireRow wire;
-      int kind = ended ? -1 : split_copy_row (data, size, &header_read,
-                                              walker->on_server ? MAX_COLUMNS : N_COLUMNS, &wire);
+      int kind = ended ? -1 : cst_db_copy_split_row (data, size, &header_read,
+                                                     walker->on_server ? MAX_COLUMNS : N_COLUMNS,
+                                                     wire.value, wire.length);
 
       if (kind == 1 && widths_valid (&wire))
         {

@@ -312,6 +312,80 @@ cst_db_describe_connection (PGconn *conn)
                           PQdb (conn), host, PQuser (conn));
 }
 
+static guint32
+copy_uint32 (const char *bytes)
+{
+  guint32 value;
+
+  memcpy (&value, bytes, sizeof value);
+  return GUINT32_FROM_BE (value);
+}
+
+/* A binary COPY stream begins with a signature, flags and an extension's
+ * length (and the extension). */
+static const char copy_signature[11] = "PGCOPY\n\377\r\n";
+#define COPY_HEADER_LENGTH (sizeof copy_signature + 8)
+
+/**
+ * cst_db_copy_split_row:
+ * @data: one message of a `COPY … TO STDOUT (FORMAT binary)`, as
+ *   PQgetCopyData() gave it
+ * @header_read: (inout): whether the stream's header was read (FALSE
+ *   before the first message)
+ * @values: (out) (array length=n_columns): each column's bytes, or %NULL
+ * @lengths: (out) (array length=n_columns): each column's length
+ *
+ * Splits one message into its columns, in place: the server sends a row a
+ * message, the stream's header before the first, and the end as a row of
+ * -1 columns.  Every length is checked against the message.
+ *
+ * Returns: 1 for a row, 0 for the end of the stream, -1 for anything else
+ */
+int
+cst_db_copy_split_row (const char  *data,
+                       int          size,
+                       gboolean    *header_read,
+                       int          n_columns,
+                       const char **values,
+                       int         *lengths)
+{
+  const char *end = data + size;
+  const char *p = data;
+  gint16 count;
+
+  if (!*header_read)
+    {
+      if (size < (int) COPY_HEADER_LENGTH || memcmp (p, copy_signature, sizeof copy_signature) != 0 ||
+          copy_uint32 (p + sizeof copy_signature + 4) > (guint32) (size - COPY_HEADER_LENGTH))
+        return -1;
+      p += COPY_HEADER_LENGTH + copy_uint32 (p + sizeof copy_signature + 4);
+      *header_read = TRUE;
+    }
+  if (end - p < 2)
+    return -1;
+  count = (gint16) (((guint8) p[0] << 8) | (guint8) p[1]);
+  p += 2;
+  if (count == -1)
+    return 0;
+  if (count != n_columns)
+    return -1;
+  for (int col = 0; col < n_columns; col++)
+    {
+      gint32 length;
+
+      if (end - p < 4)
+        return -1;
+      length = (gint32) copy_uint32 (p);
+      p += 4;
+      if (length < -1 || length > end - p)
+        return -1;
+      values[col] = length < 0 ? NULL : p;
+      lengths[col] = MAX (length, 0);
+      p += MAX (length, 0);
+    }
+  return 1;
+}
+
 /**
  * cst_db_int_param:
  *

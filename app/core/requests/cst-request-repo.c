@@ -763,23 +763,8 @@ listed_copy_sql (PGconn      *conn,
   return sql;
 }
 
-static guint32
-wire_uint32 (const char *bytes)
-{
-  guint32 value;
-
-  memcpy (&value, bytes, sizeof value);
-  return GUINT32_FROM_BE (value);
-}
-
-/* A binary COPY begins with a signature, flags and an extension's length
- * (and the extension). */
-static const char copy_signature[11] = "PGCOPY\n\377\r\n";
-#define COPY_HEADER_LENGTH (sizeof copy_signature + 8)
-
-/* Splits one message of the COPY, @size bytes at @data, into @values: the
- * server sends a row a message, the stream's header before the first, and
- * the end as a row of -1 columns.  Each text is NUL-ended in place, over
+/* Splits one message of the COPY, @size bytes at @data, into @values
+ * (cst_db_copy_split_row()).  Each text is NUL-ended in place, over
  * the first byte of the next column's length, once every length is read
  * (libpq ends the message itself with a NUL).  Returns 1 for a row, 0 for
  * the end, -1 for anything else. */
@@ -789,40 +774,10 @@ split_listed (char         *data,
               gboolean     *header_read,
               ListedValues *values)
 {
-  const char *end = data + size;
-  char *p = data;
-  gint16 count;
+  int kind = cst_db_copy_split_row (data, size, header_read, N_LISTED, values->value, values->length);
 
-  if (!*header_read)
-    {
-      if (size < (int) COPY_HEADER_LENGTH || memcmp (p, copy_signature, sizeof copy_signature) != 0 ||
-          wire_uint32 (p + sizeof copy_signature + 4) > (guint32) (size - COPY_HEADER_LENGTH))
-        return -1;
-      p += COPY_HEADER_LENGTH + wire_uint32 (p + sizeof copy_signature + 4);
-      *header_read = TRUE;
-    }
-  if (end - p < 2)
-    return -1;
-  count = (gint16) (((guint8) p[0] << 8) | (guint8) p[1]);
-  p += 2;
-  if (count == -1)
-    return 0;
-  if (count != N_LISTED)
-    return -1;
-  for (int col = 0; col < N_LISTED; col++)
-    {
-      gint32 length;
-
-      if (end - p < 4)
-        return -1;
-      length = (gint32) wire_uint32 (p);
-      p += 4;
-      if (length < -1 || length > end - p)
-        return -1;
-      values->value[col] = length < 0 ? NULL : p;
-      values->length[col] = MAX (length, 0);
-      p += MAX (length, 0);
-    }
+  if (kind != 1)
+    return kind;
   for (int col = 0; col < N_LISTED; col++)
     if (values->value[col] != NULL)
       ((char *) values->value[col])[values->length[col]] = '\0';
