@@ -47,7 +47,7 @@ build = os.path.abspath(sys.argv[1])
 print("\n".join(sorted({os.path.relpath(t["cmd"][0], build)
                         for t in json.load(sys.stdin) if "custodian:model" in t["suite"]})))' "$1"
   ninja -C "$1" -t targets all | sed -n 's/^\(po\/[^:]*\.mo\): .*/\1/p'
-  echo app/custodian-cli resources/data/gschemas.compiled
+  echo app/custodian-cli resources/data/gschemas.compiled tests/support/cst-test-pdf-structure
 }
 instrumented_builds () {
   meson setup build-sanitize -Db_sanitize=address,undefined -Db_lundef=false --wipe >/dev/null 2>&1 \
