@@ -37,6 +37,12 @@ check_png () {
 }
 
 smoke_env=(CUSTODIAN_SMOKE_TIMEOUT=300 GDK_BACKEND=x11 GSK_RENDERER=cairo)
+# The new user reads the objects of the tests' build from ccache, when
+# run-tests.sh kept them there (CCACHE_DIR), and writes nothing to it.
+ccache_env=()
+if [ -n "${CCACHE_DIR:-}" ]; then
+  ccache_env=(CCACHE_DIR="$CCACHE_DIR" CCACHE_NOHASHDIR=1 CCACHE_READONLY=1 CCACHE_TEMPDIR=/tmp)
+fi
 
 # As root: the private server runs as the postgres account; its folder is
 # given with CUSTODIAN_EMBEDDED_DIR so the check never touches
@@ -71,7 +77,7 @@ run_as_newcomer () {
   local name=$1 home=$2 png="$out/$1.png" log="$out/$1.log"
   rm -f "$png"
   runuser -u "$newcomer" -- env -i HOME="$home" USER="$newcomer" LOGNAME="$newcomer" \
-    PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "${smoke_env[@]}" \
+    PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 "${smoke_env[@]}" "${ccache_env[@]}" \
     CUSTODIAN_SMOKE_SCREENSHOT="$home/smoke.png" \
     bash -c 'cd ~/custodian && exec xvfb-run -a -s "-screen 0 1280x800x24" build-aux/run-app.sh' \
     >"$log" 2>&1

@@ -16,7 +16,7 @@ CUSTODIAN_PACKAGES=(
 CUSTODIAN_TEST_PACKAGES=(
   xvfb xauth libgl1-mesa-dri poppler-utils qpdf valgrind clang
   libclang-rt-14-dev python3 openssl flatpak-builder gnome-keyring dbus
-  locales-all python3-aiosmtpd zbar-tools tesseract-ocr
+  locales-all python3-aiosmtpd zbar-tools tesseract-ocr ccache
 )
 
 custodian_install_packages () {
