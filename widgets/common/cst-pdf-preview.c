@@ -301,7 +301,7 @@ free_retired (CstPdfPreview *self)
  * main thread's time per edit in the statement workbench (issue 24), and
  * it fell between the new page's arrival and the frame that shows it.
  * Freed after that frame, the copy no longer delays the page.  (It is
- * still made: freed two edits later, the image was copied all the same.) */
+ * still made: freed an edit later, the image was copied all the same.) */
 static void
 retire (CstPdfPreview   *self,
         cairo_surface_t *image,
