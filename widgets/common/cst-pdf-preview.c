@@ -280,15 +280,24 @@ render_in_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Disconnects @handler from @clock, both cleared.  The clock's handlers
+ * are gone already when its window was unrealized first. */
+static void
+leave_clock (GdkFrameClock **clock,
+             gulong         *handler)
+{
+  if (*handler != 0 && g_signal_handler_is_connected (*clock, *handler))
+    g_signal_handler_disconnect (*clock, *handler);
+  *handler = 0;
+  g_clear_object (clock);
+}
+
 /* ---- what a new page replaced ------------------------------------------ */
 
 static void
 free_retired (CstPdfPreview *self)
 {
-  if (self->retire_handler != 0 && g_signal_handler_is_connected (self->retire_clock, self->retire_handler))
-    g_signal_handler_disconnect (self->retire_clock, self->retire_handler);
-  self->retire_handler = 0;
-  g_clear_object (&self->retire_clock);
+  leave_clock (&self->retire_clock, &self->retire_handler);
   g_clear_pointer (&self->retired_image, cairo_surface_destroy);
   g_clear_pointer (&self->retired_pages, cst_pdf_pages_unref);
 }
@@ -402,14 +411,10 @@ queue_render (CstPdfPreview *self,
 
 /* ---- a frame held for the edit's page ----------------------------------- */
 
-/* The clock's handlers are gone when its window was unrealized first. */
 static void
 stop_holding (CstPdfPreview *self)
 {
-  if (self->hold_handler != 0 && g_signal_handler_is_connected (self->hold_clock, self->hold_handler))
-    g_signal_handler_disconnect (self->hold_clock, self->hold_handler);
-  self->hold_handler = 0;
-  g_clear_object (&self->hold_clock);
+  leave_clock (&self->hold_clock, &self->hold_handler);
   self->hold_until = 0;
 }
 
