@@ -115,26 +115,27 @@ cst_page_paintable_init (CstPagePaintable *self)
 {
 }
 
-/* Shows @image (taken; NULL: nothing). */
-static void
+/* Shows @image (taken; NULL: nothing).
+ *
+ * Returns: (transfer full) (nullable): the image shown until now, for
+ *   the caller to free once no frame shows it any more (see retire()) */
+static cairo_surface_t *
 cst_page_paintable_take_image (CstPagePaintable *self,
                                cairo_surface_t  *image)
 {
   gboolean same_size = self->image != NULL && image != NULL &&
                        cairo_image_surface_get_width (self->image) == cairo_image_surface_get_width (image) &&
                        cairo_image_surface_get_height (self->image) == cairo_image_surface_get_height (image);
+  cairo_surface_t *shown = self->image;
 
-  if (image == self->image)
-    {
-      g_clear_pointer (&image, cairo_surface_destroy);
-      return;
-    }
-  g_clear_pointer (&self->image, cairo_surface_destroy);
+  if (image == shown)
+    return image;       /* the reference taken, given back */
   self->image = image;
   if (same_size)
     gdk_paintable_invalidate_contents (GDK_PAINTABLE (self));
   else
     gdk_paintable_invalidate_size (GDK_PAINTABLE (self));
+  return shown;
 }
 
 struct _CstPdfPreview
@@ -165,6 +166,11 @@ struct _CstPdfPreview
   gulong           hold_handler;
   gint64           hold_until;  /* monotonic µs; 0: nothing expected */
   gint64           hold_limit;  /* µs, cst_pdf_preview_set_frame_hold() */
+  /* The page shown before, and its pages: freed after the next frame. */
+  cairo_surface_t *retired_image;
+  CstPdfPages     *retired_pages;
+  GdkFrameClock   *retire_clock;
+  gulong           retire_handler;
 };
 
 G_DEFINE_FINAL_TYPE (CstPdfPreview, cst_pdf_preview, GTK_TYPE_WIDGET)
@@ -274,6 +280,56 @@ render_in_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Disconnects @handler from @clock, both cleared.  The clock's handlers
+ * are gone already when its window was unrealized first. */
+static void
+leave_clock (GdkFrameClock **clock,
+             gulong         *handler)
+{
+  if (*handler != 0 && g_signal_handler_is_connected (*clock, *handler))
+    g_signal_handler_disconnect (*clock, *handler);
+  *handler = 0;
+  g_clear_object (clock);
+}
+
+/* ---- what a new page replaced ------------------------------------------ */
+
+static void
+free_retired (CstPdfPreview *self)
+{
+  leave_clock (&self->retire_clock, &self->retire_handler);
+  g_clear_pointer (&self->retired_image, cairo_surface_destroy);
+  g_clear_pointer (&self->retired_pages, cst_pdf_pages_unref);
+}
+
+/* Keeps the page image just replaced (@image, taken), and the @pages
+ * (taken) it was painted from, until the window has drawn its next frame.
+ * The window's drawing keeps a cairo snapshot of every page image it
+ * showed (the paintable's cairo node), so freeing one first copies its
+ * every pixel for that snapshot (cairo's copy-on-write): a tenth of the
+ * main thread's time per edit in the statement workbench (issue 24), and
+ * it fell between the new page's arrival and the frame that shows it.
+ * Freed after that frame, the copy no longer delays the page.  (It is
+ * still made: freed an edit later, the image was copied all the same.) */
+static void
+retire (CstPdfPreview   *self,
+        cairo_surface_t *image,
+        CstPdfPages     *pages)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  free_retired (self);            /* two frames old, or never drawn */
+  self->retired_image = image;
+  self->retired_pages = pages;
+  if (clock == NULL)
+    {
+      free_retired (self);        /* not drawn: nothing shows it */
+      return;
+    }
+  self->retire_clock = g_object_ref (clock);
+  self->retire_handler = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (free_retired), self);
+}
+
 static void
 update_controls (CstPdfPreview *self)
 {
@@ -321,7 +377,7 @@ rendered_cb (GObject      *object,
   self->n_pages = job->n_pages;
   self->page = job->page;
   self->rendered_width = job->image ? cairo_image_surface_get_width (job->image) : 0;
-  cst_page_paintable_take_image (self->shown, g_steal_pointer (&job->image));
+  retire (self, cst_page_paintable_take_image (self->shown, g_steal_pointer (&job->image)), NULL);
   self->hold_until = 0;
   gtk_stack_set_visible_child_name (self->stack, "page");
   update_controls (self);
@@ -355,14 +411,10 @@ queue_render (CstPdfPreview *self,
 
 /* ---- a frame held for the edit's page ----------------------------------- */
 
-/* The clock's handlers are gone when its window was unrealized first. */
 static void
 stop_holding (CstPdfPreview *self)
 {
-  if (self->hold_handler != 0 && g_signal_handler_is_connected (self->hold_clock, self->hold_handler))
-    g_signal_handler_disconnect (self->hold_clock, self->hold_handler);
-  self->hold_handler = 0;
-  g_clear_object (&self->hold_clock);
+  leave_clock (&self->hold_clock, &self->hold_handler);
   self->hold_until = 0;
 }
 
@@ -499,6 +551,7 @@ cst_pdf_preview_dispose (GObject *object)
   CstPdfPreview *self = CST_PDF_PREVIEW (object);
 
   stop_holding (self);
+  free_retired (self);
   cst_dispose_template (GTK_WIDGET (self), CST_TYPE_PDF_PREVIEW);
   G_OBJECT_CLASS (cst_pdf_preview_parent_class)->dispose (object);
 }
@@ -588,9 +641,11 @@ cst_pdf_preview_load_bytes (CstPdfPreview *self,
 }
 
 /* The page shown, if the worker that drew the pages painted it already at
- * this zoom (cst_pdf_pages_paint()): no trip to a worker. */
+ * this zoom (cst_pdf_pages_paint()): no trip to a worker.  @replaced
+ * (taken): the pages shown until now. */
 static gboolean
-show_painted (CstPdfPreview *self)
+show_painted (CstPdfPreview *self,
+              CstPdfPages   *replaced)
 {
   int n_pages = (int) cst_pdf_pages_get_n_pages (self->pages);
   int page = CLAMP (self->page, 0, MAX (0, n_pages - 1));
@@ -598,12 +653,15 @@ show_painted (CstPdfPreview *self)
                                                       cst_pdf_preview_get_scale (self));
 
   if (image == NULL)
-    return FALSE;
+    {
+      g_clear_pointer (&replaced, cst_pdf_pages_unref);
+      return FALSE;
+    }
   self->generation++;         /* renders still running are stale */
   self->n_pages = n_pages;
   self->page = page;
   self->rendered_width = cairo_image_surface_get_width (image);
-  cst_page_paintable_take_image (self->shown, image);
+  retire (self, cst_page_paintable_take_image (self->shown, image), replaced);
   gtk_stack_set_visible_child_name (self->stack, "page");
   update_controls (self);
   return TRUE;
@@ -621,6 +679,8 @@ void
 cst_pdf_preview_load_pages (CstPdfPreview *self,
                             CstPdfPages   *pages)
 {
+  CstPdfPages *replaced;
+
   g_return_if_fail (CST_IS_PDF_PREVIEW (self));
   g_return_if_fail (pages != NULL);
 
@@ -628,9 +688,9 @@ cst_pdf_preview_load_pages (CstPdfPreview *self,
   g_mutex_lock (&self->lock);
   g_clear_object (&self->document);
   g_mutex_unlock (&self->lock);
-  g_clear_pointer (&self->pages, cst_pdf_pages_unref);
+  replaced = g_steal_pointer (&self->pages);
   self->pages = cst_pdf_pages_ref (pages);
-  if (show_painted (self))
+  if (show_painted (self, replaced))
     self->hold_until = 0;       /* a frame held for them may be drawn */
   else
     queue_render (self, NULL);  /* rendered_cb ends the hold */
