@@ -1035,22 +1035,19 @@ like_pattern (const char *word)
   return g_string_free (pattern, FALSE);
 }
 
-/* The requests whose reference, patient (MRN, names) or requester's name
- * contain the word in parameter @param: one set per table, so each
- * ILIKE can use its trigram index (0054-search-trigram-indexes.sql); the
- * references through request_ids_by_reference(), since the facility
- * policy keeps a clerk's ILIKE on roi_requests off its index (0125). */
-static void
-append_word_condition (GString *sql,
-                       guint    param)
-{
-  g_string_append_printf (sql,
-    " AND r.id IN (SELECT request_ids_by_reference($%u)"
-    " UNION ALL SELECT r2.id FROM roi_requests r2 JOIN patients p2 ON p2.id = r2.patient_id"
-    "  WHERE p2.mrn ILIKE $%u OR p2.family_name ILIKE $%u OR p2.given_name ILIKE $%u"
-    " UNION ALL SELECT r3.id FROM roi_requests r3 JOIN requesters q3 ON q3.id = r3.requester_id"
-    "  WHERE q3.name ILIKE $%u)", param, param, param, param, param);
-}
+/* The closed requests the list leaves out whose search key (0126: the
+ * reference, MRN, patient's names and requester's name, lower-cased) holds
+ * every pattern of $1, newest first: one statement text whatever the
+ * words, so cst_db_exec() prepares it; the words are planned inside
+ * request_ids_matching(), which applies the facility rule itself, and the
+ * rows read here still go through the facility policy.  The call is a
+ * subquery so that the planner does not run it once more to estimate
+ * how many ids it gives. */
+#define SEARCH_CLOSED_SQL \
+  "SELECT " SUMMARY_COLUMNS FROM_REQUESTS \
+  " WHERE r.id = ANY ((SELECT request_ids_matching(string_to_array($1, E'\\x1f'), $2::date," \
+  " $3::int))::bigint[])" \
+  " ORDER BY r.received_date DESC, r.id DESC"
 
 /* A search of many thousands of rows (a common name, a word in every
  * reference) must not hold a shared server for minutes: it gives up after
@@ -1105,24 +1102,28 @@ cst_request_repo_search_closed (PGconn       *conn,
                                 guint         limit,
                                 GError      **error)
 {
-  g_auto(GStrv) words = g_strsplit_set (text ? text : "", " \t\n,", -1);
+  /* The unit separator joins the patterns: a word never holds one. */
+  g_auto(GStrv) words = g_strsplit_set (text ? text : "", " \t\n," LIST_SEPARATOR, -1);
+  g_autoptr(GString) patterns = g_string_new (NULL);
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) sql = g_string_new ("SELECT " SUMMARY_COLUMNS FROM_REQUESTS
-    " WHERE r.received_date < $1::date AND r.status IN " CLOSED_STATUSES);
   g_autoptr(PGresult) res = NULL;
+  guint n_words = 0;
 
-  g_ptr_array_add (params, cst_input_format_date (before));
-  g_ptr_array_add (params, g_strdup_printf ("%u", limit));
-  for (guint i = 0; words[i] != NULL && params->len < 2 + MAX_SEARCH_WORDS; i++)
+  for (guint i = 0; words[i] != NULL && n_words < MAX_SEARCH_WORDS; i++)
     if (words[i][0] != '\0')
       {
-        g_ptr_array_add (params, like_pattern (words[i]));
-        append_word_condition (sql, params->len);
+        g_autofree char *pattern = like_pattern (words[i]);
+
+        if (n_words++ > 0)
+          g_string_append (patterns, LIST_SEPARATOR);
+        g_string_append (patterns, pattern);
       }
-  if (params->len == 2)
+  if (n_words == 0)
     return g_ptr_array_new_with_free_func (g_object_unref);
-  g_string_append (sql, " ORDER BY r.received_date DESC, r.id DESC LIMIT $2::int");
-  res = exec_with_timeout (conn, sql->str, params, error);
+  g_ptr_array_add (params, g_strdup (patterns->str));
+  g_ptr_array_add (params, cst_input_format_date (before));
+  g_ptr_array_add (params, g_strdup_printf ("%u", limit));
+  res = exec_with_timeout (conn, SEARCH_CLOSED_SQL, params, error);
   return res ? summaries_from (res) : NULL;
 }
 
