@@ -348,7 +348,7 @@ search_closed (PGconn     *conn,
 
   cst_input_today (&before);
   g_date_subtract_days (&before, 180);
-  found = cst_request_repo_search_closed (conn, text, &before, limit, &error);
+  found = cst_request_repo_search_closed (conn, text, &before, limit, NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < found->len; i++)
     g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? " " : "",
@@ -481,6 +481,67 @@ test_search_closed_one_statement (void)
                                     "WHERE indexname = 'request_search_keys_trigram'", 0, NULL), ==, 1);
 }
 
+typedef struct
+{
+  PGconn       *conn;
+  GCancellable *cancellable;
+  GError       *error;
+  GPtrArray    *found;
+} Search;
+
+static gpointer
+search_in_thread (gpointer data)
+{
+  Search *search = data;
+  GDate before;
+
+  cst_input_today (&before);
+  search->found = cst_request_repo_search_closed (search->conn, "quix", &before, 200,
+                                                  search->cancellable, &search->error);
+  return NULL;
+}
+
+/* Cancelling a search stops its statement on the server, at once, not at
+ * its time limit, and leaves the connection fit for the next one: the
+ * window cancels the search a clerk typed past, and the store's calls
+ * queue behind it on the same connection. */
+static void
+test_search_closed_cancel (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *pid = g_strdup_printf ("%d", PQbackendPID (clerk));
+  const char *params[] = { pid };
+  g_autoptr(GError) error = NULL;
+  Search search = { clerk, cancellable, NULL, NULL };
+  GThread *thread;
+
+  /* The search waits behind the owner's lock until it is cancelled. */
+  g_assert_true (cst_db_exec_command (owner, "BEGIN", 0, NULL, &error));
+  g_assert_true (cst_db_exec_command (owner, "LOCK TABLE request_search_keys IN ACCESS EXCLUSIVE MODE",
+                                      0, NULL, &error));
+  g_assert_no_error (error);
+  thread = g_thread_new ("search", search_in_thread, &search);
+  while (cst_test_db_int (owner, "SELECT count(*) FROM pg_stat_activity "
+                          "WHERE pid = $1::int AND wait_event_type = 'Lock'", 1, params) == 0)
+    g_usleep (10 * 1000);
+  g_cancellable_cancel (cancellable);
+  g_thread_join (thread);
+  g_assert_null (search.found);
+  g_assert_error (search.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&search.error);
+  g_assert_true (cst_db_exec_command (owner, "ROLLBACK", 0, NULL, &error));
+
+  /* Nothing of the cancel is left for the next statement. */
+  {
+    g_autofree char *found = search_closed (clerk, "quix", 200);
+
+    g_assert_nonnull (found);
+  }
+  g_assert_cmpint (PQtransactionStatus (clerk), ==, PQTRANS_IDLE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -498,5 +559,6 @@ main (int argc, char **argv)
   g_test_add_func ("/repo/search-closed/words", test_search_closed_words);
   g_test_add_func ("/repo/search-closed/follows-changes", test_search_closed_follows_changes);
   g_test_add_func ("/repo/search-closed/one-statement", test_search_closed_one_statement);
+  g_test_add_func ("/repo/search-closed/cancel", test_search_closed_cancel);
   return cst_test_db_run (&db);
 }

@@ -1054,11 +1054,50 @@ like_pattern (const char *word)
  * a few seconds and says how to narrow it. */
 #define SEARCH_TIMEOUT "5s"
 
+/* Runs on whichever thread cancels: PQcancel() is made for that. */
+static void
+cancel_statement (GCancellable *cancellable,
+                  PGcancel     *cancel)
+{
+  char message[256];
+
+  PQcancel (cancel, message, sizeof message);
+}
+
+/* Runs @sql; cancelling @cancellable stops it on the server.  A search
+ * nobody waits for any more (the clerk typed on) would otherwise hold the
+ * connection, and every call queued behind it, until it ends or times
+ * out. */
 static PGresult *
-exec_with_timeout (PGconn     *conn,
-                   const char *sql,
-                   GPtrArray  *params,
-                   GError    **error)
+exec_cancellable (PGconn        *conn,
+                  const char    *sql,
+                  GPtrArray     *params,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  PGcancel *cancel = NULL;
+  gulong handler = 0;
+  PGresult *res;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  cancel = cancellable ? PQgetCancel (conn) : NULL;
+  if (cancel != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_statement), cancel, NULL);
+  res = cst_db_exec (conn, sql, (int) params->len, (const char **) params->pdata, error);
+  /* Waits for a cancel being sent: none reaches the next statement. */
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+  g_clear_pointer (&cancel, PQfreeCancel);
+  return res;
+}
+
+static PGresult *
+exec_with_timeout (PGconn        *conn,
+                   const char    *sql,
+                   GPtrArray     *params,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(PGresult) res = NULL;
@@ -1069,10 +1108,15 @@ exec_with_timeout (PGconn     *conn,
   /* Compiling the plan (JIT) would cost more than the search itself. */
   if (cst_db_exec_command (conn, "SELECT set_config('statement_timeout', '" SEARCH_TIMEOUT "', true), "
                            "set_config('jit', 'off', true)", 0, NULL, &local))
-    res = cst_db_exec (conn, sql, (int) params->len, (const char **) params->pdata, &local);
+    res = exec_cancellable (conn, sql, params, cancellable, &local);
   if (cst_db_leave (conn, own, res != NULL, &local))
     return g_steal_pointer (&res);
-  if (g_error_matches (local, CST_ERROR, CST_ERROR_TIMEOUT))
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_error (&local);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+    }
+  else if (g_error_matches (local, CST_ERROR, CST_ERROR_TIMEOUT))
     g_set_error_literal (error, CST_ERROR, CST_ERROR_TIMEOUT,
                          _("The search for older requests matched too many to finish in time; "
                            "add a word, or search by reference or MRN."));
@@ -1088,6 +1132,8 @@ exec_with_timeout (PGconn     *conn,
  *   requester's name
  * @before: closed requests received before this day are searched
  * @limit: at most this many, newest first
+ * @cancellable: (nullable): cancelling it stops the search on the server
+ *   (from any thread), with %G_IO_ERROR_CANCELLED
  *
  * Finds the closed requests a shortened list leaves out
  * (cst_request_repo_list() with @closed_since), on the server.  Accents
@@ -1100,6 +1146,7 @@ cst_request_repo_search_closed (PGconn       *conn,
                                 const char   *text,
                                 const GDate  *before,
                                 guint         limit,
+                                GCancellable *cancellable,
                                 GError      **error)
 {
   /* The unit separator joins the patterns: a word never holds one. */
@@ -1123,7 +1170,7 @@ cst_request_repo_search_closed (PGconn       *conn,
   g_ptr_array_add (params, g_strdup (patterns->str));
   g_ptr_array_add (params, cst_input_format_date (before));
   g_ptr_array_add (params, g_strdup_printf ("%u", limit));
-  res = exec_with_timeout (conn, SEARCH_CLOSED_SQL, params, error);
+  res = exec_with_timeout (conn, SEARCH_CLOSED_SQL, params, cancellable, error);
   return res ? summaries_from (res) : NULL;
 }
 
