@@ -189,7 +189,7 @@ do_search (Clerk   *clerk,
   if (clerk->like_search)
     return do_like_search (clerk, conn, error);
   words = search_words (clerk);
-  found = cst_request_repo_search_closed (conn, words, &clerk->closed_cutoff, 200, error);
+  found = cst_request_repo_search_closed (conn, words, &clerk->closed_cutoff, 200, NULL, error);
   return found != NULL;
 }
 

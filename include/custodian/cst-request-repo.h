@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include <gio/gio.h>
+
 #include "custodian/cst-db-types.h"
 
 #include "custodian/cst-request.h"
@@ -27,6 +29,7 @@ GPtrArray  *cst_request_repo_search_closed (PGconn         *conn,
                                             const char     *text,
                                             const GDate    *before,
                                             guint           limit,
+                                            GCancellable   *cancellable,
                                             GError        **error);
 CstRequest *cst_request_repo_save       (PGconn            *conn,
                                          CstRequest        *edited,

@@ -2,6 +2,8 @@
  * locking with two real connections, the single extension, bad input */
 #include "config.h"
 
+#include <string.h>
+
 #include "cst-test-db.h"
 
 static CstTestDb *db;
@@ -303,6 +305,243 @@ test_statement_timeout (void)
   g_assert_error (error, CST_ERROR, CST_ERROR_TIMEOUT);
 }
 
+/* A request for the patient @family, @given (MRN @mrn) from @requester,
+ * received @days_ago days before today and cancelled: what the window's
+ * search for older closed requests looks for. */
+static CstRequest *
+add_closed (PGconn     *owner,
+            const char *mrn,
+            const char *family,
+            const char *given,
+            const char *requester,
+            int         days_ago)
+{
+  g_autoptr(CstRequest) draft = cst_test_db_request_draft (mrn, requester, CST_REQUESTER_ATTORNEY,
+                                                           "NY");
+  g_autoptr(CstRequest) created = NULL;
+  g_autoptr(CstRequest) received = NULL;
+  g_autoptr(GError) error = NULL;
+  CstRequest *closed;
+
+  g_object_set (draft, "patient-family-name", family, "patient-given-name", given, NULL);
+  created = cst_request_repo_create (owner, draft, &error);
+  g_assert_no_error (error);
+  cst_test_db_set_received (owner, created, days_ago);
+  received = cst_request_repo_get (owner, cst_request_get_id (created), &error);
+  g_assert_no_error (error);
+  closed = cst_request_repo_move (owner, received, CST_STATUS_CANCELLED, "Withdrawn", &error);
+  g_assert_no_error (error);
+  return closed;
+}
+
+/* The ids the search finds for @text among closed requests received more
+ * than 180 days ago, newest first, as "id id …". */
+static char *
+search_closed (PGconn     *conn,
+               const char *text,
+               guint       limit)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  GString *ids = g_string_new (NULL);
+  GDate before;
+
+  cst_input_today (&before);
+  g_date_subtract_days (&before, 180);
+  found = cst_request_repo_search_closed (conn, text, &before, limit, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < found->len; i++)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i ? " " : "",
+                            cst_request_get_id (g_ptr_array_index (found, i)));
+  return g_string_free (ids, FALSE);
+}
+
+static char *
+ids_of (CstRequest *first,
+        CstRequest *second)
+{
+  if (second == NULL)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (first));
+  return g_strdup_printf ("%" G_GINT64_FORMAT " %" G_GINT64_FORMAT,
+                          cst_request_get_id (first), cst_request_get_id (second));
+}
+
+#define assert_found(conn, text, expected) \
+  G_STMT_START { \
+    g_autofree char *found_ = search_closed ((conn), (text), 200); \
+    g_assert_cmpstr (found_, ==, (expected)); \
+  } G_STMT_END
+
+/* The search for older closed requests, as a clerk: every word in the
+ * reference, the MRN, the patient's names or the requester's name (any
+ * of them, each its own), case aside, accents as typed, LIKE's wildcards
+ * taken literally; open and recent requests are not its business. */
+static void
+test_search_closed_words (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) older = add_closed (owner, "SRCH-ALPHA-1", "Quixadá", "Bartholomew",
+                                            "Xylo Legal", 400);
+  g_autoptr(CstRequest) newer = add_closed (owner, "SRCH-BETA-2", "Quixote", "Bartholomew",
+                                            "Zephyr Records", 300);
+  g_autoptr(CstRequest) recent = add_closed (owner, "SRCH-RECENT-3", "Quixadá", "Bartholomew",
+                                             "Xylo Legal", 10);
+  g_autoptr(CstRequest) open = cst_test_db_add_request_received (owner, "SRCH-OPEN-4", 400);
+  g_autofree char *a = ids_of (older, NULL);
+  g_autofree char *b = ids_of (newer, NULL);
+  g_autofree char *both = ids_of (newer, older);
+  g_autofree char *reference = g_strdup (cst_request_get_reference (older));
+  g_autofree char *number = g_strdup (strrchr (reference, '-') + 1);
+  g_autofree char *lowered = g_ascii_strdown (reference, -1);
+
+  assert_found (clerk, "quixadá", a);
+  assert_found (clerk, "QUIXADÁ", a);
+  assert_found (clerk, "quixada", "");
+  assert_found (clerk, "quix bartholomew", both);
+  assert_found (clerk, "BARTHOLOMEW, quixote", b);
+  assert_found (clerk, "quix zephyr", b);
+  assert_found (clerk, "legal", a);
+  assert_found (clerk, "srch-alpha", a);
+  assert_found (clerk, "alpha-1 srch", a);
+  assert_found (clerk, lowered, a);
+  assert_found (clerk, number, a);
+  /* No word matches across two of the texts. */
+  assert_found (clerk, "quixadábartholomew", "");
+  assert_found (clerk, "bartholomewxylo", "");
+  assert_found (clerk, "srch_alpha", "");
+  assert_found (clerk, "srch%alpha", "");
+  assert_found (clerk, "srch\\alpha", "");
+  assert_found (clerk, "quix nobody-has-this", "");
+  /* Four words at most: the window's filter checks the rest. */
+  assert_found (clerk, "quix bartholomew zephyr srch-beta nobody-has-this", b);
+  assert_found (clerk, " ,\t", "");
+  assert_found (clerk, "srch-open", "");
+  assert_found (clerk, "srch-recent", "");
+  {
+    g_autofree char *first = search_closed (clerk, "bartholomew", 1);
+
+    g_assert_cmpstr (first, ==, b);
+  }
+  g_assert_nonnull (recent);
+  g_assert_nonnull (open);
+}
+
+/* What the search looks in follows the patient's and the requester's
+ * names, and the request's closing. */
+static void
+test_search_closed_follows_changes (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) open = cst_test_db_add_request_received (owner, "SRCH-MOVES-1", 400);
+  g_autoptr(CstRequest) closed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (open));
+  g_autofree char *expected = ids_of (open, NULL);
+  const char *params[] = { id };
+
+  assert_found (clerk, "srch-moves", "");
+  closed = cst_request_repo_move (owner, open, CST_STATUS_CANCELLED, "Withdrawn", &error);
+  g_assert_no_error (error);
+  assert_found (clerk, "srch-moves", expected);
+
+  g_assert_true (cst_db_exec_command (owner,
+    "UPDATE patients SET family_name = 'Wenceslao-Renamed', mrn = 'SRCH-MOVED-2' "
+    "WHERE id = (SELECT patient_id FROM roi_requests WHERE id = $1::bigint)", 1, params, &error));
+  g_assert_no_error (error);
+  assert_found (clerk, "wenceslao-renamed", expected);
+  assert_found (clerk, "srch-moves", "");
+  assert_found (clerk, "srch-moved", expected);
+
+  g_assert_true (cst_db_exec_command (owner,
+    "UPDATE requesters SET name = 'Ulysses Renamed Counsel' "
+    "WHERE id = (SELECT requester_id FROM roi_requests WHERE id = $1::bigint)", 1, params, &error));
+  g_assert_no_error (error);
+  assert_found (clerk, "ulysses counsel", expected);
+}
+
+/* However many words, the search is one statement, prepared on the
+ * connection once it has been sent twice (cst-db-statements.c); before,
+ * each number of words was a text of its own, planned on every call. */
+static void
+test_search_closed_one_statement (void)
+{
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  static const char *const searches[] = { "quix", "quix bartholomew", "a b c", "ROI 2026 x y z" };
+
+  for (guint round = 0; round < 2; round++)
+    for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
+      g_free (search_closed (clerk, searches[i], 200));
+  g_assert_cmpint (cst_test_db_int (clerk,
+    "SELECT count(*) FROM pg_prepared_statements "
+    "WHERE statement LIKE '%ORDER BY r.received_date DESC, r.id DESC%'", 0, NULL), ==, 1);
+  /* The server the tests start has pg_trgm: the keys have their index. */
+  g_assert_cmpint (cst_test_db_int (clerk, "SELECT count(*) FROM pg_indexes "
+                                    "WHERE indexname = 'request_search_keys_trigram'", 0, NULL), ==, 1);
+}
+
+typedef struct
+{
+  PGconn       *conn;
+  GCancellable *cancellable;
+  GError       *error;
+  GPtrArray    *found;
+} Search;
+
+static gpointer
+search_in_thread (gpointer data)
+{
+  Search *search = data;
+  GDate before;
+
+  cst_input_today (&before);
+  search->found = cst_request_repo_search_closed (search->conn, "quix", &before, 200,
+                                                  search->cancellable, &search->error);
+  return NULL;
+}
+
+/* Cancelling a search stops its statement on the server, at once, not at
+ * its time limit, and leaves the connection fit for the next one: the
+ * window cancels the search a clerk typed past, and the store's calls
+ * queue behind it on the same connection. */
+static void
+test_search_closed_cancel (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) clerk = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *pid = g_strdup_printf ("%d", PQbackendPID (clerk));
+  const char *params[] = { pid };
+  g_autoptr(GError) error = NULL;
+  Search search = { clerk, cancellable, NULL, NULL };
+  GThread *thread;
+
+  /* The search waits behind the owner's lock until it is cancelled. */
+  g_assert_true (cst_db_exec_command (owner, "BEGIN", 0, NULL, &error));
+  g_assert_true (cst_db_exec_command (owner, "LOCK TABLE request_search_keys IN ACCESS EXCLUSIVE MODE",
+                                      0, NULL, &error));
+  g_assert_no_error (error);
+  thread = g_thread_new ("search", search_in_thread, &search);
+  while (cst_test_db_int (owner, "SELECT count(*) FROM pg_stat_activity "
+                          "WHERE pid = $1::int AND wait_event_type = 'Lock'", 1, params) == 0)
+    g_usleep (10 * 1000);
+  g_cancellable_cancel (cancellable);
+  g_thread_join (thread);
+  g_assert_null (search.found);
+  g_assert_error (search.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&search.error);
+  g_assert_true (cst_db_exec_command (owner, "ROLLBACK", 0, NULL, &error));
+
+  /* Nothing of the cancel is left for the next statement. */
+  {
+    g_autofree char *found = search_closed (clerk, "quix", 200);
+
+    g_assert_nonnull (found);
+  }
+  g_assert_cmpint (PQtransactionStatus (clerk), ==, PQTRANS_IDLE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -317,5 +556,9 @@ main (int argc, char **argv)
   g_test_add_func ("/repo/unreachable", test_unreachable_server);
   g_test_add_func ("/repo/wrong-password", test_wrong_password);
   g_test_add_func ("/repo/statement-timeout", test_statement_timeout);
+  g_test_add_func ("/repo/search-closed/words", test_search_closed_words);
+  g_test_add_func ("/repo/search-closed/follows-changes", test_search_closed_follows_changes);
+  g_test_add_func ("/repo/search-closed/one-statement", test_search_closed_one_statement);
+  g_test_add_func ("/repo/search-closed/cancel", test_search_closed_cancel);
   return cst_test_db_run (&db);
 }

@@ -1035,33 +1035,69 @@ like_pattern (const char *word)
   return g_string_free (pattern, FALSE);
 }
 
-/* The requests whose reference, patient (MRN, names) or requester's name
- * contain the word in parameter @param: one set per table, so each
- * ILIKE can use its trigram index (0054-search-trigram-indexes.sql); the
- * references through request_ids_by_reference(), since the facility
- * policy keeps a clerk's ILIKE on roi_requests off its index (0125). */
-static void
-append_word_condition (GString *sql,
-                       guint    param)
-{
-  g_string_append_printf (sql,
-    " AND r.id IN (SELECT request_ids_by_reference($%u)"
-    " UNION ALL SELECT r2.id FROM roi_requests r2 JOIN patients p2 ON p2.id = r2.patient_id"
-    "  WHERE p2.mrn ILIKE $%u OR p2.family_name ILIKE $%u OR p2.given_name ILIKE $%u"
-    " UNION ALL SELECT r3.id FROM roi_requests r3 JOIN requesters q3 ON q3.id = r3.requester_id"
-    "  WHERE q3.name ILIKE $%u)", param, param, param, param, param);
-}
+/* The closed requests the list leaves out whose search key (0126: the
+ * reference, MRN, patient's names and requester's name, lower-cased) holds
+ * every pattern of $1, newest first: one statement text whatever the
+ * words, so cst_db_exec() prepares it; the words are planned inside
+ * request_ids_matching(), which applies the facility rule itself, and the
+ * rows read here still go through the facility policy.  The call is a
+ * subquery so that the planner does not run it once more to estimate
+ * how many ids it gives. */
+#define SEARCH_CLOSED_SQL \
+  "SELECT " SUMMARY_COLUMNS FROM_REQUESTS \
+  " WHERE r.id = ANY ((SELECT request_ids_matching(string_to_array($1, E'\\x1f'), $2::date," \
+  " $3::int))::bigint[])" \
+  " ORDER BY r.received_date DESC, r.id DESC"
 
 /* A search of many thousands of rows (a common name, a word in every
  * reference) must not hold a shared server for minutes: it gives up after
  * a few seconds and says how to narrow it. */
 #define SEARCH_TIMEOUT "5s"
 
+/* Runs on whichever thread cancels: PQcancel() is made for that. */
+static void
+cancel_statement (GCancellable *cancellable,
+                  PGcancel     *cancel)
+{
+  char message[256];
+
+  PQcancel (cancel, message, sizeof message);
+}
+
+/* Runs @sql; cancelling @cancellable stops it on the server.  A search
+ * nobody waits for any more (the clerk typed on) would otherwise hold the
+ * connection, and every call queued behind it, until it ends or times
+ * out. */
 static PGresult *
-exec_with_timeout (PGconn     *conn,
-                   const char *sql,
-                   GPtrArray  *params,
-                   GError    **error)
+exec_cancellable (PGconn        *conn,
+                  const char    *sql,
+                  GPtrArray     *params,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  PGcancel *cancel = NULL;
+  gulong handler = 0;
+  PGresult *res;
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  cancel = cancellable ? PQgetCancel (conn) : NULL;
+  if (cancel != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_statement), cancel, NULL);
+  res = cst_db_exec (conn, sql, (int) params->len, (const char **) params->pdata, error);
+  /* Waits for a cancel being sent: none reaches the next statement. */
+  if (handler != 0)
+    g_cancellable_disconnect (cancellable, handler);
+  g_clear_pointer (&cancel, PQfreeCancel);
+  return res;
+}
+
+static PGresult *
+exec_with_timeout (PGconn        *conn,
+                   const char    *sql,
+                   GPtrArray     *params,
+                   GCancellable  *cancellable,
+                   GError       **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(PGresult) res = NULL;
@@ -1072,10 +1108,15 @@ exec_with_timeout (PGconn     *conn,
   /* Compiling the plan (JIT) would cost more than the search itself. */
   if (cst_db_exec_command (conn, "SELECT set_config('statement_timeout', '" SEARCH_TIMEOUT "', true), "
                            "set_config('jit', 'off', true)", 0, NULL, &local))
-    res = cst_db_exec (conn, sql, (int) params->len, (const char **) params->pdata, &local);
+    res = exec_cancellable (conn, sql, params, cancellable, &local);
   if (cst_db_leave (conn, own, res != NULL, &local))
     return g_steal_pointer (&res);
-  if (g_error_matches (local, CST_ERROR, CST_ERROR_TIMEOUT))
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_error (&local);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+    }
+  else if (g_error_matches (local, CST_ERROR, CST_ERROR_TIMEOUT))
     g_set_error_literal (error, CST_ERROR, CST_ERROR_TIMEOUT,
                          _("The search for older requests matched too many to finish in time; "
                            "add a word, or search by reference or MRN."));
@@ -1091,6 +1132,8 @@ exec_with_timeout (PGconn     *conn,
  *   requester's name
  * @before: closed requests received before this day are searched
  * @limit: at most this many, newest first
+ * @cancellable: (nullable): cancelling it stops the search on the server
+ *   (from any thread), with %G_IO_ERROR_CANCELLED
  *
  * Finds the closed requests a shortened list leaves out
  * (cst_request_repo_list() with @closed_since), on the server.  Accents
@@ -1103,26 +1146,31 @@ cst_request_repo_search_closed (PGconn       *conn,
                                 const char   *text,
                                 const GDate  *before,
                                 guint         limit,
+                                GCancellable *cancellable,
                                 GError      **error)
 {
-  g_auto(GStrv) words = g_strsplit_set (text ? text : "", " \t\n,", -1);
+  /* The unit separator joins the patterns: a word never holds one. */
+  g_auto(GStrv) words = g_strsplit_set (text ? text : "", " \t\n," LIST_SEPARATOR, -1);
+  g_autoptr(GString) patterns = g_string_new (NULL);
   g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GString) sql = g_string_new ("SELECT " SUMMARY_COLUMNS FROM_REQUESTS
-    " WHERE r.received_date < $1::date AND r.status IN " CLOSED_STATUSES);
   g_autoptr(PGresult) res = NULL;
+  guint n_words = 0;
 
-  g_ptr_array_add (params, cst_input_format_date (before));
-  g_ptr_array_add (params, g_strdup_printf ("%u", limit));
-  for (guint i = 0; words[i] != NULL && params->len < 2 + MAX_SEARCH_WORDS; i++)
+  for (guint i = 0; words[i] != NULL && n_words < MAX_SEARCH_WORDS; i++)
     if (words[i][0] != '\0')
       {
-        g_ptr_array_add (params, like_pattern (words[i]));
-        append_word_condition (sql, params->len);
+        g_autofree char *pattern = like_pattern (words[i]);
+
+        if (n_words++ > 0)
+          g_string_append (patterns, LIST_SEPARATOR);
+        g_string_append (patterns, pattern);
       }
-  if (params->len == 2)
+  if (n_words == 0)
     return g_ptr_array_new_with_free_func (g_object_unref);
-  g_string_append (sql, " ORDER BY r.received_date DESC, r.id DESC LIMIT $2::int");
-  res = exec_with_timeout (conn, sql->str, params, error);
+  g_ptr_array_add (params, g_strdup (patterns->str));
+  g_ptr_array_add (params, cst_input_format_date (before));
+  g_ptr_array_add (params, g_strdup_printf ("%u", limit));
+  res = exec_with_timeout (conn, SEARCH_CLOSED_SQL, params, cancellable, error);
   return res ? summaries_from (res) : NULL;
 }
 

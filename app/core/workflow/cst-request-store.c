@@ -1106,14 +1106,16 @@ cst_request_store_load_finish (CstRequestStore  *self,
 
 typedef struct
 {
-  char  *text;
-  GDate  before;
+  char         *text;
+  GDate         before;
+  GCancellable *cancellable;   /* stops the statement itself, not only the answer */
 } ClosedSearch;
 
 static void
 closed_search_free (ClosedSearch *search)
 {
   g_free (search->text);
+  g_clear_object (&search->cancellable);
   g_free (search);
 }
 
@@ -1125,7 +1127,7 @@ search_closed (PGconn   *conn,
   ClosedSearch *search = data;
 
   return cst_request_repo_search_closed (conn, search->text, &search->before,
-                                         CLOSED_SEARCH_LIMIT, error);
+                                         CLOSED_SEARCH_LIMIT, search->cancellable, error);
 }
 
 /* The rows a search found join the list in one change, at the top, the
@@ -1199,6 +1201,7 @@ cst_request_store_search_closed_async (CstRequestStore     *self,
   search = g_new0 (ClosedSearch, 1);
   search->text = g_strdup (text);
   search->before = before;
+  search->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
   cst_connection_run_async (self->connection, search_closed, search,
                             (GDestroyNotify) closed_search_free,
                             (GDestroyNotify) g_ptr_array_unref, cancellable, searched_closed_cb,
