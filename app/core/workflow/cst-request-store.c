@@ -55,6 +55,7 @@ struct _CstRequestStore
   CstListener   *listener;
   gboolean       listen_attempted;  /* the listener's first attempt ended */
   GPtrArray     *held_loads;        /* of HeldLoad: whole lists waiting for it */
+  gboolean       read_unwatched;    /* a whole list was read while nothing LISTENed */
   CstRequestRows *rows;
   GHashTable    *live;    /* the object's own gint64 id → the CstRequest made for it, unowned (weak) */
   CstRequest    *recent[RECENT_OBJECTS];   /* the last objects made, held */
@@ -659,13 +660,22 @@ attempted_cb (CstRequestStore *self,
 {
   self->listen_attempted = TRUE;
   run_held_loads (self);
+  /* A list read while nothing LISTENed (the listener's server was down)
+   * may lack a change committed since: read it again, once. */
+  if (listening && self->read_unwatched)
+    {
+      self->read_unwatched = FALSE;
+      cst_request_store_load_async (self, NULL, NULL, NULL);
+    }
 }
 
 static void
 resumed_cb (CstRequestStore *self)
 {
-  /* Changes announced while we were offline were lost: read everything. */
-  cst_request_store_load_async (self, NULL, NULL, NULL);
+  /* Changes announced while we were offline were lost: read everything,
+   * unless attempted_cb() just asked for it. */
+  if (self->loading == 0)
+    cst_request_store_load_async (self, NULL, NULL, NULL);
   retry_pending_saves (self);
 }
 
@@ -1110,6 +1120,8 @@ run_list_all (CstRequestStore *self,
               LoadPlan        *plan,
               GTask           *task)
 {
+  if (!cst_request_store_get_watching (self))
+    self->read_unwatched = TRUE;
   cst_connection_run_async (self->connection, list_all, plan, (GDestroyNotify) load_plan_release,
                             (GDestroyNotify) cst_request_rows_free, g_task_get_cancellable (task),
                             loaded_cb, task);
