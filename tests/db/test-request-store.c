@@ -144,6 +144,53 @@ test_live_updates (void)
   g_assert_true (cst_test_wait_until (request_present, &pw, 1));
 }
 
+static void
+count_loads (CstRequestStore *store,
+             GParamSpec      *pspec,
+             guint           *loads)
+{
+  if (cst_request_store_get_loading (store))
+    (*loads)++;
+}
+
+/* At start-up the window read the list and then called
+ * cst_request_store_watch(): a change committed between the two was
+ * missed until the next reload.  The load LISTENs before it reads the
+ * whole list now, so such a change arrives as any other, and the list is
+ * not read again for it. */
+static void
+test_change_between_load_and_watch (void)
+{
+  g_autoptr(PGconn) other = cst_test_db_connect_as (db, "custodian_clerk");
+  g_autoptr(CstRequest) seeded = cst_test_db_add_request (other, "STORE-GAP");
+  g_autoptr(CstRequestStore) store = new_loaded_store ();
+  CstRequest *shown = cst_request_store_lookup (store, cst_request_get_id (seeded));
+  g_autoptr(CstRequest) moved = NULL;
+  g_autoptr(CstRequest) added = NULL;
+  g_autoptr(GError) error = NULL;
+  guint loads = 0;
+  VersionWait vw;
+  PresenceWait pw;
+
+  g_assert_nonnull (shown);
+  g_assert_true (cst_request_store_get_watching (store));
+  g_signal_connect (store, "notify::loading", G_CALLBACK (count_loads), &loads);
+
+  moved = cst_request_repo_move (other, seeded, CST_STATUS_AUTHORIZATION_VERIFIED, NULL, &error);
+  g_assert_no_error (error);
+  added = cst_test_db_add_request (other, "STORE-GAP-NEW");
+  cst_request_store_watch (store);   /* where the window called it */
+
+  vw.request = shown;
+  vw.version = cst_request_get_version (moved);
+  g_assert_true (cst_test_wait_until (version_reached, &vw, 2));
+  g_assert_cmpint (cst_request_get_status (shown), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
+  pw.store = store;
+  pw.id = cst_request_get_id (added);
+  g_assert_true (cst_test_wait_until (request_present, &pw, 2));
+  g_assert_cmpuint (loads, ==, 0);
+}
+
 /* The list's filter searches a request by what it says now: the patient's
  * name corrected, then another clerk's change to the request brings it
  * into the object shown (updated in place, the rows unchanged). */
@@ -750,6 +797,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store/load-and-create", test_load_and_create);
   g_test_add_func ("/store/live-updates", test_live_updates);
+  g_test_add_func ("/store/change-between-load-and-watch", test_change_between_load_and_watch);
   g_test_add_func ("/store/filter-follows-changes", test_filter_follows_changes);
   g_test_add_func ("/store/reload-keeps-shown-objects", test_reload_keeps_shown_objects);
   g_test_add_func ("/store/closed-history", test_closed_history);

@@ -38,6 +38,7 @@ G_DEFINE_FINAL_TYPE (CstListener, cst_listener, G_TYPE_OBJECT)
 
 enum {
   NOTIFICATION,
+  ATTEMPTED,
   RESUMED,
   N_SIGNALS
 };
@@ -136,12 +137,14 @@ connected_cb (GObject      *object,
   if (conn == NULL)
     {
       schedule_retry (self);
+      g_signal_emit (self, signals[ATTEMPTED], 0, FALSE);
       return;
     }
   self->conn = conn;
   self->backoff = 0;
   self->watch_id = g_unix_fd_add (PQsocket (conn), G_IO_IN | G_IO_HUP | G_IO_ERR,
                                   socket_ready_cb, self);
+  g_signal_emit (self, signals[ATTEMPTED], 0, TRUE);
   if (self->was_listening)
     g_signal_emit (self, signals[RESUMED], 0);
   self->was_listening = TRUE;
@@ -196,6 +199,17 @@ cst_listener_class_init (CstListenerClass *klass)
   signals[NOTIFICATION] = g_signal_new ("notification", G_TYPE_FROM_CLASS (klass),
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 1, G_TYPE_STRING);
+  /**
+   * CstListener::attempted:
+   * @listening: whether LISTEN is now in effect
+   *
+   * An attempt to connect and LISTEN ended: from here on, when
+   * @listening, every change committed reaches ::notification.  A list
+   * read after this misses nothing (cst-request-store.c).
+   */
+  signals[ATTEMPTED] = g_signal_new ("attempted", G_TYPE_FROM_CLASS (klass),
+                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                     G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
   /**
    * CstListener::resumed:
    *

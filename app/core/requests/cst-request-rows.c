@@ -26,6 +26,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "custodian/cst-request-rows.h"
 #include "cst-request-private.h"
@@ -95,6 +96,35 @@ grown_room (CstRequestRows *rows,
   gsize step = rows->trimmed ? room / 16 : room;
 
   return MAX (room + step, needed + 4096);
+}
+
+/* Blocks at least this large are asked to be backed by huge pages. */
+#define HUGE_PAGE_SIZE (2u << 20)
+
+/* g_realloc() for the rows' large blocks (the rows, their texts, their
+ * keys: 11, 19 and 16 MB at 200,000 requests), backed by 2 MiB pages
+ * where the kernel gives them on request (transparent huge pages in
+ * "madvise" mode, Debian's default).  With 4 KiB pages, first touching
+ * those blocks as the list is read and sorted was about 10,000 page
+ * faults, a third of the listing thread's CPU in a virtual machine
+ * (bench/window/README.md, issue 24). */
+static gpointer
+grow_block (gpointer block,
+            gsize    size)
+{
+  block = g_realloc (block, size);
+#ifdef MADV_HUGEPAGE
+  if (size >= 2 * HUGE_PAGE_SIZE)
+    {
+      guintptr start = ((guintptr) block + HUGE_PAGE_SIZE - 1) & ~(guintptr) (HUGE_PAGE_SIZE - 1);
+      guintptr end = ((guintptr) block + size) & ~(guintptr) (HUGE_PAGE_SIZE - 1);
+
+      /* Advice only: a kernel without them keeps 4 KiB pages. */
+      if (end > start)
+        (void) madvise ((void *) start, end - start, MADV_HUGEPAGE);
+    }
+#endif
+  return block;
 }
 
 static guint
@@ -238,7 +268,7 @@ place_strings (CstRequestRows    *rows,
   if (start + size > rows->arena_room)
     {
       rows->arena_room = grown_room (rows, rows->arena_room, start + size);
-      rows->arena = g_realloc (rows->arena, rows->arena_room);
+      rows->arena = grow_block (rows->arena, rows->arena_room);
     }
   for (guint i = 0; i < N_STRINGS; i++)
     {
@@ -261,7 +291,7 @@ place_key (CstRequestRows *rows,
   if (start + length + 1 > rows->keys_room)
     {
       rows->keys_room = grown_room (rows, rows->keys_room, start + length + 1);
-      rows->keys = g_realloc (rows->keys, rows->keys_room);
+      rows->keys = grow_block (rows->keys, rows->keys_room);
     }
   memcpy (rows->keys + start, key, length);
   rows->keys[start + length] = '\0';
@@ -353,7 +383,7 @@ open_row (CstRequestRows *rows,
   if (rows->n_rows == rows->rows_room)
     {
       rows->rows_room = grown_room (rows, rows->rows_room, rows->n_rows + 64);
-      rows->rows = g_renew (Row, rows->rows, rows->rows_room);
+      rows->rows = grow_block (rows->rows, rows->rows_room * sizeof (Row));
     }
   memmove (rows->rows + position + 1, rows->rows + position,
            (rows->n_rows - position) * sizeof (Row));
@@ -534,7 +564,7 @@ order_keys (CstRequestRows *rows)
 
   for (guint i = 0; i < rows->n_rows; i++)
     size += strlen (rows->keys + rows->rows[i].key) + 1;
-  to = keys = g_malloc (MAX (size, 1));
+  to = keys = grow_block (NULL, MAX (size, 1));
   for (guint i = 0; i < rows->n_rows; i++)
     {
       gsize length = strlen (rows->keys + rows->rows[i].key) + 1;
@@ -904,8 +934,8 @@ _cst_request_rows_sort_listed (CstRequestRows *rows)
       qsort (placings, rows->n_rows, sizeof (Placing), compare_placing);
     }
 
-  sorted = g_new (Row, MAX (rows->n_rows, 1));
-  to = keys = g_malloc (MAX (rows->keys_length, 1));
+  sorted = grow_block (NULL, MAX (rows->n_rows, 1) * sizeof (Row));
+  to = keys = grow_block (NULL, MAX (rows->keys_length, 1));
   for (guint i = 0; i < rows->n_rows; i++)
     {
       guint from = placings[i].from;

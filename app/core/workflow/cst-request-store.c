@@ -53,6 +53,9 @@ struct _CstRequestStore
 
   CstConnection *connection;
   CstListener   *listener;
+  gboolean       listen_attempted;  /* the listener's first attempt ended */
+  GPtrArray     *held_loads;        /* of HeldLoad: whole lists waiting for it */
+  gboolean       read_unwatched;    /* a whole list was read while nothing LISTENed */
   CstRequestRows *rows;
   GHashTable    *live;    /* the object's own gint64 id → the CstRequest made for it, unowned (weak) */
   CstRequest    *recent[RECENT_OBJECTS];   /* the last objects made, held */
@@ -645,11 +648,34 @@ notification_cb (CstRequestStore *self,
   cst_request_store_fetch_async (self, change.id, NULL, NULL, NULL);
 }
 
+static void run_held_loads (CstRequestStore *self);
+
+/* The listener's first attempt ended: the whole lists held for it are
+ * read now.  After a failed one too: a load must not wait for a server
+ * that is down (the listener says ::resumed once it is back, and the
+ * list is read again then). */
+static void
+attempted_cb (CstRequestStore *self,
+              gboolean         listening)
+{
+  self->listen_attempted = TRUE;
+  run_held_loads (self);
+  /* A list read while nothing LISTENed (the listener's server was down)
+   * may lack a change committed since: read it again, once. */
+  if (listening && self->read_unwatched)
+    {
+      self->read_unwatched = FALSE;
+      cst_request_store_load_async (self, NULL, NULL, NULL);
+    }
+}
+
 static void
 resumed_cb (CstRequestStore *self)
 {
-  /* Changes announced while we were offline were lost: read everything. */
-  cst_request_store_load_async (self, NULL, NULL, NULL);
+  /* Changes announced while we were offline were lost: read everything,
+   * unless attempted_cb() just asked for it. */
+  if (self->loading == 0)
+    cst_request_store_load_async (self, NULL, NULL, NULL);
   retry_pending_saves (self);
 }
 
@@ -690,6 +716,7 @@ cst_request_store_dispose (GObject *object)
   CstRequestStore *self = CST_REQUEST_STORE (object);
 
   g_clear_object (&self->listener);
+  g_clear_pointer (&self->held_loads, g_ptr_array_unref);
   if (self->live != NULL)
     {
       g_autoptr(GPtrArray) shown = live_objects (self);
@@ -832,7 +859,9 @@ cst_request_store_get_connection (CstRequestStore *self)
 /**
  * cst_request_store_watch:
  *
- * Starts listening for changes made by other clients.
+ * Starts listening for changes made by other clients.  The first load
+ * does it too (cst_request_store_load_async()), and reads its whole list
+ * only once LISTEN is in effect.
  */
 void
 cst_request_store_watch (CstRequestStore *self)
@@ -845,6 +874,8 @@ cst_request_store_watch (CstRequestStore *self)
                                      NOTIFY_CHANNEL);
   g_signal_connect_object (self->listener, "notification",
                            G_CALLBACK (notification_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->listener, "attempted",
+                           G_CALLBACK (attempted_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->listener, "resumed",
                            G_CALLBACK (resumed_cb), self, G_CONNECT_SWAPPED);
   cst_listener_start (self->listener);
@@ -1066,6 +1097,84 @@ loaded_cb (GObject      *object,
   g_task_return_boolean (task, TRUE);
 }
 
+/* A whole list waiting for the listener's first attempt. */
+typedef struct
+{
+  LoadPlan *plan;
+  GTask    *task;
+} HeldLoad;
+
+static void
+held_load_free (HeldLoad *held)
+{
+  if (held->plan != NULL)
+    load_plan_release (held->plan);
+  if (held->task != NULL)
+    g_task_return_new_error (held->task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The store went away");
+  g_clear_object (&held->task);
+  g_free (held);
+}
+
+static void
+run_list_all (CstRequestStore *self,
+              LoadPlan        *plan,
+              GTask           *task)
+{
+  if (!cst_request_store_get_watching (self))
+    self->read_unwatched = TRUE;
+  cst_connection_run_async (self->connection, list_all, plan, (GDestroyNotify) load_plan_release,
+                            (GDestroyNotify) cst_request_rows_free, g_task_get_cancellable (task),
+                            loaded_cb, task);
+}
+
+static void
+run_held_loads (CstRequestStore *self)
+{
+  g_autoptr(GPtrArray) held = g_steal_pointer (&self->held_loads);
+
+  for (guint i = 0; held != NULL && i < held->len; i++)
+    {
+      HeldLoad *load = held->pdata[i];
+
+      run_list_all (self, g_steal_pointer (&load->plan), g_steal_pointer (&load->task));
+    }
+}
+
+/* The whole list is read once the store LISTENs: a change committed
+ * after the list's snapshot is then announced to it, and one committed
+ * before is in the list.  Read first and LISTENed after (as the window
+ * did until issue 24's wholelist slice), a change committed in between
+ * was missed until the next reload.  The listener connects while the
+ * first rows are read, so the whole list seldom waits for it. */
+static void
+read_whole_list (CstRequestStore *self,
+                 LoadPlan        *plan,
+                 GTask           *task)
+{
+  HeldLoad *held;
+
+  cst_request_store_watch (self);
+  if (self->listen_attempted)
+    {
+      run_list_all (self, plan, task);
+      return;
+    }
+  held = g_new0 (HeldLoad, 1);
+  held->plan = plan;
+  held->task = task;
+  if (self->held_loads == NULL)
+    self->held_loads = g_ptr_array_new_with_free_func ((GDestroyNotify) held_load_free);
+  g_ptr_array_add (self->held_loads, held);
+}
+
+/**
+ * cst_request_store_load_async:
+ *
+ * Reads the list: a first screenful, then the whole list, which replaces
+ * it.  The store watches for changes from its first load on
+ * (cst_request_store_watch()), and reads the whole list only once it
+ * LISTENs, so no change is missed between the two.
+ */
 void
 cst_request_store_load_async (CstRequestStore     *self,
                               GCancellable        *cancellable,
@@ -1089,8 +1198,7 @@ cst_request_store_load_async (CstRequestStore     *self,
                               (GDestroyNotify) load_plan_release,
                               (GDestroyNotify) cst_request_rows_free, cancellable, first_loaded_cb,
                               g_object_ref (self));
-  cst_connection_run_async (self->connection, list_all, plan, (GDestroyNotify) load_plan_release,
-                            (GDestroyNotify) cst_request_rows_free, cancellable, loaded_cb, task);
+  read_whole_list (self, plan, task);
 }
 
 gboolean
