@@ -88,13 +88,16 @@ BEGIN
     JOIN patients p ON p.id = r.patient_id JOIN requesters q ON q.id = r.requester_id;
   RETURN NULL;
 END $$;
+-- Fired, never called: EXECUTE is checked only when a trigger is made.
+REVOKE EXECUTE ON FUNCTION request_search_keys_added() FROM PUBLIC;
 CREATE TRIGGER request_search_keys_added AFTER INSERT ON roi_requests
   REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION request_search_keys_added();
 ALTER TABLE roi_requests ENABLE ALWAYS TRIGGER request_search_keys_added;
 
--- The keys of the requests @ids, read again.
+-- The keys of the requests @ids, read again.  Called only by the owner-rights
+-- trigger functions below, so it runs as the owner without being one itself.
 CREATE FUNCTION request_search_keys_refresh(ids bigint[]) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = public, pg_temp AS $$
 BEGIN
   UPDATE request_search_keys k
      SET facility_id = r.facility_id, received_date = r.received_date,
@@ -115,6 +118,8 @@ BEGIN
   PERFORM request_search_keys_refresh(ARRAY[NEW.id]);
   RETURN NULL;
 END $$;
+-- Fired, never called: EXECUTE is checked only when a trigger is made.
+REVOKE EXECUTE ON FUNCTION request_search_keys_request_changed() FROM PUBLIC;
 CREATE TRIGGER request_search_keys_request_changed AFTER UPDATE ON roi_requests FOR EACH ROW
   WHEN (OLD.reference IS DISTINCT FROM NEW.reference OR OLD.patient_id <> NEW.patient_id
         OR OLD.requester_id <> NEW.requester_id OR OLD.facility_id <> NEW.facility_id
@@ -130,6 +135,8 @@ BEGIN
                                              WHERE patient_id = NEW.id));
   RETURN NULL;
 END $$;
+-- Fired, never called: EXECUTE is checked only when a trigger is made.
+REVOKE EXECUTE ON FUNCTION request_search_keys_patient_changed() FROM PUBLIC;
 CREATE TRIGGER request_search_keys_patient_changed
   AFTER UPDATE OF mrn, family_name, given_name ON patients FOR EACH ROW
   WHEN (OLD.mrn <> NEW.mrn OR OLD.family_name <> NEW.family_name
@@ -144,6 +151,8 @@ BEGIN
                                              WHERE requester_id = NEW.id));
   RETURN NULL;
 END $$;
+-- Fired, never called: EXECUTE is checked only when a trigger is made.
+REVOKE EXECUTE ON FUNCTION request_search_keys_requester_changed() FROM PUBLIC;
 CREATE TRIGGER request_search_keys_requester_changed
   AFTER UPDATE OF name ON requesters FOR EACH ROW
   WHEN (OLD.name <> NEW.name)
