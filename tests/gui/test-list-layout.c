@@ -158,7 +158,7 @@ test_nothing_cut (Fixture *f, gconstpointer data)
 {
   GtkColumnView *view = GTK_COLUMN_VIEW (cst_test_gui_find_descendant (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW));
   GListModel *columns = gtk_column_view_get_columns (view);
-  const char *checked[] = { "Patient", "Due", "Status" };
+  const char *checked[] = { "Patient", "Due", "Status", NULL };
   const CstListScope scopes[] = { CST_LIST_SCOPE_OPEN, CST_LIST_SCOPE_OVERDUE, CST_LIST_SCOPE_ALL };
   g_autoptr(GString) problems = g_string_new (NULL);
   guint n_checked = 0;
