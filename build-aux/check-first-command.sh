@@ -41,7 +41,13 @@ smoke_env=(CUSTODIAN_SMOKE_TIMEOUT=300 GDK_BACKEND=x11 GSK_RENDERER=cairo)
 # run-tests.sh kept them there (CCACHE_DIR), and writes nothing to it.
 ccache_env=()
 if [ -n "${CCACHE_DIR:-}" ]; then
-  ccache_env=(CCACHE_DIR="$CCACHE_DIR" CCACHE_NOHASHDIR=1 CCACHE_READONLY=1 CCACHE_TEMPDIR=/tmp)
+  ccache_env=(CCACHE_DIR="$CCACHE_DIR" CCACHE_NOHASHDIR=1 CCACHE_DEPEND=1 CCACHE_READONLY=1 CCACHE_TEMPDIR=/tmp)
+  # ccache keys on these (the compiler's messages follow them): the user
+  # gets the tests' own, C.UTF-8 as run-tests.sh sets them, or every
+  # object misses (seen in CI: LC_ALL set for root, not for the user).
+  for name in LANG LC_ALL LC_CTYPE LC_MESSAGES; do
+    [ -z "${!name:-}" ] || ccache_env+=("$name=${!name}")
+  done
 fi
 
 # As root: the private server runs as the postgres account; its folder is
