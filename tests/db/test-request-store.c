@@ -85,19 +85,6 @@ version_reached (gpointer data)
   return cst_request_get_version (w->request) >= w->version;
 }
 
-typedef struct
-{
-  CstRequestStore *store;
-  gint64           id;
-} PresenceWait;
-
-static gboolean
-request_present (gpointer data)
-{
-  PresenceWait *w = data;
-  return cst_request_store_lookup (w->store, w->id) != NULL;
-}
-
 /* Whether the store's listener LISTENs (its connection is made on a
  * thread): a change made before would be missed. */
 static gboolean
@@ -120,7 +107,6 @@ test_live_updates (void)
   g_autoptr(CstRequest) added = NULL;
   g_autoptr(GError) error = NULL;
   VersionWait vw;
-  PresenceWait pw;
   gint64 start;
 
   g_assert_nonnull (shown);
@@ -139,9 +125,7 @@ test_live_updates (void)
                   (g_get_monotonic_time () - start) / 1000);
 
   added = cst_test_db_add_request (other, "STORE-3");
-  pw.store = store;
-  pw.id = cst_request_get_id (added);
-  g_assert_true (cst_test_wait_until (request_present, &pw, 1));
+  g_assert_true (cst_test_db_wait_listed (store, cst_request_get_id (added), 1));
 }
 
 static void
@@ -170,7 +154,6 @@ test_change_between_load_and_watch (void)
   g_autoptr(GError) error = NULL;
   guint loads = 0;
   VersionWait vw;
-  PresenceWait pw;
 
   g_assert_nonnull (shown);
   g_assert_true (cst_request_store_get_watching (store));
@@ -185,9 +168,7 @@ test_change_between_load_and_watch (void)
   vw.version = cst_request_get_version (moved);
   g_assert_true (cst_test_wait_until (version_reached, &vw, 2));
   g_assert_cmpint (cst_request_get_status (shown), ==, CST_STATUS_AUTHORIZATION_VERIFIED);
-  pw.store = store;
-  pw.id = cst_request_get_id (added);
-  g_assert_true (cst_test_wait_until (request_present, &pw, 2));
+  g_assert_true (cst_test_db_wait_listed (store, cst_request_get_id (added), 2));
   g_assert_cmpuint (loads, ==, 0);
 }
 

@@ -107,20 +107,6 @@ wait_total (Fixture *f,
     }
 }
 
-typedef struct
-{
-  CstRequestStore *store;
-  gint64           id;
-} StoreHas;
-
-static gboolean
-store_has (gpointer data)
-{
-  StoreHas *has = data;
-
-  return cst_request_store_lookup (has->store, has->id) != NULL;
-}
-
 /* Selects the store's copy of @request and waits for its quote panel. */
 static void
 show (Fixture    *f,
@@ -128,11 +114,10 @@ show (Fixture    *f,
 {
   CstRequestListPage *page = CST_REQUEST_LIST_PAGE (cst_window_get_list_page (f->window));
   CstRequest *listed;
-  StoreHas has = { f->store, cst_request_get_id (request) };
 
   /* The store LISTENs since it loaded: the new request arrives by its
    * NOTIFY first, before the reload below, as in the window. */
-  g_assert_true (cst_test_gui_wait_until (store_has, &has));
+  g_assert_true (cst_test_db_wait_listed (f->store, cst_request_get_id (request), 15));
   cst_request_store_load_async (f->store, NULL, NULL, NULL);
   g_assert_true (cst_test_gui_wait_until (cst_test_gui_store_loaded, f->store));
   listed = cst_request_store_lookup (f->store, cst_request_get_id (request));

@@ -608,20 +608,6 @@ assert_counts_shown (Fixture *f)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (cst_window_get_counts_label (f->window))), ==, expected);
 }
 
-typedef struct
-{
-  CstRequestStore *store;
-  gint64           id;
-} ListedWait;
-
-static gboolean
-listed_now (gpointer data)
-{
-  ListedWait *w = data;
-
-  return cst_request_store_lookup (w->store, w->id) != NULL;
-}
-
 static gboolean
 overdue_now (gpointer request)
 {
@@ -641,7 +627,7 @@ test_counts_follow_changes (Fixture *f, gconstpointer data)
 
   /* The store LISTENs since it loaded: the seeded request arrives by its
    * NOTIFY, a row counted as any other. */
-  g_assert_true (cst_test_gui_wait_until (listed_now, &(ListedWait) { f->store, cst_request_get_id (seeded) }));
+  g_assert_true (cst_test_db_wait_listed (f->store, cst_request_get_id (seeded), 15));
   n_counted = cst_window_get_n_states_counted (f->window);
   g_assert_cmpuint (n_counted, ==, g_list_model_get_n_items (G_LIST_MODEL (f->store)));
   g_object_set (draft, "id", (gint64) 0, "purpose", "Counted once", NULL);

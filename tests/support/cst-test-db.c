@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include "cst-test-async.h"
 #include "cst-test-db.h"
 
 static char *
@@ -558,4 +559,28 @@ cst_test_db_free (CstTestDb *db)
   g_free (db->name);
   g_free (db->conninfo);
   g_free (db);
+}
+
+typedef struct
+{
+  CstRequestStore *store;
+  gint64           id;
+} ListedWait;
+
+static gboolean
+listed (gpointer data)
+{
+  ListedWait *wait = data;
+
+  return cst_request_store_lookup (wait->store, wait->id) != NULL;
+}
+
+gboolean
+cst_test_db_wait_listed (CstRequestStore *store,
+                         gint64           id,
+                         int              seconds)
+{
+  ListedWait wait = { store, id };
+
+  return cst_test_wait_until (listed, &wait, seconds);
 }

@@ -48,6 +48,11 @@ CstRequest *cst_test_db_add_request_received (PGconn     *conn,
 void        cst_test_db_set_received (PGconn     *conn,
                                       CstRequest *request,
                                       int         days_ago);
+/* Runs the main loop until @store lists the request @id (FALSE after
+ * @seconds): a change another connection made, arriving by NOTIFY. */
+gboolean    cst_test_db_wait_listed  (CstRequestStore *store,
+                                      gint64           id,
+                                      int              seconds);
 gint64      cst_test_db_issue_invoice (PGconn       *conn,
                                        CstRequest   *request,
                                        CstFeeMethod  method);
