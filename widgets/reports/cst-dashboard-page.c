@@ -20,8 +20,10 @@
  * times what the last took if longer: each window asks the server at most
  * that often, whatever the number of changes, and windows told of the
  * same change spread their refreshes over REFRESH_SPREAD_MS.  Shown again,
- * the refresh button, another facility: those refresh at once.  Counts are big numbers with words, never colour alone, and each
- * chart reads out its values to a screen reader.  Administrators also see
+ * the refresh button, another facility: those refresh at once.
+ *
+ * Counts are big numbers with words, never colour alone, and each chart
+ * reads out its values to a screen reader.  Administrators also see
  * the fee schedules that run out within CST_FEE_EXPIRY_WARN_DAYS with
  * nothing after them, so next period's amounts are entered in time.
  *
