@@ -2,7 +2,9 @@
  * 22): one facility's figures, or every facility the login sees with each
  * one's totals beside them; a clerk of two facilities sees theirs (not a
  * third's, whose code is refused), the auditor the whole system; the same
- * off the main loop through a CstConnection. */
+ * off the main loop through a CstConnection; each facility's totals are
+ * the same as the statement before 0131 gave, for a clerk, an
+ * administrator and the auditor. */
 #include "config.h"
 
 #include "cst-test-async.h"
@@ -171,6 +173,122 @@ test_async (void)
   g_assert_cmpuint (dashboard->facilities->len, ==, 1);
 }
 
+/* Each facility's totals as cst_dashboard_load_for() read them before
+ * 0131 (every request of the facility, the open ones picked out by FILTER);
+ * now only the open requests are read, and a facility with none has no
+ * row in req.  The same parameters: as-of, days of "this week", first
+ * month, and the facility by its code (there by its id) or NULL. */
+static const char *by_facility_before_0131 =
+  "WITH req AS ("
+  "  SELECT r.facility_id,"
+  "         count(*) FILTER (WHERE r.status NOT IN ('released', 'denied', 'cancelled')) AS n_open,"
+  "         count(*) FILTER (WHERE r.status NOT IN ('released', 'denied', 'cancelled')"
+  "                            AND r.due_date < $1::date) AS overdue,"
+  "         count(*) FILTER (WHERE r.status NOT IN ('released', 'denied', 'cancelled')"
+  "                            AND r.due_date >= $1::date"
+  "                            AND r.due_date < $1::date + $2::int) AS due_this_week"
+  "    FROM roi_requests r GROUP BY 1),"
+  " inv AS ("
+  "  SELECT i.facility_id,"
+  "         sum (i.total_cents) FILTER (WHERE i.issued_at >= $3::date) AS fees,"
+  "         sum (i.total_cents) AS invoiced"
+  "    FROM invoices i WHERE i.issued_at < $1::date + 1 GROUP BY 1),"
+  " pay AS ("
+  "  SELECT r.facility_id,"
+  "         sum (p.amount_cents) FILTER (WHERE p.paid_on >= $3::date) AS collected,"
+  "         sum (p.amount_cents) AS paid"
+  "    FROM payments p JOIN roi_requests r ON r.id = p.request_id"
+  "   WHERE p.paid_on <= $1::date GROUP BY 1)"
+  "SELECT f.code, f.name, COALESCE (req.n_open, 0), COALESCE (req.overdue, 0),"
+  "       COALESCE (req.due_this_week, 0), COALESCE (inv.fees, 0)::bigint,"
+  "       COALESCE (pay.collected, 0)::bigint,"
+  "       (COALESCE (inv.invoiced, 0) - COALESCE (pay.paid, 0))::bigint"
+  "  FROM facilities f"
+  "  LEFT JOIN req ON req.facility_id = f.id"
+  "  LEFT JOIN inv ON inv.facility_id = f.id"
+  "  LEFT JOIN pay ON pay.facility_id = f.id"
+  " WHERE f.id = ANY ((SELECT visible_facility_ids())::bigint[])"
+  "   AND ($4::text IS NULL OR f.code = $4::text)"
+  " ORDER BY f.is_default DESC, f.code";
+
+static void
+assert_same_as_before (PGconn     *conn,
+                       const char *code)
+{
+  g_autoptr(CstDashboard) dashboard = load (conn, code);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGresult) res = NULL;
+  char as_of[16], first[16], days[8];
+  const char *params[] = { as_of, days, first, code };
+
+  g_date_strftime (as_of, sizeof as_of, "%Y-%m-%d", &dashboard->as_of);
+  g_date_strftime (first, sizeof first, "%Y-%m-%d", &dashboard->first_month);
+  g_snprintf (days, sizeof days, "%d", CST_DASHBOARD_DUE_THIS_WEEK_DAYS);
+  res = cst_db_exec (conn, by_facility_before_0131, G_N_ELEMENTS (params), params, &error);
+  g_assert_no_error (error);
+  g_test_message ("%s, %s: %d facilities", PQuser (conn), code ? code : "all", PQntuples (res));
+  g_assert_cmpuint (dashboard->facilities->len, ==, PQntuples (res));
+  for (int i = 0; i < PQntuples (res); i++)
+    {
+      const CstDashboardFacility *row = g_ptr_array_index (dashboard->facilities, i);
+
+      g_assert_cmpstr (row->code, ==, cst_db_value (res, i, 0));
+      g_assert_cmpstr (row->name, ==, cst_db_value (res, i, 1));
+      g_assert_cmpint (row->n_open, ==, cst_db_int64 (res, i, 2));
+      g_assert_cmpint (row->overdue, ==, cst_db_int64 (res, i, 3));
+      g_assert_cmpint (row->due_this_week, ==, cst_db_int64 (res, i, 4));
+      g_assert_cmpint (row->fees_cents, ==, cst_db_int64 (res, i, 5));
+      g_assert_cmpint (row->collected_cents, ==, cst_db_int64 (res, i, 6));
+      g_assert_cmpint (row->outstanding_cents, ==, cst_db_int64 (res, i, 7));
+    }
+}
+
+/* Issue 22 (0131): the same totals as before for each login, with a
+ * facility whose only requests are closed (EAST: none left in req), one
+ * overdue and one due this week (NORTH, its first and second), a released
+ * one (SOUTH's second). */
+static void
+test_same_as_before (void)
+{
+  g_autoptr(PGconn) owner = cst_test_db_connect (db);
+  g_autoptr(PGconn) two = cst_test_connect (two_clerk);
+  g_autoptr(PGconn) auditor = cst_test_db_connect_as (db, "custodian_auditor");
+  g_autoptr(PGconn) admin = cst_test_db_connect_as (db, "custodian_admin");
+  g_autoptr(CstRequest) s2 = cst_test_facility_request (two, "SOUTH", "S-2", "Ellis");
+  g_autoptr(CstDashboard) before = load (auditor, NULL);
+  g_autoptr(GError) error = NULL;
+  const char *codes[] = { NULL, "NORTH", "SOUTH", "EAST" };
+
+  /* Set as they are, past the triggers that would compute them. */
+  cst_db_exec_command (owner, "SET session_replication_role = replica", 0, NULL, &error);
+  g_assert_no_error (error);
+  cst_db_exec_command (owner,
+    "WITH x AS (SELECT r.id, f.code, row_number () OVER (PARTITION BY f.code ORDER BY r.id) AS n"
+    "             FROM roi_requests r JOIN facilities f ON f.id = r.facility_id)"
+    "UPDATE roi_requests r"
+    "   SET due_date = CASE WHEN x.code = 'NORTH' AND x.n = 1 THEN current_date - 3"
+    "                       ELSE current_date + 2 END,"
+    "       status = CASE x.code WHEN 'EAST' THEN 'cancelled'::roi_status"
+    "                            WHEN 'SOUTH' THEN 'released'::roi_status ELSE r.status END"
+    "  FROM x WHERE x.id = r.id AND (x.code IN ('NORTH', 'EAST') OR (x.code = 'SOUTH' AND x.n = 2))", 0, NULL, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(CstDashboard) after = load (auditor, NULL);
+
+    /* The changes above are what the comparison covers. */
+    g_assert_cmpint (after->overdue, ==, before->overdue + 1);
+    g_assert_cmpint (after->due_this_week, ==, before->due_this_week + 1);
+    g_assert_cmpint (after->n_open, ==, before->n_open - 2);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (codes); i++)
+    {
+      if (i < 3)
+        assert_same_as_before (two, codes[i]);
+      assert_same_as_before (auditor, codes[i]);
+      assert_same_as_before (admin, codes[i]);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -183,6 +301,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dashboard-facilities/clerk-other-facility", test_clerk_other_facility);
   g_test_add_func ("/dashboard-facilities/auditor-whole-system", test_auditor_whole_system);
   g_test_add_func ("/dashboard-facilities/async", test_async);
+  g_test_add_func ("/dashboard-facilities/same-as-before", test_same_as_before);
   status = cst_test_db_run (&db);
   g_free (two_clerk);
   return status;

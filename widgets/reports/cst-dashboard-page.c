@@ -1,13 +1,29 @@
 /* cst-dashboard-page.c — open, overdue and due-this-week counts and four
  * charts, refreshed off the main loop
  *
- * The numbers come from cst_dashboard_fetch_async() on the store's
- * connection: the database counts, the main loop only draws.  A change
- * to the store (this clerk's or another's, through LISTEN/NOTIFY) marks
- * the page stale; a visible page refreshes after a short pause, so a
- * burst of changes costs one query, and a hidden page waits until it is
- * shown.  Counts are big numbers with words, never colour alone, and each
- * chart reads out its values to a screen reader.  Administrators also see
+ * The numbers come from cst_dashboard_fetch_async() on a connection of
+ * the page's own (or the report database's): the database counts, the
+ * main loop only draws, and the clerk's list reloads and searches on the
+ * store's connection never queue behind a refresh (issue 22: at 2,000,000
+ * requests a refresh took 45 s, and the clerk's searches waited that
+ * long).  The page opens that connection when it is first shown and
+ * closes it when hidden, so a hundred windows open on other pages hold no
+ * extra server connection.
+ *
+ * A change to the store (this clerk's or another's, through
+ * LISTEN/NOTIFY) marks the page stale; a visible page refreshes after a
+ * short pause, so a burst of changes costs one query, and a hidden page
+ * waits until it is shown.  A refresh under way is never restarted: the
+ * changes during it make one refresh after it.  And with dozens of clerks
+ * changing requests all day, a refresh that a change caused is followed
+ * by the next one only after REFRESH_MIN_GAP_MS, or REFRESH_COST_FACTOR
+ * times what the last took if longer: each window asks the server at most
+ * that often, whatever the number of changes, and windows told of the
+ * same change spread their refreshes over REFRESH_SPREAD_MS.  Shown again,
+ * the refresh button, another facility: those refresh at once.
+ *
+ * Counts are big numbers with words, never colour alone, and each chart
+ * reads out its values to a screen reader.  Administrators also see
  * the fee schedules that run out within CST_FEE_EXPIRY_WARN_DAYS with
  * nothing after them, so next period's amounts are entered in time.
  *
@@ -36,6 +52,14 @@
 
 /* Changes closer together than this make one refresh. */
 #define REFRESH_DELAY_MS 750
+/* After a refresh a change caused, the next one a change causes waits at
+ * least this long, and at least REFRESH_COST_FACTOR times what the last
+ * refresh took: the server spends at most a twentieth of a connection's
+ * time on one window's dashboard. */
+#define REFRESH_MIN_GAP_MS 30000
+#define REFRESH_COST_FACTOR 20
+/* Windows told of the same change spread their refreshes over this. */
+#define REFRESH_SPREAD_MS 2000
 
 struct _CstDashboardPage
 {
@@ -64,6 +88,7 @@ struct _CstDashboardPage
   GtkGrid         *facilities_grid;
 
   CstRequestStore *store;
+  CstConnection   *own;         /* the main database, for this page alone; read-only */
   char            *report_conninfo; /* a replica to read from, or NULL */
   guint            lag_limit;
   CstConnection   *replica;     /* on report_conninfo, read-only */
@@ -71,9 +96,14 @@ struct _CstDashboardPage
   CstReportReading *reading;    /* how the replica was at the last load */
   GCancellable    *cancellable;
   guint            refresh_id;
+  gint64           refresh_due;      /* monotonic µs the scheduled refresh starts at, or 0 */
+  gint64           load_started;     /* monotonic µs */
+  gint64           last_cost;        /* µs the last load took */
+  gint64           changed_load_at;  /* when the last load a change caused started, or 0 */
+  char            *load_code;        /* the facility the last load was for; NULL: all */
   gboolean         loading;
   guint            expiring_pending;  /* loads of the expiring schedules under way */
-  gboolean         again;      /* a refresh was asked for while loading */
+  gboolean         again;      /* a refresh was asked for (not a change) while loading */
   gboolean         stale;      /* the store changed since the last load */
   gboolean         shown_once; /* some numbers are on screen */
 };
@@ -339,6 +369,10 @@ expiring_cb (GObject      *object,
     g_debug ("Expiring fee schedules not loaded: %s", error->message);
 }
 
+static void schedule_refresh_after_change (CstDashboardPage *self);
+static void start_refresh (CstDashboardPage *self,
+                           gboolean          for_change);
+
 static void
 fetched_cb (GObject      *object,
             GAsyncResult *result,
@@ -351,6 +385,7 @@ fetched_cb (GObject      *object,
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+  self->last_cost = g_get_monotonic_time () - self->load_started;
   set_loading (self, FALSE);
   if (dashboard != NULL)
     show_dashboard (self, dashboard);
@@ -366,6 +401,24 @@ fetched_cb (GObject      *object,
       self->again = FALSE;
       cst_dashboard_page_refresh (self);
     }
+  else if (self->stale)
+    schedule_refresh_after_change (self);
+}
+
+/* The main database, on the page's own connection: opened read-only on
+ * the store's server and login when first needed, closed when the page is
+ * hidden (cst_dashboard_page_unmap()). */
+static CstConnection *
+main_connection (CstDashboardPage *self)
+{
+  if (self->own == NULL)
+    {
+      const char *conninfo = cst_connection_get_conninfo (cst_request_store_get_connection (self->store));
+      g_autofree char *reading = cst_report_database_conninfo (conninfo, NULL);
+
+      self->own = cst_connection_new_for_reading (reading ? reading : conninfo, conninfo);
+    }
+  return self->own;
 }
 
 static void
@@ -375,7 +428,7 @@ load_expiring (CstDashboardPage *self)
 
   cst_input_today (&today);
   self->expiring_pending++;
-  cst_fee_expiring_load_async (cst_request_store_get_connection (self->store), &today,
+  cst_fee_expiring_load_async (main_connection (self), &today,
                                CST_FEE_EXPIRY_WARN_DAYS, self->cancellable, expiring_cb,
                                g_object_ref (self));
 }
@@ -424,15 +477,32 @@ cst_dashboard_page_refresh (CstDashboardPage *self)
 {
   g_return_if_fail (CST_IS_DASHBOARD_PAGE (self));
 
+  start_refresh (self, FALSE);
+}
+
+/* @for_change: a change to the store asked for it (the refresh timer),
+ * not the user or the page being shown. */
+static void
+start_refresh (CstDashboardPage *self,
+               gboolean          for_change)
+{
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refresh_due = 0;
   if (self->store == NULL)
     return;
   if (self->loading)
     {
-      self->again = TRUE;
+      /* A change during a load is seen by the refresh fetched_cb()
+       * schedules; anything else runs as soon as the load ends. */
+      self->again = self->again || !for_change;
       return;
     }
   self->stale = FALSE;
+  g_free (self->load_code);
+  self->load_code = g_strdup (cst_facility_chooser_get_code (self->facility_chooser));
+  self->load_started = g_get_monotonic_time ();
+  if (for_change)
+    self->changed_load_at = self->load_started;
   set_loading (self, TRUE);
   if (!self->shown_once)
     gtk_stack_set_visible_child_name (self->stack, "loading");
@@ -446,7 +516,7 @@ cst_dashboard_page_refresh (CstDashboardPage *self)
   g_clear_pointer (&self->reading, cst_report_reading_free);
   if (self->replica != NULL)
     self->reading = cst_report_reading_new (CST_REPORT_READING_PRIMARY, self->lag_limit, NULL);
-  cst_dashboard_fetch_for_async (cst_request_store_get_connection (self->store), NULL,
+  cst_dashboard_fetch_for_async (main_connection (self), NULL,
                                  cst_facility_chooser_get_code (self->facility_chooser),
                                  self->cancellable, fetched_cb, g_object_ref (self));
 }
@@ -472,21 +542,56 @@ refresh_timeout_cb (gpointer user_data)
   CstDashboardPage *self = user_data;
 
   self->refresh_id = 0;
-  cst_dashboard_page_refresh (self);
+  start_refresh (self, TRUE);
   return G_SOURCE_REMOVE;
+}
+
+/* The stale numbers of a visible page are loaded again after a short
+ * pause, spread between windows, and no sooner than the gap after the last
+ * load a change caused: however many changes arrive, one refresh. */
+static void
+schedule_refresh_after_change (CstDashboardPage *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 due = now + (REFRESH_DELAY_MS + g_random_int_range (0, REFRESH_SPREAD_MS)) * G_GINT64_CONSTANT (1000);
+
+  if (self->refresh_id != 0 || self->loading || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+  if (self->changed_load_at != 0)
+    due = MAX (due, self->changed_load_at + MAX (REFRESH_MIN_GAP_MS * G_GINT64_CONSTANT (1000),
+                                                 REFRESH_COST_FACTOR * self->last_cost));
+  self->refresh_due = due;
+  self->refresh_id = g_timeout_add ((guint) ((due - now) / 1000), refresh_timeout_cb, self);
 }
 
 static void
 store_changed_cb (CstDashboardPage *self)
 {
   self->stale = TRUE;
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && self->refresh_id == 0)
-    self->refresh_id = g_timeout_add (REFRESH_DELAY_MS, refresh_timeout_cb, self);
+  schedule_refresh_after_change (self);
 }
 
+/**
+ * cst_dashboard_page_get_refresh_due:
+ *
+ * Returns: the monotonic time (g_get_monotonic_time()) at which the
+ *   refresh the store's changes asked for starts, or 0 when none waits
+ */
+gint64
+cst_dashboard_page_get_refresh_due (CstDashboardPage *self)
+{
+  g_return_val_if_fail (CST_IS_DASHBOARD_PAGE (self), 0);
+  return self->refresh_due;
+}
+
+/* The chooser also says so when it fills its list and keeps "all": that
+ * is the figures being loaded already, not another load. */
 static void
 facility_changed_cb (CstDashboardPage *self)
 {
+  if ((self->loading || self->shown_once) &&
+      g_strcmp0 (self->load_code, cst_facility_chooser_get_code (self->facility_chooser)) == 0)
+    return;
   cst_dashboard_page_refresh (self);
 }
 
@@ -573,6 +678,19 @@ cst_dashboard_page_map (GtkWidget *widget)
     cst_dashboard_page_refresh (self);
 }
 
+/* Hidden: no refresh waits for it, and its connection is closed (once a
+ * load under way ends: the load holds it). */
+static void
+cst_dashboard_page_unmap (GtkWidget *widget)
+{
+  CstDashboardPage *self = CST_DASHBOARD_PAGE (widget);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->refresh_due = 0;
+  g_clear_object (&self->own);
+  GTK_WIDGET_CLASS (cst_dashboard_page_parent_class)->unmap (widget);
+}
+
 static void
 cst_dashboard_page_dispose (GObject *object)
 {
@@ -581,9 +699,11 @@ cst_dashboard_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   cst_dashboard_page_set_store (self, NULL);
+  g_clear_object (&self->own);
   g_clear_object (&self->replica);
   g_clear_pointer (&self->report_conninfo, g_free);
   g_clear_pointer (&self->reading, cst_report_reading_free);
+  g_clear_pointer (&self->load_code, g_free);
   cst_dispose_template (GTK_WIDGET (self), CST_TYPE_DASHBOARD_PAGE);
   G_OBJECT_CLASS (cst_dashboard_page_parent_class)->dispose (object);
 }
@@ -619,6 +739,7 @@ cst_dashboard_page_class_init (CstDashboardPageClass *klass)
   object_class->finalize = cst_dashboard_page_finalize;
   object_class->get_property = cst_dashboard_page_get_property;
   widget_class->map = cst_dashboard_page_map;
+  widget_class->unmap = cst_dashboard_page_unmap;
 
   /**
    * CstDashboardPage:loading:
@@ -690,6 +811,8 @@ cst_dashboard_page_set_store (CstDashboardPage *self,
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   g_set_object (&self->store, store);
+  g_clear_object (&self->own);
+  self->changed_load_at = 0;
   cst_facility_chooser_set_connection (self->facility_chooser,
                                        store ? cst_request_store_get_connection (store) : NULL);
   if (store == NULL)

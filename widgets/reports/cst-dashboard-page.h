@@ -40,6 +40,7 @@ void         cst_dashboard_page_set_report_database (CstDashboardPage *self,
 void         cst_dashboard_page_use_primary     (CstDashboardPage  *self);
 const char  *cst_dashboard_page_get_as_of_text  (CstDashboardPage  *self);
 gboolean     cst_dashboard_page_get_loading     (CstDashboardPage  *self);
+gint64       cst_dashboard_page_get_refresh_due (CstDashboardPage  *self);
 const char  *cst_dashboard_page_get_state       (CstDashboardPage  *self);
 CstBarChart *cst_dashboard_page_get_chart       (CstDashboardPage  *self,
                                                  CstDashboardChart  which);
