@@ -326,9 +326,9 @@ summaries_from (PGresult *res)
  * 200,000 rows, sscanf() of dates alone was a tenth of the listing
  * thread).  The deadline's rules come as ids, their texts read once per
  * list (read_rules()), not joined, concatenated and sent for every row;
- * so does the facility (read_facilities()): joining the facilities and
- * sending each row's code was a tenth of the server's CPU for the whole
- * list (issue 24, bench/window). */
+ * so does the facility's code (read_facilities()), one join and one text
+ * a row less for the server (a few per cent of its CPU for the whole
+ * list, issue 24, bench/window). */
 #define LISTED_COLUMNS \
   "r.id, r.reference, r.version, r.status, r.received_date, r.due_date, " \
   "r.extended_on, r.jurisdiction, p.id, p.mrn, p.family_name, p.given_name, " \
@@ -656,8 +656,9 @@ binary_enum (GEnumClass *klass,
   return found ? found->value : 0;
 }
 
-/* The binary columns' widths: 8 bytes for the ids (the facility's
- * too), 4 for the version and the dates.  A row of other widths was not sent by this version's query. */
+/* The binary columns' widths: 8 bytes for the ids (the facility's too),
+ * 4 for the version and the dates.  A row of other widths was not sent by
+ * this version's query. */
 static const struct { int col; Oid type; int width; } listed_binary[] = {
   { L_ID, INT8_OID, 8 }, { L_VERSION, INT4_OID, 4 }, { L_RECEIVED, DATE_OID, 4 },
   { L_DUE, DATE_OID, 4 }, { L_EXTENDED_ON, DATE_OID, 4 }, { L_PATIENT_ID, INT8_OID, 8 },
