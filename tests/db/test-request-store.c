@@ -6,6 +6,7 @@
 
 #include "cst-test-async.h"
 #include "cst-test-db.h"
+#include "cst-test-facilities.h"
 
 static CstTestDb *db;
 
@@ -772,6 +773,51 @@ test_listed_in_order (void)
   exec_all (conn, bulk_unseed, G_N_ELEMENTS (bulk_unseed), count);
 }
 
+/* The rows name their facility by id and the list reads the codes once
+ * (issue 24): a clerk of two facilities sees each request with its own
+ * facility's code, and not a third facility's requests. */
+static void
+test_facility_codes (void)
+{
+  g_autoptr(PGconn) admin = cst_test_db_connect_as (db, "custodian_admin");
+  g_autoptr(PGconn) two = NULL;
+  g_autoptr(PGconn) other = NULL;
+  g_autofree char *two_clerk = NULL, *other_clerk = NULL;
+  g_autoptr(CstConnection) connection = NULL;
+  g_autoptr(CstRequestStore) store = NULL;
+  g_autoptr(CstRequest) north = NULL, south = NULL, east = NULL;
+  CstRequestRows *rows;
+  guint n_north = 0, n_south = 0;
+
+  cst_test_facility_add (admin, "LNORTH", "List North Clinic", "CA");
+  cst_test_facility_add (admin, "LSOUTH", "List South Hospital", "TX");
+  cst_test_facility_add (admin, "LEAST", "List East Center", "NY");
+  two_clerk = cst_test_facility_clerk (db, admin, "LNORTH,LSOUTH");
+  other_clerk = cst_test_facility_clerk (db, admin, "LEAST");
+  two = cst_test_connect (two_clerk);
+  other = cst_test_connect (other_clerk);
+  north = cst_test_facility_request (two, "LNORTH", "LIST-N-1", "Avery");
+  south = cst_test_facility_request (two, "LSOUTH", "LIST-S-1", "Carter");
+  east = cst_test_facility_request (other, "LEAST", "LIST-E-1", "Dunn");
+
+  connection = cst_connection_new (two_clerk);
+  store = cst_request_store_new (connection);
+  load (store);
+  rows = cst_request_store_get_rows (store);
+  g_assert_null (cst_request_store_lookup (store, cst_request_get_id (east)));
+  for (guint i = 0; i < cst_request_rows_get_length (rows); i++)
+    {
+      gint64 id = cst_request_rows_get_id (rows, i);
+      const char *code = cst_request_rows_get_facility_code (rows, i);
+
+      g_assert_true (g_strcmp0 (code, "LNORTH") == 0 || g_strcmp0 (code, "LSOUTH") == 0);
+      n_north += id == cst_request_get_id (north) && g_str_equal (code, "LNORTH");
+      n_south += id == cst_request_get_id (south) && g_str_equal (code, "LSOUTH");
+    }
+  g_assert_cmpuint (n_north, ==, 1);
+  g_assert_cmpuint (n_south, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -787,5 +833,6 @@ main (int argc, char **argv)
   g_test_add_func ("/store/listed-as-read", test_listed_as_read);
   g_test_add_func ("/store/filter-reads-rows-keys", test_filter_reads_rows_keys);
   g_test_add_func ("/store/listed-in-order", test_listed_in_order);
+  g_test_add_func ("/store/facility-codes", test_facility_codes);
   return cst_test_db_run (&db);
 }
