@@ -25,6 +25,9 @@ gboolean  cst_db_send_query       (PGconn            *conn,
                                    const char        *sql,
                                    int                n_params,
                                    const char *const *params);
+gboolean  cst_db_is_prepared      (PGconn       *conn,
+                                   const char   *sql,
+                                   int           n_params);
 PGresult *cst_db_pipeline_next    (PGconn       *conn);
 gboolean  cst_db_forget_if_outdated (PGconn         *conn,
                                      const char     *sql,

@@ -542,6 +542,83 @@ test_search_closed_cancel (void)
   g_assert_cmpint (PQtransactionStatus (clerk), ==, PQTRANS_IDLE);
 }
 
+/* Each Sync (extended protocol) or Query (simple protocol) @conn sent
+ * while @trace_text was written is one wait for the server's answer. */
+static guint
+count_round_trips (const char *trace_text)
+{
+  g_auto(GStrv) lines = g_strsplit (trace_text, "\n", -1);
+  guint round_trips = 0;
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 4);
+
+      if (g_strv_length (fields) >= 3 && g_str_equal (fields[0], "F") &&
+          (g_str_equal (fields[2], "Sync") || g_str_equal (fields[2], "Query")))
+        round_trips++;
+    }
+  return round_trips;
+}
+
+/* Issue 22: once a desk's connection has prepared them, a save is its
+ * UPDATE and read-back in one round trip, one implicit transaction (the
+ * row locked for one wait, not for BEGIN, UPDATE, read and COMMIT's
+ * four), and still returns the version it wrote, and a stale save is
+ * still refused as a conflict.  Counted on the wire (PQtrace), as a
+ * clerk.  Fails before: four round trips. */
+static void
+test_save_one_round_trip (void)
+{
+  g_autofree char *clerk = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PGconn) conn = cst_db_connect (clerk, &error);
+  g_autoptr(CstRequest) request = NULL;
+  g_autoptr(CstRequest) stale = NULL;
+  g_autoptr(CstRequest) refused = NULL;
+  char *trace_text = NULL;
+  size_t trace_size = 0;
+  FILE *trace = NULL;
+  guint round_trips;
+
+  g_assert_no_error (error);
+  request = cst_test_db_add_request (conn, "REPO-ONE-TRIP");
+  stale = cst_request_copy (request);
+  /* The first two saves send the text, then prepare it (cst_db_exec). */
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *purpose = g_strdup_printf ("save %u", i);
+      g_autoptr(CstRequest) edited = cst_request_copy (request);
+      g_autoptr(CstRequest) saved = NULL;
+      g_autofree char *saved_purpose = NULL;
+
+      g_object_set (edited, "purpose", purpose, NULL);
+      if (i == 2)
+        {
+          trace = open_memstream (&trace_text, &trace_size);
+          PQtrace (conn, trace);
+          PQsetTraceFlags (conn, PQTRACE_SUPPRESS_TIMESTAMPS);
+        }
+      saved = cst_request_repo_save (conn, edited, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (cst_request_get_version (saved), ==, cst_request_get_version (request) + 1);
+      g_object_get (saved, "purpose", &saved_purpose, NULL);
+      g_assert_cmpstr (saved_purpose, ==, purpose);
+      g_set_object (&request, saved);
+    }
+  PQuntrace (conn);
+  fclose (trace);
+  round_trips = count_round_trips (trace_text);
+  free (trace_text);
+  g_test_message ("save on a warm connection: %u round trips", round_trips);
+  g_assert_cmpuint (round_trips, ==, 1);
+  g_assert_cmpint (PQtransactionStatus (conn), ==, PQTRANS_IDLE);
+
+  refused = cst_request_repo_save (conn, stale, &error);
+  g_assert_null (refused);
+  g_assert_error (error, CST_ERROR, CST_ERROR_CONFLICT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -550,6 +627,7 @@ main (int argc, char **argv)
   g_test_add_func ("/repo/save-roundtrip", test_save_roundtrip);
   g_test_add_func ("/repo/purpose-code-and-directive", test_purpose_code_and_directive);
   g_test_add_func ("/repo/optimistic-conflict", test_optimistic_conflict);
+  g_test_add_func ("/repo/save-one-round-trip", test_save_one_round_trip);
   g_test_add_func ("/repo/single-extension", test_single_extension);
   g_test_add_func ("/repo/bad-input", test_bad_input_changes_nothing);
   g_test_add_func ("/repo/mrn-conflict", test_mrn_belongs_to_someone_else);

@@ -432,6 +432,25 @@ cst_db_send_query (PGconn            *conn,
 }
 
 /**
+ * cst_db_is_prepared:
+ *
+ * Returns: whether cst_db_exec() has prepared @sql, with @n_params
+ *   parameters, on @conn: cst_db_send_query() then sends it as that
+ *   statement, not as text to plan
+ */
+gboolean
+cst_db_is_prepared (PGconn     *conn,
+                    const char *sql,
+                    int         n_params)
+{
+  Statements *statements = g_atomic_int_get (&preparing) ? PQinstanceData (conn, statements_event)
+                                                         : NULL;
+  Statement *statement = statements ? g_hash_table_lookup (statements->by_text, sql) : NULL;
+
+  return statement != NULL && statement->name != NULL && statement->n_params == n_params;
+}
+
+/**
  * cst_db_forget_if_outdated:
  * @res: the result of @sql sent with cst_db_send_query()
  *
