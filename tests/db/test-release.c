@@ -20,48 +20,6 @@ static CstTestDb *db;
 #define ROUND_TRIPS_PREPARED 1
 #define ROUND_TRIPS_UNPREPARED 8
 
-/* What a connection sends while traced (PQtrace). */
-typedef struct
-{
-  FILE  *file;
-  char  *text;
-  size_t size;
-} Trace;
-
-static void
-trace_start (PGconn *conn,
-             Trace  *trace)
-{
-  trace->file = open_memstream (&trace->text, &trace->size);
-  g_assert_nonnull (trace->file);
-  PQtrace (conn, trace->file);
-  PQsetTraceFlags (conn, PQTRACE_SUPPRESS_TIMESTAMPS);
-}
-
-/* Each Sync (the extended protocol: parameters) or Query (the simple
- * protocol) the client sends is one wait for the server's answer. */
-static guint
-trace_stop (PGconn *conn,
-            Trace  *trace)
-{
-  g_auto(GStrv) lines = NULL;
-  guint round_trips = 0;
-
-  PQuntrace (conn);
-  fclose (trace->file);
-  lines = g_strsplit (trace->text, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 4);
-
-      if (g_strv_length (fields) >= 3 && g_str_equal (fields[0], "F") &&
-          (g_str_equal (fields[2], "Sync") || g_str_equal (fields[2], "Query")))
-        round_trips++;
-    }
-  free (trace->text);
-  return round_trips;
-}
-
 static CstRequest *
 ready_request (PGconn     *conn,
                const char *mrn)
@@ -391,13 +349,13 @@ test_release_round_trips (void)
   g_autoptr(GError) error = NULL;
   CstDocumentOptions options;
   const char *language = cst_release_desk_setup (&options);
-  Trace trace = { 0 };
+  CstTestTrace trace = { 0 };
   guint round_trips;
 
   cst_release_prepare (conn, prepared, language, &options);
-  trace_start (conn, &trace);
+  cst_test_trace_start (conn, &trace);
   release = cst_release_run (conn, prepared, language, &options, &error);
-  round_trips = trace_stop (conn, &trace);
+  round_trips = cst_test_trace_stop (conn, &trace);
   g_assert_no_error (error);
   g_assert_cmpint (cst_request_get_status (release->request), ==, CST_STATUS_RELEASED);
   g_assert_cmpint (cst_request_get_version (release->request), >, cst_request_get_version (prepared));
@@ -405,9 +363,9 @@ test_release_round_trips (void)
   g_assert_cmpuint (round_trips, <=, ROUND_TRIPS_PREPARED);
 
   g_clear_pointer (&release, cst_release_free);
-  trace_start (conn, &trace);
+  cst_test_trace_start (conn, &trace);
   release = cst_release_run (conn, unprepared, language, &options, &error);
-  round_trips = trace_stop (conn, &trace);
+  round_trips = cst_test_trace_stop (conn, &trace);
   g_assert_no_error (error);
   g_assert_cmpint (cst_request_get_status (release->request), ==, CST_STATUS_RELEASED);
   g_test_message ("unprepared release: %u round trips", round_trips);

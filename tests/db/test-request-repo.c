@@ -542,25 +542,6 @@ test_search_closed_cancel (void)
   g_assert_cmpint (PQtransactionStatus (clerk), ==, PQTRANS_IDLE);
 }
 
-/* Each Sync (extended protocol) or Query (simple protocol) @conn sent
- * while @trace_text was written is one wait for the server's answer. */
-static guint
-count_round_trips (const char *trace_text)
-{
-  g_auto(GStrv) lines = g_strsplit (trace_text, "\n", -1);
-  guint round_trips = 0;
-
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 4);
-
-      if (g_strv_length (fields) >= 3 && g_str_equal (fields[0], "F") &&
-          (g_str_equal (fields[2], "Sync") || g_str_equal (fields[2], "Query")))
-        round_trips++;
-    }
-  return round_trips;
-}
-
 /* Issue 22: once a desk's connection has prepared them, a save is its
  * UPDATE and read-back in one round trip, one implicit transaction (the
  * row locked for one wait, not for BEGIN, UPDATE, read and COMMIT's
@@ -576,10 +557,8 @@ test_save_one_round_trip (void)
   g_autoptr(CstRequest) request = NULL;
   g_autoptr(CstRequest) stale = NULL;
   g_autoptr(CstRequest) refused = NULL;
-  char *trace_text = NULL;
-  size_t trace_size = 0;
-  FILE *trace = NULL;
-  guint round_trips;
+  CstTestTrace trace = { 0 };
+  guint round_trips = 0;
 
   g_assert_no_error (error);
   request = cst_test_db_add_request (conn, "REPO-ONE-TRIP");
@@ -594,22 +573,16 @@ test_save_one_round_trip (void)
 
       g_object_set (edited, "purpose", purpose, NULL);
       if (i == 2)
-        {
-          trace = open_memstream (&trace_text, &trace_size);
-          PQtrace (conn, trace);
-          PQsetTraceFlags (conn, PQTRACE_SUPPRESS_TIMESTAMPS);
-        }
+        cst_test_trace_start (conn, &trace);
       saved = cst_request_repo_save (conn, edited, &error);
+      if (i == 2)
+        round_trips = cst_test_trace_stop (conn, &trace);
       g_assert_no_error (error);
       g_assert_cmpint (cst_request_get_version (saved), ==, cst_request_get_version (request) + 1);
       g_object_get (saved, "purpose", &saved_purpose, NULL);
       g_assert_cmpstr (saved_purpose, ==, purpose);
       g_set_object (&request, saved);
     }
-  PQuntrace (conn);
-  fclose (trace);
-  round_trips = count_round_trips (trace_text);
-  free (trace_text);
   g_test_message ("save on a warm connection: %u round trips", round_trips);
   g_assert_cmpuint (round_trips, ==, 1);
   g_assert_cmpint (PQtransactionStatus (conn), ==, PQTRANS_IDLE);

@@ -584,3 +584,35 @@ cst_test_db_wait_listed (CstRequestStore *store,
 
   return cst_test_wait_until (listed, &wait, seconds);
 }
+
+void
+cst_test_trace_start (PGconn       *conn,
+                      CstTestTrace *trace)
+{
+  trace->file = open_memstream (&trace->text, &trace->size);
+  g_assert_nonnull (trace->file);
+  PQtrace (conn, trace->file);
+  PQsetTraceFlags (conn, PQTRACE_SUPPRESS_TIMESTAMPS);
+}
+
+guint
+cst_test_trace_stop (PGconn       *conn,
+                     CstTestTrace *trace)
+{
+  g_auto(GStrv) lines = NULL;
+  guint round_trips = 0;
+
+  PQuntrace (conn);
+  fclose (trace->file);
+  lines = g_strsplit (trace->text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], "\t", 4);
+
+      if (g_strv_length (fields) >= 3 && g_str_equal (fields[0], "F") &&
+          (g_str_equal (fields[2], "Sync") || g_str_equal (fields[2], "Query")))
+        round_trips++;
+    }
+  free (trace->text);
+  return round_trips;
+}

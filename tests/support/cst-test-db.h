@@ -6,6 +6,8 @@
  */
 #pragma once
 
+#include <stdio.h>
+
 #include <custodian/custodian.h>
 
 G_BEGIN_DECLS
@@ -76,6 +78,21 @@ void        cst_test_db_seed_demo    (CstTestDb  *db,
 CstRequest *cst_test_db_move_along (PGconn           *conn,
                                     CstRequest       *request,
                                     CstRequestStatus  to);
+
+/* What a connection sends between start and stop (PQtrace into memory);
+ * stop returns the round trips: each Sync (the extended protocol) or
+ * Query (the simple one) the client sent is one wait for the server. */
+typedef struct
+{
+  FILE  *file;
+  char  *text;
+  size_t size;
+} CstTestTrace;
+
+void  cst_test_trace_start (PGconn       *conn,
+                            CstTestTrace *trace);
+guint cst_test_trace_stop  (PGconn       *conn,
+                            CstTestTrace *trace);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CstTestDb, cst_test_db_free)
 
