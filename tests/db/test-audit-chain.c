@@ -670,10 +670,8 @@ listen_for_requests (CstTestDb *db)
   return listener;
 }
 
-/* Every change of a request is announced ("op:id:version", as 0001's
- * trigger sent it) at the commit of the transaction that links its audit
- * rows (0128): the writer's own when the chain's head is free, so a lone
- * desk's change is announced with its commit, as before. */
+/* Every change of a request is announced ("op:id:version", 0001's
+ * trigger) at its writer's commit, each version once and in order. */
 static void
 test_change_announced_at_commit (void)
 {
@@ -685,51 +683,6 @@ test_change_announced_at_commit (void)
   g_autofree char *notices = take_notices (listener);
 
   g_assert_cmpstr (notices, ==, expected);
-}
-
-/* A writer that finds the head busy commits without announcing anything
- * (it never takes PostgreSQL's server-wide notification lock, which every
- * writer's commit queued for before 0128); its changes are announced, in
- * order and once, by the transaction that links them.  A rolled-back
- * change is never announced.  Fails on the code before 0128: the
- * writer's own commit announced its change while the head was held. */
-static void
-test_busy_head_change_announced_when_linked (void)
-{
-  g_autoptr(CstTestDb) db = cst_test_db_new ();
-  g_autoptr(PGconn) owner = cst_test_db_connect (db);
-  g_autoptr(PGconn) listener = listen_for_requests (db);
-  g_autoptr(PGconn) holder = cst_test_db_hold_audit_head (db);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *expected = NULL;
-  g_autofree char *before = NULL;
-  g_autofree char *after = NULL;
-  g_autofree char *rolled_back = NULL;
-  g_autofree char *rollback_sql = NULL;
-  g_autoptr(CstRequest) open_request = NULL;
-  gint64 id = clerk_change (db, "NOTICE-2");
-
-  before = take_notices (listener);
-  g_assert_cmpstr (before, ==, "");
-  exec_ok (holder, "ROLLBACK");
-  /* The patient, the requester, the request and its move. */
-  g_assert_cmpint (cst_audit_chain_link_pending (owner, TRUE, &error), ==, 4);
-  g_assert_no_error (error);
-  after = take_notices (listener);
-  expected = g_strdup_printf ("insert:%" G_GINT64_FORMAT ":1;update:%" G_GINT64_FORMAT ":2;",
-                              id, id);
-  g_assert_cmpstr (after, ==, expected);
-
-  /* An open request (the one above is cancelled, closed to changes). */
-  open_request = cst_test_db_add_request (owner, "NOTICE-3");
-  g_free (take_notices (listener));
-  rollback_sql = g_strdup_printf ("BEGIN; UPDATE roi_requests SET purpose = 'rolled back' "
-                                  "WHERE id = %" G_GINT64_FORMAT "; ROLLBACK;",
-                                  cst_request_get_id (open_request));
-  exec_ok (owner, rollback_sql);
-  g_assert_cmpint (cst_audit_chain_link_pending (owner, TRUE, &error), ==, 0);
-  rolled_back = take_notices (listener);
-  g_assert_cmpstr (rolled_back, ==, "");
 }
 
 int
@@ -751,8 +704,6 @@ main (int argc, char **argv)
   g_test_add_func ("/audit-chain/repeatable-read-writer", test_repeatable_read_writer_commits);
   g_test_add_func ("/audit-chain/connection-links-pending", test_connection_links_its_pending_rows);
   g_test_add_func ("/audit-chain/change-announced-at-commit", test_change_announced_at_commit);
-  g_test_add_func ("/audit-chain/busy-head-change-announced-when-linked",
-                   test_busy_head_change_announced_when_linked);
   g_test_add_func ("/audit-chain/events", test_events_are_logged);
   g_test_add_func ("/audit-chain/bad-events", test_bad_events_are_refused);
   g_test_add_func ("/audit-chain/cli-verify", test_cli_verify);

@@ -43,9 +43,8 @@ cst_request_change_parse_number (const char  *text,
 
 /**
  * cst_request_change_parse:
- * @payload: a NOTIFY payload sent by the audit chain's linker when it links
- *   a request's audit row (0128-request-notices-from-the-chain.sql; before,
- *   roi_requests_notify() of 0001), "op:id:version" such as "update:42:7"
+ * @payload: a NOTIFY payload from roi_requests_notify() (0001-foundation.sql),
+ *   "op:id:version" such as "update:42:7"
  *
  * Notifications arrive from the server, and any client with the right to
  * NOTIFY on the channel can send one: anything that is not exactly this
