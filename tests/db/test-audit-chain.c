@@ -466,20 +466,31 @@ test_cli_verify (void)
   g_assert_nonnull (strstr (out2, expected));
 }
 
-/* One audited change by a clerk whose statements fail instead of waiting
- * more than two seconds; returns the request's id. */
+/* A clerk's connection, its statements failing instead of waiting more
+ * than two seconds. */
+static PGconn *
+connect_clerk (CstTestDb *db)
+{
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(GError) error = NULL;
+  PGconn *clerk = cst_db_connect (login, &error);
+
+  g_assert_no_error (error);
+  exec_ok (clerk, "SET statement_timeout = '2s'");
+  return clerk;
+}
+
+/* One audited change by a clerk (connect_clerk()); returns the
+ * request's id. */
 static gint64
 clerk_change (CstTestDb  *db,
               const char *mrn)
 {
-  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGconn) clerk = cst_db_connect (login, &error);
+  g_autoptr(PGconn) clerk = connect_clerk (db);
   g_autoptr(CstRequest) request = NULL;
   g_autoptr(CstRequest) moved = NULL;
 
-  g_assert_no_error (error);
-  exec_ok (clerk, "SET statement_timeout = '2s'");
   request = cst_test_db_add_request (clerk, mrn);
   moved = cst_request_repo_move (clerk, request, CST_STATUS_CANCELLED, NULL, &error);
   g_assert_no_error (error);
@@ -683,20 +694,6 @@ test_change_announced_at_commit (void)
   g_autofree char *notices = take_notices (listener);
 
   g_assert_cmpstr (notices, ==, expected);
-}
-
-/* A clerk's connection, its statements failing instead of waiting more
- * than two seconds. */
-static PGconn *
-connect_clerk (CstTestDb *db)
-{
-  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
-  g_autoptr(GError) error = NULL;
-  PGconn *clerk = cst_db_connect (login, &error);
-
-  g_assert_no_error (error);
-  exec_ok (clerk, "SET statement_timeout = '2s'");
-  return clerk;
 }
 
 /* Issue 22 (0134): a transaction that asks for it NOTIFYs nothing inside
