@@ -31,6 +31,8 @@
 #       e.g. "-c hot_standby_feedback=on" (used when it starts)
 #   CUSTODIAN_BENCH_REPORT_FORMATS "csv pdf" unless told
 #   CUSTODIAN_BENCH_YEAR           the report's year (default this year)
+#   CUSTODIAN_BENCH_LOAD_ARGS      more bench-load arguments for the clerks,
+#       e.g. "--think-ms 3000" (a person's pace, bench/load/README.md)
 set -euo pipefail
 build=$1 requests=$2 clerks=${3:-100} seconds=${4:-30}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -45,6 +47,7 @@ keep_standby=${standby:+1}
 mkdir -p "$standby"
 out=/tmp/bench-standby-$$
 year=${CUSTODIAN_BENCH_YEAR:-$(date -u +%Y)}
+load_args=${CUSTODIAN_BENCH_LOAD_ARGS:-}
 export LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory
 export G_TEST_SRCDIR="$src/tests" G_TEST_BUILDDIR="$build/tests"
 # bench-load and psql below work on the primary.  A hundred clerks log in
@@ -158,10 +161,10 @@ for format in ${CUSTODIAN_BENCH_REPORT_FORMATS:-csv pdf}; do report "$format" ||
 conflicts
 
 echo "--- clerks alone (load $(load))"
-"$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" | grep -E "^\||p99|lost|verif" || true
+"$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" $load_args | grep -E "^\||p99|lost|verif" || true
 
 echo "--- clerks with the report looping on the standby (load $(load))"
-"$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" >"$out.load" &
+"$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" $load_args >"$out.load" &
 clerks_pid=$!
 : >"$out.reports"
 while kill -0 "$clerks_pid" 2>/dev/null; do

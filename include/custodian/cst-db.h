@@ -29,6 +29,16 @@ gboolean  cst_db_is_prepared      (PGconn       *conn,
                                    const char   *sql,
                                    int           n_params);
 PGresult *cst_db_pipeline_next    (PGconn       *conn);
+gboolean  cst_db_write_and_read   (PGconn            *conn,
+                                   const char        *write,
+                                   int                n_write,
+                                   const char *const *write_params,
+                                   const char        *read,
+                                   int                n_read,
+                                   const char *const *read_params,
+                                   PGresult         **written,
+                                   PGresult         **stored,
+                                   GError           **error);
 gboolean  cst_db_forget_if_outdated (PGconn         *conn,
                                      const char     *sql,
                                      const PGresult *res);
@@ -50,7 +60,7 @@ gboolean  cst_db_end              (PGconn       *conn,
 /* A step that runs in its own transaction when called alone, and as part
  * of its caller's when the caller holds one. */
 typedef enum {
-  CST_DB_READ_WRITE,
+  CST_DB_READ_WRITE,    /* its request notices sent right after its commit */
   CST_DB_SNAPSHOT,      /* REPEATABLE READ READ ONLY: one consistent view */
 } CstDbTransaction;
 

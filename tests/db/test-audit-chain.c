@@ -466,20 +466,31 @@ test_cli_verify (void)
   g_assert_nonnull (strstr (out2, expected));
 }
 
-/* One audited change by a clerk whose statements fail instead of waiting
- * more than two seconds; returns the request's id. */
+/* A clerk's connection, its statements failing instead of waiting more
+ * than two seconds. */
+static PGconn *
+connect_clerk (CstTestDb *db)
+{
+  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
+  g_autoptr(GError) error = NULL;
+  PGconn *clerk = cst_db_connect (login, &error);
+
+  g_assert_no_error (error);
+  exec_ok (clerk, "SET statement_timeout = '2s'");
+  return clerk;
+}
+
+/* One audited change by a clerk (connect_clerk()); returns the
+ * request's id. */
 static gint64
 clerk_change (CstTestDb  *db,
               const char *mrn)
 {
-  g_autofree char *login = cst_test_db_create_login (db, "custodian_clerk");
   g_autoptr(GError) error = NULL;
-  g_autoptr(PGconn) clerk = cst_db_connect (login, &error);
+  g_autoptr(PGconn) clerk = connect_clerk (db);
   g_autoptr(CstRequest) request = NULL;
   g_autoptr(CstRequest) moved = NULL;
 
-  g_assert_no_error (error);
-  exec_ok (clerk, "SET statement_timeout = '2s'");
   request = cst_test_db_add_request (clerk, mrn);
   moved = cst_request_repo_move (clerk, request, CST_STATUS_CANCELLED, NULL, &error);
   g_assert_no_error (error);
@@ -685,6 +696,88 @@ test_change_announced_at_commit (void)
   g_assert_cmpstr (notices, ==, expected);
 }
 
+/* Issue 22 (0134): a transaction that asks for it NOTIFYs nothing inside
+ * its commit (so its commit takes no notification lock); its notices are
+ * sent by send_request_notices() after it, and a rolled-back one's never.
+ * Fails before 0134: the commit announced the change itself. */
+static void
+test_notices_after_commit (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) listener = listen_for_requests (db);
+  g_autoptr(PGconn) clerk = connect_clerk (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (clerk, "AFTER-1");
+  g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, cst_request_get_id (request));
+  g_autofree char *expected = g_strdup_printf ("update:%s:2;update:%s:3;", id, id);
+  g_autofree char *created = take_notices (listener);
+  g_autofree char *created_expected = g_strdup_printf ("insert:%s:1;", id);
+  g_autofree char *at_commit = NULL;
+  g_autofree char *after_commit = NULL;
+  g_autofree char *rolled_back = NULL;
+  const char *params[] = { id };
+  const char *update =
+    "UPDATE roi_requests SET purpose = purpose || '.' WHERE id = $1";
+
+  exec_ok (clerk, "BEGIN; SET LOCAL custodian.notices_after_commit = on");
+  g_assert_true (cst_db_exec_command (clerk, update, 1, params, NULL));
+  g_assert_true (cst_db_exec_command (clerk, update, 1, params, NULL));
+  exec_ok (clerk, "COMMIT");
+  at_commit = take_notices (listener);
+  g_assert_cmpstr (at_commit, ==, "");
+
+  g_assert_cmpint (cst_test_db_int (clerk, "SELECT send_request_notices()", 0, NULL), ==, 2);
+  after_commit = take_notices (listener);
+  g_assert_cmpstr (after_commit, ==, expected);
+  g_assert_cmpint (cst_test_db_int (clerk, "SELECT send_request_notices()", 0, NULL), ==, 0);
+
+  exec_ok (clerk, "BEGIN; SET LOCAL custodian.notices_after_commit = on");
+  g_assert_true (cst_db_exec_command (clerk, update, 1, params, NULL));
+  exec_ok (clerk, "ROLLBACK");
+  g_assert_cmpint (cst_test_db_int (clerk, "SELECT send_request_notices()", 0, NULL), ==, 0);
+  rolled_back = take_notices (listener);
+  g_assert_cmpstr (rolled_back, ==, "");
+  g_assert_cmpstr (created, ==, created_expected);
+}
+
+/* Issue 22 (0134): the model's writes send their notices after their
+ * commit but before they return — a window hears of its own change and
+ * everyone's at once, not the seconds later the withdrawn 0128 allowed.
+ * The saves after the second are the one-round-trip pipeline, the first
+ * ones and the creation a transaction of their own (cst_db_join()).
+ * Fails with the pipeline's or the commit's send_request_notices() left
+ * out (the change is then announced at the next write, or never). */
+static void
+test_model_writes_announced_before_return (void)
+{
+  g_autoptr(CstTestDb) db = cst_test_db_new ();
+  g_autoptr(PGconn) listener = listen_for_requests (db);
+  g_autoptr(PGconn) clerk = connect_clerk (db);
+  g_autoptr(CstRequest) request = cst_test_db_add_request (clerk, "AFTER-2");
+  gint64 id = cst_request_get_id (request);
+  g_autofree char *created = take_notices (listener);
+  g_autofree char *expected = g_strdup_printf ("insert:%" G_GINT64_FORMAT ":1;", id);
+
+  g_assert_cmpstr (created, ==, expected);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CstRequest) edited = cst_request_copy (request);
+      g_autoptr(CstRequest) saved = NULL;
+      g_autofree char *purpose = g_strdup_printf ("announced %u", i);
+      g_autofree char *notices = NULL;
+      g_autofree char *one = NULL;
+
+      g_object_set (edited, "purpose", purpose, NULL);
+      saved = cst_request_repo_save (clerk, edited, &error);
+      g_assert_no_error (error);
+      notices = take_notices (listener);
+      one = g_strdup_printf ("update:%" G_GINT64_FORMAT ":%d;", id, cst_request_get_version (saved));
+      g_assert_cmpstr (notices, ==, one);
+      g_assert_cmpint (cst_test_db_int (clerk, "SELECT send_request_notices()", 0, NULL), ==, 0);
+      g_set_object (&request, saved);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -704,6 +797,9 @@ main (int argc, char **argv)
   g_test_add_func ("/audit-chain/repeatable-read-writer", test_repeatable_read_writer_commits);
   g_test_add_func ("/audit-chain/connection-links-pending", test_connection_links_its_pending_rows);
   g_test_add_func ("/audit-chain/change-announced-at-commit", test_change_announced_at_commit);
+  g_test_add_func ("/audit-chain/notices-after-commit", test_notices_after_commit);
+  g_test_add_func ("/audit-chain/model-writes-announced-before-return",
+                   test_model_writes_announced_before_return);
   g_test_add_func ("/audit-chain/events", test_events_are_logged);
   g_test_add_func ("/audit-chain/bad-events", test_bad_events_are_refused);
   g_test_add_func ("/audit-chain/cli-verify", test_cli_verify);

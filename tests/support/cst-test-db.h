@@ -80,8 +80,9 @@ CstRequest *cst_test_db_move_along (PGconn           *conn,
                                     CstRequestStatus  to);
 
 /* What a connection sends between start and stop (PQtrace into memory);
- * stop returns the round trips: each Sync (the extended protocol) or
- * Query (the simple one) the client sent is one wait for the server. */
+ * stop returns the round trips: each time the client sent messages and
+ * then waited for the server's answer (a pipeline's statements and Syncs,
+ * sent together, are one). */
 typedef struct
 {
   FILE  *file;

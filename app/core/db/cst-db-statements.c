@@ -58,6 +58,7 @@ typedef struct
   guint       n_prepared;   /* entries with a name */
   guint       n_outdated;   /* forgotten copies the server still holds */
   guint       serial;       /* the last name given */
+  gboolean    notices_after_commit;  /* the open transaction's, cst_db_join() */
 } Statements;
 
 static gint preparing = TRUE;
@@ -429,6 +430,141 @@ cst_db_send_query (PGconn            *conn,
   if (statement != NULL && statement->name != NULL && statement->n_params == n_params)
     return PQsendQueryPrepared (conn, statement->name, n_params, params, NULL, NULL, 0);
   return PQsendQueryParams (conn, sql, n_params, NULL, params, NULL, NULL, 0);
+}
+
+/**
+ * _cst_db_mark_notices_after:
+ *
+ * Remembers that the transaction @conn is opening keeps its request notices
+ * for after its commit (cst_db_join()).
+ *
+ * Returns: %FALSE when @conn can keep nothing (libpq refused the event
+ *   procedure): the transaction then notifies inside its commit
+ */
+gboolean
+_cst_db_mark_notices_after (PGconn *conn)
+{
+  Statements *statements = statements_of (conn);
+
+  if (statements == NULL)
+    return FALSE;
+  statements->notices_after_commit = TRUE;
+  return TRUE;
+}
+
+/**
+ * _cst_db_take_notices_after:
+ *
+ * Returns: whether @conn's transaction keeps its request notices for after
+ *   its commit, forgotten by this call (the transaction is ending)
+ */
+gboolean
+_cst_db_take_notices_after (PGconn *conn)
+{
+  Statements *statements = PQinstanceData (conn, statements_event);
+  gboolean after = statements != NULL && statements->notices_after_commit;
+
+  if (statements != NULL)
+    statements->notices_after_commit = FALSE;
+  return after;
+}
+
+/* send_request_notices()'s answer: a write committed whatever it says,
+ * so a failure is only told (no patient data: the server's message about
+ * the function). */
+void
+_cst_db_check_notices_sent (const PGresult *sent)
+{
+  if (PQresultStatus (sent) != PGRES_TUPLES_OK)
+    g_warning ("Request notices not sent after a commit: %s",
+               sent ? PQresultErrorMessage (sent) : "no answer");
+}
+
+/* Sends the writes' statements of cst_db_write_and_read(): @notices, the
+ * request notices' statements before and after the Sync. */
+static gboolean
+send_write_and_read (PGconn            *conn,
+                     gboolean           notices,
+                     const char        *write,
+                     int                n_write,
+                     const char *const *write_params,
+                     const char        *read,
+                     int                n_read,
+                     const char *const *read_params)
+{
+  return (!notices || PQsendQueryParams (conn, CST_DB_DEFER_NOTICES_SQL, 0, NULL, NULL, NULL,
+                                         NULL, 0)) &&
+         cst_db_send_query (conn, write, n_write, write_params) &&
+         cst_db_send_query (conn, read, n_read, read_params) &&
+         PQpipelineSync (conn) &&
+         (!notices || (PQsendQueryParams (conn, CST_DB_SEND_NOTICES_SQL, 0, NULL, NULL, NULL,
+                                          NULL, 0) &&
+                       PQpipelineSync (conn)));
+}
+
+/**
+ * cst_db_write_and_read:
+ * @write: a statement that writes, with @n_write parameters @write_params
+ * @read: a statement that reads back what @write wrote
+ * @written: (out): @write's result
+ * @stored: (out): @read's result
+ *
+ * Sends @write and @read together and reads their answers together: one
+ * round trip.  Outside a transaction block the two are one implicit
+ * transaction, committed at the pipeline's Sync and rolled back whole if
+ * either fails (the row @write locks stays locked for one round trip, not
+ * for the three of BEGIN, the statements and COMMIT), and the request
+ * notices the write raised are sent right after that commit, in the same
+ * round trip (resources/sql/0134-request-notices-after-commit.sql).
+ * Inside the caller's transaction they are two more of its steps.  Check
+ * each result with cst_db_forget_if_outdated().
+ *
+ * Returns: %FALSE (@error set) when the connection broke; the results
+ *   tell everything else
+ */
+gboolean
+cst_db_write_and_read (PGconn            *conn,
+                       const char        *write,
+                       int                n_write,
+                       const char *const *write_params,
+                       const char        *read,
+                       int                n_read,
+                       const char *const *read_params,
+                       PGresult         **written,
+                       PGresult         **stored,
+                       GError           **error)
+{
+  gboolean notices = PQtransactionStatus (conn) == PQTRANS_IDLE;
+  g_autoptr(PGresult) deferred = NULL;
+  g_autoptr(PGresult) sync = NULL;
+  g_autoptr(PGresult) sent = NULL;
+  g_autoptr(PGresult) sent_sync = NULL;
+
+  if (!PQenterPipelineMode (conn))
+    {
+      cst_db_set_error_from_result (error, NULL, conn);
+      return FALSE;
+    }
+  if (send_write_and_read (conn, notices, write, n_write, write_params, read, n_read, read_params))
+    {
+      deferred = notices ? cst_db_pipeline_next (conn) : NULL;
+      *written = cst_db_pipeline_next (conn);
+      *stored = cst_db_pipeline_next (conn);
+      sync = cst_db_pipeline_next (conn);
+      sent = notices ? cst_db_pipeline_next (conn) : NULL;
+      sent_sync = notices ? cst_db_pipeline_next (conn) : NULL;
+    }
+  if (PQresultStatus (sync) != PGRES_PIPELINE_SYNC ||
+      (notices && PQresultStatus (sent_sync) != PGRES_PIPELINE_SYNC) ||
+      !PQexitPipelineMode (conn))
+    {
+      /* Only a broken connection leaves the pipeline unfinished. */
+      cst_db_set_error_from_result (error, NULL, conn);
+      return FALSE;
+    }
+  if (notices)
+    _cst_db_check_notices_sent (sent);
+  return TRUE;
 }
 
 /**

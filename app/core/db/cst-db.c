@@ -188,8 +188,9 @@ cst_db_exec_command (PGconn      *conn,
   return res != NULL;
 }
 
-/* For migration scripts shipped in our own resources only: PQexec runs
- * several statements, which PQexecParams refuses. */
+/* For scripts of our own only (migrations shipped in our resources, the
+ * constant statements here): PQexec runs several statements, which
+ * PQexecParams refuses. */
 gboolean
 cst_db_exec_script (PGconn      *conn,
                     const char  *script,
@@ -213,10 +214,44 @@ cst_db_begin (PGconn  *conn,
   return cst_db_exec_command (conn, "BEGIN", 0, NULL, error);
 }
 
+/* COMMIT, then the request notices the transaction kept back, sent in a
+ * transaction of their own (0134): one round trip.  The commit's answer
+ * is the call's; the notices' is only checked. */
+static gboolean
+commit_then_send_notices (PGconn  *conn,
+                          GError **error)
+{
+  g_autoptr(PGresult) committed = NULL;
+  g_autoptr(PGresult) sent = NULL;
+  PGresult *res;
+
+  if (!PQsendQuery (conn, "COMMIT; " CST_DB_SEND_NOTICES_SQL))
+    {
+      cst_db_set_error_from_result (error, NULL, conn);
+      return FALSE;
+    }
+  committed = PQgetResult (conn);
+  /* A failed COMMIT ends the script: no second answer. */
+  while ((res = PQgetResult (conn)) != NULL)
+    {
+      g_clear_pointer (&sent, PQclear);
+      sent = res;
+    }
+  if (PQresultStatus (committed) != PGRES_COMMAND_OK)
+    {
+      cst_db_set_error_from_result (error, committed, conn);
+      return FALSE;
+    }
+  _cst_db_check_notices_sent (sent);
+  return TRUE;
+}
+
 gboolean
 cst_db_commit (PGconn  *conn,
                GError **error)
 {
+  if (_cst_db_take_notices_after (conn))
+    return commit_then_send_notices (conn, error);
   return cst_db_exec_command (conn, "COMMIT", 0, NULL, error);
 }
 
@@ -225,6 +260,8 @@ cst_db_rollback (PGconn *conn)
 {
   g_autoptr(PGresult) res = NULL;
 
+  /* Rolled back, the notices kept are undone with the rest. */
+  _cst_db_take_notices_after (conn);
   if (PQstatus (conn) != CONNECTION_OK)
     return;
   if (PQtransactionStatus (conn) == PQTRANS_IDLE)
@@ -261,6 +298,23 @@ cst_db_end (PGconn  *conn,
   return FALSE;
 }
 
+/* BEGIN a transaction whose request notices wait for its commit, and are
+ * sent then by cst_db_commit() (0134): a notifying commit holds
+ * PostgreSQL's one notification lock to its end, and with many clerks
+ * writing every commit queued behind the one before it
+ * (bench/load/README.md).  One round trip, as BEGIN alone was. */
+static gboolean
+begin_notices_after (PGconn  *conn,
+                     GError **error)
+{
+  if (!_cst_db_mark_notices_after (conn))
+    return cst_db_begin (conn, error);
+  if (cst_db_exec_script (conn, "BEGIN; " CST_DB_DEFER_NOTICES_SQL, error))
+    return TRUE;
+  _cst_db_take_notices_after (conn);
+  return FALSE;
+}
+
 /**
  * cst_db_join:
  * @own: (out): set to whether this call began the transaction
@@ -277,8 +331,9 @@ cst_db_join (PGconn           *conn,
   *own = PQtransactionStatus (conn) == PQTRANS_IDLE;
   if (!*own)
     return TRUE;
-  return kind == CST_DB_SNAPSHOT ? cst_db_begin_snapshot (conn, error)
-                                 : cst_db_begin (conn, error);
+  if (kind == CST_DB_SNAPSHOT)
+    return cst_db_begin_snapshot (conn, error);
+  return begin_notices_after (conn, error);
 }
 
 /**

@@ -1574,9 +1574,8 @@ update_then_read (PGconn       *conn,
   return cst_request_repo_get (conn, cst_request_get_id (request), error);
 }
 
-/* The UPDATE and the read-back sent together, answered together: one
- * implicit transaction, committed at the pipeline's Sync (rolled back
- * whole if either fails), so the row is locked for one round trip, not
+/* The UPDATE and the read-back sent together, answered together
+ * (cst_db_write_and_read()): the row is locked for one round trip, not
  * the three of BEGIN, UPDATE, read, COMMIT — each a wait for a processor
  * with 100 clerks on two (bench/load/README.md), and the next writer of a
  * hot request waited for all of them.  FALSE (nothing written) when a
@@ -1590,25 +1589,11 @@ update_in_one_trip (PGconn       *conn,
                     PGresult    **stored,
                     GError      **error)
 {
-  g_autoptr(PGresult) sync = NULL;
   gboolean outdated;
 
-  if (!PQenterPipelineMode (conn))
-    return FALSE;
-  if (cst_db_send_query (conn, sql, n_params, params) &&
-      cst_db_send_query (conn, _cst_request_repo_get_sql, 1, params) &&
-      PQpipelineSync (conn))
-    {
-      *updated = cst_db_pipeline_next (conn);
-      *stored = cst_db_pipeline_next (conn);
-      sync = cst_db_pipeline_next (conn);
-    }
-  if (PQresultStatus (sync) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode (conn))
-    {
-      /* Only a broken connection leaves the pipeline unfinished. */
-      cst_db_set_error_from_result (error, NULL, conn);
-      return TRUE;
-    }
+  if (!cst_db_write_and_read (conn, sql, n_params, params, _cst_request_repo_get_sql, 1, params,
+                              updated, stored, error))
+    return TRUE;
   /* Both looked at: each forgets its statement if outdated. */
   outdated = cst_db_forget_if_outdated (conn, sql, *updated);
   outdated = cst_db_forget_if_outdated (conn, _cst_request_repo_get_sql, *stored) || outdated;

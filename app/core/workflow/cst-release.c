@@ -316,12 +316,11 @@ static const char release_call_sql[] =
   " decode($10, 'base64'), $11, $12)";
 
 /* The call and the request read back, sent together and answered
- * together.  Outside a caller's transaction the two statements are one
- * implicit transaction, committed at the pipeline's Sync and rolled back
- * whole if either fails; inside one they are two more of its steps.  The
- * read-back is the connection's prepared statement once the request's
- * reads made it hot (cst_db_send_query()); the call, a function's, has
- * little to plan. */
+ * together (cst_db_write_and_read()): outside a caller's transaction one
+ * implicit transaction, its request notices sent after its commit;
+ * inside one, two more of its steps.  The read-back is the connection's
+ * prepared statement once the request's reads made it hot; the call, a
+ * function's, has little to plan. */
 static gboolean
 send_release (PGconn           *conn,
               const char *const call_params[12],
@@ -330,28 +329,9 @@ send_release (PGconn           *conn,
               PGresult        **stored,
               GError          **error)
 {
-  g_autoptr(PGresult) sync = NULL;
-
-  if (!PQenterPipelineMode (conn))
-    {
-      cst_db_set_error_from_result (error, NULL, conn);
-      return FALSE;
-    }
-  if (cst_db_send_query (conn, release_call_sql, 12, call_params) &&
-      cst_db_send_query (conn, _cst_request_repo_get_sql, 1, (const char *[]) { id }) &&
-      PQpipelineSync (conn))
-    {
-      *call = cst_db_pipeline_next (conn);
-      *stored = cst_db_pipeline_next (conn);
-      sync = cst_db_pipeline_next (conn);
-    }
-  if (PQresultStatus (sync) != PGRES_PIPELINE_SYNC || !PQexitPipelineMode (conn))
-    {
-      /* Only a broken connection leaves the pipeline unfinished. */
-      cst_db_set_error_from_result (error, NULL, conn);
-      return FALSE;
-    }
-  return TRUE;
+  return cst_db_write_and_read (conn, release_call_sql, 12, call_params,
+                                _cst_request_repo_get_sql, 1, (const char *[]) { id },
+                                call, stored, error);
 }
 
 /* send_release(), once more when a prepared statement of it was outdated
