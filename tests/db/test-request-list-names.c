@@ -57,12 +57,6 @@ assert_listed_names (PGconn           *conn,
     }
 }
 
-static char *
-id_text (gint64 id)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
-}
-
 static gint64
 request_int (PGconn     *conn,
              const char *sql,
@@ -103,7 +97,7 @@ test_patient_renamed (void)
 
   cancelled = cst_request_repo_move (clerk, closed, CST_STATUS_CANCELLED, "Withdrawn", &error);
   g_assert_no_error (error);
-  patient = id_text (cst_test_db_int_for_id (clerk,
+  patient = cst_db_int_param (cst_test_db_int_for_id (clerk,
     "SELECT patient_id FROM roi_requests WHERE id = $1::bigint", cst_request_get_id (open)));
   params[0] = patient;
   open_audit = request_int (clerk, audit_sql, open);
@@ -137,7 +131,7 @@ test_requester_renamed (void)
   g_autoptr(PGconn) admin = cst_test_db_connect_as (db, "custodian_admin");
   g_autoptr(CstRequest) request =
     cst_test_db_add_request_for (clerk, "NAMES-3", "Harbr Mutual", CST_REQUESTER_ATTORNEY, "NY");
-  g_autofree char *requester = id_text (cst_test_db_int_for_id (clerk,
+  g_autofree char *requester = cst_db_int_param (cst_test_db_int_for_id (clerk,
     "SELECT requester_id FROM roi_requests WHERE id = $1::bigint", cst_request_get_id (request)));
   const char *params[] = { requester };
 
@@ -187,8 +181,8 @@ test_written_by_a_clerk (void)
   g_autoptr(CstRequest) other =
     cst_test_db_add_request_for (clerk, "NAMES-6", "Demo Disability Office",
                                  CST_REQUESTER_GOVERNMENT_AGENCY, "NY");
-  g_autofree char *id = id_text (cst_request_get_id (request));
-  g_autofree char *other_id = id_text (cst_request_get_id (other));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
+  g_autofree char *other_id = cst_db_int_param (cst_request_get_id (other));
   const char *params[] = { id, other_id };
 
   cst_test_db_exec_ok (clerk,
@@ -232,8 +226,8 @@ test_edit_does_not_copy (void)
   clerk = cst_test_connect (login);
   request = cst_test_db_add_request (clerk, "NAMES-7");
   other = cst_test_db_add_request (clerk, "NAMES-8");
-  id = id_text (cst_request_get_id (request));
-  other_id = id_text (cst_request_get_id (other));
+  id = cst_db_int_param (cst_request_get_id (request));
+  other_id = cst_db_int_param (cst_request_get_id (other));
   params[0] = id;
   params[1] = other_id;
 

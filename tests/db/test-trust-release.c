@@ -18,12 +18,6 @@ static CstTestDb *db;
 /* A PDF's first bytes, as the text of a bytea: enough for document_record. */
 #define FAKE_PDF "\\x255044462d312e340a25454f460a"
 
-static char *
-id_text (gint64 id)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
-}
-
 /* Runs @sql, which must be refused with @code; returns the server's reason. */
 static char *
 refused (PGconn      *conn,
@@ -179,7 +173,7 @@ test_shipped_templates_render_for_clerk (void)
   /* The certifications certify the last packet built: one, set up as
    * the owner (building one needs record files, test-packet-build's). */
   {
-    g_autofree char *id = id_text (cst_request_get_id (request));
+    g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
 
     cst_test_db_exec_ok (owner, "INSERT INTO record_packet_builds (request_id, sha256, page_count, record_pages,"
                                 " documents) VALUES ($1::bigint, repeat ('e', 64), 3, 3, '[]')",
@@ -193,7 +187,7 @@ test_shipped_templates_render_for_clerk (void)
                                      (CstDocumentKind) kind, languages[l], &pdf);
         g_autofree char *digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, pdf);
         g_autofree char *size = g_strdup_printf ("%zu", g_bytes_get_size (pdf));
-        g_autofree char *row = id_text (id);
+        g_autofree char *row = cst_db_int_param (id);
         const char *check[] = { row, digest, size, languages[l],
                                 cst_document_kind_to_string ((CstDocumentKind) kind) };
 
@@ -220,7 +214,7 @@ test_clerk_cannot_date_release (void)
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(PGconn) clerk = login ("custodian_clerk");
   g_autoptr(CstRequest) request = invoiced_ready_request (clerk, "TRUST-DATE");
-  g_autofree char *id = id_text (cst_request_get_id (request));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
   g_autofree char *version = g_strdup_printf ("%d", cst_request_get_version (request));
   const char *dates[] = { "2000-01-01", "2999-12-31" };
   CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
@@ -263,7 +257,7 @@ test_admin_backdates_with_reason (void)
   g_autofree char *who = session_login (admin);
   g_autoptr(CstRequest) fresh = invoiced_ready_request (admin, "TRUST-BACKDATE");
   g_autoptr(CstRequest) request = NULL;
-  g_autofree char *id = id_text (cst_request_get_id (fresh));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (fresh));
   g_autofree char *version = NULL;
   g_autofree char *received = NULL, *before = NULL, *tomorrow = NULL, *sent = NULL;
   const char *reason = "Handed over at the counter while the system was down";
@@ -331,13 +325,13 @@ test_release_cites_only_its_own_documents (void)
   g_autoptr(CstRequest) request = invoiced_ready_request (clerk, "TRUST-DOCS");
   g_autoptr(CstRequest) other = cst_test_db_move_along (clerk, cst_test_db_add_request (clerk, "TRUST-OTHER"),
                                                         CST_STATUS_READY);
-  g_autofree char *id = id_text (cst_request_get_id (request));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
   g_autofree char *version = g_strdup_printf ("%d", cst_request_get_version (request));
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) earlier_pdf = NULL;
   gint64 earlier = record_document (clerk, request, CST_DOCUMENT_COVER_LETTER, "en", &earlier_pdf);
   g_autofree char *earlier_digest = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, earlier_pdf);
-  g_autofree char *earlier_id = id_text (earlier);
+  g_autofree char *earlier_id = cst_db_int_param (earlier);
   gint64 invoice;
   const char *cases[5] = { NULL };
   g_autofree char *made_up = NULL, *committed = NULL, *foreign = NULL, *lingual = NULL;
@@ -361,7 +355,7 @@ test_release_cites_only_its_own_documents (void)
     newer = cst_document_repo_save_template (admin, CST_DOCUMENT_COVER_LETTER, "es",
                                              cst_document_template_get_body (current), &error);
     g_assert_no_error (error);
-    old_version = id_text (cst_document_template_get_id (current));
+    old_version = cst_db_int_param (cst_document_template_get_id (current));
   }
 
   g_assert_true (cst_db_begin (clerk, &error));
@@ -406,7 +400,7 @@ test_release_entries_bounded (void)
 {
   g_autoptr(PGconn) clerk = login ("custodian_clerk");
   g_autoptr(CstRequest) request = invoiced_ready_request (clerk, "TRUST-MANY");
-  g_autofree char *id = id_text (cst_request_get_id (request));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
   g_autofree char *version = g_strdup_printf ("%d", cst_request_get_version (request));
   const char *params[] = { id, version };
   g_autofree char *message = refused (clerk,
@@ -441,7 +435,7 @@ test_rendered_documents_only_through_functions (void)
   g_autoptr(CstRequest) ready = invoiced_ready_request (releaser, "TRUST-RD-REL");
   CstDocumentOptions options = { .paper = CST_PDF_PAPER_LETTER };
   g_autoptr(CstRelease) release = cst_release_run (releaser, ready, "en", &options, NULL);
-  g_autofree char *template_id = id_text (cst_test_db_int (owner,
+  g_autofree char *template_id = cst_db_int_param (cst_test_db_int (owner,
     "SELECT max(id) FROM document_templates WHERE kind = 'cover-letter' AND language = 'en'", 0, NULL));
   gint64 closed[] = { cst_request_get_id (cancelled), cst_request_get_id (denied),
                       cst_request_get_id (ready) };
@@ -450,7 +444,7 @@ test_rendered_documents_only_through_functions (void)
   for (guint r = 0; r < G_N_ELEMENTS (roles); r++)
     {
       g_autoptr(PGconn) conn = login (roles[r]);
-      g_autofree char *open_id = id_text (cst_request_get_id (open));
+      g_autofree char *open_id = cst_db_int_param (cst_request_get_id (open));
       const char *direct[] = { open_id, template_id };
       g_autofree char *message = refused (conn,
         "INSERT INTO rendered_documents (request_id, template_id, page_count, sha256)"
@@ -459,7 +453,7 @@ test_rendered_documents_only_through_functions (void)
 
       for (guint c = 0; c < G_N_ELEMENTS (closed); c++)
         {
-          g_autofree char *closed_id = id_text (closed[c]);
+          g_autofree char *closed_id = cst_db_int_param (closed[c]);
           const char *params[] = { closed_id, template_id, FAKE_PDF };
           g_autofree char *why = refused (conn,
             "SELECT document_record($1::bigint, $2::bigint, 1, $3::bytea)", 3, params,
@@ -468,7 +462,7 @@ test_rendered_documents_only_through_functions (void)
     }
   {
     g_autoptr(PGconn) auditor = login ("custodian_auditor");
-    g_autofree char *open_id = id_text (cst_request_get_id (open));
+    g_autofree char *open_id = cst_db_int_param (cst_request_get_id (open));
     const char *params[] = { open_id, template_id, FAKE_PDF };
     g_autofree char *message = refused (auditor,
       "SELECT document_record($1::bigint, $2::bigint, 1, $3::bytea)", 3, params,
@@ -527,7 +521,7 @@ test_owner_rights_functions_guarded (void)
   g_autofree char *grant_link = g_strdup_printf (
     "GRANT EXECUTE ON FUNCTION audit_chain_link_pending(boolean) TO %s_trust_outsider", db->name);
   g_autoptr(CstRequest) request = cst_test_db_add_request (owner, "TRUST-GUARD");
-  g_autofree char *id = id_text (cst_request_get_id (request));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
   const char *record[] = { id, FAKE_PDF };
   const char *install[] = { "accounting", "it", "[accounting]\ntitle=x\n" };
 

@@ -19,12 +19,6 @@ static CstTestDb *db;
 /* $999,999.00 "as quoted", the amount of the issue's finding. */
 #define LIE_CENTS "99999900"
 
-static char *
-id_text (gint64 id)
-{
-  return g_strdup_printf ("%" G_GINT64_FORMAT, id);
-}
-
 static PGconn *
 login (const char *role)
 {
@@ -43,7 +37,7 @@ add_request (PGconn     *owner,
              int         pages)
 {
   g_autoptr(CstRequest) request = cst_test_db_add_request (owner, mrn);
-  g_autofree char *id = id_text (cst_request_get_id (request));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
   g_autofree char *count = g_strdup_printf ("%d", pages);
   g_autoptr(GError) error = NULL;
   CstRequest *counted;
@@ -83,7 +77,7 @@ issue_raw (PGconn      *conn,
            const char  *reason,
            GError     **error)
 {
-  g_autofree char *id = id_text (request_id);
+  g_autofree char *id = cst_db_int_param (request_id);
   const char *params[] = { id, inputs, method, quoted, total, reason };
 
   return cst_db_exec_command (conn,
@@ -101,7 +95,7 @@ test_direct_insert_refused (void)
                                        "custodian_auditor" };
   g_autoptr(PGconn) owner = cst_test_db_connect (db);
   g_autoptr(CstRequest) request = add_request (owner, "UNTRUSTED-INSERT", 12);
-  g_autofree char *id = id_text (cst_request_get_id (request));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
 
   for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
     {
@@ -155,7 +149,7 @@ test_closed_request_refused (void)
     {
       g_autofree char *mrn = g_strdup_printf ("UNTRUSTED-CLOSED-%u", i);
       g_autoptr(CstRequest) other = add_request (owner, mrn, 12);
-      g_autofree char *id = id_text (cst_request_get_id (other));
+      g_autofree char *id = cst_db_int_param (cst_request_get_id (other));
       g_autoptr(CstFeeQuote) other_quote = quote_for (clerk, other);
 
       cst_test_db_exec_ok (owner, i == 0
@@ -228,7 +222,7 @@ test_request_facts_are_the_servers (void)
    * schedules it could use. */
   invoice = cst_fee_repo_issue_invoice (billing, request_id, quote, CST_FEE_UNSET, NULL, &error);
   g_assert_no_error (error);
-  id = id_text (invoice->id);
+  id = cst_db_int_param (invoice->id);
   row = cst_db_exec (billing,
     "SELECT i.jurisdiction = r.jurisdiction, i.received_date = r.received_date, i.requester_class,"
     " i.schedules_through = (SELECT max(id) FROM fee_schedules), i.quote_inputs->>'pages',"
@@ -296,7 +290,7 @@ test_adjustments (void)
   ready = cst_test_db_move_along (clerk, g_object_ref (request), CST_STATUS_READY);
   release = cst_release_run (clerk, ready, "en", &options, &error);
   g_assert_no_error (error);
-  invoice_id = id_text (cst_test_db_int_for_id (owner, "SELECT id FROM invoices WHERE request_id = $1",
+  invoice_id = cst_db_int_param (cst_test_db_int_for_id (owner, "SELECT id FROM invoices WHERE request_id = $1",
                                                 cst_request_get_id (request)));
 
   /* Crediting more than was charged, through the function itself. */
@@ -370,7 +364,7 @@ test_report_catches_a_lying_client (void)
       g_autoptr(CstFeeInvoice) invoice = NULL;
       g_autofree char *inputs = cst_fee_request_to_json (cst_fee_quote_get_request (quote));
       g_autofree char *quoted = g_strdup_printf ("%" G_GINT64_FORMAT, cst_fee_quote_get_total_cents (quote));
-      g_autofree char *id = id_text (cst_request_get_id (request));
+      g_autofree char *id = cst_db_int_param (cst_request_get_id (request));
       const char *method = cst_fee_method_to_nick (cst_fee_quote_get_method (quote));
 
       g_assert_cmpint (cst_fee_quote_get_total_cents (quote), >, 0);
@@ -479,7 +473,7 @@ test_report_uses_the_schedules_of_the_day (void)
   g_autoptr(PGconn) auditor = login ("custodian_auditor");
   g_autoptr(CstRequest) stored = cst_test_db_add_request_for (owner, "UNTRUSTED-VERSION", "Counsel",
                                                               CST_REQUESTER_ATTORNEY, "PA");
-  g_autofree char *id = id_text (cst_request_get_id (stored));
+  g_autofree char *id = cst_db_int_param (cst_request_get_id (stored));
   g_autoptr(CstRequest) request = NULL;
   g_autoptr(CstFeeQuote) quote = NULL;
   g_autoptr(CstFeeQuote) later = NULL;
