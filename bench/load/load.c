@@ -18,6 +18,7 @@
  *
  * Needs the throwaway server of build-aux/test-server.sh (PG* variables).
  * Usage: bench-load [--clerks 50] [--seconds 60] [--requests 5000] [--think-ms 200]
+ *                   [--slow-ms MS]
  */
 #include "config.h"
 
@@ -59,6 +60,17 @@ typedef struct
   char  *expected;
 } Ack;
 
+/* A timed operation over --slow-ms: when it started by the wall clock,
+ * to be set beside what else the machine was doing then (a report's
+ * start, a checkpoint, autovacuum in the server's log). */
+typedef struct
+{
+  gint64 started_at;   /* µs since the epoch */
+  gint64 elapsed;      /* µs */
+  OpKind op;
+  guint  clerk;
+} Slow;
+
 typedef struct
 {
   guint       index;
@@ -71,6 +83,8 @@ typedef struct
   gboolean    prepare;          /* the desk makes a ready request's documents when it is opened */
   GRand      *rand;
   GArray     *latency[N_OPS];   /* µs, acknowledged operations only */
+  gint64      slow_us;          /* keep timed operations over this in slow; 0: none */
+  GArray     *slow;
   guint       conflicts[N_OPS];
   guint       refused[N_OPS];
   guint       failures;
@@ -268,7 +282,14 @@ add_latency (Clerk  *clerk,
    * that once a day, not once per save.  Releases in particular come
    * late, after each clerk has moved a request to ready. */
   if (start >= clerk->measure_from && clerk->done_once[op])
-    g_array_append_val (clerk->latency[op], elapsed);
+    {
+      g_array_append_val (clerk->latency[op], elapsed);
+      if (clerk->slow_us > 0 && elapsed > clerk->slow_us)
+        {
+          Slow slow = { g_get_real_time () - elapsed, elapsed, op, clerk->index };
+          g_array_append_val (clerk->slow, slow);
+        }
+    }
   clerk->done_once[op] = TRUE;
 }
 
@@ -550,6 +571,41 @@ report (Clerk  *clerks,
   return failures;
 }
 
+static int
+compare_slow (gconstpointer a,
+              gconstpointer b)
+{
+  return compare_gint64 (&((const Slow *) a)->started_at, &((const Slow *) b)->started_at);
+}
+
+/* Every timed operation over --slow-ms, in the order they started. */
+static void
+report_slow (Clerk *clerks,
+             guint  n_clerks,
+             int    slow_ms)
+{
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (Slow));
+  gint64 timed_from = g_get_real_time () - (g_get_monotonic_time () - clerks[0].measure_from);
+  g_autoptr(GDateTime) from = g_date_time_new_from_unix_utc (timed_from / G_USEC_PER_SEC);
+  g_autofree char *from_text = g_date_time_format (from, "%H:%M:%S");
+
+  for (guint c = 0; c < n_clerks; c++)
+    g_array_append_vals (all, clerks[c].slow->data, clerks[c].slow->len);
+  g_array_sort (all, compare_slow);
+  g_print ("\nOperations over %d ms: %u of those timed from %s UTC (started at, UTC; operation; ms; "
+           "clerk)\n", slow_ms, all->len, from_text);
+  for (guint i = 0; i < all->len; i++)
+    {
+      const Slow *slow = &g_array_index (all, Slow, i);
+      g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (slow->started_at / G_USEC_PER_SEC);
+      g_autoptr(GDateTime) at = g_date_time_add (second, slow->started_at % G_USEC_PER_SEC);
+      g_autofree char *text = g_date_time_format (at, "%H:%M:%S.%f");
+
+      g_print ("slow: %.12s %s %.1f %u\n", text, op_names[slow->op], slow->elapsed / 1000.0,
+               slow->clerk);
+    }
+}
+
 /* Check 1 and 3 for a batch of acknowledgements: ids and versions are
  * integers, the expected texts contain no unit separator. */
 static gint64
@@ -765,8 +821,8 @@ int
 main (int    argc,
       char **argv)
 {
-  int n_clerks = 50, seconds = 60, n_requests = 5000, think_ms = 200, warmup = 5;
-  int n_statements = 25, closed_days = 30;
+  int n_clerks = 50, seconds = 60, n_requests = 5000, think_ms = 200, warmup = -1;
+  int n_statements = 25, closed_days = 30, slow_ms = 0;
   gboolean no_chain = FALSE, no_prepare = FALSE, statements = FALSE, unprepared = FALSE;
   gboolean like_search = FALSE;
   double client_cpu;
@@ -778,7 +834,7 @@ main (int    argc,
       "Mean pause between one clerk's operations (default 200; 0: no pause)", "MS" },
     { "warmup", 'w', 0, G_OPTION_ARG_INT, &warmup,
       "Seconds at the start whose operations are done but not timed: each new "
-      "connection first fills its caches (default 5)", "S" },
+      "connection first fills its caches (default 25 mean think times, at least 5)", "S" },
     { "statements", 0, 0, G_OPTION_ARG_INT, &n_statements,
       "How many of the server's statements and functions to list by time, when the server "
       "loads pg_stat_statements (default 25)", "N" },
@@ -794,6 +850,8 @@ main (int    argc,
     { "like-search", 0, 0, G_OPTION_ARG_NONE, &like_search,
       "For comparison only: the search of the figures before 2026-12-07, one LIKE over MRNs and "
       "references, 50 rows (not what the window sends)", NULL },
+    { "slow-ms", 0, 0, G_OPTION_ARG_INT, &slow_ms,
+      "List every timed operation slower than this, with when it started (default 0: none)", "MS" },
     { "no-chain", 0, 0, G_OPTION_ARG_NONE, &no_chain,
       "For comparison only: writers do not link the audit chain at commit (the verification "
       "links every row afterwards)", NULL },
@@ -811,10 +869,19 @@ main (int    argc,
 
   setlocale (LC_ALL, "");
   g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error) ||
-      n_clerks < 1 || n_clerks > 150 || seconds < 1 || closed_days < 1 || warmup < 0 || warmup >= seconds || n_requests < HOT_SET || think_ms < 0)
+  if (!g_option_context_parse (context, &argc, &argv, &error))
     {
-      g_printerr ("bench-load: %s\n", error ? error->message : "bad option value");
+      g_printerr ("bench-load: %s\n", error->message);
+      return 2;
+    }
+  /* The same number of operations per clerk whatever the pace: 5 s at the
+   * default 200 ms, 75 s at a person's 3,000 (bench/load/README.md). */
+  if (warmup < 0)
+    warmup = MAX (5, (think_ms * 25 + 999) / 1000);
+  if (n_clerks < 1 || n_clerks > 150 || seconds < 1 || closed_days < 1 || warmup >= seconds ||
+      n_requests < HOT_SET || think_ms < 0 || slow_ms < 0)
+    {
+      g_printerr ("bench-load: bad option value\n");
       return 2;
     }
 
@@ -851,6 +918,8 @@ main (int    argc,
       clerks[c].acks = g_array_new (FALSE, FALSE, sizeof (Ack));
       g_array_set_clear_func (clerks[c].acks, (GDestroyNotify) ack_clear);
       clerks[c].ready = g_array_new (FALSE, FALSE, sizeof (gint64));
+      clerks[c].slow_us = (gint64) slow_ms * 1000;
+      clerks[c].slow = g_array_new (FALSE, FALSE, sizeof (Slow));
     }
 
   g_print ("Custodian load test: %d clerks, %d s (the first %d s not timed), mean think time "
@@ -889,6 +958,8 @@ main (int    argc,
   g_print ("PDFs drawn by the clerks: %u, releases recorded: %u\n",
            cst_document_cache_n_drawn () - drawn, released);
   report_cpu (clerks, (guint) n_clerks, client_cpu);
+  if (slow_ms > 0)
+    report_slow (clerks, (guint) n_clerks, slow_ms);
   if (statements)
     statements_report (owner, n_statements);
   intact = verify (owner, clerks, (guint) n_clerks);
@@ -900,6 +971,7 @@ main (int    argc,
         g_array_unref (clerks[c].latency[op]);
       g_array_unref (clerks[c].acks);
       g_array_unref (clerks[c].ready);
+      g_array_unref (clerks[c].slow);
       g_rand_free (clerks[c].rand);
       g_free (clerks[c].conninfo);
     }

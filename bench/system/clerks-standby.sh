@@ -31,8 +31,11 @@
 #       e.g. "-c hot_standby_feedback=on" (used when it starts)
 #   CUSTODIAN_BENCH_REPORT_FORMATS "csv pdf" unless told
 #   CUSTODIAN_BENCH_YEAR           the report's year (default this year)
+#   CUSTODIAN_BENCH_ALONE=0        no run of the clerks alone first (a repeat)
 #   CUSTODIAN_BENCH_LOAD_ARGS      more bench-load arguments for the clerks,
-#       e.g. "--think-ms 3000" (a person's pace, bench/load/README.md)
+#       e.g. "--think-ms 3000" (a person's pace, bench/load/README.md), or
+#       "--slow-ms 40": every operation over 40 ms with when it started,
+#       listed beside each looping report's start and end (UTC)
 set -euo pipefail
 build=$1 requests=$2 clerks=${3:-100} seconds=${4:-30}
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -143,14 +146,15 @@ standby_ticks () {
 # report's own and the lag check's), or on failure "report fees FORMAT
 # FAILED after N s: " and the CLI's error, and returns 1.
 report () {
-  local started=$SECONDS ticks
+  local started=$SECONDS ticks from
   ticks=$(standby_ticks)
+  from=$(date -u +%T.%3N)
   if /usr/bin/time -f "report fees $1 on the standby: %e s wall, client %U s user, %M KiB peak RSS (load $(load))" \
       "$cli" --database "dbname=$db user=$auditor" \
       --report-database "host=$standby dbname=$db user=$auditor" report fees \
       --from "$year-01-01" --to "$year-12-31" --format "$1" --output "$out.$1" >/dev/null 2>"$out.time.$1"; then
     echo "$(tail -n 1 "$out.time.$1"), standby CPU $(awk -v a="$ticks" -v b="$(standby_ticks)" \
-      -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}') s"
+      -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", (b - a) / hz}') s, $from-$(date -u +%T.%3N) UTC"
   else
     echo "report fees $1 FAILED after $((SECONDS - started)) s (load $(load)): $(grep -v -e 'requests reported' \
       -e '^Command exited' -e '^report fees' "$out.time.$1" | tail -n 2 | tr '\n' ' ')"
@@ -160,8 +164,10 @@ report () {
 for format in ${CUSTODIAN_BENCH_REPORT_FORMATS:-csv pdf}; do report "$format" || true; done
 conflicts
 
-echo "--- clerks alone (load $(load))"
-"$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" $load_args | grep -E "^\||p99|lost|verif" || true
+if [ "${CUSTODIAN_BENCH_ALONE:-1}" != 0 ]; then
+  echo "--- clerks alone (load $(load))"
+  "$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" $load_args | grep -E "^\||p99|lost|verif" || true
+fi
 
 echo "--- clerks with the report looping on the standby (load $(load))"
 "$build/bench/bench-load" --clerks "$clerks" --seconds "$seconds" $load_args >"$out.load" &
@@ -182,6 +188,11 @@ grep 'FAILED' "$out.reports" || echo "reports failed meanwhile: none"
 conflicts
 echo "the standby's log on recovery conflicts: $(grep -c 'conflict with recovery' "$standby/server.log" || true) lines"
 grep -E "^\||p99|lost|verif" "$out.load" || true
+if grep -q '^Operations over' "$out.load"; then
+  echo "the reports' times (UTC), then the clerks' slow operations:"
+  grep -o '[0-9:.]*-[0-9:.]* UTC$' "$out.reports" | tr '\n' ' '; echo
+  grep -E '^(Operations over|slow:)' "$out.load"
+fi
 [ -n "${CUSTODIAN_BENCH_DATABASE:-}" ] || dropdb "$db"
 [ -n "${CUSTODIAN_BENCH_AUDITOR:-}" ] || psql -qd postgres -c "DROP ROLE $auditor"
 [ -z "$keep_standby" ] || echo "the standby stays in $standby: build-aux/own-test-server.sh destroy $standby removes it"
