@@ -25,8 +25,9 @@
 #       temporary folder, removed at the end).  Given, the standby is made
 #       only if DIR holds none yet, and is left running for the next run:
 #       remove it with build-aux/own-test-server.sh destroy DIR
-#   CUSTODIAN_BENCH_STANDBY_NICE=N the standby's processes at nice N (19
-#       stands in for a replica on a host of its own; default 0)
+#   CUSTODIAN_BENCH_STANDBY_NICE=N the standby's processes and the report's
+#       client at nice N (19 stands in for a replica on a host of its own,
+#       read from an auditor's own desk; default 0)
 #   CUSTODIAN_BENCH_STANDBY_OPTIONS  more server options for the standby,
 #       e.g. "-c hot_standby_feedback=on" (used when it starts)
 #   CUSTODIAN_BENCH_REPORT_FORMATS "csv pdf" unless told
@@ -150,7 +151,7 @@ report () {
   ticks=$(standby_ticks)
   from=$(date -u +%T.%3N)
   if /usr/bin/time -f "report fees $1 on the standby: %e s wall, client %U s user, %M KiB peak RSS (load $(load))" \
-      "$cli" --database "dbname=$db user=$auditor" \
+      nice -n "${CUSTODIAN_BENCH_STANDBY_NICE:-0}" "$cli" --database "dbname=$db user=$auditor" \
       --report-database "host=$standby dbname=$db user=$auditor" report fees \
       --from "$year-01-01" --to "$year-12-31" --format "$1" --output "$out.$1" >/dev/null 2>"$out.time.$1"; then
     echo "$(tail -n 1 "$out.time.$1"), standby CPU $(awk -v a="$ticks" -v b="$(standby_ticks)" \
