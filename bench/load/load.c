@@ -578,6 +578,17 @@ compare_slow (gconstpointer a,
   return compare_gint64 (&((const Slow *) a)->started_at, &((const Slow *) b)->started_at);
 }
 
+/* "HH:MM:SS.ffffff", UTC, of @usec since the epoch: to be set beside the
+ * server's log and the reports' times. */
+static char *
+utc_clock_text (gint64 usec)
+{
+  g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  g_autoptr(GDateTime) at = g_date_time_add (second, usec % G_USEC_PER_SEC);
+
+  return g_date_time_format (at, "%H:%M:%S.%f");
+}
+
 /* Every timed operation over --slow-ms, in the order they started. */
 static void
 report_slow (Clerk *clerks,
@@ -585,23 +596,20 @@ report_slow (Clerk *clerks,
              int    slow_ms)
 {
   g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (Slow));
-  gint64 timed_from = g_get_real_time () - (g_get_monotonic_time () - clerks[0].measure_from);
-  g_autoptr(GDateTime) from = g_date_time_new_from_unix_utc (timed_from / G_USEC_PER_SEC);
-  g_autofree char *from_text = g_date_time_format (from, "%H:%M:%S");
+  g_autofree char *from = utc_clock_text (g_get_real_time () -
+                                          (g_get_monotonic_time () - clerks[0].measure_from));
 
   for (guint c = 0; c < n_clerks; c++)
     g_array_append_vals (all, clerks[c].slow->data, clerks[c].slow->len);
   g_array_sort (all, compare_slow);
-  g_print ("\nOperations over %d ms: %u of those timed from %s UTC (started at, UTC; operation; ms; "
-           "clerk)\n", slow_ms, all->len, from_text);
+  g_print ("\nOperations over %d ms: %u of those timed from %.8s UTC (started at, UTC; operation; ms; "
+           "clerk)\n", slow_ms, all->len, from);
   for (guint i = 0; i < all->len; i++)
     {
       const Slow *slow = &g_array_index (all, Slow, i);
-      g_autoptr(GDateTime) second = g_date_time_new_from_unix_utc (slow->started_at / G_USEC_PER_SEC);
-      g_autoptr(GDateTime) at = g_date_time_add (second, slow->started_at % G_USEC_PER_SEC);
-      g_autofree char *text = g_date_time_format (at, "%H:%M:%S.%f");
+      g_autofree char *at = utc_clock_text (slow->started_at);
 
-      g_print ("slow: %.12s %s %.1f %u\n", text, op_names[slow->op], slow->elapsed / 1000.0,
+      g_print ("slow: %.12s %s %.1f %u\n", at, op_names[slow->op], slow->elapsed / 1000.0,
                slow->clerk);
     }
 }
