@@ -52,6 +52,7 @@ mkdir -p "$standby"
 out=/tmp/bench-standby-$$
 year=${CUSTODIAN_BENCH_YEAR:-$(date -u +%Y)}
 load_args=${CUSTODIAN_BENCH_LOAD_ARGS:-}
+standby_nice=${CUSTODIAN_BENCH_STANDBY_NICE:-0}
 export LC_ALL=C.UTF-8 GSETTINGS_BACKEND=memory
 export G_TEST_SRCDIR="$src/tests" G_TEST_BUILDDIR="$build/tests"
 # bench-load and psql below work on the primary.  A hundred clerks log in
@@ -112,14 +113,14 @@ $(du -sh "$standby/data" | cut -f1)"
 fi
 [ -f "$standby/data/postmaster.pid" ] || standby_start
 # The postmaster and every backend it has (new ones inherit its nice).
-renice -n "${CUSTODIAN_BENCH_STANDBY_NICE:-0}" -p "$(head -n 1 "$standby/data/postmaster.pid")" \
+renice -n "$standby_nice" -p "$(head -n 1 "$standby/data/postmaster.pid")" \
   $(ps -o pid= --ppid "$(head -n 1 "$standby/data/postmaster.pid")") >/dev/null
 on_standby () { psql -qAtd "host=$standby dbname=$db" "$@"; }
 for _ in $(seq 1 300); do
   [ "$(on_standby -c "SELECT pg_is_in_recovery()" 2>/dev/null)" = t ] && break
   sleep 1
 done
-echo "standby: in recovery $(on_standby -c "SELECT pg_is_in_recovery()"), nice ${CUSTODIAN_BENCH_STANDBY_NICE:-0}, \
+echo "standby: in recovery $(on_standby -c "SELECT pg_is_in_recovery()"), nice $standby_nice, \
 $(on_standby -c "SELECT string_agg(name || '=' || setting, ', ' ORDER BY name) FROM pg_settings
   WHERE name IN ('hot_standby_feedback', 'max_standby_streaming_delay', 'max_connections', 'shared_buffers')")"
 
@@ -151,7 +152,7 @@ report () {
   ticks=$(standby_ticks)
   from=$(date -u +%T.%3N)
   if /usr/bin/time -f "report fees $1 on the standby: %e s wall, client %U s user, %M KiB peak RSS (load $(load))" \
-      nice -n "${CUSTODIAN_BENCH_STANDBY_NICE:-0}" "$cli" --database "dbname=$db user=$auditor" \
+      nice -n "$standby_nice" "$cli" --database "dbname=$db user=$auditor" \
       --report-database "host=$standby dbname=$db user=$auditor" report fees \
       --from "$year-01-01" --to "$year-12-31" --format "$1" --output "$out.$1" >/dev/null 2>"$out.time.$1"; then
     echo "$(tail -n 1 "$out.time.$1"), standby CPU $(awk -v a="$ticks" -v b="$(standby_ticks)" \
